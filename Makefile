@@ -1,0 +1,30 @@
+# Two commands: `make demo` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO_DB ?= sqlite:///demo.db
+
+.PHONY: demo test venv bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "supplyline needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: venv
+	$(BIN)/supplyline --db $(DEMO_DB) demo --reset
+
+test: venv
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: venv
+	$(BIN)/python bench/ledger.py
+
+clean:
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm bench/out

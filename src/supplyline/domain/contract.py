@@ -1,0 +1,193 @@
+"""Contracts between the selling government and a supplier for package lines.
+
+The Drone Deal's purchase agreement is a contract of kind ``purchase_agreement``. A
+contract line never costs more per unit than the package line it fulfils, so the money
+contracted is always within what the pledges funded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .entity import Entity, Event, iso, require_new, unique
+from .errors import InvalidInput, RuleViolation
+from .money import Money, parse_positive_money
+from .package import Package
+from .values import parse_choice, parse_date, parse_id, parse_int
+
+CONTRACT_KINDS = ("purchase", "stock_draw", "purchase_agreement")
+
+
+@dataclass
+class ContractLine:
+    line_no: int
+    package_line_no: int
+    item: str
+    quantity: int
+    unit_price: Money
+
+    @property
+    def value(self) -> Money:
+        return self.unit_price.times(self.quantity)
+
+
+@dataclass
+class Delivery:
+    """One entry of the delivery schedule: so many units of a line due by a date."""
+
+    line_no: int
+    due: date
+    quantity: int
+
+
+@dataclass
+class Contract(Entity):
+    KIND = "contract"
+    LABEL = "contract"
+
+    package_id: str = ""
+    buyer: str = ""
+    supplier: str = ""
+    kind: str = ""
+    signed_on: date | None = None
+    currency: str = ""
+    lines: dict[int, ContractLine] = field(default_factory=dict)
+    schedule: list[Delivery] = field(default_factory=list)
+
+    @property
+    def value(self) -> Money:
+        total = Money.zero(self.currency)
+        for line in self.lines.values():
+            total = total + line.value
+        return total
+
+    def line(self, line_no: int) -> ContractLine:
+        if line_no not in self.lines:
+            raise InvalidInput("line", line_no, f"contract '{self.id}' has no line {line_no}")
+        return self.lines[line_no]
+
+    def _on_ContractSigned(self, d: dict) -> None:
+        self.package_id = d["package_id"]
+        self.buyer = d["buyer"]
+        self.supplier = d["supplier"]
+        self.kind = d["kind"]
+        self.signed_on = date.fromisoformat(d["signed_on"])
+        self.currency = d["currency"]
+        for line in d["lines"]:
+            self.lines[line["line_no"]] = ContractLine(
+                line["line_no"], line["package_line_no"], line["item"], line["quantity"],
+                Money.from_json(line["unit_price"]),
+            )
+        self.schedule = [Delivery(s["line_no"], date.fromisoformat(s["due"]), s["quantity"]) for s in d["schedule"]]
+
+
+@dataclass(frozen=True)
+class LineTerms:
+    """A contract line as given by the user: package line, quantity, unit price (optional)."""
+
+    package_line_no: object
+    quantity: object
+    unit_price: object | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryTerms:
+    line_no: object
+    due: object
+    quantity: object
+
+
+def sign(
+    contract: Contract,
+    package: Package,
+    *,
+    buyer: str,
+    supplier: str,
+    kind: object,
+    signed_on: object,
+    lines: list[LineTerms],
+    schedule: list[DeliveryTerms],
+    contracted_by_line: dict[int, int],
+) -> list[Event]:
+    """Sign a contract for lines of an approved (or already contracted) package.
+
+    ``contracted_by_line`` is the quantity of each package line already under contract."""
+    parse_id("id", contract.id)
+    require_new(contract)
+    if package.state not in ("approved", "contracted", "delivering"):
+        raise RuleViolation(
+            f"package '{package.id}' is {package.state}: contracts are signed for approved packages",
+            field="package",
+            value=package.id,
+        )
+    if not lines:
+        raise InvalidInput("lines", [], "a contract needs at least one line")
+    if buyer != package.seller:
+        raise RuleViolation(
+            f"the buyer of package '{package.id}''s contracts is its seller {package.seller}, not {buyer}",
+            field="buyer",
+            value=buyer,
+        )
+    out_lines = []
+    for i, terms in enumerate(lines, start=1):
+        pkg_line_no = parse_int(f"lines[{i}].package_line", terms.package_line_no, minimum=1)
+        pkg_line = package.line(pkg_line_no)
+        qty = parse_int(f"lines[{i}].quantity", terms.quantity, minimum=1)
+        left = pkg_line.quantity - contracted_by_line.get(pkg_line_no, 0)
+        if qty > left:
+            raise RuleViolation(
+                f"package '{package.id}' line {pkg_line_no} has {left} left to contract, not {qty}",
+                field=f"lines[{i}].quantity",
+                value=qty,
+            )
+        if terms.unit_price in (None, ""):
+            price = pkg_line.unit_price
+        else:
+            price = parse_positive_money(f"lines[{i}].unit_price", terms.unit_price, package.currency)
+        if price > pkg_line.unit_price:
+            raise RuleViolation(
+                f"line {i} costs {price} per unit, more than the {pkg_line.unit_price} funded for package line "
+                f"{pkg_line_no}",
+                field=f"lines[{i}].unit_price",
+                value=str(price.amount),
+            )
+        out_lines.append(
+            {"line_no": i, "package_line_no": pkg_line_no, "item": pkg_line.item, "quantity": qty,
+             "unit_price": price.to_json()}
+        )
+    unique("lines.package_line", [line["package_line_no"] for line in out_lines])
+    sign_day = parse_date("signed_on", signed_on)
+    out_schedule = []
+    scheduled: dict[int, int] = {}
+    for j, entry in enumerate(schedule, start=1):
+        line_no = parse_int(f"schedule[{j}].line", entry.line_no, minimum=1, maximum=len(out_lines))
+        due = parse_date(f"schedule[{j}].due", entry.due)
+        if due < sign_day:
+            raise InvalidInput(f"schedule[{j}].due", due.isoformat(), "is before the contract is signed")
+        qty = parse_int(f"schedule[{j}].quantity", entry.quantity, minimum=1)
+        scheduled[line_no] = scheduled.get(line_no, 0) + qty
+        out_schedule.append({"line_no": line_no, "due": iso(due), "quantity": qty})
+    for line in out_lines:
+        if scheduled and scheduled.get(line["line_no"], 0) != line["quantity"]:
+            raise InvalidInput(
+                "schedule",
+                scheduled.get(line["line_no"], 0),
+                f"must schedule exactly the {line['quantity']} units of line {line['line_no']}",
+            )
+    return [
+        Event(
+            "ContractSigned",
+            {
+                "id": contract.id,
+                "package_id": package.id,
+                "buyer": buyer,
+                "supplier": supplier,
+                "kind": parse_choice("kind", kind, CONTRACT_KINDS),
+                "signed_on": iso(sign_day),
+                "currency": package.currency,
+                "lines": out_lines,
+                "schedule": out_schedule,
+            },
+        )
+    ]

@@ -1,0 +1,198 @@
+"""Money: a Decimal amount in an ISO 4217 currency, exact to the currency's minor unit.
+
+Floats are refused everywhere money enters: a treasury cannot reconcile a figure that was
+rounded in binary. Amounts that carry more decimals than the currency has minor units are
+refused on input (the user meant something else) and rounded half-to-even only where the
+system itself computes them (conversions, pro-rata shares).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
+
+import iso4217
+
+from .errors import InvalidInput, RuleViolation
+
+
+@lru_cache(maxsize=None)
+def minor_exponent(currency: str) -> int:
+    """Number of decimals of the currency's minor unit (EUR 2, JPY 0, KWD 3)."""
+    try:
+        exponent = iso4217.Currency(currency).exponent
+    except ValueError:
+        raise InvalidInput("currency", currency, "not an ISO 4217 currency code") from None
+    if exponent is None:  # funds codes and metals (XAU, XDR…) are not money we book
+        raise InvalidInput("currency", currency, "has no minor unit; not a bookable currency")
+    return exponent
+
+
+def check_currency(code: object, field: str = "currency") -> str:
+    if not isinstance(code, str) or len(code) != 3 or not code.isalpha() or not code.isupper():
+        raise InvalidInput(field, code, "must be a three-letter upper-case ISO 4217 code")
+    try:
+        minor_exponent(code)
+    except InvalidInput as exc:
+        raise InvalidInput(field, code, exc.reason) from None
+    return code
+
+
+@lru_cache(maxsize=None)
+def _quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_exponent(currency))
+
+
+def parse_decimal(field: str, value: object) -> Decimal:
+    """A Decimal from a string, int or Decimal; floats are refused."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise InvalidInput(field, value, "must be written as a decimal string, not a binary float")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip().replace("_", "")
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise InvalidInput(field, value, "is not a number") from None
+    else:
+        raise InvalidInput(field, value, "is not a number")
+    if not result.is_finite():
+        raise InvalidInput(field, value, "must be a finite number")
+    return result
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(f"Money amount must be Decimal, got {type(self.amount).__name__}")
+        check_currency(self.currency)
+        if self.amount != self.amount.quantize(_quantum(self.currency)):
+            raise InvalidInput(
+                "amount",
+                str(self.amount),
+                f"has more decimals than {self.currency} has minor units ({minor_exponent(self.currency)})",
+            )
+        # normalise the exponent so equal amounts print and hash identically
+        object.__setattr__(self, "amount", self.amount.quantize(_quantum(self.currency)))
+
+    # construction -------------------------------------------------------------------
+    @classmethod
+    def parse(cls, amount: object, currency: object, field: str = "amount") -> "Money":
+        currency = check_currency(currency, f"{field}.currency" if field != "amount" else "currency")
+        value = parse_decimal(field, amount)
+        if value != value.quantize(_quantum(currency)):
+            raise InvalidInput(
+                field, amount, f"has more decimals than {currency} has minor units ({minor_exponent(currency)})"
+            )
+        return cls(value, currency)
+
+    @classmethod
+    def rounded(cls, amount: Decimal, currency: str) -> "Money":
+        """An amount computed by the system, rounded half-to-even to the minor unit."""
+        return cls(amount.quantize(_quantum(currency), rounding=ROUND_HALF_EVEN), currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> "Money":
+        return cls(Decimal(0), currency)
+
+    @classmethod
+    def from_minor(cls, minor: int, currency: str) -> "Money":
+        return cls(Decimal(minor).scaleb(-minor_exponent(currency)), currency)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Money":
+        return cls.parse(data["amount"], data["currency"])
+
+    # representation -----------------------------------------------------------------
+    @property
+    def minor(self) -> int:
+        """The amount in minor units (cents), as stored in the database."""
+        return int(self.amount.scaleb(minor_exponent(self.currency)))
+
+    def to_json(self) -> dict:
+        return {"amount": str(self.amount), "currency": self.currency}
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.amount:,}"
+
+    # arithmetic (same currency only) -------------------------------------------------
+    def _same(self, other: "Money") -> None:
+        if not isinstance(other, Money):
+            raise TypeError("Money can only be combined with Money")
+        if other.currency != self.currency:
+            raise RuleViolation(
+                f"cannot combine {self.currency} and {other.currency} without an FX conversion",
+                field="currency",
+                value=other.currency,
+            )
+
+    def __add__(self, other: "Money") -> "Money":
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: "Money") -> "Money":
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __lt__(self, other: "Money") -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: "Money") -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: "Money") -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: "Money") -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    def times(self, quantity: int) -> "Money":
+        return Money(self.amount * quantity, self.currency)
+
+    @property
+    def is_zero(self) -> bool:
+        return self.amount == 0
+
+    @property
+    def is_positive(self) -> bool:
+        return self.amount > 0
+
+
+def parse_positive_money(field: str, amount: object, currency: object) -> Money:
+    money = Money.parse(amount, currency, field)
+    if not money.is_positive:
+        raise InvalidInput(field, amount, "must be greater than zero")
+    return money
+
+
+def split_pro_rata(total: Money, weights: list[Decimal]) -> list[Money]:
+    """Split ``total`` in proportion to ``weights`` so that the parts sum exactly to it.
+
+    Largest-remainder rounding in minor units: an auditor adding the parts gets the total
+    to the cent, and ties go to the earlier weight so the split is deterministic.
+    """
+    if not weights:
+        return []
+    weight_sum = sum(weights, Decimal(0))
+    if weight_sum <= 0:
+        return [Money.zero(total.currency) for _ in weights]
+    minor_total = total.minor
+    exact = [Decimal(minor_total) * w / weight_sum for w in weights]
+    floors = [int(e.to_integral_value(rounding="ROUND_FLOOR")) for e in exact]
+    short = minor_total - sum(floors)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:short]:
+        floors[i] += 1
+    return [Money.from_minor(m, total.currency) for m in floors]

@@ -1,0 +1,310 @@
+"""Packages: bundles of requirement lines, funded by allocations, approved by named parties."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .entity import Entity, Event, iso, require_exists, require_new, unique
+from .errors import InvalidInput, RuleViolation
+from .lifecycle import PACKAGE
+from .money import Money, check_currency, parse_positive_money
+from .requirement import Requirement, check_packageable
+from .values import MECHANISMS, origin_within, parse_choice, parse_id, parse_int, parse_origin, parse_text
+
+#: Where PURL and Drone Deal equipment is made, unless a line says otherwise.
+DEFAULT_ORIGIN = {"purl": "US", "drone_deal": "UA"}
+
+
+@dataclass
+class PackageLine:
+    line_no: int
+    requirement_id: str
+    item: str
+    category: str
+    quantity: int
+    unit_price: Money
+    origin: str
+
+    @property
+    def value(self) -> Money:
+        return self.unit_price.times(self.quantity)
+
+
+@dataclass
+class Decision:
+    party: str
+    decision: str  # approve | reject
+    reason: str
+    decided_on: date
+
+
+@dataclass
+class Package(Entity):
+    KIND = "package"
+    LABEL = "package"
+
+    title: str = ""
+    mechanism: str = ""
+    seller: str = ""
+    recipient: str = ""
+    currency: str = ""
+    approvers: tuple[str, ...] = ()
+    state: str = PACKAGE.initial
+    lines: dict[int, PackageLine] = field(default_factory=dict)
+    decisions: list[Decision] = field(default_factory=list)
+
+    @property
+    def value(self) -> Money:
+        total = Money.zero(self.currency)
+        for line in self.lines.values():
+            total = total + line.value
+        return total
+
+    def line(self, line_no: int) -> PackageLine:
+        if line_no not in self.lines:
+            raise InvalidInput("line", line_no, f"package '{self.id}' has no line {line_no}")
+        return self.lines[line_no]
+
+    # evolve ---------------------------------------------------------------------------
+    def _on_PackageDrafted(self, d: dict) -> None:
+        self.title = d["title"]
+        self.mechanism = d["mechanism"]
+        self.seller = d["seller"]
+        self.recipient = d["recipient"]
+        self.currency = d["currency"]
+        self.approvers = tuple(d["approvers"])
+
+    def _on_PackageLineAdded(self, d: dict) -> None:
+        self.lines[d["line_no"]] = PackageLine(
+            line_no=d["line_no"],
+            requirement_id=d["requirement_id"],
+            item=d["item"],
+            category=d["category"],
+            quantity=d["quantity"],
+            unit_price=Money.from_json(d["unit_price"]),
+            origin=d["origin"],
+        )
+
+    def _on_PackageProposed(self, d: dict) -> None:
+        self.state = "proposed"
+
+    def _on_PackageDecisionRecorded(self, d: dict) -> None:
+        self.decisions.append(Decision(d["party"], d["decision"], d["reason"], date.fromisoformat(d["decided_on"])))
+
+    def _on_PackageApproved(self, d: dict) -> None:
+        self.state = "approved"
+
+    def _on_PackageRejected(self, d: dict) -> None:
+        self.state = "rejected"
+
+    def _on_PackageContracted(self, d: dict) -> None:
+        self.state = "contracted"
+
+    def _on_PackageDeliveryStarted(self, d: dict) -> None:
+        self.state = "delivering"
+
+    def _on_PackageDelivered(self, d: dict) -> None:
+        self.state = "delivered"
+
+    def _on_PackageClosed(self, d: dict) -> None:
+        self.state = "closed"
+
+
+# decisions ----------------------------------------------------------------------------
+
+
+def draft(
+    package: Package,
+    *,
+    title: object,
+    mechanism: object,
+    seller: str,
+    recipient: str,
+    currency: object,
+    approvers: list[str] | tuple[str, ...],
+) -> list[Event]:
+    parse_id("id", package.id)
+    require_new(package)
+    mech = parse_choice("mechanism", mechanism, MECHANISMS)
+    approver_list = list(approvers) or [seller]
+    unique("approvers", approver_list)
+    return [
+        Event(
+            "PackageDrafted",
+            {
+                "id": package.id,
+                "title": parse_text("title", title, max_length=200),
+                "mechanism": mech,
+                "seller": seller,
+                "recipient": recipient,
+                "currency": check_currency(currency),
+                "approvers": approver_list,
+            },
+        )
+    ]
+
+
+def add_line(
+    package: Package,
+    requirement: Requirement,
+    *,
+    quantity: object,
+    unit_price: object | None,
+    origin: object | None,
+    already_packaged: int,
+) -> list[Event]:
+    """Add a requirement line; ``already_packaged`` is what live packages already hold of it."""
+    require_exists(package)
+    if package.state != "draft":
+        raise RuleViolation(
+            f"package '{package.id}' is {package.state}: lines can be added only while it is a draft",
+            field="state",
+            value=package.state,
+        )
+    qty = parse_int("quantity", quantity, minimum=1)
+    check_packageable(requirement, qty, already_packaged)
+    if requirement.recipient != package.recipient:
+        raise RuleViolation(
+            f"requirement '{requirement.id}' is for {requirement.recipient}, the package is for {package.recipient}",
+            field="requirement",
+            value=requirement.id,
+        )
+    if unit_price in (None, ""):
+        assert requirement.unit_price is not None
+        if requirement.unit_price.currency != package.currency:
+            raise InvalidInput(
+                "unit_price",
+                None,
+                f"the requirement is priced in {requirement.unit_price.currency}; give the price in "
+                f"{package.currency}",
+            )
+        price = requirement.unit_price
+    else:
+        price = parse_positive_money("unit_price", unit_price, package.currency)
+    line_origin = (
+        parse_origin("origin", origin) if origin not in (None, "") else DEFAULT_ORIGIN.get(package.mechanism)
+    )
+    if line_origin is None or line_origin == "any" or len(line_origin) != 2:
+        raise InvalidInput("origin", origin, "give the country where this line's equipment is made")
+    if not origin_within(line_origin, requirement.origin):
+        raise RuleViolation(
+            f"requirement '{requirement.id}' allows origin {requirement.origin}, not {line_origin}",
+            field="origin",
+            value=line_origin,
+        )
+    if any(line.requirement_id == requirement.id for line in package.lines.values()):
+        raise RuleViolation(
+            f"package '{package.id}' already has a line for requirement '{requirement.id}'",
+            field="requirement",
+            value=requirement.id,
+        )
+    return [
+        Event(
+            "PackageLineAdded",
+            {
+                "line_no": len(package.lines) + 1,
+                "requirement_id": requirement.id,
+                "item": requirement.item,
+                "category": requirement.category,
+                "quantity": qty,
+                "unit_price": price.to_json(),
+                "origin": line_origin,
+            },
+        )
+    ]
+
+
+def propose(package: Package) -> list[Event]:
+    require_exists(package)
+    PACKAGE.check(package.id, package.state, "proposed", "propose")
+    if not package.lines:
+        raise RuleViolation(f"package '{package.id}' has no lines to propose", field="lines", value=0)
+    return [Event("PackageProposed", {})]
+
+
+def decide(
+    package: Package,
+    *,
+    party: str,
+    decision: object,
+    reason: object,
+    on: date,
+    funded_by_line: dict[int, Money],
+) -> list[Event]:
+    """A named approver's decision. The last approval approves the package, any rejection
+    rejects it. Approval requires every line to be fully funded, so whatever is later
+    contracted and delivered is paid for by pledges (invariant 2)."""
+    require_exists(package)
+    verdict = parse_choice("decision", decision, ("approve", "reject"))
+    target = "approved" if verdict == "approve" else "rejected"
+    PACKAGE.check(package.id, package.state, target, verdict)
+    if party not in package.approvers:
+        raise RuleViolation(
+            f"{party} is not an approver of package '{package.id}' (approvers: {', '.join(package.approvers)})",
+            field="party",
+            value=party,
+        )
+    if any(d.party == party for d in package.decisions):
+        raise RuleViolation(f"{party} has already decided on package '{package.id}'", field="party", value=party)
+    text = parse_text("reason", reason, allow_empty=verdict == "approve")
+    events = [
+        Event(
+            "PackageDecisionRecorded",
+            {"party": party, "decision": verdict, "reason": text, "decided_on": iso(on)},
+        )
+    ]
+    if verdict == "reject":
+        return events + [Event("PackageRejected", {"by": party})]
+    for line in package.lines.values():
+        funded = funded_by_line.get(line.line_no, Money.zero(package.currency))
+        if funded < line.value:
+            raise RuleViolation(
+                f"package '{package.id}' line {line.line_no} ({line.item}) is funded {funded} of {line.value}: "
+                "fund every line before approving",
+                field="funding",
+                value=line.line_no,
+            )
+    approved = {d.party for d in package.decisions if d.decision == "approve"} | {party}
+    if approved >= set(package.approvers):
+        events.append(Event("PackageApproved", {}))
+    return events
+
+
+def can_fund(package: Package) -> None:
+    require_exists(package)
+    if package.state not in ("draft", "proposed", "approved"):
+        raise RuleViolation(
+            f"package '{package.id}' is {package.state}: allocations are made before it is contracted",
+            field="package",
+            value=package.id,
+        )
+
+
+def mark_contracted(package: Package, contract_id: str) -> list[Event]:
+    if package.state == "contracted" or package.state == "delivering":
+        return []
+    PACKAGE.check(package.id, package.state, "contracted", "sign a contract for it")
+    return [Event("PackageContracted", {"contract_id": contract_id})]
+
+
+def mark_delivery_started(package: Package, shipment_id: str) -> list[Event]:
+    if package.state == "delivering":
+        return []
+    PACKAGE.check(package.id, package.state, "delivering", "ship against it")
+    return [Event("PackageDeliveryStarted", {"shipment_id": shipment_id})]
+
+
+def mark_delivered_if_complete(package: Package, received_by_line: dict[int, int]) -> list[Event]:
+    if package.state != "delivering":
+        return []
+    if all(received_by_line.get(n, 0) >= line.quantity for n, line in package.lines.items()):
+        return [Event("PackageDelivered", {})]
+    return []
+
+
+def close(package: Package, *, on: date) -> list[Event]:
+    require_exists(package)
+    PACKAGE.check(package.id, package.state, "closed", "close")
+    return [Event("PackageClosed", {"on": iso(on)})]
+

@@ -1,0 +1,254 @@
+"""Pledges: money a funder commits, and the allocations drawn from it.
+
+The pledge is the stream that guards invariant 1: every allocation is an event on the
+pledge's own stream, decided against the pledge's state at that moment, so the sum of
+allocations can never exceed the amount pledged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .entity import Entity, Event, from_iso, iso, require_exists, require_new, unique
+from .errors import InvalidInput, RuleViolation
+from .fx import FxDay, convert, fx_used
+from .lifecycle import PLEDGE
+from .money import Money, parse_positive_money
+from .values import CATEGORIES, MECHANISMS, origin_within, parse_choice, parse_date, parse_id, parse_origin
+
+
+@dataclass
+class Allocation:
+    id: str
+    package_id: str
+    line_no: int
+    amount: Money  # in the pledge's currency
+    line_amount: Money  # in the package's currency
+    fx: dict | None  # the rate used: {"from", "to", "rate", "date"}, None if no conversion
+    allocated_on: date
+
+
+@dataclass
+class Pledge(Entity):
+    KIND = "pledge"
+    LABEL = "pledge"
+
+    funder: str = ""
+    amount: Money | None = None
+    pledged_on: date | None = None
+    mechanism: str = ""
+    categories: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()
+    valid_from: date | None = None
+    valid_until: date | None = None
+    state: str = PLEDGE.initial
+    note: str = ""
+    allocations: list[Allocation] = field(default_factory=list)
+    allocated: Money | None = None
+
+    @property
+    def remaining(self) -> Money:
+        assert self.amount is not None and self.allocated is not None
+        return self.amount - self.allocated
+
+    # evolve ---------------------------------------------------------------------------
+    def _on_PledgeAnnounced(self, d: dict) -> None:
+        self.funder = d["funder"]
+        self.amount = Money.from_json(d["amount"])
+        self.allocated = Money.zero(self.amount.currency)
+        self.pledged_on = from_iso(d["pledged_on"])
+        self.mechanism = d["mechanism"]
+        self.categories = tuple(d["categories"])
+        self.origins = tuple(d["origins"])
+        self.valid_from = from_iso(d["valid_from"])
+        self.valid_until = from_iso(d["valid_until"])
+        self.note = d.get("note", "")
+
+    def _on_PledgeCommitted(self, d: dict) -> None:
+        self.state = "committed"
+
+    def _on_PledgeAllocated(self, d: dict) -> None:
+        alloc = Allocation(
+            id=d["allocation_id"],
+            package_id=d["package_id"],
+            line_no=d["line_no"],
+            amount=Money.from_json(d["amount"]),
+            line_amount=Money.from_json(d["line_amount"]),
+            fx=d["fx"],
+            allocated_on=date.fromisoformat(d["allocated_on"]),
+        )
+        self.allocations.append(alloc)
+        self.allocated = self.allocated + alloc.amount  # type: ignore[operator]
+        self.state = "exhausted" if self.remaining.is_zero else "partly_allocated"
+
+    def _on_PledgeExpired(self, d: dict) -> None:
+        self.state = "expired"
+
+
+# decisions ----------------------------------------------------------------------------
+
+
+def announce(
+    pledge: Pledge,
+    *,
+    funder: str,
+    amount: object,
+    currency: object,
+    pledged_on: object,
+    mechanism: object,
+    categories: list[str] | tuple[str, ...] = (),
+    origins: list[str] | tuple[str, ...] = (),
+    valid_from: object = None,
+    valid_until: object = None,
+    note: str = "",
+) -> list[Event]:
+    parse_id("id", pledge.id)
+    require_new(pledge)
+    money = parse_positive_money("amount", amount, currency)
+    day = parse_date("pledged_on", pledged_on)
+    start = parse_date("valid_from", valid_from) if valid_from not in (None, "") else day
+    end = parse_date("valid_until", valid_until) if valid_until not in (None, "") else None
+    if end is not None and end < start:
+        raise InvalidInput("valid_until", end.isoformat(), f"is before the window opens ({start.isoformat()})")
+    cats = [parse_choice(f"categories[{i}]", c, CATEGORIES) for i, c in enumerate(categories)]
+    origs = [parse_origin(f"origins[{i}]", o) for i, o in enumerate(origins)]
+    unique("categories", cats)
+    unique("origins", origs)
+    return [
+        Event(
+            "PledgeAnnounced",
+            {
+                "id": pledge.id,
+                "funder": funder,
+                "amount": money.to_json(),
+                "pledged_on": iso(day),
+                "mechanism": parse_choice("mechanism", mechanism, MECHANISMS),
+                "categories": sorted(cats),
+                "origins": sorted(o for o in origs if o != "any"),
+                "valid_from": iso(start),
+                "valid_until": iso(end),
+                "note": note,
+            },
+        )
+    ]
+
+
+def commit(pledge: Pledge, *, on: date) -> list[Event]:
+    require_exists(pledge)
+    PLEDGE.check(pledge.id, pledge.state, "committed", "commit")
+    return [Event("PledgeCommitted", {"on": iso(on)})]
+
+
+def expire(pledge: Pledge, *, on: date) -> list[Event]:
+    require_exists(pledge)
+    PLEDGE.check(pledge.id, pledge.state, "expired", "expire")
+    if pledge.valid_until is None or on <= pledge.valid_until:
+        until = pledge.valid_until.isoformat() if pledge.valid_until else "open-ended"
+        raise RuleViolation(
+            f"pledge '{pledge.id}' is valid until {until}: it cannot expire on {on.isoformat()}",
+            field="on",
+            value=on.isoformat(),
+        )
+    return [Event("PledgeExpired", {"on": iso(on)})]
+
+
+def earmark_refusal(pledge: Pledge, *, mechanism: str, category: str, origin: str, on: date) -> str | None:
+    """Why this pledge may not pay for such a line on that day, or None if it may."""
+    if pledge.mechanism != mechanism:
+        return f"is for {pledge.mechanism}, not {mechanism}"
+    if pledge.categories and category not in pledge.categories:
+        return f"is earmarked for {', '.join(pledge.categories)}, not {category}"
+    if pledge.origins and not any(origin_within(origin, allowed) for allowed in pledge.origins):
+        return f"is earmarked for equipment made in {', '.join(pledge.origins)}, not {origin}"
+    if pledge.valid_from and on < pledge.valid_from:
+        return f"opens on {pledge.valid_from.isoformat()}, after {on.isoformat()}"
+    if pledge.valid_until and on > pledge.valid_until:
+        return f"closed on {pledge.valid_until.isoformat()}, before {on.isoformat()}"
+    return None
+
+
+@dataclass(frozen=True)
+class LineToFund:
+    """What an allocation needs to know of the package line it pays for."""
+
+    package_id: str
+    line_no: int
+    mechanism: str
+    category: str
+    origin: str
+    value: Money  # quantity × unit price, in the package's currency
+    funded: Money  # already allocated to it, in the package's currency
+
+
+def allocate(
+    pledge: Pledge,
+    *,
+    allocation_id: str,
+    line: LineToFund,
+    amount: Money,
+    on: date,
+    fx_days: list[FxDay],
+) -> list[Event]:
+    """Assign part of a pledge to a package line.
+
+    ``amount`` may be given in the pledge's currency (what the funder gives) or in the
+    package's currency (what the line costs); the other side is converted at the dated rate,
+    and both amounts and the rate are recorded.
+    """
+    require_exists(pledge)
+    if pledge.state not in ("committed", "partly_allocated"):
+        raise RuleViolation(
+            f"pledge '{pledge.id}' is {pledge.state.replace('_', ' ')}: only committed pledges with money "
+            "left can be allocated",
+            field="pledge",
+            value=pledge.id,
+        )
+    if not amount.is_positive:
+        raise InvalidInput("amount", str(amount.amount), "must be greater than zero")
+    refusal = earmark_refusal(pledge, mechanism=line.mechanism, category=line.category, origin=line.origin, on=on)
+    if refusal:
+        raise RuleViolation(f"pledge '{pledge.id}' {refusal}", field="pledge", value=pledge.id)
+    assert pledge.amount is not None
+    pledge_ccy, package_ccy = pledge.amount.currency, line.value.currency
+    if amount.currency == pledge_ccy:
+        conversion = convert(amount, package_ccy, on, fx_days)
+        pledge_amount, line_amount = amount, conversion.result
+    elif amount.currency == package_ccy:
+        conversion = convert(amount, pledge_ccy, on, fx_days)
+        pledge_amount, line_amount = conversion.result, amount
+    else:
+        raise InvalidInput(
+            "currency",
+            amount.currency,
+            f"must be the pledge's currency ({pledge_ccy}) or the package's ({package_ccy})",
+        )
+    if not pledge_amount.is_positive or not line_amount.is_positive:
+        raise InvalidInput("amount", str(amount.amount), "rounds to zero after conversion")
+    if pledge_amount > pledge.remaining:
+        raise RuleViolation(
+            f"pledge '{pledge.id}' has {pledge.remaining} left, not {pledge_amount}: it would be over-allocated",
+            field="amount",
+            value=str(amount.amount),
+        )
+    open_value = line.value - line.funded
+    if line_amount > open_value:
+        raise RuleViolation(
+            f"package '{line.package_id}' line {line.line_no} needs {open_value} more, not {line_amount}",
+            field="amount",
+            value=str(amount.amount),
+        )
+    return [
+        Event(
+            "PledgeAllocated",
+            {
+                "allocation_id": allocation_id,
+                "package_id": line.package_id,
+                "line_no": line.line_no,
+                "amount": pledge_amount.to_json(),
+                "line_amount": line_amount.to_json(),
+                "fx": fx_used(conversion),
+                "allocated_on": iso(on),
+            },
+        )
+    ]

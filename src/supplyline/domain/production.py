@@ -1,0 +1,193 @@
+"""Production orders placed with a facility against a contract line, and their lots.
+
+Lots are produced, then inspected: quality control accepts some units and may reject
+others with a reason. Only accepted units count toward the order and can be shipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .contract import Contract
+from .entity import Entity, Event, iso, require_exists, require_new
+from .errors import InvalidInput, RuleViolation
+from .facility import Facility
+from .lifecycle import PRODUCTION_ORDER
+from .values import parse_date, parse_id, parse_int, parse_text
+
+
+@dataclass
+class Lot:
+    lot_id: str
+    quantity: int
+    produced_on: date
+    accepted: int | None = None  # None until inspected
+    rejected: int | None = None
+    reason: str = ""
+    inspected_on: date | None = None
+
+    @property
+    def inspected(self) -> bool:
+        return self.accepted is not None
+
+
+@dataclass
+class ProductionOrder(Entity):
+    KIND = "order"
+    LABEL = "production order"
+
+    facility_id: str = ""
+    contract_id: str = ""
+    contract_line_no: int = 0
+    item: str = ""
+    quantity: int = 0
+    due: date | None = None
+    state: str = PRODUCTION_ORDER.initial
+    lots: dict[str, Lot] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> int:
+        return sum(lot.accepted or 0 for lot in self.lots.values())
+
+    @property
+    def awaiting_inspection(self) -> int:
+        return sum(lot.quantity for lot in self.lots.values() if not lot.inspected)
+
+    def lot(self, lot_id: str) -> Lot:
+        if lot_id not in self.lots:
+            raise InvalidInput("lot", lot_id, f"production order '{self.id}' has no lot {lot_id}")
+        return self.lots[lot_id]
+
+    def _on_ProductionOrderPlaced(self, d: dict) -> None:
+        self.facility_id = d["facility_id"]
+        self.contract_id = d["contract_id"]
+        self.contract_line_no = d["contract_line_no"]
+        self.item = d["item"]
+        self.quantity = d["quantity"]
+        self.due = date.fromisoformat(d["due"])
+
+    def _on_ProductionStarted(self, d: dict) -> None:
+        self.state = "in_production"
+
+    def _on_LotProduced(self, d: dict) -> None:
+        self.lots[d["lot_id"]] = Lot(d["lot_id"], d["quantity"], date.fromisoformat(d["produced_on"]))
+
+    def _on_LotInspected(self, d: dict) -> None:
+        lot = self.lots[d["lot_id"]]
+        lot.accepted, lot.rejected = d["accepted"], d["rejected"]
+        lot.reason = d["reason"]
+        lot.inspected_on = date.fromisoformat(d["inspected_on"])
+
+    def _on_ProductionOrderCompleted(self, d: dict) -> None:
+        self.state = "completed"
+
+    def _on_ProductionOrderCancelled(self, d: dict) -> None:
+        self.state = "cancelled"
+
+
+def place(
+    order: ProductionOrder,
+    facility: Facility,
+    contract: Contract,
+    *,
+    contract_line_no: object,
+    quantity: object,
+    due: object,
+    already_ordered: int,
+) -> list[Event]:
+    """Order units of a contract line from a facility that can build the item.
+
+    ``already_ordered`` is what live (not cancelled) orders already hold of the line."""
+    parse_id("id", order.id)
+    require_new(order)
+    require_exists(facility)
+    require_exists(contract)
+    line = contract.line(parse_int("contract_line", contract_line_no, minimum=1))
+    if line.item not in facility.items:
+        raise RuleViolation(
+            f"facility '{facility.id}' cannot build '{line.item}' (it builds: {', '.join(sorted(facility.items)) or 'nothing yet'})",
+            field="facility",
+            value=facility.id,
+        )
+    qty = parse_int("quantity", quantity, minimum=1)
+    left = line.quantity - already_ordered
+    if qty > left:
+        raise RuleViolation(
+            f"contract '{contract.id}' line {line.line_no} has {left} units left to order, not {qty}",
+            field="quantity",
+            value=qty,
+        )
+    return [
+        Event(
+            "ProductionOrderPlaced",
+            {
+                "id": order.id,
+                "facility_id": facility.id,
+                "contract_id": contract.id,
+                "contract_line_no": line.line_no,
+                "item": line.item,
+                "quantity": qty,
+                "due": iso(parse_date("due", due)),
+            },
+        )
+    ]
+
+
+def start(order: ProductionOrder, *, on: date) -> list[Event]:
+    require_exists(order)
+    PRODUCTION_ORDER.check(order.id, order.state, "in_production", "start production")
+    return [Event("ProductionStarted", {"on": iso(on)})]
+
+
+def produce_lot(order: ProductionOrder, *, quantity: object, produced_on: object) -> list[Event]:
+    require_exists(order)
+    if order.state != "in_production":
+        raise RuleViolation(
+            f"production order '{order.id}' is {order.state.replace('_', ' ')}: lots are recorded while it is in production",
+            field="state",
+            value=order.state,
+        )
+    qty = parse_int("quantity", quantity, minimum=1)
+    left = order.quantity - order.accepted - order.awaiting_inspection
+    if qty > left:
+        raise RuleViolation(
+            f"production order '{order.id}' needs {left} more units (accepted or awaiting inspection), not {qty}",
+            field="quantity",
+            value=qty,
+        )
+    lot_id = f"{order.id}-L{len(order.lots) + 1:03d}"
+    return [Event("LotProduced", {"lot_id": lot_id, "quantity": qty, "produced_on": iso(parse_date("produced_on", produced_on))})]
+
+
+def inspect(
+    order: ProductionOrder, *, lot_id: str, accepted: object, rejected: object, reason: object, on: object
+) -> list[Event]:
+    require_exists(order)
+    if order.state != "in_production":
+        raise RuleViolation(
+            f"production order '{order.id}' is {order.state.replace('_', ' ')}: lots are inspected while it is in production",
+            field="state",
+            value=order.state,
+        )
+    lot = order.lot(lot_id)
+    if lot.inspected:
+        raise RuleViolation(f"lot {lot_id} was already inspected on {iso(lot.inspected_on)}", field="lot", value=lot_id)
+    ok = parse_int("accepted", accepted, minimum=0)
+    bad = parse_int("rejected", rejected, minimum=0)
+    if ok + bad != lot.quantity:
+        raise InvalidInput("accepted", ok, f"accepted + rejected must equal the lot's {lot.quantity} units (got {ok} + {bad})")
+    text = parse_text("reason", reason, allow_empty=bad == 0)
+    day = parse_date("on", on)
+    if day < lot.produced_on:
+        raise InvalidInput("on", day.isoformat(), f"is before the lot was produced ({lot.produced_on.isoformat()})")
+    events = [Event("LotInspected", {"lot_id": lot_id, "accepted": ok, "rejected": bad, "reason": text, "inspected_on": iso(day)})]
+    if order.accepted + ok >= order.quantity:
+        events.append(Event("ProductionOrderCompleted", {"on": iso(day)}))
+    return events
+
+
+def cancel(order: ProductionOrder, *, reason: object, on: date) -> list[Event]:
+    require_exists(order)
+    PRODUCTION_ORDER.check(order.id, order.state, "cancelled", "cancel")
+    return [Event("ProductionOrderCancelled", {"reason": parse_text("reason", reason), "on": iso(on)})]

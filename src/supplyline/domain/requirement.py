@@ -1,0 +1,238 @@
+"""Requirements: the lines of the recipient's prioritised list.
+
+The list is versioned by month: each requirement carries the month and rank of the list
+version that last ranked it, and every re-ranking is an event, so the list as it stood in
+any month can be reconstructed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .entity import Entity, Event, from_iso, iso, require_exists, require_new
+from .errors import InvalidInput, RuleViolation
+from .lifecycle import REQUIREMENT
+from .money import Money, parse_positive_money
+from .values import (
+    CATEGORIES,
+    parse_choice,
+    parse_date,
+    parse_id,
+    parse_int,
+    parse_month,
+    parse_origin,
+    parse_text,
+)
+
+MAX_PRIORITY = 5
+
+
+@dataclass
+class Ranking:
+    list_month: str
+    priority: int
+    rank: int
+
+
+@dataclass
+class Requirement(Entity):
+    KIND = "requirement"
+    LABEL = "requirement"
+
+    recipient: str = ""
+    item: str = ""
+    category: str = ""
+    quantity: int = 0
+    unit: str = ""
+    unit_price: Money | None = None
+    origin: str = "any"
+    min_lot: int = 1
+    whole_only: bool = False
+    needed_by: date | None = None
+    state: str = REQUIREMENT.initial
+    rankings: list[Ranking] = field(default_factory=list)
+    funded_quantity: int = 0
+    delivered_quantity: int = 0
+    note: str = ""
+
+    @property
+    def ranking(self) -> Ranking:
+        return self.rankings[-1]
+
+    @property
+    def open_quantity(self) -> int:
+        return self.quantity - self.funded_quantity
+
+    # evolve ---------------------------------------------------------------------------
+    def _on_RequirementDrafted(self, d: dict) -> None:
+        self.recipient = d["recipient"]
+        self.item = d["item"]
+        self.category = d["category"]
+        self.quantity = d["quantity"]
+        self.unit = d["unit"]
+        self.unit_price = Money.from_json(d["unit_price"])
+        self.origin = d["origin"]
+        self.min_lot = d["min_lot"]
+        self.whole_only = d["whole_only"]
+        self.needed_by = from_iso(d["needed_by"])
+        self.note = d.get("note", "")
+        self.rankings = [Ranking(d["list_month"], d["priority"], d["rank"])]
+
+    def _on_RequirementSubmitted(self, d: dict) -> None:
+        self.state = "submitted"
+
+    def _on_RequirementValidated(self, d: dict) -> None:
+        self.state = "validated"
+
+    def _on_RequirementReprioritised(self, d: dict) -> None:
+        self.rankings.append(Ranking(d["list_month"], d["priority"], d["rank"]))
+
+    def _on_RequirementFundingRecorded(self, d: dict) -> None:
+        self.funded_quantity = d["funded_quantity"]
+        self.state = "funded" if self.funded_quantity >= self.quantity else "partly_funded"
+
+    def _on_RequirementDeliveryRecorded(self, d: dict) -> None:
+        self.delivered_quantity = d["delivered_quantity"]
+        if self.state == "funded" and self.delivered_quantity >= self.quantity:
+            self.state = "fulfilled"
+
+    def _on_RequirementWithdrawn(self, d: dict) -> None:
+        self.state = "withdrawn"
+
+
+# decisions ----------------------------------------------------------------------------
+
+
+def draft(
+    req: Requirement,
+    *,
+    recipient: str,
+    list_month: object,
+    priority: object,
+    rank: object,
+    item: object,
+    category: object,
+    quantity: object,
+    unit: object,
+    unit_price: object,
+    currency: object,
+    origin: object = "any",
+    min_lot: object = 1,
+    whole_only: bool = False,
+    needed_by: object = None,
+    note: object = "",
+) -> list[Event]:
+    parse_id("id", req.id)
+    require_new(req)
+    qty = parse_int("quantity", quantity, minimum=1)
+    lot = parse_int("min_lot", min_lot, minimum=1)
+    if lot > qty:
+        raise InvalidInput("min_lot", min_lot, f"cannot exceed the quantity ({qty})")
+    return [
+        Event(
+            "RequirementDrafted",
+            {
+                "id": req.id,
+                "recipient": recipient,
+                "list_month": parse_month("list_month", list_month),
+                "priority": parse_int("priority", priority, minimum=1, maximum=MAX_PRIORITY),
+                "rank": parse_int("rank", rank, minimum=1),
+                "item": parse_text("item", item, max_length=200),
+                "category": parse_choice("category", category, CATEGORIES),
+                "quantity": qty,
+                "unit": parse_text("unit", unit, max_length=40),
+                "unit_price": parse_positive_money("unit_price", unit_price, currency).to_json(),
+                "origin": parse_origin("origin", origin),
+                "min_lot": lot,
+                "whole_only": bool(whole_only),
+                "needed_by": iso(parse_date("needed_by", needed_by)) if needed_by not in (None, "") else None,
+                "note": parse_text("note", note, allow_empty=True),
+            },
+        )
+    ]
+
+
+def _move(req: Requirement, target: str, action: str, event: Event) -> list[Event]:
+    require_exists(req)
+    REQUIREMENT.check(req.id, req.state, target, action)
+    return [event]
+
+
+def submit(req: Requirement) -> list[Event]:
+    return _move(req, "submitted", "submit", Event("RequirementSubmitted", {}))
+
+
+def validate(req: Requirement, *, by: str) -> list[Event]:
+    return _move(req, "validated", "validate", Event("RequirementValidated", {"by": by}))
+
+
+def withdraw(req: Requirement, *, reason: object) -> list[Event]:
+    return _move(
+        req, "withdrawn", "withdraw", Event("RequirementWithdrawn", {"reason": parse_text("reason", reason)})
+    )
+
+
+def reprioritise(req: Requirement, *, list_month: object, priority: object, rank: object) -> list[Event]:
+    require_exists(req)
+    if REQUIREMENT.is_final(req.state):
+        raise RuleViolation(
+            f"requirement '{req.id}' is {req.state}: it is no longer on the list", field="state", value=req.state
+        )
+    month = parse_month("list_month", list_month)
+    if month < req.ranking.list_month:
+        raise InvalidInput("list_month", month, f"is earlier than the current list version {req.ranking.list_month}")
+    return [
+        Event(
+            "RequirementReprioritised",
+            {
+                "list_month": month,
+                "priority": parse_int("priority", priority, minimum=1, maximum=MAX_PRIORITY),
+                "rank": parse_int("rank", rank, minimum=1),
+            },
+        )
+    ]
+
+
+def check_packageable(req: Requirement, quantity: int, already_packaged: int) -> None:
+    """A validated requirement can be put in a package up to its quantity, in whole lots."""
+    require_exists(req)
+    if req.state not in ("validated", "partly_funded"):
+        raise RuleViolation(
+            f"requirement '{req.id}' is {req.state.replace('_', ' ')}: only validated, not yet funded "
+            "requirements can be put in a package",
+            field="requirement",
+            value=req.id,
+        )
+    if quantity % req.min_lot:
+        raise InvalidInput("quantity", quantity, f"must be a whole multiple of the minimum lot ({req.min_lot})")
+    left = req.quantity - already_packaged
+    if quantity > left:
+        raise RuleViolation(
+            f"requirement '{req.id}' has {left} {req.unit} left to package, not {quantity}",
+            field="quantity",
+            value=quantity,
+        )
+    if req.whole_only and quantity != req.quantity:
+        raise RuleViolation(
+            f"requirement '{req.id}' is useful only whole: package all {req.quantity} {req.unit}",
+            field="quantity",
+            value=quantity,
+        )
+
+
+def record_funding(req: Requirement, funded_quantity: int) -> list[Event]:
+    """Follow-up of an allocation: the quantity of this requirement now fully paid for."""
+    if funded_quantity == req.funded_quantity:
+        return []
+    target = "funded" if funded_quantity >= req.quantity else "partly_funded"
+    if target != req.state:
+        REQUIREMENT.check(req.id, req.state, target, "record funding")
+    return [Event("RequirementFundingRecorded", {"funded_quantity": funded_quantity})]
+
+
+def record_delivery(req: Requirement, delivered_quantity: int) -> list[Event]:
+    """Follow-up of a receipt: the quantity of this requirement confirmed received."""
+    if delivered_quantity == req.delivered_quantity:
+        return []
+    return [Event("RequirementDeliveryRecorded", {"delivered_quantity": delivered_quantity})]

@@ -1,0 +1,161 @@
+"""Shipments against contract lines, and the recipient's receipt of them.
+
+A receipt states, per line, how many units arrived; fewer than shipped is a discrepancy
+that stays on record. Units that did not arrive (lost shipments, shortfalls) are still
+owed under the contract and can be shipped again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .contract import Contract
+from .entity import Entity, Event, iso, require_exists, require_new, unique
+from .errors import InvalidInput, RuleViolation
+from .lifecycle import SHIPMENT
+from .values import parse_date, parse_id, parse_int, parse_text
+
+
+@dataclass
+class LotShare:
+    lot_id: str
+    quantity: int
+
+
+@dataclass
+class ShipmentLine:
+    contract_line_no: int
+    quantity: int
+    lots: list[LotShare] = field(default_factory=list)
+    received: int | None = None
+
+
+@dataclass
+class Shipment(Entity):
+    KIND = "shipment"
+    LABEL = "shipment"
+
+    contract_id: str = ""
+    shipped_on: date | None = None
+    state: str = SHIPMENT.initial
+    lines: dict[int, ShipmentLine] = field(default_factory=dict)
+    received_on: date | None = None
+    note: str = ""
+
+    @property
+    def fully_received(self) -> bool:
+        return self.state == "received" and all(l.received == l.quantity for l in self.lines.values())
+
+    def _on_ShipmentDispatched(self, d: dict) -> None:
+        self.contract_id = d["contract_id"]
+        self.shipped_on = date.fromisoformat(d["shipped_on"])
+        for line in d["lines"]:
+            self.lines[line["contract_line_no"]] = ShipmentLine(
+                line["contract_line_no"], line["quantity"], [LotShare(l["lot_id"], l["quantity"]) for l in line["lots"]]
+            )
+
+    def _on_ShipmentReceived(self, d: dict) -> None:
+        self.state = "received"
+        self.received_on = date.fromisoformat(d["received_on"])
+        self.note = d["note"]
+        for line in d["lines"]:
+            self.lines[line["contract_line_no"]].received = line["quantity"]
+
+    def _on_ShipmentLost(self, d: dict) -> None:
+        self.state = "lost"
+        self.note = d["reason"]
+
+
+@dataclass(frozen=True)
+class ShippedLine:
+    contract_line_no: object
+    quantity: object
+    lots: tuple[tuple[str, object], ...] = ()
+
+
+def dispatch(
+    shipment: Shipment,
+    contract: Contract,
+    *,
+    shipped_on: object,
+    lines: list[ShippedLine],
+    outstanding_by_line: dict[int, int],
+    lot_available: dict[str, tuple[int, int]],
+) -> list[Event]:
+    """Ship units of contract lines.
+
+    ``outstanding_by_line``: units of each contract line not yet received or in transit.
+    ``lot_available``: lot id -> (contract line, accepted units not yet shipped) for the
+    lots of this contract's production orders."""
+    parse_id("id", shipment.id)
+    require_new(shipment)
+    require_exists(contract)
+    if not lines:
+        raise InvalidInput("lines", [], "a shipment needs at least one line")
+    out = []
+    for i, given in enumerate(lines, start=1):
+        line_no = parse_int(f"lines[{i}].contract_line", given.contract_line_no, minimum=1)
+        contract.line(line_no)
+        qty = parse_int(f"lines[{i}].quantity", given.quantity, minimum=1)
+        left = outstanding_by_line.get(line_no, 0)
+        if qty > left:
+            raise RuleViolation(
+                f"contract '{contract.id}' line {line_no} has {left} units left to ship, not {qty}",
+                field=f"lines[{i}].quantity",
+                value=qty,
+            )
+        lots = []
+        for lot_id, lot_qty in given.lots:
+            n = parse_int(f"lines[{i}].lots.{lot_id}", lot_qty, minimum=1)
+            if lot_id not in lot_available:
+                raise InvalidInput(f"lines[{i}].lots", lot_id, f"is not a lot produced for contract '{contract.id}'")
+            lot_line, available = lot_available[lot_id]
+            if lot_line != line_no:
+                raise RuleViolation(f"lot {lot_id} was produced for contract line {lot_line}, not {line_no}",
+                                    field=f"lines[{i}].lots", value=lot_id)
+            if n > available:
+                raise RuleViolation(f"lot {lot_id} has {available} accepted units left to ship, not {n}",
+                                    field=f"lines[{i}].lots", value=lot_id)
+            lots.append({"lot_id": lot_id, "quantity": n})
+        unique(f"lines[{i}].lots", [l["lot_id"] for l in lots])
+        if lots and sum(l["quantity"] for l in lots) != qty:
+            raise InvalidInput(f"lines[{i}].lots", sum(l["quantity"] for l in lots),
+                               f"lot quantities must add up to the line's {qty} units")
+        out.append({"contract_line_no": line_no, "quantity": qty, "lots": lots})
+    unique("lines.contract_line", [l["contract_line_no"] for l in out])
+    return [
+        Event(
+            "ShipmentDispatched",
+            {"id": shipment.id, "contract_id": contract.id, "shipped_on": iso(parse_date("shipped_on", shipped_on)),
+             "lines": out},
+        )
+    ]
+
+
+def receive(shipment: Shipment, *, received_on: object, quantities: dict[int, object] | None, note: object = "") -> list[Event]:
+    """Confirm receipt; ``quantities`` per contract line (all shipped units when omitted)."""
+    require_exists(shipment)
+    SHIPMENT.check(shipment.id, shipment.state, "received", "confirm receipt")
+    day = parse_date("received_on", received_on)
+    assert shipment.shipped_on is not None
+    if day < shipment.shipped_on:
+        raise InvalidInput("received_on", day.isoformat(), f"is before the shipment left ({shipment.shipped_on.isoformat()})")
+    given = quantities or {}
+    for line_no in given:
+        if line_no not in shipment.lines:
+            raise InvalidInput("lines", line_no, f"shipment '{shipment.id}' carries no contract line {line_no}")
+    out = []
+    short = False
+    for line_no, line in sorted(shipment.lines.items()):
+        qty = parse_int(f"lines[{line_no}].quantity", given.get(line_no, line.quantity), minimum=0, maximum=line.quantity)
+        short = short or qty < line.quantity
+        out.append({"contract_line_no": line_no, "quantity": qty})
+    text = parse_text("note", note, allow_empty=not short)
+    return [Event("ShipmentReceived", {"received_on": iso(day), "lines": out, "note": text})]
+
+
+def lose(shipment: Shipment, *, reason: object, on: object) -> list[Event]:
+    require_exists(shipment)
+    SHIPMENT.check(shipment.id, shipment.state, "lost", "report it lost")
+    return [Event("ShipmentLost", {"reason": parse_text("reason", reason), "on": iso(parse_date("on", on))})]

@@ -1,0 +1,160 @@
+"""Parsing of the plain values that commands carry, with errors that name the field.
+
+Interfaces hand raw strings (or already typed values) to these functions; whatever the
+interface, the same input is accepted or refused with the same message.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pycountry
+
+from .errors import InvalidInput
+from .money import parse_decimal
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+MECHANISMS = ("purl", "drone_deal", "bilateral")
+
+CATEGORIES = (
+    "air_defence",
+    "aerial_drones",
+    "naval_drones",
+    "ground_drones",
+    "artillery_ammunition",
+    "electronic_warfare",
+    "armoured_vehicles",
+    "small_arms",
+    "engineering",
+    "communications",
+    "medical",
+    "sustainment",
+)
+
+#: Origin groups accepted besides ISO 3166 alpha-2 country codes.
+EU_MEMBERS = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+ORIGIN_GROUPS = {"EU": EU_MEMBERS}
+ANY_ORIGIN = "any"
+
+PARTY_KINDS = ("government", "organisation", "company")
+
+
+def parse_id(field: str, value: object) -> str:
+    if not isinstance(value, str) or not _ID.match(value):
+        raise InvalidInput(
+            field, value, "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    return value
+
+
+def parse_text(field: str, value: object, *, max_length: int = 500, allow_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(field, value, "must be text")
+    text = value.strip()
+    if not text and not allow_empty:
+        raise InvalidInput(field, value, "must not be empty")
+    if len(text) > max_length:
+        raise InvalidInput(field, value[:40] + "…", f"must be at most {max_length} characters")
+    if any(ord(ch) < 32 for ch in text):
+        raise InvalidInput(field, value, "must not contain control characters or line breaks")
+    return text
+
+
+def parse_date(field: str, value: object) -> date:
+    if isinstance(value, datetime):
+        raise InvalidInput(field, str(value), "must be a calendar date (YYYY-MM-DD), not a time")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInput(field, value, "must be a date written YYYY-MM-DD")
+
+
+def parse_month(field: str, value: object) -> str:
+    """A calendar month 'YYYY-MM' (the prioritised list is versioned by month)."""
+    if isinstance(value, str):
+        m = _MONTH.match(value)
+        if m and 1 <= int(m.group(2)) <= 12 and int(m.group(1)) >= 1900:
+            return value
+    raise InvalidInput(field, value, "must be a month written YYYY-MM")
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def parse_int(field: str, value: object, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    if isinstance(value, bool):
+        raise InvalidInput(field, value, "must be a whole number")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,18}", value.strip()):
+        number = int(value.strip())
+    else:
+        raise InvalidInput(field, value, "must be a whole number")
+    if minimum is not None and number < minimum:
+        raise InvalidInput(field, value, f"must be at least {minimum}")
+    if maximum is not None and number > maximum:
+        raise InvalidInput(field, value, f"must be at most {maximum}")
+    return number
+
+
+def parse_choice(field: str, value: object, choices: tuple[str, ...]) -> str:
+    if isinstance(value, str) and value in choices:
+        return value
+    raise InvalidInput(field, value, f"must be one of: {', '.join(choices)}")
+
+
+def parse_country(field: str, value: object) -> str:
+    """ISO 3166-1 alpha-2 code (alpha-3 accepted and converted)."""
+    if isinstance(value, str) and value.isalpha() and len(value) in (2, 3):
+        found = pycountry.countries.get(**{"alpha_2" if len(value) == 2 else "alpha_3": value.upper()})
+        if found is not None:
+            return found.alpha_2
+    raise InvalidInput(field, value, "must be an ISO 3166 country code such as UA, US or NLD")
+
+
+def parse_origin(field: str, value: object) -> str:
+    """An allowed origin: 'any', a group such as 'EU', or a country (US, UA…)."""
+    if value == ANY_ORIGIN:
+        return ANY_ORIGIN
+    if isinstance(value, str) and value.upper() in ORIGIN_GROUPS:
+        return value.upper()
+    try:
+        return parse_country(field, value)
+    except InvalidInput:
+        raise InvalidInput(field, value, "must be 'any', 'EU' or an ISO 3166 country code") from None
+
+
+def origin_within(origin: str, allowed: str) -> bool:
+    """Whether equipment of ``origin`` (a country) satisfies the restriction ``allowed``."""
+    if allowed == ANY_ORIGIN:
+        return True
+    if allowed in ORIGIN_GROUPS:
+        return origin in ORIGIN_GROUPS[allowed] or origin == allowed
+    return origin == allowed
+
+
+def parse_share(field: str, value: object) -> Decimal:
+    share = parse_decimal(field, value)
+    if not Decimal(0) < share <= Decimal(100):
+        raise InvalidInput(field, value, "must be a percentage above 0 and at most 100")
+    return share
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def today_utc() -> date:
+    return utc_now().date()

@@ -1,0 +1,140 @@
+"""The hash chain: what an event's hash covers, and how the whole log is re-walked.
+
+An event's hash is SHA-256 over a fixed, newline-separated text (format version, global
+sequence, stream, stream version, time, actor, type, canonical meta, canonical payload,
+previous hash). Every field is either a constrained identifier without line breaks or
+canonical JSON, which escapes them, so the text is unambiguous. Anyone can recompute it
+from an exported event; the first event's previous hash is 64 zeros.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Iterable
+
+FORMAT = b"supplyline-event-v1"
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    seq: int
+    stream_id: str
+    stream_version: int
+    recorded_at: str  # ISO 8601 UTC, microseconds, 'Z'
+    actor: str
+    type: str
+    meta: str  # canonical JSON
+    payload: str  # canonical JSON
+    prev_hash: str
+    hash: str
+
+    def to_json(self) -> dict:
+        from .canonical import parse
+
+        return {
+            "seq": self.seq,
+            "stream_id": self.stream_id,
+            "stream_version": self.stream_version,
+            "recorded_at": self.recorded_at,
+            "actor": self.actor,
+            "type": self.type,
+            "meta": parse(self.meta),
+            "payload": parse(self.payload),
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+def hash_input(
+    seq: int, stream_id: str, stream_version: int, recorded_at: str, actor: str, type_: str, meta: str,
+    payload: str, prev_hash: str,
+) -> bytes:
+    return b"\n".join(
+        (
+            FORMAT,
+            str(seq).encode(),
+            stream_id.encode(),
+            str(stream_version).encode(),
+            recorded_at.encode(),
+            actor.encode(),
+            type_.encode(),
+            meta.encode(),
+            payload.encode(),
+            prev_hash.encode(),
+        )
+    )
+
+
+def event_hash(*fields) -> str:
+    return hashlib.sha256(hash_input(*fields)).hexdigest()
+
+
+def hash_of(event: StoredEvent) -> str:
+    return event_hash(
+        event.seq, event.stream_id, event.stream_version, event.recorded_at, event.actor, event.type,
+        event.meta, event.payload, event.prev_hash,
+    )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The first place where the stored log stops being what was written."""
+
+    seq: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int
+    head_hash: str
+    finding: Finding | None
+
+    @property
+    def ok(self) -> bool:
+        return self.finding is None
+
+
+def verify(events: Iterable[StoredEvent], *, head: tuple[int, str] | None = None) -> Verification:
+    """Re-walk the chain in sequence order and report the first event that does not match.
+
+    ``head`` is the (sequence, hash) the store claims as its latest event; a log whose tail
+    was cut off still chains correctly, so the head is what reveals it."""
+    expected_seq = 1
+    prev = GENESIS
+    checked = 0
+    for event in events:
+        if event.seq != expected_seq:
+            if event.seq > expected_seq:
+                what = f"event #{expected_seq} is missing: the sequence jumps from {expected_seq - 1} to {event.seq}"
+            else:
+                what = f"event #{event.seq} appears out of order after #{expected_seq - 1}"
+            return Verification(checked, prev, Finding(expected_seq, what))
+        if event.prev_hash != prev:
+            return Verification(
+                checked, prev,
+                Finding(event.seq, f"event #{event.seq} ({event.type} on {event.stream_id}) does not link to the "
+                                   f"hash of event #{event.seq - 1}: an earlier event was removed, reordered or changed"),
+            )
+        actual = hash_of(event)
+        if actual != event.hash:
+            return Verification(
+                checked, prev,
+                Finding(event.seq, f"event #{event.seq} ({event.type} on {event.stream_id}): stored hash "
+                                   f"{event.hash[:16]}… does not match its contents (recomputed {actual[:16]}…)"),
+            )
+        prev = event.hash
+        expected_seq += 1
+        checked += 1
+    if head is not None and head != (checked, prev):
+        head_seq, head_hash = head
+        if head_seq > checked:
+            return Verification(checked, prev, Finding(checked + 1,
+                f"event #{checked + 1} is missing: the ledger head says {head_seq} events were written, "
+                f"{checked} are stored"))
+        return Verification(checked, prev, Finding(head_seq,
+            f"the ledger head (event #{head_seq}, {head_hash[:16]}…) does not match the last stored event "
+            f"(#{checked}, {prev[:16]}…)"))
+    return Verification(checked, prev, None)

@@ -1,0 +1,58 @@
+"""What every service call carries: the store and who is acting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..domain.values import today_utc
+from ..ledger.chain import StoredEvent
+from ..store.db import make_engine
+from ..store.eventstore import Store
+from ..store.migrate import is_current, upgrade
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting party, and the credential it acted with (recorded in each event's meta)."""
+
+    party: str
+    token_id: str | None = None
+    via: str = "cli"
+
+    def meta(self) -> dict:
+        meta: dict = {"via": self.via}
+        if self.token_id:
+            meta["token"] = self.token_id
+        return meta
+
+
+@dataclass
+class Outcome:
+    """What a command wrote: the id of the entity it concerns and the events appended."""
+
+    id: str
+    events: list[StoredEvent] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "events": [{"seq": e.seq, "stream_id": e.stream_id, "type": e.type, "hash": e.hash} for e in self.events],
+        }
+
+
+def open_store(url: str, *, create: bool = False) -> Store:
+    """A store on the database at ``url``; with ``create`` its schema is brought to head."""
+    engine = make_engine(url)
+    if create:
+        upgrade(engine)
+    elif not is_current(engine):
+        from ..domain.errors import Refused
+
+        engine.dispose()
+        raise Refused(f"the database at {url} is not initialised or not up to date: run `supplyline init`", field="db")
+    return Store(engine)
+
+
+def on_or_today(day: date | None) -> date:
+    return day or today_utc()

@@ -1,0 +1,169 @@
+"""Facts that a decision needs from other streams, read from the projections.
+
+Commands run while holding the ledger's write lock, and projections are updated in the
+same transaction as each append, so these reads always reflect every event before them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Connection
+
+from ..domain.fx import FxDay
+from ..domain.money import Money
+from ..store import schema as t
+
+LIVE_PACKAGE_STATES = ("draft", "proposed", "approved", "contracted", "delivering", "delivered", "closed")
+
+
+def packaged_quantity(conn: Connection, requirement_id: str) -> int:
+    """Units of a requirement held by packages that were not rejected."""
+    pl, p = t.package_lines, t.packages
+    return conn.execute(
+        select(func.coalesce(func.sum(pl.c.quantity), 0))
+        .select_from(pl.join(p, p.c.id == pl.c.package_id))
+        .where(pl.c.requirement_id == requirement_id, p.c.state.in_(LIVE_PACKAGE_STATES))
+    ).scalar_one()
+
+
+def funded_by_line(conn: Connection, package_id: str, currency: str) -> dict[int, Money]:
+    a = t.allocations
+    rows = conn.execute(
+        select(a.c.line_no, func.sum(a.c.line_amount_minor)).where(a.c.package_id == package_id).group_by(a.c.line_no)
+    )
+    return {line_no: Money.from_minor(int(total), currency) for line_no, total in rows}
+
+
+def funded_quantity(conn: Connection, requirement_id: str) -> int:
+    """Units of a requirement on package lines whose value is fully allocated."""
+    pl, p, a = t.package_lines, t.packages, t.allocations
+    funded = (
+        select(a.c.package_id, a.c.line_no, func.sum(a.c.line_amount_minor).label("funded"))
+        .group_by(a.c.package_id, a.c.line_no)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(pl.c.quantity, pl.c.unit_price_minor, funded.c.funded)
+        .select_from(
+            pl.join(p, p.c.id == pl.c.package_id).join(
+                funded, and_(funded.c.package_id == pl.c.package_id, funded.c.line_no == pl.c.line_no)
+            )
+        )
+        .where(pl.c.requirement_id == requirement_id, p.c.state.in_(LIVE_PACKAGE_STATES))
+    )
+    return sum(qty for qty, price, total in rows if int(total) >= qty * price)
+
+
+def contracted_by_line(conn: Connection, package_id: str) -> dict[int, int]:
+    c, cl = t.contracts, t.contract_lines
+    rows = conn.execute(
+        select(cl.c.package_line_no, func.sum(cl.c.quantity))
+        .select_from(cl.join(c, c.c.id == cl.c.contract_id))
+        .where(c.c.package_id == package_id)
+        .group_by(cl.c.package_line_no)
+    )
+    return {line_no: int(total) for line_no, total in rows}
+
+
+def shipping_status(conn: Connection, contract_id: str) -> dict[int, int]:
+    """Per contract line: units received plus units in transit (what no longer needs shipping)."""
+    s, sl = t.shipments, t.shipment_lines
+    rows = conn.execute(
+        select(sl.c.contract_line_no, s.c.state, sl.c.quantity, sl.c.received)
+        .select_from(sl.join(s, s.c.id == sl.c.shipment_id))
+        .where(s.c.contract_id == contract_id)
+    )
+    covered: dict[int, int] = defaultdict(int)
+    for line_no, state, quantity, received in rows:
+        if state == "shipped":
+            covered[line_no] += quantity
+        elif state == "received":
+            covered[line_no] += received or 0
+    return dict(covered)
+
+
+def ordered_quantity(conn: Connection, contract_id: str, line_no: int) -> int:
+    o = t.production_orders
+    return conn.execute(
+        select(func.coalesce(func.sum(o.c.quantity), 0)).where(
+            o.c.contract_id == contract_id, o.c.contract_line_no == line_no, o.c.state != "cancelled"
+        )
+    ).scalar_one()
+
+
+def lots_available(conn: Connection, contract_id: str) -> dict[str, tuple[int, int]]:
+    """Lot id -> (contract line, accepted units not yet on a shipment that was not lost)."""
+    o, lot, s, sl = t.production_orders, t.lots, t.shipments, t.shipment_lots
+    shipped = dict(
+        conn.execute(
+            select(sl.c.lot_id, func.sum(sl.c.quantity))
+            .select_from(sl.join(s, s.c.id == sl.c.shipment_id))
+            .where(s.c.contract_id == contract_id, s.c.state != "lost")
+            .group_by(sl.c.lot_id)
+        ).all()
+    )
+    rows = conn.execute(
+        select(lot.c.lot_id, o.c.contract_line_no, lot.c.accepted)
+        .select_from(lot.join(o, o.c.id == lot.c.order_id))
+        .where(o.c.contract_id == contract_id, lot.c.accepted.is_not(None))
+    )
+    return {lot_id: (line_no, accepted - int(shipped.get(lot_id, 0))) for lot_id, line_no, accepted in rows}
+
+
+def received_by_package_line(conn: Connection, package_id: str) -> dict[int, int]:
+    c, cl, s, sl = t.contracts, t.contract_lines, t.shipments, t.shipment_lines
+    rows = conn.execute(
+        select(cl.c.package_line_no, func.sum(sl.c.received))
+        .select_from(
+            sl.join(s, s.c.id == sl.c.shipment_id)
+            .join(c, c.c.id == s.c.contract_id)
+            .join(cl, and_(cl.c.contract_id == c.c.id, cl.c.line_no == sl.c.contract_line_no))
+        )
+        .where(c.c.package_id == package_id, s.c.state == "received")
+        .group_by(cl.c.package_line_no)
+    )
+    return {line_no: int(total or 0) for line_no, total in rows}
+
+
+def delivered_quantity(conn: Connection, requirement_id: str) -> int:
+    c, cl, s, sl, pl = t.contracts, t.contract_lines, t.shipments, t.shipment_lines, t.package_lines
+    return int(
+        conn.execute(
+            select(func.coalesce(func.sum(sl.c.received), 0))
+            .select_from(
+                sl.join(s, s.c.id == sl.c.shipment_id)
+                .join(c, c.c.id == s.c.contract_id)
+                .join(cl, and_(cl.c.contract_id == c.c.id, cl.c.line_no == sl.c.contract_line_no))
+                .join(pl, and_(pl.c.package_id == c.c.package_id, pl.c.line_no == cl.c.package_line_no))
+            )
+            .where(pl.c.requirement_id == requirement_id, s.c.state == "received")
+        ).scalar_one()
+    )
+
+
+def fx_days(conn: Connection, on: date, currencies: set[str]) -> list[FxDay]:
+    """Recorded rate days on or before ``on`` that a conversion between any two of
+    ``currencies`` may use: from a month before the oldest of their latest quotes up to ``on``."""
+    f = t.fx_rates
+    wanted = sorted(c for c in currencies if c != "EUR")
+    if not wanted:
+        return []
+    latest = conn.execute(
+        select(func.max(f.c.day)).where(f.c.day <= on, f.c.currency.in_(wanted)).group_by(f.c.currency)
+    ).scalars().all()
+    if not latest:
+        return []
+    since = min(latest) - timedelta(days=31)
+    rows = conn.execute(
+        select(f.c.day, f.c.currency, f.c.per_eur, f.c.source).where(
+            f.c.day >= since, f.c.day <= on, f.c.currency.in_(wanted)
+        )
+    )
+    days: dict[date, FxDay] = {}
+    for day, currency, per_eur, source in rows:
+        days.setdefault(day, FxDay(day, {}, source)).per_eur[currency] = Decimal(per_eur)
+    return list(days.values())

@@ -1,0 +1,109 @@
+"""Pledges and allocations: money in, and money assigned to package lines.
+
+An allocation is decided on the pledge's stream while the ledger is locked, so the pledge
+can never be over-allocated (invariant 1), and its follow-up (the requirement's funded
+quantity) is recorded in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain import package as package_domain
+from ..domain import pledge as domain
+from ..domain import requirement as requirement_domain
+from ..domain.money import Money
+from ..domain.package import Package
+from ..domain.party import Party
+from ..domain.pledge import LineToFund, Pledge
+from ..domain.requirement import Requirement
+from ..domain.values import parse_date, parse_int
+from ..store.eventstore import Store, UnitOfWork
+from . import facts
+from .context import Actor, Outcome, on_or_today
+
+
+@dataclass(frozen=True)
+class AnnouncePledge:
+    funder: str
+    amount: object
+    currency: object
+    pledged_on: object
+    mechanism: object
+    categories: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()
+    valid_from: object = None
+    valid_until: object = None
+    note: str = ""
+    id: str | None = None
+    commit: bool = False
+
+
+def announce_pledge(store: Store, actor: Actor, cmd: AnnouncePledge) -> Outcome:
+    with store.write(actor.party, actor.meta()) as uow:
+        funder = uow.load(Party, cmd.funder, field="funder")
+        pledge = uow.get(Pledge, cmd.id or uow.next_id(Pledge, "PL"))
+        events = domain.announce(
+            pledge, funder=funder.id, amount=cmd.amount, currency=cmd.currency, pledged_on=cmd.pledged_on,
+            mechanism=cmd.mechanism, categories=cmd.categories, origins=cmd.origins, valid_from=cmd.valid_from,
+            valid_until=cmd.valid_until, note=cmd.note,
+        )
+        stored = uow.record(pledge, events)
+        if cmd.commit:
+            stored += uow.record(pledge, domain.commit(pledge, on=pledge.pledged_on))
+        return Outcome(pledge.id, stored)
+
+
+def commit_pledge(store: Store, actor: Actor, pledge_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:
+    day = on_or_today(parse_date("on", on) if on else None)
+    with store.write(actor.party, actor.meta()) as uow:
+        pledge = uow.load(Pledge, pledge_id)
+        return Outcome(pledge.id, uow.record(pledge, domain.commit(pledge, on=day), expected_version=expected_version))
+
+
+def expire_pledge(store: Store, actor: Actor, pledge_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:
+    day = on_or_today(parse_date("on", on) if on else None)
+    with store.write(actor.party, actor.meta()) as uow:
+        pledge = uow.load(Pledge, pledge_id)
+        return Outcome(pledge.id, uow.record(pledge, domain.expire(pledge, on=day), expected_version=expected_version))
+
+
+@dataclass(frozen=True)
+class Allocate:
+    pledge_id: str
+    package_id: str
+    line_no: object
+    amount: object
+    currency: object | None = None  # the pledge's currency when omitted
+    on: object = None
+
+
+def allocate(store: Store, actor: Actor, cmd: Allocate, *, expected_version: int | None = None) -> Outcome:
+    with store.write(actor.party, actor.meta()) as uow:
+        return allocate_in(uow, cmd, expected_version=expected_version)
+
+
+def allocate_in(uow: UnitOfWork, cmd: Allocate, *, expected_version: int | None = None) -> Outcome:
+    """Record one allocation and its follow-ups inside an open unit of work (the optimiser
+    records many this way, in one transaction)."""
+    day = on_or_today(parse_date("on", cmd.on) if cmd.on not in (None, "") else None)
+    pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
+    package = uow.load(Package, cmd.package_id, field="package")
+    package_domain.can_fund(package)
+    line = package.line(parse_int("line", cmd.line_no, minimum=1))
+    assert pledge.amount is not None
+    amount = Money.parse(cmd.amount, cmd.currency or pledge.amount.currency)
+    funded = facts.funded_by_line(uow.conn, package.id, package.currency).get(line.line_no, Money.zero(package.currency))
+    target = LineToFund(
+        package_id=package.id, line_no=line.line_no, mechanism=package.mechanism, category=line.category,
+        origin=line.origin, value=line.value, funded=funded,
+    )
+    fx_days = facts.fx_days(uow.conn, day, {pledge.amount.currency, package.currency})
+    allocation_id = f"{pledge.id}.{len(pledge.allocations) + 1}"
+    events = domain.allocate(pledge, allocation_id=allocation_id, line=target, amount=amount, on=day, fx_days=fx_days)
+    stored = uow.record(pledge, events, expected_version=expected_version)
+    requirement = uow.load(Requirement, line.requirement_id)
+    stored += uow.record(
+        requirement, requirement_domain.record_funding(requirement, facts.funded_quantity(uow.conn, requirement.id))
+    )
+    return Outcome(allocation_id, stored)

@@ -1,0 +1,93 @@
+"""Packages: drafting, lines, proposal, approvals by named parties, closing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain import package as domain
+from ..domain.package import Package
+from ..domain.party import Party
+from ..domain.requirement import Requirement
+from ..domain.values import parse_date
+from ..store.eventstore import Store
+from . import facts
+from .context import Actor, Outcome, on_or_today
+
+
+@dataclass(frozen=True)
+class DraftPackage:
+    title: str
+    mechanism: str
+    seller: str
+    recipient: str
+    currency: str
+    approvers: tuple[str, ...] = ()
+    id: str | None = None
+
+
+def draft_package(store: Store, actor: Actor, cmd: DraftPackage) -> Outcome:
+    with store.write(actor.party, actor.meta()) as uow:
+        seller = uow.load(Party, cmd.seller, field="seller")
+        recipient = uow.load(Party, cmd.recipient, field="recipient")
+        for i, approver in enumerate(cmd.approvers):
+            uow.load(Party, approver, field=f"approvers[{i}]")
+        package = uow.get(Package, cmd.id or uow.next_id(Package, "PKG"))
+        events = domain.draft(
+            package, title=cmd.title, mechanism=cmd.mechanism, seller=seller.id, recipient=recipient.id,
+            currency=cmd.currency, approvers=cmd.approvers,
+        )
+        return Outcome(package.id, uow.record(package, events))
+
+
+@dataclass(frozen=True)
+class AddLine:
+    package_id: str
+    requirement_id: str
+    quantity: object
+    unit_price: object | None = None
+    origin: object | None = None
+
+
+def add_line(store: Store, actor: Actor, cmd: AddLine, *, expected_version: int | None = None) -> Outcome:
+    with store.write(actor.party, actor.meta()) as uow:
+        package = uow.load(Package, cmd.package_id, field="package")
+        requirement = uow.load(Requirement, cmd.requirement_id, field="requirement")
+        events = domain.add_line(
+            package, requirement, quantity=cmd.quantity, unit_price=cmd.unit_price, origin=cmd.origin,
+            already_packaged=facts.packaged_quantity(uow.conn, requirement.id),
+        )
+        return Outcome(package.id, uow.record(package, events, expected_version=expected_version))
+
+
+def propose_package(store: Store, actor: Actor, package_id: str, *, expected_version: int | None = None) -> Outcome:
+    with store.write(actor.party, actor.meta()) as uow:
+        package = uow.load(Package, package_id)
+        return Outcome(package.id, uow.record(package, domain.propose(package), expected_version=expected_version))
+
+
+@dataclass(frozen=True)
+class Decide:
+    package_id: str
+    party: str
+    decision: str  # approve | reject
+    reason: str = ""
+    on: object = None
+
+
+def decide_package(store: Store, actor: Actor, cmd: Decide, *, expected_version: int | None = None) -> Outcome:
+    day = on_or_today(parse_date("on", cmd.on) if cmd.on not in (None, "") else None)
+    with store.write(actor.party, actor.meta()) as uow:
+        package = uow.load(Package, cmd.package_id, field="package")
+        party = uow.load(Party, cmd.party, field="party")
+        events = domain.decide(
+            package, party=party.id, decision=cmd.decision, reason=cmd.reason, on=day,
+            funded_by_line=facts.funded_by_line(uow.conn, package.id, package.currency),
+        )
+        return Outcome(package.id, uow.record(package, events, expected_version=expected_version))
+
+
+def close_package(store: Store, actor: Actor, package_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:
+    day = on_or_today(parse_date("on", on) if on not in (None, "") else None)
+    with store.write(actor.party, actor.meta()) as uow:
+        package = uow.load(Package, package_id)
+        return Outcome(package.id, uow.record(package, domain.close(package, on=day), expected_version=expected_version))

@@ -1,0 +1,209 @@
+"""Read models: lists and details of every entity, as JSON-ready dicts.
+
+One row shape for every interface: money as a decimal string with its currency, dates as
+ISO strings, JSON lists decoded. The CLI renders these as tables, the API returns them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable
+
+from sqlalchemy import Table, desc, func, select
+from sqlalchemy.engine import Connection
+
+from ..domain.errors import NotFound
+from ..domain.money import Money
+from ..domain.values import parse_month
+from ..ledger.canonical import parse
+from ..store import schema as t
+from ..store.eventstore import read_head
+
+_JSON_COLUMNS = {"categories", "origins", "approvers"}
+
+
+def row_json(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key.endswith("_currency") and f"{key[: -len('_currency')]}_minor" in row:
+            continue
+        if key.endswith("_minor"):
+            name = key[: -len("_minor")]
+            currency = row.get(f"{name}_currency") or row.get("amount_currency")
+            out[name] = str(Money.from_minor(value, currency).amount) if value is not None else None
+            out[f"{name}_currency"] = currency
+        elif isinstance(value, date):
+            out[key] = value.isoformat()
+        elif key in _JSON_COLUMNS and isinstance(value, str):
+            out[key] = parse(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _rows(conn: Connection, query) -> list[dict]:
+    return [row_json(dict(r)) for r in conn.execute(query).mappings()]
+
+
+def _one(conn: Connection, table: Table, entity: str, entity_id: str) -> dict:
+    row = conn.execute(select(table).where(table.c.id == entity_id)).mappings().one_or_none()
+    if row is None:
+        raise NotFound(entity, entity_id)
+    return row_json(dict(row))
+
+
+def _where(query, table: Table, filters: dict[str, Any]):
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(table.c[column] == value)
+    return query
+
+
+def list_parties(conn: Connection) -> list[dict]:
+    return _rows(conn, select(t.parties).order_by(t.parties.c.id))
+
+
+def list_fx(conn: Connection, *, since: date | None = None, currency: str | None = None) -> list[dict]:
+    query = select(t.fx_rates).order_by(t.fx_rates.c.day, t.fx_rates.c.currency)
+    if since:
+        query = query.where(t.fx_rates.c.day >= since)
+    return _rows(conn, _where(query, t.fx_rates, {"currency": currency}))
+
+
+def list_requirements(
+    conn: Connection, *, month: str | None = None, state: str | None = None, category: str | None = None
+) -> list[dict]:
+    """The prioritised list, ordered by tier and rank; with ``month``, as ranked in that month."""
+    r = t.requirements
+    query = _where(select(r), r, {"state": state, "category": category})
+    rows = _rows(conn, query)
+    if month is not None:
+        month = parse_month("month", month)
+        rk = t.requirement_rankings
+        rankings: dict[str, dict] = {}
+        for row in conn.execute(select(rk).where(rk.c.list_month <= month).order_by(rk.c.requirement_id, rk.c.position)).mappings():
+            rankings[row["requirement_id"]] = dict(row)
+        rows = [dict(row, list_month=rankings[row["id"]]["list_month"], priority=rankings[row["id"]]["priority"],
+                     rank=rankings[row["id"]]["rank"]) for row in rows if row["id"] in rankings]
+    return sorted(rows, key=lambda row: (row["priority"], row["rank"], row["id"]))
+
+
+def requirement(conn: Connection, requirement_id: str) -> dict:
+    out = _one(conn, t.requirements, "requirement", requirement_id)
+    rk = t.requirement_rankings
+    out["rankings"] = _rows(conn, select(rk.c.list_month, rk.c.priority, rk.c.rank).where(rk.c.requirement_id == requirement_id).order_by(rk.c.position))
+    pl = t.package_lines
+    out["packages"] = _rows(conn, select(pl.c.package_id, pl.c.line_no, pl.c.quantity).where(pl.c.requirement_id == requirement_id))
+    return out
+
+
+def list_pledges(conn: Connection, *, funder: str | None = None, state: str | None = None) -> list[dict]:
+    rows = _rows(conn, _where(select(t.pledges).order_by(t.pledges.c.pledged_on, t.pledges.c.id), t.pledges, {"funder": funder, "state": state}))
+    for row in rows:
+        row["remaining"] = str(Money.parse(row["amount"], row["amount_currency"]) - Money.parse(row["allocated"], row["amount_currency"]))
+    return rows
+
+
+def pledge(conn: Connection, pledge_id: str) -> dict:
+    out = _one(conn, t.pledges, "pledge", pledge_id)
+    out["remaining"] = str(Money.parse(out["amount"], out["amount_currency"]) - Money.parse(out["allocated"], out["amount_currency"]))
+    out["allocations"] = _rows(conn, select(t.allocations).where(t.allocations.c.pledge_id == pledge_id).order_by(t.allocations.c.id))
+    return out
+
+
+def list_packages(conn: Connection, *, state: str | None = None, mechanism: str | None = None) -> list[dict]:
+    p, pl, a = t.packages, t.package_lines, t.allocations
+    rows = _rows(conn, _where(select(p).order_by(p.c.id), p, {"state": state, "mechanism": mechanism}))
+    values = dict(conn.execute(select(pl.c.package_id, func.sum(pl.c.quantity * pl.c.unit_price_minor)).group_by(pl.c.package_id)).all())
+    funded = dict(conn.execute(select(a.c.package_id, func.sum(a.c.line_amount_minor)).group_by(a.c.package_id)).all())
+    for row in rows:
+        row["value"] = str(Money.from_minor(int(values.get(row["id"], 0) or 0), row["currency"]).amount)
+        row["funded"] = str(Money.from_minor(int(funded.get(row["id"], 0) or 0), row["currency"]).amount)
+    return rows
+
+
+def package(conn: Connection, package_id: str) -> dict:
+    out = _one(conn, t.packages, "package", package_id)
+    pl, d = t.package_lines, t.package_decisions
+    lines = _rows(conn, select(pl).where(pl.c.package_id == package_id).order_by(pl.c.line_no))
+    from .facts import funded_by_line
+
+    funded = funded_by_line(conn, package_id, out["currency"])
+    for line in lines:
+        value = Money.parse(line["unit_price"], out["currency"]).times(line["quantity"])
+        line["value"] = str(value.amount)
+        line["funded"] = str(funded.get(line["line_no"], Money.zero(out["currency"])).amount)
+    out["lines"] = lines
+    out["decisions"] = _rows(conn, select(d).where(d.c.package_id == package_id).order_by(d.c.position))
+    out["contracts"] = _rows(conn, select(t.contracts).where(t.contracts.c.package_id == package_id).order_by(t.contracts.c.id))
+    return out
+
+
+def list_contracts(conn: Connection, *, package_id: str | None = None) -> list[dict]:
+    return _rows(conn, _where(select(t.contracts).order_by(t.contracts.c.id), t.contracts, {"package_id": package_id}))
+
+
+def contract(conn: Connection, contract_id: str) -> dict:
+    out = _one(conn, t.contracts, "contract", contract_id)
+    out["lines"] = _rows(conn, select(t.contract_lines).where(t.contract_lines.c.contract_id == contract_id).order_by(t.contract_lines.c.line_no))
+    out["schedule"] = _rows(conn, select(t.delivery_schedule).where(t.delivery_schedule.c.contract_id == contract_id).order_by(t.delivery_schedule.c.position))
+    return out
+
+
+def list_facilities(conn: Connection) -> list[dict]:
+    rows = _rows(conn, select(t.facilities).order_by(t.facilities.c.id))
+    owners = _rows(conn, select(t.facility_owners))
+    capacity = _rows(conn, select(t.facility_capacity).order_by(t.facility_capacity.c.item, t.facility_capacity.c.from_month))
+    for row in rows:
+        row["owners"] = [{"party": o["party"], "share": o["share"]} for o in owners if o["facility_id"] == row["id"]]
+        row["capacity"] = [{k: c[k] for k in ("item", "from_month", "monthly_quantity")} for c in capacity if c["facility_id"] == row["id"]]
+    return rows
+
+
+def list_orders(conn: Connection, *, facility_id: str | None = None, state: str | None = None) -> list[dict]:
+    o = t.production_orders
+    rows = _rows(conn, _where(select(o).order_by(o.c.id), o, {"facility_id": facility_id, "state": state}))
+    lots = _rows(conn, select(t.lots).order_by(t.lots.c.lot_id))
+    for row in rows:
+        row["lots"] = [lot for lot in lots if lot["order_id"] == row["id"]]
+    return rows
+
+
+def list_shipments(conn: Connection, *, contract_id: str | None = None, state: str | None = None) -> list[dict]:
+    s = t.shipments
+    rows = _rows(conn, _where(select(s).order_by(s.c.shipped_on, s.c.id), s, {"contract_id": contract_id, "state": state}))
+    lines = _rows(conn, select(t.shipment_lines))
+    lots = _rows(conn, select(t.shipment_lots))
+    for row in rows:
+        row["lines"] = [
+            {**{k: line[k] for k in ("contract_line_no", "quantity", "received")},
+             "lots": [{"lot_id": lot["lot_id"], "quantity": lot["quantity"]} for lot in lots
+                      if lot["shipment_id"] == row["id"] and lot["contract_line_no"] == line["contract_line_no"]]}
+            for line in lines if line["shipment_id"] == row["id"]
+        ]
+    return rows
+
+
+def list_events(conn: Connection, *, stream_id: str | None = None, limit: int = 50, before: int | None = None) -> list[dict]:
+    e = t.events
+    query = select(e).order_by(desc(e.c.seq)).limit(limit)
+    if stream_id:
+        query = query.where(e.c.stream_id == stream_id)
+    if before:
+        query = query.where(e.c.seq < before)
+    out = []
+    for row in conn.execute(query).mappings():
+        item = dict(row)
+        item["payload"] = parse(item["payload"])
+        item["meta"] = parse(item["meta"])
+        out.append(item)
+    return out
+
+
+def ledger_summary(conn: Connection) -> dict:
+    seq, head = read_head(conn)
+    return {"events": seq, "head": head}
+
+
+def ids(rows: Iterable[dict]) -> list[str]:
+    return [row["id"] for row in rows]

@@ -1,0 +1,80 @@
+"""The prioritised list: drafting, submitting, validating, re-ranking and withdrawing lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain import requirement as domain
+from ..domain.party import Party
+from ..domain.requirement import Requirement
+from ..store.eventstore import Store
+from .context import Actor, Outcome
+
+
+@dataclass(frozen=True)
+class DraftRequirement:
+    recipient: str
+    list_month: object
+    priority: object
+    rank: object
+    item: object
+    category: object
+    quantity: object
+    unit: object
+    unit_price: object
+    currency: object
+    origin: object = "any"
+    min_lot: object = 1
+    whole_only: bool = False
+    needed_by: object = None
+    note: object = ""
+    id: str | None = None
+
+
+def draft_requirement(store: Store, actor: Actor, cmd: DraftRequirement) -> Outcome:
+    with store.write(actor.party, actor.meta()) as uow:
+        recipient = uow.load(Party, cmd.recipient, field="recipient")
+        req = uow.get(Requirement, cmd.id or uow.next_id(Requirement, "REQ"))
+        events = domain.draft(
+            req, recipient=recipient.id, list_month=cmd.list_month, priority=cmd.priority, rank=cmd.rank,
+            item=cmd.item, category=cmd.category, quantity=cmd.quantity, unit=cmd.unit, unit_price=cmd.unit_price,
+            currency=cmd.currency, origin=cmd.origin, min_lot=cmd.min_lot, whole_only=cmd.whole_only,
+            needed_by=cmd.needed_by, note=cmd.note,
+        )
+        return Outcome(req.id, uow.record(req, events))
+
+
+def _act(store: Store, actor: Actor, requirement_id: str, decide, expected_version: int | None = None) -> Outcome:
+    with store.write(actor.party, actor.meta()) as uow:
+        req = uow.load(Requirement, requirement_id)
+        return Outcome(req.id, uow.record(req, decide(req), expected_version=expected_version))
+
+
+def submit_requirement(store: Store, actor: Actor, requirement_id: str, *, expected_version: int | None = None) -> Outcome:
+    return _act(store, actor, requirement_id, domain.submit, expected_version)
+
+
+def validate_requirement(store: Store, actor: Actor, requirement_id: str, *, expected_version: int | None = None) -> Outcome:
+    return _act(store, actor, requirement_id, lambda r: domain.validate(r, by=actor.party), expected_version)
+
+
+def withdraw_requirement(
+    store: Store, actor: Actor, requirement_id: str, reason: str, *, expected_version: int | None = None
+) -> Outcome:
+    return _act(store, actor, requirement_id, lambda r: domain.withdraw(r, reason=reason), expected_version)
+
+
+@dataclass(frozen=True)
+class Reprioritise:
+    requirement_id: str
+    list_month: object
+    priority: object
+    rank: object
+
+
+def reprioritise_requirement(store: Store, actor: Actor, cmd: Reprioritise, *, expected_version: int | None = None) -> Outcome:
+    return _act(
+        store, actor, cmd.requirement_id,
+        lambda r: domain.reprioritise(r, list_month=cmd.list_month, priority=cmd.priority, rank=cmd.rank),
+        expected_version,
+    )

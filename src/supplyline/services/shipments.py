@@ -1,0 +1,74 @@
+"""Shipments and receipts, with their follow-ups on the package and the requirements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain import package as package_domain
+from ..domain import requirement as requirement_domain
+from ..domain import shipment as domain
+from ..domain.contract import Contract
+from ..domain.package import Package
+from ..domain.requirement import Requirement
+from ..domain.shipment import ShippedLine, Shipment
+from ..store.eventstore import Store
+from . import facts
+from .context import Actor, Outcome
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    contract_id: str
+    shipped_on: object
+    lines: tuple[ShippedLine, ...]
+    id: str | None = None
+
+
+def dispatch(store: Store, actor: Actor, cmd: Dispatch) -> Outcome:
+    with store.write(actor.party, actor.meta()) as uow:
+        contract = uow.load(Contract, cmd.contract_id, field="contract")
+        package = uow.load(Package, contract.package_id)
+        shipment = uow.get(Shipment, cmd.id or uow.next_id(Shipment, "SH"))
+        covered = facts.shipping_status(uow.conn, contract.id)
+        outstanding = {n: line.quantity - covered.get(n, 0) for n, line in contract.lines.items()}
+        events = domain.dispatch(
+            shipment, contract, shipped_on=cmd.shipped_on, lines=list(cmd.lines), outstanding_by_line=outstanding,
+            lot_available=facts.lots_available(uow.conn, contract.id),
+        )
+        stored = uow.record(shipment, events)
+        stored += uow.record(package, package_domain.mark_delivery_started(package, shipment.id))
+        return Outcome(shipment.id, stored)
+
+
+@dataclass(frozen=True)
+class Receive:
+    shipment_id: str
+    received_on: object
+    quantities: dict[int, object] | None = None
+    note: str = ""
+
+
+def receive(store: Store, actor: Actor, cmd: Receive, *, expected_version: int | None = None) -> Outcome:
+    with store.write(actor.party, actor.meta()) as uow:
+        shipment = uow.load(Shipment, cmd.shipment_id, field="shipment")
+        events = domain.receive(shipment, received_on=cmd.received_on, quantities=cmd.quantities, note=cmd.note)
+        stored = uow.record(shipment, events, expected_version=expected_version)
+        contract = uow.load(Contract, shipment.contract_id)
+        package = uow.load(Package, contract.package_id)
+        stored += uow.record(
+            package,
+            package_domain.mark_delivered_if_complete(package, facts.received_by_package_line(uow.conn, package.id)),
+        )
+        for n in shipment.lines:
+            requirement = uow.load(Requirement, package.line(contract.line(n).package_line_no).requirement_id)
+            stored += uow.record(
+                requirement,
+                requirement_domain.record_delivery(requirement, facts.delivered_quantity(uow.conn, requirement.id)),
+            )
+        return Outcome(shipment.id, stored)
+
+
+def report_lost(store: Store, actor: Actor, shipment_id: str, *, reason: str, on: object, expected_version: int | None = None) -> Outcome:
+    with store.write(actor.party, actor.meta()) as uow:
+        shipment = uow.load(Shipment, shipment_id)
+        return Outcome(shipment.id, uow.record(shipment, domain.lose(shipment, reason=reason, on=on), expected_version=expected_version))

@@ -1,0 +1,19 @@
+"""One settings object: environment variables with the SUPPLYLINE_ prefix, then defaults."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SUPPLYLINE_", extra="ignore")
+
+    #: any SQLAlchemy URL; the embedded default is a SQLite file in the working directory
+    db: str = "sqlite:///supplyline.db"
+    #: the party recorded as acting for commands typed at the CLI
+    actor: str = "operator"
+
+
+def load(**overrides: object) -> Settings:
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**given)

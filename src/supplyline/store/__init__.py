@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy Core on SQLite (default) or PostgreSQL."""

@@ -1,0 +1,200 @@
+"""The event store: append with the hash chain, and keep projections in step.
+
+A write is one database transaction: lock the ledger head, load the streams the command
+needs (by replaying their events), let the domain decide, append the events, update the
+projection rows. Anything that goes wrong rolls the whole transaction back, so a crash
+mid-write leaves no half record.
+
+Writers are serialised on the ledger head (SQLite: BEGIN IMMEDIATE; PostgreSQL: a row
+lock). The chain needs a single order anyway, and because every decision is taken while
+holding the lock, on the latest state, two writers can never both spend the same money.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Callable, Iterable, Iterator, TypeVar
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from ..domain.entity import Entity, Event, stream_id
+from ..domain.errors import NotFound, VersionConflict
+from ..domain.values import parse_id
+from ..ledger.canonical import canonical, parse
+from ..ledger.chain import GENESIS, StoredEvent, event_hash
+from . import schema as t
+from .db import WRITE, is_sqlite
+from .projections import Rows, rows_of, write_difference
+
+E = TypeVar("E", bound=Entity)
+
+AppendHook = Callable[[Connection, list[StoredEvent]], None]
+
+_BATCH = 500
+
+
+def utc_timestamp(moment: datetime | None = None) -> str:
+    moment = moment or datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        #: called inside the write transaction after each append (e.g. to extend the Merkle tree)
+        self.append_hooks: list[AppendHook] = []
+
+    @contextmanager
+    def write(self, actor: str, meta: dict | None = None) -> Iterator["UnitOfWork"]:
+        parse_id("actor", actor)
+        with self.locked() as conn:
+            seq, head = read_head(conn)
+            uow = UnitOfWork(self, conn, actor, canonical(meta or {}), seq, head)
+            yield uow
+            if uow.appended:
+                conn.execute(update(t.ledger_head).where(t.ledger_head.c.id == 1).values(seq=uow.seq, hash=uow.head))
+
+    @contextmanager
+    def locked(self) -> Iterator[Connection]:
+        """A write transaction holding the ledger lock: no other writer runs until it ends."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                if not is_sqlite(self.engine):  # SQLite's BEGIN IMMEDIATE already holds the lock
+                    conn.execute(select(t.ledger_head.c.id).where(t.ledger_head.c.id == 1).with_for_update())
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction on one consistent snapshot (reports add up even while writers run)."""
+        with self.engine.connect() as conn:
+            if not is_sqlite(self.engine):
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+
+
+class UnitOfWork:
+    """One command's view of the ledger, inside the write transaction."""
+
+    def __init__(self, store: Store, conn: Connection, actor: str, meta: str, seq: int, head: str):
+        self.store = store
+        self.conn = conn
+        self.actor = actor
+        self.meta = meta
+        self.seq = seq
+        self.head = head
+        self.appended: list[StoredEvent] = []
+        self._entities: dict[str, Entity] = {}
+        self._rows: dict[str, Rows] = {}
+
+    # loading ----------------------------------------------------------------------------
+    def get(self, cls: type[E], entity_id: str) -> E:
+        """The entity as its events left it; an unborn one (version 0) if it has none."""
+        self.preload(cls, [entity_id])
+        return self._entities[stream_id(cls.KIND, entity_id)]  # type: ignore[return-value]
+
+    def load(self, cls: type[E], entity_id: str, *, field: str | None = None) -> E:
+        entity = self.get(cls, entity_id)
+        if not entity.exists:
+            raise NotFound(cls.LABEL, entity_id, field=field)
+        return entity
+
+    def preload(self, cls: type[E], entity_ids: Iterable[str]) -> None:
+        wanted = [i for i in dict.fromkeys(entity_ids) if stream_id(cls.KIND, i) not in self._entities]
+        for start in range(0, len(wanted), _BATCH):
+            chunk = wanted[start : start + _BATCH]
+            fresh = {stream_id(cls.KIND, i): cls(id=i) for i in chunk}
+            rows = self.conn.execute(
+                select(t.events.c.stream_id, t.events.c.type, t.events.c.payload)
+                .where(t.events.c.stream_id.in_(list(fresh)))
+                .order_by(t.events.c.stream_id, t.events.c.stream_version)
+            )
+            for row in rows:
+                fresh[row.stream_id].apply(Event(row.type, parse(row.payload)))
+            for sid, entity in fresh.items():
+                self._entities[sid] = entity
+                self._rows[sid] = rows_of(entity)
+
+    def next_id(self, cls: type[Entity], prefix: str) -> str:
+        """A fresh sequential id such as PKG-0007 (safe: we hold the write lock)."""
+        count = self.conn.execute(
+            select(func.count()).select_from(t.events).where(
+                t.events.c.stream_id.like(f"{cls.KIND}:%"), t.events.c.stream_version == 1
+            )
+        ).scalar_one()
+        n = count + 1
+        while True:
+            candidate = f"{prefix}-{n:04d}"
+            if not self.get(cls, candidate).exists:
+                return candidate
+            n += 1
+
+    # appending --------------------------------------------------------------------------
+    def record(self, entity: Entity, events: list[Event], *, expected_version: int | None = None) -> list[StoredEvent]:
+        """Append ``events`` to the entity's stream, apply them, and update its projection."""
+        if expected_version is not None and entity.version != expected_version:
+            raise VersionConflict(entity.stream, expected_version, entity.version)
+        if not events:
+            return []
+        if entity.stream not in self._rows:
+            self._rows[entity.stream] = rows_of(entity)
+            self._entities[entity.stream] = entity
+        stamp = utc_timestamp()
+        stored: list[StoredEvent] = []
+        for event in events:
+            payload = canonical(event.data)
+            seq, version = self.seq + 1, entity.version + 1
+            digest = event_hash(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head)
+            entity.apply(event)
+            stored.append(
+                StoredEvent(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head, digest)
+            )
+            self.seq, self.head = seq, digest
+        self.conn.execute(insert(t.events), [_event_row(e) for e in stored])
+        after = rows_of(entity)
+        write_difference(self.conn, self._rows[entity.stream], after)
+        self._rows[entity.stream] = after
+        for hook in self.store.append_hooks:
+            hook(self.conn, stored)
+        self.appended.extend(stored)
+        return stored
+
+
+def _event_row(e: StoredEvent) -> dict:
+    return {
+        "seq": e.seq, "stream_id": e.stream_id, "stream_version": e.stream_version, "recorded_at": e.recorded_at,
+        "actor": e.actor, "type": e.type, "meta": e.meta, "payload": e.payload, "prev_hash": e.prev_hash,
+        "hash": e.hash,
+    }
+
+
+def iter_events(conn: Connection, *, after: int = 0, batch: int = 5000) -> Iterator[StoredEvent]:
+    """Every stored event in sequence order, read in batches (keyset pagination)."""
+    cols = t.events.c
+    last = after
+    while True:
+        rows = conn.execute(
+            select(
+                cols.seq, cols.stream_id, cols.stream_version, cols.recorded_at, cols.actor, cols.type, cols.meta,
+                cols.payload, cols.prev_hash, cols.hash,
+            )
+            .where(cols.seq > last)
+            .order_by(cols.seq)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield StoredEvent(*row)
+        last = rows[-1][0]
+
+
+def read_head(conn: Connection) -> tuple[int, str]:
+    row = conn.execute(select(t.ledger_head.c.seq, t.ledger_head.c.hash).where(t.ledger_head.c.id == 1)).one()
+    return row.seq, row.hash
+
+
+__all__ = ["Store", "UnitOfWork", "iter_events", "read_head", "GENESIS", "utc_timestamp"]

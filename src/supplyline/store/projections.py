@@ -1,0 +1,256 @@
+"""Projections: the rows that show an entity's current state.
+
+Each entity kind maps to the rows it owns in one or more tables. After a command, the
+store compares an entity's rows before and after its new events and writes only the
+difference, in the same transaction as the append. A rebuild folds every stream of the
+log into entities and maps them with these same functions, so "projection equals rebuild"
+has one definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import Table, and_, delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from ..domain.contract import Contract
+from ..domain.entity import Entity
+from ..domain.facility import Facility
+from ..domain.fx import FxRecord
+from ..domain.package import Package
+from ..domain.party import Party
+from ..domain.pledge import Pledge
+from ..domain.production import ProductionOrder
+from ..domain.requirement import Requirement
+from ..domain.shipment import Shipment
+from ..ledger.canonical import canonical
+from . import schema as t
+
+Rows = dict[str, dict[tuple, dict[str, Any]]]
+
+
+def _money(prefix: str, money) -> dict[str, Any]:
+    return {f"{prefix}_minor": money.minor, f"{prefix}_currency": money.currency}
+
+
+def party_rows(p: Party) -> dict[Table, list[dict]]:
+    return {t.parties: [{"id": p.id, "name": p.name, "kind": p.kind, "country": p.country, "version": p.version}]}
+
+
+def fx_rows(r: FxRecord) -> dict[Table, list[dict]]:
+    day = r.as_day().day
+    return {
+        t.fx_rates: [
+            {"day": day, "currency": code, "per_eur": str(rate), "source": r.source} for code, rate in r.per_eur.items()
+        ]
+    }
+
+
+def requirement_rows(r: Requirement) -> dict[Table, list[dict]]:
+    ranking = r.ranking
+    return {
+        t.requirements: [
+            {
+                "id": r.id, "recipient": r.recipient, "list_month": ranking.list_month, "priority": ranking.priority,
+                "rank": ranking.rank, "item": r.item, "category": r.category, "quantity": r.quantity, "unit": r.unit,
+                **_money("unit_price", r.unit_price), "origin": r.origin, "min_lot": r.min_lot,
+                "whole_only": r.whole_only, "needed_by": r.needed_by, "state": r.state,
+                "funded_quantity": r.funded_quantity, "delivered_quantity": r.delivered_quantity, "note": r.note,
+                "version": r.version,
+            }
+        ],
+        t.requirement_rankings: [
+            {"requirement_id": r.id, "position": i, "list_month": k.list_month, "priority": k.priority, "rank": k.rank}
+            for i, k in enumerate(r.rankings, start=1)
+        ],
+    }
+
+
+def pledge_rows(p: Pledge) -> dict[Table, list[dict]]:
+    return {
+        t.pledges: [
+            {
+                "id": p.id, "funder": p.funder, **_money("amount", p.amount), "allocated_minor": p.allocated.minor,
+                "pledged_on": p.pledged_on, "mechanism": p.mechanism, "categories": canonical(list(p.categories)),
+                "origins": canonical(list(p.origins)), "valid_from": p.valid_from, "valid_until": p.valid_until,
+                "state": p.state, "note": p.note, "version": p.version,
+            }
+        ],
+        t.allocations: [
+            {
+                "id": a.id, "pledge_id": p.id, "package_id": a.package_id, "line_no": a.line_no,
+                **_money("amount", a.amount), **_money("line_amount", a.line_amount),
+                "fx_rate": a.fx["rate"] if a.fx else None,
+                "fx_date": _date(a.fx["date"]) if a.fx else None,
+                "allocated_on": a.allocated_on,
+            }
+            for a in p.allocations
+        ],
+    }
+
+
+def package_rows(p: Package) -> dict[Table, list[dict]]:
+    return {
+        t.packages: [
+            {
+                "id": p.id, "title": p.title, "mechanism": p.mechanism, "seller": p.seller, "recipient": p.recipient,
+                "currency": p.currency, "approvers": canonical(list(p.approvers)), "state": p.state,
+                "version": p.version,
+            }
+        ],
+        t.package_lines: [
+            {
+                "package_id": p.id, "line_no": n, "requirement_id": line.requirement_id, "item": line.item,
+                "category": line.category, "quantity": line.quantity, **_money("unit_price", line.unit_price),
+                "origin": line.origin,
+            }
+            for n, line in p.lines.items()
+        ],
+        t.package_decisions: [
+            {"package_id": p.id, "position": i, "party": d.party, "decision": d.decision, "reason": d.reason,
+             "decided_on": d.decided_on}
+            for i, d in enumerate(p.decisions, start=1)
+        ],
+    }
+
+
+def contract_rows(c: Contract) -> dict[Table, list[dict]]:
+    return {
+        t.contracts: [
+            {"id": c.id, "package_id": c.package_id, "buyer": c.buyer, "supplier": c.supplier, "kind": c.kind,
+             "signed_on": c.signed_on, "currency": c.currency, "version": c.version}
+        ],
+        t.contract_lines: [
+            {"contract_id": c.id, "line_no": n, "package_line_no": line.package_line_no, "item": line.item,
+             "quantity": line.quantity, **_money("unit_price", line.unit_price)}
+            for n, line in c.lines.items()
+        ],
+        t.delivery_schedule: [
+            {"contract_id": c.id, "position": i, "line_no": s.line_no, "due": s.due, "quantity": s.quantity}
+            for i, s in enumerate(c.schedule, start=1)
+        ],
+    }
+
+
+def facility_rows(f: Facility) -> dict[Table, list[dict]]:
+    return {
+        t.facilities: [{"id": f.id, "name": f.name, "country": f.country, "version": f.version}],
+        t.facility_owners: [{"facility_id": f.id, "party": o.party, "share": str(o.share)} for o in f.owners],
+        t.facility_capacity: [
+            {"facility_id": f.id, "item": c.item, "from_month": c.from_month, "monthly_quantity": c.monthly_quantity}
+            for c in f.capacity
+        ],
+    }
+
+
+def order_rows(o: ProductionOrder) -> dict[Table, list[dict]]:
+    return {
+        t.production_orders: [
+            {"id": o.id, "facility_id": o.facility_id, "contract_id": o.contract_id,
+             "contract_line_no": o.contract_line_no, "item": o.item, "quantity": o.quantity, "due": o.due,
+             "state": o.state, "accepted": o.accepted, "version": o.version}
+        ],
+        t.lots: [
+            {"lot_id": lot.lot_id, "order_id": o.id, "quantity": lot.quantity, "produced_on": lot.produced_on,
+             "accepted": lot.accepted, "rejected": lot.rejected, "reason": lot.reason,
+             "inspected_on": lot.inspected_on}
+            for lot in o.lots.values()
+        ],
+    }
+
+
+def shipment_rows(s: Shipment) -> dict[Table, list[dict]]:
+    return {
+        t.shipments: [
+            {"id": s.id, "contract_id": s.contract_id, "shipped_on": s.shipped_on, "state": s.state,
+             "received_on": s.received_on, "note": s.note, "version": s.version}
+        ],
+        t.shipment_lines: [
+            {"shipment_id": s.id, "contract_line_no": n, "quantity": line.quantity, "received": line.received}
+            for n, line in s.lines.items()
+        ],
+        t.shipment_lots: [
+            {"shipment_id": s.id, "lot_id": lot.lot_id, "contract_line_no": n, "quantity": lot.quantity}
+            for n, line in s.lines.items()
+            for lot in line.lots
+        ],
+    }
+
+
+def _date(text: str):
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class Projection:
+    entity: type[Entity]
+    rows: Callable[[Any], dict[Table, list[dict]]]
+
+
+#: Every entity kind, keyed by its stream prefix. Order is the order of a rebuild's output.
+PROJECTIONS: dict[str, Projection] = {
+    p.entity.KIND: p
+    for p in (
+        Projection(Party, party_rows),
+        Projection(FxRecord, fx_rows),
+        Projection(Requirement, requirement_rows),
+        Projection(Pledge, pledge_rows),
+        Projection(Package, package_rows),
+        Projection(Contract, contract_rows),
+        Projection(Facility, facility_rows),
+        Projection(ProductionOrder, order_rows),
+        Projection(Shipment, shipment_rows),
+    )
+}
+
+#: Every table a projection writes, for rebuilds and checks.
+PROJECTED_TABLES: tuple[Table, ...] = (
+    t.parties, t.fx_rates, t.requirements, t.requirement_rankings, t.pledges, t.allocations, t.packages,
+    t.package_lines, t.package_decisions, t.contracts, t.contract_lines, t.delivery_schedule, t.facilities,
+    t.facility_owners, t.facility_capacity, t.production_orders, t.lots, t.shipments, t.shipment_lines,
+    t.shipment_lots,
+)
+
+
+def key_of(table: Table, row: dict) -> tuple:
+    return tuple(row[c.name] for c in table.primary_key.columns)
+
+
+def rows_of(entity: Entity) -> Rows:
+    """The entity's rows by table name and primary key (nothing for an unborn entity)."""
+    if not entity.exists:
+        return {}
+    out: Rows = {}
+    for table, rows in PROJECTIONS[entity.KIND].rows(entity).items():
+        out[table.name] = {key_of(table, row): row for row in rows}
+    return out
+
+
+def write_difference(conn: Connection, before: Rows, after: Rows) -> None:
+    """Bring the stored rows of one entity from ``before`` to ``after``."""
+    for name in before.keys() | after.keys():
+        table = t.metadata.tables[name]
+        old, new = before.get(name, {}), after.get(name, {})
+        pk = [c for c in table.primary_key.columns]
+        gone = [k for k in old if k not in new]
+        for key in gone:
+            conn.execute(delete(table).where(and_(*[c == v for c, v in zip(pk, key)])))
+        added = [row for k, row in new.items() if k not in old]
+        if added:
+            conn.execute(insert(table), added)
+        for key, row in new.items():
+            if key in old and old[key] != row:
+                changed = {c: v for c, v in row.items() if old[key].get(c) != v}
+                conn.execute(update(table).where(and_(*[c == v for c, v in zip(pk, key)])).values(**changed))
+
+
+def read_table(conn: Connection, table: Table) -> dict[tuple, dict[str, Any]]:
+    out = {}
+    for row in conn.execute(select(table)).mappings():
+        record = dict(row)
+        out[key_of(table, record)] = record
+    return out

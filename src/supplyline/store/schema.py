@@ -1,0 +1,311 @@
+"""Tables: the event log (the truth) and the projections (current state, derived from it).
+
+Money columns hold integer minor units next to their currency, so sums are exact in SQL on
+both databases and no driver ever sees a float. Rates and ownership shares, which are not
+money, are kept as decimal text.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = 64
+
+
+def _id(name: str, **kw) -> Column:
+    return Column(name, String(ID), **kw)
+
+
+def _money(prefix: str) -> list[Column]:
+    return [Column(f"{prefix}_minor", BigInteger, nullable=False), Column(f"{prefix}_currency", String(3), nullable=False)]
+
+
+# --- the ledger -------------------------------------------------------------------------
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("stream_id", String(140), nullable=False),
+    Column("stream_version", Integer, nullable=False),
+    Column("recorded_at", String(32), nullable=False),
+    Column("actor", String(ID), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("meta", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
+)
+
+#: The latest event's sequence and hash. Writers lock this row, which serialises appends
+#: (the chain needs a single order) and makes every decision see the latest state.
+ledger_head = Table(
+    "ledger_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# --- projections --------------------------------------------------------------------------
+
+parties = Table(
+    "parties",
+    metadata,
+    _id("id", primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("country", String(2)),
+    Column("version", Integer, nullable=False),
+)
+
+fx_rates = Table(
+    "fx_rates",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column("per_eur", String(40), nullable=False),
+    Column("source", String(40), nullable=False),
+)
+
+requirements = Table(
+    "requirements",
+    metadata,
+    _id("id", primary_key=True),
+    _id("recipient", nullable=False),
+    Column("list_month", String(7), nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("item", String(200), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit", String(40), nullable=False),
+    *_money("unit_price"),
+    Column("origin", String(8), nullable=False),
+    Column("min_lot", Integer, nullable=False),
+    Column("whole_only", Boolean, nullable=False),
+    Column("needed_by", Date),
+    Column("state", String(20), nullable=False),
+    Column("funded_quantity", Integer, nullable=False),
+    Column("delivered_quantity", Integer, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+requirement_rankings = Table(
+    "requirement_rankings",
+    metadata,
+    _id("requirement_id", primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("list_month", String(7), nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("rank", Integer, nullable=False),
+)
+
+pledges = Table(
+    "pledges",
+    metadata,
+    _id("id", primary_key=True),
+    _id("funder", nullable=False),
+    *_money("amount"),
+    Column("allocated_minor", BigInteger, nullable=False),
+    Column("pledged_on", Date, nullable=False),
+    Column("mechanism", String(20), nullable=False),
+    Column("categories", Text, nullable=False),  # canonical JSON list
+    Column("origins", Text, nullable=False),  # canonical JSON list
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date),
+    Column("state", String(20), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+allocations = Table(
+    "allocations",
+    metadata,
+    _id("id", primary_key=True),
+    _id("pledge_id", nullable=False, index=True),
+    _id("package_id", nullable=False, index=True),
+    Column("line_no", Integer, nullable=False),
+    *_money("amount"),
+    *_money("line_amount"),
+    Column("fx_rate", String(40)),
+    Column("fx_date", Date),
+    Column("allocated_on", Date, nullable=False),
+)
+
+packages = Table(
+    "packages",
+    metadata,
+    _id("id", primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("mechanism", String(20), nullable=False),
+    _id("seller", nullable=False),
+    _id("recipient", nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("approvers", Text, nullable=False),  # canonical JSON list
+    Column("state", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+package_lines = Table(
+    "package_lines",
+    metadata,
+    _id("package_id", primary_key=True),
+    Column("line_no", Integer, primary_key=True, autoincrement=False),
+    _id("requirement_id", nullable=False, index=True),
+    Column("item", String(200), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    *_money("unit_price"),
+    Column("origin", String(8), nullable=False),
+)
+
+package_decisions = Table(
+    "package_decisions",
+    metadata,
+    _id("package_id", primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    _id("party", nullable=False),
+    Column("decision", String(10), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("decided_on", Date, nullable=False),
+)
+
+contracts = Table(
+    "contracts",
+    metadata,
+    _id("id", primary_key=True),
+    _id("package_id", nullable=False, index=True),
+    _id("buyer", nullable=False),
+    _id("supplier", nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("signed_on", Date, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+contract_lines = Table(
+    "contract_lines",
+    metadata,
+    _id("contract_id", primary_key=True),
+    Column("line_no", Integer, primary_key=True, autoincrement=False),
+    Column("package_line_no", Integer, nullable=False),
+    Column("item", String(200), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    *_money("unit_price"),
+)
+
+delivery_schedule = Table(
+    "delivery_schedule",
+    metadata,
+    _id("contract_id", primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("line_no", Integer, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("quantity", Integer, nullable=False),
+)
+
+facilities = Table(
+    "facilities",
+    metadata,
+    _id("id", primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+facility_owners = Table(
+    "facility_owners",
+    metadata,
+    _id("facility_id", primary_key=True),
+    _id("party", primary_key=True),
+    Column("share", String(20), nullable=False),
+)
+
+facility_capacity = Table(
+    "facility_capacity",
+    metadata,
+    _id("facility_id", primary_key=True),
+    Column("item", String(200), primary_key=True),
+    Column("from_month", String(7), primary_key=True),
+    Column("monthly_quantity", Integer, nullable=False),
+)
+
+production_orders = Table(
+    "production_orders",
+    metadata,
+    _id("id", primary_key=True),
+    _id("facility_id", nullable=False, index=True),
+    _id("contract_id", nullable=False, index=True),
+    Column("contract_line_no", Integer, nullable=False),
+    Column("item", String(200), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+lots = Table(
+    "lots",
+    metadata,
+    Column("lot_id", String(80), primary_key=True),
+    _id("order_id", nullable=False, index=True),
+    Column("quantity", Integer, nullable=False),
+    Column("produced_on", Date, nullable=False),
+    Column("accepted", Integer),
+    Column("rejected", Integer),
+    Column("reason", Text, nullable=False),
+    Column("inspected_on", Date),
+)
+
+shipments = Table(
+    "shipments",
+    metadata,
+    _id("id", primary_key=True),
+    _id("contract_id", nullable=False, index=True),
+    Column("shipped_on", Date, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("received_on", Date),
+    Column("note", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+shipment_lines = Table(
+    "shipment_lines",
+    metadata,
+    _id("shipment_id", primary_key=True),
+    Column("contract_line_no", Integer, primary_key=True, autoincrement=False),
+    Column("quantity", Integer, nullable=False),
+    Column("received", Integer),
+)
+
+shipment_lots = Table(
+    "shipment_lots",
+    metadata,
+    _id("shipment_id", primary_key=True),
+    Column("lot_id", String(80), primary_key=True),
+    Column("contract_line_no", Integer, nullable=False),
+    Column("quantity", Integer, nullable=False),
+)
