@@ -123,9 +123,11 @@ def sign(
         )
     if not lines:
         raise InvalidInput("lines", [], "a contract needs at least one line")
-    if buyer != package.seller:
+    if buyer not in (package.seller, package.recipient):
+        # PURL: the selling government contracts industry; Drone Deal: the buying government does
         raise RuleViolation(
-            f"the buyer of package '{package.id}''s contracts is its seller {package.seller}, not {buyer}",
+            f"a contract for package '{package.id}' is bought by its seller ({package.seller}) or its recipient "
+            f"({package.recipient}), not {buyer}",
             field="buyer",
             value=buyer,
         )

@@ -100,13 +100,13 @@ def requirement(conn: Connection, requirement_id: str) -> dict:
 def list_pledges(conn: Connection, *, funder: str | None = None, state: str | None = None) -> list[dict]:
     rows = _rows(conn, _where(select(t.pledges).order_by(t.pledges.c.pledged_on, t.pledges.c.id), t.pledges, {"funder": funder, "state": state}))
     for row in rows:
-        row["remaining"] = str(Money.parse(row["amount"], row["amount_currency"]) - Money.parse(row["allocated"], row["amount_currency"]))
+        row["remaining"] = str((Money.parse(row["amount"], row["amount_currency"]) - Money.parse(row["allocated"], row["amount_currency"])).amount)
     return rows
 
 
 def pledge(conn: Connection, pledge_id: str) -> dict:
     out = _one(conn, t.pledges, "pledge", pledge_id)
-    out["remaining"] = str(Money.parse(out["amount"], out["amount_currency"]) - Money.parse(out["allocated"], out["amount_currency"]))
+    out["remaining"] = str((Money.parse(out["amount"], out["amount_currency"]) - Money.parse(out["allocated"], out["amount_currency"])).amount)
     out["allocations"] = _rows(conn, select(t.allocations).where(t.allocations.c.pledge_id == pledge_id).order_by(t.allocations.c.id))
     return out
 

@@ -1,0 +1,75 @@
+"""The Typer application object, its global options, and the refusal-to-exit-code mapping.
+
+Command modules import ``app`` (or create sub-apps and add them here) and reach the store
+through ``state(ctx)``; nothing else is shared between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import typer
+from sqlalchemy.exc import OperationalError
+from typer.core import TyperGroup
+
+from .. import settings as settings_module
+from ..domain.errors import Refused
+from ..services.context import Actor, open_store
+from ..store.eventstore import Store
+from .render import BAD_INPUT, errors
+
+
+class _Group(TyperGroup):
+    """Turns every refusal raised below into a message on stderr and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except Refused as exc:
+            errors.print(f"refused: {exc.message}", markup=False, highlight=False)
+            raise typer.Exit(BAD_INPUT) from None
+        except OperationalError as exc:
+            errors.print(f"database error: {exc.orig}", markup=False, highlight=False)
+            raise typer.Exit(BAD_INPUT) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    no_args_is_help=True,
+    add_completion=False,
+    help="supplyline: an auditable ledger from a partner's pledge to the delivery of the last item.",
+)
+
+
+@dataclass
+class CliState:
+    db: str
+    actor: str
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self, *, create: bool = False) -> Store:
+        if self._store is None or create:
+            self._store = open_store(self.db, create=create)
+        return self._store
+
+    @property
+    def acting(self) -> Actor:
+        return Actor(self.actor, via="cli")
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy database URL (default: $SUPPLYLINE_DB or sqlite:///supplyline.db)"),
+    actor: Optional[str] = typer.Option(None, "--as", help="the party acting (default: $SUPPLYLINE_ACTOR or 'operator')"),
+) -> None:
+    settings = settings_module.load(db=db, actor=actor)
+    ctx.obj = CliState(settings.db, settings.actor)
+
+
+def state(ctx: typer.Context) -> CliState:
+    return ctx.find_root().obj
+
+
+JSON = typer.Option(False, "--json", help="print JSON for scripts instead of a table")

@@ -1,0 +1,48 @@
+"""`supplyline demo`: load the demo data and show the funnel and one trace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from sqlalchemy.engine import make_url
+
+from ..domain.errors import Refused
+from ..services import demo as demo_data
+from ..services import queries, reports
+from .app import app, state
+from .render import console
+from .reports import print_funnel, print_trace
+
+
+def _remove_sqlite_file(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        raise Refused("--reset removes a SQLite file; for PostgreSQL give an empty database instead", field="reset")
+    for suffix in ("", "-wal", "-shm"):
+        Path(parsed.database + suffix).unlink(missing_ok=True)
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    reset: bool = typer.Option(False, "--reset", help="start from a fresh SQLite file (deletes the existing one)"),
+    currency: str = typer.Option("USD", "--currency", help="reporting currency of the funnel shown at the end"),
+) -> None:
+    """Load the demo data (public PURL figures, illustrative details) into an empty ledger."""
+    st = state(ctx)
+    if reset:
+        _remove_sqlite_file(st.db)
+    store = st.store(create=True)
+    with store.read() as conn:
+        if queries.ledger_summary(conn)["events"]:
+            raise Refused(f"the ledger at {st.db} is not empty: use --reset (SQLite) or another database", field="db")
+    shown = demo_data.load(store)
+    with store.read() as conn:
+        summary = queries.ledger_summary(conn)
+        funnel = reports.funnel(conn, currency)
+        trace = reports.trace(conn, shown["trace_package"])
+    console.print(f"[green]demo loaded[/] into {st.db}: {summary['events']} events, head {summary['head'][:16]}…\n")
+    print_funnel(funnel)
+    console.print()
+    print_trace(trace)

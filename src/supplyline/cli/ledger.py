@@ -1,0 +1,82 @@
+"""Commands on the ledger itself: init, verify, rebuild, events."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from ..services import checks, queries
+from .app import JSON, app, state
+from .render import CHECK_FAILED, console, emit_json, fail, table
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the database (or bring its schema up to date)."""
+    st = state(ctx)
+    store = st.store(create=True)
+    with store.read() as conn:
+        summary = queries.ledger_summary(conn)
+    console.print(f"ledger ready at {st.db} ({summary['events']} events)")
+
+
+@app.command()
+def verify(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """Re-walk the hash chain; exit 1 naming the first event that does not match."""
+    result = checks.verify_ledger(state(ctx).store())
+    if as_json:
+        emit_json({"ok": result.ok, "checked": result.checked, "head": result.head_hash,
+                   "first_bad_event": result.finding.seq if result.finding else None,
+                   "problem": result.finding.message if result.finding else None})
+        if not result.ok:
+            raise typer.Exit(CHECK_FAILED)
+        return
+    if result.finding:
+        fail(f"ledger verification FAILED at event #{result.finding.seq}: {result.finding.message}", CHECK_FAILED)
+    console.print(f"[green]ledger verified[/]: {result.checked} events, head {result.head_hash}")
+
+
+@app.command()
+def rebuild(
+    ctx: typer.Context,
+    check: bool = typer.Option(False, "--check", help="only compare; exit 1 with a diff if projections differ"),
+    as_json: bool = JSON,
+) -> None:
+    """Rebuild every projection from the events alone (or, with --check, compare)."""
+    store = state(ctx).store()
+    if not check:
+        written = checks.rebuild_projections(store)
+        console.print(f"projections rebuilt from the events: {written} rows")
+        return
+    differences = checks.check_projections(store)
+    if as_json:
+        emit_json({"ok": not differences, "differences": [str(d) for d in differences]})
+    elif differences:
+        for difference in differences[:200]:
+            console.print(str(difference), markup=False, highlight=False)
+        if len(differences) > 200:
+            console.print(f"… and {len(differences) - 200} more")
+    else:
+        console.print("[green]projections match a rebuild from the events[/]")
+    if differences:
+        if not as_json:
+            fail(f"{len(differences)} difference(s) between stored projections and the rebuild", CHECK_FAILED)
+        raise typer.Exit(CHECK_FAILED)
+
+
+@app.command()
+def events(
+    ctx: typer.Context,
+    stream: Optional[str] = typer.Option(None, "--stream", help="only this stream, e.g. pledge:PL-0001"),
+    limit: int = typer.Option(30, "--limit", min=1, max=10000),
+    as_json: bool = JSON,
+) -> None:
+    """The latest events of the ledger (newest first)."""
+    with state(ctx).store().read() as conn:
+        rows = queries.list_events(conn, stream_id=stream, limit=limit)
+    if as_json:
+        emit_json(rows)
+        return
+    table("events", rows, [("seq", "#"), ("recorded_at", "recorded (UTC)"), ("actor", "actor"), ("stream_id", "stream"),
+                           ("type", "type"), ("hash", "hash")], numeric=("seq",))

@@ -1,0 +1,68 @@
+"""Reports: the funnel per funder and the trace of a package to the pledges that paid."""
+
+from __future__ import annotations
+
+import typer
+from rich.tree import Tree
+
+from ..services import reports
+from .app import JSON, app, state
+from .render import console, emit_json, money, table
+
+report = typer.Typer(no_args_is_help=True, help="Reports on where the money went.")
+app.add_typer(report, name="report")
+
+
+def print_funnel(data: dict) -> None:
+    cur = data["currency"]
+    rows = [*data["funders"], {"name": "TOTAL", **data["total"]}]
+    table(
+        f"funnel per funder ({cur}, converted at dated rates)",
+        [{**r, **{k: money(r[k]) for k in ("pledged", "allocated", "contracted", "delivered")}} for r in rows],
+        [("name", "funder"), ("pledged", "pledged"), ("allocated", "allocated"), ("contracted", "contracted"),
+         ("delivered", "delivered")],
+        numeric=("pledged", "allocated", "contracted", "delivered"),
+    )
+    if data["rates_used"]:
+        console.print("rates used: " + "; ".join(f"{r['date']} {r['from']}→{r['to']} {r['rate']}" for r in data["rates_used"]))
+
+
+def print_trace(data: dict) -> None:
+    pkg = data["package"]
+    root = Tree(f"[bold]package {pkg['id']}[/] — {pkg['title']} ({pkg['mechanism']}, {pkg['state']})")
+    if not data["delivered"]:
+        root.add("nothing delivered yet")
+    for d in data["delivered"]:
+        node = root.add(
+            f"[bold]{d['received']}[/] × {d['item']} received {d['received_on']} (shipment {d['shipment_id']}, "
+            f"shipped {d['shipped']}{', ' + str(d['discrepancy']) + ' short: ' + d['note'] if d['discrepancy'] else ''}) "
+            f"= {money(d['value'], d['currency'])}"
+        )
+        for lot in d["lots"]:
+            node.add(f"lot {lot['lot_id']}: {lot['quantity']} from facility {lot['facility_id']} (order {lot['order_id']})")
+        c = d["contract"]
+        contract = node.add(f"contract {c['id']} line {c['line_no']} at {money(c['unit_price'], d['currency'])} per unit")
+        line = d["package_line"]
+        pline = contract.add(f"package {pkg['id']} line {line['line_no']} (requirement {line['requirement_id']})")
+        for share in d["paid_by"]:
+            pline.add(
+                f"pledge {share['pledge_id']} of {share['funder']}: {money(share['amount'], share['currency'])}"
+                + (f" = {money(share['pledge_amount'], share['pledge_currency'])}" if share["pledge_currency"] != share["currency"] else "")
+            )
+    console.print(root)
+
+
+@report.command("funnel")
+def funnel(ctx: typer.Context, currency: str = typer.Option("EUR", "--currency", help="reporting currency"), as_json: bool = JSON) -> None:
+    """Per funder: pledged, allocated, contracted, delivered."""
+    with state(ctx).store().read() as conn:
+        data = reports.funnel(conn, currency)
+    emit_json(data) if as_json else print_funnel(data)
+
+
+@report.command("trace")
+def trace(ctx: typer.Context, package_id: str = typer.Argument(..., metavar="PACKAGE"), as_json: bool = JSON) -> None:
+    """Every delivered line → contract → package → the pledges that paid for it."""
+    with state(ctx).store().read() as conn:
+        data = reports.trace(conn, package_id)
+    emit_json(data) if as_json else print_trace(data)

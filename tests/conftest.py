@@ -1,0 +1,115 @@
+"""Shared fixtures: a real database per test, on SQLite and (when configured) PostgreSQL.
+
+PostgreSQL tests read SUPPLYLINE_TEST_POSTGRES_URL (``.ci/run`` exports it), create a
+database with a random name for the test and drop it afterwards. Without the variable they
+skip, saying how to enable them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from supplyline.services import demo
+from supplyline.services.context import Actor, open_store
+from supplyline.store import schema as t
+
+PG_ENV = "SUPPLYLINE_TEST_POSTGRES_URL"
+PG_HINT = (
+    f"PostgreSQL tests need {PG_ENV}, e.g. "
+    f"{PG_ENV}=postgresql+psycopg://postgres@127.0.0.1:5432/test (.ci/run sets it)"
+)
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+OPERATOR = Actor("operator", via="test")
+
+
+def postgres_admin_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(PG_HINT)
+    return url
+
+
+def create_postgres_database() -> tuple[str, callable]:
+    admin_url = make_url(postgres_admin_url())
+    name = f"supplyline_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return admin_url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """A fresh, empty database URL on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+        return
+    url, drop = create_postgres_database()
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'ledger.db'}"
+
+
+@pytest.fixture
+def store(db_url):
+    s = open_store(db_url, create=True)
+    yield s
+    s.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_store(sqlite_url):
+    s = open_store(sqlite_url, create=True)
+    yield s
+    s.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo loaded once into a SQLite file; tests get their own copy."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    s = open_store(f"sqlite:///{path}", create=True)
+    demo.load(s)
+    with s.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    s.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_sqlite_url(demo_template, tmp_path) -> str:
+    copy = tmp_path / "demo.db"
+    shutil.copy(demo_template, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def demo_store(demo_sqlite_url):
+    s = open_store(demo_sqlite_url)
+    yield s
+    s.engine.dispose()
+
+
+def event_count(store) -> int:
+    with store.read() as conn:
+        return conn.execute(select(func.count()).select_from(t.events)).scalar_one()
