@@ -33,7 +33,7 @@ def verify(ctx: typer.Context, as_json: bool = JSON) -> None:
             raise typer.Exit(CHECK_FAILED)
         return
     if result.finding:
-        fail(f"ledger verification FAILED at event #{result.finding.seq}: {result.finding.message}", CHECK_FAILED)
+        fail(f"ledger verification FAILED: {result.finding.message}", CHECK_FAILED)
     console.print(f"[green]ledger verified[/]: {result.checked} events, head {result.head_hash}")
 
 

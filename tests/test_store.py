@@ -1,0 +1,93 @@
+"""The event store on real databases: append-only, atomic, migrations that match the schema."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from supplyline.domain.errors import NotFound
+from supplyline.services import parties
+from supplyline.services.checks import check_projections, verify_ledger
+from supplyline.services.context import open_store
+from supplyline.store.db import make_engine
+from supplyline.store.eventstore import read_head
+from supplyline.store.migrate import upgrade
+from supplyline.store.schema import metadata
+
+from conftest import OPERATOR, event_count
+
+
+def add_party(store, pid="NL-GOV"):
+    return parties.register_party(store, OPERATOR, parties.RegisterParty(pid, "Netherlands", "government", "NL"))
+
+
+@pytest.mark.parametrize("statement", ["UPDATE events SET actor = 'mallory'", "DELETE FROM events"])
+def test_the_database_refuses_to_change_or_remove_events(store, statement):
+    add_party(store)
+    with pytest.raises(DBAPIError, match="append-only"):
+        with store.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert event_count(store) == 1
+    assert verify_ledger(store).ok
+
+
+def test_an_exception_mid_command_leaves_no_half_record(store):
+    add_party(store, "A")
+
+    def crash(conn, events):
+        raise RuntimeError("power cut")
+
+    store.append_hooks.append(crash)
+    with pytest.raises(RuntimeError, match="power cut"):
+        add_party(store, "B")
+    store.append_hooks.clear()
+    assert event_count(store) == 1
+    with store.read() as conn:
+        assert read_head(conn)[0] == 1
+        assert conn.execute(text("SELECT count(*) FROM parties")).scalar_one() == 1
+    assert check_projections(store) == []
+
+
+def test_events_carry_sequence_stream_version_time_actor_and_chain(store):
+    add_party(store, "A")
+    add_party(store, "B")
+    with store.read() as conn:
+        rows = conn.execute(text("SELECT seq, stream_id, stream_version, recorded_at, actor, type, prev_hash, hash FROM events ORDER BY seq")).all()
+    assert [(r.seq, r.stream_id, r.stream_version, r.actor, r.type) for r in rows] == [
+        (1, "party:A", 1, "operator", "PartyRegistered"), (2, "party:B", 1, "operator", "PartyRegistered")]
+    assert rows[0].prev_hash == "0" * 64 and rows[1].prev_hash == rows[0].hash
+    assert rows[0].recorded_at.endswith("Z") and len(rows[0].recorded_at) == 27
+
+
+def test_migrations_produce_exactly_the_declared_schema_and_downgrade(db_url):
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    assert diff == []
+    from alembic import command
+
+    from supplyline.store.migrate import config
+
+    command.downgrade(config(engine), "base")
+    with engine.connect() as conn:
+        tables = {r[0] for r in conn.execute(text(
+            "SELECT name FROM sqlite_master WHERE type='table'" if engine.dialect.name == "sqlite"
+            else "SELECT tablename FROM pg_tables WHERE schemaname='public'"))}
+    assert tables <= {"alembic_version"}
+    engine.dispose()
+
+
+def test_an_uninitialised_database_is_refused_with_the_fix(sqlite_url):
+    with pytest.raises(Exception, match="run `supplyline init`"):
+        open_store(sqlite_url)
+
+
+def test_unknown_entity_is_not_found(store):
+    from supplyline.domain.pledge import Pledge
+
+    with pytest.raises(NotFound, match="pledge 'nope' does not exist"):
+        with store.write("operator") as uow:
+            uow.load(Pledge, "nope")
+    assert event_count(store) == 0
