@@ -71,13 +71,13 @@ def test_drone_deal_trace_reaches_the_lots(demo_store):
     [delivered] = trace["delivered"]
     assert delivered["received"] == 3000
     assert [(lot["lot_id"], lot["quantity"], lot["facility_id"]) for lot in delivered["lots"]] == [
-        ("PO-DD-1-L001", 1460, "FAC-JV-1"), ("PO-DD-1-L002", 1540, "FAC-JV-1")]
+        ("PO-DD-1-L001", 1460, "FAC-JV-1"), ("PO-DD-1-L002", 1500, "FAC-JV-1"), ("PO-DD-1-L003", 40, "FAC-JV-1")]
     assert delivered["paid_by"] == [{"pledge_id": "PL-US-DD-2025", "funder": "US-GOV", "amount": "12000000.00",
                                      "currency": "USD", "pledge_amount": "12000000.00", "pledge_currency": "USD"}]
 
 
 def test_demo_ledger_verifies_and_equals_its_rebuild(demo_store):
-    assert verify_ledger(demo_store).checked == 200
+    assert verify_ledger(demo_store).checked == 202
     assert check_projections(demo_store) == []
     with demo_store.read() as conn:
         actors = dict(conn.execute(text("SELECT type, min(actor) FROM events WHERE type IN ('ShipmentReceived', 'PackageApproved') GROUP BY type")).all())

@@ -230,9 +230,12 @@ def _drone_deal(store: Store, op: Actor) -> None:
     production.start_order(store, jv, "PO-DD-1", on="2025-10-06")
     production.record_lot(store, jv, "PO-DD-1", quantity=1500, produced_on="2025-10-31")
     production.inspect_lot(store, jv, production.InspectLot("PO-DD-1", "PO-DD-1-L001", 1460, 40, "seeker calibration out of tolerance", "2025-11-04"))
-    production.record_lot(store, jv, "PO-DD-1", quantity=1540, produced_on="2025-11-28")
-    production.inspect_lot(store, jv, production.InspectLot("PO-DD-1", "PO-DD-1-L002", 1540, 0, "", "2025-12-02"))
+    production.record_lot(store, jv, "PO-DD-1", quantity=1500, produced_on="2025-11-28")
+    production.inspect_lot(store, jv, production.InspectLot("PO-DD-1", "PO-DD-1-L002", 1500, 0, "", "2025-12-02"))
+    production.record_lot(store, jv, "PO-DD-1", quantity=40, produced_on="2025-12-05")
+    production.inspect_lot(store, jv, production.InspectLot("PO-DD-1", "PO-DD-1-L003", 40, 0, "", "2025-12-08"))
     production.start_order(store, jv, "PO-DD-2", on="2025-11-10")
     shipments.dispatch(store, jv, shipments.Dispatch(
-        "DD-PA-1", "2025-12-15", (ShippedLine(1, 3000, (("PO-DD-1-L001", 1460), ("PO-DD-1-L002", 1540))),), "SH-DD-1"))
+        "DD-PA-1", "2025-12-15",
+        (ShippedLine(1, 3000, (("PO-DD-1-L001", 1460), ("PO-DD-1-L002", 1500), ("PO-DD-1-L003", 40))),), "SH-DD-1"))
     shipments.receive(store, us, shipments.Receive("SH-DD-1", "2026-01-08"))

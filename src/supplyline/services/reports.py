@@ -9,7 +9,9 @@ and every rate used is listed with the report.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
+from typing import Iterator
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
@@ -92,33 +94,54 @@ def _receipts(conn: Connection, package_id: str | None = None):
     return conn.execute(query).all()
 
 
-def funnel(conn: Connection, currency: str) -> dict:
-    """Per funder: pledged, allocated, contracted, delivered, in one reporting currency."""
-    to = Converter(conn, currency)
-    zero = Money.zero(to.target)
-    rows: dict[str, dict[str, Money]] = defaultdict(lambda: {k: zero for k in ("pledged", "allocated", "contracted", "delivered")})
-    names = dict(conn.execute(select(t.parties.c.id, t.parties.c.name)).all())
+STAGES = ("pledged", "allocated", "contracted", "delivered")
 
+
+@dataclass(frozen=True)
+class Flow:
+    """Money reaching a stage of the funnel on a day, for one funder, in the reporting currency."""
+
+    stage: str
+    funder: str
+    day: date
+    amount: Money
+
+
+def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
+    """Every movement of money from pledge to delivery, dated and attributed to its funder.
+
+    Pledges count on the day pledged, allocations on the day allocated; contracted and
+    delivered value is attributed to the pledges that funded the line (pro rata) on the day
+    the contract was signed or the receipt confirmed. Each is converted at that day's rate.
+    """
     for p in conn.execute(select(t.pledges.c.funder, t.pledges.c.amount_minor, t.pledges.c.amount_currency, t.pledges.c.pledged_on)):
-        rows[p.funder]["pledged"] += to(Money.from_minor(p.amount_minor, p.amount_currency), p.pledged_on)
+        yield Flow("pledged", p.funder, p.pledged_on, to(Money.from_minor(p.amount_minor, p.amount_currency), p.pledged_on))
     a, pl = t.allocations, t.pledges
     for r in conn.execute(
         select(pl.c.funder, a.c.amount_minor, a.c.amount_currency, a.c.allocated_on).select_from(a.join(pl, pl.c.id == a.c.pledge_id))
     ):
-        rows[r.funder]["allocated"] += to(Money.from_minor(r.amount_minor, r.amount_currency), r.allocated_on)
-
+        yield Flow("allocated", r.funder, r.allocated_on, to(Money.from_minor(r.amount_minor, r.amount_currency), r.allocated_on))
     fundings = _fundings(conn)
     for line in _contract_lines(conn):
         value = Money.from_minor(line.unit_price_minor * line.quantity, line.unit_price_currency)
         for share in attribute(value, fundings.get((line.package_id, line.package_line_no), [])):
-            rows[share.funding.funder]["contracted"] += to(share.pledge_amount, line.signed_on)
+            yield Flow("contracted", share.funding.funder, line.signed_on, to(share.pledge_amount, line.signed_on))
     for receipt in _receipts(conn):
         value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
         for share in attribute(value, fundings.get((receipt.package_id, receipt.package_line_no), [])):
-            rows[share.funding.funder]["delivered"] += to(share.pledge_amount, receipt.received_on)
+            yield Flow("delivered", share.funding.funder, receipt.received_on, to(share.pledge_amount, receipt.received_on))
 
+
+def funnel(conn: Connection, currency: str) -> dict:
+    """Per funder: pledged, allocated, contracted, delivered, in one reporting currency."""
+    to = Converter(conn, currency)
+    zero = Money.zero(to.target)
+    rows: dict[str, dict[str, Money]] = defaultdict(lambda: {k: zero for k in STAGES})
+    for flow in flows(conn, to):
+        rows[flow.funder][flow.stage] += flow.amount
+    names = dict(conn.execute(select(t.parties.c.id, t.parties.c.name)).all())
     funders = []
-    totals = {k: zero for k in ("pledged", "allocated", "contracted", "delivered")}
+    totals = {k: zero for k in STAGES}
     for funder in sorted(rows, key=lambda f: (-rows[f]["pledged"].amount, f)):
         figures = rows[funder]
         for k in totals:
