@@ -207,3 +207,17 @@ def ledger_summary(conn: Connection) -> dict:
 
 def ids(rows: Iterable[dict]) -> list[str]:
     return [row["id"] for row in rows]
+
+
+def package_funding(conn: Connection, package_id: str) -> list[dict]:
+    """The pledges funding a package: what each put in, in its own and the package's currency."""
+    a, p, party = t.allocations, t.pledges, t.parties
+    rows = conn.execute(
+        select(a.c.pledge_id, p.c.funder, party.c.name, a.c.amount_currency, a.c.line_amount_currency,
+               func.sum(a.c.amount_minor).label("amount_minor"), func.sum(a.c.line_amount_minor).label("line_amount_minor"))
+        .select_from(a.join(p, p.c.id == a.c.pledge_id).outerjoin(party, party.c.id == p.c.funder))
+        .where(a.c.package_id == package_id)
+        .group_by(a.c.pledge_id, p.c.funder, party.c.name, a.c.amount_currency, a.c.line_amount_currency)
+        .order_by(a.c.pledge_id)
+    ).mappings()
+    return [row_json(dict(r)) for r in rows]

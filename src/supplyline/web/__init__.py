@@ -1,0 +1,10 @@
+"""The web dashboard: server-rendered pages (Jinja2) over the same services as the CLI and API.
+
+Charts are Plotly figures rendered on the server with the plotly.js bundled in the Python
+package and served from this application, so a page never loads anything from elsewhere;
+every chart has a table beside it, so pages stay readable with JavaScript off.
+"""
+
+from .pages import router
+
+__all__ = ["router"]
