@@ -311,6 +311,7 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
     by_name = {f.name: f for f in fields}
     reading = Reading(sheet, mapping, [], {})
     file_problems: list[Problem] = []
+    from_money = {f.currency_field for f in fields if f.kind == "money" and f.currency_field}
     positions: dict[str, int] = {}
     wanted = {mapping.header_of(f.name): f.name for f in fields}
     seen: set[str] = set()
@@ -333,14 +334,13 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
         if name in positions and name in mapping.fixed:
             file_problems.append(Problem(f"the file has a column for '{name}' and the mapping fixes it too: keep one",
                                          column=mapping.header_of(name), sheet=sheet.name))
-        elif f.required and name not in positions and name not in mapping.fixed:
+        elif f.required and name not in positions and name not in mapping.fixed and name not in from_money:
             file_problems.append(Problem(f"the required column '{mapping.header_of(name)}' ({name}) is missing",
                                          sheet=sheet.name))
     if file_problems:
         reading.problems[0] = file_problems
         return reading
     # money cells may carry their currency code, so they are read after the currency column
-    from_money = {f.currency_field for f in fields if f.kind == "money" and f.currency_field}
     order = [f for f in fields if f.kind != "money"] + [f for f in fields if f.kind == "money"]
     for raw in sheet.rows:
         values: dict[str, Any] = {}
@@ -364,9 +364,14 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
                 problems.append(reading.problem(raw.number, f.name, "is required", cell))
                 continue
             values[f.name] = normal
-        for name in from_money:
-            if by_name[name].required and values.get(name) is None and name in values:
-                problems.append(reading.problem(raw.number, name, "is required (or write the code in the amount, e.g. 'EUR 1500')"))
+        for f in fields:
+            wanted_code = f.kind == "money" and f.currency_field and by_name[f.currency_field].required
+            if wanted_code and f.name in values and values.get(f.currency_field) is None and not any(
+                p.column and p.column == reading.column_of(f.currency_field) for p in problems
+            ):
+                problems.append(reading.problem(
+                    raw.number, f.name, f"has no currency: fill the '{mapping.header_of(f.currency_field)}' column or "
+                    "write the code with the amount (e.g. 'EUR 1500')", _cell(raw, positions[f.name]) if f.name in positions else None))
         if problems:
             reading.problems[raw.number] = problems
         else:
