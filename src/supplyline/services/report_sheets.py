@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from ..engines.interchange.report_files import Column, ReportSheet
 
-_RATES = ReportSheet("rates used", [Column("date", "rate date", "date"), Column("from", "from"), Column("to", "to"),
-                                    Column("rate", "rate", "rate")], [])
-
 FUNNEL_FIGURES = ("pledged", "allocated", "contracted", "delivered")
 
 
 def _rates(data: dict) -> ReportSheet:
-    return ReportSheet(_RATES.name, _RATES.columns, list(data.get("rates_used", [])))
+    columns = [Column("date", "rate date", "date"), Column("from", "from"), Column("to", "to"), Column("rate", "rate", "rate")]
+    return ReportSheet("rates used", columns, list(data.get("rates_used", [])))
 
 
 def funnel_sheets(data: dict) -> list[ReportSheet]:
