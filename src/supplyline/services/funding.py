@@ -46,7 +46,7 @@ def announce_pledge(store: Store, actor: Actor, cmd: AnnouncePledge) -> Outcome:
 
 def announce_pledge_in(uow: UnitOfWork, cmd: AnnouncePledge) -> Outcome:
     """Announce one pledge inside an open unit of work (an import announces many in one)."""
-    funder = uow.load(Party, cmd.funder, field="funder")
+    uow.load(Party, cmd.funder, field="funder")  # the funder must be a registered party
     pledge = uow.get(Pledge, cmd.id or uow.next_id(Pledge, "PL"))
     events = announcement(pledge, cmd)
     stored = uow.record(pledge, events)

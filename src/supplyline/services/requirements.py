@@ -38,7 +38,7 @@ def draft_requirement(store: Store, actor: Actor, cmd: DraftRequirement) -> Outc
 
 def draft_requirement_in(uow: UnitOfWork, cmd: DraftRequirement) -> Outcome:
     """Draft one requirement inside an open unit of work (an import drafts many in one)."""
-    recipient = uow.load(Party, cmd.recipient, field="recipient")
+    uow.load(Party, cmd.recipient, field="recipient")  # the recipient must be a registered party
     req = uow.get(Requirement, cmd.id or uow.next_id(Requirement, "REQ"))
     return Outcome(req.id, uow.record(req, drafting(req, cmd)))
 

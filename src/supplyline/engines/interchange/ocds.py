@@ -177,7 +177,6 @@ def _release(package: dict, by: _Index, process: dict, pub: Publication) -> dict
     lines = [rel.seen("package_lines", r) for r in sorted(by.where("package_lines", package_id=pid), key=lambda r: r["line_no"])]
     allocations = [rel.seen("allocations", a) for a in sorted(by.where("allocations", package_id=pid), key=lambda a: a["id"])]
     contracts = [rel.seen("contracts", c) for c in sorted(by.where("contracts", package_id=pid), key=lambda c: c["id"])]
-    state = package.get("state", "draft")
 
     release: dict[str, Any] = {
         "ocid": f"{pub.ocid_prefix}-{pid}",
@@ -457,7 +456,7 @@ def _delivery_milestones(cid: str, lines: list[dict], schedule: list[dict], rece
                                           + (f" ({line['item']})" if line.get("item") else "")}
             if due:
                 m["dueDate"] = _datetime(due)
-            covered, done_on, cumulative = 0, None, 0
+            done_on, cumulative = None, 0
             for r in mine:
                 cumulative += r.received
                 if done_on is None and cumulative >= before + quantity:
