@@ -12,6 +12,9 @@ class Settings(BaseSettings):
     db: str = "sqlite:///supplyline.db"
     #: the party recorded as acting for commands typed at the CLI
     actor: str = "operator"
+    #: prefix of OCDS contracting-process ids; a publisher registers its own with the Open
+    #: Contracting Partnership (see docs/interchange.md) and sets it here
+    ocid_prefix: str = "ocds-splyln"
 
 
 def load(**overrides: object) -> Settings:

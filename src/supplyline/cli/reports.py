@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
 from rich.tree import Tree
 
-from ..services import reports
+from ..engines.interchange.report_files import report_format, write_report
+from ..services import kiel, reports
+from ..services.report_sheets import funnel_sheets, trace_sheets
 from .app import JSON, app, state
 from .render import console, emit_json, money, table
 
@@ -52,17 +57,60 @@ def print_trace(data: dict) -> None:
     console.print(root)
 
 
+OUT = typer.Option(None, "--out", help="also write the report to this file: .csv or .xlsx (typed number and date cells)")
+
+
+def write_out(out: Optional[Path], sheets: list) -> None:
+    if out is None:
+        return
+    for written in write_report(out, sheets):
+        console.print(f"written: {written}")
+
+
 @report.command("funnel")
-def funnel(ctx: typer.Context, currency: str = typer.Option("EUR", "--currency", help="reporting currency"), as_json: bool = JSON) -> None:
+def funnel(
+    ctx: typer.Context,
+    currency: str = typer.Option("EUR", "--currency", help="reporting currency"),
+    compare_kiel: bool = typer.Option(False, "--compare-kiel", help="add the Kiel tracker's military allocations per donor"),
+    kiel_release: Optional[str] = typer.Option(None, "--kiel-release", help="Kiel release to compare with (default: latest)"),
+    out: Optional[Path] = OUT,
+    as_json: bool = JSON,
+) -> None:
     """Per funder: pledged, allocated, contracted, delivered."""
+    if out is not None:
+        report_format(out)
     with state(ctx).store().read() as conn:
         data = reports.funnel(conn, currency)
+        if compare_kiel:
+            data["kiel"] = kiel.comparison(conn, currency=currency, release=kiel_release)
     emit_json(data) if as_json else print_funnel(data)
+    if compare_kiel and not as_json:
+        print_kiel(data["kiel"])
+    write_out(out, funnel_sheets(data))
 
 
 @report.command("trace")
-def trace(ctx: typer.Context, package_id: str = typer.Argument(..., metavar="PACKAGE"), as_json: bool = JSON) -> None:
+def trace(ctx: typer.Context, package_id: str = typer.Argument(..., metavar="PACKAGE"), out: Optional[Path] = OUT,
+          as_json: bool = JSON) -> None:
     """Every delivered line → contract → package → the pledges that paid for it."""
+    if out is not None:
+        report_format(out)
     with state(ctx).store().read() as conn:
         data = reports.trace(conn, package_id)
     emit_json(data) if as_json else print_trace(data)
+    write_out(out, trace_sheets(data))
+
+
+def print_kiel(data: dict) -> None:
+    cur = data["currency"]
+    rows = [*data["donors"], {"donor": "TOTAL", "name": "", **data["total"]}]
+    table(
+        f"supplyline pledges and Kiel tracker release {data['release']} military allocations, {data['since']} to "
+        f"{data['until']} ({cur})",
+        [{**r, **{k: money(r[k]) for k in ("pledged", "kiel_military", "difference")}} for r in rows],
+        [("donor", "donor"), ("name", "name"), ("pledged", "pledged (supplyline)"), ("kiel_military", "military (Kiel)"),
+         ("difference", "difference")],
+        numeric=("pledged", "kiel_military", "difference"),
+    )
+    if data["funders_without_country"]:
+        console.print("funders without a country (not compared): " + ", ".join(data["funders_without_country"]))

@@ -41,17 +41,27 @@ class AnnouncePledge:
 
 def announce_pledge(store: Store, actor: Actor, cmd: AnnouncePledge) -> Outcome:
     with store.write(actor.party, actor.meta()) as uow:
-        funder = uow.load(Party, cmd.funder, field="funder")
-        pledge = uow.get(Pledge, cmd.id or uow.next_id(Pledge, "PL"))
-        events = domain.announce(
-            pledge, funder=funder.id, amount=cmd.amount, currency=cmd.currency, pledged_on=cmd.pledged_on,
-            mechanism=cmd.mechanism, categories=cmd.categories, origins=cmd.origins, valid_from=cmd.valid_from,
-            valid_until=cmd.valid_until, note=cmd.note,
-        )
-        stored = uow.record(pledge, events)
-        if cmd.commit:
-            stored += uow.record(pledge, domain.commit(pledge, on=pledge.pledged_on))
-        return Outcome(pledge.id, stored)
+        return announce_pledge_in(uow, cmd)
+
+
+def announce_pledge_in(uow: UnitOfWork, cmd: AnnouncePledge) -> Outcome:
+    """Announce one pledge inside an open unit of work (an import announces many in one)."""
+    uow.load(Party, cmd.funder, field="funder")  # the funder must be a registered party
+    pledge = uow.get(Pledge, cmd.id or uow.next_id(Pledge, "PL"))
+    events = announcement(pledge, cmd)
+    stored = uow.record(pledge, events)
+    if cmd.commit:
+        stored += uow.record(pledge, domain.commit(pledge, on=pledge.pledged_on))
+    return Outcome(pledge.id, stored)
+
+
+def announcement(pledge: Pledge, cmd: AnnouncePledge) -> list:
+    """The events announcing ``cmd`` as ``pledge`` (decided, not recorded)."""
+    return domain.announce(
+        pledge, funder=cmd.funder, amount=cmd.amount, currency=cmd.currency, pledged_on=cmd.pledged_on,
+        mechanism=cmd.mechanism, categories=cmd.categories, origins=cmd.origins, valid_from=cmd.valid_from,
+        valid_until=cmd.valid_until, note=cmd.note,
+    )
 
 
 def commit_pledge(store: Store, actor: Actor, pledge_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:

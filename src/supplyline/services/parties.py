@@ -9,7 +9,7 @@ from ..domain import party as party_domain
 from ..domain.fx import FxRecord
 from ..domain.party import Party
 from ..domain.values import parse_date
-from ..store.eventstore import Store
+from ..store.eventstore import Store, UnitOfWork
 from .context import Actor, Outcome
 
 
@@ -40,10 +40,15 @@ def record_rates(store: Store, actor: Actor, cmd: RecordRates) -> Outcome:
 
 def record_rate_days(store: Store, actor: Actor, days: list[RecordRates]) -> list[Outcome]:
     """Record many days at once (an import): all in one transaction, or none."""
-    outcomes = []
     with store.write(actor.party, actor.meta()) as uow:
-        for cmd in days:
-            day = parse_date("date", cmd.day).isoformat()
-            record = uow.get(FxRecord, day)
-            outcomes.append(Outcome(day, uow.record(record, fx_domain.record_rates(record, rates=cmd.rates, source=cmd.source))))
+        return record_rate_days_in(uow, days)
+
+
+def record_rate_days_in(uow: UnitOfWork, days: list[RecordRates]) -> list[Outcome]:
+    uow.preload(FxRecord, [parse_date("date", cmd.day).isoformat() for cmd in days])
+    outcomes = []
+    for cmd in days:
+        day = parse_date("date", cmd.day).isoformat()
+        record = uow.get(FxRecord, day)
+        outcomes.append(Outcome(day, uow.record(record, fx_domain.record_rates(record, rates=cmd.rates, source=cmd.source))))
     return outcomes

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..domain import requirement as domain
 from ..domain.party import Party
 from ..domain.requirement import Requirement
-from ..store.eventstore import Store
+from ..store.eventstore import Store, UnitOfWork
 from .context import Actor, Outcome
 
 
@@ -33,15 +33,24 @@ class DraftRequirement:
 
 def draft_requirement(store: Store, actor: Actor, cmd: DraftRequirement) -> Outcome:
     with store.write(actor.party, actor.meta()) as uow:
-        recipient = uow.load(Party, cmd.recipient, field="recipient")
-        req = uow.get(Requirement, cmd.id or uow.next_id(Requirement, "REQ"))
-        events = domain.draft(
-            req, recipient=recipient.id, list_month=cmd.list_month, priority=cmd.priority, rank=cmd.rank,
-            item=cmd.item, category=cmd.category, quantity=cmd.quantity, unit=cmd.unit, unit_price=cmd.unit_price,
-            currency=cmd.currency, origin=cmd.origin, min_lot=cmd.min_lot, whole_only=cmd.whole_only,
-            needed_by=cmd.needed_by, note=cmd.note,
-        )
-        return Outcome(req.id, uow.record(req, events))
+        return draft_requirement_in(uow, cmd)
+
+
+def draft_requirement_in(uow: UnitOfWork, cmd: DraftRequirement) -> Outcome:
+    """Draft one requirement inside an open unit of work (an import drafts many in one)."""
+    uow.load(Party, cmd.recipient, field="recipient")  # the recipient must be a registered party
+    req = uow.get(Requirement, cmd.id or uow.next_id(Requirement, "REQ"))
+    return Outcome(req.id, uow.record(req, drafting(req, cmd)))
+
+
+def drafting(req: Requirement, cmd: DraftRequirement) -> list:
+    """The events drafting ``cmd`` as ``req`` (decided, not recorded)."""
+    return domain.draft(
+        req, recipient=cmd.recipient, list_month=cmd.list_month, priority=cmd.priority, rank=cmd.rank,
+        item=cmd.item, category=cmd.category, quantity=cmd.quantity, unit=cmd.unit, unit_price=cmd.unit_price,
+        currency=cmd.currency, origin=cmd.origin, min_lot=cmd.min_lot, whole_only=cmd.whole_only,
+        needed_by=cmd.needed_by, note=cmd.note,
+    )
 
 
 def _act(store: Store, actor: Actor, requirement_id: str, decide, expected_version: int | None = None) -> Outcome:

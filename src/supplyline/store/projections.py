@@ -19,6 +19,7 @@ from ..domain.contract import Contract
 from ..domain.entity import Entity
 from ..domain.facility import Facility
 from ..domain.fx import FxRecord
+from ..domain.kiel import KIEL_MEASURES, KielDonorRelease
 from ..domain.package import Package
 from ..domain.party import Party
 from ..domain.pledge import Pledge
@@ -179,6 +180,16 @@ def shipment_rows(s: Shipment) -> dict[Table, list[dict]]:
     }
 
 
+def kiel_rows(k: KielDonorRelease) -> dict[Table, list[dict]]:
+    return {
+        t.kiel_allocations: [
+            {"release": k.release, "donor": k.donor, "month": month, "donor_name": k.name,
+             **{f"{m}_minor": figures[m].minor for m in KIEL_MEASURES}, "currency": figures["total"].currency}
+            for month, figures in k.months.items()
+        ]
+    }
+
+
 def _date(text: str):
     from datetime import date
 
@@ -204,6 +215,7 @@ PROJECTIONS: dict[str, Projection] = {
         Projection(Facility, facility_rows),
         Projection(ProductionOrder, order_rows),
         Projection(Shipment, shipment_rows),
+        Projection(KielDonorRelease, kiel_rows),
     )
 }
 
@@ -212,7 +224,7 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.parties, t.fx_rates, t.requirements, t.requirement_rankings, t.pledges, t.allocations, t.packages,
     t.package_lines, t.package_decisions, t.contracts, t.contract_lines, t.delivery_schedule, t.facilities,
     t.facility_owners, t.facility_capacity, t.production_orders, t.lots, t.shipments, t.shipment_lines,
-    t.shipment_lots,
+    t.shipment_lots, t.kiel_allocations,
 )
 
 

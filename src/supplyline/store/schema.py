@@ -309,3 +309,17 @@ shipment_lots = Table(
     Column("contract_line_no", Integer, nullable=False),
     Column("quantity", Integer, nullable=False),
 )
+
+#: Reference figures of the Kiel Institute's Ukraine Support Tracker (per release, donor, month),
+#: in euro cents. Not money of this ledger: what analysts compare its pledges with.
+kiel_allocations = Table(
+    "kiel_allocations",
+    metadata,
+    Column("release", String(20), primary_key=True),
+    Column("donor", String(3), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("donor_name", String(200), nullable=False),
+    *[Column(f"{measure}_minor", BigInteger, nullable=False)
+      for measure in ("total", "financial", "humanitarian", "military", "commitments", "to_be_allocated")],
+    Column("currency", String(3), nullable=False),
+)

@@ -1,0 +1,89 @@
+"""Reference figures from the Kiel Institute's Ukraine Support Tracker, one stream per donor
+and release (stream id ``kiel:R29-DEU``).
+
+They are recorded as events like everything else, so the comparison a report makes with them
+rests on figures that the ledger proves were not changed. A release's figures never change:
+importing the same release again records nothing, and different figures for a release
+already recorded are refused (a revision comes as a new release).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .entity import Entity, Event
+from .errors import InvalidInput, RuleViolation
+from .money import Money
+from .values import parse_id, parse_month, parse_text
+
+KIEL_MEASURES = ("total", "financial", "humanitarian", "military", "commitments", "to_be_allocated")
+
+
+def kiel_stream_id(release: str, donor: str) -> str:
+    return parse_id("release", f"R{release}-{donor}")
+
+
+@dataclass
+class KielDonorRelease(Entity):
+    KIND = "kiel"
+    LABEL = "Kiel tracker figures"
+
+    release: str = ""
+    donor: str = ""
+    name: str = ""
+    period: str | None = None
+    published: str | None = None
+    months: dict[str, dict[str, Money]] = field(default_factory=dict)
+
+    def _on_KielFiguresRecorded(self, d: dict) -> None:
+        self.release, self.donor, self.name = d["release"], d["donor"], d["name"]
+        self.period, self.published = d["period"], d["published"]
+        for month, figures in d["months"].items():
+            self.months[month] = {m: Money.parse(v, d["currency"]) for m, v in figures.items()}
+
+
+def record_figures(
+    entity: KielDonorRelease,
+    *,
+    release: str,
+    donor: str,
+    name: str,
+    months: dict[str, dict[str, str]],
+    period: str | None = None,
+    published: str | None = None,
+    currency: str = "EUR",
+) -> list[Event]:
+    """Record a donor's monthly figures of a release; nothing if exactly these are recorded."""
+    if entity.id != kiel_stream_id(release, donor):
+        raise InvalidInput("donor", donor, f"belongs to stream {kiel_stream_id(release, donor)}, not {entity.id}")
+    parsed: dict[str, dict[str, Money]] = {}
+    for month, figures in sorted(months.items()):
+        parse_month("month", month)
+        if set(figures) != set(KIEL_MEASURES):
+            raise InvalidInput(f"months.{month}", sorted(figures), f"must give exactly: {', '.join(KIEL_MEASURES)}")
+        parsed[month] = {m: Money.parse(figures[m], currency, f"{month}.{m}") for m in KIEL_MEASURES}
+    if entity.exists:
+        if parsed == entity.months:
+            return []
+        changed = sorted(set(parsed) ^ set(entity.months) | {m for m in parsed if parsed[m] != entity.months.get(m)})
+        raise RuleViolation(
+            f"Kiel release {release} is already recorded for {donor} with other figures (months {', '.join(changed[:5])}"
+            f"{'…' if len(changed) > 5 else ''}); a release never changes: import the revision as a new release",
+            field="release",
+            value=release,
+        )
+    return [
+        Event(
+            "KielFiguresRecorded",
+            {
+                "release": release,
+                "donor": donor,
+                "name": parse_text("name", name, max_length=200),
+                "period": period,
+                "published": published,
+                "currency": currency,
+                "months": {m: {k: str(v.amount) for k, v in f.items()} for m, f in parsed.items()},
+            },
+        )
+    ]
+

@@ -1,0 +1,555 @@
+"""Users' spreadsheets (CSV and XLSX) read into typed rows, under their own headers.
+
+A column-mapping file (YAML or TOML) says which of the user's headers holds which field,
+how numbers and dates are written, which of the user's words mean which code, and which
+columns to ignore. Without one, the headers must be the field names. Every problem is
+collected with the sheet, row, column and value it concerns, so that a user fixes a file
+in one pass instead of one error at a time.
+
+Values come out as the plain strings and ints the domain's parsers accept (decimal text
+with a dot, ISO dates), so a value from a file is accepted or refused exactly as the same
+value typed at the CLI.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from ...domain.errors import Refused
+
+#: The column a reject file adds; imports ignore it, so a fixed reject file re-imports as is.
+ERRORS_COLUMN = "supplyline_errors"
+
+KINDS = ("text", "code", "decimal", "money", "date", "month", "int", "bool", "list")
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_PLAIN_DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_CODE_PREFIX = re.compile(r"^([A-Z]{3})\s*(.+)$")
+_CODE_SUFFIX = re.compile(r"^(.+?)\s*([A-Z]{3})$")
+_TRUE = {"yes", "true", "1", "y", "x"}
+_FALSE = {"no", "false", "0", "n"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field an import expects: its name (the canonical header), kind, and whether required.
+
+    ``money`` is a decimal amount that may carry its currency code in the same cell
+    ("EUR 1.500,00"); the code then fills ``currency_field``."""
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    currency_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: where (sheet, row, column), the value, and why."""
+
+    reason: str
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        where = [f"sheet '{self.sheet}'" if self.sheet else None, f"row {self.row}" if self.row else None,
+                 f"column '{self.column}'" if self.column else None]
+        place = ", ".join(w for w in where if w)
+        shown = "" if self.value in (None, "") else f" (value {_show(self.value)})"
+        return f"{place}: {self.reason}{shown}" if place else f"{self.reason}{shown}"
+
+    def to_json(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column,
+                "value": None if self.value is None else str(self.value), "reason": self.reason}
+
+
+def _show(value: object) -> str:
+    return f"'{value}'" if isinstance(value, str) else repr(value) if not isinstance(value, (date, Decimal)) else str(value)
+
+
+class FileRefused(Refused):
+    """A file with problems: all of them, and nothing was written."""
+
+    kind = "invalid-file"
+
+    def __init__(self, source: str, problems: list[Problem]):
+        lines = "\n".join(f"  {source}, {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s); nothing was written\n{lines}", field="file", value=source)
+        self.source = source
+        self.problems = problems
+
+
+# --- the mapping file ------------------------------------------------------------------------
+
+_MAPPING_KEYS = {
+    "columns", "sheet", "header_row", "decimal_separator", "thousands_separator", "date_formats", "values",
+    "fixed", "ignore", "list_separator", "encoding", "delimiter",
+}
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """How to read one user's file (every key optional; the defaults read a canonical file)."""
+
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the user's header
+    sheet: str | None = None  # XLSX sheet (default: the first)
+    header_row: int = 1
+    decimal_separator: str = "."
+    thousands_separator: str | None = None
+    date_formats: tuple[str, ...] = ()
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {user's word: code}
+    fixed: dict[str, Any] = field(default_factory=dict)  # field -> the value of every row
+    ignore: tuple[str, ...] = ()
+    list_separator: str = ";"
+    encoding: str = "utf-8-sig"
+    delimiter: str | None = None  # CSV (default: sniffed among , ; tab)
+
+    def header_of(self, name: str) -> str:
+        return self.columns.get(name, name)
+
+
+def load_mapping(path: Path | str, fields: Iterable[Field]) -> Mapping:
+    """Read a YAML (.yaml, .yml) or TOML (.toml) mapping file and check it against ``fields``."""
+    path = Path(path)
+    source = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FileRefused(source, [Problem(f"cannot read the mapping file: {exc.strerror}")]) from None
+    try:
+        if path.suffix.lower() == ".toml":
+            data = tomllib.loads(text)
+        elif path.suffix.lower() in (".yaml", ".yml"):
+            data = yaml.safe_load(text) or {}
+        else:
+            raise FileRefused(source, [Problem("a mapping file ends in .yaml, .yml or .toml", value=path.suffix)])
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise FileRefused(source, [Problem(f"is not valid {path.suffix[1:].upper()}: {exc}")]) from None
+    return mapping_from(data, fields, source)
+
+
+def mapping_from(data: object, fields: Iterable[Field], source: str = "mapping") -> Mapping:
+    names = {f.name for f in fields}
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise FileRefused(source, [Problem("must be a table of settings (columns, values, fixed…)")])
+    for key in sorted(set(data) - _MAPPING_KEYS):
+        problems.append(Problem(f"unknown setting '{key}' (known: {', '.join(sorted(_MAPPING_KEYS))})"))
+
+    def table(key: str) -> dict:
+        value = data.get(key) or {}
+        if not isinstance(value, dict):
+            problems.append(Problem(f"'{key}' must be a table"))
+            return {}
+        for name in value:
+            if name not in names:
+                problems.append(Problem(f"'{key}' names an unknown field '{name}' (fields: {', '.join(sorted(names))})"))
+        return value
+
+    columns = {k: str(v) for k, v in table("columns").items()}
+    values = {k: {str(a): str(b) for a, b in (v or {}).items()} if isinstance(v, dict) else {} for k, v in table("values").items()}
+    fixed = table("fixed")
+    formats = data.get("date_formats", [])
+    formats = [formats] if isinstance(formats, str) else formats
+    for fmt in formats:
+        if not isinstance(fmt, str) or "%" not in fmt:
+            problems.append(Problem("date_formats are strftime patterns such as '%d.%m.%Y'", value=fmt))
+    decimal_sep = str(data.get("decimal_separator", "."))
+    thousands = data.get("thousands_separator")
+    if decimal_sep not in (".", ","):
+        problems.append(Problem("decimal_separator must be '.' or ','", value=decimal_sep))
+    if thousands is not None and str(thousands) == decimal_sep:
+        problems.append(Problem("thousands_separator must differ from decimal_separator", value=thousands))
+    header_row = data.get("header_row", 1)
+    if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
+        problems.append(Problem("header_row must be a row number (1 or more)", value=header_row))
+    if problems:
+        raise FileRefused(source, problems)
+    ignore = data.get("ignore", [])
+    return Mapping(
+        columns=columns, sheet=data.get("sheet"), header_row=header_row, decimal_separator=decimal_sep,
+        thousands_separator=None if thousands is None else str(thousands), date_formats=tuple(formats),
+        values=values, fixed=dict(fixed), ignore=tuple(str(i) for i in ([ignore] if isinstance(ignore, str) else ignore)),
+        list_separator=str(data.get("list_separator", ";")), encoding=str(data.get("encoding", "utf-8-sig")),
+        delimiter=data.get("delimiter"),
+    )
+
+
+# --- reading a file --------------------------------------------------------------------------
+
+
+@dataclass
+class RawRow:
+    number: int  # as the user's spreadsheet program numbers it (the header row is header_row)
+    cells: list[Any]
+
+
+@dataclass
+class Sheet:
+    """A file's table as read: the header, the data rows, and what stood above the header."""
+
+    source: str
+    name: str | None  # XLSX sheet name; None for CSV
+    format: str  # csv | xlsx
+    headers: list[str]
+    rows: list[RawRow]
+    preamble: list[list[Any]] = field(default_factory=list)
+    delimiter: str = ","
+    encoding: str = "utf-8-sig"
+
+
+def read_sheet(path: Path | str, mapping: Mapping | None = None) -> Sheet:
+    path = Path(path)
+    mapping = mapping or Mapping()
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        (grid, delimiter), name, fmt = _read_csv(path, mapping), None, "csv"
+    elif suffix in (".xlsx", ".xlsm"):
+        (name, grid), delimiter, fmt = _read_xlsx(path, mapping), ",", "xlsx"
+    else:
+        raise FileRefused(path.name, [Problem("reads .csv and .xlsx files", value=path.suffix)])
+    if len(grid) < mapping.header_row:
+        raise FileRefused(path.name, [Problem(f"has no header row (expected on row {mapping.header_row})", sheet=name)])
+    headers = [_header(cell) for cell in grid[mapping.header_row - 1]]
+    while headers and headers[-1] == "":
+        headers.pop()
+    rows = []
+    for offset, cells in enumerate(grid[mapping.header_row :], start=mapping.header_row + 1):
+        if all(_blank(c) for c in cells):
+            continue
+        rows.append(RawRow(offset, list(cells)))
+    return Sheet(path.name, name, fmt, headers, rows, [list(r) for r in grid[: mapping.header_row - 1]],
+                 delimiter, mapping.encoding)
+
+
+def _header(cell: Any) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _read_csv(path: Path, mapping: Mapping) -> tuple[list[list[Any]], str]:
+    try:
+        text = path.read_text(encoding=mapping.encoding)
+    except UnicodeDecodeError as exc:
+        raise FileRefused(path.name, [Problem(f"is not {mapping.encoding} text (byte {exc.start}); set 'encoding' in "
+                                              "the mapping file, e.g. cp1252")]) from None
+    except OSError as exc:
+        raise FileRefused(path.name, [Problem(f"cannot be read: {exc.strerror}")]) from None
+    delimiter = mapping.delimiter
+    if delimiter is None:
+        first = text.splitlines()[mapping.header_row - 1] if len(text.splitlines()) >= mapping.header_row else ""
+        counts = {d: first.count(d) for d in (",", ";", "\t")}
+        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    return [list(r) for r in csv.reader(text.splitlines(), delimiter=delimiter)], delimiter
+
+
+def _read_xlsx(path: Path, mapping: Mapping) -> tuple[str, list[list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise FileRefused(path.name, [Problem(f"is not a readable XLSX workbook ({type(exc).__name__})")]) from None
+    try:
+        if mapping.sheet is not None:
+            if mapping.sheet not in book.sheetnames:
+                raise FileRefused(path.name, [Problem(f"has no sheet '{mapping.sheet}' (sheets: {', '.join(book.sheetnames)})")])
+            sheet = book[mapping.sheet]
+        else:
+            sheet = book[book.sheetnames[0]]
+        return sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+# --- typed rows -----------------------------------------------------------------------------
+
+
+@dataclass
+class TypedRow:
+    number: int
+    values: dict[str, Any]  # field -> normalised value (None when empty)
+    raw: RawRow
+
+
+@dataclass
+class Reading:
+    """A sheet read against the fields: the good rows, and every problem by row."""
+
+    sheet: Sheet
+    mapping: Mapping
+    rows: list[TypedRow]
+    problems: dict[int, list[Problem]]  # row number -> its problems (0: the file as a whole)
+
+    def column_of(self, name: str) -> str | None:
+        """The user's header for a field, or None when the value came from the mapping."""
+        header = self.mapping.header_of(name)
+        return header if header in self.sheet.headers else None
+
+    def problem(self, row: int, name: str | None, reason: str, value: object = None) -> Problem:
+        column = self.column_of(name) if name else None
+        return Problem(reason, row=row, column=column or (f"{name} (from the mapping)" if name in self.mapping.fixed else None),
+                       value=value, sheet=self.sheet.name)
+
+
+def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None) -> Reading:
+    mapping = mapping or Mapping()
+    by_name = {f.name: f for f in fields}
+    reading = Reading(sheet, mapping, [], {})
+    file_problems: list[Problem] = []
+    from_money = {f.currency_field for f in fields if f.kind == "money" and f.currency_field}
+    positions: dict[str, int] = {}
+    wanted = {mapping.header_of(f.name): f.name for f in fields}
+    seen: set[str] = set()
+    for index, header in enumerate(sheet.headers):
+        if header == "":
+            if any(index < len(r.cells) and not _blank(r.cells[index]) for r in sheet.rows):
+                file_problems.append(Problem(f"column {index + 1} has values but no header", sheet=sheet.name))
+            continue
+        if header in seen:
+            file_problems.append(Problem("appears twice in the header", column=header, sheet=sheet.name))
+            continue
+        seen.add(header)
+        if header in wanted:
+            positions[wanted[header]] = index
+        elif header != ERRORS_COLUMN and header not in mapping.ignore:
+            known = ", ".join(sorted(wanted))
+            file_problems.append(Problem(f"is not a column this import reads (it reads: {known}); list it under "
+                                         "'ignore' in a mapping file to skip it", column=header, sheet=sheet.name))
+    for name, f in by_name.items():
+        if name in positions and name in mapping.fixed:
+            file_problems.append(Problem(f"the file has a column for '{name}' and the mapping fixes it too: keep one",
+                                         column=mapping.header_of(name), sheet=sheet.name))
+        elif f.required and name not in positions and name not in mapping.fixed and name not in from_money:
+            file_problems.append(Problem(f"the required column '{mapping.header_of(name)}' ({name}) is missing",
+                                         sheet=sheet.name))
+    if file_problems:
+        reading.problems[0] = file_problems
+        return reading
+    # money cells may carry their currency code, so they are read after the currency column
+    order = [f for f in fields if f.kind != "money"] + [f for f in fields if f.kind == "money"]
+    for raw in sheet.rows:
+        values: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for f in order:
+            cell = _cell(raw, positions[f.name]) if f.name in positions else mapping.fixed.get(f.name)
+            try:
+                normal = _normalise(f, cell, mapping)
+            except _CellError as exc:
+                problems.append(reading.problem(raw.number, f.name, exc.reason, cell))
+                continue
+            if f.kind == "money" and normal is not None:
+                values[f.name], code = normal
+                if code is not None and f.currency_field:
+                    given = values.get(f.currency_field)
+                    if given not in (None, code):
+                        problems.append(reading.problem(raw.number, f.name, f"says {code}, the currency column says {given}", cell))
+                    values[f.currency_field] = code
+                continue
+            if normal is None and f.required and f.name not in from_money:
+                problems.append(reading.problem(raw.number, f.name, "is required", cell))
+                continue
+            values[f.name] = normal
+        for f in fields:
+            wanted_code = f.kind == "money" and f.currency_field and by_name[f.currency_field].required
+            if wanted_code and f.name in values and values.get(f.currency_field) is None and not any(
+                p.column and p.column == reading.column_of(f.currency_field) for p in problems
+            ):
+                problems.append(reading.problem(
+                    raw.number, f.name, f"has no currency: fill the '{mapping.header_of(f.currency_field)}' column or "
+                    "write the code with the amount (e.g. 'EUR 1500')", _cell(raw, positions[f.name]) if f.name in positions else None))
+        if problems:
+            reading.problems[raw.number] = problems
+        else:
+            reading.rows.append(TypedRow(raw.number, values, raw))
+    return reading
+
+
+def _cell(raw: RawRow, index: int) -> Any:
+    return raw.cells[index] if index < len(raw.cells) else None
+
+
+class _CellError(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _normalise(f: Field, cell: Any, mapping: Mapping) -> Any:
+    if _blank(cell):
+        return None
+    words = mapping.values.get(f.name, {})
+    if f.kind in ("text", "code"):
+        text = _text(cell)
+        return _word(words, text) if words else text
+    if f.kind == "decimal":
+        return _decimal(cell, mapping)
+    if f.kind == "money":
+        return _money(cell, mapping)
+    if f.kind == "date":
+        return _date(cell, mapping).isoformat()
+    if f.kind == "month":
+        return _month(cell, mapping)
+    if f.kind == "int":
+        return _int(cell, mapping)
+    if f.kind == "bool":
+        return _bool(_word(words, _text(cell)) if isinstance(cell, str) and words else cell)
+    if f.kind == "list":
+        if not isinstance(cell, str):
+            return (_text(cell),)
+        parts = [p.strip() for p in re.split(f"[{re.escape(mapping.list_separator)},]", cell) if p.strip()]
+        return tuple(_word(words, p) if words else p for p in parts)
+    raise ValueError(f"unknown field kind {f.kind}")
+
+
+def _word(words: dict[str, str], text: str) -> str:
+    if text in words:
+        return words[text]
+    folded = {k.casefold(): v for k, v in words.items()}
+    return folded.get(text.casefold(), text)
+
+
+def _text(cell: Any) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime):
+        return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+def _decimal(cell: Any, mapping: Mapping) -> str:
+    if isinstance(cell, bool):
+        raise _CellError("is not a number")
+    if isinstance(cell, int):
+        return str(cell)
+    if isinstance(cell, float):
+        # A spreadsheet keeps numbers as binary doubles; the shortest text that reads back to
+        # the same double is what the user typed (and saw). Money checks its decimals after.
+        return str(Decimal(repr(cell)))
+    if isinstance(cell, Decimal):
+        return str(cell)
+    if not isinstance(cell, str):
+        raise _CellError("is not a number")
+    text = _SPACES.sub("", cell)
+    if mapping.thousands_separator:
+        text = text.replace(mapping.thousands_separator, "")
+    if mapping.decimal_separator == ",":
+        if "." in text and not mapping.thousands_separator:
+            raise _CellError("is not a number written with a decimal comma")
+        text = text.replace(",", ".")
+    if not _PLAIN_DECIMAL.match(text):
+        sep = "decimal comma" if mapping.decimal_separator == "," else "decimal point"
+        raise _CellError(f"is not a number (written with a {sep}"
+                         f"{', thousands ' + repr(mapping.thousands_separator) if mapping.thousands_separator else ''})")
+    return text
+
+
+def _money(cell: Any, mapping: Mapping) -> tuple[str, str | None]:
+    if isinstance(cell, str):
+        text = cell.strip()
+        for pattern, amount_group, code_group in ((_CODE_PREFIX, 2, 1), (_CODE_SUFFIX, 1, 2)):
+            m = pattern.match(text)
+            if m:
+                return _decimal(m.group(amount_group), mapping), m.group(code_group)
+    return _decimal(cell, mapping), None
+
+
+def _date(cell: Any, mapping: Mapping) -> date:
+    if isinstance(cell, datetime):
+        if cell.time() != datetime.min.time():
+            raise _CellError("must be a calendar date, not a date and time")
+        return cell.date()
+    if isinstance(cell, date):
+        return cell
+    if isinstance(cell, str):
+        text = cell.strip()
+        for fmt in (*mapping.date_formats, "%Y-%m-%d"):
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    formats = ", ".join(f"'{f}'" for f in (*mapping.date_formats, "%Y-%m-%d"))
+    raise _CellError(f"is not a date in the expected format ({formats})")
+
+
+def _month(cell: Any, mapping: Mapping) -> str:
+    if isinstance(cell, str) and re.fullmatch(r"\d{4}-\d{2}", cell.strip()):
+        return cell.strip()
+    try:
+        day = _date(cell, mapping)
+    except _CellError:
+        raise _CellError("is not a month (YYYY-MM, or a date in the expected format)") from None
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _int(cell: Any, mapping: Mapping) -> int | str:
+    if isinstance(cell, float):
+        if cell.is_integer():
+            return int(cell)
+        raise _CellError("must be a whole number")
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        return cell
+    text = _SPACES.sub("", str(cell))
+    if mapping.thousands_separator:
+        text = text.replace(mapping.thousands_separator, "")
+    return text  # the domain's parse_int names the field if it is not a whole number
+
+
+def _bool(cell: Any) -> bool:
+    if isinstance(cell, bool):
+        return cell
+    if isinstance(cell, (int, float)) and cell in (0, 1):
+        return bool(cell)
+    text = str(cell).strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _CellError("must be yes or no")
+
+
+# --- reject files --------------------------------------------------------------------------
+
+
+def write_rejects(sheet: Sheet, rejected: list[tuple[RawRow, list[Problem]]], path: Path | str) -> Path:
+    """Write the rejected rows as they were read, in the file's own format and layout, with a
+    last column saying what is wrong: fix the rows and import the file again."""
+    path = Path(path)
+    headers = [*sheet.headers, ERRORS_COLUMN] if ERRORS_COLUMN not in sheet.headers else list(sheet.headers)
+    err_at = headers.index(ERRORS_COLUMN)
+    body = []
+    for raw, problems in rejected:
+        cells = list(raw.cells[: len(sheet.headers)]) + [None] * max(0, len(sheet.headers) - len(raw.cells))
+        cells += [None] * (len(headers) - len(cells))
+        cells[err_at] = "; ".join(f"{p.column or 'row'}: {p.reason}" for p in problems)
+        body.append(cells)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        ws = book.active
+        ws.title = sheet.name or "rejects"
+        for row in [*sheet.preamble, headers, *body]:
+            ws.append(row)
+        book.save(path)
+    else:
+        with path.open("w", encoding=sheet.encoding if sheet.format == "csv" else "utf-8-sig", newline="") as out:
+            writer = csv.writer(out, delimiter=sheet.delimiter)
+            for row in [*sheet.preamble, headers, *body]:
+                writer.writerow(["" if c is None else _text(c) if not isinstance(c, str) else c for c in row])
+    return path

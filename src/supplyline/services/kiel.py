@@ -1,0 +1,167 @@
+"""The Kiel Institute's Ukraine Support Tracker: importing a release, comparing with it.
+
+Analysts already read the tracker; putting supplyline's pledges next to its military
+allocations, per donor and month, shows where the two agree and where one of them misses
+something. The tracker's figures are recorded as events (``domain.kiel``), so the
+comparison is as verifiable as the rest of the ledger.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pycountry
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from ..domain import kiel as domain
+from ..domain.errors import InvalidInput, NotFound
+from ..domain.kiel import KielDonorRelease, kiel_stream_id
+from ..domain.money import Money
+from ..domain.values import month_of, parse_month
+from ..engines.interchange.kiel import ReleaseInfo, read_data_explorer, read_release_info
+from ..store import schema as t
+from ..store.eventstore import Store
+from .context import Actor
+from .reports import Converter
+
+
+@dataclass
+class KielImportResult:
+    source: str
+    release: str
+    donors: int
+    months: int
+    recorded: list[str] = field(default_factory=list)  # donors whose figures were recorded now
+    unchanged: list[str] = field(default_factory=list)
+    events: int = 0
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def import_kiel(store: Store, actor: Actor, path: Path | str, *, release: str | None = None) -> KielImportResult:
+    """Record a release's monthly donor figures. The release is named by ``release_info.csv``
+    beside the file, or by ``release`` (they must agree when both are there)."""
+    path = Path(path)
+    info_path = path.with_name("release_info.csv")
+    info = read_release_info(info_path) if info_path.exists() else None
+    if info is None and not release:
+        raise InvalidInput("release", None, f"no release_info.csv beside {path.name}: name the release (--release 29)")
+    if info is not None and release and release != info.release:
+        raise InvalidInput("release", release, f"release_info.csv beside the file says release {info.release}")
+    info = info or ReleaseInfo(str(release))
+    data = read_data_explorer(path, info)
+    result = KielImportResult(data.source, info.release, len(data.donors), sum(len(d.months) for d in data.donors))
+    meta = {**actor.meta(), "import": {"file": data.source, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}}
+    with store.write(actor.party, meta) as uow:
+        uow.preload(KielDonorRelease, [kiel_stream_id(info.release, d.donor) for d in data.donors])
+        for donor in data.donors:
+            entity = uow.get(KielDonorRelease, kiel_stream_id(info.release, donor.donor))
+            events = domain.record_figures(
+                entity, release=info.release, donor=donor.donor, name=donor.name, months=donor.months,
+                period=info.period, published=info.published.isoformat() if info.published else None,
+            )
+            stored = uow.record(entity, events)
+            (result.recorded if stored else result.unchanged).append(donor.donor)
+            result.events += len(stored)
+    return result
+
+
+def releases(conn: Connection) -> list[str]:
+    k = t.kiel_allocations
+    found = conn.execute(select(k.c.release).distinct()).scalars().all()
+    return sorted(found, key=lambda r: (len(r), r))
+
+
+def donor_of_country(country: str | None) -> str | None:
+    """The tracker's donor code (ISO 3166 alpha-3) of a party's country (alpha-2)."""
+    if not country:
+        return None
+    found = pycountry.countries.get(alpha_2=country)
+    return found.alpha_3 if found else None
+
+
+def _month_end(month: str) -> date:
+    year, number = int(month[:4]), int(month[5:])
+    return date(year, number, calendar.monthrange(year, number)[1])
+
+
+def comparison(conn: Connection, *, currency: str = "EUR", release: str | None = None, since: str | None = None,
+               until: str | None = None) -> dict:
+    """Per donor and month: supplyline's pledges next to the tracker's military allocations.
+
+    Donors are the countries of the parties that pledged. The window runs from the month of
+    the first pledge (or ``since``) to the tracker's last month (or ``until``). Pledges are
+    converted at the rate of their date, the tracker's euros at the rate of the month's end."""
+    known = releases(conn)
+    if not known:
+        raise NotFound("Kiel tracker release", release or "any", field="release")
+    release = release or known[-1]
+    if release not in known:
+        raise NotFound("Kiel tracker release", release, field="release")
+    to = Converter(conn, currency)
+    k, p, parties = t.kiel_allocations, t.pledges, t.parties
+    kiel_last = conn.execute(select(func.max(k.c.month)).where(k.c.release == release)).scalar_one()
+    pledges = conn.execute(
+        select(p.c.funder, parties.c.country, p.c.amount_minor, p.c.amount_currency, p.c.pledged_on)
+        .select_from(p.join(parties, parties.c.id == p.c.funder))
+        .order_by(p.c.pledged_on)
+    ).all()
+    first = month_of(pledges[0].pledged_on) if pledges else conn.execute(
+        select(func.min(k.c.month)).where(k.c.release == release)).scalar_one()
+    since = parse_month("since", since) if since else first
+    until = parse_month("until", until) if until else kiel_last
+    if until < since:
+        raise InvalidInput("until", until, f"is before the window opens ({since})")
+
+    zero = Money.zero(to.target)
+    cells: dict[str, dict[str, dict[str, Money]]] = defaultdict(lambda: defaultdict(lambda: {"pledged": zero, "kiel_military": zero}))
+    funders: dict[str, set[str]] = defaultdict(set)
+    unmatched: set[str] = set()
+    for row in pledges:
+        donor = donor_of_country(row.country)
+        if donor is None:
+            unmatched.add(row.funder)
+            continue
+        funders[donor].add(row.funder)
+        month = month_of(row.pledged_on)
+        if since <= month <= until:
+            cells[donor][month]["pledged"] += to(Money.from_minor(row.amount_minor, row.amount_currency), row.pledged_on)
+    names: dict[str, str] = {}
+    for row in conn.execute(
+        select(k.c.donor, k.c.donor_name, k.c.month, k.c.military_minor, k.c.currency)
+        .where(k.c.release == release, k.c.donor.in_(list(funders)), k.c.month >= since, k.c.month <= until)
+    ):
+        names[row.donor] = row.donor_name
+        cells[row.donor][row.month]["kiel_military"] += to(Money.from_minor(row.military_minor, row.currency), _month_end(row.month))
+
+    donors = []
+    grand = {"pledged": zero, "kiel_military": zero}
+    for donor in sorted(funders):
+        months = [
+            {"month": m, **{key: str(v.amount) for key, v in figures.items()}}
+            for m, figures in sorted(cells[donor].items())
+            if not (figures["pledged"].is_zero and figures["kiel_military"].is_zero)
+        ]
+        totals = {key: sum((cells[donor][m][key] for m in cells[donor]), zero) for key in ("pledged", "kiel_military")}
+        for key in grand:
+            grand[key] += totals[key]
+        country = pycountry.countries.get(alpha_3=donor)
+        donors.append({
+            "donor": donor, "name": names.get(donor) or (country.name if country else donor),
+            "funders": sorted(funders[donor]), "pledged": str(totals["pledged"].amount),
+            "kiel_military": str(totals["kiel_military"].amount),
+            "difference": str((totals["pledged"] - totals["kiel_military"]).amount), "months": months,
+        })
+    return {
+        "release": release, "currency": to.target, "since": since, "until": until, "donors": donors,
+        "total": {**{key: str(v.amount) for key, v in grand.items()},
+                  "difference": str((grand["pledged"] - grand["kiel_military"]).amount)},
+        "funders_without_country": sorted(unmatched), "rates_used": to.rates(),
+    }
