@@ -90,6 +90,15 @@ PRODUCTION_ORDER = LifeCycle(
     },
 )
 
+PRODUCTION_PLAN = LifeCycle(
+    "production plan",
+    "accepted",
+    {
+        "accepted": ("superseded",),
+        "superseded": (),
+    },
+)
+
 SHIPMENT = LifeCycle(
     "shipment",
     "shipped",
@@ -100,4 +109,4 @@ SHIPMENT = LifeCycle(
     },
 )
 
-ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT)
+ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, PRODUCTION_PLAN, SHIPMENT)
