@@ -206,3 +206,18 @@ def test_cli_plans_accepts_and_refuses(demo_sqlite_url):
     assert json.loads(result.stdout)["state"] == "accepted"
     assert cli(demo_sqlite_url, "rebuild", "--check").exit_code == 0
     assert cli(demo_sqlite_url, "verify").exit_code == 0
+
+
+def test_json_output_is_pure_json_even_with_the_solver_loaded(demo_sqlite_url):
+    """HiGHS writes its banner straight to the process's stdout unless silenced first; a
+    script reading `--json` must get JSON only (the in-process runner cannot see that)."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "supplyline.cli.main", "--db", demo_sqlite_url, "plan", "production", "--from", "2026-01",
+         "--horizon", "6", "--json"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["horizon"] == 6

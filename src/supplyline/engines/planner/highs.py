@@ -12,7 +12,6 @@ import time
 
 import highspy
 import numpy as np
-from highspy import _core
 
 from .formulation import Formulation, formulate, parts_from, values_from
 from .greedy import plan_greedy
@@ -52,7 +51,7 @@ def _model(f: Formulation, objective: dict[int, int]) -> highspy.HighsLp:
     return lp
 
 
-def _solve(h: _core._Highs, start: list[int], seconds: float) -> tuple[list[int] | None, float, bool]:
+def _solve(h: highspy._Highs, start: list[int], seconds: float) -> tuple[list[int] | None, float, bool]:
     """Run from ``start``; the solution (None if none), the lower bound, and whether it is proven optimal."""
     h.setOptionValue("time_limit", max(seconds, 0.05))
     h.setSolution(len(start), np.arange(len(start), dtype=np.int32), np.asarray(start, dtype=float))
@@ -65,6 +64,10 @@ def _solve(h: _core._Highs, start: list[int], seconds: float) -> tuple[list[int]
     return values, info.mip_dual_bound, status == highspy.HighsModelStatus.kOptimal
 
 
+def _lateness(f: Formulation, values: list[int]) -> int:
+    return sum(coef * values[col] for col, coef in f.lateness.items())
+
+
 def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
     """One (sub)problem, lateness stage then cost stage, never worse than greedy."""
     started = time.perf_counter()
@@ -73,15 +76,15 @@ def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
     start = values_from(problem, f, greedy.parts, greedy.unplanned)
     # The raw solver class: the Python wrapper's constructor logs a banner to stdout before
     # any option can be set, which would corrupt `--json` output.
-    h = _core._Highs()
+    h = highspy._Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", LATENESS_GAP)
     h.passModel(_model(f, f.lateness))
 
     values, bound, proven = _solve(h, start, time_limit * LATENESS_SHARE)
-    if values is None or sum(f.lateness.get(c, 0) * v for c, v in enumerate(values)) > greedy.weighted_lateness:
+    if values is None or _lateness(f, values) > greedy.weighted_lateness:
         values, proven = start, False
-    best_lateness = sum(coef * values[col] for col, coef in f.lateness.items())
+    best_lateness = _lateness(f, values)
     bound = best_lateness if proven else min(max(int(math.ceil(bound - 1e-6)), 0), best_lateness)
 
     # stage 2: cheapest plan that keeps the lateness just found
@@ -92,9 +95,9 @@ def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
                      np.asarray([f.cost.get(c, 0) for c in range(f.columns)], dtype=float))
     h.setOptionValue("mip_rel_gap", COST_GAP)
     left = time_limit - (time.perf_counter() - started)
-    cheaper, _cost_gap, cost_proven = _solve(h, values, left)
+    cheaper, _, cost_proven = _solve(h, values, left)
     notes = []
-    if cheaper is not None and sum(coef * cheaper[col] for col, coef in f.lateness.items()) <= best_lateness:
+    if cheaper is not None and _lateness(f, cheaper) <= best_lateness:
         values = cheaper
     if not cost_proven:
         notes.append("cost stage stopped at the time limit: a cheaper plan with the same lateness may exist")
