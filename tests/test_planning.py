@@ -176,6 +176,10 @@ def test_trace_reaches_down_to_the_lot_and_its_facility(demo_store):
     [delivered] = data["delivered"]
     assert [(lot["lot_id"], lot["quantity"], lot["facility_id"], lot["order_id"]) for lot in delivered["lots"]] == [
         ("PO-DD-1-L001", 1460, "FAC-JV-1", "PO-DD-1"), ("PO-DD-1-L002", 1540, "FAC-JV-1", "PO-DD-1")]
+    assert [lot["quality"] for lot in delivered["lots"]] == [
+        {"accepted": 1460, "rejected": 40, "reason": "seeker calibration out of tolerance", "inspected_on": "2025-11-04"},
+        {"accepted": 1540, "rejected": 0, "reason": "", "inspected_on": "2025-12-02"},
+    ]
 
 
 # --- the CLI -------------------------------------------------------------------------------------
