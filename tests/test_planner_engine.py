@@ -238,3 +238,13 @@ def test_a_new_facility_in_a_scenario_reduces_lateness():
     extra = plan_production(apply(p, [], [ExtraLine("NEW", "X", 5)]))
     assert (base.weighted_lateness, extra.weighted_lateness) == (5, 0)
     assert {part.facility for part in extra.parts} == {"F1", "NEW"}
+
+
+def test_with_no_time_left_every_item_keeps_a_valid_greedy_plan():
+    p = problem(3, [Line("F1", "X", (5, 5, 5)), Line("F1", "Y", (2, 2, 2), 2)],
+                [Demand("O1", "X", 12, 0), Demand("O2", "Y", 4, 1)])
+    plan = plan_production(p, time_limit=0)
+    greedy = plan_greedy(p)
+    check_assignments(p, plan.parts, plan.unplanned)
+    assert (plan.status, plan.weighted_lateness, plan.lateness_bound) == ("feasible", greedy.weighted_lateness, 0)
+    assert plan.notes == ["time limit reached: 2 item(s) keep the earliest-due-date plan"]

@@ -72,6 +72,10 @@ def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
     """One (sub)problem, lateness stage then cost stage, never worse than greedy."""
     started = time.perf_counter()
     greedy = plan_greedy(problem)
+    if greedy.weighted_lateness == 0 and len({line.unit_cost for line in problem.lines}) <= 1:
+        # nothing late and every facility costs the same: no plan can do better
+        greedy.status, greedy.method, greedy.seconds = "optimal", "highs", time.perf_counter() - started
+        return greedy
     f = formulate(problem)
     start = values_from(problem, f, greedy.parts, greedy.unplanned)
     # The raw solver class: the Python wrapper's constructor logs a banner to stdout before
@@ -81,7 +85,10 @@ def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
     h.setOptionValue("mip_rel_gap", LATENESS_GAP)
     h.passModel(_model(f, f.lateness))
 
-    values, bound, proven = _solve(h, start, time_limit * LATENESS_SHARE)
+    if greedy.weighted_lateness == 0:  # on time already: only the cost stage is needed
+        values, bound, proven = start, 0, True
+    else:
+        values, bound, proven = _solve(h, start, time_limit * LATENESS_SHARE)
     if values is None or _lateness(f, values) > greedy.weighted_lateness:
         values, proven = start, False
     best_lateness = _lateness(f, values)

@@ -11,10 +11,14 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+from .greedy import plan_greedy
 from .highs import solve_highs
 from .model import Plan, Problem
 
 Solver = Callable[..., Plan]
+
+#: below this share of the time limit an item is not worth starting the solver for
+MIN_SOLVE_SECONDS = 0.01
 
 
 def split_by_item(problem: Problem) -> list[Problem]:
@@ -31,11 +35,23 @@ def plan_production(problem: Problem, *, time_limit: float = 10.0, solve: Solver
     parts = split_by_item(problem)
     weights = [1 + sum(sum(1 for c in line.capacity if c) for line in p.lines) * len(p.demands) for p in parts]
     plans: list[Plan] = []
+    out_of_time = 0
     for k, part in enumerate(parts):
         left = time_limit - (time.perf_counter() - started)
-        share = max(left * weights[k] / sum(weights[k:]), 0.05)
+        # a fair share of what is left: time an item does not use passes on to the next ones
+        share = left * weights[k] / sum(weights[k:])
+        if share < MIN_SOLVE_SECONDS:
+            # keep the time limit: what is left keeps the greedy plan (valid, no proven bound)
+            fallback = plan_greedy(part)
+            fallback.status = "feasible"
+            plans.append(fallback)
+            out_of_time += 1
+            continue
         plans.append(solve(part, time_limit=share))
-    return join(plans, seconds=time.perf_counter() - started)
+    plan = join(plans, seconds=time.perf_counter() - started)
+    if out_of_time:
+        plan.notes.append(f"time limit reached: {out_of_time} item(s) keep the earliest-due-date plan")
+    return plan
 
 
 def join(plans: list[Plan], *, seconds: float) -> Plan:
