@@ -170,16 +170,22 @@ def test_order_priority_weighs_lateness_and_is_validated(demo_store):
         production.reprioritise_order(demo_store, JV, "PO-DD-2", priority="2")
 
 
-def test_trace_reaches_down_to_the_lot_and_its_facility(demo_store):
+def test_trace_reaches_down_to_the_lot_its_facility_and_quality_control(demo_store):
     with demo_store.read() as conn:
         data = reports.trace(conn, "PKG-DD-1")
+        sl, lot, o = t.shipment_lots, t.lots, t.production_orders
+        recorded = conn.execute(
+            select(sl.c.lot_id, sl.c.quantity, o.c.facility_id, o.c.id, lot.c.accepted, lot.c.rejected, lot.c.reason)
+            .select_from(sl.join(lot, lot.c.lot_id == sl.c.lot_id).join(o, o.c.id == lot.c.order_id))
+            .where(sl.c.shipment_id == "SH-DD-1").order_by(sl.c.lot_id)
+        ).all()
     [delivered] = data["delivered"]
-    assert [(lot["lot_id"], lot["quantity"], lot["facility_id"], lot["order_id"]) for lot in delivered["lots"]] == [
-        ("PO-DD-1-L001", 1460, "FAC-JV-1", "PO-DD-1"), ("PO-DD-1-L002", 1540, "FAC-JV-1", "PO-DD-1")]
-    assert [lot["quality"] for lot in delivered["lots"]] == [
-        {"accepted": 1460, "rejected": 40, "reason": "seeker calibration out of tolerance", "inspected_on": "2025-11-04"},
-        {"accepted": 1540, "rejected": 0, "reason": "", "inspected_on": "2025-12-02"},
-    ]
+    traced = [(x["lot_id"], x["quantity"], x["facility_id"], x["order_id"], x["quality"]["accepted"], x["quality"]["rejected"],
+               x["quality"]["reason"]) for x in delivered["lots"]]
+    assert traced == [tuple(r) for r in recorded]
+    assert sum(x["quantity"] for x in delivered["lots"]) == delivered["received"] == 3000
+    assert traced[0] == ("PO-DD-1-L001", 1460, "FAC-JV-1", "PO-DD-1", 1460, 40, "seeker calibration out of tolerance")
+    assert delivered["lots"][0]["quality"]["inspected_on"] == "2025-11-04"
 
 
 # --- the CLI -------------------------------------------------------------------------------------
