@@ -231,3 +231,25 @@ def test_json_output_is_pure_json_even_with_the_solver_loaded(demo_sqlite_url):
     )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["horizon"] == 6
+
+
+def test_a_plan_is_superseded_once_and_never_accepted_twice():
+    from supplyline.domain import plan as plan_domain
+    from supplyline.domain.errors import AlreadyExists, TransitionRefused
+    from supplyline.domain.money import Money
+
+    p = plan_domain.ProductionPlan("PLAN-1")
+    terms = dict(first_month="2026-01", horizon=3, status="optimal", weighted_lateness=0, cost=Money.zero("USD"),
+                 input_digest="0" * 64, parts=[plan_domain.PlannedPart("PO-1", "FAC-1", "2026-02", 5)], unplanned={}, on=DAY)
+    for event in plan_domain.accept(p, **terms):
+        p.apply(event)
+    with pytest.raises(AlreadyExists):
+        plan_domain.accept(p, **terms)
+    for event in plan_domain.supersede(p, by="PLAN-2", on=DAY):
+        p.apply(event)
+    assert (p.state, p.superseded_by) == ("superseded", "PLAN-2")
+    with pytest.raises(TransitionRefused, match="production plan 'PLAN-1' is superseded: cannot supersede"):
+        plan_domain.supersede(p, by="PLAN-3", on=DAY)
+    with pytest.raises(InvalidInput) as refused:
+        plan_domain.accept(plan_domain.ProductionPlan("PLAN-9"), **{**terms, "parts": [plan_domain.PlannedPart("PO-1", "FAC-1", "2025-12", 5)]})
+    assert refused.value.field == "parts[1].month"

@@ -90,15 +90,6 @@ PRODUCTION_ORDER = LifeCycle(
     },
 )
 
-PRODUCTION_PLAN = LifeCycle(
-    "production plan",
-    "accepted",
-    {
-        "accepted": ("superseded",),
-        "superseded": (),
-    },
-)
-
 SHIPMENT = LifeCycle(
     "shipment",
     "shipped",
@@ -109,4 +100,4 @@ SHIPMENT = LifeCycle(
     },
 )
 
-ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, PRODUCTION_PLAN, SHIPMENT)
+ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT)
