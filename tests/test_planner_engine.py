@@ -248,3 +248,17 @@ def test_with_no_time_left_every_item_keeps_a_valid_greedy_plan():
     check_assignments(p, plan.parts, plan.unplanned)
     assert (plan.status, plan.weighted_lateness, plan.lateness_bound) == ("feasible", greedy.weighted_lateness, 0)
     assert plan.notes == ["time limit reached: 2 item(s) keep the earliest-due-date plan"]
+
+
+def test_optimum_when_capacity_is_far_short_of_the_orders():
+    # 28 units of capacity for 72 ordered. An overdue order (due two months before the first)
+    # saves 4, 3, 2 per unit made in months 0, 1, 2 over leaving it out (6 months late); the
+    # priority-3 order due after the horizon saves 3 wherever it is made. Best: month 0 to the
+    # overdue order, month 2 to the priority-3 one, month 1 either: 319 - (44 + 30 + 21) = 224.
+    # (A starting solution once made the solver hand back the greedy plan, 231, as optimal.)
+    p = problem(3, [Line("F0", "i0", (11, 10, 7), 1, 44)],
+                [Demand("O0", "i0", 31, 4, 3), Demand("O1", "i0", 4, 5, 1), Demand("O2", "i0", 37, -2, 1)])
+    plan = plan_production(p)
+    assert (plan.status, plan.weighted_lateness, plan.lateness_bound) == ("optimal", 224, 224)
+    assert plan_greedy(p).weighted_lateness == 231
+    check_assignments(p, plan.parts, plan.unplanned)

@@ -51,16 +51,22 @@ def _model(f: Formulation, objective: dict[int, int]) -> highspy.HighsLp:
     return lp
 
 
-def _solve(h: highspy._Highs, start: list[int], seconds: float) -> tuple[list[int] | None, float, bool]:
-    """Run from ``start``; the solution (None if none), the lower bound, and whether it is proven optimal."""
+def _solve(h: highspy._Highs, objective: dict[int, int], seconds: float) -> tuple[list[int] | None, float, bool]:
+    """The solution (None if none), the lower bound, and whether it is proven optimal.
+
+    No starting solution is passed: with one, highspy 1.16 can report the optimum's value
+    and status but hand back the starting solution (seen when presolve solves the model).
+    The greedy plan stays the fallback instead, and the values returned are checked against
+    the objective the solver reports."""
     h.setOptionValue("time_limit", max(seconds, 0.05))
-    h.setSolution(len(start), np.arange(len(start), dtype=np.int32), np.asarray(start, dtype=float))
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
     if info.primal_solution_status != 2:  # no feasible solution
         return None, 0.0, False
     values = [int(round(v)) for v in h.getSolution().col_value]
+    if abs(sum(c * values[j] for j, c in objective.items()) - info.objective_function_value) > 0.5:
+        return None, 0.0, False
     return values, info.mip_dual_bound, status == highspy.HighsModelStatus.kOptimal
 
 
@@ -88,7 +94,7 @@ def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
     if greedy.weighted_lateness == 0:  # on time already: only the cost stage is needed
         values, bound, proven = start, 0, True
     else:
-        values, bound, proven = _solve(h, start, time_limit * LATENESS_SHARE)
+        values, bound, proven = _solve(h, f.lateness, time_limit * LATENESS_SHARE)
     if values is None or _lateness(f, values) > greedy.weighted_lateness:
         values, proven = start, False
     best_lateness = _lateness(f, values)
@@ -102,13 +108,14 @@ def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
                      np.asarray([f.cost.get(c, 0) for c in range(f.columns)], dtype=float))
     h.setOptionValue("mip_rel_gap", COST_GAP)
     left = time_limit - (time.perf_counter() - started)
-    cheaper, _, cost_proven = _solve(h, values, left)
+    cheaper, _, cost_proven = _solve(h, f.cost, left)
     notes = []
     if cheaper is not None and _lateness(f, cheaper) <= best_lateness:
         values = cheaper
     if not cost_proven:
         notes.append("cost stage stopped at the time limit: a cheaper plan with the same lateness may exist")
 
+    bound = min(bound, _lateness(f, values))  # a bound above a plan found would be no bound
     parts, unplanned = parts_from(problem, f, values)
     return Plan(
         parts=parts, unplanned=unplanned, weighted_lateness=weighted_lateness(problem, parts, unplanned),
