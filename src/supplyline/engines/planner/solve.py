@@ -35,22 +35,37 @@ def plan_production(problem: Problem, *, time_limit: float = 10.0, solve: Solver
     parts = split_by_item(problem)
     weights = [1 + sum(sum(1 for c in line.capacity if c) for line in p.lines) * len(p.demands) for p in parts]
     plans: list[Plan] = []
-    out_of_time = 0
+    kept_greedy: set[int] = set()
     for k, part in enumerate(parts):
         left = time_limit - (time.perf_counter() - started)
         # a fair share of what is left: time an item does not use passes on to the next ones
         share = left * weights[k] / sum(weights[k:])
         if share < MIN_SOLVE_SECONDS:
-            # keep the time limit: what is left keeps the greedy plan (valid, no proven bound)
-            fallback = plan_greedy(part)
-            fallback.status = "feasible"
-            plans.append(fallback)
-            out_of_time += 1
+            plans.append(_greedy_fallback(part))
+            kept_greedy.add(k)
             continue
         plans.append(solve(part, time_limit=share))
+    # time the quick items did not use goes to the items not proven optimal yet
+    unproven = [k for k, p in enumerate(plans) if p.status != "optimal"]
+    for n, k in enumerate(unproven):
+        share = (time_limit - (time.perf_counter() - started)) / (len(unproven) - n)
+        if share < MIN_SOLVE_SECONDS:
+            break
+        again = solve(parts[k], time_limit=share)
+        if (again.weighted_lateness, again.cost) <= (plans[k].weighted_lateness, plans[k].cost):
+            again.lateness_bound = max(again.lateness_bound, plans[k].lateness_bound)
+            plans[k] = again
+            kept_greedy.discard(k)
     plan = join(plans, seconds=time.perf_counter() - started)
-    if out_of_time:
-        plan.notes.append(f"time limit reached: {out_of_time} item(s) keep the earliest-due-date plan")
+    if kept_greedy:
+        plan.notes.append(f"time limit reached: {len(kept_greedy)} item(s) keep the earliest-due-date plan")
+    return plan
+
+
+def _greedy_fallback(problem: Problem) -> Plan:
+    """Out of time: the greedy plan, valid but with no proven bound."""
+    plan = plan_greedy(problem)
+    plan.status = "feasible"
     return plan
 
 
