@@ -414,9 +414,10 @@ def order_place(
     ctx: typer.Context,
     facility_id: str = typer.Option(..., "--facility"), contract_id: str = typer.Option(..., "--contract"),
     line: str = typer.Option(..., "--line", help="contract line"), quantity: str = typer.Option(..., "--quantity"),
-    due: str = typer.Option(..., "--due"), order_id: Optional[str] = typer.Option(None, "--id"), as_json: bool = JSON,
+    due: str = typer.Option(..., "--due"), order_id: Optional[str] = typer.Option(None, "--id"),
+    priority: str = typer.Option("1", "--priority", help="weight of its lateness in planning, 1-100"), as_json: bool = JSON,
 ) -> None:
-    _write(ctx, production.place_order, production.PlaceOrder(facility_id, contract_id, line, quantity, due, order_id), as_json=as_json)
+    _write(ctx, production.place_order, production.PlaceOrder(facility_id, contract_id, line, quantity, due, order_id, priority), as_json=as_json)
 
 
 @order.command("start")

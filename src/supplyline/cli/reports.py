@@ -44,7 +44,10 @@ def print_trace(data: dict) -> None:
             f"= {money(d['value'], d['currency'])}"
         )
         for lot in d["lots"]:
-            node.add(f"lot {lot['lot_id']}: {lot['quantity']} from facility {lot['facility_id']} (order {lot['order_id']})")
+            q = lot["quality"]
+            node.add(f"lot {lot['lot_id']}: {lot['quantity']} from facility {lot['facility_id']} (order {lot['order_id']}, "
+                     f"produced {lot['produced_on']}; quality control {q['inspected_on']}: {q['accepted']} accepted, "
+                     f"{q['rejected']} rejected{': ' + q['reason'] if q['rejected'] else ''})")
         c = d["contract"]
         contract = node.add(f"contract {c['id']} line {c['line_no']} at {money(c['unit_price'], d['currency'])} per unit")
         line = d["package_line"]

@@ -1,4 +1,9 @@
-"""Production facilities: who owns them, where they are, what they can build per month."""
+"""Production facilities: who owns them, where they are, what they can build per month.
+
+A facility builds an item once it has a capacity entry for it. Its terms for the item (the
+smallest batch worth running in a month, and what one unit costs there) are what the
+production planner weighs when it chooses where to build.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .entity import Entity, Event, require_exists, require_new, unique
-from .errors import InvalidInput
+from .errors import InvalidInput, RuleViolation
+from .money import Money, parse_positive_money
 from .values import parse_country, parse_id, parse_int, parse_month, parse_share, parse_text
 
 
@@ -25,6 +31,26 @@ class Capacity:
     monthly_quantity: int
 
 
+def capacity_in(entries: list[Capacity], item: str, month: str) -> int:
+    """Monthly capacity for an item in a month (ramp-up: the latest entry not after it)."""
+    best: Capacity | None = None
+    for entry in entries:
+        if entry.item == item and entry.from_month <= month:
+            if best is None or entry.from_month >= best.from_month:
+                best = entry
+    return best.monthly_quantity if best else 0
+
+
+@dataclass
+class ItemTerms:
+    """How a facility builds one item: at least ``min_batch`` units in any month it runs it,
+    at ``unit_cost`` per unit."""
+
+    item: str
+    min_batch: int
+    unit_cost: Money
+
+
 @dataclass
 class Facility(Entity):
     KIND = "facility"
@@ -34,19 +60,17 @@ class Facility(Entity):
     country: str = ""
     owners: list[Owner] = field(default_factory=list)
     capacity: list[Capacity] = field(default_factory=list)
+    terms: dict[str, ItemTerms] = field(default_factory=dict)
 
     @property
     def items(self) -> set[str]:
         return {c.item for c in self.capacity}
 
+    def min_batch(self, item: str) -> int:
+        return self.terms[item].min_batch if item in self.terms else 1
+
     def capacity_in(self, item: str, month: str) -> int:
-        """Monthly capacity for an item in a month (ramp-up: the latest entry not after it)."""
-        best: Capacity | None = None
-        for entry in self.capacity:
-            if entry.item == item and entry.from_month <= month:
-                if best is None or entry.from_month >= best.from_month:
-                    best = entry
-        return best.monthly_quantity if best else 0
+        return capacity_in(self.capacity, item, month)
 
     def _on_FacilityRegistered(self, d: dict) -> None:
         self.name, self.country = d["name"], d["country"]
@@ -56,6 +80,9 @@ class Facility(Entity):
         self.capacity = [
             c for c in self.capacity if not (c.item == d["item"] and c.from_month == d["from_month"])
         ] + [Capacity(d["item"], d["from_month"], d["monthly_quantity"])]
+
+    def _on_FacilityItemTermsSet(self, d: dict) -> None:
+        self.terms[d["item"]] = ItemTerms(d["item"], d["min_batch"], Money.from_json(d["unit_cost"]))
 
 
 def register(facility: Facility, *, name: object, country: object, owners: list[tuple[str, object]]) -> list[Event]:
@@ -90,6 +117,29 @@ def set_capacity(facility: Facility, *, item: object, from_month: object, monthl
                 "item": parse_text("item", item, max_length=200),
                 "from_month": parse_month("from_month", from_month),
                 "monthly_quantity": parse_int("monthly_quantity", monthly_quantity, minimum=0),
+            },
+        )
+    ]
+
+
+def set_item_terms(facility: Facility, *, item: object, min_batch: object, unit_cost: object, currency: object) -> list[Event]:
+    """Record the minimum batch and unit cost of an item the facility builds."""
+    require_exists(facility)
+    name = parse_text("item", item, max_length=200)
+    if name not in facility.items:
+        raise RuleViolation(
+            f"facility '{facility.id}' does not build '{name}': set its capacity for the item first "
+            f"(it builds: {', '.join(sorted(facility.items)) or 'nothing yet'})",
+            field="item",
+            value=name,
+        )
+    return [
+        Event(
+            "FacilityItemTermsSet",
+            {
+                "item": name,
+                "min_batch": parse_int("min_batch", min_batch, minimum=1),
+                "unit_cost": parse_positive_money("unit_cost", unit_cost, currency).to_json(),
             },
         )
     ]

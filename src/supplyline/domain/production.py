@@ -2,6 +2,9 @@
 
 Lots are produced, then inspected: quality control accepts some units and may reject
 others with a reason. Only accepted units count toward the order and can be shipped.
+
+An order's priority (1, the default, up to 100) weighs its lateness in production
+planning: a month late on a priority-3 order counts three times one on a priority-1 order.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class ProductionOrder(Entity):
     item: str = ""
     quantity: int = 0
     due: date | None = None
+    priority: int = 1
     state: str = PRODUCTION_ORDER.initial
     lots: dict[str, Lot] = field(default_factory=dict)
 
@@ -53,6 +57,13 @@ class ProductionOrder(Entity):
     @property
     def awaiting_inspection(self) -> int:
         return sum(lot.quantity for lot in self.lots.values() if not lot.inspected)
+
+    @property
+    def to_produce(self) -> int:
+        """Units still to be made: not accepted and not awaiting inspection (rejects are remade)."""
+        if PRODUCTION_ORDER.is_final(self.state):
+            return 0
+        return max(self.quantity - self.accepted - self.awaiting_inspection, 0)
 
     def lot(self, lot_id: str) -> Lot:
         if lot_id not in self.lots:
@@ -66,6 +77,10 @@ class ProductionOrder(Entity):
         self.item = d["item"]
         self.quantity = d["quantity"]
         self.due = date.fromisoformat(d["due"])
+        self.priority = d.get("priority", 1)
+
+    def _on_ProductionOrderReprioritised(self, d: dict) -> None:
+        self.priority = d["priority"]
 
     def _on_ProductionStarted(self, d: dict) -> None:
         self.state = "in_production"
@@ -95,6 +110,7 @@ def place(
     quantity: object,
     due: object,
     already_ordered: int,
+    priority: object = 1,
 ) -> list[Event]:
     """Order units of a contract line from a facility that can build the item.
 
@@ -129,9 +145,24 @@ def place(
                 "item": line.item,
                 "quantity": qty,
                 "due": iso(parse_date("due", due)),
+                "priority": _priority(priority),
             },
         )
     ]
+
+
+def _priority(value: object) -> int:
+    return parse_int("priority", value, minimum=1, maximum=100)
+
+
+def reprioritise(order: ProductionOrder, *, priority: object) -> list[Event]:
+    require_exists(order)
+    if PRODUCTION_ORDER.is_final(order.state):
+        raise RuleViolation(
+            f"production order '{order.id}' is {order.state}: only open orders are planned", field="state", value=order.state
+        )
+    new = _priority(priority)
+    return [] if new == order.priority else [Event("ProductionOrderReprioritised", {"priority": new})]
 
 
 def start(order: ProductionOrder, *, on: date) -> list[Event]:

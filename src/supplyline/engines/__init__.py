@@ -1,1 +1,1 @@
-"""Engines: work that is neither a command nor a query (optimisers, exchange formats)."""
+"""Engines: optimisers and exchange formats, pure where possible (plain data in, plain data out)."""

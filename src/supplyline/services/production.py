@@ -42,12 +42,32 @@ class SetCapacity:
 
 
 def set_capacity(store: Store, actor: Actor, cmd: SetCapacity, *, expected_version: int | None = None) -> Outcome:
+    return _on_facility(
+        store, actor, cmd.facility_id, expected_version,
+        lambda f: facility_domain.set_capacity(f, item=cmd.item, from_month=cmd.from_month, monthly_quantity=cmd.monthly_quantity),
+    )
+
+
+def _on_facility(store: Store, actor: Actor, facility_id: str, expected_version: int | None, decide) -> Outcome:
     with store.write(actor.party, actor.meta()) as uow:
-        facility = uow.load(Facility, cmd.facility_id, field="facility")
-        events = facility_domain.set_capacity(
-            facility, item=cmd.item, from_month=cmd.from_month, monthly_quantity=cmd.monthly_quantity
-        )
-        return Outcome(facility.id, uow.record(facility, events, expected_version=expected_version))
+        facility = uow.load(Facility, facility_id, field="facility")
+        return Outcome(facility.id, uow.record(facility, decide(facility), expected_version=expected_version))
+
+
+@dataclass(frozen=True)
+class SetItemTerms:
+    facility_id: str
+    item: str
+    min_batch: object
+    unit_cost: object
+    currency: object
+
+
+def set_item_terms(store: Store, actor: Actor, cmd: SetItemTerms, *, expected_version: int | None = None) -> Outcome:
+    return _on_facility(
+        store, actor, cmd.facility_id, expected_version,
+        lambda f: facility_domain.set_item_terms(f, item=cmd.item, min_batch=cmd.min_batch, unit_cost=cmd.unit_cost, currency=cmd.currency),
+    )
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,7 @@ class PlaceOrder:
     quantity: object
     due: object
     id: str | None = None
+    priority: object = 1
 
 
 def place_order(store: Store, actor: Actor, cmd: PlaceOrder) -> Outcome:
@@ -68,7 +89,7 @@ def place_order(store: Store, actor: Actor, cmd: PlaceOrder) -> Outcome:
         line_no = parse_int("contract_line", cmd.contract_line_no, minimum=1)
         events = domain.place(
             order, facility, contract, contract_line_no=line_no, quantity=cmd.quantity, due=cmd.due,
-            already_ordered=facts.ordered_quantity(uow.conn, contract.id, line_no),
+            already_ordered=facts.ordered_quantity(uow.conn, contract.id, line_no), priority=cmd.priority,
         )
         return Outcome(order.id, uow.record(order, events))
 
@@ -107,6 +128,10 @@ def inspect_lot(store: Store, actor: Actor, cmd: InspectLot, *, expected_version
         lambda o: domain.inspect(o, lot_id=cmd.lot_id, accepted=cmd.accepted, rejected=cmd.rejected, reason=cmd.reason, on=day),
         expected_version,
     )
+
+
+def reprioritise_order(store: Store, actor: Actor, order_id: str, *, priority: object, expected_version: int | None = None) -> Outcome:
+    return _act(store, actor, order_id, lambda o: domain.reprioritise(o, priority=priority), expected_version)
 
 
 def cancel_order(store: Store, actor: Actor, order_id: str, *, reason: str, on: object = None, expected_version: int | None = None) -> Outcome:

@@ -154,9 +154,11 @@ def list_facilities(conn: Connection) -> list[dict]:
     rows = _rows(conn, select(t.facilities).order_by(t.facilities.c.id))
     owners = _rows(conn, select(t.facility_owners))
     capacity = _rows(conn, select(t.facility_capacity).order_by(t.facility_capacity.c.item, t.facility_capacity.c.from_month))
+    terms = _rows(conn, select(t.facility_item_terms).order_by(t.facility_item_terms.c.item))
     for row in rows:
         row["owners"] = [{"party": o["party"], "share": o["share"]} for o in owners if o["facility_id"] == row["id"]]
         row["capacity"] = [{k: c[k] for k in ("item", "from_month", "monthly_quantity")} for c in capacity if c["facility_id"] == row["id"]]
+        row["terms"] = [{k: c[k] for k in ("item", "min_batch", "unit_cost", "unit_cost_currency")} for c in terms if c["facility_id"] == row["id"]]
     return rows
 
 

@@ -230,7 +230,8 @@ def trace(conn: Connection, package_id: str) -> dict:
 def _lots_by_shipment_line(conn: Connection, package_id: str) -> dict[tuple[str, int], list[dict]]:
     s, sl, c, lot, o = t.shipments, t.shipment_lots, t.contracts, t.lots, t.production_orders
     rows = conn.execute(
-        select(sl.c.shipment_id, sl.c.contract_line_no, sl.c.lot_id, sl.c.quantity, o.c.facility_id, o.c.id.label("order_id"), lot.c.produced_on)
+        select(sl.c.shipment_id, sl.c.contract_line_no, sl.c.lot_id, sl.c.quantity, o.c.facility_id, o.c.id.label("order_id"), lot.c.produced_on,
+               lot.c.accepted, lot.c.rejected, lot.c.reason, lot.c.inspected_on)
         .select_from(sl.join(s, s.c.id == sl.c.shipment_id).join(c, c.c.id == s.c.contract_id)
                      .join(lot, lot.c.lot_id == sl.c.lot_id).join(o, o.c.id == lot.c.order_id))
         .where(c.c.package_id == package_id)
@@ -240,6 +241,8 @@ def _lots_by_shipment_line(conn: Connection, package_id: str) -> dict[tuple[str,
     for r in rows:
         out[(r.shipment_id, r.contract_line_no)].append(
             {"lot_id": r.lot_id, "quantity": r.quantity, "order_id": r.order_id, "facility_id": r.facility_id,
-             "produced_on": r.produced_on.isoformat()}
+             "produced_on": r.produced_on.isoformat(),
+             "quality": {"accepted": r.accepted, "rejected": r.rejected, "reason": r.reason,
+                         "inspected_on": r.inspected_on.isoformat() if r.inspected_on else None}}
         )
     return out

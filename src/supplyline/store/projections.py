@@ -22,6 +22,7 @@ from ..domain.fx import FxRecord
 from ..domain.kiel import KIEL_MEASURES, KielDonorRelease
 from ..domain.package import Package
 from ..domain.party import Party
+from ..domain.plan import ProductionPlan
 from ..domain.pledge import Pledge
 from ..domain.production import ProductionOrder
 from ..domain.requirement import Requirement
@@ -143,6 +144,29 @@ def facility_rows(f: Facility) -> dict[Table, list[dict]]:
             {"facility_id": f.id, "item": c.item, "from_month": c.from_month, "monthly_quantity": c.monthly_quantity}
             for c in f.capacity
         ],
+        t.facility_item_terms: [
+            {"facility_id": f.id, "item": k.item, "min_batch": k.min_batch, **_money("unit_cost", k.unit_cost)}
+            for k in f.terms.values()
+        ],
+    }
+
+
+def plan_rows(p: ProductionPlan) -> dict[Table, list[dict]]:
+    return {
+        t.production_plans: [
+            {"id": p.id, "state": p.state, "accepted_on": p.accepted_on, "first_month": p.first_month,
+             "horizon": p.horizon, "status": p.status, "weighted_lateness": p.weighted_lateness,
+             **_money("cost", p.cost), "input_digest": p.input_digest, "superseded_by": p.superseded_by,
+             "superseded_on": p.superseded_on, "version": p.version}
+        ],
+        t.production_plan_parts: [
+            {"plan_id": p.id, "position": i, "order_id": part.order_id, "facility_id": part.facility_id,
+             "month": part.month, "quantity": part.quantity}
+            for i, part in enumerate(p.parts, start=1)
+        ],
+        t.production_plan_shortfalls: [
+            {"plan_id": p.id, "order_id": order_id, "quantity": quantity} for order_id, quantity in p.unplanned.items()
+        ],
     }
 
 
@@ -151,7 +175,7 @@ def order_rows(o: ProductionOrder) -> dict[Table, list[dict]]:
         t.production_orders: [
             {"id": o.id, "facility_id": o.facility_id, "contract_id": o.contract_id,
              "contract_line_no": o.contract_line_no, "item": o.item, "quantity": o.quantity, "due": o.due,
-             "state": o.state, "accepted": o.accepted, "version": o.version}
+             "state": o.state, "accepted": o.accepted, "priority": o.priority, "version": o.version}
         ],
         t.lots: [
             {"lot_id": lot.lot_id, "order_id": o.id, "quantity": lot.quantity, "produced_on": lot.produced_on,
@@ -216,6 +240,7 @@ PROJECTIONS: dict[str, Projection] = {
         Projection(ProductionOrder, order_rows),
         Projection(Shipment, shipment_rows),
         Projection(KielDonorRelease, kiel_rows),
+        Projection(ProductionPlan, plan_rows),
     )
 }
 
@@ -224,7 +249,8 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.parties, t.fx_rates, t.requirements, t.requirement_rankings, t.pledges, t.allocations, t.packages,
     t.package_lines, t.package_decisions, t.contracts, t.contract_lines, t.delivery_schedule, t.facilities,
     t.facility_owners, t.facility_capacity, t.production_orders, t.lots, t.shipments, t.shipment_lines,
-    t.shipment_lots, t.kiel_allocations,
+    t.shipment_lots, t.kiel_allocations, t.facility_item_terms, t.production_plans, t.production_plan_parts,
+    t.production_plan_shortfalls,
 )
 
 
