@@ -25,6 +25,7 @@ from ..domain.pledge import Pledge
 from ..domain.production import ProductionOrder
 from ..domain.requirement import Requirement
 from ..domain.shipment import Shipment
+from ..domain.token import ApiToken
 from ..ledger.canonical import canonical
 from . import schema as t
 
@@ -179,6 +180,16 @@ def shipment_rows(s: Shipment) -> dict[Table, list[dict]]:
     }
 
 
+def token_rows(k: ApiToken) -> dict[Table, list[dict]]:
+    return {
+        t.api_tokens: [
+            {"id": k.id, "party": k.party, "role": k.role, "secret_sha256": k.secret_sha256, "label": k.label,
+             "issued_at": k.issued_at, "state": k.state, "revoked_at": k.revoked_at,
+             "revoked_reason": k.revoked_reason, "version": k.version}
+        ]
+    }
+
+
 def _date(text: str):
     from datetime import date
 
@@ -204,6 +215,7 @@ PROJECTIONS: dict[str, Projection] = {
         Projection(Facility, facility_rows),
         Projection(ProductionOrder, order_rows),
         Projection(Shipment, shipment_rows),
+        Projection(ApiToken, token_rows),
     )
 }
 
@@ -212,7 +224,7 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.parties, t.fx_rates, t.requirements, t.requirement_rankings, t.pledges, t.allocations, t.packages,
     t.package_lines, t.package_decisions, t.contracts, t.contract_lines, t.delivery_schedule, t.facilities,
     t.facility_owners, t.facility_capacity, t.production_orders, t.lots, t.shipments, t.shipment_lines,
-    t.shipment_lots,
+    t.shipment_lots, t.api_tokens,
 )
 
 

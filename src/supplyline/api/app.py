@@ -1,0 +1,61 @@
+"""The application factory: one FastAPI app on one store, its routers, errors and OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from .. import settings as settings_module
+from ..services.context import open_store
+from ..settings import Settings
+from ..store.eventstore import Store
+from . import problems
+from .routes import ROUTERS
+
+PREFIX = "/api/v1"
+
+
+def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
+    """An app serving ``store`` (default: the database the settings name, which must be
+    initialised and up to date)."""
+    if store is None:
+        store = open_store((settings or settings_module.load()).db)
+    app = FastAPI(
+        title="supplyline",
+        version="1",
+        summary="An auditable ledger from a partner's pledge to the delivery of the last item.",
+        description=(
+            "Every capability of the supplyline CLI. Authenticate with `Authorization: Bearer <token>` "
+            "(`supplyline token create --party P --role R`); without a token you are the public. "
+            "Errors are RFC 9457 problem documents naming the failing field. Writes accept an "
+            "`Idempotency-Key`; updates accept `If-Match` with the version a read returned as its `ETag`."
+        ),
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.store = store
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, summary=app.summary, description=app.description,
+                             routes=app.routes)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (problems.Problem, problems.FieldError):
+            schemas[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas["Problem"].pop("$defs", None)
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def app_from_environment() -> FastAPI:
+    """The app on the database named by the environment (for multi-process servers)."""
+    return create_app()
