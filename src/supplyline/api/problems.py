@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from ..domain import errors
 
@@ -110,6 +111,18 @@ def field_path(loc: tuple | list) -> tuple[str, str]:
     return str(where), path or str(where)
 
 
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the OpenAPI document lists for whichever path template matches ``path``."""
+    if not hasattr(app.state, "path_methods"):
+        app.state.path_methods = [
+            (compile_path(template)[0], {m.upper() for m in operations}) for template, operations in app.openapi()["paths"].items()
+        ]
+    methods = set().union(*(found for regex, found in app.state.path_methods if regex.match(path)))
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _api_problem(request: Request, exc: ApiProblem):
@@ -131,8 +144,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 400:  # FastAPI could not even read the body
+            return problem(400, "malformed-body", "the request body is not valid JSON text", request, field="body")
+        if exc.status_code == 405:
+            # Starlette names only the first route's methods; a path may have several
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
         kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        return problem(exc.status_code, kind, str(exc.detail), request, headers=getattr(exc, "headers", None))
+        return problem(exc.status_code, kind, str(exc.detail), request, headers=headers)
 
     @app.exception_handler(OperationalError)
     async def _database(request: Request, exc: OperationalError):
@@ -153,6 +172,7 @@ def _documented(description: str) -> dict:
 
 #: the problem answers every operation may give, for the OpenAPI document
 RESPONSES: dict[int | str, dict] = {
+    400: _documented("the request body is not JSON text"),
     401: _documented("no token where one is needed, or an unknown or revoked token"),
     403: _documented("the token's role or party may not do this"),
     404: _documented("no such record, or none visible to the caller (the two are answered alike)"),
