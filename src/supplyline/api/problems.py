@@ -136,7 +136,9 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError):
         found = []
         for error in exc.errors():
-            location, path = field_path(error.get("loc", ()))
+            # a body that is not JSON at all is located by character position: name the body
+            loc = ("body",) if error.get("type") == "json_invalid" else error.get("loc", ())
+            location, path = field_path(loc)
             found.append({"field": path, "location": location, "message": str(error.get("msg", "is invalid"))})
         first = found[0] if found else {"field": "body", "location": "body", "message": "is invalid"}
         detail = f"{first['field']}: {first['message']}" + (f" (and {len(found) - 1} more)" if len(found) > 1 else "")
