@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from .. import settings as settings_module
+from ..services import freshness
 from ..services.context import open_store
 from ..settings import Settings
 from ..store.eventstore import Store
 from . import problems
+from .cache import ReadCache
 from .routes import ROUTERS
 
 PREFIX = "/api/v1"
 
 
-def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
+def create_app(store: Store | None = None, settings: Settings | None = None, *, read_cache: bool = True) -> FastAPI:
     """An app serving ``store`` (default: the database the settings name, which must be
-    initialised and up to date)."""
+    initialised and up to date). ``read_cache``: answer repeated reads from memory while the
+    ledger has not moved (PostgreSQL only; see api/cache.py)."""
     if store is None:
         store = open_store((settings or settings_module.load()).db)
+    watch = freshness.watch(store)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if read_cache:
+            watch.start()
+        try:
+            yield
+        finally:
+            watch.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="supplyline",
         version="1",
         summary="An auditable ledger from a partner's pledge to the delivery of the last item.",
@@ -37,7 +53,9 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
         redoc_url=None,
     )
     app.state.store = store
+    app.state.ledger_watch = watch
     problems.install(app)
+    app.add_middleware(ReadCache, watch=watch, prefix=PREFIX)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -237,6 +237,8 @@ class Gate:
             answer = _answer(outcome, f"{target.kind}:{about.record_id or outcome.id}", request_sha, created)
             if key is not None:
                 idempotency.remember(conn, principal.token_id, key, answer)
+        if outcome.events:
+            self.request.app.state.ledger_watch.advanced(outcome.events[-1].seq)
         return _render(answer)
 
 

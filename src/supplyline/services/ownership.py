@@ -209,6 +209,17 @@ class Ownership:
             self._one[kind, record_id] = RESOLVERS[kind](self.conn, [record_id]).get(record_id)
         return self._one[kind, record_id]
 
+    def of_many(self, kind: str, record_ids: Iterable[str]) -> Resolved:
+        """The parties of several records at once (those that exist)."""
+        if kind in self._all:
+            return {i: self._all[kind][i] for i in record_ids if i in self._all[kind]}
+        missing = sorted({i for i in record_ids if (kind, i) not in self._one})
+        if missing:
+            found = RESOLVERS[kind](self.conn, missing)
+            for record_id in missing:
+                self._one[kind, record_id] = found.get(record_id)
+        return {i: self._one[kind, i] for i in record_ids if self._one.get((kind, i)) is not None}  # type: ignore[misc]
+
     def all(self, kind: str) -> Resolved:
         if kind not in self._all:
             self._all[kind] = RESOLVERS[kind](self.conn, None)

@@ -9,7 +9,7 @@ keyed on the viewer's role, without touching the endpoints.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..domain import access
 from ..domain.access import Principal
@@ -23,23 +23,25 @@ class Viewer:
         self.principal = principal
         self.ownership = ownership
 
-    def can_read(self, kind: str, record_id: str | None) -> bool:
-        if record_id is None:
-            return False
-        found = self.ownership.of(kind, record_id)
-        return found is not None and access.can_read(self.principal, kind, found)
+    def readable(self, kind: str, record_ids: Iterable[str | None]) -> set[str]:
+        """Which of these records the viewer may read (resolved together)."""
+        wanted = {i for i in record_ids if i is not None}
+        found = self.ownership.of_many(kind, wanted)
+        return {i for i in wanted if i in found and access.can_read(self.principal, kind, found[i])}
 
 
 def _requirement(viewer: Viewer, record: dict) -> dict:
     if "packages" not in record:
         return record
-    return {**record, "packages": [p for p in record["packages"] if viewer.can_read("package", p["package_id"])]}
+    shown = viewer.readable("package", (p["package_id"] for p in record["packages"]))
+    return {**record, "packages": [p for p in record["packages"] if p["package_id"] in shown]}
 
 
 def _package(viewer: Viewer, record: dict) -> dict:
     if "contracts" not in record:
         return record
-    return {**record, "contracts": [c for c in record["contracts"] if viewer.can_read("contract", c["id"])]}
+    shown = viewer.readable("contract", (c["id"] for c in record["contracts"]))
+    return {**record, "contracts": [c for c in record["contracts"] if c["id"] in shown]}
 
 
 _FOREIGN_ALLOCATION = dict.fromkeys(("allocation_id", "pledge_id", "amount", "currency", "fx_rate", "fx_date"))
@@ -50,11 +52,13 @@ def _trace(viewer: Viewer, record: dict) -> dict:
     """A co-funded package's trace names every funder and what it paid for each line (that
     is shared package data), but not another funder's pledge: its id, currency and rate."""
 
+    own = viewer.readable("pledge", (a["pledge_id"] for line in record["lines"] for a in line["funded_by"]))
+
     def allocation(entry: dict) -> dict:
-        return entry if viewer.can_read("pledge", entry["pledge_id"]) else {**entry, **_FOREIGN_ALLOCATION}
+        return entry if entry["pledge_id"] in own else {**entry, **_FOREIGN_ALLOCATION}
 
     def share(entry: dict) -> dict:
-        return entry if viewer.can_read("pledge", entry["pledge_id"]) else {**entry, **_FOREIGN_SHARE}
+        return entry if entry["pledge_id"] in own else {**entry, **_FOREIGN_SHARE}
 
     def line(entry: dict) -> dict:
         return {**entry, "funded_by": [allocation(a) for a in entry["funded_by"]]}

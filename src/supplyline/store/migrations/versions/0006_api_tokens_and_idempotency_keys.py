@@ -1,5 +1,7 @@
-"""API access: the projection of token streams, and the first response to each
-Idempotency-Key (operational data written with the events it answers for).
+"""API access: the projection of token streams, the first response to each
+Idempotency-Key (operational data written with the events it answers for), and, on
+PostgreSQL, the notifications that tell API servers the ledger has moved (see
+store/ledgerwatch.py).
 
 Revision ID: 0006
 Revises: 0001
@@ -42,9 +44,33 @@ def upgrade() -> None:
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_party'), ['party'], unique=False)
 
+    if op.get_bind().dialect.name == "postgresql":
+        # delivered when the appending transaction commits, never for one rolled back
+        op.execute(
+            "CREATE FUNCTION supplyline_ledger_advanced() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN PERFORM pg_notify('supplyline_ledger', NEW.seq::text); RETURN NULL; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER ledger_head_advanced AFTER UPDATE ON ledger_head "
+            "FOR EACH ROW EXECUTE FUNCTION supplyline_ledger_advanced()"
+        )
+        # a rebuild empties every projection table, parties included; appends never delete a party
+        op.execute(
+            "CREATE FUNCTION supplyline_projections_rebuilt() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN PERFORM pg_notify('supplyline_ledger', 'rebuilt'); RETURN NULL; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER projections_rebuilt AFTER DELETE ON parties "
+            "FOR EACH STATEMENT EXECUTE FUNCTION supplyline_projections_rebuilt()"
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS projections_rebuilt ON parties")
+        op.execute("DROP FUNCTION IF EXISTS supplyline_projections_rebuilt()")
+        op.execute("DROP TRIGGER IF EXISTS ledger_head_advanced ON ledger_head")
+        op.execute("DROP FUNCTION IF EXISTS supplyline_ledger_advanced()")
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_party'))
 
