@@ -72,3 +72,16 @@ def test_token_roles_exclude_the_public():
     with pytest.raises(InvalidInput) as refused:
         access.parse_role("role", "public")
     assert refused.value.field == "role"
+
+
+def test_the_documented_table_is_the_policy():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "." in line.split("|")[1]]
+    documented = {}
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == len(access.ROLES) + 1 and cells[0] in POLICY:
+            documented[cells[0]] = {r: Scope(c) for r, c in zip(access.ROLES, cells[1:]) if c != "·"}
+    assert documented == POLICY
