@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from supplyline.api import create_app
+from supplyline.api.cache import ReadCache
 from supplyline.services import checks, funding, parties, tokens
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
@@ -37,6 +38,8 @@ def test_cached_reads_follow_the_ledger(store):
         funder="FUND-A", amount="1000", currency="EUR", pledged_on="2025-08-01", mechanism="purl", note="as announced"))
     reader = tokens.issue_token(store, operator, tokens.IssueToken("FUND-A", "funder"))
     other = tokens.issue_token(store, operator, tokens.IssueToken("FUND-A", "funder"))
+    parties.register_party(store, operator, parties.RegisterParty("AUDIT", "Audit office", "organisation", None))
+    audit = tokens.issue_token(store, operator, tokens.IssueToken("AUDIT", "auditor"))
     bearer = {"Authorization": f"Bearer {reader.secret}"}
     app = create_app(store)
     watch = app.state.ledger_watch
@@ -51,6 +54,11 @@ def test_cached_reads_follow_the_ledger(store):
         assert again["note"] == ("as announced" if caching else "edited in place")
         fresh = client.get(PLEDGE, headers={**bearer, "Cache-Control": "no-cache"}).json()
         assert fresh["note"] == "edited in place"
+        # the auditor's instruments always look at the database itself
+        auditor = {"Authorization": f"Bearer {audit.secret}"}
+        check = client.get("/api/v1/ledger/projections", headers=auditor).json()
+        assert check["ok"] is False and check["differences"] == [
+            "pledges [PL-0001].note: stored 'edited in place', rebuilt 'as announced'"]
 
         # an append made outside this server (as the CLI would) reaches it by notification
         committed = funding.commit_pledge(store, Actor("FUND-A"), "PL-0001", on="2025-08-02")
@@ -65,6 +73,7 @@ def test_cached_reads_follow_the_ledger(store):
         if caching:
             _wait_until(lambda: watch.state()[1] > generation)
         assert client.get(PLEDGE, headers=bearer).json()["note"] == "as announced"
+        assert client.get("/api/v1/ledger/projections", headers=auditor).json() == {"ok": True, "differences": []}
 
         second = {"Authorization": f"Bearer {other.secret}"}
         assert client.get(PLEDGE, headers=second).status_code == 200
@@ -92,3 +101,18 @@ def test_a_write_through_the_api_is_read_back_at_once(store):
             assert len(client.get("/api/v1/pledges", headers=bearer).json()["items"]) == n - 1
             assert client.post("/api/v1/pledges", headers=bearer, json=body).status_code == 201
             assert client.get(f"/api/v1/pledges/PL-{n:04d}", headers=bearer).status_code == 200
+
+
+class _StandingWatch:
+    def state(self):
+        return (1, 1)
+
+
+def test_the_cache_keeps_to_its_byte_budget():
+    cache = ReadCache(None, _StandingWatch(), prefix="/api/v1", budget=100, largest=60)
+    cache._keep(("a",), [], b"x" * 50)
+    cache._keep(("b",), [], b"y" * 40)
+    cache._keep(("too big",), [], b"z" * 61)
+    assert list(cache.entries) == [("a",), ("b",)] and cache.size == 90
+    cache._keep(("c",), [], b"w" * 30)  # the oldest answer makes room
+    assert list(cache.entries) == [("b",), ("c",)] and cache.size == 70

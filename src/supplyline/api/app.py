@@ -55,7 +55,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     app.state.store = store
     app.state.ledger_watch = watch
     problems.install(app)
-    app.add_middleware(ReadCache, watch=watch, prefix=PREFIX)
+    app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=(f"{PREFIX}/ledger/", f"{PREFIX}/events"))
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

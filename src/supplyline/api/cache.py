@@ -9,7 +9,9 @@ answered from memory. A write made through this process moves the watch at once;
 made elsewhere reaches it with PostgreSQL's notification, a moment later. A client that
 must see the very latest sends ``Cache-Control: no-cache``.
 
-Where the watch cannot listen (SQLite) nothing is cached.
+Where the watch cannot listen (SQLite) nothing is cached. Neither are the auditor's own
+instruments (``/ledger/…``, ``/events``): tampering with stored rows happens outside the
+append path, sends no notification, and is exactly what they must see.
 """
 
 from __future__ import annotations
@@ -25,16 +27,21 @@ Scope = dict[str, Any]
 class ReadCache:
     """Pure ASGI middleware around the API (no per-request thread or task of its own)."""
 
-    def __init__(self, app, watch: LedgerWatch, *, prefix: str, capacity: int = 20_000):
+    def __init__(self, app, watch: LedgerWatch, *, prefix: str, uncached: tuple[str, ...] = (),
+                 budget: int = 64 * 2**20, largest: int = 2**20):
         self.app = app
         self.watch = watch
         self.prefix = prefix
-        self.capacity = capacity
+        self.uncached = uncached
+        self.budget = budget  # bytes of answers kept
+        self.largest = largest  # an answer larger than this is not kept
         self.entries: dict[tuple, tuple[int, list, bytes]] = {}
+        self.size = 0
         self.state: tuple[int, int] | None = None
 
     async def __call__(self, scope: Scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(self.prefix):
+        path = scope.get("path", "")
+        if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith(self.prefix) or path.startswith(self.uncached):
             await self.app(scope, receive, send)
             return
         state = self.watch.state()
@@ -49,6 +56,7 @@ class ReadCache:
             return
         if state != self.state:
             self.entries.clear()
+            self.size = 0
             self.state = state
         key = (scope["path"], scope["query_string"], hashlib.sha256(authorization).digest())
         hit = self.entries.get(key)
@@ -68,9 +76,16 @@ class ReadCache:
                 chunks.append(message.get("body", b""))
                 finished = not message.get("more_body", False)
                 if finished and started.get("status") == 200 and self.watch.state() == state == self.state:
-                    if len(self.entries) >= self.capacity:
-                        self.entries.pop(next(iter(self.entries)))  # the oldest
-                    self.entries[key] = (200, list(started.get("headers", [])), b"".join(chunks))
+                    self._keep(key, list(started.get("headers", [])), b"".join(chunks))
             await send(message)
 
         await self.app(scope, receive, capture)
+
+    def _keep(self, key: tuple, headers: list, body: bytes) -> None:
+        if len(body) > self.largest or key in self.entries:
+            return
+        while self.entries and self.size + len(body) > self.budget:
+            oldest = next(iter(self.entries))
+            self.size -= len(self.entries.pop(oldest)[2])
+        self.entries[key] = (200, headers, body)
+        self.size += len(body)
