@@ -285,8 +285,9 @@ def main() -> None:
             ("bare def (thread pool)", ["/bench/bare-sync"], 0, False),
             ("reads as a funder (6 endpoints)", READS, 0, False),
             ("same reads, Cache-Control: no-cache", READS, 0, True),
-            ("writes: announce pledge + Idempotency-Key", [], 0, False),
+            # before the pure writes, which add ~1000 pledges that the list read then pages through
             ("mixed: 9 reads : 1 write", READS, 10, False),
+            ("writes: announce pledge + Idempotency-Key", [], 0, False),
         ]
         # a short warm-up, so that no phase pays for first connections and imports
         load(base, READS, 0, secrets["funder"], 2, args.connections)
