@@ -10,7 +10,6 @@ import threading
 import time
 
 import httpx2
-import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import select
