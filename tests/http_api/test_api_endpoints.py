@@ -195,6 +195,8 @@ def test_documents_are_served(client):
     assert "application/problem+json" in schema["paths"]["/api/v1/pledges"]["post"]["responses"]["422"]["content"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/api/v1/openapi.json" in docs.text
+    assert "cdn" not in docs.text  # nothing fetched from elsewhere: air-gapped ministries read it too
+    assert client.get("/docs/static/swagger-ui-bundle.js").status_code == 200
 
 
 def test_a_purl_package_from_requirement_to_receipt_over_http(api_store, scenario):

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 
 from .. import settings as settings_module
 from ..services import freshness
@@ -37,7 +38,11 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
         finally:
             watch.stop()
 
-    app = FastAPI(
+    # the docs page's scripts are served from the package, not fetched from a CDN
+    app = FastAPIOffline(
+        docs_url="/docs",
+        redoc_url=None,
+        static_url="/docs/static",
         lifespan=lifespan,
         title="supplyline",
         version="1",
@@ -49,8 +54,6 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
             "`Idempotency-Key`; updates accept `If-Match` with the version a read returned as its `ETag`."
         ),
         openapi_url=f"{PREFIX}/openapi.json",
-        docs_url="/docs",
-        redoc_url=None,
     )
     app.state.store = store
     app.state.ledger_watch = watch
