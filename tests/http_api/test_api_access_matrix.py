@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from supplyline.api import create_app
+from supplyline.domain.access import POLICY
 from supplyline.store import schema as t
 
 from .scenario import MARKERS, ROLES, Scenario, build, events_in
@@ -155,6 +156,12 @@ def test_every_endpoint_is_in_the_matrix(api_store):
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
     assert len(operations) == 50
     assert operations == {(case[0], case[1]) for case in CASES}
+    # each operation names its policy row, and tells integrators who may call it
+    actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}
+    assert set(actions.values()) <= set(POLICY)
+    assert actions["/api/v1/shipments/{shipment_id}/receipt"] == "shipment.receive"
+    assert published["/api/v1/pledges/{pledge_id}"]["get"]["description"].startswith(
+        "Policy action `pledge.read`: coordinator (any), funder (own), auditor (any); not the public.")
 
 
 def test_reads_and_refusals(scenario, copies):

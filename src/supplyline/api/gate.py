@@ -34,6 +34,20 @@ IDEMPOTENCY_KEY = r'^("[\x21\x23-\x7e]{1,255}"|[\x21\x23-\x7e]{1,255})$'
 IF_MATCH = r'^(\*|"[0-9]{1,9}"|[0-9]{1,9})$'
 
 Run = Callable[[Actor, "int | None"], Outcome]
+ACTION = "x-supplyline-action"
+
+
+def acts(action: str) -> dict[str, Any]:
+    """Decorator arguments declaring an endpoint's policy action: the gate decides by it, and
+    the OpenAPI document shows who may call the endpoint."""
+    scopes = access.POLICY[action]  # an action without a policy row fails at import
+    allowed = ", ".join(f"{role} ({scope.value})" for role, scope in scopes.items() if role != access.PUBLIC)
+    public = "the public too, without a token" if access.PUBLIC in scopes else "not the public"
+    return {
+        "openapi_extra": {ACTION: action},
+        "description": f"Policy action `{action}`: {allowed or 'no token role'}; {public}. "
+                       "own = the caller's party owns the record, shared = it is shared with it, any = every record.",
+    }
 
 
 def label(kind: str) -> str:
@@ -123,6 +137,12 @@ class Gate:
     idempotency_key: str | None = None
     if_match: str | None = None
 
+    @property
+    def action(self) -> str:
+        """The policy action the endpoint declared with ``acts`` (one declaration serves the
+        decision and the OpenAPI document)."""
+        return self.request.scope["route"].openapi_extra[ACTION]
+
     # who is asking -----------------------------------------------------------------------
     def principal(self, conn: Connection, action: str) -> Principal:
         """The caller, if allowed to perform ``action`` on something: 401 or 403 if not."""
@@ -164,8 +184,9 @@ class Gate:
         return target
 
     # reads -------------------------------------------------------------------------------
-    def one(self, action: str, kind: str, record_id: str, fetch: Callable[[Connection], dict], *, present_as: str | None = None) -> dict:
+    def one(self, kind: str, record_id: str, fetch: Callable[[Connection], dict], *, present_as: str | None = None) -> dict:
         """One record the caller may read, trimmed for them, with its version as the ETag."""
+        action = self.action
         with self.store.read() as conn:
             principal = self.principal(conn, action)
             own = Ownership(conn)
@@ -176,10 +197,11 @@ class Gate:
         return record
 
     def many(
-        self, action: str, kind: str | None, fetch: Callable[[Connection], list[dict]], *,
+        self, kind: str | None, fetch: Callable[[Connection], list[dict]], *,
         key: Callable[[dict], tuple], cursor: str | None, limit: int,
     ) -> dict:
         """A page of the records the caller may read (``kind`` None: public reference data)."""
+        action = self.action
         with self.store.read() as conn:
             principal = self.principal(conn, action)
             rows = fetch(conn)
@@ -192,10 +214,10 @@ class Gate:
                 rows = [views.present(viewer, kind, r) for r in rows]
             return paginate(rows, key, cursor, limit)
 
-    def overall(self, action: str, fetch: Callable[[Connection, Principal], Any]) -> Any:
+    def overall(self, fetch: Callable[[Connection, Principal], Any]) -> Any:
         """Something about the ledger as a whole (a report, a verification)."""
         with self.store.read() as conn:
-            return fetch(conn, self.principal(conn, action))
+            return fetch(conn, self.principal(conn, self.action))
 
     def stream_events(self, kind: str, record_id: str, fetch: Callable[[Connection], Any]) -> Any:
         """The events of one stream, for whoever may read the record the stream builds."""
@@ -206,13 +228,12 @@ class Gate:
             return fetch(conn)
 
     # writes ------------------------------------------------------------------------------
-    def write(
-        self, action: str, about: About, run: Run, *, payload: BaseModel | None = None, created: str | bool = False,
-    ) -> Response:
+    def write(self, about: About, run: Run, *, payload: BaseModel | None = None, created: str | bool = False) -> Response:
         """Authorise and run one command; with an Idempotency-Key, at most once.
 
         ``created``: the command creates a record (answered with 201); given as the path of
         its collection, the answer's Location names it."""
+        action = self.action
         with self.store.read() as conn:
             principal = self.principal(conn, action)
         if principal.token_id is None:  # no policy row lets the public write; should one ever, still not anonymously
@@ -317,4 +338,4 @@ async def updating(
     return Gate(request.app.state.store, _secret(credentials), request, response, idempotency_key, if_match)
 
 
-__all__ = ["Gate", "Ref", "reading", "writing", "updating", "existing", "creating"]
+__all__ = ["Gate", "Ref", "acts", "reading", "writing", "updating", "existing", "creating"]

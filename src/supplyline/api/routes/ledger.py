@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from ...services import checks, queries, reports
 from ...services.ownership import RESOLVERS
 from .. import schemas as s
-from ..gate import Gate, decode_cursor, encode_cursor, reading
+from ..gate import Gate, acts, decode_cursor, encode_cursor, reading
 from ..problems import ApiProblem
 from .common import Cursor, Limit
 
@@ -20,7 +20,7 @@ STREAM = r"^[a-z]{1,20}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
 @router.get("/events", response_model=s.Page[s.Event],
-            summary="Events, newest first: the whole ledger for auditors, one visible stream for others")
+            summary="Events, newest first: the whole ledger for auditors, one visible stream for others", **acts("event.read"))
 def list_events(
     gate: Gate = Depends(reading),
     stream: Annotated[str | None, Query(pattern=STREAM, description="e.g. pledge:PL-0001")] = None,
@@ -40,7 +40,7 @@ def list_events(
         return {"items": rows[:limit], "next_cursor": encode_cursor((rows[limit - 1]["seq"],)) if more else None}
 
     if stream is None:
-        return gate.overall("event.read", lambda conn, _: fetch(conn))
+        return gate.overall(lambda conn, _: fetch(conn))
     kind, _, record_id = stream.partition(":")
     if kind not in RESOLVERS:
         raise ApiProblem(422, "invalid-input", f"stream: '{kind}' is not a kind of record ({', '.join(RESOLVERS)})",
@@ -48,7 +48,7 @@ def list_events(
     return gate.stream_events(kind, record_id, fetch)
 
 
-@router.get("/ledger/verify", response_model=s.Verification, summary="Re-walk the hash chain")
+@router.get("/ledger/verify", response_model=s.Verification, summary="Re-walk the hash chain", **acts("ledger.verify"))
 def verify(gate: Gate = Depends(reading)):
     def run(_conn, _principal):
         result = checks.verify_ledger(gate.store)
@@ -56,28 +56,28 @@ def verify(gate: Gate = Depends(reading)):
                 "first_bad_event": result.finding.seq if result.finding else None,
                 "problem": result.finding.message if result.finding else None}
 
-    return gate.overall("ledger.verify", run)
+    return gate.overall(run)
 
 
 @router.get("/ledger/projections", response_model=s.ProjectionCheck,
-            summary="Compare the stored projections with a rebuild from the events (rebuild --check)")
+            summary="Compare the stored projections with a rebuild from the events (rebuild --check)", **acts("ledger.check"))
 def check_projections(gate: Gate = Depends(reading)):
     def run(_conn, _principal):
         differences = checks.check_projections(gate.store)
         return {"ok": not differences, "differences": [str(d) for d in differences]}
 
-    return gate.overall("ledger.check", run)
+    return gate.overall(run)
 
 
 @router.get("/reports/funnel", response_model=s.Funnel,
-            summary="Per funder: pledged, allocated, contracted, delivered (a public aggregate)")
+            summary="Per funder: pledged, allocated, contracted, delivered (a public aggregate)", **acts("report.funnel"))
 def funnel(gate: Gate = Depends(reading), currency: Annotated[str, Query(pattern=r"^[A-Z]{3}$")] = "EUR"):
-    return gate.overall("report.funnel", lambda conn, _: reports.funnel(conn, currency))
+    return gate.overall(lambda conn, _: reports.funnel(conn, currency))
 
 
-@router.get("/me", response_model=s.Me, summary="The party and role of the token used")
+@router.get("/me", response_model=s.Me, summary="The party and role of the token used", **acts("token.read"))
 def me(gate: Gate = Depends(reading)):
     def run(_conn, principal):
         return {"token_id": principal.token_id, "party": principal.party, "role": principal.role}
 
-    return gate.overall("token.read", run)
+    return gate.overall(run)
