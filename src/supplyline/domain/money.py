@@ -44,6 +44,22 @@ def _quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_exponent(currency))
 
 
+#: No amount reaches 10^16 minor units (a hundred trillion dollars): far above any defence
+#: budget, and low enough that sums of many amounts still fit the BigInteger columns and the
+#: decimal context, so an absurd figure is refused instead of overflowing.
+LARGEST_MINOR = 10**16
+
+
+def _check_range(amount: Decimal, currency: str, field: str) -> None:
+    if amount.copy_abs() >= Decimal(LARGEST_MINOR).scaleb(-minor_exponent(currency)):
+        raise RuleViolation(
+            f"{field}: {currency} {amount} is larger than any amount supplyline books "
+            f"(under {Decimal(LARGEST_MINOR).scaleb(-minor_exponent(currency)):,})",
+            field=field,
+            value=str(amount),
+        )
+
+
 def parse_decimal(field: str, value: object) -> Decimal:
     """A Decimal from a string, int or Decimal; floats are refused."""
     if isinstance(value, bool) or isinstance(value, float):
@@ -74,6 +90,7 @@ class Money:
         if not isinstance(self.amount, Decimal):
             raise TypeError(f"Money amount must be Decimal, got {type(self.amount).__name__}")
         check_currency(self.currency)
+        _check_range(self.amount, self.currency, "amount")
         if self.amount != self.amount.quantize(_quantum(self.currency)):
             raise InvalidInput(
                 "amount",
@@ -88,6 +105,7 @@ class Money:
     def parse(cls, amount: object, currency: object, field: str = "amount") -> "Money":
         currency = check_currency(currency, f"{field}.currency" if field != "amount" else "currency")
         value = parse_decimal(field, amount)
+        _check_range(value, currency, field)
         if value != value.quantize(_quantum(currency)):
             raise InvalidInput(
                 field, amount, f"has more decimals than {currency} has minor units ({minor_exponent(currency)})"
@@ -97,6 +115,7 @@ class Money:
     @classmethod
     def rounded(cls, amount: Decimal, currency: str) -> "Money":
         """An amount computed by the system, rounded half-to-even to the minor unit."""
+        _check_range(amount, currency, "amount")
         return cls(amount.quantize(_quantum(currency), rounding=ROUND_HALF_EVEN), currency)
 
     @classmethod

@@ -8,7 +8,7 @@ from datetime import date
 from .entity import Entity, Event, iso, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
 from .lifecycle import PACKAGE
-from .money import Money, check_currency, parse_positive_money
+from .money import LARGEST_MINOR, Money, check_currency, parse_positive_money
 from .requirement import Requirement, check_packageable
 from .values import MECHANISMS, origin_within, parse_choice, parse_id, parse_int, parse_origin, parse_text
 
@@ -182,6 +182,10 @@ def add_line(
         price = requirement.unit_price
     else:
         price = parse_positive_money("unit_price", unit_price, package.currency)
+    if price.minor * qty >= LARGEST_MINOR:
+        raise RuleViolation(
+            f"{qty} × {price} is larger than any amount supplyline books", field="quantity", value=qty
+        )
     line_origin = (
         parse_origin("origin", origin) if origin not in (None, "") else DEFAULT_ORIGIN.get(package.mechanism)
     )

@@ -93,6 +93,10 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+#: Counts are stored in Integer columns; nothing supplyline counts comes near this.
+LARGEST_COUNT = 2**31 - 1
+
+
 def parse_int(field: str, value: object, *, minimum: int | None = None, maximum: int | None = None) -> int:
     if isinstance(value, bool):
         raise InvalidInput(field, value, "must be a whole number")
@@ -106,6 +110,8 @@ def parse_int(field: str, value: object, *, minimum: int | None = None, maximum:
         raise InvalidInput(field, value, f"must be at least {minimum}")
     if maximum is not None and number > maximum:
         raise InvalidInput(field, value, f"must be at most {maximum}")
+    if number > LARGEST_COUNT:
+        raise InvalidInput(field, value, f"must be at most {LARGEST_COUNT}")
     return number
 
 

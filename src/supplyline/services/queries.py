@@ -52,6 +52,12 @@ def _one(conn: Connection, table: Table, entity: str, entity_id: str) -> dict:
     return row_json(dict(row))
 
 
+def _only(rows: list[dict], entity: str, entity_id: str) -> dict:
+    if not rows:
+        raise NotFound(entity, entity_id)
+    return rows[0]
+
+
 def _where(query, table: Table, filters: dict[str, Any]):
     for column, value in filters.items():
         if value is not None:
@@ -61,6 +67,10 @@ def _where(query, table: Table, filters: dict[str, Any]):
 
 def list_parties(conn: Connection) -> list[dict]:
     return _rows(conn, select(t.parties).order_by(t.parties.c.id))
+
+
+def party(conn: Connection, party_id: str) -> dict:
+    return _one(conn, t.parties, "party", party_id)
 
 
 def list_fx(conn: Connection, *, since: date | None = None, currency: str | None = None) -> list[dict]:
@@ -150,11 +160,13 @@ def contract(conn: Connection, contract_id: str) -> dict:
     return out
 
 
-def list_facilities(conn: Connection) -> list[dict]:
-    rows = _rows(conn, select(t.facilities).order_by(t.facilities.c.id))
-    owners = _rows(conn, select(t.facility_owners))
-    capacity = _rows(conn, select(t.facility_capacity).order_by(t.facility_capacity.c.item, t.facility_capacity.c.from_month))
-    terms = _rows(conn, select(t.facility_item_terms).order_by(t.facility_item_terms.c.item))
+def list_facilities(conn: Connection, *, facility_id: str | None = None) -> list[dict]:
+    rows = _rows(conn, _where(select(t.facilities).order_by(t.facilities.c.id), t.facilities, {"id": facility_id}))
+    owners = _rows(conn, _where(select(t.facility_owners), t.facility_owners, {"facility_id": facility_id}))
+    capacity = _rows(conn, _where(select(t.facility_capacity).order_by(t.facility_capacity.c.item, t.facility_capacity.c.from_month),
+                                  t.facility_capacity, {"facility_id": facility_id}))
+    terms = _rows(conn, _where(select(t.facility_item_terms).order_by(t.facility_item_terms.c.item),
+                               t.facility_item_terms, {"facility_id": facility_id}))
     for row in rows:
         row["owners"] = [{"party": o["party"], "share": o["share"]} for o in owners if o["facility_id"] == row["id"]]
         row["capacity"] = [{k: c[k] for k in ("item", "from_month", "monthly_quantity")} for c in capacity if c["facility_id"] == row["id"]]
@@ -162,20 +174,30 @@ def list_facilities(conn: Connection) -> list[dict]:
     return rows
 
 
-def list_orders(conn: Connection, *, facility_id: str | None = None, state: str | None = None) -> list[dict]:
+def facility(conn: Connection, facility_id: str) -> dict:
+    return _only(list_facilities(conn, facility_id=facility_id), "facility", facility_id)
+
+
+def list_orders(conn: Connection, *, facility_id: str | None = None, state: str | None = None, order_id: str | None = None) -> list[dict]:
     o = t.production_orders
-    rows = _rows(conn, _where(select(o).order_by(o.c.id), o, {"facility_id": facility_id, "state": state}))
-    lots = _rows(conn, select(t.lots).order_by(t.lots.c.lot_id))
+    rows = _rows(conn, _where(select(o).order_by(o.c.id), o, {"facility_id": facility_id, "state": state, "id": order_id}))
+    lots = _rows(conn, _where(select(t.lots).order_by(t.lots.c.lot_id), t.lots, {"order_id": order_id}))
     for row in rows:
         row["lots"] = [lot for lot in lots if lot["order_id"] == row["id"]]
     return rows
 
 
-def list_shipments(conn: Connection, *, contract_id: str | None = None, state: str | None = None) -> list[dict]:
+def order(conn: Connection, order_id: str) -> dict:
+    return _only(list_orders(conn, order_id=order_id), "production order", order_id)
+
+
+def list_shipments(
+    conn: Connection, *, contract_id: str | None = None, state: str | None = None, shipment_id: str | None = None
+) -> list[dict]:
     s = t.shipments
-    rows = _rows(conn, _where(select(s).order_by(s.c.shipped_on, s.c.id), s, {"contract_id": contract_id, "state": state}))
-    lines = _rows(conn, select(t.shipment_lines))
-    lots = _rows(conn, select(t.shipment_lots))
+    rows = _rows(conn, _where(select(s).order_by(s.c.shipped_on, s.c.id), s, {"contract_id": contract_id, "state": state, "id": shipment_id}))
+    lines = _rows(conn, _where(select(t.shipment_lines), t.shipment_lines, {"shipment_id": shipment_id}))
+    lots = _rows(conn, _where(select(t.shipment_lots), t.shipment_lots, {"shipment_id": shipment_id}))
     for row in rows:
         row["lines"] = [
             {**{k: line[k] for k in ("contract_line_no", "quantity", "received")},
@@ -184,6 +206,10 @@ def list_shipments(conn: Connection, *, contract_id: str | None = None, state: s
             for line in lines if line["shipment_id"] == row["id"]
         ]
     return rows
+
+
+def shipment(conn: Connection, shipment_id: str) -> dict:
+    return _only(list_shipments(conn, shipment_id=shipment_id), "shipment", shipment_id)
 
 
 def list_events(conn: Connection, *, stream_id: str | None = None, limit: int = 50, before: int | None = None) -> list[dict]:

@@ -13,6 +13,7 @@ holding the lock, on the latest state, two writers can never both spend the same
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -33,6 +34,9 @@ E = TypeVar("E", bound=Entity)
 AppendHook = Callable[[Connection, list[StoredEvent]], None]
 
 _BATCH = 500
+
+#: The write transaction that ``Store.transaction`` holds open in this context, if any.
+_JOINED: ContextVar[tuple["Store", Connection] | None] = ContextVar("supplyline_joined_transaction", default=None)
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
@@ -57,8 +61,24 @@ class Store:
                 conn.execute(update(t.ledger_head).where(t.ledger_head.c.id == 1).values(seq=uow.seq, hash=uow.head))
 
     @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction that every ``write`` inside it joins: they commit or roll back
+        together. The API records an Idempotency-Key this way, atomically with the events the
+        request appended, so concurrent retries of one request write it exactly once."""
+        with self.locked() as conn:
+            joined = _JOINED.set((self, conn))
+            try:
+                yield conn
+            finally:
+                _JOINED.reset(joined)
+
+    @contextmanager
     def locked(self) -> Iterator[Connection]:
         """A write transaction holding the ledger lock: no other writer runs until it ends."""
+        held = _JOINED.get()
+        if held is not None and held[0] is self:
+            yield held[1]
+            return
         with self.engine.connect() as conn:
             conn = conn.execution_options(**{WRITE: True})
             with conn.begin():

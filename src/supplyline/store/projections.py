@@ -27,6 +27,7 @@ from ..domain.pledge import Pledge
 from ..domain.production import ProductionOrder
 from ..domain.requirement import Requirement
 from ..domain.shipment import Shipment
+from ..domain.token import ApiToken
 from ..ledger.canonical import canonical
 from . import schema as t
 
@@ -214,6 +215,16 @@ def kiel_rows(k: KielDonorRelease) -> dict[Table, list[dict]]:
     }
 
 
+def token_rows(k: ApiToken) -> dict[Table, list[dict]]:
+    return {
+        t.api_tokens: [
+            {"id": k.id, "party": k.party, "role": k.role, "secret_sha256": k.secret_sha256, "label": k.label,
+             "issued_at": k.issued_at, "state": k.state, "revoked_at": k.revoked_at,
+             "revoked_reason": k.revoked_reason, "version": k.version}
+        ]
+    }
+
+
 def _date(text: str):
     from datetime import date
 
@@ -241,6 +252,7 @@ PROJECTIONS: dict[str, Projection] = {
         Projection(Shipment, shipment_rows),
         Projection(KielDonorRelease, kiel_rows),
         Projection(ProductionPlan, plan_rows),
+        Projection(ApiToken, token_rows),
     )
 }
 
@@ -250,7 +262,7 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.package_lines, t.package_decisions, t.contracts, t.contract_lines, t.delivery_schedule, t.facilities,
     t.facility_owners, t.facility_capacity, t.production_orders, t.lots, t.shipments, t.shipment_lines,
     t.shipment_lots, t.kiel_allocations, t.facility_item_terms, t.production_plans, t.production_plan_parts,
-    t.production_plan_shortfalls,
+    t.production_plan_shortfalls, t.api_tokens,
 )
 
 

@@ -372,3 +372,34 @@ production_plan_shortfalls = Table(
     _id("order_id", primary_key=True),
     Column("quantity", Integer, nullable=False),
 )
+
+# --- API access ---------------------------------------------------------------------------
+
+#: Projection of the token streams: who holds which credential, in which role, until when.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    _id("id", primary_key=True),
+    _id("party", nullable=False, index=True),
+    Column("role", String(20), nullable=False),
+    Column("secret_sha256", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=False),
+    Column("issued_at", String(32), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("revoked_at", String(32)),
+    Column("revoked_reason", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+#: The first response to each Idempotency-Key, per token. Not a projection: it records what
+#: the API answered, written in the same transaction as the events that answer reports.
+api_idempotency = Table(
+    "api_idempotency",
+    metadata,
+    _id("token_id", primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("request_sha256", String(64), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("response", Text, nullable=False),
+    Column("recorded_at", String(32), nullable=False),
+)

@@ -1,0 +1,88 @@
+"""The application factory: one FastAPI app on one store, its routers, errors and OpenAPI."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
+
+from .. import settings as settings_module
+from ..services import freshness
+from ..services.context import open_store
+from ..settings import Settings
+from ..store.eventstore import Store
+from . import problems
+from .cache import ReadCache
+from .routes import ROUTERS
+
+PREFIX = "/api/v1"
+
+
+def create_app(store: Store | None = None, settings: Settings | None = None, *, read_cache: bool = True) -> FastAPI:
+    """An app serving ``store`` (default: the database the settings name, which must be
+    initialised and up to date). ``read_cache``: answer repeated reads from memory while the
+    ledger has not moved (PostgreSQL only; see api/cache.py)."""
+    if store is None:
+        store = open_store((settings or settings_module.load()).db)
+    watch = freshness.watch(store)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if read_cache:
+            watch.start()
+        try:
+            yield
+        finally:
+            watch.stop()
+
+    # the docs page's scripts are served from the package, not fetched from a CDN
+    app = FastAPIOffline(
+        docs_url="/docs",
+        redoc_url=None,
+        static_url="/docs/static",
+        lifespan=lifespan,
+        title="supplyline",
+        version="1",
+        summary="An auditable ledger from a partner's pledge to the delivery of the last item.",
+        description=(
+            "Every capability of the supplyline CLI. Authenticate with `Authorization: Bearer <token>` "
+            "(`supplyline token create --party P --role R`); without a token you are the public. "
+            "Errors are RFC 9457 problem documents naming the failing field. Writes accept an "
+            "`Idempotency-Key`; updates accept `If-Match` with the version a read returned as its `ETag`."
+        ),
+        openapi_url=f"{PREFIX}/openapi.json",
+    )
+    app.state.store = store
+    app.state.ledger_watch = watch
+    problems.install(app)
+    app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=(f"{PREFIX}/ledger/", f"{PREFIX}/events"))
+    for router in ROUTERS:
+        app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, summary=app.summary, description=app.description,
+                             routes=app.routes)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (problems.Problem, problems.FieldError):
+            schemas[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas["Problem"].pop("$defs", None)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if "security" in operation:
+                    # the token is optional: the public calls the public endpoints without one,
+                    # and the policy table answers 401 where a token is needed
+                    operation["security"] = [{}, *operation["security"]]
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def app_from_environment() -> FastAPI:
+    """The app on the database named by the environment (for multi-process servers)."""
+    return create_app()

@@ -1,0 +1,341 @@
+"""Every request passes here: who is asking, may they, and (for writes) is it a retry.
+
+An endpoint declares the action it performs and how to find the record it is about; the
+gate authenticates the bearer token, asks ``domain.access.authorize`` (the one place that
+decides), trims what it returns with ``services.views.present``, and runs writes in one
+transaction together with their Idempotency-Key. Endpoints run as plain functions in
+FastAPI's thread pool, and each one's database work happens on one connection.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Annotated, Any, Callable, Iterable, Sequence
+
+from fastapi import Depends, Header, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy.engine import Connection
+
+from ..domain import access
+from ..domain.access import ANONYMOUS, Principal, Target, Verdict
+from ..services import idempotency, tokens, views
+from ..services.context import Actor, Outcome
+from ..services.ownership import LABELS, Ownership
+from ..store.eventstore import Store
+from .problems import ApiProblem
+
+bearer = HTTPBearer(auto_error=False, description="an API token: `supplyline token create --party P --role R`")
+
+IDEMPOTENCY_KEY = r'^("[\x21\x23-\x7e]{1,255}"|[\x21\x23-\x7e]{1,255})$'
+IF_MATCH = r'^(\*|"[0-9]{1,9}"|[0-9]{1,9})$'
+
+Run = Callable[[Actor, "int | None"], Outcome]
+ACTION = "x-supplyline-action"
+
+
+def acts(action: str) -> dict[str, Any]:
+    """Decorator arguments declaring an endpoint's policy action: the gate decides by it, and
+    the OpenAPI document shows who may call the endpoint."""
+    scopes = access.POLICY[action]  # an action without a policy row fails at import
+    allowed = ", ".join(f"{role} ({scope.value})" for role, scope in scopes.items() if role != access.PUBLIC)
+    public = "the public too, without a token" if access.PUBLIC in scopes else "not the public"
+    return {
+        "openapi_extra": {ACTION: action},
+        "description": f"Policy action `{action}`: {allowed or 'no token role'}; {public}. "
+                       "own = the caller's party owns the record, shared = it is shared with it, any = every record.",
+    }
+
+
+def label(kind: str) -> str:
+    return LABELS.get(kind, kind)
+
+
+def hidden(kind: str, record_id: str, principal: Principal, *, field: str | None = None) -> ApiProblem:
+    """The one answer for "no such record" and "not yours to see": they must not differ."""
+    who = principal.party or "the public"
+    status = 422 if field else 404
+    return ApiProblem(status, "not-found", f"{label(kind)} '{record_id}' does not exist or is not visible to {who}", field=field)
+
+
+# --- what an endpoint is about -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Ref:
+    """A record the request body names: it must exist, and (unless ``visible`` is False, for
+    records whose existence is not confidential) be one the caller may read."""
+
+    kind: str
+    id: str
+    field: str
+    visible: bool = True
+
+
+@dataclass(frozen=True)
+class About:
+    """The record an endpoint acts on, as the endpoint declares it."""
+
+    kind: str
+    record_id: str | None = None  # None: the request creates it
+    acting: Callable[[Connection], Iterable[str]] | None = None
+    owners: Iterable[str] | Callable[[Ownership], Iterable[str]] = ()
+    refs: Sequence[Ref] = ()
+
+
+def existing(kind: str, record_id: str, *, acting: Callable[[Connection], Iterable[str]] | None = None) -> About:
+    """An existing record addressed by the URL; ``acting`` narrows who may act on it."""
+    return About(kind, record_id, acting=acting)
+
+
+def creating(kind: str, owners: Iterable[str] | Callable[[Ownership], Iterable[str]], *refs: Ref) -> About:
+    """A record the request creates, owned by ``owners`` (read from the request or from ``refs``)."""
+    return About(kind, owners=owners, refs=refs)
+
+
+# --- pagination ------------------------------------------------------------------------------
+
+def _sortable(value: Any) -> tuple:
+    # ints and strings never meet in one comparison, whatever a cursor holds
+    return (isinstance(value, str), value)
+
+
+def encode_cursor(key: tuple) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key), separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raw = None
+    if not isinstance(raw, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in raw):
+        raise ApiProblem(422, "invalid-input", "cursor: is not a cursor this API returned", field="cursor")
+    return tuple(raw)
+
+
+def paginate(items: list[dict], key: Callable[[dict], tuple], cursor: str | None, limit: int) -> dict:
+    ordered = sorted(items, key=lambda item: tuple(map(_sortable, key(item))))
+    if cursor:
+        after = tuple(map(_sortable, decode_cursor(cursor)))
+        ordered = [item for item in ordered if tuple(map(_sortable, key(item))) > after]
+    page = ordered[:limit]
+    more = len(ordered) > limit
+    return {"items": page, "next_cursor": encode_cursor(key(page[-1])) if more else None}
+
+
+# --- the gate --------------------------------------------------------------------------------
+
+@dataclass
+class Gate:
+    store: Store
+    secret: str | None
+    request: Request
+    response: Response
+    idempotency_key: str | None = None
+    if_match: str | None = None
+
+    @property
+    def action(self) -> str:
+        """The policy action the endpoint declared with ``acts`` (one declaration serves the
+        decision and the OpenAPI document)."""
+        return self.request.scope["route"].openapi_extra[ACTION]
+
+    # who is asking -----------------------------------------------------------------------
+    def principal(self, conn: Connection, action: str) -> Principal:
+        """The caller, if allowed to perform ``action`` on something: 401 or 403 if not."""
+        if self.secret is None:
+            principal = ANONYMOUS
+        else:
+            found = tokens.principal_for(conn, self.secret)
+            if found is None:
+                raise ApiProblem(401, "unauthenticated", "the bearer token is unknown or revoked",
+                                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            principal = found
+        if access.scope_of(principal.role, action) is None:
+            if principal.is_public:
+                raise ApiProblem(401, "unauthenticated", f"{action} needs an API token (Authorization: Bearer …)",
+                                 headers={"WWW-Authenticate": "Bearer"})
+            raise ApiProblem(403, "forbidden", f"the {principal.role} role has no permission for {action}")
+        return principal
+
+    def _judge(self, principal: Principal, action: str, about: About, own: Ownership) -> Target:
+        for ref in about.refs:
+            found = own.of(ref.kind, ref.id)
+            if found is None or (ref.visible and not access.can_read(principal, ref.kind, found)):
+                raise hidden(ref.kind, ref.id, principal, field=ref.field)
+        if about.record_id is None:
+            owners = about.owners(own) if callable(about.owners) else about.owners
+            target = Target.creating(about.kind, frozenset(owners))
+        else:
+            found = own.of(about.kind, about.record_id)
+            if found is None:
+                raise hidden(about.kind, about.record_id, principal)
+            target = Target(about.kind, found, frozenset(about.acting(own.conn)) if about.acting else None)
+        verdict = access.authorize(principal, action, target)
+        if verdict is Verdict.HIDE:
+            raise hidden(about.kind, about.record_id or "?", principal)
+        if verdict is Verdict.FORBID:
+            what = (f"a {label(about.kind)} for {', '.join(sorted(target.parties.owners)) or 'nobody'}" if target.new
+                    else f"{label(about.kind)} '{about.record_id}'")
+            raise ApiProblem(403, "forbidden", f"{principal.party} acting as {principal.role} may not {action} {what}")
+        return target
+
+    # reads -------------------------------------------------------------------------------
+    def one(self, kind: str, record_id: str, fetch: Callable[[Connection], dict], *, present_as: str | None = None) -> dict:
+        """One record the caller may read, trimmed for them, with its version as the ETag."""
+        action = self.action
+        with self.store.read() as conn:
+            principal = self.principal(conn, action)
+            own = Ownership(conn)
+            self._judge(principal, action, existing(kind, record_id), own)
+            record = views.present(views.Viewer(principal, own), present_as or kind, fetch(conn))
+        if isinstance(record.get("version"), int):
+            self.response.headers["ETag"] = f'"{record["version"]}"'
+        return record
+
+    def many(
+        self, kind: str | None, fetch: Callable[[Connection], list[dict]], *,
+        key: Callable[[dict], tuple], cursor: str | None, limit: int,
+    ) -> dict:
+        """A page of the records the caller may read (``kind`` None: public reference data)."""
+        action = self.action
+        with self.store.read() as conn:
+            principal = self.principal(conn, action)
+            rows = fetch(conn)
+            if kind is not None:
+                own = Ownership(conn)
+                if access.scope_of(principal.role, action) is not access.Scope.ANY:
+                    parties = own.all(kind)
+                    rows = [r for r in rows if r["id"] in parties and access.can_read(principal, kind, parties[r["id"]])]
+                viewer = views.Viewer(principal, own)
+                rows = [views.present(viewer, kind, r) for r in rows]
+            return paginate(rows, key, cursor, limit)
+
+    def overall(self, fetch: Callable[[Connection, Principal], Any]) -> Any:
+        """Something about the ledger as a whole (a report, a verification)."""
+        with self.store.read() as conn:
+            return fetch(conn, self.principal(conn, self.action))
+
+    def stream_events(self, kind: str, record_id: str, fetch: Callable[[Connection], Any]) -> Any:
+        """The events of one stream, for whoever may read the record the stream builds."""
+        action = f"{kind}.read"
+        with self.store.read() as conn:
+            principal = self.principal(conn, action)
+            self._judge(principal, action, existing(kind, record_id), Ownership(conn))
+            return fetch(conn)
+
+    # writes ------------------------------------------------------------------------------
+    def write(self, about: About, run: Run, *, payload: BaseModel | None = None, created: str | bool = False) -> Response:
+        """Authorise and run one command; with an Idempotency-Key, at most once.
+
+        ``created``: the command creates a record (answered with 201); given as the path of
+        its collection, the answer's Location names it."""
+        action = self.action
+        with self.store.read() as conn:
+            principal = self.principal(conn, action)
+        if principal.token_id is None:  # no policy row lets the public write; should one ever, still not anonymously
+            raise ApiProblem(401, "unauthenticated", f"{action} needs an API token", headers={"WWW-Authenticate": "Bearer"})
+        key = _unquote(self.idempotency_key)
+        request_sha = idempotency.fingerprint(
+            self.request.method, self.request.url.path, str(self.request.url.query),
+            payload.model_dump(mode="json") if payload is not None else None, self.if_match,
+        )
+        if key is not None:
+            with self.store.read() as conn:
+                first = idempotency.recall(conn, principal.token_id, key)
+            if first is not None:
+                return _replay(first, request_sha)
+        expected = _expected_version(self.if_match)
+        with self.store.transaction() as conn:
+            if key is not None:
+                first = idempotency.recall(conn, principal.token_id, key)
+                if first is not None:
+                    return _replay(first, request_sha)
+            target = self._judge(principal, action, about, Ownership(conn))
+            outcome = run(Actor(principal.party or "", principal.token_id, via="api"), expected)
+            answer = _answer(outcome, f"{target.kind}:{about.record_id or outcome.id}", request_sha, created)
+            if key is not None:
+                idempotency.remember(conn, principal.token_id, key, answer)
+        if outcome.events:
+            self.request.app.state.ledger_watch.advanced(outcome.events[-1].seq)
+        return _render(answer)
+
+
+def _unquote(key: str | None) -> str | None:
+    if key is None:
+        return None
+    return key[1:-1] if len(key) >= 2 and key[0] == key[-1] == '"' else key
+
+
+def _expected_version(if_match: str | None) -> int | None:
+    if if_match is None or if_match == "*":
+        return None
+    return int(if_match.strip('"'))
+
+
+def _answer(outcome: Outcome, stream: str, request_sha: str, created: str | bool) -> idempotency.Remembered:
+    headers: dict[str, str] = {}
+    versions = [e.stream_version for e in outcome.events if e.stream_id == stream]
+    if versions:
+        headers["ETag"] = f'"{versions[-1]}"'
+    if isinstance(created, str):
+        headers["Location"] = f"{created}/{outcome.id}"
+    return idempotency.Remembered(request_sha, 201 if created else 200, headers, outcome.to_json())
+
+
+def _replay(first: idempotency.Remembered, request_sha: str) -> Response:
+    if first.request_sha256 != request_sha:
+        raise ApiProblem(
+            422, "idempotency-key-reused",
+            "this Idempotency-Key was already used for a different request; use a new key for a new request",
+            field="Idempotency-Key",
+        )
+    return _render(first, replayed=True)
+
+
+def _render(answer: idempotency.Remembered, *, replayed: bool = False) -> Response:
+    # canonical JSON, so that a replay is byte for byte the first answer
+    headers = {**answer.headers, "Idempotent-Replayed": "true"} if replayed else answer.headers
+    return Response(idempotency.body_text(answer), status_code=answer.status, headers=headers, media_type="application/json")
+
+
+# --- dependencies ----------------------------------------------------------------------------
+
+def _secret(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    return credentials.credentials if credentials is not None else None
+
+
+async def reading(
+    request: Request, response: Response, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+) -> Gate:
+    return Gate(request.app.state.store, _secret(credentials), request, response)
+
+
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY,
+    description="repeat it when retrying: a repeated key returns the first response and writes nothing",
+)]
+IfMatch = Annotated[str | None, Header(
+    alias="If-Match", pattern=IF_MATCH,
+    description='the record\'s version as its ETag gave it, e.g. "3": a stale one is refused with 409',
+)]
+
+
+async def writing(
+    request: Request, response: Response, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    idempotency_key: IdempotencyKey = None,
+) -> Gate:
+    return Gate(request.app.state.store, _secret(credentials), request, response, idempotency_key)
+
+
+async def updating(
+    request: Request, response: Response, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    idempotency_key: IdempotencyKey = None, if_match: IfMatch = None,
+) -> Gate:
+    return Gate(request.app.state.store, _secret(credentials), request, response, idempotency_key, if_match)
+
+
+__all__ = ["Gate", "Ref", "acts", "reading", "writing", "updating", "existing", "creating"]

@@ -1,0 +1,18 @@
+"""Parameters shared by the routes: path ids, list filters, pagination."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+
+from ..schemas import ID_PATTERN
+
+PathId = Annotated[str, Path(pattern=ID_PATTERN, description="the record's id")]
+LotPathId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$", description="the lot's id")]
+FilterId = Annotated[str | None, Query(pattern=ID_PATTERN)]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=400, pattern=r"^[A-Za-z0-9_-]*$", description="the next_cursor of the previous page"),
+]
+Limit = Annotated[int, Query(ge=1, le=500, description="at most this many items")]

@@ -1,0 +1,36 @@
+"""Contracts for package lines (the Drone Deal's purchase agreement is one)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from ...domain.contract import DeliveryTerms, LineTerms
+from ...services import contracts, queries
+from .. import schemas as s
+from ..gate import Gate, Ref, acts, creating, reading, writing
+from .common import Cursor, FilterId, Limit, PathId
+
+router = APIRouter(tags=["contracts"])
+
+
+@router.get("/contracts", response_model=s.Page[s.Contract], summary="Contracts shared with the caller", **acts("contract.read"))
+def list_contracts(gate: Gate = Depends(reading), package_id: FilterId = None, cursor: Cursor = None, limit: Limit = 50):
+    return gate.many("contract", lambda c: queries.list_contracts(c, package_id=package_id),
+                     key=lambda r: (r["id"],), cursor=cursor, limit=limit)
+
+
+@router.get("/contracts/{contract_id}", response_model=s.ContractDetail, **acts("contract.read"))
+def get_contract(contract_id: PathId, gate: Gate = Depends(reading)):
+    return gate.one("contract", contract_id, lambda c: queries.contract(c, contract_id))
+
+
+@router.post("/contracts", status_code=201, response_model=s.Outcome, summary="Sign a contract, as its buyer", **acts("contract.sign"))
+def sign_contract(body: s.SignContract, gate: Gate = Depends(writing)):
+    cmd = contracts.SignContract(
+        body.package_id, body.buyer, body.supplier, body.kind, body.signed_on,
+        tuple(LineTerms(line.package_line_no, line.quantity, line.unit_price) for line in body.lines),
+        tuple(DeliveryTerms(d.line_no, d.due, d.quantity) for d in body.schedule), body.id,
+    )
+    return gate.write(creating("contract", [body.buyer], Ref("package", body.package_id, "package_id")),
+                      lambda actor, _: contracts.sign_contract(gate.store, actor, cmd),
+                      payload=body, created="/api/v1/contracts")

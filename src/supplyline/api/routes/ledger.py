@@ -1,0 +1,83 @@
+"""The ledger itself (events, verification, projection check), the funnel report, and who
+the caller is."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from ...services import checks, queries, reports
+from ...services.ownership import RESOLVERS
+from .. import schemas as s
+from ..gate import Gate, acts, decode_cursor, encode_cursor, reading
+from ..problems import ApiProblem
+from .common import Cursor, Limit
+
+router = APIRouter(tags=["ledger and reports"])
+
+STREAM = r"^[a-z]{1,20}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+@router.get("/events", response_model=s.Page[s.Event],
+            summary="Events, newest first: the whole ledger for auditors, one visible stream for others", **acts("event.read"))
+def list_events(
+    gate: Gate = Depends(reading),
+    stream: Annotated[str | None, Query(pattern=STREAM, description="e.g. pledge:PL-0001")] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+):
+    before = None
+    if cursor:
+        decoded = decode_cursor(cursor)
+        if len(decoded) != 1 or not isinstance(decoded[0], int) or decoded[0] < 1:
+            raise ApiProblem(422, "invalid-input", "cursor: is not a cursor this API returned", field="cursor")
+        before = decoded[0]
+
+    def fetch(conn):
+        rows = queries.list_events(conn, stream_id=stream, limit=limit + 1, before=before)
+        more = len(rows) > limit
+        return {"items": rows[:limit], "next_cursor": encode_cursor((rows[limit - 1]["seq"],)) if more else None}
+
+    if stream is None:
+        return gate.overall(lambda conn, _: fetch(conn))
+    kind, _, record_id = stream.partition(":")
+    if kind not in RESOLVERS:
+        raise ApiProblem(422, "invalid-input", f"stream: '{kind}' is not a kind of record ({', '.join(RESOLVERS)})",
+                         field="stream")
+    return gate.stream_events(kind, record_id, fetch)
+
+
+@router.get("/ledger/verify", response_model=s.Verification, summary="Re-walk the hash chain", **acts("ledger.verify"))
+def verify(gate: Gate = Depends(reading)):
+    def run(_conn, _principal):
+        result = checks.verify_ledger(gate.store)
+        return {"ok": result.ok, "checked": result.checked, "head": result.head_hash,
+                "first_bad_event": result.finding.seq if result.finding else None,
+                "problem": result.finding.message if result.finding else None}
+
+    return gate.overall(run)
+
+
+@router.get("/ledger/projections", response_model=s.ProjectionCheck,
+            summary="Compare the stored projections with a rebuild from the events (rebuild --check)", **acts("ledger.check"))
+def check_projections(gate: Gate = Depends(reading)):
+    def run(_conn, _principal):
+        differences = checks.check_projections(gate.store)
+        return {"ok": not differences, "differences": [str(d) for d in differences]}
+
+    return gate.overall(run)
+
+
+@router.get("/reports/funnel", response_model=s.Funnel,
+            summary="Per funder: pledged, allocated, contracted, delivered (a public aggregate)", **acts("report.funnel"))
+def funnel(gate: Gate = Depends(reading), currency: Annotated[str, Query(pattern=r"^[A-Z]{3}$")] = "EUR"):
+    return gate.overall(lambda conn, _: reports.funnel(conn, currency))
+
+
+@router.get("/me", response_model=s.Me, summary="The party and role of the token used", **acts("token.read"))
+def me(gate: Gate = Depends(reading)):
+    def run(_conn, principal):
+        return {"token_id": principal.token_id, "party": principal.party, "role": principal.role}
+
+    return gate.overall(run)

@@ -1,0 +1,674 @@
+"""Request and response shapes, as published in the OpenAPI document.
+
+Requests are checked for shape here (types, patterns, bounds that keep every number within
+what the database columns hold); every rule about meaning stays in the domain, so the API
+and the CLI accept and refuse the same values with the same messages. Responses mirror the
+dicts that ``services.queries`` and ``services.reports`` return.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain.access import TOKEN_ROLES
+from ..domain.contract import CONTRACT_KINDS
+from ..domain.lifecycle import PACKAGE, PLEDGE, PRODUCTION_ORDER, REQUIREMENT, SHIPMENT
+from ..domain.values import CATEGORIES, MECHANISMS, PARTY_KINDS
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+LARGEST_COUNT = 2_147_483_647  # the Integer columns' range
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["PL-0001"])]
+LotId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")]
+Day = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="a date, YYYY-MM-DD", examples=["2025-08-04"])]
+Month = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}$", description="a month, YYYY-MM", examples=["2025-08"])]
+Amount = Annotated[
+    str,
+    Field(pattern=r"^[0-9]{1,15}(\.[0-9]{1,6})?$", description="a decimal amount as text (never a binary float)",
+          examples=["500000000.00"]),
+]
+Rate = Annotated[str, Field(pattern=r"^[0-9]{1,9}(\.[0-9]{1,12})?$", description="units per EUR", examples=["1.1570"])]
+Share = Annotated[str, Field(pattern=r"^[0-9]{1,3}(\.[0-9]{1,6})?$", description="percent", examples=["51"])]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code", examples=["EUR"])]
+Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}$", description="ISO 3166 code", examples=["UA"])]
+Origin = Annotated[str, Field(pattern=r"^(any|[A-Za-z]{2,3})$", description="any, EU or an ISO 3166 code", examples=["US"])]
+Count = Annotated[int, Field(ge=1, le=LARGEST_COUNT)]
+Quantity0 = Annotated[int, Field(ge=0, le=LARGEST_COUNT)]
+LineNo = Annotated[int, Field(ge=1, le=100_000)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(max_length=500)]
+Reason = Annotated[str, Field(min_length=1, max_length=500)]
+
+PartyKind = Literal[PARTY_KINDS]  # type: ignore[valid-type]
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
+Mechanism = Literal[MECHANISMS]  # type: ignore[valid-type]
+ContractKind = Literal[CONTRACT_KINDS]  # type: ignore[valid-type]
+Role = Literal[TOKEN_ROLES]  # type: ignore[valid-type]
+RequirementState = Literal[REQUIREMENT.states]  # type: ignore[valid-type]
+PledgeState = Literal[PLEDGE.states]  # type: ignore[valid-type]
+PackageState = Literal[PACKAGE.states]  # type: ignore[valid-type]
+OrderState = Literal[PRODUCTION_ORDER.states]  # type: ignore[valid-type]
+ShipmentState = Literal[SHIPMENT.states]  # type: ignore[valid-type]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- requests -------------------------------------------------------------------------------
+
+class RegisterParty(Request):
+    id: Id
+    name: Name
+    kind: PartyKind
+    country: Country | None = None
+
+
+class RecordRates(Request):
+    day: Day
+    rates: dict[Currency, Rate] = Field(min_length=1, max_length=60)
+    source: Annotated[str, Field(min_length=1, max_length=40)] = "ECB"
+
+
+class DraftRequirement(Request):
+    recipient: Id
+    list_month: Month
+    priority: Annotated[int, Field(ge=1, le=5)]
+    rank: Count
+    item: Name
+    category: Category
+    quantity: Count
+    unit: Annotated[str, Field(min_length=1, max_length=40)]
+    unit_price: Amount
+    currency: Currency
+    origin: Origin = "any"
+    min_lot: Count = 1
+    whole_only: bool = False
+    needed_by: Day | None = None
+    note: Text = ""
+    id: Id | None = None
+
+
+class Withdraw(Request):
+    reason: Reason
+
+
+class Reprioritise(Request):
+    list_month: Month
+    priority: Annotated[int, Field(ge=1, le=5)]
+    rank: Count
+
+
+class AnnouncePledge(Request):
+    funder: Id
+    amount: Amount
+    currency: Currency
+    pledged_on: Day
+    mechanism: Mechanism
+    categories: list[Category] = Field(default_factory=list, max_length=len(CATEGORIES))
+    origins: list[Origin] = Field(default_factory=list, max_length=40)
+    valid_from: Day | None = None
+    valid_until: Day | None = None
+    note: Text = ""
+    id: Id | None = None
+    commit: bool = False
+
+
+class Dated(Request):
+    on: Day | None = Field(None, description="the day it happened (default: today, UTC)")
+
+
+class Allocate(Request):
+    package_id: Id
+    line_no: LineNo
+    amount: Amount
+    currency: Currency | None = Field(None, description="the pledge's currency (default) or the package's")
+    on: Day | None = None
+
+
+class DraftPackage(Request):
+    title: Name
+    mechanism: Mechanism
+    seller: Id
+    recipient: Id
+    currency: Currency
+    approvers: list[Id] = Field(default_factory=list, max_length=20, description="default: the seller")
+    id: Id | None = None
+
+
+class AddLine(Request):
+    requirement_id: Id
+    quantity: Count
+    unit_price: Amount | None = Field(None, description="default: the requirement's estimate")
+    origin: Origin | None = None
+
+
+class Decide(Request):
+    party: Id = Field(description="the deciding party: the token's own party")
+    decision: Literal["approve", "reject"]
+    reason: Text = ""
+    on: Day | None = None
+
+
+class ContractLineTerms(Request):
+    package_line_no: LineNo
+    quantity: Count
+    unit_price: Amount | None = None
+
+
+class ScheduledDelivery(Request):
+    line_no: LineNo
+    due: Day
+    quantity: Count
+
+
+class SignContract(Request):
+    package_id: Id
+    buyer: Id
+    supplier: Id
+    kind: ContractKind = "purchase"
+    signed_on: Day
+    lines: list[ContractLineTerms] = Field(min_length=1, max_length=500)
+    schedule: list[ScheduledDelivery] = Field(default_factory=list, max_length=2000)
+    id: Id | None = None
+
+
+class FacilityOwner(Request):
+    party: Id
+    share: Share
+
+
+class RegisterFacility(Request):
+    name: Name
+    country: Country
+    owners: list[FacilityOwner] = Field(min_length=1, max_length=20)
+    id: Id | None = None
+
+
+class SetCapacity(Request):
+    item: Name
+    from_month: Month
+    monthly_quantity: Quantity0
+
+
+class PlaceOrder(Request):
+    facility_id: Id
+    contract_id: Id
+    contract_line_no: LineNo
+    quantity: Count
+    due: Day
+    id: Id | None = None
+
+
+class RecordLot(Request):
+    quantity: Count
+    produced_on: Day
+
+
+class Inspect(Request):
+    accepted: Quantity0
+    rejected: Quantity0 = 0
+    reason: Text = ""
+    on: Day | None = None
+
+
+class Cancel(Request):
+    reason: Reason
+    on: Day | None = None
+
+
+class LotPart(Request):
+    lot_id: LotId
+    quantity: Count
+
+
+class ShipmentLine(Request):
+    contract_line_no: LineNo
+    quantity: Count
+    lots: list[LotPart] = Field(default_factory=list, max_length=500)
+
+
+class Dispatch(Request):
+    contract_id: Id
+    shipped_on: Day
+    lines: list[ShipmentLine] = Field(min_length=1, max_length=500)
+    id: Id | None = None
+
+
+class ReceivedLine(Request):
+    contract_line_no: LineNo
+    quantity: Quantity0
+
+
+class Receive(Request):
+    received_on: Day
+    lines: list[ReceivedLine] | None = Field(None, max_length=500, description="default: everything shipped arrived")
+    note: Text = Field("", description="required when fewer units arrived than were shipped")
+
+
+class ReportLost(Request):
+    reason: Reason
+    on: Day
+
+
+# --- responses ------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last page")
+
+
+class EventRef(BaseModel):
+    seq: int
+    stream_id: str
+    type: str
+    hash: str
+
+
+class Outcome(BaseModel):
+    id: str = Field(description="the record the command concerned (an allocation id for allocations)")
+    events: list[EventRef] = Field(description="the events appended; empty when nothing needed recording")
+
+
+class Party(BaseModel):
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    version: int
+
+
+class FxRate(BaseModel):
+    day: str
+    currency: str
+    per_eur: str
+    source: str
+
+
+class Requirement(BaseModel):
+    id: str
+    recipient: str
+    list_month: str
+    priority: int
+    rank: int
+    item: str
+    category: str
+    quantity: int
+    unit: str
+    unit_price: str
+    unit_price_currency: str
+    origin: str
+    min_lot: int
+    whole_only: bool
+    needed_by: str | None
+    state: str
+    funded_quantity: int
+    delivered_quantity: int
+    note: str
+    version: int
+
+
+class Ranking(BaseModel):
+    list_month: str
+    priority: int
+    rank: int
+
+
+class RequirementPackageLine(BaseModel):
+    package_id: str
+    line_no: int
+    quantity: int
+
+
+class RequirementDetail(Requirement):
+    rankings: list[Ranking]
+    packages: list[RequirementPackageLine]
+
+
+class Pledge(BaseModel):
+    id: str
+    funder: str
+    amount: str
+    amount_currency: str
+    allocated: str
+    allocated_currency: str
+    remaining: str
+    pledged_on: str
+    mechanism: str
+    categories: list[str]
+    origins: list[str]
+    valid_from: str
+    valid_until: str | None
+    state: str
+    note: str
+    version: int
+
+
+class Allocation(BaseModel):
+    id: str
+    pledge_id: str
+    package_id: str
+    line_no: int
+    amount: str
+    amount_currency: str
+    line_amount: str
+    line_amount_currency: str
+    fx_rate: str | None
+    fx_date: str | None
+    allocated_on: str
+
+
+class PledgeDetail(Pledge):
+    allocations: list[Allocation]
+
+
+class PackageBase(BaseModel):
+    id: str
+    title: str
+    mechanism: str
+    seller: str
+    recipient: str
+    currency: str
+    approvers: list[str]
+    state: str
+    version: int
+
+
+class Package(PackageBase):
+    value: str
+    funded: str
+
+
+class PackageLine(BaseModel):
+    package_id: str
+    line_no: int
+    requirement_id: str
+    item: str
+    category: str
+    quantity: int
+    unit_price: str
+    unit_price_currency: str
+    origin: str
+    value: str
+    funded: str
+
+
+class Decision(BaseModel):
+    package_id: str
+    position: int
+    party: str
+    decision: str
+    reason: str
+    decided_on: str
+
+
+class Contract(BaseModel):
+    id: str
+    package_id: str
+    buyer: str
+    supplier: str
+    kind: str
+    signed_on: str
+    currency: str
+    version: int
+
+
+class PackageDetail(PackageBase):
+    lines: list[PackageLine]
+    decisions: list[Decision]
+    contracts: list[Contract]
+
+
+class ContractLine(BaseModel):
+    contract_id: str
+    line_no: int
+    package_line_no: int
+    item: str
+    quantity: int
+    unit_price: str
+    unit_price_currency: str
+
+
+class Delivery(BaseModel):
+    contract_id: str
+    position: int
+    line_no: int
+    due: str
+    quantity: int
+
+
+class ContractDetail(Contract):
+    lines: list[ContractLine]
+    schedule: list[Delivery]
+
+
+class Ownership(BaseModel):
+    party: str
+    share: str
+
+
+class Capacity(BaseModel):
+    item: str
+    from_month: str
+    monthly_quantity: int
+
+
+class ItemTerms(BaseModel):
+    item: str
+    min_batch: int
+    unit_cost: Decimal
+    unit_cost_currency: str
+
+
+class Facility(BaseModel):
+    id: str
+    name: str
+    country: str
+    version: int
+    owners: list[Ownership]
+    capacity: list[Capacity]
+    terms: list[ItemTerms]
+
+
+class Lot(BaseModel):
+    lot_id: str
+    order_id: str
+    quantity: int
+    produced_on: str
+    accepted: int | None
+    rejected: int | None
+    reason: str
+    inspected_on: str | None
+
+
+class Order(BaseModel):
+    id: str
+    facility_id: str
+    contract_id: str
+    contract_line_no: int
+    item: str
+    quantity: int
+    due: str
+    state: str
+    priority: int
+    accepted: int
+    version: int
+    lots: list[Lot]
+
+
+class ShippedLot(BaseModel):
+    lot_id: str
+    quantity: int
+
+
+class ShippedLine(BaseModel):
+    contract_line_no: int
+    quantity: int
+    received: int | None
+    lots: list[ShippedLot]
+
+
+class Shipment(BaseModel):
+    id: str
+    contract_id: str
+    shipped_on: str
+    state: str
+    received_on: str | None
+    note: str
+    version: int
+    lines: list[ShippedLine]
+
+
+class Event(BaseModel):
+    seq: int
+    stream_id: str
+    stream_version: int
+    recorded_at: str
+    actor: str
+    type: str
+    meta: dict[str, Any]
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class FunnelFigures(BaseModel):
+    pledged: str
+    allocated: str
+    contracted: str
+    delivered: str
+
+
+class FunnelRow(FunnelFigures):
+    funder: str
+    name: str
+
+
+class RateUsed(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    rate: str
+    date: str
+
+
+class Funnel(BaseModel):
+    currency: str
+    funders: list[FunnelRow]
+    total: FunnelFigures
+    rates_used: list[RateUsed]
+
+
+class TracePackage(BaseModel):
+    id: str
+    title: str
+    mechanism: str
+    state: str
+    currency: str
+    seller: str
+    recipient: str
+
+
+class FundedBy(BaseModel):
+    allocation_id: str | None = Field(description="null when the pledge is another funder's")
+    pledge_id: str | None = Field(description="null when the pledge is another funder's")
+    funder: str
+    amount: str | None = Field(description="in the pledge's currency; null when the pledge is another funder's")
+    currency: str | None
+    line_amount: str = Field(description="in the package's currency")
+    fx_rate: str | None
+    fx_date: str | None
+    allocated_on: str
+
+
+class TraceLine(BaseModel):
+    line_no: int
+    requirement_id: str
+    item: str
+    quantity: int
+    unit_price: str
+    funded_by: list[FundedBy]
+
+
+class TraceContractLine(BaseModel):
+    id: str
+    supplier: str
+    kind: str
+    signed_on: str
+    line_no: int
+    package_line_no: int
+    item: str
+    quantity: int
+    unit_price: str
+
+
+class TraceLot(BaseModel):
+    lot_id: str
+    quantity: int
+    order_id: str
+    facility_id: str
+    produced_on: str
+
+
+class TraceContractRef(BaseModel):
+    id: str
+    line_no: int
+    unit_price: str
+
+
+class PaidBy(BaseModel):
+    pledge_id: str | None
+    funder: str
+    amount: str
+    currency: str
+    pledge_amount: str | None
+    pledge_currency: str | None
+
+
+class Delivered(BaseModel):
+    shipment_id: str
+    shipped_on: str
+    received_on: str
+    item: str
+    shipped: int
+    received: int
+    discrepancy: int
+    note: str
+    value: str
+    currency: str
+    lots: list[TraceLot]
+    contract: TraceContractRef
+    package_line: TraceLine
+    paid_by: list[PaidBy]
+
+
+class Trace(BaseModel):
+    package: TracePackage
+    lines: list[TraceLine]
+    contracts: list[TraceContractLine]
+    delivered: list[Delivered]
+
+
+class Verification(BaseModel):
+    ok: bool
+    checked: int
+    head: str
+    first_bad_event: int | None
+    problem: str | None
+
+
+class ProjectionCheck(BaseModel):
+    ok: bool
+    differences: list[str]
+
+
+class Me(BaseModel):
+    token_id: str
+    party: str
+    role: str

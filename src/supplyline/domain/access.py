@@ -1,0 +1,185 @@
+"""Who may do what: the one policy table of role × action × ownership, and the one function
+that evaluates it.
+
+Every interface asks ``authorize`` and nothing else decides. A caller acts as one party in
+one role (an API token binds both; the public has neither). Each action grants each role a
+scope: ``own`` (the party owns the record), ``shared`` (the record is shared with the party)
+or ``any``; a role without a scope for an action may not do it at all. Who owns a record and
+who it is shared with is read from the ledger by ``services.ownership``; this module only
+compares sets of party ids, so it stays pure.
+
+The verdict distinguishes "forbidden" from "hidden": a record the caller may not even read
+is answered exactly like a record that does not exist, so that the ids of other parties'
+confidential records cannot be probed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from .errors import InvalidInput
+
+ROLES = ("recipient", "coordinator", "funder", "seller", "supplier", "auditor", "public")
+#: roles a token can carry; the public is whoever comes without one
+TOKEN_ROLES = ROLES[:-1]
+PUBLIC = "public"
+
+
+class Scope(Enum):
+    OWN = "own"
+    SHARED = "shared"
+    ANY = "any"
+
+
+O, S, A, N = Scope.OWN, Scope.SHARED, Scope.ANY, None
+
+# fmt: off
+#: role × action → scope. Reads are ``<kind>.read``; a record of that kind is hidden from a
+#: role whose read scope does not admit it. Adding an endpoint means adding its row here.
+_TABLE: dict[str, tuple[Scope | None, ...]] = {
+    #                            recipient coordinator funder seller supplier auditor public
+    "party.read":               (A,        A,          A,     A,     A,       A,      A),
+    "party.register":           (N,        A,          N,     N,     N,       N,      N),
+    "fx.read":                  (A,        A,          A,     A,     A,       A,      A),
+    "fx.record":                (N,        A,          N,     N,     N,       N,      N),
+    "requirement.read":         (O,        A,          S,     S,     N,       A,      N),
+    "requirement.draft":        (O,        N,          N,     N,     N,       N,      N),
+    "requirement.submit":       (O,        N,          N,     N,     N,       N,      N),
+    "requirement.validate":     (N,        A,          N,     N,     N,       N,      N),
+    "requirement.withdraw":     (O,        N,          N,     N,     N,       N,      N),
+    "requirement.reprioritise": (O,        N,          N,     N,     N,       N,      N),
+    "pledge.read":              (N,        A,          O,     N,     N,       A,      N),
+    "pledge.announce":          (N,        N,          O,     N,     N,       N,      N),
+    "pledge.commit":            (N,        N,          O,     N,     N,       N,      N),
+    "pledge.expire":            (N,        A,          O,     N,     N,       N,      N),
+    "pledge.allocate":          (N,        A,          N,     N,     N,       N,      N),
+    "package.read":             (S,        A,          S,     S,     N,       A,      N),
+    "package.draft":            (N,        A,          N,     N,     N,       N,      N),
+    "package.add_line":         (N,        A,          N,     N,     N,       N,      N),
+    "package.propose":          (N,        A,          N,     N,     N,       N,      N),
+    "package.decide":           (O,        N,          N,     O,     N,       N,      N),
+    "package.close":            (N,        A,          N,     N,     N,       N,      N),
+    "package.trace":            (S,        A,          S,     S,     N,       A,      N),
+    "contract.read":            (S,        A,          S,     S,     S,       A,      N),
+    "contract.sign":            (O,        N,          N,     O,     N,       N,      N),
+    "facility.read":            (S,        A,          N,     S,     S,       A,      N),
+    "facility.register":        (N,        A,          N,     N,     O,       N,      N),
+    "facility.set_capacity":    (N,        N,          N,     N,     O,       N,      N),
+    "order.read":               (S,        A,          S,     S,     S,       A,      N),
+    "order.place":              (N,        N,          N,     N,     O,       N,      N),
+    "order.start":              (N,        N,          N,     N,     O,       N,      N),
+    "order.record_lot":         (N,        N,          N,     N,     O,       N,      N),
+    "order.inspect":            (N,        N,          N,     N,     O,       N,      N),
+    "order.cancel":             (N,        N,          N,     N,     O,       N,      N),
+    "shipment.read":            (S,        A,          S,     S,     S,       A,      N),
+    "shipment.dispatch":        (N,        N,          N,     O,     O,       N,      N),
+    "shipment.receive":         (O,        N,          N,     N,     N,       N,      N),
+    "shipment.report_lost":     (N,        N,          N,     O,     O,       N,      N),
+    "token.read":               (O,        A,          O,     O,     O,       A,      N),
+    "report.funnel":            (A,        A,          A,     A,     A,       A,      A),
+    "event.read":               (N,        A,          N,     N,     N,       A,      N),
+    "ledger.verify":            (N,        A,          N,     N,     N,       A,      N),
+    "ledger.check":             (N,        A,          N,     N,     N,       A,      N),
+}
+# fmt: on
+
+POLICY: dict[str, dict[str, Scope]] = {
+    action: {role: scope for role, scope in zip(ROLES, row, strict=True) if scope is not None}
+    for action, row in _TABLE.items()
+}
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Who a record belongs to, and who else it is shared with (party ids)."""
+
+    owners: frozenset[str] = frozenset()
+    shared_with: frozenset[str] = frozenset()
+
+    @property
+    def everyone(self) -> frozenset[str]:
+        return self.owners | self.shared_with
+
+
+@dataclass(frozen=True)
+class Target:
+    """The record an action is about, as far as authorisation needs to know it.
+
+    ``acting`` narrows the owners for one action: a shipment is read by both ends of the
+    contract, but only the recipient confirms its receipt. ``new`` marks a record that the
+    action would create (its owners come from the request), which cannot be hidden."""
+
+    kind: str
+    parties: Parties
+    acting: frozenset[str] | None = None
+    new: bool = False
+
+    @classmethod
+    def creating(cls, kind: str, owners: frozenset[str] | set[str]) -> "Target":
+        return cls(kind, Parties(frozenset(owners)), new=True)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a party acting in a role with a token, or the public."""
+
+    party: str | None
+    role: str
+    token_id: str | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.role == PUBLIC
+
+
+ANONYMOUS = Principal(None, PUBLIC)
+
+
+class Verdict(Enum):
+    ALLOW = "allow"
+    FORBID = "forbid"  # the caller may know the record exists, but may not do this
+    HIDE = "hide"  # answer as if the record did not exist
+
+
+def scope_of(role: str, action: str) -> Scope | None:
+    if action not in POLICY:
+        raise KeyError(f"no policy row for action '{action}'")
+    return POLICY[action].get(role)
+
+
+def admits(scope: Scope | None, party: str | None, parties: Parties, acting: frozenset[str] | None = None) -> bool:
+    if scope is None:
+        return False
+    if scope is Scope.ANY:
+        return True
+    if party is None:
+        return False
+    if scope is Scope.OWN:
+        return party in (acting if acting is not None else parties.owners)
+    return party in parties.everyone
+
+
+def can_read(principal: Principal, kind: str, parties: Parties) -> bool:
+    return admits(scope_of(principal.role, f"{kind}.read"), principal.party, parties)
+
+
+def authorize(principal: Principal, action: str, target: Target | None = None) -> Verdict:
+    """The verdict on ``principal`` doing ``action`` to ``target`` (None: no one record,
+    e.g. a list, which is then filtered record by record with ``can_read``)."""
+    scope = scope_of(principal.role, action)
+    if scope is None:
+        return Verdict.FORBID
+    if target is None:
+        return Verdict.ALLOW
+    if admits(scope, principal.party, target.parties, target.acting):
+        return Verdict.ALLOW
+    if target.new or can_read(principal, target.kind, target.parties):
+        return Verdict.FORBID
+    return Verdict.HIDE
+
+
+def parse_role(field: str, value: object) -> str:
+    if isinstance(value, str) and value in TOKEN_ROLES:
+        return value
+    raise InvalidInput(field, value, f"must be one of: {', '.join(TOKEN_ROLES)} (the public needs no token)")

@@ -1,0 +1,198 @@
+"""A two-sided ledger for API tests: side A and side B each have a recipient, a funder, a
+seller, a supplier, a coordinator and an auditor, with requirements, pledges, packages,
+contracts, a facility, production orders and shipments. A third funder (FUND-C) co-funds
+package A. Every confidential record carries a marker text so tests can check that it
+never reaches a party it is not shared with.
+
+Each role has two tokens: one for the side-A party (the "own" party of the side-A records
+that requests address) and one for the side-B party (the "other" party).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from supplyline.domain.contract import LineTerms
+from supplyline.domain.shipment import ShippedLine
+from supplyline.services import contracts, funding, packages, parties, production, requirements, shipments, tokens
+from supplyline.services.context import Actor
+from supplyline.store import schema as t
+from supplyline.store.db import make_engine
+from supplyline.store.eventstore import Store
+
+ROLES = ("recipient", "coordinator", "funder", "seller", "supplier", "auditor")
+PARTY_OF = {
+    "recipient": ("REC-A", "REC-B"),
+    "coordinator": ("COORD-A", "COORD-B"),
+    "funder": ("FUND-A", "FUND-B"),
+    "seller": ("SELL-A", "SELL-B"),
+    "supplier": ("SUP-A", "SUP-B"),
+    "auditor": ("AUD-A", "AUD-B"),
+}
+
+#: marker text → the parties it may be shown to (besides any-scope coordinators and auditors)
+MARKERS = {
+    "note-of-requirement-A": {"REC-A", "FUND-A", "FUND-C", "SELL-A"},
+    "title-of-package-A": {"REC-A", "FUND-A", "FUND-C", "SELL-A"},
+    "note-of-pledge-A1": {"FUND-A"},
+    "note-of-pledge-C1": {"FUND-C"},
+    "PLEDGE-C1": {"FUND-C"},
+    "name-of-facility-A": {"SUP-A", "SELL-A"},
+    "note-of-requirement-B": {"REC-B", "FUND-B", "SELL-B"},
+    "title-of-package-B": {"REC-B", "FUND-B", "SELL-B"},
+    "note-of-pledge-B1": {"FUND-B"},
+    "PLEDGE-B1": {"FUND-B"},
+    "name-of-facility-B": {"SUP-B", "SELL-B"},
+    "reason-of-lot-B": {"SUP-B", "SELL-B", "REC-B", "FUND-B"},
+    "note-of-shipment-B": {"SUP-B", "SELL-B", "REC-B", "FUND-B"},
+}
+
+
+@dataclass
+class Scenario:
+    secrets: dict[tuple[str, str], str]  # (role, "own"|"other") -> secret
+    token_ids: dict[tuple[str, str], str]
+
+    def headers(self, role: str, side: str = "own") -> dict[str, str]:
+        if role == "public":
+            return {}
+        return {"Authorization": f"Bearer {self.secrets[role, side]}"}
+
+    @staticmethod
+    def party(role: str, side: str = "own") -> str | None:
+        if role == "public":
+            return None
+        return PARTY_OF[role][0 if side == "own" else 1]
+
+
+def build(store: Store) -> Scenario:
+    def by(party: str) -> Actor:
+        return Actor(party, via="test")
+
+    coord = by("COORD-A")
+    for pid, kind in [("COORD-A", "organisation"), ("COORD-B", "organisation"), ("AUD-A", "organisation"),
+                      ("AUD-B", "organisation"), ("REC-A", "government"), ("REC-B", "government"),
+                      ("FUND-A", "government"), ("FUND-B", "government"), ("FUND-C", "government"),
+                      ("SELL-A", "government"), ("SELL-B", "government"), ("SUP-A", "company"), ("SUP-B", "company")]:
+        parties.register_party(store, coord, parties.RegisterParty(pid, f"Party {pid}", kind, None))
+    parties.record_rates(store, coord, parties.RecordRates("2025-01-02", {"USD": "1.10"}, "test"))
+
+    def requirement(rid: str, recipient: str, qty: int, note: str = "", *, state: str = "validated") -> None:
+        requirements.draft_requirement(store, by(recipient), requirements.DraftRequirement(
+            recipient=recipient, list_month="2025-08", priority=1, rank=1, item=f"Item {rid}", category="air_defence",
+            quantity=qty, unit="unit", unit_price="1000", currency="USD", note=note, id=rid))
+        if state in ("submitted", "validated"):
+            requirements.submit_requirement(store, by(recipient), rid)
+        if state == "validated":
+            requirements.validate_requirement(store, coord, rid)
+
+    def pledge(pid: str, funder: str, amount: str, note: str, *, commit: bool = True, until: str | None = None) -> None:
+        funding.announce_pledge(store, by(funder), funding.AnnouncePledge(
+            funder=funder, amount=amount, currency="USD", pledged_on="2025-08-01", mechanism="purl", note=note,
+            valid_until=until, id=pid, commit=commit))
+
+    def package(pid: str, title: str, seller: str, recipient: str, lines: list[tuple[str, int]]) -> None:
+        packages.draft_package(store, coord, packages.DraftPackage(title, "purl", seller, recipient, "USD", (), pid))
+        for rid, qty in lines:
+            packages.add_line(store, coord, packages.AddLine(pid, rid, qty))
+
+    def allocate(pledge_id: str, package_id: str, amount: str) -> None:
+        funding.allocate(store, coord, funding.Allocate(pledge_id, package_id, 1, amount, "USD", "2025-08-05"))
+
+    # --- side A -------------------------------------------------------------------------
+    requirement("RQ-A", "REC-A", 20, "note-of-requirement-A")
+    requirement("RQ-A2", "REC-A", 20)
+    requirement("RQ-A-DRAFT", "REC-A", 5, state="draft")
+    requirement("RQ-A-SUB", "REC-A", 5, state="submitted")
+    pledge("PLEDGE-A1", "FUND-A", "100000", "note-of-pledge-A1")
+    pledge("PLEDGE-C1", "FUND-C", "50000", "note-of-pledge-C1")
+    pledge("PLEDGE-A2", "FUND-A", "1000", "", commit=False, until="2026-01-31")
+
+    package("PKG-A", "title-of-package-A", "SELL-A", "REC-A", [("RQ-A", 10)])
+    packages.propose_package(store, coord, "PKG-A")
+    allocate("PLEDGE-A1", "PKG-A", "6000")
+    allocate("PLEDGE-C1", "PKG-A", "4000")
+    packages.decide_package(store, by("SELL-A"), packages.Decide("PKG-A", "SELL-A", "approve", "", "2025-08-10"))
+    contracts.sign_contract(store, by("SELL-A"), contracts.SignContract(
+        "PKG-A", "SELL-A", "SUP-A", "purchase", "2025-09-01", (LineTerms(1, 8),), (), "CT-A"))
+    production.register_facility(store, by("SUP-A"), production.RegisterFacility(
+        "name-of-facility-A", "US", (("SUP-A", "100"),), "FAC-A"))
+    production.set_capacity(store, by("SUP-A"), production.SetCapacity("FAC-A", "Item RQ-A", "2025-08", 100))
+    production.place_order(store, by("SUP-A"), production.PlaceOrder("FAC-A", "CT-A", 1, 5, "2026-03-01", "PO-A"))
+    production.start_order(store, by("SUP-A"), "PO-A", on="2025-09-10")
+    production.record_lot(store, by("SUP-A"), "PO-A", quantity=3, produced_on="2025-10-01")
+    production.inspect_lot(store, by("SUP-A"), production.InspectLot("PO-A", "PO-A-L001", 3, 0, "", "2025-10-02"))
+    production.record_lot(store, by("SUP-A"), "PO-A", quantity=1, produced_on="2025-10-05")
+    production.place_order(store, by("SUP-A"), production.PlaceOrder("FAC-A", "CT-A", 1, 2, "2026-03-01", "PO-A2"))
+    shipments.dispatch(store, by("SELL-A"), shipments.Dispatch("CT-A", "2025-10-10", (ShippedLine(1, 4),), "SH-A1"))
+    shipments.receive(store, by("REC-A"), shipments.Receive("SH-A1", "2025-10-20"))
+    shipments.dispatch(store, by("SELL-A"), shipments.Dispatch("CT-A", "2025-11-10", (ShippedLine(1, 2),), "SH-A2"))
+
+    package("PKG-A-PROP", "proposed package A", "SELL-A", "REC-A", [("RQ-A2", 5)])
+    packages.propose_package(store, coord, "PKG-A-PROP")
+    package("PKG-A-DRAFT", "draft package A", "SELL-A", "REC-A", [("RQ-A2", 1)])
+    package("PKG-A-DONE", "delivered package A", "SELL-A", "REC-A", [("RQ-A", 2)])
+    packages.propose_package(store, coord, "PKG-A-DONE")
+    allocate("PLEDGE-A1", "PKG-A-DONE", "2000")
+    packages.decide_package(store, by("SELL-A"), packages.Decide("PKG-A-DONE", "SELL-A", "approve", "", "2025-08-10"))
+    contracts.sign_contract(store, by("SELL-A"), contracts.SignContract(
+        "PKG-A-DONE", "SELL-A", "SUP-A", "purchase", "2025-09-01", (LineTerms(1, 2),), (), "CT-A-DONE"))
+    shipments.dispatch(store, by("SELL-A"), shipments.Dispatch("CT-A-DONE", "2025-10-10", (ShippedLine(1, 2),), "SH-A-DONE"))
+    shipments.receive(store, by("REC-A"), shipments.Receive("SH-A-DONE", "2025-10-20"))
+
+    # --- side B -------------------------------------------------------------------------
+    requirement("RQ-B", "REC-B", 20, "note-of-requirement-B")
+    pledge("PLEDGE-B1", "FUND-B", "100000", "note-of-pledge-B1")
+    package("PKG-B", "title-of-package-B", "SELL-B", "REC-B", [("RQ-B", 10)])
+    packages.propose_package(store, coord, "PKG-B")
+    allocate("PLEDGE-B1", "PKG-B", "10000")
+    packages.decide_package(store, by("SELL-B"), packages.Decide("PKG-B", "SELL-B", "approve", "", "2025-08-10"))
+    contracts.sign_contract(store, by("SELL-B"), contracts.SignContract(
+        "PKG-B", "SELL-B", "SUP-B", "purchase", "2025-09-01", (LineTerms(1, 10),), (), "CT-B"))
+    production.register_facility(store, by("SUP-B"), production.RegisterFacility(
+        "name-of-facility-B", "US", (("SUP-B", "100"),), "FAC-B"))
+    production.set_capacity(store, by("SUP-B"), production.SetCapacity("FAC-B", "Item RQ-B", "2025-08", 100))
+    production.place_order(store, by("SUP-B"), production.PlaceOrder("FAC-B", "CT-B", 1, 4, "2026-03-01", "PO-B"))
+    production.start_order(store, by("SUP-B"), "PO-B", on="2025-09-10")
+    production.record_lot(store, by("SUP-B"), "PO-B", quantity=4, produced_on="2025-10-01")
+    production.inspect_lot(store, by("SUP-B"), production.InspectLot("PO-B", "PO-B-L001", 3, 1, "reason-of-lot-B", "2025-10-02"))
+    shipments.dispatch(store, by("SUP-B"), shipments.Dispatch("CT-B", "2025-10-10", (ShippedLine(1, 3, (("PO-B-L001", 3),)),), "SH-B"))
+    shipments.receive(store, by("REC-B"), shipments.Receive("SH-B", "2025-10-20", {1: 2}, "note-of-shipment-B"))
+
+    # --- tokens -------------------------------------------------------------------------
+    secrets, ids = {}, {}
+    for role in ROLES:
+        for side, party in zip(("own", "other"), PARTY_OF[role]):
+            issued = tokens.issue_token(store, Actor("operator", via="test"), tokens.IssueToken(party, role, f"{role} {side}"))
+            secrets[role, side], ids[role, side] = issued.secret, issued.outcome.id
+    issued = tokens.issue_token(store, Actor("operator", via="test"), tokens.IssueToken("FUND-C", "funder", "co-funder"))
+    secrets["funder", "cofunder"], ids["funder", "cofunder"] = issued.secret, issued.outcome.id
+    return Scenario(secrets, ids)
+
+
+class Copies:
+    """Fresh copies of the scenario ledger (SQLite files), each as a store."""
+
+    def __init__(self, template: Path, directory: Path):
+        self.template, self.directory, self.count, self.stores = template, directory, 0, []
+
+    def new(self) -> Store:
+        self.count += 1
+        path = self.directory / f"copy-{self.count}.db"
+        shutil.copy(self.template, path)
+        store = Store(make_engine(f"sqlite:///{path}"))
+        self.stores.append(store)
+        return store
+
+    def close(self) -> None:
+        for store in self.stores:
+            store.engine.dispose()
+
+
+def events_in(store: Store) -> int:
+    with store.read() as conn:
+        return conn.execute(select(func.count()).select_from(t.events)).scalar_one()

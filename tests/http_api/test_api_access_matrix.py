@@ -1,0 +1,233 @@
+"""The authorisation matrix: every endpoint × every role × own/other party, exact status.
+
+Requests address side-A records. For each role, the "own" token belongs to the side-A
+party of that role and the "other" token to the side-B party. The expected statuses are
+written out by hand from the policy in docs/architecture.md, not computed from the code.
+Every response body is also searched for the markers of confidential records its party
+may not see. Requests that should be refused must write nothing; each request that should
+succeed runs on its own fresh copy of the ledger, and its events must name the token's
+party as actor and the token id in their meta.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from supplyline.api import create_app
+from supplyline.domain.access import POLICY
+from supplyline.store import schema as t
+
+from .scenario import MARKERS, ROLES, Scenario, build, events_in
+
+ANY = ("coordinator", "auditor")
+
+
+def expect(rec=403, coord=403, fund=403, sell=403, supp=403, aud=403, public=401) -> dict:
+    """Expected status per role: an int for both parties, or (own, other)."""
+    out = {}
+    for role, given in zip(ROLES, (rec, coord, fund, sell, supp, aud)):
+        own, other = given if isinstance(given, tuple) else (given, given)
+        out[role, "own"], out[role, "other"] = own, other
+    out["public", "own"] = public
+    return out
+
+
+V1 = "/api/v1"
+SHARED_READ = dict(rec=(200, 404), coord=200, fund=(200, 404), sell=(200, 404), aud=200)
+
+#: (method, path template, concrete path, body, expected)
+CASES = [
+    # --- reference data, public ---------------------------------------------------------
+    ("GET", "/parties", "/parties", None, expect(200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/parties/{party_id}", "/parties/REC-A", None, expect(200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/parties", "/parties", {"id": "NEW-PARTY", "name": "A new company", "kind": "company"},
+     expect(coord=201)),
+    ("GET", "/fx-rates", "/fx-rates", None, expect(200, 200, 200, 200, 200, 200, 200)),
+    ("POST", "/fx-rates", "/fx-rates", {"day": "2025-12-01", "rates": {"USD": "1.17"}}, expect(coord=200)),
+    ("GET", "/reports/funnel", "/reports/funnel?currency=USD", None, expect(200, 200, 200, 200, 200, 200, 200)),
+    # --- requirements -------------------------------------------------------------------
+    ("GET", "/requirements", "/requirements", None, expect(200, 200, 200, 200, 403, 200)),
+    ("GET", "/requirements/{requirement_id}", "/requirements/RQ-A", None, expect(**SHARED_READ)),
+    ("POST", "/requirements", "/requirements",
+     {"recipient": "REC-A", "list_month": "2025-12", "priority": 2, "rank": 9, "item": "Radio", "category": "communications",
+      "quantity": 10, "unit": "set", "unit_price": "5000", "currency": "USD"},
+     expect(rec=(201, 403))),
+    ("POST", "/requirements/{requirement_id}/submit", "/requirements/RQ-A-DRAFT/submit", None, expect(rec=(200, 404))),
+    ("POST", "/requirements/{requirement_id}/validate", "/requirements/RQ-A-SUB/validate", None, expect(coord=200)),
+    ("POST", "/requirements/{requirement_id}/withdraw", "/requirements/RQ-A-SUB/withdraw", {"reason": "covered bilaterally"},
+     expect(rec=(200, 404))),
+    ("POST", "/requirements/{requirement_id}/reprioritise", "/requirements/RQ-A/reprioritise",
+     {"list_month": "2025-12", "priority": 2, "rank": 3}, expect(rec=(200, 404))),
+    # --- pledges ------------------------------------------------------------------------
+    ("GET", "/pledges", "/pledges", None, expect(coord=200, fund=200, aud=200)),
+    ("GET", "/pledges/{pledge_id}", "/pledges/PLEDGE-A1", None, expect(coord=200, fund=(200, 404), aud=200)),
+    ("POST", "/pledges", "/pledges",
+     {"funder": "FUND-A", "amount": "500.00", "currency": "USD", "pledged_on": "2025-12-01", "mechanism": "purl"},
+     expect(fund=(201, 403))),
+    ("POST", "/pledges/{pledge_id}/commit", "/pledges/PLEDGE-A2/commit", None, expect(fund=(200, 404))),
+    ("POST", "/pledges/{pledge_id}/expire", "/pledges/PLEDGE-A2/expire", {"on": "2026-06-01"},
+     expect(coord=200, fund=(200, 404))),
+    ("POST", "/pledges/{pledge_id}/allocations", "/pledges/PLEDGE-A1/allocations",
+     {"package_id": "PKG-A-PROP", "line_no": 1, "amount": "1000.00"}, expect(coord=201)),
+    # --- packages -----------------------------------------------------------------------
+    ("GET", "/packages", "/packages", None, expect(200, 200, 200, 200, 403, 200)),
+    ("GET", "/packages/{package_id}", "/packages/PKG-A", None, expect(**SHARED_READ)),
+    ("GET", "/packages/{package_id}/trace", "/packages/PKG-A/trace", None, expect(**SHARED_READ)),
+    ("POST", "/packages", "/packages",
+     {"title": "Package A, second", "mechanism": "purl", "seller": "SELL-A", "recipient": "REC-A", "currency": "USD"},
+     expect(coord=201)),
+    ("POST", "/packages/{package_id}/lines", "/packages/PKG-A-DRAFT/lines", {"requirement_id": "RQ-A", "quantity": 1},
+     expect(coord=200)),
+    ("POST", "/packages/{package_id}/propose", "/packages/PKG-A-DRAFT/propose", None, expect(coord=200)),
+    # the recipient sees the package but may only decide for itself (and is no approver)
+    ("POST", "/packages/{package_id}/decisions", "/packages/PKG-A-PROP/decisions",
+     {"party": "SELL-A", "decision": "reject", "reason": "not this year"}, expect(rec=(403, 404), sell=(200, 404))),
+    ("POST", "/packages/{package_id}/close", "/packages/PKG-A-DONE/close", {"on": "2026-01-15"}, expect(coord=200)),
+    # --- contracts ----------------------------------------------------------------------
+    ("GET", "/contracts", "/contracts", None, expect(200, 200, 200, 200, 200, 200)),
+    ("GET", "/contracts/{contract_id}", "/contracts/CT-A", None, expect(**SHARED_READ, supp=(200, 404))),
+    # a contract is signed by its buyer; the package must be visible (422 names the field)
+    ("POST", "/contracts", "/contracts",
+     {"package_id": "PKG-A", "buyer": "SELL-A", "supplier": "SUP-A", "signed_on": "2025-12-01",
+      "lines": [{"package_line_no": 1, "quantity": 1}]},
+     expect(rec=(403, 422), sell=(201, 422))),
+    # --- production ---------------------------------------------------------------------
+    ("GET", "/facilities", "/facilities", None, expect(200, 200, 403, 200, 200, 200)),
+    # FAC-A is shared with the buyer of the contracts ordered there, not with the recipient
+    ("GET", "/facilities/{facility_id}", "/facilities/FAC-A", None,
+     expect(rec=404, coord=200, sell=(200, 404), supp=(200, 404), aud=200)),
+    ("POST", "/facilities", "/facilities",
+     {"name": "Second line", "country": "US", "owners": [{"party": "SUP-A", "share": "100"}]},
+     expect(coord=201, supp=(201, 403))),
+    ("POST", "/facilities/{facility_id}/capacity", "/facilities/FAC-A/capacity",
+     {"item": "Item RQ-A", "from_month": "2026-01", "monthly_quantity": 50}, expect(supp=(200, 404))),
+    ("GET", "/orders", "/orders", None, expect(200, 200, 200, 200, 200, 200)),
+    ("GET", "/orders/{order_id}", "/orders/PO-A", None, expect(**SHARED_READ, supp=(200, 404))),
+    ("POST", "/orders", "/orders",
+     {"facility_id": "FAC-A", "contract_id": "CT-A", "contract_line_no": 1, "quantity": 1, "due": "2026-03-01"},
+     expect(supp=(201, 422))),
+    ("POST", "/orders/{order_id}/start", "/orders/PO-A2/start", {"on": "2025-12-01"}, expect(supp=(200, 404))),
+    ("POST", "/orders/{order_id}/lots", "/orders/PO-A/lots", {"quantity": 1, "produced_on": "2025-12-01"},
+     expect(supp=(200, 404))),
+    ("POST", "/orders/{order_id}/lots/{lot_id}/inspection", "/orders/PO-A/lots/PO-A-L002/inspection",
+     {"accepted": 1, "on": "2025-12-05"}, expect(supp=(200, 404))),
+    ("POST", "/orders/{order_id}/cancel", "/orders/PO-A2/cancel", {"reason": "no longer needed"}, expect(supp=(200, 404))),
+    # --- shipments ----------------------------------------------------------------------
+    ("GET", "/shipments", "/shipments", None, expect(200, 200, 200, 200, 200, 200)),
+    ("GET", "/shipments/{shipment_id}", "/shipments/SH-A1", None, expect(**SHARED_READ, supp=(200, 404))),
+    ("POST", "/shipments", "/shipments",
+     {"contract_id": "CT-A", "shipped_on": "2025-12-10", "lines": [{"contract_line_no": 1, "quantity": 1}]},
+     expect(sell=(201, 422), supp=(201, 422))),
+    # the seller and supplier see the shipment, only the recipient confirms it
+    ("POST", "/shipments/{shipment_id}/receipt", "/shipments/SH-A2/receipt", {"received_on": "2025-12-20"},
+     expect(rec=(200, 404))),
+    ("POST", "/shipments/{shipment_id}/loss", "/shipments/SH-A2/loss", {"reason": "lost at sea", "on": "2025-12-20"},
+     expect(sell=(200, 404), supp=(200, 404))),
+    # --- the ledger ---------------------------------------------------------------------
+    ("GET", "/events", "/events", None, expect(coord=200, aud=200)),
+    ("GET", "/events", "/events?stream=pledge:PLEDGE-A1", None, expect(coord=200, fund=(200, 404), aud=200)),
+    ("GET", "/events", "/events?stream=package:PKG-A", None, expect(**SHARED_READ)),
+    ("GET", "/ledger/verify", "/ledger/verify", None, expect(coord=200, aud=200)),
+    ("GET", "/ledger/projections", "/ledger/projections", None, expect(coord=200, aud=200)),
+    ("GET", "/me", "/me", None, expect(200, 200, 200, 200, 200, 200, 401)),
+]
+
+CALLERS = [(role, side) for role in ROLES for side in ("own", "other")] + [("public", "own")]
+
+
+def _case_id(case) -> str:
+    return f"{case[0]} {case[2]}"
+
+
+def _leaks(scenario: Scenario, role: str, side: str, body: str, request_text: str) -> list[str]:
+    if role in ANY:
+        return []
+    party = scenario.party(role, side)
+    return [marker for marker, allowed in MARKERS.items()
+            if party not in allowed and marker in body and marker not in request_text]
+
+
+def test_every_endpoint_is_in_the_matrix(api_store):
+    published = create_app(api_store).openapi()["paths"]
+    operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
+    assert len(operations) == 50
+    assert operations == {(case[0], case[1]) for case in CASES}
+    # each operation names its policy row, and tells integrators who may call it
+    actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}
+    assert set(actions.values()) <= set(POLICY)
+    assert actions["/api/v1/shipments/{shipment_id}/receipt"] == "shipment.receive"
+    assert published["/api/v1/pledges/{pledge_id}"]["get"]["description"].startswith(
+        "Policy action `pledge.read`: coordinator (any), funder (own), auditor (any); not the public.")
+
+
+def test_reads_and_refusals(scenario, copies):
+    """Every case whose expected status is not a success, and every read: on one ledger,
+    which must not change."""
+    store = copies.new()
+    before = events_in(store)
+    failures = []
+    with TestClient(create_app(store)) as client:
+        for case in CASES:
+            method, _, path, body, expected = case
+            for role, side in CALLERS:
+                status = expected[role, side]
+                if method == "POST" and status < 300:
+                    continue
+                response = client.request(method, V1 + path, json=body, headers=scenario.headers(role, side))
+                if response.status_code != status:
+                    failures.append(f"{_case_id(case)} as {role}/{side}: {response.status_code} != {status} {response.text[:200]}")
+                if status >= 400 and response.headers["content-type"] != "application/problem+json":
+                    failures.append(f"{_case_id(case)} as {role}/{side}: not a problem document")
+                leaked = _leaks(scenario, role, side, response.text, path + json.dumps(body))
+                if leaked:
+                    failures.append(f"{_case_id(case)} as {role}/{side} leaked {leaked}")
+    assert failures == []
+    assert events_in(store) == before
+
+
+ALLOWED_WRITES = [
+    (case, role, side) for case in CASES if case[0] == "POST"
+    for role, side in CALLERS if case[4][role, side] < 300
+]
+
+
+@pytest.mark.parametrize("case,role,side", ALLOWED_WRITES,
+                         ids=[f"{_case_id(c)} as {r}/{s}" for c, r, s in ALLOWED_WRITES])
+def test_allowed_writes_record_party_and_token(scenario, copies, case, role, side):
+    method, _, path, body, expected = case
+    store = copies.new()
+    before = events_in(store)
+    with TestClient(create_app(store)) as client:
+        response = client.request(method, V1 + path, json=body, headers=scenario.headers(role, side))
+    assert response.status_code == expected[role, side], response.text
+    assert _leaks(scenario, role, side, response.text, path + json.dumps(body)) == []
+    written = response.json()["events"]
+    assert written and events_in(store) == before + len(written)
+    with store.read() as conn:
+        rows = conn.execute(select(t.events.c.actor, t.events.c.meta).where(t.events.c.seq > before)).all()
+    assert {row.actor for row in rows} == {scenario.party(role, side)}
+    assert {json.loads(row.meta)["token"] for row in rows} == {scenario.token_ids[role, side]}
+    assert {json.loads(row.meta)["via"] for row in rows} == {"api"}
+
+
+def test_read_matrix_on_each_database(store):
+    """Every read again on a ledger built on each database (the ownership queries run on
+    both dialects)."""
+    scenario = build(store)
+    failures = []
+    with TestClient(create_app(store)) as client:
+        for case in CASES:
+            method, _, path, body, expected = case
+            if method != "GET":
+                continue
+            for role, side in CALLERS:
+                response = client.get(V1 + path, headers=scenario.headers(role, side))
+                if response.status_code != expected[role, side]:
+                    failures.append(f"{_case_id(case)} as {role}/{side}: {response.status_code} != {expected[role, side]}")
+                if _leaks(scenario, role, side, response.text, path):
+                    failures.append(f"{_case_id(case)} as {role}/{side} leaked")
+    assert failures == []

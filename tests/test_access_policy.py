@@ -1,0 +1,87 @@
+"""The policy table and the one function that reads it (pure: sets of party ids)."""
+
+from __future__ import annotations
+
+import pytest
+
+from supplyline.domain import access
+from supplyline.domain.access import ANONYMOUS, POLICY, Parties, Principal, Scope, Target, Verdict, authorize, can_read
+from supplyline.domain.errors import InvalidInput
+
+PLEDGE_OF_NL = Target("pledge", Parties(frozenset({"NL-GOV"})))
+NORDIC_PACKAGE = Target("package", Parties(frozenset({"US-GOV", "UA-MOD"}), frozenset({"SE-GOV", "NO-GOV"})))
+
+
+def funder(party: str) -> Principal:
+    return Principal(party, "funder", "TK-1")
+
+
+def test_a_funder_reads_and_commits_its_own_pledge_only():
+    assert authorize(funder("NL-GOV"), "pledge.read", PLEDGE_OF_NL) is Verdict.ALLOW
+    assert authorize(funder("NL-GOV"), "pledge.commit", PLEDGE_OF_NL) is Verdict.ALLOW
+    # another funder cannot even learn that the pledge exists
+    assert authorize(funder("DE-GOV"), "pledge.read", PLEDGE_OF_NL) is Verdict.HIDE
+    assert authorize(funder("DE-GOV"), "pledge.commit", PLEDGE_OF_NL) is Verdict.HIDE
+    # a role without the action is refused whatever the record
+    assert authorize(funder("NL-GOV"), "pledge.allocate", PLEDGE_OF_NL) is Verdict.FORBID
+    assert authorize(funder("NL-GOV"), "pledge.allocate") is Verdict.FORBID
+
+
+def test_shared_records_are_read_by_every_party_they_are_shared_with():
+    for party in ("US-GOV", "UA-MOD", "SE-GOV", "NO-GOV"):
+        assert can_read(Principal(party, "funder"), "package", NORDIC_PACKAGE.parties)
+    assert not can_read(funder("NL-GOV"), "package", NORDIC_PACKAGE.parties)
+    assert can_read(Principal("AUDIT", "auditor"), "package", NORDIC_PACKAGE.parties)
+    assert not can_read(ANONYMOUS, "package", NORDIC_PACKAGE.parties)
+
+
+def test_acting_narrows_who_may_act_and_a_visible_record_is_forbidden_not_hidden():
+    receipt = Target("shipment", Parties(frozenset({"US-GOV", "PRIME"}), frozenset({"UA-MOD"})), acting=frozenset({"UA-MOD"}))
+    assert authorize(Principal("UA-MOD", "recipient"), "shipment.receive", receipt) is Verdict.ALLOW
+    # the supplier sees the shipment but does not confirm its receipt, even holding a recipient token
+    assert authorize(Principal("PRIME", "recipient"), "shipment.receive", receipt) is Verdict.FORBID
+    assert authorize(Principal("PL-GOV", "recipient"), "shipment.receive", receipt) is Verdict.HIDE
+
+
+def test_creating_for_another_party_is_forbidden():
+    new = Target.creating("pledge", {"NO-GOV"})
+    assert authorize(funder("NO-GOV"), "pledge.announce", new) is Verdict.ALLOW
+    assert authorize(funder("NL-GOV"), "pledge.announce", new) is Verdict.FORBID
+
+
+def test_the_public_reads_public_aggregates_and_nothing_else():
+    public = {action for action, scopes in POLICY.items() if "public" in scopes}
+    assert public == {"party.read", "fx.read", "report.funnel"}
+    assert all(POLICY[action]["public"] is Scope.ANY for action in public)
+
+
+def test_the_table_is_complete_and_consistent():
+    kinds = {action.split(".")[0] for action in POLICY}
+    for kind in kinds - {"report", "event", "ledger"}:
+        assert f"{kind}.read" in POLICY, kind
+    # an auditor reads everything and writes nothing
+    for action, scopes in POLICY.items():
+        reading = action.endswith(".read") or action in ("package.trace", "report.funnel", "event.read", "ledger.verify", "ledger.check")
+        assert (scopes.get("auditor") is Scope.ANY) == reading, action
+    with pytest.raises(KeyError):
+        access.scope_of("funder", "pledge.delete")
+
+
+def test_token_roles_exclude_the_public():
+    assert access.parse_role("role", "auditor") == "auditor"
+    with pytest.raises(InvalidInput) as refused:
+        access.parse_role("role", "public")
+    assert refused.value.field == "role"
+
+
+def test_the_documented_table_is_the_policy():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "." in line.split("|")[1]]
+    documented = {}
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == len(access.ROLES) + 1 and cells[0] in POLICY:
+            documented[cells[0]] = {r: Scope(c) for r, c in zip(access.ROLES, cells[1:]) if c != "·"}
+    assert documented == POLICY
