@@ -461,7 +461,7 @@ class Capacity(BaseModel):
 class ItemTerms(BaseModel):
     item: str
     min_batch: int
-    unit_cost: Decimal
+    unit_cost: str
     unit_cost_currency: str
 
 
