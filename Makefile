@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_DB ?= sqlite:///demo.db
+PORT    ?= 8000
+SERVE   ?= yes
 
 .PHONY: demo test venv bench clean
 
@@ -17,8 +19,12 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# Loads the demo and serves the dashboard until Ctrl-C (`make demo SERVE=no` only loads and prints).
 demo: venv
-	$(BIN)/supplyline --db $(DEMO_DB) demo --reset
+	$(BIN)/supplyline --db $(DEMO_DB) demo --reset --tokens
+ifeq ($(SERVE),yes)
+	$(BIN)/supplyline --db $(DEMO_DB) serve --port $(PORT)
+endif
 
 test: venv
 	$(BIN)/python -m pytest -n 2 -q

@@ -51,7 +51,7 @@ def test_creating_for_another_party_is_forbidden():
 
 def test_the_public_reads_public_aggregates_and_nothing_else():
     public = {action for action, scopes in POLICY.items() if "public" in scopes}
-    assert public == {"party.read", "fx.read", "report.funnel"}
+    assert public == {"party.read", "fx.read", "report.funnel", "ledger.status"}
     assert all(POLICY[action]["public"] is Scope.ANY for action in public)
 
 
@@ -61,7 +61,8 @@ def test_the_table_is_complete_and_consistent():
         assert f"{kind}.read" in POLICY, kind
     # an auditor reads everything and writes nothing
     for action, scopes in POLICY.items():
-        reading = action.endswith(".read") or action in ("package.trace", "report.funnel", "event.read", "ledger.verify", "ledger.check")
+        reading = action.endswith(".read") or action in (
+            "package.trace", "report.funnel", "report.need", "event.read", "ledger.verify", "ledger.check", "ledger.status")
         assert (scopes.get("auditor") is Scope.ANY) == reading, action
     with pytest.raises(KeyError):
         access.scope_of("funder", "pledge.delete")

@@ -15,6 +15,7 @@ from ..services.context import open_store
 from ..settings import Settings
 from ..store.eventstore import Store
 from . import problems
+from .. import web
 from .cache import ReadCache
 from .routes import ROUTERS
 
@@ -61,6 +62,8 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=(f"{PREFIX}/ledger/", f"{PREFIX}/events"))
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
+    # the dashboard: pages for people, over the same services and the same policy
+    app.include_router(web.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 
 from ..domain.errors import Refused
 from ..services import demo as demo_data
-from ..services import queries, reports
+from ..services import queries, reports, tokens
 from .app import app, state
 from .render import console
 from .reports import print_funnel, print_trace
@@ -28,6 +28,7 @@ def demo(
     ctx: typer.Context,
     reset: bool = typer.Option(False, "--reset", help="start from a fresh SQLite file (deletes the existing one)"),
     currency: str = typer.Option("USD", "--currency", help="reporting currency of the funnel shown at the end"),
+    with_tokens: bool = typer.Option(False, "--tokens", help="also issue API tokens to try the dashboard and API with"),
 ) -> None:
     """Load the demo data (public PURL figures, illustrative details) into an empty ledger."""
     st = state(ctx)
@@ -46,3 +47,8 @@ def demo(
     print_funnel(funnel)
     console.print()
     print_trace(trace)
+    if with_tokens:
+        console.print("\nAPI tokens to sign in to the dashboard or call the API with (demo only; shown once):")
+        for party, role in demo_data.DEMO_TOKENS:
+            issued = tokens.issue_token(store, st.acting, tokens.IssueToken(party=party, role=role, label="demo"))
+            console.print(f"  {party:<11} {role:<12} {issued.secret}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .app import app, state
+from .render import console
 
 
 @app.command()
@@ -14,13 +15,15 @@ def serve(
     port: int = typer.Option(8000, "--port", min=1, max=65535),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="server processes"),
 ) -> None:
-    """Serve the HTTP API (/api/v1/, docs at /docs) until interrupted."""
+    """Serve the dashboard (/) and the HTTP API (/api/v1/, docs at /docs) until interrupted."""
     import uvicorn
 
     from ..api import create_app
 
     st = state(ctx)
     st.store()  # refuse now, with the CLI's message, if the database is not initialised
+    console.print(f"dashboard: http://{host}:{port}/   API: http://{host}:{port}/api/v1/   docs: http://{host}:{port}/docs")
+    console.print("stop with Ctrl-C")
     if workers == 1:
         uvicorn.run(create_app(st.store()), host=host, port=port, log_level="warning")
         return

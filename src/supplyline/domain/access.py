@@ -78,6 +78,8 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "shipment.report_lost":     (N,        N,          N,     O,     O,       N,      N),
     "token.read":               (O,        A,          O,     O,     O,       A,      N),
     "report.funnel":            (A,        A,          A,     A,     A,       A,      A),
+    "report.need":              (A,        A,          A,     A,     N,       A,      N),
+    "ledger.status":            (A,        A,          A,     A,     A,       A,      A),
     "event.read":               (N,        A,          N,     N,     N,       A,      N),
     "ledger.verify":            (N,        A,          N,     N,     N,       A,      N),
     "ledger.check":             (N,        A,          N,     N,     N,       A,      N),

@@ -26,6 +26,9 @@ from ..store.eventstore import Store
 from . import contracts, funding, packages, parties, production, requirements, shipments
 from .context import Actor
 
+#: who a person trying the demo can sign in as (`supplyline demo --tokens`)
+DEMO_TOKENS = [("NL-GOV", "funder"), ("UA-MOD", "recipient"), ("US-GOV", "seller"), ("NATO-NSATU", "auditor")]
+
 PUBLIC = "public"
 ILLUSTRATIVE = "illustrative"
 

@@ -23,10 +23,10 @@ def _millions(values: list[str]) -> list[float]:
     return [float(Decimal(v) / 1_000_000) for v in values]
 
 
-def money_over_time(months: list[dict], currency: str) -> str:
+def money_over_time(months: list[dict], currency: str, *, with_need: bool) -> str:
     fig = go.Figure()
     x = [m["month"] for m in months]
-    for stage in ("pledged", "allocated", "contracted", "delivered", "need"):
+    for stage in ("pledged", "allocated", "contracted", "delivered", *(("need",) if with_need else ())):
         fig.add_trace(go.Scatter(
             x=x, y=_millions([m[f"{stage}_to_date"] for m in months]), name=f"{stage} to date",
             mode="lines+markers", line=dict(color=STAGE_COLOURS[stage], dash="dot" if stage == "need" else "solid")))

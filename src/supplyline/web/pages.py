@@ -10,14 +10,15 @@ from typing import Optional
 
 import plotly.offline
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ..domain.errors import Refused
 from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
 from ..domain.values import CATEGORIES
-from ..services import checks, dashboard, queries, reports
+from ..services import checks, dashboard, queries, reports, tokens, views
+from . import session
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -46,9 +47,10 @@ NAV = [("/", "Overview"), ("/requirements", "Requirements"), ("/packages", "Pack
        ("/production", "Drone Deal production"), ("/ledger", "Ledger")]
 
 
-def _page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+def _page(request: Request, template: str, who: "session.PageViewer | None" = None, status_code: int = 200,
+          **context) -> HTMLResponse:
     return templates.TemplateResponse(
-        request, template, {"nav": NAV, "path": request.url.path, **context}, status_code=status_code
+        request, template, {"nav": NAV, "path": request.url.path, "who": who, **context}, status_code=status_code
     )
 
 
@@ -57,23 +59,26 @@ def _store(request: Request):
 
 
 def _refused(request: Request, exc: Refused, status: int = 400) -> HTMLResponse:
-    return _page(request, "error.html", status_code=status, title="Not shown", message=exc.message)
+    return _page(request, "error.html", None, status_code=status, title="Not shown", message=exc.message)
 
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, currency: str = Query("USD", max_length=3)):
     try:
         check_currency(currency)
-        with _store(request).read() as conn:
-            by_month = dashboard.money_by_month(conn, currency)
-            funnel = reports.funnel(conn, currency)
     except Refused as exc:
         return _refused(request, exc)
+    with _store(request).read() as conn:
+        who = session.viewer(request, conn)
+        by_month = dashboard.money_by_month(conn, currency)
+        funnel = reports.funnel(conn, currency)
     from . import charts
 
+    show_need = who.may("report.need")
     return _page(
-        request, "overview.html", title="Overview", currency=currency, by_month=by_month, funnel=funnel,
-        chart_time=charts.money_over_time(by_month["months"], currency) if by_month["months"] else "",
+        request, "overview.html", who, title="Overview", currency=currency, by_month=by_month, funnel=funnel,
+        show_need=show_need,
+        chart_time=charts.money_over_time(by_month["months"], currency, with_need=show_need) if by_month["months"] else "",
         chart_funnel=charts.funnel_by_funder(funnel["funders"], currency) if funnel["funders"] else "",
     )
 
@@ -89,45 +94,62 @@ def requirements(
     state = state or None
     tier_number = int(tier) if tier and tier.isdigit() else None
     with _store(request).read() as conn:
+        who = session.viewer(request, conn)
         coverage = dashboard.requirement_coverage(conn, category=category, state=state, tier=tier_number)
+        lines = who.keep("requirement", coverage["lines"])
     from . import charts
 
+    categories = coverage["categories"] if who.may("report.need") else []
     return _page(
-        request, "requirements.html", title="Requirements", coverage=coverage, categories=CATEGORIES,
-        states=REQUIREMENT.states, chosen={"category": category, "state": state, "tier": tier_number},
-        chart=charts.coverage_by_category(coverage["categories"]) if coverage["categories"] else "",
+        request, "requirements.html", who, title="Requirements", lines=lines, category_rows=categories,
+        show_need=who.may("report.need"), categories=CATEGORIES, states=REQUIREMENT.states,
+        chosen={"category": category, "state": state, "tier": tier_number},
+        chart=charts.coverage_by_category(categories) if categories else "",
     )
 
 
 @router.get("/packages", response_class=HTMLResponse)
 def packages(request: Request):
     with _store(request).read() as conn:
+        who = session.viewer(request, conn)
         board = dashboard.package_board(conn)
-    return _page(request, "packages.html", title="Packages", board=board)
+        for column in board:
+            column["count"] = len(column["packages"])
+            column["packages"] = who.keep("package", column["packages"])
+    return _page(request, "packages.html", who, title="Packages", board=board)
 
 
 @router.get("/packages/{package_id}", response_class=HTMLResponse)
 def package(request: Request, package_id: str):
-    try:
-        with _store(request).read() as conn:
-            detail = queries.package(conn, package_id)
-            trace = reports.trace(conn, package_id)
-            funding = queries.package_funding(conn, package_id)
-            shipments = [s for c in detail["contracts"] for s in queries.list_shipments(conn, contract_id=c["id"])]
-    except Refused as exc:
-        return _refused(request, exc, 404)
-    return _page(request, "package.html", title=f"Package {package_id}", package=detail, trace=trace,
+    with _store(request).read() as conn:
+        who = session.viewer(request, conn)
+        if not who.can_read("package", package_id):
+            # the same answer whether the package does not exist or is not the viewer's to see
+            return _page(request, "error.html", who, status_code=404, title="Not shown",
+                         message=f"package '{package_id}' does not exist or is not visible to {who.label}")
+        detail = views.present(who, "package", queries.package(conn, package_id))
+        trace = views.present(who, "trace", reports.trace(conn, package_id))
+        readable_pledges = who.readable("pledge", [f["pledge_id"] for f in queries.package_funding(conn, package_id)])
+        funding = [f if f["pledge_id"] in readable_pledges else {**f, "pledge_id": None, "amount": None, "amount_currency": None}
+                   for f in queries.package_funding(conn, package_id)]
+        shipments = who.keep("shipment", [s for c in detail["contracts"] for s in queries.list_shipments(conn, contract_id=c["id"])])
+    return _page(request, "package.html", who, title=f"Package {package_id}", package=detail, trace=trace,
                  funding=funding, shipments=shipments)
 
 
 @router.get("/production", response_class=HTMLResponse)
 def production(request: Request):
     with _store(request).read() as conn:
+        who = session.viewer(request, conn)
         data = dashboard.production(conn)
+        data["facilities"] = who.keep("facility", data["facilities"])
+        seen = {f["id"] for f in data["facilities"]}
+        data["capacity_use"] = [r for r in data["capacity_use"] if r["facility_id"] in seen]
+        data["orders"] = who.keep("order", data["orders"])
     from . import charts
 
     return _page(
-        request, "production.html", title="Drone Deal production", data=data,
+        request, "production.html", who, title="Drone Deal production", data=data,
         chart_capacity=charts.capacity_use(data["capacity_use"]) if data["capacity_use"] else "",
         chart_lots=charts.lots_timeline(data["orders"]) if data["orders"] else "",
     )
@@ -138,9 +160,49 @@ def ledger(request: Request):
     store = _store(request)
     verification = checks.verify_ledger(store)
     with store.read() as conn:
-        events = queries.list_events(conn, limit=40)
+        who = session.viewer(request, conn)
         summary = queries.ledger_summary(conn)
-    return _page(request, "ledger.html", title="Ledger", events=events, summary=summary, verification=verification)
+        events = queries.list_events(conn, limit=200)
+        if not who.may("event.read"):
+            events = [e for e in events if _stream_readable(who, e["stream_id"])]
+    return _page(request, "ledger.html", who, title="Ledger", events=events[:40], summary=summary,
+                 verification=verification, full_log=who.may("event.read"))
+
+
+def _stream_readable(who: session.PageViewer, stream: str) -> bool:
+    kind, _, record_id = stream.partition(":")
+    try:
+        return who.can_read(kind, record_id)
+    except KeyError:  # a kind of record the policy has no reader for
+        return False
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_form(request: Request):
+    with _store(request).read() as conn:
+        who = session.viewer(request, conn)
+    return _page(request, "signin.html", who, title="Sign in", failed=False)
+
+
+@router.post("/signin", response_class=HTMLResponse)
+async def signin(request: Request):
+    form = await request.form()
+    secret = str(form.get("token", "")).strip()
+    with _store(request).read() as conn:
+        found = tokens.principal_for(conn, secret) if secret and len(secret) <= 200 else None
+        who = session.viewer(request, conn)
+    if found is None:
+        return _page(request, "signin.html", who, status_code=401, title="Sign in", failed=True)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(session.COOKIE, secret, httponly=True, samesite="strict", path="/")
+    return response
+
+
+@router.post("/signout")
+def signout():
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(session.COOKIE, path="/")
+    return response
 
 
 @lru_cache(maxsize=1)

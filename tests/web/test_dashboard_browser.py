@@ -1,0 +1,106 @@
+"""The dashboard in a real browser (Debian's Chromium via Playwright), signed out and signed
+in as a funder, with JavaScript on and off, checking figures from the demo ledger."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Visit
+
+PAGES = ["/", "/requirements", "/packages", "/packages/PKG-NL-1", "/production", "/ledger"]
+
+
+@pytest.fixture
+def public(browser, live):
+    visit = Visit(browser, live[0])
+    yield visit
+    assert visit.foreign_hosts() == set(), visit.foreign_hosts()
+    visit.close()
+
+
+@pytest.fixture
+def funder(browser, live):
+    visit = Visit(browser, live[0])
+    visit.sign_in(live[1]["funder"])
+    yield visit
+    assert visit.foreign_hosts() == set(), visit.foreign_hosts()
+    visit.close()
+
+
+def test_signed_out_overview_shows_public_aggregates_only(public):
+    public.go("/", shot="public-overview")
+    assert public.text("#kpi-pledged .value") == "USD 2,579.5 M"
+    assert public.text("#kpi-delivered .value") == "USD 841.9 M"
+    assert public.page.query_selector("#kpi-need") is None  # the need is not public
+    assert public.text("#funnel tr[data-funder='SE-GOV']") == "Sweden 275,000,000.00 275,000,000.00 275,000,000.00 275,000,000.00"
+    assert public.text("#funnel tr.total") == "Total 2,579,500,000.00 2,355,999,999.98 1,599,292,566.98 841,941,719.95"
+    assert public.page.locator(".chart .plotly").count() == 2  # the charts drew, from the server's own plotly.js
+    assert public.text("#who").startswith("public view")
+
+
+def test_signed_out_pages_hide_what_belongs_to_parties(public):
+    public.go("/requirements", shot="public-requirements")
+    assert "sign in to see them" in public.text("#not-shared")
+    assert public.page.locator("#lines tr[data-requirement]").count() == 0
+    public.go("/packages", shot="public-packages")
+    assert public.text("section[data-state='delivering'] h3") == "Delivering (3)"
+    assert public.page.locator(".card").count() == 0
+    response = public.go("/packages/PKG-NL-1")
+    assert response.status == 404
+    assert "package 'PKG-NL-1' does not exist or is not visible to public view" in public.text("main")
+    public.go("/production", shot="public-production")
+    assert public.page.locator("#orders tr[data-order]").count() == 0
+    public.go("/ledger", shot="public-ledger")
+    assert public.text("#verification").startswith("verified all 204 events re-hashed and chained just now")
+    # parties and FX rates are public; no other stream shows
+    kinds = {cell.inner_text().split(":")[0] for cell in public.page.query_selector_all("#events tbody tr td:nth-child(4)")}
+    assert kinds == {"party", "fx"}
+
+
+def test_funder_sees_its_packages_the_need_and_the_trace_to_its_pledge(funder):
+    funder.go("/", shot="funder-overview")
+    assert funder.text("#who").startswith("NL-GOV (funder)")
+    assert funder.text("#kpi-need .value") == "USD 3,682.0 M"
+    assert funder.text("#kpi-gap .value") == "USD 1,326.0 M"
+    funder.go("/requirements", shot="funder-requirements")
+    assert funder.text("#categories tr[data-category='air_defence']") == (
+        "air defence USD 2,000,000,000.00 USD 1,590,000,000.00 USD 574,000,000.00 79.5 %")
+    # the Netherlands' package holds REQ-01, REQ-02 and REQ-08: those lines, not the others
+    seen = {row.get_attribute("data-requirement") for row in funder.page.query_selector_all("#lines tr[data-requirement]")}
+    assert seen == {"REQ-01", "REQ-02", "REQ-08"}
+    funder.go("/packages", shot="funder-packages")
+    assert [c.get_attribute("data-package") for c in funder.page.query_selector_all(".card")] == ["PKG-NL-1"]
+    funder.go("/packages/PKG-NL-1", shot="funder-package")
+    assert funder.text("#state") == "delivering"
+    assert "146 × Armoured vehicle spare parts set received 2025-12-02" in funder.text("#trace")
+    assert "4 short: 4 spare parts sets damaged in transit" in funder.text("#trace")
+    assert "pledge PL-NL-2025-08 of NL-GOV: USD 240,000,000.00 = EUR 207,433,016.42" in funder.text("#trace")
+    response = funder.go("/packages/PKG-DE-1")
+    assert response.status == 404  # Germany's package is not the Netherlands' to see
+    funder.go("/ledger", shot="funder-ledger")
+    streams = {cell.inner_text() for cell in funder.page.query_selector_all("#events tbody tr td:nth-child(4)")}
+    assert "pledge:PL-NL-2025-08" in streams and not any(s.startswith("pledge:PL-DE") for s in streams)
+
+
+def test_every_page_renders_readable_tables_without_javascript(browser, live):
+    visit = Visit(browser, live[0], javascript=False)
+    visit.go("/", shot="nojs-overview")
+    assert visit.text("#funnel tr[data-funder='NL-GOV']") == "Netherlands 578,500,000.00 571,999,999.98 564,292,566.98 319,941,719.95"
+    assert visit.page.locator("#by-month tr[data-month='2025-08']").count() == 1
+    for path in PAGES:
+        response = visit.go(path)
+        assert response.status in (200, 404), path
+        assert visit.page.locator("main h1").count() == 1
+    assert visit.foreign_hosts() == set()
+    visit.close()
+
+
+def test_pages_fit_a_phone(browser, live):
+    visit = Visit(browser, live[0], width=390)
+    visit.sign_in(live[1]["funder"])
+    for path in ["/", "/requirements", "/packages/PKG-NL-1"]:
+        visit.go(path, shot="phone" + (path.replace("/", "-") if path != "/" else "-overview"))
+        # nothing but the scrollable table boxes may be wider than the screen
+        overflow = visit.page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= 390, (path, overflow)
+    visit.close()
