@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .entity import Entity, Event, iso, require_new, unique
+from .entity import Entity, Event, numbered_line, iso, require_new, unique
 from .errors import InvalidInput, RuleViolation
-from .money import Money, parse_positive_money
+from .money import Money, total, parse_positive_money
 from .package import Package
 from .values import parse_choice, parse_date, parse_id, parse_int
 
@@ -57,15 +57,10 @@ class Contract(Entity):
 
     @property
     def value(self) -> Money:
-        total = Money.zero(self.currency)
-        for line in self.lines.values():
-            total = total + line.value
-        return total
+        return total((line.value for line in self.lines.values()), self.currency)
 
     def line(self, line_no: int) -> ContractLine:
-        if line_no not in self.lines:
-            raise InvalidInput("line", line_no, f"contract '{self.id}' has no line {line_no}")
-        return self.lines[line_no]
+        return numbered_line(self, self.lines, line_no)
 
     def _on_ContractSigned(self, d: dict) -> None:
         self.package_id = d["package_id"]

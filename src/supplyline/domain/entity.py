@@ -60,6 +60,13 @@ def from_iso(text: str | None) -> date | None:
     return date.fromisoformat(text) if text is not None else None
 
 
+def numbered_line(entity: Entity, lines: dict, line_no: int):
+    """Line ``line_no`` of a package or contract, or a refusal naming both."""
+    if line_no not in lines:
+        raise InvalidInput("line", line_no, f"{entity.LABEL} '{entity.id}' has no line {line_no}")
+    return lines[line_no]
+
+
 def require_exists(entity: Entity) -> None:
     from .errors import NotFound
 

@@ -189,6 +189,14 @@ class Money:
         return self.amount > 0
 
 
+def total(amounts, currency: str) -> "Money":
+    """The sum of amounts in one currency (zero when there are none)."""
+    result = Money.zero(currency)
+    for amount in amounts:
+        result = result + amount
+    return result
+
+
 def parse_positive_money(field: str, amount: object, currency: object) -> Money:
     money = Money.parse(amount, currency, field)
     if not money.is_positive:

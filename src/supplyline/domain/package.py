@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .entity import Entity, Event, iso, require_exists, require_new, unique
+from .entity import Entity, Event, numbered_line, iso, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
 from .lifecycle import PACKAGE
-from .money import LARGEST_MINOR, Money, check_currency, parse_positive_money
+from .money import LARGEST_MINOR, Money, check_currency, parse_positive_money, total
 from .requirement import Requirement, check_packageable
 from .values import MECHANISMS, origin_within, parse_choice, parse_id, parse_int, parse_origin, parse_text
 
@@ -56,15 +56,10 @@ class Package(Entity):
 
     @property
     def value(self) -> Money:
-        total = Money.zero(self.currency)
-        for line in self.lines.values():
-            total = total + line.value
-        return total
+        return total((line.value for line in self.lines.values()), self.currency)
 
     def line(self, line_no: int) -> PackageLine:
-        if line_no not in self.lines:
-            raise InvalidInput("line", line_no, f"package '{self.id}' has no line {line_no}")
-        return self.lines[line_no]
+        return numbered_line(self, self.lines, line_no)
 
     # evolve ---------------------------------------------------------------------------
     def _on_PackageDrafted(self, d: dict) -> None:

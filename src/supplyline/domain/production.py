@@ -171,14 +171,18 @@ def start(order: ProductionOrder, *, on: date) -> list[Event]:
     return [Event("ProductionStarted", {"on": iso(on)})]
 
 
-def produce_lot(order: ProductionOrder, *, quantity: object, produced_on: object) -> list[Event]:
+def _require_in_production(order: ProductionOrder, what: str) -> None:
     require_exists(order)
     if order.state != "in_production":
         raise RuleViolation(
-            f"production order '{order.id}' is {order.state.replace('_', ' ')}: lots are recorded while it is in production",
+            f"production order '{order.id}' is {order.state.replace('_', ' ')}: lots are {what} while it is in production",
             field="state",
             value=order.state,
         )
+
+
+def produce_lot(order: ProductionOrder, *, quantity: object, produced_on: object) -> list[Event]:
+    _require_in_production(order, "recorded")
     qty = parse_int("quantity", quantity, minimum=1)
     left = order.quantity - order.accepted - order.awaiting_inspection
     if qty > left:
@@ -194,13 +198,7 @@ def produce_lot(order: ProductionOrder, *, quantity: object, produced_on: object
 def inspect(
     order: ProductionOrder, *, lot_id: str, accepted: object, rejected: object, reason: object, on: object
 ) -> list[Event]:
-    require_exists(order)
-    if order.state != "in_production":
-        raise RuleViolation(
-            f"production order '{order.id}' is {order.state.replace('_', ' ')}: lots are inspected while it is in production",
-            field="state",
-            value=order.state,
-        )
+    _require_in_production(order, "inspected")
     lot = order.lot(lot_id)
     if lot.inspected:
         raise RuleViolation(f"lot {lot_id} was already inspected on {iso(lot.inspected_on)}", field="lot", value=lot_id)

@@ -56,3 +56,18 @@ def open_store(url: str, *, create: bool = False) -> Store:
 
 def on_or_today(day: date | None) -> date:
     return day or today_utc()
+
+
+def business_day(field: str, value: object) -> date:
+    """The date a command says it happened on, or today (UTC) when it says none."""
+    from ..domain.values import parse_date
+
+    return parse_date(field, value) if value not in (None, "") else today_utc()
+
+
+def act(store, actor: Actor, cls, entity_id: str, decide, *, expected_version: int | None = None) -> Outcome:
+    """Load one existing entity, let the domain decide, record what it decided: the shape of
+    every command that moves one entity along its life cycle."""
+    with store.write(actor.party, actor.meta()) as uow:
+        entity = uow.load(cls, entity_id)
+        return Outcome(entity.id, uow.record(entity, decide(entity), expected_version=expected_version))

@@ -17,10 +17,10 @@ from ..domain.package import Package
 from ..domain.party import Party
 from ..domain.pledge import LineToFund, Pledge
 from ..domain.requirement import Requirement
-from ..domain.values import parse_date, parse_int
+from ..domain.values import parse_int
 from ..store.eventstore import Store, UnitOfWork
 from . import facts
-from .context import Actor, Outcome, on_or_today
+from .context import Actor, Outcome, act, business_day
 
 
 @dataclass(frozen=True)
@@ -65,17 +65,13 @@ def announcement(pledge: Pledge, cmd: AnnouncePledge) -> list:
 
 
 def commit_pledge(store: Store, actor: Actor, pledge_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:
-    day = on_or_today(parse_date("on", on) if on else None)
-    with store.write(actor.party, actor.meta()) as uow:
-        pledge = uow.load(Pledge, pledge_id)
-        return Outcome(pledge.id, uow.record(pledge, domain.commit(pledge, on=day), expected_version=expected_version))
+    day = business_day("on", on)
+    return act(store, actor, Pledge, pledge_id, lambda p: domain.commit(p, on=day), expected_version=expected_version)
 
 
 def expire_pledge(store: Store, actor: Actor, pledge_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:
-    day = on_or_today(parse_date("on", on) if on else None)
-    with store.write(actor.party, actor.meta()) as uow:
-        pledge = uow.load(Pledge, pledge_id)
-        return Outcome(pledge.id, uow.record(pledge, domain.expire(pledge, on=day), expected_version=expected_version))
+    day = business_day("on", on)
+    return act(store, actor, Pledge, pledge_id, lambda p: domain.expire(p, on=day), expected_version=expected_version)
 
 
 @dataclass(frozen=True)
@@ -96,7 +92,7 @@ def allocate(store: Store, actor: Actor, cmd: Allocate, *, expected_version: int
 def allocate_in(uow: UnitOfWork, cmd: Allocate, *, expected_version: int | None = None) -> Outcome:
     """Record one allocation and its follow-ups inside an open unit of work (the optimiser
     records many this way, in one transaction)."""
-    day = on_or_today(parse_date("on", cmd.on) if cmd.on not in (None, "") else None)
+    day = business_day("on", cmd.on)
     pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
     package = uow.load(Package, cmd.package_id, field="package")
     package_domain.can_fund(package)

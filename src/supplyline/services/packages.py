@@ -8,10 +8,10 @@ from ..domain import package as domain
 from ..domain.package import Package
 from ..domain.party import Party
 from ..domain.requirement import Requirement
-from ..domain.values import parse_date
+
 from ..store.eventstore import Store
 from . import facts
-from .context import Actor, Outcome, on_or_today
+from .context import Actor, Outcome, act, business_day
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,7 @@ def add_line(store: Store, actor: Actor, cmd: AddLine, *, expected_version: int 
 
 
 def propose_package(store: Store, actor: Actor, package_id: str, *, expected_version: int | None = None) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        package = uow.load(Package, package_id)
-        return Outcome(package.id, uow.record(package, domain.propose(package), expected_version=expected_version))
+    return act(store, actor, Package, package_id, domain.propose, expected_version=expected_version)
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ class Decide:
 
 
 def decide_package(store: Store, actor: Actor, cmd: Decide, *, expected_version: int | None = None) -> Outcome:
-    day = on_or_today(parse_date("on", cmd.on) if cmd.on not in (None, "") else None)
+    day = business_day("on", cmd.on)
     with store.write(actor.party, actor.meta()) as uow:
         package = uow.load(Package, cmd.package_id, field="package")
         party = uow.load(Party, cmd.party, field="party")
@@ -87,7 +85,5 @@ def decide_package(store: Store, actor: Actor, cmd: Decide, *, expected_version:
 
 
 def close_package(store: Store, actor: Actor, package_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:
-    day = on_or_today(parse_date("on", on) if on not in (None, "") else None)
-    with store.write(actor.party, actor.meta()) as uow:
-        package = uow.load(Package, package_id)
-        return Outcome(package.id, uow.record(package, domain.close(package, on=day), expected_version=expected_version))
+    day = business_day("on", on)
+    return act(store, actor, Package, package_id, lambda p: domain.close(p, on=day), expected_version=expected_version)

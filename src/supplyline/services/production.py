@@ -10,10 +10,10 @@ from ..domain.contract import Contract
 from ..domain.facility import Facility
 from ..domain.party import Party
 from ..domain.production import ProductionOrder
-from ..domain.values import parse_date, parse_int
+from ..domain.values import parse_int
 from ..store.eventstore import Store
 from . import facts
-from .context import Actor, Outcome, on_or_today
+from .context import Actor, Outcome, act, business_day
 
 
 @dataclass(frozen=True)
@@ -95,13 +95,11 @@ def place_order(store: Store, actor: Actor, cmd: PlaceOrder) -> Outcome:
 
 
 def _act(store: Store, actor: Actor, order_id: str, decide, expected_version: int | None) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        order = uow.load(ProductionOrder, order_id)
-        return Outcome(order.id, uow.record(order, decide(order), expected_version=expected_version))
+    return act(store, actor, ProductionOrder, order_id, decide, expected_version=expected_version)
 
 
 def start_order(store: Store, actor: Actor, order_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:
-    day = on_or_today(parse_date("on", on) if on not in (None, "") else None)
+    day = business_day("on", on)
     return _act(store, actor, order_id, lambda o: domain.start(o, on=day), expected_version)
 
 
@@ -122,7 +120,7 @@ class InspectLot:
 
 
 def inspect_lot(store: Store, actor: Actor, cmd: InspectLot, *, expected_version: int | None = None) -> Outcome:
-    day = on_or_today(parse_date("on", cmd.on) if cmd.on not in (None, "") else None)
+    day = business_day("on", cmd.on)
     return _act(
         store, actor, cmd.order_id,
         lambda o: domain.inspect(o, lot_id=cmd.lot_id, accepted=cmd.accepted, rejected=cmd.rejected, reason=cmd.reason, on=day),
@@ -135,5 +133,5 @@ def reprioritise_order(store: Store, actor: Actor, order_id: str, *, priority: o
 
 
 def cancel_order(store: Store, actor: Actor, order_id: str, *, reason: str, on: object = None, expected_version: int | None = None) -> Outcome:
-    day = on_or_today(parse_date("on", on) if on not in (None, "") else None)
+    day = business_day("on", on)
     return _act(store, actor, order_id, lambda o: domain.cancel(o, reason=reason, on=day), expected_version)

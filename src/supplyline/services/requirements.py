@@ -8,7 +8,7 @@ from ..domain import requirement as domain
 from ..domain.party import Party
 from ..domain.requirement import Requirement
 from ..store.eventstore import Store, UnitOfWork
-from .context import Actor, Outcome
+from .context import Actor, Outcome, act
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,7 @@ def drafting(req: Requirement, cmd: DraftRequirement) -> list:
 
 
 def _act(store: Store, actor: Actor, requirement_id: str, decide, expected_version: int | None = None) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        req = uow.load(Requirement, requirement_id)
-        return Outcome(req.id, uow.record(req, decide(req), expected_version=expected_version))
+    return act(store, actor, Requirement, requirement_id, decide, expected_version=expected_version)
 
 
 def submit_requirement(store: Store, actor: Actor, requirement_id: str, *, expected_version: int | None = None) -> Outcome:

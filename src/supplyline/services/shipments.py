@@ -13,7 +13,7 @@ from ..domain.requirement import Requirement
 from ..domain.shipment import ShippedLine, Shipment
 from ..store.eventstore import Store
 from . import facts
-from .context import Actor, Outcome
+from .context import Actor, Outcome, act
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,4 @@ def receive(store: Store, actor: Actor, cmd: Receive, *, expected_version: int |
 
 
 def report_lost(store: Store, actor: Actor, shipment_id: str, *, reason: str, on: object, expected_version: int | None = None) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        shipment = uow.load(Shipment, shipment_id)
-        return Outcome(shipment.id, uow.record(shipment, domain.lose(shipment, reason=reason, on=on), expected_version=expected_version))
+    return act(store, actor, Shipment, shipment_id, lambda s: domain.lose(s, reason=reason, on=on), expected_version=expected_version)
