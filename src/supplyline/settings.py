@@ -12,6 +12,10 @@ class Settings(BaseSettings):
     db: str = "sqlite:///supplyline.db"
     #: the party recorded as acting for commands typed at the CLI
     actor: str = "operator"
+    #: the ledger's Ed25519 signing key file (default: next to the SQLite file, see store/keyfile.py)
+    signing_key: str | None = None
+    #: the log's name (checkpoint origin and key name) given to a key created by `init`
+    log_name: str = "supplyline.local/ledger"
 
 
 def load(**overrides: object) -> Settings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import demo, entities, ledger, reports  # noqa: F401  (each registers its commands)
+from . import demo, entities, ledger, reports, transparency  # noqa: F401  (each registers its commands)
 from .app import app
 
 __all__ = ["app"]

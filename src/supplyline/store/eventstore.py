@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -24,7 +24,9 @@ from ..domain.errors import NotFound, VersionConflict
 from ..domain.values import parse_id
 from ..ledger.canonical import canonical, parse
 from ..ledger.chain import GENESIS, StoredEvent, event_hash
+from ..ledger.disclosure import Withholding
 from . import schema as t
+from . import withheld
 from .db import WRITE, is_sqlite
 from .projections import Rows, rows_of, write_difference
 
@@ -108,12 +110,13 @@ class UnitOfWork:
             chunk = wanted[start : start + _BATCH]
             fresh = {stream_id(cls.KIND, i): cls(id=i) for i in chunk}
             rows = self.conn.execute(
-                select(t.events.c.stream_id, t.events.c.type, t.events.c.payload)
+                select(t.events.c.seq, t.events.c.stream_id, t.events.c.type, t.events.c.payload)
                 .where(t.events.c.stream_id.in_(list(fresh)))
                 .order_by(t.events.c.stream_id, t.events.c.stream_version)
-            )
+            ).all()
+            payloads = withheld.real_payloads(self.conn, [(row.seq, row.payload) for row in rows])
             for row in rows:
-                fresh[row.stream_id].apply(Event(row.type, parse(row.payload)))
+                fresh[row.stream_id].apply(Event(row.type, payloads[row.seq]))
             for sid, entity in fresh.items():
                 self._entities[sid] = entity
                 self._rows[sid] = rows_of(entity)
@@ -133,8 +136,14 @@ class UnitOfWork:
             n += 1
 
     # appending --------------------------------------------------------------------------
-    def record(self, entity: Entity, events: list[Event], *, expected_version: int | None = None) -> list[StoredEvent]:
-        """Append ``events`` to the entity's stream, apply them, and update its projection."""
+    def record(
+        self, entity: Entity, events: list[Event], *, expected_version: int | None = None,
+        withhold: Mapping[str, Withholding] | None = None,
+    ) -> list[StoredEvent]:
+        """Append ``events`` to the entity's stream, apply them, and update its projection.
+
+        ``withhold`` names payload fields to keep out of the log: the stored (and hashed)
+        event carries a commitment to each, the value goes to ``withheld_values``."""
         if expected_version is not None and entity.version != expected_version:
             raise VersionConflict(entity.stream, expected_version, entity.version)
         if not events:
@@ -144,8 +153,10 @@ class UnitOfWork:
             self._entities[entity.stream] = entity
         stamp = utc_timestamp()
         stored: list[StoredEvent] = []
+        secrets: list[tuple[int, list]] = []
         for event in events:
-            payload = canonical(event.data)
+            data, hidden = withheld.seal(event.data, withhold) if withhold else (event.data, [])
+            payload = canonical(data)
             seq, version = self.seq + 1, entity.version + 1
             digest = event_hash(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head)
             entity.apply(event)
@@ -153,7 +164,10 @@ class UnitOfWork:
                 StoredEvent(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head, digest)
             )
             self.seq, self.head = seq, digest
+            secrets.append((seq, hidden))
         self.conn.execute(insert(t.events), [_event_row(e) for e in stored])
+        for seq, hidden in secrets:
+            withheld.save(self.conn, seq, hidden)
         after = rows_of(entity)
         write_difference(self.conn, self._rows[entity.stream], after)
         self._rows[entity.stream] = after
