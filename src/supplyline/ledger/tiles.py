@@ -131,7 +131,7 @@ def extend(size: int, edge: Mapping[int, bytes], leaf_hashes: list[bytes]) -> di
                 parents.append(tile_root(buf))
                 index += 1
                 buf = b""
-        count += len(items)
+        count //= WIDTH  # hashes already at the level above, before these parents
         items = parents
         level += 1
     return out

@@ -1,0 +1,254 @@
+"""The RFC 6962 tree: the published vectors through `supplyline audit`, the reference tree
+heads, and supplyline's proofs checked by a second, independent verifier written here from
+the RFC's definitions (recursive MTH / PATH / PROOF, not the iterative algorithm the
+product uses)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import random
+
+import pytest
+from typer.testing import CliRunner
+
+from supplyline.cli.main import app
+from supplyline.ledger import merkle, tiles
+from supplyline.services import transparency
+from supplyline.store import merkle as stored_tree
+
+from conftest import SHARED
+
+TRANSPARENCY = SHARED / "transparency"
+VECTORS = sorted((TRANSPARENCY / "vectors").glob("*/*/*.json")) if (TRANSPARENCY / "vectors").is_dir() else []
+runner = CliRunner()
+
+
+def need_shared() -> None:
+    if not TRANSPARENCY.is_dir():
+        pytest.skip(f"the shared transparency data is absent ({TRANSPARENCY})")
+
+
+# --- an independent RFC 6962 implementation, from the RFC text ------------------------------
+
+
+def rfc_leaf(data: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def rfc_node(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def rfc_k(n: int) -> int:
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return k
+
+
+def rfc_mth(leaves: list[bytes]) -> bytes:
+    """MTH(D[n]) over leaf hashes (section 2.1)."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return leaves[0]
+    k = rfc_k(len(leaves))
+    return rfc_node(rfc_mth(leaves[:k]), rfc_mth(leaves[k:]))
+
+
+def rfc_root_from_path(m: int, n: int, leaf: bytes, proof: list[bytes]) -> bytes:
+    """Undo PATH(m, D[n]) (section 2.1.1): the last proof element is the outermost sibling."""
+    if n == 1:
+        assert proof == [], "a one-leaf tree has an empty path"
+        return leaf
+    assert proof, "the path is too short"
+    k = rfc_k(n)
+    *inner, sibling = proof
+    if m < k:
+        return rfc_node(rfc_root_from_path(m, k, leaf, inner), sibling)
+    return rfc_node(sibling, rfc_root_from_path(m - k, n - k, leaf, inner))
+
+
+def rfc_roots_from_subproof(m: int, n: int, proof: list[bytes], b: bool, old_root: bytes) -> tuple[bytes, bytes]:
+    """Undo SUBPROOF(m, D[n], b) (section 2.1.2): returns (MTH(D[0:m]) part, MTH(D[n]))."""
+    if m == n:
+        if b:
+            assert proof == []
+            return old_root, old_root
+        assert len(proof) == 1
+        return proof[0], proof[0]
+    k = rfc_k(n)
+    *inner, last = proof
+    if m <= k:
+        old, new = rfc_roots_from_subproof(m, k, inner, b, old_root)
+        return old, rfc_node(new, last)
+    old, new = rfc_roots_from_subproof(m - k, n - k, inner, False, old_root)
+    return rfc_node(last, old), rfc_node(last, new)
+
+
+def rfc_check_consistency(m: int, n: int, old_root: bytes, new_root: bytes, proof: list[bytes]) -> bool:
+    old, new = rfc_roots_from_subproof(m, n, proof, True, old_root)
+    return old == old_root and new == new_root
+
+
+# --- the published vectors ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", VECTORS, ids=[f"{p.parent.parent.name}/{p.parent.name}/{p.name}" for p in VECTORS])
+def test_every_vector_through_audit_cli(path):
+    kind = path.parent.parent.name
+    want_err = json.loads(path.read_text())["wantErr"]
+    result = runner.invoke(app, ["audit", kind, str(path)])
+    assert result.exit_code == (1 if want_err else 0), result.output
+    assert ("INVALID" in result.output) == want_err
+
+
+def test_vectors_are_present():
+    need_shared()
+    assert len(VECTORS) == 92  # 41 consistency + 51 inclusion cases
+    assert {p.parent.parent.name for p in VECTORS} == {"inclusion", "consistency"}
+
+
+def test_reference_tree_heads_from_the_pure_and_the_stored_tree(sqlite_store):
+    need_shared()
+    ref = json.loads((TRANSPARENCY / "reference-tree.json").read_text())
+    leaves = [merkle.leaf_hash(bytes.fromhex(x)) for x in ref["leaf_inputs_hex"]]
+    with sqlite_store.locked() as conn:
+        for n in range(len(leaves)):  # one leaf per append, as the log grows
+            stored_tree.append_leaves(conn, n, stored_tree._partials(*stored_tree._edge(conn)), [leaves[n]])
+    with sqlite_store.read() as conn:
+        for n, want in enumerate(ref["root_hashes_hex_by_size"]):
+            assert merkle.root_of(leaves[:n]).hex() == want
+            assert stored_tree.tree_head(conn, n).hex() == want
+
+
+# --- supplyline's proofs against the independent verifier --------------------------------------
+
+
+def _synthetic_tree(conn, n: int) -> list[bytes]:
+    rng = random.Random(n)
+    leaves = [merkle.leaf_hash(rng.randbytes(32)) for _ in range(n)]
+    stored_tree.append_leaves(conn, 0, {}, leaves)
+    return leaves
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 255, 256, 257, 513, 1000])
+def test_stored_proofs_verify_independently(sqlite_store, n):
+    with sqlite_store.locked() as conn:
+        leaves = _synthetic_tree(conn, n)
+    rng = random.Random(7)
+    with sqlite_store.read() as conn:
+        for size in sorted({n, 1, max(1, n // 2), max(1, n - 1)} | {rng.randint(1, n) for _ in range(4)}):
+            root = rfc_mth(leaves[:size])
+            assert stored_tree.tree_head(conn, size) == root
+            for m in {0, size - 1, size // 2, rng.randrange(size)}:
+                proof = stored_tree.inclusion_proof(conn, m, size)
+                assert rfc_root_from_path(m, size, leaves[m], proof) == root
+                merkle.verify_inclusion(m, size, leaves[m], proof, root)
+            for old in {1, size // 2, size - 1, size} - {0}:
+                proof = stored_tree.consistency_proof(conn, old, size)
+                assert rfc_check_consistency(old, size, rfc_mth(leaves[:old]), root, proof)
+                merkle.verify_consistency(old, size, rfc_mth(leaves[:old]), root, proof)
+
+
+def test_large_tree_crosses_tile_levels(sqlite_store):
+    """70,000 leaves: the example of the tiles spec (full, partial and level-2 tiles)."""
+    n = 70_000
+    with sqlite_store.locked() as conn:
+        leaves = _synthetic_tree(conn, n)
+    with sqlite_store.read() as conn:
+        widths = {(l, i): len(c) // 32 for (l, i), c in stored_tree.read_tiles(
+            conn, [(0, 272), (0, 273), (1, 0), (1, 1), (2, 0)]).items()}
+        assert widths == {(0, 272): 256, (0, 273): 112, (1, 0): 256, (1, 1): 17, (2, 0): 1}
+        root = rfc_mth(leaves)
+        assert stored_tree.tree_head(conn, n) == root
+        for m in (0, 65_535, 65_536, 69_999, 12_345):
+            assert rfc_root_from_path(m, n, leaves[m], stored_tree.inclusion_proof(conn, m, n)) == root
+        old = 65_537
+        assert rfc_check_consistency(old, n, rfc_mth(leaves[:old]), root, stored_tree.consistency_proof(conn, old, n))
+    assert [(l, i, w) for l, i, w in tiles.tiles_of(n) if w < 256] == [(0, 273, 112), (1, 1, 17), (2, 0, 1)]
+
+
+def test_proof_of_a_ledger_event_verifies_independently(demo_store, demo_sqlite_url, tmp_path):
+    out = tmp_path / "p.json"
+    result = runner.invoke(app, ["--db", demo_sqlite_url, "proof", "inclusion", "42", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text())
+    with demo_store.read() as conn:
+        hashes = [bytes.fromhex(h) for (h,) in conn.exec_driver_sql("SELECT hash FROM events ORDER BY seq")]
+    leaves = [rfc_leaf(h) for h in hashes]
+    proof = [base64.b64decode(p) for p in doc["proof"]]
+    assert doc["leafIdx"] == 41 and doc["treeSize"] == len(hashes) == 200
+    assert doc["event"]["seq"] == 42 and bytes.fromhex(doc["event"]["hash"]) == hashes[41]
+    assert base64.b64decode(doc["leafHash"]) == leaves[41]
+    assert base64.b64decode(doc["root"]) == rfc_mth(leaves)
+    assert rfc_root_from_path(41, 200, leaves[41], proof) == rfc_mth(leaves)
+
+
+def test_consistency_proof_of_the_ledger_verifies_independently(demo_store, demo_sqlite_url):
+    result = runner.invoke(app, ["--db", demo_sqlite_url, "proof", "consistency", "77", "200"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    with demo_store.read() as conn:
+        leaves = [rfc_leaf(bytes.fromhex(h)) for (h,) in conn.exec_driver_sql("SELECT hash FROM events ORDER BY seq")]
+    assert (doc["size1"], doc["size2"]) == (77, 200)
+    assert base64.b64decode(doc["root1"]) == rfc_mth(leaves[:77])
+    proof = [base64.b64decode(p) for p in doc["proof"]]
+    assert rfc_check_consistency(77, 200, rfc_mth(leaves[:77]), rfc_mth(leaves), proof)
+
+
+def test_proof_of_an_unknown_event_or_size_is_refused(demo_sqlite_url):
+    missing = runner.invoke(app, ["--db", demo_sqlite_url, "proof", "inclusion", "201"])
+    assert missing.exit_code == 2 and "event '201' does not exist" in missing.output
+    too_big = runner.invoke(app, ["--db", demo_sqlite_url, "proof", "consistency", "10", "500"])
+    assert too_big.exit_code == 2 and "the ledger holds 200 events" in too_big.output
+    before = runner.invoke(app, ["--db", demo_sqlite_url, "proof", "inclusion", "150", "--size", "100"])
+    assert before.exit_code == 2 and "event #150 is not in the tree of the first 100 events" in before.output
+
+
+def test_tree_grows_with_each_append_and_is_rechecked(store):
+    """Every write extends the stored tree in its own transaction (both databases)."""
+    from supplyline.services import parties
+    from conftest import OPERATOR
+
+    for i in range(5):
+        parties.register_party(store, OPERATOR, parties.RegisterParty(f"P-{i}", f"Party {i}", "company", "NL"))
+    with store.read() as conn:
+        hashes = [bytes.fromhex(h) for (h,) in conn.exec_driver_sql("SELECT hash FROM events ORDER BY seq")]
+        assert stored_tree.tree_size(conn) == 5
+        assert stored_tree.tree_head(conn, 5) == rfc_mth([rfc_leaf(h) for h in hashes])
+        assert stored_tree.check_tree(conn) == []
+
+
+def test_a_lagging_tree_catches_up(sqlite_url):
+    """A ledger written without the hook (e.g. migrated from before the tree existed)."""
+    from supplyline.services import parties
+    from supplyline.services.context import open_store
+    from supplyline.store.eventstore import Store
+    from conftest import OPERATOR
+
+    store = open_store(sqlite_url, create=True)
+    bare = Store(store.engine)
+    for i in range(3):
+        parties.register_party(bare, OPERATOR, parties.RegisterParty(f"P-{i}", f"Party {i}", "company", "NL"))
+    with store.read() as conn:
+        assert stored_tree.tree_size(conn) == 0
+    parties.register_party(store, OPERATOR, parties.RegisterParty("P-9", "Party 9", "company", "NL"))
+    with store.read() as conn:
+        assert stored_tree.tree_size(conn) == 4 and stored_tree.check_tree(conn) == []
+    parties.register_party(bare, OPERATOR, parties.RegisterParty("P-10", "Party 10", "company", "NL"))
+    assert transparency.sync_tree(store) == 5
+    store.engine.dispose()
+
+
+def test_rebuild_check_catches_a_tampered_tree_and_rebuild_repairs_it(demo_store, demo_sqlite_url):
+    with demo_store.engine.begin() as conn:
+        content = conn.exec_driver_sql("SELECT hashes FROM merkle_tiles WHERE level = 0").scalar_one()
+        conn.exec_driver_sql("UPDATE merkle_tiles SET hashes = ? WHERE level = 0", (bytes(32) + content[32:],))
+    check = runner.invoke(app, ["--db", demo_sqlite_url, "rebuild", "--check"])
+    assert check.exit_code == 1, check.output
+    assert "merkle_tiles [0, 0].hashes: stored 'hash #0 differs" in check.output
+    assert runner.invoke(app, ["--db", demo_sqlite_url, "rebuild"]).exit_code == 0
+    assert runner.invoke(app, ["--db", demo_sqlite_url, "rebuild", "--check"]).exit_code == 0
