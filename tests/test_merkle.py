@@ -111,27 +111,38 @@ def test_vectors_are_present():
     assert {p.parent.parent.name for p in VECTORS} == {"inclusion", "consistency"}
 
 
-def test_reference_tree_heads_from_the_pure_and_the_stored_tree(sqlite_store):
+def test_reference_tree_heads_from_the_pure_and_the_tiled_tree():
+    """The tiles code the store uses, grown one leaf at a time, gives the reference heads."""
     need_shared()
     ref = json.loads((TRANSPARENCY / "reference-tree.json").read_text())
     leaves = [merkle.leaf_hash(bytes.fromhex(x)) for x in ref["leaf_inputs_hex"]]
-    with sqlite_store.locked() as conn:
-        for n in range(len(leaves)):  # one leaf per append, as the log grows
-            stored_tree.append_leaves(conn, n, stored_tree._partials(*stored_tree._edge(conn)), [leaves[n]])
-    with sqlite_store.read() as conn:
-        for n, want in enumerate(ref["root_hashes_hex_by_size"]):
-            assert merkle.root_of(leaves[:n]).hex() == want
-            assert stored_tree.tree_head(conn, n).hex() == want
+    stored: dict = {}
+    for n in range(len(leaves)):
+        edge = {level: stored[(level, idx)] for level, idx in tiles.edge_tiles(n)}
+        stored.update(tiles.extend(n, edge, [leaves[n]]))
+    for n, want in enumerate(ref["root_hashes_hex_by_size"]):
+        assert merkle.root_of(leaves[:n]).hex() == want
+        read = lambda subtrees: tiles.subtree_hashes(subtrees, {k: v[: tiles.width_at(*k, n) * 32] for k, v in stored.items()})
+        assert merkle.tree_head(n, read).hex() == want
 
 
 # --- supplyline's proofs against the independent verifier --------------------------------------
 
 
 def _synthetic_tree(conn, n: int) -> list[bytes]:
+    """n events whose hashes are random (bulk-inserted, chain not meaningful), and their tree."""
+    from supplyline.store import schema as t
+
     rng = random.Random(n)
-    leaves = [merkle.leaf_hash(rng.randbytes(32)) for _ in range(n)]
-    stored_tree.append_leaves(conn, 0, {}, leaves)
-    return leaves
+    hashes = [rng.randbytes(32) for _ in range(n)]
+    rows = [{"seq": i + 1, "stream_id": f"x:{i + 1}", "stream_version": 1, "recorded_at": "2026-01-01T00:00:00.000000Z",
+             "actor": "bench", "type": "Synthetic", "meta": "{}", "payload": "{}", "prev_hash": "0" * 64,
+             "hash": h.hex()} for i, h in enumerate(hashes)]
+    for start in range(0, n, 10000):
+        conn.execute(t.events.insert(), rows[start : start + 10000])
+    conn.execute(t.ledger_head.update().values(seq=n, hash=hashes[-1].hex()))
+    stored_tree.catch_up(conn)
+    return [merkle.leaf_hash(h) for h in hashes]
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 255, 256, 257, 513, 1000])
@@ -160,7 +171,7 @@ def test_large_tree_crosses_tile_levels(sqlite_store):
         leaves = _synthetic_tree(conn, n)
     with sqlite_store.read() as conn:
         widths = {(l, i): len(c) // 32 for (l, i), c in stored_tree.read_tiles(
-            conn, [(0, 272), (0, 273), (1, 0), (1, 1), (2, 0)]).items()}
+            conn, [(0, 272), (0, 273), (1, 0), (1, 1), (2, 0)], n).items()}
         assert widths == {(0, 272): 256, (0, 273): 112, (1, 0): 256, (1, 1): 17, (2, 0): 1}
         root = rfc_mth(leaves)
         assert stored_tree.tree_head(conn, n) == root
@@ -209,46 +220,56 @@ def test_proof_of_an_unknown_event_or_size_is_refused(demo_sqlite_url):
 
 
 def test_tree_grows_with_each_append_and_is_rechecked(store):
-    """Every write extends the stored tree in its own transaction (both databases)."""
+    """Every write extends the tree in its own transaction; a filled leaf tile is stored
+    with the write that fills it (both databases)."""
     from supplyline.services import parties
+    from test_tiles import grow
     from conftest import OPERATOR
 
     for i in range(5):
         parties.register_party(store, OPERATOR, parties.RegisterParty(f"P-{i}", f"Party {i}", "company", "NL"))
+    grow(store, 251, "A")  # event #256 fills the first leaf tile
+    parties.register_party(store, OPERATOR, parties.RegisterParty("P-last", "Last", "company", "NL"))
     with store.read() as conn:
         hashes = [bytes.fromhex(h) for (h,) in conn.exec_driver_sql("SELECT hash FROM events ORDER BY seq")]
-        assert stored_tree.tree_size(conn) == 5
-        assert stored_tree.tree_head(conn, 5) == rfc_mth([rfc_leaf(h) for h in hashes])
+        assert stored_tree.tree_size(conn) == 257
+        stored = conn.exec_driver_sql("SELECT level, idx, length(hashes) FROM merkle_tiles ORDER BY level").all()
+        assert [tuple(r) for r in stored] == [(0, 0, 8192), (1, 0, 32)]
+        for n in (5, 256, 257):
+            assert stored_tree.tree_head(conn, n) == rfc_mth([rfc_leaf(h) for h in hashes[:n]])
         assert stored_tree.check_tree(conn) == []
 
 
 def test_a_lagging_tree_catches_up(sqlite_url):
     """A ledger written without the hook (e.g. migrated from before the tree existed)."""
-    from supplyline.services import parties
     from supplyline.services.context import open_store
     from supplyline.store.eventstore import Store
-    from conftest import OPERATOR
+    from test_tiles import grow
 
     store = open_store(sqlite_url, create=True)
     bare = Store(store.engine)
-    for i in range(3):
-        parties.register_party(bare, OPERATOR, parties.RegisterParty(f"P-{i}", f"Party {i}", "company", "NL"))
+    grow(bare, 600, "OLD")
     with store.read() as conn:
-        assert stored_tree.tree_size(conn) == 0
-    parties.register_party(store, OPERATOR, parties.RegisterParty("P-9", "Party 9", "company", "NL"))
+        assert stored_tree.tree_size(conn) == 255 and stored_tree.lags(conn)
+    grow(store, 200, "NEW")  # fills leaf tile 2: catches up tiles 0-1 on the way
     with store.read() as conn:
-        assert stored_tree.tree_size(conn) == 4 and stored_tree.check_tree(conn) == []
-    parties.register_party(bare, OPERATOR, parties.RegisterParty("P-10", "Party 10", "company", "NL"))
-    assert transparency.sync_tree(store) == 5
+        assert stored_tree.tree_size(conn) == 800 and stored_tree.check_tree(conn) == []
+    grow(bare, 300, "MORE")
+    assert transparency.sync_tree(store) == 1100
+    with store.read() as conn:
+        assert stored_tree.check_tree(conn) == []
     store.engine.dispose()
 
 
 def test_rebuild_check_catches_a_tampered_tree_and_rebuild_repairs_it(demo_store, demo_sqlite_url):
+    from test_tiles import grow
+
+    grow(demo_store, 400, "CO")  # 600 events: two stored leaf tiles and a level-1 tile
     with demo_store.engine.begin() as conn:
-        content = conn.exec_driver_sql("SELECT hashes FROM merkle_tiles WHERE level = 0").scalar_one()
-        conn.exec_driver_sql("UPDATE merkle_tiles SET hashes = ? WHERE level = 0", (bytes(32) + content[32:],))
+        content = conn.exec_driver_sql("SELECT hashes FROM merkle_tiles WHERE level = 1").scalar_one()
+        conn.exec_driver_sql("UPDATE merkle_tiles SET hashes = ? WHERE level = 1", (bytes(32) + content[32:],))
     check = runner.invoke(app, ["--db", demo_sqlite_url, "rebuild", "--check"])
     assert check.exit_code == 1, check.output
-    assert "merkle_tiles [0, 0].hashes: stored 'hash #0 differs" in check.output
+    assert "merkle_tiles [1, 0].hashes: stored 'hash #0 differs" in check.output
     assert runner.invoke(app, ["--db", demo_sqlite_url, "rebuild"]).exit_code == 0
     assert runner.invoke(app, ["--db", demo_sqlite_url, "rebuild", "--check"]).exit_code == 0

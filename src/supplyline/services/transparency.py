@@ -48,10 +48,8 @@ def sync_tree(store: Store) -> int:
     """Bring the stored tree up to the log head (a ledger older than the tree, or events
     written without the hook); returns the tree size."""
     with store.read() as conn:
-        size = tree.tree_size(conn)
-        head = conn.execute(select(t.ledger_head.c.seq)).scalar_one()
-    if size == head:
-        return size
+        if not tree.lags(conn):
+            return tree.tree_size(conn)
     with store.locked() as conn:
         return tree.catch_up(conn)
 
@@ -190,7 +188,7 @@ def publish_tiles(store: Store, signer: Signer, directory: Path) -> Published:
     written = kept = 0
     with store.read() as conn:
         for level, index, width in tiles.tiles_of(size):
-            content = tree.read_tiles(conn, [(level, index)])[(level, index)][: width * merkle.HASH_SIZE]
+            content = tree.read_tiles(conn, [(level, index)], size)[(level, index)][: width * merkle.HASH_SIZE]
             done = _put(directory / tiles.path(level, index, width), content)
             written, kept = written + done, kept + (not done)
             if level == 0:

@@ -1,12 +1,15 @@
 """The stored Merkle tree: tiles kept in step with the log, and proofs read from them.
 
-``extend_tree`` is registered as a ``Store.append_hooks`` entry, so the tree grows in the
-same transaction as the events it covers: a rollback takes both back. A tree that lags the
-log (a ledger created before the tree existed, or events written without the hook) catches
-up from the events' stored hashes on the next append or checkpoint; a tree *ahead* of the
-log is corruption and refuses the append.
+What is stored is every tile that can no longer change (full tiles, at any level) and the
+growing tiles above level 0. The growing level-0 tile is not stored: its hashes are the
+leaf hashes of the last (fewer than 256) events, read from the log when needed. So 255 of
+256 appends write nothing for the tree; the 256th stores the full leaf tile and extends the
+levels above, in the same transaction (``extend_tree`` is a ``Store.append_hooks`` entry).
 
-Heads and proofs read O(log n) tiles in one query each and never rehash the log.
+A tree that lags the log (a ledger created before the tree existed, or events written
+without the hook) catches up from the events' stored hashes on the next append that fills
+a tile, or on ``catch_up`` (checkpoints and proofs call it). Heads and proofs read O(log n)
+tiles in one query and never rehash the log.
 """
 
 from __future__ import annotations
@@ -18,35 +21,24 @@ from sqlalchemy.engine import Connection
 
 from ..ledger import merkle, tiles
 from ..ledger.chain import StoredEvent
-from ..ledger.tiles import TileId
+from ..ledger.tiles import WIDTH, TileId
 from . import schema as t
 from .rebuild import Difference
 
-_CHUNK = 65536
+_CHUNK = 256 * WIDTH  # leaves per batch when catching up: 256 full leaf tiles
 
 
-def _edge(conn: Connection) -> tuple[int, dict[int, tuple[int, bytes]]]:
-    """The tree size and the rightmost tile of each level."""
+def _stored_edge(conn: Connection) -> tuple[int, dict[TileId, bytes]]:
+    """How many full leaf tiles are stored, and the growing tiles above them."""
     m = t.merkle_tiles
     last = select(m.c.level, func.max(m.c.idx).label("idx")).group_by(m.c.level).subquery()
     rows = conn.execute(
         select(m.c.level, m.c.idx, m.c.hashes).join(last, and_(m.c.level == last.c.level, m.c.idx == last.c.idx))
     ).all()
     rightmost = {row.level: (row.idx, bytes(row.hashes)) for row in rows}
-    if 0 not in rightmost:
-        return 0, {}
-    idx, content = rightmost[0]
-    return idx * tiles.WIDTH + len(content) // merkle.HASH_SIZE, rightmost
-
-
-def tree_size(conn: Connection) -> int:
-    return _edge(conn)[0]
-
-
-def _partials(size: int, rightmost: dict[int, tuple[int, bytes]]) -> dict[TileId, bytes]:
-    """The partial tiles (by id) among the rightmost ones: what appending starts from."""
-    edge = set(tiles.edge_tiles(size))
-    return {(level, idx): content for level, (idx, content) in rightmost.items() if (level, idx) in edge}
+    full = rightmost[0][0] + 1 if 0 in rightmost else 0
+    edge = set(tiles.edge_tiles(full * WIDTH))
+    return full, {(level, idx): content for level, (idx, content) in rightmost.items() if (level, idx) in edge}
 
 
 def _write(conn: Connection, changed: dict[TileId, bytes], existing: set[TileId]) -> None:
@@ -59,81 +51,93 @@ def _write(conn: Connection, changed: dict[TileId, bytes], existing: set[TileId]
         conn.execute(insert(m), new)
 
 
-def append_leaves(conn: Connection, size: int, partial: dict[TileId, bytes], leaf_hashes: list[bytes]) -> tuple[int, dict[TileId, bytes]]:
-    """Add leaf hashes to the stored tree of ``size`` leaves whose partial tiles are
-    ``partial``; returns the new size and partial tiles."""
-    for start in range(0, len(leaf_hashes), _CHUNK):
-        chunk = leaf_hashes[start : start + _CHUNK]
-        changed = tiles.extend(size, {level: content for (level, _), content in partial.items()}, chunk)
-        _write(conn, changed, set(partial))
-        size += len(chunk)
-        edge = set(tiles.edge_tiles(size))
-        partial = {key: content for key, content in {**partial, **changed}.items() if key in edge}
-    return size, partial
-
-
 def _leaf(event_hash_hex: str) -> bytes:
     return merkle.leaf_hash(bytes.fromhex(event_hash_hex))
 
 
-def _event_hashes(conn: Connection, after: int, upto: int | None = None) -> Iterator[list[str]]:
+def _event_hashes(conn: Connection, after: int, upto: int | None = None, *, chunk: int = _CHUNK) -> Iterator[list[str]]:
+    """The stored hashes of events after #``after`` (up to #``upto``), in sequence order."""
     cols = t.events.c
     last = after
-    while True:
-        query = select(cols.seq, cols.hash).where(cols.seq > last).order_by(cols.seq).limit(_CHUNK)
+    while upto is None or last < upto:
+        query = select(cols.seq, cols.hash).where(cols.seq > last).order_by(cols.seq).limit(chunk)
         if upto is not None:
             query = query.where(cols.seq <= upto)
         rows = conn.execute(query).all()
         if not rows:
             return
-        expected = range(last + 1, last + 1 + len(rows))
-        if [r.seq for r in rows] != list(expected):
+        if rows[0].seq != last + 1 or rows[-1].seq != last + len(rows):
             raise RuntimeError(f"the event log has a gap after event #{last}: run `supplyline verify`")
         yield [r.hash for r in rows]
         last = rows[-1].seq
 
 
-def extend_tree(conn: Connection, stored: list[StoredEvent]) -> None:
-    """The append hook: add the new events' leaves (catching up first if the tree lags)."""
-    if not stored:
+def complete(conn: Connection, full_tiles: int) -> None:
+    """Store the leaf tiles up to ``full_tiles`` (each the leaves of 256 events) and extend
+    the levels above; nothing to do when they are stored already."""
+    have, edge = _stored_edge(conn)
+    if have >= full_tiles:
         return
-    size, rightmost = _edge(conn)
-    first = stored[0].seq
-    if size > first - 1:
-        raise RuntimeError(f"the Merkle tree holds {size} leaves but the log is appending event #{first}: "
-                           "the stored tree is ahead of the log (run `supplyline rebuild`)")
-    leaves: list[bytes] = []
-    for hashes in _event_hashes(conn, size, first - 1):
-        leaves.extend(_leaf(h) for h in hashes)
-    leaves.extend(_leaf(e.hash) for e in stored)
-    append_leaves(conn, size, _partials(size, rightmost), leaves)
+    for hashes in _event_hashes(conn, have * WIDTH, full_tiles * WIDTH):
+        size = have * WIDTH
+        changed = tiles.extend(size, {level: c for (level, _), c in edge.items()}, [_leaf(h) for h in hashes])
+        _write(conn, changed, set(edge))
+        have += len(hashes) // WIDTH
+        keep = set(tiles.edge_tiles(have * WIDTH))
+        edge = {key: c for key, c in {**edge, **changed}.items() if key in keep}
+
+
+def extend_tree(conn: Connection, stored: list[StoredEvent]) -> None:
+    """The append hook: when the new events fill a leaf tile, store it and extend upwards."""
+    if stored and stored[-1].seq // WIDTH > (stored[0].seq - 1) // WIDTH:
+        complete(conn, stored[-1].seq // WIDTH)
+
+
+def _head_seq(conn: Connection) -> int:
+    return conn.execute(select(t.ledger_head.c.seq).where(t.ledger_head.c.id == 1)).scalar_one()
+
+
+def tree_size(conn: Connection) -> int:
+    """How many events the stored tree covers (all of them, unless it lags)."""
+    head = _head_seq(conn)
+    have = _stored_edge(conn)[0]
+    return min(head, have * WIDTH + WIDTH - 1)
+
+
+def lags(conn: Connection) -> bool:
+    return tree_size(conn) < _head_seq(conn)
 
 
 def catch_up(conn: Connection) -> int:
     """Extend the tree to cover every stored event (inside a write transaction)."""
-    size, rightmost = _edge(conn)
-    partial = _partials(size, rightmost)
-    for hashes in _event_hashes(conn, size):
-        size, partial = append_leaves(conn, size, partial, [_leaf(h) for h in hashes])
-    return size
+    complete(conn, _head_seq(conn) // WIDTH)
+    return tree_size(conn)
 
 
-def read_tiles(conn: Connection, ids: Iterable[TileId]) -> dict[TileId, bytes]:
+def read_tiles(conn: Connection, ids: Iterable[TileId], size: int) -> dict[TileId, bytes]:
+    """The tiles of the tree of ``size`` events: stored ones from the table, the growing
+    leaf tile from the last events' hashes."""
     m = t.merkle_tiles
     wanted = list(set(ids))
-    if not wanted:
-        return {}
-    rows = conn.execute(
-        select(m.c.level, m.c.idx, m.c.hashes).where(or_(*[and_(m.c.level == l, m.c.idx == i) for l, i in wanted]))
-    ).all()
-    return {(row.level, row.idx): bytes(row.hashes) for row in rows}
+    out: dict[TileId, bytes] = {}
+    if wanted:
+        rows = conn.execute(
+            select(m.c.level, m.c.idx, m.c.hashes).where(or_(*[and_(m.c.level == l, m.c.idx == i) for l, i in wanted]))
+        ).all()
+        out = {(row.level, row.idx): bytes(row.hashes) for row in rows}
+    for level, idx in wanted:
+        if (level, idx) not in out and level == 0:
+            first = idx * WIDTH
+            hashes = [h for chunk in _event_hashes(conn, first, min(size, first + WIDTH)) for h in chunk]
+            out[(level, idx)] = b"".join(_leaf(h) for h in hashes)
+    return out
 
 
-def reader(conn: Connection):
-    """A ``read(subtrees)`` for ledger.merkle, answered from the stored tiles."""
+def reader(conn: Connection, size: int):
+    """A ``read(subtrees)`` for ledger.merkle, answered from the tree of ``size`` events."""
 
     def read(subtrees: set[merkle.Subtree]) -> dict[merkle.Subtree, bytes]:
-        return tiles.subtree_hashes(subtrees, read_tiles(conn, tiles.tiles_for(subtrees)))
+        return tiles.subtree_hashes(subtrees, read_tiles(conn, tiles.tiles_for(subtrees), size))
 
     return read
 
@@ -150,17 +154,17 @@ def _check_size(conn: Connection, *sizes: int) -> int:
 
 def tree_head(conn: Connection, size: int) -> bytes:
     _check_size(conn, size)
-    return merkle.tree_head(size, reader(conn))
+    return merkle.tree_head(size, reader(conn, size))
 
 
 def inclusion_proof(conn: Connection, index: int, size: int) -> list[bytes]:
     _check_size(conn, size)
-    return merkle.inclusion_proof(index, size, reader(conn))
+    return merkle.inclusion_proof(index, size, reader(conn, size))
 
 
 def consistency_proof(conn: Connection, old: int, new: int) -> list[bytes]:
     _check_size(conn, old, new)
-    return merkle.consistency_proof(old, new, reader(conn))
+    return merkle.consistency_proof(old, new, reader(conn, new))
 
 
 def expected_tiles(conn: Connection) -> Iterator[tuple[TileId, bytes]]:
@@ -174,7 +178,7 @@ def expected_tiles(conn: Connection) -> Iterator[tuple[TileId, bytes]]:
         for key in [k for k, content in pending.items() if len(content) == tiles.FULL_BYTES]:
             yield key, pending.pop(key)
         partial = {l: content for (l, i), content in pending.items()}
-    yield from pending.items()
+    yield from ((key, content) for key, content in pending.items() if key[0] > 0)  # the growing leaf tile is not stored
 
 
 def check_tree(conn: Connection) -> list[Difference]:
