@@ -9,7 +9,7 @@ from sqlalchemy import text
 from supplyline.ledger.chain import chain_intact
 from supplyline.services import checks, parties
 from supplyline.store.eventstore import read_head
-from supplyline.store.verification import hash_input_batches
+from supplyline.store.verification import LogScan
 
 from conftest import OPERATOR
 
@@ -34,13 +34,26 @@ def tamper(store, *statements: str) -> None:
 
 def fast(store, batch: int = 3) -> bool:
     with store.read() as conn:
-        return chain_intact(hash_input_batches(conn, batch=batch), head=read_head(conn))
+        return chain_intact(LogScan(conn, batch=batch).batches(), head=read_head(conn))
 
 
 def test_an_intact_ledger_passes_in_any_batch_size(ledger):
     assert all(fast(ledger, batch) for batch in (1, 2, 3, 7, 100))
-    result = checks.verify_ledger(ledger)
-    assert result.ok and result.checked == 7
+    for workers in (1, 2, 3):  # split across processes, each part on its own connection
+        result = checks.verify_ledger(ledger, workers=workers)
+        assert result.ok and result.checked == 7 and result.head_hash == read_head_of(ledger)[1]
+
+
+def read_head_of(store):
+    with store.read() as conn:
+        return read_head(conn)
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_the_split_scan_names_the_same_first_bad_event(ledger, workers):
+    tamper(ledger, "DELETE FROM events WHERE seq = 3", "UPDATE events SET payload = '{}' WHERE seq = 6")
+    finding = checks.verify_ledger(ledger, workers=workers).finding
+    assert finding.seq == 3 and finding.message == "event #3 is missing: the sequence jumps from 2 to 4"
 
 
 def test_a_changed_payload_is_named(ledger):

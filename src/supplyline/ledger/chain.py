@@ -149,24 +149,57 @@ Batch = tuple[Sequence[int], Sequence[str], Sequence[str], Sequence[bytes]]
 _hex = methodcaller("hexdigest")
 
 
-def chain_intact(batches: Iterable[Batch], *, head: tuple[int, str]) -> bool:
-    """Whether the whole log chains and hashes correctly, as fast as hashing allows.
+@dataclass(frozen=True)
+class Segment:
+    """What a fast pass over a run of consecutive events found: whether every event in it
+    hashes correctly and links to the one before, and how the run starts and ends."""
 
-    The per-event work runs in C (map over hashlib, list comparisons), so verification costs
-    little more than SHA-256 over the bytes. It only answers yes or no: on no, ``verify``
-    re-walks the log to name the first bad event, so both give the same verdicts."""
+    ok: bool
+    count: int = 0
+    first: int = 0  # sequence number of its first event
+    prev: str = ""  # that event's previous hash
+    last: int = 0
+    head: str = ""  # hash of its last event
+
+
+def scan(batches: Iterable[Batch]) -> Segment:
+    """Check a run of events as fast as hashing allows: the per-event work runs in C (map
+    over hashlib, tuple comparisons), so it costs little more than SHA-256 over the bytes."""
     sha256 = hashlib.sha256
-    expected, prev = 1, GENESIS
+    count, first, prev0, expected, prev = 0, 0, "", 0, ""
     for seqs, prevs, hashes, inputs in batches:
         n = len(seqs)
         if n == 0:
             continue
         hashes = tuple(hashes)
+        if count == 0:
+            first, prev0, expected, prev = seqs[0], prevs[0], seqs[0], prevs[0]
         if tuple(seqs) != tuple(range(expected, expected + n)):
-            return False
+            return Segment(False)
         if prevs[0] != prev or tuple(prevs[1:]) != hashes[:-1]:
-            return False
+            return Segment(False)
         if tuple(map(_hex, map(sha256, inputs))) != hashes:
+            return Segment(False)
+        count, expected, prev = count + n, expected + n, hashes[-1]
+    return Segment(True, count, first, prev0, expected - 1, prev)
+
+
+def joined(segments: Iterable[Segment], *, head: tuple[int, str]) -> bool:
+    """Whether consecutive segments form the whole log, from the genesis to ``head``.
+
+    Only a yes is final: on no, ``verify`` re-walks the log to name the first bad event, so
+    the fast pass and the re-walk always give the same verdict."""
+    expected, prev = 1, GENESIS
+    for segment in segments:
+        if not segment.ok:
             return False
-        expected, prev = expected + n, hashes[-1]
+        if segment.count == 0:
+            continue
+        if segment.first != expected or segment.prev != prev:
+            return False
+        expected, prev = segment.last + 1, segment.head
     return head == (expected - 1, prev)
+
+
+def chain_intact(batches: Iterable[Batch], *, head: tuple[int, str]) -> bool:
+    return joined([scan(batches)], head=head)

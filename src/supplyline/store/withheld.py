@@ -58,15 +58,20 @@ def real_payloads(conn: Connection, rows: Iterable[tuple[int, str]]) -> dict[int
     return {seq: disclosure.unseal(parse(text), found.get(seq, ())) if seq in found else parse(text) for seq, text in rows}
 
 
-def check(conn: Connection) -> Finding | None:
+def check(conn: Connection, *, marked: Iterable[int] | None = None) -> Finding | None:
     """The first event whose withheld values no longer open its commitments (changed or
-    deleted), or whose stored values belong to no commitment."""
+    deleted), or whose stored values belong to no commitment. ``marked``: the events whose
+    payload carries a withheld marker, if a scan already found them."""
     e, w = t.events, t.withheld_values
     problems: list[Finding] = []
     stored = secrets_of(conn, [row.seq for row in conn.execute(select(w.c.seq).distinct())])
-    marked = conn.execute(
-        select(e.c.seq, e.c.stream_id, e.c.type, e.c.payload).where(e.c.payload.like(f'%"{disclosure.MARK}"%'))
-    ).all()
+    columns = select(e.c.seq, e.c.stream_id, e.c.type, e.c.payload)
+    if marked is None:
+        marked = conn.execute(columns.where(e.c.payload.like(f'%"{disclosure.MARK}"%'))).all()
+    else:
+        wanted = sorted(set(marked))
+        marked = [row for i in range(0, len(wanted), _BATCH)
+                  for row in conn.execute(columns.where(e.c.seq.in_(wanted[i : i + _BATCH])))]
     seen: set[int] = set()
     for row in marked:
         seen.add(row.seq)
