@@ -54,12 +54,13 @@ def _fresh(tmp: Path, name: str):
 def _append_ledger(store, prefix: str, n: int, per_tx: int) -> float:
     """The event store's append: canonical payload, hash chain, head row, projection row,
     and the Merkle tree hook, for new entities (no replay needed)."""
+    decided = [party_domain.register(Party(id=f"{prefix}-{i}"), name=f"Company {i}", kind="company", country="NL")
+               for i in range(n)]  # the domain's decisions are not what is measured
     start = time.perf_counter()
     for first in range(0, n, per_tx):
         with store.write("operator") as uow:
             for i in range(first, min(n, first + per_tx)):
-                party = Party(id=f"{prefix}-{i}")
-                uow.record(party, party_domain.register(party, name=f"Company {i}", kind="company", country="NL"))
+                uow.record(Party(id=f"{prefix}-{i}"), decided[i])
     return time.perf_counter() - start
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import os
 import re
 import stat
@@ -188,7 +187,7 @@ def test_checkpoint_parsing_is_strict():
         (f"log.example\n7\n{root[:-2]}\n", "base64"),
         (f"\n7\n{root}\n", "origin is empty"),
         (f"log.example\n7\n{root}\n\n", "extension line is empty"),
-        (f"log.example\n7\n", "at least three lines"),
+        ("log.example\n7\n", "at least three lines"),
     ]:
         with pytest.raises(note.NoteError, match=reason):
             note.Checkpoint.parse(text)

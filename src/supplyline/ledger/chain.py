@@ -5,6 +5,11 @@ sequence, stream, stream version, time, actor, type, canonical meta, canonical p
 previous hash). Every field is either a constrained identifier without line breaks or
 canonical JSON, which escapes them, so the text is unambiguous. Anyone can recompute it
 from an exported event; the first event's previous hash is 64 zeros.
+
+A withheld field is in the payload as its commitment (``{"$withheld": {...}}``, see
+``ledger/disclosure.py``), so the hash covers the commitment and never the value; the
+format is the same for every event. Each event's hash is a leaf of the Merkle tree
+(``ledger/merkle.py``) that signed checkpoints cover.
 """
 
 from __future__ import annotations

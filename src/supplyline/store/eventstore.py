@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..domain.entity import Entity, Event, stream_id
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.values import parse_id
-from ..ledger.canonical import canonical, parse
+from ..ledger.canonical import canonical
 from ..ledger.chain import GENESIS, StoredEvent, event_hash
 from ..ledger.disclosure import Withholding
 from . import schema as t
