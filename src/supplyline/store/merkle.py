@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..ledger import merkle, tiles
@@ -93,14 +93,28 @@ def extend_tree(conn: Connection, stored: list[StoredEvent]) -> None:
         complete(conn, stored[-1].seq // WIDTH)
 
 
+# built once: proofs run these on every call, and building a statement costs more than running it
+_HEAD_SEQ = select(t.ledger_head.c.seq).where(t.ledger_head.c.id == 1)
+_LEAF_TILES = select(func.max(t.merkle_tiles.c.idx)).where(t.merkle_tiles.c.level == 0)
+_TILES = select(t.merkle_tiles.c.idx, t.merkle_tiles.c.hashes).where(  # one level at a time: index lookups
+    t.merkle_tiles.c.level == bindparam("level"), t.merkle_tiles.c.idx.in_(bindparam("ids", expanding=True))
+)
+_HASHES = (
+    select(t.events.c.seq, t.events.c.hash)
+    .where(t.events.c.seq > bindparam("after"), t.events.c.seq <= bindparam("upto"))
+    .order_by(t.events.c.seq)
+)
+
+
 def _head_seq(conn: Connection) -> int:
-    return conn.execute(select(t.ledger_head.c.seq).where(t.ledger_head.c.id == 1)).scalar_one()
+    return conn.execute(_HEAD_SEQ).scalar_one()
 
 
 def tree_size(conn: Connection) -> int:
     """How many events the stored tree covers (all of them, unless it lags)."""
     head = _head_seq(conn)
-    have = _stored_edge(conn)[0]
+    last = conn.execute(_LEAF_TILES).scalar_one()
+    have = 0 if last is None else last + 1
     return min(head, have * WIDTH + WIDTH - 1)
 
 
@@ -117,19 +131,18 @@ def catch_up(conn: Connection) -> int:
 def read_tiles(conn: Connection, ids: Iterable[TileId], size: int) -> dict[TileId, bytes]:
     """The tiles of the tree of ``size`` events: stored ones from the table, the growing
     leaf tile from the last events' hashes."""
-    m = t.merkle_tiles
     wanted = list(set(ids))
     out: dict[TileId, bytes] = {}
-    if wanted:
-        rows = conn.execute(
-            select(m.c.level, m.c.idx, m.c.hashes).where(or_(*[and_(m.c.level == l, m.c.idx == i) for l, i in wanted]))
-        ).all()
-        out = {(row.level, row.idx): bytes(row.hashes) for row in rows}
+    for level in {level for level, _ in wanted}:
+        rows = conn.execute(_TILES, {"level": level, "ids": [i for l, i in wanted if l == level]})
+        out.update({(level, row.idx): bytes(row.hashes) for row in rows})
     for level, idx in wanted:
         if (level, idx) not in out and level == 0:
             first = idx * WIDTH
-            hashes = [h for chunk in _event_hashes(conn, first, min(size, first + WIDTH)) for h in chunk]
-            out[(level, idx)] = b"".join(_leaf(h) for h in hashes)
+            rows = conn.execute(_HASHES, {"after": first, "upto": min(size, first + WIDTH)}).all()
+            if [r.seq for r in rows] != list(range(first + 1, first + 1 + len(rows))):
+                raise RuntimeError(f"the event log has a gap after event #{first}: run `supplyline verify`")
+            out[(level, idx)] = b"".join(_leaf(r.hash) for r in rows)
     return out
 
 
