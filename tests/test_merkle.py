@@ -105,6 +105,19 @@ def test_every_vector_through_audit_cli(path):
     assert ("INVALID" in result.output) == want_err
 
 
+def test_older_vectors_name_the_index_leafIndex(tmp_path):
+    """Older transparency-dev vector files call the 0-based index leafIndex."""
+    need_shared()
+    doc = json.loads((TRANSPARENCY / "vectors/inclusion/1/happy-path.json").read_text())
+    doc["leafIndex"] = doc.pop("leafIdx")
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(doc))
+    assert runner.invoke(app, ["audit", "inclusion", str(path)]).exit_code == 0
+    doc["leafIndex"] = 1
+    path.write_text(json.dumps(doc))
+    assert runner.invoke(app, ["audit", "inclusion", str(path)]).exit_code == 1
+
+
 def test_vectors_are_present():
     need_shared()
     assert len(VECTORS) == 92  # 41 consistency + 51 inclusion cases

@@ -216,6 +216,8 @@ def audit_inclusion(raw: bytes, *, verifier: Verifier | None = None, checkpoint:
                     tiles_at: str | None = None) -> str:
     """Check an inclusion proof file (and its event, and a reveal if it carries one)."""
     doc = parse_document(raw, "proof file")
+    if "leafIndex" in doc and "leafIdx" not in doc:  # the field's name in older transparency-dev vectors
+        doc["leafIdx"] = doc.pop("leafIndex")
     _fields(doc, ("leafIdx", "treeSize", "root", "leafHash", "proof"), ("event", "reveal", *_VECTOR_EXTRAS), "proof file")
     index, size = _int(doc, "leafIdx"), _int(doc, "treeSize")
     root, leaf, proof = _hash(doc["root"], "root"), _hash(doc["leafHash"], "leafHash"), _proof(doc)

@@ -93,7 +93,8 @@ def scan_log(conn: Connection, *, url: str, head: tuple[int, str], workers: int 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if workers is None:
         workers = min(cpus, max(1, head[0] // (PARALLEL_FROM // 2))) if head[0] >= PARALLEL_FROM else 1
-    if workers <= 1 or head[0] < workers:
+    in_memory = conn.dialect.name == "sqlite" and conn.engine.url.database in (None, "", ":memory:")
+    if workers <= 1 or head[0] < workers or in_memory:
         whole = LogScan(conn)
         return joined([scan(whole.batches())], head=head), whole.marked
     if conn.dialect.name == "sqlite":  # rows appended after our snapshot have larger rowids
