@@ -16,7 +16,7 @@ from supplyline.cli.main import app
 from supplyline.ledger import note
 from supplyline.services import audit
 
-from conftest import SHARED
+from conftest import SHARED, event_count
 
 SPECS = SHARED / "transparency" / "specs"
 runner = CliRunner()
@@ -33,13 +33,14 @@ def invoke(*args: str):
 
 
 @pytest.fixture
-def ledger(demo_sqlite_url, tmp_path):
+def ledger(demo_store, demo_sqlite_url, tmp_path):
     """The demo ledger with its key created by `init`, a checkpoint and the verifier key."""
     result = invoke("--db", demo_sqlite_url, "init", "--log-name", "ledger.example/purl")
     assert result.exit_code == 0, result.output
     vkey = invoke("--db", demo_sqlite_url, "key", "export").output.strip()
     checkpoint = invoke("--db", demo_sqlite_url, "checkpoint").output
-    return {"db": demo_sqlite_url, "vkey": vkey, "checkpoint": checkpoint, "dir": tmp_path}
+    return {"db": demo_sqlite_url, "vkey": vkey, "checkpoint": checkpoint, "dir": tmp_path,
+            "size": event_count(demo_store)}
 
 
 def test_the_spec_example_note_verifies_with_the_spec_example_key():
@@ -66,7 +67,7 @@ def test_checkpoint_format_follows_the_spec(ledger):
     assert key_hex == hashlib.sha256(name.encode() + b"\x0a\x01" + public).digest()[:4].hex()
 
     lines = ledger["checkpoint"].split("\n")
-    assert lines[0] == name and lines[1] == "200" and lines[3] == "" and lines[5] == ""
+    assert lines[0] == name and lines[1] == str(ledger["size"]) and lines[3] == "" and lines[5] == ""
     assert len(lines) == 6 and len(base64.b64decode(lines[2])) == 32
     signature_line = re.fullmatch(r"\u2014 (\S+) (\S+)", lines[4])
     assert signature_line and signature_line.group(1) == name
@@ -107,7 +108,7 @@ def test_init_is_idempotent_and_keeps_the_key_private(ledger):
     assert again.exit_code == 0 and "signing key kept" in again.output
     assert open(path).read() == before
     assert invoke("--db", ledger["db"], "key", "export").output.strip() == ledger["vkey"]
-    assert "PRIVATE" not in ledger["checkpoint"] and before.split("+")[-1].strip() not in ledger["checkpoint"]
+    assert "PRIVATE" not in ledger["checkpoint"] and before.strip().split("+", 4)[4] not in ledger["checkpoint"]
 
 
 def test_a_key_readable_by_others_is_refused(ledger):
@@ -119,7 +120,7 @@ def test_a_key_readable_by_others_is_refused(ledger):
 
 def test_every_flipped_byte_of_a_checkpoint_is_caught(ledger):
     proof = ledger["dir"] / "proof.json"
-    assert invoke("--db", ledger["db"], "proof", "inclusion", "200", "--out", str(proof)).exit_code == 0
+    assert invoke("--db", ledger["db"], "proof", "inclusion", str(ledger["size"]), "--out", str(proof)).exit_code == 0
     raw = ledger["checkpoint"].encode()
     verifier = note.Verifier.parse(ledger["vkey"])
     assert "signs" in audit.audit_inclusion(proof.read_bytes(), verifier=verifier, checkpoint=raw)
@@ -141,7 +142,7 @@ def test_a_checkpoint_from_another_key_or_of_another_size_is_refused(ledger):
     forged = other.sign(ledger["checkpoint"].split("\n\n")[0] + "\n")
     with pytest.raises(audit.AuditFailed, match="no signature by a trusted key"):
         audit.audit_inclusion(proof.read_bytes(), verifier=note.Verifier.parse(ledger["vkey"]), checkpoint=forged.encode())
-    with pytest.raises(audit.AuditFailed, match="for a tree of size 150, the checkpoint for size 200"):
+    with pytest.raises(audit.AuditFailed, match=f"for a tree of size 150, the checkpoint for size {ledger['size']}"):
         audit.audit_inclusion(proof.read_bytes(), verifier=note.Verifier.parse(ledger["vkey"]),
                               checkpoint=ledger["checkpoint"].encode())
 
@@ -151,9 +152,10 @@ def test_audit_checkpoints_catches_a_rewritten_history(ledger, tmp_path):
     old.write_text(invoke("--db", ledger["db"], "checkpoint", "--size", "120").output)
     new.write_text(ledger["checkpoint"])
     proof = ledger["dir"] / "c.json"
-    proof.write_text(invoke("--db", ledger["db"], "proof", "consistency", "120", "200").output)
+    n = ledger["size"]
+    proof.write_text(invoke("--db", ledger["db"], "proof", "consistency", "120", str(n)).output)
     ok = invoke("audit", "checkpoints", str(old), str(new), "--key", ledger["vkey"], "--proof", str(proof))
-    assert ok.exit_code == 0 and "the checkpoint of size 200 extends the one of size 120" in ok.output
+    assert ok.exit_code == 0 and f"the checkpoint of size {n} extends the one of size 120" in ok.output
 
     # the same log key signs a different history of 120 events (an operator rewrote the log)
     signer = note.Signer.parse(open(ledger["db"].removeprefix("sqlite:///") + ".key").read())
@@ -162,9 +164,9 @@ def test_audit_checkpoints_catches_a_rewritten_history(ledger, tmp_path):
     bad = invoke("audit", "checkpoints", str(old), str(new), "--key", ledger["vkey"], "--proof", str(proof))
     assert bad.exit_code == 1 and "INVALID: the new checkpoint does not extend the old one" in bad.output
     same_size = ledger["dir"] / "same"
-    same_size.write_text(signer.sign(f"ledger.example/purl\n200\n{root}\n"))
+    same_size.write_text(signer.sign(f"ledger.example/purl\n{n}\n{root}\n"))
     fork = invoke("audit", "checkpoints", str(same_size), str(new), "--key", ledger["vkey"])
-    assert fork.exit_code == 1 and "two different roots were signed for tree size 200" in fork.output
+    assert fork.exit_code == 1 and f"two different roots were signed for tree size {n}" in fork.output
     shrink = invoke("audit", "checkpoints", str(new), str(old), "--key", ledger["vkey"], "--proof", str(proof))
     assert shrink.exit_code == 1 and "smaller than the old one" in shrink.output
 

@@ -31,15 +31,15 @@ def grow(store, n: int, prefix: str) -> None:
 
 
 @pytest.fixture
-def log(demo_store, demo_sqlite_url, tmp_path):
+def log(sqlite_store, sqlite_url, tmp_path):
     def run(*args, code=0):
-        result = runner.invoke(app, ["--db", demo_sqlite_url, *args])
+        result = runner.invoke(app, ["--db", sqlite_url, *args])
         assert result.exit_code == code, result.output
         return result.output
 
     run("init")
-    grow(demo_store, 400, "CO")  # 600 events: two full level-0 tiles and a partial one
-    return {"run": run, "store": demo_store, "dir": tmp_path / "pub", "key": run("key", "export").strip(), "tmp": tmp_path}
+    grow(sqlite_store, 600, "CO")  # two full level-0 tiles and a partial one
+    return {"run": run, "store": sqlite_store, "dir": tmp_path / "pub", "key": run("key", "export").strip(), "tmp": tmp_path}
 
 
 def files(root: Path) -> dict[str, bytes]:
