@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
-from .merkle import HASH_SIZE, ProofError, Subtree, node_hash
+from .merkle import EMPTY_ROOT, HASH_SIZE, ProofError, Subtree, hash_range, node_hash
+from .merkle import subtrees as perfect_parts
 
 WIDTH = 256
 HEIGHT = 8
@@ -163,13 +164,11 @@ class VerifiedTiles:
     def _check_edge(self) -> None:
         if self._edge_checked:
             return
-        from .merkle import EMPTY_ROOT, hash_range, subtrees
-
         tiles = {tile: self._read(*tile) for tile in edge_tiles(self.size)}
         if self.size == 0:
             computed = EMPTY_ROOT
         else:
-            parts = subtrees(0, self.size)
+            parts = perfect_parts(0, self.size)
             computed = hash_range(0, self.size, subtree_hashes(parts, tiles))
         if computed != self.root:
             names = ", ".join(path(l, i, width_at(l, i, self.size)) for l, i in tiles) or "none"

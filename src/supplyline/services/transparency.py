@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from ..domain.errors import InvalidInput, NotFound, Refused
 from ..domain.values import parse_int, today_utc
 from ..ledger import merkle, tiles
-from ..ledger.canonical import canonical
+from ..ledger.canonical import canonical, parse
 from ..ledger.chain import StoredEvent
 from ..ledger.disclosure import markers, public_view
 from ..ledger.note import Checkpoint, NoteError, Signer, Verifier, b64, open_checkpoint, sign_checkpoint
@@ -148,8 +148,6 @@ def reveal(store: Store, event_ref: object, field: str, *, size: object | None =
     sync_tree(store)
     with store.read() as conn:
         event = _event(conn, event_ref)
-        from ..ledger.canonical import parse
-
         withheld_fields = markers(parse(event.payload))
         if field not in withheld_fields:
             shown = ", ".join(sorted(withheld_fields)) or "none"
