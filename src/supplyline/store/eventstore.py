@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.entity import Entity, Event, stream_id
@@ -35,6 +35,12 @@ E = TypeVar("E", bound=Entity)
 AppendHook = Callable[[Connection, list[StoredEvent]], None]
 
 _BATCH = 500
+# built once: appends are the hot path, and building a statement costs more than running it
+_INSERT_EVENT = insert(t.events)
+_HEAD = select(t.ledger_head.c.seq, t.ledger_head.c.hash).where(t.ledger_head.c.id == 1)
+_SET_HEAD = (
+    update(t.ledger_head).where(t.ledger_head.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
@@ -56,7 +62,7 @@ class Store:
             uow = UnitOfWork(self, conn, actor, canonical(meta or {}), seq, head)
             yield uow
             if uow.appended:
-                conn.execute(update(t.ledger_head).where(t.ledger_head.c.id == 1).values(seq=uow.seq, hash=uow.head))
+                conn.execute(_SET_HEAD, {"new_seq": uow.seq, "new_hash": uow.head})
 
     @contextmanager
     def locked(self) -> Iterator[Connection]:
@@ -165,7 +171,8 @@ class UnitOfWork:
             )
             self.seq, self.head = seq, digest
             secrets.append((seq, hidden))
-        self.conn.execute(insert(t.events), [_event_row(e) for e in stored])
+        rows = [_event_row(e) for e in stored]
+        self.conn.execute(_INSERT_EVENT, rows[0] if len(rows) == 1 else rows)  # one row: no executemany
         for seq, hidden in secrets:
             withheld.save(self.conn, seq, hidden)
         after = rows_of(entity)
@@ -207,7 +214,7 @@ def iter_events(conn: Connection, *, after: int = 0, batch: int = 5000) -> Itera
 
 
 def read_head(conn: Connection) -> tuple[int, str]:
-    row = conn.execute(select(t.ledger_head.c.seq, t.ledger_head.c.hash).where(t.ledger_head.c.id == 1)).one()
+    row = conn.execute(_HEAD).one()
     return row.seq, row.hash
 
 
