@@ -99,6 +99,15 @@ class ledger_db_read:
         return False
 
 
+def test_a_checkpoint_may_carry_its_signing_time(ledger):
+    timed = invoke("--db", ledger["db"], "checkpoint", "--time").output
+    lines = timed.split("\n")
+    assert lines[:3] == ledger["checkpoint"].split("\n")[:3]
+    assert re.fullmatch(r"time \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", lines[3]) and lines[4] == ""
+    checkpoint = note.open_checkpoint(timed.encode(), note.Verifier.parse(ledger["vkey"]))
+    assert checkpoint.extensions == (lines[3],) and checkpoint.size == ledger["size"]
+
+
 def test_init_is_idempotent_and_keeps_the_key_private(ledger):
     path = ledger["db"].removeprefix("sqlite:///") + ".key"
     before = open(path).read()

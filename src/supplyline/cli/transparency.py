@@ -48,11 +48,12 @@ def _write(text: str, out: Optional[Path]) -> None:
 def checkpoint(
     ctx: typer.Context,
     size: Optional[str] = typer.Option(None, "--size", help="sign the tree of the first SIZE events (default: all)"),
+    with_time: bool = typer.Option(False, "--time", help="add an extension line with the signing time (UTC)"),
     out: Optional[Path] = OUT,
 ) -> None:
     """Sign the ledger's Merkle tree head as a C2SP checkpoint."""
     signer = transparency.load_key(key_path(ctx))
-    _write(transparency.checkpoint(state(ctx).store(), signer, size=size).note, out)
+    _write(transparency.checkpoint(state(ctx).store(), signer, size=size, with_time=with_time).note, out)
 
 
 @proof_app.command("inclusion")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ..domain.errors import InvalidInput, NotFound, Refused
-from ..domain.values import parse_int, today_utc
+from ..domain.values import parse_int, today_utc, utc_now
 from ..ledger import merkle, tiles
 from ..ledger.canonical import canonical, parse
 from ..ledger.chain import StoredEvent
@@ -70,13 +70,15 @@ class SignedCheckpoint:
     note: str
 
 
-def checkpoint(store: Store, signer: Signer, *, size: object | None = None) -> SignedCheckpoint:
-    """The tree head at ``size`` (default: every event), signed as a C2SP checkpoint."""
+def checkpoint(store: Store, signer: Signer, *, size: object | None = None, with_time: bool = False) -> SignedCheckpoint:
+    """The tree head at ``size`` (default: every event), signed as a C2SP checkpoint;
+    ``with_time`` adds the extension line ``time <UTC ISO 8601>`` (when it was signed)."""
     sync_tree(store)
     with store.read() as conn:
         n = _size(conn, size)
         root = tree.tree_head(conn, n)
-    cp = Checkpoint(signer.name, n, root)
+    extensions = (f"time {utc_now().strftime('%Y-%m-%dT%H:%M:%SZ')}",) if with_time else ()
+    cp = Checkpoint(signer.name, n, root, extensions)
     return SignedCheckpoint(cp, sign_checkpoint(cp, signer))
 
 
