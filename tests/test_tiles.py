@@ -121,6 +121,17 @@ def test_audit_takes_proofs_from_tiles_and_checks_every_hash(log):
     assert missing.exit_code == 1 and "tile tile/0/001 is missing" in missing.output
 
 
+def test_audit_needs_no_database(log):
+    log["run"]("publish", "tiles", str(log["dir"]))
+    proof = log["tmp"] / "p.json"
+    proof.write_text(log["run"]("proof", "inclusion", "17"))
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    result = runner.invoke(app, ["--db", unreachable, "audit", "inclusion", str(proof), "--tiles", str(log["dir"]),
+                                 "--key", log["key"]], env={"SUPPLYLINE_DB": unreachable})
+    assert result.exit_code == 0, result.output
+    assert "event #17" in result.output and "in the published log" in result.output
+
+
 def test_audit_reads_tiles_over_http(log):
     log["run"]("publish", "tiles", str(log["dir"]))
     handler = functools.partial(_QuietHandler, directory=str(log["dir"]))
