@@ -203,6 +203,8 @@ def _open(payload: dict, field: Any, data: Any) -> None:
         check(payload, secret_from_json(str(field), data))
     except DisclosureError as exc:
         raise AuditFailed(f"revealed value: {exc}") from None
+    except (TypeError, ValueError) as exc:  # not a value the ledger could have committed to
+        raise AuditFailed(f"revealed value of field '{field}': {exc}") from None
 
 
 def _against(cp: Checkpoint, size: int, root: bytes, what: str) -> None:
