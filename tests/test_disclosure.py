@@ -231,3 +231,30 @@ def test_every_flipped_byte_of_a_proof_file_is_caught(revealed):
     result = runner.invoke(app, ["audit", "inclusion", str(path)])
     assert result.exit_code == 1
     assert "INVALID: the inclusion proof for leaf" in result.output
+
+
+def test_the_public_log_hides_withheld_values_and_checks_against_the_checkpoint(revealed, demo_sqlite_url):
+    d = revealed["dir"]
+    log = d / "log.jsonl"
+    assert runner.invoke(app, ["--db", demo_sqlite_url, "publish", "events", str(log)]).exit_code == 0
+    text = log.read_text()
+    assert SECRET_NOTE not in text and "4321000.50" not in text
+    lines = text.splitlines()
+    assert len(lines) == revealed["seq"] and json.loads(lines[-1])["payload"]["note"]["$withheld"]["level"] == "parties"
+    args = ["--checkpoint", str(d / "cp"), "--key", revealed["key"]]
+    ok = runner.invoke(app, ["audit", "log", str(log), *args])
+    assert ok.exit_code == 0 and f"the first {revealed['seq']} give the signed root" in ok.output
+
+    (d / "cut.jsonl").write_text("\n".join(lines[:5] + lines[6:]) + "\n")
+    cut = runner.invoke(app, ["audit", "log", str(d / "cut.jsonl"), *args])
+    assert cut.exit_code == 1 and "the event is #7, but the proof is for leaf 5 (event #6)" in cut.output
+
+    changed = lines[:]
+    changed[9] = changed[9].replace('"via":"demo"', '"via":"demx"')
+    (d / "changed.jsonl").write_text("\n".join(changed) + "\n")
+    bad = runner.invoke(app, ["audit", "log", str(d / "changed.jsonl"), *args])
+    assert bad.exit_code == 1 and "do not hash to its stated hash" in bad.output
+
+    (d / "short.jsonl").write_text("\n".join(lines[:-1]) + "\n")
+    short = runner.invoke(app, ["audit", "log", str(d / "short.jsonl"), *args])
+    assert short.exit_code == 1 and f"the checkpoint signs {revealed['seq']} events, the log holds" in short.output

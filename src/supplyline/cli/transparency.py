@@ -109,6 +109,14 @@ def publish_tiles(ctx: typer.Context, directory: Path = typer.Argument(..., meta
                   f"{result.kept} unchanged")
 
 
+@publish_app.command("events")
+def publish_events(ctx: typer.Context, file: Path = typer.Argument(..., metavar="FILE")) -> None:
+    """Write the public view of every event, one JSON line each (withheld fields as commitments)."""
+    with file.open("w", encoding="utf-8") as out:
+        count = transparency.public_log(state(ctx).store(), out)
+    console.print(f"{count} events written to {file}")
+
+
 # --- audit: no database ---------------------------------------------------------------------------
 
 
@@ -172,3 +180,15 @@ def audit_reveal(
     verifier = audits.verifier_key(key) if key else None
     _run(audits.audit_reveal, audits.read_bytes(file, "file"), verifier=verifier,
          checkpoint=_optional(checkpoint_file, "checkpoint"))
+
+
+@audit_app.command("log")
+def audit_log(
+    file: str = typer.Argument(..., metavar="FILE", help="a public log written by `supplyline publish events`"),
+    checkpoint_file: Optional[str] = typer.Option(None, "--checkpoint", help="a signed checkpoint of the log"),
+    key: Optional[str] = KEY,
+) -> None:
+    """Re-walk a public log and check it against a signed checkpoint: exit 0 or 1."""
+    verifier = audits.verifier_key(key) if key else None
+    lines = audits.read_bytes(file, "file").splitlines()
+    _run(audits.audit_log, lines, verifier=verifier, checkpoint=_optional(checkpoint_file, "checkpoint"))

@@ -13,12 +13,12 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from ..domain.errors import InvalidInput
 from ..ledger import merkle, tiles
 from ..ledger.canonical import canonical
-from ..ledger.chain import StoredEvent, hash_of
+from ..ledger.chain import GENESIS, StoredEvent, hash_of
 from ..ledger.disclosure import DisclosureError, check, secret_from_json
 from ..ledger.merkle import ProofError
 from ..ledger.note import Checkpoint, NoteError, Verifier, b64decode_strict, open_checkpoint
@@ -312,3 +312,27 @@ def audit_checkpoints(old_raw: bytes, new_raw: bytes, *, verifier: Verifier | No
     except ProofError as exc:
         raise AuditFailed(f"the new checkpoint does not extend the old one: {exc}") from None
     return f"the checkpoint of size {new.size} extends the one of size {old.size}"
+
+
+def audit_log(lines: Iterable[bytes], *, verifier: Verifier | None = None, checkpoint: bytes | None = None) -> str:
+    """Check a public log (``publish events``): every event rehashes to its hash and links
+    to the one before, every revealed value opens its commitment, and with a checkpoint,
+    the first ``size`` events give exactly the signed root."""
+    cp = _checkpoint(checkpoint, verifier) if checkpoint is not None else None
+    prev, leaves = GENESIS, []
+    for number, line in enumerate(lines, start=1):
+        doc = parse_document(line, f"line {number}")
+        leaf, what = _event_leaf(doc, number - 1)
+        if doc["prev_hash"] != prev:
+            raise AuditFailed(f"{what} does not link to the event before it: the log was cut, reordered or changed")
+        prev = doc["hash"]
+        leaves.append(leaf)
+    summary = f"{len(leaves)} events rehash and chain"
+    if cp is not None:
+        if cp.size > len(leaves):
+            raise AuditFailed(f"the checkpoint signs {cp.size} events, the log holds {len(leaves)}")
+        if merkle.root_of(leaves[: cp.size]) != cp.root:
+            raise AuditFailed(f"the first {cp.size} events do not give the checkpoint's root: the log differs from "
+                              "what was signed")
+        summary += f"; the first {cp.size} give the signed root"
+    return summary

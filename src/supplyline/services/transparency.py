@@ -27,7 +27,7 @@ from ..store import keyfile
 from ..store import merkle as tree
 from ..store import schema as t
 from ..store import withheld
-from ..store.eventstore import Store
+from ..store.eventstore import Store, iter_events
 
 
 # --- the key ---------------------------------------------------------------------------------
@@ -163,6 +163,23 @@ def reveal(store: Store, event_ref: object, field: str, *, size: object | None =
 def document(doc: dict) -> str:
     """The bytes of a proof or reveal file: canonical JSON (RFC 8785), so every byte counts."""
     return canonical(doc) + "\n"
+
+
+# --- the public log ----------------------------------------------------------------------------
+
+
+def public_log(store: Store, out, *, on: date | None = None) -> int:
+    """Write every event's public view, one canonical JSON line each, to the text stream
+    ``out``: what anyone may hold, re-walk and check against a signed checkpoint
+    (`supplyline audit log`). Returns the number of events written."""
+    day = on or today_utc()
+    count = 0
+    with store.read() as conn:
+        secrets = withheld.secrets_of(conn, [seq for (seq,) in conn.execute(select(t.withheld_values.c.seq).distinct())])
+        for event in iter_events(conn):
+            out.write(canonical(public_view(event, secrets.get(event.seq, ()), on=day)) + "\n")
+            count += 1
+    return count
 
 
 # --- static publication ------------------------------------------------------------------------
