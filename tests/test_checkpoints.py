@@ -202,3 +202,15 @@ def test_checkpoint_parsing_is_strict():
     ]:
         with pytest.raises(note.NoteError, match=reason):
             note.Checkpoint.parse(text)
+
+
+def test_the_key_path_is_configurable(sqlite_url, tmp_path):
+    path = tmp_path / "keys" / "ledger.key"
+    env = {"SUPPLYLINE_SIGNING_KEY": str(path), "SUPPLYLINE_LOG_NAME": "ministry.example/ledger"}
+    result = runner.invoke(app, ["--db", sqlite_url, "init"], env=env)
+    assert result.exit_code == 0, result.output
+    assert path.read_text().startswith("PRIVATE+KEY+ministry.example/ledger+")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not (tmp_path / "ledger.db.key").exists()
+    checkpoint = runner.invoke(app, ["--db", sqlite_url, "checkpoint"], env=env)
+    assert checkpoint.output.startswith("ministry.example/ledger\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n\n")

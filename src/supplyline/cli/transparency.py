@@ -32,8 +32,7 @@ KEY = typer.Option(None, "--key", help="the log's verifier key (name+id+key) or 
 
 
 def key_path(ctx: typer.Context) -> Path:
-    configured = settings_module.load().signing_key
-    return Path(configured) if configured else keyfile.default_path(state(ctx).db)
+    return keyfile.location(state(ctx).db, settings_module.load().signing_key)
 
 
 def _write(text: str, out: Optional[Path]) -> None:

@@ -33,6 +33,12 @@ def default_path(db_url: str) -> Path:
     return Path("supplyline.key")
 
 
+def location(db_url: str, configured: str | None = None) -> Path:
+    """Where the key of the ledger at ``db_url`` lives: ``configured`` (SUPPLYLINE_SIGNING_KEY)
+    if given, else the default. The CLI and the API resolve it the same way."""
+    return Path(configured) if configured else default_path(db_url)
+
+
 def create(path: Path, name: str) -> tuple[Signer, bool]:
     """The key at ``path``, created (0600) if there is none; an existing key is never
     overwritten. Returns the key and whether it was created now."""
