@@ -44,7 +44,7 @@ class LogScan:
     ``ledger.chain.scan``; also notes which events carry withheld fields, so their check
     needs no second scan."""
 
-    def __init__(self, conn: Connection, *, batch: int = 20000, between: tuple[int, int] | None = None):
+    def __init__(self, conn: Connection, *, batch: int = 5000, between: tuple[int, int] | None = None):
         self.conn = conn
         self.batch = batch
         self.between = between
