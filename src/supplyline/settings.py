@@ -15,6 +15,10 @@ class Settings(BaseSettings):
     #: prefix of OCDS contracting-process ids; a publisher registers its own with the Open
     #: Contracting Partnership (see docs/interchange.md) and sets it here
     ocid_prefix: str = "ocds-splyln"
+    #: the ledger's Ed25519 signing key file (default: next to the SQLite file, see store/keyfile.py)
+    signing_key: str | None = None
+    #: the log's name (checkpoint origin and key name) given to a key created by `init`
+    log_name: str = "supplyline.local/ledger"
 
 
 def load(**overrides: object) -> Settings:

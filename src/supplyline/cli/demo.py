@@ -8,11 +8,14 @@ import typer
 from sqlalchemy.engine import make_url
 
 from ..domain.errors import Refused
+from .. import settings as settings_module
 from ..services import demo as demo_data
-from ..services import queries, reports, tokens
+from ..services import queries, reports, tokens, transparency
+from ..store import keyfile
 from .app import app, state
 from .render import console
 from .reports import print_funnel, print_trace
+from .transparency import key_path
 
 
 def _remove_sqlite_file(url: str) -> None:
@@ -34,7 +37,9 @@ def demo(
     st = state(ctx)
     if reset:
         _remove_sqlite_file(st.db)
+        keyfile.default_path(st.db).unlink(missing_ok=True)  # a new log gets a new identity
     store = st.store(create=True)
+    transparency.ensure_key(key_path(ctx), settings_module.load().log_name)
     with store.read() as conn:
         if queries.ledger_summary(conn)["events"]:
             raise Refused(f"the ledger at {st.db} is not empty: use --reset (SQLite) or another database", field="db")

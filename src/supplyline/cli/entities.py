@@ -18,6 +18,12 @@ from .app import JSON, app, state
 from .render import emit_json, outcome, show, split_spec, table
 
 
+DISCLOSE = typer.Option(
+    [], "--disclose", metavar="FIELD=LEVEL[@EMBARGO]",
+    help="withhold a field: parties | confidential, public from the embargo date (repeatable)",
+)
+
+
 def _sub(name: str, help: str) -> typer.Typer:
     sub = typer.Typer(no_args_is_help=True, help=help)
     app.add_typer(sub, name=name)
@@ -197,13 +203,14 @@ def pledge_announce(
     note: str = typer.Option("", "--note"),
     commit: bool = typer.Option(False, "--commit", help="also record it as committed"),
     pledge_id: Optional[str] = typer.Option(None, "--id"),
+    disclose: List[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
     """Announce a pledge."""
     cmd = funding.AnnouncePledge(
         funder=funder, amount=amount, currency=currency, pledged_on=pledged_on, mechanism=mechanism,
         categories=tuple(category), origins=tuple(origin), valid_from=valid_from, valid_until=valid_until,
-        note=note, id=pledge_id, commit=commit,
+        note=note, id=pledge_id, commit=commit, disclosure=tuple(disclose),
     )
     _write(ctx, funding.announce_pledge, cmd, as_json=as_json)
 
@@ -230,10 +237,12 @@ def pledge_allocate(
     amount: str = typer.Option(..., "--amount"),
     currency: Optional[str] = typer.Option(None, "--currency", help="the pledge's (default) or the package's currency"),
     on: Optional[str] = typer.Option(None, "--on", help="allocation date (default today, UTC)"),
+    disclose: List[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
     """Assign part of a pledge to a package line."""
-    _write(ctx, funding.allocate, funding.Allocate(pledge_id, package_id, line, amount, currency, on), as_json=as_json)
+    cmd = funding.Allocate(pledge_id, package_id, line, amount, currency, on, disclosure=tuple(disclose))
+    _write(ctx, funding.allocate, cmd, as_json=as_json)
 
 
 @pledge.command("list")
@@ -270,9 +279,10 @@ def package_draft(
     currency: str = typer.Option(..., "--currency"),
     approver: List[str] = typer.Option([], "--approver", help="party whose approval is needed (default: the seller)"),
     package_id: Optional[str] = typer.Option(None, "--id"),
+    disclose: List[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
-    cmd = packages.DraftPackage(title, mechanism, seller, recipient, currency, tuple(approver), package_id)
+    cmd = packages.DraftPackage(title, mechanism, seller, recipient, currency, tuple(approver), package_id, tuple(disclose))
     _write(ctx, packages.draft_package, cmd, as_json=as_json)
 
 
@@ -284,9 +294,11 @@ def package_add_line(
     quantity: str = typer.Option(..., "--quantity"),
     unit_price: Optional[str] = typer.Option(None, "--unit-price", help="default: the requirement's estimate"),
     origin: Optional[str] = typer.Option(None, "--origin", help="where it is made (default: US for PURL, UA for Drone Deal)"),
+    disclose: List[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
-    _write(ctx, packages.add_line, packages.AddLine(package_id, requirement_id, quantity, unit_price, origin), as_json=as_json)
+    cmd = packages.AddLine(package_id, requirement_id, quantity, unit_price, origin, tuple(disclose))
+    _write(ctx, packages.add_line, cmd, as_json=as_json)
 
 
 @package.command("propose")
@@ -350,11 +362,12 @@ def contract_sign(
     line: List[str] = typer.Option(..., "--line", help="PACKAGE_LINE:QUANTITY[:UNIT_PRICE] (repeatable)"),
     due: List[str] = typer.Option([], "--due", help="CONTRACT_LINE:DATE:QUANTITY delivery schedule (repeatable)"),
     contract_id: Optional[str] = typer.Option(None, "--id"),
+    disclose: List[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
     lines = tuple(LineTerms(*split_spec(f"line[{i}]", text, 3, optional=1)) for i, text in enumerate(line, 1))
     schedule = tuple(DeliveryTerms(*split_spec(f"due[{i}]", text, 3)) for i, text in enumerate(due, 1))
-    cmd = contracts.SignContract(package_id, buyer, supplier, kind, signed_on, lines, schedule, contract_id)
+    cmd = contracts.SignContract(package_id, buyer, supplier, kind, signed_on, lines, schedule, contract_id, tuple(disclose))
     _write(ctx, contracts.sign_contract, cmd, as_json=as_json)
 
 
@@ -470,6 +483,7 @@ def shipment_send(
     shipped_on: str = typer.Option(..., "--shipped-on"),
     line: List[str] = typer.Option(..., "--line", help="CONTRACT_LINE:QUANTITY[@LOT=QTY,LOT=QTY] (repeatable)"),
     shipment_id: Optional[str] = typer.Option(None, "--id"),
+    disclose: List[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
     lines = []
@@ -478,7 +492,8 @@ def shipment_send(
         line_no, quantity = split_spec(f"line[{i}]", head, 2)
         lots = tuple(tuple(split_spec(f"line[{i}].lots", part, 2, sep="=")) for part in lot_text.split(",") if part)
         lines.append(ShippedLine(line_no, quantity, lots))  # type: ignore[arg-type]
-    _write(ctx, shipments.dispatch, shipments.Dispatch(contract_id, shipped_on, tuple(lines), shipment_id), as_json=as_json)
+    cmd = shipments.Dispatch(contract_id, shipped_on, tuple(lines), shipment_id, tuple(disclose))
+    _write(ctx, shipments.dispatch, cmd, as_json=as_json)
 
 
 @shipment.command("receive")
@@ -487,13 +502,15 @@ def shipment_receive(
     received_on: str = typer.Option(..., "--received-on"),
     line: List[str] = typer.Option([], "--line", help="CONTRACT_LINE:QUANTITY_RECEIVED (default: all shipped)"),
     note: str = typer.Option("", "--note", help="discrepancy note (required when fewer arrived)"),
+    disclose: List[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
     quantities = {}
     for i, text in enumerate(line, 1):
         line_no, quantity = split_spec(f"line[{i}]", text, 2)
         quantities[parse_int(f"line[{i}]", line_no, minimum=1)] = quantity
-    _write(ctx, shipments.receive, shipments.Receive(shipment_id, received_on, quantities or None, note), as_json=as_json)
+    cmd = shipments.Receive(shipment_id, received_on, quantities or None, note, tuple(disclose))
+    _write(ctx, shipments.receive, cmd, as_json=as_json)
 
 
 @shipment.command("lost")

@@ -6,19 +6,29 @@ from typing import Optional
 
 import typer
 
-from ..services import checks, queries
+from .. import settings as settings_module
+from ..services import checks, queries, transparency
 from .app import JSON, app, state
 from .render import CHECK_FAILED, console, emit_json, fail, table
+from .transparency import key_path
 
 
 @app.command()
-def init(ctx: typer.Context) -> None:
-    """Create the database (or bring its schema up to date)."""
+def init(
+    ctx: typer.Context,
+    log_name: Optional[str] = typer.Option(None, "--log-name", help="name of a new signing key and checkpoint origin "
+                                           "(default: $SUPPLYLINE_LOG_NAME or supplyline.local/ledger)"),
+) -> None:
+    """Create the database (or bring its schema up to date) and the ledger's signing key."""
     st = state(ctx)
     store = st.store(create=True)
     with store.read() as conn:
         summary = queries.ledger_summary(conn)
+    path = key_path(ctx)
+    signer, created = transparency.ensure_key(path, log_name or settings_module.load().log_name)
     console.print(f"ledger ready at {st.db} ({summary['events']} events)")
+    console.print(f"signing key {'created' if created else 'kept'} at {path}; verifier key: {signer.verifier}",
+                  markup=False, highlight=False)
 
 
 @app.command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import demo, entities, interchange, ledger, planning, reports, serve, tokens  # noqa: F401  (each registers its commands)
+from . import demo, entities, interchange, ledger, planning, reports, serve, tokens, transparency  # noqa: F401
 from .app import app
 
 __all__ = ["app"]

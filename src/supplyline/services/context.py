@@ -9,6 +9,7 @@ from ..domain.values import today_utc
 from ..ledger.chain import StoredEvent
 from ..store.db import make_engine
 from ..store.eventstore import Store
+from ..store.merkle import extend_tree
 from ..store.migrate import is_current, upgrade
 
 
@@ -51,7 +52,9 @@ def open_store(url: str, *, create: bool = False) -> Store:
 
         engine.dispose()
         raise Refused(f"the database at {url} is not initialised or not up to date: run `supplyline init`", field="db")
-    return Store(engine)
+    store = Store(engine)
+    store.append_hooks.append(extend_tree)  # the Merkle tree grows in each append's transaction
+    return store
 
 
 def on_or_today(day: date | None) -> date:

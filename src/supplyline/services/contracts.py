@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..domain import contract as domain
 from ..domain import package as package_domain
 from ..domain.contract import Contract, DeliveryTerms, LineTerms
+from ..domain.disclosure import parse_disclosure
 from ..domain.package import Package
 from ..domain.party import Party
 from ..store.eventstore import Store
@@ -24,9 +25,11 @@ class SignContract:
     lines: tuple[LineTerms, ...]
     schedule: tuple[DeliveryTerms, ...] = ()
     id: str | None = None
+    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
 
 
 def sign_contract(store: Store, actor: Actor, cmd: SignContract) -> Outcome:
+    withhold = parse_disclosure(cmd.disclosure, "ContractSigned")
     with store.write(actor.party, actor.meta()) as uow:
         package = uow.load(Package, cmd.package_id, field="package")
         buyer = uow.load(Party, cmd.buyer, field="buyer")
@@ -37,6 +40,6 @@ def sign_contract(store: Store, actor: Actor, cmd: SignContract) -> Outcome:
             lines=list(cmd.lines), schedule=list(cmd.schedule),
             contracted_by_line=facts.contracted_by_line(uow.conn, package.id),
         )
-        stored = uow.record(contract, events)
+        stored = uow.record(contract, events, withhold=withhold)
         stored += uow.record(package, package_domain.mark_contracted(package, contract.id))
         return Outcome(contract.id, stored)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..domain import package as package_domain
 from ..domain import pledge as domain
 from ..domain import requirement as requirement_domain
+from ..domain.disclosure import parse_disclosure
 from ..domain.money import Money
 from ..domain.package import Package
 from ..domain.party import Party
@@ -37,19 +38,21 @@ class AnnouncePledge:
     note: str = ""
     id: str | None = None
     commit: bool = False
+    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
 
 
 def announce_pledge(store: Store, actor: Actor, cmd: AnnouncePledge) -> Outcome:
+    withhold = parse_disclosure(cmd.disclosure, "PledgeAnnounced")
     with store.write(actor.party, actor.meta()) as uow:
-        return announce_pledge_in(uow, cmd)
+        return announce_pledge_in(uow, cmd, withhold=withhold)
 
 
-def announce_pledge_in(uow: UnitOfWork, cmd: AnnouncePledge) -> Outcome:
+def announce_pledge_in(uow: UnitOfWork, cmd: AnnouncePledge, *, withhold=None) -> Outcome:
     """Announce one pledge inside an open unit of work (an import announces many in one)."""
     uow.load(Party, cmd.funder, field="funder")  # the funder must be a registered party
     pledge = uow.get(Pledge, cmd.id or uow.next_id(Pledge, "PL"))
     events = announcement(pledge, cmd)
-    stored = uow.record(pledge, events)
+    stored = uow.record(pledge, events, withhold=withhold)
     if cmd.commit:
         stored += uow.record(pledge, domain.commit(pledge, on=pledge.pledged_on))
     return Outcome(pledge.id, stored)
@@ -82,6 +85,7 @@ class Allocate:
     amount: object
     currency: object | None = None  # the pledge's currency when omitted
     on: object = None
+    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
 
 
 def allocate(store: Store, actor: Actor, cmd: Allocate, *, expected_version: int | None = None) -> Outcome:
@@ -92,6 +96,7 @@ def allocate(store: Store, actor: Actor, cmd: Allocate, *, expected_version: int
 def allocate_in(uow: UnitOfWork, cmd: Allocate, *, expected_version: int | None = None) -> Outcome:
     """Record one allocation and its follow-ups inside an open unit of work (the optimiser
     records many this way, in one transaction)."""
+    withhold = parse_disclosure(cmd.disclosure, "PledgeAllocated")
     day = business_day("on", cmd.on)
     pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
     package = uow.load(Package, cmd.package_id, field="package")
@@ -107,7 +112,7 @@ def allocate_in(uow: UnitOfWork, cmd: Allocate, *, expected_version: int | None 
     fx_days = facts.fx_days(uow.conn, day, {pledge.amount.currency, package.currency})
     allocation_id = f"{pledge.id}.{len(pledge.allocations) + 1}"
     events = domain.allocate(pledge, allocation_id=allocation_id, line=target, amount=amount, on=day, fx_days=fx_days)
-    stored = uow.record(pledge, events, expected_version=expected_version)
+    stored = uow.record(pledge, events, expected_version=expected_version, withhold=withhold)
     requirement = uow.load(Requirement, line.requirement_id)
     stored += uow.record(
         requirement, requirement_domain.record_funding(requirement, facts.funded_quantity(uow.conn, requirement.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain import package as domain
+from ..domain.disclosure import parse_disclosure
 from ..domain.package import Package
 from ..domain.party import Party
 from ..domain.requirement import Requirement
@@ -23,9 +24,11 @@ class DraftPackage:
     currency: str
     approvers: tuple[str, ...] = ()
     id: str | None = None
+    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
 
 
 def draft_package(store: Store, actor: Actor, cmd: DraftPackage) -> Outcome:
+    withhold = parse_disclosure(cmd.disclosure, "PackageDrafted")
     with store.write(actor.party, actor.meta()) as uow:
         seller = uow.load(Party, cmd.seller, field="seller")
         recipient = uow.load(Party, cmd.recipient, field="recipient")
@@ -36,7 +39,7 @@ def draft_package(store: Store, actor: Actor, cmd: DraftPackage) -> Outcome:
             package, title=cmd.title, mechanism=cmd.mechanism, seller=seller.id, recipient=recipient.id,
             currency=cmd.currency, approvers=cmd.approvers,
         )
-        return Outcome(package.id, uow.record(package, events))
+        return Outcome(package.id, uow.record(package, events, withhold=withhold))
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,11 @@ class AddLine:
     quantity: object
     unit_price: object | None = None
     origin: object | None = None
+    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
 
 
 def add_line(store: Store, actor: Actor, cmd: AddLine, *, expected_version: int | None = None) -> Outcome:
+    withhold = parse_disclosure(cmd.disclosure, "PackageLineAdded")
     with store.write(actor.party, actor.meta()) as uow:
         package = uow.load(Package, cmd.package_id, field="package")
         requirement = uow.load(Requirement, cmd.requirement_id, field="requirement")
@@ -56,7 +61,7 @@ def add_line(store: Store, actor: Actor, cmd: AddLine, *, expected_version: int 
             package, requirement, quantity=cmd.quantity, unit_price=cmd.unit_price, origin=cmd.origin,
             already_packaged=facts.packaged_quantity(uow.conn, requirement.id),
         )
-        return Outcome(package.id, uow.record(package, events, expected_version=expected_version))
+        return Outcome(package.id, uow.record(package, events, expected_version=expected_version, withhold=withhold))
 
 
 def propose_package(store: Store, actor: Actor, package_id: str, *, expected_version: int | None = None) -> Outcome:

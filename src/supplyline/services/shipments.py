@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..domain import package as package_domain
 from ..domain import requirement as requirement_domain
 from ..domain import shipment as domain
+from ..domain.disclosure import parse_disclosure
 from ..domain.contract import Contract
 from ..domain.package import Package
 from ..domain.requirement import Requirement
@@ -22,9 +23,11 @@ class Dispatch:
     shipped_on: object
     lines: tuple[ShippedLine, ...]
     id: str | None = None
+    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
 
 
 def dispatch(store: Store, actor: Actor, cmd: Dispatch) -> Outcome:
+    withhold = parse_disclosure(cmd.disclosure, "ShipmentDispatched")
     with store.write(actor.party, actor.meta()) as uow:
         contract = uow.load(Contract, cmd.contract_id, field="contract")
         package = uow.load(Package, contract.package_id)
@@ -35,7 +38,7 @@ def dispatch(store: Store, actor: Actor, cmd: Dispatch) -> Outcome:
             shipment, contract, shipped_on=cmd.shipped_on, lines=list(cmd.lines), outstanding_by_line=outstanding,
             lot_available=facts.lots_available(uow.conn, contract.id),
         )
-        stored = uow.record(shipment, events)
+        stored = uow.record(shipment, events, withhold=withhold)
         stored += uow.record(package, package_domain.mark_delivery_started(package, shipment.id))
         return Outcome(shipment.id, stored)
 
@@ -46,13 +49,15 @@ class Receive:
     received_on: object
     quantities: dict[int, object] | None = None
     note: str = ""
+    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
 
 
 def receive(store: Store, actor: Actor, cmd: Receive, *, expected_version: int | None = None) -> Outcome:
+    withhold = parse_disclosure(cmd.disclosure, "ShipmentReceived")
     with store.write(actor.party, actor.meta()) as uow:
         shipment = uow.load(Shipment, cmd.shipment_id, field="shipment")
         events = domain.receive(shipment, received_on=cmd.received_on, quantities=cmd.quantities, note=cmd.note)
-        stored = uow.record(shipment, events, expected_version=expected_version)
+        stored = uow.record(shipment, events, expected_version=expected_version, withhold=withhold)
         contract = uow.load(Contract, shipment.contract_id)
         package = uow.load(Package, contract.package_id)
         stored += uow.record(

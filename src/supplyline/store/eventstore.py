@@ -15,17 +15,19 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.entity import Entity, Event, stream_id
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.values import parse_id
-from ..ledger.canonical import canonical, parse
+from ..ledger.canonical import canonical
 from ..ledger.chain import GENESIS, StoredEvent, event_hash
+from ..ledger.disclosure import Withholding
 from . import schema as t
+from . import withheld
 from .db import WRITE, is_sqlite
 from .projections import Rows, rows_of, write_difference
 
@@ -34,6 +36,12 @@ E = TypeVar("E", bound=Entity)
 AppendHook = Callable[[Connection, list[StoredEvent]], None]
 
 _BATCH = 500
+# built once: appends are the hot path, and building a statement costs more than running it
+_INSERT_EVENT = insert(t.events)
+_HEAD = select(t.ledger_head.c.seq, t.ledger_head.c.hash).where(t.ledger_head.c.id == 1)
+_SET_HEAD = (
+    update(t.ledger_head).where(t.ledger_head.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
 
 #: The write transaction that ``Store.transaction`` holds open in this context, if any.
 _JOINED: ContextVar[tuple["Store", Connection] | None] = ContextVar("supplyline_joined_transaction", default=None)
@@ -58,7 +66,7 @@ class Store:
             uow = UnitOfWork(self, conn, actor, canonical(meta or {}), seq, head)
             yield uow
             if uow.appended:
-                conn.execute(update(t.ledger_head).where(t.ledger_head.c.id == 1).values(seq=uow.seq, hash=uow.head))
+                conn.execute(_SET_HEAD, {"new_seq": uow.seq, "new_hash": uow.head})
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -128,12 +136,13 @@ class UnitOfWork:
             chunk = wanted[start : start + _BATCH]
             fresh = {stream_id(cls.KIND, i): cls(id=i) for i in chunk}
             rows = self.conn.execute(
-                select(t.events.c.stream_id, t.events.c.type, t.events.c.payload)
+                select(t.events.c.seq, t.events.c.stream_id, t.events.c.type, t.events.c.payload)
                 .where(t.events.c.stream_id.in_(list(fresh)))
                 .order_by(t.events.c.stream_id, t.events.c.stream_version)
-            )
+            ).all()
+            payloads = withheld.real_payloads(self.conn, [(row.seq, row.payload) for row in rows])
             for row in rows:
-                fresh[row.stream_id].apply(Event(row.type, parse(row.payload)))
+                fresh[row.stream_id].apply(Event(row.type, payloads[row.seq]))
             for sid, entity in fresh.items():
                 self._entities[sid] = entity
                 self._rows[sid] = rows_of(entity)
@@ -153,8 +162,14 @@ class UnitOfWork:
             n += 1
 
     # appending --------------------------------------------------------------------------
-    def record(self, entity: Entity, events: list[Event], *, expected_version: int | None = None) -> list[StoredEvent]:
-        """Append ``events`` to the entity's stream, apply them, and update its projection."""
+    def record(
+        self, entity: Entity, events: list[Event], *, expected_version: int | None = None,
+        withhold: Mapping[str, Withholding] | None = None,
+    ) -> list[StoredEvent]:
+        """Append ``events`` to the entity's stream, apply them, and update its projection.
+
+        ``withhold`` names payload fields to keep out of the log: the stored (and hashed)
+        event carries a commitment to each, the value goes to ``withheld_values``."""
         if expected_version is not None and entity.version != expected_version:
             raise VersionConflict(entity.stream, expected_version, entity.version)
         if not events:
@@ -164,8 +179,10 @@ class UnitOfWork:
             self._entities[entity.stream] = entity
         stamp = utc_timestamp()
         stored: list[StoredEvent] = []
+        secrets: list[tuple[int, list]] = []
         for event in events:
-            payload = canonical(event.data)
+            data, hidden = withheld.seal(event.data, withhold) if withhold else (event.data, [])
+            payload = canonical(data)
             seq, version = self.seq + 1, entity.version + 1
             digest = event_hash(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head)
             entity.apply(event)
@@ -173,7 +190,11 @@ class UnitOfWork:
                 StoredEvent(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head, digest)
             )
             self.seq, self.head = seq, digest
-        self.conn.execute(insert(t.events), [_event_row(e) for e in stored])
+            secrets.append((seq, hidden))
+        rows = [_event_row(e) for e in stored]
+        self.conn.execute(_INSERT_EVENT, rows[0] if len(rows) == 1 else rows)  # one row: no executemany
+        for seq, hidden in secrets:
+            withheld.save(self.conn, seq, hidden)
         after = rows_of(entity)
         write_difference(self.conn, self._rows[entity.stream], after)
         self._rows[entity.stream] = after
@@ -213,7 +234,7 @@ def iter_events(conn: Connection, *, after: int = 0, batch: int = 5000) -> Itera
 
 
 def read_head(conn: Connection) -> tuple[int, str]:
-    row = conn.execute(select(t.ledger_head.c.seq, t.ledger_head.c.hash).where(t.ledger_head.c.id == 1)).one()
+    row = conn.execute(_HEAD).one()
     return row.seq, row.hash
 
 

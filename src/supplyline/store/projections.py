@@ -10,6 +10,7 @@ has one definition.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 from sqlalchemy import Table, and_, delete, insert, select, update
@@ -280,6 +281,11 @@ def rows_of(entity: Entity) -> Rows:
     return out
 
 
+@lru_cache(maxsize=None)
+def _insert(table: Table):
+    return insert(table)
+
+
 def write_difference(conn: Connection, before: Rows, after: Rows) -> None:
     """Bring the stored rows of one entity from ``before`` to ``after``."""
     for name in before.keys() | after.keys():
@@ -291,7 +297,7 @@ def write_difference(conn: Connection, before: Rows, after: Rows) -> None:
             conn.execute(delete(table).where(and_(*[c == v for c, v in zip(pk, key)])))
         added = [row for k, row in new.items() if k not in old]
         if added:
-            conn.execute(insert(table), added)
+            conn.execute(_insert(table), added[0] if len(added) == 1 else added)
         for key, row in new.items():
             if key in old and old[key] != row:
                 changed = {c: v for c, v in row.items() if old[key].get(c) != v}

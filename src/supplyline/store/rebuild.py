@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
 from ..domain.entity import Entity, Event
 from ..ledger.canonical import parse
-
+from ..ledger.disclosure import unseal
+from . import schema as t
+from . import withheld
 from .eventstore import iter_events
 from .projections import PROJECTED_TABLES, PROJECTIONS, Rows, read_table, rows_of
 
 
 def fold(conn: Connection) -> dict[str, Entity]:
-    """Every stream's entity, from the events alone."""
+    """Every stream's entity, from the events alone (with their withheld values)."""
     entities: dict[str, Entity] = {}
+    secrets = withheld.secrets_of(conn, [seq for (seq,) in conn.execute(select(t.withheld_values.c.seq).distinct())])
     for stored in iter_events(conn):
         entity = entities.get(stored.stream_id)
         if entity is None:
@@ -29,7 +32,8 @@ def fold(conn: Connection) -> dict[str, Entity]:
             if kind not in PROJECTIONS:
                 raise ValueError(f"event #{stored.seq} belongs to an unknown stream kind '{kind}'")
             entity = entities[stored.stream_id] = PROJECTIONS[kind].entity(id=entity_id)
-        entity.apply(Event(stored.type, parse(stored.payload)))
+        payload = parse(stored.payload)
+        entity.apply(Event(stored.type, unseal(payload, secrets[stored.seq]) if stored.seq in secrets else payload))
     return entities
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Date,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -402,4 +403,29 @@ api_idempotency = Table(
     Column("status", Integer, nullable=False),
     Column("response", Text, nullable=False),
     Column("recorded_at", String(32), nullable=False),
+)
+
+# --- transparency ---------------------------------------------------------------------------
+
+#: The RFC 6962 tree over the event hashes, as C2SP tlog-tiles (see ledger/tiles.py): one
+#: row per tile, ``hashes`` the concatenated 32-byte hashes (a partial tile grows in place).
+#: Derived from the events alone, extended in the same transaction as each append.
+merkle_tiles = Table(
+    "merkle_tiles",
+    metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hashes", LargeBinary, nullable=False),
+)
+
+#: The values and salts of withheld fields (see ledger/disclosure.py). The events hold only
+#: the commitments, so a public copy of the log never carries these; `verify` checks every
+#: row against its commitment.
+withheld_values = Table(
+    "withheld_values",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("field", String(64), primary_key=True),
+    Column("value", Text, nullable=False),  # canonical JSON
+    Column("salt", String(64), nullable=False),  # hex
 )

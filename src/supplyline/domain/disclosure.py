@@ -1,0 +1,86 @@
+"""Disclosure levels: who may see a field of a pledge, package, contract or delivery.
+
+- public: everyone (the default; the value is in the log as is)
+- parties: the parties to the record (funder, seller, recipient, approvers, buyer, supplier)
+- confidential: the party that recorded it, and auditors
+
+A non-public field may carry an embargo date from which it becomes public. A command states
+the level of each field it withholds, e.g. ``amount=confidential@2027-01-01`` or
+``{"amount": {"level": "confidential", "embargo": "2027-01-01"}}``; only the fields listed
+here for the event it records may be withheld (identifiers and references never are, so
+the records still link up in public).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ..ledger.disclosure import LEVELS, Withholding
+from .errors import InvalidInput
+from .values import parse_date
+
+#: event type -> the payload fields a command may withhold, in the users' words
+WITHHOLDABLE: dict[str, tuple[str, ...]] = {
+    "PledgeAnnounced": ("funder", "amount", "pledged_on", "categories", "origins", "valid_from", "valid_until", "note"),
+    "PledgeAllocated": ("amount", "line_amount", "fx"),
+    "PackageDrafted": ("title", "approvers"),
+    "PackageLineAdded": ("item", "quantity", "unit_price", "origin"),
+    "ContractSigned": ("supplier", "kind", "signed_on", "lines", "schedule"),
+    "ShipmentDispatched": ("shipped_on", "lines"),
+    "ShipmentReceived": ("received_on", "lines", "note"),
+}
+
+#: how a refusal names the record an event type writes
+_RECORD = {
+    "PledgeAnnounced": "a pledge", "PledgeAllocated": "an allocation", "PackageDrafted": "a package",
+    "PackageLineAdded": "a package line", "ContractSigned": "a contract", "ShipmentDispatched": "a shipment",
+    "ShipmentReceived": "a receipt",
+}
+
+
+def _one(field: str, spec: Any, where: str) -> Withholding:
+    if isinstance(spec, str):
+        level, _, embargo = spec.partition("@")
+        embargo = embargo or None
+    elif isinstance(spec, Mapping) and set(spec) <= {"level", "embargo"} and "level" in spec:
+        level, embargo = spec["level"], spec.get("embargo")
+    else:
+        raise InvalidInput(where, spec, "give LEVEL[@EMBARGO] or {level, embargo}")
+    if level not in LEVELS:
+        raise InvalidInput(where, level, f"the disclosure level of '{field}' must be one of {', '.join(LEVELS)}")
+    day = parse_date(f"{where}.embargo", embargo).isoformat() if embargo not in (None, "") else None
+    if level == "public" and day is not None:
+        raise InvalidInput(where, f"{level}@{day}", "an embargo keeps a withheld field until a date: give the level "
+                                                    "(parties or confidential) it has until then")
+    return Withholding(level, day)
+
+
+def parse_disclosure(value: object, event_type: str) -> dict[str, Withholding]:
+    """The withheld fields of a command recording ``event_type``: field -> level and embargo.
+
+    ``value`` is a list of ``FIELD=LEVEL[@YYYY-MM-DD]`` texts (the CLI) or a mapping
+    ``{field: LEVEL | {"level", "embargo"}}`` (the API); empty means all public."""
+    if value in (None, "", (), [], {}):
+        return {}
+    allowed = WITHHOLDABLE[event_type]
+    if isinstance(value, Mapping):
+        items = [(str(k), v, f"disclose.{k}") for k, v in value.items()]
+    elif isinstance(value, (list, tuple)):
+        items = []
+        for i, text in enumerate(value):
+            field, sep, spec = str(text).partition("=")
+            if not sep:
+                raise InvalidInput(f"disclose[{i}]", text, "expected FIELD=LEVEL[@EMBARGO], e.g. amount=confidential")
+            items.append((field.strip(), spec.strip(), f"disclose[{i}]"))
+    else:
+        raise InvalidInput("disclose", value, "expected a list of FIELD=LEVEL[@EMBARGO] or a mapping")
+    out: dict[str, Withholding] = {}
+    for field, spec, where in items:
+        if field not in allowed:
+            raise InvalidInput(where, field, f"{_RECORD[event_type]} can withhold only: {', '.join(allowed)}")
+        if field in out:
+            raise InvalidInput(where, field, "is given more than once")
+        rule = _one(field, spec, where)
+        if rule.level != "public":
+            out[field] = rule
+    return out

@@ -1,0 +1,235 @@
+"""Signed notes and checkpoints (C2SP signed-note and tlog-checkpoint), with Ed25519 keys.
+
+The formats are the transparency-log ecosystem's, byte for byte, so that witnesses and Go's
+``sumdb/note`` verifier read supplyline's checkpoints:
+
+- verifier key: ``<name>+<hex key ID>+<base64(0x01 || public key)>``
+- signer key (the private key file, Go's format): ``PRIVATE+KEY+<name>+<hex key ID>+<base64(0x01 || seed)>``
+- key ID = SHA-256(name || 0x0A || 0x01 || public key)[:4]
+- signature line: ``— <name> base64(key ID || Ed25519 signature over the note text)``
+- checkpoint text: origin, decimal tree size, base64 root hash, optional extension lines.
+
+Parsing is strict: anything that is not exactly the format is refused, so a flipped byte
+anywhere in a note is caught.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+ED25519 = 0x01
+EM_DASH = "\u2014"
+MAX_SIGNATURES = 100
+_NAME = re.compile(r"[^\s+]+")
+_SIZE = re.compile(r"0|[1-9][0-9]*")
+
+
+class NoteError(ValueError):
+    """A note, key or checkpoint that is malformed or not validly signed."""
+
+
+def b64decode_strict(text: str, what: str) -> bytes:
+    """Standard base64 that must round-trip exactly (so no two spellings of one value)."""
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise NoteError(f"{what} is not valid base64") from None
+    if base64.b64encode(raw).decode("ascii") != text:
+        raise NoteError(f"{what} is not canonical base64")
+    return raw
+
+
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _check_name(name: str) -> str:
+    if not _NAME.fullmatch(name):
+        raise NoteError(f"key name '{name}' must be non-empty, without spaces or '+'")
+    return name
+
+
+def key_id(name: str, public_key: bytes, sig_type: int = ED25519) -> bytes:
+    return hashlib.sha256(name.encode() + b"\n" + bytes([sig_type]) + public_key).digest()[:4]
+
+
+@dataclass(frozen=True)
+class Verifier:
+    name: str
+    id: bytes
+    public_key: bytes
+
+    @classmethod
+    def parse(cls, vkey: str) -> "Verifier":
+        parts = vkey.strip().split("+", 2)
+        if len(parts) != 3:
+            raise NoteError("a verifier key is <name>+<key ID hex>+<base64 key>")
+        name, hex_id, key_b64 = parts
+        _check_name(name)
+        if not re.fullmatch(r"[0-9a-f]{8}", hex_id):
+            raise NoteError(f"verifier key ID '{hex_id}' is not 8 lowercase hex digits")
+        material = b64decode_strict(key_b64, "the verifier key")
+        if len(material) != 33 or material[0] != ED25519:
+            raise NoteError("the verifier key is not an Ed25519 key (type 0x01 and 32 bytes)")
+        verifier = cls(name, bytes.fromhex(hex_id), material[1:])
+        if key_id(name, verifier.public_key) != verifier.id:
+            raise NoteError(f"verifier key ID {hex_id} does not match the key name and public key")
+        return verifier
+
+    def __str__(self) -> str:
+        return f"{self.name}+{self.id.hex()}+{b64(bytes([ED25519]) + self.public_key)}"
+
+    def verify(self, text: bytes, signature: bytes) -> bool:
+        try:
+            Ed25519PublicKey.from_public_bytes(self.public_key).verify(signature, text)
+            return True
+        except InvalidSignature:
+            return False
+
+
+@dataclass(frozen=True)
+class Signer:
+    name: str
+    seed: bytes  # the 32-byte Ed25519 private key
+
+    @classmethod
+    def generate(cls, name: str) -> "Signer":
+        from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+
+        key = Ed25519PrivateKey.generate()
+        return cls(_check_name(name), key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()))
+
+    @classmethod
+    def parse(cls, skey: str) -> "Signer":
+        parts = skey.strip().split("+", 4)
+        if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
+            raise NoteError("a signer key is PRIVATE+KEY+<name>+<key ID hex>+<base64 key>")
+        name, hex_id, key_b64 = parts[2:]
+        material = b64decode_strict(key_b64, "the signer key")
+        if len(material) != 33 or material[0] != ED25519:
+            raise NoteError("the signer key is not an Ed25519 key (type 0x01 and 32 bytes)")
+        signer = cls(_check_name(name), material[1:])
+        if signer.verifier.id.hex() != hex_id:
+            raise NoteError(f"signer key ID {hex_id} does not match the key")
+        return signer
+
+    @property
+    def public_key(self) -> bytes:
+        key = Ed25519PrivateKey.from_private_bytes(self.seed).public_key()
+        return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    @property
+    def verifier(self) -> Verifier:
+        public = self.public_key
+        return Verifier(self.name, key_id(self.name, public), public)
+
+    def __str__(self) -> str:
+        return f"PRIVATE+KEY+{self.name}+{self.verifier.id.hex()}+{b64(bytes([ED25519]) + self.seed)}"
+
+    def sign(self, text: str) -> str:
+        """The signed note: ``text`` (ending in a newline), a blank line, one signature line."""
+        check_text(text)
+        signature = Ed25519PrivateKey.from_private_bytes(self.seed).sign(text.encode())
+        return f"{text}\n{EM_DASH} {self.name} {b64(self.verifier.id + signature)}\n"
+
+
+def check_text(text: str) -> None:
+    if not text.endswith("\n"):
+        raise NoteError("the note text must end with a newline")
+    if any(ord(c) < 0x20 and c != "\n" for c in text):
+        raise NoteError("the note contains control characters")
+
+
+def open_note(note: bytes, verifiers: list[Verifier]) -> tuple[str, list[Verifier]]:
+    """The text of a signed note, and which trusted keys signed it; NoteError otherwise.
+
+    Signatures by unknown keys are ignored; a known key's signature that does not verify
+    rejects the note, and at least one known key must have signed."""
+    try:
+        whole = note.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NoteError("the note is not valid UTF-8") from None
+    if any(ord(c) < 0x20 and c != "\n" for c in whole):
+        raise NoteError("the note contains control characters")
+    split = whole.rfind("\n\n")
+    if split < 0:
+        raise NoteError("the note has no blank line before its signatures")
+    text, block = whole[: split + 1], whole[split + 2 :]
+    if not block.endswith("\n") or not block.strip("\n"):
+        raise NoteError("the note's signature lines are missing or do not end with a newline")
+    lines = block[:-1].split("\n")
+    if len(lines) > MAX_SIGNATURES:
+        raise NoteError(f"the note has more than {MAX_SIGNATURES} signatures")
+    known = {(v.name, v.id): v for v in verifiers}
+    signed: list[Verifier] = []
+    for number, line in enumerate(lines, start=1):
+        match = re.fullmatch(f"{EM_DASH} ([^ ]+) ([^ ]+)", line)
+        if not match:
+            raise NoteError(f"signature line {number} is not '— <key name> <base64 signature>'")
+        name, sig_b64 = match.groups()
+        _check_name(name)
+        raw = b64decode_strict(sig_b64, f"signature {number}")
+        if len(raw) < 5:
+            raise NoteError(f"signature {number} is too short")
+        verifier = known.get((name, raw[:4]))
+        if verifier is None:
+            continue
+        if not verifier.verify(text.encode(), raw[4:]):
+            raise NoteError(f"the signature by {name} (key {raw[:4].hex()}) does not verify: the note was altered "
+                            "or signed by another key")
+        signed.append(verifier)
+    if not signed:
+        names = ", ".join(f"{v.name}+{v.id.hex()}" for v in verifiers) or "no keys"
+        raise NoteError(f"the note carries no signature by a trusted key ({names})")
+    return text, signed
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    origin: str
+    size: int
+    root: bytes
+    extensions: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        lines = [self.origin, str(self.size), b64(self.root), *self.extensions]
+        return "".join(f"{line}\n" for line in lines)
+
+    @classmethod
+    def parse(cls, text: str) -> "Checkpoint":
+        check_text(text)
+        lines = text[:-1].split("\n")
+        if len(lines) < 3:
+            raise NoteError("a checkpoint has at least three lines: origin, tree size, root hash")
+        origin, size, root, *extensions = lines
+        if not origin:
+            raise NoteError("the checkpoint origin is empty")
+        if not _SIZE.fullmatch(size):
+            raise NoteError(f"the checkpoint tree size '{size}' is not a decimal without leading zeros")
+        raw = b64decode_strict(root, "the checkpoint root hash")
+        if len(raw) != 32:
+            raise NoteError(f"the checkpoint root hash is {len(raw)} bytes, not 32")
+        if any(not line for line in extensions):
+            raise NoteError("a checkpoint extension line is empty")
+        return cls(origin, int(size), raw, tuple(extensions))
+
+
+def sign_checkpoint(checkpoint: Checkpoint, signer: Signer) -> str:
+    return signer.sign(checkpoint.text())
+
+
+def open_checkpoint(note: bytes, verifier: Verifier) -> Checkpoint:
+    """A checkpoint signed by ``verifier`` whose origin is the key's name."""
+    text, _ = open_note(note, [verifier])
+    checkpoint = Checkpoint.parse(text)
+    if checkpoint.origin != verifier.name:
+        raise NoteError(f"the checkpoint is for log '{checkpoint.origin}', the key is for '{verifier.name}'")
+    return checkpoint

@@ -1,0 +1,234 @@
+"""The stored Merkle tree: tiles kept in step with the log, and proofs read from them.
+
+What is stored is every tile that can no longer change (full tiles, at any level) and the
+growing tiles above level 0. The growing level-0 tile is not stored: its hashes are the
+leaf hashes of the last (fewer than 256) events, read from the log when needed. So 255 of
+256 appends write nothing for the tree; the 256th stores the full leaf tile and extends the
+levels above, in the same transaction (``extend_tree`` is a ``Store.append_hooks`` entry).
+
+A tree that lags the log (a ledger created before the tree existed, or events written
+without the hook) catches up from the events' stored hashes on the next append that fills
+a tile, or on ``catch_up`` (checkpoints and proofs call it). Heads and proofs read O(log n)
+tiles in one query and never rehash the log.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from ..ledger import merkle, tiles
+from ..ledger.chain import StoredEvent
+from ..ledger.tiles import WIDTH, TileId
+from . import schema as t
+from .rebuild import Difference
+
+_CHUNK = 256 * WIDTH  # leaves per batch when catching up: 256 full leaf tiles
+
+
+def _stored_edge(conn: Connection) -> tuple[int, dict[TileId, bytes]]:
+    """How many full leaf tiles are stored, and the growing tiles above them."""
+    m = t.merkle_tiles
+    last = select(m.c.level, func.max(m.c.idx).label("idx")).group_by(m.c.level).subquery()
+    rows = conn.execute(
+        select(m.c.level, m.c.idx, m.c.hashes).join(last, and_(m.c.level == last.c.level, m.c.idx == last.c.idx))
+    ).all()
+    rightmost = {row.level: (row.idx, bytes(row.hashes)) for row in rows}
+    full = rightmost[0][0] + 1 if 0 in rightmost else 0
+    edge = set(tiles.edge_tiles(full * WIDTH))
+    return full, {(level, idx): content for level, (idx, content) in rightmost.items() if (level, idx) in edge}
+
+
+def _write(conn: Connection, changed: dict[TileId, bytes], existing: set[TileId]) -> None:
+    m = t.merkle_tiles
+    for (level, idx), content in changed.items():
+        if (level, idx) in existing:
+            conn.execute(update(m).where(m.c.level == level, m.c.idx == idx).values(hashes=content))
+    new = [{"level": l, "idx": i, "hashes": c} for (l, i), c in changed.items() if (l, i) not in existing]
+    if new:
+        conn.execute(insert(m), new)
+
+
+def _leaf(event_hash_hex: str) -> bytes:
+    return merkle.leaf_hash(bytes.fromhex(event_hash_hex))
+
+
+def _event_hashes(conn: Connection, after: int, upto: int | None = None, *, chunk: int = _CHUNK) -> Iterator[list[str]]:
+    """The stored hashes of events after #``after`` (up to #``upto``), in sequence order."""
+    cols = t.events.c
+    last = after
+    while upto is None or last < upto:
+        query = select(cols.seq, cols.hash).where(cols.seq > last).order_by(cols.seq).limit(chunk)
+        if upto is not None:
+            query = query.where(cols.seq <= upto)
+        rows = conn.execute(query).all()
+        if not rows:
+            return
+        if rows[0].seq != last + 1 or rows[-1].seq != last + len(rows):
+            raise RuntimeError(f"the event log has a gap after event #{last}: run `supplyline verify`")
+        yield [r.hash for r in rows]
+        last = rows[-1].seq
+
+
+def complete(conn: Connection, full_tiles: int) -> None:
+    """Store the leaf tiles up to ``full_tiles`` (each the leaves of 256 events) and extend
+    the levels above; nothing to do when they are stored already."""
+    have, edge = _stored_edge(conn)
+    if have >= full_tiles:
+        return
+    for hashes in _event_hashes(conn, have * WIDTH, full_tiles * WIDTH):
+        size = have * WIDTH
+        changed = tiles.extend(size, {level: c for (level, _), c in edge.items()}, [_leaf(h) for h in hashes])
+        _write(conn, changed, set(edge))
+        have += len(hashes) // WIDTH
+        keep = set(tiles.edge_tiles(have * WIDTH))
+        edge = {key: c for key, c in {**edge, **changed}.items() if key in keep}
+
+
+def extend_tree(conn: Connection, stored: list[StoredEvent]) -> None:
+    """The append hook: when the new events fill a leaf tile, store it and extend upwards."""
+    if stored and stored[-1].seq // WIDTH > (stored[0].seq - 1) // WIDTH:
+        complete(conn, stored[-1].seq // WIDTH)
+
+
+# built once: proofs run these on every call, and building a statement costs more than running it
+_HEAD_SEQ = select(t.ledger_head.c.seq).where(t.ledger_head.c.id == 1)
+_LEAF_TILES = select(func.max(t.merkle_tiles.c.idx)).where(t.merkle_tiles.c.level == 0)
+_TILES = select(t.merkle_tiles.c.idx, t.merkle_tiles.c.hashes).where(  # one level at a time: index lookups
+    t.merkle_tiles.c.level == bindparam("level"), t.merkle_tiles.c.idx.in_(bindparam("ids", expanding=True))
+)
+_HASHES = (
+    select(t.events.c.seq, t.events.c.hash)
+    .where(t.events.c.seq > bindparam("after"), t.events.c.seq <= bindparam("upto"))
+    .order_by(t.events.c.seq)
+)
+
+
+def _head_seq(conn: Connection) -> int:
+    return conn.execute(_HEAD_SEQ).scalar_one()
+
+
+def tree_size(conn: Connection) -> int:
+    """How many events the stored tree covers (all of them, unless it lags)."""
+    head = _head_seq(conn)
+    last = conn.execute(_LEAF_TILES).scalar_one()
+    have = 0 if last is None else last + 1
+    return min(head, have * WIDTH + WIDTH - 1)
+
+
+def lags(conn: Connection) -> bool:
+    return tree_size(conn) < _head_seq(conn)
+
+
+def catch_up(conn: Connection) -> int:
+    """Extend the tree to cover every stored event (inside a write transaction)."""
+    complete(conn, _head_seq(conn) // WIDTH)
+    return tree_size(conn)
+
+
+def read_tiles(conn: Connection, ids: Iterable[TileId], size: int) -> dict[TileId, bytes]:
+    """The tiles of the tree of ``size`` events: stored ones from the table, the growing
+    leaf tile from the last events' hashes."""
+    wanted = list(set(ids))
+    out: dict[TileId, bytes] = {}
+    for level in {level for level, _ in wanted}:
+        rows = conn.execute(_TILES, {"level": level, "ids": [i for l, i in wanted if l == level]})
+        out.update({(level, row.idx): bytes(row.hashes) for row in rows})
+    for level, idx in wanted:
+        if (level, idx) not in out and level == 0:
+            first = idx * WIDTH
+            rows = conn.execute(_HASHES, {"after": first, "upto": min(size, first + WIDTH)}).all()
+            if [r.seq for r in rows] != list(range(first + 1, first + 1 + len(rows))):
+                raise RuntimeError(f"the event log has a gap after event #{first}: run `supplyline verify`")
+            out[(level, idx)] = b"".join(_leaf(r.hash) for r in rows)
+    return out
+
+
+def reader(conn: Connection, size: int):
+    """A ``read(subtrees)`` for ledger.merkle, answered from the tree of ``size`` events."""
+
+    def read(subtrees: set[merkle.Subtree]) -> dict[merkle.Subtree, bytes]:
+        return tiles.subtree_hashes(subtrees, read_tiles(conn, tiles.tiles_for(subtrees), size))
+
+    return read
+
+
+def _check_size(conn: Connection, *sizes: int) -> int:
+    size = tree_size(conn)
+    for n in sizes:
+        if not 0 <= n <= size:
+            from ..domain.errors import InvalidInput
+
+            raise InvalidInput("size", n, f"the tree holds {size} events")
+    return size
+
+
+def tree_head(conn: Connection, size: int) -> bytes:
+    _check_size(conn, size)
+    return merkle.tree_head(size, reader(conn, size))
+
+
+def inclusion_proof(conn: Connection, index: int, size: int) -> list[bytes]:
+    _check_size(conn, size)
+    return merkle.inclusion_proof(index, size, reader(conn, size))
+
+
+def consistency_proof(conn: Connection, old: int, new: int) -> list[bytes]:
+    _check_size(conn, old, new)
+    return merkle.consistency_proof(old, new, reader(conn, new))
+
+
+def expected_tiles(conn: Connection) -> Iterator[tuple[TileId, bytes]]:
+    """Every tile of the tree over the stored events, recomputed from their hashes."""
+    size, partial = 0, {}
+    pending: dict[TileId, bytes] = {}
+    for hashes in _event_hashes(conn, 0):
+        changed = tiles.extend(size, partial, [_leaf(h) for h in hashes])
+        size += len(hashes)
+        pending.update(changed)
+        for key in [k for k, content in pending.items() if len(content) == tiles.FULL_BYTES]:
+            yield key, pending.pop(key)
+        partial = {l: content for (l, i), content in pending.items()}
+    yield from ((key, content) for key, content in pending.items() if key[0] > 0)  # the growing leaf tile is not stored
+
+
+def check_tree(conn: Connection) -> list[Difference]:
+    """The stored tiles against a tree recomputed from the events."""
+    m = t.merkle_tiles
+    stored = {(r.level, r.idx): bytes(r.hashes) for r in conn.execute(select(m.c.level, m.c.idx, m.c.hashes))}
+    found: list[Difference] = []
+    for key, content in expected_tiles(conn):
+        have = stored.pop(key, None)
+        if have is None:
+            found.append(Difference(m.name, key, None, None, f"{len(content) // 32} hashes"))
+        elif have != content:
+            found.append(Difference(m.name, key, "hashes", _differs(have, content), "recomputed from the events"))
+    for key, have in sorted(stored.items()):
+        found.append(Difference(m.name, key, None, f"{len(have) // 32} hashes", None))
+    return found
+
+
+def _differs(have: bytes, want: bytes) -> str:
+    for i in range(0, max(len(have), len(want)), 32):
+        if have[i : i + 32] != want[i : i + 32]:
+            return f"hash #{i // 32} differs ({len(have) // 32} hashes stored, {len(want) // 32} expected)"
+    return "differs"
+
+
+def rebuild_tree(conn: Connection) -> int:
+    """Replace the stored tree with one recomputed from the events; returns its tile count."""
+    conn.execute(delete(t.merkle_tiles))
+    batch = []
+    count = 0
+    for (level, idx), content in expected_tiles(conn):
+        batch.append({"level": level, "idx": idx, "hashes": content})
+        if len(batch) >= 1000:
+            conn.execute(insert(t.merkle_tiles), batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        conn.execute(insert(t.merkle_tiles), batch)
+        count += len(batch)
+    return count
