@@ -12,6 +12,15 @@ from supplyline.services.context import Actor
 
 from .scenario import events_in
 
+
+def without_empty_withheld(value):
+    """An API answer without the ``withheld: []`` the response models add where nothing is withheld."""
+    if isinstance(value, dict):
+        return {k: without_empty_withheld(v) for k, v in value.items() if not (k == "withheld" and v == [])}
+    if isinstance(value, list):
+        return [without_empty_withheld(v) for v in value]
+    return value
+
 V1 = "/api/v1"
 
 
@@ -23,16 +32,19 @@ def test_reads_answer_exactly_what_the_services_return(client, scenario, api_sto
         funnel = reports.funnel(conn, "USD")
         trace = reports.trace(conn, "PKG-A")
         order = queries.order(conn, "PO-A")
-    assert client.get(f"{V1}/packages/PKG-A", headers=auditor).json() == package
-    assert client.get(f"{V1}/pledges/PLEDGE-A1", headers=auditor).json() == pledge
-    assert client.get(f"{V1}/reports/funnel?currency=USD").json() == funnel
-    assert client.get(f"{V1}/packages/PKG-A/trace", headers=auditor).json() == trace
-    assert client.get(f"{V1}/orders/PO-A", headers=auditor).json() == order
+    def get(path, **kw):
+        return without_empty_withheld(client.get(V1 + path, **kw).json())
+
+    assert get("/packages/PKG-A", headers=auditor) == package
+    assert get("/pledges/PLEDGE-A1", headers=auditor) == pledge
+    assert get("/reports/funnel?currency=USD") == funnel
+    assert get("/packages/PKG-A/trace", headers=auditor) == trace
+    assert get("/orders/PO-A", headers=auditor) == order
     assert funnel["total"]["pledged"] == "251000.00"
 
 
 def test_a_cofunder_sees_the_shared_package_but_not_the_other_funders_pledge(client, scenario):
-    trace = client.get(f"{V1}/packages/PKG-A/trace", headers=scenario.headers("funder")).json()
+    trace = without_empty_withheld(client.get(f"{V1}/packages/PKG-A/trace", headers=scenario.headers("funder")).json())
     funded_by = trace["lines"][0]["funded_by"]
     assert funded_by == [
         {"allocation_id": "PLEDGE-A1.1", "pledge_id": "PLEDGE-A1", "funder": "FUND-A", "amount": "6000.00", "currency": "USD",

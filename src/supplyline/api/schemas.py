@@ -330,23 +330,34 @@ class RequirementDetail(Requirement):
     packages: list[RequirementPackageLine]
 
 
+class WithheldField(BaseModel):
+    """A field its recording command withheld from the caller: null in the record, committed in the log."""
+
+    field: str
+    event: int = Field(description="the sequence number of the event that holds the commitment")
+    level: str
+    embargo: str | None
+    commitment: str
+
+
 class Pledge(BaseModel):
     id: str
-    funder: str
-    amount: str
-    amount_currency: str
-    allocated: str
-    allocated_currency: str
-    remaining: str
-    pledged_on: str
+    funder: str | None
+    amount: str | None
+    amount_currency: str | None
+    allocated: str | None
+    allocated_currency: str | None
+    remaining: str | None
+    pledged_on: str | None
     mechanism: str
-    categories: list[str]
-    origins: list[str]
-    valid_from: str
+    categories: list[str] | None
+    origins: list[str] | None
+    valid_from: str | None
     valid_until: str | None
     state: str
-    note: str
+    note: str | None
     version: int
+    withheld: list[WithheldField] = []
 
 
 class Allocation(BaseModel):
@@ -354,13 +365,14 @@ class Allocation(BaseModel):
     pledge_id: str
     package_id: str
     line_no: int
-    amount: str
-    amount_currency: str
-    line_amount: str
-    line_amount_currency: str
+    amount: str | None
+    amount_currency: str | None
+    line_amount: str | None
+    line_amount_currency: str | None
     fx_rate: str | None
     fx_date: str | None
     allocated_on: str
+    withheld: list[WithheldField] = []
 
 
 class PledgeDetail(Pledge):
@@ -369,33 +381,35 @@ class PledgeDetail(Pledge):
 
 class PackageBase(BaseModel):
     id: str
-    title: str
+    title: str | None
     mechanism: str
     seller: str
     recipient: str
     currency: str
-    approvers: list[str]
+    approvers: list[str] | None
     state: str
     version: int
+    withheld: list[WithheldField] = []
 
 
 class Package(PackageBase):
-    value: str
-    funded: str
+    value: str | None
+    funded: str | None
 
 
 class PackageLine(BaseModel):
     package_id: str
     line_no: int
     requirement_id: str
-    item: str
+    item: str | None
     category: str
-    quantity: int
-    unit_price: str
-    unit_price_currency: str
-    origin: str
-    value: str
-    funded: str
+    quantity: int | None
+    unit_price: str | None
+    unit_price_currency: str | None
+    origin: str | None
+    value: str | None
+    funded: str | None
+    withheld: list[WithheldField] = []
 
 
 class Decision(BaseModel):
@@ -411,11 +425,12 @@ class Contract(BaseModel):
     id: str
     package_id: str
     buyer: str
-    supplier: str
-    kind: str
-    signed_on: str
+    supplier: str | None
+    kind: str | None
+    signed_on: str | None
     currency: str
     version: int
+    withheld: list[WithheldField] = []
 
 
 class PackageDetail(PackageBase):
@@ -428,18 +443,20 @@ class ContractLine(BaseModel):
     contract_id: str
     line_no: int
     package_line_no: int
-    item: str
-    quantity: int
-    unit_price: str
-    unit_price_currency: str
+    item: str | None
+    quantity: int | None
+    unit_price: str | None
+    unit_price_currency: str | None
+    withheld: list[WithheldField] = []
 
 
 class Delivery(BaseModel):
     contract_id: str
     position: int
-    line_no: int
-    due: str
-    quantity: int
+    line_no: int | None
+    due: str | None
+    quantity: int | None
+    withheld: list[WithheldField] = []
 
 
 class ContractDetail(Contract):
@@ -508,20 +525,22 @@ class ShippedLot(BaseModel):
 
 class ShippedLine(BaseModel):
     contract_line_no: int
-    quantity: int
+    quantity: int | None
     received: int | None
-    lots: list[ShippedLot]
+    lots: list[ShippedLot] | None
+    withheld: list[WithheldField] = []
 
 
 class Shipment(BaseModel):
     id: str
     contract_id: str
-    shipped_on: str
+    shipped_on: str | None
     state: str
     received_on: str | None
-    note: str
+    note: str | None
     version: int
     lines: list[ShippedLine]
+    withheld: list[WithheldField] = []
 
 
 class Event(BaseModel):
@@ -558,9 +577,19 @@ class RateUsed(BaseModel):
     date: str
 
 
+class Undisclosed(BaseModel):
+    """Per stage, how many figures were left out because they rest on values withheld from the caller."""
+
+    pledged: int
+    allocated: int
+    contracted: int
+    delivered: int
+
+
 class Funnel(BaseModel):
     currency: str
     funders: list[FunnelRow]
+    undisclosed: Undisclosed
     total: FunnelFigures
     rates_used: list[RateUsed]
 
@@ -581,31 +610,34 @@ class FundedBy(BaseModel):
     funder: str
     amount: str | None = Field(description="in the pledge's currency; null when the pledge is another funder's")
     currency: str | None
-    line_amount: str = Field(description="in the package's currency")
+    line_amount: str | None = Field(description="in the package's currency")
     fx_rate: str | None
     fx_date: str | None
     allocated_on: str
+    withheld: list[WithheldField] = []
 
 
 class TraceLine(BaseModel):
     line_no: int
     requirement_id: str
-    item: str
-    quantity: int
-    unit_price: str
+    item: str | None
+    quantity: int | None
+    unit_price: str | None
     funded_by: list[FundedBy]
+    withheld: list[WithheldField] = []
 
 
 class TraceContractLine(BaseModel):
     id: str
-    supplier: str
-    kind: str
-    signed_on: str
+    supplier: str | None
+    kind: str | None
+    signed_on: str | None
     line_no: int
     package_line_no: int
-    item: str
-    quantity: int
-    unit_price: str
+    item: str | None
+    quantity: int | None
+    unit_price: str | None
+    withheld: list[WithheldField] = []
 
 
 class TraceLot(BaseModel):
@@ -619,33 +651,36 @@ class TraceLot(BaseModel):
 class TraceContractRef(BaseModel):
     id: str
     line_no: int
-    unit_price: str
+    unit_price: str | None
+    withheld: list[WithheldField] = []
 
 
 class PaidBy(BaseModel):
     pledge_id: str | None
     funder: str
-    amount: str
+    amount: str | None
     currency: str
     pledge_amount: str | None
     pledge_currency: str | None
+    withheld: list[WithheldField] = []
 
 
 class Delivered(BaseModel):
     shipment_id: str
-    shipped_on: str
-    received_on: str
+    shipped_on: str | None
+    received_on: str | None
     item: str
-    shipped: int
-    received: int
-    discrepancy: int
-    note: str
-    value: str
+    shipped: int | None
+    received: int | None
+    discrepancy: int | None
+    note: str | None
+    value: str | None
     currency: str
     lots: list[TraceLot]
     contract: TraceContractRef
     package_line: TraceLine
     paid_by: list[PaidBy]
+    withheld: list[WithheldField] = []
 
 
 class Trace(BaseModel):

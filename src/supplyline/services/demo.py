@@ -84,6 +84,15 @@ REQUIREMENTS = [
 REPRIORITISED = [("REQ-04", 1, 1), ("REQ-01", 1, 2), ("REQ-07", 1, 5)]
 
 # (id, funder, amount, currency, date, mechanism, categories, origins, valid until, source note)
+# Withheld fields, to show commit-now-reveal-later: the December amounts were embargoed
+# until mid-2026 (already public now), the Drone Deal's funds until the end of 2027.
+DISCLOSURE = {
+    "PL-DE-2025-12": ["amount=parties@2026-06-30"],
+    "PL-NO-2025-12": ["amount=parties@2026-06-30"],
+    "PL-PL-2025-12": ["amount=parties@2026-06-30"],
+    "PL-US-DD-2025": ["amount=confidential@2027-12-31"],
+}
+
 PLEDGES = [
     ("PL-NL-2025-08", "NL-GOV", "500000000", "EUR", "2025-08-04", "purl", (), ("US",), None,
      f"{PUBLIC}: Netherlands, first PURL package, announced 4 Aug 2025"),
@@ -134,7 +143,7 @@ def load(store: Store) -> dict:
     for (pid, funder, amount, cur, day, mech, cats, origins, until, note) in PLEDGES:
         funding.announce_pledge(store, _party(store, funder), funding.AnnouncePledge(
             funder=funder, amount=amount, currency=cur, pledged_on=day, mechanism=mech, categories=cats,
-            origins=origins, valid_until=until, note=note, id=pid, commit=True))
+            origins=origins, valid_until=until, note=note, id=pid, commit=True, disclosure=DISCLOSURE.get(pid, ())))
 
     _purl_packages(store, op)
     _drone_deal(store, op)
@@ -143,10 +152,10 @@ def load(store: Store) -> dict:
 
 def _package(store: Store, op: Actor, pid: str, title: str, lines: list[tuple[str, int, str | None]],
              funding_plan: list[tuple[str, int, str, str]], *, mechanism: str = "purl", seller: str = "US-GOV",
-             recipient: str = "UA-MOD", approvers: tuple[str, ...] = ()) -> None:
+             recipient: str = "UA-MOD", approvers: tuple[str, ...] = (), line_disclosure: tuple[str, ...] = ()) -> None:
     packages.draft_package(store, op, packages.DraftPackage(title, mechanism, seller, recipient, "USD", approvers, pid))
     for rid, qty, price in lines:
-        packages.add_line(store, op, packages.AddLine(pid, rid, qty, price))
+        packages.add_line(store, op, packages.AddLine(pid, rid, qty, price, disclosure=line_disclosure))
     packages.propose_package(store, op, pid)
     for pledge_id, line_no, usd, day in funding_plan:
         funding.allocate(store, op, funding.Allocate(pledge_id, pid, line_no, usd, "USD", day))
@@ -169,7 +178,8 @@ def _purl_packages(store: Store, op: Actor) -> None:
     shipments.dispatch(store, us, shipments.Dispatch("CT-NL-1", "2025-10-20", (ShippedLine(2, 20), ShippedLine(3, 150)), "SH-NL-1"))
     shipments.receive(store, ua, shipments.Receive("SH-NL-1", "2025-10-27"))
     shipments.dispatch(store, us, shipments.Dispatch("CT-NL-1", "2025-11-24", (ShippedLine(1, 60), ShippedLine(3, 150)), "SH-NL-2"))
-    shipments.receive(store, ua, shipments.Receive("SH-NL-2", "2025-12-02", {1: 60, 3: 146}, "4 spare parts sets damaged in transit"))
+    shipments.receive(store, ua, shipments.Receive("SH-NL-2", "2025-12-02", {1: 60, 3: 146}, "4 spare parts sets damaged in transit",
+                                                   disclosure=["note=parties"]))
 
     # 2. Denmark, Norway and Sweden together: delivered in full and closed
     _package(store, op, "PKG-NORDIC-1", "PURL package 2 — Denmark, Norway, Sweden",
@@ -217,12 +227,13 @@ def _drone_deal(store: Store, op: Actor) -> None:
     jv = Actor("UA-US-JV", via="demo")
     _package(store, op, "PKG-DD-1", "Drone Deal purchase 1", [("DD-REQ-01", 6000, None), ("DD-REQ-02", 20, None)],
              [("PL-US-DD-2025", 1, "24000000", "2025-09-12"), ("PL-US-DD-2025", 2, "6000000", "2025-09-12")],
-             mechanism="drone_deal", seller="UA-GOV", recipient="US-GOV", approvers=("UA-GOV",))
+             mechanism="drone_deal", seller="UA-GOV", recipient="US-GOV", approvers=("UA-GOV",),
+             line_disclosure=("unit_price=parties",))
     packages.decide_package(store, ua_gov, packages.Decide("PKG-DD-1", "UA-GOV", "approve", "export licence granted", "2025-09-20"))
     contracts.sign_contract(store, us, contracts.SignContract(
         "PKG-DD-1", "US-GOV", "UA-US-JV", "purchase_agreement", "2025-10-01", (LineTerms(1, 6000), LineTerms(2, 20)),
         (DeliveryTerms(1, "2026-01-31", 3000), DeliveryTerms(1, "2026-04-30", 3000), DeliveryTerms(2, "2026-06-30", 20)),
-        "DD-PA-1"))
+        "DD-PA-1", disclosure=["lines=confidential@2027-06-30", "schedule=confidential@2027-06-30"]))
     production.register_facility(store, op, production.RegisterFacility(
         "Joint drone production facility (illustrative)", "UA", (("UA-DRONE-CO", "51"), ("US-DRONE-CO", "49")), "FAC-JV-1"))
     for item, month, monthly in [("Interceptor drone", "2025-10", "1500"), ("Interceptor drone", "2026-01", "3000"),

@@ -20,7 +20,7 @@ from ..engines.interchange.ocds import OcdsRows, Publication
 from ..ledger.canonical import parse
 from ..store import schema as t
 from ..store.eventstore import Store
-from .public_view import PublicView, public_view
+from .public_view import PublicView, public_view_of
 
 TABLES = (
     t.parties, t.requirements, t.pledges, t.allocations, t.packages, t.package_lines, t.package_decisions, t.contracts,
@@ -28,7 +28,9 @@ TABLES = (
 )
 
 
-def release_package(conn: Connection, publication: Publication, *, view: PublicView = public_view) -> dict:
+def release_package(conn: Connection, publication: Publication, *, view: PublicView | None = None) -> dict:
+    """The ledger as OCDS, as the public may see it (or through ``view``)."""
+    view = view or public_view_of(conn)
     tables = {table.name: [view(table.name, dict(row)) for row in conn.execute(select(table)).mappings()] for table in TABLES}
     return ocds.release_package(OcdsRows(tables, process_facts(conn)), publication)
 
@@ -66,7 +68,7 @@ def _ocds_time(stamp: str | None) -> str | None:
     return f"{stamp[:19]}Z" if stamp else None
 
 
-def export_ocds(store: Store, path: Path | str, publication: Publication, *, view: PublicView = public_view) -> dict:
+def export_ocds(store: Store, path: Path | str, publication: Publication, *, view: PublicView | None = None) -> dict:
     """Write the release package to ``path``; returns it."""
     with store.read() as conn:
         package = release_package(conn, publication, view=view)

@@ -1,12 +1,12 @@
 """What the public may see of a record: the one place an export asks.
 
-Until per-field disclosure levels exist in the ledger (public / parties / confidential, with
-embargo dates), a static policy decides. It withholds the free text that may carry
-operational or diplomatic detail: a receipt's discrepancy note (what was lost or damaged,
-and how) and an approver's stated reason. Figures, dates, parties and items are public.
+Two things decide. First the ledger: a field its recording command withheld (disclosure
+level parties or confidential, embargo not yet passed) is left out, as the withholding
+index says (``services/withholding.py``). Second a static policy for free text that no
+command can mark: an approver's stated reason, and a receipt's discrepancy note (what was
+lost or damaged, and how), which may carry operational or diplomatic detail.
 A view returns the row without the withheld fields and names them under ``WITHHELD``, so an
-export lists what it left out instead of dropping it silently. Swap ``public_view`` for a
-function with the same signature to apply a richer policy.
+export lists what it left out instead of dropping it silently.
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from datetime import date
+
+from sqlalchemy.engine import Connection
+
 from ..engines.interchange.ocds import WITHHELD
+from ..store import schema as t
+from .withholding import PUBLIC_READER, Index
 
 
 @dataclass(frozen=True)
@@ -44,5 +50,30 @@ PublicView = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
 def public_view(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """The public's view of a projection row of ``table``."""
+    """The static policy alone (for rows of a ledger that withholds nothing)."""
     return DEFAULT_POLICY.view(table, row)
+
+
+def public_view_of(conn: Connection, *, on: date | None = None) -> PublicView:
+    """The public's view of projection rows of this ledger: what the ledger withheld from the
+    public on ``on`` (default today, UTC), then the static policy."""
+    index = Index(conn, on=on)
+
+    def view(table: str, row: dict[str, Any]) -> dict[str, Any]:
+        primary = [c.name for c in t.metadata.tables[table].primary_key.columns]
+        hidden = index.hidden(table, tuple(row[c] for c in primary), PUBLIC_READER) if index else {}
+        names = {_field_of(column, row) for column in hidden if column in row}
+        viewed = DEFAULT_POLICY.view(table, {k: v for k, v in row.items() if k not in hidden})
+        if names:
+            viewed = {**viewed, WITHHELD: tuple(sorted(set(viewed.get(WITHHELD, ())) | names))}
+        return viewed
+
+    return view
+
+
+def _field_of(column: str, row: dict[str, Any]) -> str:
+    """The user-facing field a column belongs to (``unit_price_minor`` -> ``unit_price``)."""
+    for suffix in ("_minor", "_currency"):
+        if column.endswith(suffix) and f"{column[: -len(suffix)]}_minor" in row:
+            return column[: -len(suffix)]
+    return column

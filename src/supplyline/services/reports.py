@@ -22,6 +22,7 @@ from ..domain.fx import Conversion, convert, fx_used
 from ..domain.money import Money, check_currency
 from ..store import schema as t
 from . import facts
+from .withholding import OPERATOR, Index, Reader
 
 LineKey = tuple[str, int]  # (package id, line no)
 
@@ -99,12 +100,16 @@ STAGES = ("pledged", "allocated", "contracted", "delivered")
 
 @dataclass(frozen=True)
 class Flow:
-    """Money reaching a stage of the funnel on a day, for one funder, in the reporting currency."""
+    """Money reaching a stage of the funnel on a day, for one funder, in the reporting currency.
+
+    ``sources`` are the projection rows the figure is computed from (table, primary key,
+    columns), so a reader's view can leave out a figure built on a value withheld from it."""
 
     stage: str
     funder: str
     day: date
     amount: Money
+    sources: tuple[tuple[str, tuple, tuple[str, ...]], ...] = ()
 
 
 def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
@@ -114,30 +119,50 @@ def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
     delivered value is attributed to the pledges that funded the line (pro rata) on the day
     the contract was signed or the receipt confirmed. Each is converted at that day's rate.
     """
-    for p in conn.execute(select(t.pledges.c.funder, t.pledges.c.amount_minor, t.pledges.c.amount_currency, t.pledges.c.pledged_on)):
-        yield Flow("pledged", p.funder, p.pledged_on, to(Money.from_minor(p.amount_minor, p.amount_currency), p.pledged_on))
-    a, pl = t.allocations, t.pledges
+    pl, a = t.pledges, t.allocations
+    for p in conn.execute(select(pl.c.id, pl.c.funder, pl.c.amount_minor, pl.c.amount_currency, pl.c.pledged_on)):
+        yield Flow("pledged", p.funder, p.pledged_on, to(Money.from_minor(p.amount_minor, p.amount_currency), p.pledged_on),
+                   (("pledges", (p.id,), ("amount", "funder", "pledged_on")),))
     for r in conn.execute(
-        select(pl.c.funder, a.c.amount_minor, a.c.amount_currency, a.c.allocated_on).select_from(a.join(pl, pl.c.id == a.c.pledge_id))
+        select(a.c.id, pl.c.funder, a.c.amount_minor, a.c.amount_currency, a.c.allocated_on).select_from(a.join(pl, pl.c.id == a.c.pledge_id))
     ):
-        yield Flow("allocated", r.funder, r.allocated_on, to(Money.from_minor(r.amount_minor, r.amount_currency), r.allocated_on))
+        yield Flow("allocated", r.funder, r.allocated_on, to(Money.from_minor(r.amount_minor, r.amount_currency), r.allocated_on),
+                   (("allocations", (r.id,), ("amount",)),))
     fundings = _fundings(conn)
     for line in _contract_lines(conn):
         value = Money.from_minor(line.unit_price_minor * line.quantity, line.unit_price_currency)
+        source = (("contract_lines", (line.id, line.line_no), ("quantity", "unit_price")),)
         for share in attribute(value, fundings.get((line.package_id, line.package_line_no), [])):
-            yield Flow("contracted", share.funding.funder, line.signed_on, to(share.pledge_amount, line.signed_on))
+            yield Flow("contracted", share.funding.funder, line.signed_on, to(share.pledge_amount, line.signed_on), source)
     for receipt in _receipts(conn):
         value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
+        source = (("contract_lines", (receipt.contract_id, receipt.line_no), ("unit_price",)),
+                  ("shipment_lines", (receipt.shipment_id, receipt.line_no), ("received",)))
         for share in attribute(value, fundings.get((receipt.package_id, receipt.package_line_no), [])):
-            yield Flow("delivered", share.funding.funder, receipt.received_on, to(share.pledge_amount, receipt.received_on))
+            yield Flow("delivered", share.funding.funder, receipt.received_on, to(share.pledge_amount, receipt.received_on), source)
 
 
-def funnel(conn: Connection, currency: str) -> dict:
-    """Per funder: pledged, allocated, contracted, delivered, in one reporting currency."""
+def visible_flows(conn: Connection, to: Converter, reader: Reader = OPERATOR) -> tuple[list[Flow], dict[str, int]]:
+    """The flows ``reader`` may see, and per stage how many were left out because they rest on
+    a value withheld from it (so totals never reveal what a disclosure level keeps back)."""
+    index = Index(conn)
+    shown, undisclosed = [], {stage: 0 for stage in STAGES}
+    for flow in flows(conn, to):
+        if index and any(index.any_hidden(table, [key], reader, columns) for table, key, columns in flow.sources):
+            undisclosed[flow.stage] += 1
+        else:
+            shown.append(flow)
+    return shown, undisclosed
+
+
+def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR) -> dict:
+    """Per funder: pledged, allocated, contracted, delivered, in one reporting currency, of
+    what ``reader`` may see (the operator sees everything)."""
     to = Converter(conn, currency)
     zero = Money.zero(to.target)
     rows: dict[str, dict[str, Money]] = defaultdict(lambda: {k: zero for k in STAGES})
-    for flow in flows(conn, to):
+    shown, undisclosed = visible_flows(conn, to, reader)
+    for flow in shown:
         rows[flow.funder][flow.stage] += flow.amount
     names = dict(conn.execute(select(t.parties.c.id, t.parties.c.name)).all())
     funders = []
@@ -151,6 +176,7 @@ def funnel(conn: Connection, currency: str) -> dict:
         "currency": to.target,
         "funders": funders,
         "total": {k: str(v.amount) for k, v in totals.items()},
+        "undisclosed": undisclosed,
         "rates_used": to.rates(),
     }
 

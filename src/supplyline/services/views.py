@@ -1,10 +1,12 @@
 """What a party sees of a record it may read: the one place that trims a record's fields.
 
 Authorisation decides whether a caller sees a record at all; this decides which parts of
-it. Today it removes references to records the caller may not read (another funder's
-pledge inside a co-funded package's trace, packages of other parties that hold the same
-requirement). Field-level disclosure for the public plugs in here as one more presenter
-keyed on the viewer's role, without touching the endpoints.
+it. It removes references to records the caller may not read (another funder's pledge
+inside a co-funded package's trace, packages of other parties that hold the same
+requirement), and blanks every field its recording command withheld from this caller
+(disclosure levels, ``services/withholding.py``), together with every figure computed
+from such a field. A blanked field is null and listed under ``withheld`` with its level,
+embargo and commitment, so the caller knows what is missing and can check a later reveal.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Callable, Iterable
 from ..domain import access
 from ..domain.access import Principal
 from .ownership import Ownership
+from .withholding import Index, Reader, Withheld, reader_of
 
 
 class Viewer:
@@ -22,6 +25,18 @@ class Viewer:
     def __init__(self, principal: Principal, ownership: Ownership):
         self.principal = principal
         self.ownership = ownership
+        self._withholding: tuple[Index, Reader] | None = None
+
+    @property
+    def withholding(self) -> tuple[Index, Reader]:
+        """The ledger's withheld fields and this viewer as their rule sees it (read once)."""
+        if self._withholding is None:
+            self._withholding = (Index(self.ownership.conn), reader_of(self.principal, self.ownership))
+        return self._withholding
+
+    def hidden(self, table: str, key: tuple) -> dict[str, Withheld]:
+        index, reader = self.withholding
+        return index.hidden(table, key, reader) if index else {}
 
     def readable(self, kind: str, record_ids: Iterable[str | None]) -> set[str]:
         """Which of these records the viewer may read (resolved together)."""
@@ -30,18 +45,111 @@ class Viewer:
         return {i for i in wanted if i in found and access.can_read(self.principal, kind, found[i])}
 
 
+def _blank(record: dict, hidden: dict[str, Withheld], names: Iterable[str] | None = None, *,
+           because: Withheld | None = None) -> dict:
+    """``record`` with each field in ``names`` (default: all) that ``hidden`` names set to
+    null and listed under ``withheld``; ``because`` blanks all of ``names`` for that reason."""
+    candidates = list(record) if names is None else list(names)
+    reasons = {name: because for name in candidates} if because else {n: hidden[n] for n in candidates if n in hidden}
+    reasons = {name: why for name, why in reasons.items() if name in record and record[name] is not None}
+    if not reasons:
+        return record
+    out = {**record, **dict.fromkeys(reasons)}
+    notes = list(record.get("withheld", ()))
+    for name, why in reasons.items():
+        note = {**why.to_json(), "field": name}
+        if note not in notes:
+            notes.append(note)
+    out["withheld"] = notes
+    return out
+
+
+def _pledge(viewer: Viewer, record: dict) -> dict:
+    out = _blank(record, viewer.hidden("pledges", (record["id"],)))
+    if "allocations" in out:
+        out["allocations"] = [_blank(a, viewer.hidden("allocations", (a["id"],))) for a in out["allocations"]]
+    return out
+
+
+def _package(viewer: Viewer, record: dict) -> dict:
+    out = _blank(record, viewer.hidden("packages", (record["id"],)))
+    line_keys = [(record["id"], n) for n in _line_numbers(viewer, record)]
+    # a package's value and funding add up its lines: blank them if any part is withheld
+    value_why = _first(viewer, "package_lines", line_keys, ("unit_price", "quantity"))
+    if value_why:
+        out = _blank(out, {}, ("value",), because=value_why)
+    funded_why = _first(viewer, "allocations", _allocation_keys(viewer, record["id"]), ("line_amount",))
+    if funded_why:
+        out = _blank(out, {}, ("funded",), because=funded_why)
+    if "lines" in out:
+        lines = []
+        for line in out["lines"]:
+            line = _blank(line, viewer.hidden("package_lines", (record["id"], line["line_no"])))
+            why = _first(viewer, "allocations", _allocation_keys(viewer, record["id"], line["line_no"]), ("line_amount",))
+            lines.append(_blank(line, {}, ("funded",), because=why) if why else line)
+        out["lines"] = lines
+    if "contracts" in out:
+        shown = viewer.readable("contract", (c["id"] for c in out["contracts"]))
+        out["contracts"] = [_contract(viewer, c) for c in out["contracts"] if c["id"] in shown]
+    return out
+
+
+def _contract(viewer: Viewer, record: dict) -> dict:
+    out = _blank(record, viewer.hidden("contracts", (record["id"],)))
+    if "lines" in out:
+        out["lines"] = [_blank(line, viewer.hidden("contract_lines", (record["id"], line["line_no"]))) for line in out["lines"]]
+    if "schedule" in out:
+        out["schedule"] = [_blank(d, viewer.hidden("delivery_schedule", (record["id"], d["position"]))) for d in out["schedule"]]
+    return out
+
+
+def _shipment(viewer: Viewer, record: dict) -> dict:
+    out = _blank(record, viewer.hidden("shipments", (record["id"],)))
+    if "lines" in out:
+        lines = []
+        for line in out["lines"]:
+            line = _blank(line, viewer.hidden("shipment_lines", (record["id"], line["contract_line_no"])))
+            if line.get("lots") and any(viewer.hidden("shipment_lots", (record["id"], lot["lot_id"])) for lot in line["lots"]):
+                why = next(iter(viewer.hidden("shipment_lots", (record["id"], line["lots"][0]["lot_id"])).values()))
+                line = {**_blank(line, {}, ("lots",), because=why), "lots": []}
+            lines.append(line)
+        out["lines"] = lines
+    return out
+
+
+def _first(viewer: Viewer, table: str, keys: Iterable[tuple], columns: tuple[str, ...]) -> Withheld | None:
+    index, reader = viewer.withholding
+    return index.any_hidden(table, keys, reader, columns) if index else None
+
+
+def _line_numbers(viewer: Viewer, record: dict) -> list[int]:
+    if "lines" in record:
+        return [line["line_no"] for line in record["lines"]]
+    from sqlalchemy import select
+
+    from ..store import schema as t
+
+    pl = t.package_lines
+    return list(viewer.ownership.conn.execute(select(pl.c.line_no).where(pl.c.package_id == record["id"])).scalars())
+
+
+def _allocation_keys(viewer: Viewer, package_id: str, line_no: int | None = None) -> list[tuple]:
+    from sqlalchemy import select
+
+    from ..store import schema as t
+
+    a = t.allocations
+    query = select(a.c.id).where(a.c.package_id == package_id)
+    if line_no is not None:
+        query = query.where(a.c.line_no == line_no)
+    return [(i,) for i in viewer.ownership.conn.execute(query).scalars()]
+
+
 def _requirement(viewer: Viewer, record: dict) -> dict:
     if "packages" not in record:
         return record
     shown = viewer.readable("package", (p["package_id"] for p in record["packages"]))
     return {**record, "packages": [p for p in record["packages"] if p["package_id"] in shown]}
-
-
-def _package(viewer: Viewer, record: dict) -> dict:
-    if "contracts" not in record:
-        return record
-    shown = viewer.readable("contract", (c["id"] for c in record["contracts"]))
-    return {**record, "contracts": [c for c in record["contracts"] if c["id"] in shown]}
 
 
 _FOREIGN_ALLOCATION = dict.fromkeys(("allocation_id", "pledge_id", "amount", "currency", "fx_rate", "fx_date"))
@@ -60,23 +168,51 @@ def _trace(viewer: Viewer, record: dict) -> dict:
     def share(entry: dict) -> dict:
         return entry if entry["pledge_id"] in own else {**entry, **_FOREIGN_SHARE}
 
+    package_id = record["package"]["id"]
+
     def line(entry: dict) -> dict:
-        return {**entry, "funded_by": [allocation(a) for a in entry["funded_by"]]}
+        shown = _blank(entry, viewer.hidden("package_lines", (package_id, entry["line_no"])), ("item", "quantity", "unit_price"))
+        funded = [_blank(a, viewer.hidden("allocations", (a["allocation_id"],)) if a["allocation_id"] else {},
+                         ("amount", "line_amount", "fx_rate", "fx_date")) for a in entry["funded_by"]]
+        return {**shown, "funded_by": [allocation(a) for a in funded]}
+
+    def contract_line(entry: dict) -> dict:
+        shown = _blank(entry, viewer.hidden("contracts", (entry["id"],)), ("supplier", "kind", "signed_on"))
+        return _blank(shown, viewer.hidden("contract_lines", (entry["id"], entry["line_no"])), ("item", "quantity", "unit_price"))
+
+    def delivered(entry: dict) -> dict:
+        price = viewer.hidden("contract_lines", (entry["contract"]["id"], entry["contract"]["line_no"])).get("unit_price")
+        counts = viewer.hidden("shipment_lines", (entry["shipment_id"], entry["contract"]["line_no"]))
+        shipment = viewer.hidden("shipments", (entry["shipment_id"],))
+        out = _blank(entry, shipment, ("shipped_on", "received_on", "note"))
+        out = _blank(out, {"shipped": counts["quantity"]} if "quantity" in counts else {}, ("shipped",))
+        out = _blank(out, {"received": counts["received"]} if "received" in counts else {}, ("received",))
+        why = price or counts.get("received")
+        if why:  # the value, and each pledge's part of it, are computed from what is withheld
+            out = _blank(out, {}, ("value", "discrepancy"), because=why)
+        paid = [share(s) for s in entry["paid_by"]]
+        if why:
+            paid = [_blank(s, {}, ("amount", "pledge_amount"), because=why) for s in paid]
+        contract = _blank(entry["contract"], {"unit_price": price} if price else {}, ("unit_price",))
+        if entry.get("lots") and counts.get("quantity"):
+            out = {**out, "lots": []}
+        return {**out, "contract": contract, "package_line": line(entry["package_line"]), "paid_by": paid}
 
     return {
         **record,
         "lines": [line(entry) for entry in record["lines"]],
-        "delivered": [
-            {**d, "package_line": line(d["package_line"]), "paid_by": [share(s) for s in d["paid_by"]]}
-            for d in record["delivered"]
-        ],
+        "contracts": [contract_line(c) for c in record["contracts"]],
+        "delivered": [delivered(d) for d in record["delivered"]],
     }
 
 
 #: record kind → how to trim it for a viewer (kinds not listed are shown whole)
 PRESENTERS: dict[str, Callable[[Viewer, dict], dict]] = {
     "requirement": _requirement,
+    "pledge": _pledge,
     "package": _package,
+    "contract": _contract,
+    "shipment": _shipment,
     "trace": _trace,
 }
 

@@ -18,6 +18,7 @@ from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
 from ..domain.values import CATEGORIES
 from ..services import checks, dashboard, queries, reports, tokens, views
+from ..services.withholding import reader_of
 from . import session
 
 HERE = Path(__file__).parent
@@ -70,8 +71,9 @@ def overview(request: Request, currency: str = Query("USD", max_length=3)):
         return _refused(request, exc)
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
-        by_month = dashboard.money_by_month(conn, currency)
-        funnel = reports.funnel(conn, currency)
+        reader = reader_of(who.principal, who.ownership)
+        by_month = dashboard.money_by_month(conn, currency, reader)
+        funnel = reports.funnel(conn, currency, reader)
     from . import charts
 
     show_need = who.may("report.need")

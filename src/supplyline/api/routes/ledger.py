@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ...services import checks, queries, reports
-from ...services.ownership import RESOLVERS
+from ...services.ownership import RESOLVERS, Ownership
+from ...services.withholding import reader_of
 from .. import schemas as s
 from ..gate import Gate, acts, decode_cursor, encode_cursor, reading
 from ..problems import ApiProblem
@@ -72,7 +73,7 @@ def check_projections(gate: Gate = Depends(reading)):
 @router.get("/reports/funnel", response_model=s.Funnel,
             summary="Per funder: pledged, allocated, contracted, delivered (a public aggregate)", **acts("report.funnel"))
 def funnel(gate: Gate = Depends(reading), currency: Annotated[str, Query(pattern=r"^[A-Z]{3}$")] = "EUR"):
-    return gate.overall(lambda conn, _: reports.funnel(conn, currency))
+    return gate.overall(lambda conn, principal: reports.funnel(conn, currency, reader_of(principal, Ownership(conn))))
 
 
 @router.get("/me", response_model=s.Me, summary="The party and role of the token used", **acts("token.read"))

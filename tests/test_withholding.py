@@ -1,0 +1,100 @@
+"""Withheld fields (disclosure levels) on every surface that shows projections to others:
+the public funnel, the API's records and trace, and the OCDS export. The demo withholds the
+Drone Deal's funds (confidential until 2027-12-31), its purchase agreement's lines and
+schedule (confidential until 2027-06-30), its line prices (parties), a receipt note (parties),
+and the December 2025 amounts (parties until 2026-06-30, so public by now)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from supplyline.api import create_app
+from supplyline.engines.interchange.ocds import Publication
+from supplyline.ledger.canonical import parse
+from supplyline.services import reports, tokens
+from supplyline.services.context import Actor
+from supplyline.services.opendata import release_package
+from supplyline.services.withholding import OPERATOR, PUBLIC_READER, Index
+
+
+def test_public_figures_leave_out_what_rests_on_withheld_values_and_say_how_many(demo_store):
+    with demo_store.read() as conn:
+        public = reports.funnel(conn, "USD", PUBLIC_READER)
+        everything = reports.funnel(conn, "USD", OPERATOR)
+    us = {f["funder"]: f for f in public["funders"]}["US-GOV"]
+    # the Drone Deal pledge's amount is withheld; its allocations were recorded in public
+    assert (us["pledged"], us["allocated"], us["contracted"], us["delivered"]) == ("0.00", "30000000.00", "0.00", "0.00")
+    assert public["undisclosed"] == {"pledged": 1, "allocated": 0, "contracted": 2, "delivered": 1}
+    assert everything["undisclosed"] == {"pledged": 0, "allocated": 0, "contracted": 0, "delivered": 0}
+    assert public["total"]["pledged"] == "2539500000.00" and everything["total"]["pledged"] == "2579500000.00"
+    # an embargo that has passed makes the value public: Poland's December pledge counts
+    assert {f["funder"]: f for f in public["funders"]}["PL-GOV"]["pledged"] == "100000000.00"
+
+
+def test_embargoes_lift_on_their_date(demo_store):
+    with demo_store.read() as conn:
+        before, after = Index(conn, on=date(2027, 6, 29)), Index(conn, on=date(2027, 6, 30))
+    assert set(before.hidden("contract_lines", ("DD-PA-1", 1), PUBLIC_READER)) >= {"unit_price", "quantity"}
+    assert after.hidden("contract_lines", ("DD-PA-1", 1), PUBLIC_READER) == {}
+    # still confidential: the Drone Deal's funds until the end of 2027
+    assert "amount" in after.hidden("pledges", ("PL-US-DD-2025",), PUBLIC_READER)
+
+
+@pytest.fixture
+def api(demo_store):
+    operator = Actor("operator", via="test")
+    secrets = {party: tokens.issue_token(demo_store, operator, tokens.IssueToken(party=party, role=role)).secret
+               for party, role in [("UA-GOV", "seller"), ("US-GOV", "funder"), ("NATO-NSATU", "auditor")]}
+    client = TestClient(create_app(demo_store, read_cache=False))
+    return client, {party: {"Authorization": f"Bearer {secret}"} for party, secret in secrets.items()}
+
+
+def test_a_party_to_the_contract_sees_confidential_lines_only_as_their_commitment(api, demo_store):
+    client, headers = api
+    seller = client.get("/api/v1/contracts/DD-PA-1", headers=headers["UA-GOV"]).json()
+    line = seller["lines"][0]
+    assert (line["unit_price"], line["quantity"], line["item"]) == (None, None, None)
+    note = next(w for w in line["withheld"] if w["field"] == "unit_price")
+    with demo_store.read() as conn:
+        seq, payload = conn.execute(text("SELECT seq, payload FROM events WHERE stream_id = 'contract:DD-PA-1'")).one()
+    marker = parse(payload)["lines"]["$withheld"]
+    assert note == {"field": "unit_price", "event": seq, "level": "confidential", "embargo": "2027-06-30",
+                    "commitment": marker["commitment"]}
+    # the party that recorded the agreement, and the auditor, see the prices
+    for party in ("US-GOV", "NATO-NSATU"):
+        lines = client.get("/api/v1/contracts/DD-PA-1", headers=headers[party]).json()["lines"]
+        assert [(x["unit_price"], x["quantity"]) for x in lines] == [("4000.00", 6000), ("300000.00", 20)]
+
+
+def test_the_trace_blanks_every_figure_computed_from_a_withheld_price(api):
+    client, headers = api
+    [delivered] = client.get("/api/v1/packages/PKG-DD-1/trace", headers=headers["UA-GOV"]).json()["delivered"]
+    assert (delivered["received"], delivered["value"], delivered["contract"]["unit_price"]) == (3000, None, None)
+    assert [(p["funder"], p["amount"]) for p in delivered["paid_by"]] == [("US-GOV", None)]
+    [own] = client.get("/api/v1/packages/PKG-DD-1/trace", headers=headers["US-GOV"]).json()["delivered"]
+    assert (own["value"], own["paid_by"][0]["amount"]) == ("12000000.00", "12000000.00")
+
+
+def test_the_public_funnel_over_http_is_the_public_view(api):
+    client, _ = api
+    funnel = client.get("/api/v1/reports/funnel?currency=USD").json()
+    assert funnel["total"]["contracted"] == "1569292566.98"
+    assert funnel["undisclosed"]["contracted"] == 2
+
+
+def test_the_open_data_export_leaves_withheld_values_out_and_lists_them(demo_store):
+    publication = Publication("ocds-splyln", "https://example.org/ocds.json", "supplyline", datetime(2026, 11, 25, tzinfo=timezone.utc),
+                              date(2026, 11, 25))
+    with demo_store.read() as conn:
+        package = release_package(conn, publication)
+    [release] = [r for r in package["releases"] if r["ocid"].endswith("PKG-DD-1")]
+    [contract] = release["contracts"]
+    assert all(set(item) == {"id", "unit"} for item in contract["items"])  # no quantity, no unit value
+    assert "implementation" not in contract  # the delivery schedule is withheld too, so no milestones
+    [document] = [d for d in release["tender"]["documents"] if d["id"] == "withheld-information"]
+    assert "contract_lines.unit_price (2 records)" in document["description"]
+    assert "committed (salted SHA-256) in the ledger's signed public log" in document["description"]
