@@ -208,8 +208,9 @@ def _release(package: dict, by: _Index, process: dict, pub: Publication) -> dict
         documents.append({
             "id": "withheld-information", "title": "Information withheld from this release",
             "description": "Under the publisher's disclosure policy these fields of supplyline's records are left out "
-                           f"of this release (absent, not empty): {listed}. A later release includes a field once it "
-                           "is disclosed.",
+                           f"of this release (absent, not empty): {listed}. Each value a record withheld is committed "
+                           "(salted SHA-256) in the ledger's signed public log, so a later reveal can be checked against "
+                           "it; a later release includes a field once it is disclosed.",
         })
     tender["documents"] = documents
     release["parties"] = rel.parties()
