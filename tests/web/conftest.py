@@ -14,7 +14,8 @@ import pytest
 import uvicorn
 
 from supplyline.api import create_app
-from supplyline.services import tokens
+from supplyline.services import tokens, transparency
+from supplyline.store import keyfile
 from supplyline.services.context import Actor, open_store
 
 CHROMIUM = os.environ.get("SUPPLYLINE_CHROMIUM", "/usr/bin/chromium")
@@ -31,6 +32,7 @@ def live(demo_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("web") / "demo.db"
     shutil.copy(demo_template, path)
     store = open_store(f"sqlite:///{path}")
+    transparency.ensure_key(keyfile.default_path(f"sqlite:///{path}"), "demo.example/ledger")
     operator = Actor("operator", via="test")
     secrets = {
         name: tokens.issue_token(store, operator, tokens.IssueToken(party=party, role=role)).secret

@@ -17,7 +17,10 @@ from ..domain.errors import Refused
 from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
 from ..domain.values import CATEGORIES
-from ..services import checks, dashboard, queries, reports, tokens, views
+from .. import settings as settings_module
+from ..services import checks, dashboard, queries, reports, tokens, transparency, views
+from ..services.withholding import Index
+from ..store import keyfile
 from ..services.withholding import reader_of
 from . import session
 
@@ -161,22 +164,54 @@ def production(request: Request):
 def ledger(request: Request):
     store = _store(request)
     verification = checks.verify_ledger(store)
+    signer = _signer(store)
+    signed = transparency.checkpoint(store, signer, with_time=True) if signer else None
     with store.read() as conn:
         who = session.viewer(request, conn)
         summary = queries.ledger_summary(conn)
-        events = queries.list_events(conn, limit=200)
-        if not who.may("event.read"):
-            events = [e for e in events if _stream_readable(who, e["stream_id"])]
-    return _page(request, "ledger.html", who, title="Ledger", events=events[:40], summary=summary,
-                 verification=verification, full_log=who.may("event.read"))
+        # the log is published: every event, its withheld fields shown only as commitments
+        events = queries.list_events(conn, limit=40)
+        index = Index(conn)
+    for event in events:
+        event["withheld_fields"] = sorted(f.field for f in index.fields if f.seq == event["seq"])
+    return _page(request, "ledger.html", who, title="Ledger", events=events, summary=summary,
+                 verification=verification, checkpoint=signed.note if signed else None,
+                 verifier=signer.verifier if signer else None)
 
 
-def _stream_readable(who: session.PageViewer, stream: str) -> bool:
-    kind, _, record_id = stream.partition(":")
+def _signer(store):
+    """The ledger's signing key, where `supplyline init` put it (None if there is none)."""
+    path = keyfile.location(store.engine.url.render_as_string(hide_password=False), settings_module.load().signing_key)
+    return transparency.load_key(path) if path.exists() else None
+
+
+@router.get("/ledger/checkpoint")
+def checkpoint_text(request: Request) -> Response:
+    store = _store(request)
+    signer = _signer(store)
+    if signer is None:
+        return Response("this ledger has no signing key (run supplyline init)\n", status_code=404, media_type="text/plain")
+    return Response(transparency.checkpoint(store, signer, with_time=True).note, media_type="text/plain",
+                    headers={"Content-Disposition": "attachment; filename=checkpoint.txt"})
+
+
+@router.get("/ledger/key")
+def verifier_key(request: Request) -> Response:
+    signer = _signer(_store(request))
+    if signer is None:
+        return Response("this ledger has no signing key (run supplyline init)\n", status_code=404, media_type="text/plain")
+    return Response(f"{signer.verifier}\n", media_type="text/plain",
+                    headers={"Content-Disposition": "attachment; filename=verifier-key.txt"})
+
+
+@router.get("/ledger/proofs/{seq}.json")
+def proof_download(request: Request, seq: int) -> Response:
     try:
-        return who.can_read(kind, record_id)
-    except KeyError:  # a kind of record the policy has no reader for
-        return False
+        proof = transparency.inclusion_proof(_store(request), seq)
+    except Refused as exc:
+        return Response(exc.message + "\n", status_code=404, media_type="text/plain")
+    return Response(transparency.document(proof), media_type="application/json",
+                    headers={"Content-Disposition": f"attachment; filename=inclusion-{seq}.json"})
 
 
 @router.get("/signin", response_class=HTMLResponse)
