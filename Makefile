@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_DB ?= sqlite:///demo.db
 PORT    ?= 8000
 SERVE   ?= yes
+# the Kiel Institute's tracker data, beside the project when there; the dashboard compares with it
+KIEL    ?= ../shared/data/kiel/data_explorer.csv
 
 .PHONY: demo test venv bench clean
 
@@ -21,7 +23,7 @@ $(STAMP): pyproject.toml
 
 # Loads the demo and serves the dashboard until Ctrl-C (`make demo SERVE=no` only loads and prints).
 demo: venv
-	$(BIN)/supplyline --db $(DEMO_DB) demo --reset --tokens
+	$(BIN)/supplyline --db $(DEMO_DB) demo --reset --tokens $(if $(wildcard $(KIEL)),--kiel $(KIEL),)
 ifeq ($(SERVE),yes)
 	$(BIN)/supplyline --db $(DEMO_DB) serve --port $(PORT)
 endif

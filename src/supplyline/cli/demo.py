@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 from sqlalchemy.engine import make_url
@@ -10,6 +11,7 @@ from sqlalchemy.engine import make_url
 from ..domain.errors import Refused
 from .. import settings as settings_module
 from ..services import demo as demo_data
+from ..services import kiel as kiel_service
 from ..services import queries, reports, tokens, transparency
 from ..store import keyfile
 from .app import app, state
@@ -32,6 +34,7 @@ def demo(
     reset: bool = typer.Option(False, "--reset", help="start from a fresh SQLite file (deletes the existing one)"),
     currency: str = typer.Option("USD", "--currency", help="reporting currency of the funnel shown at the end"),
     with_tokens: bool = typer.Option(False, "--tokens", help="also issue API tokens to try the dashboard and API with"),
+    kiel: Optional[Path] = typer.Option(None, "--kiel", help="also import the Kiel tracker's data_explorer.csv, to compare"),
 ) -> None:
     """Load the demo data (public PURL figures, illustrative details) into an empty ledger."""
     st = state(ctx)
@@ -44,6 +47,9 @@ def demo(
         if queries.ledger_summary(conn)["events"]:
             raise Refused(f"the ledger at {st.db} is not empty: use --reset (SQLite) or another database", field="db")
     shown = demo_data.load(store)
+    if kiel is not None:
+        imported = kiel_service.import_kiel(store, st.acting, kiel)
+        console.print(f"Kiel tracker release {imported.release} imported from {kiel}")
     with store.read() as conn:
         summary = queries.ledger_summary(conn)
         funnel = reports.funnel(conn, currency)

@@ -29,6 +29,7 @@ from ..store import schema as t
 from ..store.eventstore import Store
 from .context import Actor
 from .reports import Converter
+from .withholding import OPERATOR, Index, Reader
 
 
 @dataclass
@@ -93,12 +94,13 @@ def _month_end(month: str) -> date:
 
 
 def comparison(conn: Connection, *, currency: str = "EUR", release: str | None = None, since: str | None = None,
-               until: str | None = None) -> dict:
+               until: str | None = None, reader: Reader = OPERATOR) -> dict:
     """Per donor and month: supplyline's pledges next to the tracker's military allocations.
 
     Donors are the countries of the parties that pledged. The window runs from the month of
     the first pledge (or ``since``) to the tracker's last month (or ``until``). Pledges are
-    converted at the rate of their date, the tracker's euros at the rate of the month's end."""
+    converted at the rate of their date, the tracker's euros at the rate of the month's end.
+    A pledge whose amount is withheld from ``reader`` is left out (and counted)."""
     known = releases(conn)
     if not known:
         raise NotFound("Kiel tracker release", release or "any", field="release")
@@ -109,7 +111,7 @@ def comparison(conn: Connection, *, currency: str = "EUR", release: str | None =
     k, p, parties = t.kiel_allocations, t.pledges, t.parties
     kiel_last = conn.execute(select(func.max(k.c.month)).where(k.c.release == release)).scalar_one()
     pledges = conn.execute(
-        select(p.c.funder, parties.c.country, p.c.amount_minor, p.c.amount_currency, p.c.pledged_on)
+        select(p.c.id, p.c.funder, parties.c.country, p.c.amount_minor, p.c.amount_currency, p.c.pledged_on)
         .select_from(p.join(parties, parties.c.id == p.c.funder))
         .order_by(p.c.pledged_on)
     ).all()
@@ -124,7 +126,12 @@ def comparison(conn: Connection, *, currency: str = "EUR", release: str | None =
     cells: dict[str, dict[str, dict[str, Money]]] = defaultdict(lambda: defaultdict(lambda: {"pledged": zero, "kiel_military": zero}))
     funders: dict[str, set[str]] = defaultdict(set)
     unmatched: set[str] = set()
+    index = Index(conn)
+    undisclosed = 0
     for row in pledges:
+        if index and index.any_hidden("pledges", [(row.id,)], reader, ("amount", "funder", "pledged_on")):
+            undisclosed += 1
+            continue
         donor = donor_of_country(row.country)
         if donor is None:
             unmatched.add(row.funder)
@@ -163,5 +170,5 @@ def comparison(conn: Connection, *, currency: str = "EUR", release: str | None =
         "release": release, "currency": to.target, "since": since, "until": until, "donors": donors,
         "total": {**{key: str(v.amount) for key, v in grand.items()},
                   "difference": str((grand["pledged"] - grand["kiel_military"]).amount)},
-        "funders_without_country": sorted(unmatched), "rates_used": to.rates(),
+        "funders_without_country": sorted(unmatched), "undisclosed_pledges": undisclosed, "rates_used": to.rates(),
     }

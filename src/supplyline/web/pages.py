@@ -19,6 +19,7 @@ from ..domain.money import check_currency
 from ..domain.values import CATEGORIES
 from .. import settings as settings_module
 from ..services import checks, dashboard, queries, reports, tokens, transparency, views
+from ..services import kiel as kiel_service
 from ..services.withholding import Index
 from ..store import keyfile
 from ..services.withholding import reader_of
@@ -77,11 +78,12 @@ def overview(request: Request, currency: str = Query("USD", max_length=3)):
         reader = reader_of(who.principal, who.ownership)
         by_month = dashboard.money_by_month(conn, currency, reader)
         funnel = reports.funnel(conn, currency, reader)
+        kiel = kiel_service.comparison(conn, currency=currency, reader=reader) if kiel_service.releases(conn) else None
     from . import charts
 
     show_need = who.may("report.need")
     return _page(
-        request, "overview.html", who, title="Overview", currency=currency, by_month=by_month, funnel=funnel,
+        request, "overview.html", who, title="Overview", currency=currency, by_month=by_month, funnel=funnel, kiel=kiel,
         show_need=show_need,
         chart_time=charts.money_over_time(by_month["months"], currency, with_need=show_need) if by_month["months"] else "",
         chart_funnel=charts.funnel_by_funder(funnel["funders"], currency) if funnel["funders"] else "",
