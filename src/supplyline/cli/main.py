@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import demo, entities, interchange, ledger, planning, reports, serve, tokens, transparency  # noqa: F401
+from . import allocation, demo, entities, interchange, ledger, planning, reports, serve, tokens, transparency  # noqa: F401
 from .app import app
 
 __all__ = ["app"]

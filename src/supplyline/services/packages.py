@@ -9,8 +9,7 @@ from ..domain.disclosure import parse_disclosure
 from ..domain.package import Package
 from ..domain.party import Party
 from ..domain.requirement import Requirement
-
-from ..store.eventstore import Store
+from ..store.eventstore import Store, UnitOfWork
 from . import facts
 from .context import Actor, Outcome, act, business_day
 
@@ -28,18 +27,23 @@ class DraftPackage:
 
 
 def draft_package(store: Store, actor: Actor, cmd: DraftPackage) -> Outcome:
-    withhold = parse_disclosure(cmd.disclosure, "PackageDrafted")
     with store.write(actor.party, actor.meta()) as uow:
-        seller = uow.load(Party, cmd.seller, field="seller")
-        recipient = uow.load(Party, cmd.recipient, field="recipient")
-        for i, approver in enumerate(cmd.approvers):
-            uow.load(Party, approver, field=f"approvers[{i}]")
-        package = uow.get(Package, cmd.id or uow.next_id(Package, "PKG"))
-        events = domain.draft(
-            package, title=cmd.title, mechanism=cmd.mechanism, seller=seller.id, recipient=recipient.id,
-            currency=cmd.currency, approvers=cmd.approvers,
-        )
-        return Outcome(package.id, uow.record(package, events, withhold=withhold))
+        return draft_package_in(uow, cmd)
+
+
+def draft_package_in(uow: UnitOfWork, cmd: DraftPackage) -> Outcome:
+    """Draft a package inside an open unit of work (the optimiser drafts several in one)."""
+    withhold = parse_disclosure(cmd.disclosure, "PackageDrafted")
+    seller = uow.load(Party, cmd.seller, field="seller")
+    recipient = uow.load(Party, cmd.recipient, field="recipient")
+    for i, approver in enumerate(cmd.approvers):
+        uow.load(Party, approver, field=f"approvers[{i}]")
+    package = uow.get(Package, cmd.id or uow.next_id(Package, "PKG"))
+    events = domain.draft(
+        package, title=cmd.title, mechanism=cmd.mechanism, seller=seller.id, recipient=recipient.id,
+        currency=cmd.currency, approvers=cmd.approvers,
+    )
+    return Outcome(package.id, uow.record(package, events, withhold=withhold))
 
 
 @dataclass(frozen=True)
@@ -53,15 +57,20 @@ class AddLine:
 
 
 def add_line(store: Store, actor: Actor, cmd: AddLine, *, expected_version: int | None = None) -> Outcome:
-    withhold = parse_disclosure(cmd.disclosure, "PackageLineAdded")
     with store.write(actor.party, actor.meta()) as uow:
-        package = uow.load(Package, cmd.package_id, field="package")
-        requirement = uow.load(Requirement, cmd.requirement_id, field="requirement")
-        events = domain.add_line(
-            package, requirement, quantity=cmd.quantity, unit_price=cmd.unit_price, origin=cmd.origin,
-            already_packaged=facts.packaged_quantity(uow.conn, requirement.id),
-        )
-        return Outcome(package.id, uow.record(package, events, expected_version=expected_version, withhold=withhold))
+        return add_line_in(uow, cmd, expected_version=expected_version)
+
+
+def add_line_in(uow: UnitOfWork, cmd: AddLine, *, expected_version: int | None = None) -> Outcome:
+    """Add a package line inside an open unit of work."""
+    withhold = parse_disclosure(cmd.disclosure, "PackageLineAdded")
+    package = uow.load(Package, cmd.package_id, field="package")
+    requirement = uow.load(Requirement, cmd.requirement_id, field="requirement")
+    events = domain.add_line(
+        package, requirement, quantity=cmd.quantity, unit_price=cmd.unit_price, origin=cmd.origin,
+        already_packaged=facts.packaged_quantity(uow.conn, requirement.id),
+    )
+    return Outcome(package.id, uow.record(package, events, expected_version=expected_version, withhold=withhold))
 
 
 def propose_package(store: Store, actor: Actor, package_id: str, *, expected_version: int | None = None) -> Outcome:

@@ -1,0 +1,186 @@
+"""Two MILP solvers as peers on the same arrays: HiGHS in-process, CBC as PuLP ships it.
+
+Neither wins everywhere, so the benchmark runs both on every stage. HiGHS gets the
+arrays directly (``passModel``); CBC reads the same model as an MPS file that HiGHS writes,
+so both solve exactly the same problem. OR-Tools is deliberately not used: loading its own
+HiGHS next to highspy in one process crashed a prototype.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+BACKENDS = ("highs", "cbc")
+
+
+@dataclass
+class Problem:
+    """max c·x  s.t.  row_lower ≤ A x ≤ row_upper,  lower ≤ x ≤ upper,  x[integer] whole."""
+
+    c: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    A: sp.csc_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    integer: np.ndarray  # bool per column
+
+
+@dataclass
+class Answer:
+    x: np.ndarray | None  # None: no feasible point found
+    objective: float
+    bound: float  # proven upper bound of the objective
+    status: str
+    seconds: float
+
+
+def solve_lp(problem: Problem, *, time_limit: float) -> Answer:
+    # presolve costs more than it saves on this shape (few rows, many columns): 0.8 s vs 0.1 s
+    h = _highs(problem, integer=False, time_limit=time_limit, options={"presolve": "off"})
+    start = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - start
+    status = h.modelStatusToString(h.getModelStatus())
+    if status != "Optimal":
+        return Answer(None, 0.0, float("inf"), status, seconds)
+    x = np.asarray(h.getSolution().col_value)
+    objective = h.getInfo().objective_function_value
+    return Answer(x, objective, objective, status, seconds)
+
+
+def solve_milp(
+    problem: Problem, *, backend: str = "highs", time_limit: float, rel_gap: float, start: np.ndarray | None = None
+) -> Answer:
+    if backend == "highs":
+        return _milp_highs(problem, time_limit=time_limit, rel_gap=rel_gap, start=start)
+    if backend == "cbc":
+        return _milp_cbc(problem, time_limit=time_limit, rel_gap=rel_gap)
+    raise ValueError(f"unknown solver {backend!r}: use one of {', '.join(BACKENDS)}")
+
+
+_quiet_lock = threading.Lock()
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent HiGHS. Its constructor prints a banner on the C-level stdout before any option
+    can be set, which would corrupt ``--json`` output, so stdout is parked while it runs."""
+    with _quiet_lock:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+    h.silent()
+    return h
+
+
+def _highs(problem: Problem, *, integer: bool, time_limit: float, options: dict | None = None) -> highspy.Highs:
+    h = _new_highs()
+    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    # money is in millions: the default 1e-7 would let a row overspend by 0.1 of a unit
+    h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+    if integer:
+        h.setOptionValue("mip_feasibility_tolerance", 1e-9)
+    for key, value in (options or {}).items():
+        h.setOptionValue(key, value)
+    A = problem.A
+    n_rows, n_cols = A.shape
+    inf = highspy.kHighsInf
+    h.passModel(
+        n_cols, n_rows, A.nnz, 1, -1, 0.0,  # column-wise matrix, maximise
+        np.ascontiguousarray(problem.c, dtype=np.float64),
+        np.ascontiguousarray(problem.lower, dtype=np.float64),
+        np.ascontiguousarray(np.minimum(problem.upper, inf), dtype=np.float64),
+        np.ascontiguousarray(np.maximum(problem.row_lower, -inf), dtype=np.float64),
+        np.ascontiguousarray(np.minimum(problem.row_upper, inf), dtype=np.float64),
+        A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data.astype(np.float64),
+        (problem.integer if integer else np.zeros(n_cols, dtype=bool)).astype(np.int32),
+    )
+    return h
+
+
+def _milp_highs(problem: Problem, *, time_limit: float, rel_gap: float, start: np.ndarray | None) -> Answer:
+    h = _highs(problem, integer=True, time_limit=time_limit, options={"mip_rel_gap": rel_gap})
+    if start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = list(map(float, start))
+        solution.value_valid = True
+        h.setSolution(solution)
+    began = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - began
+    status = h.modelStatusToString(h.getModelStatus())
+    info = h.getInfo()
+    if info.primal_solution_status < 2:  # no feasible point
+        return Answer(None, 0.0, float("inf"), status, seconds)
+    x = np.asarray(h.getSolution().col_value)
+    bound = info.mip_dual_bound if np.isfinite(info.mip_dual_bound) else info.objective_function_value
+    return Answer(x, info.objective_function_value, max(bound, info.objective_function_value), status, seconds)
+
+
+def cbc_path() -> str:
+    import pulp
+
+    solver = pulp.PULP_CBC_CMD(msg=False)
+    if not solver.available():
+        raise RuntimeError("PuLP's CBC binary is not available on this machine")
+    return solver.path
+
+
+def _milp_cbc(problem: Problem, *, time_limit: float, rel_gap: float) -> Answer:
+    """The same model through CBC: HiGHS writes it as MPS (minimising −c, since MPS has no
+    portable sense), CBC solves it and writes its solution, which is read back by index."""
+    negated = Problem(-problem.c, problem.lower, problem.upper, problem.A, problem.row_lower, problem.row_upper,
+                      problem.integer)
+    h = _highs(negated, integer=True, time_limit=time_limit)
+    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    with tempfile.TemporaryDirectory(prefix="supplyline-cbc-") as tmp:
+        mps, sol = os.path.join(tmp, "model.mps"), os.path.join(tmp, "model.sol")
+        h.writeModel(mps)
+        began = time.perf_counter()
+        done = subprocess.run(
+            [cbc_path(), mps, "-sec", str(max(int(time_limit + 0.999), 1)), "-ratioGap", str(rel_gap), "-threads", "1",
+             "-solve", "-solu", sol],
+            capture_output=True, text=True, check=False,
+        )
+        seconds = time.perf_counter() - began
+        if not os.path.exists(sol):
+            return Answer(None, 0.0, float("inf"), f"cbc failed: {done.stdout[-200:]}", seconds)
+        with open(sol) as fh:
+            header = fh.readline()
+            x = np.zeros(len(problem.c))
+            for line in fh:
+                parts = line.replace("**", " ").split()
+                if len(parts) >= 3:
+                    x[int(parts[0])] = float(parts[2])
+    status = header.split(" - ")[0].strip()
+    if status.startswith("Infeasible") or "no integer solution" in header.lower():
+        return Answer(None, 0.0, float("inf"), status, seconds)
+    objective = float(problem.c @ x)
+    bound = _cbc_bound(done.stdout, objective)
+    return Answer(x, objective, bound, status, seconds)
+
+
+def _cbc_bound(log: str, objective: float) -> float:
+    # CBC prints "Objective value: …" and, when it stops early, "Best possible: …" (minimising −c)
+    best = None
+    for line in log.splitlines():
+        text = line.strip()
+        if text.startswith("Best possible:"):
+            best = -float(text.split(":", 1)[1])
+    return max(best, objective) if best is not None else objective
