@@ -23,7 +23,7 @@ from .greedy import greedy
 from .instance import Instance, Need, line_origin, pool
 from .model import TIERS, build
 from .plan import Solution, TierOutcome, optimise
-from .splitback import Piece, Plan, Purchase, check, coverage_by_tier, split_back
+from .splitback import Piece, Plan, Purchase, check, coverage_by_tier, split_back, without_small_packages
 
 __all__ = [
     "Instance", "Need", "Piece", "Plan", "Purchase", "Result", "allocate", "check", "coverage_by_tier", "greedy",
@@ -79,7 +79,7 @@ def allocate(
     timings["build"] = time.perf_counter() - began
 
     began = time.perf_counter()
-    baseline = greedy(instance, pooled)
+    baseline = without_small_packages(instance, greedy(instance, pooled))
     baseline_coverage = coverage_by_tier(baseline, TIERS)
     timings["greedy"] = time.perf_counter() - began
 
@@ -92,7 +92,7 @@ def allocate(
     if solution is None:
         plan, label, mode, bounds = baseline, "greedy (the solver found no plan within its time limit)", "greedy", None
     else:
-        plan = split_back(instance, model, solution.lots, solution.flows)
+        plan = without_small_packages(instance, split_back(instance, model, solution.lots, solution.flows))
         label, mode, bounds = ("instant" if instant else "certified"), solution.mode, solution.tiers
         if lexicographic_compare(coverage_by_tier(plan, TIERS), baseline_coverage) < 0:
             plan, label = baseline, "greedy (it covered more than the solver's plan within its time limit)"

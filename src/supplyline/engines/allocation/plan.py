@@ -100,11 +100,16 @@ def optimise(
         if exact:
             active = model.col_tier <= tier if model.min_package is None else np.ones(model.n_x, dtype=bool)
             problem = _problem(model, active, np.zeros(model.n_x), tier, epsilon, locks)
+            n_active = int(active.sum())
+            start = np.concatenate([current[: model.n_x][active], current[model.n_x:]])
             answer = solve_milp(problem, backend=backend, time_limit=left, rel_gap=min(rel_gap, 1e-9),
-                                start=current if backend == "highs" else None)
+                                start=start if backend == "highs" else None)
             if answer.x is None:
                 return None
-            current = _clean(model, answer.x)
+            x = _integral(answer.x, problem.integer)
+            current = np.zeros(n_cols)
+            current[: model.n_x][active] = x[:n_active]
+            current[model.n_x:] = x[n_active:]
             coverage = float(model.col_cover[in_tier] @ current[: model.n_x][in_tier])
             tiers.append(TierOutcome(tier, coverage, max(answer.bound + TIE_BREAK, coverage), lines, "milp"))
             locks[tier - 1] = coverage - 1e-9 * max(1.0, coverage)
@@ -158,8 +163,6 @@ def optimise(
         flows = current[model.n_x: model.n_x + model.n_f]
     solution = Solution(np.rint(fixed), flows, tiers, time.perf_counter() - began, backend,
                         "instant" if instant else ("exact" if exact else "staged"), stage_seconds=stage_seconds)
-    if model.min_package is not None:
-        _drop_small_groups(model, solution)
     return solution
 
 
@@ -206,13 +209,6 @@ def _integral(x: np.ndarray, integer: np.ndarray) -> np.ndarray:
     out = x.copy()
     out[integer] = np.rint(out[integer])
     return out
-
-
-def _clean(model: Model, x: np.ndarray) -> np.ndarray:
-    integer = np.zeros(len(x), dtype=bool)
-    integer[: model.n_x] = True
-    integer[model.n_x + model.n_f:] = True
-    return _integral(x, integer)
 
 
 def _relaxation(model: Model, active: np.ndarray, fixed: np.ndarray, tier: int, epsilon: float,
@@ -294,13 +290,3 @@ def _round_to_nodes(model: Model, lines: np.ndarray, relaxed: np.ndarray, room: 
         taken[pos] += (upper[pos] - taken[pos]) - place(pos, upper[pos] - taken[pos])
         spare = room.max(initial=0.0)
     return lots
-
-
-def _drop_small_groups(model: Model, solution: Solution) -> None:
-    """A package group below the minimum value cannot be formed: its lots are dropped (the
-    MILP never leaves one, but rounding in a fallback could)."""
-    value = np.bincount(model.col_group, model.col_cost * solution.lots, len(model.group_keys))
-    small = (value > 0) & (value < model.min_package - 1e-9)
-    if small.any():
-        solution.lots[small[model.col_group]] = 0.0
-        solution.note = "package groups below the minimum value were dropped"

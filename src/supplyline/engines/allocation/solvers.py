@@ -134,12 +134,19 @@ def _milp_highs(problem: Problem, *, time_limit: float, rel_gap: float, start: n
 
 
 def cbc_path() -> str:
+    """The CBC binary PuLP ships (PuLP < 4), else the one PuLP finds installed (``pulp[cbc]``)."""
+    import warnings
+
     import pulp
 
-    solver = pulp.PULP_CBC_CMD(msg=False)
-    if not solver.available():
-        raise RuntimeError("PuLP's CBC binary is not available on this machine")
-    return solver.path
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for make in (getattr(pulp, "PULP_CBC_CMD", None), getattr(pulp, "COIN_CMD", None)):
+            if make is not None:
+                solver = make(msg=False)
+                if solver.available():
+                    return solver.path
+    raise RuntimeError("no CBC binary found: install PuLP with its bundled CBC (pip install 'pulp[cbc]')")
 
 
 def _milp_cbc(problem: Problem, *, time_limit: float, rel_gap: float) -> Answer:

@@ -183,6 +183,25 @@ def _fund(purchase: Purchase, node: int, pooled: Pooled, wallet: _Wallet, budget
     return False
 
 
+def without_small_packages(instance: Instance, plan: Plan) -> Plan:
+    """The plan less every package group worth less than the instance's minimum package value
+    (such a group cannot become a package), its money returned to the pledges."""
+    if instance.min_package is None:
+        return plan
+    value: dict[tuple, Decimal] = {}
+    for purchase in plan.purchases:
+        value[purchase.group] = value.get(purchase.group, Decimal(0)) + purchase.value.amount * instance.rate(
+            purchase.need.currency)
+    kept, left = [], dict(plan.remaining)
+    for purchase in plan.purchases:
+        if value[purchase.group] >= instance.min_package:
+            kept.append(purchase)
+        else:
+            for piece in purchase.pieces:
+                left[piece.pledge_id] = left[piece.pledge_id] + piece.amount
+    return Plan(kept, left, plan.lots_dropped)
+
+
 def coverage_by_tier(plan: Plan, tiers: int = 5) -> list[float]:
     out = [0.0] * tiers
     for purchase in plan.purchases:
