@@ -176,7 +176,7 @@ def test_human_output_shows_tiers_packages_and_reasons(demo_sqlite_url):
         (["--min-package", "-5"], "min_package: must be greater than zero"),
         (["--min-package", "lots"], "min_package: is not a number"),
         (["--time-limit", "abc"], "time_limit: must be a number of seconds"),
-        (["--solver", "gurobi"], "solver: must be one of: highs, cbc"),
+        (["--solver", "gurobi"], "solver: must be one of: race, highs, cbc"),
         (["--on", "2026-13-01"], "on: must be a date written YYYY-MM-DD"),
         (["--seller", "purl"], "seller: expected 2 parts separated by '='"),
         (["--seller", "purl=NOBODY", "--seller", "drone_deal=UA-GOV"], "party 'NOBODY' does not exist"),

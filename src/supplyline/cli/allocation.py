@@ -27,7 +27,7 @@ def allocate(
     seller: List[str] = typer.Option([], "--seller", metavar="MECHANISM=PARTY",
                                      help="seller of new packages of a mechanism (default: as on its latest package)"),
     instant: bool = typer.Option(False, "--instant", help="the instant plan (LP relaxation rounded down); dry runs only"),
-    solver: str = typer.Option("highs", "--solver", help="highs | cbc"),
+    solver: str = typer.Option("race", "--solver", help="race (HiGHS and CBC at once, first wins) | highs | cbc"),
 ) -> None:
     """Fund the most important requirement lines first, optimally, within every pledge's earmarks."""
     sellers = {}

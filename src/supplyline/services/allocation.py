@@ -49,7 +49,7 @@ class RunAllocation:
     time_limit: object = 60
     dry_run: bool = True
     instant: bool = False
-    solver: str = "highs"
+    solver: str = "race"
     sellers: dict[str, str] = field(default_factory=dict)  # mechanism -> selling party
 
 
@@ -63,7 +63,7 @@ def _parse(cmd: RunAllocation) -> tuple[date, str, Decimal | None, float]:
         raise InvalidInput("time_limit", cmd.time_limit, "must be a number of seconds") from None
     if not 0 < limit <= 3600:
         raise InvalidInput("time_limit", cmd.time_limit, "must be more than 0 and at most 3600 seconds")
-    parse_choice("solver", cmd.solver, ("highs", "cbc"))
+    parse_choice("solver", cmd.solver, ("race", "highs", "cbc"))
     for mechanism in cmd.sellers:
         parse_choice("seller", mechanism, MECHANISMS)
     return day, currency, minimum, limit

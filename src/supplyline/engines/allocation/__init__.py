@@ -65,9 +65,9 @@ def lexicographic_compare(a: list[float], b: list[float], tolerance: float = 1e-
 def allocate(
     instance: Instance,
     *,
-    backend: str = "highs",
+    backend: str = "race",
     time_limit: float = 60.0,
-    rel_gap: float = 1e-4,
+    rel_gap: float = 1e-3,
     instant: bool = False,
     exact: bool | None = None,
     explain_plan: bool = True,

@@ -68,9 +68,9 @@ class Solution:
 def optimise(
     model: Model,
     *,
-    backend: str = "highs",
+    backend: str = "race",
     time_limit: float = 60.0,
-    rel_gap: float = 1e-4,
+    rel_gap: float = 1e-3,
     instant: bool = False,
     exact: bool | None = None,
     lp_first: bool = True,
@@ -103,7 +103,7 @@ def optimise(
             n_active = int(active.sum())
             start = np.concatenate([current[: model.n_x][active], current[model.n_x:]])
             answer = solve_milp(problem, backend=backend, time_limit=left, rel_gap=min(rel_gap, 1e-9),
-                                start=start if backend == "highs" else None)
+                                start=start if backend != "cbc" else None)
             if answer.x is None:
                 return None
             x = _integral(answer.x, problem.integer)
@@ -140,7 +140,7 @@ def optimise(
         if not instant and (candidate is None or not good):
             left = time_limit - (time.perf_counter() - began)
             answer: Answer = solve_milp(problem, backend=backend, time_limit=left, rel_gap=rel_gap,
-                                        start=candidate if backend == "highs" else None)
+                                        start=candidate if backend != "cbc" else None)
             if answer.x is not None:
                 x = _integral(answer.x, problem.integer)
                 milp_cov = float(model.col_cover[active & in_tier] @ x[:n_active][in_tier[active]])

@@ -20,7 +20,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-BACKENDS = ("highs", "cbc")
+BACKENDS = ("race", "highs", "cbc")
 
 
 @dataclass
@@ -62,6 +62,8 @@ def solve_lp(problem: Problem, *, time_limit: float) -> Answer:
 def solve_milp(
     problem: Problem, *, backend: str = "highs", time_limit: float, rel_gap: float, start: np.ndarray | None = None
 ) -> Answer:
+    if backend == "race":
+        return _milp_race(problem, time_limit=time_limit, rel_gap=rel_gap, start=start)
     if backend == "highs":
         return _milp_highs(problem, time_limit=time_limit, rel_gap=rel_gap, start=start)
     if backend == "cbc":
@@ -115,15 +117,23 @@ def _highs(problem: Problem, *, integer: bool, time_limit: float, options: dict 
 
 
 def _milp_highs(problem: Problem, *, time_limit: float, rel_gap: float, start: np.ndarray | None) -> Answer:
+    h = _prepared_highs(problem, time_limit=time_limit, rel_gap=rel_gap, start=start)
+    began = time.perf_counter()
+    h.run()
+    return _highs_answer(h, time.perf_counter() - began)
+
+
+def _prepared_highs(problem: Problem, *, time_limit: float, rel_gap: float, start: np.ndarray | None) -> highspy.Highs:
     h = _highs(problem, integer=True, time_limit=time_limit, options={"mip_rel_gap": rel_gap})
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = list(map(float, start))
         solution.value_valid = True
         h.setSolution(solution)
-    began = time.perf_counter()
-    h.run()
-    seconds = time.perf_counter() - began
+    return h
+
+
+def _highs_answer(h: highspy.Highs, seconds: float) -> Answer:
     status = h.modelStatusToString(h.getModelStatus())
     info = h.getInfo()
     if info.primal_solution_status < 2:  # no feasible point
@@ -150,44 +160,87 @@ def cbc_path() -> str:
 
 
 def _milp_cbc(problem: Problem, *, time_limit: float, rel_gap: float) -> Answer:
+    with tempfile.TemporaryDirectory(prefix="supplyline-cbc-") as tmp:
+        began = time.perf_counter()
+        process, sol = _start_cbc(problem, tmp, time_limit=time_limit, rel_gap=rel_gap)
+        log, _ = process.communicate()
+        return _cbc_answer(problem, sol, log, time.perf_counter() - began)
+
+
+def _start_cbc(problem: Problem, tmp: str, *, time_limit: float, rel_gap: float) -> tuple[subprocess.Popen, str]:
     """The same model through CBC: HiGHS writes it as MPS (minimising −c, since MPS has no
     portable sense), CBC solves it and writes its solution, which is read back by index."""
     negated = Problem(-problem.c, problem.lower, problem.upper, problem.A, problem.row_lower, problem.row_upper,
                       problem.integer)
     h = _highs(negated, integer=True, time_limit=time_limit)
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
-    with tempfile.TemporaryDirectory(prefix="supplyline-cbc-") as tmp:
-        mps, sol = os.path.join(tmp, "model.mps"), os.path.join(tmp, "model.sol")
-        h.writeModel(mps)
-        began = time.perf_counter()
-        done = subprocess.run(
-            [cbc_path(), mps, "-sec", str(max(int(time_limit + 0.999), 1)), "-ratioGap", str(rel_gap), "-threads", "1",
-             "-solve", "-solu", sol],
-            capture_output=True, text=True, check=False,
-        )
-        seconds = time.perf_counter() - began
-        if not os.path.exists(sol):
-            return Answer(None, 0.0, float("inf"), f"cbc failed: {done.stdout[-200:]}", seconds)
-        with open(sol) as fh:
-            header = fh.readline()
-            x = np.zeros(len(problem.c))
-            for line in fh:
-                parts = line.replace("**", " ").split()
-                if len(parts) >= 3:
-                    x[int(parts[0])] = float(parts[2])
+    mps, sol = os.path.join(tmp, "model.mps"), os.path.join(tmp, "model.sol")
+    h.writeModel(mps)
+    process = subprocess.Popen(
+        [cbc_path(), mps, "-sec", str(max(int(time_limit + 0.999), 1)), "-ratioGap", str(rel_gap), "-threads", "1",
+         "-solve", "-solu", sol],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    return process, sol
+
+
+def _cbc_answer(problem: Problem, sol: str, log: str, seconds: float) -> Answer:
+    if not os.path.exists(sol):
+        return Answer(None, 0.0, float("inf"), f"cbc failed: {log[-200:]}", seconds)
+    with open(sol) as fh:
+        header = fh.readline()
+        x = np.zeros(len(problem.c))
+        for line in fh:
+            parts = line.replace("**", " ").split()
+            if len(parts) >= 3:
+                x[int(parts[0])] = float(parts[2])
     status = header.split(" - ")[0].strip()
     if status.startswith("Infeasible") or "no integer solution" in header.lower():
         return Answer(None, 0.0, float("inf"), status, seconds)
     objective = float(problem.c @ x)
-    bound = _cbc_bound(done.stdout, objective)
-    return Answer(x, objective, bound, status, seconds)
+    return Answer(x, objective, _cbc_bound(log, objective), status, seconds)
+
+
+def _milp_race(problem: Problem, *, time_limit: float, rel_gap: float, start: np.ndarray | None) -> Answer:
+    """HiGHS and CBC on the same stage at once; the first to finish wins and the other is
+    stopped. Neither solver is fastest on every instance, so the race costs the faster one's
+    time (plus writing the MPS file) on each."""
+    began = time.perf_counter()
+    h = _prepared_highs(problem, time_limit=time_limit, rel_gap=rel_gap, start=start)
+    # highspy keeps the locks of its background solve on the class, so two races in two threads
+    # of one process (two concurrent `allocate` runs in the API) would collide: give each its own
+    h._Highs__solver_stopped = threading.RLock()
+    h._Highs__solver_started = threading.Lock()
+    h.HandleUserInterrupt = True
+    h.startSolve()
+    with tempfile.TemporaryDirectory(prefix="supplyline-cbc-") as tmp:
+        process, sol = _start_cbc(problem, tmp, time_limit=time_limit, rel_gap=rel_gap)
+        while True:
+            finished, _status = h.wait(0.005)
+            if finished:
+                process.kill()
+                process.communicate()
+                answer = _highs_answer(h, time.perf_counter() - began)
+                answer.status = f"highs: {answer.status}"
+                return answer
+            if process.poll() is not None:
+                log, _ = process.communicate()
+                answer = _cbc_answer(problem, sol, log, time.perf_counter() - began)
+                if answer.x is None:  # CBC failed: let HiGHS finish
+                    h.joinSolve()
+                    return _highs_answer(h, time.perf_counter() - began)
+                h.cancelSolve()
+                h.joinSolve()
+                answer.status = f"cbc: {answer.status}"
+                return answer
 
 
 def _cbc_bound(log: str, objective: float) -> float:
-    # CBC prints "Objective value: …" and, when it stops early, "Best possible: …" (minimising −c)
+    # CBC minimises −c and ends with "Lower bound: …" when it stops within the gap or at its
+    # time limit ("Best possible: …" in older versions); without either it proved optimality
     best = None
     for line in log.splitlines():
         text = line.strip()
-        if text.startswith("Best possible:"):
+        if text.startswith(("Lower bound:", "Best possible:")):
             best = -float(text.split(":", 1)[1])
     return max(best, objective) if best is not None else objective

@@ -13,7 +13,7 @@ cents short, it loses one lot (and says so) rather than overspending a pledge.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import numpy as np
 
@@ -77,6 +77,7 @@ class _Wallet:
         self.currency = {p.id: p.remaining.currency for p in pledges}
         self._rates: dict[tuple[str, str], Conversion] = {}
         self._to_plan: dict[str, float] = {}
+        self.cursor: dict[int, int] = {}  # per pledge class: members before it have nothing left
         #: an estimate of each pledge's money left in the plan currency, to skip hopeless pledges fast
         self.estimate = {p.id: self.plan_value(p.remaining) for p in pledges}
 
@@ -98,6 +99,18 @@ class _Wallet:
         return Conversion(line_amount, Money.rounded(line_amount.amount * known.rate, target), known.rate,
                           known.rate_day)
 
+    def _charge(self, minor: int, line_currency: str, pledge_id: str) -> int:
+        """What ``minor`` units of the line's currency cost the pledge, in its minor units: the
+        domain's conversion (same rate, half-even to the minor unit) without building Money."""
+        target = self.currency[pledge_id]
+        rate = self._rates.get((line_currency, target))
+        if rate is None:
+            self.convert(Money.from_minor(minor, line_currency), pledge_id)
+            rate = self._rates[(line_currency, target)]
+        source_exp, target_exp = minor_exponent(line_currency), minor_exponent(target)
+        exact = Decimal(minor).scaleb(-source_exp) * rate.rate
+        return int(exact.quantize(Decimal(1).scaleb(-target_exp), rounding=ROUND_HALF_EVEN).scaleb(target_exp))
+
     def affordable(self, pledge_id: str, line_currency: str, wanted_minor: int) -> int:
         """The largest part of ``wanted`` (line-currency minor units) the pledge can still pay."""
         left = self.left[pledge_id]
@@ -105,12 +118,13 @@ class _Wallet:
             return 0
         if left.currency == line_currency:
             return min(wanted_minor, left.minor)
-        if self.convert(Money.from_minor(wanted_minor, line_currency), pledge_id).result <= left:
+        budget = left.minor
+        if self._charge(wanted_minor, line_currency, pledge_id) <= budget:
             return wanted_minor
-        rate = self._rates[(line_currency, left.currency)].rate  # set by the conversion just made
+        rate = self._rates[(line_currency, left.currency)].rate
         scale = Decimal(10) ** (minor_exponent(line_currency) - minor_exponent(left.currency))
-        guess = min(wanted_minor, int((Decimal(left.minor) * scale / rate).to_integral_value(rounding="ROUND_FLOOR")) + 2)
-        while guess > 0 and self.convert(Money.from_minor(guess, line_currency), pledge_id).result > left:
+        guess = min(wanted_minor, int((Decimal(budget) * scale / rate).to_integral_value(rounding="ROUND_FLOOR")) + 2)
+        while guess > 0 and self._charge(guess, line_currency, pledge_id) > budget:
             guess -= 1
         return max(guess, 0)
 
@@ -123,6 +137,7 @@ class _Wallet:
     def give_back(self, piece: Piece) -> None:
         self.left[piece.pledge_id] = self.left[piece.pledge_id] + piece.amount
         self.estimate[piece.pledge_id] = self.plan_value(self.left[piece.pledge_id])
+        self.cursor.clear()  # the pledge may sit before a class's cursor
 
 
 def split_back(instance: Instance, model: Model, lots: np.ndarray, flows: np.ndarray) -> Plan:
@@ -155,7 +170,10 @@ def _fund(purchase: Purchase, node: int, pooled: Pooled, wallet: _Wallet, budget
     # first the money the model routed here, then any compatible money still left
     for follow_model in (True, False):
         for k in classes:
-            for j in pooled.class_members[k]:
+            members = pooled.class_members[k]
+            while wallet.cursor.get(k, 0) < len(members) and wallet.estimate[pooled.pledges[members[wallet.cursor.get(k, 0)]].id] <= 0:
+                wallet.cursor[k] = wallet.cursor.get(k, 0) + 1
+            for j in members[wallet.cursor.get(k, 0):]:
                 if owed == 0:
                     break
                 pledge_id = pooled.pledges[j].id
@@ -218,6 +236,7 @@ def check(instance: Instance, plan: Plan) -> list[str]:
     quantity and paid exactly, conversions as the domain makes them."""
     problems: list[str] = []
     pledges = {p.id: p for p in instance.pledges}
+    rates: dict[tuple[str, str], Decimal] = {}
     spent: dict[str, Money] = {}
     bought: dict[str, int] = {}
     for purchase in plan.purchases:
@@ -242,7 +261,7 @@ def check(instance: Instance, plan: Plan) -> list[str]:
                 problems.append(f"{where}: pledge {pledge.id} {refusal}")
             if pledge.state not in ("committed", "partly_allocated"):
                 problems.append(f"{where}: pledge {pledge.id} is {pledge.state}")
-            expected = convert(piece.line_amount, pledge.remaining.currency, instance.on, instance.fx_days).result
+            expected = _converted(piece.line_amount, pledge.remaining.currency, instance, rates)
             if expected != piece.amount:
                 problems.append(f"{where}: pledge {pledge.id} charged {piece.amount}, conversion gives {expected}")
             spent[pledge.id] = spent.get(pledge.id, Money.zero(pledge.remaining.currency)) + piece.amount
@@ -254,3 +273,15 @@ def check(instance: Instance, plan: Plan) -> list[str]:
         if quantity > open_qty.get(requirement_id, 0):
             problems.append(f"{requirement_id}: {quantity} bought, only {open_qty.get(requirement_id, 0)} open")
     return problems
+
+
+def _converted(amount: Money, currency: str, instance: Instance, rates: dict) -> Money:
+    """``domain.fx.convert(amount, currency, …).result``; the rate it picks (a function of the
+    currency pair and the day only) is asked of the domain once per pair."""
+    if amount.currency == currency:
+        return amount
+    rate = rates.get((amount.currency, currency))
+    if rate is None:
+        rate = rates[(amount.currency, currency)] = convert(amount, currency, instance.on, instance.fx_days).rate
+    return Money.rounded(amount.amount * rate, currency)
+
