@@ -121,6 +121,7 @@ class Pooled:
     cover: np.ndarray  # per need: coverage one lot adds
     tier: np.ndarray
     max_lots: np.ndarray
+    whole: np.ndarray  # per need: useful only whole (one lot that is the whole line)
 
 
 def spending_order(p: Pledge) -> tuple:
@@ -187,7 +188,7 @@ def pool(instance: Instance) -> Pooled:
     tier = np.fromiter((n.tier for n in needs), np.int64, count)
     max_lots = np.fromiter((n.max_lots for n in needs), np.int64, count)
     return Pooled(usable, pclass, keys, np.array(capacity, dtype=float), members, needs, lclass, lkeys, nodes,
-                  node_classes, rates, exact, lot_value, cover, tier, max_lots)
+                  node_classes, rates, exact, lot_value, cover, tier, max_lots, whole)
 
 
 def rounding_reserve(p: Pledge, line_currencies: Counter) -> float:

@@ -52,6 +52,7 @@ class Model:
     link_lines: np.ndarray  # lines with more than one column, one link row each
     line_first_col: np.ndarray  # per line: its first lot column (its columns are consecutive)
     line_cols: np.ndarray  # per line: how many lot columns (nodes) it has
+    link_row_of_line: np.ndarray  # per line: its link row among the link rows, −1 if none
     A: sp.csc_matrix
     row_upper: np.ndarray
     row_lower: np.ndarray
@@ -164,6 +165,6 @@ def build(instance: Instance, pooled: Pooled) -> Model:
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_rows, n_x + n_f + n_groups)
     )
     return Model(pooled, col_line, col_node, tier[col_line], cost, cover, upper[col_line], col_group, flow_class,
-                 flow_node, list(group_of), min_package, multi, np.cumsum(per_line) - per_line, per_line, A, row_upper,
+                 flow_node, list(group_of), min_package, multi, np.cumsum(per_line) - per_line, per_line, link_row_of_line, A, row_upper,
                  row_lower)
 

@@ -120,17 +120,16 @@ def optimise(
             tiers.append(TierOutcome(tier, 0.0, 0.0, lines, "none"))
             stage_seconds.append(time.perf_counter() - stage_start)
             continue
-        problem = _problem(model, active, fixed, tier, epsilon, locks)
         n_active = int(active.sum())
         candidate: np.ndarray | None = None
+        relaxed = None
         bound = np.inf
         method = "milp"
         if lp_first and (model.min_package is None or instant):
             relaxed = _relaxation(model, active & in_tier, fixed, tier, epsilon, left)
             if relaxed is not None:
-                new_lots, stage_flows, objective = relaxed
-                candidate = np.concatenate([new_lots[active], stage_flows, np.zeros(model.n_z)])
-                bound = objective + TIE_BREAK
+                candidate = np.concatenate([relaxed.lots[active], relaxed.flows, np.zeros(model.n_z)])
+                bound = relaxed.objective + TIE_BREAK
                 method = "instant" if instant else "lp"
         if candidate is not None:
             coverage = float(model.col_cover[active & in_tier] @ candidate[:n_active][in_tier[active]])
@@ -139,17 +138,32 @@ def optimise(
             return None
         if not instant and (candidate is None or not good):
             left = time_limit - (time.perf_counter() - began)
-            answer: Answer = solve_milp(problem, backend=backend, time_limit=left, rel_gap=rel_gap,
-                                        start=candidate if backend != "cbc" else None)
+            must = None
+            stage_active = active
+            if candidate is not None and relaxed is not None:
+                incumbent = float(_objective(model, active, tier, epsilon) @ candidate[:n_active])
+                must, out = relaxed.fixings(incumbent, len(model.pooled.needs))
+                stage_active = active & ~out[model.col_line]
+            problem = _problem(model, stage_active, fixed, tier, epsilon, locks, must)
+            n_stage = int(stage_active.sum())
+            start = None
+            if candidate is not None and backend != "cbc":
+                start = np.concatenate([candidate[:n_active][stage_active[active]], candidate[n_active:]])
+            answer: Answer = solve_milp(problem, backend=backend, time_limit=left, rel_gap=rel_gap, start=start)
             if answer.x is not None:
                 x = _integral(answer.x, problem.integer)
-                milp_cov = float(model.col_cover[active & in_tier] @ x[:n_active][in_tier[active]])
+                milp_cov = float(model.col_cover[stage_active & in_tier] @ x[:n_stage][in_tier[stage_active]])
                 if candidate is None or milp_cov >= coverage:
-                    candidate, coverage = x, milp_cov
-                bound = min(bound, answer.bound + TIE_BREAK)
+                    lots = np.zeros(n_active)
+                    lots[stage_active[active]] = x[:n_stage]
+                    candidate, coverage = np.concatenate([lots, x[n_stage:]]), milp_cov
+                # fixings hold for every plan better than the incumbent: the incumbent bounds the rest
+                bound = min(bound, max(answer.bound, coverage) + TIE_BREAK)
                 method = "milp"
             elif candidate is None:
                 return None
+            elif "nfeasible" in answer.status:  # no plan beats the incumbent: it is optimal
+                bound, method = coverage + TIE_BREAK, "milp"
         lots = candidate[:n_active]
         fixed[active & in_tier] = lots[in_tier[active]]
         if model.min_package is not None:
@@ -167,7 +181,7 @@ def optimise(
 
 
 def _problem(model: Model, active: np.ndarray, fixed: np.ndarray, tier: int, epsilon: float,
-             locks: np.ndarray) -> Problem:
+             locks: np.ndarray, must: np.ndarray | None = None) -> Problem:
     """The stage's problem: active lot columns, every flow (and group) column; lots fixed
     earlier move to the right-hand side, rows left empty are dropped."""
     n_x = model.n_x
@@ -181,15 +195,25 @@ def _problem(model: Model, active: np.ndarray, fixed: np.ndarray, tier: int, eps
     A = model.A[:, keep].tocsr()
     used = np.diff(A.indptr) > 0
     A = A[used].tocsc()
-    in_tier = model.col_tier[active] == tier
     n_active = int(active.sum())
     c = np.zeros(len(keep))
-    c[:n_active] = np.where(in_tier, model.col_cover[active] - epsilon * model.col_cost[active], 0.0)
+    c[:n_active] = _objective(model, active, tier, epsilon)
     lower = np.zeros(len(keep))
     upper = np.concatenate([model.col_upper[active].astype(float), np.full(model.n_f, np.inf), np.ones(model.n_z)])
     integer = np.concatenate([np.ones(n_active, dtype=bool), np.zeros(model.n_f, dtype=bool),
                               np.ones(model.n_z, dtype=bool)])
+    if must is not None:
+        bought = must[model.col_line[active]]
+        single = (bought > 0) & (model.line_cols[model.col_line[active]] == 1)
+        lower[: n_active][single] = bought[single]
+        lines = np.flatnonzero((must > 0) & (model.link_row_of_line >= 0))
+        row_lower[model.first_link_row + model.link_row_of_line[lines]] = must[lines]
     return Problem(c, lower, upper, A, row_lower[used], row_upper[used], integer)
+
+
+def _objective(model: Model, active: np.ndarray, tier: int, epsilon: float) -> np.ndarray:
+    in_tier = model.col_tier[active] == tier
+    return np.where(in_tier, model.col_cover[active] - epsilon * model.col_cost[active], 0.0)
 
 
 def _affordable(model: Model, fixed: np.ndarray) -> np.ndarray:
@@ -247,46 +271,96 @@ def _relaxation(model: Model, active: np.ndarray, fixed: np.ndarray, tier: int, 
         return None
     flows = answer.x[n_l:]
     room = np.bincount(model.flow_node, flows, n_nodes) - fixed_node
-    lots = _round_to_nodes(model, lines, answer.x[:n_l], room)
-    return lots, flows, answer.objective
+    lots = _round_to_nodes(model, lines, answer.x[:n_l], upper[:n_l], room)
+    return Relaxed(lots, flows, answer.objective, lines, answer.x[:n_l], upper[:n_l], answer.reduced_costs[:n_l])
 
 
-def _round_to_nodes(model: Model, lines: np.ndarray, relaxed: np.ndarray, room: np.ndarray) -> np.ndarray:
-    """Whole lots per (line, node): each line's rounded-down lots go to the nodes with the
-    most money left; then whatever money rounding freed buys more lots, best coverage per
-    unit of money first."""
+@dataclass
+class Relaxed:
+    """A stage's LP relaxation rounded to whole lots, and what reduced-cost fixing needs."""
+
+    lots: np.ndarray  # per lot column, whole
+    flows: np.ndarray
+    objective: float  # the LP optimum: a bound of the stage
+    lines: np.ndarray  # the stage's lines
+    line_lots: np.ndarray  # the LP's (fractional) lots per line
+    line_upper: np.ndarray
+    reduced_costs: np.ndarray  # per line; ≥ 0 at the upper bound, ≤ 0 at zero (maximising)
+
+    def fixings(self, incumbent: float, n_lines: int) -> tuple[np.ndarray, np.ndarray]:
+        """Lines that every plan better than ``incumbent`` buys whole / leaves out.
+
+        Buying one lot less of a line at its upper bound (or one lot of a line at zero) costs
+        the LP bound at least its reduced cost; if that drops the bound below the incumbent,
+        no better plan does it. Exact, and it leaves the MILP only the lines near the margin."""
+        slack = max(self.objective - incumbent, 0.0) + 1e-9
+        must = np.zeros(n_lines)
+        up = (self.line_lots >= self.line_upper - INTEGRAL) & (self.reduced_costs > slack)
+        must[self.lines[up]] = self.line_upper[up]
+        out = np.zeros(n_lines, dtype=bool)
+        out[self.lines[(self.line_lots <= INTEGRAL) & (self.reduced_costs < -slack)]] = True
+        return must, out
+
+
+def _round_to_nodes(model: Model, lines: np.ndarray, relaxed: np.ndarray, upper: np.ndarray,
+                    room: np.ndarray) -> np.ndarray:
+    """Whole lots per (line, node), vectorised per line class: the LP's lots rounded down are
+    poured into the class's nodes (most money first), best coverage per unit of money first,
+    a divisible line split between two nodes at a lot boundary; then the money rounding freed
+    in each node buys more lots, in the same order."""
     pooled = model.pooled
     lots = np.zeros(model.n_x)
-    cost = pooled.lot_value * SCALE
-    rate = pooled.cover[lines] / cost[lines]
-    order = np.argsort(-rate, kind="stable")
-    taken = np.zeros(len(lines))
-
-    def place(pos: int, want: float) -> float:
-        line = int(lines[pos])
-        first, count = int(model.line_first_col[line]), int(model.line_cols[line])
-        nodes = model.col_node[first: first + count]
-        for j in np.argsort(-room[nodes], kind="stable"):
-            if want < 1:
-                break
-            n = nodes[j]
-            can = min(want, np.floor(room[n] / cost[line] + 1e-9))
-            if can < 1:
-                continue
-            lots[first + j] += can
-            room[n] -= can * cost[line]
-            want -= can
-        return want
-
-    for pos in order:
-        want = np.floor(relaxed[pos] + INTEGRAL)
-        if want >= 1:
-            taken[pos] = want - place(pos, want)
-    spare = room.max(initial=0.0)
-    upper = pooled.max_lots[lines] - taken - np.bincount(model.col_line, lots, len(pooled.needs))[lines] + taken
-    for pos in order:
-        if spare < cost[lines[pos]] or upper[pos] - taken[pos] < 1:
-            continue
-        taken[pos] += (upper[pos] - taken[pos]) - place(pos, upper[pos] - taken[pos])
-        spare = room.max(initial=0.0)
+    cost = pooled.lot_value[lines] * SCALE
+    whole = pooled.whole[lines]
+    rate = pooled.cover[lines] / cost
+    first_col = model.line_first_col[lines]
+    nodes_of_class: dict[int, list[int]] = {}
+    for n, (g, _m, _o) in enumerate(pooled.nodes):
+        nodes_of_class.setdefault(g, []).append(n)
+    line_class = pooled.line_class[lines]
+    for g in np.unique(line_class):
+        members = np.flatnonzero(line_class == g)
+        members = members[np.argsort(-rate[members], kind="stable")]
+        nodes = nodes_of_class[int(g)]
+        by_room = sorted(range(len(nodes)), key=lambda j: -room[nodes[j]])
+        placed = np.zeros(len(members))
+        for target in (np.minimum(np.floor(relaxed[members] + INTEGRAL), upper[members]), upper[members]):
+            for j in by_room:
+                if room[nodes[j]] <= 0:
+                    continue
+                got, room[nodes[j]] = _pour(target - placed, cost[members], whole[members], room[nodes[j]])
+                placed += got
+                lots[first_col[members] + j] += got
     return lots
+
+
+POUR_ROUNDS = 6
+
+
+def _pour(wanted: np.ndarray, unit_cost: np.ndarray, whole: np.ndarray, money: float) -> tuple[np.ndarray, float]:
+    """Lots bought with ``money`` from lines in order: every line that fits whole, the next
+    divisible one in part; then again (a few rounds) among the lines whose lot still fits.
+    Money is compared with a relative slack of 1e-10 (float noise of the LP's flows); the
+    exact split-back has the last word."""
+    got = np.zeros(len(wanted))
+    active = np.flatnonzero(wanted >= 1)
+    for _ in range(POUR_ROUNDS):
+        reach = money * (1 + 1e-10)
+        active = active[unit_cost[active] <= reach]
+        if not active.size:
+            break
+        full = wanted[active]
+        cum = np.cumsum(full * unit_cost[active])
+        k = int(np.searchsorted(cum, reach, side="right"))
+        got[active[:k]] = full[:k]
+        if k:
+            money -= float(cum[k - 1])
+        if k == active.size:
+            break
+        nxt = active[k]
+        if not whole[nxt]:
+            part = min(np.floor(money / unit_cost[nxt] + 1e-10), full[k])
+            got[nxt] = part
+            money -= part * unit_cost[nxt]
+        active = active[k + 1:]
+    return got, money

@@ -43,6 +43,7 @@ class Answer:
     bound: float  # proven upper bound of the objective
     status: str
     seconds: float
+    reduced_costs: np.ndarray | None = None  # LPs only: HiGHS's column duals
 
 
 def solve_lp(problem: Problem, *, time_limit: float) -> Answer:
@@ -54,9 +55,10 @@ def solve_lp(problem: Problem, *, time_limit: float) -> Answer:
     status = h.modelStatusToString(h.getModelStatus())
     if status != "Optimal":
         return Answer(None, 0.0, float("inf"), status, seconds)
-    x = np.asarray(h.getSolution().col_value)
+    solution = h.getSolution()
     objective = h.getInfo().objective_function_value
-    return Answer(x, objective, objective, status, seconds)
+    return Answer(np.asarray(solution.col_value), objective, objective, status, seconds,
+                  np.asarray(solution.col_dual))
 
 
 def solve_milp(

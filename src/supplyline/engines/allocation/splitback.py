@@ -78,6 +78,7 @@ class _Wallet:
         self._rates: dict[tuple[str, str], Conversion] = {}
         self._to_plan: dict[str, float] = {}
         self.cursor: dict[int, int] = {}  # per pledge class: members before it have nothing left
+        self.dust: set[tuple[str, str]] = set()  # (pledge, line currency): less left than one minor unit buys
         #: an estimate of each pledge's money left in the plan currency, to skip hopeless pledges fast
         self.estimate = {p.id: self.plan_value(p.remaining) for p in pledges}
 
@@ -138,6 +139,7 @@ class _Wallet:
         self.left[piece.pledge_id] = self.left[piece.pledge_id] + piece.amount
         self.estimate[piece.pledge_id] = self.plan_value(self.left[piece.pledge_id])
         self.cursor.clear()  # the pledge may sit before a class's cursor
+        self.dust.clear()
 
 
 def split_back(instance: Instance, model: Model, lots: np.ndarray, flows: np.ndarray) -> Plan:
@@ -177,7 +179,7 @@ def _fund(purchase: Purchase, node: int, pooled: Pooled, wallet: _Wallet, budget
                 if owed == 0:
                     break
                 pledge_id = pooled.pledges[j].id
-                if wallet.estimate[pledge_id] <= 0:
+                if wallet.estimate[pledge_id] <= 0 or (pledge_id, need.currency) in wallet.dust:
                     continue
                 want = owed
                 if follow_model:
@@ -188,6 +190,8 @@ def _fund(purchase: Purchase, node: int, pooled: Pooled, wallet: _Wallet, budget
                         break
                 paid = wallet.affordable(pledge_id, need.currency, want)
                 if paid <= 0:
+                    if want >= 1 and wallet.affordable(pledge_id, need.currency, 1) <= 0:
+                        wallet.dust.add((pledge_id, need.currency))
                     continue
                 purchase.pieces.append(wallet.take(pledge_id, Money.from_minor(paid, need.currency)))
                 owed -= paid
