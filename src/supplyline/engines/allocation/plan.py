@@ -12,9 +12,12 @@ priority strict:
   Among equally good plans for a tier, the one spending less money is preferred (a tie-break
   worth at most 1e-7 of a line), which leaves more for the tiers below.
 
-Each stage first solves the LP relaxation and rounds down to whole lots, then tops up each
-node with the money rounding freed; when that is already within the requested gap of the LP
-bound, the stage is certified without branching, otherwise the MILP solver runs from it.
+Each staged tier first solves the LP relaxation (on lines, not (line, node) columns: the two
+LPs are equal and this one has no linking rows), rounds down to whole lots and tops up each
+node with the money rounding freed. When that is within the requested gap of the LP bound,
+the tier is certified without branching. Otherwise the lines whose LP reduced cost exceeds
+the remaining gap are fixed (no better plan changes them) and the MILP solver runs on the
+lines near the margin only, from the rounded plan. The instant plan stops after the rounding.
 """
 
 from __future__ import annotations
@@ -57,7 +60,6 @@ class Solution:
     solve_seconds: float
     solver: str
     mode: str  # exact | staged | instant | greedy
-    note: str = ""
     stage_seconds: list[float] = field(default_factory=list)
 
     @property
@@ -125,12 +127,15 @@ def optimise(
         relaxed = None
         bound = np.inf
         method = "milp"
-        if lp_first and (model.min_package is None or instant):
+        if lp_first:
+            # without a minimum package value the LP is a relaxation too, so its bound holds
             relaxed = _relaxation(model, active & in_tier, fixed, tier, epsilon, left)
             if relaxed is not None:
-                candidate = np.concatenate([relaxed.lots[active], relaxed.flows, np.zeros(model.n_z)])
                 bound = relaxed.objective + TIE_BREAK
                 method = "instant" if instant else "lp"
+                lots = relaxed.lots if instant else _packageable(model, fixed, relaxed.lots)
+                if lots is not None:
+                    candidate = np.concatenate([lots[active], relaxed.flows, _groups_formed(model, fixed + lots)])
         if candidate is not None:
             coverage = float(model.col_cover[active & in_tier] @ candidate[:n_active][in_tier[active]])
             good = max(bound - coverage, 0.0) / max(bound, 1.0) <= rel_gap
@@ -149,7 +154,8 @@ def optimise(
             start = None
             if candidate is not None and backend != "cbc":
                 start = np.concatenate([candidate[:n_active][stage_active[active]], candidate[n_active:]])
-            answer: Answer = solve_milp(problem, backend=backend, time_limit=left, rel_gap=rel_gap, start=start)
+            # a little under the requested gap: the solvers measure it on their own objective
+            answer: Answer = solve_milp(problem, backend=backend, time_limit=left, rel_gap=0.9 * rel_gap, start=start)
             if answer.x is not None:
                 x = _integral(answer.x, problem.integer)
                 milp_cov = float(model.col_cover[stage_active & in_tier] @ x[:n_stage][in_tier[stage_active]])
@@ -209,6 +215,31 @@ def _problem(model: Model, active: np.ndarray, fixed: np.ndarray, tier: int, eps
         lines = np.flatnonzero((must > 0) & (model.link_row_of_line >= 0))
         row_lower[model.first_link_row + model.link_row_of_line[lines]] = must[lines]
     return Problem(c, lower, upper, A, row_lower[used], row_upper[used], integer)
+
+
+def _group_values(model: Model, lots: np.ndarray) -> np.ndarray:
+    return np.bincount(model.col_group, model.col_cost * lots, len(model.group_keys))
+
+
+def _groups_formed(model: Model, lots: np.ndarray) -> np.ndarray:
+    if model.min_package is None:
+        return np.zeros(0)
+    return (_group_values(model, lots) > 0).astype(float)
+
+
+def _packageable(model: Model, fixed: np.ndarray, lots: np.ndarray) -> np.ndarray | None:
+    """The rounded lots less those in package groups that stay below the minimum value; None
+    if a group cannot reach it without them (lots fixed by higher tiers already in it)."""
+    if model.min_package is None:
+        return lots
+    minimum = model.min_package * (1 - 1e-9)
+    value = _group_values(model, fixed + lots)
+    small = (value > 0) & (value < minimum)
+    if not small.any():
+        return lots
+    if (_group_values(model, fixed)[small] > 0).any():
+        return None
+    return np.where(small[model.col_group], 0.0, lots)
 
 
 def _objective(model: Model, active: np.ndarray, tier: int, epsilon: float) -> np.ndarray:

@@ -148,7 +148,11 @@ def split_back(instance: Instance, model: Model, lots: np.ndarray, flows: np.nda
     budget = {(int(k), int(n)): float(v) for k, n, v in zip(model.flow_class, model.flow_node, flows) if v > 1e-12}
     purchases: list[Purchase] = []
     dropped = 0
-    for c in np.flatnonzero(lots > 0.5):
+    bought = np.flatnonzero(lots > 0.5)
+    # purchases whose node has the fewest pledge classes to draw on go first, so that the
+    # more flexible ones, if they must use money routed elsewhere, take it from what is left
+    flexibility = np.array([len(pooled.node_classes[n]) for n in model.col_node[bought]], dtype=np.int64)
+    for c in bought[np.lexsort((model.col_line[bought], flexibility))]:
         need = pooled.needs[int(model.col_line[c])]
         node = int(model.col_node[c])
         _g, mechanism, origin = pooled.nodes[node]
