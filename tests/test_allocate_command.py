@@ -157,7 +157,9 @@ def test_dry_run_json_explains_and_writes_nothing(demo_sqlite_url, demo_store):
     first = data["allocations"][0]
     assert {"pledge_id", "requirement_id", "quantity", "amount", "currency"} <= set(first)
     reasons = {line["requirement_id"]: line["reason"] for line in data["unfunded"]}
-    assert reasons["REQ-05"] == "all compatible money went to higher tiers (6 tier-1 lines)"
+    assert reasons["REQ-05"] == "all compatible money went to higher tiers (3 tier-1 lines)"
+    assert reasons["REQ-01"] == ("the rest: all compatible money went to 2 other tier-1 lines that cover more of the "
+                                 "list per unit of money")
     assert data["pledges_left"][0]["pledge_id"] == "PL-DK-2025-08"
     assert event_count(demo_store) == events
 

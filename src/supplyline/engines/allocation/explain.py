@@ -38,9 +38,9 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
     funded: dict[str, int] = defaultdict(int)
     for purchase in plan.purchases:
         funded[purchase.need.requirement_id] += purchase.quantity
-    tiers_paid: dict[str, Counter] = defaultdict(Counter)  # pledge -> tier -> lines it paid for
+    tiers_paid: dict[str, set] = defaultdict(set)  # pledge -> the (tier, line) it paid for
     for purchase, piece in plan.pieces():
-        tiers_paid[piece.pledge_id][purchase.need.tier] += 1
+        tiers_paid[piece.pledge_id].add((purchase.need.tier, purchase.need.requirement_id))
     to_plan = {c: float(instance.rate(c)) for c in {m.currency for m in plan.remaining.values()}}
     left = {pid: float(m.amount) * to_plan[m.currency] for pid, m in plan.remaining.items()}
     needs = pooled.needs
@@ -53,9 +53,7 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
     for g in range(len(pooled.line_class_keys)):
         ids = list(dict.fromkeys(pooled.pledges[j].id for n, node in enumerate(pooled.nodes) if node[0] == g
                                  for k in pooled.node_classes[n] for j in pooled.class_members[k]))
-        paid = Counter()
-        for pid in ids:
-            paid.update(tiers_paid.get(pid, {}))
+        paid = set().union(*(tiers_paid.get(pid, set()) for pid in ids))
         by_class[g] = {"pledges": ids, "money": sum(left.get(p, 0.0) for p in ids), "paid": paid}
     class_of = {key: g for g, key in enumerate(pooled.line_class_keys)}
 
@@ -95,11 +93,11 @@ def _line_reason(need: Need, bought: int, cls: dict | None, lot_value: float, in
                 f"{_label(need.category)} made in {need.origin}")
     part = "the rest: " if bought else ""
     if cls["money"] * (1 + 1e-9) < lot_value:
-        higher = {t: c for t, c in cls["paid"].items() if t < need.tier}
+        higher = Counter(t for t, _line in cls["paid"] if t < need.tier)
         if higher:
             which = ", ".join(f"{c} tier-{t} line{'s' if c > 1 else ''}" for t, c in sorted(higher.items()))
             return f"{part}all compatible money went to higher tiers ({which})"
-        same = cls["paid"].get(need.tier, 0)
+        same = sum(1 for t, line in cls["paid"] if t == need.tier and line != need.requirement_id)
         if same:
             return (f"{part}all compatible money went to {same} other tier-{need.tier} lines that cover more of "
                     "the list per unit of money")
