@@ -53,7 +53,8 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
     for g in range(len(pooled.line_class_keys)):
         ids = list(dict.fromkeys(pooled.pledges[j].id for n, node in enumerate(pooled.nodes) if node[0] == g
                                  for k in pooled.node_classes[n] for j in pooled.class_members[k]))
-        paid = set().union(*(tiers_paid.get(pid, set()) for pid in ids))
+        lines_paid = set().union(*(tiers_paid.get(pid, set()) for pid in ids))
+        paid = {"lines": lines_paid, "per_tier": Counter(t for t, _line in lines_paid)}
         by_class[g] = {"pledges": ids, "money": sum(left.get(p, 0.0) for p in ids), "paid": paid}
     class_of = {key: g for g, key in enumerate(pooled.line_class_keys)}
 
@@ -93,11 +94,11 @@ def _line_reason(need: Need, bought: int, cls: dict | None, lot_value: float, in
                 f"{_label(need.category)} made in {need.origin}")
     part = "the rest: " if bought else ""
     if cls["money"] * (1 + 1e-9) < lot_value:
-        higher = Counter(t for t, _line in cls["paid"] if t < need.tier)
+        higher = {t: c for t, c in cls["paid"]["per_tier"].items() if t < need.tier}
         if higher:
             which = ", ".join(f"{c} tier-{t} line{'s' if c > 1 else ''}" for t, c in sorted(higher.items()))
             return f"{part}all compatible money went to higher tiers ({which})"
-        same = sum(1 for t, line in cls["paid"] if t == need.tier and line != need.requirement_id)
+        same = cls["paid"]["per_tier"].get(need.tier, 0) - ((need.tier, need.requirement_id) in cls["paid"]["lines"])
         if same:
             return (f"{part}all compatible money went to {same} other tier-{need.tier} lines that cover more of "
                     "the list per unit of money")
