@@ -91,7 +91,7 @@ def test_a_plan_made_before_another_run_recorded_is_refused_whole(demo_store):
     service.run_allocation(demo_store, COORDINATOR, RUN)
     events, totals = event_count(demo_store), pledge_totals(demo_store)
     instance, result, _seq, _timings = stale
-    packages = service.group_packages(result, instance.min_package, instance.currency)
+    packages = service.group_packages(result, instance.min_package)
     with pytest.raises(Refused):
         service._record(demo_store, COORDINATOR, instance, packages, RUN.sellers)
     assert event_count(demo_store) == events and pledge_totals(demo_store) == totals

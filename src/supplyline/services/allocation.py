@@ -124,7 +124,7 @@ def run_allocation(store: Store, actor: Actor, cmd: RunAllocation) -> dict:
         raise InvalidInput("instant", True, "the instant plan is for what-ifs: record the certified plan instead")
     for attempt in range(1, ATTEMPTS + 1):
         instance, result, seq, timings = plan(store, cmd)
-        packages = group_packages(result, instance.min_package, instance.currency)
+        packages = group_packages(result, instance.min_package)
         if cmd.dry_run or not result.plan.purchases:
             return report(instance, result, packages, timings, recorded=None)
         began = time.perf_counter()
@@ -157,7 +157,7 @@ class PlannedPackage:
         return total
 
 
-def group_packages(result: Result, min_package: Decimal | None, currency: str) -> list[PlannedPackage]:
+def group_packages(result: Result, min_package: Decimal | None) -> list[PlannedPackage]:
     """Funded lines grouped into draft packages; with a minimum value, a group is cut into
     packages in priority order, a new one starting once the current one reaches the minimum
     (a remainder below it joins the last)."""
@@ -166,22 +166,22 @@ def group_packages(result: Result, min_package: Decimal | None, currency: str) -
         groups.setdefault(purchase.group, []).append(purchase)
     out: list[PlannedPackage] = []
     for (mechanism, recipient, ccy, origin), purchases in sorted(groups.items()):
+        rate = result.rates.get(ccy, Decimal(1))
         chunks: list[PlannedPackage] = [PlannedPackage(mechanism, recipient, ccy, origin)]
+        values = [Decimal(0)]  # running value of each chunk, in the plan currency
         for purchase in purchases:
             chunks[-1].purchases.append(purchase)
-            if min_package is not None and _in_plan_currency(chunks[-1].value, result, currency) >= min_package:
+            values[-1] += purchase.value.amount * rate
+            if min_package is not None and values[-1] >= min_package:
                 chunks.append(PlannedPackage(mechanism, recipient, ccy, origin))
+                values.append(Decimal(0))
         if not chunks[-1].purchases:
             chunks.pop()
-        elif len(chunks) > 1 and min_package is not None and _in_plan_currency(chunks[-1].value, result, currency) < min_package:
+            values.pop()
+        elif len(chunks) > 1 and min_package is not None and values[-1] < min_package:
             chunks[-2].purchases.extend(chunks.pop().purchases)
         out.extend(chunks)
     return out
-
-
-def _in_plan_currency(money: Money, result: Result, currency: str) -> Decimal:
-    rate = result.rates.get(money.currency, Decimal(1))
-    return money.amount * rate
 
 
 def _sellers(conn: Connection) -> dict[tuple[str, str], tuple[str, list[str]]]:
