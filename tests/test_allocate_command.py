@@ -182,7 +182,6 @@ def test_human_output_shows_tiers_packages_and_reasons(demo_sqlite_url):
         (["--on", "2026-13-01"], "on: must be a date written YYYY-MM-DD"),
         (["--seller", "purl"], "seller: expected 2 parts separated by '='"),
         (["--seller", "purl=NOBODY", "--seller", "drone_deal=UA-GOV"], "party 'NOBODY' does not exist"),
-        ([], "no seller known for drone_deal packages to UA-MOD: give --seller drone_deal=PARTY"),
         (["--instant"], "instant: the instant plan is for what-ifs"),
     ],
 )
@@ -192,6 +191,16 @@ def test_bad_input_is_refused_with_exit_2_and_nothing_written(demo_sqlite_url, d
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert event_count(demo_store) == events
+
+
+def test_a_drone_deal_package_to_a_new_recipient_takes_the_mechanisms_latest_seller(demo_store):
+    from supplyline.services.allocation import _sellers
+
+    with demo_store.read() as conn:
+        known = _sellers(conn)
+    assert ("drone_deal", "UA-MOD") not in known  # no Drone Deal package to Ukraine's ministry yet
+    assert known[("drone_deal", None)] == ("UA-GOV", ["UA-GOV"])
+    assert known[("purl", "UA-MOD")] == ("US-GOV", ["US-GOV"])
 
 
 def test_minimum_package_value_is_respected_when_recorded(demo_sqlite_url, demo_store):

@@ -184,15 +184,19 @@ def group_packages(result: Result, min_package: Decimal | None) -> list[PlannedP
     return out
 
 
-def _sellers(conn: Connection) -> dict[tuple[str, str], tuple[str, list[str]]]:
-    """Seller and approvers per (mechanism, recipient), as on the latest package drafted."""
-    known: dict[tuple[str, str], tuple[str, list[str]]] = {}
+def _sellers(conn: Connection) -> dict[tuple[str, str | None], tuple[str, list[str]]]:
+    """Seller and approvers per (mechanism, recipient), as on the latest package drafted;
+    under (mechanism, None) the latest of that mechanism to any recipient (the Drone Deal's
+    selling government is the same whoever receives)."""
+    known: dict[tuple[str, str | None], tuple[str, list[str]]] = {}
     rows = conn.execute(
         select(t.events.c.payload).where(t.events.c.type == "PackageDrafted").order_by(t.events.c.seq.desc())
     )
     for (payload,) in rows:
         data = parse(payload)
-        known.setdefault((data["mechanism"], data["recipient"]), (data["seller"], data["approvers"]))
+        terms = (data["seller"], data["approvers"] if isinstance(data["approvers"], list) else [data["seller"]])
+        known.setdefault((data["mechanism"], data["recipient"]), terms)
+        known.setdefault((data["mechanism"], None), terms)
     return known
 
 
@@ -202,13 +206,13 @@ def _record(store: Store, actor: Actor, instance: Instance, packages: list[Plann
     with store.write(actor.party, actor.meta()) as uow:
         latest = _sellers(uow.conn)
         for n, planned in enumerate(packages, start=1):
-            seller, approvers = latest.get((planned.mechanism, planned.recipient), (None, []))
+            seller, approvers = latest.get((planned.mechanism, planned.recipient)) or latest.get((planned.mechanism, None), (None, []))
             if planned.mechanism in sellers:
                 seller, approvers = sellers[planned.mechanism], [sellers[planned.mechanism]]
             if seller is None:
                 raise InvalidInput(
                     "seller", planned.mechanism,
-                    f"no seller known for {planned.mechanism} packages to {planned.recipient}: "
+                    f"no seller known for {planned.mechanism} packages (none drafted yet): "
                     f"give --seller {planned.mechanism}=PARTY",
                 )
             title = (f"Allocation {instance.on.isoformat()}: {planned.mechanism} to {planned.recipient}, "
