@@ -49,9 +49,7 @@ def set_capacity(store: Store, actor: Actor, cmd: SetCapacity, *, expected_versi
 
 
 def _on_facility(store: Store, actor: Actor, facility_id: str, expected_version: int | None, decide) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        facility = uow.load(Facility, facility_id, field="facility")
-        return Outcome(facility.id, uow.record(facility, decide(facility), expected_version=expected_version))
+    return act(store, actor, Facility, facility_id, decide, expected_version=expected_version, field="facility")
 
 
 @dataclass(frozen=True)
