@@ -185,6 +185,14 @@ def test_a_file_is_judged_by_its_bytes(client, scenario, api_store, name, conten
     assert events_in(api_store) == before
 
 
+def test_an_upload_records_at_most_5000_rows(client, scenario, api_store):
+    rows = PLEDGE_HEADER + "".join(f"FUND-A,{n}.00,USD,2025-12-01,purl,\n" for n in range(1, 5002))
+    before = events_in(api_store)
+    refused = upload(client, "/imports/pledges", scenario.headers("funder"), "many.csv", rows)
+    assert (refused.status_code, refused.json()["detail"]) == (413, "file: 5001 rows; an upload records at most 5000 (split the file)")
+    assert events_in(api_store) == before
+
+
 def test_a_request_over_20_mb_is_refused_before_it_is_read(client, scenario, api_store):
     big = b"x" * (20 * 2**20 + 1)
     declared = upload(client, "/imports/fx", scenario.headers("coordinator"), "eurofxref.csv", big)

@@ -32,11 +32,14 @@ MAX_REQUEST = 20 * MB
 MAX_SMALL_FILE = 1 * MB
 #: what an XLSX workbook (a ZIP archive) may unpack to: a guard against ZIP bombs
 MAX_UNPACKED = 200 * MB
+#: rows one spreadsheet upload may record: they are decided while the ledger lock is held
+MAX_ROWS = 5000
 
 #: what an upload endpoint may answer besides the others, for the OpenAPI document
 TOO_LARGE: dict[int | str, dict] = {413: problems.documented(
     f"the request is larger than {MAX_REQUEST // MB} MB, a mapping or release_info file larger than "
-    f"{MAX_SMALL_FILE // MB} MB, or a workbook unpacks to more than {MAX_UNPACKED // MB} MB")}
+    f"{MAX_SMALL_FILE // MB} MB, a workbook unpacks to more than {MAX_UNPACKED // MB} MB, or a spreadsheet "
+    f"holds more than {MAX_ROWS} rows")}
 
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls) and other OLE compound files
@@ -169,6 +172,12 @@ class Workspace:
     def rejects_path(self, path: Path) -> Path:
         stem, suffix = _split(path.name)
         return self.dir / f"{stem}.rejects{suffix}"
+
+
+def within_row_limit(rows: list) -> None:
+    if len(rows) > MAX_ROWS:
+        raise ApiProblem(413, "too-large", f"file: {len(rows)} rows; an upload records at most {MAX_ROWS} "
+                                           "(split the file)", field="file")
 
 
 def reject_file(path: str | None) -> dict | None:

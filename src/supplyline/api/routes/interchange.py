@@ -12,7 +12,7 @@ from ...services.report_sheets import kiel_sheets
 from .. import schemas as s
 from ..gate import Answer, Gate, acts, reading, writing
 from ..reports import FILES, ReportFormat, Table, report_answer
-from ..uploads import MAX_SMALL_FILE, MB, TOO_LARGE, Workspace, clean_name, reject_file
+from ..uploads import MAX_SMALL_FILE, MB, TOO_LARGE, Workspace, clean_name, reject_file, within_row_limit
 
 router = APIRouter(tags=["files in and out"])
 
@@ -37,9 +37,15 @@ def _import_rows(gate: Gate, service, kind: str, owner_field: str, file: UploadF
         path = ws.spreadsheet("file", file)
         mapped = ws.mapping("mapping", mapping) if mapping is not None else None
 
+        own = gate.own_rows(kind, owner_field)
+
+        def admit(conn, rows):
+            within_row_limit(rows)
+            own(conn, rows)
+
         def run(actor, _version):
             return _imported(service(gate.store, actor, path, mapping=mapped, rejects=ws.rejects_path(path),
-                                     admit=gate.own_rows(kind, owner_field), **options))
+                                     admit=admit, **options))
 
         return gate.write(None, run, payload=s.Upload(files=ws.digests, options=options))
 
