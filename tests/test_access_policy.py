@@ -49,20 +49,46 @@ def test_creating_for_another_party_is_forbidden():
     assert authorize(funder("NL-GOV"), "pledge.announce", new) is Verdict.FORBID
 
 
-def test_the_public_reads_public_aggregates_and_nothing_else():
+def test_the_public_reads_public_aggregates_and_the_log_and_nothing_else():
     public = {action for action, scopes in POLICY.items() if "public" in scopes}
-    assert public == {"party.read", "fx.read", "report.funnel", "ledger.status"}
+    assert public == {"party.read", "fx.read", "report.funnel", "report.kiel", "ledger.status",
+                      "log.read", "log.checkpoint", "log.key", "log.prove"}
     assert all(POLICY[action]["public"] is Scope.ANY for action in public)
+
+
+def test_a_withheld_field_is_seen_by_the_parties_its_level_names():
+    pledge = Parties(frozenset({"NL-GOV"}), frozenset({"US-GOV"}))
+    shared = access.withheld_field("pledge", pledge, "parties", "NL-GOV")
+    confidential = access.withheld_field("pledge", pledge, "confidential", "COORD")
+    assert authorize(Principal("US-GOV", "seller"), "event.reveal", shared) is Verdict.ALLOW
+    assert authorize(Principal("US-GOV", "seller"), "event.reveal", confidential) is Verdict.HIDE
+    assert authorize(funder("NL-GOV"), "event.reveal", confidential) is Verdict.ALLOW
+    # the party that recorded a confidential value may see it again
+    assert authorize(Principal("COORD", "recipient"), "event.reveal", confidential) is Verdict.ALLOW
+    assert authorize(funder("DE-GOV"), "event.reveal", shared) is Verdict.HIDE
+    assert authorize(Principal("AUDIT", "auditor"), "event.reveal", confidential) is Verdict.ALLOW
+    assert authorize(ANONYMOUS, "event.reveal", shared) is Verdict.FORBID
+
+
+def test_imports_are_the_own_records_of_a_funder_or_recipient_and_anything_for_the_coordinator():
+    assert authorize(funder("NL-GOV"), "pledge.import", Target.creating("pledge", {"NL-GOV"})) is Verdict.ALLOW
+    assert authorize(funder("NL-GOV"), "pledge.import", Target.creating("pledge", {"DE-GOV"})) is Verdict.FORBID
+    assert authorize(Principal("UA-MOD", "recipient"), "pledge.import") is Verdict.FORBID
+    assert authorize(Principal("NATO", "coordinator"), "pledge.import", Target.creating("pledge", {"DE-GOV"})) is Verdict.ALLOW
+    assert authorize(Principal("NATO", "coordinator"), "kiel.import") is Verdict.ALLOW
+    assert authorize(Principal("AUDIT", "auditor"), "kiel.import") is Verdict.FORBID
 
 
 def test_the_table_is_complete_and_consistent():
     kinds = {action.split(".")[0] for action in POLICY}
-    for kind in kinds - {"report", "event", "ledger"}:
+    # the Kiel tracker's figures are read through report.kiel
+    for kind in kinds - {"report", "event", "ledger", "kiel"}:
         assert f"{kind}.read" in POLICY, kind
     # an auditor reads everything and writes nothing
     for action, scopes in POLICY.items():
-        reading = action.endswith(".read") or action in (
-            "package.trace", "report.funnel", "report.need", "event.read", "ledger.verify", "ledger.check", "ledger.status")
+        reading = action.endswith(".read") or action.startswith(("report.", "log.")) or action in (
+            "package.trace", "event.read", "event.reveal", "ledger.verify", "ledger.check", "ledger.status",
+            "plan.compute")
         assert (scopes.get("auditor") is Scope.ANY) == reading, action
     with pytest.raises(KeyError):
         access.scope_of("funder", "pledge.delete")

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from supplyline.api import create_app
+from supplyline.services import transparency
 from supplyline.services.context import open_store
 from supplyline.store.eventstore import Store
 
@@ -18,6 +19,7 @@ from .scenario import Copies, Scenario, build
 def scenario_template(tmp_path_factory) -> tuple[Path, Scenario]:
     path = tmp_path_factory.mktemp("api") / "scenario.db"
     store = open_store(f"sqlite:///{path}", create=True)
+    transparency.ensure_key(path.with_name(f"{path.name}.key"), "api.test/ledger")
     scenario = build(store)
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -2,7 +2,10 @@
 seller, a supplier, a coordinator and an auditor, with requirements, pledges, packages,
 contracts, a facility, production orders and shipments. A third funder (FUND-C) co-funds
 package A. Every confidential record carries a marker text so tests can check that it
-never reaches a party it is not shared with.
+never reaches a party it is not shared with. Two fields are also withheld from the log (a
+confidential pledge note, a package title for its parties) and one was withheld until an
+embargo that has passed. The ledger also holds a Kiel tracker release (FUND-A is German)
+and an accepted production plan; its signing key lies beside the database file.
 
 Each role has two tokens: one for the side-A party (the "own" party of the side-A records
 that requests address) and one for the side-B party (the "other" party).
@@ -11,6 +14,7 @@ that requests address) and one for the side-B party (the "other" party).
 from __future__ import annotations
 
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,12 +22,15 @@ from sqlalchemy import func, select
 
 from supplyline.domain.contract import LineTerms
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import contracts, funding, packages, parties, production, requirements, shipments, tokens
+from supplyline.services import (
+    contracts, funding, kiel, packages, parties, planning, production, requirements, shipments, tokens,
+)
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
 from supplyline.store.db import make_engine
 from supplyline.store.eventstore import Store
 
+KIEL_HEADER = "country,iso,year,month,total,financial,humanitarian,military,commitments,to_be_allocated\n"
 ROLES = ("recipient", "coordinator", "funder", "seller", "supplier", "auditor")
 PARTY_OF = {
     "recipient": ("REC-A", "REC-B"),
@@ -39,6 +46,9 @@ MARKERS = {
     "note-of-requirement-A": {"REC-A", "FUND-A", "FUND-C", "SELL-A"},
     "title-of-package-A": {"REC-A", "FUND-A", "FUND-C", "SELL-A"},
     "note-of-pledge-A1": {"FUND-A"},
+    # withheld in the log as well: confidential, and for the package's parties
+    "note-of-pledge-A2": {"FUND-A"},
+    "title-of-package-A-PROP": {"REC-A", "SELL-A"},
     "note-of-pledge-C1": {"FUND-C"},
     "PLEDGE-C1": {"FUND-C"},
     "name-of-facility-A": {"SUP-A", "SELL-A"},
@@ -56,6 +66,7 @@ MARKERS = {
 class Scenario:
     secrets: dict[tuple[str, str], str]  # (role, "own"|"other") -> secret
     token_ids: dict[tuple[str, str], str]
+    first_seq: dict[str, int]  # stream -> sequence number of its first event
 
     def headers(self, role: str, side: str = "own") -> dict[str, str]:
         if role == "public":
@@ -78,7 +89,8 @@ def build(store: Store) -> Scenario:
                       ("AUD-B", "organisation"), ("REC-A", "government"), ("REC-B", "government"),
                       ("FUND-A", "government"), ("FUND-B", "government"), ("FUND-C", "government"),
                       ("SELL-A", "government"), ("SELL-B", "government"), ("SUP-A", "company"), ("SUP-B", "company")]:
-        parties.register_party(store, coord, parties.RegisterParty(pid, f"Party {pid}", kind, None))
+        # FUND-A is a country's government, so the Kiel tracker can be compared with its pledges
+        parties.register_party(store, coord, parties.RegisterParty(pid, f"Party {pid}", kind, "DE" if pid == "FUND-A" else None))
     parties.record_rates(store, coord, parties.RecordRates("2025-01-02", {"USD": "1.10"}, "test"))
 
     def requirement(rid: str, recipient: str, qty: int, note: str = "", *, state: str = "validated") -> None:
@@ -90,13 +102,16 @@ def build(store: Store) -> Scenario:
         if state == "validated":
             requirements.validate_requirement(store, coord, rid)
 
-    def pledge(pid: str, funder: str, amount: str, note: str, *, commit: bool = True, until: str | None = None) -> None:
+    def pledge(pid: str, funder: str, amount: str, note: str, *, commit: bool = True, until: str | None = None,
+               disclosure: tuple[str, ...] = ()) -> None:
         funding.announce_pledge(store, by(funder), funding.AnnouncePledge(
             funder=funder, amount=amount, currency="USD", pledged_on="2025-08-01", mechanism="purl", note=note,
-            valid_until=until, id=pid, commit=commit))
+            valid_until=until, id=pid, commit=commit, disclosure=disclosure))
 
-    def package(pid: str, title: str, seller: str, recipient: str, lines: list[tuple[str, int]]) -> None:
-        packages.draft_package(store, coord, packages.DraftPackage(title, "purl", seller, recipient, "USD", (), pid))
+    def package(pid: str, title: str, seller: str, recipient: str, lines: list[tuple[str, int]],
+                disclosure: tuple[str, ...] = ()) -> None:
+        packages.draft_package(store, coord, packages.DraftPackage(title, "purl", seller, recipient, "USD", (), pid,
+                                                                   disclosure))
         for rid, qty in lines:
             packages.add_line(store, coord, packages.AddLine(pid, rid, qty))
 
@@ -110,7 +125,8 @@ def build(store: Store) -> Scenario:
     requirement("RQ-A-SUB", "REC-A", 5, state="submitted")
     pledge("PLEDGE-A1", "FUND-A", "100000", "note-of-pledge-A1")
     pledge("PLEDGE-C1", "FUND-C", "50000", "note-of-pledge-C1")
-    pledge("PLEDGE-A2", "FUND-A", "1000", "", commit=False, until="2026-01-31")
+    pledge("PLEDGE-A2", "FUND-A", "1000", "note-of-pledge-A2", commit=False, until="2026-01-31",
+           disclosure=("note=confidential",))
 
     package("PKG-A", "title-of-package-A", "SELL-A", "REC-A", [("RQ-A", 10)])
     packages.propose_package(store, coord, "PKG-A")
@@ -132,9 +148,10 @@ def build(store: Store) -> Scenario:
     shipments.receive(store, by("REC-A"), shipments.Receive("SH-A1", "2025-10-20"))
     shipments.dispatch(store, by("SELL-A"), shipments.Dispatch("CT-A", "2025-11-10", (ShippedLine(1, 2),), "SH-A2"))
 
-    package("PKG-A-PROP", "proposed package A", "SELL-A", "REC-A", [("RQ-A2", 5)])
+    package("PKG-A-PROP", "title-of-package-A-PROP", "SELL-A", "REC-A", [("RQ-A2", 5)], ("title=parties",))
     packages.propose_package(store, coord, "PKG-A-PROP")
-    package("PKG-A-DRAFT", "draft package A", "SELL-A", "REC-A", [("RQ-A2", 1)])
+    # withheld until an embargo that has passed: public now
+    package("PKG-A-DRAFT", "draft package A", "SELL-A", "REC-A", [("RQ-A2", 1)], ("title=parties@2025-06-30",))
     package("PKG-A-DONE", "delivered package A", "SELL-A", "REC-A", [("RQ-A", 2)])
     packages.propose_package(store, coord, "PKG-A-DONE")
     allocate("PLEDGE-A1", "PKG-A-DONE", "2000")
@@ -163,6 +180,13 @@ def build(store: Store) -> Scenario:
     shipments.dispatch(store, by("SUP-B"), shipments.Dispatch("CT-B", "2025-10-10", (ShippedLine(1, 3, (("PO-B-L001", 3),)),), "SH-B"))
     shipments.receive(store, by("REC-B"), shipments.Receive("SH-B", "2025-10-20", {1: 2}, "note-of-shipment-B"))
 
+    # --- reference data and planning -----------------------------------------------------
+    with tempfile.TemporaryDirectory() as directory:
+        tracker = Path(directory) / "data_explorer.csv"
+        tracker.write_text(KIEL_HEADER + "Germany,DEU,2025,8,0.00005,0,0,0.00005,0.00005,0\n")
+        kiel.import_kiel(store, coord, tracker, release="99")
+    planning.accept_plan(store, coord, planning.PlanRequest(12, "2025-09", time_limit=5), on="2025-09-15", plan_id="PLAN-A")
+
     # --- tokens -------------------------------------------------------------------------
     secrets, ids = {}, {}
     for role in ROLES:
@@ -171,11 +195,14 @@ def build(store: Store) -> Scenario:
             secrets[role, side], ids[role, side] = issued.secret, issued.outcome.id
     issued = tokens.issue_token(store, Actor("operator", via="test"), tokens.IssueToken("FUND-C", "funder", "co-funder"))
     secrets["funder", "cofunder"], ids["funder", "cofunder"] = issued.secret, issued.outcome.id
-    return Scenario(secrets, ids)
+    with store.read() as conn:
+        first = dict(conn.execute(select(t.events.c.stream_id, func.min(t.events.c.seq)).group_by(t.events.c.stream_id)).all())
+    return Scenario(secrets, ids, first)
 
 
 class Copies:
-    """Fresh copies of the scenario ledger (SQLite files), each as a store."""
+    """Fresh copies of the scenario ledger (SQLite files), each as a store, with the signing
+    key beside it where `supplyline init` puts it."""
 
     def __init__(self, template: Path, directory: Path):
         self.template, self.directory, self.count, self.stores = template, directory, 0, []
@@ -184,6 +211,9 @@ class Copies:
         self.count += 1
         path = self.directory / f"copy-{self.count}.db"
         shutil.copy(self.template, path)
+        key = self.template.with_name(f"{self.template.name}.key")
+        if key.exists():
+            shutil.copy(key, path.with_name(f"{path.name}.key"))
         store = Store(make_engine(f"sqlite:///{path}"))
         self.stores.append(store)
         return store

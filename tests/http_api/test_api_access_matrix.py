@@ -11,17 +11,25 @@ party as actor and the token id in their meta.
 
 from __future__ import annotations
 
+import io
 import json
+import re
+from dataclasses import dataclass, field
 
 import pytest
+from openpyxl import load_workbook
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from supplyline.api import create_app
 from supplyline.domain.access import POLICY
+from supplyline.services import transparency
+from supplyline.settings import Settings
 from supplyline.store import schema as t
 
-from .scenario import MARKERS, ROLES, Scenario, build, events_in
+from .scenario import KIEL_HEADER, MARKERS, ROLES, Scenario, build, events_in
+
+MEDIA_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ANY = ("coordinator", "auditor")
 
@@ -38,6 +46,39 @@ def expect(rec=403, coord=403, fund=403, sell=403, supp=403, aud=403, public=401
 
 V1 = "/api/v1"
 SHARED_READ = dict(rec=(200, 404), coord=200, fund=(200, 404), sell=(200, 404), aud=200)
+EVERYONE = expect(200, 200, 200, 200, 200, 200, 200)
+COORDINATOR_AND_AUDITOR = expect(coord=200, aud=200)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart body: files by field (name, bytes) and form fields."""
+
+    files: dict[str, tuple[str, bytes]]
+    form: dict[str, str] = field(default_factory=dict)
+
+    def text(self) -> str:
+        return json.dumps(self.form) + "".join(content.decode() for _, content in self.files.values())
+
+
+def csv_upload(name: str, text: str, **form: str) -> Upload:
+    return Upload({"file": (name, text.encode())}, form)
+
+
+def send(client, method: str, path: str, body, headers: dict):
+    if isinstance(body, Upload):
+        return client.request(method, V1 + path, files=body.files, data=body.form, headers=headers)
+    return client.request(method, V1 + path, json=body, headers=headers)
+
+
+def request_text(path: str, body) -> str:
+    return path + (body.text() if isinstance(body, Upload) else json.dumps(body))
+
+
+def concrete(path: str, scenario: Scenario) -> str:
+    """``{pledge:PLEDGE-A2}`` in a path: the sequence number of that stream's first event."""
+    return re.sub(r"\{([a-z]+:[A-Za-z0-9-]+)\}", lambda m: str(scenario.first_seq[m[1]]), path)
+
 
 #: (method, path template, concrete path, body, expected)
 CASES = [
@@ -134,27 +175,82 @@ CASES = [
     ("GET", "/ledger/verify", "/ledger/verify", None, expect(coord=200, aud=200)),
     ("GET", "/ledger/projections", "/ledger/projections", None, expect(coord=200, aud=200)),
     ("GET", "/me", "/me", None, expect(200, 200, 200, 200, 200, 200, 401)),
+    # --- files in and out ----------------------------------------------------------------
+    # a funder imports its own pledges only: every row's funder is checked (403 otherwise)
+    ("POST", "/imports/pledges", "/imports/pledges",
+     csv_upload("pledges.csv", "funder,amount,currency,pledged_on,mechanism\nFUND-A,750.00,USD,2025-12-01,purl\n"),
+     expect(coord=200, fund=(200, 403))),
+    ("POST", "/imports/requirements", "/imports/requirements",
+     csv_upload("needs.csv", "recipient,list_month,priority,rank,item,category,quantity,unit,unit_price,currency\n"
+                             "REC-A,2025-12,2,4,Generator,engineering,3,unit,1200,USD\n"),
+     expect(rec=(200, 403), coord=200)),
+    ("POST", "/imports/fx", "/imports/fx", csv_upload("eurofxref.csv", "Date,USD,\n2025-12-02,1.1601,\n"), expect(coord=200)),
+    ("POST", "/imports/kiel", "/imports/kiel",
+     csv_upload("data_explorer.csv", KIEL_HEADER + "Germany,DEU,2025,9,0.00001,0,0,0.00001,0.00001,0\n", release="100"),
+     expect(coord=200)),
+    ("GET", "/exports/ocds", "/exports/ocds?as_of=2026-01-01", None, COORDINATOR_AND_AUDITOR),
+    ("GET", "/reports/kiel", "/reports/kiel?currency=USD", None, EVERYONE),
+    ("GET", "/reports/funnel", "/reports/funnel?compare_kiel=true&format=csv", None, EVERYONE),
+    ("GET", "/packages/{package_id}/trace", "/packages/PKG-A/trace?format=xlsx", None, expect(**SHARED_READ)),
+    # --- production planning ---------------------------------------------------------------
+    ("GET", "/plan-proposal", "/plan-proposal?from=2025-11&horizon=6&time_limit=2", None, COORDINATOR_AND_AUDITOR),
+    ("POST", "/plans", "/plans", {"from": "2025-11", "horizon": 6, "time_limit": 2}, expect(coord=201)),
+    ("GET", "/plans", "/plans", None, COORDINATOR_AND_AUDITOR),
+    ("GET", "/plans/{plan_id}", "/plans/PLAN-A", None, COORDINATOR_AND_AUDITOR),
+    ("POST", "/facilities/{facility_id}/terms", "/facilities/FAC-A/terms",
+     {"item": "Item RQ-A", "min_batch": 2, "unit_cost": "900", "currency": "USD"}, expect(supp=(200, 404))),
+    ("POST", "/orders/{order_id}/priority", "/orders/PO-A2/priority", {"priority": 5}, expect(supp=(200, 404))),
+    # --- the transparency log: public; withheld fields for those their level names -----------
+    ("GET", "/log/checkpoint", "/log/checkpoint", None, EVERYONE),
+    ("GET", "/log/key", "/log/key", None, EVERYONE),
+    ("GET", "/log/events", "/log/events?limit=500", None, EVERYONE),
+    ("GET", "/log/events/{event}/inclusion", "/log/events/{pledge:PLEDGE-A2}/inclusion", None, EVERYONE),
+    ("GET", "/log/consistency", "/log/consistency?old_size=3", None, EVERYONE),
+    # confidential: the pledge's funder (who recorded it); never 404, the event is public
+    ("GET", "/log/events/{event}/fields/{field}", "/log/events/{pledge:PLEDGE-A2}/fields/note", None,
+     expect(coord=200, fund=(200, 403), aud=200)),
+    # parties: the package's seller, recipient and approvers (no funder funds it)
+    ("GET", "/log/events/{event}/fields/{field}", "/log/events/{package:PKG-A-PROP}/fields/title", None,
+     expect(rec=(200, 403), coord=200, sell=(200, 403), aud=200)),
+    # the embargo has passed: public
+    ("GET", "/log/events/{event}/fields/{field}", "/log/events/{package:PKG-A-DRAFT}/fields/title", None, EVERYONE),
 ]
 
+#: the public log shows every field that is not withheld (docs/transparency.md): only the
+#: markers of withheld fields must never appear in it
+WITHHELD_MARKERS = {"note-of-pledge-A2", "title-of-package-A-PROP"}
+PUBLIC_VIEWS = ("/log/events?", "/log/events/")
+
 CALLERS = [(role, side) for role in ROLES for side in ("own", "other")] + [("public", "own")]
+
+
+def _readable(response) -> str:
+    """The body as text to search for markers (an XLSX answer: the text of its cells)."""
+    if response.headers.get("content-type", "").startswith(MEDIA_XLSX):
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return " ".join(str(cell) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for cell in row)
+    return response.text
 
 
 def _case_id(case) -> str:
     return f"{case[0]} {case[2]}"
 
 
-def _leaks(scenario: Scenario, role: str, side: str, body: str, request_text: str) -> list[str]:
+def _leaks(scenario: Scenario, role: str, side: str, body: str, sent: str) -> list[str]:
     if role in ANY:
         return []
     party = scenario.party(role, side)
-    return [marker for marker, allowed in MARKERS.items()
-            if party not in allowed and marker in body and marker not in request_text]
+    markers = MARKERS
+    if sent.startswith(PUBLIC_VIEWS) and "/fields/" not in sent:
+        markers = {m: allowed for m, allowed in MARKERS.items() if m in WITHHELD_MARKERS}
+    return [marker for marker, allowed in markers.items()
+            if party not in allowed and marker in body and marker not in sent]
 
 
 def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
-    assert len(operations) == 50
+    assert len(operations) == 68
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}
@@ -173,16 +269,17 @@ def test_reads_and_refusals(scenario, copies):
     with TestClient(create_app(store)) as client:
         for case in CASES:
             method, _, path, body, expected = case
+            path = concrete(path, scenario)
             for role, side in CALLERS:
                 status = expected[role, side]
                 if method == "POST" and status < 300:
                     continue
-                response = client.request(method, V1 + path, json=body, headers=scenario.headers(role, side))
+                response = send(client, method, path, body, scenario.headers(role, side))
                 if response.status_code != status:
                     failures.append(f"{_case_id(case)} as {role}/{side}: {response.status_code} != {status} {response.text[:200]}")
                 if status >= 400 and response.headers["content-type"] != "application/problem+json":
                     failures.append(f"{_case_id(case)} as {role}/{side}: not a problem document")
-                leaked = _leaks(scenario, role, side, response.text, path + json.dumps(body))
+                leaked = _leaks(scenario, role, side, _readable(response), request_text(path, body))
                 if leaked:
                     failures.append(f"{_case_id(case)} as {role}/{side} leaked {leaked}")
     assert failures == []
@@ -202,11 +299,12 @@ def test_allowed_writes_record_party_and_token(scenario, copies, case, role, sid
     store = copies.new()
     before = events_in(store)
     with TestClient(create_app(store)) as client:
-        response = client.request(method, V1 + path, json=body, headers=scenario.headers(role, side))
+        response = send(client, method, path, body, scenario.headers(role, side))
     assert response.status_code == expected[role, side], response.text
-    assert _leaks(scenario, role, side, response.text, path + json.dumps(body)) == []
-    written = response.json()["events"]
-    assert written and events_in(store) == before + len(written)
+    assert _leaks(scenario, role, side, response.text, request_text(path, body)) == []
+    written = response.json()["events"]  # the events appended, or how many (imports)
+    written = written if isinstance(written, int) else len(written)
+    assert written and events_in(store) == before + written
     with store.read() as conn:
         rows = conn.execute(select(t.events.c.actor, t.events.c.meta).where(t.events.c.seq > before)).all()
     assert {row.actor for row in rows} == {scenario.party(role, side)}
@@ -214,20 +312,23 @@ def test_allowed_writes_record_party_and_token(scenario, copies, case, role, sid
     assert {json.loads(row.meta)["via"] for row in rows} == {"api"}
 
 
-def test_read_matrix_on_each_database(store):
+def test_read_matrix_on_each_database(store, tmp_path):
     """Every read again on a ledger built on each database (the ownership queries run on
     both dialects)."""
     scenario = build(store)
+    key = tmp_path / "ledger.key"
+    transparency.ensure_key(key, "api.test/ledger")
     failures = []
-    with TestClient(create_app(store)) as client:
+    with TestClient(create_app(store, Settings(signing_key=str(key)))) as client:
         for case in CASES:
             method, _, path, body, expected = case
             if method != "GET":
                 continue
+            path = concrete(path, scenario)
             for role, side in CALLERS:
                 response = client.get(V1 + path, headers=scenario.headers(role, side))
                 if response.status_code != expected[role, side]:
                     failures.append(f"{_case_id(case)} as {role}/{side}: {response.status_code} != {expected[role, side]}")
-                if _leaks(scenario, role, side, response.text, path):
+                if _leaks(scenario, role, side, _readable(response), path):
                     failures.append(f"{_case_id(case)} as {role}/{side} leaked")
     assert failures == []

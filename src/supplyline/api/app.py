@@ -17,6 +17,7 @@ from ..store.eventstore import Store
 from . import problems
 from .. import web
 from .cache import ReadCache
+from .uploads import UploadLimit
 from .routes import ROUTERS
 
 PREFIX = "/api/v1"
@@ -26,8 +27,9 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     """An app serving ``store`` (default: the database the settings name, which must be
     initialised and up to date). ``read_cache``: answer repeated reads from memory while the
     ledger has not moved (PostgreSQL only; see api/cache.py)."""
+    settings = settings or settings_module.load()
     if store is None:
-        store = open_store((settings or settings_module.load()).db)
+        store = open_store(settings.db)
     watch = freshness.watch(store)
 
     @asynccontextmanager
@@ -57,9 +59,11 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
         openapi_url=f"{PREFIX}/openapi.json",
     )
     app.state.store = store
+    app.state.settings = settings
     app.state.ledger_watch = watch
     problems.install(app)
     app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=(f"{PREFIX}/ledger/", f"{PREFIX}/events"))
+    app.add_middleware(UploadLimit, prefix=f"{PREFIX}/imports/")
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
     # the dashboard: pages for people, over the same services and the same policy

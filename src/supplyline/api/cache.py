@@ -9,6 +9,10 @@ answered from memory. A write made through this process moves the watch at once;
 made elsewhere reaches it with PostgreSQL's notification, a moment later. A client that
 must see the very latest sends ``Cache-Control: no-cache``.
 
+Some answers also depend on the day (what is overdue, which embargoes have passed, the
+month a plan starts from), so the cache also empties when the UTC date changes. Answers in
+another format (``Accept: text/csv``) are kept apart.
+
 Where the watch cannot listen (SQLite) nothing is cached. Neither are the auditor's own
 instruments (``/ledger/…``, ``/events``): tampering with stored rows happens outside the
 append path, sends no notification, and is exactly what they must see.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from ..domain.values import today_utc
 from ..services.freshness import LedgerWatch
 
 Scope = dict[str, Any]
@@ -37,18 +42,21 @@ class ReadCache:
         self.largest = largest  # an answer larger than this is not kept
         self.entries: dict[tuple, tuple[int, list, bytes]] = {}
         self.size = 0
-        self.state: tuple[int, int] | None = None
+        self.state: tuple[int, int, int] | None = None
 
     async def __call__(self, scope: Scope, receive, send) -> None:
         path = scope.get("path", "")
         if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith(self.prefix) or path.startswith(self.uncached):
             await self.app(scope, receive, send)
             return
-        state = self.watch.state()
-        authorization = b""
+        head = self.watch.state()
+        state = None if head is None else (*head, today_utc().toordinal())
+        authorization = accept = b""
         for name, value in scope["headers"]:
             if name == b"authorization":
                 authorization = value
+            elif name == b"accept":
+                accept = value
             elif name == b"cache-control" and b"no-cache" in value:
                 state = None
         if state is None:
@@ -58,7 +66,7 @@ class ReadCache:
             self.entries.clear()
             self.size = 0
             self.state = state
-        key = (scope["path"], scope["query_string"], hashlib.sha256(authorization).digest())
+        key = (scope["path"], scope["query_string"], accept, hashlib.sha256(authorization).digest())
         hit = self.entries.get(key)
         if hit is not None:
             status, headers, body = hit
@@ -75,11 +83,15 @@ class ReadCache:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 finished = not message.get("more_body", False)
-                if finished and started.get("status") == 200 and self.watch.state() == state == self.state:
+                if finished and started.get("status") == 200 and state == self.state and self._still(state):
                     self._keep(key, list(started.get("headers", [])), b"".join(chunks))
             await send(message)
 
         await self.app(scope, receive, capture)
+
+    def _still(self, state: tuple) -> bool:
+        head = self.watch.state()
+        return head is not None and (*head, today_utc().toordinal()) == state
 
     def _keep(self, key: tuple, headers: list, body: bytes) -> None:
         if len(body) > self.largest or key in self.entries:

@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
+from dataclasses import field as default
 from typing import Annotated, Any, Callable, Iterable, Sequence
 
 from fastapi import Depends, Header, Request, Response
@@ -22,10 +23,12 @@ from sqlalchemy.engine import Connection
 
 from ..domain import access
 from ..domain.access import ANONYMOUS, Principal, Target, Verdict
+from ..domain.values import today_utc
 from ..services import idempotency, tokens, views
 from ..services.context import Actor, Outcome
-from ..services.ownership import LABELS, Ownership
-from ..store.eventstore import Store
+from ..services.ownership import LABELS, RESOLVERS, Ownership
+from ..services.transparency import WithheldField
+from ..store.eventstore import Store, read_head
 from .problems import ApiProblem
 
 bearer = HTTPBearer(auto_error=False, description="an API token: `supplyline token create --party P --role R`")
@@ -33,8 +36,23 @@ bearer = HTTPBearer(auto_error=False, description="an API token: `supplyline tok
 IDEMPOTENCY_KEY = r'^("[\x21\x23-\x7e]{1,255}"|[\x21\x23-\x7e]{1,255})$'
 IF_MATCH = r'^(\*|"[0-9]{1,9}"|[0-9]{1,9})$'
 
-Run = Callable[[Actor, "int | None"], Outcome]
 ACTION = "x-supplyline-action"
+
+
+@dataclass
+class Answer:
+    """What a command answers when {id, events} is not all it has to say (an import's rows,
+    the plan just accepted): ``body`` is the answer, ``events`` what was appended."""
+
+    id: str
+    body: dict
+    events: list = default(default_factory=list)
+
+    def to_json(self) -> dict:
+        return self.body
+
+
+Run = Callable[[Actor, "int | None"], "Outcome | Answer"]
 
 
 def acts(action: str) -> dict[str, Any]:
@@ -144,21 +162,20 @@ class Gate:
         return self.request.scope["route"].openapi_extra[ACTION]
 
     # who is asking -----------------------------------------------------------------------
+    def caller(self, conn: Connection) -> Principal:
+        """Who the token says the caller is (the public without one); 401 for a bad token."""
+        if self.secret is None:
+            return ANONYMOUS
+        found = tokens.principal_for(conn, self.secret)
+        if found is None:
+            raise ApiProblem(401, "unauthenticated", "the bearer token is unknown or revoked",
+                             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return found
+
     def principal(self, conn: Connection, action: str) -> Principal:
         """The caller, if allowed to perform ``action`` on something: 401 or 403 if not."""
-        if self.secret is None:
-            principal = ANONYMOUS
-        else:
-            found = tokens.principal_for(conn, self.secret)
-            if found is None:
-                raise ApiProblem(401, "unauthenticated", "the bearer token is unknown or revoked",
-                                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-            principal = found
-        if access.scope_of(principal.role, action) is None:
-            if principal.is_public:
-                raise ApiProblem(401, "unauthenticated", f"{action} needs an API token (Authorization: Bearer …)",
-                                 headers={"WWW-Authenticate": "Bearer"})
-            raise ApiProblem(403, "forbidden", f"the {principal.role} role has no permission for {action}")
+        principal = self.caller(conn)
+        _may(principal, action)
         return principal
 
     def _judge(self, principal: Principal, action: str, about: About, own: Ownership) -> Target:
@@ -227,12 +244,62 @@ class Gate:
             self._judge(principal, action, existing(kind, record_id), Ownership(conn))
             return fetch(conn)
 
+    def withheld(self, locate: Callable[[Connection], WithheldField], fetch: Callable[[], Any]) -> Any:
+        """A withheld field's value, for a caller entitled to it (``access.withheld_field``);
+        once its embargo has passed it is public, as in the public log. The event and its
+        markers are public, so a caller not entitled is refused (403), never told 404."""
+        with self.store.read() as conn:
+            principal = self.caller(conn)
+            found = locate(conn)
+            if not found.public_on(today_utc()):
+                action = self.action
+                _may(principal, action)
+                kind, record_id = found.record
+                parties = Ownership(conn).of(kind, record_id) if kind in RESOLVERS else None
+                target = access.withheld_field(kind, parties or access.Parties(), found.level, found.recorded_by)
+                if access.authorize(principal, action, target) is not Verdict.ALLOW:
+                    raise ApiProblem(403, "forbidden",
+                                     f"field '{found.field}' of event #{found.seq} is {found.level}: "
+                                     f"{principal.party or 'the public'} acting as {principal.role} may not see it")
+        return fetch()
+
+    def own_rows(self, kind: str, owner_field: str) -> Callable[[Connection, list], None]:
+        """For an import: each row must create a record the caller may create (a funder's
+        own pledges), and a row naming an existing record by id must name one the caller
+        may read. Checked on the import's own connection before any row is decided; the
+        first refusal lists every such row and nothing is written."""
+
+        def admit(conn: Connection, rows: list) -> None:
+            principal = self.caller(conn)
+            own = Ownership(conn)
+            foreign, taken = [], []
+            for row in rows:
+                owner = row.values.get(owner_field)
+                if access.authorize(principal, self.action, Target.creating(kind, {owner})) is not Verdict.ALLOW:
+                    foreign.append(_row_error(row, owner_field, owner, f"is not {principal.party}: a {principal.role} "
+                                                                       f"imports its own {label(kind)}s only"))
+                record_id = row.values.get("id")
+                found = own.of(kind, record_id) if record_id else None
+                if found is not None and not access.can_read(principal, kind, found):
+                    taken.append(_row_error(row, "id", record_id, f"{label(kind)} '{record_id}' already exists"))
+            if foreign:
+                raise ApiProblem(403, "forbidden", f"{len(foreign)} row(s) are not the {principal.role}'s own to import "
+                                 f"(first: row {foreign[0]['row']}); nothing was written", field="file", errors=foreign)
+            if taken:
+                raise ApiProblem(409, "already-exists", f"{len(taken)} row(s) name ids already used "
+                                 f"(first: row {taken[0]['row']}); nothing was written", field="file", errors=taken)
+
+        return admit
+
     # writes ------------------------------------------------------------------------------
-    def write(self, about: About, run: Run, *, payload: BaseModel | None = None, created: str | bool = False) -> Response:
+    def write(self, about: About | None, run: Run, *, payload: BaseModel | None = None,
+              created: str | bool = False) -> Response:
         """Authorise and run one command; with an Idempotency-Key, at most once.
 
-        ``created``: the command creates a record (answered with 201); given as the path of
-        its collection, the answer's Location names it."""
+        ``about`` None: the command concerns no one record decided here (an import, whose
+        rows are checked as they are read). ``created``: the command creates a record
+        (answered with 201); given as the path of its collection, the answer's Location
+        names it."""
         action = self.action
         with self.store.read() as conn:
             principal = self.principal(conn, action)
@@ -254,14 +321,30 @@ class Gate:
                 first = idempotency.recall(conn, principal.token_id, key)
                 if first is not None:
                     return _replay(first, request_sha)
-            target = self._judge(principal, action, about, Ownership(conn))
+            if about is not None:
+                target = self._judge(principal, action, about, Ownership(conn))
             outcome = run(Actor(principal.party or "", principal.token_id, via="api"), expected)
-            answer = _answer(outcome, f"{target.kind}:{about.record_id or outcome.id}", request_sha, created)
+            stream = f"{target.kind}:{about.record_id or outcome.id}" if about is not None else None
+            answer = _answer(outcome, stream, request_sha, created)
             if key is not None:
                 idempotency.remember(conn, principal.token_id, key, answer)
-        if outcome.events:
-            self.request.app.state.ledger_watch.advanced(outcome.events[-1].seq)
+            head, _ = read_head(conn)
+        self.request.app.state.ledger_watch.advanced(head)
         return _render(answer)
+
+
+def _may(principal: Principal, action: str) -> None:
+    """401 or 403 unless the principal's role has some scope for ``action``."""
+    if access.scope_of(principal.role, action) is None:
+        if principal.is_public:
+            raise ApiProblem(401, "unauthenticated", f"{action} needs an API token (Authorization: Bearer …)",
+                             headers={"WWW-Authenticate": "Bearer"})
+        raise ApiProblem(403, "forbidden", f"the {principal.role} role has no permission for {action}")
+
+
+def _row_error(row, column: str, value: object, message: str) -> dict:
+    return {"field": "file", "location": "body", "message": message, "sheet": None, "row": row.number, "column": column,
+            "value": None if value is None else str(value)}
 
 
 def _unquote(key: str | None) -> str | None:
@@ -276,7 +359,7 @@ def _expected_version(if_match: str | None) -> int | None:
     return int(if_match.strip('"'))
 
 
-def _answer(outcome: Outcome, stream: str, request_sha: str, created: str | bool) -> idempotency.Remembered:
+def _answer(outcome: Outcome | Answer, stream: str | None, request_sha: str, created: str | bool) -> idempotency.Remembered:
     headers: dict[str, str] = {}
     versions = [e.stream_version for e in outcome.events if e.stream_id == stream]
     if versions:
@@ -338,4 +421,4 @@ async def updating(
     return Gate(request.app.state.store, _secret(credentials), request, response, idempotency_key, if_match)
 
 
-__all__ = ["Gate", "Ref", "acts", "reading", "writing", "updating", "existing", "creating"]
+__all__ = ["Answer", "Gate", "Ref", "acts", "reading", "writing", "updating", "existing", "creating"]

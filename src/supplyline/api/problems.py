@@ -19,15 +19,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from ..domain import errors
+from ..engines.interchange.spreadsheet import FileRefused
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("supplyline.api")
 
 
 class FieldError(BaseModel):
-    field: str = Field(description="the failing field, e.g. lines[1].quantity")
+    field: str = Field(description="the failing field, e.g. lines[1].quantity, or the uploaded file (file, mapping)")
     location: str = Field(description="body, query, path or header")
     message: str
+    sheet: str | None = Field(None, description="in an uploaded file: the sheet")
+    row: int | None = Field(None, description="in an uploaded file: the row, as the spreadsheet numbers it")
+    column: str | None = Field(None, description="in an uploaded file: the column, under the file's own header")
+    value: str | None = Field(None, description="in an uploaded file: the value found")
 
 
 class Problem(BaseModel):
@@ -43,10 +48,12 @@ class Problem(BaseModel):
 class ApiProblem(Exception):
     """A refusal decided by the API layer itself (authentication, authorisation, headers)."""
 
-    def __init__(self, status: int, kind: str, detail: str, *, field: str | None = None, headers: dict | None = None):
+    def __init__(self, status: int, kind: str, detail: str, *, field: str | None = None, headers: dict | None = None,
+                 errors: list[dict] | None = None):
         super().__init__(detail)
         self.status, self.kind, self.detail, self.field = status, kind, detail, field
         self.headers = headers or {}
+        self.errors = errors
 
 
 TITLES = {
@@ -56,6 +63,7 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Content too large",
     422: "Unprocessable content",
     500: "Internal error",
     503: "Service unavailable",
@@ -69,6 +77,8 @@ STATUS_OF_REFUSAL: dict[type[errors.Refused], int] = {
     errors.AlreadyExists: 409,
     errors.TransitionRefused: 409,
     errors.VersionConflict: 409,
+    errors.InputChanged: 409,
+    FileRefused: 422,
 }
 
 
@@ -99,6 +109,15 @@ def refusal_status(exc: errors.Refused) -> int:
     return 400
 
 
+def file_errors(exc: FileRefused) -> list[dict]:
+    """Every problem of a refused file, with its sheet, row, column and value."""
+    return [
+        {"field": exc.field or "file", "location": "body", "message": p.reason, "sheet": p.sheet, "row": p.row,
+         "column": p.column, "value": None if p.value is None else str(p.value)}
+        for p in exc.problems
+    ]
+
+
 def field_path(loc: tuple | list) -> tuple[str, str]:
     """(location, field) of a pydantic error location, indices counted from 1."""
     where, *rest = loc or ("body",)
@@ -126,11 +145,13 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _api_problem(request: Request, exc: ApiProblem):
-        return problem(exc.status, exc.kind, exc.detail, request, field=exc.field, headers=exc.headers)
+        return problem(exc.status, exc.kind, exc.detail, request, field=exc.field, headers=exc.headers,
+                       errors_=exc.errors)
 
     @app.exception_handler(errors.Refused)
     async def _refused(request: Request, exc: errors.Refused):
-        return problem(refusal_status(exc), exc.kind, exc.message, request, field=exc.field)
+        found = file_errors(exc) if isinstance(exc, FileRefused) else None
+        return problem(refusal_status(exc), exc.kind, exc.message, request, field=exc.field, errors_=found)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -148,7 +169,9 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException):
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 400:  # FastAPI could not even read the body
-            return problem(400, "malformed-body", "the request body is not valid JSON text", request, field="body")
+            form = request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form-urlencoded"))
+            what = "a readable multipart/form-data upload" if form else "valid JSON text"
+            return problem(400, "malformed-body", f"the request body is not {what}", request, field="body")
         if exc.status_code == 405:
             # Starlette names only the first route's methods; a path may have several
             headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
@@ -168,17 +191,18 @@ def install(app: FastAPI) -> None:
         return problem(500, "internal-error", "an unexpected error occurred", request)
 
 
-def _documented(description: str) -> dict:
+def documented(description: str) -> dict:
     return {"description": description, "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 #: the problem answers every operation may give, for the OpenAPI document
 RESPONSES: dict[int | str, dict] = {
-    400: _documented("the request body is not JSON text"),
-    401: _documented("no token where one is needed, or an unknown or revoked token"),
-    403: _documented("the token's role or party may not do this"),
-    404: _documented("no such record, or none visible to the caller (the two are answered alike)"),
-    409: _documented("the record's state or version does not allow this (If-Match, life cycle, duplicate id)"),
-    422: _documented("a field is malformed or breaks a rule; `field` names it"),
-    503: _documented("the database is busy or unreachable; retry"),
+    400: documented("the request body is not JSON text (or not a readable multipart upload)"),
+    401: documented("no token where one is needed, or an unknown or revoked token"),
+    403: documented("the token's role or party may not do this"),
+    404: documented("no such record, or none visible to the caller (the two are answered alike)"),
+    409: documented("the record's state or version does not allow this (If-Match, life cycle, duplicate id), "
+                    "or what a decision was computed from changed since"),
+    422: documented("a field is malformed or breaks a rule; `field` names it"),
+    503: documented("the database is busy or unreachable (retry), or the server cannot sign checkpoints"),
 }

@@ -57,6 +57,15 @@ class Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Disclose = Annotated[
+    dict[Annotated[str, Field(pattern=r"^[a-z][a-z_]{0,39}$")],
+         Annotated[str, Field(pattern=r"^(public|parties|confidential)(@[0-9]{4}-[0-9]{2}-[0-9]{2})?$")]] | None,
+    Field(None, max_length=10, examples=[{"amount": "confidential@2027-01-01"}], description=(
+        "fields withheld from the log: field -> parties or confidential, optionally @ the embargo date from which "
+        "the field is public (docs/transparency.md); which fields each record may withhold: domain/disclosure.py")),
+]
+
+
 # --- requests -------------------------------------------------------------------------------
 
 class RegisterParty(Request):
@@ -114,6 +123,7 @@ class AnnouncePledge(Request):
     note: Text = ""
     id: Id | None = None
     commit: bool = False
+    disclose: Disclose = None
 
 
 class Dated(Request):
@@ -126,6 +136,7 @@ class Allocate(Request):
     amount: Amount
     currency: Currency | None = Field(None, description="the pledge's currency (default) or the package's")
     on: Day | None = None
+    disclose: Disclose = None
 
 
 class DraftPackage(Request):
@@ -136,6 +147,7 @@ class DraftPackage(Request):
     currency: Currency
     approvers: list[Id] = Field(default_factory=list, max_length=20, description="default: the seller")
     id: Id | None = None
+    disclose: Disclose = None
 
 
 class AddLine(Request):
@@ -143,6 +155,7 @@ class AddLine(Request):
     quantity: Count
     unit_price: Amount | None = Field(None, description="default: the requirement's estimate")
     origin: Origin | None = None
+    disclose: Disclose = None
 
 
 class Decide(Request):
@@ -173,6 +186,7 @@ class SignContract(Request):
     lines: list[ContractLineTerms] = Field(min_length=1, max_length=500)
     schedule: list[ScheduledDelivery] = Field(default_factory=list, max_length=2000)
     id: Id | None = None
+    disclose: Disclose = None
 
 
 class FacilityOwner(Request):
@@ -235,6 +249,7 @@ class Dispatch(Request):
     shipped_on: Day
     lines: list[ShipmentLine] = Field(min_length=1, max_length=500)
     id: Id | None = None
+    disclose: Disclose = None
 
 
 class ReceivedLine(Request):
@@ -246,6 +261,7 @@ class Receive(Request):
     received_on: Day
     lines: list[ReceivedLine] | None = Field(None, max_length=500, description="default: everything shipped arrived")
     note: Text = Field("", description="required when fewer units arrived than were shipped")
+    disclose: Disclose = None
 
 
 class ReportLost(Request):
@@ -707,3 +723,337 @@ class Me(BaseModel):
     token_id: str
     party: str
     role: str
+
+
+# --- files in and out -------------------------------------------------------------------------
+
+class Upload(Request):
+    """What an upload asked for, as its Idempotency-Key remembers it: each file by its SHA-256."""
+
+    files: dict[str, str]
+    options: dict[str, Any]
+
+
+class FileProblem(BaseModel):
+    sheet: str | None
+    row: int | None = Field(description="as the spreadsheet numbers it")
+    column: str | None = Field(description="under the file's own header")
+    value: str | None
+    reason: str
+
+
+class RejectFile(BaseModel):
+    filename: str
+    media_type: str
+    content_base64: str = Field(description="the rejected rows in the file's own format and layout, with a last "
+                                            "column supplyline_errors: fix them and import this file")
+
+
+class Imported(BaseModel):
+    source: str = Field(description="the file's name")
+    sheet: str | None
+    rows: int
+    recorded: list[str] = Field(description="ids recorded now")
+    unchanged: list[str] = Field(description="ids the ledger already held with the same values")
+    rejected: list[FileProblem] = Field(description="with skip_invalid: what is wrong with the rows left out")
+    reject_file: RejectFile | None
+    events: int
+
+
+class FxImported(BaseModel):
+    source: str
+    days: int
+    recorded: list[str] = Field(description="business days recorded now")
+    unchanged: int
+    ignored_columns: list[str] = Field(description="currencies that are no longer ISO 4217 money")
+    events: int
+    first: str | None
+    last: str | None
+
+
+class KielImported(BaseModel):
+    source: str
+    release: str
+    donors: int
+    months: int
+    recorded: list[str] = Field(description="donors whose figures were recorded now")
+    unchanged: list[str]
+    events: int
+
+
+class KielFigures(BaseModel):
+    pledged: str
+    kiel_military: str
+
+
+class KielMonth(KielFigures):
+    month: str
+
+
+class KielDonor(KielFigures):
+    donor: str = Field(description="ISO 3166 alpha-3, or EU")
+    name: str
+    funders: list[str]
+    difference: str
+    months: list[KielMonth]
+
+
+class KielTotal(KielFigures):
+    difference: str
+
+
+class KielComparison(BaseModel):
+    release: str
+    currency: str
+    since: str
+    until: str
+    donors: list[KielDonor]
+    total: KielTotal
+    funders_without_country: list[str]
+    undisclosed_pledges: int = Field(description="pledges left out because their amount is withheld from the caller")
+    rates_used: list[RateUsed]
+
+
+class FunnelCompared(Funnel):
+    kiel: KielComparison | None = Field(None, description="with compare_kiel: the Kiel tracker beside the funnel")
+
+
+class OcdsPublisher(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+
+
+class OcdsReleasePackage(BaseModel):
+    """An OCDS 1.1.5 release package (the full schema: standard.open-contracting.org)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    uri: str
+    version: str
+    publishedDate: str
+    publisher: OcdsPublisher
+    extensions: list[str] = []
+    releases: list[dict[str, Any]]
+
+
+# --- production planning ----------------------------------------------------------------------
+
+PlanCapacityChange = Annotated[str, Field(max_length=200, pattern=r"^[^=]{1,150}=[+-]?[0-9]{1,4}(\.[0-9]{1,4})?%(@[0-9]{4}-[0-9]{2})?$",
+                                          examples=["FAC-JV-1=-30%", "FAC-JV-1:Naval surface drone=-50%@2026-03"])]
+PlanNewFacility = Annotated[str, Field(max_length=200, pattern=r"^[^:=]{1,80}:[^=]{1,100}=[0-9]{1,9}(@[0-9]{4}-[0-9]{2})?$",
+                                       examples=["FAC-NEW:Naval surface drone=2"])]
+Horizon = Annotated[int, Field(ge=1, le=120, description="months to plan")]
+TimeLimit = Annotated[int, Field(ge=1, le=60, description="seconds the solver may take")]
+
+
+class AcceptPlan(Request):
+    horizon: Horizon = 24
+    from_month: Month | None = Field(None, alias="from", description="first month to plan (default: this month, UTC)")
+    currency: Currency = "USD"
+    time_limit: TimeLimit = 10
+    input_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        None, description="the input_digest of the plan reviewed: refused with 409 if orders or capacity changed since")
+    on: Day | None = None
+    id: Id | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class SetItemTerms(Request):
+    item: Name
+    min_batch: Count = 1
+    unit_cost: Amount
+    currency: Currency
+
+
+class Prioritise(Request):
+    priority: Annotated[int, Field(ge=1, le=100, description="the weight of the order's lateness in planning")]
+
+
+class PlannedPartOfOrder(BaseModel):
+    facility: str
+    month: str
+    quantity: int
+    months_late: int
+
+
+class RoomLeft(BaseModel):
+    month: str
+    units: int
+    min_batch: int
+
+
+class FacilityBottleneck(BaseModel):
+    facility: str
+    full: list[str]
+    no_capacity: list[str]
+    room_left: list[RoomLeft]
+
+
+class Bottleneck(BaseModel):
+    reason: str
+    facilities: list[FacilityBottleneck]
+
+
+class PlannedOrder(BaseModel):
+    order: str
+    item: str
+    quantity: int
+    priority: int
+    due: str
+    parts: list[PlannedPartOfOrder]
+    unplanned: int
+    finished: str | None
+    months_late: int
+    weighted_lateness: int
+    bottleneck: Bottleneck | None
+    facility_id: str | None = None
+    contract_id: str | None = None
+    contract_line_no: int | None = None
+    due_date: str | None = None
+
+
+class ComputedPlan(BaseModel):
+    status: str
+    method: str
+    seconds: float
+    gap: float
+    weighted_lateness: int
+    lateness_bound: int
+    cost: str
+    currency: str
+    late_orders: int
+    unplanned_units: int
+    notes: list[str]
+    orders: list[PlannedOrder]
+
+
+class Moved(BaseModel):
+    order: str
+    facility: str
+    month: str
+    before: int
+    after: int
+    change: int
+
+
+class VersusAccepted(BaseModel):
+    id: str
+    weighted_lateness: int
+    same_input: bool
+    moved: list[Moved]
+
+
+class OrderLatenessChange(BaseModel):
+    order: str
+    months_late_before: int
+    months_late_after: int
+    weighted_lateness_change: int
+
+
+class WhatIf(BaseModel):
+    capacity: list[str]
+    new_facility: list[str]
+    plan: ComputedPlan
+    lateness_change: int
+    cost_change: str
+    orders_changed: list[OrderLatenessChange]
+    moved: list[Moved]
+
+
+class PlanReport(BaseModel):
+    first_month: str
+    horizon: int
+    input_digest: str = Field(description="fingerprint of the orders and capacity planned: give it when accepting")
+    rates_used: list[RateUsed]
+    plan: ComputedPlan
+    scenario: WhatIf | None
+    accepted: VersusAccepted | None
+
+
+class RecordedPlan(BaseModel):
+    first_month: str
+    horizon: int
+    input_digest: str
+    status: str
+    weighted_lateness: int
+    cost: str
+    currency: str
+    late_orders: int
+    unplanned_units: int
+    supersedes: str | None = Field(description="the plan accepted before, now superseded")
+    moved: list[Moved] = Field(description="what moved versus the plan superseded")
+
+
+class AcceptedPlan(Outcome):
+    plan: RecordedPlan = Field(description="what was recorded; GET /plans/{id} has every part")
+
+
+class PlanSummary(BaseModel):
+    id: str
+    state: str
+    accepted_on: str
+    first_month: str
+    horizon: int
+    status: str
+    weighted_lateness: int
+    cost: str
+    currency: str
+    superseded_by: str | None
+
+
+class PlanPart(BaseModel):
+    order_id: str
+    facility_id: str
+    month: str
+    quantity: int
+
+
+class Unplanned(BaseModel):
+    order_id: str
+    quantity: int
+
+
+class PlanDetail(PlanSummary):
+    parts: list[PlanPart]
+    unplanned: list[Unplanned]
+
+
+# --- transparency -----------------------------------------------------------------------------
+
+class RevealedValue(BaseModel):
+    value: Any
+    salt: str
+
+
+class PublicEvent(Event):
+    revealed: dict[str, RevealedValue] | None = Field(
+        None, description="withheld fields whose embargo has passed: value and salt opening the commitment")
+
+
+class InclusionProof(BaseModel):
+    leafIdx: int
+    treeSize: int
+    root: str
+    leafHash: str
+    proof: list[str]
+    event: PublicEvent
+
+
+class ConsistencyProof(BaseModel):
+    size1: int
+    size2: int
+    root1: str
+    root2: str
+    proof: list[str]
+
+
+class Revealed(BaseModel):
+    field: str
+    value: Any
+    salt: str
+
+
+class Reveal(InclusionProof):
+    reveal: Revealed

@@ -3,17 +3,14 @@ ocds OUT.json`, and `supplyline report kiel`."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from .. import settings as settings_module
-from ..domain.values import parse_date, today_utc
-from ..engines.interchange.ocds import Publication
 from ..engines.interchange.report_files import report_format
-from ..services import imports, kiel, opendata, queries
+from ..services import imports, kiel, opendata
 from ..services.report_sheets import kiel_sheets
 from .app import JSON, app, state
 from .render import console, emit_json, errors, table
@@ -145,21 +142,12 @@ def export_ocds(
 ) -> None:
     """Write the ledger as an OCDS 1.1.5 release package (one contracting process per package)."""
     st = state(ctx)
-    store = st.store()
-    with store.read() as conn:
-        names = {p["id"]: p["name"] for p in queries.list_parties(conn)}
-        head = queries.ledger_summary(conn)
-    publication = Publication(
-        ocid_prefix=ocid_prefix or settings_module.load().ocid_prefix,
-        uri=uri or f"urn:supplyline:ledger:{head['events']}:{head['head'][:16]}",
-        publisher=publisher or names.get(st.actor, st.actor),
-        published=datetime.now(timezone.utc),
-        as_of=parse_date("as_of", as_of) if as_of else today_utc(),
-        license=license_url, publication_policy=policy_url,
-    )
-    package = opendata.export_ocds(store, out, publication)
+    request = opendata.OcdsRequest(ocid_prefix, uri, publisher, license_url, policy_url, as_of)
+    exported = opendata.export_ocds(st.store(), st.actor, request, settings_module.load())
+    out.write_text(exported.text, encoding="utf-8")
+    package = exported.package
     if as_json:
-        emit_json({"file": str(out), "releases": len(package["releases"]), "ocids": [r["ocid"] for r in package["releases"]]})
+        emit_json({"file": str(out), "releases": len(package["releases"]), "ocids": exported.ocids})
         return
     console.print(f"written: {out} (OCDS {package['version']} release package, {len(package['releases'])} contracting "
-                  f"processes, as of {publication.as_of.isoformat()})")
+                  f"processes, as of {exported.publication.as_of.isoformat()})")

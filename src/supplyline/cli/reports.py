@@ -83,9 +83,7 @@ def funnel(
     if out is not None:
         report_format(out)
     with state(ctx).store().read() as conn:
-        data = reports.funnel(conn, currency)
-        if compare_kiel:
-            data["kiel"] = kiel.comparison(conn, currency=currency, release=kiel_release)
+        data = kiel.funnel_compared(conn, currency, compare=compare_kiel, release=kiel_release)
     emit_json(data) if as_json else print_funnel(data)
     if compare_kiel and not as_json:
         print_kiel(data["kiel"])

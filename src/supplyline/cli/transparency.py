@@ -11,10 +11,8 @@ from typing import List, Optional
 
 import typer
 
-from .. import settings as settings_module
 from ..services import audit as audits
 from ..services import transparency
-from ..store import keyfile
 from .app import JSON, app, state
 from .render import CHECK_FAILED, console, emit_json, fail
 
@@ -32,7 +30,7 @@ KEY = typer.Option(None, "--key", help="the log's verifier key (name+id+key) or 
 
 
 def key_path(ctx: typer.Context) -> Path:
-    return keyfile.location(state(ctx).db, settings_module.load().signing_key)
+    return transparency.key_path(state(ctx).db)
 
 
 def _write(text: str, out: Optional[Path]) -> None:

@@ -83,6 +83,26 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "event.read":               (N,        A,          N,     N,     N,       A,      N),
     "ledger.verify":            (N,        A,          N,     N,     N,       A,      N),
     "ledger.check":             (N,        A,          N,     N,     N,       A,      N),
+    # files in and out: a funder imports its own pledges, a recipient its own requirements
+    # (each row's funder or recipient is checked); reference data comes from the coordinator
+    "pledge.import":            (N,        A,          O,     N,     N,       N,      N),
+    "requirement.import":       (O,        A,          N,     N,     N,       N,      N),
+    "fx.import":                (N,        A,          N,     N,     N,       N,      N),
+    "kiel.import":              (N,        A,          N,     N,     N,       N,      N),
+    "report.kiel":              (A,        A,          A,     A,     A,       A,      A),
+    "report.ocds":              (N,        A,          N,     N,     N,       A,      N),
+    # production planning spans every facility; terms and priorities follow ownership
+    "plan.read":                (N,        A,          N,     N,     N,       A,      N),
+    "plan.compute":             (N,        A,          N,     N,     N,       A,      N),
+    "plan.accept":              (N,        A,          N,     N,     N,       N,      N),
+    "facility.set_terms":       (N,        N,          N,     N,     O,       N,      N),
+    "order.reprioritise":       (N,        N,          N,     N,     O,       N,      N),
+    # the transparency log: checkpoints, proofs and the public view of events are public
+    "log.read":                 (A,        A,          A,     A,     A,       A,      A),
+    "log.checkpoint":           (A,        A,          A,     A,     A,       A,      A),
+    "log.key":                  (A,        A,          A,     A,     A,       A,      A),
+    "log.prove":                (A,        A,          A,     A,     A,       A,      A),
+    "event.reveal":             (S,        A,          S,     S,     S,       A,      N),
 }
 # fmt: on
 
@@ -179,6 +199,18 @@ def authorize(principal: Principal, action: str, target: Target | None = None) -
     if target.new or can_read(principal, target.kind, target.parties):
         return Verdict.FORBID
     return Verdict.HIDE
+
+
+def withheld_field(kind: str, record: Parties, level: str, recorded_by: str | None) -> Target:
+    """A withheld field of a record, as the target of ``event.reveal``.
+
+    A ``parties`` field is for the record's owners and the parties it is shared with; a
+    ``confidential`` one for its owners and the party that recorded it (who knows the value
+    anyway). Roles with scope ``any`` (coordinators, auditors) see both. A field whose
+    embargo has passed is public and needs no reveal: the public log shows it."""
+    if level == "confidential":
+        return Target(kind, Parties(record.owners | ({recorded_by} if recorded_by else frozenset())))
+    return Target(kind, record)
 
 
 def parse_role(field: str, value: object) -> str:

@@ -90,3 +90,10 @@ class VersionConflict(Refused):
         self.stream = stream
         self.expected = expected
         self.actual = actual
+
+
+class InputChanged(Refused):
+    """What a decision was computed from changed before it could be recorded (a plan
+    accepted for orders and capacity that have moved since): compute it again."""
+
+    kind = "input-changed"

@@ -19,6 +19,10 @@ from .values import parse_date, parse_text
 BASE = "EUR"
 
 
+MAX_RATE = Decimal(10) ** 9
+RATE_PLACES = 12
+
+
 @dataclass(frozen=True, slots=True)
 class FxDay:
     """The reference rates of one business day: currency -> units per one EUR."""
@@ -37,6 +41,10 @@ class FxDay:
             value = parse_decimal(f"rates.{code}", text)
             if value <= 0:
                 raise InvalidInput(f"rates.{code}", text, "a rate must be greater than zero")
+            # the bounds the API's request shape sets, for rates from files too
+            if value >= MAX_RATE or -value.as_tuple().exponent > RATE_PLACES:  # type: ignore[operator]
+                raise InvalidInput(f"rates.{code}", text, f"a rate has at most 9 digits before the point and "
+                                                          f"{RATE_PLACES} after")
             parsed[code] = value
         if not parsed:
             raise InvalidInput("rates", rates, "at least one rate is needed")

@@ -206,15 +206,23 @@ REQUIREMENTS = RowKind(
 # --- the import --------------------------------------------------------------------------------
 
 
+#: Called with the import's connection and the rows read, before any is decided; raises to
+#: refuse the whole file (the API checks that every row is the caller's own to import).
+Admit = Callable[[Connection, list[TypedRow]], None]
+
+
 def import_pledges(store: Store, actor: Actor, path: Path | str, *, mapping: Path | str | None = None,
-                   skip_invalid: bool = False, rejects: Path | str | None = None, commit: bool = False) -> ImportResult:
+                   skip_invalid: bool = False, rejects: Path | str | None = None, commit: bool = False,
+                   admit: Admit | None = None) -> ImportResult:
     return import_rows(store, actor, PLEDGES, path, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects,
-                       options={"commit": commit})
+                       options={"commit": commit}, admit=admit)
 
 
 def import_requirements(store: Store, actor: Actor, path: Path | str, *, mapping: Path | str | None = None,
-                        skip_invalid: bool = False, rejects: Path | str | None = None) -> ImportResult:
-    return import_rows(store, actor, REQUIREMENTS, path, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects)
+                        skip_invalid: bool = False, rejects: Path | str | None = None,
+                        admit: Admit | None = None) -> ImportResult:
+    return import_rows(store, actor, REQUIREMENTS, path, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects,
+                       admit=admit)
 
 
 def default_rejects_path(path: Path | str) -> Path:
@@ -224,7 +232,7 @@ def default_rejects_path(path: Path | str) -> Path:
 
 def import_rows(store: Store, actor: Actor, kind: RowKind, path: Path | str, *, mapping: Path | str | None = None,
                 skip_invalid: bool = False, rejects: Path | str | None = None,
-                options: dict[str, Any] | None = None) -> ImportResult:
+                options: dict[str, Any] | None = None, admit: Admit | None = None) -> ImportResult:
     path = Path(path)
     read_as = load_mapping(mapping, kind.fields) if mapping else Mapping()
     sheet = read_sheet(path, read_as)
@@ -235,6 +243,8 @@ def import_rows(store: Store, actor: Actor, kind: RowKind, path: Path | str, *, 
     problems = dict(reading.problems)
     meta = {**actor.meta(), "import": {"file": sheet.source, "sheet": sheet.name, "sha256": _sha256(path)}}
     with store.write(actor.party, meta) as uow:
+        if admit is not None:
+            admit(uow.conn, reading.rows)
         known = kind.recorded_keys(uow.conn)
         names = {f.name for f in kind.fields}
         seen: dict[tuple, int] = {}

@@ -28,7 +28,7 @@ from ..engines.interchange.kiel import ReleaseInfo, read_data_explorer, read_rel
 from ..store import schema as t
 from ..store.eventstore import Store
 from .context import Actor
-from .reports import Converter
+from .reports import Converter, funnel
 from .withholding import OPERATOR, Index, Reader
 
 
@@ -172,3 +172,13 @@ def comparison(conn: Connection, *, currency: str = "EUR", release: str | None =
                   "difference": str((grand["pledged"] - grand["kiel_military"]).amount)},
         "funders_without_country": sorted(unmatched), "undisclosed_pledges": undisclosed, "rates_used": to.rates(),
     }
+
+
+def funnel_compared(conn: Connection, currency: str = "EUR", *, compare: bool = False,
+                    release: str | None = None, reader: Reader = OPERATOR) -> dict:
+    """The funnel per funder as ``reader`` may see it; with ``compare``, the Kiel comparison
+    beside it under ``kiel``."""
+    data = funnel(conn, currency, reader)
+    if compare:
+        data["kiel"] = comparison(conn, currency=currency, release=release, reader=reader)
+    return data

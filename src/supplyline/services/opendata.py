@@ -9,17 +9,20 @@ package, and the day a package was closed) from the ledger.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from ..domain.values import parse_date, today_utc
 from ..engines.interchange import ocds
 from ..engines.interchange.ocds import OcdsRows, Publication
 from ..ledger.canonical import parse
+from ..settings import Settings
 from ..store import schema as t
 from ..store.eventstore import Store
+from . import queries
 from .public_view import PublicView, public_view_of
 
 TABLES = (
@@ -68,9 +71,50 @@ def _ocds_time(stamp: str | None) -> str | None:
     return f"{stamp[:19]}Z" if stamp else None
 
 
-def export_ocds(store: Store, path: Path | str, publication: Publication, *, view: PublicView | None = None) -> dict:
-    """Write the release package to ``path``; returns it."""
+@dataclass(frozen=True)
+class OcdsRequest:
+    """How to publish: each left out takes its default (see ``publication``)."""
+
+    ocid_prefix: str | None = None
+    uri: str | None = None
+    publisher: str | None = None
+    license: str | None = None
+    publication_policy: str | None = None
+    as_of: object = None
+
+
+@dataclass(frozen=True)
+class OcdsExport:
+    publication: Publication
+    package: dict
+    text: str  # the package as JSON, Decimals written as the exact numbers they are
+
+    @property
+    def ocids(self) -> list[str]:
+        return [r["ocid"] for r in self.package["releases"]]
+
+
+def publication(conn: Connection, publisher_party: str, request: OcdsRequest, settings: Settings) -> Publication:
+    """The publication details, defaulting to: the configured ocid prefix, a URI naming the
+    ledger's head, the acting party's name as publisher, and today (UTC) as the day
+    milestones are judged on."""
+    names = {p["id"]: p["name"] for p in queries.list_parties(conn)}
+    head = queries.ledger_summary(conn)
+    return Publication(
+        ocid_prefix=request.ocid_prefix or settings.ocid_prefix,
+        uri=request.uri or f"urn:supplyline:ledger:{head['events']}:{head['head'][:16]}",
+        publisher=request.publisher or names.get(publisher_party, publisher_party),
+        published=datetime.now(timezone.utc),
+        as_of=parse_date("as_of", request.as_of) if request.as_of not in (None, "") else today_utc(),
+        license=request.license, publication_policy=request.publication_policy,
+    )
+
+
+def export_ocds(store: Store, publisher_party: str, request: OcdsRequest, settings: Settings, *,
+                view: PublicView | None = None) -> OcdsExport:
+    """The ledger as an OCDS release package, read on one snapshot (the CLI writes it to a
+    file, the API answers with it)."""
     with store.read() as conn:
-        package = release_package(conn, publication, view=view)
-    Path(path).write_text(ocds.dumps(package), encoding="utf-8")
-    return package
+        published = publication(conn, publisher_party, request, settings)
+        package = release_package(conn, published, view=view)
+    return OcdsExport(published, package, ocds.dumps(package))

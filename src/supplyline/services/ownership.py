@@ -14,6 +14,7 @@ read filter (``services.views``) rely on:
 | production order (and lots) | the facility's owners and the contract's supplier | the contract's parties |
 | shipment | the contract's buyer and supplier | the contract's parties (so the recipient) |
 | API token | its party | nobody |
+| production plan | nobody (it spans every facility: read with scope any) | nobody |
 
 Each query takes the ids wanted (or None for all), so a single record and a whole list are
 resolved by the same code.
@@ -33,6 +34,7 @@ from ..domain.facility import Facility
 from ..domain.fx import FxRecord
 from ..domain.package import Package
 from ..domain.party import Party
+from ..domain.plan import ProductionPlan
 from ..domain.pledge import Pledge
 from ..domain.production import ProductionOrder
 from ..domain.requirement import Requirement
@@ -174,6 +176,11 @@ def requirements(conn: Connection, ids: Ids) -> Resolved:
     return _parties(owners, shared)
 
 
+def plans(conn: Connection, ids: Ids) -> Resolved:
+    p = t.production_plans
+    return {plan_id: Parties() for plan_id in conn.execute(_in(select(p.c.id), p.c.id, ids)).scalars()}
+
+
 #: record kind (the stream prefix) → how to find its parties
 RESOLVERS: dict[str, Callable[[Connection, Ids], Resolved]] = {
     "party": parties,
@@ -186,10 +193,12 @@ RESOLVERS: dict[str, Callable[[Connection, Ids], Resolved]] = {
     "order": orders,
     "shipment": shipments,
     "token": tokens,
+    "plan": plans,
 }
 
 
-_ENTITIES = (Party, FxRecord, Requirement, Pledge, Package, Contract, Facility, ProductionOrder, Shipment, ApiToken)
+_ENTITIES = (Party, FxRecord, Requirement, Pledge, Package, Contract, Facility, ProductionOrder, Shipment, ApiToken,
+             ProductionPlan)
 LABELS = {entity.KIND: entity.LABEL for entity in _ENTITIES}
 
 

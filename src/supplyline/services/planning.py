@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from ..domain import plan as plan_domain
-from ..domain.errors import InvalidInput, NotFound, RuleViolation
+from ..domain.errors import InputChanged, InvalidInput, NotFound, RuleViolation
 from ..domain.facility import Capacity, capacity_in
 from ..domain.fx import convert
 from ..domain.money import Money, check_currency
@@ -32,7 +32,7 @@ from ..ledger.canonical import canonical
 from ..store import schema as t
 from ..store.eventstore import Store
 from . import facts
-from .context import Actor, Outcome, on_or_today
+from .context import Actor, Outcome, business_day, on_or_today
 
 OPEN_ORDER_STATES = ("placed", "in_production")
 
@@ -226,19 +226,41 @@ def plan_production_report(conn: Connection, request: PlanRequest, *, today: dat
 
 
 # --- accepting --------------------------------------------------------------------------------
-def accept_plan(store: Store, actor: Actor, request: PlanRequest, *, on: date | None = None, plan_id: str | None = None) -> tuple[Outcome, dict]:
-    """Compute the plan and record it as the accepted one (superseding the previous)."""
+@dataclass(frozen=True)
+class PreparedPlan:
+    """A plan computed for acceptance, with the input it was computed from."""
+
+    request: PlanRequest
+    day: date
+    data: PlanningInput
+    plan: Plan
+
+
+def prepare_plan(store: Store, request: PlanRequest, *, on: object = None) -> PreparedPlan:
+    """Compute the plan to accept (reads, solves; holds no lock). ``on``: the day it is
+    accepted (default: today, UTC)."""
     if request.is_scenario:
         raise RuleViolation("a what-if scenario is never recorded: accept a plan without --capacity or --new-facility",
                             field="accept")
-    day = on_or_today(on)
+    day = business_day("on", on)
     with store.read() as conn:
         data = planning_input(conn, request, today=day)
-    plan = _solve(data.problem, request.time_limit)
+    return PreparedPlan(request, day, data, _solve(data.problem, request.time_limit))
+
+
+def record_plan(store: Store, actor: Actor, prepared: PreparedPlan, *, plan_id: str | None = None,
+                input_digest: str | None = None) -> tuple[Outcome, dict]:
+    """Record a prepared plan as the accepted one (superseding the previous), refusing if the
+    orders or capacity changed since it was computed, or since the plan whose
+    ``input_digest`` the caller reviewed."""
+    data, plan, day = prepared.data, prepared.plan, prepared.day
+    if input_digest is not None and input_digest != data.digest:
+        raise InputChanged("orders or capacity changed since the plan was reviewed (its input_digest differs): "
+                           "compute the plan again and review it", field="input_digest", value=input_digest)
     with store.write(actor.party, actor.meta()) as uow:
-        again = planning_input(uow.conn, request, today=day)
+        again = planning_input(uow.conn, prepared.request, today=day)
         if again.digest != data.digest:
-            raise RuleViolation("orders or capacity changed while the plan was computed: plan again", field="plan")
+            raise InputChanged("orders or capacity changed while the plan was computed: plan again", field="plan")
         previous = current_plan(uow.conn)
         entity = uow.get(ProductionPlan, plan_id or uow.next_id(ProductionPlan, "PLAN"))
         problem = data.problem
@@ -255,6 +277,12 @@ def accept_plan(store: Store, actor: Actor, request: PlanRequest, *, on: date | 
             old = uow.load(ProductionPlan, previous["id"])
             stored += uow.record(old, plan_domain.supersede(old, by=entity.id, on=day))
         return Outcome(entity.id, stored), _report(data, plan, previous)
+
+
+def accept_plan(store: Store, actor: Actor, request: PlanRequest, *, on: object = None, plan_id: str | None = None,
+                input_digest: str | None = None) -> tuple[Outcome, dict]:
+    """Compute the plan and record it as the accepted one (superseding the previous)."""
+    return record_plan(store, actor, prepare_plan(store, request, on=on), plan_id=plan_id, input_digest=input_digest)
 
 
 # --- accepted plans ------------------------------------------------------------------------------

@@ -16,12 +16,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from .. import settings as settings_module
 from ..domain.errors import InvalidInput, NotFound, Refused
 from ..domain.values import parse_int, today_utc, utc_now
 from ..ledger import merkle, tiles
 from ..ledger.canonical import canonical, parse
 from ..ledger.chain import StoredEvent
-from ..ledger.disclosure import markers, public_view
+from ..ledger.disclosure import has_markers, markers, public_view, visible
 from ..ledger.note import Checkpoint, NoteError, Signer, Verifier, b64, open_checkpoint, sign_checkpoint
 from ..store import keyfile
 from ..store import merkle as tree
@@ -39,6 +40,12 @@ def ensure_key(path: Path, name: str) -> tuple[Signer, bool]:
 
 def load_key(path: Path) -> Signer:
     return keyfile.load(path)
+
+
+def key_path(db_url: str, settings: settings_module.Settings | None = None) -> Path:
+    """Where the signing key of the ledger at ``db_url`` is: ``SUPPLYLINE_SIGNING_KEY`` or
+    beside the SQLite file. The CLI and the API both find it here."""
+    return keyfile.location(db_url, (settings or settings_module.load()).signing_key)
 
 
 # --- the tree --------------------------------------------------------------------------------
@@ -144,16 +151,51 @@ def consistency_proof(store: Store, old: object, new: object | None = None) -> d
         }
 
 
+@dataclass(frozen=True)
+class WithheldField:
+    """A withheld field of an event, as far as deciding who may see it needs: the record its
+    stream builds, who recorded it, its disclosure level and embargo (public knowledge: the
+    marker is in the public log)."""
+
+    seq: int
+    stream_id: str
+    recorded_by: str
+    field: str
+    level: str
+    embargo: str | None
+
+    @property
+    def record(self) -> tuple[str, str]:
+        kind, _, record_id = self.stream_id.partition(":")
+        return kind, record_id
+
+    def public_on(self, day: date) -> bool:
+        """Its embargo has passed: anyone may see it (the public log shows it)."""
+        return visible({"level": self.level, "embargo": self.embargo}, (), day)
+
+
+def _withheld(event: StoredEvent, field: str) -> dict:
+    withheld_fields = markers(parse(event.payload))
+    if field not in withheld_fields:
+        shown = ", ".join(sorted(withheld_fields)) or "none"
+        raise InvalidInput("field", field, f"is not withheld in event #{event.seq} (withheld: {shown})")
+    return withheld_fields[field]
+
+
+def withheld_field(conn: Connection, event_ref: object, field: str) -> WithheldField:
+    """The withheld ``field`` of an event (by sequence number or hash)."""
+    event = _event(conn, event_ref)
+    marker = _withheld(event, field)
+    return WithheldField(event.seq, event.stream_id, event.actor, field, marker["level"], marker["embargo"])
+
+
 def reveal(store: Store, event_ref: object, field: str, *, size: object | None = None) -> dict:
     """The value and salt of one withheld field, with the inclusion proof of its event:
     anyone can check the value against the commitment in the signed log."""
     sync_tree(store)
     with store.read() as conn:
         event = _event(conn, event_ref)
-        withheld_fields = markers(parse(event.payload))
-        if field not in withheld_fields:
-            shown = ", ".join(sorted(withheld_fields)) or "none"
-            raise InvalidInput("field", field, f"is not withheld in event #{event.seq} (withheld: {shown})")
+        _withheld(event, field)
         secret = next(s for s in withheld.secrets_of(conn, [event.seq]).get(event.seq, []) if s.field == field)
         doc = inclusion(conn, event, _size(conn, size), on=today_utc())
     doc["reveal"] = {"field": field, **secret.to_json()}
@@ -168,16 +210,35 @@ def document(doc: dict) -> str:
 # --- the public log ----------------------------------------------------------------------------
 
 
+def public_events(conn: Connection, *, after: int = 0, limit: int | None = None, on: date | None = None):
+    """The public view of each event after sequence number ``after`` (at most ``limit``), in
+    log order: what anyone may see of the log on day ``on``."""
+    day = on or today_utc()
+    batch: list[StoredEvent] = []
+    for count, event in enumerate(iter_events(conn, after=after, batch=min(limit or 5000, 5000))):
+        if limit is not None and count >= limit:
+            break
+        batch.append(event)
+        if len(batch) == 5000:
+            yield from _public_views(conn, batch, day)
+            batch = []
+    yield from _public_views(conn, batch, day)
+
+
+def _public_views(conn: Connection, events: list[StoredEvent], day: date):
+    secrets = withheld.secrets_of(conn, [e.seq for e in events if has_markers(e.payload)])
+    for event in events:
+        yield public_view(event, secrets.get(event.seq, ()), on=day)
+
+
 def public_log(store: Store, out, *, on: date | None = None) -> int:
     """Write every event's public view, one canonical JSON line each, to the text stream
     ``out``: what anyone may hold, re-walk and check against a signed checkpoint
     (`supplyline audit log`). Returns the number of events written."""
-    day = on or today_utc()
     count = 0
     with store.read() as conn:
-        secrets = withheld.secrets_of(conn, [seq for (seq,) in conn.execute(select(t.withheld_values.c.seq).distinct())])
-        for event in iter_events(conn):
-            out.write(canonical(public_view(event, secrets.get(event.seq, ()), on=day)) + "\n")
+        for view in public_events(conn, on=on):
+            out.write(canonical(view) + "\n")
             count += 1
     return count
 

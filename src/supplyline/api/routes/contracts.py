@@ -29,7 +29,7 @@ def sign_contract(body: s.SignContract, gate: Gate = Depends(writing)):
     cmd = contracts.SignContract(
         body.package_id, body.buyer, body.supplier, body.kind, body.signed_on,
         tuple(LineTerms(line.package_line_no, line.quantity, line.unit_price) for line in body.lines),
-        tuple(DeliveryTerms(d.line_no, d.due, d.quantity) for d in body.schedule), body.id,
+        tuple(DeliveryTerms(d.line_no, d.due, d.quantity) for d in body.schedule), body.id, body.disclose or {},
     )
     return gate.write(creating("contract", [body.buyer], Ref("package", body.package_id, "package_id")),
                       lambda actor, _: contracts.sign_contract(gate.store, actor, cmd),

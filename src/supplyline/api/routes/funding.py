@@ -28,7 +28,8 @@ def get_pledge(pledge_id: PathId, gate: Gate = Depends(reading)):
 
 @router.post("/pledges", status_code=201, response_model=s.Outcome, summary="Announce a pledge (the funder's own)", **acts("pledge.announce"))
 def announce_pledge(body: s.AnnouncePledge, gate: Gate = Depends(writing)):
-    cmd = funding.AnnouncePledge(**{**body.model_dump(), "categories": tuple(body.categories), "origins": tuple(body.origins)})
+    cmd = funding.AnnouncePledge(**{**body.model_dump(exclude={"disclose"}), "categories": tuple(body.categories),
+                                    "origins": tuple(body.origins), "disclosure": body.disclose or {}})
     return gate.write(creating("pledge", [body.funder]),
                       lambda actor, _: funding.announce_pledge(gate.store, actor, cmd),
                       payload=body, created="/api/v1/pledges")
@@ -53,7 +54,8 @@ def expire_pledge(pledge_id: PathId, body: s.Dated | None = None, gate: Gate = D
 @router.post("/pledges/{pledge_id}/allocations", status_code=201, response_model=s.Outcome,
              summary="Assign part of a pledge to a package line", **acts("pledge.allocate"))
 def allocate(pledge_id: PathId, body: s.Allocate, gate: Gate = Depends(updating)):
-    cmd = funding.Allocate(pledge_id, body.package_id, body.line_no, body.amount, body.currency, body.on)
+    cmd = funding.Allocate(pledge_id, body.package_id, body.line_no, body.amount, body.currency, body.on,
+                           disclosure=body.disclose or {})
     return gate.write(existing("pledge", pledge_id),
         lambda actor, v: funding.allocate(gate.store, actor, cmd, expected_version=v),
         payload=body, created=True,

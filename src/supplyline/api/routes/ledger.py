@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from ...services import checks, queries, reports
+from ...services import checks, kiel, queries
 from ...services.ownership import RESOLVERS, Ownership
+from ...services.report_sheets import funnel_sheets
 from ...services.withholding import reader_of
 from .. import schemas as s
 from ..gate import Gate, acts, decode_cursor, encode_cursor, reading
 from ..problems import ApiProblem
+from ..reports import FILES, ReportFormat, Table, report_answer
 from .common import Cursor, Limit
 
 router = APIRouter(tags=["ledger and reports"])
@@ -70,10 +72,21 @@ def check_projections(gate: Gate = Depends(reading)):
     return gate.overall(run)
 
 
-@router.get("/reports/funnel", response_model=s.Funnel,
+@router.get("/reports/funnel", response_model=s.FunnelCompared, response_model_exclude_unset=True, responses=FILES,
             summary="Per funder: pledged, allocated, contracted, delivered (a public aggregate)", **acts("report.funnel"))
-def funnel(gate: Gate = Depends(reading), currency: Annotated[str, Query(pattern=r"^[A-Z]{3}$")] = "EUR"):
-    return gate.overall(lambda conn, principal: reports.funnel(conn, currency, reader_of(principal, Ownership(conn))))
+def funnel(
+    request: Request,
+    gate: Gate = Depends(reading),
+    currency: Annotated[str, Query(pattern=r"^[A-Z]{3}$")] = "EUR",
+    compare_kiel: Annotated[bool, Query(description="add the Kiel tracker's military allocations per donor")] = False,
+    kiel_release: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$",
+                                              description="with compare_kiel: the release (default: the latest)")] = None,
+    format: ReportFormat = None,
+    table: Table = None,
+):
+    data = gate.overall(lambda conn, principal: kiel.funnel_compared(
+        conn, currency, compare=compare_kiel, release=kiel_release, reader=reader_of(principal, Ownership(conn))))
+    return report_answer(request, data, funnel_sheets, "funnel", format, table)
 
 
 @router.get("/me", response_model=s.Me, summary="The party and role of the token used", **acts("token.read"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from ...services import packages, queries, reports
+from ...services.report_sheets import trace_sheets
 from .. import schemas as s
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
+from ..reports import FILES, ReportFormat, Table, report_answer
 from .common import Cursor, Limit, PathId
 
 router = APIRouter(tags=["packages"])
@@ -26,23 +28,25 @@ def get_package(package_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("package", package_id, lambda c: queries.package(c, package_id))
 
 
-@router.get("/packages/{package_id}/trace", response_model=s.Trace,
+@router.get("/packages/{package_id}/trace", response_model=s.Trace, responses=FILES,
             summary="Every delivered line → contract → package line → the pledges that paid for it", **acts("package.trace"))
-def trace_package(package_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("package", package_id, lambda c: reports.trace(c, package_id), present_as="trace")
+def trace_package(package_id: PathId, request: Request, gate: Gate = Depends(reading), format: ReportFormat = None,
+                  table: Table = None):
+    data = gate.one("package", package_id, lambda c: reports.trace(c, package_id), present_as="trace")
+    return report_answer(request, data, trace_sheets, f"trace-{package_id}", format, table)
 
 
 @router.post("/packages", status_code=201, response_model=s.Outcome, summary="Draft a package", **acts("package.draft"))
 def draft_package(body: s.DraftPackage, gate: Gate = Depends(writing)):
     cmd = packages.DraftPackage(body.title, body.mechanism, body.seller, body.recipient, body.currency,
-                                tuple(body.approvers), body.id)
+                                tuple(body.approvers), body.id, body.disclose or {})
     return gate.write(creating("package", ()), lambda actor, _: packages.draft_package(gate.store, actor, cmd),
                       payload=body, created="/api/v1/packages")
 
 
 @router.post("/packages/{package_id}/lines", response_model=s.Outcome, summary="Add a requirement line", **acts("package.add_line"))
 def add_line(package_id: PathId, body: s.AddLine, gate: Gate = Depends(updating)):
-    cmd = packages.AddLine(package_id, body.requirement_id, body.quantity, body.unit_price, body.origin)
+    cmd = packages.AddLine(package_id, body.requirement_id, body.quantity, body.unit_price, body.origin, body.disclose or {})
     return gate.write(existing("package", package_id),
                       lambda actor, v: packages.add_line(gate.store, actor, cmd, expected_version=v), payload=body)
 

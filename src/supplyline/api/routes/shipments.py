@@ -33,7 +33,7 @@ def dispatch(body: s.Dispatch, gate: Gate = Depends(writing)):
         ShippedLine(line.contract_line_no, line.quantity, tuple((lot.lot_id, lot.quantity) for lot in line.lots))
         for line in body.lines
     )
-    cmd = shipments.Dispatch(body.contract_id, body.shipped_on, lines, body.id)
+    cmd = shipments.Dispatch(body.contract_id, body.shipped_on, lines, body.id, body.disclose or {})
     about = creating("shipment", lambda own: own.of("contract", body.contract_id).owners,  # type: ignore[union-attr]
                      Ref("contract", body.contract_id, "contract_id"))
     return gate.write(about, lambda actor, _: shipments.dispatch(gate.store, actor, cmd),
@@ -44,7 +44,7 @@ def dispatch(body: s.Dispatch, gate: Gate = Depends(writing)):
              summary="Confirm what arrived (the package's recipient)", **acts("shipment.receive"))
 def receive(shipment_id: PathId, body: s.Receive, gate: Gate = Depends(updating)):
     quantities = {line.contract_line_no: line.quantity for line in body.lines} if body.lines else None
-    cmd = shipments.Receive(shipment_id, body.received_on, quantities, body.note)
+    cmd = shipments.Receive(shipment_id, body.received_on, quantities, body.note, body.disclose or {})
     about = existing("shipment", shipment_id, acting=lambda conn: ownership.shipment_receiver(conn, shipment_id))
     return gate.write(about,
                       lambda actor, v: shipments.receive(gate.store, actor, cmd, expected_version=v), payload=body)

@@ -55,7 +55,10 @@ def read_ecb(path: Path | str) -> EcbRates:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise FileRefused(path.name, [Problem(f"cannot be read as UTF-8 text ({exc})")]) from None
-    rows = list(csv.reader(lines))
+    try:
+        rows = list(csv.reader(lines))
+    except csv.Error as exc:
+        raise FileRefused(path.name, [Problem(f"is not readable as CSV ({exc})")]) from None
     if not rows or not rows[0] or rows[0][0].strip() != "Date":
         raise FileRefused(path.name, [Problem("is not an ECB reference-rate file: the first column must be 'Date'", row=1)])
     header = [h.strip() for h in rows[0]]

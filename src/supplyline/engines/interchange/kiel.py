@@ -55,7 +55,7 @@ def read_release_info(path: Path | str) -> ReleaseInfo:
     path = Path(path)
     try:
         rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise FileRefused(path.name, [Problem(f"cannot be read ({exc})")]) from None
     if len(rows) != 1 or not (rows[0].get("release") or "").strip():
         raise FileRefused(path.name, [Problem("must hold one line with a 'release' column")])
@@ -84,7 +84,7 @@ def read_data_explorer(path: Path | str, info: ReleaseInfo) -> KielRelease:
     try:
         reader = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
         rows = list(reader)
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise FileRefused(path.name, [Problem(f"cannot be read ({exc})")]) from None
     missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
     if missing:

@@ -9,6 +9,7 @@ several tables writes one sheet each in XLSX, and one CSV file each beside the f
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -60,22 +61,29 @@ def write_report(path: Path | str, sheets: list[ReportSheet]) -> list[Path]:
     """Write the sheets; returns the files written."""
     path = Path(path)
     if report_format(path) == "xlsx":
-        _write_xlsx(path, sheets)
+        path.write_bytes(xlsx_bytes(sheets))
         return [path]
     written = []
     for i, sheet in enumerate(sheets):
-        target = path if i == 0 else path.with_name(f"{path.stem}.{_slug(sheet.name)}.csv")
-        with target.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow([c.heading for c in sheet.columns])
-            for row in sheet.rows:
-                writer.writerow([_csv_text(typed(row.get(c.key), c.kind)) for c in sheet.columns])
+        target = path if i == 0 else path.with_name(f"{path.stem}.{slug(sheet.name)}.csv")
+        target.write_bytes(csv_bytes(sheet))
         written.append(target)
     return written
 
 
-def _slug(name: str) -> str:
+def slug(name: str) -> str:
+    """A sheet's name as it appears in file names (``rates used`` -> ``rates-used``)."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "sheet"
+
+
+def csv_bytes(sheet: ReportSheet) -> bytes:
+    """One table as a CSV file (UTF-8)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow([c.heading for c in sheet.columns])
+    for row in sheet.rows:
+        writer.writerow([_csv_text(typed(row.get(c.key), c.kind)) for c in sheet.columns])
+    return out.getvalue().encode("utf-8")
 
 
 def _csv_text(value: Any) -> str:
@@ -99,7 +107,8 @@ def _number_format(kind: str, value: Any) -> str | None:
     return None
 
 
-def _write_xlsx(path: Path, sheets: list[ReportSheet]) -> None:
+def xlsx_bytes(sheets: list[ReportSheet]) -> bytes:
+    """Every table as one sheet of an XLSX workbook."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -121,4 +130,6 @@ def _write_xlsx(path: Path, sheets: list[ReportSheet]) -> None:
         for col_no, column in enumerate(sheet.columns, start=1):
             width = max([len(column.heading)] + [len(_csv_text(typed(r.get(column.key), column.kind))) for r in sheet.rows])
             ws.column_dimensions[ws.cell(row=1, column=col_no).column_letter].width = min(60, width + 3)
-    book.save(path)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -13,6 +13,7 @@ value typed at the CLI.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import tomllib
@@ -127,6 +128,8 @@ def load_mapping(path: Path | str, fields: Iterable[Field]) -> Mapping:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise FileRefused(source, [Problem(f"cannot read the mapping file: {exc.strerror}")]) from None
+    except UnicodeDecodeError as exc:
+        raise FileRefused(source, [Problem(f"is not UTF-8 text (byte {exc.start})")]) from None
     try:
         if path.suffix.lower() == ".toml":
             data = tomllib.loads(text)
@@ -134,8 +137,10 @@ def load_mapping(path: Path | str, fields: Iterable[Field]) -> Mapping:
             data = yaml.safe_load(text) or {}
         else:
             raise FileRefused(source, [Problem("a mapping file ends in .yaml, .yml or .toml", value=path.suffix)])
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+    except (tomllib.TOMLDecodeError, yaml.YAMLError, ValueError) as exc:  # YAML builds dates and tagged values too
         raise FileRefused(source, [Problem(f"is not valid {path.suffix[1:].upper()}: {exc}")]) from None
+    except RecursionError:
+        raise FileRefused(source, [Problem("is nested too deeply to be a mapping file")]) from None
     return mapping_from(data, fields, source)
 
 
@@ -174,15 +179,24 @@ def mapping_from(data: object, fields: Iterable[Field], source: str = "mapping")
     header_row = data.get("header_row", 1)
     if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
         problems.append(Problem("header_row must be a row number (1 or more)", value=header_row))
+    ignore = data.get("ignore", [])
+    if not isinstance(ignore, (str, list)) or (isinstance(ignore, list) and not all(isinstance(i, str) for i in ignore)):
+        problems.append(Problem("ignore must be a column header or a list of them", value=ignore))
+    delimiter = data.get("delimiter")
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\r\n\"'"):
+        problems.append(Problem("delimiter must be one character, e.g. ';'", value=delimiter))
+    encoding = str(data.get("encoding", "utf-8-sig"))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        problems.append(Problem("encoding is not a known text encoding (e.g. utf-8, cp1252)", value=encoding))
     if problems:
         raise FileRefused(source, problems)
-    ignore = data.get("ignore", [])
     return Mapping(
         columns=columns, sheet=data.get("sheet"), header_row=header_row, decimal_separator=decimal_sep,
         thousands_separator=None if thousands is None else str(thousands), date_formats=tuple(formats),
         values=values, fixed=dict(fixed), ignore=tuple(str(i) for i in ([ignore] if isinstance(ignore, str) else ignore)),
-        list_separator=str(data.get("list_separator", ";")), encoding=str(data.get("encoding", "utf-8-sig")),
-        delimiter=data.get("delimiter"),
+        list_separator=str(data.get("list_separator", ";")), encoding=encoding, delimiter=delimiter,
     )
 
 
@@ -254,7 +268,10 @@ def _read_csv(path: Path, mapping: Mapping) -> tuple[list[list[Any]], str]:
         first = text.splitlines()[mapping.header_row - 1] if len(text.splitlines()) >= mapping.header_row else ""
         counts = {d: first.count(d) for d in (",", ";", "\t")}
         delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    return [list(r) for r in csv.reader(text.splitlines(), delimiter=delimiter)], delimiter
+    try:
+        return [list(r) for r in csv.reader(text.splitlines(), delimiter=delimiter)], delimiter
+    except csv.Error as exc:
+        raise FileRefused(path.name, [Problem(f"is not readable as CSV ({exc})")]) from None
 
 
 def _read_xlsx(path: Path, mapping: Mapping) -> tuple[str, list[list[Any]]]:
@@ -271,7 +288,12 @@ def _read_xlsx(path: Path, mapping: Mapping) -> tuple[str, list[list[Any]]]:
             sheet = book[mapping.sheet]
         else:
             sheet = book[book.sheetnames[0]]
+        # read-only sheets are parsed while iterated: a damaged one fails here, not on opening
         return sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]
+    except FileRefused:
+        raise
+    except Exception as exc:
+        raise FileRefused(path.name, [Problem(f"is not a readable XLSX workbook ({type(exc).__name__})")]) from None
     finally:
         book.close()
 
