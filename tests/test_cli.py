@@ -58,8 +58,9 @@ def test_one_changed_payload_byte_is_named(demo_sqlite_url):
 
 
 def test_one_changed_hash_byte_is_named(demo_sqlite_url):
-    sql(demo_sqlite_url, DROP_TRIGGERS + "UPDATE events SET hash = 'f' || substr(hash, 2) WHERE seq = 17 AND substr(hash, 1, 1) != 'f';"
-        "UPDATE events SET hash = '0' || substr(hash, 2) WHERE seq = 17 AND substr(hash, 1, 1) = 'f';")
+    # flip the first hex digit of event 17's stored hash (f <-> 0), in one statement
+    sql(demo_sqlite_url, DROP_TRIGGERS + "UPDATE events SET hash = CASE WHEN substr(hash, 1, 1) = 'f' THEN '0' ELSE 'f' END "
+        "|| substr(hash, 2) WHERE seq = 17;")
     result = cli(demo_sqlite_url, "verify", "--json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["first_bad_event"] == 17

@@ -98,3 +98,29 @@ def test_the_open_data_export_leaves_withheld_values_out_and_lists_them(demo_sto
     [document] = [d for d in release["tender"]["documents"] if d["id"] == "withheld-information"]
     assert "contract_lines.unit_price (2 records)" in document["description"]
     assert "committed (salted SHA-256) in the ledger's signed public log" in document["description"]
+
+
+def test_receipt_notes_and_approvers_reasons_stay_among_the_parties_unless_said_otherwise(demo_store):
+    with demo_store.read() as conn:
+        rows = dict(conn.execute(text(
+            "SELECT stream_id || ' ' || type, payload FROM events WHERE type IN ('ShipmentReceived', 'PackageDecisionRecorded') "
+            "AND stream_id IN ('shipment:SH-NL-2', 'package:PKG-NL-1')")).all())
+    note = parse(rows["shipment:SH-NL-2 ShipmentReceived"])["note"]
+    reason = parse(rows["package:PKG-NL-1 PackageDecisionRecorded"])["reason"]
+    assert note["$withheld"]["level"] == "parties" and reason["$withheld"]["level"] == "parties"
+    with demo_store.read() as conn:
+        hidden = Index(conn).hidden("shipments", ("SH-NL-2",), PUBLIC_READER)
+    assert set(hidden) == {"note"}
+
+
+def test_a_deployment_sets_its_own_defaults_and_a_command_can_still_publish():
+    from supplyline.domain.disclosure import parse_defaults, parse_disclosure
+    from supplyline.domain.errors import InvalidInput
+
+    defaults = parse_defaults("ContractSigned.lines=parties, ShipmentReceived.note=public")
+    assert set(defaults["ContractSigned"]) == {"lines"} and defaults["ShipmentReceived"] == {}
+    assert set(parse_disclosure((), "ContractSigned", defaults["ContractSigned"])) == {"lines"}
+    assert parse_disclosure(["lines=public"], "ContractSigned", defaults["ContractSigned"]) == {}
+    with pytest.raises(InvalidInput) as refused:
+        parse_defaults("ContractSigned.price=parties")
+    assert refused.value.field == "default_disclosure[1]" and "can withhold only: supplier" in str(refused.value)

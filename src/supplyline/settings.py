@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     signing_key: str | None = None
     #: the log's name (checkpoint origin and key name) given to a key created by `init`
     log_name: str = "supplyline.local/ledger"
+    #: disclosure levels that apply unless a command states one, over the built-in ones:
+    #: ``EventType.field=LEVEL[@EMBARGO]`` separated by commas (see domain/disclosure.py)
+    default_disclosure: str = ""
 
 
 def load(**overrides: object) -> Settings:

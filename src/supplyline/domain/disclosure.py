@@ -1,6 +1,6 @@
 """Disclosure levels: who may see a field of a pledge, package, contract or delivery.
 
-- public: everyone (the default; the value is in the log as is)
+- public: everyone (the value is in the log as is; the default, except as DEFAULTS says)
 - parties: the parties to the record (funder, seller, recipient, approvers, buyer, supplier)
 - confidential: the party that recorded it, and auditors
 
@@ -28,13 +28,24 @@ WITHHOLDABLE: dict[str, tuple[str, ...]] = {
     "ContractSigned": ("supplier", "kind", "signed_on", "lines", "schedule"),
     "ShipmentDispatched": ("shipped_on", "lines"),
     "ShipmentReceived": ("received_on", "lines", "note"),
+    "PackageDecisionRecorded": ("reason",),
+}
+
+#: Levels that apply unless the command states one: free text that may carry operational or
+#: diplomatic detail (what was lost or damaged in a delivery and how; why an approver decided
+#: as it did) stays among the parties. Everything else is public unless withheld; a
+#: deployment adds its own defaults (settings ``default_disclosure``), e.g. to keep contract
+#: lines among the parties as PURL package contents are.
+DEFAULTS: dict[str, dict[str, Withholding]] = {
+    "ShipmentReceived": {"note": Withholding("parties")},
+    "PackageDecisionRecorded": {"reason": Withholding("parties")},
 }
 
 #: how a refusal names the record an event type writes
 _RECORD = {
     "PledgeAnnounced": "a pledge", "PledgeAllocated": "an allocation", "PackageDrafted": "a package",
     "PackageLineAdded": "a package line", "ContractSigned": "a contract", "ShipmentDispatched": "a shipment",
-    "ShipmentReceived": "a receipt",
+    "ShipmentReceived": "a receipt", "PackageDecisionRecorded": "a decision",
 }
 
 
@@ -55,13 +66,17 @@ def _one(field: str, spec: Any, where: str) -> Withholding:
     return Withholding(level, day)
 
 
-def parse_disclosure(value: object, event_type: str) -> dict[str, Withholding]:
+def parse_disclosure(value: object, event_type: str,
+                     defaults: Mapping[str, Withholding] | None = None) -> dict[str, Withholding]:
     """The withheld fields of a command recording ``event_type``: field -> level and embargo.
 
     ``value`` is a list of ``FIELD=LEVEL[@YYYY-MM-DD]`` texts (the CLI) or a mapping
-    ``{field: LEVEL | {"level", "embargo"}}`` (the API); empty means all public."""
+    ``{field: LEVEL | {"level", "embargo"}}`` (the API); a field it does not name takes its
+    level from ``defaults`` (``DEFAULTS`` when None), else public; ``FIELD=public`` makes a
+    defaulted field public."""
+    base = dict(DEFAULTS.get(event_type, {}) if defaults is None else defaults)
     if value in (None, "", (), [], {}):
-        return {}
+        return base
     allowed = WITHHOLDABLE[event_type]
     if isinstance(value, Mapping):
         items = [(str(k), v, f"disclose.{k}") for k, v in value.items()]
@@ -74,13 +89,38 @@ def parse_disclosure(value: object, event_type: str) -> dict[str, Withholding]:
             items.append((field.strip(), spec.strip(), f"disclose[{i}]"))
     else:
         raise InvalidInput("disclose", value, "expected a list of FIELD=LEVEL[@EMBARGO] or a mapping")
-    out: dict[str, Withholding] = {}
+    out, given = base, set()
     for field, spec, where in items:
         if field not in allowed:
             raise InvalidInput(where, field, f"{_RECORD[event_type]} can withhold only: {', '.join(allowed)}")
-        if field in out:
+        if field in given:
             raise InvalidInput(where, field, "is given more than once")
+        given.add(field)
         rule = _one(field, spec, where)
-        if rule.level != "public":
+        if rule.level == "public":
+            out.pop(field, None)
+        else:
             out[field] = rule
+    return out
+
+
+def parse_defaults(text: str) -> dict[str, dict[str, Withholding]]:
+    """A deployment's default levels, ``EventType.field=LEVEL[@EMBARGO]`` separated by commas
+    (e.g. ``ContractSigned.lines=parties,PackageLineAdded.unit_price=parties``), over DEFAULTS."""
+    out = {event: dict(fields) for event, fields in DEFAULTS.items()}
+    for i, part in enumerate(p.strip() for p in (text or "").split(",")):
+        if not part:
+            continue
+        name, sep, spec = part.partition("=")
+        event_type, dot, field = name.strip().partition(".")
+        where = f"default_disclosure[{i + 1}]"
+        if not sep or not dot or event_type not in WITHHOLDABLE:
+            raise InvalidInput(where, part, f"expected EventType.field=LEVEL with EventType one of {', '.join(WITHHOLDABLE)}")
+        if field not in WITHHOLDABLE[event_type]:
+            raise InvalidInput(where, field, f"{_RECORD[event_type]} can withhold only: {', '.join(WITHHOLDABLE[event_type])}")
+        rule = _one(field, spec.strip(), where)
+        if rule.level == "public":
+            out.setdefault(event_type, {}).pop(field, None)
+        else:
+            out.setdefault(event_type, {})[field] = rule
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from ..domain.values import today_utc
@@ -76,3 +77,18 @@ def act(store, actor: Actor, cls, entity_id: str, decide, *, expected_version: i
     with store.write(actor.party, actor.meta()) as uow:
         entity = uow.load(cls, entity_id, field=field)
         return Outcome(entity.id, uow.record(entity, decide(entity), expected_version=expected_version))
+
+
+@lru_cache(maxsize=8)
+def _defaults(text: str) -> dict:
+    from ..domain.disclosure import parse_defaults
+
+    return parse_defaults(text)
+
+
+def withholding(value: object, event_type: str) -> dict:
+    """The fields a command withholds: what it states, over the deployment's defaults."""
+    from .. import settings
+    from ..domain.disclosure import parse_disclosure
+
+    return parse_disclosure(value, event_type, _defaults(settings.load().default_disclosure).get(event_type, {}))

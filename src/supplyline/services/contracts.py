@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from ..domain import contract as domain
 from ..domain import package as package_domain
 from ..domain.contract import Contract, DeliveryTerms, LineTerms
-from ..domain.disclosure import parse_disclosure
 from ..domain.package import Package
 from ..domain.party import Party
 from ..store.eventstore import Store
 from . import facts
-from .context import Actor, Outcome
+from .context import Actor, Outcome, withholding
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class SignContract:
 
 
 def sign_contract(store: Store, actor: Actor, cmd: SignContract) -> Outcome:
-    withhold = parse_disclosure(cmd.disclosure, "ContractSigned")
+    withhold = withholding(cmd.disclosure, "ContractSigned")
     with store.write(actor.party, actor.meta()) as uow:
         package = uow.load(Package, cmd.package_id, field="package")
         buyer = uow.load(Party, cmd.buyer, field="buyer")

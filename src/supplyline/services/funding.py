@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from ..domain import package as package_domain
 from ..domain import pledge as domain
 from ..domain import requirement as requirement_domain
-from ..domain.disclosure import parse_disclosure
 from ..domain.money import Money
 from ..domain.package import Package
 from ..domain.party import Party
@@ -21,7 +20,7 @@ from ..domain.requirement import Requirement
 from ..domain.values import parse_int
 from ..store.eventstore import Store, UnitOfWork
 from . import facts
-from .context import Actor, Outcome, act, business_day
+from .context import Actor, Outcome, act, business_day, withholding
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class AnnouncePledge:
 
 
 def announce_pledge(store: Store, actor: Actor, cmd: AnnouncePledge) -> Outcome:
-    withhold = parse_disclosure(cmd.disclosure, "PledgeAnnounced")
+    withhold = withholding(cmd.disclosure, "PledgeAnnounced")
     with store.write(actor.party, actor.meta()) as uow:
         return announce_pledge_in(uow, cmd, withhold=withhold)
 
@@ -96,7 +95,7 @@ def allocate(store: Store, actor: Actor, cmd: Allocate, *, expected_version: int
 def allocate_in(uow: UnitOfWork, cmd: Allocate, *, expected_version: int | None = None) -> Outcome:
     """Record one allocation and its follow-ups inside an open unit of work (the optimiser
     records many this way, in one transaction)."""
-    withhold = parse_disclosure(cmd.disclosure, "PledgeAllocated")
+    withhold = withholding(cmd.disclosure, "PledgeAllocated")
     day = business_day("on", cmd.on)
     pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
     package = uow.load(Package, cmd.package_id, field="package")

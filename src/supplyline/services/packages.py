@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain import package as domain
-from ..domain.disclosure import parse_disclosure
 from ..domain.package import Package
 from ..domain.party import Party
 from ..domain.requirement import Requirement
 from ..store.eventstore import Store, UnitOfWork
 from . import facts
-from .context import Actor, Outcome, act, business_day
+from .context import Actor, Outcome, act, business_day, withholding
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ def draft_package(store: Store, actor: Actor, cmd: DraftPackage) -> Outcome:
 
 def draft_package_in(uow: UnitOfWork, cmd: DraftPackage) -> Outcome:
     """Draft a package inside an open unit of work (the optimiser drafts several in one)."""
-    withhold = parse_disclosure(cmd.disclosure, "PackageDrafted")
+    withhold = withholding(cmd.disclosure, "PackageDrafted")
     seller = uow.load(Party, cmd.seller, field="seller")
     recipient = uow.load(Party, cmd.recipient, field="recipient")
     for i, approver in enumerate(cmd.approvers):
@@ -63,7 +62,7 @@ def add_line(store: Store, actor: Actor, cmd: AddLine, *, expected_version: int 
 
 def add_line_in(uow: UnitOfWork, cmd: AddLine, *, expected_version: int | None = None) -> Outcome:
     """Add a package line inside an open unit of work."""
-    withhold = parse_disclosure(cmd.disclosure, "PackageLineAdded")
+    withhold = withholding(cmd.disclosure, "PackageLineAdded")
     package = uow.load(Package, cmd.package_id, field="package")
     requirement = uow.load(Requirement, cmd.requirement_id, field="requirement")
     events = domain.add_line(
@@ -84,10 +83,12 @@ class Decide:
     decision: str  # approve | reject
     reason: str = ""
     on: object = None
+    disclosure: object = ()  # the reason is among the parties unless stated: ["reason=public"]
 
 
 def decide_package(store: Store, actor: Actor, cmd: Decide, *, expected_version: int | None = None) -> Outcome:
     day = business_day("on", cmd.on)
+    withhold = withholding(cmd.disclosure, "PackageDecisionRecorded")
     with store.write(actor.party, actor.meta()) as uow:
         package = uow.load(Package, cmd.package_id, field="package")
         party = uow.load(Party, cmd.party, field="party")
@@ -95,7 +96,7 @@ def decide_package(store: Store, actor: Actor, cmd: Decide, *, expected_version:
             package, party=party.id, decision=cmd.decision, reason=cmd.reason, on=day,
             funded_by_line=facts.funded_by_line(uow.conn, package.id, package.currency),
         )
-        return Outcome(package.id, uow.record(package, events, expected_version=expected_version))
+        return Outcome(package.id, uow.record(package, events, expected_version=expected_version, withhold=withhold))
 
 
 def close_package(store: Store, actor: Actor, package_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:

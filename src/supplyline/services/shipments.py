@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from ..domain import package as package_domain
 from ..domain import requirement as requirement_domain
 from ..domain import shipment as domain
-from ..domain.disclosure import parse_disclosure
 from ..domain.contract import Contract
 from ..domain.package import Package
 from ..domain.requirement import Requirement
 from ..domain.shipment import ShippedLine, Shipment
 from ..store.eventstore import Store
 from . import facts
-from .context import Actor, Outcome, act
+from .context import Actor, Outcome, act, withholding
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class Dispatch:
 
 
 def dispatch(store: Store, actor: Actor, cmd: Dispatch) -> Outcome:
-    withhold = parse_disclosure(cmd.disclosure, "ShipmentDispatched")
+    withhold = withholding(cmd.disclosure, "ShipmentDispatched")
     with store.write(actor.party, actor.meta()) as uow:
         contract = uow.load(Contract, cmd.contract_id, field="contract")
         package = uow.load(Package, contract.package_id)
@@ -53,7 +52,7 @@ class Receive:
 
 
 def receive(store: Store, actor: Actor, cmd: Receive, *, expected_version: int | None = None) -> Outcome:
-    withhold = parse_disclosure(cmd.disclosure, "ShipmentReceived")
+    withhold = withholding(cmd.disclosure, "ShipmentReceived")
     with store.write(actor.party, actor.meta()) as uow:
         shipment = uow.load(Shipment, cmd.shipment_id, field="shipment")
         events = domain.receive(shipment, received_on=cmd.received_on, quantities=cmd.quantities, note=cmd.note)

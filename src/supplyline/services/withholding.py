@@ -57,6 +57,8 @@ def _targets(event_type: str, record: str, payload: dict, name: str) -> list[Tar
         return [Target("allocations", (payload["allocation_id"],), columns)]
     if event_type == "PackageDrafted":
         return [Target("packages", (record,), (name,))]
+    if event_type == "PackageDecisionRecorded":
+        return [Target("package_decisions", (record,), ("reason",))]
     if event_type == "PackageLineAdded":
         columns = {"unit_price": (*_money("unit_price"), "value"), "quantity": ("quantity", "value")}.get(name, (name,))
         return [Target("package_lines", (record, payload["line_no"]), columns)]
