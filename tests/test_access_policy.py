@@ -81,14 +81,14 @@ def test_imports_are_the_own_records_of_a_funder_or_recipient_and_anything_for_t
 
 def test_the_table_is_complete_and_consistent():
     kinds = {action.split(".")[0] for action in POLICY}
-    # the Kiel tracker's figures are read through report.kiel
-    for kind in kinds - {"report", "event", "ledger", "kiel"}:
+    # the Kiel tracker's figures are read through report.kiel; allocations through their pledge
+    for kind in kinds - {"report", "event", "ledger", "kiel", "allocation"}:
         assert f"{kind}.read" in POLICY, kind
     # an auditor reads everything and writes nothing
     for action, scopes in POLICY.items():
         reading = action.endswith(".read") or action.startswith(("report.", "log.")) or action in (
             "package.trace", "event.read", "event.reveal", "ledger.verify", "ledger.check", "ledger.status",
-            "plan.compute")
+            "plan.compute", "allocation.propose")
         assert (scopes.get("auditor") is Scope.ANY) == reading, action
     with pytest.raises(KeyError):
         access.scope_of("funder", "pledge.delete")

@@ -192,6 +192,9 @@ CASES = [
     ("GET", "/reports/kiel", "/reports/kiel?currency=USD", None, EVERYONE),
     ("GET", "/reports/funnel", "/reports/funnel?compare_kiel=true&format=csv", None, EVERYONE),
     ("GET", "/packages/{package_id}/trace", "/packages/PKG-A/trace?format=xlsx", None, expect(**SHARED_READ)),
+    # --- the allocation optimiser ---------------------------------------------------------
+    ("GET", "/allocation-proposal", "/allocation-proposal?on=2025-09-01&time_limit=2", None, COORDINATOR_AND_AUDITOR),
+    ("POST", "/allocations/optimal", "/allocations/optimal", {"on": "2025-09-01", "time_limit": 2}, expect(coord=201)),
     # --- production planning ---------------------------------------------------------------
     ("GET", "/plan-proposal", "/plan-proposal?from=2025-11&horizon=6&time_limit=2", None, COORDINATOR_AND_AUDITOR),
     ("POST", "/plans", "/plans", {"from": "2025-11", "horizon": 6, "time_limit": 2}, expect(coord=201)),

@@ -1057,3 +1057,77 @@ class Revealed(BaseModel):
 
 class Reveal(InclusionProof):
     reveal: Revealed
+
+
+# --- the allocation optimiser ---------------------------------------------------------------
+
+class AllocationTier(BaseModel):
+    tier: int
+    lines: int
+    coverage: str = Field(description="Σ funded share of the tier's lines (a whole-only line counts only whole)")
+    bound: str = Field(description="what no plan can exceed (LP bound)")
+    gap: str
+    method: str | None = None
+    greedy: str | None = Field(None, description="the coverage of the by-hand baseline, for comparison")
+
+
+class PlannedAllocation(BaseModel):
+    pledge_id: str
+    requirement_id: str
+    tier: int
+    mechanism: str
+    origin: str
+    quantity: int
+    amount: str
+    currency: str
+    line_amount: str
+    line_currency: str
+    fx: dict | None
+    package: str | int = Field(description="the package drafted for it (its number in the plan before recording)")
+
+
+class PlannedPackage(BaseModel):
+    package: str | int
+    mechanism: str
+    recipient: str
+    origin: str
+    currency: str
+    value: str
+    lines: int
+
+
+class AllocationProposal(BaseModel):
+    """The optimal allocation of the pledges' remaining money to the prioritised list, explained."""
+
+    model_config = ConfigDict(extra="allow")
+
+    on: str
+    currency: str
+    label: str
+    solver: str
+    mode: str
+    recorded: bool
+    min_package: str | None
+    tiers: list[AllocationTier]
+    packages: list[PlannedPackage]
+    allocations: list[PlannedAllocation]
+    unfunded: list[dict]
+    pledges_left: list[dict]
+    earmark_prices: list[dict]
+
+
+class RecordAllocation(Request):
+    on: Day | None = None
+    currency: Currency = "USD"
+    min_package: Amount | None = Field(None, description="no package below this value, in the plan currency")
+    time_limit: TimeLimit = 10
+    sellers: dict[Mechanism, Id] = Field(default_factory=dict, description="seller per mechanism for packages to new recipients")
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AllocationRecorded(BaseModel):
+    packages: list[PlannedPackage]
+    allocations: list[PlannedAllocation]
+    tiers: list[AllocationTier]
+    events: list[EventRef]

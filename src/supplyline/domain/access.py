@@ -95,6 +95,8 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "plan.read":                (N,        A,          N,     N,     N,       A,      N),
     "plan.compute":             (N,        A,          N,     N,     N,       A,      N),
     "plan.accept":              (N,        A,          N,     N,     N,       N,      N),
+    "allocation.propose":       (N,        A,          N,     N,     N,       A,      N),
+    "allocation.record":        (N,        A,          N,     N,     N,       N,      N),
     "facility.set_terms":       (N,        N,          N,     N,     O,       N,      N),
     "order.reprioritise":       (N,        N,          N,     N,     O,       N,      N),
     # the transparency log: checkpoints, proofs and the public view of events are public

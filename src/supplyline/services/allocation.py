@@ -118,27 +118,53 @@ def plan(store: Store, cmd: RunAllocation) -> tuple[Instance, Result, int, dict[
     return instance, result, seq, {"load": loaded, **result.timings}
 
 
-def run_allocation(store: Store, actor: Actor, cmd: RunAllocation) -> dict:
-    """Plan, and unless it is a dry run, record the draft packages and allocations."""
+@dataclass
+class Prepared:
+    """A plan computed on one snapshot of the ledger, ready to be recorded (or shown)."""
+
+    instance: Instance
+    result: Result
+    packages: list[PlannedPackage]
+    seq: int  # the ledger's head when it was planned
+    timings: dict[str, float]
+
+    def report(self, recorded: list[dict] | None = None) -> dict:
+        return report(self.instance, self.result, self.packages, self.timings, recorded=recorded)
+
+
+def prepare(store: Store, cmd: RunAllocation) -> Prepared:
+    """Plan without holding the ledger lock (other writers go on while the solver runs)."""
     if cmd.instant and not cmd.dry_run:
         raise InvalidInput("instant", True, "the instant plan is for what-ifs: record the certified plan instead")
+    instance, result, seq, timings = plan(store, cmd)
+    return Prepared(instance, result, group_packages(result, instance.min_package), seq, timings)
+
+
+def record(store: Store, actor: Actor, prepared: Prepared, sellers: dict[str, str]) -> tuple[dict, list]:
+    """Record a prepared plan in one transaction; every allocation is decided again on the
+    ledger as it is now, so a plan that another writer made stale is refused whole.
+    Returns the report and the events appended."""
+    began = time.perf_counter()
+    recorded, appended = _record(store, actor, prepared.instance, prepared.packages, sellers)
+    prepared.timings["record"] = time.perf_counter() - began
+    return prepared.report(recorded), appended
+
+
+def run_allocation(store: Store, actor: Actor, cmd: RunAllocation) -> dict:
+    """Plan, and unless it is a dry run, record the draft packages and allocations (planning
+    again, up to ATTEMPTS times, when another writer moved the ledger meanwhile)."""
     for attempt in range(1, ATTEMPTS + 1):
-        instance, result, seq, timings = plan(store, cmd)
-        packages = group_packages(result, instance.min_package)
-        if cmd.dry_run or not result.plan.purchases:
-            return report(instance, result, packages, timings, recorded=None)
-        began = time.perf_counter()
+        prepared = prepare(store, cmd)
+        if cmd.dry_run or not prepared.result.plan.purchases:
+            return prepared.report()
         try:
-            recorded = _record(store, actor, instance, packages, cmd.sellers)
+            return record(store, actor, prepared, cmd.sellers)[0]
         except Refused:
             with store.read() as conn:
-                moved_on = read_head(conn)[0] != seq
+                moved_on = read_head(conn)[0] != prepared.seq
             if moved_on and attempt < ATTEMPTS:
-                continue  # another writer changed the ledger since the snapshot: plan again
+                continue
             raise
-        timings["record"] = time.perf_counter() - began
-        return report(instance, result, packages, timings, recorded=recorded)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @dataclass
@@ -234,7 +260,8 @@ def _record(store: Store, actor: Actor, instance: Instance, packages: list[Plann
                             field="fx", value=piece.pledge_id,
                         )
             recorded.append({"id": package_id, "title": title})
-    return recorded
+        appended = list(uow.appended)
+    return recorded, appended
 
 
 def report(instance: Instance, result: Result, packages: list[PlannedPackage], timings: dict[str, float],
