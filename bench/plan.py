@@ -178,6 +178,13 @@ def main() -> None:
                         help="highs, cpsat (item by item, as shipped: highs), highs1, cpsat1 (one joint model)")
     args = parser.parse_args()
     methods = args.methods.split(",")
+    try:
+        import ortools  # noqa: F401  (the bench extra: pip install -e '.[bench]')
+    except ImportError:
+        skipped = [m for m in methods if m.startswith("cpsat")]
+        methods = [m for m in methods if not m.startswith("cpsat")]
+        if skipped:
+            print(f"OR-Tools is not installed (pip install -e '.[bench]'): skipping {', '.join(skipped)}")
     grid = [(20, 100)] if args.quick else GRID
     print(f"production planner benchmark: {os.cpu_count()} cores, time limit {args.time_limit:g} s per solve")
     print(HEADER)
