@@ -66,12 +66,13 @@ def test_withheld_fields_are_commitments_in_the_log_and_values_beside_it(store):
 
 
 def test_exports_can_list_every_withheld_field(store):
+    from supplyline.services.withholding import Index
+
     event = announce(store)
     with store.read() as conn:
-        found = withheld.withheld_fields(conn)
-    assert set(found) == {"pledge:PL-1"}
-    assert {f: (m["level"], m["embargo"], m["seq"]) for f, m in found["pledge:PL-1"].items()} == {
-        "amount": ("confidential", "2027-01-01", event.seq), "note": ("parties", None, event.seq)}
+        found = Index(conn).fields
+    assert {(f.stream_id, f.field, f.level, f.embargo, f.seq) for f in found} == {
+        ("pledge:PL-1", "amount", "confidential", "2027-01-01", event.seq), ("pledge:PL-1", "note", "parties", None, event.seq)}
 
 
 def test_who_sees_what_in_the_one_view_function(store):

@@ -66,14 +66,6 @@ class Conversion:
     rate: Decimal
     rate_day: date | None  # None when no conversion was needed
 
-    def to_json(self) -> dict:
-        return {
-            "from": self.source.to_json(),
-            "to": self.result.to_json(),
-            "rate": str(self.rate),
-            "rate_date": self.rate_day.isoformat() if self.rate_day else None,
-        }
-
 
 def fx_used(conversion: Conversion) -> dict | None:
     """What an event records of a conversion: which rate, from which day, was used."""

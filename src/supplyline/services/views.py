@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
+from sqlalchemy import select
+
 from ..domain import access
 from ..domain.access import Principal
+from ..store import schema as t
 from .ownership import Ownership
 from .withholding import Index, Reader, Withheld, reader_of
 
@@ -125,19 +128,11 @@ def _first(viewer: Viewer, table: str, keys: Iterable[tuple], columns: tuple[str
 def _line_numbers(viewer: Viewer, record: dict) -> list[int]:
     if "lines" in record:
         return [line["line_no"] for line in record["lines"]]
-    from sqlalchemy import select
-
-    from ..store import schema as t
-
     pl = t.package_lines
     return list(viewer.ownership.conn.execute(select(pl.c.line_no).where(pl.c.package_id == record["id"])).scalars())
 
 
 def _allocation_keys(viewer: Viewer, package_id: str, line_no: int | None = None) -> list[tuple]:
-    from sqlalchemy import select
-
-    from ..store import schema as t
-
     a = t.allocations
     query = select(a.c.id).where(a.c.package_id == package_id)
     if line_no is not None:

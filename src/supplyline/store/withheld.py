@@ -58,21 +58,6 @@ def real_payloads(conn: Connection, rows: Iterable[tuple[int, str]]) -> dict[int
     return {seq: disclosure.unseal(parse(text), found.get(seq, ())) if seq in found else parse(text) for seq, text in rows}
 
 
-def withheld_fields(conn: Connection) -> dict[str, dict[str, dict]]:
-    """stream -> field -> {commitment, level, embargo, seq, type}: every withheld field in
-    the log, for exports and views of projection rows that must leave them out (or show
-    their commitment) instead of the value the projection holds."""
-    e, w = t.events, t.withheld_values
-    seqs = [row.seq for row in conn.execute(select(w.c.seq).distinct())]
-    out: dict[str, dict[str, dict]] = {}
-    for i in range(0, len(seqs), _BATCH):
-        rows = conn.execute(select(e.c.seq, e.c.stream_id, e.c.type, e.c.payload).where(e.c.seq.in_(seqs[i : i + _BATCH])))
-        for row in rows:
-            for field, marker in disclosure.markers(parse(row.payload)).items():
-                out.setdefault(row.stream_id, {})[field] = {**marker, "seq": row.seq, "type": row.type}
-    return out
-
-
 def check(conn: Connection, *, marked: Iterable[int] | None = None) -> Finding | None:
     """The first event whose withheld values no longer open its commitments (changed or
     deleted), or whose stored values belong to no commitment. ``marked``: the events whose
