@@ -203,21 +203,9 @@ def _free_port() -> int:
 
 def _database(admin_url: str):
     """A fresh PostgreSQL database for the run, and how to drop it."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from supplyline.store.db import scratch_database
 
-    admin = make_url(admin_url)
-    name = f"supplyline_bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-
-    return admin.set(database=name).render_as_string(hide_password=False), drop
+    return scratch_database(admin_url, "supplyline_bench")
 
 
 def _prepare(url: str) -> dict[str, str]:

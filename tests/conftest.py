@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from supplyline.services import demo
+from supplyline.store.db import scratch_database
 from supplyline.services.context import Actor, open_store
 from supplyline.store import schema as t
 
@@ -38,18 +37,7 @@ def postgres_admin_url() -> str:
 
 
 def create_postgres_database() -> tuple[str, callable]:
-    admin_url = make_url(postgres_admin_url())
-    name = f"supplyline_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return admin_url.set(database=name).render_as_string(hide_password=False), drop
+    return scratch_database(postgres_admin_url(), "supplyline_test")
 
 
 @pytest.fixture(params=BACKENDS)

@@ -21,7 +21,7 @@ from ..domain.values import month_of, today_utc
 from ..store import schema as t
 from . import queries
 from .reports import STAGES, Converter, visible_flows
-from .withholding import OPERATOR, Reader
+from .withholding import OPERATOR, Index, Reader
 
 OPEN_PLEDGE_STATES = ("committed", "partly_allocated")
 
@@ -35,14 +35,14 @@ def _month_range(first: str, last: str) -> list[str]:
     return out
 
 
-def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR) -> dict:
+def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, index: Index | None = None) -> dict:
     """Per month: money reaching each stage, and the need falling due (requirement value by
     needed-by month), with running totals; and the gap between need and money allocated.
     Only what ``reader`` may see counts (see ``reports.visible_flows``)."""
     to = Converter(conn, currency)
     zero = Money.zero(to.target)
     monthly: dict[str, dict[str, Money]] = defaultdict(lambda: {k: zero for k in (*STAGES, "need")})
-    shown, _ = visible_flows(conn, to, reader)
+    shown, _ = visible_flows(conn, to, reader, index)
     for flow in shown:
         monthly[month_of(flow.day)][flow.stage] += flow.amount
     r = t.requirements

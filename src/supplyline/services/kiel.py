@@ -94,7 +94,7 @@ def _month_end(month: str) -> date:
 
 
 def comparison(conn: Connection, *, currency: str = "EUR", release: str | None = None, since: str | None = None,
-               until: str | None = None, reader: Reader = OPERATOR) -> dict:
+               until: str | None = None, reader: Reader = OPERATOR, index: Index | None = None) -> dict:
     """Per donor and month: supplyline's pledges next to the tracker's military allocations.
 
     Donors are the countries of the parties that pledged. The window runs from the month of
@@ -126,7 +126,7 @@ def comparison(conn: Connection, *, currency: str = "EUR", release: str | None =
     cells: dict[str, dict[str, dict[str, Money]]] = defaultdict(lambda: defaultdict(lambda: {"pledged": zero, "kiel_military": zero}))
     funders: dict[str, set[str]] = defaultdict(set)
     unmatched: set[str] = set()
-    index = Index(conn)
+    index = index if index is not None else Index(conn)
     undisclosed = 0
     for row in pledges:
         if index and index.any_hidden("pledges", [(row.id,)], reader, ("amount", "funder", "pledged_on")):

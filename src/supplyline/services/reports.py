@@ -142,10 +142,12 @@ def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
             yield Flow("delivered", share.funding.funder, receipt.received_on, to(share.pledge_amount, receipt.received_on), source)
 
 
-def visible_flows(conn: Connection, to: Converter, reader: Reader = OPERATOR) -> tuple[list[Flow], dict[str, int]]:
+def visible_flows(conn: Connection, to: Converter, reader: Reader = OPERATOR,
+                  index: Index | None = None) -> tuple[list[Flow], dict[str, int]]:
     """The flows ``reader`` may see, and per stage how many were left out because they rest on
-    a value withheld from it (so totals never reveal what a disclosure level keeps back)."""
-    index = Index(conn)
+    a value withheld from it (so totals never reveal what a disclosure level keeps back).
+    ``index``: the ledger's withheld fields, when the caller has read them already."""
+    index = index if index is not None else Index(conn)
     shown, undisclosed = [], {stage: 0 for stage in STAGES}
     for flow in flows(conn, to):
         if index and any(index.any_hidden(table, [key], reader, columns) for table, key, columns in flow.sources):
@@ -155,13 +157,13 @@ def visible_flows(conn: Connection, to: Converter, reader: Reader = OPERATOR) ->
     return shown, undisclosed
 
 
-def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR) -> dict:
+def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: Index | None = None) -> dict:
     """Per funder: pledged, allocated, contracted, delivered, in one reporting currency, of
     what ``reader`` may see (the operator sees everything)."""
     to = Converter(conn, currency)
     zero = Money.zero(to.target)
     rows: dict[str, dict[str, Money]] = defaultdict(lambda: {k: zero for k in STAGES})
-    shown, undisclosed = visible_flows(conn, to, reader)
+    shown, undisclosed = visible_flows(conn, to, reader, index)
     for flow in shown:
         rows[flow.funder][flow.stage] += flow.amount
     names = dict(conn.execute(select(t.parties.c.id, t.parties.c.name)).all())

@@ -8,7 +8,10 @@ ledger head row (see eventstore).
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, event
+import uuid
+from typing import Callable
+
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 
 from ..domain.errors import InvalidInput
@@ -52,3 +55,20 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn):  # pragma: no cover - exercised by every test
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def scratch_database(admin_url: str, prefix: str) -> tuple[str, Callable[[], None]]:
+    """A new PostgreSQL database with a random name on the server of ``admin_url`` (tests and
+    benchmarks run on one of their own), and how to drop it."""
+    admin = make_url(admin_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    return admin.set(database=name).render_as_string(hide_password=False), drop

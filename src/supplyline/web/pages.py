@@ -22,7 +22,6 @@ from ..services import checks, dashboard, queries, reports, tokens, transparency
 from ..services import kiel as kiel_service
 from ..services.withholding import Index
 from ..store import keyfile
-from ..services.withholding import reader_of
 from . import session
 
 HERE = Path(__file__).parent
@@ -75,10 +74,11 @@ def overview(request: Request, currency: str = Query("USD", max_length=3)):
         return _refused(request, exc)
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
-        reader = reader_of(who.principal, who.ownership)
-        by_month = dashboard.money_by_month(conn, currency, reader)
-        funnel = reports.funnel(conn, currency, reader)
-        kiel = kiel_service.comparison(conn, currency=currency, reader=reader) if kiel_service.releases(conn) else None
+        index, reader = who.withholding  # the ledger's withheld fields, read once for every figure below
+        by_month = dashboard.money_by_month(conn, currency, reader, index)
+        funnel = reports.funnel(conn, currency, reader, index)
+        kiel = (kiel_service.comparison(conn, currency=currency, reader=reader, index=index)
+                if kiel_service.releases(conn) else None)
     from . import charts
 
     show_need = who.may("report.need")
@@ -173,9 +173,11 @@ def ledger(request: Request):
         summary = queries.ledger_summary(conn)
         # the log is published: every event, its withheld fields shown only as commitments
         events = queries.list_events(conn, limit=40)
-        index = Index(conn)
+        withheld: dict[int, list[str]] = {}
+        for item in Index(conn).fields:
+            withheld.setdefault(item.seq, []).append(item.field)
     for event in events:
-        event["withheld_fields"] = sorted(f.field for f in index.fields if f.seq == event["seq"])
+        event["withheld_fields"] = sorted(withheld.get(event["seq"], ()))
     return _page(request, "ledger.html", who, title="Ledger", events=events, summary=summary,
                  verification=verification, checkpoint=signed.note if signed else None,
                  verifier=signer.verifier if signer else None)
