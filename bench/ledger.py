@@ -3,7 +3,9 @@
 1. Append: supplyline's append (hash chain, head row, projection row, Merkle tiles), against
    plain INSERTs of the same rows (event + projection) in the same transaction mode
    (BEGIN IMMEDIATE … COMMIT, synchronous=FULL), one event per transaction and 100 per
-   transaction. The ratio is the cost of tamper evidence. Target: >= 0.7.
+   transaction. The ratio is the cost of tamper evidence. Target: >= 0.7. A unit of work
+   inserts its event rows in one statement, the baseline one per row as the target says;
+   so a third line compares with the same rows inserted one statement per table (no target).
 2. Verify: `supplyline verify` (chain and withheld values, read from the database) against
    raw hashlib.sha256 over the same bytes already in memory (the physical limit here).
    Target: >= 0.5.
@@ -35,12 +37,12 @@ from supplyline.domain import party as party_domain
 from supplyline.domain.party import Party
 from supplyline.ledger import merkle, tiles
 from supplyline.ledger.canonical import canonical
-from supplyline.ledger.chain import GENESIS, event_hash, hash_input
+from supplyline.ledger.chain import GENESIS, hash_input
 from supplyline.services import checks
 from supplyline.services.context import open_store
 from supplyline.store import merkle as stored_tree
 from supplyline.store import schema as t
-from supplyline.store.eventstore import _event_row
+from supplyline.store.eventstore import event_row
 from supplyline.store.projections import party_rows
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -57,9 +59,10 @@ def bench_append(tmp: Path, n: int, per_tx: int, rounds: int) -> dict:
     """Transaction by transaction, alternately: supplyline appends a batch to one ledger,
     then the same rows go into another database as plain INSERTs, in the same transaction
     mode. Alternating this finely gives both sides the same machine load."""
-    ledger_time = plain_time = 0.0
+    ledger_time = plain_time = batched_time = 0.0
     for r in range(rounds):
         ledger, plain = _fresh(tmp, f"append-ledger-{per_tx}-{r}"), _fresh(tmp, f"append-plain-{per_tx}-{r}")
+        batched = _fresh(tmp, f"append-batched-{per_tx}-{r}")
         decided = [party_domain.register(Party(id=f"R{r}-{i}"), name=f"Company {i}", kind="company", country="NL")
                    for i in range(n)]  # the domain's decisions are not what is measured
         for first in range(0, n, per_tx):
@@ -68,7 +71,7 @@ def bench_append(tmp: Path, n: int, per_tx: int, rounds: int) -> dict:
             with ledger.write("operator") as uow:  # hash chain, head row, projection row, Merkle hook
                 written = [(uow.record(party := Party(id=f"R{r}-{i}"), decided[i]), party) for i in batch]
             ledger_time += time.perf_counter() - start
-            events = [{**_event_row(e)} for stored, _ in written for e in stored]
+            events = [event_row(e) for stored, _ in written for e in stored]
             parties = [row for _, party in written for row in party_rows(party)[t.parties]]
             start = time.perf_counter()
             with plain.locked() as conn:  # BEGIN IMMEDIATE, as every write; one INSERT per row
@@ -76,15 +79,21 @@ def bench_append(tmp: Path, n: int, per_tx: int, rounds: int) -> dict:
                     conn.execute(insert(t.events), event)
                     conn.execute(insert(t.parties), party_row)
             plain_time += time.perf_counter() - start
+            start = time.perf_counter()
+            with batched.locked() as conn:  # the same rows, one statement per table (not the target's baseline)
+                conn.execute(insert(t.events), events)
+                conn.execute(insert(t.parties), parties)
+            batched_time += time.perf_counter() - start
         with ledger.read() as conn:
             assert stored_tree.tree_size(conn) == n
-        ledger.engine.dispose()
-        plain.engine.dispose()
+        for store in (ledger, plain, batched):
+            store.engine.dispose()
     total = n * rounds
-    ledger_rate, plain_rate = total / ledger_time, total / plain_time
+    ledger_rate, plain_rate, batched_rate = total / ledger_time, total / plain_time, total / batched_time
     return {"events": n, "events_per_transaction": per_tx, "rounds": rounds,
             "ledger_events_per_s": round(ledger_rate), "plain_insert_events_per_s": round(plain_rate),
-            "ratio": round(ledger_rate / plain_rate, 3), "target": 0.7}
+            "ratio": round(ledger_rate / plain_rate, 3), "target": 0.7,
+            "plain_batched_events_per_s": round(batched_rate), "ratio_to_batched": round(ledger_rate / batched_rate, 3)}
 
 
 # --- 2. verify -------------------------------------------------------------------------------------
@@ -104,10 +113,10 @@ def _synthetic_log(store, n: int) -> list[bytes]:
             "note": "synthetic event for the verification benchmark",
         })
         stream = f"pledge:PL-{seq:07d}"
-        digest = event_hash(seq, stream, 1, stamp, "operator", "PledgeAnnounced", meta, payload, prev)
-        inputs.append(hash_input(seq, stream, 1, stamp, "operator", "PledgeAnnounced", meta, payload, prev))
-        rows.append({"seq": seq, "stream_id": stream, "stream_version": 1, "recorded_at": stamp, "actor": "operator",
-                     "type": "PledgeAnnounced", "meta": meta, "payload": payload, "prev_hash": prev, "hash": digest})
+        data = hash_input(seq, stream, 1, stamp, "operator", "PledgeAnnounced", meta, payload, prev)
+        digest = hashlib.sha256(data).hexdigest()
+        inputs.append(data)
+        rows.append({"seq": seq, "body": data.decode(), "hash": digest})
         prev = digest
     with store.locked() as conn:
         for i in range(0, n, 20000):
@@ -184,8 +193,8 @@ def _synthetic_tree(store, n: int) -> float:
                 conn.execute(insert(t.merkle_tiles), [{"level": l, "idx": i, "hashes": pending.pop((l, i))} for l, i in full])
         if pending:
             conn.execute(insert(t.merkle_tiles), [{"level": l, "idx": i, "hashes": c} for (l, i), c in pending.items()])
-        tail = [{"seq": seq, "stream_id": f"x:{seq}", "stream_version": 1, "recorded_at": "2026-01-01T00:00:00.000000Z",
-                 "actor": "bench", "type": "Synthetic", "meta": "{}", "payload": "{}", "prev_hash": GENESIS,
+        tail = [{"seq": seq, "body": hash_input(seq, f"x:{seq}", 1, "2026-01-01T00:00:00.000000Z", "bench", "Synthetic",
+                                                "{}", "{}", GENESIS).decode(),
                  "hash": os.urandom(32).hex()} for seq in range(full_leaves + 1, n + 1)]
         if tail:
             conn.execute(insert(t.events), tail)
@@ -245,6 +254,10 @@ def main() -> int:
     for a in append:
         print(f"| append, {a['events_per_transaction']} event(s)/transaction | {a['ledger_events_per_s']:,} ev/s "
               f"| plain INSERT {a['plain_insert_events_per_s']:,} ev/s | {a['ratio']} | >= 0.7 |")
+    for a in append:
+        print(f"| (append, {a['events_per_transaction']} event(s)/transaction, against batched INSERTs) "
+              f"| {a['ledger_events_per_s']:,} ev/s | one INSERT per table {a['plain_batched_events_per_s']:,} ev/s "
+              f"| {a['ratio_to_batched']} | |")
     print(f"| verify {verify['events']:,} events ({verify['cpus']} CPUs) | {verify['verify_events_per_s']:,} ev/s "
           f"({verify['verify_mb_per_s']} MB/s) | raw sha256 {verify['raw_sha256_events_per_s']:,} ev/s "
           f"({verify['raw_sha256_mb_per_s']} MB/s) | {verify['ratio']} | >= 0.5 |")

@@ -49,7 +49,7 @@ def test_demo_verifies_and_matches_a_rebuild(demo_sqlite_url):
 
 def test_one_changed_payload_byte_is_named(demo_sqlite_url):
     # the Netherlands' pledge: EUR 500,000,000.00 becomes 500,000,001.00
-    sql(demo_sqlite_url, DROP_TRIGGERS + "UPDATE events SET payload = replace(payload, '500000000.00', '500000001.00') "
+    sql(demo_sqlite_url, DROP_TRIGGERS + "UPDATE events SET body = replace(body, '500000000.00', '500000001.00') "
         "WHERE stream_id = 'pledge:PL-NL-2025-08' AND stream_version = 1;")
     result = cli(demo_sqlite_url, "verify")
     assert result.exit_code == 1

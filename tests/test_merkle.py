@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from supplyline.cli.main import app
 from supplyline.ledger import merkle, tiles
+from supplyline.ledger.chain import hash_input
 from supplyline.services import transparency
 from supplyline.store import merkle as stored_tree
 
@@ -148,8 +149,8 @@ def _synthetic_tree(conn, n: int) -> list[bytes]:
 
     rng = random.Random(n)
     hashes = [rng.randbytes(32) for _ in range(n)]
-    rows = [{"seq": i + 1, "stream_id": f"x:{i + 1}", "stream_version": 1, "recorded_at": "2026-01-01T00:00:00.000000Z",
-             "actor": "bench", "type": "Synthetic", "meta": "{}", "payload": "{}", "prev_hash": "0" * 64,
+    rows = [{"seq": i + 1, "body": hash_input(i + 1, f"x:{i + 1}", 1, "2026-01-01T00:00:00.000000Z", "bench", "Synthetic",
+                                              "{}", "{}", "0" * 64).decode(),
              "hash": h.hex()} for i, h in enumerate(hashes)]
     for start in range(0, n, 10000):
         conn.execute(t.events.insert(), rows[start : start + 10000])

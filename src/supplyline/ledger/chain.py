@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 from typing import Iterable, Sequence
 
 FORMAT = b"supplyline-event-v1"
@@ -146,12 +146,13 @@ def verify(events: Iterable[StoredEvent], *, head: tuple[int, str] | None = None
     return Verification(checked, prev, None)
 
 
-#: One batch of the log in sequence order, as four parallel columns: sequence numbers,
-#: stored previous hashes, stored hashes, and each event's hash input (the bytes
-#: ``hash_input`` gives, assembled by the database from the same row).
-Batch = tuple[Sequence[int], Sequence[str], Sequence[str], Sequence[bytes]]
+#: One batch of the log in sequence order, as three parallel columns: sequence numbers,
+#: stored hashes, and each event's hash input (the bytes ``hash_input`` gives: as stored, or
+#: assembled by the database from the stored fields). The input ends with the previous hash.
+Batch = tuple[Sequence[int], Sequence[str], Sequence[bytes]]
 
 _hex = methodcaller("hexdigest")
+_previous = itemgetter(slice(-len(GENESIS), None))
 
 
 @dataclass(frozen=True)
@@ -172,18 +173,20 @@ def scan(batches: Iterable[Batch]) -> Segment:
     over hashlib, tuple comparisons), so it costs little more than SHA-256 over the bytes."""
     sha256 = hashlib.sha256
     count, first, prev0, expected, prev = 0, 0, "", 0, ""
-    for seqs, prevs, hashes, inputs in batches:
+    for seqs, hashes, inputs in batches:
         n = len(seqs)
         if n == 0:
             continue
         hashes = tuple(hashes)
         if count == 0:
-            first, prev0, expected, prev = seqs[0], prevs[0], seqs[0], prevs[0]
+            first, expected = seqs[0], seqs[0]
+            prev0 = prev = _previous(inputs[0]).decode("ascii", "replace")
         if tuple(seqs) != tuple(range(expected, expected + n)):
             return Segment(False)
-        if prevs[0] != prev or tuple(prevs[1:]) != hashes[:-1]:
-            return Segment(False)
         if tuple(map(_hex, map(sha256, inputs))) != hashes:
+            return Segment(False)
+        # every hash is now known to be 64 hex digits, so the links compare as one string
+        if b"".join(map(_previous, inputs)) != "".join((prev,) + hashes[:-1]).encode():
             return Segment(False)
         count, expected, prev = count + n, expected + n, hashes[-1]
     return Segment(True, count, first, prev0, expected - 1, prev)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from ..ledger.chain import Verification, verify
 from ..store import merkle, withheld
-from ..store.eventstore import Store, iter_events, read_head
+from ..store.eventstore import Store, read_head
 from ..store.rebuild import Difference, check, rebuild
-from ..store.verification import scan_log
+from ..store.verification import derivation_finding, events_as_hashed, scan_log
 
 
 def verify_ledger(store: Store, *, workers: int | None = None) -> Verification:
@@ -17,12 +17,15 @@ def verify_ledger(store: Store, *, workers: int | None = None) -> Verification:
     to name the first bad event the same way every time."""
     with store.read() as conn:
         head = read_head(conn)
+        broken = derivation_finding(conn)
+        if broken:
+            return Verification(0, head[1], broken)
         url = store.engine.url.render_as_string(hide_password=False)
         intact, marked = scan_log(conn, url=url, head=head, workers=workers)
         if intact:
             result = Verification(head[0], head[1], None)
         else:
-            result = verify(iter_events(conn), head=head)
+            result = verify(events_as_hashed(conn), head=head)
         if not result.ok:
             return result
         finding = withheld.check(conn, marked=marked)

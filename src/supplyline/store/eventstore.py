@@ -13,6 +13,7 @@ holding the lock, on the latest state, two writers can never both spend the same
 from __future__ import annotations
 
 from contextlib import contextmanager
+from hashlib import sha256
 from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Iterator, Mapping, TypeVar
@@ -24,7 +25,7 @@ from ..domain.entity import Entity, Event, stream_id
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.values import parse_id
 from ..ledger.canonical import canonical
-from ..ledger.chain import GENESIS, StoredEvent, event_hash
+from ..ledger.chain import GENESIS, StoredEvent, hash_input
 from ..ledger.disclosure import Withholding
 from . import schema as t
 from . import withheld
@@ -55,7 +56,8 @@ def utc_timestamp(moment: datetime | None = None) -> str:
 class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
-        #: called inside the write transaction after each append (e.g. to extend the Merkle tree)
+        #: called inside the write transaction with the events a unit of work appended, before
+        #: it commits (e.g. to extend the Merkle tree)
         self.append_hooks: list[AppendHook] = []
 
     @contextmanager
@@ -66,6 +68,9 @@ class Store:
             uow = UnitOfWork(self, conn, actor, canonical(meta or {}), seq, head)
             yield uow
             if uow.appended:
+                uow.flush()
+                for hook in self.append_hooks:
+                    hook(conn, uow.appended)
                 conn.execute(_SET_HEAD, {"new_seq": uow.seq, "new_hash": uow.head})
 
     @contextmanager
@@ -109,7 +114,8 @@ class UnitOfWork:
 
     def __init__(self, store: Store, conn: Connection, actor: str, meta: str, seq: int, head: str):
         self.store = store
-        self.conn = conn
+        self._conn = conn
+        self._unwritten: list[dict] = []  # event rows not yet inserted (see ``conn``)
         self.actor = actor
         self.meta = meta
         self.seq = seq
@@ -117,6 +123,19 @@ class UnitOfWork:
         self.appended: list[StoredEvent] = []
         self._entities: dict[str, Entity] = {}
         self._rows: dict[str, Rows] = {}
+
+    @property
+    def conn(self) -> Connection:
+        """The write transaction, with every event recorded so far in it. Event rows are
+        inserted together when someone next looks (one statement for a whole batch of
+        records), which is most of what a bulk command saves."""
+        self.flush()
+        return self._conn
+
+    def flush(self) -> None:
+        if self._unwritten:
+            rows, self._unwritten = self._unwritten, []
+            self._conn.execute(_INSERT_EVENT, rows[0] if len(rows) == 1 else rows)  # one row: no executemany
 
     # loading ----------------------------------------------------------------------------
     def get(self, cls: type[E], entity_id: str) -> E:
@@ -179,37 +198,35 @@ class UnitOfWork:
             self._entities[entity.stream] = entity
         stamp = utc_timestamp()
         stored: list[StoredEvent] = []
+        rows: list[dict] = []  # as stored: the hashed bytes (every other column is generated from them)
         secrets: list[tuple[int, list]] = []
         for event in events:
             data, hidden = withheld.seal(event.data, withhold) if withhold else (event.data, [])
             payload = canonical(data)
             seq, version = self.seq + 1, entity.version + 1
-            digest = event_hash(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head)
+            body = hash_input(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head)
+            digest = sha256(body).hexdigest()
             entity.apply(event)
             stored.append(
                 StoredEvent(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head, digest)
             )
+            rows.append({"seq": seq, "body": body.decode(), "hash": digest})
             self.seq, self.head = seq, digest
             secrets.append((seq, hidden))
-        rows = [_event_row(e) for e in stored]
-        self.conn.execute(_INSERT_EVENT, rows[0] if len(rows) == 1 else rows)  # one row: no executemany
+        self._unwritten.extend(rows)
         for seq, hidden in secrets:
-            withheld.save(self.conn, seq, hidden)
+            withheld.save(self._conn, seq, hidden)
         after = rows_of(entity)
-        write_difference(self.conn, self._rows[entity.stream], after)
+        write_difference(self._conn, self._rows[entity.stream], after)  # projections stay current for queries
         self._rows[entity.stream] = after
-        for hook in self.store.append_hooks:
-            hook(self.conn, stored)
         self.appended.extend(stored)
         return stored
 
 
-def _event_row(e: StoredEvent) -> dict:
-    return {
-        "seq": e.seq, "stream_id": e.stream_id, "stream_version": e.stream_version, "recorded_at": e.recorded_at,
-        "actor": e.actor, "type": e.type, "meta": e.meta, "payload": e.payload, "prev_hash": e.prev_hash,
-        "hash": e.hash,
-    }
+def event_row(e: StoredEvent) -> dict:
+    """The row an event is stored as."""
+    return {"seq": e.seq, "body": hash_input(e.seq, e.stream_id, e.stream_version, e.recorded_at, e.actor, e.type,
+                                             e.meta, e.payload, e.prev_hash).decode(), "hash": e.hash}
 
 
 def iter_events(conn: Connection, *, after: int = 0, batch: int = 5000) -> Iterator[StoredEvent]:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Computed,
     Date,
     Integer,
     LargeBinary,
@@ -20,6 +21,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+
+from .event_fields import EventField
 
 metadata = MetaData(
     naming_convention={
@@ -42,19 +45,26 @@ def _money(prefix: str) -> list[Column]:
 
 # --- the ledger -------------------------------------------------------------------------
 
+#: The log. Each event is stored as the exact bytes its hash covers (``body``, see
+#: ``ledger.chain.hash_input``), and every field the application reads is a generated column
+#: cut out of those bytes by the database: what is shown can only be what was hashed, and
+#: `verify` reads one column per event (``store/verification.py``). SQLite computes the
+#: fields when read (VIRTUAL); PostgreSQL before 18 can only store them (STORED) and cannot
+#: be written to them, and there `verify` hashes the stored fields themselves.
 events = Table(
     "events",
     metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
-    Column("stream_id", String(140), nullable=False),
-    Column("stream_version", Integer, nullable=False),
-    Column("recorded_at", String(32), nullable=False),
-    Column("actor", String(ID), nullable=False),
-    Column("type", String(64), nullable=False),
-    Column("meta", Text, nullable=False),
-    Column("payload", Text, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
+    Column("body", Text, nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("stream_id", String(140), Computed(EventField("stream_id")), nullable=False),
+    Column("stream_version", Integer, Computed(EventField("stream_version")), nullable=False),
+    Column("recorded_at", String(32), Computed(EventField("recorded_at")), nullable=False),
+    Column("actor", String(ID), Computed(EventField("actor")), nullable=False),
+    Column("type", String(64), Computed(EventField("type")), nullable=False),
+    Column("meta", Text, Computed(EventField("meta")), nullable=False),
+    Column("payload", Text, Computed(EventField("payload")), nullable=False),
+    Column("prev_hash", String(64), Computed(EventField("prev_hash")), nullable=False),
     UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
 )
 

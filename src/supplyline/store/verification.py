@@ -1,9 +1,11 @@
-"""The log as verification reads it: each event's hash input assembled by the database.
+"""The log as verification reads it: for each event, the exact bytes its hash covers.
 
-Building the hash input in SQL (one printf per row, in C, next to the data) instead of
-making Python objects for ten columns is what lets `verify` run close to the speed of
-SHA-256 itself. The text is exactly ``ledger.chain.hash_input`` of the row: the same fields,
-the same order, newline-separated.
+On SQLite those bytes are what is stored (``events.body``); every field the application
+reads is computed from them on read (``store/event_fields.py``), so hashing ``body`` checks
+everything that can be shown, at one column per event, and the definition of the generated
+columns is checked too (a changed expression could show other values than the hashed ones).
+PostgreSQL keeps the generated fields stored, so there the database assembles the hash input
+from those stored fields (one ``format`` per row, next to the data) and `verify` hashes that.
 
 SQLite is read in storage order (rowid), a plain table scan: the chain check requires the
 sequence numbers to come out as 1, 2, 3…, so that order is the sequence order whenever the
@@ -14,29 +16,78 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from operator import itemgetter
 from typing import Iterator
 
 from sqlalchemy.engine import Connection
 
-from ..ledger.chain import FORMAT, Batch, Segment, joined, scan
+from ..ledger.chain import FORMAT, Batch, Finding, Segment, StoredEvent, joined, scan
 from ..ledger.disclosure import MARK
+from . import event_fields
+from .eventstore import iter_events
 
 _FIELDS = "seq, stream_id, stream_version, recorded_at, actor, type, meta, payload, prev_hash"
-_COLUMNS = [itemgetter(i) for i in range(5)]
+_COLUMNS = [itemgetter(i) for i in range(3)]
+_MARK = f'"{MARK}"'.encode()
 
 
 def _query(dialect: str, *, ranged: bool = False) -> str:
-    layout = FORMAT.decode() + "\n%d\n%s\n%d\n%s\n%s\n%s\n%s\n%s\n%s"
     if dialect == "sqlite":
-        data = f"CAST(printf('{layout}', {_FIELDS}) AS BLOB)"
         where = " WHERE rowid BETWEEN ? AND ?" if ranged else ""
-        return f"SELECT seq, prev_hash, hash, {data}, instr(payload, '\"{MARK}\"') FROM events{where} ORDER BY rowid"
-    pg_layout = layout.replace("%d", "%s").replace("%", "%%" if ranged else "%")  # psycopg placeholders
-    data = f"convert_to(format('{pg_layout}', {_FIELDS}), 'UTF8')"
+        return f"SELECT seq, hash, CAST(body AS BLOB) FROM events{where} ORDER BY rowid"
+    layout = (FORMAT.decode() + "\n%s" * 9).replace("%", "%%" if ranged else "%")  # psycopg placeholders
+    data = f"convert_to(format('{layout}', {_FIELDS}), 'UTF8')"
     where = " WHERE seq BETWEEN %s AND %s" if ranged else ""
-    return f"SELECT seq, prev_hash, hash, {data}, strpos(payload, '\"{MARK}\"') FROM events{where} ORDER BY seq"
+    return f"SELECT seq, hash, {data} FROM events{where} ORDER BY seq"
+
+
+def _column_definitions(create_table: str) -> dict[str, str]:
+    """name -> definition, for each column of a CREATE TABLE statement (commas inside
+    parentheses or quotes do not separate)."""
+    inner = create_table[create_table.index("(") + 1 : create_table.rindex(")")]
+    parts, depth, quote, current = [], 0, "", []
+    for char in inner:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    definitions = {}
+    for part in parts:
+        words = part.split(None, 1)
+        if words:
+            definitions[words[0].strip('"')] = " ".join(part.split())
+    return definitions
+
+
+def derivation_finding(conn: Connection) -> Finding | None:
+    """On SQLite: whether the event fields are still generated from the hashed bytes by the
+    expressions this version writes (``store/event_fields.py``). PostgreSQL stores them, and
+    `verify` hashes what is stored, so nothing there depends on the expressions."""
+    if conn.dialect.name != "sqlite":
+        return None
+    row = conn.exec_driver_sql("SELECT type, sql FROM sqlite_master WHERE name = 'events'").first()
+    if row is None or row[0] != "table":
+        return Finding(1, "the events table is missing or replaced (it is not a table)")
+    definitions = _column_definitions(row[1])
+    for name, expression in event_fields.SQLITE.items():
+        generated = f"GENERATED ALWAYS AS ({expression})"
+        rest = definitions.get(name, "").replace(generated, "", 1)
+        if generated not in definitions.get(name, "") or not re.fullmatch(rf"{name} \w+(\(\d+\))?( NOT NULL)?", rest.strip()):
+            return Finding(1, f"the events table no longer computes '{name}' from the hashed bytes as written: "
+                              "its definition was changed, so the values shown may not be the ones hashed")
+    return None
 
 
 class LogScan:
@@ -44,7 +95,7 @@ class LogScan:
     ``ledger.chain.scan``; also notes which events carry withheld fields, so their check
     needs no second scan."""
 
-    def __init__(self, conn: Connection, *, batch: int = 5000, between: tuple[int, int] | None = None):
+    def __init__(self, conn: Connection, *, batch: int = 1000, between: tuple[int, int] | None = None):
         self.conn = conn
         self.batch = batch
         self.between = between
@@ -61,10 +112,12 @@ class LogScan:
                 rows = cursor.fetchmany(self.batch)
                 if not rows:
                     return
-                seqs, prevs, hashes, inputs, marks = (tuple(map(column, rows)) for column in _COLUMNS)
-                if any(marks):
-                    self.marked.extend(seq for seq, mark in zip(seqs, marks) if mark)
-                yield seqs, prevs, hashes, inputs
+                seqs, hashes, inputs = (tuple(map(column, rows)) for column in _COLUMNS)
+                everything = b"".join(inputs)
+                # "$" is rare outside markers, and a one-byte search is several times faster
+                if b"$" in everything and _MARK in everything:
+                    self.marked.extend(seq for seq, data in zip(seqs, inputs) if _MARK in data)
+                yield seqs, hashes, inputs
         finally:
             cursor.close()
 
@@ -104,7 +157,30 @@ def scan_log(conn: Connection, *, url: str, head: tuple[int, str], workers: int 
     step = -(-top // workers)
     parts = [(lo, min(top, lo + step - 1)) for lo in range(1, top + 1, step)]
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
-        results = list(pool.map(_scan_part, [url] * len(parts), parts))
+    with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=context) as pool:
+        others = pool.map(_scan_part, [url] * (len(parts) - 1), parts[1:])
+        here = LogScan(conn, between=parts[0])  # this process takes the first part meanwhile
+        results = [(scan(here.batches()), here.marked), *others]
     marked = [seq for _, found in results for seq in found]
     return joined([segment for segment, _ in results], head=head), marked
+
+
+def events_as_hashed(conn: Connection, *, batch: int = 5000) -> Iterator[StoredEvent]:
+    """Every event in sequence order for the full re-walk, read the way the fast pass reads
+    it: on SQLite split from the stored bytes in Python, so that a damaged event is named
+    rather than making the database fail to compute its fields."""
+    if conn.dialect.name != "sqlite":
+        yield from iter_events(conn, batch=batch)
+        return
+    cursor = conn.exec_driver_sql("SELECT seq, body, hash FROM events ORDER BY seq")
+    while rows := cursor.fetchmany(batch):
+        for seq, body, digest in rows:
+            yield _split(seq, body, digest)
+
+
+def _split(seq: int, body: str, digest: str) -> StoredEvent:
+    parts = body.split("\n", 9)
+    if len(parts) != 10 or parts[0] != FORMAT.decode() or not parts[3].isdigit():
+        # not in the format: keep the bytes in one field so the recomputed hash is still of them
+        return StoredEvent(seq, "?", 0, "", "", "unreadable event", "", body, "", digest)
+    return StoredEvent(seq, parts[2], int(parts[3]), *parts[4:], digest)
