@@ -91,3 +91,22 @@ def test_unknown_entity_is_not_found(store):
         with store.write("operator") as uow:
             uow.load(Pledge, "nope")
     assert event_count(store) == 0
+
+
+def test_a_query_inside_a_unit_of_work_sees_every_event_and_row_it_recorded(store):
+    # event and projection rows are written in batches; anyone who looks through uow.conn
+    # must still see them all, and the append hooks see the whole unit of work once
+    from supplyline.domain import party as party_domain
+    from supplyline.domain.party import Party
+
+    seen_by_hooks: list[list[int]] = []
+    store.append_hooks.append(lambda conn, events: seen_by_hooks.append([e.seq for e in events]))
+    with store.write("operator") as uow:
+        for pid in ("A", "B"):
+            uow.record(Party(id=pid), party_domain.register(Party(id=pid), name=f"Party {pid}", kind="company", country="NL"))
+        events = uow.conn.execute(text("SELECT stream_id FROM events ORDER BY seq")).scalars().all()
+        names = uow.conn.execute(text("SELECT name FROM parties ORDER BY id")).scalars().all()
+        uow.record(Party(id="C"), party_domain.register(Party(id="C"), name="Party C", kind="company", country="NL"))
+    assert events == ["party:A", "party:B"] and names == ["Party A", "Party B"]
+    assert seen_by_hooks == [[1, 2, 3]]
+    assert event_count(store) == 3 and check_projections(store) == []

@@ -15,6 +15,7 @@ what storage keeps (see ``tiles``), so a proof reads O(log n) stored hashes: ask
 from __future__ import annotations
 
 import hashlib
+from operator import methodcaller
 from typing import Callable, Iterable, Mapping, Sequence
 
 HASH_SIZE = 32
@@ -29,8 +30,17 @@ class ProofError(ValueError):
     """A proof that does not prove what it claims; the message says what failed."""
 
 
+_LEAF, _NODE = b"\x00", b"\x01"
+_digest = methodcaller("digest")
+
+
 def leaf_hash(data: bytes) -> bytes:
     return hashlib.sha256(b"\x00" + data).digest()
+
+
+def leaf_hashes(data: Iterable[bytes]) -> list[bytes]:
+    """``leaf_hash`` of each, in C loops."""
+    return list(map(_digest, map(hashlib.sha256, map(_LEAF.__add__, data))))
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
@@ -46,8 +56,18 @@ def perfect_root(hashes: Sequence[bytes]) -> bytes:
     """The root over a power-of-two number of hashes (a perfect subtree)."""
     level = list(hashes)
     while len(level) > 1:
-        level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level), 2)]
+        level = parents(level)
     return level[0]
+
+
+def parents(level: Sequence[bytes]) -> list[bytes]:
+    """``node_hash`` of each pair, in C loops (map): proofs hash up to 255 nodes per tile."""
+    return list(map(_digest, map(hashlib.sha256, map(_NODE.__add__, map(bytes.__add__, level[0::2], level[1::2])))))
+
+
+def split_hashes(content: bytes) -> list[bytes]:
+    """Concatenated 32-byte hashes (a tile's content), one by one."""
+    return [content[i : i + HASH_SIZE] for i in range(0, len(content), HASH_SIZE)]
 
 
 def root_of(leaf_hashes: Sequence[bytes]) -> bytes:

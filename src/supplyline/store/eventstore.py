@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.entity import Entity, Event, stream_id
@@ -30,7 +30,7 @@ from ..ledger.disclosure import Withholding
 from . import schema as t
 from . import withheld
 from .db import WRITE, is_sqlite
-from .projections import Rows, rows_of, write_difference
+from .projections import Rows, rows_of, write_differences
 
 E = TypeVar("E", bound=Entity)
 
@@ -38,11 +38,37 @@ AppendHook = Callable[[Connection, list[StoredEvent]], None]
 
 _BATCH = 500
 # built once: appends are the hot path, and building a statement costs more than running it
-_INSERT_EVENT = insert(t.events)
 _HEAD = select(t.ledger_head.c.seq, t.ledger_head.c.hash).where(t.ledger_head.c.id == 1)
-_SET_HEAD = (
-    update(t.ledger_head).where(t.ledger_head.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
-)
+
+#: The three statements every write runs, given straight to the driver: on a one-event
+#: write SQLAlchemy's per-statement work costs as much as the database's.
+_WRITE_SQL = {
+    paramstyle: {
+        "head": "SELECT seq, hash FROM ledger_head WHERE id = 1",
+        "set_head": f"UPDATE ledger_head SET seq = {mark}, hash = {mark} WHERE id = 1",
+        "append": f"INSERT INTO events (seq, body, hash) VALUES ({mark}, {mark}, {mark})",
+    }
+    for paramstyle, mark in (("qmark", "?"), ("pyformat", "%s"), ("format", "%s"))
+}
+
+
+class _Driver:
+    """The write transaction's driver connection and that driver's statements."""
+
+    def __init__(self, conn: Connection):
+        self.connection = conn.connection.driver_connection
+        self.sql = _WRITE_SQL[conn.dialect.paramstyle]
+
+    def run(self, name: str, params: tuple = (), *, many: bool = False) -> tuple | None:
+        cursor = self.connection.cursor()
+        try:
+            if many:
+                cursor.executemany(self.sql[name], params)
+                return None
+            cursor.execute(self.sql[name], params)
+            return cursor.fetchone() if name == "head" else None
+        finally:
+            cursor.close()
 
 #: The write transaction that ``Store.transaction`` holds open in this context, if any.
 _JOINED: ContextVar[tuple["Store", Connection] | None] = ContextVar("supplyline_joined_transaction", default=None)
@@ -64,14 +90,15 @@ class Store:
     def write(self, actor: str, meta: dict | None = None) -> Iterator["UnitOfWork"]:
         parse_id("actor", actor)
         with self.locked() as conn:
-            seq, head = read_head(conn)
-            uow = UnitOfWork(self, conn, actor, canonical(meta or {}), seq, head)
+            driver = _Driver(conn)
+            seq, head = driver.run("head")
+            uow = UnitOfWork(self, conn, actor, canonical(meta or {}), seq, head, driver)
             yield uow
             if uow.appended:
                 uow.flush()
                 for hook in self.append_hooks:
                     hook(conn, uow.appended)
-                conn.execute(_SET_HEAD, {"new_seq": uow.seq, "new_hash": uow.head})
+                driver.run("set_head", (uow.seq, uow.head))
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -112,10 +139,12 @@ class Store:
 class UnitOfWork:
     """One command's view of the ledger, inside the write transaction."""
 
-    def __init__(self, store: Store, conn: Connection, actor: str, meta: str, seq: int, head: str):
+    def __init__(self, store: Store, conn: Connection, actor: str, meta: str, seq: int, head: str, driver: _Driver):
         self.store = store
         self._conn = conn
-        self._unwritten: list[dict] = []  # event rows not yet inserted (see ``conn``)
+        self._driver = driver
+        self._unwritten: list[tuple] = []  # event rows not yet inserted (see ``conn``)
+        self._stored_rows: dict[str, Rows] = {}  # projection rows as stored, of streams changed since the last flush
         self.actor = actor
         self.meta = meta
         self.seq = seq
@@ -126,16 +155,22 @@ class UnitOfWork:
 
     @property
     def conn(self) -> Connection:
-        """The write transaction, with every event recorded so far in it. Event rows are
-        inserted together when someone next looks (one statement for a whole batch of
-        records), which is most of what a bulk command saves."""
+        """The write transaction, with every event recorded so far in it and the projections
+        brought up to date. Both are written when someone next looks (one statement per
+        table for a whole batch of records), which is most of what a bulk command saves."""
         self.flush()
         return self._conn
 
     def flush(self) -> None:
         if self._unwritten:
             rows, self._unwritten = self._unwritten, []
-            self._conn.execute(_INSERT_EVENT, rows[0] if len(rows) == 1 else rows)  # one row: no executemany
+            if len(rows) == 1:
+                self._driver.run("append", rows[0])
+            else:
+                self._driver.run("append", rows, many=True)
+        if self._stored_rows:
+            stored, self._stored_rows = self._stored_rows, {}
+            write_differences(self._conn, [(before, self._rows[stream]) for stream, before in stored.items()])
 
     # loading ----------------------------------------------------------------------------
     def get(self, cls: type[E], entity_id: str) -> E:
@@ -210,15 +245,14 @@ class UnitOfWork:
             stored.append(
                 StoredEvent(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head, digest)
             )
-            rows.append({"seq": seq, "body": body.decode(), "hash": digest})
+            rows.append((seq, body.decode(), digest))
             self.seq, self.head = seq, digest
             secrets.append((seq, hidden))
         self._unwritten.extend(rows)
         for seq, hidden in secrets:
             withheld.save(self._conn, seq, hidden)
-        after = rows_of(entity)
-        write_difference(self._conn, self._rows[entity.stream], after)  # projections stay current for queries
-        self._rows[entity.stream] = after
+        self._stored_rows.setdefault(entity.stream, self._rows[entity.stream])
+        self._rows[entity.stream] = rows_of(entity)
         self.appended.extend(stored)
         return stored
 

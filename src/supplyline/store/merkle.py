@@ -51,10 +51,6 @@ def _write(conn: Connection, changed: dict[TileId, bytes], existing: set[TileId]
         conn.execute(insert(m), new)
 
 
-def _leaf(event_hash_hex: str) -> bytes:
-    return merkle.leaf_hash(bytes.fromhex(event_hash_hex))
-
-
 def _event_hashes(conn: Connection, after: int, upto: int | None = None, *, chunk: int = _CHUNK) -> Iterator[list[str]]:
     """The stored hashes of events after #``after`` (up to #``upto``), in sequence order."""
     cols = t.events.c
@@ -80,7 +76,7 @@ def complete(conn: Connection, full_tiles: int) -> None:
         return
     for hashes in _event_hashes(conn, have * WIDTH, full_tiles * WIDTH):
         size = have * WIDTH
-        changed = tiles.extend(size, {level: c for (level, _), c in edge.items()}, [_leaf(h) for h in hashes])
+        changed = tiles.extend(size, {level: c for (level, _), c in edge.items()}, merkle.leaf_hashes(map(bytes.fromhex, hashes)))
         _write(conn, changed, set(edge))
         have += len(hashes) // WIDTH
         keep = set(tiles.edge_tiles(have * WIDTH))
@@ -96,6 +92,7 @@ def extend_tree(conn: Connection, stored: list[StoredEvent]) -> None:
 # built once: proofs run these on every call, and building a statement costs more than running it
 _HEAD_SEQ = select(t.ledger_head.c.seq).where(t.ledger_head.c.id == 1)
 _LEAF_TILES = select(func.max(t.merkle_tiles.c.idx)).where(t.merkle_tiles.c.level == 0)
+_SIZE = select(_HEAD_SEQ.scalar_subquery(), _LEAF_TILES.scalar_subquery())  # one round trip
 _TILES = select(t.merkle_tiles.c.idx, t.merkle_tiles.c.hashes).where(  # one level at a time: index lookups
     t.merkle_tiles.c.level == bindparam("level"), t.merkle_tiles.c.idx.in_(bindparam("ids", expanding=True))
 )
@@ -112,8 +109,7 @@ def _head_seq(conn: Connection) -> int:
 
 def tree_size(conn: Connection) -> int:
     """How many events the stored tree covers (all of them, unless it lags)."""
-    head = _head_seq(conn)
-    last = conn.execute(_LEAF_TILES).scalar_one()
+    head, last = conn.execute(_SIZE).one()
     have = 0 if last is None else last + 1
     return min(head, have * WIDTH + WIDTH - 1)
 
@@ -140,9 +136,10 @@ def read_tiles(conn: Connection, ids: Iterable[TileId], size: int) -> dict[TileI
         if (level, idx) not in out and level == 0:
             first = idx * WIDTH
             rows = conn.execute(_HASHES, {"after": first, "upto": min(size, first + WIDTH)}).all()
-            if [r.seq for r in rows] != list(range(first + 1, first + 1 + len(rows))):
+            seqs, hashes = zip(*rows) if rows else ((), ())
+            if seqs != tuple(range(first + 1, first + 1 + len(rows))):
                 raise RuntimeError(f"the event log has a gap after event #{first}: run `supplyline verify`")
-            out[(level, idx)] = b"".join(_leaf(r.hash) for r in rows)
+            out[(level, idx)] = b"".join(merkle.leaf_hashes(map(bytes.fromhex, hashes)))
     return out
 
 
@@ -185,7 +182,7 @@ def expected_tiles(conn: Connection) -> Iterator[tuple[TileId, bytes]]:
     size, partial = 0, {}
     pending: dict[TileId, bytes] = {}
     for hashes in _event_hashes(conn, 0):
-        changed = tiles.extend(size, partial, [_leaf(h) for h in hashes])
+        changed = tiles.extend(size, partial, merkle.leaf_hashes(map(bytes.fromhex, hashes)))
         size += len(hashes)
         pending.update(changed)
         for key in [k for k, content in pending.items() if len(content) == tiles.FULL_BYTES]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.engine import Connection
@@ -288,20 +288,29 @@ def _insert(table: Table):
 
 def write_difference(conn: Connection, before: Rows, after: Rows) -> None:
     """Bring the stored rows of one entity from ``before`` to ``after``."""
-    for name in before.keys() | after.keys():
-        table = t.metadata.tables[name]
-        old, new = before.get(name, {}), after.get(name, {})
-        pk = [c for c in table.primary_key.columns]
-        gone = [k for k in old if k not in new]
-        for key in gone:
-            conn.execute(delete(table).where(and_(*[c == v for c, v in zip(pk, key)])))
-        added = [row for k, row in new.items() if k not in old]
-        if added:
-            conn.execute(_insert(table), added[0] if len(added) == 1 else added)
-        for key, row in new.items():
-            if key in old and old[key] != row:
-                changed = {c: v for c, v in row.items() if old[key].get(c) != v}
-                conn.execute(update(table).where(and_(*[c == v for c, v in zip(pk, key)])).values(**changed))
+    write_differences(conn, [(before, after)])
+
+
+def write_differences(conn: Connection, changes: Iterable[tuple[Rows, Rows]]) -> None:
+    """Bring the stored rows of several entities from ``before`` to ``after``: removals and
+    changes row by row, then the new rows in one statement per table (a bulk command adds
+    thousands)."""
+    added: dict[str, list[dict]] = {}
+    for before, after in changes:
+        for name in before.keys() | after.keys():
+            table = t.metadata.tables[name]
+            old, new = before.get(name, {}), after.get(name, {})
+            pk = [c for c in table.primary_key.columns]
+            for key in [k for k in old if k not in new]:
+                conn.execute(delete(table).where(and_(*[c == v for c, v in zip(pk, key)])))
+            for key, row in new.items():
+                if key not in old:
+                    added.setdefault(name, []).append(row)
+                elif old[key] != row:
+                    changed = {c: v for c, v in row.items() if old[key].get(c) != v}
+                    conn.execute(update(table).where(and_(*[c == v for c, v in zip(pk, key)])).values(**changed))
+    for name, rows in added.items():
+        conn.execute(_insert(t.metadata.tables[name]), rows[0] if len(rows) == 1 else rows)
 
 
 def read_table(conn: Connection, table: Table) -> dict[tuple, dict[str, Any]]:
