@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from supplyline.cli.main import app
 from supplyline.domain import party as party_domain
 from supplyline.domain.party import Party
-from supplyline.ledger import note
+from supplyline.ledger import merkle, note, tiles
 
 from test_merkle import rfc_leaf, rfc_mth
 
@@ -168,3 +168,15 @@ def test_the_entry_bundles_hash_to_the_level_zero_tiles(log):
         bundle = bundle[2 + length :]
     tile = (log["dir"] / "tile/0/002.p/88").read_bytes()
     assert b"".join(hashlib.sha256(b"\x00" + e).digest() for e in entries) == tile
+
+
+def test_a_tile_too_short_or_cut_mid_hash_is_refused_by_name():
+    from supplyline.ledger.merkle import ProofError
+
+    with pytest.raises(ProofError, match=r"tile tile/0/000 is too short for subtree \(1, 1\)"):
+        tiles.subtree_hashes({(1, 1)}, {(0, 0): bytes(32 * 3)})
+    with pytest.raises(ProofError, match="tile tile/0/000 is 129 bytes, not a whole number of hashes"):
+        tiles.subtree_hashes({(1, 1)}, {(0, 0): bytes(129)})
+    # a subtree over the first two of three hashes is their node hash
+    a, b = bytes([1]) * 32, bytes([2]) * 32
+    assert tiles.subtree_hashes({(1, 0)}, {(0, 0): a + b + bytes(32)}) == {(1, 0): merkle.node_hash(a, b)}

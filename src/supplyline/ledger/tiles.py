@@ -95,13 +95,11 @@ def subtree_hashes(subtrees: Iterable[Subtree], tiles: Mapping[TileId, bytes]) -
     for subtree in subtrees:
         tile, first, count = locate(subtree)
         content = tiles.get(tile, b"")
-        if len(content) == FULL_BYTES:
-            out[subtree] = _levels(content)[count.bit_length() - 1][first // count]
-            continue
-        chunk = content[first * HASH_SIZE : (first + count) * HASH_SIZE]
-        if len(chunk) != count * HASH_SIZE:
+        if len(content) < (first + count) * HASH_SIZE:
             raise ProofError(f"tile {path(tile[0], tile[1])} is too short for subtree {subtree}")
-        out[subtree] = perfect_root(split_hashes(chunk))
+        if len(content) % HASH_SIZE:
+            raise ProofError(f"tile {path(tile[0], tile[1])} is {len(content)} bytes, not a whole number of hashes")
+        out[subtree] = _levels(content)[count.bit_length() - 1][first // count]
     return out
 
 
@@ -196,10 +194,11 @@ class VerifiedTiles:
 
 @lru_cache(maxsize=512)
 def _levels(content: bytes) -> tuple[list[bytes], ...]:
-    """Every level of the perfect tree over a full tile, bottom up. A full tile never
-    changes, and the upper tiles are on every proof's path: kept (by content) for the next
-    proof, they save most of the hashing a proof needs (512 tiles: about 20 MB)."""
+    """The hashes of every perfect subtree within a tile, level by level, bottom up (level h
+    holds the roots over 2**h consecutive hashes, as far as the tile's hashes reach). Kept
+    by content: a full tile never changes, the upper tiles and the growing edge are on every
+    proof's path, and this saves most of the hashing a proof needs (512 tiles: about 20 MB)."""
     levels = [split_hashes(content)]
     while len(levels[-1]) > 1:
-        levels.append(parents(levels[-1]))
+        levels.append(parents(levels[-1][: len(levels[-1]) // 2 * 2]))
     return tuple(levels)
