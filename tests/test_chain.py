@@ -1,5 +1,6 @@
 """The hash chain, tested on its own: what verification catches and what it names."""
 
+import hashlib
 from dataclasses import replace
 
 from supplyline.ledger.canonical import canonical
@@ -64,3 +65,18 @@ def test_cut_tail_is_caught_by_the_head():
     result = verify(log[:4], head=(5, log[-1].hash))
     assert result.finding.seq == 5
     assert "the ledger head says 5 events were written, 4 are stored" in result.finding.message
+
+
+def test_an_event_is_read_back_from_its_hash_input_and_damage_stays_detectable():
+    from supplyline.ledger.chain import from_hash_input, hash_input, hash_of
+
+    fields = (7, "pledge:PL-1", 2, "2026-01-01T00:00:00.000000Z", "operator", "PledgeAmended", '{"via":"cli"}',
+              '{"note":"caf\u00e9 \\\\n \\"x\\""}', "ab" * 32)
+    text = hash_input(*fields).decode()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    event = from_hash_input(7, text, digest)
+    assert (event.seq, event.stream_id, event.stream_version, event.type, event.payload, event.prev_hash) == (
+        7, "pledge:PL-1", 2, "PledgeAmended", '{"note":"caf\u00e9 \\\\n \\"x\\""}', "ab" * 32)
+    assert hash_of(event) == digest
+    damaged = from_hash_input(7, text.replace("\n", " ", 1), digest)
+    assert damaged.type == "unreadable event" and hash_of(damaged) != digest

@@ -73,6 +73,15 @@ def hash_input(
     )
 
 
+def from_hash_input(seq: int, text: str, digest: str) -> StoredEvent:
+    """The event whose hash input is ``text`` (as stored). Text not in the format is kept
+    whole in the payload, so a recomputed hash is still over those bytes and fails."""
+    parts = text.split("\n", 9)
+    if len(parts) != 10 or parts[0] != FORMAT.decode() or not parts[3].isdigit():
+        return StoredEvent(seq, "?", 0, "", "", "unreadable event", "", text, "", digest)
+    return StoredEvent(seq, parts[2], int(parts[3]), *parts[4:], digest)
+
+
 def event_hash(*fields) -> str:
     return hashlib.sha256(hash_input(*fields)).hexdigest()
 

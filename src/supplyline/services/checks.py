@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from ..ledger.chain import Verification, verify
 from ..store import merkle, withheld
-from ..store.eventstore import Store, read_head
+from ..store.eventstore import Store, iter_events, read_head
 from ..store.rebuild import Difference, check, rebuild
-from ..store.verification import derivation_finding, events_as_hashed, scan_log
+from ..store.verification import derivation_finding, scan_log
 
 
 def verify_ledger(store: Store, *, workers: int | None = None) -> Verification:
@@ -25,7 +25,7 @@ def verify_ledger(store: Store, *, workers: int | None = None) -> Verification:
         if intact:
             result = Verification(head[0], head[1], None)
         else:
-            result = verify(events_as_hashed(conn), head=head)
+            result = verify(iter_events(conn), head=head)
         if not result.ok:
             return result
         finding = withheld.check(conn, marked=marked)

@@ -23,10 +23,9 @@ from typing import Iterator
 
 from sqlalchemy.engine import Connection
 
-from ..ledger.chain import FORMAT, Batch, Finding, Segment, StoredEvent, joined, scan
+from ..ledger.chain import FORMAT, Batch, Finding, Segment, joined, scan
 from ..ledger.disclosure import MARK
 from . import event_fields
-from .eventstore import iter_events
 
 _FIELDS = "seq, stream_id, stream_version, recorded_at, actor, type, meta, payload, prev_hash"
 _COLUMNS = [itemgetter(i) for i in range(3)]
@@ -164,23 +163,3 @@ def scan_log(conn: Connection, *, url: str, head: tuple[int, str], workers: int 
     marked = [seq for _, found in results for seq in found]
     return joined([segment for segment, _ in results], head=head), marked
 
-
-def events_as_hashed(conn: Connection, *, batch: int = 5000) -> Iterator[StoredEvent]:
-    """Every event in sequence order for the full re-walk, read the way the fast pass reads
-    it: on SQLite split from the stored bytes in Python, so that a damaged event is named
-    rather than making the database fail to compute its fields."""
-    if conn.dialect.name != "sqlite":
-        yield from iter_events(conn, batch=batch)
-        return
-    cursor = conn.exec_driver_sql("SELECT seq, body, hash FROM events ORDER BY seq")
-    while rows := cursor.fetchmany(batch):
-        for seq, body, digest in rows:
-            yield _split(seq, body, digest)
-
-
-def _split(seq: int, body: str, digest: str) -> StoredEvent:
-    parts = body.split("\n", 9)
-    if len(parts) != 10 or parts[0] != FORMAT.decode() or not parts[3].isdigit():
-        # not in the format: keep the bytes in one field so the recomputed hash is still of them
-        return StoredEvent(seq, "?", 0, "", "", "unreadable event", "", body, "", digest)
-    return StoredEvent(seq, parts[2], int(parts[3]), *parts[4:], digest)
