@@ -82,8 +82,9 @@ def derivation_finding(conn: Connection) -> Finding | None:
     definitions = _column_definitions(row[1])
     for name, expression in event_fields.SQLITE.items():
         generated = f"GENERATED ALWAYS AS ({expression})"
-        rest = definitions.get(name, "").replace(generated, "", 1)
-        if generated not in definitions.get(name, "") or not re.fullmatch(rf"{name} \w+(\(\d+\))?( NOT NULL)?", rest.strip()):
+        definition = definitions.get(name, "")
+        rest = " ".join(definition.replace(generated, "", 1).split())  # the type and NOT NULL, in either order
+        if generated not in definition or not re.fullmatch(rf"{name} \w+(\(\d+\))?( NOT NULL)?", rest):
             return Finding(1, f"the events table no longer computes '{name}' from the hashed bytes as written: "
                               "its definition was changed, so the values shown may not be the ones hashed")
     return None
