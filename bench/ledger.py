@@ -77,7 +77,7 @@ def bench_append(tmp: Path, n: int, per_tx: int, rounds: int) -> dict:
             with ledger.write("operator") as uow:  # hash chain, head row, projection row, Merkle hook
                 written = [(uow.record(party := Party(id=f"R{r}-{i}"), decided[i]), party) for i in batch]
             ledger_time += time.perf_counter() - start
-            events = [tuple(event_row(e).values()) for stored, _ in written for e in stored]
+            events = [event_row(e) for stored, _ in written for e in stored]
             parties = [row for _, party in written for row in party_rows(party)[t.parties]]
             # the same rows by the same means as the ledger writes them: events straight to the
             # driver (sqlite3), projection rows through SQLAlchemy Core

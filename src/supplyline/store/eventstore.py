@@ -13,8 +13,8 @@ holding the lock, on the latest state, two writers can never both spend the same
 from __future__ import annotations
 
 from contextlib import contextmanager
-from hashlib import sha256
 from contextvars import ContextVar
+from hashlib import sha256
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 
@@ -233,7 +233,7 @@ class UnitOfWork:
             self._entities[entity.stream] = entity
         stamp = utc_timestamp()
         stored: list[StoredEvent] = []
-        rows: list[dict] = []  # as stored: the hashed bytes (every other column is generated from them)
+        rows: list[tuple] = []  # as stored: seq, the hashed bytes (every other column is generated from them), hash
         secrets: list[tuple[int, list]] = []
         for event in events:
             data, hidden = withheld.seal(event.data, withhold) if withhold else (event.data, [])
@@ -257,10 +257,10 @@ class UnitOfWork:
         return stored
 
 
-def event_row(e: StoredEvent) -> dict:
-    """The row an event is stored as."""
-    return {"seq": e.seq, "body": hash_input(e.seq, e.stream_id, e.stream_version, e.recorded_at, e.actor, e.type,
-                                             e.meta, e.payload, e.prev_hash).decode(), "hash": e.hash}
+def event_row(e: StoredEvent) -> tuple[int, str, str]:
+    """The row an event is stored as: (seq, body, hash)."""
+    return e.seq, hash_input(e.seq, e.stream_id, e.stream_version, e.recorded_at, e.actor, e.type, e.meta, e.payload,
+                             e.prev_hash).decode(), e.hash
 
 
 def iter_events(conn: Connection, *, after: int = 0, batch: int = 5000) -> Iterator[StoredEvent]:
