@@ -32,14 +32,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from load import load  # noqa: E402
-from synthetic import ON, generate  # noqa: E402
-
 from supplyline.engines.allocation import allocate, lexicographic_compare  # noqa: E402
 from supplyline.engines.allocation.instance import pool  # noqa: E402
 from supplyline.engines.allocation.model import build  # noqa: E402
 from supplyline.engines.allocation.plan import optimise  # noqa: E402
 from supplyline.services.allocation import RunAllocation, run_allocation  # noqa: E402
 from supplyline.services.context import Actor, open_store  # noqa: E402
+from synthetic import ON, generate  # noqa: E402
 
 SEED = 20260302
 GAP = 1e-3
@@ -52,8 +51,10 @@ def weighted(coverage: list[float]) -> float:
 
 
 def tiers_of(tiers) -> list[dict]:
-    return [{"tier": t.tier, "coverage": round(t.coverage, 4), "bound": round(t.bound, 4), "gap": t.gap,
-             "method": t.method} for t in tiers]
+    return [
+        {"tier": t.tier, "coverage": round(t.coverage, 4), "bound": round(t.bound, 4), "gap": t.gap, "method": t.method}
+        for t in tiers
+    ]
 
 
 def min_package_for(instance) -> Decimal:
@@ -68,36 +69,57 @@ def engine_runs(instance, label: str) -> dict:
     pooled = pool(instance)
     model = build(instance, pooled)
     row["build_s"] = time.perf_counter() - began
-    row["size"] = {"columns": model.A.shape[1], "rows": model.A.shape[0], "nonzeros": model.A.nnz,
-                   "pledge_classes": len(pooled.class_keys), "nodes": len(pooled.nodes)}
+    row["size"] = {
+        "columns": model.A.shape[1],
+        "rows": model.A.shape[0],
+        "nonzeros": model.A.nnz,
+        "pledge_classes": len(pooled.class_keys),
+        "nodes": len(pooled.nodes),
+    }
 
     result = allocate(instance, rel_gap=GAP, time_limit=PEER_LIMIT)
-    row["supplyline"] = {"solve_s": result.timings["solve"], "build_s": result.timings["build"],
-                         "split_back_s": result.timings["split_back"], "explain_s": result.timings["explain"],
-                         "greedy_s": result.timings["greedy"], "gap": result.gap, "label": result.label,
-                         "tiers": tiers_of(result.tiers), "lots_dropped": result.sizes["lots_dropped_in_split_back"]}
+    row["supplyline"] = {
+        "solve_s": result.timings["solve"],
+        "build_s": result.timings["build"],
+        "split_back_s": result.timings["split_back"],
+        "explain_s": result.timings["explain"],
+        "greedy_s": result.timings["greedy"],
+        "gap": result.gap,
+        "label": result.label,
+        "tiers": tiers_of(result.tiers),
+        "lots_dropped": result.sizes["lots_dropped_in_split_back"],
+    }
     row["greedy"] = [round(c, 4) for c in result.baseline_coverage]
     row["vs_greedy"] = {
         "lexicographic": lexicographic_compare(result.coverage, result.baseline_coverage),
         "tier1_ratio": result.coverage[0] / result.baseline_coverage[0] if result.baseline_coverage[0] else None,
         "weighted_ratio": weighted(result.coverage) / weighted(result.baseline_coverage)
-        if weighted(result.baseline_coverage) else None,
+        if weighted(result.baseline_coverage)
+        else None,
     }
     instant = allocate(instance, instant=True, explain_plan=False)
     row["instant"] = {"solve_s": instant.timings["solve"], "gap": instant.gap, "tiers": tiers_of(instant.tiers)}
     for backend in ("highs", "cbc"):
         solution = optimise(model, backend=backend, time_limit=PEER_LIMIT, rel_gap=GAP, exact=False, lp_first=False)
-        row[backend] = ({"solve_s": solution.solve_seconds, "gap": solution.gap, "tiers": tiers_of(solution.tiers)}
-                        if solution else {"solve_s": None, "gap": None, "tiers": []})
+        row[backend] = (
+            {"solve_s": solution.solve_seconds, "gap": solution.gap, "tiers": tiers_of(solution.tiers)}
+            if solution
+            else {"solve_s": None, "gap": None, "tiers": []}
+        )
     peers = [row[b]["solve_s"] for b in ("highs", "cbc") if row[b]["solve_s"]]
     row["solve_vs_faster_peer"] = row["supplyline"]["solve_s"] / min(peers) if peers else None
 
     minimum = min_package_for(instance)
     with_min = allocate(replace(instance, min_package=minimum, excluded={}), rel_gap=GAP, time_limit=PEER_LIMIT)
-    row["min_package"] = {"amount": str(minimum), "solve_s": with_min.timings["solve"], "gap": with_min.gap,
-                          "label": with_min.label, "tiers": tiers_of(with_min.tiers),
-                          "greedy": [round(c, 4) for c in with_min.baseline_coverage],
-                          "vs_greedy": lexicographic_compare(with_min.coverage, with_min.baseline_coverage)}
+    row["min_package"] = {
+        "amount": str(minimum),
+        "solve_s": with_min.timings["solve"],
+        "gap": with_min.gap,
+        "label": with_min.label,
+        "tiers": tiers_of(with_min.tiers),
+        "greedy": [round(c, 4) for c in with_min.baseline_coverage],
+        "vs_greedy": lexicographic_compare(with_min.coverage, with_min.baseline_coverage),
+    }
     return row
 
 
@@ -111,13 +133,34 @@ def end_to_end(instance, label: str, workdir: str) -> dict:
     actor = Actor("NATO-NSATU", via="bench")
     for key, minimum in (("dry_run", None), ("dry_run_min_package", min_package_for(instance))):
         began = time.perf_counter()
-        data = run_allocation(store, actor, RunAllocation(on=ON.isoformat(), currency="USD", min_package=minimum,
-                                                          dry_run=True))
-        out[key] = {"wall_s": time.perf_counter() - began, "stages": data["timings"], "gap": data["gap"],
-                    "allocations": len(data["allocations"]), "label": data["label"]}
+        data = run_allocation(
+            store, actor, RunAllocation(on=ON.isoformat(), currency="USD", min_package=minimum, dry_run=True)
+        )
+        out[key] = {
+            "wall_s": time.perf_counter() - began,
+            "stages": data["timings"],
+            "gap": data["gap"],
+            "allocations": len(data["allocations"]),
+            "label": data["label"],
+        }
     began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "supplyline.cli.main", "--db", url, "allocate", "--dry-run",
-                           "--json", "--on", ON.isoformat()], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "supplyline.cli.main",
+            "--db",
+            url,
+            "allocate",
+            "--dry-run",
+            "--json",
+            "--on",
+            ON.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     out["cli_dry_run_wall_s"] = time.perf_counter() - began
     out["cli_exit"] = done.returncode
     store.engine.dispose()
@@ -137,9 +180,18 @@ def main() -> None:
                 rows.append(engine_runs(instance, label))
                 if n_lines == 50000 or quick:
                     e2e[label] = end_to_end(generate(n_pledges, n_lines, regime, SEED), label, workdir)
-    report = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-                          "note": "shared development machine; re-measure on a quiet one"},
-              "gap_requested": GAP, "seed": SEED, "instances": rows, "end_to_end": e2e}
+    report = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "note": "shared development machine; re-measure on a quiet one",
+        },
+        "gap_requested": GAP,
+        "seed": SEED,
+        "instances": rows,
+        "end_to_end": e2e,
+    }
     print_table(rows, e2e)
     out = HERE / "out"
     out.mkdir(exist_ok=True)
@@ -152,41 +204,80 @@ def _s(value) -> str:
 
 
 def print_table(rows: list[dict], e2e: dict) -> None:
-    head = ("instance", "build s", "solve s", "HiGHS s", "CBC s", "solve/faster", "instant s", "gap", "tier-1 cov",
-            "bound", "greedy t1", "×greedy t1", "×greedy wtd", "lex≥greedy")
+    head = (
+        "instance",
+        "build s",
+        "solve s",
+        "HiGHS s",
+        "CBC s",
+        "solve/faster",
+        "instant s",
+        "gap",
+        "tier-1 cov",
+        "bound",
+        "greedy t1",
+        "×greedy t1",
+        "×greedy wtd",
+        "lex≥greedy",
+    )
     print(" | ".join(head))
     for r in rows:
         t1 = r["supplyline"]["tiers"][0]
-        print(" | ".join([
-            r["instance"], _s(r["build_s"]), _s(r["supplyline"]["solve_s"]), _s(r["highs"]["solve_s"]),
-            _s(r["cbc"]["solve_s"]), _s(r["solve_vs_faster_peer"]), _s(r["instant"]["solve_s"]),
-            f"{r['supplyline']['gap']:.1e}", f"{t1['coverage']:.2f}", f"{t1['bound']:.2f}", f"{r['greedy'][0]:.2f}",
-            _s(r["vs_greedy"]["tier1_ratio"]), _s(r["vs_greedy"]["weighted_ratio"]),
-            "yes" if r["vs_greedy"]["lexicographic"] >= 0 else "NO",
-        ]))
+        print(
+            " | ".join(
+                [
+                    r["instance"],
+                    _s(r["build_s"]),
+                    _s(r["supplyline"]["solve_s"]),
+                    _s(r["highs"]["solve_s"]),
+                    _s(r["cbc"]["solve_s"]),
+                    _s(r["solve_vs_faster_peer"]),
+                    _s(r["instant"]["solve_s"]),
+                    f"{r['supplyline']['gap']:.1e}",
+                    f"{t1['coverage']:.2f}",
+                    f"{t1['bound']:.2f}",
+                    f"{r['greedy'][0]:.2f}",
+                    _s(r["vs_greedy"]["tier1_ratio"]),
+                    _s(r["vs_greedy"]["weighted_ratio"]),
+                    "yes" if r["vs_greedy"]["lexicographic"] >= 0 else "NO",
+                ]
+            )
+        )
     print("\ncoverage per tier (supplyline | HiGHS peer | CBC peer | instant | greedy)")
     for r in rows:
+
         def cov(key):
             return "/".join(f"{t['coverage']:.1f}" for t in r[key]["tiers"]) if r[key]["tiers"] else "—"
-        print(f"  {r['instance']}: {cov('supplyline')} | {cov('highs')} | {cov('cbc')} | {cov('instant')} | "
-              + "/".join(f"{c:.1f}" for c in r["greedy"]))
-    print("\nper-tier gaps (supplyline): " + "; ".join(
-        f"{r['instance']} " + "/".join(f"{t['gap']:.1e}" for t in r["supplyline"]["tiers"]) for r in rows))
-    print("instant plan gaps: " + "; ".join(
-        f"{r['instance']} " + "/".join(f"{t['gap']:.1e}" for t in r["instant"]["tiers"]) for r in rows))
+
+        print(
+            f"  {r['instance']}: {cov('supplyline')} | {cov('highs')} | {cov('cbc')} | {cov('instant')} | "
+            + "/".join(f"{c:.1f}" for c in r["greedy"])
+        )
+    print(
+        "\nper-tier gaps (supplyline): "
+        + "; ".join(f"{r['instance']} " + "/".join(f"{t['gap']:.1e}" for t in r["supplyline"]["tiers"]) for r in rows)
+    )
+    print(
+        "instant plan gaps: "
+        + "; ".join(f"{r['instance']} " + "/".join(f"{t['gap']:.1e}" for t in r["instant"]["tiers"]) for r in rows)
+    )
     print("\nwith a minimum package value (2 % of the money)")
     for r in rows:
         m = r["min_package"]
-        print(f"  {r['instance']}: min {m['amount']}: solve {_s(m['solve_s'])} s, gap {m['gap']:.1e}, {m['label']}, "
-              f"tier-1 {m['tiers'][0]['coverage']:.2f} (greedy {m['greedy'][0]:.2f}), "
-              f"lex≥greedy {'yes' if m['vs_greedy'] >= 0 else 'NO'}")
+        print(
+            f"  {r['instance']}: min {m['amount']}: solve {_s(m['solve_s'])} s, gap {m['gap']:.1e}, {m['label']}, "
+            f"tier-1 {m['tiers'][0]['coverage']:.2f} (greedy {m['greedy'][0]:.2f}), "
+            f"lex≥greedy {'yes' if m['vs_greedy'] >= 0 else 'NO'}"
+        )
     if e2e:
         print("\nallocate --dry-run end to end on a loaded database")
         for label, d in e2e.items():
-            print(f"  {label}: loaded {d['events_loaded']} events in {d['load_db_s']:.1f} s; "
-                  f"service {d['dry_run']['wall_s']:.2f} s ({', '.join(f'{k} {v:.2f}' for k, v in d['dry_run']['stages'].items())}); "
-                  f"with --min-package {d['dry_run_min_package']['wall_s']:.2f} s; "
-                  f"CLI process {d['cli_dry_run_wall_s']:.2f} s (exit {d['cli_exit']})")
+            print(
+                f"  {label}: loaded {d['events_loaded']} events in {d['load_db_s']:.1f} s; "
+                f"service {d['dry_run']['wall_s']:.2f} s ({', '.join(f'{k} {v:.2f}' for k, v in d['dry_run']['stages'].items())}); "
+                f"with --min-package {d['dry_run_min_package']['wall_s']:.2f} s; "
+                f"CLI process {d['cli_dry_run_wall_s']:.2f} s (exit {d['cli_exit']})"
+            )
 
 
 if __name__ == "__main__":

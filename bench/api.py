@@ -43,11 +43,18 @@ READS = [
     "/api/v1/pledges?limit=20",
 ]
 WRITE_PATH = "/api/v1/pledges"
-WRITE_BODY = {"funder": "NL-GOV", "amount": "1000000.00", "currency": "EUR", "pledged_on": "2026-01-05",
-              "mechanism": "purl", "note": "benchmark"}
+WRITE_BODY = {
+    "funder": "NL-GOV",
+    "amount": "1000000.00",
+    "currency": "EUR",
+    "pledged_on": "2026-01-05",
+    "mechanism": "purl",
+    "note": "benchmark",
+}
 
 
 # --- the server (run in its own process) ------------------------------------------------------
+
 
 def bench_app():
     """The API on $SUPPLYLINE_DB, plus the bare endpoints that measure the framework alone."""
@@ -69,8 +76,16 @@ def bench_app():
 def serve(port: int, workers: int) -> None:
     import uvicorn
 
-    uvicorn.run("api:bench_app", factory=True, app_dir=str(HERE), host="127.0.0.1", port=port, workers=workers,
-                log_level="warning", access_log=False)
+    uvicorn.run(
+        "api:bench_app",
+        factory=True,
+        app_dir=str(HERE),
+        host="127.0.0.1",
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 # --- the clients -------------------------------------------------------------------------------
@@ -120,20 +135,39 @@ end
 """
 
 
-def run_wrk(url: str, paths: list[str], write_every: int, token: str, seconds: float, connections: int,
-            no_cache: bool = False) -> dict:
+def run_wrk(
+    url: str, paths: list[str], write_every: int, token: str, seconds: float, connections: int, no_cache: bool = False
+) -> dict:
     script = WRK_SCRIPT % {
-        "paths": ", ".join(json.dumps(p) for p in paths), "write_every": write_every, "token": token,
+        "paths": ", ".join(json.dumps(p) for p in paths),
+        "write_every": write_every,
+        "token": token,
         "no_cache": "true" if no_cache else "false",
-        "body": json.dumps(WRITE_BODY), "write_path": WRITE_PATH,
+        "body": json.dumps(WRITE_BODY),
+        "write_path": WRITE_PATH,
     }
     script = f'run = "{uuid.uuid4().hex[:8]}"\n' + script
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     try:
         out = subprocess.run(
-            ["wrk", "-t", "1", "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "--timeout", "10s", "-s", f.name, url],
-            capture_output=True, text=True, check=True,
+            [
+                "wrk",
+                "-t",
+                "1",
+                "-c",
+                str(connections),
+                "-d",
+                f"{max(1, round(seconds))}s",
+                "--timeout",
+                "10s",
+                "-s",
+                f.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     finally:
         os.unlink(f.name)
@@ -141,12 +175,24 @@ def run_wrk(url: str, paths: list[str], write_every: int, token: str, seconds: f
     return _result(raw["requests"], raw["duration_us"] / 1e6, raw["p50_us"] / 1e3, raw["p99_us"] / 1e3, raw["errors"])
 
 
-def run_httpx(url: str, paths: list[str], write_every: int, token: str, seconds: float, connections: int,
-              no_cache: bool = False) -> dict:
+def run_httpx(
+    url: str, paths: list[str], write_every: int, token: str, seconds: float, connections: int, no_cache: bool = False
+) -> dict:
     """The same load from a separate Python process (httpx2 in asyncio)."""
-    spec = json.dumps({"url": url, "paths": paths, "write_every": write_every, "token": token, "seconds": seconds,
-                       "connections": connections, "no_cache": no_cache})
-    out = subprocess.run([sys.executable, __file__, "--httpx-client", spec], capture_output=True, text=True, check=True).stdout
+    spec = json.dumps(
+        {
+            "url": url,
+            "paths": paths,
+            "write_every": write_every,
+            "token": token,
+            "seconds": seconds,
+            "connections": connections,
+            "no_cache": no_cache,
+        }
+    )
+    out = subprocess.run(
+        [sys.executable, __file__, "--httpx-client", spec], capture_output=True, text=True, check=True
+    ).stdout
     raw = json.loads(out)
     return _result(raw["requests"], raw["duration"], raw["p50"], raw["p99"], raw["errors"])
 
@@ -168,8 +214,9 @@ def httpx_client(spec: dict) -> dict:
             counter += 1
             started = time.perf_counter()
             if not spec["paths"] or (spec["write_every"] and counter % spec["write_every"] == 0):
-                response = await client.post(WRITE_PATH, json=WRITE_BODY,
-                                             headers={**headers, "Idempotency-Key": f"bench-{run}-{n}-{counter}"})
+                response = await client.post(
+                    WRITE_PATH, json=WRITE_BODY, headers={**headers, "Idempotency-Key": f"bench-{run}-{n}-{counter}"}
+                )
             else:
                 response = await client.get(spec["paths"][counter % len(spec["paths"])], headers=headers)
             latencies.append(time.perf_counter() - started)
@@ -189,11 +236,17 @@ def httpx_client(spec: dict) -> dict:
 
 
 def _result(requests: int, duration: float, p50_ms: float, p99_ms: float, errors: int) -> dict:
-    return {"requests": requests, "rps": round(requests / duration, 1), "p50_ms": round(p50_ms, 2),
-            "p99_ms": round(p99_ms, 2), "errors": errors}
+    return {
+        "requests": requests,
+        "rps": round(requests / duration, 1),
+        "p50_ms": round(p50_ms, 2),
+        "p99_ms": round(p99_ms, 2),
+        "errors": errors,
+    }
 
 
 # --- the run -----------------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -215,8 +268,10 @@ def _prepare(url: str) -> dict[str, str]:
     store = open_store(url, create=True)
     demo.load(store)
     operator = Actor("operator", via="bench")
-    secrets = {role: tokens.issue_token(store, operator, tokens.IssueToken(party, role, "benchmark")).secret
-               for role, party in (("funder", "NL-GOV"), ("auditor", "NATO-NSATU"))}
+    secrets = {
+        role: tokens.issue_token(store, operator, tokens.IssueToken(party, role, "benchmark")).secret
+        for role, party in (("funder", "NL-GOV"), ("auditor", "NATO-NSATU"))
+    }
     store.engine.dispose()
     return secrets
 
@@ -238,8 +293,11 @@ def _wait(url: str, server: subprocess.Popen) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default=os.environ.get("SUPPLYLINE_BENCH_POSTGRES_URL") or os.environ.get("SUPPLYLINE_TEST_POSTGRES_URL"),
-                        help="PostgreSQL server URL (a fresh database is created on it)")
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("SUPPLYLINE_BENCH_POSTGRES_URL") or os.environ.get("SUPPLYLINE_TEST_POSTGRES_URL"),
+        help="PostgreSQL server URL (a fresh database is created on it)",
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections of the client")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
@@ -254,8 +312,10 @@ def main() -> None:
         serve(int(args.serve[0]), int(args.serve[1]))
         return
     if not args.db or not args.db.startswith("postgresql"):
-        raise SystemExit("give a PostgreSQL server: --db postgresql+psycopg://user@host:5432/postgres "
-                         "(or set SUPPLYLINE_BENCH_POSTGRES_URL)")
+        raise SystemExit(
+            "give a PostgreSQL server: --db postgresql+psycopg://user@host:5432/postgres "
+            "(or set SUPPLYLINE_BENCH_POSTGRES_URL)"
+        )
     client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "httpx")
     load = run_wrk if client == "wrk" else run_httpx
 
@@ -265,8 +325,10 @@ def main() -> None:
         secrets = _prepare(db_url)
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([sys.executable, __file__, "--serve", str(port), str(args.workers)],
-                                  env={**os.environ, "SUPPLYLINE_DB": db_url})
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(port), str(args.workers)],
+            env={**os.environ, "SUPPLYLINE_DB": db_url},
+        )
         _wait(base, server)
         phases = [
             ("bare async def (framework ceiling)", ["/bench/bare"], 0, False),
@@ -292,8 +354,13 @@ def main() -> None:
     reads = results[phases[2][0]]
     ratio = reads["rps"] / bare["rps"]
     report = {
-        "benchmark": "api", "client": client, "connections": args.connections, "seconds_per_phase": args.seconds,
-        "workers": args.workers, "cpus": os.cpu_count(), "load_average_at_end": os.getloadavg(),
+        "benchmark": "api",
+        "client": client,
+        "connections": args.connections,
+        "seconds_per_phase": args.seconds,
+        "workers": args.workers,
+        "cpus": os.cpu_count(),
+        "load_average_at_end": os.getloadavg(),
         "note": "measured side by side in one run; on a shared machine the absolute numbers are noisy",
         "phases": results,
         "targets": {
@@ -301,8 +368,10 @@ def main() -> None:
             "read_p99_ms": {"value": reads["p99_ms"], "target": "<= 50", "met": reads["p99_ms"] <= 50},
         },
     }
-    print(f"\nHTTP API on PostgreSQL, uvicorn {args.workers} worker(s), client {client} with {args.connections} "
-          f"connections, {args.seconds:g} s per phase, {os.cpu_count()} CPUs\n")
+    print(
+        f"\nHTTP API on PostgreSQL, uvicorn {args.workers} worker(s), client {client} with {args.connections} "
+        f"connections, {args.seconds:g} s per phase, {os.cpu_count()} CPUs\n"
+    )
     print(f"{'phase':45} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
     for name, r in results.items():
         print(f"{name:45} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>8}")

@@ -69,8 +69,10 @@ def bench_append(tmp: Path, n: int, per_tx: int, rounds: int) -> dict:
     for r in range(rounds):
         ledger, plain = _fresh(tmp, f"append-ledger-{per_tx}-{r}"), _fresh(tmp, f"append-plain-{per_tx}-{r}")
         batched = _fresh(tmp, f"append-batched-{per_tx}-{r}")
-        decided = [party_domain.register(Party(id=f"R{r}-{i}"), name=f"Company {i}", kind="company", country="NL")
-                   for i in range(n)]  # the domain's decisions are not what is measured
+        decided = [
+            party_domain.register(Party(id=f"R{r}-{i}"), name=f"Company {i}", kind="company", country="NL")
+            for i in range(n)
+        ]  # the domain's decisions are not what is measured
         for first in range(0, n, per_tx):
             batch = range(first, min(n, first + per_tx))
             start = time.perf_counter()
@@ -99,10 +101,17 @@ def bench_append(tmp: Path, n: int, per_tx: int, rounds: int) -> dict:
             store.engine.dispose()
     total = n * rounds
     ledger_rate, plain_rate, batched_rate = total / ledger_time, total / plain_time, total / batched_time
-    return {"events": n, "events_per_transaction": per_tx, "rounds": rounds,
-            "ledger_events_per_s": round(ledger_rate), "plain_insert_events_per_s": round(plain_rate),
-            "ratio": round(ledger_rate / plain_rate, 3), "target": 0.7,
-            "plain_batched_events_per_s": round(batched_rate), "ratio_to_batched": round(ledger_rate / batched_rate, 3)}
+    return {
+        "events": n,
+        "events_per_transaction": per_tx,
+        "rounds": rounds,
+        "ledger_events_per_s": round(ledger_rate),
+        "plain_insert_events_per_s": round(plain_rate),
+        "ratio": round(ledger_rate / plain_rate, 3),
+        "target": 0.7,
+        "plain_batched_events_per_s": round(batched_rate),
+        "ratio_to_batched": round(ledger_rate / batched_rate, 3),
+    }
 
 
 # --- 2. verify -------------------------------------------------------------------------------------
@@ -115,12 +124,20 @@ def _synthetic_log(store, n: int) -> list[bytes]:
     meta = canonical({"via": "bench"})
     stamp = "2026-01-01T00:00:00.000000Z"
     for seq in range(1, n + 1):
-        payload = canonical({
-            "id": f"PL-{seq:07d}", "funder": "NL-GOV", "amount": {"amount": f"{seq}.00", "currency": "EUR"},
-            "pledged_on": "2025-09-01", "mechanism": "purl", "categories": ["air_defence", "ammunition"],
-            "origins": ["US"], "valid_from": "2025-09-01", "valid_until": None,
-            "note": "synthetic event for the verification benchmark",
-        })
+        payload = canonical(
+            {
+                "id": f"PL-{seq:07d}",
+                "funder": "NL-GOV",
+                "amount": {"amount": f"{seq}.00", "currency": "EUR"},
+                "pledged_on": "2025-09-01",
+                "mechanism": "purl",
+                "categories": ["air_defence", "ammunition"],
+                "origins": ["US"],
+                "valid_from": "2025-09-01",
+                "valid_until": None,
+                "note": "synthetic event for the verification benchmark",
+            }
+        )
         stream = f"pledge:PL-{seq:07d}"
         data = hash_input(seq, stream, 1, stamp, "operator", "PledgeAnnounced", meta, payload, prev)
         digest = hashlib.sha256(data).hexdigest()
@@ -172,12 +189,20 @@ def bench_verify(tmp: Path, n: int, repeats: int) -> dict:
     total = sum(map(len, inputs))
     store.engine.dispose()
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"events": n, "bytes_hashed": total, "avg_event_bytes": round(total / n), "cpus": cpus,
-            "verify_events_per_s": round(n / timings["verify"]), "raw_sha256_events_per_s": round(n / raw),
-            "raw_sha256_mb_per_s": round(total / raw / 1e6, 1), "verify_mb_per_s": round(total / timings["verify"] / 1e6, 1),
-            "verify_one_process_events_per_s": round(n / timings["verify_1"]),
-            "ratio_one_process": round(raw / timings["verify_1"], 3),
-            "ratio": round(raw / timings["verify"], 3), "target": 0.5}
+    return {
+        "events": n,
+        "bytes_hashed": total,
+        "avg_event_bytes": round(total / n),
+        "cpus": cpus,
+        "verify_events_per_s": round(n / timings["verify"]),
+        "raw_sha256_events_per_s": round(n / raw),
+        "raw_sha256_mb_per_s": round(total / raw / 1e6, 1),
+        "verify_mb_per_s": round(total / timings["verify"] / 1e6, 1),
+        "verify_one_process_events_per_s": round(n / timings["verify_1"]),
+        "ratio_one_process": round(raw / timings["verify_1"], 3),
+        "ratio": round(raw / timings["verify"], 3),
+        "target": 0.5,
+    }
 
 
 # --- 3. inclusion proofs ----------------------------------------------------------------------------
@@ -199,12 +224,21 @@ def _synthetic_tree(store, n: int) -> float:
             pending.update(changed)
             full = [key for key, c in pending.items() if len(c) == tiles.FULL_BYTES]
             if full:
-                conn.execute(insert(t.merkle_tiles), [{"level": l, "idx": i, "hashes": pending.pop((l, i))} for l, i in full])
+                conn.execute(
+                    insert(t.merkle_tiles), [{"level": l, "idx": i, "hashes": pending.pop((l, i))} for l, i in full]
+                )
         if pending:
             conn.execute(insert(t.merkle_tiles), [{"level": l, "idx": i, "hashes": c} for (l, i), c in pending.items()])
-        tail = [{"seq": seq, "body": hash_input(seq, f"x:{seq}", 1, "2026-01-01T00:00:00.000000Z", "bench", "Synthetic",
-                                                "{}", "{}", GENESIS).decode(),
-                 "hash": os.urandom(32).hex()} for seq in range(full_leaves + 1, n + 1)]
+        tail = [
+            {
+                "seq": seq,
+                "body": hash_input(
+                    seq, f"x:{seq}", 1, "2026-01-01T00:00:00.000000Z", "bench", "Synthetic", "{}", "{}", GENESIS
+                ).decode(),
+                "hash": os.urandom(32).hex(),
+            }
+            for seq in range(full_leaves + 1, n + 1)
+        ]
         if tail:
             conn.execute(insert(t.events), tail)
         conn.execute(t.ledger_head.update().values(seq=n, hash=GENESIS))
@@ -226,7 +260,9 @@ def bench_proofs(tmp: Path, sizes: list[int], samples: int) -> list[dict]:
                 start = time.perf_counter()
                 proof = stored_tree.inclusion_proof(conn, index, n)
                 latencies.append(time.perf_counter() - start)
-                leaf = stored_tree.tiles.subtree_hashes([(0, index)], stored_tree.read_tiles(conn, [(0, index // 256)], n))
+                leaf = stored_tree.tiles.subtree_hashes(
+                    [(0, index)], stored_tree.read_tiles(conn, [(0, index // 256)], n)
+                )
                 merkle.verify_inclusion(index, n, leaf[(0, index)], proof, root)
                 old = rng.randrange(1, n)
                 start = time.perf_counter()
@@ -234,11 +270,17 @@ def bench_proofs(tmp: Path, sizes: list[int], samples: int) -> list[dict]:
                 consistency.append(time.perf_counter() - start)
         store.engine.dispose()
         latencies.sort()
-        out.append({"events": n, "build_s": round(build, 1), "samples": samples,
-                    "inclusion_median_ms": round(statistics.median(latencies) * 1e3, 3),
-                    "inclusion_p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))] * 1e3, 3),
-                    "consistency_median_ms": round(statistics.median(consistency) * 1e3, 3),
-                    "target_median_ms": 2.0 if n >= 10**7 else None})
+        out.append(
+            {
+                "events": n,
+                "build_s": round(build, 1),
+                "samples": samples,
+                "inclusion_median_ms": round(statistics.median(latencies) * 1e3, 3),
+                "inclusion_p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))] * 1e3, 3),
+                "consistency_median_ms": round(statistics.median(consistency) * 1e3, 3),
+                "target_median_ms": 2.0 if n >= 10**7 else None,
+            }
+        )
     return out
 
 
@@ -249,33 +291,54 @@ def main() -> int:
     quick = args.quick
     with tempfile.TemporaryDirectory(prefix="supplyline-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        append = [bench_append(tmp, 300 if quick else 1000, 1, 1 if quick else 3),
-                  bench_append(tmp, 2000 if quick else 20000, 100, 1 if quick else 3)]
+        append = [
+            bench_append(tmp, 300 if quick else 1000, 1, 1 if quick else 3),
+            bench_append(tmp, 2000 if quick else 20000, 100, 1 if quick else 3),
+        ]
         verify = bench_verify(tmp, 20000 if quick else 200000, 2 if quick else 5)
         proofs = bench_proofs(tmp, [10**4, 10**5] if quick else [10**4, 10**6, 10**7], 50 if quick else 300)
-    result = {"machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count(),
-                          "note": "shared machine; re-measure on a quiet one"},
-              "append": append, "verify": verify, "inclusion_proofs": proofs, "quick": quick}
+    result = {
+        "machine": {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "note": "shared machine; re-measure on a quiet one",
+        },
+        "append": append,
+        "verify": verify,
+        "inclusion_proofs": proofs,
+        "quick": quick,
+    }
     OUT.mkdir(exist_ok=True)
     (OUT / "ledger.json").write_text(json.dumps(result, indent=2) + "\n")
     print("| measure | supplyline | baseline | ratio / value | target |")
     print("| --- | --- | --- | --- | --- |")
     for a in append:
-        print(f"| append, {a['events_per_transaction']} event(s)/transaction | {a['ledger_events_per_s']:,} ev/s "
-              f"| plain INSERT {a['plain_insert_events_per_s']:,} ev/s | {a['ratio']} | >= 0.7 |")
+        print(
+            f"| append, {a['events_per_transaction']} event(s)/transaction | {a['ledger_events_per_s']:,} ev/s "
+            f"| plain INSERT {a['plain_insert_events_per_s']:,} ev/s | {a['ratio']} | >= 0.7 |"
+        )
     for a in append:
-        print(f"| (append, {a['events_per_transaction']} event(s)/transaction, against batched INSERTs) "
-              f"| {a['ledger_events_per_s']:,} ev/s | one INSERT per table {a['plain_batched_events_per_s']:,} ev/s "
-              f"| {a['ratio_to_batched']} | |")
-    print(f"| verify {verify['events']:,} events ({verify['cpus']} CPUs) | {verify['verify_events_per_s']:,} ev/s "
-          f"({verify['verify_mb_per_s']} MB/s) | raw sha256 {verify['raw_sha256_events_per_s']:,} ev/s "
-          f"({verify['raw_sha256_mb_per_s']} MB/s) | {verify['ratio']} | >= 0.5 |")
-    print(f"| verify, one process | {verify['verify_one_process_events_per_s']:,} ev/s | (same raw) "
-          f"| {verify['ratio_one_process']} | |")
+        print(
+            f"| (append, {a['events_per_transaction']} event(s)/transaction, against batched INSERTs) "
+            f"| {a['ledger_events_per_s']:,} ev/s | one INSERT per table {a['plain_batched_events_per_s']:,} ev/s "
+            f"| {a['ratio_to_batched']} | |"
+        )
+    print(
+        f"| verify {verify['events']:,} events ({verify['cpus']} CPUs) | {verify['verify_events_per_s']:,} ev/s "
+        f"({verify['verify_mb_per_s']} MB/s) | raw sha256 {verify['raw_sha256_events_per_s']:,} ev/s "
+        f"({verify['raw_sha256_mb_per_s']} MB/s) | {verify['ratio']} | >= 0.5 |"
+    )
+    print(
+        f"| verify, one process | {verify['verify_one_process_events_per_s']:,} ev/s | (same raw) "
+        f"| {verify['ratio_one_process']} | |"
+    )
     for p in proofs:
         target = "<= 2 ms" if p["target_median_ms"] else ""
-        print(f"| inclusion proof at {p['events']:,} events | median {p['inclusion_median_ms']} ms, "
-              f"p99 {p['inclusion_p99_ms']} ms | (tree built in {p['build_s']} s) | {p['inclusion_median_ms']} ms | {target} |")
+        print(
+            f"| inclusion proof at {p['events']:,} events | median {p['inclusion_median_ms']} ms, "
+            f"p99 {p['inclusion_p99_ms']} ms | (tree built in {p['build_s']} s) | {p['inclusion_median_ms']} ms | {target} |"
+        )
     print(f"\nwritten to {OUT / 'ledger.json'} (shared machine: re-measure on a quiet one)")
     return 0
 

@@ -21,9 +21,11 @@ from supplyline.domain.requirement import Requirement
 from supplyline.engines.allocation import Instance
 from supplyline.store.eventstore import Store
 
-PARTIES = [("UA-MOD", "Ministry of Defence of Ukraine", "government", "UA"),
-           ("US-GOV", "United States Government", "government", "US"),
-           ("UA-GOV", "Government of Ukraine", "government", "UA")]
+PARTIES = [
+    ("UA-MOD", "Ministry of Defence of Ukraine", "government", "UA"),
+    ("US-GOV", "United States Government", "government", "US"),
+    ("UA-GOV", "Government of Ukraine", "government", "UA"),
+]
 
 
 def load(store: Store, instance: Instance) -> int:
@@ -35,17 +37,29 @@ def load(store: Store, instance: Instance) -> int:
             uow.record(party, party_domain.register(party, name=name, kind=kind, country=country))
         for day in instance.fx_days:
             record = uow.get(FxRecord, day.day.isoformat())
-            uow.record(record, fx_domain.record_rates(record, rates={c: str(r) for c, r in day.per_eur.items()},
-                                                      source=day.source))
+            uow.record(
+                record,
+                fx_domain.record_rates(record, rates={c: str(r) for c, r in day.per_eur.items()}, source=day.source),
+            )
         ids = [n.requirement_id for n in instance.needs]
         uow.preload(Requirement, ids)
         for need in instance.needs:
             req = uow.get(Requirement, need.requirement_id)
             events = requirement_domain.draft(
-                req, recipient=need.recipient, list_month="2026-02", priority=need.tier, rank=need.rank,
-                item=need.item, category=need.category, quantity=need.quantity, unit=need.unit or "unit",
-                unit_price=str(Decimal(need.unit_price_minor).scaleb(-2)), currency=need.currency, origin=need.origin,
-                min_lot=need.min_lot, whole_only=need.whole_only,
+                req,
+                recipient=need.recipient,
+                list_month="2026-02",
+                priority=need.tier,
+                rank=need.rank,
+                item=need.item,
+                category=need.category,
+                quantity=need.quantity,
+                unit=need.unit or "unit",
+                unit_price=str(Decimal(need.unit_price_minor).scaleb(-2)),
+                currency=need.currency,
+                origin=need.origin,
+                min_lot=need.min_lot,
+                whole_only=need.whole_only,
             )
             draft = Requirement(id=req.id)
             for event in events:
@@ -58,9 +72,17 @@ def load(store: Store, instance: Instance) -> int:
         for p in instance.pledges:
             pledge = uow.get(Pledge, p.id)
             events = pledge_domain.announce(
-                pledge, funder=p.funder, amount=str(p.amount.amount), currency=p.amount.currency,
-                pledged_on=p.pledged_on, mechanism=p.mechanism, categories=p.categories, origins=p.origins,
-                valid_from=p.valid_from, valid_until=p.valid_until, note="synthetic (benchmark)",
+                pledge,
+                funder=p.funder,
+                amount=str(p.amount.amount),
+                currency=p.amount.currency,
+                pledged_on=p.pledged_on,
+                mechanism=p.mechanism,
+                categories=p.categories,
+                origins=p.origins,
+                valid_from=p.valid_from,
+                valid_until=p.valid_until,
+                note="synthetic (benchmark)",
             )
             uow.record(pledge, events)
             uow.record(pledge, pledge_domain.commit(pledge, on=p.pledged_on))

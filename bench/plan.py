@@ -32,10 +32,16 @@ sys.path.insert(0, str(ROOT / "src"))
 from supplyline.engines.planner.formulation import formulate, parts_from, values_from  # noqa: E402
 from supplyline.engines.planner.greedy import plan_greedy  # noqa: E402
 from supplyline.engines.planner.highs import LATENESS_SHARE, solve_highs  # noqa: E402
-from supplyline.engines.planner.solve import plan_production  # noqa: E402
 from supplyline.engines.planner.model import (  # noqa: E402
-    Demand, Line, Plan, Problem, cost, violations, weighted_lateness,
+    Demand,
+    Line,
+    Plan,
+    Problem,
+    cost,
+    violations,
+    weighted_lateness,
 )
+from supplyline.engines.planner.solve import plan_production  # noqa: E402
 
 GRID = [(f, i) for f in (5, 20, 50) for i in (20, 100, 300)]
 HORIZON = 24
@@ -111,8 +117,16 @@ def solve_cpsat(problem: Problem, *, time_limit: float = 10.0, workers: int = 1)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = [solver.value(x) for x in xs]
     parts, unplanned = parts_from(problem, f, values)
-    return Plan(parts, unplanned, weighted_lateness(problem, parts, unplanned), cost(problem, parts),
-                "optimal" if proven else "feasible", "cp-sat", time.perf_counter() - started, bound)
+    return Plan(
+        parts,
+        unplanned,
+        weighted_lateness(problem, parts, unplanned),
+        cost(problem, parts),
+        "optimal" if proven else "feasible",
+        "cp-sat",
+        time.perf_counter() - started,
+        bound,
+    )
 
 
 METHODS = {
@@ -131,8 +145,16 @@ def run(time_limit: float, grid: list[tuple[int, int]], methods: list[str]) -> l
     for facilities, items in grid:
         problem = instance(facilities, items)
         f = formulate(problem)
-        size = {"facilities": facilities, "items": items, "months": HORIZON, "orders": len(problem.demands),
-                "lines": len(problem.lines), "columns": f.columns, "binaries": sum(f.binary), "rows": len(f.rows)}
+        size = {
+            "facilities": facilities,
+            "items": items,
+            "months": HORIZON,
+            "orders": len(problem.demands),
+            "lines": len(problem.lines),
+            "columns": f.columns,
+            "binaries": sum(f.binary),
+            "rows": len(f.rows),
+        }
         greedy = plan_greedy(problem)
         row = {**size, "greedy": _summary(problem, greedy)}
         for method in methods:
@@ -146,9 +168,15 @@ def run(time_limit: float, grid: list[tuple[int, int]], methods: list[str]) -> l
 
 def _summary(problem: Problem, plan: Plan) -> dict:
     problems = violations(problem, plan.parts, plan.unplanned)
-    return {"seconds": round(plan.seconds, 3), "weighted_lateness": plan.weighted_lateness, "cost": plan.cost,
-            "status": plan.status, "gap": None if plan.status == "greedy" else round(plan.gap, 5), "unplanned_units": sum(plan.unplanned.values()),
-            "valid": not problems}
+    return {
+        "seconds": round(plan.seconds, 3),
+        "weighted_lateness": plan.weighted_lateness,
+        "cost": plan.cost,
+        "status": plan.status,
+        "gap": None if plan.status == "greedy" else round(plan.gap, 5),
+        "unplanned_units": sum(plan.unplanned.values()),
+        "valid": not problems,
+    }
 
 
 def _ratio(a: int, b: int) -> float | None:
@@ -165,17 +193,23 @@ def _print_row(row: dict, methods: list[str]) -> None:
         ratio = s.get("lateness_vs_greedy")
         gap = "" if s["gap"] is None else f"{s['gap']:.2%}"
         lead = f"{name:>12} {row['orders']:>6} {row['columns']:>6}" if k == 0 else " " * 26
-        print(f"{lead} | {method:<8} {s['seconds']:>8.2f} {s['weighted_lateness']:>11} "
-              f"{'' if ratio is None else f'{ratio:.3f}':>8} {s['cost']:>14} {s['status']:>9} {gap:>7} "
-              f"{'yes' if s['valid'] else 'NO'}", flush=True)
+        print(
+            f"{lead} | {method:<8} {s['seconds']:>8.2f} {s['weighted_lateness']:>11} "
+            f"{'' if ratio is None else f'{ratio:.3f}':>8} {s['cost']:>14} {s['status']:>9} {gap:>7} "
+            f"{'yes' if s['valid'] else 'NO'}",
+            flush=True,
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--time-limit", type=float, default=10.0, help="seconds per solve (both stages)")
     parser.add_argument("--quick", action="store_true", help="only the target instance 20×100×24")
-    parser.add_argument("--methods", default="highs,cpsat,highs1,cpsat1",
-                        help="highs, cpsat (item by item, as shipped: highs), highs1, cpsat1 (one joint model)")
+    parser.add_argument(
+        "--methods",
+        default="highs,cpsat,highs1,cpsat1",
+        help="highs, cpsat (item by item, as shipped: highs), highs1, cpsat1 (one joint model)",
+    )
     args = parser.parse_args()
     methods = args.methods.split(",")
     try:
@@ -195,15 +229,30 @@ def main() -> None:
     if target:
         for m in methods:
             s = target[m]
-            verdict[m] = {"within_10s": s["seconds"] <= 10.0, "gap_ok": s["status"] == "optimal" or s["gap"] <= 0.01,
-                          "not_worse_than_greedy": s["weighted_lateness"] <= target["greedy"]["weighted_lateness"]}
+            verdict[m] = {
+                "within_10s": s["seconds"] <= 10.0,
+                "gap_ok": s["status"] == "optimal" or s["gap"] <= 0.01,
+                "not_worse_than_greedy": s["weighted_lateness"] <= target["greedy"]["weighted_lateness"],
+            }
         print("target 20×100×24:", json.dumps(verdict))
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "plan.json").write_text(json.dumps({
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "time_limit": args.time_limit, "total_seconds": round(time.perf_counter() - started, 1),
-        "results": results, "target": verdict}, indent=2))
+    (out / "plan.json").write_text(
+        json.dumps(
+            {
+                "machine": {
+                    "cores": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                },
+                "time_limit": args.time_limit,
+                "total_seconds": round(time.perf_counter() - started, 1),
+                "results": results,
+                "target": verdict,
+            },
+            indent=2,
+        )
+    )
     print(f"wrote {out / 'plan.json'} ({time.perf_counter() - started:.0f} s)")
 
 

@@ -21,13 +21,28 @@ from supplyline.domain.values import CATEGORIES
 from supplyline.engines.allocation import Instance, Need
 
 ON = date(2026, 3, 2)
-RATES = {"USD": "1.1800", "NOK": "11.700", "SEK": "10.900", "DKK": "7.4690", "CAD": "1.6050", "PLN": "4.2150",
-         "GBP": "0.8600"}
+RATES = {
+    "USD": "1.1800",
+    "NOK": "11.700",
+    "SEK": "10.900",
+    "DKK": "7.4690",
+    "CAD": "1.6050",
+    "PLN": "4.2150",
+    "GBP": "0.8600",
+}
 PLEDGE_CURRENCIES = ("EUR", "USD", "NOK", "SEK", "DKK", "CAD", "PLN", "GBP")
 ORIGINS = ("US", "UA", "DE")
-CATEGORY_MENU = ((), (), (), ("air_defence",), ("air_defence", "electronic_warfare"),
-                 ("aerial_drones", "naval_drones", "ground_drones"), ("artillery_ammunition",),
-                 ("armoured_vehicles", "small_arms"), ("engineering", "communications", "medical", "sustainment"))
+CATEGORY_MENU = (
+    (),
+    (),
+    (),
+    ("air_defence",),
+    ("air_defence", "electronic_warfare"),
+    ("aerial_drones", "naval_drones", "ground_drones"),
+    ("artillery_ammunition",),
+    ("armoured_vehicles", "small_arms"),
+    ("engineering", "communications", "medical", "sustainment"),
+)
 DRONES = ("aerial_drones", "naval_drones", "ground_drones")
 
 
@@ -52,12 +67,24 @@ def generate(n_pledges: int, n_lines: int, regime: float, seed: int) -> Instance
         currency = "EUR" if ORIGINS[origin[i]] == "DE" else "USD"
         price_minor = int(price[i]) * 100
         total_usd += price[i] * quantity[i] * (eur_usd if currency == "EUR" else 1.0)
-        needs.append(Need(
-            requirement_id=f"R{i + 1:06d}", recipient="UA-MOD", tier=int(tier[i]), rank=i + 1,
-            item=f"item {i + 1}", category=CATEGORIES[category[i]], origin=ORIGINS[origin[i]],
-            open_quantity=int(quantity[i]), quantity=int(quantity[i]), min_lot=int(lot[i]),
-            whole_only=bool(whole[i]), unit_price_minor=price_minor, currency=currency, unit="unit",
-        ))
+        needs.append(
+            Need(
+                requirement_id=f"R{i + 1:06d}",
+                recipient="UA-MOD",
+                tier=int(tier[i]),
+                rank=i + 1,
+                item=f"item {i + 1}",
+                category=CATEGORIES[category[i]],
+                origin=ORIGINS[origin[i]],
+                open_quantity=int(quantity[i]),
+                quantity=int(quantity[i]),
+                min_lot=int(lot[i]),
+                whole_only=bool(whole[i]),
+                unit_price_minor=price_minor,
+                currency=currency,
+                unit="unit",
+            )
+        )
     weights = np.exp(rng.normal(0.0, 1.0, n_pledges))
     usd_amounts = weights / weights.sum() * total_usd * regime
     mechanism = rng.choice(3, n_pledges, p=[0.6, 0.15, 0.25])
@@ -75,10 +102,20 @@ def generate(n_pledges: int, n_lines: int, regime: float, seed: int) -> Instance
             cats = CATEGORY_MENU[rng.integers(0, len(CATEGORY_MENU))]
         money = Money(amount, currency)
         until = date(2026, 12, 31) if rng.random() < 0.5 else None
-        pledges.append(Pledge(
-            id=f"P{j + 1:04d}", funder=f"FUNDER-{j % 20 + 1:02d}", amount=money, allocated=Money.zero(currency),
-            pledged_on=date(2026, 1, 5) if j % 2 else date(2025, 11, 3), mechanism=mech,
-            categories=tuple(sorted(cats)), origins=tuple(sorted(origins)), valid_from=date(2025, 11, 3),
-            valid_until=until, state="committed", version=2,
-        ))
+        pledges.append(
+            Pledge(
+                id=f"P{j + 1:04d}",
+                funder=f"FUNDER-{j % 20 + 1:02d}",
+                amount=money,
+                allocated=Money.zero(currency),
+                pledged_on=date(2026, 1, 5) if j % 2 else date(2025, 11, 3),
+                mechanism=mech,
+                categories=tuple(sorted(cats)),
+                origins=tuple(sorted(origins)),
+                valid_from=date(2025, 11, 3),
+                valid_until=until,
+                state="committed",
+                version=2,
+            )
+        )
     return Instance(pledges=pledges, needs=needs, on=ON, fx_days=fx_days(), currency="USD")

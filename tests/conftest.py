@@ -15,14 +15,13 @@ import pytest
 from sqlalchemy import func, select
 
 from supplyline.services import demo
-from supplyline.store.db import scratch_database
 from supplyline.services.context import Actor, open_store
 from supplyline.store import schema as t
+from supplyline.store.db import scratch_database
 
 PG_ENV = "SUPPLYLINE_TEST_POSTGRES_URL"
 PG_HINT = (
-    f"PostgreSQL tests need {PG_ENV}, e.g. "
-    f"{PG_ENV}=postgresql+psycopg://postgres@127.0.0.1:5432/test (.ci/run sets it)"
+    f"PostgreSQL tests need {PG_ENV}, e.g. {PG_ENV}=postgresql+psycopg://postgres@127.0.0.1:5432/test (.ci/run sets it)"
 )
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

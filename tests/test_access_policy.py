@@ -36,7 +36,9 @@ def test_shared_records_are_read_by_every_party_they_are_shared_with():
 
 
 def test_acting_narrows_who_may_act_and_a_visible_record_is_forbidden_not_hidden():
-    receipt = Target("shipment", Parties(frozenset({"US-GOV", "PRIME"}), frozenset({"UA-MOD"})), acting=frozenset({"UA-MOD"}))
+    receipt = Target(
+        "shipment", Parties(frozenset({"US-GOV", "PRIME"}), frozenset({"UA-MOD"})), acting=frozenset({"UA-MOD"})
+    )
     assert authorize(Principal("UA-MOD", "recipient"), "shipment.receive", receipt) is Verdict.ALLOW
     # the supplier sees the shipment but does not confirm its receipt, even holding a recipient token
     assert authorize(Principal("PRIME", "recipient"), "shipment.receive", receipt) is Verdict.FORBID
@@ -51,8 +53,17 @@ def test_creating_for_another_party_is_forbidden():
 
 def test_the_public_reads_public_aggregates_and_the_log_and_nothing_else():
     public = {action for action, scopes in POLICY.items() if "public" in scopes}
-    assert public == {"party.read", "fx.read", "report.funnel", "report.kiel", "ledger.status",
-                      "log.read", "log.checkpoint", "log.key", "log.prove"}
+    assert public == {
+        "party.read",
+        "fx.read",
+        "report.funnel",
+        "report.kiel",
+        "ledger.status",
+        "log.read",
+        "log.checkpoint",
+        "log.key",
+        "log.prove",
+    }
     assert all(POLICY[action]["public"] is Scope.ANY for action in public)
 
 
@@ -74,7 +85,10 @@ def test_imports_are_the_own_records_of_a_funder_or_recipient_and_anything_for_t
     assert authorize(funder("NL-GOV"), "pledge.import", Target.creating("pledge", {"NL-GOV"})) is Verdict.ALLOW
     assert authorize(funder("NL-GOV"), "pledge.import", Target.creating("pledge", {"DE-GOV"})) is Verdict.FORBID
     assert authorize(Principal("UA-MOD", "recipient"), "pledge.import") is Verdict.FORBID
-    assert authorize(Principal("NATO", "coordinator"), "pledge.import", Target.creating("pledge", {"DE-GOV"})) is Verdict.ALLOW
+    assert (
+        authorize(Principal("NATO", "coordinator"), "pledge.import", Target.creating("pledge", {"DE-GOV"}))
+        is Verdict.ALLOW
+    )
     assert authorize(Principal("NATO", "coordinator"), "kiel.import") is Verdict.ALLOW
     assert authorize(Principal("AUDIT", "auditor"), "kiel.import") is Verdict.FORBID
 
@@ -86,9 +100,21 @@ def test_the_table_is_complete_and_consistent():
         assert f"{kind}.read" in POLICY, kind
     # an auditor reads everything and writes nothing
     for action, scopes in POLICY.items():
-        reading = action.endswith(".read") or action.startswith(("report.", "log.")) or action in (
-            "package.trace", "event.read", "event.reveal", "ledger.verify", "ledger.check", "ledger.status",
-            "plan.compute", "allocation.propose")
+        reading = (
+            action.endswith(".read")
+            or action.startswith(("report.", "log."))
+            or action
+            in (
+                "package.trace",
+                "event.read",
+                "event.reveal",
+                "ledger.verify",
+                "ledger.check",
+                "ledger.status",
+                "plan.compute",
+                "allocation.propose",
+            )
+        )
         assert (scopes.get("auditor") is Scope.ANY) == reading, action
     with pytest.raises(KeyError):
         access.scope_of("funder", "pledge.delete")

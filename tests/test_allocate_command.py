@@ -32,8 +32,13 @@ RUN = service.RunAllocation(on=ON, dry_run=False, sellers={"drone_deal": "UA-GOV
 def pledge_totals(store) -> dict[str, tuple[int, int, int]]:
     """Per pledge: amount, allocated (projection) and the sum of its allocation rows, in minor units."""
     with store.read() as conn:
-        sums = dict(conn.execute(select(t.allocations.c.pledge_id, func.sum(t.allocations.c.amount_minor))
-                                 .group_by(t.allocations.c.pledge_id)).all())
+        sums = dict(
+            conn.execute(
+                select(t.allocations.c.pledge_id, func.sum(t.allocations.c.amount_minor)).group_by(
+                    t.allocations.c.pledge_id
+                )
+            ).all()
+        )
         rows = conn.execute(select(t.pledges.c.id, t.pledges.c.amount_minor, t.pledges.c.allocated_minor)).all()
     return {pid: (amount, allocated, int(sums.get(pid, 0))) for pid, amount, allocated in rows}
 
@@ -44,7 +49,8 @@ def packaged_beyond_quantity(store) -> list[str]:
         rows = conn.execute(
             select(pl.c.requirement_id, func.sum(pl.c.quantity), r.c.quantity)
             .select_from(pl.join(p, p.c.id == pl.c.package_id).join(r, r.c.id == pl.c.requirement_id))
-            .where(p.c.state != "rejected").group_by(pl.c.requirement_id, r.c.quantity)
+            .where(p.c.state != "rejected")
+            .group_by(pl.c.requirement_id, r.c.quantity)
         ).all()
     return [rid for rid, packaged, quantity in rows if packaged > quantity]
 
@@ -64,7 +70,9 @@ def test_allocate_records_draft_packages_and_allocations_that_verify(store):
     data = service.run_allocation(store, COORDINATOR, RUN)
     assert data["recorded"] is True and data["label"] == "certified" and data["mode"] == "exact"
     assert [(p["mechanism"], p["origin"], p["value"], p["lines"]) for p in data["packages"]] == [
-        ("drone_deal", "UA", "10000000.00", 2), ("purl", "US", "213600000.00", 4)]
+        ("drone_deal", "UA", "10000000.00", 2),
+        ("purl", "US", "213600000.00", 4),
+    ]
     assert data["tiers"][0]["coverage"] == pytest.approx(2.523529, abs=1e-6)
     assert data["tiers"][0]["coverage"] > data["tiers"][0]["greedy"]
     after = pledge_totals(store)
@@ -76,8 +84,13 @@ def test_allocate_records_draft_packages_and_allocations_that_verify(store):
     assert event_count(store) > events
     assert_ledger_sound(store)
     with store.read() as conn:
-        states = dict(conn.execute(select(t.packages.c.id, t.packages.c.state)
-                                   .where(t.packages.c.id.in_([p["package"] for p in data["packages"]]))).all())
+        states = dict(
+            conn.execute(
+                select(t.packages.c.id, t.packages.c.state).where(
+                    t.packages.c.id.in_([p["package"] for p in data["packages"]])
+                )
+            ).all()
+        )
     assert set(states.values()) == {"draft"}
     # everything fundable is now funded: a second run finds nothing to do and records nothing
     events = event_count(store)
@@ -121,10 +134,25 @@ def test_two_concurrent_runs_never_over_allocate(store):
 
 
 def test_two_concurrent_cli_processes_never_over_allocate(demo_sqlite_url):
-    cmd = [sys.executable, "-m", "supplyline.cli.main", "--db", demo_sqlite_url, "--as", "NATO-NSATU", "allocate",
-           "--on", ON, "--seller", "drone_deal=UA-GOV", "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "supplyline.cli.main",
+        "--db",
+        demo_sqlite_url,
+        "--as",
+        "NATO-NSATU",
+        "allocate",
+        "--on",
+        ON,
+        "--seller",
+        "drone_deal=UA-GOV",
+        "--json",
+    ]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     recorded = sorted(json.loads(out)["recorded"] for out, _ in outputs)
@@ -158,8 +186,9 @@ def test_dry_run_json_explains_and_writes_nothing(demo_sqlite_url, demo_store):
     assert {"pledge_id", "requirement_id", "quantity", "amount", "currency"} <= set(first)
     reasons = {line["requirement_id"]: line["reason"] for line in data["unfunded"]}
     assert reasons["REQ-05"] == "all compatible money went to higher tiers (3 tier-1 lines)"
-    assert reasons["REQ-01"] == ("the rest: all compatible money went to 2 other tier-1 lines that cover more of the "
-                                 "list per unit of money")
+    assert reasons["REQ-01"] == (
+        "the rest: all compatible money went to 2 other tier-1 lines that cover more of the list per unit of money"
+    )
     assert data["pledges_left"][0]["pledge_id"] == "PL-DK-2025-08"
     assert event_count(demo_store) == events
 
@@ -209,7 +238,9 @@ def test_minimum_package_value_is_respected_when_recorded(demo_sqlite_url, demo_
     data = json.loads(result.output)
     # the drone deal group (USD 10 M) is below the minimum; the PURL lines are cut into packages
     # of at least USD 50 M each, in priority order
-    assert [(p["mechanism"], p["value"]) for p in data["packages"]] == [("purl", "114800000.00"),
-                                                                        ("purl", "98800000.00")]
+    assert [(p["mechanism"], p["value"]) for p in data["packages"]] == [
+        ("purl", "114800000.00"),
+        ("purl", "98800000.00"),
+    ]
     assert all(a["mechanism"] == "purl" for a in data["allocations"])
     assert_ledger_sound(demo_store)

@@ -19,7 +19,14 @@ from supplyline.domain.fx import FxDay, convert
 from supplyline.domain.money import Money
 from supplyline.domain.pledge import Pledge, earmark_refusal
 from supplyline.engines.allocation import (
-    Instance, Need, allocate, check, coverage_by_tier, greedy, lexicographic_compare, line_origin,
+    Instance,
+    Need,
+    allocate,
+    check,
+    coverage_by_tier,
+    greedy,
+    lexicographic_compare,
+    line_origin,
 )
 from supplyline.engines.allocation.instance import pool
 from supplyline.engines.allocation.model import build
@@ -32,15 +39,39 @@ CATS = ("air_defence", "artillery_ammunition", "aerial_drones")
 
 def make_pledge(i, amount, currency, mechanism, categories=(), origins=(), valid_until=None, state="committed"):
     money = Money(Decimal(amount), currency)
-    return Pledge(id=f"P{i}", funder="F", amount=money, allocated=Money.zero(currency), pledged_on=date(2026, 1, i + 1),
-                  mechanism=mechanism, categories=tuple(sorted(categories)), origins=tuple(sorted(origins)),
-                  valid_from=date(2025, 12, 1), valid_until=valid_until, state=state, version=2)
+    return Pledge(
+        id=f"P{i}",
+        funder="F",
+        amount=money,
+        allocated=Money.zero(currency),
+        pledged_on=date(2026, 1, i + 1),
+        mechanism=mechanism,
+        categories=tuple(sorted(categories)),
+        origins=tuple(sorted(origins)),
+        valid_from=date(2025, 12, 1),
+        valid_until=valid_until,
+        state=state,
+        version=2,
+    )
 
 
 def make_need(i, tier, category, origin, quantity, lot, whole, price, currency="USD"):
-    return Need(requirement_id=f"R{i}", recipient="UA-MOD", tier=tier, rank=i, item=f"item {i}", category=category,
-                origin=origin, open_quantity=quantity, quantity=quantity, min_lot=lot, whole_only=whole,
-                unit_price_minor=price * 100, currency=currency, unit="unit")
+    return Need(
+        requirement_id=f"R{i}",
+        recipient="UA-MOD",
+        tier=tier,
+        rank=i,
+        item=f"item {i}",
+        category=category,
+        origin=origin,
+        open_quantity=quantity,
+        quantity=quantity,
+        min_lot=lot,
+        whole_only=whole,
+        unit_price_minor=price * 100,
+        currency=currency,
+        unit="unit",
+    )
 
 
 @st.composite
@@ -49,21 +80,34 @@ def instances(draw, currencies=("USD",), max_lines=4):
     pledges = []
     for i in range(n_pledges):
         mechanism = draw(st.sampled_from(("purl", "purl", "drone_deal", "bilateral")))
-        origins = {"purl": ("US",), "drone_deal": ("UA",)}.get(mechanism) or draw(st.sampled_from(((), ("US",), ("UA",))))
+        origins = {"purl": ("US",), "drone_deal": ("UA",)}.get(mechanism) or draw(
+            st.sampled_from(((), ("US",), ("UA",)))
+        )
         categories = draw(st.sampled_from(((), (), (CATS[0],), (CATS[1],), (CATS[0], CATS[2]))))
         amount = draw(st.integers(1, 300))
         cents = draw(st.sampled_from(("", ".50", ".01")))
         until = draw(st.sampled_from((None, None, None, date(2026, 1, 31))))  # some closed before the day
-        pledges.append(make_pledge(i, f"{amount}{cents}", draw(st.sampled_from(currencies)), mechanism, categories,
-                                   origins, until))
+        pledges.append(
+            make_pledge(i, f"{amount}{cents}", draw(st.sampled_from(currencies)), mechanism, categories, origins, until)
+        )
     needs = []
     for i in range(draw(st.integers(1, max_lines))):
         lot = draw(st.integers(1, 3))
         whole = draw(st.booleans())
         quantity = lot * draw(st.integers(1, 3)) + (0 if whole else draw(st.integers(0, lot - 1)))
-        needs.append(make_need(i, draw(st.integers(1, 3)), draw(st.sampled_from(CATS)),
-                               draw(st.sampled_from(("US", "UA", "any"))), quantity, lot, whole,
-                               draw(st.integers(1, 90)), draw(st.sampled_from(currencies))))
+        needs.append(
+            make_need(
+                i,
+                draw(st.integers(1, 3)),
+                draw(st.sampled_from(CATS)),
+                draw(st.sampled_from(("US", "UA", "any"))),
+                quantity,
+                lot,
+                whole,
+                draw(st.integers(1, 90)),
+                draw(st.sampled_from(currencies)),
+            )
+        )
     return Instance(pledges, needs, ON, FX, "USD")
 
 
@@ -80,12 +124,20 @@ def assert_feasible(instance: Instance, plan) -> None:
         if need.whole_only:
             assert purchase.quantity == need.quantity
         bought[need.requirement_id] = bought.get(need.requirement_id, 0) + purchase.quantity
-        assert sum(p.line_amount.amount for p in purchase.pieces) == need.unit_price_minor * purchase.quantity / Decimal(100)
+        assert sum(
+            p.line_amount.amount for p in purchase.pieces
+        ) == need.unit_price_minor * purchase.quantity / Decimal(100)
         for piece in purchase.pieces:
             pledge = pledges[piece.pledge_id]
-            assert earmark_refusal(pledge, mechanism=purchase.mechanism, category=need.category,
-                                   origin=purchase.origin, on=instance.on) is None
-            assert piece.amount == convert(piece.line_amount, pledge.amount.currency, instance.on, instance.fx_days).result
+            assert (
+                earmark_refusal(
+                    pledge, mechanism=purchase.mechanism, category=need.category, origin=purchase.origin, on=instance.on
+                )
+                is None
+            )
+            assert (
+                piece.amount == convert(piece.line_amount, pledge.amount.currency, instance.on, instance.fx_days).result
+            )
             spent[pledge.id] = spent.get(pledge.id, Money.zero(pledge.amount.currency)) + piece.amount
     for pledge_id, total in spent.items():
         assert total <= pledges[pledge_id].remaining, f"{pledge_id} over-allocated: {total}"
@@ -105,7 +157,10 @@ def brute_force(instance: Instance, limit: int = 3000) -> list[float] | None:
         nodes: dict[tuple[str, str], set[str]] = {}
         for p in usable:
             made_in = line_origin(p.mechanism, p.origins, need.origin)
-            if made_in and earmark_refusal(p, mechanism=p.mechanism, category=need.category, origin=made_in, on=on) is None:
+            if (
+                made_in
+                and earmark_refusal(p, mechanism=p.mechanism, category=need.category, origin=made_in, on=on) is None
+            ):
                 nodes.setdefault((p.mechanism, made_in), set()).add(p.id)
         keys = sorted(nodes)
         choices = [()]
@@ -182,12 +237,19 @@ def test_pooling_decides_exactly_as_earmark_refusal(instance):
         if need.max_lots < 1:
             continue
         g = pooled.line_class_keys.index((need.category, need.origin))
-        reachable = {(pooled.nodes[n][1], pooled.nodes[n][2], k) for n in range(len(pooled.nodes))
-                     if pooled.nodes[n][0] == g for k in pooled.node_classes[n]}
+        reachable = {
+            (pooled.nodes[n][1], pooled.nodes[n][2], k)
+            for n in range(len(pooled.nodes))
+            if pooled.nodes[n][0] == g
+            for k in pooled.node_classes[n]
+        }
         for p in pooled.pledges:
             made_in = line_origin(p.mechanism, p.origins, need.origin)
-            allowed = made_in is not None and earmark_refusal(
-                p, mechanism=p.mechanism, category=need.category, origin=made_in, on=instance.on) is None
+            allowed = (
+                made_in is not None
+                and earmark_refusal(p, mechanism=p.mechanism, category=need.category, origin=made_in, on=instance.on)
+                is None
+            )
             assert allowed == ((p.mechanism, made_in, class_of[p.id]) in reachable)
 
 
@@ -204,26 +266,36 @@ def test_strict_priority_one_tier1_line_beats_any_number_of_tier2_lines():
 
 def test_money_is_spent_where_only_it_may_go():
     # the unrestricted pledge must leave air defence to the pledge that can buy nothing else
-    pledges = [make_pledge(0, "60", "USD", "purl", origins=("US",)),
-               make_pledge(1, "60", "USD", "purl", categories=("air_defence",), origins=("US",))]
-    needs = [make_need(0, 1, "air_defence", "US", 6, 1, False, 10),
-             make_need(1, 1, "artillery_ammunition", "US", 6, 1, False, 10)]
+    pledges = [
+        make_pledge(0, "60", "USD", "purl", origins=("US",)),
+        make_pledge(1, "60", "USD", "purl", categories=("air_defence",), origins=("US",)),
+    ]
+    needs = [
+        make_need(0, 1, "air_defence", "US", 6, 1, False, 10),
+        make_need(1, 1, "artillery_ammunition", "US", 6, 1, False, 10),
+    ]
     instance = Instance(pledges, needs, ON, FX, "USD")
     result = allocate(instance, time_limit=20)
     assert result.coverage[0] == pytest.approx(2.0)
-    paid = {(piece.pledge_id, purchase.need.requirement_id): piece.line_amount for purchase, piece in result.plan.pieces()}
+    paid = {
+        (piece.pledge_id, purchase.need.requirement_id): piece.line_amount for purchase, piece in result.plan.pieces()
+    }
     assert paid == {("P1", "R0"): Money(Decimal("60.00"), "USD"), ("P0", "R1"): Money(Decimal("60.00"), "USD")}
     # by hand, the first pledge pays for the first line and artillery gets nothing
     assert coverage_by_tier(greedy(instance, pool(instance)))[0] == pytest.approx(1.0)
 
 
 def test_explanations_name_the_reason_and_the_price_of_an_earmark():
-    pledges = [make_pledge(0, "50", "USD", "purl", categories=("air_defence",), origins=("US",)),
-               make_pledge(1, "30", "USD", "drone_deal", origins=("UA",), valid_until=date(2026, 1, 31))]
-    needs = [make_need(0, 1, "air_defence", "US", 2, 1, False, 20),
-             make_need(1, 1, "artillery_ammunition", "US", 1, 1, True, 10),
-             make_need(2, 2, "air_defence", "US", 1, 1, False, 30),
-             make_need(3, 1, "aerial_drones", "UA", 4, 4, False, 5)]
+    pledges = [
+        make_pledge(0, "50", "USD", "purl", categories=("air_defence",), origins=("US",)),
+        make_pledge(1, "30", "USD", "drone_deal", origins=("UA",), valid_until=date(2026, 1, 31)),
+    ]
+    needs = [
+        make_need(0, 1, "air_defence", "US", 2, 1, False, 20),
+        make_need(1, 1, "artillery_ammunition", "US", 1, 1, True, 10),
+        make_need(2, 2, "air_defence", "US", 1, 1, False, 30),
+        make_need(3, 1, "aerial_drones", "UA", 4, 4, False, 5),
+    ]
     result = allocate(Instance(pledges, needs, ON, FX, "USD"), time_limit=20)
     reasons = {line["requirement_id"]: line["reason"] for line in result.explanations["lines"]}
     assert reasons["R1"].startswith("no pledge's earmarks allow it")
@@ -235,14 +307,19 @@ def test_explanations_name_the_reason_and_the_price_of_an_earmark():
     prices = {p["relaxation"]: p for p in result.explanations["earmark_prices"]}
     assert prices["could also fund artillery ammunition"]["coverage_gain"][0] == 1.0
     assert prices["could also fund artillery ammunition"]["text"] == (
-        "if pledge P0 could also fund artillery ammunition, 1.0 more tier-1 lines would be covered with the USD 10 left")
+        "if pledge P0 could also fund artillery ammunition, 1.0 more tier-1 lines would be covered with the USD 10 left"
+    )
 
 
 def test_minimum_package_value_leaves_a_small_group_unfunded():
-    pledges = [make_pledge(0, "100", "USD", "purl", origins=("US",)),
-               make_pledge(1, "100", "USD", "drone_deal", origins=("UA",))]
-    needs = [make_need(0, 1, "air_defence", "US", 8, 1, False, 10),
-             make_need(1, 1, "aerial_drones", "UA", 3, 1, False, 10)]
+    pledges = [
+        make_pledge(0, "100", "USD", "purl", origins=("US",)),
+        make_pledge(1, "100", "USD", "drone_deal", origins=("UA",)),
+    ]
+    needs = [
+        make_need(0, 1, "air_defence", "US", 8, 1, False, 10),
+        make_need(1, 1, "aerial_drones", "UA", 3, 1, False, 10),
+    ]
     without = allocate(Instance(pledges, needs, ON, FX, "USD"), time_limit=20)
     assert without.coverage[0] == pytest.approx(2.0)
     with_min = allocate(Instance(pledges, needs, ON, FX, "USD", min_package=Decimal("50")), time_limit=20)
@@ -251,8 +328,10 @@ def test_minimum_package_value_leaves_a_small_group_unfunded():
 
 
 def test_staged_mode_agrees_with_exact_mode_on_a_small_instance():
-    pledges = [make_pledge(0, "95", "USD", "purl", origins=("US",)),
-               make_pledge(1, "40", "USD", "purl", categories=("air_defence",), origins=("US",))]
+    pledges = [
+        make_pledge(0, "95", "USD", "purl", origins=("US",)),
+        make_pledge(1, "40", "USD", "purl", categories=("air_defence",), origins=("US",)),
+    ]
     needs = [make_need(i, 1 + i % 2, CATS[i % 2], "US", 3 + i % 4, 1, i % 3 == 0, 5 + 3 * i) for i in range(8)]
     instance = Instance(pledges, needs, ON, FX, "USD")
     pooled = pool(instance)

@@ -23,9 +23,12 @@ def test_same_bytes_as_rfc8785(value):
 
 
 def test_escapes_and_key_order():
-    value = {"b": "line\nbreak \"quoted\" \\ \x01 \x7f \u2028 Україна", "a": [1, True, None], "B": {"z": 0, "y": -5}}
+    value = {"b": 'line\nbreak "quoted" \\ \x01 \x7f \u2028 Україна', "a": [1, True, None], "B": {"z": 0, "y": -5}}
     assert canonical(value) == rfc8785.dumps(value).decode("utf-8")
-    assert canonical(value) == '{"B":{"y":-5,"z":0},"a":[1,true,null],"b":"line\\nbreak \\"quoted\\" \\\\ \\u0001 \x7f \u2028 Україна"}'
+    assert (
+        canonical(value)
+        == '{"B":{"y":-5,"z":0},"a":[1,true,null],"b":"line\\nbreak \\"quoted\\" \\\\ \\u0001 \x7f \u2028 Україна"}'
+    )
 
 
 def test_out_of_range_integers_and_floats_are_refused():

@@ -10,8 +10,17 @@ from supplyline.ledger.chain import GENESIS, StoredEvent, event_hash, verify
 def make_log(n: int) -> list[StoredEvent]:
     log, prev = [], GENESIS
     for seq in range(1, n + 1):
-        fields = (seq, f"pledge:P{seq % 3}", seq, f"2026-01-01T00:00:{seq:02d}.000000Z", "operator", "PledgeAnnounced",
-                  canonical({"via": "test"}), canonical({"amount": {"amount": str(seq), "currency": "EUR"}}), prev)
+        fields = (
+            seq,
+            f"pledge:P{seq % 3}",
+            seq,
+            f"2026-01-01T00:00:{seq:02d}.000000Z",
+            "operator",
+            "PledgeAnnounced",
+            canonical({"via": "test"}),
+            canonical({"amount": {"amount": str(seq), "currency": "EUR"}}),
+            prev,
+        )
         h = event_hash(*fields)
         log.append(StoredEvent(*fields, h))
         prev = h
@@ -70,13 +79,28 @@ def test_cut_tail_is_caught_by_the_head():
 def test_an_event_is_read_back_from_its_hash_input_and_damage_stays_detectable():
     from supplyline.ledger.chain import from_hash_input, hash_input, hash_of
 
-    fields = (7, "pledge:PL-1", 2, "2026-01-01T00:00:00.000000Z", "operator", "PledgeAmended", '{"via":"cli"}',
-              '{"note":"caf\u00e9 \\\\n \\"x\\""}', "ab" * 32)
+    fields = (
+        7,
+        "pledge:PL-1",
+        2,
+        "2026-01-01T00:00:00.000000Z",
+        "operator",
+        "PledgeAmended",
+        '{"via":"cli"}',
+        '{"note":"caf\u00e9 \\\\n \\"x\\""}',
+        "ab" * 32,
+    )
     text = hash_input(*fields).decode()
     digest = hashlib.sha256(text.encode()).hexdigest()
     event = from_hash_input(7, text, digest)
     assert (event.seq, event.stream_id, event.stream_version, event.type, event.payload, event.prev_hash) == (
-        7, "pledge:PL-1", 2, "PledgeAmended", '{"note":"caf\u00e9 \\\\n \\"x\\""}', "ab" * 32)
+        7,
+        "pledge:PL-1",
+        2,
+        "PledgeAmended",
+        '{"note":"caf\u00e9 \\\\n \\"x\\""}',
+        "ab" * 32,
+    )
     assert hash_of(event) == digest
     damaged = from_hash_input(7, text.replace("\n", " ", 1), digest)
     assert damaged.type == "unreadable event" and hash_of(damaged) != digest

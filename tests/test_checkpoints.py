@@ -12,11 +12,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from typer.testing import CliRunner
 
+from conftest import SHARED, event_count
 from supplyline.cli.main import app
 from supplyline.ledger import note
 from supplyline.services import audit
-
-from conftest import SHARED, event_count
 
 SPECS = SHARED / "transparency" / "specs"
 runner = CliRunner()
@@ -39,8 +38,13 @@ def ledger(demo_store, demo_sqlite_url, tmp_path):
     assert result.exit_code == 0, result.output
     vkey = invoke("--db", demo_sqlite_url, "key", "export").output.strip()
     checkpoint = invoke("--db", demo_sqlite_url, "checkpoint").output
-    return {"db": demo_sqlite_url, "vkey": vkey, "checkpoint": checkpoint, "dir": tmp_path,
-            "size": event_count(demo_store)}
+    return {
+        "db": demo_sqlite_url,
+        "vkey": vkey,
+        "checkpoint": checkpoint,
+        "dir": tmp_path,
+        "size": event_count(demo_store),
+    }
 
 
 def test_the_spec_example_note_verifies_with_the_spec_example_key():
@@ -86,8 +90,9 @@ class ledger_db_read:
         self.url = url
 
     def __enter__(self):
-        from test_merkle import rfc_leaf, rfc_mth
         from sqlalchemy import create_engine
+
+        from test_merkle import rfc_leaf, rfc_mth
 
         engine = create_engine(self.url)
         with engine.connect() as conn:
@@ -150,10 +155,13 @@ def test_a_checkpoint_from_another_key_or_of_another_size_is_refused(ledger):
     other = note.Signer.generate("ledger.example/purl")
     forged = other.sign(ledger["checkpoint"].split("\n\n")[0] + "\n")
     with pytest.raises(audit.AuditFailed, match="no signature by a trusted key"):
-        audit.audit_inclusion(proof.read_bytes(), verifier=note.Verifier.parse(ledger["vkey"]), checkpoint=forged.encode())
+        audit.audit_inclusion(
+            proof.read_bytes(), verifier=note.Verifier.parse(ledger["vkey"]), checkpoint=forged.encode()
+        )
     with pytest.raises(audit.AuditFailed, match=f"for a tree of size 150, the checkpoint for size {ledger['size']}"):
-        audit.audit_inclusion(proof.read_bytes(), verifier=note.Verifier.parse(ledger["vkey"]),
-                              checkpoint=ledger["checkpoint"].encode())
+        audit.audit_inclusion(
+            proof.read_bytes(), verifier=note.Verifier.parse(ledger["vkey"]), checkpoint=ledger["checkpoint"].encode()
+        )
 
 
 def test_audit_checkpoints_catches_a_rewritten_history(ledger, tmp_path):

@@ -8,9 +8,8 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
-from supplyline.cli.main import app
-
 from conftest import event_count
+from supplyline.cli.main import app
 
 runner = CliRunner()
 
@@ -37,7 +36,13 @@ def test_init_is_idempotent_and_verify_passes_on_an_empty_ledger(sqlite_url):
     assert cli(sqlite_url, "init").exit_code == 0
     result = cli(sqlite_url, "verify", "--json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"ok": True, "checked": 0, "head": "0" * 64, "first_bad_event": None, "problem": None}
+    assert json.loads(result.stdout) == {
+        "ok": True,
+        "checked": 0,
+        "head": "0" * 64,
+        "first_bad_event": None,
+        "problem": None,
+    }
 
 
 def test_demo_verifies_and_matches_a_rebuild(demo_sqlite_url):
@@ -49,18 +54,26 @@ def test_demo_verifies_and_matches_a_rebuild(demo_sqlite_url):
 
 def test_one_changed_payload_byte_is_named(demo_sqlite_url):
     # the Netherlands' pledge: EUR 500,000,000.00 becomes 500,000,001.00
-    sql(demo_sqlite_url, DROP_TRIGGERS + "UPDATE events SET body = replace(body, '500000000.00', '500000001.00') "
-        "WHERE stream_id = 'pledge:PL-NL-2025-08' AND stream_version = 1;")
+    sql(
+        demo_sqlite_url,
+        DROP_TRIGGERS + "UPDATE events SET body = replace(body, '500000000.00', '500000001.00') "
+        "WHERE stream_id = 'pledge:PL-NL-2025-08' AND stream_version = 1;",
+    )
     result = cli(demo_sqlite_url, "verify")
     assert result.exit_code == 1
-    assert "ledger verification FAILED: event #66 (PledgeAnnounced on pledge:PL-NL-2025-08): stored hash" in result.stderr
+    assert (
+        "ledger verification FAILED: event #66 (PledgeAnnounced on pledge:PL-NL-2025-08): stored hash" in result.stderr
+    )
     assert "does not match its contents" in result.stderr
 
 
 def test_one_changed_hash_byte_is_named(demo_sqlite_url):
     # flip the first hex digit of event 17's stored hash (f <-> 0), in one statement
-    sql(demo_sqlite_url, DROP_TRIGGERS + "UPDATE events SET hash = CASE WHEN substr(hash, 1, 1) = 'f' THEN '0' ELSE 'f' END "
-        "|| substr(hash, 2) WHERE seq = 17;")
+    sql(
+        demo_sqlite_url,
+        DROP_TRIGGERS + "UPDATE events SET hash = CASE WHEN substr(hash, 1, 1) = 'f' THEN '0' ELSE 'f' END "
+        "|| substr(hash, 2) WHERE seq = 17;",
+    )
     result = cli(demo_sqlite_url, "verify", "--json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["first_bad_event"] == 17
@@ -91,32 +104,120 @@ def test_a_doctored_projection_shows_in_the_diff_and_rebuild_repairs_it(demo_sql
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["pledge", "announce", "--funder", "NL-GOV", "--amount", "10", "--currency", "EUX", "--date", "2025-01-01",
-          "--mechanism", "purl"], "refused: currency: not an ISO 4217 currency code (got 'EUX')"),
-        (["pledge", "announce", "--funder", "NL-GOV", "--amount", "-10", "--currency", "EUR", "--date", "2025-01-01",
-          "--mechanism", "purl"], "refused: amount: must be greater than zero (got '-10')"),
-        (["pledge", "announce", "--funder", "NL-GOV", "--amount", "10", "--currency", "EUR", "--date", "2025-02-30",
-          "--mechanism", "purl"], "refused: pledged_on: must be a date written YYYY-MM-DD (got '2025-02-30')"),
-        (["pledge", "allocate", "PL-NOPE", "--package", "PKG-NL-1", "--line", "1", "--amount", "1"],
-         "refused: pledge 'PL-NOPE' does not exist"),
-        (["pledge", "allocate", "PL-DK-2025-08", "--package", "PKG-DEC-1", "--line", "2", "--amount", "1000001",
-          "--on", "2025-12-06"], "refused: pledge 'PL-DK-2025-08' has USD 1,000,000.00 left, not USD 1,000,001.00"),
-        (["package", "approve", "PKG-NL-1", "--by", "US-GOV"],
-         "refused: package 'PKG-NL-1' is delivering: cannot approve (from delivering it can go to: delivered)"),
-        (["package", "approve", "PKG-DEC-1", "--by", "US-GOV"],
-         "refused: package 'PKG-DEC-1' line 2 (Patriot PAC-3 MSE interceptor) is funded USD 100,000,000.00 of "
-         "USD 246,000,000.00: fund every line before approving"),
-        (["package", "add-line", "PKG-DEC-1", "--requirement", "REQ-02", "--quantity", "1"],
-         "refused: package 'PKG-DEC-1' is proposed: lines can be added only while it is a draft"),
-        (["shipment", "receive", "SH-NL-1", "--received-on", "2025-11-01"],
-         "refused: shipment 'SH-NL-1' is received: cannot confirm receipt"),
+        (
+            [
+                "pledge",
+                "announce",
+                "--funder",
+                "NL-GOV",
+                "--amount",
+                "10",
+                "--currency",
+                "EUX",
+                "--date",
+                "2025-01-01",
+                "--mechanism",
+                "purl",
+            ],
+            "refused: currency: not an ISO 4217 currency code (got 'EUX')",
+        ),
+        (
+            [
+                "pledge",
+                "announce",
+                "--funder",
+                "NL-GOV",
+                "--amount",
+                "-10",
+                "--currency",
+                "EUR",
+                "--date",
+                "2025-01-01",
+                "--mechanism",
+                "purl",
+            ],
+            "refused: amount: must be greater than zero (got '-10')",
+        ),
+        (
+            [
+                "pledge",
+                "announce",
+                "--funder",
+                "NL-GOV",
+                "--amount",
+                "10",
+                "--currency",
+                "EUR",
+                "--date",
+                "2025-02-30",
+                "--mechanism",
+                "purl",
+            ],
+            "refused: pledged_on: must be a date written YYYY-MM-DD (got '2025-02-30')",
+        ),
+        (
+            ["pledge", "allocate", "PL-NOPE", "--package", "PKG-NL-1", "--line", "1", "--amount", "1"],
+            "refused: pledge 'PL-NOPE' does not exist",
+        ),
+        (
+            [
+                "pledge",
+                "allocate",
+                "PL-DK-2025-08",
+                "--package",
+                "PKG-DEC-1",
+                "--line",
+                "2",
+                "--amount",
+                "1000001",
+                "--on",
+                "2025-12-06",
+            ],
+            "refused: pledge 'PL-DK-2025-08' has USD 1,000,000.00 left, not USD 1,000,001.00",
+        ),
+        (
+            ["package", "approve", "PKG-NL-1", "--by", "US-GOV"],
+            "refused: package 'PKG-NL-1' is delivering: cannot approve (from delivering it can go to: delivered)",
+        ),
+        (
+            ["package", "approve", "PKG-DEC-1", "--by", "US-GOV"],
+            "refused: package 'PKG-DEC-1' line 2 (Patriot PAC-3 MSE interceptor) is funded USD 100,000,000.00 of "
+            "USD 246,000,000.00: fund every line before approving",
+        ),
+        (
+            ["package", "add-line", "PKG-DEC-1", "--requirement", "REQ-02", "--quantity", "1"],
+            "refused: package 'PKG-DEC-1' is proposed: lines can be added only while it is a draft",
+        ),
+        (
+            ["shipment", "receive", "SH-NL-1", "--received-on", "2025-11-01"],
+            "refused: shipment 'SH-NL-1' is received: cannot confirm receipt",
+        ),
         (["requirement", "submit", "REQ-01"], "refused: requirement 'REQ-01' is partly funded: cannot submit"),
-        (["contract", "sign", "--package", "PKG-CA-1", "--buyer", "US-GOV", "--supplier", "US-PRIME-A",
-          "--signed-on", "2025-09-01", "--line", "1:10"], "refused: package 'PKG-CA-1' is proposed: contracts are signed"),
-        (["fx", "add", "2025-08-04", "--rate", "USD=1.2"],
-         "refused: rates.USD: 2025-08-04 already has USD 1.1570; a recorded rate is never changed (got '1.2')"),
-        (["order", "lot", "PO-DD-2", "--quantity", "0", "--produced-on", "2025-12-01"],
-         "refused: quantity: must be at least 1 (got '0')"),
+        (
+            [
+                "contract",
+                "sign",
+                "--package",
+                "PKG-CA-1",
+                "--buyer",
+                "US-GOV",
+                "--supplier",
+                "US-PRIME-A",
+                "--signed-on",
+                "2025-09-01",
+                "--line",
+                "1:10",
+            ],
+            "refused: package 'PKG-CA-1' is proposed: contracts are signed",
+        ),
+        (
+            ["fx", "add", "2025-08-04", "--rate", "USD=1.2"],
+            "refused: rates.USD: 2025-08-04 already has USD 1.1570; a recorded rate is never changed (got '1.2')",
+        ),
+        (
+            ["order", "lot", "PO-DD-2", "--quantity", "0", "--produced-on", "2025-12-01"],
+            "refused: quantity: must be at least 1 (got '0')",
+        ),
     ],
 )
 def test_refused_commands_exit_2_with_the_reason_and_write_nothing(demo_store, demo_sqlite_url, args, message):
@@ -131,13 +232,30 @@ def test_json_reads_are_machine_readable(demo_sqlite_url):
     result = cli(demo_sqlite_url, "pledge", "show", "PL-DK-2025-08", "--json")
     data = json.loads(result.stdout)
     assert (data["amount"], data["allocated"], data["remaining"], data["state"]) == (
-        "90000000.00", "89000000.00", "1000000.00", "partly_allocated")
+        "90000000.00",
+        "89000000.00",
+        "1000000.00",
+        "partly_allocated",
+    )
     assert [a["id"] for a in data["allocations"]] == ["PL-DK-2025-08.1", "PL-DK-2025-08.2"]
 
 
 def test_a_write_reports_its_events(demo_sqlite_url):
-    result = cli(demo_sqlite_url, "pledge", "allocate", "PL-DK-2025-08", "--package", "PKG-DEC-1", "--line", "2",
-                 "--amount", "1000000", "--on", "2025-12-06", "--json")
+    result = cli(
+        demo_sqlite_url,
+        "pledge",
+        "allocate",
+        "PL-DK-2025-08",
+        "--package",
+        "PKG-DEC-1",
+        "--line",
+        "2",
+        "--amount",
+        "1000000",
+        "--on",
+        "2025-12-06",
+        "--json",
+    )
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["id"] == "PL-DK-2025-08.3"

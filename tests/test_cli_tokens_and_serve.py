@@ -28,19 +28,24 @@ def cli(url: str, *args: str):
 
 def _ledger(url: str) -> None:
     store = open_store(url, create=True)
-    parties.register_party(store, Actor("NATO-NSATU"), parties.RegisterParty("NL-GOV", "Netherlands", "government", "NL"))
+    parties.register_party(
+        store, Actor("NATO-NSATU"), parties.RegisterParty("NL-GOV", "Netherlands", "government", "NL")
+    )
     store.engine.dispose()
 
 
 def test_create_list_revoke(sqlite_url):
     _ledger(sqlite_url)
-    created = cli(sqlite_url, "token", "create", "--party", "NL-GOV", "--role", "funder", "--label", "treasury", "--json")
+    created = cli(
+        sqlite_url, "token", "create", "--party", "NL-GOV", "--role", "funder", "--label", "treasury", "--json"
+    )
     assert created.exit_code == 0, created.output
     issued = json.loads(created.output)
     assert issued["id"] == "TK-0001" and issued["secret"].startswith("slk_") and len(issued["secret"]) == 47
     listed = json.loads(cli(sqlite_url, "token", "list", "--json").output)
     assert [(r["id"], r["party"], r["role"], r["label"], r["state"]) for r in listed] == [
-        ("TK-0001", "NL-GOV", "funder", "treasury", "active")]
+        ("TK-0001", "NL-GOV", "funder", "treasury", "active")
+    ]
     assert issued["secret"] not in cli(sqlite_url, "token", "list").output
     store = open_store(sqlite_url)
     with store.read() as conn:
@@ -74,13 +79,19 @@ def test_serve_answers_over_http_until_stopped(tmp_path: Path):
     _ledger(url)
     secret = json.loads(cli(url, "token", "create", "--party", "NL-GOV", "--role", "funder", "--json").output)["secret"]
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "supplyline.cli.main", "--db", url, "serve", "--port", str(port)],
-                              env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "supplyline.cli.main", "--db", url, "serve", "--port", str(port)],
+        env={**os.environ},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                response = httpx2.get(f"http://127.0.0.1:{port}/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+                response = httpx2.get(
+                    f"http://127.0.0.1:{port}/api/v1/me", headers={"Authorization": f"Bearer {secret}"}
+                )
                 break
             except httpx2.TransportError:
                 assert server.poll() is None, server.stdout.read().decode()

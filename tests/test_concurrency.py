@@ -2,15 +2,13 @@
 
 import threading
 
-import pytest
 from sqlalchemy import text
 
+from scenario import OP, base
 from supplyline.domain.errors import RuleViolation
 from supplyline.services import funding
 from supplyline.services.checks import check_projections, verify_ledger
 from supplyline.services.context import open_store
-
-from scenario import OP, base
 
 WRITERS = 24
 

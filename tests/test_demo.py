@@ -11,7 +11,11 @@ from supplyline.services.checks import check_projections, verify_ledger
 def test_public_pledges_are_the_announced_amounts(demo_store):
     with demo_store.read() as conn:
         pledges = {p["id"]: p for p in queries.list_pledges(conn)}
-    public = {pid: (p["funder"], p["amount"], p["amount_currency"]) for pid, p in pledges.items() if p["note"].startswith("public")}
+    public = {
+        pid: (p["funder"], p["amount"], p["amount_currency"])
+        for pid, p in pledges.items()
+        if p["note"].startswith("public")
+    }
     assert public == {
         "PL-NL-2025-08": ("NL-GOV", "500000000.00", "EUR"),
         "PL-DK-2025-08": ("DK-GOV", "90000000.00", "USD"),
@@ -31,8 +35,14 @@ def test_every_life_cycle_has_something_to_show(demo_store):
         pledges = {p["id"]: p["state"] for p in queries.list_pledges(conn)}
         orders = {o["id"]: o["state"] for o in queries.list_orders(conn)}
         shipments = {s["id"]: s["state"] for s in queries.list_shipments(conn)}
-    assert packages == {"PKG-NL-1": "delivering", "PKG-NORDIC-1": "closed", "PKG-DE-1": "delivering",
-                        "PKG-CA-1": "proposed", "PKG-DEC-1": "proposed", "PKG-DD-1": "delivering"}
+    assert packages == {
+        "PKG-NL-1": "delivering",
+        "PKG-NORDIC-1": "closed",
+        "PKG-DE-1": "delivering",
+        "PKG-CA-1": "proposed",
+        "PKG-DEC-1": "proposed",
+        "PKG-DD-1": "delivering",
+    }
     assert pledges["PL-SE-2025-08"] == "exhausted" and pledges["PL-NL-2025-08"] == "partly_allocated"
     assert orders == {"PO-DD-1": "in_production", "PO-DD-2": "in_production"}
     assert shipments["SH-DE-1"] == "shipped" and shipments["SH-NL-2"] == "received"
@@ -42,8 +52,12 @@ def test_funnel_in_usd(demo_store):
     with demo_store.read() as conn:
         funnel = reports.funnel(conn, "USD")
     by = {f["funder"]: f for f in funnel["funders"]}
-    assert (by["SE-GOV"]["pledged"], by["SE-GOV"]["allocated"], by["SE-GOV"]["contracted"], by["SE-GOV"]["delivered"]) == (
-        "275000000.00", "275000000.00", "275000000.00", "275000000.00")
+    assert (
+        by["SE-GOV"]["pledged"],
+        by["SE-GOV"]["allocated"],
+        by["SE-GOV"]["contracted"],
+        by["SE-GOV"]["delivered"],
+    ) == ("275000000.00", "275000000.00", "275000000.00", "275000000.00")
     # Denmark: USD 1 M of 90 M left unallocated; everything allocated was delivered
     assert (by["DK-GOV"]["allocated"], by["DK-GOV"]["delivered"]) == ("89000000.00", "89000000.00")
     # the Netherlands pledged in EUR: converted at the 4 Aug 2025 rate (1.1570)
@@ -61,7 +75,9 @@ def test_trace_attributes_every_delivered_dollar_to_pledges(demo_store):
         assert sum(Decimal(s["amount"]) for s in delivered["paid_by"]) == Decimal(delivered["value"])
     gmlrs = next(d for d in trace["delivered"] if d["item"] == "GMLRS rocket pod")
     assert {s["pledge_id"]: s["amount"] for s in gmlrs["paid_by"]} == {
-        "PL-DK-2025-08": "57000000.00", "PL-NO-2025-08": "93000000.00"}
+        "PL-DK-2025-08": "57000000.00",
+        "PL-NO-2025-08": "93000000.00",
+    }
     assert gmlrs["contract"]["id"] == "CT-NORDIC-2"
 
 
@@ -71,14 +87,31 @@ def test_drone_deal_trace_reaches_the_lots(demo_store):
     [delivered] = trace["delivered"]
     assert delivered["received"] == 3000
     assert [(lot["lot_id"], lot["quantity"], lot["facility_id"]) for lot in delivered["lots"]] == [
-        ("PO-DD-1-L001", 1460, "FAC-JV-1"), ("PO-DD-1-L002", 1500, "FAC-JV-1"), ("PO-DD-1-L003", 40, "FAC-JV-1")]
-    assert delivered["paid_by"] == [{"pledge_id": "PL-US-DD-2025", "funder": "US-GOV", "amount": "12000000.00",
-                                     "currency": "USD", "pledge_amount": "12000000.00", "pledge_currency": "USD"}]
+        ("PO-DD-1-L001", 1460, "FAC-JV-1"),
+        ("PO-DD-1-L002", 1500, "FAC-JV-1"),
+        ("PO-DD-1-L003", 40, "FAC-JV-1"),
+    ]
+    assert delivered["paid_by"] == [
+        {
+            "pledge_id": "PL-US-DD-2025",
+            "funder": "US-GOV",
+            "amount": "12000000.00",
+            "currency": "USD",
+            "pledge_amount": "12000000.00",
+            "pledge_currency": "USD",
+        }
+    ]
 
 
 def test_demo_ledger_verifies_and_equals_its_rebuild(demo_store):
     assert verify_ledger(demo_store).checked == 202
     assert check_projections(demo_store) == []
     with demo_store.read() as conn:
-        actors = dict(conn.execute(text("SELECT type, min(actor) FROM events WHERE type IN ('ShipmentReceived', 'PackageApproved') GROUP BY type")).all())
+        actors = dict(
+            conn.execute(
+                text(
+                    "SELECT type, min(actor) FROM events WHERE type IN ('ShipmentReceived', 'PackageApproved') GROUP BY type"
+                )
+            ).all()
+        )
     assert actors == {"ShipmentReceived": "UA-MOD", "PackageApproved": "UA-GOV"}

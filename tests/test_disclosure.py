@@ -12,14 +12,13 @@ import rfc8785
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from conftest import OPERATOR, event_count
 from supplyline.cli.main import app
 from supplyline.ledger.chain import StoredEvent
 from supplyline.ledger.disclosure import event_view, public_view
 from supplyline.services import audit, checks, funding, parties, queries
 from supplyline.store import schema as t
 from supplyline.store import withheld
-
-from conftest import OPERATOR, event_count
 
 runner = CliRunner()
 SECRET_NOTE = "price agreed below list, do not publish"
@@ -28,8 +27,14 @@ SECRET_NOTE = "price agreed below list, do not publish"
 def announce(store, **disclosure):
     parties.register_party(store, OPERATOR, parties.RegisterParty("NL-GOV", "Netherlands", "government", "NL"))
     cmd = funding.AnnouncePledge(
-        funder="NL-GOV", amount="12500000.00", currency="EUR", pledged_on="2025-09-01", mechanism="purl",
-        note=SECRET_NOTE, id="PL-1", disclosure=disclosure or {"amount": "confidential@2027-01-01", "note": "parties"},
+        funder="NL-GOV",
+        amount="12500000.00",
+        currency="EUR",
+        pledged_on="2025-09-01",
+        mechanism="purl",
+        note=SECRET_NOTE,
+        id="PL-1",
+        disclosure=disclosure or {"amount": "confidential@2027-01-01", "note": "parties"},
     )
     return funding.announce_pledge(store, OPERATOR, cmd).events[0]
 
@@ -46,8 +51,11 @@ def test_withheld_fields_are_commitments_in_the_log_and_values_beside_it(store):
     assert set(payload["amount"]) == {"$withheld"} and set(payload["note"]) == {"$withheld"}
     assert payload["amount"]["$withheld"]["level"] == "confidential"
     assert payload["amount"]["$withheld"]["embargo"] == "2027-01-01"
-    assert payload["note"]["$withheld"] == {"commitment": payload["note"]["$withheld"]["commitment"],
-                                            "embargo": None, "level": "parties"}
+    assert payload["note"]["$withheld"] == {
+        "commitment": payload["note"]["$withheld"]["commitment"],
+        "embargo": None,
+        "level": "parties",
+    }
     assert "12500000" not in event.payload and SECRET_NOTE not in event.payload
     with store.read() as conn:
         rows = {r.field: r for r in conn.execute(select(t.withheld_values).where(t.withheld_values.c.seq == event.seq))}
@@ -72,7 +80,9 @@ def test_exports_can_list_every_withheld_field(store):
     with store.read() as conn:
         found = Index(conn).fields
     assert {(f.stream_id, f.field, f.level, f.embargo, f.seq) for f in found} == {
-        ("pledge:PL-1", "amount", "confidential", "2027-01-01", event.seq), ("pledge:PL-1", "note", "parties", None, event.seq)}
+        ("pledge:PL-1", "amount", "confidential", "2027-01-01", event.seq),
+        ("pledge:PL-1", "note", "parties", None, event.seq),
+    }
 
 
 def test_who_sees_what_in_the_one_view_function(store):
@@ -108,15 +118,17 @@ def test_the_database_refuses_to_change_a_withheld_value(store):
     from sqlalchemy.exc import DBAPIError
 
     announce(store)
-    with pytest.raises(DBAPIError, match="append-only"):
-        with store.engine.begin() as conn:
-            conn.execute(text("UPDATE withheld_values SET value = '\"x\"'"))
+    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+        conn.execute(text("UPDATE withheld_values SET value = '\"x\"'"))
 
 
 def test_verify_names_the_event_whose_withheld_value_was_changed(store):
     event = announce(store)
-    _tamper(store, "UPDATE withheld_values SET value = :v WHERE seq = :s AND field = 'amount'",
-            {"v": '{"amount":"1.00","currency":"EUR"}', "s": event.seq})
+    _tamper(
+        store,
+        "UPDATE withheld_values SET value = :v WHERE seq = :s AND field = 'amount'",
+        {"v": '{"amount":"1.00","currency":"EUR"}', "s": event.seq},
+    )
     result = checks.verify_ledger(store)
     assert result.finding is not None and result.finding.seq == event.seq
     assert result.finding.message == (
@@ -134,9 +146,30 @@ def test_verify_names_the_event_whose_withheld_value_was_deleted(store):
 
 
 def test_cli_verify_exit_code_names_the_event(demo_sqlite_url, demo_store):
-    result = runner.invoke(app, ["--db", demo_sqlite_url, "pledge", "announce", "--funder", "NL-GOV", "--amount", "7000000",
-                                 "--currency", "EUR", "--date", "2025-10-01", "--mechanism", "purl", "--id", "PL-SECRET",
-                                 "--disclose", "amount=confidential", "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            demo_sqlite_url,
+            "pledge",
+            "announce",
+            "--funder",
+            "NL-GOV",
+            "--amount",
+            "7000000",
+            "--currency",
+            "EUR",
+            "--date",
+            "2025-10-01",
+            "--mechanism",
+            "purl",
+            "--id",
+            "PL-SECRET",
+            "--disclose",
+            "amount=confidential",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     seq = json.loads(result.output)["events"][0]["seq"]
     assert runner.invoke(app, ["--db", demo_sqlite_url, "verify"]).exit_code == 0
@@ -159,9 +192,27 @@ def test_cli_verify_exit_code_names_the_event(demo_sqlite_url, demo_store):
 )
 def test_bad_disclosure_is_refused_and_writes_nothing(demo_sqlite_url, demo_store, disclose, message):
     before = event_count(demo_store)
-    result = runner.invoke(app, ["--db", demo_sqlite_url, "pledge", "announce", "--funder", "NL-GOV", "--amount", "1000",
-                                 "--currency", "EUR", "--date", "2025-10-01", "--mechanism", "purl",
-                                 "--disclose", disclose])
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            demo_sqlite_url,
+            "pledge",
+            "announce",
+            "--funder",
+            "NL-GOV",
+            "--amount",
+            "1000",
+            "--currency",
+            "EUR",
+            "--date",
+            "2025-10-01",
+            "--mechanism",
+            "purl",
+            "--disclose",
+            disclose,
+        ],
+    )
     assert result.exit_code == 2 and message in result.output, result.output
     assert event_count(demo_store) == before
 
@@ -174,9 +225,29 @@ def revealed(demo_sqlite_url, tmp_path):
         return result.output
 
     run("init")
-    out = run("pledge", "announce", "--funder", "DE-GOV", "--amount", "4321000.50", "--currency", "EUR", "--date",
-              "2025-10-01", "--mechanism", "purl", "--id", "PL-DE-X", "--note", SECRET_NOTE,
-              "--disclose", "amount=confidential@2030-01-01", "--disclose", "note=parties", "--json")
+    out = run(
+        "pledge",
+        "announce",
+        "--funder",
+        "DE-GOV",
+        "--amount",
+        "4321000.50",
+        "--currency",
+        "EUR",
+        "--date",
+        "2025-10-01",
+        "--mechanism",
+        "purl",
+        "--id",
+        "PL-DE-X",
+        "--note",
+        SECRET_NOTE,
+        "--disclose",
+        "amount=confidential@2030-01-01",
+        "--disclose",
+        "note=parties",
+        "--json",
+    )
     seq = json.loads(out)["events"][0]["seq"]
     (tmp_path / "reveal.json").write_text(run("reveal", str(seq), "amount"))
     (tmp_path / "proof.json").write_text(run("proof", "inclusion", str(seq)))
@@ -188,8 +259,9 @@ def test_a_reveal_is_checked_against_the_signed_log(revealed):
     d = revealed["dir"]
     doc = json.loads((d / "reveal.json").read_text())
     assert doc["reveal"]["field"] == "amount" and doc["reveal"]["value"] == {"amount": "4321000.50", "currency": "EUR"}
-    ok = runner.invoke(app, ["audit", "reveal", str(d / "reveal.json"), "--checkpoint", str(d / "cp"),
-                             "--key", revealed["key"]])
+    ok = runner.invoke(
+        app, ["audit", "reveal", str(d / "reveal.json"), "--checkpoint", str(d / "cp"), "--key", revealed["key"]]
+    )
     assert ok.exit_code == 0, ok.output
     assert f"field 'amount' revealed is in the tree of size {revealed['seq']}" in ok.output.replace("\n", " ")
     # the proof handed to the public carries commitments only

@@ -20,7 +20,7 @@ from supplyline.domain.package import Package
 from supplyline.domain.pledge import LineToFund, Pledge
 from supplyline.domain.production import ProductionOrder
 from supplyline.domain.requirement import Requirement
-from supplyline.domain.shipment import ShippedLine, Shipment
+from supplyline.domain.shipment import Shipment, ShippedLine
 
 
 def applied(entity, events):
@@ -31,16 +31,31 @@ def applied(entity, events):
 
 def pledge(**kw) -> Pledge:
     p = Pledge(id="PL-1")
-    args = dict(funder="NL", amount="100", currency="EUR", pledged_on="2025-08-04", mechanism="purl",
-                categories=["air_defence"], origins=["US"], valid_until="2025-12-31")
+    args = dict(
+        funder="NL",
+        amount="100",
+        currency="EUR",
+        pledged_on="2025-08-04",
+        mechanism="purl",
+        categories=["air_defence"],
+        origins=["US"],
+        valid_until="2025-12-31",
+    )
     args.update(kw)
     applied(p, pledge_d.announce(p, **args))
     return applied(p, pledge_d.commit(p, on=date(2025, 8, 4)))
 
 
 def line(**kw) -> LineToFund:
-    args = dict(package_id="PKG-1", line_no=1, mechanism="purl", category="air_defence", origin="US",
-                value=Money.parse("200", "USD"), funded=Money.parse("0", "USD"))
+    args = dict(
+        package_id="PKG-1",
+        line_no=1,
+        mechanism="purl",
+        category="air_defence",
+        origin="US",
+        value=Money.parse("200", "USD"),
+        funded=Money.parse("0", "USD"),
+    )
     args.update(kw)
     return LineToFund(**args)
 
@@ -50,8 +65,9 @@ FX = [FxDay(date(2025, 8, 1), {"USD": Decimal("1.25")})]
 
 def test_allocation_in_pledge_currency_converts_to_package_currency_and_records_rate():
     p = pledge()
-    [event] = pledge_d.allocate(p, allocation_id="PL-1.1", line=line(), amount=Money.parse("40", "EUR"),
-                                on=date(2025, 8, 5), fx_days=FX)
+    [event] = pledge_d.allocate(
+        p, allocation_id="PL-1.1", line=line(), amount=Money.parse("40", "EUR"), on=date(2025, 8, 5), fx_days=FX
+    )
     assert event.data["amount"] == {"amount": "40.00", "currency": "EUR"}
     assert event.data["line_amount"] == {"amount": "50.00", "currency": "USD"}
     assert event.data["fx"] == {"from": "EUR", "to": "USD", "rate": "1.25", "date": "2025-08-01"}
@@ -61,8 +77,12 @@ def test_allocation_in_pledge_currency_converts_to_package_currency_and_records_
 
 def test_allocation_to_the_cent_exhausts_the_pledge():
     p = pledge()
-    applied(p, pledge_d.allocate(p, allocation_id="a", line=line(), amount=Money.parse("125", "USD"),
-                                 on=date(2025, 8, 5), fx_days=FX))
+    applied(
+        p,
+        pledge_d.allocate(
+            p, allocation_id="a", line=line(), amount=Money.parse("125", "USD"), on=date(2025, 8, 5), fx_days=FX
+        ),
+    )
     assert p.state == "exhausted" and p.remaining.is_zero
 
 
@@ -76,40 +96,72 @@ def test_allocation_to_the_cent_exhausts_the_pledge():
 )
 def test_earmarks_are_enforced(target, message):
     with pytest.raises(RuleViolation, match=message):
-        pledge_d.allocate(pledge(), allocation_id="a", line=line(**target), amount=Money.parse("1", "EUR"),
-                          on=date(2025, 8, 5), fx_days=FX)
+        pledge_d.allocate(
+            pledge(),
+            allocation_id="a",
+            line=line(**target),
+            amount=Money.parse("1", "EUR"),
+            on=date(2025, 8, 5),
+            fx_days=FX,
+        )
 
 
 def test_validity_window_is_enforced_on_the_allocation_date():
     with pytest.raises(RuleViolation, match="closed on 2025-12-31, before 2026-01-02"):
-        pledge_d.allocate(pledge(), allocation_id="a", line=line(), amount=Money.parse("1", "EUR"),
-                          on=date(2026, 1, 2), fx_days=FX)
+        pledge_d.allocate(
+            pledge(), allocation_id="a", line=line(), amount=Money.parse("1", "EUR"), on=date(2026, 1, 2), fx_days=FX
+        )
 
 
 def test_over_allocation_is_refused_with_what_is_left():
     with pytest.raises(RuleViolation, match=r"has EUR 100.00 left, not EUR 100.01"):
-        pledge_d.allocate(pledge(), allocation_id="a", line=line(value=Money.parse("1000", "USD")),
-                          amount=Money.parse("100.01", "EUR"), on=date(2025, 8, 5), fx_days=FX)
+        pledge_d.allocate(
+            pledge(),
+            allocation_id="a",
+            line=line(value=Money.parse("1000", "USD")),
+            amount=Money.parse("100.01", "EUR"),
+            on=date(2025, 8, 5),
+            fx_days=FX,
+        )
 
 
 def test_line_cannot_be_funded_beyond_its_value():
     with pytest.raises(RuleViolation, match=r"line 1 needs USD 10.00 more, not USD 12.50"):
-        pledge_d.allocate(pledge(), allocation_id="a", line=line(funded=Money.parse("190", "USD")),
-                          amount=Money.parse("10", "EUR"), on=date(2025, 8, 5), fx_days=FX)
+        pledge_d.allocate(
+            pledge(),
+            allocation_id="a",
+            line=line(funded=Money.parse("190", "USD")),
+            amount=Money.parse("10", "EUR"),
+            on=date(2025, 8, 5),
+            fx_days=FX,
+        )
 
 
 def test_third_currency_is_refused():
     with pytest.raises(InvalidInput, match=r"must be the pledge's currency \(EUR\) or the package's \(USD\)"):
-        pledge_d.allocate(pledge(), allocation_id="a", line=line(), amount=Money.parse("1", "GBP"),
-                          on=date(2025, 8, 5), fx_days=FX)
+        pledge_d.allocate(
+            pledge(), allocation_id="a", line=line(), amount=Money.parse("1", "GBP"), on=date(2025, 8, 5), fx_days=FX
+        )
 
 
 def test_announced_pledge_cannot_be_allocated_and_expiry_needs_a_closed_window():
     p = Pledge(id="PL-2")
-    applied(p, pledge_d.announce(p, funder="NL", amount="5", currency="EUR", pledged_on="2025-01-01",
-                                 mechanism="purl", valid_until="2025-06-30"))
+    applied(
+        p,
+        pledge_d.announce(
+            p,
+            funder="NL",
+            amount="5",
+            currency="EUR",
+            pledged_on="2025-01-01",
+            mechanism="purl",
+            valid_until="2025-06-30",
+        ),
+    )
     with pytest.raises(RuleViolation, match="is announced: only committed pledges"):
-        pledge_d.allocate(p, allocation_id="a", line=line(), amount=Money.parse("1", "EUR"), on=date(2025, 2, 1), fx_days=FX)
+        pledge_d.allocate(
+            p, allocation_id="a", line=line(), amount=Money.parse("1", "EUR"), on=date(2025, 2, 1), fx_days=FX
+        )
     with pytest.raises(RuleViolation, match="valid until 2025-06-30: it cannot expire on 2025-06-30"):
         pledge_d.expire(p, on=date(2025, 6, 30))
     applied(p, pledge_d.expire(p, on=date(2025, 7, 1)))
@@ -125,8 +177,20 @@ def test_pledge_ids_are_unique():
 
 def requirement(**kw) -> Requirement:
     r = Requirement(id="R-1")
-    args = dict(recipient="UA", list_month="2025-08", priority=1, rank=1, item="Interceptor", category="air_defence",
-                quantity=10, unit="missile", unit_price="20", currency="USD", origin="US", min_lot=2)
+    args = dict(
+        recipient="UA",
+        list_month="2025-08",
+        priority=1,
+        rank=1,
+        item="Interceptor",
+        category="air_defence",
+        quantity=10,
+        unit="missile",
+        unit_price="20",
+        currency="USD",
+        origin="US",
+        min_lot=2,
+    )
     args.update(kw)
     applied(r, requirement_d.draft(r, **args))
     applied(r, requirement_d.submit(r))
@@ -135,8 +199,12 @@ def requirement(**kw) -> Requirement:
 
 def package_with_line(req: Requirement, quantity=10) -> Package:
     p = Package(id="PKG-1")
-    applied(p, package_d.draft(p, title="t", mechanism="purl", seller="US", recipient="UA", currency="USD",
-                               approvers=["US", "NATO"]))
+    applied(
+        p,
+        package_d.draft(
+            p, title="t", mechanism="purl", seller="US", recipient="UA", currency="USD", approvers=["US", "NATO"]
+        ),
+    )
     applied(p, package_d.add_line(p, req, quantity=quantity, unit_price=None, origin=None, already_packaged=0))
     return p
 
@@ -144,7 +212,9 @@ def package_with_line(req: Requirement, quantity=10) -> Package:
 def test_lines_are_whole_lots_within_what_is_left_to_package():
     req = requirement()
     p = Package(id="P")
-    applied(p, package_d.draft(p, title="t", mechanism="purl", seller="US", recipient="UA", currency="USD", approvers=[]))
+    applied(
+        p, package_d.draft(p, title="t", mechanism="purl", seller="US", recipient="UA", currency="USD", approvers=[])
+    )
     with pytest.raises(InvalidInput, match=r"whole multiple of the minimum lot \(2\)"):
         package_d.add_line(p, req, quantity=3, unit_price=None, origin=None, already_packaged=0)
     with pytest.raises(RuleViolation, match="has 4 missile left to package, not 6"):
@@ -156,7 +226,9 @@ def test_lines_are_whole_lots_within_what_is_left_to_package():
 def test_whole_only_lines_are_packaged_whole():
     req = requirement(whole_only=True)
     p = Package(id="P")
-    applied(p, package_d.draft(p, title="t", mechanism="purl", seller="US", recipient="UA", currency="USD", approvers=[]))
+    applied(
+        p, package_d.draft(p, title="t", mechanism="purl", seller="US", recipient="UA", currency="USD", approvers=[])
+    )
     with pytest.raises(RuleViolation, match="useful only whole: package all 10 missile"):
         package_d.add_line(p, req, quantity=8, unit_price=None, origin=None, already_packaged=0)
 
@@ -165,14 +237,24 @@ def test_approval_needs_full_funding_and_every_named_approver():
     p = package_with_line(requirement())
     applied(p, package_d.propose(p))
     with pytest.raises(RuleViolation, match=r"line 1 \(Interceptor\) is funded USD 199.99 of USD 200.00"):
-        package_d.decide(p, party="US", decision="approve", reason="", on=date(2025, 8, 9),
-                         funded_by_line={1: Money.parse("199.99", "USD")})
+        package_d.decide(
+            p,
+            party="US",
+            decision="approve",
+            reason="",
+            on=date(2025, 8, 9),
+            funded_by_line={1: Money.parse("199.99", "USD")},
+        )
     funded = {1: Money.parse("200", "USD")}
-    applied(p, package_d.decide(p, party="US", decision="approve", reason="", on=date(2025, 8, 9), funded_by_line=funded))
+    applied(
+        p, package_d.decide(p, party="US", decision="approve", reason="", on=date(2025, 8, 9), funded_by_line=funded)
+    )
     assert p.state == "proposed"  # NATO has not approved yet
     with pytest.raises(RuleViolation, match="DE is not an approver"):
         package_d.decide(p, party="DE", decision="approve", reason="", on=date(2025, 8, 9), funded_by_line=funded)
-    applied(p, package_d.decide(p, party="NATO", decision="approve", reason="", on=date(2025, 8, 9), funded_by_line=funded))
+    applied(
+        p, package_d.decide(p, party="NATO", decision="approve", reason="", on=date(2025, 8, 9), funded_by_line=funded)
+    )
     assert p.state == "approved"
 
 
@@ -182,7 +264,12 @@ def test_a_rejection_needs_a_reason_and_is_final():
     with pytest.raises(InvalidInput) as exc:
         package_d.decide(p, party="US", decision="reject", reason="", on=date(2025, 8, 9), funded_by_line={})
     assert exc.value.field == "reason"
-    applied(p, package_d.decide(p, party="US", decision="reject", reason="not releasable", on=date(2025, 8, 9), funded_by_line={}))
+    applied(
+        p,
+        package_d.decide(
+            p, party="US", decision="reject", reason="not releasable", on=date(2025, 8, 9), funded_by_line={}
+        ),
+    )
     assert p.state == "rejected"
     with pytest.raises(TransitionRefused, match="package 'PKG-1' is rejected: cannot approve"):
         package_d.decide(p, party="NATO", decision="approve", reason="", on=date(2025, 8, 9), funded_by_line={})
@@ -193,7 +280,10 @@ def approved_package() -> Package:
     applied(p, package_d.propose(p))
     funded = {1: Money.parse("200", "USD")}
     for party in ("US", "NATO"):
-        applied(p, package_d.decide(p, party=party, decision="approve", reason="", on=date(2025, 8, 9), funded_by_line=funded))
+        applied(
+            p,
+            package_d.decide(p, party=party, decision="approve", reason="", on=date(2025, 8, 9), funded_by_line=funded),
+        )
     return p
 
 
@@ -201,36 +291,90 @@ def test_contract_cannot_cost_more_per_unit_than_was_funded_nor_exceed_the_line(
     p = approved_package()
     c = Contract(id="C-1")
     with pytest.raises(RuleViolation, match="costs USD 20.01 per unit, more than the USD 20.00 funded"):
-        contract_d.sign(c, p, buyer="US", supplier="S", kind="purchase", signed_on="2025-09-01",
-                        lines=[LineTerms(1, 10, "20.01")], schedule=[], contracted_by_line={})
+        contract_d.sign(
+            c,
+            p,
+            buyer="US",
+            supplier="S",
+            kind="purchase",
+            signed_on="2025-09-01",
+            lines=[LineTerms(1, 10, "20.01")],
+            schedule=[],
+            contracted_by_line={},
+        )
     with pytest.raises(RuleViolation, match="has 4 left to contract, not 6"):
-        contract_d.sign(c, p, buyer="US", supplier="S", kind="purchase", signed_on="2025-09-01",
-                        lines=[LineTerms(1, 6)], schedule=[], contracted_by_line={1: 6})
+        contract_d.sign(
+            c,
+            p,
+            buyer="US",
+            supplier="S",
+            kind="purchase",
+            signed_on="2025-09-01",
+            lines=[LineTerms(1, 6)],
+            schedule=[],
+            contracted_by_line={1: 6},
+        )
     with pytest.raises(RuleViolation, match="bought by its seller"):
-        contract_d.sign(c, p, buyer="DE", supplier="S", kind="purchase", signed_on="2025-09-01",
-                        lines=[LineTerms(1, 6)], schedule=[], contracted_by_line={})
+        contract_d.sign(
+            c,
+            p,
+            buyer="DE",
+            supplier="S",
+            kind="purchase",
+            signed_on="2025-09-01",
+            lines=[LineTerms(1, 6)],
+            schedule=[],
+            contracted_by_line={},
+        )
 
 
 def signed_contract() -> Contract:
     c = Contract(id="C-1")
-    return applied(c, contract_d.sign(c, approved_package(), buyer="US", supplier="S", kind="purchase_agreement",
-                                      signed_on="2025-09-01", lines=[LineTerms(1, 10, "18")], schedule=[],
-                                      contracted_by_line={}))
+    return applied(
+        c,
+        contract_d.sign(
+            c,
+            approved_package(),
+            buyer="US",
+            supplier="S",
+            kind="purchase_agreement",
+            signed_on="2025-09-01",
+            lines=[LineTerms(1, 10, "18")],
+            schedule=[],
+            contracted_by_line={},
+        ),
+    )
 
 
 def test_contract_before_approval_is_refused():
     p = package_with_line(requirement())
     with pytest.raises(RuleViolation, match="package 'PKG-1' is draft: contracts are signed for approved packages"):
-        contract_d.sign(Contract(id="C"), p, buyer="US", supplier="S", kind="purchase", signed_on="2025-09-01",
-                        lines=[LineTerms(1, 1)], schedule=[], contracted_by_line={})
+        contract_d.sign(
+            Contract(id="C"),
+            p,
+            buyer="US",
+            supplier="S",
+            kind="purchase",
+            signed_on="2025-09-01",
+            lines=[LineTerms(1, 1)],
+            schedule=[],
+            contracted_by_line={},
+        )
 
 
 def test_shipments_cannot_exceed_what_is_outstanding_and_partial_receipt_needs_a_note():
     c = signed_contract()
     s = Shipment(id="S-1")
     with pytest.raises(RuleViolation, match="line 1 has 3 units left to ship, not 4"):
-        shipment_d.dispatch(s, c, shipped_on="2025-10-01", lines=[ShippedLine(1, 4)], outstanding_by_line={1: 3}, lot_available={})
-    applied(s, shipment_d.dispatch(s, c, shipped_on="2025-10-01", lines=[ShippedLine(1, 4)], outstanding_by_line={1: 10}, lot_available={}))
+        shipment_d.dispatch(
+            s, c, shipped_on="2025-10-01", lines=[ShippedLine(1, 4)], outstanding_by_line={1: 3}, lot_available={}
+        )
+    applied(
+        s,
+        shipment_d.dispatch(
+            s, c, shipped_on="2025-10-01", lines=[ShippedLine(1, 4)], outstanding_by_line={1: 10}, lot_available={}
+        ),
+    )
     with pytest.raises(InvalidInput) as exc:
         shipment_d.receive(s, received_on="2025-10-03", quantities={1: 3})
     assert exc.value.field == "note"
@@ -249,7 +393,13 @@ def facility() -> Facility:
 
 def test_capacity_ramps_up_by_month():
     f = facility()
-    assert [f.capacity_in("Interceptor", m) for m in ("2025-09", "2025-10", "2025-12", "2026-01", "2027-05")] == [0, 100, 100, 300, 300]
+    assert [f.capacity_in("Interceptor", m) for m in ("2025-09", "2025-10", "2025-12", "2026-01", "2027-05")] == [
+        0,
+        100,
+        100,
+        300,
+        300,
+    ]
 
 
 def test_ownership_must_add_up_to_100():
@@ -259,7 +409,12 @@ def test_ownership_must_add_up_to_100():
 
 def test_lots_are_inspected_and_only_accepted_units_complete_an_order():
     o = ProductionOrder(id="PO-1")
-    applied(o, production_d.place(o, facility(), signed_contract(), contract_line_no=1, quantity=10, due="2026-01-31", already_ordered=0))
+    applied(
+        o,
+        production_d.place(
+            o, facility(), signed_contract(), contract_line_no=1, quantity=10, due="2026-01-31", already_ordered=0
+        ),
+    )
     with pytest.raises(RuleViolation, match="is placed: lots are recorded while it is in production"):
         production_d.produce_lot(o, quantity=5, produced_on="2025-10-10")
     applied(o, production_d.start(o, on=date(2025, 10, 1)))
@@ -280,5 +435,12 @@ def test_facility_must_be_able_to_build_the_item():
     f = Facility(id="F-2")
     applied(f, register(f, name="Other", country="US", owners=[("US-CO", "100")]))
     with pytest.raises(RuleViolation, match="facility 'F-2' cannot build 'Interceptor'"):
-        production_d.place(ProductionOrder(id="PO-2"), f, signed_contract(), contract_line_no=1, quantity=1,
-                           due="2026-01-31", already_ordered=0)
+        production_d.place(
+            ProductionOrder(id="PO-2"),
+            f,
+            signed_contract(),
+            contract_line_no=1,
+            quantity=1,
+            due="2026-01-31",
+            already_ordered=0,
+        )

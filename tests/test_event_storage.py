@@ -11,13 +11,12 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from conftest import OPERATOR, create_postgres_database
 from supplyline.ledger.chain import GENESIS, event_hash, hash_input
 from supplyline.services import checks, parties
 from supplyline.services.context import open_store
 from supplyline.store.db import make_engine
 from supplyline.store.migrate import config, upgrade
-
-from conftest import OPERATOR, create_postgres_database
 
 FIELDS = "seq, stream_id, stream_version, recorded_at, actor, type, meta, payload, prev_hash"
 
@@ -46,9 +45,8 @@ def test_every_field_is_cut_from_the_hashed_bytes(ledger):
 
 
 def test_the_fields_cannot_be_written_apart_from_the_bytes(ledger):
-    with pytest.raises(Exception, match="generated column|cannot insert"):
-        with ledger.engine.begin() as conn:
-            conn.execute(text("INSERT INTO events (seq, body, hash, payload) VALUES (99, 'x', 'y', '{}')"))
+    with pytest.raises(Exception, match="generated column|cannot insert"), ledger.engine.begin() as conn:
+        conn.execute(text("INSERT INTO events (seq, body, hash, payload) VALUES (99, 'x', 'y', '{}')"))
 
 
 def test_a_changed_field_definition_is_caught_on_sqlite(sqlite_store):
@@ -60,7 +58,9 @@ def test_a_changed_field_definition_is_caught_on_sqlite(sqlite_store):
     con = sqlite3.connect(path)
     con.execute("PRAGMA writable_schema = ON")
     (sql,) = con.execute("SELECT sql FROM sqlite_master WHERE name = 'events'").fetchone()
-    start = sql.index("payload TEXT NOT NULL GENERATED ALWAYS AS (") + len("payload TEXT NOT NULL GENERATED ALWAYS AS (")
+    start = sql.index("payload TEXT NOT NULL GENERATED ALWAYS AS (") + len(
+        "payload TEXT NOT NULL GENERATED ALWAYS AS ("
+    )
     end = sql.index("prev_hash VARCHAR(64)")
     forged = sql[:start] + """'{"name":"Someone else"}'),\n\t""" + sql[end:]
     con.execute("UPDATE sqlite_master SET sql = ? WHERE name = 'events'", (forged,))
@@ -74,7 +74,8 @@ def test_a_changed_field_definition_is_caught_on_sqlite(sqlite_store):
         assert not result.ok
         assert result.finding.message == (
             "the events table no longer computes 'payload' from the hashed bytes as written: its definition "
-            "was changed, so the values shown may not be the ones hashed")
+            "was changed, so the values shown may not be the ones hashed"
+        )
     finally:
         store.engine.dispose()
 
@@ -106,15 +107,30 @@ def test_a_ledger_written_before_the_layout_change_keeps_every_event(db_url):
     upgrade(engine, "0007")
     old, prev = [], GENESIS
     for seq in (1, 2, 3):
-        fields = (seq, f"party:P-{seq}", 1, f"2026-01-0{seq}T00:00:00.000000Z", "operator", "PartyRegistered",
-                  '{"via":"test"}', f'{{"id":"P-{seq}","note":"caf\u00e9 \\\\ \\"q\\""}}', prev)
+        fields = (
+            seq,
+            f"party:P-{seq}",
+            1,
+            f"2026-01-0{seq}T00:00:00.000000Z",
+            "operator",
+            "PartyRegistered",
+            '{"via":"test"}',
+            f'{{"id":"P-{seq}","note":"caf\u00e9 \\\\ \\"q\\""}}',
+            prev,
+        )
         prev = event_hash(*fields)
         old.append(fields + (prev,))
     with engine.begin() as conn:
-        conn.execute(text(f"INSERT INTO events ({FIELDS}, hash) VALUES "
-                          "(:seq, :sid, :ver, :at, :actor, :type, :meta, :payload, :prev, :hash)"),
-                     [dict(zip(("seq", "sid", "ver", "at", "actor", "type", "meta", "payload", "prev", "hash"), row))
-                      for row in old])
+        conn.execute(
+            text(
+                f"INSERT INTO events ({FIELDS}, hash) VALUES "
+                "(:seq, :sid, :ver, :at, :actor, :type, :meta, :payload, :prev, :hash)"
+            ),
+            [
+                dict(zip(("seq", "sid", "ver", "at", "actor", "type", "meta", "payload", "prev", "hash"), row))
+                for row in old
+            ],
+        )
         conn.execute(text("UPDATE ledger_head SET seq = 3, hash = :h"), {"h": prev})
     upgrade(engine)
     with engine.connect() as conn:

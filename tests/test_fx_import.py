@@ -50,11 +50,15 @@ def test_history_is_recorded_once_with_obsolete_currencies_set_aside(store, tmp_
 
 def test_bad_cells_are_all_reported_and_a_changed_rate_is_refused(sqlite_store, tmp_path):
     path = tmp_path / "rates.csv"
-    path.write_text("Date,USD,GBP\n2025-08-04,1.1570,0,8710\n2025-08-32,1.1,0.8\n2025-08-01,-1.2,0.8676\n", encoding="utf-8")
+    path.write_text(
+        "Date,USD,GBP\n2025-08-04,1.1570,0,8710\n2025-08-32,1.1,0.8\n2025-08-01,-1.2,0.8676\n", encoding="utf-8"
+    )
     with pytest.raises(FileRefused) as refused:
         imports.import_fx(sqlite_store, OPERATOR, path)
     assert [(p.row, p.column, p.value) for p in refused.value.problems] == [
-        (2, "GBP", "0"), (3, "Date", "2025-08-32"), (4, "USD", "-1.2")
+        (2, "GBP", "0"),
+        (3, "Date", "2025-08-32"),
+        (4, "USD", "-1.2"),
     ]
     assert event_count(sqlite_store) == 0
 
@@ -72,15 +76,42 @@ def test_an_allocation_on_a_weekend_uses_fridays_rate_and_records_it(sqlite_stor
     imports.import_fx(sqlite_store, OPERATOR, path)
     for party_id, kind in (("NL-GOV", "government"), ("US-GOV", "government"), ("UA-MOD", "government")):
         parties.register_party(sqlite_store, OPERATOR, parties.RegisterParty(party_id, party_id, kind, party_id[:2]))
-    requirements.draft_requirement(sqlite_store, OPERATOR, requirements.DraftRequirement(
-        recipient="UA-MOD", list_month="2025-08", priority=1, rank=1, item="Radar", category="air_defence", quantity=1,
-        unit="radar", unit_price="1000000", currency="USD", id="REQ-1"))
+    requirements.draft_requirement(
+        sqlite_store,
+        OPERATOR,
+        requirements.DraftRequirement(
+            recipient="UA-MOD",
+            list_month="2025-08",
+            priority=1,
+            rank=1,
+            item="Radar",
+            category="air_defence",
+            quantity=1,
+            unit="radar",
+            unit_price="1000000",
+            currency="USD",
+            id="REQ-1",
+        ),
+    )
     requirements.submit_requirement(sqlite_store, OPERATOR, "REQ-1")
     requirements.validate_requirement(sqlite_store, OPERATOR, "REQ-1")
-    packages.draft_package(sqlite_store, OPERATOR, packages.DraftPackage("P", "purl", "US-GOV", "UA-MOD", "USD", (), "PKG-1"))
+    packages.draft_package(
+        sqlite_store, OPERATOR, packages.DraftPackage("P", "purl", "US-GOV", "UA-MOD", "USD", (), "PKG-1")
+    )
     packages.add_line(sqlite_store, OPERATOR, packages.AddLine("PKG-1", "REQ-1", 1))
-    funding.announce_pledge(sqlite_store, OPERATOR, funding.AnnouncePledge(
-        funder="NL-GOV", amount="2000000", currency="EUR", pledged_on="2025-07-31", mechanism="purl", id="PL-1", commit=True))
+    funding.announce_pledge(
+        sqlite_store,
+        OPERATOR,
+        funding.AnnouncePledge(
+            funder="NL-GOV",
+            amount="2000000",
+            currency="EUR",
+            pledged_on="2025-07-31",
+            mechanism="purl",
+            id="PL-1",
+            commit=True,
+        ),
+    )
     funding.allocate(sqlite_store, OPERATOR, funding.Allocate("PL-1", "PKG-1", 1, "1000000", "USD", "2025-08-02"))
     with sqlite_store.read() as conn:
         (allocation,) = queries.pledge(conn, "PL-1")["allocations"]

@@ -24,7 +24,9 @@ CANONICAL = ["funder", "amount", "currency", "pledged_on", "mechanism", "categor
 
 def register(store, *ids: str) -> None:
     for party_id in ids:
-        parties.register_party(store, OPERATOR, parties.RegisterParty(party_id, f"Government {party_id[:2]}", "government", party_id[:2]))
+        parties.register_party(
+            store, OPERATOR, parties.RegisterParty(party_id, f"Government {party_id[:2]}", "government", party_id[:2])
+        )
 
 
 def write_csv(path: Path, header: list[str], rows: list[list], delimiter: str = ",") -> Path:
@@ -55,15 +57,50 @@ def pledges(store) -> list[dict]:
 # (funder, amount, currency, day, mechanism, categories, origins, valid until, note)
 PLEDGE_ROWS = [
     ("NL-GOV", Decimal("500000000.00"), "EUR", date(2025, 8, 4), "purl", (), ("US",), None, "erste Zusage"),
-    ("DE-GOV", Decimal("1234567.89"), "EUR", date(2025, 8, 13), "purl", ("air_defence", "electronic_warfare"), ("US",),
-     date(2026, 12, 31), ""),
+    (
+        "DE-GOV",
+        Decimal("1234567.89"),
+        "EUR",
+        date(2025, 8, 13),
+        "purl",
+        ("air_defence", "electronic_warfare"),
+        ("US",),
+        date(2026, 12, 31),
+        "",
+    ),
     ("NO-GOV", Decimal("146000000"), "USD", date(2025, 8, 5), "bilateral", (), (), None, "Nordic"),
-    ("NL-GOV", Decimal("0.05"), "EUR", date(2025, 9, 1), "drone_deal", ("aerial_drones",), ("UA",), date(2027, 1, 31), ""),
+    (
+        "NL-GOV",
+        Decimal("0.05"),
+        "EUR",
+        date(2025, 9, 1),
+        "drone_deal",
+        ("aerial_drones",),
+        ("UA",),
+        date(2027, 1, 31),
+        "",
+    ),
 ]
-GERMAN = {"purl": "PURL", "drone_deal": "Drohnen-Abkommen", "bilateral": "bilateral", "air_defence": "Luftverteidigung",
-          "electronic_warfare": "Elektronische Kampfführung", "aerial_drones": "Luftdrohnen"}
-GERMAN_HEADERS = ["Geber", "Betrag", "Währung", "Zusagedatum", "Mechanismus", "Kategorien", "Herkunft", "Gültig bis",
-                  "Bemerkung", "Interne Notiz"]
+GERMAN = {
+    "purl": "PURL",
+    "drone_deal": "Drohnen-Abkommen",
+    "bilateral": "bilateral",
+    "air_defence": "Luftverteidigung",
+    "electronic_warfare": "Elektronische Kampfführung",
+    "aerial_drones": "Luftdrohnen",
+}
+GERMAN_HEADERS = [
+    "Geber",
+    "Betrag",
+    "Währung",
+    "Zusagedatum",
+    "Mechanismus",
+    "Kategorien",
+    "Herkunft",
+    "Gültig bis",
+    "Bemerkung",
+    "Interne Notiz",
+]
 YAML_MAPPING = """
 columns:
   funder: Geber
@@ -113,10 +150,14 @@ Luftdrohnen = "aerial_drones"
 
 
 def canonical_file(tmp_path: Path) -> Path:
-    return write_csv(tmp_path / "pledges.csv", CANONICAL, [
-        [f, str(a), c, d.isoformat(), m, ";".join(cats), ";".join(o), u.isoformat() if u else "", n]
-        for f, a, c, d, m, cats, o, u, n in PLEDGE_ROWS
-    ])
+    return write_csv(
+        tmp_path / "pledges.csv",
+        CANONICAL,
+        [
+            [f, str(a), c, d.isoformat(), m, ";".join(cats), ";".join(o), u.isoformat() if u else "", n]
+            for f, a, c, d, m, cats, o, u, n in PLEDGE_ROWS
+        ],
+    )
 
 
 def _german_amount(amount: Decimal) -> str:
@@ -125,9 +166,21 @@ def _german_amount(amount: Decimal) -> str:
 
 
 def german_csv(tmp_path: Path) -> tuple[Path, Path]:
-    rows = [[f, _german_amount(a), c, d.strftime("%d.%m.%Y"), GERMAN[m], "; ".join(GERMAN[x] for x in cats), ";".join(o),
-             u.strftime("%d.%m.%Y") if u else "", n, "nur intern"]
-            for f, a, c, d, m, cats, o, u, n in PLEDGE_ROWS]
+    rows = [
+        [
+            f,
+            _german_amount(a),
+            c,
+            d.strftime("%d.%m.%Y"),
+            GERMAN[m],
+            "; ".join(GERMAN[x] for x in cats),
+            ";".join(o),
+            u.strftime("%d.%m.%Y") if u else "",
+            n,
+            "nur intern",
+        ]
+        for f, a, c, d, m, cats, o, u, n in PLEDGE_ROWS
+    ]
     mapping = tmp_path / "zusagen.yaml"
     mapping.write_text(YAML_MAPPING, encoding="utf-8")
     return write_csv(tmp_path / "zusagen.csv", GERMAN_HEADERS, rows, delimiter=";"), mapping
@@ -138,13 +191,25 @@ def german_xlsx(tmp_path: Path) -> tuple[Path, Path]:
     rows = []
     for f, a, c, d, m, cats, o, u, n in PLEDGE_ROWS:
         amount = f"{c} {a}" if f == "NO-GOV" else float(a)
-        rows.append([f, amount, None if f == "NO-GOV" else c, datetime(d.year, d.month, d.day), GERMAN[m],
-                     ";".join(GERMAN[x] for x in cats), ",".join(o), u.strftime("%d.%m.%Y") if u else None, n or None,
-                     "nur intern"])
+        rows.append(
+            [
+                f,
+                amount,
+                None if f == "NO-GOV" else c,
+                datetime(d.year, d.month, d.day),
+                GERMAN[m],
+                ";".join(GERMAN[x] for x in cats),
+                ",".join(o),
+                u.strftime("%d.%m.%Y") if u else None,
+                n or None,
+                "nur intern",
+            ]
+        )
     mapping = tmp_path / "zusagen.toml"
     mapping.write_text(TOML_MAPPING, encoding="utf-8")
-    path = write_xlsx(tmp_path / "zusagen.xlsx", GERMAN_HEADERS, rows, sheet="Zusagen",
-                      above=[["Zusagen an die PURL"], []])
+    path = write_xlsx(
+        tmp_path / "zusagen.xlsx", GERMAN_HEADERS, rows, sheet="Zusagen", above=[["Zusagen an die PURL"], []]
+    )
     return path, mapping
 
 
@@ -154,8 +219,10 @@ def test_a_mapped_file_in_german_round_trips_to_the_same_pledges(store, sqlite_u
     imports.import_pledges(store, OPERATOR, canonical_file(tmp_path))
     expected = pledges(store)
     assert [(p["funder"], p["amount"], p["amount_currency"], p["categories"]) for p in expected] == [
-        ("NL-GOV", "500000000.00", "EUR", []), ("NO-GOV", "146000000.00", "USD", []),
-        ("DE-GOV", "1234567.89", "EUR", ["air_defence", "electronic_warfare"]), ("NL-GOV", "0.05", "EUR", ["aerial_drones"]),
+        ("NL-GOV", "500000000.00", "EUR", []),
+        ("NO-GOV", "146000000.00", "USD", []),
+        ("DE-GOV", "1234567.89", "EUR", ["air_defence", "electronic_warfare"]),
+        ("NL-GOV", "0.05", "EUR", ["aerial_drones"]),
     ]
 
     from supplyline.services.context import open_store
@@ -185,8 +252,13 @@ BAD = {  # spreadsheet row -> (column, value, reason)
 def thousand_rows(tmp_path: Path, name: str = "pledges.csv") -> Path:
     rows = []
     for number in range(2, 1002):  # the header is row 1
-        row = {"funder": FUNDERS[number % 3], "amount": f"{1000 + number}.25", "currency": "EUR",
-               "pledged_on": f"2025-{1 + number % 12:02d}-{1 + number % 28:02d}", "mechanism": "purl"}
+        row = {
+            "funder": FUNDERS[number % 3],
+            "amount": f"{1000 + number}.25",
+            "currency": "EUR",
+            "pledged_on": f"2025-{1 + number % 12:02d}-{1 + number % 28:02d}",
+            "mechanism": "purl",
+        }
         if number in BAD:
             column, value, _ = BAD[number]
             row[column] = value
@@ -216,7 +288,13 @@ def test_five_bad_rows_among_a_thousand_are_all_reported_and_nothing_is_written(
     assert [r[ERRORS_COLUMN] for r in rejected] == [f"{column}: {reason}" for column, _, reason in BAD.values()]
 
     # fix the reject file and import it: the 5 rows join the 995, and the first file changes nothing any more
-    fixed = {"amount": "12.5", "funder": "NO-GOV", "pledged_on": "2025-02-28", "mechanism": "bilateral", "currency": "EUR"}
+    fixed = {
+        "amount": "12.5",
+        "funder": "NO-GOV",
+        "pledged_on": "2025-02-28",
+        "mechanism": "bilateral",
+        "currency": "EUR",
+    }
     for row, (column, _, _) in zip(rejected, BAD.values()):
         row[column] = fixed[column]
     write_csv(rejects, list(rejected[0]), [list(r.values()) for r in rejected])
@@ -250,8 +328,14 @@ def test_cli_reports_every_bad_row_and_exits_2(sqlite_store, sqlite_url, tmp_pat
 def test_the_same_file_twice_writes_nothing_the_second_time_and_a_changed_row_is_refused(store, tmp_path):
     register(store, *FUNDERS)
     header = ["id", "funder", "amount", "currency", "pledged_on", "mechanism"]
-    path = write_csv(tmp_path / "p.csv", header, [["PL-A", "NL-GOV", "100.00", "EUR", "2025-08-04", "purl"],
-                                                  ["PL-B", "DE-GOV", "200", "USD", "2025-08-05", "purl"]])
+    path = write_csv(
+        tmp_path / "p.csv",
+        header,
+        [
+            ["PL-A", "NL-GOV", "100.00", "EUR", "2025-08-04", "purl"],
+            ["PL-B", "DE-GOV", "200", "USD", "2025-08-05", "purl"],
+        ],
+    )
     first = imports.import_pledges(store, OPERATOR, path, commit=True)
     assert first.recorded == ["PL-A", "PL-B"] and first.events == 4  # announced and committed
     count = event_count(store)
@@ -264,15 +348,21 @@ def test_the_same_file_twice_writes_nothing_the_second_time_and_a_changed_row_is
         imports.import_pledges(store, OPERATOR, path)
     (problem,) = refused.value.problems
     assert (problem.row, problem.column) == (2, "id")
-    assert problem.reason == ("pledge PL-A is already recorded with other values (amount: ledger EUR 100.00, file EUR "
-                              "150.00); a recorded entry is never changed by an import")
+    assert problem.reason == (
+        "pledge PL-A is already recorded with other values (amount: ledger EUR 100.00, file EUR "
+        "150.00); a recorded entry is never changed by an import"
+    )
     assert event_count(store) == count
 
 
 def test_rows_without_id_repeat_by_natural_key(sqlite_store, tmp_path):
     register(sqlite_store, *FUNDERS)
     row = ["NL-GOV", "100", "EUR", "2025-08-04", "purl"]
-    path = write_csv(tmp_path / "p.csv", ["funder", "amount", "currency", "pledged_on", "mechanism"], [row, ["NL-GOV", "100.00", "EUR", "2025-08-04", "purl"]])
+    path = write_csv(
+        tmp_path / "p.csv",
+        ["funder", "amount", "currency", "pledged_on", "mechanism"],
+        [row, ["NL-GOV", "100.00", "EUR", "2025-08-04", "purl"]],
+    )
     with pytest.raises(FileRefused) as refused:
         imports.import_pledges(sqlite_store, OPERATOR, path)
     assert [(p.row, p.reason) for p in refused.value.problems] == [
@@ -280,15 +370,30 @@ def test_rows_without_id_repeat_by_natural_key(sqlite_store, tmp_path):
     ]
 
 
-@pytest.mark.parametrize("header, message", [
-    (["funder", "amount", "currency", "pledged_on", "mechanism", "curency"],
-     "column 'curency': is not a column this import reads"),
-    (["funder", "amount", "currency", "mechanism"], "the required column 'pledged_on' (pledged_on) is missing"),
-    (["funder", "amount", "pledged_on", "mechanism"], "row 2, column 'amount': has no currency: fill the 'currency' "
-                                                      "column or write the code with the amount (e.g. 'EUR 1500') (value '1')"),
-])
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        (
+            ["funder", "amount", "currency", "pledged_on", "mechanism", "curency"],
+            "column 'curency': is not a column this import reads",
+        ),
+        (["funder", "amount", "currency", "mechanism"], "the required column 'pledged_on' (pledged_on) is missing"),
+        (
+            ["funder", "amount", "pledged_on", "mechanism"],
+            "row 2, column 'amount': has no currency: fill the 'currency' "
+            "column or write the code with the amount (e.g. 'EUR 1500') (value '1')",
+        ),
+    ],
+)
 def test_wrong_columns_are_refused(sqlite_store, tmp_path, header, message):
-    cells = {"funder": "NL-GOV", "amount": "1", "currency": "EUR", "pledged_on": "2025-08-04", "mechanism": "purl", "curency": "x"}
+    cells = {
+        "funder": "NL-GOV",
+        "amount": "1",
+        "currency": "EUR",
+        "pledged_on": "2025-08-04",
+        "mechanism": "purl",
+        "curency": "x",
+    }
     path = write_csv(tmp_path / "p.csv", header, [[cells[h] for h in header]])
     with pytest.raises(FileRefused) as refused:
         imports.import_pledges(sqlite_store, OPERATOR, path)
@@ -311,17 +416,54 @@ def test_a_mapping_file_with_unknown_names_is_refused(sqlite_store, tmp_path):
 
 def test_requirements_from_xlsx_with_a_mapping_then_again(store, tmp_path):
     register(store, "UA-MOD")
-    header = ["Empfänger", "Liste", "Stufe", "Rang", "Gegenstand", "Kategorie", "Menge", "Einheit", "Stückpreis",
-              "Mindestlos", "nur ganz", "benötigt bis"]
+    header = [
+        "Empfänger",
+        "Liste",
+        "Stufe",
+        "Rang",
+        "Gegenstand",
+        "Kategorie",
+        "Menge",
+        "Einheit",
+        "Stückpreis",
+        "Mindestlos",
+        "nur ganz",
+        "benötigt bis",
+    ]
     rows = [
-        ["UA-MOD", datetime(2025, 8, 1), 1, 1, "155 mm artillery shell", "Artilleriemunition", 300000, "round", "USD 3.000,00",
-         1000, "nein", datetime(2026, 6, 30)],
-        ["UA-MOD", datetime(2025, 8, 1), 2, 2, "Air defence radar", "Luftverteidigung", 10, "radar", "USD 18.000.000",
-         1, "ja", None],
+        [
+            "UA-MOD",
+            datetime(2025, 8, 1),
+            1,
+            1,
+            "155 mm artillery shell",
+            "Artilleriemunition",
+            300000,
+            "round",
+            "USD 3.000,00",
+            1000,
+            "nein",
+            datetime(2026, 6, 30),
+        ],
+        [
+            "UA-MOD",
+            datetime(2025, 8, 1),
+            2,
+            2,
+            "Air defence radar",
+            "Luftverteidigung",
+            10,
+            "radar",
+            "USD 18.000.000",
+            1,
+            "ja",
+            None,
+        ],
     ]
     path = write_xlsx(tmp_path / "bedarf.xlsx", header, rows, sheet="Bedarf")
     mapping = tmp_path / "bedarf.yaml"
-    mapping.write_text("""
+    mapping.write_text(
+        """
 columns: {recipient: Empfänger, list_month: Liste, priority: Stufe, rank: Rang, item: Gegenstand, category: Kategorie,
           quantity: Menge, unit: Einheit, unit_price: Stückpreis, min_lot: Mindestlos, whole_only: nur ganz,
           needed_by: benötigt bis}
@@ -330,13 +472,26 @@ thousands_separator: "."
 values:
   category: {Artilleriemunition: artillery_ammunition, Luftverteidigung: air_defence}
   whole_only: {ja: "yes", nein: "no"}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = imports.import_requirements(store, OPERATOR, path, mapping=mapping)
     assert result.recorded == ["REQ-0001", "REQ-0002"] and result.sheet == "Bedarf"
     with store.read() as conn:
         listed = queries.list_requirements(conn)
-    assert [(r["item"], r["list_month"], r["unit_price"], r["unit_price_currency"], r["min_lot"], r["whole_only"],
-             r["needed_by"], r["state"]) for r in listed] == [
+    assert [
+        (
+            r["item"],
+            r["list_month"],
+            r["unit_price"],
+            r["unit_price_currency"],
+            r["min_lot"],
+            r["whole_only"],
+            r["needed_by"],
+            r["state"],
+        )
+        for r in listed
+    ] == [
         ("155 mm artillery shell", "2025-08", "3000.00", "USD", 1000, False, "2026-06-30", "draft"),
         ("Air defence radar", "2025-08", "18000000.00", "USD", 1, True, None, "draft"),
     ]
@@ -348,9 +503,22 @@ values:
 
 def test_requirement_reject_file_keeps_the_xlsx_layout(sqlite_store, tmp_path):
     register(sqlite_store, "UA-MOD")
-    header = ["recipient", "list_month", "priority", "rank", "item", "category", "quantity", "unit", "unit_price", "currency"]
-    rows = [["UA-MOD", "2025-08", 1, 1, "Radio", "communications", 100, "set", 8000, "USD"],
-            ["UA-MOD", "2025-08", 9, 2, "Radar", "air_defence", 1.5, "radar", 1000, "USD"]]
+    header = [
+        "recipient",
+        "list_month",
+        "priority",
+        "rank",
+        "item",
+        "category",
+        "quantity",
+        "unit",
+        "unit_price",
+        "currency",
+    ]
+    rows = [
+        ["UA-MOD", "2025-08", 1, 1, "Radio", "communications", 100, "set", 8000, "USD"],
+        ["UA-MOD", "2025-08", 9, 2, "Radar", "air_defence", 1.5, "radar", 1000, "USD"],
+    ]
     path = write_xlsx(tmp_path / "req.xlsx", header, rows, sheet="List")
     result = imports.import_requirements(sqlite_store, OPERATOR, path, skip_invalid=True)
     assert result.recorded == ["REQ-0001"]

@@ -9,6 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from conftest import OPERATOR, SHARED, event_count
@@ -17,7 +18,6 @@ from supplyline.domain.errors import RuleViolation
 from supplyline.services import kiel
 from supplyline.services.checks import check_projections
 from supplyline.store import schema as t
-from sqlalchemy import func, select
 
 KIEL = SHARED / "data" / "kiel"
 BILLION = Decimal(10) ** 9
@@ -46,15 +46,25 @@ def test_import_reproduces_every_donors_military_total_to_the_cent(store, kiel_f
         by_month[f"{int(row['year']):04d}-{int(row['month']):02d}"] += Decimal(row["military"]) * BILLION
     k = t.kiel_allocations
     with store.read() as conn:
-        stored = {donor: Decimal(total) / 100 for donor, total in conn.execute(
-            select(k.c.donor, func.sum(k.c.military_minor)).where(k.c.release == "29").group_by(k.c.donor))}
-        monthly = {month: Decimal(total) / 100 for month, total in conn.execute(
-            select(k.c.month, func.sum(k.c.military_minor)).where(k.c.release == "29").group_by(k.c.month))}
+        stored = {
+            donor: Decimal(total) / 100
+            for donor, total in conn.execute(
+                select(k.c.donor, func.sum(k.c.military_minor)).where(k.c.release == "29").group_by(k.c.donor)
+            )
+        }
+        monthly = {
+            month: Decimal(total) / 100
+            for month, total in conn.execute(
+                select(k.c.month, func.sum(k.c.military_minor)).where(k.c.release == "29").group_by(k.c.month)
+            )
+        }
     assert stored == expected
     assert stored["USA"] == Decimal("64616886000") and stored["DEU"] == Decimal("24214109000")
     # the tracker's own monthly totals over all donors hold the same measure
-    assert monthly == {f"{int(r['year']):04d}-{int(r['month']):02d}": Decimal(r["military"]) * BILLION
-                       for r in _csv(kiel_files / "total_allocations.csv")}
+    assert monthly == {
+        f"{int(r['year']):04d}-{int(r['month']):02d}": Decimal(r["military"]) * BILLION
+        for r in _csv(kiel_files / "total_allocations.csv")
+    }
     assert sum(stored.values()) == Decimal("172992996000")
 
     count = event_count(store)
@@ -96,18 +106,29 @@ def test_pledges_compared_with_kiels_military_allocations(demo_store, kiel_files
     donors = {d["donor"]: d for d in data["donors"]}
     assert sorted(donors) == ["CAN", "DEU", "DNK", "NLD", "NOR", "POL", "SWE", "USA"]
     assert data["funders_without_country"] == []
-    kiel_rows = [r for r in _csv(kiel_files / "data_explorer.csv")
-                 if (int(r["year"]), int(r["month"])) >= (2025, 8) and r["iso"] == "NLD"]
+    kiel_rows = [
+        r
+        for r in _csv(kiel_files / "data_explorer.csv")
+        if (int(r["year"]), int(r["month"])) >= (2025, 8) and r["iso"] == "NLD"
+    ]
     nld = donors["NLD"]
     assert nld["pledged"] == "500000000.00"  # the Netherlands' EUR pledge, no conversion
     assert Decimal(nld["kiel_military"]) == sum(Decimal(r["military"]) * BILLION for r in kiel_rows)
     august = next(m for m in nld["months"] if m["month"] == "2025-08")
-    assert Decimal(august["kiel_military"]) == next(Decimal(r["military"]) * BILLION for r in kiel_rows if r["month"] == "8")
+    assert Decimal(august["kiel_military"]) == next(
+        Decimal(r["military"]) * BILLION for r in kiel_rows if r["month"] == "8"
+    )
     # Germany pledged USD: converted at the rate of each pledge's date (2025-08-13 -> rate of 2025-08-04)
     assert donors["DEU"]["months"][0] == {
-        "month": "2025-08", "pledged": str((Decimal(500000000) / Decimal("1.1570")).quantize(Decimal("0.01"))),
-        "kiel_military": str(sum(Decimal(r["military"]) * BILLION for r in _csv(kiel_files / "data_explorer.csv")
-                                 if r["iso"] == "DEU" and r["year"] == "2025" and r["month"] == "8").quantize(Decimal("0.01"))),
+        "month": "2025-08",
+        "pledged": str((Decimal(500000000) / Decimal("1.1570")).quantize(Decimal("0.01"))),
+        "kiel_military": str(
+            sum(
+                Decimal(r["military"]) * BILLION
+                for r in _csv(kiel_files / "data_explorer.csv")
+                if r["iso"] == "DEU" and r["year"] == "2025" and r["month"] == "8"
+            ).quantize(Decimal("0.01"))
+        ),
     }
 
 

@@ -13,13 +13,12 @@ import random
 import pytest
 from typer.testing import CliRunner
 
+from conftest import SHARED
 from supplyline.cli.main import app
 from supplyline.ledger import merkle, tiles
 from supplyline.ledger.chain import hash_input
 from supplyline.services import transparency
 from supplyline.store import merkle as stored_tree
-
-from conftest import SHARED
 
 TRANSPARENCY = SHARED / "transparency"
 VECTORS = sorted((TRANSPARENCY / "vectors").glob("*/*/*.json")) if (TRANSPARENCY / "vectors").is_dir() else []
@@ -136,7 +135,9 @@ def test_reference_tree_heads_from_the_pure_and_the_tiled_tree():
         stored.update(tiles.extend(n, edge, [leaves[n]]))
     for n, want in enumerate(ref["root_hashes_hex_by_size"]):
         assert merkle.root_of(leaves[:n]).hex() == want
-        read = lambda subtrees: tiles.subtree_hashes(subtrees, {k: v[: tiles.width_at(*k, n) * 32] for k, v in stored.items()})
+        read = lambda subtrees: tiles.subtree_hashes(
+            subtrees, {k: v[: tiles.width_at(*k, n) * 32] for k, v in stored.items()}
+        )
         assert merkle.tree_head(n, read).hex() == want
 
 
@@ -149,9 +150,16 @@ def _synthetic_tree(conn, n: int) -> list[bytes]:
 
     rng = random.Random(n)
     hashes = [rng.randbytes(32) for _ in range(n)]
-    rows = [{"seq": i + 1, "body": hash_input(i + 1, f"x:{i + 1}", 1, "2026-01-01T00:00:00.000000Z", "bench", "Synthetic",
-                                              "{}", "{}", "0" * 64).decode(),
-             "hash": h.hex()} for i, h in enumerate(hashes)]
+    rows = [
+        {
+            "seq": i + 1,
+            "body": hash_input(
+                i + 1, f"x:{i + 1}", 1, "2026-01-01T00:00:00.000000Z", "bench", "Synthetic", "{}", "{}", "0" * 64
+            ).decode(),
+            "hash": h.hex(),
+        }
+        for i, h in enumerate(hashes)
+    ]
     for start in range(0, n, 10000):
         conn.execute(t.events.insert(), rows[start : start + 10000])
     conn.execute(t.ledger_head.update().values(seq=n, hash=hashes[-1].hex()))
@@ -184,8 +192,10 @@ def test_large_tree_crosses_tile_levels(sqlite_store):
     with sqlite_store.locked() as conn:
         leaves = _synthetic_tree(conn, n)
     with sqlite_store.read() as conn:
-        widths = {(l, i): len(c) // 32 for (l, i), c in stored_tree.read_tiles(
-            conn, [(0, 272), (0, 273), (1, 0), (1, 1), (2, 0)], n).items()}
+        widths = {
+            (l, i): len(c) // 32
+            for (l, i), c in stored_tree.read_tiles(conn, [(0, 272), (0, 273), (1, 0), (1, 1), (2, 0)], n).items()
+        }
         assert widths == {(0, 272): 256, (0, 273): 112, (1, 0): 256, (1, 1): 17, (2, 0): 1}
         root = rfc_mth(leaves)
         assert stored_tree.tree_head(conn, n) == root
@@ -240,9 +250,9 @@ def test_proof_of_an_unknown_event_or_size_is_refused(demo_store, demo_sqlite_ur
 def test_tree_grows_with_each_append_and_is_rechecked(store):
     """Every write extends the tree in its own transaction; a filled leaf tile is stored
     with the write that fills it (both databases)."""
+    from conftest import OPERATOR
     from supplyline.services import parties
     from test_tiles import grow
-    from conftest import OPERATOR
 
     for i in range(5):
         parties.register_party(store, OPERATOR, parties.RegisterParty(f"P-{i}", f"Party {i}", "company", "NL"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -12,18 +12,20 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from typer.testing import CliRunner
 
+from conftest import SHARED
 from supplyline.cli.main import app
 from supplyline.engines.interchange import ocds
 from supplyline.engines.interchange.ocds import WITHHELD, Publication
 from supplyline.services import opendata
 from supplyline.services.public_view import DisclosurePolicy
 
-from conftest import SHARED
-
 OCDS = SHARED / "ocds"
 PUBLICATION = Publication(
-    ocid_prefix="ocds-splyln", uri="https://example.org/supplyline/ocds.json", publisher="NATO-NSATU",
-    published=datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc), as_of=date(2026, 3, 1),
+    ocid_prefix="ocds-splyln",
+    uri="https://example.org/supplyline/ocds.json",
+    publisher="NATO-NSATU",
+    published=datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+    as_of=date(2026, 3, 1),
 )
 
 
@@ -72,7 +74,11 @@ def test_demo_export_passes_libcoveocds(demo_store, extensions_url, tmp_path):
     result = cove(package, extensions_url, tmp_path)
     assert [e["url"] for e in result["extensions"]["extensions"]] == [
         f"{extensions_url}/{name}/extension.json"
-        for name in ("ocds_budget_breakdown_extension", "ocds_exchangeRate_extension", "ocds_contract_completion_extension")
+        for name in (
+            "ocds_budget_breakdown_extension",
+            "ocds_exchangeRate_extension",
+            "ocds_contract_completion_extension",
+        )
     ]
     assert result["extensions"]["invalid_extension"] == {}
     assert result["validation_errors"] == []
@@ -113,12 +119,18 @@ def test_one_process_per_package_with_funders_budget_and_rates(demo_store):
     assert first["sourceParty"] == {"id": "NL-GOV", "name": "Netherlands"}
     roles = {p["id"]: p["roles"] for p in nl["parties"]}
     assert roles == {
-        "NL-GOV": ["funder", "payer", "sourceParty"], "UA-MOD": ["buyer"], "US-GOV": ["procuringEntity"],
+        "NL-GOV": ["funder", "payer", "sourceParty"],
+        "UA-MOD": ["buyer"],
+        "US-GOV": ["procuringEntity"],
         "US-PRIME-A": ["payee", "supplier"],
     }
     nordic = _release(package, "PKG-NORDIC-1")
     assert sorted(e["sourceParty"]["id"] for e in nordic["planning"]["budget"]["budgetBreakdown"]) == [
-        "DK-GOV", "DK-GOV", "NO-GOV", "NO-GOV", "SE-GOV"
+        "DK-GOV",
+        "DK-GOV",
+        "NO-GOV",
+        "NO-GOV",
+        "SE-GOV",
     ]
 
 
@@ -127,8 +139,10 @@ def test_milestones_transactions_and_completion(demo_store):
     contract = _release(package, "PKG-NL-1")["contracts"][0]
     statuses = {m["id"]: m["status"] for m in contract["implementation"]["milestones"]}
     assert statuses == {
-        "CT-NL-1-line-1-delivery-1": "met", "CT-NL-1-line-1-delivery-2": "notMet",  # due 2026-02-28, nothing yet
-        "CT-NL-1-line-2-delivery-1": "met", "CT-NL-1-line-3-delivery-1": "partiallyMet",  # 296 of 300 arrived
+        "CT-NL-1-line-1-delivery-1": "met",
+        "CT-NL-1-line-1-delivery-2": "notMet",  # due 2026-02-28, nothing yet
+        "CT-NL-1-line-2-delivery-1": "met",
+        "CT-NL-1-line-3-delivery-1": "partiallyMet",  # 296 of 300 arrived
     }
     partial_ = next(m for m in contract["implementation"]["milestones"] if m["status"] == "partiallyMet")
     assert partial_["description"] == "296 of 300 units received; shipment SH-NL-2: 146 of 150 shipped arrived"
@@ -145,7 +159,8 @@ def test_milestones_transactions_and_completion(demo_store):
         total = sum(t["value"]["amount"] for t in c["implementation"]["transactions"])
         assert c["implementation"]["finalValue"] == {"amount": total, "currency": "USD"}
     assert [c["implementation"]["finalValue"]["amount"] for c in closed["contracts"]] == [
-        Decimal(80 * 4_100_000 + 16 * 2_000_000), Decimal(150 * 1_000_000)
+        Decimal(80 * 4_100_000 + 16 * 2_000_000),
+        Decimal(150 * 1_000_000),
     ]
 
 
@@ -178,8 +193,22 @@ def test_numbers_are_written_exactly():
 
 def test_cli_export_writes_the_package(demo_sqlite_url, tmp_path):
     out = tmp_path / "ocds.json"
-    result = CliRunner().invoke(app, ["--db", demo_sqlite_url, "--as", "NATO-NSATU", "export", "ocds", str(out),
-                                      "--as-of", "2026-03-01", "--ocid-prefix", "ocds-abc123"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            demo_sqlite_url,
+            "--as",
+            "NATO-NSATU",
+            "export",
+            "ocds",
+            str(out),
+            "--as-of",
+            "2026-03-01",
+            "--ocid-prefix",
+            "ocds-abc123",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(), parse_float=Decimal)
     assert data["publisher"] == {"name": "NATO Security Assistance and Training for Ukraine"}

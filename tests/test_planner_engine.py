@@ -86,7 +86,11 @@ def brute_force(p: Problem) -> tuple[int, int]:
     splits = [list(compositions(d.quantity, bins)) for d in p.demands]
     for choice in itertools.product(*splits):
         late = sum(
-            d.priority * (sum(q * max(m - d.due, 0) for m, q in enumerate(split[:-1])) + split[-1] * (max(p.horizon - d.due, 0) + 1))
+            d.priority
+            * (
+                sum(q * max(m - d.due, 0) for m, q in enumerate(split[:-1]))
+                + split[-1] * (max(p.horizon - d.due, 0) + 1)
+            )
             for d, split in zip(p.demands, choice)
         )
         if best is not None and late > best[0]:
@@ -115,9 +119,13 @@ def small_instance(seed: int) -> Problem:
     lines = []
     for item in items:
         for fac in rng.sample(["F1", "F2", "F3"], k=rng.randint(1, 2)):
-            lines.append(Line(fac, item, tuple(rng.randint(0, 4) for _ in range(horizon)), rng.randint(1, 3), rng.randint(1, 9)))
-    demands = [Demand(f"O{k}", rng.choice(items), rng.randint(1, 4), rng.randint(-1, horizon), rng.randint(1, 3))
-               for k in range(rng.randint(1, 3))]
+            lines.append(
+                Line(fac, item, tuple(rng.randint(0, 4) for _ in range(horizon)), rng.randint(1, 3), rng.randint(1, 9))
+            )
+    demands = [
+        Demand(f"O{k}", rng.choice(items), rng.randint(1, 4), rng.randint(-1, horizon), rng.randint(1, 3))
+        for k in range(rng.randint(1, 3))
+    ]
     return problem(horizon, lines, demands)
 
 
@@ -134,8 +142,11 @@ def test_a_known_optimum_built_by_hand():
     # F1 makes 5 a month at cost 10; F2 only from month 1, 10 a month at cost 7, batches of 5.
     # O1 (8 units, due month 0, priority 2) cannot all be made in month 0: 5 on time, 3 a
     # month late. O2 (12, due month 1) fits in month 1 (10 at F2 + 2 at F1): weighted lateness 2×3 = 6.
-    p = problem(3, [Line("F1", "X", (5, 5, 5), 1, 10), Line("F2", "X", (0, 10, 10), 5, 7)],
-                [Demand("O1", "X", 8, 0, 2), Demand("O2", "X", 12, 1, 1)])
+    p = problem(
+        3,
+        [Line("F1", "X", (5, 5, 5), 1, 10), Line("F2", "X", (0, 10, 10), 5, 7)],
+        [Demand("O1", "X", 8, 0, 2), Demand("O2", "X", 12, 1, 1)],
+    )
     plan = plan_production(p)
     assert plan.weighted_lateness == 6
     assert plan.cost == brute_force(p)[1] == 5 * 10 + 3 * 10 + 2 * 10 + 10 * 7
@@ -153,8 +164,13 @@ def instances(draw):
             capacity = tuple(draw(st.lists(st.integers(0, 20), min_size=horizon, max_size=horizon)))
             lines.append(Line(fac, item, capacity, draw(st.integers(1, 8)), draw(st.integers(0, 50))))
     demands = [
-        Demand(f"O{k}", draw(st.sampled_from(items)), draw(st.integers(1, 40)), draw(st.integers(-2, horizon + 2)),
-               draw(st.integers(1, 5)))
+        Demand(
+            f"O{k}",
+            draw(st.sampled_from(items)),
+            draw(st.integers(1, 40)),
+            draw(st.integers(-2, horizon + 2)),
+            draw(st.integers(1, 5)),
+        )
         for k in range(draw(st.integers(0, 6)))
     ]
     return problem(horizon, lines, demands)
@@ -199,8 +215,11 @@ def test_priority_decides_who_waits():
 
 # --- explanation, what moved, what-if ---------------------------------------------------------------
 def test_a_late_order_names_the_full_capacity_that_held_it_back():
-    p = problem(4, [Line("F1", "X", (5, 5, 5, 5)), Line("F2", "X", (0, 0, 5, 5))],
-                [Demand("EARLY", "X", 10, 1, 2), Demand("LATE", "X", 6, 1, 1)])
+    p = problem(
+        4,
+        [Line("F1", "X", (5, 5, 5, 5)), Line("F2", "X", (0, 0, 5, 5))],
+        [Demand("EARLY", "X", 10, 1, 2), Demand("LATE", "X", 6, 1, 1)],
+    )
     plan = plan_production(p)
     by_order = {e["order"]: e for e in explain(p, plan)}
     assert by_order["EARLY"]["months_late"] == 0 and by_order["EARLY"]["bottleneck"] is None
@@ -241,8 +260,11 @@ def test_a_new_facility_in_a_scenario_reduces_lateness():
 
 
 def test_with_no_time_left_every_item_keeps_a_valid_greedy_plan():
-    p = problem(3, [Line("F1", "X", (5, 5, 5)), Line("F1", "Y", (2, 2, 2), 2)],
-                [Demand("O1", "X", 12, 0), Demand("O2", "Y", 4, 1)])
+    p = problem(
+        3,
+        [Line("F1", "X", (5, 5, 5)), Line("F1", "Y", (2, 2, 2), 2)],
+        [Demand("O1", "X", 12, 0), Demand("O2", "Y", 4, 1)],
+    )
     plan = plan_production(p, time_limit=0)
     greedy = plan_greedy(p)
     check_assignments(p, plan.parts, plan.unplanned)
@@ -256,8 +278,11 @@ def test_optimum_when_capacity_is_far_short_of_the_orders():
     # priority-3 order due after the horizon saves 3 wherever it is made. Best: month 0 to the
     # overdue order, month 2 to the priority-3 one, month 1 either: 319 - (44 + 30 + 21) = 224.
     # (A starting solution once made the solver hand back the greedy plan, 231, as optimal.)
-    p = problem(3, [Line("F0", "i0", (11, 10, 7), 1, 44)],
-                [Demand("O0", "i0", 31, 4, 3), Demand("O1", "i0", 4, 5, 1), Demand("O2", "i0", 37, -2, 1)])
+    p = problem(
+        3,
+        [Line("F0", "i0", (11, 10, 7), 1, 44)],
+        [Demand("O0", "i0", 31, 4, 3), Demand("O1", "i0", 4, 5, 1), Demand("O2", "i0", 37, -2, 1)],
+    )
     plan = plan_production(p)
     assert (plan.status, plan.weighted_lateness, plan.lateness_bound) == ("optimal", 224, 224)
     assert plan_greedy(p).weighted_lateness == 231

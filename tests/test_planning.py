@@ -11,13 +11,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from conftest import event_count
 from supplyline.cli.main import app
 from supplyline.domain.errors import InvalidInput, RuleViolation
 from supplyline.services import checks, demo, planning, production, queries, reports
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
-
-from conftest import event_count
 
 JV = Actor("UA-US-JV", via="test")
 DAY = date(2026, 1, 5)
@@ -28,8 +27,13 @@ def with_terms(store) -> None:
     """The demo's joint facility with terms, and a second (US-based) joint line from March."""
     production.set_item_terms(store, JV, production.SetItemTerms("FAC-JV-1", "Interceptor drone", 500, "3400", "USD"))
     production.set_item_terms(store, JV, production.SetItemTerms("FAC-JV-1", "Naval surface drone", 1, "250000", "EUR"))
-    production.register_facility(store, JV, production.RegisterFacility(
-        "Second joint line", "US", (("US-DRONE-CO", "60"), ("UA-DRONE-CO", "40")), "FAC-JV-2"))
+    production.register_facility(
+        store,
+        JV,
+        production.RegisterFacility(
+            "Second joint line", "US", (("US-DRONE-CO", "60"), ("UA-DRONE-CO", "40")), "FAC-JV-2"
+        ),
+    )
     production.set_capacity(store, JV, production.SetCapacity("FAC-JV-2", "Interceptor drone", "2026-03", 800))
     production.set_item_terms(store, JV, production.SetItemTerms("FAC-JV-2", "Interceptor drone", 200, "3900", "USD"))
 
@@ -43,7 +47,12 @@ def test_plan_for_the_demo_orders_is_explained_per_order(demo_store):
     with_terms(demo_store)
     data = report(demo_store)
     plan = data["plan"]
-    assert (plan["status"], plan["weighted_lateness"], plan["late_orders"], plan["unplanned_units"]) == ("optimal", 0, 0, 0)
+    assert (plan["status"], plan["weighted_lateness"], plan["late_orders"], plan["unplanned_units"]) == (
+        "optimal",
+        0,
+        0,
+        0,
+    )
     orders = {o["order"]: o for o in plan["orders"]}
     # 6000 ordered, 3000 accepted by quality control: 3000 left, due April, all at the cheaper FAC-JV-1
     assert orders["PO-DD-1"]["quantity"] == 3000 and orders["PO-DD-1"]["due"] == "2026-04"
@@ -73,21 +82,29 @@ def test_what_if_reports_the_change_in_lateness_and_writes_nothing(demo_store):
 
 def test_a_new_facility_in_a_what_if_cuts_lateness(demo_store):
     with_terms(demo_store)
-    s = report(demo_store, capacity=("FAC-JV-1:Naval surface drone=-50%",), new_facility=("FAC-NEW:Naval surface drone=2",))["scenario"]
+    s = report(
+        demo_store, capacity=("FAC-JV-1:Naval surface drone=-50%",), new_facility=("FAC-NEW:Naval surface drone=2",)
+    )["scenario"]
     assert s["lateness_change"] == 0  # the new facility makes up exactly the 2 a month lost
-    assert {p["facility"] for o in s["plan"]["orders"] for p in o["parts"] if o["order"] == "PO-DD-2"} <= {"FAC-JV-1", "FAC-NEW"}
+    assert {p["facility"] for o in s["plan"]["orders"] for p in o["parts"] if o["order"] == "PO-DD-2"} <= {
+        "FAC-JV-1",
+        "FAC-NEW",
+    }
 
 
-@pytest.mark.parametrize("spec, field", [
-    (dict(capacity=("FAC-XX=-30%",)), "capacity[1]"),
-    (dict(capacity=("FAC-JV-1=30",)), "capacity[1]"),
-    (dict(capacity=("FAC-JV-1=-130%",)), "capacity[1]"),
-    (dict(capacity=("FAC-JV-1:Tank=-10%",)), "capacity[1]"),
-    (dict(new_facility=("FAC-NEW:Naval surface drone",)), "new_facility[1]"),
-    (dict(horizon="0"), "horizon"),
-    (dict(first_month="2026-13"), "from"),
-    (dict(currency="usd"), "currency"),
-])
+@pytest.mark.parametrize(
+    "spec, field",
+    [
+        (dict(capacity=("FAC-XX=-30%",)), "capacity[1]"),
+        (dict(capacity=("FAC-JV-1=30",)), "capacity[1]"),
+        (dict(capacity=("FAC-JV-1=-130%",)), "capacity[1]"),
+        (dict(capacity=("FAC-JV-1:Tank=-10%",)), "capacity[1]"),
+        (dict(new_facility=("FAC-NEW:Naval surface drone",)), "new_facility[1]"),
+        (dict(horizon="0"), "horizon"),
+        (dict(first_month="2026-13"), "from"),
+        (dict(currency="usd"), "currency"),
+    ],
+)
 def test_bad_plan_requests_are_refused_naming_the_field(demo_store, spec, field):
     with pytest.raises(InvalidInput) as refused:
         report(demo_store, **spec)
@@ -112,20 +129,30 @@ def test_accepted_plans_are_events_that_verify_and_rebuild_and_replanning_shows_
     production.set_capacity(store, JV, production.SetCapacity("FAC-JV-1", "Interceptor drone", "2026-01", 500))
     data = report(store)
     assert data["accepted"]["id"] == "PLAN-0001" and data["accepted"]["same_input"] is False
-    moved = {(m["order"], m["facility"], m["month"]): m["change"] for m in data["accepted"]["moved"] if m["order"] == "PO-DD-1"}
+    moved = {
+        (m["order"], m["facility"], m["month"]): m["change"]
+        for m in data["accepted"]["moved"]
+        if m["order"] == "PO-DD-1"
+    }
     assert sum(moved.values()) == 0  # the same 3000 units, made elsewhere or later
     assert all(month <= "2026-04" for (_, _, month) in moved)  # and still on time
     assert data["plan"]["weighted_lateness"] == 0
 
     second, _ = planning.accept_plan(store, JV, planning.PlanRequest(**JAN), on=DAY)
     assert [(e.stream_id, e.type) for e in second.events] == [
-        ("plan:PLAN-0002", "ProductionPlanAccepted"), ("plan:PLAN-0001", "ProductionPlanSuperseded")]
+        ("plan:PLAN-0002", "ProductionPlanAccepted"),
+        ("plan:PLAN-0001", "ProductionPlanSuperseded"),
+    ]
     with store.read() as conn:
         plans = planning.list_plans(conn)
         shown = planning.show_plan(conn, "PLAN-0002")
-        stored_parts = conn.execute(select(t.production_plan_parts).where(t.production_plan_parts.c.plan_id == "PLAN-0002")).all()
+        stored_parts = conn.execute(
+            select(t.production_plan_parts).where(t.production_plan_parts.c.plan_id == "PLAN-0002")
+        ).all()
     assert [(p["id"], p["state"], p["superseded_by"]) for p in plans] == [
-        ("PLAN-0001", "superseded", "PLAN-0002"), ("PLAN-0002", "accepted", None)]
+        ("PLAN-0001", "superseded", "PLAN-0002"),
+        ("PLAN-0002", "accepted", None),
+    ]
     made = {}
     for part in shown["parts"]:
         made[part["order_id"]] = made.get(part["order_id"], 0) + part["quantity"]
@@ -144,14 +171,21 @@ def test_item_terms_are_refused_for_items_the_facility_does_not_build(demo_store
     assert refused.value.field == "item" and "does not build 'Tank'" in refused.value.message
 
 
-@pytest.mark.parametrize("min_batch, cost, currency, field", [
-    ("0", "10", "USD", "min_batch"), ("5", "-1", "USD", "unit_cost"), ("5", "10.001", "USD", "unit_cost"),
-    ("5", "10", "XYZ", "unit_cost.currency"),
-])
+@pytest.mark.parametrize(
+    "min_batch, cost, currency, field",
+    [
+        ("0", "10", "USD", "min_batch"),
+        ("5", "-1", "USD", "unit_cost"),
+        ("5", "10.001", "USD", "unit_cost"),
+        ("5", "10", "XYZ", "unit_cost.currency"),
+    ],
+)
 def test_item_terms_refuse_bad_values_naming_the_field(demo_store, min_batch, cost, currency, field):
     before = event_count(demo_store)
     with pytest.raises(InvalidInput) as refused:
-        production.set_item_terms(demo_store, JV, production.SetItemTerms("FAC-JV-1", "Interceptor drone", min_batch, cost, currency))
+        production.set_item_terms(
+            demo_store, JV, production.SetItemTerms("FAC-JV-1", "Interceptor drone", min_batch, cost, currency)
+        )
     assert refused.value.field == field
     assert event_count(demo_store) == before
 
@@ -177,11 +211,22 @@ def test_trace_reaches_down_to_the_lot_its_facility_and_quality_control(demo_sto
         recorded = conn.execute(
             select(sl.c.lot_id, sl.c.quantity, o.c.facility_id, o.c.id, lot.c.accepted, lot.c.rejected, lot.c.reason)
             .select_from(sl.join(lot, lot.c.lot_id == sl.c.lot_id).join(o, o.c.id == lot.c.order_id))
-            .where(sl.c.shipment_id == "SH-DD-1").order_by(sl.c.lot_id)
+            .where(sl.c.shipment_id == "SH-DD-1")
+            .order_by(sl.c.lot_id)
         ).all()
     [delivered] = data["delivered"]
-    traced = [(x["lot_id"], x["quantity"], x["facility_id"], x["order_id"], x["quality"]["accepted"], x["quality"]["rejected"],
-               x["quality"]["reason"]) for x in delivered["lots"]]
+    traced = [
+        (
+            x["lot_id"],
+            x["quantity"],
+            x["facility_id"],
+            x["order_id"],
+            x["quality"]["accepted"],
+            x["quality"]["rejected"],
+            x["quality"]["reason"],
+        )
+        for x in delivered["lots"]
+    ]
     assert traced == [tuple(r) for r in recorded]
     assert sum(x["quantity"] for x in delivered["lots"]) == delivered["received"] == 3000
     assert traced[0] == ("PO-DD-1-L001", 1460, "FAC-JV-1", "PO-DD-1", 1460, 40, "seeker calibration out of tolerance")
@@ -225,9 +270,24 @@ def test_json_output_is_pure_json_even_with_the_solver_loaded(demo_sqlite_url):
     import sys
 
     run = subprocess.run(
-        [sys.executable, "-m", "supplyline.cli.main", "--db", demo_sqlite_url, "plan", "production", "--from", "2026-01",
-         "--horizon", "6", "--json"],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "supplyline.cli.main",
+            "--db",
+            demo_sqlite_url,
+            "plan",
+            "production",
+            "--from",
+            "2026-01",
+            "--horizon",
+            "6",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["horizon"] == 6
@@ -239,8 +299,17 @@ def test_a_plan_is_superseded_once_and_never_accepted_twice():
     from supplyline.domain.money import Money
 
     p = plan_domain.ProductionPlan("PLAN-1")
-    terms = dict(first_month="2026-01", horizon=3, status="optimal", weighted_lateness=0, cost=Money.zero("USD"),
-                 input_digest="0" * 64, parts=[plan_domain.PlannedPart("PO-1", "FAC-1", "2026-02", 5)], unplanned={}, on=DAY)
+    terms = dict(
+        first_month="2026-01",
+        horizon=3,
+        status="optimal",
+        weighted_lateness=0,
+        cost=Money.zero("USD"),
+        input_digest="0" * 64,
+        parts=[plan_domain.PlannedPart("PO-1", "FAC-1", "2026-02", 5)],
+        unplanned={},
+        on=DAY,
+    )
     for event in plan_domain.accept(p, **terms):
         p.apply(event)
     with pytest.raises(AlreadyExists):
@@ -251,5 +320,8 @@ def test_a_plan_is_superseded_once_and_never_accepted_twice():
     with pytest.raises(TransitionRefused, match="production plan 'PLAN-1' is superseded: cannot supersede"):
         plan_domain.supersede(p, by="PLAN-3", on=DAY)
     with pytest.raises(InvalidInput) as refused:
-        plan_domain.accept(plan_domain.ProductionPlan("PLAN-9"), **{**terms, "parts": [plan_domain.PlannedPart("PO-1", "FAC-1", "2025-12", 5)]})
+        plan_domain.accept(
+            plan_domain.ProductionPlan("PLAN-9"),
+            **{**terms, "parts": [plan_domain.PlannedPart("PO-1", "FAC-1", "2025-12", 5)]},
+        )
     assert refused.value.field == "parts[1].month"

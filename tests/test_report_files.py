@@ -28,8 +28,14 @@ def test_funnel_xlsx_has_number_cells_that_match_the_report(demo_store, demo_sql
     book = load_workbook(out)
     assert book.sheetnames == ["funnel", "rates used"]
     sheet = book["funnel"]
-    assert [c.value for c in sheet[1]] == ["funder", "name", "pledged (USD)", "allocated (USD)", "contracted (USD)",
-                                          "delivered (USD)"]
+    assert [c.value for c in sheet[1]] == [
+        "funder",
+        "name",
+        "pledged (USD)",
+        "allocated (USD)",
+        "contracted (USD)",
+        "delivered (USD)",
+    ]
     rows = list(sheet.iter_rows(min_row=2))
     assert [r[0].value for r in rows] == [f["funder"] for f in data["funders"]] + ["TOTAL"]
     for row, figures in zip(rows, [*data["funders"], data["total"]]):
@@ -55,7 +61,12 @@ def test_trace_xlsx_has_date_cells_and_every_share(demo_store, demo_sqlite_url, 
     assert len(rows) == sum(len(d["paid_by"]) for d in data["delivered"]) == 4
     short = next(r for r in rows if r["short"])
     assert (short["shipment"], short["received on"], short["shipped"], short["received"], short["short"]) == (
-        "SH-NL-2", datetime(2025, 12, 2), 150, 146, 4)
+        "SH-NL-2",
+        datetime(2025, 12, 2),
+        150,
+        146,
+        4,
+    )
     assert delivered.cell(row=2, column=headers.index("received on") + 1).is_date
     assert sum(Decimal(str(r["paid (USD)"])) for r in rows) == sum(Decimal(d["value"]) for d in data["delivered"])
     funding = book["funding"]

@@ -20,14 +20,13 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import text
 
+from conftest import event_count
 from supplyline.domain.contract import LineTerms
 from supplyline.domain.errors import Refused
 from supplyline.domain.shipment import ShippedLine
 from supplyline.services import contracts, funding, packages, parties, reports, requirements, shipments
 from supplyline.services.checks import check_projections, verify_ledger
 from supplyline.services.context import Actor, open_store
-
-from conftest import event_count
 
 OP = Actor("operator", via="test")
 CATEGORIES = ["air_defence", "artillery_ammunition"]
@@ -38,8 +37,12 @@ REFUSALS: list[str] = []  # what was refused, for looking at how deep the sequen
 def template():
     folder = Path(tempfile.mkdtemp())
     store = open_store(f"sqlite:///{folder / 'template.db'}", create=True)
-    for pid, kind, country in [("UA", "government", "UA"), ("US", "government", "US"), ("NL", "government", "NL"),
-                               ("SUP", "company", "US")]:
+    for pid, kind, country in [
+        ("UA", "government", "UA"),
+        ("US", "government", "US"),
+        ("NL", "government", "NL"),
+        ("SUP", "company", "US"),
+    ]:
         parties.register_party(store, OP, parties.RegisterParty(pid, pid, kind, country))
     parties.record_rates(store, OP, parties.RecordRates("2025-01-01", {"USD": "1.1"}))
     with store.engine.connect() as conn:
@@ -95,33 +98,50 @@ class Ledger(RuleBasedStateMachine):
         return found[i % len(found)]
 
     @precondition(lambda self: len(self.pledges) < 4)
-    @rule(amount=st.integers(1, 20000), currency=st.sampled_from(["USD", "EUR"]), commit=st.booleans(),
-          earmark=st.sampled_from([(), ("air_defence",)]))
+    @rule(
+        amount=st.integers(1, 20000),
+        currency=st.sampled_from(["USD", "EUR"]),
+        commit=st.booleans(),
+        earmark=st.sampled_from([(), ("air_defence",)]),
+    )
     def announce(self, amount, currency, commit, earmark):
         pid = self.next_id("PL")
-        if self.attempt(funding.announce_pledge, funding.AnnouncePledge(
-                "NL", str(amount), currency, "2025-02-01", "purl", earmark, id=pid, commit=commit)):
+        if self.attempt(
+            funding.announce_pledge,
+            funding.AnnouncePledge("NL", str(amount), currency, "2025-02-01", "purl", earmark, id=pid, commit=commit),
+        ):
             self.pledges.append(pid)
 
     @precondition(lambda self: self.ids("SELECT id FROM pledges WHERE state = 'announced'"))
     @rule(i=st.integers(0, 100))
     def commit(self, i):
-        self.attempt(funding.commit_pledge, self.pick("SELECT id FROM pledges WHERE state = 'announced' ORDER BY id", i),
-                     on="2025-02-02")
+        self.attempt(
+            funding.commit_pledge,
+            self.pick("SELECT id FROM pledges WHERE state = 'announced' ORDER BY id", i),
+            on="2025-02-02",
+        )
 
     @precondition(lambda self: len(self.reqs) < 5)
     @rule(qty=st.integers(1, 20), price=st.integers(1, 300), lot=st.integers(1, 3), cat=st.sampled_from(CATEGORIES))
     def requirement(self, qty, price, lot, cat):
         rid = self.next_id("R")
-        if self.attempt(requirements.draft_requirement, requirements.DraftRequirement(
-                "UA", "2025-02", 1, 1, "item", cat, qty, "unit", str(price), "USD", "US", lot, id=rid)):
+        if self.attempt(
+            requirements.draft_requirement,
+            requirements.DraftRequirement(
+                "UA", "2025-02", 1, 1, "item", cat, qty, "unit", str(price), "USD", "US", lot, id=rid
+            ),
+        ):
             self.attempt(requirements.submit_requirement, rid)
             self.attempt(requirements.validate_requirement, rid)
             self.reqs.append(rid)
 
     @precondition(lambda self: len(self.pkgs) < 3 and self.reqs)
-    @rule(j=st.integers(0, 100), lots=st.lists(st.integers(1, 20), min_size=1, max_size=2),
-          odd=st.sampled_from([0, 0, 0, 1]), propose=st.sampled_from([True, True, False]))
+    @rule(
+        j=st.integers(0, 100),
+        lots=st.lists(st.integers(1, 20), min_size=1, max_size=2),
+        odd=st.sampled_from([0, 0, 0, 1]),
+        propose=st.sampled_from([True, True, False]),
+    )
     def package(self, j, lots, odd, propose):
         """Draft a package with one or two lines (sometimes a bad quantity) and usually propose it."""
         pid = self.next_id("PKG")
@@ -131,27 +151,43 @@ class Ledger(RuleBasedStateMachine):
         for k, n in enumerate(lots):
             requirement = self.reqs[(j + k) % len(self.reqs)]
             quantity, lot = self.row("SELECT quantity, min_lot FROM requirements WHERE id = :r", r=requirement)
-            self.attempt(packages.add_line, packages.AddLine(pid, requirement, lot * (1 + n % max(1, quantity // lot)) + odd))
+            self.attempt(
+                packages.add_line, packages.AddLine(pid, requirement, lot * (1 + n % max(1, quantity // lot)) + odd)
+            )
         if propose:
             self.attempt(packages.propose_package, pid)
 
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state = 'draft'"))
     @rule(i=st.integers(0, 100))
     def propose(self, i):
-        self.attempt(packages.propose_package, self.pick("SELECT id FROM packages WHERE state = 'draft' ORDER BY id", i))
+        self.attempt(
+            packages.propose_package, self.pick("SELECT id FROM packages WHERE state = 'draft' ORDER BY id", i)
+        )
 
     @precondition(lambda self: self.pledges and self.ids("SELECT id FROM packages WHERE state = 'proposed'"))
-    @rule(i=st.integers(0, 100), j=st.integers(0, 100), line=st.integers(1, 2),
-          share=st.sampled_from([Decimal(1), Decimal(1), Decimal("0.5"), Decimal("1.01"), Decimal("0.333")]))
+    @rule(
+        i=st.integers(0, 100),
+        j=st.integers(0, 100),
+        line=st.integers(1, 2),
+        share=st.sampled_from([Decimal(1), Decimal(1), Decimal("0.5"), Decimal("1.01"), Decimal("0.333")]),
+    )
     def allocate(self, i, j, line, share):
         """Fund (a share of) what a line still needs, in the package's currency."""
         package = self.pick("SELECT id FROM packages WHERE state = 'proposed' ORDER BY id", i)
-        open_minor = self.scalar(
-            "SELECT l.quantity * l.unit_price_minor - coalesce((SELECT sum(a.line_amount_minor) FROM allocations a "
-            "WHERE a.package_id = l.package_id AND a.line_no = l.line_no), 0) FROM package_lines l "
-            "WHERE l.package_id = :p AND l.line_no = :n", p=package, n=line) or 100
+        open_minor = (
+            self.scalar(
+                "SELECT l.quantity * l.unit_price_minor - coalesce((SELECT sum(a.line_amount_minor) FROM allocations a "
+                "WHERE a.package_id = l.package_id AND a.line_no = l.line_no), 0) FROM package_lines l "
+                "WHERE l.package_id = :p AND l.line_no = :n",
+                p=package,
+                n=line,
+            )
+            or 100
+        )
         pledge = self.pledges[j % len(self.pledges)]
-        left_minor, currency = self.row("SELECT amount_minor - allocated_minor, amount_currency FROM pledges WHERE id = :p", p=pledge)
+        left_minor, currency = self.row(
+            "SELECT amount_minor - allocated_minor, amount_currency FROM pledges WHERE id = :p", p=pledge
+        )
         left_usd = Decimal(left_minor) / 100 * (Decimal("1.1") if currency == "EUR" else 1)
         amount = min(Decimal(open_minor) * share / 100, left_usd - Decimal("0.02")).quantize(Decimal("0.01"))
         self.attempt(funding.allocate, funding.Allocate(pledge, package, line, str(amount), "USD", "2025-03-01"))
@@ -160,7 +196,10 @@ class Ledger(RuleBasedStateMachine):
         return self.scalar(
             "SELECT l.quantity * l.unit_price_minor - coalesce((SELECT sum(a.line_amount_minor) FROM allocations a "
             "WHERE a.package_id = l.package_id AND a.line_no = l.line_no), 0) FROM package_lines l "
-            "WHERE l.package_id = :p AND l.line_no = :n", p=package, n=line)
+            "WHERE l.package_id = :p AND l.line_no = :n",
+            p=package,
+            n=line,
+        )
 
     @precondition(lambda self: self.pledges and self.ids("SELECT id FROM packages WHERE state = 'proposed'"))
     @rule(i=st.integers(0, 100))
@@ -170,58 +209,90 @@ class Ledger(RuleBasedStateMachine):
         for line in self.ids(f"SELECT line_no FROM package_lines WHERE package_id = '{package}'"):
             for pledge in self.pledges:
                 needed = self.open_minor(package, line)
-                left_minor, currency = self.row("SELECT amount_minor - allocated_minor, amount_currency FROM pledges WHERE id = :p", p=pledge)
+                left_minor, currency = self.row(
+                    "SELECT amount_minor - allocated_minor, amount_currency FROM pledges WHERE id = :p", p=pledge
+                )
                 if currency == "EUR":  # the package is in USD at 1.1 per EUR: leave a cent for rounding
                     left_minor = int(left_minor * Decimal("1.1")) - 2
                 amount = min(needed, left_minor)
                 if amount > 0:
-                    self.attempt(funding.allocate, funding.Allocate(pledge, package, line, str(Decimal(amount) / 100), "USD", "2025-03-01"))
+                    self.attempt(
+                        funding.allocate,
+                        funding.Allocate(pledge, package, line, str(Decimal(amount) / 100), "USD", "2025-03-01"),
+                    )
         self.attempt(packages.decide_package, packages.Decide(package, "US", "approve", "", "2025-03-02"))
 
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state = 'proposed'"))
     @rule(i=st.integers(0, 100), verdict=st.sampled_from(["approve"] * 6 + ["reject"]))
     def decide(self, i, verdict):
         package = self.pick("SELECT id FROM packages WHERE state = 'proposed' ORDER BY id", i)
-        self.attempt(packages.decide_package, packages.Decide(package, "US", verdict, "" if verdict == "approve" else "no", "2025-03-02"))
+        self.attempt(
+            packages.decide_package,
+            packages.Decide(package, "US", verdict, "" if verdict == "approve" else "no", "2025-03-02"),
+        )
 
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state IN ('approved', 'contracted')"))
     @rule(i=st.integers(0, 100), line=st.integers(1, 2), extra=st.sampled_from([0, 0, -1, 1]))
     def sign(self, i, line, extra):
         package = self.pick("SELECT id FROM packages WHERE state IN ('approved', 'contracted') ORDER BY id", i)
-        qty = (self.scalar("SELECT quantity FROM package_lines WHERE package_id = :p AND line_no = :n", p=package, n=line) or 1) + extra
+        qty = (
+            self.scalar("SELECT quantity FROM package_lines WHERE package_id = :p AND line_no = :n", p=package, n=line)
+            or 1
+        ) + extra
         cid = self.next_id("CT")
-        if self.attempt(contracts.sign_contract, contracts.SignContract(
-                package, "US", "SUP", "purchase", "2025-03-03", (LineTerms(line, qty),), (), cid)):
+        if self.attempt(
+            contracts.sign_contract,
+            contracts.SignContract(package, "US", "SUP", "purchase", "2025-03-03", (LineTerms(line, qty),), (), cid),
+        ):
             self.contracts.append(cid)
 
-    @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state IN ('approved', 'contracted', 'delivering')"))
+    @precondition(
+        lambda self: self.ids("SELECT id FROM packages WHERE state IN ('approved', 'contracted', 'delivering')")
+    )
     @rule(i=st.integers(0, 100), short=st.sampled_from([0, 0, 1]))
     def contract_ship_and_receive(self, i, short):
         """The seller's usual path: contract what is left of a line, ship it, the recipient confirms."""
-        package = self.pick("SELECT id FROM packages WHERE state IN ('approved', 'contracted', 'delivering') ORDER BY id", i)
+        package = self.pick(
+            "SELECT id FROM packages WHERE state IN ('approved', 'contracted', 'delivering') ORDER BY id", i
+        )
         for line in self.ids(f"SELECT line_no FROM package_lines WHERE package_id = '{package}'"):
             left = self.scalar(
                 "SELECT l.quantity - coalesce((SELECT sum(cl.quantity) FROM contract_lines cl JOIN contracts c ON c.id = cl.contract_id "
                 "WHERE c.package_id = l.package_id AND cl.package_line_no = l.line_no), 0) FROM package_lines l "
-                "WHERE l.package_id = :p AND l.line_no = :n", p=package, n=line)
+                "WHERE l.package_id = :p AND l.line_no = :n",
+                p=package,
+                n=line,
+            )
             if left:
                 cid = self.next_id("CT")
-                if self.attempt(contracts.sign_contract, contracts.SignContract(
-                        package, "US", "SUP", "purchase", "2025-03-03", (LineTerms(line, left),), (), cid)):
+                if self.attempt(
+                    contracts.sign_contract,
+                    contracts.SignContract(
+                        package, "US", "SUP", "purchase", "2025-03-03", (LineTerms(line, left),), (), cid
+                    ),
+                ):
                     self.contracts.append(cid)
                     sid = self.next_id("SH")
-                    if self.attempt(shipments.dispatch, shipments.Dispatch(cid, "2025-03-04", (ShippedLine(1, left),), sid)):
+                    if self.attempt(
+                        shipments.dispatch, shipments.Dispatch(cid, "2025-03-04", (ShippedLine(1, left),), sid)
+                    ):
                         self.shipments.append(sid)
-                        self.attempt(shipments.receive, shipments.Receive(
-                            sid, "2025-03-06", {1: max(0, left - short)}, "short" if short else ""))
+                        self.attempt(
+                            shipments.receive,
+                            shipments.Receive(sid, "2025-03-06", {1: max(0, left - short)}, "short" if short else ""),
+                        )
 
     @precondition(lambda self: self.contracts)
     @rule(i=st.integers(0, 100), part=st.sampled_from([1, 1, 2]), extra=st.sampled_from([0, 0, 1]))
     def ship(self, i, part, extra):
         contract = self.contracts[i % len(self.contracts)]
-        qty = (self.scalar("SELECT quantity FROM contract_lines WHERE contract_id = :c", c=contract) or 1) // part + extra
+        qty = (
+            self.scalar("SELECT quantity FROM contract_lines WHERE contract_id = :c", c=contract) or 1
+        ) // part + extra
         sid = self.next_id("SH")
-        if self.attempt(shipments.dispatch, shipments.Dispatch(contract, "2025-03-04", (ShippedLine(1, max(qty, 1)),), sid)):
+        if self.attempt(
+            shipments.dispatch, shipments.Dispatch(contract, "2025-03-04", (ShippedLine(1, max(qty, 1)),), sid)
+        ):
             self.shipments.append(sid)
 
     @precondition(lambda self: self.ids("SELECT id FROM shipments WHERE state = 'shipped'"))
@@ -232,8 +303,10 @@ class Ledger(RuleBasedStateMachine):
             self.attempt(shipments.report_lost, sid, reason="sunk", on="2025-03-05")
         else:
             shipped = self.scalar("SELECT quantity FROM shipment_lines WHERE shipment_id = :s", s=sid)
-            self.attempt(shipments.receive, shipments.Receive(sid, "2025-03-06", {1: max(0, shipped - short)},
-                                                              "short" if short else ""))
+            self.attempt(
+                shipments.receive,
+                shipments.Receive(sid, "2025-03-06", {1: max(0, shipped - short)}, "short" if short else ""),
+            )
 
     @rule(kind=st.sampled_from(["unknown pledge", "bad currency", "bad date", "float amount", "unknown package"]))
     def bad_input(self, kind):
@@ -250,14 +323,19 @@ class Ledger(RuleBasedStateMachine):
     @invariant()
     def no_pledge_is_over_allocated(self):
         with self.store.read() as conn:
-            rows = conn.execute(text(
-                "SELECT p.id, p.amount_minor, p.allocated_minor, coalesce(sum(a.amount_minor), 0) "
-                "FROM pledges p LEFT JOIN allocations a ON a.pledge_id = p.id GROUP BY p.id, p.amount_minor, p.allocated_minor"
-            )).all()
-            lines = conn.execute(text(
-                "SELECT l.quantity * l.unit_price_minor, coalesce(sum(a.line_amount_minor), 0) FROM package_lines l "
-                "LEFT JOIN allocations a ON a.package_id = l.package_id AND a.line_no = l.line_no "
-                "GROUP BY l.package_id, l.line_no, l.quantity, l.unit_price_minor")).all()
+            rows = conn.execute(
+                text(
+                    "SELECT p.id, p.amount_minor, p.allocated_minor, coalesce(sum(a.amount_minor), 0) "
+                    "FROM pledges p LEFT JOIN allocations a ON a.pledge_id = p.id GROUP BY p.id, p.amount_minor, p.allocated_minor"
+                )
+            ).all()
+            lines = conn.execute(
+                text(
+                    "SELECT l.quantity * l.unit_price_minor, coalesce(sum(a.line_amount_minor), 0) FROM package_lines l "
+                    "LEFT JOIN allocations a ON a.package_id = l.package_id AND a.line_no = l.line_no "
+                    "GROUP BY l.package_id, l.line_no, l.quantity, l.unit_price_minor"
+                )
+            ).all()
         for _pid, amount, allocated, summed in rows:
             assert allocated == summed <= amount
         for value, funded in lines:
@@ -282,6 +360,12 @@ class Ledger(RuleBasedStateMachine):
 
 def test_random_command_sequences_keep_the_invariants(template):
     Ledger.template = template
-    run_state_machine_as_test(Ledger, settings=settings(
-        max_examples=30, stateful_step_count=50, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        Ledger,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=50,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

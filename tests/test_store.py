@@ -6,6 +6,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from conftest import OPERATOR, event_count
 from supplyline.domain.errors import NotFound
 from supplyline.services import parties
 from supplyline.services.checks import check_projections, verify_ledger
@@ -15,19 +16,18 @@ from supplyline.store.eventstore import read_head
 from supplyline.store.migrate import upgrade
 from supplyline.store.schema import metadata
 
-from conftest import OPERATOR, event_count
-
 
 def add_party(store, pid="NL-GOV"):
     return parties.register_party(store, OPERATOR, parties.RegisterParty(pid, "Netherlands", "government", "NL"))
 
 
-@pytest.mark.parametrize("statement", ["UPDATE events SET body = replace(body, 'operator', 'mallory')", "DELETE FROM events"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE events SET body = replace(body, 'operator', 'mallory')", "DELETE FROM events"]
+)
 def test_the_database_refuses_to_change_or_remove_events(store, statement):
     add_party(store)
-    with pytest.raises(DBAPIError, match="append-only"):
-        with store.engine.begin() as conn:
-            conn.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+        conn.execute(text(statement))
     assert event_count(store) == 1
     assert verify_ledger(store).ok
 
@@ -53,9 +53,15 @@ def test_events_carry_sequence_stream_version_time_actor_and_chain(store):
     add_party(store, "A")
     add_party(store, "B")
     with store.read() as conn:
-        rows = conn.execute(text("SELECT seq, stream_id, stream_version, recorded_at, actor, type, prev_hash, hash FROM events ORDER BY seq")).all()
+        rows = conn.execute(
+            text(
+                "SELECT seq, stream_id, stream_version, recorded_at, actor, type, prev_hash, hash FROM events ORDER BY seq"
+            )
+        ).all()
     assert [(r.seq, r.stream_id, r.stream_version, r.actor, r.type) for r in rows] == [
-        (1, "party:A", 1, "operator", "PartyRegistered"), (2, "party:B", 1, "operator", "PartyRegistered")]
+        (1, "party:A", 1, "operator", "PartyRegistered"),
+        (2, "party:B", 1, "operator", "PartyRegistered"),
+    ]
     assert rows[0].prev_hash == "0" * 64 and rows[1].prev_hash == rows[0].hash
     assert rows[0].recorded_at.endswith("Z") and len(rows[0].recorded_at) == 27
 
@@ -72,9 +78,16 @@ def test_migrations_produce_exactly_the_declared_schema_and_downgrade(db_url):
 
     command.downgrade(config(engine), "base")
     with engine.connect() as conn:
-        tables = {r[0] for r in conn.execute(text(
-            "SELECT name FROM sqlite_master WHERE type='table'" if engine.dialect.name == "sqlite"
-            else "SELECT tablename FROM pg_tables WHERE schemaname='public'"))}
+        tables = {
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type='table'"
+                    if engine.dialect.name == "sqlite"
+                    else "SELECT tablename FROM pg_tables WHERE schemaname='public'"
+                )
+            )
+        }
     assert tables <= {"alembic_version"}
     engine.dispose()
 
@@ -87,9 +100,8 @@ def test_an_uninitialised_database_is_refused_with_the_fix(sqlite_url):
 def test_unknown_entity_is_not_found(store):
     from supplyline.domain.pledge import Pledge
 
-    with pytest.raises(NotFound, match="pledge 'nope' does not exist"):
-        with store.write("operator") as uow:
-            uow.load(Pledge, "nope")
+    with pytest.raises(NotFound, match="pledge 'nope' does not exist"), store.write("operator") as uow:
+        uow.load(Pledge, "nope")
     assert event_count(store) == 0
 
 
@@ -103,7 +115,9 @@ def test_a_query_inside_a_unit_of_work_sees_every_event_and_row_it_recorded(stor
     store.append_hooks.append(lambda conn, events: seen_by_hooks.append([e.seq for e in events]))
     with store.write("operator") as uow:
         for pid in ("A", "B"):
-            uow.record(Party(id=pid), party_domain.register(Party(id=pid), name=f"Party {pid}", kind="company", country="NL"))
+            uow.record(
+                Party(id=pid), party_domain.register(Party(id=pid), name=f"Party {pid}", kind="company", country="NL")
+            )
         events = uow.conn.execute(text("SELECT stream_id FROM events ORDER BY seq")).scalars().all()
         names = uow.conn.execute(text("SELECT name FROM parties ORDER BY id")).scalars().all()
         uow.record(Party(id="C"), party_domain.register(Party(id="C"), name="Party C", kind="company", country="NL"))

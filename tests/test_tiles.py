@@ -16,7 +16,6 @@ from supplyline.cli.main import app
 from supplyline.domain import party as party_domain
 from supplyline.domain.party import Party
 from supplyline.ledger import merkle, note, tiles
-
 from test_merkle import rfc_leaf, rfc_mth
 
 runner = CliRunner()
@@ -39,7 +38,13 @@ def log(sqlite_store, sqlite_url, tmp_path):
 
     run("init")
     grow(sqlite_store, 600, "CO")  # two full level-0 tiles and a partial one
-    return {"run": run, "store": sqlite_store, "dir": tmp_path / "pub", "key": run("key", "export").strip(), "tmp": tmp_path}
+    return {
+        "run": run,
+        "store": sqlite_store,
+        "dir": tmp_path / "pub",
+        "key": run("key", "export").strip(),
+        "tmp": tmp_path,
+    }
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -50,8 +55,14 @@ def test_publish_writes_the_spec_layout(log):
     log["run"]("publish", "tiles", str(log["dir"]))
     published = files(log["dir"])
     assert sorted(published) == [
-        "checkpoint", "tile/0/000", "tile/0/001", "tile/0/002.p/88", "tile/1/000.p/2",
-        "tile/entries/000", "tile/entries/001", "tile/entries/002.p/88",
+        "checkpoint",
+        "tile/0/000",
+        "tile/0/001",
+        "tile/0/002.p/88",
+        "tile/1/000.p/2",
+        "tile/entries/000",
+        "tile/entries/001",
+        "tile/entries/002.p/88",
     ]
     with log["store"].read() as conn:
         hashes = [bytes.fromhex(h) for (h,) in conn.exec_driver_sql("SELECT hash FROM events ORDER BY seq")]
@@ -77,11 +88,27 @@ def test_publishing_again_only_adds_and_replaces_the_checkpoint(log):
         if path != "checkpoint":
             assert second[path] == content
     assert set(second) - set(first) == {
-        "tile/0/002", "tile/0/003.p/132", "tile/1/000.p/3", "tile/entries/002", "tile/entries/003.p/132"}
+        "tile/0/002",
+        "tile/0/003.p/132",
+        "tile/1/000.p/3",
+        "tile/entries/002",
+        "tile/entries/003.p/132",
+    }
     assert second["checkpoint"] != first["checkpoint"]
     # the old checkpoint's partial tiles are still there, so it can be audited against the new one
-    result = runner.invoke(app, ["audit", "checkpoints", str(old_checkpoint), str(log["dir"] / "checkpoint"),
-                                 "--key", log["key"], "--tiles", str(log["dir"])])
+    result = runner.invoke(
+        app,
+        [
+            "audit",
+            "checkpoints",
+            str(old_checkpoint),
+            str(log["dir"] / "checkpoint"),
+            "--key",
+            log["key"],
+            "--tiles",
+            str(log["dir"]),
+        ],
+    )
     assert result.exit_code == 0 and "the checkpoint of size 900 extends the one of size 600" in result.output
 
 
@@ -126,8 +153,11 @@ def test_audit_needs_no_database(log):
     proof = log["tmp"] / "p.json"
     proof.write_text(log["run"]("proof", "inclusion", "17"))
     unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none"
-    result = runner.invoke(app, ["--db", unreachable, "audit", "inclusion", str(proof), "--tiles", str(log["dir"]),
-                                 "--key", log["key"]], env={"SUPPLYLINE_DB": unreachable})
+    result = runner.invoke(
+        app,
+        ["--db", unreachable, "audit", "inclusion", str(proof), "--tiles", str(log["dir"]), "--key", log["key"]],
+        env={"SUPPLYLINE_DB": unreachable},
+    )
     assert result.exit_code == 0, result.output
     assert "event #17" in result.output and "in the published log" in result.output
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from conftest import OPERATOR
 from supplyline.ledger.chain import chain_intact
 from supplyline.services import checks, parties
 from supplyline.store.eventstore import read_head
 from supplyline.store.verification import LogScan
-
-from conftest import OPERATOR
 
 
 @pytest.fixture
@@ -51,7 +50,11 @@ def read_head_of(store):
 
 @pytest.mark.parametrize("workers", [1, 3])
 def test_the_split_scan_names_the_same_first_bad_event(ledger, workers):
-    tamper(ledger, "DELETE FROM events WHERE seq = 3", "UPDATE events SET body = replace(body, 'Party 6', 'Party Y') WHERE seq = 6")
+    tamper(
+        ledger,
+        "DELETE FROM events WHERE seq = 3",
+        "UPDATE events SET body = replace(body, 'Party 6', 'Party Y') WHERE seq = 6",
+    )
     finding = checks.verify_ledger(ledger, workers=workers).finding
     assert finding.seq == 3 and finding.message == "event #3 is missing: the sequence jumps from 2 to 4"
 
@@ -78,8 +81,12 @@ def test_a_cut_tail_is_named(ledger):
 
 
 def test_reordered_events_are_named(ledger):
-    tamper(ledger, "UPDATE events SET seq = 100 WHERE seq = 3", "UPDATE events SET seq = 3 WHERE seq = 2",
-           "UPDATE events SET seq = 2 WHERE seq = 100")
+    tamper(
+        ledger,
+        "UPDATE events SET seq = 100 WHERE seq = 3",
+        "UPDATE events SET seq = 3 WHERE seq = 2",
+        "UPDATE events SET seq = 2 WHERE seq = 100",
+    )
     assert not fast(ledger)
     finding = checks.verify_ledger(ledger).finding
     assert finding.seq == 2 and "does not link to the hash of event #1" in finding.message

@@ -6,7 +6,7 @@ and the December 2025 amounts (parties until 2026-06-30, so public by now)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,7 +27,12 @@ def test_public_figures_leave_out_what_rests_on_withheld_values_and_say_how_many
         everything = reports.funnel(conn, "USD", OPERATOR)
     us = {f["funder"]: f for f in public["funders"]}["US-GOV"]
     # the Drone Deal pledge's amount is withheld; its allocations were recorded in public
-    assert (us["pledged"], us["allocated"], us["contracted"], us["delivered"]) == ("0.00", "30000000.00", "0.00", "0.00")
+    assert (us["pledged"], us["allocated"], us["contracted"], us["delivered"]) == (
+        "0.00",
+        "30000000.00",
+        "0.00",
+        "0.00",
+    )
     assert public["undisclosed"] == {"pledged": 1, "allocated": 0, "contracted": 2, "delivered": 1}
     assert everything["undisclosed"] == {"pledged": 0, "allocated": 0, "contracted": 0, "delivered": 0}
     assert public["total"]["pledged"] == "2539500000.00" and everything["total"]["pledged"] == "2579500000.00"
@@ -47,8 +52,10 @@ def test_embargoes_lift_on_their_date(demo_store):
 @pytest.fixture
 def api(demo_store):
     operator = Actor("operator", via="test")
-    secrets = {party: tokens.issue_token(demo_store, operator, tokens.IssueToken(party=party, role=role)).secret
-               for party, role in [("UA-GOV", "seller"), ("US-GOV", "funder"), ("NATO-NSATU", "auditor")]}
+    secrets = {
+        party: tokens.issue_token(demo_store, operator, tokens.IssueToken(party=party, role=role)).secret
+        for party, role in [("UA-GOV", "seller"), ("US-GOV", "funder"), ("NATO-NSATU", "auditor")]
+    }
     client = TestClient(create_app(demo_store, read_cache=False))
     return client, {party: {"Authorization": f"Bearer {secret}"} for party, secret in secrets.items()}
 
@@ -62,8 +69,13 @@ def test_a_party_to_the_contract_sees_confidential_lines_only_as_their_commitmen
     with demo_store.read() as conn:
         seq, payload = conn.execute(text("SELECT seq, payload FROM events WHERE stream_id = 'contract:DD-PA-1'")).one()
     marker = parse(payload)["lines"]["$withheld"]
-    assert note == {"field": "unit_price", "event": seq, "level": "confidential", "embargo": "2027-06-30",
-                    "commitment": marker["commitment"]}
+    assert note == {
+        "field": "unit_price",
+        "event": seq,
+        "level": "confidential",
+        "embargo": "2027-06-30",
+        "commitment": marker["commitment"],
+    }
     # the party that recorded the agreement, and the auditor, see the prices
     for party in ("US-GOV", "NATO-NSATU"):
         lines = client.get("/api/v1/contracts/DD-PA-1", headers=headers[party]).json()["lines"]
@@ -87,8 +99,13 @@ def test_the_public_funnel_over_http_is_the_public_view(api):
 
 
 def test_the_open_data_export_leaves_withheld_values_out_and_lists_them(demo_store):
-    publication = Publication("ocds-splyln", "https://example.org/ocds.json", "supplyline", datetime(2026, 11, 25, tzinfo=timezone.utc),
-                              date(2026, 11, 25))
+    publication = Publication(
+        "ocds-splyln",
+        "https://example.org/ocds.json",
+        "supplyline",
+        datetime(2026, 11, 25, tzinfo=UTC),
+        date(2026, 11, 25),
+    )
     with demo_store.read() as conn:
         package = release_package(conn, publication)
     [release] = [r for r in package["releases"] if r["ocid"].endswith("PKG-DD-1")]
@@ -102,9 +119,14 @@ def test_the_open_data_export_leaves_withheld_values_out_and_lists_them(demo_sto
 
 def test_receipt_notes_and_approvers_reasons_stay_among_the_parties_unless_said_otherwise(demo_store):
     with demo_store.read() as conn:
-        rows = dict(conn.execute(text(
-            "SELECT stream_id || ' ' || type, payload FROM events WHERE type IN ('ShipmentReceived', 'PackageDecisionRecorded') "
-            "AND stream_id IN ('shipment:SH-NL-2', 'package:PKG-NL-1')")).all())
+        rows = dict(
+            conn.execute(
+                text(
+                    "SELECT stream_id || ' ' || type, payload FROM events WHERE type IN ('ShipmentReceived', 'PackageDecisionRecorded') "
+                    "AND stream_id IN ('shipment:SH-NL-2', 'package:PKG-NL-1')"
+                )
+            ).all()
+        )
     note = parse(rows["shipment:SH-NL-2 ShipmentReceived"])["note"]
     reason = parse(rows["package:PKG-NL-1 PackageDecisionRecorded"])["reason"]
     assert note["$withheld"]["level"] == "parties" and reason["$withheld"]["level"] == "parties"

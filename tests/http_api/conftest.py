@@ -49,5 +49,3 @@ def api_store(copies) -> Store:
 def client(api_store):
     with TestClient(create_app(api_store)) as test_client:
         yield test_client
-
-

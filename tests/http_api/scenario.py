@@ -23,7 +23,16 @@ from sqlalchemy import func, select
 from supplyline.domain.contract import LineTerms
 from supplyline.domain.shipment import ShippedLine
 from supplyline.services import (
-    contracts, funding, kiel, packages, parties, planning, production, requirements, shipments, tokens,
+    contracts,
+    funding,
+    kiel,
+    packages,
+    parties,
+    planning,
+    production,
+    requirements,
+    shipments,
+    tokens,
 )
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
@@ -85,33 +94,89 @@ def build(store: Store) -> Scenario:
         return Actor(party, via="test")
 
     coord = by("COORD-A")
-    for pid, kind in [("COORD-A", "organisation"), ("COORD-B", "organisation"), ("AUD-A", "organisation"),
-                      ("AUD-B", "organisation"), ("REC-A", "government"), ("REC-B", "government"),
-                      ("FUND-A", "government"), ("FUND-B", "government"), ("FUND-C", "government"),
-                      ("SELL-A", "government"), ("SELL-B", "government"), ("SUP-A", "company"), ("SUP-B", "company")]:
+    for pid, kind in [
+        ("COORD-A", "organisation"),
+        ("COORD-B", "organisation"),
+        ("AUD-A", "organisation"),
+        ("AUD-B", "organisation"),
+        ("REC-A", "government"),
+        ("REC-B", "government"),
+        ("FUND-A", "government"),
+        ("FUND-B", "government"),
+        ("FUND-C", "government"),
+        ("SELL-A", "government"),
+        ("SELL-B", "government"),
+        ("SUP-A", "company"),
+        ("SUP-B", "company"),
+    ]:
         # FUND-A is a country's government, so the Kiel tracker can be compared with its pledges
-        parties.register_party(store, coord, parties.RegisterParty(pid, f"Party {pid}", kind, "DE" if pid == "FUND-A" else None))
+        parties.register_party(
+            store, coord, parties.RegisterParty(pid, f"Party {pid}", kind, "DE" if pid == "FUND-A" else None)
+        )
     parties.record_rates(store, coord, parties.RecordRates("2025-01-02", {"USD": "1.10"}, "test"))
 
     def requirement(rid: str, recipient: str, qty: int, note: str = "", *, state: str = "validated") -> None:
-        requirements.draft_requirement(store, by(recipient), requirements.DraftRequirement(
-            recipient=recipient, list_month="2025-08", priority=1, rank=1, item=f"Item {rid}", category="air_defence",
-            quantity=qty, unit="unit", unit_price="1000", currency="USD", note=note, id=rid))
+        requirements.draft_requirement(
+            store,
+            by(recipient),
+            requirements.DraftRequirement(
+                recipient=recipient,
+                list_month="2025-08",
+                priority=1,
+                rank=1,
+                item=f"Item {rid}",
+                category="air_defence",
+                quantity=qty,
+                unit="unit",
+                unit_price="1000",
+                currency="USD",
+                note=note,
+                id=rid,
+            ),
+        )
         if state in ("submitted", "validated"):
             requirements.submit_requirement(store, by(recipient), rid)
         if state == "validated":
             requirements.validate_requirement(store, coord, rid)
 
-    def pledge(pid: str, funder: str, amount: str, note: str, *, commit: bool = True, until: str | None = None,
-               disclosure: tuple[str, ...] = ()) -> None:
-        funding.announce_pledge(store, by(funder), funding.AnnouncePledge(
-            funder=funder, amount=amount, currency="USD", pledged_on="2025-08-01", mechanism="purl", note=note,
-            valid_until=until, id=pid, commit=commit, disclosure=disclosure))
+    def pledge(
+        pid: str,
+        funder: str,
+        amount: str,
+        note: str,
+        *,
+        commit: bool = True,
+        until: str | None = None,
+        disclosure: tuple[str, ...] = (),
+    ) -> None:
+        funding.announce_pledge(
+            store,
+            by(funder),
+            funding.AnnouncePledge(
+                funder=funder,
+                amount=amount,
+                currency="USD",
+                pledged_on="2025-08-01",
+                mechanism="purl",
+                note=note,
+                valid_until=until,
+                id=pid,
+                commit=commit,
+                disclosure=disclosure,
+            ),
+        )
 
-    def package(pid: str, title: str, seller: str, recipient: str, lines: list[tuple[str, int]],
-                disclosure: tuple[str, ...] = ()) -> None:
-        packages.draft_package(store, coord, packages.DraftPackage(title, "purl", seller, recipient, "USD", (), pid,
-                                                                   disclosure))
+    def package(
+        pid: str,
+        title: str,
+        seller: str,
+        recipient: str,
+        lines: list[tuple[str, int]],
+        disclosure: tuple[str, ...] = (),
+    ) -> None:
+        packages.draft_package(
+            store, coord, packages.DraftPackage(title, "purl", seller, recipient, "USD", (), pid, disclosure)
+        )
         for rid, qty in lines:
             packages.add_line(store, coord, packages.AddLine(pid, rid, qty))
 
@@ -125,18 +190,29 @@ def build(store: Store) -> Scenario:
     requirement("RQ-A-SUB", "REC-A", 5, state="submitted")
     pledge("PLEDGE-A1", "FUND-A", "100000", "note-of-pledge-A1")
     pledge("PLEDGE-C1", "FUND-C", "50000", "note-of-pledge-C1")
-    pledge("PLEDGE-A2", "FUND-A", "1000", "note-of-pledge-A2", commit=False, until="2026-01-31",
-           disclosure=("note=confidential",))
+    pledge(
+        "PLEDGE-A2",
+        "FUND-A",
+        "1000",
+        "note-of-pledge-A2",
+        commit=False,
+        until="2026-01-31",
+        disclosure=("note=confidential",),
+    )
 
     package("PKG-A", "title-of-package-A", "SELL-A", "REC-A", [("RQ-A", 10)])
     packages.propose_package(store, coord, "PKG-A")
     allocate("PLEDGE-A1", "PKG-A", "6000")
     allocate("PLEDGE-C1", "PKG-A", "4000")
     packages.decide_package(store, by("SELL-A"), packages.Decide("PKG-A", "SELL-A", "approve", "", "2025-08-10"))
-    contracts.sign_contract(store, by("SELL-A"), contracts.SignContract(
-        "PKG-A", "SELL-A", "SUP-A", "purchase", "2025-09-01", (LineTerms(1, 8),), (), "CT-A"))
-    production.register_facility(store, by("SUP-A"), production.RegisterFacility(
-        "name-of-facility-A", "US", (("SUP-A", "100"),), "FAC-A"))
+    contracts.sign_contract(
+        store,
+        by("SELL-A"),
+        contracts.SignContract("PKG-A", "SELL-A", "SUP-A", "purchase", "2025-09-01", (LineTerms(1, 8),), (), "CT-A"),
+    )
+    production.register_facility(
+        store, by("SUP-A"), production.RegisterFacility("name-of-facility-A", "US", (("SUP-A", "100"),), "FAC-A")
+    )
     production.set_capacity(store, by("SUP-A"), production.SetCapacity("FAC-A", "Item RQ-A", "2025-08", 100))
     production.place_order(store, by("SUP-A"), production.PlaceOrder("FAC-A", "CT-A", 1, 5, "2026-03-01", "PO-A"))
     production.start_order(store, by("SUP-A"), "PO-A", on="2025-09-10")
@@ -156,9 +232,16 @@ def build(store: Store) -> Scenario:
     packages.propose_package(store, coord, "PKG-A-DONE")
     allocate("PLEDGE-A1", "PKG-A-DONE", "2000")
     packages.decide_package(store, by("SELL-A"), packages.Decide("PKG-A-DONE", "SELL-A", "approve", "", "2025-08-10"))
-    contracts.sign_contract(store, by("SELL-A"), contracts.SignContract(
-        "PKG-A-DONE", "SELL-A", "SUP-A", "purchase", "2025-09-01", (LineTerms(1, 2),), (), "CT-A-DONE"))
-    shipments.dispatch(store, by("SELL-A"), shipments.Dispatch("CT-A-DONE", "2025-10-10", (ShippedLine(1, 2),), "SH-A-DONE"))
+    contracts.sign_contract(
+        store,
+        by("SELL-A"),
+        contracts.SignContract(
+            "PKG-A-DONE", "SELL-A", "SUP-A", "purchase", "2025-09-01", (LineTerms(1, 2),), (), "CT-A-DONE"
+        ),
+    )
+    shipments.dispatch(
+        store, by("SELL-A"), shipments.Dispatch("CT-A-DONE", "2025-10-10", (ShippedLine(1, 2),), "SH-A-DONE")
+    )
     shipments.receive(store, by("REC-A"), shipments.Receive("SH-A-DONE", "2025-10-20"))
 
     # --- side B -------------------------------------------------------------------------
@@ -168,16 +251,24 @@ def build(store: Store) -> Scenario:
     packages.propose_package(store, coord, "PKG-B")
     allocate("PLEDGE-B1", "PKG-B", "10000")
     packages.decide_package(store, by("SELL-B"), packages.Decide("PKG-B", "SELL-B", "approve", "", "2025-08-10"))
-    contracts.sign_contract(store, by("SELL-B"), contracts.SignContract(
-        "PKG-B", "SELL-B", "SUP-B", "purchase", "2025-09-01", (LineTerms(1, 10),), (), "CT-B"))
-    production.register_facility(store, by("SUP-B"), production.RegisterFacility(
-        "name-of-facility-B", "US", (("SUP-B", "100"),), "FAC-B"))
+    contracts.sign_contract(
+        store,
+        by("SELL-B"),
+        contracts.SignContract("PKG-B", "SELL-B", "SUP-B", "purchase", "2025-09-01", (LineTerms(1, 10),), (), "CT-B"),
+    )
+    production.register_facility(
+        store, by("SUP-B"), production.RegisterFacility("name-of-facility-B", "US", (("SUP-B", "100"),), "FAC-B")
+    )
     production.set_capacity(store, by("SUP-B"), production.SetCapacity("FAC-B", "Item RQ-B", "2025-08", 100))
     production.place_order(store, by("SUP-B"), production.PlaceOrder("FAC-B", "CT-B", 1, 4, "2026-03-01", "PO-B"))
     production.start_order(store, by("SUP-B"), "PO-B", on="2025-09-10")
     production.record_lot(store, by("SUP-B"), "PO-B", quantity=4, produced_on="2025-10-01")
-    production.inspect_lot(store, by("SUP-B"), production.InspectLot("PO-B", "PO-B-L001", 3, 1, "reason-of-lot-B", "2025-10-02"))
-    shipments.dispatch(store, by("SUP-B"), shipments.Dispatch("CT-B", "2025-10-10", (ShippedLine(1, 3, (("PO-B-L001", 3),)),), "SH-B"))
+    production.inspect_lot(
+        store, by("SUP-B"), production.InspectLot("PO-B", "PO-B-L001", 3, 1, "reason-of-lot-B", "2025-10-02")
+    )
+    shipments.dispatch(
+        store, by("SUP-B"), shipments.Dispatch("CT-B", "2025-10-10", (ShippedLine(1, 3, (("PO-B-L001", 3),)),), "SH-B")
+    )
     shipments.receive(store, by("REC-B"), shipments.Receive("SH-B", "2025-10-20", {1: 2}, "note-of-shipment-B"))
 
     # --- reference data and planning -----------------------------------------------------
@@ -185,18 +276,26 @@ def build(store: Store) -> Scenario:
         tracker = Path(directory) / "data_explorer.csv"
         tracker.write_text(KIEL_HEADER + "Germany,DEU,2025,8,0.00005,0,0,0.00005,0.00005,0\n")
         kiel.import_kiel(store, coord, tracker, release="99")
-    planning.accept_plan(store, coord, planning.PlanRequest(12, "2025-09", time_limit=5), on="2025-09-15", plan_id="PLAN-A")
+    planning.accept_plan(
+        store, coord, planning.PlanRequest(12, "2025-09", time_limit=5), on="2025-09-15", plan_id="PLAN-A"
+    )
 
     # --- tokens -------------------------------------------------------------------------
     secrets, ids = {}, {}
     for role in ROLES:
         for side, party in zip(("own", "other"), PARTY_OF[role]):
-            issued = tokens.issue_token(store, Actor("operator", via="test"), tokens.IssueToken(party, role, f"{role} {side}"))
+            issued = tokens.issue_token(
+                store, Actor("operator", via="test"), tokens.IssueToken(party, role, f"{role} {side}")
+            )
             secrets[role, side], ids[role, side] = issued.secret, issued.outcome.id
-    issued = tokens.issue_token(store, Actor("operator", via="test"), tokens.IssueToken("FUND-C", "funder", "co-funder"))
+    issued = tokens.issue_token(
+        store, Actor("operator", via="test"), tokens.IssueToken("FUND-C", "funder", "co-funder")
+    )
     secrets["funder", "cofunder"], ids["funder", "cofunder"] = issued.secret, issued.outcome.id
     with store.read() as conn:
-        first = dict(conn.execute(select(t.events.c.stream_id, func.min(t.events.c.seq)).group_by(t.events.c.stream_id)).all())
+        first = dict(
+            conn.execute(select(t.events.c.stream_id, func.min(t.events.c.seq)).group_by(t.events.c.stream_id)).all()
+        )
     return Scenario(secrets, ids, first)
 
 

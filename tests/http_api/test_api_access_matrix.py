@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from openpyxl import load_workbook
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from supplyline.api import create_app
@@ -85,89 +85,209 @@ CASES = [
     # --- reference data, public ---------------------------------------------------------
     ("GET", "/parties", "/parties", None, expect(200, 200, 200, 200, 200, 200, 200)),
     ("GET", "/parties/{party_id}", "/parties/REC-A", None, expect(200, 200, 200, 200, 200, 200, 200)),
-    ("POST", "/parties", "/parties", {"id": "NEW-PARTY", "name": "A new company", "kind": "company"},
-     expect(coord=201)),
+    (
+        "POST",
+        "/parties",
+        "/parties",
+        {"id": "NEW-PARTY", "name": "A new company", "kind": "company"},
+        expect(coord=201),
+    ),
     ("GET", "/fx-rates", "/fx-rates", None, expect(200, 200, 200, 200, 200, 200, 200)),
     ("POST", "/fx-rates", "/fx-rates", {"day": "2025-12-01", "rates": {"USD": "1.17"}}, expect(coord=200)),
     ("GET", "/reports/funnel", "/reports/funnel?currency=USD", None, expect(200, 200, 200, 200, 200, 200, 200)),
     # --- requirements -------------------------------------------------------------------
     ("GET", "/requirements", "/requirements", None, expect(200, 200, 200, 200, 403, 200)),
     ("GET", "/requirements/{requirement_id}", "/requirements/RQ-A", None, expect(**SHARED_READ)),
-    ("POST", "/requirements", "/requirements",
-     {"recipient": "REC-A", "list_month": "2025-12", "priority": 2, "rank": 9, "item": "Radio", "category": "communications",
-      "quantity": 10, "unit": "set", "unit_price": "5000", "currency": "USD"},
-     expect(rec=(201, 403))),
+    (
+        "POST",
+        "/requirements",
+        "/requirements",
+        {
+            "recipient": "REC-A",
+            "list_month": "2025-12",
+            "priority": 2,
+            "rank": 9,
+            "item": "Radio",
+            "category": "communications",
+            "quantity": 10,
+            "unit": "set",
+            "unit_price": "5000",
+            "currency": "USD",
+        },
+        expect(rec=(201, 403)),
+    ),
     ("POST", "/requirements/{requirement_id}/submit", "/requirements/RQ-A-DRAFT/submit", None, expect(rec=(200, 404))),
     ("POST", "/requirements/{requirement_id}/validate", "/requirements/RQ-A-SUB/validate", None, expect(coord=200)),
-    ("POST", "/requirements/{requirement_id}/withdraw", "/requirements/RQ-A-SUB/withdraw", {"reason": "covered bilaterally"},
-     expect(rec=(200, 404))),
-    ("POST", "/requirements/{requirement_id}/reprioritise", "/requirements/RQ-A/reprioritise",
-     {"list_month": "2025-12", "priority": 2, "rank": 3}, expect(rec=(200, 404))),
+    (
+        "POST",
+        "/requirements/{requirement_id}/withdraw",
+        "/requirements/RQ-A-SUB/withdraw",
+        {"reason": "covered bilaterally"},
+        expect(rec=(200, 404)),
+    ),
+    (
+        "POST",
+        "/requirements/{requirement_id}/reprioritise",
+        "/requirements/RQ-A/reprioritise",
+        {"list_month": "2025-12", "priority": 2, "rank": 3},
+        expect(rec=(200, 404)),
+    ),
     # --- pledges ------------------------------------------------------------------------
     ("GET", "/pledges", "/pledges", None, expect(coord=200, fund=200, aud=200)),
     ("GET", "/pledges/{pledge_id}", "/pledges/PLEDGE-A1", None, expect(coord=200, fund=(200, 404), aud=200)),
-    ("POST", "/pledges", "/pledges",
-     {"funder": "FUND-A", "amount": "500.00", "currency": "USD", "pledged_on": "2025-12-01", "mechanism": "purl"},
-     expect(fund=(201, 403))),
+    (
+        "POST",
+        "/pledges",
+        "/pledges",
+        {"funder": "FUND-A", "amount": "500.00", "currency": "USD", "pledged_on": "2025-12-01", "mechanism": "purl"},
+        expect(fund=(201, 403)),
+    ),
     ("POST", "/pledges/{pledge_id}/commit", "/pledges/PLEDGE-A2/commit", None, expect(fund=(200, 404))),
-    ("POST", "/pledges/{pledge_id}/expire", "/pledges/PLEDGE-A2/expire", {"on": "2026-06-01"},
-     expect(coord=200, fund=(200, 404))),
-    ("POST", "/pledges/{pledge_id}/allocations", "/pledges/PLEDGE-A1/allocations",
-     {"package_id": "PKG-A-PROP", "line_no": 1, "amount": "1000.00"}, expect(coord=201)),
+    (
+        "POST",
+        "/pledges/{pledge_id}/expire",
+        "/pledges/PLEDGE-A2/expire",
+        {"on": "2026-06-01"},
+        expect(coord=200, fund=(200, 404)),
+    ),
+    (
+        "POST",
+        "/pledges/{pledge_id}/allocations",
+        "/pledges/PLEDGE-A1/allocations",
+        {"package_id": "PKG-A-PROP", "line_no": 1, "amount": "1000.00"},
+        expect(coord=201),
+    ),
     # --- packages -----------------------------------------------------------------------
     ("GET", "/packages", "/packages", None, expect(200, 200, 200, 200, 403, 200)),
     ("GET", "/packages/{package_id}", "/packages/PKG-A", None, expect(**SHARED_READ)),
     ("GET", "/packages/{package_id}/trace", "/packages/PKG-A/trace", None, expect(**SHARED_READ)),
-    ("POST", "/packages", "/packages",
-     {"title": "Package A, second", "mechanism": "purl", "seller": "SELL-A", "recipient": "REC-A", "currency": "USD"},
-     expect(coord=201)),
-    ("POST", "/packages/{package_id}/lines", "/packages/PKG-A-DRAFT/lines", {"requirement_id": "RQ-A", "quantity": 1},
-     expect(coord=200)),
+    (
+        "POST",
+        "/packages",
+        "/packages",
+        {
+            "title": "Package A, second",
+            "mechanism": "purl",
+            "seller": "SELL-A",
+            "recipient": "REC-A",
+            "currency": "USD",
+        },
+        expect(coord=201),
+    ),
+    (
+        "POST",
+        "/packages/{package_id}/lines",
+        "/packages/PKG-A-DRAFT/lines",
+        {"requirement_id": "RQ-A", "quantity": 1},
+        expect(coord=200),
+    ),
     ("POST", "/packages/{package_id}/propose", "/packages/PKG-A-DRAFT/propose", None, expect(coord=200)),
     # the recipient sees the package but may only decide for itself (and is no approver)
-    ("POST", "/packages/{package_id}/decisions", "/packages/PKG-A-PROP/decisions",
-     {"party": "SELL-A", "decision": "reject", "reason": "not this year"}, expect(rec=(403, 404), sell=(200, 404))),
+    (
+        "POST",
+        "/packages/{package_id}/decisions",
+        "/packages/PKG-A-PROP/decisions",
+        {"party": "SELL-A", "decision": "reject", "reason": "not this year"},
+        expect(rec=(403, 404), sell=(200, 404)),
+    ),
     ("POST", "/packages/{package_id}/close", "/packages/PKG-A-DONE/close", {"on": "2026-01-15"}, expect(coord=200)),
     # --- contracts ----------------------------------------------------------------------
     ("GET", "/contracts", "/contracts", None, expect(200, 200, 200, 200, 200, 200)),
     ("GET", "/contracts/{contract_id}", "/contracts/CT-A", None, expect(**SHARED_READ, supp=(200, 404))),
     # a contract is signed by its buyer; the package must be visible (422 names the field)
-    ("POST", "/contracts", "/contracts",
-     {"package_id": "PKG-A", "buyer": "SELL-A", "supplier": "SUP-A", "signed_on": "2025-12-01",
-      "lines": [{"package_line_no": 1, "quantity": 1}]},
-     expect(rec=(403, 422), sell=(201, 422))),
+    (
+        "POST",
+        "/contracts",
+        "/contracts",
+        {
+            "package_id": "PKG-A",
+            "buyer": "SELL-A",
+            "supplier": "SUP-A",
+            "signed_on": "2025-12-01",
+            "lines": [{"package_line_no": 1, "quantity": 1}],
+        },
+        expect(rec=(403, 422), sell=(201, 422)),
+    ),
     # --- production ---------------------------------------------------------------------
     ("GET", "/facilities", "/facilities", None, expect(200, 200, 403, 200, 200, 200)),
     # FAC-A is shared with the buyer of the contracts ordered there, not with the recipient
-    ("GET", "/facilities/{facility_id}", "/facilities/FAC-A", None,
-     expect(rec=404, coord=200, sell=(200, 404), supp=(200, 404), aud=200)),
-    ("POST", "/facilities", "/facilities",
-     {"name": "Second line", "country": "US", "owners": [{"party": "SUP-A", "share": "100"}]},
-     expect(coord=201, supp=(201, 403))),
-    ("POST", "/facilities/{facility_id}/capacity", "/facilities/FAC-A/capacity",
-     {"item": "Item RQ-A", "from_month": "2026-01", "monthly_quantity": 50}, expect(supp=(200, 404))),
+    (
+        "GET",
+        "/facilities/{facility_id}",
+        "/facilities/FAC-A",
+        None,
+        expect(rec=404, coord=200, sell=(200, 404), supp=(200, 404), aud=200),
+    ),
+    (
+        "POST",
+        "/facilities",
+        "/facilities",
+        {"name": "Second line", "country": "US", "owners": [{"party": "SUP-A", "share": "100"}]},
+        expect(coord=201, supp=(201, 403)),
+    ),
+    (
+        "POST",
+        "/facilities/{facility_id}/capacity",
+        "/facilities/FAC-A/capacity",
+        {"item": "Item RQ-A", "from_month": "2026-01", "monthly_quantity": 50},
+        expect(supp=(200, 404)),
+    ),
     ("GET", "/orders", "/orders", None, expect(200, 200, 200, 200, 200, 200)),
     ("GET", "/orders/{order_id}", "/orders/PO-A", None, expect(**SHARED_READ, supp=(200, 404))),
-    ("POST", "/orders", "/orders",
-     {"facility_id": "FAC-A", "contract_id": "CT-A", "contract_line_no": 1, "quantity": 1, "due": "2026-03-01"},
-     expect(supp=(201, 422))),
+    (
+        "POST",
+        "/orders",
+        "/orders",
+        {"facility_id": "FAC-A", "contract_id": "CT-A", "contract_line_no": 1, "quantity": 1, "due": "2026-03-01"},
+        expect(supp=(201, 422)),
+    ),
     ("POST", "/orders/{order_id}/start", "/orders/PO-A2/start", {"on": "2025-12-01"}, expect(supp=(200, 404))),
-    ("POST", "/orders/{order_id}/lots", "/orders/PO-A/lots", {"quantity": 1, "produced_on": "2025-12-01"},
-     expect(supp=(200, 404))),
-    ("POST", "/orders/{order_id}/lots/{lot_id}/inspection", "/orders/PO-A/lots/PO-A-L002/inspection",
-     {"accepted": 1, "on": "2025-12-05"}, expect(supp=(200, 404))),
-    ("POST", "/orders/{order_id}/cancel", "/orders/PO-A2/cancel", {"reason": "no longer needed"}, expect(supp=(200, 404))),
+    (
+        "POST",
+        "/orders/{order_id}/lots",
+        "/orders/PO-A/lots",
+        {"quantity": 1, "produced_on": "2025-12-01"},
+        expect(supp=(200, 404)),
+    ),
+    (
+        "POST",
+        "/orders/{order_id}/lots/{lot_id}/inspection",
+        "/orders/PO-A/lots/PO-A-L002/inspection",
+        {"accepted": 1, "on": "2025-12-05"},
+        expect(supp=(200, 404)),
+    ),
+    (
+        "POST",
+        "/orders/{order_id}/cancel",
+        "/orders/PO-A2/cancel",
+        {"reason": "no longer needed"},
+        expect(supp=(200, 404)),
+    ),
     # --- shipments ----------------------------------------------------------------------
     ("GET", "/shipments", "/shipments", None, expect(200, 200, 200, 200, 200, 200)),
     ("GET", "/shipments/{shipment_id}", "/shipments/SH-A1", None, expect(**SHARED_READ, supp=(200, 404))),
-    ("POST", "/shipments", "/shipments",
-     {"contract_id": "CT-A", "shipped_on": "2025-12-10", "lines": [{"contract_line_no": 1, "quantity": 1}]},
-     expect(sell=(201, 422), supp=(201, 422))),
+    (
+        "POST",
+        "/shipments",
+        "/shipments",
+        {"contract_id": "CT-A", "shipped_on": "2025-12-10", "lines": [{"contract_line_no": 1, "quantity": 1}]},
+        expect(sell=(201, 422), supp=(201, 422)),
+    ),
     # the seller and supplier see the shipment, only the recipient confirms it
-    ("POST", "/shipments/{shipment_id}/receipt", "/shipments/SH-A2/receipt", {"received_on": "2025-12-20"},
-     expect(rec=(200, 404))),
-    ("POST", "/shipments/{shipment_id}/loss", "/shipments/SH-A2/loss", {"reason": "lost at sea", "on": "2025-12-20"},
-     expect(sell=(200, 404), supp=(200, 404))),
+    (
+        "POST",
+        "/shipments/{shipment_id}/receipt",
+        "/shipments/SH-A2/receipt",
+        {"received_on": "2025-12-20"},
+        expect(rec=(200, 404)),
+    ),
+    (
+        "POST",
+        "/shipments/{shipment_id}/loss",
+        "/shipments/SH-A2/loss",
+        {"reason": "lost at sea", "on": "2025-12-20"},
+        expect(sell=(200, 404), supp=(200, 404)),
+    ),
     # --- the ledger ---------------------------------------------------------------------
     ("GET", "/events", "/events", None, expect(coord=200, aud=200)),
     ("GET", "/events", "/events?stream=pledge:PLEDGE-A1", None, expect(coord=200, fund=(200, 404), aud=200)),
@@ -177,17 +297,40 @@ CASES = [
     ("GET", "/me", "/me", None, expect(200, 200, 200, 200, 200, 200, 401)),
     # --- files in and out ----------------------------------------------------------------
     # a funder imports its own pledges only: every row's funder is checked (403 otherwise)
-    ("POST", "/imports/pledges", "/imports/pledges",
-     csv_upload("pledges.csv", "funder,amount,currency,pledged_on,mechanism\nFUND-A,750.00,USD,2025-12-01,purl\n"),
-     expect(coord=200, fund=(200, 403))),
-    ("POST", "/imports/requirements", "/imports/requirements",
-     csv_upload("needs.csv", "recipient,list_month,priority,rank,item,category,quantity,unit,unit_price,currency\n"
-                             "REC-A,2025-12,2,4,Generator,engineering,3,unit,1200,USD\n"),
-     expect(rec=(200, 403), coord=200)),
-    ("POST", "/imports/fx", "/imports/fx", csv_upload("eurofxref.csv", "Date,USD,\n2025-12-02,1.1601,\n"), expect(coord=200)),
-    ("POST", "/imports/kiel", "/imports/kiel",
-     csv_upload("data_explorer.csv", KIEL_HEADER + "Germany,DEU,2025,9,0.00001,0,0,0.00001,0.00001,0\n", release="100"),
-     expect(coord=200)),
+    (
+        "POST",
+        "/imports/pledges",
+        "/imports/pledges",
+        csv_upload("pledges.csv", "funder,amount,currency,pledged_on,mechanism\nFUND-A,750.00,USD,2025-12-01,purl\n"),
+        expect(coord=200, fund=(200, 403)),
+    ),
+    (
+        "POST",
+        "/imports/requirements",
+        "/imports/requirements",
+        csv_upload(
+            "needs.csv",
+            "recipient,list_month,priority,rank,item,category,quantity,unit,unit_price,currency\n"
+            "REC-A,2025-12,2,4,Generator,engineering,3,unit,1200,USD\n",
+        ),
+        expect(rec=(200, 403), coord=200),
+    ),
+    (
+        "POST",
+        "/imports/fx",
+        "/imports/fx",
+        csv_upload("eurofxref.csv", "Date,USD,\n2025-12-02,1.1601,\n"),
+        expect(coord=200),
+    ),
+    (
+        "POST",
+        "/imports/kiel",
+        "/imports/kiel",
+        csv_upload(
+            "data_explorer.csv", KIEL_HEADER + "Germany,DEU,2025,9,0.00001,0,0,0.00001,0.00001,0\n", release="100"
+        ),
+        expect(coord=200),
+    ),
     ("GET", "/exports/ocds", "/exports/ocds?as_of=2026-01-01", None, COORDINATOR_AND_AUDITOR),
     ("GET", "/reports/kiel", "/reports/kiel?currency=USD", None, EVERYONE),
     ("GET", "/reports/funnel", "/reports/funnel?compare_kiel=true&format=csv", None, EVERYONE),
@@ -200,8 +343,13 @@ CASES = [
     ("POST", "/plans", "/plans", {"from": "2025-11", "horizon": 6, "time_limit": 2}, expect(coord=201)),
     ("GET", "/plans", "/plans", None, COORDINATOR_AND_AUDITOR),
     ("GET", "/plans/{plan_id}", "/plans/PLAN-A", None, COORDINATOR_AND_AUDITOR),
-    ("POST", "/facilities/{facility_id}/terms", "/facilities/FAC-A/terms",
-     {"item": "Item RQ-A", "min_batch": 2, "unit_cost": "900", "currency": "USD"}, expect(supp=(200, 404))),
+    (
+        "POST",
+        "/facilities/{facility_id}/terms",
+        "/facilities/FAC-A/terms",
+        {"item": "Item RQ-A", "min_batch": 2, "unit_cost": "900", "currency": "USD"},
+        expect(supp=(200, 404)),
+    ),
     ("POST", "/orders/{order_id}/priority", "/orders/PO-A2/priority", {"priority": 5}, expect(supp=(200, 404))),
     # --- the transparency log: public; withheld fields for those their level names -----------
     ("GET", "/log/checkpoint", "/log/checkpoint", None, EVERYONE),
@@ -210,11 +358,21 @@ CASES = [
     ("GET", "/log/events/{event}/inclusion", "/log/events/{pledge:PLEDGE-A2}/inclusion", None, EVERYONE),
     ("GET", "/log/consistency", "/log/consistency?old_size=3", None, EVERYONE),
     # confidential: the pledge's funder (who recorded it); never 404, the event is public
-    ("GET", "/log/events/{event}/fields/{field}", "/log/events/{pledge:PLEDGE-A2}/fields/note", None,
-     expect(coord=200, fund=(200, 403), aud=200)),
+    (
+        "GET",
+        "/log/events/{event}/fields/{field}",
+        "/log/events/{pledge:PLEDGE-A2}/fields/note",
+        None,
+        expect(coord=200, fund=(200, 403), aud=200),
+    ),
     # parties: the package's seller, recipient and approvers (no funder funds it)
-    ("GET", "/log/events/{event}/fields/{field}", "/log/events/{package:PKG-A-PROP}/fields/title", None,
-     expect(rec=(200, 403), coord=200, sell=(200, 403), aud=200)),
+    (
+        "GET",
+        "/log/events/{event}/fields/{field}",
+        "/log/events/{package:PKG-A-PROP}/fields/title",
+        None,
+        expect(rec=(200, 403), coord=200, sell=(200, 403), aud=200),
+    ),
     # the embargo has passed: public
     ("GET", "/log/events/{event}/fields/{field}", "/log/events/{package:PKG-A-DRAFT}/fields/title", None, EVERYONE),
 ]
@@ -246,8 +404,9 @@ def _leaks(scenario: Scenario, role: str, side: str, body: str, sent: str) -> li
     markers = MARKERS
     if sent.startswith(PUBLIC_VIEWS) and "/fields/" not in sent:
         markers = {m: allowed for m, allowed in MARKERS.items() if m in WITHHELD_MARKERS}
-    return [marker for marker, allowed in markers.items()
-            if party not in allowed and marker in body and marker not in sent]
+    return [
+        marker for marker, allowed in markers.items() if party not in allowed and marker in body and marker not in sent
+    ]
 
 
 def test_every_endpoint_is_in_the_matrix(api_store):
@@ -260,7 +419,8 @@ def test_every_endpoint_is_in_the_matrix(api_store):
     assert set(actions.values()) <= set(POLICY)
     assert actions["/api/v1/shipments/{shipment_id}/receipt"] == "shipment.receive"
     assert published["/api/v1/pledges/{pledge_id}"]["get"]["description"].startswith(
-        "Policy action `pledge.read`: coordinator (any), funder (own), auditor (any); not the public.")
+        "Policy action `pledge.read`: coordinator (any), funder (own), auditor (any); not the public."
+    )
 
 
 def test_reads_and_refusals(scenario, copies):
@@ -279,7 +439,9 @@ def test_reads_and_refusals(scenario, copies):
                     continue
                 response = send(client, method, path, body, scenario.headers(role, side))
                 if response.status_code != status:
-                    failures.append(f"{_case_id(case)} as {role}/{side}: {response.status_code} != {status} {response.text[:200]}")
+                    failures.append(
+                        f"{_case_id(case)} as {role}/{side}: {response.status_code} != {status} {response.text[:200]}"
+                    )
                 if status >= 400 and response.headers["content-type"] != "application/problem+json":
                     failures.append(f"{_case_id(case)} as {role}/{side}: not a problem document")
                 leaked = _leaks(scenario, role, side, _readable(response), request_text(path, body))
@@ -290,13 +452,13 @@ def test_reads_and_refusals(scenario, copies):
 
 
 ALLOWED_WRITES = [
-    (case, role, side) for case in CASES if case[0] == "POST"
-    for role, side in CALLERS if case[4][role, side] < 300
+    (case, role, side) for case in CASES if case[0] == "POST" for role, side in CALLERS if case[4][role, side] < 300
 ]
 
 
-@pytest.mark.parametrize("case,role,side", ALLOWED_WRITES,
-                         ids=[f"{_case_id(c)} as {r}/{s}" for c, r, s in ALLOWED_WRITES])
+@pytest.mark.parametrize(
+    "case,role,side", ALLOWED_WRITES, ids=[f"{_case_id(c)} as {r}/{s}" for c, r, s in ALLOWED_WRITES]
+)
 def test_allowed_writes_record_party_and_token(scenario, copies, case, role, side):
     method, _, path, body, expected = case
     store = copies.new()
@@ -331,7 +493,9 @@ def test_read_matrix_on_each_database(store, tmp_path):
             for role, side in CALLERS:
                 response = client.get(V1 + path, headers=scenario.headers(role, side))
                 if response.status_code != expected[role, side]:
-                    failures.append(f"{_case_id(case)} as {role}/{side}: {response.status_code} != {expected[role, side]}")
+                    failures.append(
+                        f"{_case_id(case)} as {role}/{side}: {response.status_code} != {expected[role, side]}"
+                    )
                 if _leaks(scenario, role, side, _readable(response), path):
                     failures.append(f"{_case_id(case)} as {role}/{side} leaked")
     assert failures == []

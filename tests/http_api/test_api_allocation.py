@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from conftest import event_count
 from supplyline.api import create_app
 from supplyline.services import tokens
 from supplyline.services.checks import check_projections, verify_ledger
 from supplyline.services.context import Actor
 
-from conftest import event_count
-
 
 def test_proposal_then_recording_by_the_coordinator(demo_store):
     operator = Actor("operator", via="test")
-    coordinator = tokens.issue_token(demo_store, operator, tokens.IssueToken(party="NATO-NSATU", role="coordinator")).secret
+    coordinator = tokens.issue_token(
+        demo_store, operator, tokens.IssueToken(party="NATO-NSATU", role="coordinator")
+    ).secret
     funder = tokens.issue_token(demo_store, operator, tokens.IssueToken(party="NL-GOV", role="funder")).secret
     client = TestClient(create_app(demo_store, read_cache=False))
     as_coordinator = {"Authorization": f"Bearer {coordinator}"}
@@ -29,17 +30,25 @@ def test_proposal_then_recording_by_the_coordinator(demo_store):
     planned = {(a["pledge_id"], a["requirement_id"], a["quantity"]) for a in body["allocations"]}
     assert planned and event_count(demo_store) == before
 
-    refused = client.post("/api/v1/allocations/optimal", json={"on": "2026-03-02"}, headers={"Authorization": f"Bearer {funder}"})
+    refused = client.post(
+        "/api/v1/allocations/optimal", json={"on": "2026-03-02"}, headers={"Authorization": f"Bearer {funder}"}
+    )
     assert refused.status_code == 403 and event_count(demo_store) == before
 
-    recorded = client.post("/api/v1/allocations/optimal", json={"on": "2026-03-02", "time_limit": 5},
-                           headers={**as_coordinator, "Idempotency-Key": "alloc-1"})
+    recorded = client.post(
+        "/api/v1/allocations/optimal",
+        json={"on": "2026-03-02", "time_limit": 5},
+        headers={**as_coordinator, "Idempotency-Key": "alloc-1"},
+    )
     assert recorded.status_code == 201, recorded.text
     answer = recorded.json()
     # the same plan as proposed (nothing else changed the ledger meanwhile)
     assert {(a["pledge_id"], a["requirement_id"], a["quantity"]) for a in answer["allocations"]} == planned
     assert len(answer["events"]) == event_count(demo_store) - before
-    again = client.post("/api/v1/allocations/optimal", json={"on": "2026-03-02", "time_limit": 5},
-                        headers={**as_coordinator, "Idempotency-Key": "alloc-1"})
+    again = client.post(
+        "/api/v1/allocations/optimal",
+        json={"on": "2026-03-02", "time_limit": 5},
+        headers={**as_coordinator, "Idempotency-Key": "alloc-1"},
+    )
     assert again.json() == answer and again.headers.get("Idempotent-Replayed") == "true"
     assert verify_ledger(demo_store).ok and check_projections(demo_store) == []

@@ -21,6 +21,7 @@ def without_empty_withheld(value):
         return [without_empty_withheld(v) for v in value]
     return value
 
+
 V1 = "/api/v1"
 
 
@@ -32,6 +33,7 @@ def test_reads_answer_exactly_what_the_services_return(client, scenario, api_sto
         funnel = reports.funnel(conn, "USD")
         trace = reports.trace(conn, "PKG-A")
         order = queries.order(conn, "PO-A")
+
     def get(path, **kw):
         return without_empty_withheld(client.get(V1 + path, **kw).json())
 
@@ -47,19 +49,41 @@ def test_a_cofunder_sees_the_shared_package_but_not_the_other_funders_pledge(cli
     trace = without_empty_withheld(client.get(f"{V1}/packages/PKG-A/trace", headers=scenario.headers("funder")).json())
     funded_by = trace["lines"][0]["funded_by"]
     assert funded_by == [
-        {"allocation_id": "PLEDGE-A1.1", "pledge_id": "PLEDGE-A1", "funder": "FUND-A", "amount": "6000.00", "currency": "USD",
-         "line_amount": "6000.00", "fx_rate": None, "fx_date": None, "allocated_on": "2025-08-05"},
-        {"allocation_id": None, "pledge_id": None, "funder": "FUND-C", "amount": None, "currency": None,
-         "line_amount": "4000.00", "fx_rate": None, "fx_date": None, "allocated_on": "2025-08-05"},
+        {
+            "allocation_id": "PLEDGE-A1.1",
+            "pledge_id": "PLEDGE-A1",
+            "funder": "FUND-A",
+            "amount": "6000.00",
+            "currency": "USD",
+            "line_amount": "6000.00",
+            "fx_rate": None,
+            "fx_date": None,
+            "allocated_on": "2025-08-05",
+        },
+        {
+            "allocation_id": None,
+            "pledge_id": None,
+            "funder": "FUND-C",
+            "amount": None,
+            "currency": None,
+            "line_amount": "4000.00",
+            "fx_rate": None,
+            "fx_date": None,
+            "allocated_on": "2025-08-05",
+        },
     ]
     assert [(p["pledge_id"], p["funder"], p["amount"]) for p in trace["delivered"][0]["paid_by"]] == [
-        ("PLEDGE-A1", "FUND-A", "2400.00"), (None, "FUND-C", "1600.00")]
+        ("PLEDGE-A1", "FUND-A", "2400.00"),
+        (None, "FUND-C", "1600.00"),
+    ]
     cofunder = {"Authorization": f"Bearer {scenario.secrets['funder', 'cofunder']}"}
     theirs = client.get(f"{V1}/packages/PKG-A/trace", headers=cofunder).json()["lines"][0]["funded_by"]
     assert [(f["pledge_id"], f["funder"]) for f in theirs] == [(None, "FUND-A"), ("PLEDGE-C1", "FUND-C")]
     # and each funder's list of pledges holds its own only
     assert [p["id"] for p in client.get(f"{V1}/pledges", headers=scenario.headers("funder")).json()["items"]] == [
-        "PLEDGE-A1", "PLEDGE-A2"]
+        "PLEDGE-A1",
+        "PLEDGE-A2",
+    ]
     assert [p["id"] for p in client.get(f"{V1}/pledges", headers=cofunder).json()["items"]] == ["PLEDGE-C1"]
 
 
@@ -100,7 +124,9 @@ def test_cursors_walk_a_list_once_in_order(client, scenario):
     assert seen == everything and len(seen) == 13 and pages == 4
     events = client.get(f"{V1}/events?limit=3", headers=auditor).json()
     following = client.get(f"{V1}/events", params={"limit": 3, "cursor": events["next_cursor"]}, headers=auditor).json()
-    assert [e["seq"] for e in events["items"] + following["items"]] == list(range(events["items"][0]["seq"], events["items"][0]["seq"] - 6, -1))
+    assert [e["seq"] for e in events["items"] + following["items"]] == list(
+        range(events["items"][0]["seq"], events["items"][0]["seq"] - 6, -1)
+    )
     for bad in ("not-a-cursor", "e30", "W3RydWVd"):  # garbage, {}, [true]
         problem = client.get(f"{V1}/parties", params={"cursor": bad})
         assert (problem.status_code, problem.json()["field"]) == (422, "cursor")
@@ -114,9 +140,12 @@ def test_if_match_carries_the_version_the_etag_gave(client, scenario):
     stale = client.post(f"{V1}/pledges/PLEDGE-A2/commit", headers={**funder, "If-Match": '"0"'})
     assert stale.status_code == 409
     assert stale.json() == {
-        "type": "urn:supplyline:problem:version-conflict", "title": "Conflict", "status": 409,
+        "type": "urn:supplyline:problem:version-conflict",
+        "title": "Conflict",
+        "status": 409,
         "detail": "pledge:PLEDGE-A2 is at version 1, not 0: reload it and try again",
-        "instance": "/api/v1/pledges/PLEDGE-A2/commit", "field": "version",
+        "instance": "/api/v1/pledges/PLEDGE-A2/commit",
+        "field": "version",
     }
     done = client.post(f"{V1}/pledges/PLEDGE-A2/commit", headers={**funder, "If-Match": read.headers["ETag"]})
     assert (done.status_code, done.headers["ETag"]) == (200, '"2"')
@@ -127,26 +156,49 @@ def test_if_match_carries_the_version_the_etag_gave(client, scenario):
 
 
 def test_problems_name_the_failing_field(client, scenario, api_store):
-    seller, funder, coordinator = scenario.headers("seller"), scenario.headers("funder"), scenario.headers("coordinator")
+    seller, funder, coordinator = (
+        scenario.headers("seller"),
+        scenario.headers("funder"),
+        scenario.headers("coordinator"),
+    )
     before = events_in(api_store)
-    contract = client.post(f"{V1}/contracts", headers=seller, json={
-        "package_id": "PKG-A", "buyer": "SELL-A", "supplier": "SUP-A", "signed_on": "2025-12-01",
-        "lines": [{"package_line_no": 1, "quantity": 1}, {"package_line_no": 1, "quantity": 0}]})
+    contract = client.post(
+        f"{V1}/contracts",
+        headers=seller,
+        json={
+            "package_id": "PKG-A",
+            "buyer": "SELL-A",
+            "supplier": "SUP-A",
+            "signed_on": "2025-12-01",
+            "lines": [{"package_line_no": 1, "quantity": 1}, {"package_line_no": 1, "quantity": 0}],
+        },
+    )
     assert contract.status_code == 422 and contract.headers["content-type"] == "application/problem+json"
     assert contract.json()["field"] == "lines[2].quantity"
     assert contract.json()["errors"][0]["location"] == "body"
-    as_float = client.post(f"{V1}/pledges", headers=funder, json={
-        "funder": "FUND-A", "amount": 500.25, "currency": "USD", "pledged_on": "2025-12-01", "mechanism": "purl"})
+    as_float = client.post(
+        f"{V1}/pledges",
+        headers=funder,
+        json={"funder": "FUND-A", "amount": 500.25, "currency": "USD", "pledged_on": "2025-12-01", "mechanism": "purl"},
+    )
     assert (as_float.status_code, as_float.json()["field"]) == (422, "amount")
-    too_much = client.post(f"{V1}/pledges/PLEDGE-A1/allocations", headers=coordinator,
-                           json={"package_id": "PKG-A-PROP", "line_no": 1, "amount": "90000.00"})
+    too_much = client.post(
+        f"{V1}/pledges/PLEDGE-A1/allocations",
+        headers=coordinator,
+        json={"package_id": "PKG-A-PROP", "line_no": 1, "amount": "90000.00"},
+    )
     assert too_much.status_code == 422
     assert too_much.json()["type"] == "urn:supplyline:problem:rule-violation" and too_much.json()["field"] == "amount"
-    no_package = client.post(f"{V1}/pledges/PLEDGE-A1/allocations", headers=coordinator,
-                             json={"package_id": "PKG-NONE", "line_no": 1, "amount": "1.00"})
+    no_package = client.post(
+        f"{V1}/pledges/PLEDGE-A1/allocations",
+        headers=coordinator,
+        json={"package_id": "PKG-NONE", "line_no": 1, "amount": "1.00"},
+    )
     assert (no_package.status_code, no_package.json()["field"]) == (422, "package")
     assert client.post(f"{V1}/pledges", headers=funder, content=b"{not json").status_code == 422
-    undecodable = client.post(f"{V1}/pledges", headers={**funder, "Content-Type": "application/json"}, content=b"\xff\xfe")
+    undecodable = client.post(
+        f"{V1}/pledges", headers={**funder, "Content-Type": "application/json"}, content=b"\xff\xfe"
+    )
     assert (undecodable.status_code, undecodable.json()["field"]) == (422, "body")
     assert events_in(api_store) == before
 
@@ -154,15 +206,34 @@ def test_problems_name_the_failing_field(client, scenario, api_store):
 def test_absurd_numbers_are_refused_not_crashed_on(client, scenario, api_store):
     coordinator, recipient = scenario.headers("coordinator"), scenario.headers("recipient")
     before = events_in(api_store)
-    price = client.post(f"{V1}/packages/PKG-A-DRAFT/lines", headers=coordinator,
-                        json={"requirement_id": "RQ-A", "quantity": 1, "unit_price": "999999999999999"})
+    price = client.post(
+        f"{V1}/packages/PKG-A-DRAFT/lines",
+        headers=coordinator,
+        json={"requirement_id": "RQ-A", "quantity": 1, "unit_price": "999999999999999"},
+    )
     assert (price.status_code, price.json()["field"]) == (422, "unit_price")
-    value = client.post(f"{V1}/packages/PKG-A-DRAFT/lines", headers=coordinator,
-                        json={"requirement_id": "RQ-A", "quantity": 2, "unit_price": "99999999999999"})
+    value = client.post(
+        f"{V1}/packages/PKG-A-DRAFT/lines",
+        headers=coordinator,
+        json={"requirement_id": "RQ-A", "quantity": 2, "unit_price": "99999999999999"},
+    )
     assert (value.status_code, value.json()["field"]) == (422, "quantity")
-    huge = client.post(f"{V1}/requirements", headers=recipient, json={
-        "recipient": "REC-A", "list_month": "2025-12", "priority": 1, "rank": 1, "item": "x", "category": "medical",
-        "quantity": 2_147_483_648, "unit": "u", "unit_price": "1", "currency": "USD"})
+    huge = client.post(
+        f"{V1}/requirements",
+        headers=recipient,
+        json={
+            "recipient": "REC-A",
+            "list_month": "2025-12",
+            "priority": 1,
+            "rank": 1,
+            "item": "x",
+            "category": "medical",
+            "quantity": 2_147_483_648,
+            "unit": "u",
+            "unit_price": "1",
+            "currency": "USD",
+        },
+    )
     assert (huge.status_code, huge.json()["field"]) == (422, "quantity")
     assert events_in(api_store) == before
 
@@ -187,7 +258,11 @@ def test_method_not_allowed_lists_every_method_of_the_path(client):
 def test_tokens_authenticate_until_revoked(client, scenario, api_store):
     issued = tokens.issue_token(api_store, Actor("operator"), tokens.IssueToken("AUD-A", "auditor", "audit office"))
     bearer = {"Authorization": f"Bearer {issued.secret}"}
-    assert client.get(f"{V1}/me", headers=bearer).json() == {"token_id": issued.outcome.id, "party": "AUD-A", "role": "auditor"}
+    assert client.get(f"{V1}/me", headers=bearer).json() == {
+        "token_id": issued.outcome.id,
+        "party": "AUD-A",
+        "role": "auditor",
+    }
     tokens.revoke_token(api_store, Actor("operator"), issued.outcome.id, reason="left the office")
     refused = client.get(f"{V1}/me", headers=bearer)
     assert refused.status_code == 401 and refused.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
@@ -215,50 +290,132 @@ def test_a_purl_package_from_requirement_to_receipt_over_http(api_store, scenari
     """The whole chain through the API only, each step by the party that acts in reality."""
     h = {role: scenario.headers(role) for role in ("recipient", "coordinator", "funder", "seller", "supplier")}
     with TestClient(create_app(api_store)) as c:
+
         def ok(method, path, role, body=None, status=200):
             response = c.request(method, V1 + path, headers=h[role], json=body)
             assert response.status_code == status, response.text
             return response.json()
 
-        rid = ok("POST", "/requirements", "recipient", {
-            "recipient": "REC-A", "list_month": "2026-01", "priority": 1, "rank": 1, "item": "Counter-drone system",
-            "category": "electronic_warfare", "quantity": 4, "unit": "system", "unit_price": "250000", "currency": "USD"},
-            201)["id"]
+        rid = ok(
+            "POST",
+            "/requirements",
+            "recipient",
+            {
+                "recipient": "REC-A",
+                "list_month": "2026-01",
+                "priority": 1,
+                "rank": 1,
+                "item": "Counter-drone system",
+                "category": "electronic_warfare",
+                "quantity": 4,
+                "unit": "system",
+                "unit_price": "250000",
+                "currency": "USD",
+            },
+            201,
+        )["id"]
         ok("POST", f"/requirements/{rid}/submit", "recipient")
         ok("POST", f"/requirements/{rid}/validate", "coordinator")
-        pid = ok("POST", "/pledges", "funder", {"funder": "FUND-A", "amount": "900000", "currency": "EUR",
-                                                 "pledged_on": "2025-12-01", "mechanism": "purl", "commit": True}, 201)["id"]
+        pid = ok(
+            "POST",
+            "/pledges",
+            "funder",
+            {
+                "funder": "FUND-A",
+                "amount": "900000",
+                "currency": "EUR",
+                "pledged_on": "2025-12-01",
+                "mechanism": "purl",
+                "commit": True,
+            },
+            201,
+        )["id"]
         fx = ok("POST", "/fx-rates", "coordinator", {"day": "2025-12-01", "rates": {"USD": "1.16"}})
         assert fx["id"] == "2025-12-01"
-        pkg = ok("POST", "/packages", "coordinator", {"title": "Counter-drone package", "mechanism": "purl",
-                                                      "seller": "SELL-A", "recipient": "REC-A", "currency": "USD"}, 201)["id"]
+        pkg = ok(
+            "POST",
+            "/packages",
+            "coordinator",
+            {
+                "title": "Counter-drone package",
+                "mechanism": "purl",
+                "seller": "SELL-A",
+                "recipient": "REC-A",
+                "currency": "USD",
+            },
+            201,
+        )["id"]
         ok("POST", f"/packages/{pkg}/lines", "coordinator", {"requirement_id": rid, "quantity": 4})
         ok("POST", f"/packages/{pkg}/propose", "coordinator")
-        allocation = ok("POST", f"/pledges/{pid}/allocations", "coordinator",
-                        {"package_id": pkg, "line_no": 1, "amount": "1000000.00", "currency": "USD", "on": "2025-12-02"}, 201)
+        allocation = ok(
+            "POST",
+            f"/pledges/{pid}/allocations",
+            "coordinator",
+            {"package_id": pkg, "line_no": 1, "amount": "1000000.00", "currency": "USD", "on": "2025-12-02"},
+            201,
+        )
         assert allocation["id"] == f"{pid}.1"
-        ok("POST", f"/packages/{pkg}/decisions", "seller", {"party": "SELL-A", "decision": "approve", "on": "2025-12-03"})
-        ct = ok("POST", "/contracts", "seller", {"package_id": pkg, "buyer": "SELL-A", "supplier": "SUP-A",
-                                                 "signed_on": "2025-12-04", "lines": [{"package_line_no": 1, "quantity": 4}],
-                                                 "schedule": [{"line_no": 1, "due": "2026-02-01", "quantity": 4}]}, 201)["id"]
-        ok("POST", "/facilities/FAC-A/capacity", "supplier", {"item": "Counter-drone system", "from_month": "2025-12",
-                                                               "monthly_quantity": 10})
-        po = ok("POST", "/orders", "supplier", {"facility_id": "FAC-A", "contract_id": ct, "contract_line_no": 1,
-                                               "quantity": 4, "due": "2026-01-31"}, 201)["id"]
+        ok(
+            "POST",
+            f"/packages/{pkg}/decisions",
+            "seller",
+            {"party": "SELL-A", "decision": "approve", "on": "2025-12-03"},
+        )
+        ct = ok(
+            "POST",
+            "/contracts",
+            "seller",
+            {
+                "package_id": pkg,
+                "buyer": "SELL-A",
+                "supplier": "SUP-A",
+                "signed_on": "2025-12-04",
+                "lines": [{"package_line_no": 1, "quantity": 4}],
+                "schedule": [{"line_no": 1, "due": "2026-02-01", "quantity": 4}],
+            },
+            201,
+        )["id"]
+        ok(
+            "POST",
+            "/facilities/FAC-A/capacity",
+            "supplier",
+            {"item": "Counter-drone system", "from_month": "2025-12", "monthly_quantity": 10},
+        )
+        po = ok(
+            "POST",
+            "/orders",
+            "supplier",
+            {"facility_id": "FAC-A", "contract_id": ct, "contract_line_no": 1, "quantity": 4, "due": "2026-01-31"},
+            201,
+        )["id"]
         ok("POST", f"/orders/{po}/start", "supplier", {"on": "2025-12-05"})
         ok("POST", f"/orders/{po}/lots", "supplier", {"quantity": 4, "produced_on": "2025-12-20"})
         ok("POST", f"/orders/{po}/lots/{po}-L001/inspection", "supplier", {"accepted": 4, "on": "2025-12-21"})
-        sh = ok("POST", "/shipments", "supplier", {"contract_id": ct, "shipped_on": "2025-12-22", "lines": [
-            {"contract_line_no": 1, "quantity": 4, "lots": [{"lot_id": f"{po}-L001", "quantity": 4}]}]}, 201)["id"]
+        sh = ok(
+            "POST",
+            "/shipments",
+            "supplier",
+            {
+                "contract_id": ct,
+                "shipped_on": "2025-12-22",
+                "lines": [{"contract_line_no": 1, "quantity": 4, "lots": [{"lot_id": f"{po}-L001", "quantity": 4}]}],
+            },
+            201,
+        )["id"]
         ok("POST", f"/shipments/{sh}/receipt", "recipient", {"received_on": "2026-01-05"})
         ok("POST", f"/packages/{pkg}/close", "coordinator", {"on": "2026-01-10"})
 
         trace = ok("GET", f"/packages/{pkg}/trace", "funder")
         assert trace["package"]["state"] == "closed"
         [delivered] = trace["delivered"]
-        assert (delivered["received"], delivered["value"], delivered["lots"][0]["facility_id"]) == (4, "1000000.00", "FAC-A")
-        assert [(p["pledge_id"], p["amount"], p["pledge_amount"], p["pledge_currency"]) for p in delivered["paid_by"]] == [
-            (pid, "1000000.00", "862068.97", "EUR")]
+        assert (delivered["received"], delivered["value"], delivered["lots"][0]["facility_id"]) == (
+            4,
+            "1000000.00",
+            "FAC-A",
+        )
+        assert [
+            (p["pledge_id"], p["amount"], p["pledge_amount"], p["pledge_currency"]) for p in delivered["paid_by"]
+        ] == [(pid, "1000000.00", "862068.97", "EUR")]
         assert ok("GET", f"/requirements/{rid}", "recipient")["state"] == "fulfilled"
     assert checks.verify_ledger(api_store).ok
     assert checks.check_projections(api_store) == []

@@ -34,7 +34,7 @@ class Server:
         self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", limit_concurrency=200))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:
@@ -55,7 +55,9 @@ def _funder(store) -> str:
 
 async def _fire(url: str, headers: dict, copies: int) -> list[httpx2.Response]:
     async with httpx2.AsyncClient(base_url=url, timeout=120, limits=httpx2.Limits(max_connections=copies)) as client:
-        return await asyncio.gather(*[client.post("/api/v1/pledges", json=PLEDGE, headers=headers) for _ in range(copies)])
+        return await asyncio.gather(
+            *[client.post("/api/v1/pledges", json=PLEDGE, headers=headers) for _ in range(copies)]
+        )
 
 
 def test_fifty_concurrent_retries_write_one_event(store):
@@ -99,8 +101,12 @@ def test_keys_belong_to_one_token(sqlite_store):
     secret = _funder(sqlite_store)
     second = tokens.issue_token(sqlite_store, Actor("operator"), tokens.IssueToken("FUND-A", "funder")).secret
     with TestClient(create_app(sqlite_store)) as client:
-        a = client.post("/api/v1/pledges", json=PLEDGE, headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "k"})
-        b = client.post("/api/v1/pledges", json=PLEDGE, headers={"Authorization": f"Bearer {second}", "Idempotency-Key": "k"})
+        a = client.post(
+            "/api/v1/pledges", json=PLEDGE, headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "k"}
+        )
+        b = client.post(
+            "/api/v1/pledges", json=PLEDGE, headers={"Authorization": f"Bearer {second}", "Idempotency-Key": "k"}
+        )
     assert (a.json()["id"], b.json()["id"]) == ("PL-0001", "PL-0002")
     assert "Idempotent-Replayed" not in b.headers
 

@@ -34,8 +34,18 @@ def _wait_until(condition, timeout: float = 10.0) -> None:
 def test_cached_reads_follow_the_ledger(store):
     operator = Actor("operator", via="test")
     parties.register_party(store, operator, parties.RegisterParty("FUND-A", "Funder A", "government", None))
-    funding.announce_pledge(store, Actor("FUND-A"), funding.AnnouncePledge(
-        funder="FUND-A", amount="1000", currency="EUR", pledged_on="2025-08-01", mechanism="purl", note="as announced"))
+    funding.announce_pledge(
+        store,
+        Actor("FUND-A"),
+        funding.AnnouncePledge(
+            funder="FUND-A",
+            amount="1000",
+            currency="EUR",
+            pledged_on="2025-08-01",
+            mechanism="purl",
+            note="as announced",
+        ),
+    )
     reader = tokens.issue_token(store, operator, tokens.IssueToken("FUND-A", "funder"))
     other = tokens.issue_token(store, operator, tokens.IssueToken("FUND-A", "funder"))
     parties.register_party(store, operator, parties.RegisterParty("AUDIT", "Audit office", "organisation", None))
@@ -58,7 +68,8 @@ def test_cached_reads_follow_the_ledger(store):
         auditor = {"Authorization": f"Bearer {audit.secret}"}
         check = client.get("/api/v1/ledger/projections", headers=auditor).json()
         assert check["ok"] is False and check["differences"] == [
-            "pledges [PL-0001].note: stored 'edited in place', rebuilt 'as announced'"]
+            "pledges [PL-0001].note: stored 'edited in place', rebuilt 'as announced'"
+        ]
 
         # an append made outside this server (as the CLI would) reaches it by notification
         committed = funding.commit_pledge(store, Actor("FUND-A"), "PL-0001", on="2025-08-02")

@@ -51,8 +51,9 @@ def ledger(scenario_template, tmp_path_factory):
 
 
 def _settings(test):
-    return settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck))(test)
+    return settings(
+        max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )(test)
 
 
 @pytest.mark.slow

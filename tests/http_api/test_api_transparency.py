@@ -37,7 +37,8 @@ def test_checkpoints_and_proofs_pass_the_offline_audits(client, api_store):
 
     consistency = client.get(f"{V1}/log/consistency?old_size=20").content
     assert audit.audit_checkpoints(older, note, verifier=verifier, proof=consistency) == (
-        f"the checkpoint of size {head.size} extends the one of size 20")
+        f"the checkpoint of size {head.size} extends the one of size 20"
+    )
     assert json.loads(consistency)["size2"] == head.size
 
     # the same bytes as `supplyline proof inclusion`: one service function, two interfaces
@@ -62,7 +63,8 @@ def test_the_public_log_walks_the_whole_log_to_the_signed_root_and_holds_no_with
             break
     assert len(lines) == events_in(api_store)
     assert audit.audit_log(lines, verifier=verifier, checkpoint=note) == (
-        f"{len(lines)} events rehash and chain; the first {len(lines)} give the signed root")
+        f"{len(lines)} events rehash and chain; the first {len(lines)} give the signed root"
+    )
     text = b"\n".join(lines).decode()
     assert "note-of-pledge-A2" not in text and "title-of-package-A-PROP" not in text
     # the title withheld until an embargo that has passed is revealed to everyone
@@ -83,17 +85,31 @@ def test_a_withheld_field_is_revealed_to_whom_its_level_names(client, scenario):
 
     refused = client.get(f"{V1}/log/events/{note_event}/fields/note", headers=scenario.headers("funder", "other"))
     assert refused.status_code == 403 and "note-of-pledge-A2" not in refused.text
-    assert refused.json()["detail"] == f"field 'note' of event #{note_event} is confidential: FUND-B acting as funder may not see it"
+    assert (
+        refused.json()["detail"]
+        == f"field 'note' of event #{note_event} is confidential: FUND-B acting as funder may not see it"
+    )
     # a package's recipient sees its parties-level title, a funder that does not fund it does not
-    assert client.get(f"{V1}/log/events/{title_event}/fields/title", headers=scenario.headers("recipient")).json()[
-        "reveal"]["value"] == "title-of-package-A-PROP"
-    assert client.get(f"{V1}/log/events/{title_event}/fields/title", headers=scenario.headers("funder")).status_code == 403
+    assert (
+        client.get(f"{V1}/log/events/{title_event}/fields/title", headers=scenario.headers("recipient")).json()[
+            "reveal"
+        ]["value"]
+        == "title-of-package-A-PROP"
+    )
+    assert (
+        client.get(f"{V1}/log/events/{title_event}/fields/title", headers=scenario.headers("funder")).status_code == 403
+    )
 
     not_withheld = client.get(f"{V1}/log/events/{note_event}/fields/amount", headers=scenario.headers("auditor"))
     assert (not_withheld.status_code, not_withheld.json()["field"]) == (422, "field")
     assert "(withheld: note)" in not_withheld.json()["detail"]
     assert client.get(f"{V1}/log/events/999999/fields/note", headers=scenario.headers("auditor")).status_code == 404
-    assert client.get(f"{V1}/log/events/{note_event}/fields/note", headers={"Authorization": "Bearer slk_nope"}).status_code == 401
+    assert (
+        client.get(
+            f"{V1}/log/events/{note_event}/fields/note", headers={"Authorization": "Bearer slk_nope"}
+        ).status_code
+        == 401
+    )
 
 
 def test_without_a_signing_key_the_server_says_so_without_saying_where(api_store, tmp_path):
@@ -108,8 +124,15 @@ def test_without_a_signing_key_the_server_says_so_without_saying_where(api_store
 
 def test_a_write_withholds_the_fields_it_names_from_the_log(client, scenario, api_store):
     funder = scenario.headers("funder")
-    pledge = {"funder": "FUND-A", "amount": "2500.00", "currency": "USD", "pledged_on": "2025-12-01", "mechanism": "purl",
-              "note": "kept-from-the-public", "disclose": {"note": "confidential", "amount": "parties@2027-01-01"}}
+    pledge = {
+        "funder": "FUND-A",
+        "amount": "2500.00",
+        "currency": "USD",
+        "pledged_on": "2025-12-01",
+        "mechanism": "purl",
+        "note": "kept-from-the-public",
+        "disclose": {"note": "confidential", "amount": "parties@2027-01-01"},
+    }
     created = client.post(f"{V1}/pledges", headers=funder, json=pledge)
     assert created.status_code == 201, created.text
     [event] = created.json()["events"]

@@ -15,15 +15,24 @@ import uvicorn
 
 from supplyline.api import create_app
 from supplyline.services import tokens, transparency
-from supplyline.store import keyfile
 from supplyline.services.context import Actor, open_store
+from supplyline.store import keyfile
 
 CHROMIUM = os.environ.get("SUPPLYLINE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # as the machine's own checks start it: no background traffic, no first-run, no sandbox as root
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
-                 "--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider",
+]
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +66,9 @@ def live(demo_template, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)")
+        pytest.skip(
+            f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -32,9 +32,14 @@ def test_signed_out_overview_shows_public_aggregates_only(public):
     # the Drone Deal's funds are withheld until 2027: not in the public's figures, and said so
     assert public.text("#kpi-pledged .value") == "USD 2,539.5 M"
     assert public.text("#kpi-delivered .value") == "USD 829.9 M"
-    assert public.text("#undisclosed").startswith("Not in these figures: 1 pledged, 2 contracted, 1 delivered figure(s)")
+    assert public.text("#undisclosed").startswith(
+        "Not in these figures: 1 pledged, 2 contracted, 1 delivered figure(s)"
+    )
     assert public.page.query_selector("#kpi-need") is None  # the need is not public
-    assert public.text("#funnel tr[data-funder='SE-GOV']") == "Sweden 275,000,000.00 275,000,000.00 275,000,000.00 275,000,000.00"
+    assert (
+        public.text("#funnel tr[data-funder='SE-GOV']")
+        == "Sweden 275,000,000.00 275,000,000.00 275,000,000.00 275,000,000.00"
+    )
     assert public.text("#funnel tr.total") == "Total 2,539,500,000.00 2,355,999,999.98 1,569,292,566.98 829,941,719.95"
     assert public.page.locator(".chart .plotly").count() == 2  # the charts drew, from the server's own plotly.js
     assert public.text("#who").startswith("public view")
@@ -65,9 +70,12 @@ def test_funder_sees_its_packages_the_need_and_the_trace_to_its_pledge(funder):
     assert funder.text("#kpi-gap .value") == "USD 1,326.0 M"
     funder.go("/requirements", shot="funder-requirements")
     assert funder.text("#categories tr[data-category='air_defence']") == (
-        "air defence USD 2,000,000,000.00 USD 1,590,000,000.00 USD 574,000,000.00 79.5 %")
+        "air defence USD 2,000,000,000.00 USD 1,590,000,000.00 USD 574,000,000.00 79.5 %"
+    )
     # the Netherlands' package holds REQ-01, REQ-02 and REQ-08: those lines, not the others
-    seen = {row.get_attribute("data-requirement") for row in funder.page.query_selector_all("#lines tr[data-requirement]")}
+    seen = {
+        row.get_attribute("data-requirement") for row in funder.page.query_selector_all("#lines tr[data-requirement]")
+    }
     assert seen == {"REQ-01", "REQ-02", "REQ-08"}
     funder.go("/packages", shot="funder-packages")
     assert [c.get_attribute("data-package") for c in funder.page.query_selector_all(".card")] == ["PKG-NL-1"]
@@ -81,14 +89,19 @@ def test_funder_sees_its_packages_the_need_and_the_trace_to_its_pledge(funder):
     funder.go("/ledger", shot="funder-ledger")
     # the log is public: the funder sees the same newest events as anyone, withheld fields as commitments
     assert funder.page.get_attribute("#events tbody tr:first-child", "data-seq") == "204"
-    withheld = {row.get_attribute("data-seq"): row.inner_text() for row in funder.page.query_selector_all("#events tbody tr")}
+    withheld = {
+        row.get_attribute("data-seq"): row.inner_text() for row in funder.page.query_selector_all("#events tbody tr")
+    }
     assert any("lines, schedule" in text for text in withheld.values())
 
 
 def test_every_page_renders_readable_tables_without_javascript(browser, live):
     visit = Visit(browser, live[0], javascript=False)
     visit.go("/", shot="nojs-overview")
-    assert visit.text("#funnel tr[data-funder='NL-GOV']") == "Netherlands 578,500,000.00 571,999,999.98 564,292,566.98 319,941,719.95"
+    assert (
+        visit.text("#funnel tr[data-funder='NL-GOV']")
+        == "Netherlands 578,500,000.00 571,999,999.98 564,292,566.98 319,941,719.95"
+    )
     assert visit.page.locator("#by-month tr[data-month='2025-08']").count() == 1
     for path in PAGES:
         response = visit.go(path)
@@ -123,8 +136,15 @@ def test_a_proof_downloaded_from_the_ledger_page_verifies_offline_against_its_ch
     (tmp_path / "proof.json").write_text(proof)
     (tmp_path / "checkpoint.txt").write_text(checkpoint)
     (tmp_path / "key.txt").write_text(key + "\n")
-    args = ["audit", "inclusion", str(tmp_path / "proof.json"), "--checkpoint", str(tmp_path / "checkpoint.txt"),
-            "--key", str(tmp_path / "key.txt")]
+    args = [
+        "audit",
+        "inclusion",
+        str(tmp_path / "proof.json"),
+        "--checkpoint",
+        str(tmp_path / "checkpoint.txt"),
+        "--key",
+        str(tmp_path / "key.txt"),
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     (tmp_path / "proof.json").write_text(proof.replace('"leafIdx":203', '"leafIdx":202'))

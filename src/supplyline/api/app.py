@@ -10,15 +10,15 @@ from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
 
 from .. import settings as settings_module
+from .. import web
 from ..services import freshness
 from ..services.context import open_store
 from ..settings import Settings
 from ..store.eventstore import Store
 from . import problems
-from .. import web
 from .cache import ReadCache
-from .uploads import UploadLimit
 from .routes import ROUTERS
+from .uploads import UploadLimit
 
 PREFIX = "/api/v1"
 
@@ -74,8 +74,9 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema is None:
-        schema = get_openapi(title=app.title, version=app.version, summary=app.summary, description=app.description,
-                             routes=app.routes)
+        schema = get_openapi(
+            title=app.title, version=app.version, summary=app.summary, description=app.description, routes=app.routes
+        )
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         for model in (problems.Problem, problems.FieldError):
             schemas[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")

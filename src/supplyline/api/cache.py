@@ -32,8 +32,16 @@ Scope = dict[str, Any]
 class ReadCache:
     """Pure ASGI middleware around the API (no per-request thread or task of its own)."""
 
-    def __init__(self, app, watch: LedgerWatch, *, prefix: str, uncached: tuple[str, ...] = (),
-                 budget: int = 64 * 2**20, largest: int = 2**20):
+    def __init__(
+        self,
+        app,
+        watch: LedgerWatch,
+        *,
+        prefix: str,
+        uncached: tuple[str, ...] = (),
+        budget: int = 64 * 2**20,
+        largest: int = 2**20,
+    ):
         self.app = app
         self.watch = watch
         self.prefix = prefix
@@ -46,7 +54,12 @@ class ReadCache:
 
     async def __call__(self, scope: Scope, receive, send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith(self.prefix) or path.startswith(self.uncached):
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not path.startswith(self.prefix)
+            or path.startswith(self.uncached)
+        ):
             await self.app(scope, receive, send)
             return
         head = self.watch.state()

@@ -12,9 +12,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
-from typing import Annotated, Any, Callable, Iterable, Sequence
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -64,7 +65,7 @@ def acts(action: str) -> dict[str, Any]:
     return {
         "openapi_extra": {ACTION: action},
         "description": f"Policy action `{action}`: {allowed or 'no token role'}; {public}. "
-                       "own = the caller's party owns the record, shared = it is shared with it, any = every record.",
+        "own = the caller's party owns the record, shared = it is shared with it, any = every record.",
     }
 
 
@@ -76,10 +77,13 @@ def hidden(kind: str, record_id: str, principal: Principal, *, field: str | None
     """The one answer for "no such record" and "not yours to see": they must not differ."""
     who = principal.party or "the public"
     status = 422 if field else 404
-    return ApiProblem(status, "not-found", f"{label(kind)} '{record_id}' does not exist or is not visible to {who}", field=field)
+    return ApiProblem(
+        status, "not-found", f"{label(kind)} '{record_id}' does not exist or is not visible to {who}", field=field
+    )
 
 
 # --- what an endpoint is about -------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Ref:
@@ -115,6 +119,7 @@ def creating(kind: str, owners: Iterable[str] | Callable[[Ownership], Iterable[s
 
 # --- pagination ------------------------------------------------------------------------------
 
+
 def _sortable(value: Any) -> tuple:
     # ints and strings never meet in one comparison, whatever a cursor holds
     return (isinstance(value, str), value)
@@ -146,6 +151,7 @@ def paginate(items: list[dict], key: Callable[[dict], tuple], cursor: str | None
 
 # --- the gate --------------------------------------------------------------------------------
 
+
 @dataclass
 class Gate:
     store: Store
@@ -168,8 +174,12 @@ class Gate:
             return ANONYMOUS
         found = tokens.principal_for(conn, self.secret)
         if found is None:
-            raise ApiProblem(401, "unauthenticated", "the bearer token is unknown or revoked",
-                             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            raise ApiProblem(
+                401,
+                "unauthenticated",
+                "the bearer token is unknown or revoked",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
         return found
 
     def principal(self, conn: Connection, action: str) -> Principal:
@@ -195,13 +205,18 @@ class Gate:
         if verdict is Verdict.HIDE:
             raise hidden(about.kind, about.record_id or "?", principal)
         if verdict is Verdict.FORBID:
-            what = (f"a {label(about.kind)} for {', '.join(sorted(target.parties.owners)) or 'nobody'}" if target.new
-                    else f"{label(about.kind)} '{about.record_id}'")
+            what = (
+                f"a {label(about.kind)} for {', '.join(sorted(target.parties.owners)) or 'nobody'}"
+                if target.new
+                else f"{label(about.kind)} '{about.record_id}'"
+            )
             raise ApiProblem(403, "forbidden", f"{principal.party} acting as {principal.role} may not {action} {what}")
         return target
 
     # reads -------------------------------------------------------------------------------
-    def one(self, kind: str, record_id: str, fetch: Callable[[Connection], dict], *, present_as: str | None = None) -> dict:
+    def one(
+        self, kind: str, record_id: str, fetch: Callable[[Connection], dict], *, present_as: str | None = None
+    ) -> dict:
         """One record the caller may read, trimmed for them, with its version as the ETag."""
         action = self.action
         with self.store.read() as conn:
@@ -214,8 +229,13 @@ class Gate:
         return record
 
     def many(
-        self, kind: str | None, fetch: Callable[[Connection], list[dict]], *,
-        key: Callable[[dict], tuple], cursor: str | None, limit: int,
+        self,
+        kind: str | None,
+        fetch: Callable[[Connection], list[dict]],
+        *,
+        key: Callable[[dict], tuple],
+        cursor: str | None,
+        limit: int,
     ) -> dict:
         """A page of the records the caller may read (``kind`` None: public reference data)."""
         action = self.action
@@ -226,7 +246,9 @@ class Gate:
                 own = Ownership(conn)
                 if access.scope_of(principal.role, action) is not access.Scope.ANY:
                     parties = own.all(kind)
-                    rows = [r for r in rows if r["id"] in parties and access.can_read(principal, kind, parties[r["id"]])]
+                    rows = [
+                        r for r in rows if r["id"] in parties and access.can_read(principal, kind, parties[r["id"]])
+                    ]
                 viewer = views.Viewer(principal, own)
                 rows = [views.present(viewer, kind, r) for r in rows]
             return paginate(rows, key, cursor, limit)
@@ -258,9 +280,12 @@ class Gate:
                 parties = Ownership(conn).of(kind, record_id) if kind in RESOLVERS else None
                 target = access.withheld_field(kind, parties or access.Parties(), found.level, found.recorded_by)
                 if access.authorize(principal, action, target) is not Verdict.ALLOW:
-                    raise ApiProblem(403, "forbidden",
-                                     f"field '{found.field}' of event #{found.seq} is {found.level}: "
-                                     f"{principal.party or 'the public'} acting as {principal.role} may not see it")
+                    raise ApiProblem(
+                        403,
+                        "forbidden",
+                        f"field '{found.field}' of event #{found.seq} is {found.level}: "
+                        f"{principal.party or 'the public'} acting as {principal.role} may not see it",
+                    )
         return fetch()
 
     def own_rows(self, kind: str, owner_field: str) -> Callable[[Connection, list], None]:
@@ -276,24 +301,42 @@ class Gate:
             for row in rows:
                 owner = row.values.get(owner_field)
                 if access.authorize(principal, self.action, Target.creating(kind, {owner})) is not Verdict.ALLOW:
-                    foreign.append(_row_error(row, owner_field, owner, f"is not {principal.party}: a {principal.role} "
-                                                                       f"imports its own {label(kind)}s only"))
+                    foreign.append(
+                        _row_error(
+                            row,
+                            owner_field,
+                            owner,
+                            f"is not {principal.party}: a {principal.role} imports its own {label(kind)}s only",
+                        )
+                    )
                 record_id = row.values.get("id")
                 found = own.of(kind, record_id) if record_id else None
                 if found is not None and not access.can_read(principal, kind, found):
                     taken.append(_row_error(row, "id", record_id, f"{label(kind)} '{record_id}' already exists"))
             if foreign:
-                raise ApiProblem(403, "forbidden", f"{len(foreign)} row(s) are not the {principal.role}'s own to import "
-                                 f"(first: row {foreign[0]['row']}); nothing was written", field="file", errors=foreign)
+                raise ApiProblem(
+                    403,
+                    "forbidden",
+                    f"{len(foreign)} row(s) are not the {principal.role}'s own to import "
+                    f"(first: row {foreign[0]['row']}); nothing was written",
+                    field="file",
+                    errors=foreign,
+                )
             if taken:
-                raise ApiProblem(409, "already-exists", f"{len(taken)} row(s) name ids already used "
-                                 f"(first: row {taken[0]['row']}); nothing was written", field="file", errors=taken)
+                raise ApiProblem(
+                    409,
+                    "already-exists",
+                    f"{len(taken)} row(s) name ids already used (first: row {taken[0]['row']}); nothing was written",
+                    field="file",
+                    errors=taken,
+                )
 
         return admit
 
     # writes ------------------------------------------------------------------------------
-    def write(self, about: About | None, run: Run, *, payload: BaseModel | None = None,
-              created: str | bool = False) -> Response:
+    def write(
+        self, about: About | None, run: Run, *, payload: BaseModel | None = None, created: str | bool = False
+    ) -> Response:
         """Authorise and run one command; with an Idempotency-Key, at most once.
 
         ``about`` None: the command concerns no one record decided here (an import, whose
@@ -304,11 +347,16 @@ class Gate:
         with self.store.read() as conn:
             principal = self.principal(conn, action)
         if principal.token_id is None:  # no policy row lets the public write; should one ever, still not anonymously
-            raise ApiProblem(401, "unauthenticated", f"{action} needs an API token", headers={"WWW-Authenticate": "Bearer"})
+            raise ApiProblem(
+                401, "unauthenticated", f"{action} needs an API token", headers={"WWW-Authenticate": "Bearer"}
+            )
         key = _unquote(self.idempotency_key)
         request_sha = idempotency.fingerprint(
-            self.request.method, self.request.url.path, str(self.request.url.query),
-            payload.model_dump(mode="json") if payload is not None else None, self.if_match,
+            self.request.method,
+            self.request.url.path,
+            str(self.request.url.query),
+            payload.model_dump(mode="json") if payload is not None else None,
+            self.if_match,
         )
         if key is not None:
             with self.store.read() as conn:
@@ -337,14 +385,25 @@ def _may(principal: Principal, action: str) -> None:
     """401 or 403 unless the principal's role has some scope for ``action``."""
     if access.scope_of(principal.role, action) is None:
         if principal.is_public:
-            raise ApiProblem(401, "unauthenticated", f"{action} needs an API token (Authorization: Bearer …)",
-                             headers={"WWW-Authenticate": "Bearer"})
+            raise ApiProblem(
+                401,
+                "unauthenticated",
+                f"{action} needs an API token (Authorization: Bearer …)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         raise ApiProblem(403, "forbidden", f"the {principal.role} role has no permission for {action}")
 
 
 def _row_error(row, column: str, value: object, message: str) -> dict:
-    return {"field": "file", "location": "body", "message": message, "sheet": None, "row": row.number, "column": column,
-            "value": None if value is None else str(value)}
+    return {
+        "field": "file",
+        "location": "body",
+        "message": message,
+        "sheet": None,
+        "row": row.number,
+        "column": column,
+        "value": None if value is None else str(value),
+    }
 
 
 def _unquote(key: str | None) -> str | None:
@@ -359,7 +418,9 @@ def _expected_version(if_match: str | None) -> int | None:
     return int(if_match.strip('"'))
 
 
-def _answer(outcome: Outcome | Answer, stream: str | None, request_sha: str, created: str | bool) -> idempotency.Remembered:
+def _answer(
+    outcome: Outcome | Answer, stream: str | None, request_sha: str, created: str | bool
+) -> idempotency.Remembered:
     headers: dict[str, str] = {}
     versions = [e.stream_version for e in outcome.events if e.stream_id == stream]
     if versions:
@@ -372,7 +433,8 @@ def _answer(outcome: Outcome | Answer, stream: str | None, request_sha: str, cre
 def _replay(first: idempotency.Remembered, request_sha: str) -> Response:
     if first.request_sha256 != request_sha:
         raise ApiProblem(
-            422, "idempotency-key-reused",
+            422,
+            "idempotency-key-reused",
             "this Idempotency-Key was already used for a different request; use a new key for a new request",
             field="Idempotency-Key",
         )
@@ -382,10 +444,13 @@ def _replay(first: idempotency.Remembered, request_sha: str) -> Response:
 def _render(answer: idempotency.Remembered, *, replayed: bool = False) -> Response:
     # canonical JSON, so that a replay is byte for byte the first answer
     headers = {**answer.headers, "Idempotent-Replayed": "true"} if replayed else answer.headers
-    return Response(idempotency.body_text(answer), status_code=answer.status, headers=headers, media_type="application/json")
+    return Response(
+        idempotency.body_text(answer), status_code=answer.status, headers=headers, media_type="application/json"
+    )
 
 
 # --- dependencies ----------------------------------------------------------------------------
+
 
 def _secret(credentials: HTTPAuthorizationCredentials | None) -> str | None:
     return credentials.credentials if credentials is not None else None
@@ -397,28 +462,41 @@ async def reading(
     return Gate(request.app.state.store, _secret(credentials), request, response)
 
 
-IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY,
-    description="repeat it when retrying: a repeated key returns the first response and writes nothing",
-)]
-IfMatch = Annotated[str | None, Header(
-    alias="If-Match", pattern=IF_MATCH,
-    description='the record\'s version as its ETag gave it, e.g. "3": a stale one is refused with 409',
-)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        pattern=IDEMPOTENCY_KEY,
+        description="repeat it when retrying: a repeated key returns the first response and writes nothing",
+    ),
+]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        pattern=IF_MATCH,
+        description='the record\'s version as its ETag gave it, e.g. "3": a stale one is refused with 409',
+    ),
+]
 
 
 async def writing(
-    request: Request, response: Response, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    request: Request,
+    response: Response,
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
     idempotency_key: IdempotencyKey = None,
 ) -> Gate:
     return Gate(request.app.state.store, _secret(credentials), request, response, idempotency_key)
 
 
 async def updating(
-    request: Request, response: Response, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-    idempotency_key: IdempotencyKey = None, if_match: IfMatch = None,
+    request: Request,
+    response: Response,
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    idempotency_key: IdempotencyKey = None,
+    if_match: IfMatch = None,
 ) -> Gate:
     return Gate(request.app.state.store, _secret(credentials), request, response, idempotency_key, if_match)
 
 
-__all__ = ["Answer", "Gate", "Ref", "acts", "reading", "writing", "updating", "existing", "creating"]
+__all__ = ["Answer", "Gate", "Ref", "acts", "creating", "existing", "reading", "updating", "writing"]

@@ -48,8 +48,16 @@ class Problem(BaseModel):
 class ApiProblem(Exception):
     """A refusal decided by the API layer itself (authentication, authorisation, headers)."""
 
-    def __init__(self, status: int, kind: str, detail: str, *, field: str | None = None, headers: dict | None = None,
-                 errors: list[dict] | None = None):
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        detail: str,
+        *,
+        field: str | None = None,
+        headers: dict | None = None,
+        errors: list[dict] | None = None,
+    ):
         super().__init__(detail)
         self.status, self.kind, self.detail, self.field = status, kind, detail, field
         self.headers = headers or {}
@@ -83,8 +91,14 @@ STATUS_OF_REFUSAL: dict[type[errors.Refused], int] = {
 
 
 def problem(
-    status: int, kind: str, detail: str, request: Request, *, field: str | None = None,
-    errors_: list[dict] | None = None, headers: dict | None = None,
+    status: int,
+    kind: str,
+    detail: str,
+    request: Request,
+    *,
+    field: str | None = None,
+    errors_: list[dict] | None = None,
+    headers: dict | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"urn:supplyline:problem:{kind}",
@@ -112,8 +126,15 @@ def refusal_status(exc: errors.Refused) -> int:
 def file_errors(exc: FileRefused) -> list[dict]:
     """Every problem of a refused file, with its sheet, row, column and value."""
     return [
-        {"field": exc.field or "file", "location": "body", "message": p.reason, "sheet": p.sheet, "row": p.row,
-         "column": p.column, "value": None if p.value is None else str(p.value)}
+        {
+            "field": exc.field or "file",
+            "location": "body",
+            "message": p.reason,
+            "sheet": p.sheet,
+            "row": p.row,
+            "column": p.column,
+            "value": None if p.value is None else str(p.value),
+        }
         for p in exc.problems
     ]
 
@@ -134,7 +155,8 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
     """The methods the OpenAPI document lists for whichever path template matches ``path``."""
     if not hasattr(app.state, "path_methods"):
         app.state.path_methods = [
-            (compile_path(template)[0], {m.upper() for m in operations}) for template, operations in app.openapi()["paths"].items()
+            (compile_path(template)[0], {m.upper() for m in operations})
+            for template, operations in app.openapi()["paths"].items()
         ]
     methods = set().union(*(found for regex, found in app.state.path_methods if regex.match(path)))
     if "GET" in methods:
@@ -145,8 +167,9 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _api_problem(request: Request, exc: ApiProblem):
-        return problem(exc.status, exc.kind, exc.detail, request, field=exc.field, headers=exc.headers,
-                       errors_=exc.errors)
+        return problem(
+            exc.status, exc.kind, exc.detail, request, field=exc.field, headers=exc.headers, errors_=exc.errors
+        )
 
     @app.exception_handler(errors.Refused)
     async def _refused(request: Request, exc: errors.Refused):
@@ -169,7 +192,9 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException):
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 400:  # FastAPI could not even read the body
-            form = request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form-urlencoded"))
+            form = request.headers.get("content-type", "").startswith(
+                ("multipart/", "application/x-www-form-urlencoded")
+            )
             what = "a readable multipart/form-data upload" if form else "valid JSON text"
             return problem(400, "malformed-body", f"the request body is not {what}", request, field="body")
         if exc.status_code == 405:
@@ -181,8 +206,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     async def _database(request: Request, exc: OperationalError):
         log.warning("database unavailable: %s", exc.orig)
-        return problem(503, "database-unavailable", "the database is busy or unreachable; retry shortly", request,
-                       headers={"Retry-After": "1"})
+        return problem(
+            503,
+            "database-unavailable",
+            "the database is busy or unreachable; retry shortly",
+            request,
+            headers={"Retry-After": "1"},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
@@ -201,8 +231,10 @@ RESPONSES: dict[int | str, dict] = {
     401: documented("no token where one is needed, or an unknown or revoked token"),
     403: documented("the token's role or party may not do this"),
     404: documented("no such record, or none visible to the caller (the two are answered alike)"),
-    409: documented("the record's state or version does not allow this (If-Match, life cycle, duplicate id), "
-                    "or what a decision was computed from changed since"),
+    409: documented(
+        "the record's state or version does not allow this (If-Match, life cycle, duplicate id), "
+        "or what a decision was computed from changed since"
+    ),
     422: documented("a field is malformed or breaks a rule; `field` names it"),
     503: documented("the database is busy or unreachable (retry), or the server cannot sign checkpoints"),
 }

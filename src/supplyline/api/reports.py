@@ -6,7 +6,8 @@ first unless ``table`` names another (the CLI writes the others beside it).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Callable, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
 
@@ -16,18 +17,27 @@ from .uploads import MEDIA_TYPES
 
 ReportFormat = Annotated[
     Literal["json", "csv", "xlsx"] | None,
-    Query(alias="format", description="json (default), csv or xlsx; or ask with Accept: text/csv or the XLSX media type"),
+    Query(
+        alias="format", description="json (default), csv or xlsx; or ask with Accept: text/csv or the XLSX media type"
+    ),
 ]
 Table = Annotated[
     str | None,
-    Query(pattern=r"^[a-z0-9-]{1,60}$", description="with format=csv: the table to give (default: the first), e.g. rates-used"),
+    Query(
+        pattern=r"^[a-z0-9-]{1,60}$",
+        description="with format=csv: the table to give (default: the first), e.g. rates-used",
+    ),
 ]
 
 #: the other answers of a report endpoint, for the OpenAPI document
-FILES: dict[int | str, dict] = {200: {"content": {
-    MEDIA_TYPES["csv"]: {"schema": {"type": "string"}},
-    MEDIA_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
-}}}
+FILES: dict[int | str, dict] = {
+    200: {
+        "content": {
+            MEDIA_TYPES["csv"]: {"schema": {"type": "string"}},
+            MEDIA_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+        }
+    }
+}
 
 _BY_MEDIA_TYPE = {"application/json": "json", **{media: fmt for fmt, media in MEDIA_TYPES.items()}}
 
@@ -43,8 +53,14 @@ def requested_format(request: Request, given: str | None) -> str:
     return "json"
 
 
-def report_answer(request: Request, data: Any, sheets: Callable[[Any], list[ReportSheet]], name: str,
-                  given: str | None, table: str | None) -> Any:
+def report_answer(
+    request: Request,
+    data: Any,
+    sheets: Callable[[Any], list[ReportSheet]],
+    name: str,
+    given: str | None,
+    table: str | None,
+) -> Any:
     """The report as JSON (returned as is, for its response model) or as a file."""
     fmt = requested_format(request, given)
     if table is not None and fmt != "csv":
@@ -56,11 +72,14 @@ def report_answer(request: Request, data: Any, sheets: Callable[[Any], list[Repo
         return _file(xlsx_bytes(tables), f"{name}.xlsx", "xlsx")
     by_slug = {slug(sheet.name): sheet for sheet in tables}
     if table is not None and table not in by_slug:
-        raise ApiProblem(422, "invalid-input", f"table: this report's tables are {', '.join(by_slug)} (got '{table}')",
-                         field="table")
+        raise ApiProblem(
+            422, "invalid-input", f"table: this report's tables are {', '.join(by_slug)} (got '{table}')", field="table"
+        )
     chosen = by_slug[table] if table else tables[0]
     return _file(csv_bytes(chosen), f"{name}.{slug(chosen.name)}.csv" if table else f"{name}.csv", "csv")
 
 
 def _file(body: bytes, filename: str, fmt: str) -> Response:
-    return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

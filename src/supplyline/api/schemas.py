@@ -22,18 +22,25 @@ LARGEST_COUNT = 2_147_483_647  # the Integer columns' range
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["PL-0001"])]
 LotId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")]
-Day = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="a date, YYYY-MM-DD", examples=["2025-08-04"])]
+Day = Annotated[
+    str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="a date, YYYY-MM-DD", examples=["2025-08-04"])
+]
 Month = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}$", description="a month, YYYY-MM", examples=["2025-08"])]
 Amount = Annotated[
     str,
-    Field(pattern=r"^[0-9]{1,15}(\.[0-9]{1,6})?$", description="a decimal amount as text (never a binary float)",
-          examples=["500000000.00"]),
+    Field(
+        pattern=r"^[0-9]{1,15}(\.[0-9]{1,6})?$",
+        description="a decimal amount as text (never a binary float)",
+        examples=["500000000.00"],
+    ),
 ]
 Rate = Annotated[str, Field(pattern=r"^[0-9]{1,9}(\.[0-9]{1,12})?$", description="units per EUR", examples=["1.1570"])]
 Share = Annotated[str, Field(pattern=r"^[0-9]{1,3}(\.[0-9]{1,6})?$", description="percent", examples=["51"])]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code", examples=["EUR"])]
 Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}$", description="ISO 3166 code", examples=["UA"])]
-Origin = Annotated[str, Field(pattern=r"^(any|[A-Za-z]{2,3})$", description="any, EU or an ISO 3166 code", examples=["US"])]
+Origin = Annotated[
+    str, Field(pattern=r"^(any|[A-Za-z]{2,3})$", description="any, EU or an ISO 3166 code", examples=["US"])
+]
 Count = Annotated[int, Field(ge=1, le=LARGEST_COUNT)]
 Quantity0 = Annotated[int, Field(ge=0, le=LARGEST_COUNT)]
 LineNo = Annotated[int, Field(ge=1, le=100_000)]
@@ -58,15 +65,25 @@ class Request(BaseModel):
 
 
 Disclose = Annotated[
-    dict[Annotated[str, Field(pattern=r"^[a-z][a-z_]{0,39}$")],
-         Annotated[str, Field(pattern=r"^(public|parties|confidential)(@[0-9]{4}-[0-9]{2}-[0-9]{2})?$")]] | None,
-    Field(None, max_length=10, examples=[{"amount": "confidential@2027-01-01"}], description=(
-        "fields withheld from the log: field -> parties or confidential, optionally @ the embargo date from which "
-        "the field is public (docs/transparency.md); which fields each record may withhold: domain/disclosure.py")),
+    dict[
+        Annotated[str, Field(pattern=r"^[a-z][a-z_]{0,39}$")],
+        Annotated[str, Field(pattern=r"^(public|parties|confidential)(@[0-9]{4}-[0-9]{2}-[0-9]{2})?$")],
+    ]
+    | None,
+    Field(
+        None,
+        max_length=10,
+        examples=[{"amount": "confidential@2027-01-01"}],
+        description=(
+            "fields withheld from the log: field -> parties or confidential, optionally @ the embargo date from which "
+            "the field is public (docs/transparency.md); which fields each record may withhold: domain/disclosure.py"
+        ),
+    ),
 ]
 
 
 # --- requests -------------------------------------------------------------------------------
+
 
 class RegisterParty(Request):
     id: Id
@@ -727,6 +744,7 @@ class Me(BaseModel):
 
 # --- files in and out -------------------------------------------------------------------------
 
+
 class Upload(Request):
     """What an upload asked for, as its Idempotency-Key remembers it: each file by its SHA-256."""
 
@@ -745,8 +763,10 @@ class FileProblem(BaseModel):
 class RejectFile(BaseModel):
     filename: str
     media_type: str
-    content_base64: str = Field(description="the rejected rows in the file's own format and layout, with a last "
-                                            "column supplyline_errors: fix them and import this file")
+    content_base64: str = Field(
+        description="the rejected rows in the file's own format and layout, with a last "
+        "column supplyline_errors: fix them and import this file"
+    )
 
 
 class Imported(BaseModel):
@@ -839,10 +859,22 @@ class OcdsReleasePackage(BaseModel):
 
 # --- production planning ----------------------------------------------------------------------
 
-PlanCapacityChange = Annotated[str, Field(max_length=200, pattern=r"^[^=]{1,150}=[+-]?[0-9]{1,4}(\.[0-9]{1,4})?%(@[0-9]{4}-[0-9]{2})?$",
-                                          examples=["FAC-JV-1=-30%", "FAC-JV-1:Naval surface drone=-50%@2026-03"])]
-PlanNewFacility = Annotated[str, Field(max_length=200, pattern=r"^[^:=]{1,80}:[^=]{1,100}=[0-9]{1,9}(@[0-9]{4}-[0-9]{2})?$",
-                                       examples=["FAC-NEW:Naval surface drone=2"])]
+PlanCapacityChange = Annotated[
+    str,
+    Field(
+        max_length=200,
+        pattern=r"^[^=]{1,150}=[+-]?[0-9]{1,4}(\.[0-9]{1,4})?%(@[0-9]{4}-[0-9]{2})?$",
+        examples=["FAC-JV-1=-30%", "FAC-JV-1:Naval surface drone=-50%@2026-03"],
+    ),
+]
+PlanNewFacility = Annotated[
+    str,
+    Field(
+        max_length=200,
+        pattern=r"^[^:=]{1,80}:[^=]{1,100}=[0-9]{1,9}(@[0-9]{4}-[0-9]{2})?$",
+        examples=["FAC-NEW:Naval surface drone=2"],
+    ),
+]
 Horizon = Annotated[int, Field(ge=1, le=120, description="months to plan")]
 TimeLimit = Annotated[int, Field(ge=1, le=60, description="seconds the solver may take")]
 
@@ -853,7 +885,8 @@ class AcceptPlan(Request):
     currency: Currency = "USD"
     time_limit: TimeLimit = 10
     input_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = Field(
-        None, description="the input_digest of the plan reviewed: refused with 409 if orders or capacity changed since")
+        None, description="the input_digest of the plan reviewed: refused with 409 if orders or capacity changed since"
+    )
     on: Day | None = None
     id: Id | None = None
 
@@ -1022,6 +1055,7 @@ class PlanDetail(PlanSummary):
 
 # --- transparency -----------------------------------------------------------------------------
 
+
 class RevealedValue(BaseModel):
     value: Any
     salt: str
@@ -1029,7 +1063,8 @@ class RevealedValue(BaseModel):
 
 class PublicEvent(Event):
     revealed: dict[str, RevealedValue] | None = Field(
-        None, description="withheld fields whose embargo has passed: value and salt opening the commitment")
+        None, description="withheld fields whose embargo has passed: value and salt opening the commitment"
+    )
 
 
 class InclusionProof(BaseModel):
@@ -1060,6 +1095,7 @@ class Reveal(InclusionProof):
 
 
 # --- the allocation optimiser ---------------------------------------------------------------
+
 
 class AllocationTier(BaseModel):
     tier: int
@@ -1121,7 +1157,9 @@ class RecordAllocation(Request):
     currency: Currency = "USD"
     min_package: Amount | None = Field(None, description="no package below this value, in the plan currency")
     time_limit: TimeLimit = 10
-    sellers: dict[Mechanism, Id] = Field(default_factory=dict, description="seller per mechanism for packages to new recipients")
+    sellers: dict[Mechanism, Id] = Field(
+        default_factory=dict, description="seller per mechanism for packages to new recipients"
+    )
 
     model_config = ConfigDict(extra="forbid")
 

@@ -36,10 +36,13 @@ MAX_UNPACKED = 200 * MB
 MAX_ROWS = 5000
 
 #: what an upload endpoint may answer besides the others, for the OpenAPI document
-TOO_LARGE: dict[int | str, dict] = {413: problems.documented(
-    f"the request is larger than {MAX_REQUEST // MB} MB, a mapping or release_info file larger than "
-    f"{MAX_SMALL_FILE // MB} MB, a workbook unpacks to more than {MAX_UNPACKED // MB} MB, or a spreadsheet "
-    f"holds more than {MAX_ROWS} rows")}
+TOO_LARGE: dict[int | str, dict] = {
+    413: problems.documented(
+        f"the request is larger than {MAX_REQUEST // MB} MB, a mapping or release_info file larger than "
+        f"{MAX_SMALL_FILE // MB} MB, a workbook unpacks to more than {MAX_UNPACKED // MB} MB, or a spreadsheet "
+        f"holds more than {MAX_ROWS} rows"
+    )
+}
 
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls) and other OLE compound files
@@ -91,8 +94,9 @@ class UploadLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope, receive, send) -> None:
-        response = problems.problem(413, "too-large", f"the request body is larger than {self.limit // MB} MB",
-                                    Request(scope), field="body")
+        response = problems.problem(
+            413, "too-large", f"the request body is larger than {self.limit // MB} MB", Request(scope), field="body"
+        )
         await response(scope, receive, send)
 
 
@@ -115,7 +119,7 @@ def sha256(data: bytes) -> str:
 class Workspace:
     """A private temporary directory for one request's uploads."""
 
-    def __enter__(self) -> "Workspace":
+    def __enter__(self) -> Workspace:
         self.dir = Path(tempfile.mkdtemp(prefix="supplyline-upload-"))
         self.fields: dict[str, str] = {}  # file name as the services see it -> upload field
         self.digests: dict[str, str] = {}  # upload field -> SHA-256 of its bytes
@@ -155,12 +159,21 @@ class Workspace:
             raise ApiProblem(422, "invalid-file", f"{field}: '{name}' is named {suffix} but holds {what}", field=field)
         return self._put(field, f"{stem}.{found}", data)
 
-    def text(self, field: str, upload: UploadFile, *, name: str | None = None, folder: str | None = None,
-             limit: int | None = None) -> Path:
+    def text(
+        self,
+        field: str,
+        upload: UploadFile,
+        *,
+        name: str | None = None,
+        folder: str | None = None,
+        limit: int | None = None,
+    ) -> Path:
         """A CSV file the services read as text (ECB rates, the Kiel tracker)."""
         data = self._read(field, upload, limit)
         if data.startswith(_ZIP):
-            raise ApiProblem(422, "invalid-file", f"{field}: is a ZIP archive; upload the CSV file inside it", field=field)
+            raise ApiProblem(
+                422, "invalid-file", f"{field}: is a ZIP archive; upload the CSV file inside it", field=field
+            )
         return self._put(field, name or clean_name(upload.filename, f"{field}.csv"), data, folder=folder)
 
     def mapping(self, field: str, upload: UploadFile) -> Path:
@@ -176,8 +189,12 @@ class Workspace:
 
 def within_row_limit(rows: list) -> None:
     if len(rows) > MAX_ROWS:
-        raise ApiProblem(413, "too-large", f"file: {len(rows)} rows; an upload records at most {MAX_ROWS} "
-                                           "(split the file)", field="file")
+        raise ApiProblem(
+            413,
+            "too-large",
+            f"file: {len(rows)} rows; an upload records at most {MAX_ROWS} (split the file)",
+            field="file",
+        )
 
 
 def reject_file(path: str | None) -> dict | None:
@@ -186,8 +203,11 @@ def reject_file(path: str | None) -> dict | None:
         return None
     target = Path(path)
     fmt = "xlsx" if target.suffix == ".xlsx" else "csv"
-    return {"filename": target.name, "media_type": MEDIA_TYPES[fmt],
-            "content_base64": base64.b64encode(target.read_bytes()).decode("ascii")}
+    return {
+        "filename": target.name,
+        "media_type": MEDIA_TYPES[fmt],
+        "content_base64": base64.b64encode(target.read_bytes()).decode("ascii"),
+    }
 
 
 def _split(name: str) -> tuple[str, str]:
@@ -198,16 +218,18 @@ def _split(name: str) -> tuple[str, str]:
 
 def _spreadsheet_kind(field: str, data: bytes) -> str:
     if data.startswith(_OLE2):
-        raise ApiProblem(422, "invalid-file", f"{field}: is an Excel 97-2003 (.xls) workbook; save it as .xlsx or CSV",
-                         field=field)
+        raise ApiProblem(
+            422, "invalid-file", f"{field}: is an Excel 97-2003 (.xls) workbook; save it as .xlsx or CSV", field=field
+        )
     if not data.startswith(_ZIP):
         return "csv"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError):
-        raise ApiProblem(422, "invalid-file", f"{field}: is not a readable XLSX workbook (a damaged ZIP archive)",
-                         field=field) from None
+        raise ApiProblem(
+            422, "invalid-file", f"{field}: is not a readable XLSX workbook (a damaged ZIP archive)", field=field
+        ) from None
     if unpacked > MAX_UNPACKED:
         raise ApiProblem(413, "too-large", f"{field}: unpacks to more than {MAX_UNPACKED // MB} MB", field=field)
     return "xlsx"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import List, Optional
 
 import typer
 
@@ -19,14 +18,21 @@ def allocate(
     ctx: typer.Context,
     dry_run: bool = typer.Option(False, "--dry-run", help="compute and explain the plan, record nothing"),
     as_json: bool = JSON,
-    min_package: Optional[str] = typer.Option(None, "--min-package", metavar="AMOUNT",
-                                              help="minimum value of a package, in the plan currency"),
+    min_package: str | None = typer.Option(
+        None, "--min-package", metavar="AMOUNT", help="minimum value of a package, in the plan currency"
+    ),
     time_limit: str = typer.Option("60", "--time-limit", metavar="S", help="seconds the solver may take"),
-    on: Optional[str] = typer.Option(None, "--on", help="allocation day (rates, validity windows); default today"),
+    on: str | None = typer.Option(None, "--on", help="allocation day (rates, validity windows); default today"),
     currency: str = typer.Option("USD", "--currency", help="the plan currency for money shown and --min-package"),
-    seller: List[str] = typer.Option([], "--seller", metavar="MECHANISM=PARTY",
-                                     help="seller of new packages of a mechanism (default: as on its latest package)"),
-    instant: bool = typer.Option(False, "--instant", help="the instant plan (LP relaxation rounded down); dry runs only"),
+    seller: list[str] = typer.Option(
+        [],
+        "--seller",
+        metavar="MECHANISM=PARTY",
+        help="seller of new packages of a mechanism (default: as on its latest package)",
+    ),
+    instant: bool = typer.Option(
+        False, "--instant", help="the instant plan (LP relaxation rounded down); dry runs only"
+    ),
     solver: str = typer.Option("race", "--solver", help="race (HiGHS and CBC at once, first wins) | highs | cbc"),
 ) -> None:
     """Fund the most important requirement lines first, optimally, within every pledge's earmarks."""
@@ -35,8 +41,16 @@ def allocate(
         mechanism, party = split_spec("seller", text, 2, sep="=")
         sellers[mechanism.strip()] = party.strip()
     st = state(ctx)
-    cmd = RunAllocation(on=on, currency=currency, min_package=min_package, time_limit=time_limit, dry_run=dry_run,
-                        instant=instant, solver=solver, sellers=sellers)
+    cmd = RunAllocation(
+        on=on,
+        currency=currency,
+        min_package=min_package,
+        time_limit=time_limit,
+        dry_run=dry_run,
+        instant=instant,
+        solver=solver,
+        sellers=sellers,
+    )
     data = run_allocation(st.store(), st.acting, cmd)
     if as_json:
         emit_json(data)
@@ -46,26 +60,68 @@ def allocate(
 
 def _print(data: dict) -> None:
     verb = "recorded" if data["recorded"] else "planned (nothing recorded)"
-    console.print(f"[bold]allocation on {data['on']}[/]: {data['label']} plan, {verb}; solver {data['solver']} "
-                  f"({data['mode']}), proven gap {data['gap']:.2e}")
-    table("coverage per tier (share of each open line funded, summed)", data["tiers"],
-          [("tier", "tier"), ("lines", "lines"), ("coverage", "coverage"), ("bound", "bound"), ("gap", "gap"),
-           ("greedy", "greedy (by hand)"), ("method", "certified by")],
-          numeric=("lines", "coverage", "bound", "gap", "greedy"))
-    table("packages", [{**p, "value": money(p["value"], p["currency"])} for p in data["packages"]],
-          [("package", "package"), ("mechanism", "mechanism"), ("recipient", "recipient"), ("origin", "made in"),
-           ("value", "value"), ("lines", "lines")], numeric=("value", "lines"))
-    console.print(f"{len(data['allocations'])} allocations; timings (s): "
-                  + ", ".join(f"{k} {v:.3f}" for k, v in data["timings"].items()))
-    reasons = Counter(line["reason"].removeprefix("the rest: ").split(" (")[0].split(":")[0] for line in data["unfunded"])
+    console.print(
+        f"[bold]allocation on {data['on']}[/]: {data['label']} plan, {verb}; solver {data['solver']} "
+        f"({data['mode']}), proven gap {data['gap']:.2e}"
+    )
+    table(
+        "coverage per tier (share of each open line funded, summed)",
+        data["tiers"],
+        [
+            ("tier", "tier"),
+            ("lines", "lines"),
+            ("coverage", "coverage"),
+            ("bound", "bound"),
+            ("gap", "gap"),
+            ("greedy", "greedy (by hand)"),
+            ("method", "certified by"),
+        ],
+        numeric=("lines", "coverage", "bound", "gap", "greedy"),
+    )
+    table(
+        "packages",
+        [{**p, "value": money(p["value"], p["currency"])} for p in data["packages"]],
+        [
+            ("package", "package"),
+            ("mechanism", "mechanism"),
+            ("recipient", "recipient"),
+            ("origin", "made in"),
+            ("value", "value"),
+            ("lines", "lines"),
+        ],
+        numeric=("value", "lines"),
+    )
+    console.print(
+        f"{len(data['allocations'])} allocations; timings (s): "
+        + ", ".join(f"{k} {v:.3f}" for k, v in data["timings"].items())
+    )
+    reasons = Counter(
+        line["reason"].removeprefix("the rest: ").split(" (")[0].split(":")[0] for line in data["unfunded"]
+    )
     if reasons:
-        table("lines not (fully) funded, by reason", [{"reason": r, "lines": n} for r, n in reasons.most_common()],
-              [("reason", "reason"), ("lines", "lines")], numeric=("lines",))
-        table(f"the first {min(SHOWN, len(data['unfunded']))} of them", data["unfunded"][:SHOWN],
-              [("requirement_id", "requirement"), ("tier", "tier"), ("funded_quantity", "funded"),
-               ("open_quantity", "open"), ("reason", "why")])
+        table(
+            "lines not (fully) funded, by reason",
+            [{"reason": r, "lines": n} for r, n in reasons.most_common()],
+            [("reason", "reason"), ("lines", "lines")],
+            numeric=("lines",),
+        )
+        table(
+            f"the first {min(SHOWN, len(data['unfunded']))} of them",
+            data["unfunded"][:SHOWN],
+            [
+                ("requirement_id", "requirement"),
+                ("tier", "tier"),
+                ("funded_quantity", "funded"),
+                ("open_quantity", "open"),
+                ("reason", "why"),
+            ],
+        )
     if data["pledges_left"]:
-        table("pledges with money left", [{**p, "left": money(p["left"], p["currency"])} for p in data["pledges_left"]],
-              [("pledge_id", "pledge"), ("funder", "funder"), ("left", "left"), ("reason", "why")], numeric=("left",))
+        table(
+            "pledges with money left",
+            [{**p, "left": money(p["left"], p["currency"])} for p in data["pledges_left"]],
+            [("pledge_id", "pledge"), ("funder", "funder"), ("left", "left"), ("reason", "why")],
+            numeric=("left",),
+        )
     for price in data["earmark_prices"][:SHOWN]:
         console.print(f"price of an earmark: {price['text']}")

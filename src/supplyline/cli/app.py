@@ -7,7 +7,6 @@ through ``state(ctx)``; nothing else is shared between them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 import typer
 from sqlalchemy.exc import OperationalError
@@ -61,8 +60,10 @@ class CliState:
 @app.callback()
 def _main(
     ctx: typer.Context,
-    db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy database URL (default: $SUPPLYLINE_DB or sqlite:///supplyline.db)"),
-    actor: Optional[str] = typer.Option(None, "--as", help="the party acting (default: $SUPPLYLINE_ACTOR or 'operator')"),
+    db: str | None = typer.Option(
+        None, "--db", help="SQLAlchemy database URL (default: $SUPPLYLINE_DB or sqlite:///supplyline.db)"
+    ),
+    actor: str | None = typer.Option(None, "--as", help="the party acting (default: $SUPPLYLINE_ACTOR or 'operator')"),
 ) -> None:
     settings = settings_module.load(db=db, actor=actor)
     ctx.obj = CliState(settings.db, settings.actor)

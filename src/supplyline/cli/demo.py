@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from sqlalchemy.engine import make_url
 
-from ..domain.errors import Refused
 from .. import settings as settings_module
+from ..domain.errors import Refused
 from ..services import demo as demo_data
 from ..services import kiel as kiel_service
 from ..services import queries, reports, tokens, transparency
@@ -34,7 +33,9 @@ def demo(
     reset: bool = typer.Option(False, "--reset", help="start from a fresh SQLite file (deletes the existing one)"),
     currency: str = typer.Option("USD", "--currency", help="reporting currency of the funnel shown at the end"),
     with_tokens: bool = typer.Option(False, "--tokens", help="also issue API tokens to try the dashboard and API with"),
-    kiel: Optional[Path] = typer.Option(None, "--kiel", help="also import the Kiel tracker's data_explorer.csv, to compare"),
+    kiel: Path | None = typer.Option(
+        None, "--kiel", help="also import the Kiel tracker's data_explorer.csv, to compare"
+    ),
 ) -> None:
     """Load the demo data (public PURL figures, illustrative details) into an empty ledger."""
     st = state(ctx)

@@ -4,7 +4,6 @@ ocds OUT.json`, and `supplyline report kiel`."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,12 +15,16 @@ from .app import JSON, app, state
 from .render import console, emit_json, errors, table
 from .reports import OUT, print_kiel, report, write_out
 
-imports_app = typer.Typer(no_args_is_help=True, help="Take users' files in: spreadsheets, ECB rates, Kiel tracker data.")
+imports_app = typer.Typer(
+    no_args_is_help=True, help="Take users' files in: spreadsheets, ECB rates, Kiel tracker data."
+)
 app.add_typer(imports_app, name="import")
 export_app = typer.Typer(no_args_is_help=True, help="Give the ledger's data out in open formats.")
 app.add_typer(export_app, name="export")
 
-MAPPING = typer.Option(None, "--mapping", help="column-mapping file (.yaml or .toml): your headers, number and date formats")
+MAPPING = typer.Option(
+    None, "--mapping", help="column-mapping file (.yaml or .toml): your headers, number and date formats"
+)
 SKIP = typer.Option(False, "--skip-invalid", help="write the valid rows and put the invalid ones in a reject file")
 REJECTS = typer.Option(None, "--rejects", help="reject file (default: FILE.rejects.csv|xlsx beside FILE)")
 
@@ -31,8 +34,10 @@ def _print_import(result: imports.ImportResult, as_json: bool, label: str) -> No
         emit_json(result.to_json())
         return
     where = f"{result.source}" + (f", sheet '{result.sheet}'" if result.sheet else "")
-    console.print(f"{where}: {result.rows} rows; recorded {len(result.recorded)} {label} "
-                  f"({result.events} events), {len(result.unchanged)} already in the ledger")
+    console.print(
+        f"{where}: {result.rows} rows; recorded {len(result.recorded)} {label} "
+        f"({result.events} events), {len(result.unchanged)} already in the ledger"
+    )
     if result.rejected:
         errors.print(f"{len(result.rejected)} problem(s); rejected rows written to {result.reject_file}:", markup=False)
         for problem in result.rejected:
@@ -41,37 +46,47 @@ def _print_import(result: imports.ImportResult, as_json: bool, label: str) -> No
 
 @imports_app.command("pledges")
 def import_pledges(
-    ctx: typer.Context, file: Path = typer.Argument(..., metavar="FILE", help=".csv or .xlsx"),
-    mapping: Optional[Path] = MAPPING, skip_invalid: bool = SKIP, rejects: Optional[Path] = REJECTS,
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE", help=".csv or .xlsx"),
+    mapping: Path | None = MAPPING,
+    skip_invalid: bool = SKIP,
+    rejects: Path | None = REJECTS,
     commit: bool = typer.Option(False, "--commit", help="also record every imported pledge as committed"),
     as_json: bool = JSON,
 ) -> None:
     """Import pledges (columns: id, funder, amount, currency, pledged_on, mechanism, categories, origins,
     valid_from, valid_until, note)."""
     st = state(ctx)
-    result = imports.import_pledges(st.store(), st.acting, file, mapping=mapping, skip_invalid=skip_invalid,
-                                    rejects=rejects, commit=commit)
+    result = imports.import_pledges(
+        st.store(), st.acting, file, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects, commit=commit
+    )
     _print_import(result, as_json, "pledges")
 
 
 @imports_app.command("requirements")
 def import_requirements(
-    ctx: typer.Context, file: Path = typer.Argument(..., metavar="FILE", help=".csv or .xlsx"),
-    mapping: Optional[Path] = MAPPING, skip_invalid: bool = SKIP, rejects: Optional[Path] = REJECTS,
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE", help=".csv or .xlsx"),
+    mapping: Path | None = MAPPING,
+    skip_invalid: bool = SKIP,
+    rejects: Path | None = REJECTS,
     as_json: bool = JSON,
 ) -> None:
     """Import requirement lines as drafts (columns: id, recipient, list_month, priority, rank, item, category,
     quantity, unit, unit_price, currency, origin, min_lot, whole_only, needed_by, note)."""
     st = state(ctx)
-    result = imports.import_requirements(st.store(), st.acting, file, mapping=mapping, skip_invalid=skip_invalid,
-                                         rejects=rejects)
+    result = imports.import_requirements(
+        st.store(), st.acting, file, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects
+    )
     _print_import(result, as_json, "requirements")
 
 
 @imports_app.command("fx")
 def import_fx(
-    ctx: typer.Context, file: Path = typer.Argument(..., metavar="FILE", help="ECB eurofxref-hist.csv or eurofxref.csv"),
-    source: str = typer.Option("ECB", "--source", help="who published the rates"), as_json: bool = JSON,
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE", help="ECB eurofxref-hist.csv or eurofxref.csv"),
+    source: str = typer.Option("ECB", "--source", help="who published the rates"),
+    as_json: bool = JSON,
 ) -> None:
     """Import ECB euro reference rates (units per EUR, one line per business day)."""
     st = state(ctx)
@@ -79,16 +94,21 @@ def import_fx(
     if as_json:
         emit_json(result.to_json())
         return
-    console.print(f"{result.source}: {result.days} business days ({result.first} to {result.last}); recorded "
-                  f"{len(result.recorded)}, {result.unchanged} already in the ledger")
+    console.print(
+        f"{result.source}: {result.days} business days ({result.first} to {result.last}); recorded "
+        f"{len(result.recorded)}, {result.unchanged} already in the ledger"
+    )
     if result.ignored_columns:
         console.print(f"not imported (no longer ISO 4217 currencies): {', '.join(result.ignored_columns)}")
 
 
 @imports_app.command("kiel")
 def import_kiel(
-    ctx: typer.Context, file: Path = typer.Argument(..., metavar="FILE", help="the tracker's data_explorer.csv"),
-    release: Optional[str] = typer.Option(None, "--release", help="release number (default: release_info.csv beside FILE)"),
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE", help="the tracker's data_explorer.csv"),
+    release: str | None = typer.Option(
+        None, "--release", help="release number (default: release_info.csv beside FILE)"
+    ),
     as_json: bool = JSON,
 ) -> None:
     """Import the Kiel Institute's Ukraine Support Tracker monthly country aggregates (billions of EUR)."""
@@ -97,19 +117,21 @@ def import_kiel(
     if as_json:
         emit_json(result.to_json())
         return
-    console.print(f"{result.source}: Kiel release {result.release}, {result.donors} donors, {result.months} donor-months; "
-                  f"recorded {len(result.recorded)} donors, {len(result.unchanged)} already in the ledger")
+    console.print(
+        f"{result.source}: Kiel release {result.release}, {result.donors} donors, {result.months} donor-months; "
+        f"recorded {len(result.recorded)} donors, {len(result.unchanged)} already in the ledger"
+    )
 
 
 @report.command("kiel")
 def report_kiel(
     ctx: typer.Context,
     currency: str = typer.Option("EUR", "--currency", help="reporting currency"),
-    release: Optional[str] = typer.Option(None, "--release", help="Kiel release (default: latest imported)"),
-    since: Optional[str] = typer.Option(None, "--since", help="first month YYYY-MM (default: the first pledge's)"),
-    until: Optional[str] = typer.Option(None, "--until", help="last month YYYY-MM (default: the tracker's last)"),
+    release: str | None = typer.Option(None, "--release", help="Kiel release (default: latest imported)"),
+    since: str | None = typer.Option(None, "--since", help="first month YYYY-MM (default: the first pledge's)"),
+    until: str | None = typer.Option(None, "--until", help="last month YYYY-MM (default: the tracker's last)"),
     by_month: bool = typer.Option(False, "--by-month", help="also show each donor's months"),
-    out: Optional[Path] = OUT,
+    out: Path | None = OUT,
     as_json: bool = JSON,
 ) -> None:
     """supplyline's pledges next to the Kiel tracker's military allocations, per donor and month."""
@@ -122,9 +144,12 @@ def report_kiel(
     else:
         print_kiel(data)
         if by_month:
-            table("by month", [{"donor": d["donor"], **m} for d in data["donors"] for m in d["months"]],
-                  [("donor", "donor"), ("month", "month"), ("pledged", "pledged"), ("kiel_military", "military (Kiel)")],
-                  numeric=("pledged", "kiel_military"))
+            table(
+                "by month",
+                [{"donor": d["donor"], **m} for d in data["donors"] for m in d["months"]],
+                [("donor", "donor"), ("month", "month"), ("pledged", "pledged"), ("kiel_military", "military (Kiel)")],
+                numeric=("pledged", "kiel_military"),
+            )
     write_out(out, kiel_sheets(data))
 
 
@@ -132,12 +157,14 @@ def report_kiel(
 def export_ocds(
     ctx: typer.Context,
     out: Path = typer.Argument(..., metavar="OUT.json"),
-    ocid_prefix: Optional[str] = typer.Option(None, "--ocid-prefix", help="default: $SUPPLYLINE_OCID_PREFIX or ocds-splyln"),
-    uri: Optional[str] = typer.Option(None, "--uri", help="where the package will be published"),
-    publisher: Optional[str] = typer.Option(None, "--publisher", help="default: the acting party's name"),
-    license_url: Optional[str] = typer.Option(None, "--license", help="URL of the data licence"),
-    policy_url: Optional[str] = typer.Option(None, "--publication-policy", help="URL of the publication policy"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="date milestones are judged on (default: today, UTC)"),
+    ocid_prefix: str | None = typer.Option(
+        None, "--ocid-prefix", help="default: $SUPPLYLINE_OCID_PREFIX or ocds-splyln"
+    ),
+    uri: str | None = typer.Option(None, "--uri", help="where the package will be published"),
+    publisher: str | None = typer.Option(None, "--publisher", help="default: the acting party's name"),
+    license_url: str | None = typer.Option(None, "--license", help="URL of the data licence"),
+    policy_url: str | None = typer.Option(None, "--publication-policy", help="URL of the publication policy"),
+    as_of: str | None = typer.Option(None, "--as-of", help="date milestones are judged on (default: today, UTC)"),
     as_json: bool = JSON,
 ) -> None:
     """Write the ledger as an OCDS 1.1.5 release package (one contracting process per package)."""
@@ -149,5 +176,7 @@ def export_ocds(
     if as_json:
         emit_json({"file": str(out), "releases": len(package["releases"]), "ocids": exported.ocids})
         return
-    console.print(f"written: {out} (OCDS {package['version']} release package, {len(package['releases'])} contracting "
-                  f"processes, as of {exported.publication.as_of.isoformat()})")
+    console.print(
+        f"written: {out} (OCDS {package['version']} release package, {len(package['releases'])} contracting "
+        f"processes, as of {exported.publication.as_of.isoformat()})"
+    )

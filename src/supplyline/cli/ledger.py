@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from .. import settings as settings_module
@@ -16,8 +14,12 @@ from .transparency import key_path
 @app.command()
 def init(
     ctx: typer.Context,
-    log_name: Optional[str] = typer.Option(None, "--log-name", help="name of a new signing key and checkpoint origin "
-                                           "(default: $SUPPLYLINE_LOG_NAME or supplyline.local/ledger)"),
+    log_name: str | None = typer.Option(
+        None,
+        "--log-name",
+        help="name of a new signing key and checkpoint origin "
+        "(default: $SUPPLYLINE_LOG_NAME or supplyline.local/ledger)",
+    ),
 ) -> None:
     """Create the database (or bring its schema up to date) and the ledger's signing key."""
     st = state(ctx)
@@ -27,8 +29,11 @@ def init(
     path = key_path(ctx)
     signer, created = transparency.ensure_key(path, log_name or settings_module.load().log_name)
     console.print(f"ledger ready at {st.db} ({summary['events']} events)")
-    console.print(f"signing key {'created' if created else 'kept'} at {path}; verifier key: {signer.verifier}",
-                  markup=False, highlight=False)
+    console.print(
+        f"signing key {'created' if created else 'kept'} at {path}; verifier key: {signer.verifier}",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command()
@@ -36,9 +41,15 @@ def verify(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Re-walk the hash chain; exit 1 naming the first event that does not match."""
     result = checks.verify_ledger(state(ctx).store())
     if as_json:
-        emit_json({"ok": result.ok, "checked": result.checked, "head": result.head_hash,
-                   "first_bad_event": result.finding.seq if result.finding else None,
-                   "problem": result.finding.message if result.finding else None})
+        emit_json(
+            {
+                "ok": result.ok,
+                "checked": result.checked,
+                "head": result.head_hash,
+                "first_bad_event": result.finding.seq if result.finding else None,
+                "problem": result.finding.message if result.finding else None,
+            }
+        )
         if not result.ok:
             raise typer.Exit(CHECK_FAILED)
         return
@@ -78,7 +89,7 @@ def rebuild(
 @app.command()
 def events(
     ctx: typer.Context,
-    stream: Optional[str] = typer.Option(None, "--stream", help="only this stream, e.g. pledge:PL-0001"),
+    stream: str | None = typer.Option(None, "--stream", help="only this stream, e.g. pledge:PL-0001"),
     limit: int = typer.Option(30, "--limit", min=1, max=10000),
     as_json: bool = JSON,
 ) -> None:
@@ -88,5 +99,16 @@ def events(
     if as_json:
         emit_json(rows)
         return
-    table("events", rows, [("seq", "#"), ("recorded_at", "recorded (UTC)"), ("actor", "actor"), ("stream_id", "stream"),
-                           ("type", "type"), ("hash", "hash")], numeric=("seq",))
+    table(
+        "events",
+        rows,
+        [
+            ("seq", "#"),
+            ("recorded_at", "recorded (UTC)"),
+            ("actor", "actor"),
+            ("stream_id", "stream"),
+            ("type", "type"),
+            ("hash", "hash"),
+        ],
+        numeric=("seq",),
+    )

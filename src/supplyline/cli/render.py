@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -54,7 +55,11 @@ def _cell(value: Any) -> str:
 def money(amount: str | None, currency: str | None = None) -> str:
     if amount is None:
         return "—"
-    text = f"{Decimal(amount):,.2f}" if Decimal(amount) == Decimal(amount).quantize(Decimal("0.01")) else f"{Decimal(amount):,}"
+    text = (
+        f"{Decimal(amount):,.2f}"
+        if Decimal(amount) == Decimal(amount).quantize(Decimal("0.01"))
+        else f"{Decimal(amount):,}"
+    )
     return f"{currency} {text}" if currency else text
 
 
@@ -103,5 +108,7 @@ def split_spec(field: str, text: str, parts: int, optional: int = 0, sep: str = 
     """Split a compact option value such as '1:100:4000000' into its parts."""
     pieces = text.split(sep)
     if not parts - optional <= len(pieces) <= parts:
-        raise InvalidInput(field, text, f"expected {parts - optional}{'' if not optional else f'-{parts}'} parts separated by '{sep}'")
+        raise InvalidInput(
+            field, text, f"expected {parts - optional}{'' if not optional else f'-{parts}'} parts separated by '{sep}'"
+        )
     return pieces + [""] * (parts - len(pieces))

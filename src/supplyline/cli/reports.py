@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.tree import Tree
@@ -24,12 +23,19 @@ def print_funnel(data: dict) -> None:
     table(
         f"funnel per funder ({cur}, converted at dated rates)",
         [{**r, **{k: money(r[k]) for k in ("pledged", "allocated", "contracted", "delivered")}} for r in rows],
-        [("name", "funder"), ("pledged", "pledged"), ("allocated", "allocated"), ("contracted", "contracted"),
-         ("delivered", "delivered")],
+        [
+            ("name", "funder"),
+            ("pledged", "pledged"),
+            ("allocated", "allocated"),
+            ("contracted", "contracted"),
+            ("delivered", "delivered"),
+        ],
         numeric=("pledged", "allocated", "contracted", "delivered"),
     )
     if data["rates_used"]:
-        console.print("rates used: " + "; ".join(f"{r['date']} {r['from']}→{r['to']} {r['rate']}" for r in data["rates_used"]))
+        console.print(
+            "rates used: " + "; ".join(f"{r['date']} {r['from']}→{r['to']} {r['rate']}" for r in data["rates_used"])
+        )
 
 
 def print_trace(data: dict) -> None:
@@ -45,25 +51,35 @@ def print_trace(data: dict) -> None:
         )
         for lot in d["lots"]:
             q = lot["quality"]
-            node.add(f"lot {lot['lot_id']}: {lot['quantity']} from facility {lot['facility_id']} (order {lot['order_id']}, "
-                     f"produced {lot['produced_on']}; quality control {q['inspected_on']}: {q['accepted']} accepted, "
-                     f"{q['rejected']} rejected{': ' + q['reason'] if q['rejected'] else ''})")
+            node.add(
+                f"lot {lot['lot_id']}: {lot['quantity']} from facility {lot['facility_id']} (order {lot['order_id']}, "
+                f"produced {lot['produced_on']}; quality control {q['inspected_on']}: {q['accepted']} accepted, "
+                f"{q['rejected']} rejected{': ' + q['reason'] if q['rejected'] else ''})"
+            )
         c = d["contract"]
-        contract = node.add(f"contract {c['id']} line {c['line_no']} at {money(c['unit_price'], d['currency'])} per unit")
+        contract = node.add(
+            f"contract {c['id']} line {c['line_no']} at {money(c['unit_price'], d['currency'])} per unit"
+        )
         line = d["package_line"]
         pline = contract.add(f"package {pkg['id']} line {line['line_no']} (requirement {line['requirement_id']})")
         for share in d["paid_by"]:
             pline.add(
                 f"pledge {share['pledge_id']} of {share['funder']}: {money(share['amount'], share['currency'])}"
-                + (f" = {money(share['pledge_amount'], share['pledge_currency'])}" if share["pledge_currency"] != share["currency"] else "")
+                + (
+                    f" = {money(share['pledge_amount'], share['pledge_currency'])}"
+                    if share["pledge_currency"] != share["currency"]
+                    else ""
+                )
             )
     console.print(root)
 
 
-OUT = typer.Option(None, "--out", help="also write the report to this file: .csv or .xlsx (typed number and date cells)")
+OUT = typer.Option(
+    None, "--out", help="also write the report to this file: .csv or .xlsx (typed number and date cells)"
+)
 
 
-def write_out(out: Optional[Path], sheets: list) -> None:
+def write_out(out: Path | None, sheets: list) -> None:
     if out is None:
         return
     for written in write_report(out, sheets):
@@ -74,9 +90,13 @@ def write_out(out: Optional[Path], sheets: list) -> None:
 def funnel(
     ctx: typer.Context,
     currency: str = typer.Option("EUR", "--currency", help="reporting currency"),
-    compare_kiel: bool = typer.Option(False, "--compare-kiel", help="add the Kiel tracker's military allocations per donor"),
-    kiel_release: Optional[str] = typer.Option(None, "--kiel-release", help="Kiel release to compare with (default: latest)"),
-    out: Optional[Path] = OUT,
+    compare_kiel: bool = typer.Option(
+        False, "--compare-kiel", help="add the Kiel tracker's military allocations per donor"
+    ),
+    kiel_release: str | None = typer.Option(
+        None, "--kiel-release", help="Kiel release to compare with (default: latest)"
+    ),
+    out: Path | None = OUT,
     as_json: bool = JSON,
 ) -> None:
     """Per funder: pledged, allocated, contracted, delivered."""
@@ -91,8 +111,12 @@ def funnel(
 
 
 @report.command("trace")
-def trace(ctx: typer.Context, package_id: str = typer.Argument(..., metavar="PACKAGE"), out: Optional[Path] = OUT,
-          as_json: bool = JSON) -> None:
+def trace(
+    ctx: typer.Context,
+    package_id: str = typer.Argument(..., metavar="PACKAGE"),
+    out: Path | None = OUT,
+    as_json: bool = JSON,
+) -> None:
     """Every delivered line → contract → package → the pledges that paid for it."""
     if out is not None:
         report_format(out)
@@ -109,8 +133,13 @@ def print_kiel(data: dict) -> None:
         f"supplyline pledges and Kiel tracker release {data['release']} military allocations, {data['since']} to "
         f"{data['until']} ({cur})",
         [{**r, **{k: money(r[k]) for k in ("pledged", "kiel_military", "difference")}} for r in rows],
-        [("donor", "donor"), ("name", "name"), ("pledged", "pledged (supplyline)"), ("kiel_military", "military (Kiel)"),
-         ("difference", "difference")],
+        [
+            ("donor", "donor"),
+            ("name", "name"),
+            ("pledged", "pledged (supplyline)"),
+            ("kiel_military", "military (Kiel)"),
+            ("difference", "difference"),
+        ],
         numeric=("pledged", "kiel_military", "difference"),
     )
     if data["funders_without_country"]:

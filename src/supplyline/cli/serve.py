@@ -22,7 +22,9 @@ def serve(
 
     st = state(ctx)
     st.store()  # refuse now, with the CLI's message, if the database is not initialised
-    console.print(f"dashboard: http://{host}:{port}/   API: http://{host}:{port}/api/v1/   docs: http://{host}:{port}/docs")
+    console.print(
+        f"dashboard: http://{host}:{port}/   API: http://{host}:{port}/api/v1/   docs: http://{host}:{port}/docs"
+    )
     console.print("stop with Ctrl-C")
     if workers == 1:
         uvicorn.run(create_app(st.store()), host=host, port=port, log_level="warning")
@@ -31,5 +33,11 @@ def serve(
     import os
 
     os.environ["SUPPLYLINE_DB"] = st.db
-    uvicorn.run("supplyline.api.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                log_level="warning")
+    uvicorn.run(
+        "supplyline.api.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from ..domain.access import TOKEN_ROLES
@@ -34,20 +32,33 @@ def token_create(
 
 
 @token.command("list")
-def token_list(ctx: typer.Context, party: Optional[str] = typer.Option(None, "--party"), as_json: bool = JSON) -> None:
+def token_list(ctx: typer.Context, party: str | None = typer.Option(None, "--party"), as_json: bool = JSON) -> None:
     with state(ctx).store().read() as conn:
         rows = tokens.list_tokens(conn, party=party)
     if as_json:
         emit_json(rows)
         return
-    table("API tokens", rows, [("id", "id"), ("party", "party"), ("role", "role"), ("label", "label"), ("state", "state"),
-                               ("issued_at", "issued (UTC)"), ("revoked_at", "revoked (UTC)")])
+    table(
+        "API tokens",
+        rows,
+        [
+            ("id", "id"),
+            ("party", "party"),
+            ("role", "role"),
+            ("label", "label"),
+            ("state", "state"),
+            ("issued_at", "issued (UTC)"),
+            ("revoked_at", "revoked (UTC)"),
+        ],
+    )
 
 
 @token.command("revoke")
 def token_revoke(
-    ctx: typer.Context, token_id: str = typer.Argument(..., metavar="TOKEN"),
-    reason: str = typer.Option("", "--reason"), as_json: bool = JSON,
+    ctx: typer.Context,
+    token_id: str = typer.Argument(..., metavar="TOKEN"),
+    reason: str = typer.Option("", "--reason"),
+    as_json: bool = JSON,
 ) -> None:
     """Revoke a token: requests with it are refused from now on."""
     st = state(ctx)

@@ -7,7 +7,6 @@ files they were handed (exit 0 valid, 1 invalid with the reason, 2 unusable inpu
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -16,7 +15,9 @@ from ..services import transparency
 from .app import JSON, app, state
 from .render import CHECK_FAILED, console, emit_json, fail
 
-proof_app = typer.Typer(no_args_is_help=True, help="Proofs for outsiders: inclusion of an event, consistency of two trees.")
+proof_app = typer.Typer(
+    no_args_is_help=True, help="Proofs for outsiders: inclusion of an event, consistency of two trees."
+)
 audit_app = typer.Typer(no_args_is_help=True, help="Check proofs, checkpoints and reveals without a database.")
 key_app = typer.Typer(no_args_is_help=True, help="The ledger's signing key.")
 publish_app = typer.Typer(no_args_is_help=True, help="Static publication of the log.")
@@ -33,7 +34,7 @@ def key_path(ctx: typer.Context) -> Path:
     return transparency.key_path(state(ctx).db)
 
 
-def _write(text: str, out: Optional[Path]) -> None:
+def _write(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text, nl=False)
     else:
@@ -44,9 +45,9 @@ def _write(text: str, out: Optional[Path]) -> None:
 @app.command()
 def checkpoint(
     ctx: typer.Context,
-    size: Optional[str] = typer.Option(None, "--size", help="sign the tree of the first SIZE events (default: all)"),
+    size: str | None = typer.Option(None, "--size", help="sign the tree of the first SIZE events (default: all)"),
     with_time: bool = typer.Option(False, "--time", help="add an extension line with the signing time (UTC)"),
-    out: Optional[Path] = OUT,
+    out: Path | None = OUT,
 ) -> None:
     """Sign the ledger's Merkle tree head as a C2SP checkpoint."""
     signer = transparency.load_key(key_path(ctx))
@@ -57,8 +58,8 @@ def checkpoint(
 def proof_inclusion(
     ctx: typer.Context,
     event: str = typer.Argument(..., metavar="EVENT", help="the event's sequence number or hash"),
-    size: Optional[str] = typer.Option(None, "--size", help="in the tree of the first SIZE events (default: all)"),
-    out: Optional[Path] = OUT,
+    size: str | None = typer.Option(None, "--size", help="in the tree of the first SIZE events (default: all)"),
+    out: Path | None = OUT,
 ) -> None:
     """Prove that an event is in the log (self-contained JSON, with the event's public view)."""
     doc = transparency.inclusion_proof(state(ctx).store(), event, size=size)
@@ -69,8 +70,8 @@ def proof_inclusion(
 def proof_consistency(
     ctx: typer.Context,
     old_size: str = typer.Argument(..., metavar="OLD_SIZE"),
-    new_size: Optional[str] = typer.Argument(None, metavar="[NEW_SIZE]", help="default: the whole log"),
-    out: Optional[Path] = OUT,
+    new_size: str | None = typer.Argument(None, metavar="[NEW_SIZE]", help="default: the whole log"),
+    out: Path | None = OUT,
 ) -> None:
     """Prove that the tree of OLD_SIZE events is a prefix of the tree of NEW_SIZE events."""
     _write(transparency.document(transparency.consistency_proof(state(ctx).store(), old_size, new_size)), out)
@@ -81,29 +82,35 @@ def reveal(
     ctx: typer.Context,
     event: str = typer.Argument(..., metavar="EVENT", help="the event's sequence number or hash"),
     field: str = typer.Argument(..., metavar="FIELD", help="the withheld field, e.g. amount"),
-    size: Optional[str] = typer.Option(None, "--size", help="prove inclusion in the tree of the first SIZE events"),
-    out: Optional[Path] = OUT,
+    size: str | None = typer.Option(None, "--size", help="prove inclusion in the tree of the first SIZE events"),
+    out: Path | None = OUT,
 ) -> None:
     """Reveal a withheld field's value and salt, with the proof that the log committed to it."""
     _write(transparency.document(transparency.reveal(state(ctx).store(), event, field, size=size)), out)
 
 
 @key_app.command("export")
-def key_export(ctx: typer.Context, out: Optional[Path] = OUT) -> None:
+def key_export(ctx: typer.Context, out: Path | None = OUT) -> None:
     """Print the verifier key (name+key ID+public key) that checks this ledger's checkpoints."""
     _write(f"{transparency.load_key(key_path(ctx)).verifier}\n", out)
 
 
 @publish_app.command("tiles")
-def publish_tiles(ctx: typer.Context, directory: Path = typer.Argument(..., metavar="DIR"), as_json: bool = JSON) -> None:
+def publish_tiles(
+    ctx: typer.Context, directory: Path = typer.Argument(..., metavar="DIR"), as_json: bool = JSON
+) -> None:
     """Write the checkpoint, tiles and entry bundles (C2SP tlog-tiles) for any static server."""
     signer = transparency.load_key(key_path(ctx))
     result = transparency.publish_tiles(state(ctx).store(), signer, directory)
     if as_json:
-        emit_json({"size": result.size, "written": result.written, "unchanged": result.kept, "directory": str(directory)})
+        emit_json(
+            {"size": result.size, "written": result.written, "unchanged": result.kept, "directory": str(directory)}
+        )
         return
-    console.print(f"published the log of {result.size} events to {directory}: {result.written} files written, "
-                  f"{result.kept} unchanged")
+    console.print(
+        f"published the log of {result.size} events to {directory}: {result.written} files written, "
+        f"{result.kept} unchanged"
+    )
 
 
 @publish_app.command("events")
@@ -125,33 +132,46 @@ def _run(check, *args, **kwargs) -> None:
     console.print(f"[green]valid[/]: {summary}", highlight=False)
 
 
-def _optional(path: Optional[str], what: str) -> bytes | None:
+def _optional(path: str | None, what: str) -> bytes | None:
     return audits.read_bytes(path, what) if path else None
 
 
 @audit_app.command("inclusion")
 def audit_inclusion(
     file: str = typer.Argument(..., metavar="FILE", help="an inclusion proof (or reveal) JSON file"),
-    checkpoint_file: Optional[str] = typer.Option(None, "--checkpoint", help="a signed checkpoint to check the root against"),
-    key: Optional[str] = KEY,
-    tiles_at: Optional[str] = typer.Option(None, "--tiles", help="also prove it from published tiles (DIR or URL)"),
+    checkpoint_file: str | None = typer.Option(
+        None, "--checkpoint", help="a signed checkpoint to check the root against"
+    ),
+    key: str | None = KEY,
+    tiles_at: str | None = typer.Option(None, "--tiles", help="also prove it from published tiles (DIR or URL)"),
 ) -> None:
     """Check an inclusion proof: exit 0 valid, 1 invalid (with the reason)."""
     verifier = audits.verifier_key(key) if key else None
-    _run(audits.audit_inclusion, audits.read_bytes(file, "file"), verifier=verifier,
-         checkpoint=_optional(checkpoint_file, "checkpoint"), tiles_at=tiles_at)
+    _run(
+        audits.audit_inclusion,
+        audits.read_bytes(file, "file"),
+        verifier=verifier,
+        checkpoint=_optional(checkpoint_file, "checkpoint"),
+        tiles_at=tiles_at,
+    )
 
 
 @audit_app.command("consistency")
 def audit_consistency(
     file: str = typer.Argument(..., metavar="FILE", help="a consistency proof JSON file"),
-    checkpoint_files: List[str] = typer.Option([], "--checkpoint", help="signed checkpoint(s) of either tree (repeatable)"),
-    key: Optional[str] = KEY,
+    checkpoint_files: list[str] = typer.Option(
+        [], "--checkpoint", help="signed checkpoint(s) of either tree (repeatable)"
+    ),
+    key: str | None = KEY,
 ) -> None:
     """Check a consistency proof: exit 0 valid, 1 invalid (with the reason)."""
     verifier = audits.verifier_key(key) if key else None
-    _run(audits.audit_consistency, audits.read_bytes(file, "file"), verifier=verifier,
-         checkpoints=[audits.read_bytes(c, "checkpoint") for c in checkpoint_files])
+    _run(
+        audits.audit_consistency,
+        audits.read_bytes(file, "file"),
+        verifier=verifier,
+        checkpoints=[audits.read_bytes(c, "checkpoint") for c in checkpoint_files],
+    )
 
 
 @audit_app.command("checkpoints")
@@ -159,31 +179,43 @@ def audit_checkpoints(
     old: str = typer.Argument(..., metavar="OLD", help="the older signed checkpoint"),
     new: str = typer.Argument(..., metavar="NEW", help="the newer signed checkpoint"),
     key: str = typer.Option(..., "--key", help="the log's verifier key (name+id+key) or a file holding it"),
-    proof: Optional[str] = typer.Option(None, "--proof", help="a consistency proof file from OLD's size to NEW's"),
-    tiles_at: Optional[str] = typer.Option(None, "--tiles", help="take the proof from published tiles (DIR or URL)"),
+    proof: str | None = typer.Option(None, "--proof", help="a consistency proof file from OLD's size to NEW's"),
+    tiles_at: str | None = typer.Option(None, "--tiles", help="take the proof from published tiles (DIR or URL)"),
 ) -> None:
     """Check that NEW extends OLD, so a rewritten history is caught: exit 0 or 1."""
-    _run(audits.audit_checkpoints, audits.read_bytes(old, "old checkpoint"), audits.read_bytes(new, "new checkpoint"),
-         verifier=audits.verifier_key(key), proof=_optional(proof, "proof"), tiles_at=tiles_at)
+    _run(
+        audits.audit_checkpoints,
+        audits.read_bytes(old, "old checkpoint"),
+        audits.read_bytes(new, "new checkpoint"),
+        verifier=audits.verifier_key(key),
+        proof=_optional(proof, "proof"),
+        tiles_at=tiles_at,
+    )
 
 
 @audit_app.command("reveal")
 def audit_reveal(
     file: str = typer.Argument(..., metavar="FILE", help="a file written by `supplyline reveal`"),
-    checkpoint_file: Optional[str] = typer.Option(None, "--checkpoint", help="a signed checkpoint to check the root against"),
-    key: Optional[str] = KEY,
+    checkpoint_file: str | None = typer.Option(
+        None, "--checkpoint", help="a signed checkpoint to check the root against"
+    ),
+    key: str | None = KEY,
 ) -> None:
     """Check a revealed value against its commitment in the signed log: exit 0 or 1."""
     verifier = audits.verifier_key(key) if key else None
-    _run(audits.audit_reveal, audits.read_bytes(file, "file"), verifier=verifier,
-         checkpoint=_optional(checkpoint_file, "checkpoint"))
+    _run(
+        audits.audit_reveal,
+        audits.read_bytes(file, "file"),
+        verifier=verifier,
+        checkpoint=_optional(checkpoint_file, "checkpoint"),
+    )
 
 
 @audit_app.command("log")
 def audit_log(
     file: str = typer.Argument(..., metavar="FILE", help="a public log written by `supplyline publish events`"),
-    checkpoint_file: Optional[str] = typer.Option(None, "--checkpoint", help="a signed checkpoint of the log"),
-    key: Optional[str] = KEY,
+    checkpoint_file: str | None = typer.Option(None, "--checkpoint", help="a signed checkpoint of the log"),
+    key: str | None = KEY,
 ) -> None:
     """Re-walk a public log and check it against a signed checkpoint: exit 0 or 1."""
     verifier = audits.verifier_key(key) if key else None

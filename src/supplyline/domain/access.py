@@ -140,7 +140,7 @@ class Target:
     new: bool = False
 
     @classmethod
-    def creating(cls, kind: str, owners: frozenset[str] | set[str]) -> "Target":
+    def creating(cls, kind: str, owners: frozenset[str] | set[str]) -> Target:
         return cls(kind, Parties(frozenset(owners)), new=True)
 
 

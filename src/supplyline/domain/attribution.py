@@ -50,9 +50,11 @@ def merge_fundings(rows: list[Funding]) -> list[Funding]:
     merged: dict[str, Funding] = {}
     for row in rows:
         prior = merged.get(row.pledge_id)
-        merged[row.pledge_id] = row if prior is None else Funding(
-            row.pledge_id, row.funder, prior.pledge_amount + row.pledge_amount, prior.line_amount + row.line_amount
+        merged[row.pledge_id] = (
+            row
+            if prior is None
+            else Funding(
+                row.pledge_id, row.funder, prior.pledge_amount + row.pledge_amount, prior.line_amount + row.line_amount
+            )
         )
     return sorted(merged.values(), key=lambda f: f.pledge_id)
-
-

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .entity import Entity, Event, numbered_line, iso, require_new, unique
+from .entity import Entity, Event, iso, numbered_line, require_new, unique
 from .errors import InvalidInput, RuleViolation
-from .money import Money, total, parse_positive_money
+from .money import Money, parse_positive_money, total
 from .package import Package
 from .values import parse_choice, parse_date, parse_id, parse_int
 
@@ -71,7 +71,10 @@ class Contract(Entity):
         self.currency = d["currency"]
         for line in d["lines"]:
             self.lines[line["line_no"]] = ContractLine(
-                line["line_no"], line["package_line_no"], line["item"], line["quantity"],
+                line["line_no"],
+                line["package_line_no"],
+                line["item"],
+                line["quantity"],
                 Money.from_json(line["unit_price"]),
             )
         self.schedule = [Delivery(s["line_no"], date.fromisoformat(s["due"]), s["quantity"]) for s in d["schedule"]]
@@ -150,8 +153,13 @@ def sign(
                 value=str(price.amount),
             )
         out_lines.append(
-            {"line_no": i, "package_line_no": pkg_line_no, "item": pkg_line.item, "quantity": qty,
-             "unit_price": price.to_json()}
+            {
+                "line_no": i,
+                "package_line_no": pkg_line_no,
+                "item": pkg_line.item,
+                "quantity": qty,
+                "unit_price": price.to_json(),
+            }
         )
     unique("lines.package_line", [line["package_line_no"] for line in out_lines])
     sign_day = parse_date("signed_on", signed_on)

@@ -13,7 +13,8 @@ the records still link up in public).
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..ledger.disclosure import LEVELS, Withholding
 from .errors import InvalidInput
@@ -43,9 +44,14 @@ DEFAULTS: dict[str, dict[str, Withholding]] = {
 
 #: how a refusal names the record an event type writes
 _RECORD = {
-    "PledgeAnnounced": "a pledge", "PledgeAllocated": "an allocation", "PackageDrafted": "a package",
-    "PackageLineAdded": "a package line", "ContractSigned": "a contract", "ShipmentDispatched": "a shipment",
-    "ShipmentReceived": "a receipt", "PackageDecisionRecorded": "a decision",
+    "PledgeAnnounced": "a pledge",
+    "PledgeAllocated": "an allocation",
+    "PackageDrafted": "a package",
+    "PackageLineAdded": "a package line",
+    "ContractSigned": "a contract",
+    "ShipmentDispatched": "a shipment",
+    "ShipmentReceived": "a receipt",
+    "PackageDecisionRecorded": "a decision",
 }
 
 
@@ -61,13 +67,18 @@ def _one(field: str, spec: Any, where: str) -> Withholding:
         raise InvalidInput(where, level, f"the disclosure level of '{field}' must be one of {', '.join(LEVELS)}")
     day = parse_date(f"{where}.embargo", embargo).isoformat() if embargo not in (None, "") else None
     if level == "public" and day is not None:
-        raise InvalidInput(where, f"{level}@{day}", "an embargo keeps a withheld field until a date: give the level "
-                                                    "(parties or confidential) it has until then")
+        raise InvalidInput(
+            where,
+            f"{level}@{day}",
+            "an embargo keeps a withheld field until a date: give the level "
+            "(parties or confidential) it has until then",
+        )
     return Withholding(level, day)
 
 
-def parse_disclosure(value: object, event_type: str,
-                     defaults: Mapping[str, Withholding] | None = None) -> dict[str, Withholding]:
+def parse_disclosure(
+    value: object, event_type: str, defaults: Mapping[str, Withholding] | None = None
+) -> dict[str, Withholding]:
     """The withheld fields of a command recording ``event_type``: field -> level and embargo.
 
     ``value`` is a list of ``FIELD=LEVEL[@YYYY-MM-DD]`` texts (the CLI) or a mapping
@@ -115,9 +126,13 @@ def parse_defaults(text: str) -> dict[str, dict[str, Withholding]]:
         event_type, dot, field = name.strip().partition(".")
         where = f"default_disclosure[{i + 1}]"
         if not sep or not dot or event_type not in WITHHOLDABLE:
-            raise InvalidInput(where, part, f"expected EventType.field=LEVEL with EventType one of {', '.join(WITHHOLDABLE)}")
+            raise InvalidInput(
+                where, part, f"expected EventType.field=LEVEL with EventType one of {', '.join(WITHHOLDABLE)}"
+            )
         if field not in WITHHOLDABLE[event_type]:
-            raise InvalidInput(where, field, f"{_RECORD[event_type]} can withhold only: {', '.join(WITHHOLDABLE[event_type])}")
+            raise InvalidInput(
+                where, field, f"{_RECORD[event_type]} can withhold only: {', '.join(WITHHOLDABLE[event_type])}"
+            )
         rule = _one(field, spec.strip(), where)
         if rule.level == "public":
             out.setdefault(event_type, {}).pop(field, None)

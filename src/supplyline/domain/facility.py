@@ -77,9 +77,9 @@ class Facility(Entity):
         self.owners = [Owner(o["party"], Decimal(o["share"])) for o in d["owners"]]
 
     def _on_FacilityCapacitySet(self, d: dict) -> None:
-        self.capacity = [
-            c for c in self.capacity if not (c.item == d["item"] and c.from_month == d["from_month"])
-        ] + [Capacity(d["item"], d["from_month"], d["monthly_quantity"])]
+        self.capacity = [c for c in self.capacity if not (c.item == d["item"] and c.from_month == d["from_month"])] + [
+            Capacity(d["item"], d["from_month"], d["monthly_quantity"])
+        ]
 
     def _on_FacilityItemTermsSet(self, d: dict) -> None:
         self.terms[d["item"]] = ItemTerms(d["item"], d["min_batch"], Money.from_json(d["unit_cost"]))
@@ -122,7 +122,9 @@ def set_capacity(facility: Facility, *, item: object, from_month: object, monthl
     ]
 
 
-def set_item_terms(facility: Facility, *, item: object, min_batch: object, unit_cost: object, currency: object) -> list[Event]:
+def set_item_terms(
+    facility: Facility, *, item: object, min_batch: object, unit_cost: object, currency: object
+) -> list[Event]:
     """Record the minimum batch and unit cost of an item the facility builds."""
     require_exists(facility)
     name = parse_text("item", item, max_length=200)

@@ -43,8 +43,9 @@ class FxDay:
                 raise InvalidInput(f"rates.{code}", text, "a rate must be greater than zero")
             # the bounds the API's request shape sets, for rates from files too
             if value >= MAX_RATE or -value.as_tuple().exponent > RATE_PLACES:  # type: ignore[operator]
-                raise InvalidInput(f"rates.{code}", text, f"a rate has at most 9 digits before the point and "
-                                                          f"{RATE_PLACES} after")
+                raise InvalidInput(
+                    f"rates.{code}", text, f"a rate has at most 9 digits before the point and {RATE_PLACES} after"
+                )
             parsed[code] = value
         if not parsed:
             raise InvalidInput("rates", rates, "at least one rate is needed")

@@ -86,4 +86,3 @@ def record_figures(
             },
         )
     ]
-

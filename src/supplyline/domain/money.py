@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 
 import iso4217
 
 from .errors import InvalidInput, RuleViolation
 
 
-@lru_cache(maxsize=None)
+@cache
 def minor_exponent(currency: str) -> int:
     """Number of decimals of the currency's minor unit (EUR 2, JPY 0, KWD 3)."""
     try:
@@ -39,7 +39,7 @@ def check_currency(code: object, field: str = "currency") -> str:
     return code
 
 
-@lru_cache(maxsize=None)
+@cache
 def _quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_exponent(currency))
 
@@ -102,7 +102,7 @@ class Money:
 
     # construction -------------------------------------------------------------------
     @classmethod
-    def parse(cls, amount: object, currency: object, field: str = "amount") -> "Money":
+    def parse(cls, amount: object, currency: object, field: str = "amount") -> Money:
         currency = check_currency(currency, f"{field}.currency" if field != "amount" else "currency")
         value = parse_decimal(field, amount)
         _check_range(value, currency, field)
@@ -113,21 +113,21 @@ class Money:
         return cls(value, currency)
 
     @classmethod
-    def rounded(cls, amount: Decimal, currency: str) -> "Money":
+    def rounded(cls, amount: Decimal, currency: str) -> Money:
         """An amount computed by the system, rounded half-to-even to the minor unit."""
         _check_range(amount, currency, "amount")
         return cls(amount.quantize(_quantum(currency), rounding=ROUND_HALF_EVEN), currency)
 
     @classmethod
-    def zero(cls, currency: str) -> "Money":
+    def zero(cls, currency: str) -> Money:
         return cls(Decimal(0), currency)
 
     @classmethod
-    def from_minor(cls, minor: int, currency: str) -> "Money":
+    def from_minor(cls, minor: int, currency: str) -> Money:
         return cls(Decimal(minor).scaleb(-minor_exponent(currency)), currency)
 
     @classmethod
-    def from_json(cls, data: dict) -> "Money":
+    def from_json(cls, data: dict) -> Money:
         return cls.parse(data["amount"], data["currency"])
 
     # representation -----------------------------------------------------------------
@@ -143,7 +143,7 @@ class Money:
         return f"{self.currency} {self.amount:,}"
 
     # arithmetic (same currency only) -------------------------------------------------
-    def _same(self, other: "Money") -> None:
+    def _same(self, other: Money) -> None:
         if not isinstance(other, Money):
             raise TypeError("Money can only be combined with Money")
         if other.currency != self.currency:
@@ -153,31 +153,31 @@ class Money:
                 value=other.currency,
             )
 
-    def __add__(self, other: "Money") -> "Money":
+    def __add__(self, other: Money) -> Money:
         self._same(other)
         return Money(self.amount + other.amount, self.currency)
 
-    def __sub__(self, other: "Money") -> "Money":
+    def __sub__(self, other: Money) -> Money:
         self._same(other)
         return Money(self.amount - other.amount, self.currency)
 
-    def __lt__(self, other: "Money") -> bool:
+    def __lt__(self, other: Money) -> bool:
         self._same(other)
         return self.amount < other.amount
 
-    def __le__(self, other: "Money") -> bool:
+    def __le__(self, other: Money) -> bool:
         self._same(other)
         return self.amount <= other.amount
 
-    def __gt__(self, other: "Money") -> bool:
+    def __gt__(self, other: Money) -> bool:
         self._same(other)
         return self.amount > other.amount
 
-    def __ge__(self, other: "Money") -> bool:
+    def __ge__(self, other: Money) -> bool:
         self._same(other)
         return self.amount >= other.amount
 
-    def times(self, quantity: int) -> "Money":
+    def times(self, quantity: int) -> Money:
         return Money(self.amount * quantity, self.currency)
 
     @property
@@ -189,7 +189,7 @@ class Money:
         return self.amount > 0
 
 
-def total(amounts, currency: str) -> "Money":
+def total(amounts, currency: str) -> Money:
     """The sum of amounts in one currency (zero when there are none)."""
     result = Money.zero(currency)
     for amount in amounts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .entity import Entity, Event, numbered_line, iso, require_exists, require_new, unique
+from .entity import Entity, Event, iso, numbered_line, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
 from .lifecycle import PACKAGE
 from .money import LARGEST_MINOR, Money, check_currency, parse_positive_money, total
@@ -171,19 +171,14 @@ def add_line(
             raise InvalidInput(
                 "unit_price",
                 None,
-                f"the requirement is priced in {requirement.unit_price.currency}; give the price in "
-                f"{package.currency}",
+                f"the requirement is priced in {requirement.unit_price.currency}; give the price in {package.currency}",
             )
         price = requirement.unit_price
     else:
         price = parse_positive_money("unit_price", unit_price, package.currency)
     if price.minor * qty >= LARGEST_MINOR:
-        raise RuleViolation(
-            f"{qty} × {price} is larger than any amount supplyline books", field="quantity", value=qty
-        )
-    line_origin = (
-        parse_origin("origin", origin) if origin not in (None, "") else DEFAULT_ORIGIN.get(package.mechanism)
-    )
+        raise RuleViolation(f"{qty} × {price} is larger than any amount supplyline books", field="quantity", value=qty)
+    line_origin = parse_origin("origin", origin) if origin not in (None, "") else DEFAULT_ORIGIN.get(package.mechanism)
     if line_origin is None or line_origin == "any" or len(line_origin) != 2:
         raise InvalidInput("origin", origin, "give the country where this line's equipment is made")
     if not origin_within(line_origin, requirement.origin):
@@ -306,4 +301,3 @@ def close(package: Package, *, on: date) -> list[Event]:
     require_exists(package)
     PACKAGE.check(package.id, package.state, "closed", "close")
     return [Event("PackageClosed", {"on": iso(on)})]
-

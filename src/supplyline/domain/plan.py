@@ -18,7 +18,6 @@ from .lifecycle import LifeCycle
 from .money import Money
 from .values import parse_id, parse_int, parse_month
 
-
 #: Not one of DESIGN.md's life cycles (lifecycle.ALL): a plan is a recorded agreement that a
 #: later one replaces, not something procured or delivered.
 PRODUCTION_PLAN = LifeCycle("production plan", "accepted", {"accepted": ("superseded",), "superseded": ()})

@@ -159,7 +159,9 @@ def reprioritise(order: ProductionOrder, *, priority: object) -> list[Event]:
     require_exists(order)
     if PRODUCTION_ORDER.is_final(order.state):
         raise RuleViolation(
-            f"production order '{order.id}' is {order.state}: only open orders are planned", field="state", value=order.state
+            f"production order '{order.id}' is {order.state}: only open orders are planned",
+            field="state",
+            value=order.state,
         )
     new = _priority(priority)
     return [] if new == order.priority else [Event("ProductionOrderReprioritised", {"priority": new})]
@@ -192,7 +194,12 @@ def produce_lot(order: ProductionOrder, *, quantity: object, produced_on: object
             value=qty,
         )
     lot_id = f"{order.id}-L{len(order.lots) + 1:03d}"
-    return [Event("LotProduced", {"lot_id": lot_id, "quantity": qty, "produced_on": iso(parse_date("produced_on", produced_on))})]
+    return [
+        Event(
+            "LotProduced",
+            {"lot_id": lot_id, "quantity": qty, "produced_on": iso(parse_date("produced_on", produced_on))},
+        )
+    ]
 
 
 def inspect(
@@ -205,12 +212,19 @@ def inspect(
     ok = parse_int("accepted", accepted, minimum=0)
     bad = parse_int("rejected", rejected, minimum=0)
     if ok + bad != lot.quantity:
-        raise InvalidInput("accepted", ok, f"accepted + rejected must equal the lot's {lot.quantity} units (got {ok} + {bad})")
+        raise InvalidInput(
+            "accepted", ok, f"accepted + rejected must equal the lot's {lot.quantity} units (got {ok} + {bad})"
+        )
     text = parse_text("reason", reason, allow_empty=bad == 0)
     day = parse_date("on", on)
     if day < lot.produced_on:
         raise InvalidInput("on", day.isoformat(), f"is before the lot was produced ({lot.produced_on.isoformat()})")
-    events = [Event("LotInspected", {"lot_id": lot_id, "accepted": ok, "rejected": bad, "reason": text, "inspected_on": iso(day)})]
+    events = [
+        Event(
+            "LotInspected",
+            {"lot_id": lot_id, "accepted": ok, "rejected": bad, "reason": text, "inspected_on": iso(day)},
+        )
+    ]
     if order.accepted + ok >= order.quantity:
         events.append(Event("ProductionOrderCompleted", {"on": iso(day)}))
     return events

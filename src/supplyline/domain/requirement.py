@@ -168,9 +168,7 @@ def validate(req: Requirement, *, by: str) -> list[Event]:
 
 
 def withdraw(req: Requirement, *, reason: object) -> list[Event]:
-    return _move(
-        req, "withdrawn", "withdraw", Event("RequirementWithdrawn", {"reason": parse_text("reason", reason)})
-    )
+    return _move(req, "withdrawn", "withdraw", Event("RequirementWithdrawn", {"reason": parse_text("reason", reason)}))
 
 
 def reprioritise(req: Requirement, *, list_month: object, priority: object, rank: object) -> list[Event]:

@@ -112,35 +112,52 @@ def dispatch(
                 raise InvalidInput(f"lines[{i}].lots", lot_id, f"is not a lot produced for contract '{contract.id}'")
             lot_line, available = lot_available[lot_id]
             if lot_line != line_no:
-                raise RuleViolation(f"lot {lot_id} was produced for contract line {lot_line}, not {line_no}",
-                                    field=f"lines[{i}].lots", value=lot_id)
+                raise RuleViolation(
+                    f"lot {lot_id} was produced for contract line {lot_line}, not {line_no}",
+                    field=f"lines[{i}].lots",
+                    value=lot_id,
+                )
             if n > available:
-                raise RuleViolation(f"lot {lot_id} has {available} accepted units left to ship, not {n}",
-                                    field=f"lines[{i}].lots", value=lot_id)
+                raise RuleViolation(
+                    f"lot {lot_id} has {available} accepted units left to ship, not {n}",
+                    field=f"lines[{i}].lots",
+                    value=lot_id,
+                )
             lots.append({"lot_id": lot_id, "quantity": n})
         unique(f"lines[{i}].lots", [l["lot_id"] for l in lots])
         if lots and sum(l["quantity"] for l in lots) != qty:
-            raise InvalidInput(f"lines[{i}].lots", sum(l["quantity"] for l in lots),
-                               f"lot quantities must add up to the line's {qty} units")
+            raise InvalidInput(
+                f"lines[{i}].lots",
+                sum(l["quantity"] for l in lots),
+                f"lot quantities must add up to the line's {qty} units",
+            )
         out.append({"contract_line_no": line_no, "quantity": qty, "lots": lots})
     unique("lines.contract_line", [l["contract_line_no"] for l in out])
     return [
         Event(
             "ShipmentDispatched",
-            {"id": shipment.id, "contract_id": contract.id, "shipped_on": iso(parse_date("shipped_on", shipped_on)),
-             "lines": out},
+            {
+                "id": shipment.id,
+                "contract_id": contract.id,
+                "shipped_on": iso(parse_date("shipped_on", shipped_on)),
+                "lines": out,
+            },
         )
     ]
 
 
-def receive(shipment: Shipment, *, received_on: object, quantities: dict[int, object] | None, note: object = "") -> list[Event]:
+def receive(
+    shipment: Shipment, *, received_on: object, quantities: dict[int, object] | None, note: object = ""
+) -> list[Event]:
     """Confirm receipt; ``quantities`` per contract line (all shipped units when omitted)."""
     require_exists(shipment)
     SHIPMENT.check(shipment.id, shipment.state, "received", "confirm receipt")
     day = parse_date("received_on", received_on)
     assert shipment.shipped_on is not None
     if day < shipment.shipped_on:
-        raise InvalidInput("received_on", day.isoformat(), f"is before the shipment left ({shipment.shipped_on.isoformat()})")
+        raise InvalidInput(
+            "received_on", day.isoformat(), f"is before the shipment left ({shipment.shipped_on.isoformat()})"
+        )
     given = quantities or {}
     for line_no in given:
         if line_no not in shipment.lines:
@@ -148,7 +165,9 @@ def receive(shipment: Shipment, *, received_on: object, quantities: dict[int, ob
     out = []
     short = False
     for line_no, line in sorted(shipment.lines.items()):
-        qty = parse_int(f"lines[{line_no}].quantity", given.get(line_no, line.quantity), minimum=0, maximum=line.quantity)
+        qty = parse_int(
+            f"lines[{line_no}].quantity", given.get(line_no, line.quantity), minimum=0, maximum=line.quantity
+        )
         short = short or qty < line.quantity
         out.append({"contract_line_no": line_no, "quantity": qty})
     text = parse_text("note", note, allow_empty=not short)

@@ -15,9 +15,9 @@ format is the same for every event. Each event's hash is a leaf of the Merkle tr
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter, methodcaller
-from typing import Iterable, Sequence
 
 FORMAT = b"supplyline-event-v1"
 GENESIS = "0" * 64
@@ -54,8 +54,15 @@ class StoredEvent:
 
 
 def hash_input(
-    seq: int, stream_id: str, stream_version: int, recorded_at: str, actor: str, type_: str, meta: str,
-    payload: str, prev_hash: str,
+    seq: int,
+    stream_id: str,
+    stream_version: int,
+    recorded_at: str,
+    actor: str,
+    type_: str,
+    meta: str,
+    payload: str,
+    prev_hash: str,
 ) -> bytes:
     return b"\n".join(
         (
@@ -88,8 +95,15 @@ def event_hash(*fields) -> str:
 
 def hash_of(event: StoredEvent) -> str:
     return event_hash(
-        event.seq, event.stream_id, event.stream_version, event.recorded_at, event.actor, event.type,
-        event.meta, event.payload, event.prev_hash,
+        event.seq,
+        event.stream_id,
+        event.stream_version,
+        event.recorded_at,
+        event.actor,
+        event.type,
+        event.meta,
+        event.payload,
+        event.prev_hash,
     )
 
 
@@ -129,16 +143,24 @@ def verify(events: Iterable[StoredEvent], *, head: tuple[int, str] | None = None
             return Verification(checked, prev, Finding(expected_seq, what))
         if event.prev_hash != prev:
             return Verification(
-                checked, prev,
-                Finding(event.seq, f"event #{event.seq} ({event.type} on {event.stream_id}) does not link to the "
-                                   f"hash of event #{event.seq - 1}: an earlier event was removed, reordered or changed"),
+                checked,
+                prev,
+                Finding(
+                    event.seq,
+                    f"event #{event.seq} ({event.type} on {event.stream_id}) does not link to the "
+                    f"hash of event #{event.seq - 1}: an earlier event was removed, reordered or changed",
+                ),
             )
         actual = hash_of(event)
         if actual != event.hash:
             return Verification(
-                checked, prev,
-                Finding(event.seq, f"event #{event.seq} ({event.type} on {event.stream_id}): stored hash "
-                                   f"{event.hash[:16]}… does not match its contents (recomputed {actual[:16]}…)"),
+                checked,
+                prev,
+                Finding(
+                    event.seq,
+                    f"event #{event.seq} ({event.type} on {event.stream_id}): stored hash "
+                    f"{event.hash[:16]}… does not match its contents (recomputed {actual[:16]}…)",
+                ),
             )
         prev = event.hash
         expected_seq += 1
@@ -146,12 +168,24 @@ def verify(events: Iterable[StoredEvent], *, head: tuple[int, str] | None = None
     if head is not None and head != (checked, prev):
         head_seq, head_hash = head
         if head_seq > checked:
-            return Verification(checked, prev, Finding(checked + 1,
-                f"event #{checked + 1} is missing: the ledger head says {head_seq} events were written, "
-                f"{checked} are stored"))
-        return Verification(checked, prev, Finding(head_seq,
-            f"the ledger head (event #{head_seq}, {head_hash[:16]}…) does not match the last stored event "
-            f"(#{checked}, {prev[:16]}…)"))
+            return Verification(
+                checked,
+                prev,
+                Finding(
+                    checked + 1,
+                    f"event #{checked + 1} is missing: the ledger head says {head_seq} events were written, "
+                    f"{checked} are stored",
+                ),
+            )
+        return Verification(
+            checked,
+            prev,
+            Finding(
+                head_seq,
+                f"the ledger head (event #{head_seq}, {head_hash[:16]}…) does not match the last stored event "
+                f"(#{checked}, {prev[:16]}…)",
+            ),
+        )
     return Verification(checked, prev, None)
 
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Collection, Iterable, Mapping
+from typing import Any
 
 from .canonical import canonical, parse
 from .chain import StoredEvent
@@ -63,7 +64,9 @@ def commitment(value: Any, salt: bytes) -> str:
     return hashlib.sha256(salt + canonical(value).encode("utf-8")).hexdigest()
 
 
-def seal(data: Mapping[str, Any], rules: Mapping[str, Withholding], new_salt: Callable[[], bytes]) -> tuple[dict, list[Secret]]:
+def seal(
+    data: Mapping[str, Any], rules: Mapping[str, Withholding], new_salt: Callable[[], bytes]
+) -> tuple[dict, list[Secret]]:
     """The payload to hash and store (withheld fields replaced by markers), and the secrets."""
     sealed = dict(data)
     secrets: list[Secret] = []
@@ -83,9 +86,14 @@ def markers(payload: Mapping[str, Any]) -> dict[str, dict]:
     for field, value in payload.items():
         if isinstance(value, dict) and MARK in value:
             marker = value[MARK]
-            if (len(value) != 1 or not isinstance(marker, dict) or set(marker) != {"commitment", "level", "embargo"}
-                    or not isinstance(marker["commitment"], str) or not _HEX64.fullmatch(marker["commitment"])
-                    or marker["level"] not in LEVELS[1:]):
+            if (
+                len(value) != 1
+                or not isinstance(marker, dict)
+                or set(marker) != {"commitment", "level", "embargo"}
+                or not isinstance(marker["commitment"], str)
+                or not _HEX64.fullmatch(marker["commitment"])
+                or marker["level"] not in LEVELS[1:]
+            ):
                 raise DisclosureError(f"field '{field}' has a malformed withheld marker")
             out[field] = marker
     return out
@@ -102,8 +110,9 @@ def check(payload: Mapping[str, Any], secret: Secret) -> None:
     if marker is None:
         raise DisclosureError(f"field '{secret.field}' is not withheld in this event")
     if secret.commitment != marker["commitment"]:
-        raise DisclosureError(f"the value of field '{secret.field}' does not match its commitment "
-                              f"({marker['commitment'][:16]}…)")
+        raise DisclosureError(
+            f"the value of field '{secret.field}' does not match its commitment ({marker['commitment'][:16]}…)"
+        )
 
 
 def unseal(payload: Mapping[str, Any], secrets: Iterable[Secret]) -> dict:

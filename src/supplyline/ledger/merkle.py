@@ -15,8 +15,8 @@ what storage keeps (see ``tiles``), so a proof reads O(log n) stored hashes: ask
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import methodcaller
-from typing import Callable, Iterable, Mapping, Sequence
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -186,8 +186,9 @@ def root_from_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[byte
     _check_hash("the leaf hash", leaf)
     expected = len(inclusion_ranges(index, size))
     if len(proof) != expected:
-        raise ProofError(f"the proof has {len(proof)} hashes; a leaf at index {index} of a tree of size {size} "
-                         f"needs {expected}")
+        raise ProofError(
+            f"the proof has {len(proof)} hashes; a leaf at index {index} of a tree of size {size} needs {expected}"
+        )
     fn, sn, r = index, size - 1, leaf
     for i, p in enumerate(proof):
         _check_hash(f"proof hash {i}", p)

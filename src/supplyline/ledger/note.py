@@ -68,7 +68,7 @@ class Verifier:
     public_key: bytes
 
     @classmethod
-    def parse(cls, vkey: str) -> "Verifier":
+    def parse(cls, vkey: str) -> Verifier:
         parts = vkey.strip().split("+", 2)
         if len(parts) != 3:
             raise NoteError("a verifier key is <name>+<key ID hex>+<base64 key>")
@@ -101,14 +101,14 @@ class Signer:
     seed: bytes  # the 32-byte Ed25519 private key
 
     @classmethod
-    def generate(cls, name: str) -> "Signer":
+    def generate(cls, name: str) -> Signer:
         from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
 
         key = Ed25519PrivateKey.generate()
         return cls(_check_name(name), key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()))
 
     @classmethod
-    def parse(cls, skey: str) -> "Signer":
+    def parse(cls, skey: str) -> Signer:
         parts = skey.strip().split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise NoteError("a signer key is PRIVATE+KEY+<name>+<key ID hex>+<base64 key>")
@@ -183,8 +183,10 @@ def open_note(note: bytes, verifiers: list[Verifier]) -> tuple[str, list[Verifie
         if verifier is None:
             continue
         if not verifier.verify(text.encode(), raw[4:]):
-            raise NoteError(f"the signature by {name} (key {raw[:4].hex()}) does not verify: the note was altered "
-                            "or signed by another key")
+            raise NoteError(
+                f"the signature by {name} (key {raw[:4].hex()}) does not verify: the note was altered "
+                "or signed by another key"
+            )
         signed.append(verifier)
     if not signed:
         names = ", ".join(f"{v.name}+{v.id.hex()}" for v in verifiers) or "no keys"
@@ -204,7 +206,7 @@ class Checkpoint:
         return "".join(f"{line}\n" for line in lines)
 
     @classmethod
-    def parse(cls, text: str) -> "Checkpoint":
+    def parse(cls, text: str) -> Checkpoint:
         check_text(text)
         lines = text[:-1].split("\n")
         if len(lines) < 3:

@@ -12,9 +12,9 @@ tile of each level for its head, and a proof touches O(log256 n) tiles.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Mapping
 
 from .merkle import EMPTY_ROOT, HASH_SIZE, ProofError, Subtree, hash_range, parents, perfect_root, split_hashes
 from .merkle import subtrees as perfect_parts
@@ -114,8 +114,10 @@ def extend(size: int, edge: Mapping[int, bytes], leaf_hashes: list[bytes]) -> di
         have = count % WIDTH
         buf = bytes(edge.get(level, b"")) if have else b""
         if len(buf) != have * HASH_SIZE:
-            raise ValueError(f"the partial tile at level {level} holds {len(buf) // HASH_SIZE} hashes, "
-                             f"the tree of size {size} needs {have}")
+            raise ValueError(
+                f"the partial tile at level {level} holds {len(buf) // HASH_SIZE} hashes, "
+                f"the tree of size {size} needs {have}"
+            )
         parents: list[bytes] = []
         pos = 0
         while pos < len(items):

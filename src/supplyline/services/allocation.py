@@ -56,7 +56,11 @@ class RunAllocation:
 def _parse(cmd: RunAllocation) -> tuple[date, str, Decimal | None, float]:
     day = on_or_today(parse_date("on", cmd.on) if cmd.on not in (None, "") else None)
     currency = Money.parse("0", cmd.currency, "currency").currency
-    minimum = parse_positive_money("min_package", cmd.min_package, currency).amount if cmd.min_package not in (None, "") else None
+    minimum = (
+        parse_positive_money("min_package", cmd.min_package, currency).amount
+        if cmd.min_package not in (None, "")
+        else None
+    )
     try:
         limit = float(str(cmd.time_limit))
     except ValueError:
@@ -73,32 +77,64 @@ def load_instance(conn: Connection, on: date, currency: str, min_package: Decima
     p = t.pledges
     pledges = [
         Pledge(
-            id=row.id, funder=row.funder, amount=Money.from_minor(row.amount_minor, row.amount_currency),
-            allocated=Money.from_minor(row.allocated_minor, row.amount_currency), pledged_on=row.pledged_on,
-            mechanism=row.mechanism, categories=tuple(parse(row.categories)), origins=tuple(parse(row.origins)),
-            valid_from=row.valid_from, valid_until=row.valid_until, state=row.state, version=row.version,
+            id=row.id,
+            funder=row.funder,
+            amount=Money.from_minor(row.amount_minor, row.amount_currency),
+            allocated=Money.from_minor(row.allocated_minor, row.amount_currency),
+            pledged_on=row.pledged_on,
+            mechanism=row.mechanism,
+            categories=tuple(parse(row.categories)),
+            origins=tuple(parse(row.origins)),
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
+            state=row.state,
+            version=row.version,
         )
         for row in conn.execute(select(p).order_by(p.c.pledged_on, p.c.id))
     ]
     pl, pk = t.package_lines, t.packages
-    packaged = dict(conn.execute(
-        select(pl.c.requirement_id, func.sum(pl.c.quantity))
-        .select_from(pl.join(pk, pk.c.id == pl.c.package_id))
-        .where(pk.c.state.in_(facts.LIVE_PACKAGE_STATES))
-        .group_by(pl.c.requirement_id)
-    ).all())
+    packaged = dict(
+        conn.execute(
+            select(pl.c.requirement_id, func.sum(pl.c.quantity))
+            .select_from(pl.join(pk, pk.c.id == pl.c.package_id))
+            .where(pk.c.state.in_(facts.LIVE_PACKAGE_STATES))
+            .group_by(pl.c.requirement_id)
+        ).all()
+    )
     r = t.requirements
     needs = [
         Need(
-            requirement_id=row.id, recipient=row.recipient, tier=row.priority, rank=row.rank, item=row.item,
-            category=row.category, origin=row.origin, open_quantity=row.quantity - int(packaged.get(row.id, 0)),
-            quantity=row.quantity, min_lot=row.min_lot, whole_only=row.whole_only,
-            unit_price_minor=row.unit_price_minor, currency=row.unit_price_currency, unit=row.unit,
+            requirement_id=row.id,
+            recipient=row.recipient,
+            tier=row.priority,
+            rank=row.rank,
+            item=row.item,
+            category=row.category,
+            origin=row.origin,
+            open_quantity=row.quantity - int(packaged.get(row.id, 0)),
+            quantity=row.quantity,
+            min_lot=row.min_lot,
+            whole_only=row.whole_only,
+            unit_price_minor=row.unit_price_minor,
+            currency=row.unit_price_currency,
+            unit=row.unit,
         )
         for row in conn.execute(
-            select(r.c.id, r.c.recipient, r.c.priority, r.c.rank, r.c.item, r.c.category, r.c.origin, r.c.quantity,
-                   r.c.min_lot, r.c.whole_only, r.c.unit_price_minor, r.c.unit_price_currency, r.c.unit)
-            .where(r.c.state.in_(CANDIDATE_STATES))
+            select(
+                r.c.id,
+                r.c.recipient,
+                r.c.priority,
+                r.c.rank,
+                r.c.item,
+                r.c.category,
+                r.c.origin,
+                r.c.quantity,
+                r.c.min_lot,
+                r.c.whole_only,
+                r.c.unit_price_minor,
+                r.c.unit_price_currency,
+                r.c.unit,
+            ).where(r.c.state.in_(CANDIDATE_STATES))
         )
     ]
     needs = [n for n in needs if n.open_quantity > 0]
@@ -226,74 +262,123 @@ def _sellers(conn: Connection) -> dict[tuple[str, str | None], tuple[str, list[s
     return known
 
 
-def _record(store: Store, actor: Actor, instance: Instance, packages: list[PlannedPackage],
-            sellers: dict[str, str]) -> list[dict]:
+def _record(
+    store: Store, actor: Actor, instance: Instance, packages: list[PlannedPackage], sellers: dict[str, str]
+) -> list[dict]:
     recorded: list[dict] = []
     with store.write(actor.party, actor.meta()) as uow:
         latest = _sellers(uow.conn)
         for n, planned in enumerate(packages, start=1):
-            seller, approvers = latest.get((planned.mechanism, planned.recipient)) or latest.get((planned.mechanism, None), (None, []))
+            seller, approvers = latest.get((planned.mechanism, planned.recipient)) or latest.get(
+                (planned.mechanism, None), (None, [])
+            )
             if planned.mechanism in sellers:
                 seller, approvers = sellers[planned.mechanism], [sellers[planned.mechanism]]
             if seller is None:
                 raise InvalidInput(
-                    "seller", planned.mechanism,
+                    "seller",
+                    planned.mechanism,
                     f"no seller known for {planned.mechanism} packages (none drafted yet): "
                     f"give --seller {planned.mechanism}=PARTY",
                 )
-            title = (f"Allocation {instance.on.isoformat()}: {planned.mechanism} to {planned.recipient}, "
-                     f"{planned.origin}-made ({n} of {len(packages)})")
-            package_id = draft_package_in(uow, DraftPackage(title, planned.mechanism, seller, planned.recipient,
-                                                            planned.currency, tuple(approvers))).id
+            title = (
+                f"Allocation {instance.on.isoformat()}: {planned.mechanism} to {planned.recipient}, "
+                f"{planned.origin}-made ({n} of {len(packages)})"
+            )
+            package_id = draft_package_in(
+                uow,
+                DraftPackage(title, planned.mechanism, seller, planned.recipient, planned.currency, tuple(approvers)),
+            ).id
             for line_no, purchase in enumerate(planned.purchases, start=1):
-                add_line_in(uow, AddLine(package_id, purchase.need.requirement_id, purchase.quantity, None,
-                                         purchase.origin))
+                add_line_in(
+                    uow, AddLine(package_id, purchase.need.requirement_id, purchase.quantity, None, purchase.origin)
+                )
                 for piece in purchase.pieces:
-                    outcome = allocate_in(uow, Allocate(piece.pledge_id, package_id, line_no,
-                                                        str(piece.line_amount.amount), piece.line_amount.currency,
-                                                        instance.on))
+                    outcome = allocate_in(
+                        uow,
+                        Allocate(
+                            piece.pledge_id,
+                            package_id,
+                            line_no,
+                            str(piece.line_amount.amount),
+                            piece.line_amount.currency,
+                            instance.on,
+                        ),
+                    )
                     charged = Money.from_json(outcome.events[0].to_json()["payload"]["amount"])
                     if charged != piece.amount:
                         raise RuleViolation(
                             f"pledge '{piece.pledge_id}' would be charged {charged}, the plan said {piece.amount}: "
                             "the FX rates changed since the plan was made",
-                            field="fx", value=piece.pledge_id,
+                            field="fx",
+                            value=piece.pledge_id,
                         )
             recorded.append({"id": package_id, "title": title})
         appended = list(uow.appended)
     return recorded, appended
 
 
-def report(instance: Instance, result: Result, packages: list[PlannedPackage], timings: dict[str, float],
-           *, recorded: list[dict] | None) -> dict:
+def report(
+    instance: Instance,
+    result: Result,
+    packages: list[PlannedPackage],
+    timings: dict[str, float],
+    *,
+    recorded: list[dict] | None,
+) -> dict:
     """What ``allocate`` prints: JSON-ready."""
     ids = {id(p): recorded[i]["id"] for i, p in enumerate(packages)} if recorded else {}
     package_of = {id(purchase): n for n, p in enumerate(packages) for purchase in p.purchases}
     allocations = [
         {
-            "pledge_id": piece.pledge_id, "requirement_id": purchase.need.requirement_id, "tier": purchase.need.tier,
-            "mechanism": purchase.mechanism, "origin": purchase.origin, "quantity": purchase.quantity,
-            "amount": str(piece.amount.amount), "currency": piece.amount.currency,
-            "line_amount": str(piece.line_amount.amount), "line_currency": piece.line_amount.currency,
-            "fx": piece.fx, "package": ids.get(id(packages[package_of[id(purchase)]])) if recorded else package_of[id(purchase)] + 1,
+            "pledge_id": piece.pledge_id,
+            "requirement_id": purchase.need.requirement_id,
+            "tier": purchase.need.tier,
+            "mechanism": purchase.mechanism,
+            "origin": purchase.origin,
+            "quantity": purchase.quantity,
+            "amount": str(piece.amount.amount),
+            "currency": piece.amount.currency,
+            "line_amount": str(piece.line_amount.amount),
+            "line_currency": piece.line_amount.currency,
+            "fx": piece.fx,
+            "package": ids.get(id(packages[package_of[id(purchase)]])) if recorded else package_of[id(purchase)] + 1,
         }
         for purchase, piece in result.plan.pieces()
     ]
     return {
-        "on": instance.on.isoformat(), "currency": instance.currency, "label": result.label, "solver": result.solver,
-        "mode": result.mode, "recorded": recorded is not None,
+        "on": instance.on.isoformat(),
+        "currency": instance.currency,
+        "label": result.label,
+        "solver": result.solver,
+        "mode": result.mode,
+        "recorded": recorded is not None,
         "min_package": str(instance.min_package) if instance.min_package is not None else None,
         "gap": result.gap,
         "tiers": [
-            {"tier": tier.tier, "lines": tier.lines, "coverage": round(tier.coverage, 6), "bound": round(tier.bound, 6),
-             "gap": round(tier.gap, 8), "method": tier.method, "greedy": round(result.baseline_coverage[tier.tier - 1], 6)}
+            {
+                "tier": tier.tier,
+                "lines": tier.lines,
+                "coverage": round(tier.coverage, 6),
+                "bound": round(tier.bound, 6),
+                "gap": round(tier.gap, 8),
+                "method": tier.method,
+                "greedy": round(result.baseline_coverage[tier.tier - 1], 6),
+            }
             for tier in result.tiers
         ],
         "timings": {k: round(v, 4) for k, v in timings.items()},
         "sizes": result.sizes,
         "packages": [
-            {"package": ids.get(id(p), n + 1), "mechanism": p.mechanism, "recipient": p.recipient, "origin": p.origin,
-             "currency": p.currency, "value": str(p.value.amount), "lines": len(p.purchases)}
+            {
+                "package": ids.get(id(p), n + 1),
+                "mechanism": p.mechanism,
+                "recipient": p.recipient,
+                "origin": p.origin,
+                "currency": p.currency,
+                "value": str(p.value.amount),
+                "lines": len(p.purchases),
+            }
             for n, p in enumerate(packages)
         ],
         "allocations": allocations,

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ..domain.errors import InvalidInput
 from ..ledger import merkle, tiles
@@ -171,7 +172,18 @@ def open_tiles(location: str, verifier: Verifier | None, checkpoint: bytes | Non
 
 def _event_leaf(event: Any, index: int) -> tuple[bytes, str]:
     """The leaf hash of an exported event, recomputed from its fields."""
-    keys = ("seq", "stream_id", "stream_version", "recorded_at", "actor", "type", "meta", "payload", "prev_hash", "hash")
+    keys = (
+        "seq",
+        "stream_id",
+        "stream_version",
+        "recorded_at",
+        "actor",
+        "type",
+        "meta",
+        "payload",
+        "prev_hash",
+        "hash",
+    )
     if not isinstance(event, dict):
         raise AuditFailed("event is not a JSON object")
     _fields(event, keys, ("revealed",), "event")
@@ -183,8 +195,16 @@ def _event_leaf(event: Any, index: int) -> tuple[bytes, str]:
         raise AuditFailed("event.revealed is not a JSON object")
     try:
         stored = StoredEvent(
-            event["seq"], event["stream_id"], event["stream_version"], event["recorded_at"], event["actor"],
-            event["type"], canonical(event["meta"]), canonical(event["payload"]), event["prev_hash"], event["hash"],
+            event["seq"],
+            event["stream_id"],
+            event["stream_version"],
+            event["recorded_at"],
+            event["actor"],
+            event["type"],
+            canonical(event["meta"]),
+            canonical(event["payload"]),
+            event["prev_hash"],
+            event["hash"],
         )
         recomputed = hash_of(stored)
     except (TypeError, AttributeError, ValueError) as exc:
@@ -195,7 +215,9 @@ def _event_leaf(event: Any, index: int) -> tuple[bytes, str]:
         raise AuditFailed(f"the event is #{event['seq']}, but the proof is for leaf {index} (event #{index + 1})")
     for field, data in (event.get("revealed") or {}).items():
         _open(event["payload"], field, data)
-    return merkle.leaf_hash(bytes.fromhex(event["hash"])), f"event #{event['seq']} ({event['type']} on {event['stream_id']})"
+    return merkle.leaf_hash(
+        bytes.fromhex(event["hash"])
+    ), f"event #{event['seq']} ({event['type']} on {event['stream_id']})"
 
 
 def _open(payload: dict, field: Any, data: Any) -> None:
@@ -214,13 +236,16 @@ def _against(cp: Checkpoint, size: int, root: bytes, what: str) -> None:
         raise AuditFailed(f"the {what}'s root differs from the signed checkpoint's root (tree size {size})")
 
 
-def audit_inclusion(raw: bytes, *, verifier: Verifier | None = None, checkpoint: bytes | None = None,
-                    tiles_at: str | None = None) -> str:
+def audit_inclusion(
+    raw: bytes, *, verifier: Verifier | None = None, checkpoint: bytes | None = None, tiles_at: str | None = None
+) -> str:
     """Check an inclusion proof file (and its event, and a reveal if it carries one)."""
     doc = parse_document(raw, "proof file")
     if "leafIndex" in doc and "leafIdx" not in doc:  # the field's name in older transparency-dev vectors
         doc["leafIdx"] = doc.pop("leafIndex")
-    _fields(doc, ("leafIdx", "treeSize", "root", "leafHash", "proof"), ("event", "reveal", *_VECTOR_EXTRAS), "proof file")
+    _fields(
+        doc, ("leafIdx", "treeSize", "root", "leafHash", "proof"), ("event", "reveal", *_VECTOR_EXTRAS), "proof file"
+    )
     index, size = _int(doc, "leafIdx"), _int(doc, "treeSize")
     root, leaf, proof = _hash(doc["root"], "root"), _hash(doc["leafHash"], "leafHash"), _proof(doc)
     what = f"leaf {index}"
@@ -281,8 +306,14 @@ def audit_consistency(raw: bytes, *, verifier: Verifier | None = None, checkpoin
     return f"the tree of size {size1} is a prefix of the tree of size {size2}{signed}"
 
 
-def audit_checkpoints(old_raw: bytes, new_raw: bytes, *, verifier: Verifier | None, proof: bytes | None = None,
-                      tiles_at: str | None = None) -> str:
+def audit_checkpoints(
+    old_raw: bytes,
+    new_raw: bytes,
+    *,
+    verifier: Verifier | None,
+    proof: bytes | None = None,
+    tiles_at: str | None = None,
+) -> str:
     """Check that the newer checkpoint extends the older one (so history was not rewritten)."""
     old = _checkpoint(old_raw, verifier, "old checkpoint")
     new = _checkpoint(new_raw, verifier, "new checkpoint")
@@ -296,8 +327,10 @@ def audit_checkpoints(old_raw: bytes, new_raw: bytes, *, verifier: Verifier | No
         doc = parse_document(proof, "proof file")
         _fields(doc, ("size1", "size2", "root1", "root2", "proof"), _VECTOR_EXTRAS, "proof file")
         if (_int(doc, "size1"), _int(doc, "size2")) != (old.size, new.size):
-            raise AuditFailed(f"the proof is from size {doc['size1']} to {doc['size2']}, the checkpoints are "
-                              f"{old.size} and {new.size}")
+            raise AuditFailed(
+                f"the proof is from size {doc['size1']} to {doc['size2']}, the checkpoints are "
+                f"{old.size} and {new.size}"
+            )
         hashes = _proof(doc)
     elif tiles_at is not None:
         log = open_tiles(tiles_at, verifier, checkpoint=new_raw)
@@ -332,7 +365,8 @@ def audit_log(lines: Iterable[bytes], *, verifier: Verifier | None = None, check
         if cp.size > len(leaves):
             raise AuditFailed(f"the checkpoint signs {cp.size} events, the log holds {len(leaves)}")
         if merkle.root_of(leaves[: cp.size]) != cp.root:
-            raise AuditFailed(f"the first {cp.size} events do not give the checkpoint's root: the log differs from "
-                              "what was signed")
+            raise AuditFailed(
+                f"the first {cp.size} events do not give the checkpoint's root: the log differs from what was signed"
+            )
         summary += f"; the first {cp.size} give the signed root"
     return summary

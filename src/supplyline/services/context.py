@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from ..domain.values import today_utc
 from ..ledger.chain import StoredEvent
@@ -69,8 +69,9 @@ def business_day(field: str, value: object) -> date:
     return parse_date(field, value) if value not in (None, "") else today_utc()
 
 
-def act(store, actor: Actor, cls, entity_id: str, decide, *, expected_version: int | None = None,
-        field: str | None = None) -> Outcome:
+def act(
+    store, actor: Actor, cls, entity_id: str, decide, *, expected_version: int | None = None, field: str | None = None
+) -> Outcome:
     """Load one existing entity, let the domain decide, record what it decided: the shape of
     every command that moves one entity along its life cycle (``field`` names the input
     that gave the id, for the refusal when there is no such entity)."""

@@ -35,8 +35,14 @@ def sign_contract(store: Store, actor: Actor, cmd: SignContract) -> Outcome:
         supplier = uow.load(Party, cmd.supplier, field="supplier")
         contract = uow.get(Contract, cmd.id or uow.next_id(Contract, "CT"))
         events = domain.sign(
-            contract, package, buyer=buyer.id, supplier=supplier.id, kind=cmd.kind, signed_on=cmd.signed_on,
-            lines=list(cmd.lines), schedule=list(cmd.schedule),
+            contract,
+            package,
+            buyer=buyer.id,
+            supplier=supplier.id,
+            kind=cmd.kind,
+            signed_on=cmd.signed_on,
+            lines=list(cmd.lines),
+            schedule=list(cmd.schedule),
             contracted_by_line=facts.contracted_by_line(uow.conn, package.id),
         )
         stored = uow.record(contract, events, withhold=withhold)

@@ -41,7 +41,7 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
     Only what ``reader`` may see counts (see ``reports.visible_flows``)."""
     to = Converter(conn, currency)
     zero = Money.zero(to.target)
-    monthly: dict[str, dict[str, Money]] = defaultdict(lambda: {k: zero for k in (*STAGES, "need")})
+    monthly: dict[str, dict[str, Money]] = defaultdict(lambda: dict.fromkeys((*STAGES, "need"), zero))
     shown, _ = visible_flows(conn, to, reader, index)
     for flow in shown:
         monthly[month_of(flow.day)][flow.stage] += flow.amount
@@ -55,17 +55,27 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
         value = Money.from_minor(row.unit_price_minor * row.quantity, row.unit_price_currency)
         monthly[month_of(due)]["need"] += to(value, min(due, today_utc()))
     if not monthly:
-        return {"currency": to.target, "months": [], "totals": {k: "0" for k in (*STAGES, "need")}, "gap": "0",
-                "rates_used": []}
+        return {
+            "currency": to.target,
+            "months": [],
+            "totals": dict.fromkeys((*STAGES, "need"), "0"),
+            "gap": "0",
+            "rates_used": [],
+        }
     months = _month_range(min(monthly), max(monthly))
-    running = {k: zero for k in (*STAGES, "need")}
+    running = dict.fromkeys((*STAGES, "need"), zero)
     rows = []
     for month in months:
-        figures = monthly.get(month, {k: zero for k in running})
+        figures = monthly.get(month, dict.fromkeys(running, zero))
         for k in running:
             running[k] += figures[k]
-        rows.append({"month": month, **{k: str(figures[k].amount) for k in running},
-                     **{f"{k}_to_date": str(running[k].amount) for k in running}})
+        rows.append(
+            {
+                "month": month,
+                **{k: str(figures[k].amount) for k in running},
+                **{f"{k}_to_date": str(running[k].amount) for k in running},
+            }
+        )
     return {
         "currency": to.target,
         "months": rows,
@@ -81,9 +91,15 @@ def _open_pledges(conn: Connection) -> list[Pledge]:
     for row in queries.list_pledges(conn):
         if row["state"] not in OPEN_PLEDGE_STATES:
             continue
-        p = Pledge(id=row["id"], funder=row["funder"], mechanism=row["mechanism"], categories=tuple(row["categories"]),
-                   origins=tuple(row["origins"]), valid_from=date.fromisoformat(row["valid_from"]),
-                   valid_until=date.fromisoformat(row["valid_until"]) if row["valid_until"] else None)
+        p = Pledge(
+            id=row["id"],
+            funder=row["funder"],
+            mechanism=row["mechanism"],
+            categories=tuple(row["categories"]),
+            origins=tuple(row["origins"]),
+            valid_from=date.fromisoformat(row["valid_from"]),
+            valid_until=date.fromisoformat(row["valid_until"]) if row["valid_until"] else None,
+        )
         p.amount = Money.parse(row["remaining"], row["amount_currency"])
         out.append(p)
     return out
@@ -99,16 +115,21 @@ def _why_unfunded(row: dict, packaged: int, pledges: list[Pledge], on: date) -> 
         return f"in a package, awaiting funding for {packaged - row['funded_quantity']} {row['unit']}"
     origin = row["origin"] if len(row["origin"]) == 2 else "US"
     usable = [
-        p for p in pledges
-        if any(earmark_refusal(p, mechanism=m, category=row["category"], origin=origin, on=on) is None for m in ("purl", "drone_deal", "bilateral"))
+        p
+        for p in pledges
+        if any(
+            earmark_refusal(p, mechanism=m, category=row["category"], origin=origin, on=on) is None
+            for m in ("purl", "drone_deal", "bilateral")
+        )
     ]
     if not usable:
         return f"no pledge with money left may pay for {row['category'].replace('_', ' ')} made in {origin}"
     return f"{len(usable)} pledge(s) with money left may pay for it: not yet put in a package"
 
 
-def requirement_coverage(conn: Connection, *, category: str | None = None, state: str | None = None,
-                         tier: int | None = None) -> dict:
+def requirement_coverage(
+    conn: Connection, *, category: str | None = None, state: str | None = None, tier: int | None = None
+) -> dict:
     """The prioritised list with coverage per line and per category, and why the rest is unfunded."""
     rows = queries.list_requirements(conn, category=category, state=state)
     if tier is not None:
@@ -116,13 +137,17 @@ def requirement_coverage(conn: Connection, *, category: str | None = None, state
     pl = t.package_lines
     packaged: dict[str, int] = defaultdict(int)
     for req_id, qty, pkg_state in conn.execute(
-        select(pl.c.requirement_id, pl.c.quantity, t.packages.c.state).select_from(pl.join(t.packages, t.packages.c.id == pl.c.package_id))
+        select(pl.c.requirement_id, pl.c.quantity, t.packages.c.state).select_from(
+            pl.join(t.packages, t.packages.c.id == pl.c.package_id)
+        )
     ):
         if pkg_state != "rejected":
             packaged[req_id] += qty
     pledges = _open_pledges(conn)
     today = today_utc()
-    by_category: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: {"need": Decimal(0), "funded": Decimal(0), "delivered": Decimal(0)})
+    by_category: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(
+        lambda: {"need": Decimal(0), "funded": Decimal(0), "delivered": Decimal(0)}
+    )
     lines = []
     for row in rows:
         price = Decimal(row["unit_price"])
@@ -135,7 +160,9 @@ def requirement_coverage(conn: Connection, *, category: str | None = None, state
             "coverage": str((Decimal(funded) / row["quantity"] * 100).quantize(Decimal("0.1"))),
             "delivered_share": str((Decimal(delivered) / row["quantity"] * 100).quantize(Decimal("0.1"))),
             "unfunded_quantity": row["quantity"] - funded,
-            "why_unfunded": None if funded >= row["quantity"] else _why_unfunded(row, packaged.get(row["id"], 0), pledges, today),
+            "why_unfunded": None
+            if funded >= row["quantity"]
+            else _why_unfunded(row, packaged.get(row["id"], 0), pledges, today),
         }
         lines.append(line)
         if row["state"] != "withdrawn":
@@ -144,8 +171,14 @@ def requirement_coverage(conn: Connection, *, category: str | None = None, state
             cell["funded"] += price * funded
             cell["delivered"] += price * delivered
     categories = [
-        {"category": cat, "currency": cur, "need": str(v["need"]), "funded": str(v["funded"]), "delivered": str(v["delivered"]),
-         "coverage": str((v["funded"] / v["need"] * 100).quantize(Decimal("0.1")) if v["need"] else Decimal(0))}
+        {
+            "category": cat,
+            "currency": cur,
+            "need": str(v["need"]),
+            "funded": str(v["funded"]),
+            "delivered": str(v["delivered"]),
+            "coverage": str((v["funded"] / v["need"] * 100).quantize(Decimal("0.1")) if v["need"] else Decimal(0)),
+        }
         for (cat, cur), v in sorted(by_category.items())
     ]
     return {"lines": lines, "categories": categories}
@@ -176,6 +209,18 @@ def production(conn: Connection) -> dict:
             for month in _month_range(entries[0]["from_month"], last):
                 capacity = next(c["monthly_quantity"] for c in reversed(entries) if c["from_month"] <= month)
                 cell = produced.get((facility["id"], item, month), {"produced": 0, "accepted": 0})
-                use.append({"facility_id": facility["id"], "item": item, "month": month, "capacity": capacity, **cell,
-                            "utilisation": str((Decimal(cell["produced"]) / capacity * 100).quantize(Decimal("0.1")) if capacity else Decimal(0))})
+                use.append(
+                    {
+                        "facility_id": facility["id"],
+                        "item": item,
+                        "month": month,
+                        "capacity": capacity,
+                        **cell,
+                        "utilisation": str(
+                            (Decimal(cell["produced"]) / capacity * 100).quantize(Decimal("0.1"))
+                            if capacity
+                            else Decimal(0)
+                        ),
+                    }
+                )
     return {"facilities": facilities, "capacity_use": use, "orders": orders}

@@ -152,9 +152,11 @@ def fx_days(conn: Connection, on: date, currencies: set[str]) -> list[FxDay]:
     wanted = sorted(c for c in currencies if c != "EUR")
     if not wanted:
         return []
-    latest = conn.execute(
-        select(func.max(f.c.day)).where(f.c.day <= on, f.c.currency.in_(wanted)).group_by(f.c.currency)
-    ).scalars().all()
+    latest = (
+        conn.execute(select(func.max(f.c.day)).where(f.c.day <= on, f.c.currency.in_(wanted)).group_by(f.c.currency))
+        .scalars()
+        .all()
+    )
     if not latest:
         return []
     since = min(latest) - timedelta(days=31)

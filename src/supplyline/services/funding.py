@@ -60,18 +60,30 @@ def announce_pledge_in(uow: UnitOfWork, cmd: AnnouncePledge, *, withhold=None) -
 def announcement(pledge: Pledge, cmd: AnnouncePledge) -> list:
     """The events announcing ``cmd`` as ``pledge`` (decided, not recorded)."""
     return domain.announce(
-        pledge, funder=cmd.funder, amount=cmd.amount, currency=cmd.currency, pledged_on=cmd.pledged_on,
-        mechanism=cmd.mechanism, categories=cmd.categories, origins=cmd.origins, valid_from=cmd.valid_from,
-        valid_until=cmd.valid_until, note=cmd.note,
+        pledge,
+        funder=cmd.funder,
+        amount=cmd.amount,
+        currency=cmd.currency,
+        pledged_on=cmd.pledged_on,
+        mechanism=cmd.mechanism,
+        categories=cmd.categories,
+        origins=cmd.origins,
+        valid_from=cmd.valid_from,
+        valid_until=cmd.valid_until,
+        note=cmd.note,
     )
 
 
-def commit_pledge(store: Store, actor: Actor, pledge_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:
+def commit_pledge(
+    store: Store, actor: Actor, pledge_id: str, *, on: object = None, expected_version: int | None = None
+) -> Outcome:
     day = business_day("on", on)
     return act(store, actor, Pledge, pledge_id, lambda p: domain.commit(p, on=day), expected_version=expected_version)
 
 
-def expire_pledge(store: Store, actor: Actor, pledge_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:
+def expire_pledge(
+    store: Store, actor: Actor, pledge_id: str, *, on: object = None, expected_version: int | None = None
+) -> Outcome:
     day = business_day("on", on)
     return act(store, actor, Pledge, pledge_id, lambda p: domain.expire(p, on=day), expected_version=expected_version)
 
@@ -103,10 +115,17 @@ def allocate_in(uow: UnitOfWork, cmd: Allocate, *, expected_version: int | None 
     line = package.line(parse_int("line", cmd.line_no, minimum=1))
     assert pledge.amount is not None
     amount = Money.parse(cmd.amount, cmd.currency or pledge.amount.currency)
-    funded = facts.funded_by_line(uow.conn, package.id, package.currency).get(line.line_no, Money.zero(package.currency))
+    funded = facts.funded_by_line(uow.conn, package.id, package.currency).get(
+        line.line_no, Money.zero(package.currency)
+    )
     target = LineToFund(
-        package_id=package.id, line_no=line.line_no, mechanism=package.mechanism, category=line.category,
-        origin=line.origin, value=line.value, funded=funded,
+        package_id=package.id,
+        line_no=line.line_no,
+        mechanism=package.mechanism,
+        category=line.category,
+        origin=line.origin,
+        value=line.value,
+        funded=funded,
     )
     fx_days = facts.fx_days(uow.conn, day, {pledge.amount.currency, package.currency})
     allocation_id = f"{pledge.id}.{len(pledge.allocations) + 1}"

@@ -50,7 +50,11 @@ def recall(conn: Connection, token_id: str, key: str) -> Remembered | None:
 def remember(conn: Connection, token_id: str, key: str, answer: Remembered) -> None:
     conn.execute(
         insert(t.api_idempotency).values(
-            token_id=token_id, key=key, request_sha256=answer.request_sha256, status=answer.status,
-            response=canonical({"headers": answer.headers, "body": answer.body}), recorded_at=utc_timestamp(),
+            token_id=token_id,
+            key=key,
+            request_sha256=answer.request_sha256,
+            status=answer.status,
+            response=canonical({"headers": answer.headers, "body": answer.body}),
+            recorded_at=utc_timestamp(),
         )
     )

@@ -21,9 +21,10 @@ import both. Each import's events carry the file's name and SHA-256 in their met
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
@@ -101,9 +102,16 @@ class ImportResult:
     events: int = 0
 
     def to_json(self) -> dict:
-        return {"source": self.source, "sheet": self.sheet, "rows": self.rows, "recorded": self.recorded,
-                "unchanged": self.unchanged, "rejected": [p.to_json() for p in self.rejected],
-                "reject_file": self.reject_file, "events": self.events}
+        return {
+            "source": self.source,
+            "sheet": self.sheet,
+            "rows": self.rows,
+            "recorded": self.recorded,
+            "unchanged": self.unchanged,
+            "rejected": [p.to_json() for p in self.rejected],
+            "reject_file": self.reject_file,
+            "events": self.events,
+        }
 
 
 @dataclass(frozen=True)
@@ -127,18 +135,34 @@ class RowKind:
 
 def _pledge_command(v: dict[str, Any], options: dict[str, Any]) -> AnnouncePledge:
     return AnnouncePledge(
-        funder=v["funder"], amount=v["amount"], currency=v["currency"], pledged_on=v["pledged_on"],
-        mechanism=v["mechanism"], categories=tuple(v["categories"] or ()), origins=tuple(v["origins"] or ()),
-        valid_from=v["valid_from"], valid_until=v["valid_until"], note=v["note"] or "", id=v["id"],
+        funder=v["funder"],
+        amount=v["amount"],
+        currency=v["currency"],
+        pledged_on=v["pledged_on"],
+        mechanism=v["mechanism"],
+        categories=tuple(v["categories"] or ()),
+        origins=tuple(v["origins"] or ()),
+        valid_from=v["valid_from"],
+        valid_until=v["valid_until"],
+        note=v["note"] or "",
+        id=v["id"],
         commit=bool(options.get("commit")),
     )
 
 
 def _pledge_terms(p: Pledge) -> dict[str, Any]:
     assert p.amount is not None
-    return {"funder": p.funder, "amount": p.amount.to_json(), "pledged_on": _iso(p.pledged_on), "mechanism": p.mechanism,
-            "categories": list(p.categories), "origins": list(p.origins), "valid_from": _iso(p.valid_from),
-            "valid_until": _iso(p.valid_until), "note": p.note}
+    return {
+        "funder": p.funder,
+        "amount": p.amount.to_json(),
+        "pledged_on": _iso(p.pledged_on),
+        "mechanism": p.mechanism,
+        "categories": list(p.categories),
+        "origins": list(p.origins),
+        "valid_from": _iso(p.valid_from),
+        "valid_until": _iso(p.valid_until),
+        "note": p.note,
+    }
 
 
 def _pledge_key(d: dict[str, Any]) -> tuple:
@@ -147,14 +171,32 @@ def _pledge_key(d: dict[str, Any]) -> tuple:
 
 def _recorded_pledges(conn: Connection) -> dict[tuple, str]:
     p = t.pledges
-    rows = conn.execute(select(p.c.id, p.c.funder, p.c.pledged_on, p.c.amount_minor, p.c.amount_currency, p.c.mechanism))
-    return {(r.funder, r.pledged_on.isoformat(), str(Money.from_minor(r.amount_minor, r.amount_currency).amount),
-             r.amount_currency, r.mechanism): r.id for r in rows}
+    rows = conn.execute(
+        select(p.c.id, p.c.funder, p.c.pledged_on, p.c.amount_minor, p.c.amount_currency, p.c.mechanism)
+    )
+    return {
+        (
+            r.funder,
+            r.pledged_on.isoformat(),
+            str(Money.from_minor(r.amount_minor, r.amount_currency).amount),
+            r.amount_currency,
+            r.mechanism,
+        ): r.id
+        for r in rows
+    }
 
 
 PLEDGES = RowKind(
-    "pledge", PLEDGE_FIELDS, Pledge, _pledge_command, announcement, announce_pledge_in, _pledge_terms, _pledge_key,
-    _recorded_pledges, "funder, date, amount, currency and mechanism",
+    "pledge",
+    PLEDGE_FIELDS,
+    Pledge,
+    _pledge_command,
+    announcement,
+    announce_pledge_in,
+    _pledge_terms,
+    _pledge_key,
+    _recorded_pledges,
+    "funder, date, amount, currency and mechanism",
 )
 
 
@@ -164,41 +206,94 @@ PLEDGES = RowKind(
 def _requirement_command(v: dict[str, Any], options: dict[str, Any]) -> DraftRequirement:
     optional = {k: v[k] for k in ("origin", "min_lot", "whole_only") if v[k] is not None}
     return DraftRequirement(
-        recipient=v["recipient"], list_month=v["list_month"], priority=v["priority"], rank=v["rank"], item=v["item"],
-        category=v["category"], quantity=v["quantity"], unit=v["unit"], unit_price=v["unit_price"],
-        currency=v["currency"], needed_by=v["needed_by"], note=v["note"] or "", id=v["id"], **optional,
+        recipient=v["recipient"],
+        list_month=v["list_month"],
+        priority=v["priority"],
+        rank=v["rank"],
+        item=v["item"],
+        category=v["category"],
+        quantity=v["quantity"],
+        unit=v["unit"],
+        unit_price=v["unit_price"],
+        currency=v["currency"],
+        needed_by=v["needed_by"],
+        note=v["note"] or "",
+        id=v["id"],
+        **optional,
     )
 
 
 def _requirement_terms(r: Requirement) -> dict[str, Any]:
     assert r.unit_price is not None
     first = r.rankings[0]
-    return {"recipient": r.recipient, "list_month": first.list_month, "priority": first.priority, "rank": first.rank,
-            "item": r.item, "category": r.category, "quantity": r.quantity, "unit": r.unit,
-            "unit_price": r.unit_price.to_json(), "origin": r.origin, "min_lot": r.min_lot, "whole_only": r.whole_only,
-            "needed_by": _iso(r.needed_by), "note": r.note}
+    return {
+        "recipient": r.recipient,
+        "list_month": first.list_month,
+        "priority": first.priority,
+        "rank": first.rank,
+        "item": r.item,
+        "category": r.category,
+        "quantity": r.quantity,
+        "unit": r.unit,
+        "unit_price": r.unit_price.to_json(),
+        "origin": r.origin,
+        "min_lot": r.min_lot,
+        "whole_only": r.whole_only,
+        "needed_by": _iso(r.needed_by),
+        "note": r.note,
+    }
 
 
 def _requirement_key(d: dict[str, Any]) -> tuple:
-    return (d["recipient"], d["list_month"], d["item"], d["category"], d["quantity"], d["unit_price"]["amount"],
-            d["unit_price"]["currency"])
+    return (
+        d["recipient"],
+        d["list_month"],
+        d["item"],
+        d["category"],
+        d["quantity"],
+        d["unit_price"]["amount"],
+        d["unit_price"]["currency"],
+    )
 
 
 def _recorded_requirements(conn: Connection) -> dict[tuple, str]:
     r, rk = t.requirements, t.requirement_rankings
     rows = conn.execute(
-        select(r.c.id, r.c.recipient, rk.c.list_month, r.c.item, r.c.category, r.c.quantity, r.c.unit_price_minor,
-               r.c.unit_price_currency)
-        .select_from(r.join(rk, and_(rk.c.requirement_id == r.c.id, rk.c.position == 1)))
+        select(
+            r.c.id,
+            r.c.recipient,
+            rk.c.list_month,
+            r.c.item,
+            r.c.category,
+            r.c.quantity,
+            r.c.unit_price_minor,
+            r.c.unit_price_currency,
+        ).select_from(r.join(rk, and_(rk.c.requirement_id == r.c.id, rk.c.position == 1)))
     )
-    return {(x.recipient, x.list_month, x.item, x.category, x.quantity,
-             str(Money.from_minor(x.unit_price_minor, x.unit_price_currency).amount), x.unit_price_currency): x.id
-            for x in rows}
+    return {
+        (
+            x.recipient,
+            x.list_month,
+            x.item,
+            x.category,
+            x.quantity,
+            str(Money.from_minor(x.unit_price_minor, x.unit_price_currency).amount),
+            x.unit_price_currency,
+        ): x.id
+        for x in rows
+    }
 
 
 REQUIREMENTS = RowKind(
-    "requirement", REQUIREMENT_FIELDS, Requirement, _requirement_command, drafting, draft_requirement_in,
-    _requirement_terms, _requirement_key, _recorded_requirements,
+    "requirement",
+    REQUIREMENT_FIELDS,
+    Requirement,
+    _requirement_command,
+    drafting,
+    draft_requirement_in,
+    _requirement_terms,
+    _requirement_key,
+    _recorded_requirements,
     "recipient, list month, item, category, quantity, unit price and currency",
 )
 
@@ -211,18 +306,43 @@ REQUIREMENTS = RowKind(
 Admit = Callable[[Connection, list[TypedRow]], None]
 
 
-def import_pledges(store: Store, actor: Actor, path: Path | str, *, mapping: Path | str | None = None,
-                   skip_invalid: bool = False, rejects: Path | str | None = None, commit: bool = False,
-                   admit: Admit | None = None) -> ImportResult:
-    return import_rows(store, actor, PLEDGES, path, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects,
-                       options={"commit": commit}, admit=admit)
+def import_pledges(
+    store: Store,
+    actor: Actor,
+    path: Path | str,
+    *,
+    mapping: Path | str | None = None,
+    skip_invalid: bool = False,
+    rejects: Path | str | None = None,
+    commit: bool = False,
+    admit: Admit | None = None,
+) -> ImportResult:
+    return import_rows(
+        store,
+        actor,
+        PLEDGES,
+        path,
+        mapping=mapping,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+        options={"commit": commit},
+        admit=admit,
+    )
 
 
-def import_requirements(store: Store, actor: Actor, path: Path | str, *, mapping: Path | str | None = None,
-                        skip_invalid: bool = False, rejects: Path | str | None = None,
-                        admit: Admit | None = None) -> ImportResult:
-    return import_rows(store, actor, REQUIREMENTS, path, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects,
-                       admit=admit)
+def import_requirements(
+    store: Store,
+    actor: Actor,
+    path: Path | str,
+    *,
+    mapping: Path | str | None = None,
+    skip_invalid: bool = False,
+    rejects: Path | str | None = None,
+    admit: Admit | None = None,
+) -> ImportResult:
+    return import_rows(
+        store, actor, REQUIREMENTS, path, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects, admit=admit
+    )
 
 
 def default_rejects_path(path: Path | str) -> Path:
@@ -230,9 +350,18 @@ def default_rejects_path(path: Path | str) -> Path:
     return path.with_name(f"{path.stem}.rejects{path.suffix}")
 
 
-def import_rows(store: Store, actor: Actor, kind: RowKind, path: Path | str, *, mapping: Path | str | None = None,
-                skip_invalid: bool = False, rejects: Path | str | None = None,
-                options: dict[str, Any] | None = None, admit: Admit | None = None) -> ImportResult:
+def import_rows(
+    store: Store,
+    actor: Actor,
+    kind: RowKind,
+    path: Path | str,
+    *,
+    mapping: Path | str | None = None,
+    skip_invalid: bool = False,
+    rejects: Path | str | None = None,
+    options: dict[str, Any] | None = None,
+    admit: Admit | None = None,
+) -> ImportResult:
     path = Path(path)
     read_as = load_mapping(mapping, kind.fields) if mapping else Mapping()
     sheet = read_sheet(path, read_as)
@@ -267,16 +396,25 @@ def import_rows(store: Store, actor: Actor, kind: RowKind, path: Path | str, *, 
     return result
 
 
-def _import_row(uow: UnitOfWork, kind: RowKind, row: TypedRow, options: dict[str, Any],
-                known: dict[tuple, str], seen: dict[tuple, int]) -> tuple[Outcome, bool]:
+def _import_row(
+    uow: UnitOfWork,
+    kind: RowKind,
+    row: TypedRow,
+    options: dict[str, Any],
+    known: dict[tuple, str],
+    seen: dict[tuple, int],
+) -> tuple[Outcome, bool]:
     given_id = row.values.get("id")
     cmd = kind.command(row.values, options)
     data = kind.decide(kind.entity(id=given_id or _PROBE_ID), cmd)[0].data  # every field checked here
     key = kind.natural_key(data)
     if given_id is None:
         if key in seen:
-            raise RuleViolation(f"repeats row {seen[key]} (same {kind.key_fields}); give both an id to import both",
-                                field="id", value=None)
+            raise RuleViolation(
+                f"repeats row {seen[key]} (same {kind.key_fields}); give both an id to import both",
+                field="id",
+                value=None,
+            )
         seen[key] = row.number
         existing = known.get(key)
     else:
@@ -284,11 +422,18 @@ def _import_row(uow: UnitOfWork, kind: RowKind, row: TypedRow, options: dict[str
     if existing is not None:
         entity = uow.load(kind.entity, existing)
         recorded = kind.terms(entity)
-        changed = [f"{name}: ledger {_plain(recorded[name])}, file {_plain(data[name])}"
-                   for name in recorded if recorded[name] != data.get(name)]
+        changed = [
+            f"{name}: ledger {_plain(recorded[name])}, file {_plain(data[name])}"
+            for name in recorded
+            if recorded[name] != data.get(name)
+        ]
         if changed:
-            raise RuleViolation(f"{kind.label} {existing} is already recorded with other values ({'; '.join(changed)}); "
-                                "a recorded entry is never changed by an import", field="id", value=existing)
+            raise RuleViolation(
+                f"{kind.label} {existing} is already recorded with other values ({'; '.join(changed)}); "
+                "a recorded entry is never changed by an import",
+                field="id",
+                value=existing,
+            )
         return Outcome(existing, []), False
     outcome = kind.record_in(uow, cmd)
     known[key] = outcome.id
@@ -346,7 +491,12 @@ def import_fx(store: Store, actor: Actor, path: Path | str, *, source: str = "EC
         outcomes = record_rate_days_in(uow, [RecordRates(d.day, d.rates, source) for d in rates.days])
     recorded = [o.id for o in outcomes if o.events]
     return FxImportResult(
-        rates.source, len(rates.days), recorded, len(outcomes) - len(recorded), rates.ignored_columns,
-        sum(len(o.events) for o in outcomes), rates.days[0].day.isoformat() if rates.days else None,
+        rates.source,
+        len(rates.days),
+        recorded,
+        len(outcomes) - len(recorded),
+        rates.ignored_columns,
+        sum(len(o.events) for o in outcomes),
+        rates.days[0].day.isoformat() if rates.days else None,
         rates.days[-1].day.isoformat() if rates.days else None,
     )

@@ -65,8 +65,13 @@ def import_kiel(store: Store, actor: Actor, path: Path | str, *, release: str | 
         for donor in data.donors:
             entity = uow.get(KielDonorRelease, kiel_stream_id(info.release, donor.donor))
             events = domain.record_figures(
-                entity, release=info.release, donor=donor.donor, name=donor.name, months=donor.months,
-                period=info.period, published=info.published.isoformat() if info.published else None,
+                entity,
+                release=info.release,
+                donor=donor.donor,
+                name=donor.name,
+                months=donor.months,
+                period=info.period,
+                published=info.published.isoformat() if info.published else None,
             )
             stored = uow.record(entity, events)
             (result.recorded if stored else result.unchanged).append(donor.donor)
@@ -93,8 +98,16 @@ def _month_end(month: str) -> date:
     return date(year, number, calendar.monthrange(year, number)[1])
 
 
-def comparison(conn: Connection, *, currency: str = "EUR", release: str | None = None, since: str | None = None,
-               until: str | None = None, reader: Reader = OPERATOR, index: Index | None = None) -> dict:
+def comparison(
+    conn: Connection,
+    *,
+    currency: str = "EUR",
+    release: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    reader: Reader = OPERATOR,
+    index: Index | None = None,
+) -> dict:
     """Per donor and month: supplyline's pledges next to the tracker's military allocations.
 
     Donors are the countries of the parties that pledged. The window runs from the month of
@@ -115,15 +128,20 @@ def comparison(conn: Connection, *, currency: str = "EUR", release: str | None =
         .select_from(p.join(parties, parties.c.id == p.c.funder))
         .order_by(p.c.pledged_on)
     ).all()
-    first = month_of(pledges[0].pledged_on) if pledges else conn.execute(
-        select(func.min(k.c.month)).where(k.c.release == release)).scalar_one()
+    first = (
+        month_of(pledges[0].pledged_on)
+        if pledges
+        else conn.execute(select(func.min(k.c.month)).where(k.c.release == release)).scalar_one()
+    )
     since = parse_month("since", since) if since else first
     until = parse_month("until", until) if until else kiel_last
     if until < since:
         raise InvalidInput("until", until, f"is before the window opens ({since})")
 
     zero = Money.zero(to.target)
-    cells: dict[str, dict[str, dict[str, Money]]] = defaultdict(lambda: defaultdict(lambda: {"pledged": zero, "kiel_military": zero}))
+    cells: dict[str, dict[str, dict[str, Money]]] = defaultdict(
+        lambda: defaultdict(lambda: {"pledged": zero, "kiel_military": zero})
+    )
     funders: dict[str, set[str]] = defaultdict(set)
     unmatched: set[str] = set()
     index = index if index is not None else Index(conn)
@@ -139,14 +157,19 @@ def comparison(conn: Connection, *, currency: str = "EUR", release: str | None =
         funders[donor].add(row.funder)
         month = month_of(row.pledged_on)
         if since <= month <= until:
-            cells[donor][month]["pledged"] += to(Money.from_minor(row.amount_minor, row.amount_currency), row.pledged_on)
+            cells[donor][month]["pledged"] += to(
+                Money.from_minor(row.amount_minor, row.amount_currency), row.pledged_on
+            )
     names: dict[str, str] = {}
     for row in conn.execute(
-        select(k.c.donor, k.c.donor_name, k.c.month, k.c.military_minor, k.c.currency)
-        .where(k.c.release == release, k.c.donor.in_(list(funders)), k.c.month >= since, k.c.month <= until)
+        select(k.c.donor, k.c.donor_name, k.c.month, k.c.military_minor, k.c.currency).where(
+            k.c.release == release, k.c.donor.in_(list(funders)), k.c.month >= since, k.c.month <= until
+        )
     ):
         names[row.donor] = row.donor_name
-        cells[row.donor][row.month]["kiel_military"] += to(Money.from_minor(row.military_minor, row.currency), _month_end(row.month))
+        cells[row.donor][row.month]["kiel_military"] += to(
+            Money.from_minor(row.military_minor, row.currency), _month_end(row.month)
+        )
 
     donors = []
     grand = {"pledged": zero, "kiel_military": zero}
@@ -160,22 +183,41 @@ def comparison(conn: Connection, *, currency: str = "EUR", release: str | None =
         for key in grand:
             grand[key] += totals[key]
         country = pycountry.countries.get(alpha_3=donor)
-        donors.append({
-            "donor": donor, "name": names.get(donor) or (country.name if country else donor),
-            "funders": sorted(funders[donor]), "pledged": str(totals["pledged"].amount),
-            "kiel_military": str(totals["kiel_military"].amount),
-            "difference": str((totals["pledged"] - totals["kiel_military"]).amount), "months": months,
-        })
+        donors.append(
+            {
+                "donor": donor,
+                "name": names.get(donor) or (country.name if country else donor),
+                "funders": sorted(funders[donor]),
+                "pledged": str(totals["pledged"].amount),
+                "kiel_military": str(totals["kiel_military"].amount),
+                "difference": str((totals["pledged"] - totals["kiel_military"]).amount),
+                "months": months,
+            }
+        )
     return {
-        "release": release, "currency": to.target, "since": since, "until": until, "donors": donors,
-        "total": {**{key: str(v.amount) for key, v in grand.items()},
-                  "difference": str((grand["pledged"] - grand["kiel_military"]).amount)},
-        "funders_without_country": sorted(unmatched), "undisclosed_pledges": undisclosed, "rates_used": to.rates(),
+        "release": release,
+        "currency": to.target,
+        "since": since,
+        "until": until,
+        "donors": donors,
+        "total": {
+            **{key: str(v.amount) for key, v in grand.items()},
+            "difference": str((grand["pledged"] - grand["kiel_military"]).amount),
+        },
+        "funders_without_country": sorted(unmatched),
+        "undisclosed_pledges": undisclosed,
+        "rates_used": to.rates(),
     }
 
 
-def funnel_compared(conn: Connection, currency: str = "EUR", *, compare: bool = False,
-                    release: str | None = None, reader: Reader = OPERATOR) -> dict:
+def funnel_compared(
+    conn: Connection,
+    currency: str = "EUR",
+    *,
+    compare: bool = False,
+    release: str | None = None,
+    reader: Reader = OPERATOR,
+) -> dict:
     """The funnel per funder as ``reader`` may see it; with ``compare``, the Kiel comparison
     beside it under ``kiel``."""
     data = funnel(conn, currency, reader)

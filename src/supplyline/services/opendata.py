@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
@@ -26,15 +26,27 @@ from . import queries
 from .public_view import PublicView, public_view_of
 
 TABLES = (
-    t.parties, t.requirements, t.pledges, t.allocations, t.packages, t.package_lines, t.package_decisions, t.contracts,
-    t.contract_lines, t.delivery_schedule, t.shipments, t.shipment_lines,
+    t.parties,
+    t.requirements,
+    t.pledges,
+    t.allocations,
+    t.packages,
+    t.package_lines,
+    t.package_decisions,
+    t.contracts,
+    t.contract_lines,
+    t.delivery_schedule,
+    t.shipments,
+    t.shipment_lines,
 )
 
 
 def release_package(conn: Connection, publication: Publication, *, view: PublicView | None = None) -> dict:
     """The ledger as OCDS, as the public may see it (or through ``view``)."""
     view = view or public_view_of(conn)
-    tables = {table.name: [view(table.name, dict(row)) for row in conn.execute(select(table)).mappings()] for table in TABLES}
+    tables = {
+        table.name: [view(table.name, dict(row)) for row in conn.execute(select(table)).mappings()] for table in TABLES
+    }
     return ocds.release_package(OcdsRows(tables, process_facts(conn)), publication)
 
 
@@ -48,7 +60,8 @@ def process_facts(conn: Connection) -> dict[str, dict]:
         streams[package_id].add(f"contract:{contract_id}")
     for shipment_id, package_id in conn.execute(
         select(t.shipments.c.id, t.contracts.c.package_id).select_from(
-            t.shipments.join(t.contracts, t.contracts.c.id == t.shipments.c.contract_id))
+            t.shipments.join(t.contracts, t.contracts.c.id == t.shipments.c.contract_id)
+        )
     ):
         streams[package_id].add(f"shipment:{shipment_id}")
     for pledge_id, package_id in conn.execute(select(t.allocations.c.pledge_id, t.allocations.c.package_id).distinct()):
@@ -58,7 +71,9 @@ def process_facts(conn: Connection) -> dict[str, dict]:
     for package_id, ids in streams.items():
         seq = max((last[s] for s in ids if s in last), default=0)
         facts[package_id] = {"last_seq": seq}
-    stamps = dict(conn.execute(select(e.c.seq, e.c.recorded_at).where(e.c.seq.in_([f["last_seq"] for f in facts.values()]))).all())
+    stamps = dict(
+        conn.execute(select(e.c.seq, e.c.recorded_at).where(e.c.seq.in_([f["last_seq"] for f in facts.values()]))).all()
+    )
     for package_id, fact in facts.items():
         fact["last_recorded_at"] = _ocds_time(stamps.get(fact["last_seq"]))
     for stream_id, payload in conn.execute(select(e.c.stream_id, e.c.payload).where(e.c.type == "PackageClosed")):
@@ -104,14 +119,16 @@ def publication(conn: Connection, publisher_party: str, request: OcdsRequest, se
         ocid_prefix=request.ocid_prefix or settings.ocid_prefix,
         uri=request.uri or f"urn:supplyline:ledger:{head['events']}:{head['head'][:16]}",
         publisher=request.publisher or names.get(publisher_party, publisher_party),
-        published=datetime.now(timezone.utc),
+        published=datetime.now(UTC),
         as_of=parse_date("as_of", request.as_of) if request.as_of not in (None, "") else today_utc(),
-        license=request.license, publication_policy=request.publication_policy,
+        license=request.license,
+        publication_policy=request.publication_policy,
     )
 
 
-def export_ocds(store: Store, publisher_party: str, request: OcdsRequest, settings: Settings, *,
-                view: PublicView | None = None) -> OcdsExport:
+def export_ocds(
+    store: Store, publisher_party: str, request: OcdsRequest, settings: Settings, *, view: PublicView | None = None
+) -> OcdsExport:
     """The ledger as an OCDS release package, read on one snapshot (the CLI writes it to a
     file, the API answers with it)."""
     with store.read() as conn:

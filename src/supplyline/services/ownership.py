@@ -23,7 +23,7 @@ resolved by the same code.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -65,17 +65,23 @@ def parties(conn: Connection, ids: Ids) -> Resolved:
 
 def fx_days(conn: Connection, ids: Ids) -> Resolved:
     query = select(t.fx_rates.c.day).distinct()
-    return {day.isoformat(): Parties() for day in conn.execute(query).scalars() if ids is None or day.isoformat() in ids}
+    return {
+        day.isoformat(): Parties() for day in conn.execute(query).scalars() if ids is None or day.isoformat() in ids
+    }
 
 
 def pledges(conn: Connection, ids: Ids) -> Resolved:
     p = t.pledges
-    return {row.id: Parties(frozenset({row.funder})) for row in conn.execute(_in(select(p.c.id, p.c.funder), p.c.id, ids))}
+    return {
+        row.id: Parties(frozenset({row.funder})) for row in conn.execute(_in(select(p.c.id, p.c.funder), p.c.id, ids))
+    }
 
 
 def tokens(conn: Connection, ids: Ids) -> Resolved:
     k = t.api_tokens
-    return {row.id: Parties(frozenset({row.party})) for row in conn.execute(_in(select(k.c.id, k.c.party), k.c.id, ids))}
+    return {
+        row.id: Parties(frozenset({row.party})) for row in conn.execute(_in(select(k.c.id, k.c.party), k.c.id, ids))
+    }
 
 
 def packages(conn: Connection, ids: Ids) -> Resolved:
@@ -142,7 +148,10 @@ def _orders(conn: Connection, orders_: list[tuple[str, str, str]]) -> Resolved:
     supplier = {r.id: r.supplier for r in _contract_rows(conn, contract_ids)}
     facility_owners = _facility_owners(conn, sorted({facility_id for _, facility_id, _ in orders_}))
     return _parties(
-        {key: facility_owners.get(fid, set()) | ({supplier[cid]} if cid in supplier else set()) for key, fid, cid in orders_},
+        {
+            key: facility_owners.get(fid, set()) | ({supplier[cid]} if cid in supplier else set())
+            for key, fid, cid in orders_
+        },
         {key: set(of_contract[cid].everyone) for key, _, cid in orders_ if cid in of_contract},
     )
 
@@ -197,8 +206,19 @@ RESOLVERS: dict[str, Callable[[Connection, Ids], Resolved]] = {
 }
 
 
-_ENTITIES = (Party, FxRecord, Requirement, Pledge, Package, Contract, Facility, ProductionOrder, Shipment, ApiToken,
-             ProductionPlan)
+_ENTITIES = (
+    Party,
+    FxRecord,
+    Requirement,
+    Pledge,
+    Package,
+    Contract,
+    Facility,
+    ProductionOrder,
+    Shipment,
+    ApiToken,
+    ProductionPlan,
+)
 LABELS = {entity.KIND: entity.LABEL for entity in _ENTITIES}
 
 

@@ -39,8 +39,13 @@ def draft_package_in(uow: UnitOfWork, cmd: DraftPackage) -> Outcome:
         uow.load(Party, approver, field=f"approvers[{i}]")
     package = uow.get(Package, cmd.id or uow.next_id(Package, "PKG"))
     events = domain.draft(
-        package, title=cmd.title, mechanism=cmd.mechanism, seller=seller.id, recipient=recipient.id,
-        currency=cmd.currency, approvers=cmd.approvers,
+        package,
+        title=cmd.title,
+        mechanism=cmd.mechanism,
+        seller=seller.id,
+        recipient=recipient.id,
+        currency=cmd.currency,
+        approvers=cmd.approvers,
     )
     return Outcome(package.id, uow.record(package, events, withhold=withhold))
 
@@ -66,7 +71,11 @@ def add_line_in(uow: UnitOfWork, cmd: AddLine, *, expected_version: int | None =
     package = uow.load(Package, cmd.package_id, field="package")
     requirement = uow.load(Requirement, cmd.requirement_id, field="requirement")
     events = domain.add_line(
-        package, requirement, quantity=cmd.quantity, unit_price=cmd.unit_price, origin=cmd.origin,
+        package,
+        requirement,
+        quantity=cmd.quantity,
+        unit_price=cmd.unit_price,
+        origin=cmd.origin,
         already_packaged=facts.packaged_quantity(uow.conn, requirement.id),
     )
     return Outcome(package.id, uow.record(package, events, expected_version=expected_version, withhold=withhold))
@@ -93,12 +102,18 @@ def decide_package(store: Store, actor: Actor, cmd: Decide, *, expected_version:
         package = uow.load(Package, cmd.package_id, field="package")
         party = uow.load(Party, cmd.party, field="party")
         events = domain.decide(
-            package, party=party.id, decision=cmd.decision, reason=cmd.reason, on=day,
+            package,
+            party=party.id,
+            decision=cmd.decision,
+            reason=cmd.reason,
+            on=day,
             funded_by_line=facts.funded_by_line(uow.conn, package.id, package.currency),
         )
         return Outcome(package.id, uow.record(package, events, expected_version=expected_version, withhold=withhold))
 
 
-def close_package(store: Store, actor: Actor, package_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:
+def close_package(
+    store: Store, actor: Actor, package_id: str, *, on: object = None, expected_version: int | None = None
+) -> Outcome:
     day = business_day("on", on)
     return act(store, actor, Package, package_id, lambda p: domain.close(p, on=day), expected_version=expected_version)

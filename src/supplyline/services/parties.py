@@ -24,7 +24,9 @@ class RegisterParty:
 def register_party(store: Store, actor: Actor, cmd: RegisterParty) -> Outcome:
     with store.write(actor.party, actor.meta()) as uow:
         party = uow.get(Party, cmd.id)
-        return Outcome(cmd.id, uow.record(party, party_domain.register(party, name=cmd.name, kind=cmd.kind, country=cmd.country)))
+        return Outcome(
+            cmd.id, uow.record(party, party_domain.register(party, name=cmd.name, kind=cmd.kind, country=cmd.country))
+        )
 
 
 @dataclass(frozen=True)
@@ -50,5 +52,7 @@ def record_rate_days_in(uow: UnitOfWork, days: list[RecordRates]) -> list[Outcom
     for cmd in days:
         day = parse_date("date", cmd.day).isoformat()
         record = uow.get(FxRecord, day)
-        outcomes.append(Outcome(day, uow.record(record, fx_domain.record_rates(record, rates=cmd.rates, source=cmd.source))))
+        outcomes.append(
+            Outcome(day, uow.record(record, fx_domain.record_rates(record, rates=cmd.rates, source=cmd.source)))
+        )
     return outcomes

@@ -62,9 +62,12 @@ class PlanningInput:
     @property
     def digest(self) -> str:
         """Fingerprint of exactly what the planner was given."""
-        data = {"months": list(self.problem.months), "currency": self.currency,
-                "lines": [asdict(line) for line in self.problem.lines],
-                "demands": [asdict(d) for d in self.problem.demands]}
+        data = {
+            "months": list(self.problem.months),
+            "currency": self.currency,
+            "lines": [asdict(line) for line in self.problem.lines],
+            "demands": [asdict(d) for d in self.problem.demands],
+        }
         return hashlib.sha256(canonical(data).encode()).hexdigest()
 
 
@@ -76,9 +79,11 @@ def planning_input(conn: Connection, request: PlanRequest, *, today: date) -> Pl
     notes: list[str] = []
 
     o, lot = t.production_orders, t.lots
-    waiting = dict(conn.execute(
-        select(lot.c.order_id, func.sum(lot.c.quantity)).where(lot.c.accepted.is_(None)).group_by(lot.c.order_id)
-    ).all())
+    waiting = dict(
+        conn.execute(
+            select(lot.c.order_id, func.sum(lot.c.quantity)).where(lot.c.accepted.is_(None)).group_by(lot.c.order_id)
+        ).all()
+    )
     demands, orders = [], {}
     for row in conn.execute(select(o).where(o.c.state.in_(OPEN_ORDER_STATES)).order_by(o.c.id)).mappings():
         left = row["quantity"] - row["accepted"] - int(waiting.get(row["id"], 0))
@@ -86,12 +91,18 @@ def planning_input(conn: Connection, request: PlanRequest, *, today: date) -> Pl
             continue
         due = months_between(first, month_of(row["due"]))
         demands.append(Demand(row["id"], row["item"], left, due, row["priority"]))
-        orders[row["id"]] = {"facility_id": row["facility_id"], "contract_id": row["contract_id"],
-                             "contract_line_no": row["contract_line_no"], "due_date": row["due"].isoformat()}
+        orders[row["id"]] = {
+            "facility_id": row["facility_id"],
+            "contract_id": row["contract_id"],
+            "contract_line_no": row["contract_line_no"],
+            "due_date": row["due"].isoformat(),
+        }
 
     entries: dict[str, list[Capacity]] = {}
     for row in conn.execute(select(t.facility_capacity)).mappings():
-        entries.setdefault(row["facility_id"], []).append(Capacity(row["item"], row["from_month"], row["monthly_quantity"]))
+        entries.setdefault(row["facility_id"], []).append(
+            Capacity(row["item"], row["from_month"], row["monthly_quantity"])
+        )
     terms = {(r["facility_id"], r["item"]): r for r in conn.execute(select(t.facility_item_terms)).mappings()}
     days = facts.fx_days(conn, today, {r["unit_cost_currency"] for r in terms.values()} | {currency})
     rates: dict[tuple, dict] = {}
@@ -104,12 +115,17 @@ def planning_input(conn: Connection, request: PlanRequest, *, today: date) -> Pl
             if term is None:
                 notes.append(f"{facility_id} has no unit cost for {item}: counted as 0 when comparing cost")
             else:
-                conversion = convert(Money.from_minor(term["unit_cost_minor"], term["unit_cost_currency"]), currency, today, days)
+                conversion = convert(
+                    Money.from_minor(term["unit_cost_minor"], term["unit_cost_currency"]), currency, today, days
+                )
                 unit_cost = conversion.result.minor
                 if conversion.rate_day is not None:
                     rates[(conversion.source.currency, conversion.rate_day)] = {
-                        "from": conversion.source.currency, "to": currency, "rate": str(conversion.rate),
-                        "date": conversion.rate_day.isoformat()}
+                        "from": conversion.source.currency,
+                        "to": currency,
+                        "rate": str(conversion.rate),
+                        "date": conversion.rate_day.isoformat(),
+                    }
             lines.append(Line(facility_id, item, capacity, term["min_batch"] if term else 1, unit_cost))
     return PlanningInput(Problem(months, tuple(lines), tuple(demands)), currency, orders, list(rates.values()), notes)
 
@@ -129,7 +145,11 @@ def parse_scenario(problem: Problem, request: PlanRequest) -> tuple[list[Capacit
             raise InvalidInput(f"capacity[{i}]", text, "write FACILITY=-30% (or FACILITY:ITEM=+10%@YYYY-MM)")
         facility, _, item = m["who"].partition(":")
         if facility not in facilities:
-            raise InvalidInput(f"capacity[{i}]", facility, f"no facility with capacity is called so (known: {', '.join(sorted(facilities)) or 'none'})")
+            raise InvalidInput(
+                f"capacity[{i}]",
+                facility,
+                f"no facility with capacity is called so (known: {', '.join(sorted(facilities)) or 'none'})",
+            )
         if item and (facility, item) not in {(ln.facility, ln.item) for ln in problem.lines}:
             raise InvalidInput(f"capacity[{i}]", item, f"facility {facility} does not build this item")
         percent = Decimal(m["pct"])
@@ -143,8 +163,14 @@ def parse_scenario(problem: Problem, request: PlanRequest) -> tuple[list[Capacit
         if not m:
             raise InvalidInput(f"new_facility[{i}]", text, "write FACILITY:ITEM=MONTHLY_UNITS[@YYYY-MM]")
         since = max(months_between(first, parse_month(f"new_facility[{i}]", m["since"])), 0) if m["since"] else 0
-        extra.append(ExtraLine(parse_text(f"new_facility[{i}]", m["facility"]), parse_text(f"new_facility[{i}]", m["item"]),
-                               parse_int(f"new_facility[{i}]", m["qty"], minimum=1), since))
+        extra.append(
+            ExtraLine(
+                parse_text(f"new_facility[{i}]", m["facility"]),
+                parse_text(f"new_facility[{i}]", m["item"]),
+                parse_int(f"new_facility[{i}]", m["qty"], minimum=1),
+                since,
+            )
+        )
     return changes, extra
 
 
@@ -162,33 +188,59 @@ def plan_json(data: PlanningInput, problem: Problem, plan: Plan) -> dict:
     for entry in orders:
         entry.update(data.orders.get(entry["order"], {}))
     return {
-        "status": plan.status, "method": plan.method, "seconds": round(plan.seconds, 3), "gap": round(plan.gap, 6),
-        "weighted_lateness": plan.weighted_lateness, "lateness_bound": plan.lateness_bound,
-        "cost": str(Money.from_minor(plan.cost, data.currency).amount), "currency": data.currency,
+        "status": plan.status,
+        "method": plan.method,
+        "seconds": round(plan.seconds, 3),
+        "gap": round(plan.gap, 6),
+        "weighted_lateness": plan.weighted_lateness,
+        "lateness_bound": plan.lateness_bound,
+        "cost": str(Money.from_minor(plan.cost, data.currency).amount),
+        "currency": data.currency,
         "late_orders": sum(1 for e in orders if e["months_late"]),
-        "unplanned_units": sum(plan.unplanned.values()), "notes": data.notes + plan.notes, "orders": orders,
+        "unplanned_units": sum(plan.unplanned.values()),
+        "notes": data.notes + plan.notes,
+        "orders": orders,
     }
 
 
 def current_plan(conn: Connection) -> dict | None:
     p = t.production_plans
-    row = conn.execute(select(p).where(p.c.state == "accepted").order_by(p.c.accepted_on.desc(), p.c.id.desc())).mappings().first()
+    row = (
+        conn.execute(select(p).where(p.c.state == "accepted").order_by(p.c.accepted_on.desc(), p.c.id.desc()))
+        .mappings()
+        .first()
+    )
     if row is None:
         return None
     pp = t.production_plan_parts
-    parts = [Placed(r.order_id, r.facility_id, r.month, r.quantity)
-             for r in conn.execute(select(pp).where(pp.c.plan_id == row["id"]).order_by(pp.c.position))]
-    return {"id": row["id"], "first_month": row["first_month"], "weighted_lateness": row["weighted_lateness"],
-            "input_digest": row["input_digest"], "parts": parts}
+    parts = [
+        Placed(r.order_id, r.facility_id, r.month, r.quantity)
+        for r in conn.execute(select(pp).where(pp.c.plan_id == row["id"]).order_by(pp.c.position))
+    ]
+    return {
+        "id": row["id"],
+        "first_month": row["first_month"],
+        "weighted_lateness": row["weighted_lateness"],
+        "input_digest": row["input_digest"],
+        "parts": parts,
+    }
 
 
 def _report(data: PlanningInput, plan: Plan, accepted: dict | None) -> dict:
     problem = data.problem
-    out = {"first_month": problem.months[0], "horizon": problem.horizon, "input_digest": data.digest,
-           "rates_used": data.rates_used, "plan": plan_json(data, problem, plan), "scenario": None, "accepted": None}
+    out = {
+        "first_month": problem.months[0],
+        "horizon": problem.horizon,
+        "input_digest": data.digest,
+        "rates_used": data.rates_used,
+        "plan": plan_json(data, problem, plan),
+        "scenario": None,
+        "accepted": None,
+    }
     if accepted:
         out["accepted"] = {
-            "id": accepted["id"], "weighted_lateness": accepted["weighted_lateness"],
+            "id": accepted["id"],
+            "weighted_lateness": accepted["weighted_lateness"],
             "same_input": accepted["input_digest"] == data.digest,
             "moved": moves(accepted["parts"], placed(problem, plan.parts), from_month=problem.months[0]),
         }
@@ -210,15 +262,21 @@ def plan_production_report(conn: Connection, request: PlanRequest, *, today: dat
         before = {e["order"]: e for e in out["plan"]["orders"]}
         after = plan_json(data, changed, what_if)
         out["scenario"] = {
-            "capacity": list(request.capacity), "new_facility": list(request.new_facility), "plan": after,
+            "capacity": list(request.capacity),
+            "new_facility": list(request.new_facility),
+            "plan": after,
             "lateness_change": what_if.weighted_lateness - plan.weighted_lateness,
             "cost_change": str(Money.from_minor(what_if.cost - plan.cost, data.currency).amount),
             "orders_changed": [
-                {"order": e["order"], "months_late_before": before[e["order"]]["months_late"],
-                 "months_late_after": e["months_late"],
-                 "weighted_lateness_change": e["weighted_lateness"] - before[e["order"]]["weighted_lateness"]}
+                {
+                    "order": e["order"],
+                    "months_late_before": before[e["order"]]["months_late"],
+                    "months_late_after": e["months_late"],
+                    "weighted_lateness_change": e["weighted_lateness"] - before[e["order"]]["weighted_lateness"],
+                }
                 for e in after["orders"]
-                if (e["months_late"], e["weighted_lateness"]) != (before[e["order"]]["months_late"], before[e["order"]]["weighted_lateness"])
+                if (e["months_late"], e["weighted_lateness"])
+                != (before[e["order"]]["months_late"], before[e["order"]]["weighted_lateness"])
             ],
             "moved": moves(placed(problem, plan.parts), placed(changed, what_if.parts), from_month=problem.months[0]),
         }
@@ -240,23 +298,29 @@ def prepare_plan(store: Store, request: PlanRequest, *, on: object = None) -> Pr
     """Compute the plan to accept (reads, solves; holds no lock). ``on``: the day it is
     accepted (default: today, UTC)."""
     if request.is_scenario:
-        raise RuleViolation("a what-if scenario is never recorded: accept a plan without --capacity or --new-facility",
-                            field="accept")
+        raise RuleViolation(
+            "a what-if scenario is never recorded: accept a plan without --capacity or --new-facility", field="accept"
+        )
     day = business_day("on", on)
     with store.read() as conn:
         data = planning_input(conn, request, today=day)
     return PreparedPlan(request, day, data, _solve(data.problem, request.time_limit))
 
 
-def record_plan(store: Store, actor: Actor, prepared: PreparedPlan, *, plan_id: str | None = None,
-                input_digest: str | None = None) -> tuple[Outcome, dict]:
+def record_plan(
+    store: Store, actor: Actor, prepared: PreparedPlan, *, plan_id: str | None = None, input_digest: str | None = None
+) -> tuple[Outcome, dict]:
     """Record a prepared plan as the accepted one (superseding the previous), refusing if the
     orders or capacity changed since it was computed, or since the plan whose
     ``input_digest`` the caller reviewed."""
     data, plan, day = prepared.data, prepared.plan, prepared.day
     if input_digest is not None and input_digest != data.digest:
-        raise InputChanged("orders or capacity changed since the plan was reviewed (its input_digest differs): "
-                           "compute the plan again and review it", field="input_digest", value=input_digest)
+        raise InputChanged(
+            "orders or capacity changed since the plan was reviewed (its input_digest differs): "
+            "compute the plan again and review it",
+            field="input_digest",
+            value=input_digest,
+        )
     with store.write(actor.party, actor.meta()) as uow:
         again = planning_input(uow.conn, prepared.request, today=day)
         if again.digest != data.digest:
@@ -265,12 +329,19 @@ def record_plan(store: Store, actor: Actor, prepared: PreparedPlan, *, plan_id: 
         entity = uow.get(ProductionPlan, plan_id or uow.next_id(ProductionPlan, "PLAN"))
         problem = data.problem
         events = plan_domain.accept(
-            entity, first_month=problem.months[0], horizon=problem.horizon, status=plan.status,
-            weighted_lateness=plan.weighted_lateness, cost=Money.from_minor(plan.cost, data.currency),
+            entity,
+            first_month=problem.months[0],
+            horizon=problem.horizon,
+            status=plan.status,
+            weighted_lateness=plan.weighted_lateness,
+            cost=Money.from_minor(plan.cost, data.currency),
             input_digest=data.digest,
-            parts=[PlannedPart(p.order, p.facility, problem.months[p.month], p.quantity)
-                   for p in sorted(plan.parts, key=lambda p: (p.order, p.month, p.facility))],
-            unplanned=plan.unplanned, on=day,
+            parts=[
+                PlannedPart(p.order, p.facility, problem.months[p.month], p.quantity)
+                for p in sorted(plan.parts, key=lambda p: (p.order, p.month, p.facility))
+            ],
+            unplanned=plan.unplanned,
+            on=day,
         )
         stored = uow.record(entity, events)
         if previous:
@@ -279,8 +350,15 @@ def record_plan(store: Store, actor: Actor, prepared: PreparedPlan, *, plan_id: 
         return Outcome(entity.id, stored), _report(data, plan, previous)
 
 
-def accept_plan(store: Store, actor: Actor, request: PlanRequest, *, on: object = None, plan_id: str | None = None,
-                input_digest: str | None = None) -> tuple[Outcome, dict]:
+def accept_plan(
+    store: Store,
+    actor: Actor,
+    request: PlanRequest,
+    *,
+    on: object = None,
+    plan_id: str | None = None,
+    input_digest: str | None = None,
+) -> tuple[Outcome, dict]:
     """Compute the plan and record it as the accepted one (superseding the previous)."""
     return record_plan(store, actor, prepare_plan(store, request, on=on), plan_id=plan_id, input_digest=input_digest)
 
@@ -289,10 +367,18 @@ def accept_plan(store: Store, actor: Actor, request: PlanRequest, *, on: object 
 def list_plans(conn: Connection) -> list[dict]:
     p = t.production_plans
     return [
-        {"id": r["id"], "state": r["state"], "accepted_on": r["accepted_on"].isoformat(), "first_month": r["first_month"],
-         "horizon": r["horizon"], "status": r["status"], "weighted_lateness": r["weighted_lateness"],
-         "cost": str(Money.from_minor(r["cost_minor"], r["cost_currency"]).amount), "currency": r["cost_currency"],
-         "superseded_by": r["superseded_by"]}
+        {
+            "id": r["id"],
+            "state": r["state"],
+            "accepted_on": r["accepted_on"].isoformat(),
+            "first_month": r["first_month"],
+            "horizon": r["horizon"],
+            "status": r["status"],
+            "weighted_lateness": r["weighted_lateness"],
+            "cost": str(Money.from_minor(r["cost_minor"], r["cost_currency"]).amount),
+            "currency": r["cost_currency"],
+            "superseded_by": r["superseded_by"],
+        }
         for r in conn.execute(select(p).order_by(p.c.accepted_on, p.c.id)).mappings()
     ]
 

@@ -43,8 +43,13 @@ class SetCapacity:
 
 def set_capacity(store: Store, actor: Actor, cmd: SetCapacity, *, expected_version: int | None = None) -> Outcome:
     return _on_facility(
-        store, actor, cmd.facility_id, expected_version,
-        lambda f: facility_domain.set_capacity(f, item=cmd.item, from_month=cmd.from_month, monthly_quantity=cmd.monthly_quantity),
+        store,
+        actor,
+        cmd.facility_id,
+        expected_version,
+        lambda f: facility_domain.set_capacity(
+            f, item=cmd.item, from_month=cmd.from_month, monthly_quantity=cmd.monthly_quantity
+        ),
     )
 
 
@@ -63,8 +68,13 @@ class SetItemTerms:
 
 def set_item_terms(store: Store, actor: Actor, cmd: SetItemTerms, *, expected_version: int | None = None) -> Outcome:
     return _on_facility(
-        store, actor, cmd.facility_id, expected_version,
-        lambda f: facility_domain.set_item_terms(f, item=cmd.item, min_batch=cmd.min_batch, unit_cost=cmd.unit_cost, currency=cmd.currency),
+        store,
+        actor,
+        cmd.facility_id,
+        expected_version,
+        lambda f: facility_domain.set_item_terms(
+            f, item=cmd.item, min_batch=cmd.min_batch, unit_cost=cmd.unit_cost, currency=cmd.currency
+        ),
     )
 
 
@@ -86,8 +96,14 @@ def place_order(store: Store, actor: Actor, cmd: PlaceOrder) -> Outcome:
         order = uow.get(ProductionOrder, cmd.id or uow.next_id(ProductionOrder, "PO"))
         line_no = parse_int("contract_line", cmd.contract_line_no, minimum=1)
         events = domain.place(
-            order, facility, contract, contract_line_no=line_no, quantity=cmd.quantity, due=cmd.due,
-            already_ordered=facts.ordered_quantity(uow.conn, contract.id, line_no), priority=cmd.priority,
+            order,
+            facility,
+            contract,
+            contract_line_no=line_no,
+            quantity=cmd.quantity,
+            due=cmd.due,
+            already_ordered=facts.ordered_quantity(uow.conn, contract.id, line_no),
+            priority=cmd.priority,
         )
         return Outcome(order.id, uow.record(order, events))
 
@@ -96,15 +112,29 @@ def _act(store: Store, actor: Actor, order_id: str, decide, expected_version: in
     return act(store, actor, ProductionOrder, order_id, decide, expected_version=expected_version)
 
 
-def start_order(store: Store, actor: Actor, order_id: str, *, on: object = None, expected_version: int | None = None) -> Outcome:
+def start_order(
+    store: Store, actor: Actor, order_id: str, *, on: object = None, expected_version: int | None = None
+) -> Outcome:
     day = business_day("on", on)
     return _act(store, actor, order_id, lambda o: domain.start(o, on=day), expected_version)
 
 
 def record_lot(
-    store: Store, actor: Actor, order_id: str, *, quantity: object, produced_on: object, expected_version: int | None = None
+    store: Store,
+    actor: Actor,
+    order_id: str,
+    *,
+    quantity: object,
+    produced_on: object,
+    expected_version: int | None = None,
 ) -> Outcome:
-    return _act(store, actor, order_id, lambda o: domain.produce_lot(o, quantity=quantity, produced_on=produced_on), expected_version)
+    return _act(
+        store,
+        actor,
+        order_id,
+        lambda o: domain.produce_lot(o, quantity=quantity, produced_on=produced_on),
+        expected_version,
+    )
 
 
 @dataclass(frozen=True)
@@ -120,16 +150,24 @@ class InspectLot:
 def inspect_lot(store: Store, actor: Actor, cmd: InspectLot, *, expected_version: int | None = None) -> Outcome:
     day = business_day("on", cmd.on)
     return _act(
-        store, actor, cmd.order_id,
-        lambda o: domain.inspect(o, lot_id=cmd.lot_id, accepted=cmd.accepted, rejected=cmd.rejected, reason=cmd.reason, on=day),
+        store,
+        actor,
+        cmd.order_id,
+        lambda o: domain.inspect(
+            o, lot_id=cmd.lot_id, accepted=cmd.accepted, rejected=cmd.rejected, reason=cmd.reason, on=day
+        ),
         expected_version,
     )
 
 
-def reprioritise_order(store: Store, actor: Actor, order_id: str, *, priority: object, expected_version: int | None = None) -> Outcome:
+def reprioritise_order(
+    store: Store, actor: Actor, order_id: str, *, priority: object, expected_version: int | None = None
+) -> Outcome:
     return _act(store, actor, order_id, lambda o: domain.reprioritise(o, priority=priority), expected_version)
 
 
-def cancel_order(store: Store, actor: Actor, order_id: str, *, reason: str, on: object = None, expected_version: int | None = None) -> Outcome:
+def cancel_order(
+    store: Store, actor: Actor, order_id: str, *, reason: str, on: object = None, expected_version: int | None = None
+) -> Outcome:
     day = business_day("on", on)
     return _act(store, actor, order_id, lambda o: domain.cancel(o, reason=reason, on=day), expected_version)

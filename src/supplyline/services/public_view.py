@@ -11,10 +11,10 @@ export lists what it left out instead of dropping it silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
-
 from datetime import date
+from typing import Any
 
 from sqlalchemy.engine import Connection
 

@@ -13,14 +13,22 @@ FUNNEL_FIGURES = ("pledged", "allocated", "contracted", "delivered")
 
 
 def _rates(data: dict) -> ReportSheet:
-    columns = [Column("date", "rate date", "date"), Column("from", "from"), Column("to", "to"), Column("rate", "rate", "rate")]
+    columns = [
+        Column("date", "rate date", "date"),
+        Column("from", "from"),
+        Column("to", "to"),
+        Column("rate", "rate", "rate"),
+    ]
     return ReportSheet("rates used", columns, list(data.get("rates_used", [])))
 
 
 def funnel_sheets(data: dict) -> list[ReportSheet]:
     currency = data["currency"]
-    columns = [Column("funder", "funder"), Column("name", "name"),
-               *[Column(k, f"{k} ({currency})", "money") for k in FUNNEL_FIGURES]]
+    columns = [
+        Column("funder", "funder"),
+        Column("name", "name"),
+        *[Column(k, f"{k} ({currency})", "money") for k in FUNNEL_FIGURES],
+    ]
     rows = [*data["funders"], {"funder": "TOTAL", "name": "", **data["total"]}]
     sheets = [ReportSheet("funnel", columns, rows), _rates(data)]
     if "kiel" in data:
@@ -30,12 +38,19 @@ def funnel_sheets(data: dict) -> list[ReportSheet]:
 
 def kiel_sheets(data: dict) -> list[ReportSheet]:
     currency = data["currency"]
-    figures = [Column("pledged", f"supplyline pledged ({currency})", "money"),
-               Column("kiel_military", f"Kiel military allocations ({currency})", "money")]
+    figures = [
+        Column("pledged", f"supplyline pledged ({currency})", "money"),
+        Column("kiel_military", f"Kiel military allocations ({currency})", "money"),
+    ]
     by_donor = ReportSheet(
         f"kiel release {data['release']}",
-        [Column("donor", "donor"), Column("name", "name"), Column("funders", "supplyline funders"), *figures,
-         Column("difference", f"difference ({currency})", "money")],
+        [
+            Column("donor", "donor"),
+            Column("name", "name"),
+            Column("funders", "supplyline funders"),
+            *figures,
+            Column("difference", f"difference ({currency})", "money"),
+        ],
         [{**d, "funders": ", ".join(d["funders"])} for d in data["donors"]]
         + [{"donor": "TOTAL", "name": f"{data['since']} to {data['until']}", **data["total"]}],
     )
@@ -51,40 +66,88 @@ def trace_sheets(data: dict) -> list[ReportSheet]:
     currency = data["package"]["currency"]
     delivered = ReportSheet(
         "delivered",
-        [Column("shipment_id", "shipment"), Column("shipped_on", "shipped on", "date"),
-         Column("received_on", "received on", "date"), Column("item", "item"), Column("shipped", "shipped", "int"),
-         Column("received", "received", "int"), Column("discrepancy", "short", "int"), Column("note", "note"),
-         Column("contract", "contract"), Column("contract_line", "contract line", "int"),
-         Column("package_line", "package line", "int"), Column("requirement", "requirement"),
-         Column("value", f"value received ({currency})", "money"), Column("pledge_id", "paid by pledge"),
-         Column("funder", "funder"), Column("amount", f"paid ({currency})", "money"),
-         Column("pledge_amount", "paid in the pledge's currency", "money"), Column("pledge_currency", "pledge currency")],
         [
-            {**{k: d[k] for k in ("shipment_id", "shipped_on", "received_on", "item", "shipped", "received",
-                                   "discrepancy", "note", "value")},
-             "contract": d["contract"]["id"], "contract_line": d["contract"]["line_no"],
-             "package_line": d["package_line"]["line_no"], "requirement": d["package_line"]["requirement_id"], **share}
+            Column("shipment_id", "shipment"),
+            Column("shipped_on", "shipped on", "date"),
+            Column("received_on", "received on", "date"),
+            Column("item", "item"),
+            Column("shipped", "shipped", "int"),
+            Column("received", "received", "int"),
+            Column("discrepancy", "short", "int"),
+            Column("note", "note"),
+            Column("contract", "contract"),
+            Column("contract_line", "contract line", "int"),
+            Column("package_line", "package line", "int"),
+            Column("requirement", "requirement"),
+            Column("value", f"value received ({currency})", "money"),
+            Column("pledge_id", "paid by pledge"),
+            Column("funder", "funder"),
+            Column("amount", f"paid ({currency})", "money"),
+            Column("pledge_amount", "paid in the pledge's currency", "money"),
+            Column("pledge_currency", "pledge currency"),
+        ],
+        [
+            {
+                **{
+                    k: d[k]
+                    for k in (
+                        "shipment_id",
+                        "shipped_on",
+                        "received_on",
+                        "item",
+                        "shipped",
+                        "received",
+                        "discrepancy",
+                        "note",
+                        "value",
+                    )
+                },
+                "contract": d["contract"]["id"],
+                "contract_line": d["contract"]["line_no"],
+                "package_line": d["package_line"]["line_no"],
+                "requirement": d["package_line"]["requirement_id"],
+                **share,
+            }
             for d in data["delivered"]
             for share in d["paid_by"] or [{}]
         ],
     )
     funding = ReportSheet(
         "funding",
-        [Column("line_no", "package line", "int"), Column("item", "item"), Column("quantity", "quantity", "int"),
-         Column("unit_price", f"unit price ({currency})", "money"), Column("allocation_id", "allocation"),
-         Column("pledge_id", "pledge"), Column("funder", "funder"), Column("amount", "allocated", "money"),
-         Column("currency", "pledge currency"), Column("line_amount", f"allocated ({currency})", "money"),
-         Column("fx_rate", "rate", "rate"), Column("fx_date", "rate date", "date"),
-         Column("allocated_on", "allocated on", "date")],
-        [{**{k: line[k] for k in ("line_no", "item", "quantity", "unit_price")}, **alloc}
-         for line in data["lines"] for alloc in line["funded_by"] or [{}]],
+        [
+            Column("line_no", "package line", "int"),
+            Column("item", "item"),
+            Column("quantity", "quantity", "int"),
+            Column("unit_price", f"unit price ({currency})", "money"),
+            Column("allocation_id", "allocation"),
+            Column("pledge_id", "pledge"),
+            Column("funder", "funder"),
+            Column("amount", "allocated", "money"),
+            Column("currency", "pledge currency"),
+            Column("line_amount", f"allocated ({currency})", "money"),
+            Column("fx_rate", "rate", "rate"),
+            Column("fx_date", "rate date", "date"),
+            Column("allocated_on", "allocated on", "date"),
+        ],
+        [
+            {**{k: line[k] for k in ("line_no", "item", "quantity", "unit_price")}, **alloc}
+            for line in data["lines"]
+            for alloc in line["funded_by"] or [{}]
+        ],
     )
     contracts = ReportSheet(
         "contracts",
-        [Column("id", "contract"), Column("supplier", "supplier"), Column("kind", "kind"),
-         Column("signed_on", "signed on", "date"), Column("line_no", "line", "int"),
-         Column("package_line_no", "package line", "int"), Column("item", "item"),
-         Column("quantity", "quantity", "int"), Column("unit_price", f"unit price ({currency})", "money")],
+        [
+            Column("id", "contract"),
+            Column("supplier", "supplier"),
+            Column("kind", "kind"),
+            Column("signed_on", "signed on", "date"),
+            Column("line_no", "line", "int"),
+            Column("package_line_no", "package line", "int"),
+            Column("item", "item"),
+            Column("quantity", "quantity", "int"),
+            Column("unit_price", f"unit price ({currency})", "money"),
+        ],
         data["contracts"],
     )
     return [delivered, funding, contracts]

@@ -46,10 +46,22 @@ def draft_requirement_in(uow: UnitOfWork, cmd: DraftRequirement) -> Outcome:
 def drafting(req: Requirement, cmd: DraftRequirement) -> list:
     """The events drafting ``cmd`` as ``req`` (decided, not recorded)."""
     return domain.draft(
-        req, recipient=cmd.recipient, list_month=cmd.list_month, priority=cmd.priority, rank=cmd.rank,
-        item=cmd.item, category=cmd.category, quantity=cmd.quantity, unit=cmd.unit, unit_price=cmd.unit_price,
-        currency=cmd.currency, origin=cmd.origin, min_lot=cmd.min_lot, whole_only=cmd.whole_only,
-        needed_by=cmd.needed_by, note=cmd.note,
+        req,
+        recipient=cmd.recipient,
+        list_month=cmd.list_month,
+        priority=cmd.priority,
+        rank=cmd.rank,
+        item=cmd.item,
+        category=cmd.category,
+        quantity=cmd.quantity,
+        unit=cmd.unit,
+        unit_price=cmd.unit_price,
+        currency=cmd.currency,
+        origin=cmd.origin,
+        min_lot=cmd.min_lot,
+        whole_only=cmd.whole_only,
+        needed_by=cmd.needed_by,
+        note=cmd.note,
     )
 
 
@@ -57,11 +69,15 @@ def _act(store: Store, actor: Actor, requirement_id: str, decide, expected_versi
     return act(store, actor, Requirement, requirement_id, decide, expected_version=expected_version)
 
 
-def submit_requirement(store: Store, actor: Actor, requirement_id: str, *, expected_version: int | None = None) -> Outcome:
+def submit_requirement(
+    store: Store, actor: Actor, requirement_id: str, *, expected_version: int | None = None
+) -> Outcome:
     return _act(store, actor, requirement_id, domain.submit, expected_version)
 
 
-def validate_requirement(store: Store, actor: Actor, requirement_id: str, *, expected_version: int | None = None) -> Outcome:
+def validate_requirement(
+    store: Store, actor: Actor, requirement_id: str, *, expected_version: int | None = None
+) -> Outcome:
     return _act(store, actor, requirement_id, lambda r: domain.validate(r, by=actor.party), expected_version)
 
 
@@ -79,9 +95,13 @@ class Reprioritise:
     rank: object
 
 
-def reprioritise_requirement(store: Store, actor: Actor, cmd: Reprioritise, *, expected_version: int | None = None) -> Outcome:
+def reprioritise_requirement(
+    store: Store, actor: Actor, cmd: Reprioritise, *, expected_version: int | None = None
+) -> Outcome:
     return _act(
-        store, actor, cmd.requirement_id,
+        store,
+        actor,
+        cmd.requirement_id,
         lambda r: domain.reprioritise(r, list_month=cmd.list_month, priority=cmd.priority, rank=cmd.rank),
         expected_version,
     )

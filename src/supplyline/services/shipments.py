@@ -10,7 +10,7 @@ from ..domain import shipment as domain
 from ..domain.contract import Contract
 from ..domain.package import Package
 from ..domain.requirement import Requirement
-from ..domain.shipment import ShippedLine, Shipment
+from ..domain.shipment import Shipment, ShippedLine
 from ..store.eventstore import Store
 from . import facts
 from .context import Actor, Outcome, act, withholding
@@ -34,7 +34,11 @@ def dispatch(store: Store, actor: Actor, cmd: Dispatch) -> Outcome:
         covered = facts.shipping_status(uow.conn, contract.id)
         outstanding = {n: line.quantity - covered.get(n, 0) for n, line in contract.lines.items()}
         events = domain.dispatch(
-            shipment, contract, shipped_on=cmd.shipped_on, lines=list(cmd.lines), outstanding_by_line=outstanding,
+            shipment,
+            contract,
+            shipped_on=cmd.shipped_on,
+            lines=list(cmd.lines),
+            outstanding_by_line=outstanding,
             lot_available=facts.lots_available(uow.conn, contract.id),
         )
         stored = uow.record(shipment, events, withhold=withhold)
@@ -72,5 +76,14 @@ def receive(store: Store, actor: Actor, cmd: Receive, *, expected_version: int |
         return Outcome(shipment.id, stored)
 
 
-def report_lost(store: Store, actor: Actor, shipment_id: str, *, reason: str, on: object, expected_version: int | None = None) -> Outcome:
-    return act(store, actor, Shipment, shipment_id, lambda s: domain.lose(s, reason=reason, on=on), expected_version=expected_version)
+def report_lost(
+    store: Store, actor: Actor, shipment_id: str, *, reason: str, on: object, expected_version: int | None = None
+) -> Outcome:
+    return act(
+        store,
+        actor,
+        Shipment,
+        shipment_id,
+        lambda s: domain.lose(s, reason=reason, on=on),
+        expected_version=expected_version,
+    )

@@ -24,12 +24,10 @@ from ..ledger.canonical import canonical, parse
 from ..ledger.chain import StoredEvent
 from ..ledger.disclosure import has_markers, markers, public_view, visible
 from ..ledger.note import Checkpoint, NoteError, Signer, Verifier, b64, open_checkpoint, sign_checkpoint
-from ..store import keyfile
+from ..store import keyfile, withheld
 from ..store import merkle as tree
 from ..store import schema as t
-from ..store import withheld
 from ..store.eventstore import Store, iter_events
-
 
 # --- the key ---------------------------------------------------------------------------------
 
@@ -77,7 +75,9 @@ class SignedCheckpoint:
     note: str
 
 
-def checkpoint(store: Store, signer: Signer, *, size: object | None = None, with_time: bool = False) -> SignedCheckpoint:
+def checkpoint(
+    store: Store, signer: Signer, *, size: object | None = None, with_time: bool = False
+) -> SignedCheckpoint:
     """The tree head at ``size`` (default: every event), signed as a C2SP checkpoint;
     ``with_time`` adds the extension line ``time <UTC ISO 8601>`` (when it was signed)."""
     sync_tree(store)
@@ -105,8 +105,18 @@ def _event(conn: Connection, ref: object) -> StoredEvent:
     row = conn.execute(query).one_or_none()
     if row is None:
         raise NotFound("event", text)
-    return StoredEvent(row.seq, row.stream_id, row.stream_version, row.recorded_at, row.actor, row.type, row.meta,
-                       row.payload, row.prev_hash, row.hash)
+    return StoredEvent(
+        row.seq,
+        row.stream_id,
+        row.stream_version,
+        row.recorded_at,
+        row.actor,
+        row.type,
+        row.meta,
+        row.payload,
+        row.prev_hash,
+        row.hash,
+    )
 
 
 def inclusion(conn: Connection, event: StoredEvent, size: int, *, on: date) -> dict:
@@ -289,8 +299,11 @@ def _bundle(conn: Connection, index: int, width: int) -> bytes:
 def _put(path: Path, content: bytes) -> bool:
     if path.exists():
         if path.read_bytes() != content:
-            raise Refused(f"{path} already holds different bytes: the published log and this ledger disagree",
-                          field="directory", value=str(path))
+            raise Refused(
+                f"{path} already holds different bytes: the published log and this ledger disagree",
+                field="directory",
+                value=str(path),
+            )
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     _replace(path, content)
@@ -316,9 +329,15 @@ def _check_published_checkpoint(store: Store, path: Path, verifier: Verifier) ->
     try:
         old = open_checkpoint(path.read_bytes(), verifier)
     except NoteError as exc:
-        raise Refused(f"{path} is not a checkpoint of this log ({exc}): publish into another directory",
-                      field="directory", value=str(path)) from None
+        raise Refused(
+            f"{path} is not a checkpoint of this log ({exc}): publish into another directory",
+            field="directory",
+            value=str(path),
+        ) from None
     with store.read() as conn:
         if old.size > tree.tree_size(conn) or tree.tree_head(conn, old.size) != old.root:
-            raise Refused(f"{path} (size {old.size}) is not a prefix of this ledger: its history was rewritten",
-                          field="directory", value=str(path))
+            raise Refused(
+                f"{path} (size {old.size}) is not a prefix of this ledger: its history was rewritten",
+                field="directory",
+                value=str(path),
+            )

@@ -11,7 +11,7 @@ embargo and commitment, so the caller knows what is missing and can check a late
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import select
 
@@ -48,12 +48,13 @@ class Viewer:
         return {i for i in wanted if i in found and access.can_read(self.principal, kind, found[i])}
 
 
-def _blank(record: dict, hidden: dict[str, Withheld], names: Iterable[str] | None = None, *,
-           because: Withheld | None = None) -> dict:
+def _blank(
+    record: dict, hidden: dict[str, Withheld], names: Iterable[str] | None = None, *, because: Withheld | None = None
+) -> dict:
     """``record`` with each field in ``names`` (default: all) that ``hidden`` names set to
     null and listed under ``withheld``; ``because`` blanks all of ``names`` for that reason."""
     candidates = list(record) if names is None else list(names)
-    reasons = {name: because for name in candidates} if because else {n: hidden[n] for n in candidates if n in hidden}
+    reasons = dict.fromkeys(candidates, because) if because else {n: hidden[n] for n in candidates if n in hidden}
     reasons = {name: why for name, why in reasons.items() if name in record and record[name] is not None}
     if not reasons:
         return record
@@ -88,7 +89,9 @@ def _package(viewer: Viewer, record: dict) -> dict:
         lines = []
         for line in out["lines"]:
             line = _blank(line, viewer.hidden("package_lines", (record["id"], line["line_no"])))
-            why = _first(viewer, "allocations", _allocation_keys(viewer, record["id"], line["line_no"]), ("line_amount",))
+            why = _first(
+                viewer, "allocations", _allocation_keys(viewer, record["id"], line["line_no"]), ("line_amount",)
+            )
             lines.append(_blank(line, {}, ("funded",), because=why) if why else line)
         out["lines"] = lines
     if "contracts" in out:
@@ -100,9 +103,13 @@ def _package(viewer: Viewer, record: dict) -> dict:
 def _contract(viewer: Viewer, record: dict) -> dict:
     out = _blank(record, viewer.hidden("contracts", (record["id"],)))
     if "lines" in out:
-        out["lines"] = [_blank(line, viewer.hidden("contract_lines", (record["id"], line["line_no"]))) for line in out["lines"]]
+        out["lines"] = [
+            _blank(line, viewer.hidden("contract_lines", (record["id"], line["line_no"]))) for line in out["lines"]
+        ]
     if "schedule" in out:
-        out["schedule"] = [_blank(d, viewer.hidden("delivery_schedule", (record["id"], d["position"]))) for d in out["schedule"]]
+        out["schedule"] = [
+            _blank(d, viewer.hidden("delivery_schedule", (record["id"], d["position"]))) for d in out["schedule"]
+        ]
     return out
 
 
@@ -112,7 +119,9 @@ def _shipment(viewer: Viewer, record: dict) -> dict:
         lines = []
         for line in out["lines"]:
             line = _blank(line, viewer.hidden("shipment_lines", (record["id"], line["contract_line_no"])))
-            if line.get("lots") and any(viewer.hidden("shipment_lots", (record["id"], lot["lot_id"])) for lot in line["lots"]):
+            if line.get("lots") and any(
+                viewer.hidden("shipment_lots", (record["id"], lot["lot_id"])) for lot in line["lots"]
+            ):
                 why = next(iter(viewer.hidden("shipment_lots", (record["id"], line["lots"][0]["lot_id"])).values()))
                 line = {**_blank(line, {}, ("lots",), because=why), "lots": []}
             lines.append(line)
@@ -166,17 +175,29 @@ def _trace(viewer: Viewer, record: dict) -> dict:
     package_id = record["package"]["id"]
 
     def line(entry: dict) -> dict:
-        shown = _blank(entry, viewer.hidden("package_lines", (package_id, entry["line_no"])), ("item", "quantity", "unit_price"))
-        funded = [_blank(a, viewer.hidden("allocations", (a["allocation_id"],)) if a["allocation_id"] else {},
-                         ("amount", "line_amount", "fx_rate", "fx_date")) for a in entry["funded_by"]]
+        shown = _blank(
+            entry, viewer.hidden("package_lines", (package_id, entry["line_no"])), ("item", "quantity", "unit_price")
+        )
+        funded = [
+            _blank(
+                a,
+                viewer.hidden("allocations", (a["allocation_id"],)) if a["allocation_id"] else {},
+                ("amount", "line_amount", "fx_rate", "fx_date"),
+            )
+            for a in entry["funded_by"]
+        ]
         return {**shown, "funded_by": [allocation(a) for a in funded]}
 
     def contract_line(entry: dict) -> dict:
         shown = _blank(entry, viewer.hidden("contracts", (entry["id"],)), ("supplier", "kind", "signed_on"))
-        return _blank(shown, viewer.hidden("contract_lines", (entry["id"], entry["line_no"])), ("item", "quantity", "unit_price"))
+        return _blank(
+            shown, viewer.hidden("contract_lines", (entry["id"], entry["line_no"])), ("item", "quantity", "unit_price")
+        )
 
     def delivered(entry: dict) -> dict:
-        price = viewer.hidden("contract_lines", (entry["contract"]["id"], entry["contract"]["line_no"])).get("unit_price")
+        price = viewer.hidden("contract_lines", (entry["contract"]["id"], entry["contract"]["line_no"])).get(
+            "unit_price"
+        )
         counts = viewer.hidden("shipment_lines", (entry["shipment_id"], entry["contract"]["line_no"]))
         shipment = viewer.hidden("shipments", (entry["shipment_id"],))
         out = _blank(entry, shipment, ("shipped_on", "received_on", "note"))

@@ -16,9 +16,10 @@ a withheld contract price) is withheld with it: see ``derived_hidden``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -70,7 +71,10 @@ def _targets(event_type: str, record: str, payload: dict, name: str) -> list[Tar
         return [Target("contracts", (record,), (name,))]
     if event_type == "ShipmentDispatched":
         if name == "lines":
-            return [Target("shipment_lines", (record,), ("quantity",)), Target("shipment_lots", (record,), ("lot_id", "quantity"))]
+            return [
+                Target("shipment_lines", (record,), ("quantity",)),
+                Target("shipment_lots", (record,), ("lot_id", "quantity")),
+            ]
         return [Target("shipments", (record,), (name,))]
     if event_type == "ShipmentReceived":
         if name == "lines":
@@ -97,8 +101,13 @@ class Withheld:
         return self.embargo is not None and date.fromisoformat(self.embargo) <= on
 
     def to_json(self) -> dict:
-        return {"event": self.seq, "field": self.field, "level": self.level, "embargo": self.embargo,
-                "commitment": self.commitment}
+        return {
+            "event": self.seq,
+            "field": self.field,
+            "level": self.level,
+            "embargo": self.embargo,
+            "commitment": self.commitment,
+        }
 
 
 @dataclass(frozen=True)
@@ -128,15 +137,28 @@ class Index:
         e, w = t.events, t.withheld_values
         seqs = list(conn.execute(select(w.c.seq).distinct()).scalars())
         for start in range(0, len(seqs), 500):
-            rows = conn.execute(select(e.c.seq, e.c.stream_id, e.c.type, e.c.actor, e.c.payload)
-                                .where(e.c.seq.in_(seqs[start:start + 500])))
+            rows = conn.execute(
+                select(e.c.seq, e.c.stream_id, e.c.type, e.c.actor, e.c.payload).where(
+                    e.c.seq.in_(seqs[start : start + 500])
+                )
+            )
             for row in rows:
                 payload = parse(row.payload)
                 record = row.stream_id.partition(":")[2]
                 for name, marker in disclosure.markers(payload).items():
-                    self.fields.append(Withheld(
-                        row.seq, row.type, row.stream_id, name, marker["level"], marker["embargo"], marker["commitment"],
-                        row.actor, tuple(_targets(row.type, record, payload, name))))
+                    self.fields.append(
+                        Withheld(
+                            row.seq,
+                            row.type,
+                            row.stream_id,
+                            name,
+                            marker["level"],
+                            marker["embargo"],
+                            marker["commitment"],
+                            row.actor,
+                            tuple(_targets(row.type, record, payload, name)),
+                        )
+                    )
         self._by_table: dict[str, list[Withheld]] = {}
         for item in self.fields:
             for target in item.targets:

@@ -9,7 +9,7 @@ ledger head row (see eventstore).
 from __future__ import annotations
 
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url

@@ -46,11 +46,22 @@ SQLITE: dict[str, str] = {
     "prev_hash": "substr(body, -64)",
 }
 
-_PG_POSITION = {"stream_id": 3, "stream_version": 4, "recorded_at": 5, "actor": 6, "type": 7, "meta": 8,
-                "payload": 9, "prev_hash": 10}
+_PG_POSITION = {
+    "stream_id": 3,
+    "stream_version": 4,
+    "recorded_at": 5,
+    "actor": 6,
+    "type": 7,
+    "meta": 8,
+    "payload": 9,
+    "prev_hash": 10,
+}
 POSTGRESQL: dict[str, str] = {
-    name: (f"CAST(split_part(body, chr(10), {n}) AS INTEGER)" if name == "stream_version"
-           else f"split_part(body, chr(10), {n})")
+    name: (
+        f"CAST(split_part(body, chr(10), {n}) AS INTEGER)"
+        if name == "stream_version"
+        else f"split_part(body, chr(10), {n})"
+    )
     for name, n in _PG_POSITION.items()
 }
 

@@ -12,11 +12,12 @@ holding the lock, on the latest state, two writers can never both spend the same
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from hashlib import sha256
-from datetime import datetime, timezone
-from typing import Callable, Iterable, Iterator, Mapping, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
@@ -70,13 +71,14 @@ class _Driver:
         finally:
             cursor.close()
 
+
 #: The write transaction that ``Store.transaction`` holds open in this context, if any.
-_JOINED: ContextVar[tuple["Store", Connection] | None] = ContextVar("supplyline_joined_transaction", default=None)
+_JOINED: ContextVar[tuple[Store, Connection] | None] = ContextVar("supplyline_joined_transaction", default=None)
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
-    moment = moment or datetime.now(timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    moment = moment or datetime.now(UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Store:
@@ -87,7 +89,7 @@ class Store:
         self.append_hooks: list[AppendHook] = []
 
     @contextmanager
-    def write(self, actor: str, meta: dict | None = None) -> Iterator["UnitOfWork"]:
+    def write(self, actor: str, meta: dict | None = None) -> Iterator[UnitOfWork]:
         parse_id("actor", actor)
         with self.locked() as conn:
             driver = _Driver(conn)
@@ -204,9 +206,9 @@ class UnitOfWork:
     def next_id(self, cls: type[Entity], prefix: str) -> str:
         """A fresh sequential id such as PKG-0007 (safe: we hold the write lock)."""
         count = self.conn.execute(
-            select(func.count()).select_from(t.events).where(
-                t.events.c.stream_id.like(f"{cls.KIND}:%"), t.events.c.stream_version == 1
-            )
+            select(func.count())
+            .select_from(t.events)
+            .where(t.events.c.stream_id.like(f"{cls.KIND}:%"), t.events.c.stream_version == 1)
         ).scalar_one()
         n = count + 1
         while True:
@@ -217,7 +219,11 @@ class UnitOfWork:
 
     # appending --------------------------------------------------------------------------
     def record(
-        self, entity: Entity, events: list[Event], *, expected_version: int | None = None,
+        self,
+        entity: Entity,
+        events: list[Event],
+        *,
+        expected_version: int | None = None,
         withhold: Mapping[str, Withholding] | None = None,
     ) -> list[StoredEvent]:
         """Append ``events`` to the entity's stream, apply them, and update its projection.
@@ -243,7 +249,9 @@ class UnitOfWork:
             digest = sha256(body).hexdigest()
             entity.apply(event)
             stored.append(
-                StoredEvent(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head, digest)
+                StoredEvent(
+                    seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head, digest
+                )
             )
             rows.append((seq, body.decode(), digest))
             self.seq, self.head = seq, digest
@@ -259,8 +267,13 @@ class UnitOfWork:
 
 def event_row(e: StoredEvent) -> tuple[int, str, str]:
     """The row an event is stored as: (seq, body, hash)."""
-    return e.seq, hash_input(e.seq, e.stream_id, e.stream_version, e.recorded_at, e.actor, e.type, e.meta, e.payload,
-                             e.prev_hash).decode(), e.hash
+    return (
+        e.seq,
+        hash_input(
+            e.seq, e.stream_id, e.stream_version, e.recorded_at, e.actor, e.type, e.meta, e.payload, e.prev_hash
+        ).decode(),
+        e.hash,
+    )
 
 
 def iter_events(conn: Connection, *, after: int = 0, batch: int = 5000) -> Iterator[StoredEvent]:
@@ -278,8 +291,16 @@ def iter_events(conn: Connection, *, after: int = 0, batch: int = 5000) -> Itera
     while True:
         rows = conn.execute(
             select(
-                cols.seq, cols.stream_id, cols.stream_version, cols.recorded_at, cols.actor, cols.type, cols.meta,
-                cols.payload, cols.prev_hash, cols.hash,
+                cols.seq,
+                cols.stream_id,
+                cols.stream_version,
+                cols.recorded_at,
+                cols.actor,
+                cols.type,
+                cols.meta,
+                cols.payload,
+                cols.prev_hash,
+                cols.hash,
             )
             .where(cols.seq > last)
             .order_by(cols.seq)
@@ -300,4 +321,4 @@ def read_head(conn: Connection) -> tuple[int, str]:
     return row.seq, row.hash
 
 
-__all__ = ["Store", "UnitOfWork", "iter_events", "read_head", "GENESIS", "utc_timestamp"]
+__all__ = ["GENESIS", "Store", "UnitOfWork", "iter_events", "read_head", "utc_timestamp"]

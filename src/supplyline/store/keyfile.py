@@ -57,11 +57,15 @@ def create(path: Path, name: str) -> tuple[Signer, bool]:
 
 def load(path: Path) -> Signer:
     if not path.exists():
-        raise Refused(f"no signing key at {path}: run `supplyline init` (or set SUPPLYLINE_SIGNING_KEY)",
-                      field="signing_key", value=str(path))
+        raise Refused(
+            f"no signing key at {path}: run `supplyline init` (or set SUPPLYLINE_SIGNING_KEY)",
+            field="signing_key",
+            value=str(path),
+        )
     if stat.S_IMODE(path.stat().st_mode) & 0o077:
-        raise Refused(f"the signing key {path} is readable by others: chmod 600 it", field="signing_key",
-                      value=str(path))
+        raise Refused(
+            f"the signing key {path} is readable by others: chmod 600 it", field="signing_key", value=str(path)
+        )
     try:
         return Signer.parse(path.read_text())
     except NoteError as exc:

@@ -14,7 +14,7 @@ tiles in one query and never rehash the log.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -76,7 +76,9 @@ def complete(conn: Connection, full_tiles: int) -> None:
         return
     for hashes in _event_hashes(conn, have * WIDTH, full_tiles * WIDTH):
         size = have * WIDTH
-        changed = tiles.extend(size, {level: c for (level, _), c in edge.items()}, merkle.leaf_hashes(map(bytes.fromhex, hashes)))
+        changed = tiles.extend(
+            size, {level: c for (level, _), c in edge.items()}, merkle.leaf_hashes(map(bytes.fromhex, hashes))
+        )
         _write(conn, changed, set(edge))
         have += len(hashes) // WIDTH
         keep = set(tiles.edge_tiles(have * WIDTH))

@@ -9,9 +9,10 @@ has one definition.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable, Iterable
+from functools import cache
+from typing import Any
 
 from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.engine import Connection
@@ -57,11 +58,24 @@ def requirement_rows(r: Requirement) -> dict[Table, list[dict]]:
     return {
         t.requirements: [
             {
-                "id": r.id, "recipient": r.recipient, "list_month": ranking.list_month, "priority": ranking.priority,
-                "rank": ranking.rank, "item": r.item, "category": r.category, "quantity": r.quantity, "unit": r.unit,
-                **_money("unit_price", r.unit_price), "origin": r.origin, "min_lot": r.min_lot,
-                "whole_only": r.whole_only, "needed_by": r.needed_by, "state": r.state,
-                "funded_quantity": r.funded_quantity, "delivered_quantity": r.delivered_quantity, "note": r.note,
+                "id": r.id,
+                "recipient": r.recipient,
+                "list_month": ranking.list_month,
+                "priority": ranking.priority,
+                "rank": ranking.rank,
+                "item": r.item,
+                "category": r.category,
+                "quantity": r.quantity,
+                "unit": r.unit,
+                **_money("unit_price", r.unit_price),
+                "origin": r.origin,
+                "min_lot": r.min_lot,
+                "whole_only": r.whole_only,
+                "needed_by": r.needed_by,
+                "state": r.state,
+                "funded_quantity": r.funded_quantity,
+                "delivered_quantity": r.delivered_quantity,
+                "note": r.note,
                 "version": r.version,
             }
         ],
@@ -76,16 +90,29 @@ def pledge_rows(p: Pledge) -> dict[Table, list[dict]]:
     return {
         t.pledges: [
             {
-                "id": p.id, "funder": p.funder, **_money("amount", p.amount), "allocated_minor": p.allocated.minor,
-                "pledged_on": p.pledged_on, "mechanism": p.mechanism, "categories": canonical(list(p.categories)),
-                "origins": canonical(list(p.origins)), "valid_from": p.valid_from, "valid_until": p.valid_until,
-                "state": p.state, "note": p.note, "version": p.version,
+                "id": p.id,
+                "funder": p.funder,
+                **_money("amount", p.amount),
+                "allocated_minor": p.allocated.minor,
+                "pledged_on": p.pledged_on,
+                "mechanism": p.mechanism,
+                "categories": canonical(list(p.categories)),
+                "origins": canonical(list(p.origins)),
+                "valid_from": p.valid_from,
+                "valid_until": p.valid_until,
+                "state": p.state,
+                "note": p.note,
+                "version": p.version,
             }
         ],
         t.allocations: [
             {
-                "id": a.id, "pledge_id": p.id, "package_id": a.package_id, "line_no": a.line_no,
-                **_money("amount", a.amount), **_money("line_amount", a.line_amount),
+                "id": a.id,
+                "pledge_id": p.id,
+                "package_id": a.package_id,
+                "line_no": a.line_no,
+                **_money("amount", a.amount),
+                **_money("line_amount", a.line_amount),
                 "fx_rate": a.fx["rate"] if a.fx else None,
                 "fx_date": _date(a.fx["date"]) if a.fx else None,
                 "allocated_on": a.allocated_on,
@@ -99,22 +126,39 @@ def package_rows(p: Package) -> dict[Table, list[dict]]:
     return {
         t.packages: [
             {
-                "id": p.id, "title": p.title, "mechanism": p.mechanism, "seller": p.seller, "recipient": p.recipient,
-                "currency": p.currency, "approvers": canonical(list(p.approvers)), "state": p.state,
+                "id": p.id,
+                "title": p.title,
+                "mechanism": p.mechanism,
+                "seller": p.seller,
+                "recipient": p.recipient,
+                "currency": p.currency,
+                "approvers": canonical(list(p.approvers)),
+                "state": p.state,
                 "version": p.version,
             }
         ],
         t.package_lines: [
             {
-                "package_id": p.id, "line_no": n, "requirement_id": line.requirement_id, "item": line.item,
-                "category": line.category, "quantity": line.quantity, **_money("unit_price", line.unit_price),
+                "package_id": p.id,
+                "line_no": n,
+                "requirement_id": line.requirement_id,
+                "item": line.item,
+                "category": line.category,
+                "quantity": line.quantity,
+                **_money("unit_price", line.unit_price),
                 "origin": line.origin,
             }
             for n, line in p.lines.items()
         ],
         t.package_decisions: [
-            {"package_id": p.id, "position": i, "party": d.party, "decision": d.decision, "reason": d.reason,
-             "decided_on": d.decided_on}
+            {
+                "package_id": p.id,
+                "position": i,
+                "party": d.party,
+                "decision": d.decision,
+                "reason": d.reason,
+                "decided_on": d.decided_on,
+            }
             for i, d in enumerate(p.decisions, start=1)
         ],
     }
@@ -123,12 +167,26 @@ def package_rows(p: Package) -> dict[Table, list[dict]]:
 def contract_rows(c: Contract) -> dict[Table, list[dict]]:
     return {
         t.contracts: [
-            {"id": c.id, "package_id": c.package_id, "buyer": c.buyer, "supplier": c.supplier, "kind": c.kind,
-             "signed_on": c.signed_on, "currency": c.currency, "version": c.version}
+            {
+                "id": c.id,
+                "package_id": c.package_id,
+                "buyer": c.buyer,
+                "supplier": c.supplier,
+                "kind": c.kind,
+                "signed_on": c.signed_on,
+                "currency": c.currency,
+                "version": c.version,
+            }
         ],
         t.contract_lines: [
-            {"contract_id": c.id, "line_no": n, "package_line_no": line.package_line_no, "item": line.item,
-             "quantity": line.quantity, **_money("unit_price", line.unit_price)}
+            {
+                "contract_id": c.id,
+                "line_no": n,
+                "package_line_no": line.package_line_no,
+                "item": line.item,
+                "quantity": line.quantity,
+                **_money("unit_price", line.unit_price),
+            }
             for n, line in c.lines.items()
         ],
         t.delivery_schedule: [
@@ -156,14 +214,30 @@ def facility_rows(f: Facility) -> dict[Table, list[dict]]:
 def plan_rows(p: ProductionPlan) -> dict[Table, list[dict]]:
     return {
         t.production_plans: [
-            {"id": p.id, "state": p.state, "accepted_on": p.accepted_on, "first_month": p.first_month,
-             "horizon": p.horizon, "status": p.status, "weighted_lateness": p.weighted_lateness,
-             **_money("cost", p.cost), "input_digest": p.input_digest, "superseded_by": p.superseded_by,
-             "superseded_on": p.superseded_on, "version": p.version}
+            {
+                "id": p.id,
+                "state": p.state,
+                "accepted_on": p.accepted_on,
+                "first_month": p.first_month,
+                "horizon": p.horizon,
+                "status": p.status,
+                "weighted_lateness": p.weighted_lateness,
+                **_money("cost", p.cost),
+                "input_digest": p.input_digest,
+                "superseded_by": p.superseded_by,
+                "superseded_on": p.superseded_on,
+                "version": p.version,
+            }
         ],
         t.production_plan_parts: [
-            {"plan_id": p.id, "position": i, "order_id": part.order_id, "facility_id": part.facility_id,
-             "month": part.month, "quantity": part.quantity}
+            {
+                "plan_id": p.id,
+                "position": i,
+                "order_id": part.order_id,
+                "facility_id": part.facility_id,
+                "month": part.month,
+                "quantity": part.quantity,
+            }
             for i, part in enumerate(p.parts, start=1)
         ],
         t.production_plan_shortfalls: [
@@ -175,14 +249,31 @@ def plan_rows(p: ProductionPlan) -> dict[Table, list[dict]]:
 def order_rows(o: ProductionOrder) -> dict[Table, list[dict]]:
     return {
         t.production_orders: [
-            {"id": o.id, "facility_id": o.facility_id, "contract_id": o.contract_id,
-             "contract_line_no": o.contract_line_no, "item": o.item, "quantity": o.quantity, "due": o.due,
-             "state": o.state, "accepted": o.accepted, "priority": o.priority, "version": o.version}
+            {
+                "id": o.id,
+                "facility_id": o.facility_id,
+                "contract_id": o.contract_id,
+                "contract_line_no": o.contract_line_no,
+                "item": o.item,
+                "quantity": o.quantity,
+                "due": o.due,
+                "state": o.state,
+                "accepted": o.accepted,
+                "priority": o.priority,
+                "version": o.version,
+            }
         ],
         t.lots: [
-            {"lot_id": lot.lot_id, "order_id": o.id, "quantity": lot.quantity, "produced_on": lot.produced_on,
-             "accepted": lot.accepted, "rejected": lot.rejected, "reason": lot.reason,
-             "inspected_on": lot.inspected_on}
+            {
+                "lot_id": lot.lot_id,
+                "order_id": o.id,
+                "quantity": lot.quantity,
+                "produced_on": lot.produced_on,
+                "accepted": lot.accepted,
+                "rejected": lot.rejected,
+                "reason": lot.reason,
+                "inspected_on": lot.inspected_on,
+            }
             for lot in o.lots.values()
         ],
     }
@@ -191,8 +282,15 @@ def order_rows(o: ProductionOrder) -> dict[Table, list[dict]]:
 def shipment_rows(s: Shipment) -> dict[Table, list[dict]]:
     return {
         t.shipments: [
-            {"id": s.id, "contract_id": s.contract_id, "shipped_on": s.shipped_on, "state": s.state,
-             "received_on": s.received_on, "note": s.note, "version": s.version}
+            {
+                "id": s.id,
+                "contract_id": s.contract_id,
+                "shipped_on": s.shipped_on,
+                "state": s.state,
+                "received_on": s.received_on,
+                "note": s.note,
+                "version": s.version,
+            }
         ],
         t.shipment_lines: [
             {"shipment_id": s.id, "contract_line_no": n, "quantity": line.quantity, "received": line.received}
@@ -209,8 +307,14 @@ def shipment_rows(s: Shipment) -> dict[Table, list[dict]]:
 def kiel_rows(k: KielDonorRelease) -> dict[Table, list[dict]]:
     return {
         t.kiel_allocations: [
-            {"release": k.release, "donor": k.donor, "month": month, "donor_name": k.name,
-             **{f"{m}_minor": figures[m].minor for m in KIEL_MEASURES}, "currency": figures["total"].currency}
+            {
+                "release": k.release,
+                "donor": k.donor,
+                "month": month,
+                "donor_name": k.name,
+                **{f"{m}_minor": figures[m].minor for m in KIEL_MEASURES},
+                "currency": figures["total"].currency,
+            }
             for month, figures in k.months.items()
         ]
     }
@@ -219,9 +323,18 @@ def kiel_rows(k: KielDonorRelease) -> dict[Table, list[dict]]:
 def token_rows(k: ApiToken) -> dict[Table, list[dict]]:
     return {
         t.api_tokens: [
-            {"id": k.id, "party": k.party, "role": k.role, "secret_sha256": k.secret_sha256, "label": k.label,
-             "issued_at": k.issued_at, "state": k.state, "revoked_at": k.revoked_at,
-             "revoked_reason": k.revoked_reason, "version": k.version}
+            {
+                "id": k.id,
+                "party": k.party,
+                "role": k.role,
+                "secret_sha256": k.secret_sha256,
+                "label": k.label,
+                "issued_at": k.issued_at,
+                "state": k.state,
+                "revoked_at": k.revoked_at,
+                "revoked_reason": k.revoked_reason,
+                "version": k.version,
+            }
         ]
     }
 
@@ -259,11 +372,32 @@ PROJECTIONS: dict[str, Projection] = {
 
 #: Every table a projection writes, for rebuilds and checks.
 PROJECTED_TABLES: tuple[Table, ...] = (
-    t.parties, t.fx_rates, t.requirements, t.requirement_rankings, t.pledges, t.allocations, t.packages,
-    t.package_lines, t.package_decisions, t.contracts, t.contract_lines, t.delivery_schedule, t.facilities,
-    t.facility_owners, t.facility_capacity, t.production_orders, t.lots, t.shipments, t.shipment_lines,
-    t.shipment_lots, t.kiel_allocations, t.facility_item_terms, t.production_plans, t.production_plan_parts,
-    t.production_plan_shortfalls, t.api_tokens,
+    t.parties,
+    t.fx_rates,
+    t.requirements,
+    t.requirement_rankings,
+    t.pledges,
+    t.allocations,
+    t.packages,
+    t.package_lines,
+    t.package_decisions,
+    t.contracts,
+    t.contract_lines,
+    t.delivery_schedule,
+    t.facilities,
+    t.facility_owners,
+    t.facility_capacity,
+    t.production_orders,
+    t.lots,
+    t.shipments,
+    t.shipment_lines,
+    t.shipment_lots,
+    t.kiel_allocations,
+    t.facility_item_terms,
+    t.production_plans,
+    t.production_plan_parts,
+    t.production_plan_shortfalls,
+    t.api_tokens,
 )
 
 
@@ -281,7 +415,7 @@ def rows_of(entity: Entity) -> Rows:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _insert(table: Table):
     return insert(table)
 

@@ -91,5 +91,3 @@ def rebuild(conn: Connection) -> int:
             conn.execute(insert(table), rows)
             written += len(rows)
     return written
-
-

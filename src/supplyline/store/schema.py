@@ -40,7 +40,10 @@ def _id(name: str, **kw) -> Column:
 
 
 def _money(prefix: str) -> list[Column]:
-    return [Column(f"{prefix}_minor", BigInteger, nullable=False), Column(f"{prefix}_currency", String(3), nullable=False)]
+    return [
+        Column(f"{prefix}_minor", BigInteger, nullable=False),
+        Column(f"{prefix}_currency", String(3), nullable=False),
+    ]
 
 
 # --- the ledger -------------------------------------------------------------------------
@@ -331,8 +334,10 @@ kiel_allocations = Table(
     Column("donor", String(3), primary_key=True),
     Column("month", String(7), primary_key=True),
     Column("donor_name", String(200), nullable=False),
-    *[Column(f"{measure}_minor", BigInteger, nullable=False)
-      for measure in ("total", "financial", "humanitarian", "military", "commitments", "to_be_allocated")],
+    *[
+        Column(f"{measure}_minor", BigInteger, nullable=False)
+        for measure in ("total", "financial", "humanitarian", "military", "commitments", "to_be_allocated")
+    ],
     Column("currency", String(3), nullable=False),
 )
 

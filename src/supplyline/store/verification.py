@@ -17,9 +17,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from operator import itemgetter
-from typing import Iterator
 
 from sqlalchemy.engine import Connection
 
@@ -85,8 +85,11 @@ def derivation_finding(conn: Connection) -> Finding | None:
         definition = definitions.get(name, "")
         rest = " ".join(definition.replace(generated, "", 1).split())  # the type and NOT NULL, in either order
         if generated not in definition or not re.fullmatch(rf"{name} \w+(\(\d+\))?( NOT NULL)?", rest):
-            return Finding(1, f"the events table no longer computes '{name}' from the hashed bytes as written: "
-                              "its definition was changed, so the values shown may not be the ones hashed")
+            return Finding(
+                1,
+                f"the events table no longer computes '{name}' from the hashed bytes as written: "
+                "its definition was changed, so the values shown may not be the ones hashed",
+            )
     return None
 
 
@@ -139,7 +142,9 @@ def _scan_part(url: str, between: tuple[int, int]) -> tuple[Segment, list[int]]:
         engine.dispose()
 
 
-def scan_log(conn: Connection, *, url: str, head: tuple[int, str], workers: int | None = None) -> tuple[bool, list[int]]:
+def scan_log(
+    conn: Connection, *, url: str, head: tuple[int, str], workers: int | None = None
+) -> tuple[bool, list[int]]:
     """The fast pass over the whole log, split across processes when it is large (each
     part read on its own connection, the parts then joined link by link). Returns whether
     the chain is intact to ``head``, and the events that carry withheld fields."""
@@ -163,4 +168,3 @@ def scan_log(conn: Connection, *, url: str, head: tuple[int, str], workers: int 
         results = [(scan(here.batches()), here.marked), *others]
     marked = [seq for _, found in results for seq in found]
     return joined([segment for segment, _ in results], head=head), marked
-

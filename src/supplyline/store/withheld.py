@@ -9,7 +9,7 @@ entities, rebuilding projections) puts the real values back with ``real_payloads
 from __future__ import annotations
 
 import secrets as random
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
@@ -55,7 +55,9 @@ def real_payloads(conn: Connection, rows: Iterable[tuple[int, str]]) -> dict[int
     rows = list(rows)
     sealed = [seq for seq, text in rows if disclosure.has_markers(text)]
     found = secrets_of(conn, sealed) if sealed else {}
-    return {seq: disclosure.unseal(parse(text), found.get(seq, ())) if seq in found else parse(text) for seq, text in rows}
+    return {
+        seq: disclosure.unseal(parse(text), found.get(seq, ())) if seq in found else parse(text) for seq, text in rows
+    }
 
 
 def check(conn: Connection, *, marked: Iterable[int] | None = None) -> Finding | None:
@@ -70,8 +72,11 @@ def check(conn: Connection, *, marked: Iterable[int] | None = None) -> Finding |
         marked = conn.execute(columns.where(e.c.payload.like(f'%"{disclosure.MARK}"%'))).all()
     else:
         wanted = sorted(set(marked))
-        marked = [row for i in range(0, len(wanted), _BATCH)
-                  for row in conn.execute(columns.where(e.c.seq.in_(wanted[i : i + _BATCH])))]
+        marked = [
+            row
+            for i in range(0, len(wanted), _BATCH)
+            for row in conn.execute(columns.where(e.c.seq.in_(wanted[i : i + _BATCH])))
+        ]
     seen: set[int] = set()
     for row in marked:
         seen.add(row.seq)
@@ -85,8 +90,11 @@ def check(conn: Connection, *, marked: Iterable[int] | None = None) -> Finding |
         secrets = {s.field: s for s in stored.get(row.seq, ())}
         for field in sorted(markers.keys() | secrets.keys()):
             if field not in secrets:
-                problems.append(Finding(row.seq, f"{label}: the withheld value of field '{field}' is missing "
-                                                 "(deleted after the fact)"))
+                problems.append(
+                    Finding(
+                        row.seq, f"{label}: the withheld value of field '{field}' is missing (deleted after the fact)"
+                    )
+                )
                 break
             try:
                 disclosure.check(payload, secrets[field])

@@ -6,18 +6,17 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import plotly.offline
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from .. import settings as settings_module
 from ..domain.errors import Refused
 from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
 from ..domain.values import CATEGORIES
-from .. import settings as settings_module
 from ..services import checks, dashboard, queries, reports, tokens, transparency, views
 from ..services import kiel as kiel_service
 from ..services.withholding import Index
@@ -47,12 +46,18 @@ templates.env.filters["money"] = _money
 templates.env.filters["millions"] = _millions
 templates.env.filters["label"] = lambda s: str(s).replace("_", " ")
 
-NAV = [("/", "Overview"), ("/requirements", "Requirements"), ("/packages", "Packages"),
-       ("/production", "Drone Deal production"), ("/ledger", "Ledger")]
+NAV = [
+    ("/", "Overview"),
+    ("/requirements", "Requirements"),
+    ("/packages", "Packages"),
+    ("/production", "Drone Deal production"),
+    ("/ledger", "Ledger"),
+]
 
 
-def _page(request: Request, template: str, who: "session.PageViewer | None" = None, status_code: int = 200,
-          **context) -> HTMLResponse:
+def _page(
+    request: Request, template: str, who: session.PageViewer | None = None, status_code: int = 200, **context
+) -> HTMLResponse:
     return templates.TemplateResponse(
         request, template, {"nav": NAV, "path": request.url.path, "who": who, **context}, status_code=status_code
     )
@@ -77,15 +82,27 @@ def overview(request: Request, currency: str = Query("USD", max_length=3)):
         index, reader = who.withholding  # the ledger's withheld fields, read once for every figure below
         by_month = dashboard.money_by_month(conn, currency, reader, index)
         funnel = reports.funnel(conn, currency, reader, index)
-        kiel = (kiel_service.comparison(conn, currency=currency, reader=reader, index=index)
-                if kiel_service.releases(conn) else None)
+        kiel = (
+            kiel_service.comparison(conn, currency=currency, reader=reader, index=index)
+            if kiel_service.releases(conn)
+            else None
+        )
     from . import charts
 
     show_need = who.may("report.need")
     return _page(
-        request, "overview.html", who, title="Overview", currency=currency, by_month=by_month, funnel=funnel, kiel=kiel,
+        request,
+        "overview.html",
+        who,
+        title="Overview",
+        currency=currency,
+        by_month=by_month,
+        funnel=funnel,
+        kiel=kiel,
         show_need=show_need,
-        chart_time=charts.money_over_time(by_month["months"], currency, with_need=show_need) if by_month["months"] else "",
+        chart_time=charts.money_over_time(by_month["months"], currency, with_need=show_need)
+        if by_month["months"]
+        else "",
         chart_funnel=charts.funnel_by_funder(funnel["funders"], currency) if funnel["funders"] else "",
     )
 
@@ -93,9 +110,9 @@ def overview(request: Request, currency: str = Query("USD", max_length=3)):
 @router.get("/requirements", response_class=HTMLResponse)
 def requirements(
     request: Request,
-    category: Optional[str] = Query(None, max_length=40),
-    state: Optional[str] = Query(None, max_length=20),
-    tier: Optional[str] = Query(None, max_length=1),
+    category: str | None = Query(None, max_length=40),
+    state: str | None = Query(None, max_length=20),
+    tier: str | None = Query(None, max_length=1),
 ):
     category = category or None
     state = state or None
@@ -108,8 +125,15 @@ def requirements(
 
     categories = coverage["categories"] if who.may("report.need") else []
     return _page(
-        request, "requirements.html", who, title="Requirements", lines=lines, category_rows=categories,
-        show_need=who.may("report.need"), categories=CATEGORIES, states=REQUIREMENT.states,
+        request,
+        "requirements.html",
+        who,
+        title="Requirements",
+        lines=lines,
+        category_rows=categories,
+        show_need=who.may("report.need"),
+        categories=CATEGORIES,
+        states=REQUIREMENT.states,
         chosen={"category": category, "state": state, "tier": tier_number},
         chart=charts.coverage_by_category(categories) if categories else "",
     )
@@ -132,16 +156,36 @@ def package(request: Request, package_id: str):
         who = session.viewer(request, conn)
         if not who.can_read("package", package_id):
             # the same answer whether the package does not exist or is not the viewer's to see
-            return _page(request, "error.html", who, status_code=404, title="Not shown",
-                         message=f"package '{package_id}' does not exist or is not visible to {who.label}")
+            return _page(
+                request,
+                "error.html",
+                who,
+                status_code=404,
+                title="Not shown",
+                message=f"package '{package_id}' does not exist or is not visible to {who.label}",
+            )
         detail = views.present(who, "package", queries.package(conn, package_id))
         trace = views.present(who, "trace", reports.trace(conn, package_id))
         readable_pledges = who.readable("pledge", [f["pledge_id"] for f in queries.package_funding(conn, package_id)])
-        funding = [f if f["pledge_id"] in readable_pledges else {**f, "pledge_id": None, "amount": None, "amount_currency": None}
-                   for f in queries.package_funding(conn, package_id)]
-        shipments = who.keep("shipment", [s for c in detail["contracts"] for s in queries.list_shipments(conn, contract_id=c["id"])])
-    return _page(request, "package.html", who, title=f"Package {package_id}", package=detail, trace=trace,
-                 funding=funding, shipments=shipments)
+        funding = [
+            f
+            if f["pledge_id"] in readable_pledges
+            else {**f, "pledge_id": None, "amount": None, "amount_currency": None}
+            for f in queries.package_funding(conn, package_id)
+        ]
+        shipments = who.keep(
+            "shipment", [s for c in detail["contracts"] for s in queries.list_shipments(conn, contract_id=c["id"])]
+        )
+    return _page(
+        request,
+        "package.html",
+        who,
+        title=f"Package {package_id}",
+        package=detail,
+        trace=trace,
+        funding=funding,
+        shipments=shipments,
+    )
 
 
 @router.get("/production", response_class=HTMLResponse)
@@ -156,7 +200,11 @@ def production(request: Request):
     from . import charts
 
     return _page(
-        request, "production.html", who, title="Drone Deal production", data=data,
+        request,
+        "production.html",
+        who,
+        title="Drone Deal production",
+        data=data,
         chart_capacity=charts.capacity_use(data["capacity_use"]) if data["capacity_use"] else "",
         chart_lots=charts.lots_timeline(data["orders"]) if data["orders"] else "",
     )
@@ -178,9 +226,17 @@ def ledger(request: Request):
             withheld.setdefault(item.seq, []).append(item.field)
     for event in events:
         event["withheld_fields"] = sorted(withheld.get(event["seq"], ()))
-    return _page(request, "ledger.html", who, title="Ledger", events=events, summary=summary,
-                 verification=verification, checkpoint=signed.note if signed else None,
-                 verifier=signer.verifier if signer else None)
+    return _page(
+        request,
+        "ledger.html",
+        who,
+        title="Ledger",
+        events=events,
+        summary=summary,
+        verification=verification,
+        checkpoint=signed.note if signed else None,
+        verifier=signer.verifier if signer else None,
+    )
 
 
 def _signer(store):
@@ -194,18 +250,28 @@ def checkpoint_text(request: Request) -> Response:
     store = _store(request)
     signer = _signer(store)
     if signer is None:
-        return Response("this ledger has no signing key (run supplyline init)\n", status_code=404, media_type="text/plain")
-    return Response(transparency.checkpoint(store, signer, with_time=True).note, media_type="text/plain",
-                    headers={"Content-Disposition": "attachment; filename=checkpoint.txt"})
+        return Response(
+            "this ledger has no signing key (run supplyline init)\n", status_code=404, media_type="text/plain"
+        )
+    return Response(
+        transparency.checkpoint(store, signer, with_time=True).note,
+        media_type="text/plain",
+        headers={"Content-Disposition": "attachment; filename=checkpoint.txt"},
+    )
 
 
 @router.get("/ledger/key")
 def verifier_key(request: Request) -> Response:
     signer = _signer(_store(request))
     if signer is None:
-        return Response("this ledger has no signing key (run supplyline init)\n", status_code=404, media_type="text/plain")
-    return Response(f"{signer.verifier}\n", media_type="text/plain",
-                    headers={"Content-Disposition": "attachment; filename=verifier-key.txt"})
+        return Response(
+            "this ledger has no signing key (run supplyline init)\n", status_code=404, media_type="text/plain"
+        )
+    return Response(
+        f"{signer.verifier}\n",
+        media_type="text/plain",
+        headers={"Content-Disposition": "attachment; filename=verifier-key.txt"},
+    )
 
 
 @router.get("/ledger/proofs/{seq}.json")
@@ -214,8 +280,11 @@ def proof_download(request: Request, seq: int) -> Response:
         proof = transparency.inclusion_proof(_store(request), seq)
     except Refused as exc:
         return Response(exc.message + "\n", status_code=404, media_type="text/plain")
-    return Response(transparency.document(proof), media_type="application/json",
-                    headers={"Content-Disposition": f"attachment; filename=inclusion-{seq}.json"})
+    return Response(
+        transparency.document(proof),
+        media_type="application/json",
+        headers={"Content-Disposition": f"attachment; filename=inclusion-{seq}.json"},
+    )
 
 
 @router.get("/signin", response_class=HTMLResponse)
@@ -253,10 +322,15 @@ def _plotly_js() -> bytes:
 
 @router.get("/static/plotly.js")
 def plotly_js() -> Response:
-    return Response(_plotly_js(), media_type="application/javascript", headers={"Cache-Control": "public, max-age=86400"})
+    return Response(
+        _plotly_js(), media_type="application/javascript", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @router.get("/static/style.css")
 def style() -> Response:
-    return Response((HERE / "static" / "style.css").read_bytes(), media_type="text/css",
-                    headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        (HERE / "static" / "style.css").read_bytes(),
+        media_type="text/css",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )

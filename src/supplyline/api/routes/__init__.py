@@ -1,8 +1,31 @@
 """The routers, one per area; each endpoint names its action in ``domain.access.POLICY``."""
 
-from . import allocation, contracts, funding, interchange, ledger, packages, planning, production, reference, requirements, shipments, transparency
+from . import (
+    allocation,
+    contracts,
+    funding,
+    interchange,
+    ledger,
+    packages,
+    planning,
+    production,
+    reference,
+    requirements,
+    shipments,
+    transparency,
+)
 
 ROUTERS = [
-    reference.router, requirements.router, funding.router, packages.router, contracts.router,
-    production.router, shipments.router, planning.router, allocation.router, interchange.router, ledger.router, transparency.router,
+    reference.router,
+    requirements.router,
+    funding.router,
+    packages.router,
+    contracts.router,
+    production.router,
+    shipments.router,
+    planning.router,
+    allocation.router,
+    interchange.router,
+    ledger.router,
+    transparency.router,
 ]

@@ -13,10 +13,19 @@ from .common import Cursor, FilterId, Limit, PathId
 router = APIRouter(tags=["contracts"])
 
 
-@router.get("/contracts", response_model=s.Page[s.Contract], summary="Contracts shared with the caller", **acts("contract.read"))
-def list_contracts(gate: Gate = Depends(reading), package_id: FilterId = None, cursor: Cursor = None, limit: Limit = 50):
-    return gate.many("contract", lambda c: queries.list_contracts(c, package_id=package_id),
-                     key=lambda r: (r["id"],), cursor=cursor, limit=limit)
+@router.get(
+    "/contracts", response_model=s.Page[s.Contract], summary="Contracts shared with the caller", **acts("contract.read")
+)
+def list_contracts(
+    gate: Gate = Depends(reading), package_id: FilterId = None, cursor: Cursor = None, limit: Limit = 50
+):
+    return gate.many(
+        "contract",
+        lambda c: queries.list_contracts(c, package_id=package_id),
+        key=lambda r: (r["id"],),
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @router.get("/contracts/{contract_id}", response_model=s.ContractDetail, **acts("contract.read"))
@@ -24,13 +33,28 @@ def get_contract(contract_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("contract", contract_id, lambda c: queries.contract(c, contract_id))
 
 
-@router.post("/contracts", status_code=201, response_model=s.Outcome, summary="Sign a contract, as its buyer", **acts("contract.sign"))
+@router.post(
+    "/contracts",
+    status_code=201,
+    response_model=s.Outcome,
+    summary="Sign a contract, as its buyer",
+    **acts("contract.sign"),
+)
 def sign_contract(body: s.SignContract, gate: Gate = Depends(writing)):
     cmd = contracts.SignContract(
-        body.package_id, body.buyer, body.supplier, body.kind, body.signed_on,
+        body.package_id,
+        body.buyer,
+        body.supplier,
+        body.kind,
+        body.signed_on,
         tuple(LineTerms(line.package_line_no, line.quantity, line.unit_price) for line in body.lines),
-        tuple(DeliveryTerms(d.line_no, d.due, d.quantity) for d in body.schedule), body.id, body.disclose or {},
+        tuple(DeliveryTerms(d.line_no, d.due, d.quantity) for d in body.schedule),
+        body.id,
+        body.disclose or {},
     )
-    return gate.write(creating("contract", [body.buyer], Ref("package", body.package_id, "package_id")),
-                      lambda actor, _: contracts.sign_contract(gate.store, actor, cmd),
-                      payload=body, created="/api/v1/contracts")
+    return gate.write(
+        creating("contract", [body.buyer], Ref("package", body.package_id, "package_id")),
+        lambda actor, _: contracts.sign_contract(gate.store, actor, cmd),
+        payload=body,
+        created="/api/v1/contracts",
+    )

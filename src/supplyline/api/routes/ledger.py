@@ -22,8 +22,12 @@ router = APIRouter(tags=["ledger and reports"])
 STREAM = r"^[a-z]{1,20}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
-@router.get("/events", response_model=s.Page[s.Event],
-            summary="Events, newest first: the whole ledger for auditors, one visible stream for others", **acts("event.read"))
+@router.get(
+    "/events",
+    response_model=s.Page[s.Event],
+    summary="Events, newest first: the whole ledger for auditors, one visible stream for others",
+    **acts("event.read"),
+)
 def list_events(
     gate: Gate = Depends(reading),
     stream: Annotated[str | None, Query(pattern=STREAM, description="e.g. pledge:PL-0001")] = None,
@@ -46,8 +50,9 @@ def list_events(
         return gate.overall(lambda conn, _: fetch(conn))
     kind, _, record_id = stream.partition(":")
     if kind not in RESOLVERS:
-        raise ApiProblem(422, "invalid-input", f"stream: '{kind}' is not a kind of record ({', '.join(RESOLVERS)})",
-                         field="stream")
+        raise ApiProblem(
+            422, "invalid-input", f"stream: '{kind}' is not a kind of record ({', '.join(RESOLVERS)})", field="stream"
+        )
     return gate.stream_events(kind, record_id, fetch)
 
 
@@ -55,15 +60,23 @@ def list_events(
 def verify(gate: Gate = Depends(reading)):
     def run(_conn, _principal):
         result = checks.verify_ledger(gate.store)
-        return {"ok": result.ok, "checked": result.checked, "head": result.head_hash,
-                "first_bad_event": result.finding.seq if result.finding else None,
-                "problem": result.finding.message if result.finding else None}
+        return {
+            "ok": result.ok,
+            "checked": result.checked,
+            "head": result.head_hash,
+            "first_bad_event": result.finding.seq if result.finding else None,
+            "problem": result.finding.message if result.finding else None,
+        }
 
     return gate.overall(run)
 
 
-@router.get("/ledger/projections", response_model=s.ProjectionCheck,
-            summary="Compare the stored projections with a rebuild from the events (rebuild --check)", **acts("ledger.check"))
+@router.get(
+    "/ledger/projections",
+    response_model=s.ProjectionCheck,
+    summary="Compare the stored projections with a rebuild from the events (rebuild --check)",
+    **acts("ledger.check"),
+)
 def check_projections(gate: Gate = Depends(reading)):
     def run(_conn, _principal):
         differences = checks.check_projections(gate.store)
@@ -72,20 +85,34 @@ def check_projections(gate: Gate = Depends(reading)):
     return gate.overall(run)
 
 
-@router.get("/reports/funnel", response_model=s.FunnelCompared, response_model_exclude_unset=True, responses=FILES,
-            summary="Per funder: pledged, allocated, contracted, delivered (a public aggregate)", **acts("report.funnel"))
+@router.get(
+    "/reports/funnel",
+    response_model=s.FunnelCompared,
+    response_model_exclude_unset=True,
+    responses=FILES,
+    summary="Per funder: pledged, allocated, contracted, delivered (a public aggregate)",
+    **acts("report.funnel"),
+)
 def funnel(
     request: Request,
     gate: Gate = Depends(reading),
     currency: Annotated[str, Query(pattern=r"^[A-Z]{3}$")] = "EUR",
     compare_kiel: Annotated[bool, Query(description="add the Kiel tracker's military allocations per donor")] = False,
-    kiel_release: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$",
-                                              description="with compare_kiel: the release (default: the latest)")] = None,
+    kiel_release: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$",
+            description="with compare_kiel: the release (default: the latest)",
+        ),
+    ] = None,
     format: ReportFormat = None,
     table: Table = None,
 ):
-    data = gate.overall(lambda conn, principal: kiel.funnel_compared(
-        conn, currency, compare=compare_kiel, release=kiel_release, reader=reader_of(principal, Ownership(conn))))
+    data = gate.overall(
+        lambda conn, principal: kiel.funnel_compared(
+            conn, currency, compare=compare_kiel, release=kiel_release, reader=reader_of(principal, Ownership(conn))
+        )
+    )
     return report_answer(request, data, funnel_sheets, "funnel", format, table)
 
 

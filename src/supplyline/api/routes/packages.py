@@ -14,13 +14,23 @@ from .common import Cursor, Limit, PathId
 router = APIRouter(tags=["packages"])
 
 
-@router.get("/packages", response_model=s.Page[s.Package], summary="Packages shared with the caller", **acts("package.read"))
+@router.get(
+    "/packages", response_model=s.Page[s.Package], summary="Packages shared with the caller", **acts("package.read")
+)
 def list_packages(
-    gate: Gate = Depends(reading), state: s.PackageState | None = None, mechanism: s.Mechanism | None = None,
-    cursor: Cursor = None, limit: Limit = 50,
+    gate: Gate = Depends(reading),
+    state: s.PackageState | None = None,
+    mechanism: s.Mechanism | None = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ):
-    return gate.many("package", lambda c: queries.list_packages(c, state=state, mechanism=mechanism),
-                     key=lambda r: (r["id"],), cursor=cursor, limit=limit)
+    return gate.many(
+        "package",
+        lambda c: queries.list_packages(c, state=state, mechanism=mechanism),
+        key=lambda r: (r["id"],),
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @router.get("/packages/{package_id}", response_model=s.PackageDetail, **acts("package.read"))
@@ -28,46 +38,89 @@ def get_package(package_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("package", package_id, lambda c: queries.package(c, package_id))
 
 
-@router.get("/packages/{package_id}/trace", response_model=s.Trace, responses=FILES,
-            summary="Every delivered line → contract → package line → the pledges that paid for it", **acts("package.trace"))
-def trace_package(package_id: PathId, request: Request, gate: Gate = Depends(reading), format: ReportFormat = None,
-                  table: Table = None):
+@router.get(
+    "/packages/{package_id}/trace",
+    response_model=s.Trace,
+    responses=FILES,
+    summary="Every delivered line → contract → package line → the pledges that paid for it",
+    **acts("package.trace"),
+)
+def trace_package(
+    package_id: PathId,
+    request: Request,
+    gate: Gate = Depends(reading),
+    format: ReportFormat = None,
+    table: Table = None,
+):
     data = gate.one("package", package_id, lambda c: reports.trace(c, package_id), present_as="trace")
     return report_answer(request, data, trace_sheets, f"trace-{package_id}", format, table)
 
 
 @router.post("/packages", status_code=201, response_model=s.Outcome, summary="Draft a package", **acts("package.draft"))
 def draft_package(body: s.DraftPackage, gate: Gate = Depends(writing)):
-    cmd = packages.DraftPackage(body.title, body.mechanism, body.seller, body.recipient, body.currency,
-                                tuple(body.approvers), body.id, body.disclose or {})
-    return gate.write(creating("package", ()), lambda actor, _: packages.draft_package(gate.store, actor, cmd),
-                      payload=body, created="/api/v1/packages")
+    cmd = packages.DraftPackage(
+        body.title,
+        body.mechanism,
+        body.seller,
+        body.recipient,
+        body.currency,
+        tuple(body.approvers),
+        body.id,
+        body.disclose or {},
+    )
+    return gate.write(
+        creating("package", ()),
+        lambda actor, _: packages.draft_package(gate.store, actor, cmd),
+        payload=body,
+        created="/api/v1/packages",
+    )
 
 
-@router.post("/packages/{package_id}/lines", response_model=s.Outcome, summary="Add a requirement line", **acts("package.add_line"))
+@router.post(
+    "/packages/{package_id}/lines",
+    response_model=s.Outcome,
+    summary="Add a requirement line",
+    **acts("package.add_line"),
+)
 def add_line(package_id: PathId, body: s.AddLine, gate: Gate = Depends(updating)):
-    cmd = packages.AddLine(package_id, body.requirement_id, body.quantity, body.unit_price, body.origin, body.disclose or {})
-    return gate.write(existing("package", package_id),
-                      lambda actor, v: packages.add_line(gate.store, actor, cmd, expected_version=v), payload=body)
+    cmd = packages.AddLine(
+        package_id, body.requirement_id, body.quantity, body.unit_price, body.origin, body.disclose or {}
+    )
+    return gate.write(
+        existing("package", package_id),
+        lambda actor, v: packages.add_line(gate.store, actor, cmd, expected_version=v),
+        payload=body,
+    )
 
 
 @router.post("/packages/{package_id}/propose", response_model=s.Outcome, **acts("package.propose"))
 def propose_package(package_id: PathId, gate: Gate = Depends(updating)):
-    return gate.write(existing("package", package_id),
-                      lambda actor, v: packages.propose_package(gate.store, actor, package_id, expected_version=v))
+    return gate.write(
+        existing("package", package_id),
+        lambda actor, v: packages.propose_package(gate.store, actor, package_id, expected_version=v),
+    )
 
 
-@router.post("/packages/{package_id}/decisions", response_model=s.Outcome,
-             summary="Approve or reject, as the token's own party", **acts("package.decide"))
+@router.post(
+    "/packages/{package_id}/decisions",
+    response_model=s.Outcome,
+    summary="Approve or reject, as the token's own party",
+    **acts("package.decide"),
+)
 def decide_package(package_id: PathId, body: s.Decide, gate: Gate = Depends(updating)):
     cmd = packages.Decide(package_id, body.party, body.decision, body.reason, body.on)
-    return gate.write(existing("package", package_id, acting=lambda _: [body.party]),
-                      lambda actor, v: packages.decide_package(gate.store, actor, cmd, expected_version=v), payload=body)
+    return gate.write(
+        existing("package", package_id, acting=lambda _: [body.party]),
+        lambda actor, v: packages.decide_package(gate.store, actor, cmd, expected_version=v),
+        payload=body,
+    )
 
 
 @router.post("/packages/{package_id}/close", response_model=s.Outcome, **acts("package.close"))
 def close_package(package_id: PathId, body: s.Dated | None = None, gate: Gate = Depends(updating)):
     on = body.on if body else None
-    return gate.write(existing("package", package_id),
-                      lambda actor, v: packages.close_package(gate.store, actor, package_id, on=on, expected_version=v),
-                      payload=body)
+    return gate.write(
+        existing("package", package_id),
+        lambda actor, v: packages.close_package(gate.store, actor, package_id, on=on, expected_version=v),
+        payload=body,
+    )

@@ -15,27 +15,43 @@ from .common import Cursor, Limit, PathId
 router = APIRouter(tags=["production planning"])
 
 
-@router.get("/plan-proposal", response_model=s.PlanReport,
-            summary="Compute the production plan for the open orders, with a what-if beside it (never writes)",
-            **acts("plan.compute"))
+@router.get(
+    "/plan-proposal",
+    response_model=s.PlanReport,
+    summary="Compute the production plan for the open orders, with a what-if beside it (never writes)",
+    **acts("plan.compute"),
+)
 def compute_plan(
     gate: Gate = Depends(reading),
     horizon: Annotated[int, Query(ge=1, le=120, description="months to plan")] = 24,
-    from_month: Annotated[str | None, Query(alias="from", pattern=r"^[0-9]{4}-[0-9]{2}$",
-                                            description="first month to plan (default: this month, UTC)")] = None,
+    from_month: Annotated[
+        str | None,
+        Query(
+            alias="from", pattern=r"^[0-9]{4}-[0-9]{2}$", description="first month to plan (default: this month, UTC)"
+        ),
+    ] = None,
     currency: Annotated[str, Query(pattern=r"^[A-Z]{3}$", description="currency in which costs are compared")] = "USD",
-    capacity: Annotated[list[s.PlanCapacityChange], Query(max_length=20, description=(
-        "what-if: FACILITY[:ITEM]=-30%[@YYYY-MM], repeatable"))] = [],  # noqa: B006 - FastAPI copies defaults
-    new_facility: Annotated[list[s.PlanNewFacility], Query(max_length=20, description=(
-        "what-if: FACILITY:ITEM=MONTHLY[@YYYY-MM], repeatable"))] = [],  # noqa: B006
+    capacity: Annotated[
+        list[s.PlanCapacityChange],
+        Query(max_length=20, description=("what-if: FACILITY[:ITEM]=-30%[@YYYY-MM], repeatable")),
+    ] = [],  # noqa: B006 - FastAPI copies defaults
+    new_facility: Annotated[
+        list[s.PlanNewFacility],
+        Query(max_length=20, description=("what-if: FACILITY:ITEM=MONTHLY[@YYYY-MM], repeatable")),
+    ] = [],  # noqa: B006
     time_limit: Annotated[int, Query(ge=1, le=60, description="seconds the solver may take")] = 10,
 ):
     request = planning.PlanRequest(horizon, from_month, currency, tuple(capacity), tuple(new_facility), time_limit)
     return gate.overall(lambda conn, _: planning.plan_production_report(conn, request))
 
 
-@router.post("/plans", status_code=201, response_model=s.AcceptedPlan,
-             summary="Compute the plan and record it as the accepted one (superseding the previous)", **acts("plan.accept"))
+@router.post(
+    "/plans",
+    status_code=201,
+    response_model=s.AcceptedPlan,
+    summary="Compute the plan and record it as the accepted one (superseding the previous)",
+    **acts("plan.accept"),
+)
 def accept_plan(body: s.AcceptPlan | None = None, gate: Gate = Depends(writing)):
     body = body or s.AcceptPlan()
     request = planning.PlanRequest(body.horizon, body.from_month, body.currency, (), (), body.time_limit)
@@ -44,7 +60,9 @@ def accept_plan(body: s.AcceptPlan | None = None, gate: Gate = Depends(writing))
     prepared = gate.overall(lambda _conn, _caller: planning.prepare_plan(gate.store, request, on=body.on))
 
     def run(actor, _version):
-        outcome, report = planning.record_plan(gate.store, actor, prepared, plan_id=body.id, input_digest=body.input_digest)
+        outcome, report = planning.record_plan(
+            gate.store, actor, prepared, plan_id=body.id, input_digest=body.input_digest
+        )
         return Answer(outcome.id, {**outcome.to_json(), "plan": _recorded(report)}, outcome.events)
 
     return gate.write(creating("plan", ()), run, payload=body, created="/api/v1/plans")
@@ -55,35 +73,58 @@ def _recorded(report: dict) -> dict:
     kept as canonical JSON for Idempotency-Key replays, which holds no binary floats)."""
     plan, previous = report["plan"], report["accepted"]
     return {
-        "first_month": report["first_month"], "horizon": report["horizon"], "input_digest": report["input_digest"],
+        "first_month": report["first_month"],
+        "horizon": report["horizon"],
+        "input_digest": report["input_digest"],
         **{k: plan[k] for k in ("status", "weighted_lateness", "cost", "currency", "late_orders", "unplanned_units")},
-        "supersedes": previous["id"] if previous else None, "moved": previous["moved"] if previous else [],
+        "supersedes": previous["id"] if previous else None,
+        "moved": previous["moved"] if previous else [],
     }
 
 
-@router.get("/plans", response_model=s.Page[s.PlanSummary], summary="Accepted production plans, oldest first",
-            **acts("plan.read"))
+@router.get(
+    "/plans",
+    response_model=s.Page[s.PlanSummary],
+    summary="Accepted production plans, oldest first",
+    **acts("plan.read"),
+)
 def list_plans(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limit = 50):
     return gate.many("plan", planning.list_plans, key=lambda r: (r["accepted_on"], r["id"]), cursor=cursor, limit=limit)
 
 
-@router.get("/plans/{plan_id}", response_model=s.PlanDetail, summary="One accepted plan: every part", **acts("plan.read"))
+@router.get(
+    "/plans/{plan_id}", response_model=s.PlanDetail, summary="One accepted plan: every part", **acts("plan.read")
+)
 def get_plan(plan_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("plan", plan_id, lambda c: planning.show_plan(c, plan_id))
 
 
-@router.post("/facilities/{facility_id}/terms", response_model=s.Outcome,
-             summary="Set the minimum batch and unit cost of an item the facility builds", **acts("facility.set_terms"))
+@router.post(
+    "/facilities/{facility_id}/terms",
+    response_model=s.Outcome,
+    summary="Set the minimum batch and unit cost of an item the facility builds",
+    **acts("facility.set_terms"),
+)
 def set_item_terms(facility_id: PathId, body: s.SetItemTerms, gate: Gate = Depends(updating)):
     cmd = production.SetItemTerms(facility_id, body.item, body.min_batch, body.unit_cost, body.currency)
-    return gate.write(existing("facility", facility_id),
-                      lambda actor, v: production.set_item_terms(gate.store, actor, cmd, expected_version=v), payload=body)
+    return gate.write(
+        existing("facility", facility_id),
+        lambda actor, v: production.set_item_terms(gate.store, actor, cmd, expected_version=v),
+        payload=body,
+    )
 
 
-@router.post("/orders/{order_id}/priority", response_model=s.Outcome,
-             summary="Change the weight of an open order's lateness in planning", **acts("order.reprioritise"))
+@router.post(
+    "/orders/{order_id}/priority",
+    response_model=s.Outcome,
+    summary="Change the weight of an open order's lateness in planning",
+    **acts("order.reprioritise"),
+)
 def prioritise_order(order_id: PathId, body: s.Prioritise, gate: Gate = Depends(updating)):
-    return gate.write(existing("order", order_id),
-                      lambda actor, v: production.reprioritise_order(gate.store, actor, order_id, priority=body.priority,
-                                                                     expected_version=v),
-                      payload=body)
+    return gate.write(
+        existing("order", order_id),
+        lambda actor, v: production.reprioritise_order(
+            gate.store, actor, order_id, priority=body.priority, expected_version=v
+        ),
+        payload=body,
+    )

@@ -12,7 +12,12 @@ from .common import Cursor, FilterId, Limit, LotPathId, PathId
 router = APIRouter(tags=["production"])
 
 
-@router.get("/facilities", response_model=s.Page[s.Facility], summary="Facilities the caller owns or orders from", **acts("facility.read"))
+@router.get(
+    "/facilities",
+    response_model=s.Page[s.Facility],
+    summary="Facilities the caller owns or orders from",
+    **acts("facility.read"),
+)
 def list_facilities(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limit = 50):
     return gate.many("facility", queries.list_facilities, key=lambda r: (r["id"],), cursor=cursor, limit=limit)
 
@@ -22,28 +27,55 @@ def get_facility(facility_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("facility", facility_id, lambda c: queries.facility(c, facility_id))
 
 
-@router.post("/facilities", status_code=201, response_model=s.Outcome, summary="Register a facility (as one of its owners)", **acts("facility.register"))
+@router.post(
+    "/facilities",
+    status_code=201,
+    response_model=s.Outcome,
+    summary="Register a facility (as one of its owners)",
+    **acts("facility.register"),
+)
 def register_facility(body: s.RegisterFacility, gate: Gate = Depends(writing)):
     cmd = production.RegisterFacility(body.name, body.country, tuple((o.party, o.share) for o in body.owners), body.id)
-    return gate.write(creating("facility", [o.party for o in body.owners]),
-                      lambda actor, _: production.register_facility(gate.store, actor, cmd),
-                      payload=body, created="/api/v1/facilities")
+    return gate.write(
+        creating("facility", [o.party for o in body.owners]),
+        lambda actor, _: production.register_facility(gate.store, actor, cmd),
+        payload=body,
+        created="/api/v1/facilities",
+    )
 
 
-@router.post("/facilities/{facility_id}/capacity", response_model=s.Outcome, summary="Set monthly capacity for an item", **acts("facility.set_capacity"))
+@router.post(
+    "/facilities/{facility_id}/capacity",
+    response_model=s.Outcome,
+    summary="Set monthly capacity for an item",
+    **acts("facility.set_capacity"),
+)
 def set_capacity(facility_id: PathId, body: s.SetCapacity, gate: Gate = Depends(updating)):
     cmd = production.SetCapacity(facility_id, body.item, body.from_month, body.monthly_quantity)
-    return gate.write(existing("facility", facility_id),
-                      lambda actor, v: production.set_capacity(gate.store, actor, cmd, expected_version=v), payload=body)
+    return gate.write(
+        existing("facility", facility_id),
+        lambda actor, v: production.set_capacity(gate.store, actor, cmd, expected_version=v),
+        payload=body,
+    )
 
 
-@router.get("/orders", response_model=s.Page[s.Order], summary="Production orders shared with the caller", **acts("order.read"))
+@router.get(
+    "/orders", response_model=s.Page[s.Order], summary="Production orders shared with the caller", **acts("order.read")
+)
 def list_orders(
-    gate: Gate = Depends(reading), facility_id: FilterId = None, state: s.OrderState | None = None,
-    cursor: Cursor = None, limit: Limit = 50,
+    gate: Gate = Depends(reading),
+    facility_id: FilterId = None,
+    state: s.OrderState | None = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ):
-    return gate.many("order", lambda c: queries.list_orders(c, facility_id=facility_id, state=state),
-                     key=lambda r: (r["id"],), cursor=cursor, limit=limit)
+    return gate.many(
+        "order",
+        lambda c: queries.list_orders(c, facility_id=facility_id, state=state),
+        key=lambda r: (r["id"],),
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @router.get("/orders/{order_id}", response_model=s.Order, **acts("order.read"))
@@ -51,47 +83,76 @@ def get_order(order_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("order", order_id, lambda c: queries.order(c, order_id))
 
 
-@router.post("/orders", status_code=201, response_model=s.Outcome,
-             summary="Place a production order (as the contract's supplier or a facility owner)", **acts("order.place"))
+@router.post(
+    "/orders",
+    status_code=201,
+    response_model=s.Outcome,
+    summary="Place a production order (as the contract's supplier or a facility owner)",
+    **acts("order.place"),
+)
 def place_order(body: s.PlaceOrder, gate: Gate = Depends(writing)):
-    cmd = production.PlaceOrder(body.facility_id, body.contract_id, body.contract_line_no, body.quantity, body.due, body.id)
-    about = creating(
-        "order", lambda own: ownership.order_parties(own.conn, body.facility_id, body.contract_id).owners,
-        # who owns a facility is not confidential, what it makes is: any existing facility may be named
-        Ref("facility", body.facility_id, "facility_id", visible=False), Ref("contract", body.contract_id, "contract_id"),
+    cmd = production.PlaceOrder(
+        body.facility_id, body.contract_id, body.contract_line_no, body.quantity, body.due, body.id
     )
-    return gate.write(about, lambda actor, _: production.place_order(gate.store, actor, cmd),
-                      payload=body, created="/api/v1/orders")
+    about = creating(
+        "order",
+        lambda own: ownership.order_parties(own.conn, body.facility_id, body.contract_id).owners,
+        # who owns a facility is not confidential, what it makes is: any existing facility may be named
+        Ref("facility", body.facility_id, "facility_id", visible=False),
+        Ref("contract", body.contract_id, "contract_id"),
+    )
+    return gate.write(
+        about, lambda actor, _: production.place_order(gate.store, actor, cmd), payload=body, created="/api/v1/orders"
+    )
 
 
 @router.post("/orders/{order_id}/start", response_model=s.Outcome, **acts("order.start"))
 def start_order(order_id: PathId, body: s.Dated | None = None, gate: Gate = Depends(updating)):
     on = body.on if body else None
-    return gate.write(existing("order", order_id),
-                      lambda actor, v: production.start_order(gate.store, actor, order_id, on=on, expected_version=v),
-                      payload=body)
-
-
-@router.post("/orders/{order_id}/lots", response_model=s.Outcome, summary="Record a lot produced for the order", **acts("order.record_lot"))
-def record_lot(order_id: PathId, body: s.RecordLot, gate: Gate = Depends(updating)):
-    return gate.write(existing("order", order_id),
-        lambda actor, v: production.record_lot(gate.store, actor, order_id, quantity=body.quantity,
-                                               produced_on=body.produced_on, expected_version=v),
+    return gate.write(
+        existing("order", order_id),
+        lambda actor, v: production.start_order(gate.store, actor, order_id, on=on, expected_version=v),
         payload=body,
     )
 
 
-@router.post("/orders/{order_id}/lots/{lot_id}/inspection", response_model=s.Outcome,
-             summary="Record quality control of a lot", **acts("order.inspect"))
+@router.post(
+    "/orders/{order_id}/lots",
+    response_model=s.Outcome,
+    summary="Record a lot produced for the order",
+    **acts("order.record_lot"),
+)
+def record_lot(order_id: PathId, body: s.RecordLot, gate: Gate = Depends(updating)):
+    return gate.write(
+        existing("order", order_id),
+        lambda actor, v: production.record_lot(
+            gate.store, actor, order_id, quantity=body.quantity, produced_on=body.produced_on, expected_version=v
+        ),
+        payload=body,
+    )
+
+
+@router.post(
+    "/orders/{order_id}/lots/{lot_id}/inspection",
+    response_model=s.Outcome,
+    summary="Record quality control of a lot",
+    **acts("order.inspect"),
+)
 def inspect_lot(order_id: PathId, lot_id: LotPathId, body: s.Inspect, gate: Gate = Depends(updating)):
     cmd = production.InspectLot(order_id, lot_id, body.accepted, body.rejected, body.reason, body.on)
-    return gate.write(existing("order", order_id),
-                      lambda actor, v: production.inspect_lot(gate.store, actor, cmd, expected_version=v), payload=body)
+    return gate.write(
+        existing("order", order_id),
+        lambda actor, v: production.inspect_lot(gate.store, actor, cmd, expected_version=v),
+        payload=body,
+    )
 
 
 @router.post("/orders/{order_id}/cancel", response_model=s.Outcome, **acts("order.cancel"))
 def cancel_order(order_id: PathId, body: s.Cancel, gate: Gate = Depends(updating)):
-    return gate.write(existing("order", order_id),
-        lambda actor, v: production.cancel_order(gate.store, actor, order_id, reason=body.reason, on=body.on, expected_version=v),
+    return gate.write(
+        existing("order", order_id),
+        lambda actor, v: production.cancel_order(
+            gate.store, actor, order_id, reason=body.reason, on=body.on, expected_version=v
+        ),
         payload=body,
     )

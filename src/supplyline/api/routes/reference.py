@@ -24,26 +24,43 @@ def get_party(party_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("party", party_id, lambda c: queries.party(c, party_id))
 
 
-@router.post("/parties", status_code=201, response_model=s.Outcome, summary="Register a party", **acts("party.register"))
+@router.post(
+    "/parties", status_code=201, response_model=s.Outcome, summary="Register a party", **acts("party.register")
+)
 def register_party(body: s.RegisterParty, gate: Gate = Depends(writing)):
     cmd = parties.RegisterParty(body.id, body.name, body.kind, body.country)
-    return gate.write(creating("party", ()), lambda actor, _: parties.register_party(gate.store, actor, cmd),
-                      payload=body, created="/api/v1/parties")
+    return gate.write(
+        creating("party", ()),
+        lambda actor, _: parties.register_party(gate.store, actor, cmd),
+        payload=body,
+        created="/api/v1/parties",
+    )
 
 
-@router.get("/fx-rates", response_model=s.Page[s.FxRate], summary="Dated FX reference rates, units per EUR (public)", **acts("fx.read"))
+@router.get(
+    "/fx-rates",
+    response_model=s.Page[s.FxRate],
+    summary="Dated FX reference rates, units per EUR (public)",
+    **acts("fx.read"),
+)
 def list_fx(
     gate: Gate = Depends(reading),
     currency: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
-    return gate.many(None, lambda c: queries.list_fx(c, currency=currency),
-                     key=lambda r: (r["day"], r["currency"]), cursor=cursor, limit=limit)
+    return gate.many(
+        None,
+        lambda c: queries.list_fx(c, currency=currency),
+        key=lambda r: (r["day"], r["currency"]),
+        cursor=cursor,
+        limit=limit,
+    )
 
 
-@router.post("/fx-rates", response_model=s.Outcome, summary="Record the reference rates of one day", **acts("fx.record"))
+@router.post(
+    "/fx-rates", response_model=s.Outcome, summary="Record the reference rates of one day", **acts("fx.record")
+)
 def record_rates(body: s.RecordRates, gate: Gate = Depends(writing)):
     cmd = parties.RecordRates(body.day, dict(body.rates), body.source)
-    return gate.write(creating("fx", ()), lambda actor, _: parties.record_rates(gate.store, actor, cmd),
-                      payload=body)
+    return gate.write(creating("fx", ()), lambda actor, _: parties.record_rates(gate.store, actor, cmd), payload=body)

@@ -14,7 +14,12 @@ from .common import Cursor, Limit, PathId
 router = APIRouter(tags=["requirements"])
 
 
-@router.get("/requirements", response_model=s.Page[s.Requirement], summary="The prioritised list, as far as visible", **acts("requirement.read"))
+@router.get(
+    "/requirements",
+    response_model=s.Page[s.Requirement],
+    summary="The prioritised list, as far as visible",
+    **acts("requirement.read"),
+)
 def list_requirements(
     gate: Gate = Depends(reading),
     month: Annotated[str | None, Query(pattern=r"^[0-9]{4}-[0-9]{2}$", description="as ranked in this month")] = None,
@@ -23,9 +28,12 @@ def list_requirements(
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
-    return gate.many("requirement",
+    return gate.many(
+        "requirement",
         lambda c: queries.list_requirements(c, month=month, state=state, category=category),
-        key=lambda r: (r["priority"], r["rank"], r["id"]), cursor=cursor, limit=limit,
+        key=lambda r: (r["priority"], r["rank"], r["id"]),
+        cursor=cursor,
+        limit=limit,
     )
 
 
@@ -34,37 +42,60 @@ def get_requirement(requirement_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("requirement", requirement_id, lambda c: queries.requirement(c, requirement_id))
 
 
-@router.post("/requirements", status_code=201, response_model=s.Outcome, summary="Draft a requirement line", **acts("requirement.draft"))
+@router.post(
+    "/requirements",
+    status_code=201,
+    response_model=s.Outcome,
+    summary="Draft a requirement line",
+    **acts("requirement.draft"),
+)
 def draft_requirement(body: s.DraftRequirement, gate: Gate = Depends(writing)):
     cmd = requirements.DraftRequirement(**body.model_dump())
-    return gate.write(creating("requirement", [body.recipient]),
-                      lambda actor, _: requirements.draft_requirement(gate.store, actor, cmd),
-                      payload=body, created="/api/v1/requirements")
+    return gate.write(
+        creating("requirement", [body.recipient]),
+        lambda actor, _: requirements.draft_requirement(gate.store, actor, cmd),
+        payload=body,
+        created="/api/v1/requirements",
+    )
 
 
 @router.post("/requirements/{requirement_id}/submit", response_model=s.Outcome, **acts("requirement.submit"))
 def submit_requirement(requirement_id: PathId, gate: Gate = Depends(updating)):
-    return gate.write(existing("requirement", requirement_id),
-                      lambda actor, v: requirements.submit_requirement(gate.store, actor, requirement_id, expected_version=v))
+    return gate.write(
+        existing("requirement", requirement_id),
+        lambda actor, v: requirements.submit_requirement(gate.store, actor, requirement_id, expected_version=v),
+    )
 
 
 @router.post("/requirements/{requirement_id}/validate", response_model=s.Outcome, **acts("requirement.validate"))
 def validate_requirement(requirement_id: PathId, gate: Gate = Depends(updating)):
-    return gate.write(existing("requirement", requirement_id),
-                      lambda actor, v: requirements.validate_requirement(gate.store, actor, requirement_id, expected_version=v))
+    return gate.write(
+        existing("requirement", requirement_id),
+        lambda actor, v: requirements.validate_requirement(gate.store, actor, requirement_id, expected_version=v),
+    )
 
 
 @router.post("/requirements/{requirement_id}/withdraw", response_model=s.Outcome, **acts("requirement.withdraw"))
 def withdraw_requirement(requirement_id: PathId, body: s.Withdraw, gate: Gate = Depends(updating)):
-    return gate.write(existing("requirement", requirement_id),
-        lambda actor, v: requirements.withdraw_requirement(gate.store, actor, requirement_id, body.reason, expected_version=v),
+    return gate.write(
+        existing("requirement", requirement_id),
+        lambda actor, v: requirements.withdraw_requirement(
+            gate.store, actor, requirement_id, body.reason, expected_version=v
+        ),
         payload=body,
     )
 
 
-@router.post("/requirements/{requirement_id}/reprioritise", response_model=s.Outcome, summary="Re-rank in a new month's list", **acts("requirement.reprioritise"))
+@router.post(
+    "/requirements/{requirement_id}/reprioritise",
+    response_model=s.Outcome,
+    summary="Re-rank in a new month's list",
+    **acts("requirement.reprioritise"),
+)
 def reprioritise_requirement(requirement_id: PathId, body: s.Reprioritise, gate: Gate = Depends(updating)):
     cmd = requirements.Reprioritise(requirement_id, body.list_month, body.priority, body.rank)
-    return gate.write(existing("requirement", requirement_id),
-                      lambda actor, v: requirements.reprioritise_requirement(gate.store, actor, cmd, expected_version=v),
-                      payload=body)
+    return gate.write(
+        existing("requirement", requirement_id),
+        lambda actor, v: requirements.reprioritise_requirement(gate.store, actor, cmd, expected_version=v),
+        payload=body,
+    )

@@ -26,8 +26,18 @@ from .plan import Solution, TierOutcome, optimise
 from .splitback import Piece, Plan, Purchase, check, coverage_by_tier, split_back, without_small_packages
 
 __all__ = [
-    "Instance", "Need", "Piece", "Plan", "Purchase", "Result", "allocate", "check", "coverage_by_tier", "greedy",
-    "lexicographic_compare", "line_origin",
+    "Instance",
+    "Need",
+    "Piece",
+    "Plan",
+    "Purchase",
+    "Result",
+    "allocate",
+    "check",
+    "coverage_by_tier",
+    "greedy",
+    "lexicographic_compare",
+    "line_origin",
 ]
 
 
@@ -84,8 +94,9 @@ def allocate(
     timings["greedy"] = time.perf_counter() - began
 
     began = time.perf_counter()
-    solution: Solution | None = optimise(model, backend=backend, time_limit=time_limit, rel_gap=rel_gap,
-                                         instant=instant, exact=exact)
+    solution: Solution | None = optimise(
+        model, backend=backend, time_limit=time_limit, rel_gap=rel_gap, instant=instant, exact=exact
+    )
     timings["solve"] = time.perf_counter() - began
 
     began = time.perf_counter()
@@ -104,17 +115,38 @@ def allocate(
     coverage = coverage_by_tier(plan, TIERS)
     lines = [int(sum(1 for n in pooled.needs if n.tier == t)) for t in range(1, TIERS + 1)]
     tiers = [
-        TierOutcome(t + 1, coverage[t], max(bounds[t].bound, coverage[t]) if bounds else float("nan"), lines[t],
-                    bounds[t].method if bounds else "greedy")
+        TierOutcome(
+            t + 1,
+            coverage[t],
+            max(bounds[t].bound, coverage[t]) if bounds else float("nan"),
+            lines[t],
+            bounds[t].method if bounds else "greedy",
+        )
         for t in range(TIERS)
     ]
-    result = Result(plan, baseline, tiers, baseline_coverage, label, backend if solution else "greedy", mode, timings,
-                    sizes={"pledges": len(instance.pledges), "pledge_classes": len(pooled.class_keys),
-                           "lines": len(instance.needs), "candidate_lines": len(pooled.needs),
-                           "line_classes": len(pooled.line_class_keys), "nodes": len(pooled.nodes),
-                           "columns": model.A.shape[1], "rows": model.A.shape[0], "nonzeros": model.A.nnz,
-                           "lots_dropped_in_split_back": plan.lots_dropped},
-                    rates=pooled.exact_rates)
+    result = Result(
+        plan,
+        baseline,
+        tiers,
+        baseline_coverage,
+        label,
+        backend if solution else "greedy",
+        mode,
+        timings,
+        sizes={
+            "pledges": len(instance.pledges),
+            "pledge_classes": len(pooled.class_keys),
+            "lines": len(instance.needs),
+            "candidate_lines": len(pooled.needs),
+            "line_classes": len(pooled.line_class_keys),
+            "nodes": len(pooled.nodes),
+            "columns": model.A.shape[1],
+            "rows": model.A.shape[0],
+            "nonzeros": model.A.nnz,
+            "lots_dropped_in_split_back": plan.lots_dropped,
+        },
+        rates=pooled.exact_rates,
+    )
     if explain_plan:
         began = time.perf_counter()
         result.explanations = explain(instance, pooled, plan)

@@ -30,8 +30,10 @@ def _label(name: str) -> str:
 def _compatible(pledge: Pledge, key: tuple[str, str], on) -> bool:
     category, allowed = key
     made_in = line_origin(pledge.mechanism, pledge.origins, allowed)
-    return made_in is not None and earmark_refusal(pledge, mechanism=pledge.mechanism, category=category,
-                                                   origin=made_in, on=on) is None
+    return (
+        made_in is not None
+        and earmark_refusal(pledge, mechanism=pledge.mechanism, category=category, origin=made_in, on=on) is None
+    )
 
 
 def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
@@ -51,8 +53,15 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
     # per line class: the pledges that may pay for it, their money left, and what they paid for
     by_class: dict[int, dict] = {}
     for g in range(len(pooled.line_class_keys)):
-        ids = list(dict.fromkeys(pooled.pledges[j].id for n, node in enumerate(pooled.nodes) if node[0] == g
-                                 for k in pooled.node_classes[n] for j in pooled.class_members[k]))
+        ids = list(
+            dict.fromkeys(
+                pooled.pledges[j].id
+                for n, node in enumerate(pooled.nodes)
+                if node[0] == g
+                for k in pooled.node_classes[n]
+                for j in pooled.class_members[k]
+            )
+        )
         lines_paid = set().union(*(tiers_paid.get(pid, set()) for pid in ids))
         paid = {"lines": lines_paid, "per_tier": Counter(t for t, _line in lines_paid)}
         by_class[g] = {"pledges": ids, "money": sum(left.get(p, 0.0) for p in ids), "paid": paid}
@@ -65,11 +74,17 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
             continue  # funded as far as whole lots go
         g = class_of.get((need.category, need.origin))
         value = need.lot * need.unit_price_minor * 10.0 ** -_exp(need.currency) * float(instance.rate(need.currency))
-        lines.append({
-            "requirement_id": need.requirement_id, "tier": need.tier, "rank": need.rank, "item": need.item,
-            "open_quantity": need.open_quantity, "funded_quantity": bought,
-            "reason": _line_reason(need, bought, by_class.get(g) if g is not None else None, value, instance),
-        })
+        lines.append(
+            {
+                "requirement_id": need.requirement_id,
+                "tier": need.tier,
+                "rank": need.rank,
+                "item": need.item,
+                "open_quantity": need.open_quantity,
+                "funded_quantity": bought,
+                "reason": _line_reason(need, bought, by_class.get(g) if g is not None else None, value, instance),
+            }
+        )
 
     pledges = []
     for pledge in instance.pledges:
@@ -77,21 +92,31 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
         if not money.is_positive:
             continue
         reason = instance.excluded.get(pledge.id) or _pledge_reason(pledge, instance, pooled, plan, open_lots)
-        pledges.append({"pledge_id": pledge.id, "funder": pledge.funder, "left": str(money.amount),
-                        "currency": money.currency, "reason": reason})
-    return {"lines": lines, "pledges": pledges,
-            "earmark_prices": earmark_prices(instance, pooled, plan, open_lots)}
+        pledges.append(
+            {
+                "pledge_id": pledge.id,
+                "funder": pledge.funder,
+                "left": str(money.amount),
+                "currency": money.currency,
+                "reason": reason,
+            }
+        )
+    return {"lines": lines, "pledges": pledges, "earmark_prices": earmark_prices(instance, pooled, plan, open_lots)}
 
 
 def _line_reason(need: Need, bought: int, cls: dict | None, lot_value: float, instance: Instance) -> str:
     if need.max_lots < 1:
         if need.whole_only:
-            return (f"below the minimum lot: useful only whole ({need.quantity} {need.unit}), and only "
-                    f"{need.open_quantity} are still open")
+            return (
+                f"below the minimum lot: useful only whole ({need.quantity} {need.unit}), and only "
+                f"{need.open_quantity} are still open"
+            )
         return f"below the minimum lot: {need.open_quantity} open, the minimum lot is {need.min_lot}"
     if not cls or not cls["pledges"]:
-        return (f"no pledge's earmarks allow it: no pledge valid on {instance.on.isoformat()} pays for "
-                f"{_label(need.category)} made in {need.origin}")
+        return (
+            f"no pledge's earmarks allow it: no pledge valid on {instance.on.isoformat()} pays for "
+            f"{_label(need.category)} made in {need.origin}"
+        )
     part = "the rest: " if bought else ""
     if cls["money"] * (1 + 1e-9) < lot_value:
         higher = {t: c for t, c in cls["paid"]["per_tier"].items() if t < need.tier}
@@ -100,12 +125,16 @@ def _line_reason(need: Need, bought: int, cls: dict | None, lot_value: float, in
             return f"{part}all compatible money went to higher tiers ({which})"
         same = cls["paid"]["per_tier"].get(need.tier, 0) - ((need.tier, need.requirement_id) in cls["paid"]["lines"])
         if same:
-            return (f"{part}all compatible money went to {same} other tier-{need.tier} lines that cover more of "
-                    "the list per unit of money")
+            return (
+                f"{part}all compatible money went to {same} other tier-{need.tier} lines that cover more of "
+                "the list per unit of money"
+            )
         kind = "the whole line" if need.whole_only else "one lot"
         return f"{part}below the minimum lot: {kind} costs more than all compatible pledges have"
-    return (f"{part}compatible money is left but split among pledges in amounts below one lot, or buying here "
-            "would cost a whole lot elsewhere (within the plan's proven gap)")
+    return (
+        f"{part}compatible money is left but split among pledges in amounts below one lot, or buying here "
+        "would cost a whole lot elsewhere (within the plan's proven gap)"
+    )
 
 
 def _exp(currency: str) -> int:
@@ -122,9 +151,11 @@ def _pledge_reason(pledge: Pledge, instance: Instance, pooled: Pooled, plan: Pla
     if not idx.size:
         return "every open line its earmarks allow is funded"
     cheapest = pooled.needs[int(idx[np.argmin(pooled.lot_value[idx])])]
-    return (f"what is left ({plan.remaining[pledge.id]}) is less than the cheapest lot it may still buy "
-            f"({cheapest.requirement_id}: {cheapest.lot} × {cheapest.currency} "
-            f"{cheapest.unit_price_minor * 10.0 ** -_exp(cheapest.currency):,.2f})")
+    return (
+        f"what is left ({plan.remaining[pledge.id]}) is less than the cheapest lot it may still buy "
+        f"({cheapest.requirement_id}: {cheapest.lot} × {cheapest.currency} "
+        f"{cheapest.unit_price_minor * 10.0 ** -_exp(cheapest.currency):,.2f})"
+    )
 
 
 def earmark_prices(instance: Instance, pooled: Pooled, plan: Plan, open_lots: np.ndarray) -> list[dict]:
@@ -141,13 +172,19 @@ def earmark_prices(instance: Instance, pooled: Pooled, plan: Plan, open_lots: np
         rep = members[0]
         relaxations = []
         if categories:
-            relaxations += [(f"could also fund {_label(c)}", dataclasses.replace(rep, categories=tuple(categories) + (c,)))
-                            for c in CATEGORIES if c not in categories]
+            relaxations += [
+                (f"could also fund {_label(c)}", dataclasses.replace(rep, categories=tuple(categories) + (c,)))
+                for c in CATEGORIES
+                if c not in categories
+            ]
         if origins:
             relaxations.append(("could fund equipment made anywhere", dataclasses.replace(rep, origins=())))
         for words, relaxed in relaxations:
-            newly = [idx for key, idx in by_key.items()
-                     if _compatible(relaxed, key, instance.on) and not _compatible(rep, key, instance.on)]
+            newly = [
+                idx
+                for key, idx in by_key.items()
+                if _compatible(relaxed, key, instance.on) and not _compatible(rep, key, instance.on)
+            ]
             if not newly:
                 continue
             gain = _fill(np.concatenate(newly), money, open_lots, pooled)
@@ -155,12 +192,19 @@ def earmark_prices(instance: Instance, pooled: Pooled, plan: Plan, open_lots: np
                 continue
             first = int(np.flatnonzero(gain >= SMALLEST_GAIN)[0])
             ids = [p.id for p in members]
-            out.append({
-                "pledges": ids, "relaxation": words, "money_left": round(money, 2), "currency": instance.currency,
-                "coverage_gain": [round(float(v), 4) for v in gain],
-                "text": (f"if {_who(ids)} {words}, {gain[first]:.1f} more tier-{first + 1} lines would be covered "
-                         f"with the {instance.currency} {money:,.0f} left"),
-            })
+            out.append(
+                {
+                    "pledges": ids,
+                    "relaxation": words,
+                    "money_left": round(money, 2),
+                    "currency": instance.currency,
+                    "coverage_gain": [round(float(v), 4) for v in gain],
+                    "text": (
+                        f"if {_who(ids)} {words}, {gain[first]:.1f} more tier-{first + 1} lines would be covered "
+                        f"with the {instance.currency} {money:,.0f} left"
+                    ),
+                }
+            )
     out.sort(key=lambda e: [-v for v in e["coverage_gain"]])
     return out[:TOP_PRICES]
 

@@ -26,8 +26,11 @@ def greedy(instance: Instance, pooled: Pooled) -> Plan:
     # per line class: the compatible pledges in pledge order, and the node each pays through
     options: list[tuple[np.ndarray, list[int]]] = []
     for g in range(len(pooled.line_class_keys)):
-        pairs = [(j, class_nodes[(g, int(pooled.pledge_class[j]))]) for j in in_pledge_order
-                 if (g, int(pooled.pledge_class[j])) in class_nodes]
+        pairs = [
+            (j, class_nodes[(g, int(pooled.pledge_class[j]))])
+            for j in in_pledge_order
+            if (g, int(pooled.pledge_class[j])) in class_nodes
+        ]
         options.append((np.array([j for j, _ in pairs], dtype=np.int64), [n for _, n in pairs]))
     estimate = np.array([wallet.estimate[i] for i in ids], dtype=float)
     purchases: list[Purchase] = []

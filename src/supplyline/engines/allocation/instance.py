@@ -155,7 +155,9 @@ def pool(instance: Instance) -> Pooled:
             capacity.append(0.0)
         members[k].append(j)
         pclass[j] = k
-        capacity[k] += (float(p.remaining.amount) - rounding_reserve(p, line_currencies)) * rates[p.remaining.currency] * SCALE
+        capacity[k] += (
+            (float(p.remaining.amount) - rounding_reserve(p, line_currencies)) * rates[p.remaining.currency] * SCALE
+        )
     keys = list(class_of)
 
     needs = sorted((n for n in instance.needs if n.max_lots >= 1), key=lambda n: (n.tier, n.rank, n.requirement_id))
@@ -187,8 +189,25 @@ def pool(instance: Instance) -> Pooled:
     cover = np.where(whole, 1.0, lot / np.maximum(open_qty, 1.0))
     tier = np.fromiter((n.tier for n in needs), np.int64, count)
     max_lots = np.fromiter((n.max_lots for n in needs), np.int64, count)
-    return Pooled(usable, pclass, keys, np.array(capacity, dtype=float), members, needs, lclass, lkeys, nodes,
-                  node_classes, rates, exact, lot_value, cover, tier, max_lots, whole)
+    return Pooled(
+        usable,
+        pclass,
+        keys,
+        np.array(capacity, dtype=float),
+        members,
+        needs,
+        lclass,
+        lkeys,
+        nodes,
+        node_classes,
+        rates,
+        exact,
+        lot_value,
+        cover,
+        tier,
+        max_lots,
+        whole,
+    )
 
 
 def rounding_reserve(p: Pledge, line_currencies: Counter) -> float:

@@ -116,9 +116,12 @@ def build(instance: Instance, pooled: Pooled) -> Model:
     node_mech = [pooled.nodes[n][1] for n in range(len(pooled.nodes))]
     node_origin = [pooled.nodes[n][2] for n in range(len(pooled.nodes))]
     col_group = np.fromiter(
-        (group_of.setdefault((node_mech[n], needs[i].recipient, needs[i].currency, node_origin[n]), len(group_of))
-         for i, n in zip(col_line.tolist(), col_node.tolist())),
-        dtype=np.int64, count=len(col_line),
+        (
+            group_of.setdefault((node_mech[n], needs[i].recipient, needs[i].currency, node_origin[n]), len(group_of))
+            for i, n in zip(col_line.tolist(), col_node.tolist())
+        ),
+        dtype=np.int64,
+        count=len(col_line),
     )
 
     flow_class = np.array([k for n in range(len(pooled.nodes)) for k in pooled.node_classes[n]], dtype=np.int64)
@@ -154,17 +157,38 @@ def build(instance: Instance, pooled: Pooled) -> Model:
     if n_groups:
         z_cols = n_x + n_f + np.arange(n_groups)
         big = np.maximum(np.bincount(col_group, cost * upper[col_line], n_groups), min_package)
-        rows += [first_group + col_group, first_group + n_groups + col_group, first_group + np.arange(n_groups),
-                 first_group + n_groups + np.arange(n_groups)]
+        rows += [
+            first_group + col_group,
+            first_group + n_groups + col_group,
+            first_group + np.arange(n_groups),
+            first_group + n_groups + np.arange(n_groups),
+        ]
         cols += [x_cols, x_cols, z_cols, z_cols]
         vals += [cost, cost, -big, np.full(n_groups, -min_package)]
-        row_upper[first_group:first_group + n_groups] = 0.0
-        row_lower[first_group + n_groups:] = 0.0
-        row_upper[first_group + n_groups:] = INF
+        row_upper[first_group : first_group + n_groups] = 0.0
+        row_lower[first_group + n_groups :] = 0.0
+        row_upper[first_group + n_groups :] = INF
     A = sp.csc_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_rows, n_x + n_f + n_groups)
     )
-    return Model(pooled, col_line, col_node, tier[col_line], cost, cover, upper[col_line], col_group, flow_class,
-                 flow_node, list(group_of), min_package, multi, np.cumsum(per_line) - per_line, per_line, link_row_of_line, A, row_upper,
-                 row_lower)
-
+    return Model(
+        pooled,
+        col_line,
+        col_node,
+        tier[col_line],
+        cost,
+        cover,
+        upper[col_line],
+        col_group,
+        flow_class,
+        flow_node,
+        list(group_of),
+        min_package,
+        multi,
+        np.cumsum(per_line) - per_line,
+        per_line,
+        link_row_of_line,
+        A,
+        row_upper,
+        row_lower,
+    )

@@ -103,15 +103,20 @@ def optimise(
             active = model.col_tier <= tier if model.min_package is None else np.ones(model.n_x, dtype=bool)
             problem = _problem(model, active, np.zeros(model.n_x), tier, epsilon, locks)
             n_active = int(active.sum())
-            start = np.concatenate([current[: model.n_x][active], current[model.n_x:]])
-            answer = solve_milp(problem, backend=backend, time_limit=left, rel_gap=min(rel_gap, 1e-9),
-                                start=start if backend != "cbc" else None)
+            start = np.concatenate([current[: model.n_x][active], current[model.n_x :]])
+            answer = solve_milp(
+                problem,
+                backend=backend,
+                time_limit=left,
+                rel_gap=min(rel_gap, 1e-9),
+                start=start if backend != "cbc" else None,
+            )
             if answer.x is None:
                 return None
             x = _integral(answer.x, problem.integer)
             current = np.zeros(n_cols)
             current[: model.n_x][active] = x[:n_active]
-            current[model.n_x:] = x[n_active:]
+            current[model.n_x :] = x[n_active:]
             coverage = float(model.col_cover[in_tier] @ current[: model.n_x][in_tier])
             tiers.append(TierOutcome(tier, coverage, max(answer.bound + TIE_BREAK, coverage), lines, "milp"))
             locks[tier - 1] = coverage - 1e-9 * max(1.0, coverage)
@@ -174,20 +179,34 @@ def optimise(
         fixed[active & in_tier] = lots[in_tier[active]]
         if model.min_package is not None:
             fixed[active & ~in_tier] = 0.0
-        flows = candidate[n_active: n_active + model.n_f]
+        flows = candidate[n_active : n_active + model.n_f]
         tiers.append(TierOutcome(tier, coverage, max(bound, coverage), lines, method))
         stage_seconds.append(time.perf_counter() - stage_start)
     if exact:
         assert current is not None
         fixed = current[: model.n_x]
-        flows = current[model.n_x: model.n_x + model.n_f]
-    solution = Solution(np.rint(fixed), flows, tiers, time.perf_counter() - began, backend,
-                        "instant" if instant else ("exact" if exact else "staged"), stage_seconds=stage_seconds)
+        flows = current[model.n_x : model.n_x + model.n_f]
+    solution = Solution(
+        np.rint(fixed),
+        flows,
+        tiers,
+        time.perf_counter() - began,
+        backend,
+        "instant" if instant else ("exact" if exact else "staged"),
+        stage_seconds=stage_seconds,
+    )
     return solution
 
 
-def _problem(model: Model, active: np.ndarray, fixed: np.ndarray, tier: int, epsilon: float,
-             locks: np.ndarray, must: np.ndarray | None = None) -> Problem:
+def _problem(
+    model: Model,
+    active: np.ndarray,
+    fixed: np.ndarray,
+    tier: int,
+    epsilon: float,
+    locks: np.ndarray,
+    must: np.ndarray | None = None,
+) -> Problem:
     """The stage's problem: active lot columns, every flow (and group) column; lots fixed
     earlier move to the right-hand side, rows left empty are dropped."""
     n_x = model.n_x
@@ -206,12 +225,13 @@ def _problem(model: Model, active: np.ndarray, fixed: np.ndarray, tier: int, eps
     c[:n_active] = _objective(model, active, tier, epsilon)
     lower = np.zeros(len(keep))
     upper = np.concatenate([model.col_upper[active].astype(float), np.full(model.n_f, np.inf), np.ones(model.n_z)])
-    integer = np.concatenate([np.ones(n_active, dtype=bool), np.zeros(model.n_f, dtype=bool),
-                              np.ones(model.n_z, dtype=bool)])
+    integer = np.concatenate(
+        [np.ones(n_active, dtype=bool), np.zeros(model.n_f, dtype=bool), np.ones(model.n_z, dtype=bool)]
+    )
     if must is not None:
         bought = must[model.col_line[active]]
         single = (bought > 0) & (model.line_cols[model.col_line[active]] == 1)
-        lower[: n_active][single] = bought[single]
+        lower[:n_active][single] = bought[single]
         lines = np.flatnonzero((must > 0) & (model.link_row_of_line >= 0))
         row_lower[model.first_link_row + model.link_row_of_line[lines]] = must[lines]
     return Problem(c, lower, upper, A, row_lower[used], row_upper[used], integer)
@@ -266,8 +286,9 @@ def _integral(x: np.ndarray, integer: np.ndarray) -> np.ndarray:
     return out
 
 
-def _relaxation(model: Model, active: np.ndarray, fixed: np.ndarray, tier: int, epsilon: float,
-                time_limit: float) -> tuple[np.ndarray, np.ndarray, float] | None:
+def _relaxation(
+    model: Model, active: np.ndarray, fixed: np.ndarray, tier: int, epsilon: float, time_limit: float
+) -> tuple[np.ndarray, np.ndarray, float] | None:
     """The stage's LP relaxation, solved on lines rather than (line, node) columns, then
     rounded down to whole lots per node and topped up.
 
@@ -286,17 +307,23 @@ def _relaxation(model: Model, active: np.ndarray, fixed: np.ndarray, tier: int, 
     cost = pooled.lot_value[lines] * SCALE
     n_l, n_f = len(lines), model.n_f
     flow_cols = n_l + np.arange(n_f)
-    rows = np.concatenate([pooled.line_class[lines], node_group[model.flow_node], n_groups + model.flow_node,
-                           n_groups + n_nodes + model.flow_class])
+    rows = np.concatenate(
+        [
+            pooled.line_class[lines],
+            node_group[model.flow_node],
+            n_groups + model.flow_node,
+            n_groups + n_nodes + model.flow_class,
+        ]
+    )
     cols = np.concatenate([np.arange(n_l), flow_cols, flow_cols, flow_cols])
     vals = np.concatenate([cost, -np.ones(n_f), -np.ones(n_f), np.ones(n_f)])
     A = sp.csc_matrix((vals, (rows, cols)), shape=(n_groups + n_nodes + n_classes, n_l + n_f))
-    row_upper = np.concatenate([-np.bincount(node_group, fixed_node, n_groups), -fixed_node,
-                                pooled.class_capacity])
+    row_upper = np.concatenate([-np.bincount(node_group, fixed_node, n_groups), -fixed_node, pooled.class_capacity])
     c = np.concatenate([pooled.cover[lines] - epsilon * cost, np.zeros(n_f)])
     upper = np.concatenate([pooled.max_lots[lines] - fixed_line[lines], np.full(n_f, np.inf)])
-    problem = Problem(c, np.zeros(n_l + n_f), upper, A, np.full(A.shape[0], -np.inf), row_upper,
-                      np.zeros(n_l + n_f, dtype=bool))
+    problem = Problem(
+        c, np.zeros(n_l + n_f), upper, A, np.full(A.shape[0], -np.inf), row_upper, np.zeros(n_l + n_f, dtype=bool)
+    )
     answer = solve_lp(problem, time_limit=time_limit)
     if answer.x is None:
         return None
@@ -333,8 +360,9 @@ class Relaxed:
         return must, out
 
 
-def _round_to_nodes(model: Model, lines: np.ndarray, relaxed: np.ndarray, upper: np.ndarray,
-                    room: np.ndarray) -> np.ndarray:
+def _round_to_nodes(
+    model: Model, lines: np.ndarray, relaxed: np.ndarray, upper: np.ndarray, room: np.ndarray
+) -> np.ndarray:
     """Whole lots per (line, node), vectorised per line class: the LP's lots rounded down are
     poured into the class's nodes (most money first), best coverage per unit of money first,
     a divisible line split between two nodes at a lot boundary; then the money rounding freed
@@ -393,5 +421,5 @@ def _pour(wanted: np.ndarray, unit_cost: np.ndarray, whole: np.ndarray, money: f
             part = min(np.floor(money / unit_cost[nxt] + 1e-10), full[k])
             got[nxt] = part
             money -= part * unit_cost[nxt]
-        active = active[k + 1:]
+        active = active[k + 1 :]
     return got, money

@@ -57,8 +57,7 @@ def solve_lp(problem: Problem, *, time_limit: float) -> Answer:
         return Answer(None, 0.0, float("inf"), status, seconds)
     solution = h.getSolution()
     objective = h.getInfo().objective_function_value
-    return Answer(np.asarray(solution.col_value), objective, objective, status, seconds,
-                  np.asarray(solution.col_dual))
+    return Answer(np.asarray(solution.col_value), objective, objective, status, seconds, np.asarray(solution.col_dual))
 
 
 def solve_milp(
@@ -106,13 +105,20 @@ def _highs(problem: Problem, *, integer: bool, time_limit: float, options: dict 
     n_rows, n_cols = A.shape
     inf = highspy.kHighsInf
     h.passModel(
-        n_cols, n_rows, A.nnz, 1, -1, 0.0,  # column-wise matrix, maximise
+        n_cols,
+        n_rows,
+        A.nnz,
+        1,
+        -1,
+        0.0,  # column-wise matrix, maximise
         np.ascontiguousarray(problem.c, dtype=np.float64),
         np.ascontiguousarray(problem.lower, dtype=np.float64),
         np.ascontiguousarray(np.minimum(problem.upper, inf), dtype=np.float64),
         np.ascontiguousarray(np.maximum(problem.row_lower, -inf), dtype=np.float64),
         np.ascontiguousarray(np.minimum(problem.row_upper, inf), dtype=np.float64),
-        A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data.astype(np.float64),
+        A.indptr.astype(np.int32),
+        A.indices.astype(np.int32),
+        A.data.astype(np.float64),
         (problem.integer if integer else np.zeros(n_cols, dtype=bool)).astype(np.int32),
     )
     return h
@@ -172,16 +178,30 @@ def _milp_cbc(problem: Problem, *, time_limit: float, rel_gap: float) -> Answer:
 def _start_cbc(problem: Problem, tmp: str, *, time_limit: float, rel_gap: float) -> tuple[subprocess.Popen, str]:
     """The same model through CBC: HiGHS writes it as MPS (minimising −c, since MPS has no
     portable sense), CBC solves it and writes its solution, which is read back by index."""
-    negated = Problem(-problem.c, problem.lower, problem.upper, problem.A, problem.row_lower, problem.row_upper,
-                      problem.integer)
+    negated = Problem(
+        -problem.c, problem.lower, problem.upper, problem.A, problem.row_lower, problem.row_upper, problem.integer
+    )
     h = _highs(negated, integer=True, time_limit=time_limit)
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
     mps, sol = os.path.join(tmp, "model.mps"), os.path.join(tmp, "model.sol")
     h.writeModel(mps)
     process = subprocess.Popen(
-        [cbc_path(), mps, "-sec", str(max(int(time_limit + 0.999), 1)), "-ratioGap", str(rel_gap), "-threads", "1",
-         "-solve", "-solu", sol],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            cbc_path(),
+            mps,
+            "-sec",
+            str(max(int(time_limit + 0.999), 1)),
+            "-ratioGap",
+            str(rel_gap),
+            "-threads",
+            "1",
+            "-solve",
+            "-solu",
+            sol,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     return process, sol
 

@@ -97,8 +97,9 @@ class _Wallet:
         known = self._rates.get(pair)
         if known is None:
             known = self._rates[pair] = convert(line_amount, target, self.instance.on, self.instance.fx_days)
-        return Conversion(line_amount, Money.rounded(line_amount.amount * known.rate, target), known.rate,
-                          known.rate_day)
+        return Conversion(
+            line_amount, Money.rounded(line_amount.amount * known.rate, target), known.rate, known.rate_day
+        )
 
     def _charge(self, minor: int, line_currency: str, pledge_id: str) -> int:
         """What ``minor`` units of the line's currency cost the pledge, in its minor units: the
@@ -177,9 +178,12 @@ def _fund(purchase: Purchase, node: int, pooled: Pooled, wallet: _Wallet, budget
     for follow_model in (True, False):
         for k in classes:
             members = pooled.class_members[k]
-            while wallet.cursor.get(k, 0) < len(members) and wallet.estimate[pooled.pledges[members[wallet.cursor.get(k, 0)]].id] <= 0:
+            while (
+                wallet.cursor.get(k, 0) < len(members)
+                and wallet.estimate[pooled.pledges[members[wallet.cursor.get(k, 0)]].id] <= 0
+            ):
                 wallet.cursor[k] = wallet.cursor.get(k, 0) + 1
-            for j in members[wallet.cursor.get(k, 0):]:
+            for j in members[wallet.cursor.get(k, 0) :]:
                 if owed == 0:
                     break
                 pledge_id = pooled.pledges[j].id
@@ -217,7 +221,8 @@ def without_small_packages(instance: Instance, plan: Plan) -> Plan:
     value: dict[tuple, Decimal] = {}
     for purchase in plan.purchases:
         value[purchase.group] = value.get(purchase.group, Decimal(0)) + purchase.value.amount * instance.rate(
-            purchase.need.currency)
+            purchase.need.currency
+        )
     kept, left = [], dict(plan.remaining)
     for purchase in plan.purchases:
         if value[purchase.group] >= instance.min_package:
@@ -263,8 +268,9 @@ def check(instance: Instance, plan: Plan) -> list[str]:
             if pledge is None:
                 problems.append(f"{where}: unknown pledge {piece.pledge_id}")
                 continue
-            refusal = earmark_refusal(pledge, mechanism=purchase.mechanism, category=need.category,
-                                      origin=purchase.origin, on=instance.on)
+            refusal = earmark_refusal(
+                pledge, mechanism=purchase.mechanism, category=need.category, origin=purchase.origin, on=instance.on
+            )
             if refusal:
                 problems.append(f"{where}: pledge {pledge.id} {refusal}")
             if pledge.state not in ("committed", "partly_allocated"):
@@ -292,4 +298,3 @@ def _converted(amount: Money, currency: str, instance: Instance, rates: dict) ->
     if rate is None:
         rate = rates[(amount.currency, currency)] = convert(amount, currency, instance.on, instance.fx_days).rate
     return Money.rounded(amount.amount * rate, currency)
-

@@ -60,7 +60,9 @@ def read_ecb(path: Path | str) -> EcbRates:
     except csv.Error as exc:
         raise FileRefused(path.name, [Problem(f"is not readable as CSV ({exc})")]) from None
     if not rows or not rows[0] or rows[0][0].strip() != "Date":
-        raise FileRefused(path.name, [Problem("is not an ECB reference-rate file: the first column must be 'Date'", row=1)])
+        raise FileRefused(
+            path.name, [Problem("is not an ECB reference-rate file: the first column must be 'Date'", row=1)]
+        )
     header = [h.strip() for h in rows[0]]
     columns: dict[int, str] = {}
     ignored = []
@@ -78,7 +80,9 @@ def read_ecb(path: Path | str) -> EcbRates:
             continue
         day = _day(row[0])
         if day is None:
-            problems.append(Problem("is not a date (YYYY-MM-DD or '04 August 2025')", row=row_no, column="Date", value=row[0]))
+            problems.append(
+                Problem("is not a date (YYYY-MM-DD or '04 August 2025')", row=row_no, column="Date", value=row[0])
+            )
             continue
         if day in days:
             problems.append(Problem(f"{day.isoformat()} appears twice", row=row_no, column="Date", value=row[0]))
@@ -93,7 +97,9 @@ def read_ecb(path: Path | str) -> EcbRates:
             except InvalidOperation:
                 valid = False
             if not valid:
-                problems.append(Problem("is not a rate (a positive decimal number, or N/A)", row=row_no, column=code, value=text))
+                problems.append(
+                    Problem("is not a rate (a positive decimal number, or N/A)", row=row_no, column=code, value=text)
+                )
                 continue
             rates[code] = text
         if rates:

@@ -65,9 +65,15 @@ def read_release_info(path: Path | str) -> ReleaseInfo:
         try:
             published = date.fromisoformat(row["date"].strip())
         except ValueError:
-            raise FileRefused(path.name, [Problem("is not a date (YYYY-MM-DD)", row=2, column="date", value=row["date"])]) from None
-    return ReleaseInfo(row["release"].strip(), (row.get("period") or "").strip() or None, published,
-                       (row.get("label") or "").strip() or None)
+            raise FileRefused(
+                path.name, [Problem("is not a date (YYYY-MM-DD)", row=2, column="date", value=row["date"])]
+            ) from None
+    return ReleaseInfo(
+        row["release"].strip(),
+        (row.get("period") or "").strip() or None,
+        published,
+        (row.get("label") or "").strip() or None,
+    )
 
 
 def billions_to_euros(text: str) -> Decimal:
@@ -88,21 +94,28 @@ def read_data_explorer(path: Path | str, info: ReleaseInfo) -> KielRelease:
         raise FileRefused(path.name, [Problem(f"cannot be read ({exc})")]) from None
     missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise FileRefused(path.name, [Problem(f"is not a Kiel data_explorer file: columns {', '.join(missing)} are missing", row=1)])
+        raise FileRefused(
+            path.name, [Problem(f"is not a Kiel data_explorer file: columns {', '.join(missing)} are missing", row=1)]
+        )
     problems: list[Problem] = []
     donors: dict[str, DonorFigures] = {}
     for row_no, row in enumerate(rows, start=2):
         donor = (row["iso"] or "").strip()
         if not _DONOR.match(donor):
-            problems.append(Problem("is not a donor code (ISO 3166 alpha-3 or EU)", row=row_no, column="iso", value=donor))
+            problems.append(
+                Problem("is not a donor code (ISO 3166 alpha-3 or EU)", row=row_no, column="iso", value=donor)
+            )
             continue
         try:
             year, month = int(row["year"]), int(row["month"])
             if not (1 <= month <= 12 and 1900 <= year <= 2999):
                 raise ValueError
         except (TypeError, ValueError):
-            problems.append(Problem("is not a year and month", row=row_no, column="year/month",
-                                    value=f"{row['year']}-{row['month']}"))
+            problems.append(
+                Problem(
+                    "is not a year and month", row=row_no, column="year/month", value=f"{row['year']}-{row['month']}"
+                )
+            )
             continue
         key = f"{year:04d}-{month:02d}"
         figures: dict[str, str] = {}
@@ -110,8 +123,14 @@ def read_data_explorer(path: Path | str, info: ReleaseInfo) -> KielRelease:
             try:
                 figures[measure] = str(billions_to_euros(row[measure]))
             except (InvalidOperation, ValueError, AttributeError):
-                problems.append(Problem("is not an amount in billions of euros exact to the cent", row=row_no,
-                                        column=measure, value=row[measure]))
+                problems.append(
+                    Problem(
+                        "is not an amount in billions of euros exact to the cent",
+                        row=row_no,
+                        column=measure,
+                        value=row[measure],
+                    )
+                )
         entry = donors.setdefault(donor, DonorFigures(donor, (row["country"] or "").strip()))
         if key in entry.months:
             problems.append(Problem(f"{donor} {key} appears twice", row=row_no, column="month", value=key))

@@ -34,7 +34,7 @@ import copy
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -53,11 +53,20 @@ EXTENSIONS = (
 WITHHELD = "_withheld"
 
 TENDER_STATUS = {
-    "draft": "planning", "proposed": "active", "approved": "active", "rejected": "unsuccessful",
-    "contracted": "complete", "delivering": "complete", "delivered": "complete", "closed": "complete",
+    "draft": "planning",
+    "proposed": "active",
+    "approved": "active",
+    "rejected": "unsuccessful",
+    "contracted": "complete",
+    "delivering": "complete",
+    "delivered": "complete",
+    "closed": "complete",
 }
-CONTRACT_KINDS = {"purchase": "Purchase from industry", "stock_draw": "Draw from the seller's stock",
-                  "purchase_agreement": "Purchase agreement"}
+CONTRACT_KINDS = {
+    "purchase": "Purchase from industry",
+    "stock_draw": "Draw from the seller's stock",
+    "purchase_agreement": "Purchase agreement",
+}
 
 READING_NOTE = (
     "planning.budget.budgetBreakdown lists each allocation of a pledge to this package; an amount converted between "
@@ -97,8 +106,10 @@ class OcdsRows:
 def release_package(rows: OcdsRows, publication: Publication) -> dict:
     """The OCDS release package of every package in ``rows``."""
     by = _Index(rows.tables)
-    releases = [_release(package, by, rows.processes.get(package["id"], {}), publication)
-                for package in sorted(by.table("packages"), key=lambda p: p["id"])]
+    releases = [
+        _release(package, by, rows.processes.get(package["id"], {}), publication)
+        for package in sorted(by.table("packages"), key=lambda p: p["id"])
+    ]
     out: dict[str, Any] = {
         "uri": publication.uri,
         "version": OCDS_VERSION,
@@ -174,8 +185,13 @@ def _release(package: dict, by: _Index, process: dict, pub: Publication) -> dict
     pid = package["id"]
     rel.seen("packages", package)
     currency = package.get("currency")
-    lines = [rel.seen("package_lines", r) for r in sorted(by.where("package_lines", package_id=pid), key=lambda r: r["line_no"])]
-    allocations = [rel.seen("allocations", a) for a in sorted(by.where("allocations", package_id=pid), key=lambda a: a["id"])]
+    lines = [
+        rel.seen("package_lines", r)
+        for r in sorted(by.where("package_lines", package_id=pid), key=lambda r: r["line_no"])
+    ]
+    allocations = [
+        rel.seen("allocations", a) for a in sorted(by.where("allocations", package_id=pid), key=lambda a: a["id"])
+    ]
     contracts = [rel.seen("contracts", c) for c in sorted(by.where("contracts", package_id=pid), key=lambda c: c["id"])]
 
     release: dict[str, Any] = {
@@ -200,18 +216,28 @@ def _release(package: dict, by: _Index, process: dict, pub: Publication) -> dict
         release["tag"] += ["award", "contract"]
     if any(receipts.values()):
         release["tag"].append("implementation")
-    documents = [{"id": "reading-this-release", "title": "How supplyline's records map to this release",
-                  "description": READING_NOTE}]
+    documents = [
+        {
+            "id": "reading-this-release",
+            "title": "How supplyline's records map to this release",
+            "description": READING_NOTE,
+        }
+    ]
     if rel.withheld:
-        listed = "; ".join(f"{table}.{name} ({count} record{'s' if count != 1 else ''})"
-                           for (table, name), count in sorted(rel.withheld.items()))
-        documents.append({
-            "id": "withheld-information", "title": "Information withheld from this release",
-            "description": "Under the publisher's disclosure policy these fields of supplyline's records are left out "
-                           f"of this release (absent, not empty): {listed}. Each value a record withheld is committed "
-                           "(salted SHA-256) in the ledger's signed public log, so a later reveal can be checked against "
-                           "it; a later release includes a field once it is disclosed.",
-        })
+        listed = "; ".join(
+            f"{table}.{name} ({count} record{'s' if count != 1 else ''})"
+            for (table, name), count in sorted(rel.withheld.items())
+        )
+        documents.append(
+            {
+                "id": "withheld-information",
+                "title": "Information withheld from this release",
+                "description": "Under the publisher's disclosure policy these fields of supplyline's records are left out "
+                f"of this release (absent, not empty): {listed}. Each value a record withheld is committed "
+                "(salted SHA-256) in the ledger's signed public log, so a later reveal can be checked against "
+                "it; a later release includes a field once it is disclosed.",
+            }
+        )
     tender["documents"] = documents
     release["parties"] = rel.parties()
     if buyer:
@@ -287,8 +313,10 @@ def _tender(package: dict, lines: list[dict], by: _Index, rel: _Release) -> dict
     if lines and all(v is not None for v in values):
         tender["value"] = _value(sum(values[1:], values[0]))  # type: ignore[arg-type]
     milestones = []
-    decisions = [rel.seen("package_decisions", d) for d in sorted(by.where("package_decisions", package_id=pid),
-                                                                   key=lambda d: d["position"])]
+    decisions = [
+        rel.seen("package_decisions", d)
+        for d in sorted(by.where("package_decisions", package_id=pid), key=lambda d: d["position"])
+    ]
     decided = {d.get("party") for d in decisions}
     for d in decisions:
         m: dict[str, Any] = {"id": f"decision-{d['position']}", "type": "approval"}
@@ -305,8 +333,14 @@ def _tender(package: dict, lines: list[dict], by: _Index, rel: _Release) -> dict
     if package.get("state") in ("draft", "proposed"):
         for n, approver in enumerate(_json_list(package.get("approvers")), start=1):
             if approver not in decided:
-                milestones.append({"id": f"approval-{n}", "title": f"Decision of {approver}", "type": "approval",
-                                   "status": "scheduled"})
+                milestones.append(
+                    {
+                        "id": f"approval-{n}",
+                        "title": f"Decision of {approver}",
+                        "type": "approval",
+                        "status": "scheduled",
+                    }
+                )
     if milestones:
         tender["milestones"] = milestones
     return tender
@@ -340,13 +374,29 @@ def _fundings(allocations: list[dict], by: _Index) -> dict[int, list[Funding]]:
     return {line_no: merge_fundings(rows) for line_no, rows in raw.items()}
 
 
-def _contract(contract: dict, package: dict, fundings: dict[int, list[Funding]], receipts: list[_Receipt],
-              process: dict, by: _Index, rel: _Release, pub: Publication) -> tuple[dict, dict]:
+def _contract(
+    contract: dict,
+    package: dict,
+    fundings: dict[int, list[Funding]],
+    receipts: list[_Receipt],
+    process: dict,
+    by: _Index,
+    rel: _Release,
+    pub: Publication,
+) -> tuple[dict, dict]:
     cid = contract["id"]
-    lines = [rel.seen("contract_lines", r) for r in sorted(by.where("contract_lines", contract_id=cid), key=lambda r: r["line_no"])]
-    schedule = [rel.seen("delivery_schedule", r) for r in sorted(by.where("delivery_schedule", contract_id=cid),
-                                                                 key=lambda r: r["position"])]
-    units = {pl["line_no"]: by.units.get(pl.get("requirement_id")) for pl in by.where("package_lines", package_id=package["id"])}
+    lines = [
+        rel.seen("contract_lines", r)
+        for r in sorted(by.where("contract_lines", contract_id=cid), key=lambda r: r["line_no"])
+    ]
+    schedule = [
+        rel.seen("delivery_schedule", r)
+        for r in sorted(by.where("delivery_schedule", contract_id=cid), key=lambda r: r["position"])
+    ]
+    units = {
+        pl["line_no"]: by.units.get(pl.get("requirement_id"))
+        for pl in by.where("package_lines", package_id=package["id"])
+    }
     items = [_item(line, units.get(line.get("package_line_no"))) for line in lines]
     values = [_line_value(line) for line in lines]
     value = _value(sum(values[1:], values[0])) if lines and all(v is not None for v in values) else None  # type: ignore[arg-type]
@@ -413,13 +463,22 @@ def _receipts(cid: str, by: _Index, rel: _Release) -> list[_Receipt]:
         if shipment is None or shipment.get("state") != "received" or line.get("received") is None:
             continue
         rel.seen("shipment_lines", line)
-        out.append(_Receipt(shipment["id"], line["contract_line_no"], line["received"], line["quantity"],
-                            shipment["received_on"], shipment.get("note")))
+        out.append(
+            _Receipt(
+                shipment["id"],
+                line["contract_line_no"],
+                line["received"],
+                line["quantity"],
+                shipment["received_on"],
+                shipment.get("note"),
+            )
+        )
     return sorted(out, key=lambda r: (r.received_on, r.shipment_id, r.line_no))
 
 
-def _transactions(contract: dict, lines: list[dict], receipts: list[_Receipt], fundings: dict[int, list[Funding]],
-                  rel: _Release) -> list[dict]:
+def _transactions(
+    contract: dict, lines: list[dict], receipts: list[_Receipt], fundings: dict[int, list[Funding]], rel: _Release
+) -> list[dict]:
     by_line = {line["line_no"]: line for line in lines}
     out = []
     for receipt in receipts:
@@ -428,8 +487,11 @@ def _transactions(contract: dict, lines: list[dict], receipts: list[_Receipt], f
         if price is None or receipt.received == 0 or line is None:
             continue
         for share in attribute(price.times(receipt.received), fundings.get(line.get("package_line_no"), [])):
-            tx: dict[str, Any] = {"id": f"{receipt.shipment_id}-{receipt.line_no}-{share.funding.pledge_id}",
-                                  "date": _datetime(receipt.received_on), "value": _value(share.line_amount)}
+            tx: dict[str, Any] = {
+                "id": f"{receipt.shipment_id}-{receipt.line_no}-{share.funding.pledge_id}",
+                "date": _datetime(receipt.received_on),
+                "value": _value(share.line_amount),
+            }
             payer = rel.party(share.funding.funder, "funder", "payer")
             payee = rel.party(contract.get("supplier"), "payee")
             if payer:
@@ -440,8 +502,9 @@ def _transactions(contract: dict, lines: list[dict], receipts: list[_Receipt], f
     return out
 
 
-def _delivery_milestones(cid: str, lines: list[dict], schedule: list[dict], receipts: list[_Receipt],
-                         as_of: date) -> list[dict]:
+def _delivery_milestones(
+    cid: str, lines: list[dict], schedule: list[dict], receipts: list[_Receipt], as_of: date
+) -> list[dict]:
     out = []
     for line in lines:
         n = line["line_no"]
@@ -452,9 +515,12 @@ def _delivery_milestones(cid: str, lines: list[dict], schedule: list[dict], rece
         for k, (due, quantity) in enumerate(plan, start=1):
             if quantity is None:
                 continue
-            m: dict[str, Any] = {"id": f"{cid}-line-{n}-delivery-{k}", "type": "delivery",
-                                 "title": f"Delivery of {quantity} units of contract line {n}"
-                                          + (f" ({line['item']})" if line.get("item") else "")}
+            m: dict[str, Any] = {
+                "id": f"{cid}-line-{n}-delivery-{k}",
+                "type": "delivery",
+                "title": f"Delivery of {quantity} units of contract line {n}"
+                + (f" ({line['item']})" if line.get("item") else ""),
+            }
             if due:
                 m["dueDate"] = _datetime(due)
             done_on, cumulative = None, 0
@@ -471,8 +537,10 @@ def _delivery_milestones(cid: str, lines: list[dict], schedule: list[dict], rece
                 m["status"] = "notMet" if due and due < as_of else "scheduled"
             if covered:
                 m["description"] = f"{covered} of {quantity} units received" + "".join(
-                    f"; shipment {r.shipment_id}: {r.received} of {r.shipped} shipped arrived" + (f" ({r.note})" if r.note else "")
-                    for r in mine if r.received < r.shipped
+                    f"; shipment {r.shipment_id}: {r.received} of {r.shipped} shipped arrived"
+                    + (f" ({r.note})" if r.note else "")
+                    for r in mine
+                    if r.received < r.shipped
                 )
             m["dateModified"] = _datetime(as_of)
             out.append(m)
@@ -506,7 +574,7 @@ def _json_list(text: Any) -> list:
 
 def _datetime(value: Any) -> str:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, date):
         return f"{value.isoformat()}T00:00:00Z"
     return str(value)
@@ -525,7 +593,10 @@ def _encode(value: Any, indent: int, level: int) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_encode(v, indent, level + 1)}" for k, v in value.items()]
+        items = [
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_encode(v, indent, level + 1)}"
+            for k, v in value.items()
+        ]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     if isinstance(value, (list, tuple)):
         if not value:

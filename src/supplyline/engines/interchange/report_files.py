@@ -128,7 +128,9 @@ def xlsx_bytes(sheets: list[ReportSheet]) -> bytes:
                 if fmt and value is not None:
                     cell.number_format = fmt
         for col_no, column in enumerate(sheet.columns, start=1):
-            width = max([len(column.heading)] + [len(_csv_text(typed(r.get(column.key), column.kind))) for r in sheet.rows])
+            width = max(
+                [len(column.heading)] + [len(_csv_text(typed(r.get(column.key), column.kind))) for r in sheet.rows]
+            )
             ws.column_dimensions[ws.cell(row=1, column=col_no).column_letter].width = min(60, width + 3)
     out = io.BytesIO()
     book.save(out)

@@ -17,11 +17,12 @@ import codecs
 import csv
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -64,19 +65,33 @@ class Problem:
     sheet: str | None = None
 
     def __str__(self) -> str:
-        where = [f"sheet '{self.sheet}'" if self.sheet else None, f"row {self.row}" if self.row else None,
-                 f"column '{self.column}'" if self.column else None]
+        where = [
+            f"sheet '{self.sheet}'" if self.sheet else None,
+            f"row {self.row}" if self.row else None,
+            f"column '{self.column}'" if self.column else None,
+        ]
         place = ", ".join(w for w in where if w)
         shown = "" if self.value in (None, "") else f" (value {_show(self.value)})"
         return f"{place}: {self.reason}{shown}" if place else f"{self.reason}{shown}"
 
     def to_json(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column,
-                "value": None if self.value is None else str(self.value), "reason": self.reason}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": None if self.value is None else str(self.value),
+            "reason": self.reason,
+        }
 
 
 def _show(value: object) -> str:
-    return f"'{value}'" if isinstance(value, str) else repr(value) if not isinstance(value, (date, Decimal)) else str(value)
+    return (
+        f"'{value}'"
+        if isinstance(value, str)
+        else repr(value)
+        if not isinstance(value, (date, Decimal))
+        else str(value)
+    )
 
 
 class FileRefused(Refused):
@@ -86,7 +101,9 @@ class FileRefused(Refused):
 
     def __init__(self, source: str, problems: list[Problem]):
         lines = "\n".join(f"  {source}, {p}" for p in problems)
-        super().__init__(f"{source}: {len(problems)} problem(s); nothing was written\n{lines}", field="file", value=source)
+        super().__init__(
+            f"{source}: {len(problems)} problem(s); nothing was written\n{lines}", field="file", value=source
+        )
         self.source = source
         self.problems = problems
 
@@ -94,8 +111,18 @@ class FileRefused(Refused):
 # --- the mapping file ------------------------------------------------------------------------
 
 _MAPPING_KEYS = {
-    "columns", "sheet", "header_row", "decimal_separator", "thousands_separator", "date_formats", "values",
-    "fixed", "ignore", "list_separator", "encoding", "delimiter",
+    "columns",
+    "sheet",
+    "header_row",
+    "decimal_separator",
+    "thousands_separator",
+    "date_formats",
+    "values",
+    "fixed",
+    "ignore",
+    "list_separator",
+    "encoding",
+    "delimiter",
 }
 
 
@@ -159,11 +186,16 @@ def mapping_from(data: object, fields: Iterable[Field], source: str = "mapping")
             return {}
         for name in value:
             if name not in names:
-                problems.append(Problem(f"'{key}' names an unknown field '{name}' (fields: {', '.join(sorted(names))})"))
+                problems.append(
+                    Problem(f"'{key}' names an unknown field '{name}' (fields: {', '.join(sorted(names))})")
+                )
         return value
 
     columns = {k: str(v) for k, v in table("columns").items()}
-    values = {k: {str(a): str(b) for a, b in (v or {}).items()} if isinstance(v, dict) else {} for k, v in table("values").items()}
+    values = {
+        k: {str(a): str(b) for a, b in (v or {}).items()} if isinstance(v, dict) else {}
+        for k, v in table("values").items()
+    }
     fixed = table("fixed")
     formats = data.get("date_formats", [])
     formats = [formats] if isinstance(formats, str) else formats
@@ -180,7 +212,9 @@ def mapping_from(data: object, fields: Iterable[Field], source: str = "mapping")
     if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
         problems.append(Problem("header_row must be a row number (1 or more)", value=header_row))
     ignore = data.get("ignore", [])
-    if not isinstance(ignore, (str, list)) or (isinstance(ignore, list) and not all(isinstance(i, str) for i in ignore)):
+    if not isinstance(ignore, (str, list)) or (
+        isinstance(ignore, list) and not all(isinstance(i, str) for i in ignore)
+    ):
         problems.append(Problem("ignore must be a column header or a list of them", value=ignore))
     delimiter = data.get("delimiter")
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\r\n\"'"):
@@ -193,10 +227,18 @@ def mapping_from(data: object, fields: Iterable[Field], source: str = "mapping")
     if problems:
         raise FileRefused(source, problems)
     return Mapping(
-        columns=columns, sheet=data.get("sheet"), header_row=header_row, decimal_separator=decimal_sep,
-        thousands_separator=None if thousands is None else str(thousands), date_formats=tuple(formats),
-        values=values, fixed=dict(fixed), ignore=tuple(str(i) for i in ([ignore] if isinstance(ignore, str) else ignore)),
-        list_separator=str(data.get("list_separator", ";")), encoding=encoding, delimiter=delimiter,
+        columns=columns,
+        sheet=data.get("sheet"),
+        header_row=header_row,
+        decimal_separator=decimal_sep,
+        thousands_separator=None if thousands is None else str(thousands),
+        date_formats=tuple(formats),
+        values=values,
+        fixed=dict(fixed),
+        ignore=tuple(str(i) for i in ([ignore] if isinstance(ignore, str) else ignore)),
+        list_separator=str(data.get("list_separator", ";")),
+        encoding=encoding,
+        delimiter=delimiter,
     )
 
 
@@ -243,8 +285,16 @@ def read_sheet(path: Path | str, mapping: Mapping | None = None) -> Sheet:
         if all(_blank(c) for c in cells):
             continue
         rows.append(RawRow(offset, list(cells)))
-    return Sheet(path.name, name, fmt, headers, rows, [list(r) for r in grid[: mapping.header_row - 1]],
-                 delimiter, mapping.encoding)
+    return Sheet(
+        path.name,
+        name,
+        fmt,
+        headers,
+        rows,
+        [list(r) for r in grid[: mapping.header_row - 1]],
+        delimiter,
+        mapping.encoding,
+    )
 
 
 def _header(cell: Any) -> str:
@@ -259,8 +309,15 @@ def _read_csv(path: Path, mapping: Mapping) -> tuple[list[list[Any]], str]:
     try:
         text = path.read_text(encoding=mapping.encoding)
     except UnicodeDecodeError as exc:
-        raise FileRefused(path.name, [Problem(f"is not {mapping.encoding} text (byte {exc.start}); set 'encoding' in "
-                                              "the mapping file, e.g. cp1252")]) from None
+        raise FileRefused(
+            path.name,
+            [
+                Problem(
+                    f"is not {mapping.encoding} text (byte {exc.start}); set 'encoding' in "
+                    "the mapping file, e.g. cp1252"
+                )
+            ],
+        ) from None
     except OSError as exc:
         raise FileRefused(path.name, [Problem(f"cannot be read: {exc.strerror}")]) from None
     delimiter = mapping.delimiter
@@ -284,7 +341,9 @@ def _read_xlsx(path: Path, mapping: Mapping) -> tuple[str, list[list[Any]]]:
     try:
         if mapping.sheet is not None:
             if mapping.sheet not in book.sheetnames:
-                raise FileRefused(path.name, [Problem(f"has no sheet '{mapping.sheet}' (sheets: {', '.join(book.sheetnames)})")])
+                raise FileRefused(
+                    path.name, [Problem(f"has no sheet '{mapping.sheet}' (sheets: {', '.join(book.sheetnames)})")]
+                )
             sheet = book[mapping.sheet]
         else:
             sheet = book[book.sheetnames[0]]
@@ -324,8 +383,13 @@ class Reading:
 
     def problem(self, row: int, name: str | None, reason: str, value: object = None) -> Problem:
         column = self.column_of(name) if name else None
-        return Problem(reason, row=row, column=column or (f"{name} (from the mapping)" if name in self.mapping.fixed else None),
-                       value=value, sheet=self.sheet.name)
+        return Problem(
+            reason,
+            row=row,
+            column=column or (f"{name} (from the mapping)" if name in self.mapping.fixed else None),
+            value=value,
+            sheet=self.sheet.name,
+        )
 
 
 def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None) -> Reading:
@@ -350,15 +414,27 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
             positions[wanted[header]] = index
         elif header != ERRORS_COLUMN and header not in mapping.ignore:
             known = ", ".join(sorted(wanted))
-            file_problems.append(Problem(f"is not a column this import reads (it reads: {known}); list it under "
-                                         "'ignore' in a mapping file to skip it", column=header, sheet=sheet.name))
+            file_problems.append(
+                Problem(
+                    f"is not a column this import reads (it reads: {known}); list it under "
+                    "'ignore' in a mapping file to skip it",
+                    column=header,
+                    sheet=sheet.name,
+                )
+            )
     for name, f in by_name.items():
         if name in positions and name in mapping.fixed:
-            file_problems.append(Problem(f"the file has a column for '{name}' and the mapping fixes it too: keep one",
-                                         column=mapping.header_of(name), sheet=sheet.name))
+            file_problems.append(
+                Problem(
+                    f"the file has a column for '{name}' and the mapping fixes it too: keep one",
+                    column=mapping.header_of(name),
+                    sheet=sheet.name,
+                )
+            )
         elif f.required and name not in positions and name not in mapping.fixed and name not in from_money:
-            file_problems.append(Problem(f"the required column '{mapping.header_of(name)}' ({name}) is missing",
-                                         sheet=sheet.name))
+            file_problems.append(
+                Problem(f"the required column '{mapping.header_of(name)}' ({name}) is missing", sheet=sheet.name)
+            )
     if file_problems:
         reading.problems[0] = file_problems
         return reading
@@ -379,7 +455,9 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
                 if code is not None and f.currency_field:
                     given = values.get(f.currency_field)
                     if given not in (None, code):
-                        problems.append(reading.problem(raw.number, f.name, f"says {code}, the currency column says {given}", cell))
+                        problems.append(
+                            reading.problem(raw.number, f.name, f"says {code}, the currency column says {given}", cell)
+                        )
                     values[f.currency_field] = code
                 continue
             if normal is None and f.required and f.name not in from_money:
@@ -388,12 +466,21 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
             values[f.name] = normal
         for f in fields:
             wanted_code = f.kind == "money" and f.currency_field and by_name[f.currency_field].required
-            if wanted_code and f.name in values and values.get(f.currency_field) is None and not any(
-                p.column and p.column == reading.column_of(f.currency_field) for p in problems
+            if (
+                wanted_code
+                and f.name in values
+                and values.get(f.currency_field) is None
+                and not any(p.column and p.column == reading.column_of(f.currency_field) for p in problems)
             ):
-                problems.append(reading.problem(
-                    raw.number, f.name, f"has no currency: fill the '{mapping.header_of(f.currency_field)}' column or "
-                    "write the code with the amount (e.g. 'EUR 1500')", _cell(raw, positions[f.name]) if f.name in positions else None))
+                problems.append(
+                    reading.problem(
+                        raw.number,
+                        f.name,
+                        f"has no currency: fill the '{mapping.header_of(f.currency_field)}' column or "
+                        "write the code with the amount (e.g. 'EUR 1500')",
+                        _cell(raw, positions[f.name]) if f.name in positions else None,
+                    )
+                )
         if problems:
             reading.problems[raw.number] = problems
         else:
@@ -476,8 +563,10 @@ def _decimal(cell: Any, mapping: Mapping) -> str:
         text = text.replace(",", ".")
     if not _PLAIN_DECIMAL.match(text):
         sep = "decimal comma" if mapping.decimal_separator == "," else "decimal point"
-        raise _CellError(f"is not a number (written with a {sep}"
-                         f"{', thousands ' + repr(mapping.thousands_separator) if mapping.thousands_separator else ''})")
+        raise _CellError(
+            f"is not a number (written with a {sep}"
+            f"{', thousands ' + repr(mapping.thousands_separator) if mapping.thousands_separator else ''})"
+        )
     return text
 
 

@@ -26,19 +26,25 @@ def explain(problem: Problem, plan: Plan) -> list[dict]:
         if short:
             late.append(problem.late_by(d, None))
         entry = {
-            "order": d.order, "item": d.item, "quantity": d.quantity, "priority": d.priority,
+            "order": d.order,
+            "item": d.item,
+            "quantity": d.quantity,
+            "priority": d.priority,
             "due": month_label(problem, d.due),
             "parts": [
-                {"facility": p.facility, "month": problem.months[p.month], "quantity": p.quantity,
-                 "months_late": problem.late_by(d, p.month)}
+                {
+                    "facility": p.facility,
+                    "month": problem.months[p.month],
+                    "quantity": p.quantity,
+                    "months_late": problem.late_by(d, p.month),
+                }
                 for p in parts
             ],
             "unplanned": short,
             "finished": None if short or not parts else problem.months[parts[-1].month],
             "months_late": max(late, default=0),
-            "weighted_lateness": d.priority * (
-                sum(p.quantity * problem.late_by(d, p.month) for p in parts) + short * problem.late_by(d, None)
-            ),
+            "weighted_lateness": d.priority
+            * (sum(p.quantity * problem.late_by(d, p.month) for p in parts) + short * problem.late_by(d, None)),
             "bottleneck": bottleneck(problem, d, used) if late else None,
         }
         out.append(entry)
@@ -58,8 +64,10 @@ def bottleneck(problem: Problem, demand: Demand, used: dict[tuple[str, str, int]
     lines = problem.lines_for(demand.item)
     last = min(demand.due, problem.horizon - 1)
     if demand.due < 0:
-        return {"reason": f"due before the first planned month {problem.months[0]}: late whatever the plan",
-                "facilities": []}
+        return {
+            "reason": f"due before the first planned month {problem.months[0]}: late whatever the plan",
+            "facilities": [],
+        }
     if not lines:
         return {"reason": f"no facility can build {demand.item}", "facilities": []}
     facilities = []
@@ -74,19 +82,29 @@ def bottleneck(problem: Problem, demand: Demand, used: dict[tuple[str, str, int]
                 full.append(m)
             else:
                 spare.append(m)
-        facilities.append({
-            "facility": line.facility,
-            "full": _ranges(problem, full),
-            "no_capacity": _ranges(problem, none),
-            "room_left": [{"month": problem.months[m], "units": line.usable(m) - used.get((line.facility, line.item, m), 0),
-                           "min_batch": line.min_batch} for m in spare],
-        })
+        facilities.append(
+            {
+                "facility": line.facility,
+                "full": _ranges(problem, full),
+                "no_capacity": _ranges(problem, none),
+                "room_left": [
+                    {
+                        "month": problem.months[m],
+                        "units": line.usable(m) - used.get((line.facility, line.item, m), 0),
+                        "min_batch": line.min_batch,
+                    }
+                    for m in spare
+                ],
+            }
+        )
     months = f"{problem.months[0]}…{problem.months[last]}"
     if all(not f["room_left"] for f in facilities):
         reason = f"every facility that builds {demand.item} was full or had no capacity in {months}"
     else:
-        reason = (f"room left in {months} was too small for a minimum batch, or was taken by orders due "
-                  f"earlier or weighted higher")
+        reason = (
+            f"room left in {months} was too small for a minimum batch, or was taken by orders due "
+            f"earlier or weighted higher"
+        )
     return {"reason": reason, "facilities": facilities}
 
 
@@ -121,6 +139,7 @@ def placed(problem: Problem, parts: list[Part]) -> list[Placed]:
 def moves(before: list[Placed], after: list[Placed], *, from_month: str) -> list[dict]:
     """What changed between two plans, per order, facility and month (from ``from_month`` on:
     what an earlier plan put in months already past is history, not a move)."""
+
     def totals(parts: list[Placed]) -> dict[tuple[str, str, str], int]:
         out: dict[tuple[str, str, str], int] = {}
         for p in parts:
@@ -134,6 +153,7 @@ def moves(before: list[Placed], after: list[Placed], *, from_month: str) -> list
     for key in sorted(old.keys() | new.keys()):
         was, now = old.get(key, 0), new.get(key, 0)
         if was != now:
-            changes.append({"order": key[0], "facility": key[1], "month": key[2], "before": was, "after": now,
-                            "change": now - was})
+            changes.append(
+                {"order": key[0], "facility": key[1], "month": key[2], "before": was, "after": now, "change": now - was}
+            )
     return changes

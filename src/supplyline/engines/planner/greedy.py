@@ -39,6 +39,11 @@ def plan_greedy(problem: Problem) -> Plan:
         if left:
             unplanned[demand.order] = left
     return Plan(
-        parts=parts, unplanned=unplanned, weighted_lateness=weighted_lateness(problem, parts, unplanned),
-        cost=cost(problem, parts), status="greedy", method="greedy-edd", seconds=time.perf_counter() - started,
+        parts=parts,
+        unplanned=unplanned,
+        weighted_lateness=weighted_lateness(problem, parts, unplanned),
+        cost=cost(problem, parts),
+        status="greedy",
+        method="greedy-edd",
+        seconds=time.perf_counter() - started,
     )

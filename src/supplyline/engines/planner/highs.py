@@ -102,10 +102,18 @@ def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
 
     # stage 2: cheapest plan that keeps the lateness just found
     cols = sorted(f.lateness)
-    h.addRow(-highspy.kHighsInf, best_lateness, len(cols), np.asarray(cols, dtype=np.int32),
-             np.asarray([f.lateness[c] for c in cols], dtype=float))
-    h.changeColsCost(f.columns, np.arange(f.columns, dtype=np.int32),
-                     np.asarray([f.cost.get(c, 0) for c in range(f.columns)], dtype=float))
+    h.addRow(
+        -highspy.kHighsInf,
+        best_lateness,
+        len(cols),
+        np.asarray(cols, dtype=np.int32),
+        np.asarray([f.lateness[c] for c in cols], dtype=float),
+    )
+    h.changeColsCost(
+        f.columns,
+        np.arange(f.columns, dtype=np.int32),
+        np.asarray([f.cost.get(c, 0) for c in range(f.columns)], dtype=float),
+    )
     h.setOptionValue("mip_rel_gap", COST_GAP)
     left = time_limit - (time.perf_counter() - started)
     cheaper, _, cost_proven = _solve(h, f.cost, left)
@@ -118,7 +126,13 @@ def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
     bound = min(bound, _lateness(f, values))  # a bound above a plan found would be no bound
     parts, unplanned = parts_from(problem, f, values)
     return Plan(
-        parts=parts, unplanned=unplanned, weighted_lateness=weighted_lateness(problem, parts, unplanned),
-        cost=cost(problem, parts), status="optimal" if proven else "feasible", method="highs",
-        seconds=time.perf_counter() - started, lateness_bound=bound, notes=notes,
+        parts=parts,
+        unplanned=unplanned,
+        weighted_lateness=weighted_lateness(problem, parts, unplanned),
+        cost=cost(problem, parts),
+        status="optimal" if proven else "feasible",
+        method="highs",
+        seconds=time.perf_counter() - started,
+        lateness_bound=bound,
+        notes=notes,
     )

@@ -9,7 +9,7 @@ lateness fixed, for cost. Solving item by item keeps every model small (the join
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from .greedy import plan_greedy
 from .highs import solve_highs
