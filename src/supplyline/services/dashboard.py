@@ -34,7 +34,12 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
     zero = Money.zero(to.target)
     monthly: dict[str, dict[str, Money]] = defaultdict(lambda: dict.fromkeys((*STAGES, "need"), zero))
     shown, _ = visible_flows(conn, to, reader, index)
+    unconverted = []
     for flow in shown:
+        if flow.amount is None:
+            assert flow.original is not None  # every flow carries the figure it converts
+            unconverted.append(to.unconverted(flow.stage, flow.original, flow.day, funder=flow.funder))
+            continue
         monthly[month_of(flow.day)][flow.stage] += flow.amount
     r = t.requirements
     for row in conn.execute(
@@ -44,7 +49,11 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
     ):
         due = row.needed_by or date.fromisoformat(row.list_month + "-01")
         value = Money.from_minor(row.unit_price_minor * row.quantity, row.unit_price_currency)
-        monthly[month_of(due)]["need"] += to(value, min(due, today_utc()))
+        need = to(value, min(due, today_utc()))
+        if need is None:
+            unconverted.append(to.unconverted("need", value, min(due, today_utc())))
+            continue
+        monthly[month_of(due)]["need"] += need
     if not monthly:
         return {
             "currency": to.target,
@@ -52,6 +61,7 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
             "totals": dict.fromkeys((*STAGES, "need"), "0"),
             "gap": "0",
             "rates_used": [],
+            "unconverted": unconverted,
         }
     months = months_spanning(monthly)
     running = dict.fromkeys((*STAGES, "need"), zero)
@@ -73,6 +83,7 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
         "totals": {k: str(v.amount) for k, v in running.items()},
         "gap": str((running["need"] - running["allocated"]).amount),
         "rates_used": to.rates(),
+        "unconverted": unconverted,
     }
 
 
