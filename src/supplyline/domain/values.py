@@ -95,6 +95,35 @@ def parse_text(field: str, value: object, *, max_length: int = 500, allow_empty:
     return text
 
 
+#: C0 controls other than tab and line feed, DEL and the C1 controls: invisible in every
+#: surface, and PostgreSQL refuses NUL in text where SQLite would store it
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: explicit bidirectional embeddings, overrides and isolates make a name read differently
+#: from what it holds ("Trojan Source"); lone surrogates cannot be encoded as UTF-8
+_DECEPTIVE = re.compile(r"[\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def refuse_unclean_text(field: str, value: object) -> None:
+    """Refuse, naming the field, any text anywhere in ``value`` (a string, or a JSON-ready
+    list or dict of them) holding a control character other than tab or line feed, a
+    bidirectional override or a lone surrogate. Run on every event before it is appended,
+    so the rule is the same for every command and on both databases."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value) or _DECEPTIVE.search(value)
+        if found is not None:
+            shown = value.encode("unicode_escape").decode("ascii")
+            where = f"character U+{ord(found.group()):04X} at position {found.start() + 1}"
+            raise InvalidInput(
+                field, shown[:80], f"must not contain control or bidirectional-override characters ({where})"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_unclean_text(key if not field else f"{field}.{key}", item)
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            refuse_unclean_text(f"{field}[{i}]", item)
+
+
 def parse_date(field: str, value: object) -> date:
     if isinstance(value, datetime):
         raise InvalidInput(field, str(value), "must be a calendar date (YYYY-MM-DD), not a time")
