@@ -17,22 +17,13 @@ from sqlalchemy.engine import Connection
 from ..domain.lifecycle import PACKAGE
 from ..domain.money import Money
 from ..domain.pledge import Pledge, earmark_refusal
-from ..domain.values import month_of, today_utc
+from ..domain.values import month_of, months_spanning, today_utc
 from ..store import schema as t
 from . import queries
 from .reports import STAGES, Converter, visible_flows
 from .withholding import OPERATOR, Index, Reader
 
 OPEN_PLEDGE_STATES = ("committed", "partly_allocated")
-
-
-def _month_range(first: str, last: str) -> list[str]:
-    year, month = map(int, first.split("-"))
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, index: Index | None = None) -> dict:
@@ -62,7 +53,7 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
             "gap": "0",
             "rates_used": [],
         }
-    months = _month_range(min(monthly), max(monthly))
+    months = months_spanning(monthly)
     running = dict.fromkeys((*STAGES, "need"), zero)
     rows = []
     for month in months:
@@ -206,7 +197,7 @@ def production(conn: Connection) -> dict:
         for item in sorted({c["item"] for c in facility["capacity"]}):
             entries = sorted((c for c in facility["capacity"] if c["item"] == item), key=lambda c: c["from_month"])
             last = max([entries[-1]["from_month"], *(m for (f, i, m) in produced if f == facility["id"] and i == item)])
-            for month in _month_range(entries[0]["from_month"], last):
+            for month in months_spanning((entries[0]["from_month"], last)):
                 capacity = next(c["monthly_quantity"] for c in reversed(entries) if c["from_month"] <= month)
                 cell = produced.get((facility["id"], item, month), {"produced": 0, "accepted": 0})
                 use.append(
