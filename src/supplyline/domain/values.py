@@ -16,6 +16,7 @@ import pycountry
 
 from .errors import InvalidInput
 from .money import parse_decimal
+from .names import as_code
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -237,8 +238,13 @@ def parse_int(field: str, value: object, *, minimum: int | None = None, maximum:
 
 
 def parse_choice(field: str, value: object, choices: tuple[str, ...]) -> str:
-    if isinstance(value, str) and value in choices:
-        return value
+    """One of ``choices``; a label as the dashboard shows it ("air defence", "PURL") is its code."""
+    if isinstance(value, str):
+        if value in choices:
+            return value
+        code = as_code(value)
+        if code in choices:
+            return code
     raise InvalidInput(field, value, f"must be one of: {', '.join(choices)}")
 
 
