@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..domain.entity import Entity, Event, stream_id
 from ..domain.errors import NotFound, VersionConflict
-from ..domain.values import parse_id
+from ..domain.values import parse_id, refuse_unclean_text
 from ..ledger.canonical import canonical
 from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_input
 from ..ledger.disclosure import Withholding
@@ -261,6 +261,8 @@ class UnitOfWork:
             raise VersionConflict(entity.stream, expected_version, entity.version)
         if not events:
             return []
+        for event in events:
+            refuse_unclean_text("", event.data)
         if entity.stream not in self._rows:
             self._rows[entity.stream] = rows_of(entity)
             self._entities[entity.stream] = entity
