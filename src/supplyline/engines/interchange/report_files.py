@@ -8,7 +8,6 @@ several tables writes one sheet each in XLSX, and one CSV file each beside the f
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ...domain.errors import InvalidInput
+from .cells import put, put_row, write_csv
 
 COLUMN_KINDS = ("text", "int", "money", "rate", "date")
 FORMATS = ("csv", "xlsx")
@@ -79,10 +79,8 @@ def slug(name: str) -> str:
 def csv_bytes(sheet: ReportSheet) -> bytes:
     """One table as a CSV file (UTF-8)."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow([c.heading for c in sheet.columns])
-    for row in sheet.rows:
-        writer.writerow([_csv_text(typed(row.get(c.key), c.kind)) for c in sheet.columns])
+    body = ([_csv_text(typed(row.get(c.key), c.kind)) for c in sheet.columns] for row in sheet.rows)
+    write_csv(out, [[c.heading for c in sheet.columns], *body])
     return out.getvalue().encode("utf-8")
 
 
@@ -116,14 +114,14 @@ def xlsx_bytes(sheets: list[ReportSheet]) -> bytes:
     book.remove(book.active)
     for sheet in sheets:
         ws = book.create_sheet(sheet.name[:31])
-        ws.append([c.heading for c in sheet.columns])
+        put_row(ws, 1, [c.heading for c in sheet.columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
         for row_no, row in enumerate(sheet.rows, start=2):
             for col_no, column in enumerate(sheet.columns, start=1):
                 value = typed(row.get(column.key), column.kind)
-                cell = ws.cell(row=row_no, column=col_no, value=value)
+                cell = put(ws, row_no, col_no, value)
                 fmt = _number_format(column.kind, value)
                 if fmt and value is not None:
                     cell.number_format = fmt

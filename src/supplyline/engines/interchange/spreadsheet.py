@@ -28,6 +28,7 @@ import yaml
 
 from ...domain.errors import Refused
 from ...domain.names import fold
+from .cells import put_row, read_back, write_csv
 from .rules import RULE_KEYS, Rules, parse_rules
 
 #: The column a reject file adds; imports ignore it, so a fixed reject file re-imports as is.
@@ -340,7 +341,8 @@ def _read_csv(path: Path, mapping: Mapping) -> tuple[list[list[Any]], str]:
         counts = {d: first.count(d) for d in (",", ";", "\t")}
         delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     try:
-        return [list(r) for r in csv.reader(text.splitlines(), delimiter=delimiter)], delimiter
+        rows = csv.reader(text.splitlines(), delimiter=delimiter)
+        return [[read_back(cell) for cell in r] for r in rows], delimiter
     except csv.Error as exc:
         raise FileRefused(path.name, [Problem(f"is not readable as CSV ({exc})")]) from None
 
@@ -749,12 +751,12 @@ def write_rejects(sheet: Sheet, rejected: list[tuple[RawRow, list[Problem]]], pa
         book = Workbook()
         ws = book.active
         ws.title = sheet.name or "rejects"
-        for row in [*sheet.preamble, headers, *body]:
-            ws.append(row)
+        for number, row in enumerate([*sheet.preamble, headers, *body], start=1):
+            put_row(ws, number, row)
         book.save(path)
     else:
         with path.open("w", encoding=sheet.encoding if sheet.format == "csv" else "utf-8-sig", newline="") as out:
-            writer = csv.writer(out, delimiter=sheet.delimiter)
-            for row in [*sheet.preamble, headers, *body]:
-                writer.writerow(["" if c is None else _text(c) if not isinstance(c, str) else c for c in row])
+            rows = [*sheet.preamble, headers, *body]
+            texts = (["" if c is None else _text(c) if not isinstance(c, str) else c for c in row] for row in rows)
+            write_csv(out, texts, delimiter=sheet.delimiter)
     return path
