@@ -149,7 +149,7 @@ def import_rows(
         run = _Run(uow, kind, reading, options, result, problems, {**actor.meta(), "import": about})
         run.resolve_parties()
         if admit is not None:
-            admit(uow.conn, [r for r in reading.rows if r.number not in problems])
+            admit(uow.conn, reading.rows)
         run.rows()
         result.rejected = [p for number in sorted(problems) for p in problems[number]]
         result.refused_rows = len(problems)
