@@ -182,3 +182,12 @@ def test_purl_pledges_beside_the_trackers_purl_series(demo_store, kiel_files, tm
     assert result.purl["source"] is None
     with demo_store.read() as conn:
         assert kiel.comparison(conn, release="30")["purl"] is None
+
+
+def test_a_demo_without_the_tracker_says_what_it_skipped_and_where_to_get_it(tmp_path):
+    result = CliRunner().invoke(app, ["--db", f"sqlite:///{tmp_path / 'demo.db'}", "demo", "--reset"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Skipped: the comparison with the Kiel Institute's Ukraine Support Tracker (no tracker files given)" in text
+    assert "https://www.ifw-kiel.de/topics/war-against-ukraine/ukraine-support-tracker/" in text
+    assert "demo loaded" in text
