@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .entity import Entity, Event, require_new
+from .events import PartyRegistered
 from .values import PARTY_KINDS, parse_choice, parse_country, parse_id, parse_text
 
 
@@ -17,21 +18,18 @@ class Party(Entity):
     kind: str = ""
     country: str | None = None
 
-    def _on_PartyRegistered(self, d: dict) -> None:
-        self.name, self.kind, self.country = d["name"], d["kind"], d["country"]
+    def _on_PartyRegistered(self, e: PartyRegistered) -> None:
+        self.name, self.kind, self.country = e.name, e.kind, e.country
 
 
 def register(party: Party, *, name: object, kind: object, country: object | None) -> list[Event]:
     parse_id("id", party.id)
     require_new(party)
     return [
-        Event(
-            "PartyRegistered",
-            {
-                "id": party.id,
-                "name": parse_text("name", name, max_length=200),
-                "kind": parse_choice("kind", kind, PARTY_KINDS),
-                "country": parse_country("country", country) if country not in (None, "") else None,
-            },
+        PartyRegistered(
+            id=party.id,
+            name=parse_text("name", name, max_length=200),
+            kind=parse_choice("kind", kind, PARTY_KINDS),
+            country=parse_country("country", country) if country not in (None, "") else None,
         )
     ]
