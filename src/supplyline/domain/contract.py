@@ -13,6 +13,7 @@ from datetime import date
 from .entity import Entity, Event, numbered_line, require_new, unique
 from .errors import InvalidInput, RuleViolation
 from .events import ContractSigned, ScheduledDelivery, SignedLine
+from .lifecycle import PACKAGE
 from .money import Money, parse_positive_money, total
 from .package import Package
 from .values import parse_choice, parse_date, parse_id, parse_int
@@ -110,7 +111,7 @@ def sign(
     ``contracted_by_line`` is the quantity of each package line already under contract."""
     parse_id("id", contract.id)
     require_new(contract)
-    if package.state not in ("approved", "contracted", "delivering"):
+    if package.state not in PACKAGE.group("contractable"):
         raise RuleViolation(
             f"package '{package.id}' is {package.state}: contracts are signed for approved packages",
             field="package",

@@ -268,7 +268,7 @@ def decide(
 
 def can_fund(package: Package) -> None:
     require_exists(package)
-    if package.state not in ("draft", "proposed", "approved"):
+    if package.state not in PACKAGE.group("fundable"):
         raise RuleViolation(
             f"package '{package.id}' is {package.state}: allocations are made before it is contracted",
             field="package",

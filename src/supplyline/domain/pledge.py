@@ -196,7 +196,7 @@ def allocate(
     and both amounts and the rate are recorded.
     """
     require_exists(pledge)
-    if pledge.state not in ("committed", "partly_allocated"):
+    if pledge.state not in PLEDGE.group("spendable"):
         raise RuleViolation(
             f"pledge '{pledge.id}' is {pledge.state.replace('_', ' ')}: only committed pledges with money "
             "left can be allocated",

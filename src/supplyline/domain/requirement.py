@@ -198,7 +198,7 @@ def reprioritise(req: Requirement, *, list_month: object, priority: object, rank
 def check_packageable(req: Requirement, quantity: int, already_packaged: int) -> None:
     """A validated requirement can be put in a package up to its quantity, in whole lots."""
     require_exists(req)
-    if req.state not in ("validated", "partly_funded"):
+    if req.state not in REQUIREMENT.group("fundable"):
         raise RuleViolation(
             f"requirement '{req.id}' is {req.state.replace('_', ' ')}: only validated, not yet funded "
             "requirements can be put in a package",

@@ -22,57 +22,71 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from ..money import Money
 
 Encode = Callable[[Any], Any]
-Decode = Callable[[Any, str], Any]
+Decode = Callable[[Any], Any]
 
 
 class EventShapeError(ValueError):
     """A stored payload that does not have the shape its event type and version declare."""
 
+    def __init__(self, problem: str, path: str = ""):
+        super().__init__(f"{path}: {problem}" if path else problem)
+        self.problem, self.path = problem, path
 
-def _scalar(kind: type) -> tuple[Encode, Decode]:
-    def decode(value: Any, where: str) -> Any:
-        # bool is an int in Python, never in the ledger
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise EventShapeError(f"{where}: expected {kind.__name__}, got {value!r}")
-        return value
-
-    return _same, decode
+    def within(self, outer: str) -> EventShapeError:
+        """The same problem, its place named from ``outer`` down (messages are built only on failure)."""
+        return EventShapeError(self.problem, f"{outer}{self.path}")
 
 
 def _same(value: Any) -> Any:
     return value
 
 
+def _scalar(kind: type) -> tuple[Encode, Decode]:
+    def decode(value: Any) -> Any:
+        # bool is an int in Python, never in the ledger
+        if type(value) is not kind and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise EventShapeError(f"expected {kind.__name__}, got {value!r}")
+        return value
+
+    return _same, decode
+
+
 def _text_of(parse: Callable[[str], Any], name: str) -> Decode:
-    def decode(value: Any, where: str) -> Any:
+    def decode(value: Any) -> Any:
         if not isinstance(value, str):
-            raise EventShapeError(f"{where}: expected {name} text, got {value!r}")
+            raise EventShapeError(f"expected {name} text, got {value!r}")
         try:
             return parse(value)
         except ValueError as exc:
-            raise EventShapeError(f"{where}: {exc}") from None
+            raise EventShapeError(str(exc)) from None
 
     return decode
 
 
-def _money(value: Any, where: str) -> Money:
-    if not isinstance(value, dict) or set(value) != {"amount", "currency"}:
-        raise EventShapeError(f"{where}: expected {{amount, currency}}, got {value!r}")
+def _money(value: Any) -> Money:
+    if not isinstance(value, dict) or value.keys() != {"amount", "currency"}:
+        raise EventShapeError(f"expected {{amount, currency}}, got {value!r}")
     return Money.from_json(value)
 
 
 def _optional(inner: tuple[Encode, Decode]) -> tuple[Encode, Decode]:
     enc, dec = inner
-    return (lambda v: None if v is None else enc(v)), (lambda v, w: None if v is None else dec(v, w))
+    return (lambda v: None if v is None else enc(v)), (lambda v: None if v is None else dec(v))
 
 
 def _sequence(inner: tuple[Encode, Decode]) -> tuple[Encode, Decode]:
     enc, dec = inner
 
-    def decode(value: Any, where: str) -> tuple:
+    def decode(value: Any) -> tuple:
         if not isinstance(value, list):
-            raise EventShapeError(f"{where}: expected a list, got {value!r}")
-        return tuple(dec(item, f"{where}[{i}]") for i, item in enumerate(value))
+            raise EventShapeError(f"expected a list, got {value!r}")
+        out = []
+        for i, item in enumerate(value):
+            try:
+                out.append(dec(item))
+            except EventShapeError as exc:
+                raise exc.within(f"[{i}]") from None
+        return tuple(out)
 
     return (lambda v: [enc(item) for item in v]), decode
 
@@ -80,10 +94,16 @@ def _sequence(inner: tuple[Encode, Decode]) -> tuple[Encode, Decode]:
 def _mapping(inner: tuple[Encode, Decode]) -> tuple[Encode, Decode]:
     enc, dec = inner
 
-    def decode(value: Any, where: str) -> dict:
+    def decode(value: Any) -> dict:
         if not isinstance(value, dict):
-            raise EventShapeError(f"{where}: expected an object, got {value!r}")
-        return {key: dec(item, f"{where}.{key}") for key, item in value.items()}
+            raise EventShapeError(f"expected an object, got {value!r}")
+        out = {}
+        for key, item in value.items():
+            try:
+                out[key] = dec(item)
+            except EventShapeError as exc:
+                raise exc.within(f".{key}") from None
+        return out
 
     return (lambda v: {key: enc(item) for key, item in v.items()}), decode
 
@@ -106,7 +126,7 @@ def _codec(hint: Any) -> tuple[Encode, Decode]:
     if origin in (dict, Mapping) and args and args[0] is str:
         return _mapping(_codec(args[1]))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return (lambda v: to_data(v)), (lambda v, w: from_data(hint, v, w))
+        return to_data, lambda v: _build(hint, v)
     raise TypeError(f"no stored form for the annotation {hint!r}")
 
 
@@ -117,32 +137,49 @@ def _decimal(text: str) -> Decimal:
     return value
 
 
+@dataclasses.dataclass(frozen=True)
+class _Shape:
+    """A dataclass's fields as stored, worked out once per class."""
+
+    keys: frozenset[str]
+    fields: tuple[tuple[str, str, Encode, Decode], ...]  # attribute, stored key, encode, decode
+
+
 @cache
-def _fields(cls: type) -> tuple[tuple[str, str, Encode, Decode], ...]:
-    """(attribute, stored key, encode, decode) of each field of a dataclass, worked out once."""
+def _shape(cls: type) -> _Shape:
     hints = get_type_hints(cls)
-    return tuple(
+    fields = tuple(
         (f.name, f.metadata.get("key", f.name), *_codec(hints[f.name])) for f in dataclasses.fields(cls) if f.init
     )
+    return _Shape(frozenset(key for _, key, _, _ in fields), fields)
 
 
 def to_data(value: Any) -> dict[str, Any]:
     """The JSON-ready payload of a dataclass value."""
     cls: type = type(value)
-    return {key: encode(getattr(value, name)) for name, key, encode, _ in _fields(cls)}
+    return {key: encode(getattr(value, name)) for name, key, encode, _ in _shape(cls).fields}
+
+
+def _build(cls: type, data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise EventShapeError(f"expected an object, got {data!r}")
+    shape = _shape(cls)
+    if data.keys() != shape.keys:
+        missing, extra = sorted(shape.keys - data.keys()), sorted(data.keys() - shape.keys)
+        raise EventShapeError(f"field '{missing[0]}' is missing" if missing else f"unknown field(s) {', '.join(extra)}")
+    values = {}
+    for name, key, _, decode in shape.fields:
+        try:
+            values[name] = decode(data[key])
+        except EventShapeError as exc:
+            raise exc.within(f".{key}") from None
+    return cls(**values)
 
 
 def from_data(cls: type, data: Any, where: str) -> Any:
-    """The dataclass value stored as ``data``; refuses a missing, extra or mistyped field."""
-    if not isinstance(data, dict):
-        raise EventShapeError(f"{where}: expected an object, got {data!r}")
-    fields = _fields(cls)
-    extra = set(data) - {key for _, key, _, _ in fields}
-    if extra:
-        raise EventShapeError(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
-    values = {}
-    for name, key, _, decode in fields:
-        if key not in data:
-            raise EventShapeError(f"{where}: field '{key}' is missing")
-        values[name] = decode(data[key], f"{where}.{key}")
-    return cls(**values)
+    """The dataclass value stored as ``data``; refuses a missing, extra or mistyped field,
+    naming it from ``where`` down."""
+    try:
+        return _build(cls, data)
+    except EventShapeError as exc:
+        raise exc.within(where) from None
