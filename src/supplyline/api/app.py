@@ -27,7 +27,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     """An app serving ``store`` (default: the database the settings name, which must be
     initialised and up to date). ``read_cache``: answer repeated reads from memory while the
     ledger has not moved (PostgreSQL only; see api/cache.py)."""
-    settings = settings or settings_module.load()
+    settings = (settings or settings_module.load()).apply()
     if store is None:
         store = open_store(settings.db)
     watch = freshness.watch(store)

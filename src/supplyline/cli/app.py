@@ -65,7 +65,7 @@ def _main(
     ),
     actor: str | None = typer.Option(None, "--as", help="the party acting (default: $SUPPLYLINE_ACTOR or 'operator')"),
 ) -> None:
-    settings = settings_module.load(db=db, actor=actor)
+    settings = settings_module.load(db=db, actor=actor).apply()
     ctx.obj = CliState(settings.db, settings.actor)
 
 

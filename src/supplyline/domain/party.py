@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .entity import Entity, Event, require_new
-from .events import PartyRegistered
+from .entity import Entity, Event, require_exists, require_new
+from .errors import InvalidInput
+from .events import PartyAliasesAdded, PartyRegistered
+from .names import fold
 from .values import PARTY_KINDS, parse_choice, parse_country, parse_id, parse_text
 
 
@@ -17,9 +19,13 @@ class Party(Entity):
     name: str = ""
     kind: str = ""
     country: str | None = None
+    aliases: tuple[str, ...] = ()  # other names files call it by (imports match them)
 
     def _on_PartyRegistered(self, e: PartyRegistered) -> None:
         self.name, self.kind, self.country = e.name, e.kind, e.country
+
+    def _on_PartyAliasesAdded(self, e: PartyAliasesAdded) -> None:
+        self.aliases = (*self.aliases, *e.aliases)
 
 
 def register(party: Party, *, name: object, kind: object, country: object | None) -> list[Event]:
@@ -33,3 +39,18 @@ def register(party: Party, *, name: object, kind: object, country: object | None
             country=parse_country("country", country) if country not in (None, "") else None,
         )
     ]
+
+
+def add_aliases(party: Party, aliases: list[str] | tuple[str, ...]) -> list[Event]:
+    """Record other names of the party; names it already answers to are left out (none: no event)."""
+    require_exists(party)
+    known = {fold(party.name), *(fold(a) for a in party.aliases)}
+    fresh: list[str] = []
+    for i, alias in enumerate(aliases):
+        text = parse_text(f"aliases[{i}]", alias, max_length=200)
+        if not fold(text):
+            raise InvalidInput(f"aliases[{i}]", alias, "must hold letters or digits")
+        if fold(text) not in known:
+            known.add(fold(text))
+            fresh.append(text)
+    return [PartyAliasesAdded(aliases=tuple(fresh))] if fresh else []

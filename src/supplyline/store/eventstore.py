@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..domain.entity import Entity, Event, stream_id
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.events import VERSION_KEY, read_event
-from ..domain.values import parse_id
+from ..domain.values import parse_id, refuse_unclean_text
 from ..ledger.canonical import canonical, parse
 from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_input
 from ..ledger.disclosure import Withholding
@@ -235,6 +235,9 @@ class UnitOfWork:
             raise VersionConflict(entity.stream, expected_version, entity.version)
         if not events:
             return []
+        datas = [event.data for event in events]  # each encoded once: the check and the hash read the same dict
+        for data in datas:
+            refuse_unclean_text("", data)
         if entity.stream not in self._rows:
             self._rows[entity.stream] = rows_of(entity)
             self._entities[entity.stream] = entity
@@ -242,9 +245,9 @@ class UnitOfWork:
         stored: list[StoredEvent] = []
         rows: list[tuple] = []  # as stored: seq, the hashed bytes (every other column is generated from them), hash
         secrets: list[tuple[int, list]] = []
-        for event in events:
-            data, hidden = withheld.seal(event.data, withhold) if withhold else (event.data, [])
-            payload = canonical(data)
+        for event, data in zip(events, datas, strict=True):
+            sealed, hidden = withheld.seal(data, withhold) if withhold else (data, [])
+            payload = canonical(sealed)
             meta = canonical({**parse(self.meta), **event.marker}) if event.marker else self.meta
             seq, version = self.seq + 1, entity.version + 1
             body = hash_input(seq, entity.stream, version, stamp, self.actor, event.type, meta, payload, self.head)

@@ -82,6 +82,7 @@ def overview(request: Request, currency: str = Query("USD", max_length=3)):
         index, reader = who.withholding  # the ledger's withheld fields, read once for every figure below
         by_month = dashboard.money_by_month(conn, currency, reader, index)
         funnel = reports.funnel(conn, currency, reader, index)
+        currencies = queries.currencies_with_rates(conn)
         kiel = (
             kiel_service.comparison(conn, currency=currency, reader=reader, index=index)
             if kiel_service.releases(conn)
@@ -96,6 +97,7 @@ def overview(request: Request, currency: str = Query("USD", max_length=3)):
         who,
         title="Overview",
         currency=currency,
+        currencies=currencies,
         by_month=by_month,
         funnel=funnel,
         kiel=kiel,

@@ -49,7 +49,14 @@ from .production import (
     ProductionStarted,
     UnplannedQuantity,
 )
-from .reference import FxRatesRecorded, KielFiguresRecorded, PartyRegistered, TokenIssued, TokenRevoked
+from .reference import (
+    FxRatesRecorded,
+    KielFiguresRecorded,
+    PartyAliasesAdded,
+    PartyRegistered,
+    TokenIssued,
+    TokenRevoked,
+)
 from .requirements import (
     RequirementDeliveryRecorded,
     RequirementDrafted,
@@ -84,6 +91,7 @@ __all__ = [
     "PackageLineAdded",
     "PackageProposed",
     "PackageRejected",
+    "PartyAliasesAdded",
     "PartyRegistered",
     "PlannedPart",
     "PledgeAllocated",

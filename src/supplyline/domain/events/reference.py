@@ -19,6 +19,11 @@ class PartyRegistered(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PartyAliasesAdded(Event):
+    aliases: tuple[str, ...]  # other names files call the party by
+
+
+@dataclass(frozen=True, kw_only=True)
 class FxRatesRecorded(Event):
     day: date = field(metadata={"key": "date"})
     source: str
