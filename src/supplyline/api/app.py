@@ -11,9 +11,10 @@ from fastapi_offline import FastAPIOffline
 
 from .. import settings as settings_module
 from .. import web
-from ..services import freshness
+from ..services import freshness, signing
 from ..services.context import open_store
 from ..settings import Settings
+from ..store import keyfile
 from ..store.eventstore import Store
 from . import problems
 from .cache import ReadCache
@@ -30,6 +31,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     settings = (settings or settings_module.load()).apply()
     if store is None:
         store = open_store(settings.db)
+        signing.attach(store, keyfile.location(settings.db, settings.signing_key))
     watch = freshness.watch(store)
 
     @asynccontextmanager

@@ -49,7 +49,11 @@ class CliState:
 
     def store(self, *, create: bool = False) -> Store:
         if self._store is None or create:
+            from ..services import signing, transparency
+
             self._store = open_store(self.db, create=create)
+            # every write is signed on commit when the ledger has its key (see store/signing.py)
+            signing.attach(self._store, transparency.key_path(self.db))
         return self._store
 
     @property

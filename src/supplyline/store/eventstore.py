@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from hashlib import sha256
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
@@ -34,6 +34,9 @@ from . import withheld
 from .db import WRITE, is_sqlite
 from .projections import Rows, rows_of, write_differences
 
+if TYPE_CHECKING:
+    from .signing import CommitSigner
+
 E = TypeVar("E", bound=Entity)
 
 AppendHook = Callable[[Connection, list[StoredEvent]], None]
@@ -48,6 +51,7 @@ _WRITE_SQL = {
     paramstyle: {
         "head": "SELECT seq, hash FROM ledger_head WHERE id = 1",
         "set_head": f"UPDATE ledger_head SET seq = {mark}, hash = {mark} WHERE id = 1",
+        "set_signed_head": f"UPDATE ledger_head SET seq = {mark}, hash = {mark}, checkpoint = {mark} WHERE id = 1",
         "append": f"INSERT INTO events (seq, body, hash) VALUES ({mark}, {mark}, {mark})",
     }
     for paramstyle, mark in (("qmark", "?"), ("pyformat", "%s"), ("format", "%s"))
@@ -77,6 +81,14 @@ class _Driver:
 _JOINED: ContextVar[tuple[Store, Connection] | None] = ContextVar("supplyline_joined_transaction", default=None)
 
 
+_AFTER_COMMIT = "supplyline_after_commit"
+
+
+def after_commit(conn: Connection, call: Callable[[], None]) -> None:
+    """Run ``call`` once the write transaction of ``conn`` has committed (never on rollback)."""
+    conn.info[_AFTER_COMMIT].append(call)
+
+
 def utc_timestamp(moment: datetime | None = None) -> str:
     moment = moment or datetime.now(UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -88,6 +100,8 @@ class Store:
         #: called inside the write transaction with the events a unit of work appended, before
         #: it commits (e.g. to extend the Merkle tree)
         self.append_hooks: list[AppendHook] = []
+        #: signs each write's checkpoint in its transaction (store/signing.py); None: unsigned
+        self.signing: CommitSigner | None = None
 
     @contextmanager
     def write(self, actor: str, meta: dict | None = None) -> Iterator[UnitOfWork]:
@@ -101,7 +115,13 @@ class Store:
                 uow.flush()
                 for hook in self.append_hooks:
                     hook(conn, uow.appended)
-                driver.run("set_head", (uow.seq, uow.head))
+                signing = self.signing
+                if signing is None:
+                    driver.run("set_head", (uow.seq, uow.head))
+                else:
+                    note = signing.sign(conn, uow.appended)
+                    driver.run("set_signed_head", (uow.seq, uow.head, note))
+                    after_commit(conn, lambda: signing.committed(note))
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -124,10 +144,17 @@ class Store:
             return
         with self.engine.connect() as conn:
             conn = conn.execution_options(**{WRITE: True})
-            with conn.begin():
-                if not is_sqlite(self.engine):  # SQLite's BEGIN IMMEDIATE already holds the lock
-                    conn.execute(select(t.ledger_head.c.id).where(t.ledger_head.c.id == 1).with_for_update())
-                yield conn
+            pending: list[Callable[[], None]] = []
+            conn.info[_AFTER_COMMIT] = pending
+            try:
+                with conn.begin():
+                    if not is_sqlite(self.engine):  # SQLite's BEGIN IMMEDIATE already holds the lock
+                        conn.execute(select(t.ledger_head.c.id).where(t.ledger_head.c.id == 1).with_for_update())
+                    yield conn
+            finally:
+                conn.info.pop(_AFTER_COMMIT, None)
+            for call in pending:  # only reached when the transaction committed
+                call()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

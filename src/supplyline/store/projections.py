@@ -22,6 +22,7 @@ from ..domain.entity import Entity
 from ..domain.facility import Facility
 from ..domain.fx import FxRecord
 from ..domain.kiel import KIEL_MEASURES, KielDonorRelease
+from ..domain.logkey import LogKey
 from ..domain.package import Package
 from ..domain.party import Party
 from ..domain.plan import ProductionPlan
@@ -361,6 +362,7 @@ PROJECTIONS: dict[str, Projection] = {
         Projection(KielDonorRelease, kiel_rows),
         Projection(ProductionPlan, plan_rows),
         Projection(ApiToken, token_rows),
+        Projection(LogKey, lambda _key: {}),  # named in the log only: no table
     )
 }
 
