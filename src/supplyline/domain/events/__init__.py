@@ -20,6 +20,7 @@ from .delivery import (
     SignedLine,
 )
 from .funding import PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
+from .logkey import KeyPinned, KeyRotated
 from .packages import (
     PackageApproved,
     PackageClosed,
@@ -77,6 +78,8 @@ __all__ = [
     "FacilityItemTermsSet",
     "FacilityRegistered",
     "FxRatesRecorded",
+    "KeyPinned",
+    "KeyRotated",
     "KielFiguresRecorded",
     "LotInspected",
     "LotProduced",
