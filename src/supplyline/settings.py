@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     default_disclosure: str = ""
     #: the first and last day a user may name (pledges, validity, allocations, FX days,
     #: schedules, receipts…); reports walk months between dates they hold, so this bounds them
+    #: the largest request body the API reads, other than uploads (413 above it)
+    max_body_bytes: int = 2**20
     earliest_date: date = date(2000, 1, 1)
     latest_date: date = date(2100, 12, 31)
 

@@ -66,6 +66,8 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     problems.install(app)
     app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=(f"{PREFIX}/ledger/", f"{PREFIX}/events"))
     app.add_middleware(UploadLimit, prefix=f"{PREFIX}/imports/")
+    # every other body (JSON, the dashboard's forms) is small: refused before it is parsed
+    app.add_middleware(UploadLimit, prefix="/", limit=settings.max_body_bytes, besides=(f"{PREFIX}/imports/",))
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
     # the dashboard: pages for people, over the same services and the same policy

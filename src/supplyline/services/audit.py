@@ -32,11 +32,20 @@ class AuditFailed(Exception):
 # --- reading inputs ---------------------------------------------------------------------------
 
 
+#: proofs, checkpoints, keys and reveals are a few kilobytes; an endless file (/dev/zero)
+#: must not be read to the end
+MAX_AUDIT_FILE = 16 * 2**20
+
+
 def read_bytes(path: str, what: str) -> bytes:
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_AUDIT_FILE + 1)
     except OSError as exc:
         raise InvalidInput(what, path, f"cannot be read ({exc.strerror})") from None
+    if len(data) > MAX_AUDIT_FILE:
+        raise InvalidInput(what, path, f"is larger than {MAX_AUDIT_FILE // 2**20} MB: not a proof, checkpoint or key")
+    return data
 
 
 def verifier_key(text_or_path: str) -> Verifier:
@@ -54,7 +63,10 @@ def parse_document(raw: bytes, what: str) -> dict:
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AuditFailed(f"the {what} is not valid JSON: {exc}") from None
+        # not a document at all: bad input (exit 2), unlike a document that fails its checks
+        raise InvalidInput("file", what, f"is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidInput("file", what, "is nested too deeply to be a proof") from None
     if not isinstance(doc, dict):
         raise AuditFailed(f"the {what} is not a JSON object")
     return doc
