@@ -45,17 +45,17 @@ def checkpoint_file(key_file: Path) -> Path:
 
 def log_key(conn: Connection) -> tuple[LogKey, list[int]]:
     """The key events of the log folded, and their sequence numbers."""
-    from ..domain.entity import Event
     from ..ledger.canonical import parse
+    from .eventstore import typed_event
 
     key = LogKey(id=LOG)
     seqs = []
     e = t.events.c
     rows = conn.execute(
-        select(e.seq, e.type, e.payload).where(e.stream_id == KEY_STREAM).order_by(e.stream_version)
+        select(e.seq, e.type, e.meta, e.payload).where(e.stream_id == KEY_STREAM).order_by(e.stream_version)
     ).all()
     for row in rows:
-        key.apply(Event(row.type, parse(row.payload)))
+        key.apply(typed_event(row.type, parse(row.payload), row.meta))
         seqs.append(row.seq)
     return key, seqs
 
