@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import struct
 from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -90,7 +91,7 @@ class Cosigner:
             raise NoteError(f"witness signing key ID {hex_id} does not match the key")
         return cosigner
 
-    @property
+    @cached_property  # derived once: a witness cosigns on every request
     def key(self) -> CosignerKey:
         public = (
             Ed25519PrivateKey.from_private_bytes(self.seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)

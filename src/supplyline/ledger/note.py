@@ -20,6 +20,7 @@ import binascii
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -112,12 +113,17 @@ class Signer:
             raise NoteError(f"signer key ID {hex_id} does not match the key")
         return signer
 
-    @property
-    def public_key(self) -> bytes:
-        key = Ed25519PrivateKey.from_private_bytes(self.seed).public_key()
-        return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    # derived once per key: signing on commit signs after every write, and deriving the
+    # public key and key ID each time cost three times the signature itself
+    @cached_property
+    def _private(self) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(self.seed)
 
-    @property
+    @cached_property
+    def public_key(self) -> bytes:
+        return self._private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    @cached_property
     def verifier(self) -> Verifier:
         public = self.public_key
         return Verifier(self.name, key_id(self.name, public), public)
@@ -128,7 +134,7 @@ class Signer:
     def sign(self, text: str) -> str:
         """The signed note: ``text`` (ending in a newline), a blank line, one signature line."""
         check_text(text)
-        signature = Ed25519PrivateKey.from_private_bytes(self.seed).sign(text.encode())
+        signature = self._private.sign(text.encode())
         return f"{text}\n{EM_DASH} {self.name} {b64(self.verifier.id + signature)}\n"
 
 
