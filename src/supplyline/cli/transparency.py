@@ -234,3 +234,26 @@ def audit_log(
     verifier = _trust(key, policy)
     lines = audits.read_bytes(file, "file").splitlines()
     _run(audits.audit_log, lines, verifier=verifier, checkpoint=_optional(checkpoint_file, "checkpoint"))
+
+
+@audit_app.command("follow")
+def audit_follow(
+    tiles_at: str = typer.Option(..., "--tiles", help="the published log (DIR or URL)"),
+    state_file: Path = typer.Option(Path("monitor.json"), "--state", help="what was seen so far (resumes from it)"),
+    key: str | None = KEY,
+    policy: str | None = POLICY,
+    interval: float = typer.Option(60.0, "--interval", min=0.1, help="seconds between rounds"),
+    once: bool = typer.Option(False, "--once", help="one round, then exit"),
+) -> None:
+    """Keep following a published log: each new checkpoint must extend the last seen, every
+    new tile and entry must match the tree. Exit 1 naming the first inconsistency."""
+    import time
+
+    from ..services import monitor
+
+    trust = _trust(key, policy)
+    while True:
+        _run(monitor.follow_once, tiles_at, trust, state_file)
+        if once:
+            return
+        time.sleep(interval)
