@@ -9,19 +9,11 @@ import shutil
 from typer.testing import CliRunner
 
 from supplyline.cli.main import app
-from supplyline.domain import party as party_domain
-from supplyline.domain.party import Party
 from supplyline.services import signing, transparency
 from supplyline.services.context import Actor, open_store
+from test_tiles import grow
 
 runner = CliRunner()
-
-
-def grow(store, n: int, prefix: str) -> None:
-    with store.write("operator") as uow:
-        for i in range(n):
-            party = uow.get(Party, f"{prefix}-{i}")
-            uow.record(party, party_domain.register(party, name=f"Company {i}", kind="company", country="NL"))
 
 
 def ledger(tmp_path, name: str, key):
