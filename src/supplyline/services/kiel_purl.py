@@ -59,6 +59,15 @@ def purl_comparison(
     months: dict[str, dict[str, Money]] = defaultdict(lambda: {"pledged_purl": zero, "kiel_purl": zero})
     p = t.pledges
     undisclosed = 0
+    unconverted: list[dict] = []
+
+    def add(month: str, key: str, money: Money, on: date, **about: str) -> None:
+        converted = to(money, on)
+        if converted is None:  # no rate for that day: named in the answer, not counted
+            unconverted.append(to.unconverted(key, money, on, **about))
+        else:
+            months[month][key] += converted
+
     for row in conn.execute(
         select(p.c.id, p.c.amount_minor, p.c.amount_currency, p.c.pledged_on).where(p.c.mechanism == "purl")
     ):
@@ -67,10 +76,16 @@ def purl_comparison(
             continue
         month = month_of(row.pledged_on)
         if since <= month <= until:
-            months[month]["pledged_purl"] += to(Money.from_minor(row.amount_minor, row.amount_currency), row.pledged_on)
+            add(
+                month,
+                "pledged_purl",
+                Money.from_minor(row.amount_minor, row.amount_currency),
+                row.pledged_on,
+                pledge=row.id,
+            )
     for month, figure in series["months"].items():
         if since <= month <= until:
-            months[month]["kiel_purl"] += to(Money.parse(figure["amount"], series["currency"]), month_end(month))
+            add(month, "kiel_purl", Money.parse(figure["amount"], series["currency"]), month_end(month))
     rows = []
     total = {"pledged_purl": zero, "kiel_purl": zero}
     for month, figures in sorted(months.items()):
@@ -86,6 +101,7 @@ def purl_comparison(
         "months": rows,
         "total": _shown(total),
         "undisclosed_pledges": undisclosed,
+        "unconverted": unconverted,
     }
 
 

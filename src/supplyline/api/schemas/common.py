@@ -105,6 +105,19 @@ class WithheldFieldRead(BaseModel):
     commitment: str
 
 
+class UnconvertedRead(BaseModel):
+    """A figure no recorded rate converts into the reporting currency: shown as it stands,
+    with the rate it lacks; the report's totals leave it out."""
+
+    what: str = Field(description="the stage (pledged, allocated, contracted, delivered), need or kiel_military")
+    funder: str | None = None
+    donor: str | None = None
+    amount: str
+    currency: str
+    on: str
+    missing_rate: str = Field(description="e.g. 'EUR→USD on or before 2024-01-31'")
+
+
 class RateUsedRead(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 

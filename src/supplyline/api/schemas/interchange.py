@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .common import RateUsedRead, RequestModel
+from .common import RateUsedRead, RequestModel, UnconvertedRead
 
 
 class UploadCreate(RequestModel):
@@ -124,6 +124,7 @@ class KielPurlRead(BaseModel):
     months: list[KielPurlMonthRead]
     total: KielPurlFiguresRead
     undisclosed_pledges: int
+    unconverted: list[UnconvertedRead] = []
 
 
 class KielComparisonRead(BaseModel):
@@ -138,6 +139,7 @@ class KielComparisonRead(BaseModel):
     funders_without_country: list[str]
     undisclosed_pledges: int = Field(description="pledges left out because their amount is withheld from the caller")
     rates_used: list[RateUsedRead]
+    unconverted: list[UnconvertedRead] = []
 
 
 class OcdsPublisherRead(BaseModel):

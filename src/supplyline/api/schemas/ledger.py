@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .common import Page, RateUsedRead
+from .common import Page, RateUsedRead, UnconvertedRead
 from .interchange import KielComparisonRead
 
 
@@ -50,6 +50,7 @@ class FunnelRead(BaseModel):
     undisclosed: UndisclosedRead
     total: FunnelFiguresRead
     rates_used: list[RateUsedRead]
+    unconverted: list[UnconvertedRead] = []
 
 
 class VerificationRead(BaseModel):
