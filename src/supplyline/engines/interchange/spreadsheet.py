@@ -18,10 +18,10 @@ import csv
 import re
 import tomllib
 from collections.abc import Iterable
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -709,7 +709,7 @@ def _date(cell: Any, mapping: Mapping) -> date:
 def _date_text(text: str, formats: tuple[str, ...]) -> date | None:
     for fmt in (*formats, "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, fmt).date()
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date: no time to place in a zone
         except ValueError:
             continue
     return None
