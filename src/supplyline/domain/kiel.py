@@ -10,10 +10,11 @@ already recorded are refused (a revision comes as a new release).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .entity import Entity, Event
 from .errors import InvalidInput, RuleViolation
-from .events import KielFiguresRecorded
+from .events import KielFiguresRecorded, KielSeriesRecorded
 from .money import Money
 from .values import parse_id, parse_month, parse_text
 
@@ -44,9 +45,9 @@ class KielDonorRelease(Entity):
         for month, figures in e.months.items():
             self.months[month] = {m: Money.parse(v, e.currency) for m, v in figures.items()}
 
-    def _on_KielSeriesRecorded(self, d: dict) -> None:
-        self.release, self.donor, self.name = d["release"], d["series"].upper(), d["name"]
-        self.series = {m: Money.parse(v["amount"], d["currency"]) for m, v in d["months"].items()}
+    def _on_KielSeriesRecorded(self, e: KielSeriesRecorded) -> None:
+        self.release, self.donor, self.name = e.release, e.series.upper(), e.name
+        self.series = {m: Money.parse(v["amount"], e.currency) for m, v in e.months.items()}
 
 
 def record_series(
@@ -75,19 +76,16 @@ def record_series(
             value=release,
         )
     return [
-        Event(
-            "KielSeriesRecorded",
-            {
-                "release": release,
-                "series": series,
-                "name": parse_text("name", name, max_length=200),
-                "currency": currency,
-                "unit": "billion EUR",
-                "rounding": rounding,
-                "months": {
-                    m: {"amount": str(parsed[m].amount), "billions": billions}
-                    for m, (_, billions) in sorted(months.items())
-                },
+        KielSeriesRecorded(
+            release=release,
+            series=series,
+            name=parse_text("name", name, max_length=200),
+            currency=currency,
+            unit="billion EUR",
+            rounding=rounding,
+            months={
+                m: {"amount": parsed[m].amount, "billions": Decimal(billions)}
+                for m, (_, billions) in sorted(months.items())
             },
         )
     ]

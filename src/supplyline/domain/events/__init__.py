@@ -53,6 +53,7 @@ from .production import (
 from .reference import (
     FxRatesRecorded,
     KielFiguresRecorded,
+    KielSeriesRecorded,
     PartyAliasesAdded,
     PartyRegistered,
     TokenIssued,
@@ -81,6 +82,7 @@ __all__ = [
     "KeyPinned",
     "KeyRotated",
     "KielFiguresRecorded",
+    "KielSeriesRecorded",
     "LotInspected",
     "LotProduced",
     "OwnerShare",

@@ -42,6 +42,17 @@ class KielFiguresRecorded(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class KielSeriesRecorded(Event):
+    release: str
+    series: str  # the tracker's column, e.g. nato_purl
+    name: str
+    currency: str
+    unit: str  # as the tracker writes it: billion EUR
+    rounding: str  # how each month's figure became an amount in ``currency``
+    months: Mapping[str, Mapping[str, Decimal]]  # month -> {amount (rounded), billions (the tracker's)}
+
+
+@dataclass(frozen=True, kw_only=True)
 class TokenIssued(Event):
     id: str
     party: str
