@@ -338,8 +338,8 @@ def _set_aside(kind: RowKind, trial: dict[str, Any], name: str) -> bool:
 def _row_problem(reading: Reading, row: TypedRow, exc: Refused, names: set[str]) -> Problem:
     """The refusal of a row, placed in the column of the field it names ('categories[1]' -> categories)."""
     element = (exc.field or "") != (exc.field or "").split("[")[0]
-    name = (exc.field or "").split("[")[0].split(".")[0]
-    name = name if name in names else None
+    named = (exc.field or "").split("[")[0].split(".")[0]
+    name = named if named in names else None
     column = reading.column_of(name) if name else None
     index = reading.sheet.headers.index(column) if column else None
     value = exc.value if element or index is None or index >= len(row.raw.cells) else row.raw.cells[index]

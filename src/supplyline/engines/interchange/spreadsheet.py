@@ -500,16 +500,17 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
                 continue
             values[f.name] = normal
         for f in needs_code:
+            code_field = f.currency_field or ""
             if (
                 f.name in values
-                and values.get(f.currency_field) is None
-                and not any(p.column and p.column == reading.column_of(f.currency_field) for p in problems)
+                and values.get(code_field) is None
+                and not any(p.column and p.column == reading.column_of(code_field) for p in problems)
             ):
                 problems.append(
                     reading.problem(
                         raw.number,
                         f.name,
-                        f"has no currency: fill the '{mapping.header_of(f.currency_field)}' column or "
+                        f"has no currency: fill the '{mapping.header_of(code_field)}' column or "
                         "write the code with the amount (e.g. 'EUR 1500')",
                         _cell(raw, positions[f.name]) if f.name in positions else None,
                     )
