@@ -106,9 +106,10 @@ def atoms(value: Any) -> set[str]:
         pass
     elif isinstance(value, int):
         found.add(str(value))
-    elif isinstance(value, str):
-        if re.fullmatch(r"-?\d+(\.\d+)?", value) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            found.add(value)
+    elif isinstance(value, str) and (
+        re.fullmatch(r"-?\d+(\.\d+)?", value) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        found.add(value)
     return found
 
 

@@ -22,12 +22,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from public_surfaces import Surfaces, atoms, clear_values, crawl, find
 from supplyline.domain.values import today_utc
 from supplyline.ledger.canonical import parse
 from supplyline.ledger.disclosure import markers
 from supplyline.store import schema as t
-
-from public_surfaces import Surfaces, atoms, clear_values, crawl, find
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,7 @@ def repeats(store, hidden: list[Hidden]) -> Iterator[tuple[Hidden, int, str]]:
     events = _events(store)
     by_seq = {e["seq"]: e for e in events}
     requirement_event = {_record(e): e for e in events if e["type"] == "RequirementDrafted"}
-    line_event = {
-        (_record(e), e["payload"]["line_no"]): e for e in events if e["type"] == "PackageLineAdded"
-    }
+    line_event = {(_record(e), e["payload"]["line_no"]): e for e in events if e["type"] == "PackageLineAdded"}
     orders = [e for e in events if e["type"] == "ProductionOrderPlaced"]
     for item in hidden:
         source = by_seq[item.seq]
@@ -90,16 +87,21 @@ def repeats(store, hidden: list[Hidden]) -> Iterator[tuple[Hidden, int, str]]:
             for line in item.value:
                 package_line = line_event.get((package_id, line["package_line_no"]))
                 if package_line and package_line["payload"]["unit_price"] == line["unit_price"]:
-                    yield Hidden(item.seq, item.type, item.stream_id, "lines", line["unit_price"]), package_line[
-                        "seq"
-                    ], "unit_price"
+                    yield (
+                        Hidden(item.seq, item.type, item.stream_id, "lines", line["unit_price"]),
+                        package_line["seq"],
+                        "unit_price",
+                    )
                 for order in orders:
-                    if order["payload"]["contract_id"] == _record(source) and order["payload"][
-                        "contract_line_no"
-                    ] == line["line_no"]:
-                        yield Hidden(item.seq, item.type, item.stream_id, "lines", line["quantity"]), order[
-                            "seq"
-                        ], "quantity"
+                    if (
+                        order["payload"]["contract_id"] == _record(source)
+                        and order["payload"]["contract_line_no"] == line["line_no"]
+                    ):
+                        yield (
+                            Hidden(item.seq, item.type, item.stream_id, "lines", line["quantity"]),
+                            order["seq"],
+                            "quantity",
+                        )
         if item.type == "ContractSigned" and item.field == "schedule":
             for order in orders:
                 if order["payload"]["contract_id"] == _record(source):

@@ -1065,6 +1065,11 @@ class PublicEvent(Event):
     revealed: dict[str, RevealedValue] | None = Field(
         None, description="withheld fields whose embargo has passed: value and salt opening the commitment"
     )
+    redacted: list[str] | None = Field(
+        None,
+        description="fields recorded in clear that repeat a value another event withholds: shown as "
+        '{"$repeats": that event\'s marker}; this view does not rehash to its hash (docs/transparency.md)',
+    )
 
 
 class InclusionProof(BaseModel):

@@ -22,14 +22,15 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from ..domain import disclosure_table
 from ..domain.entity import Entity, Event, stream_id
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.values import parse_id
 from ..ledger.canonical import canonical
 from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_input
 from ..ledger.disclosure import Withholding
+from . import repeats, withheld
 from . import schema as t
-from . import withheld
 from .db import WRITE, is_sqlite
 from .projections import Rows, rows_of, write_differences
 
@@ -242,7 +243,11 @@ class UnitOfWork:
         rows: list[tuple] = []  # as stored: seq, the hashed bytes (every other column is generated from them), hash
         secrets: list[tuple[int, list]] = []
         for event in events:
-            data, hidden = withheld.seal(event.data, withhold) if withhold else (event.data, [])
+            rules = withhold
+            if event.type in disclosure_table.REPEATING:
+                real = disclosure_table.Event(event.type, entity.stream.partition(":")[2], event.data)
+                rules = repeats.inherited(self._conn, real, (withhold or {}).items())
+            data, hidden = withheld.seal(event.data, rules) if rules else (event.data, [])
             payload = canonical(data)
             seq, version = self.seq + 1, entity.version + 1
             body = hash_input(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head)
