@@ -241,8 +241,12 @@ def test_a_mapped_file_in_german_round_trips_to_the_same_pledges(store, sqlite_u
 # --- 5 bad rows among 1,000 ------------------------------------------------------------------
 
 BAD = {  # spreadsheet row -> (column, value, reason)
-    18: ("amount", "12,5x", "is not a number (written with a decimal point)"),
-    245: ("funder", "XX-GOV", "party 'XX-GOV' does not exist"),
+    18: ("amount", "12,5x", "is not a number"),
+    245: (
+        "funder",
+        "XX-GOV",
+        "party 'XX-GOV' does not exist (by id, name, alias or country); --create-parties registers it",
+    ),
     500: ("pledged_on", "2025-02-30", "is not a date in the expected format ('%Y-%m-%d')"),
     777: ("mechanism", "lend-lease", "must be one of: purl, drone_deal, bilateral"),
     1001: ("currency", "EURO", "must be a three-letter upper-case ISO 4217 code"),
@@ -366,7 +370,7 @@ def test_rows_without_id_repeat_by_natural_key(sqlite_store, tmp_path):
     with pytest.raises(FileRefused) as refused:
         imports.import_pledges(sqlite_store, OPERATOR, path)
     assert [(p.row, p.reason) for p in refused.value.problems] == [
-        (3, "repeats row 2 (same funder, date, amount, currency and mechanism); give both an id to import both")
+        (3, "repeats row 2 (same funder, date, amount, currency and mechanism); give both an id to import both (id_from in a mapping builds one from columns)")
     ]
 
 

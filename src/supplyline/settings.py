@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .domain.values import DateWindow, set_date_window
 
 
 class Settings(BaseSettings):
@@ -22,6 +26,22 @@ class Settings(BaseSettings):
     #: disclosure levels that apply unless a command states one, over the built-in ones:
     #: ``EventType.field=LEVEL[@EMBARGO]`` separated by commas (see domain/disclosure.py)
     default_disclosure: str = ""
+    #: a tlog-policy file whose ``witness NAME KEY URL`` lines name the witnesses asked to
+    #: cosign each new checkpoint (see services/witnessing.py); unset: no witnesses
+    witness_policy: str | None = None
+    #: seconds to wait for one witness's answer before going on without its cosignature
+    witness_timeout: float = 2.0
+    #: the first and last day a user may name (pledges, validity, allocations, FX days,
+    #: schedules, receipts…); reports walk months between dates they hold, so this bounds them
+    #: the largest request body the API reads, other than uploads (413 above it)
+    max_body_bytes: int = 2**20
+    earliest_date: date = date(2000, 1, 1)
+    latest_date: date = date(2100, 12, 31)
+
+    def apply(self) -> Settings:
+        """Make the process-wide rules these settings carry take effect (the date window)."""
+        set_date_window(DateWindow(self.earliest_date, self.latest_date))
+        return self
 
 
 def load(**overrides: object) -> Settings:

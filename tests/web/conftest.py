@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 
 from supplyline.api import create_app
-from supplyline.services import tokens, transparency
+from supplyline.services import signing, tokens, transparency
 from supplyline.services.context import Actor, open_store
 from supplyline.store import keyfile
 
@@ -43,6 +43,9 @@ def live(demo_template, tmp_path_factory):
     store = open_store(f"sqlite:///{path}")
     transparency.ensure_key(keyfile.default_path(f"sqlite:///{path}"), "demo.example/ledger")
     operator = Actor("operator", via="test")
+    # as `supplyline init` does to an existing ledger: sign on commit, name the key in the log
+    signing.attach(store, keyfile.default_path(f"sqlite:///{path}"))
+    signing.pin_key(store, operator)
     secrets = {
         name: tokens.issue_token(store, operator, tokens.IssueToken(party=party, role=role)).secret
         for name, party, role in [("funder", "NL-GOV", "funder"), ("auditor", "NATO-NSATU", "auditor")]

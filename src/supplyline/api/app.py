@@ -11,9 +11,10 @@ from fastapi_offline import FastAPIOffline
 
 from .. import settings as settings_module
 from .. import web
-from ..services import freshness
+from ..services import freshness, signing
 from ..services.context import open_store
 from ..settings import Settings
+from ..store import keyfile
 from ..store.eventstore import Store
 from . import problems
 from .cache import ReadCache
@@ -27,9 +28,10 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     """An app serving ``store`` (default: the database the settings name, which must be
     initialised and up to date). ``read_cache``: answer repeated reads from memory while the
     ledger has not moved (PostgreSQL only; see api/cache.py)."""
-    settings = settings or settings_module.load()
+    settings = (settings or settings_module.load()).apply()
     if store is None:
         store = open_store(settings.db)
+        signing.attach(store, keyfile.location(settings.db, settings.signing_key), background=True)
     watch = freshness.watch(store)
 
     @asynccontextmanager
@@ -64,6 +66,8 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     problems.install(app)
     app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=(f"{PREFIX}/ledger/", f"{PREFIX}/events"))
     app.add_middleware(UploadLimit, prefix=f"{PREFIX}/imports/")
+    # every other body (JSON, the dashboard's forms) is small: refused before it is parsed
+    app.add_middleware(UploadLimit, prefix="/", limit=settings.max_body_bytes, besides=(f"{PREFIX}/imports/",))
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
     # the dashboard: pages for people, over the same services and the same policy

@@ -172,7 +172,8 @@ class Gate:
         """Who the token says the caller is (the public without one); 401 for a bad token."""
         if self.secret is None:
             return ANONYMOUS
-        found = tokens.principal_for(conn, self.secret)
+        signing = self.store.signing
+        found = tokens.principal_for(conn, self.secret, signed_by=signing.verifier if signing else None)
         if found is None:
             raise ApiProblem(
                 401,
@@ -189,17 +190,23 @@ class Gate:
         return principal
 
     def _judge(self, principal: Principal, action: str, about: About, own: Ownership) -> Target:
+        """Reading comes first: a record the caller may not read is answered 404 before any
+        other check (the body's refs, who acts, the version, the command's own rules), so
+        no answer about a hidden record differs from the answer about a missing one."""
+        found = None
+        if about.record_id is not None:
+            found = own.of(about.kind, about.record_id)
+            if found is None or not access.can_read(principal, about.kind, found):
+                raise hidden(about.kind, about.record_id, principal)
         for ref in about.refs:
-            found = own.of(ref.kind, ref.id)
-            if found is None or (ref.visible and not access.can_read(principal, ref.kind, found)):
+            named = own.of(ref.kind, ref.id)
+            if named is None or (ref.visible and not access.can_read(principal, ref.kind, named)):
                 raise hidden(ref.kind, ref.id, principal, field=ref.field)
         if about.record_id is None:
             owners = about.owners(own) if callable(about.owners) else about.owners
             target = Target.creating(about.kind, frozenset(owners))
         else:
-            found = own.of(about.kind, about.record_id)
-            if found is None:
-                raise hidden(about.kind, about.record_id, principal)
+            assert found is not None  # looked up above
             target = Target(about.kind, found, frozenset(about.acting(own.conn)) if about.acting else None)
         verdict = access.authorize(principal, action, target)
         if verdict is Verdict.HIDE:

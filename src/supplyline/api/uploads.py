@@ -10,6 +10,7 @@ field it came from (``file``, ``mapping``, ``release_info``).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import re
@@ -52,15 +53,17 @@ MEDIA_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-office
 
 
 class UploadLimit:
-    """ASGI middleware refusing request bodies above ``limit`` bytes under ``prefix`` with a
-    413 problem document: at once when Content-Length says so, otherwise as soon as the
-    bytes received pass the limit (the rest is not read)."""
+    """ASGI middleware refusing request bodies above ``limit`` bytes under ``prefix`` (but not
+    under ``besides``, which have their own) with a 413 problem document: at once when
+    Content-Length says so, otherwise as soon as the bytes received pass the limit (the rest
+    is not read)."""
 
-    def __init__(self, app, *, prefix: str, limit: int = MAX_REQUEST):
-        self.app, self.prefix, self.limit = app, prefix, limit
+    def __init__(self, app, *, prefix: str, limit: int = MAX_REQUEST, besides: tuple[str, ...] = ()):
+        self.app, self.prefix, self.limit, self.besides = app, prefix, limit, besides
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith(self.prefix) or path.startswith(self.besides):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
@@ -86,16 +89,15 @@ class UploadLimit:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        try:
+        with contextlib.suppress(_TooLarge):
             await self.app(scope, counted, sent)
-        except _TooLarge:
-            pass
         if exceeded and not started:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope, receive, send) -> None:
+        size = f"{self.limit // MB} MB" if self.limit % MB == 0 else f"{self.limit:,} bytes"
         response = problems.problem(
-            413, "too-large", f"the request body is larger than {self.limit // MB} MB", Request(scope), field="body"
+            413, "too-large", f"the request body is larger than {size}", Request(scope), field="body"
         )
         await response(scope, receive, send)
 

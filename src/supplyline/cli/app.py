@@ -7,6 +7,7 @@ through ``state(ctx)``; nothing else is shared between them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import typer
 from sqlalchemy.exc import OperationalError
@@ -20,17 +21,29 @@ from .render import BAD_INPUT, errors
 
 
 class _Group(TyperGroup):
-    """Turns every refusal raised below into a message on stderr and exit code 2."""
+    """The CLI's one error boundary: every refusal raised below, and every path, number or
+    file the operating system or a parser could not take, becomes a message on stderr and
+    exit code 2, never a traceback."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except Refused as exc:
-            errors.print(f"refused: {exc.message}", markup=False, highlight=False)
-            raise typer.Exit(BAD_INPUT) from None
+            _exit(f"refused: {exc.message}")
         except OperationalError as exc:
-            errors.print(f"database error: {exc.orig}", markup=False, highlight=False)
-            raise typer.Exit(BAD_INPUT) from None
+            _exit(f"database error: {exc.orig}")
+        except OSError as exc:  # a path that is missing, a directory, not writable…
+            where = f" {exc.filename}" if exc.filename else ""
+            _exit(f"refused:{where}: {exc.strerror or exc}")
+        except RecursionError:
+            _exit("refused: the input is nested too deeply to read")
+        except (ValueError, OverflowError, MemoryError) as exc:  # a number or a file a parser could not take
+            _exit(f"refused: {exc or type(exc).__name__}")
+
+
+def _exit(message: str) -> NoReturn:
+    errors.print(message, markup=False, highlight=False)
+    raise typer.Exit(BAD_INPUT) from None
 
 
 app = typer.Typer(
@@ -49,7 +62,11 @@ class CliState:
 
     def store(self, *, create: bool = False) -> Store:
         if self._store is None or create:
+            from ..services import signing, transparency
+
             self._store = open_store(self.db, create=create)
+            # every write is signed on commit when the ledger has its key (see store/signing.py)
+            signing.attach(self._store, transparency.key_path(self.db))
         return self._store
 
     @property
@@ -65,7 +82,7 @@ def _main(
     ),
     actor: str | None = typer.Option(None, "--as", help="the party acting (default: $SUPPLYLINE_ACTOR or 'operator')"),
 ) -> None:
-    settings = settings_module.load(db=db, actor=actor)
+    settings = settings_module.load(db=db, actor=actor).apply()
     ctx.obj = CliState(settings.db, settings.actor)
 
 

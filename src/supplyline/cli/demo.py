@@ -11,8 +11,9 @@ from .. import settings as settings_module
 from ..domain.errors import Refused
 from ..services import demo as demo_data
 from ..services import kiel as kiel_service
-from ..services import queries, reports, tokens, transparency
+from ..services import queries, reports, signing, tokens, transparency
 from ..store import keyfile
+from ..store.signing import checkpoint_file, log_key
 from .app import app, state
 from .render import console
 from .reports import print_funnel, print_trace
@@ -42,11 +43,13 @@ def demo(
     if reset:
         _remove_sqlite_file(st.db)
         keyfile.default_path(st.db).unlink(missing_ok=True)  # a new log gets a new identity
-    store = st.store(create=True)
+        checkpoint_file(keyfile.default_path(st.db)).unlink(missing_ok=True)
     transparency.ensure_key(key_path(ctx), settings_module.load().log_name)
-    with store.read() as conn:
-        if queries.ledger_summary(conn)["events"]:
+    store = st.store(create=True)  # signs every write with that key
+    with store.read() as conn:  # a ledger `init` made holds its KeyPinned event only
+        if queries.ledger_summary(conn)["events"] > len(log_key(conn)[1]):
             raise Refused(f"the ledger at {st.db} is not empty: use --reset (SQLite) or another database", field="db")
+    signing.pin_key(store, st.acting)  # the genesis event names the log's key
     shown = demo_data.load(store)
     if kiel is not None:
         imported = kiel_service.import_kiel(store, st.acting, kiel)

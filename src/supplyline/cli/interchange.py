@@ -9,7 +9,7 @@ import typer
 
 from .. import settings as settings_module
 from ..engines.interchange.report_files import report_format
-from ..services import imports, kiel, opendata
+from ..services import imports, kiel, opendata, party_import
 from ..services.report_sheets import kiel_sheets
 from .app import JSON, app, state
 from .render import console, emit_json, errors, table
@@ -27,6 +27,12 @@ MAPPING = typer.Option(
 )
 SKIP = typer.Option(False, "--skip-invalid", help="write the valid rows and put the invalid ones in a reject file")
 REJECTS = typer.Option(None, "--rejects", help="reject file (default: FILE.rejects.csv|xlsx beside FILE)")
+DRY_RUN = typer.Option(
+    False, "--dry-run", help="show what would be created, skipped, rounded and refused; write nothing"
+)
+CREATE_PARTIES = typer.Option(
+    False, "--create-parties", help="register the parties the file names that the ledger does not know"
+)
 
 
 def _print_import(result: imports.ImportResult, as_json: bool, label: str) -> None:
@@ -34,12 +40,26 @@ def _print_import(result: imports.ImportResult, as_json: bool, label: str) -> No
         emit_json(result.to_json())
         return
     where = f"{result.source}" + (f", sheet '{result.sheet}'" if result.sheet else "")
+    verb = "dry run, nothing written: would record" if result.dry_run else "recorded"
     console.print(
-        f"{where}: {result.rows} rows; recorded {len(result.recorded)} {label} "
-        f"({result.events} events), {len(result.unchanged)} already in the ledger"
+        f"{where}: {result.rows} rows; {verb} {len(result.recorded)} {label} "
+        f"({result.events} events), {len(result.unchanged)} already in the ledger, "
+        f"{sum(result.skipped.values())} skipped, {len(result.rounded)} amounts rounded, "
+        f"{result.refused_rows} rows refused",
+        markup=False,
     )
+    for reason, count in result.skipped.items():
+        console.print(f"  skipped {count} rows: {reason}", markup=False)
+    if result.parties_created:
+        created = ", ".join(f"{p['id']} ({p['name']}, from '{p['from']}')" for p in result.parties_created)
+        console.print(f"  parties {'to create' if result.dry_run else 'created'}: {created}", markup=False)
+    for r in result.rounded[:10]:
+        console.print(f"  row {r['row']}: {r['field']} {r['from']} rounded to {r['to']}", markup=False)
+    if len(result.rounded) > 10:
+        console.print(f"  … and {len(result.rounded) - 10} more rounded (--json lists them all)", markup=False)
     if result.rejected:
-        errors.print(f"{len(result.rejected)} problem(s); rejected rows written to {result.reject_file}:", markup=False)
+        kept = f"rejected rows written to {result.reject_file}" if result.reject_file else "would be refused"
+        errors.print(f"{len(result.rejected)} problem(s); {kept}:", markup=False)
         for problem in result.rejected:
             errors.print(f"  {problem}", markup=False, highlight=False)
 
@@ -52,13 +72,23 @@ def import_pledges(
     skip_invalid: bool = SKIP,
     rejects: Path | None = REJECTS,
     commit: bool = typer.Option(False, "--commit", help="also record every imported pledge as committed"),
+    dry_run: bool = DRY_RUN,
+    create_parties: bool = CREATE_PARTIES,
     as_json: bool = JSON,
 ) -> None:
     """Import pledges (columns: id, funder, amount, currency, pledged_on, mechanism, categories, origins,
-    valid_from, valid_until, note)."""
+    valid_from, valid_until, note, status)."""
     st = state(ctx)
     result = imports.import_pledges(
-        st.store(), st.acting, file, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects, commit=commit
+        st.store(),
+        st.acting,
+        file,
+        mapping=mapping,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+        commit=commit,
+        dry_run=dry_run,
+        create_parties=create_parties,
     )
     _print_import(result, as_json, "pledges")
 
@@ -70,15 +100,43 @@ def import_requirements(
     mapping: Path | None = MAPPING,
     skip_invalid: bool = SKIP,
     rejects: Path | None = REJECTS,
+    dry_run: bool = DRY_RUN,
+    create_parties: bool = CREATE_PARTIES,
     as_json: bool = JSON,
 ) -> None:
     """Import requirement lines as drafts (columns: id, recipient, list_month, priority, rank, item, category,
     quantity, unit, unit_price, currency, origin, min_lot, whole_only, needed_by, note)."""
     st = state(ctx)
     result = imports.import_requirements(
-        st.store(), st.acting, file, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects
+        st.store(),
+        st.acting,
+        file,
+        mapping=mapping,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+        dry_run=dry_run,
+        create_parties=create_parties,
     )
     _print_import(result, as_json, "requirements")
+
+
+@imports_app.command("parties")
+def import_parties(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE", help=".csv or .xlsx"),
+    mapping: Path | None = MAPPING,
+    skip_invalid: bool = SKIP,
+    rejects: Path | None = REJECTS,
+    dry_run: bool = DRY_RUN,
+    as_json: bool = JSON,
+) -> None:
+    """Import parties (columns: id, name, kind, country, aliases separated by ';'); imports of pledges and
+    requirements then match the names and aliases."""
+    st = state(ctx)
+    result = party_import.import_parties(
+        st.store(), st.acting, file, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects, dry_run=dry_run
+    )
+    _print_import(result, as_json, "parties")
 
 
 @imports_app.command("fx")

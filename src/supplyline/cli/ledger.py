@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 
 from .. import settings as settings_module
-from ..services import checks, queries, transparency
+from ..services import checks, integrity, queries, signing, transparency
 from .app import JSON, app, state
-from .render import CHECK_FAILED, console, emit_json, fail, table
+from .render import CHECK_FAILED, console, emit_json, errors, fail, table
 from .transparency import key_path
 
 
@@ -28,7 +28,11 @@ def init(
         summary = queries.ledger_summary(conn)
     path = key_path(ctx)
     signer, created = transparency.ensure_key(path, log_name or settings_module.load().log_name)
-    console.print(f"ledger ready at {st.db} ({summary['events']} events)")
+    signing.attach(store, path)
+    pinned = signing.pin_key(store, st.acting)
+    if pinned is not None:
+        console.print(f"the log now names its signing key (event #{pinned.events[0].seq}, KeyPinned)")
+    console.print(f"ledger ready at {st.db} ({summary['events'] + (pinned is not None)} events)")
     console.print(
         f"signing key {'created' if created else 'kept'} at {path}; verifier key: {signer.verifier}",
         markup=False,
@@ -37,25 +41,42 @@ def init(
 
 
 @app.command()
-def verify(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """Re-walk the hash chain; exit 1 naming the first event that does not match."""
-    result = checks.verify_ledger(state(ctx).store())
+def verify(
+    ctx: typer.Context,
+    as_json: bool = JSON,
+    projections: bool = typer.Option(True, "--projections/--no-projections", help="also compare the projections"),
+) -> None:
+    """Re-walk the hash chain, check the key the log names, the signed checkpoints the log must
+    extend and the projections; exit 1 naming what does not match."""
+    result = integrity.check(state(ctx).store(), key_file=key_path(ctx), projections=projections)
+    finding = result.chain.finding
     if as_json:
         emit_json(
             {
                 "ok": result.ok,
-                "checked": result.checked,
-                "head": result.head_hash,
-                "first_bad_event": result.finding.seq if result.finding else None,
-                "problem": result.finding.message if result.finding else None,
+                "checked": result.chain.checked,
+                "head": result.chain.head_hash,
+                "first_bad_event": finding.seq if finding else None,
+                "problem": result.messages()[0] if result.messages() else None,
+                "problems": result.messages(),
+                "signed_size": result.signed_size,
+                "key": str(result.pinned) if result.pinned else None,
+                "notes": result.notes,
             }
         )
         if not result.ok:
             raise typer.Exit(CHECK_FAILED)
         return
-    if result.finding:
-        fail(f"ledger verification FAILED: {result.finding.message}", CHECK_FAILED)
-    console.print(f"[green]ledger verified[/]: {result.checked} events, head {result.head_hash}")
+    if finding:
+        fail(f"ledger verification FAILED: {finding.message}", CHECK_FAILED)
+    if result.problems:
+        for problem in result.problems:
+            errors.print(f"- {problem}", markup=False, highlight=False, soft_wrap=True)
+        fail(f"ledger verification FAILED: {result.problems[0]}", CHECK_FAILED)
+    signed = f"; signed up to #{result.signed_size} by {result.pinned}" if result.pinned else ""
+    console.print(f"[green]ledger verified[/]: {result.checked_summary()}{signed}", highlight=False)
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
 
 
 @app.command()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from . import allocation, demo, entities, interchange, ledger, planning, reports, serve, tokens, transparency  # noqa: F401
+# isort: off
+# Importing a module registers its commands, and `supplyline --help` lists them in that
+# order: the records from party to shipment come together, in the order they are made.
+from . import allocation, demo  # noqa: F401
+from . import parties, fx, requirements, pledges, packages, contracts, production, shipments  # noqa: F401
+from . import interchange, ledger, planning, reports, serve, tokens, transparency, witness  # noqa: F401
+
+# isort: on
 from .app import app
 
 __all__ = ["app"]

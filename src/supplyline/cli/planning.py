@@ -7,7 +7,7 @@ import typer
 
 from ..services import planning, production
 from .app import JSON, app, state
-from .entities import facility, order
+from .production import facility, order
 from .render import console, emit_json, money, outcome, show, table
 
 plan = typer.Typer(no_args_is_help=True, help="Production planning: who builds what, where and when.")

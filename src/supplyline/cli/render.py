@@ -100,7 +100,7 @@ def outcome(result, *, as_json: bool) -> None:
 
 
 def fail(message: str, code: int) -> None:
-    errors.print(message, markup=False, highlight=False)
+    errors.print(message, markup=False, highlight=False, soft_wrap=True)  # whole lines: grep finds them
     raise typer.Exit(code)
 
 

@@ -36,6 +36,18 @@ def print_funnel(data: dict) -> None:
         console.print(
             "rates used: " + "; ".join(f"{r['date']} {r['from']}→{r['to']} {r['rate']}" for r in data["rates_used"])
         )
+    print_unconverted(data)
+
+
+def print_unconverted(data: dict) -> None:
+    """Figures left out of the totals because no recorded rate converts them."""
+    for u in data.get("unconverted", []):
+        who = u.get("funder") or u.get("donor") or ""
+        console.print(
+            f"not converted: {u['what']} {who} {money(u['amount'], u['currency'])} on {u['on']} "
+            f"(no rate {u['missing_rate']})",
+            markup=False,
+        )
 
 
 def print_trace(data: dict) -> None:

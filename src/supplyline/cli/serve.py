@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from ..services import integrity, signing
+from ..store.eventstore import Store
 from .app import app, state
-from .render import console
+from .render import CHECK_FAILED, console, errors, fail
+from .transparency import key_path
 
 
 @app.command()
@@ -14,6 +17,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="server processes"),
+    unverified: bool = typer.Option(
+        False, "--unverified", help="serve even if the ledger does not verify (the dashboard's badge says why)"
+    ),
 ) -> None:
     """Serve the dashboard (/) and the HTTP API (/api/v1/, docs at /docs) until interrupted."""
     import uvicorn
@@ -21,7 +27,10 @@ def serve(
     from ..api import create_app
 
     st = state(ctx)
-    st.store()  # refuse now, with the CLI's message, if the database is not initialised
+    store = st.store()  # refuse now, with the CLI's message, if the database is not initialised
+    if not unverified:
+        _check_before_serving(ctx, store)
+    signing.attach(store, key_path(ctx), background=True)  # witnesses asked off the request path
     console.print(
         f"dashboard: http://{host}:{port}/   API: http://{host}:{port}/api/v1/   docs: http://{host}:{port}/docs"
     )
@@ -40,4 +49,20 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+    )
+
+
+def _check_before_serving(ctx: typer.Context, store: Store) -> None:
+    """Refuse to serve a ledger that does not verify: the chain, the key the log names, the
+    signed checkpoints and the projections, all named."""
+    result = integrity.check(store, key_file=key_path(ctx))
+    if result.ok:
+        console.print(f"ledger verified: {result.checked_summary()}", highlight=False)
+        return
+    for problem in result.messages():
+        errors.print(f"- {problem}", markup=False, highlight=False, soft_wrap=True)
+    fail(
+        f"refusing to serve: the ledger does not verify ({result.messages()[0]}); "
+        "run `supplyline verify`, or serve with --unverified",
+        CHECK_FAILED,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .entity import Entity, Event
 from .errors import InvalidInput, RuleViolation
+from .events import KielFiguresRecorded
 from .money import Money
 from .values import parse_id, parse_month, parse_text
 
@@ -35,11 +36,11 @@ class KielDonorRelease(Entity):
     published: str | None = None
     months: dict[str, dict[str, Money]] = field(default_factory=dict)
 
-    def _on_KielFiguresRecorded(self, d: dict) -> None:
-        self.release, self.donor, self.name = d["release"], d["donor"], d["name"]
-        self.period, self.published = d["period"], d["published"]
-        for month, figures in d["months"].items():
-            self.months[month] = {m: Money.parse(v, d["currency"]) for m, v in figures.items()}
+    def _on_KielFiguresRecorded(self, e: KielFiguresRecorded) -> None:
+        self.release, self.donor, self.name = e.release, e.donor, e.name
+        self.period, self.published = e.period, e.published
+        for month, figures in e.months.items():
+            self.months[month] = {m: Money.parse(v, e.currency) for m, v in figures.items()}
 
 
 def record_figures(
@@ -73,16 +74,13 @@ def record_figures(
             value=release,
         )
     return [
-        Event(
-            "KielFiguresRecorded",
-            {
-                "release": release,
-                "donor": donor,
-                "name": parse_text("name", name, max_length=200),
-                "period": period,
-                "published": published,
-                "currency": currency,
-                "months": {m: {k: str(v.amount) for k, v in f.items()} for m, f in parsed.items()},
-            },
+        KielFiguresRecorded(
+            release=release,
+            donor=donor,
+            name=parse_text("name", name, max_length=200),
+            period=period,
+            published=published,
+            currency=currency,
+            months={m: {k: v.amount for k, v in f.items()} for m, f in parsed.items()},
         )
     ]

@@ -7,6 +7,8 @@ interface, the same input is accepted or refused with the same message.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -14,6 +16,7 @@ import pycountry
 
 from .errors import InvalidInput
 from .money import parse_decimal
+from .names import as_code
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -94,31 +97,122 @@ def parse_text(field: str, value: object, *, max_length: int = 500, allow_empty:
     return text
 
 
+#: C0 controls other than tab and line feed, DEL and the C1 controls: invisible in every
+#: surface, and PostgreSQL refuses NUL in text where SQLite would store it
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: explicit bidirectional embeddings, overrides and isolates make a name read differently
+#: from what it holds ("Trojan Source"); lone surrogates cannot be encoded as UTF-8
+_DECEPTIVE = re.compile(r"[\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def refuse_unclean_text(field: str, value: object) -> None:
+    """Refuse, naming the field, any text anywhere in ``value`` (a string, or a JSON-ready
+    list or dict of them) holding a control character other than tab or line feed, a
+    bidirectional override or a lone surrogate. Run on every event before it is appended,
+    so the rule is the same for every command and on both databases."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value) or _DECEPTIVE.search(value)
+        if found is not None:
+            shown = value.encode("unicode_escape").decode("ascii")
+            where = f"character U+{ord(found.group()):04X} at position {found.start() + 1}"
+            raise InvalidInput(
+                field, shown[:80], f"must not contain control or bidirectional-override characters ({where})"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_unclean_text(key if not field else f"{field}.{key}", item)
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            refuse_unclean_text(f"{field}[{i}]", item)
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The days a user may name (pledges, validity, allocations, FX days, schedules,
+    receipts…). Every report walks months between dates it holds, so a date in year 9999
+    would make it walk 95,000 years: the window keeps every walk short."""
+
+    first: date = date(2000, 1, 1)
+    last: date = date(2100, 12, 31)
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise InvalidInput("latest_date", self.last.isoformat(), f"is before earliest_date {self.first}")
+
+    def refuse_outside(self, field: str, day: date) -> date:
+        if not self.first <= day <= self.last:
+            raise InvalidInput(
+                field, day.isoformat(), f"must lie between {self.first.isoformat()} and {self.last.isoformat()}"
+            )
+        return day
+
+
+#: set once from the settings when the CLI or the API starts (``set_date_window``)
+_window = DateWindow()
+
+
+def set_date_window(window: DateWindow) -> None:
+    global _window
+    _window = window
+
+
+def date_window() -> DateWindow:
+    return _window
+
+
 def parse_date(field: str, value: object) -> date:
+    """A calendar date inside the configured window (``DateWindow``). Every date a command
+    takes passes here, so no path can store one outside it."""
     if isinstance(value, datetime):
         raise InvalidInput(field, str(value), "must be a calendar date (YYYY-MM-DD), not a time")
     if isinstance(value, date):
-        return value
+        return _window.refuse_outside(field, value)
     if isinstance(value, str):
         try:
             if len(value) == 10:
-                return date.fromisoformat(value)
+                return _window.refuse_outside(field, date.fromisoformat(value))
         except ValueError:
             pass
     raise InvalidInput(field, value, "must be a date written YYYY-MM-DD")
 
 
 def parse_month(field: str, value: object) -> str:
-    """A calendar month 'YYYY-MM' (the prioritised list is versioned by month)."""
+    """A calendar month 'YYYY-MM' inside the date window (the prioritised list is versioned
+    by month)."""
     if isinstance(value, str):
         m = _MONTH.match(value)
-        if m and 1 <= int(m.group(2)) <= 12 and int(m.group(1)) >= 1900:
+        if m and 1 <= int(m.group(2)) <= 12:
+            first, last = month_of(_window.first), month_of(_window.last)
+            if not first <= value <= last:
+                raise InvalidInput(field, value, f"must lie between {first} and {last}")
             return value
     raise InvalidInput(field, value, "must be a month written YYYY-MM")
 
 
 def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def _next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def months_spanning(months: Iterable[str]) -> list[str]:
+    """Every month from the earliest to the latest of ``months`` ('YYYY-MM'), for a report's
+    timeline. The walk never leaves the date window; a month outside it (a ledger written
+    before the window existed) is listed on its own, so its figures still count."""
+    given = sorted(set(months))
+    if not given:
+        return []
+    first = max(given[0], month_of(_window.first))
+    last = min(given[-1], month_of(_window.last))
+    walked: list[str] = []
+    month = first
+    while month <= last:
+        walked.append(month)
+        month = _next_month(month)
+    return sorted({*walked, *given})
 
 
 #: Counts are stored in Integer columns; nothing supplyline counts comes near this.
@@ -144,8 +238,13 @@ def parse_int(field: str, value: object, *, minimum: int | None = None, maximum:
 
 
 def parse_choice(field: str, value: object, choices: tuple[str, ...]) -> str:
-    if isinstance(value, str) and value in choices:
-        return value
+    """One of ``choices``; a label as the dashboard shows it ("air defence", "PURL") is its code."""
+    if isinstance(value, str):
+        if value in choices:
+            return value
+        code = as_code(value)
+        if code in choices:
+            return code
     raise InvalidInput(field, value, f"must be one of: {', '.join(choices)}")
 
 

@@ -21,9 +21,14 @@ from ..domain.errors import InvalidInput
 from ..ledger import merkle, tiles
 from ..ledger.canonical import canonical
 from ..ledger.chain import GENESIS, StoredEvent, hash_of
+from ..ledger.cosignature import cosigned_by
 from ..ledger.disclosure import DisclosureError, check, secret_from_json
 from ..ledger.merkle import ProofError
-from ..ledger.note import Checkpoint, NoteError, Verifier, b64decode_strict, open_checkpoint
+from ..ledger.note import Checkpoint, NoteError, Verifier, b64decode_strict, open_checkpoint, open_note
+from ..ledger.policy import Policy, PolicyError, parse_policy
+
+#: what a checkpoint is checked with: the log's key, or a policy (log keys, witnesses, quorum)
+Trust = Verifier | Policy
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -35,11 +40,20 @@ class AuditFailed(Exception):
 # --- reading inputs ---------------------------------------------------------------------------
 
 
+#: proofs, checkpoints, keys and reveals are a few kilobytes; an endless file (/dev/zero)
+#: must not be read to the end
+MAX_AUDIT_FILE = 16 * 2**20
+
+
 def read_bytes(path: str, what: str) -> bytes:
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_AUDIT_FILE + 1)
     except OSError as exc:
         raise InvalidInput(what, path, f"cannot be read ({exc.strerror})") from None
+    if len(data) > MAX_AUDIT_FILE:
+        raise InvalidInput(what, path, f"is larger than {MAX_AUDIT_FILE // 2**20} MB: not a proof, checkpoint or key")
+    return data
 
 
 def verifier_key(text_or_path: str) -> Verifier:
@@ -53,11 +67,21 @@ def verifier_key(text_or_path: str) -> Verifier:
         raise InvalidInput("key", text_or_path, str(exc)) from None
 
 
+def policy_file(path: str) -> Policy:
+    try:
+        return parse_policy(read_bytes(path, "policy").decode("utf-8", "replace"))
+    except PolicyError as exc:
+        raise InvalidInput("policy", path, str(exc)) from None
+
+
 def parse_document(raw: bytes, what: str) -> dict:
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AuditFailed(f"the {what} is not valid JSON: {exc}") from None
+        # not a document at all: bad input (exit 2), unlike a document that fails its checks
+        raise InvalidInput("file", what, f"is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidInput("file", what, "is nested too deeply to be a proof") from None
     if not isinstance(doc, dict):
         raise AuditFailed(f"the {what} is not a JSON object")
     return doc
@@ -100,13 +124,34 @@ def _proof(doc: dict) -> list[bytes]:
 _VECTOR_EXTRAS = ("desc", "wantErr")  # carried by the published test vectors, not checked
 
 
-def _checkpoint(raw: bytes, verifier: Verifier | None, what: str = "checkpoint") -> Checkpoint:
+def _checkpoint(raw: bytes, verifier: Trust | None, what: str = "checkpoint") -> Checkpoint:
+    if isinstance(verifier, Policy):
+        return _witnessed(raw, verifier, what)
     if verifier is None:
         raise InvalidInput("key", None, f"checking a {what} needs the log's verifier key (--key)")
     try:
         return open_checkpoint(raw, verifier)
     except NoteError as exc:
         raise AuditFailed(f"the {what} is not valid: {exc}") from None
+
+
+def _witnessed(raw: bytes, policy: Policy, what: str) -> Checkpoint:
+    """A checkpoint signed by a log of the policy and cosigned by a quorum of its witnesses."""
+    try:
+        text, signers = open_note(raw, policy.logs)
+        cp = Checkpoint.parse(text)
+        if cp.origin != signers[0].name:
+            raise NoteError(f"the checkpoint is for log '{cp.origin}', the key is for '{signers[0].name}'")
+        cosigned = cosigned_by(raw, {name: w.key for name, w in policy.witnesses.items()})
+    except NoteError as exc:
+        raise AuditFailed(f"the {what} is not valid under the policy: {exc}") from None
+    if not policy.satisfied(set(cosigned)):
+        names = ", ".join(sorted(cosigned)) or "none"
+        raise AuditFailed(
+            f"the {what} is cosigned by {len(cosigned)} of the policy's witnesses ({names}); its quorum needs "
+            f"{policy.describe()}: a split view of the log is not ruled out"
+        )
+    return cp
 
 
 # --- tiles from a directory or a URL ------------------------------------------------------------
@@ -160,7 +205,7 @@ class TiledLog:
     tiles: tiles.VerifiedTiles
 
 
-def open_tiles(location: str, verifier: Verifier | None, checkpoint: bytes | None = None) -> TiledLog:
+def open_tiles(location: str, verifier: Trust | None, checkpoint: bytes | None = None) -> TiledLog:
     """The log published at ``location``: its checkpoint (or the one given), verified."""
     get = tile_source(location)
     raw = checkpoint if checkpoint is not None else get("checkpoint")
@@ -256,7 +301,7 @@ def _against(cp: Checkpoint, size: int, root: bytes, what: str) -> None:
 
 
 def audit_inclusion(
-    raw: bytes, *, verifier: Verifier | None = None, checkpoint: bytes | None = None, tiles_at: str | None = None
+    raw: bytes, *, verifier: Trust | None = None, checkpoint: bytes | None = None, tiles_at: str | None = None
 ) -> str:
     """Check an inclusion proof file (and its event, and a reveal if it carries one)."""
     doc = parse_document(raw, "proof file")
@@ -299,14 +344,14 @@ def audit_inclusion(
     return ", ".join(notes)
 
 
-def audit_reveal(raw: bytes, *, verifier: Verifier | None = None, checkpoint: bytes | None = None) -> str:
+def audit_reveal(raw: bytes, *, verifier: Trust | None = None, checkpoint: bytes | None = None) -> str:
     """Check a reveal file: the value opens the commitment of an event proven in the log."""
     if "reveal" not in parse_document(raw, "reveal file"):
         raise AuditFailed("the file reveals no field (it has no 'reveal')")
     return audit_inclusion(raw, verifier=verifier, checkpoint=checkpoint)
 
 
-def audit_consistency(raw: bytes, *, verifier: Verifier | None = None, checkpoints: list[bytes] = ()) -> str:
+def audit_consistency(raw: bytes, *, verifier: Trust | None = None, checkpoints: list[bytes] = ()) -> str:
     doc = parse_document(raw, "proof file")
     _fields(doc, ("size1", "size2", "root1", "root2", "proof"), _VECTOR_EXTRAS, "proof file")
     size1, size2 = _int(doc, "size1"), _int(doc, "size2")
@@ -329,7 +374,7 @@ def audit_checkpoints(
     old_raw: bytes,
     new_raw: bytes,
     *,
-    verifier: Verifier | None,
+    verifier: Trust | None,
     proof: bytes | None = None,
     tiles_at: str | None = None,
 ) -> str:
@@ -366,7 +411,7 @@ def audit_checkpoints(
     return f"the checkpoint of size {new.size} extends the one of size {old.size}"
 
 
-def audit_log(lines: Iterable[bytes], *, verifier: Verifier | None = None, checkpoint: bytes | None = None) -> str:
+def audit_log(lines: Iterable[bytes], *, verifier: Trust | None = None, checkpoint: bytes | None = None) -> str:
     """Check a public log (``publish events``): every event rehashes to its hash and links
     to the one before, every revealed value opens its commitment, and with a checkpoint,
     the first ``size`` events give exactly the signed root."""

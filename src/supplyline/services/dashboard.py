@@ -14,25 +14,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ..domain.lifecycle import PACKAGE
+from ..domain.lifecycle import PACKAGE, PLEDGE
 from ..domain.money import Money
 from ..domain.pledge import Pledge, earmark_refusal
-from ..domain.values import month_of, today_utc
+from ..domain.values import month_of, months_spanning, today_utc
 from ..store import schema as t
 from . import queries
 from .reports import STAGES, Converter, visible_flows
 from .withholding import OPERATOR, Index, Reader
-
-OPEN_PLEDGE_STATES = ("committed", "partly_allocated")
-
-
-def _month_range(first: str, last: str) -> list[str]:
-    year, month = map(int, first.split("-"))
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, index: Index | None = None) -> dict:
@@ -43,7 +32,12 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
     zero = Money.zero(to.target)
     monthly: dict[str, dict[str, Money]] = defaultdict(lambda: dict.fromkeys((*STAGES, "need"), zero))
     shown, _ = visible_flows(conn, to, reader, index)
+    unconverted = []
     for flow in shown:
+        if flow.amount is None:
+            assert flow.original is not None  # every flow carries the figure it converts
+            unconverted.append(to.unconverted(flow.stage, flow.original, flow.day, funder=flow.funder))
+            continue
         monthly[month_of(flow.day)][flow.stage] += flow.amount
     r = t.requirements
     for row in conn.execute(
@@ -53,7 +47,11 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
     ):
         due = row.needed_by or date.fromisoformat(row.list_month + "-01")
         value = Money.from_minor(row.unit_price_minor * row.quantity, row.unit_price_currency)
-        monthly[month_of(due)]["need"] += to(value, min(due, today_utc()))
+        need = to(value, min(due, today_utc()))
+        if need is None:
+            unconverted.append(to.unconverted("need", value, min(due, today_utc())))
+            continue
+        monthly[month_of(due)]["need"] += need
     if not monthly:
         return {
             "currency": to.target,
@@ -61,8 +59,9 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
             "totals": dict.fromkeys((*STAGES, "need"), "0"),
             "gap": "0",
             "rates_used": [],
+            "unconverted": unconverted,
         }
-    months = _month_range(min(monthly), max(monthly))
+    months = months_spanning(monthly)
     running = dict.fromkeys((*STAGES, "need"), zero)
     rows = []
     for month in months:
@@ -82,6 +81,7 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
         "totals": {k: str(v.amount) for k, v in running.items()},
         "gap": str((running["need"] - running["allocated"]).amount),
         "rates_used": to.rates(),
+        "unconverted": unconverted,
     }
 
 
@@ -89,7 +89,7 @@ def _open_pledges(conn: Connection) -> list[Pledge]:
     """Pledges with money left, as domain entities (enough of them to ask about earmarks)."""
     out = []
     for row in queries.list_pledges(conn):
-        if row["state"] not in OPEN_PLEDGE_STATES:
+        if row["state"] not in PLEDGE.group("spendable"):
             continue
         p = Pledge(
             id=row["id"],
@@ -206,7 +206,7 @@ def production(conn: Connection) -> dict:
         for item in sorted({c["item"] for c in facility["capacity"]}):
             entries = sorted((c for c in facility["capacity"] if c["item"] == item), key=lambda c: c["from_month"])
             last = max([entries[-1]["from_month"], *(m for (f, i, m) in produced if f == facility["id"] and i == item)])
-            for month in _month_range(entries[0]["from_month"], last):
+            for month in months_spanning((entries[0]["from_month"], last)):
                 capacity = next(c["monthly_quantity"] for c in reversed(entries) if c["from_month"] <= month)
                 cell = produced.get((facility["id"], item, month), {"produced": 0, "accepted": 0})
                 use.append(

@@ -1,60 +1,43 @@
 """Imports of users' files: pledges and requirements from spreadsheets, FX rates from the ECB.
 
-An import is one unit of work: every row is parsed and decided by the same code as the
-single command (``announce_pledge_in``, ``draft_requirement_in``, ``record_rate_days_in``),
-and unless every row is valid the transaction is rolled back and nothing is written; all
-problems are reported at once. With ``skip_invalid`` the valid rows are written and the
-invalid ones go to a reject file in the file's own format, to be fixed and imported again.
-
-Importing the same file twice writes nothing the second time. A row is matched with what
-the ledger holds by its **natural key**: its ``id`` when the file has an id column, else
+What a row of each kind becomes and how it is recognised in the ledger (its natural key); the
+import itself (every problem at once, the mapping's rules, party matching, dry runs, reject
+files) is ``row_import``. The natural keys, used when a row has no id:
 
 - pledge: funder, date, amount, currency and mechanism;
 - requirement: recipient, list month, item, category, quantity, unit price and currency.
 
-A row that matches a recorded entity exactly is counted as unchanged; one that matches but
-differs in another field is refused (the ledger never changes a record in place). Two rows
-of one file with the same natural key and no id are refused as a repeat: give them ids to
-import both. Each import's events carry the file's name and SHA-256 in their meta.
+A pledge row may say its initial status (``status``: announced or committed).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
-from ..domain.entity import Entity, Event
-from ..domain.errors import Refused, RuleViolation
 from ..domain.money import Money
 from ..domain.pledge import Pledge
 from ..domain.requirement import Requirement
+from ..domain.values import parse_choice
 from ..engines.interchange.ecb import read_ecb
-from ..engines.interchange.spreadsheet import (
-    Field,
-    FileRefused,
-    Mapping,
-    Problem,
-    Reading,
-    TypedRow,
-    load_mapping,
-    read_rows,
-    read_sheet,
-    write_rejects,
-)
+from ..engines.interchange.spreadsheet import Field
 from ..store import schema as t
-from ..store.eventstore import Store, UnitOfWork
-from .context import Actor, Outcome
+from ..store.eventstore import Store
+from .context import Actor
 from .funding import AnnouncePledge, announce_pledge_in, announcement
 from .parties import RecordRates, record_rate_days_in
 from .requirements import DraftRequirement, draft_requirement_in, drafting
+from .row_import import Admit, ImportResult, Options, RowKind, default_rejects_path, import_rows
 
-_PROBE_ID = "IMPORT-ROW"
+__all__ = ["Admit", "ImportResult", "default_rejects_path", "import_fx", "import_pledges", "import_requirements"]
+
+#: The initial statuses a pledge row may ask for.
+PLEDGE_STATUSES = ("announced", "committed")
 
 PLEDGE_FIELDS = [
     Field("id"),
@@ -68,6 +51,7 @@ PLEDGE_FIELDS = [
     Field("valid_from", "date"),
     Field("valid_until", "date"),
     Field("note"),
+    Field("status", "code"),
 ]
 
 REQUIREMENT_FIELDS = [
@@ -90,51 +74,17 @@ REQUIREMENT_FIELDS = [
 ]
 
 
-@dataclass
-class ImportResult:
-    source: str
-    sheet: str | None
-    rows: int
-    recorded: list[str] = field(default_factory=list)  # ids newly recorded
-    unchanged: list[str] = field(default_factory=list)  # ids the ledger already held exactly so
-    rejected: list[Problem] = field(default_factory=list)
-    reject_file: str | None = None
-    events: int = 0
-
-    def to_json(self) -> dict:
-        return {
-            "source": self.source,
-            "sheet": self.sheet,
-            "rows": self.rows,
-            "recorded": self.recorded,
-            "unchanged": self.unchanged,
-            "rejected": [p.to_json() for p in self.rejected],
-            "reject_file": self.reject_file,
-            "events": self.events,
-        }
-
-
-@dataclass(frozen=True)
-class RowKind:
-    """What one kind of row becomes, and how it is recognised in the ledger."""
-
-    label: str
-    fields: list[Field]
-    entity: type[Entity]
-    command: Callable[[dict[str, Any], dict[str, Any]], Any]  # (row values, options) -> service command
-    decide: Callable[[Any, Any], list[Event]]  # decided, not recorded: for keys and comparison
-    record_in: Callable[[UnitOfWork, Any], Outcome]
-    terms: Callable[[Any], dict[str, Any]]  # a recorded entity, in the shape of its first event
-    natural_key: Callable[[dict[str, Any]], tuple]  # from the first event's data
-    recorded_keys: Callable[[Connection], dict[tuple, str]]  # natural key -> id, from the projections
-    key_fields: str
-
-
 # --- pledges -----------------------------------------------------------------------------------
 
 
-def _pledge_command(v: dict[str, Any], options: dict[str, Any]) -> AnnouncePledge:
-    return AnnouncePledge(
+@dataclass(frozen=True)
+class ImportedPledge(AnnouncePledge):
+    status: str | None = None  # as the file says it; committed records the commitment too
+
+
+def _pledge_command(v: dict[str, Any], options: dict[str, Any]) -> ImportedPledge:
+    status = v.get("status")
+    return ImportedPledge(
         funder=v["funder"],
         amount=v["amount"],
         currency=v["currency"],
@@ -146,8 +96,19 @@ def _pledge_command(v: dict[str, Any], options: dict[str, Any]) -> AnnouncePledg
         valid_until=v["valid_until"],
         note=v["note"] or "",
         id=v["id"],
-        commit=bool(options.get("commit")),
+        commit=bool(options.get("commit")) or (isinstance(status, str) and status.casefold() == "committed"),
+        status=status,
     )
+
+
+def _decide_pledge(pledge: Pledge, cmd: ImportedPledge) -> list:
+    if cmd.status is not None:
+        parse_choice("status", cmd.status, PLEDGE_STATUSES)
+    return announcement(pledge, cmd)
+
+
+def _pledge_differs(pledge: Pledge, cmd: ImportedPledge) -> list[str]:
+    return ["status: ledger announced, file committed"] if cmd.commit and pledge.state == "announced" else []
 
 
 def _pledge_terms(p: Pledge) -> dict[str, Any]:
@@ -191,12 +152,25 @@ PLEDGES = RowKind(
     PLEDGE_FIELDS,
     Pledge,
     _pledge_command,
-    announcement,
+    _decide_pledge,
     announce_pledge_in,
     _pledge_terms,
     _pledge_key,
     _recorded_pledges,
     "funder, date, amount, currency and mechanism",
+    party_field="funder",
+    neutral={
+        "id": None,
+        "amount": "1",
+        "currency": "EUR",
+        "pledged_on": "2000-01-01",
+        "mechanism": "purl",
+        "valid_from": None,
+        "valid_until": None,
+        "note": "",
+        "status": None,
+    },
+    differs=_pledge_differs,
 )
 
 
@@ -295,15 +269,27 @@ REQUIREMENTS = RowKind(
     _requirement_key,
     _recorded_requirements,
     "recipient, list month, item, category, quantity, unit price and currency",
+    party_field="recipient",
+    neutral={
+        "id": None,
+        "list_month": "2000-01",
+        "priority": 1,
+        "rank": 1,
+        "item": "item",
+        "category": "sustainment",
+        "quantity": 1_000_000,
+        "unit": "unit",
+        "unit_price": "1",
+        "currency": "EUR",
+        "origin": None,
+        "min_lot": None,
+        "needed_by": None,
+        "note": "",
+    },
 )
 
 
-# --- the import --------------------------------------------------------------------------------
-
-
-#: Called with the import's connection and the rows read, before any is decided; raises to
-#: refuse the whole file (the API checks that every row is the caller's own to import).
-Admit = Callable[[Connection, list[TypedRow]], None]
+# --- the imports --------------------------------------------------------------------------------
 
 
 def import_pledges(
@@ -316,18 +302,11 @@ def import_pledges(
     rejects: Path | str | None = None,
     commit: bool = False,
     admit: Admit | None = None,
+    dry_run: bool = False,
+    create_parties: bool = False,
 ) -> ImportResult:
-    return import_rows(
-        store,
-        actor,
-        PLEDGES,
-        path,
-        mapping=mapping,
-        skip_invalid=skip_invalid,
-        rejects=rejects,
-        options={"commit": commit},
-        admit=admit,
-    )
+    options = Options(skip_invalid, rejects, dry_run, create_parties, {"commit": commit})
+    return import_rows(store, actor, PLEDGES, path, mapping=mapping, options=options, admit=admit)
 
 
 def import_requirements(
@@ -339,121 +318,11 @@ def import_requirements(
     skip_invalid: bool = False,
     rejects: Path | str | None = None,
     admit: Admit | None = None,
+    dry_run: bool = False,
+    create_parties: bool = False,
 ) -> ImportResult:
-    return import_rows(
-        store, actor, REQUIREMENTS, path, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects, admit=admit
-    )
-
-
-def default_rejects_path(path: Path | str) -> Path:
-    path = Path(path)
-    return path.with_name(f"{path.stem}.rejects{path.suffix}")
-
-
-def import_rows(
-    store: Store,
-    actor: Actor,
-    kind: RowKind,
-    path: Path | str,
-    *,
-    mapping: Path | str | None = None,
-    skip_invalid: bool = False,
-    rejects: Path | str | None = None,
-    options: dict[str, Any] | None = None,
-    admit: Admit | None = None,
-) -> ImportResult:
-    path = Path(path)
-    read_as = load_mapping(mapping, kind.fields) if mapping else Mapping()
-    sheet = read_sheet(path, read_as)
-    reading = read_rows(sheet, kind.fields, read_as)
-    if 0 in reading.problems:  # the file's columns are wrong: no row can be read
-        raise FileRefused(sheet.source, reading.problems[0])
-    result = ImportResult(sheet.source, sheet.name, len(sheet.rows))
-    problems = dict(reading.problems)
-    meta = {**actor.meta(), "import": {"file": sheet.source, "sheet": sheet.name, "sha256": _sha256(path)}}
-    with store.write(actor.party, meta) as uow:
-        if admit is not None:
-            admit(uow.conn, reading.rows)
-        known = kind.recorded_keys(uow.conn)
-        names = {f.name for f in kind.fields}
-        seen: dict[tuple, int] = {}
-        for row in reading.rows:
-            try:
-                outcome, fresh = _import_row(uow, kind, row, options or {}, known, seen)
-            except Refused as exc:
-                problems.setdefault(row.number, []).append(_row_problem(reading, row, exc, names))
-                continue
-            (result.recorded if fresh else result.unchanged).append(outcome.id)
-            result.events += len(outcome.events)
-        result.rejected = [p for number in sorted(problems) for p in problems[number]]
-        if result.rejected and not skip_invalid:
-            raise FileRefused(sheet.source, result.rejected)  # rolls the whole file back
-    if result.rejected:
-        by_number = {raw.number: raw for raw in sheet.rows}
-        target = Path(rejects) if rejects else default_rejects_path(path)
-        write_rejects(sheet, [(by_number[n], problems[n]) for n in sorted(problems)], target)
-        result.reject_file = str(target)
-    return result
-
-
-def _import_row(
-    uow: UnitOfWork,
-    kind: RowKind,
-    row: TypedRow,
-    options: dict[str, Any],
-    known: dict[tuple, str],
-    seen: dict[tuple, int],
-) -> tuple[Outcome, bool]:
-    given_id = row.values.get("id")
-    cmd = kind.command(row.values, options)
-    data = kind.decide(kind.entity(id=given_id or _PROBE_ID), cmd)[0].data  # every field checked here
-    key = kind.natural_key(data)
-    if given_id is None:
-        if key in seen:
-            raise RuleViolation(
-                f"repeats row {seen[key]} (same {kind.key_fields}); give both an id to import both",
-                field="id",
-                value=None,
-            )
-        seen[key] = row.number
-        existing = known.get(key)
-    else:
-        existing = given_id if uow.get(kind.entity, given_id).exists else None
-    if existing is not None:
-        entity = uow.load(kind.entity, existing)
-        recorded = kind.terms(entity)
-        changed = [
-            f"{name}: ledger {_plain(recorded[name])}, file {_plain(data[name])}"
-            for name in recorded
-            if recorded[name] != data.get(name)
-        ]
-        if changed:
-            raise RuleViolation(
-                f"{kind.label} {existing} is already recorded with other values ({'; '.join(changed)}); "
-                "a recorded entry is never changed by an import",
-                field="id",
-                value=existing,
-            )
-        return Outcome(existing, []), False
-    outcome = kind.record_in(uow, cmd)
-    known[key] = outcome.id
-    return outcome, True
-
-
-def _row_problem(reading: Reading, row: TypedRow, exc: Refused, names: set[str]) -> Problem:
-    """The refusal of a row, placed in the column of the field it names ('categories[1]' -> categories)."""
-    name = (exc.field or "").split("[")[0].split(".")[0]
-    name = name if name in names else None
-    column = reading.column_of(name) if name else None
-    index = reading.sheet.headers.index(column) if column else None
-    value = row.raw.cells[index] if index is not None and index < len(row.raw.cells) else exc.value
-    return reading.problem(row.number, name, getattr(exc, "reason", None) or exc.message, value)
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, dict) and set(value) == {"amount", "currency"}:
-        return f"{value['currency']} {value['amount']}"
-    return "—" if value in (None, "", [], ()) else str(value)
+    options = Options(skip_invalid, rejects, dry_run, create_parties)
+    return import_rows(store, actor, REQUIREMENTS, path, mapping=mapping, options=options, admit=admit)
 
 
 def _iso(day) -> str | None:

@@ -146,6 +146,7 @@ def comparison(
     unmatched: set[str] = set()
     index = index if index is not None else Index(conn)
     undisclosed = 0
+    unconverted: list[dict] = []
     for row in pledges:
         if index and index.any_hidden("pledges", [(row.id,)], reader, ("amount", "funder", "pledged_on")):
             undisclosed += 1
@@ -157,9 +158,12 @@ def comparison(
         funders[donor].add(row.funder)
         month = month_of(row.pledged_on)
         if since <= month <= until:
-            cells[donor][month]["pledged"] += to(
-                Money.from_minor(row.amount_minor, row.amount_currency), row.pledged_on
-            )
+            pledged = Money.from_minor(row.amount_minor, row.amount_currency)
+            converted = to(pledged, row.pledged_on)
+            if converted is None:
+                unconverted.append(to.unconverted("pledged", pledged, row.pledged_on, funder=row.funder))
+            else:
+                cells[donor][month]["pledged"] += converted
     names: dict[str, str] = {}
     for row in conn.execute(
         select(k.c.donor, k.c.donor_name, k.c.month, k.c.military_minor, k.c.currency).where(
@@ -167,9 +171,12 @@ def comparison(
         )
     ):
         names[row.donor] = row.donor_name
-        cells[row.donor][row.month]["kiel_military"] += to(
-            Money.from_minor(row.military_minor, row.currency), _month_end(row.month)
-        )
+        military = Money.from_minor(row.military_minor, row.currency)
+        converted = to(military, _month_end(row.month))
+        if converted is None:
+            unconverted.append(to.unconverted("kiel_military", military, _month_end(row.month), donor=row.donor))
+        else:
+            cells[row.donor][row.month]["kiel_military"] += converted
 
     donors = []
     grand = {"pledged": zero, "kiel_military": zero}
@@ -207,6 +214,7 @@ def comparison(
         "funders_without_country": sorted(unmatched),
         "undisclosed_pledges": undisclosed,
         "rates_used": to.rates(),
+        "unconverted": unconverted,
     }
 
 

@@ -81,6 +81,13 @@ def list_fx(conn: Connection, *, since: date | None = None, currency: str | None
     return _rows(conn, _where(query, t.fx_rates, {"currency": currency}))
 
 
+def currencies_with_rates(conn: Connection) -> list[str]:
+    """The currencies a report can be given in: EUR (every rate is quoted against it) and
+    each currency some recorded day quotes."""
+    quoted = conn.execute(select(t.fx_rates.c.currency).distinct()).scalars().all()
+    return sorted({"EUR", *quoted}) if quoted else []
+
+
 def list_requirements(
     conn: Connection, *, month: str | None = None, state: str | None = None, category: str | None = None
 ) -> list[dict]:

@@ -22,6 +22,22 @@ def _rates(data: dict) -> ReportSheet:
     return ReportSheet("rates used", columns, list(data.get("rates_used", [])))
 
 
+def _unconverted(data: dict) -> list[ReportSheet]:
+    """Figures no recorded rate converts, as they stand (only when there are any)."""
+    rows = list(data.get("unconverted", []))
+    if not rows:
+        return []
+    columns = [
+        Column("what", "figure"),
+        Column("funder", "funder"),
+        Column("amount", "amount", "money"),
+        Column("currency", "currency"),
+        Column("on", "on", "date"),
+        Column("missing_rate", "missing rate"),
+    ]
+    return [ReportSheet("not converted", columns, [{"funder": "", **row} for row in rows])]
+
+
 def funnel_sheets(data: dict) -> list[ReportSheet]:
     currency = data["currency"]
     columns = [
@@ -30,7 +46,7 @@ def funnel_sheets(data: dict) -> list[ReportSheet]:
         *[Column(k, f"{k} ({currency})", "money") for k in FUNNEL_FIGURES],
     ]
     rows = [*data["funders"], {"funder": "TOTAL", "name": "", **data["total"]}]
-    sheets = [ReportSheet("funnel", columns, rows), _rates(data)]
+    sheets = [ReportSheet("funnel", columns, rows), *_unconverted(data), _rates(data)]
     if "kiel" in data:
         sheets[1:1] = kiel_sheets(data["kiel"])[:2]
     return sheets

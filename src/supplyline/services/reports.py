@@ -17,7 +17,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
 from ..domain.attribution import Funding, attribute, merge_fundings
-from ..domain.errors import NotFound
+from ..domain.errors import InvalidInput, NotFound
 from ..domain.fx import Conversion, convert, fx_used
 from ..domain.money import Money, check_currency
 from ..store import schema as t
@@ -28,17 +28,29 @@ LineKey = tuple[str, int]  # (package id, line no)
 
 
 class Converter:
-    """Converts at dated rates, remembering which rates it used."""
+    """Converts at dated rates, remembering which rates it used and which it lacked.
+
+    A figure whose currencies no recorded day quotes on or before its date cannot be
+    converted: the converter answers None and remembers the missing rate, so a report
+    shows that figure as such and the rest of it stands (one funder's early pledge must
+    not break a page for everyone)."""
 
     def __init__(self, conn: Connection, target: str):
         self.conn = conn
         self.target = check_currency(target)
         self.used: dict[tuple, dict] = {}
+        self.lacking: set[tuple[str, str, date]] = set()
 
-    def __call__(self, money: Money, on: date) -> Money:
-        conversion: Conversion = convert(
-            money, self.target, on, facts.fx_days(self.conn, on, {money.currency, self.target})
-        )
+    def __call__(self, money: Money, on: date) -> Money | None:
+        try:
+            conversion: Conversion = convert(
+                money, self.target, on, facts.fx_days(self.conn, on, {money.currency, self.target})
+            )
+        except InvalidInput as missing:
+            if missing.field != "fx":
+                raise
+            self.lacking.add((money.currency, self.target, on))
+            return None
         used = fx_used(conversion)
         if used:
             self.used[(used["date"], used["from"], used["to"])] = used
@@ -46,6 +58,21 @@ class Converter:
 
     def rates(self) -> list[dict]:
         return [self.used[k] for k in sorted(self.used)]
+
+    def missing_rate(self, money: Money, on: date) -> str:
+        """The rate a figure lacks, in words: 'EUR→USD on or before 2024-01-31'."""
+        return f"{money.currency}→{self.target} on or before {on.isoformat()}"
+
+    def unconverted(self, what: str, money: Money, on: date, **about: str) -> dict:
+        """A figure that could not be converted, as reports show it."""
+        return {
+            "what": what,
+            **about,
+            "amount": str(money.amount),
+            "currency": money.currency,
+            "on": on.isoformat(),
+            "missing_rate": self.missing_rate(money, on),
+        }
 
 
 def _fundings(conn: Connection, package_id: str | None = None) -> dict[LineKey, list[Funding]]:
@@ -143,8 +170,9 @@ class Flow:
     stage: str
     funder: str
     day: date
-    amount: Money
+    amount: Money | None  # None: no rate converts it (see Converter)
     sources: tuple[tuple[str, tuple, tuple[str, ...]], ...] = ()
+    original: Money | None = None  # the figure before conversion
 
 
 def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
@@ -156,24 +184,28 @@ def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
     """
     pl, a = t.pledges, t.allocations
     for p in conn.execute(select(pl.c.id, pl.c.funder, pl.c.amount_minor, pl.c.amount_currency, pl.c.pledged_on)):
+        pledged = Money.from_minor(p.amount_minor, p.amount_currency)
         yield Flow(
             "pledged",
             p.funder,
             p.pledged_on,
-            to(Money.from_minor(p.amount_minor, p.amount_currency), p.pledged_on),
+            to(pledged, p.pledged_on),
             (("pledges", (p.id,), ("amount", "funder", "pledged_on")),),
+            pledged,
         )
     for r in conn.execute(
         select(a.c.id, pl.c.funder, a.c.amount_minor, a.c.amount_currency, a.c.allocated_on).select_from(
             a.join(pl, pl.c.id == a.c.pledge_id)
         )
     ):
+        allocated = Money.from_minor(r.amount_minor, r.amount_currency)
         yield Flow(
             "allocated",
             r.funder,
             r.allocated_on,
-            to(Money.from_minor(r.amount_minor, r.amount_currency), r.allocated_on),
+            to(allocated, r.allocated_on),
             (("allocations", (r.id,), ("amount",)),),
+            allocated,
         )
     fundings = _fundings(conn)
     for line in _contract_lines(conn):
@@ -181,7 +213,12 @@ def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
         source = (("contract_lines", (line.id, line.line_no), ("quantity", "unit_price")),)
         for share in attribute(value, fundings.get((line.package_id, line.package_line_no), [])):
             yield Flow(
-                "contracted", share.funding.funder, line.signed_on, to(share.pledge_amount, line.signed_on), source
+                "contracted",
+                share.funding.funder,
+                line.signed_on,
+                to(share.pledge_amount, line.signed_on),
+                source,
+                share.pledge_amount,
             )
     for receipt in _receipts(conn):
         value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
@@ -196,6 +233,7 @@ def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
                 receipt.received_on,
                 to(share.pledge_amount, receipt.received_on),
                 source,
+                share.pledge_amount,
             )
 
 
@@ -222,7 +260,12 @@ def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: In
     zero = Money.zero(to.target)
     rows: dict[str, dict[str, Money]] = defaultdict(lambda: dict.fromkeys(STAGES, zero))
     shown, undisclosed = visible_flows(conn, to, reader, index)
+    unconverted = []
     for flow in shown:
+        if flow.amount is None:
+            assert flow.original is not None  # every flow carries the figure it converts
+            unconverted.append(to.unconverted(flow.stage, flow.original, flow.day, funder=flow.funder))
+            continue
         rows[flow.funder][flow.stage] += flow.amount
     names = dict(conn.execute(select(t.parties.c.id, t.parties.c.name)).all())
     funders = []
@@ -240,6 +283,7 @@ def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: In
         "total": {k: str(v.amount) for k, v in totals.items()},
         "undisclosed": undisclosed,
         "rates_used": to.rates(),
+        "unconverted": unconverted,
     }
 
 

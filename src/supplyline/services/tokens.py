@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ..domain import token as domain
 from ..domain.access import Principal
+from ..domain.entity import stream_id
 from ..domain.party import Party
 from ..domain.token import ApiToken
+from ..ledger.canonical import parse
+from ..ledger.note import NoteError, Verifier, open_checkpoint
 from ..store import schema as t
-from ..store.eventstore import Store, utc_timestamp
+from ..store.eventstore import Store, typed_event, utc_timestamp
 from .context import Actor, Outcome
 
 #: Secrets start with this, so that a leaked one is easy to recognise in logs and scanners.
 PREFIX = "slk_"
+log = logging.getLogger("supplyline.tokens")
 
 
 def digest(secret: str) -> str:
@@ -65,10 +71,51 @@ def list_tokens(conn: Connection, *, party: str | None = None) -> list[dict]:
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def principal_for(conn: Connection, secret: str) -> Principal | None:
-    """The party and role an active token acts as; None for an unknown or revoked secret."""
+def principal_for(conn: Connection, secret: str, *, signed_by: Verifier | None = None) -> Principal | None:
+    """The party and role an active token acts as; None for an unknown or revoked secret.
+
+    The ``api_tokens`` row is only where to look: the token must be what its own events
+    say (issued with this secret, party and role, not revoked), so a row planted in the
+    projection does not authenticate. With ``signed_by`` (the log's key) its TokenIssued
+    event must also be covered by the latest checkpoint signed with it, so an event
+    appended without the key (a forged tail) does not either."""
     k = t.api_tokens
     row = conn.execute(
         select(k.c.id, k.c.party, k.c.role).where(k.c.secret_sha256 == digest(secret), k.c.state == "active")
     ).one_or_none()
-    return Principal(row.party, row.role, row.id) if row is not None else None
+    if row is None:
+        return None
+    e = t.events.c
+    events = conn.execute(
+        select(e.seq, e.type, e.meta, e.payload)
+        .where(e.stream_id == stream_id(ApiToken.KIND, row.id))
+        .order_by(e.stream_version)
+    ).all()
+    token = ApiToken(id=row.id)
+    for event in events:
+        token.apply(typed_event(event.type, parse(event.payload), event.meta))
+    if not token.active or (token.party, token.role, token.secret_sha256) != (row.party, row.role, digest(secret)):
+        log.warning("token %s: its projection row is not what its events say; refused", row.id)
+        return None
+    if signed_by is not None:
+        covered = signed_size(conn, signed_by)
+        if covered is None or events[0].seq > covered:
+            log.warning(
+                "token %s: issued by event #%s, which no signed checkpoint covers; refused", row.id, events[0].seq
+            )
+            return None
+    return Principal(row.party, row.role, row.id)
+
+
+def signed_size(conn: Connection, verifier: Verifier) -> int | None:
+    """The size of the checkpoint signed on the latest commit, if ``verifier`` signed it."""
+    note = conn.execute(select(t.ledger_head.c.checkpoint).where(t.ledger_head.c.id == 1)).scalar_one()
+    return _opened_size(note, str(verifier)) if note is not None else None
+
+
+@lru_cache(maxsize=64)
+def _opened_size(note: str, verifier: str) -> int | None:
+    try:
+        return open_checkpoint(note.encode(), Verifier.parse(verifier)).size
+    except NoteError:
+        return None

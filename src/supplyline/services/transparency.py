@@ -97,7 +97,9 @@ def _event(conn: Connection, ref: object) -> StoredEvent:
     """An event by sequence number (``12`` or ``#12``) or by its hash."""
     cols = t.events.c
     text = str(ref).strip().lstrip("#")
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
+        if len(text) > 18:  # beyond any sequence number a database column holds
+            raise NotFound("event", text)
         query = select(t.events).where(cols.seq == int(text))
     elif len(text) == 64 and all(c in "0123456789abcdef" for c in text):
         query = select(t.events).where(cols.hash == text)

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from hashlib import sha256
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
@@ -25,14 +25,18 @@ from sqlalchemy.engine import Connection, Engine
 from ..domain import disclosure_table
 from ..domain.entity import Entity, Event, stream_id
 from ..domain.errors import NotFound, VersionConflict
-from ..domain.values import parse_id
-from ..ledger.canonical import canonical
+from ..domain.events import VERSION_KEY, read_event
+from ..domain.values import parse_id, refuse_unclean_text
+from ..ledger.canonical import canonical, parse
 from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_input
 from ..ledger.disclosure import Withholding
 from . import repeats, withheld
 from . import schema as t
 from .db import WRITE, is_sqlite
 from .projections import Rows, rows_of, write_differences
+
+if TYPE_CHECKING:
+    from .signing import CommitSigner
 
 E = TypeVar("E", bound=Entity)
 
@@ -48,6 +52,7 @@ _WRITE_SQL = {
     paramstyle: {
         "head": "SELECT seq, hash FROM ledger_head WHERE id = 1",
         "set_head": f"UPDATE ledger_head SET seq = {mark}, hash = {mark} WHERE id = 1",
+        "set_signed_head": f"UPDATE ledger_head SET seq = {mark}, hash = {mark}, checkpoint = {mark} WHERE id = 1",
         "append": f"INSERT INTO events (seq, body, hash) VALUES ({mark}, {mark}, {mark})",
     }
     for paramstyle, mark in (("qmark", "?"), ("pyformat", "%s"), ("format", "%s"))
@@ -77,6 +82,14 @@ class _Driver:
 _JOINED: ContextVar[tuple[Store, Connection] | None] = ContextVar("supplyline_joined_transaction", default=None)
 
 
+_AFTER_COMMIT = "supplyline_after_commit"
+
+
+def after_commit(conn: Connection, call: Callable[[], None]) -> None:
+    """Run ``call`` once the write transaction of ``conn`` has committed (never on rollback)."""
+    conn.info[_AFTER_COMMIT].append(call)
+
+
 def utc_timestamp(moment: datetime | None = None) -> str:
     moment = moment or datetime.now(UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -88,6 +101,8 @@ class Store:
         #: called inside the write transaction with the events a unit of work appended, before
         #: it commits (e.g. to extend the Merkle tree)
         self.append_hooks: list[AppendHook] = []
+        #: signs each write's checkpoint in its transaction (store/signing.py); None: unsigned
+        self.signing: CommitSigner | None = None
 
     @contextmanager
     def write(self, actor: str, meta: dict | None = None) -> Iterator[UnitOfWork]:
@@ -101,7 +116,13 @@ class Store:
                 uow.flush()
                 for hook in self.append_hooks:
                     hook(conn, uow.appended)
-                driver.run("set_head", (uow.seq, uow.head))
+                signing = self.signing
+                if signing is None:
+                    driver.run("set_head", (uow.seq, uow.head))
+                else:
+                    note = signing.sign(conn, uow.appended)
+                    driver.run("set_signed_head", (uow.seq, uow.head, note))
+                    after_commit(conn, lambda: signing.committed(note))
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -124,10 +145,17 @@ class Store:
             return
         with self.engine.connect() as conn:
             conn = conn.execution_options(**{WRITE: True})
-            with conn.begin():
-                if not is_sqlite(self.engine):  # SQLite's BEGIN IMMEDIATE already holds the lock
-                    conn.execute(select(t.ledger_head.c.id).where(t.ledger_head.c.id == 1).with_for_update())
-                yield conn
+            pending: list[Callable[[], None]] = []
+            conn.info[_AFTER_COMMIT] = pending
+            try:
+                with conn.begin():
+                    if not is_sqlite(self.engine):  # SQLite's BEGIN IMMEDIATE already holds the lock
+                        conn.execute(select(t.ledger_head.c.id).where(t.ledger_head.c.id == 1).with_for_update())
+                    yield conn
+            finally:
+                conn.info.pop(_AFTER_COMMIT, None)
+            for call in pending:  # only reached when the transaction committed
+                call()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -193,13 +221,13 @@ class UnitOfWork:
             chunk = wanted[start : start + _BATCH]
             fresh = {stream_id(cls.KIND, i): cls(id=i) for i in chunk}
             rows = self.conn.execute(
-                select(t.events.c.seq, t.events.c.stream_id, t.events.c.type, t.events.c.payload)
+                select(t.events.c.seq, t.events.c.stream_id, t.events.c.type, t.events.c.meta, t.events.c.payload)
                 .where(t.events.c.stream_id.in_(list(fresh)))
                 .order_by(t.events.c.stream_id, t.events.c.stream_version)
             ).all()
             payloads = withheld.real_payloads(self.conn, [(row.seq, row.payload) for row in rows])
             for row in rows:
-                fresh[row.stream_id].apply(Event(row.type, payloads[row.seq]))
+                fresh[row.stream_id].apply(typed_event(row.type, payloads[row.seq], row.meta))
             for sid, entity in fresh.items():
                 self._entities[sid] = entity
                 self._rows[sid] = rows_of(entity)
@@ -235,6 +263,9 @@ class UnitOfWork:
             raise VersionConflict(entity.stream, expected_version, entity.version)
         if not events:
             return []
+        datas = [event.data for event in events]  # each encoded once: the check and the hash read the same dict
+        for data in datas:
+            refuse_unclean_text("", data)
         if entity.stream not in self._rows:
             self._rows[entity.stream] = rows_of(entity)
             self._entities[entity.stream] = entity
@@ -242,20 +273,21 @@ class UnitOfWork:
         stored: list[StoredEvent] = []
         rows: list[tuple] = []  # as stored: seq, the hashed bytes (every other column is generated from them), hash
         secrets: list[tuple[int, list]] = []
-        for event in events:
+        for event, data in zip(events, datas, strict=True):
             rules = withhold
             if event.type in disclosure_table.REPEATING:
-                real = disclosure_table.Event(event.type, entity.stream.partition(":")[2], event.data)
+                real = disclosure_table.Event(event.type, entity.stream.partition(":")[2], data)
                 rules = repeats.inherited(self._conn, real, (withhold or {}).items())
-            data, hidden = withheld.seal(event.data, rules) if rules else (event.data, [])
-            payload = canonical(data)
+            sealed, hidden = withheld.seal(data, rules) if rules else (data, [])
+            payload = canonical(sealed)
+            meta = canonical({**parse(self.meta), **event.marker}) if event.marker else self.meta
             seq, version = self.seq + 1, entity.version + 1
-            body = hash_input(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head)
+            body = hash_input(seq, entity.stream, version, stamp, self.actor, event.type, meta, payload, self.head)
             digest = sha256(body).hexdigest()
             entity.apply(event)
             stored.append(
                 StoredEvent(
-                    seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head, digest
+                    seq, entity.stream, version, stamp, self.actor, event.type, meta, payload, self.head, digest
                 )
             )
             rows.append((seq, body.decode(), digest))
@@ -268,6 +300,12 @@ class UnitOfWork:
         self._rows[entity.stream] = rows_of(entity)
         self.appended.extend(stored)
         return stored
+
+
+def typed_event(type_name: str, payload: dict, meta: str) -> Event:
+    """A stored event (payload with its withheld values back) as its class, in today's shape;
+    its meta is parsed only when it marks a version."""
+    return read_event(type_name, payload, parse(meta) if VERSION_KEY in meta else None)
 
 
 def event_row(e: StoredEvent) -> tuple[int, str, str]:

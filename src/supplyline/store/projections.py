@@ -22,6 +22,7 @@ from ..domain.entity import Entity
 from ..domain.facility import Facility
 from ..domain.fx import FxRecord
 from ..domain.kiel import KIEL_MEASURES, KielDonorRelease
+from ..domain.logkey import LogKey
 from ..domain.package import Package
 from ..domain.party import Party
 from ..domain.plan import ProductionPlan
@@ -113,8 +114,8 @@ def pledge_rows(p: Pledge) -> dict[Table, list[dict]]:
                 "line_no": a.line_no,
                 **_money("amount", a.amount),
                 **_money("line_amount", a.line_amount),
-                "fx_rate": a.fx["rate"] if a.fx else None,
-                "fx_date": _date(a.fx["date"]) if a.fx else None,
+                "fx_rate": str(a.fx.rate) if a.fx else None,
+                "fx_date": a.fx.day if a.fx else None,
                 "allocated_on": a.allocated_on,
             }
             for a in p.allocations
@@ -339,12 +340,6 @@ def token_rows(k: ApiToken) -> dict[Table, list[dict]]:
     }
 
 
-def _date(text: str):
-    from datetime import date
-
-    return date.fromisoformat(text)
-
-
 @dataclass(frozen=True)
 class Projection:
     entity: type[Entity]
@@ -367,6 +362,7 @@ PROJECTIONS: dict[str, Projection] = {
         Projection(KielDonorRelease, kiel_rows),
         Projection(ProductionPlan, plan_rows),
         Projection(ApiToken, token_rows),
+        Projection(LogKey, lambda _key: {}),  # named in the log only: no table
     )
 }
 

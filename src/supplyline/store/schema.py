@@ -79,6 +79,8 @@ ledger_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+    #: the latest checkpoint signed on commit (store/signing.py); NULL until the first signed write
+    Column("checkpoint", Text, nullable=True),
 )
 
 # --- projections --------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from ..domain.errors import Refused
 from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
 from ..domain.values import CATEGORIES
-from ..services import checks, dashboard, queries, reports, tokens, transparency, views
+from ..services import dashboard, integrity, queries, reports, tokens, transparency, views
 from ..services import kiel as kiel_service
 from ..services.withholding import Index
 from ..store import keyfile
@@ -82,6 +82,7 @@ def overview(request: Request, currency: str = Query("USD", max_length=3)):
         index, reader = who.withholding  # the ledger's withheld fields, read once for every figure below
         by_month = dashboard.money_by_month(conn, currency, reader, index)
         funnel = reports.funnel(conn, currency, reader, index)
+        currencies = queries.currencies_with_rates(conn)
         kiel = (
             kiel_service.comparison(conn, currency=currency, reader=reader, index=index)
             if kiel_service.releases(conn)
@@ -96,6 +97,7 @@ def overview(request: Request, currency: str = Query("USD", max_length=3)):
         who,
         title="Overview",
         currency=currency,
+        currencies=currencies,
         by_month=by_month,
         funnel=funnel,
         kiel=kiel,
@@ -213,7 +215,7 @@ def production(request: Request):
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger(request: Request):
     store = _store(request)
-    verification = checks.verify_ledger(store)
+    verification = integrity.check(store, key_file=_key_path(store))
     signer = _signer(store)
     signed = transparency.checkpoint(store, signer, with_time=True) if signer else None
     with store.read() as conn:
@@ -239,9 +241,13 @@ def ledger(request: Request):
     )
 
 
+def _key_path(store) -> Path:
+    return keyfile.location(store.engine.url.render_as_string(hide_password=False), settings_module.load().signing_key)
+
+
 def _signer(store):
     """The ledger's signing key, where `supplyline init` put it (None if there is none)."""
-    path = keyfile.location(store.engine.url.render_as_string(hide_password=False), settings_module.load().signing_key)
+    path = _key_path(store)
     return transparency.load_key(path) if path.exists() else None
 
 
@@ -299,7 +305,11 @@ async def signin(request: Request):
     form = await request.form()
     secret = str(form.get("token", "")).strip()
     with _store(request).read() as conn:
-        found = tokens.principal_for(conn, secret) if secret and len(secret) <= 200 else None
+        found = (
+            tokens.principal_for(conn, secret, signed_by=session.signed_by(request))
+            if secret and len(secret) <= 200
+            else None
+        )
         who = session.viewer(request, conn)
     if found is None:
         return _page(request, "signin.html", who, status_code=401, title="Sign in", failed=True)

@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from ...services import allocation
-from .. import schemas as s
 from ..gate import Answer, Gate, acts, reading, writing
+from ..schemas.allocation import AllocationPlanCreate, AllocationProposalRead, AllocationRecordedRead
 
 router = APIRouter(tags=["allocation"])
 
@@ -30,7 +30,7 @@ def _tiers(report: dict) -> list[dict]:
 
 @router.get(
     "/allocation-proposal",
-    response_model=s.AllocationProposal,
+    response_model=AllocationProposalRead,
     summary="Compute the optimal allocation of the money left, tier by tier, with explanations (never writes)",
     **acts("allocation.propose"),
 )
@@ -62,12 +62,12 @@ def propose(
 @router.post(
     "/allocations/optimal",
     status_code=201,
-    response_model=s.AllocationRecorded,
+    response_model=AllocationRecordedRead,
     summary="Compute the optimal allocation and record it as draft packages with their allocations",
     **acts("allocation.record"),
 )
-def record(body: s.RecordAllocation | None = None, gate: Gate = Depends(writing)):
-    body = body or s.RecordAllocation()
+def record(body: AllocationPlanCreate | None = None, gate: Gate = Depends(writing)):
+    body = body or AllocationPlanCreate()
     cmd = allocation.RunAllocation(
         on=body.on,
         currency=body.currency,

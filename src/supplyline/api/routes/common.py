@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from ..schemas import ID_PATTERN
+from ..schemas.common import ID_PATTERN
 
 PathId = Annotated[str, Path(pattern=ID_PATTERN, description="the record's id")]
 LotPathId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$", description="the lot's id")]

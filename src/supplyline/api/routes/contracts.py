@@ -6,15 +6,16 @@ from fastapi import APIRouter, Depends
 
 from ...domain.contract import DeliveryTerms, LineTerms
 from ...services import contracts, queries
-from .. import schemas as s
 from ..gate import Gate, Ref, acts, creating, reading, writing
+from ..schemas.common import OutcomeRead
+from ..schemas.contracts import ContractCreate, ContractDetailRead, ContractPage
 from .common import Cursor, FilterId, Limit, PathId
 
 router = APIRouter(tags=["contracts"])
 
 
 @router.get(
-    "/contracts", response_model=s.Page[s.Contract], summary="Contracts shared with the caller", **acts("contract.read")
+    "/contracts", response_model=ContractPage, summary="Contracts shared with the caller", **acts("contract.read")
 )
 def list_contracts(
     gate: Gate = Depends(reading), package_id: FilterId = None, cursor: Cursor = None, limit: Limit = 50
@@ -28,7 +29,7 @@ def list_contracts(
     )
 
 
-@router.get("/contracts/{contract_id}", response_model=s.ContractDetail, **acts("contract.read"))
+@router.get("/contracts/{contract_id}", response_model=ContractDetailRead, **acts("contract.read"))
 def get_contract(contract_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("contract", contract_id, lambda c: queries.contract(c, contract_id))
 
@@ -36,11 +37,11 @@ def get_contract(contract_id: PathId, gate: Gate = Depends(reading)):
 @router.post(
     "/contracts",
     status_code=201,
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Sign a contract, as its buyer",
     **acts("contract.sign"),
 )
-def sign_contract(body: s.SignContract, gate: Gate = Depends(writing)):
+def sign_contract(body: ContractCreate, gate: Gate = Depends(writing)):
     cmd = contracts.SignContract(
         body.package_id,
         body.buyer,

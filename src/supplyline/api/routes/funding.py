@@ -5,20 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from ...services import funding, queries
-from .. import schemas as s
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
+from ..schemas.common import DatedAction, OutcomeRead
+from ..schemas.funding import AllocationCreate, PledgeCreate, PledgeDetailRead, PledgePage, PledgeState
 from .common import Cursor, FilterId, Limit, PathId
 
 router = APIRouter(tags=["pledges"])
 
 
-@router.get(
-    "/pledges", response_model=s.Page[s.Pledge], summary="Pledges: a funder sees its own", **acts("pledge.read")
-)
+@router.get("/pledges", response_model=PledgePage, summary="Pledges: a funder sees its own", **acts("pledge.read"))
 def list_pledges(
     gate: Gate = Depends(reading),
     funder: FilterId = None,
-    state: s.PledgeState | None = None,
+    state: PledgeState | None = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
@@ -33,7 +32,7 @@ def list_pledges(
 
 @router.get(
     "/pledges/{pledge_id}",
-    response_model=s.PledgeDetail,
+    response_model=PledgeDetailRead,
     summary="A pledge and where its money went",
     **acts("pledge.read"),
 )
@@ -44,11 +43,11 @@ def get_pledge(pledge_id: PathId, gate: Gate = Depends(reading)):
 @router.post(
     "/pledges",
     status_code=201,
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Announce a pledge (the funder's own)",
     **acts("pledge.announce"),
 )
-def announce_pledge(body: s.AnnouncePledge, gate: Gate = Depends(writing)):
+def announce_pledge(body: PledgeCreate, gate: Gate = Depends(writing)):
     cmd = funding.AnnouncePledge(
         **{
             **body.model_dump(exclude={"disclose"}),
@@ -65,8 +64,8 @@ def announce_pledge(body: s.AnnouncePledge, gate: Gate = Depends(writing)):
     )
 
 
-@router.post("/pledges/{pledge_id}/commit", response_model=s.Outcome, **acts("pledge.commit"))
-def commit_pledge(pledge_id: PathId, body: s.Dated | None = None, gate: Gate = Depends(updating)):
+@router.post("/pledges/{pledge_id}/commit", response_model=OutcomeRead, **acts("pledge.commit"))
+def commit_pledge(pledge_id: PathId, body: DatedAction | None = None, gate: Gate = Depends(updating)):
     on = body.on if body else None
     return gate.write(
         existing("pledge", pledge_id),
@@ -77,11 +76,11 @@ def commit_pledge(pledge_id: PathId, body: s.Dated | None = None, gate: Gate = D
 
 @router.post(
     "/pledges/{pledge_id}/expire",
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Expire a pledge whose window has closed",
     **acts("pledge.expire"),
 )
-def expire_pledge(pledge_id: PathId, body: s.Dated | None = None, gate: Gate = Depends(updating)):
+def expire_pledge(pledge_id: PathId, body: DatedAction | None = None, gate: Gate = Depends(updating)):
     on = body.on if body else None
     return gate.write(
         existing("pledge", pledge_id),
@@ -93,11 +92,11 @@ def expire_pledge(pledge_id: PathId, body: s.Dated | None = None, gate: Gate = D
 @router.post(
     "/pledges/{pledge_id}/allocations",
     status_code=201,
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Assign part of a pledge to a package line",
     **acts("pledge.allocate"),
 )
-def allocate(pledge_id: PathId, body: s.Allocate, gate: Gate = Depends(updating)):
+def allocate(pledge_id: PathId, body: AllocationCreate, gate: Gate = Depends(updating)):
     cmd = funding.Allocate(
         pledge_id, body.package_id, body.line_no, body.amount, body.currency, body.on, disclosure=body.disclose or {}
     )

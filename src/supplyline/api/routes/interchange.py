@@ -11,9 +11,16 @@ from ...services import imports, kiel, opendata
 from ...services.ownership import Ownership
 from ...services.report_sheets import kiel_sheets
 from ...services.withholding import reader_of
-from .. import schemas as s
 from ..gate import Answer, Gate, acts, reading, writing
 from ..reports import FILES, ReportFormat, Table, report_answer
+from ..schemas.interchange import (
+    FxImportedRead,
+    ImportedRead,
+    KielComparisonRead,
+    KielImportedRead,
+    OcdsReleasePackageRead,
+    UploadCreate,
+)
 from ..uploads import MAX_SMALL_FILE, MB, TOO_LARGE, Workspace, clean_name, reject_file, within_row_limit
 
 router = APIRouter(tags=["files in and out"])
@@ -59,12 +66,12 @@ def _import_rows(
                 service(gate.store, actor, path, mapping=mapped, rejects=ws.rejects_path(path), admit=admit, **options)
             )
 
-        return gate.write(None, run, payload=s.Upload(files=ws.digests, options=options))
+        return gate.write(None, run, payload=UploadCreate(files=ws.digests, options=options))
 
 
 @router.post(
     "/imports/pledges",
-    response_model=s.Imported,
+    response_model=ImportedRead,
     responses=TOO_LARGE,
     summary="Import pledges from a spreadsheet (a funder: its own only)",
     **acts("pledge.import"),
@@ -89,7 +96,7 @@ def import_pledges(
 
 @router.post(
     "/imports/requirements",
-    response_model=s.Imported,
+    response_model=ImportedRead,
     responses=TOO_LARGE,
     summary="Import requirement lines as drafts (a recipient: its own only)",
     **acts("requirement.import"),
@@ -104,7 +111,7 @@ def import_requirements(
 
 @router.post(
     "/imports/fx",
-    response_model=s.FxImported,
+    response_model=FxImportedRead,
     responses=TOO_LARGE,
     summary="Import ECB euro reference rates (eurofxref-hist.csv or eurofxref.csv)",
     **acts("fx.import"),
@@ -121,13 +128,13 @@ def import_fx(
         return gate.write(
             None,
             lambda actor, _: Answer("", imports.import_fx(gate.store, actor, path, source=source).to_json()),
-            payload=s.Upload(files=ws.digests, options={"source": source}),
+            payload=UploadCreate(files=ws.digests, options={"source": source}),
         )
 
 
 @router.post(
     "/imports/kiel",
-    response_model=s.KielImported,
+    response_model=KielImportedRead,
     responses=TOO_LARGE,
     summary="Import a release of the Kiel Institute's Ukraine Support Tracker",
     **acts("kiel.import"),
@@ -153,13 +160,13 @@ def import_kiel(
         return gate.write(
             None,
             lambda actor, _: Answer("", kiel.import_kiel(gate.store, actor, path, release=release).to_json()),
-            payload=s.Upload(files=ws.digests, options={"release": release}),
+            payload=UploadCreate(files=ws.digests, options={"release": release}),
         )
 
 
 @router.get(
     "/exports/ocds",
-    response_model=s.OcdsReleasePackage,
+    response_model=OcdsReleasePackageRead,
     summary="The ledger as an OCDS 1.1.5 release package (withheld fields left out, each named)",
     **acts("report.ocds"),
 )
@@ -200,7 +207,7 @@ def export_ocds(
 
 @router.get(
     "/reports/kiel",
-    response_model=s.KielComparison,
+    response_model=KielComparisonRead,
     responses=FILES,
     summary="supplyline's pledges beside the Kiel tracker's military allocations, per donor and month "
     "(a public aggregate)",

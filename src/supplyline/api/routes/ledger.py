@@ -11,10 +11,10 @@ from ...services import checks, kiel, queries
 from ...services.ownership import RESOLVERS, Ownership
 from ...services.report_sheets import funnel_sheets
 from ...services.withholding import reader_of
-from .. import schemas as s
 from ..gate import Gate, acts, decode_cursor, encode_cursor, reading
 from ..problems import ApiProblem
 from ..reports import FILES, ReportFormat, Table, report_answer
+from ..schemas.ledger import EventPage, FunnelComparedRead, MeRead, ProjectionCheckRead, VerificationRead
 from .common import Cursor, Limit
 
 router = APIRouter(tags=["ledger and reports"])
@@ -24,7 +24,7 @@ STREAM = r"^[a-z]{1,20}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 @router.get(
     "/events",
-    response_model=s.Page[s.Event],
+    response_model=EventPage,
     summary="Events, newest first: the whole ledger for auditors, one visible stream for others",
     **acts("event.read"),
 )
@@ -56,7 +56,9 @@ def list_events(
     return gate.stream_events(kind, record_id, fetch)
 
 
-@router.get("/ledger/verify", response_model=s.Verification, summary="Re-walk the hash chain", **acts("ledger.verify"))
+@router.get(
+    "/ledger/verify", response_model=VerificationRead, summary="Re-walk the hash chain", **acts("ledger.verify")
+)
 def verify(gate: Gate = Depends(reading)):
     def run(_conn, _principal):
         result = checks.verify_ledger(gate.store)
@@ -73,7 +75,7 @@ def verify(gate: Gate = Depends(reading)):
 
 @router.get(
     "/ledger/projections",
-    response_model=s.ProjectionCheck,
+    response_model=ProjectionCheckRead,
     summary="Compare the stored projections with a rebuild from the events (rebuild --check)",
     **acts("ledger.check"),
 )
@@ -87,7 +89,7 @@ def check_projections(gate: Gate = Depends(reading)):
 
 @router.get(
     "/reports/funnel",
-    response_model=s.FunnelCompared,
+    response_model=FunnelComparedRead,
     response_model_exclude_unset=True,
     responses=FILES,
     summary="Per funder: pledged, allocated, contracted, delivered (a public aggregate)",
@@ -116,7 +118,7 @@ def funnel(
     return report_answer(request, data, funnel_sheets, "funnel", format, table)
 
 
-@router.get("/me", response_model=s.Me, summary="The party and role of the token used", **acts("token.read"))
+@router.get("/me", response_model=MeRead, summary="The party and role of the token used", **acts("token.read"))
 def me(gate: Gate = Depends(reading)):
     def run(_conn, principal):
         return {"token_id": principal.token_id, "party": principal.party, "role": principal.role}

@@ -6,21 +6,28 @@ from fastapi import APIRouter, Depends, Request
 
 from ...services import packages, queries, reports
 from ...services.report_sheets import trace_sheets
-from .. import schemas as s
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..reports import FILES, ReportFormat, Table, report_answer
+from ..schemas.common import DatedAction, Mechanism, OutcomeRead
+from ..schemas.packages import (
+    DecisionCreate,
+    PackageCreate,
+    PackageDetailRead,
+    PackageLineCreate,
+    PackagePage,
+    PackageState,
+    TraceRead,
+)
 from .common import Cursor, Limit, PathId
 
 router = APIRouter(tags=["packages"])
 
 
-@router.get(
-    "/packages", response_model=s.Page[s.Package], summary="Packages shared with the caller", **acts("package.read")
-)
+@router.get("/packages", response_model=PackagePage, summary="Packages shared with the caller", **acts("package.read"))
 def list_packages(
     gate: Gate = Depends(reading),
-    state: s.PackageState | None = None,
-    mechanism: s.Mechanism | None = None,
+    state: PackageState | None = None,
+    mechanism: Mechanism | None = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
@@ -33,14 +40,14 @@ def list_packages(
     )
 
 
-@router.get("/packages/{package_id}", response_model=s.PackageDetail, **acts("package.read"))
+@router.get("/packages/{package_id}", response_model=PackageDetailRead, **acts("package.read"))
 def get_package(package_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("package", package_id, lambda c: queries.package(c, package_id))
 
 
 @router.get(
     "/packages/{package_id}/trace",
-    response_model=s.Trace,
+    response_model=TraceRead,
     responses=FILES,
     summary="Every delivered line → contract → package line → the pledges that paid for it",
     **acts("package.trace"),
@@ -56,8 +63,10 @@ def trace_package(
     return report_answer(request, data, trace_sheets, f"trace-{package_id}", format, table)
 
 
-@router.post("/packages", status_code=201, response_model=s.Outcome, summary="Draft a package", **acts("package.draft"))
-def draft_package(body: s.DraftPackage, gate: Gate = Depends(writing)):
+@router.post(
+    "/packages", status_code=201, response_model=OutcomeRead, summary="Draft a package", **acts("package.draft")
+)
+def draft_package(body: PackageCreate, gate: Gate = Depends(writing)):
     cmd = packages.DraftPackage(
         body.title,
         body.mechanism,
@@ -78,11 +87,11 @@ def draft_package(body: s.DraftPackage, gate: Gate = Depends(writing)):
 
 @router.post(
     "/packages/{package_id}/lines",
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Add a requirement line",
     **acts("package.add_line"),
 )
-def add_line(package_id: PathId, body: s.AddLine, gate: Gate = Depends(updating)):
+def add_line(package_id: PathId, body: PackageLineCreate, gate: Gate = Depends(updating)):
     cmd = packages.AddLine(
         package_id, body.requirement_id, body.quantity, body.unit_price, body.origin, body.disclose or {}
     )
@@ -93,7 +102,7 @@ def add_line(package_id: PathId, body: s.AddLine, gate: Gate = Depends(updating)
     )
 
 
-@router.post("/packages/{package_id}/propose", response_model=s.Outcome, **acts("package.propose"))
+@router.post("/packages/{package_id}/propose", response_model=OutcomeRead, **acts("package.propose"))
 def propose_package(package_id: PathId, gate: Gate = Depends(updating)):
     return gate.write(
         existing("package", package_id),
@@ -103,11 +112,11 @@ def propose_package(package_id: PathId, gate: Gate = Depends(updating)):
 
 @router.post(
     "/packages/{package_id}/decisions",
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Approve or reject, as the token's own party",
     **acts("package.decide"),
 )
-def decide_package(package_id: PathId, body: s.Decide, gate: Gate = Depends(updating)):
+def decide_package(package_id: PathId, body: DecisionCreate, gate: Gate = Depends(updating)):
     cmd = packages.Decide(package_id, body.party, body.decision, body.reason, body.on)
     return gate.write(
         existing("package", package_id, acting=lambda _: [body.party]),
@@ -116,8 +125,8 @@ def decide_package(package_id: PathId, body: s.Decide, gate: Gate = Depends(upda
     )
 
 
-@router.post("/packages/{package_id}/close", response_model=s.Outcome, **acts("package.close"))
-def close_package(package_id: PathId, body: s.Dated | None = None, gate: Gate = Depends(updating)):
+@router.post("/packages/{package_id}/close", response_model=OutcomeRead, **acts("package.close"))
+def close_package(package_id: PathId, body: DatedAction | None = None, gate: Gate = Depends(updating)):
     on = body.on if body else None
     return gate.write(
         existing("package", package_id),

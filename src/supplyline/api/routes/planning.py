@@ -8,8 +8,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ...services import planning, production
-from .. import schemas as s
 from ..gate import Answer, Gate, acts, creating, existing, reading, updating, writing
+from ..schemas.common import OutcomeRead
+from ..schemas.planning import (
+    AcceptedPlanRead,
+    ItemTermsCreate,
+    PlanCapacityChange,
+    PlanCreate,
+    PlanDetailRead,
+    PlanNewFacility,
+    PlanReportRead,
+    PlanSummaryPage,
+    PrioritiseAction,
+)
 from .common import Cursor, Limit, PathId
 
 router = APIRouter(tags=["production planning"])
@@ -17,7 +28,7 @@ router = APIRouter(tags=["production planning"])
 
 @router.get(
     "/plan-proposal",
-    response_model=s.PlanReport,
+    response_model=PlanReportRead,
     summary="Compute the production plan for the open orders, with a what-if beside it (never writes)",
     **acts("plan.compute"),
 )
@@ -32,11 +43,11 @@ def compute_plan(
     ] = None,
     currency: Annotated[str, Query(pattern=r"^[A-Z]{3}$", description="currency in which costs are compared")] = "USD",
     capacity: Annotated[
-        list[s.PlanCapacityChange],
+        list[PlanCapacityChange],
         Query(max_length=20, description=("what-if: FACILITY[:ITEM]=-30%[@YYYY-MM], repeatable")),
     ] = [],  # noqa: B006 - FastAPI copies defaults
     new_facility: Annotated[
-        list[s.PlanNewFacility],
+        list[PlanNewFacility],
         Query(max_length=20, description=("what-if: FACILITY:ITEM=MONTHLY[@YYYY-MM], repeatable")),
     ] = [],  # noqa: B006
     time_limit: Annotated[int, Query(ge=1, le=60, description="seconds the solver may take")] = 10,
@@ -48,12 +59,12 @@ def compute_plan(
 @router.post(
     "/plans",
     status_code=201,
-    response_model=s.AcceptedPlan,
+    response_model=AcceptedPlanRead,
     summary="Compute the plan and record it as the accepted one (superseding the previous)",
     **acts("plan.accept"),
 )
-def accept_plan(body: s.AcceptPlan | None = None, gate: Gate = Depends(writing)):
-    body = body or s.AcceptPlan()
+def accept_plan(body: PlanCreate | None = None, gate: Gate = Depends(writing)):
+    body = body or PlanCreate()
     request = planning.PlanRequest(body.horizon, body.from_month, body.currency, (), (), body.time_limit)
 
     # the solver runs before the write, not while every other writer waits for the ledger lock
@@ -84,7 +95,7 @@ def _recorded(report: dict) -> dict:
 
 @router.get(
     "/plans",
-    response_model=s.Page[s.PlanSummary],
+    response_model=PlanSummaryPage,
     summary="Accepted production plans, oldest first",
     **acts("plan.read"),
 )
@@ -93,7 +104,7 @@ def list_plans(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limi
 
 
 @router.get(
-    "/plans/{plan_id}", response_model=s.PlanDetail, summary="One accepted plan: every part", **acts("plan.read")
+    "/plans/{plan_id}", response_model=PlanDetailRead, summary="One accepted plan: every part", **acts("plan.read")
 )
 def get_plan(plan_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("plan", plan_id, lambda c: planning.show_plan(c, plan_id))
@@ -101,11 +112,11 @@ def get_plan(plan_id: PathId, gate: Gate = Depends(reading)):
 
 @router.post(
     "/facilities/{facility_id}/terms",
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Set the minimum batch and unit cost of an item the facility builds",
     **acts("facility.set_terms"),
 )
-def set_item_terms(facility_id: PathId, body: s.SetItemTerms, gate: Gate = Depends(updating)):
+def set_item_terms(facility_id: PathId, body: ItemTermsCreate, gate: Gate = Depends(updating)):
     cmd = production.SetItemTerms(facility_id, body.item, body.min_batch, body.unit_cost, body.currency)
     return gate.write(
         existing("facility", facility_id),
@@ -116,11 +127,11 @@ def set_item_terms(facility_id: PathId, body: s.SetItemTerms, gate: Gate = Depen
 
 @router.post(
     "/orders/{order_id}/priority",
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Change the weight of an open order's lateness in planning",
     **acts("order.reprioritise"),
 )
-def prioritise_order(order_id: PathId, body: s.Prioritise, gate: Gate = Depends(updating)):
+def prioritise_order(order_id: PathId, body: PrioritiseAction, gate: Gate = Depends(updating)):
     return gate.write(
         existing("order", order_id),
         lambda actor, v: production.reprioritise_order(

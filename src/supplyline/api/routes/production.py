@@ -5,8 +5,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from ...services import ownership, production, queries
-from .. import schemas as s
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
+from ..schemas.common import DatedAction, OutcomeRead
+from ..schemas.production import (
+    CancelAction,
+    CapacityCreate,
+    FacilityCreate,
+    FacilityPage,
+    FacilityRead,
+    InspectionCreate,
+    LotCreate,
+    OrderCreate,
+    OrderPage,
+    OrderRead,
+    OrderState,
+)
 from .common import Cursor, FilterId, Limit, LotPathId, PathId
 
 router = APIRouter(tags=["production"])
@@ -14,7 +27,7 @@ router = APIRouter(tags=["production"])
 
 @router.get(
     "/facilities",
-    response_model=s.Page[s.Facility],
+    response_model=FacilityPage,
     summary="Facilities the caller owns or orders from",
     **acts("facility.read"),
 )
@@ -22,7 +35,7 @@ def list_facilities(gate: Gate = Depends(reading), cursor: Cursor = None, limit:
     return gate.many("facility", queries.list_facilities, key=lambda r: (r["id"],), cursor=cursor, limit=limit)
 
 
-@router.get("/facilities/{facility_id}", response_model=s.Facility, **acts("facility.read"))
+@router.get("/facilities/{facility_id}", response_model=FacilityRead, **acts("facility.read"))
 def get_facility(facility_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("facility", facility_id, lambda c: queries.facility(c, facility_id))
 
@@ -30,11 +43,11 @@ def get_facility(facility_id: PathId, gate: Gate = Depends(reading)):
 @router.post(
     "/facilities",
     status_code=201,
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Register a facility (as one of its owners)",
     **acts("facility.register"),
 )
-def register_facility(body: s.RegisterFacility, gate: Gate = Depends(writing)):
+def register_facility(body: FacilityCreate, gate: Gate = Depends(writing)):
     cmd = production.RegisterFacility(body.name, body.country, tuple((o.party, o.share) for o in body.owners), body.id)
     return gate.write(
         creating("facility", [o.party for o in body.owners]),
@@ -46,11 +59,11 @@ def register_facility(body: s.RegisterFacility, gate: Gate = Depends(writing)):
 
 @router.post(
     "/facilities/{facility_id}/capacity",
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Set monthly capacity for an item",
     **acts("facility.set_capacity"),
 )
-def set_capacity(facility_id: PathId, body: s.SetCapacity, gate: Gate = Depends(updating)):
+def set_capacity(facility_id: PathId, body: CapacityCreate, gate: Gate = Depends(updating)):
     cmd = production.SetCapacity(facility_id, body.item, body.from_month, body.monthly_quantity)
     return gate.write(
         existing("facility", facility_id),
@@ -60,12 +73,12 @@ def set_capacity(facility_id: PathId, body: s.SetCapacity, gate: Gate = Depends(
 
 
 @router.get(
-    "/orders", response_model=s.Page[s.Order], summary="Production orders shared with the caller", **acts("order.read")
+    "/orders", response_model=OrderPage, summary="Production orders shared with the caller", **acts("order.read")
 )
 def list_orders(
     gate: Gate = Depends(reading),
     facility_id: FilterId = None,
-    state: s.OrderState | None = None,
+    state: OrderState | None = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
@@ -78,7 +91,7 @@ def list_orders(
     )
 
 
-@router.get("/orders/{order_id}", response_model=s.Order, **acts("order.read"))
+@router.get("/orders/{order_id}", response_model=OrderRead, **acts("order.read"))
 def get_order(order_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("order", order_id, lambda c: queries.order(c, order_id))
 
@@ -86,11 +99,11 @@ def get_order(order_id: PathId, gate: Gate = Depends(reading)):
 @router.post(
     "/orders",
     status_code=201,
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Place a production order (as the contract's supplier or a facility owner)",
     **acts("order.place"),
 )
-def place_order(body: s.PlaceOrder, gate: Gate = Depends(writing)):
+def place_order(body: OrderCreate, gate: Gate = Depends(writing)):
     cmd = production.PlaceOrder(
         body.facility_id, body.contract_id, body.contract_line_no, body.quantity, body.due, body.id
     )
@@ -106,8 +119,8 @@ def place_order(body: s.PlaceOrder, gate: Gate = Depends(writing)):
     )
 
 
-@router.post("/orders/{order_id}/start", response_model=s.Outcome, **acts("order.start"))
-def start_order(order_id: PathId, body: s.Dated | None = None, gate: Gate = Depends(updating)):
+@router.post("/orders/{order_id}/start", response_model=OutcomeRead, **acts("order.start"))
+def start_order(order_id: PathId, body: DatedAction | None = None, gate: Gate = Depends(updating)):
     on = body.on if body else None
     return gate.write(
         existing("order", order_id),
@@ -118,11 +131,11 @@ def start_order(order_id: PathId, body: s.Dated | None = None, gate: Gate = Depe
 
 @router.post(
     "/orders/{order_id}/lots",
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Record a lot produced for the order",
     **acts("order.record_lot"),
 )
-def record_lot(order_id: PathId, body: s.RecordLot, gate: Gate = Depends(updating)):
+def record_lot(order_id: PathId, body: LotCreate, gate: Gate = Depends(updating)):
     return gate.write(
         existing("order", order_id),
         lambda actor, v: production.record_lot(
@@ -134,11 +147,11 @@ def record_lot(order_id: PathId, body: s.RecordLot, gate: Gate = Depends(updatin
 
 @router.post(
     "/orders/{order_id}/lots/{lot_id}/inspection",
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Record quality control of a lot",
     **acts("order.inspect"),
 )
-def inspect_lot(order_id: PathId, lot_id: LotPathId, body: s.Inspect, gate: Gate = Depends(updating)):
+def inspect_lot(order_id: PathId, lot_id: LotPathId, body: InspectionCreate, gate: Gate = Depends(updating)):
     cmd = production.InspectLot(order_id, lot_id, body.accepted, body.rejected, body.reason, body.on)
     return gate.write(
         existing("order", order_id),
@@ -147,8 +160,8 @@ def inspect_lot(order_id: PathId, lot_id: LotPathId, body: s.Inspect, gate: Gate
     )
 
 
-@router.post("/orders/{order_id}/cancel", response_model=s.Outcome, **acts("order.cancel"))
-def cancel_order(order_id: PathId, body: s.Cancel, gate: Gate = Depends(updating)):
+@router.post("/orders/{order_id}/cancel", response_model=OutcomeRead, **acts("order.cancel"))
+def cancel_order(order_id: PathId, body: CancelAction, gate: Gate = Depends(updating)):
     return gate.write(
         existing("order", order_id),
         lambda actor, v: production.cancel_order(

@@ -7,27 +7,28 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ...services import parties, queries
-from .. import schemas as s
 from ..gate import Gate, acts, creating, reading, writing
+from ..schemas.common import OutcomeRead
+from ..schemas.reference import FxRatePage, FxRatesCreate, PartyCreate, PartyPage, PartyRead
 from .common import Cursor, Limit, PathId
 
 router = APIRouter(tags=["parties and FX rates"])
 
 
-@router.get("/parties", response_model=s.Page[s.Party], summary="All parties (public)", **acts("party.read"))
+@router.get("/parties", response_model=PartyPage, summary="All parties (public)", **acts("party.read"))
 def list_parties(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limit = 50):
     return gate.many("party", queries.list_parties, key=lambda r: (r["id"],), cursor=cursor, limit=limit)
 
 
-@router.get("/parties/{party_id}", response_model=s.Party, summary="One party (public)", **acts("party.read"))
+@router.get("/parties/{party_id}", response_model=PartyRead, summary="One party (public)", **acts("party.read"))
 def get_party(party_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("party", party_id, lambda c: queries.party(c, party_id))
 
 
 @router.post(
-    "/parties", status_code=201, response_model=s.Outcome, summary="Register a party", **acts("party.register")
+    "/parties", status_code=201, response_model=OutcomeRead, summary="Register a party", **acts("party.register")
 )
-def register_party(body: s.RegisterParty, gate: Gate = Depends(writing)):
+def register_party(body: PartyCreate, gate: Gate = Depends(writing)):
     cmd = parties.RegisterParty(body.id, body.name, body.kind, body.country)
     return gate.write(
         creating("party", ()),
@@ -39,7 +40,7 @@ def register_party(body: s.RegisterParty, gate: Gate = Depends(writing)):
 
 @router.get(
     "/fx-rates",
-    response_model=s.Page[s.FxRate],
+    response_model=FxRatePage,
     summary="Dated FX reference rates, units per EUR (public)",
     **acts("fx.read"),
 )
@@ -59,8 +60,8 @@ def list_fx(
 
 
 @router.post(
-    "/fx-rates", response_model=s.Outcome, summary="Record the reference rates of one day", **acts("fx.record")
+    "/fx-rates", response_model=OutcomeRead, summary="Record the reference rates of one day", **acts("fx.record")
 )
-def record_rates(body: s.RecordRates, gate: Gate = Depends(writing)):
+def record_rates(body: FxRatesCreate, gate: Gate = Depends(writing)):
     cmd = parties.RecordRates(body.day, dict(body.rates), body.source)
     return gate.write(creating("fx", ()), lambda actor, _: parties.record_rates(gate.store, actor, cmd), payload=body)

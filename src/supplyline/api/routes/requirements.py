@@ -7,8 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ...services import queries, requirements
-from .. import schemas as s
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
+from ..schemas.common import Category, OutcomeRead
+from ..schemas.requirements import (
+    ReprioritiseAction,
+    RequirementCreate,
+    RequirementDetailRead,
+    RequirementPage,
+    RequirementState,
+    WithdrawAction,
+)
 from .common import Cursor, Limit, PathId
 
 router = APIRouter(tags=["requirements"])
@@ -16,15 +24,15 @@ router = APIRouter(tags=["requirements"])
 
 @router.get(
     "/requirements",
-    response_model=s.Page[s.Requirement],
+    response_model=RequirementPage,
     summary="The prioritised list, as far as visible",
     **acts("requirement.read"),
 )
 def list_requirements(
     gate: Gate = Depends(reading),
     month: Annotated[str | None, Query(pattern=r"^[0-9]{4}-[0-9]{2}$", description="as ranked in this month")] = None,
-    state: s.RequirementState | None = None,
-    category: s.Category | None = None,
+    state: RequirementState | None = None,
+    category: Category | None = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
@@ -37,7 +45,7 @@ def list_requirements(
     )
 
 
-@router.get("/requirements/{requirement_id}", response_model=s.RequirementDetail, **acts("requirement.read"))
+@router.get("/requirements/{requirement_id}", response_model=RequirementDetailRead, **acts("requirement.read"))
 def get_requirement(requirement_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("requirement", requirement_id, lambda c: queries.requirement(c, requirement_id))
 
@@ -45,11 +53,11 @@ def get_requirement(requirement_id: PathId, gate: Gate = Depends(reading)):
 @router.post(
     "/requirements",
     status_code=201,
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Draft a requirement line",
     **acts("requirement.draft"),
 )
-def draft_requirement(body: s.DraftRequirement, gate: Gate = Depends(writing)):
+def draft_requirement(body: RequirementCreate, gate: Gate = Depends(writing)):
     cmd = requirements.DraftRequirement(**body.model_dump())
     return gate.write(
         creating("requirement", [body.recipient]),
@@ -59,7 +67,7 @@ def draft_requirement(body: s.DraftRequirement, gate: Gate = Depends(writing)):
     )
 
 
-@router.post("/requirements/{requirement_id}/submit", response_model=s.Outcome, **acts("requirement.submit"))
+@router.post("/requirements/{requirement_id}/submit", response_model=OutcomeRead, **acts("requirement.submit"))
 def submit_requirement(requirement_id: PathId, gate: Gate = Depends(updating)):
     return gate.write(
         existing("requirement", requirement_id),
@@ -67,7 +75,7 @@ def submit_requirement(requirement_id: PathId, gate: Gate = Depends(updating)):
     )
 
 
-@router.post("/requirements/{requirement_id}/validate", response_model=s.Outcome, **acts("requirement.validate"))
+@router.post("/requirements/{requirement_id}/validate", response_model=OutcomeRead, **acts("requirement.validate"))
 def validate_requirement(requirement_id: PathId, gate: Gate = Depends(updating)):
     return gate.write(
         existing("requirement", requirement_id),
@@ -75,8 +83,8 @@ def validate_requirement(requirement_id: PathId, gate: Gate = Depends(updating))
     )
 
 
-@router.post("/requirements/{requirement_id}/withdraw", response_model=s.Outcome, **acts("requirement.withdraw"))
-def withdraw_requirement(requirement_id: PathId, body: s.Withdraw, gate: Gate = Depends(updating)):
+@router.post("/requirements/{requirement_id}/withdraw", response_model=OutcomeRead, **acts("requirement.withdraw"))
+def withdraw_requirement(requirement_id: PathId, body: WithdrawAction, gate: Gate = Depends(updating)):
     return gate.write(
         existing("requirement", requirement_id),
         lambda actor, v: requirements.withdraw_requirement(
@@ -88,11 +96,11 @@ def withdraw_requirement(requirement_id: PathId, body: s.Withdraw, gate: Gate = 
 
 @router.post(
     "/requirements/{requirement_id}/reprioritise",
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Re-rank in a new month's list",
     **acts("requirement.reprioritise"),
 )
-def reprioritise_requirement(requirement_id: PathId, body: s.Reprioritise, gate: Gate = Depends(updating)):
+def reprioritise_requirement(requirement_id: PathId, body: ReprioritiseAction, gate: Gate = Depends(updating)):
     cmd = requirements.Reprioritise(requirement_id, body.list_month, body.priority, body.rank)
     return gate.write(
         existing("requirement", requirement_id),

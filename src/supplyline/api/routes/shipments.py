@@ -6,20 +6,21 @@ from fastapi import APIRouter, Depends
 
 from ...domain.shipment import ShippedLine
 from ...services import ownership, queries, shipments
-from .. import schemas as s
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
+from ..schemas.common import OutcomeRead
+from ..schemas.shipments import LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead, ShipmentState
 from .common import Cursor, FilterId, Limit, PathId
 
 router = APIRouter(tags=["shipments"])
 
 
 @router.get(
-    "/shipments", response_model=s.Page[s.Shipment], summary="Shipments shared with the caller", **acts("shipment.read")
+    "/shipments", response_model=ShipmentPage, summary="Shipments shared with the caller", **acts("shipment.read")
 )
 def list_shipments(
     gate: Gate = Depends(reading),
     contract_id: FilterId = None,
-    state: s.ShipmentState | None = None,
+    state: ShipmentState | None = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
@@ -32,7 +33,7 @@ def list_shipments(
     )
 
 
-@router.get("/shipments/{shipment_id}", response_model=s.Shipment, **acts("shipment.read"))
+@router.get("/shipments/{shipment_id}", response_model=ShipmentRead, **acts("shipment.read"))
 def get_shipment(shipment_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("shipment", shipment_id, lambda c: queries.shipment(c, shipment_id))
 
@@ -40,11 +41,11 @@ def get_shipment(shipment_id: PathId, gate: Gate = Depends(reading)):
 @router.post(
     "/shipments",
     status_code=201,
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Ship units of contract lines",
     **acts("shipment.dispatch"),
 )
-def dispatch(body: s.Dispatch, gate: Gate = Depends(writing)):
+def dispatch(body: ShipmentCreate, gate: Gate = Depends(writing)):
     lines = tuple(
         ShippedLine(line.contract_line_no, line.quantity, tuple((lot.lot_id, lot.quantity) for lot in line.lots))
         for line in body.lines
@@ -62,11 +63,11 @@ def dispatch(body: s.Dispatch, gate: Gate = Depends(writing)):
 
 @router.post(
     "/shipments/{shipment_id}/receipt",
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Confirm what arrived (the package's recipient)",
     **acts("shipment.receive"),
 )
-def receive(shipment_id: PathId, body: s.Receive, gate: Gate = Depends(updating)):
+def receive(shipment_id: PathId, body: ReceiptCreate, gate: Gate = Depends(updating)):
     quantities = {line.contract_line_no: line.quantity for line in body.lines} if body.lines else None
     cmd = shipments.Receive(shipment_id, body.received_on, quantities, body.note, body.disclose or {})
     about = existing("shipment", shipment_id, acting=lambda conn: ownership.shipment_receiver(conn, shipment_id))
@@ -77,11 +78,11 @@ def receive(shipment_id: PathId, body: s.Receive, gate: Gate = Depends(updating)
 
 @router.post(
     "/shipments/{shipment_id}/loss",
-    response_model=s.Outcome,
+    response_model=OutcomeRead,
     summary="Report a shipment lost",
     **acts("shipment.report_lost"),
 )
-def report_lost(shipment_id: PathId, body: s.ReportLost, gate: Gate = Depends(updating)):
+def report_lost(shipment_id: PathId, body: LossCreate, gate: Gate = Depends(updating)):
     return gate.write(
         existing("shipment", shipment_id),
         lambda actor, v: shipments.report_lost(

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from ...domain.errors import Refused
 from ...ledger.note import Signer
 from ...services import transparency
-from .. import schemas as s
 from ..gate import Gate, acts, decode_cursor, encode_cursor, reading
 from ..problems import ApiProblem
+from ..schemas.transparency import ConsistencyProofRead, InclusionProofRead, PublicEventPage, RevealRead
 from .common import Cursor, Limit
 
 router = APIRouter(tags=["transparency log"])
@@ -81,7 +81,7 @@ def verifier_key(request: Request, gate: Gate = Depends(reading)):
 
 @router.get(
     "/log/events",
-    response_model=s.Page[s.PublicEvent],
+    response_model=PublicEventPage,
     response_model_exclude_unset=True,
     summary="The public log: every event as anyone may see it, in log order",
     **acts("log.read"),
@@ -104,7 +104,7 @@ def public_log(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limi
 
 @router.get(
     "/log/events/{event}/inclusion",
-    response_model=s.InclusionProof,
+    response_model=InclusionProofRead,
     summary="Proof that an event is in the log (with the event's public view)",
     **acts("log.prove"),
 )
@@ -114,7 +114,7 @@ def inclusion_proof(event: EventRef, gate: Gate = Depends(reading), size: Size =
 
 @router.get(
     "/log/consistency",
-    response_model=s.ConsistencyProof,
+    response_model=ConsistencyProofRead,
     summary="Proof that the tree of OLD_SIZE events is a prefix of the tree of NEW_SIZE events",
     **acts("log.prove"),
 )
@@ -130,7 +130,7 @@ def consistency_proof(
 
 @router.get(
     "/log/events/{event}/fields/{field}",
-    response_model=s.Reveal,
+    response_model=RevealRead,
     summary="A withheld field's value and salt, with the inclusion proof of its event: for whoever its "
     "disclosure level names, and for anyone once its embargo has passed",
     **acts("event.reveal"),

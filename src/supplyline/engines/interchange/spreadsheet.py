@@ -27,6 +27,8 @@ from typing import Any
 import yaml
 
 from ...domain.errors import Refused
+from ...domain.names import fold
+from .rules import RULE_KEYS, Rules, parse_rules
 
 #: The column a reject file adds; imports ignore it, so a fixed reject file re-imports as is.
 ERRORS_COLUMN = "supplyline_errors"
@@ -123,6 +125,7 @@ _MAPPING_KEYS = {
     "list_separator",
     "encoding",
     "delimiter",
+    *RULE_KEYS,
 }
 
 
@@ -133,15 +136,17 @@ class Mapping:
     columns: dict[str, str] = field(default_factory=dict)  # field -> the user's header
     sheet: str | None = None  # XLSX sheet (default: the first)
     header_row: int = 1
-    decimal_separator: str = "."
+    decimal_separator: str | None = None  # None: told from each cell where unambiguous
     thousands_separator: str | None = None
     date_formats: tuple[str, ...] = ()
-    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {user's word: code}
+    #: field -> {user's word: code, or several codes (a list), or none (an empty list)}
+    values: dict[str, dict[str, str | tuple[str, ...]]] = field(default_factory=dict)
     fixed: dict[str, Any] = field(default_factory=dict)  # field -> the value of every row
     ignore: tuple[str, ...] = ()
     list_separator: str = ";"
     encoding: str = "utf-8-sig"
     delimiter: str | None = None  # CSV (default: sniffed among , ; tab)
+    rules: Rules = field(default_factory=Rules)
 
     def header_of(self, name: str) -> str:
         return self.columns.get(name, name)
@@ -192,19 +197,16 @@ def mapping_from(data: object, fields: Iterable[Field], source: str = "mapping")
         return value
 
     columns = {k: str(v) for k, v in table("columns").items()}
-    values = {
-        k: {str(a): str(b) for a, b in (v or {}).items()} if isinstance(v, dict) else {}
-        for k, v in table("values").items()
-    }
+    values = {k: _words(v) for k, v in table("values").items()}
     fixed = table("fixed")
     formats = data.get("date_formats", [])
     formats = [formats] if isinstance(formats, str) else formats
     for fmt in formats:
         if not isinstance(fmt, str) or "%" not in fmt:
             problems.append(Problem("date_formats are strftime patterns such as '%d.%m.%Y'", value=fmt))
-    decimal_sep = str(data.get("decimal_separator", "."))
+    decimal_sep = None if data.get("decimal_separator") is None else str(data["decimal_separator"])
     thousands = data.get("thousands_separator")
-    if decimal_sep not in (".", ","):
+    if decimal_sep not in (None, ".", ","):
         problems.append(Problem("decimal_separator must be '.' or ','", value=decimal_sep))
     if thousands is not None and str(thousands) == decimal_sep:
         problems.append(Problem("thousands_separator must differ from decimal_separator", value=thousands))
@@ -224,6 +226,8 @@ def mapping_from(data: object, fields: Iterable[Field], source: str = "mapping")
         codecs.lookup(encoding)
     except LookupError:
         problems.append(Problem("encoding is not a known text encoding (e.g. utf-8, cp1252)", value=encoding))
+    rules, rule_problems = parse_rules(data, names)
+    problems += [Problem(reason, value=value) for reason, value in rule_problems]
     if problems:
         raise FileRefused(source, problems)
     return Mapping(
@@ -239,7 +243,17 @@ def mapping_from(data: object, fields: Iterable[Field], source: str = "mapping")
         list_separator=str(data.get("list_separator", ";")),
         encoding=encoding,
         delimiter=delimiter,
+        rules=rules,
     )
+
+
+def _words(table: object) -> dict[str, str | tuple[str, ...]]:
+    if not isinstance(table, dict):
+        return {}
+    return {
+        str(word): tuple(str(c) for c in code) if isinstance(code, list) else "" if code is None else str(code)
+        for word, code in table.items()
+    }
 
 
 # --- reading a file --------------------------------------------------------------------------
@@ -365,6 +379,7 @@ class TypedRow:
     number: int
     values: dict[str, Any]  # field -> normalised value (None when empty)
     raw: RawRow
+    rounded: dict[str, str] = field(default_factory=dict)  # field -> the amount as the file wrote it
 
 
 @dataclass
@@ -375,6 +390,7 @@ class Reading:
     mapping: Mapping
     rows: list[TypedRow]
     problems: dict[int, list[Problem]]  # row number -> its problems (0: the file as a whole)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why) by the mapping's skip_when
 
     def column_of(self, name: str) -> str | None:
         """The user's header for a field, or None when the value came from the mapping."""
@@ -412,7 +428,7 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
         seen.add(header)
         if header in wanted:
             positions[wanted[header]] = index
-        elif header != ERRORS_COLUMN and header not in mapping.ignore:
+        elif header != ERRORS_COLUMN and header not in mapping.ignore and header not in mapping.rules.columns:
             known = ", ".join(sorted(wanted))
             file_problems.append(
                 Problem(
@@ -435,14 +451,24 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
             file_problems.append(
                 Problem(f"the required column '{mapping.header_of(name)}' ({name}) is missing", sheet=sheet.name)
             )
+    at = {header: index for index, header in enumerate(sheet.headers) if header}
+    for header in mapping.rules.columns:
+        if header not in at:
+            file_problems.append(Problem("the mapping's rules read this column, which the file lacks", column=header))
     if file_problems:
         reading.problems[0] = file_problems
         return reading
     # money cells may carry their currency code, so they are read after the currency column
     order = [f for f in fields if f.kind != "money"] + [f for f in fields if f.kind == "money"]
+    rules = mapping.rules
     for raw in sheet.rows:
+        skipped = _skipped(raw, mapping, positions, at)
+        if skipped:
+            reading.skipped.append((raw.number, skipped))
+            continue
         values: dict[str, Any] = {}
         problems: list[Problem] = []
+        rounded: dict[str, str] = {}
         for f in order:
             cell = _cell(raw, positions[f.name]) if f.name in positions else mapping.fixed.get(f.name)
             try:
@@ -459,6 +485,9 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
                             reading.problem(raw.number, f.name, f"says {code}, the currency column says {given}", cell)
                         )
                     values[f.currency_field] = code
+                values[f.name], original = rules.round(values[f.name], values.get(f.currency_field or ""))
+                if original is not None:
+                    rounded[f.name] = original
                 continue
             if normal is None and f.required and f.name not in from_money:
                 problems.append(reading.problem(raw.number, f.name, "is required", cell))
@@ -481,11 +510,35 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
                         _cell(raw, positions[f.name]) if f.name in positions else None,
                     )
                 )
+        if rules.id_from is not None and "id" in by_name and "id" not in positions:
+            values["id"] = rules.id_from.build([_cell(raw, at[c]) for c in rules.id_from.columns], raw.number)
         if problems:
             reading.problems[raw.number] = problems
         else:
-            reading.rows.append(TypedRow(raw.number, values, raw))
+            reading.rows.append(TypedRow(raw.number, values, raw, rounded))
     return reading
+
+
+def _skipped(raw: RawRow, mapping: Mapping, positions: dict[str, int], at: dict[str, int]) -> str | None:
+    """Why the mapping's skip_when leaves this row out (the first rule that applies), or None."""
+    for rule in mapping.rules.skip_when:
+        if rule.column is not None:
+            cell = _cell(raw, at[rule.column])
+        elif rule.field in positions:
+            cell = _cell(raw, positions[rule.field])
+        else:
+            cell = mapping.fixed.get(rule.field or "")
+        reason = rule.reason(cell, lambda c: _amount_or_none(c, mapping))
+        if reason:
+            return reason
+    return None
+
+
+def _amount_or_none(cell: Any, mapping: Mapping) -> Decimal | None:
+    try:
+        return Decimal(_money(cell, mapping)[0])
+    except _CellError:
+        return None
 
 
 def _cell(raw: RawRow, index: int) -> Any:
@@ -503,7 +556,10 @@ def _normalise(f: Field, cell: Any, mapping: Mapping) -> Any:
     words = mapping.values.get(f.name, {})
     if f.kind in ("text", "code"):
         text = _text(cell)
-        return _word(words, text) if words else text
+        word = _word(words, text) if words else text
+        if isinstance(word, tuple):
+            raise _CellError("is mapped to a list of values; this column takes one")
+        return word or None
     if f.kind == "decimal":
         return _decimal(cell, mapping)
     if f.kind == "money":
@@ -515,20 +571,23 @@ def _normalise(f: Field, cell: Any, mapping: Mapping) -> Any:
     if f.kind == "int":
         return _int(cell, mapping)
     if f.kind == "bool":
-        return _bool(_word(words, _text(cell)) if isinstance(cell, str) and words else cell)
+        return _bool(str(_word(words, _text(cell))) if isinstance(cell, str) and words else cell)
     if f.kind == "list":
         if not isinstance(cell, str):
             return (_text(cell),)
         parts = [p.strip() for p in re.split(f"[{re.escape(mapping.list_separator)},]", cell) if p.strip()]
-        return tuple(_word(words, p) if words else p for p in parts)
+        if not words:
+            return tuple(parts)
+        mapped = [_word(words, p) for p in parts]
+        return tuple(code for m in mapped for code in (m if isinstance(m, tuple) else (m,) if m else ()))
     raise ValueError(f"unknown field kind {f.kind}")
 
 
-def _word(words: dict[str, str], text: str) -> str:
+def _word(words: dict[str, str | tuple[str, ...]], text: str) -> str | tuple[str, ...]:
     if text in words:
         return words[text]
-    folded = {k.casefold(): v for k, v in words.items()}
-    return folded.get(text.casefold(), text)
+    folded = {fold(k): v for k, v in words.items()}
+    return folded.get(fold(text), text)
 
 
 def _text(cell: Any) -> str:
@@ -555,6 +614,8 @@ def _decimal(cell: Any, mapping: Mapping) -> str:
     if not isinstance(cell, str):
         raise _CellError("is not a number")
     text = _SPACES.sub("", cell)
+    if mapping.decimal_separator is None and not mapping.thousands_separator:
+        return _told_apart(text)
     if mapping.thousands_separator:
         text = text.replace(mapping.thousands_separator, "")
     if mapping.decimal_separator == ",":
@@ -568,6 +629,39 @@ def _decimal(cell: Any, mapping: Mapping) -> str:
             f"{', thousands ' + repr(mapping.thousands_separator) if mapping.thousands_separator else ''})"
         )
     return text
+
+
+_GROUPED = re.compile(r"^\d{1,3}(?:X\d{3})+$")
+
+
+def _told_apart(text: str) -> str:
+    """A number whose separators the mapping does not state, read where only one reading exists.
+
+    '1.500.000,00' and '1,500,000.00' (both separators: the last one is the decimal mark),
+    '1.500.000' (one mark repeated: thousands), '1500,5' (one comma, not three digits after it);
+    '1,500' could be 1500 or 1.5 and is refused, naming the setting that decides it."""
+    sign = text[:1] if text[:1] in "+-" else ""
+    body = text[len(sign) :]
+    if _PLAIN_DECIMAL.match(body):
+        return text
+    if not body or body.strip("0123456789.,"):
+        raise _CellError("is not a number")
+    last = max(body.rfind(","), body.rfind("."))
+    if "," in body and "." in body:
+        whole, fraction, group = body[:last], body[last + 1 :], "." if body[last] == "," else ","
+    elif body.count(",") + body.count(".") > 1:
+        whole, fraction, group = body, "", body[last]
+    elif "," in body and len(body) - last - 1 != 3:
+        whole, fraction, group = body[:last], body[last + 1 :], ""
+    elif "," in body:
+        raise _CellError("could be a thousands separator or a decimal comma: set decimal_separator in the mapping file")
+    else:
+        raise _CellError("is not a number")
+    if (group and not _GROUPED.match(whole.replace(group, "X"))) or not (fraction.isdigit() or fraction == ""):
+        raise _CellError("is not a number (its thousands groups or decimals are not where they belong)")
+    if not group and not whole.isdigit():
+        raise _CellError("is not a number")
+    return f"{sign}{whole.replace(group, '') if group else whole}{'.' + fraction if fraction else ''}"
 
 
 def _money(cell: Any, mapping: Mapping) -> tuple[str, str | None]:

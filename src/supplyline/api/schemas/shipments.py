@@ -1,0 +1,92 @@
+"""Shipments against contracts and their receipt."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ...domain.lifecycle import SHIPMENT
+from .common import (
+    Count,
+    Day,
+    Disclose,
+    Id,
+    LineNo,
+    LotId,
+    Page,
+    Quantity0,
+    Reason,
+    RequestModel,
+    Text,
+    WithheldFieldRead,
+)
+
+ShipmentState = Literal[SHIPMENT.states]  # type: ignore[valid-type]
+
+
+class ShippedLotCreate(RequestModel):
+    lot_id: LotId
+    quantity: Count
+
+
+class ShipmentLineCreate(RequestModel):
+    contract_line_no: LineNo
+    quantity: Count
+    lots: list[ShippedLotCreate] = Field(default_factory=list, max_length=500)
+
+
+class ShipmentCreate(RequestModel):
+    contract_id: Id
+    shipped_on: Day
+    lines: list[ShipmentLineCreate] = Field(min_length=1, max_length=500)
+    id: Id | None = None
+    disclose: Disclose = None
+
+
+class ReceivedLineCreate(RequestModel):
+    contract_line_no: LineNo
+    quantity: Quantity0
+
+
+class ReceiptCreate(RequestModel):
+    received_on: Day
+    lines: list[ReceivedLineCreate] | None = Field(
+        None, max_length=500, description="default: everything shipped arrived"
+    )
+    note: Text = Field("", description="required when fewer units arrived than were shipped")
+    disclose: Disclose = None
+
+
+class LossCreate(RequestModel):
+    reason: Reason
+    on: Day
+
+
+class ShippedLotRead(BaseModel):
+    lot_id: str
+    quantity: int
+
+
+class ShippedLineRead(BaseModel):
+    contract_line_no: int
+    quantity: int | None
+    received: int | None
+    lots: list[ShippedLotRead] | None
+    withheld: list[WithheldFieldRead] = []
+
+
+class ShipmentRead(BaseModel):
+    id: str
+    contract_id: str
+    shipped_on: str | None
+    state: str
+    received_on: str | None
+    note: str | None
+    version: int
+    lines: list[ShippedLineRead]
+    withheld: list[WithheldFieldRead] = []
+
+
+class ShipmentPage(Page[ShipmentRead]):
+    pass

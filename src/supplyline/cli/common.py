@@ -1,0 +1,47 @@
+"""What the record commands (cli/<area>.py) share: a sub-app per kind of record, listing,
+showing, writing, and the --disclose option.
+
+Each command turns its options into a service command and calls the same service function
+the API calls; parsing and every rule live below this layer.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from .app import app, state
+from .render import emit_json, outcome, show, table
+
+DISCLOSE = typer.Option(
+    [],
+    "--disclose",
+    metavar="FIELD=LEVEL[@EMBARGO]",
+    help="withhold a field: parties | confidential, public from the embargo date (repeatable)",
+)
+
+
+def sub_app(name: str, help: str) -> typer.Typer:
+    sub = typer.Typer(no_args_is_help=True, help=help)
+    app.add_typer(sub, name=name)
+    return sub
+
+
+def list_rows(ctx: typer.Context, fetch, as_json: bool, title: str, columns, numeric=()) -> None:
+    with state(ctx).store().read() as conn:
+        rows = fetch(conn)
+    if as_json:
+        emit_json(rows)
+    else:
+        table(title, rows, columns, numeric=numeric)
+
+
+def show_record(ctx: typer.Context, fetch, as_json: bool, title: str) -> dict:
+    with state(ctx).store().read() as conn:
+        data = fetch(conn)
+    show(data, as_json=as_json, title=title)
+    return data
+
+
+def write(ctx: typer.Context, service, *args, as_json: bool = False, **kwargs) -> None:
+    st = state(ctx)
+    outcome(service(st.store(), st.acting, *args, **kwargs), as_json=as_json)

@@ -1,0 +1,77 @@
+"""Contracts with suppliers."""
+
+from __future__ import annotations
+
+import typer
+
+from ..domain.contract import DeliveryTerms, LineTerms
+from ..services import contracts, queries
+from .app import JSON
+from .common import DISCLOSE, list_rows, show_record, sub_app, write
+from .render import split_spec, table
+
+contract = sub_app("contract", "Contracts with suppliers (the Drone Deal's purchase agreement is one).")
+
+
+@contract.command("sign")
+def contract_sign(
+    ctx: typer.Context,
+    package_id: str = typer.Option(..., "--package"),
+    buyer: str = typer.Option(..., "--buyer"),
+    supplier: str = typer.Option(..., "--supplier"),
+    kind: str = typer.Option("purchase", "--kind", help="purchase | stock_draw | purchase_agreement"),
+    signed_on: str = typer.Option(..., "--signed-on"),
+    line: list[str] = typer.Option(..., "--line", help="PACKAGE_LINE:QUANTITY[:UNIT_PRICE] (repeatable)"),
+    due: list[str] = typer.Option([], "--due", help="CONTRACT_LINE:DATE:QUANTITY delivery schedule (repeatable)"),
+    contract_id: str | None = typer.Option(None, "--id"),
+    disclose: list[str] = DISCLOSE,
+    as_json: bool = JSON,
+) -> None:
+    lines = tuple(LineTerms(*split_spec(f"line[{i}]", text, 3, optional=1)) for i, text in enumerate(line, 1))
+    schedule = tuple(DeliveryTerms(*split_spec(f"due[{i}]", text, 3)) for i, text in enumerate(due, 1))
+    cmd = contracts.SignContract(
+        package_id, buyer, supplier, kind, signed_on, lines, schedule, contract_id, tuple(disclose)
+    )
+    write(ctx, contracts.sign_contract, cmd, as_json=as_json)
+
+
+@contract.command("list")
+def contractlist_rows(
+    ctx: typer.Context, package_id: str | None = typer.Option(None, "--package"), as_json: bool = JSON
+) -> None:
+    list_rows(
+        ctx,
+        lambda c: queries.list_contracts(c, package_id=package_id),
+        as_json,
+        "contracts",
+        [
+            ("id", "id"),
+            ("package_id", "package"),
+            ("buyer", "buyer"),
+            ("supplier", "supplier"),
+            ("kind", "kind"),
+            ("signed_on", "signed"),
+            ("currency", "cur"),
+        ],
+    )
+
+
+@contract.command("show")
+def contractshow_record(
+    ctx: typer.Context, contract_id: str = typer.Argument(..., metavar="ID"), as_json: bool = JSON
+) -> None:
+    data = show_record(ctx, lambda c: queries.contract(c, contract_id), as_json, f"contract {contract_id}")
+    if not as_json:
+        table(
+            "lines",
+            data["lines"],
+            [
+                ("line_no", "line"),
+                ("package_line_no", "package line"),
+                ("item", "item"),
+                ("quantity", "qty"),
+                ("unit_price", "unit price"),
+            ],
+            numeric=("quantity", "unit_price"),
+        )
+        table("delivery schedule", data["schedule"], [("line_no", "line"), ("due", "due"), ("quantity", "qty")])

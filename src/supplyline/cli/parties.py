@@ -1,0 +1,35 @@
+"""Parties: governments, organisations and companies."""
+
+from __future__ import annotations
+
+import typer
+
+from ..services import parties, queries
+from .app import JSON
+from .common import list_rows, sub_app, write
+
+party = sub_app("party", "Governments, organisations and companies.")
+
+
+@party.command("add")
+def party_add(
+    ctx: typer.Context,
+    party_id: str = typer.Argument(..., metavar="ID"),
+    name: str = typer.Option(..., "--name"),
+    kind: str = typer.Option(..., "--kind", help="government | organisation | company"),
+    country: str | None = typer.Option(None, "--country", help="ISO 3166 code (UA, US, NLD…)"),
+    as_json: bool = JSON,
+) -> None:
+    """Register a party."""
+    write(ctx, parties.register_party, parties.RegisterParty(party_id, name, kind, country), as_json=as_json)
+
+
+@party.command("list")
+def partylist_rows(ctx: typer.Context, as_json: bool = JSON) -> None:
+    list_rows(
+        ctx,
+        queries.list_parties,
+        as_json,
+        "parties",
+        [("id", "id"), ("name", "name"), ("kind", "kind"), ("country", "country")],
+    )

@@ -1,0 +1,153 @@
+"""Production facilities, their capacity, production orders and lots."""
+
+from __future__ import annotations
+
+import typer
+
+from ..services import production, queries
+from .app import JSON
+from .common import list_rows, sub_app, write
+from .render import split_spec
+
+facility = sub_app("facility", "Production facilities, their owners and monthly capacity.")
+
+
+@facility.command("add")
+def facility_add(
+    ctx: typer.Context,
+    name: str = typer.Option(..., "--name"),
+    country: str = typer.Option(..., "--country"),
+    owner: list[str] = typer.Option(..., "--owner", help="PARTY:SHARE_PERCENT (repeatable)"),
+    facility_id: str | None = typer.Option(None, "--id"),
+    as_json: bool = JSON,
+) -> None:
+    owners = tuple(tuple(split_spec(f"owner[{i}]", text, 2)) for i, text in enumerate(owner, 1))
+    write(
+        ctx,
+        production.register_facility,
+        production.RegisterFacility(name, country, owners, facility_id),
+        as_json=as_json,
+    )  # type: ignore[arg-type]
+
+
+@facility.command("capacity")
+def facility_capacity(
+    ctx: typer.Context,
+    facility_id: str = typer.Argument(..., metavar="FACILITY"),
+    item: str = typer.Option(..., "--item"),
+    from_month: str = typer.Option(..., "--from", help="YYYY-MM"),
+    monthly: str = typer.Option(..., "--monthly", help="units per month from then on"),
+    as_json: bool = JSON,
+) -> None:
+    write(ctx, production.set_capacity, production.SetCapacity(facility_id, item, from_month, monthly), as_json=as_json)
+
+
+@facility.command("list")
+def facilitylist_rows(ctx: typer.Context, as_json: bool = JSON) -> None:
+    list_rows(
+        ctx,
+        queries.list_facilities,
+        as_json,
+        "facilities",
+        [("id", "id"), ("name", "name"), ("country", "country"), ("owners", "owners"), ("capacity", "capacity")],
+    )
+
+
+order = sub_app("order", "Production orders and their lots.")
+
+
+@order.command("place")
+def order_place(
+    ctx: typer.Context,
+    facility_id: str = typer.Option(..., "--facility"),
+    contract_id: str = typer.Option(..., "--contract"),
+    line: str = typer.Option(..., "--line", help="contract line"),
+    quantity: str = typer.Option(..., "--quantity"),
+    due: str = typer.Option(..., "--due"),
+    order_id: str | None = typer.Option(None, "--id"),
+    priority: str = typer.Option("1", "--priority", help="weight of its lateness in planning, 1-100"),
+    as_json: bool = JSON,
+) -> None:
+    write(
+        ctx,
+        production.place_order,
+        production.PlaceOrder(facility_id, contract_id, line, quantity, due, order_id, priority),
+        as_json=as_json,
+    )
+
+
+@order.command("start")
+def order_start(
+    ctx: typer.Context,
+    order_id: str = typer.Argument(..., metavar="ORDER"),
+    on: str | None = typer.Option(None, "--on"),
+    as_json: bool = JSON,
+) -> None:
+    write(ctx, production.start_order, order_id, on=on, as_json=as_json)
+
+
+@order.command("lot")
+def order_lot(
+    ctx: typer.Context,
+    order_id: str = typer.Argument(..., metavar="ORDER"),
+    quantity: str = typer.Option(..., "--quantity"),
+    produced_on: str = typer.Option(..., "--produced-on"),
+    as_json: bool = JSON,
+) -> None:
+    """Record a lot produced for the order."""
+    write(ctx, production.record_lot, order_id, quantity=quantity, produced_on=produced_on, as_json=as_json)
+
+
+@order.command("inspect")
+def order_inspect(
+    ctx: typer.Context,
+    order_id: str = typer.Argument(..., metavar="ORDER"),
+    lot_id: str = typer.Argument(..., metavar="LOT"),
+    accepted: str = typer.Option(..., "--accepted"),
+    rejected: str = typer.Option("0", "--rejected"),
+    reason: str = typer.Option("", "--reason"),
+    on: str | None = typer.Option(None, "--on"),
+    as_json: bool = JSON,
+) -> None:
+    """Record quality control of a lot: accepted and rejected units."""
+    write(
+        ctx,
+        production.inspect_lot,
+        production.InspectLot(order_id, lot_id, accepted, rejected, reason, on),
+        as_json=as_json,
+    )
+
+
+@order.command("cancel")
+def order_cancel(
+    ctx: typer.Context,
+    order_id: str = typer.Argument(..., metavar="ORDER"),
+    reason: str = typer.Option(..., "--reason"),
+    on: str | None = typer.Option(None, "--on"),
+    as_json: bool = JSON,
+) -> None:
+    write(ctx, production.cancel_order, order_id, reason=reason, on=on, as_json=as_json)
+
+
+@order.command("list")
+def orderlist_rows(
+    ctx: typer.Context, facility_id: str | None = typer.Option(None, "--facility"), as_json: bool = JSON
+) -> None:
+    list_rows(
+        ctx,
+        lambda c: queries.list_orders(c, facility_id=facility_id),
+        as_json,
+        "production orders",
+        [
+            ("id", "id"),
+            ("facility_id", "facility"),
+            ("contract_id", "contract"),
+            ("contract_line_no", "line"),
+            ("item", "item"),
+            ("quantity", "qty"),
+            ("accepted", "accepted"),
+            ("due", "due"),
+            ("state", "state"),
+        ],
+        numeric=("quantity", "accepted"),
+    )

@@ -1,0 +1,84 @@
+"""Shipments against contract lines and their receipt."""
+
+from __future__ import annotations
+
+import typer
+
+from ..domain.shipment import ShippedLine
+from ..domain.values import parse_int
+from ..services import queries, shipments
+from .app import JSON
+from .common import DISCLOSE, list_rows, sub_app, write
+from .render import split_spec
+
+shipment = sub_app("shipment", "Shipments against contract lines and their receipt.")
+
+
+@shipment.command("send")
+def shipment_send(
+    ctx: typer.Context,
+    contract_id: str = typer.Option(..., "--contract"),
+    shipped_on: str = typer.Option(..., "--shipped-on"),
+    line: list[str] = typer.Option(..., "--line", help="CONTRACT_LINE:QUANTITY[@LOT=QTY,LOT=QTY] (repeatable)"),
+    shipment_id: str | None = typer.Option(None, "--id"),
+    disclose: list[str] = DISCLOSE,
+    as_json: bool = JSON,
+) -> None:
+    lines = []
+    for i, text in enumerate(line, 1):
+        head, _, lot_text = text.partition("@")
+        line_no, quantity = split_spec(f"line[{i}]", head, 2)
+        lots = tuple(tuple(split_spec(f"line[{i}].lots", part, 2, sep="=")) for part in lot_text.split(",") if part)
+        lines.append(ShippedLine(line_no, quantity, lots))  # type: ignore[arg-type]
+    cmd = shipments.Dispatch(contract_id, shipped_on, tuple(lines), shipment_id, tuple(disclose))
+    write(ctx, shipments.dispatch, cmd, as_json=as_json)
+
+
+@shipment.command("receive")
+def shipment_receive(
+    ctx: typer.Context,
+    shipment_id: str = typer.Argument(..., metavar="SHIPMENT"),
+    received_on: str = typer.Option(..., "--received-on"),
+    line: list[str] = typer.Option([], "--line", help="CONTRACT_LINE:QUANTITY_RECEIVED (default: all shipped)"),
+    note: str = typer.Option("", "--note", help="discrepancy note (required when fewer arrived)"),
+    disclose: list[str] = DISCLOSE,
+    as_json: bool = JSON,
+) -> None:
+    quantities = {}
+    for i, text in enumerate(line, 1):
+        line_no, quantity = split_spec(f"line[{i}]", text, 2)
+        quantities[parse_int(f"line[{i}]", line_no, minimum=1)] = quantity
+    cmd = shipments.Receive(shipment_id, received_on, quantities or None, note, tuple(disclose))
+    write(ctx, shipments.receive, cmd, as_json=as_json)
+
+
+@shipment.command("lost")
+def shipment_lost(
+    ctx: typer.Context,
+    shipment_id: str = typer.Argument(..., metavar="SHIPMENT"),
+    reason: str = typer.Option(..., "--reason"),
+    on: str = typer.Option(..., "--on"),
+    as_json: bool = JSON,
+) -> None:
+    write(ctx, shipments.report_lost, shipment_id, reason=reason, on=on, as_json=as_json)
+
+
+@shipment.command("list")
+def shipmentlist_rows(
+    ctx: typer.Context, contract_id: str | None = typer.Option(None, "--contract"), as_json: bool = JSON
+) -> None:
+    list_rows(
+        ctx,
+        lambda c: queries.list_shipments(c, contract_id=contract_id),
+        as_json,
+        "shipments",
+        [
+            ("id", "id"),
+            ("contract_id", "contract"),
+            ("shipped_on", "shipped"),
+            ("received_on", "received"),
+            ("lines", "lines"),
+            ("state", "state"),
+            ("note", "note"),
+        ],
+    )

@@ -1,0 +1,132 @@
+"""Every event type the ledger holds, one typed, versioned class each (the one registry).
+
+``EVENT_TYPES`` maps stored type names to classes; ``read_event`` turns a stored payload
+back into its class, upcast to today's shape. How versions are stored: ``base.py``.
+"""
+
+from __future__ import annotations
+
+from .base import EVENT_TYPES, VERSION_KEY, Event, event_class, read_event
+from .codec import EventShapeError
+from .delivery import (
+    ContractSigned,
+    ReceivedQuantity,
+    ScheduledDelivery,
+    ShipmentDispatched,
+    ShipmentLost,
+    ShipmentReceived,
+    ShippedLot,
+    ShippedQuantity,
+    SignedLine,
+)
+from .funding import PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
+from .logkey import KeyPinned, KeyRotated
+from .packages import (
+    PackageApproved,
+    PackageClosed,
+    PackageContracted,
+    PackageDecisionRecorded,
+    PackageDelivered,
+    PackageDeliveryStarted,
+    PackageDrafted,
+    PackageLineAdded,
+    PackageProposed,
+    PackageRejected,
+)
+from .production import (
+    FacilityCapacitySet,
+    FacilityItemTermsSet,
+    FacilityRegistered,
+    LotInspected,
+    LotProduced,
+    OwnerShare,
+    PlannedPart,
+    ProductionOrderCancelled,
+    ProductionOrderCompleted,
+    ProductionOrderPlaced,
+    ProductionOrderReprioritised,
+    ProductionPlanAccepted,
+    ProductionPlanSuperseded,
+    ProductionStarted,
+    UnplannedQuantity,
+)
+from .reference import (
+    FxRatesRecorded,
+    KielFiguresRecorded,
+    PartyAliasesAdded,
+    PartyRegistered,
+    TokenIssued,
+    TokenRevoked,
+)
+from .requirements import (
+    RequirementDeliveryRecorded,
+    RequirementDrafted,
+    RequirementFundingRecorded,
+    RequirementReprioritised,
+    RequirementSubmitted,
+    RequirementValidated,
+    RequirementWithdrawn,
+)
+
+__all__ = [
+    "EVENT_TYPES",
+    "VERSION_KEY",
+    "ContractSigned",
+    "Event",
+    "EventShapeError",
+    "FacilityCapacitySet",
+    "FacilityItemTermsSet",
+    "FacilityRegistered",
+    "FxRatesRecorded",
+    "KeyPinned",
+    "KeyRotated",
+    "KielFiguresRecorded",
+    "LotInspected",
+    "LotProduced",
+    "OwnerShare",
+    "PackageApproved",
+    "PackageClosed",
+    "PackageContracted",
+    "PackageDecisionRecorded",
+    "PackageDelivered",
+    "PackageDeliveryStarted",
+    "PackageDrafted",
+    "PackageLineAdded",
+    "PackageProposed",
+    "PackageRejected",
+    "PartyAliasesAdded",
+    "PartyRegistered",
+    "PlannedPart",
+    "PledgeAllocated",
+    "PledgeAnnounced",
+    "PledgeCommitted",
+    "PledgeExpired",
+    "ProductionOrderCancelled",
+    "ProductionOrderCompleted",
+    "ProductionOrderPlaced",
+    "ProductionOrderReprioritised",
+    "ProductionPlanAccepted",
+    "ProductionPlanSuperseded",
+    "ProductionStarted",
+    "RateUsed",
+    "ReceivedQuantity",
+    "RequirementDeliveryRecorded",
+    "RequirementDrafted",
+    "RequirementFundingRecorded",
+    "RequirementReprioritised",
+    "RequirementSubmitted",
+    "RequirementValidated",
+    "RequirementWithdrawn",
+    "ScheduledDelivery",
+    "ShipmentDispatched",
+    "ShipmentLost",
+    "ShipmentReceived",
+    "ShippedLot",
+    "ShippedQuantity",
+    "SignedLine",
+    "TokenIssued",
+    "TokenRevoked",
+    "UnplannedQuantity",
+    "event_class",
+    "read_event",
+]

@@ -1,0 +1,171 @@
+"""Signing on commit: every write's transaction signs the checkpoint of the tree it leaves.
+
+The note is written with the new head (``ledger_head.checkpoint``, same statement, same
+transaction), so no write commits uncovered; after the commit it is appended to the
+checkpoint file beside the signing key, where the database's writer cannot rewrite it.
+A database-only attacker can therefore neither add an event (no key to sign it), nor drop
+or change one (the file, and the witnesses, hold checkpoints the log must still extend).
+
+The tree head comes from a compact range kept in memory between writes (one or two node
+hashes per event); when another process wrote in between, it is read again from the tiles.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from ..domain.errors import Refused
+from ..domain.logkey import LOG, LogKey
+from ..ledger import merkle
+from ..ledger.chain import StoredEvent
+from ..ledger.compact import CompactRange
+from ..ledger.note import EM_DASH, Signer, b64
+from . import merkle as tree
+from . import schema as t
+
+log = logging.getLogger("supplyline.signing")
+
+#: the checkpoint file is cut back to its last line when it grows past this
+COMPACT_AT = 1 << 20
+KEY_STREAM = f"{LogKey.KIND}:{LOG}"
+
+
+def checkpoint_file(key_file: Path) -> Path:
+    """Where the checkpoints signed on commit are appended: beside the key."""
+    return key_file.with_name(key_file.name + ".checkpoints")
+
+
+def log_key(conn: Connection) -> tuple[LogKey, list[int]]:
+    """The key events of the log folded, and their sequence numbers."""
+    from ..ledger.canonical import parse
+    from .eventstore import typed_event
+
+    key = LogKey(id=LOG)
+    seqs = []
+    e = t.events.c
+    rows = conn.execute(
+        select(e.seq, e.type, e.meta, e.payload).where(e.stream_id == KEY_STREAM).order_by(e.stream_version)
+    ).all()
+    for row in rows:
+        key.apply(typed_event(row.type, parse(row.payload), row.meta))
+        seqs.append(row.seq)
+    return key, seqs
+
+
+def read_edge(conn: Connection, size: int) -> CompactRange:
+    """The compact range of the stored tree of ``size`` events (inside a write transaction)."""
+    if tree.lags(conn):
+        tree.catch_up(conn)
+    parts = merkle.subtrees(0, size)
+    hashes = tree.reader(conn, size)(set(parts))
+    return CompactRange.of(size, [hashes[p] for p in parts])
+
+
+class CommitSigner:
+    """Signs the checkpoint of each write inside its transaction (``Store.signing``)."""
+
+    def __init__(self, signer: Signer, file: Path | None):
+        self.signer = signer
+        self.verifier = signer.verifier
+        self._origin = signer.name
+        self._private = Ed25519PrivateKey.from_private_bytes(signer.seed)
+        self._key_id = self.verifier.id
+        self._signature_prefix = f"{EM_DASH} {signer.name} "
+        self.file = file
+        self._lock = threading.Lock()
+        self._edge: tuple[str, CompactRange] | None = None  # (hash of its last event, range)
+        self._pin_checked = False
+        self._out: TextIO | None = None  # the checkpoint file, kept open: one write per commit
+        #: called after each commit with the new note (e.g. to ask witnesses to cosign it)
+        self.on_commit: list[Callable[[str], None]] = []
+
+    def _check_pin(self, conn: Connection, appended: list[StoredEvent]) -> None:
+        if self._pin_checked:
+            return
+        key, _ = log_key(conn)
+        if key.current is None:
+            if not any(e.stream_id == KEY_STREAM for e in appended):
+                raise Refused(
+                    "the log names no signing key yet: run `supplyline init` to pin "
+                    f"{self.verifier} in the log before writing",
+                    field="signing_key",
+                )
+        elif str(key.current) != str(self.verifier) and not any(e.stream_id == KEY_STREAM for e in appended):
+            raise Refused(
+                f"the signing key ({self.verifier}) is not the key the log names ({key.current}): "
+                "the key file was replaced; restore it, or rotate with the old key (`supplyline key rotate`)",
+                field="signing_key",
+            )
+        self._pin_checked = True
+
+    def sign(self, conn: Connection, appended: list[StoredEvent]) -> str:
+        """The signed checkpoint of the tree that ends with ``appended``."""
+        self._check_pin(conn, appended)
+        first = appended[0]
+        with self._lock:
+            edge = self._edge
+            if edge is not None and edge[0] == first.prev_hash and edge[1].size == first.seq - 1:
+                cr = edge[1]  # grown in place: a rolled-back write leaves a hash the next one will not match
+            else:
+                cr = read_edge(conn, first.seq - 1)
+            cr.extend(merkle.leaf_hashes([bytes.fromhex(e.hash) for e in appended]))
+            # kept before the commit: the next write checks it against its own previous hash
+            self._edge = (appended[-1].hash, cr)
+            root = cr.root()
+        # the note written out directly (the text is ours, so it needs no checking): after the
+        # Ed25519 signature itself, this is most of what signing on commit costs
+        text = f"{self._origin}\n{cr.size}\n{b64(root)}\n"
+        return f"{text}\n{self._signature_prefix}{b64(self._key_id + self._private.sign(text.encode()))}\n"
+
+    def committed(self, note: str) -> None:
+        if self.file is not None:
+            try:
+                self._append(note)
+            except OSError as exc:  # the database holds the note: the write is covered
+                log.warning("could not append the checkpoint to %s: %s", self.file, exc)
+        for call in self.on_commit:
+            call(note)
+
+    def _append(self, note: str) -> None:
+        assert self.file is not None
+        with self._lock:
+            if self._out is None:
+                self._out = open(self.file, "a", encoding="ascii")  # noqa: SIM115 - kept open across commits
+            line = base64.b64encode(note.encode()).decode("ascii") + "\n"
+            self._out.write(line)
+            self._out.flush()  # in the kernel's hands before the write's answer goes out
+            if self._out.tell() > COMPACT_AT:  # keep the file small: the latest checkpoint is what counts
+                self._out.close()
+                self._out = None
+                tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}")
+                tmp.write_text(line, encoding="ascii")
+                os.replace(tmp, self.file)
+
+
+def read_notes(path: Path) -> Iterator[tuple[int, bytes | None]]:
+    """Each checkpoint in the file: (line number, note bytes or None when unreadable)."""
+    if not path.exists():
+        return
+    with open(path, "rb") as lines:
+        for number, line in enumerate(lines, start=1):
+            try:
+                yield number, base64.b64decode(line.strip(), validate=True)
+            except ValueError:
+                yield number, None
+
+
+def last_note(path: Path) -> tuple[int, bytes | None] | None:
+    last = None
+    for item in read_notes(path):
+        last = item
+    return last

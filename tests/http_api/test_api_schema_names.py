@@ -1,0 +1,45 @@
+"""The API's shapes are named for what they are, never like a domain record."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+from pydantic import BaseModel
+
+from supplyline import domain
+from supplyline.api import create_app, schemas
+from supplyline.api.routes import ROUTERS
+
+SUFFIXES = ("Create", "Action", "Read", "Page")
+
+
+def _domain_names() -> set[str]:
+    names = set()
+    for info in pkgutil.iter_modules(domain.__path__):
+        module = importlib.import_module(f"supplyline.domain.{info.name}")
+        names |= {name for name, value in vars(module).items() if inspect.isclass(value)}
+    return names
+
+
+def test_every_published_shape_ends_in_its_purpose_and_no_domain_name_is_reused(api_store):
+    published = set(create_app(api_store).openapi()["components"]["schemas"])
+    ours = {name for name in published if not name.startswith("Body_") and name not in {"Problem", "FieldError"}}
+    assert len(ours) == 130
+    assert sorted(name for name in ours if not name.endswith(SUFFIXES)) == []
+    assert sorted(ours & _domain_names()) == []
+
+
+def test_each_route_module_has_its_schema_module():
+    areas = {info.name for info in pkgutil.iter_modules(schemas.__path__)}
+    routed = {router.routes[0].endpoint.__module__.rsplit(".", 1)[1] for router in ROUTERS}
+    assert routed <= areas
+    assert areas - routed == {"common"}
+    for area in areas:
+        module = importlib.import_module(f"supplyline.api.schemas.{area}")
+        for name, value in vars(module).items():
+            # pydantic also files each parametrised Page under a name like "Page[FacilityRead]"
+            ours = name.isidentifier() and getattr(value, "__module__", None) == module.__name__
+            if ours and inspect.isclass(value) and issubclass(value, BaseModel):
+                assert name.endswith((*SUFFIXES, "Model")), f"{area}.{name}"
