@@ -9,6 +9,7 @@ CLI); a file that cannot be read at all is bad input (exit 2).
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
@@ -28,6 +29,8 @@ from ..ledger.policy import Policy, PolicyError, parse_policy
 
 #: what a checkpoint is checked with: the log's key, or a policy (log keys, witnesses, quorum)
 Trust = Verifier | Policy
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class AuditFailed(Exception):
@@ -231,13 +234,38 @@ def _event_leaf(event: Any, index: int) -> tuple[bytes, str]:
     )
     if not isinstance(event, dict):
         raise AuditFailed("event is not a JSON object")
-    _fields(event, keys, ("revealed",), "event")
+    _fields(event, keys, ("revealed", "redacted"), "event")
     types = {"seq": int, "stream_version": int, "meta": dict, "payload": dict}
     for key in keys:
         if not isinstance(event[key], types.get(key, str)) or isinstance(event[key], bool):
             raise AuditFailed(f"event.{key} has the wrong type")
     if not isinstance(event.get("revealed", {}), dict):
         raise AuditFailed("event.revealed is not a JSON object")
+    redacted = event.get("redacted")
+    if redacted is not None and (
+        not isinstance(redacted, list) or not redacted or not all(isinstance(n, str) for n in redacted)
+    ):
+        raise AuditFailed("event.redacted is not a list of field names")
+    if redacted:
+        # fields that repeat a value withheld elsewhere are left out: the contents cannot be
+        # rehashed, the stated hash is what the signed tree and the next event's link check
+        if not _HEX64.fullmatch(event["hash"]):
+            raise AuditFailed("event.hash is not 64 lowercase hex digits")
+        recomputed = event["hash"]
+    else:
+        recomputed = _rehash(event)
+    if recomputed != event["hash"]:
+        raise AuditFailed(f"the event's contents do not hash to its stated hash (recomputed {recomputed[:16]}…)")
+    if event["seq"] != index + 1:
+        raise AuditFailed(f"the event is #{event['seq']}, but the proof is for leaf {index} (event #{index + 1})")
+    for field, data in (event.get("revealed") or {}).items():
+        _open(event["payload"], field, data)
+    return merkle.leaf_hash(
+        bytes.fromhex(event["hash"])
+    ), f"event #{event['seq']} ({event['type']} on {event['stream_id']})"
+
+
+def _rehash(event: dict) -> str:
     try:
         stored = StoredEvent(
             event["seq"],
@@ -251,18 +279,9 @@ def _event_leaf(event: Any, index: int) -> tuple[bytes, str]:
             event["prev_hash"],
             event["hash"],
         )
-        recomputed = hash_of(stored)
+        return hash_of(stored)
     except (TypeError, AttributeError, ValueError) as exc:
         raise AuditFailed(f"the event cannot be rehashed: {exc}") from None
-    if recomputed != event["hash"]:
-        raise AuditFailed(f"the event's contents do not hash to its stated hash (recomputed {recomputed[:16]}…)")
-    if event["seq"] != index + 1:
-        raise AuditFailed(f"the event is #{event['seq']}, but the proof is for leaf {index} (event #{index + 1})")
-    for field, data in (event.get("revealed") or {}).items():
-        _open(event["payload"], field, data)
-    return merkle.leaf_hash(
-        bytes.fromhex(event["hash"])
-    ), f"event #{event['seq']} ({event['type']} on {event['stream_id']})"
 
 
 def _open(payload: dict, field: Any, data: Any) -> None:
@@ -397,7 +416,7 @@ def audit_log(lines: Iterable[bytes], *, verifier: Trust | None = None, checkpoi
     to the one before, every revealed value opens its commitment, and with a checkpoint,
     the first ``size`` events give exactly the signed root."""
     cp = _checkpoint(checkpoint, verifier) if checkpoint is not None else None
-    prev, leaves = GENESIS, []
+    prev, leaves, redacted = GENESIS, [], 0
     for number, line in enumerate(lines, start=1):
         doc = parse_document(line, f"line {number}")
         leaf, what = _event_leaf(doc, number - 1)
@@ -405,7 +424,13 @@ def audit_log(lines: Iterable[bytes], *, verifier: Trust | None = None, checkpoi
             raise AuditFailed(f"{what} does not link to the event before it: the log was cut, reordered or changed")
         prev = doc["hash"]
         leaves.append(leaf)
+        redacted += "redacted" in doc
     summary = f"{len(leaves)} events rehash and chain"
+    if redacted:
+        summary = (
+            f"{len(leaves) - redacted} events rehash, {redacted} with fields left out are taken at their stated "
+            f"hash, and all {len(leaves)} chain"
+        )
     if cp is not None:
         if cp.size > len(leaves):
             raise AuditFailed(f"the checkpoint signs {cp.size} events, the log holds {len(leaves)}")

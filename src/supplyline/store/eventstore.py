@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from ..domain import disclosure_table
 from ..domain.entity import Entity, Event, stream_id
 from ..domain.errors import NotFound, VersionConflict
 from ..domain.events import VERSION_KEY, read_event
@@ -29,8 +30,8 @@ from ..domain.values import parse_id, refuse_unclean_text
 from ..ledger.canonical import canonical, parse
 from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_input
 from ..ledger.disclosure import Withholding
+from . import repeats, withheld
 from . import schema as t
-from . import withheld
 from .db import WRITE, is_sqlite
 from .projections import Rows, rows_of, write_differences
 
@@ -273,7 +274,11 @@ class UnitOfWork:
         rows: list[tuple] = []  # as stored: seq, the hashed bytes (every other column is generated from them), hash
         secrets: list[tuple[int, list]] = []
         for event, data in zip(events, datas, strict=True):
-            sealed, hidden = withheld.seal(data, withhold) if withhold else (data, [])
+            rules = withhold
+            if event.type in disclosure_table.REPEATING:
+                real = disclosure_table.Event(event.type, entity.stream.partition(":")[2], data)
+                rules = repeats.inherited(self._conn, real, (withhold or {}).items())
+            sealed, hidden = withheld.seal(data, rules) if rules else (data, [])
             payload = canonical(sealed)
             meta = canonical({**parse(self.meta), **event.marker}) if event.marker else self.meta
             seq, version = self.seq + 1, entity.version + 1
