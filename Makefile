@@ -6,7 +6,8 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_DB ?= sqlite:///demo.db
 PORT    ?= 8000
 SERVE   ?= yes
-# the Kiel Institute's tracker data, beside the project when there; the dashboard compares with it
+# the Kiel Institute's tracker data (data_explorer.csv, with release_info.csv and procurement_trends.csv
+# beside it): the dashboard compares with it; without it the demo says what it skipped and where to get it
 KIEL    ?= ../shared/data/kiel/data_explorer.csv
 
 .PHONY: demo test venv bench clean

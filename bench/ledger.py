@@ -1,6 +1,7 @@
 """Benchmark of the tamper-evident ledger, every figure a ratio measured side by side.
 
-1. Append: supplyline's append (hash chain, head row, projection row, Merkle tiles), against
+1. Append: supplyline's append (hash chain, head row, projection row, Merkle tiles, and the
+   checkpoint signed in the same transaction and appended to the checkpoint file), against
    plain INSERTs of the same rows (event + projection) in the same transaction mode
    (BEGIN IMMEDIATE … COMMIT, synchronous=FULL), one event per transaction and 100 per
    transaction. The ratio is the cost of tamper evidence. Target: >= 0.7. Both sides write
@@ -8,6 +9,9 @@
    SQLAlchemy Core). A unit of work inserts its event rows in one statement, the baseline
    one per row as the target says; so a further line compares with the same rows inserted
    one statement per table (no target).
+   Then a witness round trip on loopback: each one-event write's checkpoint sent to a witness
+   process (add-checkpoint with its consistency proof), the cosignature checked. Target:
+   <= 5 ms added to a checkpoint.
 2. Verify: `supplyline verify` (chain and withheld values, read from the database) against
    raw hashlib.sha256 over the same bytes already in memory (the physical limit here).
    Target: >= 0.5.
@@ -40,18 +44,30 @@ from supplyline.domain.party import Party
 from supplyline.ledger import merkle, tiles
 from supplyline.ledger.canonical import canonical
 from supplyline.ledger.chain import GENESIS, hash_input
-from supplyline.services import checks
-from supplyline.services.context import open_store
+from supplyline.ledger.note import Signer
+from supplyline.services import checks, signing
+from supplyline.services.context import Actor, open_store
 from supplyline.store import merkle as stored_tree
 from supplyline.store import schema as t
 from supplyline.store.eventstore import event_row
 from supplyline.store.projections import party_rows
+from supplyline.store.signing import CommitSigner, checkpoint_file
 
 OUT = Path(__file__).resolve().parent / "out"
 
 
 def _fresh(tmp: Path, name: str):
     return open_store(f"sqlite:///{tmp / name}.db", create=True)
+
+
+def _signed(tmp: Path, name: str):
+    """A fresh ledger that signs every write's checkpoint in its transaction, as the CLI and
+    the server do (its key pinned first, outside the measurement)."""
+    store = _fresh(tmp, name)
+    key = tmp / f"{name}.key"
+    store.signing = CommitSigner(Signer.generate("bench.example/ledger"), checkpoint_file(key))
+    signing.pin_key(store, Actor("operator", via="bench"))
+    return store
 
 
 # --- 1. append -----------------------------------------------------------------------------------
@@ -67,7 +83,7 @@ def bench_append(tmp: Path, n: int, per_tx: int, rounds: int) -> dict:
     mode. Alternating this finely gives both sides the same machine load."""
     ledger_time = plain_time = batched_time = 0.0
     for r in range(rounds):
-        ledger, plain = _fresh(tmp, f"append-ledger-{per_tx}-{r}"), _fresh(tmp, f"append-plain-{per_tx}-{r}")
+        ledger, plain = _signed(tmp, f"append-ledger-{per_tx}-{r}"), _fresh(tmp, f"append-plain-{per_tx}-{r}")
         batched = _fresh(tmp, f"append-batched-{per_tx}-{r}")
         decided = [
             party_domain.register(Party(id=f"R{r}-{i}"), name=f"Company {i}", kind="company", country="NL")
@@ -86,7 +102,7 @@ def bench_append(tmp: Path, n: int, per_tx: int, rounds: int) -> dict:
             start = time.perf_counter()
             with plain.locked() as conn:  # BEGIN IMMEDIATE, as every write; one INSERT per row
                 cursor = conn.connection.driver_connection.cursor()
-                for event, party_row in zip(events, parties):
+                for event, party_row in zip(events, parties, strict=True):
                     cursor.execute(_INSERT_EVENT, event)
                     conn.execute(_INSERT_PARTY, party_row)
             plain_time += time.perf_counter() - start
@@ -96,7 +112,9 @@ def bench_append(tmp: Path, n: int, per_tx: int, rounds: int) -> dict:
                 conn.execute(_INSERT_PARTY, parties)
             batched_time += time.perf_counter() - start
         with ledger.read() as conn:
-            assert stored_tree.tree_size(conn) == n
+            assert stored_tree.tree_size(conn) == n + 1  # and the KeyPinned event
+            note = conn.exec_driver_sql("SELECT checkpoint FROM ledger_head").scalar_one()
+            assert note.startswith(f"bench.example/ledger\n{n + 1}\n")  # the last write signed its tree
         for store in (ledger, plain, batched):
             store.engine.dispose()
     total = n * rounds
@@ -111,6 +129,71 @@ def bench_append(tmp: Path, n: int, per_tx: int, rounds: int) -> dict:
         "target": 0.7,
         "plain_batched_events_per_s": round(batched_rate),
         "ratio_to_batched": round(ledger_rate / batched_rate, 3),
+    }
+
+
+# --- 1b. witness round trip ------------------------------------------------------------------------
+
+
+def bench_witness(tmp: Path, rounds: int) -> dict:
+    """One-event writes signed on commit, each checkpoint then cosigned by a witness on loopback
+    (tlog-witness add-checkpoint with its consistency proof, the cosignature checked): what
+    the round trip adds to a checkpoint. Target: <= 5 ms."""
+    import socket
+    import subprocess
+
+    from supplyline.ledger.cosignature import Cosigner
+    from supplyline.ledger.policy import parse_policy
+    from supplyline.services.witnessing import Witnessing
+
+    store = _signed(tmp, "witness-ledger")
+    assert store.signing is not None
+    # the witness in a process of its own, as another party would run it (in this process it
+    # would share the interpreter lock with the log, and its 5 ms switch interval)
+    cosigner = Cosigner.generate("bench.example/witness")
+    key = tmp / "witness.key"
+    key.write_text(f"{cosigner}\n")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    supplyline = Path(sys.executable).with_name("supplyline")
+    server = subprocess.Popen(
+        [str(supplyline), "witness", "serve", "--key", str(key), "--log", str(store.signing.verifier)]
+        + ["--state", str(tmp / "witness-state"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline and server.poll() is None, "the witness did not start"
+            time.sleep(0.1)
+    policy = parse_policy(f"witness w {cosigner.key} http://127.0.0.1:{port}\nquorum w\n")
+    witnessing = Witnessing(store, policy, tmp / "witness-ledger.cosigned", timeout=5)
+    writes, trips = [], []
+    for i in range(rounds):
+        decided = party_domain.register(Party(id=f"W-{i}"), name=f"Company {i}", kind="company", country="NL")
+        start = time.perf_counter()
+        with store.write("operator") as uow:
+            uow.record(Party(id=f"W-{i}"), decided)
+        writes.append(time.perf_counter() - start)
+        with store.read() as conn:
+            note = conn.exec_driver_sql("SELECT checkpoint FROM ledger_head").scalar_one()
+        start = time.perf_counter()
+        cosigned = witnessing.cosign(note)
+        trips.append(time.perf_counter() - start)
+        assert cosigned.count("\u2014 ") == 2, witnessing.warnings
+    server.terminate()
+    server.wait(timeout=10)
+    store.engine.dispose()
+    return {
+        "rounds": rounds,
+        "signed_write_median_ms": round(statistics.median(writes) * 1e3, 3),
+        "witness_round_trip_median_ms": round(statistics.median(trips) * 1e3, 3),
+        "witness_round_trip_p90_ms": round(sorted(trips)[int(len(trips) * 0.9)] * 1e3, 3),
+        "target_ms": 5.0,
     }
 
 
@@ -252,7 +335,9 @@ def bench_proofs(tmp: Path, sizes: list[int], samples: int) -> list[dict]:
         store = _fresh(tmp, f"proofs-{n}")
         build = _synthetic_tree(store, n)
         with store.read() as conn:
-            assert stored_tree.tree_size(conn) == n
+            assert stored_tree.tree_size(conn) == n + 1  # and the KeyPinned event
+            note = conn.exec_driver_sql("SELECT checkpoint FROM ledger_head").scalar_one()
+            assert note.startswith(f"bench.example/ledger\n{n + 1}\n")  # the last write signed its tree
             root = stored_tree.tree_head(conn, n)
             latencies, consistency = [], []
             for _ in range(samples):
@@ -295,6 +380,7 @@ def main() -> int:
             bench_append(tmp, 300 if quick else 1000, 1, 1 if quick else 3),
             bench_append(tmp, 2000 if quick else 20000, 100, 1 if quick else 3),
         ]
+        witness = bench_witness(tmp, 50 if quick else 300)
         verify = bench_verify(tmp, 20000 if quick else 200000, 2 if quick else 5)
         proofs = bench_proofs(tmp, [10**4, 10**5] if quick else [10**4, 10**6, 10**7], 50 if quick else 300)
     result = {
@@ -305,6 +391,7 @@ def main() -> int:
             "note": "shared machine; re-measure on a quiet one",
         },
         "append": append,
+        "witness": witness,
         "verify": verify,
         "inclusion_proofs": proofs,
         "quick": quick,
@@ -324,6 +411,11 @@ def main() -> int:
             f"| {a['ledger_events_per_s']:,} ev/s | one INSERT per table {a['plain_batched_events_per_s']:,} ev/s "
             f"| {a['ratio_to_batched']} | |"
         )
+    print(
+        f"| witness round trip on loopback (add-checkpoint + proof) | median {witness['witness_round_trip_median_ms']} ms, "
+        f"p90 {witness['witness_round_trip_p90_ms']} ms | signed one-event write {witness['signed_write_median_ms']} ms "
+        f"| {witness['witness_round_trip_median_ms']} ms | <= 5 ms |"
+    )
     print(
         f"| verify {verify['events']:,} events ({verify['cpus']} CPUs) | {verify['verify_events_per_s']:,} ev/s "
         f"({verify['verify_mb_per_s']} MB/s) | raw sha256 {verify['raw_sha256_events_per_s']:,} ev/s "

@@ -6,16 +6,18 @@ from __future__ import annotations
 import csv
 import shutil
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from conftest import OPERATOR, SHARED, event_count
+from supplyline.api import create_app
 from supplyline.cli.main import app
 from supplyline.domain.errors import RuleViolation
-from supplyline.services import kiel
+from supplyline.services import kiel, queries
 from supplyline.services.checks import check_projections
 from supplyline.store import schema as t
 
@@ -37,7 +39,8 @@ def _csv(path) -> list[dict]:
 
 def test_import_reproduces_every_donors_military_total_to_the_cent(store, kiel_files):
     result = kiel.import_kiel(store, OPERATOR, kiel_files / "data_explorer.csv")
-    assert (result.release, result.donors, result.months, result.events) == ("29", 42, 1079, 42)
+    assert (result.release, result.donors, result.months, result.events) == ("29", 42, 1079, 43)
+    assert result.purl == {"source": "procurement_trends.csv", "months": 52, "recorded": True}
 
     expected: dict[str, Decimal] = defaultdict(Decimal)
     by_month: dict[str, Decimal] = defaultdict(Decimal)
@@ -142,4 +145,49 @@ def test_cli_import_and_report(demo_sqlite_url, kiel_files, tmp_path):
     assert "2025-12 to 2025-12" in result.output
     result = runner.invoke(app, ["--db", demo_sqlite_url, "report", "funnel", "--compare-kiel"])
     assert result.exit_code == 0, result.output
-    assert "Kiel tracker release 29 military allocations, 2025-08 to 2026-04" in result.output
+    assert "Context: all supplyline pledges and Kiel release 29 military allocations" in result.output
+    assert "│ TOTAL   │          2,193,560,598.45 │ 4,122,410,236.96 │ -1,928,849,638.51 │" in result.output
+
+
+def test_purl_pledges_beside_the_trackers_purl_series(demo_store, kiel_files, tmp_path):
+    kiel.import_kiel(demo_store, OPERATOR, kiel_files / "data_explorer.csv")
+    series = {
+        f"{int(r['year']):04d}-{int(r['month']):02d}": (Decimal(r["nato_purl"]) * BILLION).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_EVEN
+        )
+        for r in _csv(kiel_files / "procurement_trends.csv")
+    }
+    with demo_store.read() as conn:
+        eur = kiel.comparison(conn, currency="EUR")["purl"]
+        usd = kiel.comparison(conn, currency="USD", since="2025-12", until="2025-12")["purl"]
+        purl_pledges = [p for p in queries.list_pledges(conn) if p["mechanism"] == "purl"]
+    window = {m: v for m, v in series.items() if "2025-08" <= m <= "2026-04" and v}
+    assert {m["month"]: Decimal(m["kiel_purl"]) for m in eur["months"]} == window
+    assert eur["total"]["kiel_purl"] == "4122410236.96" == str(sum(window.values()))
+    assert window["2025-08"] == Decimal("1883232189.84")  # the tracker's 1.88323218983518 bn, rounded half-even
+    assert all(Decimal(m["difference"]) == Decimal(m["pledged_purl"]) - Decimal(m["kiel_purl"]) for m in eur["months"])
+    # December 2025: three USD pledges, no conversion in USD
+    december = [p for p in purl_pledges if p["pledged_on"].startswith("2025-12")]
+    assert usd["months"][0]["pledged_purl"] == str(sum(Decimal(p["amount"]) for p in december)) == "450000000.00"
+    with TestClient(create_app(demo_store, read_cache=False)) as client:
+        page = client.get("/").text
+    assert 'id="kiel-purl"' in page and "Context: all pledges here and the Kiel tracker" in page
+    assert "Difference</th></tr></thead>" in page.split('id="kiel-purl"')[1].split("</table>")[0]
+    assert "Difference" not in page.split('id="kiel">')[1].split("</table>")[0]
+    # a release without procurement_trends.csv beside it has no PURL series, and says so
+    alone = tmp_path / "r30"
+    alone.mkdir()
+    shutil.copy(kiel_files / "data_explorer.csv", alone / "data_explorer.csv")
+    result = kiel.import_kiel(demo_store, OPERATOR, alone / "data_explorer.csv", release="30")
+    assert result.purl["source"] is None
+    with demo_store.read() as conn:
+        assert kiel.comparison(conn, release="30")["purl"] is None
+
+
+def test_a_demo_without_the_tracker_says_what_it_skipped_and_where_to_get_it(tmp_path):
+    result = CliRunner().invoke(app, ["--db", f"sqlite:///{tmp_path / 'demo.db'}", "demo", "--reset"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Skipped: the comparison with the Kiel Institute's Ukraine Support Tracker (no tracker files given)" in text
+    assert "https://www.ifw-kiel.de/topics/war-against-ukraine/ukraine-support-tracker/" in text
+    assert "demo loaded" in text

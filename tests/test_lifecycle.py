@@ -59,3 +59,36 @@ def test_every_disallowed_transition_is_refused_naming_entity_state_and_action(c
         message = str(exc.value)
         assert message.startswith(f"{cycle.entity} 'X-1' is {state.replace('_', ' ')}: cannot go to {target}")
         assert exc.value.state == state and exc.value.action == f"go to {target}"
+
+
+# the groups the rules and queries speak of, each written out state by state
+GROUPS = {
+    "requirement": {"final": ("fulfilled", "withdrawn"), "fundable": ("validated", "partly_funded")},
+    "pledge": {"final": ("exhausted", "expired"), "spendable": ("committed", "partly_allocated")},
+    "package": {
+        "final": ("rejected", "closed"),
+        "live": ("draft", "proposed", "approved", "contracted", "delivering", "delivered", "closed"),
+        "fundable": ("draft", "proposed", "approved"),
+        "contractable": ("approved", "contracted", "delivering"),
+    },
+    "production order": {
+        "final": ("completed", "cancelled"),
+        "open": ("placed", "in_production"),
+        "live": ("placed", "in_production", "completed"),
+    },
+    "shipment": {"final": ("received", "lost"), "live": ("shipped", "received")},
+}
+
+
+@pytest.mark.parametrize("cycle", lifecycle.ALL, ids=lambda c: c.entity)
+def test_state_groups_are_named_on_the_tables(cycle):
+    assert {name: cycle.group(name) for name in ("final", *cycle.groups)} == GROUPS[cycle.entity]
+
+
+def test_an_unknown_group_or_state_is_refused_by_name():
+    with pytest.raises(KeyError, match="the pledge life cycle has no group 'open' \\(it has: final, spendable\\)"):
+        lifecycle.PLEDGE.group("open")
+    with pytest.raises(ValueError, match=r"x life cycle names unknown states: \['gone'\]"):
+        lifecycle.LifeCycle("x", "a", {"a": ()}, groups={"live": ("a", "gone")})
+    with pytest.raises(ValueError, match="'final' is the group of states with no way out"):
+        lifecycle.LifeCycle("x", "a", {"a": ()}, groups={"final": ("a",)})

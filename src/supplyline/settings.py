@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     #: disclosure levels that apply unless a command states one, over the built-in ones:
     #: ``EventType.field=LEVEL[@EMBARGO]`` separated by commas (see domain/disclosure.py)
     default_disclosure: str = ""
+    #: a tlog-policy file whose ``witness NAME KEY URL`` lines name the witnesses asked to
+    #: cosign each new checkpoint (see services/witnessing.py); unset: no witnesses
+    witness_policy: str | None = None
+    #: seconds to wait for one witness's answer before going on without its cosignature
+    witness_timeout: float = 2.0
     #: the first and last day a user may name (pledges, validity, allocations, FX days,
     #: schedules, receipts…); reports walk months between dates they hold, so this bounds them
     #: the largest request body the API reads, other than uploads (413 above it)

@@ -133,6 +133,32 @@ def test_skip_invalid_answers_the_rejected_rows_as_a_reject_file(client, scenari
     ]
 
 
+def test_a_dry_run_answers_what_would_be_recorded_skipped_rounded_and_refused(client, scenario, api_store):
+    rows = PLEDGE_HEADER + "FUND-A,100.005,USD,2025-12-01,PURL,good\nFUND-A,0,USD,2025-12-01,purl,zero\n"
+    rows += "FUND-A,5,USD,2025-12-01,lend-lease,bad\n"
+    mapping = ("m.yaml", b"rounding: half_even\nskip_when: [{field: amount, is: zero}]\n")
+    before = events_in(api_store)
+    files = {"file": ("p.csv", rows.encode()), "mapping": mapping}
+    dry = client.post(
+        f"{V1}/imports/pledges?dry_run=true",
+        files=files,
+        data={"skip_invalid": "true"},
+        headers=scenario.headers("coordinator"),
+    )
+    assert dry.status_code == 200, dry.text
+    answer = dry.json()
+    assert (answer["dry_run"], answer["recorded"], answer["events"], answer["refused_rows"]) == (
+        True,
+        ["(row 2)"],
+        1,
+        1,
+    )
+    assert answer["skipped"] == {"amount is zero": 1} and answer["reject_file"] is None
+    assert answer["rounded"] == [{"row": 2, "field": "amount", "from": "100.005", "to": "100.00"}]
+    assert [(p["row"], p["column"]) for p in answer["rejected"]] == [(4, "mechanism")]
+    assert events_in(api_store) == before
+
+
 def test_a_funder_may_not_import_another_funders_pledges_nor_probe_their_ids(client, scenario, api_store):
     before = events_in(api_store)
     foreign = upload(
@@ -363,6 +389,7 @@ def test_a_kiel_release_with_its_release_info_then_the_comparison_as_a_workbook(
         "recorded": ["DEU"],
         "unchanged": [],
         "events": 1,
+        "purl": {"source": None, "note": "no procurement_trends.csv beside data_explorer.csv: no PURL series"},
     }
 
     answer = client.get(f"{V1}/reports/kiel?currency=EUR&release=30").json()

@@ -31,7 +31,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     settings = (settings or settings_module.load()).apply()
     if store is None:
         store = open_store(settings.db)
-        signing.attach(store, keyfile.location(settings.db, settings.signing_key))
+        signing.attach(store, keyfile.location(settings.db, settings.signing_key), background=True)
     watch = freshness.watch(store)
 
     @asynccontextmanager

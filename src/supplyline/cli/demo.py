@@ -28,6 +28,15 @@ def _remove_sqlite_file(url: str) -> None:
         Path(parsed.database + suffix).unlink(missing_ok=True)
 
 
+#: What a demo without the tracker's files leaves out, and where to get them.
+KIEL_SKIPPED = (
+    "Skipped: the comparison with the Kiel Institute's Ukraine Support Tracker (no tracker files given). "
+    "Download the tracker's data from https://www.ifw-kiel.de/topics/war-against-ukraine/ukraine-support-tracker/ "
+    "(data_explorer.csv with release_info.csv and procurement_trends.csv beside it), then run "
+    "`make demo KIEL=path/to/data_explorer.csv` or `supplyline import kiel path/to/data_explorer.csv`."
+)
+
+
 @app.command()
 def demo(
     ctx: typer.Context,
@@ -35,7 +44,9 @@ def demo(
     currency: str = typer.Option("USD", "--currency", help="reporting currency of the funnel shown at the end"),
     with_tokens: bool = typer.Option(False, "--tokens", help="also issue API tokens to try the dashboard and API with"),
     kiel: Path | None = typer.Option(
-        None, "--kiel", help="also import the Kiel tracker's data_explorer.csv, to compare"
+        None,
+        "--kiel",
+        help="also import the Kiel tracker's data_explorer.csv (and procurement_trends.csv beside it), to compare",
     ),
 ) -> None:
     """Load the demo data (public PURL figures, illustrative details) into an empty ledger."""
@@ -53,7 +64,11 @@ def demo(
     shown = demo_data.load(store)
     if kiel is not None:
         imported = kiel_service.import_kiel(store, st.acting, kiel)
-        console.print(f"Kiel tracker release {imported.release} imported from {kiel}")
+        console.print(f"Kiel tracker release {imported.release} imported from {kiel}", markup=False)
+        if imported.purl.get("source") is None:
+            console.print(f"  without its PURL series: {imported.purl['note']}", markup=False)
+    else:
+        console.print(KIEL_SKIPPED, markup=False)
     with store.read() as conn:
         summary = queries.ledger_summary(conn)
         funnel = reports.funnel(conn, currency)

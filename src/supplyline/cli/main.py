@@ -7,7 +7,7 @@ from __future__ import annotations
 # order: the records from party to shipment come together, in the order they are made.
 from . import allocation, demo  # noqa: F401
 from . import parties, fx, requirements, pledges, packages, contracts, production, shipments  # noqa: F401
-from . import interchange, ledger, planning, reports, serve, tokens, transparency  # noqa: F401
+from . import interchange, ledger, planning, reports, serve, tokens, transparency, witness  # noqa: F401
 
 # isort: on
 from .app import app

@@ -140,19 +140,40 @@ def trace(
 
 def print_kiel(data: dict) -> None:
     cur = data["currency"]
+    purl = data.get("purl")
+    if purl is None:
+        console.print(f"Kiel release {data['release']} has no PURL series (import it with procurement_trends.csv)")
+    else:
+        figures = ("pledged_purl", "kiel_purl", "difference")
+        table(
+            f"PURL: supplyline's PURL pledges and the tracker's NATO PURL series, {data['since']} to "
+            f"{data['until']} ({cur})",
+            [
+                {**r, **{k: money(r[k]) for k in figures}}
+                for r in [*purl["months"], {"month": "TOTAL", **purl["total"]}]
+            ],
+            [
+                ("month", "month"),
+                ("pledged_purl", "PURL pledged (supplyline)"),
+                ("kiel_purl", "PURL (Kiel)"),
+                ("difference", "difference"),
+            ],
+            numeric=figures,
+        )
+        console.print(f"source: {purl['source']}", markup=False)
     rows = [*data["donors"], {"donor": "TOTAL", "name": "", **data["total"]}]
     table(
-        f"supplyline pledges and Kiel tracker release {data['release']} military allocations, {data['since']} to "
+        f"Context: all supplyline pledges and Kiel release {data['release']} military allocations, {data['since']} to "
         f"{data['until']} ({cur})",
-        [{**r, **{k: money(r[k]) for k in ("pledged", "kiel_military", "difference")}} for r in rows],
+        [{**r, **{k: money(r[k]) for k in ("pledged", "kiel_military")}} for r in rows],
         [
             ("donor", "donor"),
             ("name", "name"),
-            ("pledged", "pledged (supplyline)"),
-            ("kiel_military", "military (Kiel)"),
-            ("difference", "difference"),
+            ("pledged", "pledged, all mechanisms (supplyline)"),
+            ("kiel_military", "military allocations (Kiel)"),
         ],
-        numeric=("pledged", "kiel_military", "difference"),
+        numeric=("pledged", "kiel_military"),
     )
+    console.print(data["context"], markup=False)
     if data["funders_without_country"]:
         console.print("funders without a country (not compared): " + ", ".join(data["funders_without_country"]))

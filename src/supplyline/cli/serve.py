@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..services import integrity
+from ..services import integrity, signing
 from ..store.eventstore import Store
 from .app import app, state
 from .render import CHECK_FAILED, console, errors, fail
@@ -30,6 +30,7 @@ def serve(
     store = st.store()  # refuse now, with the CLI's message, if the database is not initialised
     if not unverified:
         _check_before_serving(ctx, store)
+    signing.attach(store, key_path(ctx), background=True)  # witnesses asked off the request path
     console.print(
         f"dashboard: http://{host}:{port}/   API: http://{host}:{port}/api/v1/   docs: http://{host}:{port}/docs"
     )

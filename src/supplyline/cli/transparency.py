@@ -28,6 +28,15 @@ app.add_typer(publish_app, name="publish")
 
 OUT = typer.Option(None, "--out", help="write to this file instead of standard output")
 KEY = typer.Option(None, "--key", help="the log's verifier key (name+id+key) or a file holding it")
+POLICY = typer.Option(
+    None, "--policy", help="a tlog-policy file: checkpoints must be signed by its log and cosigned by its quorum"
+)
+
+
+def _trust(key: str | None, policy: str | None) -> audits.Trust | None:
+    if policy:
+        return audits.policy_file(policy)
+    return audits.verifier_key(key) if key else None
 
 
 def key_path(ctx: typer.Context) -> Path:
@@ -144,9 +153,10 @@ def audit_inclusion(
     ),
     key: str | None = KEY,
     tiles_at: str | None = typer.Option(None, "--tiles", help="also prove it from published tiles (DIR or URL)"),
+    policy: str | None = POLICY,
 ) -> None:
     """Check an inclusion proof: exit 0 valid, 1 invalid (with the reason)."""
-    verifier = audits.verifier_key(key) if key else None
+    verifier = _trust(key, policy)
     _run(
         audits.audit_inclusion,
         audits.read_bytes(file, "file"),
@@ -163,9 +173,10 @@ def audit_consistency(
         [], "--checkpoint", help="signed checkpoint(s) of either tree (repeatable)"
     ),
     key: str | None = KEY,
+    policy: str | None = POLICY,
 ) -> None:
     """Check a consistency proof: exit 0 valid, 1 invalid (with the reason)."""
-    verifier = audits.verifier_key(key) if key else None
+    verifier = _trust(key, policy)
     _run(
         audits.audit_consistency,
         audits.read_bytes(file, "file"),
@@ -178,16 +189,17 @@ def audit_consistency(
 def audit_checkpoints(
     old: str = typer.Argument(..., metavar="OLD", help="the older signed checkpoint"),
     new: str = typer.Argument(..., metavar="NEW", help="the newer signed checkpoint"),
-    key: str = typer.Option(..., "--key", help="the log's verifier key (name+id+key) or a file holding it"),
+    key: str | None = KEY,
     proof: str | None = typer.Option(None, "--proof", help="a consistency proof file from OLD's size to NEW's"),
     tiles_at: str | None = typer.Option(None, "--tiles", help="take the proof from published tiles (DIR or URL)"),
+    policy: str | None = POLICY,
 ) -> None:
     """Check that NEW extends OLD, so a rewritten history is caught: exit 0 or 1."""
     _run(
         audits.audit_checkpoints,
         audits.read_bytes(old, "old checkpoint"),
         audits.read_bytes(new, "new checkpoint"),
-        verifier=audits.verifier_key(key),
+        verifier=_trust(key, policy),
         proof=_optional(proof, "proof"),
         tiles_at=tiles_at,
     )
@@ -216,8 +228,32 @@ def audit_log(
     file: str = typer.Argument(..., metavar="FILE", help="a public log written by `supplyline publish events`"),
     checkpoint_file: str | None = typer.Option(None, "--checkpoint", help="a signed checkpoint of the log"),
     key: str | None = KEY,
+    policy: str | None = POLICY,
 ) -> None:
     """Re-walk a public log and check it against a signed checkpoint: exit 0 or 1."""
-    verifier = audits.verifier_key(key) if key else None
+    verifier = _trust(key, policy)
     lines = audits.read_bytes(file, "file").splitlines()
     _run(audits.audit_log, lines, verifier=verifier, checkpoint=_optional(checkpoint_file, "checkpoint"))
+
+
+@audit_app.command("follow")
+def audit_follow(
+    tiles_at: str = typer.Option(..., "--tiles", help="the published log (DIR or URL)"),
+    state_file: Path = typer.Option(Path("monitor.json"), "--state", help="what was seen so far (resumes from it)"),
+    key: str | None = KEY,
+    policy: str | None = POLICY,
+    interval: float = typer.Option(60.0, "--interval", min=0.1, help="seconds between rounds"),
+    once: bool = typer.Option(False, "--once", help="one round, then exit"),
+) -> None:
+    """Keep following a published log: each new checkpoint must extend the last seen, every
+    new tile and entry must match the tree. Exit 1 naming the first inconsistency."""
+    import time
+
+    from ..services import monitor
+
+    trust = _trust(key, policy)
+    while True:
+        _run(monitor.follow_once, tiles_at, trust, state_file)
+        if once:
+            return
+        time.sleep(interval)

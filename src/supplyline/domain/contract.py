@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .entity import Entity, Event, iso, numbered_line, require_new, unique
+from .entity import Entity, Event, numbered_line, require_new, unique
 from .errors import InvalidInput, RuleViolation
+from .events import ContractSigned, ScheduledDelivery, SignedLine
+from .lifecycle import PACKAGE
 from .money import Money, parse_positive_money, total
 from .package import Package
 from .values import parse_choice, parse_date, parse_id, parse_int
@@ -62,22 +64,18 @@ class Contract(Entity):
     def line(self, line_no: int) -> ContractLine:
         return numbered_line(self, self.lines, line_no)
 
-    def _on_ContractSigned(self, d: dict) -> None:
-        self.package_id = d["package_id"]
-        self.buyer = d["buyer"]
-        self.supplier = d["supplier"]
-        self.kind = d["kind"]
-        self.signed_on = date.fromisoformat(d["signed_on"])
-        self.currency = d["currency"]
-        for line in d["lines"]:
-            self.lines[line["line_no"]] = ContractLine(
-                line["line_no"],
-                line["package_line_no"],
-                line["item"],
-                line["quantity"],
-                Money.from_json(line["unit_price"]),
+    def _on_ContractSigned(self, e: ContractSigned) -> None:
+        self.package_id = e.package_id
+        self.buyer = e.buyer
+        self.supplier = e.supplier
+        self.kind = e.kind
+        self.signed_on = e.signed_on
+        self.currency = e.currency
+        for line in e.lines:
+            self.lines[line.line_no] = ContractLine(
+                line.line_no, line.package_line_no, line.item, line.quantity, line.unit_price
             )
-        self.schedule = [Delivery(s["line_no"], date.fromisoformat(s["due"]), s["quantity"]) for s in d["schedule"]]
+        self.schedule = [Delivery(s.line_no, s.due, s.quantity) for s in e.schedule]
 
 
 @dataclass(frozen=True)
@@ -113,7 +111,7 @@ def sign(
     ``contracted_by_line`` is the quantity of each package line already under contract."""
     parse_id("id", contract.id)
     require_new(contract)
-    if package.state not in ("approved", "contracted", "delivering"):
+    if package.state not in PACKAGE.group("contractable"):
         raise RuleViolation(
             f"package '{package.id}' is {package.state}: contracts are signed for approved packages",
             field="package",
@@ -129,7 +127,7 @@ def sign(
             field="buyer",
             value=buyer,
         )
-    out_lines = []
+    out_lines: list[SignedLine] = []
     for i, terms in enumerate(lines, start=1):
         pkg_line_no = parse_int(f"lines[{i}].package_line", terms.package_line_no, minimum=1)
         pkg_line = package.line(pkg_line_no)
@@ -152,18 +150,10 @@ def sign(
                 field=f"lines[{i}].unit_price",
                 value=str(price.amount),
             )
-        out_lines.append(
-            {
-                "line_no": i,
-                "package_line_no": pkg_line_no,
-                "item": pkg_line.item,
-                "quantity": qty,
-                "unit_price": price.to_json(),
-            }
-        )
-    unique("lines.package_line", [line["package_line_no"] for line in out_lines])
+        out_lines.append(SignedLine(i, pkg_line_no, pkg_line.item, qty, price))
+    unique("lines.package_line", [line.package_line_no for line in out_lines])
     sign_day = parse_date("signed_on", signed_on)
-    out_schedule = []
+    out_schedule: list[ScheduledDelivery] = []
     scheduled: dict[int, int] = {}
     for j, entry in enumerate(schedule, start=1):
         line_no = parse_int(f"schedule[{j}].line", entry.line_no, minimum=1, maximum=len(out_lines))
@@ -172,27 +162,24 @@ def sign(
             raise InvalidInput(f"schedule[{j}].due", due.isoformat(), "is before the contract is signed")
         qty = parse_int(f"schedule[{j}].quantity", entry.quantity, minimum=1)
         scheduled[line_no] = scheduled.get(line_no, 0) + qty
-        out_schedule.append({"line_no": line_no, "due": iso(due), "quantity": qty})
+        out_schedule.append(ScheduledDelivery(line_no, due, qty))
     for line in out_lines:
-        if scheduled and scheduled.get(line["line_no"], 0) != line["quantity"]:
+        if scheduled and scheduled.get(line.line_no, 0) != line.quantity:
             raise InvalidInput(
                 "schedule",
-                scheduled.get(line["line_no"], 0),
-                f"must schedule exactly the {line['quantity']} units of line {line['line_no']}",
+                scheduled.get(line.line_no, 0),
+                f"must schedule exactly the {line.quantity} units of line {line.line_no}",
             )
     return [
-        Event(
-            "ContractSigned",
-            {
-                "id": contract.id,
-                "package_id": package.id,
-                "buyer": buyer,
-                "supplier": supplier,
-                "kind": parse_choice("kind", kind, CONTRACT_KINDS),
-                "signed_on": iso(sign_day),
-                "currency": package.currency,
-                "lines": out_lines,
-                "schedule": out_schedule,
-            },
+        ContractSigned(
+            id=contract.id,
+            package_id=package.id,
+            buyer=buyer,
+            supplier=supplier,
+            kind=parse_choice("kind", kind, CONTRACT_KINDS),
+            signed_on=sign_day,
+            currency=package.currency,
+            lines=tuple(out_lines),
+            schedule=tuple(out_schedule),
         )
     ]

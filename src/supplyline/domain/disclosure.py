@@ -7,8 +7,8 @@
 A non-public field may carry an embargo date from which it becomes public. A command states
 the level of each field it withholds, e.g. ``amount=confidential@2027-01-01`` or
 ``{"amount": {"level": "confidential", "embargo": "2027-01-01"}}``; only the fields listed
-here for the event it records may be withheld (identifiers and references never are, so
-the records still link up in public).
+in the table (``domain/disclosure_table.py``) for the event it records may be withheld
+(identifiers and references never are, so the records still link up in public).
 """
 
 from __future__ import annotations
@@ -17,42 +17,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..ledger.disclosure import LEVELS, Withholding
+from .disclosure_table import DEFAULTS, WITHHOLDABLE, record_name
 from .errors import InvalidInput
 from .values import parse_date
 
-#: event type -> the payload fields a command may withhold, in the users' words
-WITHHOLDABLE: dict[str, tuple[str, ...]] = {
-    "PledgeAnnounced": ("funder", "amount", "pledged_on", "categories", "origins", "valid_from", "valid_until", "note"),
-    "PledgeAllocated": ("amount", "line_amount", "fx"),
-    "PackageDrafted": ("title", "approvers"),
-    "PackageLineAdded": ("item", "quantity", "unit_price", "origin"),
-    "ContractSigned": ("supplier", "kind", "signed_on", "lines", "schedule"),
-    "ShipmentDispatched": ("shipped_on", "lines"),
-    "ShipmentReceived": ("received_on", "lines", "note"),
-    "PackageDecisionRecorded": ("reason",),
-}
-
-#: Levels that apply unless the command states one: free text that may carry operational or
-#: diplomatic detail (what was lost or damaged in a delivery and how; why an approver decided
-#: as it did) stays among the parties. Everything else is public unless withheld; a
-#: deployment adds its own defaults (settings ``default_disclosure``), e.g. to keep contract
-#: lines among the parties as PURL package contents are.
-DEFAULTS: dict[str, dict[str, Withholding]] = {
-    "ShipmentReceived": {"note": Withholding("parties")},
-    "PackageDecisionRecorded": {"reason": Withholding("parties")},
-}
-
-#: how a refusal names the record an event type writes
-_RECORD = {
-    "PledgeAnnounced": "a pledge",
-    "PledgeAllocated": "an allocation",
-    "PackageDrafted": "a package",
-    "PackageLineAdded": "a package line",
-    "ContractSigned": "a contract",
-    "ShipmentDispatched": "a shipment",
-    "ShipmentReceived": "a receipt",
-    "PackageDecisionRecorded": "a decision",
-}
+#: which fields each record may withhold, their default levels and how a refusal names the
+#: record: all read from the one table (``domain/disclosure_table.py``)
+_RECORD = {event_type: record_name(event_type) for event_type in WITHHOLDABLE}
 
 
 def _one(field: str, spec: Any, where: str) -> Withholding:

@@ -12,14 +12,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from .errors import InvalidInput
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """A fact to append: its type and JSON-ready payload (strings, ints, bools, lists, dicts)."""
-
-    type: str
-    data: dict[str, Any]
+from .events import Event
 
 
 def stream_id(kind: str, entity_id: str) -> str:
@@ -28,7 +21,8 @@ def stream_id(kind: str, entity_id: str) -> str:
 
 @dataclass
 class Entity:
-    """Base of every stream's state. Subclasses define ``KIND`` and ``_on_<EventType>``."""
+    """Base of every stream's state. Subclasses define ``KIND`` and one typed handler
+    ``_on_<EventType>(self, event: EventType)`` per event class of ``domain.events``."""
 
     KIND: ClassVar[str] = ""
     LABEL: ClassVar[str] = ""
@@ -48,7 +42,7 @@ class Entity:
         handler = getattr(self, f"_on_{event.type}", None)
         if handler is None:
             raise ValueError(f"{self.LABEL} cannot apply event type {event.type}")
-        handler(event.data)
+        handler(event)
         self.version += 1
 
 

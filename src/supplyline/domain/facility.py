@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from .entity import Entity, Event, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
+from .events import FacilityCapacitySet, FacilityItemTermsSet, FacilityRegistered, OwnerShare
 from .money import Money, parse_positive_money
 from .values import parse_country, parse_id, parse_int, parse_month, parse_share, parse_text
 
@@ -72,17 +73,17 @@ class Facility(Entity):
     def capacity_in(self, item: str, month: str) -> int:
         return capacity_in(self.capacity, item, month)
 
-    def _on_FacilityRegistered(self, d: dict) -> None:
-        self.name, self.country = d["name"], d["country"]
-        self.owners = [Owner(o["party"], Decimal(o["share"])) for o in d["owners"]]
+    def _on_FacilityRegistered(self, e: FacilityRegistered) -> None:
+        self.name, self.country = e.name, e.country
+        self.owners = [Owner(o.party, o.share) for o in e.owners]
 
-    def _on_FacilityCapacitySet(self, d: dict) -> None:
-        self.capacity = [c for c in self.capacity if not (c.item == d["item"] and c.from_month == d["from_month"])] + [
-            Capacity(d["item"], d["from_month"], d["monthly_quantity"])
+    def _on_FacilityCapacitySet(self, e: FacilityCapacitySet) -> None:
+        self.capacity = [c for c in self.capacity if not (c.item == e.item and c.from_month == e.from_month)] + [
+            Capacity(e.item, e.from_month, e.monthly_quantity)
         ]
 
-    def _on_FacilityItemTermsSet(self, d: dict) -> None:
-        self.terms[d["item"]] = ItemTerms(d["item"], d["min_batch"], Money.from_json(d["unit_cost"]))
+    def _on_FacilityItemTermsSet(self, e: FacilityItemTermsSet) -> None:
+        self.terms[e.item] = ItemTerms(e.item, e.min_batch, e.unit_cost)
 
 
 def register(facility: Facility, *, name: object, country: object, owners: list[tuple[str, object]]) -> list[Event]:
@@ -96,14 +97,11 @@ def register(facility: Facility, *, name: object, country: object, owners: list[
     if total != 100:
         raise InvalidInput("owners", str(total), "ownership shares must add up to 100")
     return [
-        Event(
-            "FacilityRegistered",
-            {
-                "id": facility.id,
-                "name": parse_text("name", name, max_length=200),
-                "country": parse_country("country", country),
-                "owners": [{"party": p, "share": str(s)} for p, s in shares],
-            },
+        FacilityRegistered(
+            id=facility.id,
+            name=parse_text("name", name, max_length=200),
+            country=parse_country("country", country),
+            owners=tuple(OwnerShare(p, s) for p, s in shares),
         )
     ]
 
@@ -111,13 +109,10 @@ def register(facility: Facility, *, name: object, country: object, owners: list[
 def set_capacity(facility: Facility, *, item: object, from_month: object, monthly_quantity: object) -> list[Event]:
     require_exists(facility)
     return [
-        Event(
-            "FacilityCapacitySet",
-            {
-                "item": parse_text("item", item, max_length=200),
-                "from_month": parse_month("from_month", from_month),
-                "monthly_quantity": parse_int("monthly_quantity", monthly_quantity, minimum=0),
-            },
+        FacilityCapacitySet(
+            item=parse_text("item", item, max_length=200),
+            from_month=parse_month("from_month", from_month),
+            monthly_quantity=parse_int("monthly_quantity", monthly_quantity, minimum=0),
         )
     ]
 
@@ -136,12 +131,9 @@ def set_item_terms(
             value=name,
         )
     return [
-        Event(
-            "FacilityItemTermsSet",
-            {
-                "item": name,
-                "min_batch": parse_int("min_batch", min_batch, minimum=1),
-                "unit_cost": parse_positive_money("unit_cost", unit_cost, currency).to_json(),
-            },
+        FacilityItemTermsSet(
+            item=name,
+            min_batch=parse_int("min_batch", min_batch, minimum=1),
+            unit_cost=parse_positive_money("unit_cost", unit_cost, currency),
         )
     ]

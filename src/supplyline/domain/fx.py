@@ -13,6 +13,8 @@ from decimal import Decimal, localcontext
 
 from .entity import Entity, Event
 from .errors import InvalidInput
+from .events import FxRatesRecorded, RateUsed
+from .events.codec import to_data
 from .money import Money, check_currency, parse_decimal
 from .values import parse_date, parse_text
 
@@ -68,16 +70,17 @@ class Conversion:
     rate_day: date | None  # None when no conversion was needed
 
 
-def fx_used(conversion: Conversion) -> dict | None:
+def rate_used(conversion: Conversion) -> RateUsed | None:
     """What an event records of a conversion: which rate, from which day, was used."""
     if conversion.rate_day is None:
         return None
-    return {
-        "from": conversion.source.currency,
-        "to": conversion.result.currency,
-        "rate": str(conversion.rate),
-        "date": conversion.rate_day.isoformat(),
-    }
+    return RateUsed(conversion.source.currency, conversion.result.currency, conversion.rate, conversion.rate_day)
+
+
+def fx_used(conversion: Conversion) -> dict | None:
+    """``rate_used`` as JSON, the way reports show it: {"from", "to", "rate", "date"}."""
+    used = rate_used(conversion)
+    return None if used is None else to_data(used)
 
 
 def cross_rate(day: FxDay, source: str, target: str) -> Decimal:
@@ -125,9 +128,9 @@ class FxRecord(Entity):
     source: str = "ECB"
     per_eur: dict[str, Decimal] = field(default_factory=dict)
 
-    def _on_FxRatesRecorded(self, d: dict) -> None:
-        self.source = d["source"]
-        self.per_eur.update({code: Decimal(text) for code, text in d["rates"].items()})
+    def _on_FxRatesRecorded(self, e: FxRatesRecorded) -> None:
+        self.source = e.source
+        self.per_eur.update(e.rates)
 
     def as_day(self) -> FxDay:
         return FxDay(date.fromisoformat(self.id), dict(self.per_eur), self.source)
@@ -138,11 +141,11 @@ def record_rates(record: FxRecord, *, rates: dict[str, object], source: str = "E
     because conversions made with it cite it."""
     day = parse_date("date", record.id)
     parsed = FxDay.parse_rates(rates)
-    new: dict[str, str] = {}
+    new: dict[str, Decimal] = {}
     for code, value in sorted(parsed.items()):
         known = record.per_eur.get(code)
         if known is None:
-            new[code] = str(value)
+            new[code] = value
         elif known != value:
             raise InvalidInput(
                 f"rates.{code}",
@@ -151,4 +154,4 @@ def record_rates(record: FxRecord, *, rates: dict[str, object], source: str = "E
             )
     if not new:
         return []
-    return [Event("FxRatesRecorded", {"date": day.isoformat(), "source": parse_text("source", source), "rates": new})]
+    return [FxRatesRecorded(day=day, source=parse_text("source", source), rates=new)]

@@ -10,9 +10,11 @@ already recorded are refused (a revision comes as a new release).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .entity import Entity, Event
 from .errors import InvalidInput, RuleViolation
+from .events import KielFiguresRecorded, KielSeriesRecorded
 from .money import Money
 from .values import parse_id, parse_month, parse_text
 
@@ -34,12 +36,59 @@ class KielDonorRelease(Entity):
     period: str | None = None
     published: str | None = None
     months: dict[str, dict[str, Money]] = field(default_factory=dict)
+    #: a monthly series of the release (stream kiel:R29-NATO_PURL): month -> amount
+    series: dict[str, Money] = field(default_factory=dict)
 
-    def _on_KielFiguresRecorded(self, d: dict) -> None:
-        self.release, self.donor, self.name = d["release"], d["donor"], d["name"]
-        self.period, self.published = d["period"], d["published"]
-        for month, figures in d["months"].items():
-            self.months[month] = {m: Money.parse(v, d["currency"]) for m, v in figures.items()}
+    def _on_KielFiguresRecorded(self, e: KielFiguresRecorded) -> None:
+        self.release, self.donor, self.name = e.release, e.donor, e.name
+        self.period, self.published = e.period, e.published
+        for month, figures in e.months.items():
+            self.months[month] = {m: Money.parse(v, e.currency) for m, v in figures.items()}
+
+    def _on_KielSeriesRecorded(self, e: KielSeriesRecorded) -> None:
+        self.release, self.donor, self.name = e.release, e.series.upper(), e.name
+        self.series = {m: Money.parse(v["amount"], e.currency) for m, v in e.months.items()}
+
+
+def record_series(
+    entity: KielDonorRelease,
+    *,
+    release: str,
+    series: str,
+    name: str,
+    months: dict[str, tuple[str, str]],
+    rounding: str = "half_even",
+    currency: str = "EUR",
+) -> list[Event]:
+    """Record a monthly series of a release (month -> (amount, the tracker's figure)); nothing
+    if exactly these are recorded, refused if other figures are."""
+    if entity.id != kiel_stream_id(release, series.upper()):
+        raise InvalidInput("series", series, f"belongs to stream {kiel_stream_id(release, series.upper())}")
+    parsed = {
+        parse_month("month", m): Money.parse(amount, currency, f"{m}.amount") for m, (amount, _) in months.items()
+    }
+    if entity.exists:
+        if parsed == entity.series:
+            return []
+        raise RuleViolation(
+            f"Kiel release {release} is already recorded with another {series} series; a release never changes",
+            field="release",
+            value=release,
+        )
+    return [
+        KielSeriesRecorded(
+            release=release,
+            series=series,
+            name=parse_text("name", name, max_length=200),
+            currency=currency,
+            unit="billion EUR",
+            rounding=rounding,
+            months={
+                m: {"amount": parsed[m].amount, "billions": Decimal(billions)}
+                for m, (_, billions) in sorted(months.items())
+            },
+        )
+    ]
 
 
 def record_figures(
@@ -73,16 +122,13 @@ def record_figures(
             value=release,
         )
     return [
-        Event(
-            "KielFiguresRecorded",
-            {
-                "release": release,
-                "donor": donor,
-                "name": parse_text("name", name, max_length=200),
-                "period": period,
-                "published": published,
-                "currency": currency,
-                "months": {m: {k: str(v.amount) for k, v in f.items()} for m, f in parsed.items()},
-            },
+        KielFiguresRecorded(
+            release=release,
+            donor=donor,
+            name=parse_text("name", name, max_length=200),
+            period=period,
+            published=published,
+            currency=currency,
+            months={m: {k: v.amount for k, v in f.items()} for m, f in parsed.items()},
         )
     ]

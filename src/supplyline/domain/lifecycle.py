@@ -1,12 +1,16 @@
 """Life cycles as explicit transition tables (DESIGN.md, "Life cycles").
 
 The tables are the single statement of what may follow what; entities consult them before
-emitting an event, so a disallowed transition is refused before anything is written.
+emitting an event, so a disallowed transition is refused before anything is written. The
+groups of states that rules and queries speak of (a pledge that can still be spent, a
+package that was not rejected) are named on the same tables, beside the states they group.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from .errors import TransitionRefused
 
@@ -16,12 +20,27 @@ class LifeCycle:
     entity: str
     initial: str
     transitions: dict[str, tuple[str, ...]]
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         targets = {t for nexts in self.transitions.values() for t in nexts}
-        unknown = targets - set(self.transitions)
+        grouped = {s for members in self.groups.values() for s in members}
+        unknown = (targets | grouped) - set(self.transitions)
         if unknown or self.initial not in self.transitions:
             raise ValueError(f"{self.entity} life cycle names unknown states: {sorted(unknown)}")
+        if "final" in self.groups:
+            raise ValueError(f"{self.entity} life cycle: 'final' is the group of states with no way out")
+
+    def group(self, name: str) -> tuple[str, ...]:
+        """The states of a named group, in the table's order; ``final`` is always one."""
+        if name not in self._groups:
+            raise KeyError(f"the {self.entity} life cycle has no group '{name}' (it has: {', '.join(self._groups)})")
+        return self._groups[name]
+
+    @cached_property
+    def _groups(self) -> dict[str, tuple[str, ...]]:
+        named = {"final": {s for s in self.states if self.is_final(s)}} | {n: set(m) for n, m in self.groups.items()}
+        return {name: tuple(s for s in self.states if s in members) for name, members in named.items()}
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -50,6 +69,8 @@ REQUIREMENT = LifeCycle(
         "fulfilled": (),
         "withdrawn": (),
     },
+    # validated and not yet fully funded: may be put in a package, and allocated to
+    groups={"fundable": ("validated", "partly_funded")},
 )
 
 PLEDGE = LifeCycle(
@@ -62,6 +83,8 @@ PLEDGE = LifeCycle(
         "exhausted": (),
         "expired": (),
     },
+    # committed with money left: allocations may draw on it
+    groups={"spendable": ("committed", "partly_allocated")},
 )
 
 PACKAGE = LifeCycle(
@@ -77,6 +100,14 @@ PACKAGE = LifeCycle(
         "delivered": ("closed",),
         "closed": (),
     },
+    groups={
+        # not rejected: its lines hold their requirements' units
+        "live": ("draft", "proposed", "approved", "contracted", "delivering", "delivered", "closed"),
+        # allocations are made before it is contracted
+        "fundable": ("draft", "proposed", "approved"),
+        # contracts are signed for it once approved, until its delivery is complete
+        "contractable": ("approved", "contracted", "delivering"),
+    },
 )
 
 PRODUCTION_ORDER = LifeCycle(
@@ -88,6 +119,12 @@ PRODUCTION_ORDER = LifeCycle(
         "completed": (),
         "cancelled": (),
     },
+    groups={
+        # still to be built: what production planning plans
+        "open": ("placed", "in_production"),
+        # not cancelled: holds its units of the contract line
+        "live": ("placed", "in_production", "completed"),
+    },
 )
 
 SHIPMENT = LifeCycle(
@@ -98,6 +135,8 @@ SHIPMENT = LifeCycle(
         "received": (),
         "lost": (),
     },
+    # not lost: its lots' units are on their way or arrived
+    groups={"live": ("shipped", "received")},
 )
 
 ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..ledger.note import NoteError, Signer, Verifier, open_note
 from .entity import Entity, Event, require_exists, require_new
 from .errors import InvalidInput, Refused
+from .events import KeyPinned, KeyRotated
 
 #: the one stream of key events: ``logkey:LOG``
 LOG = "LOG"
@@ -36,16 +37,16 @@ class LogKey(Entity):
     def current(self) -> Verifier | None:
         return Verifier.parse(self.verifiers[-1]) if self.verifiers else None
 
-    def _on_KeyPinned(self, d: dict) -> None:
-        self.verifiers = [d["verifier"]]
+    def _on_KeyPinned(self, e: KeyPinned) -> None:
+        self.verifiers = [e.verifier]
 
-    def _on_KeyRotated(self, d: dict) -> None:
-        self.verifiers = [*self.verifiers, d["verifier"]]
+    def _on_KeyRotated(self, e: KeyRotated) -> None:
+        self.verifiers = [*self.verifiers, e.verifier]
 
 
 def pin(key: LogKey, verifier: Verifier) -> list[Event]:
     require_new(key)
-    return [Event("KeyPinned", {"verifier": str(verifier)})]
+    return [KeyPinned(verifier=str(verifier))]
 
 
 def rotate(key: LogKey, old: Signer, new: Verifier) -> list[Event]:
@@ -60,7 +61,7 @@ def rotate(key: LogKey, old: Signer, new: Verifier) -> list[Event]:
     if str(new) == str(current):
         raise InvalidInput("new_key", str(new), "is already the log's key")
     statement = old.sign(rotation_text(current, new))
-    return [Event("KeyRotated", {"verifier": str(new), "previous": str(current), "statement": statement})]
+    return [KeyRotated(verifier=str(new), previous=str(current), statement=statement)]
 
 
 def check_rotation(previous: str, verifier: str, statement: str) -> str | None:

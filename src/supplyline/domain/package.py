@@ -5,8 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .entity import Entity, Event, iso, numbered_line, require_exists, require_new, unique
+from .entity import Entity, Event, numbered_line, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
+from .events import (
+    PackageApproved,
+    PackageClosed,
+    PackageContracted,
+    PackageDecisionRecorded,
+    PackageDelivered,
+    PackageDeliveryStarted,
+    PackageDrafted,
+    PackageLineAdded,
+    PackageProposed,
+    PackageRejected,
+)
 from .lifecycle import PACKAGE
 from .money import LARGEST_MINOR, Money, check_currency, parse_positive_money, total
 from .requirement import Requirement, check_packageable
@@ -62,47 +74,47 @@ class Package(Entity):
         return numbered_line(self, self.lines, line_no)
 
     # evolve ---------------------------------------------------------------------------
-    def _on_PackageDrafted(self, d: dict) -> None:
-        self.title = d["title"]
-        self.mechanism = d["mechanism"]
-        self.seller = d["seller"]
-        self.recipient = d["recipient"]
-        self.currency = d["currency"]
-        self.approvers = tuple(d["approvers"])
+    def _on_PackageDrafted(self, e: PackageDrafted) -> None:
+        self.title = e.title
+        self.mechanism = e.mechanism
+        self.seller = e.seller
+        self.recipient = e.recipient
+        self.currency = e.currency
+        self.approvers = e.approvers
 
-    def _on_PackageLineAdded(self, d: dict) -> None:
-        self.lines[d["line_no"]] = PackageLine(
-            line_no=d["line_no"],
-            requirement_id=d["requirement_id"],
-            item=d["item"],
-            category=d["category"],
-            quantity=d["quantity"],
-            unit_price=Money.from_json(d["unit_price"]),
-            origin=d["origin"],
+    def _on_PackageLineAdded(self, e: PackageLineAdded) -> None:
+        self.lines[e.line_no] = PackageLine(
+            line_no=e.line_no,
+            requirement_id=e.requirement_id,
+            item=e.item,
+            category=e.category,
+            quantity=e.quantity,
+            unit_price=e.unit_price,
+            origin=e.origin,
         )
 
-    def _on_PackageProposed(self, d: dict) -> None:
+    def _on_PackageProposed(self, e: PackageProposed) -> None:
         self.state = "proposed"
 
-    def _on_PackageDecisionRecorded(self, d: dict) -> None:
-        self.decisions.append(Decision(d["party"], d["decision"], d["reason"], date.fromisoformat(d["decided_on"])))
+    def _on_PackageDecisionRecorded(self, e: PackageDecisionRecorded) -> None:
+        self.decisions.append(Decision(e.party, e.decision, e.reason, e.decided_on))
 
-    def _on_PackageApproved(self, d: dict) -> None:
+    def _on_PackageApproved(self, e: PackageApproved) -> None:
         self.state = "approved"
 
-    def _on_PackageRejected(self, d: dict) -> None:
+    def _on_PackageRejected(self, e: PackageRejected) -> None:
         self.state = "rejected"
 
-    def _on_PackageContracted(self, d: dict) -> None:
+    def _on_PackageContracted(self, e: PackageContracted) -> None:
         self.state = "contracted"
 
-    def _on_PackageDeliveryStarted(self, d: dict) -> None:
+    def _on_PackageDeliveryStarted(self, e: PackageDeliveryStarted) -> None:
         self.state = "delivering"
 
-    def _on_PackageDelivered(self, d: dict) -> None:
+    def _on_PackageDelivered(self, e: PackageDelivered) -> None:
         self.state = "delivered"
 
-    def _on_PackageClosed(self, d: dict) -> None:
+    def _on_PackageClosed(self, e: PackageClosed) -> None:
         self.state = "closed"
 
 
@@ -125,17 +137,14 @@ def draft(
     approver_list = list(approvers) or [seller]
     unique("approvers", approver_list)
     return [
-        Event(
-            "PackageDrafted",
-            {
-                "id": package.id,
-                "title": parse_text("title", title, max_length=200),
-                "mechanism": mech,
-                "seller": seller,
-                "recipient": recipient,
-                "currency": check_currency(currency),
-                "approvers": approver_list,
-            },
+        PackageDrafted(
+            id=package.id,
+            title=parse_text("title", title, max_length=200),
+            mechanism=mech,
+            seller=seller,
+            recipient=recipient,
+            currency=check_currency(currency),
+            approvers=tuple(approver_list),
         )
     ]
 
@@ -194,17 +203,14 @@ def add_line(
             value=requirement.id,
         )
     return [
-        Event(
-            "PackageLineAdded",
-            {
-                "line_no": len(package.lines) + 1,
-                "requirement_id": requirement.id,
-                "item": requirement.item,
-                "category": requirement.category,
-                "quantity": qty,
-                "unit_price": price.to_json(),
-                "origin": line_origin,
-            },
+        PackageLineAdded(
+            line_no=len(package.lines) + 1,
+            requirement_id=requirement.id,
+            item=requirement.item,
+            category=requirement.category,
+            quantity=qty,
+            unit_price=price,
+            origin=line_origin,
         )
     ]
 
@@ -214,7 +220,7 @@ def propose(package: Package) -> list[Event]:
     PACKAGE.check(package.id, package.state, "proposed", "propose")
     if not package.lines:
         raise RuleViolation(f"package '{package.id}' has no lines to propose", field="lines", value=0)
-    return [Event("PackageProposed", {})]
+    return [PackageProposed()]
 
 
 def decide(
@@ -242,14 +248,9 @@ def decide(
     if any(d.party == party for d in package.decisions):
         raise RuleViolation(f"{party} has already decided on package '{package.id}'", field="party", value=party)
     text = parse_text("reason", reason, allow_empty=verdict == "approve")
-    events = [
-        Event(
-            "PackageDecisionRecorded",
-            {"party": party, "decision": verdict, "reason": text, "decided_on": iso(on)},
-        )
-    ]
+    events: list[Event] = [PackageDecisionRecorded(party=party, decision=verdict, reason=text, decided_on=on)]
     if verdict == "reject":
-        return events + [Event("PackageRejected", {"by": party})]
+        return [*events, PackageRejected(by=party)]
     for line in package.lines.values():
         funded = funded_by_line.get(line.line_no, Money.zero(package.currency))
         if funded < line.value:
@@ -261,13 +262,13 @@ def decide(
             )
     approved = {d.party for d in package.decisions if d.decision == "approve"} | {party}
     if approved >= set(package.approvers):
-        events.append(Event("PackageApproved", {}))
+        events.append(PackageApproved())
     return events
 
 
 def can_fund(package: Package) -> None:
     require_exists(package)
-    if package.state not in ("draft", "proposed", "approved"):
+    if package.state not in PACKAGE.group("fundable"):
         raise RuleViolation(
             f"package '{package.id}' is {package.state}: allocations are made before it is contracted",
             field="package",
@@ -279,25 +280,25 @@ def mark_contracted(package: Package, contract_id: str) -> list[Event]:
     if package.state == "contracted" or package.state == "delivering":
         return []
     PACKAGE.check(package.id, package.state, "contracted", "sign a contract for it")
-    return [Event("PackageContracted", {"contract_id": contract_id})]
+    return [PackageContracted(contract_id=contract_id)]
 
 
 def mark_delivery_started(package: Package, shipment_id: str) -> list[Event]:
     if package.state == "delivering":
         return []
     PACKAGE.check(package.id, package.state, "delivering", "ship against it")
-    return [Event("PackageDeliveryStarted", {"shipment_id": shipment_id})]
+    return [PackageDeliveryStarted(shipment_id=shipment_id)]
 
 
 def mark_delivered_if_complete(package: Package, received_by_line: dict[int, int]) -> list[Event]:
     if package.state != "delivering":
         return []
     if all(received_by_line.get(n, 0) >= line.quantity for n, line in package.lines.items()):
-        return [Event("PackageDelivered", {})]
+        return [PackageDelivered()]
     return []
 
 
 def close(package: Package, *, on: date) -> list[Event]:
     require_exists(package)
     PACKAGE.check(package.id, package.state, "closed", "close")
-    return [Event("PackageClosed", {"on": iso(on)})]
+    return [PackageClosed(on=on)]

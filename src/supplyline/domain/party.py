@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .entity import Entity, Event, require_exists, require_new
 from .errors import InvalidInput
+from .events import PartyAliasesAdded, PartyRegistered
 from .names import fold
 from .values import PARTY_KINDS, parse_choice, parse_country, parse_id, parse_text
 
@@ -20,25 +21,22 @@ class Party(Entity):
     country: str | None = None
     aliases: tuple[str, ...] = ()  # other names files call it by (imports match them)
 
-    def _on_PartyRegistered(self, d: dict) -> None:
-        self.name, self.kind, self.country = d["name"], d["kind"], d["country"]
+    def _on_PartyRegistered(self, e: PartyRegistered) -> None:
+        self.name, self.kind, self.country = e.name, e.kind, e.country
 
-    def _on_PartyAliasesAdded(self, d: dict) -> None:
-        self.aliases = (*self.aliases, *d["aliases"])
+    def _on_PartyAliasesAdded(self, e: PartyAliasesAdded) -> None:
+        self.aliases = (*self.aliases, *e.aliases)
 
 
 def register(party: Party, *, name: object, kind: object, country: object | None) -> list[Event]:
     parse_id("id", party.id)
     require_new(party)
     return [
-        Event(
-            "PartyRegistered",
-            {
-                "id": party.id,
-                "name": parse_text("name", name, max_length=200),
-                "kind": parse_choice("kind", kind, PARTY_KINDS),
-                "country": parse_country("country", country) if country not in (None, "") else None,
-            },
+        PartyRegistered(
+            id=party.id,
+            name=parse_text("name", name, max_length=200),
+            kind=parse_choice("kind", kind, PARTY_KINDS),
+            country=parse_country("country", country) if country not in (None, "") else None,
         )
     ]
 
@@ -55,4 +53,4 @@ def add_aliases(party: Party, aliases: list[str] | tuple[str, ...]) -> list[Even
         if fold(text) not in known:
             known.add(fold(text))
             fresh.append(text)
-    return [Event("PartyAliasesAdded", {"aliases": fresh})] if fresh else []
+    return [PartyAliasesAdded(aliases=tuple(fresh))] if fresh else []

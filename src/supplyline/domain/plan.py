@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .entity import Entity, Event, iso, require_exists, require_new
+from .entity import Entity, Event, require_exists, require_new
 from .errors import InvalidInput
+from .events import PlannedPart, ProductionPlanAccepted, ProductionPlanSuperseded, UnplannedQuantity
 from .lifecycle import LifeCycle
 from .money import Money
 from .values import parse_id, parse_int, parse_month
@@ -21,14 +22,6 @@ from .values import parse_id, parse_int, parse_month
 #: Not one of DESIGN.md's life cycles (lifecycle.ALL): a plan is a recorded agreement that a
 #: later one replaces, not something procured or delivered.
 PRODUCTION_PLAN = LifeCycle("production plan", "accepted", {"accepted": ("superseded",), "superseded": ()})
-
-
-@dataclass(frozen=True)
-class PlannedPart:
-    order_id: str
-    facility_id: str
-    month: str
-    quantity: int
 
 
 @dataclass
@@ -49,19 +42,19 @@ class ProductionPlan(Entity):
     superseded_by: str | None = None
     superseded_on: date | None = None
 
-    def _on_ProductionPlanAccepted(self, d: dict) -> None:
-        self.accepted_on = date.fromisoformat(d["accepted_on"])
-        self.first_month, self.horizon = d["first_month"], d["horizon"]
-        self.status, self.weighted_lateness = d["status"], d["weighted_lateness"]
-        self.cost = Money.from_json(d["cost"])
-        self.input_digest = d["input_digest"]
-        self.parts = [PlannedPart(p["order_id"], p["facility_id"], p["month"], p["quantity"]) for p in d["parts"]]
-        self.unplanned = {u["order_id"]: u["quantity"] for u in d["unplanned"]}
+    def _on_ProductionPlanAccepted(self, e: ProductionPlanAccepted) -> None:
+        self.accepted_on = e.accepted_on
+        self.first_month, self.horizon = e.first_month, e.horizon
+        self.status, self.weighted_lateness = e.status, e.weighted_lateness
+        self.cost = e.cost
+        self.input_digest = e.input_digest
+        self.parts = list(e.parts)
+        self.unplanned = {u.order_id: u.quantity for u in e.unplanned}
 
-    def _on_ProductionPlanSuperseded(self, d: dict) -> None:
+    def _on_ProductionPlanSuperseded(self, e: ProductionPlanSuperseded) -> None:
         self.state = "superseded"
-        self.superseded_by = d["by"]
-        self.superseded_on = date.fromisoformat(d["on"])
+        self.superseded_by = e.by
+        self.superseded_on = e.on
 
 
 def accept(
@@ -87,23 +80,17 @@ def accept(
         if parse_month(f"parts[{i}].month", part.month) < first:
             raise InvalidInput(f"parts[{i}].month", part.month, f"is before the plan's first month {first}")
     return [
-        Event(
-            "ProductionPlanAccepted",
-            {
-                "id": plan.id,
-                "accepted_on": iso(on),
-                "first_month": first,
-                "horizon": months,
-                "status": status,
-                "weighted_lateness": parse_int("weighted_lateness", weighted_lateness, minimum=0),
-                "cost": cost.to_json(),
-                "input_digest": input_digest,
-                "parts": [
-                    {"order_id": p.order_id, "facility_id": p.facility_id, "month": p.month, "quantity": p.quantity}
-                    for p in parts
-                ],
-                "unplanned": [{"order_id": o, "quantity": q} for o, q in sorted(unplanned.items()) if q > 0],
-            },
+        ProductionPlanAccepted(
+            id=plan.id,
+            accepted_on=on,
+            first_month=first,
+            horizon=months,
+            status=status,
+            weighted_lateness=parse_int("weighted_lateness", weighted_lateness, minimum=0),
+            cost=cost,
+            input_digest=input_digest,
+            parts=tuple(parts),
+            unplanned=tuple(UnplannedQuantity(o, q) for o, q in sorted(unplanned.items()) if q > 0),
         )
     ]
 
@@ -111,7 +98,7 @@ def accept(
 def supersede(plan: ProductionPlan, *, by: str, on: date) -> list[Event]:
     require_exists(plan)
     PRODUCTION_PLAN.check(plan.id, plan.state, "superseded", "supersede")
-    return [Event("ProductionPlanSuperseded", {"by": by, "on": iso(on)})]
+    return [ProductionPlanSuperseded(by=by, on=on)]
 
 
 def month_at(first_month: str, offset: int) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .entity import Entity, Event, from_iso, iso, require_exists, require_new, unique
+from .entity import Entity, Event, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
-from .fx import FxDay, convert, fx_used
+from .events import PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
+from .fx import FxDay, convert, rate_used
 from .lifecycle import PLEDGE
 from .money import Money, parse_positive_money
 from .values import CATEGORIES, MECHANISMS, origin_within, parse_choice, parse_date, parse_id, parse_origin
@@ -25,7 +26,7 @@ class Allocation:
     line_no: int
     amount: Money  # in the pledge's currency
     line_amount: Money  # in the package's currency
-    fx: dict | None  # the rate used: {"from", "to", "rate", "date"}, None if no conversion
+    fx: RateUsed | None  # None if no conversion
     allocated_on: date
 
 
@@ -53,36 +54,37 @@ class Pledge(Entity):
         return self.amount - self.allocated
 
     # evolve ---------------------------------------------------------------------------
-    def _on_PledgeAnnounced(self, d: dict) -> None:
-        self.funder = d["funder"]
-        self.amount = Money.from_json(d["amount"])
-        self.allocated = Money.zero(self.amount.currency)
-        self.pledged_on = from_iso(d["pledged_on"])
-        self.mechanism = d["mechanism"]
-        self.categories = tuple(d["categories"])
-        self.origins = tuple(d["origins"])
-        self.valid_from = from_iso(d["valid_from"])
-        self.valid_until = from_iso(d["valid_until"])
-        self.note = d.get("note", "")
+    def _on_PledgeAnnounced(self, e: PledgeAnnounced) -> None:
+        self.funder = e.funder
+        self.amount = e.amount
+        self.allocated = Money.zero(e.amount.currency)
+        self.pledged_on = e.pledged_on
+        self.mechanism = e.mechanism
+        self.categories = e.categories
+        self.origins = e.origins
+        self.valid_from = e.valid_from
+        self.valid_until = e.valid_until
+        self.note = e.note
 
-    def _on_PledgeCommitted(self, d: dict) -> None:
+    def _on_PledgeCommitted(self, e: PledgeCommitted) -> None:
         self.state = "committed"
 
-    def _on_PledgeAllocated(self, d: dict) -> None:
+    def _on_PledgeAllocated(self, e: PledgeAllocated) -> None:
         alloc = Allocation(
-            id=d["allocation_id"],
-            package_id=d["package_id"],
-            line_no=d["line_no"],
-            amount=Money.from_json(d["amount"]),
-            line_amount=Money.from_json(d["line_amount"]),
-            fx=d["fx"],
-            allocated_on=date.fromisoformat(d["allocated_on"]),
+            id=e.allocation_id,
+            package_id=e.package_id,
+            line_no=e.line_no,
+            amount=e.amount,
+            line_amount=e.line_amount,
+            fx=e.fx,
+            allocated_on=e.allocated_on,
         )
         self.allocations.append(alloc)
-        self.allocated = self.allocated + alloc.amount  # type: ignore[operator]
+        assert self.allocated is not None  # set when the pledge was announced
+        self.allocated = self.allocated + alloc.amount
         self.state = "exhausted" if self.remaining.is_zero else "partly_allocated"
 
-    def _on_PledgeExpired(self, d: dict) -> None:
+    def _on_PledgeExpired(self, e: PledgeExpired) -> None:
         self.state = "expired"
 
 
@@ -116,20 +118,17 @@ def announce(
     unique("categories", cats)
     unique("origins", origs)
     return [
-        Event(
-            "PledgeAnnounced",
-            {
-                "id": pledge.id,
-                "funder": funder,
-                "amount": money.to_json(),
-                "pledged_on": iso(day),
-                "mechanism": parse_choice("mechanism", mechanism, MECHANISMS),
-                "categories": sorted(cats),
-                "origins": sorted(o for o in origs if o != "any"),
-                "valid_from": iso(start),
-                "valid_until": iso(end),
-                "note": note,
-            },
+        PledgeAnnounced(
+            id=pledge.id,
+            funder=funder,
+            amount=money,
+            pledged_on=day,
+            mechanism=parse_choice("mechanism", mechanism, MECHANISMS),
+            categories=tuple(sorted(cats)),
+            origins=tuple(sorted(o for o in origs if o != "any")),
+            valid_from=start,
+            valid_until=end,
+            note=note,
         )
     ]
 
@@ -137,7 +136,7 @@ def announce(
 def commit(pledge: Pledge, *, on: date) -> list[Event]:
     require_exists(pledge)
     PLEDGE.check(pledge.id, pledge.state, "committed", "commit")
-    return [Event("PledgeCommitted", {"on": iso(on)})]
+    return [PledgeCommitted(on=on)]
 
 
 def expire(pledge: Pledge, *, on: date) -> list[Event]:
@@ -150,7 +149,7 @@ def expire(pledge: Pledge, *, on: date) -> list[Event]:
             field="on",
             value=on.isoformat(),
         )
-    return [Event("PledgeExpired", {"on": iso(on)})]
+    return [PledgeExpired(on=on)]
 
 
 def earmark_refusal(pledge: Pledge, *, mechanism: str, category: str, origin: str, on: date) -> str | None:
@@ -197,7 +196,7 @@ def allocate(
     and both amounts and the rate are recorded.
     """
     require_exists(pledge)
-    if pledge.state not in ("committed", "partly_allocated"):
+    if pledge.state not in PLEDGE.group("spendable"):
         raise RuleViolation(
             f"pledge '{pledge.id}' is {pledge.state.replace('_', ' ')}: only committed pledges with money "
             "left can be allocated",
@@ -239,16 +238,13 @@ def allocate(
             value=str(amount.amount),
         )
     return [
-        Event(
-            "PledgeAllocated",
-            {
-                "allocation_id": allocation_id,
-                "package_id": line.package_id,
-                "line_no": line.line_no,
-                "amount": pledge_amount.to_json(),
-                "line_amount": line_amount.to_json(),
-                "fx": fx_used(conversion),
-                "allocated_on": iso(on),
-            },
+        PledgeAllocated(
+            allocation_id=allocation_id,
+            package_id=line.package_id,
+            line_no=line.line_no,
+            amount=pledge_amount,
+            line_amount=line_amount,
+            fx=rate_used(conversion),
+            allocated_on=on,
         )
     ]

@@ -15,6 +15,15 @@ from datetime import date
 from .contract import Contract
 from .entity import Entity, Event, iso, require_exists, require_new
 from .errors import InvalidInput, RuleViolation
+from .events import (
+    LotInspected,
+    LotProduced,
+    ProductionOrderCancelled,
+    ProductionOrderCompleted,
+    ProductionOrderPlaced,
+    ProductionOrderReprioritised,
+    ProductionStarted,
+)
 from .facility import Facility
 from .lifecycle import PRODUCTION_ORDER
 from .values import parse_date, parse_id, parse_int, parse_text
@@ -70,34 +79,34 @@ class ProductionOrder(Entity):
             raise InvalidInput("lot", lot_id, f"production order '{self.id}' has no lot {lot_id}")
         return self.lots[lot_id]
 
-    def _on_ProductionOrderPlaced(self, d: dict) -> None:
-        self.facility_id = d["facility_id"]
-        self.contract_id = d["contract_id"]
-        self.contract_line_no = d["contract_line_no"]
-        self.item = d["item"]
-        self.quantity = d["quantity"]
-        self.due = date.fromisoformat(d["due"])
-        self.priority = d.get("priority", 1)
+    def _on_ProductionOrderPlaced(self, e: ProductionOrderPlaced) -> None:
+        self.facility_id = e.facility_id
+        self.contract_id = e.contract_id
+        self.contract_line_no = e.contract_line_no
+        self.item = e.item
+        self.quantity = e.quantity
+        self.due = e.due
+        self.priority = e.priority
 
-    def _on_ProductionOrderReprioritised(self, d: dict) -> None:
-        self.priority = d["priority"]
+    def _on_ProductionOrderReprioritised(self, e: ProductionOrderReprioritised) -> None:
+        self.priority = e.priority
 
-    def _on_ProductionStarted(self, d: dict) -> None:
+    def _on_ProductionStarted(self, e: ProductionStarted) -> None:
         self.state = "in_production"
 
-    def _on_LotProduced(self, d: dict) -> None:
-        self.lots[d["lot_id"]] = Lot(d["lot_id"], d["quantity"], date.fromisoformat(d["produced_on"]))
+    def _on_LotProduced(self, e: LotProduced) -> None:
+        self.lots[e.lot_id] = Lot(e.lot_id, e.quantity, e.produced_on)
 
-    def _on_LotInspected(self, d: dict) -> None:
-        lot = self.lots[d["lot_id"]]
-        lot.accepted, lot.rejected = d["accepted"], d["rejected"]
-        lot.reason = d["reason"]
-        lot.inspected_on = date.fromisoformat(d["inspected_on"])
+    def _on_LotInspected(self, e: LotInspected) -> None:
+        lot = self.lots[e.lot_id]
+        lot.accepted, lot.rejected = e.accepted, e.rejected
+        lot.reason = e.reason
+        lot.inspected_on = e.inspected_on
 
-    def _on_ProductionOrderCompleted(self, d: dict) -> None:
+    def _on_ProductionOrderCompleted(self, e: ProductionOrderCompleted) -> None:
         self.state = "completed"
 
-    def _on_ProductionOrderCancelled(self, d: dict) -> None:
+    def _on_ProductionOrderCancelled(self, e: ProductionOrderCancelled) -> None:
         self.state = "cancelled"
 
 
@@ -135,18 +144,15 @@ def place(
             value=qty,
         )
     return [
-        Event(
-            "ProductionOrderPlaced",
-            {
-                "id": order.id,
-                "facility_id": facility.id,
-                "contract_id": contract.id,
-                "contract_line_no": line.line_no,
-                "item": line.item,
-                "quantity": qty,
-                "due": iso(parse_date("due", due)),
-                "priority": _priority(priority),
-            },
+        ProductionOrderPlaced(
+            id=order.id,
+            facility_id=facility.id,
+            contract_id=contract.id,
+            contract_line_no=line.line_no,
+            item=line.item,
+            quantity=qty,
+            due=parse_date("due", due),
+            priority=_priority(priority),
         )
     ]
 
@@ -164,13 +170,13 @@ def reprioritise(order: ProductionOrder, *, priority: object) -> list[Event]:
             value=order.state,
         )
     new = _priority(priority)
-    return [] if new == order.priority else [Event("ProductionOrderReprioritised", {"priority": new})]
+    return [] if new == order.priority else [ProductionOrderReprioritised(priority=new)]
 
 
 def start(order: ProductionOrder, *, on: date) -> list[Event]:
     require_exists(order)
     PRODUCTION_ORDER.check(order.id, order.state, "in_production", "start production")
-    return [Event("ProductionStarted", {"on": iso(on)})]
+    return [ProductionStarted(on=on)]
 
 
 def _require_in_production(order: ProductionOrder, what: str) -> None:
@@ -194,12 +200,7 @@ def produce_lot(order: ProductionOrder, *, quantity: object, produced_on: object
             value=qty,
         )
     lot_id = f"{order.id}-L{len(order.lots) + 1:03d}"
-    return [
-        Event(
-            "LotProduced",
-            {"lot_id": lot_id, "quantity": qty, "produced_on": iso(parse_date("produced_on", produced_on))},
-        )
-    ]
+    return [LotProduced(lot_id=lot_id, quantity=qty, produced_on=parse_date("produced_on", produced_on))]
 
 
 def inspect(
@@ -219,18 +220,13 @@ def inspect(
     day = parse_date("on", on)
     if day < lot.produced_on:
         raise InvalidInput("on", day.isoformat(), f"is before the lot was produced ({lot.produced_on.isoformat()})")
-    events = [
-        Event(
-            "LotInspected",
-            {"lot_id": lot_id, "accepted": ok, "rejected": bad, "reason": text, "inspected_on": iso(day)},
-        )
-    ]
+    events: list[Event] = [LotInspected(lot_id=lot_id, accepted=ok, rejected=bad, reason=text, inspected_on=day)]
     if order.accepted + ok >= order.quantity:
-        events.append(Event("ProductionOrderCompleted", {"on": iso(day)}))
+        events.append(ProductionOrderCompleted(on=day))
     return events
 
 
 def cancel(order: ProductionOrder, *, reason: object, on: date) -> list[Event]:
     require_exists(order)
     PRODUCTION_ORDER.check(order.id, order.state, "cancelled", "cancel")
-    return [Event("ProductionOrderCancelled", {"reason": parse_text("reason", reason), "on": iso(on)})]
+    return [ProductionOrderCancelled(reason=parse_text("reason", reason), on=on)]

@@ -10,8 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .entity import Entity, Event, from_iso, iso, require_exists, require_new
+from .entity import Entity, Event, require_exists, require_new
 from .errors import InvalidInput, RuleViolation
+from .events import (
+    RequirementDeliveryRecorded,
+    RequirementDrafted,
+    RequirementFundingRecorded,
+    RequirementReprioritised,
+    RequirementSubmitted,
+    RequirementValidated,
+    RequirementWithdrawn,
+)
 from .lifecycle import REQUIREMENT
 from .money import Money, parse_positive_money
 from .values import (
@@ -65,39 +74,39 @@ class Requirement(Entity):
         return self.quantity - self.funded_quantity
 
     # evolve ---------------------------------------------------------------------------
-    def _on_RequirementDrafted(self, d: dict) -> None:
-        self.recipient = d["recipient"]
-        self.item = d["item"]
-        self.category = d["category"]
-        self.quantity = d["quantity"]
-        self.unit = d["unit"]
-        self.unit_price = Money.from_json(d["unit_price"])
-        self.origin = d["origin"]
-        self.min_lot = d["min_lot"]
-        self.whole_only = d["whole_only"]
-        self.needed_by = from_iso(d["needed_by"])
-        self.note = d.get("note", "")
-        self.rankings = [Ranking(d["list_month"], d["priority"], d["rank"])]
+    def _on_RequirementDrafted(self, e: RequirementDrafted) -> None:
+        self.recipient = e.recipient
+        self.item = e.item
+        self.category = e.category
+        self.quantity = e.quantity
+        self.unit = e.unit
+        self.unit_price = e.unit_price
+        self.origin = e.origin
+        self.min_lot = e.min_lot
+        self.whole_only = e.whole_only
+        self.needed_by = e.needed_by
+        self.note = e.note
+        self.rankings = [Ranking(e.list_month, e.priority, e.rank)]
 
-    def _on_RequirementSubmitted(self, d: dict) -> None:
+    def _on_RequirementSubmitted(self, e: RequirementSubmitted) -> None:
         self.state = "submitted"
 
-    def _on_RequirementValidated(self, d: dict) -> None:
+    def _on_RequirementValidated(self, e: RequirementValidated) -> None:
         self.state = "validated"
 
-    def _on_RequirementReprioritised(self, d: dict) -> None:
-        self.rankings.append(Ranking(d["list_month"], d["priority"], d["rank"]))
+    def _on_RequirementReprioritised(self, e: RequirementReprioritised) -> None:
+        self.rankings.append(Ranking(e.list_month, e.priority, e.rank))
 
-    def _on_RequirementFundingRecorded(self, d: dict) -> None:
-        self.funded_quantity = d["funded_quantity"]
+    def _on_RequirementFundingRecorded(self, e: RequirementFundingRecorded) -> None:
+        self.funded_quantity = e.funded_quantity
         self.state = "funded" if self.funded_quantity >= self.quantity else "partly_funded"
 
-    def _on_RequirementDeliveryRecorded(self, d: dict) -> None:
-        self.delivered_quantity = d["delivered_quantity"]
+    def _on_RequirementDeliveryRecorded(self, e: RequirementDeliveryRecorded) -> None:
+        self.delivered_quantity = e.delivered_quantity
         if self.state == "funded" and self.delivered_quantity >= self.quantity:
             self.state = "fulfilled"
 
-    def _on_RequirementWithdrawn(self, d: dict) -> None:
+    def _on_RequirementWithdrawn(self, e: RequirementWithdrawn) -> None:
         self.state = "withdrawn"
 
 
@@ -130,25 +139,22 @@ def draft(
     if lot > qty:
         raise InvalidInput("min_lot", min_lot, f"cannot exceed the quantity ({qty})")
     return [
-        Event(
-            "RequirementDrafted",
-            {
-                "id": req.id,
-                "recipient": recipient,
-                "list_month": parse_month("list_month", list_month),
-                "priority": parse_int("priority", priority, minimum=1, maximum=MAX_PRIORITY),
-                "rank": parse_int("rank", rank, minimum=1),
-                "item": parse_text("item", item, max_length=200),
-                "category": parse_choice("category", category, CATEGORIES),
-                "quantity": qty,
-                "unit": parse_text("unit", unit, max_length=40),
-                "unit_price": parse_positive_money("unit_price", unit_price, currency).to_json(),
-                "origin": parse_origin("origin", origin),
-                "min_lot": lot,
-                "whole_only": bool(whole_only),
-                "needed_by": iso(parse_date("needed_by", needed_by)) if needed_by not in (None, "") else None,
-                "note": parse_text("note", note, allow_empty=True),
-            },
+        RequirementDrafted(
+            id=req.id,
+            recipient=recipient,
+            list_month=parse_month("list_month", list_month),
+            priority=parse_int("priority", priority, minimum=1, maximum=MAX_PRIORITY),
+            rank=parse_int("rank", rank, minimum=1),
+            item=parse_text("item", item, max_length=200),
+            category=parse_choice("category", category, CATEGORIES),
+            quantity=qty,
+            unit=parse_text("unit", unit, max_length=40),
+            unit_price=parse_positive_money("unit_price", unit_price, currency),
+            origin=parse_origin("origin", origin),
+            min_lot=lot,
+            whole_only=bool(whole_only),
+            needed_by=parse_date("needed_by", needed_by) if needed_by not in (None, "") else None,
+            note=parse_text("note", note, allow_empty=True),
         )
     ]
 
@@ -160,15 +166,15 @@ def _move(req: Requirement, target: str, action: str, event: Event) -> list[Even
 
 
 def submit(req: Requirement) -> list[Event]:
-    return _move(req, "submitted", "submit", Event("RequirementSubmitted", {}))
+    return _move(req, "submitted", "submit", RequirementSubmitted())
 
 
 def validate(req: Requirement, *, by: str) -> list[Event]:
-    return _move(req, "validated", "validate", Event("RequirementValidated", {"by": by}))
+    return _move(req, "validated", "validate", RequirementValidated(by=by))
 
 
 def withdraw(req: Requirement, *, reason: object) -> list[Event]:
-    return _move(req, "withdrawn", "withdraw", Event("RequirementWithdrawn", {"reason": parse_text("reason", reason)}))
+    return _move(req, "withdrawn", "withdraw", RequirementWithdrawn(reason=parse_text("reason", reason)))
 
 
 def reprioritise(req: Requirement, *, list_month: object, priority: object, rank: object) -> list[Event]:
@@ -181,13 +187,10 @@ def reprioritise(req: Requirement, *, list_month: object, priority: object, rank
     if month < req.ranking.list_month:
         raise InvalidInput("list_month", month, f"is earlier than the current list version {req.ranking.list_month}")
     return [
-        Event(
-            "RequirementReprioritised",
-            {
-                "list_month": month,
-                "priority": parse_int("priority", priority, minimum=1, maximum=MAX_PRIORITY),
-                "rank": parse_int("rank", rank, minimum=1),
-            },
+        RequirementReprioritised(
+            list_month=month,
+            priority=parse_int("priority", priority, minimum=1, maximum=MAX_PRIORITY),
+            rank=parse_int("rank", rank, minimum=1),
         )
     ]
 
@@ -195,7 +198,7 @@ def reprioritise(req: Requirement, *, list_month: object, priority: object, rank
 def check_packageable(req: Requirement, quantity: int, already_packaged: int) -> None:
     """A validated requirement can be put in a package up to its quantity, in whole lots."""
     require_exists(req)
-    if req.state not in ("validated", "partly_funded"):
+    if req.state not in REQUIREMENT.group("fundable"):
         raise RuleViolation(
             f"requirement '{req.id}' is {req.state.replace('_', ' ')}: only validated, not yet funded "
             "requirements can be put in a package",
@@ -226,11 +229,11 @@ def record_funding(req: Requirement, funded_quantity: int) -> list[Event]:
     target = "funded" if funded_quantity >= req.quantity else "partly_funded"
     if target != req.state:
         REQUIREMENT.check(req.id, req.state, target, "record funding")
-    return [Event("RequirementFundingRecorded", {"funded_quantity": funded_quantity})]
+    return [RequirementFundingRecorded(funded_quantity=funded_quantity)]
 
 
 def record_delivery(req: Requirement, delivered_quantity: int) -> list[Event]:
     """Follow-up of a receipt: the quantity of this requirement confirmed received."""
     if delivered_quantity == req.delivered_quantity:
         return []
-    return [Event("RequirementDeliveryRecorded", {"delivered_quantity": delivered_quantity})]
+    return [RequirementDeliveryRecorded(delivered_quantity=delivered_quantity)]

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .contract import Contract
-from .entity import Entity, Event, iso, require_exists, require_new, unique
+from .entity import Entity, Event, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
+from .events import ReceivedQuantity, ShipmentDispatched, ShipmentLost, ShipmentReceived, ShippedLot, ShippedQuantity
 from .lifecycle import SHIPMENT
 from .values import parse_date, parse_id, parse_int, parse_text
 
@@ -47,24 +48,24 @@ class Shipment(Entity):
     def fully_received(self) -> bool:
         return self.state == "received" and all(l.received == l.quantity for l in self.lines.values())
 
-    def _on_ShipmentDispatched(self, d: dict) -> None:
-        self.contract_id = d["contract_id"]
-        self.shipped_on = date.fromisoformat(d["shipped_on"])
-        for line in d["lines"]:
-            self.lines[line["contract_line_no"]] = ShipmentLine(
-                line["contract_line_no"], line["quantity"], [LotShare(l["lot_id"], l["quantity"]) for l in line["lots"]]
+    def _on_ShipmentDispatched(self, e: ShipmentDispatched) -> None:
+        self.contract_id = e.contract_id
+        self.shipped_on = e.shipped_on
+        for line in e.lines:
+            self.lines[line.contract_line_no] = ShipmentLine(
+                line.contract_line_no, line.quantity, [LotShare(lot.lot_id, lot.quantity) for lot in line.lots]
             )
 
-    def _on_ShipmentReceived(self, d: dict) -> None:
+    def _on_ShipmentReceived(self, e: ShipmentReceived) -> None:
         self.state = "received"
-        self.received_on = date.fromisoformat(d["received_on"])
-        self.note = d["note"]
-        for line in d["lines"]:
-            self.lines[line["contract_line_no"]].received = line["quantity"]
+        self.received_on = e.received_on
+        self.note = e.note
+        for line in e.lines:
+            self.lines[line.contract_line_no].received = line.quantity
 
-    def _on_ShipmentLost(self, d: dict) -> None:
+    def _on_ShipmentLost(self, e: ShipmentLost) -> None:
         self.state = "lost"
-        self.note = d["reason"]
+        self.note = e.reason
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def dispatch(
     require_exists(contract)
     if not lines:
         raise InvalidInput("lines", [], "a shipment needs at least one line")
-    out = []
+    out: list[ShippedQuantity] = []
     for i, given in enumerate(lines, start=1):
         line_no = parse_int(f"lines[{i}].contract_line", given.contract_line_no, minimum=1)
         contract.line(line_no)
@@ -105,7 +106,7 @@ def dispatch(
                 field=f"lines[{i}].quantity",
                 value=qty,
             )
-        lots = []
+        lots: list[ShippedLot] = []
         for lot_id, lot_qty in given.lots:
             n = parse_int(f"lines[{i}].lots.{lot_id}", lot_qty, minimum=1)
             if lot_id not in lot_available:
@@ -123,25 +124,22 @@ def dispatch(
                     field=f"lines[{i}].lots",
                     value=lot_id,
                 )
-            lots.append({"lot_id": lot_id, "quantity": n})
-        unique(f"lines[{i}].lots", [l["lot_id"] for l in lots])
-        if lots and sum(l["quantity"] for l in lots) != qty:
+            lots.append(ShippedLot(lot_id, n))
+        unique(f"lines[{i}].lots", [lot.lot_id for lot in lots])
+        if lots and sum(lot.quantity for lot in lots) != qty:
             raise InvalidInput(
                 f"lines[{i}].lots",
-                sum(l["quantity"] for l in lots),
+                sum(lot.quantity for lot in lots),
                 f"lot quantities must add up to the line's {qty} units",
             )
-        out.append({"contract_line_no": line_no, "quantity": qty, "lots": lots})
-    unique("lines.contract_line", [l["contract_line_no"] for l in out])
+        out.append(ShippedQuantity(line_no, qty, tuple(lots)))
+    unique("lines.contract_line", [line.contract_line_no for line in out])
     return [
-        Event(
-            "ShipmentDispatched",
-            {
-                "id": shipment.id,
-                "contract_id": contract.id,
-                "shipped_on": iso(parse_date("shipped_on", shipped_on)),
-                "lines": out,
-            },
+        ShipmentDispatched(
+            id=shipment.id,
+            contract_id=contract.id,
+            shipped_on=parse_date("shipped_on", shipped_on),
+            lines=tuple(out),
         )
     ]
 
@@ -162,19 +160,19 @@ def receive(
     for line_no in given:
         if line_no not in shipment.lines:
             raise InvalidInput("lines", line_no, f"shipment '{shipment.id}' carries no contract line {line_no}")
-    out = []
+    out: list[ReceivedQuantity] = []
     short = False
     for line_no, line in sorted(shipment.lines.items()):
         qty = parse_int(
             f"lines[{line_no}].quantity", given.get(line_no, line.quantity), minimum=0, maximum=line.quantity
         )
         short = short or qty < line.quantity
-        out.append({"contract_line_no": line_no, "quantity": qty})
+        out.append(ReceivedQuantity(line_no, qty))
     text = parse_text("note", note, allow_empty=not short)
-    return [Event("ShipmentReceived", {"received_on": iso(day), "lines": out, "note": text})]
+    return [ShipmentReceived(received_on=day, lines=tuple(out), note=text)]
 
 
 def lose(shipment: Shipment, *, reason: object, on: object) -> list[Event]:
     require_exists(shipment)
     SHIPMENT.check(shipment.id, shipment.state, "lost", "report it lost")
-    return [Event("ShipmentLost", {"reason": parse_text("reason", reason), "on": iso(parse_date("on", on))})]
+    return [ShipmentLost(reason=parse_text("reason", reason), on=parse_date("on", on))]

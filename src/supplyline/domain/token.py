@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .access import parse_role
 from .entity import Entity, Event, require_exists, require_new
 from .errors import TransitionRefused
+from .events import TokenIssued, TokenRevoked
 from .values import parse_id, parse_text
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
@@ -37,13 +38,13 @@ class ApiToken(Entity):
     def active(self) -> bool:
         return self.exists and self.state == "active"
 
-    def _on_TokenIssued(self, d: dict) -> None:
-        self.party, self.role, self.secret_sha256 = d["party"], d["role"], d["secret_sha256"]
-        self.label, self.issued_at = d["label"], d["issued_at"]
+    def _on_TokenIssued(self, e: TokenIssued) -> None:
+        self.party, self.role, self.secret_sha256 = e.party, e.role, e.secret_sha256
+        self.label, self.issued_at = e.label, e.issued_at
 
-    def _on_TokenRevoked(self, d: dict) -> None:
+    def _on_TokenRevoked(self, e: TokenRevoked) -> None:
         self.state = "revoked"
-        self.revoked_at, self.revoked_reason = d["revoked_at"], d["reason"]
+        self.revoked_at, self.revoked_reason = e.revoked_at, e.reason
 
 
 def issue(token: ApiToken, *, party: str, role: object, secret_sha256: str, label: object, at: str) -> list[Event]:
@@ -52,16 +53,13 @@ def issue(token: ApiToken, *, party: str, role: object, secret_sha256: str, labe
     if not _DIGEST.match(secret_sha256):
         raise ValueError("secret_sha256 must be a lower-case hex SHA-256 digest")
     return [
-        Event(
-            "TokenIssued",
-            {
-                "id": token.id,
-                "party": party,
-                "role": parse_role("role", role),
-                "secret_sha256": secret_sha256,
-                "label": parse_text("label", label, max_length=200, allow_empty=True),
-                "issued_at": at,
-            },
+        TokenIssued(
+            id=token.id,
+            party=party,
+            role=parse_role("role", role),
+            secret_sha256=secret_sha256,
+            label=parse_text("label", label, max_length=200, allow_empty=True),
+            issued_at=at,
         )
     ]
 
@@ -70,4 +68,4 @@ def revoke(token: ApiToken, *, reason: object, at: str) -> list[Event]:
     require_exists(token)
     if token.state != "active":
         raise TransitionRefused(token.LABEL, token.id, token.state, "revoke", ())
-    return [Event("TokenRevoked", {"reason": parse_text("reason", reason, allow_empty=True), "revoked_at": at})]
+    return [TokenRevoked(reason=parse_text("reason", reason, allow_empty=True), revoked_at=at)]

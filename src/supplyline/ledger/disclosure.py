@@ -129,16 +129,38 @@ def visible(marker: Mapping[str, Any], sees: Collection[str], on: date) -> bool:
     return marker["embargo"] is not None and date.fromisoformat(marker["embargo"]) <= on
 
 
-def event_view(event: StoredEvent, secrets: Iterable[Secret], *, sees: Collection[str], on: date) -> dict:
+REPEATS = "$repeats"
+
+
+def event_view(
+    event: StoredEvent,
+    secrets: Iterable[Secret],
+    *,
+    sees: Collection[str],
+    on: date,
+    repeats: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict:
     """An event as a reader may see it.
 
     Everything that was hashed stays as it is (so anyone can recompute the event's hash and
     its Merkle leaf); for each withheld field the reader may see (its level is in ``sees``,
     or its embargo has passed by ``on``), ``revealed[field]`` adds the value and the salt
-    that open the commitment. Fields the reader may not see show only their commitment."""
+    that open the commitment. Fields the reader may not see show only their commitment.
+
+    ``repeats`` names fields in clear that repeat a value another event withholds (field ->
+    that event's ``{"event", "field", "commitment", "level", "embargo"}``): unless the reader
+    may see it there, the field shows ``{"$repeats": ...}`` instead, and ``redacted`` lists
+    it. Such a view no longer rehashes to its hash: a verifier takes the hash as stated (the
+    signed tree covers it) and cannot check that event's contents."""
     view = event.to_json()
     payload = view["payload"]
     found = markers(payload)
+    given = repeats or {}
+    redacted = sorted(name for name, why in given.items() if name in payload and not visible(why, sees, on))
+    for name in redacted:
+        payload[name] = {REPEATS: dict(given[name])}
+    if redacted:
+        view["redacted"] = redacted
     revealed = {}
     for secret in secrets:
         marker = found.get(secret.field)
@@ -149,9 +171,15 @@ def event_view(event: StoredEvent, secrets: Iterable[Secret], *, sees: Collectio
     return view
 
 
-def public_view(event: StoredEvent, secrets: Iterable[Secret] = (), *, on: date) -> dict:
+def public_view(
+    event: StoredEvent,
+    secrets: Iterable[Secret] = (),
+    *,
+    on: date,
+    repeats: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict:
     """What the public may see of an event on day ``on``: ``event_view`` for the public."""
-    return event_view(event, secrets, sees=PUBLIC, on=on)
+    return event_view(event, secrets, sees=PUBLIC, on=on, repeats=repeats)
 
 
 def secret_from_json(field: str, data: Any) -> Secret:

@@ -20,6 +20,7 @@ import binascii
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -102,31 +103,27 @@ class Signer:
 
     @classmethod
     def generate(cls, name: str) -> Signer:
-        from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
-
-        key = Ed25519PrivateKey.generate()
-        return cls(_check_name(name), key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()))
+        return cls(_check_name(name), new_seed())
 
     @classmethod
     def parse(cls, skey: str) -> Signer:
-        parts = skey.strip().split("+", 4)
-        if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
-            raise NoteError("a signer key is PRIVATE+KEY+<name>+<key ID hex>+<base64 key>")
-        name, hex_id, key_b64 = parts[2:]
-        material = b64decode_strict(key_b64, "the signer key")
-        if len(material) != 33 or material[0] != ED25519:
-            raise NoteError("the signer key is not an Ed25519 key (type 0x01 and 32 bytes)")
-        signer = cls(_check_name(name), material[1:])
+        name, hex_id, seed = parse_private(skey, ED25519, "signer key")
+        signer = cls(name, seed)
         if signer.verifier.id.hex() != hex_id:
             raise NoteError(f"signer key ID {hex_id} does not match the key")
         return signer
 
-    @property
-    def public_key(self) -> bytes:
-        key = Ed25519PrivateKey.from_private_bytes(self.seed).public_key()
-        return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    # derived once per key: signing on commit signs after every write, and deriving the
+    # public key and key ID each time cost three times the signature itself
+    @cached_property
+    def _private(self) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(self.seed)
 
-    @property
+    @cached_property
+    def public_key(self) -> bytes:
+        return self._private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    @cached_property
     def verifier(self) -> Verifier:
         public = self.public_key
         return Verifier(self.name, key_id(self.name, public), public)
@@ -137,8 +134,28 @@ class Signer:
     def sign(self, text: str) -> str:
         """The signed note: ``text`` (ending in a newline), a blank line, one signature line."""
         check_text(text)
-        signature = Ed25519PrivateKey.from_private_bytes(self.seed).sign(text.encode())
+        signature = self._private.sign(text.encode())
         return f"{text}\n{EM_DASH} {self.name} {b64(self.verifier.id + signature)}\n"
+
+
+def new_seed() -> bytes:
+    """A fresh 32-byte Ed25519 private key."""
+    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+
+    return Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+
+
+def parse_private(skey: str, sig_type: int, what: str) -> tuple[str, str, bytes]:
+    """(name, key ID hex, seed) of Go's ``PRIVATE+KEY+<name>+<id>+<base64(type || seed)>``;
+    the caller checks the ID against the key it derives."""
+    parts = skey.strip().split("+", 4)
+    if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
+        raise NoteError(f"a {what} is PRIVATE+KEY+<name>+<key ID hex>+<base64 key>")
+    name, hex_id, key_b64 = parts[2:]
+    material = b64decode_strict(key_b64, f"the {what}")
+    if len(material) != 33 or material[0] != sig_type:
+        raise NoteError(f"the {what} is not an Ed25519 key of type 0x{sig_type:02x} (and 32 bytes)")
+    return _check_name(name), hex_id, material[1:]
 
 
 def check_text(text: str) -> None:

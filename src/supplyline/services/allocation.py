@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from ..domain.errors import InvalidInput, Refused, RuleViolation
+from ..domain.lifecycle import PACKAGE, REQUIREMENT
 from ..domain.money import Money, parse_positive_money
 from ..domain.pledge import Pledge
 from ..domain.values import MECHANISMS, parse_choice, parse_date
@@ -37,7 +38,6 @@ from .context import Actor, on_or_today
 from .funding import Allocate, allocate_in
 from .packages import AddLine, DraftPackage, add_line_in, draft_package_in
 
-CANDIDATE_STATES = ("validated", "partly_funded")
 ATTEMPTS = 3
 
 
@@ -97,7 +97,7 @@ def load_instance(conn: Connection, on: date, currency: str, min_package: Decima
         conn.execute(
             select(pl.c.requirement_id, func.sum(pl.c.quantity))
             .select_from(pl.join(pk, pk.c.id == pl.c.package_id))
-            .where(pk.c.state.in_(facts.LIVE_PACKAGE_STATES))
+            .where(pk.c.state.in_(PACKAGE.group("live")))
             .group_by(pl.c.requirement_id)
         ).all()
     )
@@ -134,7 +134,7 @@ def load_instance(conn: Connection, on: date, currency: str, min_package: Decima
                 r.c.unit_price_minor,
                 r.c.unit_price_currency,
                 r.c.unit,
-            ).where(r.c.state.in_(CANDIDATE_STATES))
+            ).where(r.c.state.in_(REQUIREMENT.group("fundable")))
         )
     ]
     needs = [n for n in needs if n.open_quantity > 0]

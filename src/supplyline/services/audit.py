@@ -9,6 +9,7 @@ CLI); a file that cannot be read at all is bad input (exit 2).
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
@@ -20,9 +21,16 @@ from ..domain.errors import InvalidInput
 from ..ledger import merkle, tiles
 from ..ledger.canonical import canonical
 from ..ledger.chain import GENESIS, StoredEvent, hash_of
+from ..ledger.cosignature import cosigned_by
 from ..ledger.disclosure import DisclosureError, check, secret_from_json
 from ..ledger.merkle import ProofError
-from ..ledger.note import Checkpoint, NoteError, Verifier, b64decode_strict, open_checkpoint
+from ..ledger.note import Checkpoint, NoteError, Verifier, b64decode_strict, open_checkpoint, open_note
+from ..ledger.policy import Policy, PolicyError, parse_policy
+
+#: what a checkpoint is checked with: the log's key, or a policy (log keys, witnesses, quorum)
+Trust = Verifier | Policy
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class AuditFailed(Exception):
@@ -57,6 +65,13 @@ def verifier_key(text_or_path: str) -> Verifier:
         return Verifier.parse(text)
     except NoteError as exc:
         raise InvalidInput("key", text_or_path, str(exc)) from None
+
+
+def policy_file(path: str) -> Policy:
+    try:
+        return parse_policy(read_bytes(path, "policy").decode("utf-8", "replace"))
+    except PolicyError as exc:
+        raise InvalidInput("policy", path, str(exc)) from None
 
 
 def parse_document(raw: bytes, what: str) -> dict:
@@ -109,13 +124,34 @@ def _proof(doc: dict) -> list[bytes]:
 _VECTOR_EXTRAS = ("desc", "wantErr")  # carried by the published test vectors, not checked
 
 
-def _checkpoint(raw: bytes, verifier: Verifier | None, what: str = "checkpoint") -> Checkpoint:
+def _checkpoint(raw: bytes, verifier: Trust | None, what: str = "checkpoint") -> Checkpoint:
+    if isinstance(verifier, Policy):
+        return _witnessed(raw, verifier, what)
     if verifier is None:
         raise InvalidInput("key", None, f"checking a {what} needs the log's verifier key (--key)")
     try:
         return open_checkpoint(raw, verifier)
     except NoteError as exc:
         raise AuditFailed(f"the {what} is not valid: {exc}") from None
+
+
+def _witnessed(raw: bytes, policy: Policy, what: str) -> Checkpoint:
+    """A checkpoint signed by a log of the policy and cosigned by a quorum of its witnesses."""
+    try:
+        text, signers = open_note(raw, policy.logs)
+        cp = Checkpoint.parse(text)
+        if cp.origin != signers[0].name:
+            raise NoteError(f"the checkpoint is for log '{cp.origin}', the key is for '{signers[0].name}'")
+        cosigned = cosigned_by(raw, {name: w.key for name, w in policy.witnesses.items()})
+    except NoteError as exc:
+        raise AuditFailed(f"the {what} is not valid under the policy: {exc}") from None
+    if not policy.satisfied(set(cosigned)):
+        names = ", ".join(sorted(cosigned)) or "none"
+        raise AuditFailed(
+            f"the {what} is cosigned by {len(cosigned)} of the policy's witnesses ({names}); its quorum needs "
+            f"{policy.describe()}: a split view of the log is not ruled out"
+        )
+    return cp
 
 
 # --- tiles from a directory or a URL ------------------------------------------------------------
@@ -169,7 +205,7 @@ class TiledLog:
     tiles: tiles.VerifiedTiles
 
 
-def open_tiles(location: str, verifier: Verifier | None, checkpoint: bytes | None = None) -> TiledLog:
+def open_tiles(location: str, verifier: Trust | None, checkpoint: bytes | None = None) -> TiledLog:
     """The log published at ``location``: its checkpoint (or the one given), verified."""
     get = tile_source(location)
     raw = checkpoint if checkpoint is not None else get("checkpoint")
@@ -198,13 +234,38 @@ def _event_leaf(event: Any, index: int) -> tuple[bytes, str]:
     )
     if not isinstance(event, dict):
         raise AuditFailed("event is not a JSON object")
-    _fields(event, keys, ("revealed",), "event")
+    _fields(event, keys, ("revealed", "redacted"), "event")
     types = {"seq": int, "stream_version": int, "meta": dict, "payload": dict}
     for key in keys:
         if not isinstance(event[key], types.get(key, str)) or isinstance(event[key], bool):
             raise AuditFailed(f"event.{key} has the wrong type")
     if not isinstance(event.get("revealed", {}), dict):
         raise AuditFailed("event.revealed is not a JSON object")
+    redacted = event.get("redacted")
+    if redacted is not None and (
+        not isinstance(redacted, list) or not redacted or not all(isinstance(n, str) for n in redacted)
+    ):
+        raise AuditFailed("event.redacted is not a list of field names")
+    if redacted:
+        # fields that repeat a value withheld elsewhere are left out: the contents cannot be
+        # rehashed, the stated hash is what the signed tree and the next event's link check
+        if not _HEX64.fullmatch(event["hash"]):
+            raise AuditFailed("event.hash is not 64 lowercase hex digits")
+        recomputed = event["hash"]
+    else:
+        recomputed = _rehash(event)
+    if recomputed != event["hash"]:
+        raise AuditFailed(f"the event's contents do not hash to its stated hash (recomputed {recomputed[:16]}…)")
+    if event["seq"] != index + 1:
+        raise AuditFailed(f"the event is #{event['seq']}, but the proof is for leaf {index} (event #{index + 1})")
+    for field, data in (event.get("revealed") or {}).items():
+        _open(event["payload"], field, data)
+    return merkle.leaf_hash(
+        bytes.fromhex(event["hash"])
+    ), f"event #{event['seq']} ({event['type']} on {event['stream_id']})"
+
+
+def _rehash(event: dict) -> str:
     try:
         stored = StoredEvent(
             event["seq"],
@@ -218,18 +279,9 @@ def _event_leaf(event: Any, index: int) -> tuple[bytes, str]:
             event["prev_hash"],
             event["hash"],
         )
-        recomputed = hash_of(stored)
+        return hash_of(stored)
     except (TypeError, AttributeError, ValueError) as exc:
         raise AuditFailed(f"the event cannot be rehashed: {exc}") from None
-    if recomputed != event["hash"]:
-        raise AuditFailed(f"the event's contents do not hash to its stated hash (recomputed {recomputed[:16]}…)")
-    if event["seq"] != index + 1:
-        raise AuditFailed(f"the event is #{event['seq']}, but the proof is for leaf {index} (event #{index + 1})")
-    for field, data in (event.get("revealed") or {}).items():
-        _open(event["payload"], field, data)
-    return merkle.leaf_hash(
-        bytes.fromhex(event["hash"])
-    ), f"event #{event['seq']} ({event['type']} on {event['stream_id']})"
 
 
 def _open(payload: dict, field: Any, data: Any) -> None:
@@ -249,7 +301,7 @@ def _against(cp: Checkpoint, size: int, root: bytes, what: str) -> None:
 
 
 def audit_inclusion(
-    raw: bytes, *, verifier: Verifier | None = None, checkpoint: bytes | None = None, tiles_at: str | None = None
+    raw: bytes, *, verifier: Trust | None = None, checkpoint: bytes | None = None, tiles_at: str | None = None
 ) -> str:
     """Check an inclusion proof file (and its event, and a reveal if it carries one)."""
     doc = parse_document(raw, "proof file")
@@ -292,14 +344,14 @@ def audit_inclusion(
     return ", ".join(notes)
 
 
-def audit_reveal(raw: bytes, *, verifier: Verifier | None = None, checkpoint: bytes | None = None) -> str:
+def audit_reveal(raw: bytes, *, verifier: Trust | None = None, checkpoint: bytes | None = None) -> str:
     """Check a reveal file: the value opens the commitment of an event proven in the log."""
     if "reveal" not in parse_document(raw, "reveal file"):
         raise AuditFailed("the file reveals no field (it has no 'reveal')")
     return audit_inclusion(raw, verifier=verifier, checkpoint=checkpoint)
 
 
-def audit_consistency(raw: bytes, *, verifier: Verifier | None = None, checkpoints: list[bytes] = ()) -> str:
+def audit_consistency(raw: bytes, *, verifier: Trust | None = None, checkpoints: list[bytes] = ()) -> str:
     doc = parse_document(raw, "proof file")
     _fields(doc, ("size1", "size2", "root1", "root2", "proof"), _VECTOR_EXTRAS, "proof file")
     size1, size2 = _int(doc, "size1"), _int(doc, "size2")
@@ -322,7 +374,7 @@ def audit_checkpoints(
     old_raw: bytes,
     new_raw: bytes,
     *,
-    verifier: Verifier | None,
+    verifier: Trust | None,
     proof: bytes | None = None,
     tiles_at: str | None = None,
 ) -> str:
@@ -359,12 +411,12 @@ def audit_checkpoints(
     return f"the checkpoint of size {new.size} extends the one of size {old.size}"
 
 
-def audit_log(lines: Iterable[bytes], *, verifier: Verifier | None = None, checkpoint: bytes | None = None) -> str:
+def audit_log(lines: Iterable[bytes], *, verifier: Trust | None = None, checkpoint: bytes | None = None) -> str:
     """Check a public log (``publish events``): every event rehashes to its hash and links
     to the one before, every revealed value opens its commitment, and with a checkpoint,
     the first ``size`` events give exactly the signed root."""
     cp = _checkpoint(checkpoint, verifier) if checkpoint is not None else None
-    prev, leaves = GENESIS, []
+    prev, leaves, redacted = GENESIS, [], 0
     for number, line in enumerate(lines, start=1):
         doc = parse_document(line, f"line {number}")
         leaf, what = _event_leaf(doc, number - 1)
@@ -372,7 +424,13 @@ def audit_log(lines: Iterable[bytes], *, verifier: Verifier | None = None, check
             raise AuditFailed(f"{what} does not link to the event before it: the log was cut, reordered or changed")
         prev = doc["hash"]
         leaves.append(leaf)
+        redacted += "redacted" in doc
     summary = f"{len(leaves)} events rehash and chain"
+    if redacted:
+        summary = (
+            f"{len(leaves) - redacted} events rehash, {redacted} with fields left out are taken at their stated "
+            f"hash, and all {len(leaves)} chain"
+        )
     if cp is not None:
         if cp.size > len(leaves):
             raise AuditFailed(f"the checkpoint signs {cp.size} events, the log holds {len(leaves)}")

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ..domain.lifecycle import PACKAGE
+from ..domain.lifecycle import PACKAGE, PLEDGE
 from ..domain.money import Money
 from ..domain.pledge import Pledge, earmark_refusal
 from ..domain.values import month_of, months_spanning, today_utc
@@ -22,8 +22,6 @@ from ..store import schema as t
 from . import queries
 from .reports import STAGES, Converter, visible_flows
 from .withholding import OPERATOR, Index, Reader
-
-OPEN_PLEDGE_STATES = ("committed", "partly_allocated")
 
 
 def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, index: Index | None = None) -> dict:
@@ -91,7 +89,7 @@ def _open_pledges(conn: Connection) -> list[Pledge]:
     """Pledges with money left, as domain entities (enough of them to ask about earmarks)."""
     out = []
     for row in queries.list_pledges(conn):
-        if row["state"] not in OPEN_PLEDGE_STATES:
+        if row["state"] not in PLEDGE.group("spendable"):
             continue
         p = Pledge(
             id=row["id"],

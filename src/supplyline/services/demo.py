@@ -317,6 +317,9 @@ REPRIORITISED = [("REQ-04", 1, 1), ("REQ-01", 1, 2), ("REQ-07", 1, 5)]
 # (id, funder, amount, currency, date, mechanism, categories, origins, valid until, source note)
 # Withheld fields, to show commit-now-reveal-later: the December amounts were embargoed
 # until mid-2026 (already public now), the Drone Deal's funds until the end of 2027.
+#: the Drone Deal's unit prices stay among its parties until the purchase agreement's terms are public
+DRONE_DEAL_PRICES = ("unit_price=parties@2027-06-30",)
+
 DISCLOSURE = {
     "PL-DE-2025-12": ["amount=parties@2026-06-30"],
     "PL-NO-2025-12": ["amount=parties@2026-06-30"],
@@ -482,6 +485,9 @@ def load(store: Store) -> dict:
                 needed_by=needed,
                 note=f"{ILLUSTRATIVE}: PURL and Drone Deal contents are not published",
                 id=rid,
+                # the Drone Deal's prices are its parties' (PKG-DD-1 withholds them): withheld
+                # here too, when recorded, so the public log never holds them in clear
+                disclosure=DRONE_DEAL_PRICES if rid.startswith("DD-") else (),
             ),
         )
         requirements.submit_requirement(store, author, rid)
@@ -713,7 +719,7 @@ def _drone_deal(store: Store, op: Actor) -> None:
         seller="UA-GOV",
         recipient="US-GOV",
         approvers=("UA-GOV",),
-        line_disclosure=("unit_price=parties",),
+        line_disclosure=DRONE_DEAL_PRICES,
     )
     packages.decide_package(
         store, ua_gov, packages.Decide("PKG-DD-1", "UA-GOV", "approve", "export licence granted", "2025-09-20")

@@ -14,10 +14,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
 from ..domain.fx import FxDay
+from ..domain.lifecycle import PACKAGE, PRODUCTION_ORDER, SHIPMENT
 from ..domain.money import Money
 from ..store import schema as t
-
-LIVE_PACKAGE_STATES = ("draft", "proposed", "approved", "contracted", "delivering", "delivered", "closed")
 
 
 def packaged_quantity(conn: Connection, requirement_id: str) -> int:
@@ -26,7 +25,7 @@ def packaged_quantity(conn: Connection, requirement_id: str) -> int:
     return conn.execute(
         select(func.coalesce(func.sum(pl.c.quantity), 0))
         .select_from(pl.join(p, p.c.id == pl.c.package_id))
-        .where(pl.c.requirement_id == requirement_id, p.c.state.in_(LIVE_PACKAGE_STATES))
+        .where(pl.c.requirement_id == requirement_id, p.c.state.in_(PACKAGE.group("live")))
     ).scalar_one()
 
 
@@ -53,7 +52,7 @@ def funded_quantity(conn: Connection, requirement_id: str) -> int:
                 funded, and_(funded.c.package_id == pl.c.package_id, funded.c.line_no == pl.c.line_no)
             )
         )
-        .where(pl.c.requirement_id == requirement_id, p.c.state.in_(LIVE_PACKAGE_STATES))
+        .where(pl.c.requirement_id == requirement_id, p.c.state.in_(PACKAGE.group("live")))
     )
     return sum(qty for qty, price, total in rows if int(total) >= qty * price)
 
@@ -90,7 +89,9 @@ def ordered_quantity(conn: Connection, contract_id: str, line_no: int) -> int:
     o = t.production_orders
     return conn.execute(
         select(func.coalesce(func.sum(o.c.quantity), 0)).where(
-            o.c.contract_id == contract_id, o.c.contract_line_no == line_no, o.c.state != "cancelled"
+            o.c.contract_id == contract_id,
+            o.c.contract_line_no == line_no,
+            o.c.state.in_(PRODUCTION_ORDER.group("live")),
         )
     ).scalar_one()
 
@@ -102,7 +103,7 @@ def lots_available(conn: Connection, contract_id: str) -> dict[str, tuple[int, i
         conn.execute(
             select(sl.c.lot_id, func.sum(sl.c.quantity))
             .select_from(sl.join(s, s.c.id == sl.c.shipment_id))
-            .where(s.c.contract_id == contract_id, s.c.state != "lost")
+            .where(s.c.contract_id == contract_id, s.c.state.in_(SHIPMENT.group("live")))
             .group_by(sl.c.lot_id)
         ).all()
     )

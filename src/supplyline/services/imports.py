@@ -163,7 +163,7 @@ PLEDGES = RowKind(
         "id": None,
         "amount": "1",
         "currency": "EUR",
-        "pledged_on": "2000-01-01",
+        "pledged_on": "2020-01-01",
         "mechanism": "purl",
         "valid_from": None,
         "valid_until": None,
@@ -272,7 +272,7 @@ REQUIREMENTS = RowKind(
     party_field="recipient",
     neutral={
         "id": None,
-        "list_month": "2000-01",
+        "list_month": "2020-01",
         "priority": 1,
         "rank": 1,
         "item": "item",

@@ -159,6 +159,9 @@ def _found_checkpoints(
         last = signing.last_note(path)
         if last is not None:
             candidates.append((f"{path} line {last[0]}", last[1]))
+        cosigned = key_file.with_name(key_file.name + ".cosigned")  # published by services/witnessing.py
+        if cosigned.exists():
+            candidates.append((str(cosigned), cosigned.read_bytes()))
     candidates.extend(extra)
     for where, note in candidates:
         if note is None:

@@ -8,11 +8,9 @@ comparison is as verifiable as the rest of the ledger.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pycountry
@@ -24,10 +22,11 @@ from ..domain.errors import InvalidInput, NotFound
 from ..domain.kiel import KielDonorRelease, kiel_stream_id
 from ..domain.money import Money
 from ..domain.values import month_of, parse_month
-from ..engines.interchange.kiel import ReleaseInfo, read_data_explorer, read_release_info
+from ..engines.interchange.kiel import PURL_SERIES, ReleaseInfo, read_data_explorer, read_release_info, read_series
 from ..store import schema as t
 from ..store.eventstore import Store
 from .context import Actor
+from .kiel_purl import CONTEXT, month_end, purl_comparison
 from .reports import Converter, funnel
 from .withholding import OPERATOR, Index, Reader
 
@@ -41,6 +40,8 @@ class KielImportResult:
     recorded: list[str] = field(default_factory=list)  # donors whose figures were recorded now
     unchanged: list[str] = field(default_factory=list)
     events: int = 0
+    #: procurement_trends.csv beside the file: its PURL series (months, recorded now or not), or why not read
+    purl: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -48,7 +49,8 @@ class KielImportResult:
 
 def import_kiel(store: Store, actor: Actor, path: Path | str, *, release: str | None = None) -> KielImportResult:
     """Record a release's monthly donor figures. The release is named by ``release_info.csv``
-    beside the file, or by ``release`` (they must agree when both are there)."""
+    beside the file, or by ``release`` (they must agree when both are there). The tracker's
+    PURL series is read from ``procurement_trends.csv`` beside the file when it is there."""
     path = Path(path)
     info_path = path.with_name("release_info.csv")
     info = read_release_info(info_path) if info_path.exists() else None
@@ -58,6 +60,8 @@ def import_kiel(store: Store, actor: Actor, path: Path | str, *, release: str | 
         raise InvalidInput("release", release, f"release_info.csv beside the file says release {info.release}")
     info = info or ReleaseInfo(str(release))
     data = read_data_explorer(path, info)
+    trends = path.with_name("procurement_trends.csv")
+    series = read_series(trends) if trends.exists() else None
     result = KielImportResult(data.source, info.release, len(data.donors), sum(len(d.months) for d in data.donors))
     meta = {**actor.meta(), "import": {"file": data.source, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}}
     with store.write(actor.party, meta) as uow:
@@ -76,6 +80,20 @@ def import_kiel(store: Store, actor: Actor, path: Path | str, *, release: str | 
             stored = uow.record(entity, events)
             (result.recorded if stored else result.unchanged).append(donor.donor)
             result.events += len(stored)
+        if series is None:
+            result.purl = {"source": None, "note": f"no {trends.name} beside {path.name}: no PURL series"}
+        else:
+            entity = uow.get(KielDonorRelease, kiel_stream_id(info.release, PURL_SERIES.upper()))
+            events = domain.record_series(
+                entity,
+                release=info.release,
+                series=PURL_SERIES,
+                name="NATO PURL (Kiel procurement trends)",
+                months=series.months,
+            )
+            stored = uow.record(entity, events)
+            result.events += len(stored)
+            result.purl = {"source": series.source, "months": len(series.months), "recorded": bool(stored)}
     return result
 
 
@@ -93,11 +111,6 @@ def donor_of_country(country: str | None) -> str | None:
     return found.alpha_3 if found else None
 
 
-def _month_end(month: str) -> date:
-    year, number = int(month[:4]), int(month[5:])
-    return date(year, number, calendar.monthrange(year, number)[1])
-
-
 def comparison(
     conn: Connection,
     *,
@@ -108,7 +121,8 @@ def comparison(
     reader: Reader = OPERATOR,
     index: Index | None = None,
 ) -> dict:
-    """Per donor and month: supplyline's pledges next to the tracker's military allocations.
+    """supplyline's PURL pledges beside the tracker's PURL series (``purl``, see ``kiel_purl``), and
+    as context, per donor and month, all pledges beside the tracker's military allocations.
 
     Donors are the countries of the parties that pledged. The window runs from the month of
     the first pledge (or ``since``) to the tracker's last month (or ``until``). Pledges are
@@ -172,9 +186,9 @@ def comparison(
     ):
         names[row.donor] = row.donor_name
         military = Money.from_minor(row.military_minor, row.currency)
-        converted = to(military, _month_end(row.month))
+        converted = to(military, month_end(row.month))
         if converted is None:
-            unconverted.append(to.unconverted("kiel_military", military, _month_end(row.month), donor=row.donor))
+            unconverted.append(to.unconverted("kiel_military", military, month_end(row.month), donor=row.donor))
         else:
             cells[row.donor][row.month]["kiel_military"] += converted
 
@@ -197,7 +211,6 @@ def comparison(
                 "funders": sorted(funders[donor]),
                 "pledged": str(totals["pledged"].amount),
                 "kiel_military": str(totals["kiel_military"].amount),
-                "difference": str((totals["pledged"] - totals["kiel_military"]).amount),
                 "months": months,
             }
         )
@@ -206,11 +219,10 @@ def comparison(
         "currency": to.target,
         "since": since,
         "until": until,
+        "purl": purl_comparison(conn, release, to, since, until, reader, index),
+        "context": CONTEXT,
         "donors": donors,
-        "total": {
-            **{key: str(v.amount) for key, v in grand.items()},
-            "difference": str((grand["pledged"] - grand["kiel_military"]).amount),
-        },
+        "total": {key: str(v.amount) for key, v in grand.items()},
         "funders_without_country": sorted(unmatched),
         "undisclosed_pledges": undisclosed,
         "rates_used": to.rates(),

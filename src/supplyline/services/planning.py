@@ -21,6 +21,7 @@ from ..domain import plan as plan_domain
 from ..domain.errors import InputChanged, InvalidInput, NotFound, RuleViolation
 from ..domain.facility import Capacity, capacity_in
 from ..domain.fx import convert
+from ..domain.lifecycle import PRODUCTION_ORDER
 from ..domain.money import Money, check_currency
 from ..domain.plan import PlannedPart, ProductionPlan, month_at, months_between
 from ..domain.values import month_of, parse_int, parse_month, parse_text
@@ -33,8 +34,6 @@ from ..store import schema as t
 from ..store.eventstore import Store
 from . import facts
 from .context import Actor, Outcome, business_day, on_or_today
-
-OPEN_ORDER_STATES = ("placed", "in_production")
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ def planning_input(conn: Connection, request: PlanRequest, *, today: date) -> Pl
         ).all()
     )
     demands, orders = [], {}
-    for row in conn.execute(select(o).where(o.c.state.in_(OPEN_ORDER_STATES)).order_by(o.c.id)).mappings():
+    for row in conn.execute(select(o).where(o.c.state.in_(PRODUCTION_ORDER.group("open"))).order_by(o.c.id)).mappings():
         left = row["quantity"] - row["accepted"] - int(waiting.get(row["id"], 0))
         if left <= 0:
             continue

@@ -48,7 +48,7 @@ def funnel_sheets(data: dict) -> list[ReportSheet]:
     rows = [*data["funders"], {"funder": "TOTAL", "name": "", **data["total"]}]
     sheets = [ReportSheet("funnel", columns, rows), *_unconverted(data), _rates(data)]
     if "kiel" in data:
-        sheets[1:1] = kiel_sheets(data["kiel"])[:2]
+        sheets[1:1] = kiel_sheets(data["kiel"])[:-1]
     return sheets
 
 
@@ -65,7 +65,6 @@ def kiel_sheets(data: dict) -> list[ReportSheet]:
             Column("name", "name"),
             Column("funders", "supplyline funders"),
             *figures,
-            Column("difference", f"difference ({currency})", "money"),
         ],
         [{**d, "funders": ", ".join(d["funders"])} for d in data["donors"]]
         + [{"donor": "TOTAL", "name": f"{data['since']} to {data['until']}", **data["total"]}],
@@ -75,7 +74,20 @@ def kiel_sheets(data: dict) -> list[ReportSheet]:
         [Column("donor", "donor"), Column("month", "month"), *figures],
         [{"donor": d["donor"], **m} for d in data["donors"] for m in d["months"]],
     )
-    return [by_donor, by_month, _rates(data)]
+    purl = data.get("purl")
+    if purl is None:
+        return [by_donor, by_month, _rates(data)]
+    by_purl = ReportSheet(
+        "kiel purl",
+        [
+            Column("month", "month"),
+            Column("pledged_purl", f"supplyline PURL pledged ({currency})", "money"),
+            Column("kiel_purl", f"Kiel NATO PURL ({currency})", "money"),
+            Column("difference", f"difference ({currency})", "money"),
+        ],
+        [*purl["months"], {"month": "TOTAL", **purl["total"]}],
+    )
+    return [by_donor, by_month, by_purl, _rates(data)]
 
 
 def trace_sheets(data: dict) -> list[ReportSheet]:

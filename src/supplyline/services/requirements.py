@@ -8,7 +8,7 @@ from ..domain import requirement as domain
 from ..domain.party import Party
 from ..domain.requirement import Requirement
 from ..store.eventstore import Store, UnitOfWork
-from .context import Actor, Outcome, act
+from .context import Actor, Outcome, act, withholding
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class DraftRequirement:
     needed_by: object = None
     note: object = ""
     id: str | None = None
+    #: FIELD=LEVEL[@EMBARGO] texts or a mapping: the fields withheld (domain/disclosure_table.py)
+    disclosure: object = None
 
 
 def draft_requirement(store: Store, actor: Actor, cmd: DraftRequirement) -> Outcome:
@@ -40,7 +42,8 @@ def draft_requirement_in(uow: UnitOfWork, cmd: DraftRequirement) -> Outcome:
     """Draft one requirement inside an open unit of work (an import drafts many in one)."""
     uow.load(Party, cmd.recipient, field="recipient")  # the recipient must be a registered party
     req = uow.get(Requirement, cmd.id or uow.next_id(Requirement, "REQ"))
-    return Outcome(req.id, uow.record(req, drafting(req, cmd)))
+    withhold = withholding(cmd.disclosure, "RequirementDrafted")
+    return Outcome(req.id, uow.record(req, drafting(req, cmd), withhold=withhold))
 
 
 def drafting(req: Requirement, cmd: DraftRequirement) -> list:

@@ -149,7 +149,7 @@ def import_rows(
         run = _Run(uow, kind, reading, options, result, problems, {**actor.meta(), "import": about})
         run.resolve_parties()
         if admit is not None:
-            admit(uow.conn, [r for r in reading.rows if r.number not in problems])
+            admit(uow.conn, reading.rows)
         run.rows()
         result.rejected = [p for number in sorted(problems) for p in problems[number]]
         result.refused_rows = len(problems)
@@ -338,8 +338,8 @@ def _set_aside(kind: RowKind, trial: dict[str, Any], name: str) -> bool:
 def _row_problem(reading: Reading, row: TypedRow, exc: Refused, names: set[str]) -> Problem:
     """The refusal of a row, placed in the column of the field it names ('categories[1]' -> categories)."""
     element = (exc.field or "") != (exc.field or "").split("[")[0]
-    name = (exc.field or "").split("[")[0].split(".")[0]
-    name = name if name in names else None
+    named = (exc.field or "").split("[")[0].split(".")[0]
+    name = named if named in names else None
     column = reading.column_of(name) if name else None
     index = reading.sheet.headers.index(column) if column else None
     value = exc.value if element or index is None or index >= len(row.raw.cells) else row.raw.cells[index]

@@ -6,21 +6,43 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .. import settings as settings_module
 from ..domain import logkey
+from ..domain.errors import InvalidInput
 from ..domain.logkey import LOG, LogKey
 from ..ledger.note import Signer, Verifier
+from ..ledger.policy import Policy, PolicyError, parse_policy
 from ..store import keyfile
 from ..store.eventstore import Store
 from ..store.signing import CommitSigner, checkpoint_file
 from .context import Actor, Outcome
+from .witnessing import Witnessing, cosigned_file
 
 
-def attach(store: Store, key_file: Path) -> CommitSigner | None:
-    """Sign every write of ``store`` with the key at ``key_file`` (if there is one there)."""
+def attach(store: Store, key_file: Path, *, background: bool = False) -> CommitSigner | None:
+    """Sign every write of ``store`` with the key at ``key_file`` (if there is one there),
+    and have the witnesses of ``SUPPLYLINE_WITNESS_POLICY`` cosign each new checkpoint
+    (``background``: from a thread of its own, as the server does)."""
     if not key_file.exists():
         return None
     store.signing = CommitSigner(keyfile.load(key_file), checkpoint_file(key_file))
+    settings = settings_module.load()
+    if settings.witness_policy:
+        policy = load_policy(settings.witness_policy)
+        witnessing = Witnessing(
+            store, policy, cosigned_file(key_file), timeout=settings.witness_timeout, background=background
+        )
+        store.signing.on_commit.append(witnessing.submit)
     return store.signing
+
+
+def load_policy(path: str) -> Policy:
+    try:
+        return parse_policy(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput("policy", path, f"cannot be read ({exc.strerror})") from None
+    except PolicyError as exc:
+        raise InvalidInput("policy", path, str(exc)) from None
 
 
 def pin_key(store: Store, actor: Actor) -> Outcome | None:

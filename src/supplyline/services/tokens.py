@@ -13,13 +13,13 @@ from sqlalchemy.engine import Connection
 
 from ..domain import token as domain
 from ..domain.access import Principal
-from ..domain.entity import Event, stream_id
+from ..domain.entity import stream_id
 from ..domain.party import Party
 from ..domain.token import ApiToken
 from ..ledger.canonical import parse
 from ..ledger.note import NoteError, Verifier, open_checkpoint
 from ..store import schema as t
-from ..store.eventstore import Store, utc_timestamp
+from ..store.eventstore import Store, typed_event, utc_timestamp
 from .context import Actor, Outcome
 
 #: Secrets start with this, so that a leaked one is easy to recognise in logs and scanners.
@@ -87,13 +87,13 @@ def principal_for(conn: Connection, secret: str, *, signed_by: Verifier | None =
         return None
     e = t.events.c
     events = conn.execute(
-        select(e.seq, e.type, e.payload)
+        select(e.seq, e.type, e.meta, e.payload)
         .where(e.stream_id == stream_id(ApiToken.KIND, row.id))
         .order_by(e.stream_version)
     ).all()
     token = ApiToken(id=row.id)
     for event in events:
-        token.apply(Event(event.type, parse(event.payload)))
+        token.apply(typed_event(event.type, parse(event.payload), event.meta))
     if not token.active or (token.party, token.role, token.secret_sha256) != (row.party, row.role, digest(secret)):
         log.warning("token %s: its projection row is not what its events say; refused", row.id)
         return None

@@ -28,6 +28,7 @@ from ..store import keyfile, withheld
 from ..store import merkle as tree
 from ..store import schema as t
 from ..store.eventstore import Store, iter_events
+from .withholding import PUBLIC_READER, Index
 
 # --- the key ---------------------------------------------------------------------------------
 
@@ -127,13 +128,14 @@ def inclusion(conn: Connection, event: StoredEvent, size: int, *, on: date) -> d
     index = event.seq - 1
     proof = tree.inclusion_proof(conn, index, size)
     secrets = withheld.secrets_of(conn, [event.seq]).get(event.seq, [])
+    view = public_view(event, secrets, on=on, repeats=repeats_for(Index(conn, on=on), event.seq))
     return {
         "leafIdx": index,
         "treeSize": size,
         "root": b64(tree.tree_head(conn, size)),
         "leafHash": b64(merkle.leaf_hash(bytes.fromhex(event.hash))),
         "proof": [b64(p) for p in proof],
-        "event": public_view(event, secrets, on=on),
+        "event": view,
     }
 
 
@@ -237,10 +239,17 @@ def public_events(conn: Connection, *, after: int = 0, limit: int | None = None,
     yield from _public_views(conn, batch, day)
 
 
+def repeats_for(index: Index, seq: int) -> dict[str, dict]:
+    """The fields of event ``seq`` in clear that repeat a value withheld from the public, each
+    with the marker of the event that withholds it (the public view shows that instead)."""
+    return {name: item.to_json() for name, item in index.repeats(seq, PUBLIC_READER).items()}
+
+
 def _public_views(conn: Connection, events: list[StoredEvent], day: date):
     secrets = withheld.secrets_of(conn, [e.seq for e in events if has_markers(e.payload)])
+    index = Index(conn, on=day)
     for event in events:
-        yield public_view(event, secrets.get(event.seq, ()), on=day)
+        yield public_view(event, secrets.get(event.seq, ()), on=day, repeats=repeats_for(index, event.seq))
 
 
 def public_log(store: Store, out, *, on: date | None = None) -> int:

@@ -1,5 +1,6 @@
 """Which values in the projections a reader may not see, because the event that recorded
-them withheld them (``domain/disclosure.py``, ``ledger/disclosure.py``).
+them withheld them, or another record withholds the same value (the disclosure table,
+``domain/disclosure_table.py``; commitments in ``ledger/disclosure.py``).
 
 Projections hold the real values (the operator's view). Every surface that shows them to
 someone else asks this index first: the OCDS export and the public dashboard (the public),
@@ -17,17 +18,22 @@ a withheld contract price) is withheld with it: see ``derived_hidden``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from ..domain.disclosure_table import Event as TableEvent
+from ..domain.disclosure_table import row as row_of
+from ..domain.disclosure_table import shown_rows
 from ..domain.values import today_utc
 from ..ledger import disclosure
 from ..ledger.canonical import parse
 from ..store import schema as t
+from ..store.repeats import repeats_of
+from ..store.withheld import real_payloads
 
 #: roles that see every withheld value (they run and audit the ledger)
 SEE_ALL_ROLES = frozenset({"coordinator", "auditor"})
@@ -44,43 +50,9 @@ class Target:
     columns: tuple[str, ...]
 
 
-def _money(name: str) -> tuple[str, ...]:
-    return (name, f"{name}_minor", f"{name}_currency")
-
-
-def _targets(event_type: str, record: str, payload: dict, name: str) -> list[Target]:
-    """Where a withheld field of an event shows in the projections (and what follows from it)."""
-    if event_type == "PledgeAnnounced":
-        columns = {"amount": (*_money("amount"), "allocated", "allocated_minor", "remaining")}.get(name, (name,))
-        return [Target("pledges", (record,), columns)]
-    if event_type == "PledgeAllocated":
-        columns = {"amount": _money("amount"), "line_amount": _money("line_amount"), "fx": ("fx_rate", "fx_date")}[name]
-        return [Target("allocations", (payload["allocation_id"],), columns)]
-    if event_type == "PackageDrafted":
-        return [Target("packages", (record,), (name,))]
-    if event_type == "PackageDecisionRecorded":
-        return [Target("package_decisions", (record,), ("reason",))]
-    if event_type == "PackageLineAdded":
-        columns = {"unit_price": (*_money("unit_price"), "value"), "quantity": ("quantity", "value")}.get(name, (name,))
-        return [Target("package_lines", (record, payload["line_no"]), columns)]
-    if event_type == "ContractSigned":
-        if name == "lines":
-            return [Target("contract_lines", (record,), ("item", "quantity", *_money("unit_price")))]
-        if name == "schedule":
-            return [Target("delivery_schedule", (record,), ("line_no", "due", "quantity"))]
-        return [Target("contracts", (record,), (name,))]
-    if event_type == "ShipmentDispatched":
-        if name == "lines":
-            return [
-                Target("shipment_lines", (record,), ("quantity",)),
-                Target("shipment_lots", (record,), ("lot_id", "quantity")),
-            ]
-        return [Target("shipments", (record,), (name,))]
-    if event_type == "ShipmentReceived":
-        if name == "lines":
-            return [Target("shipment_lines", (record,), ("received",))]
-        return [Target("shipments", (record,), (name,))]
-    return []
+def _targets(event: TableEvent, name: str) -> list[Target]:
+    """Where a withheld field of an event shows in the projections (the disclosure table)."""
+    return [Target(table, key, columns) for table, key, columns in shown_rows(event, name)]
 
 
 @dataclass(frozen=True)
@@ -96,6 +68,8 @@ class Withheld:
     commitment: str
     recorder: str
     targets: tuple[Target, ...]
+    #: (seq, field) of older events that hold the same value in clear (left out of public views)
+    repeated_in: tuple[tuple[int, str], ...] = ()
 
     def lifted(self, on: date) -> bool:
         return self.embargo is not None and date.fromisoformat(self.embargo) <= on
@@ -146,23 +120,44 @@ class Index:
                 payload = parse(row.payload)
                 record = row.stream_id.partition(":")[2]
                 for name, marker in disclosure.markers(payload).items():
-                    self.fields.append(
-                        Withheld(
-                            row.seq,
-                            row.type,
-                            row.stream_id,
-                            name,
-                            marker["level"],
-                            marker["embargo"],
-                            marker["commitment"],
-                            row.actor,
-                            tuple(_targets(row.type, record, payload, name)),
-                        )
+                    item = Withheld(
+                        row.seq,
+                        row.type,
+                        row.stream_id,
+                        name,
+                        marker["level"],
+                        marker["embargo"],
+                        marker["commitment"],
+                        row.actor,
+                        tuple(_targets(TableEvent(row.type, record, payload), name)),
                     )
+                    self.fields.append(
+                        _with_repeats(conn, item, record, row.payload) if _repeats(row.type, name) else item
+                    )
+        self._repeated: dict[int, list[Withheld]] = {}
+        for item in self.fields:
+            for seq in {seq for seq, _ in item.repeated_in}:
+                self._repeated.setdefault(seq, []).append(item)
         self._by_table: dict[str, list[Withheld]] = {}
         for item in self.fields:
             for target in item.targets:
                 self._by_table.setdefault(target.table, []).append(item)
+
+    def repeats(self, seq: int, reader: Reader) -> dict[str, Withheld]:
+        """Fields of event ``seq`` in clear that repeat a value withheld from ``reader``, and why."""
+        return {
+            name: item
+            for item in self._repeated.get(seq, ())
+            for repeat_seq, name in item.repeated_in
+            if repeat_seq == seq and self.hidden_from(item, reader)
+        }
+
+    def by_event(self) -> dict[int, list[str]]:
+        """seq -> the names of its withheld fields (what the ledger page lists)."""
+        out: dict[int, list[str]] = {}
+        for item in self.fields:
+            out.setdefault(item.seq, []).append(item.field)
+        return {seq: sorted(names) for seq, names in out.items()}
 
     def __bool__(self) -> bool:
         return bool(self.fields)
@@ -206,6 +201,31 @@ class Index:
                 if column in wanted:
                     return item
         return None
+
+
+def _repeats(event_type: str, name: str) -> bool:
+    found = row_of(event_type, name)
+    return bool(found and found.repeated_in)
+
+
+def _with_repeats(conn: Connection, item: Withheld, record: str, stored: str) -> Withheld:
+    """``item`` with the fields of other records that repeat its value in clear, followed from
+    record to record (a contract line's price, its package line's, that line's requirement's):
+    their projected columns are withheld with it, and the public log leaves them out."""
+    real = real_payloads(conn, [(item.seq, stored)])[item.seq]
+    todo = [(item.seq, TableEvent(item.event_type, record, real), item.field)]
+    seen = {(item.seq, item.field)}
+    targets, repeated = list(item.targets), []
+    while todo:
+        seq, event, name = todo.pop()
+        for found in repeats_of(conn, seq, event, name):
+            if (found.seq, found.field) in seen or found.marker is not None:
+                continue  # a repetition withheld itself is withheld by its own marker
+            seen.add((found.seq, found.field))
+            repeated.append((found.seq, found.field))
+            targets.extend(_targets(found.event, found.field))
+            todo.append((found.seq, found.event, found.field))
+    return replace(item, targets=tuple(targets), repeated_in=tuple(repeated)) if repeated else item
 
 
 def reader_of(principal, ownership) -> Reader:

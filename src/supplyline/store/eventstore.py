@@ -22,14 +22,16 @@ from typing import TYPE_CHECKING, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
+from ..domain import disclosure_table
 from ..domain.entity import Entity, Event, stream_id
 from ..domain.errors import NotFound, VersionConflict
+from ..domain.events import VERSION_KEY, read_event
 from ..domain.values import parse_id, refuse_unclean_text
-from ..ledger.canonical import canonical
+from ..ledger.canonical import canonical, parse
 from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_input
 from ..ledger.disclosure import Withholding
+from . import repeats, withheld
 from . import schema as t
-from . import withheld
 from .db import WRITE, is_sqlite
 from .projections import Rows, rows_of, write_differences
 
@@ -219,13 +221,13 @@ class UnitOfWork:
             chunk = wanted[start : start + _BATCH]
             fresh = {stream_id(cls.KIND, i): cls(id=i) for i in chunk}
             rows = self.conn.execute(
-                select(t.events.c.seq, t.events.c.stream_id, t.events.c.type, t.events.c.payload)
+                select(t.events.c.seq, t.events.c.stream_id, t.events.c.type, t.events.c.meta, t.events.c.payload)
                 .where(t.events.c.stream_id.in_(list(fresh)))
                 .order_by(t.events.c.stream_id, t.events.c.stream_version)
             ).all()
             payloads = withheld.real_payloads(self.conn, [(row.seq, row.payload) for row in rows])
             for row in rows:
-                fresh[row.stream_id].apply(Event(row.type, payloads[row.seq]))
+                fresh[row.stream_id].apply(typed_event(row.type, payloads[row.seq], row.meta))
             for sid, entity in fresh.items():
                 self._entities[sid] = entity
                 self._rows[sid] = rows_of(entity)
@@ -261,8 +263,9 @@ class UnitOfWork:
             raise VersionConflict(entity.stream, expected_version, entity.version)
         if not events:
             return []
-        for event in events:
-            refuse_unclean_text("", event.data)
+        datas = [event.data for event in events]  # each encoded once: the check and the hash read the same dict
+        for data in datas:
+            refuse_unclean_text("", data)
         if entity.stream not in self._rows:
             self._rows[entity.stream] = rows_of(entity)
             self._entities[entity.stream] = entity
@@ -270,16 +273,21 @@ class UnitOfWork:
         stored: list[StoredEvent] = []
         rows: list[tuple] = []  # as stored: seq, the hashed bytes (every other column is generated from them), hash
         secrets: list[tuple[int, list]] = []
-        for event in events:
-            data, hidden = withheld.seal(event.data, withhold) if withhold else (event.data, [])
-            payload = canonical(data)
+        for event, data in zip(events, datas, strict=True):
+            rules = withhold
+            if event.type in disclosure_table.REPEATING:
+                real = disclosure_table.Event(event.type, entity.stream.partition(":")[2], data)
+                rules = repeats.inherited(self._conn, real, (withhold or {}).items())
+            sealed, hidden = withheld.seal(data, rules) if rules else (data, [])
+            payload = canonical(sealed)
+            meta = canonical({**parse(self.meta), **event.marker}) if event.marker else self.meta
             seq, version = self.seq + 1, entity.version + 1
-            body = hash_input(seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head)
+            body = hash_input(seq, entity.stream, version, stamp, self.actor, event.type, meta, payload, self.head)
             digest = sha256(body).hexdigest()
             entity.apply(event)
             stored.append(
                 StoredEvent(
-                    seq, entity.stream, version, stamp, self.actor, event.type, self.meta, payload, self.head, digest
+                    seq, entity.stream, version, stamp, self.actor, event.type, meta, payload, self.head, digest
                 )
             )
             rows.append((seq, body.decode(), digest))
@@ -292,6 +300,12 @@ class UnitOfWork:
         self._rows[entity.stream] = rows_of(entity)
         self.appended.extend(stored)
         return stored
+
+
+def typed_event(type_name: str, payload: dict, meta: str) -> Event:
+    """A stored event (payload with its withheld values back) as its class, in today's shape;
+    its meta is parsed only when it marks a version."""
+    return read_event(type_name, payload, parse(meta) if VERSION_KEY in meta else None)
 
 
 def event_row(e: StoredEvent) -> tuple[int, str, str]:

@@ -114,8 +114,8 @@ def pledge_rows(p: Pledge) -> dict[Table, list[dict]]:
                 "line_no": a.line_no,
                 **_money("amount", a.amount),
                 **_money("line_amount", a.line_amount),
-                "fx_rate": a.fx["rate"] if a.fx else None,
-                "fx_date": _date(a.fx["date"]) if a.fx else None,
+                "fx_rate": str(a.fx.rate) if a.fx else None,
+                "fx_date": a.fx.day if a.fx else None,
                 "allocated_on": a.allocated_on,
             }
             for a in p.allocations
@@ -338,12 +338,6 @@ def token_rows(k: ApiToken) -> dict[Table, list[dict]]:
             }
         ]
     }
-
-
-def _date(text: str):
-    from datetime import date
-
-    return date.fromisoformat(text)
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
-from ..domain.entity import Entity, Event
+from ..domain.entity import Entity
 from ..ledger.canonical import parse
 from ..ledger.disclosure import unseal
 from . import schema as t
 from . import withheld
-from .eventstore import iter_events
+from .eventstore import iter_events, typed_event
 from .projections import PROJECTED_TABLES, PROJECTIONS, Rows, read_table, rows_of
 
 
@@ -33,7 +33,8 @@ def fold(conn: Connection) -> dict[str, Entity]:
                 raise ValueError(f"event #{stored.seq} belongs to an unknown stream kind '{kind}'")
             entity = entities[stored.stream_id] = PROJECTIONS[kind].entity(id=entity_id)
         payload = parse(stored.payload)
-        entity.apply(Event(stored.type, unseal(payload, secrets[stored.seq]) if stored.seq in secrets else payload))
+        real = unseal(payload, secrets[stored.seq]) if stored.seq in secrets else payload
+        entity.apply(typed_event(stored.type, real, stored.meta))
     return entities
 
 

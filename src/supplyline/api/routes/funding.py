@@ -13,9 +13,7 @@ from .common import Cursor, FilterId, Limit, PathId
 router = APIRouter(tags=["pledges"])
 
 
-@router.get(
-    "/pledges", response_model=PledgePage, summary="Pledges: a funder sees its own", **acts("pledge.read")
-)
+@router.get("/pledges", response_model=PledgePage, summary="Pledges: a funder sees its own", **acts("pledge.read"))
 def list_pledges(
     gate: Gate = Depends(reading),
     funder: FilterId = None,

@@ -33,6 +33,12 @@ Mapping = Annotated[
         "number and date formats (docs/interchange.md)"
     ),
 ]
+DryRun = Annotated[
+    bool,
+    Query(
+        description="decide every row and answer what would be recorded, skipped, rounded and refused; write nothing"
+    ),
+]
 SkipInvalid = Annotated[
     bool,
     Form(
@@ -81,6 +87,7 @@ def import_pledges(
     mapping: Mapping = None,
     skip_invalid: SkipInvalid = False,
     commit: Annotated[bool, Form(description="also record every new pledge as committed")] = False,
+    dry_run: DryRun = False,
     gate: Gate = Depends(writing),
 ):
     return _import_rows(
@@ -90,7 +97,7 @@ def import_pledges(
         "funder",
         file,
         mapping,
-        {"skip_invalid": skip_invalid, "commit": commit},
+        {"skip_invalid": skip_invalid, "commit": commit, "dry_run": dry_run},
     )
 
 
@@ -102,11 +109,14 @@ def import_pledges(
     **acts("requirement.import"),
 )
 def import_requirements(
-    file: Spreadsheet, mapping: Mapping = None, skip_invalid: SkipInvalid = False, gate: Gate = Depends(writing)
+    file: Spreadsheet,
+    mapping: Mapping = None,
+    skip_invalid: SkipInvalid = False,
+    dry_run: DryRun = False,
+    gate: Gate = Depends(writing),
 ):
-    return _import_rows(
-        gate, imports.import_requirements, "requirement", "recipient", file, mapping, {"skip_invalid": skip_invalid}
-    )
+    options = {"skip_invalid": skip_invalid, "dry_run": dry_run}
+    return _import_rows(gate, imports.import_requirements, "requirement", "recipient", file, mapping, options)
 
 
 @router.post(
@@ -142,6 +152,9 @@ def import_fx(
 def import_kiel(
     file: Annotated[UploadFile, File(description="the tracker's data_explorer.csv")],
     release_info: Annotated[UploadFile | None, File(description="the release_info.csv beside it")] = None,
+    procurement_trends: Annotated[
+        UploadFile | None, File(description="the procurement_trends.csv beside it (its nato_purl series)")
+    ] = None,
     release: Annotated[
         str | None,
         Form(
@@ -157,6 +170,14 @@ def import_kiel(
         path = ws.text("file", file, name=name)
         if release_info is not None:
             ws.text("release_info", release_info, name="release_info.csv", folder="file", limit=MAX_SMALL_FILE)
+        if procurement_trends is not None:
+            ws.text(
+                "procurement_trends",
+                procurement_trends,
+                name="procurement_trends.csv",
+                folder="file",
+                limit=MAX_SMALL_FILE,
+            )
         return gate.write(
             None,
             lambda actor, _: Answer("", kiel.import_kiel(gate.store, actor, path, release=release).to_json()),

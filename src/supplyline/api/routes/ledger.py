@@ -56,7 +56,9 @@ def list_events(
     return gate.stream_events(kind, record_id, fetch)
 
 
-@router.get("/ledger/verify", response_model=VerificationRead, summary="Re-walk the hash chain", **acts("ledger.verify"))
+@router.get(
+    "/ledger/verify", response_model=VerificationRead, summary="Re-walk the hash chain", **acts("ledger.verify")
+)
 def verify(gate: Gate = Depends(reading)):
     def run(_conn, _principal):
         result = checks.verify_ledger(gate.store)

@@ -23,9 +23,7 @@ from .common import Cursor, Limit, PathId
 router = APIRouter(tags=["packages"])
 
 
-@router.get(
-    "/packages", response_model=PackagePage, summary="Packages shared with the caller", **acts("package.read")
-)
+@router.get("/packages", response_model=PackagePage, summary="Packages shared with the caller", **acts("package.read"))
 def list_packages(
     gate: Gate = Depends(reading),
     state: PackageState | None = None,
@@ -65,7 +63,9 @@ def trace_package(
     return report_answer(request, data, trace_sheets, f"trace-{package_id}", format, table)
 
 
-@router.post("/packages", status_code=201, response_model=OutcomeRead, summary="Draft a package", **acts("package.draft"))
+@router.post(
+    "/packages", status_code=201, response_model=OutcomeRead, summary="Draft a package", **acts("package.draft")
+)
 def draft_package(body: PackageCreate, gate: Gate = Depends(writing)):
     cmd = packages.DraftPackage(
         body.title,

@@ -33,6 +33,21 @@ class RejectFileRead(BaseModel):
     )
 
 
+class RoundedRead(BaseModel):
+    row: int
+    field: str
+    from_: str = Field(alias="from", description="the amount as the file wrote it")
+    to: str
+
+
+class PartyCreatedRead(BaseModel):
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    from_: str = Field(alias="from", description="the file's word for it")
+
+
 class ImportedRead(BaseModel):
     source: str = Field(description="the file's name")
     sheet: str | None
@@ -42,6 +57,11 @@ class ImportedRead(BaseModel):
     rejected: list[FileProblemRead] = Field(description="with skip_invalid: what is wrong with the rows left out")
     reject_file: RejectFileRead | None
     events: int
+    dry_run: bool = Field(False, description="with dry_run: what would be written; nothing was")
+    skipped: dict[str, int] = Field(default_factory=dict, description="rows the mapping's skip_when left out, by why")
+    rounded: list[RoundedRead] = Field(default_factory=list, description="amounts rounded by the mapping's rounding")
+    parties_created: list[PartyCreatedRead] = Field(default_factory=list)
+    refused_rows: int = 0
 
 
 class FxImportedRead(BaseModel):
@@ -63,6 +83,9 @@ class KielImportedRead(BaseModel):
     recorded: list[str] = Field(description="donors whose figures were recorded now")
     unchanged: list[str]
     events: int
+    purl: dict[str, str | int | bool | None] = Field(
+        default_factory=dict, description="the PURL series read from procurement_trends.csv beside the file"
+    )
 
 
 class KielFiguresRead(BaseModel):
@@ -78,12 +101,30 @@ class KielDonorRead(KielFiguresRead):
     donor: str = Field(description="ISO 3166 alpha-3, or EU")
     name: str
     funders: list[str]
-    difference: str
     months: list[KielMonthRead]
 
 
 class KielTotalRead(KielFiguresRead):
-    difference: str
+    pass
+
+
+class KielPurlFiguresRead(BaseModel):
+    pledged_purl: str = Field(description="supplyline's PURL pledges, converted at each pledge's date")
+    kiel_purl: str = Field(description="the tracker's NATO PURL series, converted at each month's end")
+    difference: str = Field(description="pledged_purl - kiel_purl")
+
+
+class KielPurlMonthRead(KielPurlFiguresRead):
+    month: str
+
+
+class KielPurlRead(BaseModel):
+    series: str
+    source: str
+    months: list[KielPurlMonthRead]
+    total: KielPurlFiguresRead
+    undisclosed_pledges: int
+    unconverted: list[UnconvertedRead] = []
 
 
 class KielComparisonRead(BaseModel):
@@ -91,6 +132,8 @@ class KielComparisonRead(BaseModel):
     currency: str
     since: str
     until: str
+    purl: KielPurlRead | None = Field(description="PURL pledges beside the tracker's PURL series (like for like)")
+    context: str = Field(description="what the per-donor table is: context, not like for like")
     donors: list[KielDonorRead]
     total: KielTotalRead
     funders_without_country: list[str]

@@ -19,6 +19,11 @@ class PublicEventRead(EventRead):
     revealed: dict[str, RevealedValueRead] | None = Field(
         None, description="withheld fields whose embargo has passed: value and salt opening the commitment"
     )
+    redacted: list[str] | None = Field(
+        None,
+        description="fields recorded in clear that repeat a value another event withholds: shown as "
+        '{"$repeats": that event\'s marker}; this view does not rehash to its hash (docs/transparency.md)',
+    )
 
 
 class InclusionProofRead(BaseModel):

@@ -17,6 +17,7 @@ from decimal import Decimal
 import numpy as np
 
 from ...domain.fx import FxDay, cross_rate, pick_day
+from ...domain.lifecycle import PLEDGE
 from ...domain.money import minor_exponent
 from ...domain.package import DEFAULT_ORIGIN
 from ...domain.pledge import Pledge, earmark_refusal
@@ -24,7 +25,6 @@ from ...domain.values import ANY_ORIGIN, ORIGIN_GROUPS, origin_within
 
 #: money in the model is counted in millions of the plan currency (keeps HiGHS well scaled)
 SCALE = 1e-6
-SPENDABLE_STATES = ("committed", "partly_allocated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +219,7 @@ def rounding_reserve(p: Pledge, line_currencies: Counter) -> float:
 
 def exclusion(p: Pledge, on: date) -> str | None:
     """Why a pledge cannot take part in an allocation on ``on`` at all, or None."""
-    if p.state not in SPENDABLE_STATES:
+    if p.state not in PLEDGE.group("spendable"):
         return f"is {p.state.replace('_', ' ')}: only committed pledges with money left are allocated"
     if not p.remaining.is_positive:
         return "has no money left"

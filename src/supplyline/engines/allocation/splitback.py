@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import numpy as np
 
 from ...domain.fx import Conversion, convert, fx_used
+from ...domain.lifecycle import PLEDGE
 from ...domain.money import Money, minor_exponent
 from ...domain.pledge import Pledge, earmark_refusal
 from .instance import SCALE, Instance, Need, Pooled
@@ -273,7 +274,7 @@ def check(instance: Instance, plan: Plan) -> list[str]:
             )
             if refusal:
                 problems.append(f"{where}: pledge {pledge.id} {refusal}")
-            if pledge.state not in ("committed", "partly_allocated"):
+            if pledge.state not in PLEDGE.group("spendable"):
                 problems.append(f"{where}: pledge {pledge.id} is {pledge.state}")
             expected = _converted(piece.line_amount, pledge.remaining.currency, instance, rates)
             if expected != piece.amount:

@@ -14,7 +14,7 @@ import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 
 from .spreadsheet import FileRefused, Problem
@@ -139,3 +139,55 @@ def read_data_explorer(path: Path | str, info: ReleaseInfo) -> KielRelease:
     if problems:
         raise FileRefused(path.name, problems)
     return KielRelease(info, path.name, [donors[d] for d in sorted(donors)])
+
+
+#: The tracker's monthly series of procurement for Ukraine (procurement_trends.csv) that
+#: supplyline compares with: NATO's PURL, in billions of EUR.
+PURL_SERIES = "nato_purl"
+
+
+@dataclass
+class KielSeries:
+    """One column of procurement_trends.csv: month -> (euros rounded half-even to the cent, the
+    figure as the tracker wrote it in billions). The tracker writes these to fifteen digits (a
+    computed share), so unlike data_explorer.csv they are rounded, and the original kept."""
+
+    source: str
+    series: str
+    months: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def read_series(path: Path | str, series: str = PURL_SERIES) -> KielSeries:
+    """A monthly series of ``procurement_trends.csv``; all problems at once, or FileRefused."""
+    path = Path(path)
+    try:
+        reader = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+        rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise FileRefused(path.name, [Problem(f"cannot be read ({exc})")]) from None
+    missing = [c for c in ("year", "month", series) if c not in (reader.fieldnames or [])]
+    if missing:
+        raise FileRefused(path.name, [Problem(f"has no column {', '.join(missing)}", row=1)])
+    problems: list[Problem] = []
+    out = KielSeries(path.name, series)
+    for row_no, row in enumerate(rows, start=2):
+        try:
+            year, month = int(row["year"]), int(row["month"])
+            if not (1 <= month <= 12 and 1900 <= year <= 2999):
+                raise ValueError
+            billions = Decimal((row[series] or "").strip())
+            if not billions.is_finite() or billions < 0:
+                raise InvalidOperation
+        except (TypeError, ValueError, InvalidOperation):
+            problems.append(
+                Problem("is not a month and an amount in billions of euros", row=row_no, value=row.get(series))
+            )
+            continue
+        key = f"{year:04d}-{month:02d}"
+        if key in out.months:
+            problems.append(Problem(f"{key} appears twice", row=row_no, column="month", value=key))
+        euros = (billions * _BILLION).quantize(_CENT, rounding=ROUND_HALF_EVEN)
+        out.months[key] = (str(euros), row[series].strip())
+    if problems:
+        raise FileRefused(path.name, problems)
+    return out

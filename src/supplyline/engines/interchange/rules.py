@@ -41,7 +41,7 @@ class SkipRule:
     field: str | None = None
     column: str | None = None
     tests: tuple[str, ...] = ()
-    equals: tuple[str, ...] = ()
+    equals: frozenset[str] = frozenset()  # folded words
 
     def reason(self, cell: Any, number: Callable[[Any], Decimal | None]) -> str | None:
         """Why the row is skipped, or None; ``number`` reads the cell as an amount (None if not one)."""
@@ -53,7 +53,7 @@ class SkipRule:
             value = number(cell)
             if value is not None and value == 0:
                 return f"{name} is zero"
-        if self.equals and not blank and fold(str(cell)) in {fold(e) for e in self.equals}:
+        if self.equals and not blank and fold(str(cell)) in self.equals:
             return f"{name} is {str(cell).strip()}"
         return None
 
@@ -137,7 +137,7 @@ def _skip_rule(item: object, fields: set[str], problems: list[tuple[str, object]
         problems.append((f"skip_when names an unknown field '{name}' (fields: {', '.join(sorted(fields))})", name))
         return None
     tests = tuple(str(t) for t in _as_list(item.get("is")))
-    equals = tuple(_plain(e) for e in _as_list(item.get("equals")))
+    equals = frozenset(fold(_plain(e)) for e in _as_list(item.get("equals")))
     if any(t not in TESTS for t in tests) or not (tests or equals):
         problems.append((f"{shape}: 'is' takes {' or '.join(TESTS)}", item))
         return None

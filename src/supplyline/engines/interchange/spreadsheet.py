@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -463,6 +464,8 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
     # money cells may carry their currency code, so they are read after the currency column
     order = [f for f in fields if f.kind != "money"] + [f for f in fields if f.kind == "money"]
     rules = mapping.rules
+    plan = [(f, positions.get(f.name), mapping.fixed.get(f.name)) for f in order]
+    needs_code = [f for f in fields if f.kind == "money" and f.currency_field and by_name[f.currency_field].required]
     for raw in sheet.rows:
         skipped = _skipped(raw, mapping, positions, at)
         if skipped:
@@ -471,8 +474,11 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
         values: dict[str, Any] = {}
         problems: list[Problem] = []
         rounded: dict[str, str] = {}
-        for f in order:
-            cell = _cell(raw, positions[f.name]) if f.name in positions else mapping.fixed.get(f.name)
+        for f, at_index, fixed in plan:
+            if at_index is None and fixed is None and not (f.required and f.name not in from_money):
+                values[f.name] = None  # neither in the file nor in the mapping: nothing to read
+                continue
+            cell = _cell(raw, at_index) if at_index is not None else fixed
             try:
                 normal = _normalise(f, cell, mapping)
             except _CellError as exc:
@@ -495,19 +501,18 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
                 problems.append(reading.problem(raw.number, f.name, "is required", cell))
                 continue
             values[f.name] = normal
-        for f in fields:
-            wanted_code = f.kind == "money" and f.currency_field and by_name[f.currency_field].required
+        for f in needs_code:
+            code_field = f.currency_field or ""
             if (
-                wanted_code
-                and f.name in values
-                and values.get(f.currency_field) is None
-                and not any(p.column and p.column == reading.column_of(f.currency_field) for p in problems)
+                f.name in values
+                and values.get(code_field) is None
+                and not any(p.column and p.column == reading.column_of(code_field) for p in problems)
             ):
                 problems.append(
                     reading.problem(
                         raw.number,
                         f.name,
-                        f"has no currency: fill the '{mapping.header_of(f.currency_field)}' column or "
+                        f"has no currency: fill the '{mapping.header_of(code_field)}' column or "
                         "write the code with the amount (e.g. 'EUR 1500')",
                         _cell(raw, positions[f.name]) if f.name in positions else None,
                     )
@@ -668,11 +673,23 @@ def _told_apart(text: str) -> str:
 
 def _money(cell: Any, mapping: Mapping) -> tuple[str, str | None]:
     if isinstance(cell, str):
-        text = cell.strip()
-        for pattern, amount_group, code_group in ((_CODE_PREFIX, 2, 1), (_CODE_SUFFIX, 1, 2)):
-            m = pattern.match(text)
-            if m:
-                return _decimal(m.group(amount_group), mapping), m.group(code_group)
+        return _money_text(cell, mapping.decimal_separator, mapping.thousands_separator)
+    return _decimal(cell, mapping), None
+
+
+@lru_cache(maxsize=8)
+def _separators(decimal_separator: str | None, thousands: str | None) -> Mapping:
+    return Mapping(decimal_separator=decimal_separator, thousands_separator=thousands)
+
+
+@lru_cache(maxsize=1024)  # a row's amount is read twice when skip_when tests it for zero
+def _money_text(cell: str, decimal_separator: str | None, thousands: str | None) -> tuple[str, str | None]:
+    mapping = _separators(decimal_separator, thousands)
+    text = cell.strip()
+    for pattern, amount_group, code_group in ((_CODE_PREFIX, 2, 1), (_CODE_SUFFIX, 1, 2)):
+        m = pattern.match(text)
+        if m:
+            return _decimal(m.group(amount_group), mapping), m.group(code_group)
     return _decimal(cell, mapping), None
 
 
@@ -684,14 +701,21 @@ def _date(cell: Any, mapping: Mapping) -> date:
     if isinstance(cell, date):
         return cell
     if isinstance(cell, str):
-        text = cell.strip()
-        for fmt in (*mapping.date_formats, "%Y-%m-%d"):
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
+        found = _date_text(cell.strip(), mapping.date_formats)
+        if found is not None:
+            return found
     formats = ", ".join(f"'{f}'" for f in (*mapping.date_formats, "%Y-%m-%d"))
     raise _CellError(f"is not a date in the expected format ({formats})")
+
+
+@lru_cache(maxsize=1 << 14)  # a file's dates repeat (a few hundred days), strptime is slow
+def _date_text(text: str, formats: tuple[str, ...]) -> date | None:
+    for fmt in (*formats, "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date: no time to place in a zone
+        except ValueError:
+            continue
+    return None
 
 
 def _month(cell: Any, mapping: Mapping) -> str:

@@ -1,0 +1,50 @@
+"""`supplyline witness …`: run a witness (C2SP tlog-witness) with your own key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..services import witness as witnesses
+from .app import app
+from .render import console
+
+witness_app = typer.Typer(no_args_is_help=True, help="A witness: cosigns a log's checkpoints that extend what it saw.")
+app.add_typer(witness_app, name="witness")
+KEY = typer.Option(..., "--key", help="the witness's signing key file")
+
+
+@witness_app.command("init")
+def witness_init(
+    key: Path = KEY,
+    name: str = typer.Option(..., "--name", help="the witness's name, e.g. witness.example.org/funder-nl"),
+) -> None:
+    """Create the witness's key (never overwrites one) and print its verifier key."""
+    cosigner, created = witnesses.create_cosigner(key, name)
+    console.print(f"witness key {'created' if created else 'kept'} at {key}", highlight=False)
+    typer.echo(str(cosigner.key))
+
+
+@witness_app.command("key")
+def witness_key(key: Path = KEY) -> None:
+    """Print the witness's verifier key (for policy files: `witness NAME KEY URL`)."""
+    typer.echo(str(witnesses.load_cosigner(key).key))
+
+
+@witness_app.command("serve")
+def witness_serve(
+    key: Path = KEY,
+    log: list[str] = typer.Option(..., "--log", help="a log's verifier key to witness (repeatable)"),
+    state_dir: Path = typer.Option(..., "--state", help="directory of the latest checkpoint per log"),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8100, "--port", min=1, max=65535),
+) -> None:
+    """Serve add-checkpoint and the monitors' checkpoint until interrupted."""
+    import uvicorn
+
+    from ..api.witness_app import create_witness_app
+
+    witness = witnesses.Witness(witnesses.load_cosigner(key), witnesses.load_logs(log), state_dir)
+    console.print(f"witness {witness.cosigner.key} on http://{host}:{port}/add-checkpoint", highlight=False)
+    uvicorn.run(create_witness_app(witness), host=host, port=port, log_level="warning")

@@ -1,0 +1,286 @@
+"""What each event's fields feed, how disclosed they are by default, and where their value
+is repeated: the one table every rule on withheld fields reads.
+
+For each event type and payload field (the shape of openprocurement's ``mask.py``: a
+declarative row per field, read by generic code):
+
+- ``shows``: the projection columns the field feeds (the rows are found from the record id
+  and payload keys), so a withheld field is blanked in every view of those rows;
+- ``default``: its disclosure level when the command states none (free text that may carry
+  operational or diplomatic detail stays among the parties);
+- ``command``: whether a command may state a level for it (identifiers and references
+  never: records still link up in public);
+- ``repeated_in``: the fields of OTHER records that carry the same value, so withholding it
+  in one record withholds it wherever it is repeated.
+
+A repetition works both ways and is followed transitively (``repeats``). When the record
+that repeats a withheld value is recorded later, it is sealed at record time with the
+stricter level (``inherit``: nothing in clear reaches the hashed log). When it was recorded
+earlier, in clear, every public view leaves it out: the projections through
+``services/withholding.py``, the public log by showing the field as repeated from the
+commitment that withholds it (docs/transparency.md says why a guess can still be checked
+against such an older event's hash, and why only withholding at record time is leak-free).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..ledger.disclosure import Withholding
+
+#: a payload key, ``@record`` (the record id of the event's stream), or ``each.KEY`` (a key
+#: of each entry of a list-valued field)
+Key = str
+
+
+@dataclass(frozen=True)
+class Shows:
+    """Projected columns of the rows of ``table`` whose key starts with ``key`` (evaluated
+    on the event: ``@record`` and payload keys)."""
+
+    table: str
+    key: tuple[Key, ...]
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """Another record's field that carries this field's value.
+
+    ``link`` pairs (their key, our key) that must be equal for the two to be about the same
+    thing; ``theirs`` / ``ours`` name the key inside each list entry holding the value when
+    a side's field is a list (``each.`` keys iterate its entries). ``copy``: the value is
+    copied (a price taken over when none is given), so only an equal value is a repetition;
+    otherwise the other field states the same fact however it is written (an order placed
+    for a contract line and its schedule)."""
+
+    event_type: str
+    field: str
+    link: tuple[tuple[Key, Key], ...]
+    theirs: str | None = None
+    ours: str | None = None
+    copy: bool = True
+
+    def reverse(self, event_type: str, name: str) -> Repeat:
+        return Repeat(
+            event_type, name, tuple((o, t) for t, o in self.link), theirs=self.ours, ours=self.theirs, copy=self.copy
+        )
+
+
+@dataclass(frozen=True)
+class Field:
+    shows: tuple[Shows, ...] = ()
+    default: Withholding | None = None
+    command: bool = True
+    repeated_in: tuple[Repeat, ...] = ()
+
+
+@dataclass(frozen=True)
+class Record:
+    """How a refusal names the record an event writes, and its fields."""
+
+    name: str
+    kind: str  # the kind of stream it is recorded on (``kind:id``)
+    fields: Mapping[str, Field] = field(default_factory=dict)
+
+
+def _money(name: str) -> tuple[str, ...]:
+    return (name, f"{name}_minor", f"{name}_currency")
+
+
+def _on(table: str, *columns: str, key: tuple[Key, ...] = ("@record",)) -> tuple[Shows, ...]:
+    return (Shows(table, key, columns),)
+
+
+_LINE = ("@record", "line_no")
+_FOR_LINE = (("@record", "requirement_id"),)
+_CONTRACT_LINE = (("contract_id", "@record"), ("contract_line_no", "each.line_no"))
+PARTIES = Withholding("parties")
+
+# fmt: off
+TABLE: dict[str, Record] = {
+    "PledgeAnnounced": Record("a pledge", "pledge", {
+        "funder": Field(_on("pledges", "funder")),
+        "amount": Field(_on("pledges", *_money("amount"), "allocated", "allocated_minor", "remaining")),
+        "pledged_on": Field(_on("pledges", "pledged_on")),
+        "categories": Field(_on("pledges", "categories")),
+        "origins": Field(_on("pledges", "origins")),
+        "valid_from": Field(_on("pledges", "valid_from")),
+        "valid_until": Field(_on("pledges", "valid_until")),
+        "note": Field(_on("pledges", "note")),
+    }),
+    "PledgeAllocated": Record("an allocation", "pledge", {
+        "amount": Field(_on("allocations", *_money("amount"), key=("allocation_id",))),
+        "line_amount": Field(_on("allocations", *_money("line_amount"), key=("allocation_id",))),
+        "fx": Field(_on("allocations", "fx_rate", "fx_date", key=("allocation_id",))),
+    }),
+    "PackageDrafted": Record("a package", "package", {
+        "title": Field(_on("packages", "title")),
+        "approvers": Field(_on("packages", "approvers")),
+    }),
+    "PackageLineAdded": Record("a package line", "package", {
+        "item": Field(_on("package_lines", "item", key=_LINE)),
+        "quantity": Field(_on("package_lines", "quantity", "value", key=_LINE),
+                          repeated_in=(Repeat("RequirementDrafted", "quantity", _FOR_LINE),)),
+        "unit_price": Field(_on("package_lines", *_money("unit_price"), "value", key=_LINE),
+                            repeated_in=(Repeat("RequirementDrafted", "unit_price", _FOR_LINE),)),
+        "origin": Field(_on("package_lines", "origin", key=_LINE)),
+    }),
+    "PackageDecisionRecorded": Record("a decision", "package", {
+        "reason": Field(_on("package_decisions", "reason"), default=PARTIES),
+    }),
+    "ContractSigned": Record("a contract", "contract", {
+        "supplier": Field(_on("contracts", "supplier")),
+        "kind": Field(_on("contracts", "kind")),
+        "signed_on": Field(_on("contracts", "signed_on")),
+        "lines": Field(
+            _on("contract_lines", "item", "quantity", *_money("unit_price")),
+            repeated_in=(
+                # a contract line's price is its package line's unless the contract gives one
+                Repeat("PackageLineAdded", "unit_price", (("@record", "package_id"), ("line_no", "each.package_line_no")),
+                       ours="unit_price"),
+                # an order is placed for a contract line: its quantity states the line's
+                Repeat("ProductionOrderPlaced", "quantity", _CONTRACT_LINE, ours="quantity", copy=False),
+            ),
+        ),
+        "schedule": Field(
+            _on("delivery_schedule", "line_no", "due", "quantity"),
+            # ... and its due date the line's delivery schedule
+            repeated_in=(Repeat("ProductionOrderPlaced", "due", _CONTRACT_LINE, ours="due", copy=False),),
+        ),
+    }),
+    "ShipmentDispatched": Record("a shipment", "shipment", {
+        "shipped_on": Field(_on("shipments", "shipped_on")),
+        "lines": Field(_on("shipment_lines", "quantity") + _on("shipment_lots", "lot_id", "quantity")),
+    }),
+    "ShipmentReceived": Record("a receipt", "shipment", {
+        "received_on": Field(_on("shipments", "received_on")),
+        "lines": Field(_on("shipment_lines", "received")),
+        "note": Field(_on("shipments", "note"), default=PARTIES),
+    }),
+    "RequirementDrafted": Record("a requirement", "requirement", {
+        "quantity": Field(_on("requirements", "quantity")),
+        "unit_price": Field(_on("requirements", *_money("unit_price"))),
+        "needed_by": Field(_on("requirements", "needed_by")),
+        "note": Field(_on("requirements", "note")),
+    }),
+    # an order is the supplier's, placed for a contract line: it is withheld as that line is
+    "ProductionOrderPlaced": Record("a production order", "order", {
+        "quantity": Field(_on("production_orders", "quantity"), command=False),
+        "due": Field(_on("production_orders", "due"), command=False),
+    }),
+}
+# fmt: on
+
+
+def _complete(table: dict[str, Record]) -> dict[str, Record]:
+    """The table with every repetition stated on both sides."""
+    extra: dict[tuple[str, str], list[Repeat]] = {}
+    for event_type, record in table.items():
+        for name, row in record.fields.items():
+            for repeat in row.repeated_in:
+                extra.setdefault((repeat.event_type, repeat.field), []).append(repeat.reverse(event_type, name))
+    out = {}
+    for event_type, record in table.items():
+        fields = {}
+        for name, row in record.fields.items():
+            more = tuple(r for r in extra.pop((event_type, name), ()) if r not in row.repeated_in)
+            fields[name] = Field(row.shows, row.default, row.command, row.repeated_in + more)
+        out[event_type] = Record(record.name, record.kind, fields)
+    if extra:
+        raise ValueError(f"repetitions name fields the table does not list: {sorted(extra)}")
+    return out
+
+
+TABLE = _complete(TABLE)
+
+#: event type -> the payload fields a command may withhold, in the users' words
+WITHHOLDABLE: dict[str, tuple[str, ...]] = {
+    event_type: tuple(name for name, row in record.fields.items() if row.command)
+    for event_type, record in TABLE.items()
+    if any(row.command for row in record.fields.values())
+}
+
+#: event type -> field -> the level it has unless the command states one
+DEFAULTS: dict[str, dict[str, Withholding]] = {
+    event_type: {name: row.default for name, row in record.fields.items() if row.default is not None}
+    for event_type, record in TABLE.items()
+    if any(row.default is not None for row in record.fields.values())
+}
+
+
+#: event types one of whose fields repeats another record's (checked when recorded)
+REPEATING = frozenset(
+    event_type for event_type, record in TABLE.items() if any(row.repeated_in for row in record.fields.values())
+)
+
+
+def record_name(event_type: str) -> str:
+    return TABLE[event_type].name
+
+
+def row(event_type: str, name: str) -> Field | None:
+    record = TABLE.get(event_type)
+    return record.fields.get(name) if record else None
+
+
+# --- evaluating the rows ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event as the table reads it: its type, its record's id and its real payload."""
+
+    type: str
+    record: str
+    payload: Mapping[str, Any]
+
+
+def _value(event: Event, key: Key, entry: Mapping[str, Any] | None) -> Any:
+    if key == "@record":
+        return event.record
+    if key.startswith("each."):
+        return entry.get(key[5:]) if entry is not None else None
+    return event.payload.get(key)
+
+
+def shown_rows(event: Event, name: str) -> list[tuple[str, tuple, tuple[str, ...]]]:
+    """(projection table, row key or key prefix, columns) that field ``name`` of ``event`` feeds."""
+    found = row(event.type, name)
+    if found is None:
+        return []
+    return [(s.table, tuple(_value(event, k, None) for k in s.key), s.columns) for s in found.shows]
+
+
+def _entries(event: Event, name: str, each: bool) -> list[Mapping[str, Any] | None]:
+    value = event.payload.get(name)
+    if not each:
+        return [None]
+    return [e for e in value if isinstance(e, Mapping)] if isinstance(value, list) else []
+
+
+def repeated(source: Event, name: str, repeat: Repeat, other: Event) -> Iterator[Any]:
+    """The parts of ``source``'s field ``name`` that ``other``'s field ``repeat.field`` repeats."""
+    if other.type != repeat.event_type or repeat.field not in other.payload:
+        return
+    ours_each = any(o.startswith("each.") for _, o in repeat.link) or repeat.ours is not None
+    theirs_each = any(t.startswith("each.") for t, _ in repeat.link) or repeat.theirs is not None
+    for mine in _entries(source, name, ours_each):
+        for yours in _entries(other, repeat.field, theirs_each):
+            if not all(_value(other, t, yours) == _value(source, o, mine) for t, o in repeat.link):
+                continue
+            part = mine[repeat.ours] if mine is not None and repeat.ours else source.payload.get(name)
+            theirs = yours[repeat.theirs] if yours is not None and repeat.theirs else other.payload[repeat.field]
+            if not repeat.copy or part == theirs:
+                yield part
+
+
+def stricter(a: Withholding | None, b: Withholding) -> Withholding:
+    """The level that withholds from at least everyone either does, as long as either does."""
+    if a is None:
+        return b
+    level = "confidential" if "confidential" in (a.level, b.level) else "parties"
+    embargo = None if a.embargo is None or b.embargo is None else max(a.embargo, b.embargo)
+    return Withholding(level, embargo)

@@ -1,0 +1,78 @@
+"""Events of contracts and shipments: signed, dispatched, received, lost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..money import Money
+from .base import Event
+
+
+@dataclass(frozen=True)
+class SignedLine:
+    line_no: int
+    package_line_no: int
+    item: str
+    quantity: int
+    unit_price: Money
+
+
+@dataclass(frozen=True)
+class ScheduledDelivery:
+    line_no: int
+    due: date
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContractSigned(Event):
+    id: str
+    package_id: str
+    buyer: str
+    supplier: str
+    kind: str
+    signed_on: date
+    currency: str
+    lines: tuple[SignedLine, ...]
+    schedule: tuple[ScheduledDelivery, ...]
+
+
+@dataclass(frozen=True)
+class ShippedLot:
+    lot_id: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ShippedQuantity:
+    contract_line_no: int
+    quantity: int
+    lots: tuple[ShippedLot, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipmentDispatched(Event):
+    id: str
+    contract_id: str
+    shipped_on: date
+    lines: tuple[ShippedQuantity, ...]
+
+
+@dataclass(frozen=True)
+class ReceivedQuantity:
+    contract_line_no: int
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipmentReceived(Event):
+    received_on: date
+    lines: tuple[ReceivedQuantity, ...]
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipmentLost(Event):
+    reason: str
+    on: date

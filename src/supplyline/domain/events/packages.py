@@ -1,0 +1,74 @@
+"""Events of a package's stream: drafted, lines added, decided on, contracted, delivered, closed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..money import Money
+from .base import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageDrafted(Event):
+    id: str
+    title: str
+    mechanism: str
+    seller: str
+    recipient: str
+    currency: str
+    approvers: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageLineAdded(Event):
+    line_no: int
+    requirement_id: str
+    item: str
+    category: str
+    quantity: int
+    unit_price: Money
+    origin: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageProposed(Event):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageDecisionRecorded(Event):
+    party: str
+    decision: str  # approve | reject
+    reason: str
+    decided_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageApproved(Event):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageRejected(Event):
+    by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageContracted(Event):
+    contract_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageDeliveryStarted(Event):
+    shipment_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageDelivered(Event):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageClosed(Event):
+    on: date

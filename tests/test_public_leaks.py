@@ -1,0 +1,154 @@
+"""A value withheld anywhere shows on no public surface (issue 13, item 1).
+
+Two ledgers: the demo, and ledgers generated from a seed with random disclosure levels on
+every withholdable field. The crawl (``public_surfaces.py``) reads the public log, the
+published tiles, the OCDS export, the funnel in JSON, CSV and XLSX and every signed-out
+dashboard page.
+
+Which records repeat a value is stated here, from the domain's own rules and independently
+of the table in ``domain/disclosure_table.py``: a package line's price is its requirement's
+unless given; a contract line's price is its package line's unless given; a production
+order is placed for a contract line and its schedule. A table that forgets one of these
+fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from public_surfaces import Surfaces, atoms, clear_values, crawl, find
+from supplyline.domain.values import today_utc
+from supplyline.ledger.canonical import parse
+from supplyline.ledger.disclosure import markers
+from supplyline.store import schema as t
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A value the public may not see yet: the field of the event that withheld it."""
+
+    seq: int
+    type: str
+    stream_id: str
+    field: str
+    value: Any
+
+
+def hidden_values(store) -> list[Hidden]:
+    """Every withheld value of the ledger still hidden from the public today."""
+    today = today_utc()
+    out = []
+    e, w = t.events, t.withheld_values
+    with store.read() as conn:
+        rows = conn.execute(
+            select(e.c.seq, e.c.type, e.c.stream_id, e.c.payload, w.c.field, w.c.value).join(w, w.c.seq == e.c.seq)
+        ).all()
+    for row in rows:
+        marker = markers(parse(row.payload))[row.field]
+        if marker["embargo"] is not None and date.fromisoformat(marker["embargo"]) <= today:
+            continue
+        out.append(Hidden(row.seq, row.type, row.stream_id, row.field, parse(row.value)))
+    return out
+
+
+def _events(store) -> list[dict]:
+    e = t.events
+    with store.read() as conn:
+        rows = conn.execute(select(e.c.seq, e.c.type, e.c.stream_id, e.c.payload).order_by(e.c.seq)).all()
+    return [{"seq": r.seq, "type": r.type, "stream_id": r.stream_id, "payload": parse(r.payload)} for r in rows]
+
+
+def _record(event: dict) -> str:
+    return event["stream_id"].partition(":")[2]
+
+
+def repeats(store, hidden: list[Hidden]) -> Iterator[tuple[Hidden, int, str]]:
+    """(withheld value, seq, payload field) of each other event that records the same value,
+    as the domain's rules say records repeat one another."""
+    events = _events(store)
+    by_seq = {e["seq"]: e for e in events}
+    requirement_event = {_record(e): e for e in events if e["type"] == "RequirementDrafted"}
+    line_event = {(_record(e), e["payload"]["line_no"]): e for e in events if e["type"] == "PackageLineAdded"}
+    orders = [e for e in events if e["type"] == "ProductionOrderPlaced"]
+    for item in hidden:
+        source = by_seq[item.seq]
+        if item.type == "PackageLineAdded" and item.field in ("unit_price", "quantity"):
+            requirement = requirement_event.get(source["payload"]["requirement_id"])
+            if requirement and requirement["payload"][item.field] == item.value:
+                yield item, requirement["seq"], item.field
+        if item.type == "ContractSigned" and item.field == "lines":
+            package_id = source["payload"]["package_id"]
+            for line in item.value:
+                package_line = line_event.get((package_id, line["package_line_no"]))
+                if package_line and package_line["payload"]["unit_price"] == line["unit_price"]:
+                    yield (
+                        Hidden(item.seq, item.type, item.stream_id, "lines", line["unit_price"]),
+                        package_line["seq"],
+                        "unit_price",
+                    )
+                for order in orders:
+                    if (
+                        order["payload"]["contract_id"] == _record(source)
+                        and order["payload"]["contract_line_no"] == line["line_no"]
+                    ):
+                        yield (
+                            Hidden(item.seq, item.type, item.stream_id, "lines", line["quantity"]),
+                            order["seq"],
+                            "quantity",
+                        )
+        if item.type == "ContractSigned" and item.field == "schedule":
+            for order in orders:
+                if order["payload"]["contract_id"] == _record(source):
+                    yield item, order["seq"], "due"
+
+
+def _log_leaks(store, surfaces: Surfaces) -> list[str]:
+    hidden = hidden_values(store)
+    views = {view["seq"]: view for view in surfaces.log}
+    leaks = []
+    for item in hidden:
+        view = views[item.seq]
+        if item.field in view["payload"] and clear_values(view["payload"][item.field]):
+            leaks.append(f"#{item.seq} {item.type}.{item.field} is in clear in its own public view")
+    for item, seq, field in repeats(store, hidden):
+        view = views[seq]
+        shown = dict(clear_values(view["payload"].get(field), field))
+        wanted = atoms(item.value)
+        if any(str(value) in wanted or value in (item.value,) for value in shown.values()):
+            leaks.append(
+                f"#{seq} {view['type']} on {view['stream_id']}: field '{field}' shows {shown} in clear, "
+                f"the value {item.type}.{item.field} of #{item.seq} withholds"
+            )
+    return leaks
+
+
+@pytest.fixture
+def demo_surfaces(demo_store, demo_sqlite_url, tmp_path) -> Surfaces:
+    return crawl(demo_store, demo_sqlite_url, tmp_path)
+
+
+def test_the_demo_public_log_shows_no_repeated_withheld_value(demo_store, demo_surfaces):
+    views = {(v["type"], v["stream_id"]): v for v in demo_surfaces.log}
+    requirement = views[("RequirementDrafted", "requirement:DD-REQ-01")]["payload"]
+    assert not clear_values(requirement["unit_price"]), requirement["unit_price"]
+    order = views[("ProductionOrderPlaced", "order:PO-DD-1")]["payload"]
+    assert not clear_values(order["quantity"]), order["quantity"]
+    assert not clear_values(order["due"]), order["due"]
+    assert _log_leaks(demo_store, demo_surfaces) == []
+
+
+def test_the_demo_projections_show_no_withheld_price(demo_store, demo_surfaces):
+    """Outside the log, the crawl searches every surface for each withheld price and date as
+    a page, a report or a file would write it (the demo's counts collide with public ones,
+    e.g. a contract line's 6000 is also its package line's public quantity)."""
+    for item in hidden_values(demo_store):
+        for atom in sorted(atoms(item.value)):
+            if "." in atom or "-" in atom:  # amounts and dates
+                surfaces = Surfaces({k: v for k, v in demo_surfaces.texts.items() if not k.startswith("log ")})
+                assert find(surfaces, atom) == [], f"{item.type}.{item.field} of #{item.seq}: {atom}"
