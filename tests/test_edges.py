@@ -33,10 +33,8 @@ def _cases(url: str, tmp_path, deep_json: str) -> list[tuple[list[str], str]]:
         (["publish", "tiles", str(a_file)], "File exists"),
         (["proof", "inclusion", str(10**30)], "does not exist"),
         (["proof", "inclusion", "٣"], "sequence number"),  # an Arabic-Indic digit is no sequence number
-        (["audit", "inclusion", deep_json], "nested too deeply"),
         (["audit", "inclusion", "/dev/zero"], "is larger than 16 MB"),
         (["audit", "inclusion", str(tmp_path / "missing.json")], "cannot be read"),
-        (["audit", "inclusion", str(a_file)], "is not valid JSON"),
     ]
 
 
@@ -48,6 +46,17 @@ def test_every_bad_path_number_or_file_ends_in_a_message_and_exit_2(demo_sqlite_
         if result.exit_code != 2 or not isinstance(result.exception, SystemExit) or said not in result.output:
             failures.append(f"{' '.join(args)}: exit {result.exit_code} {result.exception!r} {result.output[-200:]}")
     assert failures == []
+
+
+def test_a_file_that_is_no_proof_is_invalid_with_a_message(demo_sqlite_url, tmp_path, deep_json):
+    """A file the audit cannot read as a proof is INVALID (exit 1, as a tampered proof is),
+    never a traceback: 2,000-deep JSON, or bytes that are not JSON."""
+    not_json = tmp_path / "not.json"
+    not_json.write_text("x")
+    for path, said in ((deep_json, "nested too deeply"), (str(not_json), "is not valid JSON")):
+        result = runner.invoke(app, ["--db", demo_sqlite_url, "audit", "inclusion", path])
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+        assert said in result.output
 
 
 def test_the_api_refuses_a_large_json_body_before_parsing_it(sqlite_store):

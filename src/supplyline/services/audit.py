@@ -78,10 +78,9 @@ def parse_document(raw: bytes, what: str) -> dict:
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        # not a document at all: bad input (exit 2), unlike a document that fails its checks
-        raise InvalidInput("file", what, f"is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise InvalidInput("file", what, "is nested too deeply to be a proof") from None
+        raise AuditFailed(f"the {what} is not valid JSON: {exc}") from None
+    except RecursionError:  # a tampered or hostile file: invalid, never a traceback
+        raise AuditFailed(f"the {what} is nested too deeply to be a proof") from None
     if not isinstance(doc, dict):
         raise AuditFailed(f"the {what} is not a JSON object")
     return doc
