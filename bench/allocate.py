@@ -47,7 +47,7 @@ WEIGHTS = (16, 8, 4, 2, 1)  # only for the "priority-weighted" ratio printed nex
 
 
 def weighted(coverage: list[float]) -> float:
-    return sum(w * c for w, c in zip(WEIGHTS, coverage))
+    return sum(w * c for w, c in zip(WEIGHTS, coverage, strict=False))
 
 
 def tiers_of(tiers) -> list[dict]:

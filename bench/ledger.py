@@ -158,8 +158,19 @@ def bench_witness(tmp: Path, rounds: int) -> dict:
         port = probe.getsockname()[1]
     supplyline = Path(sys.executable).with_name("supplyline")
     server = subprocess.Popen(
-        [str(supplyline), "witness", "serve", "--key", str(key), "--log", str(store.signing.verifier)]
-        + ["--state", str(tmp / "witness-state"), "--port", str(port)],
+        [
+            str(supplyline),
+            "witness",
+            "serve",
+            "--key",
+            str(key),
+            "--log",
+            str(store.signing.verifier),
+            "--state",
+            str(tmp / "witness-state"),
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30

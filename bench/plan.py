@@ -62,10 +62,7 @@ def instance(facilities: int, items: int, horizon: int = HORIZON, seed: int = 7)
             ramp = rng.randint(0, 8)
             capacity = []
             for m in range(horizon):
-                if m < ramp:
-                    cap = 0 if m < ramp // 2 else base // 2
-                else:
-                    cap = base
+                cap = (0 if m < ramp // 2 else base // 2) if m < ramp else base
                 if rng.random() < 0.04:  # maintenance month
                     cap = 0
                 capacity.append(cap)
@@ -89,10 +86,10 @@ def solve_cpsat(problem: Problem, *, time_limit: float = 10.0, workers: int = 1)
     f = formulate(problem)
     start = values_from(problem, f, greedy.parts, greedy.unplanned)
     model = cp_model.CpModel()
-    xs = [model.new_int_var(lo, hi, "") for lo, hi in zip(f.lower, f.upper)]
+    xs = [model.new_int_var(lo, hi, "") for lo, hi in zip(f.lower, f.upper, strict=False)]
     for cols, coefs, lo, hi in f.rows:
-        model.add_linear_constraint(sum(c * xs[j] for j, c in zip(cols, coefs)), lo, hi)
-    for x, v in zip(xs, start):
+        model.add_linear_constraint(sum(c * xs[j] for j, c in zip(cols, coefs, strict=False)), lo, hi)
+    for x, v in zip(xs, start, strict=False):
         model.add_hint(x, v)
     lateness = sum(c * xs[j] for j, c in f.lateness.items())
     model.minimize(lateness)
@@ -109,7 +106,7 @@ def solve_cpsat(problem: Problem, *, time_limit: float = 10.0, workers: int = 1)
     bound = best if proven else min(bound, best)
     model.add(lateness <= best)
     model.clear_hints()
-    for x, v in zip(xs, values):
+    for x, v in zip(xs, values, strict=False):
         model.add_hint(x, v)
     model.minimize(sum(c * xs[j] for j, c in f.cost.items()))
     solver.parameters.max_time_in_seconds = max(time_limit - (time.perf_counter() - started), 0.05)

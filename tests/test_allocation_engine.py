@@ -179,7 +179,7 @@ def brute_force(instance: Instance, limit: int = 3000) -> list[float] | None:
     for combo in itertools.product(*options):
         demands = []
         cover = [0.0] * 5
-        for need, choice in zip(instance.needs, combo):
+        for need, choice in zip(instance.needs, combo, strict=False):
             for _key, n, allowed in choice:
                 demands.append((n * need.lot * need.unit_price_minor, allowed))
                 cover[need.tier - 1] += 1.0 if need.whole_only else n * need.lot / need.open_quantity
@@ -232,7 +232,7 @@ def test_mixed_currency_plans_are_feasible_and_no_worse_than_by_hand(instance):
 @given(instances(currencies=("USD", "EUR")))
 def test_pooling_decides_exactly_as_earmark_refusal(instance):
     pooled = pool(instance)
-    class_of = {p.id: int(k) for p, k in zip(pooled.pledges, pooled.pledge_class)}
+    class_of = {p.id: int(k) for p, k in zip(pooled.pledges, pooled.pledge_class, strict=False)}
     for need in instance.needs:
         if need.max_lots < 1:
             continue

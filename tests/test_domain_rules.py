@@ -31,31 +31,31 @@ def applied(entity, events):
 
 def pledge(**kw) -> Pledge:
     p = Pledge(id="PL-1")
-    args = dict(
-        funder="NL",
-        amount="100",
-        currency="EUR",
-        pledged_on="2025-08-04",
-        mechanism="purl",
-        categories=["air_defence"],
-        origins=["US"],
-        valid_until="2025-12-31",
-    )
+    args = {
+        "funder": "NL",
+        "amount": "100",
+        "currency": "EUR",
+        "pledged_on": "2025-08-04",
+        "mechanism": "purl",
+        "categories": ["air_defence"],
+        "origins": ["US"],
+        "valid_until": "2025-12-31",
+    }
     args.update(kw)
     applied(p, pledge_d.announce(p, **args))
     return applied(p, pledge_d.commit(p, on=date(2025, 8, 4)))
 
 
 def line(**kw) -> LineToFund:
-    args = dict(
-        package_id="PKG-1",
-        line_no=1,
-        mechanism="purl",
-        category="air_defence",
-        origin="US",
-        value=Money.parse("200", "USD"),
-        funded=Money.parse("0", "USD"),
-    )
+    args = {
+        "package_id": "PKG-1",
+        "line_no": 1,
+        "mechanism": "purl",
+        "category": "air_defence",
+        "origin": "US",
+        "value": Money.parse("200", "USD"),
+        "funded": Money.parse("0", "USD"),
+    }
     args.update(kw)
     return LineToFund(**args)
 
@@ -89,9 +89,9 @@ def test_allocation_to_the_cent_exhausts_the_pledge():
 @pytest.mark.parametrize(
     "target, message",
     [
-        (dict(category="artillery_ammunition"), "is earmarked for air_defence, not artillery_ammunition"),
-        (dict(origin="DE"), "is earmarked for equipment made in US, not DE"),
-        (dict(mechanism="drone_deal"), "is for purl, not drone_deal"),
+        ({"category": "artillery_ammunition"}, "is earmarked for air_defence, not artillery_ammunition"),
+        ({"origin": "DE"}, "is earmarked for equipment made in US, not DE"),
+        ({"mechanism": "drone_deal"}, "is for purl, not drone_deal"),
     ],
 )
 def test_earmarks_are_enforced(target, message):
@@ -177,20 +177,20 @@ def test_pledge_ids_are_unique():
 
 def requirement(**kw) -> Requirement:
     r = Requirement(id="R-1")
-    args = dict(
-        recipient="UA",
-        list_month="2025-08",
-        priority=1,
-        rank=1,
-        item="Interceptor",
-        category="air_defence",
-        quantity=10,
-        unit="missile",
-        unit_price="20",
-        currency="USD",
-        origin="US",
-        min_lot=2,
-    )
+    args = {
+        "recipient": "UA",
+        "list_month": "2025-08",
+        "priority": 1,
+        "rank": 1,
+        "item": "Interceptor",
+        "category": "air_defence",
+        "quantity": 10,
+        "unit": "missile",
+        "unit_price": "20",
+        "currency": "USD",
+        "origin": "US",
+        "min_lot": 2,
+    }
     args.update(kw)
     applied(r, requirement_d.draft(r, **args))
     applied(r, requirement_d.submit(r))

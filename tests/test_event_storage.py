@@ -119,7 +119,7 @@ def test_a_ledger_written_before_the_layout_change_keeps_every_event(db_url):
             prev,
         )
         prev = event_hash(*fields)
-        old.append(fields + (prev,))
+        old.append((*fields, prev))
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -127,7 +127,13 @@ def test_a_ledger_written_before_the_layout_change_keeps_every_event(db_url):
                 "(:seq, :sid, :ver, :at, :actor, :type, :meta, :payload, :prev, :hash)"
             ),
             [
-                dict(zip(("seq", "sid", "ver", "at", "actor", "type", "meta", "payload", "prev", "hash"), row))
+                dict(
+                    zip(
+                        ("seq", "sid", "ver", "at", "actor", "type", "meta", "payload", "prev", "hash"),
+                        row,
+                        strict=False,
+                    )
+                )
                 for row in old
             ],
         )

@@ -299,7 +299,7 @@ def test_five_bad_rows_among_a_thousand_are_all_reported_and_nothing_is_written(
         "mechanism": "bilateral",
         "currency": "EUR",
     }
-    for row, (column, _, _) in zip(rejected, BAD.values()):
+    for row, (column, _, _) in zip(rejected, BAD.values(), strict=False):
         row[column] = fixed[column]
     write_csv(rejects, list(rejected[0]), [list(r.values()) for r in rejected])
     assert len(imports.import_pledges(store, OPERATOR, rejects).recorded) == 5
@@ -370,7 +370,10 @@ def test_rows_without_id_repeat_by_natural_key(sqlite_store, tmp_path):
     with pytest.raises(FileRefused) as refused:
         imports.import_pledges(sqlite_store, OPERATOR, path)
     assert [(p.row, p.reason) for p in refused.value.problems] == [
-        (3, "repeats row 2 (same funder, date, amount, currency and mechanism); give both an id to import both (id_from in a mapping builds one from columns)")
+        (
+            3,
+            "repeats row 2 (same funder, date, amount, currency and mechanism); give both an id to import both (id_from in a mapping builds one from columns)",
+        )
     ]
 
 

@@ -52,7 +52,7 @@ def test_pro_rata_split_adds_up_to_the_cent(total_minor, weights):
     parts = split_pro_rata(total, [Decimal(w) for w in weights])
     assert sum(p.minor for p in parts) == total_minor
     # no part is more than one cent away from its exact share
-    for part, w in zip(parts, weights):
+    for part, w in zip(parts, weights, strict=False):
         exact = Decimal(total_minor) * w / sum(weights)
         assert abs(Decimal(part.minor) - exact) < 1
 

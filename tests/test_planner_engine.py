@@ -73,7 +73,7 @@ def cheapest(lines: list[Line], month: int, total: int) -> int | None:
     options = [[0, *range(max(ln.min_batch, 1), ln.capacity[month] + 1)] for ln in lines]
     for made in itertools.product(*options):
         if sum(made) == total:
-            cost = sum(q * ln.unit_cost for q, ln in zip(made, lines))
+            cost = sum(q * ln.unit_cost for q, ln in zip(made, lines, strict=False))
             best = cost if best is None or cost < best else best
     return best
 
@@ -91,14 +91,14 @@ def brute_force(p: Problem) -> tuple[int, int]:
                 sum(q * max(m - d.due, 0) for m, q in enumerate(split[:-1]))
                 + split[-1] * (max(p.horizon - d.due, 0) + 1)
             )
-            for d, split in zip(p.demands, choice)
+            for d, split in zip(p.demands, choice, strict=False)
         )
         if best is not None and late > best[0]:
             continue
         cost = 0
         for item in {d.item for d in p.demands}:
             for m in range(p.horizon):
-                total = sum(split[m] for d, split in zip(p.demands, choice) if d.item == item)
+                total = sum(split[m] for d, split in zip(p.demands, choice, strict=False) if d.item == item)
                 c = cheapest(p.lines_for(item), m, total) if total else 0
                 if c is None:
                     break

@@ -20,7 +20,7 @@ from supplyline.store import schema as t
 
 JV = Actor("UA-US-JV", via="test")
 DAY = date(2026, 1, 5)
-JAN = dict(first_month="2026-01", horizon=12, time_limit=5)
+JAN = {"first_month": "2026-01", "horizon": 12, "time_limit": 5}
 
 
 def with_terms(store) -> None:
@@ -95,14 +95,14 @@ def test_a_new_facility_in_a_what_if_cuts_lateness(demo_store):
 @pytest.mark.parametrize(
     "spec, field",
     [
-        (dict(capacity=("FAC-XX=-30%",)), "capacity[1]"),
-        (dict(capacity=("FAC-JV-1=30",)), "capacity[1]"),
-        (dict(capacity=("FAC-JV-1=-130%",)), "capacity[1]"),
-        (dict(capacity=("FAC-JV-1:Tank=-10%",)), "capacity[1]"),
-        (dict(new_facility=("FAC-NEW:Naval surface drone",)), "new_facility[1]"),
-        (dict(horizon="0"), "horizon"),
-        (dict(first_month="2026-13"), "from"),
-        (dict(currency="usd"), "currency"),
+        ({"capacity": ("FAC-XX=-30%",)}, "capacity[1]"),
+        ({"capacity": ("FAC-JV-1=30",)}, "capacity[1]"),
+        ({"capacity": ("FAC-JV-1=-130%",)}, "capacity[1]"),
+        ({"capacity": ("FAC-JV-1:Tank=-10%",)}, "capacity[1]"),
+        ({"new_facility": ("FAC-NEW:Naval surface drone",)}, "new_facility[1]"),
+        ({"horizon": "0"}, "horizon"),
+        ({"first_month": "2026-13"}, "from"),
+        ({"currency": "usd"}, "currency"),
     ],
 )
 def test_bad_plan_requests_are_refused_naming_the_field(demo_store, spec, field):
@@ -299,17 +299,17 @@ def test_a_plan_is_superseded_once_and_never_accepted_twice():
     from supplyline.domain.money import Money
 
     p = plan_domain.ProductionPlan("PLAN-1")
-    terms = dict(
-        first_month="2026-01",
-        horizon=3,
-        status="optimal",
-        weighted_lateness=0,
-        cost=Money.zero("USD"),
-        input_digest="0" * 64,
-        parts=[plan_domain.PlannedPart("PO-1", "FAC-1", "2026-02", 5)],
-        unplanned={},
-        on=DAY,
-    )
+    terms = {
+        "first_month": "2026-01",
+        "horizon": 3,
+        "status": "optimal",
+        "weighted_lateness": 0,
+        "cost": Money.zero("USD"),
+        "input_digest": "0" * 64,
+        "parts": [plan_domain.PlannedPart("PO-1", "FAC-1", "2026-02", 5)],
+        "unplanned": {},
+        "on": DAY,
+    }
     for event in plan_domain.accept(p, **terms):
         p.apply(event)
     with pytest.raises(AlreadyExists):

@@ -38,8 +38,8 @@ def test_funnel_xlsx_has_number_cells_that_match_the_report(demo_store, demo_sql
     ]
     rows = list(sheet.iter_rows(min_row=2))
     assert [r[0].value for r in rows] == [f["funder"] for f in data["funders"]] + ["TOTAL"]
-    for row, figures in zip(rows, [*data["funders"], data["total"]]):
-        for cell, key in zip(row[2:], ("pledged", "allocated", "contracted", "delivered")):
+    for row, figures in zip(rows, [*data["funders"], data["total"]], strict=False):
+        for cell, key in zip(row[2:], ("pledged", "allocated", "contracted", "delivered"), strict=False):
             assert cell.data_type == "n" and isinstance(cell.value, (int, float))
             assert Decimal(str(cell.value)) == Decimal(figures[key])
             assert cell.number_format == "#,##0.00"
@@ -57,7 +57,7 @@ def test_trace_xlsx_has_date_cells_and_every_share(demo_store, demo_sqlite_url, 
     assert book.sheetnames == ["delivered", "funding", "contracts"]
     delivered = book["delivered"]
     headers = [c.value for c in delivered[1]]
-    rows = [dict(zip(headers, r)) for r in delivered.iter_rows(min_row=2, values_only=True)]
+    rows = [dict(zip(headers, r, strict=False)) for r in delivered.iter_rows(min_row=2, values_only=True)]
     assert len(rows) == sum(len(d["paid_by"]) for d in data["delivered"]) == 4
     short = next(r for r in rows if r["short"])
     assert (short["shipment"], short["received on"], short["shipped"], short["received"], short["short"]) == (

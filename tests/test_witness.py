@@ -175,8 +175,15 @@ def test_a_split_view_is_refused_by_the_witnesses_and_by_a_two_of_three_policy(s
     )
     accepted = runner.invoke(
         app,
-        ["audit", "inclusion", str(tmp_path / "proof-common.json"), "--checkpoint", str(tmp_path / "common.txt")]
-        + ["--policy", str(policy_file)],
+        [
+            "audit",
+            "inclusion",
+            str(tmp_path / "proof-common.json"),
+            "--checkpoint",
+            str(tmp_path / "common.txt"),
+            "--policy",
+            str(policy_file),
+        ],
     )
     assert accepted.exit_code == 0, accepted.output
     store_b.engine.dispose()
@@ -206,7 +213,7 @@ def test_an_unreachable_witness_warns_and_never_holds_a_write(setting, tmp_path)
 
 
 def test_the_witness_refuses_an_unknown_log_a_bad_signature_and_a_bad_request(setting):
-    store, _key, _cosigners, urls, _policy = setting
+    _store, _key, _cosigners, urls, _policy = setting
     other = transparency.Signer.generate("elsewhere.example/log")
     from supplyline.ledger.note import Checkpoint, sign_checkpoint
 

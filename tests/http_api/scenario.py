@@ -283,7 +283,7 @@ def build(store: Store) -> Scenario:
     # --- tokens -------------------------------------------------------------------------
     secrets, ids = {}, {}
     for role in ROLES:
-        for side, party in zip(("own", "other"), PARTY_OF[role]):
+        for side, party in zip(("own", "other"), PARTY_OF[role], strict=False):
             issued = tokens.issue_token(
                 store, Actor("operator", via="test"), tokens.IssueToken(party, role, f"{role} {side}")
             )

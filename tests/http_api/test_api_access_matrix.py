@@ -37,7 +37,7 @@ ANY = ("coordinator", "auditor")
 def expect(rec=403, coord=403, fund=403, sell=403, supp=403, aud=403, public=401) -> dict:
     """Expected status per role: an int for both parties, or (own, other)."""
     out = {}
-    for role, given in zip(ROLES, (rec, coord, fund, sell, supp, aud)):
+    for role, given in zip(ROLES, (rec, coord, fund, sell, supp, aud), strict=False):
         own, other = given if isinstance(given, tuple) else (given, given)
         out[role, "own"], out[role, "other"] = own, other
     out["public", "own"] = public
@@ -45,7 +45,7 @@ def expect(rec=403, coord=403, fund=403, sell=403, supp=403, aud=403, public=401
 
 
 V1 = "/api/v1"
-SHARED_READ = dict(rec=(200, 404), coord=200, fund=(200, 404), sell=(200, 404), aud=200)
+SHARED_READ = {"rec": (200, 404), "coord": 200, "fund": (200, 404), "sell": (200, 404), "aud": 200}
 EVERYONE = expect(200, 200, 200, 200, 200, 200, 200)
 COORDINATOR_AND_AUDITOR = expect(coord=200, aud=200)
 
@@ -486,7 +486,7 @@ def test_read_matrix_on_each_database(store, tmp_path):
     failures = []
     with TestClient(create_app(store, Settings(signing_key=str(key)))) as client:
         for case in CASES:
-            method, _, path, body, expected = case
+            method, _, path, _body, expected = case
             if method != "GET":
                 continue
             path = concrete(path, scenario)

@@ -35,7 +35,7 @@ def attribute(value: Money, fundings: list[Funding]) -> list[Share]:
         return []
     parts = split_pro_rata(value, [f.line_amount.amount for f in fundings])
     shares = []
-    for funding, part in zip(fundings, parts):
+    for funding, part in zip(fundings, parts, strict=False):
         if funding.line_amount.is_zero:
             in_pledge = Money.zero(funding.pledge_amount.currency)
         else:

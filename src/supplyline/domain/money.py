@@ -62,7 +62,7 @@ def _check_range(amount: Decimal, currency: str, field: str) -> None:
 
 def parse_decimal(field: str, value: object) -> Decimal:
     """A Decimal from a string, int or Decimal; floats are refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise InvalidInput(field, value, "must be written as a decimal string, not a binary float")
     if isinstance(value, Decimal):
         result = value

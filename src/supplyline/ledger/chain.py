@@ -229,7 +229,7 @@ def scan(batches: Iterable[Batch]) -> Segment:
         if tuple(map(_hex, map(sha256, inputs))) != hashes:
             return Segment(False)
         # every hash is now known to be 64 hex digits, so the links compare as one string
-        if b"".join(map(_previous, inputs)) != "".join((prev,) + hashes[:-1]).encode():
+        if b"".join(map(_previous, inputs)) != "".join((prev, *hashes[:-1])).encode():
             return Segment(False)
         count, expected, prev = count + n, expected + n, hashes[-1]
     return Segment(True, count, first, prev0, expected - 1, prev)

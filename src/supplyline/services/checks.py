@@ -22,10 +22,7 @@ def verify_ledger(store: Store, *, workers: int | None = None) -> Verification:
             return Verification(0, head[1], broken)
         url = store.engine.url.render_as_string(hide_password=False)
         intact, marked = scan_log(conn, url=url, head=head, workers=workers)
-        if intact:
-            result = Verification(head[0], head[1], None)
-        else:
-            result = verify(iter_events(conn), head=head)
+        result = Verification(head[0], head[1], None) if intact else verify(iter_events(conn), head=head)
         if not result.ok:
             return result
         finding = withheld.check(conn, marked=marked)

@@ -138,7 +138,7 @@ def read_tiles(conn: Connection, ids: Iterable[TileId], size: int) -> dict[TileI
         if (level, idx) not in out and level == 0:
             first = idx * WIDTH
             rows = conn.execute(_HASHES, {"after": first, "upto": min(size, first + WIDTH)}).all()
-            seqs, hashes = zip(*rows) if rows else ((), ())
+            seqs, hashes = zip(*rows, strict=False) if rows else ((), ())
             if seqs != tuple(range(first + 1, first + 1 + len(rows))):
                 raise RuntimeError(f"the event log has a gap after event #{first}: run `supplyline verify`")
             out[(level, idx)] = b"".join(merkle.leaf_hashes(map(bytes.fromhex, hashes)))

@@ -430,15 +430,17 @@ def write_differences(conn: Connection, changes: Iterable[tuple[Rows, Rows]]) ->
         for name in before.keys() | after.keys():
             table = t.metadata.tables[name]
             old, new = before.get(name, {}), after.get(name, {})
-            pk = [c for c in table.primary_key.columns]
+            pk = list(table.primary_key.columns)
             for key in [k for k in old if k not in new]:
-                conn.execute(delete(table).where(and_(*[c == v for c, v in zip(pk, key)])))
+                conn.execute(delete(table).where(and_(*[c == v for c, v in zip(pk, key, strict=False)])))
             for key, row in new.items():
                 if key not in old:
                     added.setdefault(name, []).append(row)
                 elif old[key] != row:
                     changed = {c: v for c, v in row.items() if old[key].get(c) != v}
-                    conn.execute(update(table).where(and_(*[c == v for c, v in zip(pk, key)])).values(**changed))
+                    conn.execute(
+                        update(table).where(and_(*[c == v for c, v in zip(pk, key, strict=False)])).values(**changed)
+                    )
     for name, rows in added.items():
         conn.execute(_insert(t.metadata.tables[name]), rows[0] if len(rows) == 1 else rows)
 

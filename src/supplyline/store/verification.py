@@ -119,7 +119,7 @@ class LogScan:
                 everything = b"".join(inputs)
                 # "$" is rare outside markers, and a one-byte search is several times faster
                 if b"$" in everything and _MARK in everything:
-                    self.marked.extend(seq for seq, data in zip(seqs, inputs) if _MARK in data)
+                    self.marked.extend(seq for seq, data in zip(seqs, inputs, strict=False) if _MARK in data)
                 yield seqs, hashes, inputs
         finally:
             cursor.close()

@@ -19,11 +19,11 @@ STAGE_COLOURS = {
 def _html(fig: go.Figure, height: int = 360) -> str:
     fig.update_layout(
         height=height,
-        margin=dict(l=50, r=20, t=30, b=40),
-        legend=dict(orientation="h", y=-0.18),
+        margin={"l": 50, "r": 20, "t": 30, "b": 40},
+        legend={"orientation": "h", "y": -0.18},
         paper_bgcolor="#fff",
         plot_bgcolor="#fff",
-        font=dict(family="system-ui, sans-serif", size=12),
+        font={"family": "system-ui, sans-serif", "size": 12},
     )
     fig.update_xaxes(gridcolor="#eef1f4")
     fig.update_yaxes(gridcolor="#eef1f4")
@@ -45,7 +45,7 @@ def money_over_time(months: list[dict], currency: str, *, with_need: bool) -> st
                 y=_millions([m[f"{stage}_to_date"] for m in months]),
                 name=f"{stage} to date",
                 mode="lines+markers",
-                line=dict(color=STAGE_COLOURS[stage], dash="dot" if stage == "need" else "solid"),
+                line={"color": STAGE_COLOURS[stage], "dash": "dot" if stage == "need" else "solid"},
             )
         )
     fig.update_yaxes(title_text=f"{currency} millions")
@@ -103,7 +103,7 @@ def capacity_use(rows: list[dict]) -> str:
                 y=[r["capacity"] for r in sel],
                 name=f"capacity: {label}",
                 mode="lines",
-                line=dict(shape="hv"),
+                line={"shape": "hv"},
             )
         )
     fig.update_yaxes(title_text="units per month")
@@ -125,7 +125,7 @@ def lots_timeline(orders: list[dict]) -> str:
                     f"{lot['accepted'] if lot['accepted'] is not None else '?'} accepted"
                     for lot in order["lots"]
                 ],
-                marker=dict(size=[8 + min(lot["quantity"], 3000) / 150 for lot in order["lots"]]),
+                marker={"size": [8 + min(lot["quantity"], 3000) / 150 for lot in order["lots"]]},
             )
         )
         fig.add_trace(
@@ -134,7 +134,7 @@ def lots_timeline(orders: list[dict]) -> str:
                 y=[order["id"]],
                 mode="markers",
                 name=f"{order['id']} due",
-                marker=dict(symbol="line-ns-open", size=18, color="#b3261e"),
+                marker={"symbol": "line-ns-open", "size": 18, "color": "#b3261e"},
             )
         )
     fig.update_layout(showlegend=False)

@@ -66,7 +66,7 @@ class Result:
 
 def lexicographic_compare(a: list[float], b: list[float], tolerance: float = 1e-9) -> int:
     """+1 if coverage vector ``a`` is better (tier 1 first), −1 if worse, 0 if equal."""
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if abs(x - y) > tolerance * max(1.0, abs(x), abs(y)):
             return 1 if x > y else -1
     return 0

@@ -173,7 +173,7 @@ def earmark_prices(instance: Instance, pooled: Pooled, plan: Plan, open_lots: np
         relaxations = []
         if categories:
             relaxations += [
-                (f"could also fund {_label(c)}", dataclasses.replace(rep, categories=tuple(categories) + (c,)))
+                (f"could also fund {_label(c)}", dataclasses.replace(rep, categories=(*tuple(categories), c)))
                 for c in CATEGORIES
                 if c not in categories
             ]

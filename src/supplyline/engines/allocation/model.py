@@ -118,7 +118,7 @@ def build(instance: Instance, pooled: Pooled) -> Model:
     col_group = np.fromiter(
         (
             group_of.setdefault((node_mech[n], needs[i].recipient, needs[i].currency, node_origin[n]), len(group_of))
-            for i, n in zip(col_line.tolist(), col_node.tolist())
+            for i, n in zip(col_line.tolist(), col_node.tolist(), strict=False)
         ),
         dtype=np.int64,
         count=len(col_line),

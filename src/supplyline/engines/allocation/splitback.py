@@ -147,7 +147,11 @@ class _Wallet:
 def split_back(instance: Instance, model: Model, lots: np.ndarray, flows: np.ndarray) -> Plan:
     pooled = model.pooled
     wallet = _Wallet(instance, pooled.pledges)
-    budget = {(int(k), int(n)): float(v) for k, n, v in zip(model.flow_class, model.flow_node, flows) if v > 1e-12}
+    budget = {
+        (int(k), int(n)): float(v)
+        for k, n, v in zip(model.flow_class, model.flow_node, flows, strict=False)
+        if v > 1e-12
+    }
     purchases: list[Purchase] = []
     dropped = 0
     bought = np.flatnonzero(lots > 0.5)
@@ -158,7 +162,7 @@ def split_back(instance: Instance, model: Model, lots: np.ndarray, flows: np.nda
         need = pooled.needs[int(model.col_line[c])]
         node = int(model.col_node[c])
         _g, mechanism, origin = pooled.nodes[node]
-        n_lots = int(round(lots[c]))
+        n_lots = round(lots[c])
         while n_lots > 0:
             purchase = Purchase(need, mechanism, origin, n_lots * need.lot)
             if _fund(purchase, node, pooled, wallet, budget):

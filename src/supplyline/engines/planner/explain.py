@@ -112,7 +112,7 @@ def _ranges(problem: Problem, months: list[int]) -> list[str]:
     """Consecutive months folded into 'first…last' spans."""
     spans: list[str] = []
     start = prev = None
-    for m in months + [None]:
+    for m in [*months, None]:
         if m is not None and prev is not None and m == prev + 1:
             prev = m
             continue

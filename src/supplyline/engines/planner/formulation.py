@@ -58,7 +58,7 @@ def formulate(problem: Problem) -> Formulation:
     for di, demand in enumerate(problem.demands):
         by_item.setdefault(demand.item, ([], []))[1].append(di)
 
-    for item, (line_ids, demand_ids) in by_item.items():
+    for _item, (line_ids, demand_ids) in by_item.items():
         if not demand_ids:
             continue
         open_months = set()
@@ -86,7 +86,7 @@ def formulate(problem: Problem) -> Formulation:
                 coefs.append(1)
             s = f.short[di] = f._column(d.quantity)
             f.lateness[s] = d.priority * problem.late_by(d, None)
-            f.rows.append((cols + [s], coefs + [1], d.quantity, d.quantity))
+            f.rows.append(([*cols, s], [*coefs, 1], d.quantity, d.quantity))
         for m in sorted(open_months):
             made = [f.make[(li, m)] for li in line_ids if (li, m) in f.make]
             finished = [f.done[(di, m)] for di in demand_ids]

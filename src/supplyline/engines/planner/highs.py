@@ -64,7 +64,7 @@ def _solve(h: highspy._Highs, objective: dict[int, int], seconds: float) -> tupl
     info = h.getInfo()
     if info.primal_solution_status != 2:  # no feasible solution
         return None, 0.0, False
-    values = [int(round(v)) for v in h.getSolution().col_value]
+    values = [round(v) for v in h.getSolution().col_value]
     if abs(sum(c * values[j] for j, c in objective.items()) - info.objective_function_value) > 0.5:
         return None, 0.0, False
     return values, info.mip_dual_bound, status == highspy.HighsModelStatus.kOptimal
@@ -98,7 +98,7 @@ def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
     if values is None or _lateness(f, values) > greedy.weighted_lateness:
         values, proven = start, False
     best_lateness = _lateness(f, values)
-    bound = best_lateness if proven else min(max(int(math.ceil(bound - 1e-6)), 0), best_lateness)
+    bound = best_lateness if proven else min(max(math.ceil(bound - 1e-6), 0), best_lateness)
 
     # stage 2: cheapest plan that keeps the lateness just found
     cols = sorted(f.lateness)

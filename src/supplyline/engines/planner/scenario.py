@@ -53,7 +53,9 @@ def apply(problem: Problem, changes: list[CapacityChange], extra: list[ExtraLine
         existing = [k for k, line in enumerate(lines) if (line.facility, line.item) == (new.facility, new.item)]
         if existing:
             old = lines[existing[0]]
-            lines[existing[0]] = replace(old, capacity=tuple(a + b for a, b in zip(old.capacity, capacity)))
+            lines[existing[0]] = replace(
+                old, capacity=tuple(a + b for a, b in zip(old.capacity, capacity, strict=False))
+            )
         else:
             lines.append(Line(new.facility, new.item, capacity, new.min_batch, new.unit_cost))
     return Problem(problem.months, tuple(lines), problem.demands)
