@@ -94,9 +94,9 @@ def pick_day(days: list[FxDay], on: date, source: str, target: str) -> FxDay:
     """The latest day on or before ``on`` that quotes both currencies."""
     best: FxDay | None = None
     for candidate in days:
-        if candidate.day <= on and candidate.quotes(source) and candidate.quotes(target):
-            if best is None or candidate.day > best.day:
-                best = candidate
+        quotes_both = candidate.quotes(source) and candidate.quotes(target)
+        if candidate.day <= on and quotes_both and (best is None or candidate.day > best.day):
+            best = candidate
     if best is None:
         raise InvalidInput(
             "fx",

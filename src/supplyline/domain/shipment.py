@@ -46,7 +46,7 @@ class Shipment(Entity):
 
     @property
     def fully_received(self) -> bool:
-        return self.state == "received" and all(l.received == l.quantity for l in self.lines.values())
+        return self.state == "received" and all(line.received == line.quantity for line in self.lines.values())
 
     def _on_ShipmentDispatched(self, e: ShipmentDispatched) -> None:
         self.contract_id = e.contract_id

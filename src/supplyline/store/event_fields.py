@@ -17,6 +17,8 @@ SQLite: a changed expression would show other values than the ones hashed.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from sqlalchemy import Computed
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
@@ -70,7 +72,7 @@ class EventField(ColumnElement):
     """The generation expression of one event field, written for each database."""
 
     inherit_cache = True
-    _traverse_internals = [("name", InternalTraversal.dp_string)]
+    _traverse_internals: ClassVar[list[tuple[str, Any]]] = [("name", InternalTraversal.dp_string)]
 
     def __init__(self, name: str):
         if name not in SQLITE:
