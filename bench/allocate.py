@@ -246,7 +246,7 @@ def print_table(rows: list[dict], e2e: dict) -> None:
     print("\ncoverage per tier (supplyline | HiGHS peer | CBC peer | instant | greedy)")
     for r in rows:
 
-        def cov(key):
+        def cov(key, r=r):
             return "/".join(f"{t['coverage']:.1f}" for t in r[key]["tiers"]) if r[key]["tiers"] else "—"
 
         print(

@@ -49,6 +49,11 @@ class Pledge(Entity):
     allocated: Money | None = None
 
     @property
+    def currency(self) -> str:
+        assert self.amount is not None, "a pledge never announced has no currency"
+        return self.amount.currency
+
+    @property
     def remaining(self) -> Money:
         assert self.amount is not None and self.allocated is not None
         return self.amount - self.allocated

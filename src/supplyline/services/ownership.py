@@ -121,7 +121,7 @@ def _facility_owners(conn: Connection, ids: Ids) -> dict[str, set[str]]:
 
 def facilities(conn: Connection, ids: Ids) -> Resolved:
     f, o, c = t.facilities, t.production_orders, t.contracts
-    owners = {fid: set() for fid in conn.execute(_in(select(f.c.id), f.c.id, ids)).scalars()}
+    owners: dict[str, set[str]] = {fid: set() for fid in conn.execute(_in(select(f.c.id), f.c.id, ids)).scalars()}
     for fid, people in _facility_owners(conn, ids).items():
         owners.setdefault(fid, set()).update(people)
     customers: dict[str, set[str]] = defaultdict(set)

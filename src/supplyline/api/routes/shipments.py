@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends
 from ...domain.shipment import ShippedLine
 from ...services import ownership, queries, shipments
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
-from ..schemas.common import OutcomeRead
-from ..schemas.shipments import LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead, ShipmentState
+from ..schemas.common import OutcomeRead, ShipmentState
+from ..schemas.shipments import LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead
 from .common import Cursor, FilterId, Limit, PathId
 
 router = APIRouter(tags=["shipments"])

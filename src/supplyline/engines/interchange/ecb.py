@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -42,7 +42,7 @@ class EcbRates:
 def _day(text: str) -> date | None:
     for fmt in ("%Y-%m-%d", "%d %B %Y"):
         try:
-            return datetime.strptime(text.strip(), fmt).date()
+            return datetime.strptime(text.strip(), fmt).replace(tzinfo=UTC).date()
         except ValueError:
             continue
     return None
