@@ -76,6 +76,11 @@ class Pledge(Entity):
         raise InvalidInput("allocation", allocation_id, f"pledge '{self.id}' has no such allocation")
 
     @property
+    def currency(self) -> str:
+        assert self.amount is not None, "a pledge never announced has no currency"
+        return self.amount.currency
+
+    @property
     def remaining(self) -> Money:
         assert self.amount is not None and self.allocated is not None
         return self.amount - self.allocated

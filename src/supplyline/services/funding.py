@@ -56,6 +56,7 @@ def announce_pledge_in(uow: UnitOfWork, cmd: AnnouncePledge, *, withhold=None) -
     events = announcement(pledge, cmd)
     stored = uow.record(pledge, events, withhold=withhold)
     if cmd.commit:
+        assert pledge.pledged_on is not None, "an announced pledge has a date"
         stored += uow.record(pledge, domain.commit(pledge, on=pledge.pledged_on))
     return Outcome(pledge.id, stored)
 

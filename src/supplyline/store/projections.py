@@ -88,6 +88,7 @@ def requirement_rows(r: Requirement) -> dict[Table, list[dict]]:
 
 
 def pledge_rows(p: Pledge) -> dict[Table, list[dict]]:
+    assert p.allocated is not None, "only an announced pledge has rows"
     return {
         t.pledges: [
             {
