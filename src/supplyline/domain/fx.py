@@ -45,7 +45,7 @@ class FxDay:
             if value <= 0:
                 raise InvalidInput(f"rates.{code}", text, "a rate must be greater than zero")
             # the bounds the API's request shape sets, for rates from files too
-            if value >= MAX_RATE or -value.as_tuple().exponent > RATE_PLACES:  # type: ignore[operator]
+            if value >= MAX_RATE or -value.as_tuple().exponent > RATE_PLACES:  # type: ignore[operator]  # a finite Decimal's exponent is an int
                 raise InvalidInput(
                     f"rates.{code}", text, f"a rate has at most 9 digits before the point and {RATE_PLACES} after"
                 )

@@ -247,7 +247,8 @@ class Ownership:
             found = RESOLVERS[kind](self.conn, missing)
             for record_id in missing:
                 self._one[kind, record_id] = found.get(record_id)
-        return {i: self._one[kind, i] for i in record_ids if self._one.get((kind, i)) is not None}  # type: ignore[misc]
+        resolved = {i: self._one[kind, i] for i in record_ids}
+        return {i: owner for i, owner in resolved.items() if owner is not None}
 
     def all(self, kind: str) -> Resolved:
         if kind not in self._all:

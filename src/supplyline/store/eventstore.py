@@ -228,7 +228,7 @@ class UnitOfWork:
     def get(self, cls: type[E], entity_id: str) -> E:
         """The entity as its events left it; an unborn one (version 0) if it has none."""
         self.preload(cls, [entity_id])
-        return self._entities[stream_id(cls.KIND, entity_id)]  # type: ignore[return-value]
+        return self._entities[stream_id(cls.KIND, entity_id)]  # type: ignore[return-value]  # one entity class per stream kind
 
     def load(self, cls: type[E], entity_id: str, *, field: str | None = None) -> E:
         entity = self.get(cls, entity_id)

@@ -53,7 +53,7 @@ def dispatch(body: ShipmentCreate, gate: Gate = Depends(writing)):
     cmd = shipments.Dispatch(body.contract_id, body.shipped_on, lines, body.id, body.disclose or {})
     about = creating(
         "shipment",
-        lambda own: own.of("contract", body.contract_id).owners,  # type: ignore[union-attr]
+        lambda own: own.of("contract", body.contract_id).owners,  # type: ignore[union-attr]  # the gate resolved the contract before
         Ref("contract", body.contract_id, "contract_id"),
     )
     return gate.write(

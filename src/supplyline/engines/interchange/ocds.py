@@ -262,8 +262,8 @@ def _contract(
         if process.get("closed_on"):
             implementation["endDate"] = _datetime(process["closed_on"])
         if transactions and all(line.get("unit_price_minor") is not None for line in lines):
-            total = sum((Decimal(str(tr["value"]["amount"])) for tr in transactions), Decimal(0))
-            implementation["finalValue"] = {"amount": total, "currency": transactions[0]["value"]["currency"]}
+            paid = sum((Decimal(str(tr["value"]["amount"])) for tr in transactions), Decimal(0))
+            implementation["finalValue"] = {"amount": paid, "currency": transactions[0]["value"]["currency"]}
     if implementation:
         out["implementation"] = implementation
     return copy.deepcopy(award), out  # its own objects: a consumer that edits one never edits both
@@ -310,7 +310,7 @@ def _transactions(
         price = _money(line, "unit_price") if line else None
         if price is None or receipt.received == 0 or line is None:
             continue
-        for share in attribute(price.times(receipt.received), fundings.get(line.get("package_line_no"), [])):
+        for share in attribute(price.times(receipt.received), fundings.get(line["package_line_no"], [])):
             tx: dict[str, Any] = {
                 "id": f"{receipt.shipment_id}-{receipt.line_no}-{share.funding.pledge_id}",
                 "date": _datetime(receipt.received_on),

@@ -82,14 +82,14 @@ def _line_value(line: dict) -> Money | None:
     return price.times(line["quantity"]) if price is not None and line.get("quantity") is not None else None
 
 
-def _total(values: list[Money | None], zero: Money | None = None) -> Money | None:
-    """The sum of the values when each is known (none withheld), else None; ``zero`` for none."""
-    known = [v for v in values if v is not None]
-    if len(known) < len(values):
+def _total(amounts: list[Money | None], currency: str | None = None) -> Money | None:
+    """The sum, or None when any amount is unknown (withheld or absent) or there is none and
+    no ``currency`` to give a zero in."""
+    known = [m for m in amounts if m is not None]
+    if len(known) < len(amounts) or not (known or currency):
         return None
-    if zero is not None:
-        return sum(known, zero)
-    return sum(known[1:], known[0]) if known else None
+    start = Money.zero(currency) if currency else known.pop(0)
+    return sum(known, start)
 
 
 def _value(money: Money) -> dict[str, Any]:

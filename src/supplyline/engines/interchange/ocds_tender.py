@@ -23,7 +23,8 @@ TENDER_STATUS = {
 
 def _budget(pid: str, currency: str | None, allocations: list[dict], rel: _Release) -> dict:
     budget: dict[str, Any] = {"id": f"{pid}-funding", "description": "Pledges allocated to this package"}
-    total = _total([_money(a, "line_amount") for a in allocations], Money.zero(currency)) if currency else None
+    in_package = [_money(a, "line_amount") for a in allocations]
+    total = _total(in_package, currency) if currency else None
     if total is not None:
         budget["amount"] = _value(total)
     breakdown = []
