@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -129,7 +130,8 @@ def test_the_ledger_publishes_cosigned_checkpoints_and_a_split_view_is_refused(w
 
     # the operator forks: the same key, two histories from event #5 on, each shown to one witness
     b = Fork(tmp_path, "b")
-    shutil.copy(a.db, b.db)
+    with sqlite3.connect(a.db) as source, sqlite3.connect(b.db) as target:
+        source.backup(target)  # the whole database, whatever its journal holds
     shutil.copy(a.key, b.key)
     only_w1 = policy("w1", [1], "quorum w1")
     only_w2 = policy("w2", [2], "quorum w2")
