@@ -82,10 +82,12 @@ def build(store, seed: int, *, chains: int = 3) -> None:
     production.set_capacity(store, OP, production.SetCapacity("FAC-1", ITEM, "2040-01", draw.number()))
     for n in range(1, chains + 1):
         _chain(store, draw, n)
+    _chain(store, draw, chains + 1, rejected=True)
 
 
-def _chain(store, draw: Draw, n: int) -> None:
-    """Long because it is one story, requirement to receipt, told in order."""
+def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
+    """Long because it is one story, requirement to receipt, told in order. A ``rejected``
+    package ends at its decision, its allocations released back to the pledge."""
     rid, pledge_id, pkg, ct, sh = f"R-{n}", f"PL-{n}", f"PKG-{n}", f"CT-{n}", f"SH-{n}"
     quantity, price = draw.number(), draw.price()
     requirements.draft_requirement(
@@ -157,12 +159,14 @@ def _chain(store, draw: Draw, n: int) -> None:
         packages.Decide(
             pkg,
             "US",
-            "approve",
+            "reject" if rejected else "approve",
             f"cleared {draw.number()}",
             draw.next_day(),
             disclosure=draw.disclose("PackageDecisionRecorded"),
         ),
     )
+    if rejected:
+        return
     contract_quantity = draw.part(line_quantity)
     contract_price = None if draw.rng.random() < 0.5 else f"{_amount(_cents(line_price) - draw.rng.randint(1, 99))}"
     signed_on = draw.next_day()

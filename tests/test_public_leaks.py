@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -201,10 +202,12 @@ def generated(tmp_path_factory) -> Iterator[dict[int, Generated]]:
 def leaks_anywhere(store, surfaces: Surfaces) -> list[str]:
     """Each withheld value (every amount, count and date inside it) found on any public
     surface. The generated values are distinct (``generated_ledger.py``), so any hit is the
-    value itself: in its own event in clear, repeated by another record, or in a figure."""
+    value itself: in its own event in clear, repeated by another record, or in a figure.
+    Numbers below 1,000 are not drawn but derived (a requirement funded for 0 units after its
+    package is rejected): too common to search for; the log check above covers them."""
     found = []
     for item in hidden_values(store):
-        for atom in sorted(atoms(item.value)):
+        for atom in sorted(a for a in atoms(item.value) if "-" in a or Decimal(a) >= 1000):
             for hit in find(surfaces, atom)[:2]:
                 found.append(f"{item.type}.{item.field} of #{item.seq} ({atom}) -> {hit}")
     return found
