@@ -56,9 +56,13 @@ def test_xlsx_report_holds_no_formula_and_keeps_the_text():
 
 def test_a_funnel_report_naming_a_formula_party_is_inert(sqlite_store, sqlite_url, tmp_path):
     parties.register_party(sqlite_store, OPERATOR, parties.RegisterParty("EVIL", "=1+2", "company"))
-    bus.handle(sqlite_store, OPERATOR, funding.AnnouncePledge(
+    bus.handle(
+        sqlite_store,
+        OPERATOR,
+        funding.AnnouncePledge(
             funder="EVIL", amount="10.00", currency="EUR", pledged_on="2025-08-01", mechanism="purl", id="PL-1"
-        ))
+        ),
+    )
     out = tmp_path / "funnel.xlsx"
     result = CliRunner().invoke(app, ["--db", sqlite_url, "report", "funnel", "--out", str(out)])
     assert result.exit_code == 0, result.output

@@ -7,6 +7,7 @@ owed under the contract and can be shipped again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -46,7 +47,7 @@ class Shipment(Entity):
 
     @property
     def fully_received(self) -> bool:
-        return self.state == "received" and all(l.received == l.quantity for l in self.lines.values())
+        return self.state == "received" and all(line.received == line.quantity for line in self.lines.values())
 
     def _on_ShipmentDispatched(self, e: ShipmentDispatched) -> None:
         self.contract_id = e.contract_id
@@ -145,7 +146,7 @@ def dispatch(
 
 
 def receive(
-    shipment: Shipment, *, received_on: object, quantities: dict[int, object] | None, note: object = ""
+    shipment: Shipment, *, received_on: object, quantities: Mapping[int, object] | None, note: object = ""
 ) -> list[Event]:
     """Confirm receipt; ``quantities`` per contract line (all shipped units when omitted)."""
     require_exists(shipment)

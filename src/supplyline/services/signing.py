@@ -25,7 +25,7 @@ def attach(store: Store, key_file: Path, *, background: bool = False) -> CommitS
     (``background``: from a thread of its own, as the server does)."""
     if not key_file.exists():
         return None
-    store.signing = CommitSigner(keyfile.load(key_file), checkpoint_file(key_file))
+    store.signing = CommitSigner(keyfile.load(key_file), checkpoint_file(key_file), key_file=key_file)
     settings = settings_module.load()
     if settings.witness_policy:
         policy = load_policy(settings.witness_policy)
@@ -57,23 +57,32 @@ def pin_key(store: Store, actor: Actor) -> Outcome | None:
         return Outcome(LOG, uow.record(key, logkey.pin(key, store.signing.verifier)))
 
 
-def rotate_key(store: Store, actor: Actor, key_file: Path) -> tuple[Verifier, Outcome]:
-    """Hand the log over to a new key: the old key signs the rotation; the rotation's own
-    checkpoint is the old key's last, the new key signs from the next write on. The new key
-    is written to ``<key>.new`` first and moved in place after the commit (the old one is kept
-    as ``<key>.retired-<key ID>``)."""
+def rotate_key(store: Store, actor: Actor, key_file: Path) -> tuple[Verifier, Outcome, Path]:
+    """Hand the log over to a new key: the old key signs the rotation (a KeyRotated event);
+    the rotation's checkpoint is signed by both keys, later ones by the new key alone. The new
+    key is written to ``<key>.new`` first and moved in place after the commit; the old one is
+    kept as ``<key>.retired-<key ID>``, which is returned."""
     old = keyfile.load(key_file)
     fresh = Signer.generate(old.name)
     staged = key_file.with_name(key_file.name + ".new")
     fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
         out.write(f"{fresh}\n")
-    if store.signing is None:
-        store.signing = CommitSigner(old, checkpoint_file(key_file))
-    with store.write(actor.party, actor.meta()) as uow:
-        key = uow.load(LogKey, LOG, field="signing_key")
-        outcome = Outcome(LOG, uow.record(key, logkey.rotate(key, old, fresh.verifier)))
-    os.replace(key_file, key_file.with_name(f"{key_file.name}.retired-{old.verifier.id.hex()}"))
+    signing = store.signing
+    if signing is None or str(signing.verifier) != str(old.verifier):
+        signing = store.signing = CommitSigner(old, checkpoint_file(key_file), key_file=key_file)
+    signing.handover = fresh
+    try:
+        with store.write(actor.party, actor.meta()) as uow:
+            key = uow.load(LogKey, LOG, field="signing_key")
+            outcome = Outcome(LOG, uow.record(key, logkey.rotate(key, old, fresh.verifier)))
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    finally:
+        signing.handover = None
+    retired = key_file.with_name(f"{key_file.name}.retired-{old.verifier.id.hex()}")
+    os.replace(key_file, retired)
     os.replace(staged, key_file)
-    store.signing = CommitSigner(fresh, checkpoint_file(key_file))
-    return fresh.verifier, outcome
+    signing.follow_rotation_to(fresh, key_file)
+    return fresh.verifier, outcome, retired

@@ -8,7 +8,7 @@ reveal` write (canonical JSON), so a saved answer is a file `supplyline audit â€
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
@@ -27,7 +27,7 @@ EventRef = Annotated[
     str, Path(pattern=r"^([0-9]{1,12}|[0-9a-f]{64})$", description="the event's sequence number or its hash (64 hex)")
 ]
 Size = Annotated[int | None, Query(ge=0, le=2**40, description="in the tree of the first SIZE events (default: all)")]
-TEXT = {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}
+TEXT: dict[int | str, dict[str, Any]] = {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}
 
 
 def _signer(request: Request, gate: Gate) -> Signer:
