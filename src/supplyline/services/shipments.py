@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..domain import package as package_domain
@@ -50,7 +51,7 @@ def dispatch(store: Store, actor: Actor, cmd: Dispatch) -> Outcome:
 class Receive:
     shipment_id: str
     received_on: object
-    quantities: dict[int, object] | None = None
+    quantities: Mapping[int, object] | None = None
     note: str = ""
     disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
 

@@ -132,8 +132,8 @@ def read_tiles(conn: Connection, ids: Iterable[TileId], size: int) -> dict[TileI
     wanted = list(set(ids))
     out: dict[TileId, bytes] = {}
     for level in {level for level, _ in wanted}:
-        rows = conn.execute(_TILES, {"level": level, "ids": [i for lvl, i in wanted if lvl == level]})
-        out.update({(level, row.idx): bytes(row.hashes) for row in rows})
+        stored = conn.execute(_TILES, {"level": level, "ids": [i for lvl, i in wanted if lvl == level]})
+        out.update({(level, row.idx): bytes(row.hashes) for row in stored})
     for level, idx in wanted:
         if (level, idx) not in out and level == 0:
             first = idx * WIDTH
@@ -181,7 +181,8 @@ def consistency_proof(conn: Connection, old: int, new: int) -> list[bytes]:
 
 def expected_tiles(conn: Connection) -> Iterator[tuple[TileId, bytes]]:
     """Every tile of the tree over the stored events, recomputed from their hashes."""
-    size, partial = 0, {}
+    size = 0
+    partial: dict[int, bytes] = {}
     pending: dict[TileId, bytes] = {}
     for hashes in _event_hashes(conn, 0):
         changed = tiles.extend(size, partial, merkle.leaf_hashes(map(bytes.fromhex, hashes)))

@@ -19,7 +19,7 @@ from .delivery import (
     ShippedQuantity,
     SignedLine,
 )
-from .funding import PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
+from .funding import AllocationReleased, PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
 from .logkey import KeyPinned, KeyRotated
 from .packages import (
     PackageApproved,
@@ -72,6 +72,7 @@ from .requirements import (
 __all__ = [
     "EVENT_TYPES",
     "VERSION_KEY",
+    "AllocationReleased",
     "ContractSigned",
     "Event",
     "EventShapeError",
