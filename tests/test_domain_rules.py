@@ -48,7 +48,7 @@ def pledge(**kw) -> Pledge:
 
 
 def line(**kw) -> LineToFund:
-    args = {
+    args: dict[str, Any] = {
         "package_id": "PKG-1",
         "line_no": 1,
         "mechanism": "purl",
@@ -179,7 +179,7 @@ def test_pledge_ids_are_unique():
 
 def requirement(**kw) -> Requirement:
     r = Requirement(id="R-1")
-    args = {
+    args: dict[str, Any] = {
         "recipient": "UA",
         "list_month": "2025-08",
         "priority": 1,

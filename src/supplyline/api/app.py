@@ -64,7 +64,9 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     app.state.settings = settings
     app.state.ledger_watch = watch
     problems.install(app)
-    app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=(f"{PREFIX}/ledger/", f"{PREFIX}/events"))
+    # the checkpoint gains its witnesses' cosignatures after the write: never answered from memory
+    uncached = (f"{PREFIX}/ledger/", f"{PREFIX}/events", f"{PREFIX}/log/checkpoint")
+    app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=uncached)
     app.add_middleware(UploadLimit, prefix=f"{PREFIX}/imports/")
     # every other body (JSON, the dashboard's forms) is small: refused before it is parsed
     app.add_middleware(UploadLimit, prefix="/", limit=settings.max_body_bytes, besides=(f"{PREFIX}/imports/",))
