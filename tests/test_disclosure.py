@@ -141,6 +141,7 @@ def test_verify_names_the_event_whose_withheld_value_was_deleted(store):
     event = announce(store)
     _tamper(store, "DELETE FROM withheld_values WHERE seq = :s AND field = 'note'", {"s": event.seq})
     result = checks.verify_ledger(store)
+    assert result.finding is not None
     assert result.finding.seq == event.seq
     assert "the withheld value of field 'note' is missing (deleted after the fact)" in result.finding.message
 

@@ -3,6 +3,7 @@
 import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ def applied(entity, events):
 
 def pledge(**kw) -> Pledge:
     p = Pledge(id="PL-1")
-    args = {
+    args: dict[str, Any] = {
         "funder": "NL",
         "amount": "100",
         "currency": "EUR",
@@ -48,7 +49,7 @@ def pledge(**kw) -> Pledge:
 
 
 def line(**kw) -> LineToFund:
-    args = {
+    args: dict[str, Any] = {
         "package_id": "PKG-1",
         "line_no": 1,
         "mechanism": "purl",
@@ -178,7 +179,7 @@ def test_pledge_ids_are_unique():
 
 def requirement(**kw) -> Requirement:
     r = Requirement(id="R-1")
-    args = {
+    args: dict[str, Any] = {
         "recipient": "UA",
         "list_month": "2025-08",
         "priority": 1,

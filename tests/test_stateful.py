@@ -53,11 +53,12 @@ def template():
 
 
 class Ledger(RuleBasedStateMachine):
-    template: Path = None  # set by the test
+    template: Path | None = None  # set by the test
 
     @initialize()
     def open(self):
         self.folder = Path(tempfile.mkdtemp())
+        assert self.template is not None, "the test sets the template ledger"
         shutil.copy(self.template, self.folder / "l.db")
         self.store = open_store(f"sqlite:///{self.folder / 'l.db'}")
         self.pledges, self.reqs, self.pkgs, self.contracts, self.shipments = [], [], [], [], []

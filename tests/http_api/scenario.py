@@ -304,7 +304,8 @@ class Copies:
     key beside it where `supplyline init` puts it."""
 
     def __init__(self, template: Path, directory: Path):
-        self.template, self.directory, self.count, self.stores = template, directory, 0, []
+        self.template, self.directory, self.count = template, directory, 0
+        self.stores: list[Store] = []
 
     def new(self) -> Store:
         self.count += 1

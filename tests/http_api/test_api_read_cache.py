@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import create_engine, update
 
 from supplyline.api import create_app
 from supplyline.api.cache import ReadCache
@@ -15,6 +15,7 @@ from supplyline.services import checks, funding, parties, tokens
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
 from supplyline.store.db import is_sqlite
+from supplyline.store.ledgerwatch import LedgerWatch
 
 PLEDGE = "/api/v1/pledges/PL-0001"
 
@@ -114,13 +115,9 @@ def test_a_write_through_the_api_is_read_back_at_once(store):
             assert client.get(f"/api/v1/pledges/PL-{n:04d}", headers=bearer).status_code == 200
 
 
-class _StandingWatch:
-    def state(self):
-        return (1, 1)
-
-
 def test_the_cache_keeps_to_its_byte_budget():
-    cache = ReadCache(None, _StandingWatch(), prefix="/api/v1", budget=100, largest=60)
+    idle = LedgerWatch(create_engine("sqlite://"))  # never started: keeping answers does not consult it
+    cache = ReadCache(None, idle, prefix="/api/v1", budget=100, largest=60)
     cache._keep(("a",), [], b"x" * 50)
     cache._keep(("b",), [], b"y" * 40)
     cache._keep(("too big",), [], b"z" * 61)
