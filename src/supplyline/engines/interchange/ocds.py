@@ -153,6 +153,20 @@ def _release(package: dict, by: _Index, process: dict, pub: Publication) -> dict
         release["tag"] += ["award", "contract"]
     if any(receipts.values()):
         release["tag"].append("implementation")
+    tender["documents"] = _documents(rel)
+    release["parties"] = rel.parties()
+    if buyer:
+        release["buyer"] = buyer
+    release["planning"] = planning
+    release["tender"] = tender
+    if awards:
+        release["awards"] = awards
+        release["contracts"] = ocds_contracts
+    return release
+
+
+def _documents(rel: _Release) -> list[dict]:
+    """How to read the release, and which fields the public view withheld from it."""
     documents = [
         {
             "id": "reading-this-release",
@@ -175,16 +189,7 @@ def _release(package: dict, by: _Index, process: dict, pub: Publication) -> dict
                 "it; a later release includes a field once it is disclosed.",
             }
         )
-    tender["documents"] = documents
-    release["parties"] = rel.parties()
-    if buyer:
-        release["buyer"] = buyer
-    release["planning"] = planning
-    release["tender"] = tender
-    if awards:
-        release["awards"] = awards
-        release["contracts"] = ocds_contracts
-    return release
+    return documents
 
 
 def _fundings(allocations: list[dict], by: _Index) -> dict[int, list[Funding]]:
@@ -251,22 +256,40 @@ def _contract(
     if items:
         out["items"] = items
 
+    implementation = _implementation(
+        contract, lines, schedule, receipts, fundings, process if closed else None, rel, pub
+    )
+    if implementation:
+        out["implementation"] = implementation
+    return copy.deepcopy(award), out  # its own objects: a consumer that edits one never edits both
+
+
+def _implementation(
+    contract: dict,
+    lines: list[dict],
+    schedule: list[dict],
+    receipts: list[_Receipt],
+    fundings: dict[int, list[Funding]],
+    process: dict | None,
+    rel: _Release,
+    pub: Publication,
+) -> dict[str, Any]:
+    """What was delivered and paid under a contract; with ``process`` (the package closed) its
+    end date and final value too."""
     implementation: dict[str, Any] = {}
     transactions = _transactions(contract, lines, receipts, fundings, rel)
     if transactions:
         implementation["transactions"] = transactions
-    milestones = _delivery_milestones(cid, lines, schedule, receipts, pub.as_of)
+    milestones = _delivery_milestones(contract["id"], lines, schedule, receipts, pub.as_of)
     if milestones:
         implementation["milestones"] = milestones
-    if closed:
+    if process is not None:
         if process.get("closed_on"):
             implementation["endDate"] = _datetime(process["closed_on"])
         if transactions and all(line.get("unit_price_minor") is not None for line in lines):
             paid = sum((Decimal(str(tr["value"]["amount"])) for tr in transactions), Decimal(0))
             implementation["finalValue"] = {"amount": paid, "currency": transactions[0]["value"]["currency"]}
-    if implementation:
-        out["implementation"] = implementation
-    return copy.deepcopy(award), out  # its own objects: a consumer that edits one never edits both
+    return implementation
 
 
 @dataclass(frozen=True)
