@@ -192,6 +192,11 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
     production.place_order(
         store, OP, production.PlaceOrder("FAC-1", ct, 1, draw.part(contract_quantity), schedule[-1].due, f"PO-{n}")
     )
+    # schedules that move (issue 17): each repeats the date it moves from
+    contracts.reschedule_delivery(
+        store, OP, contracts.RescheduleDelivery(ct, 1, draw.next_day(), "transport", draw.next_day())
+    )
+    production.reschedule_order(store, OP, f"PO-{n}", due=draw.next_day(), reason="quality_rework", on=draw.next_day())
     shipped = draw.part(contract_quantity)
     shipments.dispatch(
         store,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from supplyline.domain.contract import LineTerms
+from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.shipment import ShippedLine
 from supplyline.services import (
     bus,
@@ -215,7 +215,16 @@ def build(store: Store) -> Scenario:
     contracts.sign_contract(
         store,
         by("SELL-A"),
-        contracts.SignContract("PKG-A", "SELL-A", "SUP-A", "purchase", "2025-09-01", (LineTerms(1, 8),), (), "CT-A"),
+        contracts.SignContract(
+            "PKG-A",
+            "SELL-A",
+            "SUP-A",
+            "purchase",
+            "2025-09-01",
+            (LineTerms(1, 8),),
+            (DeliveryTerms(1, "2026-03-01", 8),),
+            "CT-A",
+        ),
     )
     production.register_facility(
         store, by("SUP-A"), production.RegisterFacility("name-of-facility-A", "US", (("SUP-A", "100"),), "FAC-A")

@@ -11,7 +11,7 @@ from ..domain.package import Package
 from ..domain.party import Party
 from ..store.eventstore import Store
 from . import facts
-from .context import Actor, Outcome, withholding
+from .context import Actor, Outcome, act, business_day, withholding
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,26 @@ def sign_contract(store: Store, actor: Actor, cmd: SignContract) -> Outcome:
         stored = uow.record(contract, events, withhold=withhold)
         stored += uow.record(package, package_domain.mark_contracted(package, contract.id))
         return Outcome(contract.id, stored)
+
+
+@dataclass(frozen=True)
+class RescheduleDelivery:
+    contract_id: str
+    entry: object
+    due: object
+    reason: object
+    on: object = None
+
+
+def reschedule_delivery(
+    store: Store, actor: Actor, cmd: RescheduleDelivery, *, expected_version: int | None = None
+) -> Outcome:
+    day = business_day("on", cmd.on)
+    return act(
+        store,
+        actor,
+        Contract,
+        cmd.contract_id,
+        lambda c: domain.reschedule(c, entry=cmd.entry, due=cmd.due, reason=cmd.reason, on=day),
+        expected_version=expected_version,
+    )

@@ -55,6 +55,7 @@ def load(store: Store) -> dict:
     _pledges(store)
     _purl_packages(store, op)
     _drone_deal(store, op)
+    _slips(store)
     return {"trace_package": "PKG-NL-1", "drone_package": "PKG-DD-1"}
 
 
@@ -403,3 +404,13 @@ def _drone_production(store: Store, op: Actor, us: Actor, jv: Actor) -> None:
         ),
     )
     shipments.receive(store, us, shipments.Receive("SH-DD-1", "2026-01-08"))
+
+
+def _slips(store: Store) -> None:
+    """A delivery that slipped: the second 60 air-defence interceptors of CT-NL-1 wait on an
+    export licence, so the seller moves them from February to May (still late in December)."""
+    contracts.reschedule_delivery(
+        store,
+        _party(store, "US-GOV"),
+        contracts.RescheduleDelivery("CT-NL-1", 2, "2026-05-31", "export_licence", "2026-02-20"),
+    )

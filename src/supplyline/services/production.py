@@ -171,3 +171,19 @@ def cancel_order(
 ) -> Outcome:
     day = business_day("on", on)
     return _act(store, actor, order_id, lambda o: domain.cancel(o, reason=reason, on=day), expected_version)
+
+
+def reschedule_order(
+    store: Store,
+    actor: Actor,
+    order_id: str,
+    *,
+    due: object,
+    reason: object,
+    on: object = None,
+    expected_version: int | None = None,
+) -> Outcome:
+    day = business_day("on", on)
+    return _act(
+        store, actor, order_id, lambda o: domain.reschedule(o, due=due, reason=reason, on=day), expected_version
+    )

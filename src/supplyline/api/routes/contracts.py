@@ -6,9 +6,10 @@ from fastapi import APIRouter, Depends
 
 from ...domain.contract import DeliveryTerms, LineTerms
 from ...services import contracts, queries
-from ..gate import Gate, Ref, acts, creating, reading, writing
+from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead
 from ..schemas.contracts import ContractCreate, ContractDetailRead, ContractPage
+from ..schemas.production import RescheduleAction
 from .common import Cursor, FilterId, Limit, PathId
 
 router = APIRouter(tags=["contracts"])
@@ -58,4 +59,19 @@ def sign_contract(body: ContractCreate, gate: Gate = Depends(writing)):
         lambda actor, _: contracts.sign_contract(gate.store, actor, cmd),
         payload=body,
         created="/api/v1/contracts",
+    )
+
+
+@router.post(
+    "/contracts/{contract_id}/schedule/{entry}/reschedule",
+    response_model=OutcomeRead,
+    summary="Move an entry of the delivery schedule (numbered in signing order), as the seller or supplier",
+    **acts("contract.reschedule"),
+)
+def reschedule_delivery(contract_id: PathId, entry: int, body: RescheduleAction, gate: Gate = Depends(updating)):
+    cmd = contracts.RescheduleDelivery(contract_id, entry, body.due, body.reason, body.on)
+    return gate.write(
+        existing("contract", contract_id),
+        lambda actor, v: contracts.reschedule_delivery(gate.store, actor, cmd, expected_version=v),
+        payload=body,
     )

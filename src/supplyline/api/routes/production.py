@@ -18,6 +18,7 @@ from ..schemas.production import (
     OrderCreate,
     OrderPage,
     OrderRead,
+    RescheduleAction,
 )
 from .common import Cursor, FilterId, Limit, LotPathId, PathId
 
@@ -165,6 +166,22 @@ def cancel_order(order_id: PathId, body: CancelAction, gate: Gate = Depends(upda
         existing("order", order_id),
         lambda actor, v: production.cancel_order(
             gate.store, actor, order_id, reason=body.reason, on=body.on, expected_version=v
+        ),
+        payload=body,
+    )
+
+
+@router.post(
+    "/orders/{order_id}/reschedule",
+    response_model=OutcomeRead,
+    summary="Move an open order's due date, with a reason from the fixed list",
+    **acts("order.reschedule"),
+)
+def reschedule_order(order_id: PathId, body: RescheduleAction, gate: Gate = Depends(updating)):
+    return gate.write(
+        existing("order", order_id),
+        lambda actor, v: production.reschedule_order(
+            gate.store, actor, order_id, due=body.due, reason=body.reason, on=body.on, expected_version=v
         ),
         payload=body,
     )

@@ -10,6 +10,7 @@ from .base import EVENT_TYPES, VERSION_KEY, Event, event_class, read_event
 from .codec import EventShapeError
 from .delivery import (
     ContractSigned,
+    DeliveryRescheduled,
     ReceivedQuantity,
     ScheduledDelivery,
     ShipmentDispatched,
@@ -45,6 +46,7 @@ from .production import (
     ProductionOrderCompleted,
     ProductionOrderPlaced,
     ProductionOrderReprioritised,
+    ProductionOrderRescheduled,
     ProductionPlanAccepted,
     ProductionPlanSuperseded,
     ProductionStarted,
@@ -74,6 +76,7 @@ __all__ = [
     "VERSION_KEY",
     "AllocationReleased",
     "ContractSigned",
+    "DeliveryRescheduled",
     "Event",
     "EventShapeError",
     "FacilityCapacitySet",
@@ -108,6 +111,7 @@ __all__ = [
     "ProductionOrderCompleted",
     "ProductionOrderPlaced",
     "ProductionOrderReprioritised",
+    "ProductionOrderRescheduled",
     "ProductionPlanAccepted",
     "ProductionPlanSuperseded",
     "ProductionStarted",
