@@ -40,7 +40,7 @@ class Surfaces:
 
 def _xlsx_text(content: bytes) -> str:
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
-    cells = []
+    cells: list[str] = []
     for sheet in book.worksheets:
         for row in sheet.iter_rows(values_only=True):
             cells.extend("" if v is None else str(v) for v in row)
