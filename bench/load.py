@@ -75,8 +75,7 @@ def load(store: Store, instance: Instance) -> int:
             events = pledge_domain.announce(
                 pledge,
                 funder=p.funder,
-                amount=str(p.amount.amount),
-                currency=p.amount.currency,
+                amount=p.amount,
                 pledged_on=p.pledged_on,
                 mechanism=p.mechanism,
                 categories=p.categories,

@@ -35,13 +35,12 @@ def pledge(**kw) -> Pledge:
     p = Pledge(id="PL-1")
     args: dict[str, Any] = {
         "funder": "NL",
-        "amount": "100",
-        "currency": "EUR",
-        "pledged_on": "2025-08-04",
+        "amount": Money.parse("100", "EUR"),
+        "pledged_on": date(2025, 8, 4),
         "mechanism": "purl",
-        "categories": ["air_defence"],
-        "origins": ["US"],
-        "valid_until": "2025-12-31",
+        "categories": ("air_defence",),
+        "origins": ("US",),
+        "valid_until": date(2025, 12, 31),
     }
     args.update(kw)
     applied(p, pledge_d.announce(p, **args))
@@ -153,11 +152,10 @@ def test_announced_pledge_cannot_be_allocated_and_expiry_needs_a_closed_window()
         pledge_d.announce(
             p,
             funder="NL",
-            amount="5",
-            currency="EUR",
-            pledged_on="2025-01-01",
+            amount=Money.parse("5", "EUR"),
+            pledged_on=date(2025, 1, 1),
             mechanism="purl",
-            valid_until="2025-06-30",
+            valid_until=date(2025, 6, 30),
         ),
     )
     with pytest.raises(RuleViolation, match="is announced: only committed pledges"):
@@ -174,7 +172,9 @@ def test_announced_pledge_cannot_be_allocated_and_expiry_needs_a_closed_window()
 
 def test_pledge_ids_are_unique():
     with pytest.raises(AlreadyExists):
-        pledge_d.announce(pledge(), funder="NL", amount="1", currency="EUR", pledged_on="2025-08-04", mechanism="purl")
+        pledge_d.announce(
+            pledge(), funder="NL", amount=Money.parse("1", "EUR"), pledged_on=date(2025, 8, 4), mechanism="purl"
+        )
 
 
 def requirement(**kw) -> Requirement:

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, update
 
 from supplyline.api import create_app
 from supplyline.api.cache import ReadCache
-from supplyline.services import checks, funding, parties, tokens
+from supplyline.services import bus, checks, funding, parties, tokens
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
 from supplyline.store.db import is_sqlite
@@ -35,7 +35,7 @@ def _wait_until(condition, timeout: float = 10.0) -> None:
 def test_cached_reads_follow_the_ledger(store):
     operator = Actor("operator", via="test")
     parties.register_party(store, operator, parties.RegisterParty("FUND-A", "Funder A", "government", None))
-    funding.announce_pledge(
+    bus.handle(
         store,
         Actor("FUND-A"),
         funding.AnnouncePledge(
@@ -73,7 +73,7 @@ def test_cached_reads_follow_the_ledger(store):
         ]
 
         # an append made outside this server (as the CLI would) reaches it by notification
-        committed = funding.commit_pledge(store, Actor("FUND-A"), "PL-0001", on="2025-08-02")
+        committed = bus.handle(store, Actor("FUND-A"), funding.CommitPledge(pledge_id="PL-0001", on="2025-08-02"))
         if caching:
             _wait_until(lambda: watch.state()[0] >= committed.events[-1].seq)
         after = client.get(PLEDGE, headers=bearer).json()

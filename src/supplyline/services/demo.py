@@ -23,7 +23,7 @@ from __future__ import annotations
 from ..domain.contract import DeliveryTerms, LineTerms
 from ..domain.shipment import ShippedLine
 from ..store.eventstore import Store
-from . import contracts, funding, packages, parties, production, requirements, shipments
+from . import bus, contracts, funding, packages, parties, production, requirements, shipments
 from .context import Actor
 from .demo_data import (
     DEMO_TOKENS,
@@ -98,7 +98,7 @@ def _requirements(store: Store, op: Actor) -> None:
 def _pledges(store: Store) -> None:
     """Each funder announces and commits its pledge."""
     for pid, funder, amount, cur, day, mech, cats, origins, until, note in PLEDGES:
-        funding.announce_pledge(
+        bus.handle(
             store,
             _party(store, funder),
             funding.AnnouncePledge(
@@ -137,7 +137,10 @@ def _package(
         packages.add_line(store, op, packages.AddLine(pid, rid, qty, price, disclosure=line_disclosure))
     packages.propose_package(store, op, pid)
     for pledge_id, line_no, usd, day in funding_plan:
-        funding.allocate(store, op, funding.Allocate(pledge_id, pid, line_no, usd, "USD", day))
+        allocation = funding.Allocate(
+            pledge_id=pledge_id, package_id=pid, line_no=line_no, amount=usd, currency="USD", on=day
+        )
+        bus.handle(store, op, allocation)
 
 
 def _purl_packages(store: Store, op: Actor) -> None:
