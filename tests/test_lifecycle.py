@@ -49,7 +49,6 @@ EXPECTED = {
         ("missing", "lost"),
         ("missing", "stolen"),
     },
-    "handover": {("handed_over", "confirmed")},
 }
 
 
@@ -93,7 +92,6 @@ GROUPS = {
         "accountable": ("held", "missing"),
         "disposed": ("expended", "destroyed", "lost", "stolen", "transferred"),
     },
-    "handover": {"final": ("confirmed",)},
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from . import allocation, demo  # noqa: F401
 from . import parties, fx, requirements, pledges, packages, contracts, production, shipments  # noqa: F401
 from . import interchange, ledger, planning, reports, serve, tokens, transparency, witness  # noqa: F401
+from . import enduse  # noqa: F401
 
 # isort: on
 from .app import app

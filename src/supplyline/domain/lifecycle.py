@@ -163,11 +163,4 @@ SERIAL_ITEM = LifeCycle(
     },
 )
 
-#: one leg of custody: stated by the giving party, confirmed by the receiving one
-HANDOVER = LifeCycle(
-    "handover",
-    "handed_over",
-    {"handed_over": ("confirmed",), "confirmed": ()},
-)
-
-ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM, HANDOVER)
+ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM)

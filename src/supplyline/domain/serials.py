@@ -86,3 +86,27 @@ def inclusion_path(serials: Sequence[str], index: int) -> list[bytes]:
 
     leaves = leaf_hashes(s.encode("utf-8") for s in serials)
     return [tree_root(leaves[a:b]) for a, b in inclusion_ranges(index, len(leaves))]
+
+
+def by_line(rows: Sequence[SerialRow], serialised: Sequence[int]) -> dict[int, list[SerialRow]]:
+    """The serials of each serialised contract line: as the file's ``line`` column says, or
+    all of them for the one serialised line when the shipment has only one."""
+    out: dict[int, list[SerialRow]] = {n: [] for n in serialised}
+    for r in rows:
+        line = r.line
+        if line is None:
+            if len(serialised) != 1:
+                raise InvalidInput(
+                    f"row {r.row}",
+                    r.serial,
+                    "the shipment has several serialised lines: give each serial's line (column 'line')",
+                )
+            line = serialised[0]
+        if line not in out:
+            raise RuleViolation(
+                f"row {r.row}: contract line {line} of this shipment carries no serial numbers",
+                field=f"row {r.row}",
+                value=r.serial,
+            )
+        out[line].append(r)
+    return out

@@ -20,8 +20,6 @@ from .delivery import (
     SignedLine,
 )
 from .enduse import (
-    CustodyConfirmed,
-    CustodyHandedOver,
     DispositionRecorded,
     EndUseCheckRecorded,
     InventoryRulesSet,
@@ -84,8 +82,6 @@ __all__ = [
     "EVENT_TYPES",
     "VERSION_KEY",
     "ContractSigned",
-    "CustodyConfirmed",
-    "CustodyHandedOver",
     "DispositionRecorded",
     "EndUseCheckRecorded",
     "Event",

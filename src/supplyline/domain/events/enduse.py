@@ -81,31 +81,3 @@ class DispositionRecorded(Event):
     authorisation: str  # the authorisation reference (required for a transfer)
     evidence_sha256: str  # the evidence document's SHA-256
     note: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class CustodyHandedOver(Event):
-    """One leg of custody (depot to unit store, hub to depot …), stated by the giving party."""
-
-    id: str
-    from_party: str
-    to_party: str
-    from_site_id: str
-    to_site_id: str
-    handed_on: date
-    count: int
-    manifest_root: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class CustodyConfirmed(Event):
-    """The receiving party's confirmation of a handover, with its discrepancies per serial."""
-
-    confirmed_on: date
-    received: int
-    missing: int
-    damaged: int
-    extra: int
-    missing_root: str
-    damaged_root: str
-    extra_root: str
