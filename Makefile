@@ -10,7 +10,7 @@ SERVE   ?= yes
 # beside it): the dashboard compares with it; without it the demo says what it skipped and where to get it
 KIEL    ?= ../shared/data/kiel/data_explorer.csv
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test lint venv bench clean
 
 venv: $(STAMP)
 
@@ -29,8 +29,15 @@ ifeq ($(SERVE),yes)
 	$(BIN)/supplyline --db $(DEMO_DB) serve --port $(PORT)
 endif
 
-test: venv
+# The gate runs first: any style, format or type finding fails the run before the suite starts.
+test: lint
 	$(BIN)/python -m pytest -n 2 -q
+
+lint: venv
+	@echo "gate: ruff check, ruff format --check, mypy (src, tests, bench)"
+	$(BIN)/ruff check --quiet src tests bench
+	$(BIN)/ruff format --check --quiet src tests bench
+	$(BIN)/mypy
 
 bench: venv
 	$(BIN)/python bench/ledger.py

@@ -31,14 +31,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from load import load  # noqa: E402
-from supplyline.engines.allocation import allocate, lexicographic_compare  # noqa: E402
-from supplyline.engines.allocation.instance import pool  # noqa: E402
-from supplyline.engines.allocation.model import build  # noqa: E402
-from supplyline.engines.allocation.plan import optimise  # noqa: E402
-from supplyline.services.allocation import RunAllocation, run_allocation  # noqa: E402
-from supplyline.services.context import Actor, open_store  # noqa: E402
-from synthetic import ON, generate  # noqa: E402
+from load import load
+from supplyline.engines.allocation import allocate, lexicographic_compare
+from supplyline.engines.allocation.instance import pool
+from supplyline.engines.allocation.model import build
+from supplyline.engines.allocation.plan import optimise
+from supplyline.services.allocation import RunAllocation, run_allocation
+from supplyline.services.context import Actor, open_store
+from synthetic import ON, generate
 
 SEED = 20260302
 GAP = 1e-3
@@ -246,7 +246,7 @@ def print_table(rows: list[dict], e2e: dict) -> None:
     print("\ncoverage per tier (supplyline | HiGHS peer | CBC peer | instant | greedy)")
     for r in rows:
 
-        def cov(key):
+        def cov(key, r=r):
             return "/".join(f"{t['coverage']:.1f}" for t in r[key]["tiers"]) if r[key]["tiers"] else "—"
 
         print(

@@ -231,7 +231,10 @@ def httpx_client(spec: dict) -> dict:
 
     duration = asyncio.run(main())
     latencies.sort()
-    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1e3  # noqa: E731
+
+    def pick(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1e3
+
     return {"requests": len(latencies), "duration": duration, "p50": pick(0.50), "p99": pick(0.99), "errors": errors}
 
 

@@ -319,10 +319,13 @@ def _synthetic_tree(store, n: int) -> float:
             full = [key for key, c in pending.items() if len(c) == tiles.FULL_BYTES]
             if full:
                 conn.execute(
-                    insert(t.merkle_tiles), [{"level": l, "idx": i, "hashes": pending.pop((l, i))} for l, i in full]
+                    insert(t.merkle_tiles),
+                    [{"level": lvl, "idx": i, "hashes": pending.pop((lvl, i))} for lvl, i in full],
                 )
         if pending:
-            conn.execute(insert(t.merkle_tiles), [{"level": l, "idx": i, "hashes": c} for (l, i), c in pending.items()])
+            conn.execute(
+                insert(t.merkle_tiles), [{"level": lvl, "idx": i, "hashes": c} for (lvl, i), c in pending.items()]
+            )
         tail = [
             {
                 "seq": seq,

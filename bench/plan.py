@@ -29,10 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from supplyline.engines.planner.formulation import formulate, parts_from, values_from  # noqa: E402
-from supplyline.engines.planner.greedy import plan_greedy  # noqa: E402
-from supplyline.engines.planner.highs import LATENESS_SHARE, solve_highs  # noqa: E402
-from supplyline.engines.planner.model import (  # noqa: E402
+from supplyline.engines.planner.formulation import formulate, parts_from, values_from
+from supplyline.engines.planner.greedy import plan_greedy
+from supplyline.engines.planner.highs import LATENESS_SHARE, solve_highs
+from supplyline.engines.planner.model import (
     Demand,
     Line,
     Plan,
@@ -41,7 +41,7 @@ from supplyline.engines.planner.model import (  # noqa: E402
     violations,
     weighted_lateness,
 )
-from supplyline.engines.planner.solve import plan_production  # noqa: E402
+from supplyline.engines.planner.solve import plan_production
 
 GRID = [(f, i) for f in (5, 20, 50) for i in (20, 100, 300)]
 HORIZON = 24
@@ -210,7 +210,7 @@ def main() -> None:
     args = parser.parse_args()
     methods = args.methods.split(",")
     try:
-        import ortools  # noqa: F401  (the bench extra: pip install -e '.[bench]')
+        import ortools  # noqa: F401 - only asks whether the bench extra is installed (pip install -e '.[bench]')
     except ImportError:
         skipped = [m for m in methods if m.startswith("cpsat")]
         methods = [m for m in methods if not m.startswith("cpsat")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import rfc8785
 from hypothesis import given, settings
@@ -34,5 +36,5 @@ def test_escapes_and_key_order():
 def test_out_of_range_integers_and_floats_are_refused():
     with pytest.raises(rfc8785.IntegerDomainError):
         canonical({"n": 2**60})
-    with pytest.raises(TypeError, match="payload.amount: floats are not allowed"):
+    with pytest.raises(TypeError, match=re.escape("payload.amount: floats are not allowed")):
         canonical({"amount": 1.5})

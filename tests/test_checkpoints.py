@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import stat
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -115,12 +116,12 @@ def test_a_checkpoint_may_carry_its_signing_time(ledger):
 
 def test_init_is_idempotent_and_keeps_the_key_private(ledger):
     path = ledger["db"].removeprefix("sqlite:///") + ".key"
-    before = open(path).read()
+    before = Path(path).read_text()
     assert before.startswith("PRIVATE+KEY+ledger.example/purl+")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     again = invoke("--db", ledger["db"], "init", "--log-name", "other.example/log")
     assert again.exit_code == 0 and "signing key kept" in again.output
-    assert open(path).read() == before
+    assert Path(path).read_text() == before
     assert invoke("--db", ledger["db"], "key", "export").output.strip() == ledger["vkey"]
     assert "PRIVATE" not in ledger["checkpoint"] and before.strip().split("+", 4)[4] not in ledger["checkpoint"]
 
@@ -175,7 +176,7 @@ def test_audit_checkpoints_catches_a_rewritten_history(ledger, tmp_path):
     assert ok.exit_code == 0 and f"the checkpoint of size {n} extends the one of size 120" in ok.output
 
     # the same log key signs a different history of 120 events (an operator rewrote the log)
-    signer = note.Signer.parse(open(ledger["db"].removeprefix("sqlite:///") + ".key").read())
+    signer = note.Signer.parse(Path(ledger["db"].removeprefix("sqlite:///") + ".key").read_text())
     root = base64.b64encode(hashlib.sha256(b"rewritten").digest()).decode()
     old.write_text(signer.sign(f"ledger.example/purl\n120\n{root}\n"))
     bad = invoke("audit", "checkpoints", str(old), str(new), "--key", ledger["vkey"], "--proof", str(proof))

@@ -1,5 +1,6 @@
 """Business rules of the pure domain: entities are built by applying their own decisions."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -290,7 +291,7 @@ def approved_package() -> Package:
 def test_contract_cannot_cost_more_per_unit_than_was_funded_nor_exceed_the_line():
     p = approved_package()
     c = Contract(id="C-1")
-    with pytest.raises(RuleViolation, match="costs USD 20.01 per unit, more than the USD 20.00 funded"):
+    with pytest.raises(RuleViolation, match=re.escape("costs USD 20.01 per unit, more than the USD 20.00 funded")):
         contract_d.sign(
             c,
             p,

@@ -166,5 +166,5 @@ def test_a_short_receipt_of_a_serialised_line_names_the_missing_serials(demo_sto
     )
     with demo_store.read() as conn:
         i = t.end_use_items
-        states = dict(conn.execute(select(i.c.serial, i.c.state).where(i.c.shipment_id == sid)).tuples().all())
+        states = {r.serial: r.state for r in conn.execute(select(i.c.serial, i.c.state).where(i.c.shipment_id == sid))}
     assert states == {"Y-00001": "held", "Y-00002": "held", "Y-00003": "held", "Y-00004": "missing"}

@@ -45,7 +45,7 @@ def test_every_field_is_cut_from_the_hashed_bytes(ledger):
 
 
 def test_the_fields_cannot_be_written_apart_from_the_bytes(ledger):
-    with pytest.raises(Exception, match="generated column|cannot insert"), ledger.engine.begin() as conn:
+    with pytest.raises(Exception, match=r"generated column|cannot insert"), ledger.engine.begin() as conn:
         conn.execute(text("INSERT INTO events (seq, body, hash, payload) VALUES (99, 'x', 'y', '{}')"))
 
 

@@ -3,6 +3,7 @@ conversions that use the rate of the day or the last earlier business day, and s
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -65,7 +66,9 @@ def test_bad_cells_are_all_reported_and_a_changed_rate_is_refused(sqlite_store, 
     path.write_text("Date,USD\n2025-08-04,1.1570\n", encoding="utf-8")
     imports.import_fx(sqlite_store, OPERATOR, path)
     path.write_text("Date,USD\n2025-08-04,1.1571\n", encoding="utf-8")
-    with pytest.raises(Exception, match="2025-08-04 already has USD 1.1570; a recorded rate is never changed"):
+    with pytest.raises(
+        Exception, match=re.escape("2025-08-04 already has USD 1.1570; a recorded rate is never changed")
+    ):
         imports.import_fx(sqlite_store, OPERATOR, path)
 
 

@@ -14,6 +14,10 @@ EXPECTED = {
         ("validated", "funded"),
         ("partly_funded", "funded"),
         ("funded", "fulfilled"),
+        # released money (issue 15 item 3) reopens a line
+        ("partly_funded", "validated"),
+        ("funded", "partly_funded"),
+        ("funded", "validated"),
         *{(s, "withdrawn") for s in ("draft", "submitted", "validated", "partly_funded", "funded")},
     },
     "pledge": {
@@ -21,6 +25,10 @@ EXPECTED = {
         ("committed", "partly_allocated"),
         ("committed", "exhausted"),
         ("partly_allocated", "exhausted"),
+        # released allocations (issue 15 item 3)
+        ("partly_allocated", "committed"),
+        ("exhausted", "partly_allocated"),
+        ("exhausted", "committed"),
         *{(s, "expired") for s in ("announced", "committed", "partly_allocated")},
     },
     "package": {
@@ -74,7 +82,7 @@ def test_every_disallowed_transition_is_refused_naming_entity_state_and_action(c
 # the groups the rules and queries speak of, each written out state by state
 GROUPS = {
     "requirement": {"final": ("fulfilled", "withdrawn"), "fundable": ("validated", "partly_funded")},
-    "pledge": {"final": ("exhausted", "expired"), "spendable": ("committed", "partly_allocated")},
+    "pledge": {"final": ("expired",), "spendable": ("committed", "partly_allocated")},
     "package": {
         "final": ("rejected", "closed"),
         "live": ("draft", "proposed", "approved", "contracted", "delivering", "delivered", "closed"),

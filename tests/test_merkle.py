@@ -135,9 +135,10 @@ def test_reference_tree_heads_from_the_pure_and_the_tiled_tree():
         stored.update(tiles.extend(n, edge, [leaves[n]]))
     for n, want in enumerate(ref["root_hashes_hex_by_size"]):
         assert merkle.root_of(leaves[:n]).hex() == want
-        read = lambda subtrees: tiles.subtree_hashes(
-            subtrees, {k: v[: tiles.width_at(*k, n) * 32] for k, v in stored.items()}
-        )
+
+        def read(subtrees, n=n):
+            return tiles.subtree_hashes(subtrees, {k: v[: tiles.width_at(*k, n) * 32] for k, v in stored.items()})
+
         assert merkle.tree_head(n, read).hex() == want
 
 
@@ -193,8 +194,8 @@ def test_large_tree_crosses_tile_levels(sqlite_store):
         leaves = _synthetic_tree(conn, n)
     with sqlite_store.read() as conn:
         widths = {
-            (l, i): len(c) // 32
-            for (l, i), c in stored_tree.read_tiles(conn, [(0, 272), (0, 273), (1, 0), (1, 1), (2, 0)], n).items()
+            (level, i): len(c) // 32
+            for (level, i), c in stored_tree.read_tiles(conn, [(0, 272), (0, 273), (1, 0), (1, 1), (2, 0)], n).items()
         }
         assert widths == {(0, 272): 256, (0, 273): 112, (1, 0): 256, (1, 1): 17, (2, 0): 1}
         root = rfc_mth(leaves)
@@ -203,7 +204,7 @@ def test_large_tree_crosses_tile_levels(sqlite_store):
             assert rfc_root_from_path(m, n, leaves[m], stored_tree.inclusion_proof(conn, m, n)) == root
         old = 65_537
         assert rfc_check_consistency(old, n, rfc_mth(leaves[:old]), root, stored_tree.consistency_proof(conn, old, n))
-    assert [(l, i, w) for l, i, w in tiles.tiles_of(n) if w < 256] == [(0, 273, 112), (1, 1, 17), (2, 0, 1)]
+    assert [(level, i, w) for level, i, w in tiles.tiles_of(n) if w < 256] == [(0, 273, 112), (1, 1, 17), (2, 0, 1)]
 
 
 def test_proof_of_a_ledger_event_verifies_independently(demo_store, demo_sqlite_url, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -44,6 +45,7 @@ class Settings(BaseSettings):
         return self
 
 
-def load(**overrides: object) -> Settings:
+def load(**overrides: Any) -> Settings:
+    """Settings from the environment, with the non-None ``overrides`` (validated by the model) on top."""
     given = {k: v for k, v in overrides.items() if v is not None}
     return Settings(**given)

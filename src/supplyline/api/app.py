@@ -64,7 +64,9 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     app.state.settings = settings
     app.state.ledger_watch = watch
     problems.install(app)
-    app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=(f"{PREFIX}/ledger/", f"{PREFIX}/events"))
+    # the checkpoint gains its witnesses' cosignatures after the write: never answered from memory
+    uncached = (f"{PREFIX}/ledger/", f"{PREFIX}/events", f"{PREFIX}/log/checkpoint")
+    app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=uncached)
     app.add_middleware(UploadLimit, prefix=f"{PREFIX}/imports/")
     # every other body (JSON, the dashboard's forms) is small: refused before it is parsed
     app.add_middleware(UploadLimit, prefix="/", limit=settings.max_body_bytes, besides=(f"{PREFIX}/imports/",))
@@ -72,7 +74,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
         app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
     # the dashboard: pages for people, over the same services and the same policy
     app.include_router(web.router)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
     return app
 
 

@@ -172,8 +172,7 @@ class Gate:
         """Who the token says the caller is (the public without one); 401 for a bad token."""
         if self.secret is None:
             return ANONYMOUS
-        signing = self.store.signing
-        found = tokens.principal_for(conn, self.secret, signed_by=signing.verifier if signing else None)
+        found = tokens.authenticate(self.store, conn, self.secret)
         if found is None:
             raise ApiProblem(
                 401,

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from fastapi import UploadFile
 from starlette.requests import Request
@@ -127,7 +128,7 @@ class Workspace:
         self.digests: dict[str, str] = {}  # upload field -> SHA-256 of its bytes
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> Literal[False]:
         shutil.rmtree(self.dir, ignore_errors=True)
         if isinstance(exc, FileRefused) and exc.source in self.fields:
             exc.field = self.fields[exc.source]

@@ -5,10 +5,10 @@ from __future__ import annotations
 # isort: off
 # Importing a module registers its commands, and `supplyline --help` lists them in that
 # order: the records from party to shipment come together, in the order they are made.
-from . import allocation, demo  # noqa: F401
-from . import parties, fx, requirements, pledges, packages, contracts, production, shipments  # noqa: F401
-from . import interchange, ledger, planning, reports, serve, tokens, transparency, witness  # noqa: F401
-from . import enduse  # noqa: F401
+from . import allocation, demo  # noqa: F401 - imported to register its commands
+from . import parties, fx, requirements, pledges, packages, contracts, production, shipments  # noqa: F401 - imported to register its commands
+from . import interchange, ledger, planning, reports, serve, tokens, transparency, witness  # noqa: F401 - imported to register its commands
+from . import enduse  # noqa: F401 - imported to register its commands
 
 # isort: on
 from .app import app

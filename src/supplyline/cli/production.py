@@ -21,13 +21,18 @@ def facility_add(
     facility_id: str | None = typer.Option(None, "--id"),
     as_json: bool = JSON,
 ) -> None:
-    owners = tuple(tuple(split_spec(f"owner[{i}]", text, 2)) for i, text in enumerate(owner, 1))
+    owners = tuple(_owner_share(f"owner[{i}]", text) for i, text in enumerate(owner, 1))
     write(
         ctx,
         production.register_facility,
         production.RegisterFacility(name, country, owners, facility_id),
         as_json=as_json,
-    )  # type: ignore[arg-type]
+    )
+
+
+def _owner_share(field: str, text: str) -> tuple[str, object]:
+    party, share = split_spec(field, text, 2)
+    return party, share
 
 
 @facility.command("capacity")

@@ -35,7 +35,7 @@ def shipment_send(
         head, _, lot_text = text.partition("@")
         line_no, quantity = split_spec(f"line[{i}]", head, 2)
         lots = tuple(tuple(split_spec(f"line[{i}].lots", part, 2, sep="=")) for part in lot_text.split(",") if part)
-        lines.append(ShippedLine(line_no, quantity, lots))  # type: ignore[arg-type]
+        lines.append(ShippedLine(line_no, quantity, lots))  # type: ignore[arg-type]  # the domain parses the text
     serials = tuple(read_serials(serial_file)) if serial_file else ()
     cmd = shipments.Dispatch(contract_id, shipped_on, tuple(lines), shipment_id, tuple(disclose), serials)
     write(ctx, shipments.dispatch, cmd, as_json=as_json)

@@ -58,9 +58,14 @@ def checkpoint(
     with_time: bool = typer.Option(False, "--time", help="add an extension line with the signing time (UTC)"),
     out: Path | None = OUT,
 ) -> None:
-    """Sign the ledger's Merkle tree head as a C2SP checkpoint."""
+    """Sign the ledger's Merkle tree head as a C2SP checkpoint (the head: with the witnesses'
+    cosignatures of it, when they gave them)."""
     signer = transparency.load_key(key_path(ctx))
-    _write(transparency.checkpoint(state(ctx).store(), signer, size=size, with_time=with_time).note, out)
+    store = state(ctx).store()
+    if size is None and not with_time:
+        _write(transparency.published_checkpoint(store, signer, key_path(ctx)).note, out)
+        return
+    _write(transparency.checkpoint(store, signer, size=size, with_time=with_time).note, out)
 
 
 @proof_app.command("inclusion")
@@ -104,13 +109,32 @@ def key_export(ctx: typer.Context, out: Path | None = OUT) -> None:
     _write(f"{transparency.load_key(key_path(ctx)).verifier}\n", out)
 
 
+@key_app.command("rotate")
+def key_rotate(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """Hand the log over to a new signing key: a KeyRotated event signed by the current key.
+    The new key replaces the key file; the old one is kept beside it, retired. Witnesses and
+    auditors pinned to the old key need the new verifier key."""
+    from ..services import signing
+
+    st = state(ctx)
+    path = key_path(ctx)
+    verifier, outcome, retired = signing.rotate_key(st.store(), st.acting, path)
+    seq = outcome.events[0].seq
+    if as_json:
+        emit_json({"key": str(verifier), "event": seq, "key_file": str(path), "retired": str(retired)})
+        return
+    console.print(f"the log's signing key was rotated (event #{seq}, KeyRotated, signed by the old key)")
+    console.print(f"new verifier key: {verifier}", markup=False, highlight=False)
+    console.print(f"the old key is kept at {retired}; give the new verifier key to your witnesses and auditors")
+
+
 @publish_app.command("tiles")
 def publish_tiles(
     ctx: typer.Context, directory: Path = typer.Argument(..., metavar="DIR"), as_json: bool = JSON
 ) -> None:
     """Write the checkpoint, tiles and entry bundles (C2SP tlog-tiles) for any static server."""
     signer = transparency.load_key(key_path(ctx))
-    result = transparency.publish_tiles(state(ctx).store(), signer, directory)
+    result = transparency.publish_tiles(state(ctx).store(), signer, directory, key_path(ctx))
     if as_json:
         emit_json(
             {"size": result.size, "written": result.written, "unchanged": result.kept, "directory": str(directory)}

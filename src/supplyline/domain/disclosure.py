@@ -27,9 +27,10 @@ _RECORD = {event_type: record_name(event_type) for event_type in WITHHOLDABLE}
 
 
 def _one(field: str, spec: Any, where: str) -> Withholding:
+    embargo: str | None
     if isinstance(spec, str):
-        level, _, embargo = spec.partition("@")
-        embargo = embargo or None
+        level, _, until = spec.partition("@")
+        embargo = until or None
     elif isinstance(spec, Mapping) and set(spec) <= {"level", "embargo"} and "level" in spec:
         level, embargo = spec["level"], spec.get("embargo")
     else:

@@ -97,6 +97,7 @@ def _on(table: str, *columns: str, key: tuple[Key, ...] = ("@record",)) -> tuple
 _LINE = ("@record", "line_no")
 _FOR_LINE = (("@record", "requirement_id"),)
 _CONTRACT_LINE = (("contract_id", "@record"), ("contract_line_no", "each.line_no"))
+_SAME_ALLOCATION = (("allocation_id", "allocation_id"),)
 PARTIES = Withholding("parties")
 
 # fmt: off
@@ -115,6 +116,13 @@ TABLE: dict[str, Record] = {
         "amount": Field(_on("allocations", *_money("amount"), key=("allocation_id",))),
         "line_amount": Field(_on("allocations", *_money("line_amount"), key=("allocation_id",))),
         "fx": Field(_on("allocations", "fx_rate", "fx_date", key=("allocation_id",))),
+    }),
+    # a release gives back (part of) an allocation: a full one repeats its amounts
+    "AllocationReleased": Record("a release", "pledge", {
+        "amount": Field(_on("allocations", *_money("amount"), "released_minor", key=("allocation_id",)),
+                        repeated_in=(Repeat("PledgeAllocated", "amount", _SAME_ALLOCATION),)),
+        "line_amount": Field(_on("allocations", *_money("line_amount"), "released_line_minor", key=("allocation_id",)),
+                             repeated_in=(Repeat("PledgeAllocated", "line_amount", _SAME_ALLOCATION),)),
     }),
     "PackageDrafted": Record("a package", "package", {
         "title": Field(_on("packages", "title")),

@@ -36,9 +36,8 @@ def capacity_in(entries: list[Capacity], item: str, month: str) -> int:
     """Monthly capacity for an item in a month (ramp-up: the latest entry not after it)."""
     best: Capacity | None = None
     for entry in entries:
-        if entry.item == item and entry.from_month <= month:
-            if best is None or entry.from_month >= best.from_month:
-                best = entry
+        if entry.item == item and entry.from_month <= month and (best is None or entry.from_month >= best.from_month):
+            best = entry
     return best.monthly_quantity if best else 0
 
 

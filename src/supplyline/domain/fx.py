@@ -7,6 +7,7 @@ currencies, and returns the rate and the day so the caller can record them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
@@ -34,7 +35,7 @@ class FxDay:
     source: str = "ECB"
 
     @staticmethod
-    def parse_rates(rates: dict[str, object]) -> dict[str, Decimal]:
+    def parse_rates(rates: Mapping[str, object]) -> dict[str, Decimal]:
         parsed: dict[str, Decimal] = {}
         for code, text in rates.items():
             check_currency(code, f"rates.{code}")
@@ -44,7 +45,7 @@ class FxDay:
             if value <= 0:
                 raise InvalidInput(f"rates.{code}", text, "a rate must be greater than zero")
             # the bounds the API's request shape sets, for rates from files too
-            if value >= MAX_RATE or -value.as_tuple().exponent > RATE_PLACES:  # type: ignore[operator]
+            if value >= MAX_RATE or -value.as_tuple().exponent > RATE_PLACES:  # type: ignore[operator]  # a finite Decimal's exponent is an int
                 raise InvalidInput(
                     f"rates.{code}", text, f"a rate has at most 9 digits before the point and {RATE_PLACES} after"
                 )
@@ -94,9 +95,9 @@ def pick_day(days: list[FxDay], on: date, source: str, target: str) -> FxDay:
     """The latest day on or before ``on`` that quotes both currencies."""
     best: FxDay | None = None
     for candidate in days:
-        if candidate.day <= on and candidate.quotes(source) and candidate.quotes(target):
-            if best is None or candidate.day > best.day:
-                best = candidate
+        quotes_both = candidate.quotes(source) and candidate.quotes(target)
+        if candidate.day <= on and quotes_both and (best is None or candidate.day > best.day):
+            best = candidate
     if best is None:
         raise InvalidInput(
             "fx",
@@ -136,7 +137,7 @@ class FxRecord(Entity):
         return FxDay(date.fromisoformat(self.id), dict(self.per_eur), self.source)
 
 
-def record_rates(record: FxRecord, *, rates: dict[str, object], source: str = "ECB") -> list[Event]:
+def record_rates(record: FxRecord, *, rates: Mapping[str, object], source: str = "ECB") -> list[Event]:
     """Record the rates of a day; a rate already recorded may be repeated but never changed,
     because conversions made with it cite it."""
     day = parse_date("date", record.id)

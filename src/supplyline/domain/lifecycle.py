@@ -64,8 +64,10 @@ REQUIREMENT = LifeCycle(
         "draft": ("submitted", "withdrawn"),
         "submitted": ("validated", "withdrawn"),
         "validated": ("partly_funded", "funded", "withdrawn"),
-        "partly_funded": ("funded", "withdrawn"),
-        "funded": ("fulfilled", "withdrawn"),
+        # back down when money is released (a package rejected, a line cancelled): the line
+        # reopens for allocation
+        "partly_funded": ("validated", "funded", "withdrawn"),
+        "funded": ("validated", "partly_funded", "fulfilled", "withdrawn"),
         "fulfilled": (),
         "withdrawn": (),
     },
@@ -79,8 +81,9 @@ PLEDGE = LifeCycle(
     {
         "announced": ("committed", "expired"),
         "committed": ("partly_allocated", "exhausted", "expired"),
-        "partly_allocated": ("exhausted", "expired"),
-        "exhausted": (),
+        # released allocations give money back to allocate again
+        "partly_allocated": ("committed", "exhausted", "expired"),
+        "exhausted": ("committed", "partly_allocated"),
         "expired": (),
     },
     # committed with money left: allocations may draw on it

@@ -12,7 +12,7 @@ from datetime import date
 
 from .entity import Entity, Event, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
-from .events import PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
+from .events import AllocationReleased, PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
 from .fx import FxDay, convert, rate_used
 from .lifecycle import PLEDGE
 from .money import Money, parse_positive_money
@@ -28,6 +28,26 @@ class Allocation:
     line_amount: Money  # in the package's currency
     fx: RateUsed | None  # None if no conversion
     allocated_on: date
+    released: Money | None = None  # given back to the pledge so far, in the pledge's currency
+    released_line: Money | None = None  # the same, in the package's currency
+
+    def __post_init__(self) -> None:
+        if self.released is None:
+            self.released = Money.zero(self.amount.currency)
+        if self.released_line is None:
+            self.released_line = Money.zero(self.line_amount.currency)
+
+    @property
+    def held(self) -> Money:
+        """What the allocation still holds of the pledge (pledge's currency)."""
+        assert self.released is not None
+        return self.amount - self.released
+
+    @property
+    def held_line(self) -> Money:
+        """What it still pays of its line (package's currency)."""
+        assert self.released_line is not None
+        return self.line_amount - self.released_line
 
 
 @dataclass
@@ -47,6 +67,18 @@ class Pledge(Entity):
     note: str = ""
     allocations: list[Allocation] = field(default_factory=list)
     allocated: Money | None = None
+    released: Money | None = None  # allocations given back, in total (they are unallocated again)
+
+    def allocation(self, allocation_id: str) -> Allocation:
+        for alloc in self.allocations:
+            if alloc.id == allocation_id:
+                return alloc
+        raise InvalidInput("allocation", allocation_id, f"pledge '{self.id}' has no such allocation")
+
+    @property
+    def currency(self) -> str:
+        assert self.amount is not None, "a pledge never announced has no currency"
+        return self.amount.currency
 
     @property
     def remaining(self) -> Money:
@@ -58,6 +90,7 @@ class Pledge(Entity):
         self.funder = e.funder
         self.amount = e.amount
         self.allocated = Money.zero(e.amount.currency)
+        self.released = Money.zero(e.amount.currency)
         self.pledged_on = e.pledged_on
         self.mechanism = e.mechanism
         self.categories = e.categories
@@ -84,8 +117,27 @@ class Pledge(Entity):
         self.allocated = self.allocated + alloc.amount
         self.state = "exhausted" if self.remaining.is_zero else "partly_allocated"
 
+    def _on_AllocationReleased(self, e: AllocationReleased) -> None:
+        alloc = self.allocation(e.allocation_id)
+        assert alloc.released is not None and alloc.released_line is not None
+        assert self.allocated is not None and self.released is not None
+        alloc.released = alloc.released + e.amount
+        alloc.released_line = alloc.released_line + e.line_amount
+        self.allocated = self.allocated - e.amount
+        self.released = self.released + e.amount
+        if self.state != "expired":
+            self.state = _allocation_state(self)
+
     def _on_PledgeExpired(self, e: PledgeExpired) -> None:
         self.state = "expired"
+
+
+def _allocation_state(pledge: Pledge) -> str:
+    """The state a committed pledge is in given what is allocated of it."""
+    assert pledge.allocated is not None
+    if pledge.allocated.is_zero:
+        return "committed"
+    return "exhausted" if pledge.remaining.is_zero else "partly_allocated"
 
 
 # decisions ----------------------------------------------------------------------------
@@ -248,3 +300,63 @@ def allocate(
             allocated_on=on,
         )
     ]
+
+
+#: Why money goes back from a package line to its pledge (issue 15 item 3).
+RELEASE_REASONS = (
+    "package_rejected",
+    "line_cancelled",
+    "requirement_withdrawn",
+    "pledge_expired",
+    "package_closed",
+    "contract_underrun",
+)
+
+
+def release(
+    pledge: Pledge, *, allocation_id: str, reason: object, on: date, line_amount: Money | None = None
+) -> list[Event]:
+    """Give back what an allocation holds (all of it, or ``line_amount`` of its line in the
+    package's currency) to the pledge as unallocated money, at the rate the allocation
+    recorded: the pledge gets back exactly what it gave, whatever rates have done since.
+
+    A partial release is converted pro rata to the allocation's two amounts; the release
+    that empties it gives back exactly what is left, so rounding never strands a cent."""
+    require_exists(pledge)
+    why = parse_choice("reason", reason, RELEASE_REASONS)
+    alloc = pledge.allocation(allocation_id)
+    held, held_line = alloc.held, alloc.held_line
+    if held_line.is_zero:
+        return []
+    if line_amount is None or line_amount == held_line:
+        back, back_line = held, held_line
+    else:
+        if line_amount.currency != held_line.currency:
+            raise InvalidInput("currency", line_amount.currency, f"must be the package's ({held_line.currency})")
+        if not line_amount.is_positive or line_amount > held_line:
+            raise RuleViolation(
+                f"allocation '{allocation_id}' holds {held_line} of its line: it cannot release {line_amount}",
+                field="amount",
+                value=str(line_amount.amount),
+            )
+        back = Money.rounded(alloc.amount.amount * line_amount.amount / alloc.line_amount.amount, held.currency)
+        back, back_line = min(back, held), line_amount
+    target = _allocation_state(_after_release(pledge, back)) if pledge.state != "expired" else "expired"
+    if target != pledge.state:
+        PLEDGE.check(pledge.id, pledge.state, target, "release an allocation")
+    return [
+        AllocationReleased(
+            allocation_id=allocation_id,
+            package_id=alloc.package_id,
+            line_no=alloc.line_no,
+            amount=back,
+            line_amount=back_line,
+            reason=why,
+            released_on=on,
+        )
+    ]
+
+
+def _after_release(pledge: Pledge, back: Money) -> Pledge:
+    assert pledge.allocated is not None
+    return Pledge(pledge.id, amount=pledge.amount, allocated=pledge.allocated - back, version=pledge.version)

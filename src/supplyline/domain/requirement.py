@@ -99,7 +99,8 @@ class Requirement(Entity):
 
     def _on_RequirementFundingRecorded(self, e: RequirementFundingRecorded) -> None:
         self.funded_quantity = e.funded_quantity
-        self.state = "funded" if self.funded_quantity >= self.quantity else "partly_funded"
+        if not REQUIREMENT.is_final(self.state):  # a withdrawn line's money may still be released
+            self.state = _funding_state(self.quantity, e.funded_quantity)
 
     def _on_RequirementDeliveryRecorded(self, e: RequirementDeliveryRecorded) -> None:
         self.delivered_quantity = e.delivered_quantity
@@ -108,6 +109,13 @@ class Requirement(Entity):
 
     def _on_RequirementWithdrawn(self, e: RequirementWithdrawn) -> None:
         self.state = "withdrawn"
+
+
+def _funding_state(quantity: int, funded_quantity: int) -> str:
+    """Validated with nothing funded (again, once released money reopened it), partly or fully funded."""
+    if funded_quantity <= 0:
+        return "validated"
+    return "funded" if funded_quantity >= quantity else "partly_funded"
 
 
 # decisions ----------------------------------------------------------------------------
@@ -223,11 +231,11 @@ def check_packageable(req: Requirement, quantity: int, already_packaged: int) ->
 
 
 def record_funding(req: Requirement, funded_quantity: int) -> list[Event]:
-    """Follow-up of an allocation: the quantity of this requirement now fully paid for."""
+    """Follow-up of an allocation or a release: the quantity of this requirement now fully paid for."""
     if funded_quantity == req.funded_quantity:
         return []
-    target = "funded" if funded_quantity >= req.quantity else "partly_funded"
-    if target != req.state:
+    target = _funding_state(req.quantity, funded_quantity)
+    if target != req.state and not REQUIREMENT.is_final(req.state):
         REQUIREMENT.check(req.id, req.state, target, "record funding")
     return [RequirementFundingRecorded(funded_quantity=funded_quantity)]
 

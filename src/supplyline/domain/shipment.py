@@ -7,6 +7,7 @@ owed under the contract and can be shipped again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -163,7 +164,7 @@ def dispatch(
 
 
 def receive(
-    shipment: Shipment, *, received_on: object, quantities: dict[int, object] | None, note: object = ""
+    shipment: Shipment, *, received_on: object, quantities: Mapping[int, object] | None, note: object = ""
 ) -> list[Event]:
     """Confirm receipt; ``quantities`` per contract line (all shipped units when omitted)."""
     require_exists(shipment)

@@ -251,7 +251,8 @@ def parse_choice(field: str, value: object, choices: tuple[str, ...]) -> str:
 def parse_country(field: str, value: object) -> str:
     """ISO 3166-1 alpha-2 code (alpha-3 accepted and converted)."""
     if isinstance(value, str) and value.isalpha() and len(value) in (2, 3):
-        found = pycountry.countries.get(**{"alpha_2" if len(value) == 2 else "alpha_3": value.upper()})
+        code = value.upper()
+        found = pycountry.countries.get(alpha_2=code) if len(code) == 2 else pycountry.countries.get(alpha_3=code)
         if found is not None:
             return found.alpha_2
     raise InvalidInput(field, value, "must be an ISO 3166 country code such as UA, US or NLD")

@@ -86,7 +86,8 @@ def from_hash_input(seq: int, text: str, digest: str) -> StoredEvent:
     parts = text.split("\n", 9)
     if len(parts) != 10 or parts[0] != FORMAT.decode() or not parts[3].isdigit():
         return StoredEvent(seq, "?", 0, "", "", "unreadable event", "", text, "", digest)
-    return StoredEvent(seq, parts[2], int(parts[3]), *parts[4:], digest)
+    recorded_at, actor, event_type, meta, payload, prev_hash = parts[4:]
+    return StoredEvent(seq, parts[2], int(parts[3]), recorded_at, actor, event_type, meta, payload, prev_hash, digest)
 
 
 def event_hash(*fields) -> str:

@@ -222,15 +222,8 @@ def verify_consistency(size1: int, size2: int, root1: bytes, root2: bytes, proof
     _check_hash("root2", root2)
     if size1 < 0 or size2 < size1:
         raise ProofError(f"a tree of size {size2} cannot extend one of size {size1}")
-    if size1 == size2:
-        if proof:
-            raise ProofError("trees of the same size need an empty proof")
-        if root1 != root2:
-            raise ProofError(f"two different roots for the same tree size {size1}")
-        return
-    if size1 == 0:
-        if proof:
-            raise ProofError("the empty tree needs an empty proof")
+    if size1 == size2 or size1 == 0:
+        _check_trivial_consistency(size1, size2, root1, root2, proof)
         return
     if not proof:
         raise ProofError(f"a consistency proof from size {size1} to {size2} cannot be empty")
@@ -239,6 +232,26 @@ def verify_consistency(size1: int, size2: int, root1: bytes, root2: bytes, proof
         raise ProofError(f"the proof has {len(proof)} hashes; from size {size1} to {size2} it needs {expected}")
     for i, p in enumerate(proof):
         _check_hash(f"proof hash {i}", p)
+    fr, sr = _consistency_roots(size1, size2, root1, proof)
+    if fr != root1:
+        raise ProofError(f"the proof does not lead to root1 (the tree of size {size1})")
+    if sr != root2:
+        raise ProofError(f"the proof does not lead to root2 (the tree of size {size2})")
+
+
+def _check_trivial_consistency(size1: int, size2: int, root1: bytes, root2: bytes, proof: Sequence[bytes]) -> None:
+    """A tree is consistent with itself and with the empty tree, given an empty proof."""
+    if size1 == size2:
+        if proof:
+            raise ProofError("trees of the same size need an empty proof")
+        if root1 != root2:
+            raise ProofError(f"two different roots for the same tree size {size1}")
+    elif proof:
+        raise ProofError("the empty tree needs an empty proof")
+
+
+def _consistency_roots(size1: int, size2: int, root1: bytes, proof: Sequence[bytes]) -> tuple[bytes, bytes]:
+    """The old and the new root the proof leads to (RFC 9162 2.1.4.2, steps 2 to 6)."""
     path = list(proof)
     if size1 & (size1 - 1) == 0:
         path.insert(0, root1)
@@ -263,7 +276,4 @@ def verify_consistency(size1: int, size2: int, root1: bytes, root2: bytes, proof
         sn >>= 1
     if sn != 0:
         raise ProofError("the proof is shorter than the path to the new root")
-    if fr != root1:
-        raise ProofError(f"the proof does not lead to root1 (the tree of size {size1})")
-    if sr != root2:
-        raise ProofError(f"the proof does not lead to root2 (the tree of size {size2})")
+    return fr, sr

@@ -169,7 +169,7 @@ class VerifiedTiles:
             parts = perfect_parts(0, self.size)
             computed = hash_range(0, self.size, subtree_hashes(parts, tiles))
         if computed != self.root:
-            names = ", ".join(path(l, i, width_at(l, i, self.size)) for l, i in tiles) or "none"
+            names = ", ".join(path(level, i, width_at(level, i, self.size)) for level, i in tiles) or "none"
             raise ProofError(f"the partial tiles ({names}) do not hash to the checkpoint's root")
         self._good.update(tiles)
         self._edge_checked = True

@@ -31,6 +31,7 @@ from ..domain.pledge import Pledge
 from ..domain.values import MECHANISMS, parse_choice, parse_date
 from ..engines.allocation import Instance, Need, Result, allocate
 from ..ledger.canonical import parse
+from ..ledger.chain import StoredEvent
 from ..store import schema as t
 from ..store.eventstore import Store, read_head
 from . import facts
@@ -138,7 +139,7 @@ def load_instance(conn: Connection, on: date, currency: str, min_package: Decima
         )
     ]
     needs = [n for n in needs if n.open_quantity > 0]
-    currencies = {currency} | {pl.amount.currency for pl in pledges} | {n.currency for n in needs}
+    currencies = {currency} | {pl.currency for pl in pledges} | {n.currency for n in needs}
     return Instance(pledges, needs, on, facts.fx_days(conn, on, currencies), currency, min_package)
 
 
@@ -176,7 +177,7 @@ def prepare(store: Store, cmd: RunAllocation) -> Prepared:
     return Prepared(instance, result, group_packages(result, instance.min_package), seq, timings)
 
 
-def record(store: Store, actor: Actor, prepared: Prepared, sellers: dict[str, str]) -> tuple[dict, list]:
+def record(store: Store, actor: Actor, prepared: Prepared, sellers: dict[str, str]) -> tuple[dict, list[StoredEvent]]:
     """Record a prepared plan in one transaction; every allocation is decided again on the
     ledger as it is now, so a plan that another writer made stale is refused whole.
     Returns the report and the events appended."""
@@ -201,6 +202,7 @@ def run_allocation(store: Store, actor: Actor, cmd: RunAllocation) -> dict:
             if moved_on and attempt < ATTEMPTS:
                 continue
             raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 @dataclass
@@ -264,17 +266,18 @@ def _sellers(conn: Connection) -> dict[tuple[str, str | None], tuple[str, list[s
 
 def _record(
     store: Store, actor: Actor, instance: Instance, packages: list[PlannedPackage], sellers: dict[str, str]
-) -> list[dict]:
+) -> tuple[list[dict], list[StoredEvent]]:
     recorded: list[dict] = []
     with store.write(actor.party, actor.meta()) as uow:
         latest = _sellers(uow.conn)
         for n, planned in enumerate(packages, start=1):
+            seller: str | None
             seller, approvers = latest.get((planned.mechanism, planned.recipient)) or latest.get(
-                (planned.mechanism, None), (None, [])
+                (planned.mechanism, None), ("", [])
             )
             if planned.mechanism in sellers:
                 seller, approvers = sellers[planned.mechanism], [sellers[planned.mechanism]]
-            if seller is None:
+            if not seller:
                 raise InvalidInput(
                     "seller",
                     planned.mechanism,

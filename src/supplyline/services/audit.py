@@ -12,7 +12,7 @@ import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -350,7 +350,7 @@ def audit_reveal(raw: bytes, *, verifier: Trust | None = None, checkpoint: bytes
     return audit_inclusion(raw, verifier=verifier, checkpoint=checkpoint)
 
 
-def audit_consistency(raw: bytes, *, verifier: Trust | None = None, checkpoints: list[bytes] = ()) -> str:
+def audit_consistency(raw: bytes, *, verifier: Trust | None = None, checkpoints: Sequence[bytes] = ()) -> str:
     doc = parse_document(raw, "proof file")
     _fields(doc, ("size1", "size2", "root1", "root2", "proof"), _VECTOR_EXTRAS, "proof file")
     size1, size2 = _int(doc, "size1"), _int(doc, "size2")

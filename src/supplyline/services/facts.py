@@ -37,6 +37,17 @@ def funded_by_line(conn: Connection, package_id: str, currency: str) -> dict[int
     return {line_no: Money.from_minor(int(total), currency) for line_no, total in rows}
 
 
+def held_allocations(conn: Connection, package_id: str) -> list[tuple[str, str, int]]:
+    """(pledge, allocation, line) of every allocation still holding money for the package."""
+    a = t.allocations
+    rows = conn.execute(
+        select(a.c.pledge_id, a.c.id, a.c.line_no)
+        .where(a.c.package_id == package_id, a.c.line_amount_minor > 0)
+        .order_by(a.c.line_no, a.c.id)
+    )
+    return [(pledge_id, allocation_id, int(line_no)) for pledge_id, allocation_id, line_no in rows]
+
+
 def funded_quantity(conn: Connection, requirement_id: str) -> int:
     """Units of a requirement on package lines whose value is fully allocated."""
     pl, p, a = t.package_lines, t.packages, t.allocations

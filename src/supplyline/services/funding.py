@@ -7,7 +7,9 @@ quantity) is recorded in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 
 from ..domain import package as package_domain
 from ..domain import pledge as domain
@@ -18,6 +20,7 @@ from ..domain.party import Party
 from ..domain.pledge import LineToFund, Pledge
 from ..domain.requirement import Requirement
 from ..domain.values import parse_int
+from ..ledger.chain import StoredEvent
 from ..store.eventstore import Store, UnitOfWork
 from . import facts
 from .context import Actor, Outcome, act, business_day, withholding
@@ -53,6 +56,7 @@ def announce_pledge_in(uow: UnitOfWork, cmd: AnnouncePledge, *, withhold=None) -
     events = announcement(pledge, cmd)
     stored = uow.record(pledge, events, withhold=withhold)
     if cmd.commit:
+        assert pledge.pledged_on is not None, "an announced pledge has a date"
         stored += uow.record(pledge, domain.commit(pledge, on=pledge.pledged_on))
     return Outcome(pledge.id, stored)
 
@@ -136,3 +140,24 @@ def allocate_in(uow: UnitOfWork, cmd: Allocate, *, expected_version: int | None 
         requirement, requirement_domain.record_funding(requirement, facts.funded_quantity(uow.conn, requirement.id))
     )
     return Outcome(allocation_id, stored)
+
+
+def release_package_in(
+    uow: UnitOfWork, package: Package, *, reason: str, on: date, line_nos: Collection[int] | None = None
+) -> list[StoredEvent]:
+    """Give back to their pledges all that allocations still hold for ``package`` (or for
+    ``line_nos`` of it), then record what its requirements are now funded for: the money is
+    there to allocate again and the lines reopen (issue 15 item 3)."""
+    held = facts.held_allocations(uow.conn, package.id)
+    stored: list[StoredEvent] = []
+    for pledge_id, allocation_id, line_no in held:
+        if line_nos is not None and line_no not in line_nos:
+            continue
+        pledge = uow.load(Pledge, pledge_id)
+        stored += uow.record(pledge, domain.release(pledge, allocation_id=allocation_id, reason=reason, on=on))
+    for requirement_id in sorted({line.requirement_id for line in package.lines.values()}):
+        requirement = uow.load(Requirement, requirement_id)
+        stored += uow.record(
+            requirement, requirement_domain.record_funding(requirement, facts.funded_quantity(uow.conn, requirement_id))
+        )
+    return stored

@@ -76,9 +76,9 @@ def check(
     if not result.chain.ok:
         return result
     with store.read() as conn:
-        verifiers = _key_checks(conn, key_file, result)
-        if verifiers:
-            found = list(_found_checkpoints(conn, key_file, extra_checkpoints, verifiers, result))
+        keys = _key_checks(conn, key_file, result)
+        if keys:
+            found = list(_found_checkpoints(conn, key_file, extra_checkpoints, keys, result))
             _coverage(conn, result.chain.checked, found, result)
     if projections:
         differences = checks.check_projections(store)
@@ -89,7 +89,22 @@ def check(
     return result
 
 
-def _key_checks(conn: Connection, key_file: Path | None, result: Integrity) -> list[Verifier]:
+@dataclass(frozen=True)
+class NamedKey:
+    """A key the log names: from the event that names it to the one that retires it (the
+    rotation's own checkpoint is signed by both)."""
+
+    verifier: Verifier
+    named_at: int
+    retired_at: int | None
+
+    def signs(self, size: int, first: bool) -> bool:
+        """Whether a checkpoint of ``size`` events is this key's to sign (the first key also
+        signs the trees from before it was pinned: an existing ledger pins its key late)."""
+        return (first or size >= self.named_at) and (self.retired_at is None or size <= self.retired_at)
+
+
+def _key_checks(conn: Connection, key_file: Path | None, result: Integrity) -> list[NamedKey]:
     """The keys the log names (oldest first), after checking the operator's key is the last."""
     key, seqs = signing.log_key(conn)
     named = [Verifier.parse(v) for v in key.verifiers]
@@ -122,7 +137,8 @@ def _key_checks(conn: Connection, key_file: Path | None, result: Integrity) -> l
         )
     elif operator is None:
         result.notes.append(f"no signing key here: checkpoints checked with the key the log names ({result.pinned})")
-    return named
+    retired: list[int | None] = [*seqs[1:], None]
+    return [NamedKey(v, seq, end) for v, seq, end in zip(named, seqs, retired, strict=False)]
 
 
 def _rotations(conn: Connection, seqs: list[int]) -> list[str]:
@@ -135,11 +151,19 @@ def _rotations(conn: Connection, seqs: list[int]) -> list[str]:
     return [parse(row.payload).get("statement", "") for row in rows]
 
 
-def _open(note: bytes, verifiers: list[Verifier]) -> Checkpoint:
-    text, signers = open_note(note, verifiers)
+def _open(note: bytes, keys: list[NamedKey]) -> Checkpoint:
+    """The checkpoint, signed by a key the log named for its size: a retired key's signature
+    on a later tree (or a newer key's on an older one) is refused."""
+    text, signers = open_note(note, [k.verifier for k in keys])
     cp = Checkpoint.parse(text)
     if cp.origin != signers[0].name:
         raise NoteError(f"the checkpoint is for log '{cp.origin}', the key is for '{signers[0].name}'")
+    signed = {str(v) for v in signers}
+    rightful = [k for number, k in enumerate(keys) if k.signs(cp.size, number == 0)]
+    if not any(str(k.verifier) in signed for k in rightful):
+        by = ", ".join(sorted(signed))
+        due = " or ".join(f"{k.verifier} (named by event #{k.named_at})" for k in rightful)
+        raise NoteError(f"it signs {cp.size} events with {by}, a key the log does not name for that size; {due} does")
     return cp
 
 
@@ -147,7 +171,7 @@ def _found_checkpoints(
     conn: Connection,
     key_file: Path | None,
     extra: Iterable[tuple[str, bytes]],
-    verifiers: list[Verifier],
+    keys: list[NamedKey],
     result: Integrity,
 ) -> Iterable[Signed]:
     candidates: list[tuple[str, bytes | None]] = []
@@ -168,7 +192,7 @@ def _found_checkpoints(
             result.problems.append(f"the checkpoint in {where} is not readable")
             continue
         try:
-            yield Signed(where, _open(note, verifiers))
+            yield Signed(where, _open(note, keys))
         except NoteError as exc:
             result.problems.append(f"the checkpoint in {where} is not signed by the log's key: {exc}")
 

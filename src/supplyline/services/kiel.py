@@ -179,18 +179,20 @@ def comparison(
             else:
                 cells[donor][month]["pledged"] += converted
     names: dict[str, str] = {}
-    for row in conn.execute(
+    for kiel_row in conn.execute(
         select(k.c.donor, k.c.donor_name, k.c.month, k.c.military_minor, k.c.currency).where(
             k.c.release == release, k.c.donor.in_(list(funders)), k.c.month >= since, k.c.month <= until
         )
     ):
-        names[row.donor] = row.donor_name
-        military = Money.from_minor(row.military_minor, row.currency)
-        converted = to(military, month_end(row.month))
+        names[kiel_row.donor] = kiel_row.donor_name
+        military = Money.from_minor(kiel_row.military_minor, kiel_row.currency)
+        converted = to(military, month_end(kiel_row.month))
         if converted is None:
-            unconverted.append(to.unconverted("kiel_military", military, month_end(row.month), donor=row.donor))
+            unconverted.append(
+                to.unconverted("kiel_military", military, month_end(kiel_row.month), donor=kiel_row.donor)
+            )
         else:
-            cells[row.donor][row.month]["kiel_military"] += converted
+            cells[kiel_row.donor][kiel_row.month]["kiel_military"] += converted
 
     donors = []
     grand = {"pledged": zero, "kiel_military": zero}

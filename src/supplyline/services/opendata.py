@@ -74,7 +74,7 @@ def process_facts(conn: Connection) -> dict[str, dict]:
     stamps = dict(
         conn.execute(select(e.c.seq, e.c.recorded_at).where(e.c.seq.in_([f["last_seq"] for f in facts.values()]))).all()
     )
-    for package_id, fact in facts.items():
+    for fact in facts.values():
         fact["last_recorded_at"] = _ocds_time(stamps.get(fact["last_seq"]))
     for stream_id, payload in conn.execute(select(e.c.stream_id, e.c.payload).where(e.c.type == "PackageClosed")):
         facts[stream_id.partition(":")[2]]["closed_on"] = date.fromisoformat(parse(payload)["on"])

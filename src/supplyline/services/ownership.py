@@ -121,7 +121,7 @@ def _facility_owners(conn: Connection, ids: Ids) -> dict[str, set[str]]:
 
 def facilities(conn: Connection, ids: Ids) -> Resolved:
     f, o, c = t.facilities, t.production_orders, t.contracts
-    owners = {fid: set() for fid in conn.execute(_in(select(f.c.id), f.c.id, ids)).scalars()}
+    owners: dict[str, set[str]] = {fid: set() for fid in conn.execute(_in(select(f.c.id), f.c.id, ids)).scalars()}
     for fid, people in _facility_owners(conn, ids).items():
         owners.setdefault(fid, set()).update(people)
     customers: dict[str, set[str]] = defaultdict(set)
@@ -247,7 +247,8 @@ class Ownership:
             found = RESOLVERS[kind](self.conn, missing)
             for record_id in missing:
                 self._one[kind, record_id] = found.get(record_id)
-        return {i: self._one[kind, i] for i in record_ids if self._one.get((kind, i)) is not None}  # type: ignore[misc]
+        resolved = {i: self._one[kind, i] for i in record_ids}
+        return {i: owner for i, owner in resolved.items() if owner is not None}
 
     def all(self, kind: str) -> Resolved:
         if kind not in self._all:

@@ -11,6 +11,7 @@ from ..domain.requirement import Requirement
 from ..store.eventstore import Store, UnitOfWork
 from . import facts
 from .context import Actor, Outcome, act, business_day, withholding
+from .funding import release_package_in
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,10 @@ def decide_package(store: Store, actor: Actor, cmd: Decide, *, expected_version:
             on=day,
             funded_by_line=facts.funded_by_line(uow.conn, package.id, package.currency),
         )
-        return Outcome(package.id, uow.record(package, events, expected_version=expected_version, withhold=withhold))
+        stored = uow.record(package, events, expected_version=expected_version, withhold=withhold)
+        if package.state == "rejected":  # its money goes back to its pledges, its lines reopen
+            stored += release_package_in(uow, package, reason="package_rejected", on=day)
+        return Outcome(package.id, stored)
 
 
 def close_package(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..domain import fx as fx_domain
@@ -32,7 +33,7 @@ def register_party(store: Store, actor: Actor, cmd: RegisterParty) -> Outcome:
 @dataclass(frozen=True)
 class RecordRates:
     day: object
-    rates: dict[str, object]
+    rates: Mapping[str, object]
     source: str = "ECB"
 
 

@@ -32,7 +32,7 @@ class DisclosurePolicy:
 
     def view(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         hidden, removed = [], set()
-        for name in sorted(name for t, name in self.withheld if t == table):
+        for name in sorted(name for withheld_table, name in self.withheld if withheld_table == table):
             columns = {name} if name in row else {f"{name}_minor", f"{name}_currency"} & set(row)
             if columns:
                 hidden.append(name)

@@ -31,7 +31,7 @@ def row_json(row: dict[str, Any]) -> dict[str, Any]:
         if key.endswith("_minor"):
             name = key[: -len("_minor")]
             currency = row.get(f"{name}_currency") or row.get("amount_currency")
-            out[name] = str(Money.from_minor(value, currency).amount) if value is not None else None
+            out[name] = str(Money.from_minor(value, str(currency)).amount) if value is not None else None
             out[f"{name}_currency"] = currency
         elif isinstance(value, date):
             out[key] = value.isoformat()

@@ -160,6 +160,10 @@ def _receipts(conn: Connection, package_id: str | None = None):
 STAGES = ("pledged", "allocated", "contracted", "delivered")
 
 
+#: the projection rows a figure is computed from: (table, primary key, columns)
+Sources = tuple[tuple[str, tuple, tuple[str, ...]], ...]
+
+
 @dataclass(frozen=True)
 class Flow:
     """Money reaching a stage of the funnel on a day, for one funder, in the reporting currency.
@@ -171,7 +175,7 @@ class Flow:
     funder: str
     day: date
     amount: Money | None  # None: no rate converts it (see Converter)
-    sources: tuple[tuple[str, tuple, tuple[str, ...]], ...] = ()
+    sources: Sources = ()
     original: Money | None = None  # the figure before conversion
 
 
@@ -210,7 +214,7 @@ def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
     fundings = _fundings(conn)
     for line in _contract_lines(conn):
         value = Money.from_minor(line.unit_price_minor * line.quantity, line.unit_price_currency)
-        source = (("contract_lines", (line.id, line.line_no), ("quantity", "unit_price")),)
+        source: Sources = (("contract_lines", (line.id, line.line_no), ("quantity", "unit_price")),)
         for share in attribute(value, fundings.get((line.package_id, line.package_line_no), [])):
             yield Flow(
                 "contracted",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..domain import package as package_domain
@@ -59,7 +60,7 @@ def dispatch(store: Store, actor: Actor, cmd: Dispatch) -> Outcome:
 class Receive:
     shipment_id: str
     received_on: object
-    quantities: dict[int, object] | None = None
+    quantities: Mapping[int, object] | None = None
     note: str = ""
     disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
     missing: tuple[SerialRow, ...] = ()  # serials that did not arrive (serialised lines)

@@ -71,6 +71,18 @@ def list_tokens(conn: Connection, *, party: str | None = None) -> list[dict]:
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
+def authenticate(store: Store, conn: Connection, secret: str) -> Principal | None:
+    """``principal_for`` with the key ``store`` signs with; if the token is refused because
+    another process rotated the key since, once more with the key the log now names."""
+    signing = store.signing
+    if signing is None:
+        return principal_for(conn, secret)
+    found = principal_for(conn, secret, signed_by=signing.verifier)
+    if found is None and signing.follow_rotation(conn):
+        found = principal_for(conn, secret, signed_by=signing.verifier)
+    return found
+
+
 def principal_for(conn: Connection, secret: str, *, signed_by: Verifier | None = None) -> Principal | None:
     """The party and role an active token acts as; None for an unknown or revoked secret.
 

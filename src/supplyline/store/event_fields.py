@@ -21,7 +21,7 @@ from sqlalchemy import Computed
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.sql.visitors import InternalTraversal, _TraverseInternalsType
 
 #: the fields, in their order inside ``body`` after the format line and the sequence number
 HEAD_FIELDS = ("stream_id", "stream_version", "recorded_at", "actor", "type")
@@ -70,7 +70,7 @@ class EventField(ColumnElement):
     """The generation expression of one event field, written for each database."""
 
     inherit_cache = True
-    _traverse_internals = [("name", InternalTraversal.dp_string)]
+    _traverse_internals: _TraverseInternalsType = [("name", InternalTraversal.dp_string)]
 
     def __init__(self, name: str):
         if name not in SQLITE:

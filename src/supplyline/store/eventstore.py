@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from hashlib import sha256
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
@@ -59,21 +59,42 @@ _WRITE_SQL = {
 }
 
 
+def driver_connection(conn: Connection) -> Any:
+    """The DBAPI driver's own connection under ``conn`` (sqlite3 or psycopg), for statements
+    the write path runs without SQLAlchemy's per-statement cost."""
+    driver = conn.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the database connection is closed")
+    return driver
+
+
 class _Driver:
     """The write transaction's driver connection and that driver's statements."""
 
     def __init__(self, conn: Connection):
-        self.connection = conn.connection.driver_connection
+        self.connection = driver_connection(conn)
         self.sql = _WRITE_SQL[conn.dialect.paramstyle]
 
-    def run(self, name: str, params: tuple = (), *, many: bool = False) -> tuple | None:
+    def head(self) -> tuple[int, str]:
         cursor = self.connection.cursor()
         try:
-            if many:
-                cursor.executemany(self.sql[name], params)
-                return None
+            cursor.execute(self.sql["head"])
+            seq, digest = cursor.fetchone()
+            return seq, digest
+        finally:
+            cursor.close()
+
+    def run(self, name: str, params: tuple) -> None:
+        cursor = self.connection.cursor()
+        try:
             cursor.execute(self.sql[name], params)
-            return cursor.fetchone() if name == "head" else None
+        finally:
+            cursor.close()
+
+    def run_many(self, name: str, rows: list[tuple]) -> None:
+        cursor = self.connection.cursor()
+        try:
+            cursor.executemany(self.sql[name], rows)
         finally:
             cursor.close()
 
@@ -109,7 +130,7 @@ class Store:
         parse_id("actor", actor)
         with self.locked() as conn:
             driver = _Driver(conn)
-            seq, head = driver.run("head")
+            seq, head = driver.head()
             uow = UnitOfWork(self, conn, actor, canonical(meta or {}), seq, head, driver)
             yield uow
             if uow.appended:
@@ -198,7 +219,7 @@ class UnitOfWork:
             if len(rows) == 1:
                 self._driver.run("append", rows[0])
             else:
-                self._driver.run("append", rows, many=True)
+                self._driver.run_many("append", rows)
         if self._stored_rows:
             stored, self._stored_rows = self._stored_rows, {}
             write_differences(self._conn, [(before, self._rows[stream]) for stream, before in stored.items()])
@@ -207,7 +228,7 @@ class UnitOfWork:
     def get(self, cls: type[E], entity_id: str) -> E:
         """The entity as its events left it; an unborn one (version 0) if it has none."""
         self.preload(cls, [entity_id])
-        return self._entities[stream_id(cls.KIND, entity_id)]  # type: ignore[return-value]
+        return self._entities[stream_id(cls.KIND, entity_id)]  # type: ignore[return-value]  # one entity class per stream kind
 
     def load(self, cls: type[E], entity_id: str, *, field: str | None = None) -> E:
         entity = self.get(cls, entity_id)

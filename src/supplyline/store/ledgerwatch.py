@@ -84,7 +84,10 @@ class LedgerWatch:
                 with psycopg.connect(*args, **{**kwargs, "autocommit": True}) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     # read the head only once listening, so no commit falls between the two
-                    (head,) = conn.execute("SELECT seq FROM ledger_head WHERE id = 1").fetchone()
+                    row = conn.execute("SELECT seq FROM ledger_head WHERE id = 1").fetchone()
+                    if row is None:
+                        raise psycopg.OperationalError("the ledger has no head row: is it initialised?")
+                    (head,) = row
                     with self._lock:
                         self._generation += 1
                         self._state = (head, self._generation)

@@ -46,7 +46,7 @@ def _write(conn: Connection, changed: dict[TileId, bytes], existing: set[TileId]
     for (level, idx), content in changed.items():
         if (level, idx) in existing:
             conn.execute(update(m).where(m.c.level == level, m.c.idx == idx).values(hashes=content))
-    new = [{"level": l, "idx": i, "hashes": c} for (l, i), c in changed.items() if (l, i) not in existing]
+    new = [{"level": lvl, "idx": i, "hashes": c} for (lvl, i), c in changed.items() if (lvl, i) not in existing]
     if new:
         conn.execute(insert(m), new)
 
@@ -132,8 +132,8 @@ def read_tiles(conn: Connection, ids: Iterable[TileId], size: int) -> dict[TileI
     wanted = list(set(ids))
     out: dict[TileId, bytes] = {}
     for level in {level for level, _ in wanted}:
-        rows = conn.execute(_TILES, {"level": level, "ids": [i for l, i in wanted if l == level]})
-        out.update({(level, row.idx): bytes(row.hashes) for row in rows})
+        stored = conn.execute(_TILES, {"level": level, "ids": [i for lvl, i in wanted if lvl == level]})
+        out.update({(level, row.idx): bytes(row.hashes) for row in stored})
     for level, idx in wanted:
         if (level, idx) not in out and level == 0:
             first = idx * WIDTH
@@ -181,7 +181,8 @@ def consistency_proof(conn: Connection, old: int, new: int) -> list[bytes]:
 
 def expected_tiles(conn: Connection) -> Iterator[tuple[TileId, bytes]]:
     """Every tile of the tree over the stored events, recomputed from their hashes."""
-    size, partial = 0, {}
+    size = 0
+    partial: dict[int, bytes] = {}
     pending: dict[TileId, bytes] = {}
     for hashes in _event_hashes(conn, 0):
         changed = tiles.extend(size, partial, merkle.leaf_hashes(map(bytes.fromhex, hashes)))
@@ -189,7 +190,7 @@ def expected_tiles(conn: Connection) -> Iterator[tuple[TileId, bytes]]:
         pending.update(changed)
         for key in [k for k, content in pending.items() if len(content) == tiles.FULL_BYTES]:
             yield key, pending.pop(key)
-        partial = {l: content for (l, i), content in pending.items()}
+        partial = {lvl: content for (lvl, _i), content in pending.items()}
     yield from ((key, content) for key, content in pending.items() if key[0] > 0)  # the growing leaf tile is not stored
 
 

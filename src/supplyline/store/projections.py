@@ -90,6 +90,7 @@ def requirement_rows(r: Requirement) -> dict[Table, list[dict]]:
 
 
 def pledge_rows(p: Pledge) -> dict[Table, list[dict]]:
+    assert p.allocated is not None, "only an announced pledge has rows"
     return {
         t.pledges: [
             {
@@ -114,11 +115,13 @@ def pledge_rows(p: Pledge) -> dict[Table, list[dict]]:
                 "pledge_id": p.id,
                 "package_id": a.package_id,
                 "line_no": a.line_no,
-                **_money("amount", a.amount),
-                **_money("line_amount", a.line_amount),
+                **_money("amount", a.held),
+                **_money("line_amount", a.held_line),
                 "fx_rate": str(a.fx.rate) if a.fx else None,
                 "fx_date": a.fx.day if a.fx else None,
                 "allocated_on": a.allocated_on,
+                "released_minor": a.released.minor if a.released else 0,
+                "released_line_minor": a.released_line.minor if a.released_line else 0,
             }
             for a in p.allocations
         ],

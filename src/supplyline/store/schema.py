@@ -168,6 +168,9 @@ allocations = Table(
     Column("fx_rate", String(40)),
     Column("fx_date", Date),
     Column("allocated_on", Date, nullable=False),
+    # given back to the pledge (the amounts above are what the allocation still holds)
+    Column("released_minor", BigInteger, nullable=False, server_default="0"),
+    Column("released_line_minor", BigInteger, nullable=False, server_default="0"),
 )
 
 packages = Table(

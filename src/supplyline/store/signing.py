@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ..domain.errors import Refused
-from ..domain.logkey import LOG, LogKey
+from ..domain.logkey import LOG, LogKey, check_rotation
 from ..ledger import merkle
 from ..ledger.chain import StoredEvent
 from ..ledger.compact import CompactRange
@@ -74,33 +74,50 @@ def read_edge(conn: Connection, size: int) -> CompactRange:
 class CommitSigner:
     """Signs the checkpoint of each write inside its transaction (``Store.signing``)."""
 
-    def __init__(self, signer: Signer, file: Path | None):
+    def __init__(self, signer: Signer, file: Path | None, *, key_file: Path | None = None):
+        self._use(signer)
+        self.file = file
+        #: where the key was read: after another process rotated the key, the new one is there
+        self.key_file = key_file
+        self._key_stamp = _stamp(key_file)
+        #: the new key during a rotation: it signs the rotation's checkpoint too, so the head
+        #: stays readable with either key while processes change over
+        self.handover: Signer | None = None
+        self._lock = threading.Lock()
+        self._edge: tuple[str, CompactRange] | None = None  # (hash of its last event, range)
+        self._out: TextIO | None = None  # the checkpoint file, kept open: one write per commit
+        #: called after each commit with the new note (e.g. to ask witnesses to cosign it)
+        self.on_commit: list[Callable[[str], None]] = []
+
+    def _use(self, signer: Signer) -> None:
         self.signer = signer
         self.verifier = signer.verifier
         self._origin = signer.name
         self._private = Ed25519PrivateKey.from_private_bytes(signer.seed)
         self._key_id = self.verifier.id
         self._signature_prefix = f"{EM_DASH} {signer.name} "
-        self.file = file
-        self._lock = threading.Lock()
-        self._edge: tuple[str, CompactRange] | None = None  # (hash of its last event, range)
         self._pin_checked = False
-        self._out: TextIO | None = None  # the checkpoint file, kept open: one write per commit
-        #: called after each commit with the new note (e.g. to ask witnesses to cosign it)
-        self.on_commit: list[Callable[[str], None]] = []
+
+    def follow_rotation_to(self, fresh: Signer, key_file: Path) -> None:
+        """After this process rotated the key (the commit is done): sign with the new one."""
+        with self._lock:
+            self._use(fresh)
+            self.key_file = key_file
+            self._key_stamp = _stamp(key_file)
 
     def _check_pin(self, conn: Connection, appended: list[StoredEvent]) -> None:
         if self._pin_checked:
             return
+        if any(e.stream_id == KEY_STREAM for e in appended):  # pinning or rotating (checked by the domain)
+            return
         key, _ = log_key(conn)
         if key.current is None:
-            if not any(e.stream_id == KEY_STREAM for e in appended):
-                raise Refused(
-                    "the log names no signing key yet: run `supplyline init` to pin "
-                    f"{self.verifier} in the log before writing",
-                    field="signing_key",
-                )
-        elif str(key.current) != str(self.verifier) and not any(e.stream_id == KEY_STREAM for e in appended):
+            raise Refused(
+                "the log names no signing key yet: run `supplyline init` to pin "
+                f"{self.verifier} in the log before writing",
+                field="signing_key",
+            )
+        if str(key.current) != str(self.verifier) and not self.follow_rotation(conn):
             raise Refused(
                 f"the signing key ({self.verifier}) is not the key the log names ({key.current}): "
                 "the key file was replaced; restore it, or rotate with the old key (`supplyline key rotate`)",
@@ -108,24 +125,56 @@ class CommitSigner:
             )
         self._pin_checked = True
 
+    def follow_rotation(self, conn: Connection) -> bool:
+        """Take the key now in the key file if another process rotated to it: the log must
+        name it, by rotations that each previous key signed, starting from ours. A key file
+        replaced without such a rotation is never taken."""
+        stamp = _stamp(self.key_file)
+        if self.key_file is None or stamp == self._key_stamp:
+            return False
+        from . import keyfile
+
+        try:
+            fresh = keyfile.load(self.key_file)
+        except Refused:
+            return False
+        key, _ = log_key(conn)
+        chain = key.verifiers
+        if str(fresh.verifier) not in chain[-1:] or str(self.verifier) not in chain:
+            return False
+        rotations = _rotation_statements(conn)
+        start = chain.index(str(self.verifier))
+        for previous, verifier in zip(chain[start:], chain[start + 1 :], strict=False):
+            if check_rotation(previous, verifier, rotations.get(verifier, "")) is not None:
+                return False
+        with self._lock:
+            self._use(fresh)
+            self._key_stamp = stamp
+        log.warning("the log's key was rotated: signing with %s from now on", fresh.verifier)
+        return True
+
     def sign(self, conn: Connection, appended: list[StoredEvent]) -> str:
         """The signed checkpoint of the tree that ends with ``appended``."""
-        self._check_pin(conn, appended)
         first = appended[0]
         with self._lock:
             edge = self._edge
             if edge is not None and edge[0] == first.prev_hash and edge[1].size == first.seq - 1:
                 cr = edge[1]  # grown in place: a rolled-back write leaves a hash the next one will not match
-            else:
+            else:  # another process wrote in between: it may have rotated the key too
                 cr = read_edge(conn, first.seq - 1)
+                self._pin_checked = False
             cr.extend(merkle.leaf_hashes([bytes.fromhex(e.hash) for e in appended]))
             # kept before the commit: the next write checks it against its own previous hash
             self._edge = (appended[-1].hash, cr)
             root = cr.root()
+        self._check_pin(conn, appended)
         # the note written out directly (the text is ours, so it needs no checking): after the
         # Ed25519 signature itself, this is most of what signing on commit costs
         text = f"{self._origin}\n{cr.size}\n{b64(root)}\n"
-        return f"{text}\n{self._signature_prefix}{b64(self._key_id + self._private.sign(text.encode()))}\n"
+        note = f"{text}\n{self._signature_prefix}{b64(self._key_id + self._private.sign(text.encode()))}\n"
+        if self.handover is not None:
+            note += self.handover.sign(text).rpartition("\n\n")[2]
+        return note
 
     def committed(self, note: str) -> None:
         if self.file is not None:
@@ -150,6 +199,24 @@ class CommitSigner:
                 tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}")
                 tmp.write_text(line, encoding="ascii")
                 os.replace(tmp, self.file)
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    """What tells a replaced key file apart cheaply: its inode and modification time."""
+    try:
+        st = os.stat(path) if path is not None else None
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns) if st is not None else None
+
+
+def _rotation_statements(conn: Connection) -> dict[str, str]:
+    """The statement of each KeyRotated event, by the key it hands over to."""
+    from ..ledger.canonical import parse
+
+    e = t.events.c
+    rows = conn.execute(select(e.payload).where(e.stream_id == KEY_STREAM, e.type == "KeyRotated")).all()
+    return {p["verifier"]: p.get("statement", "") for p in (parse(row.payload) for row in rows)}
 
 
 def read_notes(path: Path) -> Iterator[tuple[int, bytes | None]]:

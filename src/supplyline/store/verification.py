@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from ..ledger.chain import FORMAT, Batch, Finding, Segment, joined, scan
 from ..ledger.disclosure import MARK
 from . import event_fields
+from .eventstore import driver_connection
 
 _FIELDS = "seq, stream_id, stream_version, recorded_at, actor, type, meta, payload, prev_hash"
 _COLUMNS = [itemgetter(i) for i in range(3)]
@@ -46,7 +47,9 @@ def _column_definitions(create_table: str) -> dict[str, str]:
     """name -> definition, for each column of a CREATE TABLE statement (commas inside
     parentheses or quotes do not separate)."""
     inner = create_table[create_table.index("(") + 1 : create_table.rindex(")")]
-    parts, depth, quote, current = [], 0, "", []
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
     for char in inner:
         if quote:
             quote = "" if char == quote else quote
@@ -105,7 +108,7 @@ class LogScan:
         self.marked: list[int] = []
 
     def batches(self) -> Iterator[Batch]:
-        cursor = self.conn.connection.driver_connection.cursor()
+        cursor = driver_connection(self.conn).cursor()
         try:
             if self.between is None:
                 cursor.execute(_query(self.conn.dialect.name))

@@ -9,10 +9,10 @@ entities, rebuilding projections) puts the real values back with ``real_payloads
 from __future__ import annotations
 
 import secrets as random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from ..ledger import disclosure
 from ..ledger.canonical import canonical, parse
@@ -68,17 +68,18 @@ def check(conn: Connection, *, marked: Iterable[int] | None = None) -> Finding |
     problems: list[Finding] = []
     stored = secrets_of(conn, [row.seq for row in conn.execute(select(w.c.seq).distinct())])
     columns = select(e.c.seq, e.c.stream_id, e.c.type, e.c.payload)
+    rows: Sequence[Row]
     if marked is None:
-        marked = conn.execute(columns.where(e.c.payload.like(f'%"{disclosure.MARK}"%'))).all()
+        rows = conn.execute(columns.where(e.c.payload.like(f'%"{disclosure.MARK}"%'))).all()
     else:
         wanted = sorted(set(marked))
-        marked = [
+        rows = [
             row
             for i in range(0, len(wanted), _BATCH)
             for row in conn.execute(columns.where(e.c.seq.in_(wanted[i : i + _BATCH])))
         ]
     seen: set[int] = set()
-    for row in marked:
+    for row in rows:
         seen.add(row.seq)
         label = f"event #{row.seq} ({row.type} on {row.stream_id})"
         payload = parse(row.payload)

@@ -305,11 +305,7 @@ async def signin(request: Request):
     form = await request.form()
     secret = str(form.get("token", "")).strip()
     with _store(request).read() as conn:
-        found = (
-            tokens.principal_for(conn, secret, signed_by=session.signed_by(request))
-            if secret and len(secret) <= 200
-            else None
-        )
+        found = tokens.authenticate(_store(request), conn, secret) if secret and len(secret) <= 200 else None
         who = session.viewer(request, conn)
     if found is None:
         return _page(request, "signin.html", who, status_code=401, title="Sign in", failed=True)

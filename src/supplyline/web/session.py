@@ -12,7 +12,6 @@ from sqlalchemy.engine import Connection
 
 from ..domain import access
 from ..domain.access import ANONYMOUS, Principal
-from ..ledger.note import Verifier
 from ..services import tokens
 from ..services.ownership import Ownership
 from ..services.views import Viewer
@@ -24,13 +23,7 @@ def principal(request: Request, conn: Connection) -> Principal:
     secret = request.cookies.get(COOKIE)
     if not secret or len(secret) > 200:
         return ANONYMOUS
-    return tokens.principal_for(conn, secret, signed_by=signed_by(request)) or ANONYMOUS
-
-
-def signed_by(request: Request) -> Verifier | None:
-    """The log's key when the server signs on commit: tokens must be under its checkpoints."""
-    signing = request.app.state.store.signing
-    return signing.verifier if signing else None
+    return tokens.authenticate(request.app.state.store, conn, secret) or ANONYMOUS
 
 
 class PageViewer(Viewer):

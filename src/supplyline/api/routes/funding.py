@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends
 
 from ...services import funding, queries
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
-from ..schemas.common import DatedAction, OutcomeRead
-from ..schemas.funding import AllocationCreate, PledgeCreate, PledgeDetailRead, PledgePage, PledgeState
+from ..schemas.common import DatedAction, OutcomeRead, PledgeState
+from ..schemas.funding import AllocationCreate, PledgeCreate, PledgeDetailRead, PledgePage
 from .common import Cursor, FilterId, Limit, PathId
 
 router = APIRouter(tags=["pledges"])

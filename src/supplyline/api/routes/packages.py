@@ -8,14 +8,13 @@ from ...services import packages, queries, reports
 from ...services.report_sheets import trace_sheets
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..reports import FILES, ReportFormat, Table, report_answer
-from ..schemas.common import DatedAction, Mechanism, OutcomeRead
+from ..schemas.common import DatedAction, Mechanism, OutcomeRead, PackageState
 from ..schemas.packages import (
     DecisionCreate,
     PackageCreate,
     PackageDetailRead,
     PackageLineCreate,
     PackagePage,
-    PackageState,
     TraceRead,
 )
 from .common import Cursor, Limit, PathId

@@ -49,7 +49,7 @@ def compute_plan(
     new_facility: Annotated[
         list[PlanNewFacility],
         Query(max_length=20, description=("what-if: FACILITY:ITEM=MONTHLY[@YYYY-MM], repeatable")),
-    ] = [],  # noqa: B006
+    ] = [],  # noqa: B006 - FastAPI copies defaults
     time_limit: Annotated[int, Query(ge=1, le=60, description="seconds the solver may take")] = 10,
 ):
     request = planning.PlanRequest(horizon, from_month, currency, tuple(capacity), tuple(new_facility), time_limit)

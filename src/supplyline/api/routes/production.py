@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 
 from ...services import ownership, production, queries
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
-from ..schemas.common import DatedAction, OutcomeRead
+from ..schemas.common import DatedAction, OrderState, OutcomeRead
 from ..schemas.production import (
     CancelAction,
     CapacityCreate,
@@ -18,7 +18,6 @@ from ..schemas.production import (
     OrderCreate,
     OrderPage,
     OrderRead,
-    OrderState,
 )
 from .common import Cursor, FilterId, Limit, LotPathId, PathId
 

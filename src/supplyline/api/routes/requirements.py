@@ -8,13 +8,12 @@ from fastapi import APIRouter, Depends, Query
 
 from ...services import queries, requirements
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
-from ..schemas.common import Category, OutcomeRead
+from ..schemas.common import Category, OutcomeRead, RequirementState
 from ..schemas.requirements import (
     ReprioritiseAction,
     RequirementCreate,
     RequirementDetailRead,
     RequirementPage,
-    RequirementState,
     WithdrawAction,
 )
 from .common import Cursor, Limit, PathId

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends
 from ...domain.shipment import ShippedLine
 from ...services import ownership, queries, shipments
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
-from ..schemas.common import OutcomeRead
-from ..schemas.shipments import LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead, ShipmentState
+from ..schemas.common import OutcomeRead, ShipmentState
+from ..schemas.shipments import LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead
 from .common import Cursor, FilterId, Limit, PathId
 
 router = APIRouter(tags=["shipments"])
@@ -53,7 +53,7 @@ def dispatch(body: ShipmentCreate, gate: Gate = Depends(writing)):
     cmd = shipments.Dispatch(body.contract_id, body.shipped_on, lines, body.id, body.disclose or {})
     about = creating(
         "shipment",
-        lambda own: own.of("contract", body.contract_id).owners,  # type: ignore[union-attr]
+        lambda own: own.of("contract", body.contract_id).owners,  # type: ignore[union-attr]  # the gate resolved the contract before
         Ref("contract", body.contract_id, "contract_id"),
     )
     return gate.write(

@@ -8,7 +8,8 @@ reveal` write (canonical JSON), so a saved answer is a file `supplyline audit â€
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+import pathlib
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
@@ -27,13 +28,17 @@ EventRef = Annotated[
     str, Path(pattern=r"^([0-9]{1,12}|[0-9a-f]{64})$", description="the event's sequence number or its hash (64 hex)")
 ]
 Size = Annotated[int | None, Query(ge=0, le=2**40, description="in the tree of the first SIZE events (default: all)")]
-TEXT = {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}
+TEXT: dict[int | str, dict[str, Any]] = {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}
+
+
+def _key_file(request: Request, gate: Gate) -> pathlib.Path:
+    url = gate.store.engine.url.render_as_string(hide_password=False)
+    return transparency.key_path(url, request.app.state.settings)
 
 
 def _signer(request: Request, gate: Gate) -> Signer:
-    url = gate.store.engine.url.render_as_string(hide_password=False)
     try:
-        return transparency.load_key(transparency.key_path(url, request.app.state.settings))
+        return transparency.load_key(_key_file(request, gate))
     except Refused as exc:  # the operator's set-up, not the caller's input; where the key lives stays private
         log.error("signing key unavailable: %s", exc.message)
         raise ApiProblem(
@@ -61,10 +66,13 @@ def checkpoint(
     size: Size = None,
     time: Annotated[bool, Query(description="add an extension line with the signing time (UTC)")] = False,
 ):
-    signed = gate.overall(
-        lambda _conn, _caller: transparency.checkpoint(gate.store, _signer(request, gate), size=size, with_time=time)
-    )
-    return Response(signed.note, media_type="text/plain; charset=utf-8")
+    def signed(_conn, _caller):
+        signer = _signer(request, gate)
+        if size is None and not time:  # the head as published: with its witnesses' cosignatures
+            return transparency.published_checkpoint(gate.store, signer, _key_file(request, gate))
+        return transparency.checkpoint(gate.store, signer, size=size, with_time=time)
+
+    return Response(gate.overall(signed).note, media_type="text/plain; charset=utf-8")
 
 
 @router.get(

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
-from ...domain.lifecycle import PLEDGE
 from ...domain.values import CATEGORIES
 from .common import (
     Amount,
@@ -23,8 +20,6 @@ from .common import (
     Text,
     WithheldFieldRead,
 )
-
-PledgeState = Literal[PLEDGE.states]  # type: ignore[valid-type]
 
 
 class PledgeCreate(RequestModel):

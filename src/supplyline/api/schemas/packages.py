@@ -6,7 +6,6 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ...domain.lifecycle import PACKAGE
 from .common import (
     Amount,
     Count,
@@ -23,8 +22,6 @@ from .common import (
     WithheldFieldRead,
 )
 from .contracts import ContractRead
-
-PackageState = Literal[PACKAGE.states]  # type: ignore[valid-type]
 
 
 class PackageCreate(RequestModel):

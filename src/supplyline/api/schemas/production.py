@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
-from ...domain.lifecycle import PRODUCTION_ORDER
-from .common import Count, Country, Day, Id, LineNo, Month, Name, Page, Quantity0, Reason, RequestModel, Share, Text
-
-OrderState = Literal[PRODUCTION_ORDER.states]  # type: ignore[valid-type]
+from .common import (
+    Count,
+    Country,
+    Day,
+    Id,
+    LineNo,
+    Month,
+    Name,
+    Page,
+    Quantity0,
+    Reason,
+    RequestModel,
+    Share,
+    Text,
+)
 
 
 class FacilityOwnerCreate(RequestModel):

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from ...domain.lifecycle import REQUIREMENT
-from .common import Amount, Category, Count, Currency, Day, Id, Month, Name, Origin, Page, Reason, RequestModel, Text
-
-RequirementState = Literal[REQUIREMENT.states]  # type: ignore[valid-type]
+from .common import (
+    Amount,
+    Category,
+    Count,
+    Currency,
+    Day,
+    Id,
+    Month,
+    Name,
+    Origin,
+    Page,
+    Reason,
+    RequestModel,
+    Text,
+)
 
 
 class RequirementCreate(RequestModel):

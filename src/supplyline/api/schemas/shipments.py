@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
-from ...domain.lifecycle import SHIPMENT
 from .common import (
     Count,
     Day,
@@ -21,8 +18,6 @@ from .common import (
     Text,
     WithheldFieldRead,
 )
-
-ShipmentState = Literal[SHIPMENT.states]  # type: ignore[valid-type]
 
 
 class ShippedLotCreate(RequestModel):

@@ -28,7 +28,7 @@ from .enduse import (
     SerialsRequired,
     SiteRegistered,
 )
-from .funding import PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
+from .funding import AllocationReleased, PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
 from .logkey import KeyPinned, KeyRotated
 from .packages import (
     PackageApproved,
@@ -81,6 +81,7 @@ from .requirements import (
 __all__ = [
     "EVENT_TYPES",
     "VERSION_KEY",
+    "AllocationReleased",
     "ContractSigned",
     "DispositionRecorded",
     "EndUseCheckRecorded",

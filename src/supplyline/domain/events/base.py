@@ -74,7 +74,7 @@ class Event:
         while version < cls.VERSION:
             payload = getattr(cls, f"upcast_v{version}_v{version + 1}")(payload)
             version += 1
-        return from_data(cls, payload, cls.__name__)  # type: ignore[no-any-return]  # from_data builds cls
+        return from_data(cls, payload, cls.__name__)
 
 
 def event_class(type_name: str) -> type[Event]:

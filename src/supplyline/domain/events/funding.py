@@ -1,4 +1,4 @@
-"""Events of a pledge's stream: announced, committed, allocated, expired."""
+"""Events of a pledge's stream: announced, committed, allocated, released, expired."""
 
 from __future__ import annotations
 
@@ -53,3 +53,17 @@ class PledgeAllocated(Event):
 @dataclass(frozen=True, kw_only=True)
 class PledgeExpired(Event):
     on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class AllocationReleased(Event):
+    """Part or all of an allocation given back to its pledge as unallocated money: the
+    package line it paid for no longer needs it (``reason`` says why, from RELEASE_REASONS)."""
+
+    allocation_id: str
+    package_id: str
+    line_no: int
+    amount: Money  # in the pledge's currency, at the rate the allocation recorded
+    line_amount: Money  # in the package's currency
+    reason: str
+    released_on: date

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
+from typing import Any
 
 import numpy as np
 
@@ -72,7 +73,7 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
         bought = funded.get(need.requirement_id, 0)
         if bought + need.lot > max(need.max_lots, 0) * need.lot and need.max_lots >= 1:
             continue  # funded as far as whole lots go
-        g = class_of.get((need.category, need.origin))
+        line_class = class_of.get((need.category, need.origin))
         value = need.lot * need.unit_price_minor * 10.0 ** -_exp(need.currency) * float(instance.rate(need.currency))
         lines.append(
             {
@@ -82,7 +83,9 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
                 "item": need.item,
                 "open_quantity": need.open_quantity,
                 "funded_quantity": bought,
-                "reason": _line_reason(need, bought, by_class.get(g) if g is not None else None, value, instance),
+                "reason": _line_reason(
+                    need, bought, by_class.get(line_class) if line_class is not None else None, value, instance
+                ),
             }
         )
 
@@ -163,7 +166,7 @@ def earmark_prices(instance: Instance, pooled: Pooled, plan: Plan, open_lots: np
     if not pooled.needs or not open_lots.any():
         return []
     by_key = {key: np.flatnonzero(pooled.line_class == g) for g, key in enumerate(pooled.line_class_keys)}
-    out = []
+    out: list[dict[str, Any]] = []
     for k, (_mechanism, categories, origins) in enumerate(pooled.class_keys):
         members = [pooled.pledges[j] for j in pooled.class_members[k]]
         money = sum(float(plan.remaining[p.id].amount) * pooled.rates[p.remaining.currency] for p in members)

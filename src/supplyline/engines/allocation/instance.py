@@ -138,7 +138,7 @@ def pool(instance: Instance) -> Pooled:
             instance.excluded[p.id] = reason
         else:
             usable.append(p)
-    currencies = {p.amount.currency for p in usable} | {n.currency for n in instance.needs}
+    currencies = {p.currency for p in usable} | {n.currency for n in instance.needs}
     exact = {c: instance.rate(c) for c in sorted(currencies)}
     rates = {c: float(r) for c, r in exact.items()}
 

@@ -154,7 +154,7 @@ def build(instance: Instance, pooled: Pooled) -> Model:
     row_upper[n_nodes:first_link] = pooled.class_capacity
     row_upper[first_link:first_lock] = upper[multi]
     row_upper[first_lock:first_group] = INF
-    if n_groups:
+    if min_package is not None and n_groups:
         z_cols = n_x + n_f + np.arange(n_groups)
         big = np.maximum(np.bincount(col_group, cost * upper[col_line], n_groups), min_package)
         rows += [

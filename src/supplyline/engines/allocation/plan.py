@@ -23,7 +23,9 @@ lines near the margin only, from the rounded plan. The instant plan stops after 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
@@ -78,124 +80,224 @@ def optimise(
     lp_first: bool = True,
 ) -> Solution | None:
     """The certified plan (or with ``instant`` the rounded LP relaxation); None when no plan
-    was found within the time limit."""
-    began = time.perf_counter()
+    was found within the time limit. ``lp_first`` (staged mode only) starts each tier from its
+    rounded LP relaxation; the instant plan is that rounding."""
+    run = _Run(model, time_limit)
     if exact is None:
         exact = model.n_x <= EXACT_COLUMNS and not instant
-    fixed = np.zeros(model.n_x)
-    flows = np.zeros(model.n_f)
-    tiers: list[TierOutcome] = []
-    stage_seconds: list[float] = []
-    n_cols = model.n_x + model.n_f + model.n_z
-    current: np.ndarray | None = np.zeros(n_cols) if exact else None
+    if exact:
+        plan = _exact(run, backend, rel_gap)
+    elif instant:
+        plan = _tier_by_tier(run, _instant_stage)
+    else:
+        plan = _tier_by_tier(run, partial(_staged_stage, backend=backend, rel_gap=rel_gap, lp_first=lp_first))
+    if plan is None:
+        return None
+    lots, flows = plan
+    return Solution(
+        np.rint(lots),
+        flows,
+        run.tiers,
+        time.perf_counter() - run.began,
+        backend,
+        "instant" if instant else ("exact" if exact else "staged"),
+        stage_seconds=run.stage_seconds,
+    )
+
+
+@dataclass
+class _Run:
+    """What every mode keeps from tier to tier: the clock, the outcomes, the tie-break."""
+
+    model: Model
+    time_limit: float
+    began: float = field(default_factory=time.perf_counter)
+    tiers: list[TierOutcome] = field(default_factory=list)
+    stage_seconds: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.epsilon = TIE_BREAK / max(float(self.model.pooled.class_capacity.sum()), 1e-12)
+
+    def left(self) -> float:
+        return self.time_limit - (time.perf_counter() - self.began)
+
+    def record(self, outcome: TierOutcome, seconds: float) -> None:
+        self.tiers.append(outcome)
+        self.stage_seconds.append(seconds)
+
+
+def _exact(run: _Run, backend: str, rel_gap: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every tier re-optimises all tiers above it too, each held at the coverage it achieved."""
+    model = run.model
+    current = np.zeros(model.n_x + model.n_f + model.n_z)
     locks = np.full(TIERS, -np.inf)
-    epsilon = TIE_BREAK / max(float(model.pooled.class_capacity.sum()), 1e-12)
     for tier in range(1, TIERS + 1):
         stage_start = time.perf_counter()
-        left = time_limit - (stage_start - began)
+        left = run.left()
         in_tier = model.col_tier == tier
         lines = int(np.unique(model.col_line[in_tier]).size)
         if not in_tier.any() or (model.n_f == 0):
-            tiers.append(TierOutcome(tier, 0.0, 0.0, lines, "none"))
-            stage_seconds.append(0.0)
+            run.record(TierOutcome(tier, 0.0, 0.0, lines, "none"), 0.0)
             continue
-        if exact:
-            active = model.col_tier <= tier if model.min_package is None else np.ones(model.n_x, dtype=bool)
-            problem = _problem(model, active, np.zeros(model.n_x), tier, epsilon, locks)
-            n_active = int(active.sum())
-            start = np.concatenate([current[: model.n_x][active], current[model.n_x :]])
-            answer = solve_milp(
-                problem,
-                backend=backend,
-                time_limit=left,
-                rel_gap=min(rel_gap, 1e-9),
-                start=start if backend != "cbc" else None,
-            )
-            if answer.x is None:
-                return None
-            x = _integral(answer.x, problem.integer)
-            current = np.zeros(n_cols)
-            current[: model.n_x][active] = x[:n_active]
-            current[model.n_x :] = x[n_active:]
-            coverage = float(model.col_cover[in_tier] @ current[: model.n_x][in_tier])
-            tiers.append(TierOutcome(tier, coverage, max(answer.bound + TIE_BREAK, coverage), lines, "milp"))
-            locks[tier - 1] = coverage - 1e-9 * max(1.0, coverage)
-            stage_seconds.append(time.perf_counter() - stage_start)
+        active = model.col_tier <= tier if model.min_package is None else np.ones(model.n_x, dtype=bool)
+        problem = _problem(model, active, np.zeros(model.n_x), tier, run.epsilon, locks)
+        n_active = int(active.sum())
+        start = np.concatenate([current[: model.n_x][active], current[model.n_x :]])
+        answer = solve_milp(
+            problem,
+            backend=backend,
+            time_limit=left,
+            rel_gap=min(rel_gap, 1e-9),
+            start=start if backend != "cbc" else None,
+        )
+        if answer.x is None:
+            return None
+        x = _integral(answer.x, problem.integer)
+        current = np.zeros(len(current))
+        current[: model.n_x][active] = x[:n_active]
+        current[model.n_x :] = x[n_active:]
+        coverage = float(model.col_cover[in_tier] @ current[: model.n_x][in_tier])
+        outcome = TierOutcome(tier, coverage, max(answer.bound + TIE_BREAK, coverage), lines, "milp")
+        run.record(outcome, time.perf_counter() - stage_start)
+        locks[tier - 1] = coverage - 1e-9 * max(1.0, coverage)
+    return current[: model.n_x], current[model.n_x : model.n_x + model.n_f]
+
+
+@dataclass
+class _Stage:
+    """One tier of the staged (or instant) plan: the columns it may use and what it found."""
+
+    run: _Run
+    tier: int
+    fixed: np.ndarray  # lots fixed by the tiers above
+    active: np.ndarray  # lot columns this stage may fund
+    in_tier: np.ndarray
+
+    @property
+    def n_active(self) -> int:
+        return int(self.active.sum())
+
+    def coverage(self, candidate: np.ndarray) -> float:
+        model, funded = self.run.model, self.active & self.in_tier
+        return float(model.col_cover[funded] @ candidate[: self.n_active][self.in_tier[self.active]])
+
+    def relaxation(self) -> Relaxed | None:
+        return _relaxation(
+            self.run.model, self.active & self.in_tier, self.fixed, self.tier, self.run.epsilon, self.run.left()
+        )
+
+    def candidate(self, lots: np.ndarray, relaxed: Relaxed) -> np.ndarray:
+        model = self.run.model
+        return np.concatenate([lots[self.active], relaxed.flows, _groups_formed(model, self.fixed + lots)])
+
+
+# a stage's answer: the stage's columns (lots, flows, groups), its coverage, bound and method
+_Found = tuple[np.ndarray, float, float, str]
+
+
+def _tier_by_tier(run: _Run, solve_stage: Callable[[_Stage], _Found | None]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The higher tiers' funded lots are kept; each tier is planned with what is left."""
+    model = run.model
+    fixed = np.zeros(model.n_x)
+    flows = np.zeros(model.n_f)
+    for tier in range(1, TIERS + 1):
+        stage_start = time.perf_counter()
+        in_tier = model.col_tier == tier
+        lines = int(np.unique(model.col_line[in_tier]).size)
+        if not in_tier.any() or (model.n_f == 0):
+            run.record(TierOutcome(tier, 0.0, 0.0, lines, "none"), 0.0)
             continue
         active = (in_tier if model.min_package is None else model.col_tier >= tier) & _affordable(model, fixed)
         if not (active & in_tier).any():
-            tiers.append(TierOutcome(tier, 0.0, 0.0, lines, "none"))
-            stage_seconds.append(time.perf_counter() - stage_start)
+            run.record(TierOutcome(tier, 0.0, 0.0, lines, "none"), time.perf_counter() - stage_start)
             continue
-        n_active = int(active.sum())
-        candidate: np.ndarray | None = None
-        relaxed = None
-        bound = np.inf
-        method = "milp"
-        if lp_first:
-            # without a minimum package value the LP is a relaxation too, so its bound holds
-            relaxed = _relaxation(model, active & in_tier, fixed, tier, epsilon, left)
-            if relaxed is not None:
-                bound = relaxed.objective + TIE_BREAK
-                method = "instant" if instant else "lp"
-                lots = relaxed.lots if instant else _packageable(model, fixed, relaxed.lots)
-                if lots is not None:
-                    candidate = np.concatenate([lots[active], relaxed.flows, _groups_formed(model, fixed + lots)])
-        if candidate is not None:
-            coverage = float(model.col_cover[active & in_tier] @ candidate[:n_active][in_tier[active]])
-            good = max(bound - coverage, 0.0) / max(bound, 1.0) <= rel_gap
-        if instant and candidate is None:
+        stage = _Stage(run, tier, fixed, active, in_tier)
+        found = solve_stage(stage)
+        if found is None:
             return None
-        if not instant and (candidate is None or not good):
-            left = time_limit - (time.perf_counter() - began)
-            must = None
-            stage_active = active
-            if candidate is not None and relaxed is not None:
-                incumbent = float(_objective(model, active, tier, epsilon) @ candidate[:n_active])
-                must, out = relaxed.fixings(incumbent, len(model.pooled.needs))
-                stage_active = active & ~out[model.col_line]
-            problem = _problem(model, stage_active, fixed, tier, epsilon, locks, must)
-            n_stage = int(stage_active.sum())
-            start = None
-            if candidate is not None and backend != "cbc":
-                start = np.concatenate([candidate[:n_active][stage_active[active]], candidate[n_active:]])
-            # a little under the requested gap: the solvers measure it on their own objective
-            answer: Answer = solve_milp(problem, backend=backend, time_limit=left, rel_gap=0.9 * rel_gap, start=start)
-            if answer.x is not None:
-                x = _integral(answer.x, problem.integer)
-                milp_cov = float(model.col_cover[stage_active & in_tier] @ x[:n_stage][in_tier[stage_active]])
-                if candidate is None or milp_cov >= coverage:
-                    lots = np.zeros(n_active)
-                    lots[stage_active[active]] = x[:n_stage]
-                    candidate, coverage = np.concatenate([lots, x[n_stage:]]), milp_cov
-                # fixings hold for every plan better than the incumbent: the incumbent bounds the rest
-                bound = min(bound, max(answer.bound, coverage) + TIE_BREAK)
-                method = "milp"
-            elif candidate is None:
-                return None
-            elif "nfeasible" in answer.status:  # no plan beats the incumbent: it is optimal
-                bound, method = coverage + TIE_BREAK, "milp"
+        candidate, coverage, bound, method = found
+        n_active = stage.n_active
         lots = candidate[:n_active]
         fixed[active & in_tier] = lots[in_tier[active]]
         if model.min_package is not None:
             fixed[active & ~in_tier] = 0.0
         flows = candidate[n_active : n_active + model.n_f]
-        tiers.append(TierOutcome(tier, coverage, max(bound, coverage), lines, method))
-        stage_seconds.append(time.perf_counter() - stage_start)
-    if exact:
-        assert current is not None
-        fixed = current[: model.n_x]
-        flows = current[model.n_x : model.n_x + model.n_f]
-    solution = Solution(
-        np.rint(fixed),
-        flows,
-        tiers,
-        time.perf_counter() - began,
-        backend,
-        "instant" if instant else ("exact" if exact else "staged"),
-        stage_seconds=stage_seconds,
-    )
-    return solution
+        run.record(TierOutcome(tier, coverage, max(bound, coverage), lines, method), time.perf_counter() - stage_start)
+    return fixed, flows
+
+
+def _instant_stage(stage: _Stage) -> _Found | None:
+    """The LP relaxation rounded to whole lots, without branching."""
+    relaxed = stage.relaxation()
+    if relaxed is None:
+        return None
+    candidate = stage.candidate(relaxed.lots, relaxed)
+    return candidate, stage.coverage(candidate), relaxed.objective + TIE_BREAK, "instant"
+
+
+def _staged_stage(stage: _Stage, *, backend: str, rel_gap: float, lp_first: bool) -> _Found | None:
+    """The rounded LP relaxation when it is within ``rel_gap`` of the LP bound; otherwise the
+    MILP on the lines near the margin (reduced-cost fixing), started from the rounding."""
+    candidate: np.ndarray | None = None
+    relaxed = None
+    bound = np.inf
+    coverage = 0.0
+    if lp_first:
+        # without a minimum package value the LP is a relaxation too, so its bound holds
+        relaxed = stage.relaxation()
+        if relaxed is not None:
+            bound = relaxed.objective + TIE_BREAK
+            lots = _packageable(stage.run.model, stage.fixed, relaxed.lots)
+            if lots is not None:
+                candidate = stage.candidate(lots, relaxed)
+                coverage = stage.coverage(candidate)
+                if max(bound - coverage, 0.0) / max(bound, 1.0) <= rel_gap:
+                    return candidate, coverage, bound, "lp"
+    return _branch(stage, candidate, coverage, bound, relaxed, backend=backend, rel_gap=rel_gap)
+
+
+def _branch(
+    stage: _Stage,
+    candidate: np.ndarray | None,
+    coverage: float,
+    bound: float,
+    relaxed: Relaxed | None,
+    *,
+    backend: str,
+    rel_gap: float,
+) -> _Found | None:
+    """The MILP on the stage's lines that reduced-cost fixing leaves open, from ``candidate``."""
+    run, model, active, in_tier = stage.run, stage.run.model, stage.active, stage.in_tier
+    n_active = stage.n_active
+    left = run.left()
+    must = None
+    stage_active = active
+    if candidate is not None and relaxed is not None:
+        incumbent = float(_objective(model, active, stage.tier, run.epsilon) @ candidate[:n_active])
+        must, out = relaxed.fixings(incumbent, len(model.pooled.needs))
+        stage_active = active & ~out[model.col_line]
+    locks = np.full(TIERS, -np.inf)  # the tiers above are fixed, not locked
+    problem = _problem(model, stage_active, stage.fixed, stage.tier, run.epsilon, locks, must)
+    n_stage = int(stage_active.sum())
+    start = None
+    if candidate is not None and backend != "cbc":
+        start = np.concatenate([candidate[:n_active][stage_active[active]], candidate[n_active:]])
+    # a little under the requested gap: the solvers measure it on their own objective
+    answer: Answer = solve_milp(problem, backend=backend, time_limit=left, rel_gap=0.9 * rel_gap, start=start)
+    if answer.x is not None:
+        x = _integral(answer.x, problem.integer)
+        milp_cov = float(model.col_cover[stage_active & in_tier] @ x[:n_stage][in_tier[stage_active]])
+        if candidate is None or milp_cov >= coverage:
+            lots = np.zeros(n_active)
+            lots[stage_active[active]] = x[:n_stage]
+            candidate, coverage = np.concatenate([lots, x[n_stage:]]), milp_cov
+        # fixings hold for every plan better than the incumbent: the incumbent bounds the rest
+        return candidate, coverage, min(bound, max(answer.bound, coverage) + TIE_BREAK), "milp"
+    if candidate is None:
+        return None
+    if "nfeasible" in answer.status:  # no plan beats the incumbent: it is optimal
+        return candidate, coverage, coverage + TIE_BREAK, "milp"
+    return candidate, coverage, bound, "milp"
 
 
 def _problem(
@@ -288,7 +390,7 @@ def _integral(x: np.ndarray, integer: np.ndarray) -> np.ndarray:
 
 def _relaxation(
     model: Model, active: np.ndarray, fixed: np.ndarray, tier: int, epsilon: float, time_limit: float
-) -> tuple[np.ndarray, np.ndarray, float] | None:
+) -> Relaxed | None:
     """The stage's LP relaxation, solved on lines rather than (line, node) columns, then
     rounded down to whole lots per node and topped up.
 
@@ -325,7 +427,7 @@ def _relaxation(
         c, np.zeros(n_l + n_f), upper, A, np.full(A.shape[0], -np.inf), row_upper, np.zeros(n_l + n_f, dtype=bool)
     )
     answer = solve_lp(problem, time_limit=time_limit)
-    if answer.x is None:
+    if answer.x is None or answer.reduced_costs is None:
         return None
     flows = answer.x[n_l:]
     room = np.bincount(model.flow_node, flows, n_nodes) - fixed_node

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -42,7 +42,7 @@ class EcbRates:
 def _day(text: str) -> date | None:
     for fmt in ("%Y-%m-%d", "%d %B %Y"):
         try:
-            return datetime.strptime(text.strip(), fmt).date()
+            return datetime.strptime(text.strip(), fmt).replace(tzinfo=UTC).date()
         except ValueError:
             continue
     return None
@@ -51,30 +51,10 @@ def _day(text: str) -> date | None:
 def read_ecb(path: Path | str) -> EcbRates:
     """Every business day of the file, oldest first; all problems at once, or FileRefused."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FileRefused(path.name, [Problem(f"cannot be read as UTF-8 text ({exc})")]) from None
-    try:
-        rows = list(csv.reader(lines))
-    except csv.Error as exc:
-        raise FileRefused(path.name, [Problem(f"is not readable as CSV ({exc})")]) from None
-    if not rows or not rows[0] or rows[0][0].strip() != "Date":
-        raise FileRefused(
-            path.name, [Problem("is not an ECB reference-rate file: the first column must be 'Date'", row=1)]
-        )
-    header = [h.strip() for h in rows[0]]
-    columns: dict[int, str] = {}
-    ignored = []
-    problems: list[Problem] = []
-    for index, code in enumerate(header[1:], start=1):
-        if not code:
-            continue
-        try:
-            columns[index] = check_currency(code)
-        except InvalidInput:
-            ignored.append(code)
+    rows = _rows(path)
+    columns, ignored = _columns([h.strip() for h in rows[0]])
     days: dict[date, RateDay] = {}
+    problems: list[Problem] = []
     for row_no, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -87,23 +67,60 @@ def read_ecb(path: Path | str) -> EcbRates:
         if day in days:
             problems.append(Problem(f"{day.isoformat()} appears twice", row=row_no, column="Date", value=row[0]))
             continue
-        rates = {}
-        for index, code in columns.items():
-            text = row[index].strip() if index < len(row) else ""
-            if text in _MISSING:
-                continue
-            try:
-                valid = bool(_RATE.match(text)) and Decimal(text) > 0
-            except InvalidOperation:
-                valid = False
-            if not valid:
-                problems.append(
-                    Problem("is not a rate (a positive decimal number, or N/A)", row=row_no, column=code, value=text)
-                )
-                continue
-            rates[code] = text
+        rates = _rates(row, row_no, columns, problems)
         if rates:
             days[day] = RateDay(day, rates)
     if problems:
         raise FileRefused(path.name, problems)
     return EcbRates(path.name, [days[d] for d in sorted(days)], ignored)
+
+
+def _rows(path: Path) -> list[list[str]]:
+    """The file's CSV rows, the first of them the ECB's header; FileRefused otherwise."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FileRefused(path.name, [Problem(f"cannot be read as UTF-8 text ({exc})")]) from None
+    try:
+        rows = list(csv.reader(lines))
+    except csv.Error as exc:
+        raise FileRefused(path.name, [Problem(f"is not readable as CSV ({exc})")]) from None
+    if not rows or not rows[0] or rows[0][0].strip() != "Date":
+        raise FileRefused(
+            path.name, [Problem("is not an ECB reference-rate file: the first column must be 'Date'", row=1)]
+        )
+    return rows
+
+
+def _columns(header: list[str]) -> tuple[dict[int, str], list[str]]:
+    """Column index -> ISO 4217 code, and the codes set aside as no longer money."""
+    columns: dict[int, str] = {}
+    ignored = []
+    for index, code in enumerate(header[1:], start=1):
+        if not code:
+            continue
+        try:
+            columns[index] = check_currency(code)
+        except InvalidInput:
+            ignored.append(code)
+    return columns, ignored
+
+
+def _rates(row: list[str], row_no: int, columns: dict[int, str], problems: list[Problem]) -> dict[str, str]:
+    """The day's quoted rates; a cell that is not a rate goes to ``problems``."""
+    rates = {}
+    for index, code in columns.items():
+        text = row[index].strip() if index < len(row) else ""
+        if text in _MISSING:
+            continue
+        try:
+            valid = bool(_RATE.match(text)) and Decimal(text) > 0
+        except InvalidOperation:
+            valid = False
+        if not valid:
+            problems.append(
+                Problem("is not a rate (a positive decimal number, or N/A)", row=row_no, column=code, value=text)
+            )
+            continue
+        rates[code] = text
+    return rates

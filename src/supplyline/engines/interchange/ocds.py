@@ -250,11 +250,22 @@ def _release(package: dict, by: _Index, process: dict, pub: Publication) -> dict
     return release
 
 
+def _total(amounts: list[Money | None], currency: str | None = None) -> Money | None:
+    """The sum, or None when any amount is unknown (withheld or absent) or there is none and
+    no ``currency`` to give a zero in."""
+    known = [m for m in amounts if m is not None]
+    if len(known) < len(amounts) or not (known or currency):
+        return None
+    start = Money.zero(currency) if currency else known.pop(0)
+    return sum(known, start)
+
+
 def _budget(pid: str, currency: str | None, allocations: list[dict], rel: _Release) -> dict:
     budget: dict[str, Any] = {"id": f"{pid}-funding", "description": "Pledges allocated to this package"}
     in_package = [_money(a, "line_amount") for a in allocations]
-    if currency and all(m is not None for m in in_package):
-        budget["amount"] = _value(sum(in_package, Money.zero(currency)))  # type: ignore[arg-type]
+    total = _total(in_package, currency) if currency else None
+    if total is not None:
+        budget["amount"] = _value(total)
     breakdown = []
     for a in allocations:
         pledge_id = a.get("pledge_id")
@@ -279,7 +290,8 @@ def _allocation_value(a: dict) -> dict | None:
     """The allocation in the currency it was given in, with the rate and the converted amount."""
     pledge_side, line_side = _money(a, "amount"), _money(a, "line_amount")
     if pledge_side is None or line_side is None:
-        return _value(line_side or pledge_side) if (line_side or pledge_side) else None
+        known = line_side or pledge_side
+        return _value(known) if known is not None else None
     rate = a.get("fx_rate")
     if pledge_side.currency == line_side.currency or rate is None:
         return _value(line_side)
@@ -309,9 +321,9 @@ def _tender(package: dict, lines: list[dict], by: _Index, rel: _Release) -> dict
     items = [_item(line, by.units.get(line.get("requirement_id"))) for line in lines]
     if items:
         tender["items"] = items
-    values = [_line_value(line) for line in lines]
-    if lines and all(v is not None for v in values):
-        tender["value"] = _value(sum(values[1:], values[0]))  # type: ignore[arg-type]
+    total = _total([_line_value(line) for line in lines])
+    if total is not None:
+        tender["value"] = _value(total)
     milestones = []
     decisions = [
         rel.seen("package_decisions", d)
@@ -398,8 +410,8 @@ def _contract(
         for pl in by.where("package_lines", package_id=package["id"])
     }
     items = [_item(line, units.get(line.get("package_line_no"))) for line in lines]
-    values = [_line_value(line) for line in lines]
-    value = _value(sum(values[1:], values[0])) if lines and all(v is not None for v in values) else None  # type: ignore[arg-type]
+    total = _total([_line_value(line) for line in lines])
+    value = _value(total) if total is not None else None
     supplier = rel.party(contract.get("supplier"), "supplier")
     title = f"{CONTRACT_KINDS.get(contract.get('kind', ''), 'Contract')} {cid}"
 
@@ -438,8 +450,8 @@ def _contract(
         if process.get("closed_on"):
             implementation["endDate"] = _datetime(process["closed_on"])
         if transactions and all(line.get("unit_price_minor") is not None for line in lines):
-            total = sum((Decimal(str(tr["value"]["amount"])) for tr in transactions), Decimal(0))
-            implementation["finalValue"] = {"amount": total, "currency": transactions[0]["value"]["currency"]}
+            paid = sum((Decimal(str(tr["value"]["amount"])) for tr in transactions), Decimal(0))
+            implementation["finalValue"] = {"amount": paid, "currency": transactions[0]["value"]["currency"]}
     if implementation:
         out["implementation"] = implementation
     return copy.deepcopy(award), out  # its own objects: a consumer that edits one never edits both
@@ -486,7 +498,7 @@ def _transactions(
         price = _money(line, "unit_price") if line else None
         if price is None or receipt.received == 0 or line is None:
             continue
-        for share in attribute(price.times(receipt.received), fundings.get(line.get("package_line_no"), [])):
+        for share in attribute(price.times(receipt.received), fundings.get(line["package_line_no"], [])):
             tx: dict[str, Any] = {
                 "id": f"{receipt.shipment_id}-{receipt.line_no}-{share.funding.pledge_id}",
                 "date": _datetime(receipt.received_on),

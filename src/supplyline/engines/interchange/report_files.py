@@ -100,7 +100,7 @@ def _number_format(kind: str, value: Any) -> str | None:
     if kind == "int":
         return "#,##0"
     if kind == "money" and isinstance(value, Decimal):
-        places = max(0, -value.as_tuple().exponent)  # type: ignore[operator]
+        places = max(0, -value.as_tuple().exponent)  # type: ignore[operator]  # a finite Decimal's exponent is an int
         return "#,##0" + ("." + "0" * places if places else "")
     return None
 

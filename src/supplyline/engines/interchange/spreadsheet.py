@@ -203,31 +203,14 @@ def mapping_from(data: object, fields: Iterable[Field], source: str = "mapping")
     fixed = table("fixed")
     formats = data.get("date_formats", [])
     formats = [formats] if isinstance(formats, str) else formats
-    for fmt in formats:
-        if not isinstance(fmt, str) or "%" not in fmt:
-            problems.append(Problem("date_formats are strftime patterns such as '%d.%m.%Y'", value=fmt))
     decimal_sep = None if data.get("decimal_separator") is None else str(data["decimal_separator"])
     thousands = data.get("thousands_separator")
-    if decimal_sep not in (None, ".", ","):
-        problems.append(Problem("decimal_separator must be '.' or ','", value=decimal_sep))
-    if thousands is not None and str(thousands) == decimal_sep:
-        problems.append(Problem("thousands_separator must differ from decimal_separator", value=thousands))
     header_row = data.get("header_row", 1)
-    if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
-        problems.append(Problem("header_row must be a row number (1 or more)", value=header_row))
     ignore = data.get("ignore", [])
-    if not isinstance(ignore, (str, list)) or (
-        isinstance(ignore, list) and not all(isinstance(i, str) for i in ignore)
-    ):
-        problems.append(Problem("ignore must be a column header or a list of them", value=ignore))
     delimiter = data.get("delimiter")
-    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\r\n\"'"):
-        problems.append(Problem("delimiter must be one character, e.g. ';'", value=delimiter))
     encoding = str(data.get("encoding", "utf-8-sig"))
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        problems.append(Problem("encoding is not a known text encoding (e.g. utf-8, cp1252)", value=encoding))
+    problems += _text_problems(formats, decimal_sep, thousands)
+    problems += _layout_problems(header_row, ignore, delimiter, encoding)
     rules, rule_problems = parse_rules(data, names)
     problems += [Problem(reason, value=value) for reason, value in rule_problems]
     if problems:
@@ -247,6 +230,38 @@ def mapping_from(data: object, fields: Iterable[Field], source: str = "mapping")
         delimiter=delimiter,
         rules=rules,
     )
+
+
+def _text_problems(formats: list, decimal_sep: str | None, thousands: object) -> list[Problem]:
+    """What is wrong with a mapping's date formats and number separators."""
+    problems = [
+        Problem("date_formats are strftime patterns such as '%d.%m.%Y'", value=fmt)
+        for fmt in formats
+        if not isinstance(fmt, str) or "%" not in fmt
+    ]
+    if decimal_sep not in (None, ".", ","):
+        problems.append(Problem("decimal_separator must be '.' or ','", value=decimal_sep))
+    if thousands is not None and str(thousands) == decimal_sep:
+        problems.append(Problem("thousands_separator must differ from decimal_separator", value=thousands))
+    return problems
+
+
+def _layout_problems(header_row: object, ignore: object, delimiter: object, encoding: str) -> list[Problem]:
+    """What is wrong with a mapping's header row, ignored columns, delimiter and encoding."""
+    problems = []
+    if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
+        problems.append(Problem("header_row must be a row number (1 or more)", value=header_row))
+    if not isinstance(ignore, (str, list)) or (
+        isinstance(ignore, list) and not all(isinstance(i, str) for i in ignore)
+    ):
+        problems.append(Problem("ignore must be a column header or a list of them", value=ignore))
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\r\n\"'"):
+        problems.append(Problem("delimiter must be one character, e.g. ';'", value=delimiter))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        problems.append(Problem("encoding is not a known text encoding (e.g. utf-8, cp1252)", value=encoding))
+    return problems
 
 
 def _words(table: object) -> dict[str, str | tuple[str, ...]]:
@@ -413,27 +428,79 @@ class Reading:
 
 def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None) -> Reading:
     mapping = mapping or Mapping()
-    by_name = {f.name: f for f in fields}
     reading = Reading(sheet, mapping, [], {})
-    file_problems: list[Problem] = []
-    from_money = {f.currency_field for f in fields if f.kind == "money" and f.currency_field}
+    columns = _Columns.of(sheet, fields, mapping)
+    if columns.problems:
+        reading.problems[0] = columns.problems
+        return reading
+    rows = _RowReader(reading, fields, columns)
+    for raw in sheet.rows:
+        skipped = _skipped(raw, mapping, columns.positions, columns.at)
+        if skipped:
+            reading.skipped.append((raw.number, skipped))
+            continue
+        values, rounded, problems = rows.read(raw)
+        if problems:
+            reading.problems[raw.number] = problems
+        else:
+            reading.rows.append(TypedRow(raw.number, values, raw, rounded))
+    return reading
+
+
+@dataclass
+class _Columns:
+    """Where each field is in the sheet, and what is wrong with the header as a whole."""
+
+    positions: dict[str, int]  # field -> column index
+    at: dict[str, int]  # header -> column index
+    from_money: set[str]  # currency fields an amount may fill ('EUR 1500')
+    problems: list[Problem]
+
+    @classmethod
+    def of(cls, sheet: Sheet, fields: list[Field], mapping: Mapping) -> _Columns:
+        from_money = {f.currency_field for f in fields if f.kind == "money" and f.currency_field}
+        positions, problems = _positions(sheet, {mapping.header_of(f.name): f.name for f in fields}, mapping)
+        for f in fields:
+            if f.name in positions and f.name in mapping.fixed:
+                problems.append(
+                    Problem(
+                        f"the file has a column for '{f.name}' and the mapping fixes it too: keep one",
+                        column=mapping.header_of(f.name),
+                        sheet=sheet.name,
+                    )
+                )
+            elif f.required and f.name not in positions and f.name not in mapping.fixed and f.name not in from_money:
+                problems.append(
+                    Problem(
+                        f"the required column '{mapping.header_of(f.name)}' ({f.name}) is missing", sheet=sheet.name
+                    )
+                )
+        at = {header: index for index, header in enumerate(sheet.headers) if header}
+        for header in mapping.rules.columns:
+            if header not in at:
+                problems.append(Problem("the mapping's rules read this column, which the file lacks", column=header))
+        return cls(positions, at, from_money, problems)
+
+
+def _positions(sheet: Sheet, wanted: dict[str, str], mapping: Mapping) -> tuple[dict[str, int], list[Problem]]:
+    """Field -> column index for the headers this import reads; every header it cannot place."""
     positions: dict[str, int] = {}
-    wanted = {mapping.header_of(f.name): f.name for f in fields}
+    problems: list[Problem] = []
     seen: set[str] = set()
     for index, header in enumerate(sheet.headers):
         if header == "":
             if any(index < len(r.cells) and not _blank(r.cells[index]) for r in sheet.rows):
-                file_problems.append(Problem(f"column {index + 1} has values but no header", sheet=sheet.name))
+                problems.append(Problem(f"column {index + 1} has values but no header", sheet=sheet.name))
             continue
         if header in seen:
-            file_problems.append(Problem("appears twice in the header", column=header, sheet=sheet.name))
+            problems.append(Problem("appears twice in the header", column=header, sheet=sheet.name))
             continue
         seen.add(header)
         if header in wanted:
             positions[wanted[header]] = index
         elif header != ERRORS_COLUMN and header not in mapping.ignore and header not in mapping.rules.columns:
             known = ", ".join(sorted(wanted))
-            file_problems.append(
+            problems.append(
                 Problem(
                     f"is not a column this import reads (it reads: {known}); list it under "
                     "'ignore' in a mapping file to skip it",
@@ -441,89 +508,95 @@ def read_rows(sheet: Sheet, fields: list[Field], mapping: Mapping | None = None)
                     sheet=sheet.name,
                 )
             )
-    for name, f in by_name.items():
-        if name in positions and name in mapping.fixed:
-            file_problems.append(
-                Problem(
-                    f"the file has a column for '{name}' and the mapping fixes it too: keep one",
-                    column=mapping.header_of(name),
-                    sheet=sheet.name,
-                )
-            )
-        elif f.required and name not in positions and name not in mapping.fixed and name not in from_money:
-            file_problems.append(
-                Problem(f"the required column '{mapping.header_of(name)}' ({name}) is missing", sheet=sheet.name)
-            )
-    at = {header: index for index, header in enumerate(sheet.headers) if header}
-    for header in mapping.rules.columns:
-        if header not in at:
-            file_problems.append(Problem("the mapping's rules read this column, which the file lacks", column=header))
-    if file_problems:
-        reading.problems[0] = file_problems
-        return reading
-    # money cells may carry their currency code, so they are read after the currency column
-    order = [f for f in fields if f.kind != "money"] + [f for f in fields if f.kind == "money"]
-    rules = mapping.rules
-    plan = [(f, positions.get(f.name), mapping.fixed.get(f.name)) for f in order]
-    needs_code = [f for f in fields if f.kind == "money" and f.currency_field and by_name[f.currency_field].required]
-    for raw in sheet.rows:
-        skipped = _skipped(raw, mapping, positions, at)
-        if skipped:
-            reading.skipped.append((raw.number, skipped))
-            continue
+    return positions, problems
+
+
+class _RowReader:
+    """Reads one row's cells into typed values, or says what is wrong with each."""
+
+    def __init__(self, reading: Reading, fields: list[Field], columns: _Columns) -> None:
+        self.reading, self.mapping, self.columns = reading, reading.mapping, columns
+        self.by_name = {f.name: f for f in fields}
+        # money cells may carry their currency code, so they are read after the currency column
+        order = [f for f in fields if f.kind != "money"] + [f for f in fields if f.kind == "money"]
+        self.plan = [(f, columns.positions.get(f.name), self.mapping.fixed.get(f.name)) for f in order]
+        self.needs_code = [
+            f for f in fields if f.kind == "money" and f.currency_field and self.by_name[f.currency_field].required
+        ]
+
+    def read(self, raw: RawRow) -> tuple[dict[str, Any], dict[str, str], list[Problem]]:
+        """The row's values, the amounts rounded (as the file wrote them), and its problems."""
         values: dict[str, Any] = {}
         problems: list[Problem] = []
         rounded: dict[str, str] = {}
-        for f, at_index, fixed in plan:
+        from_money = self.columns.from_money
+        for f, at_index, fixed in self.plan:
             if at_index is None and fixed is None and not (f.required and f.name not in from_money):
                 values[f.name] = None  # neither in the file nor in the mapping: nothing to read
                 continue
             cell = _cell(raw, at_index) if at_index is not None else fixed
             try:
-                normal = _normalise(f, cell, mapping)
+                normal = _normalise(f, cell, self.mapping)
             except _CellError as exc:
-                problems.append(reading.problem(raw.number, f.name, exc.reason, cell))
+                problems.append(self.reading.problem(raw.number, f.name, exc.reason, cell))
                 continue
             if f.kind == "money" and normal is not None:
-                values[f.name], code = normal
-                if code is not None and f.currency_field:
-                    given = values.get(f.currency_field)
-                    if given not in (None, code):
-                        problems.append(
-                            reading.problem(raw.number, f.name, f"says {code}, the currency column says {given}", cell)
-                        )
-                    values[f.currency_field] = code
-                values[f.name], original = rules.round(values[f.name], values.get(f.currency_field or ""))
-                if original is not None:
-                    rounded[f.name] = original
-                continue
-            if normal is None and f.required and f.name not in from_money:
-                problems.append(reading.problem(raw.number, f.name, "is required", cell))
-                continue
-            values[f.name] = normal
-        for f in needs_code:
+                self._amount(raw, f, cell, normal, values, rounded, problems)
+            elif normal is None and f.required and f.name not in from_money:
+                problems.append(self.reading.problem(raw.number, f.name, "is required", cell))
+            else:
+                values[f.name] = normal
+        problems += self._without_currency(raw, values, problems)
+        rules = self.mapping.rules
+        if rules.id_from is not None and "id" in self.by_name and "id" not in self.columns.positions:
+            at = self.columns.at
+            values["id"] = rules.id_from.build([_cell(raw, at[c]) for c in rules.id_from.columns], raw.number)
+        return values, rounded, problems
+
+    def _amount(
+        self,
+        raw: RawRow,
+        f: Field,
+        cell: Any,
+        normal: tuple[str, str | None],
+        values: dict[str, Any],
+        rounded: dict[str, str],
+        problems: list[Problem],
+    ) -> None:
+        """An amount, the currency code written with it checked against the currency column."""
+        values[f.name], code = normal
+        if code is not None and f.currency_field:
+            given = values.get(f.currency_field)
+            if given not in (None, code):
+                problems.append(
+                    self.reading.problem(raw.number, f.name, f"says {code}, the currency column says {given}", cell)
+                )
+            values[f.currency_field] = code
+        values[f.name], original = self.mapping.rules.round(values[f.name], values.get(f.currency_field or ""))
+        if original is not None:
+            rounded[f.name] = original
+
+    def _without_currency(self, raw: RawRow, values: dict[str, Any], problems: list[Problem]) -> list[Problem]:
+        """Amounts whose currency neither their column nor the amount itself gives."""
+        found = []
+        for f in self.needs_code:
             code_field = f.currency_field or ""
             if (
                 f.name in values
                 and values.get(code_field) is None
-                and not any(p.column and p.column == reading.column_of(code_field) for p in problems)
+                and not any(p.column and p.column == self.reading.column_of(code_field) for p in problems)
             ):
-                problems.append(
-                    reading.problem(
+                positions = self.columns.positions
+                found.append(
+                    self.reading.problem(
                         raw.number,
                         f.name,
-                        f"has no currency: fill the '{mapping.header_of(code_field)}' column or "
+                        f"has no currency: fill the '{self.mapping.header_of(code_field)}' column or "
                         "write the code with the amount (e.g. 'EUR 1500')",
                         _cell(raw, positions[f.name]) if f.name in positions else None,
                     )
                 )
-        if rules.id_from is not None and "id" in by_name and "id" not in positions:
-            values["id"] = rules.id_from.build([_cell(raw, at[c]) for c in rules.id_from.columns], raw.number)
-        if problems:
-            reading.problems[raw.number] = problems
-        else:
-            reading.rows.append(TypedRow(raw.number, values, raw, rounded))
-    return reading
+        return found
 
 
 def _skipped(raw: RawRow, mapping: Mapping, positions: dict[str, int], at: dict[str, int]) -> str | None:

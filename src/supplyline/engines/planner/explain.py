@@ -111,12 +111,13 @@ def bottleneck(problem: Problem, demand: Demand, used: dict[tuple[str, str, int]
 def _ranges(problem: Problem, months: list[int]) -> list[str]:
     """Consecutive months folded into 'first…last' spans."""
     spans: list[str] = []
-    start = prev = None
+    start: int | None = None
+    prev: int | None = None
     for m in [*months, None]:
         if m is not None and prev is not None and m == prev + 1:
             prev = m
             continue
-        if start is not None:
+        if start is not None and prev is not None:
             spans.append(problem.months[start] if start == prev else f"{problem.months[start]}…{problem.months[prev]}")
         start = prev = m
     return spans

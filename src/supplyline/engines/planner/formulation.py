@@ -102,7 +102,7 @@ def parts_from(problem: Problem, f: Formulation, values: list[int]) -> tuple[lis
     lines_of: dict[str, list[int]] = {}
     for li, line in enumerate(problem.lines):
         lines_of.setdefault(line.item, []).append(li)
-    for item, line_ids in lines_of.items():
+    for line_ids in lines_of.values():
         line_ids.sort(key=lambda li: (problem.lines[li].unit_cost, problem.lines[li].facility))
     months: dict[int, dict[str, list[tuple[int, int]]]] = {}
     for (di, m), col in f.done.items():

@@ -19,7 +19,7 @@ def plan_greedy(problem: Problem) -> Plan:
     used: dict[tuple[str, str, int], int] = {}
     parts: list[Part] = []
     unplanned: dict[str, int] = {}
-    lines_by_item = {}
+    lines_by_item: dict[str, list] = {}
     for line in sorted(problem.lines, key=lambda ln: (ln.unit_cost, ln.facility)):
         lines_by_item.setdefault(line.item, []).append(line)
     for demand in sorted(problem.demands, key=lambda d: (d.due, -d.priority, d.order)):

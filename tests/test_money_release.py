@@ -1,0 +1,175 @@
+"""Change releases money (issue 15 item 3): a rejected package gives its allocations back to
+its pledges and reopens its requirement lines, on both databases."""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from scenario import OP, base
+from supplyline.cli.main import app
+from supplyline.domain import pledge as pledge_d
+from supplyline.domain.errors import InvalidInput, RuleViolation
+from supplyline.domain.events import AllocationReleased, PledgeAllocated, RateUsed
+from supplyline.domain.money import Money
+from supplyline.domain.pledge import Pledge
+from supplyline.services import funding, packages
+from supplyline.store import schema as t
+
+runner = CliRunner()
+
+
+def _pledge_row(store, pledge_id):
+    with store.read() as conn:
+        return conn.execute(select(t.pledges).where(t.pledges.c.id == pledge_id)).mappings().one()
+
+
+def _requirement_row(store, requirement_id):
+    with store.read() as conn:
+        return conn.execute(select(t.requirements).where(t.requirements.c.id == requirement_id)).mappings().one()
+
+
+def test_a_rejected_package_gives_its_money_back_and_reopens_its_lines(store):
+    base(store, pledge_amounts=(("PL-A", "6000.00", "USD"), ("PL-B", "4000.00", "USD")))
+    funding.allocate(store, OP, funding.Allocate("PL-A", "PKG-1", 1, "6000.00", "USD", "2025-08-03"))
+    funding.allocate(store, OP, funding.Allocate("PL-B", "PKG-1", 1, "4000.00", "USD", "2025-08-03"))
+    packages.propose_package(store, OP, "PKG-1")
+    assert (_pledge_row(store, "PL-A")["state"], _pledge_row(store, "PL-A")["allocated_minor"]) == ("exhausted", 600000)
+    assert (_requirement_row(store, "R-1")["state"], _requirement_row(store, "R-1")["funded_quantity"]) == (
+        "funded",
+        100,
+    )
+
+    outcome = packages.decide_package(
+        store, OP, packages.Decide("PKG-1", "US", "reject", "not releasable", "2025-08-09")
+    )
+
+    assert [e.type for e in outcome.events] == [
+        "PackageDecisionRecorded",
+        "PackageRejected",
+        "AllocationReleased",
+        "AllocationReleased",
+        "RequirementFundingRecorded",
+    ]
+    a, b = _pledge_row(store, "PL-A"), _pledge_row(store, "PL-B")
+    assert (a["state"], a["allocated_minor"], b["state"], b["allocated_minor"]) == ("committed", 0, "committed", 0)
+    req = _requirement_row(store, "R-1")
+    assert (req["state"], req["funded_quantity"]) == ("validated", 0)
+    with store.read() as conn:
+        rows = conn.execute(select(t.allocations).order_by(t.allocations.c.id)).mappings().all()
+    assert [(r["id"], r["amount_minor"], r["line_amount_minor"], r["released_minor"]) for r in rows] == [
+        ("PL-A.1", 0, 0, 600000),
+        ("PL-B.1", 0, 0, 400000),
+    ]
+    # the released money funds another package for the reopened line
+    packages.draft_package(store, OP, packages.DraftPackage("P2", "purl", "US", "UA", "USD", (), "PKG-2"))
+    packages.add_line(store, OP, packages.AddLine("PKG-2", "R-1", 100))
+    funding.allocate(store, OP, funding.Allocate("PL-A", "PKG-2", 1, "6000.00", "USD", "2025-08-10"))
+    assert _pledge_row(store, "PL-A")["state"] == "exhausted"
+    assert _requirement_row(store, "R-1")["state"] == "validated"  # the line is not fully paid yet
+    funding.allocate(store, OP, funding.Allocate("PL-B", "PKG-2", 1, "4000.00", "USD", "2025-08-10"))
+    assert (_requirement_row(store, "R-1")["state"], _requirement_row(store, "R-1")["funded_quantity"]) == (
+        "funded",
+        100,
+    )
+
+
+def test_a_release_converts_back_at_the_allocations_own_rate(store):
+    base(store, pledge_amounts=(("PL-E", "8000.00", "EUR"),))  # EUR 1 = USD 1.25 on 2025-08-01
+    funding.allocate(store, OP, funding.Allocate("PL-E", "PKG-1", 1, "8000.00", "EUR", "2025-08-03"))
+    packages.propose_package(store, OP, "PKG-1")
+    packages.decide_package(store, OP, packages.Decide("PKG-1", "US", "reject", "no", "2025-08-09"))
+    row = _pledge_row(store, "PL-E")
+    assert (row["state"], row["allocated_minor"], row["amount_minor"]) == ("committed", 0, 800000)
+    with store.read() as conn:
+        alloc = conn.execute(select(t.allocations)).mappings().one()
+    assert (alloc["released_minor"], alloc["released_line_minor"], alloc["fx_rate"]) == (800000, 1000000, "1.25")
+
+
+def test_partial_releases_never_strand_a_cent():
+    p = Pledge("PL-X")
+    for e in pledge_d.announce(
+        p, funder="NL", amount="100.00", currency="EUR", pledged_on="2025-08-01", mechanism="purl"
+    ):
+        p.apply(e)
+    p.apply(pledge_d.commit(p, on=date(2025, 8, 1))[0])
+    rate = RateUsed("EUR", "USD", Decimal("1.1"), date(2025, 8, 1))
+    p.apply(
+        PledgeAllocated(
+            allocation_id="PL-X.1",
+            package_id="PKG-1",
+            line_no=1,
+            amount=Money.parse("100.00", "EUR"),
+            line_amount=Money.parse("110.00", "USD"),
+            fx=rate,
+            allocated_on=date(2025, 8, 1),
+        )
+    )
+    for _ in range(3):  # USD 33.33 three times: EUR 30.30 each, pro rata
+        (e,) = pledge_d.release(
+            p,
+            allocation_id="PL-X.1",
+            reason="contract_underrun",
+            on=date(2025, 9, 1),
+            line_amount=Money.parse("33.33", "USD"),
+        )
+        assert isinstance(e, AllocationReleased) and e.amount == Money.parse("30.30", "EUR")
+        p.apply(e)
+    (last,) = pledge_d.release(p, allocation_id="PL-X.1", reason="package_closed", on=date(2025, 9, 2))
+    assert isinstance(last, AllocationReleased)
+    assert (last.amount, last.line_amount) == (Money.parse("9.10", "EUR"), Money.parse("10.01", "USD"))
+    p.apply(last)
+    assert (p.allocated, p.state) == (Money.parse("0.00", "EUR"), "committed")
+    assert pledge_d.release(p, allocation_id="PL-X.1", reason="package_closed", on=date(2025, 9, 2)) == []
+    with pytest.raises(InvalidInput, match="reason"):
+        pledge_d.release(p, allocation_id="PL-X.1", reason="because", on=date(2025, 9, 2))
+    with pytest.raises(InvalidInput, match="pledge 'PL-X' has no such allocation"):
+        pledge_d.release(p, allocation_id="PL-X.9", reason="package_closed", on=date(2025, 9, 2))
+
+
+def test_a_release_larger_than_what_the_allocation_holds_is_refused(store):
+    base(store)
+    funding.allocate(store, OP, funding.Allocate("PL-A", "PKG-1", 1, "1000.00", "USD", "2025-08-03"))
+    with store.write("operator") as uow:
+        pledge = uow.load(Pledge, "PL-A")
+        with pytest.raises(RuleViolation, match=r"allocation 'PL-A.1' holds USD 1,000.00 of its line"):
+            pledge_d.release(
+                pledge,
+                allocation_id="PL-A.1",
+                reason="line_cancelled",
+                on=date(2025, 9, 1),
+                line_amount=Money.parse("1000.01", "USD"),
+            )
+
+
+def test_cli_reject_of_the_canadian_package_frees_its_500_million(demo_sqlite_url):
+    """The bug issue 15 names: PKG-CA-1 rejected, PL-CA-2025-08 stayed exhausted."""
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            demo_sqlite_url,
+            "--as",
+            "US-GOV",
+            "package",
+            "reject",
+            "PKG-CA-1",
+            "--by",
+            "US-GOV",
+            "--reason",
+            "not releasable",
+            "--on",
+            "2025-09-02",
+        ],
+    )
+    assert result.exit_code == 0, result.stdout
+    result = runner.invoke(app, ["--db", demo_sqlite_url, "pledge", "show", "PL-CA-2025-08", "--json"])
+    shown = json.loads(result.stdout)
+    assert (shown["state"], shown["allocated"], shown["remaining"]) == ("committed", "0.00", "500000000.00")
+    req = runner.invoke(app, ["--db", demo_sqlite_url, "requirement", "show", "REQ-01", "--json"])
+    # REQ-01: 120 (NL) + 80 (Nordic) + 100 (CA) funded before; the December package's 60 are not fully funded
+    assert json.loads(req.stdout)["funded_quantity"] == 200
+    assert runner.invoke(app, ["--db", demo_sqlite_url, "rebuild", "--check"]).exit_code == 0
