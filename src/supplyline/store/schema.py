@@ -454,11 +454,11 @@ withheld_values = Table(
 # them here puts them on ``metadata`` and under ``schema.<name>`` like every other table
 from . import schema_enduse as _enduse  # noqa: E402 (it needs metadata, defined above)
 
-dispositions = _enduse.dispositions
-end_use_checks = _enduse.end_use_checks
-end_use_items = _enduse.end_use_items
-inventory_rules = _enduse.inventory_rules
-manifest_serials = _enduse.manifest_serials
-serial_manifests = _enduse.serial_manifests
-serial_rules = _enduse.serial_rules
-sites = _enduse.sites
+dispositions: Table = _enduse.dispositions
+end_use_checks: Table = _enduse.end_use_checks
+end_use_items: Table = _enduse.end_use_items
+inventory_rules: Table = _enduse.inventory_rules
+manifest_serials: Table = _enduse.manifest_serials
+serial_manifests: Table = _enduse.serial_manifests
+serial_rules: Table = _enduse.serial_rules
+sites: Table = _enduse.sites

@@ -19,14 +19,14 @@ from .schema import ID, _id, metadata
 
 SERIAL = 64
 
-serial_rules = Table(
+serial_rules: Table = Table(
     "serial_rules",
     metadata,
     Column("scope", String(20), primary_key=True),  # category | requirement
     Column("key", String(ID), primary_key=True),
 )
 
-inventory_rules = Table(
+inventory_rules: Table = Table(
     "inventory_rules",
     metadata,
     _id("id", primary_key=True),
@@ -35,7 +35,7 @@ inventory_rules = Table(
     Column("version", Integer, nullable=False),
 )
 
-sites = Table(
+sites: Table = Table(
     "sites",
     metadata,
     _id("id", primary_key=True),
@@ -45,7 +45,7 @@ sites = Table(
     Column("version", Integer, nullable=False),
 )
 
-end_use_checks = Table(
+end_use_checks: Table = Table(
     "end_use_checks",
     metadata,
     _id("id", primary_key=True),
@@ -58,7 +58,7 @@ end_use_checks = Table(
     Column("version", Integer, nullable=False),
 )
 
-dispositions = Table(
+dispositions: Table = Table(
     "dispositions",
     metadata,
     _id("id", primary_key=True),
@@ -73,7 +73,7 @@ dispositions = Table(
 )
 
 #: one row per manifest: what it lists (a shipment line, a check's sightings, …) and when
-serial_manifests = Table(
+serial_manifests: Table = Table(
     "serial_manifests",
     metadata,
     Column("id", String(80), primary_key=True),  # SH-1.2 (shipment line), EUC-0001, DSP-0001 …
@@ -85,7 +85,7 @@ serial_manifests = Table(
     Column("root", String(64), nullable=False),
 )
 
-manifest_serials = Table(
+manifest_serials: Table = Table(
     "manifest_serials",
     metadata,
     Column("manifest_id", String(80), primary_key=True),
@@ -94,7 +94,7 @@ manifest_serials = Table(
 )
 
 #: each serial's current state; the compliance reports group it by these columns
-end_use_items = Table(
+end_use_items: Table = Table(
     "end_use_items",
     metadata,
     Column("serial", String(SERIAL), primary_key=True),
