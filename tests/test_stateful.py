@@ -24,7 +24,8 @@ from conftest import event_count
 from supplyline.domain.contract import LineTerms
 from supplyline.domain.errors import Refused
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import contracts, funding, packages, parties, reports, requirements, shipments
+from supplyline.services import bus, contracts, funding, packages, parties, reports, requirements, shipments
+from supplyline.services.bus import Command
 from supplyline.services.checks import check_projections, verify_ledger
 from supplyline.services.context import Actor, open_store
 
@@ -53,11 +54,12 @@ def template():
 
 
 class Ledger(RuleBasedStateMachine):
-    template: Path = None  # set by the test
+    template: Path | None = None  # set by the test
 
     @initialize()
     def open(self):
         self.folder = Path(tempfile.mkdtemp())
+        assert self.template is not None, "the test sets the template ledger"
         shutil.copy(self.template, self.folder / "l.db")
         self.store = open_store(f"sqlite:///{self.folder / 'l.db'}")
         self.pledges, self.reqs, self.pkgs, self.contracts, self.shipments = [], [], [], [], []
@@ -68,9 +70,12 @@ class Ledger(RuleBasedStateMachine):
         shutil.rmtree(self.folder)
 
     def attempt(self, service, *args, **kwargs):
-        """Run a command; if refused, nothing may have been written."""
+        """Build a command and run it (a command class and its fields: a bad field is refused as
+        the command is built); if refused, nothing may have been written."""
         before = event_count(self.store)
         try:
+            if isinstance(service, type) and issubclass(service, Command):
+                return bus.handle(self.store, OP, service(*args, **kwargs))
             return service(self.store, OP, *args, **kwargs)
         except Refused as exc:
             REFUSALS.append(f"{service.__name__}: {exc}")
@@ -107,8 +112,15 @@ class Ledger(RuleBasedStateMachine):
     def announce(self, amount, currency, commit, earmark):
         pid = self.next_id("PL")
         if self.attempt(
-            funding.announce_pledge,
-            funding.AnnouncePledge("NL", str(amount), currency, "2025-02-01", "purl", earmark, id=pid, commit=commit),
+            funding.AnnouncePledge,
+            funder="NL",
+            amount=str(amount),
+            currency=currency,
+            pledged_on="2025-02-01",
+            mechanism="purl",
+            categories=earmark,
+            id=pid,
+            commit=commit,
         ):
             self.pledges.append(pid)
 
@@ -116,8 +128,8 @@ class Ledger(RuleBasedStateMachine):
     @rule(i=st.integers(0, 100))
     def commit(self, i):
         self.attempt(
-            funding.commit_pledge,
-            self.pick("SELECT id FROM pledges WHERE state = 'announced' ORDER BY id", i),
+            funding.CommitPledge,
+            pledge_id=self.pick("SELECT id FROM pledges WHERE state = 'announced' ORDER BY id", i),
             on="2025-02-02",
         )
 
@@ -190,7 +202,15 @@ class Ledger(RuleBasedStateMachine):
         )
         left_usd = Decimal(left_minor) / 100 * (Decimal("1.1") if currency == "EUR" else 1)
         amount = min(Decimal(open_minor) * share / 100, left_usd - Decimal("0.02")).quantize(Decimal("0.01"))
-        self.attempt(funding.allocate, funding.Allocate(pledge, package, line, str(amount), "USD", "2025-03-01"))
+        self.attempt(
+            funding.Allocate,
+            pledge_id=pledge,
+            package_id=package,
+            line_no=line,
+            amount=str(amount),
+            currency="USD",
+            on="2025-03-01",
+        )
 
     def open_minor(self, package, line):
         return self.scalar(
@@ -217,8 +237,13 @@ class Ledger(RuleBasedStateMachine):
                 amount = min(needed, left_minor)
                 if amount > 0:
                     self.attempt(
-                        funding.allocate,
-                        funding.Allocate(pledge, package, line, str(Decimal(amount) / 100), "USD", "2025-03-01"),
+                        funding.Allocate,
+                        pledge_id=pledge,
+                        package_id=package,
+                        line_no=line,
+                        amount=str(Decimal(amount) / 100),
+                        currency="USD",
+                        on="2025-03-01",
                     )
         self.attempt(packages.decide_package, packages.Decide(package, "US", "approve", "", "2025-03-02"))
 
@@ -311,14 +336,21 @@ class Ledger(RuleBasedStateMachine):
     @rule(kind=st.sampled_from(["unknown pledge", "bad currency", "bad date", "float amount", "unknown package"]))
     def bad_input(self, kind):
         """Malformed or dangling input is always refused, whatever the state (and writes nothing)."""
-        command = {
-            "unknown pledge": (funding.allocate, funding.Allocate("PL-NOPE", "PKG-NOPE", 1, "1")),
-            "bad currency": (funding.announce_pledge, funding.AnnouncePledge("NL", "1", "EUX", "2025-02-01", "purl")),
-            "bad date": (funding.announce_pledge, funding.AnnouncePledge("NL", "1", "EUR", "2025-02-31", "purl")),
-            "float amount": (funding.announce_pledge, funding.AnnouncePledge("NL", 1.5, "EUR", "2025-02-01", "purl")),
+        pledge = {"funder": "NL", "amount": "1", "currency": "EUR", "pledged_on": "2025-02-01", "mechanism": "purl"}
+        command: tuple = {
+            "unknown pledge": (
+                funding.Allocate,
+                {"pledge_id": "PL-NOPE", "package_id": "PKG-NOPE", "line_no": 1, "amount": "1"},
+            ),
+            "bad currency": (funding.AnnouncePledge, {**pledge, "currency": "EUX"}),
+            "bad date": (funding.AnnouncePledge, {**pledge, "pledged_on": "2025-02-31"}),
+            "float amount": (funding.AnnouncePledge, {**pledge, "amount": 1.5}),
             "unknown package": (packages.propose_package, "PKG-NOPE"),
         }[kind]
-        assert self.attempt(*command) is None
+        if isinstance(command[1], dict):
+            assert self.attempt(command[0], **command[1]) is None
+        else:
+            assert self.attempt(*command) is None
 
     @invariant()
     def no_pledge_is_over_allocated(self):

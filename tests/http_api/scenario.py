@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from supplyline.domain.contract import LineTerms
 from supplyline.domain.shipment import ShippedLine
 from supplyline.services import (
+    bus,
     contracts,
     funding,
     kiel,
@@ -149,7 +150,7 @@ def build(store: Store) -> Scenario:
         until: str | None = None,
         disclosure: tuple[str, ...] = (),
     ) -> None:
-        funding.announce_pledge(
+        bus.handle(
             store,
             by(funder),
             funding.AnnouncePledge(
@@ -181,7 +182,13 @@ def build(store: Store) -> Scenario:
             packages.add_line(store, coord, packages.AddLine(pid, rid, qty))
 
     def allocate(pledge_id: str, package_id: str, amount: str) -> None:
-        funding.allocate(store, coord, funding.Allocate(pledge_id, package_id, 1, amount, "USD", "2025-08-05"))
+        bus.handle(
+            store,
+            coord,
+            funding.Allocate(
+                pledge_id=pledge_id, package_id=package_id, line_no=1, amount=amount, currency="USD", on="2025-08-05"
+            ),
+        )
 
     # --- side A -------------------------------------------------------------------------
     requirement("RQ-A", "REC-A", 20, "note-of-requirement-A")
@@ -304,7 +311,8 @@ class Copies:
     key beside it where `supplyline init` puts it."""
 
     def __init__(self, template: Path, directory: Path):
-        self.template, self.directory, self.count, self.stores = template, directory, 0, []
+        self.template, self.directory, self.count = template, directory, 0
+        self.stores: list[Store] = []
 
     def new(self) -> Store:
         self.count += 1

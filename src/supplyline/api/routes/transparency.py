@@ -16,7 +16,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from ...domain.errors import Refused
 from ...ledger.note import Signer
 from ...services import transparency
-from ..gate import Gate, acts, decode_cursor, encode_cursor, reading
+from ..cursors import decode_cursor, encode_cursor
+from ..gate import Gate, acts, reading
 from ..problems import ApiProblem
 from ..schemas.transparency import ConsistencyProofRead, InclusionProofRead, PublicEventPage, RevealRead
 from .common import Cursor, Limit
