@@ -125,25 +125,7 @@ def dispatch(
                 field=f"lines[{i}].quantity",
                 value=qty,
             )
-        lots: list[ShippedLot] = []
-        for lot_id, lot_qty in given.lots:
-            n = parse_int(f"lines[{i}].lots.{lot_id}", lot_qty, minimum=1)
-            if lot_id not in lot_available:
-                raise InvalidInput(f"lines[{i}].lots", lot_id, f"is not a lot produced for contract '{contract.id}'")
-            lot_line, available = lot_available[lot_id]
-            if lot_line != line_no:
-                raise RuleViolation(
-                    f"lot {lot_id} was produced for contract line {lot_line}, not {line_no}",
-                    field=f"lines[{i}].lots",
-                    value=lot_id,
-                )
-            if n > available:
-                raise RuleViolation(
-                    f"lot {lot_id} has {available} accepted units left to ship, not {n}",
-                    field=f"lines[{i}].lots",
-                    value=lot_id,
-                )
-            lots.append(ShippedLot(lot_id, n))
+        lots = _shipped_lots(contract, i, line_no, given.lots, lot_available)
         unique(f"lines[{i}].lots", [lot.lot_id for lot in lots])
         if lots and sum(lot.quantity for lot in lots) != qty:
             raise InvalidInput(
@@ -161,6 +143,37 @@ def dispatch(
             lines=tuple(out),
         )
     ]
+
+
+def _shipped_lots(
+    contract: Contract,
+    i: int,
+    line_no: int,
+    given: tuple[tuple[str, object], ...],
+    lot_available: dict[str, tuple[int, int]],
+) -> list[ShippedLot]:
+    """The lots line ``i`` ships from: each produced for this contract line, with enough
+    accepted units left."""
+    lots: list[ShippedLot] = []
+    for lot_id, lot_qty in given:
+        n = parse_int(f"lines[{i}].lots.{lot_id}", lot_qty, minimum=1)
+        if lot_id not in lot_available:
+            raise InvalidInput(f"lines[{i}].lots", lot_id, f"is not a lot produced for contract '{contract.id}'")
+        lot_line, available = lot_available[lot_id]
+        if lot_line != line_no:
+            raise RuleViolation(
+                f"lot {lot_id} was produced for contract line {lot_line}, not {line_no}",
+                field=f"lines[{i}].lots",
+                value=lot_id,
+            )
+        if n > available:
+            raise RuleViolation(
+                f"lot {lot_id} has {available} accepted units left to ship, not {n}",
+                field=f"lines[{i}].lots",
+                value=lot_id,
+            )
+        lots.append(ShippedLot(lot_id, n))
+    return lots
 
 
 def receive(
