@@ -14,7 +14,16 @@ from datetime import date
 from .contract import Contract
 from .entity import Entity, Event, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
-from .events import ReceivedQuantity, ShipmentDispatched, ShipmentLost, ShipmentReceived, ShippedLot, ShippedQuantity
+from .events import (
+    ReceivedQuantity,
+    SerialsListed,
+    SerialsReceived,
+    ShipmentDispatched,
+    ShipmentLost,
+    ShipmentReceived,
+    ShippedLot,
+    ShippedQuantity,
+)
 from .lifecycle import SHIPMENT
 from .values import parse_date, parse_id, parse_int, parse_text
 
@@ -31,6 +40,8 @@ class ShipmentLine:
     quantity: int
     lots: list[LotShare] = field(default_factory=list)
     received: int | None = None
+    serials: int = 0  # how many serial numbers its manifest lists (0: the line carries none)
+    manifest_root: str = ""
 
 
 @dataclass
@@ -63,6 +74,13 @@ class Shipment(Entity):
         self.note = e.note
         for line in e.lines:
             self.lines[line.contract_line_no].received = line.quantity
+
+    def _on_SerialsListed(self, e: SerialsListed) -> None:
+        line = self.lines[e.contract_line_no]
+        line.serials, line.manifest_root = e.count, e.manifest_root
+
+    def _on_SerialsReceived(self, e: SerialsReceived) -> None:
+        pass  # the per-serial account lives in the serial index (store/serials.py)
 
     def _on_ShipmentLost(self, e: ShipmentLost) -> None:
         self.state = "lost"
