@@ -8,6 +8,7 @@ the way a reader scrolls it.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,29 @@ def test_a_function_of_exactly_60_lines_passes(tmp_path):
     module = tmp_path / "module.py"
     module.write_text(f"def f():\n{body}\n", encoding="utf-8")
     assert _long_functions(module, tmp_path) == []
+
+
+#: what the pure transparency code (ledger/) may import besides itself and the standard library's
+#: pure parts: no network, no files by path, no database, nothing from the layers above it
+LEDGER_MAY_IMPORT = {"cryptography", "rfc8785"}
+LEDGER_MAY_NOT = {"urllib", "http", "socket", "sqlalchemy", "supplyline", "subprocess"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return {name.split(".")[0] for name in found}
+
+
+def test_the_ledger_is_pure_transparency_code():
+    imported = {p.name: sorted(_imports(p)) for p in sorted((SRC / "ledger").glob("*.py"))}
+    assert "audit.py" in imported  # the offline verifier lives here
+    wrong = {name: [m for m in mods if m in LEDGER_MAY_NOT] for name, mods in imported.items()}
+    assert {name: mods for name, mods in wrong.items() if mods} == {}
+    outside = {m for mods in imported.values() for m in mods} - sys.stdlib_module_names - {"__future__"}
+    assert outside <= LEDGER_MAY_IMPORT
