@@ -99,6 +99,83 @@ def find_site(conn: Connection, given: str, *, field: str = "site") -> str:
 # --- serials at dispatch and receipt ----------------------------------------------------------
 
 
+def _index_shipped(
+    uow: UnitOfWork,
+    shipment_id: str,
+    contract: Contract,
+    package: Package,
+    events: list[Event],
+    per_line: Mapping[int, Sequence[SerialRow]],
+    on: date,
+) -> None:
+    """The serial index of a recorded dispatch: each line's manifest and its items, in transit."""
+    for e in events:
+        assert isinstance(e, SerialsListed)
+        line = contract.line(e.contract_line_no)
+        pline = package.line(line.package_line_no)
+        manifest_id = f"{shipment_id}.{e.contract_line_no}"
+        serials = [r.serial for r in per_line[e.contract_line_no]]
+        index.write_manifest(
+            uow.conn,
+            manifest_id,
+            kind="shipped",
+            stream_id=f"shipment:{shipment_id}",
+            on=on,
+            site_id=None,
+            count_root=(e.count, e.manifest_root),
+            serials=serials,
+        )
+        base = {
+            "manifest_id": manifest_id,
+            "shipment_id": shipment_id,
+            "contract_line_no": e.contract_line_no,
+            "package_id": package.id,
+            "package_line_no": pline.line_no,
+            "requirement_id": pline.requirement_id,
+            "category": pline.category,
+            "value_minor": line.unit_price.minor,
+            "value_currency": line.unit_price.currency,
+            "recipient": package.recipient,
+            "seller": package.seller,
+            "state": "in_transit",
+            "received_on": None,
+            "site_id": None,
+            "inventoried_on": None,
+            "disposed_on": None,
+        }
+        index.add_items(uow.conn, [{**base, "serial": s} for s in serials])
+
+
+def _index_received(
+    uow: UnitOfWork,
+    shipment: Shipment,
+    site_id: str,
+    events: list[Event],
+    lost: Mapping[int, Sequence[SerialRow]],
+    broken: Mapping[int, Sequence[SerialRow]],
+    on: date,
+) -> None:
+    """The serial index of a recorded receipt: the missing and damaged manifests, the items received."""
+    for e in events:
+        assert isinstance(e, SerialsReceived)
+        n = e.contract_line_no
+        for kind, rows, root in (("missing", lost[n], e.missing_root), ("damaged", broken[n], e.damaged_root)):
+            if rows:
+                index.write_manifest(
+                    uow.conn,
+                    f"{shipment.id}.{n}.{kind}",
+                    kind=kind,
+                    stream_id=shipment.stream,
+                    on=on,
+                    site_id=site_id or None,
+                    count_root=(len(rows), root),
+                    serials=[r.serial for r in rows],
+                )
+        index.mark_received(
+            uow.conn, shipment.id, n, on=on, site_id=site_id or None, missing=[r.serial for r in lost[n]]
+        )
+
+
 def list_serials(
     uow: UnitOfWork,
     shipment_id: str,
@@ -143,41 +220,7 @@ def list_serials(
         )
 
     def write(on: date) -> None:
-        for e in events:
-            assert isinstance(e, SerialsListed)
-            line = contract.line(e.contract_line_no)
-            pline = package.line(line.package_line_no)
-            manifest_id = f"{shipment_id}.{e.contract_line_no}"
-            serials = [r.serial for r in per_line[e.contract_line_no]]
-            index.write_manifest(
-                uow.conn,
-                manifest_id,
-                kind="shipped",
-                stream_id=f"shipment:{shipment_id}",
-                on=on,
-                site_id=None,
-                count_root=(e.count, e.manifest_root),
-                serials=serials,
-            )
-            base = {
-                "manifest_id": manifest_id,
-                "shipment_id": shipment_id,
-                "contract_line_no": e.contract_line_no,
-                "package_id": package.id,
-                "package_line_no": pline.line_no,
-                "requirement_id": pline.requirement_id,
-                "category": pline.category,
-                "value_minor": line.unit_price.minor,
-                "value_currency": line.unit_price.currency,
-                "recipient": package.recipient,
-                "seller": package.seller,
-                "state": "in_transit",
-                "received_on": None,
-                "site_id": None,
-                "inventoried_on": None,
-                "disposed_on": None,
-            }
-            index.add_items(uow.conn, [{**base, "serial": s} for s in serials])
+        _index_shipped(uow, shipment_id, contract, package, events, per_line, on)
 
     return events, write
 
@@ -234,24 +277,7 @@ def account_receipt(
         )
 
     def write(on: date) -> None:
-        for e in events:
-            assert isinstance(e, SerialsReceived)
-            n = e.contract_line_no
-            for kind, rows, root in (("missing", lost[n], e.missing_root), ("damaged", broken[n], e.damaged_root)):
-                if rows:
-                    index.write_manifest(
-                        uow.conn,
-                        f"{shipment.id}.{n}.{kind}",
-                        kind=kind,
-                        stream_id=shipment.stream,
-                        on=on,
-                        site_id=site_id or None,
-                        count_root=(len(rows), root),
-                        serials=[r.serial for r in rows],
-                    )
-            index.mark_received(
-                uow.conn, shipment.id, n, on=on, site_id=site_id or None, missing=[r.serial for r in lost[n]]
-            )
+        _index_received(uow, shipment, site_id, events, lost, broken, on)
 
     return events, write
 
