@@ -11,7 +11,7 @@ from supplyline.domain.access import Principal
 from supplyline.domain.errors import InvalidInput, NotFound, RuleViolation
 from supplyline.domain.serials import SerialRow
 from supplyline.ledger.merkle import leaf_hash, verify_inclusion
-from supplyline.services import enduse, serial_history, shipments
+from supplyline.services import bus, enduse, serial_history, shipments
 from supplyline.services.context import Actor
 from supplyline.services.demo_enduse import NL_PAC3, serial_rows
 from supplyline.services.enduse_report import Filters, compliance
@@ -38,10 +38,13 @@ def test_the_60_pac3_received_unchecked_are_all_delinquent_after_90_days(demo_st
 
 
 def test_an_inventory_of_58_and_2_expended_make_them_compliant_for_a_year(demo_store):
-    enduse.record_check(demo_store, UA, enduse.RecordCheck("initial", "2026-03-01", "DEP-01", NL_PAC3[:58]))
-    enduse.record_disposition(
-        demo_store, UA, enduse.RecordDisposition("expended", "2026-02-20", NL_PAC3[58:], EVIDENCE, note="test firing")
+    bus.handle(
+        demo_store, UA, enduse.RecordCheck(kind="initial", checked_on="2026-03-01", site="DEP-01", serials=NL_PAC3[:58])
     )
+    expended = enduse.RecordDisposition(
+        kind="expended", disposed_on="2026-02-20", serials=NL_PAC3[58:], evidence_sha256=EVIDENCE, note="test firing"
+    )
+    bus.handle(demo_store, UA, expended)
     on_time = figures(demo_store, "2027-03-01")
     assert on_time["items"] == {"due": 0, "done": 58, "overdue": 0, "disposed": 2}
     assert on_time["compliant_pct"] == "100.0"
@@ -138,19 +141,30 @@ def test_a_shipment_of_a_serialised_line_needs_exactly_its_units_in_new_distinct
 def test_unknown_site_unknown_serial_and_a_party_not_allowed_are_refused(demo_store):
     before = event_count(demo_store)
     with pytest.raises(InvalidInput, match="site: is not a registered site"):
-        enduse.record_check(demo_store, UA, enduse.RecordCheck("annual", "2026-03-01", "DEP-99", NL_PAC3[:2]))
+        bus.handle(
+            demo_store,
+            UA,
+            enduse.RecordCheck(kind="annual", checked_on="2026-03-01", site="DEP-99", serials=NL_PAC3[:2]),
+        )
     with pytest.raises(InvalidInput, match="row 2: serial NOPE-1 is not in the ledger"):
-        enduse.record_check(
-            demo_store, UA, enduse.RecordCheck("annual", "2026-03-01", "DEP-01", (NL_PAC3[0], SerialRow(2, "NOPE-1")))
+        bus.handle(
+            demo_store,
+            UA,
+            enduse.RecordCheck(
+                kind="annual", checked_on="2026-03-01", site="DEP-01", serials=(NL_PAC3[0], SerialRow(2, "NOPE-1"))
+            ),
         )
     with pytest.raises(RuleViolation, match=r"row 1: DE-GOV may not check serial PAC3-NL-00001 \(package PKG-NL-1"):
-        enduse.record_check(
-            demo_store, Actor("DE-GOV"), enduse.RecordCheck("annual", "2026-03-01", "DEP-01", NL_PAC3[:1])
+        bus.handle(
+            demo_store,
+            Actor("DE-GOV"),
+            enduse.RecordCheck(kind="annual", checked_on="2026-03-01", site="DEP-01", serials=NL_PAC3[:1]),
         )
     with pytest.raises(InvalidInput, match="authorisation: must not be empty"):
-        enduse.record_disposition(
-            demo_store, UA, enduse.RecordDisposition("transferred", "2026-03-01", NL_PAC3[:1], EVIDENCE)
+        transfer = enduse.RecordDisposition(
+            kind="transferred", disposed_on="2026-03-01", serials=NL_PAC3[:1], evidence_sha256=EVIDENCE
         )
+        bus.handle(demo_store, UA, transfer)
     with pytest.raises(NotFound):
         serial_history.history(demo_store.engine.connect(), "NOPE-1")
     assert event_count(demo_store) == before

@@ -17,7 +17,7 @@ from ..services import enduse, serial_history
 from ..services.enduse_report import Filters
 from ..services.enduse_views import end_use_report
 from .app import JSON, state
-from .common import DISCLOSE, show_record, sub_app, write
+from .common import DISCLOSE, send, show_record, sub_app
 from .render import console, emit_json, table
 from .reports import report
 
@@ -36,8 +36,7 @@ def serials_require(
     lift: bool = typer.Option(False, "--not", help="no longer require them"),
     as_json: bool = JSON,
 ) -> None:
-    cmd = enduse.RequireSerials(category, requirement, required=not lift)
-    write(ctx, enduse.require_serials, cmd, as_json=as_json)
+    send(ctx, enduse.RequireSerials(category=category, requirement=requirement, required=not lift), as_json=as_json)
 
 
 @serials.command("deadlines")
@@ -47,7 +46,7 @@ def serials_deadlines(
     interval_days: str = typer.Option("365", "--interval-days", help="then at most N days between inventories"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, enduse.set_inventory_rules, initial_days=initial_days, interval_days=interval_days, as_json=as_json)
+    send(ctx, enduse.SetInventoryRules(initial_days=initial_days, interval_days=interval_days), as_json=as_json)
 
 
 @site.command("register")
@@ -60,7 +59,8 @@ def site_register(
     disclose: list[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, enduse.register_site, enduse.RegisterSite(code, name, party, site_id, tuple(disclose)), as_json=as_json)
+    cmd = enduse.RegisterSite(code=code, name=name, party=party, id=site_id, disclosure=tuple(disclose))
+    send(ctx, cmd, as_json=as_json)
 
 
 @check.command("record")
@@ -73,8 +73,9 @@ def check_record(
     check_id: str | None = typer.Option(None, "--id"),
     as_json: bool = JSON,
 ) -> None:
-    cmd = enduse.RecordCheck(kind, checked_on, site_code, tuple(read_serials(serial_file)), check_id)
-    write(ctx, enduse.record_check, cmd, as_json=as_json)
+    serials = tuple(read_serials(serial_file))
+    cmd = enduse.RecordCheck(kind=kind, checked_on=checked_on, site=site_code, serials=serials, id=check_id)
+    send(ctx, cmd, as_json=as_json)
 
 
 _HEX = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -96,9 +97,15 @@ def disposition_record(
 ) -> None:
     digest = evidence if _HEX.match(evidence) else _sha256_of(Path(evidence))
     cmd = enduse.RecordDisposition(
-        kind, disposed_on, tuple(read_serials(serial_file)), digest, authorisation, note, disposition_id
+        kind=kind,
+        disposed_on=disposed_on,
+        serials=tuple(read_serials(serial_file)),
+        evidence_sha256=digest,
+        authorisation=authorisation,
+        note=note,
+        id=disposition_id,
     )
-    write(ctx, enduse.record_disposition, cmd, as_json=as_json)
+    send(ctx, cmd, as_json=as_json)
 
 
 def _sha256_of(path: Path) -> str:

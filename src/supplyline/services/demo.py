@@ -189,6 +189,11 @@ def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             "CT-NL-1",
         ),
     )
+    _netherlands_deliveries(store, us, ua)
+
+
+def _netherlands_deliveries(store: Store, us: Actor, ua: Actor) -> None:
+    """Two shipments, the second with serial-numbered items, received one short."""
     shipments.dispatch(
         store, us, shipments.Dispatch("CT-NL-1", "2025-10-20", (ShippedLine(2, 20), ShippedLine(3, 150)), "SH-NL-1")
     )

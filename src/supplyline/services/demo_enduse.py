@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..domain.serials import SerialRow
 from ..store.eventstore import Store
-from . import enduse
+from . import bus, enduse
 from .context import Actor
 
 UA = Actor("UA-MOD", via="demo")
@@ -22,11 +22,11 @@ def serial_rows(prefix: str, count: int, *, line: int | None = None, start: int 
 
 def rules_and_sites(store: Store, coordinator: Actor) -> None:
     """Before the first shipment: what carries serials, and where the recipient holds items."""
-    enduse.require_serials(store, coordinator, enduse.RequireSerials(category="air_defence"))
+    bus.handle(store, coordinator, enduse.RequireSerials(category="air_defence"))
     # a line-level marking: the counter-drone systems, whatever their category
-    enduse.require_serials(store, coordinator, enduse.RequireSerials(requirement="REQ-07"))
+    bus.handle(store, coordinator, enduse.RequireSerials(requirement="REQ-07"))
     for code, name in SITES:
-        enduse.register_site(store, UA, enduse.RegisterSite(code, name))
+        bus.handle(store, UA, enduse.RegisterSite(code=code, name=name))
 
 
 NL_PAC3 = serial_rows("PAC3-NL", 60)
@@ -35,7 +35,11 @@ NORDIC = serial_rows("PAC3-NO", 80, line=1) + serial_rows("CUAS-NO", 16, line=2)
 
 def nordic_checks(store: Store) -> None:
     """PKG-NORDIC-1 (received 2025-12-18): initial inventory in time, a physical-security check."""
-    enduse.record_check(store, UA, enduse.RecordCheck("initial", "2026-02-20", "DEP-02", NORDIC, "EUC-DEMO-1"))
-    enduse.record_check(
-        store, UA, enduse.RecordCheck("physical_security", "2026-06-15", "DEP-02", NORDIC[:40], "EUC-DEMO-2")
+    initial = enduse.RecordCheck(
+        kind="initial", checked_on="2026-02-20", site="DEP-02", serials=NORDIC, id="EUC-DEMO-1"
     )
+    bus.handle(store, UA, initial)
+    security = enduse.RecordCheck(
+        kind="physical_security", checked_on="2026-06-15", site="DEP-02", serials=NORDIC[:40], id="EUC-DEMO-2"
+    )
+    bus.handle(store, UA, security)

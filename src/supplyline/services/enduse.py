@@ -9,8 +9,8 @@ writes the index in the same transaction: a refusal anywhere leaves nothing behi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import Any, ClassVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
@@ -26,51 +26,63 @@ from ..domain.serials import SerialRow, by_line, distinct, exactly, manifest_roo
 from ..domain.shipment import Shipment
 from ..store import schema as t
 from ..store import serials as index
-from ..store.eventstore import Store, UnitOfWork
-from .context import Actor, Outcome, withholding
+from ..store.eventstore import UnitOfWork
+from .bus import Command, handles
+from .context import Actor, Outcome
+from .fields import DEFAULT_DISCLOSURE, Day, Disclosure
 
 
-@dataclass(frozen=True)
-class RequireSerials:
+class RequireSerials(Command):
+    """Units of a category, or of one requirement line, carry serial numbers (or no longer)."""
+
+    ACTION: ClassVar[str] = "end_use_rules.require"
+
     category: str | None = None
     requirement: str | None = None
     required: bool = True
 
 
-def require_serials(store: Store, actor: Actor, cmd: RequireSerials) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        rules = uow.get(EndUseRules, RULES_ID)
-        events = domain.require_serials(
-            rules, category=cmd.category, requirement_id=cmd.requirement, required=cmd.required
-        )
-        return Outcome(rules.id, uow.record(rules, events))
+@handles(RequireSerials)
+def require_serials(uow: UnitOfWork, actor: Actor, cmd: RequireSerials, expected: int | None) -> Outcome:
+    rules = uow.get(EndUseRules, RULES_ID)
+    events = domain.require_serials(rules, category=cmd.category, requirement_id=cmd.requirement, required=cmd.required)
+    return Outcome(rules.id, uow.record(rules, events, expected_version=expected))
 
 
-def set_inventory_rules(store: Store, actor: Actor, *, initial_days: object, interval_days: object) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        rules = uow.get(EndUseRules, RULES_ID)
-        events = domain.set_inventory_rules(rules, initial_days=initial_days, interval_days=interval_days)
-        return Outcome(rules.id, uow.record(rules, events))
+class SetInventoryRules(Command):
+    ACTION: ClassVar[str] = "end_use_rules.require"
+
+    initial_days: Any = 90  # parsed by the domain, which names the field when refusing
+    interval_days: Any = 365
 
 
-@dataclass(frozen=True)
-class RegisterSite:
+@handles(SetInventoryRules)
+def set_inventory_rules(uow: UnitOfWork, actor: Actor, cmd: SetInventoryRules, expected: int | None) -> Outcome:
+    rules = uow.get(EndUseRules, RULES_ID)
+    events = domain.set_inventory_rules(rules, initial_days=cmd.initial_days, interval_days=cmd.interval_days)
+    return Outcome(rules.id, uow.record(rules, events, expected_version=expected))
+
+
+class RegisterSite(Command):
+    ACTION: ClassVar[str] = "site.register"
+    WITHHOLDS: ClassVar[str | None] = "SiteRegistered"
+
     code: str
     name: str
     party: str | None = None  # default: the acting party
     id: str | None = None
-    disclosure: object = ()
+    #: code and name are confidential unless the command says otherwise (disclosure table)
+    disclosure: Disclosure = DEFAULT_DISCLOSURE
 
 
-def register_site(store: Store, actor: Actor, cmd: RegisterSite) -> Outcome:
-    withhold = withholding(cmd.disclosure, "SiteRegistered")
+@handles(RegisterSite)
+def register_site(uow: UnitOfWork, actor: Actor, cmd: RegisterSite, expected: int | None) -> Outcome:
     party = cmd.party or actor.party
-    with store.write(actor.party, actor.meta()) as uow:
-        site = uow.get(Site, cmd.id or uow.next_id(Site, "ST"))
-        s = t.sites
-        taken = list(uow.conn.execute(select(s.c.code).where(s.c.party == party)).scalars())
-        events = domain.register_site(site, party=party, code=cmd.code, name=cmd.name, taken=taken)
-        return Outcome(site.id, uow.record(site, events, withhold=withhold))
+    site = uow.get(Site, cmd.id or uow.next_id(Site, "ST"))
+    s = t.sites
+    taken = list(uow.conn.execute(select(s.c.code).where(s.c.party == party)).scalars())
+    events = domain.register_site(site, party=party, code=cmd.code, name=cmd.name, taken=taken)
+    return Outcome(site.id, uow.record(site, events, withhold=cmd.disclosure))
 
 
 def find_site(conn: Connection, given: str, *, field: str = "site") -> str:
@@ -85,6 +97,83 @@ def find_site(conn: Connection, given: str, *, field: str = "site") -> str:
 
 
 # --- serials at dispatch and receipt ----------------------------------------------------------
+
+
+def _index_shipped(
+    uow: UnitOfWork,
+    shipment_id: str,
+    contract: Contract,
+    package: Package,
+    events: list[Event],
+    per_line: Mapping[int, Sequence[SerialRow]],
+    on: date,
+) -> None:
+    """The serial index of a recorded dispatch: each line's manifest and its items, in transit."""
+    for e in events:
+        assert isinstance(e, SerialsListed)
+        line = contract.line(e.contract_line_no)
+        pline = package.line(line.package_line_no)
+        manifest_id = f"{shipment_id}.{e.contract_line_no}"
+        serials = [r.serial for r in per_line[e.contract_line_no]]
+        index.write_manifest(
+            uow.conn,
+            manifest_id,
+            kind="shipped",
+            stream_id=f"shipment:{shipment_id}",
+            on=on,
+            site_id=None,
+            count_root=(e.count, e.manifest_root),
+            serials=serials,
+        )
+        base = {
+            "manifest_id": manifest_id,
+            "shipment_id": shipment_id,
+            "contract_line_no": e.contract_line_no,
+            "package_id": package.id,
+            "package_line_no": pline.line_no,
+            "requirement_id": pline.requirement_id,
+            "category": pline.category,
+            "value_minor": line.unit_price.minor,
+            "value_currency": line.unit_price.currency,
+            "recipient": package.recipient,
+            "seller": package.seller,
+            "state": "in_transit",
+            "received_on": None,
+            "site_id": None,
+            "inventoried_on": None,
+            "disposed_on": None,
+        }
+        index.add_items(uow.conn, [{**base, "serial": s} for s in serials])
+
+
+def _index_received(
+    uow: UnitOfWork,
+    shipment: Shipment,
+    site_id: str,
+    events: list[Event],
+    lost: Mapping[int, Sequence[SerialRow]],
+    broken: Mapping[int, Sequence[SerialRow]],
+    on: date,
+) -> None:
+    """The serial index of a recorded receipt: the missing and damaged manifests, the items received."""
+    for e in events:
+        assert isinstance(e, SerialsReceived)
+        n = e.contract_line_no
+        for kind, rows, root in (("missing", lost[n], e.missing_root), ("damaged", broken[n], e.damaged_root)):
+            if rows:
+                index.write_manifest(
+                    uow.conn,
+                    f"{shipment.id}.{n}.{kind}",
+                    kind=kind,
+                    stream_id=shipment.stream,
+                    on=on,
+                    site_id=site_id or None,
+                    count_root=(len(rows), root),
+                    serials=[r.serial for r in rows],
+                )
+        index.mark_received(
+            uow.conn, shipment.id, n, on=on, site_id=site_id or None, missing=[r.serial for r in lost[n]]
+        )
 
 
 def list_serials(
@@ -131,41 +220,7 @@ def list_serials(
         )
 
     def write(on: date) -> None:
-        for e in events:
-            assert isinstance(e, SerialsListed)
-            line = contract.line(e.contract_line_no)
-            pline = package.line(line.package_line_no)
-            manifest_id = f"{shipment_id}.{e.contract_line_no}"
-            serials = [r.serial for r in per_line[e.contract_line_no]]
-            index.write_manifest(
-                uow.conn,
-                manifest_id,
-                kind="shipped",
-                stream_id=f"shipment:{shipment_id}",
-                on=on,
-                site_id=None,
-                count_root=(e.count, e.manifest_root),
-                serials=serials,
-            )
-            base = {
-                "manifest_id": manifest_id,
-                "shipment_id": shipment_id,
-                "contract_line_no": e.contract_line_no,
-                "package_id": package.id,
-                "package_line_no": pline.line_no,
-                "requirement_id": pline.requirement_id,
-                "category": pline.category,
-                "value_minor": line.unit_price.minor,
-                "value_currency": line.unit_price.currency,
-                "recipient": package.recipient,
-                "seller": package.seller,
-                "state": "in_transit",
-                "received_on": None,
-                "site_id": None,
-                "inventoried_on": None,
-                "disposed_on": None,
-            }
-            index.add_items(uow.conn, [{**base, "serial": s} for s in serials])
+        _index_shipped(uow, shipment_id, contract, package, events, per_line, on)
 
     return events, write
 
@@ -222,24 +277,7 @@ def account_receipt(
         )
 
     def write(on: date) -> None:
-        for e in events:
-            assert isinstance(e, SerialsReceived)
-            n = e.contract_line_no
-            for kind, rows, root in (("missing", lost[n], e.missing_root), ("damaged", broken[n], e.damaged_root)):
-                if rows:
-                    index.write_manifest(
-                        uow.conn,
-                        f"{shipment.id}.{n}.{kind}",
-                        kind=kind,
-                        stream_id=shipment.stream,
-                        on=on,
-                        site_id=site_id or None,
-                        count_root=(len(rows), root),
-                        serials=[r.serial for r in rows],
-                    )
-            index.mark_received(
-                uow.conn, shipment.id, n, on=on, site_id=site_id or None, missing=[r.serial for r in lost[n]]
-            )
+        _index_received(uow, shipment, site_id, events, lost, broken, on)
 
     return events, write
 
@@ -247,84 +285,93 @@ def account_receipt(
 # --- checks and dispositions ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RecordCheck:
+class RecordCheck(Command):
+    """An end-use check: the serials sighted, at which site, on what date, by the actor."""
+
+    ACTION: ClassVar[str] = "check.record"
+
     kind: str
-    checked_on: object
-    site: str
+    checked_on: Day
+    site: str  # the site's code or id
     serials: tuple[SerialRow, ...]
     id: str | None = None
 
 
-def record_check(store: Store, actor: Actor, cmd: RecordCheck) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        check = uow.get(EndUseCheck, cmd.id or uow.next_id(EndUseCheck, "EUC"))
-        site = uow.get(Site, find_site(uow.conn, cmd.site))
-        serials = [r.serial for r in cmd.serials]
-        events = domain.record_check(
-            check,
-            kind=cmd.kind,
-            checked_on=cmd.checked_on,
-            inspector=actor.party,
-            site=site,
-            rows=cmd.serials,
-            items=index.facts(uow.conn, serials),
-        )
-        stored = uow.record(check, events)
-        assert check.checked_on is not None
-        index.write_manifest(
-            uow.conn,
-            check.id,
-            kind=check.kind,
-            stream_id=check.stream,
-            on=check.checked_on,
-            site_id=site.id,
-            count_root=(check.sighted, check.manifest_root),
-            serials=serials,
-        )
-        index.mark_sighted(
-            uow.conn, serials, on=check.checked_on, site_id=site.id, inventory=check.kind in domain.INVENTORIES
-        )
-        return Outcome(check.id, stored)
+@handles(RecordCheck)
+def record_check(uow: UnitOfWork, actor: Actor, cmd: RecordCheck, expected: int | None) -> Outcome:
+    check = uow.get(EndUseCheck, cmd.id or uow.next_id(EndUseCheck, "EUC"))
+    site = uow.get(Site, find_site(uow.conn, cmd.site))
+    serials = [r.serial for r in cmd.serials]
+    events = domain.record_check(
+        check,
+        kind=cmd.kind,
+        checked_on=cmd.checked_on,
+        inspector=actor.party,
+        site=site,
+        rows=cmd.serials,
+        items=index.facts(uow.conn, serials),
+    )
+    stored = uow.record(check, events)
+    assert check.checked_on is not None
+    index.write_manifest(
+        uow.conn,
+        check.id,
+        kind=check.kind,
+        stream_id=check.stream,
+        on=check.checked_on,
+        site_id=site.id,
+        count_root=(check.sighted, check.manifest_root),
+        serials=serials,
+    )
+    index.mark_sighted(
+        uow.conn, serials, on=check.checked_on, site_id=site.id, inventory=check.kind in domain.INVENTORIES
+    )
+    return Outcome(check.id, stored)
 
 
-@dataclass(frozen=True)
-class RecordDisposition:
+class RecordDisposition(Command):
+    """The final disposition of serials, with its evidence's SHA-256 (and, for a transfer,
+    the authorisation reference)."""
+
+    ACTION: ClassVar[str] = "disposition.record"
+    WITHHOLDS: ClassVar[str | None] = "DispositionRecorded"
+
     kind: str
-    disposed_on: object
+    disposed_on: Day
     serials: tuple[SerialRow, ...]
     evidence_sha256: str
     authorisation: str = ""
     note: str = ""
     id: str | None = None
+    disclosure: Disclosure = DEFAULT_DISCLOSURE
 
 
-def record_disposition(store: Store, actor: Actor, cmd: RecordDisposition) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        disposition = uow.get(Disposition, cmd.id or uow.next_id(Disposition, "DSP"))
-        serials = [r.serial for r in cmd.serials]
-        events = domain.record_disposition(
-            disposition,
-            kind=cmd.kind,
-            disposed_on=cmd.disposed_on,
-            party=actor.party,
-            evidence_sha256=cmd.evidence_sha256,
-            authorisation=cmd.authorisation,
-            note=cmd.note,
-            rows=cmd.serials,
-            items=index.facts(uow.conn, serials),
-        )
-        stored = uow.record(disposition, events, withhold=withholding((), "DispositionRecorded"))
-        assert disposition.disposed_on is not None
-        index.write_manifest(
-            uow.conn,
-            disposition.id,
-            kind=disposition.kind,
-            stream_id=disposition.stream,
-            on=disposition.disposed_on,
-            site_id=None,
-            count_root=(disposition.count, disposition.manifest_root),
-            serials=serials,
-        )
-        index.mark_disposed(uow.conn, serials, kind=disposition.kind, on=disposition.disposed_on)
-        return Outcome(disposition.id, stored)
+@handles(RecordDisposition)
+def record_disposition(uow: UnitOfWork, actor: Actor, cmd: RecordDisposition, expected: int | None) -> Outcome:
+    disposition = uow.get(Disposition, cmd.id or uow.next_id(Disposition, "DSP"))
+    serials = [r.serial for r in cmd.serials]
+    events = domain.record_disposition(
+        disposition,
+        kind=cmd.kind,
+        disposed_on=cmd.disposed_on,
+        party=actor.party,
+        evidence_sha256=cmd.evidence_sha256,
+        authorisation=cmd.authorisation,
+        note=cmd.note,
+        rows=cmd.serials,
+        items=index.facts(uow.conn, serials),
+    )
+    stored = uow.record(disposition, events, withhold=cmd.disclosure)
+    assert disposition.disposed_on is not None
+    index.write_manifest(
+        uow.conn,
+        disposition.id,
+        kind=disposition.kind,
+        stream_id=disposition.stream,
+        on=disposition.disposed_on,
+        site_id=None,
+        count_root=(disposition.count, disposition.manifest_root),
+        serials=serials,
+    )
+    index.mark_disposed(uow.conn, serials, kind=disposition.kind, on=disposition.disposed_on)
+    return Outcome(disposition.id, stored)
