@@ -78,6 +78,14 @@ def create_app(
     app.state.key_file = key_file  # the API's and the dashboard's one signing key
     app.state.ledger_watch = watch
     app.state.projection_watch = projections or ProjectionWatch(store)
+    _mount(app, watch, settings)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
+    return app
+
+
+def _mount(app: FastAPI, watch: freshness.LedgerWatch, settings: Settings) -> None:
+    """The problem documents, the middleware (read cache, body limits) and the routes: the
+    API's and the dashboard's."""
     problems.install(app)
     # the checkpoint gains its witnesses' cosignatures after the write: never answered from memory
     uncached = (f"{PREFIX}/ledger/", f"{PREFIX}/events", f"{PREFIX}/log/checkpoint")
@@ -89,8 +97,6 @@ def create_app(
         app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
     # the dashboard: pages for people, over the same services and the same policy
     app.include_router(web.router)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
-    return app
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
