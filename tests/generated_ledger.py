@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.disclosure_table import WITHHOLDABLE
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import bus, contracts, funding, packages, parties, production, requirements, shipments
+from supplyline.services import bus, contracts, enduse, funding, packages, parties, production, requirements, shipments
 from supplyline.services.context import Actor
 
 OP = Actor("operator", via="generated")
@@ -80,6 +80,17 @@ def build(store, seed: int, *, chains: int = 3) -> None:
     parties.record_rates(store, OP, parties.RecordRates("2039-12-01", {"USD": "1.25"}))
     production.register_facility(store, OP, production.RegisterFacility("Plant", "US", (("SUP", "100"),), "FAC-1"))
     production.set_capacity(store, OP, production.SetCapacity("FAC-1", ITEM, "2040-01", draw.number()))
+    for _ in range(2):
+        bus.handle(
+            store,
+            OP,
+            enduse.RegisterSite(
+                code=f"DEP-{draw.number()}",
+                name=f"Depot {draw.number()}",
+                party="UA",
+                disclosure=draw.disclose("SiteRegistered"),
+            ),
+        )
     for n in range(1, chains + 1):
         _chain(store, draw, n)
     _chain(store, draw, chains + 1, rejected=True)
