@@ -348,17 +348,6 @@ def typed_event(type_name: str, payload: dict, meta: str) -> Event:
     return read_event(type_name, payload, parse(meta) if VERSION_KEY in meta else None)
 
 
-def event_row(e: StoredEvent) -> tuple[int, str, str]:
-    """The row an event is stored as: (seq, body, hash)."""
-    return (
-        e.seq,
-        hash_input(
-            e.seq, e.stream_id, e.stream_version, e.recorded_at, e.actor, e.type, e.meta, e.payload, e.prev_hash
-        ).decode(),
-        e.hash,
-    )
-
-
 def iter_events(conn: Connection, *, after: int = 0, batch: int = 5000) -> Iterator[StoredEvent]:
     """Every stored event in sequence order, read in batches (keyset pagination). On SQLite
     the fields are split from the stored bytes in Python, three times faster than having
