@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.disclosure_table import WITHHOLDABLE
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import contracts, funding, packages, parties, production, requirements, shipments
+from supplyline.services import bus, contracts, enduse, funding, packages, parties, production, requirements, shipments
 from supplyline.services.context import Actor
 
 OP = Actor("operator", via="generated")
@@ -80,6 +80,17 @@ def build(store, seed: int, *, chains: int = 3) -> None:
     parties.record_rates(store, OP, parties.RecordRates("2039-12-01", {"USD": "1.25"}))
     production.register_facility(store, OP, production.RegisterFacility("Plant", "US", (("SUP", "100"),), "FAC-1"))
     production.set_capacity(store, OP, production.SetCapacity("FAC-1", ITEM, "2040-01", draw.number()))
+    for _ in range(2):
+        bus.handle(
+            store,
+            OP,
+            enduse.RegisterSite(
+                code=f"DEP-{draw.number()}",
+                name=f"Depot {draw.number()}",
+                party="UA",
+                disclosure=draw.disclose("SiteRegistered"),
+            ),
+        )
     for n in range(1, chains + 1):
         _chain(store, draw, n)
     _chain(store, draw, chains + 1, rejected=True)
@@ -116,7 +127,7 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
     line_quantity = draw.part(quantity)
     line_price = price if draw.rng.random() < 0.5 else draw.price()
     value = line_quantity * _cents(line_price)
-    funding.announce_pledge(
+    bus.handle(
         store,
         OP,
         funding.AnnouncePledge(
@@ -146,11 +157,17 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
         packages.AddLine(pkg, rid, line_quantity, line_price, disclosure=draw.disclose("PackageLineAdded")),
     )
     packages.propose_package(store, OP, pkg)
-    funding.allocate(
+    bus.handle(
         store,
         OP,
         funding.Allocate(
-            pledge_id, pkg, 1, _amount(value), "USD", draw.next_day(), disclosure=draw.disclose("PledgeAllocated")
+            pledge_id=pledge_id,
+            package_id=pkg,
+            line_no=1,
+            amount=_amount(value),
+            currency="USD",
+            on=draw.next_day(),
+            disclosure=draw.disclose("PledgeAllocated"),
         ),
     )
     packages.decide_package(
