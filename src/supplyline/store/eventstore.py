@@ -28,7 +28,7 @@ from ..domain.errors import NotFound, VersionConflict
 from ..domain.events import VERSION_KEY, read_event
 from ..domain.values import parse_id, refuse_unclean_json, refuse_unclean_text
 from ..ledger.canonical import canonical, parse
-from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_input, hash_text
+from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_text
 from ..ledger.disclosure import Withholding
 from . import repeats, withheld
 from . import schema as t
