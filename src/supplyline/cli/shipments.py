@@ -8,7 +8,7 @@ from ..domain.shipment import ShippedLine
 from ..domain.values import parse_int
 from ..services import queries, shipments
 from .app import JSON
-from .common import DISCLOSE, list_rows, sub_app, write
+from .common import DISCLOSE, list_rows, send, sub_app
 from .render import split_spec
 
 shipment = sub_app("shipment", "Shipments against contract lines and their receipt.")
@@ -30,8 +30,10 @@ def shipment_send(
         line_no, quantity = split_spec(f"line[{i}]", head, 2)
         lots = tuple(tuple(split_spec(f"line[{i}].lots", part, 2, sep="=")) for part in lot_text.split(",") if part)
         lines.append(ShippedLine(line_no, quantity, lots))  # type: ignore[arg-type]  # the domain parses the text
-    cmd = shipments.Dispatch(contract_id, shipped_on, tuple(lines), shipment_id, tuple(disclose))
-    write(ctx, shipments.dispatch, cmd, as_json=as_json)
+    cmd = shipments.Dispatch(
+        contract_id=contract_id, shipped_on=shipped_on, lines=tuple(lines), id=shipment_id, disclosure=tuple(disclose)
+    )
+    send(ctx, cmd, as_json=as_json)
 
 
 @shipment.command("receive")
@@ -48,8 +50,14 @@ def shipment_receive(
     for i, text in enumerate(line, 1):
         line_no, quantity = split_spec(f"line[{i}]", text, 2)
         quantities[parse_int(f"line[{i}]", line_no, minimum=1)] = quantity
-    cmd = shipments.Receive(shipment_id, received_on, quantities or None, note, tuple(disclose))
-    write(ctx, shipments.receive, cmd, as_json=as_json)
+    cmd = shipments.Receive(
+        shipment_id=shipment_id,
+        received_on=received_on,
+        quantities=quantities or None,
+        note=note,
+        disclosure=tuple(disclose),
+    )
+    send(ctx, cmd, as_json=as_json)
 
 
 @shipment.command("lost")
@@ -60,7 +68,7 @@ def shipment_lost(
     on: str = typer.Option(..., "--on"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, shipments.report_lost, shipment_id, reason=reason, on=on, as_json=as_json)
+    send(ctx, shipments.ReportLost(shipment_id=shipment_id, reason=reason, on=on), as_json=as_json)
 
 
 @shipment.command("list")

@@ -37,7 +37,7 @@ from ..store.eventstore import Store, read_head
 from . import bus, facts
 from .context import Actor, on_or_today
 from .funding import Allocate
-from .packages import AddLine, DraftPackage, add_line_in, draft_package_in
+from .packages import AddLine, DraftPackage
 
 ATTEMPTS = 3
 
@@ -288,14 +288,23 @@ def _record(
                 f"Allocation {instance.on.isoformat()}: {planned.mechanism} to {planned.recipient}, "
                 f"{planned.origin}-made ({n} of {len(packages)})"
             )
-            package_id = draft_package_in(
-                uow,
-                DraftPackage(title, planned.mechanism, seller, planned.recipient, planned.currency, tuple(approvers)),
-            ).id
+            draft = DraftPackage(
+                title=title,
+                mechanism=planned.mechanism,
+                seller=seller,
+                recipient=planned.recipient,
+                currency=planned.currency,
+                approvers=tuple(approvers),
+            )
+            package_id = bus.handle_in(uow, actor, draft).id
             for line_no, purchase in enumerate(planned.purchases, start=1):
-                add_line_in(
-                    uow, AddLine(package_id, purchase.need.requirement_id, purchase.quantity, None, purchase.origin)
+                line = AddLine(
+                    package_id=package_id,
+                    requirement_id=purchase.need.requirement_id,
+                    quantity=purchase.quantity,
+                    origin=purchase.origin,
                 )
+                bus.handle_in(uow, actor, line)
                 for piece in purchase.pieces:
                     allocation = Allocate(
                         pledge_id=piece.pledge_id,

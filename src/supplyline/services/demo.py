@@ -49,8 +49,9 @@ def load(store: Store) -> dict:
     op = Actor("NATO-NSATU", via="demo")
     # parties are registered by the coordinator, who runs the shared ledger
     for party_id, name, kind, country in PARTIES:
-        parties.register_party(store, op, parties.RegisterParty(party_id, name, kind, country))
-    parties.record_rate_days(store, op, [parties.RecordRates(day, rates, "illustrative") for day, rates in FX.items()])
+        bus.handle(store, op, parties.RegisterParty(id=party_id, name=name, kind=kind, country=country))
+    for day, rates in FX.items():
+        bus.handle(store, op, parties.RecordRates(day=day, rates=rates, source="illustrative"))
     _requirements(store, op)
     _pledges(store)
     _purl_packages(store, op)
@@ -62,7 +63,7 @@ def _requirements(store: Store, op: Actor) -> None:
     """The ministries' lists: drafted and submitted by the recipient, validated by NATO's cell."""
     for rid, recipient, tier, rank, item, cat, qty, unit, price, origin, lot, whole, needed in REQUIREMENTS:
         author = _party(store, recipient)
-        requirements.draft_requirement(
+        bus.handle(
             store,
             author,
             requirements.DraftRequirement(
@@ -87,12 +88,11 @@ def _requirements(store: Store, op: Actor) -> None:
                 disclosure=DRONE_DEAL_PRICES if rid.startswith("DD-") else (),
             ),
         )
-        requirements.submit_requirement(store, author, rid)
-        requirements.validate_requirement(store, op, rid)
+        bus.handle(store, author, requirements.SubmitRequirement(requirement_id=rid))
+        bus.handle(store, op, requirements.ValidateRequirement(requirement_id=rid))
     for rid, tier, rank in REPRIORITISED:
-        requirements.reprioritise_requirement(
-            store, _party(store, "UA-MOD"), requirements.Reprioritise(rid, "2025-12", tier, rank)
-        )
+        reprioritise = requirements.Reprioritise(requirement_id=rid, list_month="2025-12", priority=tier, rank=rank)
+        bus.handle(store, _party(store, "UA-MOD"), reprioritise)
 
 
 def _pledges(store: Store) -> None:
@@ -132,10 +132,28 @@ def _package(
     approvers: tuple[str, ...] = (),
     line_disclosure: tuple[str, ...] = (),
 ) -> None:
-    packages.draft_package(store, op, packages.DraftPackage(title, mechanism, seller, recipient, "USD", approvers, pid))
+    bus.handle(
+        store,
+        op,
+        packages.DraftPackage(
+            title=title,
+            mechanism=mechanism,
+            seller=seller,
+            recipient=recipient,
+            currency="USD",
+            approvers=approvers,
+            id=pid,
+        ),
+    )
     for rid, qty, price in lines:
-        packages.add_line(store, op, packages.AddLine(pid, rid, qty, price, disclosure=line_disclosure))
-    packages.propose_package(store, op, pid)
+        bus.handle(
+            store,
+            op,
+            packages.AddLine(
+                package_id=pid, requirement_id=rid, quantity=qty, unit_price=price, disclosure=line_disclosure
+            ),
+        )
+    bus.handle(store, op, packages.ProposePackage(package_id=pid))
     for pledge_id, line_no, usd, day in funding_plan:
         allocation = funding.Allocate(
             pledge_id=pledge_id, package_id=pid, line_no=line_no, amount=usd, currency="USD", on=day
@@ -166,43 +184,61 @@ def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             ("PL-NL-2025-08", 3, "30000000", "2025-08-05"),
         ],
     )
-    packages.decide_package(
-        store, us, packages.Decide("PKG-NL-1", "US-GOV", "approve", "cleared for sale", "2025-08-12")
+    bus.handle(
+        store,
+        us,
+        packages.Decide(
+            package_id="PKG-NL-1", party="US-GOV", decision="approve", reason="cleared for sale", on="2025-08-12"
+        ),
     )
-    contracts.sign_contract(
+    bus.handle(
         store,
         us,
         contracts.SignContract(
-            "PKG-NL-1",
-            "US-GOV",
-            "US-PRIME-A",
-            "purchase",
-            "2025-09-01",
-            (LineTerms(1, 120, "4000000"), LineTerms(2, 20), LineTerms(3, 300, "95000")),
-            (
+            package_id="PKG-NL-1",
+            buyer="US-GOV",
+            supplier="US-PRIME-A",
+            kind="purchase",
+            signed_on="2025-09-01",
+            lines=(LineTerms(1, 120, "4000000"), LineTerms(2, 20), LineTerms(3, 300, "95000")),
+            schedule=(
                 DeliveryTerms(1, "2025-11-30", 60),
                 DeliveryTerms(1, "2026-02-28", 60),
                 DeliveryTerms(2, "2025-10-31", 20),
                 DeliveryTerms(3, "2025-12-31", 300),
             ),
-            "CT-NL-1",
+            id="CT-NL-1",
         ),
     )
-    shipments.dispatch(
-        store, us, shipments.Dispatch("CT-NL-1", "2025-10-20", (ShippedLine(2, 20), ShippedLine(3, 150)), "SH-NL-1")
+    bus.handle(
+        store,
+        us,
+        shipments.Dispatch(
+            contract_id="CT-NL-1",
+            shipped_on="2025-10-20",
+            lines=(ShippedLine(2, 20), ShippedLine(3, 150)),
+            id="SH-NL-1",
+        ),
     )
-    shipments.receive(store, ua, shipments.Receive("SH-NL-1", "2025-10-27"))
-    shipments.dispatch(
-        store, us, shipments.Dispatch("CT-NL-1", "2025-11-24", (ShippedLine(1, 60), ShippedLine(3, 150)), "SH-NL-2")
+    bus.handle(store, ua, shipments.Receive(shipment_id="SH-NL-1", received_on="2025-10-27"))
+    bus.handle(
+        store,
+        us,
+        shipments.Dispatch(
+            contract_id="CT-NL-1",
+            shipped_on="2025-11-24",
+            lines=(ShippedLine(1, 60), ShippedLine(3, 150)),
+            id="SH-NL-2",
+        ),
     )
-    shipments.receive(
+    bus.handle(
         store,
         ua,
         shipments.Receive(
-            "SH-NL-2",
-            "2025-12-02",
-            {1: 60, 3: 146},
-            "4 spare parts sets damaged in transit",
+            shipment_id="SH-NL-2",
+            received_on="2025-12-02",
+            quantities={1: 60, 3: 146},
+            note="4 spare parts sets damaged in transit",
             disclosure=["note=parties"],
         ),
     )
@@ -224,39 +260,59 @@ def _nordic(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             ("PL-DK-2025-08", 3, "32000000", "2025-08-06"),
         ],
     )
-    packages.decide_package(store, us, packages.Decide("PKG-NORDIC-1", "US-GOV", "approve", "", "2025-08-20"))
-    contracts.sign_contract(
+    bus.handle(
+        store,
+        us,
+        packages.Decide(package_id="PKG-NORDIC-1", party="US-GOV", decision="approve", reason="", on="2025-08-20"),
+    )
+    bus.handle(
         store,
         us,
         contracts.SignContract(
-            "PKG-NORDIC-1",
-            "US-GOV",
-            "US-PRIME-A",
-            "purchase",
-            "2025-09-15",
-            (LineTerms(1, 80), LineTerms(3, 16)),
-            (),
-            "CT-NORDIC-1",
+            package_id="PKG-NORDIC-1",
+            buyer="US-GOV",
+            supplier="US-PRIME-A",
+            kind="purchase",
+            signed_on="2025-09-15",
+            lines=(LineTerms(1, 80), LineTerms(3, 16)),
+            schedule=(),
+            id="CT-NORDIC-1",
         ),
     )
-    contracts.sign_contract(
+    bus.handle(
         store,
         us,
         contracts.SignContract(
-            "PKG-NORDIC-1", "US-GOV", "US-GOV", "stock_draw", "2025-09-15", (LineTerms(2, 150),), (), "CT-NORDIC-2"
+            package_id="PKG-NORDIC-1",
+            buyer="US-GOV",
+            supplier="US-GOV",
+            kind="stock_draw",
+            signed_on="2025-09-15",
+            lines=(LineTerms(2, 150),),
+            schedule=(),
+            id="CT-NORDIC-2",
         ),
     )
-    shipments.dispatch(
-        store, us, shipments.Dispatch("CT-NORDIC-2", "2025-10-01", (ShippedLine(1, 150),), "SH-NORDIC-1")
-    )
-    shipments.receive(store, ua, shipments.Receive("SH-NORDIC-1", "2025-10-09"))
-    shipments.dispatch(
+    bus.handle(
         store,
         us,
-        shipments.Dispatch("CT-NORDIC-1", "2025-12-10", (ShippedLine(1, 80), ShippedLine(2, 16)), "SH-NORDIC-2"),
+        shipments.Dispatch(
+            contract_id="CT-NORDIC-2", shipped_on="2025-10-01", lines=(ShippedLine(1, 150),), id="SH-NORDIC-1"
+        ),
     )
-    shipments.receive(store, ua, shipments.Receive("SH-NORDIC-2", "2025-12-18"))
-    packages.close_package(store, op, "PKG-NORDIC-1", on="2026-01-15")
+    bus.handle(store, ua, shipments.Receive(shipment_id="SH-NORDIC-1", received_on="2025-10-09"))
+    bus.handle(
+        store,
+        us,
+        shipments.Dispatch(
+            contract_id="CT-NORDIC-1",
+            shipped_on="2025-12-10",
+            lines=(ShippedLine(1, 80), ShippedLine(2, 16)),
+            id="SH-NORDIC-2",
+        ),
+    )
+    bus.handle(store, ua, shipments.Receive(shipment_id="SH-NORDIC-2", received_on="2025-12-18"))
+    bus.handle(store, op, packages.ClosePackage(package_id="PKG-NORDIC-1", on="2026-01-15"))
 
 
 def _germany(store: Store, op: Actor, us: Actor) -> None:
@@ -273,22 +329,32 @@ def _germany(store: Store, op: Actor, us: Actor) -> None:
             ("PL-DE-2025-08", 3, "20000000", "2025-08-14"),
         ],
     )
-    packages.decide_package(store, us, packages.Decide("PKG-DE-1", "US-GOV", "approve", "", "2025-08-28"))
-    contracts.sign_contract(
+    bus.handle(
+        store,
+        us,
+        packages.Decide(package_id="PKG-DE-1", party="US-GOV", decision="approve", reason="", on="2025-08-28"),
+    )
+    bus.handle(
         store,
         us,
         contracts.SignContract(
-            "PKG-DE-1",
-            "US-GOV",
-            "US-PRIME-B",
-            "purchase",
-            "2025-10-01",
-            (LineTerms(1, 10), LineTerms(2, 100000, "2950"), LineTerms(3, 10)),
-            (),
-            "CT-DE-1",
+            package_id="PKG-DE-1",
+            buyer="US-GOV",
+            supplier="US-PRIME-B",
+            kind="purchase",
+            signed_on="2025-10-01",
+            lines=(LineTerms(1, 10), LineTerms(2, 100000, "2950"), LineTerms(3, 10)),
+            schedule=(),
+            id="CT-DE-1",
         ),
     )
-    shipments.dispatch(store, us, shipments.Dispatch("CT-DE-1", "2026-02-10", (ShippedLine(2, 40000),), "SH-DE-1"))
+    bus.handle(
+        store,
+        us,
+        shipments.Dispatch(
+            contract_id="CT-DE-1", shipped_on="2026-02-10", lines=(ShippedLine(2, 40000),), id="SH-DE-1"
+        ),
+    )
 
 
 def _canada(store: Store, op: Actor) -> None:
@@ -335,25 +401,29 @@ def _drone_deal(store: Store, op: Actor) -> None:
         approvers=("UA-GOV",),
         line_disclosure=DRONE_DEAL_PRICES,
     )
-    packages.decide_package(
-        store, ua_gov, packages.Decide("PKG-DD-1", "UA-GOV", "approve", "export licence granted", "2025-09-20")
+    bus.handle(
+        store,
+        ua_gov,
+        packages.Decide(
+            package_id="PKG-DD-1", party="UA-GOV", decision="approve", reason="export licence granted", on="2025-09-20"
+        ),
     )
-    contracts.sign_contract(
+    bus.handle(
         store,
         us,
         contracts.SignContract(
-            "PKG-DD-1",
-            "US-GOV",
-            "UA-US-JV",
-            "purchase_agreement",
-            "2025-10-01",
-            (LineTerms(1, 6000), LineTerms(2, 20)),
-            (
+            package_id="PKG-DD-1",
+            buyer="US-GOV",
+            supplier="UA-US-JV",
+            kind="purchase_agreement",
+            signed_on="2025-10-01",
+            lines=(LineTerms(1, 6000), LineTerms(2, 20)),
+            schedule=(
                 DeliveryTerms(1, "2026-01-31", 3000),
                 DeliveryTerms(1, "2026-04-30", 3000),
                 DeliveryTerms(2, "2026-06-30", 20),
             ),
-            "DD-PA-1",
+            id="DD-PA-1",
             disclosure=["lines=confidential@2027-06-30", "schedule=confidential@2027-06-30"],
         ),
     )
@@ -362,14 +432,14 @@ def _drone_deal(store: Store, op: Actor) -> None:
 
 def _drone_production(store: Store, op: Actor, us: Actor, jv: Actor) -> None:
     """The joint venture's facility builds the drones in inspected lots and ships the first half."""
-    production.register_facility(
+    bus.handle(
         store,
         op,
         production.RegisterFacility(
-            "Joint drone production facility (illustrative)",
-            "UA",
-            (("UA-DRONE-CO", "51"), ("US-DRONE-CO", "49")),
-            "FAC-JV-1",
+            name="Joint drone production facility (illustrative)",
+            country="UA",
+            owners=(("UA-DRONE-CO", "51"), ("US-DRONE-CO", "49")),
+            id="FAC-JV-1",
         ),
     )
     for item, month, monthly in [
@@ -377,29 +447,74 @@ def _drone_production(store: Store, op: Actor, us: Actor, jv: Actor) -> None:
         ("Interceptor drone", "2026-01", "3000"),
         ("Naval surface drone", "2025-11", "4"),
     ]:
-        production.set_capacity(store, jv, production.SetCapacity("FAC-JV-1", item, month, monthly))
-    production.place_order(store, jv, production.PlaceOrder("FAC-JV-1", "DD-PA-1", 1, 6000, "2026-04-30", "PO-DD-1"))
-    production.place_order(store, jv, production.PlaceOrder("FAC-JV-1", "DD-PA-1", 2, 20, "2026-06-30", "PO-DD-2"))
-    production.start_order(store, jv, "PO-DD-1", on="2025-10-06")
-    production.record_lot(store, jv, "PO-DD-1", quantity=1500, produced_on="2025-10-31")
-    production.inspect_lot(
+        bus.handle(
+            store,
+            jv,
+            production.SetCapacity(facility_id="FAC-JV-1", item=item, from_month=month, monthly_quantity=monthly),
+        )
+    bus.handle(
         store,
         jv,
-        production.InspectLot("PO-DD-1", "PO-DD-1-L001", 1460, 40, "seeker calibration out of tolerance", "2025-11-04"),
+        production.PlaceOrder(
+            facility_id="FAC-JV-1",
+            contract_id="DD-PA-1",
+            contract_line_no=1,
+            quantity=6000,
+            due="2026-04-30",
+            id="PO-DD-1",
+        ),
     )
-    production.record_lot(store, jv, "PO-DD-1", quantity=1500, produced_on="2025-11-28")
-    production.inspect_lot(store, jv, production.InspectLot("PO-DD-1", "PO-DD-1-L002", 1500, 0, "", "2025-12-02"))
-    production.record_lot(store, jv, "PO-DD-1", quantity=40, produced_on="2025-12-05")
-    production.inspect_lot(store, jv, production.InspectLot("PO-DD-1", "PO-DD-1-L003", 40, 0, "", "2025-12-08"))
-    production.start_order(store, jv, "PO-DD-2", on="2025-11-10")
-    shipments.dispatch(
+    bus.handle(
+        store,
+        jv,
+        production.PlaceOrder(
+            facility_id="FAC-JV-1",
+            contract_id="DD-PA-1",
+            contract_line_no=2,
+            quantity=20,
+            due="2026-06-30",
+            id="PO-DD-2",
+        ),
+    )
+    bus.handle(store, jv, production.StartOrder(order_id="PO-DD-1", on="2025-10-06"))
+    bus.handle(store, jv, production.RecordLot(order_id="PO-DD-1", quantity=1500, produced_on="2025-10-31"))
+    bus.handle(
+        store,
+        jv,
+        production.InspectLot(
+            order_id="PO-DD-1",
+            lot_id="PO-DD-1-L001",
+            accepted=1460,
+            rejected=40,
+            reason="seeker calibration out of tolerance",
+            on="2025-11-04",
+        ),
+    )
+    bus.handle(store, jv, production.RecordLot(order_id="PO-DD-1", quantity=1500, produced_on="2025-11-28"))
+    bus.handle(
+        store,
+        jv,
+        production.InspectLot(
+            order_id="PO-DD-1", lot_id="PO-DD-1-L002", accepted=1500, rejected=0, reason="", on="2025-12-02"
+        ),
+    )
+    bus.handle(store, jv, production.RecordLot(order_id="PO-DD-1", quantity=40, produced_on="2025-12-05"))
+    bus.handle(
+        store,
+        jv,
+        production.InspectLot(
+            order_id="PO-DD-1", lot_id="PO-DD-1-L003", accepted=40, rejected=0, reason="", on="2025-12-08"
+        ),
+    )
+    bus.handle(store, jv, production.StartOrder(order_id="PO-DD-2", on="2025-11-10"))
+    bus.handle(
         store,
         jv,
         shipments.Dispatch(
-            "DD-PA-1",
-            "2025-12-15",
-            (ShippedLine(1, 3000, (("PO-DD-1-L001", 1460), ("PO-DD-1-L002", 1500), ("PO-DD-1-L003", 40))),),
-            "SH-DD-1",
+            contract_id="DD-PA-1",
+            shipped_on="2025-12-15",
+            lines=(ShippedLine(1, 3000, (("PO-DD-1-L001", 1460), ("PO-DD-1-L002", 1500), ("PO-DD-1-L003", 40))),),
+            id="SH-DD-1",
         ),
     )
-    shipments.receive(store, us, shipments.Receive("SH-DD-1", "2026-01-08"))
+    bus.handle(store, us, shipments.Receive(shipment_id="SH-DD-1", received_on="2026-01-08"))
