@@ -97,7 +97,7 @@ def atoms(value: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(value, dict):
         for key, inner in value.items():
-            if key not in ("currency", "line_no", "package_line_no", "position", "lot_id"):
+            if key not in ("currency", "line_no", "package_line_no", "contract_line_no", "position", "lot_id"):
                 found |= atoms(inner)
     elif isinstance(value, list):
         for inner in value:

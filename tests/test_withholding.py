@@ -25,15 +25,11 @@ def test_public_figures_leave_out_what_rests_on_withheld_values_and_say_how_many
     with demo_store.read() as conn:
         public = reports.funnel(conn, "USD", PUBLIC_READER)
         everything = reports.funnel(conn, "USD", OPERATOR)
-    us = {f["funder"]: f for f in public["funders"]}["US-GOV"]
-    # the Drone Deal pledge's amount is withheld; its allocations were recorded in public
-    assert (us["pledged"], us["allocated"], us["contracted"], us["delivered"]) == (
-        "0.00",
-        "30000000.00",
-        "0.00",
-        "0.00",
-    )
-    assert public["undisclosed"] == {"pledged": 1, "allocated": 0, "contracted": 2, "delivered": 1}
+    # the Drone Deal pledge's amount is withheld, and so are its allocations: each pays a
+    # whole package line whose price is withheld (24,000,000 for 6,000 units would give the
+    # price away), so they are sealed when recorded and the funder has no public figure left
+    assert "US-GOV" not in {f["funder"] for f in public["funders"]}
+    assert public["undisclosed"] == {"pledged": 1, "allocated": 2, "contracted": 2, "delivered": 1}
     assert everything["undisclosed"] == {"pledged": 0, "allocated": 0, "contracted": 0, "delivered": 0}
     assert public["total"]["pledged"] == "2539500000.00" and everything["total"]["pledged"] == "2579500000.00"
     # an embargo that has passed makes the value public: Poland's December pledge counts
@@ -146,3 +142,34 @@ def test_a_deployment_sets_its_own_defaults_and_a_command_can_still_publish():
     with pytest.raises(InvalidInput) as refused:
         parse_defaults("ContractSigned.price=parties")
     assert refused.value.field == "default_disclosure[1]" and "can withhold only: supplier" in str(refused.value)
+
+
+def test_an_order_is_withheld_from_a_party_as_its_contract_line_is(api, demo_store):
+    """Regression: the API and the dashboard showed PO-DD-1's quantity and due date to the
+    seller, from whom the purchase agreement's lines and schedule are withheld."""
+    client, headers = api
+    order = client.get("/api/v1/orders/PO-DD-1", headers=headers["UA-GOV"]).json()
+    assert (order["quantity"], order["due"]) == (None, None)
+    assert {w["field"] for w in order["withheld"]} == {"quantity", "due"}
+    assert {w["level"] for w in order["withheld"]} == {"confidential"}
+    own = client.get("/api/v1/orders/PO-DD-1", headers=headers["NATO-NSATU"]).json()  # an auditor
+    assert (own["quantity"], own["due"]) == (6000, "2026-04-30")
+    client.cookies.set("supplyline_token", headers["UA-GOV"]["Authorization"].removeprefix("Bearer "))
+    page = client.get("/production").text
+    row = page[page.index('data-order="PO-DD-1"') :].split("</tr>")[0]
+    assert "6,000" not in row and "2026-04-30" not in row and "—" in row
+
+
+def test_who_sees_a_withheld_field_is_one_rule_for_views_and_reveals():
+    """The index (every view) and a reveal (``event.reveal``) answer alike for each level
+    and relation: parties for the record's parties, confidential for its owners and the
+    party that recorded it."""
+    from supplyline.domain import access
+
+    record = access.Parties(frozenset({"OWNER"}), frozenset({"SHARED"}))
+    relation = {"OWNER": "owner", "SHARED": "shared", "OTHER": None, "RECORDER": None}
+    for level in ("parties", "confidential"):
+        target = access.withheld_field("contract", record, level, "RECORDER")
+        for party, rel in relation.items():
+            reveal = access.admits(access.Scope.SHARED, party, target.parties)
+            assert access.sees_withheld(level, rel, party == "RECORDER") == reveal, (level, party)

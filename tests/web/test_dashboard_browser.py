@@ -31,18 +31,19 @@ def funder(browser, live):
 
 def test_signed_out_overview_shows_public_aggregates_only(public):
     public.go("/", shot="public-overview")
-    # the Drone Deal's funds are withheld until 2027: not in the public's figures, and said so
+    # the Drone Deal's funds are withheld until 2027, and its allocations with its line prices
+    # (each pays a whole line): not in the public's figures, and said so
     assert public.text("#kpi-pledged .value") == "USD 2,539.5 M"
     assert public.text("#kpi-delivered .value") == "USD 829.9 M"
     assert public.text("#undisclosed").startswith(
-        "Not in these figures: 1 pledged, 2 contracted, 1 delivered figure(s)"
+        "Not in these figures: 1 pledged, 2 allocated, 2 contracted, 1 delivered figure(s)"
     )
     assert public.page.query_selector("#kpi-need") is None  # the need is not public
     assert (
         public.text("#funnel tr[data-funder='SE-GOV']")
         == "Sweden 275,000,000.00 275,000,000.00 275,000,000.00 275,000,000.00"
     )
-    assert public.text("#funnel tr.total") == "Total 2,539,500,000.00 2,355,999,999.98 1,569,292,566.98 829,941,719.95"
+    assert public.text("#funnel tr.total") == "Total 2,539,500,000.00 2,325,999,999.98 1,569,292,566.98 829,941,719.95"
     assert public.page.locator(".chart .plotly").count() == 2  # the charts drew, from the server's own plotly.js
     assert public.text("#who").startswith("public view")
 
@@ -60,7 +61,7 @@ def test_signed_out_pages_hide_what_belongs_to_parties(public):
     public.go("/production", shot="public-production")
     assert public.page.locator("#orders tr[data-order]").count() == 0
     public.go("/ledger", shot="public-ledger")
-    assert public.text("#verification").startswith("verified all 205 events re-hashed and chained just now")
+    assert public.text("#verification").startswith("verified all 217 events re-hashed and chained just now")
     assert public.page.inner_text("#checkpoint").startswith("demo.example/ledger\n205\n")
     assert public.page.locator("#events tbody tr").count() == 40
 
@@ -90,7 +91,7 @@ def test_funder_sees_its_packages_the_need_and_the_trace_to_its_pledge(funder):
     assert response.status == 404  # Germany's package is not the Netherlands' to see
     funder.go("/ledger", shot="funder-ledger")
     # the log is public: the funder sees the same newest events as anyone, withheld fields as commitments
-    assert funder.page.get_attribute("#events tbody tr:first-child", "data-seq") == "205"
+    assert funder.page.get_attribute("#events tbody tr:first-child", "data-seq") == "217"
     withheld = {
         row.get_attribute("data-seq"): row.inner_text() for row in funder.page.query_selector_all("#events tbody tr")
     }

@@ -23,7 +23,7 @@ from __future__ import annotations
 from ..domain.contract import DeliveryTerms, LineTerms
 from ..domain.shipment import ShippedLine
 from ..store.eventstore import Store
-from . import bus, contracts, funding, packages, parties, production, requirements, shipments
+from . import bus, contracts, demo_enduse, funding, packages, parties, production, requirements, shipments
 from .context import Actor
 from .demo_data import (
     DEMO_TOKENS,
@@ -91,8 +91,11 @@ def _requirements(store: Store, op: Actor) -> None:
         bus.handle(store, author, requirements.SubmitRequirement(requirement_id=rid))
         bus.handle(store, op, requirements.ValidateRequirement(requirement_id=rid))
     for rid, tier, rank in REPRIORITISED:
-        reprioritise = requirements.Reprioritise(requirement_id=rid, list_month="2025-12", priority=tier, rank=rank)
-        bus.handle(store, _party(store, "UA-MOD"), reprioritise)
+        bus.handle(
+            store,
+            _party(store, "UA-MOD"),
+            requirements.Reprioritise(requirement_id=rid, list_month="2025-12", priority=tier, rank=rank),
+        )
 
 
 def _pledges(store: Store) -> None:
@@ -163,6 +166,7 @@ def _package(
 
 def _purl_packages(store: Store, op: Actor) -> None:
     us, ua = Actor("US-GOV", via="demo"), Actor("UA-MOD", via="demo")
+    demo_enduse.rules_and_sites(store, op)
     _netherlands(store, op, us, ua)
     _nordic(store, op, us, ua)
     _germany(store, op, us)
@@ -210,6 +214,11 @@ def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             id="CT-NL-1",
         ),
     )
+    _netherlands_deliveries(store, us, ua)
+
+
+def _netherlands_deliveries(store: Store, us: Actor, ua: Actor) -> None:
+    """Two shipments, the second with serial-numbered items, received one short."""
     bus.handle(
         store,
         us,
@@ -229,6 +238,7 @@ def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             shipped_on="2025-11-24",
             lines=(ShippedLine(1, 60), ShippedLine(3, 150)),
             id="SH-NL-2",
+            serials=demo_enduse.NL_PAC3,
         ),
     )
     bus.handle(
@@ -240,6 +250,7 @@ def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             quantities={1: 60, 3: 146},
             note="4 spare parts sets damaged in transit",
             disclosure=["note=parties"],
+            site="DEP-01",
         ),
     )
 
@@ -309,9 +320,11 @@ def _nordic(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             shipped_on="2025-12-10",
             lines=(ShippedLine(1, 80), ShippedLine(2, 16)),
             id="SH-NORDIC-2",
+            serials=demo_enduse.NORDIC,
         ),
     )
-    bus.handle(store, ua, shipments.Receive(shipment_id="SH-NORDIC-2", received_on="2025-12-18"))
+    bus.handle(store, ua, shipments.Receive(shipment_id="SH-NORDIC-2", received_on="2025-12-18", site="DEP-02"))
+    demo_enduse.nordic_checks(store)
     bus.handle(store, op, packages.ClosePackage(package_id="PKG-NORDIC-1", on="2026-01-15"))
 
 

@@ -8,11 +8,13 @@ from ..domain import package as package_domain
 from ..domain import requirement as requirement_domain
 from ..domain import shipment as domain
 from ..domain.contract import Contract
+from ..domain.events import ShipmentDispatched, ShipmentReceived
 from ..domain.package import Package
 from ..domain.requirement import Requirement
+from ..domain.serials import SerialRow
 from ..domain.shipment import Shipment, ShippedLine
 from ..store.eventstore import UnitOfWork
-from . import facts
+from . import enduse, facts
 from .bus import Command, handles
 from .context import Actor, Outcome, moved
 from .fields import DEFAULT_DISCLOSURE, Day, Disclosure, Reason, Text
@@ -28,6 +30,7 @@ class Dispatch(Command):
     lines: tuple[ShippedLine, ...]
     id: str | None = None
     disclosure: Disclosure = DEFAULT_DISCLOSURE
+    serials: tuple[SerialRow, ...] = ()  # lines that require serial numbers: one per unit
 
 
 @handles(Dispatch)
@@ -46,6 +49,12 @@ def dispatch(uow: UnitOfWork, actor: Actor, cmd: Dispatch, expected: int | None)
         lot_available=facts.lots_available(uow.conn, contract.id),
     )
     stored = uow.record(shipment, events, withhold=cmd.disclosure)
+    shipped = {q.contract_line_no: q.quantity for e in events if isinstance(e, ShipmentDispatched) for q in e.lines}
+    listed, write_index = enduse.list_serials(uow, shipment.id, contract, package, shipped, cmd.serials)
+    if listed:
+        stored += uow.record(shipment, listed)
+        assert shipment.shipped_on is not None
+        write_index(shipment.shipped_on)
     stored += uow.record(package, package_domain.mark_delivery_started(package, shipment.id))
     return Outcome(shipment.id, stored)
 
@@ -60,15 +69,32 @@ class Receive(Command):
     quantities: dict[int, Any] | None = None
     note: Text = ""
     disclosure: Disclosure = DEFAULT_DISCLOSURE
+    missing: tuple[SerialRow, ...] = ()  # serials that did not arrive (serialised lines)
+    damaged: tuple[SerialRow, ...] = ()  # serials that arrived damaged
+    site: str | None = None  # the recipient's site that took them in (serialised lines)
 
 
 @handles(Receive)
 def receive(uow: UnitOfWork, actor: Actor, cmd: Receive, expected: int | None) -> Outcome:
     shipment = uow.load(Shipment, cmd.shipment_id, field="shipment")
     events = domain.receive(shipment, received_on=cmd.received_on, quantities=cmd.quantities, note=cmd.note)
-    stored = uow.record(shipment, events, expected_version=expected, withhold=cmd.disclosure)
     contract = uow.load(Contract, shipment.contract_id)
     package = uow.load(Package, contract.package_id)
+    received = {q.contract_line_no: q.quantity for e in events if isinstance(e, ShipmentReceived) for q in e.lines}
+    accounted, write_index = enduse.account_receipt(
+        uow,
+        shipment,
+        received=received,
+        missing=cmd.missing,
+        damaged=cmd.damaged,
+        site=cmd.site,
+        recipient=package.recipient,
+    )
+    stored = uow.record(shipment, events, expected_version=expected, withhold=cmd.disclosure)
+    if accounted:
+        stored += uow.record(shipment, accounted)
+        assert shipment.received_on is not None
+        write_index(shipment.received_on)
     stored += uow.record(
         package,
         package_domain.mark_delivered_if_complete(package, facts.received_by_package_line(uow.conn, package.id)),

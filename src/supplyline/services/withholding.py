@@ -8,8 +8,9 @@ the API and the dashboard for a signed-in party (its relation to the record). Th
 a withheld field, as the transparency design states it:
 
 - ``parties``: the parties to the record (its owners and those it is shared with);
-- ``confidential``: the party that recorded it;
-- coordinators and auditors see everything; anyone sees it once its embargo has passed.
+- ``confidential``: the record's owners and the party that recorded it;
+- coordinators and auditors see everything; anyone sees it once its embargo has passed
+  (``domain.access.sees_withheld``, the rule a reveal follows too).
 
 A value derived from a withheld one (a package line's funded amount, a delivery's value at
 a withheld contract price) is withheld with it: see ``derived_hidden``.
@@ -25,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from ..domain import access
 from ..domain.disclosure_table import Event as TableEvent
 from ..domain.disclosure_table import row as row_of
 from ..domain.disclosure_table import shown_rows
@@ -165,11 +167,10 @@ class Index:
     def hidden_from(self, item: Withheld, reader: Reader) -> bool:
         if reader.sees_all or item.lifted(self.on):
             return False
+        if reader.party is None:
+            return True
         kind, _, record_id = item.stream_id.partition(":")
-        relation = reader.relation(kind, record_id) if reader.party else None
-        if item.level == "parties":
-            return relation is None
-        return reader.party != item.recorder  # confidential
+        return not access.sees_withheld(item.level, reader.relation(kind, record_id), reader.party == item.recorder)
 
     def hidden(self, table: str, key: Key, reader: Reader) -> dict[str, Withheld]:
         """Columns of the row ``key`` of ``table`` that ``reader`` may not see -> why."""
@@ -205,7 +206,12 @@ class Index:
 
 def _repeats(event_type: str, name: str) -> bool:
     found = row_of(event_type, name)
-    return bool(found and found.repeated_in)
+    return bool(found and (found.repeated_in or found.together))
+
+
+def _together(event_type: str, name: str) -> tuple[str, ...]:
+    found = row_of(event_type, name)
+    return found.together if found else ()
 
 
 def _with_repeats(conn: Connection, item: Withheld, record: str, stored: str) -> Withheld:
@@ -213,18 +219,30 @@ def _with_repeats(conn: Connection, item: Withheld, record: str, stored: str) ->
     record to record (a contract line's price, its package line's, that line's requirement's):
     their projected columns are withheld with it, and the public log leaves them out."""
     real = real_payloads(conn, [(item.seq, stored)])[item.seq]
-    todo = [(item.seq, TableEvent(item.event_type, record, real), item.field)]
+    todo: list[tuple[int, TableEvent, str]] = []
     seen = {(item.seq, item.field)}
     targets, repeated = list(item.targets), []
+
+    def also(seq: int, event: TableEvent, name: str, sealed: Iterable[str], follow: bool) -> None:
+        """Field ``name`` of ``event`` repeats the value, and so do the fields of the same
+        event that give it away (in clear in events recorded before the table said so)."""
+        for other in (name, *_together(event.type, name)):
+            if (seq, other) in seen or other in sealed or other not in event.payload:
+                continue
+            seen.add((seq, other))
+            repeated.append((seq, other))
+            targets.extend(_targets(event, other))
+            if follow:  # a total or a restatement gives away this value, not its other parts
+                todo.append((seq, event, other))
+
+    source = TableEvent(item.event_type, record, real)
+    todo.append((item.seq, source, item.field))
+    also(item.seq, source, item.field, disclosure.markers(parse(stored)), True)
     while todo:
         seq, event, name = todo.pop()
         for found in repeats_of(conn, seq, event, name):
-            if (found.seq, found.field) in seen or found.marker is not None:
-                continue  # a repetition withheld itself is withheld by its own marker
-            seen.add((found.seq, found.field))
-            repeated.append((found.seq, found.field))
-            targets.extend(_targets(found.event, found.field))
-            todo.append((found.seq, found.event, found.field))
+            if found.marker is None:  # a repetition withheld itself is withheld by its own marker
+                also(found.seq, found.event, found.field, found.sealed, found.copy)
     return replace(item, targets=tuple(targets), repeated_in=tuple(repeated)) if repeated else item
 
 

@@ -9,6 +9,7 @@ from ...services import ownership, queries, shipments
 from ..commands import send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead, ShipmentState
+from ..schemas.enduse import rows
 from ..schemas.shipments import LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead
 from .common import Cursor, FilterId, Limit, PathId
 
@@ -60,7 +61,12 @@ def dispatch(body: ShipmentCreate, gate: Gate = Depends(writing)):
         gate,
         about,
         lambda: shipments.Dispatch(
-            contract_id=body.contract_id, shipped_on=body.shipped_on, lines=lines, id=body.id, disclosure=body.disclose
+            contract_id=body.contract_id,
+            shipped_on=body.shipped_on,
+            lines=lines,
+            id=body.id,
+            disclosure=body.disclose,
+            serials=rows(body.serials),
         ),
         payload=body,
         created="/api/v1/shipments",
@@ -85,6 +91,9 @@ def receive(shipment_id: PathId, body: ReceiptCreate, gate: Gate = Depends(updat
             quantities=quantities,
             note=body.note,
             disclosure=body.disclose,
+            missing=rows(body.missing) if body.missing else (),
+            damaged=rows(body.damaged) if body.damaged else (),
+            site=body.site,
         ),
         payload=body,
     )

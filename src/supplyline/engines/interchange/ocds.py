@@ -297,8 +297,8 @@ class _Receipt:
     shipment_id: str
     line_no: int
     received: int
-    shipped: int
-    received_on: date
+    shipped: int | None  # None: the shipped quantity is withheld
+    received_on: date | None  # None: the day is withheld
     note: str | None
 
 
@@ -315,12 +315,12 @@ def _receipts(cid: str, by: _Index, rel: _Release) -> list[_Receipt]:
                 shipment["id"],
                 line["contract_line_no"],
                 line["received"],
-                line["quantity"],
-                shipment["received_on"],
+                line.get("quantity"),
+                shipment.get("received_on"),
                 shipment.get("note"),
             )
         )
-    return sorted(out, key=lambda r: (r.received_on, r.shipment_id, r.line_no))
+    return sorted(out, key=lambda r: (r.received_on or date.min, r.shipment_id, r.line_no))
 
 
 def _transactions(
@@ -336,9 +336,10 @@ def _transactions(
         for share in attribute(price.times(receipt.received), fundings.get(line["package_line_no"], [])):
             tx: dict[str, Any] = {
                 "id": f"{receipt.shipment_id}-{receipt.line_no}-{share.funding.pledge_id}",
-                "date": _datetime(receipt.received_on),
                 "value": _value(share.line_amount),
             }
+            if receipt.received_on is not None:
+                tx["date"] = _datetime(receipt.received_on)
             payer = rel.party(share.funding.funder, "funder", "payer")
             payee = rel.party(contract.get("supplier"), "payee")
             if payer:
@@ -377,7 +378,9 @@ def _delivery_milestones(
                     done_on = r.received_on
             covered = max(0, min(quantity, cumulative - before))
             if covered >= quantity:
-                m["status"], m["dateMet"] = "met", _datetime(done_on)
+                m["status"] = "met"
+                if done_on is not None:
+                    m["dateMet"] = _datetime(done_on)
             elif covered > 0:
                 m["status"] = "partiallyMet"
             else:
@@ -387,7 +390,7 @@ def _delivery_milestones(
                     f"; shipment {r.shipment_id}: {r.received} of {r.shipped} shipped arrived"
                     + (f" ({r.note})" if r.note else "")
                     for r in mine
-                    if r.received < r.shipped
+                    if r.shipped is not None and r.received < r.shipped
                 )
             m["dateModified"] = _datetime(as_of)
             out.append(m)
