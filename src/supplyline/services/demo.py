@@ -20,6 +20,8 @@ confirms receipt).
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..domain.contract import DeliveryTerms, LineTerms
 from ..domain.shipment import ShippedLine
 from ..store.eventstore import Store
@@ -195,23 +197,21 @@ def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             package_id="PKG-NL-1", party="US-GOV", decision="approve", reason="cleared for sale", on="2025-08-12"
         ),
     )
-    bus.handle(
+    _sign(
         store,
         us,
-        contracts.SignContract(
-            package_id="PKG-NL-1",
-            buyer="US-GOV",
-            supplier="US-PRIME-A",
-            kind="purchase",
-            signed_on="2025-09-01",
-            lines=(LineTerms(1, 120, "4000000"), LineTerms(2, 20), LineTerms(3, 300, "95000")),
-            schedule=(
-                DeliveryTerms(1, "2025-11-30", 60),
-                DeliveryTerms(1, "2026-02-28", 60),
-                DeliveryTerms(2, "2025-10-31", 20),
-                DeliveryTerms(3, "2025-12-31", 300),
-            ),
-            id="CT-NL-1",
+        "PKG-NL-1",
+        "US-GOV",
+        "US-PRIME-A",
+        "purchase",
+        "2025-09-01",
+        (LineTerms(1, 120, "4000000"), LineTerms(2, 20), LineTerms(3, 300, "95000")),
+        "CT-NL-1",
+        schedule=(
+            DeliveryTerms(1, "2025-11-30", 60),
+            DeliveryTerms(1, "2026-02-28", 60),
+            DeliveryTerms(2, "2025-10-31", 20),
+            DeliveryTerms(3, "2025-12-31", 300),
         ),
     )
     _netherlands_deliveries(store, us, ua)
@@ -219,39 +219,26 @@ def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
 
 def _netherlands_deliveries(store: Store, us: Actor, ua: Actor) -> None:
     """Two shipments, the second with serial-numbered items, received one short."""
-    bus.handle(
+    _ship(store, us, "CT-NL-1", "2025-10-20", (ShippedLine(2, 20), ShippedLine(3, 150)), "SH-NL-1")
+    _receive(store, ua, "SH-NL-1", "2025-10-27")
+    _ship(
         store,
         us,
-        shipments.Dispatch(
-            contract_id="CT-NL-1",
-            shipped_on="2025-10-20",
-            lines=(ShippedLine(2, 20), ShippedLine(3, 150)),
-            id="SH-NL-1",
-        ),
+        "CT-NL-1",
+        "2025-11-24",
+        (ShippedLine(1, 60), ShippedLine(3, 150)),
+        "SH-NL-2",
+        serials=demo_enduse.NL_PAC3,
     )
-    bus.handle(store, ua, shipments.Receive(shipment_id="SH-NL-1", received_on="2025-10-27"))
-    bus.handle(
-        store,
-        us,
-        shipments.Dispatch(
-            contract_id="CT-NL-1",
-            shipped_on="2025-11-24",
-            lines=(ShippedLine(1, 60), ShippedLine(3, 150)),
-            id="SH-NL-2",
-            serials=demo_enduse.NL_PAC3,
-        ),
-    )
-    bus.handle(
+    _receive(
         store,
         ua,
-        shipments.Receive(
-            shipment_id="SH-NL-2",
-            received_on="2025-12-02",
-            quantities={1: 60, 3: 146},
-            note="4 spare parts sets damaged in transit",
-            disclosure=["note=parties"],
-            site="DEP-01",
-        ),
+        "SH-NL-2",
+        "2025-12-02",
+        quantities={1: 60, 3: 146},
+        note="4 spare parts sets damaged in transit",
+        disclosure=["note=parties"],
+        site="DEP-01",
     )
 
 
@@ -276,54 +263,32 @@ def _nordic(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
         us,
         packages.Decide(package_id="PKG-NORDIC-1", party="US-GOV", decision="approve", reason="", on="2025-08-20"),
     )
-    bus.handle(
+    _sign(
         store,
         us,
-        contracts.SignContract(
-            package_id="PKG-NORDIC-1",
-            buyer="US-GOV",
-            supplier="US-PRIME-A",
-            kind="purchase",
-            signed_on="2025-09-15",
-            lines=(LineTerms(1, 80), LineTerms(3, 16)),
-            schedule=(),
-            id="CT-NORDIC-1",
-        ),
+        "PKG-NORDIC-1",
+        "US-GOV",
+        "US-PRIME-A",
+        "purchase",
+        "2025-09-15",
+        (LineTerms(1, 80), LineTerms(3, 16)),
+        "CT-NORDIC-1",
     )
-    bus.handle(
+    _sign(
+        store, us, "PKG-NORDIC-1", "US-GOV", "US-GOV", "stock_draw", "2025-09-15", (LineTerms(2, 150),), "CT-NORDIC-2"
+    )
+    _ship(store, us, "CT-NORDIC-2", "2025-10-01", (ShippedLine(1, 150),), "SH-NORDIC-1")
+    _receive(store, ua, "SH-NORDIC-1", "2025-10-09")
+    _ship(
         store,
         us,
-        contracts.SignContract(
-            package_id="PKG-NORDIC-1",
-            buyer="US-GOV",
-            supplier="US-GOV",
-            kind="stock_draw",
-            signed_on="2025-09-15",
-            lines=(LineTerms(2, 150),),
-            schedule=(),
-            id="CT-NORDIC-2",
-        ),
+        "CT-NORDIC-1",
+        "2025-12-10",
+        (ShippedLine(1, 80), ShippedLine(2, 16)),
+        "SH-NORDIC-2",
+        serials=demo_enduse.NORDIC,
     )
-    bus.handle(
-        store,
-        us,
-        shipments.Dispatch(
-            contract_id="CT-NORDIC-2", shipped_on="2025-10-01", lines=(ShippedLine(1, 150),), id="SH-NORDIC-1"
-        ),
-    )
-    bus.handle(store, ua, shipments.Receive(shipment_id="SH-NORDIC-1", received_on="2025-10-09"))
-    bus.handle(
-        store,
-        us,
-        shipments.Dispatch(
-            contract_id="CT-NORDIC-1",
-            shipped_on="2025-12-10",
-            lines=(ShippedLine(1, 80), ShippedLine(2, 16)),
-            id="SH-NORDIC-2",
-            serials=demo_enduse.NORDIC,
-        ),
-    )
-    bus.handle(store, ua, shipments.Receive(shipment_id="SH-NORDIC-2", received_on="2025-12-18", site="DEP-02"))
+    _receive(store, ua, "SH-NORDIC-2", "2025-12-18", site="DEP-02")
     demo_enduse.nordic_checks(store)
     bus.handle(store, op, packages.ClosePackage(package_id="PKG-NORDIC-1", on="2026-01-15"))
 
@@ -347,27 +312,18 @@ def _germany(store: Store, op: Actor, us: Actor) -> None:
         us,
         packages.Decide(package_id="PKG-DE-1", party="US-GOV", decision="approve", reason="", on="2025-08-28"),
     )
-    bus.handle(
+    _sign(
         store,
         us,
-        contracts.SignContract(
-            package_id="PKG-DE-1",
-            buyer="US-GOV",
-            supplier="US-PRIME-B",
-            kind="purchase",
-            signed_on="2025-10-01",
-            lines=(LineTerms(1, 10), LineTerms(2, 100000, "2950"), LineTerms(3, 10)),
-            schedule=(),
-            id="CT-DE-1",
-        ),
+        "PKG-DE-1",
+        "US-GOV",
+        "US-PRIME-B",
+        "purchase",
+        "2025-10-01",
+        (LineTerms(1, 10), LineTerms(2, 100000, "2950"), LineTerms(3, 10)),
+        "CT-DE-1",
     )
-    bus.handle(
-        store,
-        us,
-        shipments.Dispatch(
-            contract_id="CT-DE-1", shipped_on="2026-02-10", lines=(ShippedLine(2, 40000),), id="SH-DE-1"
-        ),
-    )
+    _ship(store, us, "CT-DE-1", "2026-02-10", (ShippedLine(2, 40000),), "SH-DE-1")
 
 
 def _canada(store: Store, op: Actor) -> None:
@@ -421,24 +377,22 @@ def _drone_deal(store: Store, op: Actor) -> None:
             package_id="PKG-DD-1", party="UA-GOV", decision="approve", reason="export licence granted", on="2025-09-20"
         ),
     )
-    bus.handle(
+    _sign(
         store,
         us,
-        contracts.SignContract(
-            package_id="PKG-DD-1",
-            buyer="US-GOV",
-            supplier="UA-US-JV",
-            kind="purchase_agreement",
-            signed_on="2025-10-01",
-            lines=(LineTerms(1, 6000), LineTerms(2, 20)),
-            schedule=(
-                DeliveryTerms(1, "2026-01-31", 3000),
-                DeliveryTerms(1, "2026-04-30", 3000),
-                DeliveryTerms(2, "2026-06-30", 20),
-            ),
-            id="DD-PA-1",
-            disclosure=["lines=confidential@2027-06-30", "schedule=confidential@2027-06-30"],
+        "PKG-DD-1",
+        "US-GOV",
+        "UA-US-JV",
+        "purchase_agreement",
+        "2025-10-01",
+        (LineTerms(1, 6000), LineTerms(2, 20)),
+        "DD-PA-1",
+        schedule=(
+            DeliveryTerms(1, "2026-01-31", 3000),
+            DeliveryTerms(1, "2026-04-30", 3000),
+            DeliveryTerms(2, "2026-06-30", 20),
         ),
+        disclosure=["lines=confidential@2027-06-30", "schedule=confidential@2027-06-30"],
     )
     _drone_production(store, op, us, jv)
 
@@ -465,69 +419,73 @@ def _drone_production(store: Store, op: Actor, us: Actor, jv: Actor) -> None:
             jv,
             production.SetCapacity(facility_id="FAC-JV-1", item=item, from_month=month, monthly_quantity=monthly),
         )
-    bus.handle(
-        store,
-        jv,
-        production.PlaceOrder(
+    for line_no, quantity, due, order_id in [(1, 6000, "2026-04-30", "PO-DD-1"), (2, 20, "2026-06-30", "PO-DD-2")]:
+        order = production.PlaceOrder(
             facility_id="FAC-JV-1",
             contract_id="DD-PA-1",
-            contract_line_no=1,
-            quantity=6000,
-            due="2026-04-30",
-            id="PO-DD-1",
-        ),
-    )
-    bus.handle(
-        store,
-        jv,
-        production.PlaceOrder(
-            facility_id="FAC-JV-1",
-            contract_id="DD-PA-1",
-            contract_line_no=2,
-            quantity=20,
-            due="2026-06-30",
-            id="PO-DD-2",
-        ),
-    )
+            contract_line_no=line_no,
+            quantity=quantity,
+            due=due,
+            id=order_id,
+        )
+        bus.handle(store, jv, order)
     bus.handle(store, jv, production.StartOrder(order_id="PO-DD-1", on="2025-10-06"))
-    bus.handle(store, jv, production.RecordLot(order_id="PO-DD-1", quantity=1500, produced_on="2025-10-31"))
-    bus.handle(
-        store,
-        jv,
-        production.InspectLot(
-            order_id="PO-DD-1",
-            lot_id="PO-DD-1-L001",
-            accepted=1460,
-            rejected=40,
-            reason="seeker calibration out of tolerance",
-            on="2025-11-04",
-        ),
-    )
-    bus.handle(store, jv, production.RecordLot(order_id="PO-DD-1", quantity=1500, produced_on="2025-11-28"))
-    bus.handle(
-        store,
-        jv,
-        production.InspectLot(
-            order_id="PO-DD-1", lot_id="PO-DD-1-L002", accepted=1500, rejected=0, reason="", on="2025-12-02"
-        ),
-    )
-    bus.handle(store, jv, production.RecordLot(order_id="PO-DD-1", quantity=40, produced_on="2025-12-05"))
-    bus.handle(
-        store,
-        jv,
-        production.InspectLot(
-            order_id="PO-DD-1", lot_id="PO-DD-1-L003", accepted=40, rejected=0, reason="", on="2025-12-08"
-        ),
-    )
+    for lot, made, accepted, rejected, reason, inspected in [
+        ("PO-DD-1-L001", "2025-10-31", 1460, 40, "seeker calibration out of tolerance", "2025-11-04"),
+        ("PO-DD-1-L002", "2025-11-28", 1500, 0, "", "2025-12-02"),
+        ("PO-DD-1-L003", "2025-12-05", 40, 0, "", "2025-12-08"),
+    ]:
+        bus.handle(store, jv, production.RecordLot(order_id="PO-DD-1", quantity=accepted + rejected, produced_on=made))
+        inspection = production.InspectLot(
+            order_id="PO-DD-1", lot_id=lot, accepted=accepted, rejected=rejected, reason=reason, on=inspected
+        )
+        bus.handle(store, jv, inspection)
     bus.handle(store, jv, production.StartOrder(order_id="PO-DD-2", on="2025-11-10"))
-    bus.handle(
+    _ship(
         store,
         jv,
-        shipments.Dispatch(
-            contract_id="DD-PA-1",
-            shipped_on="2025-12-15",
-            lines=(ShippedLine(1, 3000, (("PO-DD-1-L001", 1460), ("PO-DD-1-L002", 1500), ("PO-DD-1-L003", 40))),),
-            id="SH-DD-1",
+        "DD-PA-1",
+        "2025-12-15",
+        (ShippedLine(1, 3000, (("PO-DD-1-L001", 1460), ("PO-DD-1-L002", 1500), ("PO-DD-1-L003", 40))),),
+        "SH-DD-1",
+    )
+    _receive(store, us, "SH-DD-1", "2026-01-08")
+
+
+def _sign(
+    store: Store,
+    actor: Actor,
+    package_id: str,
+    buyer: str,
+    supplier: str,
+    kind: str,
+    day: str,
+    lines: tuple,
+    contract_id: str,
+    **more: Any,
+) -> None:
+    """The buyer signs a contract for lines of a package."""
+    bus.handle(
+        store,
+        actor,
+        contracts.SignContract(
+            package_id=package_id,
+            buyer=buyer,
+            supplier=supplier,
+            kind=kind,
+            signed_on=day,
+            lines=lines,
+            id=contract_id,
+            **more,
         ),
     )
-    bus.handle(store, us, shipments.Receive(shipment_id="SH-DD-1", received_on="2026-01-08"))
+
+
+def _ship(store: Store, actor: Actor, contract_id: str, day: str, lines: tuple, shipment_id: str, **more: Any) -> None:
+    bus.handle(
+        store, actor, shipments.Dispatch(contract_id=contract_id, shipped_on=day, lines=lines, id=shipment_id, **more)
+    )
+
+
+def _receive(store: Store, actor: Actor, shipment_id: str, day: str, **more: Any) -> None:
+    bus.handle(store, actor, shipments.Receive(shipment_id=shipment_id, received_on=day, **more))
