@@ -478,6 +478,20 @@ def test_cached_answers_keep_each_format_apart(store):
     assert as_csv.text.splitlines()[-1] == "TOTAL,,0.00,0.00,0.00,0.00"
 
 
+#: 470 bytes that the safe loader expands to 10^9 list entries
+BILLION_LAUGHS = b"""columns: {funder: Geber}
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
 @pytest.mark.parametrize(
     "name, content, says",
     [
@@ -488,6 +502,11 @@ def test_cached_answers_keep_each_format_apart(store):
         ("m.yaml", b"encoding: klingon\n", "encoding is not a known text encoding"),
         ("m.yaml", b"ignore: 5\n", "ignore must be a column header or a list of them"),
         ("m.json", b"{}", "a mapping file ends in .yaml, .yml or .toml"),
+        # issue 13 item 6: nested aliases ("billion laughs") took 16.8 s and 710 MB
+        ("m.yaml", BILLION_LAUGHS, "aliases (*name) are not allowed in a mapping file"),
+        ("m.yaml", b"columns: {funder: &g Geber}\nignore: [*g]\n", "aliases (*name) are not allowed"),
+        ("m.yaml", b"fixed: " + b"{a: " * 12 + b"1" + b"}" * 12 + b"\n", "nested more than 8 levels deep"),
+        ("m.toml", b"# " + b"x" * (300 * 1024) + b"\n", "is larger than 256 KB"),
     ],
 )
 def test_a_mapping_file_that_cannot_be_one_is_refused_by_name(client, scenario, api_store, name, content, says):
