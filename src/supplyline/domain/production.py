@@ -67,13 +67,6 @@ class ProductionOrder(Entity):
     def awaiting_inspection(self) -> int:
         return sum(lot.quantity for lot in self.lots.values() if not lot.inspected)
 
-    @property
-    def to_produce(self) -> int:
-        """Units still to be made: not accepted and not awaiting inspection (rejects are remade)."""
-        if PRODUCTION_ORDER.is_final(self.state):
-            return 0
-        return max(self.quantity - self.accepted - self.awaiting_inspection, 0)
-
     def lot(self, lot_id: str) -> Lot:
         if lot_id not in self.lots:
             raise InvalidInput("lot", lot_id, f"production order '{self.id}' has no lot {lot_id}")
