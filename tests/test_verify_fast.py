@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from conftest import OPERATOR
 from supplyline.ledger.chain import joined, scan
-from supplyline.services import checks, parties
+from supplyline.services import bus, checks, parties
 from supplyline.store.eventstore import read_head
 from supplyline.store.verification import LogScan
 
@@ -16,7 +16,7 @@ from supplyline.store.verification import LogScan
 @pytest.fixture
 def ledger(store):
     for i in range(1, 8):
-        parties.register_party(store, OPERATOR, parties.RegisterParty(f"P-{i}", f"Party {i}", "company", "NL"))
+        bus.handle(store, OPERATOR, parties.RegisterParty(id=f"P-{i}", name=f"Party {i}", kind="company", country="NL"))
     return store
 
 
