@@ -171,10 +171,6 @@ def set_date_window(window: DateWindow) -> None:
     _window = window
 
 
-def date_window() -> DateWindow:
-    return _window
-
-
 def parse_date(field: str, value: object) -> date:
     """A calendar date inside the configured window (``DateWindow``). Every date a command
     takes passes here, so no path can store one outside it."""

@@ -247,7 +247,3 @@ def joined(segments: Iterable[Segment], *, head: tuple[int, str]) -> bool:
             return False
         expected, prev = segment.last + 1, segment.head
     return head == (expected - 1, prev)
-
-
-def chain_intact(batches: Iterable[Batch], *, head: tuple[int, str]) -> bool:
-    return joined([scan(batches)], head=head)

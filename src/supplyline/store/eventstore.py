@@ -28,7 +28,7 @@ from ..domain.errors import NotFound, VersionConflict
 from ..domain.events import VERSION_KEY, read_event
 from ..domain.values import parse_id, refuse_unclean_json, refuse_unclean_text
 from ..ledger.canonical import canonical, parse
-from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_input, hash_text
+from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_text
 from ..ledger.disclosure import Withholding
 from . import repeats, withheld
 from . import schema as t
@@ -360,17 +360,6 @@ def typed_event(type_name: str, payload: dict, meta: str) -> Event:
     """A stored event (payload with its withheld values back) as its class, in today's shape;
     its meta is parsed only when it marks a version."""
     return read_event(type_name, payload, parse(meta) if VERSION_KEY in meta else None)
-
-
-def event_row(e: StoredEvent) -> tuple[int, str, str]:
-    """The row an event is stored as: (seq, body, hash)."""
-    return (
-        e.seq,
-        hash_input(
-            e.seq, e.stream_id, e.stream_version, e.recorded_at, e.actor, e.type, e.meta, e.payload, e.prev_hash
-        ).decode(),
-        e.hash,
-    )
 
 
 def iter_events(conn: Connection, *, after: int = 0, batch: int = 5000) -> Iterator[StoredEvent]:

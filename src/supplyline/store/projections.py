@@ -432,11 +432,6 @@ def _insert(table: Table):
     return insert(table)
 
 
-def write_difference(conn: Connection, before: Rows, after: Rows) -> None:
-    """Bring the stored rows of one entity from ``before`` to ``after``."""
-    write_differences(conn, [(before, after)])
-
-
 def write_differences(conn: Connection, changes: Iterable[tuple[Rows, Rows]]) -> None:
     """Bring the stored rows of several entities from ``before`` to ``after``: removals and
     changes row by row, then the new rows in one statement per table (a bulk command adds
