@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from supplyline.api import create_app
 from supplyline.cli.main import app as cli
-from supplyline.services import kiel, parties, queries, reports
+from supplyline.services import bus, kiel, parties, queries, reports
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
 
@@ -466,7 +466,9 @@ def test_the_ocds_export_is_the_file_the_cli_writes(client, scenario, api_store,
 
 def test_cached_answers_keep_each_format_apart(store):
     """On PostgreSQL reads are cached: JSON and CSV of one report are different answers."""
-    parties.register_party(store, Actor("operator"), parties.RegisterParty("FUND-X", "Funder X", "government", "NO"))
+    bus.handle(
+        store, Actor("operator"), parties.RegisterParty(id="FUND-X", name="Funder X", kind="government", country="NO")
+    )
     with TestClient(create_app(store)) as client:
         first = client.get(f"{V1}/reports/funnel")
         as_csv = client.get(f"{V1}/reports/funnel", headers={"Accept": "text/csv"})

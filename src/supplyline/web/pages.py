@@ -12,14 +12,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from .. import settings as settings_module
 from ..domain.errors import Refused
 from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
 from ..domain.values import CATEGORIES
 from ..services import dashboard, integrity, queries, reports, sessions, tokens, transparency, views
 from ..services import kiel as kiel_service
-from ..store import keyfile
 from . import session
 
 HERE = Path(__file__).parent
@@ -213,8 +211,8 @@ def production(request: Request):
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger(request: Request):
     store = _store(request)
-    verification = integrity.check(store, key_file=_key_path(store), watch=request.app.state.projection_watch)
-    signer = _signer(store)
+    verification = integrity.check(store, key_file=request.app.state.key_file, watch=request.app.state.projection_watch)
+    signer = _signer(request)
     signed = transparency.checkpoint(store, signer, with_time=True) if signer else None
     with store.read() as conn:
         who = session.viewer(request, conn)
@@ -238,20 +236,16 @@ def ledger(request: Request):
     )
 
 
-def _key_path(store) -> Path:
-    return keyfile.location(store.engine.url.render_as_string(hide_password=False), settings_module.load().signing_key)
-
-
-def _signer(store):
-    """The ledger's signing key, where `supplyline init` put it (None if there is none)."""
-    path = _key_path(store)
+def _signer(request: Request):
+    """The ledger's signing key, the one the app was handed (None if `supplyline init` made none)."""
+    path: Path = request.app.state.key_file
     return transparency.load_key(path) if path.exists() else None
 
 
 @router.get("/ledger/checkpoint")
 def checkpoint_text(request: Request) -> Response:
     store = _store(request)
-    signer = _signer(store)
+    signer = _signer(request)
     if signer is None:
         return Response(
             "this ledger has no signing key (run supplyline init)\n", status_code=404, media_type="text/plain"
@@ -265,7 +259,7 @@ def checkpoint_text(request: Request) -> Response:
 
 @router.get("/ledger/key")
 def verifier_key(request: Request) -> Response:
-    signer = _signer(_store(request))
+    signer = _signer(request)
     if signer is None:
         return Response(
             "this ledger has no signing key (run supplyline init)\n", status_code=404, media_type="text/plain"
