@@ -316,7 +316,7 @@ async def signin(request: Request):
     if found is None:
         return _signin_page(request, who, status_code=401, failed=True)
     sessions.end(store, request.cookies.get(session.COOKIE))  # a new id at each sign-in
-    started = sessions.start(store, secret, hours=settings_module.load().session_hours)
+    started = sessions.start(store, secret, hours=request.app.state.settings.session_hours)
     response = RedirectResponse("/", status_code=303)
     session.set_cookie(request, response, session.COOKIE, started.id, max_age=started.max_age)
     response.delete_cookie(session.FORM_COOKIE, path="/")

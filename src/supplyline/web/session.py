@@ -15,7 +15,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
-from .. import settings as settings_module
 from ..domain import access
 from ..domain.access import ANONYMOUS, Principal
 from ..ledger.note import Verifier
@@ -73,7 +72,7 @@ def viewer(request: Request, conn: Connection) -> PageViewer:
 
 def secure(request: Request) -> bool:
     """Cookies are Secure over HTTPS, or always when the deployment says so (TLS at a proxy)."""
-    return request.url.scheme == "https" or settings_module.load().secure_cookies
+    return request.url.scheme == "https" or request.app.state.settings.secure_cookies
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None = None) -> None:
