@@ -33,6 +33,7 @@ from .packages import (
     PackageProposed,
     PackageRejected,
 )
+from .payments import MoneyExpended, MoneyObligated, MoneyReturned, MoneyTransferred, PledgePaidIn
 from .production import (
     FacilityCapacitySet,
     FacilityItemTermsSet,
@@ -86,6 +87,10 @@ __all__ = [
     "KielSeriesRecorded",
     "LotInspected",
     "LotProduced",
+    "MoneyExpended",
+    "MoneyObligated",
+    "MoneyReturned",
+    "MoneyTransferred",
     "OwnerShare",
     "PackageApproved",
     "PackageClosed",
@@ -104,6 +109,7 @@ __all__ = [
     "PledgeAnnounced",
     "PledgeCommitted",
     "PledgeExpired",
+    "PledgePaidIn",
     "ProductionOrderCancelled",
     "ProductionOrderCompleted",
     "ProductionOrderPlaced",
