@@ -273,7 +273,7 @@ def bench_verify(tmp: Path, n: int, repeats: int) -> dict:
         assert result.ok and result.checked == n, result.finding
 
     verify()  # warm the page cache, as the raw side has its bytes in memory
-    timings = {}
+    timings: dict[str, float] = {}
     for _ in range(repeats):  # interleaved, best of each
         timings["verify"] = min(timings.get("verify", 1e9), _best(verify, 1))
         timings["verify_1"] = min(timings.get("verify_1", 1e9), _best(lambda: verify(1), 1))
@@ -306,7 +306,8 @@ def _synthetic_tree(store, n: int) -> float:
     """A tree of n random leaves written in bulk: the full tiles straight into the tile table,
     and the last n % 256 events (the growing leaf tile is read from the log) as rows."""
     start = time.perf_counter()
-    size, pending = 0, {}  # pending: tiles that are not full yet
+    size = 0
+    pending: dict[tiles.TileId, bytes] = {}  # tiles that are not full yet
     full_leaves = n - n % tiles.WIDTH
     with store.locked() as conn:
         while size < full_leaves:

@@ -70,12 +70,12 @@ def load(store: Store, instance: Instance) -> int:
             uow.record(req, events)
         uow.preload(Pledge, [p.id for p in instance.pledges])
         for p in instance.pledges:
+            assert p.amount is not None and p.pledged_on is not None  # synthetic pledges are announced ones
             pledge = uow.get(Pledge, p.id)
             events = pledge_domain.announce(
                 pledge,
                 funder=p.funder,
-                amount=str(p.amount.amount),
-                currency=p.amount.currency,
+                amount=p.amount,
                 pledged_on=p.pledged_on,
                 mechanism=p.mechanism,
                 categories=p.categories,

@@ -25,6 +25,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -153,7 +154,7 @@ def run(time_limit: float, grid: list[tuple[int, int]], methods: list[str]) -> l
             "rows": len(f.rows),
         }
         greedy = plan_greedy(problem)
-        row = {**size, "greedy": _summary(problem, greedy)}
+        row: dict[str, Any] = {**size, "greedy": _summary(problem, greedy)}
         for method in methods:
             plan = METHODS[method](problem, time_limit)
             row[method] = _summary(problem, plan)

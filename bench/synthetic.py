@@ -93,6 +93,7 @@ def generate(n_pledges: int, n_lines: int, regime: float, seed: int) -> Instance
         currency = PLEDGE_CURRENCIES[rng.integers(0, len(PLEDGE_CURRENCIES))]
         per_eur = Decimal(1) if currency == "EUR" else Decimal(RATES[currency])
         amount = Decimal(int(usd_amounts[j] / eur_usd * float(per_eur))) + 1
+        origins: tuple[str, ...]
         if mechanism[j] == 0:
             mech, origins, cats = "purl", ("US",), CATEGORY_MENU[rng.integers(0, len(CATEGORY_MENU))]
         elif mechanism[j] == 1:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def postgres_admin_url() -> str:
     return url
 
 
-def create_postgres_database() -> tuple[str, callable]:
+def create_postgres_database() -> tuple[str, Callable[[], None]]:
     return scratch_database(postgres_admin_url(), "supplyline_test")
 
 

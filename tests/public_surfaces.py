@@ -40,7 +40,7 @@ class Surfaces:
 
 def _xlsx_text(content: bytes) -> str:
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
-    cells = []
+    cells: list[str] = []
     for sheet in book.worksheets:
         for row in sheet.iter_rows(values_only=True):
             cells.extend("" if v is None else str(v) for v in row)
@@ -97,7 +97,7 @@ def atoms(value: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(value, dict):
         for key, inner in value.items():
-            if key not in ("currency", "line_no", "package_line_no", "position", "lot_id"):
+            if key not in ("currency", "line_no", "package_line_no", "contract_line_no", "position", "lot_id"):
                 found |= atoms(inner)
     elif isinstance(value, list):
         for inner in value:

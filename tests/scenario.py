@@ -1,7 +1,7 @@
 """A small ledger built through the services: one validated requirement, one package with a
 line, committed pledges. Used by tests that need money to move."""
 
-from supplyline.services import funding, packages, parties, requirements
+from supplyline.services import bus, funding, packages, parties, requirements
 from supplyline.services.context import Actor
 
 OP = Actor("operator", via="test")
@@ -38,7 +38,7 @@ def base(store, *, pledge_amounts=(("PL-A", "1000.00", "USD"),), line_quantity=1
     requirements.submit_requirement(store, OP, "R-1")
     requirements.validate_requirement(store, OP, "R-1")
     for pid, amount, currency in pledge_amounts:
-        funding.announce_pledge(
+        bus.handle(
             store,
             OP,
             funding.AnnouncePledge(

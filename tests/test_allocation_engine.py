@@ -129,6 +129,7 @@ def assert_feasible(instance: Instance, plan) -> None:
         ) == need.unit_price_minor * purchase.quantity / Decimal(100)
         for piece in purchase.pieces:
             pledge = pledges[piece.pledge_id]
+            assert pledge.amount is not None
             assert (
                 earmark_refusal(
                     pledge, mechanism=purchase.mechanism, category=need.category, origin=purchase.origin, on=instance.on
@@ -148,11 +149,15 @@ def assert_feasible(instance: Instance, plan) -> None:
 # --- brute force ---------------------------------------------------------------------------
 
 
+# one way to buy a line: (node key (mechanism, made in), lots, pledges that may pay) per node used
+Choice = tuple[tuple[tuple[str, str], int, frozenset[str]], ...]
+
+
 def brute_force(instance: Instance, limit: int = 3000) -> list[float] | None:
     """The lexicographic optimum by enumeration (single-currency instances), or None if too big."""
     on = instance.on
     usable = [p for p in instance.pledges if p.valid_until is None or p.valid_until >= on]
-    options = []  # per line: list of tuples of (node key, lots)
+    options: list[list[Choice]] = []  # per line: the ways to buy it
     for need in instance.needs:
         nodes: dict[tuple[str, str], set[str]] = {}
         for p in usable:
@@ -163,7 +168,7 @@ def brute_force(instance: Instance, limit: int = 3000) -> list[float] | None:
             ):
                 nodes.setdefault((p.mechanism, made_in), set()).add(p.id)
         keys = sorted(nodes)
-        choices = [()]
+        choices: list[Choice] = [()]
         if need.max_lots >= 1:
             for lots in itertools.product(range(need.max_lots + 1), repeat=len(keys)):
                 if 0 < sum(lots) <= need.max_lots:
@@ -175,7 +180,7 @@ def brute_force(instance: Instance, limit: int = 3000) -> list[float] | None:
     if total > limit:
         return None
     money = {p.id: p.remaining.minor for p in usable}
-    best = None
+    best: list[float] | None = None
     for combo in itertools.product(*options):
         demands = []
         cover = [0.0] * 5
@@ -338,6 +343,7 @@ def test_staged_mode_agrees_with_exact_mode_on_a_small_instance():
     model = build(instance, pooled)
     exact = optimise(model, exact=True, time_limit=20)
     staged = optimise(model, exact=False, time_limit=20, rel_gap=0.0)
+    assert exact is not None and staged is not None
     assert [round(t.coverage, 9) for t in staged.tiers][:1] == [round(t.coverage, 9) for t in exact.tiers][:1]
     assert exact.mode == "exact" and staged.mode == "staged"
 
@@ -348,4 +354,6 @@ def test_both_solvers_reach_the_same_optimum(backend):
     needs = [make_need(i, 1, "air_defence", "US", 4, 2, i % 2 == 0, 7 + 5 * i) for i in range(6)]
     result = allocate(Instance(pledges, needs, ON, FX, "USD"), backend=backend, time_limit=20)
     assert result.solver == backend
-    assert result.coverage[0] == pytest.approx(brute_force(Instance(pledges, needs, ON, FX, "USD"), limit=10**6)[0])
+    best = brute_force(Instance(pledges, needs, ON, FX, "USD"), limit=10**6)
+    assert best is not None
+    assert result.coverage[0] == pytest.approx(best[0])

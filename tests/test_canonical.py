@@ -25,7 +25,11 @@ def test_same_bytes_as_rfc8785(value):
 
 
 def test_escapes_and_key_order():
-    value = {"b": 'line\nbreak "quoted" \\ \x01 \x7f \u2028 Україна', "a": [1, True, None], "B": {"z": 0, "y": -5}}
+    value: dict[str, str | list[bool | int | None] | dict[str, int]] = {
+        "b": 'line\nbreak "quoted" \\ \x01 \x7f \u2028 Україна',
+        "a": [1, True, None],
+        "B": {"z": 0, "y": -5},
+    }
     assert canonical(value) == rfc8785.dumps(value).decode("utf-8")
     assert (
         canonical(value)

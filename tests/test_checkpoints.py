@@ -50,8 +50,10 @@ def ledger(demo_store, demo_sqlite_url, tmp_path):
 
 def test_the_spec_example_note_verifies_with_the_spec_example_key():
     text = spec("signed-note.md")
-    vkey = re.search(r"^    (example\.com/foo\+\S+)$", text, re.M).group(1)
-    example = re.search(r"```\n(This is an example message\.\n\n— example\.com/foo \S+\n)```", text).group(1)
+    key_line = re.search(r"^    (example\.com/foo\+\S+)$", text, re.M)
+    example_block = re.search(r"```\n(This is an example message\.\n\n— example\.com/foo \S+\n)```", text)
+    assert key_line is not None and example_block is not None, "the spec's example moved"
+    vkey, example = key_line.group(1), example_block.group(1)
     verifier = note.Verifier.parse(vkey)
     assert str(verifier) == vkey
     body, signers = note.open_note(example.encode(), [verifier])

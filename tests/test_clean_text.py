@@ -14,7 +14,7 @@ from conftest import OPERATOR, event_count
 from supplyline.api import create_app
 from supplyline.cli.main import app
 from supplyline.domain.errors import InvalidInput
-from supplyline.services import funding, parties, queries, tokens
+from supplyline.services import bus, funding, parties, queries, tokens
 
 BAD = [
     ("NUL", "note\x00here"),
@@ -32,7 +32,9 @@ def _setup(store) -> None:
 
 
 def _pledge(note: str) -> funding.AnnouncePledge:
-    return funding.AnnouncePledge("NL", "100.00", "EUR", "2025-08-01", "purl", note=note, id="PL-1")
+    return funding.AnnouncePledge(
+        funder="NL", amount="100.00", currency="EUR", pledged_on="2025-08-01", mechanism="purl", note=note, id="PL-1"
+    )
 
 
 @pytest.mark.parametrize("what,text", BAD, ids=[b[0] for b in BAD])
@@ -40,7 +42,7 @@ def test_unclean_text_is_refused_by_name_on_each_database(store, what, text):
     _setup(store)
     before = event_count(store)
     with pytest.raises(InvalidInput) as refused:
-        funding.announce_pledge(store, OPERATOR, _pledge(text))
+        bus.handle(store, OPERATOR, _pledge(text))
     assert refused.value.field == "note"
     assert "must not contain control or bidirectional-override characters" in refused.value.message
     with pytest.raises(InvalidInput) as refused:
@@ -51,7 +53,7 @@ def test_unclean_text_is_refused_by_name_on_each_database(store, what, text):
 
 def test_tab_and_line_feed_stay_allowed_in_free_text(store):
     _setup(store)
-    funding.announce_pledge(store, OPERATOR, _pledge("first line\n\tsecond line"))
+    bus.handle(store, OPERATOR, _pledge("first line\n\tsecond line"))
     with store.read() as conn:
         assert queries.pledge(conn, "PL-1")["note"] == "first line\n\tsecond line"
 

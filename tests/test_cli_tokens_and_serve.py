@@ -94,6 +94,7 @@ def test_serve_answers_over_http_until_stopped(tmp_path: Path):
                 )
                 break
             except httpx2.TransportError:
+                assert server.stdout is not None  # started with stdout=PIPE
                 assert server.poll() is None, server.stdout.read().decode()
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.1)

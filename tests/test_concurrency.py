@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from scenario import OP, base
 from supplyline.domain.errors import RuleViolation
-from supplyline.services import funding
+from supplyline.services import bus, funding
 from supplyline.services.checks import check_projections, verify_ledger
 from supplyline.services.context import open_store
 
@@ -26,7 +26,13 @@ def test_concurrent_writers_never_over_allocate_a_pledge(db_url):
         store = open_store(db_url)  # each writer its own engine and connection, like separate processes
         barrier.wait()
         try:
-            funding.allocate(store, OP, funding.Allocate("PL-A", "PKG-1", 1, "100.00", "USD", "2025-08-05"))
+            bus.handle(
+                store,
+                OP,
+                funding.Allocate(
+                    pledge_id="PL-A", package_id="PKG-1", line_no=1, amount="100.00", currency="USD", on="2025-08-05"
+                ),
+            )
             result = "ok"
         except RuleViolation as exc:
             result = str(exc)

@@ -17,7 +17,7 @@ from supplyline.api import create_app
 from supplyline.cli.main import app
 from supplyline.domain.errors import InvalidInput
 from supplyline.domain.values import DateWindow, months_spanning, set_date_window
-from supplyline.services import dashboard, funding, parties, requirements, tokens
+from supplyline.services import bus, dashboard, funding, parties, requirements, tokens
 from supplyline.settings import Settings
 
 
@@ -35,7 +35,7 @@ def _setup(store) -> None:
 
 def _pledge(**kw) -> funding.AnnouncePledge:
     given = {"pledged_on": "2025-08-01", "id": "PL-1", **kw}
-    return funding.AnnouncePledge("NL", "100.00", "EUR", mechanism="purl", **given)
+    return funding.AnnouncePledge(funder="NL", amount="100.00", currency="EUR", mechanism="purl", **given)
 
 
 def _requirement(**kw) -> requirements.DraftRequirement:
@@ -55,10 +55,10 @@ def _requirement(**kw) -> requirements.DraftRequirement:
 
 
 CASES = [
-    ("pledged_on", lambda s: funding.announce_pledge(s, OPERATOR, _pledge(pledged_on="9999-12-31"))),
-    ("pledged_on", lambda s: funding.announce_pledge(s, OPERATOR, _pledge(pledged_on="0001-01-01"))),
-    ("valid_until", lambda s: funding.announce_pledge(s, OPERATOR, _pledge(valid_until="2101-01-01"))),
-    ("valid_from", lambda s: funding.announce_pledge(s, OPERATOR, _pledge(valid_from=date(1999, 12, 31)))),
+    ("pledged_on", lambda s: bus.handle(s, OPERATOR, _pledge(pledged_on="9999-12-31"))),
+    ("pledged_on", lambda s: bus.handle(s, OPERATOR, _pledge(pledged_on="0001-01-01"))),
+    ("valid_until", lambda s: bus.handle(s, OPERATOR, _pledge(valid_until="2101-01-01"))),
+    ("valid_from", lambda s: bus.handle(s, OPERATOR, _pledge(valid_from=date(1999, 12, 31)))),
     ("date", lambda s: parties.record_rates(s, OPERATOR, parties.RecordRates("1999-12-31", {"USD": "1.1"}, "t"))),
     ("needed_by", lambda s: requirements.draft_requirement(s, OPERATOR, _requirement(needed_by="9999-12-31"))),
     ("list_month", lambda s: requirements.draft_requirement(s, OPERATOR, _requirement(list_month="9999-12"))),
@@ -79,19 +79,21 @@ def test_dates_outside_the_window_are_refused_by_field(store, field, attempt):
 
 def test_commit_allocation_and_expiry_dates_are_in_the_window(store):
     _setup(store)
-    funding.announce_pledge(store, OPERATOR, _pledge())
+    bus.handle(store, OPERATOR, _pledge())
     with pytest.raises(InvalidInput) as refused:
-        funding.commit_pledge(store, OPERATOR, "PL-1", on="2101-01-01")
+        bus.handle(store, OPERATOR, funding.CommitPledge(pledge_id="PL-1", on="2101-01-01"))
     assert refused.value.field == "on"
-    funding.commit_pledge(store, OPERATOR, "PL-1", on="2100-12-31")  # the window's last day is in it
+    bus.handle(
+        store, OPERATOR, funding.CommitPledge(pledge_id="PL-1", on="2100-12-31")
+    )  # the window's last day is in it
 
 
 def test_the_window_is_configured_in_the_settings(sqlite_store):
     Settings(earliest_date=date(2020, 1, 1), latest_date=date(2030, 12, 31)).apply()
     _setup(sqlite_store)
     with pytest.raises(InvalidInput, match="must lie between 2020-01-01 and 2030-12-31"):
-        funding.announce_pledge(sqlite_store, OPERATOR, _pledge(pledged_on="2019-12-31"))
-    funding.announce_pledge(sqlite_store, OPERATOR, _pledge(pledged_on="2030-12-31"))
+        bus.handle(sqlite_store, OPERATOR, _pledge(pledged_on="2019-12-31"))
+    bus.handle(sqlite_store, OPERATOR, _pledge(pledged_on="2030-12-31"))
 
 
 def test_the_api_and_the_cli_refuse_by_field(sqlite_store, sqlite_url):
@@ -120,8 +122,8 @@ def test_a_date_stored_before_the_window_cannot_hang_the_home_page(sqlite_store)
     """A ledger written with a wider window (as before the rule) still renders at once."""
     set_date_window(DateWindow(date(1, 1, 1), date(9999, 12, 31)))
     _setup(sqlite_store)
-    funding.announce_pledge(sqlite_store, OPERATOR, _pledge(pledged_on="9999-12-31", id="PL-FAR", commit=True))
-    funding.announce_pledge(sqlite_store, OPERATOR, _pledge(pledged_on="2025-08-01", id="PL-NEAR", commit=True))
+    bus.handle(sqlite_store, OPERATOR, _pledge(pledged_on="9999-12-31", id="PL-FAR", commit=True))
+    bus.handle(sqlite_store, OPERATOR, _pledge(pledged_on="2025-08-01", id="PL-NEAR", commit=True))
     parties.record_rates(sqlite_store, OPERATOR, parties.RecordRates("2025-01-02", {"USD": "1.1"}, "t"))
     set_date_window(DateWindow())
     with sqlite_store.read() as conn:

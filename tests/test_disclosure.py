@@ -16,7 +16,7 @@ from conftest import OPERATOR, event_count
 from supplyline.cli.main import app
 from supplyline.ledger.chain import StoredEvent
 from supplyline.ledger.disclosure import event_view, public_view
-from supplyline.services import audit, checks, funding, parties, queries
+from supplyline.services import audit, bus, checks, funding, parties, queries
 from supplyline.store import schema as t
 from supplyline.store import withheld
 
@@ -36,7 +36,7 @@ def announce(store, **disclosure):
         id="PL-1",
         disclosure=disclosure or {"amount": "confidential@2027-01-01", "note": "parties"},
     )
-    return funding.announce_pledge(store, OPERATOR, cmd).events[0]
+    return bus.handle(store, OPERATOR, cmd).events[0]
 
 
 def stored_event(conn, seq: int) -> StoredEvent:
@@ -68,7 +68,10 @@ def test_withheld_fields_are_commitments_in_the_log_and_values_beside_it(store):
     assert json.loads(rows["amount"].value) == {"amount": "12500000.00", "currency": "EUR"}
     # projections and replay get the real values
     assert pledge["amount"] == "12500000.00" and pledge["note"] == SECRET_NOTE
-    assert funding.commit_pledge(store, OPERATOR, "PL-1", on="2025-09-02").events[0].type == "PledgeCommitted"
+    assert (
+        bus.handle(store, OPERATOR, funding.CommitPledge(pledge_id="PL-1", on="2025-09-02")).events[0].type
+        == "PledgeCommitted"
+    )
     assert checks.verify_ledger(store).ok
     assert checks.check_projections(store) == []
 
@@ -141,6 +144,7 @@ def test_verify_names_the_event_whose_withheld_value_was_deleted(store):
     event = announce(store)
     _tamper(store, "DELETE FROM withheld_values WHERE seq = :s AND field = 'note'", {"s": event.seq})
     result = checks.verify_ledger(store)
+    assert result.finding is not None
     assert result.finding.seq == event.seq
     assert "the withheld value of field 'note' is missing (deleted after the fact)" in result.finding.message
 

@@ -3,6 +3,7 @@
 import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -32,15 +33,14 @@ def applied(entity, events):
 
 def pledge(**kw) -> Pledge:
     p = Pledge(id="PL-1")
-    args = {
+    args: dict[str, Any] = {
         "funder": "NL",
-        "amount": "100",
-        "currency": "EUR",
-        "pledged_on": "2025-08-04",
+        "amount": Money.parse("100", "EUR"),
+        "pledged_on": date(2025, 8, 4),
         "mechanism": "purl",
-        "categories": ["air_defence"],
-        "origins": ["US"],
-        "valid_until": "2025-12-31",
+        "categories": ("air_defence",),
+        "origins": ("US",),
+        "valid_until": date(2025, 12, 31),
     }
     args.update(kw)
     applied(p, pledge_d.announce(p, **args))
@@ -48,7 +48,7 @@ def pledge(**kw) -> Pledge:
 
 
 def line(**kw) -> LineToFund:
-    args = {
+    args: dict[str, Any] = {
         "package_id": "PKG-1",
         "line_no": 1,
         "mechanism": "purl",
@@ -152,11 +152,10 @@ def test_announced_pledge_cannot_be_allocated_and_expiry_needs_a_closed_window()
         pledge_d.announce(
             p,
             funder="NL",
-            amount="5",
-            currency="EUR",
-            pledged_on="2025-01-01",
+            amount=Money.parse("5", "EUR"),
+            pledged_on=date(2025, 1, 1),
             mechanism="purl",
-            valid_until="2025-06-30",
+            valid_until=date(2025, 6, 30),
         ),
     )
     with pytest.raises(RuleViolation, match="is announced: only committed pledges"):
@@ -173,12 +172,14 @@ def test_announced_pledge_cannot_be_allocated_and_expiry_needs_a_closed_window()
 
 def test_pledge_ids_are_unique():
     with pytest.raises(AlreadyExists):
-        pledge_d.announce(pledge(), funder="NL", amount="1", currency="EUR", pledged_on="2025-08-04", mechanism="purl")
+        pledge_d.announce(
+            pledge(), funder="NL", amount=Money.parse("1", "EUR"), pledged_on=date(2025, 8, 4), mechanism="purl"
+        )
 
 
 def requirement(**kw) -> Requirement:
     r = Requirement(id="R-1")
-    args = {
+    args: dict[str, Any] = {
         "recipient": "UA",
         "list_month": "2025-08",
         "priority": 1,

@@ -71,7 +71,7 @@ def test_a_changed_field_definition_is_caught_on_sqlite(sqlite_store):
         with store.read() as conn:
             assert conn.execute(text("SELECT payload FROM events")).scalar_one() == '{"name":"Someone else"}'
         result = checks.verify_ledger(store)
-        assert not result.ok
+        assert not result.ok and result.finding is not None
         assert result.finding.message == (
             "the events table no longer computes 'payload' from the hashed bytes as written: its definition "
             "was changed, so the values shown may not be the ones hashed"
@@ -99,6 +99,7 @@ def test_postgres_verify_hashes_the_stored_fields(postgres_ledger):
         conn.execute(text("ALTER TABLE events ALTER COLUMN payload DROP EXPRESSION"))
         conn.execute(text("UPDATE events SET payload = replace(payload, 'Party 3', 'Party X') WHERE seq = 3"))
     finding = checks.verify_ledger(ledger).finding
+    assert finding is not None
     assert finding.seq == 3 and "does not match its contents" in finding.message
 
 

@@ -15,7 +15,7 @@ from conftest import OPERATOR
 from supplyline.cli.main import app
 from supplyline.engines.interchange.report_files import Column, ReportSheet, csv_bytes, xlsx_bytes
 from supplyline.engines.interchange.spreadsheet import read_sheet
-from supplyline.services import funding, parties
+from supplyline.services import bus, funding, parties
 
 DANGEROUS = [
     '=HYPERLINK("http://x.example","click")',
@@ -56,8 +56,12 @@ def test_xlsx_report_holds_no_formula_and_keeps_the_text():
 
 def test_a_funnel_report_naming_a_formula_party_is_inert(sqlite_store, sqlite_url, tmp_path):
     parties.register_party(sqlite_store, OPERATOR, parties.RegisterParty("EVIL", "=1+2", "company"))
-    funding.announce_pledge(
-        sqlite_store, OPERATOR, funding.AnnouncePledge("EVIL", "10.00", "EUR", "2025-08-01", "purl", id="PL-1")
+    bus.handle(
+        sqlite_store,
+        OPERATOR,
+        funding.AnnouncePledge(
+            funder="EVIL", amount="10.00", currency="EUR", pledged_on="2025-08-01", mechanism="purl", id="PL-1"
+        ),
     )
     out = tmp_path / "funnel.xlsx"
     result = CliRunner().invoke(app, ["--db", sqlite_url, "report", "funnel", "--out", str(out)])

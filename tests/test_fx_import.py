@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from conftest import OPERATOR, event_count
 from supplyline.cli.main import app
 from supplyline.engines.interchange.spreadsheet import FileRefused
-from supplyline.services import funding, imports, packages, parties, queries, requirements
+from supplyline.services import bus, funding, imports, packages, parties, queries, requirements
 from supplyline.services.checks import check_projections
 
 # the ECB's history file: newest first, N/A where not quoted, a trailing comma on every line
@@ -102,7 +102,7 @@ def test_an_allocation_on_a_weekend_uses_fridays_rate_and_records_it(sqlite_stor
         sqlite_store, OPERATOR, packages.DraftPackage("P", "purl", "US-GOV", "UA-MOD", "USD", (), "PKG-1")
     )
     packages.add_line(sqlite_store, OPERATOR, packages.AddLine("PKG-1", "REQ-1", 1))
-    funding.announce_pledge(
+    bus.handle(
         sqlite_store,
         OPERATOR,
         funding.AnnouncePledge(
@@ -115,7 +115,13 @@ def test_an_allocation_on_a_weekend_uses_fridays_rate_and_records_it(sqlite_stor
             commit=True,
         ),
     )
-    funding.allocate(sqlite_store, OPERATOR, funding.Allocate("PL-1", "PKG-1", 1, "1000000", "USD", "2025-08-02"))
+    bus.handle(
+        sqlite_store,
+        OPERATOR,
+        funding.Allocate(
+            pledge_id="PL-1", package_id="PKG-1", line_no=1, amount="1000000", currency="USD", on="2025-08-02"
+        ),
+    )
     with sqlite_store.read() as conn:
         (allocation,) = queries.pledge(conn, "PL-1")["allocations"]
     rate = Decimal(1) / Decimal("1.1543")  # EUR per USD on Friday, to 12 significant digits

@@ -77,7 +77,16 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_fails_on_an_unused_import(scratch):
-    run = _run(str(BIN / "ruff"), "check", "--config", "pyproject.toml", "--no-cache", "--output-format", "concise", str(scratch))
+    run = _run(
+        str(BIN / "ruff"),
+        "check",
+        "--config",
+        "pyproject.toml",
+        "--no-cache",
+        "--output-format",
+        "concise",
+        str(scratch),
+    )
     assert run.returncode == 1
     assert "F401" in run.stdout and "`os` imported but unused" in run.stdout
 

@@ -4,6 +4,7 @@ nothing written unless valid, reject files, and re-imports that write nothing.""
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +38,9 @@ def write_csv(path: Path, header: list[str], rows: list[list], delimiter: str = 
     return path
 
 
-def write_xlsx(path: Path, header: list[str], rows: list[list], sheet: str = "Sheet1", above: list[list] = ()) -> Path:
+def write_xlsx(
+    path: Path, header: list[str], rows: list[list], sheet: str = "Sheet1", above: Sequence[list] = ()
+) -> Path:
     book = Workbook()
     ws = book.active
     ws.title = sheet

@@ -128,9 +128,12 @@ def test_pledges_compared_with_kiels_military_allocations(demo_store, kiel_files
         "pledged": str((Decimal(500000000) / Decimal("1.1570")).quantize(Decimal("0.01"))),
         "kiel_military": str(
             sum(
-                Decimal(r["military"]) * BILLION
-                for r in _csv(kiel_files / "data_explorer.csv")
-                if r["iso"] == "DEU" and r["year"] == "2025" and r["month"] == "8"
+                (
+                    Decimal(r["military"]) * BILLION
+                    for r in _csv(kiel_files / "data_explorer.csv")
+                    if r["iso"] == "DEU" and r["year"] == "2025" and r["month"] == "8"
+                ),
+                Decimal(0),
             ).quantize(Decimal("0.01"))
         ),
     }

@@ -107,7 +107,9 @@ def test_state_groups_are_named_on_the_tables(cycle):
 
 
 def test_an_unknown_group_or_state_is_refused_by_name():
-    with pytest.raises(KeyError, match="the pledge life cycle has no group 'open' \\(it has: final, spendable, moving\\)"):
+    with pytest.raises(
+        KeyError, match="the pledge life cycle has no group 'open' \\(it has: final, spendable, moving\\)"
+    ):
         lifecycle.PLEDGE.group("open")
     with pytest.raises(ValueError, match=r"x life cycle names unknown states: \['gone'\]"):
         lifecycle.LifeCycle("x", "a", {"a": ()}, groups={"live": ("a", "gone")})

@@ -129,7 +129,7 @@ def test_reference_tree_heads_from_the_pure_and_the_tiled_tree():
     need_shared()
     ref = json.loads((TRANSPARENCY / "reference-tree.json").read_text())
     leaves = [merkle.leaf_hash(bytes.fromhex(x)) for x in ref["leaf_inputs_hex"]]
-    stored: dict = {}
+    stored: dict[tiles.TileId, bytes] = {}
     for n in range(len(leaves)):
         edge = {level: stored[(level, idx)] for level, idx in tiles.edge_tiles(n)}
         stored.update(tiles.extend(n, edge, [leaves[n]]))
@@ -137,7 +137,9 @@ def test_reference_tree_heads_from_the_pure_and_the_tiled_tree():
         assert merkle.root_of(leaves[:n]).hex() == want
 
         def read(subtrees, n=n):
-            return tiles.subtree_hashes(subtrees, {k: v[: tiles.width_at(*k, n) * 32] for k, v in stored.items()})
+            return tiles.subtree_hashes(
+                subtrees, {(lv, i): v[: tiles.width_at(lv, i, n) * 32] for (lv, i), v in stored.items()}
+            )
 
         assert merkle.tree_head(n, read).hex() == want
 

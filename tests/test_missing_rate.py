@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from conftest import OPERATOR
 from supplyline.api import create_app
 from supplyline.cli.main import app
-from supplyline.services import dashboard, funding, parties, reports
+from supplyline.services import bus, dashboard, funding, parties, reports
 
 MISSING = "EUR→USD on or before 2024-06-01"
 
@@ -24,10 +24,14 @@ def _ledger(store) -> None:
     parties.register_party(store, OPERATOR, parties.RegisterParty("NL", "Netherlands", "government", "NL"))
     parties.register_party(store, OPERATOR, parties.RegisterParty("DK", "Denmark", "government", "DK"))
     parties.record_rates(store, OPERATOR, parties.RecordRates("2025-01-02", {"USD": "1.10"}, "ECB"))
-    early = funding.AnnouncePledge("NL", "100.00", "EUR", "2024-06-01", "purl", id="PL-EARLY")
-    funding.announce_pledge(store, OPERATOR, early)
-    later = funding.AnnouncePledge("DK", "200.00", "EUR", "2025-08-01", "purl", id="PL-LATER")
-    funding.announce_pledge(store, OPERATOR, later)
+    early = funding.AnnouncePledge(
+        funder="NL", amount="100.00", currency="EUR", pledged_on="2024-06-01", mechanism="purl", id="PL-EARLY"
+    )
+    bus.handle(store, OPERATOR, early)
+    later = funding.AnnouncePledge(
+        funder="DK", amount="200.00", currency="EUR", pledged_on="2025-08-01", mechanism="purl", id="PL-LATER"
+    )
+    bus.handle(store, OPERATOR, later)
 
 
 def test_the_funnel_shows_what_it_cannot_convert_on_each_database(store):

@@ -16,7 +16,7 @@ from supplyline.domain.errors import InvalidInput, RuleViolation
 from supplyline.domain.events import AllocationReleased, PledgeAllocated, RateUsed
 from supplyline.domain.money import Money
 from supplyline.domain.pledge import Pledge
-from supplyline.services import funding, packages
+from supplyline.services import bus, funding, packages
 from supplyline.store import schema as t
 
 runner = CliRunner()
@@ -34,8 +34,20 @@ def _requirement_row(store, requirement_id):
 
 def test_a_rejected_package_gives_its_money_back_and_reopens_its_lines(store):
     base(store, pledge_amounts=(("PL-A", "6000.00", "USD"), ("PL-B", "4000.00", "USD")))
-    funding.allocate(store, OP, funding.Allocate("PL-A", "PKG-1", 1, "6000.00", "USD", "2025-08-03"))
-    funding.allocate(store, OP, funding.Allocate("PL-B", "PKG-1", 1, "4000.00", "USD", "2025-08-03"))
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(
+            pledge_id="PL-A", package_id="PKG-1", line_no=1, amount="6000.00", currency="USD", on="2025-08-03"
+        ),
+    )
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(
+            pledge_id="PL-B", package_id="PKG-1", line_no=1, amount="4000.00", currency="USD", on="2025-08-03"
+        ),
+    )
     packages.propose_package(store, OP, "PKG-1")
     assert (_pledge_row(store, "PL-A")["state"], _pledge_row(store, "PL-A")["allocated_minor"]) == ("exhausted", 600000)
     assert (_requirement_row(store, "R-1")["state"], _requirement_row(store, "R-1")["funded_quantity"]) == (
@@ -67,10 +79,22 @@ def test_a_rejected_package_gives_its_money_back_and_reopens_its_lines(store):
     # the released money funds another package for the reopened line
     packages.draft_package(store, OP, packages.DraftPackage("P2", "purl", "US", "UA", "USD", (), "PKG-2"))
     packages.add_line(store, OP, packages.AddLine("PKG-2", "R-1", 100))
-    funding.allocate(store, OP, funding.Allocate("PL-A", "PKG-2", 1, "6000.00", "USD", "2025-08-10"))
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(
+            pledge_id="PL-A", package_id="PKG-2", line_no=1, amount="6000.00", currency="USD", on="2025-08-10"
+        ),
+    )
     assert _pledge_row(store, "PL-A")["state"] == "exhausted"
     assert _requirement_row(store, "R-1")["state"] == "validated"  # the line is not fully paid yet
-    funding.allocate(store, OP, funding.Allocate("PL-B", "PKG-2", 1, "4000.00", "USD", "2025-08-10"))
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(
+            pledge_id="PL-B", package_id="PKG-2", line_no=1, amount="4000.00", currency="USD", on="2025-08-10"
+        ),
+    )
     assert (_requirement_row(store, "R-1")["state"], _requirement_row(store, "R-1")["funded_quantity"]) == (
         "funded",
         100,
@@ -79,7 +103,13 @@ def test_a_rejected_package_gives_its_money_back_and_reopens_its_lines(store):
 
 def test_a_release_converts_back_at_the_allocations_own_rate(store):
     base(store, pledge_amounts=(("PL-E", "8000.00", "EUR"),))  # EUR 1 = USD 1.25 on 2025-08-01
-    funding.allocate(store, OP, funding.Allocate("PL-E", "PKG-1", 1, "8000.00", "EUR", "2025-08-03"))
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(
+            pledge_id="PL-E", package_id="PKG-1", line_no=1, amount="8000.00", currency="EUR", on="2025-08-03"
+        ),
+    )
     packages.propose_package(store, OP, "PKG-1")
     packages.decide_package(store, OP, packages.Decide("PKG-1", "US", "reject", "no", "2025-08-09"))
     row = _pledge_row(store, "PL-E")
@@ -92,7 +122,7 @@ def test_a_release_converts_back_at_the_allocations_own_rate(store):
 def test_partial_releases_never_strand_a_cent():
     p = Pledge("PL-X")
     for e in pledge_d.announce(
-        p, funder="NL", amount="100.00", currency="EUR", pledged_on="2025-08-01", mechanism="purl"
+        p, funder="NL", amount=Money.parse("100.00", "EUR"), pledged_on=date(2025, 8, 1), mechanism="purl"
     ):
         p.apply(e)
     p.apply(pledge_d.commit(p, on=date(2025, 8, 1))[0])
@@ -132,7 +162,13 @@ def test_partial_releases_never_strand_a_cent():
 
 def test_a_release_larger_than_what_the_allocation_holds_is_refused(store):
     base(store)
-    funding.allocate(store, OP, funding.Allocate("PL-A", "PKG-1", 1, "1000.00", "USD", "2025-08-03"))
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(
+            pledge_id="PL-A", package_id="PKG-1", line_no=1, amount="1000.00", currency="USD", on="2025-08-03"
+        ),
+    )
     with store.write("operator") as uow:
         pledge = uow.load(Pledge, "PL-A")
         with pytest.raises(RuleViolation, match=r"allocation 'PL-A.1' holds USD 1,000.00 of its line"):

@@ -13,7 +13,7 @@ from scenario import OP, base
 from supplyline.cli.main import app
 from supplyline.domain.contract import LineTerms
 from supplyline.domain.errors import RuleViolation
-from supplyline.services import contracts, funding, money, packages, parties
+from supplyline.services import bus, contracts, funding, money, packages, parties
 from supplyline.services.conservation import check_money
 from supplyline.services.money_report import money_report
 from supplyline.store import schema as t
@@ -24,7 +24,13 @@ runner = CliRunner()
 def funded_and_contracted(store):
     """EUR 8,000 (USD 10,000 at 1.25) funds 100 × USD 100; the contract costs USD 90 a unit."""
     base(store, pledge_amounts=(("PL-E", "8000.00", "EUR"),))
-    funding.allocate(store, OP, funding.Allocate("PL-E", "PKG-1", 1, "8000.00", "EUR", "2025-08-03"))
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(
+            pledge_id="PL-E", package_id="PKG-1", line_no=1, amount="8000.00", currency="EUR", on="2025-08-03"
+        ),
+    )
     packages.propose_package(store, OP, "PKG-1")
     packages.decide_package(store, OP, packages.Decide("PKG-1", "US", "approve", "", "2025-08-05"))
     contracts.sign_contract(
@@ -43,8 +49,12 @@ def stages(store, pledge_id="PL-E"):
 
 def test_money_moves_stage_by_stage_with_the_realised_fx_difference_recorded(store):
     funded_and_contracted(store)
-    money.pay_in(store, OP, money.PayIn("PL-E", "8000.00", "NL-PAY-0001", "2025-08-25"))
-    out = money.transfer(store, OP, money.Transfer("PL-E", "PKG-1", "8000.00", "NSATU-TX-1", "2025-09-02"))
+    bus.handle(store, OP, money.PayIn(pledge_id="PL-E", amount="8000.00", reference="NL-PAY-0001", on="2025-08-25"))
+    out = bus.handle(
+        store,
+        OP,
+        money.Transfer(pledge_id="PL-E", package_id="PKG-1", amount="8000.00", reference="NSATU-TX-1", on="2025-09-02"),
+    )
     payload = json.loads(out.events[0].payload)
     # USD 9,600 at the transfer's 1.20, USD 400 less than at the allocation's 1.25: recorded, not absorbed
     assert (payload["seller_amount"], payload["fx_difference"], payload["fx"]["rate"]) == (
@@ -52,8 +62,10 @@ def test_money_moves_stage_by_stage_with_the_realised_fx_difference_recorded(sto
         {"amount": "-400.00", "currency": "USD"},
         "1.20",
     )
-    money.spend(store, OP, money.Spend("obligated", "CT-1", 1, "9000.00", on="2025-09-03"))
-    money.spend(store, OP, money.Spend("expended", "CT-1", 1, "4500.00", "INV-1", on="2025-10-01"))
+    bus.handle(store, OP, money.Obligate(contract_id="CT-1", line_no=1, amount="9000.00", on="2025-09-03"))
+    bus.handle(
+        store, OP, money.Expend(contract_id="CT-1", line_no=1, amount="4500.00", reference="INV-1", on="2025-10-01")
+    )
     assert stages(store) == {
         "paid_in": 800000,
         "transferred": 800000,
@@ -109,21 +121,28 @@ def test_money_moves_stage_by_stage_with_the_realised_fx_difference_recorded(sto
 
 
 REFUSALS = [
-    (lambda s: money.pay_in(s, OP, money.PayIn("PL-E", "8000.01", "X", "2025-08-25")), "EUR 8,000.00 left to pay in"),
     (
-        lambda s: money.transfer(s, OP, money.Transfer("PL-E", "PKG-1", "10.00", "X", "2025-09-02")),
+        lambda s: bus.handle(s, OP, money.PayIn(pledge_id="PL-E", amount="8000.01", reference="X", on="2025-08-25")),
+        "EUR 8,000.00 left to pay in",
+    ),
+    (
+        lambda s: bus.handle(
+            s, OP, money.Transfer(pledge_id="PL-E", package_id="PKG-1", amount="10.00", reference="X", on="2025-09-02")
+        ),
         "EUR 0.00 paid in and not yet transferred or returned, not EUR 10.00",
     ),
     (
-        lambda s: money.spend(s, OP, money.Spend("obligated", "CT-1", 1, "1.00", on="2025-09-03")),
+        lambda s: bus.handle(s, OP, money.Obligate(contract_id="CT-1", line_no=1, amount="1.00", on="2025-09-03")),
         "package 'PKG-1' has USD 0.00 transferred and not yet obligated",
     ),
     (
-        lambda s: money.spend(s, OP, money.Spend("expended", "CT-1", 1, "1.00", "INV", on="2025-09-03")),
+        lambda s: bus.handle(
+            s, OP, money.Expend(contract_id="CT-1", line_no=1, amount="1.00", reference="INV", on="2025-09-03")
+        ),
         "contract 'CT-1' line 1 has obligated USD 0.00",
     ),
     (
-        lambda s: money.return_money(s, OP, money.ReturnMoney("PL-E", "1.00", "X", "2025-09-02")),
+        lambda s: bus.handle(s, OP, money.ReturnMoney(pledge_id="PL-E", amount="1.00", reference="X", on="2025-09-02")),
         "pledge 'PL-E' has EUR 0.00 unallocated, not EUR 1.00",
     ),
 ]
@@ -140,18 +159,28 @@ def test_a_stage_never_exceeds_the_one_before_it(store, attempt, message):
 
 def test_transfers_obligations_and_spending_are_capped_at_each_step(store):
     funded_and_contracted(store)
-    money.pay_in(store, OP, money.PayIn("PL-E", "5000.00", "P1", "2025-08-25"))
+    bus.handle(store, OP, money.PayIn(pledge_id="PL-E", amount="5000.00", reference="P1", on="2025-08-25"))
     with pytest.raises(
         RuleViolation, match=r"EUR 5,000.00 paid in and not yet transferred or returned, not EUR 5,000.01"
     ):
-        money.transfer(store, OP, money.Transfer("PL-E", "PKG-1", "5000.01", "T", "2025-09-02"))
-    money.transfer(store, OP, money.Transfer("PL-E", "PKG-1", "5000.00", "T", "2025-09-02"))  # USD 6,000.00
+        bus.handle(
+            store,
+            OP,
+            money.Transfer(pledge_id="PL-E", package_id="PKG-1", amount="5000.01", reference="T", on="2025-09-02"),
+        )
+    bus.handle(
+        store,
+        OP,
+        money.Transfer(pledge_id="PL-E", package_id="PKG-1", amount="5000.00", reference="T", on="2025-09-02"),
+    )  # USD 6,000.00
     with pytest.raises(RuleViolation, match=r"has USD 6,000.00 transferred and not yet obligated: USD 6,000.01"):
-        money.spend(store, OP, money.Spend("obligated", "CT-1", 1, "6000.01", on="2025-09-03"))
-    money.spend(store, OP, money.Spend("obligated", "CT-1", 1, "6000.00", on="2025-09-03"))
+        bus.handle(store, OP, money.Obligate(contract_id="CT-1", line_no=1, amount="6000.01", on="2025-09-03"))
+    bus.handle(store, OP, money.Obligate(contract_id="CT-1", line_no=1, amount="6000.00", on="2025-09-03"))
     with pytest.raises(RuleViolation, match=r"has obligated USD 6,000.00 and has USD 0.00 expended"):
-        money.spend(store, OP, money.Spend("expended", "CT-1", 1, "6000.01", "I", on="2025-09-04"))
-    money.spend(store, OP, money.Spend("expended", "CT-1", 1, "6000.00", "I", on="2025-09-04"))
+        bus.handle(
+            store, OP, money.Expend(contract_id="CT-1", line_no=1, amount="6000.01", reference="I", on="2025-09-04")
+        )
+    bus.handle(store, OP, money.Expend(contract_id="CT-1", line_no=1, amount="6000.00", reference="I", on="2025-09-04"))
     assert stages(store) == {
         "paid_in": 500000,
         "transferred": 500000,
@@ -182,10 +211,16 @@ def test_transfers_obligations_and_spending_are_capped_at_each_step(store):
 )
 def test_an_edited_projection_is_caught_naming_the_pledge(store, table, column, value, message):
     funded_and_contracted(store)
-    money.pay_in(store, OP, money.PayIn("PL-E", "5000.00", "P1", "2025-08-25"))
-    money.transfer(store, OP, money.Transfer("PL-E", "PKG-1", "5000.00", "T", "2025-09-02"))
-    money.spend(store, OP, money.Spend("obligated", "CT-1", 1, "4800.00", on="2025-09-03"))  # EUR 4,000
-    money.spend(store, OP, money.Spend("expended", "CT-1", 1, "1200.00", "I", on="2025-09-04"))  # EUR 1,000
+    bus.handle(store, OP, money.PayIn(pledge_id="PL-E", amount="5000.00", reference="P1", on="2025-08-25"))
+    bus.handle(
+        store,
+        OP,
+        money.Transfer(pledge_id="PL-E", package_id="PKG-1", amount="5000.00", reference="T", on="2025-09-02"),
+    )
+    bus.handle(store, OP, money.Obligate(contract_id="CT-1", line_no=1, amount="4800.00", on="2025-09-03"))  # EUR 4,000
+    bus.handle(
+        store, OP, money.Expend(contract_id="CT-1", line_no=1, amount="1200.00", reference="I", on="2025-09-04")
+    )  # EUR 1,000
     with store.read() as conn:
         assert check_money(conn) == []
     target = t.metadata.tables[table]
@@ -199,7 +234,7 @@ def test_an_edited_projection_is_caught_naming_the_pledge(store, table, column, 
 
 def test_cli_check_money_and_verify_fail_naming_the_pledge(sqlite_store, sqlite_url):
     funded_and_contracted(sqlite_store)
-    money.pay_in(sqlite_store, OP, money.PayIn("PL-E", "5000.00", "P1", "2025-08-25"))
+    bus.handle(sqlite_store, OP, money.PayIn(pledge_id="PL-E", amount="5000.00", reference="P1", on="2025-08-25"))
     assert runner.invoke(app, ["--db", sqlite_url, "check", "money"]).exit_code == 0
     with sqlite_store.engine.begin() as conn:
         conn.execute(update(t.pledges).values(transferred_minor=600000))
@@ -214,22 +249,42 @@ def test_cli_check_money_and_verify_fail_naming_the_pledge(sqlite_store, sqlite_
 
 def test_returned_money_is_no_longer_there_to_allocate(store):
     base(store, pledge_amounts=(("PL-A", "1000.00", "USD"),), line_quantity=10)
-    funding.allocate(store, OP, funding.Allocate("PL-A", "PKG-1", 1, "500.00", "USD", "2025-08-03"))
-    money.pay_in(store, OP, money.PayIn("PL-A", "1000.00", "P", "2025-08-04"))
-    money.return_money(store, OP, money.ReturnMoney("PL-A", "500.00", "R", "2025-08-05"))
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(
+            pledge_id="PL-A", package_id="PKG-1", line_no=1, amount="500.00", currency="USD", on="2025-08-03"
+        ),
+    )
+    bus.handle(store, OP, money.PayIn(pledge_id="PL-A", amount="1000.00", reference="P", on="2025-08-04"))
+    bus.handle(store, OP, money.ReturnMoney(pledge_id="PL-A", amount="500.00", reference="R", on="2025-08-05"))
     assert stages(store, "PL-A")["returned"] == 50000
     with store.read() as conn:
         state = conn.execute(select(t.pledges.c.state).where(t.pledges.c.id == "PL-A")).scalar_one()
     assert state == "exhausted"  # 1000 = 500 returned + 500 allocated + 0 unallocated
     with pytest.raises(RuleViolation, match="pledge 'PL-A' is exhausted"):
-        funding.allocate(store, OP, funding.Allocate("PL-A", "PKG-1", 1, "0.01", "USD", "2025-08-06"))
+        bus.handle(
+            store,
+            OP,
+            funding.Allocate(
+                pledge_id="PL-A", package_id="PKG-1", line_no=1, amount="0.01", currency="USD", on="2025-08-06"
+            ),
+        )
 
 
 def test_a_release_cannot_take_back_money_already_sent_to_the_seller(store):
     base(store, pledge_amounts=(("PL-A", "10000.00", "USD"),))
-    funding.allocate(store, OP, funding.Allocate("PL-A", "PKG-1", 1, "10000.00", "USD", "2025-08-03"))
-    money.pay_in(store, OP, money.PayIn("PL-A", "10000.00", "P", "2025-08-04"))
-    money.transfer(store, OP, money.Transfer("PL-A", "PKG-1", "1.00", "T", "2025-08-05"))
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(
+            pledge_id="PL-A", package_id="PKG-1", line_no=1, amount="10000.00", currency="USD", on="2025-08-03"
+        ),
+    )
+    bus.handle(store, OP, money.PayIn(pledge_id="PL-A", amount="10000.00", reference="P", on="2025-08-04"))
+    bus.handle(
+        store, OP, money.Transfer(pledge_id="PL-A", package_id="PKG-1", amount="1.00", reference="T", on="2025-08-05")
+    )
     packages.propose_package(store, OP, "PKG-1")
     with pytest.raises(RuleViolation, match=r"pledge 'PL-A' transferred USD 1.00 for package 'PKG-1'"):
         packages.decide_package(store, OP, packages.Decide("PKG-1", "US", "reject", "no", "2025-08-09"))

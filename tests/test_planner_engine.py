@@ -82,7 +82,7 @@ def brute_force(p: Problem) -> tuple[int, int]:
     """(weighted lateness, cost) of the best plan, by trying every split of every order over
     the months (and 'not planned'), and the cheapest feasible production for each month."""
     bins = p.horizon + 1  # the last bin: not planned within the horizon
-    best = None
+    best: tuple[int, int] | None = None
     splits = [list(compositions(d.quantity, bins)) for d in p.demands]
     for choice in itertools.product(*splits):
         late = sum(
@@ -109,6 +109,7 @@ def brute_force(p: Problem) -> tuple[int, int]:
         else:
             if best is None or (late, cost) < best:
                 best = (late, cost)
+    assert best is not None  # planning nothing is always feasible
     return best
 
 

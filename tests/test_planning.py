@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from supplyline.store import schema as t
 
 JV = Actor("UA-US-JV", via="test")
 DAY = date(2026, 1, 5)
-JAN = {"first_month": "2026-01", "horizon": 12, "time_limit": 5}
+JAN: dict[str, Any] = {"first_month": "2026-01", "horizon": 12, "time_limit": 5}
 
 
 def with_terms(store) -> None:
@@ -153,7 +154,7 @@ def test_accepted_plans_are_events_that_verify_and_rebuild_and_replanning_shows_
         ("PLAN-0001", "superseded", "PLAN-0002"),
         ("PLAN-0002", "accepted", None),
     ]
-    made = {}
+    made: dict[str, int] = {}
     for part in shown["parts"]:
         made[part["order_id"]] = made.get(part["order_id"], 0) + part["quantity"]
     assert made == {"PO-DD-1": 3000, "PO-DD-2": 20} and shown["unplanned"] == []
@@ -299,7 +300,7 @@ def test_a_plan_is_superseded_once_and_never_accepted_twice():
     from supplyline.domain.money import Money
 
     p = plan_domain.ProductionPlan("PLAN-1")
-    terms = {
+    terms: dict[str, Any] = {
         "first_month": "2026-01",
         "horizon": 3,
         "status": "optimal",

@@ -24,7 +24,8 @@ from conftest import event_count
 from supplyline.domain.contract import LineTerms
 from supplyline.domain.errors import Refused
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import contracts, funding, money, packages, parties, reports, requirements, shipments
+from supplyline.services import bus, contracts, funding, money, packages, parties, reports, requirements, shipments
+from supplyline.services.bus import Command
 from supplyline.services.checks import check_projections, verify_ledger
 from supplyline.services.conservation import check_money
 from supplyline.services.context import Actor, open_store
@@ -54,11 +55,12 @@ def template():
 
 
 class Ledger(RuleBasedStateMachine):
-    template: Path  # set by the test, before the machine runs
+    template: Path | None = None  # set by the test
 
     @initialize()
     def open(self):
         self.folder = Path(tempfile.mkdtemp())
+        assert self.template is not None, "the test sets the template ledger"
         shutil.copy(self.template, self.folder / "l.db")
         self.store = open_store(f"sqlite:///{self.folder / 'l.db'}")
         self.pledges, self.reqs, self.pkgs, self.contracts, self.shipments = [], [], [], [], []
@@ -69,9 +71,12 @@ class Ledger(RuleBasedStateMachine):
         shutil.rmtree(self.folder)
 
     def attempt(self, service, *args, **kwargs):
-        """Run a command; if refused, nothing may have been written."""
+        """Build a command and run it (a command class and its fields: a bad field is refused as
+        the command is built); if refused, nothing may have been written."""
         before = event_count(self.store)
         try:
+            if isinstance(service, type) and issubclass(service, Command):
+                return bus.handle(self.store, OP, service(*args, **kwargs))
             return service(self.store, OP, *args, **kwargs)
         except Refused as exc:
             REFUSALS.append(f"{service.__name__}: {exc}")
@@ -108,8 +113,15 @@ class Ledger(RuleBasedStateMachine):
     def announce(self, amount, currency, commit, earmark):
         pid = self.next_id("PL")
         if self.attempt(
-            funding.announce_pledge,
-            funding.AnnouncePledge("NL", str(amount), currency, "2025-02-01", "purl", earmark, id=pid, commit=commit),
+            funding.AnnouncePledge,
+            funder="NL",
+            amount=str(amount),
+            currency=currency,
+            pledged_on="2025-02-01",
+            mechanism="purl",
+            categories=earmark,
+            id=pid,
+            commit=commit,
         ):
             self.pledges.append(pid)
 
@@ -117,8 +129,8 @@ class Ledger(RuleBasedStateMachine):
     @rule(i=st.integers(0, 100))
     def commit(self, i):
         self.attempt(
-            funding.commit_pledge,
-            self.pick("SELECT id FROM pledges WHERE state = 'announced' ORDER BY id", i),
+            funding.CommitPledge,
+            pledge_id=self.pick("SELECT id FROM pledges WHERE state = 'announced' ORDER BY id", i),
             on="2025-02-02",
         )
 
@@ -191,7 +203,15 @@ class Ledger(RuleBasedStateMachine):
         )
         left_usd = Decimal(left_minor) / 100 * (Decimal("1.1") if currency == "EUR" else 1)
         amount = min(Decimal(open_minor) * share / 100, left_usd - Decimal("0.02")).quantize(Decimal("0.01"))
-        self.attempt(funding.allocate, funding.Allocate(pledge, package, line, str(amount), "USD", "2025-03-01"))
+        self.attempt(
+            funding.Allocate,
+            pledge_id=pledge,
+            package_id=package,
+            line_no=line,
+            amount=str(amount),
+            currency="USD",
+            on="2025-03-01",
+        )
 
     def open_minor(self, package, line):
         return self.scalar(
@@ -218,8 +238,13 @@ class Ledger(RuleBasedStateMachine):
                 amount = min(needed, left_minor)
                 if amount > 0:
                     self.attempt(
-                        funding.allocate,
-                        funding.Allocate(pledge, package, line, str(Decimal(amount) / 100), "USD", "2025-03-01"),
+                        funding.Allocate,
+                        pledge_id=pledge,
+                        package_id=package,
+                        line_no=line,
+                        amount=str(Decimal(amount) / 100),
+                        currency="USD",
+                        on="2025-03-01",
                     )
         self.attempt(packages.decide_package, packages.Decide(package, "US", "approve", "", "2025-03-02"))
 
@@ -316,7 +341,7 @@ class Ledger(RuleBasedStateMachine):
         pledge = self.pick("SELECT id FROM pledges WHERE state <> 'announced' ORDER BY id", i)
         left = self.scalar("SELECT amount_minor - paid_in_minor FROM pledges WHERE id = :p", p=pledge)
         amount = max(Decimal(1), (Decimal(left) * share).quantize(Decimal(1))) / 100
-        self.attempt(money.pay_in, money.PayIn(pledge, str(amount), "PAY", "2025-03-01"))
+        self.attempt(money.PayIn, pledge_id=pledge, amount=str(amount), reference="PAY", on="2025-03-01")
 
     @precondition(lambda self: self.ids("SELECT DISTINCT pledge_id FROM allocations WHERE amount_minor > 0"))
     @rule(i=st.integers(0, 100), share=st.sampled_from([Decimal(1), Decimal("0.5"), Decimal("1.01")]))
@@ -330,7 +355,9 @@ class Ledger(RuleBasedStateMachine):
             "SELECT paid_in_minor - transferred_minor - returned_minor FROM pledges WHERE id = :p", p=pledge
         )
         amount = max(1, int(Decimal(min(held, in_account)) * share)) / Decimal(100)
-        self.attempt(money.transfer, money.Transfer(pledge, package, str(amount), "TX", "2025-03-02"))
+        self.attempt(
+            money.Transfer, pledge_id=pledge, package_id=package, amount=str(amount), reference="TX", on="2025-03-02"
+        )
 
     @precondition(lambda self: self.contracts)
     @rule(
@@ -348,7 +375,14 @@ class Ledger(RuleBasedStateMachine):
             c=contract,
         )
         amount = max(1, int(Decimal(room or 1) * share)) / Decimal(100)
-        self.attempt(money.spend, money.Spend(stage, contract, 1, str(amount), "INV", on="2025-03-05"))
+        self.attempt(
+            money.Obligate if stage == "obligated" else money.Expend,
+            contract_id=contract,
+            line_no=1,
+            amount=str(amount),
+            reference="INV",
+            on="2025-03-05",
+        )
 
     @precondition(lambda self: self.ids("SELECT id FROM pledges WHERE paid_in_minor > 0"))
     @rule(i=st.integers(0, 100), share=st.sampled_from([Decimal(1), Decimal("0.5"), Decimal("1.01")]))
@@ -360,7 +394,7 @@ class Ledger(RuleBasedStateMachine):
             p=pledge,
         )
         amount = max(1, int(Decimal(room) * share)) / Decimal(100)
-        self.attempt(money.return_money, money.ReturnMoney(pledge, str(amount), "RET", "2025-03-06"))
+        self.attempt(money.ReturnMoney, pledge_id=pledge, amount=str(amount), reference="RET", on="2025-03-06")
 
     @precondition(lambda self: self.contracts)
     @rule(i=st.integers(0, 100), part=st.sampled_from([1, 2, 3]))
@@ -374,7 +408,9 @@ class Ledger(RuleBasedStateMachine):
         ):
             unpaid = self.scalar("SELECT amount_minor - paid_in_minor FROM pledges WHERE id = :p", p=pledge)
             if unpaid:
-                self.attempt(money.pay_in, money.PayIn(pledge, str(Decimal(unpaid) / 100), "PAY", "2025-03-01"))
+                self.attempt(
+                    money.PayIn, pledge_id=pledge, amount=str(Decimal(unpaid) / 100), reference="PAY", on="2025-03-01"
+                )
             sent = self.scalar(
                 "SELECT coalesce(sum(amount_minor), 0) FROM money_flows WHERE pledge_id = :p AND package_id = :k "
                 "AND stage = 'transferred'",
@@ -382,11 +418,18 @@ class Ledger(RuleBasedStateMachine):
                 k=package,
             )
             if held > sent:
-                self.attempt(money.transfer, money.Transfer(pledge, package, str(Decimal(held - sent) / 100), "TX"))
+                self.attempt(
+                    money.Transfer,
+                    pledge_id=pledge,
+                    package_id=package,
+                    amount=str(Decimal(held - sent) / 100),
+                    reference="TX",
+                    on="2025-03-02",
+                )
         value = self.scalar("SELECT quantity * unit_price_minor FROM contract_lines WHERE contract_id = :c", c=contract)
         amount = str(Decimal(value // part) / 100)
-        if self.attempt(money.spend, money.Spend("obligated", contract, 1, amount, on="2025-03-05")):
-            self.attempt(money.spend, money.Spend("expended", contract, 1, amount, "INV", on="2025-03-06"))
+        if self.attempt(money.Obligate, contract_id=contract, line_no=1, amount=amount, on="2025-03-05"):
+            self.attempt(money.Expend, contract_id=contract, line_no=1, amount=amount, reference="INV", on="2025-03-06")
 
     def row_list(self, sql, **params):
         with self.store.read() as conn:
@@ -400,14 +443,21 @@ class Ledger(RuleBasedStateMachine):
     @rule(kind=st.sampled_from(["unknown pledge", "bad currency", "bad date", "float amount", "unknown package"]))
     def bad_input(self, kind):
         """Malformed or dangling input is always refused, whatever the state (and writes nothing)."""
-        command = {
-            "unknown pledge": (funding.allocate, funding.Allocate("PL-NOPE", "PKG-NOPE", 1, "1")),
-            "bad currency": (funding.announce_pledge, funding.AnnouncePledge("NL", "1", "EUX", "2025-02-01", "purl")),
-            "bad date": (funding.announce_pledge, funding.AnnouncePledge("NL", "1", "EUR", "2025-02-31", "purl")),
-            "float amount": (funding.announce_pledge, funding.AnnouncePledge("NL", 1.5, "EUR", "2025-02-01", "purl")),
+        pledge = {"funder": "NL", "amount": "1", "currency": "EUR", "pledged_on": "2025-02-01", "mechanism": "purl"}
+        command: tuple = {
+            "unknown pledge": (
+                funding.Allocate,
+                {"pledge_id": "PL-NOPE", "package_id": "PKG-NOPE", "line_no": 1, "amount": "1"},
+            ),
+            "bad currency": (funding.AnnouncePledge, {**pledge, "currency": "EUX"}),
+            "bad date": (funding.AnnouncePledge, {**pledge, "pledged_on": "2025-02-31"}),
+            "float amount": (funding.AnnouncePledge, {**pledge, "amount": 1.5}),
             "unknown package": (packages.propose_package, "PKG-NOPE"),
         }[kind]
-        assert self.attempt(*command) is None
+        if isinstance(command[1], dict):
+            assert self.attempt(command[0], **command[1]) is None
+        else:
+            assert self.attempt(*command) is None
 
     @invariant()
     def no_pledge_is_over_allocated(self):

@@ -56,6 +56,7 @@ def test_the_split_scan_names_the_same_first_bad_event(ledger, workers):
         "UPDATE events SET body = replace(body, 'Party 6', 'Party Y') WHERE seq = 6",
     )
     finding = checks.verify_ledger(ledger, workers=workers).finding
+    assert finding is not None
     assert finding.seq == 3 and finding.message == "event #3 is missing: the sequence jumps from 2 to 4"
 
 
@@ -63,6 +64,7 @@ def test_a_changed_payload_is_named(ledger):
     tamper(ledger, "UPDATE events SET body = replace(body, 'Party 4', 'Party X') WHERE seq = 4")
     assert not fast(ledger)
     finding = checks.verify_ledger(ledger).finding
+    assert finding is not None
     assert finding.seq == 4 and "stored hash" in finding.message and "does not match its contents" in finding.message
 
 
@@ -70,6 +72,7 @@ def test_a_removed_event_is_named(ledger):
     tamper(ledger, "DELETE FROM events WHERE seq = 5")
     assert not fast(ledger)
     finding = checks.verify_ledger(ledger).finding
+    assert finding is not None
     assert finding.seq == 5 and finding.message == "event #5 is missing: the sequence jumps from 4 to 6"
 
 
@@ -77,6 +80,7 @@ def test_a_cut_tail_is_named(ledger):
     tamper(ledger, "DELETE FROM events WHERE seq = 7")
     assert not fast(ledger)
     finding = checks.verify_ledger(ledger).finding
+    assert finding is not None
     assert finding.seq == 7 and "the ledger head says 7 events were written, 6 are stored" in finding.message
 
 
@@ -89,4 +93,5 @@ def test_reordered_events_are_named(ledger):
     )
     assert not fast(ledger)
     finding = checks.verify_ledger(ledger).finding
+    assert finding is not None
     assert finding.seq == 2 and "does not link to the hash of event #1" in finding.message

@@ -64,6 +64,7 @@ def setting(tmp_path):
     signing.pin_key(store, OPERATOR)
     for i in range(5):
         parties.register_party(store, OPERATOR, parties.RegisterParty(f"P{i}", f"Party {i}", "company", "NL"))
+    assert store.signing is not None  # attached above
     log_key = store.signing.verifier
     cosigners = [Cosigner.generate(f"witness.example/w{i}") for i in (1, 2, 3)]
     servers = [_serve(Witness(c, [log_key], tmp_path / f"w{i}")) for i, c in enumerate(cosigners, start=1)]

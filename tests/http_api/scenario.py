@@ -23,9 +23,11 @@ from sqlalchemy import func, select
 from supplyline.domain.contract import LineTerms
 from supplyline.domain.shipment import ShippedLine
 from supplyline.services import (
+    bus,
     contracts,
     funding,
     kiel,
+    money,
     packages,
     parties,
     planning,
@@ -149,7 +151,7 @@ def build(store: Store) -> Scenario:
         until: str | None = None,
         disclosure: tuple[str, ...] = (),
     ) -> None:
-        funding.announce_pledge(
+        bus.handle(
             store,
             by(funder),
             funding.AnnouncePledge(
@@ -181,7 +183,13 @@ def build(store: Store) -> Scenario:
             packages.add_line(store, coord, packages.AddLine(pid, rid, qty))
 
     def allocate(pledge_id: str, package_id: str, amount: str) -> None:
-        funding.allocate(store, coord, funding.Allocate(pledge_id, package_id, 1, amount, "USD", "2025-08-05"))
+        bus.handle(
+            store,
+            coord,
+            funding.Allocate(
+                pledge_id=pledge_id, package_id=package_id, line_no=1, amount=amount, currency="USD", on="2025-08-05"
+            ),
+        )
 
     # --- side A -------------------------------------------------------------------------
     requirement("RQ-A", "REC-A", 20, "note-of-requirement-A")
@@ -210,6 +218,16 @@ def build(store: Store) -> Scenario:
         by("SELL-A"),
         contracts.SignContract("PKG-A", "SELL-A", "SUP-A", "purchase", "2025-09-01", (LineTerms(1, 8),), (), "CT-A"),
     )
+    # money along its stages (issue 15): FUND-A pays, the coordinator transfers, SELL-A obligates
+    bus.handle(
+        store, by("FUND-A"), money.PayIn(pledge_id="PLEDGE-A1", amount="10000", reference="PAY-A", on="2025-09-02")
+    )
+    bus.handle(
+        store,
+        coord,
+        money.Transfer(pledge_id="PLEDGE-A1", package_id="PKG-A", amount="6000", reference="TX-A", on="2025-09-03"),
+    )
+    bus.handle(store, by("SELL-A"), money.Obligate(contract_id="CT-A", line_no=1, amount="3000", on="2025-09-04"))
     production.register_facility(
         store, by("SUP-A"), production.RegisterFacility("name-of-facility-A", "US", (("SUP-A", "100"),), "FAC-A")
     )
@@ -304,7 +322,8 @@ class Copies:
     key beside it where `supplyline init` puts it."""
 
     def __init__(self, template: Path, directory: Path):
-        self.template, self.directory, self.count, self.stores = template, directory, 0, []
+        self.template, self.directory, self.count = template, directory, 0
+        self.stores: list[Store] = []
 
     def new(self) -> Store:
         self.count += 1

@@ -10,13 +10,14 @@ same 404 as for a missing id, with the same words, and write nothing.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from fastapi.testclient import TestClient
 
 from supplyline.api import create_app
 
 from .scenario import ROLES, events_in
-from .test_api_access_matrix import CASES, V1, send
+from .test_api_access_matrix import CASES, V1, Upload, send
 
 MISSING = "NOPE-404"
 PARTY_FIELDS = ("party", "funder", "recipient", "seller", "buyer", "supplier")
@@ -33,11 +34,14 @@ def _record_path(template: str, path: str) -> tuple[str, str]:
     return prefix + record_id, record_id
 
 
-def _variants(body: dict | None, party: str) -> list[dict | None]:
+def _variants(body: dict | Upload | None, party: str) -> list[dict | Upload | None]:
     """The body as the matrix sends it, and with every party it names set to the caller's
     own (the acting party must not let a caller past the read check)."""
     if body is None:
         return [None]
+    if isinstance(body, Upload):
+        form = {k: (party if k in PARTY_FIELDS else v) for k, v in body.form.items()}
+        return [body, replace(body, form=form)] if form != body.form else [body]
     own = {k: (party if k in PARTY_FIELDS else v) for k, v in body.items()}
     return [body, own] if own != body else [body]
 

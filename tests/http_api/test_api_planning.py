@@ -97,7 +97,7 @@ def test_a_plan_is_accepted_for_the_input_reviewed_and_refused_once_it_moved(cli
     shown = client.get(f"{V1}/plans/{body['id']}", headers=scenario.headers("auditor")).json()
     with api_store.read() as conn:
         assert shown == planning.show_plan(conn, body["id"])
-    made = {}
+    made: dict[str, int] = {}
     for part in shown["parts"]:
         made[part["order_id"]] = made.get(part["order_id"], 0) + part["quantity"]
     assert made == {"PO-A": 1, "PO-A2": 2, "PO-B": 1} and shown["accepted_on"] == "2025-11-03"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from supplyline.api import create_app
@@ -32,7 +33,9 @@ NOT_APPLICABLE = [positive_data_acceptance]
 #: gets its ledger, a copy of the scenario, when the tests run.
 APP = create_app(Store(make_engine("sqlite://")))
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
-schema.config.generation.update(modes=["positive", "negative"], max_examples=EXAMPLES, deterministic=True)
+schema.config.generation.update(
+    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=EXAMPLES, deterministic=True
+)
 
 
 def _supplier_may(ctx) -> bool:

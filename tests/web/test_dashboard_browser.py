@@ -31,18 +31,19 @@ def funder(browser, live):
 
 def test_signed_out_overview_shows_public_aggregates_only(public):
     public.go("/", shot="public-overview")
-    # the Drone Deal's funds are withheld until 2027: not in the public's figures, and said so
+    # the Drone Deal's funds are withheld until 2027, and its allocations with its line prices
+    # (each pays a whole line): not in the public's figures, and said so
     assert public.text("#kpi-pledged .value") == "USD 2,539.5 M"
     assert public.text("#kpi-delivered .value") == "USD 829.9 M"
     assert public.text("#undisclosed").startswith(
-        "Not in these figures: 1 pledged, 2 contracted, 1 delivered figure(s)"
+        "Not in these figures: 1 pledged, 2 allocated, 2 contracted, 1 delivered figure(s)"
     )
     assert public.page.query_selector("#kpi-need") is None  # the need is not public
     assert (
         public.text("#funnel tr[data-funder='SE-GOV']")
         == "Sweden 275,000,000.00 275,000,000.00 275,000,000.00 275,000,000.00"
     )
-    assert public.text("#funnel tr.total") == "Total 2,539,500,000.00 2,355,999,999.98 1,569,292,566.98 829,941,719.95"
+    assert public.text("#funnel tr.total") == "Total 2,539,500,000.00 2,325,999,999.98 1,569,292,566.98 829,941,719.95"
     assert public.page.locator(".chart .plotly").count() == 2  # the charts drew, from the server's own plotly.js
     assert public.text("#who").startswith("public view")
 

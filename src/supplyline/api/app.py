@@ -13,6 +13,7 @@ from .. import settings as settings_module
 from .. import web
 from ..services import freshness, signing
 from ..services.context import open_store
+from ..services.projection_watch import ProjectionWatch
 from ..settings import Settings
 from ..store import keyfile
 from ..store.eventstore import Store
@@ -24,10 +25,17 @@ from .uploads import UploadLimit
 PREFIX = "/api/v1"
 
 
-def create_app(store: Store | None = None, settings: Settings | None = None, *, read_cache: bool = True) -> FastAPI:
+def create_app(
+    store: Store | None = None,
+    settings: Settings | None = None,
+    *,
+    read_cache: bool = True,
+    projections: ProjectionWatch | None = None,
+) -> FastAPI:
     """An app serving ``store`` (default: the database the settings name, which must be
     initialised and up to date). ``read_cache``: answer repeated reads from memory while the
-    ledger has not moved (PostgreSQL only; see api/cache.py)."""
+    ledger has not moved (PostgreSQL only; see api/cache.py). ``projections``: the running
+    check of the projections (`serve` hands over the one its start check set up)."""
     settings = (settings or settings_module.load()).apply()
     if store is None:
         store = open_store(settings.db)
@@ -63,8 +71,11 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     app.state.store = store
     app.state.settings = settings
     app.state.ledger_watch = watch
+    app.state.projection_watch = projections or ProjectionWatch(store)
     problems.install(app)
-    app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=(f"{PREFIX}/ledger/", f"{PREFIX}/events"))
+    # the checkpoint gains its witnesses' cosignatures after the write: never answered from memory
+    uncached = (f"{PREFIX}/ledger/", f"{PREFIX}/events", f"{PREFIX}/log/checkpoint")
+    app.add_middleware(ReadCache, watch=watch, prefix=PREFIX, uncached=uncached)
     app.add_middleware(UploadLimit, prefix=f"{PREFIX}/imports/")
     # every other body (JSON, the dashboard's forms) is small: refused before it is parsed
     app.add_middleware(UploadLimit, prefix="/", limit=settings.max_body_bytes, besides=(f"{PREFIX}/imports/",))

@@ -9,9 +9,6 @@ FastAPI's thread pool, and each one's database work happens on one connection.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
@@ -30,6 +27,7 @@ from ..services.context import Actor, Outcome
 from ..services.ownership import LABELS, RESOLVERS, Ownership
 from ..services.transparency import WithheldField
 from ..store.eventstore import Store, read_head
+from .cursors import paginate
 from .problems import ApiProblem
 
 bearer = HTTPBearer(auto_error=False, description="an API token: `supplyline token create --party P --role R`")
@@ -115,38 +113,6 @@ def existing(kind: str, record_id: str, *, acting: Callable[[Connection], Iterab
 def creating(kind: str, owners: Iterable[str] | Callable[[Ownership], Iterable[str]], *refs: Ref) -> About:
     """A record the request creates, owned by ``owners`` (read from the request or from ``refs``)."""
     return About(kind, owners=owners, refs=refs)
-
-
-# --- pagination ------------------------------------------------------------------------------
-
-
-def _sortable(value: Any) -> tuple:
-    # ints and strings never meet in one comparison, whatever a cursor holds
-    return (isinstance(value, str), value)
-
-
-def encode_cursor(key: tuple) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(key), separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple:
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raw = None
-    if not isinstance(raw, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in raw):
-        raise ApiProblem(422, "invalid-input", "cursor: is not a cursor this API returned", field="cursor")
-    return tuple(raw)
-
-
-def paginate(items: list[dict], key: Callable[[dict], tuple], cursor: str | None, limit: int) -> dict:
-    ordered = sorted(items, key=lambda item: tuple(map(_sortable, key(item))))
-    if cursor:
-        after = tuple(map(_sortable, decode_cursor(cursor)))
-        ordered = [item for item in ordered if tuple(map(_sortable, key(item))) > after]
-    page = ordered[:limit]
-    more = len(ordered) > limit
-    return {"items": page, "next_cursor": encode_cursor(key(page[-1])) if more else None}
 
 
 # --- the gate --------------------------------------------------------------------------------

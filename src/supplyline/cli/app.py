@@ -20,6 +20,11 @@ from ..store.eventstore import Store
 from .render import BAD_INPUT, errors
 
 
+def _warn(message: str) -> None:
+    """A witness that did not cosign: the write stands, the operator is told."""
+    errors.print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
 class _Group(TyperGroup):
     """The CLI's one error boundary: every refusal raised below, and every path, number or
     file the operating system or a parser could not take, becomes a message on stderr and
@@ -66,7 +71,7 @@ class CliState:
 
             self._store = open_store(self.db, create=create)
             # every write is signed on commit when the ledger has its key (see store/signing.py)
-            signing.attach(self._store, transparency.key_path(self.db))
+            signing.attach(self._store, transparency.key_path(self.db), warn=_warn)
         return self._store
 
     @property

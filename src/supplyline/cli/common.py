@@ -1,14 +1,17 @@
 """What the record commands (cli/<area>.py) share: a sub-app per kind of record, listing,
 showing, writing, and the --disclose option.
 
-Each command turns its options into a service command and calls the same service function
-the API calls; parsing and every rule live below this layer.
+Each command turns its options into a service command (``services.bus.Command``) and sends
+it through the bus to the one handler the API's endpoint runs too; parsing happens when the
+command is built, and every rule lives below this layer.
 """
 
 from __future__ import annotations
 
 import typer
 
+from ..services import bus
+from ..services.bus import Command
 from .app import app, state
 from .render import emit_json, outcome, show, table
 
@@ -40,6 +43,12 @@ def show_record(ctx: typer.Context, fetch, as_json: bool, title: str) -> dict:
         data = fetch(conn)
     show(data, as_json=as_json, title=title)
     return data
+
+
+def send(ctx: typer.Context, cmd: Command, *, as_json: bool = False) -> None:
+    """Run one command through the bus (the handler the API's endpoint runs too)."""
+    st = state(ctx)
+    outcome(bus.handle(st.store(), st.acting, cmd), as_json=as_json)
 
 
 def write(ctx: typer.Context, service, *args, as_json: bool = False, **kwargs) -> None:

@@ -10,7 +10,7 @@ from ..services import money as money_service
 from ..services.conservation import check_money
 from ..services.money_report import PACKAGE_STAGES, PLEDGE_STAGES, money_report
 from .app import JSON, app, state
-from .common import write
+from .common import send
 from .contracts import contract
 from .pledges import pledge
 from .render import CHECK_FAILED, console, emit_json, errors, fail, money, table
@@ -29,7 +29,7 @@ def pledge_pay_in(
     as_json: bool = JSON,
 ) -> None:
     """Record the funder's payment into the mechanism's account."""
-    write(ctx, money_service.pay_in, money_service.PayIn(pledge_id, amount, reference, on), as_json=as_json)
+    send(ctx, money_service.PayIn(pledge_id=pledge_id, amount=amount, reference=reference, on=on), as_json=as_json)
 
 
 @pledge.command("transfer")
@@ -43,8 +43,8 @@ def pledge_transfer(
     as_json: bool = JSON,
 ) -> None:
     """Record a transfer of paid-in money to the seller for a package."""
-    cmd = money_service.Transfer(pledge_id, package_id, amount, reference, on)
-    write(ctx, money_service.transfer, cmd, as_json=as_json)
+    cmd = money_service.Transfer(pledge_id=pledge_id, package_id=package_id, amount=amount, reference=reference, on=on)
+    send(ctx, cmd, as_json=as_json)
 
 
 @pledge.command("return")
@@ -57,13 +57,8 @@ def pledge_return(
     as_json: bool = JSON,
 ) -> None:
     """Return unallocated paid-in money to the funder."""
-    cmd = money_service.ReturnMoney(pledge_id, amount, reference, on)
-    write(ctx, money_service.return_money, cmd, as_json=as_json)
-
-
-def _spend(ctx, stage: str, contract_id: str, line: str, amount: str, reference: str, pledge_id, on, as_json) -> None:
-    cmd = money_service.Spend(stage, contract_id, line, amount, reference, pledge_id, on)
-    write(ctx, money_service.spend, cmd, as_json=as_json)
+    cmd = money_service.ReturnMoney(pledge_id=pledge_id, amount=amount, reference=reference, on=on)
+    send(ctx, cmd, as_json=as_json)
 
 
 @contract.command("obligate")
@@ -77,7 +72,8 @@ def contract_obligate(
     as_json: bool = JSON,
 ) -> None:
     """Obligate transferred money on a contract line."""
-    _spend(ctx, "obligated", contract_id, line, amount, "", pledge_id, on, as_json)
+    cmd = money_service.Obligate(contract_id=contract_id, line_no=line, amount=amount, pledge_id=pledge_id, on=on)
+    send(ctx, cmd, as_json=as_json)
 
 
 @contract.command("expend")
@@ -92,7 +88,10 @@ def contract_expend(
     as_json: bool = JSON,
 ) -> None:
     """Pay a supplier out of obligated money."""
-    _spend(ctx, "expended", contract_id, line, amount, reference, pledge_id, on, as_json)
+    cmd = money_service.Expend(
+        contract_id=contract_id, line_no=line, amount=amount, reference=reference, pledge_id=pledge_id, on=on
+    )
+    send(ctx, cmd, as_json=as_json)
 
 
 @report.command("money")

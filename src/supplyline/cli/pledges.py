@@ -6,7 +6,7 @@ import typer
 
 from ..services import funding, queries
 from .app import JSON
-from .common import DISCLOSE, list_rows, show_record, sub_app, write
+from .common import DISCLOSE, list_rows, send, show_record, sub_app
 from .render import table
 
 pledge = sub_app("pledge", "Pledges of money, and their allocation to package lines.")
@@ -46,7 +46,7 @@ def pledge_announce(
         commit=commit,
         disclosure=tuple(disclose),
     )
-    write(ctx, funding.announce_pledge, cmd, as_json=as_json)
+    send(ctx, cmd, as_json=as_json)
 
 
 @pledge.command("commit")
@@ -56,7 +56,7 @@ def pledge_commit(
     on: str | None = typer.Option(None, "--on"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, funding.commit_pledge, pledge_id, on=on, as_json=as_json)
+    send(ctx, funding.CommitPledge(pledge_id=pledge_id, on=on), as_json=as_json)
 
 
 @pledge.command("expire")
@@ -67,7 +67,7 @@ def pledge_expire(
     as_json: bool = JSON,
 ) -> None:
     """Expire a pledge whose validity window has closed."""
-    write(ctx, funding.expire_pledge, pledge_id, on=on, as_json=as_json)
+    send(ctx, funding.ExpirePledge(pledge_id=pledge_id, on=on), as_json=as_json)
 
 
 @pledge.command("allocate")
@@ -83,8 +83,16 @@ def pledge_allocate(
     as_json: bool = JSON,
 ) -> None:
     """Assign part of a pledge to a package line."""
-    cmd = funding.Allocate(pledge_id, package_id, line, amount, currency, on, disclosure=tuple(disclose))
-    write(ctx, funding.allocate, cmd, as_json=as_json)
+    cmd = funding.Allocate(
+        pledge_id=pledge_id,
+        package_id=package_id,
+        line_no=line,
+        amount=amount,
+        currency=currency,
+        on=on,
+        disclosure=tuple(disclose),
+    )
+    send(ctx, cmd, as_json=as_json)
 
 
 @pledge.command("list")

@@ -58,9 +58,14 @@ def checkpoint(
     with_time: bool = typer.Option(False, "--time", help="add an extension line with the signing time (UTC)"),
     out: Path | None = OUT,
 ) -> None:
-    """Sign the ledger's Merkle tree head as a C2SP checkpoint."""
+    """Sign the ledger's Merkle tree head as a C2SP checkpoint (the head: with the witnesses'
+    cosignatures of it, when they gave them)."""
     signer = transparency.load_key(key_path(ctx))
-    _write(transparency.checkpoint(state(ctx).store(), signer, size=size, with_time=with_time).note, out)
+    store = state(ctx).store()
+    if size is None and not with_time:
+        _write(transparency.published_checkpoint(store, signer, key_path(ctx)).note, out)
+        return
+    _write(transparency.checkpoint(store, signer, size=size, with_time=with_time).note, out)
 
 
 @proof_app.command("inclusion")
@@ -129,7 +134,7 @@ def publish_tiles(
 ) -> None:
     """Write the checkpoint, tiles and entry bundles (C2SP tlog-tiles) for any static server."""
     signer = transparency.load_key(key_path(ctx))
-    result = transparency.publish_tiles(state(ctx).store(), signer, directory)
+    result = transparency.publish_tiles(state(ctx).store(), signer, directory, key_path(ctx))
     if as_json:
         emit_json(
             {"size": result.size, "written": result.written, "unchanged": result.kept, "directory": str(directory)}

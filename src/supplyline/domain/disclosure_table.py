@@ -62,10 +62,21 @@ class Repeat:
     theirs: str | None = None
     ours: str | None = None
     copy: bool = True
+    #: the other records are found through the projections, not a key of both events (a
+    #: requirement's delivered quantity adds up receipts of shipments for its package lines):
+    #: the name of a path in ``store/repeats.PATHS``, taken the other way when reversed
+    via: str | None = None
 
     def reverse(self, event_type: str, name: str) -> Repeat:
+        via = None if self.via is None else (self.via[1:] if self.via.startswith("~") else f"~{self.via}")
         return Repeat(
-            event_type, name, tuple((o, t) for t, o in self.link), theirs=self.ours, ours=self.theirs, copy=self.copy
+            event_type,
+            name,
+            tuple((o, t) for t, o in self.link),
+            theirs=self.ours,
+            ours=self.theirs,
+            copy=self.copy,
+            via=via,
         )
 
 
@@ -75,6 +86,9 @@ class Field:
     default: Withholding | None = None
     command: bool = True
     repeated_in: tuple[Repeat, ...] = ()
+    #: fields of the same event that give this one away (an allocation's amount, its amount
+    #: in the package's currency and the rate between them): withheld with it
+    together: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,10 +126,20 @@ TABLE: dict[str, Record] = {
         "valid_until": Field(_on("pledges", "valid_until")),
         "note": Field(_on("pledges", "note")),
     }),
+    # committing on the day pledged repeats that day
+    "PledgeCommitted": Record("a commitment", "pledge", {
+        "on": Field(command=False, repeated_in=(Repeat("PledgeAnnounced", "pledged_on", (("@record", "@record"),)),)),
+    }),
+    # an amount in the pledge's currency, the same in the package's and the rate between them:
+    # any one gives the others away (in one currency the two amounts are equal)
     "PledgeAllocated": Record("an allocation", "pledge", {
-        "amount": Field(_on("allocations", *_money("amount"), key=("allocation_id",))),
-        "line_amount": Field(_on("allocations", *_money("line_amount"), key=("allocation_id",))),
-        "fx": Field(_on("allocations", "fx_rate", "fx_date", key=("allocation_id",))),
+        "amount": Field(_on("allocations", *_money("amount"), key=("allocation_id",)), together=("line_amount", "fx")),
+        "line_amount": Field(_on("allocations", *_money("line_amount"), key=("allocation_id",)),
+                             # funding a line in full pays its value: its quantity times its price
+                             repeated_in=(Repeat("PackageLineAdded", "unit_price",
+                                                 (("@record", "package_id"), ("line_no", "line_no")), copy=False),),
+                             together=("amount", "fx")),
+        "fx": Field(_on("allocations", "fx_rate", "fx_date", key=("allocation_id",)), together=("amount", "line_amount")),
     }),
     # a release gives back (part of) an allocation: a full one repeats its amounts
     "AllocationReleased": Record("a release", "pledge", {
@@ -149,23 +173,41 @@ TABLE: dict[str, Record] = {
                 # a contract line's price is its package line's unless the contract gives one
                 Repeat("PackageLineAdded", "unit_price", (("@record", "package_id"), ("line_no", "each.package_line_no")),
                        ours="unit_price"),
+                # ... and its quantity, all of it unless less is contracted
+                Repeat("PackageLineAdded", "quantity", (("@record", "package_id"), ("line_no", "each.package_line_no")),
+                       ours="quantity"),
                 # an order is placed for a contract line: its quantity states the line's
                 Repeat("ProductionOrderPlaced", "quantity", _CONTRACT_LINE, ours="quantity", copy=False),
             ),
+            # the schedule adds up to each line's quantity
+            together=("schedule",),
         ),
         "schedule": Field(
             _on("delivery_schedule", "line_no", "due", "quantity"),
             # ... and its due date the line's delivery schedule
             repeated_in=(Repeat("ProductionOrderPlaced", "due", _CONTRACT_LINE, ours="due", copy=False),),
+            together=("lines",),
         ),
     }),
     "ShipmentDispatched": Record("a shipment", "shipment", {
         "shipped_on": Field(_on("shipments", "shipped_on")),
-        "lines": Field(_on("shipment_lines", "quantity") + _on("shipment_lots", "lot_id", "quantity")),
+        "lines": Field(
+            _on("shipment_lines", "quantity") + _on("shipment_lots", "lot_id", "quantity"),
+            # a shipment of all that is left of a contract line
+            repeated_in=(Repeat("ContractSigned", "lines", (("@record", "contract_id"),
+                                                           ("each.line_no", "each.contract_line_no")),
+                                theirs="quantity", ours="quantity"),),
+        ),
     }),
     "ShipmentReceived": Record("a receipt", "shipment", {
         "received_on": Field(_on("shipments", "received_on")),
-        "lines": Field(_on("shipment_lines", "received")),
+        "lines": Field(
+            _on("shipment_lines", "received"),
+            # a receipt of all that was shipped
+            repeated_in=(Repeat("ShipmentDispatched", "lines", (("@record", "@record"),
+                                                               ("each.contract_line_no", "each.contract_line_no")),
+                                theirs="quantity", ours="quantity"),),
+        ),
         "note": Field(_on("shipments", "note"), default=PARTIES),
     }),
     "RequirementDrafted": Record("a requirement", "requirement", {
@@ -173,6 +215,18 @@ TABLE: dict[str, Record] = {
         "unit_price": Field(_on("requirements", *_money("unit_price"))),
         "needed_by": Field(_on("requirements", "needed_by")),
         "note": Field(_on("requirements", "note")),
+    }),
+    # a requirement's funded units add up its fully funded package lines, its delivered units
+    # the receipts for them: totals withheld when any part is (``copy=False``)
+    "RequirementFundingRecorded": Record("a requirement's funding", "requirement", {
+        "funded_quantity": Field(_on("requirements", "funded_quantity"), command=False,
+                                 repeated_in=(Repeat("PackageLineAdded", "quantity", (("requirement_id", "@record"),),
+                                                     copy=False),)),
+    }),
+    "RequirementDeliveryRecorded": Record("a requirement's delivery", "requirement", {
+        "delivered_quantity": Field(_on("requirements", "delivered_quantity"), command=False,
+                                    repeated_in=(Repeat("ShipmentReceived", "lines", (), copy=False,
+                                                        via="requirement-shipments"),)),
     }),
     # an order is the supplier's, placed for a contract line: it is withheld as that line is
     "ProductionOrderPlaced": Record("a production order", "order", {
@@ -195,7 +249,7 @@ def _complete(table: dict[str, Record]) -> dict[str, Record]:
         fields = {}
         for name, row in record.fields.items():
             more = tuple(r for r in extra.pop((event_type, name), ()) if r not in row.repeated_in)
-            fields[name] = Field(row.shows, row.default, row.command, row.repeated_in + more)
+            fields[name] = Field(row.shows, row.default, row.command, row.repeated_in + more, row.together)
         out[event_type] = Record(record.name, record.kind, fields)
     if extra:
         raise ValueError(f"repetitions name fields the table does not list: {sorted(extra)}")
@@ -221,7 +275,9 @@ DEFAULTS: dict[str, dict[str, Withholding]] = {
 
 #: event types one of whose fields repeats another record's (checked when recorded)
 REPEATING = frozenset(
-    event_type for event_type, record in TABLE.items() if any(row.repeated_in for row in record.fields.values())
+    event_type
+    for event_type, record in TABLE.items()
+    if any(row.repeated_in or row.together for row in record.fields.values())
 )
 
 
@@ -283,6 +339,18 @@ def repeated(source: Event, name: str, repeat: Repeat, other: Event) -> Iterator
             theirs = yours[repeat.theirs] if yours is not None and repeat.theirs else other.payload[repeat.field]
             if not repeat.copy or part == theirs:
                 yield part
+
+
+def together(event_type: str, levels: Mapping[str, Withholding]) -> dict[str, Withholding]:
+    """``levels`` with each field that gives a withheld field of the same event away withheld
+    as strictly (``Field.together``)."""
+    out = dict(levels)
+    record = TABLE.get(event_type)
+    for name, level in levels.items():
+        found = record.fields.get(name) if record else None
+        for other in found.together if found and level.level != "public" else ():
+            out[other] = stricter(out.get(other), level)
+    return out
 
 
 def stricter(a: Withholding | None, b: Withholding) -> Withholding:

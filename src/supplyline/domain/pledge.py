@@ -27,9 +27,9 @@ from .events import (
 )
 from .fx import FxDay, convert, rate_used
 from .lifecycle import PLEDGE
-from .money import Money, parse_positive_money, total
+from .money import Money, total
 from .payments import Flow, Stages
-from .values import CATEGORIES, MECHANISMS, origin_within, parse_choice, parse_date, parse_id, parse_origin
+from .values import origin_within, parse_choice, parse_id
 
 
 @dataclass
@@ -201,39 +201,36 @@ def announce(
     pledge: Pledge,
     *,
     funder: str,
-    amount: object,
-    currency: object,
-    pledged_on: object,
-    mechanism: object,
-    categories: list[str] | tuple[str, ...] = (),
-    origins: list[str] | tuple[str, ...] = (),
-    valid_from: object = None,
-    valid_until: object = None,
+    amount: Money,
+    pledged_on: date,
+    mechanism: str,
+    categories: tuple[str, ...] = (),
+    origins: tuple[str, ...] = (),
+    valid_from: date | None = None,
+    valid_until: date | None = None,
     note: str = "",
 ) -> list[Event]:
+    """Announce a pledge (the values parsed already: ``services.funding.AnnouncePledge``)."""
     parse_id("id", pledge.id)
     require_new(pledge)
-    money = parse_positive_money("amount", amount, currency)
-    day = parse_date("pledged_on", pledged_on)
-    start = parse_date("valid_from", valid_from) if valid_from not in (None, "") else day
-    end = parse_date("valid_until", valid_until) if valid_until not in (None, "") else None
-    if end is not None and end < start:
-        raise InvalidInput("valid_until", end.isoformat(), f"is before the window opens ({start.isoformat()})")
-    cats = [parse_choice(f"categories[{i}]", c, CATEGORIES) for i, c in enumerate(categories)]
-    origs = [parse_origin(f"origins[{i}]", o) for i, o in enumerate(origins)]
-    unique("categories", cats)
-    unique("origins", origs)
+    if not amount.is_positive:
+        raise InvalidInput("amount", str(amount.amount), "must be greater than zero")
+    start = valid_from or pledged_on
+    if valid_until is not None and valid_until < start:
+        raise InvalidInput("valid_until", valid_until.isoformat(), f"is before the window opens ({start.isoformat()})")
+    unique("categories", list(categories))
+    unique("origins", list(origins))
     return [
         PledgeAnnounced(
             id=pledge.id,
             funder=funder,
-            amount=money,
-            pledged_on=day,
-            mechanism=parse_choice("mechanism", mechanism, MECHANISMS),
-            categories=tuple(sorted(cats)),
-            origins=tuple(sorted(o for o in origs if o != "any")),
+            amount=amount,
+            pledged_on=pledged_on,
+            mechanism=mechanism,
+            categories=tuple(sorted(categories)),
+            origins=tuple(sorted(o for o in origins if o != "any")),
             valid_from=start,
-            valid_until=end,
+            valid_until=valid_until,
             note=note,
         )
     ]

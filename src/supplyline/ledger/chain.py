@@ -136,58 +136,50 @@ def verify(events: Iterable[StoredEvent], *, head: tuple[int, str] | None = None
     prev = GENESIS
     checked = 0
     for event in events:
-        if event.seq != expected_seq:
-            if event.seq > expected_seq:
-                what = f"event #{expected_seq} is missing: the sequence jumps from {expected_seq - 1} to {event.seq}"
-            else:
-                what = f"event #{event.seq} appears out of order after #{expected_seq - 1}"
+        what = _mismatch(event, expected_seq, prev)
+        if what is not None:
             return Verification(checked, prev, Finding(expected_seq, what))
-        if event.prev_hash != prev:
-            return Verification(
-                checked,
-                prev,
-                Finding(
-                    event.seq,
-                    f"event #{event.seq} ({event.type} on {event.stream_id}) does not link to the "
-                    f"hash of event #{event.seq - 1}: an earlier event was removed, reordered or changed",
-                ),
-            )
-        actual = hash_of(event)
-        if actual != event.hash:
-            return Verification(
-                checked,
-                prev,
-                Finding(
-                    event.seq,
-                    f"event #{event.seq} ({event.type} on {event.stream_id}): stored hash "
-                    f"{event.hash[:16]}… does not match its contents (recomputed {actual[:16]}…)",
-                ),
-            )
         prev = event.hash
         expected_seq += 1
         checked += 1
     if head is not None and head != (checked, prev):
-        head_seq, head_hash = head
-        if head_seq > checked:
-            return Verification(
-                checked,
-                prev,
-                Finding(
-                    checked + 1,
-                    f"event #{checked + 1} is missing: the ledger head says {head_seq} events were written, "
-                    f"{checked} are stored",
-                ),
-            )
-        return Verification(
-            checked,
-            prev,
-            Finding(
-                head_seq,
-                f"the ledger head (event #{head_seq}, {head_hash[:16]}…) does not match the last stored event "
-                f"(#{checked}, {prev[:16]}…)",
-            ),
-        )
+        return Verification(checked, prev, _head_mismatch(head, checked, prev))
     return Verification(checked, prev, None)
+
+
+def _mismatch(event: StoredEvent, expected_seq: int, prev: str) -> str | None:
+    """What is wrong with the event expected at ``expected_seq`` after the hash ``prev``, or None."""
+    if event.seq > expected_seq:
+        return f"event #{expected_seq} is missing: the sequence jumps from {expected_seq - 1} to {event.seq}"
+    if event.seq < expected_seq:
+        return f"event #{event.seq} appears out of order after #{expected_seq - 1}"
+    if event.prev_hash != prev:
+        return (
+            f"event #{event.seq} ({event.type} on {event.stream_id}) does not link to the "
+            f"hash of event #{event.seq - 1}: an earlier event was removed, reordered or changed"
+        )
+    actual = hash_of(event)
+    if actual != event.hash:
+        return (
+            f"event #{event.seq} ({event.type} on {event.stream_id}): stored hash "
+            f"{event.hash[:16]}… does not match its contents (recomputed {actual[:16]}…)"
+        )
+    return None
+
+
+def _head_mismatch(head: tuple[int, str], checked: int, prev: str) -> Finding:
+    """The finding when the stored events end elsewhere than the ledger head says."""
+    head_seq, head_hash = head
+    if head_seq > checked:
+        return Finding(
+            checked + 1,
+            f"event #{checked + 1} is missing: the ledger head says {head_seq} events were written, {checked} are stored",
+        )
+    return Finding(
+        head_seq,
+        f"the ledger head (event #{head_seq}, {head_hash[:16]}…) does not match the last stored event "
+        f"(#{checked}, {prev[:16]}…)",
+    )
 
 
 #: One batch of the log in sequence order, as three parallel columns: sequence numbers,

@@ -35,9 +35,9 @@ from ..ledger.canonical import parse
 from ..ledger.chain import StoredEvent
 from ..store import schema as t
 from ..store.eventstore import Store, read_head
-from . import facts
+from . import bus, facts
 from .context import Actor, on_or_today
-from .funding import Allocate, allocate_in
+from .funding import Allocate
 from .packages import AddLine, DraftPackage, add_line_in, draft_package_in
 
 ATTEMPTS = 3
@@ -306,17 +306,15 @@ def _record(
                     uow, AddLine(package_id, purchase.need.requirement_id, purchase.quantity, None, purchase.origin)
                 )
                 for piece in purchase.pieces:
-                    outcome = allocate_in(
-                        uow,
-                        Allocate(
-                            piece.pledge_id,
-                            package_id,
-                            line_no,
-                            str(piece.line_amount.amount),
-                            piece.line_amount.currency,
-                            instance.on,
-                        ),
+                    allocation = Allocate(
+                        pledge_id=piece.pledge_id,
+                        package_id=package_id,
+                        line_no=line_no,
+                        amount=piece.line_amount.amount,
+                        currency=piece.line_amount.currency,
+                        on=instance.on,
                     )
+                    outcome = bus.handle_in(uow, actor, allocation)
                     charged = Money.from_json(outcome.events[0].to_json()["payload"]["amount"])
                     if charged != piece.amount:
                         raise RuleViolation(

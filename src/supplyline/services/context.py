@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import TypeVar
 
+from ..domain.entity import Entity
 from ..domain.values import today_utc
 from ..ledger.chain import StoredEvent
 from ..store.db import make_engine
-from ..store.eventstore import Store
+from ..store.eventstore import Store, UnitOfWork
 from ..store.merkle import extend_tree
 from ..store.migrate import is_current, upgrade
+
+E = TypeVar("E", bound=Entity)
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,15 @@ def act(
     with store.write(actor.party, actor.meta()) as uow:
         entity = uow.load(cls, entity_id, field=field)
         return Outcome(entity.id, uow.record(entity, decide(entity), expected_version=expected_version))
+
+
+def moved(
+    uow: UnitOfWork, cls: type[E], entity_id: str, decide: Callable[[E], list], expected_version: int | None = None
+) -> Outcome:
+    """Load one existing entity, let the domain decide, record what it decided: the shape of
+    every handler that moves one entity along its life cycle."""
+    entity = uow.load(cls, entity_id)
+    return Outcome(entity.id, uow.record(entity, decide(entity), expected_version=expected_version))
 
 
 @lru_cache(maxsize=8)

@@ -23,432 +23,21 @@ from __future__ import annotations
 from ..domain.contract import DeliveryTerms, LineTerms
 from ..domain.shipment import ShippedLine
 from ..store.eventstore import Store
-from . import contracts, funding, packages, parties, production, requirements, shipments
+from . import bus, contracts, funding, packages, parties, production, requirements, shipments
 from .context import Actor
+from .demo_data import (
+    DEMO_TOKENS,
+    DISCLOSURE,
+    DRONE_DEAL_PRICES,
+    FX,
+    ILLUSTRATIVE,
+    PARTIES,
+    PLEDGES,
+    REPRIORITISED,
+    REQUIREMENTS,
+)
 
-#: who a person trying the demo can sign in as (`supplyline demo --tokens`)
-DEMO_TOKENS = [("NL-GOV", "funder"), ("UA-MOD", "recipient"), ("US-GOV", "seller"), ("NATO-NSATU", "auditor")]
-
-PUBLIC = "public"
-ILLUSTRATIVE = "illustrative"
-
-PARTIES = [
-    ("UA-MOD", "Ministry of Defence of Ukraine", "government", "UA"),
-    ("UA-GOV", "Government of Ukraine (export control)", "government", "UA"),
-    ("NATO-NSATU", "NATO Security Assistance and Training for Ukraine", "organisation", None),
-    ("US-GOV", "United States Government (Department of Defense)", "government", "US"),
-    ("NL-GOV", "Netherlands", "government", "NL"),
-    ("DK-GOV", "Denmark", "government", "DK"),
-    ("NO-GOV", "Norway", "government", "NO"),
-    ("SE-GOV", "Sweden", "government", "SE"),
-    ("DE-GOV", "Germany", "government", "DE"),
-    ("CA-GOV", "Canada", "government", "CA"),
-    ("PL-GOV", "Poland", "government", "PL"),
-    ("US-PRIME-A", "US prime contractor A (illustrative)", "company", "US"),
-    ("US-PRIME-B", "US prime contractor B (illustrative)", "company", "US"),
-    ("UA-DRONE-CO", "Ukrainian drone maker (illustrative)", "company", "UA"),
-    ("US-DRONE-CO", "US drone maker (illustrative)", "company", "US"),
-    ("UA-US-JV", "Joint US–Ukrainian drone venture (illustrative)", "company", "UA"),
-]
-
-# units per EUR; illustrative round approximations of ECB reference rates
-FX = {
-    "2025-08-04": {
-        "USD": "1.1570",
-        "DKK": "7.4640",
-        "NOK": "11.850",
-        "SEK": "11.130",
-        "CAD": "1.5940",
-        "PLN": "4.2700",
-    },
-    "2025-09-01": {
-        "USD": "1.1690",
-        "DKK": "7.4640",
-        "NOK": "11.720",
-        "SEK": "10.990",
-        "CAD": "1.6080",
-        "PLN": "4.2650",
-    },
-    "2025-10-01": {
-        "USD": "1.1740",
-        "DKK": "7.4630",
-        "NOK": "11.710",
-        "SEK": "11.030",
-        "CAD": "1.6340",
-        "PLN": "4.2660",
-    },
-    "2025-11-03": {
-        "USD": "1.1530",
-        "DKK": "7.4640",
-        "NOK": "11.690",
-        "SEK": "10.990",
-        "CAD": "1.6180",
-        "PLN": "4.2560",
-    },
-    "2025-12-01": {
-        "USD": "1.1610",
-        "DKK": "7.4690",
-        "NOK": "11.780",
-        "SEK": "10.930",
-        "CAD": "1.6240",
-        "PLN": "4.2330",
-    },
-    "2026-01-02": {
-        "USD": "1.1720",
-        "DKK": "7.4700",
-        "NOK": "11.830",
-        "SEK": "10.850",
-        "CAD": "1.6100",
-        "PLN": "4.2200",
-    },
-    "2026-02-02": {
-        "USD": "1.1800",
-        "DKK": "7.4690",
-        "NOK": "11.700",
-        "SEK": "10.900",
-        "CAD": "1.6050",
-        "PLN": "4.2150",
-    },
-}
-
-# (id, recipient, tier, rank, item, category, quantity, unit, unit price USD, origin, min lot, whole only, needed by)
-REQUIREMENTS = [
-    (
-        "REQ-01",
-        "UA-MOD",
-        1,
-        1,
-        "Patriot PAC-3 MSE interceptor",
-        "air_defence",
-        400,
-        "missile",
-        "4100000",
-        "US",
-        4,
-        False,
-        "2026-06-30",
-    ),
-    (
-        "REQ-02",
-        "UA-MOD",
-        1,
-        2,
-        "Patriot battery spares and sustainment kit",
-        "sustainment",
-        40,
-        "kit",
-        "2500000",
-        "US",
-        1,
-        False,
-        "2026-03-31",
-    ),
-    (
-        "REQ-03",
-        "UA-MOD",
-        1,
-        3,
-        "155 mm artillery shell",
-        "artillery_ammunition",
-        300000,
-        "round",
-        "3000",
-        "any",
-        1000,
-        False,
-        "2026-06-30",
-    ),
-    (
-        "REQ-04",
-        "UA-MOD",
-        1,
-        4,
-        "NASAMS AMRAAM-ER missile",
-        "air_defence",
-        120,
-        "missile",
-        "1500000",
-        "US",
-        2,
-        False,
-        "2026-09-30",
-    ),
-    (
-        "REQ-05",
-        "UA-MOD",
-        2,
-        5,
-        "GMLRS rocket pod",
-        "artillery_ammunition",
-        400,
-        "pod",
-        "1000000",
-        "US",
-        2,
-        False,
-        "2026-06-30",
-    ),
-    (
-        "REQ-06",
-        "UA-MOD",
-        2,
-        6,
-        "Air defence radar",
-        "air_defence",
-        10,
-        "radar",
-        "18000000",
-        "US",
-        1,
-        True,
-        "2026-12-31",
-    ),
-    (
-        "REQ-07",
-        "UA-MOD",
-        2,
-        7,
-        "Counter-drone electronic warfare system",
-        "electronic_warfare",
-        60,
-        "system",
-        "2000000",
-        "any",
-        2,
-        False,
-        "2026-06-30",
-    ),
-    (
-        "REQ-08",
-        "UA-MOD",
-        3,
-        8,
-        "Armoured vehicle spare parts set",
-        "sustainment",
-        600,
-        "set",
-        "100000",
-        "US",
-        10,
-        False,
-        "2026-12-31",
-    ),
-    (
-        "REQ-09",
-        "UA-MOD",
-        3,
-        9,
-        "Naval surface drone",
-        "naval_drones",
-        80,
-        "drone",
-        "250000",
-        "UA",
-        5,
-        False,
-        "2026-12-31",
-    ),
-    (
-        "REQ-10",
-        "UA-MOD",
-        3,
-        10,
-        "Ground robotic logistics vehicle",
-        "ground_drones",
-        300,
-        "vehicle",
-        "40000",
-        "any",
-        10,
-        False,
-        "2026-12-31",
-    ),
-    (
-        "REQ-11",
-        "UA-MOD",
-        4,
-        11,
-        "Tactical radio set",
-        "communications",
-        5000,
-        "set",
-        "8000",
-        "any",
-        100,
-        False,
-        "2027-03-31",
-    ),
-    # the Drone Deal: the United States buys Ukrainian-made drones
-    (
-        "DD-REQ-01",
-        "US-GOV",
-        1,
-        1,
-        "Interceptor drone",
-        "aerial_drones",
-        6000,
-        "drone",
-        "4000",
-        "UA",
-        100,
-        False,
-        "2026-06-30",
-    ),
-    (
-        "DD-REQ-02",
-        "US-GOV",
-        2,
-        2,
-        "Naval surface drone",
-        "naval_drones",
-        20,
-        "drone",
-        "300000",
-        "UA",
-        1,
-        False,
-        "2026-09-30",
-    ),
-]
-
-# December 2025 version of the list: re-ranked lines (id, tier, rank)
-REPRIORITISED = [("REQ-04", 1, 1), ("REQ-01", 1, 2), ("REQ-07", 1, 5)]
-
-# (id, funder, amount, currency, date, mechanism, categories, origins, valid until, source note)
-# Withheld fields, to show commit-now-reveal-later: the December amounts were embargoed
-# until mid-2026 (already public now), the Drone Deal's funds until the end of 2027.
-#: the Drone Deal's unit prices stay among its parties until the purchase agreement's terms are public
-DRONE_DEAL_PRICES = ("unit_price=parties@2027-06-30",)
-
-DISCLOSURE = {
-    "PL-DE-2025-12": ["amount=parties@2026-06-30"],
-    "PL-NO-2025-12": ["amount=parties@2026-06-30"],
-    "PL-PL-2025-12": ["amount=parties@2026-06-30"],
-    "PL-US-DD-2025": ["amount=confidential@2027-12-31"],
-}
-
-PLEDGES = [
-    (
-        "PL-NL-2025-08",
-        "NL-GOV",
-        "500000000",
-        "EUR",
-        "2025-08-04",
-        "purl",
-        (),
-        ("US",),
-        None,
-        f"{PUBLIC}: Netherlands, first PURL package, announced 4 Aug 2025",
-    ),
-    (
-        "PL-DK-2025-08",
-        "DK-GOV",
-        "90000000",
-        "USD",
-        "2025-08-05",
-        "purl",
-        (),
-        ("US",),
-        None,
-        f"{PUBLIC}: Denmark, joint Nordic PURL package, announced 5 Aug 2025",
-    ),
-    (
-        "PL-NO-2025-08",
-        "NO-GOV",
-        "146000000",
-        "USD",
-        "2025-08-05",
-        "purl",
-        (),
-        ("US",),
-        None,
-        f"{PUBLIC}: Norway, joint Nordic PURL package, announced 5 Aug 2025",
-    ),
-    (
-        "PL-SE-2025-08",
-        "SE-GOV",
-        "275000000",
-        "USD",
-        "2025-08-05",
-        "purl",
-        (),
-        ("US",),
-        None,
-        f"{PUBLIC}: Sweden, joint Nordic PURL package, announced 5 Aug 2025",
-    ),
-    (
-        "PL-DE-2025-08",
-        "DE-GOV",
-        "500000000",
-        "USD",
-        "2025-08-13",
-        "purl",
-        (),
-        ("US",),
-        None,
-        f"{PUBLIC}: Germany, PURL package, announced 13 Aug 2025",
-    ),
-    (
-        "PL-CA-2025-08",
-        "CA-GOV",
-        "500000000",
-        "USD",
-        "2025-08-27",
-        "purl",
-        (),
-        ("US",),
-        None,
-        f"{PUBLIC}: Canada, PURL package, announced Aug 2025",
-    ),
-    (
-        "PL-DE-2025-12",
-        "DE-GOV",
-        "200000000",
-        "USD",
-        "2025-12-03",
-        "purl",
-        ("air_defence",),
-        ("US",),
-        "2026-12-31",
-        f"{ILLUSTRATIVE}: amount; {PUBLIC}: Germany co-funded a December 2025 PURL package",
-    ),
-    (
-        "PL-NO-2025-12",
-        "NO-GOV",
-        "150000000",
-        "USD",
-        "2025-12-03",
-        "purl",
-        (),
-        ("US",),
-        "2026-12-31",
-        f"{ILLUSTRATIVE}: amount; {PUBLIC}: Norway co-funded a December 2025 PURL package",
-    ),
-    (
-        "PL-PL-2025-12",
-        "PL-GOV",
-        "100000000",
-        "USD",
-        "2025-12-03",
-        "purl",
-        (),
-        ("US",),
-        "2026-12-31",
-        f"{ILLUSTRATIVE}: amount; {PUBLIC}: Poland co-funded a December 2025 PURL package",
-    ),
-    (
-        "PL-US-DD-2025",
-        "US-GOV",
-        "40000000",
-        "USD",
-        "2025-09-10",
-        "drone_deal",
-        (),
-        ("UA",),
-        "2027-12-31",
-        f"{ILLUSTRATIVE}: Drone Deal purchase funds",
-    ),
-]
+__all__ = ["DEMO_TOKENS", "load"]
 
 
 def _party(store: Store, party: str) -> Actor:
@@ -462,7 +51,15 @@ def load(store: Store) -> dict:
     for party_id, name, kind, country in PARTIES:
         parties.register_party(store, op, parties.RegisterParty(party_id, name, kind, country))
     parties.record_rate_days(store, op, [parties.RecordRates(day, rates, "illustrative") for day, rates in FX.items()])
+    _requirements(store, op)
+    _pledges(store)
+    _purl_packages(store, op)
+    _drone_deal(store, op)
+    return {"trace_package": "PKG-NL-1", "drone_package": "PKG-DD-1"}
 
+
+def _requirements(store: Store, op: Actor) -> None:
+    """The ministries' lists: drafted and submitted by the recipient, validated by NATO's cell."""
     for rid, recipient, tier, rank, item, cat, qty, unit, price, origin, lot, whole, needed in REQUIREMENTS:
         author = _party(store, recipient)
         requirements.draft_requirement(
@@ -497,8 +94,11 @@ def load(store: Store) -> dict:
             store, _party(store, "UA-MOD"), requirements.Reprioritise(rid, "2025-12", tier, rank)
         )
 
+
+def _pledges(store: Store) -> None:
+    """Each funder announces and commits its pledge."""
     for pid, funder, amount, cur, day, mech, cats, origins, until, note in PLEDGES:
-        funding.announce_pledge(
+        bus.handle(
             store,
             _party(store, funder),
             funding.AnnouncePledge(
@@ -516,10 +116,6 @@ def load(store: Store) -> dict:
                 disclosure=DISCLOSURE.get(pid, ()),
             ),
         )
-
-    _purl_packages(store, op)
-    _drone_deal(store, op)
-    return {"trace_package": "PKG-NL-1", "drone_package": "PKG-DD-1"}
 
 
 def _package(
@@ -541,13 +137,23 @@ def _package(
         packages.add_line(store, op, packages.AddLine(pid, rid, qty, price, disclosure=line_disclosure))
     packages.propose_package(store, op, pid)
     for pledge_id, line_no, usd, day in funding_plan:
-        funding.allocate(store, op, funding.Allocate(pledge_id, pid, line_no, usd, "USD", day))
+        allocation = funding.Allocate(
+            pledge_id=pledge_id, package_id=pid, line_no=line_no, amount=usd, currency="USD", on=day
+        )
+        bus.handle(store, op, allocation)
 
 
 def _purl_packages(store: Store, op: Actor) -> None:
     us, ua = Actor("US-GOV", via="demo"), Actor("UA-MOD", via="demo")
+    _netherlands(store, op, us, ua)
+    _nordic(store, op, us, ua)
+    _germany(store, op, us)
+    _canada(store, op)
+    _december(store, op)
 
-    # 1. Netherlands: approved, contracted, delivering (one receipt short)
+
+def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
+    """Netherlands: approved, contracted, delivering (one receipt short)."""
     _package(
         store,
         op,
@@ -601,7 +207,9 @@ def _purl_packages(store: Store, op: Actor) -> None:
         ),
     )
 
-    # 2. Denmark, Norway and Sweden together: delivered in full and closed
+
+def _nordic(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
+    """Denmark, Norway and Sweden together: delivered in full and closed."""
     _package(
         store,
         op,
@@ -650,7 +258,9 @@ def _purl_packages(store: Store, op: Actor) -> None:
     shipments.receive(store, ua, shipments.Receive("SH-NORDIC-2", "2025-12-18"))
     packages.close_package(store, op, "PKG-NORDIC-1", on="2026-01-15")
 
-    # 3. Germany: contracted, first shipment in transit
+
+def _germany(store: Store, op: Actor, us: Actor) -> None:
+    """Germany: contracted, first shipment in transit."""
     _package(
         store,
         op,
@@ -680,7 +290,9 @@ def _purl_packages(store: Store, op: Actor) -> None:
     )
     shipments.dispatch(store, us, shipments.Dispatch("CT-DE-1", "2026-02-10", (ShippedLine(2, 40000),), "SH-DE-1"))
 
-    # 4. Canada: fully funded, awaiting the seller's approval
+
+def _canada(store: Store, op: Actor) -> None:
+    """Canada: fully funded, awaiting the seller's approval."""
     _package(
         store,
         op,
@@ -690,7 +302,9 @@ def _purl_packages(store: Store, op: Actor) -> None:
         [("PL-CA-2025-08", 1, "410000000", "2025-08-28"), ("PL-CA-2025-08", 2, "90000000", "2025-08-28")],
     )
 
-    # 5. December 2025: Germany, Norway and Poland; Poland's share allocated so far
+
+def _december(store: Store, op: Actor) -> None:
+    """December 2025: Germany, Norway and Poland; Poland's share allocated so far."""
     _package(
         store,
         op,
@@ -743,6 +357,11 @@ def _drone_deal(store: Store, op: Actor) -> None:
             disclosure=["lines=confidential@2027-06-30", "schedule=confidential@2027-06-30"],
         ),
     )
+    _drone_production(store, op, us, jv)
+
+
+def _drone_production(store: Store, op: Actor, us: Actor, jv: Actor) -> None:
+    """The joint venture's facility builds the drones in inspected lots and ships the first half."""
     production.register_facility(
         store,
         op,

@@ -8,8 +8,10 @@ quantity) is recorded in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date
+from typing import Annotated, Any, ClassVar
+
+from pydantic import model_validator
 
 from ..domain import package as package_domain
 from ..domain import pledge as domain
@@ -21,42 +23,62 @@ from ..domain.pledge import LineToFund, Pledge
 from ..domain.requirement import Requirement
 from ..domain.values import parse_int
 from ..ledger.chain import StoredEvent
-from ..store.eventstore import Store, UnitOfWork
+from ..store.eventstore import UnitOfWork
 from . import facts
-from .context import Actor, Outcome, act, business_day, withholding
+from .bus import Command, handles
+from .context import Actor, Outcome, moved
+from .fields import (
+    DEFAULT_DISCLOSURE,
+    TODAY,
+    Amount,
+    BusinessDay,
+    Categories,
+    Currency,
+    Day,
+    Disclosure,
+    Mechanism,
+    MoneyField,
+    OptionalCurrency,
+    OptionalDay,
+    Origins,
+    Text,
+    money_from,
+    parsed,
+)
 
 
-@dataclass(frozen=True)
-class AnnouncePledge:
+class AnnouncePledge(Command):
+    ACTION: ClassVar[str] = "pledge.announce"
+    WITHHOLDS: ClassVar[str | None] = "PledgeAnnounced"
+
     funder: str
-    amount: object
-    currency: object
-    pledged_on: object
-    mechanism: object
-    categories: tuple[str, ...] = ()
-    origins: tuple[str, ...] = ()
-    valid_from: object = None
-    valid_until: object = None
-    note: str = ""
+    amount: MoneyField  # given with ``currency``
+    currency: Currency
+    pledged_on: Day
+    mechanism: Mechanism
+    categories: Categories = ()  # earmarks: only these categories
+    origins: Origins = ()  # earmarks: only equipment made here
+    valid_from: OptionalDay = None  # the pledge date when None
+    valid_until: OptionalDay = None  # open-ended when None
+    note: Text = ""
     id: str | None = None
-    commit: bool = False
-    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
+    commit: bool = False  # also record it as committed
+    #: withheld fields: ["amount=confidential@2027-01-01"] or {field: level}, parsed
+    disclosure: Disclosure = DEFAULT_DISCLOSURE
+
+    @model_validator(mode="before")
+    @classmethod
+    def _money(cls, data: Any) -> Any:
+        return money_from(data, "amount", "currency")
 
 
-def announce_pledge(store: Store, actor: Actor, cmd: AnnouncePledge) -> Outcome:
-    withhold = withholding(cmd.disclosure, "PledgeAnnounced")
-    with store.write(actor.party, actor.meta()) as uow:
-        return announce_pledge_in(uow, cmd, withhold=withhold)
-
-
-def announce_pledge_in(uow: UnitOfWork, cmd: AnnouncePledge, *, withhold=None) -> Outcome:
-    """Announce one pledge inside an open unit of work (an import announces many in one)."""
+@handles(AnnouncePledge)
+def announce_pledge(uow: UnitOfWork, actor: Actor, cmd: AnnouncePledge, expected: int | None) -> Outcome:
     uow.load(Party, cmd.funder, field="funder")  # the funder must be a registered party
     pledge = uow.get(Pledge, cmd.id or uow.next_id(Pledge, "PL"))
-    events = announcement(pledge, cmd)
-    stored = uow.record(pledge, events, withhold=withhold)
+    stored = uow.record(pledge, announcement(pledge, cmd), withhold=cmd.disclosure)
     if cmd.commit:
-        assert pledge.pledged_on is not None, "an announced pledge has a date"
+        assert pledge.pledged_on is not None  # just announced
         stored += uow.record(pledge, domain.commit(pledge, on=pledge.pledged_on))
     return Outcome(pledge.id, stored)
 
@@ -67,7 +89,6 @@ def announcement(pledge: Pledge, cmd: AnnouncePledge) -> list:
         pledge,
         funder=cmd.funder,
         amount=cmd.amount,
-        currency=cmd.currency,
         pledged_on=cmd.pledged_on,
         mechanism=cmd.mechanism,
         categories=cmd.categories,
@@ -78,45 +99,51 @@ def announcement(pledge: Pledge, cmd: AnnouncePledge) -> list:
     )
 
 
-def commit_pledge(
-    store: Store, actor: Actor, pledge_id: str, *, on: object = None, expected_version: int | None = None
-) -> Outcome:
-    day = business_day("on", on)
-    return act(store, actor, Pledge, pledge_id, lambda p: domain.commit(p, on=day), expected_version=expected_version)
+class CommitPledge(Command):
+    ACTION: ClassVar[str] = "pledge.commit"
+
+    pledge_id: str
+    on: BusinessDay = TODAY
 
 
-def expire_pledge(
-    store: Store, actor: Actor, pledge_id: str, *, on: object = None, expected_version: int | None = None
-) -> Outcome:
-    day = business_day("on", on)
-    return act(store, actor, Pledge, pledge_id, lambda p: domain.expire(p, on=day), expected_version=expected_version)
+@handles(CommitPledge)
+def commit_pledge(uow: UnitOfWork, actor: Actor, cmd: CommitPledge, expected: int | None) -> Outcome:
+    return moved(uow, Pledge, cmd.pledge_id, lambda p: domain.commit(p, on=cmd.on), expected)
 
 
-@dataclass(frozen=True)
-class Allocate:
+class ExpirePledge(Command):
+    ACTION: ClassVar[str] = "pledge.expire"
+
+    pledge_id: str
+    on: BusinessDay = TODAY
+
+
+@handles(ExpirePledge)
+def expire_pledge(uow: UnitOfWork, actor: Actor, cmd: ExpirePledge, expected: int | None) -> Outcome:
+    return moved(uow, Pledge, cmd.pledge_id, lambda p: domain.expire(p, on=cmd.on), expected)
+
+
+class Allocate(Command):
+    ACTION: ClassVar[str] = "pledge.allocate"
+    WITHHOLDS: ClassVar[str | None] = "PledgeAllocated"
+
     pledge_id: str
     package_id: str
-    line_no: object
-    amount: object
-    currency: object | None = None  # the pledge's currency when omitted
-    on: object = None
-    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
+    line_no: Annotated[int, parsed(parse_int, "line", minimum=1)]
+    amount: Amount
+    currency: OptionalCurrency = None  # the pledge's currency when None
+    on: BusinessDay = TODAY
+    disclosure: Disclosure = DEFAULT_DISCLOSURE
 
 
-def allocate(store: Store, actor: Actor, cmd: Allocate, *, expected_version: int | None = None) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        return allocate_in(uow, cmd, expected_version=expected_version)
-
-
-def allocate_in(uow: UnitOfWork, cmd: Allocate, *, expected_version: int | None = None) -> Outcome:
-    """Record one allocation and its follow-ups inside an open unit of work (the optimiser
-    records many this way, in one transaction)."""
-    withhold = withholding(cmd.disclosure, "PledgeAllocated")
-    day = business_day("on", cmd.on)
+@handles(Allocate)
+def allocate(uow: UnitOfWork, actor: Actor, cmd: Allocate, expected: int | None) -> Outcome:
+    """Record one allocation and its follow-up (the requirement's funded quantity); the
+    optimiser records many this way, in one transaction."""
     pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
     package = uow.load(Package, cmd.package_id, field="package")
     package_domain.can_fund(package)
-    line = package.line(parse_int("line", cmd.line_no, minimum=1))
+    line = package.line(cmd.line_no)
     assert pledge.amount is not None
     amount = Money.parse(cmd.amount, cmd.currency or pledge.amount.currency)
     funded = facts.funded_by_line(uow.conn, package.id, package.currency).get(
@@ -131,10 +158,12 @@ def allocate_in(uow: UnitOfWork, cmd: Allocate, *, expected_version: int | None 
         value=line.value,
         funded=funded,
     )
-    fx_days = facts.fx_days(uow.conn, day, {pledge.amount.currency, package.currency})
+    fx_days = facts.fx_days(uow.conn, cmd.on, {pledge.amount.currency, package.currency})
     allocation_id = f"{pledge.id}.{len(pledge.allocations) + 1}"
-    events = domain.allocate(pledge, allocation_id=allocation_id, line=target, amount=amount, on=day, fx_days=fx_days)
-    stored = uow.record(pledge, events, expected_version=expected_version, withhold=withhold)
+    events = domain.allocate(
+        pledge, allocation_id=allocation_id, line=target, amount=amount, on=cmd.on, fx_days=fx_days
+    )
+    stored = uow.record(pledge, events, expected_version=expected, withhold=cmd.disclosure)
     requirement = uow.load(Requirement, line.requirement_id)
     stored += uow.record(
         requirement, requirement_domain.record_funding(requirement, facts.funded_quantity(uow.conn, requirement.id))

@@ -29,10 +29,10 @@ from ..engines.interchange.spreadsheet import Field
 from ..store import schema as t
 from ..store.eventstore import Store
 from .context import Actor
-from .funding import AnnouncePledge, announce_pledge_in, announcement
+from .funding import AnnouncePledge, announcement
 from .parties import RecordRates, record_rate_days_in
 from .requirements import DraftRequirement, draft_requirement_in, drafting
-from .row_import import Admit, ImportResult, Options, RowKind, default_rejects_path, import_rows
+from .row_import import Admit, ImportResult, Options, RowKind, default_rejects_path, import_rows, record_command
 
 __all__ = ["Admit", "ImportResult", "default_rejects_path", "import_fx", "import_pledges", "import_requirements"]
 
@@ -77,7 +77,6 @@ REQUIREMENT_FIELDS = [
 # --- pledges -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class ImportedPledge(AnnouncePledge):
     status: str | None = None  # as the file says it; committed records the commitment too
 
@@ -153,7 +152,7 @@ PLEDGES = RowKind(
     Pledge,
     _pledge_command,
     _decide_pledge,
-    announce_pledge_in,
+    record_command,
     _pledge_terms,
     _pledge_key,
     _recorded_pledges,

@@ -10,7 +10,8 @@ first), unless the seller names one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, ClassVar
 
 from ..domain import payments as domain
 from ..domain.contract import Contract
@@ -20,98 +21,107 @@ from ..domain.package import Package
 from ..domain.pledge import Pledge
 from ..domain.values import parse_int
 from ..ledger.chain import StoredEvent
-from ..store.eventstore import Store, UnitOfWork
+from ..store.eventstore import UnitOfWork
 from . import facts
-from .context import Actor, Outcome, business_day
+from .bus import Command, handles
+from .context import Actor, Outcome
+from .fields import TODAY, Amount, BusinessDay, Text, parsed
 
 
-@dataclass(frozen=True)
-class PayIn:
+class PayIn(Command):
+    ACTION: ClassVar[str] = "pledge.pay_in"
+
     pledge_id: str
-    amount: object
-    reference: str
-    on: object = None
+    amount: Amount  # in the pledge's currency
+    reference: Text
+    on: BusinessDay = TODAY
 
 
-def pay_in(store: Store, actor: Actor, cmd: PayIn) -> Outcome:
-    day = business_day("on", cmd.on)
-    with store.write(actor.party, actor.meta()) as uow:
-        pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
-        assert pledge.amount is not None
-        amount = Money.parse(cmd.amount, pledge.amount.currency)
-        return Outcome(
-            pledge.id, uow.record(pledge, domain.pay_in(pledge, amount=amount, reference=cmd.reference, on=day))
-        )
+@handles(PayIn)
+def pay_in(uow: UnitOfWork, actor: Actor, cmd: PayIn, expected: int | None) -> Outcome:
+    pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
+    assert pledge.amount is not None
+    amount = Money.parse(cmd.amount, pledge.amount.currency)
+    events = domain.pay_in(pledge, amount=amount, reference=cmd.reference, on=cmd.on)
+    return Outcome(pledge.id, uow.record(pledge, events, expected_version=expected))
 
 
-@dataclass(frozen=True)
-class Transfer:
+class Transfer(Command):
+    ACTION: ClassVar[str] = "pledge.transfer"
+
     pledge_id: str
     package_id: str
-    amount: object  # in the pledge's currency
-    reference: str
-    on: object = None
+    amount: Amount  # in the pledge's currency
+    reference: Text
+    on: BusinessDay = TODAY
 
 
-def transfer(store: Store, actor: Actor, cmd: Transfer) -> Outcome:
-    day = business_day("on", cmd.on)
-    with store.write(actor.party, actor.meta()) as uow:
-        pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
-        package = uow.load(Package, cmd.package_id, field="package")
-        assert pledge.amount is not None
-        amount = Money.parse(cmd.amount, pledge.amount.currency)
-        events = domain.transfer(
-            pledge,
-            package_id=package.id,
-            seller_currency=package.currency,
-            amount=amount,
-            reference=cmd.reference,
-            on=day,
-            fx_days=facts.fx_days(uow.conn, day, {pledge.amount.currency, package.currency}),
-        )
-        return Outcome(pledge.id, uow.record(pledge, events))
+@handles(Transfer)
+def transfer(uow: UnitOfWork, actor: Actor, cmd: Transfer, expected: int | None) -> Outcome:
+    pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
+    package = uow.load(Package, cmd.package_id, field="package")
+    assert pledge.amount is not None
+    amount = Money.parse(cmd.amount, pledge.amount.currency)
+    events = domain.transfer(
+        pledge,
+        package_id=package.id,
+        seller_currency=package.currency,
+        amount=amount,
+        reference=cmd.reference,
+        on=cmd.on,
+        fx_days=facts.fx_days(uow.conn, cmd.on, {pledge.amount.currency, package.currency}),
+    )
+    return Outcome(pledge.id, uow.record(pledge, events, expected_version=expected))
 
 
-@dataclass(frozen=True)
-class ReturnMoney:
+class ReturnMoney(Command):
+    ACTION: ClassVar[str] = "pledge.return"
+
     pledge_id: str
-    amount: object
-    reference: str
-    on: object = None
+    amount: Amount  # in the pledge's currency
+    reference: Text
+    on: BusinessDay = TODAY
 
 
-def return_money(store: Store, actor: Actor, cmd: ReturnMoney) -> Outcome:
-    day = business_day("on", cmd.on)
-    with store.write(actor.party, actor.meta()) as uow:
-        pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
-        assert pledge.amount is not None
-        amount = Money.parse(cmd.amount, pledge.amount.currency)
-        events = domain.give_back(pledge, amount=amount, reference=cmd.reference, on=day)
-        return Outcome(pledge.id, uow.record(pledge, events))
+@handles(ReturnMoney)
+def return_money(uow: UnitOfWork, actor: Actor, cmd: ReturnMoney, expected: int | None) -> Outcome:
+    pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
+    assert pledge.amount is not None
+    amount = Money.parse(cmd.amount, pledge.amount.currency)
+    events = domain.give_back(pledge, amount=amount, reference=cmd.reference, on=cmd.on)
+    return Outcome(pledge.id, uow.record(pledge, events, expected_version=expected))
 
 
-@dataclass(frozen=True)
-class Spend:
-    """An obligation (``stage="obligated"``) or expenditure (``"expended"``) on a contract line."""
+class Obligate(Command):
+    """Obligate money on a contract line (``Expend``: pay a supplier out of what is obligated)."""
 
-    stage: str
+    ACTION: ClassVar[str] = "contract.obligate"
+    STAGE: ClassVar[str] = "obligated"
+
     contract_id: str
-    line_no: object
-    amount: object  # in the contract's currency
+    line_no: Annotated[int, parsed(parse_int, "line", minimum=1)]
+    amount: Amount  # in the contract's currency
     reference: str = ""
     pledge_id: str | None = None  # None: the package's pledges in turn
-    on: object = None
+    on: BusinessDay = TODAY
 
 
-def spend(store: Store, actor: Actor, cmd: Spend) -> Outcome:
-    day = business_day("on", cmd.on)
-    with store.write(actor.party, actor.meta()) as uow:
-        contract = uow.load(Contract, cmd.contract_id, field="contract")
-        line = contract.line(parse_int("line", cmd.line_no, minimum=1))
-        amount = Money.parse(cmd.amount, contract.currency)
-        _check_line_room(uow, cmd.stage, contract, line.line_no, line.value, amount)
-        ref = domain.ContractLineRef(contract.package_id, contract.id, line.line_no)
-        return Outcome(contract.id, _spread(uow, cmd, ref, amount, day))
+class Expend(Obligate):
+    ACTION: ClassVar[str] = "contract.expend"
+    STAGE: ClassVar[str] = "expended"
+
+    reference: Text  # the invoice or delivery paid
+
+
+@handles(Obligate)
+def spend(uow: UnitOfWork, actor: Actor, cmd: Obligate, expected: int | None) -> Outcome:
+    """The handler of both: an expenditure is an obligation's next stage."""
+    contract = uow.load(Contract, cmd.contract_id, field="contract")
+    line = contract.line(cmd.line_no)
+    amount = Money.parse(cmd.amount, contract.currency)
+    _check_line_room(uow, cmd.STAGE, contract, line.line_no, line.value, amount)
+    ref = domain.ContractLineRef(contract.package_id, contract.id, line.line_no)
+    return Outcome(contract.id, _spread(uow, cmd, ref, amount, cmd.on))
 
 
 def _check_line_room(
@@ -129,7 +139,7 @@ def _check_line_room(
         )
 
 
-def _spread(uow: UnitOfWork, cmd: Spend, ref: domain.ContractLineRef, amount: Money, day) -> list[StoredEvent]:
+def _spread(uow: UnitOfWork, cmd: Obligate, ref: domain.ContractLineRef, amount: Money, day: date) -> list[StoredEvent]:
     """Carry ``amount`` by the package's pledges in turn, each up to what it has at the stage before."""
     pledge_ids = [cmd.pledge_id] if cmd.pledge_id else facts.pledges_of_package(uow.conn, ref.package_id)
     stored: list[StoredEvent] = []
@@ -144,23 +154,23 @@ def _spread(uow: UnitOfWork, cmd: Spend, ref: domain.ContractLineRef, amount: Mo
             continue
         room = (
             pkg.transferred_seller - pkg.obligated_seller
-            if cmd.stage == "obligated"
+            if cmd.STAGE == "obligated"
             else pkg.obligated_seller - pkg.expended_seller
         )
         part = min(left, room)
         if not part.is_positive:
             continue
-        if cmd.stage == "obligated":
+        if cmd.STAGE == "obligated":
             events = domain.obligate(pledge, line=ref, line_amount=part, on=day)
         else:
             events = domain.expend(pledge, line=ref, line_amount=part, reference=cmd.reference, on=day)
         stored += uow.record(pledge, events)
         left = left - part
     if left.is_positive:
-        before = "transferred" if cmd.stage == "obligated" else "obligated"
+        before = "transferred" if cmd.STAGE == "obligated" else "obligated"
         raise RuleViolation(
-            f"package '{ref.package_id}' has {amount - left} {before} and not yet {cmd.stage}"
-            f"{' by pledge ' + repr(cmd.pledge_id) if cmd.pledge_id else ''}: {amount} cannot be {cmd.stage}",
+            f"package '{ref.package_id}' has {amount - left} {before} and not yet {cmd.STAGE}"
+            f"{' by pledge ' + repr(cmd.pledge_id) if cmd.pledge_id else ''}: {amount} cannot be {cmd.STAGE}",
             field="amount",
             value=str(amount.amount),
         )

@@ -46,6 +46,8 @@ from ..engines.interchange.spreadsheet import (
 )
 from ..ledger.canonical import canonical
 from ..store.eventstore import Store, UnitOfWork
+from . import bus
+from .bus import Command
 from .context import Actor, Outcome
 from .party_matching import PartyIndex, register_planned
 
@@ -96,7 +98,7 @@ class RowKind:
     entity: type[Entity]
     command: Callable[[dict[str, Any], dict[str, Any]], Any]  # (row values, options) -> service command
     decide: Callable[[Any, Any], list[Event]]  # decided, not recorded: for keys and comparison
-    record_in: Callable[[UnitOfWork, Any], Outcome]
+    record_in: Callable[[UnitOfWork, Any], Outcome]  # ``record_command`` for a command the bus handles
     terms: Callable[[Any], dict[str, Any]]  # a recorded entity, in the shape of its first event
     natural_key: Callable[[dict[str, Any]], tuple]  # from the first event's data
     recorded_keys: Callable[[Connection], dict[tuple, str]]  # natural key -> id, from the projections
@@ -118,6 +120,11 @@ class Options:
     dry_run: bool = False
     create_parties: bool = False
     command: dict[str, Any] = field(default_factory=dict)  # the kind's own options (commit…)
+
+
+def record_command(uow: UnitOfWork, cmd: Command) -> Outcome:
+    """Record a row's command with its handler, in the import's unit of work."""
+    return bus.handle_in(uow, Actor(uow.actor, via="import"), cmd)
 
 
 def default_rejects_path(path: Path | str) -> Path:
@@ -308,8 +315,9 @@ def _decide_all(kind: RowKind, values: dict[str, Any], options: dict[str, Any]) 
     trial = dict(values)
     refusals: list[Refused] = []
     for _ in range(len(trial) + 16):  # bounded: each pass sets one field aside for good
-        cmd = kind.command(trial, options)
         try:
+            # built inside: a command parses its fields when built, and a bad one is this row's refusal
+            cmd = kind.command(trial, options)
             events = kind.decide(kind.entity(id=trial.get("id") or _PROBE_ID), cmd)
         except Refused as exc:
             refusals.append(exc)

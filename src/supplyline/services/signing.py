@@ -4,6 +4,7 @@ rotated by the old key."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import settings as settings_module
@@ -19,10 +20,13 @@ from .context import Actor, Outcome
 from .witnessing import Witnessing, cosigned_file
 
 
-def attach(store: Store, key_file: Path, *, background: bool = False) -> CommitSigner | None:
+def attach(
+    store: Store, key_file: Path, *, background: bool = False, warn: Callable[[str], None] | None = None
+) -> CommitSigner | None:
     """Sign every write of ``store`` with the key at ``key_file`` (if there is one there),
     and have the witnesses of ``SUPPLYLINE_WITNESS_POLICY`` cosign each new checkpoint
-    (``background``: from a thread of its own, as the server does)."""
+    (``background``: from a thread of its own, as the server does; ``warn``: told of each
+    witness that did not cosign, besides the log)."""
     if not key_file.exists():
         return None
     store.signing = CommitSigner(keyfile.load(key_file), checkpoint_file(key_file), key_file=key_file)
@@ -32,6 +36,8 @@ def attach(store: Store, key_file: Path, *, background: bool = False) -> CommitS
         witnessing = Witnessing(
             store, policy, cosigned_file(key_file), timeout=settings.witness_timeout, background=background
         )
+        if warn is not None:
+            witnessing.told.append(warn)
         store.signing.on_commit.append(witnessing.submit)
     return store.signing
 

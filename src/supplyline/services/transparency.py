@@ -90,6 +90,15 @@ def checkpoint(
     return SignedCheckpoint(cp, sign_checkpoint(cp, signer))
 
 
+def published_checkpoint(store: Store, signer: Signer, key_file: Path) -> SignedCheckpoint:
+    """The log's head as it publishes it: signed, with the cosignatures its witnesses gave
+    for exactly this checkpoint (services/witnessing.py keeps them beside the key)."""
+    from .witnessing import cosigned_file, with_cosignatures
+
+    signed = checkpoint(store, signer)
+    return SignedCheckpoint(signed.checkpoint, with_cosignatures(signed.note, cosigned_file(key_file)))
+
+
 # --- proofs ----------------------------------------------------------------------------------
 
 
@@ -274,13 +283,14 @@ class Published:
     kept: int
 
 
-def publish_tiles(store: Store, signer: Signer, directory: Path) -> Published:
+def publish_tiles(store: Store, signer: Signer, directory: Path, key_file: Path | None = None) -> Published:
     """Write the checkpoint, tiles and entry bundles (C2SP tlog-tiles) under ``directory``.
 
     Tiles and bundles are immutable: an existing file is left alone if it holds the same
     bytes, and publishing refuses if it does not (the published log would disagree with this
-    one). Only ``checkpoint`` is replaced, atomically, and only by one consistent with it."""
-    signed = checkpoint(store, signer)
+    one). Only ``checkpoint`` is replaced, atomically, and only by one consistent with it;
+    with ``key_file``, it carries the witnesses' cosignatures of it."""
+    signed = published_checkpoint(store, signer, key_file) if key_file else checkpoint(store, signer)
     size = signed.checkpoint.size
     directory.mkdir(parents=True, exist_ok=True)
     _check_published_checkpoint(store, directory / "checkpoint", signer.verifier)

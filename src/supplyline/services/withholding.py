@@ -205,7 +205,12 @@ class Index:
 
 def _repeats(event_type: str, name: str) -> bool:
     found = row_of(event_type, name)
-    return bool(found and found.repeated_in)
+    return bool(found and (found.repeated_in or found.together))
+
+
+def _together(event_type: str, name: str) -> tuple[str, ...]:
+    found = row_of(event_type, name)
+    return found.together if found else ()
 
 
 def _with_repeats(conn: Connection, item: Withheld, record: str, stored: str) -> Withheld:
@@ -213,18 +218,30 @@ def _with_repeats(conn: Connection, item: Withheld, record: str, stored: str) ->
     record to record (a contract line's price, its package line's, that line's requirement's):
     their projected columns are withheld with it, and the public log leaves them out."""
     real = real_payloads(conn, [(item.seq, stored)])[item.seq]
-    todo = [(item.seq, TableEvent(item.event_type, record, real), item.field)]
+    todo: list[tuple[int, TableEvent, str]] = []
     seen = {(item.seq, item.field)}
     targets, repeated = list(item.targets), []
+
+    def also(seq: int, event: TableEvent, name: str, sealed: Iterable[str], follow: bool) -> None:
+        """Field ``name`` of ``event`` repeats the value, and so do the fields of the same
+        event that give it away (in clear in events recorded before the table said so)."""
+        for other in (name, *_together(event.type, name)):
+            if (seq, other) in seen or other in sealed or other not in event.payload:
+                continue
+            seen.add((seq, other))
+            repeated.append((seq, other))
+            targets.extend(_targets(event, other))
+            if follow:  # a total or a restatement gives away this value, not its other parts
+                todo.append((seq, event, other))
+
+    source = TableEvent(item.event_type, record, real)
+    todo.append((item.seq, source, item.field))
+    also(item.seq, source, item.field, disclosure.markers(parse(stored)), True)
     while todo:
         seq, event, name = todo.pop()
         for found in repeats_of(conn, seq, event, name):
-            if (found.seq, found.field) in seen or found.marker is not None:
-                continue  # a repetition withheld itself is withheld by its own marker
-            seen.add((found.seq, found.field))
-            repeated.append((found.seq, found.field))
-            targets.extend(_targets(found.event, found.field))
-            todo.append((found.seq, found.event, found.field))
+            if found.marker is None:  # a repetition withheld itself is withheld by its own marker
+                also(found.seq, found.event, found.field, found.sealed, found.copy)
     return replace(item, targets=tuple(targets), repeated_in=tuple(repeated)) if repeated else item
 
 

@@ -17,6 +17,7 @@ import os
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from ..ledger.cosignature import split_note
@@ -32,6 +33,20 @@ def cosigned_file(key_file: Path) -> Path:
     return key_file.with_name(key_file.name + ".cosigned")
 
 
+def with_cosignatures(note: str, published: Path) -> str:
+    """``note`` with the witnesses' cosignature lines published for exactly its checkpoint
+    (the same text); unchanged when the witnesses have not cosigned it (yet)."""
+    try:
+        cosigned = published.read_bytes()
+        text, lines = split_note(cosigned)
+        mine, own = split_note(note.encode())
+    except (OSError, NoteError):
+        return note
+    if text != mine:
+        return note
+    return note + "".join(f"{line}\n" for line in lines if line not in own)
+
+
 class Witnessing:
     def __init__(
         self, store: Store, policy: Policy, published: Path, *, timeout: float = 2.0, background: bool = False
@@ -42,6 +57,8 @@ class Witnessing:
         self.timeout = timeout
         self.known: dict[str, int] = {}  # the size each witness last cosigned, as far as we know
         self.warnings: list[str] = []
+        #: also told of each warning (the CLI prints them)
+        self.told: list[Callable[[str], None]] = []
         self._background = background
         self._next: str | None = None
         self._wake = threading.Condition()
@@ -140,6 +157,8 @@ class Witnessing:
     def _warn(self, message: str) -> None:
         self.warnings.append(message)
         log.warning("%s", message)
+        for tell in self.told:
+            tell(message)
 
 
 def _valid(witness: Witness, cp: Checkpoint, line: str) -> bool:

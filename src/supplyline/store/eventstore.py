@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 E = TypeVar("E", bound=Entity)
 
 AppendHook = Callable[[Connection, list[StoredEvent]], None]
+#: told after a write committed: the head before it, the head after it, and the projection
+#: rows it changed as the log gives them, (before, after) per entity
+ProjectionHook = Callable[[int, int, list[tuple[Rows, Rows]]], None]
 
 _BATCH = 500
 # built once: appends are the hot path, and building a statement costs more than running it
@@ -124,6 +127,8 @@ class Store:
         self.append_hooks: list[AppendHook] = []
         #: signs each write's checkpoint in its transaction (store/signing.py); None: unsigned
         self.signing: CommitSigner | None = None
+        #: told of each committed write's projection changes (services/projection_watch.py)
+        self.projection_hooks: list[ProjectionHook] = []
 
     @contextmanager
     def write(self, actor: str, meta: dict | None = None) -> Iterator[UnitOfWork]:
@@ -144,6 +149,15 @@ class Store:
                     note = signing.sign(conn, uow.appended)
                     driver.run("set_signed_head", (uow.seq, uow.head, note))
                     after_commit(conn, lambda: signing.committed(note))
+                if uow.changes is not None:
+                    self._tell(conn, seq, uow.seq, uow.changes)
+
+    def _tell(self, conn: Connection, before: int, after: int, changes: list[tuple[Rows, Rows]]) -> None:
+        def tell() -> None:
+            for hook in self.projection_hooks:
+                hook(before, after, changes)
+
+        after_commit(conn, tell)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -204,6 +218,8 @@ class UnitOfWork:
         self.appended: list[StoredEvent] = []
         self._entities: dict[str, Entity] = {}
         self._rows: dict[str, Rows] = {}
+        #: the projection changes written, kept only when someone is told of them
+        self.changes: list[tuple[Rows, Rows]] | None = [] if store.projection_hooks else None
 
     @property
     def conn(self) -> Connection:
@@ -222,7 +238,10 @@ class UnitOfWork:
                 self._driver.run_many("append", rows)
         if self._stored_rows:
             stored, self._stored_rows = self._stored_rows, {}
-            write_differences(self._conn, [(before, self._rows[stream]) for stream, before in stored.items()])
+            pairs = [(before, self._rows[stream]) for stream, before in stored.items()]
+            write_differences(self._conn, pairs)
+            if self.changes is not None:
+                self.changes.extend(pairs)
 
     # loading ----------------------------------------------------------------------------
     def get(self, cls: type[E], entity_id: str) -> E:

@@ -9,7 +9,7 @@ withheld later is left out of every public view).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -27,16 +27,66 @@ from .withheld import real_payloads
 @dataclass(frozen=True)
 class Found:
     """Field ``field`` of stored event ``seq`` repeats a value; ``marker``: how it is withheld
-    itself (None: it is in clear in the log)."""
+    itself (None: it is in clear in the log); ``copy``: it is the same value, not a total
+    or another way of stating it (only copies are followed further)."""
 
     seq: int
     event: Event
     field: str
     marker: dict | None
+    copy: bool = True
+    #: the fields of that event withheld in the log
+    sealed: frozenset[str] = frozenset()
 
 
-def _streams(source: Event, name: str, repeat: Repeat, kind: str) -> set[str] | None:
+#: shipment lines, the contract lines they deliver and the package lines those are for
+_DELIVERED = (
+    t.shipment_lines.join(t.shipments, t.shipments.c.id == t.shipment_lines.c.shipment_id)
+    .join(
+        t.contract_lines,
+        (t.contract_lines.c.contract_id == t.shipments.c.contract_id)
+        & (t.contract_lines.c.line_no == t.shipment_lines.c.contract_line_no),
+    )
+    .join(t.contracts, t.contracts.c.id == t.contract_lines.c.contract_id)
+    .join(
+        t.package_lines,
+        (t.package_lines.c.package_id == t.contracts.c.package_id)
+        & (t.package_lines.c.line_no == t.contract_lines.c.package_line_no),
+    )
+)
+
+
+def _requirement_shipments(conn: Connection, requirement_id: str) -> set[str]:
+    """The shipments of contract lines for a requirement's package lines."""
+    rows = conn.execute(
+        select(t.shipment_lines.c.shipment_id)
+        .select_from(_DELIVERED)
+        .where(t.package_lines.c.requirement_id == requirement_id)
+    )
+    return {f"shipment:{i}" for i in rows.scalars()}
+
+
+def _shipment_requirements(conn: Connection, shipment_id: str) -> set[str]:
+    """The requirements behind the package lines a shipment delivers."""
+    rows = conn.execute(
+        select(t.package_lines.c.requirement_id)
+        .select_from(_DELIVERED)
+        .where(t.shipment_lines.c.shipment_id == shipment_id)
+    )
+    return {f"requirement:{i}" for i in rows.scalars()}
+
+
+#: ``Repeat.via`` -> the streams of the other records, from the record id of the source
+PATHS: dict[str, Callable[[Connection, str], set[str]]] = {
+    "requirement-shipments": _requirement_shipments,
+    "~requirement-shipments": _shipment_requirements,
+}
+
+
+def _streams(conn: Connection, source: Event, name: str, repeat: Repeat, kind: str) -> set[str] | None:
     """The streams the other record can be on, when the link names its id (else None: all)."""
+    if repeat.via is not None:
+        return PATHS[repeat.via](conn, source.record)
     for theirs, ours in repeat.link:
         if theirs != "@record":
             continue
@@ -75,9 +125,13 @@ def repeats_of(conn: Connection, seq: int, source: Event, name: str) -> list[Fou
     out: list[Found] = []
     for repeat in row.repeated_in if row else ():
         kind = table.TABLE[repeat.event_type].kind
-        for other_seq, other, stored in _events(conn, repeat.event_type, _streams(source, name, repeat, kind)):
+        streams = _streams(conn, source, name, repeat, kind)
+        for other_seq, other, stored in _events(conn, repeat.event_type, streams):
             if other_seq != seq and any(True for _ in table.repeated(source, name, repeat, other)):
-                out.append(Found(other_seq, other, repeat.field, disclosure.markers(stored).get(repeat.field)))
+                sealed = disclosure.markers(stored)
+                out.append(
+                    Found(other_seq, other, repeat.field, sealed.get(repeat.field), repeat.copy, frozenset(sealed))
+                )
     return out
 
 
@@ -92,4 +146,4 @@ def inherited(conn: Connection, source: Event, stated: Iterable[tuple[str, Withh
         for found in repeats_of(conn, 0, source, name):
             if found.marker is not None:
                 out[name] = table.stricter(out.get(name), Withholding(found.marker["level"], found.marker["embargo"]))
-    return out
+    return table.together(source.type, out)

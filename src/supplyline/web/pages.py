@@ -215,7 +215,7 @@ def production(request: Request):
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger(request: Request):
     store = _store(request)
-    verification = integrity.check(store, key_file=_key_path(store))
+    verification = integrity.check(store, key_file=_key_path(store), watch=request.app.state.projection_watch)
     signer = _signer(store)
     signed = transparency.checkpoint(store, signer, with_time=True) if signer else None
     with store.read() as conn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from ...services import funding, queries
+from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..schemas.common import DatedAction, OutcomeRead, PledgeState
 from ..schemas.funding import AllocationCreate, PledgeCreate, PledgeDetailRead, PledgePage
@@ -45,32 +46,23 @@ def get_pledge(pledge_id: PathId, gate: Gate = Depends(reading)):
     status_code=201,
     response_model=OutcomeRead,
     summary="Announce a pledge (the funder's own)",
-    **acts("pledge.announce"),
+    **acts(funding.AnnouncePledge.ACTION),
 )
 def announce_pledge(body: PledgeCreate, gate: Gate = Depends(writing)):
-    cmd = funding.AnnouncePledge(
-        **{
-            **body.model_dump(exclude={"disclose"}),
-            "categories": tuple(body.categories),
-            "origins": tuple(body.origins),
-            "disclosure": body.disclose or {},
-        }
-    )
-    return gate.write(
+    return send(
+        gate,
         creating("pledge", [body.funder]),
-        lambda actor, _: funding.announce_pledge(gate.store, actor, cmd),
+        lambda: funding.AnnouncePledge.model_validate(command_fields(body)),
         payload=body,
         created="/api/v1/pledges",
     )
 
 
-@router.post("/pledges/{pledge_id}/commit", response_model=OutcomeRead, **acts("pledge.commit"))
+@router.post("/pledges/{pledge_id}/commit", response_model=OutcomeRead, **acts(funding.CommitPledge.ACTION))
 def commit_pledge(pledge_id: PathId, body: DatedAction | None = None, gate: Gate = Depends(updating)):
     on = body.on if body else None
-    return gate.write(
-        existing("pledge", pledge_id),
-        lambda actor, v: funding.commit_pledge(gate.store, actor, pledge_id, on=on, expected_version=v),
-        payload=body,
+    return send(
+        gate, existing("pledge", pledge_id), lambda: funding.CommitPledge(pledge_id=pledge_id, on=on), payload=body
     )
 
 
@@ -78,14 +70,12 @@ def commit_pledge(pledge_id: PathId, body: DatedAction | None = None, gate: Gate
     "/pledges/{pledge_id}/expire",
     response_model=OutcomeRead,
     summary="Expire a pledge whose window has closed",
-    **acts("pledge.expire"),
+    **acts(funding.ExpirePledge.ACTION),
 )
 def expire_pledge(pledge_id: PathId, body: DatedAction | None = None, gate: Gate = Depends(updating)):
     on = body.on if body else None
-    return gate.write(
-        existing("pledge", pledge_id),
-        lambda actor, v: funding.expire_pledge(gate.store, actor, pledge_id, on=on, expected_version=v),
-        payload=body,
+    return send(
+        gate, existing("pledge", pledge_id), lambda: funding.ExpirePledge(pledge_id=pledge_id, on=on), payload=body
     )
 
 
@@ -94,15 +84,13 @@ def expire_pledge(pledge_id: PathId, body: DatedAction | None = None, gate: Gate
     status_code=201,
     response_model=OutcomeRead,
     summary="Assign part of a pledge to a package line",
-    **acts("pledge.allocate"),
+    **acts(funding.Allocate.ACTION),
 )
 def allocate(pledge_id: PathId, body: AllocationCreate, gate: Gate = Depends(updating)):
-    cmd = funding.Allocate(
-        pledge_id, body.package_id, body.line_no, body.amount, body.currency, body.on, disclosure=body.disclose or {}
-    )
-    return gate.write(
+    return send(
+        gate,
         existing("pledge", pledge_id),
-        lambda actor, v: funding.allocate(gate.store, actor, cmd, expected_version=v),
+        lambda: funding.Allocate.model_validate({**command_fields(body), "pledge_id": pledge_id}),
         payload=body,
         created=True,
     )

@@ -11,7 +11,8 @@ from ...services import checks, kiel, queries
 from ...services.ownership import RESOLVERS, Ownership
 from ...services.report_sheets import funnel_sheets
 from ...services.withholding import reader_of
-from ..gate import Gate, acts, decode_cursor, encode_cursor, reading
+from ..cursors import decode_cursor, encode_cursor
+from ..gate import Gate, acts, reading
 from ..problems import ApiProblem
 from ..reports import FILES, ReportFormat, Table, report_answer
 from ..schemas.ledger import EventPage, FunnelComparedRead, MeRead, ProjectionCheckRead, VerificationRead

@@ -8,6 +8,7 @@ reveal` write (canonical JSON), so a saved answer is a file `supplyline audit â€
 from __future__ import annotations
 
 import logging
+import pathlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -15,7 +16,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from ...domain.errors import Refused
 from ...ledger.note import Signer
 from ...services import transparency
-from ..gate import Gate, acts, decode_cursor, encode_cursor, reading
+from ..cursors import decode_cursor, encode_cursor
+from ..gate import Gate, acts, reading
 from ..problems import ApiProblem
 from ..schemas.transparency import ConsistencyProofRead, InclusionProofRead, PublicEventPage, RevealRead
 from .common import Cursor, Limit
@@ -30,10 +32,14 @@ Size = Annotated[int | None, Query(ge=0, le=2**40, description="in the tree of t
 TEXT: dict[int | str, dict[str, Any]] = {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}
 
 
-def _signer(request: Request, gate: Gate) -> Signer:
+def _key_file(request: Request, gate: Gate) -> pathlib.Path:
     url = gate.store.engine.url.render_as_string(hide_password=False)
+    return transparency.key_path(url, request.app.state.settings)
+
+
+def _signer(request: Request, gate: Gate) -> Signer:
     try:
-        return transparency.load_key(transparency.key_path(url, request.app.state.settings))
+        return transparency.load_key(_key_file(request, gate))
     except Refused as exc:  # the operator's set-up, not the caller's input; where the key lives stays private
         log.error("signing key unavailable: %s", exc.message)
         raise ApiProblem(
@@ -61,10 +67,13 @@ def checkpoint(
     size: Size = None,
     time: Annotated[bool, Query(description="add an extension line with the signing time (UTC)")] = False,
 ):
-    signed = gate.overall(
-        lambda _conn, _caller: transparency.checkpoint(gate.store, _signer(request, gate), size=size, with_time=time)
-    )
-    return Response(signed.note, media_type="text/plain; charset=utf-8")
+    def signed(_conn, _caller):
+        signer = _signer(request, gate)
+        if size is None and not time:  # the head as published: with its witnesses' cosignatures
+            return transparency.published_checkpoint(gate.store, signer, _key_file(request, gate))
+        return transparency.checkpoint(gate.store, signer, size=size, with_time=time)
+
+    return Response(gate.overall(signed).note, media_type="text/plain; charset=utf-8")
 
 
 @router.get(

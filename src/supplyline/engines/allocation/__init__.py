@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from .explain import explain
 from .greedy import greedy
-from .instance import Instance, Need, line_origin, pool
-from .model import TIERS, build
+from .instance import Instance, Need, Pooled, line_origin, pool
+from .model import TIERS, Model, build
 from .plan import Solution, TierOutcome, optimise
 from .splitback import Piece, Plan, Purchase, check, coverage_by_tier, split_back, without_small_packages
 
@@ -82,6 +82,8 @@ def allocate(
     exact: bool | None = None,
     explain_plan: bool = True,
 ) -> Result:
+    """The certified plan (or the instant one, or the greedy baseline when it covers more),
+    checked against the instance's rules, with what each step took."""
     timings: dict[str, float] = {}
     began = time.perf_counter()
     pooled = pool(instance)
@@ -112,18 +114,7 @@ def allocate(
         raise AssertionError("the allocation plan failed its own check: " + "; ".join(problems[:5]))
     timings["split_back"] = time.perf_counter() - began
 
-    coverage = coverage_by_tier(plan, TIERS)
-    lines = [int(sum(1 for n in pooled.needs if n.tier == t)) for t in range(1, TIERS + 1)]
-    tiers = [
-        TierOutcome(
-            t + 1,
-            coverage[t],
-            max(bounds[t].bound, coverage[t]) if bounds else float("nan"),
-            lines[t],
-            bounds[t].method if bounds else "greedy",
-        )
-        for t in range(TIERS)
-    ]
+    tiers = _tier_outcomes(coverage_by_tier(plan, TIERS), pooled, bounds)
     result = Result(
         plan,
         baseline,
@@ -133,18 +124,7 @@ def allocate(
         backend if solution else "greedy",
         mode,
         timings,
-        sizes={
-            "pledges": len(instance.pledges),
-            "pledge_classes": len(pooled.class_keys),
-            "lines": len(instance.needs),
-            "candidate_lines": len(pooled.needs),
-            "line_classes": len(pooled.line_class_keys),
-            "nodes": len(pooled.nodes),
-            "columns": model.A.shape[1],
-            "rows": model.A.shape[0],
-            "nonzeros": model.A.nnz,
-            "lots_dropped_in_split_back": plan.lots_dropped,
-        },
+        sizes=_sizes(instance, pooled, model, plan),
         rates=pooled.exact_rates,
     )
     if explain_plan:
@@ -152,3 +132,34 @@ def allocate(
         result.explanations = explain(instance, pooled, plan)
         timings["explain"] = time.perf_counter() - began
     return result
+
+
+def _tier_outcomes(coverage: list[float], pooled: Pooled, bounds: list[TierOutcome] | None) -> list[TierOutcome]:
+    """Per tier: the plan's coverage, the solver's bound for it (NaN for the greedy plan)."""
+    lines = [int(sum(1 for n in pooled.needs if n.tier == t)) for t in range(1, TIERS + 1)]
+    return [
+        TierOutcome(
+            t + 1,
+            coverage[t],
+            max(bounds[t].bound, coverage[t]) if bounds else float("nan"),
+            lines[t],
+            bounds[t].method if bounds else "greedy",
+        )
+        for t in range(TIERS)
+    ]
+
+
+def _sizes(instance: Instance, pooled: Pooled, model: Model, plan: Plan) -> dict[str, int]:
+    """How big the instance and the model were."""
+    return {
+        "pledges": len(instance.pledges),
+        "pledge_classes": len(pooled.class_keys),
+        "lines": len(instance.needs),
+        "candidate_lines": len(pooled.needs),
+        "line_classes": len(pooled.line_class_keys),
+        "nodes": len(pooled.nodes),
+        "columns": model.A.shape[1],
+        "rows": model.A.shape[0],
+        "nonzeros": model.A.nnz,
+        "lots_dropped_in_split_back": plan.lots_dropped,
+    }

@@ -38,6 +38,8 @@ def _compatible(pledge: Pledge, key: tuple[str, str], on) -> bool:
 
 
 def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
+    """Why each line open after the plan stays open, why each pledge keeps money, and the price
+    of each earmark."""
     funded: dict[str, int] = defaultdict(int)
     for purchase in plan.purchases:
         funded[purchase.need.requirement_id] += purchase.quantity
@@ -51,21 +53,7 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
     lot = np.array([n.lot for n in needs], dtype=float)
     open_lots = np.maximum(pooled.max_lots - np.floor(got / lot), 0)
 
-    # per line class: the pledges that may pay for it, their money left, and what they paid for
-    by_class: dict[int, dict] = {}
-    for g in range(len(pooled.line_class_keys)):
-        ids = list(
-            dict.fromkeys(
-                pooled.pledges[j].id
-                for n, node in enumerate(pooled.nodes)
-                if node[0] == g
-                for k in pooled.node_classes[n]
-                for j in pooled.class_members[k]
-            )
-        )
-        lines_paid = set().union(*(tiers_paid.get(pid, set()) for pid in ids))
-        paid = {"lines": lines_paid, "per_tier": Counter(t for t, _line in lines_paid)}
-        by_class[g] = {"pledges": ids, "money": sum(left.get(p, 0.0) for p in ids), "paid": paid}
+    by_class = _by_line_class(pooled, tiers_paid, left)
     class_of = {key: g for g, key in enumerate(pooled.line_class_keys)}
 
     lines = []
@@ -89,6 +77,31 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
             }
         )
 
+    pledges = _pledges_left(instance, pooled, plan, open_lots)
+    return {"lines": lines, "pledges": pledges, "earmark_prices": earmark_prices(instance, pooled, plan, open_lots)}
+
+
+def _by_line_class(pooled: Pooled, tiers_paid: dict[str, set], left: dict[str, float]) -> dict[int, dict]:
+    """Per line class: the pledges that may pay for it, their money left, and what they paid for."""
+    by_class: dict[int, dict] = {}
+    for g in range(len(pooled.line_class_keys)):
+        ids = list(
+            dict.fromkeys(
+                pooled.pledges[j].id
+                for n, node in enumerate(pooled.nodes)
+                if node[0] == g
+                for k in pooled.node_classes[n]
+                for j in pooled.class_members[k]
+            )
+        )
+        lines_paid = set().union(*(tiers_paid.get(pid, set()) for pid in ids))
+        paid = {"lines": lines_paid, "per_tier": Counter(t for t, _line in lines_paid)}
+        by_class[g] = {"pledges": ids, "money": sum(left.get(p, 0.0) for p in ids), "paid": paid}
+    return by_class
+
+
+def _pledges_left(instance: Instance, pooled: Pooled, plan: Plan, open_lots: np.ndarray) -> list[dict]:
+    """Each pledge with money left after the plan, and why it is left."""
     pledges = []
     for pledge in instance.pledges:
         money = plan.remaining.get(pledge.id, pledge.remaining)
@@ -104,7 +117,7 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
                 "reason": reason,
             }
         )
-    return {"lines": lines, "pledges": pledges, "earmark_prices": earmark_prices(instance, pooled, plan, open_lots)}
+    return pledges
 
 
 def _line_reason(need: Need, bought: int, cls: dict | None, lot_value: float, instance: Instance) -> str:

@@ -143,6 +143,50 @@ def pool(instance: Instance) -> Pooled:
     rates = {c: float(r) for c, r in exact.items()}
 
     line_currencies = Counter(n.currency for n in instance.needs if n.max_lots >= 1)
+    pclass, keys, capacity, members = _pledge_classes(usable, rates, line_currencies)
+
+    needs = sorted((n for n in instance.needs if n.max_lots >= 1), key=lambda n: (n.tier, n.rank, n.requirement_id))
+    lclass_of: dict[tuple[str, str], int] = {}
+    lclass = np.fromiter(
+        (lclass_of.setdefault((n.category, n.origin), len(lclass_of)) for n in needs), dtype=np.int64, count=len(needs)
+    )
+    lkeys = list(lclass_of)
+    nodes, node_classes = _nodes(lkeys, keys, [usable[m[0]] for m in members], on)
+    count = len(needs)
+    unit = np.fromiter((rates[n.currency] * 10.0 ** -minor_exponent(n.currency) for n in needs), float, count)
+    lot = np.fromiter((n.lot for n in needs), float, count)
+    lot_value = lot * np.fromiter((n.unit_price_minor for n in needs), float, count) * unit
+    whole = np.fromiter((n.whole_only for n in needs), bool, count)
+    open_qty = np.fromiter((n.open_quantity for n in needs), float, count)
+    cover = np.where(whole, 1.0, lot / np.maximum(open_qty, 1.0))
+    tier = np.fromiter((n.tier for n in needs), np.int64, count)
+    max_lots = np.fromiter((n.max_lots for n in needs), np.int64, count)
+    return Pooled(
+        usable,
+        pclass,
+        keys,
+        capacity,
+        members,
+        needs,
+        lclass,
+        lkeys,
+        nodes,
+        node_classes,
+        rates,
+        exact,
+        lot_value,
+        cover,
+        tier,
+        max_lots,
+        whole,
+    )
+
+
+def _pledge_classes(
+    usable: list[Pledge], rates: dict[str, float], line_currencies: Counter
+) -> tuple[np.ndarray, list[tuple], np.ndarray, list[list[int]]]:
+    """Pledges pooled by what they may buy (mechanism, categories, origins): each pledge's class,
+    the classes' keys, the money each holds (model units) and its pledges."""
     class_of: dict[tuple, int] = {}
     members: list[list[int]] = []
     pclass = np.empty(len(usable), dtype=np.int64)
@@ -158,56 +202,29 @@ def pool(instance: Instance) -> Pooled:
         capacity[k] += (
             (float(p.remaining.amount) - rounding_reserve(p, line_currencies)) * rates[p.remaining.currency] * SCALE
         )
-    keys = list(class_of)
+    return pclass, list(class_of), np.array(capacity, dtype=float), members
 
-    needs = sorted((n for n in instance.needs if n.max_lots >= 1), key=lambda n: (n.tier, n.rank, n.requirement_id))
-    lclass_of: dict[tuple[str, str], int] = {}
-    lclass = np.fromiter(
-        (lclass_of.setdefault((n.category, n.origin), len(lclass_of)) for n in needs), dtype=np.int64, count=len(needs)
-    )
-    lkeys = list(lclass_of)
+
+def _nodes(
+    line_keys: list[tuple[str, str]], class_keys: list[tuple], representatives: list[Pledge], on: date
+) -> tuple[list[tuple[int, str, str]], list[list[int]]]:
+    """Where money meets needs: per line class, one node per (mechanism, country made in) that
+    some pledge class may pay for, and the pledge classes that may."""
     nodes: list[tuple[int, str, str]] = []
     node_classes: list[list[int]] = []
-    for g, (category, allowed) in enumerate(lkeys):
+    for g, (category, allowed) in enumerate(line_keys):
         by_node: dict[tuple[str, str], list[int]] = {}
-        for k, (mechanism, _cats, origins) in enumerate(keys):
+        for k, (mechanism, _cats, origins) in enumerate(class_keys):
             made_in = line_origin(mechanism, origins, allowed)
             if made_in is None:
                 continue
-            rep = usable[members[k][0]]
+            rep = representatives[k]
             if earmark_refusal(rep, mechanism=mechanism, category=category, origin=made_in, on=on) is None:
                 by_node.setdefault((mechanism, made_in), []).append(k)
         for (mechanism, made_in), ks in sorted(by_node.items()):
             nodes.append((g, mechanism, made_in))
             node_classes.append(ks)
-    count = len(needs)
-    unit = np.fromiter((rates[n.currency] * 10.0 ** -minor_exponent(n.currency) for n in needs), float, count)
-    lot = np.fromiter((n.lot for n in needs), float, count)
-    lot_value = lot * np.fromiter((n.unit_price_minor for n in needs), float, count) * unit
-    whole = np.fromiter((n.whole_only for n in needs), bool, count)
-    open_qty = np.fromiter((n.open_quantity for n in needs), float, count)
-    cover = np.where(whole, 1.0, lot / np.maximum(open_qty, 1.0))
-    tier = np.fromiter((n.tier for n in needs), np.int64, count)
-    max_lots = np.fromiter((n.max_lots for n in needs), np.int64, count)
-    return Pooled(
-        usable,
-        pclass,
-        keys,
-        np.array(capacity, dtype=float),
-        members,
-        needs,
-        lclass,
-        lkeys,
-        nodes,
-        node_classes,
-        rates,
-        exact,
-        lot_value,
-        cover,
-        tier,
-        max_lots,
-        whole,
-    )
+    return nodes, node_classes
 
 
 def rounding_reserve(p: Pledge, line_currencies: Counter) -> float:

@@ -85,45 +85,20 @@ class Model:
     def first_lock_row(self) -> int:
         return self.first_link_row + len(self.link_lines)
 
-    @property
-    def first_group_row(self) -> int:
-        return self.first_lock_row + TIERS
-
 
 def build(instance: Instance, pooled: Pooled) -> Model:
-    needs = pooled.needs
-    n_lines = len(needs)
+    """The MILP: lot and flow (and package switch) columns; node, class, link, lock and package
+    rows. Long because the row blocks and their bounds are laid out side by side, where they
+    can be checked against each other and against the Model's row offsets."""
+    n_lines = len(pooled.needs)
     tier = pooled.tier
     upper = pooled.max_lots
 
-    # columns: every (line, node of its line class)
-    nodes_of_class: list[list[int]] = [[] for _ in pooled.line_class_keys]
-    for n, (g, _m, _o) in enumerate(pooled.nodes):
-        nodes_of_class[g].append(n)
-    counts = np.array([len(nodes_of_class[g]) for g in range(len(nodes_of_class))], dtype=np.int64)
-    per_line = counts[pooled.line_class] if n_lines else np.zeros(0, dtype=np.int64)
-    col_line = np.repeat(np.arange(n_lines), per_line)
-    offsets = np.arange(len(col_line)) - np.repeat(np.cumsum(per_line) - per_line, per_line)
-    flat_nodes = np.array([n for g in range(len(nodes_of_class)) for n in nodes_of_class[g]] or [0], dtype=np.int64)
-    class_start = np.concatenate([[0], np.cumsum(counts)])[:-1]
-    col_node = flat_nodes[class_start[pooled.line_class[col_line]] + offsets] if len(col_line) else col_line
-
+    col_line, col_node, per_line = _lot_columns(pooled)
     cost = (pooled.lot_value * SCALE)[col_line]
     cover = pooled.cover[col_line]
 
-    # package groups
-    group_of: dict[tuple[str, str, str, str], int] = {}
-    node_mech = [pooled.nodes[n][1] for n in range(len(pooled.nodes))]
-    node_origin = [pooled.nodes[n][2] for n in range(len(pooled.nodes))]
-    col_group = np.fromiter(
-        (
-            group_of.setdefault((node_mech[n], needs[i].recipient, needs[i].currency, node_origin[n]), len(group_of))
-            for i, n in zip(col_line.tolist(), col_node.tolist(), strict=False)
-        ),
-        dtype=np.int64,
-        count=len(col_line),
-    )
-
+    col_group, group_keys = _package_groups(pooled, col_line, col_node)
     flow_class = np.array([k for n in range(len(pooled.nodes)) for k in pooled.node_classes[n]], dtype=np.int64)
     flow_node = np.array([n for n in range(len(pooled.nodes)) for _ in pooled.node_classes[n]], dtype=np.int64)
 
@@ -134,7 +109,7 @@ def build(instance: Instance, pooled: Pooled) -> Model:
     n_x, n_f = len(col_line), len(flow_class)
     n_nodes, n_classes = len(pooled.nodes), len(pooled.class_keys)
     min_package = float(instance.min_package) * SCALE if instance.min_package is not None else None
-    n_groups = len(group_of) if min_package is not None else 0
+    n_groups = len(group_keys) if min_package is not None else 0
     first_link = n_nodes + n_classes
     first_lock = first_link + len(multi)
     first_group = first_lock + TIERS
@@ -155,19 +130,10 @@ def build(instance: Instance, pooled: Pooled) -> Model:
     row_upper[first_link:first_lock] = upper[multi]
     row_upper[first_lock:first_group] = INF
     if min_package is not None and n_groups:
-        z_cols = n_x + n_f + np.arange(n_groups)
         big = np.maximum(np.bincount(col_group, cost * upper[col_line], n_groups), min_package)
-        rows += [
-            first_group + col_group,
-            first_group + n_groups + col_group,
-            first_group + np.arange(n_groups),
-            first_group + n_groups + np.arange(n_groups),
-        ]
-        cols += [x_cols, x_cols, z_cols, z_cols]
-        vals += [cost, cost, -big, np.full(n_groups, -min_package)]
-        row_upper[first_group : first_group + n_groups] = 0.0
-        row_lower[first_group + n_groups :] = 0.0
-        row_upper[first_group + n_groups :] = INF
+        _package_rows(
+            rows, cols, vals, (row_lower, row_upper), first_group, n_x + n_f, col_group, cost, big, min_package
+        )
     A = sp.csc_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_rows, n_x + n_f + n_groups)
     )
@@ -182,7 +148,7 @@ def build(instance: Instance, pooled: Pooled) -> Model:
         col_group,
         flow_class,
         flow_node,
-        list(group_of),
+        group_keys,
         min_package,
         multi,
         np.cumsum(per_line) - per_line,
@@ -192,3 +158,70 @@ def build(instance: Instance, pooled: Pooled) -> Model:
         row_upper,
         row_lower,
     )
+
+
+def _lot_columns(pooled: Pooled) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lot columns, every (line, node of its line class): each one's line and node, and
+    how many columns each line has."""
+    n_lines = len(pooled.needs)
+    nodes_of_class: list[list[int]] = [[] for _ in pooled.line_class_keys]
+    for n, (g, _m, _o) in enumerate(pooled.nodes):
+        nodes_of_class[g].append(n)
+    counts = np.array([len(nodes_of_class[g]) for g in range(len(nodes_of_class))], dtype=np.int64)
+    per_line = counts[pooled.line_class] if n_lines else np.zeros(0, dtype=np.int64)
+    col_line = np.repeat(np.arange(n_lines), per_line)
+    offsets = np.arange(len(col_line)) - np.repeat(np.cumsum(per_line) - per_line, per_line)
+    flat_nodes = np.array([n for g in range(len(nodes_of_class)) for n in nodes_of_class[g]] or [0], dtype=np.int64)
+    class_start = np.concatenate([[0], np.cumsum(counts)])[:-1]
+    col_node = flat_nodes[class_start[pooled.line_class[col_line]] + offsets] if len(col_line) else col_line
+    return col_line, col_node, per_line
+
+
+def _package_groups(
+    pooled: Pooled, col_line: np.ndarray, col_node: np.ndarray
+) -> tuple[np.ndarray, list[tuple[str, str, str, str]]]:
+    """Each lot column's package group (mechanism, recipient, currency, origin), and the groups."""
+    needs = pooled.needs
+    group_of: dict[tuple[str, str, str, str], int] = {}
+    node_mech = [pooled.nodes[n][1] for n in range(len(pooled.nodes))]
+    node_origin = [pooled.nodes[n][2] for n in range(len(pooled.nodes))]
+    col_group = np.fromiter(
+        (
+            group_of.setdefault((node_mech[n], needs[i].recipient, needs[i].currency, node_origin[n]), len(group_of))
+            for i, n in zip(col_line.tolist(), col_node.tolist(), strict=False)
+        ),
+        dtype=np.int64,
+        count=len(col_line),
+    )
+    return col_group, list(group_of)
+
+
+def _package_rows(
+    rows: list[np.ndarray],
+    cols: list[np.ndarray],
+    vals: list[np.ndarray],
+    bounds: tuple[np.ndarray, np.ndarray],
+    first_group: int,
+    first_z: int,
+    col_group: np.ndarray,
+    cost: np.ndarray,
+    big: np.ndarray,
+    min_package: float,
+) -> None:
+    """A group's lots are funded only with its switch on (value <= big * z), and then reach the
+    minimum package value (value >= min_package * z): two rows per group."""
+    row_lower, row_upper = bounds
+    n_groups = len(big)
+    x_cols = np.arange(len(col_group))
+    z_cols = first_z + np.arange(n_groups)
+    rows += [
+        first_group + col_group,
+        first_group + n_groups + col_group,
+        first_group + np.arange(n_groups),
+        first_group + n_groups + np.arange(n_groups),
+    ]
+    cols += [x_cols, x_cols, z_cols, z_cols]
+    vals += [cost, cost, -big, np.full(n_groups, -min_package)]
+    row_upper[first_group : first_group + n_groups] = 0.0
+    row_lower[first_group + n_groups :] = 0.0
+    row_upper[first_group + n_groups :] = INF

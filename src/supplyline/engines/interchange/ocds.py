@@ -31,17 +31,18 @@ was withheld from, in a document of the release (``tender.documents``).
 from __future__ import annotations
 
 import copy
-import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import pycountry
-
 from ...domain.attribution import Funding, attribute, merge_fundings
-from ...domain.money import Money
+from .ocds_json import dumps
+from .ocds_parts import WITHHELD, _datetime, _Index, _line_value, _money, _Release, _total, _value
+from .ocds_tender import _budget, _item, _tender
+
+__all__ = ["WITHHELD", "OcdsRows", "Publication", "dumps", "release_package"]
 
 OCDS_VERSION = "1.1"
 EXTENSIONS = (
@@ -49,19 +50,7 @@ EXTENSIONS = (
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_exchangeRate_extension/master/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_contract_completion_extension/master/extension.json",
 )
-#: The key under which the public view lists the fields it took out of a row.
-WITHHELD = "_withheld"
 
-TENDER_STATUS = {
-    "draft": "planning",
-    "proposed": "active",
-    "approved": "active",
-    "rejected": "unsuccessful",
-    "contracted": "complete",
-    "delivering": "complete",
-    "delivered": "complete",
-    "closed": "complete",
-}
 CONTRACT_KINDS = {
     "purchase": "Purchase from industry",
     "stock_draw": "Draw from the seller's stock",
@@ -128,58 +117,6 @@ def release_package(rows: OcdsRows, publication: Publication) -> dict:
 # --- one release --------------------------------------------------------------------------------
 
 
-class _Index:
-    def __init__(self, tables: dict[str, list[dict]]):
-        self.tables = tables
-        self.parties = {p["id"]: p for p in tables.get("parties", [])}
-        self.funders = {p["id"]: p.get("funder") for p in tables.get("pledges", [])}
-        self.units = {r["id"]: r.get("unit") for r in tables.get("requirements", [])}
-
-    def table(self, name: str) -> list[dict]:
-        return self.tables.get(name, [])
-
-    def where(self, name: str, **match: Any) -> list[dict]:
-        return [r for r in self.tables.get(name, []) if all(r.get(k) == v for k, v in match.items())]
-
-
-class _Release:
-    """Collects parties' roles and withheld fields while one release is built."""
-
-    def __init__(self, by: _Index):
-        self.by = by
-        self.roles: dict[str, set[str]] = defaultdict(set)
-        self.withheld: dict[tuple[str, str], int] = defaultdict(int)
-
-    def seen(self, table: str, row: dict) -> dict:
-        for name in row.get(WITHHELD, ()):
-            self.withheld[(table, name)] += 1
-        return row
-
-    def party(self, party_id: str | None, *roles: str) -> dict | None:
-        if not party_id:
-            return None
-        self.roles[party_id].update(roles)
-        ref = {"id": party_id}
-        name = self.by.parties.get(party_id, {}).get("name")
-        if name:
-            ref["name"] = name
-        return ref
-
-    def parties(self) -> list[dict]:
-        out = []
-        for party_id in sorted(self.roles):
-            row = self.seen("parties", self.by.parties.get(party_id, {"id": party_id}))
-            entry: dict[str, Any] = {"id": party_id}
-            if row.get("name"):
-                entry["name"] = row["name"]
-            country = pycountry.countries.get(alpha_2=row["country"]) if row.get("country") else None
-            if country is not None:
-                entry["address"] = {"countryName": country.name}
-            entry["roles"] = sorted(self.roles[party_id])
-            out.append(entry)
-        return out
-
-
 def _release(package: dict, by: _Index, process: dict, pub: Publication) -> dict:
     rel = _Release(by)
     pid = package["id"]
@@ -216,6 +153,20 @@ def _release(package: dict, by: _Index, process: dict, pub: Publication) -> dict
         release["tag"] += ["award", "contract"]
     if any(receipts.values()):
         release["tag"].append("implementation")
+    tender["documents"] = _documents(rel)
+    release["parties"] = rel.parties()
+    if buyer:
+        release["buyer"] = buyer
+    release["planning"] = planning
+    release["tender"] = tender
+    if awards:
+        release["awards"] = awards
+        release["contracts"] = ocds_contracts
+    return release
+
+
+def _documents(rel: _Release) -> list[dict]:
+    """How to read the release, and which fields the public view withheld from it."""
     documents = [
         {
             "id": "reading-this-release",
@@ -238,141 +189,7 @@ def _release(package: dict, by: _Index, process: dict, pub: Publication) -> dict
                 "it; a later release includes a field once it is disclosed.",
             }
         )
-    tender["documents"] = documents
-    release["parties"] = rel.parties()
-    if buyer:
-        release["buyer"] = buyer
-    release["planning"] = planning
-    release["tender"] = tender
-    if awards:
-        release["awards"] = awards
-        release["contracts"] = ocds_contracts
-    return release
-
-
-def _total(amounts: list[Money | None], currency: str | None = None) -> Money | None:
-    """The sum, or None when any amount is unknown (withheld or absent) or there is none and
-    no ``currency`` to give a zero in."""
-    known = [m for m in amounts if m is not None]
-    if len(known) < len(amounts) or not (known or currency):
-        return None
-    start = Money.zero(currency) if currency else known.pop(0)
-    return sum(known, start)
-
-
-def _budget(pid: str, currency: str | None, allocations: list[dict], rel: _Release) -> dict:
-    budget: dict[str, Any] = {"id": f"{pid}-funding", "description": "Pledges allocated to this package"}
-    in_package = [_money(a, "line_amount") for a in allocations]
-    total = _total(in_package, currency) if currency else None
-    if total is not None:
-        budget["amount"] = _value(total)
-    breakdown = []
-    for a in allocations:
-        pledge_id = a.get("pledge_id")
-        entry: dict[str, Any] = {"id": a["id"]}
-        if pledge_id:
-            entry["description"] = f"Allocation {a['id']} of pledge {pledge_id} to package line {a.get('line_no')}"
-        amount = _allocation_value(a)
-        if amount:
-            entry["amount"] = amount
-        if a.get("allocated_on"):
-            entry["period"] = {"startDate": _datetime(a["allocated_on"])}
-        source = rel.party(rel.by.funders.get(pledge_id), "funder", "sourceParty") if pledge_id else None
-        if source:
-            entry["sourceParty"] = source
-        breakdown.append(entry)
-    if breakdown:
-        budget["budgetBreakdown"] = breakdown
-    return budget
-
-
-def _allocation_value(a: dict) -> dict | None:
-    """The allocation in the currency it was given in, with the rate and the converted amount."""
-    pledge_side, line_side = _money(a, "amount"), _money(a, "line_amount")
-    if pledge_side is None or line_side is None:
-        known = line_side or pledge_side
-        return _value(known) if known is not None else None
-    rate = a.get("fx_rate")
-    if pledge_side.currency == line_side.currency or rate is None:
-        return _value(line_side)
-    rate = Decimal(rate)
-    if Money.rounded(pledge_side.amount * rate, line_side.currency) == line_side:
-        given, converted = pledge_side, line_side
-    else:
-        given, converted = line_side, pledge_side
-    value = _value(given)
-    exchange: dict[str, Any] = {"rate": rate, "currency": converted.currency, "source": "market"}
-    if a.get("fx_date"):
-        exchange["date"] = _datetime(a["fx_date"])
-    value["exchangeRates"] = [exchange]
-    return value
-
-
-def _tender(package: dict, lines: list[dict], by: _Index, rel: _Release) -> dict:
-    pid = package["id"]
-    tender: dict[str, Any] = {"id": pid}
-    if package.get("title"):
-        tender["title"] = package["title"]
-    tender["status"] = TENDER_STATUS[package.get("state", "draft")]
-    seller = rel.party(package.get("seller"), "procuringEntity")
-    if seller:
-        tender["procuringEntity"] = seller
-    tender["mainProcurementCategory"] = "goods"
-    items = [_item(line, by.units.get(line.get("requirement_id"))) for line in lines]
-    if items:
-        tender["items"] = items
-    total = _total([_line_value(line) for line in lines])
-    if total is not None:
-        tender["value"] = _value(total)
-    milestones = []
-    decisions = [
-        rel.seen("package_decisions", d)
-        for d in sorted(by.where("package_decisions", package_id=pid), key=lambda d: d["position"])
-    ]
-    decided = {d.get("party") for d in decisions}
-    for d in decisions:
-        m: dict[str, Any] = {"id": f"decision-{d['position']}", "type": "approval"}
-        if d.get("party"):
-            m["title"] = f"Decision of {d['party']}: {d.get('decision', 'recorded')}"
-        m["status"] = "met" if d.get("decision") == "approve" else "notMet"
-        if d.get("decided_on"):
-            m["dateModified"] = _datetime(d["decided_on"])
-            if d.get("decision") == "approve":
-                m["dateMet"] = _datetime(d["decided_on"])
-        if d.get("reason"):
-            m["description"] = d["reason"]
-        milestones.append(m)
-    if package.get("state") in ("draft", "proposed"):
-        for n, approver in enumerate(_json_list(package.get("approvers")), start=1):
-            if approver not in decided:
-                milestones.append(
-                    {
-                        "id": f"approval-{n}",
-                        "title": f"Decision of {approver}",
-                        "type": "approval",
-                        "status": "scheduled",
-                    }
-                )
-    if milestones:
-        tender["milestones"] = milestones
-    return tender
-
-
-def _item(line: dict, unit: str | None, number_key: str = "line_no") -> dict:
-    item: dict[str, Any] = {"id": str(line[number_key])}
-    if line.get("item"):
-        item["description"] = line["item"]
-    if line.get("quantity") is not None:
-        item["quantity"] = line["quantity"]
-    unit_json: dict[str, Any] = {}
-    if unit:
-        unit_json["name"] = unit
-    price = _money(line, "unit_price")
-    if price is not None:
-        unit_json["value"] = _value(price)
-    if unit_json:
-        item["unit"] = unit_json
-    return item
+    return documents
 
 
 def _fundings(allocations: list[dict], by: _Index) -> dict[int, list[Funding]]:
@@ -439,22 +256,40 @@ def _contract(
     if items:
         out["items"] = items
 
+    implementation = _implementation(
+        contract, lines, schedule, receipts, fundings, process if closed else None, rel, pub
+    )
+    if implementation:
+        out["implementation"] = implementation
+    return copy.deepcopy(award), out  # its own objects: a consumer that edits one never edits both
+
+
+def _implementation(
+    contract: dict,
+    lines: list[dict],
+    schedule: list[dict],
+    receipts: list[_Receipt],
+    fundings: dict[int, list[Funding]],
+    process: dict | None,
+    rel: _Release,
+    pub: Publication,
+) -> dict[str, Any]:
+    """What was delivered and paid under a contract; with ``process`` (the package closed) its
+    end date and final value too."""
     implementation: dict[str, Any] = {}
     transactions = _transactions(contract, lines, receipts, fundings, rel)
     if transactions:
         implementation["transactions"] = transactions
-    milestones = _delivery_milestones(cid, lines, schedule, receipts, pub.as_of)
+    milestones = _delivery_milestones(contract["id"], lines, schedule, receipts, pub.as_of)
     if milestones:
         implementation["milestones"] = milestones
-    if closed:
+    if process is not None:
         if process.get("closed_on"):
             implementation["endDate"] = _datetime(process["closed_on"])
         if transactions and all(line.get("unit_price_minor") is not None for line in lines):
             paid = sum((Decimal(str(tr["value"]["amount"])) for tr in transactions), Decimal(0))
             implementation["finalValue"] = {"amount": paid, "currency": transactions[0]["value"]["currency"]}
-    if implementation:
-        out["implementation"] = implementation
-    return copy.deepcopy(award), out  # its own objects: a consumer that edits one never edits both
+    return implementation
 
 
 @dataclass(frozen=True)
@@ -462,8 +297,8 @@ class _Receipt:
     shipment_id: str
     line_no: int
     received: int
-    shipped: int
-    received_on: date
+    shipped: int | None  # None: the shipped quantity is withheld
+    received_on: date | None  # None: the day is withheld
     note: str | None
 
 
@@ -480,12 +315,12 @@ def _receipts(cid: str, by: _Index, rel: _Release) -> list[_Receipt]:
                 shipment["id"],
                 line["contract_line_no"],
                 line["received"],
-                line["quantity"],
-                shipment["received_on"],
+                line.get("quantity"),
+                shipment.get("received_on"),
                 shipment.get("note"),
             )
         )
-    return sorted(out, key=lambda r: (r.received_on, r.shipment_id, r.line_no))
+    return sorted(out, key=lambda r: (r.received_on or date.min, r.shipment_id, r.line_no))
 
 
 def _transactions(
@@ -501,9 +336,10 @@ def _transactions(
         for share in attribute(price.times(receipt.received), fundings.get(line["package_line_no"], [])):
             tx: dict[str, Any] = {
                 "id": f"{receipt.shipment_id}-{receipt.line_no}-{share.funding.pledge_id}",
-                "date": _datetime(receipt.received_on),
                 "value": _value(share.line_amount),
             }
+            if receipt.received_on is not None:
+                tx["date"] = _datetime(receipt.received_on)
             payer = rel.party(share.funding.funder, "funder", "payer")
             payee = rel.party(contract.get("supplier"), "payee")
             if payer:
@@ -542,7 +378,9 @@ def _delivery_milestones(
                     done_on = r.received_on
             covered = max(0, min(quantity, cumulative - before))
             if covered >= quantity:
-                m["status"], m["dateMet"] = "met", _datetime(done_on)
+                m["status"] = "met"
+                if done_on is not None:
+                    m["dateMet"] = _datetime(done_on)
             elif covered > 0:
                 m["status"] = "partiallyMet"
             else:
@@ -552,72 +390,9 @@ def _delivery_milestones(
                     f"; shipment {r.shipment_id}: {r.received} of {r.shipped} shipped arrived"
                     + (f" ({r.note})" if r.note else "")
                     for r in mine
-                    if r.received < r.shipped
+                    if r.shipped is not None and r.received < r.shipped
                 )
             m["dateModified"] = _datetime(as_of)
             out.append(m)
             before += quantity
     return out
-
-
-# --- values --------------------------------------------------------------------------------------
-
-
-def _money(row: dict | None, prefix: str) -> Money | None:
-    if row is None or row.get(f"{prefix}_minor") is None or not row.get(f"{prefix}_currency"):
-        return None
-    return Money.from_minor(row[f"{prefix}_minor"], row[f"{prefix}_currency"])
-
-
-def _line_value(line: dict) -> Money | None:
-    price = _money(line, "unit_price")
-    return price.times(line["quantity"]) if price is not None and line.get("quantity") is not None else None
-
-
-def _value(money: Money) -> dict[str, Any]:
-    return {"amount": money.amount, "currency": money.currency}
-
-
-def _json_list(text: Any) -> list:
-    if isinstance(text, list):
-        return text
-    return json.loads(text) if text else []
-
-
-def _datetime(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, date):
-        return f"{value.isoformat()}T00:00:00Z"
-    return str(value)
-
-
-# --- JSON with exact numbers -----------------------------------------------------------------------
-
-
-def dumps(data: Any, indent: int = 2) -> str:
-    """JSON text in which Decimals are written as the exact numbers they are (never via float)."""
-    return _encode(data, indent, 0) + "\n"
-
-
-def _encode(value: Any, indent: int, level: int) -> str:
-    pad, inner = " " * (indent * level), " " * (indent * (level + 1))
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [
-            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_encode(v, indent, level + 1)}"
-            for k, v in value.items()
-        ]
-        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        return "[\n" + ",\n".join(f"{inner}{_encode(v, indent, level + 1)}" for v in value) + "\n" + pad + "]"
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"{value} is not a JSON number")
-        return format(value, "f")
-    if isinstance(value, float):
-        raise TypeError("floats are not written: money and rates are Decimals")
-    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,223 @@
+"""A ledger generated from a seed: every kind of record that can withhold a field, each
+withholdable field at a random disclosure level (issue 13, item 1).
+
+Values are drawn so that two records share a value only where the domain makes them share
+it (a package line taking its requirement's quantity or price, a contract line its package
+line's, an order its contract line's, a receipt its shipment's): quantities and amounts are
+distinct random numbers, and dates are distinct days of 2040–2045 taken in order, so a
+withheld value found on a public surface is a leak, not a coincidence. Embargoes fall in
+2090–2099, outside that range.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from supplyline.domain.contract import DeliveryTerms, LineTerms
+from supplyline.domain.disclosure_table import WITHHOLDABLE
+from supplyline.domain.shipment import ShippedLine
+from supplyline.services import contracts, funding, packages, parties, production, requirements, shipments
+from supplyline.services.context import Actor
+
+OP = Actor("operator", via="generated")
+FIRST_DAY = date(2040, 1, 1)
+ITEM = "Interceptor"
+
+
+@dataclass
+class Draw:
+    """Random, distinct values and disclosure choices from one seed."""
+
+    rng: random.Random
+    used: set[int] = field(default_factory=set)
+    day: date = FIRST_DAY
+
+    def number(self, low: int = 10_001, high: int = 999_999) -> int:
+        while True:
+            n = self.rng.randint(low, high)
+            if n not in self.used:
+                self.used.add(n)
+                return n
+
+    def price(self) -> str:
+        return f"{self.number(1_001, 99_999)}.{self.rng.randint(11, 99)}"
+
+    def next_day(self) -> str:
+        """A day after every day drawn so far (each used once)."""
+        self.day += timedelta(days=self.rng.randint(1, 9))
+        return self.day.isoformat()
+
+    def disclose(self, event_type: str) -> list[str]:
+        """A random level for each withholdable field of ``event_type``, some with an embargo."""
+        out = []
+        for name in WITHHOLDABLE.get(event_type, ()):
+            level = self.rng.choice(("public", "public", "parties", "confidential"))
+            if level != "public" and self.rng.random() < 0.3:
+                embargo = date(2090, 1, 1) + timedelta(days=self.rng.randint(0, 3000))
+                level = f"{level}@{embargo.isoformat()}"
+            out.append(f"{name}={level}")
+        return out
+
+    def part(self, whole: int) -> int:
+        """All of ``whole`` (the domain copies it) or a distinct part of it."""
+        if whole < 20 or self.rng.random() < 0.5:
+            return whole
+        while True:
+            n = self.rng.randint(whole // 2, whole - 1)
+            if n not in self.used:
+                self.used.add(n)
+                return n
+
+
+def build(store, seed: int, *, chains: int = 3) -> None:
+    """Record a generated ledger into ``store`` (fresh, migrated)."""
+    draw = Draw(random.Random(seed))
+    for pid, kind, country in [("UA", "government", "UA"), ("US", "government", "US"), ("NL", "government", "NL")]:
+        parties.register_party(store, OP, parties.RegisterParty(pid, pid, kind, country))
+    parties.register_party(store, OP, parties.RegisterParty("SUP", "SUP", "company", "US"))
+    parties.record_rates(store, OP, parties.RecordRates("2039-12-01", {"USD": "1.25"}))
+    production.register_facility(store, OP, production.RegisterFacility("Plant", "US", (("SUP", "100"),), "FAC-1"))
+    production.set_capacity(store, OP, production.SetCapacity("FAC-1", ITEM, "2040-01", draw.number()))
+    for n in range(1, chains + 1):
+        _chain(store, draw, n)
+    _chain(store, draw, chains + 1, rejected=True)
+
+
+def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
+    """Long because it is one story, requirement to receipt, told in order. A ``rejected``
+    package ends at its decision, its allocations released back to the pledge."""
+    rid, pledge_id, pkg, ct, sh = f"R-{n}", f"PL-{n}", f"PKG-{n}", f"CT-{n}", f"SH-{n}"
+    quantity, price = draw.number(), draw.price()
+    requirements.draft_requirement(
+        store,
+        OP,
+        requirements.DraftRequirement(
+            recipient="UA",
+            list_month="2040-01",
+            priority=1,
+            rank=n,
+            item=ITEM,
+            category="air_defence",
+            quantity=quantity,
+            unit="missile",
+            unit_price=price,
+            currency="USD",
+            origin="US",
+            needed_by=draw.next_day(),
+            note=f"need {draw.number()}",
+            id=rid,
+            disclosure=draw.disclose("RequirementDrafted"),
+        ),
+    )
+    requirements.submit_requirement(store, OP, rid)
+    requirements.validate_requirement(store, OP, rid)
+    line_quantity = draw.part(quantity)
+    line_price = price if draw.rng.random() < 0.5 else draw.price()
+    value = line_quantity * _cents(line_price)
+    funding.announce_pledge(
+        store,
+        OP,
+        funding.AnnouncePledge(
+            funder="NL",
+            amount=_amount(value + draw.number() * 100),
+            currency="USD",
+            pledged_on=draw.next_day(),
+            mechanism="purl",
+            valid_from=draw.next_day(),
+            valid_until=(draw.day + timedelta(days=draw.number(1_000, 9_000))).isoformat(),
+            note=f"tranche {draw.number()}",
+            id=pledge_id,
+            commit=True,
+            disclosure=draw.disclose("PledgeAnnounced"),
+        ),
+    )
+    packages.draft_package(
+        store,
+        OP,
+        packages.DraftPackage(
+            f"Package {n}", "purl", "US", "UA", "USD", (), pkg, disclosure=draw.disclose("PackageDrafted")
+        ),
+    )
+    packages.add_line(
+        store,
+        OP,
+        packages.AddLine(pkg, rid, line_quantity, line_price, disclosure=draw.disclose("PackageLineAdded")),
+    )
+    packages.propose_package(store, OP, pkg)
+    funding.allocate(
+        store,
+        OP,
+        funding.Allocate(
+            pledge_id, pkg, 1, _amount(value), "USD", draw.next_day(), disclosure=draw.disclose("PledgeAllocated")
+        ),
+    )
+    packages.decide_package(
+        store,
+        Actor("US", via="generated"),
+        packages.Decide(
+            pkg,
+            "US",
+            "reject" if rejected else "approve",
+            f"cleared {draw.number()}",
+            draw.next_day(),
+            disclosure=draw.disclose("PackageDecisionRecorded"),
+        ),
+    )
+    if rejected:
+        return
+    contract_quantity = draw.part(line_quantity)
+    contract_price = None if draw.rng.random() < 0.5 else f"{_amount(_cents(line_price) - draw.rng.randint(1, 99))}"
+    signed_on = draw.next_day()
+    first = draw.part(contract_quantity) if contract_quantity > 40 else contract_quantity
+    schedule = [DeliveryTerms(1, draw.next_day(), first)]
+    if first < contract_quantity:
+        schedule.append(DeliveryTerms(1, draw.next_day(), contract_quantity - first))
+    contracts.sign_contract(
+        store,
+        OP,
+        contracts.SignContract(
+            pkg,
+            "US",
+            "SUP",
+            "purchase",
+            signed_on,
+            (LineTerms(1, contract_quantity, contract_price),),
+            tuple(schedule),
+            ct,
+            disclosure=draw.disclose("ContractSigned"),
+        ),
+    )
+    production.place_order(
+        store, OP, production.PlaceOrder("FAC-1", ct, 1, draw.part(contract_quantity), schedule[-1].due, f"PO-{n}")
+    )
+    shipped = draw.part(contract_quantity)
+    shipments.dispatch(
+        store,
+        OP,
+        shipments.Dispatch(
+            ct, draw.next_day(), (ShippedLine(1, shipped),), sh, disclosure=draw.disclose("ShipmentDispatched")
+        ),
+    )
+    received: dict[int, object] | None = None if draw.rng.random() < 0.5 else {1: draw.part(shipped)}
+    shipments.receive(
+        store,
+        Actor("UA", via="generated"),
+        shipments.Receive(
+            sh,
+            draw.next_day(),
+            received,
+            f"short by {draw.number()}" if received else "",
+            disclosure=draw.disclose("ShipmentReceived"),
+        ),
+    )
+
+
+def _cents(price: str) -> int:
+    whole, _, cents = price.partition(".")
+    return int(whole) * 100 + int((cents or "0").ljust(2, "0"))
+
+
+def _amount(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
