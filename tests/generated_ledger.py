@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.disclosure_table import WITHHOLDABLE
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import contracts, funding, packages, parties, production, requirements, shipments
+from supplyline.services import bus, contracts, funding, packages, parties, production, requirements, shipments
 from supplyline.services.context import Actor
 
 OP = Actor("operator", via="generated")
@@ -116,7 +116,7 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
     line_quantity = draw.part(quantity)
     line_price = price if draw.rng.random() < 0.5 else draw.price()
     value = line_quantity * _cents(line_price)
-    funding.announce_pledge(
+    bus.handle(
         store,
         OP,
         funding.AnnouncePledge(
@@ -146,11 +146,17 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
         packages.AddLine(pkg, rid, line_quantity, line_price, disclosure=draw.disclose("PackageLineAdded")),
     )
     packages.propose_package(store, OP, pkg)
-    funding.allocate(
+    bus.handle(
         store,
         OP,
         funding.Allocate(
-            pledge_id, pkg, 1, _amount(value), "USD", draw.next_day(), disclosure=draw.disclose("PledgeAllocated")
+            pledge_id=pledge_id,
+            package_id=pkg,
+            line_no=1,
+            amount=_amount(value),
+            currency="USD",
+            on=draw.next_day(),
+            disclosure=draw.disclose("PledgeAllocated"),
         ),
     )
     packages.decide_package(

@@ -55,6 +55,16 @@ EXPECTED = {
         ("transferred", "obligated"),
         ("obligated", "expended"),
     },
+    # end-use monitoring (issue 16): docs/end-use.md
+    "serial-numbered item": {
+        ("in_transit", "held"),
+        ("in_transit", "missing"),
+        ("held", "held"),
+        *{("held", d) for d in ("expended", "destroyed", "lost", "stolen", "transferred")},
+        ("missing", "held"),
+        ("missing", "lost"),
+        ("missing", "stolen"),
+    },
 }
 
 
@@ -98,6 +108,11 @@ GROUPS = {
         "live": ("placed", "in_production", "completed"),
     },
     "shipment": {"final": ("received", "lost"), "live": ("shipped", "received")},
+    "serial-numbered item": {
+        "final": ("expended", "destroyed", "lost", "stolen", "transferred"),
+        "accountable": ("held", "missing"),
+        "disposed": ("expended", "destroyed", "lost", "stolen", "transferred"),
+    },
 }
 
 

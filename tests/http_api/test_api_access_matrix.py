@@ -325,6 +325,35 @@ CASES = [
         {"reason": "lost at sea", "on": "2025-12-20"},
         expect(sell=(200, 404), supp=(200, 404)),
     ),
+    # --- end-use monitoring (docs/end-use.md) -------------------------------------------
+    ("POST", "/end-use/serial-rules", "/end-use/serial-rules", {"category": "air_defence"}, expect(coord=200)),
+    ("GET", "/sites", "/sites", None, expect(rec=200, sell=200, aud=200)),
+    (
+        "POST",
+        "/sites",
+        "/sites",
+        {"party": "REC-A", "code": "DEP-A", "name": "Depot A"},
+        expect(rec=(201, 403)),
+    ),
+    # the scenario holds no serial: the recipient and seller may record, and are told why not
+    (
+        "POST",
+        "/end-use/checks",
+        "/end-use/checks",
+        {"kind": "initial", "checked_on": "2026-01-10", "site": "DEP-NONE", "serials": ["S-1"]},
+        expect(rec=422, sell=422),
+    ),
+    (
+        "POST",
+        "/end-use/dispositions",
+        "/end-use/dispositions",
+        {"kind": "expended", "disposed_on": "2026-01-10", "serials": ["S-1"], "evidence_sha256": "ab" * 32},
+        expect(rec=422, sell=422),
+    ),
+    # every role sees its share of the figures; the public its percentages per category and month
+    ("GET", "/reports/end-use", "/reports/end-use?as_of=2026-03-03", None, expect(200, 200, 200, 200, 403, 200, 200)),
+    ("GET", "/serials/{serial}", "/serials/S-NONE", None, expect(rec=404, sell=404, aud=404)),
+    ("GET", "/serials/{serial}/proof", "/serials/S-NONE/proof", None, expect(rec=404, sell=404, aud=404)),
     # --- the ledger ---------------------------------------------------------------------
     ("GET", "/events", "/events", None, expect(coord=200, aud=200)),
     ("GET", "/events", "/events?stream=pledge:PLEDGE-A1", None, expect(coord=200, fund=(200, 404), aud=200)),
@@ -449,7 +478,7 @@ def _leaks(scenario: Scenario, role: str, side: str, body: str, sent: str) -> li
 def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
-    assert len(operations) == 76  # 70, and the six of money stages (issue 15)
+    assert len(operations) == 84  # 78, and the six of money stages (issue 15)
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}

@@ -113,6 +113,18 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "log.key":                  (A,        A,          A,     A,     A,       A,      A),
     "log.prove":                (A,        A,          A,     A,     A,       A,      A),
     "event.reveal":             (S,        A,          S,     S,     S,       A,      N),
+    # end-use monitoring (docs/end-use.md): serials and sites stay with the recipient, the
+    # seller and auditors; the report is for everyone, each role seeing its own share of it
+    "end_use_rules.read":       (N,        A,          N,     N,     N,       A,      N),
+    "end_use_rules.require":    (N,        A,          N,     N,     N,       N,      N),
+    "site.read":                (O,        N,          N,     S,     N,       A,      N),
+    "site.register":            (O,        N,          N,     N,     N,       N,      N),
+    "check.read":               (O,        N,          N,     O,     N,       A,      N),
+    "check.record":             (O,        N,          N,     O,     N,       N,      N),
+    "disposition.read":         (O,        N,          N,     O,     N,       A,      N),
+    "disposition.record":       (O,        N,          N,     O,     N,       N,      N),
+    "serial.read":              (O,        N,          N,     O,     N,       A,      N),
+    "report.end_use":           (A,        A,          A,     A,     N,       A,      A),
 }
 # fmt: on
 

@@ -162,4 +162,28 @@ SHIPMENT = LifeCycle(
     groups={"live": ("shipped", "received")},
 )
 
-ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, MONEY)
+#: a serial-numbered item under end-use monitoring, from its shipment to its final disposition
+SERIAL_ITEM = LifeCycle(
+    "serial-numbered item",
+    "in_transit",
+    {
+        "in_transit": ("held", "missing"),
+        # sighted in a check or handed over: still held
+        "held": ("held", "expended", "destroyed", "lost", "stolen", "transferred"),
+        # did not arrive with its shipment or handover: found later, or written off
+        "missing": ("held", "lost", "stolen"),
+        "expended": (),
+        "destroyed": (),
+        "lost": (),
+        "stolen": (),
+        "transferred": (),
+    },
+    groups={
+        # to be inventoried: the deadlines run for these
+        "accountable": ("held", "missing"),
+        # a final disposition, recorded with its evidence
+        "disposed": ("expended", "destroyed", "lost", "stolen", "transferred"),
+    },
+)
+
+ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM, MONEY)

@@ -174,28 +174,10 @@ def add_line(
             field="requirement",
             value=requirement.id,
         )
-    if unit_price in (None, ""):
-        assert requirement.unit_price is not None
-        if requirement.unit_price.currency != package.currency:
-            raise InvalidInput(
-                "unit_price",
-                None,
-                f"the requirement is priced in {requirement.unit_price.currency}; give the price in {package.currency}",
-            )
-        price = requirement.unit_price
-    else:
-        price = parse_positive_money("unit_price", unit_price, package.currency)
+    price = _line_price(package, requirement, unit_price)
     if price.minor * qty >= LARGEST_MINOR:
         raise RuleViolation(f"{qty} × {price} is larger than any amount supplyline books", field="quantity", value=qty)
-    line_origin = parse_origin("origin", origin) if origin not in (None, "") else DEFAULT_ORIGIN.get(package.mechanism)
-    if line_origin is None or line_origin == "any" or len(line_origin) != 2:
-        raise InvalidInput("origin", origin, "give the country where this line's equipment is made")
-    if not origin_within(line_origin, requirement.origin):
-        raise RuleViolation(
-            f"requirement '{requirement.id}' allows origin {requirement.origin}, not {line_origin}",
-            field="origin",
-            value=line_origin,
-        )
+    line_origin = _line_origin(package, requirement, origin)
     if any(line.requirement_id == requirement.id for line in package.lines.values()):
         raise RuleViolation(
             f"package '{package.id}' already has a line for requirement '{requirement.id}'",
@@ -213,6 +195,34 @@ def add_line(
             origin=line_origin,
         )
     ]
+
+
+def _line_price(package: Package, requirement: Requirement, unit_price: object | None) -> Money:
+    """The price given, or the requirement's when it is in the package's currency."""
+    if unit_price in (None, ""):
+        assert requirement.unit_price is not None
+        if requirement.unit_price.currency != package.currency:
+            raise InvalidInput(
+                "unit_price",
+                None,
+                f"the requirement is priced in {requirement.unit_price.currency}; give the price in {package.currency}",
+            )
+        return requirement.unit_price
+    return parse_positive_money("unit_price", unit_price, package.currency)
+
+
+def _line_origin(package: Package, requirement: Requirement, origin: object | None) -> str:
+    """The country the line's equipment is made in: given, or the mechanism's; within the requirement's."""
+    line_origin = parse_origin("origin", origin) if origin not in (None, "") else DEFAULT_ORIGIN.get(package.mechanism)
+    if line_origin is None or line_origin == "any" or len(line_origin) != 2:
+        raise InvalidInput("origin", origin, "give the country where this line's equipment is made")
+    if not origin_within(line_origin, requirement.origin):
+        raise RuleViolation(
+            f"requirement '{requirement.id}' allows origin {requirement.origin}, not {line_origin}",
+            field="origin",
+            value=line_origin,
+        )
+    return line_origin
 
 
 def propose(package: Package) -> list[Event]:

@@ -25,7 +25,7 @@ from .events import (
     PledgePaidIn,
     RateUsed,
 )
-from .fx import FxDay, convert, rate_used
+from .fx import Conversion, FxDay, convert, rate_used
 from .lifecycle import PLEDGE
 from .money import Money, total
 from .payments import Flow, Stages
@@ -312,19 +312,9 @@ def allocate(
     if refusal:
         raise RuleViolation(f"pledge '{pledge.id}' {refusal}", field="pledge", value=pledge.id)
     assert pledge.amount is not None
-    pledge_ccy, package_ccy = pledge.amount.currency, line.value.currency
-    if amount.currency == pledge_ccy:
-        conversion = convert(amount, package_ccy, on, fx_days)
-        pledge_amount, line_amount = amount, conversion.result
-    elif amount.currency == package_ccy:
-        conversion = convert(amount, pledge_ccy, on, fx_days)
-        pledge_amount, line_amount = conversion.result, amount
-    else:
-        raise InvalidInput(
-            "currency",
-            amount.currency,
-            f"must be the pledge's currency ({pledge_ccy}) or the package's ({package_ccy})",
-        )
+    pledge_amount, line_amount, conversion = _both_sides(
+        amount, pledge.amount.currency, line.value.currency, on, fx_days
+    )
     if not pledge_amount.is_positive or not line_amount.is_positive:
         raise InvalidInput("amount", str(amount.amount), "rounds to zero after conversion")
     if pledge_amount > pledge.remaining:
@@ -351,6 +341,26 @@ def allocate(
             allocated_on=on,
         )
     ]
+
+
+def _both_sides(
+    amount: Money, pledge_ccy: str, package_ccy: str, on: date, fx_days: list[FxDay]
+) -> tuple[Money, Money, Conversion]:
+    """The amount in the pledge's and in the package's currency, one converted from the other
+    at the dated rate."""
+    if amount.currency == pledge_ccy:
+        conversion = convert(amount, package_ccy, on, fx_days)
+        pledge_amount, line_amount = amount, conversion.result
+    elif amount.currency == package_ccy:
+        conversion = convert(amount, pledge_ccy, on, fx_days)
+        pledge_amount, line_amount = conversion.result, amount
+    else:
+        raise InvalidInput(
+            "currency",
+            amount.currency,
+            f"must be the pledge's currency ({pledge_ccy}) or the package's ({package_ccy})",
+        )
+    return pledge_amount, line_amount, conversion
 
 
 #: Why money goes back from a package line to its pledge (issue 15 item 3).

@@ -95,6 +95,13 @@ def load_instance(conn: Connection, on: date, currency: str, min_package: Decima
         )
         for row in conn.execute(select(p).order_by(p.c.pledged_on, p.c.id))
     ]
+    needs = _needs(conn)
+    currencies = {currency} | {pl.currency for pl in pledges} | {n.currency for n in needs}
+    return Instance(pledges, needs, on, facts.fx_days(conn, on, currencies), currency, min_package)
+
+
+def _needs(conn: Connection) -> list[Need]:
+    """The fundable requirements with a quantity not yet in a live package."""
     pl, pk = t.package_lines, t.packages
     packaged = dict(
         conn.execute(
@@ -140,9 +147,7 @@ def load_instance(conn: Connection, on: date, currency: str, min_package: Decima
             ).where(r.c.state.in_(REQUIREMENT.group("fundable")))
         )
     ]
-    needs = [n for n in needs if n.open_quantity > 0]
-    currencies = {currency} | {pl.currency for pl in pledges} | {n.currency for n in needs}
-    return Instance(pledges, needs, on, facts.fx_days(conn, on, currencies), currency, min_package)
+    return [n for n in needs if n.open_quantity > 0]
 
 
 def _returned(minor: int, currency: str) -> Stages:
@@ -338,24 +343,7 @@ def report(
 ) -> dict:
     """What ``allocate`` prints: JSON-ready."""
     ids = {id(p): recorded[i]["id"] for i, p in enumerate(packages)} if recorded else {}
-    package_of = {id(purchase): n for n, p in enumerate(packages) for purchase in p.purchases}
-    allocations = [
-        {
-            "pledge_id": piece.pledge_id,
-            "requirement_id": purchase.need.requirement_id,
-            "tier": purchase.need.tier,
-            "mechanism": purchase.mechanism,
-            "origin": purchase.origin,
-            "quantity": purchase.quantity,
-            "amount": str(piece.amount.amount),
-            "currency": piece.amount.currency,
-            "line_amount": str(piece.line_amount.amount),
-            "line_currency": piece.line_amount.currency,
-            "fx": piece.fx,
-            "package": ids.get(id(packages[package_of[id(purchase)]])) if recorded else package_of[id(purchase)] + 1,
-        }
-        for purchase, piece in result.plan.pieces()
-    ]
+    allocations = _allocation_rows(result, packages, ids if recorded else None)
     return {
         "on": instance.on.isoformat(),
         "currency": instance.currency,
@@ -365,18 +353,7 @@ def report(
         "recorded": recorded is not None,
         "min_package": str(instance.min_package) if instance.min_package is not None else None,
         "gap": result.gap,
-        "tiers": [
-            {
-                "tier": tier.tier,
-                "lines": tier.lines,
-                "coverage": round(tier.coverage, 6),
-                "bound": round(tier.bound, 6),
-                "gap": round(tier.gap, 8),
-                "method": tier.method,
-                "greedy": round(result.baseline_coverage[tier.tier - 1], 6),
-            }
-            for tier in result.tiers
-        ],
+        "tiers": _tier_rows(result),
         "timings": {k: round(v, 4) for k, v in timings.items()},
         "sizes": result.sizes,
         "packages": [
@@ -396,3 +373,44 @@ def report(
         "pledges_left": result.explanations.get("pledges", []),
         "earmark_prices": result.explanations.get("earmark_prices", []),
     }
+
+
+def _tier_rows(result: Result) -> list[dict]:
+    """Per tier: the plan's coverage, the bound that certifies it, and the greedy plan's."""
+    return [
+        {
+            "tier": tier.tier,
+            "lines": tier.lines,
+            "coverage": round(tier.coverage, 6),
+            "bound": round(tier.bound, 6),
+            "gap": round(tier.gap, 8),
+            "method": tier.method,
+            "greedy": round(result.baseline_coverage[tier.tier - 1], 6),
+        }
+        for tier in result.tiers
+    ]
+
+
+def _allocation_rows(result: Result, packages: list[PlannedPackage], ids: dict[int, str] | None) -> list[dict]:
+    """One row per piece of a pledge paying for a purchase; its package is the recorded id when
+    ``ids`` are given, else its number in the plan."""
+    package_of = {id(purchase): n for n, p in enumerate(packages) for purchase in p.purchases}
+    return [
+        {
+            "pledge_id": piece.pledge_id,
+            "requirement_id": purchase.need.requirement_id,
+            "tier": purchase.need.tier,
+            "mechanism": purchase.mechanism,
+            "origin": purchase.origin,
+            "quantity": purchase.quantity,
+            "amount": str(piece.amount.amount),
+            "currency": piece.amount.currency,
+            "line_amount": str(piece.line_amount.amount),
+            "line_currency": piece.line_amount.currency,
+            "fx": piece.fx,
+            "package": ids.get(id(packages[package_of[id(purchase)]]))
+            if ids is not None
+            else package_of[id(purchase)] + 1,
+        }
+        for purchase, piece in result.plan.pieces()
+    ]

@@ -45,6 +45,7 @@ HANDLER_MODULES = (
     "production",
     "shipments",
     "parties",
+    "enduse",
     "money",
 )
 

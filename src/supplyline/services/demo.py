@@ -23,7 +23,7 @@ from __future__ import annotations
 from ..domain.contract import DeliveryTerms, LineTerms
 from ..domain.shipment import ShippedLine
 from ..store.eventstore import Store
-from . import bus, contracts, funding, packages, parties, production, requirements, shipments
+from . import bus, contracts, demo_enduse, funding, packages, parties, production, requirements, shipments
 from .context import Actor
 from .demo_data import (
     DEMO_TOKENS,
@@ -145,6 +145,7 @@ def _package(
 
 def _purl_packages(store: Store, op: Actor) -> None:
     us, ua = Actor("US-GOV", via="demo"), Actor("UA-MOD", via="demo")
+    demo_enduse.rules_and_sites(store, op)
     _netherlands(store, op, us, ua)
     _nordic(store, op, us, ua)
     _germany(store, op, us)
@@ -188,12 +189,25 @@ def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             "CT-NL-1",
         ),
     )
+    _netherlands_deliveries(store, us, ua)
+
+
+def _netherlands_deliveries(store: Store, us: Actor, ua: Actor) -> None:
+    """Two shipments, the second with serial-numbered items, received one short."""
     shipments.dispatch(
         store, us, shipments.Dispatch("CT-NL-1", "2025-10-20", (ShippedLine(2, 20), ShippedLine(3, 150)), "SH-NL-1")
     )
     shipments.receive(store, ua, shipments.Receive("SH-NL-1", "2025-10-27"))
     shipments.dispatch(
-        store, us, shipments.Dispatch("CT-NL-1", "2025-11-24", (ShippedLine(1, 60), ShippedLine(3, 150)), "SH-NL-2")
+        store,
+        us,
+        shipments.Dispatch(
+            "CT-NL-1",
+            "2025-11-24",
+            (ShippedLine(1, 60), ShippedLine(3, 150)),
+            "SH-NL-2",
+            serials=demo_enduse.NL_PAC3,
+        ),
     )
     shipments.receive(
         store,
@@ -204,6 +218,7 @@ def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             {1: 60, 3: 146},
             "4 spare parts sets damaged in transit",
             disclosure=["note=parties"],
+            site="DEP-01",
         ),
     )
 
@@ -253,9 +268,16 @@ def _nordic(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
     shipments.dispatch(
         store,
         us,
-        shipments.Dispatch("CT-NORDIC-1", "2025-12-10", (ShippedLine(1, 80), ShippedLine(2, 16)), "SH-NORDIC-2"),
+        shipments.Dispatch(
+            "CT-NORDIC-1",
+            "2025-12-10",
+            (ShippedLine(1, 80), ShippedLine(2, 16)),
+            "SH-NORDIC-2",
+            serials=demo_enduse.NORDIC,
+        ),
     )
-    shipments.receive(store, ua, shipments.Receive("SH-NORDIC-2", "2025-12-18"))
+    shipments.receive(store, ua, shipments.Receive("SH-NORDIC-2", "2025-12-18", site="DEP-02"))
+    demo_enduse.nordic_checks(store)
     packages.close_package(store, op, "PKG-NORDIC-1", on="2026-01-15")
 
 

@@ -9,11 +9,13 @@ from ..domain import package as package_domain
 from ..domain import requirement as requirement_domain
 from ..domain import shipment as domain
 from ..domain.contract import Contract
+from ..domain.events import ShipmentDispatched, ShipmentReceived
 from ..domain.package import Package
 from ..domain.requirement import Requirement
+from ..domain.serials import SerialRow
 from ..domain.shipment import Shipment, ShippedLine
 from ..store.eventstore import Store
-from . import facts
+from . import enduse, facts
 from .context import Actor, Outcome, act, withholding
 
 
@@ -24,6 +26,7 @@ class Dispatch:
     lines: tuple[ShippedLine, ...]
     id: str | None = None
     disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
+    serials: tuple[SerialRow, ...] = ()  # lines that require serial numbers: one per unit
 
 
 def dispatch(store: Store, actor: Actor, cmd: Dispatch) -> Outcome:
@@ -42,7 +45,13 @@ def dispatch(store: Store, actor: Actor, cmd: Dispatch) -> Outcome:
             outstanding_by_line=outstanding,
             lot_available=facts.lots_available(uow.conn, contract.id),
         )
+        shipped = {q.contract_line_no: q.quantity for e in events if isinstance(e, ShipmentDispatched) for q in e.lines}
+        listed, write_index = enduse.list_serials(uow, shipment.id, contract, package, shipped, cmd.serials)
         stored = uow.record(shipment, events, withhold=withhold)
+        if listed:
+            stored += uow.record(shipment, listed)
+            assert shipment.shipped_on is not None
+            write_index(shipment.shipped_on)
         stored += uow.record(package, package_domain.mark_delivery_started(package, shipment.id))
         return Outcome(shipment.id, stored)
 
@@ -54,6 +63,9 @@ class Receive:
     quantities: Mapping[int, object] | None = None
     note: str = ""
     disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
+    missing: tuple[SerialRow, ...] = ()  # serials that did not arrive (serialised lines)
+    damaged: tuple[SerialRow, ...] = ()  # serials that arrived damaged
+    site: str | None = None  # the recipient's site that took them in (serialised lines)
 
 
 def receive(store: Store, actor: Actor, cmd: Receive, *, expected_version: int | None = None) -> Outcome:
@@ -61,9 +73,23 @@ def receive(store: Store, actor: Actor, cmd: Receive, *, expected_version: int |
     with store.write(actor.party, actor.meta()) as uow:
         shipment = uow.load(Shipment, cmd.shipment_id, field="shipment")
         events = domain.receive(shipment, received_on=cmd.received_on, quantities=cmd.quantities, note=cmd.note)
-        stored = uow.record(shipment, events, expected_version=expected_version, withhold=withhold)
         contract = uow.load(Contract, shipment.contract_id)
         package = uow.load(Package, contract.package_id)
+        received = {q.contract_line_no: q.quantity for e in events if isinstance(e, ShipmentReceived) for q in e.lines}
+        accounted, write_index = enduse.account_receipt(
+            uow,
+            shipment,
+            received=received,
+            missing=cmd.missing,
+            damaged=cmd.damaged,
+            site=cmd.site,
+            recipient=package.recipient,
+        )
+        stored = uow.record(shipment, events, expected_version=expected_version, withhold=withhold)
+        if accounted:
+            stored += uow.record(shipment, accounted)
+            assert shipment.received_on is not None
+            write_index(shipment.received_on)
         stored += uow.record(
             package,
             package_domain.mark_delivered_if_complete(package, facts.received_by_package_line(uow.conn, package.id)),

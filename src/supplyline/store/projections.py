@@ -18,6 +18,7 @@ from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.contract import Contract
+from ..domain.enduse import Disposition, EndUseCheck, EndUseRules, Site
 from ..domain.entity import Entity
 from ..domain.facility import Facility
 from ..domain.fx import FxRecord
@@ -33,6 +34,7 @@ from ..domain.requirement import Requirement
 from ..domain.shipment import Shipment
 from ..domain.token import ApiToken
 from ..ledger.canonical import canonical
+from . import projections_enduse as enduse
 from . import schema as t
 
 Rows = dict[str, dict[tuple, dict[str, Any]]]
@@ -403,6 +405,10 @@ PROJECTIONS: dict[str, Projection] = {
         Projection(ProductionPlan, plan_rows),
         Projection(ApiToken, token_rows),
         Projection(LogKey, lambda _key: {}),  # named in the log only: no table
+        Projection(EndUseRules, enduse.rules_rows),
+        Projection(Site, enduse.site_rows),
+        Projection(EndUseCheck, enduse.check_rows),
+        Projection(Disposition, enduse.disposition_rows),
     )
 }
 
@@ -435,6 +441,7 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.production_plan_parts,
     t.production_plan_shortfalls,
     t.api_tokens,
+    *enduse.TABLES,
 )
 
 

@@ -474,3 +474,16 @@ withheld_values = Table(
     Column("value", Text, nullable=False),  # canonical JSON
     Column("salt", String(64), nullable=False),  # hex
 )
+
+# end-use monitoring's tables live in their own module (one reason to change each); importing
+# them here puts them on ``metadata`` and under ``schema.<name>`` like every other table
+from . import schema_enduse as _enduse  # noqa: E402 (it needs metadata, defined above)
+
+dispositions: Table = _enduse.dispositions
+end_use_checks: Table = _enduse.end_use_checks
+end_use_items: Table = _enduse.end_use_items
+inventory_rules: Table = _enduse.inventory_rules
+manifest_serials: Table = _enduse.manifest_serials
+serial_manifests: Table = _enduse.serial_manifests
+serial_rules: Table = _enduse.serial_rules
+sites: Table = _enduse.sites

@@ -3,6 +3,7 @@
 from . import (
     allocation,
     contracts,
+    enduse,
     funding,
     interchange,
     ledger,
@@ -25,6 +26,7 @@ ROUTERS = [
     contracts.router,
     production.router,
     shipments.router,
+    enduse.router,
     planning.router,
     allocation.router,
     interchange.router,

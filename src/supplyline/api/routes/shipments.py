@@ -8,6 +8,7 @@ from ...domain.shipment import ShippedLine
 from ...services import ownership, queries, shipments
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead, ShipmentState
+from ..schemas.enduse import rows
 from ..schemas.shipments import LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead
 from .common import Cursor, FilterId, Limit, PathId
 
@@ -50,7 +51,7 @@ def dispatch(body: ShipmentCreate, gate: Gate = Depends(writing)):
         ShippedLine(line.contract_line_no, line.quantity, tuple((lot.lot_id, lot.quantity) for lot in line.lots))
         for line in body.lines
     )
-    cmd = shipments.Dispatch(body.contract_id, body.shipped_on, lines, body.id, body.disclose or {})
+    cmd = shipments.Dispatch(body.contract_id, body.shipped_on, lines, body.id, body.disclose or {}, rows(body.serials))
     about = creating(
         "shipment",
         lambda own: own.of("contract", body.contract_id).owners,  # type: ignore[union-attr]  # the gate resolved the contract before
@@ -69,7 +70,16 @@ def dispatch(body: ShipmentCreate, gate: Gate = Depends(writing)):
 )
 def receive(shipment_id: PathId, body: ReceiptCreate, gate: Gate = Depends(updating)):
     quantities = {line.contract_line_no: line.quantity for line in body.lines} if body.lines else None
-    cmd = shipments.Receive(shipment_id, body.received_on, quantities, body.note, body.disclose or {})
+    cmd = shipments.Receive(
+        shipment_id,
+        body.received_on,
+        quantities,
+        body.note,
+        body.disclose or {},
+        rows(body.missing) if body.missing else (),
+        rows(body.damaged) if body.damaged else (),
+        body.site,
+    )
     about = existing("shipment", shipment_id, acting=lambda conn: ownership.shipment_receiver(conn, shipment_id))
     return gate.write(
         about, lambda actor, v: shipments.receive(gate.store, actor, cmd, expected_version=v), payload=body

@@ -19,6 +19,15 @@ from .delivery import (
     ShippedQuantity,
     SignedLine,
 )
+from .enduse import (
+    DispositionRecorded,
+    EndUseCheckRecorded,
+    InventoryRulesSet,
+    SerialsListed,
+    SerialsReceived,
+    SerialsRequired,
+    SiteRegistered,
+)
 from .funding import AllocationReleased, PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
 from .logkey import KeyPinned, KeyRotated
 from .packages import (
@@ -75,12 +84,15 @@ __all__ = [
     "VERSION_KEY",
     "AllocationReleased",
     "ContractSigned",
+    "DispositionRecorded",
+    "EndUseCheckRecorded",
     "Event",
     "EventShapeError",
     "FacilityCapacitySet",
     "FacilityItemTermsSet",
     "FacilityRegistered",
     "FxRatesRecorded",
+    "InventoryRulesSet",
     "KeyPinned",
     "KeyRotated",
     "KielFiguresRecorded",
@@ -127,12 +139,16 @@ __all__ = [
     "RequirementValidated",
     "RequirementWithdrawn",
     "ScheduledDelivery",
+    "SerialsListed",
+    "SerialsReceived",
+    "SerialsRequired",
     "ShipmentDispatched",
     "ShipmentLost",
     "ShipmentReceived",
     "ShippedLot",
     "ShippedQuantity",
     "SignedLine",
+    "SiteRegistered",
     "TokenIssued",
     "TokenRevoked",
     "UnplannedQuantity",

@@ -1,7 +1,7 @@
 """Money stages of each pledge (issue 15): totals per stage and every movement.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 
 Paid in, transferred, obligated, expended, released and returned, in the pledge's
 currency, beside what it committed and allocated; ``money_flows`` holds one row per movement.
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
