@@ -26,7 +26,7 @@ SECRET_NOTE = "price agreed below list, do not publish"
 
 
 def announce(store, **disclosure):
-    parties.register_party(store, OPERATOR, parties.RegisterParty("NL-GOV", "Netherlands", "government", "NL"))
+    bus.handle(store, OPERATOR, parties.RegisterParty(id="NL-GOV", name="Netherlands", kind="government", country="NL"))
     cmd = funding.AnnouncePledge(
         funder="NL-GOV",
         amount="12500000.00",

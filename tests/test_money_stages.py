@@ -31,14 +31,19 @@ def funded_and_contracted(store):
             pledge_id="PL-E", package_id="PKG-1", line_no=1, amount="8000.00", currency="EUR", on="2025-08-03"
         ),
     )
-    packages.propose_package(store, OP, "PKG-1")
-    packages.decide_package(store, OP, packages.Decide("PKG-1", "US", "approve", "", "2025-08-05"))
-    contracts.sign_contract(
-        store,
-        OP,
-        contracts.SignContract("PKG-1", "US", "SUP", "purchase", "2025-08-20", (LineTerms(1, 100, "90"),), (), "CT-1"),
+    bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
+    bus.handle(store, OP, packages.Decide(package_id="PKG-1", party="US", decision="approve", on="2025-08-05"))
+    contract = contracts.SignContract(
+        package_id="PKG-1",
+        buyer="US",
+        supplier="SUP",
+        kind="purchase",
+        signed_on="2025-08-20",
+        lines=(LineTerms(1, 100, "90"),),
+        id="CT-1",
     )
-    parties.record_rates(store, OP, parties.RecordRates("2025-09-01", {"USD": "1.20"}))
+    bus.handle(store, OP, contract)
+    bus.handle(store, OP, parties.RecordRates(day="2025-09-01", rates={"USD": "1.20"}))
 
 
 def stages(store, pledge_id="PL-E"):
@@ -285,7 +290,8 @@ def test_a_release_cannot_take_back_money_already_sent_to_the_seller(store):
     bus.handle(
         store, OP, money.Transfer(pledge_id="PL-A", package_id="PKG-1", amount="1.00", reference="T", on="2025-08-05")
     )
-    packages.propose_package(store, OP, "PKG-1")
+    bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
+    reject = packages.Decide(package_id="PKG-1", party="US", decision="reject", reason="no", on="2025-08-09")
     with pytest.raises(RuleViolation, match=r"pledge 'PL-A' transferred USD 1.00 for package 'PKG-1'"):
-        packages.decide_package(store, OP, packages.Decide("PKG-1", "US", "reject", "no", "2025-08-09"))
+        bus.handle(store, OP, reject)
     assert stages(store, "PL-A")["released"] == 0

@@ -45,8 +45,8 @@ def template():
         ("NL", "government", "NL"),
         ("SUP", "company", "US"),
     ]:
-        parties.register_party(store, OP, parties.RegisterParty(pid, pid, kind, country))
-    parties.record_rates(store, OP, parties.RecordRates("2025-01-01", {"USD": "1.1"}))
+        bus.handle(store, OP, parties.RegisterParty(id=pid, name=pid, kind=kind, country=country))
+    bus.handle(store, OP, parties.RecordRates(day="2025-01-01", rates={"USD": "1.1"}))
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.engine.dispose()
@@ -70,16 +70,14 @@ class Ledger(RuleBasedStateMachine):
         self.store.engine.dispose()
         shutil.rmtree(self.folder)
 
-    def attempt(self, service, *args, **kwargs):
-        """Build a command and run it (a command class and its fields: a bad field is refused as
-        the command is built); if refused, nothing may have been written."""
+    def attempt(self, command: type[Command], **fields):
+        """Build a command and run it (a bad field is refused as the command is built); if
+        refused, nothing may have been written."""
         before = event_count(self.store)
         try:
-            if isinstance(service, type) and issubclass(service, Command):
-                return bus.handle(self.store, OP, service(*args, **kwargs))
-            return service(self.store, OP, *args, **kwargs)
+            return bus.handle(self.store, OP, command(**fields))
         except Refused as exc:
-            REFUSALS.append(f"{service.__name__}: {exc}")
+            REFUSALS.append(f"{command.__name__}: {exc}")
             assert event_count(self.store) == before
             return None
 
@@ -139,13 +137,23 @@ class Ledger(RuleBasedStateMachine):
     def requirement(self, qty, price, lot, cat):
         rid = self.next_id("R")
         if self.attempt(
-            requirements.draft_requirement,
-            requirements.DraftRequirement(
-                "UA", "2025-02", 1, 1, "item", cat, qty, "unit", str(price), "USD", "US", lot, id=rid
-            ),
+            requirements.DraftRequirement,
+            recipient="UA",
+            list_month="2025-02",
+            priority=1,
+            rank=1,
+            item="item",
+            category=cat,
+            quantity=qty,
+            unit="unit",
+            unit_price=str(price),
+            currency="USD",
+            origin="US",
+            min_lot=lot,
+            id=rid,
         ):
-            self.attempt(requirements.submit_requirement, rid)
-            self.attempt(requirements.validate_requirement, rid)
+            self.attempt(requirements.SubmitRequirement, requirement_id=rid)
+            self.attempt(requirements.ValidateRequirement, requirement_id=rid)
             self.reqs.append(rid)
 
     @precondition(lambda self: len(self.pkgs) < 3 and self.reqs)
@@ -158,23 +166,36 @@ class Ledger(RuleBasedStateMachine):
     def package(self, j, lots, odd, propose):
         """Draft a package with one or two lines (sometimes a bad quantity) and usually propose it."""
         pid = self.next_id("PKG")
-        if not self.attempt(packages.draft_package, packages.DraftPackage("p", "purl", "US", "UA", "USD", (), pid)):
+        if not self.attempt(
+            packages.DraftPackage,
+            title="p",
+            mechanism="purl",
+            seller="US",
+            recipient="UA",
+            currency="USD",
+            approvers=(),
+            id=pid,
+        ):
             return
         self.pkgs.append(pid)
         for k, n in enumerate(lots):
             requirement = self.reqs[(j + k) % len(self.reqs)]
             quantity, lot = self.row("SELECT quantity, min_lot FROM requirements WHERE id = :r", r=requirement)
             self.attempt(
-                packages.add_line, packages.AddLine(pid, requirement, lot * (1 + n % max(1, quantity // lot)) + odd)
+                packages.AddLine,
+                package_id=pid,
+                requirement_id=requirement,
+                quantity=lot * (1 + n % max(1, quantity // lot)) + odd,
             )
         if propose:
-            self.attempt(packages.propose_package, pid)
+            self.attempt(packages.ProposePackage, package_id=pid)
 
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state = 'draft'"))
     @rule(i=st.integers(0, 100))
     def propose(self, i):
         self.attempt(
-            packages.propose_package, self.pick("SELECT id FROM packages WHERE state = 'draft' ORDER BY id", i)
+            packages.ProposePackage,
+            package_id=self.pick("SELECT id FROM packages WHERE state = 'draft' ORDER BY id", i),
         )
 
     @precondition(lambda self: self.pledges and self.ids("SELECT id FROM packages WHERE state = 'proposed'"))
@@ -246,15 +267,19 @@ class Ledger(RuleBasedStateMachine):
                         currency="USD",
                         on="2025-03-01",
                     )
-        self.attempt(packages.decide_package, packages.Decide(package, "US", "approve", "", "2025-03-02"))
+        self.attempt(packages.Decide, package_id=package, party="US", decision="approve", reason="", on="2025-03-02")
 
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state = 'proposed'"))
     @rule(i=st.integers(0, 100), verdict=st.sampled_from(["approve"] * 6 + ["reject"]))
     def decide(self, i, verdict):
         package = self.pick("SELECT id FROM packages WHERE state = 'proposed' ORDER BY id", i)
         self.attempt(
-            packages.decide_package,
-            packages.Decide(package, "US", verdict, "" if verdict == "approve" else "no", "2025-03-02"),
+            packages.Decide,
+            package_id=package,
+            party="US",
+            decision=verdict,
+            reason="" if verdict == "approve" else "no",
+            on="2025-03-02",
         )
 
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state IN ('approved', 'contracted')"))
@@ -267,8 +292,14 @@ class Ledger(RuleBasedStateMachine):
         ) + extra
         cid = self.next_id("CT")
         if self.attempt(
-            contracts.sign_contract,
-            contracts.SignContract(package, "US", "SUP", "purchase", "2025-03-03", (LineTerms(line, qty),), (), cid),
+            contracts.SignContract,
+            package_id=package,
+            buyer="US",
+            supplier="SUP",
+            kind="purchase",
+            signed_on="2025-03-03",
+            lines=(LineTerms(line, qty),),
+            id=cid,
         ):
             self.contracts.append(cid)
 
@@ -292,20 +323,31 @@ class Ledger(RuleBasedStateMachine):
             if left:
                 cid = self.next_id("CT")
                 if self.attempt(
-                    contracts.sign_contract,
-                    contracts.SignContract(
-                        package, "US", "SUP", "purchase", "2025-03-03", (LineTerms(line, left),), (), cid
-                    ),
+                    contracts.SignContract,
+                    package_id=package,
+                    buyer="US",
+                    supplier="SUP",
+                    kind="purchase",
+                    signed_on="2025-03-03",
+                    lines=(LineTerms(line, left),),
+                    id=cid,
                 ):
                     self.contracts.append(cid)
                     sid = self.next_id("SH")
                     if self.attempt(
-                        shipments.dispatch, shipments.Dispatch(cid, "2025-03-04", (ShippedLine(1, left),), sid)
+                        shipments.Dispatch,
+                        contract_id=cid,
+                        shipped_on="2025-03-04",
+                        lines=(ShippedLine(1, left),),
+                        id=sid,
                     ):
                         self.shipments.append(sid)
                         self.attempt(
-                            shipments.receive,
-                            shipments.Receive(sid, "2025-03-06", {1: max(0, left - short)}, "short" if short else ""),
+                            shipments.Receive,
+                            shipment_id=sid,
+                            received_on="2025-03-06",
+                            quantities={1: max(0, left - short)},
+                            note="short" if short else "",
                         )
 
     @precondition(lambda self: self.contracts)
@@ -317,7 +359,11 @@ class Ledger(RuleBasedStateMachine):
         ) // part + extra
         sid = self.next_id("SH")
         if self.attempt(
-            shipments.dispatch, shipments.Dispatch(contract, "2025-03-04", (ShippedLine(1, max(qty, 1)),), sid)
+            shipments.Dispatch,
+            contract_id=contract,
+            shipped_on="2025-03-04",
+            lines=(ShippedLine(1, max(qty, 1)),),
+            id=sid,
         ):
             self.shipments.append(sid)
 
@@ -326,12 +372,15 @@ class Ledger(RuleBasedStateMachine):
     def arrive(self, i, short, lost):
         sid = self.pick("SELECT id FROM shipments WHERE state = 'shipped' ORDER BY id", i)
         if lost:
-            self.attempt(shipments.report_lost, sid, reason="sunk", on="2025-03-05")
+            self.attempt(shipments.ReportLost, shipment_id=sid, reason="sunk", on="2025-03-05")
         else:
             shipped = self.scalar("SELECT quantity FROM shipment_lines WHERE shipment_id = :s", s=sid)
             self.attempt(
-                shipments.receive,
-                shipments.Receive(sid, "2025-03-06", {1: max(0, shipped - short)}, "short" if short else ""),
+                shipments.Receive,
+                shipment_id=sid,
+                received_on="2025-03-06",
+                quantities={1: max(0, shipped - short)},
+                note="short" if short else "",
             )
 
     # money stages (issue 15): amounts drawn around what each stage has, so some are refused
@@ -452,12 +501,9 @@ class Ledger(RuleBasedStateMachine):
             "bad currency": (funding.AnnouncePledge, {**pledge, "currency": "EUX"}),
             "bad date": (funding.AnnouncePledge, {**pledge, "pledged_on": "2025-02-31"}),
             "float amount": (funding.AnnouncePledge, {**pledge, "amount": 1.5}),
-            "unknown package": (packages.propose_package, "PKG-NOPE"),
+            "unknown package": (packages.ProposePackage, {"package_id": "PKG-NOPE"}),
         }[kind]
-        if isinstance(command[1], dict):
-            assert self.attempt(command[0], **command[1]) is None
-        else:
-            assert self.attempt(*command) is None
+        assert self.attempt(command[0], **command[1]) is None
 
     @invariant()
     def no_pledge_is_over_allocated(self):

@@ -42,7 +42,7 @@ def _trust(key: str | None, policy: str | None) -> audits.Trust | None:
 
 
 def key_path(ctx: typer.Context) -> Path:
-    return transparency.key_path(state(ctx).db)
+    return state(ctx).key_file
 
 
 def _write(text: str, out: Path | None) -> None:
