@@ -33,7 +33,8 @@ from ..ledger.disclosure import Withholding
 from . import repeats, withheld
 from . import schema as t
 from .db import WRITE, is_sqlite
-from .projections import Rows, rows_of, write_differences
+from .projections import rows_of
+from .table_rows import Rows, write_differences
 
 if TYPE_CHECKING:
     from .signing import CommitSigner
