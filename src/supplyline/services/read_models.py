@@ -36,6 +36,19 @@ class PledgeRecord(TypedDict):
     allocated: str
     allocated_currency: str
     remaining: str
+    # money stages (issue 15), in the pledge's currency
+    paid_in: str
+    paid_in_currency: str
+    transferred: str
+    transferred_currency: str
+    obligated: str
+    obligated_currency: str
+    expended: str
+    expended_currency: str
+    released: str
+    released_currency: str
+    returned: str
+    returned_currency: str
     pledged_on: str
     mechanism: str
     categories: list[str]
