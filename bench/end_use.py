@@ -68,29 +68,35 @@ FROM manifest_serials s JOIN serial_manifests m ON m.id = s.manifest_id WHERE s.
 def build_chain(store, units: int) -> None:
     """One requirement, pledge, package and contract large enough for every serial."""
     for pid in ("UA", "US", "NL"):
-        parties.register_party(store, OP, parties.RegisterParty(pid, pid, "government", pid))
+        bus.handle(store, OP, parties.RegisterParty(id=pid, name=pid, kind="government", country=pid))
     draft = requirements.DraftRequirement(
         recipient="UA", list_month="2026-01", priority=1, rank=1, item="Interceptor", category="air_defence",
         quantity=units, unit="missile", unit_price="10", currency="USD", id="R-1",
     )  # fmt: skip
-    requirements.draft_requirement(store, UA, draft)
-    requirements.submit_requirement(store, UA, "R-1")
-    requirements.validate_requirement(store, OP, "R-1")
+    bus.handle(store, UA, draft)
+    bus.handle(store, UA, requirements.SubmitRequirement(requirement_id="R-1"))
+    bus.handle(store, OP, requirements.ValidateRequirement(requirement_id="R-1"))
     pledge = funding.AnnouncePledge(
         funder="NL", amount=str(units * 10 + 1000), currency="USD", pledged_on="2026-01-02", mechanism="purl",
         id="PL-1", commit=True,
     )  # fmt: skip
     bus.handle(store, OP, pledge)
-    packages.draft_package(store, OP, packages.DraftPackage("Bench", "purl", "US", "UA", "USD", (), "PKG-1"))
-    packages.add_line(store, OP, packages.AddLine("PKG-1", "R-1", units))
-    packages.propose_package(store, OP, "PKG-1")
+    draft_package = packages.DraftPackage(
+        title="Bench", mechanism="purl", seller="US", recipient="UA", currency="USD", id="PKG-1"
+    )
+    bus.handle(store, OP, draft_package)
+    bus.handle(store, OP, packages.AddLine(package_id="PKG-1", requirement_id="R-1", quantity=units))
+    bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
     allocate = funding.Allocate(
         pledge_id="PL-1", package_id="PKG-1", line_no=1, amount=str(units * 10), currency="USD", on="2026-01-03"
     )
     bus.handle(store, OP, allocate)
-    packages.decide_package(store, US, packages.Decide("PKG-1", "US", "approve", "", "2026-01-04"))
-    terms = contracts.SignContract("PKG-1", "US", "US", "stock_draw", "2026-01-05", (LineTerms(1, units),), (), "CT-1")
-    contracts.sign_contract(store, US, terms)
+    bus.handle(store, US, packages.Decide(package_id="PKG-1", party="US", decision="approve", on="2026-01-04"))
+    terms = contracts.SignContract(
+        package_id="PKG-1", buyer="US", supplier="US", kind="stock_draw", signed_on="2026-01-05",
+        lines=(LineTerms(1, units),), id="CT-1",
+    )  # fmt: skip
+    bus.handle(store, US, terms)
     bus.handle(store, OP, enduse.RequireSerials(category="air_defence"))
     bus.handle(store, UA, enduse.RegisterSite(code="DEP-1", name="Depot 1"))
 
@@ -99,13 +105,14 @@ def ship(store, k: int, count: int) -> tuple[float, float, tuple[SerialRow, ...]
     rows = tuple(SerialRow(i, f"S{k:03d}-{i:07d}") for i in range(1, count + 1))
     day = date(2026, 2, 1) + timedelta(days=k)
     began = time.perf_counter()
-    shipments.dispatch(
-        store, US, shipments.Dispatch("CT-1", day.isoformat(), (ShippedLine(1, count),), f"SH-{k}", serials=rows)
+    dispatch = shipments.Dispatch(
+        contract_id="CT-1", shipped_on=day.isoformat(), lines=(ShippedLine(1, count),), id=f"SH-{k}", serials=rows
     )
+    bus.handle(store, US, dispatch)
     sent = time.perf_counter() - began
     began = time.perf_counter()
     received = (day + timedelta(days=5)).isoformat()
-    shipments.receive(store, UA, shipments.Receive(f"SH-{k}", received, site="DEP-1"))
+    bus.handle(store, UA, shipments.Receive(shipment_id=f"SH-{k}", received_on=received, site="DEP-1"))
     return sent, time.perf_counter() - began, rows
 
 

@@ -8,6 +8,7 @@ the way a reader scrolls it.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,63 @@ def test_a_function_of_exactly_60_lines_passes(tmp_path):
     module = tmp_path / "module.py"
     module.write_text(f"def f():\n{body}\n", encoding="utf-8")
     assert _long_functions(module, tmp_path) == []
+
+
+#: what the pure transparency code (ledger/) may import besides itself and the standard library's
+#: pure parts: no network, no files by path, no database, nothing from the layers above it
+LEDGER_MAY_IMPORT = {"cryptography", "nacl", "rfc8785"}
+LEDGER_MAY_NOT = {"urllib", "http", "socket", "sqlalchemy", "supplyline", "subprocess"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return {name.split(".")[0] for name in found}
+
+
+def test_the_ledger_is_pure_transparency_code():
+    imported = {p.name: sorted(_imports(p)) for p in sorted((SRC / "ledger").glob("*.py"))}
+    assert "audit.py" in imported  # the offline verifier lives here
+    wrong = {name: [m for m in mods if m in LEDGER_MAY_NOT] for name, mods in imported.items()}
+    assert {name: mods for name, mods in wrong.items() if mods} == {}
+    outside = {m for mods in imported.values() for m in mods} - sys.stdlib_module_names - {"__future__"}
+    assert outside <= LEDGER_MAY_IMPORT
+
+
+#: each layer imports only layers of a lower rank (docs/architecture.md, "Layers")
+RANKS = {"ledger": 0, "domain": 1, "engines": 2, "store": 2, "settings": 2, "services": 3, "web": 4, "api": 5, "cli": 6}
+
+
+def _imported_layers(path: Path) -> set[str]:
+    """The top-level packages of supplyline this module imports (relative or absolute)."""
+    parts = list(path.relative_to(SRC).parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level == 0:
+            if node.module and node.module.startswith("supplyline."):
+                found.add(node.module.split(".")[1])
+            continue
+        base = parts[: len(parts) - (node.level - 1)]
+        names = [node.module.split(".")[0]] if node.module else [alias.name for alias in node.names]
+        found |= {(base or [name])[0] for name in names}
+    return found
+
+
+def test_every_layer_imports_only_the_layers_below_it():
+    upward = []
+    for path in _sources():
+        rel = path.relative_to(SRC)
+        layer = rel.parts[0] if len(rel.parts) > 1 else rel.stem
+        if layer not in RANKS:
+            continue
+        for other in _imported_layers(path) - {layer}:
+            if other in RANKS and RANKS[other] >= RANKS[layer]:
+                upward.append(f"{rel} imports {other}")
+    assert upward == []

@@ -104,8 +104,12 @@ def test_who_sees_what(demo_store):
 
 
 def _send(store, rows, qty=4):
-    return shipments.dispatch(
-        store, US, shipments.Dispatch("CT-NL-1", "2026-01-10", (shipments.ShippedLine(1, qty),), serials=rows)
+    return bus.handle(
+        store,
+        US,
+        shipments.Dispatch(
+            contract_id="CT-NL-1", shipped_on="2026-01-10", lines=(shipments.ShippedLine(1, qty),), serials=rows
+        ),
     )
 
 
@@ -174,9 +178,22 @@ def test_a_short_receipt_of_a_serialised_line_names_the_missing_serials(demo_sto
     rows = serial_rows("Y", 4)
     sid = _send(demo_store, rows).id
     with pytest.raises(RuleViolation, match="contract line 1: 1 units did not arrive, but 0 serials are named missing"):
-        shipments.receive(demo_store, UA, shipments.Receive(sid, "2026-01-20", {1: 3}, "one lost"))
-    shipments.receive(
-        demo_store, UA, shipments.Receive(sid, "2026-01-20", {1: 3}, "one lost", missing=rows[3:], site="DEP-01")
+        bus.handle(
+            demo_store,
+            UA,
+            shipments.Receive(shipment_id=sid, received_on="2026-01-20", quantities={1: 3}, note="one lost"),
+        )
+    bus.handle(
+        demo_store,
+        UA,
+        shipments.Receive(
+            shipment_id=sid,
+            received_on="2026-01-20",
+            quantities={1: 3},
+            note="one lost",
+            missing=rows[3:],
+            site="DEP-01",
+        ),
     )
     with demo_store.read() as conn:
         i = t.end_use_items

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from supplyline.api import create_app
-from supplyline.services import parties, tokens
+from supplyline.services import bus, parties, tokens
 from supplyline.services.context import Actor, open_store
 from supplyline.services.projection_watch import ProjectionWatch
 from supplyline.store import digests
@@ -22,7 +22,9 @@ OPERATOR = Actor("operator", via="test")
 
 
 def _party(store, party_id: str) -> None:
-    parties.register_party(store, OPERATOR, parties.RegisterParty(party_id, f"Party {party_id}", "company", "NL"))
+    bus.handle(
+        store, OPERATOR, parties.RegisterParty(id=party_id, name=f"Party {party_id}", kind="company", country="NL")
+    )
 
 
 def test_the_digests_follow_every_write_and_name_a_changed_or_planted_row(store):

@@ -47,8 +47,8 @@ def template():
         ("NL", "government", "NL"),
         ("SUP", "company", "US"),
     ]:
-        parties.register_party(store, OP, parties.RegisterParty(pid, pid, kind, country))
-    parties.record_rates(store, OP, parties.RecordRates("2025-01-01", {"USD": "1.1"}))
+        bus.handle(store, OP, parties.RegisterParty(id=pid, name=pid, kind=kind, country=country))
+    bus.handle(store, OP, parties.RecordRates(day="2025-01-01", rates={"USD": "1.1"}))
     # end-use monitoring (issue 16): air-defence units carry serials, kept at the recipient's site
     bus.handle(store, OP, enduse.RequireSerials(category="air_defence"))
     bus.handle(store, Actor("UA", via="test"), enduse.RegisterSite(code="DEP-1", name="Depot 1"))
@@ -76,16 +76,14 @@ class Ledger(RuleBasedStateMachine):
         self.store.engine.dispose()
         shutil.rmtree(self.folder)
 
-    def attempt(self, service, *args, **kwargs):
-        """Build a command and run it (a command class and its fields: a bad field is refused as
-        the command is built); if refused, nothing may have been written."""
+    def attempt(self, command: type[Command], **fields):
+        """Build a command and run it (a bad field is refused as the command is built); if
+        refused, nothing may have been written."""
         before = event_count(self.store)
         try:
-            if isinstance(service, type) and issubclass(service, Command):
-                return bus.handle(self.store, OP, service(*args, **kwargs))
-            return service(self.store, OP, *args, **kwargs)
+            return bus.handle(self.store, OP, command(**fields))
         except Refused as exc:
-            REFUSALS.append(f"{service.__name__}: {exc}")
+            REFUSALS.append(f"{command.__name__}: {exc}")
             assert event_count(self.store) == before
             return None
 
@@ -179,13 +177,23 @@ class Ledger(RuleBasedStateMachine):
     def requirement(self, qty, price, lot, cat):
         rid = self.next_id("R")
         if self.attempt(
-            requirements.draft_requirement,
-            requirements.DraftRequirement(
-                "UA", "2025-02", 1, 1, "item", cat, qty, "unit", str(price), "USD", "US", lot, id=rid
-            ),
+            requirements.DraftRequirement,
+            recipient="UA",
+            list_month="2025-02",
+            priority=1,
+            rank=1,
+            item="item",
+            category=cat,
+            quantity=qty,
+            unit="unit",
+            unit_price=str(price),
+            currency="USD",
+            origin="US",
+            min_lot=lot,
+            id=rid,
         ):
-            self.attempt(requirements.submit_requirement, rid)
-            self.attempt(requirements.validate_requirement, rid)
+            self.attempt(requirements.SubmitRequirement, requirement_id=rid)
+            self.attempt(requirements.ValidateRequirement, requirement_id=rid)
             self.reqs.append(rid)
 
     @precondition(lambda self: len(self.pkgs) < 3 and self.reqs)
@@ -198,23 +206,36 @@ class Ledger(RuleBasedStateMachine):
     def package(self, j, lots, odd, propose):
         """Draft a package with one or two lines (sometimes a bad quantity) and usually propose it."""
         pid = self.next_id("PKG")
-        if not self.attempt(packages.draft_package, packages.DraftPackage("p", "purl", "US", "UA", "USD", (), pid)):
+        if not self.attempt(
+            packages.DraftPackage,
+            title="p",
+            mechanism="purl",
+            seller="US",
+            recipient="UA",
+            currency="USD",
+            approvers=(),
+            id=pid,
+        ):
             return
         self.pkgs.append(pid)
         for k, n in enumerate(lots):
             requirement = self.reqs[(j + k) % len(self.reqs)]
             quantity, lot = self.row("SELECT quantity, min_lot FROM requirements WHERE id = :r", r=requirement)
             self.attempt(
-                packages.add_line, packages.AddLine(pid, requirement, lot * (1 + n % max(1, quantity // lot)) + odd)
+                packages.AddLine,
+                package_id=pid,
+                requirement_id=requirement,
+                quantity=lot * (1 + n % max(1, quantity // lot)) + odd,
             )
         if propose:
-            self.attempt(packages.propose_package, pid)
+            self.attempt(packages.ProposePackage, package_id=pid)
 
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state = 'draft'"))
     @rule(i=st.integers(0, 100))
     def propose(self, i):
         self.attempt(
-            packages.propose_package, self.pick("SELECT id FROM packages WHERE state = 'draft' ORDER BY id", i)
+            packages.ProposePackage,
+            package_id=self.pick("SELECT id FROM packages WHERE state = 'draft' ORDER BY id", i),
         )
 
     @precondition(lambda self: self.pledges and self.ids("SELECT id FROM packages WHERE state = 'proposed'"))
@@ -286,15 +307,19 @@ class Ledger(RuleBasedStateMachine):
                         currency="USD",
                         on="2025-03-01",
                     )
-        self.attempt(packages.decide_package, packages.Decide(package, "US", "approve", "", "2025-03-02"))
+        self.attempt(packages.Decide, package_id=package, party="US", decision="approve", reason="", on="2025-03-02")
 
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state = 'proposed'"))
     @rule(i=st.integers(0, 100), verdict=st.sampled_from(["approve"] * 6 + ["reject"]))
     def decide(self, i, verdict):
         package = self.pick("SELECT id FROM packages WHERE state = 'proposed' ORDER BY id", i)
         self.attempt(
-            packages.decide_package,
-            packages.Decide(package, "US", verdict, "" if verdict == "approve" else "no", "2025-03-02"),
+            packages.Decide,
+            package_id=package,
+            party="US",
+            decision=verdict,
+            reason="" if verdict == "approve" else "no",
+            on="2025-03-02",
         )
 
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state IN ('approved', 'contracted')"))
@@ -307,8 +332,14 @@ class Ledger(RuleBasedStateMachine):
         ) + extra
         cid = self.next_id("CT")
         if self.attempt(
-            contracts.sign_contract,
-            contracts.SignContract(package, "US", "SUP", "purchase", "2025-03-03", (LineTerms(line, qty),), (), cid),
+            contracts.SignContract,
+            package_id=package,
+            buyer="US",
+            supplier="SUP",
+            kind="purchase",
+            signed_on="2025-03-03",
+            lines=(LineTerms(line, qty),),
+            id=cid,
         ):
             self.contracts.append(cid)
 
@@ -332,25 +363,35 @@ class Ledger(RuleBasedStateMachine):
             if left:
                 cid = self.next_id("CT")
                 if self.attempt(
-                    contracts.sign_contract,
-                    contracts.SignContract(
-                        package, "US", "SUP", "purchase", "2025-03-03", (LineTerms(line, left),), (), cid
-                    ),
+                    contracts.SignContract,
+                    package_id=package,
+                    buyer="US",
+                    supplier="SUP",
+                    kind="purchase",
+                    signed_on="2025-03-03",
+                    lines=(LineTerms(line, left),),
+                    id=cid,
                 ):
                     self.contracts.append(cid)
                     sid = self.next_id("SH")
                     serials = self.serials_for(cid, left, sid)
                     if self.attempt(
-                        shipments.dispatch,
-                        shipments.Dispatch(cid, "2025-03-04", (ShippedLine(1, left),), sid, serials=serials),
+                        shipments.Dispatch,
+                        contract_id=cid,
+                        shipped_on="2025-03-04",
+                        lines=(ShippedLine(1, left),),
+                        id=sid,
+                        serials=serials,
                     ):
                         self.shipments.append(sid)
                         missing = self.missing_for(sid, min(short, left))
                         self.attempt(
-                            shipments.receive,
-                            shipments.Receive(
-                                sid, "2025-03-06", {1: max(0, left - short)}, "short" if short else "", missing=missing
-                            ),
+                            shipments.Receive,
+                            shipment_id=sid,
+                            received_on="2025-03-06",
+                            quantities={1: max(0, left - short)},
+                            note="short" if short else "",
+                            missing=missing,
                         )
 
     @precondition(lambda self: self.contracts)
@@ -368,8 +409,12 @@ class Ledger(RuleBasedStateMachine):
         sid = self.next_id("SH")
         serials = self.serials_for(contract, max(qty, 1), sid, flaw)
         if self.attempt(
-            shipments.dispatch,
-            shipments.Dispatch(contract, "2025-03-04", (ShippedLine(1, max(qty, 1)),), sid, serials=serials),
+            shipments.Dispatch,
+            contract_id=contract,
+            shipped_on="2025-03-04",
+            lines=(ShippedLine(1, max(qty, 1)),),
+            id=sid,
+            serials=serials,
         ):
             self.shipments.append(sid)
 
@@ -378,18 +423,16 @@ class Ledger(RuleBasedStateMachine):
     def arrive(self, i, short, lost):
         sid = self.pick("SELECT id FROM shipments WHERE state = 'shipped' ORDER BY id", i)
         if lost:
-            self.attempt(shipments.report_lost, sid, reason="sunk", on="2025-03-05")
+            self.attempt(shipments.ReportLost, shipment_id=sid, reason="sunk", on="2025-03-05")
         else:
             shipped = self.scalar("SELECT quantity FROM shipment_lines WHERE shipment_id = :s", s=sid)
             self.attempt(
-                shipments.receive,
-                shipments.Receive(
-                    sid,
-                    "2025-03-06",
-                    {1: max(0, shipped - short)},
-                    "short" if short else "",
-                    missing=self.missing_for(sid, min(short, shipped)),
-                ),
+                shipments.Receive,
+                shipment_id=sid,
+                received_on="2025-03-06",
+                quantities={1: max(0, shipped - short)},
+                note="short" if short else "",
+                missing=self.missing_for(sid, min(short, shipped)),
             )
 
     @precondition(lambda self: self.ids("SELECT serial FROM end_use_items WHERE state IN ('held', 'missing')"))
@@ -438,12 +481,9 @@ class Ledger(RuleBasedStateMachine):
             "bad currency": (funding.AnnouncePledge, {**pledge, "currency": "EUX"}),
             "bad date": (funding.AnnouncePledge, {**pledge, "pledged_on": "2025-02-31"}),
             "float amount": (funding.AnnouncePledge, {**pledge, "amount": 1.5}),
-            "unknown package": (packages.propose_package, "PKG-NOPE"),
+            "unknown package": (packages.ProposePackage, {"package_id": "PKG-NOPE"}),
         }[kind]
-        if isinstance(command[1], dict):
-            assert self.attempt(command[0], **command[1]) is None
-        else:
-            assert self.attempt(*command) is None
+        assert self.attempt(command[0], **command[1]) is None
 
     @invariant()
     def no_pledge_is_over_allocated(self):

@@ -7,7 +7,7 @@ import typer
 from ..domain.contract import DeliveryTerms, LineTerms
 from ..services import contracts, queries
 from .app import JSON
-from .common import DISCLOSE, list_rows, show_record, sub_app, write
+from .common import DISCLOSE, list_rows, send, show_record, sub_app
 from .render import split_spec, table
 
 contract = sub_app("contract", "Contracts with suppliers (the Drone Deal's purchase agreement is one).")
@@ -30,9 +30,17 @@ def contract_sign(
     lines = tuple(LineTerms(*split_spec(f"line[{i}]", text, 3, optional=1)) for i, text in enumerate(line, 1))
     schedule = tuple(DeliveryTerms(*split_spec(f"due[{i}]", text, 3)) for i, text in enumerate(due, 1))
     cmd = contracts.SignContract(
-        package_id, buyer, supplier, kind, signed_on, lines, schedule, contract_id, tuple(disclose)
+        package_id=package_id,
+        buyer=buyer,
+        supplier=supplier,
+        kind=kind,
+        signed_on=signed_on,
+        lines=lines,
+        schedule=schedule,
+        id=contract_id,
+        disclosure=tuple(disclose),
     )
-    write(ctx, contracts.sign_contract, cmd, as_json=as_json)
+    send(ctx, cmd, as_json=as_json)
 
 
 @contract.command("list")

@@ -46,7 +46,12 @@ def serve(
             target=_keep_checking, args=(projections,), name="supplyline-projections", daemon=True
         )
         watching.start()
-        uvicorn.run(create_app(store, projections=projections), host=host, port=port, log_level="warning")
+        uvicorn.run(
+            create_app(store, projections=projections, key_file=key_path(ctx)),
+            host=host,
+            port=port,
+            log_level="warning",
+        )
         return
     # each worker process builds its own app (and engine) from the environment
     import os

@@ -11,7 +11,7 @@ from ..domain.values import parse_int
 from ..engines.interchange.serial_files import read_serials
 from ..services import queries, shipments
 from .app import JSON
-from .common import DISCLOSE, list_rows, sub_app, write
+from .common import DISCLOSE, list_rows, send, sub_app
 from .render import split_spec
 
 shipment = sub_app("shipment", "Shipments against contract lines and their receipt.")
@@ -37,8 +37,15 @@ def shipment_send(
         lots = tuple(tuple(split_spec(f"line[{i}].lots", part, 2, sep="=")) for part in lot_text.split(",") if part)
         lines.append(ShippedLine(line_no, quantity, lots))  # type: ignore[arg-type]  # the domain parses the text
     serials = tuple(read_serials(serial_file)) if serial_file else ()
-    cmd = shipments.Dispatch(contract_id, shipped_on, tuple(lines), shipment_id, tuple(disclose), serials)
-    write(ctx, shipments.dispatch, cmd, as_json=as_json)
+    cmd = shipments.Dispatch(
+        contract_id=contract_id,
+        shipped_on=shipped_on,
+        lines=tuple(lines),
+        id=shipment_id,
+        disclosure=tuple(disclose),
+        serials=serials,
+    )
+    send(ctx, cmd, as_json=as_json)
 
 
 @shipment.command("receive")
@@ -59,16 +66,16 @@ def shipment_receive(
         line_no, quantity = split_spec(f"line[{i}]", text, 2)
         quantities[parse_int(f"line[{i}]", line_no, minimum=1)] = quantity
     cmd = shipments.Receive(
-        shipment_id,
-        received_on,
-        quantities or None,
-        note,
-        tuple(disclose),
-        tuple(read_serials(missing)) if missing else (),
-        tuple(read_serials(damaged)) if damaged else (),
-        site_code,
+        shipment_id=shipment_id,
+        received_on=received_on,
+        quantities=quantities or None,
+        note=note,
+        disclosure=tuple(disclose),
+        missing=tuple(read_serials(missing)) if missing else (),
+        damaged=tuple(read_serials(damaged)) if damaged else (),
+        site=site_code,
     )
-    write(ctx, shipments.receive, cmd, as_json=as_json)
+    send(ctx, cmd, as_json=as_json)
 
 
 @shipment.command("lost")
@@ -79,7 +86,7 @@ def shipment_lost(
     on: str = typer.Option(..., "--on"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, shipments.report_lost, shipment_id, reason=reason, on=on, as_json=as_json)
+    send(ctx, shipments.ReportLost(shipment_id=shipment_id, reason=reason, on=on), as_json=as_json)
 
 
 @shipment.command("list")

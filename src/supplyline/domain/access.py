@@ -215,6 +215,16 @@ def authorize(principal: Principal, action: str, target: Target | None = None) -
     return Verdict.HIDE
 
 
+def sees_withheld(level: str, relation: str | None, recorded_it: bool) -> bool:
+    """Whether a party with ``relation`` ("owner", "shared" or None) to a record sees one of
+    its fields withheld at ``level`` before the embargo passes: the one rule every view of
+    a withheld value follows (``services/withholding.py``), as ``withheld_field`` states it
+    for a reveal. Coordinators and auditors see every field; the public none."""
+    if level == "parties":
+        return relation is not None
+    return relation == "owner" or recorded_it
+
+
 def withheld_field(kind: str, record: Parties, level: str, recorded_by: str | None) -> Target:
     """A withheld field of a record, as the target of ``event.reveal``.
 

@@ -56,10 +56,6 @@ class Shipment(Entity):
     received_on: date | None = None
     note: str = ""
 
-    @property
-    def fully_received(self) -> bool:
-        return self.state == "received" and all(line.received == line.quantity for line in self.lines.values())
-
     def _on_ShipmentDispatched(self, e: ShipmentDispatched) -> None:
         self.contract_id = e.contract_id
         self.shipped_on = e.shipped_on

@@ -33,11 +33,11 @@ from ..engines.allocation import Instance, Need, Result, allocate
 from ..ledger.canonical import parse
 from ..ledger.chain import StoredEvent
 from ..store import schema as t
-from ..store.eventstore import Store, read_head
+from ..store.eventstore import Store, UnitOfWork, read_head
 from . import bus, facts
 from .context import Actor, on_or_today
 from .funding import Allocate
-from .packages import AddLine, DraftPackage, add_line_in, draft_package_in
+from .packages import AddLine, DraftPackage
 
 ATTEMPTS = 3
 
@@ -293,35 +293,49 @@ def _record(
                 f"Allocation {instance.on.isoformat()}: {planned.mechanism} to {planned.recipient}, "
                 f"{planned.origin}-made ({n} of {len(packages)})"
             )
-            package_id = draft_package_in(
-                uow,
-                DraftPackage(title, planned.mechanism, seller, planned.recipient, planned.currency, tuple(approvers)),
-            ).id
-            for line_no, purchase in enumerate(planned.purchases, start=1):
-                add_line_in(
-                    uow, AddLine(package_id, purchase.need.requirement_id, purchase.quantity, None, purchase.origin)
-                )
-                for piece in purchase.pieces:
-                    allocation = Allocate(
-                        pledge_id=piece.pledge_id,
-                        package_id=package_id,
-                        line_no=line_no,
-                        amount=piece.line_amount.amount,
-                        currency=piece.line_amount.currency,
-                        on=instance.on,
-                    )
-                    outcome = bus.handle_in(uow, actor, allocation)
-                    charged = Money.from_json(outcome.events[0].to_json()["payload"]["amount"])
-                    if charged != piece.amount:
-                        raise RuleViolation(
-                            f"pledge '{piece.pledge_id}' would be charged {charged}, the plan said {piece.amount}: "
-                            "the FX rates changed since the plan was made",
-                            field="fx",
-                            value=piece.pledge_id,
-                        )
+            draft = DraftPackage(
+                title=title,
+                mechanism=planned.mechanism,
+                seller=seller,
+                recipient=planned.recipient,
+                currency=planned.currency,
+                approvers=tuple(approvers),
+            )
+            package_id = bus.handle_in(uow, actor, draft).id
+            _record_lines(uow, actor, package_id, planned, instance.on)
             recorded.append({"id": package_id, "title": title})
         appended = list(uow.appended)
     return recorded, appended
+
+
+def _record_lines(uow: UnitOfWork, actor: Actor, package_id: str, planned: PlannedPackage, on: date) -> None:
+    """The planned package's lines and the allocations that pay for them, each charged as planned."""
+    for line_no, purchase in enumerate(planned.purchases, start=1):
+        line = AddLine(
+            package_id=package_id,
+            requirement_id=purchase.need.requirement_id,
+            quantity=purchase.quantity,
+            origin=purchase.origin,
+        )
+        bus.handle_in(uow, actor, line)
+        for piece in purchase.pieces:
+            allocation = Allocate(
+                pledge_id=piece.pledge_id,
+                package_id=package_id,
+                line_no=line_no,
+                amount=piece.line_amount.amount,
+                currency=piece.line_amount.currency,
+                on=on,
+            )
+            outcome = bus.handle_in(uow, actor, allocation)
+            charged = Money.from_json(outcome.events[0].to_json()["payload"]["amount"])
+            if charged != piece.amount:
+                raise RuleViolation(
+                    f"pledge '{piece.pledge_id}' would be charged {charged}, the plan said {piece.amount}: "
+                    "the FX rates changed since the plan was made",
+                    field="fx",
+                    value=piece.pledge_id,
+                )
 
 
 def report(

@@ -407,8 +407,14 @@ PROJECTED_TABLES: tuple[Table, ...] = (
 )
 
 
+@cache
+def _key_names(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.primary_key.columns)
+
+
 def key_of(table: Table, row: dict) -> tuple:
-    return tuple(row[c.name] for c in table.primary_key.columns)
+    # the key's column names looked up once per table: every append builds its rows' keys
+    return tuple(row[name] for name in _key_names(table))
 
 
 def rows_of(entity: Entity) -> Rows:
@@ -424,11 +430,6 @@ def rows_of(entity: Entity) -> Rows:
 @cache
 def _insert(table: Table):
     return insert(table)
-
-
-def write_difference(conn: Connection, before: Rows, after: Rows) -> None:
-    """Bring the stored rows of one entity from ``before`` to ``after``."""
-    write_differences(conn, [(before, after)])
 
 
 def write_differences(conn: Connection, changes: Iterable[tuple[Rows, Rows]]) -> None:

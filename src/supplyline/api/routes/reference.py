@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ...services import parties, queries
+from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, reading, writing
 from ..schemas.common import OutcomeRead
 from ..schemas.reference import FxRatePage, FxRatesCreate, PartyCreate, PartyPage, PartyRead
@@ -26,13 +27,17 @@ def get_party(party_id: PathId, gate: Gate = Depends(reading)):
 
 
 @router.post(
-    "/parties", status_code=201, response_model=OutcomeRead, summary="Register a party", **acts("party.register")
+    "/parties",
+    status_code=201,
+    response_model=OutcomeRead,
+    summary="Register a party",
+    **acts(parties.RegisterParty.ACTION),
 )
 def register_party(body: PartyCreate, gate: Gate = Depends(writing)):
-    cmd = parties.RegisterParty(body.id, body.name, body.kind, body.country)
-    return gate.write(
+    return send(
+        gate,
         creating("party", ()),
-        lambda actor, _: parties.register_party(gate.store, actor, cmd),
+        lambda: parties.RegisterParty.model_validate(command_fields(body)),
         payload=body,
         created="/api/v1/parties",
     )
@@ -60,8 +65,15 @@ def list_fx(
 
 
 @router.post(
-    "/fx-rates", response_model=OutcomeRead, summary="Record the reference rates of one day", **acts("fx.record")
+    "/fx-rates",
+    response_model=OutcomeRead,
+    summary="Record the reference rates of one day",
+    **acts(parties.RecordRates.ACTION),
 )
 def record_rates(body: FxRatesCreate, gate: Gate = Depends(writing)):
-    cmd = parties.RecordRates(body.day, dict(body.rates), body.source)
-    return gate.write(creating("fx", ()), lambda actor, _: parties.record_rates(gate.store, actor, cmd), payload=body)
+    return send(
+        gate,
+        creating("fx", ()),
+        lambda: parties.RecordRates(day=body.day, rates=dict(body.rates), source=body.source),
+        payload=body,
+    )

@@ -18,6 +18,7 @@ from .common import (
     RequestModel,
     Share,
     Text,
+    WithheldFieldRead,
 )
 
 
@@ -110,13 +111,14 @@ class OrderRead(BaseModel):
     contract_id: str
     contract_line_no: int
     item: str
-    quantity: int
-    due: str
+    quantity: int | None  # None: withheld with its contract line (listed under withheld)
+    due: str | None
     state: str
     priority: int
     accepted: int
     version: int
     lots: list[LotRead]
+    withheld: list[WithheldFieldRead] = []
 
 
 class FacilityPage(Page[FacilityRead]):
