@@ -26,9 +26,21 @@ from supplyline.domain.contract import LineTerms
 from supplyline.domain.errors import Refused
 from supplyline.domain.serials import SerialRow
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import bus, contracts, enduse, funding, packages, parties, reports, requirements, shipments
+from supplyline.services import (
+    bus,
+    contracts,
+    enduse,
+    funding,
+    money,
+    packages,
+    parties,
+    reports,
+    requirements,
+    shipments,
+)
 from supplyline.services.bus import Command
 from supplyline.services.checks import check_projections, verify_ledger
+from supplyline.services.conservation import check_money
 from supplyline.services.context import Actor, open_store
 from supplyline.services.enduse_report import compliance
 
@@ -468,6 +480,112 @@ class Ledger(RuleBasedStateMachine):
                 authorisation="AUTH-1" if kind == "transferred" else "",
             ),
         )
+
+    # money stages (issue 15): amounts drawn around what each stage has, so some are refused
+    @precondition(lambda self: self.ids("SELECT id FROM pledges WHERE state <> 'announced'"))
+    @rule(i=st.integers(0, 100), share=st.sampled_from([Decimal(1), Decimal("0.5"), Decimal("1.01"), Decimal("0.333")]))
+    def pay_in(self, i, share):
+        pledge = self.pick("SELECT id FROM pledges WHERE state <> 'announced' ORDER BY id", i)
+        left = self.scalar("SELECT amount_minor - paid_in_minor FROM pledges WHERE id = :p", p=pledge)
+        amount = max(Decimal(1), (Decimal(left) * share).quantize(Decimal(1))) / 100
+        self.attempt(money.PayIn, pledge_id=pledge, amount=str(amount), reference="PAY", on="2025-03-01")
+
+    @precondition(lambda self: self.ids("SELECT DISTINCT pledge_id FROM allocations WHERE amount_minor > 0"))
+    @rule(i=st.integers(0, 100), share=st.sampled_from([Decimal(1), Decimal("0.5"), Decimal("1.01")]))
+    def transfer(self, i, share):
+        pledge, package, held = self.row(
+            "SELECT pledge_id, package_id, sum(amount_minor) FROM allocations WHERE amount_minor > 0 "
+            "GROUP BY pledge_id, package_id ORDER BY pledge_id, package_id LIMIT 1 OFFSET :k",
+            k=i % len(self.ids("SELECT DISTINCT pledge_id || package_id FROM allocations WHERE amount_minor > 0")),
+        )
+        in_account = self.scalar(
+            "SELECT paid_in_minor - transferred_minor - returned_minor FROM pledges WHERE id = :p", p=pledge
+        )
+        amount = max(1, int(Decimal(min(held, in_account)) * share)) / Decimal(100)
+        self.attempt(
+            money.Transfer, pledge_id=pledge, package_id=package, amount=str(amount), reference="TX", on="2025-03-02"
+        )
+
+    @precondition(lambda self: self.contracts)
+    @rule(
+        i=st.integers(0, 100),
+        stage=st.sampled_from(["obligated", "expended"]),
+        share=st.sampled_from([Decimal(1), Decimal("0.5"), Decimal("1.01")]),
+    )
+    def spend(self, i, stage, share):
+        contract = self.contracts[i % len(self.contracts)]
+        before = "transferred" if stage == "obligated" else "obligated"
+        room = self.scalar(
+            f"SELECT coalesce(sum(CASE WHEN f.stage = '{before}' THEN f.seller_minor ELSE -f.seller_minor END), 0) "
+            f"FROM money_flows f JOIN contracts c ON c.package_id = f.package_id WHERE c.id = :c "
+            f"AND f.stage IN ('{before}', '{stage}')",
+            c=contract,
+        )
+        amount = max(1, int(Decimal(room or 1) * share)) / Decimal(100)
+        self.attempt(
+            money.Obligate if stage == "obligated" else money.Expend,
+            contract_id=contract,
+            line_no=1,
+            amount=str(amount),
+            reference="INV",
+            on="2025-03-05",
+        )
+
+    @precondition(lambda self: self.ids("SELECT id FROM pledges WHERE paid_in_minor > 0"))
+    @rule(i=st.integers(0, 100), share=st.sampled_from([Decimal(1), Decimal("0.5"), Decimal("1.01")]))
+    def give_back(self, i, share):
+        pledge = self.pick("SELECT id FROM pledges WHERE paid_in_minor > 0 ORDER BY id", i)
+        room = self.scalar(
+            "SELECT min(amount_minor - allocated_minor - returned_minor, paid_in_minor - transferred_minor - returned_minor) "
+            "FROM pledges WHERE id = :p",
+            p=pledge,
+        )
+        amount = max(1, int(Decimal(room) * share)) / Decimal(100)
+        self.attempt(money.ReturnMoney, pledge_id=pledge, amount=str(amount), reference="RET", on="2025-03-06")
+
+    @precondition(lambda self: self.contracts)
+    @rule(i=st.integers(0, 100), part=st.sampled_from([1, 2, 3]))
+    def pay_transfer_and_spend(self, i, part):
+        """The usual path of a contracted package's money: funders pay in, the coordinator
+        transfers what is allocated, the seller obligates on the contract and pays part."""
+        contract = self.contracts[i % len(self.contracts)]
+        package = self.scalar("SELECT package_id FROM contracts WHERE id = :c", c=contract)
+        for pledge, held in self.row_list(
+            "SELECT pledge_id, sum(amount_minor) FROM allocations WHERE package_id = :p GROUP BY pledge_id", p=package
+        ):
+            unpaid = self.scalar("SELECT amount_minor - paid_in_minor FROM pledges WHERE id = :p", p=pledge)
+            if unpaid:
+                self.attempt(
+                    money.PayIn, pledge_id=pledge, amount=str(Decimal(unpaid) / 100), reference="PAY", on="2025-03-01"
+                )
+            sent = self.scalar(
+                "SELECT coalesce(sum(amount_minor), 0) FROM money_flows WHERE pledge_id = :p AND package_id = :k "
+                "AND stage = 'transferred'",
+                p=pledge,
+                k=package,
+            )
+            if held > sent:
+                self.attempt(
+                    money.Transfer,
+                    pledge_id=pledge,
+                    package_id=package,
+                    amount=str(Decimal(held - sent) / 100),
+                    reference="TX",
+                    on="2025-03-02",
+                )
+        value = self.scalar("SELECT quantity * unit_price_minor FROM contract_lines WHERE contract_id = :c", c=contract)
+        amount = str(Decimal(value // part) / 100)
+        if self.attempt(money.Obligate, contract_id=contract, line_no=1, amount=amount, on="2025-03-05"):
+            self.attempt(money.Expend, contract_id=contract, line_no=1, amount=amount, reference="INV", on="2025-03-06")
+
+    def row_list(self, sql, **params):
+        with self.store.read() as conn:
+            return conn.execute(text(sql), params).all()
+
+    @invariant()
+    def money_is_conserved(self):
+        with self.store.read() as conn:
+            assert check_money(conn) == []
 
     @rule(kind=st.sampled_from(["unknown pledge", "bad currency", "bad date", "float amount", "unknown package"]))
     def bad_input(self, kind):

@@ -27,6 +27,7 @@ from supplyline.services import (
     contracts,
     funding,
     kiel,
+    money,
     packages,
     parties,
     planning,
@@ -243,6 +244,16 @@ def build(store: Store) -> Scenario:
             id="CT-A",
         ),
     )
+    # money along its stages (issue 15): FUND-A pays, the coordinator transfers, SELL-A obligates
+    bus.handle(
+        store, by("FUND-A"), money.PayIn(pledge_id="PLEDGE-A1", amount="10000", reference="PAY-A", on="2025-09-02")
+    )
+    bus.handle(
+        store,
+        coord,
+        money.Transfer(pledge_id="PLEDGE-A1", package_id="PKG-A", amount="6000", reference="TX-A", on="2025-09-03"),
+    )
+    bus.handle(store, by("SELL-A"), money.Obligate(contract_id="CT-A", line_no=1, amount="3000", on="2025-09-04"))
     bus.handle(
         store,
         by("SUP-A"),

@@ -157,6 +157,43 @@ CASES = [
         {"package_id": "PKG-A-PROP", "line_no": 1, "amount": "1000.00"},
         expect(coord=201),
     ),
+    # --- money stages (issue 15) ----------------------------------------------------------
+    (
+        "POST",
+        "/pledges/{pledge_id}/payments",
+        "/pledges/PLEDGE-A1/payments",
+        {"amount": "1000.00", "reference": "PAY-A2", "on": "2025-09-05"},
+        expect(fund=(201, 404)),
+    ),
+    (
+        "POST",
+        "/pledges/{pledge_id}/transfers",
+        "/pledges/PLEDGE-A1/transfers",
+        {"package_id": "PKG-A-DONE", "amount": "1000.00", "reference": "TX-A2", "on": "2025-09-05"},
+        expect(coord=201),
+    ),
+    (
+        "POST",
+        "/pledges/{pledge_id}/returns",
+        "/pledges/PLEDGE-A1/returns",
+        {"amount": "100.00", "reference": "RET-A", "on": "2025-09-05"},
+        expect(coord=201),
+    ),
+    (
+        "POST",
+        "/contracts/{contract_id}/obligations",
+        "/contracts/CT-A/obligations",
+        {"line_no": 1, "amount": "1000.00", "on": "2025-09-05"},
+        expect(sell=(201, 404)),
+    ),
+    (
+        "POST",
+        "/contracts/{contract_id}/expenditures",
+        "/contracts/CT-A/expenditures",
+        {"line_no": 1, "amount": "100.00", "reference": "INV-A", "on": "2025-09-06"},
+        expect(sell=(201, 404)),
+    ),
+    ("GET", "/reports/money", "/reports/money?currency=USD", None, expect(coord=200, fund=200, aud=200)),
     # --- packages -----------------------------------------------------------------------
     ("GET", "/packages", "/packages", None, expect(200, 200, 200, 200, 403, 200)),
     ("GET", "/packages/{package_id}", "/packages/PKG-A", None, expect(**SHARED_READ)),
@@ -441,7 +478,7 @@ def _leaks(scenario: Scenario, role: str, side: str, body: str, sent: str) -> li
 def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
-    assert len(operations) == 78
+    assert len(operations) == 84  # 78, and the six of money stages (issue 15)
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}

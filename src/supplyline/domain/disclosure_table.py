@@ -145,9 +145,10 @@ TABLE: dict[str, Record] = {
     }),
     # a release gives back (part of) an allocation: a full one repeats its amounts
     "AllocationReleased": Record("a release", "pledge", {
-        "amount": Field(_on("allocations", *_money("amount"), "released_minor", key=("allocation_id",)),
+        "amount": Field(_on("allocations", *_money("amount"), "released", "released_minor", key=("allocation_id",)),
                         repeated_in=(Repeat("PledgeAllocated", "amount", _SAME_ALLOCATION),)),
-        "line_amount": Field(_on("allocations", *_money("line_amount"), "released_line_minor", key=("allocation_id",)),
+        "line_amount": Field(_on("allocations", *_money("line_amount"), "released_line", "released_line_minor",
+                                                 key=("allocation_id",)),
                              repeated_in=(Repeat("PledgeAllocated", "line_amount", _SAME_ALLOCATION),)),
     }),
     "PackageDrafted": Record("a package", "package", {

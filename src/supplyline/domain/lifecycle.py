@@ -86,8 +86,28 @@ PLEDGE = LifeCycle(
         "exhausted": ("committed", "partly_allocated"),
         "expired": (),
     },
-    # committed with money left: allocations may draw on it
-    groups={"spendable": ("committed", "partly_allocated")},
+    groups={
+        # committed with money left: allocations may draw on it
+        "spendable": ("committed", "partly_allocated"),
+        # committed: its money moves along its stages (MONEY); an expired pledge's money
+        # already on its way still is obligated and spent
+        "moving": ("committed", "partly_allocated", "exhausted", "expired"),
+    },
+)
+
+#: The stages a pledge's money moves through (issue 15): each movement draws on the stage
+#: before it, so no stage can ever hold more than the one it came from (invariant 7).
+MONEY = LifeCycle(
+    "money",
+    "committed",
+    {
+        "committed": ("paid_in",),
+        "paid_in": ("transferred", "returned"),
+        "transferred": ("obligated",),
+        "obligated": ("expended",),
+        "expended": (),
+        "returned": (),
+    },
 )
 
 PACKAGE = LifeCycle(
@@ -166,4 +186,4 @@ SERIAL_ITEM = LifeCycle(
     },
 )
 
-ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM)
+ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM, MONEY)

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 from ..domain.errors import InvalidInput, Refused, RuleViolation
 from ..domain.lifecycle import PACKAGE, REQUIREMENT
 from ..domain.money import Money, parse_positive_money
+from ..domain.payments import Stages
 from ..domain.pledge import Pledge
 from ..domain.values import MECHANISMS, parse_choice, parse_date
 from ..engines.allocation import Instance, Need, Result, allocate
@@ -89,6 +90,7 @@ def load_instance(conn: Connection, on: date, currency: str, min_package: Decima
             valid_from=row.valid_from,
             valid_until=row.valid_until,
             state=row.state,
+            stages=_returned(row.returned_minor, row.amount_currency),
             version=row.version,
         )
         for row in conn.execute(select(p).order_by(p.c.pledged_on, p.c.id))
@@ -146,6 +148,13 @@ def _needs(conn: Connection) -> list[Need]:
         )
     ]
     return [n for n in needs if n.open_quantity > 0]
+
+
+def _returned(minor: int, currency: str) -> Stages:
+    """The stages the optimiser needs of a pledge: what went back to the funder is not to allocate."""
+    stages = Stages(currency)
+    stages.returned = Money.from_minor(minor, currency)
+    return stages
 
 
 def plan(store: Store, cmd: RunAllocation) -> tuple[Instance, Result, int, dict[str, float]]:

@@ -27,7 +27,7 @@ from ..ledger.note import Checkpoint, NoteError, Signer, Verifier, open_note
 from ..store import keyfile, signing
 from ..store import schema as t
 from ..store.eventstore import Store, iter_events
-from . import checks
+from . import checks, conservation
 from .projection_watch import ProjectionWatch
 
 #: at most this many uncovered events or projection differences are named one by one
@@ -92,6 +92,9 @@ def check(
             result.problems.append(f"projection differs from the log: {difference}")
         if len(differences) > SHOWN:
             result.problems.append(f"… and {len(differences) - SHOWN} more projection differences")
+        with store.read() as conn:
+            broken = conservation.check_money(conn)
+        result.problems += [f"money not conserved: {problem}" for problem in broken[:SHOWN]]
     return result
 
 

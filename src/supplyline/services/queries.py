@@ -21,6 +21,8 @@ from ..store import schema as t
 from ..store.eventstore import read_head
 
 _JSON_COLUMNS = {"categories", "origins", "approvers"}
+#: amounts without their own currency column, in another column's currency (the default: amount's)
+_CURRENCY_OF = {"released_line": "line_amount_currency", "fx_difference": "seller_currency"}
 
 
 def row_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +32,7 @@ def row_json(row: dict[str, Any]) -> dict[str, Any]:
             continue
         if key.endswith("_minor"):
             name = key[: -len("_minor")]
-            currency = row.get(f"{name}_currency") or row.get("amount_currency")
+            currency = row.get(f"{name}_currency") or row.get(_CURRENCY_OF.get(name, "amount_currency"))
             out[name] = str(Money.from_minor(value, str(currency)).amount) if value is not None else None
             out[f"{name}_currency"] = currency
         elif isinstance(value, date):

@@ -26,6 +26,7 @@ from ..domain.kiel import KIEL_MEASURES, KielDonorRelease
 from ..domain.logkey import LogKey
 from ..domain.package import Package
 from ..domain.party import Party
+from ..domain.payments import Flow
 from ..domain.plan import ProductionPlan
 from ..domain.pledge import Pledge
 from ..domain.production import ProductionOrder
@@ -107,8 +108,10 @@ def pledge_rows(p: Pledge) -> dict[Table, list[dict]]:
                 "state": p.state,
                 "note": p.note,
                 "version": p.version,
+                **_stage_totals(p),
             }
         ],
+        t.money_flows: [_flow_row(p.id, n, flow) for n, flow in enumerate(p.stages.flows if p.stages else (), start=1)],
         t.allocations: [
             {
                 "id": a.id,
@@ -125,6 +128,40 @@ def pledge_rows(p: Pledge) -> dict[Table, list[dict]]:
             }
             for a in p.allocations
         ],
+    }
+
+
+def _stage_totals(p: Pledge) -> dict[str, int]:
+    stages = p.stages
+    if stages is None:
+        return {f"{stage}_minor": 0 for stage in t.MONEY_STAGES}
+    released = p.released.minor if p.released is not None else 0
+    return {
+        "paid_in_minor": stages.paid_in.minor,
+        "transferred_minor": stages.transferred.minor,
+        "obligated_minor": stages.obligated.minor,
+        "expended_minor": stages.expended.minor,
+        "released_minor": released,
+        "returned_minor": stages.returned.minor,
+    }
+
+
+def _flow_row(pledge_id: str, position: int, f: Flow) -> dict[str, Any]:
+    return {
+        "pledge_id": pledge_id,
+        "position": position,
+        "stage": f.stage,
+        "package_id": f.package_id,
+        "contract_id": f.contract_id,
+        "contract_line_no": f.contract_line_no,
+        **_money("amount", f.amount),
+        "seller_minor": f.seller_amount.minor if f.seller_amount else None,
+        "seller_currency": f.seller_amount.currency if f.seller_amount else None,
+        "fx_rate": str(f.fx.rate) if f.fx else None,
+        "fx_date": f.fx.day if f.fx else None,
+        "fx_difference_minor": f.fx_difference.minor if f.fx_difference is not None else None,
+        "reference": f.reference,
+        "day": f.day,
     }
 
 
@@ -383,6 +420,7 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.requirement_rankings,
     t.pledges,
     t.allocations,
+    t.money_flows,
     t.packages,
     t.package_lines,
     t.package_decisions,

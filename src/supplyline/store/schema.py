@@ -34,6 +34,9 @@ metadata = MetaData(
 
 ID = 64
 
+#: the pledge's money by stage, besides what is committed and allocated (issue 15)
+MONEY_STAGES = ("paid_in", "transferred", "obligated", "expended", "released", "returned")
+
 
 def _id(name: str, **kw) -> Column:
     return Column(name, String(ID), **kw)
@@ -154,6 +157,8 @@ pledges = Table(
     Column("state", String(20), nullable=False),
     Column("note", Text, nullable=False),
     Column("version", Integer, nullable=False),
+    # money stages (issue 15), in the pledge's currency
+    *[Column(f"{stage}_minor", BigInteger, nullable=False, server_default="0") for stage in MONEY_STAGES],
 )
 
 allocations = Table(
@@ -171,6 +176,26 @@ allocations = Table(
     # given back to the pledge (the amounts above are what the allocation still holds)
     Column("released_minor", BigInteger, nullable=False, server_default="0"),
     Column("released_line_minor", BigInteger, nullable=False, server_default="0"),
+)
+
+#: Every movement of a pledge's money, in the order recorded: a row per event of its stages.
+money_flows = Table(
+    "money_flows",
+    metadata,
+    _id("pledge_id", primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("stage", String(20), nullable=False),
+    _id("package_id", index=True),
+    _id("contract_id"),
+    Column("contract_line_no", Integer),
+    *_money("amount"),  # the pledge's currency
+    Column("seller_minor", BigInteger),  # what reached the seller, in its currency
+    Column("seller_currency", String(3)),
+    Column("fx_rate", String(40)),
+    Column("fx_date", Date),
+    Column("fx_difference_minor", BigInteger),  # in the seller's currency
+    Column("reference", String(100), nullable=False),
+    Column("day", Date, nullable=False),
 )
 
 packages = Table(
@@ -423,6 +448,18 @@ api_idempotency = Table(
     Column("status", Integer, nullable=False),
     Column("response", Text, nullable=False),
     Column("recorded_at", String(32), nullable=False),
+)
+
+#: Signed-in dashboard sessions. Not a projection: the cookie holds a random id, this row
+#: (keyed by the id's SHA-256, so a copy of the table opens no session) holds the token it
+#: acts for (its SHA-256 too), the form token against cross-site requests, and its expiry.
+dashboard_sessions = Table(
+    "dashboard_sessions",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True),
+    Column("token_sha256", String(64), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("expires_at", String(32), nullable=False, index=True),
 )
 
 # --- transparency ---------------------------------------------------------------------------

@@ -55,6 +55,19 @@ class PledgeRead(BaseModel):
     allocated: str | None
     allocated_currency: str | None
     remaining: str | None
+    # money stages (issue 15), in the pledge's currency
+    paid_in: str | None = None
+    paid_in_currency: str | None = None
+    transferred: str | None = None
+    transferred_currency: str | None = None
+    obligated: str | None = None
+    obligated_currency: str | None = None
+    expended: str | None = None
+    expended_currency: str | None = None
+    released: str | None = None
+    released_currency: str | None = None
+    returned: str | None = None
+    returned_currency: str | None = None
     pledged_on: str | None
     mechanism: str
     categories: list[str] | None
@@ -78,6 +91,11 @@ class AllocationRead(BaseModel):
     line_amount_currency: str | None
     fx_rate: str | None
     fx_date: str | None
+    # given back to the pledge (issue 15): the amounts above are what it still holds
+    released: str | None = None
+    released_currency: str | None = None
+    released_line: str | None = None
+    released_line_currency: str | None = None
     allocated_on: str
     withheld: list[WithheldFieldRead] = []
 

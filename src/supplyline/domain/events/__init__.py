@@ -42,6 +42,7 @@ from .packages import (
     PackageProposed,
     PackageRejected,
 )
+from .payments import MoneyExpended, MoneyObligated, MoneyReturned, MoneyTransferred, PledgePaidIn
 from .production import (
     FacilityCapacitySet,
     FacilityItemTermsSet,
@@ -98,6 +99,10 @@ __all__ = [
     "KielSeriesRecorded",
     "LotInspected",
     "LotProduced",
+    "MoneyExpended",
+    "MoneyObligated",
+    "MoneyReturned",
+    "MoneyTransferred",
     "OwnerShare",
     "PackageApproved",
     "PackageClosed",
@@ -116,6 +121,7 @@ __all__ = [
     "PledgeAnnounced",
     "PledgeCommitted",
     "PledgeExpired",
+    "PledgePaidIn",
     "ProductionOrderCancelled",
     "ProductionOrderCompleted",
     "ProductionOrderPlaced",
