@@ -24,7 +24,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from supplyline.services import imports, parties
+from supplyline.services import bus, imports, parties
 from supplyline.services.context import Actor, open_store
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -80,7 +80,9 @@ def main() -> None:
         store = open_store(f"sqlite:///{folder / 'bench.db'}", create=True)
         actor = Actor("operator", via="bench")
         for party_id, word in DONORS.items():
-            parties.register_party(store, actor, parties.RegisterParty(party_id, word, "government", party_id[:2]))
+            bus.handle(
+                store, actor, parties.RegisterParty(id=party_id, name=word, kind="government", country=party_id[:2])
+            )
 
         started = time.perf_counter()
         with path.open(encoding="utf-8", newline="") as f:

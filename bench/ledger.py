@@ -43,17 +43,27 @@ from supplyline.domain import party as party_domain
 from supplyline.domain.party import Party
 from supplyline.ledger import merkle, tiles
 from supplyline.ledger.canonical import canonical
-from supplyline.ledger.chain import GENESIS, hash_input
+from supplyline.ledger.chain import GENESIS, StoredEvent, hash_input
 from supplyline.ledger.note import Signer
 from supplyline.services import checks, signing
 from supplyline.services.context import Actor, open_store
 from supplyline.store import merkle as stored_tree
 from supplyline.store import schema as t
-from supplyline.store.eventstore import event_row
 from supplyline.store.projections import party_rows
 from supplyline.store.signing import CommitSigner, checkpoint_file
 
 OUT = Path(__file__).resolve().parent / "out"
+
+
+def event_row(e: StoredEvent) -> tuple[int, str, str]:
+    """The row an event is stored as: (seq, body, hash)."""
+    return (
+        e.seq,
+        hash_input(
+            e.seq, e.stream_id, e.stream_version, e.recorded_at, e.actor, e.type, e.meta, e.payload, e.prev_hash
+        ).decode(),
+        e.hash,
+    )
 
 
 def _fresh(tmp: Path, name: str):

@@ -8,13 +8,12 @@ of the CLI are skipped, which is what makes 150,000 events take seconds rather t
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from supplyline.domain import fx as fx_domain
 from supplyline.domain import party as party_domain
 from supplyline.domain import pledge as pledge_domain
 from supplyline.domain import requirement as requirement_domain
 from supplyline.domain.fx import FxRecord
+from supplyline.domain.money import Money
 from supplyline.domain.party import Party
 from supplyline.domain.pledge import Pledge
 from supplyline.domain.requirement import Requirement
@@ -55,8 +54,7 @@ def load(store: Store, instance: Instance) -> int:
                 category=need.category,
                 quantity=need.quantity,
                 unit=need.unit or "unit",
-                unit_price=str(Decimal(need.unit_price_minor).scaleb(-2)),
-                currency=need.currency,
+                unit_price=Money.from_minor(need.unit_price_minor, need.currency),
                 origin=need.origin,
                 min_lot=need.min_lot,
                 whole_only=need.whole_only,

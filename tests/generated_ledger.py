@@ -17,8 +17,9 @@ from datetime import date, timedelta
 
 from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.disclosure_table import WITHHOLDABLE
+from supplyline.domain.serials import SerialRow
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import contracts, funding, packages, parties, production, requirements, shipments
+from supplyline.services import bus, contracts, enduse, funding, packages, parties, production, requirements, shipments
 from supplyline.services.context import Actor
 
 OP = Actor("operator", via="generated")
@@ -75,22 +76,60 @@ def build(store, seed: int, *, chains: int = 3) -> None:
     """Record a generated ledger into ``store`` (fresh, migrated)."""
     draw = Draw(random.Random(seed))
     for pid, kind, country in [("UA", "government", "UA"), ("US", "government", "US"), ("NL", "government", "NL")]:
-        parties.register_party(store, OP, parties.RegisterParty(pid, pid, kind, country))
-    parties.register_party(store, OP, parties.RegisterParty("SUP", "SUP", "company", "US"))
-    parties.record_rates(store, OP, parties.RecordRates("2039-12-01", {"USD": "1.25"}))
-    production.register_facility(store, OP, production.RegisterFacility("Plant", "US", (("SUP", "100"),), "FAC-1"))
-    production.set_capacity(store, OP, production.SetCapacity("FAC-1", ITEM, "2040-01", draw.number()))
+        bus.handle(store, OP, parties.RegisterParty(id=pid, name=pid, kind=kind, country=country))
+    bus.handle(store, OP, parties.RegisterParty(id="SUP", name="SUP", kind="company", country="US"))
+    bus.handle(store, OP, parties.RecordRates(day="2039-12-01", rates={"USD": "1.25"}))
+    bus.handle(store, OP, production.RegisterFacility(name="Plant", country="US", owners=(("SUP", "100"),), id="FAC-1"))
+    bus.handle(
+        store,
+        OP,
+        production.SetCapacity(facility_id="FAC-1", item=ITEM, from_month="2040-01", monthly_quantity=draw.number()),
+    )
+    for _ in range(2):
+        bus.handle(
+            store,
+            OP,
+            enduse.RegisterSite(
+                code=f"DEP-{draw.number()}",
+                name=f"Depot {draw.number()}",
+                party="UA",
+                disclosure=draw.disclose("SiteRegistered"),
+            ),
+        )
     for n in range(1, chains + 1):
         _chain(store, draw, n)
     _chain(store, draw, chains + 1, rejected=True)
+    _chain(store, draw, chains + 2, serialised=True)
 
 
-def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
+def _end_use(store, draw: Draw, shipment: str, serials: tuple[SerialRow, ...]) -> None:
+    """A site and a disposition, each field at a random level (issue 16)."""
+    ua = Actor("UA", via="generated")
+    site = enduse.RegisterSite(
+        code=f"S{draw.number()}", name=f"Store {draw.number()}", disclosure=draw.disclose("SiteRegistered")
+    )
+    bus.handle(store, ua, site)
+    disposition = enduse.RecordDisposition(
+        kind="expended",
+        disposed_on=draw.next_day(),
+        serials=serials[:1],
+        evidence_sha256=f"{draw.number():064x}",
+        authorisation=f"auth {draw.number()}",
+        note=f"used {draw.number()}",
+        disclosure=draw.disclose("DispositionRecorded"),
+    )
+    bus.handle(store, ua, disposition)
+
+
+def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: bool = False) -> None:
     """Long because it is one story, requirement to receipt, told in order. A ``rejected``
-    package ends at its decision, its allocations released back to the pledge."""
+    package ends at its decision, its allocations released back to the pledge; a
+    ``serialised`` one carries a serial per unit and ends with a site and a disposition."""
     rid, pledge_id, pkg, ct, sh = f"R-{n}", f"PL-{n}", f"PKG-{n}", f"CT-{n}", f"SH-{n}"
+    if serialised:
+        bus.handle(store, OP, enduse.RequireSerials(requirement=rid))
     quantity, price = draw.number(), draw.price()
-    requirements.draft_requirement(
+    bus.handle(
         store,
         OP,
         requirements.DraftRequirement(
@@ -111,12 +150,12 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
             disclosure=draw.disclose("RequirementDrafted"),
         ),
     )
-    requirements.submit_requirement(store, OP, rid)
-    requirements.validate_requirement(store, OP, rid)
+    bus.handle(store, OP, requirements.SubmitRequirement(requirement_id=rid))
+    bus.handle(store, OP, requirements.ValidateRequirement(requirement_id=rid))
     line_quantity = draw.part(quantity)
     line_price = price if draw.rng.random() < 0.5 else draw.price()
     value = line_quantity * _cents(line_price)
-    funding.announce_pledge(
+    bus.handle(
         store,
         OP,
         funding.AnnouncePledge(
@@ -133,35 +172,54 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
             disclosure=draw.disclose("PledgeAnnounced"),
         ),
     )
-    packages.draft_package(
+    bus.handle(
         store,
         OP,
         packages.DraftPackage(
-            f"Package {n}", "purl", "US", "UA", "USD", (), pkg, disclosure=draw.disclose("PackageDrafted")
+            title=f"Package {n}",
+            mechanism="purl",
+            seller="US",
+            recipient="UA",
+            currency="USD",
+            approvers=(),
+            id=pkg,
+            disclosure=draw.disclose("PackageDrafted"),
         ),
     )
-    packages.add_line(
+    bus.handle(
         store,
         OP,
-        packages.AddLine(pkg, rid, line_quantity, line_price, disclosure=draw.disclose("PackageLineAdded")),
+        packages.AddLine(
+            package_id=pkg,
+            requirement_id=rid,
+            quantity=line_quantity,
+            unit_price=line_price,
+            disclosure=draw.disclose("PackageLineAdded"),
+        ),
     )
-    packages.propose_package(store, OP, pkg)
-    funding.allocate(
+    bus.handle(store, OP, packages.ProposePackage(package_id=pkg))
+    bus.handle(
         store,
         OP,
         funding.Allocate(
-            pledge_id, pkg, 1, _amount(value), "USD", draw.next_day(), disclosure=draw.disclose("PledgeAllocated")
+            pledge_id=pledge_id,
+            package_id=pkg,
+            line_no=1,
+            amount=_amount(value),
+            currency="USD",
+            on=draw.next_day(),
+            disclosure=draw.disclose("PledgeAllocated"),
         ),
     )
-    packages.decide_package(
+    bus.handle(
         store,
         Actor("US", via="generated"),
         packages.Decide(
-            pkg,
-            "US",
-            "reject" if rejected else "approve",
-            f"cleared {draw.number()}",
-            draw.next_day(),
+            package_id=pkg,
+            party="US",
+            decision="reject" if rejected else "approve",
+            reason=f"cleared {draw.number()}",
+            on=draw.next_day(),
             disclosure=draw.disclose("PackageDecisionRecorded"),
         ),
     )
@@ -174,49 +232,72 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
     schedule = [DeliveryTerms(1, draw.next_day(), first)]
     if first < contract_quantity:
         schedule.append(DeliveryTerms(1, draw.next_day(), contract_quantity - first))
-    contracts.sign_contract(
+    bus.handle(
         store,
         OP,
         contracts.SignContract(
-            pkg,
-            "US",
-            "SUP",
-            "purchase",
-            signed_on,
-            (LineTerms(1, contract_quantity, contract_price),),
-            tuple(schedule),
-            ct,
+            package_id=pkg,
+            buyer="US",
+            supplier="SUP",
+            kind="purchase",
+            signed_on=signed_on,
+            lines=(LineTerms(1, contract_quantity, contract_price),),
+            schedule=tuple(schedule),
+            id=ct,
             disclosure=draw.disclose("ContractSigned"),
         ),
     )
-    production.place_order(
-        store, OP, production.PlaceOrder("FAC-1", ct, 1, draw.part(contract_quantity), schedule[-1].due, f"PO-{n}")
+    bus.handle(
+        store,
+        OP,
+        production.PlaceOrder(
+            facility_id="FAC-1",
+            contract_id=ct,
+            contract_line_no=1,
+            quantity=draw.part(contract_quantity),
+            due=schedule[-1].due,
+            id=f"PO-{n}",
+        ),
     )
     # schedules that move (issue 17): each repeats the date it moves from
-    contracts.reschedule_delivery(
-        store, OP, contracts.RescheduleDelivery(ct, 1, draw.next_day(), "transport", draw.next_day())
+    move = contracts.RescheduleDelivery(
+        contract_id=ct, entry=1, due=draw.next_day(), reason="transport", on=draw.next_day()
     )
-    production.reschedule_order(store, OP, f"PO-{n}", due=draw.next_day(), reason="quality_rework", on=draw.next_day())
+    bus.handle(store, OP, move)
+    order_move = production.RescheduleOrder(
+        order_id=f"PO-{n}", due=draw.next_day(), reason="quality_rework", on=draw.next_day()
+    )
+    bus.handle(store, OP, order_move)
     shipped = draw.part(contract_quantity)
-    shipments.dispatch(
+    serials = tuple(SerialRow(i, f"GS{n}-{i:07d}") for i in range(1, shipped + 1)) if serialised else ()
+    bus.handle(
         store,
         OP,
         shipments.Dispatch(
-            ct, draw.next_day(), (ShippedLine(1, shipped),), sh, disclosure=draw.disclose("ShipmentDispatched")
+            serials=serials,
+            contract_id=ct,
+            shipped_on=draw.next_day(),
+            lines=(ShippedLine(1, shipped),),
+            id=sh,
+            disclosure=draw.disclose("ShipmentDispatched"),
         ),
     )
     received: dict[int, object] | None = None if draw.rng.random() < 0.5 else {1: draw.part(shipped)}
-    shipments.receive(
+    arrived = shipped if received is None else int(str(received[1]))
+    bus.handle(
         store,
         Actor("UA", via="generated"),
         shipments.Receive(
-            sh,
-            draw.next_day(),
-            received,
-            f"short by {draw.number()}" if received else "",
+            shipment_id=sh,
+            received_on=draw.next_day(),
+            quantities=received,
+            note=f"short by {draw.number()}" if received else "",
             disclosure=draw.disclose("ShipmentReceived"),
+            missing=serials[arrived:],
         ),
     )
+    if serialised:
+        _end_use(store, draw, sh, serials[:arrived])
 
 
 def _cents(price: str) -> int:

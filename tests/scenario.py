@@ -14,10 +14,10 @@ def base(store, *, pledge_amounts=(("PL-A", "1000.00", "USD"),), line_quantity=1
         ("NL", "Netherlands", "government", "NL"),
         ("SUP", "Supplier", "company", "US"),
     ]:
-        parties.register_party(store, OP, parties.RegisterParty(pid, name, kind, country))
+        bus.handle(store, OP, parties.RegisterParty(id=pid, name=name, kind=kind, country=country))
     if fx:
-        parties.record_rates(store, OP, parties.RecordRates("2025-08-01", {"USD": "1.25"}))
-    requirements.draft_requirement(
+        bus.handle(store, OP, parties.RecordRates(day="2025-08-01", rates={"USD": "1.25"}))
+    bus.handle(
         store,
         OP,
         requirements.DraftRequirement(
@@ -35,8 +35,8 @@ def base(store, *, pledge_amounts=(("PL-A", "1000.00", "USD"),), line_quantity=1
             id="R-1",
         ),
     )
-    requirements.submit_requirement(store, OP, "R-1")
-    requirements.validate_requirement(store, OP, "R-1")
+    bus.handle(store, OP, requirements.SubmitRequirement(requirement_id="R-1"))
+    bus.handle(store, OP, requirements.ValidateRequirement(requirement_id="R-1"))
     for pid, amount, currency in pledge_amounts:
         bus.handle(
             store,
@@ -51,5 +51,11 @@ def base(store, *, pledge_amounts=(("PL-A", "1000.00", "USD"),), line_quantity=1
                 commit=True,
             ),
         )
-    packages.draft_package(store, OP, packages.DraftPackage("P", "purl", "US", "UA", "USD", (), "PKG-1"))
-    packages.add_line(store, OP, packages.AddLine("PKG-1", "R-1", line_quantity))
+    bus.handle(
+        store,
+        OP,
+        packages.DraftPackage(
+            title="P", mechanism="purl", seller="US", recipient="UA", currency="USD", approvers=(), id="PKG-1"
+        ),
+    )
+    bus.handle(store, OP, packages.AddLine(package_id="PKG-1", requirement_id="R-1", quantity=line_quantity))

@@ -58,6 +58,8 @@ def test_the_public_reads_public_aggregates_and_the_log_and_nothing_else():
         "fx.read",
         "report.funnel",
         "report.kiel",
+        # percentages per category and month only (docs/end-use.md)
+        "report.end_use",
         "ledger.status",
         "log.read",
         "log.checkpoint",

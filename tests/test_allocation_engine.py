@@ -348,8 +348,8 @@ def test_staged_mode_agrees_with_exact_mode_on_a_small_instance():
     assert exact.mode == "exact" and staged.mode == "staged"
 
 
-@pytest.mark.parametrize("backend", ["highs", "cbc"])
-def test_both_solvers_reach_the_same_optimum(backend):
+@pytest.mark.parametrize("backend", ["highs", "cbc", "race"])
+def test_each_solver_and_their_race_reach_the_same_optimum(backend):
     pledges = [make_pledge(0, "137", "USD", "purl", origins=("US",))]
     needs = [make_need(i, 1, "air_defence", "US", 4, 2, i % 2 == 0, 7 + 5 * i) for i in range(6)]
     result = allocate(Instance(pledges, needs, ON, FX, "USD"), backend=backend, time_limit=20)

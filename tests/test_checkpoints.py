@@ -15,8 +15,7 @@ from typer.testing import CliRunner
 
 from conftest import SHARED, event_count
 from supplyline.cli.main import app
-from supplyline.ledger import note
-from supplyline.services import audit
+from supplyline.ledger import audit, note
 
 SPECS = SHARED / "transparency" / "specs"
 runner = CliRunner()

@@ -28,7 +28,7 @@ BAD = [
 
 
 def _setup(store) -> None:
-    parties.register_party(store, OPERATOR, parties.RegisterParty("NL", "Netherlands", "government", "NL"))
+    bus.handle(store, OPERATOR, parties.RegisterParty(id="NL", name="Netherlands", kind="government", country="NL"))
 
 
 def _pledge(note: str) -> funding.AnnouncePledge:
@@ -46,7 +46,7 @@ def test_unclean_text_is_refused_by_name_on_each_database(store, what, text):
     assert refused.value.field == "note"
     assert "must not contain control or bidirectional-override characters" in refused.value.message
     with pytest.raises(InvalidInput) as refused:
-        parties.register_party(store, OPERATOR, parties.RegisterParty("X1", f"Evil {text} Corp", "company"))
+        bus.handle(store, OPERATOR, parties.RegisterParty(id="X1", name=f"Evil {text} Corp", kind="company"))
     assert refused.value.field == "name"
     assert event_count(store) == before
 

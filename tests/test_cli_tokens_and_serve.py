@@ -15,7 +15,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from supplyline.cli.main import app
-from supplyline.services import parties
+from supplyline.services import bus, parties
 from supplyline.services.context import Actor, open_store
 from supplyline.store import schema as t
 
@@ -28,8 +28,10 @@ def cli(url: str, *args: str):
 
 def _ledger(url: str) -> None:
     store = open_store(url, create=True)
-    parties.register_party(
-        store, Actor("NATO-NSATU"), parties.RegisterParty("NL-GOV", "Netherlands", "government", "NL")
+    bus.handle(
+        store,
+        Actor("NATO-NSATU"),
+        parties.RegisterParty(id="NL-GOV", name="Netherlands", kind="government", country="NL"),
     )
     store.engine.dispose()
 

@@ -29,8 +29,8 @@ def default_window():
 
 
 def _setup(store) -> None:
-    parties.register_party(store, OPERATOR, parties.RegisterParty("NL", "Netherlands", "government", "NL"))
-    parties.register_party(store, OPERATOR, parties.RegisterParty("UA", "Ukraine", "government", "UA"))
+    bus.handle(store, OPERATOR, parties.RegisterParty(id="NL", name="Netherlands", kind="government", country="NL"))
+    bus.handle(store, OPERATOR, parties.RegisterParty(id="UA", name="Ukraine", kind="government", country="UA"))
 
 
 def _pledge(**kw) -> funding.AnnouncePledge:
@@ -41,7 +41,7 @@ def _pledge(**kw) -> funding.AnnouncePledge:
 def _requirement(**kw) -> requirements.DraftRequirement:
     given = {"list_month": "2025-08", **kw}
     return requirements.DraftRequirement(
-        "UA",
+        recipient="UA",
         priority=1,
         rank=1,
         item="Radio",
@@ -59,10 +59,13 @@ CASES = [
     ("pledged_on", lambda s: bus.handle(s, OPERATOR, _pledge(pledged_on="0001-01-01"))),
     ("valid_until", lambda s: bus.handle(s, OPERATOR, _pledge(valid_until="2101-01-01"))),
     ("valid_from", lambda s: bus.handle(s, OPERATOR, _pledge(valid_from=date(1999, 12, 31)))),
-    ("date", lambda s: parties.record_rates(s, OPERATOR, parties.RecordRates("1999-12-31", {"USD": "1.1"}, "t"))),
-    ("needed_by", lambda s: requirements.draft_requirement(s, OPERATOR, _requirement(needed_by="9999-12-31"))),
-    ("list_month", lambda s: requirements.draft_requirement(s, OPERATOR, _requirement(list_month="9999-12"))),
-    ("list_month", lambda s: requirements.draft_requirement(s, OPERATOR, _requirement(list_month="1900-01"))),
+    (
+        "date",
+        lambda s: bus.handle(s, OPERATOR, parties.RecordRates(day="1999-12-31", rates={"USD": "1.1"}, source="t")),
+    ),
+    ("needed_by", lambda s: bus.handle(s, OPERATOR, _requirement(needed_by="9999-12-31"))),
+    ("list_month", lambda s: bus.handle(s, OPERATOR, _requirement(list_month="9999-12"))),
+    ("list_month", lambda s: bus.handle(s, OPERATOR, _requirement(list_month="1900-01"))),
 ]
 
 
@@ -124,7 +127,7 @@ def test_a_date_stored_before_the_window_cannot_hang_the_home_page(sqlite_store)
     _setup(sqlite_store)
     bus.handle(sqlite_store, OPERATOR, _pledge(pledged_on="9999-12-31", id="PL-FAR", commit=True))
     bus.handle(sqlite_store, OPERATOR, _pledge(pledged_on="2025-08-01", id="PL-NEAR", commit=True))
-    parties.record_rates(sqlite_store, OPERATOR, parties.RecordRates("2025-01-02", {"USD": "1.1"}, "t"))
+    bus.handle(sqlite_store, OPERATOR, parties.RecordRates(day="2025-01-02", rates={"USD": "1.1"}, source="t"))
     set_date_window(DateWindow())
     with sqlite_store.read() as conn:
         by_month = dashboard.money_by_month(conn, "EUR")

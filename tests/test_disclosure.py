@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from conftest import OPERATOR, event_count
 from supplyline.cli.main import app
+from supplyline.ledger import audit
 from supplyline.ledger.chain import StoredEvent
 from supplyline.ledger.disclosure import event_view, public_view
-from supplyline.services import audit, bus, checks, funding, parties, queries
+from supplyline.services import bus, checks, funding, parties, queries
 from supplyline.store import schema as t
 from supplyline.store import withheld
 
@@ -25,7 +26,7 @@ SECRET_NOTE = "price agreed below list, do not publish"
 
 
 def announce(store, **disclosure):
-    parties.register_party(store, OPERATOR, parties.RegisterParty("NL-GOV", "Netherlands", "government", "NL"))
+    bus.handle(store, OPERATOR, parties.RegisterParty(id="NL-GOV", name="Netherlands", kind="government", country="NL"))
     cmd = funding.AnnouncePledge(
         funder="NL-GOV",
         amount="12500000.00",

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from conftest import OPERATOR, create_postgres_database
 from supplyline.ledger.chain import GENESIS, event_hash, hash_input
-from supplyline.services import checks, parties
+from supplyline.services import bus, checks, parties
 from supplyline.services.context import open_store
 from supplyline.store.db import make_engine
 from supplyline.store.migrate import config, upgrade
@@ -23,7 +23,7 @@ FIELDS = "seq, stream_id, stream_version, recorded_at, actor, type, meta, payloa
 
 def four_parties(store):
     for i in range(1, 5):
-        parties.register_party(store, OPERATOR, parties.RegisterParty(f"P-{i}", f"Party {i}", "company", "NL"))
+        bus.handle(store, OPERATOR, parties.RegisterParty(id=f"P-{i}", name=f"Party {i}", kind="company", country="NL"))
     return store
 
 
@@ -50,7 +50,7 @@ def test_the_fields_cannot_be_written_apart_from_the_bytes(ledger):
 
 
 def test_a_changed_field_definition_is_caught_on_sqlite(sqlite_store):
-    parties.register_party(sqlite_store, OPERATOR, parties.RegisterParty("P-1", "Party 1", "company", "NL"))
+    bus.handle(sqlite_store, OPERATOR, parties.RegisterParty(id="P-1", name="Party 1", kind="company", country="NL"))
     assert checks.verify_ledger(sqlite_store).ok
     path = sqlite_store.engine.url.database
     sqlite_store.engine.dispose()

@@ -55,7 +55,7 @@ def test_xlsx_report_holds_no_formula_and_keeps_the_text():
 
 
 def test_a_funnel_report_naming_a_formula_party_is_inert(sqlite_store, sqlite_url, tmp_path):
-    parties.register_party(sqlite_store, OPERATOR, parties.RegisterParty("EVIL", "=1+2", "company"))
+    bus.handle(sqlite_store, OPERATOR, parties.RegisterParty(id="EVIL", name="=1+2", kind="company"))
     bus.handle(
         sqlite_store,
         OPERATOR,
@@ -75,7 +75,9 @@ def test_a_funnel_report_naming_a_formula_party_is_inert(sqlite_store, sqlite_ur
 
 
 def test_reject_files_are_inert_and_read_back_as_typed(sqlite_store, sqlite_url, tmp_path):
-    parties.register_party(sqlite_store, OPERATOR, parties.RegisterParty("NL", "Netherlands", "government", "NL"))
+    bus.handle(
+        sqlite_store, OPERATOR, parties.RegisterParty(id="NL", name="Netherlands", kind="government", country="NL")
+    )
     source = tmp_path / "pledges.csv"
     source.write_text(
         "funder,amount,currency,pledged_on,mechanism,note\n"

@@ -78,8 +78,10 @@ def test_an_allocation_on_a_weekend_uses_fridays_rate_and_records_it(sqlite_stor
     path.write_text(HISTORY, encoding="utf-8")
     imports.import_fx(sqlite_store, OPERATOR, path)
     for party_id, kind in (("NL-GOV", "government"), ("US-GOV", "government"), ("UA-MOD", "government")):
-        parties.register_party(sqlite_store, OPERATOR, parties.RegisterParty(party_id, party_id, kind, party_id[:2]))
-    requirements.draft_requirement(
+        bus.handle(
+            sqlite_store, OPERATOR, parties.RegisterParty(id=party_id, name=party_id, kind=kind, country=party_id[:2])
+        )
+    bus.handle(
         sqlite_store,
         OPERATOR,
         requirements.DraftRequirement(
@@ -96,12 +98,16 @@ def test_an_allocation_on_a_weekend_uses_fridays_rate_and_records_it(sqlite_stor
             id="REQ-1",
         ),
     )
-    requirements.submit_requirement(sqlite_store, OPERATOR, "REQ-1")
-    requirements.validate_requirement(sqlite_store, OPERATOR, "REQ-1")
-    packages.draft_package(
-        sqlite_store, OPERATOR, packages.DraftPackage("P", "purl", "US-GOV", "UA-MOD", "USD", (), "PKG-1")
+    bus.handle(sqlite_store, OPERATOR, requirements.SubmitRequirement(requirement_id="REQ-1"))
+    bus.handle(sqlite_store, OPERATOR, requirements.ValidateRequirement(requirement_id="REQ-1"))
+    bus.handle(
+        sqlite_store,
+        OPERATOR,
+        packages.DraftPackage(
+            title="P", mechanism="purl", seller="US-GOV", recipient="UA-MOD", currency="USD", approvers=(), id="PKG-1"
+        ),
     )
-    packages.add_line(sqlite_store, OPERATOR, packages.AddLine("PKG-1", "REQ-1", 1))
+    bus.handle(sqlite_store, OPERATOR, packages.AddLine(package_id="PKG-1", requirement_id="REQ-1", quantity=1))
     bus.handle(
         sqlite_store,
         OPERATOR,
@@ -125,9 +131,10 @@ def test_an_allocation_on_a_weekend_uses_fridays_rate_and_records_it(sqlite_stor
     with sqlite_store.read() as conn:
         (allocation,) = queries.pledge(conn, "PL-1")["allocations"]
     rate = Decimal(1) / Decimal("1.1543")  # EUR per USD on Friday, to 12 significant digits
-    assert allocation["fx_date"] == "2025-08-01"
-    assert Decimal(allocation["fx_rate"]) == rate.quantize(Decimal("1e-12"))
-    assert allocation["amount"] == str((Decimal(1000000) * Decimal(allocation["fx_rate"])).quantize(Decimal("0.01")))
+    fx_rate = allocation["fx_rate"]
+    assert allocation["fx_date"] == "2025-08-01" and fx_rate is not None
+    assert Decimal(fx_rate) == rate.quantize(Decimal("1e-12"))
+    assert allocation["amount"] == str((Decimal(1000000) * Decimal(fx_rate)).quantize(Decimal("0.01")))
 
 
 def test_cli_import_fx(sqlite_store, sqlite_url, tmp_path):

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from conftest import OPERATOR, event_count
 from supplyline.cli.main import app
 from supplyline.engines.interchange.spreadsheet import ERRORS_COLUMN, FileRefused
-from supplyline.services import imports, parties, queries
+from supplyline.services import bus, imports, parties, queries
 from supplyline.services.checks import check_projections
 
 FUNDERS = ("NL-GOV", "DE-GOV", "NO-GOV")
@@ -25,8 +25,12 @@ CANONICAL = ["funder", "amount", "currency", "pledged_on", "mechanism", "categor
 
 def register(store, *ids: str) -> None:
     for party_id in ids:
-        parties.register_party(
-            store, OPERATOR, parties.RegisterParty(party_id, f"Government {party_id[:2]}", "government", party_id[:2])
+        bus.handle(
+            store,
+            OPERATOR,
+            parties.RegisterParty(
+                id=party_id, name=f"Government {party_id[:2]}", kind="government", country=party_id[:2]
+            ),
         )
 
 

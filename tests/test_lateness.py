@@ -14,7 +14,7 @@ from conftest import event_count
 from supplyline.cli.main import app
 from supplyline.domain.errors import InvalidInput, RuleViolation
 from supplyline.domain.schedule import months_elapsed
-from supplyline.services import contracts, lateness, planning, production
+from supplyline.services import bus, contracts, lateness, planning, production
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
 
@@ -88,8 +88,10 @@ def test_the_planner_and_the_report_agree_on_which_orders_are_late_and_by_how_ma
 
 
 def test_an_order_is_rescheduled_with_a_reason_keeping_both_dates(demo_store):
-    production.reschedule_order(
-        demo_store, JV, "PO-DD-2", due="2026-11-30", reason="component_shortage", on="2026-06-20"
+    bus.handle(
+        demo_store,
+        JV,
+        production.RescheduleOrder(order_id="PO-DD-2", due="2026-11-30", reason="component_shortage", on="2026-06-20"),
     )
     with demo_store.read() as conn:
         row = conn.execute(
@@ -108,8 +110,12 @@ def test_an_order_is_rescheduled_with_a_reason_keeping_both_dates(demo_store):
 
 
 def test_a_schedule_entry_is_rescheduled_by_the_seller(demo_store):
-    contracts.reschedule_delivery(
-        demo_store, US, contracts.RescheduleDelivery("CT-NL-1", 4, "2027-01-31", "transport", "2026-11-01")
+    bus.handle(
+        demo_store,
+        US,
+        contracts.RescheduleDelivery(
+            contract_id="CT-NL-1", entry=4, due="2027-01-31", reason="transport", on="2026-11-01"
+        ),
     )
     entries = {(e["contract_id"], e["entry"]) for e in late(demo_store)["schedule_entries"]}
     assert ("CT-NL-1", 4) not in entries and ("CT-NL-1", 2) in entries
@@ -127,7 +133,7 @@ def test_a_bad_order_reschedule_names_the_field_and_writes_nothing(demo_store, c
     before = event_count(demo_store)
     args = {"due": "2026-09-30", "reason": "quality_rework", **change}
     with pytest.raises(error) as refused:
-        production.reschedule_order(demo_store, JV, "PO-DD-2", on="2026-06-20", **args)
+        bus.handle(demo_store, JV, production.RescheduleOrder(order_id="PO-DD-2", on="2026-06-20", **args))
     assert refused.value.field == field
     assert event_count(demo_store) == before
 
@@ -135,13 +141,17 @@ def test_a_bad_order_reschedule_names_the_field_and_writes_nothing(demo_store, c
 def test_a_schedule_entry_that_does_not_exist_or_moves_before_signing_is_refused(demo_store):
     before = event_count(demo_store)
     with pytest.raises(InvalidInput) as refused:
-        contracts.reschedule_delivery(
-            demo_store, US, contracts.RescheduleDelivery("CT-NL-1", 5, "2026-12-31", "transport")
+        bus.handle(
+            demo_store,
+            US,
+            contracts.RescheduleDelivery(contract_id="CT-NL-1", entry=5, due="2026-12-31", reason="transport"),
         )
     assert refused.value.field == "entry"
     with pytest.raises(InvalidInput, match="before 2025-09-01"):
-        contracts.reschedule_delivery(
-            demo_store, US, contracts.RescheduleDelivery("CT-NL-1", 2, "2025-08-01", "transport")
+        bus.handle(
+            demo_store,
+            US,
+            contracts.RescheduleDelivery(contract_id="CT-NL-1", entry=2, due="2025-08-01", reason="transport"),
         )
     assert event_count(demo_store) == before
 

@@ -47,6 +47,24 @@ EXPECTED = {
         ("in_production", "cancelled"),
     },
     "shipment": {("shipped", "received"), ("shipped", "lost")},
+    # money stages (issue 15): what each movement draws on
+    "money": {
+        ("committed", "paid_in"),
+        ("paid_in", "transferred"),
+        ("paid_in", "returned"),
+        ("transferred", "obligated"),
+        ("obligated", "expended"),
+    },
+    # end-use monitoring (issue 16): docs/end-use.md
+    "serial-numbered item": {
+        ("in_transit", "held"),
+        ("in_transit", "missing"),
+        ("held", "held"),
+        *{("held", d) for d in ("expended", "destroyed", "lost", "stolen", "transferred")},
+        ("missing", "held"),
+        ("missing", "lost"),
+        ("missing", "stolen"),
+    },
 }
 
 
@@ -72,7 +90,12 @@ def test_every_disallowed_transition_is_refused_naming_entity_state_and_action(c
 # the groups the rules and queries speak of, each written out state by state
 GROUPS = {
     "requirement": {"final": ("fulfilled", "withdrawn"), "fundable": ("validated", "partly_funded")},
-    "pledge": {"final": ("expired",), "spendable": ("committed", "partly_allocated")},
+    "pledge": {
+        "final": ("expired",),
+        "spendable": ("committed", "partly_allocated"),
+        "moving": ("committed", "partly_allocated", "exhausted", "expired"),
+    },
+    "money": {"final": ("expended", "returned")},
     "package": {
         "final": ("rejected", "closed"),
         "live": ("draft", "proposed", "approved", "contracted", "delivering", "delivered", "closed"),
@@ -85,6 +108,11 @@ GROUPS = {
         "live": ("placed", "in_production", "completed"),
     },
     "shipment": {"final": ("received", "lost"), "live": ("shipped", "received")},
+    "serial-numbered item": {
+        "final": ("expended", "destroyed", "lost", "stolen", "transferred"),
+        "accountable": ("held", "missing"),
+        "disposed": ("expended", "destroyed", "lost", "stolen", "transferred"),
+    },
 }
 
 
@@ -94,7 +122,9 @@ def test_state_groups_are_named_on_the_tables(cycle):
 
 
 def test_an_unknown_group_or_state_is_refused_by_name():
-    with pytest.raises(KeyError, match="the pledge life cycle has no group 'open' \\(it has: final, spendable\\)"):
+    with pytest.raises(
+        KeyError, match="the pledge life cycle has no group 'open' \\(it has: final, spendable, moving\\)"
+    ):
         lifecycle.PLEDGE.group("open")
     with pytest.raises(ValueError, match=r"x life cycle names unknown states: \['gone'\]"):
         lifecycle.LifeCycle("x", "a", {"a": ()}, groups={"live": ("a", "gone")})

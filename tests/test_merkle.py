@@ -17,7 +17,7 @@ from conftest import SHARED
 from supplyline.cli.main import app
 from supplyline.ledger import merkle, tiles
 from supplyline.ledger.chain import hash_input
-from supplyline.services import transparency
+from supplyline.services import bus, transparency
 from supplyline.store import merkle as stored_tree
 
 TRANSPARENCY = SHARED / "transparency"
@@ -258,9 +258,9 @@ def test_tree_grows_with_each_append_and_is_rechecked(store):
     from test_tiles import grow
 
     for i in range(5):
-        parties.register_party(store, OPERATOR, parties.RegisterParty(f"P-{i}", f"Party {i}", "company", "NL"))
+        bus.handle(store, OPERATOR, parties.RegisterParty(id=f"P-{i}", name=f"Party {i}", kind="company", country="NL"))
     grow(store, 251, "A")  # event #256 fills the first leaf tile
-    parties.register_party(store, OPERATOR, parties.RegisterParty("P-last", "Last", "company", "NL"))
+    bus.handle(store, OPERATOR, parties.RegisterParty(id="P-last", name="Last", kind="company", country="NL"))
     with store.read() as conn:
         hashes = [bytes.fromhex(h) for (h,) in conn.exec_driver_sql("SELECT hash FROM events ORDER BY seq")]
         assert stored_tree.tree_size(conn) == 257

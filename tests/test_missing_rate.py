@@ -21,9 +21,9 @@ MISSING = "EUR→USD on or before 2024-06-01"
 
 
 def _ledger(store) -> None:
-    parties.register_party(store, OPERATOR, parties.RegisterParty("NL", "Netherlands", "government", "NL"))
-    parties.register_party(store, OPERATOR, parties.RegisterParty("DK", "Denmark", "government", "DK"))
-    parties.record_rates(store, OPERATOR, parties.RecordRates("2025-01-02", {"USD": "1.10"}, "ECB"))
+    bus.handle(store, OPERATOR, parties.RegisterParty(id="NL", name="Netherlands", kind="government", country="NL"))
+    bus.handle(store, OPERATOR, parties.RegisterParty(id="DK", name="Denmark", kind="government", country="DK"))
+    bus.handle(store, OPERATOR, parties.RecordRates(day="2025-01-02", rates={"USD": "1.10"}, source="ECB"))
     early = funding.AnnouncePledge(
         funder="NL", amount="100.00", currency="EUR", pledged_on="2024-06-01", mechanism="purl", id="PL-EARLY"
     )

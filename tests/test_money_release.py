@@ -48,15 +48,17 @@ def test_a_rejected_package_gives_its_money_back_and_reopens_its_lines(store):
             pledge_id="PL-B", package_id="PKG-1", line_no=1, amount="4000.00", currency="USD", on="2025-08-03"
         ),
     )
-    packages.propose_package(store, OP, "PKG-1")
+    bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
     assert (_pledge_row(store, "PL-A")["state"], _pledge_row(store, "PL-A")["allocated_minor"]) == ("exhausted", 600000)
     assert (_requirement_row(store, "R-1")["state"], _requirement_row(store, "R-1")["funded_quantity"]) == (
         "funded",
         100,
     )
 
-    outcome = packages.decide_package(
-        store, OP, packages.Decide("PKG-1", "US", "reject", "not releasable", "2025-08-09")
+    outcome = bus.handle(
+        store,
+        OP,
+        packages.Decide(package_id="PKG-1", party="US", decision="reject", reason="not releasable", on="2025-08-09"),
     )
 
     assert [e.type for e in outcome.events] == [
@@ -77,8 +79,14 @@ def test_a_rejected_package_gives_its_money_back_and_reopens_its_lines(store):
         ("PL-B.1", 0, 0, 400000),
     ]
     # the released money funds another package for the reopened line
-    packages.draft_package(store, OP, packages.DraftPackage("P2", "purl", "US", "UA", "USD", (), "PKG-2"))
-    packages.add_line(store, OP, packages.AddLine("PKG-2", "R-1", 100))
+    bus.handle(
+        store,
+        OP,
+        packages.DraftPackage(
+            title="P2", mechanism="purl", seller="US", recipient="UA", currency="USD", approvers=(), id="PKG-2"
+        ),
+    )
+    bus.handle(store, OP, packages.AddLine(package_id="PKG-2", requirement_id="R-1", quantity=100))
     bus.handle(
         store,
         OP,
@@ -110,8 +118,10 @@ def test_a_release_converts_back_at_the_allocations_own_rate(store):
             pledge_id="PL-E", package_id="PKG-1", line_no=1, amount="8000.00", currency="EUR", on="2025-08-03"
         ),
     )
-    packages.propose_package(store, OP, "PKG-1")
-    packages.decide_package(store, OP, packages.Decide("PKG-1", "US", "reject", "no", "2025-08-09"))
+    bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
+    bus.handle(
+        store, OP, packages.Decide(package_id="PKG-1", party="US", decision="reject", reason="no", on="2025-08-09")
+    )
     row = _pledge_row(store, "PL-E")
     assert (row["state"], row["allocated_minor"], row["amount_minor"]) == ("committed", 0, 800000)
     with store.read() as conn:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from conftest import event_count
 from supplyline.cli.main import app
 from supplyline.domain.errors import InvalidInput, RuleViolation
-from supplyline.services import checks, demo, planning, production, queries, reports
+from supplyline.services import bus, checks, demo, planning, production, queries, reports
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
 
@@ -26,17 +26,41 @@ JAN: dict[str, Any] = {"first_month": "2026-01", "horizon": 12, "time_limit": 5}
 
 def with_terms(store) -> None:
     """The demo's joint facility with terms, and a second (US-based) joint line from March."""
-    production.set_item_terms(store, JV, production.SetItemTerms("FAC-JV-1", "Interceptor drone", 500, "3400", "USD"))
-    production.set_item_terms(store, JV, production.SetItemTerms("FAC-JV-1", "Naval surface drone", 1, "250000", "EUR"))
-    production.register_facility(
+    bus.handle(
+        store,
+        JV,
+        production.SetItemTerms(
+            facility_id="FAC-JV-1", item="Interceptor drone", min_batch=500, unit_cost="3400", currency="USD"
+        ),
+    )
+    bus.handle(
+        store,
+        JV,
+        production.SetItemTerms(
+            facility_id="FAC-JV-1", item="Naval surface drone", min_batch=1, unit_cost="250000", currency="EUR"
+        ),
+    )
+    bus.handle(
         store,
         JV,
         production.RegisterFacility(
-            "Second joint line", "US", (("US-DRONE-CO", "60"), ("UA-DRONE-CO", "40")), "FAC-JV-2"
+            name="Second joint line", country="US", owners=(("US-DRONE-CO", "60"), ("UA-DRONE-CO", "40")), id="FAC-JV-2"
         ),
     )
-    production.set_capacity(store, JV, production.SetCapacity("FAC-JV-2", "Interceptor drone", "2026-03", 800))
-    production.set_item_terms(store, JV, production.SetItemTerms("FAC-JV-2", "Interceptor drone", 200, "3900", "USD"))
+    bus.handle(
+        store,
+        JV,
+        production.SetCapacity(
+            facility_id="FAC-JV-2", item="Interceptor drone", from_month="2026-03", monthly_quantity=800
+        ),
+    )
+    bus.handle(
+        store,
+        JV,
+        production.SetItemTerms(
+            facility_id="FAC-JV-2", item="Interceptor drone", min_batch=200, unit_cost="3900", currency="USD"
+        ),
+    )
 
 
 def report(store, **changes) -> dict:
@@ -127,7 +151,13 @@ def test_accepted_plans_are_events_that_verify_and_rebuild_and_replanning_shows_
     assert first.id == "PLAN-0001"
 
     # the joint facility loses capacity: 500 interceptors a month from January instead of 3000
-    production.set_capacity(store, JV, production.SetCapacity("FAC-JV-1", "Interceptor drone", "2026-01", 500))
+    bus.handle(
+        store,
+        JV,
+        production.SetCapacity(
+            facility_id="FAC-JV-1", item="Interceptor drone", from_month="2026-01", monthly_quantity=500
+        ),
+    )
     data = report(store)
     assert data["accepted"]["id"] == "PLAN-0001" and data["accepted"]["same_input"] is False
     moved = {
@@ -168,7 +198,11 @@ def test_accepted_plans_are_events_that_verify_and_rebuild_and_replanning_shows_
 
 def test_item_terms_are_refused_for_items_the_facility_does_not_build(demo_store):
     with pytest.raises(RuleViolation) as refused:
-        production.set_item_terms(demo_store, JV, production.SetItemTerms("FAC-JV-1", "Tank", 1, "10", "USD"))
+        bus.handle(
+            demo_store,
+            JV,
+            production.SetItemTerms(facility_id="FAC-JV-1", item="Tank", min_batch=1, unit_cost="10", currency="USD"),
+        )
     assert refused.value.field == "item" and "does not build 'Tank'" in refused.value.message
 
 
@@ -184,8 +218,12 @@ def test_item_terms_are_refused_for_items_the_facility_does_not_build(demo_store
 def test_item_terms_refuse_bad_values_naming_the_field(demo_store, min_batch, cost, currency, field):
     before = event_count(demo_store)
     with pytest.raises(InvalidInput) as refused:
-        production.set_item_terms(
-            demo_store, JV, production.SetItemTerms("FAC-JV-1", "Interceptor drone", min_batch, cost, currency)
+        bus.handle(
+            demo_store,
+            JV,
+            production.SetItemTerms(
+                facility_id="FAC-JV-1", item="Interceptor drone", min_batch=min_batch, unit_cost=cost, currency=currency
+            ),
         )
     assert refused.value.field == field
     assert event_count(demo_store) == before
@@ -193,16 +231,16 @@ def test_item_terms_refuse_bad_values_naming_the_field(demo_store, min_batch, co
 
 def test_order_priority_weighs_lateness_and_is_validated(demo_store):
     with pytest.raises(InvalidInput) as refused:
-        production.reprioritise_order(demo_store, JV, "PO-DD-2", priority="0")
+        bus.handle(demo_store, JV, production.ReprioritiseOrder(order_id="PO-DD-2", priority="0"))
     assert refused.value.field == "priority"
-    production.reprioritise_order(demo_store, JV, "PO-DD-2", priority="3")
+    bus.handle(demo_store, JV, production.ReprioritiseOrder(order_id="PO-DD-2", priority="3"))
     with demo_store.read() as conn:
         assert {o["id"]: o["priority"] for o in queries.list_orders(conn)} == {"PO-DD-1": 1, "PO-DD-2": 3}
     s = report(demo_store, capacity=("FAC-JV-1=-30%",))["scenario"]
     assert s["lateness_change"] == 3 * 20  # the same 20 unit-months late, three times the weight
-    production.cancel_order(demo_store, JV, "PO-DD-2", reason="test", on="2026-01-02")
+    bus.handle(demo_store, JV, production.CancelOrder(order_id="PO-DD-2", reason="test", on="2026-01-02"))
     with pytest.raises(RuleViolation, match="only open orders"):
-        production.reprioritise_order(demo_store, JV, "PO-DD-2", priority="2")
+        bus.handle(demo_store, JV, production.ReprioritiseOrder(order_id="PO-DD-2", priority="2"))
 
 
 def test_trace_reaches_down_to_the_lot_its_facility_and_quality_control(demo_store):

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from conftest import OPERATOR, event_count
 from supplyline.domain.errors import NotFound
-from supplyline.services import parties
+from supplyline.services import bus, parties
 from supplyline.services.checks import check_projections, verify_ledger
 from supplyline.services.context import open_store
 from supplyline.store.db import make_engine
@@ -18,7 +18,9 @@ from supplyline.store.schema import metadata
 
 
 def add_party(store, pid="NL-GOV"):
-    return parties.register_party(store, OPERATOR, parties.RegisterParty(pid, "Netherlands", "government", "NL"))
+    return bus.handle(
+        store, OPERATOR, parties.RegisterParty(id=pid, name="Netherlands", kind="government", country="NL")
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import text
 
 from conftest import OPERATOR
-from supplyline.ledger.chain import chain_intact
-from supplyline.services import checks, parties
+from supplyline.ledger.chain import joined, scan
+from supplyline.services import bus, checks, parties
 from supplyline.store.eventstore import read_head
 from supplyline.store.verification import LogScan
 
@@ -16,7 +16,7 @@ from supplyline.store.verification import LogScan
 @pytest.fixture
 def ledger(store):
     for i in range(1, 8):
-        parties.register_party(store, OPERATOR, parties.RegisterParty(f"P-{i}", f"Party {i}", "company", "NL"))
+        bus.handle(store, OPERATOR, parties.RegisterParty(id=f"P-{i}", name=f"Party {i}", kind="company", country="NL"))
     return store
 
 
@@ -33,7 +33,7 @@ def tamper(store, *statements: str) -> None:
 
 def fast(store, batch: int = 3) -> bool:
     with store.read() as conn:
-        return chain_intact(LogScan(conn, batch=batch).batches(), head=read_head(conn))
+        return joined([scan(LogScan(conn, batch=batch).batches())], head=read_head(conn))
 
 
 def test_an_intact_ledger_passes_in_any_batch_size(ledger):

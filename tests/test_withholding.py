@@ -142,3 +142,37 @@ def test_a_deployment_sets_its_own_defaults_and_a_command_can_still_publish():
     with pytest.raises(InvalidInput) as refused:
         parse_defaults("ContractSigned.price=parties")
     assert refused.value.field == "default_disclosure[1]" and "can withhold only: supplier" in str(refused.value)
+
+
+def test_an_order_is_withheld_from_a_party_as_its_contract_line_is(api, demo_store):
+    """Regression: the API and the dashboard showed PO-DD-1's quantity and due date to the
+    seller, from whom the purchase agreement's lines and schedule are withheld."""
+    client, headers = api
+    order = client.get("/api/v1/orders/PO-DD-1", headers=headers["UA-GOV"]).json()
+    assert (order["quantity"], order["due"]) == (None, None)
+    assert {w["field"] for w in order["withheld"]} == {"quantity", "due"}
+    assert {w["level"] for w in order["withheld"]} == {"confidential"}
+    own = client.get("/api/v1/orders/PO-DD-1", headers=headers["NATO-NSATU"]).json()  # an auditor
+    assert (own["quantity"], own["due"]) == (6000, "2026-04-30")
+    signin = client.get("/signin").text
+    form_token = signin.split('name="csrf" value="')[1].split('"')[0]
+    secret = headers["UA-GOV"]["Authorization"].removeprefix("Bearer ")
+    assert client.post("/signin", data={"token": secret, "csrf": form_token}).status_code == 200
+    page = client.get("/production").text
+    row = page[page.index('data-order="PO-DD-1"') :].split("</tr>")[0]
+    assert "6,000" not in row and "2026-04-30" not in row and "—" in row
+
+
+def test_who_sees_a_withheld_field_is_one_rule_for_views_and_reveals():
+    """The index (every view) and a reveal (``event.reveal``) answer alike for each level
+    and relation: parties for the record's parties, confidential for its owners and the
+    party that recorded it."""
+    from supplyline.domain import access
+
+    record = access.Parties(frozenset({"OWNER"}), frozenset({"SHARED"}))
+    relation = {"OWNER": "owner", "SHARED": "shared", "OTHER": None, "RECORDER": None}
+    for level in ("parties", "confidential"):
+        target = access.withheld_field("contract", record, level, "RECORDER")
+        for party, rel in relation.items():
+            reveal = access.admits(access.Scope.SHARED, party, target.parties)
+            assert access.sees_withheld(level, rel, party == "RECORDER") == reveal, (level, party)

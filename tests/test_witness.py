@@ -27,7 +27,7 @@ from supplyline.cli.main import app
 from supplyline.ledger.cosignature import Cosigner
 from supplyline.ledger.note import b64
 from supplyline.ledger.policy import parse_policy
-from supplyline.services import parties, signing, transparency
+from supplyline.services import bus, parties, signing, transparency
 from supplyline.services.context import Actor, open_store
 from supplyline.services.witness import Witness
 from supplyline.services.witnessing import Witnessing
@@ -63,7 +63,7 @@ def setting(tmp_path):
     signing.attach(store, key)
     signing.pin_key(store, OPERATOR)
     for i in range(5):
-        parties.register_party(store, OPERATOR, parties.RegisterParty(f"P{i}", f"Party {i}", "company", "NL"))
+        bus.handle(store, OPERATOR, parties.RegisterParty(id=f"P{i}", name=f"Party {i}", kind="company", country="NL"))
     assert store.signing is not None  # attached above
     log_key = store.signing.verifier
     cosigners = [Cosigner.generate(f"witness.example/w{i}") for i in (1, 2, 3)]
@@ -132,8 +132,12 @@ def test_a_split_view_is_refused_by_the_witnesses_and_by_a_two_of_three_policy(s
     shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
     store_b = open_store(f"sqlite:///{tmp_path / 'b.db'}")
     signing.attach(store_b, key)
-    parties.register_party(store_a, OPERATOR, parties.RegisterParty("FORK-A", "Told to funder A", "company", "NL"))
-    parties.register_party(store_b, OPERATOR, parties.RegisterParty("FORK-B", "Told to funder B", "company", "DE"))
+    bus.handle(
+        store_a, OPERATOR, parties.RegisterParty(id="FORK-A", name="Told to funder A", kind="company", country="NL")
+    )
+    bus.handle(
+        store_b, OPERATOR, parties.RegisterParty(id="FORK-B", name="Told to funder B", kind="company", country="DE")
+    )
     note_a, note_b = _latest_note(store_a), _latest_note(store_b)
     assert note_a != note_b and note_a.startswith(f"example.org/purl\n{size + 1}\n")
 
@@ -205,7 +209,9 @@ def test_an_unreachable_witness_warns_and_never_holds_a_write(setting, tmp_path)
     witnessing = Witnessing(store, policy, tmp_path / "cosigned", timeout=0.5)
     store.signing.on_commit.append(witnessing.submit)
     start = time.monotonic()
-    outcome = parties.register_party(store, OPERATOR, parties.RegisterParty("P9", "Late party", "company", "NL"))
+    outcome = bus.handle(
+        store, OPERATOR, parties.RegisterParty(id="P9", name="Late party", kind="company", country="NL")
+    )
     assert time.monotonic() - start < 3
     assert outcome.events[0].seq == 7
     assert any("witness w3 is unreachable" in w for w in witnessing.warnings)

@@ -27,6 +27,7 @@ from supplyline.services import (
     contracts,
     funding,
     kiel,
+    money,
     packages,
     parties,
     planning,
@@ -111,13 +112,15 @@ def build(store: Store) -> Scenario:
         ("SUP-B", "company"),
     ]:
         # FUND-A is a country's government, so the Kiel tracker can be compared with its pledges
-        parties.register_party(
-            store, coord, parties.RegisterParty(pid, f"Party {pid}", kind, "DE" if pid == "FUND-A" else None)
+        bus.handle(
+            store,
+            coord,
+            parties.RegisterParty(id=pid, name=f"Party {pid}", kind=kind, country="DE" if pid == "FUND-A" else None),
         )
-    parties.record_rates(store, coord, parties.RecordRates("2025-01-02", {"USD": "1.10"}, "test"))
+    bus.handle(store, coord, parties.RecordRates(day="2025-01-02", rates={"USD": "1.10"}, source="test"))
 
     def requirement(rid: str, recipient: str, qty: int, note: str = "", *, state: str = "validated") -> None:
-        requirements.draft_requirement(
+        bus.handle(
             store,
             by(recipient),
             requirements.DraftRequirement(
@@ -136,9 +139,9 @@ def build(store: Store) -> Scenario:
             ),
         )
         if state in ("submitted", "validated"):
-            requirements.submit_requirement(store, by(recipient), rid)
+            bus.handle(store, by(recipient), requirements.SubmitRequirement(requirement_id=rid))
         if state == "validated":
-            requirements.validate_requirement(store, coord, rid)
+            bus.handle(store, coord, requirements.ValidateRequirement(requirement_id=rid))
 
     def pledge(
         pid: str,
@@ -175,11 +178,22 @@ def build(store: Store) -> Scenario:
         lines: list[tuple[str, int]],
         disclosure: tuple[str, ...] = (),
     ) -> None:
-        packages.draft_package(
-            store, coord, packages.DraftPackage(title, "purl", seller, recipient, "USD", (), pid, disclosure)
+        bus.handle(
+            store,
+            coord,
+            packages.DraftPackage(
+                title=title,
+                mechanism="purl",
+                seller=seller,
+                recipient=recipient,
+                currency="USD",
+                approvers=(),
+                id=pid,
+                disclosure=disclosure,
+            ),
         )
         for rid, qty in lines:
-            packages.add_line(store, coord, packages.AddLine(pid, rid, qty))
+            bus.handle(store, coord, packages.AddLine(package_id=pid, requirement_id=rid, quantity=qty))
 
     def allocate(pledge_id: str, package_id: str, amount: str) -> None:
         bus.handle(
@@ -208,84 +222,180 @@ def build(store: Store) -> Scenario:
     )
 
     package("PKG-A", "title-of-package-A", "SELL-A", "REC-A", [("RQ-A", 10)])
-    packages.propose_package(store, coord, "PKG-A")
+    bus.handle(store, coord, packages.ProposePackage(package_id="PKG-A"))
     allocate("PLEDGE-A1", "PKG-A", "6000")
     allocate("PLEDGE-C1", "PKG-A", "4000")
-    packages.decide_package(store, by("SELL-A"), packages.Decide("PKG-A", "SELL-A", "approve", "", "2025-08-10"))
-    contracts.sign_contract(
+    bus.handle(
+        store,
+        by("SELL-A"),
+        packages.Decide(package_id="PKG-A", party="SELL-A", decision="approve", reason="", on="2025-08-10"),
+    )
+    bus.handle(
         store,
         by("SELL-A"),
         contracts.SignContract(
-            "PKG-A",
-            "SELL-A",
-            "SUP-A",
-            "purchase",
-            "2025-09-01",
-            (LineTerms(1, 8),),
-            (DeliveryTerms(1, "2026-03-01", 8),),
-            "CT-A",
+            package_id="PKG-A",
+            buyer="SELL-A",
+            supplier="SUP-A",
+            kind="purchase",
+            signed_on="2025-09-01",
+            lines=(LineTerms(1, 8),),
+            schedule=(DeliveryTerms(1, "2026-03-01", 8),),
+            id="CT-A",
         ),
     )
-    production.register_facility(
-        store, by("SUP-A"), production.RegisterFacility("name-of-facility-A", "US", (("SUP-A", "100"),), "FAC-A")
+    # money along its stages (issue 15): FUND-A pays, the coordinator transfers, SELL-A obligates
+    bus.handle(
+        store, by("FUND-A"), money.PayIn(pledge_id="PLEDGE-A1", amount="10000", reference="PAY-A", on="2025-09-02")
     )
-    production.set_capacity(store, by("SUP-A"), production.SetCapacity("FAC-A", "Item RQ-A", "2025-08", 100))
-    production.place_order(store, by("SUP-A"), production.PlaceOrder("FAC-A", "CT-A", 1, 5, "2026-03-01", "PO-A"))
-    production.start_order(store, by("SUP-A"), "PO-A", on="2025-09-10")
-    production.record_lot(store, by("SUP-A"), "PO-A", quantity=3, produced_on="2025-10-01")
-    production.inspect_lot(store, by("SUP-A"), production.InspectLot("PO-A", "PO-A-L001", 3, 0, "", "2025-10-02"))
-    production.record_lot(store, by("SUP-A"), "PO-A", quantity=1, produced_on="2025-10-05")
-    production.place_order(store, by("SUP-A"), production.PlaceOrder("FAC-A", "CT-A", 1, 2, "2026-03-01", "PO-A2"))
-    shipments.dispatch(store, by("SELL-A"), shipments.Dispatch("CT-A", "2025-10-10", (ShippedLine(1, 4),), "SH-A1"))
-    shipments.receive(store, by("REC-A"), shipments.Receive("SH-A1", "2025-10-20"))
-    shipments.dispatch(store, by("SELL-A"), shipments.Dispatch("CT-A", "2025-11-10", (ShippedLine(1, 2),), "SH-A2"))
+    bus.handle(
+        store,
+        coord,
+        money.Transfer(pledge_id="PLEDGE-A1", package_id="PKG-A", amount="6000", reference="TX-A", on="2025-09-03"),
+    )
+    bus.handle(store, by("SELL-A"), money.Obligate(contract_id="CT-A", line_no=1, amount="3000", on="2025-09-04"))
+    bus.handle(
+        store,
+        by("SUP-A"),
+        production.RegisterFacility(name="name-of-facility-A", country="US", owners=(("SUP-A", "100"),), id="FAC-A"),
+    )
+    bus.handle(
+        store,
+        by("SUP-A"),
+        production.SetCapacity(facility_id="FAC-A", item="Item RQ-A", from_month="2025-08", monthly_quantity=100),
+    )
+    bus.handle(
+        store,
+        by("SUP-A"),
+        production.PlaceOrder(
+            facility_id="FAC-A", contract_id="CT-A", contract_line_no=1, quantity=5, due="2026-03-01", id="PO-A"
+        ),
+    )
+    bus.handle(store, by("SUP-A"), production.StartOrder(order_id="PO-A", on="2025-09-10"))
+    bus.handle(store, by("SUP-A"), production.RecordLot(order_id="PO-A", quantity=3, produced_on="2025-10-01"))
+    bus.handle(
+        store,
+        by("SUP-A"),
+        production.InspectLot(order_id="PO-A", lot_id="PO-A-L001", accepted=3, rejected=0, reason="", on="2025-10-02"),
+    )
+    bus.handle(store, by("SUP-A"), production.RecordLot(order_id="PO-A", quantity=1, produced_on="2025-10-05"))
+    bus.handle(
+        store,
+        by("SUP-A"),
+        production.PlaceOrder(
+            facility_id="FAC-A", contract_id="CT-A", contract_line_no=1, quantity=2, due="2026-03-01", id="PO-A2"
+        ),
+    )
+    bus.handle(
+        store,
+        by("SELL-A"),
+        shipments.Dispatch(contract_id="CT-A", shipped_on="2025-10-10", lines=(ShippedLine(1, 4),), id="SH-A1"),
+    )
+    bus.handle(store, by("REC-A"), shipments.Receive(shipment_id="SH-A1", received_on="2025-10-20"))
+    bus.handle(
+        store,
+        by("SELL-A"),
+        shipments.Dispatch(contract_id="CT-A", shipped_on="2025-11-10", lines=(ShippedLine(1, 2),), id="SH-A2"),
+    )
 
     package("PKG-A-PROP", "title-of-package-A-PROP", "SELL-A", "REC-A", [("RQ-A2", 5)], ("title=parties",))
-    packages.propose_package(store, coord, "PKG-A-PROP")
+    bus.handle(store, coord, packages.ProposePackage(package_id="PKG-A-PROP"))
     # withheld until an embargo that has passed: public now
     package("PKG-A-DRAFT", "draft package A", "SELL-A", "REC-A", [("RQ-A2", 1)], ("title=parties@2025-06-30",))
     package("PKG-A-DONE", "delivered package A", "SELL-A", "REC-A", [("RQ-A", 2)])
-    packages.propose_package(store, coord, "PKG-A-DONE")
+    bus.handle(store, coord, packages.ProposePackage(package_id="PKG-A-DONE"))
     allocate("PLEDGE-A1", "PKG-A-DONE", "2000")
-    packages.decide_package(store, by("SELL-A"), packages.Decide("PKG-A-DONE", "SELL-A", "approve", "", "2025-08-10"))
-    contracts.sign_contract(
+    bus.handle(
+        store,
+        by("SELL-A"),
+        packages.Decide(package_id="PKG-A-DONE", party="SELL-A", decision="approve", reason="", on="2025-08-10"),
+    )
+    bus.handle(
         store,
         by("SELL-A"),
         contracts.SignContract(
-            "PKG-A-DONE", "SELL-A", "SUP-A", "purchase", "2025-09-01", (LineTerms(1, 2),), (), "CT-A-DONE"
+            package_id="PKG-A-DONE",
+            buyer="SELL-A",
+            supplier="SUP-A",
+            kind="purchase",
+            signed_on="2025-09-01",
+            lines=(LineTerms(1, 2),),
+            schedule=(),
+            id="CT-A-DONE",
         ),
     )
-    shipments.dispatch(
-        store, by("SELL-A"), shipments.Dispatch("CT-A-DONE", "2025-10-10", (ShippedLine(1, 2),), "SH-A-DONE")
+    bus.handle(
+        store,
+        by("SELL-A"),
+        shipments.Dispatch(
+            contract_id="CT-A-DONE", shipped_on="2025-10-10", lines=(ShippedLine(1, 2),), id="SH-A-DONE"
+        ),
     )
-    shipments.receive(store, by("REC-A"), shipments.Receive("SH-A-DONE", "2025-10-20"))
+    bus.handle(store, by("REC-A"), shipments.Receive(shipment_id="SH-A-DONE", received_on="2025-10-20"))
 
     # --- side B -------------------------------------------------------------------------
     requirement("RQ-B", "REC-B", 20, "note-of-requirement-B")
     pledge("PLEDGE-B1", "FUND-B", "100000", "note-of-pledge-B1")
     package("PKG-B", "title-of-package-B", "SELL-B", "REC-B", [("RQ-B", 10)])
-    packages.propose_package(store, coord, "PKG-B")
+    bus.handle(store, coord, packages.ProposePackage(package_id="PKG-B"))
     allocate("PLEDGE-B1", "PKG-B", "10000")
-    packages.decide_package(store, by("SELL-B"), packages.Decide("PKG-B", "SELL-B", "approve", "", "2025-08-10"))
-    contracts.sign_contract(
+    bus.handle(
         store,
         by("SELL-B"),
-        contracts.SignContract("PKG-B", "SELL-B", "SUP-B", "purchase", "2025-09-01", (LineTerms(1, 10),), (), "CT-B"),
+        packages.Decide(package_id="PKG-B", party="SELL-B", decision="approve", reason="", on="2025-08-10"),
     )
-    production.register_facility(
-        store, by("SUP-B"), production.RegisterFacility("name-of-facility-B", "US", (("SUP-B", "100"),), "FAC-B")
+    bus.handle(
+        store,
+        by("SELL-B"),
+        contracts.SignContract(
+            package_id="PKG-B",
+            buyer="SELL-B",
+            supplier="SUP-B",
+            kind="purchase",
+            signed_on="2025-09-01",
+            lines=(LineTerms(1, 10),),
+            schedule=(),
+            id="CT-B",
+        ),
     )
-    production.set_capacity(store, by("SUP-B"), production.SetCapacity("FAC-B", "Item RQ-B", "2025-08", 100))
-    production.place_order(store, by("SUP-B"), production.PlaceOrder("FAC-B", "CT-B", 1, 4, "2026-03-01", "PO-B"))
-    production.start_order(store, by("SUP-B"), "PO-B", on="2025-09-10")
-    production.record_lot(store, by("SUP-B"), "PO-B", quantity=4, produced_on="2025-10-01")
-    production.inspect_lot(
-        store, by("SUP-B"), production.InspectLot("PO-B", "PO-B-L001", 3, 1, "reason-of-lot-B", "2025-10-02")
+    bus.handle(
+        store,
+        by("SUP-B"),
+        production.RegisterFacility(name="name-of-facility-B", country="US", owners=(("SUP-B", "100"),), id="FAC-B"),
     )
-    shipments.dispatch(
-        store, by("SUP-B"), shipments.Dispatch("CT-B", "2025-10-10", (ShippedLine(1, 3, (("PO-B-L001", 3),)),), "SH-B")
+    bus.handle(
+        store,
+        by("SUP-B"),
+        production.SetCapacity(facility_id="FAC-B", item="Item RQ-B", from_month="2025-08", monthly_quantity=100),
     )
-    shipments.receive(store, by("REC-B"), shipments.Receive("SH-B", "2025-10-20", {1: 2}, "note-of-shipment-B"))
+    bus.handle(
+        store,
+        by("SUP-B"),
+        production.PlaceOrder(
+            facility_id="FAC-B", contract_id="CT-B", contract_line_no=1, quantity=4, due="2026-03-01", id="PO-B"
+        ),
+    )
+    bus.handle(store, by("SUP-B"), production.StartOrder(order_id="PO-B", on="2025-09-10"))
+    bus.handle(store, by("SUP-B"), production.RecordLot(order_id="PO-B", quantity=4, produced_on="2025-10-01"))
+    bus.handle(
+        store,
+        by("SUP-B"),
+        production.InspectLot(
+            order_id="PO-B", lot_id="PO-B-L001", accepted=3, rejected=1, reason="reason-of-lot-B", on="2025-10-02"
+        ),
+    )
+    bus.handle(
+        store,
+        by("SUP-B"),
+        shipments.Dispatch(
+            contract_id="CT-B", shipped_on="2025-10-10", lines=(ShippedLine(1, 3, (("PO-B-L001", 3),)),), id="SH-B"
+        ),
+    )
+    bus.handle(
+        store,
+        by("REC-B"),
+        shipments.Receive(shipment_id="SH-B", received_on="2025-10-20", quantities={1: 2}, note="note-of-shipment-B"),
+    )
 
     # --- reference data and planning -----------------------------------------------------
     with tempfile.TemporaryDirectory() as directory:

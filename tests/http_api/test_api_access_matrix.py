@@ -157,6 +157,43 @@ CASES = [
         {"package_id": "PKG-A-PROP", "line_no": 1, "amount": "1000.00"},
         expect(coord=201),
     ),
+    # --- money stages (issue 15) ----------------------------------------------------------
+    (
+        "POST",
+        "/pledges/{pledge_id}/payments",
+        "/pledges/PLEDGE-A1/payments",
+        {"amount": "1000.00", "reference": "PAY-A2", "on": "2025-09-05"},
+        expect(fund=(201, 404)),
+    ),
+    (
+        "POST",
+        "/pledges/{pledge_id}/transfers",
+        "/pledges/PLEDGE-A1/transfers",
+        {"package_id": "PKG-A-DONE", "amount": "1000.00", "reference": "TX-A2", "on": "2025-09-05"},
+        expect(coord=201),
+    ),
+    (
+        "POST",
+        "/pledges/{pledge_id}/returns",
+        "/pledges/PLEDGE-A1/returns",
+        {"amount": "100.00", "reference": "RET-A", "on": "2025-09-05"},
+        expect(coord=201),
+    ),
+    (
+        "POST",
+        "/contracts/{contract_id}/obligations",
+        "/contracts/CT-A/obligations",
+        {"line_no": 1, "amount": "1000.00", "on": "2025-09-05"},
+        expect(sell=(201, 404)),
+    ),
+    (
+        "POST",
+        "/contracts/{contract_id}/expenditures",
+        "/contracts/CT-A/expenditures",
+        {"line_no": 1, "amount": "100.00", "reference": "INV-A", "on": "2025-09-06"},
+        expect(sell=(201, 404)),
+    ),
+    ("GET", "/reports/money", "/reports/money?currency=USD", None, expect(coord=200, fund=200, aud=200)),
     # --- packages -----------------------------------------------------------------------
     ("GET", "/packages", "/packages", None, expect(200, 200, 200, 200, 403, 200)),
     ("GET", "/packages/{package_id}", "/packages/PKG-A", None, expect(**SHARED_READ)),
@@ -288,6 +325,35 @@ CASES = [
         {"reason": "lost at sea", "on": "2025-12-20"},
         expect(sell=(200, 404), supp=(200, 404)),
     ),
+    # --- end-use monitoring (docs/end-use.md) -------------------------------------------
+    ("POST", "/end-use/serial-rules", "/end-use/serial-rules", {"category": "air_defence"}, expect(coord=200)),
+    ("GET", "/sites", "/sites", None, expect(rec=200, sell=200, aud=200)),
+    (
+        "POST",
+        "/sites",
+        "/sites",
+        {"party": "REC-A", "code": "DEP-A", "name": "Depot A"},
+        expect(rec=(201, 403)),
+    ),
+    # the scenario holds no serial: the recipient and seller may record, and are told why not
+    (
+        "POST",
+        "/end-use/checks",
+        "/end-use/checks",
+        {"kind": "initial", "checked_on": "2026-01-10", "site": "DEP-NONE", "serials": ["S-1"]},
+        expect(rec=422, sell=422),
+    ),
+    (
+        "POST",
+        "/end-use/dispositions",
+        "/end-use/dispositions",
+        {"kind": "expended", "disposed_on": "2026-01-10", "serials": ["S-1"], "evidence_sha256": "ab" * 32},
+        expect(rec=422, sell=422),
+    ),
+    # every role sees its share of the figures; the public its percentages per category and month
+    ("GET", "/reports/end-use", "/reports/end-use?as_of=2026-03-03", None, expect(200, 200, 200, 200, 403, 200, 200)),
+    ("GET", "/serials/{serial}", "/serials/S-NONE", None, expect(rec=404, sell=404, aud=404)),
+    ("GET", "/serials/{serial}/proof", "/serials/S-NONE/proof", None, expect(rec=404, sell=404, aud=404)),
     # --- the ledger ---------------------------------------------------------------------
     ("GET", "/events", "/events", None, expect(coord=200, aud=200)),
     ("GET", "/events", "/events?stream=pledge:PLEDGE-A1", None, expect(coord=200, fund=(200, 404), aud=200)),
@@ -428,7 +494,7 @@ def _leaks(scenario: Scenario, role: str, side: str, body: str, sent: str) -> li
 def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
-    assert len(operations) == 73
+    assert len(operations) == 87  # 78, the six of money stages (issue 15), three of late schedules (17)
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}

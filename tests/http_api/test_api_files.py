@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from supplyline.api import create_app
 from supplyline.cli.main import app as cli
-from supplyline.services import kiel, parties, queries, reports
+from supplyline.services import bus, kiel, parties, queries, reports
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
 
@@ -466,7 +466,9 @@ def test_the_ocds_export_is_the_file_the_cli_writes(client, scenario, api_store,
 
 def test_cached_answers_keep_each_format_apart(store):
     """On PostgreSQL reads are cached: JSON and CSV of one report are different answers."""
-    parties.register_party(store, Actor("operator"), parties.RegisterParty("FUND-X", "Funder X", "government", "NO"))
+    bus.handle(
+        store, Actor("operator"), parties.RegisterParty(id="FUND-X", name="Funder X", kind="government", country="NO")
+    )
     with TestClient(create_app(store)) as client:
         first = client.get(f"{V1}/reports/funnel")
         as_csv = client.get(f"{V1}/reports/funnel", headers={"Accept": "text/csv"})
@@ -474,6 +476,20 @@ def test_cached_answers_keep_each_format_apart(store):
     assert first.headers["content-type"] == again.headers["content-type"] == "application/json"
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert as_csv.text.splitlines()[-1] == "TOTAL,,0.00,0.00,0.00,0.00"
+
+
+#: 470 bytes that the safe loader expands to 10^9 list entries
+BILLION_LAUGHS = b"""columns: {funder: Geber}
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
 
 
 @pytest.mark.parametrize(
@@ -486,6 +502,11 @@ def test_cached_answers_keep_each_format_apart(store):
         ("m.yaml", b"encoding: klingon\n", "encoding is not a known text encoding"),
         ("m.yaml", b"ignore: 5\n", "ignore must be a column header or a list of them"),
         ("m.json", b"{}", "a mapping file ends in .yaml, .yml or .toml"),
+        # issue 13 item 6: nested aliases ("billion laughs") took 16.8 s and 710 MB
+        ("m.yaml", BILLION_LAUGHS, "aliases (*name) are not allowed in a mapping file"),
+        ("m.yaml", b"columns: {funder: &g Geber}\nignore: [*g]\n", "aliases (*name) are not allowed"),
+        ("m.yaml", b"fixed: " + b"{a: " * 12 + b"1" + b"}" * 12 + b"\n", "nested more than 8 levels deep"),
+        ("m.toml", b"# " + b"x" * (300 * 1024) + b"\n", "is larger than 256 KB"),
     ],
 )
 def test_a_mapping_file_that_cannot_be_one_is_refused_by_name(client, scenario, api_store, name, content, says):

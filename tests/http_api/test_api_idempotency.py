@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from supplyline.api import create_app
-from supplyline.services import parties, tokens
+from supplyline.services import bus, parties, tokens
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
 
@@ -49,7 +49,9 @@ class Server:
 
 
 def _funder(store) -> str:
-    parties.register_party(store, Actor("COORD"), parties.RegisterParty("FUND-A", "Funder A", "government", None))
+    bus.handle(
+        store, Actor("COORD"), parties.RegisterParty(id="FUND-A", name="Funder A", kind="government", country=None)
+    )
     return tokens.issue_token(store, Actor("operator"), tokens.IssueToken("FUND-A", "funder")).secret
 
 

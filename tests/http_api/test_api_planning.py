@@ -3,7 +3,7 @@ that was reviewed, and the item terms and priorities it weighs, set by the facil
 
 from __future__ import annotations
 
-from supplyline.services import planning, production, queries
+from supplyline.services import bus, planning, production, queries
 from supplyline.services.context import Actor
 
 from .scenario import events_in
@@ -147,6 +147,6 @@ def test_terms_and_priorities_are_set_by_the_facilitys_side_and_weigh_in_the_pla
     assert plan["cost"] == "2701.50"
     assert {o["order"]: o["priority"] for o in plan["orders"]} == {"PO-A": 1, "PO-A2": 7, "PO-B": 1}
     # a cancelled order is no longer open: its priority is not for planning any more
-    production.cancel_order(api_store, Actor("SUP-A"), "PO-A2", reason="no longer needed")
+    bus.handle(api_store, Actor("SUP-A"), production.CancelOrder(order_id="PO-A2", reason="no longer needed"))
     closed = client.post(f"{V1}/orders/PO-A2/priority", headers=supplier, json={"priority": 3})
     assert closed.status_code == 422 and "only open orders" in closed.json()["detail"]

@@ -34,7 +34,7 @@ def _wait_until(condition, timeout: float = 10.0) -> None:
 
 def test_cached_reads_follow_the_ledger(store):
     operator = Actor("operator", via="test")
-    parties.register_party(store, operator, parties.RegisterParty("FUND-A", "Funder A", "government", None))
+    bus.handle(store, operator, parties.RegisterParty(id="FUND-A", name="Funder A", kind="government", country=None))
     bus.handle(
         store,
         Actor("FUND-A"),
@@ -49,7 +49,9 @@ def test_cached_reads_follow_the_ledger(store):
     )
     reader = tokens.issue_token(store, operator, tokens.IssueToken("FUND-A", "funder"))
     other = tokens.issue_token(store, operator, tokens.IssueToken("FUND-A", "funder"))
-    parties.register_party(store, operator, parties.RegisterParty("AUDIT", "Audit office", "organisation", None))
+    bus.handle(
+        store, operator, parties.RegisterParty(id="AUDIT", name="Audit office", kind="organisation", country=None)
+    )
     audit = tokens.issue_token(store, operator, tokens.IssueToken("AUDIT", "auditor"))
     bearer = {"Authorization": f"Bearer {reader.secret}"}
     app = create_app(store)
@@ -101,7 +103,7 @@ def test_cached_reads_follow_the_ledger(store):
 
 def test_a_write_through_the_api_is_read_back_at_once(store):
     operator = Actor("operator", via="test")
-    parties.register_party(store, operator, parties.RegisterParty("FUND-A", "Funder A", "government", None))
+    bus.handle(store, operator, parties.RegisterParty(id="FUND-A", name="Funder A", kind="government", country=None))
     secret = tokens.issue_token(store, operator, tokens.IssueToken("FUND-A", "funder")).secret
     bearer = {"Authorization": f"Bearer {secret}"}
     body = {"funder": "FUND-A", "amount": "10.00", "currency": "EUR", "pledged_on": "2025-08-04", "mechanism": "purl"}

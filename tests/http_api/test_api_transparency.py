@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from supplyline.api import create_app
 from supplyline.cli.main import app as cli
+from supplyline.ledger import audit
 from supplyline.ledger.note import Verifier, open_checkpoint
-from supplyline.services import audit
 from supplyline.settings import Settings
 
 from .scenario import events_in

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -11,10 +12,10 @@ from fastapi_offline import FastAPIOffline
 
 from .. import settings as settings_module
 from .. import web
-from ..services import freshness, signing
+from ..services import freshness, signing, transparency
 from ..services.context import open_store
+from ..services.projection_watch import ProjectionWatch
 from ..settings import Settings
-from ..store import keyfile
 from ..store.eventstore import Store
 from . import problems
 from .cache import ReadCache
@@ -24,14 +25,26 @@ from .uploads import UploadLimit
 PREFIX = "/api/v1"
 
 
-def create_app(store: Store | None = None, settings: Settings | None = None, *, read_cache: bool = True) -> FastAPI:
+def create_app(
+    store: Store | None = None,
+    settings: Settings | None = None,
+    *,
+    read_cache: bool = True,
+    projections: ProjectionWatch | None = None,
+    key_file: Path | None = None,
+) -> FastAPI:
     """An app serving ``store`` (default: the database the settings name, which must be
     initialised and up to date). ``read_cache``: answer repeated reads from memory while the
-    ledger has not moved (PostgreSQL only; see api/cache.py)."""
+    ledger has not moved (PostgreSQL only; see api/cache.py). ``projections``: the running
+    check of the projections (`serve` hands over the one its start check set up). ``key_file``:
+    the ledger's signing key (default: where ``transparency.key_path`` finds it for ``store``)."""
     settings = (settings or settings_module.load()).apply()
+    if key_file is None:
+        db_url = store.engine.url.render_as_string(hide_password=False) if store is not None else settings.db
+        key_file = transparency.key_path(settings, db_url)
     if store is None:
         store = open_store(settings.db)
-        signing.attach(store, keyfile.location(settings.db, settings.signing_key), background=True)
+        signing.attach(store, key_file, background=True)
     watch = freshness.watch(store)
 
     @asynccontextmanager
@@ -62,7 +75,17 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.key_file = key_file  # the API's and the dashboard's one signing key
     app.state.ledger_watch = watch
+    app.state.projection_watch = projections or ProjectionWatch(store)
+    _mount(app, watch, settings)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
+    return app
+
+
+def _mount(app: FastAPI, watch: freshness.LedgerWatch, settings: Settings) -> None:
+    """The problem documents, the middleware (read cache, body limits) and the routes: the
+    API's and the dashboard's."""
     problems.install(app)
     # the checkpoint gains its witnesses' cosignatures after the write: never answered from memory
     uncached = (f"{PREFIX}/ledger/", f"{PREFIX}/events", f"{PREFIX}/log/checkpoint")
@@ -74,8 +97,6 @@ def create_app(store: Store | None = None, settings: Settings | None = None, *, 
         app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
     # the dashboard: pages for people, over the same services and the same policy
     app.include_router(web.router)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
-    return app
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

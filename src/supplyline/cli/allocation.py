@@ -95,27 +95,7 @@ def _print(data: dict) -> None:
         f"{len(data['allocations'])} allocations; timings (s): "
         + ", ".join(f"{k} {v:.3f}" for k, v in data["timings"].items())
     )
-    reasons = Counter(
-        line["reason"].removeprefix("the rest: ").split(" (")[0].split(":")[0] for line in data["unfunded"]
-    )
-    if reasons:
-        table(
-            "lines not (fully) funded, by reason",
-            [{"reason": r, "lines": n} for r, n in reasons.most_common()],
-            [("reason", "reason"), ("lines", "lines")],
-            numeric=("lines",),
-        )
-        table(
-            f"the first {min(SHOWN, len(data['unfunded']))} of them",
-            data["unfunded"][:SHOWN],
-            [
-                ("requirement_id", "requirement"),
-                ("tier", "tier"),
-                ("funded_quantity", "funded"),
-                ("open_quantity", "open"),
-                ("reason", "why"),
-            ],
-        )
+    _print_unfunded(data["unfunded"])
     if data["pledges_left"]:
         table(
             "pledges with money left",
@@ -125,3 +105,26 @@ def _print(data: dict) -> None:
         )
     for price in data["earmark_prices"][:SHOWN]:
         console.print(f"price of an earmark: {price['text']}")
+
+
+def _print_unfunded(unfunded: list[dict]) -> None:
+    """The lines left open, counted by reason, and the first of them."""
+    reasons = Counter(line["reason"].removeprefix("the rest: ").split(" (")[0].split(":")[0] for line in unfunded)
+    if reasons:
+        table(
+            "lines not (fully) funded, by reason",
+            [{"reason": r, "lines": n} for r, n in reasons.most_common()],
+            [("reason", "reason"), ("lines", "lines")],
+            numeric=("lines",),
+        )
+        table(
+            f"the first {min(SHOWN, len(unfunded))} of them",
+            unfunded[:SHOWN],
+            [
+                ("requirement_id", "requirement"),
+                ("tier", "tier"),
+                ("funded_quantity", "funded"),
+                ("open_quantity", "open"),
+                ("reason", "why"),
+            ],
+        )

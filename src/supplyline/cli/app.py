@@ -7,6 +7,7 @@ through ``state(ctx)``; nothing else is shared between them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -43,7 +44,7 @@ class _Group(TyperGroup):
         except RecursionError:
             _exit("refused: the input is nested too deeply to read")
         except (ValueError, OverflowError, MemoryError) as exc:  # a number or a file a parser could not take
-            _exit(f"refused: {exc or type(exc).__name__}")
+            _exit(f"refused: {str(exc) or type(exc).__name__}")
 
 
 def _exit(message: str) -> NoReturn:
@@ -63,15 +64,16 @@ app = typer.Typer(
 class CliState:
     db: str
     actor: str
+    key_file: Path  # the ledger's signing key (services/transparency.key_path)
     _store: Store | None = field(default=None, repr=False)
 
     def store(self, *, create: bool = False) -> Store:
         if self._store is None or create:
-            from ..services import signing, transparency
+            from ..services import signing
 
             self._store = open_store(self.db, create=create)
             # every write is signed on commit when the ledger has its key (see store/signing.py)
-            signing.attach(self._store, transparency.key_path(self.db), warn=_warn)
+            signing.attach(self._store, self.key_file, warn=_warn)
         return self._store
 
     @property
@@ -87,8 +89,10 @@ def _main(
     ),
     actor: str | None = typer.Option(None, "--as", help="the party acting (default: $SUPPLYLINE_ACTOR or 'operator')"),
 ) -> None:
+    from ..services.transparency import key_path
+
     settings = settings_module.load(db=db, actor=actor).apply()
-    ctx.obj = CliState(settings.db, settings.actor)
+    ctx.obj = CliState(settings.db, settings.actor, key_path(settings))
 
 
 def state(ctx: typer.Context) -> CliState:

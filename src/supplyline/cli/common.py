@@ -49,8 +49,3 @@ def send(ctx: typer.Context, cmd: Command, *, as_json: bool = False) -> None:
     """Run one command through the bus (the handler the API's endpoint runs too)."""
     st = state(ctx)
     outcome(bus.handle(st.store(), st.acting, cmd), as_json=as_json)
-
-
-def write(ctx: typer.Context, service, *args, as_json: bool = False, **kwargs) -> None:
-    st = state(ctx)
-    outcome(service(st.store(), st.acting, *args, **kwargs), as_json=as_json)

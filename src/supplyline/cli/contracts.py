@@ -8,7 +8,7 @@ from ..domain.contract import DeliveryTerms, LineTerms
 from ..domain.schedule import RESCHEDULE_REASONS
 from ..services import contracts, queries
 from .app import JSON
-from .common import DISCLOSE, list_rows, show_record, sub_app, write
+from .common import DISCLOSE, list_rows, send, show_record, sub_app
 from .render import split_spec, table
 
 contract = sub_app("contract", "Contracts with suppliers (the Drone Deal's purchase agreement is one).")
@@ -31,9 +31,17 @@ def contract_sign(
     lines = tuple(LineTerms(*split_spec(f"line[{i}]", text, 3, optional=1)) for i, text in enumerate(line, 1))
     schedule = tuple(DeliveryTerms(*split_spec(f"due[{i}]", text, 3)) for i, text in enumerate(due, 1))
     cmd = contracts.SignContract(
-        package_id, buyer, supplier, kind, signed_on, lines, schedule, contract_id, tuple(disclose)
+        package_id=package_id,
+        buyer=buyer,
+        supplier=supplier,
+        kind=kind,
+        signed_on=signed_on,
+        lines=lines,
+        schedule=schedule,
+        id=contract_id,
+        disclosure=tuple(disclose),
     )
-    write(ctx, contracts.sign_contract, cmd, as_json=as_json)
+    send(ctx, cmd, as_json=as_json)
 
 
 @contract.command("list")
@@ -89,9 +97,5 @@ def contract_reschedule(
     as_json: bool = JSON,
 ) -> None:
     """Move one delivery of the schedule, as the seller or supplier (the old date stays in its history)."""
-    write(
-        ctx,
-        contracts.reschedule_delivery,
-        contracts.RescheduleDelivery(contract_id, entry, due, reason, on),
-        as_json=as_json,
-    )
+    move = contracts.RescheduleDelivery(contract_id=contract_id, entry=entry, due=due, reason=reason, on=on)
+    send(ctx, move, as_json=as_json)

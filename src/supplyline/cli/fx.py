@@ -6,7 +6,7 @@ import typer
 
 from ..services import parties, queries
 from .app import JSON
-from .common import list_rows, sub_app, write
+from .common import list_rows, send, sub_app
 from .render import split_spec
 
 fx = sub_app("fx", "Dated FX reference rates (units per EUR, as the ECB publishes them).")
@@ -25,7 +25,7 @@ def fx_add(
     for text in rate:
         code, value = split_spec("rate", text, 2, sep="=")
         rates[code.strip()] = value.strip()
-    write(ctx, parties.record_rates, parties.RecordRates(day, rates, source), as_json=as_json)
+    send(ctx, parties.RecordRates(day=day, rates=rates, source=source), as_json=as_json)
 
 
 @fx.command("list")

@@ -6,7 +6,7 @@ import typer
 
 from ..services import packages, queries
 from .app import JSON
-from .common import DISCLOSE, list_rows, show_record, sub_app, write
+from .common import DISCLOSE, list_rows, send, show_record, sub_app
 from .render import table
 
 package = sub_app("package", "Packages of requirement lines: draft, propose, approve, close.")
@@ -26,9 +26,16 @@ def package_draft(
     as_json: bool = JSON,
 ) -> None:
     cmd = packages.DraftPackage(
-        title, mechanism, seller, recipient, currency, tuple(approver), package_id, tuple(disclose)
+        title=title,
+        mechanism=mechanism,
+        seller=seller,
+        recipient=recipient,
+        currency=currency,
+        approvers=tuple(approver),
+        id=package_id,
+        disclosure=tuple(disclose),
     )
-    write(ctx, packages.draft_package, cmd, as_json=as_json)
+    send(ctx, cmd, as_json=as_json)
 
 
 @package.command("add-line")
@@ -44,15 +51,22 @@ def package_add_line(
     disclose: list[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
-    cmd = packages.AddLine(package_id, requirement_id, quantity, unit_price, origin, tuple(disclose))
-    write(ctx, packages.add_line, cmd, as_json=as_json)
+    cmd = packages.AddLine(
+        package_id=package_id,
+        requirement_id=requirement_id,
+        quantity=quantity,
+        unit_price=unit_price,
+        origin=origin,
+        disclosure=tuple(disclose),
+    )
+    send(ctx, cmd, as_json=as_json)
 
 
 @package.command("propose")
 def package_propose(
     ctx: typer.Context, package_id: str = typer.Argument(..., metavar="PACKAGE"), as_json: bool = JSON
 ) -> None:
-    write(ctx, packages.propose_package, package_id, as_json=as_json)
+    send(ctx, packages.ProposePackage(package_id=package_id), as_json=as_json)
 
 
 @package.command("approve")
@@ -64,7 +78,8 @@ def package_approve(
     on: str | None = typer.Option(None, "--on"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, packages.decide_package, packages.Decide(package_id, by, "approve", reason, on), as_json=as_json)
+    cmd = packages.Decide(package_id=package_id, party=by, decision="approve", reason=reason, on=on)
+    send(ctx, cmd, as_json=as_json)
 
 
 @package.command("reject")
@@ -76,7 +91,8 @@ def package_reject(
     on: str | None = typer.Option(None, "--on"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, packages.decide_package, packages.Decide(package_id, by, "reject", reason, on), as_json=as_json)
+    cmd = packages.Decide(package_id=package_id, party=by, decision="reject", reason=reason, on=on)
+    send(ctx, cmd, as_json=as_json)
 
 
 @package.command("close")
@@ -86,7 +102,7 @@ def package_close(
     on: str | None = typer.Option(None, "--on"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, packages.close_package, package_id, on=on, as_json=as_json)
+    send(ctx, packages.ClosePackage(package_id=package_id, on=on), as_json=as_json)
 
 
 @package.command("list")

@@ -6,7 +6,7 @@ import typer
 
 from ..services import parties, queries
 from .app import JSON
-from .common import list_rows, sub_app, write
+from .common import list_rows, send, sub_app
 
 party = sub_app("party", "Governments, organisations and companies.")
 
@@ -21,7 +21,8 @@ def party_add(
     as_json: bool = JSON,
 ) -> None:
     """Register a party."""
-    write(ctx, parties.register_party, parties.RegisterParty(party_id, name, kind, country), as_json=as_json)
+    cmd = parties.RegisterParty(id=party_id, name=name, kind=kind, country=country)
+    send(ctx, cmd, as_json=as_json)
 
 
 @party.command("list")

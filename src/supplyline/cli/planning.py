@@ -7,6 +7,7 @@ import typer
 
 from ..services import planning, production
 from .app import JSON, app, state
+from .common import send
 from .production import facility, order
 from .render import console, emit_json, money, outcome, show, table
 
@@ -97,11 +98,10 @@ def facility_terms(
     as_json: bool = JSON,
 ) -> None:
     """Set the minimum batch and unit cost of an item the facility builds."""
-    st = state(ctx)
-    result = production.set_item_terms(
-        st.store(), st.acting, production.SetItemTerms(facility_id, item, min_batch, unit_cost, currency)
+    cmd = production.SetItemTerms(
+        facility_id=facility_id, item=item, min_batch=min_batch, unit_cost=unit_cost, currency=currency
     )
-    outcome(result, as_json=as_json)
+    send(ctx, cmd, as_json=as_json)
 
 
 @order.command("prioritise")
@@ -112,8 +112,7 @@ def order_prioritise(
     as_json: bool = JSON,
 ) -> None:
     """Change the weight of an open order's lateness in planning."""
-    st = state(ctx)
-    outcome(production.reprioritise_order(st.store(), st.acting, order_id, priority=priority), as_json=as_json)
+    send(ctx, production.ReprioritiseOrder(order_id=order_id, priority=priority), as_json=as_json)
 
 
 # --- rendering --------------------------------------------------------------------------------------

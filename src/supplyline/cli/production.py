@@ -7,7 +7,7 @@ import typer
 from ..domain.schedule import RESCHEDULE_REASONS
 from ..services import production, queries
 from .app import JSON
-from .common import list_rows, sub_app, write
+from .common import list_rows, send, sub_app
 from .render import split_spec
 
 facility = sub_app("facility", "Production facilities, their owners and monthly capacity.")
@@ -23,12 +23,8 @@ def facility_add(
     as_json: bool = JSON,
 ) -> None:
     owners = tuple(_owner_share(f"owner[{i}]", text) for i, text in enumerate(owner, 1))
-    write(
-        ctx,
-        production.register_facility,
-        production.RegisterFacility(name, country, owners, facility_id),
-        as_json=as_json,
-    )
+    cmd = production.RegisterFacility(name=name, country=country, owners=owners, id=facility_id)
+    send(ctx, cmd, as_json=as_json)
 
 
 def _owner_share(field: str, text: str) -> tuple[str, object]:
@@ -45,7 +41,8 @@ def facility_capacity(
     monthly: str = typer.Option(..., "--monthly", help="units per month from then on"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, production.set_capacity, production.SetCapacity(facility_id, item, from_month, monthly), as_json=as_json)
+    cmd = production.SetCapacity(facility_id=facility_id, item=item, from_month=from_month, monthly_quantity=monthly)
+    send(ctx, cmd, as_json=as_json)
 
 
 @facility.command("list")
@@ -74,12 +71,16 @@ def order_place(
     priority: str = typer.Option("1", "--priority", help="weight of its lateness in planning, 1-100"),
     as_json: bool = JSON,
 ) -> None:
-    write(
-        ctx,
-        production.place_order,
-        production.PlaceOrder(facility_id, contract_id, line, quantity, due, order_id, priority),
-        as_json=as_json,
+    cmd = production.PlaceOrder(
+        facility_id=facility_id,
+        contract_id=contract_id,
+        contract_line_no=line,
+        quantity=quantity,
+        due=due,
+        id=order_id,
+        priority=priority,
     )
+    send(ctx, cmd, as_json=as_json)
 
 
 @order.command("start")
@@ -89,7 +90,7 @@ def order_start(
     on: str | None = typer.Option(None, "--on"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, production.start_order, order_id, on=on, as_json=as_json)
+    send(ctx, production.StartOrder(order_id=order_id, on=on), as_json=as_json)
 
 
 @order.command("lot")
@@ -101,7 +102,7 @@ def order_lot(
     as_json: bool = JSON,
 ) -> None:
     """Record a lot produced for the order."""
-    write(ctx, production.record_lot, order_id, quantity=quantity, produced_on=produced_on, as_json=as_json)
+    send(ctx, production.RecordLot(order_id=order_id, quantity=quantity, produced_on=produced_on), as_json=as_json)
 
 
 @order.command("inspect")
@@ -116,12 +117,10 @@ def order_inspect(
     as_json: bool = JSON,
 ) -> None:
     """Record quality control of a lot: accepted and rejected units."""
-    write(
-        ctx,
-        production.inspect_lot,
-        production.InspectLot(order_id, lot_id, accepted, rejected, reason, on),
-        as_json=as_json,
+    cmd = production.InspectLot(
+        order_id=order_id, lot_id=lot_id, accepted=accepted, rejected=rejected, reason=reason, on=on
     )
+    send(ctx, cmd, as_json=as_json)
 
 
 @order.command("cancel")
@@ -132,7 +131,7 @@ def order_cancel(
     on: str | None = typer.Option(None, "--on"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, production.cancel_order, order_id, reason=reason, on=on, as_json=as_json)
+    send(ctx, production.CancelOrder(order_id=order_id, reason=reason, on=on), as_json=as_json)
 
 
 @order.command("reschedule")
@@ -145,7 +144,7 @@ def order_reschedule(
     as_json: bool = JSON,
 ) -> None:
     """Move an open order's due date (the old one stays in its history)."""
-    write(ctx, production.reschedule_order, order_id, due=due, reason=reason, on=on, as_json=as_json)
+    send(ctx, production.RescheduleOrder(order_id=order_id, due=due, reason=reason, on=on), as_json=as_json)
 
 
 @order.command("list")

@@ -6,7 +6,7 @@ import typer
 
 from ..services import queries, requirements
 from .app import JSON
-from .common import list_rows, show_record, sub_app, write
+from .common import list_rows, send, show_record, sub_app
 
 requirement = sub_app("requirement", "The recipient's prioritised requirements list.")
 
@@ -51,21 +51,21 @@ def requirement_add(
         note=note,
         id=requirement_id,
     )
-    write(ctx, requirements.draft_requirement, cmd, as_json=as_json)
+    send(ctx, cmd, as_json=as_json)
 
 
 @requirement.command("submit")
 def requirement_submit(
     ctx: typer.Context, requirement_id: str = typer.Argument(..., metavar="ID"), as_json: bool = JSON
 ) -> None:
-    write(ctx, requirements.submit_requirement, requirement_id, as_json=as_json)
+    send(ctx, requirements.SubmitRequirement(requirement_id=requirement_id), as_json=as_json)
 
 
 @requirement.command("validate")
 def requirement_validate(
     ctx: typer.Context, requirement_id: str = typer.Argument(..., metavar="ID"), as_json: bool = JSON
 ) -> None:
-    write(ctx, requirements.validate_requirement, requirement_id, as_json=as_json)
+    send(ctx, requirements.ValidateRequirement(requirement_id=requirement_id), as_json=as_json)
 
 
 @requirement.command("withdraw")
@@ -75,7 +75,7 @@ def requirement_withdraw(
     reason: str = typer.Option(..., "--reason"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, requirements.withdraw_requirement, requirement_id, reason, as_json=as_json)
+    send(ctx, requirements.WithdrawRequirement(requirement_id=requirement_id, reason=reason), as_json=as_json)
 
 
 @requirement.command("reprioritise")
@@ -88,12 +88,8 @@ def requirement_reprioritise(
     as_json: bool = JSON,
 ) -> None:
     """Re-rank a line in a new monthly version of the list."""
-    write(
-        ctx,
-        requirements.reprioritise_requirement,
-        requirements.Reprioritise(requirement_id, month, priority, rank),
-        as_json=as_json,
-    )
+    cmd = requirements.Reprioritise(requirement_id=requirement_id, list_month=month, priority=priority, rank=rank)
+    send(ctx, cmd, as_json=as_json)
 
 
 @requirement.command("list")

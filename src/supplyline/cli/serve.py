@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+
 import typer
 
 from ..services import integrity, signing
+from ..services.projection_watch import ProjectionWatch
 from ..store.eventstore import Store
 from .app import app, state
 from .render import CHECK_FAILED, console, errors, fail
@@ -28,15 +33,25 @@ def serve(
 
     st = state(ctx)
     store = st.store()  # refuse now, with the CLI's message, if the database is not initialised
+    projections = ProjectionWatch(store)  # set up by the start check, then moved write by write
     if not unverified:
-        _check_before_serving(ctx, store)
+        _check_before_serving(ctx, store, projections)
     signing.attach(store, key_path(ctx), background=True)  # witnesses asked off the request path
     console.print(
         f"dashboard: http://{host}:{port}/   API: http://{host}:{port}/api/v1/   docs: http://{host}:{port}/docs"
     )
     console.print("stop with Ctrl-C")
     if workers == 1:
-        uvicorn.run(create_app(st.store()), host=host, port=port, log_level="warning")
+        watching = threading.Thread(
+            target=_keep_checking, args=(projections,), name="supplyline-projections", daemon=True
+        )
+        watching.start()
+        uvicorn.run(
+            create_app(store, projections=projections, key_file=key_path(ctx)),
+            host=host,
+            port=port,
+            log_level="warning",
+        )
         return
     # each worker process builds its own app (and engine) from the environment
     import os
@@ -52,10 +67,21 @@ def serve(
     )
 
 
-def _check_before_serving(ctx: typer.Context, store: Store) -> None:
+def _keep_checking(projections: ProjectionWatch, every: float = 30.0) -> None:
+    """The projections checked while serving (each differing table is logged as an error;
+    the dashboard's badge names the rows)."""
+    while True:
+        time.sleep(every)
+        try:
+            projections.differences()
+        except Exception:  # a failed check must not stop the server; it is retried
+            logging.getLogger("supplyline.projections").exception("checking the projections failed")
+
+
+def _check_before_serving(ctx: typer.Context, store: Store, projections: ProjectionWatch) -> None:
     """Refuse to serve a ledger that does not verify: the chain, the key the log names, the
     signed checkpoints and the projections, all named."""
-    result = integrity.check(store, key_file=key_path(ctx))
+    result = integrity.check(store, key_file=key_path(ctx), watch=projections)
     if result.ok:
         console.print(f"ledger verified: {result.checked_summary()}", highlight=False)
         return

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from ..domain.shipment import ShippedLine
 from ..domain.values import parse_int
+from ..engines.interchange.serial_files import read_serials
 from ..services import queries, shipments
 from .app import JSON
-from .common import DISCLOSE, list_rows, sub_app, write
+from .common import DISCLOSE, list_rows, send, sub_app
 from .render import split_spec
 
 shipment = sub_app("shipment", "Shipments against contract lines and their receipt.")
@@ -21,6 +24,9 @@ def shipment_send(
     shipped_on: str = typer.Option(..., "--shipped-on"),
     line: list[str] = typer.Option(..., "--line", help="CONTRACT_LINE:QUANTITY[@LOT=QTY,LOT=QTY] (repeatable)"),
     shipment_id: str | None = typer.Option(None, "--id"),
+    serial_file: Path | None = typer.Option(
+        None, "--serials", help="CSV/XLSX/scanner export: one serial per unit of the lines that require them"
+    ),
     disclose: list[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
@@ -30,8 +36,16 @@ def shipment_send(
         line_no, quantity = split_spec(f"line[{i}]", head, 2)
         lots = tuple(tuple(split_spec(f"line[{i}].lots", part, 2, sep="=")) for part in lot_text.split(",") if part)
         lines.append(ShippedLine(line_no, quantity, lots))  # type: ignore[arg-type]  # the domain parses the text
-    cmd = shipments.Dispatch(contract_id, shipped_on, tuple(lines), shipment_id, tuple(disclose))
-    write(ctx, shipments.dispatch, cmd, as_json=as_json)
+    serials = tuple(read_serials(serial_file)) if serial_file else ()
+    cmd = shipments.Dispatch(
+        contract_id=contract_id,
+        shipped_on=shipped_on,
+        lines=tuple(lines),
+        id=shipment_id,
+        disclosure=tuple(disclose),
+        serials=serials,
+    )
+    send(ctx, cmd, as_json=as_json)
 
 
 @shipment.command("receive")
@@ -41,6 +55,9 @@ def shipment_receive(
     received_on: str = typer.Option(..., "--received-on"),
     line: list[str] = typer.Option([], "--line", help="CONTRACT_LINE:QUANTITY_RECEIVED (default: all shipped)"),
     note: str = typer.Option("", "--note", help="discrepancy note (required when fewer arrived)"),
+    missing: Path | None = typer.Option(None, "--missing", help="serials that did not arrive (serialised lines)"),
+    damaged: Path | None = typer.Option(None, "--damaged", help="serials that arrived damaged"),
+    site_code: str | None = typer.Option(None, "--site", help="the site that took serialised items in"),
     disclose: list[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
@@ -48,8 +65,17 @@ def shipment_receive(
     for i, text in enumerate(line, 1):
         line_no, quantity = split_spec(f"line[{i}]", text, 2)
         quantities[parse_int(f"line[{i}]", line_no, minimum=1)] = quantity
-    cmd = shipments.Receive(shipment_id, received_on, quantities or None, note, tuple(disclose))
-    write(ctx, shipments.receive, cmd, as_json=as_json)
+    cmd = shipments.Receive(
+        shipment_id=shipment_id,
+        received_on=received_on,
+        quantities=quantities or None,
+        note=note,
+        disclosure=tuple(disclose),
+        missing=tuple(read_serials(missing)) if missing else (),
+        damaged=tuple(read_serials(damaged)) if damaged else (),
+        site=site_code,
+    )
+    send(ctx, cmd, as_json=as_json)
 
 
 @shipment.command("lost")
@@ -60,7 +86,7 @@ def shipment_lost(
     on: str = typer.Option(..., "--on"),
     as_json: bool = JSON,
 ) -> None:
-    write(ctx, shipments.report_lost, shipment_id, reason=reason, on=on, as_json=as_json)
+    send(ctx, shipments.ReportLost(shipment_id=shipment_id, reason=reason, on=on), as_json=as_json)
 
 
 @shipment.command("list")

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import typer
 
-from ..services import audit as audits
+from ..domain.errors import InvalidInput
+from ..ledger import audit as audits
+from ..services import audit_inputs as inputs
 from ..services import transparency
 from .app import JSON, app, state
 from .render import CHECK_FAILED, console, emit_json, fail
@@ -35,12 +37,12 @@ POLICY = typer.Option(
 
 def _trust(key: str | None, policy: str | None) -> audits.Trust | None:
     if policy:
-        return audits.policy_file(policy)
-    return audits.verifier_key(key) if key else None
+        return inputs.policy_file(policy)
+    return inputs.verifier_key(key) if key else None
 
 
 def key_path(ctx: typer.Context) -> Path:
-    return transparency.key_path(state(ctx).db)
+    return state(ctx).key_file
 
 
 def _write(text: str, out: Path | None) -> None:
@@ -162,11 +164,13 @@ def _run(check, *args, **kwargs) -> None:
         summary = check(*args, **kwargs)
     except audits.AuditFailed as exc:
         fail(f"INVALID: {exc}", CHECK_FAILED)
+    except audits.AuditCannotRun as exc:  # bad input, as a file that cannot be read
+        raise InvalidInput(exc.field, None, exc.reason) from None
     console.print(f"[green]valid[/]: {summary}", highlight=False)
 
 
 def _optional(path: str | None, what: str) -> bytes | None:
-    return audits.read_bytes(path, what) if path else None
+    return inputs.read_bytes(path, what) if path else None
 
 
 @audit_app.command("inclusion")
@@ -183,10 +187,10 @@ def audit_inclusion(
     verifier = _trust(key, policy)
     _run(
         audits.audit_inclusion,
-        audits.read_bytes(file, "file"),
+        inputs.read_bytes(file, "file"),
         verifier=verifier,
         checkpoint=_optional(checkpoint_file, "checkpoint"),
-        tiles_at=tiles_at,
+        published=inputs.published(tiles_at) if tiles_at else None,
     )
 
 
@@ -203,9 +207,9 @@ def audit_consistency(
     verifier = _trust(key, policy)
     _run(
         audits.audit_consistency,
-        audits.read_bytes(file, "file"),
+        inputs.read_bytes(file, "file"),
         verifier=verifier,
-        checkpoints=[audits.read_bytes(c, "checkpoint") for c in checkpoint_files],
+        checkpoints=[inputs.read_bytes(c, "checkpoint") for c in checkpoint_files],
     )
 
 
@@ -221,11 +225,11 @@ def audit_checkpoints(
     """Check that NEW extends OLD, so a rewritten history is caught: exit 0 or 1."""
     _run(
         audits.audit_checkpoints,
-        audits.read_bytes(old, "old checkpoint"),
-        audits.read_bytes(new, "new checkpoint"),
+        inputs.read_bytes(old, "old checkpoint"),
+        inputs.read_bytes(new, "new checkpoint"),
         verifier=_trust(key, policy),
         proof=_optional(proof, "proof"),
-        tiles_at=tiles_at,
+        published=inputs.published(tiles_at) if tiles_at else None,
     )
 
 
@@ -238,10 +242,10 @@ def audit_reveal(
     key: str | None = KEY,
 ) -> None:
     """Check a revealed value against its commitment in the signed log: exit 0 or 1."""
-    verifier = audits.verifier_key(key) if key else None
+    verifier = inputs.verifier_key(key) if key else None
     _run(
         audits.audit_reveal,
-        audits.read_bytes(file, "file"),
+        inputs.read_bytes(file, "file"),
         verifier=verifier,
         checkpoint=_optional(checkpoint_file, "checkpoint"),
     )
@@ -256,7 +260,7 @@ def audit_log(
 ) -> None:
     """Re-walk a public log and check it against a signed checkpoint: exit 0 or 1."""
     verifier = _trust(key, policy)
-    lines = audits.read_bytes(file, "file").splitlines()
+    lines = inputs.read_bytes(file, "file").splitlines()
     _run(audits.audit_log, lines, verifier=verifier, checkpoint=_optional(checkpoint_file, "checkpoint"))
 
 

@@ -54,6 +54,12 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "pledge.commit":            (N,        N,          O,     N,     N,       N,      N),
     "pledge.expire":            (N,        A,          O,     N,     N,       N,      N),
     "pledge.allocate":          (N,        A,          N,     N,     N,       N,      N),
+    # money stages (issue 15): the funder pays in, the coordinator transfers and returns,
+    # the seller obligates and pays suppliers
+    "pledge.pay_in":            (N,        N,          O,     N,     N,       N,      N),
+    "pledge.transfer":          (N,        A,          N,     N,     N,       N,      N),
+    "pledge.return":            (N,        A,          N,     N,     N,       N,      N),
+    "report.money":             (N,        A,          O,     N,     N,       A,      N),
     "package.read":             (S,        A,          S,     S,     N,       A,      N),
     "package.draft":            (N,        A,          N,     N,     N,       N,      N),
     "package.add_line":         (N,        A,          N,     N,     N,       N,      N),
@@ -63,6 +69,8 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "package.trace":            (S,        A,          S,     S,     N,       A,      N),
     "contract.read":            (S,        A,          S,     S,     S,       A,      N),
     "contract.sign":            (O,        N,          N,     O,     N,       N,      N),
+    "contract.obligate":        (N,        N,          N,     O,     N,       N,      N),
+    "contract.expend":          (N,        N,          N,     O,     N,       N,      N),
     "facility.read":            (S,        A,          N,     S,     S,       A,      N),
     "facility.register":        (N,        A,          N,     N,     O,       N,      N),
     "facility.set_capacity":    (N,        N,          N,     N,     O,       N,      N),
@@ -110,6 +118,18 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "log.key":                  (A,        A,          A,     A,     A,       A,      A),
     "log.prove":                (A,        A,          A,     A,     A,       A,      A),
     "event.reveal":             (S,        A,          S,     S,     S,       A,      N),
+    # end-use monitoring (docs/end-use.md): serials and sites stay with the recipient, the
+    # seller and auditors; the report is for everyone, each role seeing its own share of it
+    "end_use_rules.read":       (N,        A,          N,     N,     N,       A,      N),
+    "end_use_rules.require":    (N,        A,          N,     N,     N,       N,      N),
+    "site.read":                (O,        N,          N,     S,     N,       A,      N),
+    "site.register":            (O,        N,          N,     N,     N,       N,      N),
+    "check.read":               (O,        N,          N,     O,     N,       A,      N),
+    "check.record":             (O,        N,          N,     O,     N,       N,      N),
+    "disposition.read":         (O,        N,          N,     O,     N,       A,      N),
+    "disposition.record":       (O,        N,          N,     O,     N,       N,      N),
+    "serial.read":              (O,        N,          N,     O,     N,       A,      N),
+    "report.end_use":           (A,        A,          A,     A,     N,       A,      A),
 }
 # fmt: on
 
@@ -206,6 +226,16 @@ def authorize(principal: Principal, action: str, target: Target | None = None) -
     if target.new or can_read(principal, target.kind, target.parties):
         return Verdict.FORBID
     return Verdict.HIDE
+
+
+def sees_withheld(level: str, relation: str | None, recorded_it: bool) -> bool:
+    """Whether a party with ``relation`` ("owner", "shared" or None) to a record sees one of
+    its fields withheld at ``level`` before the embargo passes: the one rule every view of
+    a withheld value follows (``services/withholding.py``), as ``withheld_field`` states it
+    for a reveal. Coordinators and auditors see every field; the public none."""
+    if level == "parties":
+        return relation is not None
+    return relation == "owner" or recorded_it
 
 
 def withheld_field(kind: str, record: Parties, level: str, recorded_by: str | None) -> Target:

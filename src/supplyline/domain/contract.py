@@ -131,6 +131,28 @@ def sign(
             field="buyer",
             value=buyer,
         )
+    out_lines = _signed_lines(package, lines, contracted_by_line)
+    unique("lines.package_line", [line.package_line_no for line in out_lines])
+    sign_day = parse_date("signed_on", signed_on)
+    out_schedule = _schedule(schedule, sign_day, out_lines)
+    return [
+        ContractSigned(
+            id=contract.id,
+            package_id=package.id,
+            buyer=buyer,
+            supplier=supplier,
+            kind=parse_choice("kind", kind, CONTRACT_KINDS),
+            signed_on=sign_day,
+            currency=package.currency,
+            lines=tuple(out_lines),
+            schedule=tuple(out_schedule),
+        )
+    ]
+
+
+def _signed_lines(package: Package, lines: list[LineTerms], contracted_by_line: dict[int, int]) -> list[SignedLine]:
+    """The contract's lines: each within what its package line has left to contract, at no more
+    than the unit price funded for it."""
     out_lines: list[SignedLine] = []
     for i, terms in enumerate(lines, start=1):
         pkg_line_no = parse_int(f"lines[{i}].package_line", terms.package_line_no, minimum=1)
@@ -155,8 +177,11 @@ def sign(
                 value=str(price.amount),
             )
         out_lines.append(SignedLine(i, pkg_line_no, pkg_line.item, qty, price))
-    unique("lines.package_line", [line.package_line_no for line in out_lines])
-    sign_day = parse_date("signed_on", signed_on)
+    return out_lines
+
+
+def _schedule(schedule: list[DeliveryTerms], sign_day: date, out_lines: list[SignedLine]) -> list[ScheduledDelivery]:
+    """The delivery schedule: due on or after signing and, when given, every unit of every line."""
     out_schedule: list[ScheduledDelivery] = []
     scheduled: dict[int, int] = {}
     for j, entry in enumerate(schedule, start=1):
@@ -174,19 +199,7 @@ def sign(
                 scheduled.get(line.line_no, 0),
                 f"must schedule exactly the {line.quantity} units of line {line.line_no}",
             )
-    return [
-        ContractSigned(
-            id=contract.id,
-            package_id=package.id,
-            buyer=buyer,
-            supplier=supplier,
-            kind=parse_choice("kind", kind, CONTRACT_KINDS),
-            signed_on=sign_day,
-            currency=package.currency,
-            lines=tuple(out_lines),
-            schedule=tuple(out_schedule),
-        )
-    ]
+    return out_schedule
 
 
 def reschedule(contract: Contract, *, entry: object, due: object, reason: object, on: date) -> list[Event]:

@@ -113,6 +113,8 @@ _FOR_LINE = (("@record", "requirement_id"),)
 _CONTRACT_LINE = (("contract_id", "@record"), ("contract_line_no", "each.line_no"))
 _SAME_ALLOCATION = (("allocation_id", "allocation_id"),)
 PARTIES = Withholding("parties")
+#: site codes and names: the recipient's, its seller's and auditors' (docs/end-use.md)
+CONFIDENTIAL = Withholding("confidential")
 
 # fmt: off
 TABLE: dict[str, Record] = {
@@ -143,9 +145,10 @@ TABLE: dict[str, Record] = {
     }),
     # a release gives back (part of) an allocation: a full one repeats its amounts
     "AllocationReleased": Record("a release", "pledge", {
-        "amount": Field(_on("allocations", *_money("amount"), "released_minor", key=("allocation_id",)),
+        "amount": Field(_on("allocations", *_money("amount"), "released", "released_minor", key=("allocation_id",)),
                         repeated_in=(Repeat("PledgeAllocated", "amount", _SAME_ALLOCATION),)),
-        "line_amount": Field(_on("allocations", *_money("line_amount"), "released_line_minor", key=("allocation_id",)),
+        "line_amount": Field(_on("allocations", *_money("line_amount"), "released_line", "released_line_minor",
+                                                 key=("allocation_id",)),
                              repeated_in=(Repeat("PledgeAllocated", "line_amount", _SAME_ALLOCATION),)),
     }),
     "PackageDrafted": Record("a package", "package", {
@@ -244,6 +247,31 @@ TABLE: dict[str, Record] = {
                          repeated_in=(Repeat("ProductionOrderPlaced", "due", (("@record", "@record"),), copy=False),),
                          together=("new_due",)),
         "new_due": Field(_on("production_orders", "due"), command=False, together=("old_due",)),
+    }),
+    # end-use monitoring (docs/end-use.md). Serials are never in an event (a manifest's count
+    # and root are), so nothing repeats them; a site's code and name are confidential by
+    # default and repeated nowhere (checks and receipts name the site by its opaque id).
+    "SiteRegistered": Record("a site", "site", {
+        "code": Field(_on("sites", "code"), default=CONFIDENTIAL),
+        "name": Field(_on("sites", "name"), default=CONFIDENTIAL),
+    }),
+    # a manifest's count is the shipped quantity of its line, a receipt's per-serial account
+    # the received quantity: withheld with them (sealed at record time, never in clear)
+    "SerialsListed": Record("a serial manifest", "shipment", {
+        "count": Field(command=False, repeated_in=(
+            Repeat("ShipmentDispatched", "lines", (("@record", "@record"), ("each.contract_line_no", "contract_line_no")),
+                   theirs="quantity"),
+        )),
+    }),
+    "SerialsReceived": Record("a receipt of serials", "shipment", {
+        "received": Field(command=False, repeated_in=(
+            Repeat("ShipmentReceived", "lines", (("@record", "@record"), ("each.contract_line_no", "contract_line_no")),
+                   theirs="quantity"),
+        )),
+    }),
+    "DispositionRecorded": Record("a disposition", "disposition", {
+        "authorisation": Field(_on("dispositions", "authorisation"), default=PARTIES),
+        "note": Field(_on("dispositions", "note"), default=PARTIES),
     }),
     # an order is the supplier's, placed for a contract line: it is withheld as that line is
     "ProductionOrderPlaced": Record("a production order", "order", {

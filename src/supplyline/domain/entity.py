@@ -50,10 +50,6 @@ def iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def from_iso(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text is not None else None
-
-
 def numbered_line(entity: Entity, lines: dict, line_no: int):
     """Line ``line_no`` of a package or contract, or a refusal naming both."""
     if line_no not in lines:

@@ -86,8 +86,28 @@ PLEDGE = LifeCycle(
         "exhausted": ("committed", "partly_allocated"),
         "expired": (),
     },
-    # committed with money left: allocations may draw on it
-    groups={"spendable": ("committed", "partly_allocated")},
+    groups={
+        # committed with money left: allocations may draw on it
+        "spendable": ("committed", "partly_allocated"),
+        # committed: its money moves along its stages (MONEY); an expired pledge's money
+        # already on its way still is obligated and spent
+        "moving": ("committed", "partly_allocated", "exhausted", "expired"),
+    },
+)
+
+#: The stages a pledge's money moves through (issue 15): each movement draws on the stage
+#: before it, so no stage can ever hold more than the one it came from (invariant 7).
+MONEY = LifeCycle(
+    "money",
+    "committed",
+    {
+        "committed": ("paid_in",),
+        "paid_in": ("transferred", "returned"),
+        "transferred": ("obligated",),
+        "obligated": ("expended",),
+        "expended": (),
+        "returned": (),
+    },
 )
 
 PACKAGE = LifeCycle(
@@ -142,4 +162,28 @@ SHIPMENT = LifeCycle(
     groups={"live": ("shipped", "received")},
 )
 
-ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT)
+#: a serial-numbered item under end-use monitoring, from its shipment to its final disposition
+SERIAL_ITEM = LifeCycle(
+    "serial-numbered item",
+    "in_transit",
+    {
+        "in_transit": ("held", "missing"),
+        # sighted in a check or handed over: still held
+        "held": ("held", "expended", "destroyed", "lost", "stolen", "transferred"),
+        # did not arrive with its shipment or handover: found later, or written off
+        "missing": ("held", "lost", "stolen"),
+        "expended": (),
+        "destroyed": (),
+        "lost": (),
+        "stolen": (),
+        "transferred": (),
+    },
+    groups={
+        # to be inventoried: the deadlines run for these
+        "accountable": ("held", "missing"),
+        # a final disposition, recorded with its evidence
+        "disposed": ("expended", "destroyed", "lost", "stolen", "transferred"),
+    },
+)
+
+ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM, MONEY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from .entity import Entity, Event, numbered_line, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
@@ -20,9 +21,9 @@ from .events import (
     PackageRejected,
 )
 from .lifecycle import PACKAGE
-from .money import LARGEST_MINOR, Money, check_currency, parse_positive_money, total
+from .money import LARGEST_MINOR, Money, parse_positive_money, total
 from .requirement import Requirement, check_packageable
-from .values import MECHANISMS, origin_within, parse_choice, parse_id, parse_int, parse_origin, parse_text
+from .values import origin_within, parse_id, parse_text
 
 #: Where PURL and Drone Deal equipment is made, unless a line says otherwise.
 DEFAULT_ORIGIN = {"purl": "US", "drone_deal": "UA"}
@@ -124,26 +125,26 @@ class Package(Entity):
 def draft(
     package: Package,
     *,
-    title: object,
-    mechanism: object,
+    title: str,
+    mechanism: str,
     seller: str,
     recipient: str,
-    currency: object,
+    currency: str,
     approvers: list[str] | tuple[str, ...],
 ) -> list[Event]:
+    """Draft a package (the values parsed already: ``services.packages.DraftPackage``)."""
     parse_id("id", package.id)
     require_new(package)
-    mech = parse_choice("mechanism", mechanism, MECHANISMS)
     approver_list = list(approvers) or [seller]
     unique("approvers", approver_list)
     return [
         PackageDrafted(
             id=package.id,
-            title=parse_text("title", title, max_length=200),
-            mechanism=mech,
+            title=title,
+            mechanism=mechanism,
             seller=seller,
             recipient=recipient,
-            currency=check_currency(currency),
+            currency=currency,
             approvers=tuple(approver_list),
         )
     ]
@@ -153,9 +154,9 @@ def add_line(
     package: Package,
     requirement: Requirement,
     *,
-    quantity: object,
-    unit_price: object | None,
-    origin: object | None,
+    quantity: int,
+    unit_price: Decimal | None,
+    origin: str | None,
     already_packaged: int,
 ) -> list[Event]:
     """Add a requirement line; ``already_packaged`` is what live packages already hold of it."""
@@ -166,7 +167,7 @@ def add_line(
             field="state",
             value=package.state,
         )
-    qty = parse_int("quantity", quantity, minimum=1)
+    qty = quantity
     check_packageable(requirement, qty, already_packaged)
     if requirement.recipient != package.recipient:
         raise RuleViolation(
@@ -174,28 +175,10 @@ def add_line(
             field="requirement",
             value=requirement.id,
         )
-    if unit_price in (None, ""):
-        assert requirement.unit_price is not None
-        if requirement.unit_price.currency != package.currency:
-            raise InvalidInput(
-                "unit_price",
-                None,
-                f"the requirement is priced in {requirement.unit_price.currency}; give the price in {package.currency}",
-            )
-        price = requirement.unit_price
-    else:
-        price = parse_positive_money("unit_price", unit_price, package.currency)
+    price = _line_price(package, requirement, unit_price)
     if price.minor * qty >= LARGEST_MINOR:
         raise RuleViolation(f"{qty} × {price} is larger than any amount supplyline books", field="quantity", value=qty)
-    line_origin = parse_origin("origin", origin) if origin not in (None, "") else DEFAULT_ORIGIN.get(package.mechanism)
-    if line_origin is None or line_origin == "any" or len(line_origin) != 2:
-        raise InvalidInput("origin", origin, "give the country where this line's equipment is made")
-    if not origin_within(line_origin, requirement.origin):
-        raise RuleViolation(
-            f"requirement '{requirement.id}' allows origin {requirement.origin}, not {line_origin}",
-            field="origin",
-            value=line_origin,
-        )
+    line_origin = _line_origin(package, requirement, origin)
     if any(line.requirement_id == requirement.id for line in package.lines.values()):
         raise RuleViolation(
             f"package '{package.id}' already has a line for requirement '{requirement.id}'",
@@ -215,6 +198,34 @@ def add_line(
     ]
 
 
+def _line_price(package: Package, requirement: Requirement, unit_price: Decimal | None) -> Money:
+    """The price given, or the requirement's when it is in the package's currency."""
+    if unit_price is None:
+        assert requirement.unit_price is not None
+        if requirement.unit_price.currency != package.currency:
+            raise InvalidInput(
+                "unit_price",
+                None,
+                f"the requirement is priced in {requirement.unit_price.currency}; give the price in {package.currency}",
+            )
+        return requirement.unit_price
+    return parse_positive_money("unit_price", unit_price, package.currency)
+
+
+def _line_origin(package: Package, requirement: Requirement, origin: str | None) -> str:
+    """The country the line's equipment is made in: given, or the mechanism's; within the requirement's."""
+    line_origin = origin or DEFAULT_ORIGIN.get(package.mechanism)
+    if line_origin is None or line_origin == "any" or len(line_origin) != 2:
+        raise InvalidInput("origin", origin, "give the country where this line's equipment is made")
+    if not origin_within(line_origin, requirement.origin):
+        raise RuleViolation(
+            f"requirement '{requirement.id}' allows origin {requirement.origin}, not {line_origin}",
+            field="origin",
+            value=line_origin,
+        )
+    return line_origin
+
+
 def propose(package: Package) -> list[Event]:
     require_exists(package)
     PACKAGE.check(package.id, package.state, "proposed", "propose")
@@ -227,8 +238,8 @@ def decide(
     package: Package,
     *,
     party: str,
-    decision: object,
-    reason: object,
+    decision: str,
+    reason: str,
     on: date,
     funded_by_line: dict[int, Money],
 ) -> list[Event]:
@@ -236,7 +247,7 @@ def decide(
     rejects it. Approval requires every line to be fully funded, so whatever is later
     contracted and delivered is paid for by pledges (invariant 2)."""
     require_exists(package)
-    verdict = parse_choice("decision", decision, ("approve", "reject"))
+    verdict = decision
     target = "approved" if verdict == "approve" else "rejected"
     PACKAGE.check(package.id, package.state, target, verdict)
     if party not in package.approvers:

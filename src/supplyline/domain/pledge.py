@@ -12,10 +12,23 @@ from datetime import date
 
 from .entity import Entity, Event, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
-from .events import AllocationReleased, PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
-from .fx import FxDay, convert, rate_used
+from .events import (
+    AllocationReleased,
+    MoneyExpended,
+    MoneyObligated,
+    MoneyReturned,
+    MoneyTransferred,
+    PledgeAllocated,
+    PledgeAnnounced,
+    PledgeCommitted,
+    PledgeExpired,
+    PledgePaidIn,
+    RateUsed,
+)
+from .fx import Conversion, FxDay, convert, rate_used
 from .lifecycle import PLEDGE
-from .money import Money
+from .money import Money, total
+from .payments import Flow, Stages
 from .values import origin_within, parse_choice, parse_id
 
 
@@ -68,6 +81,7 @@ class Pledge(Entity):
     allocations: list[Allocation] = field(default_factory=list)
     allocated: Money | None = None
     released: Money | None = None  # allocations given back, in total (they are unallocated again)
+    stages: Stages | None = None  # its money paid in, transferred, obligated, expended, returned
 
     def allocation(self, allocation_id: str) -> Allocation:
         for alloc in self.allocations:
@@ -81,9 +95,21 @@ class Pledge(Entity):
         return self.amount.currency
 
     @property
+    def returned(self) -> Money:
+        assert self.amount is not None
+        return self.stages.returned if self.stages is not None else Money.zero(self.amount.currency)
+
+    @property
     def remaining(self) -> Money:
+        """Unallocated: committed minus what is allocated and what went back to the funder."""
         assert self.amount is not None and self.allocated is not None
-        return self.amount - self.allocated
+        return self.amount - self.allocated - self.returned
+
+    def held_for(self, package_id: str, currency: str) -> tuple[Money, Money]:
+        """What this pledge's allocations still hold for a package: (pledge's, package's currency)."""
+        assert self.amount is not None
+        mine = [a for a in self.allocations if a.package_id == package_id]
+        return total((a.held for a in mine), self.amount.currency), total((a.held_line for a in mine), currency)
 
     # evolve ---------------------------------------------------------------------------
     def _on_PledgeAnnounced(self, e: PledgeAnnounced) -> None:
@@ -91,6 +117,7 @@ class Pledge(Entity):
         self.amount = e.amount
         self.allocated = Money.zero(e.amount.currency)
         self.released = Money.zero(e.amount.currency)
+        self.stages = Stages(e.amount.currency)
         self.pledged_on = e.pledged_on
         self.mechanism = e.mechanism
         self.categories = e.categories
@@ -125,19 +152,46 @@ class Pledge(Entity):
         alloc.released_line = alloc.released_line + e.line_amount
         self.allocated = self.allocated - e.amount
         self.released = self.released + e.amount
+        assert self.stages is not None
+        self.stages.flows.append(
+            Flow("released", e.amount, e.released_on, e.reason, e.package_id, seller_amount=e.line_amount)
+        )
         if self.state != "expired":
             self.state = _allocation_state(self)
 
     def _on_PledgeExpired(self, e: PledgeExpired) -> None:
         self.state = "expired"
 
+    # money stages (payments.py decides them) ---------------------------------------------
+    def _on_PledgePaidIn(self, e: PledgePaidIn) -> None:
+        assert self.stages is not None
+        self.stages.paid(e)
+
+    def _on_MoneyTransferred(self, e: MoneyTransferred) -> None:
+        assert self.stages is not None
+        self.stages.transfer(e)
+
+    def _on_MoneyObligated(self, e: MoneyObligated) -> None:
+        assert self.stages is not None
+        self.stages.obligate(e)
+
+    def _on_MoneyExpended(self, e: MoneyExpended) -> None:
+        assert self.stages is not None
+        self.stages.expend(e)
+
+    def _on_MoneyReturned(self, e: MoneyReturned) -> None:
+        assert self.stages is not None
+        self.stages.give_back(e)
+        if self.state != "expired":
+            self.state = _allocation_state(self)
+
 
 def _allocation_state(pledge: Pledge) -> str:
     """The state a committed pledge is in given what is allocated of it."""
     assert pledge.allocated is not None
-    if pledge.allocated.is_zero:
-        return "committed"
-    return "exhausted" if pledge.remaining.is_zero else "partly_allocated"
+    if pledge.remaining.is_zero:
+        return "exhausted"
+    return "committed" if pledge.allocated.is_zero else "partly_allocated"
 
 
 # decisions ----------------------------------------------------------------------------
@@ -258,19 +312,9 @@ def allocate(
     if refusal:
         raise RuleViolation(f"pledge '{pledge.id}' {refusal}", field="pledge", value=pledge.id)
     assert pledge.amount is not None
-    pledge_ccy, package_ccy = pledge.amount.currency, line.value.currency
-    if amount.currency == pledge_ccy:
-        conversion = convert(amount, package_ccy, on, fx_days)
-        pledge_amount, line_amount = amount, conversion.result
-    elif amount.currency == package_ccy:
-        conversion = convert(amount, pledge_ccy, on, fx_days)
-        pledge_amount, line_amount = conversion.result, amount
-    else:
-        raise InvalidInput(
-            "currency",
-            amount.currency,
-            f"must be the pledge's currency ({pledge_ccy}) or the package's ({package_ccy})",
-        )
+    pledge_amount, line_amount, conversion = _both_sides(
+        amount, pledge.amount.currency, line.value.currency, on, fx_days
+    )
     if not pledge_amount.is_positive or not line_amount.is_positive:
         raise InvalidInput("amount", str(amount.amount), "rounds to zero after conversion")
     if pledge_amount > pledge.remaining:
@@ -297,6 +341,26 @@ def allocate(
             allocated_on=on,
         )
     ]
+
+
+def _both_sides(
+    amount: Money, pledge_ccy: str, package_ccy: str, on: date, fx_days: list[FxDay]
+) -> tuple[Money, Money, Conversion]:
+    """The amount in the pledge's and in the package's currency, one converted from the other
+    at the dated rate."""
+    if amount.currency == pledge_ccy:
+        conversion = convert(amount, package_ccy, on, fx_days)
+        pledge_amount, line_amount = amount, conversion.result
+    elif amount.currency == package_ccy:
+        conversion = convert(amount, pledge_ccy, on, fx_days)
+        pledge_amount, line_amount = conversion.result, amount
+    else:
+        raise InvalidInput(
+            "currency",
+            amount.currency,
+            f"must be the pledge's currency ({pledge_ccy}) or the package's ({package_ccy})",
+        )
+    return pledge_amount, line_amount, conversion
 
 
 #: Why money goes back from a package line to its pledge (issue 15 item 3).
@@ -338,6 +402,7 @@ def release(
             )
         back = Money.rounded(alloc.amount.amount * line_amount.amount / alloc.line_amount.amount, held.currency)
         back, back_line = min(back, held), line_amount
+    _check_not_transferred(pledge, alloc, back)
     target = _allocation_state(_after_release(pledge, back)) if pledge.state != "expired" else "expired"
     if target != pledge.state:
         PLEDGE.check(pledge.id, pledge.state, target, "release an allocation")
@@ -354,6 +419,22 @@ def release(
     ]
 
 
+def _check_not_transferred(pledge: Pledge, alloc: Allocation, back: Money) -> None:
+    """Money already sent to the seller stays with the package: it is not unallocated."""
+    assert pledge.stages is not None
+    held, _ = pledge.held_for(alloc.package_id, alloc.line_amount.currency)
+    sent = pledge.stages.packages.get(alloc.package_id)
+    if sent is not None and held - back < sent.transferred:
+        raise RuleViolation(
+            f"pledge '{pledge.id}' transferred {sent.transferred} for package '{alloc.package_id}': "
+            f"releasing {back} would leave less allocated to it than was sent to the seller",
+            field="amount",
+            value=str(back.amount),
+        )
+
+
 def _after_release(pledge: Pledge, back: Money) -> Pledge:
     assert pledge.allocated is not None
-    return Pledge(pledge.id, amount=pledge.amount, allocated=pledge.allocated - back, version=pledge.version)
+    return Pledge(
+        pledge.id, amount=pledge.amount, allocated=pledge.allocated - back, stages=pledge.stages, version=pledge.version
+    )

@@ -28,7 +28,7 @@ from .events import (
 )
 from .facility import Facility
 from .lifecycle import PRODUCTION_ORDER
-from .values import parse_date, parse_id, parse_int, parse_text
+from .values import parse_id, parse_text
 
 
 @dataclass
@@ -68,13 +68,6 @@ class ProductionOrder(Entity):
     @property
     def awaiting_inspection(self) -> int:
         return sum(lot.quantity for lot in self.lots.values() if not lot.inspected)
-
-    @property
-    def to_produce(self) -> int:
-        """Units still to be made: not accepted and not awaiting inspection (rejects are remade)."""
-        if PRODUCTION_ORDER.is_final(self.state):
-            return 0
-        return max(self.quantity - self.accepted - self.awaiting_inspection, 0)
 
     def lot(self, lot_id: str) -> Lot:
         if lot_id not in self.lots:
@@ -120,11 +113,11 @@ def place(
     facility: Facility,
     contract: Contract,
     *,
-    contract_line_no: object,
-    quantity: object,
-    due: object,
+    contract_line_no: int,
+    quantity: int,
+    due: date,
     already_ordered: int,
-    priority: object = 1,
+    priority: int = 1,
 ) -> list[Event]:
     """Order units of a contract line from a facility that can build the item.
 
@@ -133,14 +126,14 @@ def place(
     require_new(order)
     require_exists(facility)
     require_exists(contract)
-    line = contract.line(parse_int("contract_line", contract_line_no, minimum=1))
+    line = contract.line(contract_line_no)
     if line.item not in facility.items:
         raise RuleViolation(
             f"facility '{facility.id}' cannot build '{line.item}' (it builds: {', '.join(sorted(facility.items)) or 'nothing yet'})",
             field="facility",
             value=facility.id,
         )
-    qty = parse_int("quantity", quantity, minimum=1)
+    qty = quantity
     left = line.quantity - already_ordered
     if qty > left:
         raise RuleViolation(
@@ -156,17 +149,13 @@ def place(
             contract_line_no=line.line_no,
             item=line.item,
             quantity=qty,
-            due=parse_date("due", due),
-            priority=_priority(priority),
+            due=due,
+            priority=priority,
         )
     ]
 
 
-def _priority(value: object) -> int:
-    return parse_int("priority", value, minimum=1, maximum=100)
-
-
-def reprioritise(order: ProductionOrder, *, priority: object) -> list[Event]:
+def reprioritise(order: ProductionOrder, *, priority: int) -> list[Event]:
     require_exists(order)
     if PRODUCTION_ORDER.is_final(order.state):
         raise RuleViolation(
@@ -174,7 +163,7 @@ def reprioritise(order: ProductionOrder, *, priority: object) -> list[Event]:
             field="state",
             value=order.state,
         )
-    new = _priority(priority)
+    new = priority
     return [] if new == order.priority else [ProductionOrderReprioritised(priority=new)]
 
 
@@ -208,9 +197,9 @@ def _require_in_production(order: ProductionOrder, what: str) -> None:
         )
 
 
-def produce_lot(order: ProductionOrder, *, quantity: object, produced_on: object) -> list[Event]:
+def produce_lot(order: ProductionOrder, *, quantity: int, produced_on: date) -> list[Event]:
     _require_in_production(order, "recorded")
-    qty = parse_int("quantity", quantity, minimum=1)
+    qty = quantity
     left = order.quantity - order.accepted - order.awaiting_inspection
     if qty > left:
         raise RuleViolation(
@@ -219,24 +208,21 @@ def produce_lot(order: ProductionOrder, *, quantity: object, produced_on: object
             value=qty,
         )
     lot_id = f"{order.id}-L{len(order.lots) + 1:03d}"
-    return [LotProduced(lot_id=lot_id, quantity=qty, produced_on=parse_date("produced_on", produced_on))]
+    return [LotProduced(lot_id=lot_id, quantity=qty, produced_on=produced_on)]
 
 
-def inspect(
-    order: ProductionOrder, *, lot_id: str, accepted: object, rejected: object, reason: object, on: object
-) -> list[Event]:
+def inspect(order: ProductionOrder, *, lot_id: str, accepted: int, rejected: int, reason: str, on: date) -> list[Event]:
     _require_in_production(order, "inspected")
     lot = order.lot(lot_id)
     if lot.inspected:
         raise RuleViolation(f"lot {lot_id} was already inspected on {iso(lot.inspected_on)}", field="lot", value=lot_id)
-    ok = parse_int("accepted", accepted, minimum=0)
-    bad = parse_int("rejected", rejected, minimum=0)
+    ok, bad = accepted, rejected
     if ok + bad != lot.quantity:
         raise InvalidInput(
             "accepted", ok, f"accepted + rejected must equal the lot's {lot.quantity} units (got {ok} + {bad})"
         )
     text = parse_text("reason", reason, allow_empty=bad == 0)
-    day = parse_date("on", on)
+    day = on
     if day < lot.produced_on:
         raise InvalidInput("on", day.isoformat(), f"is before the lot was produced ({lot.produced_on.isoformat()})")
     events: list[Event] = [LotInspected(lot_id=lot_id, accepted=ok, rejected=bad, reason=text, inspected_on=day)]
@@ -245,7 +231,7 @@ def inspect(
     return events
 
 
-def cancel(order: ProductionOrder, *, reason: object, on: date) -> list[Event]:
+def cancel(order: ProductionOrder, *, reason: str, on: date) -> list[Event]:
     require_exists(order)
     PRODUCTION_ORDER.check(order.id, order.state, "cancelled", "cancel")
-    return [ProductionOrderCancelled(reason=parse_text("reason", reason), on=on)]
+    return [ProductionOrderCancelled(reason=reason, on=on)]

@@ -22,17 +22,8 @@ from .events import (
     RequirementWithdrawn,
 )
 from .lifecycle import REQUIREMENT
-from .money import Money, parse_positive_money
-from .values import (
-    CATEGORIES,
-    parse_choice,
-    parse_date,
-    parse_id,
-    parse_int,
-    parse_month,
-    parse_origin,
-    parse_text,
-)
+from .money import Money
+from .values import parse_id
 
 MAX_PRIORITY = 5
 
@@ -125,44 +116,46 @@ def draft(
     req: Requirement,
     *,
     recipient: str,
-    list_month: object,
-    priority: object,
-    rank: object,
-    item: object,
-    category: object,
-    quantity: object,
-    unit: object,
-    unit_price: object,
-    currency: object,
-    origin: object = "any",
-    min_lot: object = 1,
+    list_month: str,
+    priority: int,
+    rank: int,
+    item: str,
+    category: str,
+    quantity: int,
+    unit: str,
+    unit_price: Money,
+    origin: str = "any",
+    min_lot: int = 1,
     whole_only: bool = False,
-    needed_by: object = None,
-    note: object = "",
+    needed_by: date | None = None,
+    note: str = "",
 ) -> list[Event]:
+    """Draft a requirement line (the values parsed already: ``services.requirements.DraftRequirement``)."""
     parse_id("id", req.id)
     require_new(req)
-    qty = parse_int("quantity", quantity, minimum=1)
-    lot = parse_int("min_lot", min_lot, minimum=1)
-    if lot > qty:
-        raise InvalidInput("min_lot", min_lot, f"cannot exceed the quantity ({qty})")
+    if quantity < 1:
+        raise InvalidInput("quantity", quantity, "must be at least 1")
+    if min_lot > quantity:
+        raise InvalidInput("min_lot", min_lot, f"cannot exceed the quantity ({quantity})")
+    if not unit_price.is_positive:
+        raise InvalidInput("unit_price", str(unit_price.amount), "must be greater than zero")
     return [
         RequirementDrafted(
             id=req.id,
             recipient=recipient,
-            list_month=parse_month("list_month", list_month),
-            priority=parse_int("priority", priority, minimum=1, maximum=MAX_PRIORITY),
-            rank=parse_int("rank", rank, minimum=1),
-            item=parse_text("item", item, max_length=200),
-            category=parse_choice("category", category, CATEGORIES),
-            quantity=qty,
-            unit=parse_text("unit", unit, max_length=40),
-            unit_price=parse_positive_money("unit_price", unit_price, currency),
-            origin=parse_origin("origin", origin),
-            min_lot=lot,
-            whole_only=bool(whole_only),
-            needed_by=parse_date("needed_by", needed_by) if needed_by not in (None, "") else None,
-            note=parse_text("note", note, allow_empty=True),
+            list_month=list_month,
+            priority=priority,
+            rank=rank,
+            item=item,
+            category=category,
+            quantity=quantity,
+            unit=unit,
+            unit_price=unit_price,
+            origin=origin,
+            min_lot=min_lot,
+            whole_only=whole_only,
+            needed_by=needed_by,
+            note=note,
         )
     ]
 
@@ -181,26 +174,21 @@ def validate(req: Requirement, *, by: str) -> list[Event]:
     return _move(req, "validated", "validate", RequirementValidated(by=by))
 
 
-def withdraw(req: Requirement, *, reason: object) -> list[Event]:
-    return _move(req, "withdrawn", "withdraw", RequirementWithdrawn(reason=parse_text("reason", reason)))
+def withdraw(req: Requirement, *, reason: str) -> list[Event]:
+    return _move(req, "withdrawn", "withdraw", RequirementWithdrawn(reason=reason))
 
 
-def reprioritise(req: Requirement, *, list_month: object, priority: object, rank: object) -> list[Event]:
+def reprioritise(req: Requirement, *, list_month: str, priority: int, rank: int) -> list[Event]:
     require_exists(req)
     if REQUIREMENT.is_final(req.state):
         raise RuleViolation(
             f"requirement '{req.id}' is {req.state}: it is no longer on the list", field="state", value=req.state
         )
-    month = parse_month("list_month", list_month)
-    if month < req.ranking.list_month:
-        raise InvalidInput("list_month", month, f"is earlier than the current list version {req.ranking.list_month}")
-    return [
-        RequirementReprioritised(
-            list_month=month,
-            priority=parse_int("priority", priority, minimum=1, maximum=MAX_PRIORITY),
-            rank=parse_int("rank", rank, minimum=1),
+    if list_month < req.ranking.list_month:
+        raise InvalidInput(
+            "list_month", list_month, f"is earlier than the current list version {req.ranking.list_month}"
         )
-    ]
+    return [RequirementReprioritised(list_month=list_month, priority=priority, rank=rank)]
 
 
 def check_packageable(req: Requirement, quantity: int, already_packaged: int) -> None:

@@ -14,7 +14,16 @@ from datetime import date
 from .contract import Contract
 from .entity import Entity, Event, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
-from .events import ReceivedQuantity, ShipmentDispatched, ShipmentLost, ShipmentReceived, ShippedLot, ShippedQuantity
+from .events import (
+    ReceivedQuantity,
+    SerialsListed,
+    SerialsReceived,
+    ShipmentDispatched,
+    ShipmentLost,
+    ShipmentReceived,
+    ShippedLot,
+    ShippedQuantity,
+)
 from .lifecycle import SHIPMENT
 from .values import parse_date, parse_id, parse_int, parse_text
 
@@ -31,6 +40,8 @@ class ShipmentLine:
     quantity: int
     lots: list[LotShare] = field(default_factory=list)
     received: int | None = None
+    serials: int = 0  # how many serial numbers its manifest lists (0: the line carries none)
+    manifest_root: str = ""
 
 
 @dataclass
@@ -44,10 +55,6 @@ class Shipment(Entity):
     lines: dict[int, ShipmentLine] = field(default_factory=dict)
     received_on: date | None = None
     note: str = ""
-
-    @property
-    def fully_received(self) -> bool:
-        return self.state == "received" and all(line.received == line.quantity for line in self.lines.values())
 
     def _on_ShipmentDispatched(self, e: ShipmentDispatched) -> None:
         self.contract_id = e.contract_id
@@ -63,6 +70,13 @@ class Shipment(Entity):
         self.note = e.note
         for line in e.lines:
             self.lines[line.contract_line_no].received = line.quantity
+
+    def _on_SerialsListed(self, e: SerialsListed) -> None:
+        line = self.lines[e.contract_line_no]
+        line.serials, line.manifest_root = e.count, e.manifest_root
+
+    def _on_SerialsReceived(self, e: SerialsReceived) -> None:
+        pass  # the per-serial account lives in the serial index (store/serials.py)
 
     def _on_ShipmentLost(self, e: ShipmentLost) -> None:
         self.state = "lost"
@@ -107,25 +121,7 @@ def dispatch(
                 field=f"lines[{i}].quantity",
                 value=qty,
             )
-        lots: list[ShippedLot] = []
-        for lot_id, lot_qty in given.lots:
-            n = parse_int(f"lines[{i}].lots.{lot_id}", lot_qty, minimum=1)
-            if lot_id not in lot_available:
-                raise InvalidInput(f"lines[{i}].lots", lot_id, f"is not a lot produced for contract '{contract.id}'")
-            lot_line, available = lot_available[lot_id]
-            if lot_line != line_no:
-                raise RuleViolation(
-                    f"lot {lot_id} was produced for contract line {lot_line}, not {line_no}",
-                    field=f"lines[{i}].lots",
-                    value=lot_id,
-                )
-            if n > available:
-                raise RuleViolation(
-                    f"lot {lot_id} has {available} accepted units left to ship, not {n}",
-                    field=f"lines[{i}].lots",
-                    value=lot_id,
-                )
-            lots.append(ShippedLot(lot_id, n))
+        lots = _shipped_lots(contract, i, line_no, given.lots, lot_available)
         unique(f"lines[{i}].lots", [lot.lot_id for lot in lots])
         if lots and sum(lot.quantity for lot in lots) != qty:
             raise InvalidInput(
@@ -143,6 +139,37 @@ def dispatch(
             lines=tuple(out),
         )
     ]
+
+
+def _shipped_lots(
+    contract: Contract,
+    i: int,
+    line_no: int,
+    given: tuple[tuple[str, object], ...],
+    lot_available: dict[str, tuple[int, int]],
+) -> list[ShippedLot]:
+    """The lots line ``i`` ships from: each produced for this contract line, with enough
+    accepted units left."""
+    lots: list[ShippedLot] = []
+    for lot_id, lot_qty in given:
+        n = parse_int(f"lines[{i}].lots.{lot_id}", lot_qty, minimum=1)
+        if lot_id not in lot_available:
+            raise InvalidInput(f"lines[{i}].lots", lot_id, f"is not a lot produced for contract '{contract.id}'")
+        lot_line, available = lot_available[lot_id]
+        if lot_line != line_no:
+            raise RuleViolation(
+                f"lot {lot_id} was produced for contract line {lot_line}, not {line_no}",
+                field=f"lines[{i}].lots",
+                value=lot_id,
+            )
+        if n > available:
+            raise RuleViolation(
+                f"lot {lot_id} has {available} accepted units left to ship, not {n}",
+                field=f"lines[{i}].lots",
+                value=lot_id,
+            )
+        lots.append(ShippedLot(lot_id, n))
+    return lots
 
 
 def receive(

@@ -126,6 +126,21 @@ def refuse_unclean_text(field: str, value: object) -> None:
             refuse_unclean_text(f"{field}[{i}]", item)
 
 
+#: in canonical JSON, what one of those characters turns into: C0 controls are escaped
+#: (``\b \f \r`` or ``\u00XX``; tab and line feed as ``\t \n``, which are allowed), the
+#: rest appear as they are. A match may also be harmless text (an escaped backslash before
+#: ``b``): then the value is walked as ``refuse_unclean_text`` does, which decides.
+_UNCLEAN_IN_JSON = re.compile(r"\\(?:[bfr]|u00[01])|[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def refuse_unclean_json(value: object, encoded: str) -> None:
+    """``refuse_unclean_text("", value)`` for a value whose canonical JSON is ``encoded``: one
+    search of the text, and the walk through the value only when it may hold such text
+    (every append checks its events, so the common clean case is made cheap)."""
+    if _UNCLEAN_IN_JSON.search(encoded) is not None:
+        refuse_unclean_text("", value)
+
+
 @dataclass(frozen=True)
 class DateWindow:
     """The days a user may name (pledges, validity, allocations, FX days, schedules,
@@ -154,10 +169,6 @@ _window = DateWindow()
 def set_date_window(window: DateWindow) -> None:
     global _window
     _window = window
-
-
-def date_window() -> DateWindow:
-    return _window
 
 
 def parse_date(field: str, value: object) -> date:

@@ -15,12 +15,14 @@ format is the same for every event. Each event's hash is a leaf of the Merkle tr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter, methodcaller
+from typing import ParamSpec
 
 FORMAT = b"supplyline-event-v1"
 GENESIS = "0" * 64
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,10 @@ class StoredEvent:
         }
 
 
-def hash_input(
+_FORMAT_TEXT = FORMAT.decode()
+
+
+def hash_text(
     seq: int,
     stream_id: str,
     stream_version: int,
@@ -63,21 +68,20 @@ def hash_input(
     meta: str,
     payload: str,
     prev_hash: str,
-) -> bytes:
-    return b"\n".join(
-        (
-            FORMAT,
-            str(seq).encode(),
-            stream_id.encode(),
-            str(stream_version).encode(),
-            recorded_at.encode(),
-            actor.encode(),
-            type_.encode(),
-            meta.encode(),
-            payload.encode(),
-            prev_hash.encode(),
-        )
-    )
+) -> str:
+    """``hash_input`` as text, as the events table stores it (joined once, encoded once)."""
+    return f"{_FORMAT_TEXT}\n{seq}\n{stream_id}\n{stream_version}\n{recorded_at}\n{actor}\n{type_}\n{meta}\n{payload}\n{prev_hash}"
+
+
+def _encoded(text: Callable[P, str]) -> Callable[P, bytes]:
+    def encoded(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        return text(*args, **kwargs).encode()
+
+    return encoded
+
+
+#: the bytes an event's hash is over: ``hash_text`` of the same fields, UTF-8 encoded
+hash_input = _encoded(hash_text)
 
 
 def from_hash_input(seq: int, text: str, digest: str) -> StoredEvent:
@@ -243,7 +247,3 @@ def joined(segments: Iterable[Segment], *, head: tuple[int, str]) -> bool:
             return False
         expected, prev = segment.last + 1, segment.head
     return head == (expected - 1, prev)
-
-
-def chain_intact(batches: Iterable[Batch], *, head: tuple[int, str]) -> bool:
-    return joined([scan(batches)], head=head)

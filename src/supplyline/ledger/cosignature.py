@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 import struct
 from dataclasses import dataclass
-from functools import cached_property
+from typing import ClassVar, cast
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from .note import EM_DASH, NoteError, _check_name, b64, b64decode_strict, check_text, key_id, new_seed, parse_private
+from .note import EM_DASH, NoteError, PrivateKey, PublicKey, b64, b64decode_strict, check_text
 
 COSIGNATURE_V1 = 0x04
 _LINE = re.compile(f"{EM_DASH} ([^ ]+) ([^ ]+)")
@@ -32,28 +31,9 @@ def message(text: str, timestamp: int) -> bytes:
 
 
 @dataclass(frozen=True)
-class CosignerKey:
-    name: str
-    id: bytes
-    public_key: bytes
-
-    @classmethod
-    def parse(cls, vkey: str) -> CosignerKey:
-        parts = vkey.strip().split("+", 2)
-        if len(parts) != 3 or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
-            raise NoteError("a witness key is <name>+<key ID hex>+<base64 key>")
-        name, hex_id, key_b64 = parts
-        _check_name(name)
-        material = b64decode_strict(key_b64, "the witness key")
-        if len(material) != 33 or material[0] != COSIGNATURE_V1:
-            raise NoteError("the witness key is not an Ed25519 cosignature/v1 key (type 0x04 and 32 bytes)")
-        key = cls(name, bytes.fromhex(hex_id), material[1:])
-        if key_id(name, key.public_key, COSIGNATURE_V1) != key.id:
-            raise NoteError(f"witness key ID {hex_id} does not match the key name and public key")
-        return key
-
-    def __str__(self) -> str:
-        return f"{self.name}+{self.id.hex()}+{b64(bytes([COSIGNATURE_V1]) + self.public_key)}"
+class CosignerKey(PublicKey):
+    SIG_TYPE: ClassVar[int] = COSIGNATURE_V1
+    WHAT: ClassVar[str] = "witness key"
 
     def timestamp_of(self, text: str, line: str) -> int | None:
         """The time of this key's valid cosignature on the line; None if the line is not
@@ -75,38 +55,20 @@ class CosignerKey:
 
 
 @dataclass(frozen=True)
-class Cosigner:
-    name: str
-    seed: bytes
+class Cosigner(PrivateKey):
+    PUBLIC: ClassVar[type[PublicKey]] = CosignerKey
+    WHAT: ClassVar[str] = "witness signing key"
 
-    @classmethod
-    def generate(cls, name: str) -> Cosigner:
-        return cls(_check_name(name), new_seed())
-
-    @classmethod
-    def parse(cls, skey: str) -> Cosigner:
-        name, hex_id, seed = parse_private(skey, COSIGNATURE_V1, "witness signing key")
-        cosigner = cls(name, seed)
-        if cosigner.key.id.hex() != hex_id:
-            raise NoteError(f"witness signing key ID {hex_id} does not match the key")
-        return cosigner
-
-    @cached_property  # derived once: a witness cosigns on every request
+    @property
     def key(self) -> CosignerKey:
-        public = (
-            Ed25519PrivateKey.from_private_bytes(self.seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        )
-        return CosignerKey(self.name, key_id(self.name, public, COSIGNATURE_V1), public)
-
-    def __str__(self) -> str:
-        return f"PRIVATE+KEY+{self.name}+{self.key.id.hex()}+{b64(bytes([COSIGNATURE_V1]) + self.seed)}"
+        return cast(CosignerKey, self.public)  # PUBLIC is CosignerKey
 
     def cosign(self, text: str, timestamp: int) -> str:
         """The signature line of this witness's cosignature on the checkpoint text."""
         check_text(text)
         if not 0 < timestamp < 2**63:
             raise NoteError("a cosignature's timestamp is a positive POSIX time")
-        signature = Ed25519PrivateKey.from_private_bytes(self.seed).sign(message(text, timestamp))
+        signature = self._sign(message(text, timestamp))
         return f"{EM_DASH} {self.name} {b64(self.key.id + struct.pack('>Q', timestamp) + signature)}\n"
 
 

@@ -19,8 +19,10 @@ import base64
 import binascii
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar, Self, cast
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -62,32 +64,53 @@ def key_id(name: str, public_key: bytes, sig_type: int = ED25519) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + bytes([sig_type]) + public_key).digest()[:4]
 
 
+def ed25519_signer(seed: bytes) -> Callable[[bytes], bytes]:
+    """Ed25519 signing with one key: libsodium's (PyNaCl) when it is installed, about twice
+    as fast as OpenSSL's, which signing on commit pays on every write; Ed25519 is
+    deterministic, so both give the same signature."""
+    try:
+        from nacl.bindings import crypto_sign, crypto_sign_seed_keypair
+    except ImportError:  # pragma: no cover - PyNaCl is a dependency; an older environment still signs
+        return Ed25519PrivateKey.from_private_bytes(seed).sign
+    _, secret = crypto_sign_seed_keypair(seed)
+    return lambda message: crypto_sign(message, secret)[:64]
+
+
 @dataclass(frozen=True)
-class Verifier:
+class PublicKey:
+    """A named Ed25519 public key, ``<name>+<hex key ID>+<base64(type || key)>``: a log's
+    verifier key (type 0x01) or a witness's cosigner key (0x04, ledger/cosignature.py)."""
+
     name: str
     id: bytes
     public_key: bytes
 
+    SIG_TYPE: ClassVar[int] = ED25519
+    WHAT: ClassVar[str] = "verifier key"
+
     @classmethod
-    def parse(cls, vkey: str) -> Verifier:
+    def parse(cls, vkey: str) -> Self:
         parts = vkey.strip().split("+", 2)
         if len(parts) != 3:
-            raise NoteError("a verifier key is <name>+<key ID hex>+<base64 key>")
+            raise NoteError(f"a {cls.WHAT} is <name>+<key ID hex>+<base64 key>")
         name, hex_id, key_b64 = parts
         _check_name(name)
         if not re.fullmatch(r"[0-9a-f]{8}", hex_id):
-            raise NoteError(f"verifier key ID '{hex_id}' is not 8 lowercase hex digits")
-        material = b64decode_strict(key_b64, "the verifier key")
-        if len(material) != 33 or material[0] != ED25519:
-            raise NoteError("the verifier key is not an Ed25519 key (type 0x01 and 32 bytes)")
-        verifier = cls(name, bytes.fromhex(hex_id), material[1:])
-        if key_id(name, verifier.public_key) != verifier.id:
-            raise NoteError(f"verifier key ID {hex_id} does not match the key name and public key")
-        return verifier
+            raise NoteError(f"{cls.WHAT} ID '{hex_id}' is not 8 lowercase hex digits")
+        material = b64decode_strict(key_b64, f"the {cls.WHAT}")
+        if len(material) != 33 or material[0] != cls.SIG_TYPE:
+            raise NoteError(f"the {cls.WHAT} is not an Ed25519 key (type 0x{cls.SIG_TYPE:02x} and 32 bytes)")
+        key = cls(name, bytes.fromhex(hex_id), material[1:])
+        if key_id(name, key.public_key, cls.SIG_TYPE) != key.id:
+            raise NoteError(f"{cls.WHAT} ID {hex_id} does not match the key name and public key")
+        return key
 
     def __str__(self) -> str:
-        return f"{self.name}+{self.id.hex()}+{b64(bytes([ED25519]) + self.public_key)}"
+        return f"{self.name}+{self.id.hex()}+{b64(bytes([self.SIG_TYPE]) + self.public_key)}"
 
+
+@dataclass(frozen=True)
+class Verifier(PublicKey):
     def verify(self, text: bytes, signature: bytes) -> bool:
         try:
             Ed25519PublicKey.from_public_bytes(self.public_key).verify(signature, text)
@@ -97,44 +120,59 @@ class Verifier:
 
 
 @dataclass(frozen=True)
-class Signer:
+class PrivateKey:
+    """A named Ed25519 private key (the 32-byte seed) in Go's ``PRIVATE+KEY+…`` form, of the
+    type of its public key class ``PUBLIC``."""
+
     name: str
-    seed: bytes  # the 32-byte Ed25519 private key
+    seed: bytes
+
+    PUBLIC: ClassVar[type[PublicKey]] = PublicKey
+    WHAT: ClassVar[str] = "signer key"
 
     @classmethod
-    def generate(cls, name: str) -> Signer:
+    def generate(cls, name: str) -> Self:
         return cls(_check_name(name), new_seed())
 
     @classmethod
-    def parse(cls, skey: str) -> Signer:
-        name, hex_id, seed = parse_private(skey, ED25519, "signer key")
-        signer = cls(name, seed)
-        if signer.verifier.id.hex() != hex_id:
-            raise NoteError(f"signer key ID {hex_id} does not match the key")
-        return signer
+    def parse(cls, skey: str) -> Self:
+        name, hex_id, seed = parse_private(skey, cls.PUBLIC.SIG_TYPE, cls.WHAT)
+        key = cls(name, seed)
+        if key.public.id.hex() != hex_id:
+            raise NoteError(f"{cls.WHAT} ID {hex_id} does not match the key")
+        return key
 
     # derived once per key: signing on commit signs after every write, and deriving the
     # public key and key ID each time cost three times the signature itself
     @cached_property
-    def _private(self) -> Ed25519PrivateKey:
-        return Ed25519PrivateKey.from_private_bytes(self.seed)
+    def _sign(self) -> Callable[[bytes], bytes]:
+        return ed25519_signer(self.seed)
 
     @cached_property
     def public_key(self) -> bytes:
-        return self._private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return Ed25519PrivateKey.from_private_bytes(self.seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
     @cached_property
-    def verifier(self) -> Verifier:
+    def public(self) -> PublicKey:
         public = self.public_key
-        return Verifier(self.name, key_id(self.name, public), public)
+        return self.PUBLIC(self.name, key_id(self.name, public, self.PUBLIC.SIG_TYPE), public)
 
     def __str__(self) -> str:
-        return f"PRIVATE+KEY+{self.name}+{self.verifier.id.hex()}+{b64(bytes([ED25519]) + self.seed)}"
+        return f"PRIVATE+KEY+{self.name}+{self.public.id.hex()}+{b64(bytes([self.PUBLIC.SIG_TYPE]) + self.seed)}"
+
+
+@dataclass(frozen=True)
+class Signer(PrivateKey):
+    PUBLIC: ClassVar[type[PublicKey]] = Verifier
+
+    @property
+    def verifier(self) -> Verifier:
+        return cast(Verifier, self.public)  # PUBLIC is Verifier
 
     def sign(self, text: str) -> str:
         """The signed note: ``text`` (ending in a newline), a blank line, one signature line."""
         check_text(text)
-        signature = self._private.sign(text.encode())
+        signature = self._sign(text.encode())
         return f"{text}\n{EM_DASH} {self.name} {b64(self.verifier.id + signature)}\n"
 
 

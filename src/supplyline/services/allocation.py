@@ -27,17 +27,18 @@ from sqlalchemy.engine import Connection
 from ..domain.errors import InvalidInput, Refused, RuleViolation
 from ..domain.lifecycle import PACKAGE, REQUIREMENT
 from ..domain.money import Money, parse_positive_money
+from ..domain.payments import Stages
 from ..domain.pledge import Pledge
 from ..domain.values import MECHANISMS, parse_choice, parse_date
 from ..engines.allocation import Instance, Need, Result, allocate
 from ..ledger.canonical import parse
 from ..ledger.chain import StoredEvent
 from ..store import schema as t
-from ..store.eventstore import Store, read_head
+from ..store.eventstore import Store, UnitOfWork, read_head
 from . import bus, facts
 from .context import Actor, on_or_today
 from .funding import Allocate
-from .packages import AddLine, DraftPackage, add_line_in, draft_package_in
+from .packages import AddLine, DraftPackage
 
 ATTEMPTS = 3
 
@@ -89,10 +90,18 @@ def load_instance(conn: Connection, on: date, currency: str, min_package: Decima
             valid_from=row.valid_from,
             valid_until=row.valid_until,
             state=row.state,
+            stages=_returned(row.returned_minor, row.amount_currency),
             version=row.version,
         )
         for row in conn.execute(select(p).order_by(p.c.pledged_on, p.c.id))
     ]
+    needs = _needs(conn)
+    currencies = {currency} | {pl.currency for pl in pledges} | {n.currency for n in needs}
+    return Instance(pledges, needs, on, facts.fx_days(conn, on, currencies), currency, min_package)
+
+
+def _needs(conn: Connection) -> list[Need]:
+    """The fundable requirements with a quantity not yet in a live package."""
     pl, pk = t.package_lines, t.packages
     packaged = dict(
         conn.execute(
@@ -138,9 +147,14 @@ def load_instance(conn: Connection, on: date, currency: str, min_package: Decima
             ).where(r.c.state.in_(REQUIREMENT.group("fundable")))
         )
     ]
-    needs = [n for n in needs if n.open_quantity > 0]
-    currencies = {currency} | {pl.currency for pl in pledges} | {n.currency for n in needs}
-    return Instance(pledges, needs, on, facts.fx_days(conn, on, currencies), currency, min_package)
+    return [n for n in needs if n.open_quantity > 0]
+
+
+def _returned(minor: int, currency: str) -> Stages:
+    """The stages the optimiser needs of a pledge: what went back to the funder is not to allocate."""
+    stages = Stages(currency)
+    stages.returned = Money.from_minor(minor, currency)
+    return stages
 
 
 def plan(store: Store, cmd: RunAllocation) -> tuple[Instance, Result, int, dict[str, float]]:
@@ -288,35 +302,49 @@ def _record(
                 f"Allocation {instance.on.isoformat()}: {planned.mechanism} to {planned.recipient}, "
                 f"{planned.origin}-made ({n} of {len(packages)})"
             )
-            package_id = draft_package_in(
-                uow,
-                DraftPackage(title, planned.mechanism, seller, planned.recipient, planned.currency, tuple(approvers)),
-            ).id
-            for line_no, purchase in enumerate(planned.purchases, start=1):
-                add_line_in(
-                    uow, AddLine(package_id, purchase.need.requirement_id, purchase.quantity, None, purchase.origin)
-                )
-                for piece in purchase.pieces:
-                    allocation = Allocate(
-                        pledge_id=piece.pledge_id,
-                        package_id=package_id,
-                        line_no=line_no,
-                        amount=piece.line_amount.amount,
-                        currency=piece.line_amount.currency,
-                        on=instance.on,
-                    )
-                    outcome = bus.handle_in(uow, actor, allocation)
-                    charged = Money.from_json(outcome.events[0].to_json()["payload"]["amount"])
-                    if charged != piece.amount:
-                        raise RuleViolation(
-                            f"pledge '{piece.pledge_id}' would be charged {charged}, the plan said {piece.amount}: "
-                            "the FX rates changed since the plan was made",
-                            field="fx",
-                            value=piece.pledge_id,
-                        )
+            draft = DraftPackage(
+                title=title,
+                mechanism=planned.mechanism,
+                seller=seller,
+                recipient=planned.recipient,
+                currency=planned.currency,
+                approvers=tuple(approvers),
+            )
+            package_id = bus.handle_in(uow, actor, draft).id
+            _record_lines(uow, actor, package_id, planned, instance.on)
             recorded.append({"id": package_id, "title": title})
         appended = list(uow.appended)
     return recorded, appended
+
+
+def _record_lines(uow: UnitOfWork, actor: Actor, package_id: str, planned: PlannedPackage, on: date) -> None:
+    """The planned package's lines and the allocations that pay for them, each charged as planned."""
+    for line_no, purchase in enumerate(planned.purchases, start=1):
+        line = AddLine(
+            package_id=package_id,
+            requirement_id=purchase.need.requirement_id,
+            quantity=purchase.quantity,
+            origin=purchase.origin,
+        )
+        bus.handle_in(uow, actor, line)
+        for piece in purchase.pieces:
+            allocation = Allocate(
+                pledge_id=piece.pledge_id,
+                package_id=package_id,
+                line_no=line_no,
+                amount=piece.line_amount.amount,
+                currency=piece.line_amount.currency,
+                on=on,
+            )
+            outcome = bus.handle_in(uow, actor, allocation)
+            charged = Money.from_json(outcome.events[0].to_json()["payload"]["amount"])
+            if charged != piece.amount:
+                raise RuleViolation(
+                    f"pledge '{piece.pledge_id}' would be charged {charged}, the plan said {piece.amount}: "
+                    "the FX rates changed since the plan was made",
+                    field="fx",
+                    value=piece.pledge_id,
+                )
 
 
 def report(
@@ -329,24 +357,7 @@ def report(
 ) -> dict:
     """What ``allocate`` prints: JSON-ready."""
     ids = {id(p): recorded[i]["id"] for i, p in enumerate(packages)} if recorded else {}
-    package_of = {id(purchase): n for n, p in enumerate(packages) for purchase in p.purchases}
-    allocations = [
-        {
-            "pledge_id": piece.pledge_id,
-            "requirement_id": purchase.need.requirement_id,
-            "tier": purchase.need.tier,
-            "mechanism": purchase.mechanism,
-            "origin": purchase.origin,
-            "quantity": purchase.quantity,
-            "amount": str(piece.amount.amount),
-            "currency": piece.amount.currency,
-            "line_amount": str(piece.line_amount.amount),
-            "line_currency": piece.line_amount.currency,
-            "fx": piece.fx,
-            "package": ids.get(id(packages[package_of[id(purchase)]])) if recorded else package_of[id(purchase)] + 1,
-        }
-        for purchase, piece in result.plan.pieces()
-    ]
+    allocations = _allocation_rows(result, packages, ids if recorded else None)
     return {
         "on": instance.on.isoformat(),
         "currency": instance.currency,
@@ -356,18 +367,7 @@ def report(
         "recorded": recorded is not None,
         "min_package": str(instance.min_package) if instance.min_package is not None else None,
         "gap": result.gap,
-        "tiers": [
-            {
-                "tier": tier.tier,
-                "lines": tier.lines,
-                "coverage": round(tier.coverage, 6),
-                "bound": round(tier.bound, 6),
-                "gap": round(tier.gap, 8),
-                "method": tier.method,
-                "greedy": round(result.baseline_coverage[tier.tier - 1], 6),
-            }
-            for tier in result.tiers
-        ],
+        "tiers": _tier_rows(result),
         "timings": {k: round(v, 4) for k, v in timings.items()},
         "sizes": result.sizes,
         "packages": [
@@ -387,3 +387,44 @@ def report(
         "pledges_left": result.explanations.get("pledges", []),
         "earmark_prices": result.explanations.get("earmark_prices", []),
     }
+
+
+def _tier_rows(result: Result) -> list[dict]:
+    """Per tier: the plan's coverage, the bound that certifies it, and the greedy plan's."""
+    return [
+        {
+            "tier": tier.tier,
+            "lines": tier.lines,
+            "coverage": round(tier.coverage, 6),
+            "bound": round(tier.bound, 6),
+            "gap": round(tier.gap, 8),
+            "method": tier.method,
+            "greedy": round(result.baseline_coverage[tier.tier - 1], 6),
+        }
+        for tier in result.tiers
+    ]
+
+
+def _allocation_rows(result: Result, packages: list[PlannedPackage], ids: dict[int, str] | None) -> list[dict]:
+    """One row per piece of a pledge paying for a purchase; its package is the recorded id when
+    ``ids`` are given, else its number in the plan."""
+    package_of = {id(purchase): n for n, p in enumerate(packages) for purchase in p.purchases}
+    return [
+        {
+            "pledge_id": piece.pledge_id,
+            "requirement_id": purchase.need.requirement_id,
+            "tier": purchase.need.tier,
+            "mechanism": purchase.mechanism,
+            "origin": purchase.origin,
+            "quantity": purchase.quantity,
+            "amount": str(piece.amount.amount),
+            "currency": piece.amount.currency,
+            "line_amount": str(piece.line_amount.amount),
+            "line_currency": piece.line_amount.currency,
+            "fx": piece.fx,
+            "package": ids.get(id(packages[package_of[id(purchase)]]))
+            if ids is not None
+            else package_of[id(purchase)] + 1,
+        }
+        for purchase, piece in result.plan.pieces()
+    ]

@@ -45,6 +45,8 @@ HANDLER_MODULES = (
     "production",
     "shipments",
     "parties",
+    "enduse",
+    "money",
 )
 
 

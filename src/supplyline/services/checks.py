@@ -35,6 +35,12 @@ def check_projections(store: Store) -> list[Difference]:
         return check(conn) + merkle.check_tree(conn)
 
 
+def check_tree(store: Store) -> list[Difference]:
+    """The stored Merkle tiles against the tree the events' hashes give."""
+    with store.read() as conn:
+        return merkle.check_tree(conn)
+
+
 def rebuild_projections(store: Store) -> int:
     with store.locked() as conn:
         return rebuild(conn) + merkle.rebuild_tree(conn)

@@ -74,23 +74,19 @@ def business_day(field: str, value: object) -> date:
     return parse_date(field, value) if value not in (None, "") else today_utc()
 
 
-def act(
-    store, actor: Actor, cls, entity_id: str, decide, *, expected_version: int | None = None, field: str | None = None
-) -> Outcome:
-    """Load one existing entity, let the domain decide, record what it decided: the shape of
-    every command that moves one entity along its life cycle (``field`` names the input
-    that gave the id, for the refusal when there is no such entity)."""
-    with store.write(actor.party, actor.meta()) as uow:
-        entity = uow.load(cls, entity_id, field=field)
-        return Outcome(entity.id, uow.record(entity, decide(entity), expected_version=expected_version))
-
-
 def moved(
-    uow: UnitOfWork, cls: type[E], entity_id: str, decide: Callable[[E], list], expected_version: int | None = None
+    uow: UnitOfWork,
+    cls: type[E],
+    entity_id: str,
+    decide: Callable[[E], list],
+    expected_version: int | None = None,
+    *,
+    field: str | None = None,
 ) -> Outcome:
     """Load one existing entity, let the domain decide, record what it decided: the shape of
-    every handler that moves one entity along its life cycle."""
-    entity = uow.load(cls, entity_id)
+    every handler that moves one entity along its life cycle (``field`` names the input that
+    gave the id, for the refusal when there is no such entity)."""
+    entity = uow.load(cls, entity_id, field=field)
     return Outcome(entity.id, uow.record(entity, decide(entity), expected_version=expected_version))
 
 

@@ -2,72 +2,78 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Annotated, ClassVar
 
 from ..domain import contract as domain
 from ..domain import package as package_domain
 from ..domain.contract import Contract, DeliveryTerms, LineTerms
 from ..domain.package import Package
 from ..domain.party import Party
-from ..store.eventstore import Store
+from ..domain.schedule import RESCHEDULE_REASONS
+from ..domain.values import parse_choice, parse_int
+from ..store.eventstore import UnitOfWork
 from . import facts
-from .context import Actor, Outcome, act, business_day, withholding
+from .bus import Command, handles
+from .context import Actor, Outcome, moved
+from .fields import DEFAULT_DISCLOSURE, TODAY, BusinessDay, Day, Disclosure, parsed
 
 
-@dataclass(frozen=True)
-class SignContract:
+class SignContract(Command):
+    ACTION: ClassVar[str] = "contract.sign"
+    WITHHOLDS: ClassVar[str | None] = "ContractSigned"
+
     package_id: str
     buyer: str
     supplier: str
     kind: str
-    signed_on: object
+    signed_on: Day
+    #: each line's terms as given; the domain checks them against the package (``domain.contract.sign``)
     lines: tuple[LineTerms, ...]
     schedule: tuple[DeliveryTerms, ...] = ()
     id: str | None = None
-    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
+    disclosure: Disclosure = DEFAULT_DISCLOSURE
 
 
-def sign_contract(store: Store, actor: Actor, cmd: SignContract) -> Outcome:
-    withhold = withholding(cmd.disclosure, "ContractSigned")
-    with store.write(actor.party, actor.meta()) as uow:
-        package = uow.load(Package, cmd.package_id, field="package")
-        buyer = uow.load(Party, cmd.buyer, field="buyer")
-        supplier = uow.load(Party, cmd.supplier, field="supplier")
-        contract = uow.get(Contract, cmd.id or uow.next_id(Contract, "CT"))
-        events = domain.sign(
-            contract,
-            package,
-            buyer=buyer.id,
-            supplier=supplier.id,
-            kind=cmd.kind,
-            signed_on=cmd.signed_on,
-            lines=list(cmd.lines),
-            schedule=list(cmd.schedule),
-            contracted_by_line=facts.contracted_by_line(uow.conn, package.id),
-        )
-        stored = uow.record(contract, events, withhold=withhold)
-        stored += uow.record(package, package_domain.mark_contracted(package, contract.id))
-        return Outcome(contract.id, stored)
+@handles(SignContract)
+def sign_contract(uow: UnitOfWork, actor: Actor, cmd: SignContract, expected: int | None) -> Outcome:
+    package = uow.load(Package, cmd.package_id, field="package")
+    buyer = uow.load(Party, cmd.buyer, field="buyer")
+    supplier = uow.load(Party, cmd.supplier, field="supplier")
+    contract = uow.get(Contract, cmd.id or uow.next_id(Contract, "CT"))
+    events = domain.sign(
+        contract,
+        package,
+        buyer=buyer.id,
+        supplier=supplier.id,
+        kind=cmd.kind,
+        signed_on=cmd.signed_on,
+        lines=list(cmd.lines),
+        schedule=list(cmd.schedule),
+        contracted_by_line=facts.contracted_by_line(uow.conn, package.id),
+    )
+    stored = uow.record(contract, events, withhold=cmd.disclosure)
+    stored += uow.record(package, package_domain.mark_contracted(package, contract.id))
+    return Outcome(contract.id, stored)
 
 
-@dataclass(frozen=True)
-class RescheduleDelivery:
+class RescheduleDelivery(Command):
+    """Move one entry of a contract's delivery schedule (numbered in signing order)."""
+
+    ACTION: ClassVar[str] = "contract.reschedule"
+
     contract_id: str
-    entry: object
-    due: object
-    reason: object
-    on: object = None
+    entry: Annotated[int, parsed(parse_int, minimum=1)]
+    due: Day
+    reason: Annotated[str, parsed(parse_choice, choices=RESCHEDULE_REASONS)]
+    on: BusinessDay = TODAY
 
 
-def reschedule_delivery(
-    store: Store, actor: Actor, cmd: RescheduleDelivery, *, expected_version: int | None = None
-) -> Outcome:
-    day = business_day("on", cmd.on)
-    return act(
-        store,
-        actor,
+@handles(RescheduleDelivery)
+def reschedule_delivery(uow: UnitOfWork, actor: Actor, cmd: RescheduleDelivery, expected: int | None) -> Outcome:
+    return moved(
+        uow,
         Contract,
         cmd.contract_id,
-        lambda c: domain.reschedule(c, entry=cmd.entry, due=cmd.due, reason=cmd.reason, on=day),
-        expected_version=expected_version,
+        lambda c: domain.reschedule(c, entry=cmd.entry, due=cmd.due, reason=cmd.reason, on=cmd.on),
+        expected,
     )

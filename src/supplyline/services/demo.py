@@ -20,10 +20,23 @@ confirms receipt).
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..domain.contract import DeliveryTerms, LineTerms
 from ..domain.shipment import ShippedLine
 from ..store.eventstore import Store
-from . import bus, contracts, funding, packages, parties, production, requirements, shipments
+from . import (
+    bus,
+    contracts,
+    demo_enduse,
+    demo_schedules,
+    funding,
+    packages,
+    parties,
+    production,
+    requirements,
+    shipments,
+)
 from .context import Actor
 from .demo_data import (
     DEMO_TOKENS,
@@ -49,13 +62,14 @@ def load(store: Store) -> dict:
     op = Actor("NATO-NSATU", via="demo")
     # parties are registered by the coordinator, who runs the shared ledger
     for party_id, name, kind, country in PARTIES:
-        parties.register_party(store, op, parties.RegisterParty(party_id, name, kind, country))
-    parties.record_rate_days(store, op, [parties.RecordRates(day, rates, "illustrative") for day, rates in FX.items()])
+        bus.handle(store, op, parties.RegisterParty(id=party_id, name=name, kind=kind, country=country))
+    for day, rates in FX.items():
+        bus.handle(store, op, parties.RecordRates(day=day, rates=rates, source="illustrative"))
     _requirements(store, op)
     _pledges(store)
     _purl_packages(store, op)
     _drone_deal(store, op)
-    _slips(store)
+    demo_schedules.slips(store)
     return {"trace_package": "PKG-NL-1", "drone_package": "PKG-DD-1"}
 
 
@@ -63,7 +77,7 @@ def _requirements(store: Store, op: Actor) -> None:
     """The ministries' lists: drafted and submitted by the recipient, validated by NATO's cell."""
     for rid, recipient, tier, rank, item, cat, qty, unit, price, origin, lot, whole, needed in REQUIREMENTS:
         author = _party(store, recipient)
-        requirements.draft_requirement(
+        bus.handle(
             store,
             author,
             requirements.DraftRequirement(
@@ -88,11 +102,13 @@ def _requirements(store: Store, op: Actor) -> None:
                 disclosure=DRONE_DEAL_PRICES if rid.startswith("DD-") else (),
             ),
         )
-        requirements.submit_requirement(store, author, rid)
-        requirements.validate_requirement(store, op, rid)
+        bus.handle(store, author, requirements.SubmitRequirement(requirement_id=rid))
+        bus.handle(store, op, requirements.ValidateRequirement(requirement_id=rid))
     for rid, tier, rank in REPRIORITISED:
-        requirements.reprioritise_requirement(
-            store, _party(store, "UA-MOD"), requirements.Reprioritise(rid, "2025-12", tier, rank)
+        bus.handle(
+            store,
+            _party(store, "UA-MOD"),
+            requirements.Reprioritise(requirement_id=rid, list_month="2025-12", priority=tier, rank=rank),
         )
 
 
@@ -133,10 +149,28 @@ def _package(
     approvers: tuple[str, ...] = (),
     line_disclosure: tuple[str, ...] = (),
 ) -> None:
-    packages.draft_package(store, op, packages.DraftPackage(title, mechanism, seller, recipient, "USD", approvers, pid))
+    bus.handle(
+        store,
+        op,
+        packages.DraftPackage(
+            title=title,
+            mechanism=mechanism,
+            seller=seller,
+            recipient=recipient,
+            currency="USD",
+            approvers=approvers,
+            id=pid,
+        ),
+    )
     for rid, qty, price in lines:
-        packages.add_line(store, op, packages.AddLine(pid, rid, qty, price, disclosure=line_disclosure))
-    packages.propose_package(store, op, pid)
+        bus.handle(
+            store,
+            op,
+            packages.AddLine(
+                package_id=pid, requirement_id=rid, quantity=qty, unit_price=price, disclosure=line_disclosure
+            ),
+        )
+    bus.handle(store, op, packages.ProposePackage(package_id=pid))
     for pledge_id, line_no, usd, day in funding_plan:
         allocation = funding.Allocate(
             pledge_id=pledge_id, package_id=pid, line_no=line_no, amount=usd, currency="USD", on=day
@@ -146,6 +180,7 @@ def _package(
 
 def _purl_packages(store: Store, op: Actor) -> None:
     us, ua = Actor("US-GOV", via="demo"), Actor("UA-MOD", via="demo")
+    demo_enduse.rules_and_sites(store, op)
     _netherlands(store, op, us, ua)
     _nordic(store, op, us, ua)
     _germany(store, op, us)
@@ -167,45 +202,55 @@ def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             ("PL-NL-2025-08", 3, "30000000", "2025-08-05"),
         ],
     )
-    packages.decide_package(
-        store, us, packages.Decide("PKG-NL-1", "US-GOV", "approve", "cleared for sale", "2025-08-12")
-    )
-    contracts.sign_contract(
+    bus.handle(
         store,
         us,
-        contracts.SignContract(
-            "PKG-NL-1",
-            "US-GOV",
-            "US-PRIME-A",
-            "purchase",
-            "2025-09-01",
-            (LineTerms(1, 120, "4000000"), LineTerms(2, 20), LineTerms(3, 300, "95000")),
-            (
-                DeliveryTerms(1, "2025-11-30", 60),
-                DeliveryTerms(1, "2026-02-28", 60),
-                DeliveryTerms(2, "2025-10-31", 20),
-                DeliveryTerms(3, "2025-12-31", 300),
-            ),
-            "CT-NL-1",
+        packages.Decide(
+            package_id="PKG-NL-1", party="US-GOV", decision="approve", reason="cleared for sale", on="2025-08-12"
         ),
     )
-    shipments.dispatch(
-        store, us, shipments.Dispatch("CT-NL-1", "2025-10-20", (ShippedLine(2, 20), ShippedLine(3, 150)), "SH-NL-1")
+    _sign(
+        store,
+        us,
+        "PKG-NL-1",
+        "US-GOV",
+        "US-PRIME-A",
+        "purchase",
+        "2025-09-01",
+        (LineTerms(1, 120, "4000000"), LineTerms(2, 20), LineTerms(3, 300, "95000")),
+        "CT-NL-1",
+        schedule=(
+            DeliveryTerms(1, "2025-11-30", 60),
+            DeliveryTerms(1, "2026-02-28", 60),
+            DeliveryTerms(2, "2025-10-31", 20),
+            DeliveryTerms(3, "2025-12-31", 300),
+        ),
     )
-    shipments.receive(store, ua, shipments.Receive("SH-NL-1", "2025-10-27"))
-    shipments.dispatch(
-        store, us, shipments.Dispatch("CT-NL-1", "2025-11-24", (ShippedLine(1, 60), ShippedLine(3, 150)), "SH-NL-2")
+    _netherlands_deliveries(store, us, ua)
+
+
+def _netherlands_deliveries(store: Store, us: Actor, ua: Actor) -> None:
+    """Two shipments, the second with serial-numbered items, received one short."""
+    _ship(store, us, "CT-NL-1", "2025-10-20", (ShippedLine(2, 20), ShippedLine(3, 150)), "SH-NL-1")
+    _receive(store, ua, "SH-NL-1", "2025-10-27")
+    _ship(
+        store,
+        us,
+        "CT-NL-1",
+        "2025-11-24",
+        (ShippedLine(1, 60), ShippedLine(3, 150)),
+        "SH-NL-2",
+        serials=demo_enduse.NL_PAC3,
     )
-    shipments.receive(
+    _receive(
         store,
         ua,
-        shipments.Receive(
-            "SH-NL-2",
-            "2025-12-02",
-            {1: 60, 3: 146},
-            "4 spare parts sets damaged in transit",
-            disclosure=["note=parties"],
-        ),
+        "SH-NL-2",
+        "2025-12-02",
+        quantities={1: 60, 3: 146},
+        note="4 spare parts sets damaged in transit",
+        disclosure=["note=parties"],
+        site="DEP-01",
     )
 
 
@@ -225,39 +270,39 @@ def _nordic(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             ("PL-DK-2025-08", 3, "32000000", "2025-08-06"),
         ],
     )
-    packages.decide_package(store, us, packages.Decide("PKG-NORDIC-1", "US-GOV", "approve", "", "2025-08-20"))
-    contracts.sign_contract(
+    bus.handle(
         store,
         us,
-        contracts.SignContract(
-            "PKG-NORDIC-1",
-            "US-GOV",
-            "US-PRIME-A",
-            "purchase",
-            "2025-09-15",
-            (LineTerms(1, 80), LineTerms(3, 16)),
-            (),
-            "CT-NORDIC-1",
-        ),
+        packages.Decide(package_id="PKG-NORDIC-1", party="US-GOV", decision="approve", reason="", on="2025-08-20"),
     )
-    contracts.sign_contract(
+    _sign(
         store,
         us,
-        contracts.SignContract(
-            "PKG-NORDIC-1", "US-GOV", "US-GOV", "stock_draw", "2025-09-15", (LineTerms(2, 150),), (), "CT-NORDIC-2"
-        ),
+        "PKG-NORDIC-1",
+        "US-GOV",
+        "US-PRIME-A",
+        "purchase",
+        "2025-09-15",
+        (LineTerms(1, 80), LineTerms(3, 16)),
+        "CT-NORDIC-1",
     )
-    shipments.dispatch(
-        store, us, shipments.Dispatch("CT-NORDIC-2", "2025-10-01", (ShippedLine(1, 150),), "SH-NORDIC-1")
+    _sign(
+        store, us, "PKG-NORDIC-1", "US-GOV", "US-GOV", "stock_draw", "2025-09-15", (LineTerms(2, 150),), "CT-NORDIC-2"
     )
-    shipments.receive(store, ua, shipments.Receive("SH-NORDIC-1", "2025-10-09"))
-    shipments.dispatch(
+    _ship(store, us, "CT-NORDIC-2", "2025-10-01", (ShippedLine(1, 150),), "SH-NORDIC-1")
+    _receive(store, ua, "SH-NORDIC-1", "2025-10-09")
+    _ship(
         store,
         us,
-        shipments.Dispatch("CT-NORDIC-1", "2025-12-10", (ShippedLine(1, 80), ShippedLine(2, 16)), "SH-NORDIC-2"),
+        "CT-NORDIC-1",
+        "2025-12-10",
+        (ShippedLine(1, 80), ShippedLine(2, 16)),
+        "SH-NORDIC-2",
+        serials=demo_enduse.NORDIC,
     )
-    shipments.receive(store, ua, shipments.Receive("SH-NORDIC-2", "2025-12-18"))
-    packages.close_package(store, op, "PKG-NORDIC-1", on="2026-01-15")
+    _receive(store, ua, "SH-NORDIC-2", "2025-12-18", site="DEP-02")
+    demo_enduse.nordic_checks(store)
+    bus.handle(store, op, packages.ClosePackage(package_id="PKG-NORDIC-1", on="2026-01-15"))
 
 
 def _germany(store: Store, op: Actor, us: Actor) -> None:
@@ -274,22 +319,23 @@ def _germany(store: Store, op: Actor, us: Actor) -> None:
             ("PL-DE-2025-08", 3, "20000000", "2025-08-14"),
         ],
     )
-    packages.decide_package(store, us, packages.Decide("PKG-DE-1", "US-GOV", "approve", "", "2025-08-28"))
-    contracts.sign_contract(
+    bus.handle(
         store,
         us,
-        contracts.SignContract(
-            "PKG-DE-1",
-            "US-GOV",
-            "US-PRIME-B",
-            "purchase",
-            "2025-10-01",
-            (LineTerms(1, 10), LineTerms(2, 100000, "2950"), LineTerms(3, 10)),
-            (),
-            "CT-DE-1",
-        ),
+        packages.Decide(package_id="PKG-DE-1", party="US-GOV", decision="approve", reason="", on="2025-08-28"),
     )
-    shipments.dispatch(store, us, shipments.Dispatch("CT-DE-1", "2026-02-10", (ShippedLine(2, 40000),), "SH-DE-1"))
+    _sign(
+        store,
+        us,
+        "PKG-DE-1",
+        "US-GOV",
+        "US-PRIME-B",
+        "purchase",
+        "2025-10-01",
+        (LineTerms(1, 10), LineTerms(2, 100000, "2950"), LineTerms(3, 10)),
+        "CT-DE-1",
+    )
+    _ship(store, us, "CT-DE-1", "2026-02-10", (ShippedLine(2, 40000),), "SH-DE-1")
 
 
 def _canada(store: Store, op: Actor) -> None:
@@ -336,41 +382,43 @@ def _drone_deal(store: Store, op: Actor) -> None:
         approvers=("UA-GOV",),
         line_disclosure=DRONE_DEAL_PRICES,
     )
-    packages.decide_package(
-        store, ua_gov, packages.Decide("PKG-DD-1", "UA-GOV", "approve", "export licence granted", "2025-09-20")
+    bus.handle(
+        store,
+        ua_gov,
+        packages.Decide(
+            package_id="PKG-DD-1", party="UA-GOV", decision="approve", reason="export licence granted", on="2025-09-20"
+        ),
     )
-    contracts.sign_contract(
+    _sign(
         store,
         us,
-        contracts.SignContract(
-            "PKG-DD-1",
-            "US-GOV",
-            "UA-US-JV",
-            "purchase_agreement",
-            "2025-10-01",
-            (LineTerms(1, 6000), LineTerms(2, 20)),
-            (
-                DeliveryTerms(1, "2026-01-31", 3000),
-                DeliveryTerms(1, "2026-04-30", 3000),
-                DeliveryTerms(2, "2026-06-30", 20),
-            ),
-            "DD-PA-1",
-            disclosure=["lines=confidential@2027-06-30", "schedule=confidential@2027-06-30"],
+        "PKG-DD-1",
+        "US-GOV",
+        "UA-US-JV",
+        "purchase_agreement",
+        "2025-10-01",
+        (LineTerms(1, 6000), LineTerms(2, 20)),
+        "DD-PA-1",
+        schedule=(
+            DeliveryTerms(1, "2026-01-31", 3000),
+            DeliveryTerms(1, "2026-04-30", 3000),
+            DeliveryTerms(2, "2026-06-30", 20),
         ),
+        disclosure=["lines=confidential@2027-06-30", "schedule=confidential@2027-06-30"],
     )
     _drone_production(store, op, us, jv)
 
 
 def _drone_production(store: Store, op: Actor, us: Actor, jv: Actor) -> None:
     """The joint venture's facility builds the drones in inspected lots and ships the first half."""
-    production.register_facility(
+    bus.handle(
         store,
         op,
         production.RegisterFacility(
-            "Joint drone production facility (illustrative)",
-            "UA",
-            (("UA-DRONE-CO", "51"), ("US-DRONE-CO", "49")),
-            "FAC-JV-1",
+            name="Joint drone production facility (illustrative)",
+            country="UA",
+            owners=(("UA-DRONE-CO", "51"), ("US-DRONE-CO", "49")),
+            id="FAC-JV-1",
         ),
     )
     for item, month, monthly in [
@@ -378,39 +426,78 @@ def _drone_production(store: Store, op: Actor, us: Actor, jv: Actor) -> None:
         ("Interceptor drone", "2026-01", "3000"),
         ("Naval surface drone", "2025-11", "4"),
     ]:
-        production.set_capacity(store, jv, production.SetCapacity("FAC-JV-1", item, month, monthly))
-    production.place_order(store, jv, production.PlaceOrder("FAC-JV-1", "DD-PA-1", 1, 6000, "2026-04-30", "PO-DD-1"))
-    production.place_order(store, jv, production.PlaceOrder("FAC-JV-1", "DD-PA-1", 2, 20, "2026-06-30", "PO-DD-2"))
-    production.start_order(store, jv, "PO-DD-1", on="2025-10-06")
-    production.record_lot(store, jv, "PO-DD-1", quantity=1500, produced_on="2025-10-31")
-    production.inspect_lot(
+        bus.handle(
+            store,
+            jv,
+            production.SetCapacity(facility_id="FAC-JV-1", item=item, from_month=month, monthly_quantity=monthly),
+        )
+    for line_no, quantity, due, order_id in [(1, 6000, "2026-04-30", "PO-DD-1"), (2, 20, "2026-06-30", "PO-DD-2")]:
+        order = production.PlaceOrder(
+            facility_id="FAC-JV-1",
+            contract_id="DD-PA-1",
+            contract_line_no=line_no,
+            quantity=quantity,
+            due=due,
+            id=order_id,
+        )
+        bus.handle(store, jv, order)
+    bus.handle(store, jv, production.StartOrder(order_id="PO-DD-1", on="2025-10-06"))
+    for lot, made, accepted, rejected, reason, inspected in [
+        ("PO-DD-1-L001", "2025-10-31", 1460, 40, "seeker calibration out of tolerance", "2025-11-04"),
+        ("PO-DD-1-L002", "2025-11-28", 1500, 0, "", "2025-12-02"),
+        ("PO-DD-1-L003", "2025-12-05", 40, 0, "", "2025-12-08"),
+    ]:
+        bus.handle(store, jv, production.RecordLot(order_id="PO-DD-1", quantity=accepted + rejected, produced_on=made))
+        inspection = production.InspectLot(
+            order_id="PO-DD-1", lot_id=lot, accepted=accepted, rejected=rejected, reason=reason, on=inspected
+        )
+        bus.handle(store, jv, inspection)
+    bus.handle(store, jv, production.StartOrder(order_id="PO-DD-2", on="2025-11-10"))
+    _ship(
         store,
         jv,
-        production.InspectLot("PO-DD-1", "PO-DD-1-L001", 1460, 40, "seeker calibration out of tolerance", "2025-11-04"),
+        "DD-PA-1",
+        "2025-12-15",
+        (ShippedLine(1, 3000, (("PO-DD-1-L001", 1460), ("PO-DD-1-L002", 1500), ("PO-DD-1-L003", 40))),),
+        "SH-DD-1",
     )
-    production.record_lot(store, jv, "PO-DD-1", quantity=1500, produced_on="2025-11-28")
-    production.inspect_lot(store, jv, production.InspectLot("PO-DD-1", "PO-DD-1-L002", 1500, 0, "", "2025-12-02"))
-    production.record_lot(store, jv, "PO-DD-1", quantity=40, produced_on="2025-12-05")
-    production.inspect_lot(store, jv, production.InspectLot("PO-DD-1", "PO-DD-1-L003", 40, 0, "", "2025-12-08"))
-    production.start_order(store, jv, "PO-DD-2", on="2025-11-10")
-    shipments.dispatch(
+    _receive(store, us, "SH-DD-1", "2026-01-08")
+
+
+def _sign(
+    store: Store,
+    actor: Actor,
+    package_id: str,
+    buyer: str,
+    supplier: str,
+    kind: str,
+    day: str,
+    lines: tuple,
+    contract_id: str,
+    **more: Any,
+) -> None:
+    """The buyer signs a contract for lines of a package."""
+    bus.handle(
         store,
-        jv,
-        shipments.Dispatch(
-            "DD-PA-1",
-            "2025-12-15",
-            (ShippedLine(1, 3000, (("PO-DD-1-L001", 1460), ("PO-DD-1-L002", 1500), ("PO-DD-1-L003", 40))),),
-            "SH-DD-1",
+        actor,
+        contracts.SignContract(
+            package_id=package_id,
+            buyer=buyer,
+            supplier=supplier,
+            kind=kind,
+            signed_on=day,
+            lines=lines,
+            id=contract_id,
+            **more,
         ),
     )
-    shipments.receive(store, us, shipments.Receive("SH-DD-1", "2026-01-08"))
 
 
-def _slips(store: Store) -> None:
-    """A delivery that slipped: the second 60 air-defence interceptors of CT-NL-1 wait on an
-    export licence, so the seller moves them from February to May (still late in December)."""
-    contracts.reschedule_delivery(
-        store,
-        _party(store, "US-GOV"),
-        contracts.RescheduleDelivery("CT-NL-1", 2, "2026-05-31", "export_licence", "2026-02-20"),
+def _ship(store: Store, actor: Actor, contract_id: str, day: str, lines: tuple, shipment_id: str, **more: Any) -> None:
+    bus.handle(
+        store, actor, shipments.Dispatch(contract_id=contract_id, shipped_on=day, lines=lines, id=shipment_id, **more)
     )
+
+
+def _receive(store: Store, actor: Actor, shipment_id: str, day: str, **more: Any) -> None:
+    bus.handle(store, actor, shipments.Receive(shipment_id=shipment_id, received_on=day, **more))

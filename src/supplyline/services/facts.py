@@ -181,3 +181,27 @@ def fx_days(conn: Connection, on: date, currencies: set[str]) -> list[FxDay]:
     for day, currency, per_eur, source in rows:
         days.setdefault(day, FxDay(day, {}, source)).per_eur[currency] = Decimal(per_eur)
     return list(days.values())
+
+
+def pledges_of_package(conn: Connection, package_id: str) -> list[str]:
+    """The pledges with allocations to a package, oldest first."""
+    a, p = t.allocations, t.pledges
+    rows = conn.execute(
+        select(p.c.id)
+        .where(p.c.id.in_(select(a.c.pledge_id).where(a.c.package_id == package_id)))
+        .order_by(p.c.pledged_on, p.c.id)
+    )
+    return [pledge_id for (pledge_id,) in rows]
+
+
+def spent_on_line(conn: Connection, contract_id: str, line_no: int, currency: str) -> dict[str, Money]:
+    """Obligated and expended on one contract line, in the contract's currency."""
+    f = t.money_flows
+    totals = dict(
+        conn.execute(
+            select(f.c.stage, func.sum(f.c.seller_minor))
+            .where(f.c.contract_id == contract_id, f.c.contract_line_no == line_no)
+            .group_by(f.c.stage)
+        ).all()
+    )
+    return {stage: Money.from_minor(int(totals.get(stage) or 0), currency) for stage in ("obligated", "expended")}

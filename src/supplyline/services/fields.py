@@ -16,7 +16,16 @@ from typing import Annotated, Any
 from pydantic import Field, PlainValidator, ValidationInfo
 
 from ..domain.money import Money, check_currency, parse_decimal, parse_positive_money
-from ..domain.values import CATEGORIES, MECHANISMS, parse_choice, parse_date, parse_int, parse_origin
+from ..domain.values import (
+    CATEGORIES,
+    MECHANISMS,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_month,
+    parse_origin,
+    parse_text,
+)
 from ..ledger.disclosure import Withholding
 from .context import business_day
 
@@ -31,9 +40,11 @@ def parsed(parse: Callable[..., Any], name: str | None = None, **options: Any) -
     return PlainValidator(check)
 
 
-def _optional(parse: Callable[[str, object], Any]) -> Callable[[str, object], Any]:
+def optional(parse: Callable[[str, object], Any]) -> Callable[[str, object], Any]:
+    """``parse``, or None when no value is given."""
+
     def check(field: str, value: object) -> Any:
-        return None if value in (None, "") else parse(field, value)
+        return None if value is None or value == "" else parse(field, value)
 
     return check
 
@@ -51,7 +62,7 @@ def _tuple_of(parse: Callable[[str, object], Any]) -> Callable[[str, object], tu
     return check
 
 
-def _choice(choices: tuple[str, ...]) -> Callable[[str, object], str]:
+def choice(choices: tuple[str, ...]) -> Callable[[str, object], str]:
     return lambda field, value: parse_choice(field, value, choices)
 
 
@@ -69,29 +80,19 @@ def _currency(field: str, value: object) -> str:
     return check_currency(value, field)
 
 
-def _plain_money(field: str, value: object) -> Money:
-    if isinstance(value, Money):
-        return value
-    from ..domain.errors import InvalidInput
-
-    raise InvalidInput(field, value, "must be an amount with its currency")
-
-
 #: a calendar date inside the date window
 Day = Annotated[date, parsed(parse_date)]
 #: a date, or None when none is given
-OptionalDay = Annotated[date | None, parsed(_optional(parse_date))]
+OptionalDay = Annotated[date | None, parsed(optional(parse_date))]
 #: the day a command says it happened on: today (UTC) when it says none
 BusinessDay = Annotated[date, parsed(business_day)]
 #: the default of a ``BusinessDay``: parsed too, so it becomes today
 TODAY: Any = Field(default=None, validate_default=True)
 Currency = Annotated[str, parsed(_currency)]
-OptionalCurrency = Annotated[str | None, parsed(_optional(_currency))]
+OptionalCurrency = Annotated[str | None, parsed(optional(_currency))]
 Amount = Annotated[Decimal, parsed(parse_decimal)]
-#: an amount with its currency; the command combines the two inputs (``money_from``)
-MoneyField = Annotated[Money, parsed(_plain_money)]
-Mechanism = Annotated[str, parsed(_choice(MECHANISMS))]
-Categories = Annotated[tuple[str, ...], parsed(_tuple_of(_choice(CATEGORIES)))]
+Mechanism = Annotated[str, parsed(choice(MECHANISMS))]
+Categories = Annotated[tuple[str, ...], parsed(_tuple_of(choice(CATEGORIES)))]
 Origins = Annotated[tuple[str, ...], parsed(_tuple_of(parse_origin))]
 Text = Annotated[str, parsed(_text)]
 #: the fields a command withholds, parsed by ``Command`` over the deployment's defaults
@@ -100,17 +101,28 @@ Disclosure = dict[str, Withholding]
 DEFAULT_DISCLOSURE: Any = Field(default_factory=dict)
 #: a whole number of at least 1
 Count = Annotated[int, parsed(parse_int, minimum=1)]
+#: a calendar month, YYYY-MM
+Month = Annotated[str, parsed(parse_month)]
+Category = Annotated[str, parsed(choice(CATEGORIES))]
+#: any, EU or a country
+Origin = Annotated[str, parsed(parse_origin)]
+OptionalOrigin = Annotated[str | None, parsed(optional(parse_origin))]
+#: one line of text that must say something (a reason)
+Reason = Annotated[str, parsed(parse_text)]
+#: one line of text, perhaps empty (a note)
+Note = Annotated[str, parsed(parse_text, allow_empty=True)]
+#: yes or no, as the interface gave it
+Flag = Annotated[bool, parsed(lambda field, value: bool(value))]
 
 
-def money_from(data: Any, amount: str, currency: str, *, positive: bool = True) -> Any:
-    """``data`` (a command's raw fields) with ``amount`` parsed together with ``currency``
-    into ``Money``: how a command validator turns two inputs into one typed value."""
-    if not isinstance(data, dict) or isinstance(data.get(amount), Money) or amount not in data:
-        return data
-    value = data[amount]
-    money = (
-        parse_positive_money(amount, value, data.get(currency))
-        if positive
-        else Money.parse(value, data.get(currency), amount)
-    )
-    return {**data, amount: money}
+def money_in(currency: str, *, positive: bool = True) -> PlainValidator:
+    """A validator parsing an amount together with the command's ``currency`` field (declared
+    before it, so it is parsed first and a bad code is refused first, as it always was)."""
+
+    def check(value: Any, info: ValidationInfo) -> Money:
+        if isinstance(value, Money):
+            return value
+        code, field = info.data.get(currency), info.field_name or currency
+        return parse_positive_money(field, value, code) if positive else Money.parse(value, code, field)
+
+    return PlainValidator(check)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import Annotated, Any, ClassVar
-
-from pydantic import model_validator
+from typing import Annotated, ClassVar
 
 from ..domain import package as package_domain
 from ..domain import pledge as domain
@@ -37,12 +35,11 @@ from .fields import (
     Day,
     Disclosure,
     Mechanism,
-    MoneyField,
     OptionalCurrency,
     OptionalDay,
     Origins,
     Text,
-    money_from,
+    money_in,
     parsed,
 )
 
@@ -51,25 +48,21 @@ class AnnouncePledge(Command):
     ACTION: ClassVar[str] = "pledge.announce"
     WITHHOLDS: ClassVar[str | None] = "PledgeAnnounced"
 
+    # in the order the values are checked: the first bad one is the refusal
     funder: str
-    amount: MoneyField  # given with ``currency``
     currency: Currency
+    amount: Annotated[Money, money_in("currency")]
     pledged_on: Day
-    mechanism: Mechanism
-    categories: Categories = ()  # earmarks: only these categories
-    origins: Origins = ()  # earmarks: only equipment made here
     valid_from: OptionalDay = None  # the pledge date when None
     valid_until: OptionalDay = None  # open-ended when None
+    categories: Categories = ()  # earmarks: only these categories
+    origins: Origins = ()  # earmarks: only equipment made here
+    mechanism: Mechanism
     note: Text = ""
     id: str | None = None
     commit: bool = False  # also record it as committed
     #: withheld fields: ["amount=confidential@2027-01-01"] or {field: level}, parsed
     disclosure: Disclosure = DEFAULT_DISCLOSURE
-
-    @model_validator(mode="before")
-    @classmethod
-    def _money(cls, data: Any) -> Any:
-        return money_from(data, "amount", "currency")
 
 
 @handles(AnnouncePledge)

@@ -31,7 +31,7 @@ from ..store.eventstore import Store
 from .context import Actor
 from .funding import AnnouncePledge, announcement
 from .parties import RecordRates, record_rate_days_in
-from .requirements import DraftRequirement, draft_requirement_in, drafting
+from .requirements import DraftRequirement, drafting
 from .row_import import Admit, ImportResult, Options, RowKind, default_rejects_path, import_rows, record_command
 
 __all__ = ["Admit", "ImportResult", "default_rejects_path", "import_fx", "import_pledges", "import_requirements"]
@@ -263,7 +263,7 @@ REQUIREMENTS = RowKind(
     Requirement,
     _requirement_command,
     drafting,
-    draft_requirement_in,
+    record_command,
     _requirement_terms,
     _requirement_key,
     _recorded_requirements,
@@ -356,7 +356,8 @@ def import_fx(store: Store, actor: Actor, path: Path | str, *, source: str = "EC
     rates = read_ecb(path)
     meta = {**actor.meta(), "import": {"file": rates.source, "sha256": _sha256(path)}}
     with store.write(actor.party, meta) as uow:
-        outcomes = record_rate_days_in(uow, [RecordRates(d.day, d.rates, source) for d in rates.days])
+        days = [RecordRates(day=d.day, rates=d.rates, source=source) for d in rates.days]
+        outcomes = record_rate_days_in(uow, actor, days)
     recorded = [o.id for o in outcomes if o.events]
     return FxImportResult(
         rates.source,

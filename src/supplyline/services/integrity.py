@@ -27,7 +27,8 @@ from ..ledger.note import Checkpoint, NoteError, Signer, Verifier, open_note
 from ..store import keyfile, signing
 from ..store import schema as t
 from ..store.eventstore import Store, iter_events
-from . import checks
+from . import checks, conservation
+from .projection_watch import ProjectionWatch
 
 #: at most this many uncovered events or projection differences are named one by one
 SHOWN = 20
@@ -68,10 +69,12 @@ def check(
     key_file: Path | None,
     extra_checkpoints: Iterable[tuple[str, bytes]] = (),
     projections: bool = True,
+    watch: ProjectionWatch | None = None,
 ) -> Integrity:
     """Everything `verify` checks. ``key_file``: the operator's signing key (its checkpoint
     file beside it); ``extra_checkpoints``: (where, note) pairs from elsewhere, e.g. the
-    witnesses' cosigned checkpoints."""
+    witnesses' cosigned checkpoints; ``watch``: the server's running check of the projections
+    (their digests), instead of a rebuild."""
     result = Integrity(checks.verify_ledger(store))
     if not result.chain.ok:
         return result
@@ -81,11 +84,17 @@ def check(
             found = list(_found_checkpoints(conn, key_file, extra_checkpoints, keys, result))
             _coverage(conn, result.chain.checked, found, result)
     if projections:
-        differences = checks.check_projections(store)
+        if watch is None:
+            differences = checks.check_projections(store)
+        else:
+            differences = watch.differences() + checks.check_tree(store)
         for difference in differences[:SHOWN]:
             result.problems.append(f"projection differs from the log: {difference}")
         if len(differences) > SHOWN:
             result.problems.append(f"… and {len(differences) - SHOWN} more projection differences")
+        with store.read() as conn:
+            broken = conservation.check_money(conn)
+        result.problems += [f"money not conserved: {problem}" for problem in broken[:SHOWN]]
     return result
 
 

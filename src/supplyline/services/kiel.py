@@ -12,6 +12,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pycountry
 from sqlalchemy import func, select
@@ -151,71 +152,12 @@ def comparison(
     until = parse_month("until", until) if until else kiel_last
     if until < since:
         raise InvalidInput("until", until, f"is before the window opens ({since})")
-
-    zero = Money.zero(to.target)
-    cells: dict[str, dict[str, dict[str, Money]]] = defaultdict(
-        lambda: defaultdict(lambda: {"pledged": zero, "kiel_military": zero})
-    )
-    funders: dict[str, set[str]] = defaultdict(set)
-    unmatched: set[str] = set()
     index = index if index is not None else Index(conn)
-    undisclosed = 0
-    unconverted: list[dict] = []
+    grid = _Grid(to, since, until)
     for row in pledges:
-        if index and index.any_hidden("pledges", [(row.id,)], reader, ("amount", "funder", "pledged_on")):
-            undisclosed += 1
-            continue
-        donor = donor_of_country(row.country)
-        if donor is None:
-            unmatched.add(row.funder)
-            continue
-        funders[donor].add(row.funder)
-        month = month_of(row.pledged_on)
-        if since <= month <= until:
-            pledged = Money.from_minor(row.amount_minor, row.amount_currency)
-            converted = to(pledged, row.pledged_on)
-            if converted is None:
-                unconverted.append(to.unconverted("pledged", pledged, row.pledged_on, funder=row.funder))
-            else:
-                cells[donor][month]["pledged"] += converted
-    names: dict[str, str] = {}
-    for kiel_row in conn.execute(
-        select(k.c.donor, k.c.donor_name, k.c.month, k.c.military_minor, k.c.currency).where(
-            k.c.release == release, k.c.donor.in_(list(funders)), k.c.month >= since, k.c.month <= until
-        )
-    ):
-        names[kiel_row.donor] = kiel_row.donor_name
-        military = Money.from_minor(kiel_row.military_minor, kiel_row.currency)
-        converted = to(military, month_end(kiel_row.month))
-        if converted is None:
-            unconverted.append(
-                to.unconverted("kiel_military", military, month_end(kiel_row.month), donor=kiel_row.donor)
-            )
-        else:
-            cells[kiel_row.donor][kiel_row.month]["kiel_military"] += converted
-
-    donors = []
-    grand = {"pledged": zero, "kiel_military": zero}
-    for donor in sorted(funders):
-        months = [
-            {"month": m, **{key: str(v.amount) for key, v in figures.items()}}
-            for m, figures in sorted(cells[donor].items())
-            if not (figures["pledged"].is_zero and figures["kiel_military"].is_zero)
-        ]
-        totals = {key: sum((cells[donor][m][key] for m in cells[donor]), zero) for key in ("pledged", "kiel_military")}
-        for key in grand:
-            grand[key] += totals[key]
-        country = pycountry.countries.get(alpha_3=donor)
-        donors.append(
-            {
-                "donor": donor,
-                "name": names.get(donor) or (country.name if country else donor),
-                "funders": sorted(funders[donor]),
-                "pledged": str(totals["pledged"].amount),
-                "kiel_military": str(totals["kiel_military"].amount),
-                "months": months,
-            }
-        )
+        grid.add_pledge(row, index, reader)
+    grid.add_kiel(conn, release)
+    donors, grand = grid.donors()
     return {
         "release": release,
         "currency": to.target,
@@ -225,11 +167,96 @@ def comparison(
         "context": CONTEXT,
         "donors": donors,
         "total": {key: str(v.amount) for key, v in grand.items()},
-        "funders_without_country": sorted(unmatched),
-        "undisclosed_pledges": undisclosed,
+        "funders_without_country": sorted(grid.unmatched),
+        "undisclosed_pledges": grid.undisclosed,
         "rates_used": to.rates(),
-        "unconverted": unconverted,
+        "unconverted": grid.unconverted,
     }
+
+
+class _Grid:
+    """Per donor and month within the window: what was pledged and the tracker's military
+    allocations, in the target currency; and what could not be placed or converted."""
+
+    def __init__(self, to: Converter, since: str, until: str) -> None:
+        self.to, self.since, self.until = to, since, until
+        self.zero = zero = Money.zero(to.target)
+        self.cells: dict[str, dict[str, dict[str, Money]]] = defaultdict(
+            lambda: defaultdict(lambda: {"pledged": zero, "kiel_military": zero})
+        )
+        self.funders: dict[str, set[str]] = defaultdict(set)
+        self.unmatched: set[str] = set()
+        self.undisclosed = 0
+        self.unconverted: list[dict] = []
+        self.names: dict[str, str] = {}
+
+    def add_pledge(self, row: Any, index: Index, reader: Reader) -> None:
+        if index and index.any_hidden("pledges", [(row.id,)], reader, ("amount", "funder", "pledged_on")):
+            self.undisclosed += 1
+            return
+        donor = donor_of_country(row.country)
+        if donor is None:
+            self.unmatched.add(row.funder)
+            return
+        self.funders[donor].add(row.funder)
+        month = month_of(row.pledged_on)
+        if self.since <= month <= self.until:
+            pledged = Money.from_minor(row.amount_minor, row.amount_currency)
+            converted = self.to(pledged, row.pledged_on)
+            if converted is None:
+                self.unconverted.append(self.to.unconverted("pledged", pledged, row.pledged_on, funder=row.funder))
+            else:
+                self.cells[donor][month]["pledged"] += converted
+
+    def add_kiel(self, conn: Connection, release: str) -> None:
+        """The tracker's military allocations of the donors that pledged, within the window."""
+        k = t.kiel_allocations
+        for kiel_row in conn.execute(
+            select(k.c.donor, k.c.donor_name, k.c.month, k.c.military_minor, k.c.currency).where(
+                k.c.release == release,
+                k.c.donor.in_(list(self.funders)),
+                k.c.month >= self.since,
+                k.c.month <= self.until,
+            )
+        ):
+            self.names[kiel_row.donor] = kiel_row.donor_name
+            military = Money.from_minor(kiel_row.military_minor, kiel_row.currency)
+            converted = self.to(military, month_end(kiel_row.month))
+            if converted is None:
+                self.unconverted.append(
+                    self.to.unconverted("kiel_military", military, month_end(kiel_row.month), donor=kiel_row.donor)
+                )
+            else:
+                self.cells[kiel_row.donor][kiel_row.month]["kiel_military"] += converted
+
+    def donors(self) -> tuple[list[dict], dict[str, Money]]:
+        """One row per donor with its months, and the grand totals."""
+        zero, cells = self.zero, self.cells
+        donors = []
+        grand = {"pledged": zero, "kiel_military": zero}
+        for donor in sorted(self.funders):
+            months = [
+                {"month": m, **{key: str(v.amount) for key, v in figures.items()}}
+                for m, figures in sorted(cells[donor].items())
+                if not (figures["pledged"].is_zero and figures["kiel_military"].is_zero)
+            ]
+            totals = {
+                key: sum((cells[donor][m][key] for m in cells[donor]), zero) for key in ("pledged", "kiel_military")
+            }
+            for key in grand:
+                grand[key] += totals[key]
+            country = pycountry.countries.get(alpha_3=donor)
+            donors.append(
+                {
+                    "donor": donor,
+                    "name": self.names.get(donor) or (country.name if country else donor),
+                    "funders": sorted(self.funders[donor]),
+                    "pledged": str(totals["pledged"].amount),
+                    "kiel_military": str(totals["kiel_military"].amount),
+                    "months": months,
+                }
+            )
+        return donors, grand
 
 
 def funnel_compared(

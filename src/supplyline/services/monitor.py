@@ -17,9 +17,10 @@ from pathlib import Path
 
 from ..domain.errors import InvalidInput
 from ..ledger import merkle, tiles
+from ..ledger.audit import AuditFailed, Trust, open_tiles
 from ..ledger.merkle import ProofError
 from ..ledger.note import b64, b64decode_strict
-from .audit import AuditFailed, Trust, open_tiles, tile_source
+from .audit_inputs import published
 
 
 @dataclass
@@ -60,7 +61,8 @@ def _entries(bundle: bytes, where: str) -> list[bytes]:
 def follow_once(location: str, trust: Trust, state: Path) -> str:
     """One round: AuditFailed naming the first inconsistency, else a summary (state saved)."""
     seen = load_state(state)
-    log = open_tiles(location, trust)
+    source = published(location)
+    log = open_tiles(source, trust)
     cp = log.checkpoint
     if seen.origin and cp.origin != seen.origin:
         raise AuditFailed(f"the published checkpoint is for log '{cp.origin}', this monitor follows '{seen.origin}'")
@@ -73,7 +75,7 @@ def follow_once(location: str, trust: Trust, state: Path) -> str:
         raise AuditFailed(
             f"the checkpoint of size {cp.size} does not extend the one seen at size {seen.size}: {exc}"
         ) from None
-    get = tile_source(location)
+    get = source.get
     for index in range(seen.size // tiles.WIDTH, -(-cp.size // tiles.WIDTH)):
         width = tiles.width_at(0, index, cp.size)
         try:

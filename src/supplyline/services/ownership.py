@@ -15,6 +15,7 @@ read filter (``services.views``) rely on:
 | shipment | the contract's buyer and supplier | the contract's parties (so the recipient) |
 | API token | its party | nobody |
 | production plan | nobody (it spans every facility: read with scope any) | nobody |
+| end-use records | see services/ownership_enduse.py | |
 
 Each query takes the ids wanted (or None for all), so a single record and a whole list are
 resolved by the same code.
@@ -30,6 +31,7 @@ from sqlalchemy.engine import Connection
 
 from ..domain.access import Parties, Target
 from ..domain.contract import Contract
+from ..domain.enduse import Disposition, EndUseCheck, EndUseRules, Site
 from ..domain.facility import Facility
 from ..domain.fx import FxRecord
 from ..domain.package import Package
@@ -42,6 +44,7 @@ from ..domain.shipment import Shipment
 from ..domain.token import ApiToken
 from ..ledger.canonical import parse
 from ..store import schema as t
+from . import ownership_enduse as enduse
 
 Ids = list[str] | None
 Resolved = dict[str, Parties]
@@ -203,6 +206,7 @@ RESOLVERS: dict[str, Callable[[Connection, Ids], Resolved]] = {
     "shipment": shipments,
     "token": tokens,
     "plan": plans,
+    **enduse.RESOLVERS,
 }
 
 
@@ -218,8 +222,12 @@ _ENTITIES = (
     Shipment,
     ApiToken,
     ProductionPlan,
+    EndUseRules,
+    Site,
+    EndUseCheck,
+    Disposition,
 )
-LABELS = {entity.KIND: entity.LABEL for entity in _ENTITIES}
+LABELS = {entity.KIND: entity.LABEL for entity in _ENTITIES} | {"serial": "serial"}
 
 
 class Ownership:

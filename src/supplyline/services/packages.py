@@ -2,38 +2,52 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, ClassVar
 
 from ..domain import package as domain
+from ..domain.money import parse_decimal
 from ..domain.package import Package
 from ..domain.party import Party
 from ..domain.requirement import Requirement
-from ..store.eventstore import Store, UnitOfWork
+from ..domain.values import parse_text
+from ..store.eventstore import UnitOfWork
 from . import facts
-from .context import Actor, Outcome, act, business_day, withholding
+from .bus import Command, handles
+from .context import Actor, Outcome, moved
+from .fields import (
+    DEFAULT_DISCLOSURE,
+    TODAY,
+    BusinessDay,
+    Count,
+    Currency,
+    Disclosure,
+    Mechanism,
+    OptionalOrigin,
+    choice,
+    optional,
+    parsed,
+)
 from .funding import release_package_in
 
 
-@dataclass(frozen=True)
-class DraftPackage:
-    title: str
-    mechanism: str
+class DraftPackage(Command):
+    ACTION: ClassVar[str] = "package.draft"
+    WITHHOLDS: ClassVar[str | None] = "PackageDrafted"
+
+    title: Annotated[str, parsed(parse_text, max_length=200)]
+    mechanism: Mechanism
     seller: str
     recipient: str
-    currency: str
-    approvers: tuple[str, ...] = ()
+    currency: Currency
+    approvers: tuple[str, ...] = ()  # the seller alone when none
     id: str | None = None
-    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
+    disclosure: Disclosure = DEFAULT_DISCLOSURE
 
 
-def draft_package(store: Store, actor: Actor, cmd: DraftPackage) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        return draft_package_in(uow, cmd)
-
-
-def draft_package_in(uow: UnitOfWork, cmd: DraftPackage) -> Outcome:
-    """Draft a package inside an open unit of work (the optimiser drafts several in one)."""
-    withhold = withholding(cmd.disclosure, "PackageDrafted")
+@handles(DraftPackage)
+def draft_package(uow: UnitOfWork, actor: Actor, cmd: DraftPackage, expected: int | None) -> Outcome:
+    """Draft a package (the optimiser drafts several in one unit of work)."""
     seller = uow.load(Party, cmd.seller, field="seller")
     recipient = uow.load(Party, cmd.recipient, field="recipient")
     for i, approver in enumerate(cmd.approvers):
@@ -48,27 +62,24 @@ def draft_package_in(uow: UnitOfWork, cmd: DraftPackage) -> Outcome:
         currency=cmd.currency,
         approvers=cmd.approvers,
     )
-    return Outcome(package.id, uow.record(package, events, withhold=withhold))
+    return Outcome(package.id, uow.record(package, events, withhold=cmd.disclosure))
 
 
-@dataclass(frozen=True)
-class AddLine:
+class AddLine(Command):
+    ACTION: ClassVar[str] = "package.add_line"
+    WITHHOLDS: ClassVar[str | None] = "PackageLineAdded"
+
     package_id: str
     requirement_id: str
-    quantity: object
-    unit_price: object | None = None
-    origin: object | None = None
-    disclosure: object = ()  # withheld fields: ["amount=confidential@2027-01-01"] or {field: level}
+    quantity: Count
+    #: in the package's currency; the requirement's estimate when None
+    unit_price: Annotated[Decimal | None, parsed(optional(parse_decimal))] = None
+    origin: OptionalOrigin = None  # the mechanism's usual origin when None
+    disclosure: Disclosure = DEFAULT_DISCLOSURE
 
 
-def add_line(store: Store, actor: Actor, cmd: AddLine, *, expected_version: int | None = None) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        return add_line_in(uow, cmd, expected_version=expected_version)
-
-
-def add_line_in(uow: UnitOfWork, cmd: AddLine, *, expected_version: int | None = None) -> Outcome:
-    """Add a package line inside an open unit of work."""
-    withhold = withholding(cmd.disclosure, "PackageLineAdded")
+@handles(AddLine)
+def add_line(uow: UnitOfWork, actor: Actor, cmd: AddLine, expected: int | None) -> Outcome:
     package = uow.load(Package, cmd.package_id, field="package")
     requirement = uow.load(Requirement, cmd.requirement_id, field="requirement")
     events = domain.add_line(
@@ -79,45 +90,57 @@ def add_line_in(uow: UnitOfWork, cmd: AddLine, *, expected_version: int | None =
         origin=cmd.origin,
         already_packaged=facts.packaged_quantity(uow.conn, requirement.id),
     )
-    return Outcome(package.id, uow.record(package, events, expected_version=expected_version, withhold=withhold))
+    return Outcome(package.id, uow.record(package, events, expected_version=expected, withhold=cmd.disclosure))
 
 
-def propose_package(store: Store, actor: Actor, package_id: str, *, expected_version: int | None = None) -> Outcome:
-    return act(store, actor, Package, package_id, domain.propose, expected_version=expected_version)
+class ProposePackage(Command):
+    ACTION: ClassVar[str] = "package.propose"
+
+    package_id: str
 
 
-@dataclass(frozen=True)
-class Decide:
+@handles(ProposePackage)
+def propose_package(uow: UnitOfWork, actor: Actor, cmd: ProposePackage, expected: int | None) -> Outcome:
+    return moved(uow, Package, cmd.package_id, domain.propose, expected)
+
+
+class Decide(Command):
+    ACTION: ClassVar[str] = "package.decide"
+    WITHHOLDS: ClassVar[str | None] = "PackageDecisionRecorded"
+
     package_id: str
     party: str
-    decision: str  # approve | reject
-    reason: str = ""
-    on: object = None
-    disclosure: object = ()  # the reason is among the parties unless stated: ["reason=public"]
+    decision: Annotated[str, parsed(choice(("approve", "reject")))]
+    reason: str = ""  # needed to reject
+    on: BusinessDay = TODAY
+    disclosure: Disclosure = DEFAULT_DISCLOSURE  # the reason is among the parties unless stated: ["reason=public"]
 
 
-def decide_package(store: Store, actor: Actor, cmd: Decide, *, expected_version: int | None = None) -> Outcome:
-    day = business_day("on", cmd.on)
-    withhold = withholding(cmd.disclosure, "PackageDecisionRecorded")
-    with store.write(actor.party, actor.meta()) as uow:
-        package = uow.load(Package, cmd.package_id, field="package")
-        party = uow.load(Party, cmd.party, field="party")
-        events = domain.decide(
-            package,
-            party=party.id,
-            decision=cmd.decision,
-            reason=cmd.reason,
-            on=day,
-            funded_by_line=facts.funded_by_line(uow.conn, package.id, package.currency),
-        )
-        stored = uow.record(package, events, expected_version=expected_version, withhold=withhold)
-        if package.state == "rejected":  # its money goes back to its pledges, its lines reopen
-            stored += release_package_in(uow, package, reason="package_rejected", on=day)
-        return Outcome(package.id, stored)
+@handles(Decide)
+def decide_package(uow: UnitOfWork, actor: Actor, cmd: Decide, expected: int | None) -> Outcome:
+    package = uow.load(Package, cmd.package_id, field="package")
+    party = uow.load(Party, cmd.party, field="party")
+    events = domain.decide(
+        package,
+        party=party.id,
+        decision=cmd.decision,
+        reason=cmd.reason,
+        on=cmd.on,
+        funded_by_line=facts.funded_by_line(uow.conn, package.id, package.currency),
+    )
+    stored = uow.record(package, events, expected_version=expected, withhold=cmd.disclosure)
+    if package.state == "rejected":  # its money goes back to its pledges, its lines reopen
+        stored += release_package_in(uow, package, reason="package_rejected", on=cmd.on)
+    return Outcome(package.id, stored)
 
 
-def close_package(
-    store: Store, actor: Actor, package_id: str, *, on: object = None, expected_version: int | None = None
-) -> Outcome:
-    day = business_day("on", on)
-    return act(store, actor, Package, package_id, lambda p: domain.close(p, on=day), expected_version=expected_version)
+class ClosePackage(Command):
+    ACTION: ClassVar[str] = "package.close"
+
+    package_id: str
+    on: BusinessDay = TODAY
+
+
+@handles(ClosePackage)
+def close_package(uow: UnitOfWork, actor: Actor, cmd: ClosePackage, expected: int | None) -> Outcome:
+    return moved(uow, Package, cmd.package_id, lambda p: domain.close(p, on=cmd.on), expected)

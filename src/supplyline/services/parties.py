@@ -3,57 +3,54 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, ClassVar
 
 from ..domain import fx as fx_domain
 from ..domain import party as party_domain
 from ..domain.fx import FxRecord
 from ..domain.party import Party
 from ..domain.values import parse_date
-from ..store.eventstore import Store, UnitOfWork
+from ..store.eventstore import UnitOfWork
+from .bus import Command, handle_in, handles
 from .context import Actor, Outcome
+from .fields import parsed
 
 
-@dataclass(frozen=True)
-class RegisterParty:
+class RegisterParty(Command):
+    ACTION: ClassVar[str] = "party.register"
+
     id: str
-    name: str
+    name: str  # the domain checks names, kinds and countries (``domain/party.py``)
     kind: str
     country: str | None = None
 
 
-def register_party(store: Store, actor: Actor, cmd: RegisterParty) -> Outcome:
-    with store.write(actor.party, actor.meta()) as uow:
-        party = uow.get(Party, cmd.id)
-        return Outcome(
-            cmd.id, uow.record(party, party_domain.register(party, name=cmd.name, kind=cmd.kind, country=cmd.country))
-        )
+@handles(RegisterParty)
+def register_party(uow: UnitOfWork, actor: Actor, cmd: RegisterParty, expected: int | None) -> Outcome:
+    party = uow.get(Party, cmd.id)
+    return Outcome(
+        cmd.id, uow.record(party, party_domain.register(party, name=cmd.name, kind=cmd.kind, country=cmd.country))
+    )
 
 
-@dataclass(frozen=True)
-class RecordRates:
-    day: object
-    rates: Mapping[str, object]
+class RecordRates(Command):
+    ACTION: ClassVar[str] = "fx.record"
+
+    day: Annotated[date, parsed(parse_date, "date")]
+    #: currency -> units per EUR, as given (the domain parses each rate)
+    rates: Mapping[str, Any]
     source: str = "ECB"
 
 
-def record_rates(store: Store, actor: Actor, cmd: RecordRates) -> Outcome:
-    return record_rate_days(store, actor, [cmd])[0]
+@handles(RecordRates)
+def record_rates(uow: UnitOfWork, actor: Actor, cmd: RecordRates, expected: int | None) -> Outcome:
+    day = cmd.day.isoformat()
+    record = uow.get(FxRecord, day)
+    return Outcome(day, uow.record(record, fx_domain.record_rates(record, rates=cmd.rates, source=cmd.source)))
 
 
-def record_rate_days(store: Store, actor: Actor, days: list[RecordRates]) -> list[Outcome]:
-    """Record many days at once (an import): all in one transaction, or none."""
-    with store.write(actor.party, actor.meta()) as uow:
-        return record_rate_days_in(uow, days)
-
-
-def record_rate_days_in(uow: UnitOfWork, days: list[RecordRates]) -> list[Outcome]:
-    uow.preload(FxRecord, [parse_date("date", cmd.day).isoformat() for cmd in days])
-    outcomes = []
-    for cmd in days:
-        day = parse_date("date", cmd.day).isoformat()
-        record = uow.get(FxRecord, day)
-        outcomes.append(
-            Outcome(day, uow.record(record, fx_domain.record_rates(record, rates=cmd.rates, source=cmd.source)))
-        )
-    return outcomes
+def record_rate_days_in(uow: UnitOfWork, actor: Actor, days: list[RecordRates]) -> list[Outcome]:
+    """Record many days in one unit of work (an import: all, or none), read in one go."""
+    uow.preload(FxRecord, [cmd.day.isoformat() for cmd in days])
+    return [handle_in(uow, actor, cmd) for cmd in days]

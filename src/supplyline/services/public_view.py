@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from ..domain.disclosure_table import TABLE
 from ..engines.interchange.ocds import WITHHELD
 from ..store import schema as t
 from .withholding import PUBLIC_READER, Index
@@ -44,7 +45,19 @@ class DisclosurePolicy:
         return out
 
 
-DEFAULT_POLICY = DisclosurePolicy(frozenset({("shipments", "note"), ("package_decisions", "reason")}))
+#: the projected columns of every field the disclosure table withholds by default (free text
+#: that may carry operational or diplomatic detail), left out of public views even where an
+#: older event holds them in clear: read from the table, not listed again here
+DEFAULT_POLICY = DisclosurePolicy(
+    frozenset(
+        (shown.table, column)
+        for record in TABLE.values()
+        for row in record.fields.values()
+        if row.default is not None
+        for shown in row.shows
+        for column in shown.columns
+    )
+)
 
 PublicView = Callable[[str, dict[str, Any]], dict[str, Any]]
 

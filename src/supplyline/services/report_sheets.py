@@ -92,7 +92,12 @@ def kiel_sheets(data: dict) -> list[ReportSheet]:
 
 def trace_sheets(data: dict) -> list[ReportSheet]:
     currency = data["package"]["currency"]
-    delivered = ReportSheet(
+    return [_delivered_sheet(data, currency), _funding_sheet(data, currency), _contracts_sheet(data, currency)]
+
+
+def _delivered_sheet(data: dict, currency: str) -> ReportSheet:
+    """One row per confirmed receipt and pledge that paid for it."""
+    return ReportSheet(
         "delivered",
         [
             Column("shipment_id", "shipment"),
@@ -140,7 +145,11 @@ def trace_sheets(data: dict) -> list[ReportSheet]:
             for share in d["paid_by"] or [{}]
         ],
     )
-    funding = ReportSheet(
+
+
+def _funding_sheet(data: dict, currency: str) -> ReportSheet:
+    """One row per package line and allocation that funds it."""
+    return ReportSheet(
         "funding",
         [
             Column("line_no", "package line", "int"),
@@ -163,7 +172,11 @@ def trace_sheets(data: dict) -> list[ReportSheet]:
             for alloc in line["funded_by"] or [{}]
         ],
     )
-    contracts = ReportSheet(
+
+
+def _contracts_sheet(data: dict, currency: str) -> ReportSheet:
+    """One row per contract line."""
+    return ReportSheet(
         "contracts",
         [
             Column("id", "contract"),
@@ -178,4 +191,3 @@ def trace_sheets(data: dict) -> list[ReportSheet]:
         ],
         data["contracts"],
     )
-    return [delivered, funding, contracts]

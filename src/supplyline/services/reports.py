@@ -9,12 +9,13 @@ and every rate used is listed with the report.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from ..domain.attribution import Funding, attribute, merge_fundings
 from ..domain.errors import InvalidInput, NotFound
@@ -307,85 +308,15 @@ def trace(conn: Connection, package_id: str) -> dict:
         .all()
     )
     funders = dict(conn.execute(select(t.pledges.c.id, t.pledges.c.funder)).all())
-
-    def line_json(no: int) -> dict:
-        row = lines[no]
-        return {
-            "line_no": no,
-            "requirement_id": row.requirement_id,
-            "item": row.item,
-            "quantity": row.quantity,
-            "unit_price": str(Money.from_minor(row.unit_price_minor, row.unit_price_currency).amount),
-            "funded_by": [
-                {
-                    "allocation_id": alloc["id"],
-                    "pledge_id": alloc["pledge_id"],
-                    "funder": funders.get(alloc["pledge_id"]),
-                    "amount": str(Money.from_minor(alloc["amount_minor"], alloc["amount_currency"]).amount),
-                    "currency": alloc["amount_currency"],
-                    "line_amount": str(
-                        Money.from_minor(alloc["line_amount_minor"], alloc["line_amount_currency"]).amount
-                    ),
-                    "fx_rate": alloc["fx_rate"],
-                    "fx_date": alloc["fx_date"].isoformat() if alloc["fx_date"] else None,
-                    "allocated_on": alloc["allocated_on"].isoformat(),
-                }
-                for alloc in allocations
-                if alloc["line_no"] == no
-            ],
-        }
-
+    line_json = {no: _traced_line(row, allocations, funders) for no, row in lines.items()}
     lots = _lots_by_shipment_line(conn, package_id)
     delivered = []
     for receipt in _receipts(conn, package_id):
         value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
         shares = attribute(value, fundings.get((package_id, receipt.package_line_no), []))
         delivered.append(
-            {
-                "shipment_id": receipt.shipment_id,
-                "shipped_on": receipt.shipped_on.isoformat(),
-                "received_on": receipt.received_on.isoformat(),
-                "item": receipt.item,
-                "shipped": receipt.quantity,
-                "received": receipt.received,
-                "discrepancy": receipt.quantity - receipt.received,
-                "note": receipt.note,
-                "value": str(value.amount),
-                "currency": value.currency,
-                "lots": lots.get((receipt.shipment_id, receipt.line_no), []),
-                "contract": {
-                    "id": receipt.contract_id,
-                    "line_no": receipt.line_no,
-                    "unit_price": str(Money.from_minor(receipt.unit_price_minor, receipt.unit_price_currency).amount),
-                },
-                "package_line": line_json(receipt.package_line_no),
-                "paid_by": [
-                    {
-                        "pledge_id": s.funding.pledge_id,
-                        "funder": s.funding.funder,
-                        "amount": str(s.line_amount.amount),
-                        "currency": s.line_amount.currency,
-                        "pledge_amount": str(s.pledge_amount.amount),
-                        "pledge_currency": s.pledge_amount.currency,
-                    }
-                    for s in shares
-                ],
-            }
+            _traced_receipt(receipt, value, shares, lots.get((receipt.shipment_id, receipt.line_no), []), line_json)
         )
-    contracts = [
-        {
-            "id": c.id,
-            "supplier": c.supplier,
-            "kind": c.kind,
-            "signed_on": c.signed_on.isoformat(),
-            "line_no": c.line_no,
-            "package_line_no": c.package_line_no,
-            "item": c.item,
-            "quantity": c.quantity,
-            "unit_price": str(Money.from_minor(c.unit_price_minor, c.unit_price_currency).amount),
-        }
-        for c in _contract_lines(conn, package_id)
-    ]
     return {
         "package": {
             "id": pkg["id"],
@@ -396,9 +327,83 @@ def trace(conn: Connection, package_id: str) -> dict:
             "seller": pkg["seller"],
             "recipient": pkg["recipient"],
         },
-        "lines": [line_json(no) for no in sorted(lines)],
-        "contracts": contracts,
+        "lines": [line_json[no] for no in sorted(lines)],
+        "contracts": [_traced_contract_line(c) for c in _contract_lines(conn, package_id)],
         "delivered": delivered,
+    }
+
+
+def _traced_line(row: Any, allocations: Sequence[RowMapping], funders: dict[str, str]) -> dict:
+    """A package line and the allocations that fund it."""
+    return {
+        "line_no": row.line_no,
+        "requirement_id": row.requirement_id,
+        "item": row.item,
+        "quantity": row.quantity,
+        "unit_price": str(Money.from_minor(row.unit_price_minor, row.unit_price_currency).amount),
+        "funded_by": [
+            {
+                "allocation_id": alloc["id"],
+                "pledge_id": alloc["pledge_id"],
+                "funder": funders.get(alloc["pledge_id"]),
+                "amount": str(Money.from_minor(alloc["amount_minor"], alloc["amount_currency"]).amount),
+                "currency": alloc["amount_currency"],
+                "line_amount": str(Money.from_minor(alloc["line_amount_minor"], alloc["line_amount_currency"]).amount),
+                "fx_rate": alloc["fx_rate"],
+                "fx_date": alloc["fx_date"].isoformat() if alloc["fx_date"] else None,
+                "allocated_on": alloc["allocated_on"].isoformat(),
+            }
+            for alloc in allocations
+            if alloc["line_no"] == row.line_no
+        ],
+    }
+
+
+def _traced_receipt(receipt: Any, value: Money, shares: list, lots: list[dict], line_json: dict[int, dict]) -> dict:
+    """A confirmed receipt: what arrived, under which contract and package line, paid by whom."""
+    return {
+        "shipment_id": receipt.shipment_id,
+        "shipped_on": receipt.shipped_on.isoformat(),
+        "received_on": receipt.received_on.isoformat(),
+        "item": receipt.item,
+        "shipped": receipt.quantity,
+        "received": receipt.received,
+        "discrepancy": receipt.quantity - receipt.received,
+        "note": receipt.note,
+        "value": str(value.amount),
+        "currency": value.currency,
+        "lots": lots,
+        "contract": {
+            "id": receipt.contract_id,
+            "line_no": receipt.line_no,
+            "unit_price": str(Money.from_minor(receipt.unit_price_minor, receipt.unit_price_currency).amount),
+        },
+        "package_line": line_json[receipt.package_line_no],
+        "paid_by": [
+            {
+                "pledge_id": s.funding.pledge_id,
+                "funder": s.funding.funder,
+                "amount": str(s.line_amount.amount),
+                "currency": s.line_amount.currency,
+                "pledge_amount": str(s.pledge_amount.amount),
+                "pledge_currency": s.pledge_amount.currency,
+            }
+            for s in shares
+        ],
+    }
+
+
+def _traced_contract_line(c: Any) -> dict:
+    return {
+        "id": c.id,
+        "supplier": c.supplier,
+        "kind": c.kind,
+        "signed_on": c.signed_on.isoformat(),
+        "line_no": c.line_no,
+        "package_line_no": c.package_line_no,
+        "item": c.item,
+        "quantity": c.quantity,
+        "unit_price": str(Money.from_minor(c.unit_price_minor, c.unit_price_currency).amount),
     }
 
 

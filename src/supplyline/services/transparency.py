@@ -41,10 +41,11 @@ def load_key(path: Path) -> Signer:
     return keyfile.load(path)
 
 
-def key_path(db_url: str, settings: settings_module.Settings | None = None) -> Path:
-    """Where the signing key of the ledger at ``db_url`` is: ``SUPPLYLINE_SIGNING_KEY`` or
-    beside the SQLite file. The CLI and the API both find it here."""
-    return keyfile.location(db_url, (settings or settings_module.load()).signing_key)
+def key_path(settings: settings_module.Settings, db_url: str | None = None) -> Path:
+    """Where the signing key of the ledger is: ``SUPPLYLINE_SIGNING_KEY``, else beside the SQLite
+    file of ``db_url`` (default: the settings' database). The one place it is found: the CLI
+    (``CliState.key_file``), the API and the dashboard (``app.state.key_file``) are handed it."""
+    return keyfile.location(db_url or settings.db, settings.signing_key)
 
 
 # --- the tree --------------------------------------------------------------------------------

@@ -149,11 +149,40 @@ def _allocation_keys(viewer: Viewer, package_id: str, line_no: int | None = None
     return [(i,) for i in viewer.ownership.conn.execute(query).scalars()]
 
 
+#: figures computed from a requirement's columns (the dashboard's coverage), blanked with them
+_REQUIREMENT_DERIVED = {
+    "quantity": ("value", "coverage", "delivered_share", "unfunded_quantity", "why_unfunded"),
+    "unit_price": ("value", "funded_value"),
+    "funded_quantity": ("funded_value", "coverage", "unfunded_quantity", "why_unfunded"),
+    "delivered_quantity": ("delivered_share",),
+}
+
+
 def _requirement(viewer: Viewer, record: dict) -> dict:
-    if "packages" not in record:
-        return record
-    shown = viewer.readable("package", (p["package_id"] for p in record["packages"]))
-    return {**record, "packages": [p for p in record["packages"] if p["package_id"] in shown]}
+    hidden = viewer.hidden("requirements", (record["id"],))
+    out = _blank(record, hidden)
+    for column, derived in _REQUIREMENT_DERIVED.items():
+        if column in hidden:
+            out = _blank(out, {}, derived, because=hidden[column])
+    if "packages" not in out:
+        return out
+    shown = viewer.readable("package", (p["package_id"] for p in out["packages"]))
+    return {**out, "packages": [p for p in out["packages"] if p["package_id"] in shown]}
+
+
+def _order(viewer: Viewer, record: dict) -> dict:
+    """An order states its contract line's quantity and schedule: withheld as they are."""
+    return _blank(record, viewer.hidden("production_orders", (record["id"],)))
+
+
+def funding(viewer: Viewer, rows: list[dict]) -> list[dict]:
+    """A package's funding rows (``queries.package_funding``) without the pledges the viewer
+    may not read: another funder's pledge id and amount (as in the trace)."""
+    own = viewer.readable("pledge", (row["pledge_id"] for row in rows))
+    return [
+        row if row["pledge_id"] in own else {**row, "pledge_id": None, "amount": None, "amount_currency": None}
+        for row in rows
+    ]
 
 
 _FOREIGN_ALLOCATION = dict.fromkeys(("allocation_id", "pledge_id", "amount", "currency", "fx_rate", "fx_date"))
@@ -225,6 +254,7 @@ def _trace(viewer: Viewer, record: dict) -> dict:
 #: record kind → how to trim it for a viewer (kinds not listed are shown whole)
 PRESENTERS: dict[str, Callable[[Viewer, dict], dict]] = {
     "requirement": _requirement,
+    "order": _order,
     "pledge": _pledge,
     "package": _package,
     "contract": _contract,

@@ -8,8 +8,9 @@ the API and the dashboard for a signed-in party (its relation to the record). Th
 a withheld field, as the transparency design states it:
 
 - ``parties``: the parties to the record (its owners and those it is shared with);
-- ``confidential``: the party that recorded it;
-- coordinators and auditors see everything; anyone sees it once its embargo has passed.
+- ``confidential``: the record's owners and the party that recorded it;
+- coordinators and auditors see everything; anyone sees it once its embargo has passed
+  (``domain.access.sees_withheld``, the rule a reveal follows too).
 
 A value derived from a withheld one (a package line's funded amount, a delivery's value at
 a withheld contract price) is withheld with it: see ``derived_hidden``.
@@ -25,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from ..domain import access
 from ..domain.disclosure_table import Event as TableEvent
 from ..domain.disclosure_table import row as row_of
 from ..domain.disclosure_table import shown_rows
@@ -165,11 +167,10 @@ class Index:
     def hidden_from(self, item: Withheld, reader: Reader) -> bool:
         if reader.sees_all or item.lifted(self.on):
             return False
+        if reader.party is None:
+            return True
         kind, _, record_id = item.stream_id.partition(":")
-        relation = reader.relation(kind, record_id) if reader.party else None
-        if item.level == "parties":
-            return relation is None
-        return reader.party != item.recorder  # confidential
+        return not access.sees_withheld(item.level, reader.relation(kind, record_id), reader.party == item.recorder)
 
     def hidden(self, table: str, key: Key, reader: Reader) -> dict[str, Withheld]:
         """Columns of the row ``key`` of ``table`` that ``reader`` may not see -> why."""

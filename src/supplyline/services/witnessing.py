@@ -12,11 +12,10 @@ exits.
 
 from __future__ import annotations
 
+import http.client
 import logging
 import os
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from ..ledger.note import Checkpoint, NoteError, b64
 from ..ledger.policy import Policy, Witness
 from ..store import merkle as tree
 from ..store.eventstore import Store
+from .witness_http import WitnessLink
 
 log = logging.getLogger("supplyline.witnessing")
 
@@ -57,6 +57,7 @@ class Witnessing:
         self.timeout = timeout
         self.known: dict[str, int] = {}  # the size each witness last cosigned, as far as we know
         self.warnings: list[str] = []
+        self._links: dict[str, WitnessLink] = {}
         #: also told of each warning (the CLI prints them)
         self.told: list[Callable[[str], None]] = []
         self._background = background
@@ -91,11 +92,14 @@ class Witnessing:
         """Ask every witness at once; publish the note with the cosignatures that came back."""
         cp = Checkpoint.parse(split_note(note.encode())[0])
         lines: dict[str, str] = {}
+        # all at once: the last one asked from this thread (one witness: no thread at all)
         threads = [
-            threading.Thread(target=self._ask_into, args=(w, cp, note, lines), daemon=True) for w in self.witnesses
+            threading.Thread(target=self._ask_into, args=(w, cp, note, lines), daemon=True) for w in self.witnesses[:-1]
         ]
         for thread in threads:
             thread.start()
+        if self.witnesses:
+            self._ask_into(self.witnesses[-1], cp, note, lines)
         for thread in threads:
             thread.join(self.timeout * 2.5)  # at most two requests and a proof each
         cosigned = note + "".join(lines[w.name] for w in self.witnesses if w.name in lines)
@@ -140,17 +144,14 @@ class Witnessing:
         return None
 
     def _post(self, witness: Witness, body: bytes) -> tuple[int, str]:
-        url = (witness.url or "").rstrip("/") + "/add-checkpoint"
-        request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "text/plain"})
+        link = self._links.get(witness.name)
+        if link is None:
+            link = self._links[witness.name] = WitnessLink(witness.url or "", self.timeout)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.status, response.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode("utf-8", "replace")
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
+            return link.post(body)
+        except (http.client.HTTPException, OSError) as exc:
             self._warn(
-                f"witness {witness.name} is unreachable at {url} ({reason}): this checkpoint lacks its cosignature"
+                f"witness {witness.name} is unreachable at {link.url} ({exc}): this checkpoint lacks its cosignature"
             )
             return 0, ""
 

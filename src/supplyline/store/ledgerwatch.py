@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 from sqlalchemy.engine import Engine
 
@@ -62,16 +61,6 @@ class LedgerWatch:
         with self._lock:
             if self._state is not None and seq > self._state[0]:
                 self._state = (seq, self._state[1])
-
-    def wait_for(self, seq: int, timeout: float = 5.0) -> bool:
-        """Block until the watch has seen the head reach ``seq`` (for tests and tools)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            state = self._state
-            if state is not None and state[0] >= seq:
-                return True
-            time.sleep(0.01)
-        return False
 
     # --- the listening thread ------------------------------------------------------------
     def _listen(self) -> None:

@@ -9,15 +9,14 @@ has one definition.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import Table
 
 from ..domain.contract import Contract
+from ..domain.enduse import Disposition, EndUseCheck, EndUseRules, Site
 from ..domain.entity import Entity
 from ..domain.facility import Facility
 from ..domain.fx import FxRecord
@@ -25,6 +24,7 @@ from ..domain.kiel import KIEL_MEASURES, KielDonorRelease
 from ..domain.logkey import LogKey
 from ..domain.package import Package
 from ..domain.party import Party
+from ..domain.payments import Flow
 from ..domain.plan import ProductionPlan
 from ..domain.pledge import Pledge
 from ..domain.production import ProductionOrder
@@ -32,9 +32,9 @@ from ..domain.requirement import Requirement
 from ..domain.shipment import Shipment
 from ..domain.token import ApiToken
 from ..ledger.canonical import canonical
+from . import projections_enduse as enduse
 from . import schema as t
-
-Rows = dict[str, dict[tuple, dict[str, Any]]]
+from .table_rows import Rows, key_of
 
 
 def _money(prefix: str, money) -> dict[str, Any]:
@@ -105,8 +105,10 @@ def pledge_rows(p: Pledge) -> dict[Table, list[dict]]:
                 "state": p.state,
                 "note": p.note,
                 "version": p.version,
+                **_stage_totals(p),
             }
         ],
+        t.money_flows: [_flow_row(p.id, n, flow) for n, flow in enumerate(p.stages.flows if p.stages else (), start=1)],
         t.allocations: [
             {
                 "id": a.id,
@@ -123,6 +125,40 @@ def pledge_rows(p: Pledge) -> dict[Table, list[dict]]:
             }
             for a in p.allocations
         ],
+    }
+
+
+def _stage_totals(p: Pledge) -> dict[str, int]:
+    stages = p.stages
+    if stages is None:
+        return {f"{stage}_minor": 0 for stage in t.MONEY_STAGES}
+    released = p.released.minor if p.released is not None else 0
+    return {
+        "paid_in_minor": stages.paid_in.minor,
+        "transferred_minor": stages.transferred.minor,
+        "obligated_minor": stages.obligated.minor,
+        "expended_minor": stages.expended.minor,
+        "released_minor": released,
+        "returned_minor": stages.returned.minor,
+    }
+
+
+def _flow_row(pledge_id: str, position: int, f: Flow) -> dict[str, Any]:
+    return {
+        "pledge_id": pledge_id,
+        "position": position,
+        "stage": f.stage,
+        "package_id": f.package_id,
+        "contract_id": f.contract_id,
+        "contract_line_no": f.contract_line_no,
+        **_money("amount", f.amount),
+        "seller_minor": f.seller_amount.minor if f.seller_amount else None,
+        "seller_currency": f.seller_amount.currency if f.seller_amount else None,
+        "fx_rate": str(f.fx.rate) if f.fx else None,
+        "fx_date": f.fx.day if f.fx else None,
+        "fx_difference_minor": f.fx_difference.minor if f.fx_difference is not None else None,
+        "reference": f.reference,
+        "day": f.day,
     }
 
 
@@ -366,6 +402,10 @@ PROJECTIONS: dict[str, Projection] = {
         Projection(ProductionPlan, plan_rows),
         Projection(ApiToken, token_rows),
         Projection(LogKey, lambda _key: {}),  # named in the log only: no table
+        Projection(EndUseRules, enduse.rules_rows),
+        Projection(Site, enduse.site_rows),
+        Projection(EndUseCheck, enduse.check_rows),
+        Projection(Disposition, enduse.disposition_rows),
     )
 }
 
@@ -377,6 +417,7 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.requirement_rankings,
     t.pledges,
     t.allocations,
+    t.money_flows,
     t.packages,
     t.package_lines,
     t.package_decisions,
@@ -397,11 +438,8 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.production_plan_parts,
     t.production_plan_shortfalls,
     t.api_tokens,
+    *enduse.TABLES,
 )
-
-
-def key_of(table: Table, row: dict) -> tuple:
-    return tuple(row[c.name] for c in table.primary_key.columns)
 
 
 def rows_of(entity: Entity) -> Rows:
@@ -411,46 +449,4 @@ def rows_of(entity: Entity) -> Rows:
     out: Rows = {}
     for table, rows in PROJECTIONS[entity.KIND].rows(entity).items():
         out[table.name] = {key_of(table, row): row for row in rows}
-    return out
-
-
-@cache
-def _insert(table: Table):
-    return insert(table)
-
-
-def write_difference(conn: Connection, before: Rows, after: Rows) -> None:
-    """Bring the stored rows of one entity from ``before`` to ``after``."""
-    write_differences(conn, [(before, after)])
-
-
-def write_differences(conn: Connection, changes: Iterable[tuple[Rows, Rows]]) -> None:
-    """Bring the stored rows of several entities from ``before`` to ``after``: removals and
-    changes row by row, then the new rows in one statement per table (a bulk command adds
-    thousands)."""
-    added: dict[str, list[dict]] = {}
-    for before, after in changes:
-        for name in before.keys() | after.keys():
-            table = t.metadata.tables[name]
-            old, new = before.get(name, {}), after.get(name, {})
-            pk = list(table.primary_key.columns)
-            for key in [k for k in old if k not in new]:
-                conn.execute(delete(table).where(and_(*[c == v for c, v in zip(pk, key, strict=False)])))
-            for key, row in new.items():
-                if key not in old:
-                    added.setdefault(name, []).append(row)
-                elif old[key] != row:
-                    changed = {c: v for c, v in row.items() if old[key].get(c) != v}
-                    conn.execute(
-                        update(table).where(and_(*[c == v for c, v in zip(pk, key, strict=False)])).values(**changed)
-                    )
-    for name, rows in added.items():
-        conn.execute(_insert(t.metadata.tables[name]), rows[0] if len(rows) == 1 else rows)
-
-
-def read_table(conn: Connection, table: Table) -> dict[tuple, dict[str, Any]]:
-    out = {}
-    for row in conn.execute(select(table)).mappings():
-        record = dict(row)
-        out[key_of(table, record)] = record
     return out

@@ -34,6 +34,9 @@ metadata = MetaData(
 
 ID = 64
 
+#: the pledge's money by stage, besides what is committed and allocated (issue 15)
+MONEY_STAGES = ("paid_in", "transferred", "obligated", "expended", "released", "returned")
+
 
 def _id(name: str, **kw) -> Column:
     return Column(name, String(ID), **kw)
@@ -154,6 +157,8 @@ pledges = Table(
     Column("state", String(20), nullable=False),
     Column("note", Text, nullable=False),
     Column("version", Integer, nullable=False),
+    # money stages (issue 15), in the pledge's currency
+    *[Column(f"{stage}_minor", BigInteger, nullable=False, server_default="0") for stage in MONEY_STAGES],
 )
 
 allocations = Table(
@@ -171,6 +176,26 @@ allocations = Table(
     # given back to the pledge (the amounts above are what the allocation still holds)
     Column("released_minor", BigInteger, nullable=False, server_default="0"),
     Column("released_line_minor", BigInteger, nullable=False, server_default="0"),
+)
+
+#: Every movement of a pledge's money, in the order recorded: a row per event of its stages.
+money_flows = Table(
+    "money_flows",
+    metadata,
+    _id("pledge_id", primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("stage", String(20), nullable=False),
+    _id("package_id", index=True),
+    _id("contract_id"),
+    Column("contract_line_no", Integer),
+    *_money("amount"),  # the pledge's currency
+    Column("seller_minor", BigInteger),  # what reached the seller, in its currency
+    Column("seller_currency", String(3)),
+    Column("fx_rate", String(40)),
+    Column("fx_date", Date),
+    Column("fx_difference_minor", BigInteger),  # in the seller's currency
+    Column("reference", String(100), nullable=False),
+    Column("day", Date, nullable=False),
 )
 
 packages = Table(
@@ -346,54 +371,6 @@ kiel_allocations = Table(
     Column("currency", String(3), nullable=False),
 )
 
-# --- co-production planning ---------------------------------------------------------------
-
-facility_item_terms = Table(
-    "facility_item_terms",
-    metadata,
-    _id("facility_id", primary_key=True),
-    Column("item", String(200), primary_key=True),
-    Column("min_batch", Integer, nullable=False),
-    *_money("unit_cost"),
-)
-
-production_plans = Table(
-    "production_plans",
-    metadata,
-    _id("id", primary_key=True),
-    Column("state", String(20), nullable=False),
-    Column("accepted_on", Date, nullable=False),
-    Column("first_month", String(7), nullable=False),
-    Column("horizon", Integer, nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("weighted_lateness", BigInteger, nullable=False),
-    *_money("cost"),
-    Column("input_digest", String(64), nullable=False),
-    _id("superseded_by"),
-    Column("superseded_on", Date),
-    Column("version", Integer, nullable=False),
-)
-
-production_plan_parts = Table(
-    "production_plan_parts",
-    metadata,
-    _id("plan_id", primary_key=True),
-    Column("position", Integer, primary_key=True, autoincrement=False),
-    _id("order_id", nullable=False, index=True),
-    _id("facility_id", nullable=False),
-    Column("month", String(7), nullable=False),
-    Column("quantity", Integer, nullable=False),
-)
-
-#: units of an order a plan could not fit within its horizon
-production_plan_shortfalls = Table(
-    "production_plan_shortfalls",
-    metadata,
-    _id("plan_id", primary_key=True),
-    _id("order_id", primary_key=True),
-    Column("quantity", Integer, nullable=False),
-)
-
 # --- API access ---------------------------------------------------------------------------
 
 #: Projection of the token streams: who holds which credential, in which role, until when.
@@ -425,6 +402,18 @@ api_idempotency = Table(
     Column("recorded_at", String(32), nullable=False),
 )
 
+#: Signed-in dashboard sessions. Not a projection: the cookie holds a random id, this row
+#: (keyed by the id's SHA-256, so a copy of the table opens no session) holds the token it
+#: acts for (its SHA-256 too), the form token against cross-site requests, and its expiry.
+dashboard_sessions = Table(
+    "dashboard_sessions",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True),
+    Column("token_sha256", String(64), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("expires_at", String(32), nullable=False, index=True),
+)
+
 # --- transparency ---------------------------------------------------------------------------
 
 #: The RFC 6962 tree over the event hashes, as C2SP tlog-tiles (see ledger/tiles.py): one
@@ -449,3 +438,24 @@ withheld_values = Table(
     Column("value", Text, nullable=False),  # canonical JSON
     Column("salt", String(64), nullable=False),  # hex
 )
+
+# end-use monitoring's tables live in their own module (one reason to change each); importing
+# them here puts them on ``metadata`` and under ``schema.<name>`` like every other table
+from . import schema_enduse as _enduse  # noqa: E402 (it needs metadata, defined above)
+
+dispositions: Table = _enduse.dispositions
+end_use_checks: Table = _enduse.end_use_checks
+end_use_items: Table = _enduse.end_use_items
+inventory_rules: Table = _enduse.inventory_rules
+manifest_serials: Table = _enduse.manifest_serials
+serial_manifests: Table = _enduse.serial_manifests
+serial_rules: Table = _enduse.serial_rules
+sites: Table = _enduse.sites
+
+# co-production planning's tables, likewise
+from . import schema_planning as _planning  # noqa: E402 (it needs metadata, defined above)
+
+facility_item_terms: Table = _planning.facility_item_terms
+production_plans: Table = _planning.production_plans
+production_plan_parts: Table = _planning.production_plan_parts
+production_plan_shortfalls: Table = _planning.production_plan_shortfalls

@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -29,7 +28,7 @@ from ..domain.logkey import LOG, LogKey, check_rotation
 from ..ledger import merkle
 from ..ledger.chain import StoredEvent
 from ..ledger.compact import CompactRange
-from ..ledger.note import EM_DASH, Signer, b64
+from ..ledger.note import EM_DASH, Signer, b64, ed25519_signer
 from . import merkle as tree
 from . import schema as t
 
@@ -93,7 +92,7 @@ class CommitSigner:
         self.signer = signer
         self.verifier = signer.verifier
         self._origin = signer.name
-        self._private = Ed25519PrivateKey.from_private_bytes(signer.seed)
+        self._sign = ed25519_signer(signer.seed)
         self._key_id = self.verifier.id
         self._signature_prefix = f"{EM_DASH} {signer.name} "
         self._pin_checked = False
@@ -171,7 +170,7 @@ class CommitSigner:
         # the note written out directly (the text is ours, so it needs no checking): after the
         # Ed25519 signature itself, this is most of what signing on commit costs
         text = f"{self._origin}\n{cr.size}\n{b64(root)}\n"
-        note = f"{text}\n{self._signature_prefix}{b64(self._key_id + self._private.sign(text.encode()))}\n"
+        note = f"{text}\n{self._signature_prefix}{b64(self._key_id + self._sign(text.encode()))}\n"
         if self.handover is not None:
             note += self.handover.sign(text).rpartition("\n\n")[2]
         return note

@@ -128,6 +128,8 @@ def lots_timeline(orders: list[dict]) -> str:
                 marker={"size": [8 + min(lot["quantity"], 3000) / 150 for lot in order["lots"]]},
             )
         )
+        if order.get("due") is None:  # withheld from this viewer
+            continue
         fig.add_trace(
             go.Scatter(
                 x=[order["due"]],

@@ -12,15 +12,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from .. import settings as settings_module
 from ..domain.errors import Refused
 from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
 from ..domain.values import CATEGORIES
-from ..services import dashboard, integrity, queries, reports, tokens, transparency, views
+from ..services import dashboard, integrity, queries, reports, sessions, tokens, transparency, views
 from ..services import kiel as kiel_service
-from ..services.withholding import Index
-from ..store import keyfile
 from . import session
 
 HERE = Path(__file__).parent
@@ -42,7 +39,12 @@ def _millions(value: str | Decimal | None, currency: str | None = None) -> str:
     return f"{currency} {text}" if currency else text
 
 
+def _count(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
 templates.env.filters["money"] = _money
+templates.env.filters["count"] = _count
 templates.env.filters["millions"] = _millions
 templates.env.filters["label"] = lambda s: str(s).replace("_", " ")
 
@@ -51,6 +53,7 @@ NAV = [
     ("/requirements", "Requirements"),
     ("/packages", "Packages"),
     ("/production", "Drone Deal production"),
+    ("/end-use", "End use"),
     ("/ledger", "Ledger"),
 ]
 
@@ -122,7 +125,7 @@ def requirements(
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
         coverage = dashboard.requirement_coverage(conn, category=category, state=state, tier=tier_number)
-        lines = who.keep("requirement", coverage["lines"])
+        lines = [views.present(who, "requirement", line) for line in who.keep("requirement", coverage["lines"])]
     from . import charts
 
     categories = coverage["categories"] if who.may("report.need") else []
@@ -168,13 +171,7 @@ def package(request: Request, package_id: str):
             )
         detail = views.present(who, "package", queries.package(conn, package_id))
         trace = views.present(who, "trace", reports.trace(conn, package_id))
-        readable_pledges = who.readable("pledge", [f["pledge_id"] for f in queries.package_funding(conn, package_id)])
-        funding = [
-            f
-            if f["pledge_id"] in readable_pledges
-            else {**f, "pledge_id": None, "amount": None, "amount_currency": None}
-            for f in queries.package_funding(conn, package_id)
-        ]
+        funding = views.funding(who, queries.package_funding(conn, package_id))
         shipments = who.keep(
             "shipment", [s for c in detail["contracts"] for s in queries.list_shipments(conn, contract_id=c["id"])]
         )
@@ -198,7 +195,7 @@ def production(request: Request):
         data["facilities"] = who.keep("facility", data["facilities"])
         seen = {f["id"] for f in data["facilities"]}
         data["capacity_use"] = [r for r in data["capacity_use"] if r["facility_id"] in seen]
-        data["orders"] = who.keep("order", data["orders"])
+        data["orders"] = [views.present(who, "order", order) for order in who.keep("order", data["orders"])]
     from . import charts
 
     return _page(
@@ -215,19 +212,18 @@ def production(request: Request):
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger(request: Request):
     store = _store(request)
-    verification = integrity.check(store, key_file=_key_path(store))
-    signer = _signer(store)
+    verification = integrity.check(store, key_file=request.app.state.key_file, watch=request.app.state.projection_watch)
+    signer = _signer(request)
     signed = transparency.checkpoint(store, signer, with_time=True) if signer else None
     with store.read() as conn:
         who = session.viewer(request, conn)
         summary = queries.ledger_summary(conn)
         # the log is published: every event, its withheld fields shown only as commitments
         events = queries.list_events(conn, limit=40)
-        withheld: dict[int, list[str]] = {}
-        for item in Index(conn).fields:
-            withheld.setdefault(item.seq, []).append(item.field)
+        index, _ = who.withholding
+        withheld = index.by_event()
     for event in events:
-        event["withheld_fields"] = sorted(withheld.get(event["seq"], ()))
+        event["withheld_fields"] = withheld.get(event["seq"], [])
     return _page(
         request,
         "ledger.html",
@@ -241,20 +237,16 @@ def ledger(request: Request):
     )
 
 
-def _key_path(store) -> Path:
-    return keyfile.location(store.engine.url.render_as_string(hide_password=False), settings_module.load().signing_key)
-
-
-def _signer(store):
-    """The ledger's signing key, where `supplyline init` put it (None if there is none)."""
-    path = _key_path(store)
+def _signer(request: Request):
+    """The ledger's signing key, the one the app was handed (None if `supplyline init` made none)."""
+    path: Path = request.app.state.key_file
     return transparency.load_key(path) if path.exists() else None
 
 
 @router.get("/ledger/checkpoint")
 def checkpoint_text(request: Request) -> Response:
     store = _store(request)
-    signer = _signer(store)
+    signer = _signer(request)
     if signer is None:
         return Response(
             "this ledger has no signing key (run supplyline init)\n", status_code=404, media_type="text/plain"
@@ -268,7 +260,7 @@ def checkpoint_text(request: Request) -> Response:
 
 @router.get("/ledger/key")
 def verifier_key(request: Request) -> Response:
-    signer = _signer(_store(request))
+    signer = _signer(request)
     if signer is None:
         return Response(
             "this ledger has no signing key (run supplyline init)\n", status_code=404, media_type="text/plain"
@@ -297,25 +289,52 @@ def proof_download(request: Request, seq: int) -> Response:
 def signin_form(request: Request):
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
-    return _page(request, "signin.html", who, title="Sign in", failed=False)
+    return _signin_page(request, who)
+
+
+def _signin_page(request: Request, who: session.PageViewer, status_code: int = 200, **context) -> Response:
+    """The sign-in form, with a fresh form token in the page and in its own cookie."""
+    token = sessions.new_form_token()
+    response = _page(request, "signin.html", who, status_code=status_code, title="Sign in", form_token=token, **context)
+    session.set_cookie(request, response, session.FORM_COOKIE, token, max_age=3600)
+    return response
 
 
 @router.post("/signin", response_class=HTMLResponse)
 async def signin(request: Request):
     form = await request.form()
     secret = str(form.get("token", "")).strip()
-    with _store(request).read() as conn:
-        found = tokens.authenticate(_store(request), conn, secret) if secret and len(secret) <= 200 else None
+    store = _store(request)
+    with store.read() as conn:
         who = session.viewer(request, conn)
+        if not sessions.same(form.get("csrf"), request.cookies.get(session.FORM_COOKIE)):
+            return _signin_page(request, who, status_code=403, failed=False, forged=True)
+        found = (
+            tokens.principal_for(conn, secret, signed_by=session.signed_by(request))
+            if secret and len(secret) <= 200
+            else None
+        )
     if found is None:
-        return _page(request, "signin.html", who, status_code=401, title="Sign in", failed=True)
+        return _signin_page(request, who, status_code=401, failed=True)
+    sessions.end(store, request.cookies.get(session.COOKIE))  # a new id at each sign-in
+    started = sessions.start(store, secret, hours=request.app.state.settings.session_hours)
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(session.COOKIE, secret, httponly=True, samesite="strict", path="/")
+    session.set_cookie(request, response, session.COOKIE, started.id, max_age=started.max_age)
+    response.delete_cookie(session.FORM_COOKIE, path="/")
     return response
 
 
-@router.post("/signout")
-def signout():
+@router.post("/signout", response_class=HTMLResponse)
+async def signout(request: Request):
+    form = await request.form()
+    store = _store(request)
+    with store.read() as conn:
+        found = session.current(request, conn)
+    if found is not None and not sessions.same(form.get("csrf"), found.csrf):
+        return _page(
+            request, "error.html", None, status_code=403, title="Not signed out", message="the form has expired"
+        )
+    sessions.end(store, request.cookies.get(session.COOKIE))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(session.COOKIE, path="/")
     return response

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from ...domain.contract import DeliveryTerms, LineTerms
 from ...services import contracts, queries
+from ..commands import send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead
 from ..schemas.contracts import ContractCreate, ContractDetailRead, ContractPage
@@ -40,23 +41,23 @@ def get_contract(contract_id: PathId, gate: Gate = Depends(reading)):
     status_code=201,
     response_model=OutcomeRead,
     summary="Sign a contract, as its buyer",
-    **acts("contract.sign"),
+    **acts(contracts.SignContract.ACTION),
 )
 def sign_contract(body: ContractCreate, gate: Gate = Depends(writing)):
-    cmd = contracts.SignContract(
-        body.package_id,
-        body.buyer,
-        body.supplier,
-        body.kind,
-        body.signed_on,
-        tuple(LineTerms(line.package_line_no, line.quantity, line.unit_price) for line in body.lines),
-        tuple(DeliveryTerms(d.line_no, d.due, d.quantity) for d in body.schedule),
-        body.id,
-        body.disclose or {},
-    )
-    return gate.write(
+    return send(
+        gate,
         creating("contract", [body.buyer], Ref("package", body.package_id, "package_id")),
-        lambda actor, _: contracts.sign_contract(gate.store, actor, cmd),
+        lambda: contracts.SignContract(
+            package_id=body.package_id,
+            buyer=body.buyer,
+            supplier=body.supplier,
+            kind=body.kind,
+            signed_on=body.signed_on,
+            lines=tuple(LineTerms(line.package_line_no, line.quantity, line.unit_price) for line in body.lines),
+            schedule=tuple(DeliveryTerms(d.line_no, d.due, d.quantity) for d in body.schedule),
+            id=body.id,
+            disclosure=body.disclose,
+        ),
         payload=body,
         created="/api/v1/contracts",
     )
@@ -66,12 +67,14 @@ def sign_contract(body: ContractCreate, gate: Gate = Depends(writing)):
     "/contracts/{contract_id}/schedule/{entry}/reschedule",
     response_model=OutcomeRead,
     summary="Move an entry of the delivery schedule (numbered in signing order), as the seller or supplier",
-    **acts("contract.reschedule"),
+    **acts(contracts.RescheduleDelivery.ACTION),
 )
 def reschedule_delivery(contract_id: PathId, entry: int, body: RescheduleAction, gate: Gate = Depends(updating)):
-    cmd = contracts.RescheduleDelivery(contract_id, entry, body.due, body.reason, body.on)
-    return gate.write(
+    return send(
+        gate,
         existing("contract", contract_id),
-        lambda actor, v: contracts.reschedule_delivery(gate.store, actor, cmd, expected_version=v),
+        lambda: contracts.RescheduleDelivery(
+            contract_id=contract_id, entry=entry, due=body.due, reason=body.reason, on=body.on
+        ),
         payload=body,
     )

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 
 from ...services import packages, queries, reports
 from ...services.report_sheets import trace_sheets
+from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..reports import FILES, ReportFormat, Table, report_answer
 from ..schemas.common import DatedAction, Mechanism, OutcomeRead, PackageState
@@ -63,22 +64,17 @@ def trace_package(
 
 
 @router.post(
-    "/packages", status_code=201, response_model=OutcomeRead, summary="Draft a package", **acts("package.draft")
+    "/packages",
+    status_code=201,
+    response_model=OutcomeRead,
+    summary="Draft a package",
+    **acts(packages.DraftPackage.ACTION),
 )
 def draft_package(body: PackageCreate, gate: Gate = Depends(writing)):
-    cmd = packages.DraftPackage(
-        body.title,
-        body.mechanism,
-        body.seller,
-        body.recipient,
-        body.currency,
-        tuple(body.approvers),
-        body.id,
-        body.disclose or {},
-    )
-    return gate.write(
+    return send(
+        gate,
         creating("package", ()),
-        lambda actor, _: packages.draft_package(gate.store, actor, cmd),
+        lambda: packages.DraftPackage.model_validate(command_fields(body)),
         payload=body,
         created="/api/v1/packages",
     )
@@ -88,47 +84,40 @@ def draft_package(body: PackageCreate, gate: Gate = Depends(writing)):
     "/packages/{package_id}/lines",
     response_model=OutcomeRead,
     summary="Add a requirement line",
-    **acts("package.add_line"),
+    **acts(packages.AddLine.ACTION),
 )
 def add_line(package_id: PathId, body: PackageLineCreate, gate: Gate = Depends(updating)):
-    cmd = packages.AddLine(
-        package_id, body.requirement_id, body.quantity, body.unit_price, body.origin, body.disclose or {}
-    )
-    return gate.write(
+    return send(
+        gate,
         existing("package", package_id),
-        lambda actor, v: packages.add_line(gate.store, actor, cmd, expected_version=v),
+        lambda: packages.AddLine.model_validate({**command_fields(body), "package_id": package_id}),
         payload=body,
     )
 
 
-@router.post("/packages/{package_id}/propose", response_model=OutcomeRead, **acts("package.propose"))
+@router.post("/packages/{package_id}/propose", response_model=OutcomeRead, **acts(packages.ProposePackage.ACTION))
 def propose_package(package_id: PathId, gate: Gate = Depends(updating)):
-    return gate.write(
-        existing("package", package_id),
-        lambda actor, v: packages.propose_package(gate.store, actor, package_id, expected_version=v),
-    )
+    return send(gate, existing("package", package_id), lambda: packages.ProposePackage(package_id=package_id))
 
 
 @router.post(
     "/packages/{package_id}/decisions",
     response_model=OutcomeRead,
     summary="Approve or reject, as the token's own party",
-    **acts("package.decide"),
+    **acts(packages.Decide.ACTION),
 )
 def decide_package(package_id: PathId, body: DecisionCreate, gate: Gate = Depends(updating)):
-    cmd = packages.Decide(package_id, body.party, body.decision, body.reason, body.on)
-    return gate.write(
+    return send(
+        gate,
         existing("package", package_id, acting=lambda _: [body.party]),
-        lambda actor, v: packages.decide_package(gate.store, actor, cmd, expected_version=v),
+        lambda: packages.Decide.model_validate({**command_fields(body), "package_id": package_id}),
         payload=body,
     )
 
 
-@router.post("/packages/{package_id}/close", response_model=OutcomeRead, **acts("package.close"))
+@router.post("/packages/{package_id}/close", response_model=OutcomeRead, **acts(packages.ClosePackage.ACTION))
 def close_package(package_id: PathId, body: DatedAction | None = None, gate: Gate = Depends(updating)):
     on = body.on if body else None
-    return gate.write(
-        existing("package", package_id),
-        lambda actor, v: packages.close_package(gate.store, actor, package_id, on=on, expected_version=v),
-        payload=body,
+    return send(
+        gate, existing("package", package_id), lambda: packages.ClosePackage(package_id=package_id, on=on), payload=body
     )

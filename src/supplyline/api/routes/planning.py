@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ...services import planning, production
+from ..commands import command_fields, send
 from ..gate import Answer, Gate, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead
 from ..schemas.planning import (
@@ -114,13 +115,13 @@ def get_plan(plan_id: PathId, gate: Gate = Depends(reading)):
     "/facilities/{facility_id}/terms",
     response_model=OutcomeRead,
     summary="Set the minimum batch and unit cost of an item the facility builds",
-    **acts("facility.set_terms"),
+    **acts(production.SetItemTerms.ACTION),
 )
 def set_item_terms(facility_id: PathId, body: ItemTermsCreate, gate: Gate = Depends(updating)):
-    cmd = production.SetItemTerms(facility_id, body.item, body.min_batch, body.unit_cost, body.currency)
-    return gate.write(
+    return send(
+        gate,
         existing("facility", facility_id),
-        lambda actor, v: production.set_item_terms(gate.store, actor, cmd, expected_version=v),
+        lambda: production.SetItemTerms.model_validate({**command_fields(body), "facility_id": facility_id}),
         payload=body,
     )
 
@@ -129,13 +130,12 @@ def set_item_terms(facility_id: PathId, body: ItemTermsCreate, gate: Gate = Depe
     "/orders/{order_id}/priority",
     response_model=OutcomeRead,
     summary="Change the weight of an open order's lateness in planning",
-    **acts("order.reprioritise"),
+    **acts(production.ReprioritiseOrder.ACTION),
 )
 def prioritise_order(order_id: PathId, body: PrioritiseAction, gate: Gate = Depends(updating)):
-    return gate.write(
+    return send(
+        gate,
         existing("order", order_id),
-        lambda actor, v: production.reprioritise_order(
-            gate.store, actor, order_id, priority=body.priority, expected_version=v
-        ),
+        lambda: production.ReprioritiseOrder(order_id=order_id, priority=body.priority),
         payload=body,
     )

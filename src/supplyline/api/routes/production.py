@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from ...services import ownership, production, queries
+from ..commands import command_fields, send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import DatedAction, OrderState, OutcomeRead
 from ..schemas.production import (
@@ -45,13 +46,15 @@ def get_facility(facility_id: PathId, gate: Gate = Depends(reading)):
     status_code=201,
     response_model=OutcomeRead,
     summary="Register a facility (as one of its owners)",
-    **acts("facility.register"),
+    **acts(production.RegisterFacility.ACTION),
 )
 def register_facility(body: FacilityCreate, gate: Gate = Depends(writing)):
-    cmd = production.RegisterFacility(body.name, body.country, tuple((o.party, o.share) for o in body.owners), body.id)
-    return gate.write(
+    return send(
+        gate,
         creating("facility", [o.party for o in body.owners]),
-        lambda actor, _: production.register_facility(gate.store, actor, cmd),
+        lambda: production.RegisterFacility(
+            name=body.name, country=body.country, owners=tuple((o.party, o.share) for o in body.owners), id=body.id
+        ),
         payload=body,
         created="/api/v1/facilities",
     )
@@ -61,13 +64,13 @@ def register_facility(body: FacilityCreate, gate: Gate = Depends(writing)):
     "/facilities/{facility_id}/capacity",
     response_model=OutcomeRead,
     summary="Set monthly capacity for an item",
-    **acts("facility.set_capacity"),
+    **acts(production.SetCapacity.ACTION),
 )
 def set_capacity(facility_id: PathId, body: CapacityCreate, gate: Gate = Depends(updating)):
-    cmd = production.SetCapacity(facility_id, body.item, body.from_month, body.monthly_quantity)
-    return gate.write(
+    return send(
+        gate,
         existing("facility", facility_id),
-        lambda actor, v: production.set_capacity(gate.store, actor, cmd, expected_version=v),
+        lambda: production.SetCapacity.model_validate({**command_fields(body), "facility_id": facility_id}),
         payload=body,
     )
 
@@ -101,12 +104,9 @@ def get_order(order_id: PathId, gate: Gate = Depends(reading)):
     status_code=201,
     response_model=OutcomeRead,
     summary="Place a production order (as the contract's supplier or a facility owner)",
-    **acts("order.place"),
+    **acts(production.PlaceOrder.ACTION),
 )
 def place_order(body: OrderCreate, gate: Gate = Depends(writing)):
-    cmd = production.PlaceOrder(
-        body.facility_id, body.contract_id, body.contract_line_no, body.quantity, body.due, body.id
-    )
     about = creating(
         "order",
         lambda own: ownership.order_parties(own.conn, body.facility_id, body.contract_id).owners,
@@ -114,18 +114,27 @@ def place_order(body: OrderCreate, gate: Gate = Depends(writing)):
         Ref("facility", body.facility_id, "facility_id", visible=False),
         Ref("contract", body.contract_id, "contract_id"),
     )
-    return gate.write(
-        about, lambda actor, _: production.place_order(gate.store, actor, cmd), payload=body, created="/api/v1/orders"
+    return send(
+        gate,
+        about,
+        lambda: production.PlaceOrder(
+            facility_id=body.facility_id,
+            contract_id=body.contract_id,
+            contract_line_no=body.contract_line_no,
+            quantity=body.quantity,
+            due=body.due,
+            id=body.id,
+        ),
+        payload=body,
+        created="/api/v1/orders",
     )
 
 
-@router.post("/orders/{order_id}/start", response_model=OutcomeRead, **acts("order.start"))
+@router.post("/orders/{order_id}/start", response_model=OutcomeRead, **acts(production.StartOrder.ACTION))
 def start_order(order_id: PathId, body: DatedAction | None = None, gate: Gate = Depends(updating)):
     on = body.on if body else None
-    return gate.write(
-        existing("order", order_id),
-        lambda actor, v: production.start_order(gate.store, actor, order_id, on=on, expected_version=v),
-        payload=body,
+    return send(
+        gate, existing("order", order_id), lambda: production.StartOrder(order_id=order_id, on=on), payload=body
     )
 
 
@@ -133,14 +142,13 @@ def start_order(order_id: PathId, body: DatedAction | None = None, gate: Gate = 
     "/orders/{order_id}/lots",
     response_model=OutcomeRead,
     summary="Record a lot produced for the order",
-    **acts("order.record_lot"),
+    **acts(production.RecordLot.ACTION),
 )
 def record_lot(order_id: PathId, body: LotCreate, gate: Gate = Depends(updating)):
-    return gate.write(
+    return send(
+        gate,
         existing("order", order_id),
-        lambda actor, v: production.record_lot(
-            gate.store, actor, order_id, quantity=body.quantity, produced_on=body.produced_on, expected_version=v
-        ),
+        lambda: production.RecordLot(order_id=order_id, quantity=body.quantity, produced_on=body.produced_on),
         payload=body,
     )
 
@@ -149,24 +157,23 @@ def record_lot(order_id: PathId, body: LotCreate, gate: Gate = Depends(updating)
     "/orders/{order_id}/lots/{lot_id}/inspection",
     response_model=OutcomeRead,
     summary="Record quality control of a lot",
-    **acts("order.inspect"),
+    **acts(production.InspectLot.ACTION),
 )
 def inspect_lot(order_id: PathId, lot_id: LotPathId, body: InspectionCreate, gate: Gate = Depends(updating)):
-    cmd = production.InspectLot(order_id, lot_id, body.accepted, body.rejected, body.reason, body.on)
-    return gate.write(
+    return send(
+        gate,
         existing("order", order_id),
-        lambda actor, v: production.inspect_lot(gate.store, actor, cmd, expected_version=v),
+        lambda: production.InspectLot.model_validate({**command_fields(body), "order_id": order_id, "lot_id": lot_id}),
         payload=body,
     )
 
 
-@router.post("/orders/{order_id}/cancel", response_model=OutcomeRead, **acts("order.cancel"))
+@router.post("/orders/{order_id}/cancel", response_model=OutcomeRead, **acts(production.CancelOrder.ACTION))
 def cancel_order(order_id: PathId, body: CancelAction, gate: Gate = Depends(updating)):
-    return gate.write(
+    return send(
+        gate,
         existing("order", order_id),
-        lambda actor, v: production.cancel_order(
-            gate.store, actor, order_id, reason=body.reason, on=body.on, expected_version=v
-        ),
+        lambda: production.CancelOrder(order_id=order_id, reason=body.reason, on=body.on),
         payload=body,
     )
 
@@ -175,13 +182,12 @@ def cancel_order(order_id: PathId, body: CancelAction, gate: Gate = Depends(upda
     "/orders/{order_id}/reschedule",
     response_model=OutcomeRead,
     summary="Move an open order's due date, with a reason from the fixed list",
-    **acts("order.reschedule"),
+    **acts(production.RescheduleOrder.ACTION),
 )
 def reschedule_order(order_id: PathId, body: RescheduleAction, gate: Gate = Depends(updating)):
-    return gate.write(
+    return send(
+        gate,
         existing("order", order_id),
-        lambda actor, v: production.reschedule_order(
-            gate.store, actor, order_id, due=body.due, reason=body.reason, on=body.on, expected_version=v
-        ),
+        lambda: production.RescheduleOrder(order_id=order_id, due=body.due, reason=body.reason, on=body.on),
         payload=body,
     )

@@ -7,32 +7,39 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ...services import parties, queries
+from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, reading, writing
 from ..schemas.common import OutcomeRead
 from ..schemas.reference import FxRatePage, FxRatesCreate, PartyCreate, PartyPage, PartyRead
-from .common import Cursor, Limit, PathId
+from .common import Cursor, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["parties and FX rates"])
 
 
 @router.get("/parties", response_model=PartyPage, summary="All parties (public)", **acts("party.read"))
 def list_parties(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limit = 50):
-    return gate.many("party", queries.list_parties, key=lambda r: (r["id"],), cursor=cursor, limit=limit)
+    return gate.many(
+        "party", lambda c: plain_rows(queries.list_parties(c)), key=lambda r: (r["id"],), cursor=cursor, limit=limit
+    )
 
 
 @router.get("/parties/{party_id}", response_model=PartyRead, summary="One party (public)", **acts("party.read"))
 def get_party(party_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("party", party_id, lambda c: queries.party(c, party_id))
+    return gate.one("party", party_id, lambda c: plain(queries.party(c, party_id)))
 
 
 @router.post(
-    "/parties", status_code=201, response_model=OutcomeRead, summary="Register a party", **acts("party.register")
+    "/parties",
+    status_code=201,
+    response_model=OutcomeRead,
+    summary="Register a party",
+    **acts(parties.RegisterParty.ACTION),
 )
 def register_party(body: PartyCreate, gate: Gate = Depends(writing)):
-    cmd = parties.RegisterParty(body.id, body.name, body.kind, body.country)
-    return gate.write(
+    return send(
+        gate,
         creating("party", ()),
-        lambda actor, _: parties.register_party(gate.store, actor, cmd),
+        lambda: parties.RegisterParty.model_validate(command_fields(body)),
         payload=body,
         created="/api/v1/parties",
     )
@@ -52,7 +59,7 @@ def list_fx(
 ):
     return gate.many(
         None,
-        lambda c: queries.list_fx(c, currency=currency),
+        lambda c: plain_rows(queries.list_fx(c, currency=currency)),
         key=lambda r: (r["day"], r["currency"]),
         cursor=cursor,
         limit=limit,
@@ -60,8 +67,15 @@ def list_fx(
 
 
 @router.post(
-    "/fx-rates", response_model=OutcomeRead, summary="Record the reference rates of one day", **acts("fx.record")
+    "/fx-rates",
+    response_model=OutcomeRead,
+    summary="Record the reference rates of one day",
+    **acts(parties.RecordRates.ACTION),
 )
 def record_rates(body: FxRatesCreate, gate: Gate = Depends(writing)):
-    cmd = parties.RecordRates(body.day, dict(body.rates), body.source)
-    return gate.write(creating("fx", ()), lambda actor, _: parties.record_rates(gate.store, actor, cmd), payload=body)
+    return send(
+        gate,
+        creating("fx", ()),
+        lambda: parties.RecordRates(day=body.day, rates=dict(body.rates), source=body.source),
+        payload=body,
+    )

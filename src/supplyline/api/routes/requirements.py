@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ...services import queries, requirements
+from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..schemas.common import Category, OutcomeRead, RequirementState
 from ..schemas.requirements import (
@@ -54,41 +55,54 @@ def get_requirement(requirement_id: PathId, gate: Gate = Depends(reading)):
     status_code=201,
     response_model=OutcomeRead,
     summary="Draft a requirement line",
-    **acts("requirement.draft"),
+    **acts(requirements.DraftRequirement.ACTION),
 )
 def draft_requirement(body: RequirementCreate, gate: Gate = Depends(writing)):
-    cmd = requirements.DraftRequirement(**body.model_dump())
-    return gate.write(
+    return send(
+        gate,
         creating("requirement", [body.recipient]),
-        lambda actor, _: requirements.draft_requirement(gate.store, actor, cmd),
+        lambda: requirements.DraftRequirement.model_validate(command_fields(body)),
         payload=body,
         created="/api/v1/requirements",
     )
 
 
-@router.post("/requirements/{requirement_id}/submit", response_model=OutcomeRead, **acts("requirement.submit"))
+@router.post(
+    "/requirements/{requirement_id}/submit",
+    response_model=OutcomeRead,
+    **acts(requirements.SubmitRequirement.ACTION),
+)
 def submit_requirement(requirement_id: PathId, gate: Gate = Depends(updating)):
-    return gate.write(
+    return send(
+        gate,
         existing("requirement", requirement_id),
-        lambda actor, v: requirements.submit_requirement(gate.store, actor, requirement_id, expected_version=v),
+        lambda: requirements.SubmitRequirement(requirement_id=requirement_id),
     )
 
 
-@router.post("/requirements/{requirement_id}/validate", response_model=OutcomeRead, **acts("requirement.validate"))
+@router.post(
+    "/requirements/{requirement_id}/validate",
+    response_model=OutcomeRead,
+    **acts(requirements.ValidateRequirement.ACTION),
+)
 def validate_requirement(requirement_id: PathId, gate: Gate = Depends(updating)):
-    return gate.write(
+    return send(
+        gate,
         existing("requirement", requirement_id),
-        lambda actor, v: requirements.validate_requirement(gate.store, actor, requirement_id, expected_version=v),
+        lambda: requirements.ValidateRequirement(requirement_id=requirement_id),
     )
 
 
-@router.post("/requirements/{requirement_id}/withdraw", response_model=OutcomeRead, **acts("requirement.withdraw"))
+@router.post(
+    "/requirements/{requirement_id}/withdraw",
+    response_model=OutcomeRead,
+    **acts(requirements.WithdrawRequirement.ACTION),
+)
 def withdraw_requirement(requirement_id: PathId, body: WithdrawAction, gate: Gate = Depends(updating)):
-    return gate.write(
+    return send(
+        gate,
         existing("requirement", requirement_id),
-        lambda actor, v: requirements.withdraw_requirement(
-            gate.store, actor, requirement_id, body.reason, expected_version=v
-        ),
+        lambda: requirements.WithdrawRequirement(requirement_id=requirement_id, reason=body.reason),
         payload=body,
     )
 
@@ -97,12 +111,12 @@ def withdraw_requirement(requirement_id: PathId, body: WithdrawAction, gate: Gat
     "/requirements/{requirement_id}/reprioritise",
     response_model=OutcomeRead,
     summary="Re-rank in a new month's list",
-    **acts("requirement.reprioritise"),
+    **acts(requirements.Reprioritise.ACTION),
 )
 def reprioritise_requirement(requirement_id: PathId, body: ReprioritiseAction, gate: Gate = Depends(updating)):
-    cmd = requirements.Reprioritise(requirement_id, body.list_month, body.priority, body.rank)
-    return gate.write(
+    return send(
+        gate,
         existing("requirement", requirement_id),
-        lambda actor, v: requirements.reprioritise_requirement(gate.store, actor, cmd, expected_version=v),
+        lambda: requirements.Reprioritise.model_validate({**command_fields(body), "requirement_id": requirement_id}),
         payload=body,
     )

@@ -6,8 +6,10 @@ from fastapi import APIRouter, Depends
 
 from ...domain.shipment import ShippedLine
 from ...services import ownership, queries, shipments
+from ..commands import send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead, ShipmentState
+from ..schemas.enduse import rows
 from ..schemas.shipments import LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead
 from .common import Cursor, FilterId, Limit, PathId
 
@@ -43,21 +45,31 @@ def get_shipment(shipment_id: PathId, gate: Gate = Depends(reading)):
     status_code=201,
     response_model=OutcomeRead,
     summary="Ship units of contract lines",
-    **acts("shipment.dispatch"),
+    **acts(shipments.Dispatch.ACTION),
 )
 def dispatch(body: ShipmentCreate, gate: Gate = Depends(writing)):
     lines = tuple(
         ShippedLine(line.contract_line_no, line.quantity, tuple((lot.lot_id, lot.quantity) for lot in line.lots))
         for line in body.lines
     )
-    cmd = shipments.Dispatch(body.contract_id, body.shipped_on, lines, body.id, body.disclose or {})
     about = creating(
         "shipment",
         lambda own: own.of("contract", body.contract_id).owners,  # type: ignore[union-attr]  # the gate resolved the contract before
         Ref("contract", body.contract_id, "contract_id"),
     )
-    return gate.write(
-        about, lambda actor, _: shipments.dispatch(gate.store, actor, cmd), payload=body, created="/api/v1/shipments"
+    return send(
+        gate,
+        about,
+        lambda: shipments.Dispatch(
+            contract_id=body.contract_id,
+            shipped_on=body.shipped_on,
+            lines=lines,
+            id=body.id,
+            disclosure=body.disclose,
+            serials=rows(body.serials),
+        ),
+        payload=body,
+        created="/api/v1/shipments",
     )
 
 
@@ -65,14 +77,25 @@ def dispatch(body: ShipmentCreate, gate: Gate = Depends(writing)):
     "/shipments/{shipment_id}/receipt",
     response_model=OutcomeRead,
     summary="Confirm what arrived (the package's recipient)",
-    **acts("shipment.receive"),
+    **acts(shipments.Receive.ACTION),
 )
 def receive(shipment_id: PathId, body: ReceiptCreate, gate: Gate = Depends(updating)):
     quantities = {line.contract_line_no: line.quantity for line in body.lines} if body.lines else None
-    cmd = shipments.Receive(shipment_id, body.received_on, quantities, body.note, body.disclose or {})
     about = existing("shipment", shipment_id, acting=lambda conn: ownership.shipment_receiver(conn, shipment_id))
-    return gate.write(
-        about, lambda actor, v: shipments.receive(gate.store, actor, cmd, expected_version=v), payload=body
+    return send(
+        gate,
+        about,
+        lambda: shipments.Receive(
+            shipment_id=shipment_id,
+            received_on=body.received_on,
+            quantities=quantities,
+            note=body.note,
+            disclosure=body.disclose,
+            missing=rows(body.missing) if body.missing else (),
+            damaged=rows(body.damaged) if body.damaged else (),
+            site=body.site,
+        ),
+        payload=body,
     )
 
 
@@ -80,13 +103,12 @@ def receive(shipment_id: PathId, body: ReceiptCreate, gate: Gate = Depends(updat
     "/shipments/{shipment_id}/loss",
     response_model=OutcomeRead,
     summary="Report a shipment lost",
-    **acts("shipment.report_lost"),
+    **acts(shipments.ReportLost.ACTION),
 )
 def report_lost(shipment_id: PathId, body: LossCreate, gate: Gate = Depends(updating)):
-    return gate.write(
+    return send(
+        gate,
         existing("shipment", shipment_id),
-        lambda actor, v: shipments.report_lost(
-            gate.store, actor, shipment_id, reason=body.reason, on=body.on, expected_version=v
-        ),
+        lambda: shipments.ReportLost(shipment_id=shipment_id, reason=body.reason, on=body.on),
         payload=body,
     )

@@ -32,14 +32,13 @@ Size = Annotated[int | None, Query(ge=0, le=2**40, description="in the tree of t
 TEXT: dict[int | str, dict[str, Any]] = {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}
 
 
-def _key_file(request: Request, gate: Gate) -> pathlib.Path:
-    url = gate.store.engine.url.render_as_string(hide_password=False)
-    return transparency.key_path(url, request.app.state.settings)
+def _key_file(request: Request) -> pathlib.Path:
+    return request.app.state.key_file
 
 
 def _signer(request: Request, gate: Gate) -> Signer:
     try:
-        return transparency.load_key(_key_file(request, gate))
+        return transparency.load_key(_key_file(request))
     except Refused as exc:  # the operator's set-up, not the caller's input; where the key lives stays private
         log.error("signing key unavailable: %s", exc.message)
         raise ApiProblem(
@@ -70,7 +69,7 @@ def checkpoint(
     def signed(_conn, _caller):
         signer = _signer(request, gate)
         if size is None and not time:  # the head as published: with its witnesses' cosignatures
-            return transparency.published_checkpoint(gate.store, signer, _key_file(request, gate))
+            return transparency.published_checkpoint(gate.store, signer, _key_file(request))
         return transparency.checkpoint(gate.store, signer, size=size, with_time=time)
 
     return Response(gate.overall(signed).note, media_type="text/plain; charset=utf-8")

@@ -19,6 +19,7 @@ from .common import (
     RescheduleReason,
     Share,
     Text,
+    WithheldFieldRead,
 )
 
 
@@ -129,13 +130,14 @@ class OrderRead(BaseModel):
     contract_id: str
     contract_line_no: int
     item: str
-    quantity: int
-    due: str
+    quantity: int | None  # None: withheld with its contract line (listed under withheld)
+    due: str | None
     state: str
     priority: int
     accepted: int
     version: int
     lots: list[LotRead]
+    withheld: list[WithheldFieldRead] = []
 
 
 class FacilityPage(Page[FacilityRead]):

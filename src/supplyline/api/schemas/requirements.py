@@ -20,6 +20,7 @@ from .common import (
     Reason,
     RequestModel,
     Text,
+    WithheldFieldRead,
 )
 
 
@@ -60,19 +61,20 @@ class RequirementRead(BaseModel):
     rank: int
     item: str
     category: str
-    quantity: int
+    quantity: int | None  # None: withheld from the caller (listed under withheld)
     unit: str
-    unit_price: str
-    unit_price_currency: str
+    unit_price: str | None
+    unit_price_currency: str | None
     origin: str
     min_lot: int
     whole_only: bool
     needed_by: str | None
     state: str
-    funded_quantity: int
-    delivered_quantity: int
-    note: str
+    funded_quantity: int | None
+    delivered_quantity: int | None
+    note: str | None
     version: int
+    withheld: list[WithheldFieldRead] = []
 
 
 class RankingRead(BaseModel):

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
+
+from ..highs import Background, new_highs, pass_columns
 
 BACKENDS = ("race", "highs", "cbc")
 
@@ -72,54 +72,26 @@ def solve_milp(
     raise ValueError(f"unknown solver {backend!r}: use one of {', '.join(BACKENDS)}")
 
 
-_quiet_lock = threading.Lock()
-
-
-def _new_highs() -> highspy.Highs:
-    """A silent HiGHS. Its constructor prints a banner on the C-level stdout before any option
-    can be set, which would corrupt ``--json`` output, so stdout is parked while it runs."""
-    with _quiet_lock:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as null:
-                os.dup2(null.fileno(), 1)
-                h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-    h.silent()
-    return h
-
-
 def _highs(problem: Problem, *, integer: bool, time_limit: float, options: dict | None = None) -> highspy.Highs:
-    h = _new_highs()
-    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
-    # money is in millions: the default 1e-7 would let a row overspend by 0.1 of a unit
-    h.setOptionValue("primal_feasibility_tolerance", 1e-9)
-    if integer:
-        h.setOptionValue("mip_feasibility_tolerance", 1e-9)
-    for key, value in (options or {}).items():
-        h.setOptionValue(key, value)
-    A = problem.A
-    n_rows, n_cols = A.shape
-    inf = highspy.kHighsInf
-    h.passModel(
-        n_cols,
-        n_rows,
-        A.nnz,
-        1,
-        -1,
-        0.0,  # column-wise matrix, maximise
-        np.ascontiguousarray(problem.c, dtype=np.float64),
-        np.ascontiguousarray(problem.lower, dtype=np.float64),
-        np.ascontiguousarray(np.minimum(problem.upper, inf), dtype=np.float64),
-        np.ascontiguousarray(np.maximum(problem.row_lower, -inf), dtype=np.float64),
-        np.ascontiguousarray(np.minimum(problem.row_upper, inf), dtype=np.float64),
-        A.indptr.astype(np.int32),
-        A.indices.astype(np.int32),
-        A.data.astype(np.float64),
-        (problem.integer if integer else np.zeros(n_cols, dtype=bool)).astype(np.int32),
+    h = new_highs(
+        {
+            "time_limit": max(float(time_limit), 0.01),
+            # money is in millions: the default 1e-7 would let a row overspend by 0.1 of a unit
+            "primal_feasibility_tolerance": 1e-9,
+            **({"mip_feasibility_tolerance": 1e-9} if integer else {}),
+            **(options or {}),
+        }
+    )
+    pass_columns(
+        h,
+        c=problem.c,
+        lower=problem.lower,
+        upper=problem.upper,
+        A=problem.A,
+        row_lower=problem.row_lower,
+        row_upper=problem.row_upper,
+        integer=problem.integer if integer else None,
+        maximise=True,
     )
     return h
 
@@ -229,17 +201,11 @@ def _milp_race(problem: Problem, *, time_limit: float, rel_gap: float, start: np
     time (plus writing the MPS file) on each."""
     began = time.perf_counter()
     h = _prepared_highs(problem, time_limit=time_limit, rel_gap=rel_gap, start=start)
-    # highspy keeps the locks of its background solve on the class, so two races in two threads
-    # of one process (two concurrent `allocate` runs in the API) would collide: give each its own
-    h._Highs__solver_stopped = threading.RLock()
-    h._Highs__solver_started = threading.Lock()
-    h.HandleUserInterrupt = True
-    h.startSolve()
+    solve = Background(h)
     with tempfile.TemporaryDirectory(prefix="supplyline-cbc-") as tmp:
         process, sol = _start_cbc(problem, tmp, time_limit=time_limit, rel_gap=rel_gap)
         while True:
-            finished, _status = h.wait(0.005)
-            if finished:
+            if solve.finished(0.005):
                 process.kill()
                 process.communicate()
                 answer = _highs_answer(h, time.perf_counter() - began)
@@ -249,10 +215,9 @@ def _milp_race(problem: Problem, *, time_limit: float, rel_gap: float, start: np
                 log, _ = process.communicate()
                 answer = _cbc_answer(problem, sol, log, time.perf_counter() - began)
                 if answer.x is None:  # CBC failed: let HiGHS finish
-                    h.joinSolve()
+                    solve.join()
                     return _highs_answer(h, time.perf_counter() - began)
-                h.cancelSolve()
-                h.joinSolve()
+                solve.stop()
                 answer.status = f"cbc: {answer.status}"
                 return answer
 

@@ -56,12 +56,46 @@ class Mapping:
         return self.columns.get(name, name)
 
 
+#: a mapping file names columns, formats and words: a few KB; anything near this is not one
+MAX_MAPPING_BYTES = 256 * 1024
+#: columns → field → words → codes is the deepest a mapping goes
+MAX_MAPPING_DEPTH = 8
+
+
+class _NoAliases(yaml.SafeLoader):
+    """The safe loader without aliases: ``*name`` lets a few hundred bytes expand to gigabytes
+    (nested aliases, "billion laughs"), and a mapping file never needs one."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a mapping file: write the value out", mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _depth(value: object, limit: int) -> int:
+    """How deeply ``value`` nests (lists and tables), counting no further than ``limit`` + 1."""
+    if limit < 0 or not isinstance(value, dict | list):
+        return 0
+    inner = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(v, limit - 1) for v in inner), default=0)
+
+
 def load_mapping(path: Path | str, fields: Iterable[Field]) -> Mapping:
-    """Read a YAML (.yaml, .yml) or TOML (.toml) mapping file and check it against ``fields``."""
+    """Read a YAML (.yaml, .yml) or TOML (.toml) mapping file and check it against ``fields``.
+
+    Bounded before it is parsed: at most ``MAX_MAPPING_BYTES``, no YAML aliases, at most
+    ``MAX_MAPPING_DEPTH`` levels deep (issue 13 item 6)."""
     path = Path(path)
     source = path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_MAPPING_BYTES + 1)
+        if len(raw) > MAX_MAPPING_BYTES:
+            raise FileRefused(source, [Problem(f"is larger than {MAX_MAPPING_BYTES // 1024} KB: not a mapping file")])
+        text = raw.decode("utf-8")
     except OSError as exc:
         raise FileRefused(source, [Problem(f"cannot read the mapping file: {exc.strerror}")]) from None
     except UnicodeDecodeError as exc:
@@ -70,13 +104,15 @@ def load_mapping(path: Path | str, fields: Iterable[Field]) -> Mapping:
         if path.suffix.lower() == ".toml":
             data = tomllib.loads(text)
         elif path.suffix.lower() in (".yaml", ".yml"):
-            data = yaml.safe_load(text) or {}
+            data = yaml.load(text, Loader=_NoAliases) or {}  # _NoAliases is the safe loader, stricter
         else:
             raise FileRefused(source, [Problem("a mapping file ends in .yaml, .yml or .toml", value=path.suffix)])
     except (tomllib.TOMLDecodeError, yaml.YAMLError, ValueError) as exc:  # YAML builds dates and tagged values too
         raise FileRefused(source, [Problem(f"is not valid {path.suffix[1:].upper()}: {exc}")]) from None
     except RecursionError:
         raise FileRefused(source, [Problem("is nested too deeply to be a mapping file")]) from None
+    if _depth(data, MAX_MAPPING_DEPTH) > MAX_MAPPING_DEPTH:
+        raise FileRefused(source, [Problem(f"is nested more than {MAX_MAPPING_DEPTH} levels deep: not a mapping file")])
     return mapping_from(data, fields, source)
 
 

@@ -13,6 +13,7 @@ import time
 import highspy
 import numpy as np
 
+from ..highs import new_highs
 from .formulation import Formulation, formulate, parts_from, values_from
 from .greedy import plan_greedy
 from .model import Plan, Problem, cost, weighted_lateness
@@ -51,7 +52,7 @@ def _model(f: Formulation, objective: dict[int, int]) -> highspy.HighsLp:
     return lp
 
 
-def _solve(h: highspy._Highs, objective: dict[int, int], seconds: float) -> tuple[list[int] | None, float, bool]:
+def _solve(h: highspy.Highs, objective: dict[int, int], seconds: float) -> tuple[list[int] | None, float, bool]:
     """The solution (None if none), the lower bound, and whether it is proven optimal.
 
     No starting solution is passed: with one, highspy 1.16 can report the optimum's value
@@ -70,37 +71,9 @@ def _solve(h: highspy._Highs, objective: dict[int, int], seconds: float) -> tupl
     return values, info.mip_dual_bound, status == highspy.HighsModelStatus.kOptimal
 
 
-def _lateness(f: Formulation, values: list[int]) -> int:
-    return sum(coef * values[col] for col, coef in f.lateness.items())
-
-
-def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
-    """One (sub)problem, lateness stage then cost stage, never worse than greedy."""
-    started = time.perf_counter()
-    greedy = plan_greedy(problem)
-    if greedy.weighted_lateness == 0 and len({line.unit_cost for line in problem.lines}) <= 1:
-        # nothing late and every facility costs the same: no plan can do better
-        greedy.status, greedy.method, greedy.seconds = "optimal", "highs", time.perf_counter() - started
-        return greedy
-    f = formulate(problem)
-    start = values_from(problem, f, greedy.parts, greedy.unplanned)
-    # The raw solver class: the Python wrapper's constructor logs a banner to stdout before
-    # any option can be set, which would corrupt `--json` output.
-    h = highspy._Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("mip_rel_gap", LATENESS_GAP)
-    h.passModel(_model(f, f.lateness))
-
-    if greedy.weighted_lateness == 0:  # on time already: only the cost stage is needed
-        values, bound, proven = start, 0, True
-    else:
-        values, bound, proven = _solve(h, f.lateness, time_limit * LATENESS_SHARE)
-    if values is None or _lateness(f, values) > greedy.weighted_lateness:
-        values, proven = start, False
-    best_lateness = _lateness(f, values)
-    bound = best_lateness if proven else min(max(math.ceil(bound - 1e-6), 0), best_lateness)
-
-    # stage 2: cheapest plan that keeps the lateness just found
+def _cost_stage(h: highspy.Highs, f: Formulation, best_lateness: int, seconds: float) -> tuple[list[int] | None, bool]:
+    """The cheapest plan that keeps the lateness just found (a row holds it), and whether it is
+    proven cheapest."""
     cols = sorted(f.lateness)
     h.addRow(
         -highspy.kHighsInf,
@@ -115,8 +88,40 @@ def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
         np.asarray([f.cost.get(c, 0) for c in range(f.columns)], dtype=float),
     )
     h.setOptionValue("mip_rel_gap", COST_GAP)
+    cheaper, _, proven = _solve(h, f.cost, seconds)
+    return cheaper, proven
+
+
+def _lateness(f: Formulation, values: list[int]) -> int:
+    return sum(coef * values[col] for col, coef in f.lateness.items())
+
+
+def solve_highs(problem: Problem, *, time_limit: float = 10.0) -> Plan:
+    """One (sub)problem, lateness stage then cost stage, never worse than greedy."""
+    started = time.perf_counter()
+    greedy = plan_greedy(problem)
+    if greedy.weighted_lateness == 0 and len({line.unit_cost for line in problem.lines}) <= 1:
+        # nothing late and every facility costs the same: no plan can do better
+        greedy.status, greedy.method, greedy.seconds = "optimal", "highs", time.perf_counter() - started
+        return greedy
+    f = formulate(problem)
+    start = values_from(problem, f, greedy.parts, greedy.unplanned)
+    h = new_highs({"mip_rel_gap": LATENESS_GAP})
+    h.passModel(_model(f, f.lateness))
+
+    found: list[int] | None
+    if greedy.weighted_lateness == 0:  # on time already: only the cost stage is needed
+        found, lower, proven = start, 0.0, True
+    else:
+        found, lower, proven = _solve(h, f.lateness, time_limit * LATENESS_SHARE)
+    if found is None or _lateness(f, found) > greedy.weighted_lateness:
+        found, proven = start, False
+    values = found
+    best_lateness = _lateness(f, values)
+    bound = best_lateness if proven else min(max(math.ceil(lower - 1e-6), 0), best_lateness)
+
     left = time_limit - (time.perf_counter() - started)
-    cheaper, _, cost_proven = _solve(h, f.cost, left)
+    cheaper, cost_proven = _cost_stage(h, f, best_lateness, left)
     notes = []
     if cheaper is not None and _lateness(f, cheaper) <= best_lateness:
         values = cheaper

@@ -1,31 +1,29 @@
-"""What an outsider runs: check proofs, checkpoints and reveals, with no database.
+"""The offline verifier: what an outsider runs on proofs, checkpoints, reveals and published
+logs, with no database and no network.
 
-Inputs are files (proof JSON, signed checkpoints, a verifier key) and optionally a tiles
-directory or URL; every hash read from them is checked before it is used. Each check
-returns a one-line summary or raises ``AuditFailed`` with the reason (exit code 1 at the
-CLI); a file that cannot be read at all is bad input (exit 2).
+Its inputs are bytes and, for published tiles, a ``PublishedLog`` whose ``get`` reads them
+(services/audit_inputs.py reads files and URLs); every hash read from them is checked before
+it is used. Each check returns a one-line summary or raises ``AuditFailed`` with the reason
+(exit code 1 at the CLI); ``AuditCannotRun`` when an input it needs was not given (bad
+input: exit 2).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from ..domain.errors import InvalidInput
-from ..ledger import merkle, tiles
-from ..ledger.canonical import canonical
-from ..ledger.chain import GENESIS, StoredEvent, hash_of
-from ..ledger.cosignature import cosigned_by
-from ..ledger.disclosure import DisclosureError, check, secret_from_json
-from ..ledger.merkle import ProofError
-from ..ledger.note import Checkpoint, NoteError, Verifier, b64decode_strict, open_checkpoint, open_note
-from ..ledger.policy import Policy, PolicyError, parse_policy
+from . import merkle, tiles
+from .canonical import canonical
+from .chain import GENESIS, StoredEvent, hash_of
+from .cosignature import cosigned_by
+from .disclosure import DisclosureError, check, secret_from_json
+from .merkle import ProofError
+from .note import Checkpoint, NoteError, Verifier, b64decode_strict, open_checkpoint, open_note
+from .policy import Policy
 
 #: what a checkpoint is checked with: the log's key, or a policy (log keys, witnesses, quorum)
 Trust = Verifier | Policy
@@ -37,41 +35,24 @@ class AuditFailed(Exception):
     """The thing audited is not valid; the message names what failed."""
 
 
-# --- reading inputs ---------------------------------------------------------------------------
+class AuditCannotRun(Exception):
+    """An input the audit needs was not given: ``field`` names it, ``reason`` says what to give."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason = field, reason
 
 
-#: proofs, checkpoints, keys and reveals are a few kilobytes; an endless file (/dev/zero)
-#: must not be read to the end
-MAX_AUDIT_FILE = 16 * 2**20
+@dataclass(frozen=True)
+class PublishedLog:
+    """A published log (C2SP tlog-tiles): ``get(path)`` gives the bytes at ``path`` or None when
+    there is no such resource; ``where`` names the log in messages."""
+
+    where: str
+    get: Callable[[str], bytes | None]
 
 
-def read_bytes(path: str, what: str) -> bytes:
-    try:
-        with Path(path).open("rb") as file:
-            data = file.read(MAX_AUDIT_FILE + 1)
-    except OSError as exc:
-        raise InvalidInput(what, path, f"cannot be read ({exc.strerror})") from None
-    if len(data) > MAX_AUDIT_FILE:
-        raise InvalidInput(what, path, f"is larger than {MAX_AUDIT_FILE // 2**20} MB: not a proof, checkpoint or key")
-    return data
-
-
-def verifier_key(text_or_path: str) -> Verifier:
-    """A verifier key given as text (``name+id+key``) or as a file holding it."""
-    text = text_or_path
-    if Path(text_or_path).is_file():
-        text = read_bytes(text_or_path, "key").decode("utf-8", "replace").strip()
-    try:
-        return Verifier.parse(text)
-    except NoteError as exc:
-        raise InvalidInput("key", text_or_path, str(exc)) from None
-
-
-def policy_file(path: str) -> Policy:
-    try:
-        return parse_policy(read_bytes(path, "policy").decode("utf-8", "replace"))
-    except PolicyError as exc:
-        raise InvalidInput("policy", path, str(exc)) from None
+# --- reading documents ---------------------------------------------------------------------------
 
 
 def parse_document(raw: bytes, what: str) -> dict:
@@ -127,7 +108,7 @@ def _checkpoint(raw: bytes, verifier: Trust | None, what: str = "checkpoint") ->
     if isinstance(verifier, Policy):
         return _witnessed(raw, verifier, what)
     if verifier is None:
-        raise InvalidInput("key", None, f"checking a {what} needs the log's verifier key (--key)")
+        raise AuditCannotRun("key", f"checking a {what} needs the log's verifier key (--key)")
     try:
         return open_checkpoint(raw, verifier)
     except NoteError as exc:
@@ -153,35 +134,7 @@ def _witnessed(raw: bytes, policy: Policy, what: str) -> Checkpoint:
     return cp
 
 
-# --- tiles from a directory or a URL ------------------------------------------------------------
-
-
-def tile_source(location: str) -> Callable[[str], bytes | None]:
-    """``get(path)``: the bytes at ``location/path``, or None if there is no such resource."""
-    if location.startswith(("http://", "https://")):
-        base = location.rstrip("/") + "/"
-
-        def get_url(path: str) -> bytes | None:
-            try:
-                with urllib.request.urlopen(base + path, timeout=30) as response:
-                    return response.read()
-            except urllib.error.HTTPError as exc:
-                if exc.code == 404:
-                    return None
-                raise AuditFailed(f"{base + path}: HTTP {exc.code}") from None
-            except urllib.error.URLError as exc:
-                raise InvalidInput("tiles", location, f"cannot be reached ({exc.reason})") from None
-
-        return get_url
-    root = Path(location)
-    if not root.is_dir():
-        raise InvalidInput("tiles", location, "is not a directory or an http(s) URL")
-
-    def get_file(path: str) -> bytes | None:
-        target = root / path
-        return target.read_bytes() if target.is_file() else None
-
-    return get_file
+# --- tiles -------------------------------------------------------------------------------------
 
 
 def _tile_fetcher(get: Callable[[str], bytes | None]) -> Callable[[int, int, int], bytes]:
@@ -204,14 +157,13 @@ class TiledLog:
     tiles: tiles.VerifiedTiles
 
 
-def open_tiles(location: str, verifier: Trust | None, checkpoint: bytes | None = None) -> TiledLog:
-    """The log published at ``location``: its checkpoint (or the one given), verified."""
-    get = tile_source(location)
-    raw = checkpoint if checkpoint is not None else get("checkpoint")
+def open_tiles(log: PublishedLog, verifier: Trust | None, checkpoint: bytes | None = None) -> TiledLog:
+    """The published log: its checkpoint (or the one given), verified, and its tiles."""
+    raw = checkpoint if checkpoint is not None else log.get("checkpoint")
     if raw is None:
-        raise AuditFailed(f"{location} has no checkpoint")
+        raise AuditFailed(f"{log.where} has no checkpoint")
     cp = _checkpoint(raw, verifier)
-    return TiledLog(cp, tiles.VerifiedTiles(cp.size, cp.root, _tile_fetcher(get)))
+    return TiledLog(cp, tiles.VerifiedTiles(cp.size, cp.root, _tile_fetcher(log.get)))
 
 
 # --- the audits -----------------------------------------------------------------------------------
@@ -300,7 +252,7 @@ def _against(cp: Checkpoint, size: int, root: bytes, what: str) -> None:
 
 
 def audit_inclusion(
-    raw: bytes, *, verifier: Trust | None = None, checkpoint: bytes | None = None, tiles_at: str | None = None
+    raw: bytes, *, verifier: Trust | None = None, checkpoint: bytes | None = None, published: PublishedLog | None = None
 ) -> str:
     """Check an inclusion proof file (and its event, and a reveal if it carries one)."""
     doc = parse_document(raw, "proof file")
@@ -332,14 +284,14 @@ def audit_inclusion(
     if checkpoint is not None:
         _against(_checkpoint(checkpoint, verifier), size, root, "proof")
         notes.append("whose root the checkpoint signs")
-    if tiles_at is not None:
-        log = open_tiles(tiles_at, verifier)
+    if published is not None:
+        log = open_tiles(published, verifier)
         try:
             path = merkle.inclusion_proof(index, log.checkpoint.size, log.tiles.read)
             merkle.verify_inclusion(index, log.checkpoint.size, leaf, path, log.checkpoint.root)
         except ProofError as exc:
             raise AuditFailed(f"against the published tiles: {exc}") from None
-        notes.append(f"and in the published log ({tiles_at}, size {log.checkpoint.size})")
+        notes.append(f"and in the published log ({published.where}, size {log.checkpoint.size})")
     return ", ".join(notes)
 
 
@@ -375,7 +327,7 @@ def audit_checkpoints(
     *,
     verifier: Trust | None,
     proof: bytes | None = None,
-    tiles_at: str | None = None,
+    published: PublishedLog | None = None,
 ) -> str:
     """Check that the newer checkpoint extends the older one (so history was not rewritten)."""
     old = _checkpoint(old_raw, verifier, "old checkpoint")
@@ -395,14 +347,14 @@ def audit_checkpoints(
                 f"{old.size} and {new.size}"
             )
         hashes = _proof(doc)
-    elif tiles_at is not None:
-        log = open_tiles(tiles_at, verifier, checkpoint=new_raw)
+    elif published is not None:
+        log = open_tiles(published, verifier, checkpoint=new_raw)
         try:
             hashes = merkle.consistency_proof(old.size, new.size, log.tiles.read)
         except ProofError as exc:
             raise AuditFailed(f"against the published tiles: {exc}") from None
     else:
-        raise InvalidInput("proof", None, "give a consistency proof (--proof FILE) or the published tiles (--tiles)")
+        raise AuditCannotRun("proof", "give a consistency proof (--proof FILE) or the published tiles (--tiles)")
     try:
         merkle.verify_consistency(old.size, new.size, old.root, new.root, hashes)
     except ProofError as exc:

@@ -1,0 +1,102 @@
+"""End-use monitoring: serial rules, sites, checks, dispositions, the compliance report."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
+
+from ...domain.enduse import CHECK_KINDS, DISPOSITIONS
+from ...domain.serials import SerialRow
+from .common import Day, Disclose, Id, LineNo, Name, Page, RequestModel, Text
+
+SerialNumber = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$", examples=["PAC3-00001"])]
+#: at most a shipment's worth of serials in one request (the 20 MB body limit holds too)
+Serials = Annotated[list[SerialNumber], Field(min_length=1, max_length=200_000)]
+
+
+class SerialLine(RequestModel):
+    """A serial and the contract line it belongs to (needed when several lines carry serials)."""
+
+    serial: SerialNumber
+    line: LineNo | None = None
+
+
+def rows(serials: list[str] | list[SerialLine]) -> tuple[SerialRow, ...]:
+    """The body's serials as rows numbered from 1 (a refusal names the row)."""
+    out = []
+    for i, given in enumerate(serials, start=1):
+        if isinstance(given, SerialLine):
+            out.append(SerialRow(i, given.serial, given.line))
+        else:
+            out.append(SerialRow(i, str(given)))
+    return tuple(out)
+
+
+class SerialRuleCreate(RequestModel):
+    category: Annotated[str, Field(max_length=40)] | None = None
+    requirement: Id | None = None
+    required: bool = True
+
+
+class SiteCreate(RequestModel):
+    party: Id = Field(description="the party whose site it is (the token's own)")
+    code: Annotated[
+        str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", description="your code, never coordinates")
+    ]
+    name: Name
+    id: Id | None = None
+    disclose: Disclose = None
+
+
+class SiteRead(BaseModel):
+    id: str
+    party: str
+    code: str | None
+    name: str | None
+    version: int
+
+
+SitePage = Page[SiteRead]
+
+
+class CheckCreate(RequestModel):
+    kind: Annotated[str, Field(json_schema_extra={"enum": list(CHECK_KINDS)})]
+    checked_on: Day
+    site: Annotated[str, Field(max_length=64, description="the site's code or id")]
+    serials: Serials
+    id: Id | None = None
+
+
+class DispositionCreate(RequestModel):
+    kind: Annotated[str, Field(json_schema_extra={"enum": list(DISPOSITIONS)})]
+    disposed_on: Day
+    serials: Serials
+    evidence_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    authorisation: Text = ""
+    note: Text = ""
+    id: Id | None = None
+    disclose: Disclose = None
+
+
+class SerialHistoryRead(BaseModel):
+    serial: str
+    package_id: str
+    category: str
+    state: str
+    received_on: str | None
+    site_id: str | None
+    inventoried_on: str | None
+    disposed_on: str | None
+    history: list[dict[str, Any]]
+
+
+class SerialProofRead(BaseModel):
+    serial: str
+    manifest: str
+    record: str
+    event_seq: int | None
+    index: int
+    size: int
+    root: str
+    path: list[str]

@@ -1,0 +1,65 @@
+"""Projections of end-use monitoring's small records: rules, sites, checks, dispositions.
+
+The serial index (``end_use_items``, the manifests) is not among them: it is written by the
+end-use services with bulk statements (store/serials.py), since folding millions of serials
+into entities would make every check cost as much as the whole programme.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Table
+
+from ..domain.enduse import Disposition, EndUseCheck, EndUseRules, Site
+from . import schema as t
+
+
+def rules_rows(r: EndUseRules) -> dict[Table, list[dict]]:
+    return {
+        t.serial_rules: [{"scope": "category", "key": c} for c in sorted(r.categories)]
+        + [{"scope": "requirement", "key": k} for k in sorted(r.requirements)],
+        t.inventory_rules: [
+            {"id": r.id, "initial_days": r.initial_days, "interval_days": r.interval_days, "version": r.version}
+        ],
+    }
+
+
+def site_rows(s: Site) -> dict[Table, list[dict]]:
+    return {t.sites: [{"id": s.id, "party": s.party, "code": s.code, "name": s.name, "version": s.version}]}
+
+
+def check_rows(c: EndUseCheck) -> dict[Table, list[dict]]:
+    return {
+        t.end_use_checks: [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "checked_on": c.checked_on,
+                "inspector": c.inspector,
+                "site_id": c.site_id,
+                "sighted": c.sighted,
+                "manifest_root": c.manifest_root,
+                "version": c.version,
+            }
+        ]
+    }
+
+
+def disposition_rows(d: Disposition) -> dict[Table, list[dict]]:
+    return {
+        t.dispositions: [
+            {
+                "id": d.id,
+                "kind": d.kind,
+                "disposed_on": d.disposed_on,
+                "count": d.count,
+                "manifest_root": d.manifest_root,
+                "authorisation": d.authorisation,
+                "evidence_sha256": d.evidence_sha256,
+                "note": d.note,
+                "version": d.version,
+            }
+        ]
+    }
+
+
+TABLES: tuple[Table, ...] = (t.serial_rules, t.inventory_rules, t.sites, t.end_use_checks, t.dispositions)

@@ -1,0 +1,128 @@
+"""The serial index: manifests and each serial's current state, written in bulk.
+
+Called by the end-use services inside the write transaction that appends the events
+naming each manifest's root, so index and log commit or roll back together. Statements go
+in chunks: a shipment of 100,000 serials is a few hundred statements, not 100,000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+
+from ..domain.enduse import ItemFacts
+from . import schema as t
+
+_CHUNK = 500
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(values), _CHUNK):
+        yield values[i : i + _CHUNK]
+
+
+def write_manifest(
+    conn: Connection,
+    manifest_id: str,
+    *,
+    kind: str,
+    stream_id: str,
+    on: date,
+    site_id: str | None,
+    count_root: tuple[int, str],
+    serials: Sequence[str],
+) -> None:
+    count, root = count_root
+    conn.execute(
+        insert(t.serial_manifests),
+        [
+            {
+                "id": manifest_id,
+                "kind": kind,
+                "stream_id": stream_id,
+                "on": on,
+                "site_id": site_id,
+                "count": count,
+                "root": root,
+            }
+        ],
+    )
+    rows = [{"manifest_id": manifest_id, "position": i, "serial": s} for i, s in enumerate(serials)]
+    for start in range(0, len(rows), 5000):
+        conn.execute(insert(t.manifest_serials), rows[start : start + 5000])
+
+
+def already_known(conn: Connection, serials: Sequence[str]) -> set[str]:
+    """Those of ``serials`` the index already holds (a serial is shipped once, ever)."""
+    found: set[str] = set()
+    i = t.end_use_items
+    for part in _chunks(serials):
+        found.update(conn.execute(select(i.c.serial).where(i.c.serial.in_(part))).scalars())
+    return found
+
+
+def add_items(conn: Connection, rows: list[dict]) -> None:
+    for start in range(0, len(rows), 5000):
+        conn.execute(insert(t.end_use_items), rows[start : start + 5000])
+
+
+def facts(conn: Connection, serials: Sequence[str]) -> dict[str, ItemFacts]:
+    i = t.end_use_items
+    cols = (i.c.serial, i.c.state, i.c.package_id, i.c.recipient, i.c.seller, i.c.received_on, i.c.disposed_on)
+    out: dict[str, ItemFacts] = {}
+    for part in _chunks(serials):
+        for row in conn.execute(select(*cols).where(i.c.serial.in_(part))):
+            out[row.serial] = ItemFacts(*row)
+    return out
+
+
+def mark_received(
+    conn: Connection, shipment_id: str, line_no: int, *, on: date, site_id: str | None, missing: Iterable[str]
+) -> None:
+    i = t.end_use_items
+    where = (i.c.shipment_id == shipment_id, i.c.contract_line_no == line_no)
+    conn.execute(update(i).where(*where).values(state="held", received_on=on, site_id=site_id))
+    _set(conn, list(missing), state="missing")
+
+
+def mark_sighted(conn: Connection, serials: Sequence[str], *, on: date, site_id: str, inventory: bool) -> None:
+    """Sighted at ``site_id``: held there; an inventory moves the last-inventoried date on."""
+    i = t.end_use_items
+    _set(conn, serials, state="held", site_id=site_id)
+    if inventory:
+        for part in _chunks(serials):
+            conn.execute(
+                update(i)
+                .where(i.c.serial.in_(part), (i.c.inventoried_on.is_(None)) | (i.c.inventoried_on < on))
+                .values(inventoried_on=on)
+            )
+
+
+def mark_disposed(conn: Connection, serials: Sequence[str], *, kind: str, on: date) -> None:
+    _set(conn, serials, state=kind, disposed_on=on)
+
+
+def _set(conn: Connection, serials: Sequence[str], **values: object) -> None:
+    i = t.end_use_items
+    for part in _chunks(serials):
+        conn.execute(update(i).where(i.c.serial.in_(part)).values(**values))
+
+
+def manifest_serials(conn: Connection, manifest_id: str) -> list[str]:
+    m = t.manifest_serials
+    return list(conn.execute(select(m.c.serial).where(m.c.manifest_id == manifest_id).order_by(m.c.position)).scalars())
+
+
+def positions(conn: Connection, serial: str) -> list[Mapping]:
+    """Every manifest listing ``serial``, oldest first, with its position in it (one index lookup)."""
+    m, s = t.serial_manifests, t.manifest_serials
+    query = (
+        select(m.c.id, m.c.kind, m.c.stream_id, m.c.on, m.c.site_id, m.c.count, m.c.root, s.c.position)
+        .join(s, s.c.manifest_id == m.c.id)
+        .where(s.c.serial == bindparam("serial"))
+        .order_by(m.c.on, m.c.id)
+    )
+    return [row._mapping for row in conn.execute(query, {"serial": serial})]

@@ -1,0 +1,201 @@
+"""End-use monitoring on the demo ledger (issue 16, "How it is judged")."""
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import event_count
+from supplyline.domain.access import Principal
+from supplyline.domain.errors import InvalidInput, NotFound, RuleViolation
+from supplyline.domain.serials import SerialRow
+from supplyline.ledger.merkle import leaf_hash, verify_inclusion
+from supplyline.services import bus, enduse, serial_history, shipments
+from supplyline.services.context import Actor
+from supplyline.services.demo_enduse import NL_PAC3, serial_rows
+from supplyline.services.enduse_report import Filters, compliance
+from supplyline.services.enduse_views import end_use_report
+from supplyline.store import schema as t
+
+UA, US = Actor("UA-MOD"), Actor("US-GOV")
+EVIDENCE = "ab" * 32
+NL = Filters(package_id="PKG-NL-1")
+
+
+def figures(store, day: str, f: Filters = NL) -> dict:
+    with store.read() as conn:
+        return compliance(conn, date.fromisoformat(day), f, by=("category",))["overall"]
+
+
+def test_the_60_pac3_received_unchecked_are_all_delinquent_after_90_days(demo_store):
+    before = figures(demo_store, "2026-03-02")
+    assert before["items"] == {"due": 60, "done": 0, "overdue": 0, "disposed": 0}
+    after = figures(demo_store, "2026-03-03")
+    assert after["items"] == {"due": 0, "done": 0, "overdue": 60, "disposed": 0}
+    assert after["delinquent_pct"] == "100.0" and after["delinquent_value_pct"] == "100.0"
+    assert after["value"] == {"USD": {"due": "0.00", "done": "0.00", "overdue": "240000000.00", "disposed": "0.00"}}
+
+
+def test_an_inventory_of_58_and_2_expended_make_them_compliant_for_a_year(demo_store):
+    bus.handle(
+        demo_store, UA, enduse.RecordCheck(kind="initial", checked_on="2026-03-01", site="DEP-01", serials=NL_PAC3[:58])
+    )
+    expended = enduse.RecordDisposition(
+        kind="expended", disposed_on="2026-02-20", serials=NL_PAC3[58:], evidence_sha256=EVIDENCE, note="test firing"
+    )
+    bus.handle(demo_store, UA, expended)
+    on_time = figures(demo_store, "2027-03-01")
+    assert on_time["items"] == {"due": 0, "done": 58, "overdue": 0, "disposed": 2}
+    assert on_time["compliant_pct"] == "100.0"
+    late = figures(demo_store, "2027-03-02")
+    assert late["items"] == {"due": 0, "done": 0, "overdue": 58, "disposed": 2}
+    with demo_store.read() as conn:
+        auditor = end_use_report(conn, Principal("BE-AUDIT", "auditor"), date(2027, 3, 2), NL)
+    assert [s["serial"] for s in auditor["overdue_serials"]] == [r.serial for r in NL_PAC3[:58]]
+    # as of a day before the check, it does not count yet (the as-of date reads the history)
+    assert figures(demo_store, "2026-02-25")["items"] == {"due": 58, "done": 0, "overdue": 0, "disposed": 2}
+    history = serial_history.history(demo_store.engine.connect(), "PAC3-NL-00001")
+    assert [(h["on"], h["what"]) for h in history["history"]] == [
+        ("2025-11-24", "shipped"),
+        ("2025-12-02", "received"),
+        ("2026-03-01", "initial"),
+    ]
+
+
+def test_the_demo_shows_one_package_inventoried_and_one_overdue(demo_store):
+    with demo_store.read() as conn:
+        data = compliance(conn, date(2026, 12, 3), by=("package",))
+    by_package = {r["package"]: r["items"] for r in data["by_package"]}
+    assert by_package == {
+        "PKG-NL-1": {"due": 0, "done": 0, "overdue": 60, "disposed": 0},
+        "PKG-NORDIC-1": {"due": 0, "done": 96, "overdue": 0, "disposed": 0},
+    }
+
+
+def test_a_serials_membership_is_provable_against_the_root_in_the_log(demo_store):
+    with demo_store.read() as conn:
+        proof = serial_history.prove(conn, "PAC3-NL-00042")
+        body = conn.execute(select(t.events.c.body).where(t.events.c.seq == proof["event_seq"])).scalar_one()
+    assert proof["index"] == 41 and proof["size"] == 60 and proof["root"] in body and "PAC3-NL" not in body
+    path = [bytes.fromhex(h) for h in proof["path"]]
+    verify_inclusion(41, 60, leaf_hash(b"PAC3-NL-00042"), path, bytes.fromhex(proof["root"]))
+
+
+def test_who_sees_what(demo_store):
+    day = date(2026, 3, 3)
+    with demo_store.read() as conn:
+        public = end_use_report(conn, Principal(None, "public"), day)
+        funder = end_use_report(conn, Principal("NL-GOV", "funder"), day)
+        coordinator = end_use_report(conn, Principal("NATO-NSATU", "coordinator"), day)
+        recipient = end_use_report(conn, Principal("UA-MOD", "recipient"), day)
+    assert set(public) == {"as_of", "public"}
+    assert {"month": "2026-03", "category": "air_defence", "compliant_pct": "57.1"} in public["public"]
+    assert [r["package"] for r in funder["by_package"]] == ["PKG-NL-1"]
+    assert "by_site" not in funder and "overdue_serials" not in funder and "by_site" not in coordinator
+    assert coordinator["overall"]["total"] == 156
+    assert len(recipient["overdue_serials"]) == 60 and {r["site"] for r in recipient["by_site"]} == {
+        "ST-0001",
+        "ST-0002",
+    }
+
+
+# --- bad input: refused naming the serial and row, nothing written ------------------------------
+
+
+def _send(store, rows, qty=4):
+    return bus.handle(
+        store,
+        US,
+        shipments.Dispatch(
+            contract_id="CT-NL-1", shipped_on="2026-01-10", lines=(shipments.ShippedLine(1, qty),), serials=rows
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "error", "message"),
+    [
+        (serial_rows("X", 3), RuleViolation, "contract line 1 ships 4 units: 3 serial numbers given are too few"),
+        (serial_rows("X", 5), RuleViolation, "contract line 1 ships 4 units: 5 serial numbers given are too many"),
+        (
+            (*serial_rows("X", 3), SerialRow(4, "X-00002")),
+            InvalidInput,
+            "row 4: serial X-00002 appears more than once (also on row 2)",
+        ),
+        (
+            (*serial_rows("X", 3), SerialRow(4, "PAC3-NL-00009")),
+            RuleViolation,
+            "row 4: serial PAC3-NL-00009 is already in the ledger",
+        ),
+        ((), RuleViolation, "contract line 1 requires serial numbers"),
+    ],
+)
+def test_a_shipment_of_a_serialised_line_needs_exactly_its_units_in_new_distinct_serials(
+    demo_store, rows, error, message
+):
+    before = event_count(demo_store)
+    with pytest.raises(error, match=re.escape(message)):
+        _send(demo_store, rows)
+    assert event_count(demo_store) == before
+    with demo_store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(t.end_use_items)).scalar_one() == 156
+
+
+def test_unknown_site_unknown_serial_and_a_party_not_allowed_are_refused(demo_store):
+    before = event_count(demo_store)
+    with pytest.raises(InvalidInput, match="site: is not a registered site"):
+        bus.handle(
+            demo_store,
+            UA,
+            enduse.RecordCheck(kind="annual", checked_on="2026-03-01", site="DEP-99", serials=NL_PAC3[:2]),
+        )
+    with pytest.raises(InvalidInput, match="row 2: serial NOPE-1 is not in the ledger"):
+        bus.handle(
+            demo_store,
+            UA,
+            enduse.RecordCheck(
+                kind="annual", checked_on="2026-03-01", site="DEP-01", serials=(NL_PAC3[0], SerialRow(2, "NOPE-1"))
+            ),
+        )
+    with pytest.raises(RuleViolation, match=r"row 1: DE-GOV may not check serial PAC3-NL-00001 \(package PKG-NL-1"):
+        bus.handle(
+            demo_store,
+            Actor("DE-GOV"),
+            enduse.RecordCheck(kind="annual", checked_on="2026-03-01", site="DEP-01", serials=NL_PAC3[:1]),
+        )
+    with pytest.raises(InvalidInput, match="authorisation: must not be empty"):
+        transfer = enduse.RecordDisposition(
+            kind="transferred", disposed_on="2026-03-01", serials=NL_PAC3[:1], evidence_sha256=EVIDENCE
+        )
+        bus.handle(demo_store, UA, transfer)
+    with pytest.raises(NotFound):
+        serial_history.history(demo_store.engine.connect(), "NOPE-1")
+    assert event_count(demo_store) == before
+
+
+def test_a_short_receipt_of_a_serialised_line_names_the_missing_serials(demo_store):
+    rows = serial_rows("Y", 4)
+    sid = _send(demo_store, rows).id
+    with pytest.raises(RuleViolation, match="contract line 1: 1 units did not arrive, but 0 serials are named missing"):
+        bus.handle(
+            demo_store,
+            UA,
+            shipments.Receive(shipment_id=sid, received_on="2026-01-20", quantities={1: 3}, note="one lost"),
+        )
+    bus.handle(
+        demo_store,
+        UA,
+        shipments.Receive(
+            shipment_id=sid,
+            received_on="2026-01-20",
+            quantities={1: 3},
+            note="one lost",
+            missing=rows[3:],
+            site="DEP-01",
+        ),
+    )
+    with demo_store.read() as conn:
+        i = t.end_use_items
+        states = {r.serial: r.state for r in conn.execute(select(i.c.serial, i.c.state).where(i.c.shipment_id == sid))}
+    assert states == {"Y-00001": "held", "Y-00002": "held", "Y-00003": "held", "Y-00004": "missing"}
