@@ -256,4 +256,4 @@ def test_a_write_reports_its_events(demo_sqlite_url):
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["id"] == "PL-DK-2025-08.3"
-    assert [(e["seq"], e["type"]) for e in data["events"]] == [(215, "PledgeAllocated")]
+    assert [(e["seq"], e["type"]) for e in data["events"]] == [(216, "PledgeAllocated")]
