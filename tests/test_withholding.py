@@ -154,7 +154,10 @@ def test_an_order_is_withheld_from_a_party_as_its_contract_line_is(api, demo_sto
     assert {w["level"] for w in order["withheld"]} == {"confidential"}
     own = client.get("/api/v1/orders/PO-DD-1", headers=headers["NATO-NSATU"]).json()  # an auditor
     assert (own["quantity"], own["due"]) == (6000, "2026-04-30")
-    client.cookies.set("supplyline_token", headers["UA-GOV"]["Authorization"].removeprefix("Bearer "))
+    signin = client.get("/signin").text
+    form_token = signin.split('name="csrf" value="')[1].split('"')[0]
+    secret = headers["UA-GOV"]["Authorization"].removeprefix("Bearer ")
+    assert client.post("/signin", data={"token": secret, "csrf": form_token}).status_code == 200
     page = client.get("/production").text
     row = page[page.index('data-order="PO-DD-1"') :].split("</tr>")[0]
     assert "6,000" not in row and "2026-04-30" not in row and "—" in row

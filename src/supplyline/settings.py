@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     #: schedules, receipts…); reports walk months between dates they hold, so this bounds them
     #: the largest request body the API reads, other than uploads (413 above it)
     max_body_bytes: int = 2**20
+    #: hours a dashboard sign-in lasts (the session then ends on the server)
+    session_hours: float = 8.0
+    #: mark the dashboard's cookies Secure even when the request did not come over HTTPS
+    #: (behind a proxy that ends TLS); over HTTPS they always are
+    secure_cookies: bool = False
     earliest_date: date = date(2000, 1, 1)
     latest_date: date = date(2100, 12, 31)
 

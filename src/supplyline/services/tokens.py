@@ -84,7 +84,16 @@ def authenticate(store: Store, conn: Connection, secret: str) -> Principal | Non
 
 
 def principal_for(conn: Connection, secret: str, *, signed_by: Verifier | None = None) -> Principal | None:
-    """The party and role an active token acts as; None for an unknown or revoked secret.
+    """The party and role an active token acts as; None for an unknown or revoked secret
+    (``principal_for_digest`` of its SHA-256)."""
+    return principal_for_digest(conn, digest(secret), signed_by=signed_by)
+
+
+def principal_for_digest(
+    conn: Connection, secret_sha256: str, *, signed_by: Verifier | None = None
+) -> Principal | None:
+    """The party and role the active token with this secret digest acts as (a dashboard
+    session keeps the digest, never the secret); None for an unknown or revoked one.
 
     The ``api_tokens`` row is only where to look: the token must be what its own events
     say (issued with this secret, party and role, not revoked), so a row planted in the
@@ -93,7 +102,7 @@ def principal_for(conn: Connection, secret: str, *, signed_by: Verifier | None =
     appended without the key (a forged tail) does not either."""
     k = t.api_tokens
     row = conn.execute(
-        select(k.c.id, k.c.party, k.c.role).where(k.c.secret_sha256 == digest(secret), k.c.state == "active")
+        select(k.c.id, k.c.party, k.c.role).where(k.c.secret_sha256 == secret_sha256, k.c.state == "active")
     ).one_or_none()
     if row is None:
         return None
@@ -106,7 +115,7 @@ def principal_for(conn: Connection, secret: str, *, signed_by: Verifier | None =
     token = ApiToken(id=row.id)
     for event in events:
         token.apply(typed_event(event.type, parse(event.payload), event.meta))
-    if not token.active or (token.party, token.role, token.secret_sha256) != (row.party, row.role, digest(secret)):
+    if not token.active or (token.party, token.role, token.secret_sha256) != (row.party, row.role, secret_sha256):
         log.warning("token %s: its projection row is not what its events say; refused", row.id)
         return None
     if signed_by is not None:

@@ -450,6 +450,18 @@ api_idempotency = Table(
     Column("recorded_at", String(32), nullable=False),
 )
 
+#: Signed-in dashboard sessions. Not a projection: the cookie holds a random id, this row
+#: (keyed by the id's SHA-256, so a copy of the table opens no session) holds the token it
+#: acts for (its SHA-256 too), the form token against cross-site requests, and its expiry.
+dashboard_sessions = Table(
+    "dashboard_sessions",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True),
+    Column("token_sha256", String(64), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("expires_at", String(32), nullable=False, index=True),
+)
+
 # --- transparency ---------------------------------------------------------------------------
 
 #: The RFC 6962 tree over the event hashes, as C2SP tlog-tiles (see ledger/tiles.py): one

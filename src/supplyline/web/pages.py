@@ -16,7 +16,7 @@ from ..domain.errors import Refused
 from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
 from ..domain.values import CATEGORIES
-from ..services import dashboard, integrity, queries, reports, tokens, transparency, views
+from ..services import dashboard, integrity, queries, reports, sessions, tokens, transparency, views
 from ..services import kiel as kiel_service
 from . import session
 
@@ -288,25 +288,52 @@ def proof_download(request: Request, seq: int) -> Response:
 def signin_form(request: Request):
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
-    return _page(request, "signin.html", who, title="Sign in", failed=False)
+    return _signin_page(request, who)
+
+
+def _signin_page(request: Request, who: session.PageViewer, status_code: int = 200, **context) -> Response:
+    """The sign-in form, with a fresh form token in the page and in its own cookie."""
+    token = sessions.new_form_token()
+    response = _page(request, "signin.html", who, status_code=status_code, title="Sign in", form_token=token, **context)
+    session.set_cookie(request, response, session.FORM_COOKIE, token, max_age=3600)
+    return response
 
 
 @router.post("/signin", response_class=HTMLResponse)
 async def signin(request: Request):
     form = await request.form()
     secret = str(form.get("token", "")).strip()
-    with _store(request).read() as conn:
-        found = tokens.authenticate(_store(request), conn, secret) if secret and len(secret) <= 200 else None
+    store = _store(request)
+    with store.read() as conn:
         who = session.viewer(request, conn)
+        if not sessions.same(form.get("csrf"), request.cookies.get(session.FORM_COOKIE)):
+            return _signin_page(request, who, status_code=403, failed=False, forged=True)
+        found = (
+            tokens.principal_for(conn, secret, signed_by=session.signed_by(request))
+            if secret and len(secret) <= 200
+            else None
+        )
     if found is None:
-        return _page(request, "signin.html", who, status_code=401, title="Sign in", failed=True)
+        return _signin_page(request, who, status_code=401, failed=True)
+    sessions.end(store, request.cookies.get(session.COOKIE))  # a new id at each sign-in
+    started = sessions.start(store, secret, hours=request.app.state.settings.session_hours)
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(session.COOKIE, secret, httponly=True, samesite="strict", path="/")
+    session.set_cookie(request, response, session.COOKIE, started.id, max_age=started.max_age)
+    response.delete_cookie(session.FORM_COOKIE, path="/")
     return response
 
 
-@router.post("/signout")
-def signout():
+@router.post("/signout", response_class=HTMLResponse)
+async def signout(request: Request):
+    form = await request.form()
+    store = _store(request)
+    with store.read() as conn:
+        found = session.current(request, conn)
+    if found is not None and not sessions.same(form.get("csrf"), found.csrf):
+        return _page(
+            request, "error.html", None, status_code=403, title="Not signed out", message="the form has expired"
+        )
+    sessions.end(store, request.cookies.get(session.COOKIE))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(session.COOKIE, path="/")
     return response
