@@ -487,8 +487,7 @@ withheld_values = Table(
     Column("salt", String(64), nullable=False),  # hex
 )
 
-# end-use monitoring's tables live in their own module (one reason to change each); importing
-# them here puts them on ``metadata`` and under ``schema.<name>`` like every other table
+# end-use monitoring's tables (their own module): on ``metadata`` and named here like the rest
 from . import schema_enduse as _enduse  # noqa: E402 (it needs metadata, defined above)
 
 dispositions: Table = _enduse.dispositions
