@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, desc, func, select
 from sqlalchemy.engine import Connection
@@ -19,6 +19,14 @@ from ..domain.values import parse_month
 from ..ledger.canonical import parse
 from ..store import schema as t
 from ..store.eventstore import read_head
+from .read_models import (
+    FxRateRecord,
+    PartyRecord,
+    PledgeDetail,
+    PledgeRecord,
+    RequirementDetail,
+    RequirementRecord,
+)
 
 _JSON_COLUMNS = {"categories", "origins", "approvers"}
 #: amounts without their own currency column, in another column's currency (the default: amount's)
@@ -68,19 +76,19 @@ def _where(query, table: Table, filters: dict[str, Any]):
     return query
 
 
-def list_parties(conn: Connection) -> list[dict]:
-    return _rows(conn, select(t.parties).order_by(t.parties.c.id))
+def list_parties(conn: Connection) -> list[PartyRecord]:
+    return cast(list[PartyRecord], _rows(conn, select(t.parties).order_by(t.parties.c.id)))
 
 
-def party(conn: Connection, party_id: str) -> dict:
-    return _one(conn, t.parties, "party", party_id)
+def party(conn: Connection, party_id: str) -> PartyRecord:
+    return cast(PartyRecord, _one(conn, t.parties, "party", party_id))
 
 
-def list_fx(conn: Connection, *, since: date | None = None, currency: str | None = None) -> list[dict]:
+def list_fx(conn: Connection, *, since: date | None = None, currency: str | None = None) -> list[FxRateRecord]:
     query = select(t.fx_rates).order_by(t.fx_rates.c.day, t.fx_rates.c.currency)
     if since:
         query = query.where(t.fx_rates.c.day >= since)
-    return _rows(conn, _where(query, t.fx_rates, {"currency": currency}))
+    return cast(list[FxRateRecord], _rows(conn, _where(query, t.fx_rates, {"currency": currency})))
 
 
 def currencies_with_rates(conn: Connection) -> list[str]:
@@ -92,7 +100,7 @@ def currencies_with_rates(conn: Connection) -> list[str]:
 
 def list_requirements(
     conn: Connection, *, month: str | None = None, state: str | None = None, category: str | None = None
-) -> list[dict]:
+) -> list[RequirementRecord]:
     """The prioritised list, ordered by tier and rank; with ``month``, as ranked in that month."""
     r = t.requirements
     query = _where(select(r), r, {"state": state, "category": category})
@@ -115,10 +123,10 @@ def list_requirements(
             for row in rows
             if row["id"] in rankings
         ]
-    return sorted(rows, key=lambda row: (row["priority"], row["rank"], row["id"]))
+    return cast(list[RequirementRecord], sorted(rows, key=lambda row: (row["priority"], row["rank"], row["id"])))
 
 
-def requirement(conn: Connection, requirement_id: str) -> dict:
+def requirement(conn: Connection, requirement_id: str) -> RequirementDetail:
     out = _one(conn, t.requirements, "requirement", requirement_id)
     rk = t.requirement_rankings
     out["rankings"] = _rows(
@@ -131,10 +139,10 @@ def requirement(conn: Connection, requirement_id: str) -> dict:
     out["packages"] = _rows(
         conn, select(pl.c.package_id, pl.c.line_no, pl.c.quantity).where(pl.c.requirement_id == requirement_id)
     )
-    return out
+    return cast(RequirementDetail, out)
 
 
-def list_pledges(conn: Connection, *, funder: str | None = None, state: str | None = None) -> list[dict]:
+def list_pledges(conn: Connection, *, funder: str | None = None, state: str | None = None) -> list[PledgeRecord]:
     rows = _rows(
         conn,
         _where(
@@ -150,10 +158,10 @@ def list_pledges(conn: Connection, *, funder: str | None = None, state: str | No
                 - Money.parse(row["allocated"], row["amount_currency"])
             ).amount
         )
-    return rows
+    return cast(list[PledgeRecord], rows)
 
 
-def pledge(conn: Connection, pledge_id: str) -> dict:
+def pledge(conn: Connection, pledge_id: str) -> PledgeDetail:
     out = _one(conn, t.pledges, "pledge", pledge_id)
     out["remaining"] = str(
         (
@@ -163,7 +171,7 @@ def pledge(conn: Connection, pledge_id: str) -> dict:
     out["allocations"] = _rows(
         conn, select(t.allocations).where(t.allocations.c.pledge_id == pledge_id).order_by(t.allocations.c.id)
     )
-    return out
+    return cast(PledgeDetail, out)
 
 
 def list_packages(conn: Connection, *, state: str | None = None, mechanism: str | None = None) -> list[dict]:

@@ -62,4 +62,6 @@ def disposition_rows(d: Disposition) -> dict[Table, list[dict]]:
     }
 
 
+#: entity kind and its rows, for ``projections.PROJECTIONS``
+ROWS = ((EndUseRules, rules_rows), (Site, site_rows), (EndUseCheck, check_rows), (Disposition, disposition_rows))
 TABLES: tuple[Table, ...] = (t.serial_rules, t.inventory_rules, t.sites, t.end_use_checks, t.dispositions)
