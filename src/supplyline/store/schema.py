@@ -458,3 +458,4 @@ facility_item_terms: Table = _planning.facility_item_terms
 production_plans: Table = _planning.production_plans
 production_plan_parts: Table = _planning.production_plan_parts
 production_plan_shortfalls: Table = _planning.production_plan_shortfalls
+handovers: Table = _enduse.handovers
