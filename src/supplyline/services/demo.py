@@ -29,6 +29,7 @@ from . import (
     bus,
     contracts,
     demo_enduse,
+    demo_money,
     demo_schedules,
     funding,
     packages,
@@ -69,6 +70,7 @@ def load(store: Store) -> dict:
     _pledges(store)
     _purl_packages(store, op)
     _drone_deal(store, op)
+    demo_money.load_money(store, op)
     demo_schedules.slips(store)
     return {"trace_package": "PKG-NL-1", "drone_package": "PKG-DD-1"}
 

@@ -21,6 +21,8 @@ from .delivery import (
     SignedLine,
 )
 from .enduse import (
+    CustodyConfirmed,
+    CustodyHandedOver,
     DispositionRecorded,
     EndUseCheckRecorded,
     InventoryRulesSet,
@@ -87,6 +89,8 @@ __all__ = [
     "AllocationReleased",
     "ContractSigned",
     "DeliveryRescheduled",
+    "CustodyConfirmed",
+    "CustodyHandedOver",
     "DispositionRecorded",
     "EndUseCheckRecorded",
     "Event",
