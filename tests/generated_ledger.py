@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.disclosure_table import WITHHOLDABLE
+from supplyline.domain.serials import SerialRow
 from supplyline.domain.shipment import ShippedLine
 from supplyline.services import bus, contracts, enduse, funding, packages, parties, production, requirements, shipments
 from supplyline.services.context import Actor
@@ -98,12 +99,35 @@ def build(store, seed: int, *, chains: int = 3) -> None:
     for n in range(1, chains + 1):
         _chain(store, draw, n)
     _chain(store, draw, chains + 1, rejected=True)
+    _chain(store, draw, chains + 2, serialised=True)
 
 
-def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
+def _end_use(store, draw: Draw, shipment: str, serials: tuple[SerialRow, ...]) -> None:
+    """A site and a disposition, each field at a random level (issue 16)."""
+    ua = Actor("UA", via="generated")
+    site = enduse.RegisterSite(
+        code=f"S{draw.number()}", name=f"Store {draw.number()}", disclosure=draw.disclose("SiteRegistered")
+    )
+    bus.handle(store, ua, site)
+    disposition = enduse.RecordDisposition(
+        kind="expended",
+        disposed_on=draw.next_day(),
+        serials=serials[:1],
+        evidence_sha256=f"{draw.number():064x}",
+        authorisation=f"auth {draw.number()}",
+        note=f"used {draw.number()}",
+        disclosure=draw.disclose("DispositionRecorded"),
+    )
+    bus.handle(store, ua, disposition)
+
+
+def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: bool = False) -> None:
     """Long because it is one story, requirement to receipt, told in order. A ``rejected``
-    package ends at its decision, its allocations released back to the pledge."""
+    package ends at its decision, its allocations released back to the pledge; a
+    ``serialised`` one carries a serial per unit and ends with a site and a disposition."""
     rid, pledge_id, pkg, ct, sh = f"R-{n}", f"PL-{n}", f"PKG-{n}", f"CT-{n}", f"SH-{n}"
+    if serialised:
+        bus.handle(store, OP, enduse.RequireSerials(requirement=rid))
     quantity, price = draw.number(), draw.price()
     bus.handle(
         store,
@@ -236,10 +260,12 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
         ),
     )
     shipped = draw.part(contract_quantity)
+    serials = tuple(SerialRow(i, f"GS{n}-{i:07d}") for i in range(1, shipped + 1)) if serialised else ()
     bus.handle(
         store,
         OP,
         shipments.Dispatch(
+            serials=serials,
             contract_id=ct,
             shipped_on=draw.next_day(),
             lines=(ShippedLine(1, shipped),),
@@ -248,6 +274,7 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
         ),
     )
     received: dict[int, object] | None = None if draw.rng.random() < 0.5 else {1: draw.part(shipped)}
+    arrived = shipped if received is None else int(str(received[1]))
     bus.handle(
         store,
         Actor("UA", via="generated"),
@@ -257,8 +284,11 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False) -> None:
             quantities=received,
             note=f"short by {draw.number()}" if received else "",
             disclosure=draw.disclose("ShipmentReceived"),
+            missing=serials[arrived:],
         ),
     )
+    if serialised:
+        _end_use(store, draw, sh, serials[:arrived])
 
 
 def _cents(price: str) -> int:

@@ -2,7 +2,8 @@
 
 Surfaces: the public log (``GET /api/v1/log/events``, every page), the published tiles and
 entry bundles (``publish tiles``), the OCDS export, the funnel in JSON, CSV and XLSX, and
-every dashboard page a signed-out visitor can reach (with each package's page).
+every dashboard page a signed-out visitor can reach (with each package's page), and the
+end-use report (issue 16: percentages only, never a serial or a site).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from supplyline.store import keyfile
 from supplyline.store.eventstore import Store
 
 API = "/api/v1"
-PAGES = ("/", "/requirements", "/packages", "/production", "/ledger")
+PAGES = ("/", "/requirements", "/packages", "/production", "/ledger", "/end-use", "/end-use?lang=uk")
 
 
 @dataclass
@@ -70,6 +71,10 @@ def crawl(store: Store, url: str, tmp_path: Path) -> Surfaces:
             answer = client.get(f"{API}/reports/funnel", params={"currency": currency, "format": "xlsx"})
             assert answer.status_code == 200, answer.text
             out.add(f"funnel {currency} xlsx", _xlsx_text(answer.content))
+        for as_of in ("2026-03-03", date.today().isoformat()):
+            answer = client.get(f"{API}/reports/end-use", params={"as_of": as_of})
+            assert answer.status_code == 200, answer.text
+            out.add(f"end-use report {as_of}", answer.text)
         for page in PAGES:
             answer = client.get(page)
             assert answer.status_code == 200, (page, answer.text[:500])

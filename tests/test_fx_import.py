@@ -131,9 +131,10 @@ def test_an_allocation_on_a_weekend_uses_fridays_rate_and_records_it(sqlite_stor
     with sqlite_store.read() as conn:
         (allocation,) = queries.pledge(conn, "PL-1")["allocations"]
     rate = Decimal(1) / Decimal("1.1543")  # EUR per USD on Friday, to 12 significant digits
-    assert allocation["fx_date"] == "2025-08-01"
-    assert Decimal(allocation["fx_rate"]) == rate.quantize(Decimal("1e-12"))
-    assert allocation["amount"] == str((Decimal(1000000) * Decimal(allocation["fx_rate"])).quantize(Decimal("0.01")))
+    fx_rate = allocation["fx_rate"]
+    assert allocation["fx_date"] == "2025-08-01" and fx_rate is not None
+    assert Decimal(fx_rate) == rate.quantize(Decimal("1e-12"))
+    assert allocation["amount"] == str((Decimal(1000000) * Decimal(fx_rate)).quantize(Decimal("0.01")))
 
 
 def test_cli_import_fx(sqlite_store, sqlite_url, tmp_path):

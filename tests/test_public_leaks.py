@@ -249,3 +249,17 @@ def test_a_requirements_funded_and_delivered_units_are_withheld_with_the_quantit
     hidden = [value for value in totals if isinstance(value, dict)]
     assert hidden and all(set(value) <= {"$withheld", "$repeats"} for value in hidden)
     assert len(hidden) < len(totals)  # the seeds also leave some in clear, where nothing behind them is withheld
+
+
+def test_no_serial_number_or_site_code_shows_on_any_public_surface(demo_store, demo_surfaces):
+    """End-use monitoring (issue 16): serials and the recipient's site codes and names stay
+    with the recipient, the seller and auditors, on every public surface and in every format."""
+    with demo_store.read() as conn:
+        serials = list(conn.execute(select(t.end_use_items.c.serial)).scalars())
+        sites = [v for row in conn.execute(select(t.sites.c.code, t.sites.c.name)) for v in row]
+    assert len(serials) == 156 and "DEP-01" in sites
+    assert "end-use report 2026-03-03" in demo_surfaces.texts and "page /end-use?lang=uk" in demo_surfaces.texts
+    shown = [
+        (name, value) for value in [*serials, *sites] for name, text in demo_surfaces.texts.items() if value in text
+    ]
+    assert shown == []

@@ -4,6 +4,7 @@ rebuild, the chain verifies — and a refused command writes nothing."""
 
 import shutil
 import tempfile
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,12 +24,25 @@ from sqlalchemy import text
 from conftest import event_count
 from supplyline.domain.contract import LineTerms
 from supplyline.domain.errors import Refused
+from supplyline.domain.serials import SerialRow
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import bus, contracts, funding, money, packages, parties, reports, requirements, shipments
+from supplyline.services import (
+    bus,
+    contracts,
+    enduse,
+    funding,
+    money,
+    packages,
+    parties,
+    reports,
+    requirements,
+    shipments,
+)
 from supplyline.services.bus import Command
 from supplyline.services.checks import check_projections, verify_ledger
 from supplyline.services.conservation import check_money
 from supplyline.services.context import Actor, open_store
+from supplyline.services.enduse_report import compliance
 
 OP = Actor("operator", via="test")
 CATEGORIES = ["air_defence", "artillery_ammunition"]
@@ -47,6 +61,9 @@ def template():
     ]:
         bus.handle(store, OP, parties.RegisterParty(id=pid, name=pid, kind=kind, country=country))
     bus.handle(store, OP, parties.RecordRates(day="2025-01-01", rates={"USD": "1.1"}))
+    # end-use monitoring (issue 16): air-defence units carry serials, kept at the recipient's site
+    bus.handle(store, OP, enduse.RequireSerials(category="air_defence"))
+    bus.handle(store, Actor("UA", via="test"), enduse.RegisterSite(code="DEP-1", name="Depot 1"))
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.engine.dispose()
@@ -65,6 +82,7 @@ class Ledger(RuleBasedStateMachine):
         self.store = open_store(f"sqlite:///{self.folder / 'l.db'}")
         self.pledges, self.reqs, self.pkgs, self.contracts, self.shipments = [], [], [], [], []
         self.n = 0
+        self.serials: dict[str, list[str]] = {}  # shipment -> the serials it was sent with
 
     def teardown(self):
         self.store.engine.dispose()
@@ -80,6 +98,40 @@ class Ledger(RuleBasedStateMachine):
             REFUSALS.append(f"{command.__name__}: {exc}")
             assert event_count(self.store) == before
             return None
+
+    def serials_for(self, contract: str, qty: int, sid: str, flaw: str = "") -> tuple[SerialRow, ...]:
+        """Serials for ``qty`` units of the contract's line if its category requires them (none
+        otherwise); ``flaw`` spoils them the ways a user can (each refused, nothing written)."""
+        category = self.scalar(
+            "SELECT pl.category FROM contract_lines cl JOIN contracts c ON c.id = cl.contract_id "
+            "JOIN package_lines pl ON pl.package_id = c.package_id AND pl.line_no = cl.package_line_no "
+            "WHERE cl.contract_id = :c",
+            c=contract,
+        )
+        if category != "air_defence":
+            return ()
+        given = [f"{sid}-{k}" for k in range(qty)]
+        if flaw == "duplicate" and qty > 1:
+            given[-1] = given[0]
+        elif flaw == "too few":
+            given = given[:-1]
+        elif flaw == "reused" and self.serials:
+            given[0] = next(iter(self.serials.values()))[0]
+        self.serials[sid] = given
+        return tuple(SerialRow(k + 1, v) for k, v in enumerate(given))
+
+    def missing_for(self, sid: str, short: int) -> tuple[SerialRow, ...]:
+        sent = self.serials.get(sid, [])
+        return tuple(SerialRow(k + 1, v) for k, v in enumerate(sent[len(sent) - short :])) if sent and short else ()
+
+    def as_party(self, party: str, cmd) -> None:
+        """An end-use command by a party of the items; refused: nothing written."""
+        before = event_count(self.store)
+        try:
+            bus.handle(self.store, Actor(party, via="test"), cmd)
+        except Refused as exc:
+            REFUSALS.append(f"{type(cmd).__name__}: {exc}")
+            assert event_count(self.store) == before
 
     def next_id(self, prefix):
         self.n += 1
@@ -334,36 +386,47 @@ class Ledger(RuleBasedStateMachine):
                 ):
                     self.contracts.append(cid)
                     sid = self.next_id("SH")
+                    serials = self.serials_for(cid, left, sid)
                     if self.attempt(
                         shipments.Dispatch,
                         contract_id=cid,
                         shipped_on="2025-03-04",
                         lines=(ShippedLine(1, left),),
                         id=sid,
+                        serials=serials,
                     ):
                         self.shipments.append(sid)
+                        missing = self.missing_for(sid, min(short, left))
                         self.attempt(
                             shipments.Receive,
                             shipment_id=sid,
                             received_on="2025-03-06",
                             quantities={1: max(0, left - short)},
                             note="short" if short else "",
+                            missing=missing,
                         )
 
     @precondition(lambda self: self.contracts)
-    @rule(i=st.integers(0, 100), part=st.sampled_from([1, 1, 2]), extra=st.sampled_from([0, 0, 1]))
-    def ship(self, i, part, extra):
+    @rule(
+        i=st.integers(0, 100),
+        part=st.sampled_from([1, 1, 2]),
+        extra=st.sampled_from([0, 0, 1]),
+        flaw=st.sampled_from(["", "", "", "duplicate", "too few", "reused"]),
+    )
+    def ship(self, i, part, extra, flaw):
         contract = self.contracts[i % len(self.contracts)]
         qty = (
             self.scalar("SELECT quantity FROM contract_lines WHERE contract_id = :c", c=contract) or 1
         ) // part + extra
         sid = self.next_id("SH")
+        serials = self.serials_for(contract, max(qty, 1), sid, flaw)
         if self.attempt(
             shipments.Dispatch,
             contract_id=contract,
             shipped_on="2025-03-04",
             lines=(ShippedLine(1, max(qty, 1)),),
             id=sid,
+            serials=serials,
         ):
             self.shipments.append(sid)
 
@@ -381,7 +444,42 @@ class Ledger(RuleBasedStateMachine):
                 received_on="2025-03-06",
                 quantities={1: max(0, shipped - short)},
                 note="short" if short else "",
+                missing=self.missing_for(sid, min(short, shipped)),
             )
+
+    @precondition(lambda self: self.ids("SELECT serial FROM end_use_items WHERE state IN ('held', 'missing')"))
+    @rule(
+        i=st.integers(0, 100),
+        n=st.integers(1, 5),
+        kind=st.sampled_from(["initial", "annual", "physical_security"]),
+        party=st.sampled_from(["UA", "UA", "US", "NL"]),
+        day=st.sampled_from(["2025-03-01", "2025-05-01", "2026-04-01"]),
+    )
+    def check(self, i, n, kind, party, day):
+        """An end-use check sighting some serials (by a party that may not: refused)."""
+        held = self.ids("SELECT serial FROM end_use_items WHERE state IN ('held', 'missing') ORDER BY serial")
+        chosen = [held[(i + k) % len(held)] for k in range(min(n, len(held)))]
+        rows = tuple(SerialRow(k + 1, v) for k, v in enumerate(chosen))
+        self.as_party(party, enduse.RecordCheck(kind=kind, checked_on=day, site="DEP-1", serials=rows))
+
+    @precondition(lambda self: self.ids("SELECT serial FROM end_use_items"))
+    @rule(
+        i=st.integers(0, 100),
+        kind=st.sampled_from(["expended", "destroyed", "lost", "stolen", "transferred"]),
+        party=st.sampled_from(["UA", "US", "NL"]),
+    )
+    def dispose(self, i, kind, party):
+        serial = self.pick("SELECT serial FROM end_use_items ORDER BY serial", i)
+        self.as_party(
+            party,
+            enduse.RecordDisposition(
+                kind=kind,
+                disposed_on="2025-06-01",
+                serials=(SerialRow(1, serial),),
+                evidence_sha256="ab" * 32,
+                authorisation="AUTH-1" if kind == "transferred" else "",
+            ),
+        )
 
     # money stages (issue 15): amounts drawn around what each stage has, so some are refused
     @precondition(lambda self: self.ids("SELECT id FROM pledges WHERE state <> 'announced'"))
@@ -536,6 +634,34 @@ class Ledger(RuleBasedStateMachine):
 
     def _exists(self, conn, pkg):
         return conn.execute(text("SELECT 1 FROM packages WHERE id = :p"), {"p": pkg}).first() is not None
+
+    @invariant()
+    def every_serial_is_accounted_for_once(self):
+        """The serial index agrees with the log: one item per shipped serial, each line's
+        manifest as long as the units it listed, and the compliance figures add up to the
+        items received."""
+        with self.store.read() as conn:
+            items = conn.execute(text("SELECT count(*) FROM end_use_items")).scalar_one()
+            listed = conn.execute(
+                text("SELECT coalesce(sum(count), 0) FROM serial_manifests WHERE kind = 'shipped'")
+            ).scalar_one()
+            entries = conn.execute(
+                text(
+                    "SELECT count(*) FROM manifest_serials s JOIN serial_manifests m ON m.id = s.manifest_id WHERE m.kind = 'shipped'"
+                )
+            ).scalar_one()
+            received = conn.execute(
+                text("SELECT count(*) FROM end_use_items WHERE received_on IS NOT NULL")
+            ).scalar_one()
+            limbo = conn.execute(
+                text(
+                    "SELECT count(*) FROM end_use_items i JOIN shipments s ON s.id = i.shipment_id "
+                    "WHERE (s.state = 'received') != (i.state != 'in_transit')"
+                )
+            ).scalar_one()
+            figures = compliance(conn, date(2027, 1, 1))["overall"]
+        assert items == listed == entries
+        assert figures["total"] == received and limbo == 0
 
     @invariant()
     def projections_equal_rebuild_and_chain_verifies(self):

@@ -9,7 +9,7 @@ import pytest
 
 from .conftest import Visit
 
-PAGES = ["/", "/requirements", "/packages", "/packages/PKG-NL-1", "/production", "/ledger"]
+PAGES = ["/", "/requirements", "/packages", "/packages/PKG-NL-1", "/production", "/end-use", "/ledger"]
 
 
 @pytest.fixture
@@ -62,8 +62,26 @@ def test_signed_out_pages_hide_what_belongs_to_parties(public):
     assert public.page.locator("#orders tr[data-order]").count() == 0
     public.go("/ledger", shot="public-ledger")
     assert public.text("#verification").startswith("verified all 217 events re-hashed and chained just now")
-    assert public.page.inner_text("#checkpoint").startswith("demo.example/ledger\n205\n")
+    assert public.page.inner_text("#checkpoint").startswith("demo.example/ledger\n217\n")
     assert public.page.locator("#events tbody tr").count() == 40
+
+
+def test_end_use_shows_the_public_percentages_and_a_funder_its_packages(public, funder):
+    """Issue 16: the public sees the share not delinquent per category and month, in English
+    or Ukrainian; a funder its packages' figures; neither a serial nor a site."""
+    public.go("/end-use", shot="public-end-use")
+    assert public.page.locator("#by-month tbody tr").count() >= 2
+    assert "PAC3-" not in public.text("main") and "DEP-0" not in public.text("main")
+    public.go("/end-use?lang=uk")
+    assert public.text("h1") == "Моніторинг кінцевого використання"
+    funder.go("/end-use", shot="funder-end-use")
+    assert [
+        r.get_attribute("data-package") for r in funder.page.query_selector_all("#by-package tr[data-package]")
+    ] == ["PKG-NL-1"]
+    assert funder.text("#by-package tr[data-package='PKG-NL-1']") == "PKG-NL-1 60 0 0 60 0 100.0 %"
+    assert funder.page.query_selector("#overdue") is None and funder.page.query_selector("#todo") is None
+    funder.go("/packages/PKG-NL-1")
+    assert funder.page.get_attribute("#end-use-link a", "href") == "/end-use?package=PKG-NL-1"
 
 
 def test_funder_sees_its_packages_the_need_and_the_trace_to_its_pledge(funder):

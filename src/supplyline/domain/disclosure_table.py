@@ -238,6 +238,20 @@ TABLE: dict[str, Record] = {
         "code": Field(_on("sites", "code"), default=CONFIDENTIAL),
         "name": Field(_on("sites", "name"), default=CONFIDENTIAL),
     }),
+    # a manifest's count is the shipped quantity of its line, a receipt's per-serial account
+    # the received quantity: withheld with them (sealed at record time, never in clear)
+    "SerialsListed": Record("a serial manifest", "shipment", {
+        "count": Field(command=False, repeated_in=(
+            Repeat("ShipmentDispatched", "lines", (("@record", "@record"), ("each.contract_line_no", "contract_line_no")),
+                   theirs="quantity"),
+        )),
+    }),
+    "SerialsReceived": Record("a receipt of serials", "shipment", {
+        "received": Field(command=False, repeated_in=(
+            Repeat("ShipmentReceived", "lines", (("@record", "@record"), ("each.contract_line_no", "contract_line_no")),
+                   theirs="quantity"),
+        )),
+    }),
     "DispositionRecorded": Record("a disposition", "disposition", {
         "authorisation": Field(_on("dispositions", "authorisation"), default=PARTIES),
         "note": Field(_on("dispositions", "note"), default=PARTIES),

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
 from ..domain.enduse import INVENTORIES, RULES_ID, Deadlines
@@ -165,3 +165,50 @@ def overdue_serials(conn: Connection, as_of: date, f: Filters = Filters(), *, li
         {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row._mapping.items()}
         for row in conn.execute(query)
     ]
+
+
+def due_soon(conn: Connection, as_of: date, f: Filters = Filters(), *, days: int = 30) -> list[dict]:
+    """The recipient's to-do list: per package and site, how many items fall due for an
+    inventory in the next ``days`` days (not yet overdue), and the first deadline."""
+    i = t.end_use_items
+    rules = deadlines(conn)
+    horizon = as_of + timedelta(days=days)
+    first_due = case(
+        (i.c.inventoried_on.is_(None), i.c.received_on),
+        else_=i.c.inventoried_on,
+    )
+    # due within the window: the deadline (first_due + N days) lies in (as_of, horizon]
+    never = and_(
+        i.c.inventoried_on.is_(None),
+        i.c.received_on >= as_of - timedelta(days=rules.initial_days),
+        i.c.received_on <= horizon - timedelta(days=rules.initial_days),
+    )
+    again = and_(
+        i.c.inventoried_on.is_not(None),
+        i.c.inventoried_on >= as_of - timedelta(days=rules.interval_days),
+        i.c.inventoried_on <= horizon - timedelta(days=rules.interval_days),
+    )
+    query = (
+        select(
+            i.c.package_id,
+            i.c.site_id,
+            i.c.inventoried_on.is_(None).label("initial"),
+            func.count(),
+            func.min(first_due),
+        )
+        .where(*_where(f, as_of), i.c.disposed_on.is_(None), or_(never, again))
+        .group_by(i.c.package_id, i.c.site_id, i.c.inventoried_on.is_(None))
+    )
+    out = []
+    for package_id, site_id, initial, count, first in conn.execute(query):
+        gap = rules.initial_days if initial else rules.interval_days
+        out.append(
+            {
+                "package_id": package_id,
+                "site_id": site_id,
+                "kind": "initial" if initial else "annual",
+                "items": count,
+                "first_due": (first + timedelta(days=gap)).isoformat(),
+            }
+        )
+    return sorted(out, key=lambda r: (r["first_due"], r["package_id"], r["site_id"] or ""))

@@ -21,8 +21,8 @@ from sqlalchemy.engine import Connection
 from ..store import digests
 from ..store import schema as t
 from ..store.eventstore import Store, read_head
-from ..store.projections import Rows
 from ..store.rebuild import Difference, check, expected_rows, rows_at
+from ..store.table_rows import Rows
 
 log = logging.getLogger("supplyline.projections")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, desc, func, select
 from sqlalchemy.engine import Connection
@@ -19,6 +19,7 @@ from ..domain.values import parse_month
 from ..ledger.canonical import parse
 from ..store import schema as t
 from ..store.eventstore import read_head
+from .read_models import FxRateRecord, PartyRecord, PledgeDetail, PledgeRecord
 
 _JSON_COLUMNS = {"categories", "origins", "approvers"}
 #: amounts without their own currency column, in another column's currency (the default: amount's)
@@ -68,19 +69,19 @@ def _where(query, table: Table, filters: dict[str, Any]):
     return query
 
 
-def list_parties(conn: Connection) -> list[dict]:
-    return _rows(conn, select(t.parties).order_by(t.parties.c.id))
+def list_parties(conn: Connection) -> list[PartyRecord]:
+    return cast(list[PartyRecord], _rows(conn, select(t.parties).order_by(t.parties.c.id)))
 
 
-def party(conn: Connection, party_id: str) -> dict:
-    return _one(conn, t.parties, "party", party_id)
+def party(conn: Connection, party_id: str) -> PartyRecord:
+    return cast(PartyRecord, _one(conn, t.parties, "party", party_id))
 
 
-def list_fx(conn: Connection, *, since: date | None = None, currency: str | None = None) -> list[dict]:
+def list_fx(conn: Connection, *, since: date | None = None, currency: str | None = None) -> list[FxRateRecord]:
     query = select(t.fx_rates).order_by(t.fx_rates.c.day, t.fx_rates.c.currency)
     if since:
         query = query.where(t.fx_rates.c.day >= since)
-    return _rows(conn, _where(query, t.fx_rates, {"currency": currency}))
+    return cast(list[FxRateRecord], _rows(conn, _where(query, t.fx_rates, {"currency": currency})))
 
 
 def currencies_with_rates(conn: Connection) -> list[str]:
@@ -134,7 +135,7 @@ def requirement(conn: Connection, requirement_id: str) -> dict:
     return out
 
 
-def list_pledges(conn: Connection, *, funder: str | None = None, state: str | None = None) -> list[dict]:
+def list_pledges(conn: Connection, *, funder: str | None = None, state: str | None = None) -> list[PledgeRecord]:
     rows = _rows(
         conn,
         _where(
@@ -150,10 +151,10 @@ def list_pledges(conn: Connection, *, funder: str | None = None, state: str | No
                 - Money.parse(row["allocated"], row["amount_currency"])
             ).amount
         )
-    return rows
+    return cast(list[PledgeRecord], rows)
 
 
-def pledge(conn: Connection, pledge_id: str) -> dict:
+def pledge(conn: Connection, pledge_id: str) -> PledgeDetail:
     out = _one(conn, t.pledges, "pledge", pledge_id)
     out["remaining"] = str(
         (
@@ -163,7 +164,7 @@ def pledge(conn: Connection, pledge_id: str) -> dict:
     out["allocations"] = _rows(
         conn, select(t.allocations).where(t.allocations.c.pledge_id == pledge_id).order_by(t.allocations.c.id)
     )
-    return out
+    return cast(PledgeDetail, out)
 
 
 def list_packages(conn: Connection, *, state: str | None = None, mechanism: str | None = None) -> list[dict]:

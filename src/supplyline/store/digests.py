@@ -22,7 +22,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from .projections import PROJECTED_TABLES, Rows
+from .projections import PROJECTED_TABLES
+from .table_rows import Rows
 
 
 def _plain(value: Any) -> Any:

@@ -33,7 +33,8 @@ from ..ledger.disclosure import Withholding
 from . import repeats, withheld
 from . import schema as t
 from .db import WRITE, is_sqlite
-from .projections import Rows, rows_of, write_differences
+from .projections import rows_of
+from .table_rows import Rows, write_differences
 
 if TYPE_CHECKING:
     from .signing import CommitSigner
@@ -220,6 +221,7 @@ class UnitOfWork:
         self.appended: list[StoredEvent] = []
         self._entities: dict[str, Entity] = {}
         self._rows: dict[str, Rows] = {}
+        self._stamp: str | None = None
         #: the projection changes written, kept only when someone is told of them
         self.changes: list[tuple[Rows, Rows]] | None = [] if store.projection_hooks else None
 
@@ -311,14 +313,17 @@ class UnitOfWork:
         if stream not in self._rows:
             self._rows[stream] = rows_of(entity)
             self._entities[stream] = entity
-        stamp = utc_timestamp()
+        if self._stamp is None:  # one moment per write: its events are recorded (committed) together
+            self._stamp = utc_timestamp()
+        stamp = self._stamp
         stored: list[StoredEvent] = []
         rows: list[tuple] = []  # as stored: seq, the hashed bytes (every other column is generated from them), hash
         secrets: list[tuple[int, list]] = []
         for event, data, text in zip(events, datas, texts, strict=True):
             rules = withhold
-            if event.type in disclosure_table.REPEATING:
-                real = disclosure_table.Event(event.type, stream.partition(":")[2], data)
+            event_type = event.type
+            if event_type in disclosure_table.REPEATING:
+                real = disclosure_table.Event(event_type, stream.partition(":")[2], data)
                 rules = repeats.inherited(self._conn, real, (withhold or {}).items())
             hidden: list = []
             payload = text
@@ -327,11 +332,11 @@ class UnitOfWork:
                 payload = canonical(sealed)
             meta = canonical({**parse(self.meta), **event.marker}) if event.marker else self.meta
             seq, version = self.seq + 1, entity.version + 1
-            body = hash_text(seq, stream, version, stamp, self.actor, event.type, meta, payload, self.head)
+            body = hash_text(seq, stream, version, stamp, self.actor, event_type, meta, payload, self.head)
             digest = sha256(body.encode()).hexdigest()
             entity.apply(event)
             stored.append(
-                StoredEvent(seq, stream, version, stamp, self.actor, event.type, meta, payload, self.head, digest)
+                StoredEvent(seq, stream, version, stamp, self.actor, event_type, meta, payload, self.head, digest)
             )
             rows.append((seq, body, digest))
             self.seq, self.head = seq, digest

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
 
 from ..ledger import merkle, tiles
 from ..ledger.chain import StoredEvent
@@ -28,13 +29,26 @@ from .rebuild import Difference
 _CHUNK = 256 * WIDTH  # leaves per batch when catching up: 256 full leaf tiles
 
 
-def _stored_edge(conn: Connection) -> tuple[int, dict[TileId, bytes]]:
-    """How many full leaf tiles are stored, and the growing tiles above them."""
+def _rightmost_tiles() -> Select:
     m = t.merkle_tiles
     last = select(m.c.level, func.max(m.c.idx).label("idx")).group_by(m.c.level).subquery()
-    rows = conn.execute(
-        select(m.c.level, m.c.idx, m.c.hashes).join(last, and_(m.c.level == last.c.level, m.c.idx == last.c.idx))
-    ).all()
+    return select(m.c.level, m.c.idx, m.c.hashes).join(last, and_(m.c.level == last.c.level, m.c.idx == last.c.idx))
+
+
+# built once (as the statements below): a tile fills every 256 events, and building these
+# statements cost more than running them
+_RIGHTMOST = _rightmost_tiles()
+_INSERT_TILES = insert(t.merkle_tiles)
+_UPDATE_TILE = (
+    update(t.merkle_tiles)
+    .where(t.merkle_tiles.c.level == bindparam("at_level"), t.merkle_tiles.c.idx == bindparam("at_idx"))
+    .values(hashes=bindparam("new_hashes"))
+)
+
+
+def _stored_edge(conn: Connection) -> tuple[int, dict[TileId, bytes]]:
+    """How many full leaf tiles are stored, and the growing tiles above them."""
+    rows = conn.execute(_RIGHTMOST).all()
     rightmost = {row.level: (row.idx, bytes(row.hashes)) for row in rows}
     full = rightmost[0][0] + 1 if 0 in rightmost else 0
     edge = set(tiles.edge_tiles(full * WIDTH))
@@ -42,25 +56,26 @@ def _stored_edge(conn: Connection) -> tuple[int, dict[TileId, bytes]]:
 
 
 def _write(conn: Connection, changed: dict[TileId, bytes], existing: set[TileId]) -> None:
-    m = t.merkle_tiles
-    for (level, idx), content in changed.items():
-        if (level, idx) in existing:
-            conn.execute(update(m).where(m.c.level == level, m.c.idx == idx).values(hashes=content))
+    updated = [
+        {"at_level": lvl, "at_idx": i, "new_hashes": c} for (lvl, i), c in changed.items() if (lvl, i) in existing
+    ]
+    if updated:
+        conn.execute(_UPDATE_TILE, updated)
     new = [{"level": lvl, "idx": i, "hashes": c} for (lvl, i), c in changed.items() if (lvl, i) not in existing]
     if new:
-        conn.execute(insert(m), new)
+        conn.execute(_INSERT_TILES, new)
 
 
 def _event_hashes(conn: Connection, after: int, upto: int | None = None, *, chunk: int = _CHUNK) -> Iterator[list[str]]:
     """The stored hashes of events after #``after`` (up to #``upto``), in sequence order."""
-    cols = t.events.c
     last = after
     while upto is None or last < upto:
-        query = select(cols.seq, cols.hash).where(cols.seq > last).order_by(cols.seq).limit(chunk)
-        if upto is not None:
-            query = query.where(cols.seq <= upto)
-        rows = conn.execute(query).all()
+        ceiling = min(upto, last + chunk) if upto is not None else last + chunk
+        rows = conn.execute(_HASHES, {"after": last, "upto": ceiling}).all()
         if not rows:
+            later = conn.execute(_NEXT_SEQ, {"after": last}).scalar()
+            if later is not None and (upto is None or later <= upto):  # a gap of a whole chunk
+                raise RuntimeError(f"the event log has a gap after event #{last}: run `supplyline verify`")
             return
         if rows[0].seq != last + 1 or rows[-1].seq != last + len(rows):
             raise RuntimeError(f"the event log has a gap after event #{last}: run `supplyline verify`")
@@ -98,6 +113,7 @@ _SIZE = select(_HEAD_SEQ.scalar_subquery(), _LEAF_TILES.scalar_subquery())  # on
 _TILES = select(t.merkle_tiles.c.idx, t.merkle_tiles.c.hashes).where(  # one level at a time: index lookups
     t.merkle_tiles.c.level == bindparam("level"), t.merkle_tiles.c.idx.in_(bindparam("ids", expanding=True))
 )
+_NEXT_SEQ = select(func.min(t.events.c.seq)).where(t.events.c.seq > bindparam("after"))
 _HASHES = (
     select(t.events.c.seq, t.events.c.hash)
     .where(t.events.c.seq > bindparam("after"), t.events.c.seq <= bindparam("upto"))

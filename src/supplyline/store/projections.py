@@ -9,13 +9,11 @@ has one definition.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import Table
 
 from ..domain.contract import Contract
 from ..domain.enduse import Disposition, EndUseCheck, EndUseRules, Site
@@ -36,8 +34,7 @@ from ..domain.token import ApiToken
 from ..ledger.canonical import canonical
 from . import projections_enduse as enduse
 from . import schema as t
-
-Rows = dict[str, dict[tuple, dict[str, Any]]]
+from .table_rows import Rows, key_of
 
 
 def _money(prefix: str, money) -> dict[str, Any]:
@@ -445,16 +442,6 @@ PROJECTED_TABLES: tuple[Table, ...] = (
 )
 
 
-@cache
-def _key_names(table: Table) -> tuple[str, ...]:
-    return tuple(c.name for c in table.primary_key.columns)
-
-
-def key_of(table: Table, row: dict) -> tuple:
-    # the key's column names looked up once per table: every append builds its rows' keys
-    return tuple(row[name] for name in _key_names(table))
-
-
 def rows_of(entity: Entity) -> Rows:
     """The entity's rows by table name and primary key (nothing for an unborn entity)."""
     if not entity.exists:
@@ -462,41 +449,4 @@ def rows_of(entity: Entity) -> Rows:
     out: Rows = {}
     for table, rows in PROJECTIONS[entity.KIND].rows(entity).items():
         out[table.name] = {key_of(table, row): row for row in rows}
-    return out
-
-
-@cache
-def _insert(table: Table):
-    return insert(table)
-
-
-def write_differences(conn: Connection, changes: Iterable[tuple[Rows, Rows]]) -> None:
-    """Bring the stored rows of several entities from ``before`` to ``after``: removals and
-    changes row by row, then the new rows in one statement per table (a bulk command adds
-    thousands)."""
-    added: dict[str, list[dict]] = {}
-    for before, after in changes:
-        for name in before.keys() | after.keys():
-            table = t.metadata.tables[name]
-            old, new = before.get(name, {}), after.get(name, {})
-            pk = list(table.primary_key.columns)
-            for key in [k for k in old if k not in new]:
-                conn.execute(delete(table).where(and_(*[c == v for c, v in zip(pk, key, strict=False)])))
-            for key, row in new.items():
-                if key not in old:
-                    added.setdefault(name, []).append(row)
-                elif old[key] != row:
-                    changed = {c: v for c, v in row.items() if old[key].get(c) != v}
-                    conn.execute(
-                        update(table).where(and_(*[c == v for c, v in zip(pk, key, strict=False)])).values(**changed)
-                    )
-    for name, rows in added.items():
-        conn.execute(_insert(t.metadata.tables[name]), rows[0] if len(rows) == 1 else rows)
-
-
-def read_table(conn: Connection, table: Table) -> dict[tuple, dict[str, Any]]:
-    out = {}
-    for row in conn.execute(select(table)).mappings():
-        record = dict(row)
-        out[key_of(table, record)] = record
     return out

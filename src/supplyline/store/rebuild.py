@@ -19,7 +19,8 @@ from ..ledger.disclosure import unseal
 from . import schema as t
 from . import withheld
 from .eventstore import iter_events, typed_event
-from .projections import PROJECTED_TABLES, PROJECTIONS, Rows, read_table, rows_of
+from .projections import PROJECTED_TABLES, PROJECTIONS, rows_of
+from .table_rows import Rows, read_table
 
 
 def fold(conn: Connection) -> dict[str, Entity]:

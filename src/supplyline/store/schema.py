@@ -371,54 +371,6 @@ kiel_allocations = Table(
     Column("currency", String(3), nullable=False),
 )
 
-# --- co-production planning ---------------------------------------------------------------
-
-facility_item_terms = Table(
-    "facility_item_terms",
-    metadata,
-    _id("facility_id", primary_key=True),
-    Column("item", String(200), primary_key=True),
-    Column("min_batch", Integer, nullable=False),
-    *_money("unit_cost"),
-)
-
-production_plans = Table(
-    "production_plans",
-    metadata,
-    _id("id", primary_key=True),
-    Column("state", String(20), nullable=False),
-    Column("accepted_on", Date, nullable=False),
-    Column("first_month", String(7), nullable=False),
-    Column("horizon", Integer, nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("weighted_lateness", BigInteger, nullable=False),
-    *_money("cost"),
-    Column("input_digest", String(64), nullable=False),
-    _id("superseded_by"),
-    Column("superseded_on", Date),
-    Column("version", Integer, nullable=False),
-)
-
-production_plan_parts = Table(
-    "production_plan_parts",
-    metadata,
-    _id("plan_id", primary_key=True),
-    Column("position", Integer, primary_key=True, autoincrement=False),
-    _id("order_id", nullable=False, index=True),
-    _id("facility_id", nullable=False),
-    Column("month", String(7), nullable=False),
-    Column("quantity", Integer, nullable=False),
-)
-
-#: units of an order a plan could not fit within its horizon
-production_plan_shortfalls = Table(
-    "production_plan_shortfalls",
-    metadata,
-    _id("plan_id", primary_key=True),
-    _id("order_id", primary_key=True),
-    Column("quantity", Integer, nullable=False),
-)
-
 # --- API access ---------------------------------------------------------------------------
 
 #: Projection of the token streams: who holds which credential, in which role, until when.
@@ -499,3 +451,11 @@ manifest_serials: Table = _enduse.manifest_serials
 serial_manifests: Table = _enduse.serial_manifests
 serial_rules: Table = _enduse.serial_rules
 sites: Table = _enduse.sites
+
+# co-production planning's tables, likewise
+from . import schema_planning as _planning  # noqa: E402 (it needs metadata, defined above)
+
+facility_item_terms: Table = _planning.facility_item_terms
+production_plans: Table = _planning.production_plans
+production_plan_parts: Table = _planning.production_plan_parts
+production_plan_shortfalls: Table = _planning.production_plan_shortfalls

@@ -53,6 +53,7 @@ NAV = [
     ("/requirements", "Requirements"),
     ("/packages", "Packages"),
     ("/production", "Drone Deal production"),
+    ("/end-use", "End use"),
     ("/ledger", "Ledger"),
 ]
 

@@ -1,8 +1,10 @@
-"""Parameters shared by the routes: path ids, list filters, pagination."""
+"""Parameters shared by the routes: path ids, list filters, pagination; read models as the
+plain dicts the gate trims."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any
 
 from fastapi import Path, Query
 
@@ -16,3 +18,12 @@ Cursor = Annotated[
     Query(max_length=400, pattern=r"^[A-Za-z0-9_-]*$", description="the next_cursor of the previous page"),
 ]
 Limit = Annotated[int, Query(ge=1, le=500, description="at most this many items")]
+
+
+def plain(record: Mapping[str, Any]) -> dict:
+    """A read model (``services/read_models.py``) as the dict the gate trims for its caller."""
+    return dict(record)
+
+
+def plain_rows(records: Iterable[Mapping[str, Any]]) -> list[dict]:
+    return [dict(record) for record in records]

@@ -9,7 +9,7 @@ from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..schemas.common import DatedAction, OutcomeRead, PledgeState
 from ..schemas.funding import AllocationCreate, PledgeCreate, PledgeDetailRead, PledgePage
-from .common import Cursor, FilterId, Limit, PathId
+from .common import Cursor, FilterId, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["pledges"])
 
@@ -24,7 +24,7 @@ def list_pledges(
 ):
     return gate.many(
         "pledge",
-        lambda c: queries.list_pledges(c, funder=funder, state=state),
+        lambda c: plain_rows(queries.list_pledges(c, funder=funder, state=state)),
         key=lambda r: (r["pledged_on"], r["id"]),
         cursor=cursor,
         limit=limit,
@@ -38,7 +38,7 @@ def list_pledges(
     **acts("pledge.read"),
 )
 def get_pledge(pledge_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("pledge", pledge_id, lambda c: queries.pledge(c, pledge_id))
+    return gate.one("pledge", pledge_id, lambda c: plain(queries.pledge(c, pledge_id)))
 
 
 @router.post(

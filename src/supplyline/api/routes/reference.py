@@ -11,19 +11,21 @@ from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, reading, writing
 from ..schemas.common import OutcomeRead
 from ..schemas.reference import FxRatePage, FxRatesCreate, PartyCreate, PartyPage, PartyRead
-from .common import Cursor, Limit, PathId
+from .common import Cursor, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["parties and FX rates"])
 
 
 @router.get("/parties", response_model=PartyPage, summary="All parties (public)", **acts("party.read"))
 def list_parties(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limit = 50):
-    return gate.many("party", queries.list_parties, key=lambda r: (r["id"],), cursor=cursor, limit=limit)
+    return gate.many(
+        "party", lambda c: plain_rows(queries.list_parties(c)), key=lambda r: (r["id"],), cursor=cursor, limit=limit
+    )
 
 
 @router.get("/parties/{party_id}", response_model=PartyRead, summary="One party (public)", **acts("party.read"))
 def get_party(party_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("party", party_id, lambda c: queries.party(c, party_id))
+    return gate.one("party", party_id, lambda c: plain(queries.party(c, party_id)))
 
 
 @router.post(
@@ -57,7 +59,7 @@ def list_fx(
 ):
     return gate.many(
         None,
-        lambda c: queries.list_fx(c, currency=currency),
+        lambda c: plain_rows(queries.list_fx(c, currency=currency)),
         key=lambda r: (r["day"], r["currency"]),
         cursor=cursor,
         limit=limit,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ...domain.values import CATEGORIES
+from ...services.read_models import AllocationRecord, PledgeDetail, PledgeRecord
+from ..derive import many, page_of, read_model
 from .common import (
     Amount,
     Category,
@@ -15,10 +17,8 @@ from .common import (
     LineNo,
     Mechanism,
     Origin,
-    Page,
     RequestModel,
     Text,
-    WithheldFieldRead,
 )
 
 
@@ -47,62 +47,7 @@ class AllocationCreate(RequestModel):
     disclose: Disclose = None
 
 
-class PledgeRead(BaseModel):
-    id: str
-    funder: str | None
-    amount: str | None
-    amount_currency: str | None
-    allocated: str | None
-    allocated_currency: str | None
-    remaining: str | None
-    # money stages (issue 15), in the pledge's currency
-    paid_in: str | None = None
-    paid_in_currency: str | None = None
-    transferred: str | None = None
-    transferred_currency: str | None = None
-    obligated: str | None = None
-    obligated_currency: str | None = None
-    expended: str | None = None
-    expended_currency: str | None = None
-    released: str | None = None
-    released_currency: str | None = None
-    returned: str | None = None
-    returned_currency: str | None = None
-    pledged_on: str | None
-    mechanism: str
-    categories: list[str] | None
-    origins: list[str] | None
-    valid_from: str | None
-    valid_until: str | None
-    state: str
-    note: str | None
-    version: int
-    withheld: list[WithheldFieldRead] = []
-
-
-class AllocationRead(BaseModel):
-    id: str
-    pledge_id: str
-    package_id: str
-    line_no: int
-    amount: str | None
-    amount_currency: str | None
-    line_amount: str | None
-    line_amount_currency: str | None
-    fx_rate: str | None
-    fx_date: str | None
-    # given back to the pledge (issue 15): the amounts above are what it still holds
-    released: str | None = None
-    released_currency: str | None = None
-    released_line: str | None = None
-    released_line_currency: str | None = None
-    allocated_on: str
-    withheld: list[WithheldFieldRead] = []
-
-
-class PledgeDetailRead(PledgeRead):
-    allocations: list[AllocationRead]
-
-
-class PledgePage(Page[PledgeRead]):
-    pass
+PledgeRead = read_model("PledgeRead", PledgeRecord, __name__)
+AllocationRead = read_model("AllocationRead", AllocationRecord, __name__)
+PledgeDetailRead = read_model("PledgeDetailRead", PledgeDetail, __name__, allocations=(many(AllocationRead), ...))
+PledgePage = page_of("PledgePage", PledgeRead, __name__)

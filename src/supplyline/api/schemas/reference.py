@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from .common import Country, Currency, Day, Id, Name, Page, PartyKind, Rate, RequestModel
+from ...services.read_models import FxRateRecord, PartyRecord
+from ..derive import page_of, read_model
+from .common import Country, Currency, Day, Id, Name, PartyKind, Rate, RequestModel
 
 
 class PartyCreate(RequestModel):
@@ -22,24 +24,7 @@ class FxRatesCreate(RequestModel):
     source: Annotated[str, Field(min_length=1, max_length=40)] = "ECB"
 
 
-class PartyRead(BaseModel):
-    id: str
-    name: str
-    kind: str
-    country: str | None
-    version: int
-
-
-class FxRateRead(BaseModel):
-    day: str
-    currency: str
-    per_eur: str
-    source: str
-
-
-class PartyPage(Page[PartyRead]):
-    pass
-
-
-class FxRatePage(Page[FxRateRead]):
-    pass
+PartyRead = read_model("PartyRead", PartyRecord, __name__, withheld=False)
+FxRateRead = read_model("FxRateRead", FxRateRecord, __name__, withheld=False)
+PartyPage = page_of("PartyPage", PartyRead, __name__)
+FxRatePage = page_of("FxRatePage", FxRateRead, __name__)

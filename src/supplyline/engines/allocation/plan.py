@@ -23,7 +23,7 @@ lines near the margin only, from the rounded plan. The instant plan stops after 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -123,20 +123,27 @@ class _Run:
         self.tiers.append(outcome)
         self.stage_seconds.append(seconds)
 
+    def stages(self) -> Iterator[tuple[int, np.ndarray, int, float]]:
+        """Each tier with lots to fund: (tier, its lot columns, its lines, when its stage
+        began); a tier without any is recorded as such and skipped."""
+        model = self.model
+        for tier in range(1, TIERS + 1):
+            began = time.perf_counter()
+            in_tier = model.col_tier == tier
+            lines = int(np.unique(model.col_line[in_tier]).size)
+            if not in_tier.any() or model.n_f == 0:
+                self.record(TierOutcome(tier, 0.0, 0.0, lines, "none"), 0.0)
+                continue
+            yield tier, in_tier, lines, began
+
 
 def _exact(run: _Run, backend: str, rel_gap: float) -> tuple[np.ndarray, np.ndarray] | None:
     """Every tier re-optimises all tiers above it too, each held at the coverage it achieved."""
     model = run.model
     current = np.zeros(model.n_x + model.n_f + model.n_z)
     locks = np.full(TIERS, -np.inf)
-    for tier in range(1, TIERS + 1):
-        stage_start = time.perf_counter()
+    for tier, in_tier, lines, stage_start in run.stages():
         left = run.left()
-        in_tier = model.col_tier == tier
-        lines = int(np.unique(model.col_line[in_tier]).size)
-        if not in_tier.any() or (model.n_f == 0):
-            run.record(TierOutcome(tier, 0.0, 0.0, lines, "none"), 0.0)
-            continue
         active = model.col_tier <= tier if model.min_package is None else np.ones(model.n_x, dtype=bool)
         problem = _problem(model, active, np.zeros(model.n_x), tier, run.epsilon, locks)
         n_active = int(active.sum())
@@ -198,13 +205,7 @@ def _tier_by_tier(run: _Run, solve_stage: Callable[[_Stage], _Found | None]) -> 
     model = run.model
     fixed = np.zeros(model.n_x)
     flows = np.zeros(model.n_f)
-    for tier in range(1, TIERS + 1):
-        stage_start = time.perf_counter()
-        in_tier = model.col_tier == tier
-        lines = int(np.unique(model.col_line[in_tier]).size)
-        if not in_tier.any() or (model.n_f == 0):
-            run.record(TierOutcome(tier, 0.0, 0.0, lines, "none"), 0.0)
-            continue
+    for tier, in_tier, lines, stage_start in run.stages():
         active = (in_tier if model.min_package is None else model.col_tier >= tier) & _affordable(model, fixed)
         if not (active & in_tier).any():
             run.record(TierOutcome(tier, 0.0, 0.0, lines, "none"), time.perf_counter() - stage_start)

@@ -1,0 +1,55 @@
+"""The end-use monitoring page: what each viewer may see of the compliance figures
+(services/enduse_views.py decides), and the recipient's inventories due in 30 days."""
+
+from __future__ import annotations
+
+from fastapi import Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from ..domain.values import today_utc
+from ..services.enduse_report import Filters, deadlines, due_soon
+from ..services.enduse_views import _parties_packages, end_use_report
+from ..store import schema as t
+from . import session
+from .enduse_strings import STRINGS, language
+from .pages import _page, _store, router
+
+#: roles that see site codes (docs/end-use.md): those that hold, answer for or inspect the items
+SITE_ROLES = ("recipient", "seller", "auditor")
+
+
+@router.get("/end-use", response_class=HTMLResponse)
+def end_use(
+    request: Request, lang: str | None = Query(None, max_length=2), package: str | None = Query(None, max_length=64)
+):
+    words = STRINGS[language(lang, request.headers.get("accept-language"))]
+    today = today_utc()
+    with _store(request).read() as conn:
+        who = session.viewer(request, conn)
+        principal = who.principal
+        report = end_use_report(conn, principal, today, Filters(package_id=package))
+        rules = deadlines(conn)
+        todo, sites = None, {}
+        if principal.role in SITE_ROLES and principal.party is not None:
+            if principal.role == "recipient":
+                todo = due_soon(
+                    conn, today, Filters(package_id=package, packages=_parties_packages(conn, principal.party))
+                )
+            s = t.sites
+            query = select(s.c.id, s.c.code)
+            if principal.role == "recipient":  # its own sites; sellers and auditors see every site's code
+                query = query.where(s.c.party == principal.party)
+            sites = {row.id: row.code for row in conn.execute(query)}
+    return _page(
+        request,
+        "end_use.html",
+        who,
+        title=words["title"],
+        t=words,
+        rules=rules,
+        public=report.get("public"),
+        report=report,
+        todo=todo,
+        sites=sites,
+    )
