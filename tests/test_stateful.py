@@ -4,7 +4,7 @@ rebuild, the chain verifies — and a refused command writes nothing."""
 
 import shutil
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from hypothesis.stateful import (
 from sqlalchemy import text
 
 from conftest import event_count
-from supplyline.domain.contract import LineTerms
+from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.errors import Refused
 from supplyline.domain.serials import SerialRow
 from supplyline.domain.shipment import ShippedLine
@@ -31,6 +31,7 @@ from supplyline.services import (
     contracts,
     enduse,
     funding,
+    lateness,
     money,
     packages,
     parties,
@@ -351,9 +352,44 @@ class Ledger(RuleBasedStateMachine):
             kind="purchase",
             signed_on="2025-03-03",
             lines=(LineTerms(line, qty),),
+            schedule=(DeliveryTerms(1, "2025-06-30", qty),),
             id=cid,
         ):
             self.contracts.append(cid)
+
+    @precondition(lambda self: self.contracts)
+    @rule(
+        i=st.integers(0, 100),
+        entry=st.sampled_from([1, 1, 1, 2]),
+        days=st.sampled_from([30, 200, -200, 0]),
+        reason=st.sampled_from(["transport", "export_licence", "we were busy"]),
+    )
+    def reschedule(self, i, entry, days, reason):
+        """A schedule entry moved by its supplier (issue 17): an entry that does not exist, the
+        same day, a day before signing or a reason off the list are refused, nothing written."""
+        cid = self.contracts[i % len(self.contracts)]
+        due = self.scalar("SELECT due FROM delivery_schedule WHERE contract_id = :c AND position = 1", c=cid)
+        if due is None:
+            return
+        new = date.fromisoformat(str(due)) + timedelta(days=days)
+        self.attempt(
+            contracts.RescheduleDelivery, contract_id=cid, entry=entry, due=new, reason=reason, on="2025-07-01"
+        )
+
+    @invariant()
+    def the_late_report_agrees_with_the_schedules(self):
+        """Every late schedule entry is short by at most its quantity, due before the as-of day."""
+        as_of = date(2026, 1, 1)
+        with self.store.read() as conn:
+            late = lateness.late(conn, as_of)["schedule_entries"]
+            dues = {
+                (r.contract_id, r.position): (r.due, r.quantity)
+                for r in conn.execute(text("SELECT contract_id, position, due, quantity FROM delivery_schedule"))
+            }
+        for e in late:
+            due, quantity = dues[e["contract_id"], e["entry"]]
+            assert str(due) == e["due"] and date.fromisoformat(e["due"]) < as_of
+            assert 0 < e["short"] <= quantity == e["quantity"]
 
     @precondition(
         lambda self: self.ids("SELECT id FROM packages WHERE state IN ('approved', 'contracted', 'delivering')")
