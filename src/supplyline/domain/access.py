@@ -124,6 +124,9 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "disposition.read":         (O,        N,          N,     O,     N,       A,      N),
     "disposition.record":       (O,        N,          N,     O,     N,       N,      N),
     "serial.read":              (O,        N,          N,     O,     N,       A,      N),
+    "handover.read":            (O,        N,          N,     O,     N,       A,      N),
+    "handover.record":          (O,        N,          N,     O,     N,       N,      N),
+    "handover.confirm":         (O,        N,          N,     O,     N,       N,      N),
     "report.end_use":           (A,        A,          A,     A,     N,       A,      A),
 }
 # fmt: on

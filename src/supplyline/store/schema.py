@@ -440,7 +440,7 @@ withheld_values = Table(
 )
 
 # end-use monitoring's tables (their own module): on ``metadata`` and named here like the rest
-from . import schema_enduse as _enduse  # noqa: E402 (it needs metadata, defined above)
+from . import schema_enduse as _enduse  # noqa: E402 - it needs metadata, defined above
 
 dispositions: Table = _enduse.dispositions
 end_use_checks: Table = _enduse.end_use_checks
@@ -452,9 +452,10 @@ serial_rules: Table = _enduse.serial_rules
 sites: Table = _enduse.sites
 
 # co-production planning's tables, likewise
-from . import schema_planning as _planning  # noqa: E402 (it needs metadata, defined above)
+from . import schema_planning as _planning  # noqa: E402 - it needs metadata, defined above
 
 facility_item_terms: Table = _planning.facility_item_terms
 production_plans: Table = _planning.production_plans
 production_plan_parts: Table = _planning.production_plan_parts
 production_plan_shortfalls: Table = _planning.production_plan_shortfalls
+handovers: Table = _enduse.handovers

@@ -94,7 +94,16 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
 
 def facts(conn: Connection, serials: Sequence[str]) -> dict[str, ItemFacts]:
     i = t.end_use_items
-    cols = (i.c.serial, i.c.state, i.c.package_id, i.c.recipient, i.c.seller, i.c.received_on, i.c.disposed_on)
+    cols = (
+        i.c.serial,
+        i.c.state,
+        i.c.package_id,
+        i.c.recipient,
+        i.c.seller,
+        i.c.received_on,
+        i.c.disposed_on,
+        i.c.site_id,
+    )
     out: dict[str, ItemFacts] = {}
     for among in _among(conn, serials):
         for row in conn.execute(select(*cols).where(among)):
@@ -122,6 +131,15 @@ def mark_sighted(conn: Connection, serials: Sequence[str], *, on: date, site_id:
                 .where(among, (i.c.inventoried_on.is_(None)) | (i.c.inventoried_on < on))
                 .values(inventoried_on=on)
             )
+
+
+def move(conn: Connection, serials: Sequence[str], *, site_id: str) -> None:
+    """Handed over and confirmed: held at the receiving site."""
+    _set(conn, serials, state="held", site_id=site_id)
+
+
+def mark_missing(conn: Connection, serials: Sequence[str]) -> None:
+    _set(conn, serials, state="missing")
 
 
 def mark_disposed(conn: Connection, serials: Sequence[str], *, kind: str, on: date) -> None:

@@ -20,6 +20,8 @@ from .delivery import (
     SignedLine,
 )
 from .enduse import (
+    CustodyConfirmed,
+    CustodyHandedOver,
     DispositionRecorded,
     EndUseCheckRecorded,
     InventoryRulesSet,
@@ -84,6 +86,8 @@ __all__ = [
     "VERSION_KEY",
     "AllocationReleased",
     "ContractSigned",
+    "CustodyConfirmed",
+    "CustodyHandedOver",
     "DispositionRecorded",
     "EndUseCheckRecorded",
     "Event",
