@@ -441,7 +441,7 @@ withheld_values = Table(
 
 # end-use monitoring's tables live in their own module (one reason to change each); importing
 # them here puts them on ``metadata`` and under ``schema.<name>`` like every other table
-from . import schema_enduse as _enduse  # noqa: E402 (it needs metadata, defined above)
+from . import schema_enduse as _enduse  # noqa: E402 - it needs metadata, defined above
 
 dispositions: Table = _enduse.dispositions
 end_use_checks: Table = _enduse.end_use_checks
@@ -453,7 +453,7 @@ serial_rules: Table = _enduse.serial_rules
 sites: Table = _enduse.sites
 
 # co-production planning's tables, likewise
-from . import schema_planning as _planning  # noqa: E402 (it needs metadata, defined above)
+from . import schema_planning as _planning  # noqa: E402 - it needs metadata, defined above
 
 facility_item_terms: Table = _planning.facility_item_terms
 production_plans: Table = _planning.production_plans
