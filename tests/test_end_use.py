@@ -199,3 +199,59 @@ def test_a_short_receipt_of_a_serialised_line_names_the_missing_serials(demo_sto
         i = t.end_use_items
         states = {r.serial: r.state for r in conn.execute(select(i.c.serial, i.c.state).where(i.c.shipment_id == sid))}
     assert states == {"Y-00001": "held", "Y-00002": "held", "Y-00003": "held", "Y-00004": "missing"}
+
+
+def test_the_figures_and_bulk_writes_agree_on_sqlite_and_postgresql(store):
+    """The demo's end-use part on both databases (PostgreSQL writes the index with COPY and
+    matches serials with one array parameter)."""
+    from supplyline.services import demo
+
+    demo.load(store)
+    assert figures(store, "2026-03-03")["items"] == {"due": 0, "done": 0, "overdue": 60, "disposed": 0}
+    bus.handle(
+        store, UA, enduse.RecordCheck(kind="initial", checked_on="2026-03-01", site="DEP-01", serials=NL_PAC3[:58])
+    )
+    with pytest.raises(RuleViolation, match="row 1: serial PAC3-NL-00001 is already in the ledger"):
+        _send(store, serial_rows("PAC3-NL", 4))
+    # the 2 not sighted stay overdue; the 58 are in time until a year after their inventory
+    assert figures(store, "2027-03-01")["items"] == {"due": 0, "done": 58, "overdue": 2, "disposed": 0}
+    assert figures(store, "2027-03-02")["items"] == {"due": 0, "done": 0, "overdue": 60, "disposed": 0}
+
+
+def test_a_custody_leg_is_confirmed_by_the_receiving_party_with_its_discrepancies(demo_store):
+    from supplyline.services import custody
+
+    leg = custody.HandOver(from_site="DEP-01", to_site="DEP-02", handed_on="2026-01-05", serials=NL_PAC3[:10])
+    handover = bus.handle(demo_store, UA, leg).id
+    before = event_count(demo_store)
+    with pytest.raises(
+        RuleViolation, match=f"handover {handover} is confirmed by UA-MOD, the receiving party, not US-GOV"
+    ):
+        bus.handle(demo_store, US, custody.ConfirmHandover(handover_id=handover, confirmed_on="2026-01-06"))
+    stray = (SerialRow(1, "PAC3-NO-00001"),)  # held at DEP-02 already, not at the giving site
+    with pytest.raises(RuleViolation, match="row 1: serial PAC3-NO-00001 is not held at the giving site ST-0001"):
+        bus.handle(
+            demo_store, UA, custody.ConfirmHandover(handover_id=handover, confirmed_on="2026-01-06", extra=stray)
+        )
+    assert event_count(demo_store) == before
+    confirmation = custody.ConfirmHandover(
+        handover_id=handover,
+        confirmed_on="2026-01-06",
+        missing=(SerialRow(1, NL_PAC3[9].serial),),
+        damaged=(SerialRow(1, NL_PAC3[0].serial),),
+        extra=(SerialRow(1, NL_PAC3[10].serial),),
+    )
+    bus.handle(demo_store, UA, confirmation)
+    with demo_store.read() as conn:
+        i = t.end_use_items
+        rows = conn.execute(select(i.c.serial, i.c.state, i.c.site_id).where(i.c.package_id == "PKG-NL-1")).all()
+        moved = {r.serial: (r.state, r.site_id) for r in rows}
+        history = serial_history.history(conn, NL_PAC3[0].serial)["history"]
+    assert [s for s, (state, site) in moved.items() if site == "ST-0002" and state == "held"] == [
+        r.serial for r in NL_PAC3[:9]
+    ] + [NL_PAC3[10].serial]
+    assert moved[NL_PAC3[9].serial] == ("missing", "ST-0001")
+    assert [h["what"] for h in history] == ["shipped", "received", "handed_over", "damaged"]
+    with pytest.raises(RuleViolation, match="row 1: serial PAC3-NL-00001 is not held at site ST-0001"):
+        again = custody.HandOver(from_site="DEP-01", to_site="DEP-02", handed_on="2026-02-05", serials=NL_PAC3[:1])
+        bus.handle(demo_store, UA, again)

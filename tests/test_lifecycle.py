@@ -65,6 +65,7 @@ EXPECTED = {
         ("missing", "lost"),
         ("missing", "stolen"),
     },
+    "handover": {("handed_over", "confirmed")},
 }
 
 
@@ -113,6 +114,7 @@ GROUPS = {
         "accountable": ("held", "missing"),
         "disposed": ("expended", "destroyed", "lost", "stolen", "transferred"),
     },
+    "handover": {"final": ("confirmed",)},
 }
 
 

@@ -153,6 +153,7 @@ class ItemFacts:
     seller: str
     received_on: date | None
     disposed_on: date | None = None
+    site_id: str | None = None
 
 
 @dataclass

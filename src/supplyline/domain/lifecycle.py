@@ -186,4 +186,7 @@ SERIAL_ITEM = LifeCycle(
     },
 )
 
-ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM, MONEY)
+#: one leg of custody: stated by the giving party, confirmed by the receiving one
+HANDOVER = LifeCycle("handover", "handed_over", {"handed_over": ("confirmed",), "confirmed": ()})
+
+ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM, MONEY, HANDOVER)

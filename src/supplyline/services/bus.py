@@ -46,6 +46,7 @@ HANDLER_MODULES = (
     "shipments",
     "parties",
     "enduse",
+    "custody",
     "money",
 )
 

@@ -20,6 +20,7 @@ from ..domain.pledge import Pledge, earmark_refusal
 from ..domain.values import month_of, months_spanning, today_utc
 from ..store import schema as t
 from . import queries
+from .read_models import RequirementRecord
 from .reports import STAGES, Converter, visible_flows
 from .withholding import OPERATOR, Index, Reader
 
@@ -105,7 +106,7 @@ def _open_pledges(conn: Connection) -> list[Pledge]:
     return out
 
 
-def _why_unfunded(row: dict, packaged: int, pledges: list[Pledge], on: date) -> str:
+def _why_unfunded(row: RequirementRecord, packaged: int, pledges: list[Pledge], on: date) -> str:
     """The reason, in users' words, that part of a line has no money yet."""
     if row["state"] in ("draft", "submitted"):
         return "awaiting validation by the coordinator"

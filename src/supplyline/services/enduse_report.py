@@ -42,23 +42,27 @@ class Filters:
     packages: frozenset[str] | None = None  # only these packages (a funder's)
 
 
-def _last_inventory(as_of: date):
-    """The item's last inventory on or before ``as_of``: the stored latest one when it is
-    not later (the usual case, no lookup), else the latest before it from the manifests."""
+def _earlier_inventory(as_of: date):
+    """The item's last inventory on or before ``as_of``, from the manifests: needed only for
+    the items whose stored latest inventory is later than ``as_of`` (reports of a past date)."""
     i, m, s = t.end_use_items, t.serial_manifests, t.manifest_serials
-    earlier = (
+    return (
         select(func.max(m.c.on))
         .select_from(s.join(m, m.c.id == s.c.manifest_id))
         .where(s.c.serial == i.c.serial, m.c.kind.in_(INVENTORIES), m.c.on <= as_of)
         .scalar_subquery()
     )
-    return case((i.c.inventoried_on.is_(None), None), (i.c.inventoried_on <= as_of, i.c.inventoried_on), else_=earlier)
 
 
-def status_column(as_of: date, rules: Deadlines):
+#: the two kinds of item a report reads: those whose stored latest inventory holds as of the
+#: date (nearly all: plain columns, one scan), and those inventoried only after it
+CURRENT, LATER = "current", "later"
+
+
+def status_column(as_of: date, rules: Deadlines, part: str = CURRENT):
     i = t.end_use_items
     initial_cut, interval_cut = rules.cutoffs(as_of)
-    inv = _last_inventory(as_of)
+    inv = i.c.inventoried_on if part == CURRENT else _earlier_inventory(as_of)
     return case(
         (and_(i.c.disposed_on.is_not(None), i.c.disposed_on <= as_of), literal("disposed")),
         (and_(inv.is_(None), i.c.received_on < initial_cut), literal("overdue")),
@@ -66,6 +70,13 @@ def status_column(as_of: date, rules: Deadlines):
         (inv < interval_cut, literal("overdue")),
         else_=literal("done"),
     )
+
+
+def _part(part: str, as_of: date):
+    i = t.end_use_items
+    if part == CURRENT:
+        return (i.c.inventoried_on.is_(None)) | (i.c.inventoried_on <= as_of)
+    return i.c.inventoried_on > as_of
 
 
 def _where(f: Filters, as_of: date) -> list:
@@ -82,19 +93,31 @@ def _where(f: Filters, as_of: date) -> list:
     return out
 
 
+def _no_jit(conn: Connection) -> None:
+    """PostgreSQL's JIT compiles a scan of a million items for longer than the scan runs
+    (measured: bench/end_use.py); off for the rest of this read transaction only."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL jit = off")
+
+
 def grouped(conn: Connection, as_of: date, f: Filters = Filters()) -> list[dict]:
     """Counts and values per (package, package line, category, site, status, currency)."""
     i = t.end_use_items
-    status = status_column(as_of, deadlines(conn)).label("status")
+    _no_jit(conn)
+    rules = deadlines(conn)
     keys = (i.c.package_id, i.c.package_line_no, i.c.category, i.c.site_id, i.c.value_currency)
-    inner = select(*keys, i.c.value_minor, status).where(*_where(f, as_of)).subquery()
-    query = select(
-        *(inner.c[k.name] for k in keys),
-        inner.c.status,
-        func.count().label("items"),
-        func.sum(inner.c.value_minor).label("minor"),
-    ).group_by(*(inner.c[k.name] for k in keys), inner.c.status)
-    return [dict(row._mapping) for row in conn.execute(query)]
+    out = []
+    for part in (CURRENT, LATER):
+        status = status_column(as_of, rules, part).label("status")
+        inner = select(*keys, i.c.value_minor, status).where(*_where(f, as_of), _part(part, as_of)).subquery()
+        query = select(
+            *(inner.c[k.name] for k in keys),
+            inner.c.status,
+            func.count().label("items"),
+            func.sum(inner.c.value_minor).label("minor"),
+        ).group_by(*(inner.c[k.name] for k in keys), inner.c.status)
+        out += [dict(row._mapping) for row in conn.execute(query)]
+    return out
 
 
 def _figures(rows: Iterable[dict]) -> dict:
@@ -152,19 +175,24 @@ def compliance(conn: Connection, as_of: date, f: Filters = Filters(), *, by: Ite
 
 
 def overdue_serials(conn: Connection, as_of: date, f: Filters = Filters(), *, limit: int = 1000) -> list[dict]:
-    """The delinquent serials, oldest deadline first (for the parties entitled to them)."""
+    """The delinquent serials in serial order (for the parties entitled to them): the order of
+    the primary key, so the first ``limit`` are found without sorting every overdue item."""
     i = t.end_use_items
-    status = status_column(as_of, deadlines(conn))
-    query = (
-        select(i.c.serial, i.c.package_id, i.c.category, i.c.site_id, i.c.received_on, i.c.inventoried_on)
-        .where(*_where(f, as_of), status == "overdue")
-        .order_by(i.c.inventoried_on, i.c.received_on, i.c.serial)
-        .limit(limit)
-    )
-    return [
-        {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row._mapping.items()}
-        for row in conn.execute(query)
-    ]
+    rules = deadlines(conn)
+    _no_jit(conn)
+    found = []
+    for part in (CURRENT, LATER):
+        query = (
+            select(i.c.serial, i.c.package_id, i.c.category, i.c.site_id, i.c.received_on, i.c.inventoried_on)
+            .where(*_where(f, as_of), _part(part, as_of), status_column(as_of, rules, part) == "overdue")
+            .order_by(i.c.serial)
+            .limit(limit)
+        )
+        found += [
+            {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row._mapping.items()}
+            for row in conn.execute(query)
+        ]
+    return sorted(found, key=lambda r: r["serial"])[:limit]
 
 
 def due_soon(conn: Connection, as_of: date, f: Filters = Filters(), *, days: int = 30) -> list[dict]:

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection
 
 from ..domain.access import Parties, Target
 from ..domain.contract import Contract
+from ..domain.custody import Handover
 from ..domain.enduse import Disposition, EndUseCheck, EndUseRules, Site
 from ..domain.facility import Facility
 from ..domain.fx import FxRecord
@@ -226,6 +227,7 @@ _ENTITIES = (
     Site,
     EndUseCheck,
     Disposition,
+    Handover,
 )
 LABELS = {entity.KIND: entity.LABEL for entity in _ENTITIES} | {"serial": "serial"}
 

@@ -7,6 +7,7 @@
 | serial | the recipient and the seller of its package | nobody |
 | end-use check | the site's party and the inspecting party | nobody |
 | disposition | the recipients and sellers of the serials it names | nobody |
+| handover | the giving and the receiving party | nobody |
 
 Serials and sites stay with the parties that hold, answer for or inspect the items
 (docs/end-use.md "Who sees what"); funders and the public see figures, never either.
@@ -71,7 +72,14 @@ def dispositions(conn: Connection, ids: Ids) -> Resolved:
     return {k: Parties(frozenset(v)) for k, v in found.items()}
 
 
+def handovers(conn: Connection, ids: Ids) -> Resolved:
+    h = t.handovers
+    rows = conn.execute(_in(select(h.c.id, h.c.from_party, h.c.to_party), h.c.id, ids))
+    return {row.id: Parties(frozenset({row.from_party, row.to_party})) for row in rows}
+
+
 RESOLVERS = {
+    "handover": handovers,
     "end_use_rules": rules,
     "site": sites,
     "serial": serials,

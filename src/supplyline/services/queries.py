@@ -19,7 +19,14 @@ from ..domain.values import parse_month
 from ..ledger.canonical import parse
 from ..store import schema as t
 from ..store.eventstore import read_head
-from .read_models import FxRateRecord, PartyRecord, PledgeDetail, PledgeRecord
+from .read_models import (
+    FxRateRecord,
+    PartyRecord,
+    PledgeDetail,
+    PledgeRecord,
+    RequirementDetail,
+    RequirementRecord,
+)
 
 _JSON_COLUMNS = {"categories", "origins", "approvers"}
 #: amounts without their own currency column, in another column's currency (the default: amount's)
@@ -93,7 +100,7 @@ def currencies_with_rates(conn: Connection) -> list[str]:
 
 def list_requirements(
     conn: Connection, *, month: str | None = None, state: str | None = None, category: str | None = None
-) -> list[dict]:
+) -> list[RequirementRecord]:
     """The prioritised list, ordered by tier and rank; with ``month``, as ranked in that month."""
     r = t.requirements
     query = _where(select(r), r, {"state": state, "category": category})
@@ -116,10 +123,10 @@ def list_requirements(
             for row in rows
             if row["id"] in rankings
         ]
-    return sorted(rows, key=lambda row: (row["priority"], row["rank"], row["id"]))
+    return cast(list[RequirementRecord], sorted(rows, key=lambda row: (row["priority"], row["rank"], row["id"])))
 
 
-def requirement(conn: Connection, requirement_id: str) -> dict:
+def requirement(conn: Connection, requirement_id: str) -> RequirementDetail:
     out = _one(conn, t.requirements, "requirement", requirement_id)
     rk = t.requirement_rankings
     out["rankings"] = _rows(
@@ -132,7 +139,7 @@ def requirement(conn: Connection, requirement_id: str) -> dict:
     out["packages"] = _rows(
         conn, select(pl.c.package_id, pl.c.line_no, pl.c.quantity).where(pl.c.requirement_id == requirement_id)
     )
-    return out
+    return cast(RequirementDetail, out)
 
 
 def list_pledges(conn: Connection, *, funder: str | None = None, state: str | None = None) -> list[PledgeRecord]:

@@ -80,3 +80,43 @@ class AllocationRecord(TypedDict):
 
 class PledgeDetail(PledgeRecord):
     allocations: list[AllocationRecord]
+
+
+class RequirementRecord(TypedDict):
+    id: str
+    recipient: str
+    list_month: str  # as ranked in the list version asked for (the latest by default)
+    priority: int
+    rank: int
+    item: str
+    category: str
+    quantity: int
+    unit: str
+    unit_price: str
+    unit_price_currency: str
+    origin: str
+    min_lot: int
+    whole_only: bool
+    needed_by: str | None
+    state: str
+    funded_quantity: int
+    delivered_quantity: int
+    note: str
+    version: int
+
+
+class RankingRecord(TypedDict):
+    list_month: str
+    priority: int
+    rank: int
+
+
+class RequirementPackageLineRecord(TypedDict):
+    package_id: str
+    line_no: int
+    quantity: int
+
+
+class RequirementDetail(RequirementRecord):
+    rankings: list[RankingRecord]  # every list version, oldest first
+    packages: list[RequirementPackageLineRecord]  # the package lines that hold it

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import Table
 
 from ..domain.contract import Contract
-from ..domain.enduse import Disposition, EndUseCheck, EndUseRules, Site
 from ..domain.entity import Entity
 from ..domain.facility import Facility
 from ..domain.fx import FxRecord
@@ -402,10 +401,7 @@ PROJECTIONS: dict[str, Projection] = {
         Projection(ProductionPlan, plan_rows),
         Projection(ApiToken, token_rows),
         Projection(LogKey, lambda _key: {}),  # named in the log only: no table
-        Projection(EndUseRules, enduse.rules_rows),
-        Projection(Site, enduse.site_rows),
-        Projection(EndUseCheck, enduse.check_rows),
-        Projection(Disposition, enduse.disposition_rows),
+        *(Projection(entity, rows) for entity, rows in enduse.ROWS),
     )
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Table
 
+from ..domain.custody import Handover
 from ..domain.enduse import Disposition, EndUseCheck, EndUseRules, Site
 from . import schema as t
 
@@ -62,4 +63,18 @@ def disposition_rows(d: Disposition) -> dict[Table, list[dict]]:
     }
 
 
-TABLES: tuple[Table, ...] = (t.serial_rules, t.inventory_rules, t.sites, t.end_use_checks, t.dispositions)
+def handover_rows(h: Handover) -> dict[Table, list[dict]]:
+    fields = ("from_party", "to_party", "from_site_id", "to_site_id", "handed_on", "count", "manifest_root")
+    more = ("confirmed_on", "missing", "damaged", "extra", "version")
+    return {t.handovers: [{"id": h.id, "state": h.state, **{f: getattr(h, f) for f in (*fields, *more)}}]}
+
+
+#: entity kind and its rows, for ``projections.PROJECTIONS``
+ROWS = (
+    (EndUseRules, rules_rows),
+    (Site, site_rows),
+    (EndUseCheck, check_rows),
+    (Disposition, disposition_rows),
+    (Handover, handover_rows),
+)
+TABLES: tuple[Table, ...] = (t.serial_rules, t.inventory_rules, t.sites, t.end_use_checks, t.dispositions, t.handovers)

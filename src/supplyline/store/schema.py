@@ -439,8 +439,7 @@ withheld_values = Table(
     Column("salt", String(64), nullable=False),  # hex
 )
 
-# end-use monitoring's tables live in their own module (one reason to change each); importing
-# them here puts them on ``metadata`` and under ``schema.<name>`` like every other table
+# end-use monitoring's tables (their own module): on ``metadata`` and named here like the rest
 from . import schema_enduse as _enduse  # noqa: E402 - it needs metadata, defined above
 
 dispositions: Table = _enduse.dispositions
@@ -459,3 +458,4 @@ facility_item_terms: Table = _planning.facility_item_terms
 production_plans: Table = _planning.production_plans
 production_plan_parts: Table = _planning.production_plan_parts
 production_plan_shortfalls: Table = _planning.production_plan_shortfalls
+handovers: Table = _enduse.handovers

@@ -116,3 +116,22 @@ end_use_items: Table = Table(
     Column("disposed_on", Date),
     Index("ix_end_use_items_state_received", "state", "received_on"),
 )
+
+handovers: Table = Table(
+    "handovers",
+    metadata,
+    _id("id", primary_key=True),
+    Column("state", String(20), nullable=False),
+    _id("from_party", nullable=False),
+    _id("to_party", nullable=False),
+    _id("from_site_id", nullable=False),
+    _id("to_site_id", nullable=False),
+    Column("handed_on", Date, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("manifest_root", String(64), nullable=False),
+    Column("confirmed_on", Date),
+    Column("missing", Integer, nullable=False),
+    Column("damaged", Integer, nullable=False),
+    Column("extra", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import ColumnElement, String, Table, any_, bindparam, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from ..domain.enduse import ItemFacts
@@ -19,9 +20,16 @@ from . import schema as t
 _CHUNK = 500
 
 
-def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
-    for i in range(0, len(values), _CHUNK):
-        yield values[i : i + _CHUNK]
+def _among(conn: Connection, serials: Sequence[str]) -> Iterator[ColumnElement[bool]]:
+    """Conditions "the item's serial is one of ``serials``": one array parameter on PostgreSQL
+    (one statement whatever the count), chunks of an IN list on SQLite (its bound-parameter
+    limit)."""
+    column = t.end_use_items.c.serial
+    if conn.dialect.name == "postgresql":
+        yield column == any_(literal(list(serials), type_=ARRAY(String)))
+        return
+    for i in range(0, len(serials), _CHUNK):
+        yield column.in_(serials[i : i + _CHUNK])
 
 
 def write_manifest(
@@ -51,30 +59,54 @@ def write_manifest(
         ],
     )
     rows = [{"manifest_id": manifest_id, "position": i, "serial": s} for i, s in enumerate(serials)]
-    for start in range(0, len(rows), 5000):
-        conn.execute(insert(t.manifest_serials), rows[start : start + 5000])
+    bulk_insert(conn, t.manifest_serials, rows)
 
 
 def already_known(conn: Connection, serials: Sequence[str]) -> set[str]:
     """Those of ``serials`` the index already holds (a serial is shipped once, ever)."""
     found: set[str] = set()
     i = t.end_use_items
-    for part in _chunks(serials):
-        found.update(conn.execute(select(i.c.serial).where(i.c.serial.in_(part))).scalars())
+    for among in _among(conn, serials):
+        found.update(conn.execute(select(i.c.serial).where(among)).scalars())
     return found
 
 
 def add_items(conn: Connection, rows: list[dict]) -> None:
+    bulk_insert(conn, t.end_use_items, rows)
+
+
+def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Many rows in the write transaction: PostgreSQL's COPY (a row per pipelined INSERT costs
+    ten times as much there), SQLite's executemany in chunks."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        columns = list(rows[0])
+        names = ", ".join(f'"{c}"' for c in columns)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]  # psycopg, in this transaction
+        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        return
     for start in range(0, len(rows), 5000):
-        conn.execute(insert(t.end_use_items), rows[start : start + 5000])
+        conn.execute(insert(table), rows[start : start + 5000])
 
 
 def facts(conn: Connection, serials: Sequence[str]) -> dict[str, ItemFacts]:
     i = t.end_use_items
-    cols = (i.c.serial, i.c.state, i.c.package_id, i.c.recipient, i.c.seller, i.c.received_on, i.c.disposed_on)
+    cols = (
+        i.c.serial,
+        i.c.state,
+        i.c.package_id,
+        i.c.recipient,
+        i.c.seller,
+        i.c.received_on,
+        i.c.disposed_on,
+        i.c.site_id,
+    )
     out: dict[str, ItemFacts] = {}
-    for part in _chunks(serials):
-        for row in conn.execute(select(*cols).where(i.c.serial.in_(part))):
+    for among in _among(conn, serials):
+        for row in conn.execute(select(*cols).where(among)):
             out[row.serial] = ItemFacts(*row)
     return out
 
@@ -93,12 +125,21 @@ def mark_sighted(conn: Connection, serials: Sequence[str], *, on: date, site_id:
     i = t.end_use_items
     _set(conn, serials, state="held", site_id=site_id)
     if inventory:
-        for part in _chunks(serials):
+        for among in _among(conn, serials):
             conn.execute(
                 update(i)
-                .where(i.c.serial.in_(part), (i.c.inventoried_on.is_(None)) | (i.c.inventoried_on < on))
+                .where(among, (i.c.inventoried_on.is_(None)) | (i.c.inventoried_on < on))
                 .values(inventoried_on=on)
             )
+
+
+def move(conn: Connection, serials: Sequence[str], *, site_id: str) -> None:
+    """Handed over and confirmed: held at the receiving site."""
+    _set(conn, serials, state="held", site_id=site_id)
+
+
+def mark_missing(conn: Connection, serials: Sequence[str]) -> None:
+    _set(conn, serials, state="missing")
 
 
 def mark_disposed(conn: Connection, serials: Sequence[str], *, kind: str, on: date) -> None:
@@ -107,8 +148,8 @@ def mark_disposed(conn: Connection, serials: Sequence[str], *, kind: str, on: da
 
 def _set(conn: Connection, serials: Sequence[str], **values: object) -> None:
     i = t.end_use_items
-    for part in _chunks(serials):
-        conn.execute(update(i).where(i.c.serial.in_(part)).values(**values))
+    for among in _among(conn, serials):
+        conn.execute(update(i).where(among).values(**values))
 
 
 def manifest_serials(conn: Connection, manifest_id: str) -> list[str]:

@@ -9,15 +9,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from ...domain.values import parse_date, today_utc
-from ...services import enduse, queries_enduse, serial_history
+from ...services import custody, enduse, queries_enduse, serial_history
 from ...services.enduse_report import Filters
 from ...services.enduse_views import end_use_report
 from ..commands import command_fields, send
-from ..gate import Gate, acts, creating, reading, writing
+from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead
 from ..schemas.enduse import (
     CheckCreate,
     DispositionCreate,
+    HandoverConfirmation,
+    HandoverCreate,
     SerialHistoryRead,
     SerialProofRead,
     SerialRuleCreate,
@@ -25,7 +27,7 @@ from ..schemas.enduse import (
     SitePage,
     rows,
 )
-from .common import Cursor, Limit
+from .common import Cursor, Limit, PathId
 
 router = APIRouter(tags=["end-use monitoring"])
 
@@ -86,6 +88,35 @@ def record_check(body: CheckCreate, gate: Gate = Depends(writing)):
 def record_disposition(body: DispositionCreate, gate: Gate = Depends(writing)):
     fields = {**command_fields(body), "serials": rows(body.serials)}
     return send(gate, None, lambda: enduse.RecordDisposition.model_validate(fields), payload=body, created=True)
+
+
+@router.post(
+    "/end-use/handovers",
+    status_code=201,
+    response_model=OutcomeRead,
+    summary="Hand serials over from your site to another (a custody leg)",
+    **acts(custody.HandOver.ACTION),
+)
+def hand_over(body: HandoverCreate, gate: Gate = Depends(writing)):
+    fields = {**body.model_dump(), "serials": rows(body.serials)}
+    return send(gate, None, lambda: custody.HandOver.model_validate(fields), payload=body, created=True)
+
+
+@router.post(
+    "/end-use/handovers/{handover_id}/confirmation",
+    response_model=OutcomeRead,
+    summary="Confirm a handover as its receiving party, with the missing, damaged and extra serials",
+    **acts(custody.ConfirmHandover.ACTION),
+)
+def confirm_handover(handover_id: PathId, body: HandoverConfirmation, gate: Gate = Depends(updating)):
+    fields = {
+        "handover_id": handover_id,
+        "confirmed_on": body.confirmed_on,
+        **{k: rows(getattr(body, k)) if getattr(body, k) else () for k in ("missing", "damaged", "extra")},
+    }
+    return send(
+        gate, existing("handover", handover_id), lambda: custody.ConfirmHandover.model_validate(fields), payload=body
+    )
 
 
 @router.get(

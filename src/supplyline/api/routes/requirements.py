@@ -17,7 +17,7 @@ from ..schemas.requirements import (
     RequirementPage,
     WithdrawAction,
 )
-from .common import Cursor, Limit, PathId
+from .common import Cursor, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["requirements"])
 
@@ -38,7 +38,7 @@ def list_requirements(
 ):
     return gate.many(
         "requirement",
-        lambda c: queries.list_requirements(c, month=month, state=state, category=category),
+        lambda c: plain_rows(queries.list_requirements(c, month=month, state=state, category=category)),
         key=lambda r: (r["priority"], r["rank"], r["id"]),
         cursor=cursor,
         limit=limit,
@@ -47,7 +47,7 @@ def list_requirements(
 
 @router.get("/requirements/{requirement_id}", response_model=RequirementDetailRead, **acts("requirement.read"))
 def get_requirement(requirement_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("requirement", requirement_id, lambda c: queries.requirement(c, requirement_id))
+    return gate.one("requirement", requirement_id, lambda c: plain(queries.requirement(c, requirement_id)))
 
 
 @router.post(

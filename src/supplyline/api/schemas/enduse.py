@@ -100,3 +100,18 @@ class SerialProofRead(BaseModel):
     size: int
     root: str
     path: list[str]
+
+
+class HandoverCreate(RequestModel):
+    from_site: Annotated[str, Field(max_length=64, description="the giving site's code or id")]
+    to_site: Annotated[str, Field(max_length=64)]
+    handed_on: Day
+    serials: Serials
+    id: Id | None = None
+
+
+class HandoverConfirmation(RequestModel):
+    confirmed_on: Day
+    missing: list[SerialNumber] = Field(default_factory=list, max_length=200_000)
+    damaged: list[SerialNumber] = Field(default_factory=list, max_length=200_000)
+    extra: list[SerialNumber] = Field(default_factory=list, max_length=200_000)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ...services.read_models import (
+    RankingRecord,
+    RequirementDetail,
+    RequirementPackageLineRecord,
+    RequirementRecord,
+)
+from ..derive import many, page_of, read_model
 from .common import (
     Amount,
     Category,
@@ -16,11 +23,9 @@ from .common import (
     Month,
     Name,
     Origin,
-    Page,
     Reason,
     RequestModel,
     Text,
-    WithheldFieldRead,
 )
 
 
@@ -53,46 +58,16 @@ class ReprioritiseAction(RequestModel):
     rank: Count
 
 
-class RequirementRead(BaseModel):
-    id: str
-    recipient: str
-    list_month: str
-    priority: int
-    rank: int
-    item: str
-    category: str
-    quantity: int | None  # None: withheld from the caller (listed under withheld)
-    unit: str
-    unit_price: str | None
-    unit_price_currency: str | None
-    origin: str
-    min_lot: int
-    whole_only: bool
-    needed_by: str | None
-    state: str
-    funded_quantity: int | None
-    delivered_quantity: int | None
-    note: str | None
-    version: int
-    withheld: list[WithheldFieldRead] = []
-
-
-class RankingRead(BaseModel):
-    list_month: str
-    priority: int
-    rank: int
-
-
-class RequirementPackageLineRead(BaseModel):
-    package_id: str
-    line_no: int
-    quantity: int
-
-
-class RequirementDetailRead(RequirementRead):
-    rankings: list[RankingRead]
-    packages: list[RequirementPackageLineRead]
-
-
-class RequirementPage(Page[RequirementRead]):
-    pass
+RequirementRead = read_model("RequirementRead", RequirementRecord, __name__)
+RankingRead = read_model("RankingRead", RankingRecord, __name__, withheld=False)
+RequirementPackageLineRead = read_model(
+    "RequirementPackageLineRead", RequirementPackageLineRecord, __name__, withheld=False
+)
+RequirementDetailRead = read_model(
+    "RequirementDetailRead",
+    RequirementDetail,
+    __name__,
+    rankings=(many(RankingRead), ...),
+    packages=(many(RequirementPackageLineRead), ...),
+)
+RequirementPage = page_of("RequirementPage", RequirementRead, __name__)

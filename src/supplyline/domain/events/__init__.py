@@ -10,6 +10,7 @@ from .base import EVENT_TYPES, VERSION_KEY, Event, event_class, read_event
 from .codec import EventShapeError
 from .delivery import (
     ContractSigned,
+    DeliveryRescheduled,
     ReceivedQuantity,
     ScheduledDelivery,
     ShipmentDispatched,
@@ -20,6 +21,8 @@ from .delivery import (
     SignedLine,
 )
 from .enduse import (
+    CustodyConfirmed,
+    CustodyHandedOver,
     DispositionRecorded,
     EndUseCheckRecorded,
     InventoryRulesSet,
@@ -55,6 +58,7 @@ from .production import (
     ProductionOrderCompleted,
     ProductionOrderPlaced,
     ProductionOrderReprioritised,
+    ProductionOrderRescheduled,
     ProductionPlanAccepted,
     ProductionPlanSuperseded,
     ProductionStarted,
@@ -84,6 +88,9 @@ __all__ = [
     "VERSION_KEY",
     "AllocationReleased",
     "ContractSigned",
+    "CustodyConfirmed",
+    "CustodyHandedOver",
+    "DeliveryRescheduled",
     "DispositionRecorded",
     "EndUseCheckRecorded",
     "Event",
@@ -126,6 +133,7 @@ __all__ = [
     "ProductionOrderCompleted",
     "ProductionOrderPlaced",
     "ProductionOrderReprioritised",
+    "ProductionOrderRescheduled",
     "ProductionPlanAccepted",
     "ProductionPlanSuperseded",
     "ProductionStarted",

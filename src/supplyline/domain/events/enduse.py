@@ -81,3 +81,32 @@ class DispositionRecorded(Event):
     authorisation: str  # the authorisation reference (required for a transfer)
     evidence_sha256: str  # the evidence document's SHA-256
     note: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustodyHandedOver(Event):
+    """One leg of custody (a depot to a unit's store …), stated by the giving party; sites are
+    the parties' own codes, named here by their opaque ids."""
+
+    id: str
+    from_party: str
+    to_party: str
+    from_site_id: str
+    to_site_id: str
+    handed_on: date
+    count: int
+    manifest_root: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustodyConfirmed(Event):
+    """The receiving party's confirmation of a handover, with its discrepancies per serial."""
+
+    confirmed_on: date
+    received: int
+    missing: int
+    damaged: int
+    extra: int
+    missing_root: str
+    damaged_root: str
+    extra_root: str
