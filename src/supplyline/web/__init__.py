@@ -5,7 +5,10 @@ package and served from this application, so a page never loads anything from el
 every chart has a table beside it, so pages stay readable with JavaScript off.
 """
 
-from . import enduse_page  # noqa: F401 - imported to register the end-use page on the router
+from . import (
+    enduse_page,  # noqa: F401 - imported to register the end-use page on the router
+    money_page,  # noqa: F401 - imported to register the money page on the router
+)
 from .pages import router
 
 __all__ = ["router"]
