@@ -61,6 +61,12 @@ class Draw:
         self.day += timedelta(days=self.rng.randint(1, 9))
         return self.day.isoformat()
 
+    def following_day(self) -> str:
+        """The day after every day drawn so far, without drawing (so that adding a record
+        leaves every later random choice of a seed as it was)."""
+        self.day += timedelta(days=1)
+        return self.day.isoformat()
+
     def disclose(self, event_type: str) -> list[str]:
         """A random level for each withholdable field of ``event_type``, some with an embargo."""
         out = []
@@ -279,6 +285,15 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: boo
             id=f"PO-{n}",
         ),
     )
+    # schedules that move (issue 17): each repeats the date it moves from
+    move = contracts.RescheduleDelivery(
+        contract_id=ct, entry=1, due=draw.following_day(), reason="transport", on=draw.following_day()
+    )
+    bus.handle(store, OP, move)
+    order_move = production.RescheduleOrder(
+        order_id=f"PO-{n}", due=draw.following_day(), reason="quality_rework", on=draw.following_day()
+    )
+    bus.handle(store, OP, order_move)
     shipped = draw.part(contract_quantity)
     serials = tuple(SerialRow(i, f"GS{n}-{i:07d}") for i in range(1, shipped + 1)) if serialised else ()
     bus.handle(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from supplyline.domain.contract import LineTerms
+from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.shipment import ShippedLine
 from supplyline.services import (
     bus,
@@ -240,7 +240,7 @@ def build(store: Store) -> Scenario:
             kind="purchase",
             signed_on="2025-09-01",
             lines=(LineTerms(1, 8),),
-            schedule=(),
+            schedule=(DeliveryTerms(1, "2026-03-01", 8),),
             id="CT-A",
         ),
     )

@@ -431,6 +431,22 @@ CASES = [
         expect(supp=(200, 404)),
     ),
     ("POST", "/orders/{order_id}/priority", "/orders/PO-A2/priority", {"priority": 5}, expect(supp=(200, 404))),
+    # --- schedules that move and what is late (issue 17, item 3) --------------------------------
+    (
+        "POST",
+        "/orders/{order_id}/reschedule",
+        "/orders/PO-A2/reschedule",
+        {"due": "2026-05-31", "reason": "component_shortage", "on": "2026-01-10"},
+        expect(supp=(200, 404)),
+    ),
+    (
+        "POST",
+        "/contracts/{contract_id}/schedule/{entry}/reschedule",
+        "/contracts/CT-A/schedule/1/reschedule",
+        {"due": "2026-04-30", "reason": "transport", "on": "2026-01-10"},
+        expect(sell=(200, 404), supp=(200, 404)),
+    ),
+    ("GET", "/reports/late", "/reports/late?as_of=2026-12-02", None, expect(200, 200, 200, 200, 200, 200)),
     # --- the transparency log: public; withheld fields for those their level names -----------
     ("GET", "/log/checkpoint", "/log/checkpoint", None, EVERYONE),
     ("GET", "/log/key", "/log/key", None, EVERYONE),
@@ -492,7 +508,7 @@ def _leaks(scenario: Scenario, role: str, side: str, body: str, sent: str) -> li
 def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
-    assert len(operations) == 86  # 78, and the six of money stages (issue 15)
+    assert len(operations) == 89  # 86, and the three of late schedules (issue 17)
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}

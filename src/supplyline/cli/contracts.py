@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..domain.contract import DeliveryTerms, LineTerms
+from ..domain.schedule import RESCHEDULE_REASONS
 from ..services import contracts, queries
 from .app import JSON
 from .common import DISCLOSE, list_rows, send, show_record, sub_app
@@ -83,3 +84,18 @@ def contractshow_record(
             numeric=("quantity", "unit_price"),
         )
         table("delivery schedule", data["schedule"], [("line_no", "line"), ("due", "due"), ("quantity", "qty")])
+
+
+@contract.command("reschedule")
+def contract_reschedule(
+    ctx: typer.Context,
+    contract_id: str = typer.Argument(..., metavar="CONTRACT"),
+    entry: int = typer.Option(..., "--entry", help="the schedule entry's number, in signing order"),
+    due: str = typer.Option(..., "--due", help="the new due date"),
+    reason: str = typer.Option(..., "--reason", help=f"one of: {', '.join(RESCHEDULE_REASONS)}"),
+    on: str | None = typer.Option(None, "--on", help="when it was decided (default: today)"),
+    as_json: bool = JSON,
+) -> None:
+    """Move one delivery of the schedule, as the seller or supplier (the old date stays in its history)."""
+    move = contracts.RescheduleDelivery(contract_id=contract_id, entry=entry, due=due, reason=reason, on=on)
+    send(ctx, move, as_json=as_json)

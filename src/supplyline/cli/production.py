@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ..domain.schedule import RESCHEDULE_REASONS
 from ..services import production, queries
 from .app import JSON
 from .common import list_rows, send, sub_app
@@ -131,6 +132,19 @@ def order_cancel(
     as_json: bool = JSON,
 ) -> None:
     send(ctx, production.CancelOrder(order_id=order_id, reason=reason, on=on), as_json=as_json)
+
+
+@order.command("reschedule")
+def order_reschedule(
+    ctx: typer.Context,
+    order_id: str = typer.Argument(..., metavar="ORDER"),
+    due: str = typer.Option(..., "--due", help="the new due date"),
+    reason: str = typer.Option(..., "--reason", help=f"one of: {', '.join(RESCHEDULE_REASONS)}"),
+    on: str | None = typer.Option(None, "--on", help="when it was decided (default: today)"),
+    as_json: bool = JSON,
+) -> None:
+    """Move an open order's due date (the old one stays in its history)."""
+    send(ctx, production.RescheduleOrder(order_id=order_id, due=due, reason=reason, on=on), as_json=as_json)
 
 
 @order.command("list")

@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 from rich.tree import Tree
 
+from ..domain.values import parse_date, today_utc
 from ..engines.interchange.report_files import report_format, write_report
-from ..services import kiel, reports
+from ..services import kiel, lateness, reports
 from ..services.report_sheets import funnel_sheets, trace_sheets
 from .app import JSON, app, state
 from .render import console, emit_json, money, table
@@ -177,3 +178,57 @@ def print_kiel(data: dict) -> None:
     console.print(data["context"], markup=False)
     if data["funders_without_country"]:
         console.print("funders without a country (not compared): " + ", ".join(data["funders_without_country"]))
+
+
+def _who(row: dict) -> str:
+    must = row["must_act"]
+    return f"{must['role']}: {', '.join(must['parties'])}" if must["parties"] else must["role"]
+
+
+def print_late(data: dict) -> None:
+    for key, title, ident in [
+        ("schedule_entries", "Late deliveries (contract schedule)", "contract_id"),
+        ("orders", "Late production orders", "order_id"),
+        ("requirements", "Requirements past their needed-by date", "requirement_id"),
+    ]:
+        rows = [{**r, "who": _who(r), "id": r[ident] + (f" #{r['entry']}" if "entry" in r else "")} for r in data[key]]
+        table(
+            f"{title} as of {data['as_of']}",
+            rows,
+            [
+                ("id", "record"),
+                ("item", "item"),
+                ("due" if key != "requirements" else "needed_by", "due"),
+                ("short", "short"),
+                ("months_late", "months late"),
+                ("days_late", "days late"),
+                ("who", "must act"),
+            ],
+            numeric=("short", "months_late", "days_late"),
+        )
+    rows = [{**r, "who": _who(r)} for r in data["packages"]]
+    table(
+        f"Packages waiting on a decision as of {data['as_of']}",
+        rows,
+        [
+            ("package_id", "package"),
+            ("waiting_since", "since"),
+            ("months_waiting", "months"),
+            ("days_waiting", "days"),
+            ("who", "must act"),
+        ],
+        numeric=("months_waiting", "days_waiting"),
+    )
+
+
+@report.command("late")
+def late(
+    ctx: typer.Context,
+    as_of: str | None = typer.Option(None, "--as-of", help="the day to measure against (default: today, UTC)"),
+    as_json: bool = JSON,
+) -> None:
+    """What is late or waiting on a decision, how late, and who must act."""
+    day = parse_date("as_of", as_of) if as_of else today_utc()
+    with state(ctx).store().read() as conn:
+        data = lateness.late(conn, day)
+    emit_json(data) if as_json else print_late(data)

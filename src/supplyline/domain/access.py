@@ -107,6 +107,11 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "allocation.record":        (N,        A,          N,     N,     N,       N,      N),
     "facility.set_terms":       (N,        N,          N,     N,     O,       N,      N),
     "order.reprioritise":       (N,        N,          N,     N,     O,       N,      N),
+    # due dates move by the hand of whoever must meet them (issue 17, item 3); what is late
+    # is listed for everyone with a token, record by record as each may read it
+    "contract.reschedule":      (N,        N,          N,     O,     O,       N,      N),
+    "order.reschedule":         (N,        N,          N,     N,     O,       N,      N),
+    "report.late":              (A,        A,          A,     A,     A,       A,      N),
     # the transparency log: checkpoints, proofs and the public view of events are public
     "log.read":                 (A,        A,          A,     A,     A,       A,      A),
     "log.checkpoint":           (A,        A,          A,     A,     A,       A,      A),

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .entity import Entity, Event, numbered_line, require_new, unique
+from . import schedule as moving
+from .entity import Entity, Event, numbered_line, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
-from .events import ContractSigned, ScheduledDelivery, SignedLine
+from .events import ContractSigned, DeliveryRescheduled, ScheduledDelivery, SignedLine
 from .lifecycle import PACKAGE
 from .money import Money, parse_positive_money, total
 from .package import Package
@@ -76,6 +77,9 @@ class Contract(Entity):
                 line.line_no, line.package_line_no, line.item, line.quantity, line.unit_price
             )
         self.schedule = [Delivery(s.line_no, s.due, s.quantity) for s in e.schedule]
+
+    def _on_DeliveryRescheduled(self, e: DeliveryRescheduled) -> None:
+        self.schedule[e.entry - 1].due = e.new_due
 
 
 @dataclass(frozen=True)
@@ -196,3 +200,24 @@ def _schedule(schedule: list[DeliveryTerms], sign_day: date, out_lines: list[Sig
                 f"must schedule exactly the {line.quantity} units of line {line.line_no}",
             )
     return out_schedule
+
+
+def reschedule(contract: Contract, *, entry: object, due: object, reason: object, on: date) -> list[Event]:
+    """Move one entry of the delivery schedule (its number in signing order) to a new date."""
+    require_exists(contract)
+    if not contract.schedule:
+        raise RuleViolation(f"contract '{contract.id}' has no delivery schedule", field="entry", value=entry)
+    number = parse_int("entry", entry, minimum=1, maximum=len(contract.schedule))
+    current = contract.schedule[number - 1]
+    what = f"entry {number} of contract '{contract.id}' ({current.quantity} units of line {current.line_no})"
+    new = moving.new_due(what, current.due, due, not_before=contract.signed_on)
+    return [
+        DeliveryRescheduled(
+            entry=number,
+            line_no=current.line_no,
+            old_due=current.due,
+            new_due=new,
+            reason=moving.reason(reason),
+            on=on,
+        )
+    ]

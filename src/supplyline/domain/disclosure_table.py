@@ -245,6 +245,23 @@ TABLE: dict[str, Record] = {
                                     repeated_in=(Repeat("ShipmentReceived", "lines", (), copy=False,
                                                         via="requirement-shipments"),)),
     }),
+    # a moved schedule entry states the date it moved from (the line's schedule, or an earlier
+    # move's new date, itself withheld with the schedule) and the one it moved to: both are
+    # withheld as the line's schedule is (issue 17, item 3)
+    "DeliveryRescheduled": Record("a reschedule", "contract", {
+        "old_due": Field(_on("delivery_schedule", "due"), command=False,
+                         repeated_in=(Repeat("ContractSigned", "schedule", (("@record", "@record"), ("each.line_no", "line_no")),
+                                             theirs="due", copy=False),),
+                         together=("new_due",)),
+        "new_due": Field(_on("delivery_schedule", "due"), command=False, together=("old_due",)),
+    }),
+    # ... and an order's, as the order's due date is
+    "ProductionOrderRescheduled": Record("a reschedule", "order", {
+        "old_due": Field(_on("production_orders", "due"), command=False,
+                         repeated_in=(Repeat("ProductionOrderPlaced", "due", (("@record", "@record"),), copy=False),),
+                         together=("new_due",)),
+        "new_due": Field(_on("production_orders", "due"), command=False, together=("old_due",)),
+    }),
     # end-use monitoring (docs/end-use.md). Serials are never in an event (a manifest's count
     # and root are), so nothing repeats them; a site's code and name are confidential by
     # default and repeated nowhere (checks and receipts name the site by its opaque id).

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from . import schedule as moving
 from .contract import Contract
 from .entity import Entity, Event, iso, require_exists, require_new
 from .errors import InvalidInput, RuleViolation
@@ -22,6 +23,7 @@ from .events import (
     ProductionOrderCompleted,
     ProductionOrderPlaced,
     ProductionOrderReprioritised,
+    ProductionOrderRescheduled,
     ProductionStarted,
 )
 from .facility import Facility
@@ -83,6 +85,9 @@ class ProductionOrder(Entity):
 
     def _on_ProductionOrderReprioritised(self, e: ProductionOrderReprioritised) -> None:
         self.priority = e.priority
+
+    def _on_ProductionOrderRescheduled(self, e: ProductionOrderRescheduled) -> None:
+        self.due = e.new_due
 
     def _on_ProductionStarted(self, e: ProductionStarted) -> None:
         self.state = "in_production"
@@ -160,6 +165,20 @@ def reprioritise(order: ProductionOrder, *, priority: int) -> list[Event]:
         )
     new = priority
     return [] if new == order.priority else [ProductionOrderReprioritised(priority=new)]
+
+
+def reschedule(order: ProductionOrder, *, due: object, reason: object, on: date) -> list[Event]:
+    """Move an open order's due date (the planner weighs lateness against the new one)."""
+    require_exists(order)
+    if PRODUCTION_ORDER.is_final(order.state):
+        raise RuleViolation(
+            f"production order '{order.id}' is {order.state}: only open orders are rescheduled",
+            field="state",
+            value=order.state,
+        )
+    assert order.due is not None  # placed orders have one
+    new = moving.new_due(f"production order '{order.id}'", order.due, due, not_before=None)
+    return [ProductionOrderRescheduled(old_due=order.due, new_due=new, reason=moving.reason(reason), on=on)]
 
 
 def start(order: ProductionOrder, *, on: date) -> list[Event]:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from ..domain import contract as domain
 from ..domain import package as package_domain
 from ..domain.contract import Contract, DeliveryTerms, LineTerms
 from ..domain.package import Package
 from ..domain.party import Party
+from ..domain.schedule import RESCHEDULE_REASONS
+from ..domain.values import parse_choice, parse_int
 from ..store.eventstore import UnitOfWork
 from . import facts
 from .bus import Command, handles
-from .context import Actor, Outcome
-from .fields import DEFAULT_DISCLOSURE, Day, Disclosure
+from .context import Actor, Outcome, moved
+from .fields import DEFAULT_DISCLOSURE, TODAY, BusinessDay, Day, Disclosure, parsed
 
 
 class SignContract(Command):
@@ -52,3 +54,26 @@ def sign_contract(uow: UnitOfWork, actor: Actor, cmd: SignContract, expected: in
     stored = uow.record(contract, events, withhold=cmd.disclosure)
     stored += uow.record(package, package_domain.mark_contracted(package, contract.id))
     return Outcome(contract.id, stored)
+
+
+class RescheduleDelivery(Command):
+    """Move one entry of a contract's delivery schedule (numbered in signing order)."""
+
+    ACTION: ClassVar[str] = "contract.reschedule"
+
+    contract_id: str
+    entry: Annotated[int, parsed(parse_int, minimum=1)]
+    due: Day
+    reason: Annotated[str, parsed(parse_choice, choices=RESCHEDULE_REASONS)]
+    on: BusinessDay = TODAY
+
+
+@handles(RescheduleDelivery)
+def reschedule_delivery(uow: UnitOfWork, actor: Actor, cmd: RescheduleDelivery, expected: int | None) -> Outcome:
+    return moved(
+        uow,
+        Contract,
+        cmd.contract_id,
+        lambda c: domain.reschedule(c, entry=cmd.entry, due=cmd.due, reason=cmd.reason, on=cmd.on),
+        expected,
+    )

@@ -25,7 +25,19 @@ from typing import Any
 from ..domain.contract import DeliveryTerms, LineTerms
 from ..domain.shipment import ShippedLine
 from ..store.eventstore import Store
-from . import bus, contracts, demo_enduse, demo_money, funding, packages, parties, production, requirements, shipments
+from . import (
+    bus,
+    contracts,
+    demo_enduse,
+    demo_money,
+    demo_schedules,
+    funding,
+    packages,
+    parties,
+    production,
+    requirements,
+    shipments,
+)
 from .context import Actor
 from .demo_data import (
     DEMO_TOKENS,
@@ -59,6 +71,7 @@ def load(store: Store) -> dict:
     _purl_packages(store, op)
     _drone_deal(store, op)
     demo_money.load_money(store, op)
+    demo_schedules.slips(store)
     return {"trace_package": "PKG-NL-1", "drone_package": "PKG-DD-1"}
 
 

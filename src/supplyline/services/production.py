@@ -15,7 +15,8 @@ from ..domain.contract import Contract
 from ..domain.facility import Facility
 from ..domain.party import Party
 from ..domain.production import ProductionOrder
-from ..domain.values import parse_int, parse_text
+from ..domain.schedule import RESCHEDULE_REASONS
+from ..domain.values import parse_choice, parse_int, parse_text
 from ..store.eventstore import UnitOfWork
 from . import facts
 from .bus import Command, handles
@@ -201,3 +202,25 @@ class CancelOrder(Command):
 @handles(CancelOrder)
 def cancel_order(uow: UnitOfWork, actor: Actor, cmd: CancelOrder, expected: int | None) -> Outcome:
     return moved(uow, ProductionOrder, cmd.order_id, lambda o: domain.cancel(o, reason=cmd.reason, on=cmd.on), expected)
+
+
+class RescheduleOrder(Command):
+    """Move an open order's due date (the planner weighs lateness against the new one)."""
+
+    ACTION: ClassVar[str] = "order.reschedule"
+
+    order_id: str
+    due: Day
+    reason: Annotated[str, parsed(parse_choice, choices=RESCHEDULE_REASONS)]
+    on: BusinessDay = TODAY
+
+
+@handles(RescheduleOrder)
+def reschedule_order(uow: UnitOfWork, actor: Actor, cmd: RescheduleOrder, expected: int | None) -> Outcome:
+    return moved(
+        uow,
+        ProductionOrder,
+        cmd.order_id,
+        lambda o: domain.reschedule(o, due=cmd.due, reason=cmd.reason, on=cmd.on),
+        expected,
+    )

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends
 from ...domain.contract import DeliveryTerms, LineTerms
 from ...services import contracts, queries
 from ..commands import send
-from ..gate import Gate, Ref, acts, creating, reading, writing
+from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead
 from ..schemas.contracts import ContractCreate, ContractDetailRead, ContractPage
+from ..schemas.production import RescheduleAction
 from .common import Cursor, FilterId, Limit, PathId
 
 router = APIRouter(tags=["contracts"])
@@ -59,4 +60,21 @@ def sign_contract(body: ContractCreate, gate: Gate = Depends(writing)):
         ),
         payload=body,
         created="/api/v1/contracts",
+    )
+
+
+@router.post(
+    "/contracts/{contract_id}/schedule/{entry}/reschedule",
+    response_model=OutcomeRead,
+    summary="Move an entry of the delivery schedule (numbered in signing order), as the seller or supplier",
+    **acts(contracts.RescheduleDelivery.ACTION),
+)
+def reschedule_delivery(contract_id: PathId, entry: int, body: RescheduleAction, gate: Gate = Depends(updating)):
+    return send(
+        gate,
+        existing("contract", contract_id),
+        lambda: contracts.RescheduleDelivery(
+            contract_id=contract_id, entry=entry, due=body.due, reason=body.reason, on=body.on
+        ),
+        payload=body,
     )

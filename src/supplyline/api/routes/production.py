@@ -19,6 +19,7 @@ from ..schemas.production import (
     OrderCreate,
     OrderPage,
     OrderRead,
+    RescheduleAction,
 )
 from .common import Cursor, FilterId, Limit, LotPathId, PathId
 
@@ -173,5 +174,20 @@ def cancel_order(order_id: PathId, body: CancelAction, gate: Gate = Depends(upda
         gate,
         existing("order", order_id),
         lambda: production.CancelOrder(order_id=order_id, reason=body.reason, on=body.on),
+        payload=body,
+    )
+
+
+@router.post(
+    "/orders/{order_id}/reschedule",
+    response_model=OutcomeRead,
+    summary="Move an open order's due date, with a reason from the fixed list",
+    **acts(production.RescheduleOrder.ACTION),
+)
+def reschedule_order(order_id: PathId, body: RescheduleAction, gate: Gate = Depends(updating)):
+    return send(
+        gate,
+        existing("order", order_id),
+        lambda: production.RescheduleOrder(order_id=order_id, due=body.due, reason=body.reason, on=body.on),
         payload=body,
     )

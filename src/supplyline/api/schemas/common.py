@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ...domain.access import TOKEN_ROLES
 from ...domain.contract import CONTRACT_KINDS
 from ...domain.lifecycle import PACKAGE, PLEDGE, PRODUCTION_ORDER, REQUIREMENT, SHIPMENT
+from ...domain.schedule import RESCHEDULE_REASONS
 from ...domain.values import CATEGORIES, MECHANISMS, PARTY_KINDS
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     PackageState: TypeAlias = str
     OrderState: TypeAlias = str
     ShipmentState: TypeAlias = str
+    RescheduleReason: TypeAlias = str
 else:
     PartyKind = Literal[PARTY_KINDS]
     Category = Literal[CATEGORIES]
@@ -67,6 +69,7 @@ else:
     PackageState = Literal[PACKAGE.states]
     OrderState = Literal[PRODUCTION_ORDER.states]
     ShipmentState = Literal[SHIPMENT.states]
+    RescheduleReason = Literal[RESCHEDULE_REASONS]
 
 
 class RequestModel(BaseModel):

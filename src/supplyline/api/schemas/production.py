@@ -16,6 +16,7 @@ from .common import (
     Quantity0,
     Reason,
     RequestModel,
+    RescheduleReason,
     Share,
     Text,
     WithheldFieldRead,
@@ -64,6 +65,24 @@ class InspectionCreate(RequestModel):
 class CancelAction(RequestModel):
     reason: Reason
     on: Day | None = None
+
+
+class RescheduleAction(RequestModel):
+    """A new due date for a contract's schedule entry or a production order (issue 17)."""
+
+    due: Day
+    reason: RescheduleReason
+    on: Day | None = None
+
+
+class LateReportRead(BaseModel):
+    """What is late on ``as_of`` and who must act (``report late``): rows as the caller may read them."""
+
+    as_of: str
+    schedule_entries: list[dict]
+    orders: list[dict]
+    requirements: list[dict]
+    packages: list[dict]
 
 
 class OwnershipRead(BaseModel):

@@ -10,6 +10,7 @@ from .base import EVENT_TYPES, VERSION_KEY, Event, event_class, read_event
 from .codec import EventShapeError
 from .delivery import (
     ContractSigned,
+    DeliveryRescheduled,
     ReceivedQuantity,
     ScheduledDelivery,
     ShipmentDispatched,
@@ -57,6 +58,7 @@ from .production import (
     ProductionOrderCompleted,
     ProductionOrderPlaced,
     ProductionOrderReprioritised,
+    ProductionOrderRescheduled,
     ProductionPlanAccepted,
     ProductionPlanSuperseded,
     ProductionStarted,
@@ -88,6 +90,7 @@ __all__ = [
     "ContractSigned",
     "CustodyConfirmed",
     "CustodyHandedOver",
+    "DeliveryRescheduled",
     "DispositionRecorded",
     "EndUseCheckRecorded",
     "Event",
@@ -130,6 +133,7 @@ __all__ = [
     "ProductionOrderCompleted",
     "ProductionOrderPlaced",
     "ProductionOrderReprioritised",
+    "ProductionOrderRescheduled",
     "ProductionPlanAccepted",
     "ProductionPlanSuperseded",
     "ProductionStarted",

@@ -76,3 +76,16 @@ class ShipmentReceived(Event):
 class ShipmentLost(Event):
     reason: str
     on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeliveryRescheduled(Event):
+    """Entry ``entry`` (1-based, in signing order) of a contract's delivery schedule moved
+    from ``old_due`` to ``new_due`` for ``reason`` (one of ``contract.RESCHEDULE_REASONS``)."""
+
+    entry: int
+    line_no: int
+    old_due: date
+    new_due: date
+    reason: str
+    on: date

@@ -135,3 +135,11 @@ class ProductionPlanAccepted(Event):
 class ProductionPlanSuperseded(Event):
     by: str
     on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductionOrderRescheduled(Event):
+    old_due: date
+    new_due: date
+    reason: str
+    on: date
