@@ -16,8 +16,10 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from supplyline import settings as settings_module
 from supplyline.api import create_app
 from supplyline.domain.access import POLICY
+from supplyline.services import transparency
 from supplyline.store.db import make_engine
 from supplyline.store.eventstore import Store
 
@@ -49,6 +51,10 @@ supplier_schema = schema.include(_supplier_may)
 def ledger(scenario_template, tmp_path_factory):
     copies = Copies(scenario_template[0], tmp_path_factory.mktemp("schemathesis"))
     APP.state.store = copies.new()
+    # the app was built on a placeholder store: it is handed the copy's signing key with it
+    APP.state.key_file = transparency.key_path(
+        settings_module.Settings(), APP.state.store.engine.url.render_as_string(hide_password=False)
+    )
     yield APP.state.store
     copies.close()
 
