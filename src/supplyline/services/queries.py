@@ -26,6 +26,7 @@ from .read_models import (
     PledgeRecord,
     RequirementDetail,
     RequirementRecord,
+    ShipmentRecord,
 )
 
 _JSON_COLUMNS = {"categories", "origins", "approvers"}
@@ -286,7 +287,7 @@ def order(conn: Connection, order_id: str) -> dict:
 
 def list_shipments(
     conn: Connection, *, contract_id: str | None = None, state: str | None = None, shipment_id: str | None = None
-) -> list[dict]:
+) -> list[ShipmentRecord]:
     s = t.shipments
     rows = _rows(
         conn,
@@ -311,11 +312,14 @@ def list_shipments(
             for line in lines
             if line["shipment_id"] == row["id"]
         ]
-    return rows
+    return cast(list[ShipmentRecord], rows)
 
 
-def shipment(conn: Connection, shipment_id: str) -> dict:
-    return _only(list_shipments(conn, shipment_id=shipment_id), "shipment", shipment_id)
+def shipment(conn: Connection, shipment_id: str) -> ShipmentRecord:
+    found = list_shipments(conn, shipment_id=shipment_id)
+    if not found:
+        raise NotFound("shipment", shipment_id)
+    return found[0]
 
 
 def list_events(

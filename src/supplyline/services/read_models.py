@@ -120,3 +120,26 @@ class RequirementPackageLineRecord(TypedDict):
 class RequirementDetail(RequirementRecord):
     rankings: list[RankingRecord]  # every list version, oldest first
     packages: list[RequirementPackageLineRecord]  # the package lines that hold it
+
+
+class ShippedLotRecord(TypedDict):
+    lot_id: str  # a production lot (Drone Deal co-production)
+    quantity: int
+
+
+class ShippedLineRecord(TypedDict):
+    contract_line_no: int
+    quantity: int
+    received: int
+    lots: list[ShippedLotRecord]
+
+
+class ShipmentRecord(TypedDict):
+    id: str
+    contract_id: str
+    shipped_on: str
+    state: str
+    received_on: str | None
+    note: str
+    version: int
+    lines: list[ShippedLineRecord]

@@ -173,7 +173,8 @@ def package(request: Request, package_id: str):
         trace = views.present(who, "trace", reports.trace(conn, package_id))
         funding = views.funding(who, queries.package_funding(conn, package_id))
         shipments = who.keep(
-            "shipment", [s for c in detail["contracts"] for s in queries.list_shipments(conn, contract_id=c["id"])]
+            "shipment",
+            [dict(s) for c in detail["contracts"] for s in queries.list_shipments(conn, contract_id=c["id"])],
         )
     return _page(
         request,

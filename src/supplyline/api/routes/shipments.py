@@ -11,7 +11,7 @@ from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writi
 from ..schemas.common import OutcomeRead, ShipmentState
 from ..schemas.enduse import rows
 from ..schemas.shipments import LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead
-from .common import Cursor, FilterId, Limit, PathId
+from .common import Cursor, FilterId, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["shipments"])
 
@@ -28,7 +28,7 @@ def list_shipments(
 ):
     return gate.many(
         "shipment",
-        lambda c: queries.list_shipments(c, contract_id=contract_id, state=state),
+        lambda c: plain_rows(queries.list_shipments(c, contract_id=contract_id, state=state)),
         key=lambda r: (r["shipped_on"], r["id"]),
         cursor=cursor,
         limit=limit,
@@ -37,7 +37,7 @@ def list_shipments(
 
 @router.get("/shipments/{shipment_id}", response_model=ShipmentRead, **acts("shipment.read"))
 def get_shipment(shipment_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("shipment", shipment_id, lambda c: queries.shipment(c, shipment_id))
+    return gate.one("shipment", shipment_id, lambda c: plain(queries.shipment(c, shipment_id)))
 
 
 @router.post(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ...services.read_models import ShipmentRecord, ShippedLineRecord, ShippedLotRecord
+from ..derive import many, page_of, read_model
 from .common import (
     Count,
     Day,
@@ -11,12 +13,10 @@ from .common import (
     Id,
     LineNo,
     LotId,
-    Page,
     Quantity0,
     Reason,
     RequestModel,
     Text,
-    WithheldFieldRead,
 )
 from .enduse import SerialLine
 
@@ -71,30 +71,7 @@ class LossCreate(RequestModel):
     on: Day
 
 
-class ShippedLotRead(BaseModel):
-    lot_id: str
-    quantity: int
-
-
-class ShippedLineRead(BaseModel):
-    contract_line_no: int
-    quantity: int | None
-    received: int | None
-    lots: list[ShippedLotRead] | None
-    withheld: list[WithheldFieldRead] = []
-
-
-class ShipmentRead(BaseModel):
-    id: str
-    contract_id: str
-    shipped_on: str | None
-    state: str
-    received_on: str | None
-    note: str | None
-    version: int
-    lines: list[ShippedLineRead]
-    withheld: list[WithheldFieldRead] = []
-
-
-class ShipmentPage(Page[ShipmentRead]):
-    pass
+ShippedLotRead = read_model("ShippedLotRead", ShippedLotRecord, __name__, withheld=False)
+ShippedLineRead = read_model("ShippedLineRead", ShippedLineRecord, __name__, lots=(many(ShippedLotRead) | None, ...))
+ShipmentRead = read_model("ShipmentRead", ShipmentRecord, __name__, lines=(many(ShippedLineRead), ...))
+ShipmentPage = page_of("ShipmentPage", ShipmentRead, __name__)
