@@ -19,7 +19,18 @@ from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.disclosure_table import WITHHOLDABLE
 from supplyline.domain.serials import SerialRow
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import bus, contracts, enduse, funding, packages, parties, production, requirements, shipments
+from supplyline.services import (
+    bus,
+    contracts,
+    enduse,
+    funding,
+    money,
+    packages,
+    parties,
+    production,
+    requirements,
+    shipments,
+)
 from supplyline.services.context import Actor
 
 OP = Actor("operator", via="generated")
@@ -161,12 +172,13 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: boo
     line_quantity = draw.part(quantity)
     line_price = price if draw.rng.random() < 0.5 else draw.price()
     value = line_quantity * _cents(line_price)
+    pledge_amount = _amount(value + draw.number() * 100)
     bus.handle(
         store,
         OP,
         funding.AnnouncePledge(
             funder="NL",
-            amount=_amount(value + draw.number() * 100),
+            amount=pledge_amount,
             currency="USD",
             pledged_on=draw.next_day(),
             mechanism="purl",
@@ -217,6 +229,14 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: boo
             disclosure=draw.disclose("PledgeAllocated"),
         ),
     )
+    if not rejected:  # the whole pledge paid in, the whole allocation transferred (issue 15)
+        bus.handle(
+            store, OP, money.PayIn(pledge_id=pledge_id, amount=pledge_amount, reference=f"P{n}", on=draw.next_day())
+        )
+        transfer = money.Transfer(
+            pledge_id=pledge_id, package_id=pkg, amount=_amount(value), reference=f"T{n}", on=draw.next_day()
+        )
+        bus.handle(store, OP, transfer)
     bus.handle(
         store,
         Actor("US", via="generated"),

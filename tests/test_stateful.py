@@ -29,6 +29,7 @@ from supplyline.domain.shipment import ShippedLine
 from supplyline.services import (
     bus,
     contracts,
+    custody,
     enduse,
     funding,
     lateness,
@@ -65,6 +66,7 @@ def template():
     # end-use monitoring (issue 16): air-defence units carry serials, kept at the recipient's site
     bus.handle(store, OP, enduse.RequireSerials(category="air_defence"))
     bus.handle(store, Actor("UA", via="test"), enduse.RegisterSite(code="DEP-1", name="Depot 1"))
+    bus.handle(store, Actor("UA", via="test"), enduse.RegisterSite(code="UNIT-1", name="Unit store 1"))
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.engine.dispose()
@@ -497,6 +499,36 @@ class Ledger(RuleBasedStateMachine):
         chosen = [held[(i + k) % len(held)] for k in range(min(n, len(held)))]
         rows = tuple(SerialRow(k + 1, v) for k, v in enumerate(chosen))
         self.as_party(party, enduse.RecordCheck(kind=kind, checked_on=day, site="DEP-1", serials=rows))
+
+    @precondition(
+        lambda self: self.ids("SELECT serial FROM end_use_items WHERE state = 'held' AND site_id IS NOT NULL")
+    )
+    @rule(
+        i=st.integers(0, 100),
+        n=st.integers(1, 4),
+        missing=st.integers(0, 2),
+        confirmer=st.sampled_from(["UA", "UA", "US"]),
+    )
+    def hand_over_and_confirm(self, i, n, missing, confirmer):
+        """A custody leg between the recipient's two sites, confirmed (or refused: not the
+        receiving party) with some serials missing."""
+        held = self.row_list(
+            "SELECT serial, site_id FROM end_use_items WHERE state = 'held' AND site_id IS NOT NULL ORDER BY serial"
+        )
+        _serial, site = held[i % len(held)]
+        chosen = [s for s, at in held if at == site][: max(n, 1)]
+        target = "UNIT-1" if site != self.scalar("SELECT id FROM sites WHERE code = 'UNIT-1'") else "DEP-1"
+        rows = tuple(SerialRow(k + 1, v) for k, v in enumerate(chosen))
+        leg = custody.HandOver(from_site=site, to_site=target, handed_on="2025-04-01", serials=rows)
+        before = event_count(self.store)
+        try:
+            handover = bus.handle(self.store, Actor("UA", via="test"), leg).id
+        except Refused as exc:
+            REFUSALS.append(f"HandOver: {exc}")
+            assert event_count(self.store) == before
+            return
+        gone = tuple(SerialRow(k + 1, v) for k, v in enumerate(chosen[: min(missing, len(chosen))]))
+        self.as_party(confirmer, custody.ConfirmHandover(handover_id=handover, confirmed_on="2025-04-02", missing=gone))
 
     @precondition(lambda self: self.ids("SELECT serial FROM end_use_items"))
     @rule(

@@ -112,6 +112,7 @@ _LINE = ("@record", "line_no")
 _FOR_LINE = (("@record", "requirement_id"),)
 _CONTRACT_LINE = (("contract_id", "@record"), ("contract_line_no", "each.line_no"))
 _SAME_ALLOCATION = (("allocation_id", "allocation_id"),)
+_SAME_PACKAGE = (("@record", "@record"), ("package_id", "package_id"))
 PARTIES = Withholding("parties")
 #: site codes and names: the recipient's, its seller's and auditors' (docs/end-use.md)
 CONFIDENTIAL = Withholding("confidential")
@@ -150,6 +151,19 @@ TABLE: dict[str, Record] = {
         "line_amount": Field(_on("allocations", *_money("line_amount"), "released_line", "released_line_minor",
                                                  key=("allocation_id",)),
                              repeated_in=(Repeat("PledgeAllocated", "line_amount", _SAME_ALLOCATION),)),
+    }),
+    # money stages (issue 15): recorded in clear unless they repeat a withheld amount — a payment
+    # of the whole pledge states its amount, a transfer of a whole allocation states that
+    "PledgePaidIn": Record("a payment in", "pledge", {
+        "amount": Field(_on("money_flows", *_money("amount")) + _on("pledges", "paid_in", "paid_in_minor"),
+                        command=False, repeated_in=(Repeat("PledgeAnnounced", "amount", (("@record", "@record"),)),)),
+    }),
+    "MoneyTransferred": Record("a transfer", "pledge", {
+        "amount": Field(_on("money_flows", *_money("amount")) + _on("pledges", "transferred", "transferred_minor"),
+                        command=False,
+                        repeated_in=(Repeat("PledgeAllocated", "amount", _SAME_PACKAGE),)),
+        "seller_amount": Field(_on("money_flows", "seller", "seller_minor"), command=False,
+                               repeated_in=(Repeat("PledgeAllocated", "line_amount", _SAME_PACKAGE),)),
     }),
     "PackageDrafted": Record("a package", "package", {
         "title": Field(_on("packages", "title")),
