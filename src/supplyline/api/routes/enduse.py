@@ -18,7 +18,7 @@ from ..schemas.common import OutcomeRead
 from ..schemas.enduse import (
     CheckCreate,
     DispositionCreate,
-    HandoverConfirmation,
+    HandoverConfirmationAction,
     HandoverCreate,
     SerialHistoryRead,
     SerialProofRead,
@@ -108,7 +108,7 @@ def hand_over(body: HandoverCreate, gate: Gate = Depends(writing)):
     summary="Confirm a handover as its receiving party, with the missing, damaged and extra serials",
     **acts(custody.ConfirmHandover.ACTION),
 )
-def confirm_handover(handover_id: PathId, body: HandoverConfirmation, gate: Gate = Depends(updating)):
+def confirm_handover(handover_id: PathId, body: HandoverConfirmationAction, gate: Gate = Depends(updating)):
     fields = {
         "handover_id": handover_id,
         "confirmed_on": body.confirmed_on,

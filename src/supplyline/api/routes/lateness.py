@@ -11,7 +11,7 @@ from ...domain.values import parse_date, today_utc
 from ...services import lateness, views
 from ...services.ownership import Ownership
 from ..gate import Gate, acts, reading
-from ..schemas.production import LateReportRead
+from ..schemas.lateness import LateReportRead
 
 router = APIRouter(tags=["reports"])
 

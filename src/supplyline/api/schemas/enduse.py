@@ -15,18 +15,18 @@ SerialNumber = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$
 Serials = Annotated[list[SerialNumber], Field(min_length=1, max_length=200_000)]
 
 
-class SerialLine(RequestModel):
+class SerialLineCreate(RequestModel):
     """A serial and the contract line it belongs to (needed when several lines carry serials)."""
 
     serial: SerialNumber
     line: LineNo | None = None
 
 
-def rows(serials: list[str] | list[SerialLine]) -> tuple[SerialRow, ...]:
+def rows(serials: list[str] | list[SerialLineCreate]) -> tuple[SerialRow, ...]:
     """The body's serials as rows numbered from 1 (a refusal names the row)."""
     out = []
     for i, given in enumerate(serials, start=1):
-        if isinstance(given, SerialLine):
+        if isinstance(given, SerialLineCreate):
             out.append(SerialRow(i, given.serial, given.line))
         else:
             out.append(SerialRow(i, str(given)))
@@ -57,7 +57,8 @@ class SiteRead(BaseModel):
     version: int
 
 
-SitePage = Page[SiteRead]
+class SitePage(Page[SiteRead]):
+    """A page of sites."""
 
 
 class CheckCreate(RequestModel):
@@ -110,7 +111,7 @@ class HandoverCreate(RequestModel):
     id: Id | None = None
 
 
-class HandoverConfirmation(RequestModel):
+class HandoverConfirmationAction(RequestModel):
     confirmed_on: Day
     missing: list[SerialNumber] = Field(default_factory=list, max_length=200_000)
     damaged: list[SerialNumber] = Field(default_factory=list, max_length=200_000)

@@ -75,16 +75,6 @@ class RescheduleAction(RequestModel):
     on: Day | None = None
 
 
-class LateReportRead(BaseModel):
-    """What is late on ``as_of`` and who must act (``report late``): rows as the caller may read them."""
-
-    as_of: str
-    schedule_entries: list[dict]
-    orders: list[dict]
-    requirements: list[dict]
-    packages: list[dict]
-
-
 class OwnershipRead(BaseModel):
     party: str
     share: str

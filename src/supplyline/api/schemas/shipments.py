@@ -18,7 +18,7 @@ from .common import (
     RequestModel,
     Text,
 )
-from .enduse import SerialLine
+from .enduse import SerialLineCreate
 
 
 class ShippedLotCreate(RequestModel):
@@ -38,7 +38,7 @@ class ShipmentCreate(RequestModel):
     lines: list[ShipmentLineCreate] = Field(min_length=1, max_length=500)
     id: Id | None = None
     disclose: Disclose = None
-    serials: list[SerialLine] = Field(
+    serials: list[SerialLineCreate] = Field(
         default_factory=list,
         max_length=200_000,
         description="one serial per unit of the lines that require them (docs/end-use.md)",
@@ -57,10 +57,10 @@ class ReceiptCreate(RequestModel):
     )
     note: Text = Field("", description="required when fewer units arrived than were shipped")
     disclose: Disclose = None
-    missing: list[SerialLine] = Field(
+    missing: list[SerialLineCreate] = Field(
         default_factory=list, max_length=200_000, description="serials that did not arrive"
     )
-    damaged: list[SerialLine] = Field(
+    damaged: list[SerialLineCreate] = Field(
         default_factory=list, max_length=200_000, description="serials that arrived damaged"
     )
     site: str | None = Field(None, max_length=64, description="the site (code or id) that took serialised items in")
