@@ -140,7 +140,7 @@ def test_milestones_transactions_and_completion(demo_store):
     statuses = {m["id"]: m["status"] for m in contract["implementation"]["milestones"]}
     assert statuses == {
         "CT-NL-1-line-1-delivery-1": "met",
-        "CT-NL-1-line-1-delivery-2": "notMet",  # due 2026-02-28, nothing yet
+        "CT-NL-1-line-1-delivery-2": "scheduled",  # due 2026-02-28, rescheduled on 2026-02-20 to 2026-05-31
         "CT-NL-1-line-2-delivery-1": "met",
         "CT-NL-1-line-3-delivery-1": "partiallyMet",  # 296 of 300 arrived
     }
