@@ -251,18 +251,28 @@ class ContractLineRef:
     line_no: int
 
 
+def _seller_step(
+    pledge: Pledge, line: ContractLineRef, line_amount: Money, *, source: str, target: str, verb: str
+) -> Money:
+    """The pledge's share (its own currency) of ``line_amount`` (the seller's) moving from one
+    seller-side stage to the next for the line's package; refused beyond what ``source`` holds.
+    A package's figures are named by stage (``obligated``, ``obligated_seller``, …)."""
+    stages = _usable(pledge, f"be {target}")
+    MONEY.check(pledge.id, source, target, verb)
+    pkg = stages.packages.get(line.package_id)
+    if pkg is None or line_amount.currency != pkg.seller_currency:
+        raise _nothing_there(pledge, line.package_id, source)
+    held, done = getattr(pkg, f"{source}_seller"), getattr(pkg, f"{target}_seller")
+    room = held - done
+    if not line_amount.is_positive or line_amount > room:
+        raise _over(pledge, f"{source} for package '{line.package_id}' and not yet {target}", line_amount, room)
+    return _share(getattr(pkg, target), done, getattr(pkg, source), held, line_amount)
+
+
 def obligate(pledge: Pledge, *, line: ContractLineRef, line_amount: Money, on: date) -> list[Event]:
     """The seller obligates ``line_amount`` (the contract's currency) of what this pledge
     transferred for the package on a contract line."""
-    stages = _usable(pledge, "be obligated")
-    MONEY.check(pledge.id, "transferred", "obligated", "obligate")
-    pkg = stages.packages.get(line.package_id)
-    if pkg is None or line_amount.currency != pkg.seller_currency:
-        raise _nothing_there(pledge, line.package_id, "transferred")
-    room = pkg.transferred_seller - pkg.obligated_seller
-    if not line_amount.is_positive or line_amount > room:
-        raise _over(pledge, f"transferred for package '{line.package_id}' and not yet obligated", line_amount, room)
-    amount = _share(pkg.obligated, pkg.obligated_seller, pkg.transferred, pkg.transferred_seller, line_amount)
+    amount = _seller_step(pledge, line, line_amount, source="transferred", target="obligated", verb="obligate")
     return [
         MoneyObligated(
             package_id=line.package_id,
@@ -277,15 +287,7 @@ def obligate(pledge: Pledge, *, line: ContractLineRef, line_amount: Money, on: d
 
 def expend(pledge: Pledge, *, line: ContractLineRef, line_amount: Money, reference: object, on: date) -> list[Event]:
     """The seller pays a supplier ``line_amount`` of what this pledge has obligated for the package."""
-    stages = _usable(pledge, "be expended")
-    MONEY.check(pledge.id, "obligated", "expended", "expend")
-    pkg = stages.packages.get(line.package_id)
-    if pkg is None or line_amount.currency != pkg.seller_currency:
-        raise _nothing_there(pledge, line.package_id, "obligated")
-    room = pkg.obligated_seller - pkg.expended_seller
-    if not line_amount.is_positive or line_amount > room:
-        raise _over(pledge, f"obligated for package '{line.package_id}' and not yet expended", line_amount, room)
-    amount = _share(pkg.expended, pkg.expended_seller, pkg.obligated, pkg.obligated_seller, line_amount)
+    amount = _seller_step(pledge, line, line_amount, source="obligated", target="expended", verb="expend")
     return [
         MoneyExpended(
             package_id=line.package_id,

@@ -11,6 +11,7 @@ first), unless the seller names one.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, ClassVar
 
 from ..domain import payments as domain
@@ -28,6 +29,12 @@ from .context import Actor, Outcome
 from .fields import TODAY, Amount, BusinessDay, Text, parsed
 
 
+def _pledge_and_amount(uow: UnitOfWork, pledge_id: str, amount: Decimal) -> tuple[Pledge, Money]:
+    """The pledge, and an amount given in its currency."""
+    pledge = uow.load(Pledge, pledge_id, field="pledge")
+    return pledge, Money.parse(amount, pledge.currency)
+
+
 class PayIn(Command):
     ACTION: ClassVar[str] = "pledge.pay_in"
 
@@ -39,9 +46,7 @@ class PayIn(Command):
 
 @handles(PayIn)
 def pay_in(uow: UnitOfWork, actor: Actor, cmd: PayIn, expected: int | None) -> Outcome:
-    pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
-    assert pledge.amount is not None
-    amount = Money.parse(cmd.amount, pledge.amount.currency)
+    pledge, amount = _pledge_and_amount(uow, cmd.pledge_id, cmd.amount)
     events = domain.pay_in(pledge, amount=amount, reference=cmd.reference, on=cmd.on)
     return Outcome(pledge.id, uow.record(pledge, events, expected_version=expected))
 
@@ -58,10 +63,8 @@ class Transfer(Command):
 
 @handles(Transfer)
 def transfer(uow: UnitOfWork, actor: Actor, cmd: Transfer, expected: int | None) -> Outcome:
-    pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
+    pledge, amount = _pledge_and_amount(uow, cmd.pledge_id, cmd.amount)
     package = uow.load(Package, cmd.package_id, field="package")
-    assert pledge.amount is not None
-    amount = Money.parse(cmd.amount, pledge.amount.currency)
     events = domain.transfer(
         pledge,
         package_id=package.id,
@@ -69,7 +72,7 @@ def transfer(uow: UnitOfWork, actor: Actor, cmd: Transfer, expected: int | None)
         amount=amount,
         reference=cmd.reference,
         on=cmd.on,
-        fx_days=facts.fx_days(uow.conn, cmd.on, {pledge.amount.currency, package.currency}),
+        fx_days=facts.fx_days(uow.conn, cmd.on, {pledge.currency, package.currency}),
     )
     return Outcome(pledge.id, uow.record(pledge, events, expected_version=expected))
 
@@ -85,9 +88,7 @@ class ReturnMoney(Command):
 
 @handles(ReturnMoney)
 def return_money(uow: UnitOfWork, actor: Actor, cmd: ReturnMoney, expected: int | None) -> Outcome:
-    pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
-    assert pledge.amount is not None
-    amount = Money.parse(cmd.amount, pledge.amount.currency)
+    pledge, amount = _pledge_and_amount(uow, cmd.pledge_id, cmd.amount)
     events = domain.give_back(pledge, amount=amount, reference=cmd.reference, on=cmd.on)
     return Outcome(pledge.id, uow.record(pledge, events, expected_version=expected))
 

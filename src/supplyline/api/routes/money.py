@@ -20,11 +20,12 @@ from .common import FilterId, PathId
 router = APIRouter(tags=["money"])
 
 
-def _on_pledge(pledge_id: str, gate: Gate, command, body):
+def _on(kind: str, record_id: str, gate: Gate, command, body):
+    """A money stage recorded on an existing pledge or contract, named by the path."""
     return send(
         gate,
-        existing("pledge", pledge_id),
-        lambda: command.model_validate({**command_fields(body), "pledge_id": pledge_id}),
+        existing(kind, record_id),
+        lambda: command.model_validate({**command_fields(body), f"{kind}_id": record_id}),
         payload=body,
         created=True,
     )
@@ -38,7 +39,7 @@ def _on_pledge(pledge_id: str, gate: Gate, command, body):
     **acts(money.PayIn.ACTION),
 )
 def pay_in(pledge_id: PathId, body: PaymentCreate, gate: Gate = Depends(updating)):
-    return _on_pledge(pledge_id, gate, money.PayIn, body)
+    return _on("pledge", pledge_id, gate, money.PayIn, body)
 
 
 @router.post(
@@ -49,7 +50,7 @@ def pay_in(pledge_id: PathId, body: PaymentCreate, gate: Gate = Depends(updating
     **acts(money.Transfer.ACTION),
 )
 def transfer(pledge_id: PathId, body: TransferCreate, gate: Gate = Depends(updating)):
-    return _on_pledge(pledge_id, gate, money.Transfer, body)
+    return _on("pledge", pledge_id, gate, money.Transfer, body)
 
 
 @router.post(
@@ -60,17 +61,7 @@ def transfer(pledge_id: PathId, body: TransferCreate, gate: Gate = Depends(updat
     **acts(money.ReturnMoney.ACTION),
 )
 def return_money(pledge_id: PathId, body: PaymentCreate, gate: Gate = Depends(updating)):
-    return _on_pledge(pledge_id, gate, money.ReturnMoney, body)
-
-
-def _on_contract(contract_id: str, gate: Gate, command, body):
-    return send(
-        gate,
-        existing("contract", contract_id),
-        lambda: command.model_validate({**command_fields(body), "contract_id": contract_id}),
-        payload=body,
-        created=True,
-    )
+    return _on("pledge", pledge_id, gate, money.ReturnMoney, body)
 
 
 @router.post(
@@ -81,7 +72,7 @@ def _on_contract(contract_id: str, gate: Gate, command, body):
     **acts(money.Obligate.ACTION),
 )
 def obligate(contract_id: PathId, body: ObligationCreate, gate: Gate = Depends(updating)):
-    return _on_contract(contract_id, gate, money.Obligate, body)
+    return _on("contract", contract_id, gate, money.Obligate, body)
 
 
 @router.post(
@@ -92,7 +83,7 @@ def obligate(contract_id: PathId, body: ObligationCreate, gate: Gate = Depends(u
     **acts(money.Expend.ACTION),
 )
 def expend(contract_id: PathId, body: ExpenditureCreate, gate: Gate = Depends(updating)):
-    return _on_contract(contract_id, gate, money.Expend, body)
+    return _on("contract", contract_id, gate, money.Expend, body)
 
 
 @router.get(
