@@ -36,8 +36,8 @@ from supplyline.engines.allocation import allocate, lexicographic_compare
 from supplyline.engines.allocation.instance import pool
 from supplyline.engines.allocation.model import build
 from supplyline.engines.allocation.plan import optimise
-from supplyline.services.allocation import RunAllocation, run_allocation
 from supplyline.services.context import Actor, open_store
+from supplyline.services.plans.allocation import RunAllocation, run_allocation
 from synthetic import ON, generate
 
 SEED = 20260302

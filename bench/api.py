@@ -265,8 +265,9 @@ def _database(admin_url: str):
 
 
 def _prepare(url: str) -> dict[str, str]:
-    from supplyline.services import demo, tokens
+    from supplyline.services.access import tokens
     from supplyline.services.context import Actor, open_store
+    from supplyline.services.demo_ledger import demo
 
     store = open_store(url, create=True)
     demo.load(store)

@@ -31,19 +31,11 @@ from sqlalchemy import create_engine, text
 from supplyline.domain.contract import LineTerms
 from supplyline.domain.serials import SerialRow
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import (
-    bus,
-    contracts,
-    enduse,
-    funding,
-    packages,
-    parties,
-    requirements,
-    serial_history,
-    shipments,
-)
+from supplyline.services import bus
 from supplyline.services.context import Actor, open_store
-from supplyline.services.enduse_report import Filters, compliance, overdue_serials
+from supplyline.services.end_use import enduse, serial_history
+from supplyline.services.end_use.enduse_report import Filters, compliance, overdue_serials
+from supplyline.services.records import contracts, funding, packages, parties, requirements, shipments
 
 OP, UA, US = Actor("NATO", via="bench"), Actor("UA", via="bench"), Actor("US", via="bench")
 PER_SHIPMENT = 100_000

@@ -24,8 +24,10 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from supplyline.services import bus, imports, parties
+from supplyline.services import bus
 from supplyline.services.context import Actor, open_store
+from supplyline.services.interchange import imports
+from supplyline.services.records import parties
 
 OUT = Path(__file__).resolve().parent / "out"
 DONORS = {"DE-GOV": "Deutschland", "NL-GOV": "Niederlande", "NO-GOV": "Norwegen", "DK-GOV": "Dänemark"}

@@ -45,8 +45,8 @@ from supplyline.ledger import merkle, tiles
 from supplyline.ledger.canonical import canonical
 from supplyline.ledger.chain import GENESIS, StoredEvent, hash_input
 from supplyline.ledger.note import Signer
-from supplyline.services import checks, signing
 from supplyline.services.context import Actor, open_store
+from supplyline.services.log import checks, signing
 from supplyline.store import merkle as stored_tree
 from supplyline.store import schema as t
 from supplyline.store.projections import party_rows
@@ -154,7 +154,7 @@ def bench_witness(tmp: Path, rounds: int) -> dict:
 
     from supplyline.ledger.cosignature import Cosigner
     from supplyline.ledger.policy import parse_policy
-    from supplyline.services.witnessing import Witnessing
+    from supplyline.services.log.witnessing import Witnessing
 
     store = _signed(tmp, "witness-ledger")
     assert store.signing is not None

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from supplyline.services import demo
 from supplyline.services.context import Actor, open_store
+from supplyline.services.demo_ledger import demo
 from supplyline.store import schema as t
 from supplyline.store.db import scratch_database
 

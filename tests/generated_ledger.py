@@ -19,19 +19,11 @@ from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.disclosure_table import WITHHOLDABLE
 from supplyline.domain.serials import SerialRow
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import (
-    bus,
-    contracts,
-    enduse,
-    funding,
-    money,
-    packages,
-    parties,
-    production,
-    requirements,
-    shipments,
-)
+from supplyline.services import bus
 from supplyline.services.context import Actor
+from supplyline.services.end_use import enduse
+from supplyline.services.money_flow import money
+from supplyline.services.records import contracts, funding, packages, parties, production, requirements, shipments
 
 OP = Actor("operator", via="generated")
 FIRST_DAY = date(2040, 1, 1)

@@ -21,7 +21,8 @@ import openpyxl
 from fastapi.testclient import TestClient
 
 from supplyline.api import create_app
-from supplyline.services import opendata, transparency
+from supplyline.services.interchange import opendata
+from supplyline.services.log import transparency
 from supplyline.settings import load as load_settings
 from supplyline.store import keyfile
 from supplyline.store.eventstore import Store

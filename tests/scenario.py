@@ -1,8 +1,9 @@
 """A small ledger built through the services: one validated requirement, one package with a
 line, committed pledges. Used by tests that need money to move."""
 
-from supplyline.services import bus, funding, packages, parties, requirements
+from supplyline.services import bus
 from supplyline.services.context import Actor
+from supplyline.services.records import funding, packages, parties, requirements
 
 OP = Actor("operator", via="test")
 

@@ -19,9 +19,10 @@ from typer.testing import CliRunner
 from conftest import event_count
 from supplyline.cli.main import app
 from supplyline.domain.errors import Refused
-from supplyline.services import allocation as service
-from supplyline.services import checks, demo
 from supplyline.services.context import Actor
+from supplyline.services.demo_ledger import demo
+from supplyline.services.log import checks
+from supplyline.services.plans import allocation as service
 from supplyline.store import schema as t
 
 COORDINATOR = Actor("NATO-NSATU", via="test")
@@ -224,7 +225,7 @@ def test_bad_input_is_refused_with_exit_2_and_nothing_written(demo_sqlite_url, d
 
 
 def test_a_drone_deal_package_to_a_new_recipient_takes_the_mechanisms_latest_seller(demo_store):
-    from supplyline.services.allocation import _sellers
+    from supplyline.services.plans.allocation import _sellers
 
     with demo_store.read() as conn:
         known = _sellers(conn)

@@ -19,8 +19,10 @@ from supplyline.domain.money import Money
 from supplyline.domain.values import today_utc
 from supplyline.engines.interchange.spreadsheet import FileRefused
 from supplyline.ledger.disclosure import Withholding
-from supplyline.services import bus, funding, imports, parties
+from supplyline.services import bus
 from supplyline.services.bus import Command, handles
+from supplyline.services.interchange import imports
+from supplyline.services.records import funding, parties
 
 PLEDGE = {"funder": "NL", "amount": "12.50", "currency": "EUR", "pledged_on": "2025-08-01", "mechanism": "purl"}
 

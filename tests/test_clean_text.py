@@ -14,7 +14,10 @@ from conftest import OPERATOR, event_count
 from supplyline.api import create_app
 from supplyline.cli.main import app
 from supplyline.domain.errors import InvalidInput
-from supplyline.services import bus, funding, parties, queries, tokens
+from supplyline.services import bus
+from supplyline.services.access import tokens
+from supplyline.services.reads import queries
+from supplyline.services.records import funding, parties
 
 BAD = [
     ("NUL", "note\x00here"),

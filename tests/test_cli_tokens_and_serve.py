@@ -15,8 +15,9 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from supplyline.cli.main import app
-from supplyline.services import bus, parties
+from supplyline.services import bus
 from supplyline.services.context import Actor, open_store
+from supplyline.services.records import parties
 from supplyline.store import schema as t
 
 runner = CliRunner()

@@ -6,9 +6,10 @@ from sqlalchemy import text
 
 from scenario import OP, base
 from supplyline.domain.errors import RuleViolation
-from supplyline.services import bus, funding
-from supplyline.services.checks import check_projections, verify_ledger
+from supplyline.services import bus
 from supplyline.services.context import open_store
+from supplyline.services.log.checks import check_projections, verify_ledger
+from supplyline.services.records import funding
 
 WRITERS = 24
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from supplyline.api import create_app
-from supplyline.services import sessions, tokens
+from supplyline.services.access import sessions, tokens
 from supplyline.services.context import Actor
 from supplyline.store import schema as t
 

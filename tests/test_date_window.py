@@ -17,7 +17,10 @@ from supplyline.api import create_app
 from supplyline.cli.main import app
 from supplyline.domain.errors import InvalidInput
 from supplyline.domain.values import DateWindow, months_spanning, set_date_window
-from supplyline.services import bus, dashboard, funding, parties, requirements, tokens
+from supplyline.services import bus
+from supplyline.services.access import tokens
+from supplyline.services.reads import dashboard
+from supplyline.services.records import funding, parties, requirements
 from supplyline.settings import Settings
 
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from sqlalchemy import text
 
-from supplyline.services import queries, reports
-from supplyline.services.checks import check_projections, verify_ledger
+from supplyline.services.log.checks import check_projections, verify_ledger
+from supplyline.services.reads import queries, reports
 
 
 def test_public_pledges_are_the_announced_amounts(demo_store):

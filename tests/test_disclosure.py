@@ -17,7 +17,10 @@ from supplyline.cli.main import app
 from supplyline.ledger import audit
 from supplyline.ledger.chain import StoredEvent
 from supplyline.ledger.disclosure import event_view, public_view
-from supplyline.services import bus, checks, funding, parties, queries
+from supplyline.services import bus
+from supplyline.services.log import checks
+from supplyline.services.reads import queries
+from supplyline.services.records import funding, parties
 from supplyline.store import schema as t
 from supplyline.store import withheld
 
@@ -78,7 +81,7 @@ def test_withheld_fields_are_commitments_in_the_log_and_values_beside_it(store):
 
 
 def test_exports_can_list_every_withheld_field(store):
-    from supplyline.services.withholding import Index
+    from supplyline.services.access.withholding import Index
 
     event = announce(store)
     with store.read() as conn:

@@ -11,11 +11,13 @@ from supplyline.domain.access import Principal
 from supplyline.domain.errors import InvalidInput, NotFound, RuleViolation
 from supplyline.domain.serials import SerialRow
 from supplyline.ledger.merkle import leaf_hash, verify_inclusion
-from supplyline.services import bus, enduse, serial_history, shipments
+from supplyline.services import bus
 from supplyline.services.context import Actor
-from supplyline.services.demo_enduse import NL_PAC3, serial_rows
-from supplyline.services.enduse_report import Filters, compliance
-from supplyline.services.enduse_views import end_use_report
+from supplyline.services.demo_ledger.demo_enduse import NL_PAC3, serial_rows
+from supplyline.services.end_use import enduse, serial_history
+from supplyline.services.end_use.enduse_report import Filters, compliance
+from supplyline.services.end_use.enduse_views import end_use_report
+from supplyline.services.records import shipments
 from supplyline.store import schema as t
 
 UA, US = Actor("UA-MOD"), Actor("US-GOV")
@@ -204,7 +206,7 @@ def test_a_short_receipt_of_a_serialised_line_names_the_missing_serials(demo_sto
 def test_the_figures_and_bulk_writes_agree_on_sqlite_and_postgresql(store):
     """The demo's end-use part on both databases (PostgreSQL writes the index with COPY and
     matches serials with one array parameter)."""
-    from supplyline.services import demo
+    from supplyline.services.demo_ledger import demo
 
     demo.load(store)
     assert figures(store, "2026-03-03")["items"] == {"due": 0, "done": 0, "overdue": 60, "disposed": 0}
@@ -219,7 +221,7 @@ def test_the_figures_and_bulk_writes_agree_on_sqlite_and_postgresql(store):
 
 
 def test_a_custody_leg_is_confirmed_by_the_receiving_party_with_its_discrepancies(demo_store):
-    from supplyline.services import custody
+    from supplyline.services.end_use import custody
 
     leg = custody.HandOver(from_site="DEP-01", to_site="DEP-02", handed_on="2026-01-05", serials=NL_PAC3[:10])
     handover = bus.handle(demo_store, UA, leg).id

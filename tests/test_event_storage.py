@@ -13,8 +13,10 @@ from sqlalchemy import text
 
 from conftest import OPERATOR, create_postgres_database
 from supplyline.ledger.chain import GENESIS, event_hash, hash_input
-from supplyline.services import bus, checks, parties
+from supplyline.services import bus
 from supplyline.services.context import open_store
+from supplyline.services.log import checks
+from supplyline.services.records import parties
 from supplyline.store.db import make_engine
 from supplyline.store.migrate import config, upgrade
 

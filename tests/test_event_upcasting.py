@@ -26,7 +26,7 @@ from supplyline.domain.events import EventShapeError, ProductionOrderPlaced, rea
 from supplyline.domain.production import ProductionOrder
 from supplyline.ledger.canonical import canonical, parse
 from supplyline.ledger.chain import StoredEvent, hash_input
-from supplyline.services.checks import verify_ledger
+from supplyline.services.log.checks import verify_ledger
 from supplyline.store import schema as t
 from supplyline.store.eventstore import read_head, utc_timestamp
 from supplyline.store.rebuild import fold

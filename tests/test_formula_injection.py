@@ -15,7 +15,8 @@ from conftest import OPERATOR
 from supplyline.cli.main import app
 from supplyline.engines.interchange.report_files import Column, ReportSheet, csv_bytes, xlsx_bytes
 from supplyline.engines.interchange.spreadsheet import read_sheet
-from supplyline.services import bus, funding, parties
+from supplyline.services import bus
+from supplyline.services.records import funding, parties
 
 DANGEROUS = [
     '=HYPERLINK("http://x.example","click")',

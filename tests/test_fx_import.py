@@ -12,8 +12,11 @@ from typer.testing import CliRunner
 from conftest import OPERATOR, event_count
 from supplyline.cli.main import app
 from supplyline.engines.interchange.spreadsheet import FileRefused
-from supplyline.services import bus, funding, imports, packages, parties, queries, requirements
-from supplyline.services.checks import check_projections
+from supplyline.services import bus
+from supplyline.services.interchange import imports
+from supplyline.services.log.checks import check_projections
+from supplyline.services.reads import queries
+from supplyline.services.records import funding, packages, parties, requirements
 
 # the ECB's history file: newest first, N/A where not quoted, a trailing comma on every line
 HISTORY = """Date,USD,JPY,BGN,CYP,GBP,

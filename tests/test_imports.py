@@ -16,8 +16,11 @@ from typer.testing import CliRunner
 from conftest import OPERATOR, event_count
 from supplyline.cli.main import app
 from supplyline.engines.interchange.spreadsheet import ERRORS_COLUMN, FileRefused
-from supplyline.services import bus, imports, parties, queries
-from supplyline.services.checks import check_projections
+from supplyline.services import bus
+from supplyline.services.interchange import imports
+from supplyline.services.log.checks import check_projections
+from supplyline.services.reads import queries
+from supplyline.services.records import parties
 
 FUNDERS = ("NL-GOV", "DE-GOV", "NO-GOV")
 CANONICAL = ["funder", "amount", "currency", "pledged_on", "mechanism", "categories", "origins", "valid_until", "note"]

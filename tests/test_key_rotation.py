@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from supplyline.api import create_app
 from supplyline.cli.main import app
 from supplyline.ledger.note import Checkpoint, Signer, open_note
-from supplyline.services import signing
 from supplyline.services.context import open_store
-from supplyline.services.integrity import roots_at
+from supplyline.services.log import signing
+from supplyline.services.log.integrity import roots_at
 from supplyline.store import keyfile
 
 runner = CliRunner()

@@ -18,8 +18,9 @@ from conftest import OPERATOR, SHARED, event_count
 from supplyline.api import create_app
 from supplyline.cli.main import app
 from supplyline.domain.errors import RuleViolation
-from supplyline.services import kiel, queries
-from supplyline.services.checks import check_projections
+from supplyline.services.interchange import kiel
+from supplyline.services.log.checks import check_projections
+from supplyline.services.reads import queries
 from supplyline.store import schema as t
 
 KIEL = SHARED / "data" / "kiel"

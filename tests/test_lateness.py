@@ -14,8 +14,11 @@ from conftest import event_count
 from supplyline.cli.main import app
 from supplyline.domain.errors import InvalidInput, RuleViolation
 from supplyline.domain.schedule import months_elapsed
-from supplyline.services import bus, contracts, lateness, planning, production
+from supplyline.services import bus
 from supplyline.services.context import Actor
+from supplyline.services.plans import planning
+from supplyline.services.reads import lateness
+from supplyline.services.records import contracts, production
 from supplyline.store import schema as t
 
 AS_OF = date(2026, 12, 2)

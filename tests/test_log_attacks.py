@@ -21,8 +21,10 @@ from supplyline.cli.main import app
 from supplyline.ledger.canonical import canonical
 from supplyline.ledger.chain import hash_input
 from supplyline.ledger.note import Signer
-from supplyline.services import demo, signing, tokens
+from supplyline.services.access import tokens
 from supplyline.services.context import Actor, open_store
+from supplyline.services.demo_ledger import demo
+from supplyline.services.log import signing
 from supplyline.store import keyfile
 
 runner = CliRunner()

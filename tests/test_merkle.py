@@ -17,7 +17,8 @@ from conftest import SHARED
 from supplyline.cli.main import app
 from supplyline.ledger import merkle, tiles
 from supplyline.ledger.chain import hash_input
-from supplyline.services import bus, transparency
+from supplyline.services import bus
+from supplyline.services.log import transparency
 from supplyline.store import merkle as stored_tree
 
 TRANSPARENCY = SHARED / "transparency"
@@ -254,7 +255,7 @@ def test_tree_grows_with_each_append_and_is_rechecked(store):
     """Every write extends the tree in its own transaction; a filled leaf tile is stored
     with the write that fills it (both databases)."""
     from conftest import OPERATOR
-    from supplyline.services import parties
+    from supplyline.services.records import parties
     from test_tiles import grow
 
     for i in range(5):

@@ -15,7 +15,9 @@ from typer.testing import CliRunner
 from conftest import OPERATOR
 from supplyline.api import create_app
 from supplyline.cli.main import app
-from supplyline.services import bus, dashboard, funding, parties, reports
+from supplyline.services import bus
+from supplyline.services.reads import dashboard, reports
+from supplyline.services.records import funding, parties
 
 MISSING = "EUR→USD on or before 2024-06-01"
 

@@ -16,7 +16,8 @@ from supplyline.domain.errors import InvalidInput, RuleViolation
 from supplyline.domain.events import AllocationReleased, PledgeAllocated, RateUsed
 from supplyline.domain.money import Money
 from supplyline.domain.pledge import Pledge
-from supplyline.services import bus, funding, packages
+from supplyline.services import bus
+from supplyline.services.records import funding, packages
 from supplyline.store import schema as t
 
 runner = CliRunner()

@@ -13,9 +13,11 @@ from scenario import OP, base
 from supplyline.cli.main import app
 from supplyline.domain.contract import LineTerms
 from supplyline.domain.errors import RuleViolation
-from supplyline.services import bus, contracts, funding, money, packages, parties
-from supplyline.services.conservation import check_money
-from supplyline.services.money_report import money_report
+from supplyline.services import bus
+from supplyline.services.money_flow import money
+from supplyline.services.money_flow.conservation import check_money
+from supplyline.services.money_flow.money_report import money_report
+from supplyline.services.records import contracts, funding, packages, parties
 from supplyline.store import schema as t
 
 runner = CliRunner()

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from supplyline.api import create_app
 from supplyline.cli.main import app
-from supplyline.services import tokens
+from supplyline.services.access import tokens
 from supplyline.services.context import Actor
-from supplyline.services.money_report import PLEDGE_STAGES, money_report
+from supplyline.services.money_flow.money_report import PLEDGE_STAGES, money_report
 from test_dashboard_sessions import sign_in
 
 OPERATOR = Actor("operator", via="test")

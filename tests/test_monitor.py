@@ -9,8 +9,8 @@ import shutil
 from typer.testing import CliRunner
 
 from supplyline.cli.main import app
-from supplyline.services import signing, transparency
 from supplyline.services.context import Actor, open_store
+from supplyline.services.log import signing, transparency
 from test_tiles import grow
 
 runner = CliRunner()

@@ -16,8 +16,8 @@ from conftest import SHARED
 from supplyline.cli.main import app
 from supplyline.engines.interchange import ocds
 from supplyline.engines.interchange.ocds import WITHHELD, Publication
-from supplyline.services import opendata
-from supplyline.services.public_view import DisclosurePolicy
+from supplyline.services.access.public_view import DisclosurePolicy
+from supplyline.services.interchange import opendata
 
 OCDS = SHARED / "ocds"
 PUBLICATION = Publication(

@@ -15,8 +15,13 @@ from typer.testing import CliRunner
 from conftest import event_count
 from supplyline.cli.main import app
 from supplyline.domain.errors import InvalidInput, RuleViolation
-from supplyline.services import bus, checks, demo, planning, production, queries, reports
+from supplyline.services import bus
 from supplyline.services.context import Actor
+from supplyline.services.demo_ledger import demo
+from supplyline.services.log import checks
+from supplyline.services.plans import planning
+from supplyline.services.reads import queries, reports
+from supplyline.services.records import production
 from supplyline.store import schema as t
 
 JV = Actor("UA-US-JV", via="test")

@@ -11,9 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from supplyline.api import create_app
-from supplyline.services import bus, parties, tokens
+from supplyline.services import bus
+from supplyline.services.access import tokens
 from supplyline.services.context import Actor, open_store
-from supplyline.services.projection_watch import ProjectionWatch
+from supplyline.services.log.projection_watch import ProjectionWatch
+from supplyline.services.records import parties
 from supplyline.store import digests
 from supplyline.store.eventstore import read_head
 from supplyline.store.rebuild import expected_rows

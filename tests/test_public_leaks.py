@@ -29,8 +29,8 @@ from supplyline.domain.disclosure_table import TABLE
 from supplyline.domain.values import today_utc
 from supplyline.ledger.canonical import parse
 from supplyline.ledger.disclosure import markers
+from supplyline.services.access.withholding import Index
 from supplyline.services.context import open_store
-from supplyline.services.withholding import Index
 from supplyline.store import schema as t
 
 

@@ -19,8 +19,9 @@ from conftest import OPERATOR, event_count
 from supplyline.cli.main import app
 from supplyline.domain.values import CATEGORIES
 from supplyline.engines.interchange.spreadsheet import FileRefused
-from supplyline.services import imports, party_import, queries
-from supplyline.services.checks import check_projections
+from supplyline.services.interchange import imports, party_import
+from supplyline.services.log.checks import check_projections
+from supplyline.services.reads import queries
 from supplyline.store import schema as t
 
 NO_ATLANTIS = "party 'Atlantis' does not exist (by id, name, alias or country); --create-parties registers it"

@@ -29,8 +29,9 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from supplyline.cli.main import app
-from supplyline.services import bus, parties
+from supplyline.services import bus
 from supplyline.services.context import Actor, open_store
+from supplyline.services.records import parties
 from supplyline.store import schema as t
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from supplyline.cli.main import app
-from supplyline.services import reports
+from supplyline.services.reads import reports
 
 
 def run(*args: str) -> str:

@@ -26,25 +26,16 @@ from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.errors import Refused
 from supplyline.domain.serials import SerialRow
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import (
-    bus,
-    contracts,
-    custody,
-    enduse,
-    funding,
-    lateness,
-    money,
-    packages,
-    parties,
-    reports,
-    requirements,
-    shipments,
-)
+from supplyline.services import bus
 from supplyline.services.bus import Command
-from supplyline.services.checks import check_projections, verify_ledger
-from supplyline.services.conservation import check_money
 from supplyline.services.context import Actor, open_store
-from supplyline.services.enduse_report import compliance
+from supplyline.services.end_use import custody, enduse
+from supplyline.services.end_use.enduse_report import compliance
+from supplyline.services.log.checks import check_projections, verify_ledger
+from supplyline.services.money_flow import money
+from supplyline.services.money_flow.conservation import check_money
+from supplyline.services.reads import lateness, reports
+from supplyline.services.records import contracts, funding, packages, parties, requirements, shipments
 
 OP = Actor("operator", via="test")
 CATEGORIES = ["air_defence", "artillery_ammunition"]

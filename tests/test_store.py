@@ -8,9 +8,10 @@ from sqlalchemy.exc import DBAPIError
 
 from conftest import OPERATOR, event_count
 from supplyline.domain.errors import NotFound
-from supplyline.services import bus, parties
-from supplyline.services.checks import check_projections, verify_ledger
+from supplyline.services import bus
 from supplyline.services.context import open_store
+from supplyline.services.log.checks import check_projections, verify_ledger
+from supplyline.services.records import parties
 from supplyline.store.db import make_engine
 from supplyline.store.eventstore import read_head
 from supplyline.store.migrate import upgrade

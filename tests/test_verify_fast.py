@@ -8,7 +8,9 @@ from sqlalchemy import text
 
 from conftest import OPERATOR
 from supplyline.ledger.chain import joined, scan
-from supplyline.services import bus, checks, parties
+from supplyline.services import bus
+from supplyline.services.log import checks
+from supplyline.services.records import parties
 from supplyline.store.eventstore import read_head
 from supplyline.store.verification import LogScan
 

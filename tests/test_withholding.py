@@ -15,10 +15,11 @@ from sqlalchemy import text
 from supplyline.api import create_app
 from supplyline.engines.interchange.ocds import Publication
 from supplyline.ledger.canonical import parse
-from supplyline.services import reports, tokens
+from supplyline.services.access import tokens
+from supplyline.services.access.withholding import OPERATOR, PUBLIC_READER, Index
 from supplyline.services.context import Actor
-from supplyline.services.opendata import release_package
-from supplyline.services.withholding import OPERATOR, PUBLIC_READER, Index
+from supplyline.services.interchange.opendata import release_package
+from supplyline.services.reads import reports
 
 
 def test_public_figures_leave_out_what_rests_on_withheld_values_and_say_how_many(demo_store):

@@ -27,10 +27,12 @@ from supplyline.cli.main import app
 from supplyline.ledger.cosignature import Cosigner
 from supplyline.ledger.note import b64
 from supplyline.ledger.policy import parse_policy
-from supplyline.services import bus, parties, signing, transparency
+from supplyline.services import bus
 from supplyline.services.context import Actor, open_store
-from supplyline.services.witness import Witness
-from supplyline.services.witnessing import Witnessing
+from supplyline.services.log import signing, transparency
+from supplyline.services.log.witness import Witness
+from supplyline.services.log.witnessing import Witnessing
+from supplyline.services.records import parties
 from supplyline.store import merkle as tree
 
 runner = CliRunner()

@@ -20,9 +20,9 @@ from supplyline.api import create_app
 from supplyline.cli.main import app
 from supplyline.ledger.cosignature import Cosigner
 from supplyline.ledger.note import b64
-from supplyline.services import signing
 from supplyline.services.context import open_store
-from supplyline.services.witness import Witness
+from supplyline.services.log import signing
+from supplyline.services.log.witness import Witness
 from supplyline.store import keyfile
 from supplyline.store import merkle as tree
 from test_witness import _post, _serve, independent_cosignature_check

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     #: ``EventType.field=LEVEL[@EMBARGO]`` separated by commas (see domain/disclosure.py)
     default_disclosure: str = ""
     #: a tlog-policy file whose ``witness NAME KEY URL`` lines name the witnesses asked to
-    #: cosign each new checkpoint (see services/witnessing.py); unset: no witnesses
+    #: cosign each new checkpoint (see services/log/witnessing.py); unset: no witnesses
     witness_policy: str | None = None
     #: seconds to wait for one witness's answer before going on without its cosignature
     witness_timeout: float = 2.0

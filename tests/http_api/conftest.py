@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from supplyline.api import create_app
-from supplyline.services import transparency
 from supplyline.services.context import open_store
+from supplyline.services.log import transparency
 from supplyline.store.eventstore import Store
 
 from .scenario import Copies, Scenario, build

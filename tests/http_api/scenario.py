@@ -22,21 +22,13 @@ from sqlalchemy import func, select
 
 from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import (
-    bus,
-    contracts,
-    funding,
-    kiel,
-    money,
-    packages,
-    parties,
-    planning,
-    production,
-    requirements,
-    shipments,
-    tokens,
-)
+from supplyline.services import bus
+from supplyline.services.access import tokens
 from supplyline.services.context import Actor
+from supplyline.services.interchange import kiel
+from supplyline.services.money_flow import money
+from supplyline.services.plans import planning
+from supplyline.services.records import contracts, funding, packages, parties, production, requirements, shipments
 from supplyline.store import schema as t
 from supplyline.store.db import make_engine
 from supplyline.store.eventstore import Store

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from supplyline.api import create_app
 from supplyline.domain.access import POLICY
-from supplyline.services import transparency
+from supplyline.services.log import transparency
 from supplyline.settings import Settings
 from supplyline.store import schema as t
 

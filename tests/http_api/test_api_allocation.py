@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 
 from conftest import event_count
 from supplyline.api import create_app
-from supplyline.services import tokens
-from supplyline.services.checks import check_projections, verify_ledger
+from supplyline.services.access import tokens
 from supplyline.services.context import Actor
+from supplyline.services.log.checks import check_projections, verify_ledger
 
 
 def test_proposal_then_recording_by_the_coordinator(demo_store):

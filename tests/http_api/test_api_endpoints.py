@@ -7,8 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from supplyline.api import create_app
-from supplyline.services import checks, queries, reports, tokens
+from supplyline.services.access import tokens
 from supplyline.services.context import Actor
+from supplyline.services.log import checks
+from supplyline.services.reads import queries, reports
 
 from .scenario import events_in
 

@@ -19,8 +19,11 @@ from typer.testing import CliRunner
 
 from supplyline.api import create_app
 from supplyline.cli.main import app as cli
-from supplyline.services import bus, kiel, parties, queries, reports
+from supplyline.services import bus
 from supplyline.services.context import Actor
+from supplyline.services.interchange import kiel
+from supplyline.services.reads import queries, reports
+from supplyline.services.records import parties
 from supplyline.store import schema as t
 
 from .scenario import KIEL_HEADER, events_in

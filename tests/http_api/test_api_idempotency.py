@@ -15,8 +15,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from supplyline.api import create_app
-from supplyline.services import bus, parties, tokens
+from supplyline.services import bus
+from supplyline.services.access import tokens
 from supplyline.services.context import Actor
+from supplyline.services.records import parties
 from supplyline.store import schema as t
 
 from .scenario import events_in

@@ -3,8 +3,11 @@ that was reviewed, and the item terms and priorities it weighs, set by the facil
 
 from __future__ import annotations
 
-from supplyline.services import bus, planning, production, queries
+from supplyline.services import bus
 from supplyline.services.context import Actor
+from supplyline.services.plans import planning
+from supplyline.services.reads import queries
+from supplyline.services.records import production
 
 from .scenario import events_in
 

@@ -11,8 +11,11 @@ from sqlalchemy import create_engine, update
 
 from supplyline.api import create_app
 from supplyline.api.cache import ReadCache
-from supplyline.services import bus, checks, funding, parties, tokens
+from supplyline.services import bus
+from supplyline.services.access import tokens
 from supplyline.services.context import Actor
+from supplyline.services.log import checks
+from supplyline.services.records import funding, parties
 from supplyline.store import schema as t
 from supplyline.store.db import is_sqlite
 from supplyline.store.ledgerwatch import LedgerWatch

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from supplyline import settings as settings_module
 from supplyline.api import create_app
 from supplyline.domain.access import POLICY
-from supplyline.services import transparency
+from supplyline.services.log import transparency
 from supplyline.store.db import make_engine
 from supplyline.store.eventstore import Store
 

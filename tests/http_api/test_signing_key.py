@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from supplyline import settings as settings_module
 from supplyline.api import create_app
-from supplyline.services import transparency
+from supplyline.services.log import transparency
 
 
 def _served_keys(client: TestClient) -> tuple[str, str]:
@@ -52,4 +52,4 @@ def test_the_key_is_looked_up_in_one_place():
         for path in src.rglob("*.py")
         if re.search(r"\.signing_key\b|keyfile\.location\(", path.read_text(encoding="utf-8"))
     )
-    assert lookups == ["services/transparency.py"]
+    assert lookups == ["services/log/transparency.py"]

@@ -14,8 +14,9 @@ import pytest
 import uvicorn
 
 from supplyline.api import create_app
-from supplyline.services import signing, tokens, transparency
+from supplyline.services.access import tokens
 from supplyline.services.context import Actor, open_store
+from supplyline.services.log import signing, transparency
 from supplyline.store import keyfile
 
 CHROMIUM = os.environ.get("SUPPLYLINE_CHROMIUM", "/usr/bin/chromium")

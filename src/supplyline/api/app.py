@@ -12,9 +12,10 @@ from fastapi_offline import FastAPIOffline
 
 from .. import settings as settings_module
 from .. import web
-from ..services import freshness, signing, transparency
+from ..services import freshness
 from ..services.context import open_store
-from ..services.projection_watch import ProjectionWatch
+from ..services.log import signing, transparency
+from ..services.log.projection_watch import ProjectionWatch
 from ..settings import Settings
 from ..store.eventstore import Store
 from . import problems

@@ -1,4 +1,4 @@
-"""Response models derived from the services' read models (``services/read_models.py``),
+"""Response models derived from the services' read models (``services/reads/read_models.py``),
 so each record's fields are declared once: the API adds only what it adds (the ``withheld``
 list the gate's trimming fills in, and so a null for each field it blanks) and the nested
 models it publishes under their own names.

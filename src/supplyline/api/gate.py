@@ -2,7 +2,7 @@
 
 An endpoint declares the action it performs and how to find the record it is about; the
 gate authenticates the bearer token, asks ``domain.access.authorize`` (the one place that
-decides), trims what it returns with ``services.views.present``, and runs writes in one
+decides), trims what it returns with ``services.access.views.present``, and runs writes in one
 transaction together with their Idempotency-Key. Endpoints run as plain functions in
 FastAPI's thread pool, and each one's database work happens on one connection.
 """
@@ -22,10 +22,11 @@ from sqlalchemy.engine import Connection
 from ..domain import access
 from ..domain.access import ANONYMOUS, Principal, Target, Verdict
 from ..domain.values import today_utc
-from ..services import idempotency, tokens, views
+from ..services import idempotency
+from ..services.access import tokens, views
+from ..services.access.ownership import LABELS, RESOLVERS, Ownership
 from ..services.context import Actor, Outcome
-from ..services.ownership import LABELS, RESOLVERS, Ownership
-from ..services.transparency import WithheldField
+from ..services.log.transparency import WithheldField
 from ..store.eventstore import Store, read_head
 from .cursors import paginate
 from .problems import ApiProblem

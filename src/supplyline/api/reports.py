@@ -1,5 +1,5 @@
 """Reports as files: ``?format=csv|xlsx`` (or an ``Accept`` header) on the report endpoints
-the CLI can write with ``--out``. The same tables as the CLI's files (services/report_sheets.py):
+the CLI can write with ``--out``. The same tables as the CLI's files (services/reads/report_sheets.py):
 XLSX holds every table as a sheet with number and date cells; CSV holds one table, the
 first unless ``table`` names another (the CLI writes the others beside it).
 """

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from ..services.witness import Witness
+from ..services.log.witness import Witness
 
 
 def create_witness_app(witness: Witness) -> FastAPI:

@@ -6,7 +6,7 @@ from collections import Counter
 
 import typer
 
-from ..services.allocation import RunAllocation, run_allocation
+from ..services.plans.allocation import RunAllocation, run_allocation
 from .app import JSON, app, state
 from .render import console, emit_json, money, split_spec, table
 

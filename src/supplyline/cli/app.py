@@ -69,7 +69,7 @@ class CliState:
 
     def store(self, *, create: bool = False) -> Store:
         if self._store is None or create:
-            from ..services import signing
+            from ..services.log import signing
 
             self._store = open_store(self.db, create=create)
             # every write is signed on commit when the ledger has its key (see store/signing.py)
@@ -89,7 +89,7 @@ def _main(
     ),
     actor: str | None = typer.Option(None, "--as", help="the party acting (default: $SUPPLYLINE_ACTOR or 'operator')"),
 ) -> None:
-    from ..services.transparency import key_path
+    from ..services.log.transparency import key_path
 
     settings = settings_module.load(db=db, actor=actor).apply()
     ctx.obj = CliState(settings.db, settings.actor, key_path(settings))

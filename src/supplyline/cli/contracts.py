@@ -6,7 +6,8 @@ import typer
 
 from ..domain.contract import DeliveryTerms, LineTerms
 from ..domain.schedule import RESCHEDULE_REASONS
-from ..services import contracts, queries
+from ..services.reads import queries
+from ..services.records import contracts
 from .app import JSON
 from .common import DISCLOSE, list_rows, send, show_record, sub_app
 from .render import split_spec, table

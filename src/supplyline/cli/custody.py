@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ..engines.interchange.serial_files import read_serials
-from ..services import custody as service
+from ..services.end_use import custody as service
 from .app import JSON
 from .common import send, sub_app
 

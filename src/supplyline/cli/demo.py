@@ -9,9 +9,11 @@ from sqlalchemy.engine import make_url
 
 from .. import settings as settings_module
 from ..domain.errors import Refused
-from ..services import demo as demo_data
-from ..services import kiel as kiel_service
-from ..services import queries, reports, signing, tokens, transparency
+from ..services.access import tokens
+from ..services.demo_ledger import demo as demo_data
+from ..services.interchange import kiel as kiel_service
+from ..services.log import signing, transparency
+from ..services.reads import queries, reports
 from ..store import keyfile
 from ..store.signing import checkpoint_file, log_key
 from .app import app, state

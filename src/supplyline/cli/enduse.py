@@ -13,9 +13,9 @@ import typer
 from ..domain.access import Principal, parse_role
 from ..domain.values import parse_date, today_utc
 from ..engines.interchange.serial_files import read_serials
-from ..services import enduse, serial_history
-from ..services.enduse_report import Filters
-from ..services.enduse_views import end_use_report
+from ..services.end_use import enduse, serial_history
+from ..services.end_use.enduse_report import Filters
+from ..services.end_use.enduse_views import end_use_report
 from .app import JSON, state
 from .common import DISCLOSE, send, show_record, sub_app
 from .render import console, emit_json, table

@@ -9,8 +9,8 @@ import typer
 
 from .. import settings as settings_module
 from ..engines.interchange.report_files import report_format
-from ..services import imports, kiel, opendata, party_import
-from ..services.report_sheets import kiel_sheets
+from ..services.interchange import imports, kiel, opendata, party_import
+from ..services.reads.report_sheets import kiel_sheets
 from .app import JSON, app, state
 from .render import console, emit_json, errors, table
 from .reports import OUT, print_kiel, report, write_out

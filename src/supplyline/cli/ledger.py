@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from .. import settings as settings_module
-from ..services import checks, integrity, queries, signing, transparency
+from ..services.log import checks, integrity, signing, transparency
+from ..services.reads import queries
 from .app import JSON, app, state
 from .render import CHECK_FAILED, console, emit_json, errors, fail, table
 from .transparency import key_path

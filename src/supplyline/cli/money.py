@@ -6,9 +6,9 @@ from __future__ import annotations
 import typer
 
 from ..domain.values import parse_date
-from ..services import money as money_service
-from ..services.conservation import check_money
-from ..services.money_report import PACKAGE_STAGES, PLEDGE_STAGES, money_report
+from ..services.money_flow import money as money_service
+from ..services.money_flow.conservation import check_money
+from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES, money_report
 from .app import JSON, app, state
 from .common import send
 from .contracts import contract

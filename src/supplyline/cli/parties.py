@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from ..services import parties, queries
+from ..services.reads import queries
+from ..services.records import parties
 from .app import JSON
 from .common import list_rows, send, sub_app
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import typer
 
-from ..services import planning, production
+from ..services.plans import planning
+from ..services.records import production
 from .app import JSON, app, state
 from .common import send
 from .production import facility, order

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from ..services import funding, queries
+from ..services.reads import queries
+from ..services.records import funding
 from .app import JSON
 from .common import DISCLOSE, list_rows, send, show_record, sub_app
 from .render import table

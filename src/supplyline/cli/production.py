@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from ..domain.schedule import RESCHEDULE_REASONS
-from ..services import production, queries
+from ..services.reads import queries
+from ..services.records import production
 from .app import JSON
 from .common import list_rows, send, sub_app
 from .render import split_spec

@@ -9,8 +9,9 @@ from rich.tree import Tree
 
 from ..domain.values import parse_date, today_utc
 from ..engines.interchange.report_files import report_format, write_report
-from ..services import kiel, lateness, reports
-from ..services.report_sheets import funnel_sheets, trace_sheets
+from ..services.interchange import kiel
+from ..services.reads import lateness, reports
+from ..services.reads.report_sheets import funnel_sheets, trace_sheets
 from .app import JSON, app, state
 from .render import console, emit_json, money, table
 

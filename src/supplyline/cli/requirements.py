@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from ..services import queries, requirements
+from ..services.reads import queries
+from ..services.records import requirements
 from .app import JSON
 from .common import list_rows, send, show_record, sub_app
 

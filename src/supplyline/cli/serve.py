@@ -8,8 +8,8 @@ import time
 
 import typer
 
-from ..services import integrity, signing
-from ..services.projection_watch import ProjectionWatch
+from ..services.log import integrity, signing
+from ..services.log.projection_watch import ProjectionWatch
 from ..store.eventstore import Store
 from .app import app, state
 from .render import CHECK_FAILED, console, errors, fail

@@ -9,7 +9,8 @@ import typer
 from ..domain.shipment import ShippedLine
 from ..domain.values import parse_int
 from ..engines.interchange.serial_files import read_serials
-from ..services import queries, shipments
+from ..services.reads import queries
+from ..services.records import shipments
 from .app import JSON
 from .common import DISCLOSE, list_rows, send, sub_app
 from .render import split_spec

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..domain.access import TOKEN_ROLES
-from ..services import tokens
+from ..services.access import tokens
 from .app import JSON, app, state
 from .render import console, emit_json, outcome, table
 

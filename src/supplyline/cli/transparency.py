@@ -12,8 +12,8 @@ import typer
 
 from ..domain.errors import InvalidInput
 from ..ledger import audit as audits
-from ..services import audit_inputs as inputs
-from ..services import transparency
+from ..services.log import audit_inputs as inputs
+from ..services.log import transparency
 from .app import JSON, app, state
 from .render import CHECK_FAILED, console, emit_json, fail
 
@@ -116,7 +116,7 @@ def key_rotate(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Hand the log over to a new signing key: a KeyRotated event signed by the current key.
     The new key replaces the key file; the old one is kept beside it, retired. Witnesses and
     auditors pinned to the old key need the new verifier key."""
-    from ..services import signing
+    from ..services.log import signing
 
     st = state(ctx)
     path = key_path(ctx)
@@ -277,7 +277,7 @@ def audit_follow(
     new tile and entry must match the tree. Exit 1 naming the first inconsistency."""
     import time
 
-    from ..services import monitor
+    from ..services.log import monitor
 
     trust = _trust(key, policy)
     while True:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ..services import witness as witnesses
+from ..services.log import witness as witnesses
 from .app import app
 from .render import console
 

@@ -5,7 +5,7 @@ Every interface asks ``authorize`` and nothing else decides. A caller acts as on
 one role (an API token binds both; the public has neither). Each action grants each role a
 scope: ``own`` (the party owns the record), ``shared`` (the record is shared with the party)
 or ``any``; a role without a scope for an action may not do it at all. Who owns a record and
-who it is shared with is read from the ledger by ``services.ownership``; this module only
+who it is shared with is read from the ledger by ``services.access.ownership``; this module only
 compares sets of party ids, so it stays pure.
 
 The verdict distinguishes "forbidden" from "hidden": a record the caller may not even read
@@ -234,7 +234,7 @@ def authorize(principal: Principal, action: str, target: Target | None = None) -
 def sees_withheld(level: str, relation: str | None, recorded_it: bool) -> bool:
     """Whether a party with ``relation`` ("owner", "shared" or None) to a record sees one of
     its fields withheld at ``level`` before the embargo passes: the one rule every view of
-    a withheld value follows (``services/withholding.py``), as ``withheld_field`` states it
+    a withheld value follows (``services/access/withholding.py``), as ``withheld_field`` states it
     for a reveal. Coordinators and auditors see every field; the public none."""
     if level == "parties":
         return relation is not None

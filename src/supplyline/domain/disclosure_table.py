@@ -17,7 +17,7 @@ A repetition works both ways and is followed transitively (``repeats``). When th
 that repeats a withheld value is recorded later, it is sealed at record time with the
 stricter level (``inherit``: nothing in clear reaches the hashed log). When it was recorded
 earlier, in clear, every public view leaves it out: the projections through
-``services/withholding.py``, the public log by showing the field as repeated from the
+``services/access/withholding.py``, the public log by showing the field as repeated from the
 commitment that withholds it (docs/transparency.md says why a guess can still be checked
 against such an older event's hash, and why only withholding at record time is leak-free).
 """

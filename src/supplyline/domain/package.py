@@ -132,7 +132,7 @@ def draft(
     currency: str,
     approvers: list[str] | tuple[str, ...],
 ) -> list[Event]:
-    """Draft a package (the values parsed already: ``services.packages.DraftPackage``)."""
+    """Draft a package (the values parsed already: ``services.records.packages.DraftPackage``)."""
     parse_id("id", package.id)
     require_new(package)
     approver_list = list(approvers) or [seller]

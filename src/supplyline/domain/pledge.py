@@ -210,7 +210,7 @@ def announce(
     valid_until: date | None = None,
     note: str = "",
 ) -> list[Event]:
-    """Announce a pledge (the values parsed already: ``services.funding.AnnouncePledge``)."""
+    """Announce a pledge (the values parsed already: ``services.records.funding.AnnouncePledge``)."""
     parse_id("id", pledge.id)
     require_new(pledge)
     if not amount.is_positive:

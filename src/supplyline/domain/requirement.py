@@ -130,7 +130,7 @@ def draft(
     needed_by: date | None = None,
     note: str = "",
 ) -> list[Event]:
-    """Draft a requirement line (the values parsed already: ``services.requirements.DraftRequirement``)."""
+    """Draft a requirement line (the values parsed already: ``services.records.requirements.DraftRequirement``)."""
     parse_id("id", req.id)
     require_new(req)
     if quantity < 1:

@@ -2,7 +2,7 @@
 logs, with no database and no network.
 
 Its inputs are bytes and, for published tiles, a ``PublishedLog`` whose ``get`` reads them
-(services/audit_inputs.py reads files and URLs); every hash read from them is checked before
+(services/log/audit_inputs.py reads files and URLs); every hash read from them is checked before
 it is used. Each check returns a one-line summary or raises ``AuditFailed`` with the reason
 (exit code 1 at the CLI); ``AuditCannotRun`` when an input it needs was not given (bad
 input: exit 2).

@@ -38,16 +38,16 @@ from .context import Actor, Outcome, withholding
 
 #: the modules that register handlers (imported before the first look-up)
 HANDLER_MODULES = (
-    "funding",
-    "requirements",
-    "packages",
-    "contracts",
-    "production",
-    "shipments",
-    "parties",
-    "enduse",
-    "custody",
-    "money",
+    "records.funding",
+    "records.requirements",
+    "records.packages",
+    "records.contracts",
+    "records.production",
+    "records.shipments",
+    "records.parties",
+    "end_use.enduse",
+    "end_use.custody",
+    "money_flow.money",
 )
 
 

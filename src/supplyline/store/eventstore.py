@@ -130,7 +130,7 @@ class Store:
         self.append_hooks: list[AppendHook] = []
         #: signs each write's checkpoint in its transaction (store/signing.py); None: unsigned
         self.signing: CommitSigner | None = None
-        #: told of each committed write's projection changes (services/projection_watch.py)
+        #: told of each committed write's projection changes (services/log/projection_watch.py)
         self.projection_hooks: list[ProjectionHook] = []
 
     @contextmanager

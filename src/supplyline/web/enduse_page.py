@@ -1,5 +1,5 @@
 """The end-use monitoring page: what each viewer may see of the compliance figures
-(services/enduse_views.py decides), and the recipient's inventories due in 30 days."""
+(services/end_use/enduse_views.py decides), and the recipient's inventories due in 30 days."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from ..domain.values import today_utc
-from ..services.enduse_report import Filters, deadlines, due_soon
-from ..services.enduse_views import _parties_packages, end_use_report
+from ..services.end_use.enduse_report import Filters, deadlines, due_soon
+from ..services.end_use.enduse_views import _parties_packages, end_use_report
 from ..store import schema as t
 from . import session
 from .enduse_strings import STRINGS, language

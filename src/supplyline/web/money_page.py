@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
-from ..services.money_report import PACKAGE_STAGES, PLEDGE_STAGES, money_report
+from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES, money_report
 from . import session
 from .money_strings import STRINGS, language
 from .pages import _page, _store, router

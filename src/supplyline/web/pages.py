@@ -16,8 +16,10 @@ from ..domain.errors import Refused
 from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
 from ..domain.values import CATEGORIES
-from ..services import dashboard, integrity, queries, reports, sessions, tokens, transparency, views
-from ..services import kiel as kiel_service
+from ..services.access import sessions, tokens, views
+from ..services.interchange import kiel as kiel_service
+from ..services.log import integrity, transparency
+from ..services.reads import dashboard, queries, reports
 from . import session
 
 HERE = Path(__file__).parent

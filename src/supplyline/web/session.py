@@ -2,8 +2,8 @@
 
 A person signs in with the same API token a system would use; the page then shows what
 the API would show that token's party and role, decided by the same policy table
-(``domain.access``) and trimmed by the same presenters (``services.views``). The cookie
-holds only a session id; the session lives on the server (``services/sessions.py``), ends
+(``domain.access``) and trimmed by the same presenters (``services.access.views``). The cookie
+holds only a session id; the session lives on the server (``services/access/sessions.py``), ends
 after ``SUPPLYLINE_SESSION_HOURS`` or at sign-out, and carries the token every form posts
 back (CSRF). Before signing in, the sign-in form's token is a cookie of its own, posted
 back with the form (double submit).
@@ -18,9 +18,9 @@ from sqlalchemy.engine import Connection
 from ..domain import access
 from ..domain.access import ANONYMOUS, Principal
 from ..ledger.note import Verifier
-from ..services import sessions, tokens
-from ..services.ownership import Ownership
-from ..services.views import Viewer
+from ..services.access import sessions, tokens
+from ..services.access.ownership import Ownership
+from ..services.access.views import Viewer
 
 COOKIE = "supplyline_session"
 #: the sign-in form's token, before there is a session

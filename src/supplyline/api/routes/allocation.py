@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from ...services import allocation
+from ...services.plans import allocation
 from ..gate import Answer, Gate, acts, reading, writing
 from ..schemas.allocation import AllocationPlanCreate, AllocationProposalRead, AllocationRecordedRead
 

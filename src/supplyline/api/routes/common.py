@@ -21,7 +21,7 @@ Limit = Annotated[int, Query(ge=1, le=500, description="at most this many items"
 
 
 def plain(record: Mapping[str, Any]) -> dict:
-    """A read model (``services/read_models.py``) as the dict the gate trims for its caller."""
+    """A read model (``services/reads/read_models.py``) as the dict the gate trims for its caller."""
     return dict(record)
 
 

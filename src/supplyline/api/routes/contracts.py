@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from ...domain.contract import DeliveryTerms, LineTerms
-from ...services import contracts, queries
+from ...services.reads import queries
+from ...services.records import contracts
 from ..commands import send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead

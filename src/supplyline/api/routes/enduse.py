@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from ...domain.values import parse_date, today_utc
-from ...services import custody, enduse, queries_enduse, serial_history
-from ...services.enduse_report import Filters
-from ...services.enduse_views import end_use_report
+from ...services.end_use import custody, enduse, queries_enduse, serial_history
+from ...services.end_use.enduse_report import Filters
+from ...services.end_use.enduse_views import end_use_report
 from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from ...services import funding, queries
+from ...services.reads import queries
+from ...services.records import funding
 from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..schemas.common import DatedAction, OutcomeRead, PledgeState

@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 
-from ...services import imports, kiel, opendata
-from ...services.ownership import Ownership
-from ...services.report_sheets import kiel_sheets
-from ...services.withholding import reader_of
+from ...services.access.ownership import Ownership
+from ...services.access.withholding import reader_of
+from ...services.interchange import imports, kiel, opendata
+from ...services.reads.report_sheets import kiel_sheets
 from ..gate import Answer, Gate, acts, reading, writing
 from ..reports import FILES, ReportFormat, Table, report_answer
 from ..schemas.interchange import (

@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ...domain.values import parse_date, today_utc
-from ...services import lateness, views
-from ...services.ownership import Ownership
+from ...services.access import views
+from ...services.access.ownership import Ownership
+from ...services.reads import lateness
 from ..gate import Gate, acts, reading
 from ..schemas.lateness import LateReportRead
 

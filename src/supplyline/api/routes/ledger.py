@@ -7,10 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from ...services import checks, kiel, queries
-from ...services.ownership import RESOLVERS, Ownership
-from ...services.report_sheets import funnel_sheets
-from ...services.withholding import reader_of
+from ...services.access.ownership import RESOLVERS, Ownership
+from ...services.access.withholding import reader_of
+from ...services.interchange import kiel
+from ...services.log import checks
+from ...services.reads import queries
+from ...services.reads.report_sheets import funnel_sheets
 from ..cursors import decode_cursor, encode_cursor
 from ..gate import Gate, acts, reading
 from ..problems import ApiProblem

@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from ...services import money
-from ...services.money_report import money_report
-from ...services.ownership import Ownership
-from ...services.withholding import reader_of
+from ...services.access.ownership import Ownership
+from ...services.access.withholding import reader_of
+from ...services.money_flow import money
+from ...services.money_flow.money_report import money_report
 from ..commands import command_fields, send
 from ..gate import Gate, acts, existing, reading, updating
 from ..schemas.common import OutcomeRead

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from ...services import packages, queries, reports
-from ...services.report_sheets import trace_sheets
+from ...services.reads import queries, reports
+from ...services.reads.report_sheets import trace_sheets
+from ...services.records import packages
 from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..reports import FILES, ReportFormat, Table, report_answer

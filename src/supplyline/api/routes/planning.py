@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from ...services import planning, production
+from ...services.plans import planning
+from ...services.records import production
 from ..commands import command_fields, send
 from ..gate import Answer, Gate, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from ...services import ownership, production, queries
+from ...services.access import ownership
+from ...services.reads import queries
+from ...services.records import production
 from ..commands import command_fields, send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import DatedAction, OrderState, OutcomeRead

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from ...services import parties, queries
+from ...services.reads import queries
+from ...services.records import parties
 from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, reading, writing
 from ..schemas.common import OutcomeRead

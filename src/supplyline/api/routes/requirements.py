@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from ...services import queries, requirements
+from ...services.reads import queries
+from ...services.records import requirements
 from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..schemas.common import Category, OutcomeRead, RequirementState

@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from ...domain.shipment import ShippedLine
-from ...services import ownership, queries, shipments
+from ...services.access import ownership
+from ...services.reads import queries
+from ...services.records import shipments
 from ..commands import send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead, ShipmentState

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from ...domain.errors import Refused
 from ...ledger.note import Signer
-from ...services import transparency
+from ...services.log import transparency
 from ..cursors import decode_cursor, encode_cursor
 from ..gate import Gate, acts, reading
 from ..problems import ApiProblem

@@ -8,5 +8,5 @@ that creates a record ends in ``Create``, a body for an action on an existing re
 Requests are checked for shape here (types, patterns, bounds that keep every number within
 what the database columns hold); every rule about meaning stays in the domain, so the API
 and the CLI accept and refuse the same values with the same messages. Responses mirror what
-``services.queries`` and ``services.reports`` return.
+``services.reads.queries`` and ``services.reads.reports`` return.
 """

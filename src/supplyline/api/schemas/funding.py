@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from ...domain.values import CATEGORIES
-from ...services.read_models import AllocationRecord, PledgeDetail, PledgeRecord
+from ...services.reads.read_models import AllocationRecord, PledgeDetail, PledgeRecord
 from ..derive import many, page_of, read_model
 from .common import (
     Amount,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ...services.read_models import FxRateRecord, PartyRecord
+from ...services.reads.read_models import FxRateRecord, PartyRecord
 from ..derive import page_of, read_model
 from .common import Country, Currency, Day, Id, Name, PartyKind, Rate, RequestModel
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ...services.read_models import (
+from ...services.reads.read_models import (
     RankingRecord,
     RequirementDetail,
     RequirementPackageLineRecord,

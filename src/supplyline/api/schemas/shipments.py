@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ...services.read_models import ShipmentRecord, ShippedLineRecord, ShippedLotRecord
+from ...services.reads.read_models import ShipmentRecord, ShippedLineRecord, ShippedLotRecord
 from ..derive import many, page_of, read_model
 from .common import (
     Count,

@@ -1,0 +1,22 @@
+"""The demo's moving schedules (issue 17): a delivery that slipped, with its reason.
+
+The second 60 PAC-3 interceptors of CT-NL-1 (entry 2, due 2026-02-28) wait on an export
+licence, so the seller moves them to 31 May on 20 February: still late in December, when
+``report late --as-of 2026-12-02`` lists them beside the Drone Deal's late orders.
+"""
+
+from __future__ import annotations
+
+from ...store.eventstore import Store
+from .. import bus
+from ..context import Actor
+from ..records import contracts
+
+US = Actor("US-GOV", via="demo")
+
+
+def slips(store: Store) -> None:
+    move = contracts.RescheduleDelivery(
+        contract_id="CT-NL-1", entry=2, due="2026-05-31", reason="export_licence", on="2026-02-20"
+    )
+    bus.handle(store, US, move)

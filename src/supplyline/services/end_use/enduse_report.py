@@ -1,0 +1,242 @@
+"""End-use compliance figures, from the serial index (never by replaying events).
+
+An item counts once received (on or before the as-of date). Its status as of a date:
+``disposed`` (a final disposition on or before it), ``overdue`` (delinquent: no inventory
+within ``initial_days`` of receipt, or none within ``interval_days`` of the last), ``due``
+(never inventoried, still in time) or ``done`` (inventoried, the next one not yet late).
+Compliance is the share not overdue, by count and by value; the delinquency figure is its
+complement, as DoD's Inspector General states it (DODIG-2024-043).
+
+Who sees what is decided by the caller (services/end_use/enduse_views.py); this module computes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.engine import Connection
+
+from ...domain.enduse import INVENTORIES, RULES_ID, Deadlines
+from ...domain.money import Money
+from ...store import schema as t
+
+STATUSES = ("due", "done", "overdue", "disposed")
+
+
+def deadlines(conn: Connection) -> Deadlines:
+    r = t.inventory_rules
+    row = conn.execute(select(r.c.initial_days, r.c.interval_days).where(r.c.id == RULES_ID)).first()
+    return Deadlines(*row) if row else Deadlines()
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: str | None = None
+    site_id: str | None = None
+    package_id: str | None = None
+    packages: frozenset[str] | None = None  # only these packages (a funder's)
+
+
+def _earlier_inventory(as_of: date):
+    """The item's last inventory on or before ``as_of``, from the manifests: needed only for
+    the items whose stored latest inventory is later than ``as_of`` (reports of a past date)."""
+    i, m, s = t.end_use_items, t.serial_manifests, t.manifest_serials
+    return (
+        select(func.max(m.c.on))
+        .select_from(s.join(m, m.c.id == s.c.manifest_id))
+        .where(s.c.serial == i.c.serial, m.c.kind.in_(INVENTORIES), m.c.on <= as_of)
+        .scalar_subquery()
+    )
+
+
+#: the two kinds of item a report reads: those whose stored latest inventory holds as of the
+#: date (nearly all: plain columns, one scan), and those inventoried only after it
+CURRENT, LATER = "current", "later"
+
+
+def status_column(as_of: date, rules: Deadlines, part: str = CURRENT):
+    i = t.end_use_items
+    initial_cut, interval_cut = rules.cutoffs(as_of)
+    inv = i.c.inventoried_on if part == CURRENT else _earlier_inventory(as_of)
+    return case(
+        (and_(i.c.disposed_on.is_not(None), i.c.disposed_on <= as_of), literal("disposed")),
+        (and_(inv.is_(None), i.c.received_on < initial_cut), literal("overdue")),
+        (inv.is_(None), literal("due")),
+        (inv < interval_cut, literal("overdue")),
+        else_=literal("done"),
+    )
+
+
+def _part(part: str, as_of: date):
+    i = t.end_use_items
+    if part == CURRENT:
+        return (i.c.inventoried_on.is_(None)) | (i.c.inventoried_on <= as_of)
+    return i.c.inventoried_on > as_of
+
+
+def _where(f: Filters, as_of: date) -> list:
+    i = t.end_use_items
+    out = [i.c.received_on.is_not(None), i.c.received_on <= as_of]
+    if f.category:
+        out.append(i.c.category == f.category)
+    if f.site_id:
+        out.append(i.c.site_id == f.site_id)
+    if f.package_id:
+        out.append(i.c.package_id == f.package_id)
+    if f.packages is not None:
+        out.append(i.c.package_id.in_(sorted(f.packages)))
+    return out
+
+
+def _no_jit(conn: Connection) -> None:
+    """PostgreSQL's JIT compiles a scan of a million items for longer than the scan runs
+    (measured: bench/end_use.py); off for the rest of this read transaction only."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL jit = off")
+
+
+def grouped(conn: Connection, as_of: date, f: Filters = Filters()) -> list[dict]:
+    """Counts and values per (package, package line, category, site, status, currency)."""
+    i = t.end_use_items
+    _no_jit(conn)
+    rules = deadlines(conn)
+    keys = (i.c.package_id, i.c.package_line_no, i.c.category, i.c.site_id, i.c.value_currency)
+    out = []
+    for part in (CURRENT, LATER):
+        status = status_column(as_of, rules, part).label("status")
+        inner = select(*keys, i.c.value_minor, status).where(*_where(f, as_of), _part(part, as_of)).subquery()
+        query = select(
+            *(inner.c[k.name] for k in keys),
+            inner.c.status,
+            func.count().label("items"),
+            func.sum(inner.c.value_minor).label("minor"),
+        ).group_by(*(inner.c[k.name] for k in keys), inner.c.status)
+        out += [dict(row._mapping) for row in conn.execute(query)]
+    return out
+
+
+def _figures(rows: Iterable[dict]) -> dict:
+    items = dict.fromkeys(STATUSES, 0)
+    minor: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATUSES, 0))
+    for r in rows:
+        items[r["status"]] += r["items"]
+        minor[r["value_currency"]][r["status"]] += int(r["minor"])
+    total = sum(items.values())
+    out: dict = {"items": items, "total": total}
+    out["value"] = {
+        cur: {s: str(Money.from_minor(v, cur).amount) for s, v in by.items()} for cur, by in sorted(minor.items())
+    }
+    out["delinquent_pct"] = _pct(items["overdue"], total)
+    out["compliant_pct"] = _pct(total - items["overdue"], total) if total else None
+    if len(minor) == 1:
+        (by,) = minor.values()
+        out["delinquent_value_pct"] = _pct(by["overdue"], sum(by.values()))
+    return out
+
+
+def _pct(part: int, whole: int) -> str | None:
+    return str((Decimal(100) * part / whole).quantize(Decimal("0.1"))) if whole else None
+
+
+def funders_of(conn: Connection) -> dict[tuple[str, int], set[str]]:
+    """(package, line) -> the funders whose allocations pay for it."""
+    a, p = t.allocations, t.pledges
+    rows = conn.execute(select(a.c.package_id, a.c.line_no, p.c.funder).join(p, p.c.id == a.c.pledge_id).distinct())
+    out: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for package_id, line_no, funder in rows:
+        out[(package_id, line_no)].add(funder)
+    return out
+
+
+def compliance(conn: Connection, as_of: date, f: Filters = Filters(), *, by: Iterable[str] = ("category",)) -> dict:
+    """Overall figures and the breakdowns asked for (category, site, package, funder).
+    A co-funded line is counted under each of its funders."""
+    rows = grouped(conn, as_of, f)
+    out: dict = {"as_of": as_of.isoformat(), "overall": _figures(rows)}
+    rules = deadlines(conn)
+    out["rules"] = {"initial_days": rules.initial_days, "interval_days": rules.interval_days}
+    funders = funders_of(conn) if "funder" in by else {}
+    for dimension in by:
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for r in rows:
+            if dimension == "funder":
+                for funder in funders.get((r["package_id"], r["package_line_no"]), ()):
+                    groups[funder].append(r)
+            else:
+                key = {"category": "category", "site": "site_id", "package": "package_id"}[dimension]
+                groups[r[key] or "-"].append(r)
+        out[f"by_{dimension}"] = [{dimension: k, **_figures(v)} for k, v in sorted(groups.items())]
+    return out
+
+
+def overdue_serials(conn: Connection, as_of: date, f: Filters = Filters(), *, limit: int = 1000) -> list[dict]:
+    """The delinquent serials in serial order (for the parties entitled to them): the order of
+    the primary key, so the first ``limit`` are found without sorting every overdue item."""
+    i = t.end_use_items
+    rules = deadlines(conn)
+    _no_jit(conn)
+    found = []
+    for part in (CURRENT, LATER):
+        query = (
+            select(i.c.serial, i.c.package_id, i.c.category, i.c.site_id, i.c.received_on, i.c.inventoried_on)
+            .where(*_where(f, as_of), _part(part, as_of), status_column(as_of, rules, part) == "overdue")
+            .order_by(i.c.serial)
+            .limit(limit)
+        )
+        found += [
+            {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row._mapping.items()}
+            for row in conn.execute(query)
+        ]
+    return sorted(found, key=lambda r: r["serial"])[:limit]
+
+
+def due_soon(conn: Connection, as_of: date, f: Filters = Filters(), *, days: int = 30) -> list[dict]:
+    """The recipient's to-do list: per package and site, how many items fall due for an
+    inventory in the next ``days`` days (not yet overdue), and the first deadline."""
+    i = t.end_use_items
+    rules = deadlines(conn)
+    horizon = as_of + timedelta(days=days)
+    first_due = case(
+        (i.c.inventoried_on.is_(None), i.c.received_on),
+        else_=i.c.inventoried_on,
+    )
+    # due within the window: the deadline (first_due + N days) lies in (as_of, horizon]
+    never = and_(
+        i.c.inventoried_on.is_(None),
+        i.c.received_on >= as_of - timedelta(days=rules.initial_days),
+        i.c.received_on <= horizon - timedelta(days=rules.initial_days),
+    )
+    again = and_(
+        i.c.inventoried_on.is_not(None),
+        i.c.inventoried_on >= as_of - timedelta(days=rules.interval_days),
+        i.c.inventoried_on <= horizon - timedelta(days=rules.interval_days),
+    )
+    query = (
+        select(
+            i.c.package_id,
+            i.c.site_id,
+            i.c.inventoried_on.is_(None).label("initial"),
+            func.count(),
+            func.min(first_due),
+        )
+        .where(*_where(f, as_of), i.c.disposed_on.is_(None), or_(never, again))
+        .group_by(i.c.package_id, i.c.site_id, i.c.inventoried_on.is_(None))
+    )
+    out = []
+    for package_id, site_id, initial, count, first in conn.execute(query):
+        gap = rules.initial_days if initial else rules.interval_days
+        out.append(
+            {
+                "package_id": package_id,
+                "site_id": site_id,
+                "kind": "initial" if initial else "annual",
+                "items": count,
+                "first_due": (first + timedelta(days=gap)).isoformat(),
+            }
+        )
+    return sorted(out, key=lambda r: (r["first_due"], r["package_id"], r["site_id"] or ""))

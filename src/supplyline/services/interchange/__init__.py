@@ -1,0 +1,1 @@
+"""Files in and out: spreadsheet imports, party matching, the Kiel tracker, the OCDS export."""

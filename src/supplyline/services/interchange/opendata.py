@@ -1,0 +1,137 @@
+"""Open data: the ledger published as an OCDS release package.
+
+The mapping itself is one pure function (``engines.interchange.ocds.release_package``); this
+module reads the projections on one consistent snapshot, passes every row through the
+public view, and adds what the projections do not keep (the last event concerning each
+package, and the day a package was closed) from the ledger.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from ...domain.values import parse_date, today_utc
+from ...engines.interchange import ocds
+from ...engines.interchange.ocds import OcdsRows, Publication
+from ...ledger.canonical import parse
+from ...settings import Settings
+from ...store import schema as t
+from ...store.eventstore import Store
+from ..access.public_view import PublicView, public_view_of
+from ..reads import queries
+
+TABLES = (
+    t.parties,
+    t.requirements,
+    t.pledges,
+    t.allocations,
+    t.packages,
+    t.package_lines,
+    t.package_decisions,
+    t.contracts,
+    t.contract_lines,
+    t.delivery_schedule,
+    t.shipments,
+    t.shipment_lines,
+)
+
+
+def release_package(conn: Connection, publication: Publication, *, view: PublicView | None = None) -> dict:
+    """The ledger as OCDS, as the public may see it (or through ``view``)."""
+    view = view or public_view_of(conn)
+    tables = {
+        table.name: [view(table.name, dict(row)) for row in conn.execute(select(table)).mappings()] for table in TABLES
+    }
+    return ocds.release_package(OcdsRows(tables, process_facts(conn)), publication)
+
+
+def process_facts(conn: Connection) -> dict[str, dict]:
+    """Per package: the last event of any stream that concerns it, and its closing day."""
+    e = t.events
+    streams: dict[str, set[str]] = defaultdict(set)
+    for package_id in conn.execute(select(t.packages.c.id)).scalars():
+        streams[package_id].add(f"package:{package_id}")
+    for contract_id, package_id in conn.execute(select(t.contracts.c.id, t.contracts.c.package_id)):
+        streams[package_id].add(f"contract:{contract_id}")
+    for shipment_id, package_id in conn.execute(
+        select(t.shipments.c.id, t.contracts.c.package_id).select_from(
+            t.shipments.join(t.contracts, t.contracts.c.id == t.shipments.c.contract_id)
+        )
+    ):
+        streams[package_id].add(f"shipment:{shipment_id}")
+    for pledge_id, package_id in conn.execute(select(t.allocations.c.pledge_id, t.allocations.c.package_id).distinct()):
+        streams[package_id].add(f"pledge:{pledge_id}")
+    last = dict(conn.execute(select(e.c.stream_id, func.max(e.c.seq)).group_by(e.c.stream_id)).all())
+    facts: dict[str, dict] = {}
+    for package_id, ids in streams.items():
+        seq = max((last[s] for s in ids if s in last), default=0)
+        facts[package_id] = {"last_seq": seq}
+    stamps = dict(
+        conn.execute(select(e.c.seq, e.c.recorded_at).where(e.c.seq.in_([f["last_seq"] for f in facts.values()]))).all()
+    )
+    for fact in facts.values():
+        fact["last_recorded_at"] = _ocds_time(stamps.get(fact["last_seq"]))
+    for stream_id, payload in conn.execute(select(e.c.stream_id, e.c.payload).where(e.c.type == "PackageClosed")):
+        facts[stream_id.partition(":")[2]]["closed_on"] = date.fromisoformat(parse(payload)["on"])
+    return facts
+
+
+def _ocds_time(stamp: str | None) -> str | None:
+    """The ledger's UTC stamp (microseconds) to the second, as OCDS examples write it."""
+    return f"{stamp[:19]}Z" if stamp else None
+
+
+@dataclass(frozen=True)
+class OcdsRequest:
+    """How to publish: each left out takes its default (see ``publication``)."""
+
+    ocid_prefix: str | None = None
+    uri: str | None = None
+    publisher: str | None = None
+    license: str | None = None
+    publication_policy: str | None = None
+    as_of: object = None
+
+
+@dataclass(frozen=True)
+class OcdsExport:
+    publication: Publication
+    package: dict
+    text: str  # the package as JSON, Decimals written as the exact numbers they are
+
+    @property
+    def ocids(self) -> list[str]:
+        return [r["ocid"] for r in self.package["releases"]]
+
+
+def publication(conn: Connection, publisher_party: str, request: OcdsRequest, settings: Settings) -> Publication:
+    """The publication details, defaulting to: the configured ocid prefix, a URI naming the
+    ledger's head, the acting party's name as publisher, and today (UTC) as the day
+    milestones are judged on."""
+    names = {p["id"]: p["name"] for p in queries.list_parties(conn)}
+    head = queries.ledger_summary(conn)
+    return Publication(
+        ocid_prefix=request.ocid_prefix or settings.ocid_prefix,
+        uri=request.uri or f"urn:supplyline:ledger:{head['events']}:{head['head'][:16]}",
+        publisher=request.publisher or names.get(publisher_party, publisher_party),
+        published=datetime.now(UTC),
+        as_of=parse_date("as_of", request.as_of) if request.as_of not in (None, "") else today_utc(),
+        license=request.license,
+        publication_policy=request.publication_policy,
+    )
+
+
+def export_ocds(
+    store: Store, publisher_party: str, request: OcdsRequest, settings: Settings, *, view: PublicView | None = None
+) -> OcdsExport:
+    """The ledger as an OCDS release package, read on one snapshot (the CLI writes it to a
+    file, the API answers with it)."""
+    with store.read() as conn:
+        published = publication(conn, publisher_party, request, settings)
+        package = release_package(conn, published, view=view)
+    return OcdsExport(published, package, ocds.dumps(package))

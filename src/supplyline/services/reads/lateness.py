@@ -1,0 +1,212 @@
+"""What is late, and who must act: ``report late`` (issue 17, item 3).
+
+Four kinds of lateness, each measured against the as-of date in days and whole months:
+
+- a contract's delivery schedule entry, late when the units received by its due date fall
+  short of it (confirmed receipts fill the earliest entries first, as the OCDS milestones
+  count them); the contract's supplier must deliver;
+- an open production order past its due date, short by the units not yet accepted; the
+  contract's supplier (who placed it) must produce or reschedule;
+- a requirement past its ``needed_by`` with units not delivered: the coordinator must fund
+  it while it is not fully funded, else it waits on deliveries like the schedules above;
+- a package proposed and waiting on a decision, aged from when it was last funded (its
+  last allocation: a package is decided once its money is in place); the approvers that
+  have not decided must act.
+
+Orders are late by the same rule as the planner's (``engines/planner/model.late_by``):
+an order whose due month is before the as-of month is late in any plan from that month.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from ...domain.lifecycle import PRODUCTION_ORDER
+from ...domain.schedule import lateness, months_elapsed
+from ...store import schema as t
+
+#: (kind, record id, projection table, key) -> whether to keep a row (the API's viewer)
+Keep = Callable[[str, str, str, tuple], bool]
+
+
+def _everything(kind: str, record_id: str, table: str, key: tuple) -> bool:
+    return True
+
+
+def late(conn: Connection, as_of: date, keep: Keep = _everything) -> dict:
+    """Everything late or waiting on ``as_of``, most late first in each list."""
+    return {
+        "as_of": as_of.isoformat(),
+        "schedule_entries": _schedule(conn, as_of, keep),
+        "orders": _orders(conn, as_of, keep),
+        "requirements": _requirements(conn, as_of, keep),
+        "packages": _packages(conn, as_of, keep),
+    }
+
+
+def _received(conn: Connection, as_of: date) -> dict[tuple[str, int], int]:
+    s, sl = t.shipments, t.shipment_lines
+    query = (
+        select(s.c.contract_id, sl.c.contract_line_no, func.sum(sl.c.received))
+        .select_from(sl.join(s, s.c.id == sl.c.shipment_id))
+        .where(sl.c.received.is_not(None), s.c.received_on <= as_of)
+        .group_by(s.c.contract_id, sl.c.contract_line_no)
+    )
+    return {(cid, n): int(q or 0) for cid, n, q in conn.execute(query)}
+
+
+def _schedule(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
+    d, c, cl = t.delivery_schedule, t.contracts, t.contract_lines
+    rows = conn.execute(
+        select(d, c.c.supplier, cl.c.item)
+        .select_from(
+            d.join(c, c.c.id == d.c.contract_id).join(
+                cl, (cl.c.contract_id == d.c.contract_id) & (cl.c.line_no == d.c.line_no)
+            )
+        )
+        .order_by(d.c.contract_id, d.c.due, d.c.position)
+    ).all()
+    left = _received(conn, as_of)
+    out = []
+    for r in rows:
+        key = (r.contract_id, r.line_no)
+        filled = min(left.get(key, 0), r.quantity)
+        left[key] = left.get(key, 0) - filled
+        if (
+            r.due >= as_of
+            or filled == r.quantity
+            or not keep("contract", r.contract_id, "delivery_schedule", (r.contract_id, r.position))
+        ):
+            continue
+        out.append(
+            {
+                "contract_id": r.contract_id,
+                "entry": r.position,
+                "line_no": r.line_no,
+                "item": r.item,
+                "due": r.due.isoformat(),
+                "quantity": r.quantity,
+                "received": filled,
+                "short": r.quantity - filled,
+                **lateness(r.due, as_of),
+                "must_act": {"role": "supplier", "parties": [r.supplier]},
+            }
+        )
+    return sorted(out, key=lambda e: (-e["days_late"], e["contract_id"], e["entry"]))
+
+
+def _orders(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
+    o, c = t.production_orders, t.contracts
+    rows = conn.execute(
+        select(o, c.c.supplier)
+        .select_from(o.join(c, c.c.id == o.c.contract_id))
+        .where(o.c.due < as_of, o.c.state.not_in(sorted(PRODUCTION_ORDER.group("final"))))
+        .order_by(o.c.due, o.c.id)
+    ).all()
+    return [
+        {
+            "order_id": r.id,
+            "facility_id": r.facility_id,
+            "contract_id": r.contract_id,
+            "item": r.item,
+            "state": r.state,
+            "due": r.due.isoformat(),
+            "quantity": r.quantity,
+            "accepted": r.accepted,
+            "short": r.quantity - r.accepted,
+            **lateness(r.due, as_of),
+            "must_act": {"role": "supplier", "parties": [r.supplier]},
+        }
+        for r in rows
+        if keep("order", r.id, "production_orders", (r.id,))
+    ]
+
+
+def _requirements(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
+    q = t.requirements
+    rows = conn.execute(
+        select(q)
+        .where(q.c.needed_by < as_of, q.c.delivered_quantity < q.c.quantity, q.c.state != "withdrawn")
+        .order_by(q.c.needed_by, q.c.id)
+    ).all()
+    sellers = _sellers_of_requirements(conn)
+    out = []
+    for r in rows:
+        if not keep("requirement", r.id, "requirements", (r.id,)):
+            continue
+        unfunded = r.funded_quantity < r.quantity
+        out.append(
+            {
+                "requirement_id": r.id,
+                "recipient": r.recipient,
+                "item": r.item,
+                "state": r.state,
+                "needed_by": r.needed_by.isoformat(),
+                "quantity": r.quantity,
+                "funded": r.funded_quantity,
+                "delivered": r.delivered_quantity,
+                "short": r.quantity - r.delivered_quantity,
+                **lateness(r.needed_by, as_of),
+                "must_act": {"role": "coordinator", "parties": []}
+                if unfunded
+                else {"role": "seller", "parties": sorted(sellers.get(r.id, ()))},
+            }
+        )
+    return out
+
+
+def _sellers_of_requirements(conn: Connection) -> dict[str, set[str]]:
+    p, pl = t.packages, t.package_lines
+    out: dict[str, set[str]] = defaultdict(set)
+    for rid, seller in conn.execute(
+        select(pl.c.requirement_id, p.c.seller).select_from(pl.join(p, p.c.id == pl.c.package_id))
+    ):
+        out[rid].add(seller)
+    return out
+
+
+def _packages(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
+    p, a, dec = t.packages, t.allocations, t.package_decisions
+    rows = conn.execute(select(p).where(p.c.state == "proposed").order_by(p.c.id)).all()
+    funded_on = dict(conn.execute(select(a.c.package_id, func.max(a.c.allocated_on)).group_by(a.c.package_id)).all())
+    decided: dict[str, set[str]] = defaultdict(set)
+    for pid, party in conn.execute(select(dec.c.package_id, dec.c.party)):
+        decided[pid].add(party)
+    out = []
+    for r in rows:
+        since = funded_on.get(r.id) or _proposed_on(conn, r.id)
+        if since is None or since > as_of or not keep("package", r.id, "packages", (r.id,)):
+            continue
+        approvers = _json_list(r.approvers)
+        out.append(
+            {
+                "package_id": r.id,
+                "title": r.title,
+                "state": r.state,
+                "waiting_since": since.isoformat(),
+                "days_waiting": (as_of - since).days,
+                "months_waiting": months_elapsed(since, as_of),
+                "must_act": {"role": "approver", "parties": [x for x in approvers if x not in decided[r.id]]},
+            }
+        )
+    return sorted(out, key=lambda e: (-e["days_waiting"], e["package_id"]))
+
+
+def _proposed_on(conn: Connection, package_id: str) -> date | None:
+    """The day a package without allocations was proposed (when its proposal was recorded)."""
+    e = t.events
+    stamp = conn.execute(
+        select(e.c.recorded_at).where(e.c.stream_id == f"package:{package_id}", e.c.type == "PackageProposed")
+    ).scalar()
+    return date.fromisoformat(stamp[:10]) if stamp else None
+
+
+def _json_list(text: str) -> list[str]:
+    value = json.loads(text or "[]")
+    return [str(x) for x in value] if isinstance(value, list) else []

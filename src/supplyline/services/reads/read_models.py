@@ -1,0 +1,145 @@
+"""What the queries answer, as typed records: the one declaration of each read.
+
+Queries (``services/reads/queries.py``) return these as JSON-ready dicts (text for amounts and
+dates, so that no float ever appears), which the CLI prints and the API's gate trims per
+caller (``services/access/views.py`` blanks a field withheld from the caller to None). The API's
+response models are derived from them (``api/derive.py``), so a field added to a
+query is published by adding it here, once, and a response can never silently drop what
+the query returns.
+"""
+
+from __future__ import annotations
+
+from typing_extensions import TypedDict
+
+
+class PartyRecord(TypedDict):
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    version: int
+
+
+class FxRateRecord(TypedDict):
+    day: str
+    currency: str
+    per_eur: str
+    source: str
+
+
+class PledgeRecord(TypedDict):
+    id: str
+    funder: str
+    amount: str
+    amount_currency: str
+    allocated: str
+    allocated_currency: str
+    remaining: str
+    # money stages (issue 15), in the pledge's currency
+    paid_in: str
+    paid_in_currency: str
+    transferred: str
+    transferred_currency: str
+    obligated: str
+    obligated_currency: str
+    expended: str
+    expended_currency: str
+    released: str
+    released_currency: str
+    returned: str
+    returned_currency: str
+    pledged_on: str
+    mechanism: str
+    categories: list[str]
+    origins: list[str]
+    valid_from: str
+    valid_until: str | None
+    state: str
+    note: str
+    version: int
+
+
+class AllocationRecord(TypedDict):
+    id: str
+    pledge_id: str
+    package_id: str
+    line_no: int
+    amount: str  # what it still holds, in the pledge's currency
+    amount_currency: str
+    line_amount: str  # the same, in the package's currency
+    line_amount_currency: str
+    fx_rate: str | None  # None: no conversion
+    fx_date: str | None
+    allocated_on: str
+    released: str  # what it gave back to its pledge (a rejected package), in the pledge's currency
+    released_currency: str
+    released_line: str
+    released_line_currency: str
+
+
+class PledgeDetail(PledgeRecord):
+    allocations: list[AllocationRecord]
+
+
+class RequirementRecord(TypedDict):
+    id: str
+    recipient: str
+    list_month: str  # as ranked in the list version asked for (the latest by default)
+    priority: int
+    rank: int
+    item: str
+    category: str
+    quantity: int
+    unit: str
+    unit_price: str
+    unit_price_currency: str
+    origin: str
+    min_lot: int
+    whole_only: bool
+    needed_by: str | None
+    state: str
+    funded_quantity: int
+    delivered_quantity: int
+    note: str
+    version: int
+
+
+class RankingRecord(TypedDict):
+    list_month: str
+    priority: int
+    rank: int
+
+
+class RequirementPackageLineRecord(TypedDict):
+    package_id: str
+    line_no: int
+    quantity: int
+
+
+class RequirementDetail(RequirementRecord):
+    rankings: list[RankingRecord]  # every list version, oldest first
+    packages: list[RequirementPackageLineRecord]  # the package lines that hold it
+
+
+class ShippedLotRecord(TypedDict):
+    lot_id: str  # a production lot (Drone Deal co-production)
+    quantity: int
+
+
+class ShippedLineRecord(TypedDict):
+    contract_line_no: int
+    quantity: int
+    received: int
+    lots: list[ShippedLotRecord]
+
+
+class ShipmentRecord(TypedDict):
+    id: str
+    contract_id: str
+    shipped_on: str
+    state: str
+    received_on: str | None
+    note: str
+    version: int
+    lines: list[ShippedLineRecord]

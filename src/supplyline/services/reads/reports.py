@@ -1,0 +1,452 @@
+"""Reports: the funnel per funder and the trace of a package, from the projections.
+
+Both rest on one attribution (domain.attribution): contracted and delivered value on a
+package line belongs to the pledges that funded that line, in proportion to what each put
+in. Reporting-currency figures are converted at the rate of the day each step happened,
+and every rate used is listed with the report.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Connection, RowMapping
+
+from ...domain.attribution import Funding, attribute, merge_fundings
+from ...domain.errors import InvalidInput, NotFound
+from ...domain.fx import Conversion, convert, fx_used
+from ...domain.money import Money, check_currency
+from ...store import schema as t
+from .. import facts
+from ..access.withholding import OPERATOR, Index, Reader
+
+LineKey = tuple[str, int]  # (package id, line no)
+
+
+class Converter:
+    """Converts at dated rates, remembering which rates it used and which it lacked.
+
+    A figure whose currencies no recorded day quotes on or before its date cannot be
+    converted: the converter answers None and remembers the missing rate, so a report
+    shows that figure as such and the rest of it stands (one funder's early pledge must
+    not break a page for everyone)."""
+
+    def __init__(self, conn: Connection, target: str):
+        self.conn = conn
+        self.target = check_currency(target)
+        self.used: dict[tuple, dict] = {}
+        self.lacking: set[tuple[str, str, date]] = set()
+
+    def __call__(self, money: Money, on: date) -> Money | None:
+        try:
+            conversion: Conversion = convert(
+                money, self.target, on, facts.fx_days(self.conn, on, {money.currency, self.target})
+            )
+        except InvalidInput as missing:
+            if missing.field != "fx":
+                raise
+            self.lacking.add((money.currency, self.target, on))
+            return None
+        used = fx_used(conversion)
+        if used:
+            self.used[(used["date"], used["from"], used["to"])] = used
+        return conversion.result
+
+    def rates(self) -> list[dict]:
+        return [self.used[k] for k in sorted(self.used)]
+
+    def missing_rate(self, money: Money, on: date) -> str:
+        """The rate a figure lacks, in words: 'EUR→USD on or before 2024-01-31'."""
+        return f"{money.currency}→{self.target} on or before {on.isoformat()}"
+
+    def unconverted(self, what: str, money: Money, on: date, **about: str) -> dict:
+        """A figure that could not be converted, as reports show it."""
+        return {
+            "what": what,
+            **about,
+            "amount": str(money.amount),
+            "currency": money.currency,
+            "on": on.isoformat(),
+            "missing_rate": self.missing_rate(money, on),
+        }
+
+
+def _fundings(conn: Connection, package_id: str | None = None) -> dict[LineKey, list[Funding]]:
+    a, p = t.allocations, t.pledges
+    query = select(
+        a.c.package_id,
+        a.c.line_no,
+        a.c.pledge_id,
+        p.c.funder,
+        a.c.amount_minor,
+        a.c.amount_currency,
+        a.c.line_amount_minor,
+        a.c.line_amount_currency,
+    ).select_from(a.join(p, p.c.id == a.c.pledge_id))
+    if package_id is not None:
+        query = query.where(a.c.package_id == package_id)
+    raw: dict[LineKey, list[Funding]] = defaultdict(list)
+    for row in conn.execute(query):
+        raw[(row.package_id, row.line_no)].append(
+            Funding(
+                row.pledge_id,
+                row.funder,
+                Money.from_minor(row.amount_minor, row.amount_currency),
+                Money.from_minor(row.line_amount_minor, row.line_amount_currency),
+            )
+        )
+    return {key: merge_fundings(rows) for key, rows in raw.items()}
+
+
+def _contract_lines(conn: Connection, package_id: str | None = None):
+    c, cl = t.contracts, t.contract_lines
+    query = (
+        select(
+            c.c.id,
+            c.c.package_id,
+            c.c.supplier,
+            c.c.kind,
+            c.c.signed_on,
+            cl.c.line_no,
+            cl.c.package_line_no,
+            cl.c.item,
+            cl.c.quantity,
+            cl.c.unit_price_minor,
+            cl.c.unit_price_currency,
+        )
+        .select_from(cl.join(c, c.c.id == cl.c.contract_id))
+        .order_by(c.c.id, cl.c.line_no)
+    )
+    if package_id is not None:
+        query = query.where(c.c.package_id == package_id)
+    return conn.execute(query).all()
+
+
+def _receipts(conn: Connection, package_id: str | None = None):
+    c, cl, s, sl = t.contracts, t.contract_lines, t.shipments, t.shipment_lines
+    query = (
+        select(
+            s.c.id.label("shipment_id"),
+            s.c.shipped_on,
+            s.c.received_on,
+            s.c.note,
+            c.c.id.label("contract_id"),
+            c.c.package_id,
+            cl.c.line_no,
+            cl.c.package_line_no,
+            cl.c.item,
+            sl.c.quantity,
+            sl.c.received,
+            cl.c.unit_price_minor,
+            cl.c.unit_price_currency,
+        )
+        .select_from(
+            sl.join(s, s.c.id == sl.c.shipment_id)
+            .join(c, c.c.id == s.c.contract_id)
+            .join(cl, and_(cl.c.contract_id == c.c.id, cl.c.line_no == sl.c.contract_line_no))
+        )
+        .where(s.c.state == "received")
+        .order_by(s.c.received_on, s.c.id, cl.c.line_no)
+    )
+    if package_id is not None:
+        query = query.where(c.c.package_id == package_id)
+    return conn.execute(query).all()
+
+
+STAGES = ("pledged", "allocated", "contracted", "delivered")
+
+
+#: the projection rows a figure is computed from: (table, primary key, columns)
+Sources = tuple[tuple[str, tuple, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Money reaching a stage of the funnel on a day, for one funder, in the reporting currency.
+
+    ``sources`` are the projection rows the figure is computed from (table, primary key,
+    columns), so a reader's view can leave out a figure built on a value withheld from it."""
+
+    stage: str
+    funder: str
+    day: date
+    amount: Money | None  # None: no rate converts it (see Converter)
+    sources: Sources = ()
+    original: Money | None = None  # the figure before conversion
+
+
+def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
+    """Every movement of money from pledge to delivery, dated and attributed to its funder.
+
+    Pledges count on the day pledged, allocations on the day allocated; contracted and
+    delivered value is attributed to the pledges that funded the line (pro rata) on the day
+    the contract was signed or the receipt confirmed. Each is converted at that day's rate.
+    """
+    pl, a = t.pledges, t.allocations
+    for p in conn.execute(select(pl.c.id, pl.c.funder, pl.c.amount_minor, pl.c.amount_currency, pl.c.pledged_on)):
+        pledged = Money.from_minor(p.amount_minor, p.amount_currency)
+        yield Flow(
+            "pledged",
+            p.funder,
+            p.pledged_on,
+            to(pledged, p.pledged_on),
+            (("pledges", (p.id,), ("amount", "funder", "pledged_on")),),
+            pledged,
+        )
+    for r in conn.execute(
+        select(a.c.id, pl.c.funder, a.c.amount_minor, a.c.amount_currency, a.c.allocated_on).select_from(
+            a.join(pl, pl.c.id == a.c.pledge_id)
+        )
+    ):
+        allocated = Money.from_minor(r.amount_minor, r.amount_currency)
+        yield Flow(
+            "allocated",
+            r.funder,
+            r.allocated_on,
+            to(allocated, r.allocated_on),
+            (("allocations", (r.id,), ("amount",)),),
+            allocated,
+        )
+    fundings = _fundings(conn)
+    for line in _contract_lines(conn):
+        value = Money.from_minor(line.unit_price_minor * line.quantity, line.unit_price_currency)
+        source: Sources = (("contract_lines", (line.id, line.line_no), ("quantity", "unit_price")),)
+        for share in attribute(value, fundings.get((line.package_id, line.package_line_no), [])):
+            yield Flow(
+                "contracted",
+                share.funding.funder,
+                line.signed_on,
+                to(share.pledge_amount, line.signed_on),
+                source,
+                share.pledge_amount,
+            )
+    for receipt in _receipts(conn):
+        value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
+        source = (
+            ("contract_lines", (receipt.contract_id, receipt.line_no), ("unit_price",)),
+            ("shipment_lines", (receipt.shipment_id, receipt.line_no), ("received",)),
+        )
+        for share in attribute(value, fundings.get((receipt.package_id, receipt.package_line_no), [])):
+            yield Flow(
+                "delivered",
+                share.funding.funder,
+                receipt.received_on,
+                to(share.pledge_amount, receipt.received_on),
+                source,
+                share.pledge_amount,
+            )
+
+
+def visible_flows(
+    conn: Connection, to: Converter, reader: Reader = OPERATOR, index: Index | None = None
+) -> tuple[list[Flow], dict[str, int]]:
+    """The flows ``reader`` may see, and per stage how many were left out because they rest on
+    a value withheld from it (so totals never reveal what a disclosure level keeps back).
+    ``index``: the ledger's withheld fields, when the caller has read them already."""
+    index = index if index is not None else Index(conn)
+    shown, undisclosed = [], dict.fromkeys(STAGES, 0)
+    for flow in flows(conn, to):
+        if index and any(index.any_hidden(table, [key], reader, columns) for table, key, columns in flow.sources):
+            undisclosed[flow.stage] += 1
+        else:
+            shown.append(flow)
+    return shown, undisclosed
+
+
+def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: Index | None = None) -> dict:
+    """Per funder: pledged, allocated, contracted, delivered, in one reporting currency, of
+    what ``reader`` may see (the operator sees everything)."""
+    to = Converter(conn, currency)
+    zero = Money.zero(to.target)
+    rows: dict[str, dict[str, Money]] = defaultdict(lambda: dict.fromkeys(STAGES, zero))
+    shown, undisclosed = visible_flows(conn, to, reader, index)
+    unconverted = []
+    for flow in shown:
+        if flow.amount is None:
+            assert flow.original is not None  # every flow carries the figure it converts
+            unconverted.append(to.unconverted(flow.stage, flow.original, flow.day, funder=flow.funder))
+            continue
+        rows[flow.funder][flow.stage] += flow.amount
+    names = dict(conn.execute(select(t.parties.c.id, t.parties.c.name)).all())
+    funders = []
+    totals = dict.fromkeys(STAGES, zero)
+    for funder in sorted(rows, key=lambda f: (-rows[f]["pledged"].amount, f)):
+        figures = rows[funder]
+        for k in totals:
+            totals[k] += figures[k]
+        funders.append(
+            {"funder": funder, "name": names.get(funder, funder), **{k: str(v.amount) for k, v in figures.items()}}
+        )
+    return {
+        "currency": to.target,
+        "funders": funders,
+        "total": {k: str(v.amount) for k, v in totals.items()},
+        "undisclosed": undisclosed,
+        "rates_used": to.rates(),
+        "unconverted": unconverted,
+    }
+
+
+def trace(conn: Connection, package_id: str) -> dict:
+    """Every delivered line of a package -> contract -> package line -> the pledges that paid."""
+    pkg = conn.execute(select(t.packages).where(t.packages.c.id == package_id)).mappings().one_or_none()
+    if pkg is None:
+        raise NotFound("package", package_id)
+    lines = {
+        row.line_no: row
+        for row in conn.execute(select(t.package_lines).where(t.package_lines.c.package_id == package_id))
+    }
+    fundings = _fundings(conn, package_id)
+    allocations = (
+        conn.execute(select(t.allocations).where(t.allocations.c.package_id == package_id).order_by(t.allocations.c.id))
+        .mappings()
+        .all()
+    )
+    funders = dict(conn.execute(select(t.pledges.c.id, t.pledges.c.funder)).all())
+    line_json = {no: _traced_line(row, allocations, funders) for no, row in lines.items()}
+    lots = _lots_by_shipment_line(conn, package_id)
+    delivered = []
+    for receipt in _receipts(conn, package_id):
+        value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
+        shares = attribute(value, fundings.get((package_id, receipt.package_line_no), []))
+        delivered.append(
+            _traced_receipt(receipt, value, shares, lots.get((receipt.shipment_id, receipt.line_no), []), line_json)
+        )
+    return {
+        "package": {
+            "id": pkg["id"],
+            "title": pkg["title"],
+            "mechanism": pkg["mechanism"],
+            "state": pkg["state"],
+            "currency": pkg["currency"],
+            "seller": pkg["seller"],
+            "recipient": pkg["recipient"],
+        },
+        "lines": [line_json[no] for no in sorted(lines)],
+        "contracts": [_traced_contract_line(c) for c in _contract_lines(conn, package_id)],
+        "delivered": delivered,
+    }
+
+
+def _traced_line(row: Any, allocations: Sequence[RowMapping], funders: dict[str, str]) -> dict:
+    """A package line and the allocations that fund it."""
+    return {
+        "line_no": row.line_no,
+        "requirement_id": row.requirement_id,
+        "item": row.item,
+        "quantity": row.quantity,
+        "unit_price": str(Money.from_minor(row.unit_price_minor, row.unit_price_currency).amount),
+        "funded_by": [
+            {
+                "allocation_id": alloc["id"],
+                "pledge_id": alloc["pledge_id"],
+                "funder": funders.get(alloc["pledge_id"]),
+                "amount": str(Money.from_minor(alloc["amount_minor"], alloc["amount_currency"]).amount),
+                "currency": alloc["amount_currency"],
+                "line_amount": str(Money.from_minor(alloc["line_amount_minor"], alloc["line_amount_currency"]).amount),
+                "fx_rate": alloc["fx_rate"],
+                "fx_date": alloc["fx_date"].isoformat() if alloc["fx_date"] else None,
+                "allocated_on": alloc["allocated_on"].isoformat(),
+            }
+            for alloc in allocations
+            if alloc["line_no"] == row.line_no
+        ],
+    }
+
+
+def _traced_receipt(receipt: Any, value: Money, shares: list, lots: list[dict], line_json: dict[int, dict]) -> dict:
+    """A confirmed receipt: what arrived, under which contract and package line, paid by whom."""
+    return {
+        "shipment_id": receipt.shipment_id,
+        "shipped_on": receipt.shipped_on.isoformat(),
+        "received_on": receipt.received_on.isoformat(),
+        "item": receipt.item,
+        "shipped": receipt.quantity,
+        "received": receipt.received,
+        "discrepancy": receipt.quantity - receipt.received,
+        "note": receipt.note,
+        "value": str(value.amount),
+        "currency": value.currency,
+        "lots": lots,
+        "contract": {
+            "id": receipt.contract_id,
+            "line_no": receipt.line_no,
+            "unit_price": str(Money.from_minor(receipt.unit_price_minor, receipt.unit_price_currency).amount),
+        },
+        "package_line": line_json[receipt.package_line_no],
+        "paid_by": [
+            {
+                "pledge_id": s.funding.pledge_id,
+                "funder": s.funding.funder,
+                "amount": str(s.line_amount.amount),
+                "currency": s.line_amount.currency,
+                "pledge_amount": str(s.pledge_amount.amount),
+                "pledge_currency": s.pledge_amount.currency,
+            }
+            for s in shares
+        ],
+    }
+
+
+def _traced_contract_line(c: Any) -> dict:
+    return {
+        "id": c.id,
+        "supplier": c.supplier,
+        "kind": c.kind,
+        "signed_on": c.signed_on.isoformat(),
+        "line_no": c.line_no,
+        "package_line_no": c.package_line_no,
+        "item": c.item,
+        "quantity": c.quantity,
+        "unit_price": str(Money.from_minor(c.unit_price_minor, c.unit_price_currency).amount),
+    }
+
+
+def _lots_by_shipment_line(conn: Connection, package_id: str) -> dict[tuple[str, int], list[dict]]:
+    s, sl, c, lot, o = t.shipments, t.shipment_lots, t.contracts, t.lots, t.production_orders
+    rows = conn.execute(
+        select(
+            sl.c.shipment_id,
+            sl.c.contract_line_no,
+            sl.c.lot_id,
+            sl.c.quantity,
+            o.c.facility_id,
+            o.c.id.label("order_id"),
+            lot.c.produced_on,
+            lot.c.accepted,
+            lot.c.rejected,
+            lot.c.reason,
+            lot.c.inspected_on,
+        )
+        .select_from(
+            sl.join(s, s.c.id == sl.c.shipment_id)
+            .join(c, c.c.id == s.c.contract_id)
+            .join(lot, lot.c.lot_id == sl.c.lot_id)
+            .join(o, o.c.id == lot.c.order_id)
+        )
+        .where(c.c.package_id == package_id)
+        .order_by(sl.c.lot_id)
+    )
+    out: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for r in rows:
+        out[(r.shipment_id, r.contract_line_no)].append(
+            {
+                "lot_id": r.lot_id,
+                "quantity": r.quantity,
+                "order_id": r.order_id,
+                "facility_id": r.facility_id,
+                "produced_on": r.produced_on.isoformat(),
+                "quality": {
+                    "accepted": r.accepted,
+                    "rejected": r.rejected,
+                    "reason": r.reason,
+                    "inspected_on": r.inspected_on.isoformat() if r.inspected_on else None,
+                },
+            }
+        )
+    return out

@@ -1,0 +1,185 @@
+"""Pledges and allocations: money in, and money assigned to package lines.
+
+An allocation is decided on the pledge's stream while the ledger is locked, so the pledge
+can never be over-allocated (invariant 1), and its follow-up (the requirement's funded
+quantity) is recorded in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import Annotated, ClassVar
+
+from ...domain import package as package_domain
+from ...domain import pledge as domain
+from ...domain import requirement as requirement_domain
+from ...domain.money import Money
+from ...domain.package import Package
+from ...domain.party import Party
+from ...domain.pledge import LineToFund, Pledge
+from ...domain.requirement import Requirement
+from ...domain.values import parse_int
+from ...ledger.chain import StoredEvent
+from ...store.eventstore import UnitOfWork
+from .. import facts
+from ..bus import Command, handles
+from ..context import Actor, Outcome, moved
+from ..fields import (
+    DEFAULT_DISCLOSURE,
+    TODAY,
+    Amount,
+    BusinessDay,
+    Categories,
+    Currency,
+    Day,
+    Disclosure,
+    Mechanism,
+    OptionalCurrency,
+    OptionalDay,
+    Origins,
+    Text,
+    money_in,
+    parsed,
+)
+
+
+class AnnouncePledge(Command):
+    ACTION: ClassVar[str] = "pledge.announce"
+    WITHHOLDS: ClassVar[str | None] = "PledgeAnnounced"
+
+    # in the order the values are checked: the first bad one is the refusal
+    funder: str
+    currency: Currency
+    amount: Annotated[Money, money_in("currency")]
+    pledged_on: Day
+    valid_from: OptionalDay = None  # the pledge date when None
+    valid_until: OptionalDay = None  # open-ended when None
+    categories: Categories = ()  # earmarks: only these categories
+    origins: Origins = ()  # earmarks: only equipment made here
+    mechanism: Mechanism
+    note: Text = ""
+    id: str | None = None
+    commit: bool = False  # also record it as committed
+    #: withheld fields: ["amount=confidential@2027-01-01"] or {field: level}, parsed
+    disclosure: Disclosure = DEFAULT_DISCLOSURE
+
+
+@handles(AnnouncePledge)
+def announce_pledge(uow: UnitOfWork, actor: Actor, cmd: AnnouncePledge, expected: int | None) -> Outcome:
+    uow.load(Party, cmd.funder, field="funder")  # the funder must be a registered party
+    pledge = uow.get(Pledge, cmd.id or uow.next_id(Pledge, "PL"))
+    stored = uow.record(pledge, announcement(pledge, cmd), withhold=cmd.disclosure)
+    if cmd.commit:
+        assert pledge.pledged_on is not None  # just announced
+        stored += uow.record(pledge, domain.commit(pledge, on=pledge.pledged_on))
+    return Outcome(pledge.id, stored)
+
+
+def announcement(pledge: Pledge, cmd: AnnouncePledge) -> list:
+    """The events announcing ``cmd`` as ``pledge`` (decided, not recorded)."""
+    return domain.announce(
+        pledge,
+        funder=cmd.funder,
+        amount=cmd.amount,
+        pledged_on=cmd.pledged_on,
+        mechanism=cmd.mechanism,
+        categories=cmd.categories,
+        origins=cmd.origins,
+        valid_from=cmd.valid_from,
+        valid_until=cmd.valid_until,
+        note=cmd.note,
+    )
+
+
+class CommitPledge(Command):
+    ACTION: ClassVar[str] = "pledge.commit"
+
+    pledge_id: str
+    on: BusinessDay = TODAY
+
+
+@handles(CommitPledge)
+def commit_pledge(uow: UnitOfWork, actor: Actor, cmd: CommitPledge, expected: int | None) -> Outcome:
+    return moved(uow, Pledge, cmd.pledge_id, lambda p: domain.commit(p, on=cmd.on), expected)
+
+
+class ExpirePledge(Command):
+    ACTION: ClassVar[str] = "pledge.expire"
+
+    pledge_id: str
+    on: BusinessDay = TODAY
+
+
+@handles(ExpirePledge)
+def expire_pledge(uow: UnitOfWork, actor: Actor, cmd: ExpirePledge, expected: int | None) -> Outcome:
+    return moved(uow, Pledge, cmd.pledge_id, lambda p: domain.expire(p, on=cmd.on), expected)
+
+
+class Allocate(Command):
+    ACTION: ClassVar[str] = "pledge.allocate"
+    WITHHOLDS: ClassVar[str | None] = "PledgeAllocated"
+
+    pledge_id: str
+    package_id: str
+    line_no: Annotated[int, parsed(parse_int, "line", minimum=1)]
+    amount: Amount
+    currency: OptionalCurrency = None  # the pledge's currency when None
+    on: BusinessDay = TODAY
+    disclosure: Disclosure = DEFAULT_DISCLOSURE
+
+
+@handles(Allocate)
+def allocate(uow: UnitOfWork, actor: Actor, cmd: Allocate, expected: int | None) -> Outcome:
+    """Record one allocation and its follow-up (the requirement's funded quantity); the
+    optimiser records many this way, in one transaction."""
+    pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
+    package = uow.load(Package, cmd.package_id, field="package")
+    package_domain.can_fund(package)
+    line = package.line(cmd.line_no)
+    assert pledge.amount is not None
+    amount = Money.parse(cmd.amount, cmd.currency or pledge.amount.currency)
+    funded = facts.funded_by_line(uow.conn, package.id, package.currency).get(
+        line.line_no, Money.zero(package.currency)
+    )
+    target = LineToFund(
+        package_id=package.id,
+        line_no=line.line_no,
+        mechanism=package.mechanism,
+        category=line.category,
+        origin=line.origin,
+        value=line.value,
+        funded=funded,
+    )
+    fx_days = facts.fx_days(uow.conn, cmd.on, {pledge.amount.currency, package.currency})
+    allocation_id = f"{pledge.id}.{len(pledge.allocations) + 1}"
+    events = domain.allocate(
+        pledge, allocation_id=allocation_id, line=target, amount=amount, on=cmd.on, fx_days=fx_days
+    )
+    stored = uow.record(pledge, events, expected_version=expected, withhold=cmd.disclosure)
+    requirement = uow.load(Requirement, line.requirement_id)
+    stored += uow.record(
+        requirement, requirement_domain.record_funding(requirement, facts.funded_quantity(uow.conn, requirement.id))
+    )
+    return Outcome(allocation_id, stored)
+
+
+def release_package_in(
+    uow: UnitOfWork, package: Package, *, reason: str, on: date, line_nos: Collection[int] | None = None
+) -> list[StoredEvent]:
+    """Give back to their pledges all that allocations still hold for ``package`` (or for
+    ``line_nos`` of it), then record what its requirements are now funded for: the money is
+    there to allocate again and the lines reopen (issue 15 item 3)."""
+    held = facts.held_allocations(uow.conn, package.id)
+    stored: list[StoredEvent] = []
+    for pledge_id, allocation_id, line_no in held:
+        if line_nos is not None and line_no not in line_nos:
+            continue
+        pledge = uow.load(Pledge, pledge_id)
+        stored += uow.record(pledge, domain.release(pledge, allocation_id=allocation_id, reason=reason, on=on))
+    for requirement_id in sorted({line.requirement_id for line in package.lines.values()}):
+        requirement = uow.load(Requirement, requirement_id)
+        stored += uow.record(
+            requirement, requirement_domain.record_funding(requirement, facts.funded_quantity(uow.conn, requirement_id))
+        )
+    return stored
