@@ -360,9 +360,9 @@ def bench_proofs(tmp: Path, sizes: list[int], samples: int) -> list[dict]:
         store = _fresh(tmp, f"proofs-{n}")
         build = _synthetic_tree(store, n)
         with store.read() as conn:
-            assert stored_tree.tree_size(conn) == n + 1  # and the KeyPinned event
-            note = conn.exec_driver_sql("SELECT checkpoint FROM ledger_head").scalar_one()
-            assert note.startswith(f"bench.example/ledger\n{n + 1}\n")  # the last write signed its tree
+            # leaves written in bulk: no write, so no pinned key and no signed checkpoint here;
+            # what is measured is reading proofs from the tiles, which signing does not touch
+            assert stored_tree.tree_size(conn) == n
             root = stored_tree.tree_head(conn, n)
             latencies, consistency = [], []
             for _ in range(samples):
