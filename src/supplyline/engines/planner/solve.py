@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 
 from .greedy import plan_greedy
-from .highs import solve_highs
 from .model import Plan, Problem
 
 Solver = Callable[..., Plan]
@@ -29,8 +28,14 @@ def split_by_item(problem: Problem) -> list[Problem]:
     ]
 
 
-def plan_production(problem: Problem, *, time_limit: float = 10.0, solve: Solver = solve_highs) -> Plan:
-    """The plan with least weighted lateness, then least cost, within ``time_limit`` seconds."""
+def plan_production(problem: Problem, *, time_limit: float = 10.0, solve: Solver | None = None) -> Plan:
+    """The plan with least weighted lateness, then least cost, within ``time_limit`` seconds
+    (HiGHS unless ``solve`` is given)."""
+    if solve is None:
+        # HiGHS brings NumPy and SciPy: loaded when a plan is made, not when the CLI starts
+        from .highs import solve_highs
+
+        solve = solve_highs
     started = time.perf_counter()
     parts = split_by_item(problem)
     weights = [1 + sum(sum(1 for c in line.capacity if c) for line in p.lines) * len(p.demands) for p in parts]

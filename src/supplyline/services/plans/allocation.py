@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
@@ -30,7 +31,6 @@ from ...domain.money import Money, parse_positive_money
 from ...domain.payments import Stages
 from ...domain.pledge import Pledge
 from ...domain.values import MECHANISMS, parse_choice, parse_date
-from ...engines.allocation import Instance, Need, Result, allocate
 from ...ledger.canonical import parse
 from ...ledger.chain import StoredEvent
 from ...store import schema as t
@@ -39,6 +39,9 @@ from .. import bus, facts
 from ..context import Actor, on_or_today
 from ..records.funding import Allocate
 from ..records.packages import AddLine, DraftPackage
+
+if TYPE_CHECKING:  # the optimiser loads NumPy, SciPy and HiGHS: only the commands that solve import it
+    from ...engines.allocation import Instance, Need, Result
 
 ATTEMPTS = 3
 
@@ -76,6 +79,8 @@ def _parse(cmd: RunAllocation) -> tuple[date, str, Decimal | None, float]:
 
 
 def load_instance(conn: Connection, on: date, currency: str, min_package: Decimal | None) -> Instance:
+    from ...engines.allocation import Instance
+
     p = t.pledges
     pledges = [
         Pledge(
@@ -102,6 +107,8 @@ def load_instance(conn: Connection, on: date, currency: str, min_package: Decima
 
 def _needs(conn: Connection) -> list[Need]:
     """The fundable requirements with a quantity not yet in a live package."""
+    from ...engines.allocation import Need
+
     pl, pk = t.package_lines, t.packages
     packaged = dict(
         conn.execute(
@@ -159,6 +166,8 @@ def _returned(minor: int, currency: str) -> Stages:
 
 def plan(store: Store, cmd: RunAllocation) -> tuple[Instance, Result, int, dict[str, float]]:
     """Load on one snapshot and solve (no lock held while solving)."""
+    from ...engines.allocation import allocate
+
     day, currency, minimum, limit = _parse(cmd)
     began = time.perf_counter()
     with store.read() as conn:
