@@ -17,7 +17,8 @@ from supplyline.domain.events import AllocationReleased, PledgeAllocated, RateUs
 from supplyline.domain.money import Money
 from supplyline.domain.pledge import Pledge
 from supplyline.services import bus
-from supplyline.services.records import funding, packages
+from supplyline.services.money_flow.conservation import check_money
+from supplyline.services.records import funding, packages, requirements
 from supplyline.store import schema as t
 
 runner = CliRunner()
@@ -220,3 +221,53 @@ def test_cli_reject_of_the_canadian_package_frees_its_500_million(demo_sqlite_ur
     # REQ-01: 120 (NL) + 80 (Nordic) + 100 (CA) funded before; the December package's 60 are not fully funded
     assert json.loads(req.stdout)["funded_quantity"] == 200
     assert runner.invoke(app, ["--db", demo_sqlite_url, "rebuild", "--check"]).exit_code == 0
+
+
+def _allocate(store, pledge_id, amount, on="2025-08-03", package_id="PKG-1"):
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(pledge_id=pledge_id, package_id=package_id, line_no=1, amount=amount, on=on),
+    )
+
+
+def _released(store):
+    with store.read() as conn:
+        rows = conn.execute(select(t.allocations).order_by(t.allocations.c.id)).mappings().all()
+    return [(r["id"], r["amount_minor"], r["line_amount_minor"], r["released_minor"]) for r in rows]
+
+
+def test_a_withdrawn_requirement_gives_back_what_its_open_packages_held(store):
+    base(store, pledge_amounts=(("PL-A", "6000.00", "USD"), ("PL-B", "4000.00", "USD")))
+    _allocate(store, "PL-A", "6000.00")
+    _allocate(store, "PL-B", "2500.00")
+    assert (_pledge_row(store, "PL-B")["state"], _pledge_row(store, "PL-B")["allocated_minor"]) == (
+        "partly_allocated",
+        250000,
+    )
+
+    outcome = bus.handle(
+        store, OP, requirements.WithdrawRequirement(requirement_id="R-1", reason="no longer needed", on="2025-08-20")
+    )
+
+    assert [e.type for e in outcome.events] == ["RequirementWithdrawn", "AllocationReleased", "AllocationReleased"]
+    a, b = _pledge_row(store, "PL-A"), _pledge_row(store, "PL-B")
+    assert (a["state"], a["allocated_minor"], b["state"], b["allocated_minor"]) == ("committed", 0, "committed", 0)
+    assert _released(store) == [("PL-A.1", 0, 0, 600000), ("PL-B.1", 0, 0, 250000)]
+    req = _requirement_row(store, "R-1")
+    assert (req["state"], req["funded_quantity"]) == ("withdrawn", 0)
+    with store.read() as conn:
+        flows = conn.execute(
+            select(t.money_flows.c.pledge_id, t.money_flows.c.amount_minor, t.money_flows.c.reference)
+            .where(t.money_flows.c.stage == "released")
+            .order_by(t.money_flows.c.pledge_id)
+        ).all()
+    assert [tuple(f) for f in flows] == [
+        ("PL-A", 600000, "requirement_withdrawn"),
+        ("PL-B", 250000, "requirement_withdrawn"),
+    ]
+    with store.read() as conn:
+        assert check_money(conn) == []
+    with pytest.raises(RuleViolation, match="requirement 'R-1' is withdrawn: its package lines take no more money"):
+        _allocate(store, "PL-A", "100.00", on="2025-08-21")
+    assert _pledge_row(store, "PL-A")["allocated_minor"] == 0

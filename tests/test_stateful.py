@@ -315,6 +315,20 @@ class Ledger(RuleBasedStateMachine):
                     )
         self.attempt(packages.Decide, package_id=package, party="US", decision="approve", reason="", on="2025-03-02")
 
+    @precondition(lambda self: self.ids("SELECT id FROM requirements WHERE state NOT IN ('withdrawn', 'fulfilled')"))
+    @rule(i=st.integers(0, 100), now=st.sampled_from([False] * 5 + [True]))
+    def withdraw_requirement(self, i, now):
+        """Now and then a line is withdrawn: what open packages held for it goes back to its pledges."""
+        if now:
+            self.attempt(
+                requirements.WithdrawRequirement,
+                requirement_id=self.pick(
+                    "SELECT id FROM requirements WHERE state NOT IN ('withdrawn', 'fulfilled') ORDER BY id", i
+                ),
+                reason="no longer needed",
+                on="2025-03-03",
+            )
+
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state = 'proposed'"))
     @rule(i=st.integers(0, 100), verdict=st.sampled_from(["approve"] * 6 + ["reject"]))
     def decide(self, i, verdict):

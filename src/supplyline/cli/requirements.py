@@ -74,9 +74,10 @@ def requirement_withdraw(
     ctx: typer.Context,
     requirement_id: str = typer.Argument(..., metavar="ID"),
     reason: str = typer.Option(..., "--reason"),
+    on: str | None = typer.Option(None, "--on", help="the day its packages' money goes back (default: today)"),
     as_json: bool = JSON,
 ) -> None:
-    send(ctx, requirements.WithdrawRequirement(requirement_id=requirement_id, reason=reason), as_json=as_json)
+    send(ctx, requirements.WithdrawRequirement(requirement_id=requirement_id, reason=reason, on=on), as_json=as_json)
 
 
 @requirement.command("reprioritise")

@@ -218,6 +218,16 @@ def check_packageable(req: Requirement, quantity: int, already_packaged: int) ->
         )
 
 
+def check_still_wanted(req: Requirement) -> None:
+    """Money is allocated only to lines still wanted: a withdrawn line's money went back."""
+    if req.state == "withdrawn":
+        raise RuleViolation(
+            f"requirement '{req.id}' is withdrawn: its package lines take no more money",
+            field="requirement",
+            value=req.id,
+        )
+
+
 def record_funding(req: Requirement, funded_quantity: int) -> list[Event]:
     """Follow-up of an allocation or a release: the quantity of this requirement now fully paid for."""
     if funded_quantity == req.funded_quantity:

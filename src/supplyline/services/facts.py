@@ -7,6 +7,7 @@ same transaction as each append, so these reads always reflect every event befor
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -46,6 +47,21 @@ def held_allocations(conn: Connection, package_id: str) -> list[tuple[str, str, 
         .order_by(a.c.line_no, a.c.id)
     )
     return [(pledge_id, allocation_id, int(line_no)) for pledge_id, allocation_id, line_no in rows]
+
+
+def lines_of_requirement(conn: Connection, requirement_id: str, states: Collection[str]) -> dict[str, list[int]]:
+    """The lines that put a requirement in packages in one of ``states``: package -> line numbers."""
+    pl, p = t.package_lines, t.packages
+    rows = conn.execute(
+        select(pl.c.package_id, pl.c.line_no)
+        .select_from(pl.join(p, p.c.id == pl.c.package_id))
+        .where(pl.c.requirement_id == requirement_id, p.c.state.in_(tuple(states)))
+        .order_by(pl.c.package_id, pl.c.line_no)
+    )
+    lines: dict[str, list[int]] = defaultdict(list)
+    for package_id, line_no in rows:
+        lines[package_id].append(int(line_no))
+    return dict(lines)
 
 
 def funded_quantity(conn: Connection, requirement_id: str) -> int:

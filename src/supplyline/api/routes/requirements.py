@@ -103,7 +103,7 @@ def withdraw_requirement(requirement_id: PathId, body: WithdrawAction, gate: Gat
     return send(
         gate,
         existing("requirement", requirement_id),
-        lambda: requirements.WithdrawRequirement(requirement_id=requirement_id, reason=body.reason),
+        lambda: requirements.WithdrawRequirement(requirement_id=requirement_id, reason=body.reason, on=body.on),
         payload=body,
     )
 

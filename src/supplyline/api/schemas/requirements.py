@@ -50,6 +50,7 @@ class RequirementCreate(RequestModel):
 
 class WithdrawAction(RequestModel):
     reason: Reason
+    on: Day | None = Field(None, description="the day its packages' money goes back (default: today, UTC)")
 
 
 class ReprioritiseAction(RequestModel):

@@ -137,6 +137,8 @@ def allocate(uow: UnitOfWork, actor: Actor, cmd: Allocate, expected: int | None)
     package = uow.load(Package, cmd.package_id, field="package")
     package_domain.can_fund(package)
     line = package.line(cmd.line_no)
+    requirement = uow.load(Requirement, line.requirement_id)
+    requirement_domain.check_still_wanted(requirement)
     assert pledge.amount is not None
     amount = Money.parse(cmd.amount, cmd.currency or pledge.amount.currency)
     funded = facts.funded_by_line(uow.conn, package.id, package.currency).get(
@@ -157,7 +159,6 @@ def allocate(uow: UnitOfWork, actor: Actor, cmd: Allocate, expected: int | None)
         pledge, allocation_id=allocation_id, line=target, amount=amount, on=cmd.on, fx_days=fx_days
     )
     stored = uow.record(pledge, events, expected_version=expected, withhold=cmd.disclosure)
-    requirement = uow.load(Requirement, line.requirement_id)
     stored += uow.record(
         requirement, requirement_domain.record_funding(requirement, facts.funded_quantity(uow.conn, requirement.id))
     )
@@ -165,15 +166,24 @@ def allocate(uow: UnitOfWork, actor: Actor, cmd: Allocate, expected: int | None)
 
 
 def release_package_in(
-    uow: UnitOfWork, package: Package, *, reason: str, on: date, line_nos: Collection[int] | None = None
+    uow: UnitOfWork,
+    package: Package,
+    *,
+    reason: str,
+    on: date,
+    line_nos: Collection[int] | None = None,
+    pledge_ids: Collection[str] | None = None,
 ) -> list[StoredEvent]:
     """Give back to their pledges all that allocations still hold for ``package`` (or for
-    ``line_nos`` of it), then record what its requirements are now funded for: the money is
-    there to allocate again and the lines reopen (issue 15 item 3)."""
+    ``line_nos`` of it, or only those of ``pledge_ids``), then record what its requirements
+    are now funded for: the money is there to allocate again and the lines reopen (issue 15
+    item 3). Every trigger of a release comes through here."""
     held = facts.held_allocations(uow.conn, package.id)
     stored: list[StoredEvent] = []
     for pledge_id, allocation_id, line_no in held:
-        if line_nos is not None and line_no not in line_nos:
+        if (line_nos is not None and line_no not in line_nos) or (
+            pledge_ids is not None and pledge_id not in pledge_ids
+        ):
             continue
         pledge = uow.load(Pledge, pledge_id)
         stored += uow.record(pledge, domain.release(pledge, allocation_id=allocation_id, reason=reason, on=on))

@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import Annotated, ClassVar
 
 from ...domain import requirement as domain
+from ...domain.lifecycle import PACKAGE
 from ...domain.money import Money
+from ...domain.package import Package
 from ...domain.party import Party
 from ...domain.requirement import MAX_PRIORITY, Requirement
 from ...domain.values import parse_int, parse_text
 from ...store.eventstore import UnitOfWork
+from .. import facts
 from ..bus import Command, handles
 from ..context import Actor, Outcome, moved
 from ..fields import (
     DEFAULT_DISCLOSURE,
+    TODAY,
+    BusinessDay,
     Category,
     Count,
     Currency,
@@ -27,6 +32,7 @@ from ..fields import (
     money_in,
     parsed,
 )
+from .funding import release_package_in
 
 Priority = Annotated[int, parsed(parse_int, minimum=1, maximum=MAX_PRIORITY)]
 
@@ -111,11 +117,18 @@ class WithdrawRequirement(Command):
 
     requirement_id: str
     reason: Reason
+    on: BusinessDay = TODAY  # the day its packages' money goes back
 
 
 @handles(WithdrawRequirement)
 def withdraw_requirement(uow: UnitOfWork, actor: Actor, cmd: WithdrawRequirement, expected: int | None) -> Outcome:
-    return moved(uow, Requirement, cmd.requirement_id, lambda r: domain.withdraw(r, reason=cmd.reason), expected)
+    """Withdraw a line; what was allocated to it in packages not yet contracted goes back to
+    its pledges (a contracted package's money stays with the contract until it is closed)."""
+    outcome = moved(uow, Requirement, cmd.requirement_id, lambda r: domain.withdraw(r, reason=cmd.reason), expected)
+    for package_id, line_nos in facts.lines_of_requirement(uow.conn, outcome.id, PACKAGE.group("fundable")).items():
+        package = uow.load(Package, package_id)
+        outcome.events += release_package_in(uow, package, reason="requirement_withdrawn", on=cmd.on, line_nos=line_nos)
+    return outcome
 
 
 class Reprioritise(Command):
