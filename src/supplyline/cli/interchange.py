@@ -3,7 +3,9 @@ ocds OUT.json`, and `supplyline report kiel`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -22,6 +24,7 @@ app.add_typer(imports_app, name="import")
 export_app = typer.Typer(no_args_is_help=True, help="Give the ledger's data out in open formats.")
 app.add_typer(export_app, name="export")
 
+FILE = typer.Argument(..., metavar="FILE", help=".csv or .xlsx")
 MAPPING = typer.Option(
     None, "--mapping", help="column-mapping file (.yaml or .toml): your headers, number and date formats"
 )
@@ -64,10 +67,30 @@ def _print_import(result: imports.ImportResult, as_json: bool, label: str) -> No
             errors.print(f"  {problem}", markup=False, highlight=False)
 
 
+def _run_import(
+    ctx: typer.Context, importer: Callable[..., imports.ImportResult], label: str, *shared: Any, **more: Any
+) -> None:
+    """Every spreadsheet import: the same store, actor and options in, the same summary out.
+    ``shared`` is (as_json, file, mapping, skip_invalid, rejects, dry_run), in that order."""
+    as_json, file, mapping, skip_invalid, rejects, dry_run = shared
+    st = state(ctx)
+    result = importer(
+        st.store(),
+        st.acting,
+        file,
+        mapping=mapping,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+        dry_run=dry_run,
+        **more,
+    )
+    _print_import(result, as_json, label)
+
+
 @imports_app.command("pledges")
 def import_pledges(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., metavar="FILE", help=".csv or .xlsx"),
+    file: Path = FILE,
     mapping: Path | None = MAPPING,
     skip_invalid: bool = SKIP,
     rejects: Path | None = REJECTS,
@@ -78,25 +101,14 @@ def import_pledges(
 ) -> None:
     """Import pledges (columns: id, funder, amount, currency, pledged_on, mechanism, categories, origins,
     valid_from, valid_until, note, status)."""
-    st = state(ctx)
-    result = imports.import_pledges(
-        st.store(),
-        st.acting,
-        file,
-        mapping=mapping,
-        skip_invalid=skip_invalid,
-        rejects=rejects,
-        commit=commit,
-        dry_run=dry_run,
-        create_parties=create_parties,
-    )
-    _print_import(result, as_json, "pledges")
+    shared = (as_json, file, mapping, skip_invalid, rejects, dry_run)
+    _run_import(ctx, imports.import_pledges, "pledges", *shared, commit=commit, create_parties=create_parties)
 
 
 @imports_app.command("requirements")
 def import_requirements(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., metavar="FILE", help=".csv or .xlsx"),
+    file: Path = FILE,
     mapping: Path | None = MAPPING,
     skip_invalid: bool = SKIP,
     rejects: Path | None = REJECTS,
@@ -106,24 +118,14 @@ def import_requirements(
 ) -> None:
     """Import requirement lines as drafts (columns: id, recipient, list_month, priority, rank, item, category,
     quantity, unit, unit_price, currency, origin, min_lot, whole_only, needed_by, note)."""
-    st = state(ctx)
-    result = imports.import_requirements(
-        st.store(),
-        st.acting,
-        file,
-        mapping=mapping,
-        skip_invalid=skip_invalid,
-        rejects=rejects,
-        dry_run=dry_run,
-        create_parties=create_parties,
-    )
-    _print_import(result, as_json, "requirements")
+    shared = (as_json, file, mapping, skip_invalid, rejects, dry_run)
+    _run_import(ctx, imports.import_requirements, "requirements", *shared, create_parties=create_parties)
 
 
 @imports_app.command("parties")
 def import_parties(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., metavar="FILE", help=".csv or .xlsx"),
+    file: Path = FILE,
     mapping: Path | None = MAPPING,
     skip_invalid: bool = SKIP,
     rejects: Path | None = REJECTS,
@@ -132,11 +134,8 @@ def import_parties(
 ) -> None:
     """Import parties (columns: id, name, kind, country, aliases separated by ';'); imports of pledges and
     requirements then match the names and aliases."""
-    st = state(ctx)
-    result = party_import.import_parties(
-        st.store(), st.acting, file, mapping=mapping, skip_invalid=skip_invalid, rejects=rejects, dry_run=dry_run
-    )
-    _print_import(result, as_json, "parties")
+    shared = (as_json, file, mapping, skip_invalid, rejects, dry_run)
+    _run_import(ctx, party_import.import_parties, "parties", *shared)
 
 
 @imports_app.command("fx")
