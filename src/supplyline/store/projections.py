@@ -33,7 +33,7 @@ from ..domain.token import ApiToken
 from ..ledger.canonical import canonical
 from . import projections_enduse as enduse
 from . import schema as t
-from .table_rows import Rows, key_of
+from .table_rows import Rows, key_of, same_named
 
 
 def _money(prefix: str, money) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def _money(prefix: str, money) -> dict[str, Any]:
 
 
 def party_rows(p: Party) -> dict[Table, list[dict]]:
-    return {t.parties: [{"id": p.id, "name": p.name, "kind": p.kind, "country": p.country, "version": p.version}]}
+    return {t.parties: [same_named(p, "id", "name", "kind", "country", "version")]}
 
 
 def fx_rows(r: FxRecord) -> dict[Table, list[dict]]:
@@ -206,16 +206,7 @@ def package_rows(p: Package) -> dict[Table, list[dict]]:
 def contract_rows(c: Contract) -> dict[Table, list[dict]]:
     return {
         t.contracts: [
-            {
-                "id": c.id,
-                "package_id": c.package_id,
-                "buyer": c.buyer,
-                "supplier": c.supplier,
-                "kind": c.kind,
-                "signed_on": c.signed_on,
-                "currency": c.currency,
-                "version": c.version,
-            }
+            same_named(c, "id", "package_id", "buyer", "supplier", "kind", "signed_on", "currency", "version")
         ],
         t.contract_lines: [
             {
@@ -237,7 +228,7 @@ def contract_rows(c: Contract) -> dict[Table, list[dict]]:
 
 def facility_rows(f: Facility) -> dict[Table, list[dict]]:
     return {
-        t.facilities: [{"id": f.id, "name": f.name, "country": f.country, "version": f.version}],
+        t.facilities: [same_named(f, "id", "name", "country", "version")],
         t.facility_owners: [{"facility_id": f.id, "party": o.party, "share": str(o.share)} for o in f.owners],
         t.facility_capacity: [
             {"facility_id": f.id, "item": c.item, "from_month": c.from_month, "monthly_quantity": c.monthly_quantity}
@@ -254,29 +245,13 @@ def plan_rows(p: ProductionPlan) -> dict[Table, list[dict]]:
     return {
         t.production_plans: [
             {
-                "id": p.id,
-                "state": p.state,
-                "accepted_on": p.accepted_on,
-                "first_month": p.first_month,
-                "horizon": p.horizon,
-                "status": p.status,
-                "weighted_lateness": p.weighted_lateness,
+                **same_named(p, "id", "state", "accepted_on", "first_month", "horizon", "status", "weighted_lateness"),
                 **_money("cost", p.cost),
-                "input_digest": p.input_digest,
-                "superseded_by": p.superseded_by,
-                "superseded_on": p.superseded_on,
-                "version": p.version,
+                **same_named(p, "input_digest", "superseded_by", "superseded_on", "version"),
             }
         ],
         t.production_plan_parts: [
-            {
-                "plan_id": p.id,
-                "position": i,
-                "order_id": part.order_id,
-                "facility_id": part.facility_id,
-                "month": part.month,
-                "quantity": part.quantity,
-            }
+            {"plan_id": p.id, "position": i, **same_named(part, "order_id", "facility_id", "month", "quantity")}
             for i, part in enumerate(p.parts, start=1)
         ],
         t.production_plan_shortfalls: [
@@ -285,52 +260,32 @@ def plan_rows(p: ProductionPlan) -> dict[Table, list[dict]]:
     }
 
 
+_ORDER_COLUMNS = (
+    "id",
+    "facility_id",
+    "contract_id",
+    "contract_line_no",
+    "item",
+    "quantity",
+    "due",
+    "state",
+    "accepted",
+    "priority",
+    "version",
+)
+_LOT_COLUMNS = ("lot_id", "quantity", "produced_on", "accepted", "rejected", "reason", "inspected_on")
+
+
 def order_rows(o: ProductionOrder) -> dict[Table, list[dict]]:
     return {
-        t.production_orders: [
-            {
-                "id": o.id,
-                "facility_id": o.facility_id,
-                "contract_id": o.contract_id,
-                "contract_line_no": o.contract_line_no,
-                "item": o.item,
-                "quantity": o.quantity,
-                "due": o.due,
-                "state": o.state,
-                "accepted": o.accepted,
-                "priority": o.priority,
-                "version": o.version,
-            }
-        ],
-        t.lots: [
-            {
-                "lot_id": lot.lot_id,
-                "order_id": o.id,
-                "quantity": lot.quantity,
-                "produced_on": lot.produced_on,
-                "accepted": lot.accepted,
-                "rejected": lot.rejected,
-                "reason": lot.reason,
-                "inspected_on": lot.inspected_on,
-            }
-            for lot in o.lots.values()
-        ],
+        t.production_orders: [same_named(o, *_ORDER_COLUMNS)],
+        t.lots: [{"order_id": o.id, **same_named(lot, *_LOT_COLUMNS)} for lot in o.lots.values()],
     }
 
 
 def shipment_rows(s: Shipment) -> dict[Table, list[dict]]:
     return {
-        t.shipments: [
-            {
-                "id": s.id,
-                "contract_id": s.contract_id,
-                "shipped_on": s.shipped_on,
-                "state": s.state,
-                "received_on": s.received_on,
-                "note": s.note,
-                "version": s.version,
-            }
-        ],
+        t.shipments: [same_named(s, "id", "contract_id", "shipped_on", "state", "received_on", "note", "version")],
         t.shipment_lines: [
             {"shipment_id": s.id, "contract_line_no": n, "quantity": line.quantity, "received": line.received}
             for n, line in s.lines.items()
@@ -359,23 +314,22 @@ def kiel_rows(k: KielDonorRelease) -> dict[Table, list[dict]]:
     }
 
 
+_TOKEN_COLUMNS = (
+    "id",
+    "party",
+    "role",
+    "secret_sha256",
+    "label",
+    "issued_at",
+    "state",
+    "revoked_at",
+    "revoked_reason",
+    "version",
+)
+
+
 def token_rows(k: ApiToken) -> dict[Table, list[dict]]:
-    return {
-        t.api_tokens: [
-            {
-                "id": k.id,
-                "party": k.party,
-                "role": k.role,
-                "secret_sha256": k.secret_sha256,
-                "label": k.label,
-                "issued_at": k.issued_at,
-                "state": k.state,
-                "revoked_at": k.revoked_at,
-                "revoked_reason": k.revoked_reason,
-                "version": k.version,
-            }
-        ]
-    }
+    return {t.api_tokens: [same_named(k, *_TOKEN_COLUMNS)]}
 
 
 @dataclass(frozen=True)

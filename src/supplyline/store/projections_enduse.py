@@ -12,6 +12,7 @@ from sqlalchemy import Table
 from ..domain.custody import Handover
 from ..domain.enduse import Disposition, EndUseCheck, EndUseRules, Site
 from . import schema as t
+from .table_rows import same_named
 
 
 def rules_rows(r: EndUseRules) -> dict[Table, list[dict]]:
@@ -25,48 +26,23 @@ def rules_rows(r: EndUseRules) -> dict[Table, list[dict]]:
 
 
 def site_rows(s: Site) -> dict[Table, list[dict]]:
-    return {t.sites: [{"id": s.id, "party": s.party, "code": s.code, "name": s.name, "version": s.version}]}
+    return {t.sites: [same_named(s, "id", "party", "code", "name", "version")]}
 
 
 def check_rows(c: EndUseCheck) -> dict[Table, list[dict]]:
-    return {
-        t.end_use_checks: [
-            {
-                "id": c.id,
-                "kind": c.kind,
-                "checked_on": c.checked_on,
-                "inspector": c.inspector,
-                "site_id": c.site_id,
-                "sighted": c.sighted,
-                "manifest_root": c.manifest_root,
-                "version": c.version,
-            }
-        ]
-    }
+    columns = ("id", "kind", "checked_on", "inspector", "site_id", "sighted", "manifest_root", "version")
+    return {t.end_use_checks: [same_named(c, *columns)]}
 
 
 def disposition_rows(d: Disposition) -> dict[Table, list[dict]]:
-    return {
-        t.dispositions: [
-            {
-                "id": d.id,
-                "kind": d.kind,
-                "disposed_on": d.disposed_on,
-                "count": d.count,
-                "manifest_root": d.manifest_root,
-                "authorisation": d.authorisation,
-                "evidence_sha256": d.evidence_sha256,
-                "note": d.note,
-                "version": d.version,
-            }
-        ]
-    }
+    columns = ("id", "kind", "disposed_on", "count", "manifest_root", "authorisation", "evidence_sha256", "note")
+    return {t.dispositions: [same_named(d, *columns, "version")]}
 
 
 def handover_rows(h: Handover) -> dict[Table, list[dict]]:
     fields = ("from_party", "to_party", "from_site_id", "to_site_id", "handed_on", "count", "manifest_root")
     more = ("confirmed_on", "missing", "damaged", "extra", "version")
-    return {t.handovers: [{"id": h.id, "state": h.state, **{f: getattr(h, f) for f in (*fields, *more)}}]}
+    return {t.handovers: [same_named(h, "id", "state", *fields, *more)]}
 
 
 #: entity kind and its rows, for ``projections.PROJECTIONS``

@@ -16,6 +16,11 @@ from . import schema as t
 Rows = dict[str, dict[tuple, dict[str, Any]]]
 
 
+def same_named(record: Any, *names: str) -> dict[str, Any]:
+    """The columns that hold the record's attributes of the same names, as they are."""
+    return {name: getattr(record, name) for name in names}
+
+
 @cache
 def _key_names(table: Table) -> tuple[str, ...]:
     return tuple(c.name for c in table.primary_key.columns)
