@@ -15,6 +15,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, PlainValidator, ValidationInfo
 
+from ..domain.errors import InvalidInput
+from ..domain.fx import FxDay
 from ..domain.money import Money, check_currency, parse_decimal, parse_positive_money
 from ..domain.values import (
     CATEGORIES,
@@ -70,8 +72,6 @@ def _text(field: str, value: object) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        from ..domain.errors import InvalidInput
-
         raise InvalidInput(field, value, "must be text")
     return value
 
@@ -113,6 +113,24 @@ Reason = Annotated[str, parsed(parse_text)]
 Note = Annotated[str, parsed(parse_text, allow_empty=True)]
 #: yes or no, as the interface gave it
 Flag = Annotated[bool, parsed(lambda field, value: bool(value))]
+#: currency -> units per EUR (refusals name ``rates.CODE``)
+Rates = Annotated[dict[str, Decimal], parsed(lambda field, value: FxDay.parse_rates(value))]
+
+
+def _received(field: str, value: object) -> dict[int, int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise InvalidInput(field, value, "expected contract line numbers and the quantity received of each")
+    # the names and bounds the domain uses, which also checks each against what was shipped
+    return {
+        parse_int("lines", line_no, minimum=1): parse_int(f"lines[{line_no}].quantity", quantity, minimum=0)
+        for line_no, quantity in value.items()
+    }
+
+
+#: contract line -> whole units received; None when all that was shipped arrived
+ReceivedQuantities = Annotated[dict[int, int] | None, parsed(_received)]
 
 
 def money_in(currency: str, *, positive: bool = True) -> PlainValidator:

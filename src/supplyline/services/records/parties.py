@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from ...domain import fx as fx_domain
 from ...domain import party as party_domain
@@ -14,7 +13,7 @@ from ...domain.values import parse_date
 from ...store.eventstore import UnitOfWork
 from ..bus import Command, handle_in, handles
 from ..context import Actor, Outcome
-from ..fields import parsed
+from ..fields import Rates, parsed
 
 
 class RegisterParty(Command):
@@ -38,8 +37,7 @@ class RecordRates(Command):
     ACTION: ClassVar[str] = "fx.record"
 
     day: Annotated[date, parsed(parse_date, "date")]
-    #: currency -> units per EUR, as given (the domain parses each rate)
-    rates: Mapping[str, Any]
+    rates: Rates
     source: str = "ECB"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ...domain import package as package_domain
 from ...domain import requirement as requirement_domain
@@ -18,7 +18,7 @@ from .. import facts
 from ..bus import Command, handles
 from ..context import Actor, Outcome, moved
 from ..end_use import enduse
-from ..fields import DEFAULT_DISCLOSURE, Day, Disclosure, Reason, Text
+from ..fields import DEFAULT_DISCLOSURE, Day, Disclosure, Reason, ReceivedQuantities, Text
 
 
 class Dispatch(Command):
@@ -66,8 +66,7 @@ class Receive(Command):
 
     shipment_id: str
     received_on: Day
-    #: contract line -> quantity received, as given (the domain checks each); all shipped when None
-    quantities: dict[int, Any] | None = None
+    quantities: ReceivedQuantities = None
     note: Text = ""
     disclosure: Disclosure = DEFAULT_DISCLOSURE
     missing: tuple[SerialRow, ...] = ()  # serials that did not arrive (serialised lines)
