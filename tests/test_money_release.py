@@ -271,3 +271,40 @@ def test_a_withdrawn_requirement_gives_back_what_its_open_packages_held(store):
     with pytest.raises(RuleViolation, match="requirement 'R-1' is withdrawn: its package lines take no more money"):
         _allocate(store, "PL-A", "100.00", on="2025-08-21")
     assert _pledge_row(store, "PL-A")["allocated_minor"] == 0
+
+
+def test_an_expired_pledge_takes_back_its_unused_part_and_the_line_reopens(store):
+    base(store, pledge_amounts=(("PL-B", "4000.00", "USD"),))
+    bus.handle(
+        store,
+        OP,
+        funding.AnnouncePledge(
+            funder="NL",
+            amount="6000.00",
+            currency="USD",
+            pledged_on="2025-08-02",
+            valid_until="2025-08-31",
+            mechanism="purl",
+            id="PL-A",
+            commit=True,
+        ),
+    )
+    _allocate(store, "PL-A", "6000.00")
+    _allocate(store, "PL-B", "4000.00")
+    bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
+    assert (_requirement_row(store, "R-1")["state"], _pledge_row(store, "PL-A")["state"]) == ("funded", "exhausted")
+    with pytest.raises(RuleViolation, match="pledge 'PL-A' is valid until 2025-08-31: it cannot expire on 2025-08-31"):
+        bus.handle(store, OP, funding.ExpirePledge(pledge_id="PL-A", on="2025-08-31"))
+    assert _released(store) == [("PL-A.1", 600000, 600000, 0), ("PL-B.1", 400000, 400000, 0)]  # nothing written
+
+    outcome = bus.handle(store, OP, funding.ExpirePledge(pledge_id="PL-A", on="2025-09-01"))
+
+    assert [e.type for e in outcome.events] == ["AllocationReleased", "RequirementFundingRecorded", "PledgeExpired"]
+    a, b = _pledge_row(store, "PL-A"), _pledge_row(store, "PL-B")
+    assert (a["state"], a["allocated_minor"], a["amount_minor"]) == ("expired", 0, 600000)
+    assert (b["state"], b["allocated_minor"]) == ("exhausted", 400000)
+    assert _released(store) == [("PL-A.1", 0, 0, 600000), ("PL-B.1", 400000, 400000, 0)]
+    req = _requirement_row(store, "R-1")
+    assert (req["state"], req["funded_quantity"]) == ("validated", 0)
+    with store.read() as conn:
+        assert check_money(conn) == []

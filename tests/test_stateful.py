@@ -153,8 +153,9 @@ class Ledger(RuleBasedStateMachine):
         currency=st.sampled_from(["USD", "EUR"]),
         commit=st.booleans(),
         earmark=st.sampled_from([(), ("air_defence",)]),
+        until=st.sampled_from([None, None, "2025-03-31"]),
     )
-    def announce(self, amount, currency, commit, earmark):
+    def announce(self, amount, currency, commit, earmark, until):
         pid = self.next_id("PL")
         if self.attempt(
             funding.AnnouncePledge,
@@ -162,6 +163,7 @@ class Ledger(RuleBasedStateMachine):
             amount=str(amount),
             currency=currency,
             pledged_on="2025-02-01",
+            valid_until=until,
             mechanism="purl",
             categories=earmark,
             id=pid,
@@ -176,6 +178,18 @@ class Ledger(RuleBasedStateMachine):
             funding.CommitPledge,
             pledge_id=self.pick("SELECT id FROM pledges WHERE state = 'announced' ORDER BY id", i),
             on="2025-02-02",
+        )
+
+    @precondition(lambda self: self.ids("SELECT id FROM pledges WHERE valid_until IS NOT NULL AND state != 'expired'"))
+    @rule(i=st.integers(0, 100))
+    def expire(self, i):
+        """A pledge's window closes: what it holds for packages not yet contracted goes back to it."""
+        self.attempt(
+            funding.ExpirePledge,
+            pledge_id=self.pick(
+                "SELECT id FROM pledges WHERE valid_until IS NOT NULL AND state != 'expired' ORDER BY id", i
+            ),
+            on="2025-04-01",
         )
 
     @precondition(lambda self: len(self.reqs) < 5)

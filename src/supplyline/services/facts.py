@@ -64,6 +64,19 @@ def lines_of_requirement(conn: Connection, requirement_id: str, states: Collecti
     return dict(lines)
 
 
+def packages_held_by(conn: Connection, pledge_id: str, states: Collection[str]) -> list[str]:
+    """The packages in one of ``states`` for which a pledge's allocations still hold money."""
+    a, p = t.allocations, t.packages
+    rows = conn.execute(
+        select(a.c.package_id)
+        .distinct()
+        .select_from(a.join(p, p.c.id == a.c.package_id))
+        .where(a.c.pledge_id == pledge_id, a.c.line_amount_minor > 0, p.c.state.in_(tuple(states)))
+        .order_by(a.c.package_id)
+    )
+    return [package_id for (package_id,) in rows]
+
+
 def funded_quantity(conn: Connection, requirement_id: str) -> int:
     """Units of a requirement on package lines whose value is fully allocated."""
     pl, p, a = t.package_lines, t.packages, t.allocations

@@ -14,6 +14,7 @@ from typing import Annotated, ClassVar
 from ...domain import package as package_domain
 from ...domain import pledge as domain
 from ...domain import requirement as requirement_domain
+from ...domain.lifecycle import PACKAGE
 from ...domain.money import Money
 from ...domain.package import Package
 from ...domain.party import Party
@@ -113,7 +114,16 @@ class ExpirePledge(Command):
 
 @handles(ExpirePledge)
 def expire_pledge(uow: UnitOfWork, actor: Actor, cmd: ExpirePledge, expected: int | None) -> Outcome:
-    return moved(uow, Pledge, cmd.pledge_id, lambda p: domain.expire(p, on=cmd.on), expected)
+    """Expire a pledge: its unused part, what it holds for packages not yet contracted, goes
+    back to it first (so an exhausted pledge can expire) and those lines reopen for other
+    pledges; money in contracts stays there. A refused expiry writes none of it."""
+    pledge = uow.load(Pledge, cmd.pledge_id)
+    stored = uow.record(pledge, [], expected_version=expected)
+    for package_id in facts.packages_held_by(uow.conn, pledge.id, PACKAGE.group("fundable")):
+        package = uow.load(Package, package_id)
+        stored += release_package_in(uow, package, reason="pledge_expired", on=cmd.on, pledge_ids=(pledge.id,))
+    stored += uow.record(pledge, domain.expire(pledge, on=cmd.on))
+    return Outcome(pledge.id, stored)
 
 
 class Allocate(Command):
