@@ -13,7 +13,7 @@ from decimal import Decimal
 from .entity import Entity, Event, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
 from .events import FacilityCapacitySet, FacilityItemTermsSet, FacilityRegistered, OwnerShare
-from .money import Money, parse_positive_money
+from .money import Money
 from .values import parse_country, parse_id, parse_int, parse_month, parse_share, parse_text
 
 
@@ -116,11 +116,11 @@ def set_capacity(facility: Facility, *, item: object, from_month: object, monthl
     ]
 
 
-def set_item_terms(
-    facility: Facility, *, item: object, min_batch: object, unit_cost: object, currency: object
-) -> list[Event]:
+def set_item_terms(facility: Facility, *, item: object, min_batch: object, unit_cost: Money) -> list[Event]:
     """Record the minimum batch and unit cost of an item the facility builds."""
     require_exists(facility)
+    if not unit_cost.is_positive:  # the command parses it so; a cost of nothing would plan free units
+        raise InvalidInput("unit_cost", str(unit_cost), "must be greater than zero")
     name = parse_text("item", item, max_length=200)
     if name not in facility.items:
         raise RuleViolation(
@@ -133,6 +133,6 @@ def set_item_terms(
         FacilityItemTermsSet(
             item=name,
             min_batch=parse_int("min_batch", min_batch, minimum=1),
-            unit_cost=parse_positive_money("unit_cost", unit_cost, currency),
+            unit_cost=unit_cost,
         )
     ]

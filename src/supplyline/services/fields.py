@@ -26,6 +26,7 @@ from ..domain.values import (
     parse_int,
     parse_month,
     parse_origin,
+    parse_share,
     parse_text,
 )
 from ..ledger.disclosure import Withholding
@@ -127,6 +128,22 @@ def _received(field: str, value: object) -> dict[int, int] | None:
         parse_int("lines", line_no, minimum=1): parse_int(f"lines[{line_no}].quantity", quantity, minimum=0)
         for line_no, quantity in value.items()
     }
+
+
+def _owner_shares(field: str, value: object) -> tuple[tuple[str, Decimal], ...]:
+    if not isinstance(value, Iterable) or isinstance(value, str | Mapping):
+        raise InvalidInput(field, value, "expected (party, share in percent) pairs")
+    pairs = []
+    for i, pair in enumerate(value, start=1):
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise InvalidInput(f"{field}[{i}]", pair, "expected a party and its share in percent")
+        pairs.append((pair[0], parse_share(f"{field}[{i}].share", pair[1])))
+    return tuple(pairs)
+
+
+#: (party, share in percent) pairs, each share above 0 and at most 100 (the domain checks
+#: that they add up to 100)
+OwnerShares = Annotated[tuple[tuple[str, Decimal], ...], parsed(_owner_shares)]
 
 
 #: contract line -> whole units received; None when all that was shipped arrived

@@ -7,12 +7,13 @@ contract line, the order's state) and the bounds of its own numbers (``domain/pr
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from ...domain import facility as facility_domain
 from ...domain import production as domain
 from ...domain.contract import Contract
 from ...domain.facility import Facility
+from ...domain.money import Money
 from ...domain.party import Party
 from ...domain.production import ProductionOrder
 from ...domain.schedule import RESCHEDULE_REASONS
@@ -21,7 +22,7 @@ from ...store.eventstore import UnitOfWork
 from .. import facts
 from ..bus import Command, handles
 from ..context import Actor, Outcome, moved
-from ..fields import TODAY, BusinessDay, Count, Day, Month, Note, Reason, parsed
+from ..fields import TODAY, BusinessDay, Count, Day, Month, Note, OwnerShares, Reason, money_in, parsed
 
 Quantity0 = Annotated[int, parsed(parse_int, minimum=0)]
 Priority = Annotated[int, parsed(parse_int, minimum=1, maximum=100)]  # the weight of an order's lateness
@@ -33,8 +34,7 @@ class RegisterFacility(Command):
 
     name: Annotated[str, parsed(parse_text, max_length=200)]
     country: str
-    #: (party, share in percent) pairs; the domain checks that the shares add up
-    owners: tuple[tuple[str, Any], ...]
+    owners: OwnerShares
     id: str | None = None
 
 
@@ -76,8 +76,9 @@ class SetItemTerms(Command):
     facility_id: str
     item: Item
     min_batch: Count
-    unit_cost: Any  # parsed with the currency by the domain: a positive amount ("unit_cost.currency")
+    #: checked by ``unit_cost`` (its refusal names ``unit_cost.currency``), so parsed before it
     currency: str
+    unit_cost: Annotated[Money, money_in("currency")]
 
 
 @handles(SetItemTerms)
@@ -86,9 +87,7 @@ def set_item_terms(uow: UnitOfWork, actor: Actor, cmd: SetItemTerms, expected: i
         uow,
         Facility,
         cmd.facility_id,
-        lambda f: facility_domain.set_item_terms(
-            f, item=cmd.item, min_batch=cmd.min_batch, unit_cost=cmd.unit_cost, currency=cmd.currency
-        ),
+        lambda f: facility_domain.set_item_terms(f, item=cmd.item, min_batch=cmd.min_batch, unit_cost=cmd.unit_cost),
         expected,
         field="facility",
     )
