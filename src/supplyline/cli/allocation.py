@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import typer
 
-from ..services.plans.allocation import RunAllocation, run_allocation
 from .app import JSON, app, state
+from .lazy import lazy
 from .render import console, emit_json, money, split_spec, table
+
+if TYPE_CHECKING:
+    from ..services.plans import allocation as service
+else:
+    service = lazy("supplyline.services.plans.allocation")
 
 SHOWN = 15
 
@@ -41,7 +47,7 @@ def allocate(
         mechanism, party = split_spec("seller", text, 2, sep="=")
         sellers[mechanism.strip()] = party.strip()
     st = state(ctx)
-    cmd = RunAllocation(
+    cmd = service.RunAllocation(
         on=on,
         currency=currency,
         min_package=min_package,
@@ -51,7 +57,7 @@ def allocate(
         solver=solver,
         sellers=sellers,
     )
-    data = run_allocation(st.store(), st.acting, cmd)
+    data = service.run_allocation(st.store(), st.acting, cmd)
     if as_json:
         emit_json(data)
         return

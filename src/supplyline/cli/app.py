@@ -8,17 +8,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
-from .. import settings as settings_module
 from ..domain.errors import Refused
-from ..services.context import Actor, open_store
-from ..store.eventstore import Store
+from .lazy import lazy
 from .render import BAD_INPUT, errors
+
+if TYPE_CHECKING:
+    from .. import settings as settings_module
+    from ..services import context
+    from ..store import eventstore
+else:
+    # the ledger's code, loaded when a command opens it, not for `--help`
+    settings_module = lazy("supplyline.settings")
+    context = lazy("supplyline.services.context")
+    eventstore = lazy("supplyline.store.eventstore")
 
 
 def _warn(message: str) -> None:
@@ -65,20 +73,20 @@ class CliState:
     db: str
     actor: str
     key_file: Path  # the ledger's signing key (services/transparency.key_path)
-    _store: Store | None = field(default=None, repr=False)
+    _store: eventstore.Store | None = field(default=None, repr=False)
 
-    def store(self, *, create: bool = False) -> Store:
+    def store(self, *, create: bool = False) -> eventstore.Store:
         if self._store is None or create:
             from ..services.log import signing
 
-            self._store = open_store(self.db, create=create)
+            self._store = context.open_store(self.db, create=create)
             # every write is signed on commit when the ledger has its key (see store/signing.py)
             signing.attach(self._store, self.key_file, warn=_warn)
         return self._store
 
     @property
-    def acting(self) -> Actor:
-        return Actor(self.actor, via="cli")
+    def acting(self) -> context.Actor:
+        return context.Actor(self.actor, via="cli")
 
 
 @app.callback()

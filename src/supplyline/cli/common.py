@@ -8,12 +8,19 @@ command is built, and every rule lives below this layer.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from ..services import bus
-from ..services.bus import Command
 from .app import app, state
+from .lazy import lazy
 from .render import emit_json, outcome, show, table
+
+if TYPE_CHECKING:
+    from ..services import bus
+else:
+    bus = lazy("supplyline.services.bus")
+    bus = lazy("supplyline.services.bus")
 
 DISCLOSE = typer.Option(
     [],
@@ -45,7 +52,7 @@ def show_record(ctx: typer.Context, fetch, as_json: bool, title: str) -> dict:
     return data
 
 
-def send(ctx: typer.Context, cmd: Command, *, as_json: bool = False) -> None:
+def send(ctx: typer.Context, cmd: bus.Command, *, as_json: bool = False) -> None:
     """Run one command through the bus (the handler the API's endpoint runs too)."""
     st = state(ctx)
     outcome(bus.handle(st.store(), st.acting, cmd), as_json=as_json)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from ..domain.contract import DeliveryTerms, LineTerms
 from ..domain.schedule import RESCHEDULE_REASONS
-from ..services.reads import queries
-from ..services.records import contracts
 from .app import JSON
 from .common import DISCLOSE, list_rows, send, show_record, sub_app
+from .lazy import lazy
 from .render import split_spec, table
+
+if TYPE_CHECKING:
+    from ..domain import contract as contract_terms
+    from ..services.reads import queries
+    from ..services.records import contracts
+else:
+    contract_terms = lazy("supplyline.domain.contract")
+    queries = lazy("supplyline.services.reads.queries")
+    contracts = lazy("supplyline.services.records.contracts")
 
 contract = sub_app("contract", "Contracts with suppliers (the Drone Deal's purchase agreement is one).")
 
@@ -29,8 +38,10 @@ def contract_sign(
     disclose: list[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
-    lines = tuple(LineTerms(*split_spec(f"line[{i}]", text, 3, optional=1)) for i, text in enumerate(line, 1))
-    schedule = tuple(DeliveryTerms(*split_spec(f"due[{i}]", text, 3)) for i, text in enumerate(due, 1))
+    lines = tuple(
+        contract_terms.LineTerms(*split_spec(f"line[{i}]", text, 3, optional=1)) for i, text in enumerate(line, 1)
+    )
+    schedule = tuple(contract_terms.DeliveryTerms(*split_spec(f"due[{i}]", text, 3)) for i, text in enumerate(due, 1))
     cmd = contracts.SignContract(
         package_id=package_id,
         buyer=buyer,

@@ -4,13 +4,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from ..engines.interchange.serial_files import read_serials
-from ..services.end_use import custody as service
 from .app import JSON
 from .common import send, sub_app
+from .lazy import lazy
+
+if TYPE_CHECKING:
+    from ..engines.interchange import serial_files
+    from ..services.end_use import custody as service
+else:
+    serial_files = lazy("supplyline.engines.interchange.serial_files")
+    service = lazy("supplyline.services.end_use.custody")
 
 custody = sub_app("custody", "Custody legs: site to site, confirmed by the receiving party with its discrepancies.")
 
@@ -29,7 +36,7 @@ def custody_hand_over(
         from_site=from_site,
         to_site=to_site,
         handed_on=handed_on,
-        serials=tuple(read_serials(serial_file)),
+        serials=tuple(serial_files.read_serials(serial_file)),
         id=handover_id,
     )
     send(ctx, cmd, as_json=as_json)
@@ -46,7 +53,7 @@ def custody_confirm(
     as_json: bool = JSON,
 ) -> None:
     def rows(path: Path | None) -> tuple:
-        return tuple(read_serials(path)) if path else ()
+        return tuple(serial_files.read_serials(path)) if path else ()
 
     cmd = service.ConfirmHandover(
         handover_id=handover_id,

@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from sqlalchemy.engine import make_url
 
-from .. import settings as settings_module
 from ..domain.errors import Refused
-from ..services.access import tokens
-from ..services.demo_ledger import demo as demo_data
-from ..services.interchange import kiel as kiel_service
-from ..services.log import signing, transparency
-from ..services.reads import queries, reports
-from ..store import keyfile
-from ..store.signing import checkpoint_file, log_key
 from .app import app, state
+from .lazy import lazy
 from .render import console
 from .reports import print_funnel, print_trace
 from .transparency import key_path
+
+if TYPE_CHECKING:
+    from .. import settings as settings_module
+    from ..services.access import tokens
+    from ..services.demo_ledger import demo as demo_data
+    from ..services.interchange import kiel as kiel_service
+    from ..services.log import signing, transparency
+    from ..services.reads import queries, reports
+    from ..store import keyfile
+    from ..store import signing as store_signing
+else:
+    settings_module = lazy("supplyline.settings")
+    store_signing = lazy("supplyline.store.signing")
+    tokens = lazy("supplyline.services.access.tokens")
+    demo_data = lazy("supplyline.services.demo_ledger.demo")
+    kiel_service = lazy("supplyline.services.interchange.kiel")
+    signing = lazy("supplyline.services.log.signing")
+    transparency = lazy("supplyline.services.log.transparency")
+    queries = lazy("supplyline.services.reads.queries")
+    reports = lazy("supplyline.services.reads.reports")
+    keyfile = lazy("supplyline.store.keyfile")
 
 
 def _remove_sqlite_file(url: str) -> None:
@@ -56,11 +71,11 @@ def demo(
     if reset:
         _remove_sqlite_file(st.db)
         keyfile.default_path(st.db).unlink(missing_ok=True)  # a new log gets a new identity
-        checkpoint_file(keyfile.default_path(st.db)).unlink(missing_ok=True)
+        store_signing.checkpoint_file(keyfile.default_path(st.db)).unlink(missing_ok=True)
     transparency.ensure_key(key_path(ctx), settings_module.load().log_name)
     store = st.store(create=True)  # signs every write with that key
     with store.read() as conn:  # a ledger `init` made holds its KeyPinned event only
-        if queries.ledger_summary(conn)["events"] > len(log_key(conn)[1]):
+        if queries.ledger_summary(conn)["events"] > len(store_signing.log_key(conn)[1]):
             raise Refused(f"the ledger at {st.db} is not empty: use --reset (SQLite) or another database", field="db")
     signing.pin_key(store, st.acting)  # the genesis event names the log's key
     shown = demo_data.load(store)

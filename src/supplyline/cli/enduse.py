@@ -7,19 +7,27 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..domain.access import Principal, parse_role
 from ..domain.values import parse_date, today_utc
-from ..engines.interchange.serial_files import read_serials
-from ..services.end_use import enduse, serial_history
-from ..services.end_use.enduse_report import Filters
-from ..services.end_use.enduse_views import end_use_report
 from .app import JSON, state
 from .common import DISCLOSE, send, show_record, sub_app
+from .lazy import lazy
 from .render import console, emit_json, table
 from .reports import report
+
+if TYPE_CHECKING:
+    from ..engines.interchange import serial_files
+    from ..services.end_use import enduse, enduse_report, enduse_views, serial_history
+else:
+    serial_files = lazy("supplyline.engines.interchange.serial_files")
+    enduse_report = lazy("supplyline.services.end_use.enduse_report")
+    enduse_views = lazy("supplyline.services.end_use.enduse_views")
+    enduse = lazy("supplyline.services.end_use.enduse")
+    serial_history = lazy("supplyline.services.end_use.serial_history")
 
 serials = sub_app("serials", "Which lines carry serial numbers, and the inventory deadlines.")
 site = sub_app("site", "The recipient's sites: its own codes for depots and stores, never coordinates.")
@@ -73,7 +81,7 @@ def check_record(
     check_id: str | None = typer.Option(None, "--id"),
     as_json: bool = JSON,
 ) -> None:
-    serials = tuple(read_serials(serial_file))
+    serials = tuple(serial_files.read_serials(serial_file))
     cmd = enduse.RecordCheck(kind=kind, checked_on=checked_on, site=site_code, serials=serials, id=check_id)
     send(ctx, cmd, as_json=as_json)
 
@@ -99,7 +107,7 @@ def disposition_record(
     cmd = enduse.RecordDisposition(
         kind=kind,
         disposed_on=disposed_on,
-        serials=tuple(read_serials(serial_file)),
+        serials=tuple(serial_files.read_serials(serial_file)),
         evidence_sha256=digest,
         authorisation=authorisation,
         note=note,
@@ -136,7 +144,7 @@ def report_end_use(
     )
     with state(ctx).store().read() as conn:
         site_id = enduse.find_site(conn, site_code) if site_code else None
-        data = end_use_report(conn, viewer, day, Filters(category, site_id, package))
+        data = enduse_views.end_use_report(conn, viewer, day, enduse_report.Filters(category, site_id, package))
     if as_json:
         emit_json(data)
         return

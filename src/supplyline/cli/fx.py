@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from ..services.reads import queries
-from ..services.records import parties
 from .app import JSON
 from .common import list_rows, send, sub_app
+from .lazy import lazy
 from .render import split_spec
+
+if TYPE_CHECKING:
+    from ..services.reads import queries
+    from ..services.records import parties
+else:
+    queries = lazy("supplyline.services.reads.queries")
+    parties = lazy("supplyline.services.records.parties")
 
 fx = sub_app("fx", "Dated FX reference rates (units per EUR, as the ECB publishes them).")
 

@@ -5,17 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .. import settings as settings_module
-from ..engines.interchange.report_files import report_format
-from ..services.interchange import imports, kiel, opendata, party_import
-from ..services.reads.report_sheets import kiel_sheets
 from .app import JSON, app, state
+from .lazy import lazy
 from .render import console, emit_json, errors, table
 from .reports import OUT, print_kiel, report, write_out
+
+if TYPE_CHECKING:
+    from .. import settings as settings_module
+    from ..engines.interchange import report_files
+    from ..services.interchange import imports, kiel, opendata, party_import
+    from ..services.reads import report_sheets
+else:
+    settings_module = lazy("supplyline.settings")
+    report_files = lazy("supplyline.engines.interchange.report_files")
+    report_sheets = lazy("supplyline.services.reads.report_sheets")
+    imports = lazy("supplyline.services.interchange.imports")
+    kiel = lazy("supplyline.services.interchange.kiel")
+    opendata = lazy("supplyline.services.interchange.opendata")
+    party_import = lazy("supplyline.services.interchange.party_import")
 
 imports_app = typer.Typer(
     no_args_is_help=True, help="Take users' files in: spreadsheets, ECB rates, Kiel tracker data."
@@ -193,7 +204,7 @@ def report_kiel(
 ) -> None:
     """supplyline's pledges next to the Kiel tracker's military allocations, per donor and month."""
     if out is not None:
-        report_format(out)
+        report_files.report_format(out)
     with state(ctx).store().read() as conn:
         data = kiel.comparison(conn, currency=currency, release=release, since=since, until=until)
     if as_json:
@@ -207,7 +218,7 @@ def report_kiel(
                 [("donor", "donor"), ("month", "month"), ("pledged", "pledged"), ("kiel_military", "military (Kiel)")],
                 numeric=("pledged", "kiel_military"),
             )
-    write_out(out, kiel_sheets(data))
+    write_out(out, report_sheets.kiel_sheets(data))
 
 
 @export_app.command("ocds")

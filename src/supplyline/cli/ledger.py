@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from .. import settings as settings_module
-from ..services.log import checks, integrity, signing, transparency
-from ..services.reads import queries
 from .app import JSON, app, state
+from .lazy import lazy
 from .render import CHECK_FAILED, console, emit_json, errors, fail, table
 from .transparency import key_path
+
+if TYPE_CHECKING:
+    from .. import settings as settings_module
+    from ..services.log import checks, integrity, signing, transparency
+    from ..services.reads import queries
+else:
+    settings_module = lazy("supplyline.settings")
+    checks = lazy("supplyline.services.log.checks")
+    integrity = lazy("supplyline.services.log.integrity")
+    signing = lazy("supplyline.services.log.signing")
+    transparency = lazy("supplyline.services.log.transparency")
+    queries = lazy("supplyline.services.reads.queries")
 
 
 @app.command()

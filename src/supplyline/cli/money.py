@@ -3,18 +3,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from ..domain.values import parse_date
-from ..services.money_flow import money as money_service
-from ..services.money_flow.conservation import check_money
-from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES, money_report
 from .app import JSON, app, state
 from .common import send
 from .contracts import contract
+from .lazy import lazy
 from .pledges import pledge
 from .render import CHECK_FAILED, console, emit_json, errors, fail, money, table
 from .reports import report
+
+if TYPE_CHECKING:
+    from ..services.money_flow import conservation
+    from ..services.money_flow import money as money_service
+    from ..services.money_flow import money_report as money_reports
+else:
+    conservation = lazy("supplyline.services.money_flow.conservation")
+    money_reports = lazy("supplyline.services.money_flow.money_report")
+    money_service = lazy("supplyline.services.money_flow.money")
 
 ON = typer.Option(None, "--on", help="YYYY-MM-DD (default: today)")
 
@@ -106,11 +115,11 @@ def report_money(
     """Committed, paid in, allocated, transferred, obligated, expended, released, returned."""
     day = parse_date("on", on) if on else None
     with state(ctx).store().read() as conn:
-        data = money_report(conn, currency=currency, funder=funder, package=package_id, on=day)
+        data = money_reports.money_report(conn, currency=currency, funder=funder, package=package_id, on=day)
     if as_json:
         emit_json(data)
         return
-    short = [s for s in PLEDGE_STAGES if s != "unallocated"]
+    short = [s for s in money_reports.PLEDGE_STAGES if s != "unallocated"]
     table(
         "money per pledge (its currency)",
         [{**r, **{s: money(r[s], r["currency"]) for s in short}} for r in data["pledges"]],
@@ -119,9 +128,9 @@ def report_money(
     )
     table(
         "money per package and pledge",
-        [{**r, **{s: money(r[s], r["currency"]) for s in PACKAGE_STAGES}} for r in data["packages"]],
-        [("package", "package"), ("pledge", "pledge"), *[(s, s) for s in PACKAGE_STAGES]],
-        numeric=PACKAGE_STAGES,
+        [{**r, **{s: money(r[s], r["currency"]) for s in money_reports.PACKAGE_STAGES}} for r in data["packages"]],
+        [("package", "package"), ("pledge", "pledge"), *[(s, s) for s in money_reports.PACKAGE_STAGES]],
+        numeric=money_reports.PACKAGE_STAGES,
     )
     if "funders" in data:
         rows = [*data["funders"], {"funder": "TOTAL", **data["total"]}]
@@ -141,7 +150,7 @@ app.add_typer(check, name="check")
 def check_money_command(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Money is conserved per pledge (invariant 7); exit 1 naming every pledge that breaks it."""
     with state(ctx).store().read() as conn:
-        problems = check_money(conn)
+        problems = conservation.check_money(conn)
     if as_json:
         emit_json({"ok": not problems, "problems": problems})
         if problems:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from ..services.reads import queries
-from ..services.records import packages
 from .app import JSON
 from .common import DISCLOSE, list_rows, send, show_record, sub_app
+from .lazy import lazy
 from .render import table
+
+if TYPE_CHECKING:
+    from ..services.reads import queries
+    from ..services.records import packages
+else:
+    queries = lazy("supplyline.services.reads.queries")
+    packages = lazy("supplyline.services.records.packages")
 
 package = sub_app("package", "Packages of requirement lines: draft, propose, approve, close.")
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from ..services.reads import queries
-from ..services.records import parties
 from .app import JSON
 from .common import list_rows, send, sub_app
+from .lazy import lazy
+
+if TYPE_CHECKING:
+    from ..services.reads import queries
+    from ..services.records import parties
+else:
+    queries = lazy("supplyline.services.reads.queries")
+    parties = lazy("supplyline.services.records.parties")
 
 party = sub_app("party", "Governments, organisations and companies.")
 

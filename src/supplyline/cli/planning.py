@@ -3,14 +3,22 @@ facility and order settings the planner weighs (item terms, order priority)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from ..services.plans import planning
-from ..services.records import production
 from .app import JSON, app, state
 from .common import send
+from .lazy import lazy
 from .production import facility, order
 from .render import console, emit_json, money, outcome, show, table
+
+if TYPE_CHECKING:
+    from ..services.plans import planning
+    from ..services.records import production
+else:
+    planning = lazy("supplyline.services.plans.planning")
+    production = lazy("supplyline.services.records.production")
 
 plan = typer.Typer(no_args_is_help=True, help="Production planning: who builds what, where and when.")
 app.add_typer(plan, name="plan")

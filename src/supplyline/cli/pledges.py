@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from ..services.reads import queries
-from ..services.records import funding
 from .app import JSON
 from .common import DISCLOSE, list_rows, send, show_record, sub_app
+from .lazy import lazy
 from .render import table
+
+if TYPE_CHECKING:
+    from ..services.reads import queries
+    from ..services.records import funding
+else:
+    queries = lazy("supplyline.services.reads.queries")
+    funding = lazy("supplyline.services.records.funding")
 
 pledge = sub_app("pledge", "Pledges of money, and their allocation to package lines.")
 

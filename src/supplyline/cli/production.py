@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from ..domain.schedule import RESCHEDULE_REASONS
-from ..services.reads import queries
-from ..services.records import production
 from .app import JSON
 from .common import list_rows, send, sub_app
+from .lazy import lazy
 from .render import split_spec
+
+if TYPE_CHECKING:
+    from ..services.reads import queries
+    from ..services.records import production
+else:
+    queries = lazy("supplyline.services.reads.queries")
+    production = lazy("supplyline.services.records.production")
 
 facility = sub_app("facility", "Production facilities, their owners and monthly capacity.")
 

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.tree import Tree
 
 from ..domain.values import parse_date, today_utc
-from ..engines.interchange.report_files import report_format, write_report
-from ..services.interchange import kiel
-from ..services.reads import lateness, reports
-from ..services.reads.report_sheets import funnel_sheets, trace_sheets
 from .app import JSON, app, state
+from .lazy import lazy
 from .render import console, emit_json, money, table
+
+if TYPE_CHECKING:
+    from ..engines.interchange import report_files
+    from ..services.interchange import kiel
+    from ..services.reads import lateness, report_sheets, reports
+else:
+    report_files = lazy("supplyline.engines.interchange.report_files")
+    report_sheets = lazy("supplyline.services.reads.report_sheets")
+    kiel = lazy("supplyline.services.interchange.kiel")
+    lateness = lazy("supplyline.services.reads.lateness")
+    reports = lazy("supplyline.services.reads.reports")
 
 report = typer.Typer(no_args_is_help=True, help="Reports on where the money went.")
 app.add_typer(report, name="report")
@@ -96,7 +105,7 @@ OUT = typer.Option(
 def write_out(out: Path | None, sheets: list) -> None:
     if out is None:
         return
-    for written in write_report(out, sheets):
+    for written in report_files.write_report(out, sheets):
         console.print(f"written: {written}")
 
 
@@ -115,13 +124,13 @@ def funnel(
 ) -> None:
     """Per funder: pledged, allocated, contracted, delivered."""
     if out is not None:
-        report_format(out)
+        report_files.report_format(out)
     with state(ctx).store().read() as conn:
         data = kiel.funnel_compared(conn, currency, compare=compare_kiel, release=kiel_release)
     emit_json(data) if as_json else print_funnel(data)
     if compare_kiel and not as_json:
         print_kiel(data["kiel"])
-    write_out(out, funnel_sheets(data))
+    write_out(out, report_sheets.funnel_sheets(data))
 
 
 @report.command("trace")
@@ -133,11 +142,11 @@ def trace(
 ) -> None:
     """Every delivered line → contract → package → the pledges that paid for it."""
     if out is not None:
-        report_format(out)
+        report_files.report_format(out)
     with state(ctx).store().read() as conn:
         data = reports.trace(conn, package_id)
     emit_json(data) if as_json else print_trace(data)
-    write_out(out, trace_sheets(data))
+    write_out(out, report_sheets.trace_sheets(data))
 
 
 def print_kiel(data: dict) -> None:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from ..services.reads import queries
-from ..services.records import requirements
 from .app import JSON
 from .common import list_rows, send, show_record, sub_app
+from .lazy import lazy
+
+if TYPE_CHECKING:
+    from ..services.reads import queries
+    from ..services.records import requirements
+else:
+    queries = lazy("supplyline.services.reads.queries")
+    requirements = lazy("supplyline.services.records.requirements")
 
 requirement = sub_app("requirement", "The recipient's prioritised requirements list.")
 

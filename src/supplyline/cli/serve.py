@@ -5,15 +5,23 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import typer
 
-from ..services.log import integrity, signing
-from ..services.log.projection_watch import ProjectionWatch
-from ..store.eventstore import Store
 from .app import app, state
+from .lazy import lazy
 from .render import CHECK_FAILED, console, errors, fail
 from .transparency import key_path
+
+if TYPE_CHECKING:
+    from ..services.log import integrity, projection_watch, signing
+    from ..store import eventstore
+else:
+    projection_watch = lazy("supplyline.services.log.projection_watch")
+    eventstore = lazy("supplyline.store.eventstore")
+    integrity = lazy("supplyline.services.log.integrity")
+    signing = lazy("supplyline.services.log.signing")
 
 
 @app.command()
@@ -33,7 +41,7 @@ def serve(
 
     st = state(ctx)
     store = st.store()  # refuse now, with the CLI's message, if the database is not initialised
-    projections = ProjectionWatch(store)  # set up by the start check, then moved write by write
+    projections = projection_watch.ProjectionWatch(store)  # set up by the start check, then moved write by write
     if not unverified:
         _check_before_serving(ctx, store, projections)
     signing.attach(store, key_path(ctx), background=True)  # witnesses asked off the request path
@@ -67,7 +75,7 @@ def serve(
     )
 
 
-def _keep_checking(projections: ProjectionWatch, every: float = 30.0) -> None:
+def _keep_checking(projections: projection_watch.ProjectionWatch, every: float = 30.0) -> None:
     """The projections checked while serving (each differing table is logged as an error;
     the dashboard's badge names the rows)."""
     while True:
@@ -78,7 +86,9 @@ def _keep_checking(projections: ProjectionWatch, every: float = 30.0) -> None:
             logging.getLogger("supplyline.projections").exception("checking the projections failed")
 
 
-def _check_before_serving(ctx: typer.Context, store: Store, projections: ProjectionWatch) -> None:
+def _check_before_serving(
+    ctx: typer.Context, store: eventstore.Store, projections: projection_watch.ProjectionWatch
+) -> None:
     """Refuse to serve a ledger that does not verify: the chain, the key the log names, the
     signed checkpoints and the projections, all named."""
     result = integrity.check(store, key_file=key_path(ctx), watch=projections)

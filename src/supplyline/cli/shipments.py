@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from ..domain.shipment import ShippedLine
 from ..domain.values import parse_int
-from ..engines.interchange.serial_files import read_serials
-from ..services.reads import queries
-from ..services.records import shipments
 from .app import JSON
 from .common import DISCLOSE, list_rows, send, sub_app
+from .lazy import lazy
 from .render import split_spec
+
+if TYPE_CHECKING:
+    from ..domain import shipment as shipped
+    from ..engines.interchange import serial_files
+    from ..services.reads import queries
+    from ..services.records import shipments
+else:
+    shipped = lazy("supplyline.domain.shipment")
+    serial_files = lazy("supplyline.engines.interchange.serial_files")
+    queries = lazy("supplyline.services.reads.queries")
+    shipments = lazy("supplyline.services.records.shipments")
 
 shipment = sub_app("shipment", "Shipments against contract lines and their receipt.")
 
@@ -36,8 +45,8 @@ def shipment_send(
         head, _, lot_text = text.partition("@")
         line_no, quantity = split_spec(f"line[{i}]", head, 2)
         lots = tuple(tuple(split_spec(f"line[{i}].lots", part, 2, sep="=")) for part in lot_text.split(",") if part)
-        lines.append(ShippedLine(line_no, quantity, lots))  # type: ignore[arg-type]  # the domain parses the text
-    serials = tuple(read_serials(serial_file)) if serial_file else ()
+        lines.append(shipped.ShippedLine(line_no, quantity, lots))  # type: ignore[arg-type]  # the domain parses the text
+    serials = tuple(serial_files.read_serials(serial_file)) if serial_file else ()
     cmd = shipments.Dispatch(
         contract_id=contract_id,
         shipped_on=shipped_on,
@@ -72,8 +81,8 @@ def shipment_receive(
         quantities=quantities or None,
         note=note,
         disclosure=tuple(disclose),
-        missing=tuple(read_serials(missing)) if missing else (),
-        damaged=tuple(read_serials(damaged)) if damaged else (),
+        missing=tuple(serial_files.read_serials(missing)) if missing else (),
+        damaged=tuple(serial_files.read_serials(damaged)) if damaged else (),
         site=site_code,
     )
     send(ctx, cmd, as_json=as_json)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from ..domain.access import TOKEN_ROLES
-from ..services.access import tokens
 from .app import JSON, app, state
+from .lazy import lazy
 from .render import console, emit_json, outcome, table
+
+if TYPE_CHECKING:
+    from ..services.access import tokens
+else:
+    tokens = lazy("supplyline.services.access.tokens")
 
 token = typer.Typer(no_args_is_help=True, help="API tokens: one party acting in one role.")
 app.add_typer(token, name="token")

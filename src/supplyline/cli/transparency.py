@@ -7,15 +7,23 @@ files they were handed (exit 0 valid, 1 invalid with the reason, 2 unusable inpu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..domain.errors import InvalidInput
-from ..ledger import audit as audits
-from ..services.log import audit_inputs as inputs
-from ..services.log import transparency
 from .app import JSON, app, state
+from .lazy import lazy
 from .render import CHECK_FAILED, console, emit_json, fail
+
+if TYPE_CHECKING:
+    from ..ledger import audit as audits
+    from ..services.log import audit_inputs as inputs
+    from ..services.log import transparency
+else:
+    audits = lazy("supplyline.ledger.audit")
+    inputs = lazy("supplyline.services.log.audit_inputs")
+    transparency = lazy("supplyline.services.log.transparency")
 
 proof_app = typer.Typer(
     no_args_is_help=True, help="Proofs for outsiders: inclusion of an event, consistency of two trees."

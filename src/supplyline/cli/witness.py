@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from ..services.log import witness as witnesses
 from .app import app
+from .lazy import lazy
 from .render import console
+
+if TYPE_CHECKING:
+    from ..services.log import witness as witnesses
+else:
+    witnesses = lazy("supplyline.services.log.witness")
 
 witness_app = typer.Typer(no_args_is_help=True, help="A witness: cosigns a log's checkpoints that extend what it saw.")
 app.add_typer(witness_app, name="witness")
