@@ -73,11 +73,15 @@ def require_serials(
     return [SerialsRequired(scope="requirement", key=parse_id("requirement", requirement_id), required=required)]
 
 
+#: the longest wait before a first inventory check, or between two (ten years)
+MAX_INVENTORY_DAYS = 3650
+
+
 def set_inventory_rules(rules: EndUseRules, *, initial_days: object, interval_days: object) -> list[Event]:
     return [
         InventoryRulesSet(
-            initial_days=parse_int("initial_days", initial_days, minimum=1, maximum=3650),
-            interval_days=parse_int("interval_days", interval_days, minimum=1, maximum=3650),
+            initial_days=parse_int("initial_days", initial_days, minimum=1, maximum=MAX_INVENTORY_DAYS),
+            interval_days=parse_int("interval_days", interval_days, minimum=1, maximum=MAX_INVENTORY_DAYS),
         )
     ]
 

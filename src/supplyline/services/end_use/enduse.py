@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any, ClassVar
+from typing import Annotated, ClassVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
@@ -24,12 +24,13 @@ from ...domain.events import SerialsListed, SerialsReceived
 from ...domain.package import Package
 from ...domain.serials import SerialRow, by_line, distinct, exactly, manifest_root, never_seen
 from ...domain.shipment import Shipment
+from ...domain.values import parse_int
 from ...store import schema as t
 from ...store import serials as index
 from ...store.eventstore import UnitOfWork
 from ..bus import Command, handles
 from ..context import Actor, Outcome
-from ..fields import DEFAULT_DISCLOSURE, Day, Disclosure
+from ..fields import DEFAULT_DISCLOSURE, Day, Disclosure, parsed
 
 
 class RequireSerials(Command):
@@ -49,11 +50,15 @@ def require_serials(uow: UnitOfWork, actor: Actor, cmd: RequireSerials, expected
     return Outcome(rules.id, uow.record(rules, events, expected_version=expected))
 
 
+#: whole days, at least one and at most ten years
+InventoryDays = Annotated[int, parsed(parse_int, minimum=1, maximum=domain.MAX_INVENTORY_DAYS)]
+
+
 class SetInventoryRules(Command):
     ACTION: ClassVar[str] = "end_use_rules.require"
 
-    initial_days: Any = 90  # parsed by the domain, which names the field when refusing
-    interval_days: Any = 365
+    initial_days: InventoryDays = 90
+    interval_days: InventoryDays = 365
 
 
 @handles(SetInventoryRules)
