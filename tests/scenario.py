@@ -1,9 +1,11 @@
 """A small ledger built through the services: one validated requirement, one package with a
-line, committed pledges. Used by tests that need money to move."""
+line, committed pledges. Used by tests that need money to move; ``funded_and_contracted``
+adds a contract to ship against."""
 
+from supplyline.domain.contract import LineTerms
 from supplyline.services import bus
 from supplyline.services.context import Actor
-from supplyline.services.records import funding, packages, parties, requirements
+from supplyline.services.records import contracts, funding, packages, parties, requirements
 
 OP = Actor("operator", via="test")
 
@@ -60,3 +62,28 @@ def base(store, *, pledge_amounts=(("PL-A", "1000.00", "USD"),), line_quantity=1
         ),
     )
     bus.handle(store, OP, packages.AddLine(package_id="PKG-1", requirement_id="R-1", quantity=line_quantity))
+
+
+def funded_and_contracted(store):
+    """EUR 8,000 (USD 10,000 at 1.25) funds 100 × USD 100; the contract costs USD 90 a unit."""
+    base(store, pledge_amounts=(("PL-E", "8000.00", "EUR"),))
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(
+            pledge_id="PL-E", package_id="PKG-1", line_no=1, amount="8000.00", currency="EUR", on="2025-08-03"
+        ),
+    )
+    bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
+    bus.handle(store, OP, packages.Decide(package_id="PKG-1", party="US", decision="approve", on="2025-08-05"))
+    contract = contracts.SignContract(
+        package_id="PKG-1",
+        buyer="US",
+        supplier="SUP",
+        kind="purchase",
+        signed_on="2025-08-20",
+        lines=(LineTerms(1, 100, "90"),),
+        id="CT-1",
+    )
+    bus.handle(store, OP, contract)
+    bus.handle(store, OP, parties.RecordRates(day="2025-09-01", rates={"USD": "1.20"}))

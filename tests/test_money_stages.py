@@ -9,43 +9,17 @@ import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from scenario import OP, base
+from scenario import OP, base, funded_and_contracted
 from supplyline.cli.main import app
-from supplyline.domain.contract import LineTerms
 from supplyline.domain.errors import RuleViolation
 from supplyline.services import bus
 from supplyline.services.money_flow import money
 from supplyline.services.money_flow.conservation import check_money
 from supplyline.services.money_flow.money_report import money_report
-from supplyline.services.records import contracts, funding, packages, parties
+from supplyline.services.records import funding, packages
 from supplyline.store import schema as t
 
 runner = CliRunner()
-
-
-def funded_and_contracted(store):
-    """EUR 8,000 (USD 10,000 at 1.25) funds 100 × USD 100; the contract costs USD 90 a unit."""
-    base(store, pledge_amounts=(("PL-E", "8000.00", "EUR"),))
-    bus.handle(
-        store,
-        OP,
-        funding.Allocate(
-            pledge_id="PL-E", package_id="PKG-1", line_no=1, amount="8000.00", currency="EUR", on="2025-08-03"
-        ),
-    )
-    bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
-    bus.handle(store, OP, packages.Decide(package_id="PKG-1", party="US", decision="approve", on="2025-08-05"))
-    contract = contracts.SignContract(
-        package_id="PKG-1",
-        buyer="US",
-        supplier="SUP",
-        kind="purchase",
-        signed_on="2025-08-20",
-        lines=(LineTerms(1, 100, "90"),),
-        id="CT-1",
-    )
-    bus.handle(store, OP, contract)
-    bus.handle(store, OP, parties.RecordRates(day="2025-09-01", rates={"USD": "1.20"}))
 
 
 def stages(store, pledge_id="PL-E"):

@@ -325,6 +325,14 @@ CASES = [
         {"reason": "lost at sea", "on": "2025-12-20"},
         expect(sell=(200, 404), supp=(200, 404)),
     ),
+    # the expected arrival moves by the hand of whoever sent it (issue 17, item 3)
+    (
+        "POST",
+        "/shipments/{shipment_id}/arrival",
+        "/shipments/SH-A2/arrival",
+        {"expected_arrival": "2026-01-15", "reason": "transport", "on": "2025-12-20"},
+        expect(sell=(200, 404), supp=(200, 404)),
+    ),
     # --- end-use monitoring (docs/end-use.md) -------------------------------------------
     ("POST", "/end-use/serial-rules", "/end-use/serial-rules", {"category": "air_defence"}, expect(coord=200)),
     ("GET", "/sites", "/sites", None, expect(rec=200, sell=200, aud=200)),
@@ -508,7 +516,7 @@ def _leaks(scenario: Scenario, role: str, side: str, body: str, sent: str) -> li
 def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
-    assert len(operations) == 89  # 86, and the three of late schedules (issue 17)
+    assert len(operations) == 90  # 86, the three of late schedules and a shipment's arrival (issue 17)
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}

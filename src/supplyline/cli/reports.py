@@ -216,6 +216,20 @@ def print_late(data: dict) -> None:
             ],
             numeric=("short", "months_late", "days_late"),
         )
+    table(
+        f"Shipments past their expected arrival as of {data['as_of']}",
+        [{**r, "who": _who(r)} for r in data["shipments"]],
+        [
+            ("shipment_id", "shipment"),
+            ("contract_id", "contract"),
+            ("shipped_on", "shipped"),
+            ("expected_arrival", "expected"),
+            ("months_late", "months late"),
+            ("days_late", "days late"),
+            ("who", "must act"),
+        ],
+        numeric=("months_late", "days_late"),
+    )
     rows = [{**r, "who": _who(r)} for r in data["packages"]]
     table(
         f"Packages waiting on a decision as of {data['as_of']}",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from ..domain.schedule import RESCHEDULE_REASONS
 from ..domain.values import parse_int
 from .app import JSON
 from .common import DISCLOSE, list_rows, send, sub_app
@@ -37,6 +38,7 @@ def shipment_send(
     serial_file: Path | None = typer.Option(
         None, "--serials", help="CSV/XLSX/scanner export: one serial per unit of the lines that require them"
     ),
+    expected_arrival: str | None = typer.Option(None, "--expected-arrival", help="the day it should arrive"),
     disclose: list[str] = DISCLOSE,
     as_json: bool = JSON,
 ) -> None:
@@ -54,6 +56,7 @@ def shipment_send(
         id=shipment_id,
         disclosure=tuple(disclose),
         serials=serials,
+        expected_arrival=expected_arrival,
     )
     send(ctx, cmd, as_json=as_json)
 
@@ -99,6 +102,20 @@ def shipment_lost(
     send(ctx, shipments.ReportLost(shipment_id=shipment_id, reason=reason, on=on), as_json=as_json)
 
 
+@shipment.command("expect")
+def shipment_expect(
+    ctx: typer.Context,
+    shipment_id: str = typer.Argument(..., metavar="SHIPMENT"),
+    arrival: str = typer.Option(..., "--arrival", help="the new day it should arrive"),
+    reason: str = typer.Option(..., "--reason", help=f"one of: {', '.join(RESCHEDULE_REASONS)}"),
+    on: str | None = typer.Option(None, "--on", help="when it was decided (default: today)"),
+    as_json: bool = JSON,
+) -> None:
+    """Move the day a shipment on its way should arrive (the old day stays in its history)."""
+    cmd = shipments.ExpectArrival(shipment_id=shipment_id, expected_arrival=arrival, reason=reason, on=on)
+    send(ctx, cmd, as_json=as_json)
+
+
 @shipment.command("list")
 def shipmentlist_rows(
     ctx: typer.Context, contract_id: str | None = typer.Option(None, "--contract"), as_json: bool = JSON
@@ -112,6 +129,7 @@ def shipmentlist_rows(
             ("id", "id"),
             ("contract_id", "contract"),
             ("shipped_on", "shipped"),
+            ("expected_arrival", "expected"),
             ("received_on", "received"),
             ("lines", "lines"),
             ("state", "state"),

@@ -111,6 +111,7 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     # is listed for everyone with a token, record by record as each may read it
     "contract.reschedule":      (N,        N,          N,     O,     O,       N,      N),
     "order.reschedule":         (N,        N,          N,     N,     O,       N,      N),
+    "shipment.expect":          (N,        N,          N,     O,     O,       N,      N),
     "report.late":              (A,        A,          A,     A,     A,       A,      N),
     # the transparency log: checkpoints, proofs and the public view of events are public
     "log.read":                 (A,        A,          A,     A,     A,       A,      A),

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from . import schedule as moving
 from .contract import Contract
 from .entity import Entity, Event, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
@@ -18,6 +19,7 @@ from .events import (
     ReceivedQuantity,
     SerialsListed,
     SerialsReceived,
+    ShipmentArrivalExpected,
     ShipmentDispatched,
     ShipmentLost,
     ShipmentReceived,
@@ -55,6 +57,7 @@ class Shipment(Entity):
     lines: dict[int, ShipmentLine] = field(default_factory=dict)
     received_on: date | None = None
     note: str = ""
+    expected_arrival: date | None = None
 
     def _on_ShipmentDispatched(self, e: ShipmentDispatched) -> None:
         self.contract_id = e.contract_id
@@ -78,6 +81,9 @@ class Shipment(Entity):
     def _on_SerialsReceived(self, e: SerialsReceived) -> None:
         pass  # the per-serial account lives in the serial index (store/serials.py)
 
+    def _on_ShipmentArrivalExpected(self, e: ShipmentArrivalExpected) -> None:
+        self.expected_arrival = e.expected_arrival
+
     def _on_ShipmentLost(self, e: ShipmentLost) -> None:
         self.state = "lost"
         self.note = e.reason
@@ -98,8 +104,9 @@ def dispatch(
     lines: list[ShippedLine],
     outstanding_by_line: dict[int, int],
     lot_available: dict[str, tuple[int, int]],
+    expected_arrival: object = None,
 ) -> list[Event]:
-    """Ship units of contract lines.
+    """Ship units of contract lines, expected to arrive on ``expected_arrival`` when given.
 
     ``outstanding_by_line``: units of each contract line not yet received or in transit.
     ``lot_available``: lot id -> (contract line, accepted units not yet shipped) for the
@@ -131,12 +138,46 @@ def dispatch(
             )
         out.append(ShippedQuantity(line_no, qty, tuple(lots)))
     unique("lines.contract_line", [line.contract_line_no for line in out])
+    day = parse_date("shipped_on", shipped_on)
+    sent: list[Event] = [ShipmentDispatched(id=shipment.id, contract_id=contract.id, shipped_on=day, lines=tuple(out))]
+    if expected_arrival is not None:
+        arrival = _arrival(expected_arrival, day)
+        sent.append(ShipmentArrivalExpected(old_arrival=None, expected_arrival=arrival, reason=None, on=day))
+    return sent
+
+
+def _arrival(value: object, shipped_on: date) -> date:
+    arrival = parse_date("expected_arrival", value)
+    if arrival < shipped_on:
+        raise InvalidInput(
+            "expected_arrival", arrival.isoformat(), f"is before the shipment left ({shipped_on.isoformat()})"
+        )
+    return arrival
+
+
+def expect(shipment: Shipment, *, arrival: object, reason: object, on: object) -> list[Event]:
+    """Move the day a shipment on its way is expected to arrive (the old day stays in the log)."""
+    require_exists(shipment)
+    if shipment.state != "shipped":
+        raise RuleViolation(
+            f"shipment '{shipment.id}' is {shipment.state}: only a shipment on its way has an arrival to expect",
+            field="state",
+            value=shipment.state,
+        )
+    assert shipment.shipped_on is not None
+    new = _arrival(arrival, shipment.shipped_on)
+    if new == shipment.expected_arrival:
+        raise RuleViolation(
+            f"shipment '{shipment.id}' is already expected on {new.isoformat()}",
+            field="expected_arrival",
+            value=new.isoformat(),
+        )
     return [
-        ShipmentDispatched(
-            id=shipment.id,
-            contract_id=contract.id,
-            shipped_on=parse_date("shipped_on", shipped_on),
-            lines=tuple(out),
+        ShipmentArrivalExpected(
+            old_arrival=shipment.expected_arrival,
+            expected_arrival=new,
+            reason=moving.reason(reason),
+            on=parse_date("on", on),
         )
     ]
 

@@ -285,7 +285,11 @@ def order_rows(o: ProductionOrder) -> dict[Table, list[dict]]:
 
 def shipment_rows(s: Shipment) -> dict[Table, list[dict]]:
     return {
-        t.shipments: [same_named(s, "id", "contract_id", "shipped_on", "state", "received_on", "note", "version")],
+        t.shipments: [
+            same_named(
+                s, "id", "contract_id", "shipped_on", "state", "received_on", "note", "version", "expected_arrival"
+            )
+        ],
         t.shipment_lines: [
             {"shipment_id": s.id, "contract_line_no": n, "quantity": line.quantity, "received": line.received}
             for n, line in s.lines.items()

@@ -335,6 +335,7 @@ shipments = Table(
     Column("received_on", Date),
     Column("note", Text, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("expected_arrival", Date),
 )
 
 shipment_lines = Table(

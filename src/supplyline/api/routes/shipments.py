@@ -12,7 +12,7 @@ from ..commands import send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead, ShipmentState
 from ..schemas.enduse import rows
-from ..schemas.shipments import LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead
+from ..schemas.shipments import ArrivalAction, LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead
 from .common import Cursor, FilterId, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["shipments"])
@@ -69,6 +69,7 @@ def dispatch(body: ShipmentCreate, gate: Gate = Depends(writing)):
             id=body.id,
             disclosure=body.disclose,
             serials=rows(body.serials),
+            expected_arrival=body.expected_arrival,
         ),
         payload=body,
         created="/api/v1/shipments",
@@ -112,5 +113,22 @@ def report_lost(shipment_id: PathId, body: LossCreate, gate: Gate = Depends(upda
         gate,
         existing("shipment", shipment_id),
         lambda: shipments.ReportLost(shipment_id=shipment_id, reason=body.reason, on=body.on),
+        payload=body,
+    )
+
+
+@router.post(
+    "/shipments/{shipment_id}/arrival",
+    response_model=OutcomeRead,
+    summary="Move the day a shipment on its way should arrive, with a reason from the fixed list",
+    **acts(shipments.ExpectArrival.ACTION),
+)
+def expect_arrival(shipment_id: PathId, body: ArrivalAction, gate: Gate = Depends(updating)):
+    return send(
+        gate,
+        existing("shipment", shipment_id),
+        lambda: shipments.ExpectArrival(
+            shipment_id=shipment_id, expected_arrival=body.expected_arrival, reason=body.reason, on=body.on
+        ),
         payload=body,
     )

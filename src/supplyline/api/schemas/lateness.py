@@ -12,4 +12,5 @@ class LateReportRead(BaseModel):
     schedule_entries: list[dict]
     orders: list[dict]
     requirements: list[dict]
+    shipments: list[dict]
     packages: list[dict]

@@ -16,6 +16,7 @@ from .common import (
     Quantity0,
     Reason,
     RequestModel,
+    RescheduleReason,
     Text,
 )
 from .enduse import SerialLineCreate
@@ -37,6 +38,7 @@ class ShipmentCreate(RequestModel):
     shipped_on: Day
     lines: list[ShipmentLineCreate] = Field(min_length=1, max_length=500)
     id: Id | None = None
+    expected_arrival: Day | None = Field(None, description="the day it should arrive (can be moved later)")
     disclose: Disclose = None
     serials: list[SerialLineCreate] = Field(
         default_factory=list,
@@ -64,6 +66,14 @@ class ReceiptCreate(RequestModel):
         default_factory=list, max_length=200_000, description="serials that arrived damaged"
     )
     site: str | None = Field(None, max_length=64, description="the site (code or id) that took serialised items in")
+
+
+class ArrivalAction(RequestModel):
+    """A new day a shipment on its way should arrive (issue 17)."""
+
+    expected_arrival: Day
+    reason: RescheduleReason
+    on: Day | None = None
 
 
 class LossCreate(RequestModel):

@@ -79,6 +79,18 @@ class ShipmentLost(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ShipmentArrivalExpected(Event):
+    """A shipment is expected to arrive on ``expected_arrival``: stated when it is sent
+    (``old_arrival`` and ``reason`` None) or moved later from ``old_arrival`` for ``reason``
+    (one of ``schedule.RESCHEDULE_REASONS``)."""
+
+    old_arrival: date | None
+    expected_arrival: date
+    reason: str | None
+    on: date
+
+
+@dataclass(frozen=True, kw_only=True)
 class DeliveryRescheduled(Event):
     """Entry ``entry`` (1-based, in signing order) of a contract's delivery schedule moved
     from ``old_due`` to ``new_due`` for ``reason`` (one of ``contract.RESCHEDULE_REASONS``)."""

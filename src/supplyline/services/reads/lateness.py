@@ -1,6 +1,6 @@
 """What is late, and who must act: ``report late`` (issue 17, item 3).
 
-Four kinds of lateness, each measured against the as-of date in days and whole months:
+Five kinds of lateness, each measured against the as-of date in days and whole months:
 
 - a contract's delivery schedule entry, late when the units received by its due date fall
   short of it (confirmed receipts fill the earliest entries first, as the OCDS milestones
@@ -9,6 +9,8 @@ Four kinds of lateness, each measured against the as-of date in days and whole m
   contract's supplier (who placed it) must produce or reschedule;
 - a requirement past its ``needed_by`` with units not delivered: the coordinator must fund
   it while it is not fully funded, else it waits on deliveries like the schedules above;
+- a shipment on its way past its expected arrival: whoever sent it (the contract's supplier)
+  must deliver it or move the expected day;
 - a package proposed and waiting on a decision, aged from when it was last funded (its
   last allocation: a package is decided once its money is in place); the approvers that
   have not decided must act.
@@ -46,6 +48,7 @@ def late(conn: Connection, as_of: date, keep: Keep = _everything) -> dict:
         "schedule_entries": _schedule(conn, as_of, keep),
         "orders": _orders(conn, as_of, keep),
         "requirements": _requirements(conn, as_of, keep),
+        "shipments": _shipments(conn, as_of, keep),
         "packages": _packages(conn, as_of, keep),
     }
 
@@ -125,6 +128,28 @@ def _orders(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
         }
         for r in rows
         if keep("order", r.id, "production_orders", (r.id,))
+    ]
+
+
+def _shipments(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
+    s, c = t.shipments, t.contracts
+    rows = conn.execute(
+        select(s, c.c.supplier)
+        .select_from(s.join(c, c.c.id == s.c.contract_id))
+        .where(s.c.state == "shipped", s.c.expected_arrival < as_of)
+        .order_by(s.c.expected_arrival, s.c.id)
+    ).all()
+    return [
+        {
+            "shipment_id": r.id,
+            "contract_id": r.contract_id,
+            "shipped_on": r.shipped_on.isoformat(),
+            "expected_arrival": r.expected_arrival.isoformat(),
+            **lateness(r.expected_arrival, as_of),
+            "must_act": {"role": "supplier", "parties": [r.supplier]},
+        }
+        for r in rows
+        if keep("shipment", r.id, "shipments", (r.id,))
     ]
 
 

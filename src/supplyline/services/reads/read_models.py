@@ -140,6 +140,7 @@ class ShipmentRecord(TypedDict):
     shipped_on: str
     state: str
     received_on: str | None
+    expected_arrival: str | None
     note: str
     version: int
     lines: list[ShippedLineRecord]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, Any, ClassVar
 
 from ...domain import package as package_domain
 from ...domain import requirement as requirement_domain
@@ -11,14 +11,16 @@ from ...domain.contract import Contract
 from ...domain.events import ShipmentDispatched, ShipmentReceived
 from ...domain.package import Package
 from ...domain.requirement import Requirement
+from ...domain.schedule import RESCHEDULE_REASONS
 from ...domain.serials import SerialRow
 from ...domain.shipment import Shipment, ShippedLine
+from ...domain.values import parse_choice
 from ...store.eventstore import UnitOfWork
 from .. import facts
 from ..bus import Command, handles
 from ..context import Actor, Outcome, moved
 from ..end_use import enduse
-from ..fields import DEFAULT_DISCLOSURE, Day, Disclosure, Reason, ReceivedQuantities, Text
+from ..fields import DEFAULT_DISCLOSURE, TODAY, BusinessDay, Day, Disclosure, Reason, ReceivedQuantities, Text, parsed
 
 
 class Dispatch(Command):
@@ -32,6 +34,7 @@ class Dispatch(Command):
     id: str | None = None
     disclosure: Disclosure = DEFAULT_DISCLOSURE
     serials: tuple[SerialRow, ...] = ()  # lines that require serial numbers: one per unit
+    expected_arrival: Any = None  # a day, as given: the domain checks it against the day it left
 
 
 @handles(Dispatch)
@@ -48,6 +51,7 @@ def dispatch(uow: UnitOfWork, actor: Actor, cmd: Dispatch, expected: int | None)
         lines=list(cmd.lines),
         outstanding_by_line=outstanding,
         lot_available=facts.lots_available(uow.conn, contract.id),
+        expected_arrival=cmd.expected_arrival,
     )
     stored = uow.record(shipment, events, withhold=cmd.disclosure)
     shipped = {q.contract_line_no: q.quantity for e in events if isinstance(e, ShipmentDispatched) for q in e.lines}
@@ -119,3 +123,27 @@ class ReportLost(Command):
 @handles(ReportLost)
 def report_lost(uow: UnitOfWork, actor: Actor, cmd: ReportLost, expected: int | None) -> Outcome:
     return moved(uow, Shipment, cmd.shipment_id, lambda s: domain.lose(s, reason=cmd.reason, on=cmd.on), expected)
+
+
+class ExpectArrival(Command):
+    """Move the day a shipment on its way is expected to arrive, with a reason from the
+    reschedules' fixed list (``report late`` measures it against the new day)."""
+
+    ACTION: ClassVar[str] = "shipment.expect"
+
+    shipment_id: str
+    expected_arrival: Day
+    reason: Annotated[str, parsed(parse_choice, choices=RESCHEDULE_REASONS)]
+    on: BusinessDay = TODAY
+
+
+@handles(ExpectArrival)
+def expect_arrival(uow: UnitOfWork, actor: Actor, cmd: ExpectArrival, expected: int | None) -> Outcome:
+    return moved(
+        uow,
+        Shipment,
+        cmd.shipment_id,
+        lambda s: domain.expect(s, arrival=cmd.expected_arrival, reason=cmd.reason, on=cmd.on),
+        expected,
+        field="shipment",
+    )
