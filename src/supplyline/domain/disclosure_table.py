@@ -262,15 +262,9 @@ TABLE: dict[str, Record] = {
                          together=("new_due",)),
         "new_due": Field(_on("production_orders", "due"), command=False, together=("old_due",)),
     }),
-    # a shipment's expected arrival, stated when sent or moved later: the old day is the
-    # earlier event's new one
-    "ShipmentArrivalExpected": Record("an expected arrival", "shipment", {
-        "old_arrival": Field(_on("shipments", "expected_arrival"), command=False,
-                             repeated_in=(Repeat("ShipmentArrivalExpected", "expected_arrival", (("@record", "@record"),),
-                                                 copy=False),),
-                             together=("expected_arrival",)),
-        "expected_arrival": Field(_on("shipments", "expected_arrival"), together=("old_arrival",)),
-    }),
+    # a shipment's expected arrival, stated when sent or moved later, is a promise to the
+    # recipient that nothing withholds (no command states a level for it; issue 17, item 3)
+    "ShipmentArrivalExpected": Record("an expected arrival", "shipment"),
     # end-use monitoring (docs/end-use.md). Serials are never in an event (a manifest's count
     # and root are), so nothing repeats them; a site's code and name are confidential by
     # default and repeated nowhere (checks and receipts name the site by its opaque id).
