@@ -8,18 +8,22 @@ import json
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from conftest import event_count
 from scenario import OP, funded_and_contracted
+from supplyline.api import create_app
 from supplyline.cli.main import app
 from supplyline.domain.errors import InvalidInput, NotFound, RuleViolation
 from supplyline.domain.shipment import ShippedLine
 from supplyline.services import bus
+from supplyline.services.access import tokens
 from supplyline.services.reads import lateness
 from supplyline.services.records import shipments
 from supplyline.store import schema as t
+from test_dashboard_sessions import sign_in
 
 
 def send(store, shipment_id: str, *, quantity: int = 40, expected_arrival: str | None = "2025-10-01") -> None:
@@ -188,3 +192,15 @@ def test_cli_send_expect_and_report_late(sqlite_store, sqlite_url):
     table = runner.invoke(app, [*db, "report", "late", "--as-of", "2025-12-02"])
     assert "Shipments past their expected arrival" in table.output
     assert "supplier: SUP" in table.output
+
+
+def test_the_package_page_shows_each_shipments_expected_arrival(store):
+    funded_and_contracted(store)
+    send(store, "SH-1")
+    client = TestClient(create_app(store, read_cache=False))
+    secret = tokens.issue_token(store, OP, tokens.IssueToken(party="US", role="seller")).secret
+    sign_in(client, secret)
+    page = client.get("/packages/PKG-1")
+    assert page.status_code == 200
+    assert "<th>Shipped</th><th>Expected</th>" in page.text
+    assert "<td>SH-1</td><td>CT-1</td><td>2025-09-10</td><td>2025-10-01</td>" in page.text
