@@ -504,6 +504,31 @@ class Ledger(RuleBasedStateMachine):
                 missing=self.missing_for(sid, min(short, shipped)),
             )
 
+    @precondition(lambda self: self.shipments)
+    @rule(
+        i=st.integers(0, 100),
+        day=st.sampled_from(["2025-03-20", "2025-04-30", "2025-03-01", "2025-13-01"]),
+        reason=st.sampled_from(["transport", "force_majeure", "we were busy"]),
+    )
+    def expect_arrival(self, i, day, reason):
+        """A shipment's expected arrival moved by its sender (issue 17): one received or lost,
+        the same day, a day before it left or a reason off the list are refused, nothing written."""
+        sid = self.shipments[i % len(self.shipments)]
+        self.attempt(shipments.ExpectArrival, shipment_id=sid, expected_arrival=day, reason=reason, on="2025-03-05")
+
+    @invariant()
+    def late_shipments_are_on_their_way_past_their_expected_day(self):
+        as_of = date(2025, 6, 1)
+        with self.store.read() as conn:
+            late = lateness.late(conn, as_of)["shipments"]
+            on_way = {
+                r.id: r.expected_arrival
+                for r in conn.execute(text("SELECT id, expected_arrival FROM shipments WHERE state = 'shipped'"))
+            }
+        for s in late:
+            assert str(on_way[s["shipment_id"]]) == s["expected_arrival"] < as_of.isoformat()
+            assert s["days_late"] == (as_of - date.fromisoformat(s["expected_arrival"])).days
+
     @precondition(lambda self: self.ids("SELECT serial FROM end_use_items WHERE state IN ('held', 'missing')"))
     @rule(
         i=st.integers(0, 100),
