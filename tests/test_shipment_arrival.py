@@ -204,3 +204,29 @@ def test_the_package_page_shows_each_shipments_expected_arrival(store):
     assert page.status_code == 200
     assert "<th>Shipped</th><th>Expected</th>" in page.text
     assert "<td>SH-1</td><td>CT-1</td><td>2025-09-10</td><td>2025-10-01</td>" in page.text
+
+
+def test_the_api_sends_with_an_expected_arrival_moves_it_and_reports_it_late(store):
+    funded_and_contracted(store)
+    client = TestClient(create_app(store, read_cache=False))
+    seller = {
+        "Authorization": f"Bearer {tokens.issue_token(store, OP, tokens.IssueToken(party='US', role='seller')).secret}"
+    }
+    lines = [{"contract_line_no": 1, "quantity": 40}]
+    body = {
+        "contract_id": "CT-1",
+        "shipped_on": "2025-09-10",
+        "lines": lines,
+        "id": "SH-1",
+        "expected_arrival": "2025-10-01",
+    }
+    assert client.post("/api/v1/shipments", json=body, headers=seller).status_code == 201
+    before = event_count(store)
+    off_list = {"expected_arrival": "2025-10-20", "reason": "slow boat", "on": "2025-09-30"}
+    refused = client.post("/api/v1/shipments/SH-1/arrival", json=off_list, headers=seller)
+    assert (refused.status_code, refused.json()["field"], event_count(store)) == (422, "reason", before)
+    moved = {"expected_arrival": "2025-10-20", "reason": "transport", "on": "2025-09-30"}
+    assert client.post("/api/v1/shipments/SH-1/arrival", json=moved, headers=seller).status_code == 200
+    assert client.get("/api/v1/shipments/SH-1", headers=seller).json()["expected_arrival"] == "2025-10-20"
+    report = client.get("/api/v1/reports/late?as_of=2025-12-02", headers=seller).json()
+    assert [(s["shipment_id"], s["days_late"], s["months_late"]) for s in report["shipments"]] == [("SH-1", 43, 1)]
