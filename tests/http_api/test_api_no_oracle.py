@@ -49,8 +49,9 @@ def _variants(body: dict | Upload | None, party: str) -> list[dict | Upload | No
 def test_every_named_write_is_covered():
     routes = {case[1] for case in NAMED_WRITES}
     assert "/packages/{package_id}/decisions" in routes
-    # 20, the five money-stage writes (issue 15), a custody handover (16) and two reschedules (17)
-    assert len(routes) == 28
+    # 20, the five money-stage writes (issue 15), a custody handover (16), two reschedules and a
+    # shipment's expected arrival (17)
+    assert len(routes) == 29
 
 
 def test_hidden_records_answer_as_missing_ones(scenario, copies):
