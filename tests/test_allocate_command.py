@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,8 @@ from typer.testing import CliRunner
 
 from conftest import event_count
 from supplyline.cli.main import app
-from supplyline.domain.errors import Refused
+from supplyline.domain.errors import InvalidInput, Refused
+from supplyline.domain.money import Money
 from supplyline.services.context import Actor
 from supplyline.services.demo_ledger import demo
 from supplyline.services.log import checks
@@ -246,3 +248,26 @@ def test_minimum_package_value_is_respected_when_recorded(demo_sqlite_url, demo_
     ]
     assert all(a["mechanism"] == "purl" for a in data["allocations"])
     assert_ledger_sound(demo_store)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "value"),
+    [
+        ({"on": "2026-02-30"}, "on", "2026-02-30"),
+        ({"currency": "usd1"}, "currency", "usd1"),
+        ({"min_package": "-5"}, "min_package", "-5"),
+        ({"time_limit": "soon"}, "time_limit", "soon"),
+        ({"time_limit": 0}, "time_limit", 0),
+        ({"solver": "gurobi"}, "solver", "gurobi"),
+        ({"sellers": {"lend_lease": "US-GOV"}}, "seller", "lend_lease"),
+    ],
+)
+def test_a_run_is_parsed_when_built_and_a_bad_field_is_named(fields, field, value) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        service.RunAllocation(**fields)
+    assert (refused.value.field, refused.value.value) == (field, value)
+
+
+def test_a_run_parses_its_fields_once_into_typed_values() -> None:
+    run = service.RunAllocation(on="2026-03-02", currency="EUR", min_package="1000000.50", time_limit="30")
+    assert (run.on, run.min_package, run.time_limit) == (date(2026, 3, 2), Money.parse("1000000.50", "EUR"), 30.0)

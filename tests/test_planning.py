@@ -369,3 +369,19 @@ def test_a_plan_is_superseded_once_and_never_accepted_twice():
             **{**terms, "parts": [plan_domain.PlannedPart("PO-1", "FAC-1", "2025-12", 5)]},
         )
     assert refused.value.field == "parts[1].month"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "value"),
+    [
+        ({"horizon": 0}, "horizon", 0),
+        ({"horizon": "two years"}, "horizon", "two years"),
+        ({"first_month": "2026-13"}, "from", "2026-13"),
+        ({"currency": "dollars"}, "currency", "dollars"),
+        ({"time_limit": -1}, "time_limit", -1),
+    ],
+)
+def test_a_plan_request_is_parsed_when_built_and_a_bad_field_is_named(fields, field, value) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        planning.PlanRequest(**fields)
+    assert (refused.value.field, refused.value.value) == (field, value)

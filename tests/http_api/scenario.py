@@ -395,7 +395,11 @@ def build(store: Store) -> Scenario:
         tracker.write_text(KIEL_HEADER + "Germany,DEU,2025,8,0.00005,0,0,0.00005,0.00005,0\n")
         kiel.import_kiel(store, coord, tracker, release="99")
     planning.accept_plan(
-        store, coord, planning.PlanRequest(12, "2025-09", time_limit=5), on="2025-09-15", plan_id="PLAN-A"
+        store,
+        coord,
+        planning.PlanRequest(horizon=12, first_month="2025-09", time_limit=5),
+        on="2025-09-15",
+        plan_id="PLAN-A",
     )
 
     # --- tokens -------------------------------------------------------------------------

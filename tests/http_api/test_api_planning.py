@@ -28,7 +28,10 @@ def test_the_proposal_is_the_plan_the_service_computes_with_the_what_if_beside_i
     assert answer.status_code == 200, answer.text
     with api_store.read() as conn:
         expected = planning.plan_production_report(
-            conn, planning.PlanRequest(6, "2025-11", "USD", ("FAC-A=-99%",), (), 5)
+            conn,
+            planning.PlanRequest(
+                horizon=6, first_month="2025-11", currency="USD", capacity=("FAC-A=-99%",), time_limit=5
+            ),
         )
     got = answer.json()
     assert _without_timings(got) == _without_timings(expected)

@@ -39,7 +39,14 @@ def plan_production(
     as_json: bool = JSON,
 ) -> None:
     """Assign open order quantities to facilities and months, least weighted lateness first, then least cost."""
-    request = planning.PlanRequest(horizon, first_month, currency, tuple(capacity), tuple(new_facility), time_limit)
+    request = planning.PlanRequest(
+        horizon=horizon,
+        first_month=first_month,
+        currency=currency,
+        capacity=tuple(capacity),
+        new_facility=tuple(new_facility),
+        time_limit=time_limit,
+    )
     st = state(ctx)
     if accept:
         result, report = planning.accept_plan(st.store(), st.acting, request)

@@ -81,6 +81,17 @@ def _currency(field: str, value: object) -> str:
     return check_currency(value, field)
 
 
+def parse_seconds(field: str, value: object, *, maximum: int) -> float:
+    """A time limit in seconds: more than 0 and at most ``maximum``."""
+    try:
+        limit = float(str(value))
+    except ValueError:
+        raise InvalidInput(field, value, "must be a number of seconds") from None
+    if not 0 < limit <= maximum:
+        raise InvalidInput(field, value, f"must be more than 0 and at most {maximum} seconds")
+    return limit
+
+
 #: a calendar date inside the date window
 Day = Annotated[date, parsed(parse_date)]
 #: a date, or None when none is given
@@ -150,13 +161,16 @@ OwnerShares = Annotated[tuple[tuple[str, Decimal], ...], parsed(_owner_shares)]
 ReceivedQuantities = Annotated[dict[int, int] | None, parsed(_received)]
 
 
-def money_in(currency: str, *, positive: bool = True) -> PlainValidator:
+def money_in(currency: str, *, positive: bool = True, optional: bool = False) -> PlainValidator:
     """A validator parsing an amount together with the command's ``currency`` field (declared
-    before it, so it is parsed first and a bad code is refused first, as it always was)."""
+    before it, so it is parsed first and a bad code is refused first, as it always was);
+    ``optional``: None when no amount is given."""
 
-    def check(value: Any, info: ValidationInfo) -> Money:
+    def check(value: Any, info: ValidationInfo) -> Money | None:
         if isinstance(value, Money):
             return value
+        if optional and (value is None or value == ""):
+            return None
         code, field = info.data.get(currency), info.field_name or currency
         return parse_positive_money(field, value, code) if positive else Money.parse(value, code, field)
 

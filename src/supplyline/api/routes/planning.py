@@ -54,7 +54,14 @@ def compute_plan(
     ] = [],  # noqa: B006 - FastAPI copies defaults
     time_limit: Annotated[int, Query(ge=1, le=60, description="seconds the solver may take")] = 10,
 ):
-    request = planning.PlanRequest(horizon, from_month, currency, tuple(capacity), tuple(new_facility), time_limit)
+    request = planning.PlanRequest(
+        horizon=horizon,
+        first_month=from_month,
+        currency=currency,
+        capacity=tuple(capacity),
+        new_facility=tuple(new_facility),
+        time_limit=time_limit,
+    )
     return gate.overall(lambda conn, _: planning.plan_production_report(conn, request))
 
 
@@ -67,7 +74,9 @@ def compute_plan(
 )
 def accept_plan(body: PlanCreate | None = None, gate: Gate = Depends(writing)):
     body = body or PlanCreate()
-    request = planning.PlanRequest(body.horizon, body.from_month, body.currency, (), (), body.time_limit)
+    request = planning.PlanRequest(
+        horizon=body.horizon, first_month=body.from_month, currency=body.currency, time_limit=body.time_limit
+    )
 
     # the solver runs before the write, not while every other writer waits for the ledger lock
     prepared = gate.overall(lambda _conn, _caller: planning.prepare_plan(gate.store, request, on=body.on))

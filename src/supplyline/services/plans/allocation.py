@@ -17,26 +17,29 @@ written, and the plan is recomputed from the new state (a few times at most).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from ...domain.errors import InvalidInput, Refused, RuleViolation
 from ...domain.lifecycle import PACKAGE, REQUIREMENT
-from ...domain.money import Money, parse_positive_money
+from ...domain.money import Money
 from ...domain.payments import Stages
 from ...domain.pledge import Pledge
-from ...domain.values import MECHANISMS, parse_choice, parse_date
+from ...domain.values import MECHANISMS, parse_choice
 from ...ledger.canonical import parse
 from ...ledger.chain import StoredEvent
 from ...store import schema as t
 from ...store.eventstore import Store, UnitOfWork, read_head
 from .. import bus, facts
-from ..context import Actor, on_or_today
+from ..context import Actor
+from ..fields import TODAY, BusinessDay, Currency, choice, money_in, parse_seconds, parsed
 from ..records.funding import Allocate
 from ..records.packages import AddLine, DraftPackage
 
@@ -46,36 +49,30 @@ if TYPE_CHECKING:  # the optimiser loads NumPy, SciPy and HiGHS: only the comman
 ATTEMPTS = 3
 
 
-@dataclass(frozen=True)
-class RunAllocation:
-    on: object = None  # the allocation day (rates, validity windows); today by default
-    currency: str = "USD"  # the plan's currency: coverage is currency-free, money is reported in it
-    min_package: object = None  # minimum value of a package, in the plan currency
-    time_limit: object = 60
+def _sellers_by_mechanism(field: str, value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise InvalidInput(field, value, "expected MECHANISM=PARTY pairs")
+    return {parse_choice("seller", mechanism, MECHANISMS): str(party) for mechanism, party in value.items()}
+
+
+class RunAllocation(BaseModel):
+    """One run of the optimiser, every field parsed when it is built (the CLI's options or
+    the API's query or body): a dry run plans and shows, otherwise the plan is recorded."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: the allocation day (rates, validity windows); today (UTC) by default
+    on: BusinessDay = TODAY
+    #: the plan's currency: coverage is currency-free, money is reported in it
+    currency: Currency = "USD"
+    #: the minimum value of a package, in the plan currency
+    min_package: Annotated[Money | None, money_in("currency", optional=True)] = None
+    time_limit: Annotated[float, parsed(parse_seconds, maximum=3600)] = 60.0
     dry_run: bool = True
     instant: bool = False
-    solver: str = "race"
-    sellers: dict[str, str] = field(default_factory=dict)  # mechanism -> selling party
-
-
-def _parse(cmd: RunAllocation) -> tuple[date, str, Decimal | None, float]:
-    day = on_or_today(parse_date("on", cmd.on) if cmd.on not in (None, "") else None)
-    currency = Money.parse("0", cmd.currency, "currency").currency
-    minimum = (
-        parse_positive_money("min_package", cmd.min_package, currency).amount
-        if cmd.min_package not in (None, "")
-        else None
-    )
-    try:
-        limit = float(str(cmd.time_limit))
-    except ValueError:
-        raise InvalidInput("time_limit", cmd.time_limit, "must be a number of seconds") from None
-    if not 0 < limit <= 3600:
-        raise InvalidInput("time_limit", cmd.time_limit, "must be more than 0 and at most 3600 seconds")
-    parse_choice("solver", cmd.solver, ("race", "highs", "cbc"))
-    for mechanism in cmd.sellers:
-        parse_choice("seller", mechanism, MECHANISMS)
-    return day, currency, minimum, limit
+    solver: Annotated[str, parsed(choice(("race", "highs", "cbc")))] = "race"
+    #: mechanism -> the selling party of its new packages
+    sellers: Annotated[dict[str, str], parsed(_sellers_by_mechanism)] = Field(default_factory=dict)
 
 
 def load_instance(conn: Connection, on: date, currency: str, min_package: Decimal | None) -> Instance:
@@ -168,13 +165,13 @@ def plan(store: Store, cmd: RunAllocation) -> tuple[Instance, Result, int, dict[
     """Load on one snapshot and solve (no lock held while solving)."""
     from ...engines.allocation import allocate
 
-    day, currency, minimum, limit = _parse(cmd)
+    minimum = cmd.min_package.amount if cmd.min_package is not None else None
     began = time.perf_counter()
     with store.read() as conn:
         seq, _ = read_head(conn)
-        instance = load_instance(conn, day, currency, minimum)
+        instance = load_instance(conn, cmd.on, cmd.currency, minimum)
     loaded = time.perf_counter() - began
-    result = allocate(instance, backend=cmd.solver, time_limit=limit, instant=cmd.instant)
+    result = allocate(instance, backend=cmd.solver, time_limit=cmd.time_limit, instant=cmd.instant)
     return instance, result, seq, {"load": loaded, **result.timings}
 
 

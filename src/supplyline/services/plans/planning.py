@@ -13,7 +13,9 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
@@ -22,7 +24,7 @@ from ...domain.errors import InputChanged, InvalidInput, NotFound, RuleViolation
 from ...domain.facility import Capacity, capacity_in
 from ...domain.fx import convert
 from ...domain.lifecycle import PRODUCTION_ORDER
-from ...domain.money import Money, check_currency
+from ...domain.money import Money
 from ...domain.plan import PlannedPart, ProductionPlan, month_at, months_between
 from ...domain.values import month_of, parse_int, parse_month, parse_text
 from ...engines.planner.explain import Placed, explain, moves, placed
@@ -34,16 +36,24 @@ from ...store import schema as t
 from ...store.eventstore import Store
 from .. import facts
 from ..context import Actor, Outcome, business_day, on_or_today
+from ..fields import Currency, optional, parse_seconds, parsed
 
 
-@dataclass(frozen=True)
-class PlanRequest:
-    horizon: object = 24
-    first_month: object = None  # default: the current UTC month
-    currency: str = "USD"
-    capacity: tuple[str, ...] = ()  # what-if: "FACILITY[:ITEM]=-30%[@YYYY-MM]"
-    new_facility: tuple[str, ...] = ()  # what-if: "FACILITY:ITEM=MONTHLY[@YYYY-MM]"
-    time_limit: float = 10.0
+class PlanRequest(BaseModel):
+    """What to plan, every field parsed when it is built (the CLI's options or the API's
+    query or body); a request with capacity changes or new facilities is a what-if."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    horizon: Annotated[int, parsed(parse_int, minimum=1, maximum=120)] = 24
+    #: the first month planned; the current UTC month when None
+    first_month: Annotated[str | None, parsed(optional(parse_month), "from")] = None
+    currency: Currency = "USD"
+    #: what-if: "FACILITY[:ITEM]=-30%[@YYYY-MM]"
+    capacity: tuple[str, ...] = ()
+    #: what-if: "FACILITY:ITEM=MONTHLY[@YYYY-MM]"
+    new_facility: tuple[str, ...] = ()
+    time_limit: Annotated[float, parsed(parse_seconds, maximum=600)] = 10.0
 
     @property
     def is_scenario(self) -> bool:
@@ -71,9 +81,9 @@ class PlanningInput:
 
 
 def planning_input(conn: Connection, request: PlanRequest, *, today: date) -> PlanningInput:
-    horizon = parse_int("horizon", request.horizon, minimum=1, maximum=120)
-    first = parse_month("from", request.first_month) if request.first_month not in (None, "") else month_of(today)
-    currency = check_currency(request.currency)
+    horizon = request.horizon
+    first = request.first_month or month_of(today)
+    currency = request.currency
     months = tuple(month_at(first, k) for k in range(horizon))
     notes: list[str] = []
 
