@@ -257,3 +257,47 @@ def test_a_custody_leg_is_confirmed_by_the_receiving_party_with_its_discrepancie
     with pytest.raises(RuleViolation, match="row 1: serial PAC3-NL-00001 is not held at site ST-0001"):
         again = custody.HandOver(from_site="DEP-01", to_site="DEP-02", handed_on="2026-02-05", serials=NL_PAC3[:1])
         bus.handle(demo_store, UA, again)
+
+
+def test_custody_before_receipt_seller_to_hub_to_depot(demo_store):
+    """The seller hands its dispatch's serials to the recipient's hub; the hub hands them on;
+    they stay in transit until the receipt takes them into the recipient's custody."""
+    from supplyline.services.end_use import custody
+
+    rows = serial_rows("H", 4)
+    sid = _send(demo_store, rows).id
+    bus.handle(demo_store, UA, enduse.RegisterSite(code="HUB-1", name="Logistics hub (illustrative)"))
+    before = event_count(demo_store)
+    with pytest.raises(
+        RuleViolation, match="row 1: serial H-00001 is shipped by US-GOV: only its seller hands it over"
+    ):
+        bus.handle(demo_store, UA, custody.HandOver(to_site="HUB-1", handed_on="2026-01-11", serials=rows))
+    with pytest.raises(RuleViolation, match="row 1: serial H-00001 was not shipped by 2026-01-09"):
+        bus.handle(demo_store, US, custody.HandOver(to_site="HUB-1", handed_on="2026-01-09", serials=rows))
+    assert event_count(demo_store) == before
+    leg = bus.handle(demo_store, US, custody.HandOver(to_site="HUB-1", handed_on="2026-01-11", serials=rows)).id
+    bus.handle(demo_store, UA, custody.ConfirmHandover(handover_id=leg, confirmed_on="2026-01-12", damaged=rows[:1]))
+    on = bus.handle(
+        demo_store, UA, custody.HandOver(from_site="HUB-1", to_site="DEP-01", handed_on="2026-01-14", serials=rows)
+    ).id
+    bus.handle(demo_store, UA, custody.ConfirmHandover(handover_id=on, confirmed_on="2026-01-15"))
+    with demo_store.read() as conn:
+        i = t.end_use_items
+        states = set(conn.execute(select(i.c.state, i.c.site_id).where(i.c.shipment_id == sid)).all())
+        assert states == {("in_transit", "ST-0001")}
+        h = t.handovers
+        assert conn.execute(select(h.c.from_site_id, h.c.to_party).where(h.c.id == leg)).one() == ("", "UA-MOD")
+    bus.handle(
+        demo_store,
+        UA,
+        shipments.Receive(shipment_id=sid, received_on="2026-01-16", quantities={1: 4}, note="", site="DEP-01"),
+    )
+    with demo_store.read() as conn:
+        history = serial_history.history(conn, "H-00001")["history"]
+    assert [(h["on"], h["what"]) for h in history] == [
+        ("2026-01-10", "shipped"),
+        ("2026-01-11", "handed_over"),
+        ("2026-01-12", "damaged"),
+        ("2026-01-14", "handed_over"),
+        ("2026-01-16", "received"),
+    ]

@@ -25,7 +25,9 @@ custody = sub_app("custody", "Custody legs: site to site, confirmed by the recei
 @custody.command("hand-over")
 def custody_hand_over(
     ctx: typer.Context,
-    from_site: str = typer.Option(..., "--from-site", help="your site's code or id"),
+    from_site: str | None = typer.Option(
+        None, "--from-site", help="your site's code or id; none: the serials of your dispatch, still in transit"
+    ),
     to_site: str = typer.Option(..., "--to-site"),
     handed_on: str = typer.Option(..., "--on"),
     serial_file: Path = typer.Option(..., "--serials", help="CSV/XLSX/scanner export of the serials handed over"),

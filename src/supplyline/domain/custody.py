@@ -2,6 +2,11 @@
 by the giving party and confirmed by the receiving one, with discrepancies per serial
 (missing, damaged, extra). Sites are the parties' own codes, never positions: the ledger
 says who answers for an item, not where a unit is.
+
+Legs before receipt (seller → a logistics hub → the recipient's depot): the seller hands
+its shipment's serials, still in transit and at no site, to a site the recipient
+registered; from there they may be handed on. They stay in transit until the shipment's
+receipt, which is the handover into the recipient's custody.
 """
 
 from __future__ import annotations
@@ -55,42 +60,63 @@ def _refuse(r: SerialRow, why: str) -> RuleViolation:
     return RuleViolation(f"row {r.row}: serial {r.serial} {why}", field=f"row {r.row}", value=r.serial)
 
 
+#: where a leg starts when the serials leave the seller's dispatch (in transit, at no site)
+DISPATCH = ""
+
+
+def _at_giving_side(item: ItemFacts, from_site_id: str) -> bool:
+    """Held at the giving site, or in transit there (or, from the dispatch, at no site yet)."""
+    if from_site_id == DISPATCH:
+        return item.state == "in_transit" and item.site_id is None
+    return item.state in ("held", "in_transit") and item.site_id == from_site_id
+
+
+def _check_leg(r: SerialRow, item: ItemFacts | None, party: str, from_site_id: str, day: date) -> None:
+    if item is None:
+        raise InvalidInput(f"row {r.row}", r.serial, f"serial {r.serial} is not in the ledger")
+    if not _at_giving_side(item, from_site_id):
+        where = f"site {from_site_id}" if from_site_id else "the seller's dispatch (in transit, at no site)"
+        raise _refuse(r, f"is not held at {where}")
+    if from_site_id == DISPATCH and party != item.seller:
+        raise _refuse(r, f"is shipped by {item.seller}: only its seller hands it over from the dispatch, not {party}")
+    started = item.received_on if item.state == "held" else item.shipped_on
+    if started is None or day < started:
+        raise _refuse(r, f"was not {'received' if item.state == 'held' else 'shipped'} by {day.isoformat()}")
+
+
 def hand_over(
     handover: Handover,
     *,
     party: str,
-    from_site: Site,
+    from_site: Site | None,
     to_site: Site,
     handed_on: object,
     rows: Sequence[SerialRow],
     items: Mapping[str, ItemFacts],
 ) -> list[Event]:
-    """``party`` hands the serials held at its ``from_site`` over to ``to_site``."""
+    """``party`` hands the serials held at its ``from_site`` (or, as their seller, those of
+    its dispatch still in transit: ``from_site`` None) over to ``to_site``."""
     require_new(handover)
-    require_exists(from_site)
+    if from_site is not None:
+        require_exists(from_site)
     require_exists(to_site)
     day = parse_date("handed_on", handed_on)
-    if from_site.party != party:
+    from_id = from_site.id if from_site is not None else DISPATCH
+    if from_site is not None and from_site.party != party:
         raise RuleViolation(f"site {from_site.id} is {from_site.party}'s, not {party}'s", field="from_site")
-    if from_site.id == to_site.id:
+    if from_id == to_site.id:
         raise InvalidInput("to_site", to_site.id, "is the site the items are at")
     if not rows:
         raise InvalidInput("serials", 0, "a handover lists at least one serial")
     distinct(rows)
     for r in rows:
-        item = items.get(r.serial)
-        if item is None:
-            raise InvalidInput(f"row {r.row}", r.serial, f"serial {r.serial} is not in the ledger")
-        if item.state != "held" or item.site_id != from_site.id:
-            raise _refuse(r, f"is not held at site {from_site.id}")
-        if item.received_on is None or day < item.received_on:
-            raise _refuse(r, f"was not received by {day.isoformat()}")
+        _check_leg(r, items.get(r.serial), party, from_id, day)
     return [
         CustodyHandedOver(
             id=handover.id,
             from_party=party,
             to_party=to_site.party,
-            from_site_id=from_site.id,
+            from_site_id=from_id,
             to_site_id=to_site.id,
             handed_on=day,
             count=len(rows),
@@ -134,8 +160,8 @@ def confirm(
         if r.serial in listed:
             raise _refuse(r, f"is listed in handover {handover.id}: not extra")
         item = items.get(r.serial)
-        if item is None or item.state != "held" or item.site_id != handover.from_site_id:
-            raise _refuse(r, f"is not held at the giving site {handover.from_site_id}")
+        if item is None or not _at_giving_side(item, handover.from_site_id):
+            raise _refuse(r, f"is not held at the giving site {handover.from_site_id or '(the dispatch)'}")
     return [
         CustodyConfirmed(
             confirmed_on=day,

@@ -158,6 +158,7 @@ class ItemFacts:
     received_on: date | None
     disposed_on: date | None = None
     site_id: str | None = None
+    shipped_on: date | None = None
 
 
 @dataclass

@@ -93,7 +93,7 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
 
 
 def facts(conn: Connection, serials: Sequence[str]) -> dict[str, ItemFacts]:
-    i = t.end_use_items
+    i, m = t.end_use_items, t.serial_manifests
     cols = (
         i.c.serial,
         i.c.state,
@@ -103,10 +103,11 @@ def facts(conn: Connection, serials: Sequence[str]) -> dict[str, ItemFacts]:
         i.c.received_on,
         i.c.disposed_on,
         i.c.site_id,
+        m.c.on,  # the day its shipment left
     )
     out: dict[str, ItemFacts] = {}
     for among in _among(conn, serials):
-        for row in conn.execute(select(*cols).where(among)):
+        for row in conn.execute(select(*cols).join(m, m.c.id == i.c.manifest_id).where(among)):
             out[row.serial] = ItemFacts(*row)
     return out
 
@@ -134,8 +135,12 @@ def mark_sighted(conn: Connection, serials: Sequence[str], *, on: date, site_id:
 
 
 def move(conn: Connection, serials: Sequence[str], *, site_id: str) -> None:
-    """Handed over and confirmed: held at the receiving site."""
-    _set(conn, serials, state="held", site_id=site_id)
+    """Handed over and confirmed: at the receiving site, held there (or still in transit,
+    for a leg before the shipment's receipt)."""
+    i = t.end_use_items
+    for among in _among(conn, serials):
+        conn.execute(update(i).where(among).values(site_id=site_id))
+    _set(conn, serials, state="held", only=(i.c.state != "in_transit"))
 
 
 def mark_missing(conn: Connection, serials: Sequence[str]) -> None:
@@ -146,10 +151,10 @@ def mark_disposed(conn: Connection, serials: Sequence[str], *, kind: str, on: da
     _set(conn, serials, state=kind, disposed_on=on)
 
 
-def _set(conn: Connection, serials: Sequence[str], **values: object) -> None:
+def _set(conn: Connection, serials: Sequence[str], only: ColumnElement[bool] | None = None, **values: object) -> None:
     i = t.end_use_items
     for among in _among(conn, serials):
-        conn.execute(update(i).where(among).values(**values))
+        conn.execute(update(i).where(among, *([] if only is None else [only])).values(**values))
 
 
 def manifest_serials(conn: Connection, manifest_id: str) -> list[str]:

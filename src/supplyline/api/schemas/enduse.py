@@ -104,7 +104,13 @@ class SerialProofRead(BaseModel):
 
 
 class HandoverCreate(RequestModel):
-    from_site: Annotated[str, Field(max_length=64, description="the giving site's code or id")]
+    from_site: Annotated[
+        str | None,
+        Field(
+            max_length=64,
+            description="the giving site's code or id; null: the seller hands over its dispatch's serials in transit",
+        ),
+    ] = None
     to_site: Annotated[str, Field(max_length=64)]
     handed_on: Day
     serials: Serials

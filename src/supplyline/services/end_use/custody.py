@@ -19,11 +19,12 @@ from .enduse import find_site
 
 
 class HandOver(Command):
-    """The giving party states which serials left its site for another."""
+    """The giving party states which serials left its site for another (no ``from_site``: the
+    seller hands over its dispatch's serials, still in transit, e.g. to a logistics hub)."""
 
     ACTION: ClassVar[str] = "handover.record"
 
-    from_site: str  # code or id
+    from_site: str | None = None  # code or id
     to_site: str
     handed_on: Day
     serials: tuple[SerialRow, ...]
@@ -33,7 +34,7 @@ class HandOver(Command):
 @handles(HandOver)
 def hand_over(uow: UnitOfWork, actor: Actor, cmd: HandOver, expected: int | None) -> Outcome:
     handover = uow.get(Handover, cmd.id or uow.next_id(Handover, "HO"))
-    from_site = uow.get(Site, find_site(uow.conn, cmd.from_site, field="from_site"))
+    from_site = uow.get(Site, find_site(uow.conn, cmd.from_site, field="from_site")) if cmd.from_site else None
     to_site = uow.get(Site, find_site(uow.conn, cmd.to_site, field="to_site"))
     serials = [r.serial for r in cmd.serials]
     events = domain.hand_over(
@@ -53,7 +54,7 @@ def hand_over(uow: UnitOfWork, actor: Actor, cmd: HandOver, expected: int | None
         kind="handed_over",
         stream_id=handover.stream,
         on=handover.handed_on,
-        site_id=from_site.id,
+        site_id=handover.from_site_id or None,
         count_root=(handover.count, handover.manifest_root),
         serials=serials,
     )
