@@ -23,7 +23,7 @@ from ..schemas.production import (
     OrderRead,
     RescheduleAction,
 )
-from .common import Cursor, FilterId, Limit, LotPathId, PathId
+from .common import Cursor, FilterId, Limit, LotPathId, PathId, plain, plain_rows
 
 router = APIRouter(tags=["production"])
 
@@ -35,12 +35,18 @@ router = APIRouter(tags=["production"])
     **acts("facility.read"),
 )
 def list_facilities(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limit = 50):
-    return gate.many("facility", queries.list_facilities, key=lambda r: (r["id"],), cursor=cursor, limit=limit)
+    return gate.many(
+        "facility",
+        lambda c: plain_rows(queries.list_facilities(c)),
+        key=lambda r: (r["id"],),
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @router.get("/facilities/{facility_id}", response_model=FacilityRead, **acts("facility.read"))
 def get_facility(facility_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("facility", facility_id, lambda c: queries.facility(c, facility_id))
+    return gate.one("facility", facility_id, lambda c: plain(queries.facility(c, facility_id)))
 
 
 @router.post(
@@ -89,7 +95,7 @@ def list_orders(
 ):
     return gate.many(
         "order",
-        lambda c: queries.list_orders(c, facility_id=facility_id, state=state),
+        lambda c: plain_rows(queries.list_orders(c, facility_id=facility_id, state=state)),
         key=lambda r: (r["id"],),
         cursor=cursor,
         limit=limit,
@@ -98,7 +104,7 @@ def list_orders(
 
 @router.get("/orders/{order_id}", response_model=OrderRead, **acts("order.read"))
 def get_order(order_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("order", order_id, lambda c: queries.order(c, order_id))
+    return gate.one("order", order_id, lambda c: plain(queries.order(c, order_id)))
 
 
 @router.post(

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ...services.reads.read_models import (
+    CapacityRecord,
+    FacilityRecord,
+    ItemTermsRecord,
+    LotRecord,
+    OrderRecord,
+    OwnershipRecord,
+)
+from ..derive import many, page_of, read_model
 from .common import (
     Count,
     Country,
@@ -12,14 +21,12 @@ from .common import (
     LineNo,
     Month,
     Name,
-    Page,
     Quantity0,
     Reason,
     RequestModel,
     RescheduleReason,
     Share,
     Text,
-    WithheldFieldRead,
 )
 
 
@@ -75,64 +82,19 @@ class RescheduleAction(RequestModel):
     on: Day | None = None
 
 
-class OwnershipRead(BaseModel):
-    party: str
-    share: str
-
-
-class CapacityRead(BaseModel):
-    item: str
-    from_month: str
-    monthly_quantity: int
-
-
-class ItemTermsRead(BaseModel):
-    item: str
-    min_batch: int
-    unit_cost: str
-    unit_cost_currency: str
-
-
-class FacilityRead(BaseModel):
-    id: str
-    name: str
-    country: str
-    version: int
-    owners: list[OwnershipRead]
-    capacity: list[CapacityRead]
-    terms: list[ItemTermsRead]
-
-
-class LotRead(BaseModel):
-    lot_id: str
-    order_id: str
-    quantity: int
-    produced_on: str
-    accepted: int | None
-    rejected: int | None
-    reason: str
-    inspected_on: str | None
-
-
-class OrderRead(BaseModel):
-    id: str
-    facility_id: str
-    contract_id: str
-    contract_line_no: int
-    item: str
-    quantity: int | None  # None: withheld with its contract line (listed under withheld)
-    due: str | None
-    state: str
-    priority: int
-    accepted: int
-    version: int
-    lots: list[LotRead]
-    withheld: list[WithheldFieldRead] = []
-
-
-class FacilityPage(Page[FacilityRead]):
-    pass
-
-
-class OrderPage(Page[OrderRead]):
-    pass
+OwnershipRead = read_model("OwnershipRead", OwnershipRecord, __name__, withheld=False)
+CapacityRead = read_model("CapacityRead", CapacityRecord, __name__, withheld=False)
+ItemTermsRead = read_model("ItemTermsRead", ItemTermsRecord, __name__, withheld=False)
+FacilityRead = read_model(
+    "FacilityRead",
+    FacilityRecord,
+    __name__,
+    withheld=False,
+    owners=(many(OwnershipRead), ...),
+    capacity=(many(CapacityRead), ...),
+    terms=(many(ItemTermsRead), ...),
+)
+LotRead = read_model("LotRead", LotRecord, __name__, withheld=False)
+OrderRead = read_model("OrderRead", OrderRecord, __name__, lots=(many(LotRead), ...))
+FacilityPage = page_of("FacilityPage", FacilityRead, __name__)
+OrderPage = page_of("OrderPage", OrderRead, __name__)

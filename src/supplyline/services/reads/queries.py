@@ -20,7 +20,9 @@ from ...ledger.canonical import parse
 from ...store import schema as t
 from ...store.eventstore import read_head
 from .read_models import (
+    FacilityRecord,
     FxRateRecord,
+    OrderRecord,
     PartyRecord,
     PledgeDetail,
     PledgeRecord,
@@ -230,7 +232,7 @@ def contract(conn: Connection, contract_id: str) -> dict:
     return out
 
 
-def list_facilities(conn: Connection, *, facility_id: str | None = None) -> list[dict]:
+def list_facilities(conn: Connection, *, facility_id: str | None = None) -> list[FacilityRecord]:
     rows = _rows(conn, _where(select(t.facilities).order_by(t.facilities.c.id), t.facilities, {"id": facility_id}))
     owners = _rows(conn, _where(select(t.facility_owners), t.facility_owners, {"facility_id": facility_id}))
     capacity = _rows(
@@ -261,16 +263,18 @@ def list_facilities(conn: Connection, *, facility_id: str | None = None) -> list
             for c in terms
             if c["facility_id"] == row["id"]
         ]
-    return rows
+    return cast(list[FacilityRecord], rows)
 
 
-def facility(conn: Connection, facility_id: str) -> dict:
-    return _only(list_facilities(conn, facility_id=facility_id), "facility", facility_id)
+def facility(conn: Connection, facility_id: str) -> FacilityRecord:
+    return cast(
+        FacilityRecord, _only(cast(list[dict], list_facilities(conn, facility_id=facility_id)), "facility", facility_id)
+    )
 
 
 def list_orders(
     conn: Connection, *, facility_id: str | None = None, state: str | None = None, order_id: str | None = None
-) -> list[dict]:
+) -> list[OrderRecord]:
     o = t.production_orders
     rows = _rows(
         conn, _where(select(o).order_by(o.c.id), o, {"facility_id": facility_id, "state": state, "id": order_id})
@@ -278,11 +282,13 @@ def list_orders(
     lots = _rows(conn, _where(select(t.lots).order_by(t.lots.c.lot_id), t.lots, {"order_id": order_id}))
     for row in rows:
         row["lots"] = [lot for lot in lots if lot["order_id"] == row["id"]]
-    return rows
+    return cast(list[OrderRecord], rows)
 
 
-def order(conn: Connection, order_id: str) -> dict:
-    return _only(list_orders(conn, order_id=order_id), "production order", order_id)
+def order(conn: Connection, order_id: str) -> OrderRecord:
+    return cast(
+        OrderRecord, _only(cast(list[dict], list_orders(conn, order_id=order_id)), "production order", order_id)
+    )
 
 
 def list_shipments(

@@ -144,3 +144,57 @@ class ShipmentRecord(TypedDict):
     note: str
     version: int
     lines: list[ShippedLineRecord]
+
+
+class OwnershipRecord(TypedDict):
+    party: str
+    share: str  # percent
+
+
+class CapacityRecord(TypedDict):
+    item: str
+    from_month: str
+    monthly_quantity: int
+
+
+class ItemTermsRecord(TypedDict):
+    item: str
+    min_batch: int
+    unit_cost: str
+    unit_cost_currency: str
+
+
+class FacilityRecord(TypedDict):
+    id: str
+    name: str
+    country: str
+    version: int
+    owners: list[OwnershipRecord]
+    capacity: list[CapacityRecord]  # each item's monthly capacity from a month on
+    terms: list[ItemTermsRecord]
+
+
+class LotRecord(TypedDict):
+    lot_id: str
+    order_id: str
+    quantity: int
+    produced_on: str
+    accepted: int | None  # None until inspected
+    rejected: int | None
+    reason: str
+    inspected_on: str | None
+
+
+class OrderRecord(TypedDict):
+    id: str
+    facility_id: str
+    contract_id: str
+    contract_line_no: int
+    item: str
+    quantity: int  # withheld with its contract line
+    due: str
+    state: str
+    priority: int
+    accepted: int
+    version: int
+    lots: list[LotRecord]
