@@ -301,3 +301,57 @@ def test_custody_before_receipt_seller_to_hub_to_depot(demo_store):
         ("2026-01-14", "handed_over"),
         ("2026-01-16", "received"),
     ]
+
+
+def test_a_drone_deal_lots_serials_are_carried_on_by_its_shipments(demo_store):
+    """Serials given when a lot is produced; its shipments take them, in the lot's order."""
+    from supplyline.services.records import production
+
+    jv = Actor("UA-US-JV")
+    with demo_store.read() as conn:
+        c, cl, pl = t.contracts, t.contract_lines, t.package_lines
+        requirement = conn.execute(
+            select(pl.c.requirement_id)
+            .join(c, c.c.package_id == pl.c.package_id)
+            .join(cl, (cl.c.contract_id == c.c.id) & (cl.c.package_line_no == pl.c.line_no))
+            .where(c.c.id == "DD-PA-1", cl.c.line_no == 2)
+        ).scalar_one()
+    bus.handle(demo_store, Actor("NATO-NSATU"), enduse.RequireSerials(requirement=requirement))
+    rows = serial_rows("DD", 5)
+    before = event_count(demo_store)
+    for given, message in [
+        (rows[:4], "lot PO-DD-2-L001 has 5 units: 4 serial numbers given are too few"),
+        ((*rows[:4], SerialRow(5, "PAC3-NL-00001")), "row 5: serial PAC3-NL-00001 is already in the ledger"),
+    ]:
+        with pytest.raises(RuleViolation, match=re.escape(message)):
+            lot = production.RecordLot(order_id="PO-DD-2", quantity=5, produced_on="2026-01-05", serials=given)
+            bus.handle(demo_store, jv, lot)
+    assert event_count(demo_store) == before
+    lot = production.RecordLot(order_id="PO-DD-2", quantity=5, produced_on="2026-01-05", serials=rows)
+    bus.handle(demo_store, jv, lot)
+    with pytest.raises(RuleViolation, match="row 2: serial DD-00002 is already in the ledger"):
+        again = production.RecordLot(order_id="PO-DD-2", quantity=1, produced_on="2026-01-06", serials=rows[1:2])
+        bus.handle(demo_store, jv, again)
+    inspection = production.InspectLot(
+        order_id="PO-DD-2", lot_id="PO-DD-2-L001", accepted=5, rejected=0, on="2026-01-06"
+    )
+    bus.handle(demo_store, jv, inspection)
+
+    def ship(units: int) -> str:
+        line = shipments.ShippedLine(2, units, (("PO-DD-2-L001", units),))
+        return bus.handle(
+            demo_store, jv, shipments.Dispatch(contract_id="DD-PA-1", shipped_on="2026-01-10", lines=(line,))
+        ).id
+
+    first, second = ship(3), ship(2)
+    with demo_store.read() as conn:
+        i = t.end_use_items
+        shipped = dict(conn.execute(select(i.c.serial, i.c.shipment_id).where(i.c.serial.like("DD-%"))).all())
+        history = serial_history.history(conn, "DD-00004")["history"]
+    assert shipped == {r.serial: first for r in rows[:3]} | {r.serial: second for r in rows[3:]}
+    assert [(h["on"], h["what"], h["manifest"]) for h in history] == [
+        ("2026-01-05", "lot", "PO-DD-2-L001"),
+        ("2026-01-10", "shipped", f"{second}.2"),
+    ]
+    with pytest.raises(RuleViolation, match="lot PO-DD-2-L001 has 0 accepted units left to ship, not 1"):
+        ship(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -13,9 +14,11 @@ from .lazy import lazy
 from .render import split_spec
 
 if TYPE_CHECKING:
+    from ..engines.interchange import serial_files
     from ..services.reads import queries
     from ..services.records import production
 else:
+    serial_files = lazy("supplyline.engines.interchange.serial_files")
     queries = lazy("supplyline.services.reads.queries")
     production = lazy("supplyline.services.records.production")
 
@@ -108,10 +111,17 @@ def order_lot(
     order_id: str = typer.Argument(..., metavar="ORDER"),
     quantity: str = typer.Option(..., "--quantity"),
     produced_on: str = typer.Option(..., "--produced-on"),
+    serial_file: Path | None = typer.Option(
+        None,
+        "--serials",
+        help="CSV/XLSX/scanner export: the lot's serial numbers, one per unit (its shipments take them on)",
+    ),
     as_json: bool = JSON,
 ) -> None:
     """Record a lot produced for the order."""
-    send(ctx, production.RecordLot(order_id=order_id, quantity=quantity, produced_on=produced_on), as_json=as_json)
+    serials = tuple(serial_files.read_serials(serial_file)) if serial_file else ()
+    cmd = production.RecordLot(order_id=order_id, quantity=quantity, produced_on=produced_on, serials=serials)
+    send(ctx, cmd, as_json=as_json)
 
 
 @order.command("inspect")

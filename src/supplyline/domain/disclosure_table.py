@@ -280,6 +280,9 @@ TABLE: dict[str, Record] = {
                    theirs="quantity"),
         )),
     }),
+    # a lot's serials are given when it is produced; its count is the lot's quantity, which
+    # no command withholds (LotProduced is public)
+    "LotSerialsListed": Record("a lot's serial manifest", "order"),
     "SerialsReceived": Record("a receipt of serials", "shipment", {
         "received": Field(command=False, repeated_in=(
             Repeat("ShipmentReceived", "lines", (("@record", "@record"), ("each.contract_line_no", "contract_line_no")),

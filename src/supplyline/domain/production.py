@@ -19,6 +19,7 @@ from .errors import InvalidInput, RuleViolation
 from .events import (
     LotInspected,
     LotProduced,
+    LotSerialsListed,
     ProductionOrderCancelled,
     ProductionOrderCompleted,
     ProductionOrderPlaced,
@@ -40,6 +41,7 @@ class Lot:
     rejected: int | None = None
     reason: str = ""
     inspected_on: date | None = None
+    serials: int = 0  # how many serial numbers its manifest lists (0: none given)
 
     @property
     def inspected(self) -> bool:
@@ -94,6 +96,9 @@ class ProductionOrder(Entity):
 
     def _on_LotProduced(self, e: LotProduced) -> None:
         self.lots[e.lot_id] = Lot(e.lot_id, e.quantity, e.produced_on)
+
+    def _on_LotSerialsListed(self, e: LotSerialsListed) -> None:
+        self.lots[e.lot_id].serials = e.count
 
     def _on_LotInspected(self, e: LotInspected) -> None:
         lot = self.lots[e.lot_id]

@@ -47,11 +47,11 @@ def distinct(rows: Sequence[SerialRow], what: str = "serial") -> None:
         first[r.serial] = r.row
 
 
-def exactly(rows: Sequence[SerialRow], units: int, where: str) -> None:
+def exactly(rows: Sequence[SerialRow], units: int, where: str, verb: str = "ships") -> None:
     if len(rows) != units:
         many = "too few" if len(rows) < units else "too many"
         raise RuleViolation(
-            f"{where} ships {units} units: {len(rows)} serial numbers given are {many}", field=where, value=len(rows)
+            f"{where} {verb} {units} units: {len(rows)} serial numbers given are {many}", field=where, value=len(rows)
         )
 
 

@@ -20,11 +20,12 @@ from . import schema as t
 _CHUNK = 500
 
 
-def _among(conn: Connection, serials: Sequence[str]) -> Iterator[ColumnElement[bool]]:
+def _among(
+    conn: Connection, serials: Sequence[str], column: ColumnElement[str] = t.end_use_items.c.serial
+) -> Iterator[ColumnElement[bool]]:
     """Conditions "the item's serial is one of ``serials``": one array parameter on PostgreSQL
     (one statement whatever the count), chunks of an IN list on SQLite (its bound-parameter
     limit)."""
-    column = t.end_use_items.c.serial
     if conn.dialect.name == "postgresql":
         yield column == any_(literal(list(serials), type_=ARRAY(String)))
         return
@@ -62,12 +63,25 @@ def write_manifest(
     bulk_insert(conn, t.manifest_serials, rows)
 
 
-def already_known(conn: Connection, serials: Sequence[str]) -> set[str]:
-    """Those of ``serials`` the index already holds (a serial is shipped once, ever)."""
+def already_shipped(conn: Connection, serials: Sequence[str]) -> set[str]:
+    """Those of ``serials`` the index already holds as items (a serial is shipped once, ever)."""
     found: set[str] = set()
     i = t.end_use_items
     for among in _among(conn, serials):
         found.update(conn.execute(select(i.c.serial).where(among)).scalars())
+    return found
+
+
+def already_known(conn: Connection, serials: Sequence[str]) -> set[str]:
+    """Those of ``serials`` already in the ledger: shipped, or listed for a produced lot."""
+    found = already_shipped(conn, serials)
+    m, s = t.serial_manifests, t.manifest_serials
+    for among in _among(conn, serials, s.c.serial):
+        found.update(
+            conn.execute(
+                select(s.c.serial).join(m, m.c.id == s.c.manifest_id).where(among, m.c.kind == "lot")
+            ).scalars()
+        )
     return found
 
 

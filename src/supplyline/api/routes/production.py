@@ -10,6 +10,7 @@ from ...services.records import production
 from ..commands import command_fields, send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import DatedAction, OrderState, OutcomeRead
+from ..schemas.enduse import rows
 from ..schemas.production import (
     CancelAction,
     CapacityCreate,
@@ -156,7 +157,9 @@ def record_lot(order_id: PathId, body: LotCreate, gate: Gate = Depends(updating)
     return send(
         gate,
         existing("order", order_id),
-        lambda: production.RecordLot(order_id=order_id, quantity=body.quantity, produced_on=body.produced_on),
+        lambda: production.RecordLot(
+            order_id=order_id, quantity=body.quantity, produced_on=body.produced_on, serials=rows(body.serials)
+        ),
         payload=body,
     )
 

@@ -28,6 +28,7 @@ from .common import (
     Share,
     Text,
 )
+from .enduse import SerialNumber
 
 
 class FacilityOwnerCreate(RequestModel):
@@ -60,6 +61,8 @@ class OrderCreate(RequestModel):
 class LotCreate(RequestModel):
     quantity: Count
     produced_on: Day
+    #: one per unit, where the order's line carries serial numbers (its shipments take them on)
+    serials: list[SerialNumber] = Field(default_factory=list, max_length=200_000)
 
 
 class InspectionCreate(RequestModel):

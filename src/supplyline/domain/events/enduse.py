@@ -40,6 +40,16 @@ class SerialsListed(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LotSerialsListed(Event):
+    """The serial numbers of a Drone Deal lot as produced: how many, and their manifest's
+    root. The lot's shipments carry these serials on (issue 16 item 1)."""
+
+    lot_id: str
+    count: int
+    manifest_root: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class SerialsReceived(Event):
     """Of a serialised shipment line, which serials arrived (a receipt's per-serial account)."""
 

@@ -20,7 +20,7 @@ from ...domain.contract import Contract
 from ...domain.enduse import RULES_ID, Disposition, EndUseCheck, EndUseRules, Site
 from ...domain.entity import Event
 from ...domain.errors import InvalidInput, RuleViolation
-from ...domain.events import SerialsListed, SerialsReceived
+from ...domain.events import LotSerialsListed, SerialsListed, SerialsReceived
 from ...domain.package import Package
 from ...domain.serials import SerialRow, by_line, distinct, exactly, manifest_root, never_seen
 from ...domain.shipment import Shipment
@@ -181,6 +181,55 @@ def _index_received(
         )
 
 
+def list_lot_serials(
+    uow: UnitOfWork, stream_id: str, lot_id: str, quantity: int, rows: Sequence[SerialRow]
+) -> tuple[list[Event], Callable[[date], None]]:
+    """A Drone Deal lot's serials as produced (none given: its shipments give them): exactly
+    one new, distinct serial per unit; its shipments take them on."""
+    if not rows:
+        return [], lambda _on: None
+    distinct(rows)
+    exactly(rows, quantity, f"lot {lot_id}", verb="has")
+    serials = [r.serial for r in rows]
+    never_seen(rows, index.already_known(uow.conn, serials))
+    root = manifest_root(serials)
+
+    def write(on: date) -> None:
+        index.write_manifest(
+            uow.conn,
+            lot_id,
+            kind="lot",
+            stream_id=stream_id,
+            on=on,
+            site_id=None,
+            count_root=(quantity, root),
+            serials=serials,
+        )
+
+    return [LotSerialsListed(lot_id=lot_id, count=quantity, manifest_root=root)], write
+
+
+def _from_lots(uow: UnitOfWork, lots: Sequence[tuple[str, int]], line_no: int) -> list[SerialRow]:
+    """The serials a line ships from its lots: of each lot whose serials were given, the first
+    of them (in the lot's order) not shipped yet, as many as the units taken from it."""
+    out: list[SerialRow] = []
+    for lot_id, quantity in lots:
+        listed = index.manifest_serials(uow.conn, lot_id)
+        if not listed:
+            continue  # a lot produced without serials: the shipment's file gives them
+        gone = index.already_shipped(uow.conn, listed)
+        left = [s for s in listed if s not in gone]
+        if len(left) < quantity:
+            raise RuleViolation(
+                f"lot {lot_id} has {len(left)} serial numbers not yet shipped, fewer than the {quantity} units "
+                "shipped from it",
+                field="lots",
+                value=lot_id,
+            )
+        out += [SerialRow(listed.index(s) + 1, s, line_no) for s in left[:quantity]]
+    return out
+
+
 def list_serials(
     uow: UnitOfWork,
     shipment_id: str,
@@ -188,11 +237,14 @@ def list_serials(
     package: Package,
     shipped: Mapping[int, int],
     rows: Sequence[SerialRow],
+    lots: Mapping[int, Sequence[tuple[str, int]]] | None = None,
 ) -> tuple[list[Event], Callable[[date], None]]:
     """The manifest events of a dispatch, and the index writes to run once they are recorded.
 
-    ``shipped``: units per contract line. A line whose requirement or category requires
-    serials must list exactly as many distinct serials as units, none seen before."""
+    ``shipped``: units per contract line; ``lots``: the (lot, units) each line ships from. A
+    line whose requirement or category requires serials must list exactly as many distinct
+    serials as units, none seen before: its lots' serials (where they were given when
+    produced), then the file's."""
     rules = uow.get(EndUseRules, RULES_ID)
     serialised = [
         n
@@ -206,15 +258,18 @@ def list_serials(
         if rows:
             raise RuleViolation("no line of this shipment carries serial numbers", field="serials", value=len(rows))
         return [], lambda _on: None
-    if not rows:
+    from_lots = {n: _from_lots(uow, (lots or {}).get(n, ()), n) for n in serialised}
+    wanting = [n for n in serialised if len(from_lots[n]) < shipped[n]]
+    if not rows and wanting:
         raise RuleViolation(
-            f"contract line {serialised[0]} requires serial numbers: give them with --serials (one per unit)",
+            f"contract line {wanting[0]} requires serial numbers: give them with --serials (one per unit)",
             field="serials",
             value=0,
         )
     distinct(rows)
     never_seen(rows, index.already_known(uow.conn, [r.serial for r in rows]))
-    per_line = by_line(rows, serialised)
+    given = by_line(rows, wanting) if rows else {}
+    per_line = {n: [*from_lots[n], *given.get(n, [])] for n in serialised}
     events: list[Event] = []
     for n in serialised:
         exactly(per_line[n], shipped[n], f"contract line {n}")

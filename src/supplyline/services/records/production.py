@@ -17,11 +17,13 @@ from ...domain.money import Money
 from ...domain.party import Party
 from ...domain.production import ProductionOrder
 from ...domain.schedule import RESCHEDULE_REASONS
+from ...domain.serials import SerialRow
 from ...domain.values import parse_choice, parse_int, parse_text
 from ...store.eventstore import UnitOfWork
 from .. import facts
 from ..bus import Command, handles
 from ..context import Actor, Outcome, moved
+from ..end_use import enduse as lot_serials
 from ..fields import TODAY, BusinessDay, Count, Day, Month, Note, OwnerShares, Reason, money_in, parsed
 
 Quantity0 = Annotated[int, parsed(parse_int, minimum=0)]
@@ -141,17 +143,20 @@ class RecordLot(Command):
     order_id: str
     quantity: Count
     produced_on: Day
+    #: the lot's serial numbers, one per unit, where its line carries them (issue 16): its
+    #: shipments take them on
+    serials: tuple[SerialRow, ...] = ()
 
 
 @handles(RecordLot)
 def record_lot(uow: UnitOfWork, actor: Actor, cmd: RecordLot, expected: int | None) -> Outcome:
-    return moved(
-        uow,
-        ProductionOrder,
-        cmd.order_id,
-        lambda o: domain.produce_lot(o, quantity=cmd.quantity, produced_on=cmd.produced_on),
-        expected,
-    )
+    order = uow.load(ProductionOrder, cmd.order_id)
+    events = domain.produce_lot(order, quantity=cmd.quantity, produced_on=cmd.produced_on)
+    lot_id = events[0].data["lot_id"]
+    listed, write_index = lot_serials.list_lot_serials(uow, order.stream, lot_id, cmd.quantity, cmd.serials)
+    stored = uow.record(order, [*events, *listed], expected_version=expected)
+    write_index(cmd.produced_on)
+    return Outcome(order.id, stored)
 
 
 class InspectLot(Command):

@@ -54,8 +54,10 @@ def dispatch(uow: UnitOfWork, actor: Actor, cmd: Dispatch, expected: int | None)
         expected_arrival=cmd.expected_arrival,
     )
     stored = uow.record(shipment, events, withhold=cmd.disclosure)
-    shipped = {q.contract_line_no: q.quantity for e in events if isinstance(e, ShipmentDispatched) for q in e.lines}
-    listed, write_index = enduse.list_serials(uow, shipment.id, contract, package, shipped, cmd.serials)
+    lines = [q for e in events if isinstance(e, ShipmentDispatched) for q in e.lines]
+    shipped = {q.contract_line_no: q.quantity for q in lines}
+    lots = {q.contract_line_no: [(lot.lot_id, lot.quantity) for lot in q.lots] for q in lines}
+    listed, write_index = enduse.list_serials(uow, shipment.id, contract, package, shipped, cmd.serials, lots)
     if listed:
         stored += uow.record(shipment, listed)
         assert shipment.shipped_on is not None
