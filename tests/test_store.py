@@ -77,9 +77,14 @@ def test_migrations_produce_exactly_the_declared_schema_and_downgrade(db_url):
     assert diff == []
     from alembic import command
 
-    from supplyline.store.migrate import config
+    from supplyline.store.migrate import config, head_revision, is_current, newest_by_file_name
 
+    # the quick check every command makes names the revision Alembic names
+    assert newest_by_file_name() == head_revision() and is_current(engine)
+    command.downgrade(config(engine), "-1")
+    assert not is_current(engine)  # one migration behind: Alembic is asked, and says so
     command.downgrade(config(engine), "base")
+    assert not is_current(engine)
     with engine.connect() as conn:
         tables = {
             r[0]

@@ -6,12 +6,12 @@ through ``state(ctx)``; nothing else is shared between them.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import typer
-from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
 from ..domain.errors import Refused
@@ -44,8 +44,6 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except Refused as exc:
             _exit(f"refused: {exc.message}")
-        except OperationalError as exc:
-            _exit(f"database error: {exc.orig}")
         except OSError as exc:  # a path that is missing, a directory, not writable…
             where = f" {exc.filename}" if exc.filename else ""
             _exit(f"refused:{where}: {exc.strerror or exc}")
@@ -53,6 +51,19 @@ class _Group(TyperGroup):
             _exit("refused: the input is nested too deeply to read")
         except (ValueError, OverflowError, MemoryError) as exc:  # a number or a file a parser could not take
             _exit(f"refused: {str(exc) or type(exc).__name__}")
+        except Exception as exc:
+            reason = _database_error(exc)
+            if reason is None:
+                raise
+            _exit(f"database error: {reason}")
+
+
+def _database_error(exc: Exception) -> object | None:
+    """What the database driver said, when ``exc`` is SQLAlchemy's OperationalError. Looked up
+    where it already is: SQLAlchemy is loaded by the commands that open the database, and an
+    error raised before that cannot be one of its."""
+    loaded = sys.modules.get("sqlalchemy.exc")
+    return exc.orig if loaded is not None and isinstance(exc, loaded.OperationalError) else None
 
 
 def _exit(message: str) -> NoReturn:
@@ -70,18 +81,41 @@ app = typer.Typer(
 
 @dataclass
 class CliState:
-    db: str
-    actor: str
-    key_file: Path  # the ledger's signing key (services/transparency.key_path)
+    settings: settings_module.Settings
     _store: eventstore.Store | None = field(default=None, repr=False)
+    _signing: bool = field(default=False, repr=False)
+
+    @property
+    def db(self) -> str:
+        return self.settings.db
+
+    @property
+    def actor(self) -> str:
+        return self.settings.actor
+
+    @property
+    def key_file(self) -> Path:
+        """The ledger's signing key (services/log/transparency.key_path)."""
+        from ..services.log.transparency import key_path
+
+        return key_path(self.settings)
 
     def store(self, *, create: bool = False) -> eventstore.Store:
-        if self._store is None or create:
+        """The ledger, every write to it signed on commit when it has its key (store/signing.py)."""
+        store = self.reader(create=create)
+        if not self._signing:
             from ..services.log import signing
 
+            signing.attach(store, self.key_file, warn=_warn)
+            self._signing = True
+        return store
+
+    def reader(self, *, create: bool = False) -> eventstore.Store:
+        """The ledger for a command that only reads it: the signing key and its library stay
+        unloaded, so a list or a report starts as fast as the database answers."""
+        if self._store is None or create:
             self._store = context.open_store(self.db, create=create)
-            # every write is signed on commit when the ledger has its key (see store/signing.py)
-            signing.attach(self._store, self.key_file, warn=_warn)
+            self._signing = False
         return self._store
 
     @property
@@ -97,10 +131,7 @@ def _main(
     ),
     actor: str | None = typer.Option(None, "--as", help="the party acting (default: $SUPPLYLINE_ACTOR or 'operator')"),
 ) -> None:
-    from ..services.log.transparency import key_path
-
-    settings = settings_module.load(db=db, actor=actor).apply()
-    ctx.obj = CliState(settings.db, settings.actor, key_path(settings))
+    ctx.obj = CliState(settings_module.load(db=db, actor=actor).apply())
 
 
 def state(ctx: typer.Context) -> CliState:

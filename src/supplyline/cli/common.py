@@ -37,7 +37,7 @@ def sub_app(name: str, help: str) -> typer.Typer:
 
 
 def list_rows(ctx: typer.Context, fetch, as_json: bool, title: str, columns, numeric=()) -> None:
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         rows = fetch(conn)
     if as_json:
         emit_json(rows)
@@ -46,7 +46,7 @@ def list_rows(ctx: typer.Context, fetch, as_json: bool, title: str, columns, num
 
 
 def show_record(ctx: typer.Context, fetch, as_json: bool, title: str) -> dict:
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         data = fetch(conn)
     show(data, as_json=as_json, title=title)
     return data

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy.engine import make_url
 
 from ..domain.errors import Refused
 from .app import app, state
@@ -38,6 +37,8 @@ else:
 
 
 def _remove_sqlite_file(url: str) -> None:
+    from sqlalchemy.engine import make_url  # here: `supplyline --help` does not load SQLAlchemy
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         raise Refused("--reset removes a SQLite file; for PostgreSQL give an empty database instead", field="reset")

@@ -142,7 +142,7 @@ def report_end_use(
     viewer = (
         Principal(party, "public") if role == "public" else Principal(party or "operator", parse_role("role", role))
     )
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         site_id = enduse.find_site(conn, site_code) if site_code else None
         data = enduse_views.end_use_report(conn, viewer, day, enduse_report.Filters(category, site_id, package))
     if as_json:
@@ -212,7 +212,7 @@ def serial_prove(
     manifest: str | None = typer.Option(None, "--manifest", help="default: the shipment line that carried it"),
     out: Path | None = typer.Option(None, "--out", help="write the proof here (default: print it)"),
 ) -> None:
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         proof = serial_history.prove(conn, number, manifest)
     if out is None:
         emit_json(proof)

@@ -205,7 +205,7 @@ def report_kiel(
     """supplyline's pledges next to the Kiel tracker's military allocations, per donor and month."""
     if out is not None:
         report_files.report_format(out)
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         data = kiel.comparison(conn, currency=currency, release=release, since=since, until=until)
     if as_json:
         emit_json(data)

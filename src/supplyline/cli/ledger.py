@@ -128,7 +128,7 @@ def events(
     as_json: bool = JSON,
 ) -> None:
     """The latest events of the ledger (newest first)."""
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         rows = queries.list_events(conn, stream_id=stream, limit=limit)
     if as_json:
         emit_json(rows)

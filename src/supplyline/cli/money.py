@@ -114,7 +114,7 @@ def report_money(
 ) -> None:
     """Committed, paid in, allocated, transferred, obligated, expended, released, returned."""
     day = parse_date("on", on) if on else None
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         data = money_reports.money_report(conn, currency=currency, funder=funder, package=package_id, on=day)
     if as_json:
         emit_json(data)
@@ -149,7 +149,7 @@ app.add_typer(check, name="check")
 @check.command("money")
 def check_money_command(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Money is conserved per pledge (invariant 7); exit 1 naming every pledge that breaks it."""
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         problems = conservation.check_money(conn)
     if as_json:
         emit_json({"ok": not problems, "problems": problems})

@@ -56,7 +56,7 @@ def plan_production(
         print_report(report)
         outcome(result, as_json=False)
         return
-    with st.store().read() as conn:
+    with st.reader().read() as conn:
         report = planning.plan_production_report(conn, request)
     emit_json(report) if as_json else print_report(report)
 
@@ -64,7 +64,7 @@ def plan_production(
 @plan.command("list")
 def plan_list(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Accepted production plans, the current one and those it superseded."""
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         rows = planning.list_plans(conn)
     if as_json:
         emit_json(rows)
@@ -90,7 +90,7 @@ def plan_list(ctx: typer.Context, as_json: bool = JSON) -> None:
 @plan.command("show")
 def plan_show(ctx: typer.Context, plan_id: str = typer.Argument(..., metavar="PLAN"), as_json: bool = JSON) -> None:
     """One accepted plan: every part (order, facility, month, units)."""
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         data = planning.show_plan(conn, plan_id)
     show(data, as_json=as_json, title=f"production plan {plan_id}")
     if not as_json:

@@ -125,7 +125,7 @@ def funnel(
     """Per funder: pledged, allocated, contracted, delivered."""
     if out is not None:
         report_files.report_format(out)
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         data = kiel.funnel_compared(conn, currency, compare=compare_kiel, release=kiel_release)
     emit_json(data) if as_json else print_funnel(data)
     if compare_kiel and not as_json:
@@ -143,7 +143,7 @@ def trace(
     """Every delivered line → contract → package → the pledges that paid for it."""
     if out is not None:
         report_files.report_format(out)
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         data = reports.trace(conn, package_id)
     emit_json(data) if as_json else print_trace(data)
     write_out(out, report_sheets.trace_sheets(data))
@@ -253,6 +253,6 @@ def late(
 ) -> None:
     """What is late or waiting on a decision, how late, and who must act."""
     day = parse_date("as_of", as_of) if as_of else today_utc()
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         data = lateness.late(conn, day)
     emit_json(data) if as_json else print_late(data)

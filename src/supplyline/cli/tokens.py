@@ -40,7 +40,7 @@ def token_create(
 
 @token.command("list")
 def token_list(ctx: typer.Context, party: str | None = typer.Option(None, "--party"), as_json: bool = JSON) -> None:
-    with state(ctx).store().read() as conn:
+    with state(ctx).reader().read() as conn:
         rows = tokens.list_tokens(conn, party=party)
     if as_json:
         emit_json(rows)

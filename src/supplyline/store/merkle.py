@@ -15,6 +15,7 @@ tiles in one query and never rehash the log.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -24,7 +25,9 @@ from ..ledger import merkle, tiles
 from ..ledger.chain import StoredEvent
 from ..ledger.tiles import WIDTH, TileId
 from . import schema as t
-from .rebuild import Difference
+
+if TYPE_CHECKING:
+    from .rebuild import Difference
 
 _CHUNK = 256 * WIDTH  # leaves per batch when catching up: 256 full leaf tiles
 
@@ -214,6 +217,8 @@ def check_tree(conn: Connection) -> list[Difference]:
     """The stored tiles against a tree recomputed from the events."""
     m = t.merkle_tiles
     stored = {(r.level, r.idx): bytes(r.hashes) for r in conn.execute(select(m.c.level, m.c.idx, m.c.hashes))}
+    from .rebuild import Difference  # here: every write loads this module, only `verify` checks the tree
+
     found: list[Difference] = []
     for key, content in expected_tiles(conn):
         have = stored.pop(key, None)
