@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -63,7 +63,9 @@ def money(amount: str | None, currency: str | None = None) -> str:
     return f"{currency} {text}" if currency else text
 
 
-def table(title: str, rows: Iterable[dict], columns: Sequence[tuple[str, str]], *, numeric: Sequence[str] = ()) -> None:
+def table(
+    title: str, rows: Iterable[Mapping[str, Any]], columns: Sequence[tuple[str, str]], *, numeric: Sequence[str] = ()
+) -> None:
     """Print rows as a table; ``columns`` are (key, heading) pairs."""
     out = Table(title=title, title_justify="left", header_style="bold")
     for key, heading in columns:
@@ -78,7 +80,9 @@ def table(title: str, rows: Iterable[dict], columns: Sequence[tuple[str, str]], 
     console.print(out)
 
 
-def show(data: dict, *, as_json: bool, title: str, columns: Sequence[tuple[str, str]] | None = None) -> None:
+def show(
+    data: Mapping[str, Any], *, as_json: bool, title: str, columns: Sequence[tuple[str, str]] | None = None
+) -> None:
     if as_json:
         emit_json(data)
         return

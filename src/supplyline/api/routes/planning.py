@@ -23,7 +23,7 @@ from ..schemas.planning import (
     PlanSummaryPage,
     PrioritiseAction,
 )
-from .common import Cursor, Limit, PathId
+from .common import Cursor, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["production planning"])
 
@@ -111,14 +111,20 @@ def _recorded(report: dict) -> dict:
     **acts("plan.read"),
 )
 def list_plans(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limit = 50):
-    return gate.many("plan", planning.list_plans, key=lambda r: (r["accepted_on"], r["id"]), cursor=cursor, limit=limit)
+    return gate.many(
+        "plan",
+        lambda c: plain_rows(planning.list_plans(c)),
+        key=lambda r: (r["accepted_on"], r["id"]),
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @router.get(
     "/plans/{plan_id}", response_model=PlanDetailRead, summary="One accepted plan: every part", **acts("plan.read")
 )
 def get_plan(plan_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("plan", plan_id, lambda c: planning.show_plan(c, plan_id))
+    return gate.one("plan", plan_id, lambda c: plain(planning.show_plan(c, plan_id)))
 
 
 @router.post(

@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...services.reads.read_models import PlanDetail, PlanPartRecord, PlanSummaryRecord, UnplannedRecord
+from ..derive import many, page_of, read_model
 from .common import (
     Amount,
     Count,
@@ -15,7 +17,6 @@ from .common import (
     Month,
     Name,
     OutcomeRead,
-    Page,
     RateUsedRead,
     RequestModel,
     TimeLimit,
@@ -188,35 +189,15 @@ class AcceptedPlanRead(OutcomeRead):
     plan: RecordedPlanRead = Field(description="what was recorded; GET /plans/{id} has every part")
 
 
-class PlanSummaryRead(BaseModel):
-    id: str
-    state: str
-    accepted_on: str
-    first_month: str
-    horizon: int
-    status: str
-    weighted_lateness: int
-    cost: str
-    currency: str
-    superseded_by: str | None
-
-
-class PlanPartRead(BaseModel):
-    order_id: str
-    facility_id: str
-    month: str
-    quantity: int
-
-
-class UnplannedRead(BaseModel):
-    order_id: str
-    quantity: int
-
-
-class PlanDetailRead(PlanSummaryRead):
-    parts: list[PlanPartRead]
-    unplanned: list[UnplannedRead]
-
-
-class PlanSummaryPage(Page[PlanSummaryRead]):
-    pass
+PlanSummaryRead = read_model("PlanSummaryRead", PlanSummaryRecord, __name__, withheld=False)
+PlanPartRead = read_model("PlanPartRead", PlanPartRecord, __name__, withheld=False)
+UnplannedRead = read_model("UnplannedRead", UnplannedRecord, __name__, withheld=False)
+PlanDetailRead = read_model(
+    "PlanDetailRead",
+    PlanDetail,
+    __name__,
+    withheld=False,
+    parts=(many(PlanPartRead), ...),
+    unplanned=(many(UnplannedRead), ...),
+)
+PlanSummaryPage = page_of("PlanSummaryPage", PlanSummaryRead, __name__)

@@ -37,6 +37,7 @@ from ...store.eventstore import Store
 from .. import facts
 from ..context import Actor, Outcome, business_day, on_or_today
 from ..fields import Currency, optional, parse_seconds, parsed
+from ..reads.read_models import PlanDetail, PlanPartRecord, PlanSummaryRecord, UnplannedRecord
 
 
 class PlanRequest(BaseModel):
@@ -373,37 +374,36 @@ def accept_plan(
 
 
 # --- accepted plans ------------------------------------------------------------------------------
-def list_plans(conn: Connection) -> list[dict]:
+def list_plans(conn: Connection) -> list[PlanSummaryRecord]:
     p = t.production_plans
     return [
-        {
-            "id": r["id"],
-            "state": r["state"],
-            "accepted_on": r["accepted_on"].isoformat(),
-            "first_month": r["first_month"],
-            "horizon": r["horizon"],
-            "status": r["status"],
-            "weighted_lateness": r["weighted_lateness"],
-            "cost": str(Money.from_minor(r["cost_minor"], r["cost_currency"]).amount),
-            "currency": r["cost_currency"],
-            "superseded_by": r["superseded_by"],
-        }
+        PlanSummaryRecord(
+            id=r["id"],
+            state=r["state"],
+            accepted_on=r["accepted_on"].isoformat(),
+            first_month=r["first_month"],
+            horizon=r["horizon"],
+            status=r["status"],
+            weighted_lateness=r["weighted_lateness"],
+            cost=str(Money.from_minor(r["cost_minor"], r["cost_currency"]).amount),
+            currency=r["cost_currency"],
+            superseded_by=r["superseded_by"],
+        )
         for r in conn.execute(select(p).order_by(p.c.accepted_on, p.c.id)).mappings()
     ]
 
 
-def show_plan(conn: Connection, plan_id: str) -> dict:
+def show_plan(conn: Connection, plan_id: str) -> PlanDetail:
     found = [p for p in list_plans(conn) if p["id"] == plan_id]
     if not found:
         raise NotFound("production plan", plan_id)
     pp, ps = t.production_plan_parts, t.production_plan_shortfalls
-    out = found[0]
-    out["parts"] = [
-        {"order_id": r.order_id, "facility_id": r.facility_id, "month": r.month, "quantity": r.quantity}
+    parts = [
+        PlanPartRecord(order_id=r.order_id, facility_id=r.facility_id, month=r.month, quantity=r.quantity)
         for r in conn.execute(select(pp).where(pp.c.plan_id == plan_id).order_by(pp.c.position))
     ]
-    out["unplanned"] = [
-        {"order_id": r.order_id, "quantity": r.quantity}
+    unplanned = [
+        UnplannedRecord(order_id=r.order_id, quantity=r.quantity)
         for r in conn.execute(select(ps).where(ps.c.plan_id == plan_id).order_by(ps.c.order_id))
     ]
-    return out
+    return PlanDetail(**found[0], parts=parts, unplanned=unplanned)

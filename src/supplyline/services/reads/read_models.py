@@ -198,3 +198,33 @@ class OrderRecord(TypedDict):
     accepted: int
     version: int
     lots: list[LotRecord]
+
+
+class PlanSummaryRecord(TypedDict):
+    id: str
+    state: str
+    accepted_on: str
+    first_month: str
+    horizon: int  # months planned
+    status: str  # the solver's: optimal, feasible, …
+    weighted_lateness: int
+    cost: str
+    currency: str
+    superseded_by: str | None
+
+
+class PlanPartRecord(TypedDict):
+    order_id: str
+    facility_id: str
+    month: str
+    quantity: int
+
+
+class UnplannedRecord(TypedDict):
+    order_id: str
+    quantity: int  # units no facility has room for within the horizon
+
+
+class PlanDetail(PlanSummaryRecord):
+    parts: list[PlanPartRecord]
+    unplanned: list[UnplannedRecord]
