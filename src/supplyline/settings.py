@@ -15,6 +15,11 @@ class Settings(BaseSettings):
 
     #: any SQLAlchemy URL; the embedded default is a SQLite file in the working directory
     db: str = "sqlite:///supplyline.db"
+    #: PostgreSQL streaming replicas of ``db`` that the API's and the dashboard's reads go to,
+    #: separated by spaces or commas (store/replicas.py); empty: every read on ``db``
+    read_db: str = ""
+    #: seconds a writer's next read waits for a replica to replay its write before reading ``db``
+    read_db_wait: float = 0.5
     #: the party recorded as acting for commands typed at the CLI
     actor: str = "operator"
     #: prefix of OCDS contracting-process ids; a publisher registers its own with the Open

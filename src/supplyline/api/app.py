@@ -12,14 +12,17 @@ from fastapi_offline import FastAPIOffline
 
 from .. import settings as settings_module
 from .. import web
+from ..domain.errors import InvalidInput
 from ..services import freshness
 from ..services.context import open_store
 from ..services.log import signing, transparency
 from ..services.log.projection_watch import ProjectionWatch
 from ..settings import Settings
 from ..store.eventstore import Store
+from ..store.replicas import Replicas
 from . import problems
 from .cache import ReadCache
+from .read_after import ReadYourWrites
 from .routes import ROUTERS
 from .uploads import UploadLimit
 
@@ -46,6 +49,8 @@ def create_app(
     if store is None:
         store = open_store(settings.db)
         signing.attach(store, key_file, background=True)
+    if settings.read_db and store.replicas is None:
+        store.replicas = open_replicas(store, settings)
     watch = freshness.watch(store)
 
     @asynccontextmanager
@@ -56,6 +61,8 @@ def create_app(
             yield
         finally:
             watch.stop()
+            if store.replicas is not None:
+                store.replicas.dispose()
 
     # the docs page's scripts are served from the package, not fetched from a CDN
     app = FastAPIOffline(
@@ -84,6 +91,13 @@ def create_app(
     return app
 
 
+def open_replicas(store: Store, settings: Settings) -> Replicas:
+    """The replicas ``SUPPLYLINE_READ_DB`` names, for a store on PostgreSQL (their primary)."""
+    if store.engine.dialect.name != "postgresql":
+        raise InvalidInput("read_db", settings.read_db, "needs SUPPLYLINE_DB on PostgreSQL, the replicas' primary")
+    return Replicas.parse(settings.read_db, wait=settings.read_db_wait)
+
+
 def _mount(app: FastAPI, watch: freshness.LedgerWatch, settings: Settings) -> None:
     """The problem documents, the middleware (read cache, body limits) and the routes: the
     API's and the dashboard's."""
@@ -94,6 +108,8 @@ def _mount(app: FastAPI, watch: freshness.LedgerWatch, settings: Settings) -> No
     app.add_middleware(UploadLimit, prefix=f"{PREFIX}/imports/")
     # every other body (JSON, the dashboard's forms) is small: refused before it is parsed
     app.add_middleware(UploadLimit, prefix="/", limit=settings.max_body_bytes, besides=(f"{PREFIX}/imports/",))
+    if app.state.store.replicas is not None:  # outermost: the cache reads what it sets
+        app.add_middleware(ReadYourWrites, secure=settings.secure_cookies)
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
     # the dashboard: pages for people, over the same services and the same policy

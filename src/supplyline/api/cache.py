@@ -13,6 +13,10 @@ Some answers also depend on the day (what is overdue, which embargoes have passe
 month a plan starts from), so the cache also empties when the UTC date changes. Answers in
 another format (``Accept: text/csv``) are kept apart.
 
+With reads on replicas (``SUPPLYLINE_READ_DB``), an answer is read where the ledger has
+reached the watch's head, and a writer's next read (``api/read_after.py``) is never
+answered from memory.
+
 Where the watch cannot listen (SQLite) nothing is cached. Neither are the auditor's own
 instruments (``/ledger/…``, ``/events``): tampering with stored rows happens outside the
 append path, sends no notification, and is exactly what they must see.
@@ -25,6 +29,7 @@ from typing import Any
 
 from ..domain.values import today_utc
 from ..services.freshness import LedgerWatch
+from ..store.replicas import READ_AFTER
 
 Scope = dict[str, Any]
 
@@ -64,6 +69,8 @@ class ReadCache:
             return
         head = self.watch.state()
         state = None if head is None else (*head, today_utc().toordinal())
+        if not _replica_keeps_up(head):
+            state = None
         authorization = accept = b""
         for name, value in scope["headers"]:
             if name == b"authorization":
@@ -114,3 +121,17 @@ class ReadCache:
             self.size -= len(self.entries.pop(oldest)[2])
         self.entries[key] = (200, headers, body)
         self.size += len(body)
+
+
+def _replica_keeps_up(head: tuple[int, int] | None) -> bool:
+    """Where reads go to replicas (api/read_after.py): a replica behind the watch's head must
+    not answer what is kept as true at it; and a writer's next read never comes from memory,
+    which another process's write may not have reached yet."""
+    after = READ_AFTER.get()
+    if after is None:
+        return True
+    if after.lsn is not None:
+        return False
+    if head is not None:
+        after.seq = head[0]
+    return True

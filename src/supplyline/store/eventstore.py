@@ -34,6 +34,7 @@ from . import repeats, withheld
 from . import schema as t
 from .db import WRITE, is_sqlite
 from .projections import rows_of
+from .replicas import Replicas
 from .table_rows import Rows, write_differences
 
 if TYPE_CHECKING:
@@ -132,6 +133,8 @@ class Store:
         self.signing: CommitSigner | None = None
         #: told of each committed write's projection changes (services/log/projection_watch.py)
         self.projection_hooks: list[ProjectionHook] = []
+        #: PostgreSQL streaming replicas that reads go to (store/replicas.py); None: the primary
+        self.replicas: Replicas | None = None
 
     @contextmanager
     def write(self, actor: str, meta: dict | None = None) -> Iterator[UnitOfWork]:
@@ -190,15 +193,29 @@ class Store:
                     if not is_sqlite(self.engine):  # SQLite's BEGIN IMMEDIATE already holds the lock
                         conn.execute(select(t.ledger_head.c.id).where(t.ledger_head.c.id == 1).with_for_update())
                     yield conn
+                if self.replicas is not None:
+                    self.replicas.committed(conn)
             finally:
                 conn.info.pop(_AFTER_COMMIT, None)
             for call in pending:  # only reached when the transaction committed
                 call()
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
-        """A read transaction on one consistent snapshot (reports add up even while writers run)."""
+    def operational_write(self) -> Iterator[Connection]:
+        """A write transaction on the primary, without the ledger lock, for rows no event
+        records (dashboard sessions); the writer's next read sees it as after any write."""
         with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+            if self.replicas is not None:
+                self.replicas.committed(conn)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction on one consistent snapshot (reports add up even while writers
+        run), on a replica when the store has them and one holds what this reader must see."""
+        replica = self.replicas.connect() if self.replicas is not None else None
+        with replica if replica is not None else self.engine.connect() as conn:
             if not is_sqlite(self.engine):
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():

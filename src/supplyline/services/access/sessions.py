@@ -65,7 +65,7 @@ def start(store: Store, secret: str, *, hours: float, now: datetime | None = Non
     moment = now or datetime.now(UTC)
     session_id, csrf = secrets.token_urlsafe(32), new_form_token()
     s = t.dashboard_sessions
-    with store.engine.begin() as conn:
+    with store.operational_write() as conn:
         conn.execute(delete(s).where(s.c.expires_at <= _stamp(moment)))
         conn.execute(
             insert(s).values(
@@ -96,5 +96,5 @@ def end(store: Store, session_id: str | None) -> bool:
     if not session_id or len(session_id) > MAX_ID:
         return False
     s = t.dashboard_sessions
-    with store.engine.begin() as conn:
+    with store.operational_write() as conn:
         return conn.execute(delete(s).where(s.c.id_sha256 == _hash(session_id))).rowcount > 0
