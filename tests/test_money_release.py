@@ -13,7 +13,7 @@ from scenario import OP, base
 from supplyline.cli.main import app
 from supplyline.domain import pledge as pledge_d
 from supplyline.domain.errors import InvalidInput, RuleViolation
-from supplyline.domain.events import AllocationReleased, PledgeAllocated, RateUsed
+from supplyline.domain.events import AllocationReleased, MoneyTransferred, PledgeAllocated, RateUsed
 from supplyline.domain.money import Money
 from supplyline.domain.pledge import Pledge
 from supplyline.services import bus
@@ -131,14 +131,17 @@ def test_a_release_converts_back_at_the_allocations_own_rate(store):
     assert (alloc["released_minor"], alloc["released_line_minor"], alloc["fx_rate"]) == (800000, 1000000, "1.25")
 
 
-def test_partial_releases_never_strand_a_cent():
+RATE = RateUsed("EUR", "USD", Decimal("1.1"), date(2025, 8, 1))
+
+
+def _eur_100_paying_usd_110():
+    """A committed pledge of EUR 100.00 whose one allocation pays USD 110.00 of PKG-1 line 1."""
     p = Pledge("PL-X")
     for e in pledge_d.announce(
         p, funder="NL", amount=Money.parse("100.00", "EUR"), pledged_on=date(2025, 8, 1), mechanism="purl"
     ):
         p.apply(e)
     p.apply(pledge_d.commit(p, on=date(2025, 8, 1))[0])
-    rate = RateUsed("EUR", "USD", Decimal("1.1"), date(2025, 8, 1))
     p.apply(
         PledgeAllocated(
             allocation_id="PL-X.1",
@@ -146,10 +149,15 @@ def test_partial_releases_never_strand_a_cent():
             line_no=1,
             amount=Money.parse("100.00", "EUR"),
             line_amount=Money.parse("110.00", "USD"),
-            fx=rate,
+            fx=RATE,
             allocated_on=date(2025, 8, 1),
         )
     )
+    return p
+
+
+def test_partial_releases_never_strand_a_cent():
+    p = _eur_100_paying_usd_110()
     for _ in range(3):  # USD 33.33 three times: EUR 30.30 each, pro rata
         (e,) = pledge_d.release(
             p,
@@ -308,3 +316,33 @@ def test_an_expired_pledge_takes_back_its_unused_part_and_the_line_reopens(store
     assert (req["state"], req["funded_quantity"]) == ("validated", 0)
     with store.read() as conn:
         assert check_money(conn) == []
+
+
+def test_a_release_keeps_what_was_transferred_where_rounding_would_take_a_cent_of_it():
+    """EUR 100.00 paying USD 110.00, EUR 90.91 sent to the seller: releasing USD 10.01 of the
+    line would keep round(100 × 99.99 / 110) = EUR 90.90; the pledge gets back EUR 9.09."""
+    p = _eur_100_paying_usd_110()
+    p.apply(
+        MoneyTransferred(
+            package_id="PKG-1",
+            amount=Money.parse("90.91", "EUR"),
+            seller_amount=Money.parse("100.00", "USD"),
+            fx=RATE,
+            fx_difference=Money.parse("0.00", "USD"),
+            reference="T-1",
+            transferred_on=date(2025, 8, 2),
+        )
+    )
+    (e,) = pledge_d.release(
+        p,
+        allocation_id="PL-X.1",
+        reason="contract_underrun",
+        on=date(2025, 9, 1),
+        line_amount=Money.parse("10.01", "USD"),
+    )
+    assert isinstance(e, AllocationReleased)
+    assert (e.amount, e.line_amount) == (Money.parse("9.09", "EUR"), Money.parse("10.01", "USD"))
+    p.apply(e)
+    with pytest.raises(RuleViolation, match=r"pledge 'PL-X' transferred EUR 90\.91 for package 'PKG-1'"):
+        pledge_d.release(p, allocation_id="PL-X.1", reason="package_closed", on=date(2025, 9, 2))
+    assert (p.allocated, p.allocation("PL-X.1").held_line) == (Money.parse("90.91", "EUR"), Money.parse("99.99", "USD"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from . import release_rule
 from .entity import Entity, Event, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
 from .events import (
@@ -375,34 +376,36 @@ RELEASE_REASONS = (
 
 
 def release(
-    pledge: Pledge, *, allocation_id: str, reason: object, on: date, line_amount: Money | None = None
+    pledge: Pledge,
+    *,
+    allocation_id: str,
+    reason: object,
+    on: date,
+    line_amount: Money | None = None,
+    amount: Money | None = None,
 ) -> list[Event]:
     """Give back what an allocation holds (all of it, or ``line_amount`` of its line in the
-    package's currency) to the pledge as unallocated money, at the rate the allocation
-    recorded: the pledge gets back exactly what it gave, whatever rates have done since.
-
-    A partial release is converted pro rata to the allocation's two amounts; the release
-    that empties it gives back exactly what is left, so rounding never strands a cent."""
+    package's currency, or ``amount`` in the pledge's) to the pledge as unallocated money, at
+    the rate the allocation recorded: the pledge gets back exactly what it gave, whatever
+    rates have done since. The side not named follows release_rule.py (cumulative pro rata,
+    never below what the pledge transferred for the package)."""
     require_exists(pledge)
     why = parse_choice("reason", reason, RELEASE_REASONS)
     alloc = pledge.allocation(allocation_id)
     held, held_line = alloc.held, alloc.held_line
     if held_line.is_zero:
         return []
-    if line_amount is None or line_amount == held_line:
-        back, back_line = held, held_line
+    if line_amount is not None:
+        _check_part(allocation_id, line_amount, held_line, "of its line")
+        back_line = line_amount
+        back = release_rule.other_side(line_amount, held_line, alloc.line_amount, held, alloc.amount)
+    elif amount is not None:
+        _check_part(allocation_id, amount, held, "of the pledge")
+        back = amount
+        back_line = release_rule.other_side(amount, held, alloc.amount, held_line, alloc.line_amount)
     else:
-        if line_amount.currency != held_line.currency:
-            raise InvalidInput("currency", line_amount.currency, f"must be the package's ({held_line.currency})")
-        if not line_amount.is_positive or line_amount > held_line:
-            raise RuleViolation(
-                f"allocation '{allocation_id}' holds {held_line} of its line: it cannot release {line_amount}",
-                field="amount",
-                value=str(line_amount.amount),
-            )
-        back = Money.rounded(alloc.amount.amount * line_amount.amount / alloc.line_amount.amount, held.currency)
-        back, back_line = min(back, held), line_amount
-    _check_not_transferred(pledge, alloc, back)
+        back, back_line = held, held_line
+    back = _above_transferred(pledge, alloc, back, partial=back_line != held_line)
     target = _allocation_state(_after_release(pledge, back)) if pledge.state != "expired" else "expired"
     if target != pledge.state:
         PLEDGE.check(pledge.id, pledge.state, target, "release an allocation")
@@ -419,18 +422,37 @@ def release(
     ]
 
 
-def _check_not_transferred(pledge: Pledge, alloc: Allocation, back: Money) -> None:
-    """Money already sent to the seller stays with the package: it is not unallocated."""
-    assert pledge.stages is not None
-    held, _ = pledge.held_for(alloc.package_id, alloc.line_amount.currency)
-    sent = pledge.stages.packages.get(alloc.package_id)
-    if sent is not None and held - back < sent.transferred:
+def _check_part(allocation_id: str, part: Money, held: Money, side: str) -> None:
+    if part.currency != held.currency:
+        raise InvalidInput("currency", part.currency, f"must be {held.currency}")
+    if not part.is_positive or part > held:
         raise RuleViolation(
-            f"pledge '{pledge.id}' transferred {sent.transferred} for package '{alloc.package_id}': "
+            f"allocation '{allocation_id}' holds {held} {side}: it cannot release {part}",
+            field="amount",
+            value=str(part.amount),
+        )
+
+
+def transferred_for(pledge: Pledge, package_id: str) -> Money:
+    """What the pledge sent the seller for a package (its own currency)."""
+    assert pledge.stages is not None
+    sent = pledge.stages.packages.get(package_id)
+    return sent.transferred if sent is not None else Money.zero(pledge.currency)
+
+
+def _above_transferred(pledge: Pledge, alloc: Allocation, back: Money, *, partial: bool) -> Money:
+    """Money already sent to the seller stays with the package: it is not unallocated (rule 3)."""
+    held, _ = pledge.held_for(alloc.package_id, alloc.line_amount.currency)
+    sent = transferred_for(pledge, alloc.package_id)
+    kept = release_rule.above_transferred(back, held, sent, partial=partial)
+    if kept is None:
+        raise RuleViolation(
+            f"pledge '{pledge.id}' transferred {sent} for package '{alloc.package_id}': "
             f"releasing {back} would leave less allocated to it than was sent to the seller",
             field="amount",
             value=str(back.amount),
         )
+    return kept
 
 
 def _after_release(pledge: Pledge, back: Money) -> Pledge:
