@@ -145,6 +145,39 @@ def test_reference_tree_heads_from_the_pure_and_the_tiled_tree():
         assert merkle.tree_head(n, read).hex() == want
 
 
+def test_recent_trees_prove_consistency_from_memory_as_the_tree_does():
+    """What the log sends its witnesses after each commit, from the trees of its last commits:
+    the same proofs as from the whole tree, and none for a size it no longer keeps."""
+    from supplyline.ledger.compact import CompactRange, RecentTrees
+
+    rng = random.Random(7)
+    leaves = [merkle.leaf_hash(rng.randbytes(32)) for _ in range(300)]
+
+    def read(subtrees):
+        return {(h, i): merkle.root_of(leaves[i << h : (i + 1) << h]) for h, i in subtrees}
+
+    recent, edge = RecentTrees(sizes=40, leaves=250), CompactRange.of(5, [merkle.root_of(leaves[:4]), leaves[4]])
+    recent.restart(edge)  # read from the store: the tree of 5 leaves
+    sizes = [5]
+    while edge.size < 300:
+        batch = leaves[edge.size : edge.size + rng.choice((1, 1, 2, 7, 16))]
+        edge.extend(batch)
+        recent.grown(batch, edge)
+        sizes.append(edge.size)
+    kept, forgotten = sizes[-40:], sizes[:-40]
+    for old in kept[:-1]:
+        for new in (old + 1, sizes[-1]):
+            assert recent.consistency_proof(old, new) == merkle.consistency_proof(old, new, read)
+        assert recent.root(old) == merkle.root_of(leaves[:old])
+    assert recent.consistency_proof(forgotten[-1], sizes[-1]) is None
+    assert recent.consistency_proof(kept[-1], kept[-1] + 1) is None  # not appended yet
+    edge.extend(leaves[:251])
+    recent.grown(leaves[:251], edge)  # more leaves at once than it keeps: it starts from there
+    assert recent.consistency_proof(kept[-1], edge.size) is None and recent.root(edge.size) == edge.root()
+    recent.grown(leaves[:1], CompactRange.of(1, leaves[:1]))  # not the newest tree: starts afresh
+    assert recent.root(edge.size) is None and recent.root(1) == leaves[0]
+
+
 # --- supplyline's proofs against the independent verifier --------------------------------------
 
 

@@ -34,6 +34,7 @@ from supplyline.services.log.witness import Witness
 from supplyline.services.log.witnessing import Witnessing
 from supplyline.services.records import parties
 from supplyline.store import merkle as tree
+from supplyline.store import notefile
 
 runner = CliRunner()
 OPERATOR = Actor("operator", via="test")
@@ -217,7 +218,7 @@ def test_an_unreachable_witness_warns_and_never_holds_a_write(setting, tmp_path)
     assert time.monotonic() - start < 3
     assert outcome.events[0].seq == 7
     assert any("witness w3 is unreachable" in w for w in witnessing.warnings)
-    published = (tmp_path / "cosigned").read_text()
+    published = notefile.recent_notes(tmp_path / "cosigned")[0].decode()
     assert published.startswith("example.org/purl\n7\n") and published.count("\u2014 witness.example/") == 2
 
 

@@ -45,12 +45,18 @@ def witness_serve(
     state_dir: Path = typer.Option(..., "--state", help="directory of the latest checkpoint per log"),
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8100, "--port", min=1, max=65535),
+    fsync: bool = typer.Option(
+        False,
+        "--fsync",
+        help="flush each cosigned checkpoint to disk before answering, so the witness remembers it "
+        "after a power loss too (costs one disk flush per checkpoint); without it, after a crash of the witness",
+    ),
 ) -> None:
     """Serve add-checkpoint and the monitors' checkpoint until interrupted."""
     import uvicorn
 
     from ..api.witness_app import create_witness_app
 
-    witness = witnesses.Witness(witnesses.load_cosigner(key), witnesses.load_logs(log), state_dir)
+    witness = witnesses.Witness(witnesses.load_cosigner(key), witnesses.load_logs(log), state_dir, fsync=fsync)
     console.print(f"witness {witness.cosigner.key} on http://{host}:{port}/add-checkpoint", highlight=False)
     uvicorn.run(create_witness_app(witness), host=host, port=port, log_level="warning")

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import ClassVar, cast
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .note import EM_DASH, NoteError, PrivateKey, PublicKey, b64, b64decode_strict, check_text
 
@@ -48,7 +47,7 @@ class CosignerKey(PublicKey):
             raise NoteError(f"the cosignature by {self.name} is {len(raw)} bytes, not 76")
         (timestamp,) = struct.unpack(">Q", raw[4:12])
         try:
-            Ed25519PublicKey.from_public_bytes(self.public_key).verify(raw[12:], message(text, timestamp))
+            self.ed25519.verify(raw[12:], message(text, timestamp))
         except InvalidSignature:
             raise NoteError(f"the cosignature by {self.name} does not verify") from None
         return timestamp

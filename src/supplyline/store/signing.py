@@ -12,13 +12,11 @@ hashes per event); when another process wrote in between, it is read again from 
 
 from __future__ import annotations
 
-import base64
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -27,15 +25,14 @@ from ..domain.errors import Refused
 from ..domain.logkey import LOG, LogKey, check_rotation
 from ..ledger import merkle
 from ..ledger.chain import StoredEvent
-from ..ledger.compact import CompactRange
+from ..ledger.compact import CompactRange, RecentTrees
 from ..ledger.note import EM_DASH, Signer, b64, ed25519_signer
 from . import merkle as tree
 from . import schema as t
+from .notefile import NoteFile
 
 log = logging.getLogger("supplyline.signing")
 
-#: the checkpoint file is cut back to its last line when it grows past this
-COMPACT_AT = 1 << 20
 KEY_STREAM = f"{LogKey.KIND}:{LOG}"
 
 
@@ -84,7 +81,8 @@ class CommitSigner:
         self.handover: Signer | None = None
         self._lock = threading.Lock()
         self._edge: tuple[str, CompactRange] | None = None  # (hash of its last event, range)
-        self._out: TextIO | None = None  # the checkpoint file, kept open: one write per commit
+        self._recent = RecentTrees()  # the trees of the last commits: the witnesses' proofs
+        self._notes = NoteFile(file) if file is not None else None
         #: called after each commit with the new note (e.g. to ask witnesses to cosign it)
         self.on_commit: list[Callable[[str], None]] = []
 
@@ -161,10 +159,13 @@ class CommitSigner:
                 cr = edge[1]  # grown in place: a rolled-back write leaves a hash the next one will not match
             else:  # another process wrote in between: it may have rotated the key too
                 cr = read_edge(conn, first.seq - 1)
+                self._recent.restart(cr)
                 self._pin_checked = False
-            cr.extend(merkle.leaf_hashes([bytes.fromhex(e.hash) for e in appended]))
+            leaves = merkle.leaf_hashes([bytes.fromhex(e.hash) for e in appended])
+            cr.extend(leaves)
             # kept before the commit: the next write checks it against its own previous hash
             self._edge = (appended[-1].hash, cr)
+            self._recent.grown(leaves, cr)
             root = cr.root()
         self._check_pin(conn, appended)
         # the note written out directly (the text is ours, so it needs no checking): after the
@@ -175,29 +176,29 @@ class CommitSigner:
             note += self.handover.sign(text).rpartition("\n\n")[2]
         return note
 
+    def consistency_proof(self, old: int, new: int, new_root: bytes) -> list[bytes] | None:
+        """PROOF(old, new) from memory when this process signed (or read) both trees lately,
+        checked against both roots; None otherwise: read it from the stored tree. Asking a
+        witness after every commit, the stored tree's queries cost more than the rest of it."""
+        with self._lock:
+            proof = self._recent.consistency_proof(old, new)
+            old_root = self._recent.root(old)
+        if proof is None or old_root is None:
+            return None
+        try:
+            merkle.verify_consistency(old, new, old_root, new_root, proof)
+        except merkle.ProofError:  # not the tree that was committed (a write rolled back): ask the store
+            return None
+        return proof
+
     def committed(self, note: str) -> None:
-        if self.file is not None:
-            try:
-                self._append(note)
+        if self._notes is not None:
+            try:  # in the kernel's hands before the write's answer goes out
+                self._notes.append(note)
             except OSError as exc:  # the database holds the note: the write is covered
                 log.warning("could not append the checkpoint to %s: %s", self.file, exc)
         for call in self.on_commit:
             call(note)
-
-    def _append(self, note: str) -> None:
-        assert self.file is not None
-        with self._lock:
-            if self._out is None:
-                self._out = open(self.file, "a", encoding="ascii")  # noqa: SIM115 - kept open across commits
-            line = base64.b64encode(note.encode()).decode("ascii") + "\n"
-            self._out.write(line)
-            self._out.flush()  # in the kernel's hands before the write's answer goes out
-            if self._out.tell() > COMPACT_AT:  # keep the file small: the latest checkpoint is what counts
-                self._out.close()
-                self._out = None
-                tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}")
-                tmp.write_text(line, encoding="ascii")
-                os.replace(tmp, self.file)
 
 
 def _stamp(path: Path | None) -> tuple[int, int] | None:
@@ -216,22 +217,3 @@ def _rotation_statements(conn: Connection) -> dict[str, str]:
     e = t.events.c
     rows = conn.execute(select(e.payload).where(e.stream_id == KEY_STREAM, e.type == "KeyRotated")).all()
     return {p["verifier"]: p.get("statement", "") for p in (parse(row.payload) for row in rows)}
-
-
-def read_notes(path: Path) -> Iterator[tuple[int, bytes | None]]:
-    """Each checkpoint in the file: (line number, note bytes or None when unreadable)."""
-    if not path.exists():
-        return
-    with open(path, "rb") as lines:
-        for number, line in enumerate(lines, start=1):
-            try:
-                yield number, base64.b64decode(line.strip(), validate=True)
-            except ValueError:
-                yield number, None
-
-
-def last_note(path: Path) -> tuple[int, bytes | None] | None:
-    last = None
-    for item in read_notes(path):
-        last = item
-    return last

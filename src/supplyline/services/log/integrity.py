@@ -24,7 +24,7 @@ from ...ledger import merkle
 from ...ledger.chain import Verification
 from ...ledger.compact import CompactRange
 from ...ledger.note import Checkpoint, NoteError, Signer, Verifier, open_note
-from ...store import keyfile, signing
+from ...store import keyfile, notefile, signing
 from ...store import schema as t
 from ...store.eventstore import Store, iter_events
 from ..money_flow import conservation
@@ -189,13 +189,11 @@ def _found_checkpoints(
     if stored is not None:
         candidates.append(("the database (ledger_head)", stored.encode()))
     if key_file is not None:
-        path = signing.checkpoint_file(key_file)
-        last = signing.last_note(path)
-        if last is not None:
-            candidates.append((f"{path} line {last[0]}", last[1]))
-        cosigned = key_file.with_name(key_file.name + ".cosigned")  # published by services/log/witnessing.py
-        if cosigned.exists():
-            candidates.append((str(cosigned), cosigned.read_bytes()))
+        # the checkpoints signed on commit, and as the witnesses cosigned them (services/log/witnessing.py)
+        for path in (signing.checkpoint_file(key_file), key_file.with_name(key_file.name + ".cosigned")):
+            last = notefile.last_note(path)
+            if last is not None:
+                candidates.append((f"{path} line {last[0]}", last[1]))
     candidates.extend(extra)
     for where, note in candidates:
         if note is None:

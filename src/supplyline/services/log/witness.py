@@ -1,17 +1,15 @@
 """A witness any party runs with its own key (C2SP tlog-witness): it keeps, per log, only the
-latest checkpoint it cosigned, in a directory of small files, and answers add-checkpoint.
+latest checkpoint it cosigned (store/witness_state.py) and answers add-checkpoint.
 
-Checking the old size and storing the new checkpoint happen under one lock (a file lock, so
-several server processes on one state directory agree), as the spec requires: otherwise two
-requests could roll the witness back. It needs nothing from the log to keep working.
+Checking the old size and storing the new checkpoint happen under one lock that several
+server processes on one state directory share, as the spec requires: otherwise two requests
+could roll the witness back. It needs nothing from the log to keep working.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from ...domain.errors import InvalidInput
 from ...ledger.cosignature import Cosigner, split_note
 from ...ledger.note import Checkpoint, NoteError, Verifier
 from ...ledger.witness import Answer, Refusal, decide, parse_submission
+from ...store.witness_state import WitnessState
 
 
 def origin_hash(origin: str) -> str:
@@ -26,18 +25,15 @@ def origin_hash(origin: str) -> str:
 
 
 class Witness:
-    def __init__(self, cosigner: Cosigner, logs: list[Verifier], state: Path):
+    def __init__(self, cosigner: Cosigner, logs: list[Verifier], state: Path, *, fsync: bool = False):
         self.cosigner = cosigner
         self.logs: dict[str, list[Verifier]] = {}
         for log in logs:
             self.logs.setdefault(log.name, []).append(log)
-        self.state = state
-        state.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
+        self.state = WitnessState(state, fsync=fsync)
 
     def latest(self, origin_hex: str) -> str | None:
-        path = self.state / origin_hex
-        return path.read_text() if path.exists() else None
+        return self.state.latest(origin_hex)
 
     def add_checkpoint(self, body: bytes) -> Answer:
         try:
@@ -45,17 +41,11 @@ class Witness:
         except Refusal as refusal:
             return refusal.answer
         origin = submission.checkpoint.origin
-        path = self.state / origin_hash(origin)
-        with self._lock, open(self.state / ".lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            latest = None
-            if path.exists():
-                latest = Checkpoint.parse(split_note(path.read_bytes())[0])
+        with self.state.claim(origin_hash(origin)) as held:
+            latest = Checkpoint.parse(split_note(held.note.encode())[0]) if held.note is not None else None
             answer, keep = decide(submission, self.logs.get(origin, []), latest, self.cosigner, int(time.time()))
-            if keep is not None:  # persisted before the answer goes out
-                tmp = path.with_name(f".{path.name}.{os.getpid()}")
-                tmp.write_text(keep)
-                os.replace(tmp, path)
+            if keep is not None:  # committed before the answer goes out
+                held.keep(keep)
         return answer
 
 
