@@ -115,11 +115,12 @@ class Replicas:
         deadline = time.monotonic() + self.wait
         pause = 0.002
         while True:
-            for replica in self._in_turn():
+            live = self._in_turn()
+            for replica in live:
                 conn = self._open(replica, floor)
                 if conn is not None:
                     return conn
-            if floor is None or time.monotonic() + pause > deadline:
+            if not live or floor is None or time.monotonic() + pause > deadline:  # none up, or waited enough
                 with self._lock:
                     self.primary_reads += 1
                 return None
