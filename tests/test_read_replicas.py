@@ -34,6 +34,7 @@ from conftest import OPERATOR, postgres_admin_url
 from http_api.test_api_read_cache import _wait_until
 from supplyline import settings as settings_module
 from supplyline.api import create_app
+from supplyline.domain.errors import InvalidInput
 from supplyline.services import bus
 from supplyline.services.access import tokens
 from supplyline.services.context import open_store
@@ -42,8 +43,6 @@ from supplyline.store.db import scratch_database
 from supplyline.store.eventstore import Store
 from supplyline.store.replicas import Replicas
 from test_dashboard_sessions import sign_in
-
-pytestmark = pytest.mark.postgres
 
 #: settings a hot standby may not have lower than its primary: the replica is given the primary's
 MATCHED = (
@@ -221,6 +220,37 @@ def _served(replicas: Replicas) -> tuple[int, int]:
     return replicas.members[0].reads, replicas.primary_reads
 
 
+def test_read_db_names_postgresql_replicas_of_a_postgresql_primary(sqlite_store):
+    replicas = Replicas.parse(
+        "postgresql://reader@replica-1/ledger, postgresql+psycopg://reader:secret@replica-2/ledger?connect_timeout=5",
+        wait=0.1,
+    )
+    assert [m.name for m in replicas.members] == [
+        "postgresql://reader@replica-1/ledger?connect_timeout=2",
+        "postgresql+psycopg://reader:***@replica-2/ledger?connect_timeout=5",
+    ]
+    assert replicas.wait == 0.1
+    for given, refusal in {
+        "sqlite:///replica.db": "read_db: must be a postgresql:// URL of a streaming replica (got 'sqlite:///replica.db')",
+        "mysql://u:pw@h/db": "read_db: must be a postgresql:// URL of a streaming replica (got 'mysql://u:***@h/db')",
+        "replica-1": "read_db: is not a database URL (got 'replica-1')",
+        " , ": "read_db: names no replica URL (got ' , ')",
+    }.items():
+        with pytest.raises(InvalidInput) as refused:
+            Replicas.parse(given)
+        assert str(refused.value) == refusal
+    with pytest.raises(InvalidInput) as refused:
+        Replicas.parse("postgresql://replica-1/ledger", wait=-1)
+    assert str(refused.value) == "read_db_wait: must be zero or more seconds (got -1)"
+    with pytest.raises(InvalidInput) as refused:
+        create_app(sqlite_store, settings_module.load(read_db="postgresql://replica-1/ledger"))
+    assert str(refused.value) == (
+        "read_db: needs SUPPLYLINE_DB on PostgreSQL, the replicas' primary (got 'postgresql://replica-1/ledger')"
+    )
+    assert sqlite_store.replicas is None
+
+
+@pytest.mark.postgres
 def test_reads_go_to_the_replica_the_writer_reads_its_own_writes_and_the_api_outlives_the_replica(
     primary_and_replica,
 ):

@@ -38,9 +38,8 @@ log = logging.getLogger("supplyline.replicas")
 #: how a WAL position is written (``pg_lsn``'s text form); anything else a client sends is ignored
 LSN = re.compile(r"[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")
 
-# URLs are separated by white space, or by a comma that starts a new URL (a comma inside
-# one URL, as in libpq's list of hosts, stays)
-_SEPARATOR = re.compile(r"\s+|,\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
+# a SQLAlchemy URL holds neither (several hosts go in its query: ?host=a:5432&host=b:5432)
+_SEPARATOR = re.compile(r"[\s,]+")
 
 _CAUGHT_UP = (
     "SELECT coalesce(pg_last_wal_replay_lsn() >= cast(%(lsn)s AS pg_lsn), true)"
@@ -97,11 +96,12 @@ class Replicas:
         urls = [url for url in _SEPARATOR.split(text.strip()) if url]
         for url in urls:
             try:
-                backend = make_url(url).get_backend_name()
+                parsed = make_url(url)
             except Exception:
                 raise InvalidInput("read_db", url, "is not a database URL") from None
-            if backend != "postgresql":
-                raise InvalidInput("read_db", url, "must be a postgresql:// URL of a streaming replica")
+            if parsed.get_backend_name() != "postgresql":
+                shown = parsed.render_as_string(hide_password=True)
+                raise InvalidInput("read_db", shown, "must be a postgresql:// URL of a streaming replica")
         if not urls:
             raise InvalidInput("read_db", text, "names no replica URL")
         if wait < 0:
