@@ -30,8 +30,9 @@ ifeq ($(SERVE),yes)
 endif
 
 # The gate runs first: any style, format or type finding fails the run before the suite starts.
+# The suite ends with its 15 slowest tests, so that its time (budget: 10 minutes) stays watched.
 test: lint
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q --durations=15
 
 lint: venv
 	@echo "gate: ruff check, ruff format --check, mypy (src, tests, bench)"
