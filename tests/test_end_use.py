@@ -17,6 +17,7 @@ from supplyline.services.demo_ledger.demo_enduse import NL_PAC3, serial_rows
 from supplyline.services.end_use import enduse, serial_history
 from supplyline.services.end_use.enduse_report import Filters, compliance
 from supplyline.services.end_use.enduse_views import end_use_report
+from supplyline.services.reads import reports
 from supplyline.services.records import shipments
 from supplyline.store import schema as t
 
@@ -82,6 +83,10 @@ def test_a_serials_membership_is_provable_against_the_root_in_the_log(demo_store
     assert proof["index"] == 41 and proof["size"] == 60 and proof["root"] in body and "PAC3-NL" not in body
     path = [bytes.fromhex(h) for h in proof["path"]]
     verify_inclusion(41, 60, leaf_hash(b"PAC3-NL-00042"), path, bytes.fromhex(proof["root"]))
+    # the trace names the manifest its delivered PAC-3 start from: the serial's trail
+    with demo_store.read() as conn:
+        traced = [d["serials"] for d in reports.trace(conn, "PKG-NL-1")["delivered"]]
+    assert {"manifest": proof["manifest"], "root": proof["root"]} in traced and None in traced
 
 
 def test_who_sees_what(demo_store):

@@ -79,6 +79,11 @@ def print_trace(data: dict) -> None:
                 f"produced {lot['produced_on']}; quality control {q['inspected_on']}: {q['accepted']} accepted, "
                 f"{q['rejected']} rejected{': ' + q['reason'] if q['rejected'] else ''})"
             )
+        if d.get("serials"):
+            s = d["serials"]
+            node.add(
+                f"serial-numbered (end-use monitoring): manifest {s['manifest']}, root {s['root'][:16]}… in the log"
+            )
         c = d["contract"]
         contract = node.add(
             f"contract {c['id']} line {c['line_no']} at {money(c['unit_price'], d['currency'])} per unit"

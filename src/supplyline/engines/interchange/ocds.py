@@ -22,7 +22,12 @@ words map to OCDS:
   confirmed receipts, counted first-due first; ``transactions``: the value of each confirmed
   receipt attributed, to the cent, to the pledges that funded the line (payer: the funder,
   payee: the supplier), dated at receipt; when the package is closed, the contract completion
-  extension's ``endDate`` and ``finalValue``.
+  extension's ``endDate`` and ``finalValue``;
+- ``contracts[].implementation.milestones`` of type ``assessment``: a contract line whose
+  received items carry serial numbers is under end-use monitoring (issue 16), its initial
+  inventory due within the deployment's days of the first receipt. No status: whether a
+  package's items are inventoried is for its parties, funders and auditors; the public sees
+  the compliance share per category and month (docs/end-use.md).
 
 A field the public view withheld is absent (never empty) and named, with how many records it
 was withheld from, in a document of the release (``tender.documents``).
@@ -33,7 +38,7 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -63,7 +68,9 @@ READING_NOTE = (
     "the cent, is the converted amount it recorded. "
     "contracts[].implementation.transactions are the value of confirmed receipts attributed pro rata, to the cent, "
     "to the pledges that funded each package line, dated at receipt (payer: the funder; payee: the supplier). "
-    "Delivery milestones count confirmed receipts against the delivery schedule, earliest due first."
+    "Delivery milestones count confirmed receipts against the delivery schedule, earliest due first. "
+    "Assessment milestones name the contract lines whose items are under end-use monitoring (serial numbers, "
+    "inventories); their compliance is published per category and month, not per contract."
 )
 
 
@@ -257,7 +264,7 @@ def _contract(
         out["items"] = items
 
     implementation = _implementation(
-        contract, lines, schedule, receipts, fundings, process if closed else None, rel, pub
+        contract, lines, schedule, receipts, fundings, process if closed else None, rel, pub, process.get("end_use", {})
     )
     if implementation:
         out["implementation"] = implementation
@@ -273,6 +280,7 @@ def _implementation(
     process: dict | None,
     rel: _Release,
     pub: Publication,
+    end_use: dict,
 ) -> dict[str, Any]:
     """What was delivered and paid under a contract; with ``process`` (the package closed) its
     end date and final value too."""
@@ -281,6 +289,7 @@ def _implementation(
     if transactions:
         implementation["transactions"] = transactions
     milestones = _delivery_milestones(contract["id"], lines, schedule, receipts, pub.as_of)
+    milestones += _end_use_milestones(contract["id"], receipts, end_use, pub.as_of)
     if milestones:
         implementation["milestones"] = milestones
     if process is not None:
@@ -290,6 +299,34 @@ def _implementation(
             paid = sum((Decimal(str(tr["value"]["amount"])) for tr in transactions), Decimal(0))
             implementation["finalValue"] = {"amount": paid, "currency": transactions[0]["value"]["currency"]}
     return implementation
+
+
+def _end_use_milestones(cid: str, receipts: list[_Receipt], end_use: dict, as_of: date) -> list[dict]:
+    """One assessment milestone per contract line whose received items carry serials: due the
+    deployment's initial days after its first receipt (when the receipt's day is public)."""
+    monitored = {tuple(k) for k in end_use.get("lines", ())}
+    first: dict[int, date | None] = {}
+    for r in receipts:
+        if (r.shipment_id, r.line_no) in monitored:
+            known = [d for d in (first.get(r.line_no), r.received_on) if d is not None]
+            first[r.line_no] = min(known) if known else None
+    out = []
+    for n, received_on in sorted(first.items()):
+        m: dict[str, Any] = {
+            "id": f"{cid}-line-{n}-end-use",
+            "type": "assessment",
+            "title": f"End-use monitoring of the serial-numbered items of contract line {n}",
+            "description": (
+                f"Each item carries a serial number. The recipient inventories them within {end_use['initial_days']} "
+                f"days of receipt, then at most every {end_use['interval_days']} days, until each item's final "
+                "disposition."
+            ),
+        }
+        if received_on is not None:
+            m["dueDate"] = _datetime(received_on + timedelta(days=end_use["initial_days"]))
+        m["dateModified"] = _datetime(as_of)
+        out.append(m)
+    return out
 
 
 @dataclass(frozen=True)

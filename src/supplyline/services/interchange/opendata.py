@@ -23,6 +23,7 @@ from ...settings import Settings
 from ...store import schema as t
 from ...store.eventstore import Store
 from ..access.public_view import PublicView, public_view_of
+from ..end_use.enduse_report import deadlines
 from ..reads import queries
 
 TABLES = (
@@ -78,7 +79,28 @@ def process_facts(conn: Connection) -> dict[str, dict]:
         fact["last_recorded_at"] = _ocds_time(stamps.get(fact["last_seq"]))
     for stream_id, payload in conn.execute(select(e.c.stream_id, e.c.payload).where(e.c.type == "PackageClosed")):
         facts[stream_id.partition(":")[2]]["closed_on"] = date.fromisoformat(parse(payload)["on"])
+    _end_use_facts(conn, facts)
     return facts
+
+
+def _end_use_facts(conn: Connection, facts: dict[str, dict]) -> None:
+    """Per package, the (shipment, contract line) whose items carry serials, and the
+    inventory rules: which lines OCDS names as under end-use monitoring."""
+    m, s, c = t.serial_manifests, t.shipments, t.contracts
+    rules = deadlines(conn)
+    # a shipment line's manifest (few rows), not its items (millions)
+    shipment_of = func.substr(m.c.stream_id, len("shipment:") + 1)
+    monitored = conn.execute(
+        select(c.c.package_id, s.c.id, m.c.id)
+        .select_from(m.join(s, s.c.id == shipment_of).join(c, c.c.id == s.c.contract_id))
+        .where(m.c.kind == "shipped")
+    )
+    for package_id, shipment_id, manifest_id in monitored:
+        line_no = int(manifest_id.rpartition(".")[2])
+        entry = facts.setdefault(package_id, {"last_seq": 0}).setdefault(
+            "end_use", {"lines": [], "initial_days": rules.initial_days, "interval_days": rules.interval_days}
+        )
+        entry["lines"].append((shipment_id, line_no))
 
 
 def _ocds_time(stamp: str | None) -> str | None:

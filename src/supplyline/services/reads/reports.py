@@ -311,12 +311,16 @@ def trace(conn: Connection, package_id: str) -> dict:
     line_json = {no: _traced_line(row, allocations, funders) for no, row in lines.items()}
     lots = _lots_by_shipment_line(conn, package_id)
     delivered = []
-    for receipt in _receipts(conn, package_id):
+    receipts = list(_receipts(conn, package_id))
+    manifests = _serial_manifests(conn, [f"{r.shipment_id}.{r.line_no}" for r in receipts])
+    for receipt in receipts:
         value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
         shares = attribute(value, fundings.get((package_id, receipt.package_line_no), []))
-        delivered.append(
-            _traced_receipt(receipt, value, shares, lots.get((receipt.shipment_id, receipt.line_no), []), line_json)
+        traced = _traced_receipt(
+            receipt, value, shares, lots.get((receipt.shipment_id, receipt.line_no), []), line_json
         )
+        traced["serials"] = manifests.get(f"{receipt.shipment_id}.{receipt.line_no}")
+        delivered.append(traced)
     return {
         "package": {
             "id": pkg["id"],
@@ -391,6 +395,14 @@ def _traced_receipt(receipt: Any, value: Money, shares: list, lots: list[dict], 
             for s in shares
         ],
     }
+
+
+def _serial_manifests(conn: Connection, ids: list[str]) -> dict[str, dict]:
+    """The serial manifests of shipment lines (issue 16): where each serial-numbered item's
+    trail starts; its root is the one in the signed log (``serial prove`` walks from it)."""
+    m = t.serial_manifests
+    rows = conn.execute(select(m.c.id, m.c.root).where(m.c.id.in_(ids), m.c.kind == "shipped"))
+    return {r.id: {"manifest": r.id, "root": r.root} for r in rows}
 
 
 def _traced_contract_line(c: Any) -> dict:
