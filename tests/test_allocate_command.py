@@ -202,6 +202,11 @@ def test_human_output_shows_tiers_packages_and_reasons(demo_sqlite_url):
     assert result.exit_code == 0, result.output
     assert "coverage per tier" in result.output and "greedy (by hand)" in result.output
     assert "all compatible money went to higher tiers" in result.output
+    # the summary counts lines by cause, whatever count each line's own reason names
+    assert (
+        "│ all compatible money went to N other tier-1 lines that cover more of the list per unit of money │     3 │"
+        in (result.output)
+    )
     assert "PL-DK-2025-08" in result.output
 
 

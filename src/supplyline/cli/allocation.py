@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,9 @@ else:
     service = lazy("supplyline.services.plans.allocation")
 
 SHOWN = 15
+#: the counts and amounts inside a reason, so that lines left open for the same cause are
+#: counted together on screen (a tier keeps its number: the cause differs by tier)
+_FIGURES = re.compile(r"(?<!tier-)\b\d[\d,.]*")
 
 
 @app.command("allocate")
@@ -104,8 +108,8 @@ def _print(data: dict) -> None:
     _print_unfunded(data["unfunded"])
     if data["pledges_left"]:
         table(
-            "pledges with money left",
-            [{**p, "left": money(p["left"], p["currency"])} for p in data["pledges_left"]],
+            _first("pledges with money left", data["pledges_left"]),
+            [{**p, "left": money(p["left"], p["currency"])} for p in data["pledges_left"][:SHOWN]],
             [("pledge_id", "pledge"), ("funder", "funder"), ("left", "left"), ("reason", "why")],
             numeric=("left",),
         )
@@ -113,18 +117,28 @@ def _print(data: dict) -> None:
         console.print(f"price of an earmark: {price['text']}")
 
 
+def _first(title: str, rows: list) -> str:
+    """A table's title that says when it shows only the first rows (--json has them all)."""
+    return title if len(rows) <= SHOWN else f"{title}: the first {SHOWN} of {len(rows)} (all of them with --json)"
+
+
+def _cause(reason: str) -> str:
+    """A reason without what differs from line to line: the words before its details."""
+    return _FIGURES.sub("N", reason.removeprefix("the rest: ").split(" (")[0].split(":")[0])
+
+
 def _print_unfunded(unfunded: list[dict]) -> None:
     """The lines left open, counted by reason, and the first of them."""
-    reasons = Counter(line["reason"].removeprefix("the rest: ").split(" (")[0].split(":")[0] for line in unfunded)
+    reasons = Counter(_cause(line["reason"]) for line in unfunded)
     if reasons:
         table(
-            "lines not (fully) funded, by reason",
+            "lines not (fully) funded, by reason (N: a count or amount that differs from line to line)",
             [{"reason": r, "lines": n} for r, n in reasons.most_common()],
             [("reason", "reason"), ("lines", "lines")],
             numeric=("lines",),
         )
         table(
-            f"the first {min(SHOWN, len(unfunded))} of them",
+            _first("lines not (fully) funded", unfunded),
             unfunded[:SHOWN],
             [
                 ("requirement_id", "requirement"),

@@ -50,8 +50,23 @@ def _quantum(currency: str) -> Decimal:
 LARGEST_MINOR = 10**16
 
 
+#: currency -> (its minor unit, the bound of its amounts), filled as each currency is checked:
+#: an optimiser's plan makes 10^5 amounts, and checking the code each time was most of the cost
+_TERMS: dict[str, tuple[Decimal, Decimal]] = {}
+
+
+def _terms(currency: object) -> tuple[Decimal, Decimal]:
+    """The minor unit and the bound of amounts in ``currency``, which is checked the first time."""
+    try:
+        return _TERMS[currency]  # type: ignore[index]  # a code not (yet) there is checked below
+    except (KeyError, TypeError):
+        code = check_currency(currency)
+        _TERMS[code] = (_quantum(code), Decimal(LARGEST_MINOR).scaleb(-minor_exponent(code)))
+        return _TERMS[code]
+
+
 def _check_range(amount: Decimal, currency: str, field: str) -> None:
-    if amount.copy_abs() >= Decimal(LARGEST_MINOR).scaleb(-minor_exponent(currency)):
+    if amount.copy_abs() >= _terms(currency)[1]:
         raise RuleViolation(
             f"{field}: {currency} {amount} is larger than any amount supplyline books "
             f"(under {Decimal(LARGEST_MINOR).scaleb(-minor_exponent(currency)):,})",
@@ -89,16 +104,18 @@ class Money:
     def __post_init__(self) -> None:
         if not isinstance(self.amount, Decimal):
             raise TypeError(f"Money amount must be Decimal, got {type(self.amount).__name__}")
-        check_currency(self.currency)
-        _check_range(self.amount, self.currency, "amount")
-        if self.amount != self.amount.quantize(_quantum(self.currency)):
+        quantum, bound = _terms(self.currency)
+        if self.amount.copy_abs() >= bound:
+            _check_range(self.amount, self.currency, "amount")
+        normal = self.amount.quantize(quantum)
+        if self.amount != normal:
             raise InvalidInput(
                 "amount",
                 str(self.amount),
                 f"has more decimals than {self.currency} has minor units ({minor_exponent(self.currency)})",
             )
         # normalise the exponent so equal amounts print and hash identically
-        object.__setattr__(self, "amount", self.amount.quantize(_quantum(self.currency)))
+        object.__setattr__(self, "amount", normal)
 
     # construction -------------------------------------------------------------------
     @classmethod
