@@ -116,42 +116,35 @@ def _needs(conn: Connection) -> list[Need]:
         ).all()
     )
     r = t.requirements
-    needs = [
-        Need(
-            requirement_id=row.id,
-            recipient=row.recipient,
-            tier=row.priority,
-            rank=row.rank,
-            item=row.item,
-            category=row.category,
-            origin=row.origin,
-            open_quantity=row.quantity - int(packaged.get(row.id, 0)),
-            quantity=row.quantity,
-            min_lot=row.min_lot,
-            whole_only=row.whole_only,
-            unit_price_minor=row.unit_price_minor,
-            currency=row.unit_price_currency,
-            unit=row.unit,
+    columns = (r.c.id, r.c.recipient, r.c.priority, r.c.rank, r.c.item, r.c.category, r.c.origin, r.c.quantity)
+    terms = (r.c.min_lot, r.c.whole_only, r.c.unit_price_minor, r.c.unit_price_currency, r.c.unit)
+    needs = []
+    # rows unpacked by position: reading 13 columns of 50,000 rows by name took seconds
+    for row in conn.execute(select(*columns, *terms).where(r.c.state.in_(REQUIREMENT.group("fundable")))):
+        line_id, recipient, tier, rank, item, category, origin, quantity, min_lot, whole_only, price, currency, unit = (
+            row
         )
-        for row in conn.execute(
-            select(
-                r.c.id,
-                r.c.recipient,
-                r.c.priority,
-                r.c.rank,
-                r.c.item,
-                r.c.category,
-                r.c.origin,
-                r.c.quantity,
-                r.c.min_lot,
-                r.c.whole_only,
-                r.c.unit_price_minor,
-                r.c.unit_price_currency,
-                r.c.unit,
-            ).where(r.c.state.in_(REQUIREMENT.group("fundable")))
-        )
-    ]
-    return [n for n in needs if n.open_quantity > 0]
+        open_quantity = quantity - int(packaged.get(line_id, 0))
+        if open_quantity > 0:
+            needs.append(
+                Need(
+                    requirement_id=line_id,
+                    recipient=recipient,
+                    tier=tier,
+                    rank=rank,
+                    item=item,
+                    category=category,
+                    origin=origin,
+                    open_quantity=open_quantity,
+                    quantity=quantity,
+                    min_lot=min_lot,
+                    whole_only=whole_only,
+                    unit_price_minor=price,
+                    currency=currency,
+                    unit=unit,
+                )
+            )
+    return needs
 
 
 def _returned(minor: int, currency: str) -> Stages:
