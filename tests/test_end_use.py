@@ -360,3 +360,22 @@ def test_a_drone_deal_lots_serials_are_carried_on_by_its_shipments(demo_store):
     ]
     with pytest.raises(RuleViolation, match="lot PO-DD-2-L001 has 0 accepted units left to ship, not 1"):
         ship(1)
+
+
+def test_a_lost_shipments_serials_are_lost_with_it(demo_store):
+    rows = serial_rows("L", 4)
+    sid = _send(demo_store, rows).id
+    bus.handle(demo_store, US, shipments.ReportLost(shipment_id=sid, reason="vessel sank", on="2026-01-20"))
+    with demo_store.read() as conn:
+        i = t.end_use_items
+        states = set(conn.execute(select(i.c.state, i.c.disposed_on).where(i.c.shipment_id == sid)).all())
+        history = serial_history.history(conn, "L-00003")["history"]
+        proof = serial_history.prove(conn, "L-00003", f"{sid}.1.lost")
+    assert states == {("lost", date(2026, 1, 20))}
+    assert [(h["on"], h["what"]) for h in history] == [("2026-01-10", "shipped"), ("2026-01-20", "lost")]
+    assert proof["index"] == 2 and proof["size"] == 4
+    with pytest.raises(RuleViolation, match="row 1: serial L-00001 is lost and cannot be recorded stolen"):
+        stolen = enduse.RecordDisposition(
+            kind="stolen", disposed_on="2026-02-01", serials=rows, evidence_sha256=EVIDENCE
+        )
+        bus.handle(demo_store, US, stolen)

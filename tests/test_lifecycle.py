@@ -59,6 +59,7 @@ EXPECTED = {
     "serial-numbered item": {
         ("in_transit", "held"),
         ("in_transit", "missing"),
+        ("in_transit", "lost"),  # lost with its shipment
         ("held", "held"),
         *{("held", d) for d in ("expended", "destroyed", "lost", "stolen", "transferred")},
         ("missing", "held"),

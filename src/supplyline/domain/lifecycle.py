@@ -167,7 +167,8 @@ SERIAL_ITEM = LifeCycle(
     "serial-numbered item",
     "in_transit",
     {
-        "in_transit": ("held", "missing"),
+        # a lost shipment's items are lost with it
+        "in_transit": ("held", "missing", "lost"),
         # sighted in a check or handed over: still held
         "held": ("held", "expended", "destroyed", "lost", "stolen", "transferred"),
         # did not arrive with its shipment or handover: found later, or written off

@@ -58,6 +58,7 @@ class Shipment(Entity):
     received_on: date | None = None
     note: str = ""
     expected_arrival: date | None = None
+    lost_on: date | None = None
 
     def _on_ShipmentDispatched(self, e: ShipmentDispatched) -> None:
         self.contract_id = e.contract_id
@@ -87,6 +88,7 @@ class Shipment(Entity):
     def _on_ShipmentLost(self, e: ShipmentLost) -> None:
         self.state = "lost"
         self.note = e.reason
+        self.lost_on = e.on
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,12 @@ def mark_missing(conn: Connection, serials: Sequence[str]) -> None:
     _set(conn, serials, state="missing")
 
 
+def mark_lost(conn: Connection, serials: Sequence[str], *, on: date) -> None:
+    """Lost with their shipment: those still on their way (in transit, or missing from a leg)."""
+    i = t.end_use_items
+    _set(conn, serials, only=i.c.state.in_(("in_transit", "missing")), state="lost", disposed_on=on)
+
+
 def mark_disposed(conn: Connection, serials: Sequence[str], *, kind: str, on: date) -> None:
     _set(conn, serials, state=kind, disposed_on=on)
 

@@ -342,6 +342,28 @@ def account_receipt(
     return events, write
 
 
+def index_lost(conn: Connection, shipment: Shipment) -> None:
+    """The serials of a lost shipment: each serialised line's are lost with it, as of the day
+    it was reported (a manifest per line, the same serials and root as its dispatch's). Those
+    already received elsewhere cannot be: a shipment is lost only while on its way."""
+    assert shipment.lost_on is not None
+    for n, line in sorted(shipment.lines.items()):
+        if not line.serials:
+            continue
+        serials = index.manifest_serials(conn, f"{shipment.id}.{n}")
+        index.write_manifest(
+            conn,
+            f"{shipment.id}.{n}.lost",
+            kind="lost",
+            stream_id=shipment.stream,
+            on=shipment.lost_on,
+            site_id=None,
+            count_root=(line.serials, line.manifest_root),
+            serials=serials,
+        )
+        index.mark_lost(conn, serials, on=shipment.lost_on)
+
+
 # --- checks and dispositions ------------------------------------------------------------------
 
 

@@ -124,7 +124,10 @@ class ReportLost(Command):
 
 @handles(ReportLost)
 def report_lost(uow: UnitOfWork, actor: Actor, cmd: ReportLost, expected: int | None) -> Outcome:
-    return moved(uow, Shipment, cmd.shipment_id, lambda s: domain.lose(s, reason=cmd.reason, on=cmd.on), expected)
+    shipment = uow.load(Shipment, cmd.shipment_id)
+    stored = uow.record(shipment, domain.lose(shipment, reason=cmd.reason, on=cmd.on), expected_version=expected)
+    enduse.index_lost(uow.conn, shipment)
+    return Outcome(shipment.id, stored)
 
 
 class ExpectArrival(Command):
