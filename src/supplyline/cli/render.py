@@ -29,13 +29,21 @@ BAD_INPUT = 2
 
 
 def emit_json(data: Any) -> None:
-    import orjson  # orjson indents in C; the standard library indents in Python, ~20x slower (a plan's 14 MB)
+    sys.stdout.write(_indented(data) + "\n")
 
+
+def _indented(data: Any) -> str:
+    """JSON indented by orjson, in C; the standard library indents in Python, ~20x slower (a plan's
+    14 MB). It answers when orjson refuses (an integer beyond 64 bits) or is not installed (an
+    environment set up before orjson was a dependency)."""
     try:
-        text = orjson.dumps(data, default=_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
-    except orjson.JSONEncodeError:  # an integer beyond 64 bits, which orjson refuses: the standard library takes it
-        text = json.dumps(data, indent=2, ensure_ascii=False, default=_default)
-    sys.stdout.write(text + "\n")
+        import orjson
+    except ImportError:
+        return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
+    try:
+        return orjson.dumps(data, default=_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
 
 
 def _default(value: Any) -> Any:
