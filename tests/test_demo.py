@@ -65,6 +65,21 @@ def test_funnel_in_usd(demo_store):
     assert Decimal(by["CA-GOV"]["contracted"]) == 0
     assert funnel["total"]["pledged"] == str(sum(Decimal(f["pledged"]) for f in funnel["funders"]))
     assert {"date": "2025-08-04", "from": "EUR", "to": "USD", "rate": "1.1570"} in funnel["rates_used"]
+    # each pledge's money at its pledge day's rate at every stage, summed before converting: the
+    # Netherlands' EUR 494,382,022.46 allocated is USD 571,999,999.99 (not 0.98 from three roundings)
+    assert (by["NL-GOV"]["allocated"], by["NL-GOV"]["contracted"]) == ("571999999.99", "558499999.99")
+    assert funnel["total"]["allocated"] == str(sum(Decimal(f["allocated"]) for f in funnel["funders"]))
+
+
+def test_funnel_in_eur_never_delivers_more_than_was_contracted(demo_store):
+    """Issue 21: Sweden's USD pledge showed delivered EUR 236.86 M above contracted 235.24 M when
+    each stage took its own day's rate; one rate per pledge keeps every stage in order."""
+    with demo_store.read() as conn:
+        funnel = reports.funnel(conn, "EUR")
+    se = {f["funder"]: f for f in funnel["funders"]}["SE-GOV"]
+    assert (se["pledged"], se["contracted"], se["delivered"]) == ("237683664.65", "237683664.65", "237683664.65")
+    for f in funnel["funders"]:
+        assert Decimal(f["pledged"]) >= Decimal(f["allocated"]) >= Decimal(f["contracted"]) >= Decimal(f["delivered"])
 
 
 def test_trace_attributes_every_delivered_dollar_to_pledges(demo_store):

@@ -28,8 +28,17 @@ def test_public_figures_leave_out_what_rests_on_withheld_values_and_say_how_many
         everything = reports.funnel(conn, "USD", OPERATOR)
     # the Drone Deal pledge's amount is withheld, and so are its allocations: each pays a
     # whole package line whose price is withheld (24,000,000 for 6,000 units would give the
-    # price away), so they are sealed when recorded and the funder has no public figure left
-    assert "US-GOV" not in {f["funder"] for f in public["funders"]}
+    # price away), so they are sealed when recorded and the funder has no public figure left:
+    # it is listed with each stage marked withheld until its embargo, never as a bare 0.00
+    us = {f["funder"]: f for f in public["funders"]}["US-GOV"]
+    assert (us["pledged"], us["allocated"], us["delivered"]) == ("0.00", "0.00", "0.00")
+    assert us["withheld"] == {
+        "pledged": {"figures": 1, "until": "2027-12-31", "event": 84},
+        "allocated": {"figures": 2, "until": "2027-06-30", "event": 189},
+        "contracted": {"figures": 2, "until": "2027-06-30", "event": 195},
+        "delivered": {"figures": 1, "until": "2027-06-30", "event": 195},
+    }
+    assert {f["funder"]: f for f in everything["funders"]}["US-GOV"]["withheld"] == {}
     assert public["undisclosed"] == {"pledged": 1, "allocated": 2, "contracted": 2, "delivered": 1}
     assert everything["undisclosed"] == {"pledged": 0, "allocated": 0, "contracted": 0, "delivered": 0}
     assert public["total"]["pledged"] == "2539500000.00" and everything["total"]["pledged"] == "2579500000.00"
@@ -91,8 +100,18 @@ def test_the_trace_blanks_every_figure_computed_from_a_withheld_price(api):
 def test_the_public_funnel_over_http_is_the_public_view(api):
     client, _ = api
     funnel = client.get("/api/v1/reports/funnel?currency=USD").json()
-    assert funnel["total"]["contracted"] == "1569292566.98"
+    assert funnel["total"]["contracted"] == "1563499999.99"
     assert funnel["undisclosed"]["contracted"] == 2
+    us = next(f for f in funnel["funders"] if f["funder"] == "US-GOV")
+    assert us["withheld"]["pledged"] == {"figures": 1, "until": "2027-12-31", "event": 84}
+    # the file beside it leaves a withheld figure blank and says why, never 0.00
+    rows = client.get("/api/v1/reports/funnel?currency=USD&format=csv").text.splitlines()
+    us_row = next(r for r in rows if r.startswith("US-GOV,"))
+    assert us_row.split(",", 2)[2].startswith(",,,,pledged: 1 withheld until 2027-12-31 (event 84); allocated: 2")
+    assert rows[-1].endswith(
+        "pledged: 1 figure(s) withheld and not counted; allocated: 2 figure(s) withheld and not counted; "
+        "contracted: 2 figure(s) withheld and not counted; delivered: 1 figure(s) withheld and not counted"
+    )
 
 
 def test_the_open_data_export_leaves_withheld_values_out_and_lists_them(demo_store):

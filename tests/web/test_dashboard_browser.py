@@ -34,16 +34,26 @@ def test_signed_out_overview_shows_public_aggregates_only(public):
     # the Drone Deal's funds are withheld until 2027, and its allocations with its line prices
     # (each pays a whole line): not in the public's figures, and said so
     assert public.text("#kpi-pledged .value") == "USD 2,539.5 M"
-    assert public.text("#kpi-delivered .value") == "USD 829.9 M"
+    assert public.text("#kpi-delivered .value") == "USD 828.1 M"
     assert public.text("#undisclosed").startswith(
-        "Not in these figures: 1 pledged, 2 allocated, 2 contracted, 1 delivered figure(s)"
+        "Not in these figures: 1 pledged figure(s), 2 allocated figure(s), 2 contracted figure(s), 1 delivered"
     )
+    assert public.page.get_attribute("#undisclosed a", "href") == "/ledger?withheld=yes"
+    # the United States' Drone Deal figures are withheld: said, with the date, never 0.00
+    assert public.text("#funnel tr[data-funder='US-GOV']") == (
+        "United States Government (Department of Defense) withheld until 2027-12-31 withheld until 2027-06-30 "
+        "withheld until 2027-06-30 withheld until 2027-06-30"
+    )
+    assert public.page.get_attribute("#funnel tr[data-funder='US-GOV'] a", "href") == (
+        "/ledger?withheld=yes&before=85#e84"
+    )
+    assert public.text("#conversion").startswith("Each pledge's money is converted into USD at one rate")
     assert public.page.query_selector("#kpi-need") is None  # the need is not public
     assert (
         public.text("#funnel tr[data-funder='SE-GOV']")
         == "Sweden 275,000,000.00 275,000,000.00 275,000,000.00 275,000,000.00"
     )
-    assert public.text("#funnel tr.total") == "Total 2,539,500,000.00 2,325,999,999.98 1,569,292,566.98 829,941,719.95"
+    assert public.text("#funnel tr.total") == "Total 2,539,500,000.00 2,325,999,999.99 1,563,499,999.99 828,119,999.99"
     assert public.page.locator(".chart .plotly").count() == 2  # the charts drew, from the server's own plotly.js
     assert public.text("#who").startswith("public view")
 
@@ -53,7 +63,9 @@ def test_signed_out_pages_hide_what_belongs_to_parties(public):
     assert "sign in to see them" in public.text("#not-shared")
     assert public.page.locator("#lines tr[data-requirement]").count() == 0
     public.go("/packages", shot="public-packages")
-    assert public.text("section[data-state='delivering'] h3") == "Delivering (3)"
+    # the heading counts the cards shown and says how many more there are
+    assert public.text("section[data-state='delivering'] h3") == "Delivering (0)"
+    assert public.text("section[data-state='delivering'] .not-seen") == "3 not shown to you"
     assert public.page.locator(".card").count() == 0
     response = public.go("/packages/PKG-NL-1")
     assert response.status == 404
@@ -91,10 +103,13 @@ def test_funder_sees_its_packages_the_need_and_the_trace_to_its_pledge(funder):
     # the Drone Deal allocations (USD 30 M) are withheld with the unit prices they reveal, so a funder
     # outside that deal sees those lines as still needed
     assert funder.text("#kpi-gap .value") == "USD 1,356.0 M"
+    assert funder.text("#need-not-seen").startswith("The need counts every line of the prioritised list, 10 of them")
     funder.go("/requirements", shot="funder-requirements")
+    # coverage counts only the lines the funder sees, and says how many it leaves out
     assert funder.text("#categories tr[data-category='air_defence']") == (
-        "air defence USD 2,000,000,000.00 USD 1,590,000,000.00 USD 574,000,000.00 79.5 %"
+        "air defence USD 1,640,000,000.00 USD 1,230,000,000.00 USD 574,000,000.00 75.0 %"
     )
+    assert funder.text("#lines-not-seen").startswith("These figures count the 3 line(s) of the prioritised list")
     # the Netherlands' package holds REQ-01, REQ-02 and REQ-08: those lines, not the others
     seen = {
         row.get_attribute("data-requirement") for row in funder.page.query_selector_all("#lines tr[data-requirement]")
@@ -125,7 +140,7 @@ def test_every_page_renders_readable_tables_without_javascript(browser, live):
     visit.go("/", shot="nojs-overview")
     assert (
         visit.text("#funnel tr[data-funder='NL-GOV']")
-        == "Netherlands 578,500,000.00 571,999,999.98 564,292,566.98 319,941,719.95"
+        == "Netherlands 578,500,000.00 571,999,999.99 558,499,999.99 318,119,999.99"
     )
     assert visit.page.locator("#by-month tr[data-month='2025-08']").count() == 1
     for path in PAGES:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ..domain.errors import Refused
+from ..domain.errors import InvalidInput, Refused
 from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
 from ..domain.values import CATEGORIES
@@ -21,6 +21,8 @@ from ..services.interchange import kiel as kiel_service
 from ..services.log import integrity, transparency
 from ..services.reads import dashboard, queries, reports
 from . import session
+from .figures_strings import STRINGS as FIGURES
+from .figures_strings import language as figures_language
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -63,8 +65,12 @@ NAV = [
 def _page(
     request: Request, template: str, who: session.PageViewer | None = None, status_code: int = 200, **context
 ) -> HTMLResponse:
+    lang = figures_language(request.query_params.get("lang"), request.headers.get("accept-language"))
     return templates.TemplateResponse(
-        request, template, {"nav": NAV, "path": request.url.path, "who": who, **context}, status_code=status_code
+        request,
+        template,
+        {"nav": NAV, "path": request.url.path, "who": who, "f": FIGURES[lang], **context},
+        status_code=status_code,
     )
 
 
@@ -73,11 +79,13 @@ def _store(request: Request):
 
 
 def _refused(request: Request, exc: Refused, status: int = 400) -> HTMLResponse:
-    return _page(request, "error.html", None, status_code=status, title="Not shown", message=exc.message)
+    """Input the page cannot take: said in the page, under a title that says so."""
+    return _page(request, "error.html", None, status_code=status, title="Input not accepted", message=exc.message)
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, currency: str = Query("USD", max_length=3)):
+def overview(request: Request, currency: str = Query("USD", max_length=20)):
+    currency = currency.strip().upper()
     try:
         check_currency(currency)
     except Refused as exc:
@@ -88,6 +96,17 @@ def overview(request: Request, currency: str = Query("USD", max_length=3)):
         by_month = dashboard.money_by_month(conn, currency, reader, index)
         funnel = reports.funnel(conn, currency, reader, index)
         currencies = queries.currencies_with_rates(conn)
+        need_not_seen = 0
+        if who.may("report.need"):  # the need counts every line of the list: say how many this viewer cannot see
+            listed = queries.list_requirements(conn)
+            need_not_seen = len(listed) - len(who.keep("requirement", [dict(row) for row in listed]))
+        if currencies and currency not in currencies:
+            return _refused(
+                request,
+                InvalidInput(
+                    "currency", currency, f"no recorded rate converts into it; choose one of {', '.join(currencies)}"
+                ),
+            )
         kiel = (
             kiel_service.comparison(conn, currency=currency, reader=reader, index=index)
             if kiel_service.releases(conn)
@@ -107,6 +126,7 @@ def overview(request: Request, currency: str = Query("USD", max_length=3)):
         funnel=funnel,
         kiel=kiel,
         show_need=show_need,
+        need_not_seen=need_not_seen,
         chart_time=charts.money_over_time(by_month["months"], currency, with_need=show_need)
         if by_month["months"]
         else "",
@@ -127,16 +147,19 @@ def requirements(
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
         coverage = dashboard.requirement_coverage(conn, category=category, state=state, tier=tier_number)
-        lines = [views.present(who, "requirement", line) for line in who.keep("requirement", coverage["lines"])]
+        seen = who.keep("requirement", coverage["lines"])
+        lines = [views.present(who, "requirement", line) for line in seen]
     from . import charts
 
-    categories = coverage["categories"] if who.may("report.need") else []
+    # coverage counts only the lines this viewer sees, and says how many it leaves out
+    categories = dashboard.coverage_by_category(seen) if who.may("report.need") else []
     return _page(
         request,
         "requirements.html",
         who,
         title="Requirements",
         lines=lines,
+        not_seen=len(coverage["lines"]) - len(seen),
         category_rows=categories,
         show_need=who.may("report.need"),
         categories=CATEGORIES,
@@ -154,6 +177,7 @@ def packages(request: Request):
         for column in board:
             column["count"] = len(column["packages"])
             column["packages"] = who.keep("package", column["packages"])
+            column["not_seen"] = column["count"] - len(column["packages"])
     return _page(request, "packages.html", who, title="Packages", board=board)
 
 

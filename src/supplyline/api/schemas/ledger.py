@@ -30,9 +30,20 @@ class FunnelFiguresRead(BaseModel):
     delivered: str
 
 
+class WithheldFiguresRead(BaseModel):
+    """How many of a funder's figures at a stage rest on values withheld from the caller."""
+
+    figures: int
+    until: str | None = Field(description="the latest embargo among them (None: withheld without an end date)")
+    event: int = Field(description="the ledger event that withholds the first of them")
+
+
 class FunnelRowRead(FunnelFiguresRead):
     funder: str
     name: str
+    withheld: dict[str, WithheldFiguresRead] = Field(
+        default_factory=dict, description="per stage: figures left out of this row because they are withheld"
+    )
 
 
 class UndisclosedRead(BaseModel):

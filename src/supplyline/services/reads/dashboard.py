@@ -22,7 +22,7 @@ from ...store import schema as t
 from ..access.withholding import OPERATOR, Index, Reader
 from . import queries
 from .read_models import RequirementRecord
-from .reports import STAGES, Converter, visible_flows
+from .reports import STAGES, Converter, converted_sums, visible_flows
 
 
 def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, index: Index | None = None) -> dict:
@@ -32,14 +32,10 @@ def money_by_month(conn: Connection, currency: str, reader: Reader = OPERATOR, i
     to = Converter(conn, currency)
     zero = Money.zero(to.target)
     monthly: dict[str, dict[str, Money]] = defaultdict(lambda: dict.fromkeys((*STAGES, "need"), zero))
-    shown, _ = visible_flows(conn, to, reader, index)
-    unconverted = []
-    for flow in shown:
-        if flow.amount is None:
-            assert flow.original is not None  # every flow carries the figure it converts
-            unconverted.append(to.unconverted(flow.stage, flow.original, flow.day, funder=flow.funder))
-            continue
-        monthly[month_of(flow.day)][flow.stage] += flow.amount
+    shown, *_ = visible_flows(conn, reader, index)
+    sums, unconverted = converted_sums(shown, to, lambda flow: (month_of(flow.day), flow.stage))
+    for (month, stage), amount in sums.items():
+        monthly[month][stage] = amount
     r = t.requirements
     for row in conn.execute(
         select(r.c.quantity, r.c.unit_price_minor, r.c.unit_price_currency, r.c.needed_by, r.c.list_month).where(
@@ -146,9 +142,6 @@ def requirement_coverage(
             packaged[req_id] += qty
     pledges = _open_pledges(conn)
     today = today_utc()
-    by_category: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(
-        lambda: {"need": Decimal(0), "funded": Decimal(0), "delivered": Decimal(0)}
-    )
     lines = []
     for row in rows:
         price = Decimal(row["unit_price"])
@@ -166,12 +159,22 @@ def requirement_coverage(
             else _why_unfunded(row, packaged.get(row["id"], 0), pledges, today),
         }
         lines.append(line)
-        if row["state"] != "withdrawn":
-            cell = by_category[(row["category"], row["unit_price_currency"])]
-            cell["need"] += price * row["quantity"]
-            cell["funded"] += price * funded
-            cell["delivered"] += price * delivered
-    categories = [
+    return {"lines": lines, "categories": coverage_by_category(lines)}
+
+
+def coverage_by_category(lines: list[dict]) -> list[dict]:
+    """Need, funded and delivered value per category and currency of ``lines`` (withdrawn ones
+    left out): a viewer's page passes the lines it may see, so no figure counts a hidden one."""
+    by_category: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(
+        lambda: {"need": Decimal(0), "funded": Decimal(0), "delivered": Decimal(0)}
+    )
+    for line in lines:
+        if line["state"] != "withdrawn":
+            cell = by_category[(line["category"], line["unit_price_currency"])]
+            cell["need"] += Decimal(line["value"])
+            cell["funded"] += Decimal(line["funded_value"])
+            cell["delivered"] += Decimal(line["unit_price"]) * line["delivered_quantity"]
+    return [
         {
             "category": cat,
             "currency": cur,
@@ -182,7 +185,6 @@ def requirement_coverage(
         }
         for (cat, cur), v in sorted(by_category.items())
     ]
-    return {"lines": lines, "categories": categories}
 
 
 def package_board(conn: Connection) -> list[dict]:

@@ -7,6 +7,8 @@ report says: every figure and every rate used appears in some sheet.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ...engines.interchange.report_files import Column, ReportSheet
 
 FUNNEL_FIGURES = ("pledged", "allocated", "contracted", "delivered")
@@ -44,12 +46,35 @@ def funnel_sheets(data: dict) -> list[ReportSheet]:
         Column("funder", "funder"),
         Column("name", "name"),
         *[Column(k, f"{k} ({currency})", "money") for k in FUNNEL_FIGURES],
+        Column("withheld_note", "withheld"),
     ]
-    rows = [*data["funders"], {"funder": "TOTAL", "name": "", **data["total"]}]
+    rows = [
+        *(_funnel_row(row) for row in data["funders"]),
+        {"funder": "TOTAL", "name": "", **data["total"], "withheld_note": _undisclosed_note(data["undisclosed"])},
+    ]
     sheets = [ReportSheet("funnel", columns, rows), *_unconverted(data), _rates(data)]
     if "kiel" in data:
         sheets[1:1] = kiel_sheets(data["kiel"])[:-1]
     return sheets
+
+
+def _funnel_row(row: dict) -> dict:
+    """A funder's row, a figure resting only on withheld values left blank rather than 0.00."""
+    withheld = row.get("withheld", {})
+    out = {**row, "withheld_note": "; ".join(_withheld_words(stage, cell) for stage, cell in withheld.items())}
+    for stage in withheld:
+        if Decimal(row[stage]) == 0:
+            out[stage] = None
+    return out
+
+
+def _withheld_words(stage: str, cell: dict) -> str:
+    until = f"until {cell['until']}" if cell["until"] else "without an end date"
+    return f"{stage}: {cell['figures']} withheld {until} (event {cell['event']})"
+
+
+def _undisclosed_note(undisclosed: dict[str, int]) -> str:
+    return "; ".join(f"{stage}: {n} figure(s) withheld and not counted" for stage, n in undisclosed.items() if n)
 
 
 def kiel_sheets(data: dict) -> list[ReportSheet]:

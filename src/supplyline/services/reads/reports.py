@@ -2,17 +2,20 @@
 
 Both rest on one attribution (domain.attribution): contracted and delivered value on a
 package line belongs to the pledges that funded that line, in proportion to what each put
-in. Reporting-currency figures are converted at the rate of the day each step happened,
-and every rate used is listed with the report.
+in. A pledge's money is converted into the reporting currency at one rate at every stage,
+the rate of the day it was pledged: converting each stage at its own day's rate let a
+later stage exceed an earlier one (delivered above contracted) on exchange-rate moves
+alone. Each pledge's sum per figure is converted once, so no figure carries the rounding
+leftovers of converting its parts one by one. Every rate used is listed with the report.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection, RowMapping
@@ -23,9 +26,10 @@ from ...domain.fx import Conversion, convert, fx_used
 from ...domain.money import Money, check_currency
 from ...store import schema as t
 from .. import facts
-from ..access.withholding import OPERATOR, Index, Reader
+from ..access.withholding import OPERATOR, Index, Reader, Withheld
 
 LineKey = tuple[str, int]  # (package id, line no)
+K = TypeVar("K", bound=Hashable)
 
 
 class Converter:
@@ -167,63 +171,69 @@ Sources = tuple[tuple[str, tuple, tuple[str, ...]], ...]
 
 @dataclass(frozen=True)
 class Flow:
-    """Money reaching a stage of the funnel on a day, for one funder, in the reporting currency.
+    """Money of one pledge reaching a stage of the funnel on a day, in the pledge's currency.
 
+    ``rate_day`` is the day whose rate converts it (the pledge's day, see the module note);
     ``sources`` are the projection rows the figure is computed from (table, primary key,
     columns), so a reader's view can leave out a figure built on a value withheld from it."""
 
     stage: str
     funder: str
     day: date
-    amount: Money | None  # None: no rate converts it (see Converter)
+    original: Money  # in the pledge's currency
+    pledge_id: str
+    rate_day: date
     sources: Sources = ()
-    original: Money | None = None  # the figure before conversion
 
 
-def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
-    """Every movement of money from pledge to delivery, dated and attributed to its funder.
+def flows(conn: Connection) -> Iterator[Flow]:
+    """Every movement of money from pledge to delivery, dated and attributed to its pledge.
 
     Pledges count on the day pledged, allocations on the day allocated; contracted and
     delivered value is attributed to the pledges that funded the line (pro rata) on the day
-    the contract was signed or the receipt confirmed. Each is converted at that day's rate.
+    the contract was signed or the receipt confirmed.
     """
     pl, a = t.pledges, t.allocations
+    pledged_on: dict[str, date] = {}
     for p in conn.execute(select(pl.c.id, pl.c.funder, pl.c.amount_minor, pl.c.amount_currency, pl.c.pledged_on)):
-        pledged = Money.from_minor(p.amount_minor, p.amount_currency)
+        pledged_on[p.id] = p.pledged_on
         yield Flow(
             "pledged",
             p.funder,
             p.pledged_on,
-            to(pledged, p.pledged_on),
+            Money.from_minor(p.amount_minor, p.amount_currency),
+            p.id,
+            p.pledged_on,
             (("pledges", (p.id,), ("amount", "funder", "pledged_on")),),
-            pledged,
         )
     for r in conn.execute(
-        select(a.c.id, pl.c.funder, a.c.amount_minor, a.c.amount_currency, a.c.allocated_on).select_from(
+        select(a.c.id, a.c.pledge_id, pl.c.funder, a.c.amount_minor, a.c.amount_currency, a.c.allocated_on).select_from(
             a.join(pl, pl.c.id == a.c.pledge_id)
         )
     ):
-        allocated = Money.from_minor(r.amount_minor, r.amount_currency)
         yield Flow(
             "allocated",
             r.funder,
             r.allocated_on,
-            to(allocated, r.allocated_on),
+            Money.from_minor(r.amount_minor, r.amount_currency),
+            r.pledge_id,
+            pledged_on[r.pledge_id],
             (("allocations", (r.id,), ("amount",)),),
-            allocated,
         )
     fundings = _fundings(conn)
     for line in _contract_lines(conn):
         value = Money.from_minor(line.unit_price_minor * line.quantity, line.unit_price_currency)
         source: Sources = (("contract_lines", (line.id, line.line_no), ("quantity", "unit_price")),)
         for share in attribute(value, fundings.get((line.package_id, line.package_line_no), [])):
+            pledge = share.funding.pledge_id
             yield Flow(
                 "contracted",
                 share.funding.funder,
                 line.signed_on,
-                to(share.pledge_amount, line.signed_on),
-                source,
                 share.pledge_amount,
+                pledge,
+                pledged_on[pledge],
+                source,
             )
     for receipt in _receipts(conn):
         value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
@@ -232,46 +242,103 @@ def flows(conn: Connection, to: Converter) -> Iterator[Flow]:
             ("shipment_lines", (receipt.shipment_id, receipt.line_no), ("received",)),
         )
         for share in attribute(value, fundings.get((receipt.package_id, receipt.package_line_no), [])):
+            pledge = share.funding.pledge_id
             yield Flow(
                 "delivered",
                 share.funding.funder,
                 receipt.received_on,
-                to(share.pledge_amount, receipt.received_on),
-                source,
                 share.pledge_amount,
+                pledge,
+                pledged_on[pledge],
+                source,
             )
 
 
+def converted_sums(shown: Iterable[Flow], to: Converter, key: Callable[[Flow], K]) -> tuple[dict[K, Money], list[dict]]:
+    """The flows summed per ``key`` in the reporting currency: each pledge's part of a figure
+    summed in its own currency and converted once, at the pledge's rate; and the parts no
+    recorded rate converts (left out of the sums, listed as ``Converter.unconverted``)."""
+    parts: dict[tuple[K, str], list[Flow]] = defaultdict(list)
+    for flow in shown:
+        parts[(key(flow), flow.pledge_id)].append(flow)
+    sums: dict[K, Money] = {}
+    unconverted = []
+    for (figure, _), pledge_flows in parts.items():
+        first = pledge_flows[0]
+        original = sum((f.original for f in pledge_flows[1:]), first.original)
+        converted = to(original, first.rate_day)
+        if converted is None:
+            unconverted.append(to.unconverted(first.stage, original, first.rate_day, funder=first.funder))
+            continue
+        sums[figure] = sums[figure] + converted if figure in sums else converted
+    return sums, unconverted
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A flow left out of a reader's figures, and the withheld value it rests on."""
+
+    flow: Flow
+    why: Withheld
+    funder_shown: bool  # whether the reader may know which funder's figure it is
+
+
 def visible_flows(
-    conn: Connection, to: Converter, reader: Reader = OPERATOR, index: Index | None = None
-) -> tuple[list[Flow], dict[str, int]]:
-    """The flows ``reader`` may see, and per stage how many were left out because they rest on
-    a value withheld from it (so totals never reveal what a disclosure level keeps back).
+    conn: Connection, reader: Reader = OPERATOR, index: Index | None = None
+) -> tuple[list[Flow], dict[str, int], list[LeftOut]]:
+    """The flows ``reader`` may see, per stage how many were left out because they rest on a
+    value withheld from it (so totals never reveal what a disclosure level keeps back), and
+    those left out with the withheld value each rests on (its event and embargo).
     ``index``: the ledger's withheld fields, when the caller has read them already."""
     index = index if index is not None else Index(conn)
-    shown, undisclosed = [], dict.fromkeys(STAGES, 0)
-    for flow in flows(conn, to):
-        if index and any(index.any_hidden(table, [key], reader, columns) for table, key, columns in flow.sources):
-            undisclosed[flow.stage] += 1
-        else:
+    shown, undisclosed, left_out = [], dict.fromkeys(STAGES, 0), []
+    for flow in flows(conn):
+        why = None
+        if index:
+            why = next(
+                (w for table, key, columns in flow.sources if (w := index.any_hidden(table, [key], reader, columns))),
+                None,
+            )
+        if why is None:
             shown.append(flow)
-    return shown, undisclosed
+            continue
+        undisclosed[flow.stage] += 1
+        funder_hidden = index.any_hidden("pledges", [(flow.pledge_id,)], reader, ("funder",))
+        left_out.append(LeftOut(flow, why, funder_hidden is None))
+    return shown, undisclosed, left_out
+
+
+def _withheld_by_funder(left_out: list[LeftOut]) -> dict[str, dict[str, dict]]:
+    """funder -> stage -> how many of its figures are withheld, until when (the latest
+    embargo, None if open-ended) and the event that withholds the first of them."""
+    out: dict[str, dict[str, dict]] = defaultdict(dict)
+    for item in left_out:
+        if not item.funder_shown:
+            continue
+        cell = out[item.flow.funder].setdefault(
+            item.flow.stage, {"figures": 0, "until": item.why.embargo, "event": item.why.seq}
+        )
+        cell["figures"] += 1
+        if cell["until"] is not None:
+            cell["until"] = None if item.why.embargo is None else max(cell["until"], item.why.embargo)
+    return out
 
 
 def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: Index | None = None) -> dict:
     """Per funder: pledged, allocated, contracted, delivered, in one reporting currency, of
-    what ``reader`` may see (the operator sees everything)."""
+    what ``reader`` may see (the operator sees everything). A funder the reader may know of
+    whose figures rest on withheld values is listed with them marked ``withheld`` (how many,
+    until when), never as a bare zero."""
     to = Converter(conn, currency)
     zero = Money.zero(to.target)
+    shown, undisclosed, left_out = visible_flows(conn, reader, index)
+    sums, unconverted = converted_sums(shown, to, lambda flow: (flow.funder, flow.stage))
     rows: dict[str, dict[str, Money]] = defaultdict(lambda: dict.fromkeys(STAGES, zero))
-    shown, undisclosed = visible_flows(conn, to, reader, index)
-    unconverted = []
-    for flow in shown:
-        if flow.amount is None:
-            assert flow.original is not None  # every flow carries the figure it converts
-            unconverted.append(to.unconverted(flow.stage, flow.original, flow.day, funder=flow.funder))
-            continue
-        rows[flow.funder][flow.stage] += flow.amount
+    for (funder, stage), amount in sums.items():
+        rows[funder][stage] = amount
+    withheld = _withheld_by_funder(left_out)
+    for funder in withheld:  # a funder whose every figure is withheld is listed too
+        rows.setdefault(funder, dict.fromkeys(STAGES, zero))
     names = dict(conn.execute(select(t.parties.c.id, t.parties.c.name)).all())
     funders = []
     totals = dict.fromkeys(STAGES, zero)
@@ -280,7 +347,12 @@ def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: In
         for k in totals:
             totals[k] += figures[k]
         funders.append(
-            {"funder": funder, "name": names.get(funder, funder), **{k: str(v.amount) for k, v in figures.items()}}
+            {
+                "funder": funder,
+                "name": names.get(funder, funder),
+                **{k: str(v.amount) for k, v in figures.items()},
+                "withheld": withheld.get(funder, {}),
+            }
         )
     return {
         "currency": to.target,
