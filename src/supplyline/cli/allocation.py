@@ -61,7 +61,8 @@ def allocate(
         solver=solver,
         sellers=sellers,
     )
-    data = service.run_allocation(st.store(), st.acting, cmd)
+    # a dry run writes nothing: the ledger's signing key need not be loaded
+    data = service.run_allocation(st.reader() if dry_run else st.store(), st.acting, cmd)
     if as_json:
         emit_json(data)
         return

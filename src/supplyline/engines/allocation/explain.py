@@ -56,13 +56,17 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
     by_class = _by_line_class(pooled, tiers_paid, left)
     class_of = {key: g for g, key in enumerate(pooled.line_class_keys)}
 
+    # a unit's worth in the plan currency, per currency, and the higher tiers' share per line
+    # class and tier: asked of every one of up to 10^5 open lines, worked out once
+    unit_value = {c: 10.0 ** -_exp(c) * float(instance.rate(c)) for c in {n.currency for n in instance.needs}}
+    higher_tiers: dict[tuple[int | None, int], str] = {}
     lines = []
     for need in sorted(instance.needs, key=lambda n: (n.tier, n.rank, n.requirement_id)):
         bought = funded.get(need.requirement_id, 0)
         if bought + need.lot > max(need.max_lots, 0) * need.lot and need.max_lots >= 1:
             continue  # funded as far as whole lots go
         line_class = class_of.get((need.category, need.origin))
-        value = need.lot * need.unit_price_minor * 10.0 ** -_exp(need.currency) * float(instance.rate(need.currency))
+        value = need.lot * need.unit_price_minor * unit_value[need.currency]
         lines.append(
             {
                 "requirement_id": need.requirement_id,
@@ -71,9 +75,7 @@ def explain(instance: Instance, pooled: Pooled, plan: Plan) -> dict:
                 "item": need.item,
                 "open_quantity": need.open_quantity,
                 "funded_quantity": bought,
-                "reason": _line_reason(
-                    need, bought, by_class.get(line_class) if line_class is not None else None, value, instance
-                ),
+                "reason": _line_reason(need, bought, line_class, by_class, value, instance, higher_tiers),
             }
         )
 
@@ -120,7 +122,25 @@ def _pledges_left(instance: Instance, pooled: Pooled, plan: Plan, open_lots: np.
     return pledges
 
 
-def _line_reason(need: Need, bought: int, cls: dict | None, lot_value: float, instance: Instance) -> str:
+def _higher(memo: dict[tuple[int | None, int], str], cls: dict, line_class: int | None, tier: int) -> str:
+    """The lines of higher tiers a line class's money went to, in words ('' if none)."""
+    key = (line_class, tier)
+    if key not in memo:
+        higher = sorted((t, c) for t, c in cls["paid"]["per_tier"].items() if t < tier)
+        memo[key] = ", ".join(f"{c} tier-{t} line{'s' if c > 1 else ''}" for t, c in higher)
+    return memo[key]
+
+
+def _line_reason(
+    need: Need,
+    bought: int,
+    line_class: int | None,
+    by_class: dict[int, dict],
+    lot_value: float,
+    instance: Instance,
+    higher_tiers: dict[tuple[int | None, int], str],
+) -> str:
+    cls = by_class.get(line_class) if line_class is not None else None
     if need.max_lots < 1:
         if need.whole_only:
             return (
@@ -135,9 +155,8 @@ def _line_reason(need: Need, bought: int, cls: dict | None, lot_value: float, in
         )
     part = "the rest: " if bought else ""
     if cls["money"] * (1 + 1e-9) < lot_value:
-        higher = {t: c for t, c in cls["paid"]["per_tier"].items() if t < need.tier}
-        if higher:
-            which = ", ".join(f"{c} tier-{t} line{'s' if c > 1 else ''}" for t, c in sorted(higher.items()))
+        which = _higher(higher_tiers, cls, line_class, need.tier)
+        if which:
             return f"{part}all compatible money went to higher tiers ({which})"
         same = cls["paid"]["per_tier"].get(need.tier, 0) - ((need.tier, need.requirement_id) in cls["paid"]["lines"])
         if same:
