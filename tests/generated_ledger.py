@@ -298,8 +298,14 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: boo
             lines=(ShippedLine(1, shipped),),
             id=sh,
             disclosure=draw.disclose("ShipmentDispatched"),
+            expected_arrival=draw.following_day(),
         ),
     )
+    # moved once on its way: withheld with the shipping day, as the first expected day is
+    arrival_move = shipments.ExpectArrival(
+        shipment_id=sh, expected_arrival=draw.following_day(), reason="transport", on=draw.following_day()
+    )
+    bus.handle(store, OP, arrival_move)
     received: dict[int, object] | None = None if draw.rng.random() < 0.5 else {1: draw.part(shipped)}
     arrived = shipped if received is None else int(str(received[1]))
     bus.handle(

@@ -230,3 +230,29 @@ def test_the_api_sends_with_an_expected_arrival_moves_it_and_reports_it_late(sto
     assert client.get("/api/v1/shipments/SH-1", headers=seller).json()["expected_arrival"] == "2025-10-20"
     report = client.get("/api/v1/reports/late?as_of=2025-12-02", headers=seller).json()
     assert [(s["shipment_id"], s["days_late"], s["months_late"]) for s in report["shipments"]] == [("SH-1", 43, 1)]
+
+
+def test_the_expected_day_is_withheld_with_the_shipping_day_it_gives_away(store):
+    funded_and_contracted(store)
+    cmd = shipments.Dispatch(
+        contract_id="CT-1",
+        shipped_on="2025-09-10",
+        lines=(ShippedLine(1, 40),),
+        id="SH-1",
+        expected_arrival="2025-10-01",
+        disclosure=("shipped_on=parties",),
+    )
+    bus.handle(store, OP, cmd)
+    move = shipments.ExpectArrival(
+        shipment_id="SH-1", expected_arrival="2025-10-20", reason="transport", on="2025-09-30"
+    )
+    bus.handle(store, OP, move)
+    sent, moved = arrivals(store, "SH-1")
+    # it cannot be before the day it left, and its first 'on' is that day: both sealed at record time
+    for payload in (sent, moved):
+        assert {name: payload[name]["$withheld"]["level"] for name in ("expected_arrival", "on")} == {
+            "expected_arrival": "parties",
+            "on": "parties",
+        }
+    assert moved["old_arrival"]["$withheld"]["level"] == "parties"
+    assert moved["reason"] == "transport"

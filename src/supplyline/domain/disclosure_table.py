@@ -262,9 +262,17 @@ TABLE: dict[str, Record] = {
                          together=("new_due",)),
         "new_due": Field(_on("production_orders", "due"), command=False, together=("old_due",)),
     }),
-    # a shipment's expected arrival, stated when sent or moved later, is a promise to the
-    # recipient that nothing withholds (no command states a level for it; issue 17, item 3)
-    "ShipmentArrivalExpected": Record("an expected arrival", "shipment"),
+    # a shipment's expected arrival is a promise to the recipient that no command withholds
+    # (issue 17, item 3); but it cannot be before the day the shipment left and, stated when
+    # sent, its ``on`` is that day: withheld with the shipping day (sealed at record time)
+    "ShipmentArrivalExpected": Record("an expected arrival", "shipment", {
+        "expected_arrival": Field(_on("shipments", "expected_arrival"), command=False,
+                                  repeated_in=(Repeat("ShipmentDispatched", "shipped_on", (("@record", "@record"),),
+                                                      copy=False),),
+                                  together=("old_arrival", "on")),
+        "old_arrival": Field(command=False, together=("expected_arrival", "on")),
+        "on": Field(command=False, together=("expected_arrival", "old_arrival")),
+    }),
     # end-use monitoring (docs/end-use.md). Serials are never in an event (a manifest's count
     # and root are), so nothing repeats them; a site's code and name are confidential by
     # default and repeated nowhere (checks and receipts name the site by its opaque id).

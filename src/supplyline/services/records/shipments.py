@@ -53,7 +53,12 @@ def dispatch(uow: UnitOfWork, actor: Actor, cmd: Dispatch, expected: int | None)
         lot_available=facts.lots_available(uow.conn, contract.id),
         expected_arrival=cmd.expected_arrival,
     )
-    stored = uow.record(shipment, events, withhold=cmd.disclosure)
+    sent, expected_day = events[:1], events[1:]  # the dispatch, then its expected arrival if stated
+    stored = uow.record(shipment, sent, withhold=cmd.disclosure)
+    if expected_day:
+        # recorded once the shipping day is in the log, so a withheld one seals the expected day too
+        uow.flush()
+        stored += uow.record(shipment, expected_day)
     lines = [q for e in events if isinstance(e, ShipmentDispatched) for q in e.lines]
     shipped = {q.contract_line_no: q.quantity for q in lines}
     lots = {q.contract_line_no: [(lot.lot_id, lot.quantity) for lot in q.lots] for q in lines}
