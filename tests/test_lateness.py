@@ -56,6 +56,10 @@ def test_report_late_on_the_demo_lists_the_late_drone_orders_and_the_waiting_pac
     # waiting since their last allocation, oldest first; the seller has not decided either
     assert packages == [("PKG-CA-1", "2025-08-28", 15, 461), ("PKG-DEC-1", "2025-12-05", 11, 362)]
     assert {p["must_act"]["parties"][0] for p in data["packages"]} == {"US-GOV"}
+    # Germany's first shipment, expected 13 March, moved to 30 April, never arrived
+    assert [(s["shipment_id"], s["expected_arrival"], s["months_late"], s["days_late"]) for s in data["shipments"]] == [
+        ("SH-DE-1", "2026-04-30", 7, 216)
+    ]
 
 
 def test_report_late_counts_receipts_against_the_earliest_schedule_entries(demo_store):

@@ -286,7 +286,7 @@ def _germany(store: Store, op: Actor, us: Actor) -> None:
         (LineTerms(1, 10), LineTerms(2, 100000, "2950"), LineTerms(3, 10)),
         "CT-DE-1",
     )
-    _ship(store, us, "CT-DE-1", "2026-02-10", (ShippedLine(2, 40000),), "SH-DE-1")
+    _ship(store, us, "CT-DE-1", "2026-02-10", (ShippedLine(2, 40000),), "SH-DE-1", expected_arrival="2026-03-13")
 
 
 def _canada(store: Store, op: Actor) -> None:

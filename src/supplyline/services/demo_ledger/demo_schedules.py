@@ -3,6 +3,10 @@
 The second 60 PAC-3 interceptors of CT-NL-1 (entry 2, due 2026-02-28) wait on an export
 licence, so the seller moves them to 31 May on 20 February: still late in December, when
 ``report late --as-of 2026-12-02`` lists them beside the Drone Deal's late orders.
+
+Germany's first shipment, SH-DE-1 (40,000 rounds sent 10 February, expected 13 March), is
+held at the border: the seller moves its expected arrival to 30 April on 9 March. It never
+arrives in the demo, so in December it is 216 days past the day it was expected.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from ...store.eventstore import Store
 from .. import bus
 from ..context import Actor
-from ..records import contracts
+from ..records import contracts, shipments
 
 US = Actor("US-GOV", via="demo")
 
@@ -20,3 +24,7 @@ def slips(store: Store) -> None:
         contract_id="CT-NL-1", entry=2, due="2026-05-31", reason="export_licence", on="2026-02-20"
     )
     bus.handle(store, US, move)
+    arrival = shipments.ExpectArrival(
+        shipment_id="SH-DE-1", expected_arrival="2026-04-30", reason="transport", on="2026-03-09"
+    )
+    bus.handle(store, US, arrival)
