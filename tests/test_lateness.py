@@ -184,3 +184,38 @@ def test_report_late_cli_as_json(demo_sqlite_url):
 )
 def test_whole_months_elapsed(since, on, months):
     assert months_elapsed(since, on) == months
+
+
+def test_the_lateness_page_shows_what_the_api_reports_in_ukrainian_and_nothing_to_the_public(demo_store):
+    from fastapi.testclient import TestClient
+
+    from supplyline.api import create_app
+    from supplyline.services.access import tokens
+    from test_dashboard_sessions import sign_in
+
+    client = TestClient(create_app(demo_store, read_cache=False))
+    public = client.get("/late?as_of=2026-12-02")
+    assert (public.status_code, "shown to signed-in parties" in public.text, "SH-DE-1" in public.text) == (
+        403,
+        True,
+        False,
+    )
+    secret = tokens.issue_token(demo_store, US, tokens.IssueToken(party="US-GOV", role="seller")).secret
+    sign_in(client, secret)
+    page = client.get("/late?as_of=2026-12-02&lang=uk")
+    assert page.status_code == 200
+    assert "<th>Відправлення</th><th>Контракт</th><th>Відправлено</th><th>Очікується</th>" in page.text
+    assert (
+        '<td>SH-DE-1</td><td>CT-DE-1</td><td>2026-02-10</td><td>2026-04-30</td><td class="num">7</td>'
+        '<td class="num">216</td><td>постачальник: US-PRIME-B</td>'
+    ) in page.text
+    assert (
+        '<td><a href="/packages/PKG-CA-1">PKG-CA-1</a></td><td>PURL package 4 — Canada</td><td>2025-08-28</td>'
+        '<td class="num">15</td><td class="num">461</td><td>затверджувач: US-GOV</td>'
+    ) in page.text
+    api = client.get("/api/v1/reports/late?as_of=2026-12-02", headers={"Authorization": f"Bearer {secret}"}).json()
+    # the page keeps the rows the API keeps for the same party
+    for key, ident in [("orders", "order_id"), ("shipments", "shipment_id"), ("packages", "package_id")]:
+        for row in api[key]:
+            assert f"<td>{row[ident]}</td>" in page.text or f">{row[ident]}</a></td>" in page.text
+    assert client.get("/late?as_of=2026-13-01").status_code == 400

@@ -58,6 +58,7 @@ NAV = [
     ("/packages", "Packages"),
     ("/production", "Drone Deal production"),
     ("/end-use", "End use"),
+    ("/late", "Late"),
     ("/ledger", "Ledger"),
 ]
 

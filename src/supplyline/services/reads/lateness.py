@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 from ...domain.lifecycle import PRODUCTION_ORDER
 from ...domain.schedule import lateness, months_elapsed
 from ...store import schema as t
+from ..access.views import Viewer
 
 #: (kind, record id, projection table, key) -> whether to keep a row (the API's viewer)
 Keep = Callable[[str, str, str, tuple], bool]
@@ -39,6 +40,17 @@ Keep = Callable[[str, str, str, tuple], bool]
 
 def _everything(kind: str, record_id: str, table: str, key: tuple) -> bool:
     return True
+
+
+def seen_by(viewer: Viewer) -> Keep:
+    """The rows a viewer may see: records it may read whose dates and quantities it sees
+    (a row with any of them withheld from it would give them away). The API and the
+    lateness page both keep rows so."""
+
+    def keep(kind: str, record_id: str, table: str, key: tuple) -> bool:
+        return bool(viewer.readable(kind, [record_id])) and not viewer.hidden(table, key)
+
+    return keep
 
 
 def late(conn: Connection, as_of: date, keep: Keep = _everything) -> dict:
