@@ -38,6 +38,8 @@ from supplyline.domain.errors import InvalidInput
 from supplyline.services import bus
 from supplyline.services.access import tokens
 from supplyline.services.context import open_store
+from supplyline.services.log import integrity, signing, transparency
+from supplyline.services.log.projection_watch import ProjectionWatch
 from supplyline.services.records import parties
 from supplyline.store.db import scratch_database
 from supplyline.store.eventstore import Store
@@ -183,8 +185,9 @@ def _start(admin: URL, programs: Path, home: Path, run_as: list[str], matched: s
 
 
 @pytest.fixture(scope="module")
-def primary_and_replica() -> Iterator[tuple[Store, Replica, str]]:
-    """A ledger on the primary (one party, a coordinator's token), its replica, the token."""
+def primary_and_replica() -> Iterator[tuple[Store, Replica, str, Path]]:
+    """A ledger on the primary, signed on commit (one party, a coordinator's token), its
+    replica, the token and the signing key."""
     admin = make_url(postgres_admin_url())
     hint = f"the PostgreSQL server at {admin.host}:{admin.port or 5432} cannot feed a replica for this test: "
     why, major, matched = _readiness(admin)
@@ -195,12 +198,16 @@ def primary_and_replica() -> Iterator[tuple[Store, Replica, str]]:
     url, drop = scratch_database(admin.render_as_string(hide_password=False), "supplyline_replica")
     store = open_store(url, create=True)
     replica = Replica("", home / "data", run_as, programs)
+    key = home / "ledger.key"
     try:
+        transparency.ensure_key(key, "replica.test/ledger")
+        signing.attach(store, key)
+        signing.pin_key(store, OPERATOR)
         bus.handle(store, OPERATOR, parties.RegisterParty(id="NL", name="Netherlands", kind="government", country="NL"))
         secret = tokens.issue_token(store, OPERATOR, tokens.IssueToken("NL", "coordinator")).secret
         port = _start(admin, programs, home, run_as, matched)  # after the writes: the backup holds them
         replica.url = make_url(url).set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
-        yield store, replica, secret
+        yield store, replica, secret, key
     finally:
         replica.stop()
         shutil.rmtree(home, ignore_errors=True)
@@ -254,9 +261,9 @@ def test_read_db_names_postgresql_replicas_of_a_postgresql_primary(sqlite_store)
 def test_reads_go_to_the_replica_the_writer_reads_its_own_writes_and_the_api_outlives_the_replica(
     primary_and_replica,
 ):
-    store, replica, secret = primary_and_replica
+    store, replica, secret, key = primary_and_replica
     settings = settings_module.load(db=str(store.engine.url), read_db=replica.url, read_db_wait=0.2)
-    app = create_app(store, settings, read_cache=False)
+    app = create_app(store, settings, read_cache=False, key_file=key)
     replicas = store.replicas
     assert replicas is not None and len(replicas.members) == 1
     public, writer = TestClient(app), TestClient(app, headers={"Authorization": f"Bearer {secret}"})
@@ -266,6 +273,9 @@ def test_reads_go_to_the_replica_the_writer_reads_its_own_writes_and_the_api_out
     bus.handle(store, OPERATOR, parties.RegisterParty(id="DK", name="Denmark", kind="government", country="DK"))
     # the replica is behind, and answers: a reader that wrote nothing does not wait
     assert _ids(public) == ["NL"] and _served(replicas) == (2, 0)
+    # the integrity checks (serve's start check, the dashboard's ledger page) compare the database with the
+    # checkpoints signed on commit: on a replica a moment behind, the log would look cut short
+    assert integrity.check(store, key_file=key, watch=ProjectionWatch(store)).messages() == []
     created = writer.post("/api/v1/parties", json={"id": "SE", "name": "Sweden", "kind": "government"})
     assert created.status_code == 201, created.text
     assert "supplyline_read_after=" in created.headers["set-cookie"] and "Max-Age=60" in created.headers["set-cookie"]
@@ -273,7 +283,7 @@ def test_reads_go_to_the_replica_the_writer_reads_its_own_writes_and_the_api_out
     assert writer.get("/api/v1/parties/SE").json()["name"] == "Sweden"
     assert _served(replicas) == (3, 1)  # the write's own token check read the replica
     # the read cache files answers under the ledger head its watch heard: never a replica's older one
-    cached_app = create_app(store, settings)
+    cached_app = create_app(store, settings, key_file=key)
     with TestClient(cached_app) as cached:
         _wait_until(lambda: cached_app.state.ledger_watch.state() is not None)
         assert _ids(cached) == ["DK", "NL", "SE"]

@@ -24,6 +24,8 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -65,6 +67,20 @@ class ReadAfter:
 
 #: set by the interface for the request it serves; None (the CLI): nothing to wait for, no one to tell
 READ_AFTER: ContextVar[ReadAfter | None] = ContextVar("supplyline_read_after", default=None)
+_ON_PRIMARY: ContextVar[bool] = ContextVar("supplyline_reads_on_primary", default=False)
+
+
+@contextmanager
+def on_primary() -> Iterator[None]:
+    """Every read in this block on the primary. The integrity checks compare the database
+    with what lies outside it (the checkpoints signed on commit, the key file, the digests
+    this process moved write by write): a replica a moment behind would look like a log
+    with its last events removed."""
+    token = _ON_PRIMARY.set(True)
+    try:
+        yield
+    finally:
+        _ON_PRIMARY.reset(token)
 
 
 class Replica:
@@ -110,6 +126,8 @@ class Replicas:
 
     def connect(self) -> Connection | None:
         """A connection to a replica holding what this context must see; None: read the primary."""
+        if _ON_PRIMARY.get():
+            return None
         after = READ_AFTER.get()
         floor = after if after is not None and after.binding else None
         deadline = time.monotonic() + self.wait

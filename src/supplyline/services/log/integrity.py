@@ -27,6 +27,7 @@ from ...ledger.note import Checkpoint, NoteError, Signer, Verifier, open_note
 from ...store import keyfile, notefile, signing
 from ...store import schema as t
 from ...store.eventstore import Store, iter_events
+from ...store.replicas import on_primary
 from ..money_flow import conservation
 from . import checks
 from .projection_watch import ProjectionWatch
@@ -75,7 +76,18 @@ def check(
     """Everything `verify` checks. ``key_file``: the operator's signing key (its checkpoint
     file beside it); ``extra_checkpoints``: (where, note) pairs from elsewhere, e.g. the
     witnesses' cosigned checkpoints; ``watch``: the server's running check of the projections
-    (their digests), instead of a rebuild."""
+    (their digests), instead of a rebuild. Read on the primary where reads go to replicas."""
+    with on_primary():
+        return _check(store, key_file, extra_checkpoints, projections, watch)
+
+
+def _check(
+    store: Store,
+    key_file: Path | None,
+    extra_checkpoints: Iterable[tuple[str, bytes]],
+    projections: bool,
+    watch: ProjectionWatch | None,
+) -> Integrity:
     result = Integrity(checks.verify_ledger(store))
     if not result.chain.ok:
         return result

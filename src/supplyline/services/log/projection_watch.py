@@ -22,6 +22,7 @@ from ...store import digests
 from ...store import schema as t
 from ...store.eventstore import Store, read_head
 from ...store.rebuild import Difference, check, expected_rows, rows_at
+from ...store.replicas import on_primary
 from ...store.table_rows import Rows
 
 log = logging.getLogger("supplyline.projections")
@@ -43,7 +44,7 @@ class ProjectionWatch:
 
     def differences(self) -> list[Difference]:
         """What differs between the projection tables and the log (empty: they agree)."""
-        with self._lock, self.store.read() as conn:
+        with self._lock, on_primary(), self.store.read() as conn:  # the digests follow the primary's writes
             head = read_head(conn)[0]
             expected = self._expected_at(conn, head)
             differing = set(expected.differing(digests.stored(conn)))
