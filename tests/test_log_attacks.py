@@ -1,7 +1,9 @@
 """The three attacks of issue 14 on a copy of the demo ledger, on SQLite and PostgreSQL:
 a forged tail (an event appended by raw SQL, chain and head correct, without the key), a
 planted token row with a doubled pledge amount, and a replaced key file. `verify` and
-`serve`'s start name each; the forged and planted tokens do not authenticate."""
+`serve`'s start name each; the forged and planted tokens do not authenticate. And what a
+database writer without the key could do with the chain recomputed, an event changed or the
+tail cut, is named by the checkpoint signed on commit beside the key (item 1)."""
 
 from __future__ import annotations
 
@@ -19,13 +21,16 @@ from conftest import BACKENDS, create_postgres_database
 from supplyline.api import create_app
 from supplyline.cli.main import app
 from supplyline.ledger.canonical import canonical
-from supplyline.ledger.chain import hash_input
+from supplyline.ledger.chain import from_hash_input, hash_input
 from supplyline.ledger.note import Signer
+from supplyline.services import bus
 from supplyline.services.access import tokens
 from supplyline.services.context import Actor, open_store
 from supplyline.services.demo_ledger import demo
-from supplyline.services.log import signing
+from supplyline.services.log import signing, transparency
+from supplyline.services.records import parties
 from supplyline.store import keyfile
+from supplyline.store import signing as store_signing
 
 runner = CliRunner()
 FORGED_SECRET = "slk_" + "attacker-chosen-secret-0123456789abcdef"
@@ -194,3 +199,79 @@ def test_a_replaced_key_file_is_named_and_refused(ledger):
     write = ledger.cli("--as", "NATO-NSATU", "token", "create", "--party", "NATO-NSATU", "--role", "auditor")
     assert write.exit_code == 2
     assert "is not the key the log names" in write.stderr
+
+
+def _rewrite_from(ledger: Ledger, seq: int, old: str, new: str) -> None:
+    """Event #seq's payload changed and every later hash recomputed, the head moved and the
+    database's checkpoint cleared: all a database writer without the key can do."""
+    engine = create_engine(ledger.url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":  # and the trigger against deleting, for the cut that follows
+            conn.execute(text("DROP TRIGGER events_no_update"))
+            conn.execute(text("DROP TRIGGER events_no_delete"))
+        else:
+            conn.execute(text("DROP TRIGGER events_append_only ON events"))
+        rows = conn.execute(text("SELECT seq, body, hash FROM events WHERE seq >= :seq ORDER BY seq"), {"seq": seq})
+        prev = None
+        for row in rows.all():
+            e = from_hash_input(row.seq, row.body.replace(old, new) if row.seq == seq else row.body, row.hash)
+            body = hash_input(
+                e.seq, e.stream_id, e.stream_version, e.recorded_at, e.actor, e.type, e.meta, e.payload,
+                prev or e.prev_hash,
+            )  # fmt: skip
+            prev = hashlib.sha256(body).hexdigest()
+            conn.execute(
+                text("UPDATE events SET body = :body, hash = :hash WHERE seq = :seq"),
+                {"body": body.decode(), "hash": prev, "seq": e.seq},
+            )
+        conn.execute(text("UPDATE ledger_head SET hash = :hash, checkpoint = NULL WHERE id = 1"), {"hash": prev})
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def small_ledger(request, tmp_path):
+    """A signed ledger of a pinned key and four parties, on each database."""
+    if request.param == "sqlite":
+        url, drop = f"sqlite:///{tmp_path / 'small.db'}", None
+    else:
+        url, drop = create_postgres_database()
+    try:
+        target = Ledger(url, tmp_path / "small.key")
+        store = open_store(url, create=True)
+        transparency.ensure_key(target.key, "example.org/small")
+        signing.attach(store, target.key)
+        signing.pin_key(store, Actor("operator", via="test"))
+        for i in range(1, 5):
+            bus.handle(
+                store,
+                Actor("operator", via="test"),
+                parties.RegisterParty(id=f"P{i}", name=f"Party {i}", kind="company", country="NL"),
+            )
+        store.engine.dispose()
+        yield target
+    finally:
+        if drop is not None:
+            drop()
+
+
+def test_a_rewritten_history_and_a_cut_tail_are_named_by_the_checkpoint_file(small_ledger):
+    """Issue 14 item 1: a database writer without the key can change or drop events only with
+    the whole chain recomputed; the checkpoint signed on commit beside the key still names it."""
+    checkpoints = store_signing.checkpoint_file(small_ledger.key)
+    _rewrite_from(small_ledger, 3, "Party 2", "Party Z")  # #1 KeyPinned, #2 P1, #3 P2
+    result = small_ledger.cli("verify")
+    assert result.exit_code == 1
+    assert (
+        f"the first 5 events do not give the root signed in {checkpoints} line 5: the history was "
+        "rewritten since it was signed" in result.stderr
+    )
+    small_ledger.sql(
+        "DELETE FROM events WHERE seq = 5",
+        "UPDATE ledger_head SET seq = 4, hash = (SELECT hash FROM events WHERE seq = 4) WHERE id = 1",
+    )
+    result = small_ledger.cli("verify")
+    assert result.exit_code == 1
+    assert (
+        f"the checkpoint in {checkpoints} line 5 signs 5 events, the log holds 4: events #5 to #5 were removed"
+        in result.stderr
+    )
