@@ -132,3 +132,47 @@ def test_a_query_inside_a_unit_of_work_sees_every_event_and_row_it_recorded(stor
     assert events == ["party:A", "party:B"] and names == ["Party A", "Party B"]
     assert seen_by_hooks == [[1, 2, 3]]
     assert event_count(store) == 3 and check_projections(store) == []
+
+
+def test_new_ids_are_numbered_from_the_record_counts_kept_by_writes_rebuild_and_migration(store):
+    """Issue 20: next_id reads one count per kind; concurrent writers (threads, each its own
+    connection) get distinct ids; a wrong count is named by the check and set by rebuild; the
+    migration backfills it from the log."""
+    import threading
+
+    from alembic import command
+
+    from supplyline.services.log.checks import rebuild_projections
+    from supplyline.services.records import funding
+    from supplyline.store.migrate import config
+
+    add_party(store)
+
+    def pledge(pledge_id=None):
+        cmd = funding.AnnouncePledge(
+            funder="NL-GOV", amount="5.00", currency="EUR", pledged_on="2026-01-05", mechanism="purl", id=pledge_id
+        )
+        return bus.handle(store, OPERATOR, cmd).id
+
+    assert [pledge(), pledge("PL-0003"), pledge()] == ["PL-0001", "PL-0003", "PL-0004"]  # past an id named
+    ids: list[str] = []
+    writers = [threading.Thread(target=lambda: ids.extend(pledge() for _ in range(3))) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert sorted(ids) == [f"PL-{n:04d}" for n in range(5, 11)]
+
+    def counts():
+        with store.read() as conn:
+            return dict(conn.execute(text("SELECT kind, records FROM record_counts")).all())
+
+    assert counts() == {"party": 1, "pledge": 9}
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE record_counts SET records = 2 WHERE kind = 'pledge'"))
+    assert [str(d) for d in check_projections(store)] == ["record_counts [pledge].records: stored 2, rebuilt 9"]
+    rebuild_projections(store)
+    assert check_projections(store) == [] and pledge() == "PL-0011"  # PL-0010 is taken: the next past it
+    command.downgrade(config(store.engine), "-1")  # before the counts: the migration backfills them
+    upgrade(store.engine)
+    assert counts() == {"party": 1, "pledge": 10} and pledge() == "PL-0012"

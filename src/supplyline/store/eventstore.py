@@ -12,6 +12,7 @@ holding the lock, on the latest state, two writers can never both spend the same
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from hashlib import sha256
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain import disclosure_table
@@ -30,7 +31,7 @@ from ..domain.values import parse_id, refuse_unclean_json, refuse_unclean_text
 from ..ledger.canonical import canonical, parse
 from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_text
 from ..ledger.disclosure import Withholding
-from . import repeats, withheld
+from . import record_counts, repeats, withheld
 from . import schema as t
 from .db import WRITE, is_sqlite
 from .projections import rows_of
@@ -59,6 +60,9 @@ _WRITE_SQL = {
         "set_head": f"UPDATE ledger_head SET seq = {mark}, hash = {mark} WHERE id = 1",
         "set_signed_head": f"UPDATE ledger_head SET seq = {mark}, hash = {mark}, checkpoint = {mark} WHERE id = 1",
         "append": f"INSERT INTO events (seq, body, hash) VALUES ({mark}, {mark}, {mark})",
+        # added, not set: right whatever order writers commit in (store/record_counts.py)
+        "count_records": f"INSERT INTO record_counts (kind, records) VALUES ({mark}, {mark}) "
+        "ON CONFLICT (kind) DO UPDATE SET records = record_counts.records + excluded.records",
     }
     for paramstyle, mark in (("qmark", "?"), ("pyformat", "%s"), ("format", "%s"))
 }
@@ -146,6 +150,8 @@ class Store:
             yield uow
             if uow.appended:
                 uow.flush()
+                if uow.new_records:
+                    driver.run_many("count_records", list(uow.new_records.items()))
                 for hook in self.append_hooks:
                     hook(conn, uow.appended)
                 signing = self.signing
@@ -236,6 +242,8 @@ class UnitOfWork:
         self.seq = seq
         self.head = head
         self.appended: list[StoredEvent] = []
+        #: records (streams) this unit of work began, by kind: added to record_counts at its end
+        self.new_records: Counter[str] = Counter()
         self._entities: dict[str, Entity] = {}
         self._rows: dict[str, Rows] = {}
         self._stamp: str | None = None
@@ -294,13 +302,10 @@ class UnitOfWork:
                 self._rows[sid] = rows_of(entity)
 
     def next_id(self, cls: type[Entity], prefix: str) -> str:
-        """A fresh sequential id such as PKG-0007 (safe: we hold the write lock)."""
-        count = self.conn.execute(
-            select(func.count())
-            .select_from(t.events)
-            .where(t.events.c.stream_id.like(f"{cls.KIND}:%"), t.events.c.stream_version == 1)
-        ).scalar_one()
-        n = count + 1
+        """A fresh sequential id such as PKG-0007: one past the records of its kind, and past
+        any id a command named itself (safe: we hold the write lock). The count is kept per
+        kind (store/record_counts.py), so this reads one row, however long the log."""
+        n = record_counts.records(self._conn, cls.KIND) + self.new_records[cls.KIND] + 1
         while True:
             candidate = f"{prefix}-{n:04d}"
             if not self.get(cls, candidate).exists:
@@ -325,6 +330,8 @@ class UnitOfWork:
         if not events:
             return []
         stream = entity.stream
+        if entity.version == 0:
+            self.new_records[entity.KIND] += 1
         datas = [event.data for event in events]  # each encoded once: the check and the hash read the same dict
         texts = [_checked_payload(data) for data in datas]  # the payloads too, when nothing is withheld
         if stream not in self._rows:

@@ -428,6 +428,16 @@ merkle_tiles = Table(
     Column("hashes", LargeBinary, nullable=False),
 )
 
+#: How many records (streams) of each kind the log holds, so a new id is numbered without
+#: counting the log (``UnitOfWork.next_id``). Moved by each write in its transaction (under
+#: the ledger lock), recomputed from the events by ``rebuild`` (store/record_counts.py).
+record_counts = Table(
+    "record_counts",
+    metadata,
+    Column("kind", String(40), primary_key=True),
+    Column("records", BigInteger, nullable=False),
+)
+
 #: The values and salts of withheld fields (see ledger/disclosure.py). The events hold only
 #: the commitments, so a public copy of the log never carries these; `verify` checks every
 #: row against its commitment.

@@ -4,7 +4,7 @@ against a rebuild."""
 from __future__ import annotations
 
 from ...ledger.chain import Verification, verify
-from ...store import merkle, withheld
+from ...store import merkle, record_counts, withheld
 from ...store.eventstore import Store, iter_events, read_head
 from ...store.rebuild import Difference, check, rebuild
 from ...store.verification import derivation_finding, scan_log
@@ -30,17 +30,18 @@ def verify_ledger(store: Store, *, workers: int | None = None) -> Verification:
 
 
 def check_projections(store: Store) -> list[Difference]:
-    """Projections and the stored Merkle tree against what the events alone give."""
+    """Projections, the stored Merkle tree and the record counts against what the events alone give."""
     with store.read() as conn:
-        return check(conn) + merkle.check_tree(conn)
+        return check(conn) + merkle.check_tree(conn) + record_counts.check(conn)
 
 
 def check_tree(store: Store) -> list[Difference]:
-    """The stored Merkle tiles against the tree the events' hashes give."""
+    """The stored Merkle tiles and the record counts against what the events give (what the
+    projections' digests do not cover)."""
     with store.read() as conn:
-        return merkle.check_tree(conn)
+        return merkle.check_tree(conn) + record_counts.check(conn)
 
 
 def rebuild_projections(store: Store) -> int:
     with store.locked() as conn:
-        return rebuild(conn) + merkle.rebuild_tree(conn)
+        return rebuild(conn) + merkle.rebuild_tree(conn) + record_counts.rebuild(conn)
