@@ -109,7 +109,10 @@ def _mount(app: FastAPI, watch: freshness.LedgerWatch, settings: Settings) -> No
     # every other body (JSON, the dashboard's forms) is small: refused before it is parsed
     app.add_middleware(UploadLimit, prefix="/", limit=settings.max_body_bytes, besides=(f"{PREFIX}/imports/",))
     if app.state.store.replicas is not None:  # outermost: the cache reads what it sets
-        app.add_middleware(ReadYourWrites, secure=settings.secure_cookies)
+        # the log's checkpoints and proofs on the primary: from one request to the next the log
+        # must never look shorter (a monitor would call it a rollback), and a size a client saw
+        # must be there to prove; the log scales out as static tiles instead (docs/deploy.md)
+        app.add_middleware(ReadYourWrites, secure=settings.secure_cookies, primary=(f"{PREFIX}/log/",))
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX, responses=problems.RESPONSES)
     # the dashboard: pages for people, over the same services and the same policy

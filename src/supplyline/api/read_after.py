@@ -23,18 +23,19 @@ Scope = dict[str, Any]
 
 
 class ReadYourWrites:
-    """Pure ASGI middleware: the request's ``ReadAfter`` from its cookie; the cookie set on
-    the answer to a request that wrote."""
+    """Pure ASGI middleware: the request's ``ReadAfter`` from its cookie (and its path: some
+    are read on the primary); the cookie set on the answer to a request that wrote."""
 
-    def __init__(self, app, *, secure: bool = False):
+    def __init__(self, app, *, secure: bool = False, primary: tuple[str, ...] = ()):
         self.app = app
         self.secure = secure
+        self.primary = primary  # paths read on the primary
 
     async def __call__(self, scope: Scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        after = ReadAfter(lsn=_given(scope))
+        after = ReadAfter(lsn=_given(scope), primary=scope.get("path", "").startswith(self.primary))
         token = READ_AFTER.set(after)
 
         async def sending(message: dict) -> None:

@@ -59,6 +59,8 @@ class ReadAfter:
     seq: int = 0
     #: the primary's WAL position after this request's last commit, for the writer to hand back
     written: str | None = None
+    #: read on the primary (the log's surface, which auditors hold to only ever grow)
+    primary: bool = False
 
     @property
     def binding(self) -> bool:
@@ -126,9 +128,9 @@ class Replicas:
 
     def connect(self) -> Connection | None:
         """A connection to a replica holding what this context must see; None: read the primary."""
-        if _ON_PRIMARY.get():
-            return None
         after = READ_AFTER.get()
+        if _ON_PRIMARY.get() or (after is not None and after.primary):
+            return None
         floor = after if after is not None and after.binding else None
         deadline = time.monotonic() + self.wait
         pause = 0.002
