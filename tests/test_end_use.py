@@ -223,6 +223,9 @@ def test_the_figures_and_bulk_writes_agree_on_sqlite_and_postgresql(store):
     # the 2 not sighted stay overdue; the 58 are in time until a year after their inventory
     assert figures(store, "2027-03-01")["items"] == {"due": 0, "done": 58, "overdue": 2, "disposed": 0}
     assert figures(store, "2027-03-02")["items"] == {"due": 0, "done": 0, "overdue": 60, "disposed": 0}
+    from supplyline.services.end_use import serial_rebuild
+
+    assert serial_rebuild.check(store) == []  # the replay agrees with what COPY and the array updates wrote
 
 
 def test_a_custody_leg_is_confirmed_by_the_receiving_party_with_its_discrepancies(demo_store):
@@ -379,3 +382,40 @@ def test_a_lost_shipments_serials_are_lost_with_it(demo_store):
             kind="stolen", disposed_on="2026-02-01", serials=rows, evidence_sha256=EVIDENCE
         )
         bus.handle(demo_store, US, stolen)
+
+
+def test_the_serial_index_is_rebuilt_from_the_log_and_its_manifests(demo_store):
+    """A lost shipment, a leg before receipt and a confirmed leg with its discrepancies, a
+    check and a disposition: replayed from the log, the index is what the commands wrote."""
+    from supplyline.services.end_use import custody, serial_rebuild
+    from supplyline.services.log import checks
+
+    sid = _send(demo_store, serial_rows("L", 4)).id
+    bus.handle(demo_store, US, shipments.ReportLost(shipment_id=sid, reason="vessel sank", on="2026-01-20"))
+    leg = bus.handle(
+        demo_store, UA, custody.HandOver(from_site="DEP-01", to_site="DEP-02", handed_on="2026-01-05", serials=NL_PAC3)
+    ).id
+    confirmation = custody.ConfirmHandover(
+        handover_id=leg, confirmed_on="2026-01-06", missing=NL_PAC3[:1], damaged=NL_PAC3[1:2]
+    )
+    bus.handle(demo_store, UA, confirmation)
+    bus.handle(
+        demo_store, UA, enduse.RecordCheck(kind="initial", checked_on="2026-03-01", site="DEP-02", serials=NL_PAC3[1:])
+    )
+    assert serial_rebuild.check(demo_store) == []
+    with demo_store.locked() as conn:
+        i, s = t.end_use_items, t.manifest_serials
+        conn.execute(i.update().where(i.c.serial == "PAC3-NL-00001").values(state="held"))
+    (found,) = serial_rebuild.check(demo_store)
+    assert str(found) == "end_use_items [PAC3-NL-00001].state: stored 'held', rebuilt 'missing'"
+    assert checks.rebuild_projections(demo_store) > 156
+    assert serial_rebuild.check(demo_store) == []
+    with demo_store.locked() as conn:  # a serial changed beside the log
+        conn.execute(s.update().where(s.c.manifest_id == f"{leg}.missing").values(serial="PAC3-NL-99999"))
+    before = event_count(demo_store)
+    with pytest.raises(
+        RuleViolation,
+        match=rf"a serial manifest disagrees with the log \(rebuilt: the log's\): manifest_serials \[{leg}.missing\].root",
+    ):
+        checks.rebuild_projections(demo_store)
+    assert event_count(demo_store) == before

@@ -76,6 +76,8 @@ def already_known(conn: Connection, serials: Sequence[str]) -> set[str]:
     """Those of ``serials`` already in the ledger: shipped, or listed for a produced lot."""
     found = already_shipped(conn, serials)
     m, s = t.serial_manifests, t.manifest_serials
+    if conn.execute(select(m.c.id).where(m.c.kind == "lot").limit(1)).first() is None:
+        return found  # no lot lists serials (PURL only): one lookup per serial, not two
     for among in _among(conn, serials, s.c.serial):
         found.update(
             conn.execute(

@@ -4,7 +4,10 @@ receiving party's confirmation with its discrepancies per serial. Each side's ma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
+
+from sqlalchemy.engine import Connection
 
 from ...domain import custody as domain
 from ...domain.custody import Handover
@@ -102,7 +105,14 @@ def confirm_handover(uow: UnitOfWork, actor: Actor, cmd: ConfirmHandover, expect
                 count_root=(len(rows), events[0].data[f"{kind}_root"]),
                 serials=[r.serial for r in rows],
             )
-    arrived = [s for s in listed if s not in lost] + [r.serial for r in cmd.extra]
-    index.move(uow.conn, arrived, site_id=handover.to_site_id)
-    index.mark_missing(uow.conn, sorted(lost))
+    apply_confirmation(uow.conn, listed, lost, [r.serial for r in cmd.extra], handover.to_site_id)
     return Outcome(handover.id, stored)
+
+
+def apply_confirmation(
+    conn: Connection, listed: Sequence[str], lost: set[str], extra: Sequence[str], to_site_id: str
+) -> None:
+    """What arrived (listed but not missing, and the extra) is at the receiving site; the
+    missing are missing."""
+    index.move(conn, [s for s in listed if s not in lost] + list(extra), site_id=to_site_id)
+    index.mark_missing(conn, sorted(lost))

@@ -116,8 +116,6 @@ def _index_shipped(
     """The serial index of a recorded dispatch: each line's manifest and its items, in transit."""
     for e in events:
         assert isinstance(e, SerialsListed)
-        line = contract.line(e.contract_line_no)
-        pline = package.line(line.package_line_no)
         manifest_id = f"{shipment_id}.{e.contract_line_no}"
         serials = [r.serial for r in per_line[e.contract_line_no]]
         index.write_manifest(
@@ -130,25 +128,34 @@ def _index_shipped(
             count_root=(e.count, e.manifest_root),
             serials=serials,
         )
-        base = {
-            "manifest_id": manifest_id,
-            "shipment_id": shipment_id,
-            "contract_line_no": e.contract_line_no,
-            "package_id": package.id,
-            "package_line_no": pline.line_no,
-            "requirement_id": pline.requirement_id,
-            "category": pline.category,
-            "value_minor": line.unit_price.minor,
-            "value_currency": line.unit_price.currency,
-            "recipient": package.recipient,
-            "seller": package.seller,
-            "state": "in_transit",
-            "received_on": None,
-            "site_id": None,
-            "inventoried_on": None,
-            "disposed_on": None,
-        }
-        index.add_items(uow.conn, [{**base, "serial": s} for s in serials])
+        add_shipped_items(uow.conn, shipment_id, e.contract_line_no, contract, package, serials)
+
+
+def add_shipped_items(
+    conn: Connection, shipment_id: str, line_no: int, contract: Contract, package: Package, serials: Sequence[str]
+) -> None:
+    """The items of a shipment line's manifest, in transit: what the reports group them by."""
+    line = contract.line(line_no)
+    pline = package.line(line.package_line_no)
+    base = {
+        "manifest_id": f"{shipment_id}.{line_no}",
+        "shipment_id": shipment_id,
+        "contract_line_no": line_no,
+        "package_id": package.id,
+        "package_line_no": pline.line_no,
+        "requirement_id": pline.requirement_id,
+        "category": pline.category,
+        "value_minor": line.unit_price.minor,
+        "value_currency": line.unit_price.currency,
+        "recipient": package.recipient,
+        "seller": package.seller,
+        "state": "in_transit",
+        "received_on": None,
+        "site_id": None,
+        "inventoried_on": None,
+        "disposed_on": None,
+    }
+    index.add_items(conn, [{**base, "serial": s} for s in serials])
 
 
 def _index_received(

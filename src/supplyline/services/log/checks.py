@@ -3,11 +3,13 @@ against a rebuild."""
 
 from __future__ import annotations
 
+from ...domain.errors import RuleViolation
 from ...ledger.chain import Verification, verify
 from ...store import merkle, record_counts, withheld
 from ...store.eventstore import Store, iter_events, read_head
 from ...store.rebuild import Difference, check, rebuild
 from ...store.verification import derivation_finding, scan_log
+from ..end_use import serial_rebuild
 
 
 def verify_ledger(store: Store, *, workers: int | None = None) -> Verification:
@@ -30,9 +32,11 @@ def verify_ledger(store: Store, *, workers: int | None = None) -> Verification:
 
 
 def check_projections(store: Store) -> list[Difference]:
-    """Projections, the stored Merkle tree and the record counts against what the events alone give."""
+    """Projections, the stored Merkle tree, the record counts and the serial index against
+    what the events (and the serial manifests they name) give."""
     with store.read() as conn:
-        return check(conn) + merkle.check_tree(conn) + record_counts.check(conn)
+        found = check(conn) + merkle.check_tree(conn) + record_counts.check(conn)
+    return found + serial_rebuild.check(store)
 
 
 def check_tree(store: Store) -> list[Difference]:
@@ -43,5 +47,13 @@ def check_tree(store: Store) -> list[Difference]:
 
 
 def rebuild_projections(store: Store) -> int:
+    """Every projection, the Merkle tree and the serial index; nothing is written if a serial
+    manifest disagrees with the log."""
     with store.locked() as conn:
-        return rebuild(conn) + merkle.rebuild_tree(conn) + record_counts.rebuild(conn)
+        written = rebuild(conn) + merkle.rebuild_tree(conn) + record_counts.rebuild(conn)
+        items, found = serial_rebuild.rebuild(conn)
+        if found:
+            raise RuleViolation(
+                f"a serial manifest disagrees with the log (rebuilt: the log's): {found[0]}", field="serial_manifests"
+            )
+        return written + items
