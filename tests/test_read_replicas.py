@@ -3,9 +3,11 @@
 One replica for the module: ``pg_basebackup -R`` from the server the PostgreSQL tests use
 (SUPPLYLINE_TEST_POSTGRES_URL) into a temporary directory, then a second ``postgres`` on a
 free loopback port. PostgreSQL refuses to run as root, so under root the replica's programs
-run as the ``postgres`` OS user (``runuser``) in a directory it owns. The test skips, saying
-what to change, without the variable, without the server's programs, or when the server
-does not accept replication connections.
+run as the ``postgres`` OS user (``runuser``) in a directory it owns. When that server does
+not accept replication connections (its pg_hba.conf has no replication line, as a stock
+Debian server has none for TCP), the test runs a primary of its own (``initdb`` with the
+same programs, on another loopback port) and feeds the replica from it, saying so. It skips,
+saying what to change, without the variable or without the server's programs.
 
 Replay on the replica is paused to put it visibly behind: a stale answer can only have come
 from it, while the writer's own next read must still see its write.
@@ -18,6 +20,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,8 +80,33 @@ class Replica:
             engine.dispose()
 
     def stop(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            _run([*self.run_as, str(self.programs / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
+        _stop(self.run_as, self.programs, self.data)
+
+
+def _stop(run_as: list[str], programs: Path, data: Path) -> None:
+    if (data / "postmaster.pid").exists():
+        _run([*run_as, str(programs / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_primary(programs: Path, home: Path, run_as: list[str], data: Path) -> URL:
+    """A primary of the test's own in ``data`` (initdb's pg_hba.conf lets loopback replicate)."""
+    init = _run([*run_as, str(programs / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync"])
+    assert init.returncode == 0, init.stdout + init.stderr
+    port = _free_port()
+    options = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={home} -c wal_level=replica "
+        "-c max_wal_senders=4 -c fsync=off -c shared_buffers=16MB"
+    )
+    log = home / "primary.log"
+    started = _run([*run_as, str(programs / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o", options, "start"])
+    assert started.returncode == 0, started.stdout + started.stderr + log.read_text()
+    return make_url(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres")
 
 
 def _run(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -138,10 +166,12 @@ def _programs(major: int) -> Path:
     if on_path := shutil.which("pg_ctl"):
         places.append(Path(on_path).parent)
     for place in places:
-        present = all((place / name).exists() for name in ("pg_basebackup", "pg_ctl", "postgres"))
+        present = all((place / name).exists() for name in ("pg_basebackup", "pg_ctl", "postgres", "initdb"))
         if present and f" {major}." in _run([str(place / "postgres"), "--version"]).stdout:
             return place
-    pytest.skip(f"PostgreSQL {major}'s pg_basebackup, pg_ctl and postgres are not in /usr/lib/postgresql/{major}/bin")
+    pytest.skip(
+        f"PostgreSQL {major}'s pg_basebackup, pg_ctl, postgres and initdb are not in /usr/lib/postgresql/{major}/bin"
+    )
 
 
 def _home() -> tuple[Path, list[str]]:
@@ -171,9 +201,7 @@ def _start(admin: URL, programs: Path, home: Path, run_as: list[str], matched: s
         (data / name).write_text(content)
         if run_as:
             shutil.chown(data / name, "postgres")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = _free_port()
     options = (
         f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={home} -c hot_standby=on "
         f"-c fsync=off -c shared_buffers=16MB {matched}"
@@ -191,10 +219,18 @@ def primary_and_replica() -> Iterator[tuple[Store, Replica, str, Path]]:
     admin = make_url(postgres_admin_url())
     hint = f"the PostgreSQL server at {admin.host}:{admin.port or 5432} cannot feed a replica for this test: "
     why, major, matched = _readiness(admin)
-    if why:
-        pytest.skip(hint + why)
     programs = _programs(major)
     home, run_as = _home()
+    own_primary: Path | None = None
+    if why:  # a primary of the test's own, with the same programs, feeds the replica instead
+        print(f"{hint}{why}; using a primary of the test's own", file=sys.stderr)
+        own_primary = home / "primary"
+        admin = _start_primary(programs, home, run_as, own_primary)
+        why, major, matched = _readiness(admin)
+        if why:
+            _stop(run_as, programs, own_primary)
+            shutil.rmtree(home, ignore_errors=True)
+            pytest.skip(hint + why)
     url, drop = scratch_database(admin.render_as_string(hide_password=False), "supplyline_replica")
     store = open_store(url, create=True)
     replica = Replica("", home / "data", run_as, programs)
@@ -210,11 +246,13 @@ def primary_and_replica() -> Iterator[tuple[Store, Replica, str, Path]]:
         yield store, replica, secret, key
     finally:
         replica.stop()
-        shutil.rmtree(home, ignore_errors=True)
         if store.replicas is not None:
             store.replicas.dispose()
         store.engine.dispose()
         drop()
+        if own_primary is not None:
+            _stop(run_as, programs, own_primary)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _ids(client: TestClient, **headers: str) -> list[str]:
