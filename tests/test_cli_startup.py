@@ -16,25 +16,25 @@ import pytest
 HEAVY = ("numpy", "scipy", "highspy", "pulp", "fastapi", "starlette", "uvicorn", "openpyxl", "plotly", "libcoveocds")
 
 
-def loaded_after(statement: str) -> list[str]:
-    probe = f"import json, sys; {statement}; print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+def loaded_after(*statements: str) -> list[list[str]]:
+    """The top-level packages one fresh interpreter holds after each statement in turn."""
+    report = "print('modules:', json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    probe = "import json, sys\n" + "".join(f"{statement}\n{report}\n" for statement in statements)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
-    return json.loads(done.stdout.splitlines()[-1])
+    return [
+        json.loads(line.removeprefix("modules: ")) for line in done.stdout.splitlines() if line.startswith("modules: ")
+    ]
 
 
-def test_importing_the_cli_loads_none_of_the_heavy_libraries() -> None:
-    loaded = loaded_after("import supplyline.cli.main")
-    assert "supplyline" in loaded and "typer" in loaded
-    # nor the database toolkit: `supplyline --help` never opens a database
-    assert [name for name in (*HEAVY, "sqlalchemy", "pydantic") if name in loaded] == []
-
-
-def test_a_list_reads_the_ledger_without_loading_the_migrations(demo_sqlite_url) -> None:
-    # the ledger at the schema's head is known so by one query: Alembic stays unloaded
-    listed = loaded_after(
-        "from supplyline.cli.main import app; "
-        f"app(['--db', {demo_sqlite_url!r}, 'pledge', 'list', '--json'], standalone_mode=False)"
+def test_the_cli_starts_without_the_heavy_libraries_and_lists_without_the_migrations(demo_sqlite_url) -> None:
+    started, listed = loaded_after(
+        "from supplyline.cli.main import app",
+        f"app(['--db', {demo_sqlite_url!r}, 'pledge', 'list', '--json'], standalone_mode=False)",
     )
+    assert "supplyline" in started and "typer" in started
+    # nor the database toolkit: `supplyline --help` never opens a database
+    assert [name for name in (*HEAVY, "sqlalchemy", "pydantic") if name in started] == []
+    # a ledger at the schema's head is known so by one query: Alembic stays unloaded
     assert "sqlalchemy" in listed
     assert [name for name in (*HEAVY, "alembic") if name in listed] == []
 
@@ -42,5 +42,5 @@ def test_a_list_reads_the_ledger_without_loading_the_migrations(demo_sqlite_url)
 @pytest.mark.parametrize("module", ["supplyline.engines.allocation", "supplyline.engines.planner.highs"])
 def test_the_probe_sees_a_heavy_library_when_a_solver_is_imported(module: str) -> None:
     # the check above can fail: importing a solver does bring NumPy and SciPy in
-    loaded = loaded_after(f"import {module}")
+    (loaded,) = loaded_after(f"import {module}")
     assert {"numpy", "scipy"} <= set(loaded)
