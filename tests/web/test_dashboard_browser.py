@@ -56,6 +56,11 @@ def test_signed_out_overview_shows_public_aggregates_only(public):
     assert public.text("#funnel tr.total") == "Total 2,539,500,000.00 2,325,999,999.99 1,563,499,999.99 828,119,999.99"
     assert public.page.locator(".chart .plotly").count() == 2  # the charts drew, from the server's own plotly.js
     assert public.text("#who").startswith("public view")
+    # the withheld figure's link lands on the event that withholds it, in the ledger browser
+    public.page.click("#funnel tr[data-funder='US-GOV'] td:nth-child(2) a")
+    public.page.wait_for_load_state("networkidle")
+    assert public.page.get_attribute("#events tbody tr:first-child", "id") == "e84"
+    assert public.text("#e84 td:nth-child(3)").startswith("US-GOV: pledge PL-US-DD-2025 announced")
 
 
 def test_signed_out_pages_hide_what_belongs_to_parties(public):
@@ -73,7 +78,7 @@ def test_signed_out_pages_hide_what_belongs_to_parties(public):
     public.go("/production", shot="public-production")
     assert public.page.locator("#orders tr[data-order]").count() == 0
     public.go("/ledger", shot="public-ledger")
-    assert public.text("#verification").startswith("verified all 240 events re-hashed and chained just now")
+    assert public.text("#verification").startswith("verified all 240 events re-hashed and chained at the last check")
     assert public.page.inner_text("#checkpoint").startswith("demo.example/ledger\n240\n")
     assert public.page.locator("#events tbody tr").count() == 40
 
@@ -154,7 +159,7 @@ def test_every_page_renders_readable_tables_without_javascript(browser, live):
 def test_pages_fit_a_phone(browser, live):
     visit = Visit(browser, live[0], width=390)
     visit.sign_in(live[1]["funder"])
-    for path in ["/", "/requirements", "/packages/PKG-NL-1"]:
+    for path in ["/", "/requirements", "/packages/PKG-NL-1", "/ledger"]:
         visit.go(path, shot="phone" + (path.replace("/", "-") if path != "/" else "-overview"))
         # nothing but the scrollable table boxes may be wider than the screen
         overflow = visit.page.evaluate("document.documentElement.scrollWidth")
@@ -171,7 +176,7 @@ def test_a_proof_downloaded_from_the_ledger_page_verifies_offline_against_its_ch
     checkpoint = public.page.request.get(public.base + "/ledger/checkpoint").text()
     key = public.page.request.get(public.base + "/ledger/key").text().strip()
     assert key == public.page.inner_text("#verifier")
-    link = public.page.get_attribute("#events tbody tr:first-child a", "href")
+    link = public.page.get_attribute("#events tbody tr:first-child a[href^='/ledger/proofs/']", "href")
     proof = public.page.request.get(public.base + link).text()
     (tmp_path / "proof.json").write_text(proof)
     (tmp_path / "checkpoint.txt").write_text(checkpoint)

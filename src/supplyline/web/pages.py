@@ -3,9 +3,11 @@ renders a template; nothing here computes a figure of its own."""
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 import plotly.offline
 from fastapi import APIRouter, Query, Request
@@ -15,14 +17,17 @@ from fastapi.templating import Jinja2Templates
 from ..domain.errors import InvalidInput, Refused
 from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
-from ..domain.values import CATEGORIES
+from ..domain.values import CATEGORIES, parse_date, parse_int
 from ..services.access import sessions, tokens, views
 from ..services.interchange import kiel as kiel_service
-from ..services.log import integrity, transparency
-from ..services.reads import dashboard, queries, reports
+from ..services.log import transparency
+from ..services.log.last_check import LastCheck
+from ..services.reads import dashboard, ledger_browser, queries, reports
 from . import session
 from .figures_strings import STRINGS as FIGURES
 from .figures_strings import language as figures_language
+from .ledger_strings import STRINGS as LEDGER_WORDS
+from .ledger_strings import language as ledger_language
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -238,31 +243,72 @@ def production(request: Request):
 
 
 @router.get("/ledger", response_class=HTMLResponse)
-def ledger(request: Request):
+def ledger(
+    request: Request,
+    record: str | None = Query(None, max_length=140),
+    type: str | None = Query(None, max_length=64),
+    party: str | None = Query(None, max_length=64),
+    since: str | None = Query(None, max_length=10),
+    until: str | None = Query(None, max_length=10),
+    withheld: str | None = Query(None, max_length=3),
+    before: str | None = Query(None, max_length=12),
+    lang: str | None = Query(None, max_length=2),
+):
+    words = LEDGER_WORDS[ledger_language(lang, request.headers.get("accept-language"))]
+    try:
+        chosen = ledger_browser.EventFilter(
+            record=(record or "").strip() or None,
+            type=type or None,
+            party=party or None,
+            since=parse_date("since", since) if since else None,
+            until=parse_date("until", until) if until else None,
+            withheld={"yes": True, "no": False}.get(withheld or ""),
+            before=parse_int("before", before, minimum=1) if before else None,
+        )
+    except Refused as exc:
+        return _refused(request, exc)
     store = _store(request)
-    verification = integrity.check(store, key_file=request.app.state.key_file, watch=request.app.state.projection_watch)
-    signer = _signer(request)
-    signed = transparency.checkpoint(store, signer, with_time=True) if signer else None
+    checked = _last_check(request).result(
+        store, key_file=request.app.state.key_file, watch=request.app.state.projection_watch, signer=_signer(request)
+    )
     with store.read() as conn:
         who = session.viewer(request, conn)
         summary = queries.ledger_summary(conn)
         # the log is published: every event, its withheld fields shown only as commitments
-        events = queries.list_events(conn, limit=40)
+        found = ledger_browser.browse(conn, chosen)
         index, _ = who.withholding
-        withheld = index.by_event()
-    for event in events:
-        event["withheld_fields"] = withheld.get(event["seq"], [])
+        withheld_fields = index.by_event()
+    for event in found["events"]:
+        event["withheld_fields"] = withheld_fields.get(event["seq"], [])
+    filters = {k: v for k, v in request.query_params.items() if k not in ("before", "lang") and v}
     return _page(
         request,
         "ledger.html",
         who,
         title="Ledger",
-        events=events,
+        t=words,
+        found=found,
+        chosen=chosen,
+        older_link=f"/ledger?{urlencode({**filters, 'before': found['older']})}" if found["older"] else None,
+        newest_link=f"/ledger?{urlencode(filters)}" if chosen.before else None,
         summary=summary,
-        verification=verification,
-        checkpoint=signed.note if signed else None,
-        verifier=signer.verifier if signer else None,
+        verification=checked.integrity,
+        checked_at=checked.at.strftime("%Y-%m-%d %H:%M:%S"),
+        checkpoint=checked.checkpoint.note if checked.checkpoint else None,
+        verifier=_signer(request).verifier if checked.checkpoint else None,
     )
+
+
+def _last_check(request: Request) -> LastCheck:
+    """The server's one keeper of the ledger's last check (made on first use)."""
+    state = request.app.state
+    with _LAST_CHECK_MADE:
+        if getattr(state, "last_check", None) is None:
+            state.last_check = LastCheck()
+    return state.last_check
+
+
+_LAST_CHECK_MADE = threading.Lock()
 
 
 def _signer(request: Request):
@@ -386,4 +432,15 @@ def style() -> Response:
         (HERE / "static" / "style.css").read_bytes(),
         media_type="text/css",
         headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@router.get("/favicon.ico")
+@router.get("/static/favicon.svg")
+def favicon() -> Response:
+    # browsers ask for /favicon.ico whatever the page names; both answer the same small SVG
+    return Response(
+        (HERE / "static" / "favicon.svg").read_bytes(),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
     )

@@ -101,14 +101,19 @@ def _check(
             differences = checks.check_projections(store)
         else:
             differences = watch.differences() + checks.check_tree(store)
-        for difference in differences[:SHOWN]:
-            result.problems.append(f"projection differs from the log: {difference}")
-        if len(differences) > SHOWN:
-            result.problems.append(f"… and {len(differences) - SHOWN} more projection differences")
+        result.problems += projection_problems(differences)
         with store.read() as conn:
             broken = conservation.check_money(conn)
         result.problems += [f"money not conserved: {problem}" for problem in broken[:SHOWN]]
     return result
+
+
+def projection_problems(differences: list) -> list[str]:
+    """Differences between the projections and the log, as the verification lists them."""
+    named = [f"projection differs from the log: {difference}" for difference in differences[:SHOWN]]
+    if len(differences) > SHOWN:
+        named.append(f"… and {len(differences) - SHOWN} more projection differences")
+    return named
 
 
 @dataclass(frozen=True)

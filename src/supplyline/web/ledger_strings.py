@@ -1,0 +1,68 @@
+"""The ledger page's words in English and Ukrainian (``?lang=uk`` or Accept-Language)."""
+
+from __future__ import annotations
+
+from .enduse_strings import language
+
+__all__ = ["STRINGS", "language"]
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "verified": "verified",
+        "verified_detail": "all {n} events re-hashed and chained at the last check, {at} UTC",
+        "signed_up_to": "signed up to #{n} by the key the log names",
+        "projections_match": "projections match the events",
+        "failed": "verification failed",
+        "events": "Events",
+        "record": "Record",
+        "record_hint": "a record id, e.g. PL-NL-2025-08",
+        "type": "Event type",
+        "party": "Party",
+        "since": "Recorded from",
+        "until": "to",
+        "withheld": "Withheld fields",
+        "any": "any",
+        "yes": "with withheld fields",
+        "no": "without",
+        "show": "Show",
+        "matching": "{n} event(s) match; newest first.",
+        "none": "No event matches these filters.",
+        "older": "Older events",
+        "newest": "Newest events",
+        "col_event": "Event",
+        "col_recorded": "Recorded (UTC)",
+        "col_withheld": "Withheld",
+        "col_proof": "Proof",
+        "proof": "inclusion proof",
+        "log_note": "Withheld fields appear in the log only as salted commitments; a proof shows an event exactly as it was hashed.",
+    },
+    "uk": {
+        "verified": "перевірено",
+        "verified_detail": "усі {n} подій перехешовано й зчеплено під час останньої перевірки, {at} UTC",
+        "signed_up_to": "підписано до №{n} ключем, який називає журнал",
+        "projections_match": "проєкції відповідають подіям",
+        "failed": "перевірка не пройшла",
+        "events": "Події",
+        "record": "Запис",
+        "record_hint": "ідентифікатор запису, напр. PL-NL-2025-08",
+        "type": "Тип події",
+        "party": "Сторона",
+        "since": "Записано з",
+        "until": "по",
+        "withheld": "Приховані поля",
+        "any": "будь-які",
+        "yes": "з прихованими полями",
+        "no": "без них",
+        "show": "Показати",
+        "matching": "Відповідних подій: {n}; найновіші першими.",
+        "none": "Жодна подія не відповідає цим фільтрам.",
+        "older": "Старіші події",
+        "newest": "Найновіші події",
+        "col_event": "Подія",
+        "col_recorded": "Записано (UTC)",
+        "col_withheld": "Приховано",
+        "col_proof": "Доказ",
+        "proof": "доказ включення",
+        "log_note": "Приховані поля є в журналі лише як солені зобов'язання; доказ показує подію точно такою, якою її хешовано.",
+    },
+}
