@@ -78,8 +78,8 @@ def test_signed_out_pages_hide_what_belongs_to_parties(public):
     public.go("/production", shot="public-production")
     assert public.page.locator("#orders tr[data-order]").count() == 0
     public.go("/ledger", shot="public-ledger")
-    assert public.text("#verification").startswith("verified all 240 events re-hashed and chained at the last check")
-    assert public.page.inner_text("#checkpoint").startswith("demo.example/ledger\n240\n")
+    assert public.text("#verification").startswith("verified all 242 events re-hashed and chained at the last check")
+    assert public.page.inner_text("#checkpoint").startswith("demo.example/ledger\n242\n")
     assert public.page.locator("#events tbody tr").count() == 40
 
 
@@ -131,7 +131,7 @@ def test_funder_sees_its_packages_the_need_and_the_trace_to_its_pledge(funder):
     assert response.status == 404  # Germany's package is not the Netherlands' to see
     funder.go("/ledger", shot="funder-ledger")
     # the log is public: the funder sees the same newest events as anyone, withheld fields as commitments
-    assert funder.page.get_attribute("#events tbody tr:first-child", "data-seq") == "240"
+    assert funder.page.get_attribute("#events tbody tr:first-child", "data-seq") == "242"
     withheld = {
         row.get_attribute("data-seq"): row.inner_text() for row in funder.page.query_selector_all("#events tbody tr")
     }
