@@ -1,0 +1,190 @@
+"""The trace of a package: every delivered line -> contract -> package line -> the pledges
+that paid, with the lots it came from and, for serial-numbered items, the manifest that
+starts each item's trail (issue 16)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, RowMapping
+
+from ...domain.attribution import attribute
+from ...domain.errors import NotFound
+from ...domain.money import Money
+from ...store import schema as t
+from .reports import _contract_lines, _fundings, _receipts
+
+
+def trace(conn: Connection, package_id: str) -> dict:
+    """Every delivered line of a package -> contract -> package line -> the pledges that paid."""
+    pkg = conn.execute(select(t.packages).where(t.packages.c.id == package_id)).mappings().one_or_none()
+    if pkg is None:
+        raise NotFound("package", package_id)
+    lines = {
+        row.line_no: row
+        for row in conn.execute(select(t.package_lines).where(t.package_lines.c.package_id == package_id))
+    }
+    fundings = _fundings(conn, package_id)
+    allocations = (
+        conn.execute(select(t.allocations).where(t.allocations.c.package_id == package_id).order_by(t.allocations.c.id))
+        .mappings()
+        .all()
+    )
+    funders = dict(conn.execute(select(t.pledges.c.id, t.pledges.c.funder)).all())
+    line_json = {no: _traced_line(row, allocations, funders) for no, row in lines.items()}
+    lots = _lots_by_shipment_line(conn, package_id)
+    delivered = []
+    receipts = list(_receipts(conn, package_id))
+    manifests = _serial_manifests(conn, [f"{r.shipment_id}.{r.line_no}" for r in receipts])
+    for receipt in receipts:
+        value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
+        shares = attribute(value, fundings.get((package_id, receipt.package_line_no), []))
+        traced = _traced_receipt(
+            receipt, value, shares, lots.get((receipt.shipment_id, receipt.line_no), []), line_json
+        )
+        traced["serials"] = manifests.get(f"{receipt.shipment_id}.{receipt.line_no}")
+        delivered.append(traced)
+    return {
+        "package": {
+            "id": pkg["id"],
+            "title": pkg["title"],
+            "mechanism": pkg["mechanism"],
+            "state": pkg["state"],
+            "currency": pkg["currency"],
+            "seller": pkg["seller"],
+            "recipient": pkg["recipient"],
+        },
+        "lines": [line_json[no] for no in sorted(lines)],
+        "contracts": [_traced_contract_line(c) for c in _contract_lines(conn, package_id)],
+        "delivered": delivered,
+    }
+
+
+def _traced_line(row: Any, allocations: Sequence[RowMapping], funders: dict[str, str]) -> dict:
+    """A package line and the allocations that fund it."""
+    return {
+        "line_no": row.line_no,
+        "requirement_id": row.requirement_id,
+        "item": row.item,
+        "quantity": row.quantity,
+        "unit_price": str(Money.from_minor(row.unit_price_minor, row.unit_price_currency).amount),
+        "funded_by": [
+            {
+                "allocation_id": alloc["id"],
+                "pledge_id": alloc["pledge_id"],
+                "funder": funders.get(alloc["pledge_id"]),
+                "amount": str(Money.from_minor(alloc["amount_minor"], alloc["amount_currency"]).amount),
+                "currency": alloc["amount_currency"],
+                "line_amount": str(Money.from_minor(alloc["line_amount_minor"], alloc["line_amount_currency"]).amount),
+                "fx_rate": alloc["fx_rate"],
+                "fx_date": alloc["fx_date"].isoformat() if alloc["fx_date"] else None,
+                "allocated_on": alloc["allocated_on"].isoformat(),
+            }
+            for alloc in allocations
+            if alloc["line_no"] == row.line_no
+        ],
+    }
+
+
+def _traced_receipt(receipt: Any, value: Money, shares: list, lots: list[dict], line_json: dict[int, dict]) -> dict:
+    """A confirmed receipt: what arrived, under which contract and package line, paid by whom."""
+    return {
+        "shipment_id": receipt.shipment_id,
+        "shipped_on": receipt.shipped_on.isoformat(),
+        "received_on": receipt.received_on.isoformat(),
+        "item": receipt.item,
+        "shipped": receipt.quantity,
+        "received": receipt.received,
+        "discrepancy": receipt.quantity - receipt.received,
+        "note": receipt.note,
+        "value": str(value.amount),
+        "currency": value.currency,
+        "lots": lots,
+        "contract": {
+            "id": receipt.contract_id,
+            "line_no": receipt.line_no,
+            "unit_price": str(Money.from_minor(receipt.unit_price_minor, receipt.unit_price_currency).amount),
+        },
+        "package_line": line_json[receipt.package_line_no],
+        "paid_by": [
+            {
+                "pledge_id": s.funding.pledge_id,
+                "funder": s.funding.funder,
+                "amount": str(s.line_amount.amount),
+                "currency": s.line_amount.currency,
+                "pledge_amount": str(s.pledge_amount.amount),
+                "pledge_currency": s.pledge_amount.currency,
+            }
+            for s in shares
+        ],
+    }
+
+
+def _serial_manifests(conn: Connection, ids: list[str]) -> dict[str, dict]:
+    """The serial manifests of shipment lines (issue 16): where each serial-numbered item's
+    trail starts; its root is the one in the signed log (``serial prove`` walks from it)."""
+    m = t.serial_manifests
+    rows = conn.execute(select(m.c.id, m.c.root).where(m.c.id.in_(ids), m.c.kind == "shipped"))
+    return {r.id: {"manifest": r.id, "root": r.root} for r in rows}
+
+
+def _traced_contract_line(c: Any) -> dict:
+    return {
+        "id": c.id,
+        "supplier": c.supplier,
+        "kind": c.kind,
+        "signed_on": c.signed_on.isoformat(),
+        "line_no": c.line_no,
+        "package_line_no": c.package_line_no,
+        "item": c.item,
+        "quantity": c.quantity,
+        "unit_price": str(Money.from_minor(c.unit_price_minor, c.unit_price_currency).amount),
+    }
+
+
+def _lots_by_shipment_line(conn: Connection, package_id: str) -> dict[tuple[str, int], list[dict]]:
+    s, sl, c, lot, o = t.shipments, t.shipment_lots, t.contracts, t.lots, t.production_orders
+    rows = conn.execute(
+        select(
+            sl.c.shipment_id,
+            sl.c.contract_line_no,
+            sl.c.lot_id,
+            sl.c.quantity,
+            o.c.facility_id,
+            o.c.id.label("order_id"),
+            lot.c.produced_on,
+            lot.c.accepted,
+            lot.c.rejected,
+            lot.c.reason,
+            lot.c.inspected_on,
+        )
+        .select_from(
+            sl.join(s, s.c.id == sl.c.shipment_id)
+            .join(c, c.c.id == s.c.contract_id)
+            .join(lot, lot.c.lot_id == sl.c.lot_id)
+            .join(o, o.c.id == lot.c.order_id)
+        )
+        .where(c.c.package_id == package_id)
+        .order_by(sl.c.lot_id)
+    )
+    out: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for r in rows:
+        out[(r.shipment_id, r.contract_line_no)].append(
+            {
+                "lot_id": r.lot_id,
+                "quantity": r.quantity,
+                "order_id": r.order_id,
+                "facility_id": r.facility_id,
+                "produced_on": r.produced_on.isoformat(),
+                "quality": {
+                    "accepted": r.accepted,
+                    "rejected": r.rejected,
+                    "reason": r.reason,
+                    "inspected_on": r.inspected_on.isoformat() if r.inspected_on else None,
+                },
+            }
+        )
+    return out
