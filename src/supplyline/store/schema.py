@@ -455,6 +455,7 @@ from . import schema_enduse as _enduse  # noqa: E402 - it needs metadata, define
 
 dispositions: Table = _enduse.dispositions
 end_use_checks: Table = _enduse.end_use_checks
+end_use_cohorts: Table = _enduse.end_use_cohorts
 end_use_items: Table = _enduse.end_use_items
 inventory_rules: Table = _enduse.inventory_rules
 manifest_serials: Table = _enduse.manifest_serials

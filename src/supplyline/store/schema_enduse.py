@@ -115,6 +115,28 @@ end_use_items: Table = Table(
     Column("inventoried_on", Date),
     Column("disposed_on", Date),
     Index("ix_end_use_items_state_received", "state", "received_on"),
+    # a report of a past date reads the items inventoried after it one by one
+    Index("ix_end_use_items_inventoried_on", "inventoried_on"),
+)
+
+#: the items counted by what their compliance status depends on: each index write adds the
+#: change it made (minus the cohorts its items left, plus those they joined), so the sum
+#: per cohort is the items' count and value, and a report reads a few rows per shipment,
+#: check or disposition instead of scanning millions of items
+end_use_cohorts: Table = Table(
+    "end_use_cohorts",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    _id("package_id", nullable=False),
+    Column("package_line_no", Integer, nullable=False),
+    Column("category", String(40), nullable=False),
+    _id("site_id"),
+    Column("value_currency", String(3), nullable=False),
+    Column("received_on", Date),
+    Column("inventoried_on", Date),
+    Column("disposed_on", Date),
+    Column("items", Integer, nullable=False),
+    Column("value_minor", BigInteger, nullable=False),
 )
 
 handovers: Table = Table(

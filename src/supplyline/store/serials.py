@@ -7,10 +7,11 @@ in chunks: a shipment of 100,000 serials is a few hundred statements, not 100,00
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from functools import partial
 
-from sqlalchemy import ColumnElement, String, Table, any_, bindparam, insert, literal, select, update
+from sqlalchemy import ColumnElement, String, Table, any_, bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
@@ -87,8 +88,63 @@ def already_known(conn: Connection, serials: Sequence[str]) -> set[str]:
     return found
 
 
+#: what an item's compliance status depends on, and what reports break figures down by
+COHORT = (
+    "package_id",
+    "package_line_no",
+    "category",
+    "site_id",
+    "value_currency",
+    "received_on",
+    "inventoried_on",
+    "disposed_on",
+)
+
+
 def add_items(conn: Connection, rows: list[dict]) -> None:
     bulk_insert(conn, t.end_use_items, rows)
+    counts: dict[tuple, list[int]] = {}
+    for row in rows:
+        entry = counts.setdefault(tuple(row[k] for k in COHORT), [0, 0])
+        entry[0] += 1
+        entry[1] += row["value_minor"]
+    _add_cohorts(conn, counts)
+
+
+def cohorts_of(conn: Connection, *where: ColumnElement[bool]) -> dict[tuple, list[int]]:
+    """(cohort key) -> [items, value] of the items ``where`` selects, grouped as reports group."""
+    i = t.end_use_items
+    keys = [i.c[k] for k in COHORT]
+    query = select(*keys, func.count(), func.sum(i.c.value_minor)).where(*where).group_by(*keys)
+    return {tuple(row[:-2]): [row[-2], int(row[-1])] for row in conn.execute(query)}
+
+
+def _add_cohorts(conn: Connection, counts: Mapping[tuple, Sequence[int]]) -> None:
+    rows = [
+        {**dict(zip(COHORT, key, strict=True)), "items": n, "value_minor": v} for key, (n, v) in counts.items() if n
+    ]
+    if rows:
+        conn.execute(insert(t.end_use_cohorts), rows)
+
+
+def _counted(conn: Connection, selections: Sequence[Sequence[ColumnElement[bool]]], change: Callable[[], None]) -> None:
+    """Run ``change`` on the items ``selections`` pick, and add to the cohorts what it moved:
+    the cohorts those items were in, less, and those they are in now, more."""
+    before: dict[tuple, list[int]] = {}
+    for where in selections:
+        for key, (n, v) in cohorts_of(conn, *where).items():
+            entry = before.setdefault(key, [0, 0])
+            entry[0], entry[1] = entry[0] - n, entry[1] - v
+    change()
+    for where in selections:
+        for key, (n, v) in cohorts_of(conn, *where).items():
+            entry = before.setdefault(key, [0, 0])
+            entry[0], entry[1] = entry[0] + n, entry[1] + v
+    _add_cohorts(conn, {k: c for k, c in before.items() if c != [0, 0]})
+
+
+def _by_serial(conn: Connection, serials: Sequence[str]) -> list[list[ColumnElement[bool]]]:
+    return [[among] for among in _among(conn, serials)]
 
 
 def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
@@ -133,30 +189,42 @@ def mark_received(
 ) -> None:
     i = t.end_use_items
     where = (i.c.shipment_id == shipment_id, i.c.contract_line_no == line_no)
-    conn.execute(update(i).where(*where).values(state="held", received_on=on, site_id=site_id))
-    _set(conn, list(missing), state="missing")
+
+    def change() -> None:
+        conn.execute(update(i).where(*where).values(state="held", received_on=on, site_id=site_id))
+        _set(conn, list(missing), state="missing")
+
+    _counted(conn, [where], change)
 
 
 def mark_sighted(conn: Connection, serials: Sequence[str], *, on: date, site_id: str, inventory: bool) -> None:
     """Sighted at ``site_id``: held there; an inventory moves the last-inventoried date on."""
     i = t.end_use_items
-    _set(conn, serials, state="held", site_id=site_id)
-    if inventory:
-        for among in _among(conn, serials):
-            conn.execute(
-                update(i)
-                .where(among, (i.c.inventoried_on.is_(None)) | (i.c.inventoried_on < on))
-                .values(inventoried_on=on)
-            )
+
+    def change() -> None:
+        _set(conn, serials, state="held", site_id=site_id)
+        if inventory:
+            for among in _among(conn, serials):
+                conn.execute(
+                    update(i)
+                    .where(among, (i.c.inventoried_on.is_(None)) | (i.c.inventoried_on < on))
+                    .values(inventoried_on=on)
+                )
+
+    _counted(conn, _by_serial(conn, serials), change)
 
 
 def move(conn: Connection, serials: Sequence[str], *, site_id: str) -> None:
     """Handed over and confirmed: at the receiving site, held there (or still in transit,
     for a leg before the shipment's receipt)."""
     i = t.end_use_items
-    for among in _among(conn, serials):
-        conn.execute(update(i).where(among).values(site_id=site_id))
-    _set(conn, serials, state="held", only=(i.c.state != "in_transit"))
+
+    def change() -> None:
+        for among in _among(conn, serials):
+            conn.execute(update(i).where(among).values(site_id=site_id))
+        _set(conn, serials, state="held", only=(i.c.state != "in_transit"))
+
+    _counted(conn, _by_serial(conn, serials), change)
 
 
 def mark_missing(conn: Connection, serials: Sequence[str]) -> None:
@@ -166,11 +234,33 @@ def mark_missing(conn: Connection, serials: Sequence[str]) -> None:
 def mark_lost(conn: Connection, serials: Sequence[str], *, on: date) -> None:
     """Lost with their shipment: those still on their way (in transit, or missing from a leg)."""
     i = t.end_use_items
-    _set(conn, serials, only=i.c.state.in_(("in_transit", "missing")), state="lost", disposed_on=on)
+    change = partial(_set, conn, serials, only=i.c.state.in_(("in_transit", "missing")), state="lost", disposed_on=on)
+    _counted(conn, _by_serial(conn, serials), change)
 
 
 def mark_disposed(conn: Connection, serials: Sequence[str], *, kind: str, on: date) -> None:
-    _set(conn, serials, state=kind, disposed_on=on)
+    _counted(conn, _by_serial(conn, serials), partial(_set, conn, serials, state=kind, disposed_on=on))
+
+
+def cohort_differences(conn: Connection) -> list[tuple[tuple, list[int], list[int]]]:
+    """(cohort, what the cohort rows add up to, what the items give) wherever they differ."""
+    c = t.end_use_cohorts
+    keys = [c.c[k] for k in COHORT]
+    query = select(*keys, func.sum(c.c["items"]), func.sum(c.c.value_minor)).group_by(*keys)
+    summed = {tuple(r[:-2]): [int(r[-2]), int(r[-1])] for r in conn.execute(query)}
+    summed = {k: v for k, v in summed.items() if v != [0, 0]}
+    counted = cohorts_of(conn)
+    return [
+        (k, summed.get(k, [0, 0]), counted.get(k, [0, 0]))
+        for k in sorted(summed.keys() | counted.keys(), key=repr)
+        if summed.get(k, [0, 0]) != counted.get(k, [0, 0])
+    ]
+
+
+def recount_cohorts(conn: Connection) -> None:
+    """The cohorts from the items, one row each (a rebuild's, or a compaction's)."""
+    conn.execute(delete(t.end_use_cohorts))
+    _add_cohorts(conn, cohorts_of(conn))
 
 
 def _set(conn: Connection, serials: Sequence[str], only: ColumnElement[bool] | None = None, **values: object) -> None:

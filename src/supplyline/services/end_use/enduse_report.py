@@ -59,8 +59,7 @@ def _earlier_inventory(as_of: date):
 CURRENT, LATER = "current", "later"
 
 
-def status_column(as_of: date, rules: Deadlines, part: str = CURRENT):
-    i = t.end_use_items
+def status_column(as_of: date, rules: Deadlines, part: str = CURRENT, i=t.end_use_items):
     initial_cut, interval_cut = rules.cutoffs(as_of)
     inv = i.c.inventoried_on if part == CURRENT else _earlier_inventory(as_of)
     return case(
@@ -72,15 +71,13 @@ def status_column(as_of: date, rules: Deadlines, part: str = CURRENT):
     )
 
 
-def _part(part: str, as_of: date):
-    i = t.end_use_items
+def _part(part: str, as_of: date, i=t.end_use_items):
     if part == CURRENT:
         return (i.c.inventoried_on.is_(None)) | (i.c.inventoried_on <= as_of)
     return i.c.inventoried_on > as_of
 
 
-def _where(f: Filters, as_of: date) -> list:
-    i = t.end_use_items
+def _where(f: Filters, as_of: date, i=t.end_use_items) -> list:
     out = [i.c.received_on.is_not(None), i.c.received_on <= as_of]
     if f.category:
         out.append(i.c.category == f.category)
@@ -101,22 +98,33 @@ def _no_jit(conn: Connection) -> None:
 
 
 def grouped(conn: Connection, as_of: date, f: Filters = Filters()) -> list[dict]:
-    """Counts and values per (package, package line, category, site, status, currency)."""
-    i = t.end_use_items
+    """Counts and values per (package, package line, category, site, status, currency).
+
+    The items whose stored latest inventory holds as of the date are read from their
+    cohorts (a few rows per shipment, check or disposition: ``end_use_cohorts``), those
+    inventoried only after it item by item."""
     _no_jit(conn)
     rules = deadlines(conn)
-    keys = (i.c.package_id, i.c.package_line_no, i.c.category, i.c.site_id, i.c.value_currency)
+    names = ("package_id", "package_line_no", "category", "site_id", "value_currency")
     out = []
-    for part in (CURRENT, LATER):
-        status = status_column(as_of, rules, part).label("status")
-        inner = select(*keys, i.c.value_minor, status).where(*_where(f, as_of), _part(part, as_of)).subquery()
-        query = select(
-            *(inner.c[k.name] for k in keys),
-            inner.c.status,
-            func.count().label("items"),
-            func.sum(inner.c.value_minor).label("minor"),
-        ).group_by(*(inner.c[k.name] for k in keys), inner.c.status)
-        out += [dict(row._mapping) for row in conn.execute(query)]
+    for part, i in ((CURRENT, t.end_use_cohorts), (LATER, t.end_use_items)):
+        status = status_column(as_of, rules, part, i).label("status")
+        counted = (i.c["items"], i.c.value_minor) if i is t.end_use_cohorts else (literal(1), i.c.value_minor)
+        inner = select(*(i.c[k] for k in names), counted[0].label("n"), counted[1].label("v"), status).where(
+            *_where(f, as_of, i), _part(part, as_of, i)
+        )
+        sub = inner.subquery()
+        query = (
+            select(
+                *(sub.c[k] for k in names),
+                sub.c.status,
+                func.sum(sub.c.n).label("items"),
+                func.sum(sub.c.v).label("minor"),
+            )
+            .group_by(*(sub.c[k] for k in names), sub.c.status)
+            .having(func.sum(sub.c.n) != 0)
+        )
+        out += [{**row._mapping, "items": int(row.items)} for row in conn.execute(query)]
     return out
 
 

@@ -133,12 +133,14 @@ def rebuild(conn: Connection) -> tuple[int, list[Difference]]:
     """Replace the serial index with the replay; (items written, manifests that disagree with
     the log or that no event names)."""
     conn.execute(delete(t.end_use_items))
+    conn.execute(delete(t.end_use_cohorts))
     replay = _Replay(conn)
     for kind, stream_id, event in _events(conn):
         replay.apply(kind, stream_id, event)
     for manifest_id in sorted(set(replay.manifests) - replay.used):
         row = replay.manifests[manifest_id]
         replay.found.append(Difference("serial_manifests", (manifest_id,), None, row.root, None))
+    index.recount_cohorts(conn)  # one row per cohort, not the replay's every change
     written = conn.execute(select(func.count()).select_from(t.end_use_items)).scalar_one()
     return written, replay.found
 
@@ -148,15 +150,21 @@ def _items(conn: Connection) -> dict[str, dict]:
 
 
 def check(store: Store) -> list[Difference]:
-    """The stored index against a replay (made in a transaction rolled back afterwards)."""
+    """The stored index against a replay (made in a transaction rolled back afterwards), and
+    the stored cohorts against the stored items."""
     with store.engine.connect() as conn:
         replayed = conn.begin()
         try:
+            cohorts = [
+                Difference("end_use_cohorts", key, "items, value_minor", summed, counted)
+                for key, summed, counted in index.cohort_differences(conn)
+            ]
             stored = _items(conn)
             _written, found = rebuild(conn)
             rebuilt = _items(conn)
         finally:
             replayed.rollback()
+    found = cohorts + found
     for serial in sorted(stored.keys() | rebuilt.keys()):
         before, after = stored.get(serial), rebuilt.get(serial)
         if before is None or after is None:
