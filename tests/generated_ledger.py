@@ -137,7 +137,8 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: boo
     rid, pledge_id, pkg, ct, sh = f"R-{n}", f"PL-{n}", f"PKG-{n}", f"CT-{n}", f"SH-{n}"
     if serialised:
         bus.handle(store, OP, enduse.RequireSerials(requirement=rid))
-    quantity, price = draw.number(), draw.price()
+    # a serial per unit: fewer than 20,000, as the checks need serials, not many (600,000 took a minute)
+    quantity, price = draw.number(high=19_999) if serialised else draw.number(), draw.price()
     bus.handle(
         store,
         OP,

@@ -14,10 +14,14 @@ fails here.
 
 from __future__ import annotations
 
+import fcntl
+import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -133,9 +137,17 @@ def _log_leaks(store, surfaces: Surfaces) -> list[str]:
     return leaks
 
 
-@pytest.fixture
-def demo_surfaces(demo_store, demo_sqlite_url, tmp_path) -> Surfaces:
-    return crawl(demo_store, demo_sqlite_url, tmp_path)
+@pytest.fixture(scope="module")
+def demo_surfaces(demo_template, tmp_path_factory) -> Surfaces:
+    """The demo crawled once for the module's tests, which only read it."""
+    folder = tmp_path_factory.mktemp("demo-crawl")
+    shutil.copy(demo_template, folder / "demo.db")
+    url = f"sqlite:///{folder / 'demo.db'}"
+    store = open_store(url)
+    try:
+        return crawl(store, url, folder)
+    finally:
+        store.engine.dispose()
 
 
 def test_the_demo_public_log_shows_no_repeated_withheld_value(demo_store, demo_surfaces):
@@ -173,30 +185,54 @@ class Generated:
     withheld: set[tuple[str, str]]
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> Iterator[dict[int, Generated]]:
-    """The ledgers of ``SEEDS``, each built and crawled once (on first use)."""
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory, worker_id) -> Iterator[dict[int, Generated]]:
+    """The ledgers of ``SEEDS``, each built and crawled once (on first use) for the whole run:
+    under xdist the first worker to need a seed builds it and the other reads its copy, as a
+    build costs tens of seconds and the seeds' tests are spread over both workers."""
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
     stores = []
 
     class Ledgers(dict):
         def __missing__(self, seed: int) -> Generated:
+            built = shared / f"generated-{seed}"
+            with open(shared / f"generated-{seed}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not (built / "crawled.json").exists():
+                    _build(built, seed)
             folder = tmp_path_factory.mktemp(f"generated-{seed}")
-            url = f"sqlite:///{folder / 'ledger.db'}"
-            store = open_store(url, create=True)
+            shutil.copy(built / "ledger.db", folder / "ledger.db")
+            store = open_store(f"sqlite:///{folder / 'ledger.db'}")
             stores.append(store)
-            generated_ledger.build(store, seed)
-            with store.read() as conn:
-                index = Index(conn)
-                types = {row.seq: row.type for row in conn.execute(select(t.events.c.seq, t.events.c.type))}
-            withheld = {(item.event_type, item.field) for item in index.fields}
-            withheld |= {(types[seq], name) for item in index.fields for seq, name in item.repeated_in}
-            self[seed] = Generated(store, crawl(store, url, folder), withheld)
+            crawled = json.loads((built / "crawled.json").read_text())
+            surfaces = Surfaces(crawled["texts"], crawled["log"])
+            self[seed] = Generated(store, surfaces, {(event_type, name) for event_type, name in crawled["withheld"]})
             return self[seed]
 
     ledgers = Ledgers()
     yield ledgers
     for store in stores:
         store.engine.dispose()
+
+
+def _build(folder: Path, seed: int) -> None:
+    """The ledger of ``seed`` in ``folder``, with its crawl and withheld fields beside it."""
+    shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way starts again
+    folder.mkdir(parents=True)
+    url = f"sqlite:///{folder / 'ledger.db'}"
+    store = open_store(url, create=True)
+    generated_ledger.build(store, seed)
+    with store.read() as conn:
+        index = Index(conn)
+        types = {row.seq: row.type for row in conn.execute(select(t.events.c.seq, t.events.c.type))}
+    withheld = {(item.event_type, item.field) for item in index.fields}
+    withheld |= {(types[seq], name) for item in index.fields for seq, name in item.repeated_in}
+    surfaces = crawl(store, url, folder)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.engine.dispose()
+    crawled = {"texts": surfaces.texts, "log": surfaces.log, "withheld": sorted(withheld)}
+    (folder / "crawled.json").write_text(json.dumps(crawled))
 
 
 def leaks_anywhere(store, surfaces: Surfaces) -> list[str]:
