@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     #: disclosure levels that apply unless a command states one, over the built-in ones:
     #: ``EventType.field=LEVEL[@EMBARGO]`` separated by commas (see domain/disclosure.py)
     default_disclosure: str = ""
+    #: where documents' bytes are kept: a directory or an fsspec URL (default: beside the
+    #: SQLite file, ``<db>.blobs/``; see store/blobs.py)
+    blobs: str | None = None
     #: a tlog-policy file whose ``witness NAME KEY URL`` lines name the witnesses asked to
     #: cosign each new checkpoint (see services/log/witnessing.py); unset: no witnesses
     witness_policy: str | None = None

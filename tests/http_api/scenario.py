@@ -25,6 +25,7 @@ from supplyline.domain.shipment import ShippedLine
 from supplyline.services import bus
 from supplyline.services.access import tokens
 from supplyline.services.context import Actor
+from supplyline.services.evidence import documents, findings
 from supplyline.services.interchange import kiel
 from supplyline.services.money_flow import money
 from supplyline.services.plans import planning
@@ -55,6 +56,10 @@ MARKERS = {
     "note-of-pledge-C1": {"FUND-C"},
     "PLEDGE-C1": {"FUND-C"},
     "name-of-facility-A": {"SUP-A", "SELL-A"},
+    # the evidence (issue 18): seen by whoever sees contract CT-A; the finding's texts are
+    # withheld in the log, among the record's parties
+    "title-of-document-A": {"REC-A", "FUND-A", "FUND-C", "SELL-A", "SUP-A"},
+    "criteria-of-finding-A": {"REC-A", "FUND-A", "FUND-C", "SELL-A", "SUP-A"},
     "note-of-requirement-B": {"REC-B", "FUND-B", "SELL-B"},
     "title-of-package-B": {"REC-B", "FUND-B", "SELL-B"},
     "note-of-pledge-B1": {"FUND-B"},
@@ -289,6 +294,7 @@ def build(store: Store) -> Scenario:
         by("SELL-A"),
         shipments.Dispatch(contract_id="CT-A", shipped_on="2025-11-10", lines=(ShippedLine(1, 2),), id="SH-A2"),
     )
+    _evidence(store, by)
 
     package("PKG-A-PROP", "title-of-package-A-PROP", "SELL-A", "REC-A", [("RQ-A2", 5)], ("title=parties",))
     bus.handle(store, coord, packages.ProposePackage(package_id="PKG-A-PROP"))
@@ -421,6 +427,23 @@ def build(store: Store) -> Scenario:
     return Scenario(secrets, ids, first)
 
 
+def _evidence(store: Store, by) -> None:
+    """Contract CT-A's letter of offer, a finding open on it and one closed (issue 18)."""
+    loa = documents.AttachDocument(
+        record="contract:CT-A", doc_type="loa", language="en", title="title-of-document-A",
+        content=b"%PDF-1.4 the letter of offer of CT-A", on="2025-09-01", id="DOC-A",
+    )  # fmt: skip
+    bus.handle(store, by("SELL-A"), loa)
+    for finding_id in ("FND-A", "FND-A-CLOSED"):
+        opened = findings.OpenFinding(
+            record="contract:CT-A", severity="medium", criteria="criteria-of-finding-A", condition="late",
+            due="2026-01-31", on="2025-10-01", evidence=("DOC-A",), id=finding_id,
+        )  # fmt: skip
+        bus.handle(store, by("AUD-A"), opened)
+    closed = findings.CloseFinding(finding_id="FND-A-CLOSED", resolution="answered", on="2025-10-05")
+    bus.handle(store, by("AUD-A"), closed)
+
+
 class Copies:
     """Fresh copies of the scenario ledger (SQLite files), each as a store, with the signing
     key beside it where `supplyline init` puts it."""
@@ -436,6 +459,9 @@ class Copies:
         key = self.template.with_name(f"{self.template.name}.key")
         if key.exists():
             shutil.copy(key, path.with_name(f"{path.name}.key"))
+        blobs = self.template.with_name(f"{self.template.name}.blobs")  # the documents' bytes beside it
+        if blobs.exists():
+            shutil.copytree(blobs, path.with_name(f"{path.name}.blobs"))
         store = Store(make_engine(f"sqlite:///{path}"))
         self.stores.append(store)
         return store

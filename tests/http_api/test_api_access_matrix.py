@@ -231,6 +231,60 @@ CASES = [
     # --- contracts ----------------------------------------------------------------------
     ("GET", "/contracts", "/contracts", None, expect(200, 200, 200, 200, 200, 200)),
     ("GET", "/contracts/{contract_id}", "/contracts/CT-A", None, expect(**SHARED_READ, supp=(200, 404))),
+    # --- the evidence (issue 18): documents and findings follow contract CT-A ---------------
+    (
+        "POST",
+        "/documents",
+        "/documents",
+        Upload(
+            {"file": ("loa.pdf", b"%PDF-1.4 another letter")}, {"record": "contract:CT-A", "type": "loa", "lang": "en"}
+        ),
+        expect(rec=(201, 422), coord=201, fund=(201, 422), sell=(201, 422), supp=(201, 422), aud=201),
+    ),
+    ("GET", "/documents/{document_id}", "/documents/DOC-A", None, expect(**SHARED_READ, supp=(200, 404))),
+    (
+        "GET",
+        "/documents/{document_id}/content",
+        "/documents/DOC-A/content",
+        None,
+        expect(**SHARED_READ, supp=(200, 404)),
+    ),
+    (
+        "POST",
+        "/findings",
+        "/findings",
+        {
+            "record": "contract:CT-A",
+            "severity": "low",
+            "criteria": "c",
+            "condition": "d",
+            "due": "2026-02-01",
+            "on": "2025-12-01",
+        },
+        expect(aud=201),
+    ),
+    (
+        "POST",
+        "/findings/{finding_id}/response",
+        "/findings/FND-A/response",
+        {"response": "fixed", "on": "2025-12-01", "evidence": ["DOC-A"]},
+        expect(rec=(403, 404), fund=(403, 404), sell=(200, 404), supp=(200, 404)),
+    ),
+    (
+        "POST",
+        "/findings/{finding_id}/close",
+        "/findings/FND-A/close",
+        {"resolution": "ok", "on": "2025-12-01"},
+        expect(aud=200),
+    ),
+    (
+        "POST",
+        "/findings/{finding_id}/reopen",
+        "/findings/FND-A-CLOSED/reopen",
+        {"reason": "not fixed", "due": "2026-02-01", "on": "2025-12-01"},
+        expect(aud=200),
+    ),
+    ("GET", "/reports/findings", "/reports/findings", None, EVERYONE),
     # a contract is signed by its buyer; the package must be visible (422 names the field)
     (
         "POST",
@@ -516,7 +570,8 @@ def _leaks(scenario: Scenario, role: str, side: str, body: str, sent: str) -> li
 def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
-    assert len(operations) == 90  # 86, the three of late schedules and a shipment's arrival (issue 17)
+    # 86, the three of late schedules and a shipment's arrival (issue 17), documents and findings (8, issue 18)
+    assert len(operations) == 98
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}

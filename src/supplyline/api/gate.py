@@ -26,6 +26,7 @@ from ..services import idempotency
 from ..services.access import tokens, views
 from ..services.access.ownership import LABELS, RESOLVERS, Ownership
 from ..services.context import Actor, Outcome
+from ..services.evidence.evidence_views import with_evidence
 from ..services.log.transparency import WithheldField
 from ..store.eventstore import Store, read_head
 from .cursors import paginate
@@ -196,7 +197,10 @@ class Gate:
             principal = self.principal(conn, action)
             own = Ownership(conn)
             self._judge(principal, action, existing(kind, record_id), own)
-            record = views.present(views.Viewer(principal, own), present_as or kind, fetch(conn))
+            viewer = views.Viewer(principal, own)
+            record = views.present(viewer, present_as or kind, fetch(conn))
+            if present_as is None:
+                record = with_evidence(viewer, kind, record)
         if isinstance(record.get("version"), int):
             self.response.headers["ETag"] = f'"{record["version"]}"'
         return record

@@ -134,6 +134,18 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "handover.record":          (O,        N,          N,     O,     N,       N,      N),
     "handover.confirm":         (O,        N,          N,     O,     N,       N,      N),
     "report.end_use":           (A,        A,          A,     A,     N,       A,      A),
+    # the evidence (issue 18): a document or a finding is seen by whoever sees the record it
+    # is about, and a record's parties attach documents to it; auditors open, close and
+    # reopen findings, the record's owners answer them; a closed finding its auditor made
+    # public is listed for everyone by the report
+    "document.read":            (S,        A,          S,     S,     S,       A,      N),
+    "document.attach":          (S,        A,          S,     S,     S,       A,      N),
+    "finding.read":             (S,        A,          S,     S,     S,       A,      N),
+    "finding.open":             (N,        N,          N,     N,     N,       A,      N),
+    "finding.respond":          (O,        N,          O,     O,     O,       N,      N),
+    "finding.close":            (N,        N,          N,     N,     N,       A,      N),
+    "finding.reopen":           (N,        N,          N,     N,     N,       A,      N),
+    "report.findings":          (A,        A,          A,     A,     A,       A,      A),
 }
 # fmt: on
 

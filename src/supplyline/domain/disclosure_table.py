@@ -301,6 +301,28 @@ TABLE: dict[str, Record] = {
         "authorisation": Field(_on("dispositions", "authorisation"), default=PARTIES),
         "note": Field(_on("dispositions", "note"), default=PARTIES),
     }),
+    # the evidence (issue 18): a document's title may be withheld (its bytes are then served to
+    # those who see the title only); its hash, size, media type and kind never are, so a
+    # withheld document's later release can be checked against the public log. A finding's
+    # texts stay among the record's parties (who sees a finding follows its record) unless
+    # the command says otherwise; a closed finding its auditor made public is listed for
+    # everyone by the findings report, by the auditor's decision. Repeated nowhere.
+    "DocumentAttached": Record("a document", "document", {
+        "title": Field(_on("documents", "title")),
+    }),
+    "FindingOpened": Record("a finding", "finding", {
+        "criteria": Field(_on("findings", "criteria"), default=PARTIES),
+        "condition": Field(_on("findings", "condition"), default=PARTIES),
+    }),
+    "FindingResponded": Record("a finding's answer", "finding", {
+        "response": Field(_on("findings", "response"), default=PARTIES),
+    }),
+    "FindingClosed": Record("a finding's closure", "finding", {
+        "resolution": Field(_on("findings", "resolution"), default=PARTIES),
+    }),
+    "FindingReopened": Record("a finding reopened", "finding", {
+        "reason": Field(default=PARTIES),
+    }),
     # an order is the supplier's, placed for a contract line: it is withheld as that line is
     "ProductionOrderPlaced": Record("a production order", "order", {
         "quantity": Field(_on("production_orders", "quantity"), command=False),

@@ -190,4 +190,14 @@ SERIAL_ITEM = LifeCycle(
 #: one leg of custody: stated by the giving party, confirmed by the receiving one
 HANDOVER = LifeCycle("handover", "handed_over", {"handed_over": ("confirmed",), "confirmed": ()})
 
-ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM, MONEY, HANDOVER)
+#: an audit finding (issue 18): answered by the record's owners, closed by the auditor, who
+#: may reopen it when the answer does not hold
+FINDING = LifeCycle(
+    "finding",
+    "open",
+    {"open": ("answered", "closed"), "answered": ("answered", "closed", "open"), "closed": ("open",)},
+    # still waiting on someone: flagged on the record's page, in the trace and the funnel
+    groups={"open": ("open", "answered")},
+)
+
+ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM, MONEY, HANDOVER, FINDING)

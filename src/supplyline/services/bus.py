@@ -48,6 +48,8 @@ HANDLER_MODULES = (
     "end_use.enduse",
     "end_use.custody",
     "money_flow.money",
+    "evidence.documents",
+    "evidence.findings",
 )
 
 

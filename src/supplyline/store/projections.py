@@ -32,6 +32,7 @@ from ..domain.shipment import Shipment
 from ..domain.token import ApiToken
 from ..ledger.canonical import canonical
 from . import projections_enduse as enduse
+from . import projections_evidence as evidence
 from . import schema as t
 from .table_rows import Rows, key_of, same_named
 
@@ -360,6 +361,7 @@ PROJECTIONS: dict[str, Projection] = {
         Projection(ApiToken, token_rows),
         Projection(LogKey, lambda _key: {}),  # named in the log only: no table
         *(Projection(entity, rows) for entity, rows in enduse.ROWS),
+        *(Projection(entity, rows) for entity, rows in evidence.ROWS),
     )
 }
 
@@ -393,6 +395,7 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.production_plan_shortfalls,
     t.api_tokens,
     *enduse.TABLES,
+    *evidence.TABLES,
 )
 
 

@@ -471,3 +471,9 @@ production_plans: Table = _planning.production_plans
 production_plan_parts: Table = _planning.production_plan_parts
 production_plan_shortfalls: Table = _planning.production_plan_shortfalls
 handovers: Table = _enduse.handovers
+
+# the evidence's tables (issue 18), likewise
+from . import schema_evidence as _evidence  # noqa: E402 - it needs metadata, defined above
+
+documents: Table = _evidence.documents
+findings: Table = _evidence.findings

@@ -20,8 +20,8 @@ from ..schemas.production import (
     InspectionCreate,
     LotCreate,
     OrderCreate,
+    OrderDetailRead,
     OrderPage,
-    OrderRead,
     RescheduleAction,
 )
 from .common import Cursor, FilterId, Limit, LotPathId, PathId, plain, plain_rows
@@ -103,7 +103,7 @@ def list_orders(
     )
 
 
-@router.get("/orders/{order_id}", response_model=OrderRead, **acts("order.read"))
+@router.get("/orders/{order_id}", response_model=OrderDetailRead, **acts("order.read"))
 def get_order(order_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("order", order_id, lambda c: plain(queries.order(c, order_id)))
 

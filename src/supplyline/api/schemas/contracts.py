@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from .common import Amount, ContractKind, Count, Day, Disclose, Id, LineNo, Page, RequestModel, WithheldFieldRead
+from .evidence import EvidenceRead
 
 
 class ContractLineCreate(RequestModel):
@@ -63,7 +64,7 @@ class DeliveryRead(BaseModel):
     withheld: list[WithheldFieldRead] = []
 
 
-class ContractDetailRead(ContractRead):
+class ContractDetailRead(ContractRead, EvidenceRead):
     lines: list[ContractLineRead]
     schedule: list[DeliveryRead]
 

@@ -22,6 +22,7 @@ from .common import (
     WithheldFieldRead,
 )
 from .contracts import ContractRead
+from .evidence import EvidenceRead
 
 
 class PackageCreate(RequestModel):
@@ -92,7 +93,7 @@ class DecisionRead(BaseModel):
     decided_on: str
 
 
-class PackageDetailRead(PackageBaseRead):
+class PackageDetailRead(PackageBaseRead, EvidenceRead):
     lines: list[PackageLineRead]
     decisions: list[DecisionRead]
     contracts: list[ContractRead]

@@ -29,6 +29,7 @@ from .common import (
     Text,
 )
 from .enduse import SerialNumber
+from .evidence import DocumentRead
 
 
 class FacilityOwnerCreate(RequestModel):
@@ -99,5 +100,14 @@ FacilityRead = read_model(
 )
 LotRead = read_model("LotRead", LotRecord, __name__, withheld=False)
 OrderRead = read_model("OrderRead", OrderRecord, __name__, lots=(many(LotRead), ...))
+#: one order, with the documents attached to it (a lot's inspection report) and its open findings (issue 18)
+OrderDetailRead = read_model(
+    "OrderDetailRead",
+    OrderRecord,
+    __name__,
+    lots=(many(LotRead), ...),
+    documents=(many(DocumentRead), []),
+    open_findings=(int, 0),
+)
 FacilityPage = page_of("FacilityPage", FacilityRead, __name__)
 OrderPage = page_of("OrderPage", OrderRead, __name__)

@@ -33,6 +33,7 @@ from .enduse import (
     SerialsRequired,
     SiteRegistered,
 )
+from .evidence import DocumentAttached, FindingClosed, FindingOpened, FindingReopened, FindingResponded
 from .funding import AllocationReleased, PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
 from .logkey import KeyPinned, KeyRotated
 from .packages import (
@@ -94,12 +95,17 @@ __all__ = [
     "CustodyHandedOver",
     "DeliveryRescheduled",
     "DispositionRecorded",
+    "DocumentAttached",
     "EndUseCheckRecorded",
     "Event",
     "EventShapeError",
     "FacilityCapacitySet",
     "FacilityItemTermsSet",
     "FacilityRegistered",
+    "FindingClosed",
+    "FindingOpened",
+    "FindingReopened",
+    "FindingResponded",
     "FxRatesRecorded",
     "InventoryRulesSet",
     "KeyPinned",

@@ -16,6 +16,7 @@ read filter (``services.access.views``) rely on:
 | API token | its party | nobody |
 | production plan | nobody (it spans every facility: read with scope any) | nobody |
 | end-use records | see services/end_use/ownership_enduse.py | |
+| document, finding | those of the record it is about | those the record is shared with |
 
 Each query takes the ids wanted (or None for all), so a single record and a whole list are
 resolved by the same code.
@@ -32,8 +33,10 @@ from sqlalchemy.engine import Connection
 from ...domain.access import Parties, Target
 from ...domain.contract import Contract
 from ...domain.custody import Handover
+from ...domain.document import Document
 from ...domain.enduse import Disposition, EndUseCheck, EndUseRules, Site
 from ...domain.facility import Facility
+from ...domain.finding import Finding
 from ...domain.fx import FxRecord
 from ...domain.package import Package
 from ...domain.party import Party
@@ -189,6 +192,24 @@ def requirements(conn: Connection, ids: Ids) -> Resolved:
     return _parties(owners, shared)
 
 
+def _about_records(conn: Connection, table, ids: Ids) -> Resolved:
+    """A document's or finding's parties: those of the record it is about."""
+    rows = conn.execute(_in(select(table.c.id, table.c.record_kind, table.c.record_id), table.c.id, ids)).all()
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        wanted[row.record_kind].add(row.record_id)
+    of_kind = {kind: RESOLVERS[kind](conn, sorted(record_ids)) for kind, record_ids in wanted.items()}
+    return {row.id: of_kind[row.record_kind].get(row.record_id, Parties()) for row in rows}
+
+
+def documents(conn: Connection, ids: Ids) -> Resolved:
+    return _about_records(conn, t.documents, ids)
+
+
+def findings(conn: Connection, ids: Ids) -> Resolved:
+    return _about_records(conn, t.findings, ids)
+
+
 def plans(conn: Connection, ids: Ids) -> Resolved:
     p = t.production_plans
     return {plan_id: Parties() for plan_id in conn.execute(_in(select(p.c.id), p.c.id, ids)).scalars()}
@@ -208,6 +229,8 @@ RESOLVERS: dict[str, Callable[[Connection, Ids], Resolved]] = {
     "token": tokens,
     "plan": plans,
     **enduse.RESOLVERS,
+    "document": documents,
+    "finding": findings,
 }
 
 
@@ -228,6 +251,8 @@ _ENTITIES = (
     EndUseCheck,
     Disposition,
     Handover,
+    Document,
+    Finding,
 )
 LABELS = {entity.KIND: entity.LABEL for entity in _ENTITIES} | {"serial": "serial"}
 

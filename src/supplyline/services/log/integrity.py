@@ -28,6 +28,7 @@ from ...store import keyfile, notefile, signing
 from ...store import schema as t
 from ...store.eventstore import Store, iter_events
 from ...store.replicas import on_primary
+from ..evidence import documents
 from ..money_flow import conservation
 from . import checks
 from .projection_watch import ProjectionWatch
@@ -105,6 +106,8 @@ def _check(
         with store.read() as conn:
             broken = conservation.check_money(conn)
         result.problems += [f"money not conserved: {problem}" for problem in broken[:SHOWN]]
+    # documents' bytes are beside the log: a missing or altered blob is named, the rest stands
+    result.problems += documents.check_blobs(store)
     return result
 
 
