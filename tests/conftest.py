@@ -88,6 +88,8 @@ def demo_template(tmp_path_factory) -> Path:
 def demo_sqlite_url(demo_template, tmp_path) -> str:
     copy = tmp_path / "demo.db"
     shutil.copy(demo_template, copy)
+    # the documents' bytes are kept beside the database (store/blobs.py)
+    shutil.copytree(demo_template.with_name("demo.db.blobs"), tmp_path / "demo.db.blobs")
     return f"sqlite:///{copy}"
 
 

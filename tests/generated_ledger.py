@@ -22,6 +22,7 @@ from supplyline.domain.shipment import ShippedLine
 from supplyline.services import bus
 from supplyline.services.context import Actor
 from supplyline.services.end_use import enduse
+from supplyline.services.evidence import documents, findings
 from supplyline.services.money_flow import money
 from supplyline.services.records import contracts, funding, packages, parties, production, requirements, shipments
 
@@ -109,6 +110,35 @@ def build(store, seed: int, *, chains: int = 3) -> None:
         _chain(store, draw, n)
     _chain(store, draw, chains + 1, rejected=True)
     _chain(store, draw, chains + 2, serialised=True)
+    _evidence(store, draw)
+
+
+def _evidence(store, draw: Draw) -> None:
+    """A document on the first contract and a finding through its whole life (issue 18),
+    each text a distinct number so that a withheld one found in public is a leak. Drawn
+    last, so every earlier random choice of a seed stays as it was."""
+    attached = documents.AttachDocument(
+        record="contract:CT-1", doc_type="invoice", language="en", title=str(draw.number()),
+        content=f"%PDF-1.4 {draw.number()}".encode(), on=draw.following_day(),
+        disclosure=draw.disclose("DocumentAttached"),
+    )  # fmt: skip
+    doc = bus.handle(store, Actor("US", via="generated"), attached).id
+    auditor = Actor("AUDIT", via="generated")
+    opened = findings.OpenFinding(
+        record="contract:CT-1", severity="high", criteria=str(draw.number()), condition=str(draw.number()),
+        due="2099-01-01", on=draw.following_day(), evidence=(doc,), disclosure=draw.disclose("FindingOpened"),
+    )  # fmt: skip
+    finding = bus.handle(store, auditor, opened).id
+    steps = (
+        findings.RespondToFinding(finding_id=finding, response=str(draw.number()), on=draw.following_day(),
+                                  disclosure=draw.disclose("FindingResponded")),
+        findings.CloseFinding(finding_id=finding, resolution=str(draw.number()), on=draw.following_day(),
+                              disclosure=draw.disclose("FindingClosed")),
+        findings.ReopenFinding(finding_id=finding, reason=str(draw.number()), due="2099-01-01",
+                               on=draw.following_day(), disclosure=draw.disclose("FindingReopened")),
+    )  # fmt: skip
+    for step in steps:
+        bus.handle(store, Actor("US", via="generated") if step is steps[0] else auditor, step)
 
 
 def _end_use(store, draw: Draw, shipment: str, serials: tuple[SerialRow, ...]) -> None:

@@ -76,6 +76,10 @@ def crawl(store: Store, url: str, tmp_path: Path) -> Surfaces:
             answer = client.get(f"{API}/reports/end-use", params={"as_of": as_of})
             assert answer.status_code == 200, answer.text
             out.add(f"end-use report {as_of}", answer.text)
+        # audit findings: the public is listed only the closed ones their auditor made public (issue 18)
+        answer = client.get(f"{API}/reports/findings")
+        assert answer.status_code == 200, answer.text
+        out.add("findings report", answer.text)
         for page in PAGES:
             answer = client.get(page)
             assert answer.status_code == 200, (page, answer.text[:500])

@@ -102,7 +102,8 @@ def test_a_document_is_hashed_into_the_log_audited_verified_and_downloaded_as_an
         assert fetched.headers["content-disposition"] == f'attachment; filename="{html_id}"'
         assert fetched.headers["x-content-type-options"] == "nosniff"
         contract = client.get("/api/v1/contracts/CT-NL-1", headers=headers).json()
-        assert [d["id"] for d in contract["documents"]] == [doc_id, html_id]
+        # the demo's letter of offer and acceptance certificate, then these two
+        assert [d["id"] for d in contract["documents"]] == ["DOC-0001", "DOC-0002", doc_id, html_id]
         assert client.get(f"/api/v1/documents/{html_id}/content").status_code == 401
 
     # verify re-hashes every blob: an altered one and a missing one are named, the chain still checks

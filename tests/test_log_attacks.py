@@ -66,6 +66,7 @@ def ledger(request, demo_template, tmp_path):
     key = tmp_path / "ledger.key"
     if request.param == "sqlite":
         shutil.copy(demo_template, tmp_path / "demo.db")
+        shutil.copytree(demo_template.with_name("demo.db.blobs"), tmp_path / "demo.db.blobs")  # the documents' bytes
         with sqlite3.connect(tmp_path / "demo.db") as conn:  # the demo's size changes as the demo grows
             (demo_events,) = conn.execute("SELECT count(*) FROM events").fetchone()
         target = Ledger(f"sqlite:///{tmp_path / 'demo.db'}", key)

@@ -31,6 +31,7 @@ from supplyline.services.bus import Command
 from supplyline.services.context import Actor, open_store
 from supplyline.services.end_use import custody, enduse
 from supplyline.services.end_use.enduse_report import compliance
+from supplyline.services.evidence import documents, findings
 from supplyline.services.log.checks import check_projections, verify_ledger
 from supplyline.services.money_flow import money
 from supplyline.services.money_flow.conservation import check_money
@@ -515,6 +516,50 @@ class Ledger(RuleBasedStateMachine):
         the same day, a day before it left or a reason off the list are refused, nothing written."""
         sid = self.shipments[i % len(self.shipments)]
         self.attempt(shipments.ExpectArrival, shipment_id=sid, expected_arrival=day, reason=reason, on="2025-03-05")
+
+    @precondition(lambda self: self.contracts)
+    @rule(
+        i=st.integers(0, 100),
+        kind=st.sampled_from(["loa", "invoice", "memo"]),
+        lang=st.sampled_from(["en", "uk", "xx"]),
+        empty=st.sampled_from([False] * 5 + [True]),
+    )
+    def attach_document(self, i, kind, lang, empty):
+        """A document on a contract (issue 18): an unknown type or language or an empty file is
+        refused, nothing written; its hash names the bytes in the blob store."""
+        ct = self.contracts[i % len(self.contracts)]
+        content = b"" if empty else f"%PDF-1.4 {ct} {self.next_id('D')}".encode()
+        self.attempt(documents.AttachDocument, record=f"contract:{ct}", doc_type=kind, language=lang, title="t",
+                     content=content, on="2025-03-02")  # fmt: skip
+
+    @precondition(lambda self: self.contracts)
+    @rule(i=st.integers(0, 100), step=st.sampled_from(["open", "open", "respond", "close", "reopen", "early"]))
+    def move_finding(self, i, step):
+        """A finding opened on a contract, answered, closed, reopened (issue 18): a step its
+        state does not allow, or dated before its opening, is refused, nothing written."""
+        found = self.ids("SELECT id FROM findings ORDER BY id")
+        if step == "open" or not found:
+            ct = self.contracts[i % len(self.contracts)]
+            attached = self.ids(f"SELECT id FROM documents WHERE record_id = '{ct}' ORDER BY id")[:1]
+            self.attempt(findings.OpenFinding, record=f"contract:{ct}", severity="high", criteria="c", condition="d",
+                         due="2025-04-01", on="2025-03-03", evidence=tuple(attached))  # fmt: skip
+            return
+        fid = found[i % len(found)]
+        if step == "respond":
+            self.attempt(findings.RespondToFinding, finding_id=fid, response="done", on="2025-03-04")
+        elif step == "close":
+            self.attempt(findings.CloseFinding, finding_id=fid, resolution="ok", on="2025-03-05", public=i % 2 == 0)
+        elif step == "reopen":
+            self.attempt(findings.ReopenFinding, finding_id=fid, reason="no", due="2025-05-01", on="2025-03-06")
+        else:
+            self.attempt(findings.CloseFinding, finding_id=fid, resolution="ok", on="2025-03-01")
+
+    @invariant()
+    def open_findings_flag_their_records(self):
+        with self.store.read() as conn:
+            flagged = findings.open_on(conn, "contract")
+            rows = conn.execute(text("SELECT record_id, state FROM findings WHERE record_kind = 'contract'")).all()
+        assert sum(flagged.values()) == sum(1 for r in rows if r.state in ("open", "answered"))
 
     @invariant()
     def late_shipments_are_on_their_way_past_their_expected_day(self):

@@ -263,6 +263,7 @@ CASES = [
         },
         expect(aud=201),
     ),
+    ("GET", "/findings/{finding_id}", "/findings/FND-A", None, expect(**SHARED_READ, supp=(200, 404))),
     (
         "POST",
         "/findings/{finding_id}/response",
@@ -570,8 +571,8 @@ def _leaks(scenario: Scenario, role: str, side: str, body: str, sent: str) -> li
 def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
-    # 86, the three of late schedules and a shipment's arrival (issue 17), documents and findings (8, issue 18)
-    assert len(operations) == 98
+    # 86, the three of late schedules and a shipment's arrival (issue 17), documents and findings (9, issue 18)
+    assert len(operations) == 99
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}

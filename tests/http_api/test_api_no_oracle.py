@@ -50,8 +50,8 @@ def test_every_named_write_is_covered():
     routes = {case[1] for case in NAMED_WRITES}
     assert "/packages/{package_id}/decisions" in routes
     # 20, the five money-stage writes (issue 15), a custody handover (16), two reschedules and a
-    # shipment's expected arrival (17)
-    assert len(routes) == 29
+    # shipment's expected arrival (17), a finding answered, closed and reopened (18)
+    assert len(routes) == 32
 
 
 def test_hidden_records_answer_as_missing_ones(scenario, copies):

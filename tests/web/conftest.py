@@ -41,6 +41,7 @@ def live(demo_template, tmp_path_factory):
     """(base url, {name: token secret}) of a uvicorn server on a copy of the demo ledger."""
     path = tmp_path_factory.mktemp("web") / "demo.db"
     shutil.copy(demo_template, path)
+    shutil.copytree(demo_template.with_name("demo.db.blobs"), path.with_name("demo.db.blobs"))  # documents' bytes
     store = open_store(f"sqlite:///{path}")
     transparency.ensure_key(keyfile.default_path(f"sqlite:///{path}"), "demo.example/ledger")
     operator = Actor("operator", via="test")

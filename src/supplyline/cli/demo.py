@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .. import settings as settings_module
     from ..services.access import tokens
     from ..services.demo_ledger import demo as demo_data
+    from ..services.demo_ledger import demo_evidence
     from ..services.interchange import kiel as kiel_service
     from ..services.log import signing, transparency
     from ..services.reads import queries, reports
@@ -28,6 +29,7 @@ else:
     store_signing = lazy("supplyline.store.signing")
     tokens = lazy("supplyline.services.access.tokens")
     demo_data = lazy("supplyline.services.demo_ledger.demo")
+    demo_evidence = lazy("supplyline.services.demo_ledger.demo_evidence")
     kiel_service = lazy("supplyline.services.interchange.kiel")
     signing = lazy("supplyline.services.log.signing")
     transparency = lazy("supplyline.services.log.transparency")
@@ -44,6 +46,21 @@ def _remove_sqlite_file(url: str) -> None:
         raise Refused("--reset removes a SQLite file; for PostgreSQL give an empty database instead", field="reset")
     for suffix in ("", "-wal", "-shm"):
         Path(parsed.database + suffix).unlink(missing_ok=True)
+
+
+def _write_documents(url: str) -> None:
+    """The demo's attached PDFs beside a SQLite ledger, to try `audit document` on (issue 18)."""
+    from sqlalchemy.engine import make_url  # here: `supplyline --help` does not load SQLAlchemy
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return
+    folder = Path(parsed.database).parent / "demo-documents"
+    folder.mkdir(exist_ok=True)
+    for name, data in demo_evidence.ORIGINALS.items():
+        (folder / name).write_bytes(data)
+    first = folder / next(iter(demo_evidence.ORIGINALS))
+    console.print(f"\nthe documents attached are in {folder}/: `supplyline audit document {first}`", markup=False)
 
 
 #: What a demo without the tracker's files leaves out, and where to get them.
@@ -95,6 +112,7 @@ def demo(
     print_funnel(funnel)
     console.print()
     print_trace(trace)
+    _write_documents(st.db)
     if with_tokens:
         console.print("\nAPI tokens to sign in to the dashboard or call the API with (demo only; shown once):")
         for party, role in demo_data.DEMO_TOKENS:

@@ -64,6 +64,8 @@ def print_unconverted(data: dict) -> None:
 def print_trace(data: dict) -> None:
     pkg = data["package"]
     root = Tree(f"[bold]package {pkg['id']}[/] — {pkg['title']} ({pkg['mechanism']}, {pkg['state']})")
+    for flag in data.get("open_findings", ()):
+        root.add(f"[red]open audit findings[/]: {flag['open']} on {flag['record']} (`report findings --open`)")
     if not data["delivered"]:
         root.add("nothing delivered yet")
     for d in data["delivered"]:

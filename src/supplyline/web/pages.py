@@ -19,11 +19,14 @@ from ..domain.lifecycle import REQUIREMENT
 from ..domain.money import check_currency
 from ..domain.values import CATEGORIES, parse_date, parse_int
 from ..services.access import sessions, tokens, views
+from ..services.evidence.evidence_views import package_evidence
 from ..services.interchange import kiel as kiel_service
 from ..services.log import transparency
 from ..services.log.last_check import LastCheck
 from ..services.reads import dashboard, ledger_browser, queries, reports
 from . import session
+from .enduse_strings import language
+from .evidence_strings import STRINGS as EVIDENCE_STRINGS
 from .figures_strings import STRINGS as FIGURES
 from .figures_strings import language as figures_language
 from .ledger_strings import STRINGS as LEDGER_WORDS
@@ -64,6 +67,7 @@ NAV = [
     ("/production", "Drone Deal production"),
     ("/end-use", "End use"),
     ("/late", "Late"),
+    ("/findings", "Findings"),
     ("/ledger", "Ledger"),
 ]
 
@@ -208,6 +212,7 @@ def package(request: Request, package_id: str):
             "shipment",
             [dict(s) for c in detail["contracts"] for s in queries.list_shipments(conn, contract_id=c["id"])],
         )
+        evidence = package_evidence(who, detail)
     return _page(
         request,
         "package.html",
@@ -217,6 +222,8 @@ def package(request: Request, package_id: str):
         trace=trace,
         funding=funding,
         shipments=shipments,
+        evidence=evidence,
+        ev=EVIDENCE_STRINGS[language(request.query_params.get("lang"), request.headers.get("accept-language"))],
     )
 
 

@@ -21,6 +21,7 @@ from ..schemas.evidence import (
     FindingAnswerAction,
     FindingCloseAction,
     FindingCreate,
+    FindingRead,
     FindingReopenAction,
     FindingsRead,
     RecordRef,
@@ -29,10 +30,6 @@ from ..schemas.interchange import UploadCreate
 from ..uploads import MB, TOO_LARGE, clean_name
 
 router = APIRouter(tags=["evidence"])
-
-#: types served as themselves: none of them is run by a browser; anything else is served as
-#: bytes to save (an HTML or SVG file is never rendered, whatever it holds)
-SERVED_AS_IS = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/tiff"})
 
 
 def _parties_of(kind: str, record_id: str):
@@ -94,18 +91,9 @@ def download_document(document_id: Id, gate: Gate = Depends(reading)):
     found = gate.one("document", document_id, lambda c: documents.document(c, document_id))
     if not may_download(found):
         raise ApiProblem(403, "forbidden", f"document '{document_id}' is withheld from the caller: its bytes are too")
-    data = documents.content(gate.store, found)
-    media = found["media_type"] if found["media_type"] in SERVED_AS_IS else "application/octet-stream"
+    media, headers = documents.download(found)
     return Response(
-        data,
-        media_type=media,
-        headers={
-            "Content-Disposition": f'attachment; filename="{document_id}"',
-            "X-Content-Type-Options": "nosniff",
-            # should a browser open it anyway: no script, no plugin, no same-origin access
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-            "ETag": f'"{found["sha256"]}"',
-        },
+        documents.content(gate.store, found), media_type=media, headers={**headers, "ETag": f'"{found["sha256"]}"'}
     )
 
 
@@ -125,6 +113,11 @@ def open_finding(body: FindingCreate, gate: Gate = Depends(writing)):
         payload=body,
         created="/api/v1/findings",
     )
+
+
+@router.get("/findings/{finding_id}", response_model=FindingRead, **acts("finding.read"))
+def get_finding(finding_id: Id, gate: Gate = Depends(reading)):
+    return gate.one("finding", finding_id, lambda c: findings.finding(c, finding_id, on=today_utc()))
 
 
 def _finding_action(finding_id: str, gate: Gate, build, body) -> Response:

@@ -188,11 +188,17 @@ class DeliveredRead(BaseModel):
     withheld: list[WithheldFieldRead] = []
 
 
+class OpenFindingsRead(BaseModel):
+    record: str = Field(description="KIND:ID of a record of the chain")
+    open: int = Field(description="audit findings on it not yet closed")
+
+
 class TraceRead(BaseModel):
     package: TracePackageRead
     lines: list[TraceLineRead]
     contracts: list[TraceContractLineRead]
     delivered: list[DeliveredRead]
+    open_findings: list[OpenFindingsRead] = []
 
 
 class PackagePage(Page[PackageRead]):

@@ -26,7 +26,7 @@ from ...store.eventstore import Store
 from .. import bus
 from ..context import Actor
 from ..records import funding, packages, parties, production, requirements
-from . import demo_enduse, demo_money, demo_schedules
+from . import demo_enduse, demo_evidence, demo_money, demo_schedules
 from .demo_data import (
     DEMO_TOKENS,
     DISCLOSURE,
@@ -64,6 +64,7 @@ def load(store: Store) -> dict:
     _drone_deal(store, op)
     demo_money.load_money(store, op)
     demo_schedules.slips(store)
+    demo_evidence.load_evidence(store, op)
     return {"trace_package": "PKG-NL-1", "drone_package": "PKG-DD-1"}
 
 

@@ -134,6 +134,23 @@ def content(store: Store, found: dict) -> bytes:
     return data
 
 
+#: types served as themselves: none of them is run by a browser; anything else is served as
+#: bytes to save (an HTML or SVG file is never rendered, whatever it holds)
+SERVED_AS_IS = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/tiff"})
+
+
+def download(found: dict) -> tuple[str, dict[str, str]]:
+    """The media type and headers a document's bytes are sent with, by the API and the
+    dashboard alike: an attachment, never sniffed, sandboxed should a browser open it anyway."""
+    media = found["media_type"] if found["media_type"] in SERVED_AS_IS else UNKNOWN
+    headers = {
+        "Content-Disposition": f'attachment; filename="{found["id"]}"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
+    return media, headers
+
+
 # --- checking ----------------------------------------------------------------------------------
 
 

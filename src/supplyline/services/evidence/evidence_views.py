@@ -24,3 +24,15 @@ def with_evidence(viewer: views.Viewer, kind: str, record: dict) -> dict:
 def may_download(found: dict) -> bool:
     """A document's bytes go to whoever sees its title: withheld with it (the disclosure table)."""
     return not any(w.get("field") == "title" for w in found.get("withheld", ()))
+
+
+def package_evidence(viewer: views.Viewer, package: dict) -> dict:
+    """The documents of a package's chain (itself, its contracts, their orders and shipments)
+    that ``viewer`` may read, and the records of it with findings open, as the package's page
+    shows them."""
+    conn = viewer.ownership.conn
+    shown: list[dict] = []
+    for kind, record_ids in findings.chain(conn, package["id"]).items():
+        for record_id in sorted(viewer.readable(kind, record_ids)):
+            shown += [views.present(viewer, "document", d) for d in documents.documents_of(conn, kind, record_id)]
+    return {"documents": shown, "open_findings": findings.flags(conn, package["id"])}

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from ...domain import access
 from ...domain import finding as domain
 from ...domain.access import Principal
+from ...domain.errors import NotFound
 from ...domain.finding import Finding
 from ...domain.lifecycle import FINDING
 from ...ledger.canonical import parse
@@ -82,12 +83,19 @@ class RespondToFinding(Command):
     disclosure: Disclosure = DEFAULT_DISCLOSURE
 
 
+def _step(uow: UnitOfWork, cmd, decide, expected: int | None) -> Outcome:
+    """One step of a finding's life: load it, let the domain decide, record what the command withholds."""
+    f = uow.load(Finding, cmd.finding_id, field="finding")
+    return Outcome(f.id, uow.record(f, decide(f), expected_version=expected, withhold=cmd.disclosure))
+
+
 @handles(RespondToFinding)
 def respond(uow: UnitOfWork, actor: Actor, cmd: RespondToFinding, expected: int | None) -> Outcome:
-    f = uow.load(Finding, cmd.finding_id, field="finding")
-    attached = _attached(uow.conn, f.record_kind, f.record_id)
-    events = domain.respond(f, response=cmd.response, on=cmd.on, evidence=cmd.evidence, attached=attached)
-    return Outcome(f.id, uow.record(f, events, expected_version=expected, withhold=cmd.disclosure))
+    def decide(f: Finding) -> list:
+        attached = _attached(uow.conn, f.record_kind, f.record_id)
+        return domain.respond(f, response=cmd.response, on=cmd.on, evidence=cmd.evidence, attached=attached)
+
+    return _step(uow, cmd, decide, expected)
 
 
 class CloseFinding(Command):
@@ -103,9 +111,7 @@ class CloseFinding(Command):
 
 @handles(CloseFinding)
 def close(uow: UnitOfWork, actor: Actor, cmd: CloseFinding, expected: int | None) -> Outcome:
-    f = uow.load(Finding, cmd.finding_id, field="finding")
-    events = domain.close(f, resolution=cmd.resolution, on=cmd.on, public=cmd.public)
-    return Outcome(f.id, uow.record(f, events, expected_version=expected, withhold=cmd.disclosure))
+    return _step(uow, cmd, lambda f: domain.close(f, resolution=cmd.resolution, on=cmd.on, public=cmd.public), expected)
 
 
 class ReopenFinding(Command):
@@ -121,9 +127,7 @@ class ReopenFinding(Command):
 
 @handles(ReopenFinding)
 def reopen(uow: UnitOfWork, actor: Actor, cmd: ReopenFinding, expected: int | None) -> Outcome:
-    f = uow.load(Finding, cmd.finding_id, field="finding")
-    events = domain.reopen(f, reason=cmd.reason, answer_due=cmd.due, on=cmd.on)
-    return Outcome(f.id, uow.record(f, events, expected_version=expected, withhold=cmd.disclosure))
+    return _step(uow, cmd, lambda f: domain.reopen(f, reason=cmd.reason, answer_due=cmd.due, on=cmd.on), expected)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -150,6 +154,13 @@ def _row(row, on: date) -> dict:
         "overdue": row.state == "open" and row.answer_due < on,
         "version": row.version,
     }
+
+
+def finding(conn: Connection, finding_id: str, *, on: date) -> dict:
+    row = conn.execute(select(t.findings).where(t.findings.c.id == finding_id)).one_or_none()
+    if row is None:
+        raise NotFound("finding", finding_id)
+    return _row(row, on)
 
 
 def visible(principal: Principal, own: Ownership, rows: Iterable) -> list:
@@ -204,3 +215,27 @@ def open_on(conn: Connection, kind: str, record_ids: Iterable[str] | None = None
     if record_ids is not None:
         query = query.where(f.c.record_id.in_(list(record_ids)))
     return dict(Counter(conn.execute(query).scalars()))
+
+
+def chain(conn: Connection, package_id: str) -> dict[str, list[str]]:
+    """The records of a package's chain by kind: itself, its contracts, their orders and shipments."""
+    c, o, s = t.contracts, t.production_orders, t.shipments
+    contract_ids = list(conn.execute(select(c.c.id).where(c.c.package_id == package_id).order_by(c.c.id)).scalars())
+    return {
+        "package": [package_id],
+        "contract": contract_ids,
+        "order": list(conn.execute(select(o.c.id).where(o.c.contract_id.in_(contract_ids)).order_by(o.c.id)).scalars()),
+        "shipment": list(
+            conn.execute(select(s.c.id).where(s.c.contract_id.in_(contract_ids)).order_by(s.c.id)).scalars()
+        ),
+    }
+
+
+def flags(conn: Connection, package_id: str) -> list[dict]:
+    """The records of a package's chain with findings still open: how the trace and the
+    package's page flag them."""
+    out = []
+    for kind, ids in chain(conn, package_id).items():
+        for record_id, count in sorted(open_on(conn, kind, ids).items()):
+            out.append({"record": f"{kind}:{record_id}", "open": count})
+    return out

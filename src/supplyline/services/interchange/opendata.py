@@ -39,6 +39,8 @@ TABLES = (
     t.delivery_schedule,
     t.shipments,
     t.shipment_lines,
+    t.production_orders,
+    t.documents,
 )
 
 

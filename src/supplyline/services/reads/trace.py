@@ -15,6 +15,7 @@ from ...domain.attribution import attribute
 from ...domain.errors import NotFound
 from ...domain.money import Money
 from ...store import schema as t
+from ..evidence import findings
 from .reports import _contract_lines, _fundings, _receipts
 
 
@@ -58,6 +59,8 @@ def trace(conn: Connection, package_id: str) -> dict:
             "recipient": pkg["recipient"],
         },
         "lines": [line_json[no] for no in sorted(lines)],
+        # records of the chain with audit findings still open (issue 18)
+        "open_findings": findings.flags(conn, package_id),
         "contracts": [_traced_contract_line(c) for c in _contract_lines(conn, package_id)],
         "delivered": delivered,
     }
