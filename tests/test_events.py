@@ -89,7 +89,7 @@ def test_every_event_of_the_demo_ledger_reads_back_to_the_same_bytes(demo_store)
     with demo_store.read() as conn:
         stored = list(iter_events(conn))
         real = withheld.real_payloads(conn, [(e.seq, e.payload) for e in stored])
-    assert len(stored) == 239
+    assert len(stored) == 246
     # 34, the money stages (paid in, transferred, obligated, expended), a reschedule, an expected arrival
     assert len({e.type for e in stored}) == 40
     for e in stored:

@@ -43,7 +43,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...domain.attribution import Funding, attribute, merge_fundings
-from .ocds_documents import documents_of, implementation_documents
+from .ocds_documents import add_documents, documents_of
 from .ocds_json import dumps
 from .ocds_parts import WITHHELD, _datetime, _Index, _line_value, _money, _Release, _total, _value
 from .ocds_tender import _budget, _item, _tender
@@ -264,15 +264,10 @@ def _contract(
     if items:
         out["items"] = items
 
-    attached = documents_of(by, rel, "contract", cid)
-    if attached:
-        out["documents"] = attached
     implementation = _implementation(
         contract, lines, schedule, receipts, fundings, process if closed else None, rel, pub, process.get("end_use", {})
     )
-    done = implementation_documents(by, rel, cid)
-    if done:
-        implementation["documents"] = done
+    add_documents(out, implementation, by, rel)
     if implementation:
         out["implementation"] = implementation
     return copy.deepcopy(award), out  # its own objects: a consumer that edits one never edits both

@@ -40,8 +40,15 @@ def documents_of(by: _Index, rel: _Release, kind: str, *record_ids: str) -> list
     return [_document(r) for r in sorted(rows, key=lambda r: r["id"])]
 
 
-def implementation_documents(by: _Index, rel: _Release, contract_id: str) -> list[dict[str, Any]]:
-    """What was attached to the contract's shipments and production orders."""
-    shipments = [s["id"] for s in by.where("shipments", contract_id=contract_id)]
-    orders = [o["id"] for o in by.where("production_orders", contract_id=contract_id)]
-    return documents_of(by, rel, "shipment", *shipments) + documents_of(by, rel, "order", *orders)
+def add_documents(contract: dict[str, Any], implementation: dict[str, Any], by: _Index, rel: _Release) -> None:
+    """An OCDS contract's own documents, and in its implementation what was attached to its
+    shipments and production orders."""
+    cid = contract["id"]
+    attached = documents_of(by, rel, "contract", cid)
+    if attached:
+        contract["documents"] = attached
+    shipments = [s["id"] for s in by.where("shipments", contract_id=cid)]
+    orders = [o["id"] for o in by.where("production_orders", contract_id=cid)]
+    done = documents_of(by, rel, "shipment", *shipments) + documents_of(by, rel, "order", *orders)
+    if done:
+        implementation["documents"] = done
