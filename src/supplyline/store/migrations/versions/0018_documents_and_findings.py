@@ -4,8 +4,8 @@ Two new projections: the documents attached to records (hash, size, media type, 
 language; the bytes are in the blob store beside the database, never in it) and audit
 findings with their state, dates and evidence. Both are rebuilt from their events.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-03 13:42:46.783011
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
