@@ -83,3 +83,16 @@ def test_input_errors_and_an_unknown_currency_answer_in_the_page(demo_store):
     )
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+
+
+def test_public_pages_say_why_they_are_empty_and_offer_the_funnel_as_a_file(demo_store):
+    client = TestClient(create_app(demo_store, read_cache=False))
+    production = client.get("/production").text
+    assert 'id="not-shared"' in production and "<table" not in production  # no empty tables under full headers
+    requirements = client.get("/requirements").text
+    assert "sign in to see them" in requirements and "<table" not in requirements and "<form class" not in requirements
+    overview = client.get("/", params={"currency": "EUR"}).text
+    link = _found(r'<a href="(/api/v1/reports/funnel\?currency=EUR&amp;format=csv)" download>CSV</a>', overview)
+    rows = client.get(link.replace("&amp;", "&")).text.splitlines()
+    assert rows[0] == "funder,name,pledged (EUR),allocated (EUR),contracted (EUR),delivered (EUR),withheld"
+    assert "SE-GOV,Sweden,237683664.65,237683664.65,237683664.65,237683664.65," in rows

@@ -31,6 +31,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "the coverage per category counts only yours."
         ),
         "requirements": "Requirements",
+        "download": "This table as a file, the figures you may see",
+        "no_lines": "No line of the list you may see matches these filters.",
         "lines_not_seen": (
             "These figures count the {seen} line(s) of the prioritised list you may see; "
             "{n} other line(s) are not shown to you and not counted."
@@ -58,6 +60,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "покриття за категоріями враховує лише ваші."
         ),
         "requirements": "Потреби",
+        "download": "Ця таблиця файлом, з показниками, які ви можете бачити",
+        "no_lines": "Жоден рядок переліку, який ви можете бачити, не відповідає цим фільтрам.",
         "lines_not_seen": (
             "Ці показники враховують рядки пріоритетного переліку, які ви можете бачити ({seen}); "
             "ще {n} рядків вам не показано і не враховано."
