@@ -416,8 +416,11 @@ def test_report_files_are_the_cli_tables_and_keep_what_a_caller_may_not_see_out(
     with api_store.read() as conn:
         funnel = reports.funnel(conn, "USD")
     rows = list(csv.reader(funnel_csv.text.splitlines()))
-    assert rows[0] == ["funder", "name", "pledged (USD)", "allocated (USD)", "contracted (USD)", "delivered (USD)"]
-    assert rows[-1] == ["TOTAL", "", *(funnel["total"][k] for k in ("pledged", "allocated", "contracted", "delivered"))]
+    stages = ["pledged (USD)", "allocated (USD)", "contracted (USD)", "delivered (USD)"]
+    # the last column says why a funder's figures are blank (withheld until a date), never 0.00
+    assert rows[0] == ["funder", "name", *stages, "withheld"]
+    totals = [funnel["total"][k] for k in ("pledged", "allocated", "contracted", "delivered")]
+    assert rows[-1] == ["TOTAL", "", *totals, ""]
     rates = client.get(f"{V1}/reports/funnel?format=csv&table=rates-used")
     assert rates.text.splitlines() == ["rate date,from,to,rate", "2025-01-02,USD,EUR,0.909090909091"]
     assert client.get(f"{V1}/reports/funnel?format=csv&table=nope").json()["field"] == "table"
@@ -478,7 +481,7 @@ def test_cached_answers_keep_each_format_apart(store):
         again = client.get(f"{V1}/reports/funnel")
     assert first.headers["content-type"] == again.headers["content-type"] == "application/json"
     assert as_csv.headers["content-type"].startswith("text/csv")
-    assert as_csv.text.splitlines()[-1] == "TOTAL,,0.00,0.00,0.00,0.00"
+    assert as_csv.text.splitlines()[-1] == "TOTAL,,0.00,0.00,0.00,0.00,"
 
 
 #: 470 bytes that the safe loader expands to 10^9 list entries

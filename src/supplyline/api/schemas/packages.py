@@ -170,6 +170,11 @@ class PaidByRead(BaseModel):
     withheld: list[WithheldFieldRead] = []
 
 
+class TraceSerialsRead(BaseModel):
+    manifest: str = Field(description="the shipment line's serial manifest: SHIPMENT.LINE")
+    root: str = Field(description="its serials' Merkle root, as in the signed log (serial prove walks from it)")
+
+
 class DeliveredRead(BaseModel):
     shipment_id: str
     shipped_on: str | None
@@ -185,6 +190,7 @@ class DeliveredRead(BaseModel):
     contract: TraceContractRefRead
     package_line: TraceLineRead
     paid_by: list[PaidByRead]
+    serials: TraceSerialsRead | None = Field(description="null unless the items are serial-numbered (issue 16)")
     withheld: list[WithheldFieldRead] = []
 
 
