@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from .explain import explain
 from .greedy import greedy
@@ -91,16 +92,8 @@ def allocate(
     model = build(instance, pooled)
     timings["build"] = time.perf_counter() - began
 
-    # the baseline is worked out while the solver runs: HiGHS solves in a thread of its own
-    # without Python's lock, so on two cores the greedy pass costs no time of its own
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="greedy") as beside:
-        baseline_done = beside.submit(_baseline, instance, pooled)
-        began = time.perf_counter()
-        solution: Solution | None = optimise(
-            model, backend=backend, time_limit=time_limit, rel_gap=rel_gap, instant=instant, exact=exact
-        )
-        timings["solve"] = time.perf_counter() - began
-        baseline, timings["greedy"] = baseline_done.result()
+    solving = {"backend": backend, "time_limit": time_limit, "rel_gap": rel_gap, "instant": instant, "exact": exact}
+    solution, baseline = _solve_beside_baseline(instance, pooled, model, timings, **solving)
     baseline_coverage = coverage_by_tier(baseline, TIERS)
 
     began = time.perf_counter()
@@ -111,9 +104,7 @@ def allocate(
         label, mode, bounds = ("instant" if instant else "certified"), solution.mode, solution.tiers
         if lexicographic_compare(coverage_by_tier(plan, TIERS), baseline_coverage) < 0:
             plan, label = baseline, "greedy (it covered more than the solver's plan within its time limit)"
-    problems = check(instance, plan)
-    if problems:
-        raise AssertionError("the allocation plan failed its own check: " + "; ".join(problems[:5]))
+    _check(instance, plan)
     timings["split_back"] = time.perf_counter() - began
 
     tiers = _tier_outcomes(coverage_by_tier(plan, TIERS), pooled, bounds)
@@ -134,6 +125,29 @@ def allocate(
         result.explanations = explain(instance, pooled, plan)
         timings["explain"] = time.perf_counter() - began
     return result
+
+
+def _check(instance: Instance, plan: Plan) -> None:
+    """The engine's own guarantee: never show or record a plan that breaks the instance's rules."""
+    problems = check(instance, plan)
+    if problems:
+        raise AssertionError("the allocation plan failed its own check: " + "; ".join(problems[:5]))
+
+
+def _solve_beside_baseline(
+    instance: Instance, pooled: Pooled, model: Model, timings: dict[str, float], **solving: Any
+) -> tuple[Solution | None, Plan]:
+    """The solver's solution (None when it found none in time) and the greedy baseline.
+
+    The baseline is worked out while the solver runs: HiGHS solves in a thread of its own
+    without Python's lock, so on two cores the greedy pass costs no time of its own."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="greedy") as beside:
+        baseline_done = beside.submit(_baseline, instance, pooled)
+        began = time.perf_counter()
+        solution: Solution | None = optimise(model, **solving)
+        timings["solve"] = time.perf_counter() - began
+        baseline, timings["greedy"] = baseline_done.result()
+    return solution, baseline
 
 
 def _baseline(instance: Instance, pooled: Pooled) -> tuple[Plan, float]:

@@ -193,8 +193,13 @@ def flows(conn: Connection) -> Iterator[Flow]:
     delivered value is attributed to the pledges that funded the line (pro rata) on the day
     the contract was signed or the receipt confirmed.
     """
+    pledged_on: dict[str, date] = {}  # filled by the first, read by the second
+    yield from _pledged_and_allocated(conn, pledged_on)
+    yield from _contracted_and_delivered(conn, pledged_on)
+
+
+def _pledged_and_allocated(conn: Connection, pledged_on: dict[str, date]) -> Iterator[Flow]:
     pl, a = t.pledges, t.allocations
-    pledged_on: dict[str, date] = {}
     for p in conn.execute(select(pl.c.id, pl.c.funder, pl.c.amount_minor, pl.c.amount_currency, pl.c.pledged_on)):
         pledged_on[p.id] = p.pledged_on
         yield Flow(
@@ -220,6 +225,9 @@ def flows(conn: Connection) -> Iterator[Flow]:
             pledged_on[r.pledge_id],
             (("allocations", (r.id,), ("amount",)),),
         )
+
+
+def _contracted_and_delivered(conn: Connection, pledged_on: dict[str, date]) -> Iterator[Flow]:
     fundings = _fundings(conn)
     for line in _contract_lines(conn):
         value = Money.from_minor(line.unit_price_minor * line.quantity, line.unit_price_currency)
