@@ -826,12 +826,15 @@ class Ledger(RuleBasedStateMachine):
         assert verify_ledger(self.store).ok
 
 
-def test_random_command_sequences_keep_the_invariants(template):
+# 30 sequences in two runs of 15, each drawing its own, so that xdist gives a run to each
+# worker: with the invariants checked after every step, one run of 30 held a worker for minutes
+@pytest.mark.parametrize("run", [1, 2])
+def test_random_command_sequences_keep_the_invariants(template, run):
     Ledger.template = template
     run_state_machine_as_test(
         Ledger,
         settings=settings(
-            max_examples=30,
+            max_examples=15,
             stateful_step_count=50,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
