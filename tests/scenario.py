@@ -65,7 +65,7 @@ def base(store, *, pledge_amounts=(("PL-A", "1000.00", "USD"),), line_quantity=1
 
 
 def funded_and_contracted(store):
-    """EUR 8,000 (USD 10,000 at 1.25) funds 100 × USD 100; the contract costs USD 90 a unit."""
+    """EUR 8,000 (USD 10,000 at 1.25) funds 100 × USD 100; the contract costs what was funded."""
     base(store, pledge_amounts=(("PL-E", "8000.00", "EUR"),))
     bus.handle(
         store,
@@ -82,7 +82,7 @@ def funded_and_contracted(store):
         supplier="SUP",
         kind="purchase",
         signed_on="2025-08-20",
-        lines=(LineTerms(1, 100, "90"),),
+        lines=(LineTerms(1, 100),),
         id="CT-1",
     )
     bus.handle(store, OP, contract)

@@ -4,6 +4,7 @@ its pledges and reopens its requirement lines, on both databases."""
 import json
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -12,13 +13,16 @@ from typer.testing import CliRunner
 from scenario import OP, base
 from supplyline.cli.main import app
 from supplyline.domain import pledge as pledge_d
+from supplyline.domain.contract import LineTerms
 from supplyline.domain.errors import InvalidInput, RuleViolation
 from supplyline.domain.events import AllocationReleased, MoneyTransferred, PledgeAllocated, RateUsed
 from supplyline.domain.money import Money
 from supplyline.domain.pledge import Pledge
+from supplyline.domain.shipment import ShippedLine
 from supplyline.services import bus
+from supplyline.services.money_flow import money
 from supplyline.services.money_flow.conservation import check_money
-from supplyline.services.records import funding, packages, requirements
+from supplyline.services.records import contracts, funding, packages, requirements, shipments
 from supplyline.store import schema as t
 
 runner = CliRunner()
@@ -346,3 +350,65 @@ def test_a_release_keeps_what_was_transferred_where_rounding_would_take_a_cent_o
     with pytest.raises(RuleViolation, match=r"pledge 'PL-X' transferred EUR 90\.91 for package 'PKG-1'"):
         pledge_d.release(p, allocation_id="PL-X.1", reason="package_closed", on=date(2025, 9, 2))
     assert (p.allocated, p.allocation("PL-X.1").held_line) == (Money.parse("90.91", "EUR"), Money.parse("99.99", "USD"))
+
+
+def _pledges_minor(store, *pledge_ids):
+    return [
+        (r["state"], r["allocated_minor"], r["transferred_minor"]) for r in map(partial(_pledge_row, store), pledge_ids)
+    ]
+
+
+def test_a_contract_under_run_goes_back_except_what_was_sent_to_the_seller(store):
+    """100 × USD 100 funded by EUR 4,800 (USD 6,000 at 1.25), of which EUR 4,000 was sent to
+    the seller, and by USD 4,000; the contract costs USD 90.01 a unit. Its USD 999.00 under-run
+    goes back over what each may give: PL-B USD 4,000.00, PL-E only USD 1,000.00 (it keeps
+    round(6000 × 4000 / 4800) = USD 5,000.00 for the EUR 4,000 sent). The line stays funded;
+    closing the delivered package finds nothing more to give back."""
+    base(store, pledge_amounts=(("PL-E", "4800.00", "EUR"), ("PL-B", "4000.00", "USD")))
+    _allocate(store, "PL-E", "4800.00")
+    _allocate(store, "PL-B", "4000.00")
+    bus.handle(store, OP, money.PayIn(pledge_id="PL-E", amount="4000.00", reference="P-1", on="2025-08-04"))
+    bus.handle(
+        store,
+        OP,
+        money.Transfer(pledge_id="PL-E", package_id="PKG-1", amount="4000.00", reference="T-1", on="2025-08-04"),
+    )
+    bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
+    bus.handle(store, OP, packages.Decide(package_id="PKG-1", party="US", decision="approve", on="2025-08-05"))
+    sign = contracts.SignContract(
+        package_id="PKG-1",
+        buyer="US",
+        supplier="SUP",
+        kind="purchase",
+        signed_on="2025-08-20",
+        lines=(LineTerms(1, 100, "90.01"),),
+        id="CT-1",
+    )
+
+    outcome = bus.handle(store, OP, sign)
+
+    released = [json.loads(e.payload) for e in outcome.events if e.type == "AllocationReleased"]
+    assert [(r["allocation_id"], r["amount"]["amount"], r["line_amount"]["amount"], r["reason"]) for r in released] == [
+        ("PL-B.1", "799.20", "799.20", "contract_underrun"),
+        # PL-E keeps round(4800 × 5800.20 / 6000) = EUR 4,640.16 for USD 5,800.20 of its line
+        ("PL-E.1", "159.84", "199.80", "contract_underrun"),
+    ]
+    assert _pledges_minor(store, "PL-E", "PL-B") == [
+        ("partly_allocated", 464016, 400000),
+        ("partly_allocated", 320080, 0),
+    ]
+    assert (_requirement_row(store, "R-1")["state"], _requirement_row(store, "R-1")["funded_quantity"]) == (
+        "funded",
+        100,
+    )
+    bus.handle(
+        store,
+        OP,
+        shipments.Dispatch(contract_id="CT-1", shipped_on="2025-09-10", lines=(ShippedLine(1, 100),), id="SH-1"),
+    )
+    bus.handle(store, OP, shipments.Receive(shipment_id="SH-1", received_on="2025-09-20"))
+    outcome = bus.handle(store, OP, packages.ClosePackage(package_id="PKG-1", on="2025-10-01"))
+    assert [e.type for e in outcome.events] == ["PackageClosed"]
+    assert _requirement_row(store, "R-1")["funded_quantity"] == 100
+    with store.read() as conn:
+        assert check_money(conn) == []

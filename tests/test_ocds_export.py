@@ -108,10 +108,11 @@ def test_one_process_per_package_with_funders_budget_and_rates(demo_store):
     ]
     nl = _release(package, "PKG-NL-1")
     budget = nl["planning"]["budget"]
-    assert budget["amount"] == {"amount": Decimal("572000000.00"), "currency": "USD"}
+    assert budget["amount"] == {"amount": Decimal("558500000.00"), "currency": "USD"}
     first = budget["budgetBreakdown"][0]
-    # the demo allocated USD to a EUR pledge: USD -> EUR at the rate the ledger recorded
-    assert first["amount"]["amount"] == Decimal("492000000.00")
+    # the demo allocated USD to a EUR pledge: USD -> EUR at the rate the ledger recorded;
+    # USD 492 M less the USD 12 M its contract's under-run gave back
+    assert first["amount"]["amount"] == Decimal("480000000.00")
     assert first["amount"]["currency"] == "USD"
     assert first["amount"]["exchangeRates"] == [
         {"rate": Decimal("0.864304235091"), "currency": "EUR", "source": "market", "date": "2025-08-04T00:00:00Z"}
@@ -218,4 +219,4 @@ def test_cli_export_writes_the_package(demo_sqlite_url, tmp_path):
     data = json.loads(out.read_text(), parse_float=Decimal)
     assert data["publisher"] == {"name": "NATO Security Assistance and Training for Ukraine"}
     assert data["releases"][0]["ocid"] == "ocds-abc123-PKG-CA-1"
-    assert data["releases"][4]["planning"]["budget"]["amount"]["amount"] == Decimal("572000000.00")
+    assert data["releases"][4]["planning"]["budget"]["amount"]["amount"] == Decimal("558500000.00")

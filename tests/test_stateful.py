@@ -358,13 +358,24 @@ class Ledger(RuleBasedStateMachine):
         )
 
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state IN ('approved', 'contracted')"))
-    @rule(i=st.integers(0, 100), line=st.integers(1, 2), extra=st.sampled_from([0, 0, -1, 1]))
-    def sign(self, i, line, extra):
+    @rule(
+        i=st.integers(0, 100),
+        line=st.integers(1, 2),
+        extra=st.sampled_from([0, 0, -1, 1]),
+        under=st.sampled_from([0, 0, 1, 37]),
+    )
+    def sign(self, i, line, extra, under):
+        """A contract for a line, at the funded price or ``under`` cents a unit below it: the
+        under-run goes back to the pledges (issue 15)."""
         package = self.pick("SELECT id FROM packages WHERE state IN ('approved', 'contracted') ORDER BY id", i)
         qty = (
             self.scalar("SELECT quantity FROM package_lines WHERE package_id = :p AND line_no = :n", p=package, n=line)
             or 1
         ) + extra
+        price = self.scalar(
+            "SELECT unit_price_minor FROM package_lines WHERE package_id = :p AND line_no = :n", p=package, n=line
+        )
+        unit_price = str(Decimal(price - under) / 100) if under and price and price > under else None
         cid = self.next_id("CT")
         if self.attempt(
             contracts.SignContract,
@@ -373,11 +384,18 @@ class Ledger(RuleBasedStateMachine):
             supplier="SUP",
             kind="purchase",
             signed_on="2025-03-03",
-            lines=(LineTerms(line, qty),),
+            lines=(LineTerms(line, qty, unit_price),),
             schedule=(DeliveryTerms(1, "2025-06-30", qty),),
             id=cid,
         ):
             self.contracts.append(cid)
+
+    @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state = 'delivered'"))
+    @rule(i=st.integers(0, 100))
+    def close(self, i):
+        """A delivered package closed: what its lines hold beyond their contracts' cost goes back."""
+        package = self.pick("SELECT id FROM packages WHERE state = 'delivered' ORDER BY id", i)
+        assert self.attempt(packages.ClosePackage, package_id=package, on="2025-07-01")
 
     @precondition(lambda self: self.contracts)
     @rule(

@@ -81,3 +81,14 @@ def line_room(held: Money, held_line: Money, whole: Money, whole_line: Money, ro
     while line.is_positive and other_side(line, held_line, whole_line, held, whole) > room:
         line = line - Money.from_minor(1, line.currency)
     return line
+
+
+def line_cost(
+    quantity: int, unit_price_minor: int, contracted_quantity: int, contracted_minor: int, *, closed: bool = False
+) -> int:
+    """What a package line costs now, in minor units: its contracts' cost for the units under
+    contract, the funded unit price for the rest (none once its package is closed). Funded
+    beyond it is a contract's under-run, or a closed package's remainder."""
+    if closed:
+        return contracted_minor
+    return (quantity - contracted_quantity) * unit_price_minor + contracted_minor

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
+from ..domain import release_rule
 from ..domain.fx import FxDay
 from ..domain.lifecycle import PACKAGE, PRODUCTION_ORDER, SHIPMENT
 from ..domain.money import Money
@@ -78,23 +79,76 @@ def packages_held_by(conn: Connection, pledge_id: str, states: Collection[str]) 
 
 
 def funded_quantity(conn: Connection, requirement_id: str) -> int:
-    """Units of a requirement on package lines whose value is fully allocated."""
+    """Units of a requirement on package lines whose cost is fully allocated: a line costs its
+    package value, less what its contracts cost under it (their under-run went back to the
+    pledges); a closed package's lines cost, and count, only what was contracted."""
     pl, p, a = t.package_lines, t.packages, t.allocations
     funded = (
         select(a.c.package_id, a.c.line_no, func.sum(a.c.line_amount_minor).label("funded"))
         .group_by(a.c.package_id, a.c.line_no)
         .subquery()
     )
+    contracted = _contracted_lines().subquery()
     rows = conn.execute(
-        select(pl.c.quantity, pl.c.unit_price_minor, funded.c.funded)
+        select(p.c.state, func.coalesce(funded.c.funded, 0), *_cost_columns(contracted))
         .select_from(
-            pl.join(p, p.c.id == pl.c.package_id).join(
-                funded, and_(funded.c.package_id == pl.c.package_id, funded.c.line_no == pl.c.line_no)
+            pl.join(p, p.c.id == pl.c.package_id)
+            .outerjoin(funded, and_(funded.c.package_id == pl.c.package_id, funded.c.line_no == pl.c.line_no))
+            .outerjoin(
+                contracted,
+                and_(contracted.c.package_id == pl.c.package_id, contracted.c.package_line_no == pl.c.line_no),
             )
         )
         .where(pl.c.requirement_id == requirement_id, p.c.state.in_(PACKAGE.group("live")))
     )
-    return sum(qty for qty, price, total in rows if int(total) >= qty * price)
+    funded_units = 0
+    for state, total, qty, price, done_qty, done_value in rows:
+        closed = state == "closed"
+        cost = release_rule.line_cost(qty, int(price), int(done_qty), int(done_value), closed=closed)
+        if int(total) > 0 and int(total) >= cost:
+            funded_units += int(done_qty) if closed else qty
+    return funded_units
+
+
+def _contracted_lines():
+    """Per package line: the quantity under contract and what it costs (minor units)."""
+    c, cl = t.contracts, t.contract_lines
+    return (
+        select(
+            c.c.package_id,
+            cl.c.package_line_no,
+            func.sum(cl.c.quantity).label("quantity"),
+            func.sum(cl.c.quantity * cl.c.unit_price_minor).label("value"),
+        )
+        .select_from(cl.join(c, c.c.id == cl.c.contract_id))
+        .group_by(c.c.package_id, cl.c.package_line_no)
+    )
+
+
+def _cost_columns(contracted) -> tuple:
+    """What release_rule.line_cost needs of a package line, beside ``_contracted_lines``."""
+    pl = t.package_lines
+    return (
+        pl.c.quantity,
+        pl.c.unit_price_minor,
+        func.coalesce(contracted.c.quantity, 0),
+        func.coalesce(contracted.c.value, 0),
+    )
+
+
+def line_costs(conn: Connection, package_id: str, *, closed: bool = False) -> dict[int, int]:
+    """What each line of a package costs now (minor units of its currency): see funded_quantity."""
+    pl = t.package_lines
+    contracted = _contracted_lines().where(t.contracts.c.package_id == package_id).subquery()
+    rows = conn.execute(
+        select(pl.c.line_no, *_cost_columns(contracted))
+        .select_from(pl.outerjoin(contracted, contracted.c.package_line_no == pl.c.line_no))
+        .where(pl.c.package_id == package_id)
+    )
+    return {
+        int(line_no): release_rule.line_cost(qty, int(price), int(done_qty), int(done_value), closed=closed)
+        for line_no, qty, price, done_qty, done_value in rows
+    }
 
 
 def contracted_by_line(conn: Connection, package_id: str) -> dict[int, int]:

@@ -63,6 +63,8 @@ def load(store: Store) -> dict:
     _purl_packages(store, op)
     _drone_deal(store, op)
     demo_money.load_money(store, op)
+    # closed once its money has moved: what its pledges did not send the seller goes back
+    bus.handle(store, op, packages.ClosePackage(package_id="PKG-NORDIC-1", on="2026-01-15"))
     demo_schedules.slips(store)
     demo_evidence.load_evidence(store, op)
     return {"trace_package": "PKG-NL-1", "drone_package": "PKG-DD-1"}
@@ -254,7 +256,6 @@ def _nordic(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
     )
     _receive(store, ua, "SH-NORDIC-2", "2025-12-18", site="DEP-02")
     demo_enduse.nordic_checks(store)
-    bus.handle(store, op, packages.ClosePackage(package_id="PKG-NORDIC-1", on="2026-01-15"))
 
 
 def _germany(store: Store, op: Actor, us: Actor) -> None:

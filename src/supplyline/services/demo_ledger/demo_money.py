@@ -70,6 +70,7 @@ def _held(store: Store, package_id: str) -> list[tuple[str, Decimal]]:
             select(a.c.pledge_id, func.sum(a.c.amount_minor))
             .where(a.c.package_id == package_id)
             .group_by(a.c.pledge_id)
+            .having(func.sum(a.c.amount_minor) > 0)
             .order_by(a.c.pledge_id)
         ).all()
     return [(pledge_id, Decimal(int(total)) / 100) for pledge_id, total in rows]

@@ -16,6 +16,7 @@ from .. import facts
 from ..bus import Command, handles
 from ..context import Actor, Outcome, moved
 from ..fields import DEFAULT_DISCLOSURE, TODAY, BusinessDay, Day, Disclosure, parsed
+from .funding import beyond_cost, release_package_in
 
 
 class SignContract(Command):
@@ -53,6 +54,9 @@ def sign_contract(uow: UnitOfWork, actor: Actor, cmd: SignContract, expected: in
     )
     stored = uow.record(contract, events, withhold=cmd.disclosure)
     stored += uow.record(package, package_domain.mark_contracted(package, contract.id))
+    stored += release_package_in(
+        uow, package, reason="contract_underrun", on=cmd.signed_on, line_totals=beyond_cost(uow, package)
+    )
     return Outcome(contract.id, stored)
 
 

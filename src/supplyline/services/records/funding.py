@@ -7,12 +7,14 @@ quantity) is recorded in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
+from functools import partial
 from typing import Annotated, ClassVar
 
 from ...domain import package as package_domain
 from ...domain import pledge as domain
+from ...domain import release_rule
 from ...domain import requirement as requirement_domain
 from ...domain.lifecycle import PACKAGE
 from ...domain.money import Money
@@ -183,23 +185,71 @@ def release_package_in(
     on: date,
     line_nos: Collection[int] | None = None,
     pledge_ids: Collection[str] | None = None,
+    line_totals: Mapping[int, Money] | None = None,
 ) -> list[StoredEvent]:
-    """Give back to their pledges all that allocations still hold for ``package`` (or for
+    """Give back to their pledges what allocations still hold for ``package`` (or for
     ``line_nos`` of it, or only those of ``pledge_ids``), then record what its requirements
     are now funded for: the money is there to allocate again and the lines reopen (issue 15
-    item 3). Every trigger of a release comes through here."""
-    held = facts.held_allocations(uow.conn, package.id)
-    stored: list[StoredEvent] = []
-    for pledge_id, allocation_id, line_no in held:
-        if (line_nos is not None and line_no not in line_nos) or (
-            pledge_ids is not None and pledge_id not in pledge_ids
-        ):
-            continue
-        pledge = uow.load(Pledge, pledge_id)
-        stored += uow.record(pledge, domain.release(pledge, allocation_id=allocation_id, reason=reason, on=on))
+    item 3). Every trigger of a release comes through here.
+
+    All they hold, unless ``line_totals`` names how much of each line's money goes back
+    (shared over its allocations, never what was sent to the seller); the cents follow
+    domain/release_rule.py."""
+    held = [
+        (pledge_id, allocation_id, line_no)
+        for pledge_id, allocation_id, line_no in facts.held_allocations(uow.conn, package.id)
+        if (line_nos is None or line_no in line_nos) and (pledge_ids is None or pledge_id in pledge_ids)
+    ]
+    release = partial(domain.release, reason=reason, on=on)
+    if line_totals is not None:
+        stored = _release_line_totals(uow, held, line_totals, release)
+    else:
+        stored = []
+        for pledge_id, allocation_id, _ in held:
+            pledge = uow.load(Pledge, pledge_id)
+            stored += uow.record(pledge, release(pledge, allocation_id=allocation_id))
     for requirement_id in sorted({line.requirement_id for line in package.lines.values()}):
         requirement = uow.load(Requirement, requirement_id)
         stored += uow.record(
             requirement, requirement_domain.record_funding(requirement, facts.funded_quantity(uow.conn, requirement_id))
         )
     return stored
+
+
+def _release_line_totals(
+    uow: UnitOfWork, held: list[tuple[str, str, int]], line_totals: Mapping[int, Money], release: Callable
+) -> list[StoredEvent]:
+    """Each line's total shared over its allocations by what each may give (rule 1), up to
+    what they may give together."""
+    stored: list[StoredEvent] = []
+    for line_no, line_total in sorted(line_totals.items()):
+        on_line = [(pledge_id, allocation_id) for pledge_id, allocation_id, n in held if n == line_no]
+        rooms = [_line_room(uow.load(Pledge, pledge_id), allocation_id) for pledge_id, allocation_id in on_line]
+        can = sum((r.minor for r in rooms), 0)
+        parts = release_rule.share(min(line_total, Money.from_minor(can, line_total.currency)), rooms)
+        for (pledge_id, allocation_id), part in zip(on_line, parts, strict=True):
+            if part.is_positive:
+                pledge = uow.load(Pledge, pledge_id)
+                stored += uow.record(pledge, release(pledge, allocation_id=allocation_id, line_amount=part))
+    return stored
+
+
+def _line_room(pledge: Pledge, allocation_id: str) -> Money:
+    """What an allocation may give back of its line without taking transferred money (rule 3)."""
+    alloc = pledge.allocation(allocation_id)
+    held_for_package, _ = pledge.held_for(alloc.package_id, alloc.line_amount.currency)
+    room = release_rule.released_room(alloc.held, held_for_package, domain.transferred_for(pledge, alloc.package_id))
+    return release_rule.line_room(alloc.held, alloc.held_line, alloc.amount, alloc.line_amount, room)
+
+
+def beyond_cost(uow: UnitOfWork, package: Package, *, closed: bool = False) -> dict[int, Money]:
+    """What each line's allocations hold beyond what the line now costs (``closed``: beyond
+    what its contracts cost, as no more units will be bought for it)."""
+    funded = facts.funded_by_line(uow.conn, package.id, package.currency)
+    costs = facts.line_costs(uow.conn, package.id, closed=closed)
+    out = {}
+    for line_no, money in funded.items():
+        beyond = money - Money.from_minor(costs[line_no], package.currency)
+        if beyond.is_positive:
+            out[line_no] = beyond
+    return out

@@ -28,7 +28,7 @@ from ..fields import (
     optional,
     parsed,
 )
-from .funding import release_package_in
+from .funding import beyond_cost, release_package_in
 
 
 class DraftPackage(Command):
@@ -143,4 +143,11 @@ class ClosePackage(Command):
 
 @handles(ClosePackage)
 def close_package(uow: UnitOfWork, actor: Actor, cmd: ClosePackage, expected: int | None) -> Outcome:
-    return moved(uow, Package, cmd.package_id, lambda p: domain.close(p, on=cmd.on), expected)
+    """Close a delivered package: no more units are bought for it, so what its lines hold beyond
+    what their contracts cost goes back to the pledges (all but what was sent to the seller)."""
+    outcome = moved(uow, Package, cmd.package_id, lambda p: domain.close(p, on=cmd.on), expected)
+    package = uow.load(Package, outcome.id)
+    outcome.events += release_package_in(
+        uow, package, reason="package_closed", on=cmd.on, line_totals=beyond_cost(uow, package, closed=True)
+    )
+    return outcome
