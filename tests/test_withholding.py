@@ -127,7 +127,9 @@ def test_the_open_data_export_leaves_withheld_values_out_and_lists_them(demo_sto
     [release] = [r for r in package["releases"] if r["ocid"].endswith("PKG-DD-1")]
     [contract] = release["contracts"]
     assert all(set(item) == {"id", "unit"} for item in contract["items"])  # no quantity, no unit value
-    assert "implementation" not in contract  # the delivery schedule is withheld too, so no milestones
+    # the delivery schedule is withheld too, so no milestones; the order's public inspection report stays (issue 18)
+    assert "milestones" not in contract["implementation"]
+    assert [d["id"] for d in contract["implementation"]["documents"]] == ["DOC-0003"]
     [document] = [d for d in release["tender"]["documents"] if d["id"] == "withheld-information"]
     assert "contract_lines.unit_price (2 records)" in document["description"]
     assert "committed (salted SHA-256) in the ledger's signed public log" in document["description"]
