@@ -73,6 +73,10 @@ def test_a_document_is_hashed_into_the_log_audited_verified_and_downloaded_as_an
     )
     wrong_lang = cli(url, "document", "attach", "contract:CT-NL-1", str(original), "--type", "loa", "--lang", "xx")
     assert wrong_lang.exit_code == 2 and "ISO 639-1" in wrong_lang.output
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    nothing = cli(url, "document", "attach", "contract:CT-NL-1", str(empty), "--type", "loa", "--lang", "en")
+    assert nothing.exit_code == 2 and "file" in nothing.output and "is empty" in nothing.output, nothing.output
     assert event_count(store) == count
 
     # the bytes are beside the database, named by their hash; the log holds the hash alone

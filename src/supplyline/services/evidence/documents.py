@@ -75,6 +75,8 @@ class AttachDocument(Command):
 
 @handles(AttachDocument)
 def attach_document(uow: UnitOfWork, actor: Actor, cmd: AttachDocument, expected: int | None) -> Outcome:
+    if not cmd.content:  # nothing to hash as evidence, and nothing a media type can be judged from
+        raise InvalidInput("file", "0 bytes", "is empty: attach the document's file")
     if len(cmd.content) > MAX_DOCUMENT:
         raise InvalidInput("file", f"{len(cmd.content)} bytes", f"is larger than {MAX_DOCUMENT // 2**20} MB")
     record_exists(uow.conn, cmd.record)
