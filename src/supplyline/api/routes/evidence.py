@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from pydantic import BaseModel
 
 from ...domain.document import parse_record
 from ...domain.values import today_utc
 from ...services.access.ownership import Ownership
+from ...services.bus import Command
 from ...services.evidence import documents, findings
 from ...services.evidence.evidence_views import may_download
 from ..commands import command_fields, send
@@ -120,8 +122,10 @@ def get_finding(finding_id: Id, gate: Gate = Depends(reading)):
     return gate.one("finding", finding_id, lambda c: findings.finding(c, finding_id, on=today_utc()))
 
 
-def _finding_action(finding_id: str, gate: Gate, build, body) -> Response:
-    return send(gate, existing("finding", finding_id), build, payload=body)
+def _finding_action(finding_id: str, gate: Gate, command: type[Command], body: BaseModel) -> Response:
+    """One step of a finding's life, on the finding the path names."""
+    fields = {**command_fields(body), "finding_id": finding_id}
+    return send(gate, existing("finding", finding_id), lambda: command.model_validate(fields), payload=body)
 
 
 @router.post(
@@ -131,8 +135,7 @@ def _finding_action(finding_id: str, gate: Gate, build, body) -> Response:
     **acts(findings.RespondToFinding.ACTION),
 )
 def respond_to_finding(finding_id: Id, body: FindingAnswerAction, gate: Gate = Depends(updating)):
-    fields = {**command_fields(body), "finding_id": finding_id}
-    return _finding_action(finding_id, gate, lambda: findings.RespondToFinding.model_validate(fields), body)
+    return _finding_action(finding_id, gate, findings.RespondToFinding, body)
 
 
 @router.post(
@@ -142,8 +145,7 @@ def respond_to_finding(finding_id: Id, body: FindingAnswerAction, gate: Gate = D
     **acts(findings.CloseFinding.ACTION),
 )
 def close_finding(finding_id: Id, body: FindingCloseAction, gate: Gate = Depends(updating)):
-    fields = {**command_fields(body), "finding_id": finding_id}
-    return _finding_action(finding_id, gate, lambda: findings.CloseFinding.model_validate(fields), body)
+    return _finding_action(finding_id, gate, findings.CloseFinding, body)
 
 
 @router.post(
@@ -153,8 +155,7 @@ def close_finding(finding_id: Id, body: FindingCloseAction, gate: Gate = Depends
     **acts(findings.ReopenFinding.ACTION),
 )
 def reopen_finding(finding_id: Id, body: FindingReopenAction, gate: Gate = Depends(updating)):
-    fields = {**command_fields(body), "finding_id": finding_id}
-    return _finding_action(finding_id, gate, lambda: findings.ReopenFinding.model_validate(fields), body)
+    return _finding_action(finding_id, gate, findings.ReopenFinding, body)
 
 
 @router.get(
