@@ -205,7 +205,7 @@ def package(request: Request, package_id: str):
                 title="Not shown",
                 message=f"package '{package_id}' does not exist or is not visible to {who.label}",
             )
-        detail = views.present(who, "package", queries.package(conn, package_id))
+        detail = views.present(who, "package", dict(queries.package(conn, package_id)))
         trace = views.present(who, "trace", reports.trace(conn, package_id))
         funding = views.funding(who, queries.package_funding(conn, package_id))
         shipments = who.keep(

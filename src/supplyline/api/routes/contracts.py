@@ -12,7 +12,7 @@ from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writi
 from ..schemas.common import OutcomeRead
 from ..schemas.contracts import ContractCreate, ContractDetailRead, ContractPage
 from ..schemas.production import RescheduleAction
-from .common import Cursor, FilterId, Limit, PathId
+from .common import Cursor, FilterId, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["contracts"])
 
@@ -25,7 +25,7 @@ def list_contracts(
 ):
     return gate.many(
         "contract",
-        lambda c: queries.list_contracts(c, package_id=package_id),
+        lambda c: plain_rows(queries.list_contracts(c, package_id=package_id)),
         key=lambda r: (r["id"],),
         cursor=cursor,
         limit=limit,
@@ -34,7 +34,7 @@ def list_contracts(
 
 @router.get("/contracts/{contract_id}", response_model=ContractDetailRead, **acts("contract.read"))
 def get_contract(contract_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("contract", contract_id, lambda c: queries.contract(c, contract_id))
+    return gate.one("contract", contract_id, lambda c: plain(queries.contract(c, contract_id)))
 
 
 @router.post(

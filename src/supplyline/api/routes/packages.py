@@ -19,7 +19,7 @@ from ..schemas.packages import (
     PackagePage,
     TraceRead,
 )
-from .common import Cursor, Limit, PathId
+from .common import Cursor, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["packages"])
 
@@ -34,7 +34,7 @@ def list_packages(
 ):
     return gate.many(
         "package",
-        lambda c: queries.list_packages(c, state=state, mechanism=mechanism),
+        lambda c: plain_rows(queries.list_packages(c, state=state, mechanism=mechanism)),
         key=lambda r: (r["id"],),
         cursor=cursor,
         limit=limit,
@@ -43,7 +43,7 @@ def list_packages(
 
 @router.get("/packages/{package_id}", response_model=PackageDetailRead, **acts("package.read"))
 def get_package(package_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("package", package_id, lambda c: queries.package(c, package_id))
+    return gate.one("package", package_id, lambda c: plain(queries.package(c, package_id)))
 
 
 @router.get(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from .common import Amount, ContractKind, Count, Day, Disclose, Id, LineNo, Page, RequestModel, WithheldFieldRead
-from .evidence import EvidenceRead
+from ...services.reads.read_models import ContractDetail, ContractLineRecord, ContractRecord, DeliveryRecord
+from ..derive import many, page_of, read_model
+from .common import Amount, ContractKind, Count, Day, Disclose, Id, LineNo, RequestModel
+from .evidence import EVIDENCE
 
 
 class ContractLineCreate(RequestModel):
@@ -32,42 +34,16 @@ class ContractCreate(RequestModel):
     disclose: Disclose = None
 
 
-class ContractRead(BaseModel):
-    id: str
-    package_id: str
-    buyer: str
-    supplier: str | None
-    kind: str | None
-    signed_on: str | None
-    currency: str
-    version: int
-    withheld: list[WithheldFieldRead] = []
-
-
-class ContractLineRead(BaseModel):
-    contract_id: str
-    line_no: int
-    package_line_no: int
-    item: str | None
-    quantity: int | None
-    unit_price: str | None
-    unit_price_currency: str | None
-    withheld: list[WithheldFieldRead] = []
-
-
-class DeliveryRead(BaseModel):
-    contract_id: str
-    position: int
-    line_no: int | None
-    due: str | None
-    quantity: int | None
-    withheld: list[WithheldFieldRead] = []
-
-
-class ContractDetailRead(ContractRead, EvidenceRead):
-    lines: list[ContractLineRead]
-    schedule: list[DeliveryRead]
-
-
-class ContractPage(Page[ContractRead]):
-    pass
+ContractRead = read_model("ContractRead", ContractRecord, __name__)
+ContractLineRead = read_model("ContractLineRead", ContractLineRecord, __name__)
+DeliveryRead = read_model("DeliveryRead", DeliveryRecord, __name__)
+#: one contract, with its lines, its schedule and its evidence (issue 18)
+ContractDetailRead = read_model(
+    "ContractDetailRead",
+    ContractDetail,
+    __name__,
+    lines=(many(ContractLineRead), ...),
+    schedule=(many(DeliveryRead), ...),
+    **EVIDENCE,
+)
+ContractPage = page_of("ContractPage", ContractRead, __name__)

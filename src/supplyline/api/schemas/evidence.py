@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
@@ -32,11 +32,14 @@ class DocumentRead(BaseModel):
     withheld: list[WithheldFieldRead] = []
 
 
-class EvidenceRead(BaseModel):
-    """What a record's answer carries of its evidence."""
-
-    documents: list[DocumentRead] = Field([], description="the documents attached to it that the caller may read")
-    open_findings: int = Field(0, description="audit findings on it not yet closed")
+#: what a record's answer carries of its evidence: fields for ``derive.read_model``
+EVIDENCE: dict[str, Any] = {
+    "documents": (
+        list[DocumentRead],
+        Field([], description="the documents attached to it that the caller may read"),
+    ),
+    "open_findings": (int, Field(0, description="audit findings on it not yet closed")),
+}
 
 
 class FindingCreate(RequestModel):

@@ -6,6 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ...services.reads.read_models import (
+    DecisionRecord,
+    PackageDetail,
+    PackageLineRecord,
+    PackageRecord,
+)
+from ..derive import many, page_of, read_model
 from .common import (
     Amount,
     Count,
@@ -16,13 +23,12 @@ from .common import (
     Mechanism,
     Name,
     Origin,
-    Page,
     RequestModel,
     Text,
     WithheldFieldRead,
 )
 from .contracts import ContractRead
-from .evidence import EvidenceRead
+from .evidence import EVIDENCE
 
 
 class PackageCreate(RequestModel):
@@ -51,52 +57,19 @@ class DecisionCreate(RequestModel):
     on: Day | None = None
 
 
-class PackageBaseRead(BaseModel):
-    id: str
-    title: str | None
-    mechanism: str
-    seller: str
-    recipient: str
-    currency: str
-    approvers: list[str] | None
-    state: str
-    version: int
-    withheld: list[WithheldFieldRead] = []
-
-
-class PackageRead(PackageBaseRead):
-    value: str | None
-    funded: str | None
-
-
-class PackageLineRead(BaseModel):
-    package_id: str
-    line_no: int
-    requirement_id: str
-    item: str | None
-    category: str
-    quantity: int | None
-    unit_price: str | None
-    unit_price_currency: str | None
-    origin: str | None
-    value: str | None
-    funded: str | None
-    withheld: list[WithheldFieldRead] = []
-
-
-class DecisionRead(BaseModel):
-    package_id: str
-    position: int
-    party: str
-    decision: str
-    reason: str
-    decided_on: str
-
-
-class PackageDetailRead(PackageBaseRead, EvidenceRead):
-    lines: list[PackageLineRead]
-    decisions: list[DecisionRead]
-    contracts: list[ContractRead]
+PackageRead = read_model("PackageRead", PackageRecord, __name__)
+PackageLineRead = read_model("PackageLineRead", PackageLineRecord, __name__)
+DecisionRead = read_model("DecisionRead", DecisionRecord, __name__, withheld=False)
+#: one package, with its lines, the decisions on it, its contracts and its evidence (issue 18)
+PackageDetailRead = read_model(
+    "PackageDetailRead",
+    PackageDetail,
+    __name__,
+    lines=(many(PackageLineRead), ...),
+    decisions=(many(DecisionRead), ...),
+    contracts=(many(ContractRead), ...),
+    **EVIDENCE,
+)
 
 
 class TracePackageRead(BaseModel):
@@ -207,5 +180,4 @@ class TraceRead(BaseModel):
     open_findings: list[OpenFindingsRead] = []
 
 
-class PackagePage(Page[PackageRead]):
-    pass
+PackagePage = page_of("PackagePage", PackageRead, __name__)

@@ -29,7 +29,7 @@ from .common import (
     Text,
 )
 from .enduse import SerialNumber
-from .evidence import DocumentRead
+from .evidence import EVIDENCE
 
 
 class FacilityOwnerCreate(RequestModel):
@@ -106,8 +106,7 @@ OrderDetailRead = read_model(
     OrderRecord,
     __name__,
     lots=(many(LotRead), ...),
-    documents=(many(DocumentRead), []),
-    open_findings=(int, 0),
+    **EVIDENCE,
 )
 FacilityPage = page_of("FacilityPage", FacilityRead, __name__)
 OrderPage = page_of("OrderPage", OrderRead, __name__)

@@ -20,9 +20,13 @@ from ...ledger.canonical import parse
 from ...store import schema as t
 from ...store.eventstore import read_head
 from .read_models import (
+    ContractDetail,
+    ContractRecord,
     FacilityRecord,
     FxRateRecord,
     OrderRecord,
+    PackageDetail,
+    PackageRecord,
     PartyRecord,
     PledgeDetail,
     PledgeRecord,
@@ -177,7 +181,7 @@ def pledge(conn: Connection, pledge_id: str) -> PledgeDetail:
     return cast(PledgeDetail, out)
 
 
-def list_packages(conn: Connection, *, state: str | None = None, mechanism: str | None = None) -> list[dict]:
+def list_packages(conn: Connection, *, state: str | None = None, mechanism: str | None = None) -> list[PackageRecord]:
     p, pl, a = t.packages, t.package_lines, t.allocations
     rows = _rows(conn, _where(select(p).order_by(p.c.id), p, {"state": state, "mechanism": mechanism}))
     values = dict(
@@ -189,10 +193,10 @@ def list_packages(conn: Connection, *, state: str | None = None, mechanism: str 
     for row in rows:
         row["value"] = str(Money.from_minor(int(values.get(row["id"], 0) or 0), row["currency"]).amount)
         row["funded"] = str(Money.from_minor(int(funded.get(row["id"], 0) or 0), row["currency"]).amount)
-    return rows
+    return cast(list[PackageRecord], rows)
 
 
-def package(conn: Connection, package_id: str) -> dict:
+def package(conn: Connection, package_id: str) -> PackageDetail:
     out = _one(conn, t.packages, "package", package_id)
     pl, d = t.package_lines, t.package_decisions
     lines = _rows(conn, select(pl).where(pl.c.package_id == package_id).order_by(pl.c.line_no))
@@ -208,14 +212,15 @@ def package(conn: Connection, package_id: str) -> dict:
     out["contracts"] = _rows(
         conn, select(t.contracts).where(t.contracts.c.package_id == package_id).order_by(t.contracts.c.id)
     )
-    return out
+    return cast(PackageDetail, out)
 
 
-def list_contracts(conn: Connection, *, package_id: str | None = None) -> list[dict]:
-    return _rows(conn, _where(select(t.contracts).order_by(t.contracts.c.id), t.contracts, {"package_id": package_id}))
+def list_contracts(conn: Connection, *, package_id: str | None = None) -> list[ContractRecord]:
+    query = _where(select(t.contracts).order_by(t.contracts.c.id), t.contracts, {"package_id": package_id})
+    return cast(list[ContractRecord], _rows(conn, query))
 
 
-def contract(conn: Connection, contract_id: str) -> dict:
+def contract(conn: Connection, contract_id: str) -> ContractDetail:
     out = _one(conn, t.contracts, "contract", contract_id)
     out["lines"] = _rows(
         conn,
@@ -229,7 +234,7 @@ def contract(conn: Connection, contract_id: str) -> dict:
         .where(t.delivery_schedule.c.contract_id == contract_id)
         .order_by(t.delivery_schedule.c.position),
     )
-    return out
+    return cast(ContractDetail, out)
 
 
 def list_facilities(conn: Connection, *, facility_id: str | None = None) -> list[FacilityRecord]:

@@ -228,3 +228,83 @@ class UnplannedRecord(TypedDict):
 class PlanDetail(PlanSummaryRecord):
     parts: list[PlanPartRecord]
     unplanned: list[UnplannedRecord]
+
+
+class ContractRecord(TypedDict):
+    id: str
+    package_id: str
+    buyer: str
+    supplier: str
+    kind: str  # purchase | production | …
+    signed_on: str
+    currency: str
+    version: int
+
+
+class ContractLineRecord(TypedDict):
+    contract_id: str
+    line_no: int
+    package_line_no: int  # the package line it buys
+    item: str
+    quantity: int
+    unit_price: str
+    unit_price_currency: str
+
+
+class DeliveryRecord(TypedDict):
+    contract_id: str
+    position: int  # the schedule entry (1 = first)
+    line_no: int
+    due: str
+    quantity: int
+
+
+class ContractDetail(ContractRecord):
+    lines: list[ContractLineRecord]
+    schedule: list[DeliveryRecord]
+
+
+class PackageBase(TypedDict):
+    id: str
+    title: str
+    mechanism: str
+    seller: str
+    recipient: str
+    currency: str
+    approvers: list[str]  # the parties whose approval it needs
+    state: str
+    version: int
+
+
+class PackageRecord(PackageBase):
+    value: str  # its lines at their unit prices, in its currency
+    funded: str  # what allocations hold for it, in its currency
+
+
+class PackageLineRecord(TypedDict):
+    package_id: str
+    line_no: int
+    requirement_id: str
+    item: str
+    category: str
+    quantity: int
+    unit_price: str
+    unit_price_currency: str
+    origin: str
+    value: str
+    funded: str
+
+
+class DecisionRecord(TypedDict):
+    package_id: str
+    position: int
+    party: str
+    decision: str  # approve | reject
+    reason: str
+    decided_on: str
+
+
+class PackageDetail(PackageBase):
+    lines: list[PackageLineRecord]
+    decisions: list[DecisionRecord]
+    contracts: list[ContractRecord]
