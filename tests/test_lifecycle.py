@@ -67,6 +67,16 @@ EXPECTED = {
         ("missing", "stolen"),
     },
     "handover": {("handed_over", "confirmed")},
+    # audit findings (issue 18): answered by the record's owners (again if need be), closed or
+    # reopened by the auditor
+    "finding": {
+        ("open", "answered"),
+        ("open", "closed"),
+        ("answered", "answered"),
+        ("answered", "closed"),
+        ("answered", "open"),
+        ("closed", "open"),
+    },
 }
 
 
@@ -116,6 +126,7 @@ GROUPS = {
         "disposed": ("expended", "destroyed", "lost", "stolen", "transferred"),
     },
     "handover": {"final": ("confirmed",)},
+    "finding": {"final": (), "open": ("open", "answered")},  # a closed finding can always be reopened
 }
 
 
