@@ -108,6 +108,18 @@ def test_a_document_is_hashed_into_the_log_audited_verified_and_downloaded_as_an
         contract = client.get("/api/v1/contracts/CT-NL-1", headers=headers).json()
         # the demo's letter of offer and acceptance certificate, then these two
         assert [d["id"] for d in contract["documents"]] == ["DOC-0001", "DOC-0002", doc_id, html_id]
+        # every kind of record answers with its documents: a requirement, a pledge, a shipment
+        for record, path in (
+            ("requirement:REQ-01", "/api/v1/requirements/REQ-01"),
+            ("pledge:PL-NL-2025-08", "/api/v1/pledges/PL-NL-2025-08"),
+            ("shipment:SH-NL-1", "/api/v1/shipments/SH-NL-1"),
+        ):
+            assert client.get(path, headers=headers).json()["documents"] == []
+            added = client.post("/api/v1/documents", headers=headers, files={"file": ("a.pdf", PDF + record.encode())},
+                                data={"record": record, "type": "other", "lang": "en"})  # fmt: skip
+            assert added.status_code == 201, added.text
+            answer = client.get(path, headers=headers).json()
+            assert ([d["id"] for d in answer["documents"]], answer["open_findings"]) == ([added.json()["id"]], 0)
         assert client.get(f"/api/v1/documents/{html_id}/content").status_code == 401
 
     # verify re-hashes every blob: an altered one and a missing one are named, the chain still checks

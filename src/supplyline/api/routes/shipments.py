@@ -12,7 +12,14 @@ from ..commands import send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead, ShipmentState
 from ..schemas.enduse import rows
-from ..schemas.shipments import ArrivalAction, LossCreate, ReceiptCreate, ShipmentCreate, ShipmentPage, ShipmentRead
+from ..schemas.shipments import (
+    ArrivalAction,
+    LossCreate,
+    ReceiptCreate,
+    ShipmentCreate,
+    ShipmentDetailRead,
+    ShipmentPage,
+)
 from .common import Cursor, FilterId, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["shipments"])
@@ -37,7 +44,7 @@ def list_shipments(
     )
 
 
-@router.get("/shipments/{shipment_id}", response_model=ShipmentRead, **acts("shipment.read"))
+@router.get("/shipments/{shipment_id}", response_model=ShipmentDetailRead, **acts("shipment.read"))
 def get_shipment(shipment_id: PathId, gate: Gate = Depends(reading)):
     return gate.one("shipment", shipment_id, lambda c: plain(queries.shipment(c, shipment_id)))
 

@@ -20,6 +20,7 @@ from .common import (
     RequestModel,
     Text,
 )
+from .evidence import EVIDENCE
 
 
 class PledgeCreate(RequestModel):
@@ -49,5 +50,7 @@ class AllocationCreate(RequestModel):
 
 PledgeRead = read_model("PledgeRead", PledgeRecord, __name__)
 AllocationRead = read_model("AllocationRead", AllocationRecord, __name__)
-PledgeDetailRead = read_model("PledgeDetailRead", PledgeDetail, __name__, allocations=(many(AllocationRead), ...))
+PledgeDetailRead = read_model(
+    "PledgeDetailRead", PledgeDetail, __name__, allocations=(many(AllocationRead), ...), **EVIDENCE
+)
 PledgePage = page_of("PledgePage", PledgeRead, __name__)

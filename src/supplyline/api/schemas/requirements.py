@@ -27,6 +27,7 @@ from .common import (
     RequestModel,
     Text,
 )
+from .evidence import EVIDENCE
 
 
 class RequirementCreate(RequestModel):
@@ -70,5 +71,6 @@ RequirementDetailRead = read_model(
     __name__,
     rankings=(many(RankingRead), ...),
     packages=(many(RequirementPackageLineRead), ...),
+    **EVIDENCE,
 )
 RequirementPage = page_of("RequirementPage", RequirementRead, __name__)

@@ -20,6 +20,7 @@ from .common import (
     Text,
 )
 from .enduse import SerialLineCreate
+from .evidence import EVIDENCE
 
 
 class ShippedLotCreate(RequestModel):
@@ -84,4 +85,8 @@ class LossCreate(RequestModel):
 ShippedLotRead = read_model("ShippedLotRead", ShippedLotRecord, __name__, withheld=False)
 ShippedLineRead = read_model("ShippedLineRead", ShippedLineRecord, __name__, lots=(many(ShippedLotRead) | None, ...))
 ShipmentRead = read_model("ShipmentRead", ShipmentRecord, __name__, lines=(many(ShippedLineRead), ...))
+#: one shipment, with the documents attached to it and its open findings (issue 18)
+ShipmentDetailRead = read_model(
+    "ShipmentDetailRead", ShipmentRecord, __name__, lines=(many(ShippedLineRead), ...), **EVIDENCE
+)
 ShipmentPage = page_of("ShipmentPage", ShipmentRead, __name__)
