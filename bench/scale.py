@@ -319,8 +319,8 @@ def measure(url: str, programme: Programme, runs: int) -> list[dict]:
         with store.engine.connect() as conn:
             for path, sql in HAND_SQL.items():
                 times = timed(partial(_fetch, conn, sql, programme.ids), runs)
-                for row in rows:
-                    if row["path"] == path and row["kind"] == "api":
+                for row in rows:  # a refusal (401, 403) answers no rows: nothing to hold it against
+                    if row["path"] == path and row["kind"] == "api" and row["status"] == 200:
                         row["sql_p50_ms"] = round(statistics.median(times), 2)
                         row["sql_ratio"] = round(row["p50_ms"] / max(statistics.median(times), 0.01), 1)
         rows += _mixed(client, store, secrets["coordinator"], programme, runs)
