@@ -62,6 +62,24 @@ def test_report_late_on_the_demo_lists_the_late_drone_orders_and_the_waiting_pac
     ]
 
 
+def test_who_must_act_follows_each_kind_of_entry(demo_store):
+    data = late(demo_store)
+    # the US government sent SH-DE-1 from stock: the seller, not the contract's supplier, must act
+    assert [(s["shipment_id"], s["must_act"]) for s in data["shipments"]] == [
+        ("SH-DE-1", {"role": "seller", "parties": ["US-GOV"]})
+    ]
+    # schedule entries and orders wait on the contract's supplier, packages on the approvers
+    # that have not decided, late requirements on the coordinator while they are not funded
+    assert {e["must_act"]["role"] for e in data["schedule_entries"]} == {"supplier"}
+    assert {o["order_id"]: o["must_act"] for o in data["orders"]}["PO-DD-2"] == {
+        "role": "supplier",
+        "parties": ["UA-US-JV"],
+    }
+    assert [p["must_act"] for p in data["packages"]] == [{"role": "approver", "parties": ["US-GOV"]}] * 2
+    roles = {(r["funded"] < r["quantity"], r["must_act"]["role"]) for r in data["requirements"]}
+    assert roles <= {(True, "coordinator"), (False, "seller")}
+
+
 def test_report_late_counts_receipts_against_the_earliest_schedule_entries(demo_store):
     entries = {(e["contract_id"], e["entry"]): e for e in late(demo_store)["schedule_entries"]}
     # CT-NL-1 line 1: 60 received fill entry 1; entry 2 (moved to 31 May in the demo) is short 60
@@ -207,7 +225,7 @@ def test_the_lateness_page_shows_what_the_api_reports_in_ukrainian_and_nothing_t
     assert "<th>Відправлення</th><th>Контракт</th><th>Відправлено</th><th>Очікується</th>" in page.text
     assert (
         '<td>SH-DE-1</td><td>CT-DE-1</td><td>2026-02-10</td><td>2026-04-30</td><td class="num">7</td>'
-        '<td class="num">216</td><td>постачальник: US-PRIME-B</td>'
+        '<td class="num">216</td><td>продавець: US-GOV</td>'
     ) in page.text
     assert (
         '<td><a href="/packages/PKG-CA-1">PKG-CA-1</a></td><td>PURL package 4 — Canada</td><td>2025-08-28</td>'

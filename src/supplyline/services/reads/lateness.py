@@ -9,8 +9,9 @@ Five kinds of lateness, each measured against the as-of date in days and whole m
   contract's supplier (who placed it) must produce or reschedule;
 - a requirement past its ``needed_by`` with units not delivered: the coordinator must fund
   it while it is not fully funded, else it waits on deliveries like the schedules above;
-- a shipment on its way past its expected arrival: whoever sent it (the contract's supplier)
-  must deliver it or move the expected day;
+- a shipment on its way past its expected arrival: whoever sent it must deliver it or move
+  the expected day: the seller (the contract's buyer) when it dispatched the shipment, else
+  the contract's supplier;
 - a package proposed and waiting on a decision, aged from when it was last funded (its
   last allocation: a package is decided once its money is in place); the approvers that
   have not decided must act.
@@ -144,9 +145,10 @@ def _orders(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
 
 
 def _shipments(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
-    s, c = t.shipments, t.contracts
+    s, c, e = t.shipments, t.contracts, t.events
+    sent_by = dict(conn.execute(select(e.c.stream_id, e.c.actor).where(e.c.type == "ShipmentDispatched")).all())
     rows = conn.execute(
-        select(s, c.c.supplier)
+        select(s, c.c.supplier, c.c.buyer)
         .select_from(s.join(c, c.c.id == s.c.contract_id))
         .where(s.c.state == "shipped", s.c.expected_arrival < as_of)
         .order_by(s.c.expected_arrival, s.c.id)
@@ -158,11 +160,19 @@ def _shipments(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
             "shipped_on": r.shipped_on.isoformat(),
             "expected_arrival": r.expected_arrival.isoformat(),
             **lateness(r.expected_arrival, as_of),
-            "must_act": {"role": "supplier", "parties": [r.supplier]},
+            "must_act": _sender(sent_by.get(f"shipment:{r.id}"), r.buyer, r.supplier),
         }
         for r in rows
         if keep("shipment", r.id, "shipments", (r.id,))
     ]
+
+
+def _sender(sent_by: str | None, buyer: str, supplier: str) -> dict:
+    """Who must act on a late shipment: the party that sent it, the seller (the contract's
+    buyer) or its supplier; a shipment an operator recorded on their behalf is the supplier's."""
+    if sent_by == buyer and buyer != supplier:
+        return {"role": "seller", "parties": [buyer]}
+    return {"role": "supplier", "parties": [supplier]}
 
 
 def _requirements(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
