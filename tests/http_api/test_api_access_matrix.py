@@ -510,6 +510,7 @@ CASES = [
         expect(sell=(200, 404), supp=(200, 404)),
     ),
     ("GET", "/reports/late", "/reports/late?as_of=2026-12-02", None, expect(200, 200, 200, 200, 200, 200)),
+    ("GET", "/todo", "/todo?as_of=2026-12-02", None, expect(200, 200, 200, 200, 200, 200)),
     # --- the transparency log: public; withheld fields for those their level names -----------
     ("GET", "/log/checkpoint", "/log/checkpoint", None, EVERYONE),
     ("GET", "/log/key", "/log/key", None, EVERYONE),
@@ -571,8 +572,9 @@ def _leaks(scenario: Scenario, role: str, side: str, body: str, sent: str) -> li
 def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
-    # 86, the three of late schedules and a shipment's arrival (issue 17), documents and findings (9, issue 18)
-    assert len(operations) == 99
+    # 86, the three of late schedules and a shipment's arrival and the needs-action queue (issue 17),
+    # documents and findings (9, issue 18)
+    assert len(operations) == 100
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}

@@ -113,6 +113,7 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "order.reschedule":         (N,        N,          N,     N,     O,       N,      N),
     "shipment.expect":          (N,        N,          N,     O,     O,       N,      N),
     "report.late":              (A,        A,          A,     A,     A,       A,      N),
+    "todo.read":                (A,        A,          A,     A,     A,       A,      N),
     # the transparency log: checkpoints, proofs and the public view of events are public
     "log.read":                 (A,        A,          A,     A,     A,       A,      A),
     "log.checkpoint":           (A,        A,          A,     A,     A,       A,      A),

@@ -10,6 +10,7 @@ from . import (
     evidence_page,  # noqa: F401 - imported to register the findings page and downloads on the router
     late_page,  # noqa: F401 - imported to register the lateness page on the router
     money_page,  # noqa: F401 - imported to register the money page on the router
+    todo_page,  # noqa: F401 - imported to register the needs-action page on the router
 )
 from .pages import router
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
@@ -14,6 +16,38 @@ from .late_strings import STRINGS, language
 from .pages import _page, _refused, _store, router
 
 
+def dated_page(
+    request: Request,
+    words: dict[str, str],
+    as_of: str | None,
+    action: str,
+    build: Callable[..., dict],
+    template: str,
+    name: str,
+    **context,
+) -> HTMLResponse:
+    """A page of ``build(conn, principal, day, keep)`` as of a day, the rows kept as the API
+    keeps them; 403 for a viewer whose role may not ``action``."""
+    try:
+        day = parse_date("as_of", as_of) if as_of else today_utc()
+    except Refused as exc:
+        return _refused(request, exc)
+    with _store(request).read() as conn:
+        who = session.viewer(request, conn)
+        found = build(conn, who.principal, day, lateness.seen_by(who)) if who.may(action) else None
+    return _page(
+        request,
+        template,
+        who,
+        status_code=200 if found is not None else 403,
+        title=words["title"],
+        t=words,
+        as_of=day.isoformat(),
+        **{name: found},
+        **context,
+    )
+
+
 @router.get("/late", response_class=HTMLResponse)
 def late_page(
     request: Request,
@@ -21,20 +55,8 @@ def late_page(
     as_of: str | None = Query(None, max_length=10),
 ):
     words = STRINGS[language(lang, request.headers.get("accept-language"))]
-    try:
-        day = parse_date("as_of", as_of) if as_of else today_utc()
-    except Refused as exc:
-        return _refused(request, exc)
-    with _store(request).read() as conn:
-        who = session.viewer(request, conn)
-        report = lateness.late(conn, day, lateness.seen_by(who)) if who.may("report.late") else None
-    return _page(
-        request,
-        "late.html",
-        who,
-        status_code=200 if report is not None else 403,
-        title=words["title"],
-        t=words,
-        as_of=day.isoformat(),
-        report=report,
-    )
+
+    def build(conn, _principal, day, keep):
+        return lateness.late(conn, day, keep)
+
+    return dated_page(request, words, as_of, "report.late", build, "late.html", "report")

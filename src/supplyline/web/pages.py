@@ -67,6 +67,7 @@ NAV = [
     ("/production", "Drone Deal production"),
     ("/end-use", "End use"),
     ("/late", "Late"),
+    ("/todo", "To do"),
     ("/findings", "Findings"),
     ("/ledger", "Ledger"),
 ]

@@ -14,3 +14,24 @@ class LateReportRead(BaseModel):
     requirements: list[dict]
     shipments: list[dict]
     packages: list[dict]
+
+
+class TodoItemRead(BaseModel):
+    """One thing waiting on the caller: what to do (``action``) on which record, since when."""
+
+    action: str
+    kind: str
+    id: str
+    since: str
+    days: int
+    detail: dict
+
+
+class TodoRead(BaseModel):
+    """What waits on the caller's party on ``as_of`` (``todo``), oldest first."""
+
+    party: str | None
+    role: str
+    as_of: str
+    counts: dict[str, int]
+    items: list[TodoItemRead]

@@ -39,7 +39,7 @@ from ..access.views import Viewer
 Keep = Callable[[str, str, str, tuple], bool]
 
 
-def _everything(kind: str, record_id: str, table: str, key: tuple) -> bool:
+def everything(kind: str, record_id: str, table: str, key: tuple) -> bool:
     return True
 
 
@@ -54,7 +54,7 @@ def seen_by(viewer: Viewer) -> Keep:
     return keep
 
 
-def late(conn: Connection, as_of: date, keep: Keep = _everything) -> dict:
+def late(conn: Connection, as_of: date, keep: Keep = everything) -> dict:
     """Everything late or waiting on ``as_of``, most late first in each list."""
     return {
         "as_of": as_of.isoformat(),
