@@ -65,10 +65,16 @@ def test_funnel_in_usd(demo_store):
     assert Decimal(by["CA-GOV"]["contracted"]) == 0
     assert funnel["total"]["pledged"] == str(sum(Decimal(f["pledged"]) for f in funnel["funders"]))
     assert {"date": "2025-08-04", "from": "EUR", "to": "USD", "rate": "1.1570"} in funnel["rates_used"]
-    # each pledge's money at its pledge day's rate at every stage, summed before converting: the
-    # Netherlands' EUR 494,382,022.46 allocated was USD 571,999,999.99 (not 0.98 from three roundings);
-    # its contract's USD 13.5 M under-run went back, so what stays allocated is what was contracted
-    assert (by["NL-GOV"]["allocated"], by["NL-GOV"]["contracted"]) == ("558499999.99", "558499999.99")
+    # a figure recorded in USD (what the Netherlands' allocations, contract and receipts hold in the
+    # package's currency) is shown as recorded, never through EUR and back: USD 572 M allocated less
+    # its contract's USD 13.5 M under-run, and delivered exactly what the trace says (issue 21 item 3:
+    # the round trip showed 558,499,999.99 and 318,119,999.99)
+    nl = by["NL-GOV"]
+    assert (nl["allocated"], nl["contracted"], nl["delivered"]) == ("558500000.00", "558500000.00", "318120000.00")
+    with demo_store.read() as conn:
+        trace = reports.trace(conn, "PKG-NL-1")
+    assert sum(Decimal(d["value"]) for d in trace["delivered"]) == Decimal(nl["delivered"])
+    assert funnel["total"]["delivered"] == "840120000.00"
     assert funnel["total"]["allocated"] == str(sum(Decimal(f["allocated"]) for f in funnel["funders"]))
 
 

@@ -14,7 +14,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "conversion": (
             "Each pledge's money is converted into {currency} at one rate at every stage, the rate of the day "
             "it was pledged, so exchange-rate moves never make a later stage exceed an earlier one; each "
-            "pledge's figure is summed in its own currency and converted once, so rows add up to the totals."
+            "pledge's figure is summed in its own currency and converted once, so rows add up to the totals. "
+            "Money recorded in {currency} itself (what allocations, contracts and receipts hold in a package's "
+            "currency) is shown as recorded, never converted and back."
         ),
         "rates": "Rates used",
         "withheld_until": "withheld until {until}",
@@ -42,7 +44,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "conversion": (
             "Кошти кожного зобов'язання перераховано в {currency} за одним курсом на всіх етапах — курсом дня, "
             "коли його оголошено, тож коливання курсу ніколи не роблять пізніший етап більшим за попередній; "
-            "суму кожного зобов'язання складено в його валюті й перераховано один раз, тож рядки дають підсумок."
+            "суму кожного зобов'язання складено в його валюті й перераховано один раз, тож рядки дають підсумок. "
+            "Кошти, записані саме в {currency} (що тримають розподіли, контракти й отримання у валюті пакета), "
+            "показано як записано, без перерахунку туди й назад."
         ),
         "rates": "Використані курси",
         "withheld_until": "приховано до {until}",

@@ -6,7 +6,11 @@ in. A pledge's money is converted into the reporting currency at one rate at eve
 the rate of the day it was pledged: converting each stage at its own day's rate let a
 later stage exceed an earlier one (delivered above contracted) on exchange-rate moves
 alone. Each pledge's sum per figure is converted once, so no figure carries the rounding
-leftovers of converting its parts one by one. Every rate used is listed with the report.
+leftovers of converting its parts one by one. A figure recorded in the reporting currency
+itself (what an allocation, a contract line or a receipt holds in the package's currency) is
+shown as recorded, never converted to the pledge's currency and back: a round trip through
+two rates loses cents (the Netherlands' USD 318,120,000 delivered showed as
+318,119,999.99). Every rate used is listed with the report.
 """
 
 from __future__ import annotations
@@ -184,6 +188,8 @@ class Flow:
     pledge_id: str
     rate_day: date
     sources: Sources = ()
+    #: the same money as recorded in the package's currency (allocations, contracts, receipts)
+    recorded: Money | None = None
 
 
 def flows(conn: Connection) -> Iterator[Flow]:
@@ -212,9 +218,16 @@ def _pledged_and_allocated(conn: Connection, pledged_on: dict[str, date]) -> Ite
             (("pledges", (p.id,), ("amount", "funder", "pledged_on")),),
         )
     for r in conn.execute(
-        select(a.c.id, a.c.pledge_id, pl.c.funder, a.c.amount_minor, a.c.amount_currency, a.c.allocated_on).select_from(
-            a.join(pl, pl.c.id == a.c.pledge_id)
-        )
+        select(
+            a.c.id,
+            a.c.pledge_id,
+            pl.c.funder,
+            a.c.amount_minor,
+            a.c.amount_currency,
+            a.c.line_amount_minor,
+            a.c.line_amount_currency,
+            a.c.allocated_on,
+        ).select_from(a.join(pl, pl.c.id == a.c.pledge_id))
     ):
         yield Flow(
             "allocated",
@@ -223,7 +236,8 @@ def _pledged_and_allocated(conn: Connection, pledged_on: dict[str, date]) -> Ite
             Money.from_minor(r.amount_minor, r.amount_currency),
             r.pledge_id,
             pledged_on[r.pledge_id],
-            (("allocations", (r.id,), ("amount",)),),
+            (("allocations", (r.id,), ("amount", "line_amount")),),
+            Money.from_minor(r.line_amount_minor, r.line_amount_currency),
         )
 
 
@@ -242,6 +256,7 @@ def _contracted_and_delivered(conn: Connection, pledged_on: dict[str, date]) -> 
                 pledge,
                 pledged_on[pledge],
                 source,
+                share.line_amount,
             )
     for receipt in _receipts(conn):
         value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
@@ -259,6 +274,7 @@ def _contracted_and_delivered(conn: Connection, pledged_on: dict[str, date]) -> 
                 pledge,
                 pledged_on[pledge],
                 source,
+                share.line_amount,
             )
 
 
@@ -272,13 +288,19 @@ def converted_sums(shown: Iterable[Flow], to: Converter, key: Callable[[Flow], K
     sums: dict[K, Money] = {}
     unconverted = []
     for (figure, _), pledge_flows in parts.items():
-        first = pledge_flows[0]
-        original = sum((f.original for f in pledge_flows[1:]), first.original)
-        converted = to(original, first.rate_day)
-        if converted is None:
-            unconverted.append(to.unconverted(first.stage, original, first.rate_day, funder=first.funder))
-            continue
-        sums[figure] = sums[figure] + converted if figure in sums else converted
+        exact = [f.recorded for f in pledge_flows if f.recorded is not None and f.recorded.currency == to.target]
+        others = [f for f in pledge_flows if f.recorded is None or f.recorded.currency != to.target]
+        figure_sum = sum(exact[1:], exact[0]) if exact else None
+        if others:
+            first = others[0]
+            original = sum((f.original for f in others[1:]), first.original)
+            converted = to(original, first.rate_day)
+            if converted is None:
+                unconverted.append(to.unconverted(first.stage, original, first.rate_day, funder=first.funder))
+                continue
+            figure_sum = converted if figure_sum is None else figure_sum + converted
+        assert figure_sum is not None
+        sums[figure] = sums[figure] + figure_sum if figure in sums else figure_sum
     return sums, unconverted
 
 
