@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -15,8 +17,10 @@ from supplyline.api import create_app
 from supplyline.cli.main import app
 from supplyline.services.access import tokens
 from supplyline.services.context import Actor
+from supplyline.services.interchange import opendata
 from supplyline.services.money_flow.money_report import PLEDGE_STAGES, money_report
 from test_dashboard_sessions import sign_in
+from test_ocds_export import PUBLICATION
 
 OPERATOR = Actor("operator", via="test")
 runner = CliRunner()
@@ -66,6 +70,65 @@ def test_report_api_and_dashboard_agree_to_the_cent_for_every_funder(demo_store,
     for funder in from_cli["funders"]:
         assert shown[funder["funder"]] == [f"{float(funder[s]):,.2f}" for s in PLEDGE_STAGES], funder["funder"]
     assert shown["NL-GOV"][0] == f"{float(nl['committed']):,.2f}"
+    # each funder's own money, in its pledges' currencies: report, API, the page's pledge rows and OCDS
+    own = _per_funder_in_pledge_currency(from_cli["pledges"])
+    assert _per_funder_in_pledge_currency(api.json()["pledges"]) == own
+    on_page = _cells(page.text, "money-by-pledge")
+    page_rows = [
+        {
+            "funder": p["funder"],
+            "currency": p["currency"],
+            # shown as "EUR 1,234.00": the figure without the currency and separators
+            **{s: re.sub(r"[^0-9.-]", "", cell) for s, cell in zip(PLEDGE_STAGES, on_page[p["pledge"]], strict=True)},
+        }
+        for p in from_cli["pledges"]
+    ]
+    assert _per_funder_in_pledge_currency(page_rows) == own
+    with demo_store.read() as conn:
+        published = _ocds_per_funder(opendata.release_package(conn, PUBLICATION))
+    assert set(published) >= {"NL-GOV", "DK-GOV", "NO-GOV", "SE-GOV", "DE-GOV", "CA-GOV", "PL-GOV"}
+    for funder, stages in published.items():
+        for (stage, currency), amount in stages.items():
+            assert own[funder][(stage, currency)] == amount, (funder, stage, currency)
+    # the Netherlands: EUR 482,713,915.29 still allocated; its supplier paid EUR 248,075,278.02 of it
+    assert (own["NL-GOV"][("allocated", "EUR")], own["NL-GOV"][("expended", "EUR")]) == (
+        Decimal("482713915.29"),
+        Decimal("248075278.02"),
+    )
+    assert published["SE-GOV"] == {
+        ("allocated", "USD"): Decimal(275_000_000),
+        ("expended", "USD"): Decimal(235_000_000),
+    }
+
+
+def _per_funder_in_pledge_currency(pledges: list[dict]) -> dict[str, dict[tuple[str, str], Decimal]]:
+    out: dict[str, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for p in pledges:
+        for stage in PLEDGE_STAGES:
+            out[p["funder"]][(stage, p["currency"])] += Decimal(p[stage].replace(",", ""))
+    return out
+
+
+def _ocds_per_funder(package: dict) -> dict[str, dict[tuple[str, str], Decimal]]:
+    """Allocated (the budget breakdown: amount x rate, to the cent, when stated in the package's
+    currency) and expended (the payments) per funder, in its pledges' currencies; a funder with
+    a withheld amount is left out."""
+    out: dict[str, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    hidden = set()
+    for release in package["releases"]:
+        for entry in release["planning"]["budget"].get("budgetBreakdown", []):
+            funder = entry.get("sourceParty", {}).get("id")
+            if "amount" not in entry or funder is None:
+                hidden.add(funder)
+                continue
+            amount = entry["amount"]
+            for rate in amount.get("exchangeRates", []):  # given in the package's currency: the pledge's side
+                amount = {"amount": round(amount["amount"] * rate["rate"], 2), "currency": rate["currency"]}
+            out[funder][("allocated", amount["currency"])] += amount["amount"]
+        for contract in release.get("contracts", []):
+            for tx in contract.get("implementation", {}).get("transactions", []):
+                out[tx["payer"]["id"]][("expended", tx["value"]["currency"])] += tx["value"]["amount"]
+    return {funder: dict(stages) for funder, stages in out.items() if funder not in hidden}
 
 
 def test_a_funder_sees_its_own_pledges_and_the_public_none(demo_store):

@@ -152,9 +152,15 @@ def test_milestones_transactions_and_completion(demo_store):
     assert "status" not in end_use and "PAC3" not in str(package) and "DEP-0" not in str(package)
     partial_ = next(m for m in milestones if m.get("status") == "partiallyMet")
     assert partial_["description"] == "296 of 300 units received; shipment SH-NL-2: 146 of 150 shipped arrived"
-    paid = sum(t["value"]["amount"] for t in contract["implementation"]["transactions"])
-    # received: 20 kits at 2.5 M, 296 sets at 95,000, 60 missiles at 4 M
-    assert paid == Decimal(20 * 2_500_000 + 296 * 95_000 + 60 * 4_000_000)
+    # payments (issue 15 item 5): what the US paid its supplier out of the Netherlands' euros,
+    # in EUR at the rate its transfer reached the seller (1 September 2025), the funder as payer
+    payments = contract["implementation"]["transactions"]
+    assert [(t["id"], t["date"][:10], t["value"]["amount"], t["value"]["currency"]) for t in payments] == [
+        ("CT-NL-1-PL-NL-2025-08-7", "2025-11-03", Decimal("42771599.66"), "EUR"),
+        ("CT-NL-1-PL-NL-2025-08-8", "2025-12-10", Decimal("205303678.36"), "EUR"),
+    ]
+    assert payments[0]["value"]["exchangeRates"][0]["currency"] == "USD"
+    assert {(t["payer"]["id"], t["payee"]["id"]) for t in payments} == {("NL-GOV", "US-PRIME-A")}
     assert contract["status"] == "active" and "endDate" not in contract["implementation"]
 
     closed = _release(package, "PKG-NORDIC-1")
@@ -164,10 +170,17 @@ def test_milestones_transactions_and_completion(demo_store):
         assert c["implementation"]["endDate"] == "2026-01-15T00:00:00Z"
         total = sum(t["value"]["amount"] for t in c["implementation"]["transactions"])
         assert c["implementation"]["finalValue"] == {"amount": total, "currency": "USD"}
+    # what was paid: USD 320 M of CT-NORDIC-1's 360 M (Norway 85 M, Sweden 235 M), the stock draw's 150 M
     assert [c["implementation"]["finalValue"]["amount"] for c in closed["contracts"]] == [
-        Decimal(80 * 4_100_000 + 16 * 2_000_000),
-        Decimal(150 * 1_000_000),
+        Decimal(320_000_000),
+        Decimal(150_000_000),
     ]
+    assert {
+        t["payer"]["id"]: t["value"]["amount"] for t in closed["contracts"][0]["implementation"]["transactions"]
+    } == {
+        "NO-GOV": Decimal(85_000_000),
+        "SE-GOV": Decimal(235_000_000),
+    }
 
 
 def test_withheld_fields_are_absent_and_listed(demo_store):
@@ -182,7 +195,9 @@ def test_withheld_fields_are_absent_and_listed(demo_store):
     with demo_store.read() as conn:
         stricter = opendata.release_package(conn, PUBLICATION, view=strict.view)
     contract = _release(stricter, "PKG-NL-1")["contracts"][0]
-    assert "value" not in contract and "transactions" not in contract["implementation"]
+    assert "value" not in contract
+    # payments are recorded amounts, not derived from the prices: they stay
+    assert len(contract["implementation"]["transactions"]) == 2
     assert all("value" not in item.get("unit", {}) for item in contract["items"])
     documents = {d["id"]: d["description"] for d in _release(stricter, "PKG-NL-1")["tender"]["documents"]}
     assert "contract_lines.unit_price (3 records)" in documents["withheld-information"]

@@ -19,10 +19,10 @@ words map to OCDS:
   milestones; ``awards``/``contracts``: one per contract with its supplier;
 - ``contracts[].implementation.milestones``: the delivery schedule (one per due entry, or
   one per line without a schedule), ``met``/``partiallyMet``/``notMet``/``scheduled`` from the
-  confirmed receipts, counted first-due first; ``transactions``: the value of each confirmed
-  receipt attributed, to the cent, to the pledges that funded the line (payer: the funder,
-  payee: the supplier), dated at receipt; when the package is closed, the contract completion
-  extension's ``endDate`` and ``finalValue``;
+  confirmed receipts, counted first-due first; ``transactions``: the payments to the supplier
+  (the money stage ``expended``, ``ocds_payments.py``), one per pledge whose money paid (payer:
+  the funder, payee: the supplier), in the pledge's currency; when the package is closed, the
+  contract completion extension's ``endDate`` and ``finalValue`` (what was paid);
 - ``contracts[].implementation.milestones`` of type ``assessment``: a contract line whose
   received items carry serial numbers is under end-use monitoring (issue 16), its initial
   inventory due within the deployment's days of the first receipt. No status: whether a
@@ -36,16 +36,14 @@ was withheld from, in a document of the release (``tender.documents``).
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-from ...domain.attribution import Funding, attribute, merge_fundings
 from .ocds_documents import add_documents, documents_of
 from .ocds_json import dumps
-from .ocds_parts import WITHHELD, _datetime, _Index, _line_value, _money, _Release, _total, _value
+from .ocds_parts import WITHHELD, _datetime, _Index, _line_value, _Release, _total, _value
+from .ocds_payments import _payments
 from .ocds_tender import _budget, _item, _tender
 
 __all__ = ["WITHHELD", "OcdsRows", "Publication", "dumps", "release_package"]
@@ -67,8 +65,9 @@ READING_NOTE = (
     "planning.budget.budgetBreakdown lists each allocation of a pledge to this package; an amount converted between "
     "currencies is stated in the currency it was given in, with the rate the ledger used: amount x rate, rounded to "
     "the cent, is the converted amount it recorded. "
-    "contracts[].implementation.transactions are the value of confirmed receipts attributed pro rata, to the cent, "
-    "to the pledges that funded each package line, dated at receipt (payer: the funder; payee: the supplier). "
+    "contracts[].implementation.transactions are the seller's payments to the supplier on the contract's lines, one "
+    "per pledge whose money paid, in the pledge's currency (payer: the funder; payee: the supplier); a payment in "
+    "another currency than the contract's states the rate to it. "
     "Delivery milestones count confirmed receipts against the delivery schedule, earliest due first. "
     "Assessment milestones name the contract lines whose items are under end-use monitoring (serial numbers, "
     "inventories); their compliance is published per category and month, not per contract."
@@ -150,16 +149,15 @@ def _release(package: dict, by: _Index, process: dict, pub: Publication) -> dict
     buyer = rel.party(package.get("recipient"), "buyer")
     planning = {"budget": _budget(pid, currency, allocations, rel)}
     tender = _tender(package, lines, by, rel)
-    fundings = _fundings(allocations, by)
     receipts = {c["id"]: _receipts(c["id"], by, rel) for c in contracts}
     awards, ocds_contracts = [], []
     for contract in contracts:
-        award, ocds_contract = _contract(contract, package, fundings, receipts[contract["id"]], process, by, rel, pub)
+        award, ocds_contract = _contract(contract, package, receipts[contract["id"]], process, by, rel, pub)
         awards.append(award)
         ocds_contracts.append(ocds_contract)
     if contracts:
         release["tag"] += ["award", "contract"]
-    if any(receipts.values()):
+    if any(receipts.values()) or any(by.where("money_flows", package_id=pid, stage="expended")):
         release["tag"].append("implementation")
     tender["documents"] = _documents(rel) + documents_of(by, rel, "package", pid)
     release["parties"] = rel.parties()
@@ -200,21 +198,9 @@ def _documents(rel: _Release) -> list[dict]:
     return documents
 
 
-def _fundings(allocations: list[dict], by: _Index) -> dict[int, list[Funding]]:
-    raw: dict[int, list[Funding]] = defaultdict(list)
-    for a in allocations:
-        pledge_side, line_side = _money(a, "amount"), _money(a, "line_amount")
-        funder = by.funders.get(a.get("pledge_id"))
-        if pledge_side is None or line_side is None or funder is None:
-            continue
-        raw[a["line_no"]].append(Funding(a["pledge_id"], funder, pledge_side, line_side))
-    return {line_no: merge_fundings(rows) for line_no, rows in raw.items()}
-
-
 def _contract(
     contract: dict,
     package: dict,
-    fundings: dict[int, list[Funding]],
     receipts: list[_Receipt],
     process: dict,
     by: _Index,
@@ -265,7 +251,7 @@ def _contract(
         out["items"] = items
 
     implementation = _implementation(
-        contract, lines, schedule, receipts, fundings, process if closed else None, rel, pub, process.get("end_use", {})
+        contract, lines, schedule, receipts, process if closed else None, rel, pub, process.get("end_use", {})
     )
     add_documents(out, implementation, by, rel)
     if implementation:
@@ -278,7 +264,6 @@ def _implementation(
     lines: list[dict],
     schedule: list[dict],
     receipts: list[_Receipt],
-    fundings: dict[int, list[Funding]],
     process: dict | None,
     rel: _Release,
     pub: Publication,
@@ -287,7 +272,7 @@ def _implementation(
     """What was delivered and paid under a contract; with ``process`` (the package closed) its
     end date and final value too."""
     implementation: dict[str, Any] = {}
-    transactions = _transactions(contract, lines, receipts, fundings, rel)
+    transactions, paid = _payments(contract["id"], rel.by, rel)
     if transactions:
         implementation["transactions"] = transactions
     milestones = _delivery_milestones(contract["id"], lines, schedule, receipts, pub.as_of)
@@ -297,9 +282,8 @@ def _implementation(
     if process is not None:
         if process.get("closed_on"):
             implementation["endDate"] = _datetime(process["closed_on"])
-        if transactions and all(line.get("unit_price_minor") is not None for line in lines):
-            paid = sum((Decimal(str(tr["value"]["amount"])) for tr in transactions), Decimal(0))
-            implementation["finalValue"] = {"amount": paid, "currency": transactions[0]["value"]["currency"]}
+        if paid is not None:
+            implementation["finalValue"] = _value(paid)
     return implementation
 
 
@@ -360,33 +344,6 @@ def _receipts(cid: str, by: _Index, rel: _Release) -> list[_Receipt]:
             )
         )
     return sorted(out, key=lambda r: (r.received_on or date.min, r.shipment_id, r.line_no))
-
-
-def _transactions(
-    contract: dict, lines: list[dict], receipts: list[_Receipt], fundings: dict[int, list[Funding]], rel: _Release
-) -> list[dict]:
-    by_line = {line["line_no"]: line for line in lines}
-    out = []
-    for receipt in receipts:
-        line = by_line.get(receipt.line_no)
-        price = _money(line, "unit_price") if line else None
-        if price is None or receipt.received == 0 or line is None:
-            continue
-        for share in attribute(price.times(receipt.received), fundings.get(line["package_line_no"], [])):
-            tx: dict[str, Any] = {
-                "id": f"{receipt.shipment_id}-{receipt.line_no}-{share.funding.pledge_id}",
-                "value": _value(share.line_amount),
-            }
-            if receipt.received_on is not None:
-                tx["date"] = _datetime(receipt.received_on)
-            payer = rel.party(share.funding.funder, "funder", "payer")
-            payee = rel.party(contract.get("supplier"), "payee")
-            if payer:
-                tx["payer"] = payer
-            if payee:
-                tx["payee"] = payee
-            out.append(tx)
-    return out
 
 
 def _delivery_milestones(

@@ -31,6 +31,7 @@ TABLES = (
     t.requirements,
     t.pledges,
     t.allocations,
+    t.money_flows,
     t.packages,
     t.package_lines,
     t.package_decisions,
