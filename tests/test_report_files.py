@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -40,7 +42,8 @@ def test_funnel_xlsx_has_number_cells_that_match_the_report(demo_store, demo_sql
     rows = list(sheet.iter_rows(min_row=2))
     assert all(r[6].value is None for r in rows)  # the operator's report rests on nothing withheld
     assert [r[0].value for r in rows] == [f["funder"] for f in data["funders"]] + ["TOTAL"]
-    for row, figures in zip(rows, [*data["funders"], data["total"]], strict=False):
+    stated: list[Mapping[str, Any]] = [*data["funders"], data["total"]]
+    for row, figures in zip(rows, stated, strict=False):
         for cell, key in zip(row[2:], ("pledged", "allocated", "contracted", "delivered"), strict=False):
             assert cell.data_type == "n" and isinstance(cell.value, (int, float))
             assert Decimal(str(cell.value)) == Decimal(figures[key])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.tree import Tree
@@ -28,7 +29,7 @@ report = typer.Typer(no_args_is_help=True, help="Reports on where the money went
 app.add_typer(report, name="report")
 
 
-def print_funnel(data: dict) -> None:
+def print_funnel(data: Mapping[str, Any]) -> None:
     cur = data["currency"]
     rows = [*data["funders"], {"name": "TOTAL", **data["total"]}]
     table(
@@ -50,7 +51,7 @@ def print_funnel(data: dict) -> None:
     print_unconverted(data)
 
 
-def print_unconverted(data: dict) -> None:
+def print_unconverted(data: Mapping[str, Any]) -> None:
     """Figures left out of the totals because no recorded rate converts them."""
     for u in data.get("unconverted", []):
         who = u.get("funder") or u.get("donor") or ""
@@ -61,7 +62,7 @@ def print_unconverted(data: dict) -> None:
         )
 
 
-def print_trace(data: dict) -> None:
+def print_trace(data: Mapping[str, Any]) -> None:
     pkg = data["package"]
     root = Tree(f"[bold]package {pkg['id']}[/] — {pkg['title']} ({pkg['mechanism']}, {pkg['state']})")
     for flag in data.get("open_findings", ()):

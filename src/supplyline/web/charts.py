@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -53,7 +55,7 @@ def money_over_time(months: list[dict], currency: str, *, with_need: bool) -> st
     return _html(fig)
 
 
-def funnel_by_funder(funders: list[dict], currency: str) -> str:
+def funnel_by_funder(funders: Sequence[Mapping[str, Any]], currency: str) -> str:
     fig = go.Figure()
     names = [f["name"] for f in funders]
     for stage in ("pledged", "allocated", "contracted", "delivered"):

@@ -207,7 +207,7 @@ def package(request: Request, package_id: str):
                 message=f"package '{package_id}' does not exist or is not visible to {who.label}",
             )
         detail = views.present(who, "package", dict(queries.package(conn, package_id)))
-        trace = views.present(who, "trace", reports.trace(conn, package_id))
+        trace = views.present(who, "trace", dict(reports.trace(conn, package_id)))
         funding = views.funding(who, queries.package_funding(conn, package_id))
         shipments = who.keep(
             "shipment",

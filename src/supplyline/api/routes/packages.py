@@ -60,7 +60,7 @@ def trace_package(
     format: ReportFormat = None,
     table: Table = None,
 ):
-    data = gate.one("package", package_id, lambda c: reports.trace(c, package_id), present_as="trace")
+    data = gate.one("package", package_id, lambda c: plain(reports.trace(c, package_id)), present_as="trace")
     return report_answer(request, data, trace_sheets, f"trace-{package_id}", format, table)
 
 

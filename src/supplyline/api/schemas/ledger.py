@@ -2,66 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel, Field, create_model
 
-from pydantic import BaseModel, Field
-
-from .common import Page, RateUsedRead, UnconvertedRead
+from ...services.reads import report_models as rm
+from ..derive import page_of, read_model
+from .common import RateUsedRead, UnconvertedRead
 from .interchange import KielComparisonRead
 
-
-class EventRead(BaseModel):
-    seq: int
-    stream_id: str
-    stream_version: int
-    recorded_at: str
-    actor: str
-    type: str
-    meta: dict[str, Any]
-    payload: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-
-class FunnelFiguresRead(BaseModel):
-    pledged: str
-    allocated: str
-    contracted: str
-    delivered: str
-
-
-class WithheldFiguresRead(BaseModel):
-    """How many of a funder's figures at a stage rest on values withheld from the caller."""
-
-    figures: int
-    until: str | None = Field(description="the latest embargo among them (None: withheld without an end date)")
-    event: int = Field(description="the ledger event that withholds the first of them")
-
-
-class FunnelRowRead(FunnelFiguresRead):
-    funder: str
-    name: str
-    withheld: dict[str, WithheldFiguresRead] = Field(
-        default_factory=dict, description="per stage: figures left out of this row because they are withheld"
-    )
-
-
-class UndisclosedRead(BaseModel):
-    """Per stage, how many figures were left out because they rest on values withheld from the caller."""
-
-    pledged: int
-    allocated: int
-    contracted: int
-    delivered: int
-
-
-class FunnelRead(BaseModel):
-    currency: str
-    funders: list[FunnelRowRead]
-    undisclosed: UndisclosedRead
-    total: FunnelFiguresRead
-    rates_used: list[RateUsedRead]
-    unconverted: list[UnconvertedRead] = []
+EventRead = read_model("EventRead", rm.EventRecord, __name__, withheld=False)
+FunnelFiguresRead = read_model("FunnelFiguresRead", rm.FunnelFigures, __name__, withheld=False)
+WithheldFiguresRead = read_model("WithheldFiguresRead", rm.WithheldFigures, __name__, withheld=False)
+FunnelRowRead = read_model("FunnelRowRead", rm.FunnelRow, __name__, withheld=False)
+UndisclosedRead = read_model("UndisclosedRead", rm.Undisclosed, __name__, withheld=False)
+FunnelRead = read_model(
+    "FunnelRead",
+    rm.FunnelReport,
+    __name__,
+    withheld=False,
+    rates_used=(list[RateUsedRead], ...),
+    unconverted=(list[UnconvertedRead], ...),
+)
 
 
 class VerificationRead(BaseModel):
@@ -83,9 +43,12 @@ class MeRead(BaseModel):
     role: str
 
 
-class FunnelComparedRead(FunnelRead):
-    kiel: KielComparisonRead | None = Field(None, description="with compare_kiel: the Kiel tracker beside the funnel")
+FunnelComparedRead = create_model(
+    "FunnelComparedRead",
+    __base__=FunnelRead,
+    __module__=__name__,
+    kiel=(KielComparisonRead | None, Field(None, description="with compare_kiel: the Kiel tracker beside the funnel")),
+)
 
 
-class EventPage(Page[EventRead]):
-    pass
+EventPage = page_of("EventPage", EventRead, __name__)

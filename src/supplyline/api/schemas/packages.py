@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ...services.reads import report_models as rm
 from ...services.reads.read_models import (
     DecisionRecord,
     PackageDetail,
@@ -25,7 +26,6 @@ from .common import (
     Origin,
     RequestModel,
     Text,
-    WithheldFieldRead,
 )
 from .contracts import ContractRead
 from .evidence import EVIDENCE
@@ -72,112 +72,50 @@ PackageDetailRead = read_model(
 )
 
 
-class TracePackageRead(BaseModel):
-    id: str
-    title: str
-    mechanism: str
-    state: str
-    currency: str
-    seller: str
-    recipient: str
-
-
-class FundedByRead(BaseModel):
-    allocation_id: str | None = Field(description="null when the pledge is another funder's")
-    pledge_id: str | None = Field(description="null when the pledge is another funder's")
-    funder: str
-    amount: str | None = Field(description="in the pledge's currency; null when the pledge is another funder's")
-    currency: str | None
-    line_amount: str | None = Field(description="in the package's currency")
-    fx_rate: str | None
-    fx_date: str | None
-    allocated_on: str
-    withheld: list[WithheldFieldRead] = []
-
-
-class TraceLineRead(BaseModel):
-    line_no: int
-    requirement_id: str
-    item: str | None
-    quantity: int | None
-    unit_price: str | None
-    funded_by: list[FundedByRead]
-    withheld: list[WithheldFieldRead] = []
-
-
-class TraceContractLineRead(BaseModel):
-    id: str
-    supplier: str | None
-    kind: str | None
-    signed_on: str | None
-    line_no: int
-    package_line_no: int
-    item: str | None
-    quantity: int | None
-    unit_price: str | None
-    withheld: list[WithheldFieldRead] = []
-
-
-class TraceLotRead(BaseModel):
-    lot_id: str
-    quantity: int
-    order_id: str
-    facility_id: str
-    produced_on: str
-
-
-class TraceContractRefRead(BaseModel):
-    id: str
-    line_no: int
-    unit_price: str | None
-    withheld: list[WithheldFieldRead] = []
-
-
-class PaidByRead(BaseModel):
-    pledge_id: str | None
-    funder: str
-    amount: str | None
-    currency: str
-    pledge_amount: str | None
-    pledge_currency: str | None
-    withheld: list[WithheldFieldRead] = []
-
-
-class TraceSerialsRead(BaseModel):
-    manifest: str = Field(description="the shipment line's serial manifest: SHIPMENT.LINE")
-    root: str = Field(description="its serials' Merkle root, as in the signed log (serial prove walks from it)")
-
-
-class DeliveredRead(BaseModel):
-    shipment_id: str
-    shipped_on: str | None
-    received_on: str | None
-    item: str
-    shipped: int | None
-    received: int | None
-    discrepancy: int | None
-    note: str | None
-    value: str | None
-    currency: str
-    lots: list[TraceLotRead]
-    contract: TraceContractRefRead
-    package_line: TraceLineRead
-    paid_by: list[PaidByRead]
-    serials: TraceSerialsRead | None = Field(description="null unless the items are serial-numbered (issue 16)")
-    withheld: list[WithheldFieldRead] = []
-
-
-class OpenFindingsRead(BaseModel):
-    record: str = Field(description="KIND:ID of a record of the chain")
-    open: int = Field(description="audit findings on it not yet closed")
-
-
-class TraceRead(BaseModel):
-    package: TracePackageRead
-    lines: list[TraceLineRead]
-    contracts: list[TraceContractLineRead]
-    delivered: list[DeliveredRead]
-    open_findings: list[OpenFindingsRead] = []
-
+#: the trace of a package (``services/reads/trace.py``): each part the gate may trim carries
+#: the ``withheld`` list of what it blanked there; the parts nest under their own names
+TracePackageRead = read_model("TracePackageRead", rm.TracePackage, __name__, withheld=False)
+FundedByRead = read_model(
+    "FundedByRead",
+    rm.FundedBy,
+    __name__,
+    withheld=False,
+    listed=True,
+    blanked=("allocation_id", "pledge_id", "amount", "currency", "line_amount"),
+)
+TraceLineRead = read_model(
+    "TraceLineRead", rm.TraceLine, __name__, withheld=False, listed=True, blanked=("item", "quantity", "unit_price")
+)
+TraceContractLineRead = read_model(
+    "TraceContractLineRead",
+    rm.TraceContractLine,
+    __name__,
+    withheld=False,
+    listed=True,
+    blanked=("supplier", "kind", "signed_on", "item", "quantity", "unit_price"),
+)
+TraceLotRead = read_model("TraceLotRead", rm.TraceLot, __name__, withheld=False, unpublished=("quality",))
+TraceContractRefRead = read_model(
+    "TraceContractRefRead", rm.TraceContractRef, __name__, withheld=False, listed=True, blanked=("unit_price",)
+)
+PaidByRead = read_model(
+    "PaidByRead",
+    rm.PaidBy,
+    __name__,
+    withheld=False,
+    listed=True,
+    blanked=("pledge_id", "amount", "pledge_amount", "pledge_currency"),
+)
+TraceSerialsRead = read_model("TraceSerialsRead", rm.TraceSerials, __name__, withheld=False)
+DeliveredRead = read_model(
+    "DeliveredRead",
+    rm.Delivered,
+    __name__,
+    withheld=False,
+    listed=True,
+    blanked=("shipped_on", "received_on", "shipped", "received", "discrepancy", "value"),
+)
+OpenFindingsRead = read_model("OpenFindingsRead", rm.OpenFindings, __name__, withheld=False)
+TraceRead = read_model("TraceRead", rm.Trace, __name__, withheld=False)
 
 PackagePage = page_of("PackagePage", PackageRead, __name__)

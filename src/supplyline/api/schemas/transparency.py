@@ -15,7 +15,7 @@ class RevealedValueRead(BaseModel):
     salt: str
 
 
-class PublicEventRead(EventRead):
+class PublicEventRead(EventRead):  # type: ignore[misc,valid-type] # EventRead is derived at import (api/derive.py)
     revealed: dict[str, RevealedValueRead] | None = Field(
         None, description="withheld fields whose embargo has passed: value and salt opening the commitment"
     )

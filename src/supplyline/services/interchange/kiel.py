@@ -269,7 +269,7 @@ def funnel_compared(
 ) -> dict:
     """The funnel per funder as ``reader`` may see it; with ``compare``, the Kiel comparison
     beside it under ``kiel``."""
-    data = funnel(conn, currency, reader)
+    data: dict[str, Any] = dict(funnel(conn, currency, reader))
     if compare:
         data["kiel"] = comparison(conn, currency=currency, release=release, reader=reader)
     return data

@@ -34,6 +34,7 @@ from .read_models import (
     RequirementRecord,
     ShipmentRecord,
 )
+from .report_models import EventRecord
 
 _JSON_COLUMNS = {"categories", "origins", "approvers"}
 #: amounts without their own currency column, in another column's currency (the default: amount's)
@@ -335,7 +336,7 @@ def shipment(conn: Connection, shipment_id: str) -> ShipmentRecord:
 
 def list_events(
     conn: Connection, *, stream_id: str | None = None, limit: int = 50, before: int | None = None
-) -> list[dict]:
+) -> list[EventRecord]:
     e = t.events
     query = select(e).order_by(desc(e.c.seq)).limit(limit)
     if stream_id:
@@ -348,7 +349,7 @@ def list_events(
         item["payload"] = parse(item["payload"])
         item["meta"] = parse(item["meta"])
         out.append(item)
-    return out
+    return cast(list[EventRecord], out)
 
 
 def ledger_summary(conn: Connection) -> dict:

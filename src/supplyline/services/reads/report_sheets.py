@@ -7,7 +7,9 @@ report says: every figure and every rate used appears in some sheet.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from ...engines.interchange.report_files import Column, ReportSheet
 
@@ -115,12 +117,12 @@ def kiel_sheets(data: dict) -> list[ReportSheet]:
     return [by_donor, by_month, by_purl, _rates(data)]
 
 
-def trace_sheets(data: dict) -> list[ReportSheet]:
+def trace_sheets(data: Mapping[str, Any]) -> list[ReportSheet]:
     currency = data["package"]["currency"]
     return [_delivered_sheet(data, currency), _funding_sheet(data, currency), _contracts_sheet(data, currency)]
 
 
-def _delivered_sheet(data: dict, currency: str) -> ReportSheet:
+def _delivered_sheet(data: Mapping[str, Any], currency: str) -> ReportSheet:
     """One row per confirmed receipt and pledge that paid for it."""
     return ReportSheet(
         "delivered",
@@ -172,7 +174,7 @@ def _delivered_sheet(data: dict, currency: str) -> ReportSheet:
     )
 
 
-def _funding_sheet(data: dict, currency: str) -> ReportSheet:
+def _funding_sheet(data: Mapping[str, Any], currency: str) -> ReportSheet:
     """One row per package line and allocation that funds it."""
     return ReportSheet(
         "funding",
@@ -199,7 +201,7 @@ def _funding_sheet(data: dict, currency: str) -> ReportSheet:
     )
 
 
-def _contracts_sheet(data: dict, currency: str) -> ReportSheet:
+def _contracts_sheet(data: Mapping[str, Any], currency: str) -> ReportSheet:
     """One row per contract line."""
     return ReportSheet(
         "contracts",

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
@@ -31,6 +31,7 @@ from ...domain.money import Money, check_currency
 from ...store import schema as t
 from .. import facts
 from ..access.withholding import OPERATOR, Index, Reader, Withheld
+from .report_models import FunnelReport
 
 LineKey = tuple[str, int]  # (package id, line no)
 K = TypeVar("K", bound=Hashable)
@@ -354,7 +355,7 @@ def _withheld_by_funder(left_out: list[LeftOut]) -> dict[str, dict[str, dict]]:
     return out
 
 
-def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: Index | None = None) -> dict:
+def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: Index | None = None) -> FunnelReport:
     """Per funder: pledged, allocated, contracted, delivered, in one reporting currency, of
     what ``reader`` may see (the operator sees everything). A funder the reader may know of
     whose figures rest on withheld values is listed with them marked ``withheld`` (how many,
@@ -384,7 +385,7 @@ def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: In
                 "withheld": withheld.get(funder, {}),
             }
         )
-    return {
+    report = {
         "currency": to.target,
         "funders": funders,
         "total": {k: str(v.amount) for k, v in totals.items()},
@@ -392,6 +393,7 @@ def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: In
         "rates_used": to.rates(),
         "unconverted": unconverted,
     }
+    return cast(FunnelReport, report)
 
 
 # the trace is its own module (services/reads/trace.py), read as ``reports.trace`` like the funnel

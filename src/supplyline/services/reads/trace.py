@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, RowMapping
@@ -16,10 +16,11 @@ from ...domain.errors import NotFound
 from ...domain.money import Money
 from ...store import schema as t
 from ..evidence import findings
+from .report_models import Trace
 from .reports import _contract_lines, _fundings, _receipts
 
 
-def trace(conn: Connection, package_id: str) -> dict:
+def trace(conn: Connection, package_id: str) -> Trace:
     """Every delivered line of a package -> contract -> package line -> the pledges that paid."""
     pkg = conn.execute(select(t.packages).where(t.packages.c.id == package_id)).mappings().one_or_none()
     if pkg is None:
@@ -48,7 +49,7 @@ def trace(conn: Connection, package_id: str) -> dict:
         )
         traced["serials"] = manifests.get(f"{receipt.shipment_id}.{receipt.line_no}")
         delivered.append(traced)
-    return {
+    answer = {
         "package": {
             "id": pkg["id"],
             "title": pkg["title"],
@@ -64,6 +65,7 @@ def trace(conn: Connection, package_id: str) -> dict:
         "contracts": [_traced_contract_line(c) for c in _contract_lines(conn, package_id)],
         "delivered": delivered,
     }
+    return cast(Trace, answer)
 
 
 def _traced_line(row: Any, allocations: Sequence[RowMapping], funders: dict[str, str]) -> dict:

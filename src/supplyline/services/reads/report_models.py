@@ -1,0 +1,197 @@
+"""What the ledger browser and the reports answer, as typed records: the one declaration of
+each (the records' own reads are in ``read_models.py``).
+
+As there, amounts and dates are text; the API's response models derive from these
+(``api/derive.py``), where the fields the gate may blank for a caller are named. A field's ``Doc`` is the description the API publishes with it; a key
+declared ``NotRequired`` is one the report may leave out (the API reads it as null or empty).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, NotRequired
+
+from typing_extensions import Doc, TypedDict
+
+# ---- the ledger ----
+
+
+class EventRecord(TypedDict):
+    seq: int
+    stream_id: str
+    stream_version: int
+    recorded_at: str
+    actor: str
+    type: str
+    meta: dict[str, Any]
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+# ---- the funnel ----
+
+RateUsed = TypedDict("RateUsed", {"from": str, "to": str, "rate": str, "date": str})
+
+
+class Unconverted(TypedDict):
+    what: str
+    funder: NotRequired[str | None]
+    donor: NotRequired[str | None]
+    amount: str
+    currency: str
+    on: str
+    missing_rate: str
+
+
+class FunnelFigures(TypedDict):
+    pledged: str
+    allocated: str
+    contracted: str
+    delivered: str
+
+
+class WithheldFigures(TypedDict):
+    """How many of a funder's figures at a stage rest on values withheld from the caller."""
+
+    figures: int
+    until: Annotated[str | None, Doc("the latest embargo among them (None: withheld without an end date)")]
+    event: Annotated[int, Doc("the ledger event that withholds the first of them")]
+
+
+class FunnelRow(FunnelFigures):
+    funder: str
+    name: str
+    withheld: NotRequired[
+        Annotated[dict[str, WithheldFigures], Doc("per stage: figures left out of this row because they are withheld")]
+    ]
+
+
+class Undisclosed(TypedDict):
+    """Per stage, how many figures were left out because they rest on values withheld from the caller."""
+
+    pledged: int
+    allocated: int
+    contracted: int
+    delivered: int
+
+
+class FunnelReport(TypedDict):
+    currency: str
+    funders: list[FunnelRow]
+    undisclosed: Undisclosed
+    total: FunnelFigures
+    rates_used: list[RateUsed]
+    unconverted: NotRequired[list[Unconverted]]
+
+
+# ---- the trace of a package ----
+
+
+class TracePackage(TypedDict):
+    id: str
+    title: str
+    mechanism: str
+    state: str
+    currency: str
+    seller: str
+    recipient: str
+
+
+class FundedBy(TypedDict):
+    allocation_id: Annotated[str, Doc("null when the pledge is another funder's")]
+    pledge_id: Annotated[str, Doc("null when the pledge is another funder's")]
+    funder: str
+    amount: Annotated[str, Doc("in the pledge's currency; null when the pledge is another funder's")]
+    currency: str
+    line_amount: Annotated[str, Doc("in the package's currency")]
+    fx_rate: str | None
+    fx_date: str | None
+    allocated_on: str
+
+
+class TraceLine(TypedDict):
+    line_no: int
+    requirement_id: str
+    item: str
+    quantity: int
+    unit_price: str
+    funded_by: list[FundedBy]
+
+
+class TraceContractLine(TypedDict):
+    id: str
+    supplier: str
+    kind: str
+    signed_on: str
+    line_no: int
+    package_line_no: int
+    item: str
+    quantity: int
+    unit_price: str
+
+
+class LotQuality(TypedDict):
+    accepted: int | None
+    rejected: int | None
+    reason: str | None
+    inspected_on: str | None
+
+
+class TraceLot(TypedDict):
+    lot_id: str
+    quantity: int
+    order_id: str
+    facility_id: str
+    produced_on: str
+    quality: LotQuality  # for the CLI's trace; the API does not publish it
+
+
+class TraceContractRef(TypedDict):
+    id: str
+    line_no: int
+    unit_price: str
+
+
+class PaidBy(TypedDict):
+    pledge_id: str
+    funder: str
+    amount: str
+    currency: str
+    pledge_amount: str
+    pledge_currency: str
+
+
+class TraceSerials(TypedDict):
+    manifest: Annotated[str, Doc("the shipment line's serial manifest: SHIPMENT.LINE")]
+    root: Annotated[str, Doc("its serials' Merkle root, as in the signed log (serial prove walks from it)")]
+
+
+class Delivered(TypedDict):
+    shipment_id: str
+    shipped_on: str
+    received_on: str
+    item: str
+    shipped: int
+    received: int
+    discrepancy: int
+    note: str | None
+    value: str
+    currency: str
+    lots: list[TraceLot]
+    contract: TraceContractRef
+    package_line: TraceLine
+    paid_by: list[PaidBy]
+    serials: Annotated[TraceSerials | None, Doc("null unless the items are serial-numbered (issue 16)")]
+
+
+class OpenFindings(TypedDict):
+    record: Annotated[str, Doc("KIND:ID of a record of the chain")]
+    open: Annotated[int, Doc("audit findings on it not yet closed")]
+
+
+class Trace(TypedDict):
+    package: TracePackage
+    lines: list[TraceLine]
+    contracts: list[TraceContractLine]
+    delivered: list[Delivered]
+    open_findings: NotRequired[list[OpenFindings]]
