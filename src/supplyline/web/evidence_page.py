@@ -25,7 +25,7 @@ def findings_page(
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
         rows = findings.findings(conn, who.principal, on=today_utc(), open_only=open_only)
-        shown = [r if r["public"] and r["state"] == "closed" else views.present(who, "finding", r) for r in rows]
+        shown = [r if r["public"] and r["state"] == "closed" else views.present(who, "finding", dict(r)) for r in rows]
     return _page(
         request, "findings.html", who, title=words["title"], t=words, findings=shown, aging=findings.aging(rows)
     )
@@ -39,7 +39,7 @@ def document_download(request: Request, document_id: str) -> Response:
         if not who.can_read("document", document_id):
             return _page(request, "error.html", who, status_code=404, title="Not shown",
                          message=f"document '{document_id}' does not exist or is not visible to {who.label}")  # fmt: skip
-        found = views.present(who, "document", documents.document(conn, document_id))
+        found = views.present(who, "document", dict(documents.document(conn, document_id)))
     if not may_download(found):
         return _page(request, "error.html", who, status_code=403, title="Not shown",
                      message=f"document '{document_id}' is withheld from {who.label}")  # fmt: skip

@@ -30,6 +30,7 @@ from ..schemas.evidence import (
 )
 from ..schemas.interchange import UploadCreate
 from ..uploads import MB, TOO_LARGE, clean_name
+from .common import plain
 
 router = APIRouter(tags=["evidence"])
 
@@ -79,7 +80,7 @@ def attach_document(
 
 @router.get("/documents/{document_id}", response_model=DocumentRead, **acts("document.read"))
 def get_document(document_id: Id, gate: Gate = Depends(reading)):
-    return gate.one("document", document_id, lambda c: documents.document(c, document_id))
+    return gate.one("document", document_id, lambda c: plain(documents.document(c, document_id)))
 
 
 @router.get(
@@ -90,7 +91,7 @@ def get_document(document_id: Id, gate: Gate = Depends(reading)):
     **acts("document.read"),
 )
 def download_document(document_id: Id, gate: Gate = Depends(reading)):
-    found = gate.one("document", document_id, lambda c: documents.document(c, document_id))
+    found = gate.one("document", document_id, lambda c: plain(documents.document(c, document_id)))
     if not may_download(found):
         raise ApiProblem(403, "forbidden", f"document '{document_id}' is withheld from the caller: its bytes are too")
     media, headers = documents.download(found)
@@ -119,7 +120,7 @@ def open_finding(body: FindingCreate, gate: Gate = Depends(writing)):
 
 @router.get("/findings/{finding_id}", response_model=FindingRead, **acts("finding.read"))
 def get_finding(finding_id: Id, gate: Gate = Depends(reading)):
-    return gate.one("finding", finding_id, lambda c: findings.finding(c, finding_id, on=today_utc()))
+    return gate.one("finding", finding_id, lambda c: plain(findings.finding(c, finding_id, on=today_utc())))
 
 
 def _finding_action(finding_id: str, gate: Gate, command: type[Command], body: BaseModel) -> Response:

@@ -27,6 +27,7 @@ from ..access.ownership import RESOLVERS
 from ..bus import Command, handles
 from ..context import Actor, Outcome
 from ..fields import DEFAULT_DISCLOSURE, TODAY, BusinessDay, Disclosure, parsed
+from ..reads.report_models import DocumentRecord
 
 #: the largest document accepted, as for a spreadsheet upload (api/uploads.py MAX_REQUEST)
 MAX_DOCUMENT = 20 * 2**20
@@ -99,7 +100,7 @@ def attach_document(uow: UnitOfWork, actor: Actor, cmd: AttachDocument, expected
 # --- reading -----------------------------------------------------------------------------------
 
 
-def _row(row) -> dict:
+def _row(row) -> DocumentRecord:
     return {
         "id": row.id,
         "record": f"{row.record_kind}:{row.record_id}",
@@ -114,13 +115,13 @@ def _row(row) -> dict:
     }
 
 
-def documents_of(conn: Connection, kind: str, record_id: str) -> list[dict]:
+def documents_of(conn: Connection, kind: str, record_id: str) -> list[DocumentRecord]:
     d = t.documents
     query = select(d).where(d.c.record_kind == kind, d.c.record_id == record_id).order_by(d.c.id)
     return [_row(r) for r in conn.execute(query)]
 
 
-def document(conn: Connection, document_id: str) -> dict:
+def document(conn: Connection, document_id: str) -> DocumentRecord:
     row = conn.execute(select(t.documents).where(t.documents.c.id == document_id)).one_or_none()
     if row is None:
         raise NotFound("document", document_id)

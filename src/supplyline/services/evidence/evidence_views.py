@@ -13,7 +13,7 @@ def with_evidence(viewer: views.Viewer, kind: str, record: dict) -> dict:
     if kind not in RECORD_KINDS or "id" not in record:
         return record
     conn = viewer.ownership.conn
-    attached = [views.present(viewer, "document", d) for d in documents.documents_of(conn, kind, record["id"])]
+    attached = [views.present(viewer, "document", dict(d)) for d in documents.documents_of(conn, kind, record["id"])]
     return {
         **record,
         "documents": attached,
@@ -34,5 +34,5 @@ def package_evidence(viewer: views.Viewer, package: dict) -> dict:
     shown: list[dict] = []
     for kind, record_ids in findings.chain(conn, package["id"]).items():
         for record_id in sorted(viewer.readable(kind, record_ids)):
-            shown += [views.present(viewer, "document", d) for d in documents.documents_of(conn, kind, record_id)]
+            shown += [views.present(viewer, "document", dict(d)) for d in documents.documents_of(conn, kind, record_id)]
     return {"documents": shown, "open_findings": findings.flags(conn, package["id"])}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -28,6 +28,7 @@ from ..access.ownership import Ownership
 from ..bus import Command, handles
 from ..context import Actor, Outcome
 from ..fields import DEFAULT_DISCLOSURE, TODAY, BusinessDay, Day, Disclosure, Flag, parsed
+from ..reads.report_models import AgingBand, FindingRecord
 from .documents import Record, record_exists
 
 Ids = Annotated[tuple[str, ...], parsed(lambda field, value: tuple(value or ()))]
@@ -133,7 +134,7 @@ def reopen(uow: UnitOfWork, actor: Actor, cmd: ReopenFinding, expected: int | No
 # --- reading -----------------------------------------------------------------------------------
 
 
-def _row(row, on: date) -> dict:
+def _row(row, on: date) -> FindingRecord:
     end = row.closed_on or on
     return {
         "id": row.id,
@@ -156,7 +157,7 @@ def _row(row, on: date) -> dict:
     }
 
 
-def finding(conn: Connection, finding_id: str, *, on: date) -> dict:
+def finding(conn: Connection, finding_id: str, *, on: date) -> FindingRecord:
     row = conn.execute(select(t.findings).where(t.findings.c.id == finding_id)).one_or_none()
     if row is None:
         raise NotFound("finding", finding_id)
@@ -179,7 +180,7 @@ def visible(principal: Principal, own: Ownership, rows: Iterable) -> list:
 
 def findings(
     conn: Connection, principal: Principal, *, on: date, open_only: bool = False, record: tuple[str, str] | None = None
-) -> list[dict]:
+) -> list[FindingRecord]:
     f = t.findings
     query = select(f).order_by(f.c.opened_on, f.c.id)
     if open_only:
@@ -194,7 +195,7 @@ def findings(
 AGING = ((0, 30, "0-30"), (31, 90, "31-90"), (91, 365, "91-365"), (366, None, "over 365"))
 
 
-def aging(rows: list[dict]) -> list[dict]:
+def aging(rows: list[FindingRecord]) -> list[AgingBand]:
     """Open findings counted by age band and severity."""
     bands = []
     for low, high, label in AGING:
@@ -204,7 +205,9 @@ def aging(rows: list[dict]) -> list[dict]:
             if r["state"] != "closed" and r["age_days"] >= low and (high is None or r["age_days"] <= high)
         ]
         by = Counter(r["severity"] for r in inside)
-        bands.append({"age": label, "open": len(inside), **{s: by.get(s, 0) for s in domain.SEVERITIES}})
+        bands.append(
+            cast(AgingBand, {"age": label, "open": len(inside), **{s: by.get(s, 0) for s in domain.SEVERITIES}})
+        )
     return bands
 
 

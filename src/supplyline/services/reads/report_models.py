@@ -1,5 +1,5 @@
-"""What the ledger browser and the reports answer, as typed records: the one declaration of
-each (the records' own reads are in ``read_models.py``).
+"""What the ledger browser, the reports and the evidence (documents, findings) answer, as
+typed records: the one declaration of each (the chain's records are in ``read_models.py``).
 
 As there, amounts and dates are text; the API's response models derive from these
 (``api/derive.py``), where the fields the gate may blank for a caller are named. A field's ``Doc`` is the description the API publishes with it; a key
@@ -195,3 +195,55 @@ class Trace(TypedDict):
     contracts: list[TraceContractLine]
     delivered: list[Delivered]
     open_findings: NotRequired[list[OpenFindings]]
+
+
+# ---- the evidence (issue 18): documents, audit findings and their report ----
+
+
+class DocumentRecord(TypedDict):
+    """A document attached to a record: its hash is in the public log whatever else is withheld."""
+
+    id: str
+    record: Annotated[str, Doc("KIND:ID of the record it is attached to")]
+    type: Annotated[str, Doc("loa | amendment | invoice | acceptance | inspection | other")]
+    language: str
+    title: str | None
+    sha256: str
+    size: int
+    media_type: Annotated[str, Doc("judged from the bytes when attached, never from the file's name")]
+    attached_on: str
+    version: int
+
+
+class FindingRecord(TypedDict):
+    id: str
+    record: str
+    state: str
+    severity: str
+    criteria: str
+    condition: str
+    answer_due: str
+    opened_on: str
+    response: str | None
+    responded_on: str | None
+    resolution: str | None
+    closed_on: str | None
+    public: bool
+    evidence: list[str]
+    age_days: Annotated[int, Doc("days from opening to closing, or to today while open")]
+    overdue: Annotated[bool, Doc("still open past the day its answer was due")]
+    version: int
+
+
+class AgingBand(TypedDict):  # open findings in one age band, by severity (domain.finding.SEVERITIES)
+    age: str
+    open: int
+    low: int
+    medium: int
+    high: int
+    critical: int
+
+
+class FindingsReport(TypedDict):
+    findings: list[FindingRecord]
+    aging: list[AgingBand]
