@@ -111,6 +111,6 @@ def many(model: type[BaseModel]) -> Any:
     return GenericAlias(list, (model,))
 
 
-def page_of(name: str, item: type[BaseModel], module: str) -> type[BaseModel]:
-    """The page model ``name`` of ``item``s (``common.Page``)."""
-    return create_model(name, __base__=cast(Any, Page)[item], __module__=module)
+def page_of(name: str, item: type[BaseModel], module: str, *, doc: str | None = None) -> type[BaseModel]:
+    """The page model ``name`` of ``item``s (``common.Page``), described by ``doc``."""
+    return create_model(name, __base__=cast(Any, Page)[item], __module__=module, __doc__=doc)

@@ -27,7 +27,7 @@ from ..schemas.enduse import (
     SitePage,
     rows,
 )
-from .common import Cursor, Limit, PathId
+from .common import Cursor, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["end-use monitoring"])
 
@@ -46,7 +46,9 @@ def require_serials(body: SerialRuleCreate, gate: Gate = Depends(writing)):
 
 @router.get("/sites", response_model=SitePage, summary="The sites the caller may see", **acts("site.read"))
 def list_sites(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limit = 50):
-    return gate.many("site", queries_enduse.list_sites, key=lambda r: (r["id"],), cursor=cursor, limit=limit)
+    return gate.many(
+        "site", lambda c: plain_rows(queries_enduse.list_sites(c)), key=lambda r: (r["id"],), cursor=cursor, limit=limit
+    )
 
 
 @router.post(
@@ -147,7 +149,7 @@ def end_use(
     "/serials/{serial}", response_model=SerialHistoryRead, summary="One serial's history", **acts("serial.read")
 )
 def get_serial(serial: SerialPath, gate: Gate = Depends(reading)):
-    return gate.one("serial", serial, lambda c: serial_history.history(c, serial))
+    return gate.one("serial", serial, lambda c: plain(serial_history.history(c, serial)))
 
 
 @router.get(
@@ -157,4 +159,4 @@ def get_serial(serial: SerialPath, gate: Gate = Depends(reading)):
     **acts("serial.read"),
 )
 def prove_serial(serial: SerialPath, gate: Gate = Depends(reading)):
-    return gate.one("serial", serial, lambda c: serial_history.prove(c, serial))
+    return gate.one("serial", serial, lambda c: plain(serial_history.prove(c, serial)))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ...domain.enduse import CHECK_KINDS, DISPOSITIONS
 from ...domain.serials import SerialRow
-from .common import Day, Disclose, Id, LineNo, Name, Page, RequestModel, Text
+from ...services.reads import report_models as rm
+from ..derive import page_of, read_model
+from .common import Day, Disclose, Id, LineNo, Name, RequestModel, Text
 
 SerialNumber = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$", examples=["PAC3-00001"])]
 #: at most a shipment's worth of serials in one request (the 20 MB body limit holds too)
@@ -49,16 +51,8 @@ class SiteCreate(RequestModel):
     disclose: Disclose = None
 
 
-class SiteRead(BaseModel):
-    id: str
-    party: str
-    code: str | None
-    name: str | None
-    version: int
-
-
-class SitePage(Page[SiteRead]):
-    """A page of sites."""
+SiteRead = read_model("SiteRead", rm.SiteRecord, __name__, withheld=False, blanked=("code", "name"))
+SitePage = page_of("SitePage", SiteRead, __name__, doc="A page of sites.")
 
 
 class CheckCreate(RequestModel):
@@ -80,27 +74,16 @@ class DispositionCreate(RequestModel):
     disclose: Disclose = None
 
 
-class SerialHistoryRead(BaseModel):
-    serial: str
-    package_id: str
-    category: str
-    state: str
-    received_on: str | None
-    site_id: str | None
-    inventoried_on: str | None
-    disposed_on: str | None
-    history: list[dict[str, Any]]
-
-
-class SerialProofRead(BaseModel):
-    serial: str
-    manifest: str
-    record: str
-    event_seq: int | None
-    index: int
-    size: int
-    root: str
-    path: list[str]
+#: the API publishes a serial's state and whereabouts, not the parties and lines it came by
+SerialHistoryRead = read_model(
+    "SerialHistoryRead",
+    rm.SerialHistory,
+    __name__,
+    withheld=False,
+    unpublished=("shipment_id", "contract_line_no", "package_line_no", "requirement_id", "recipient", "seller"),
+    history=(list[dict[str, Any]], ...),
+)
+SerialProofRead = read_model("SerialProofRead", rm.SerialProof, __name__, withheld=False)
 
 
 class HandoverCreate(RequestModel):

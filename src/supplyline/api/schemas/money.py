@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ...services.reads import report_models as rm
+from ..derive import read_model
 from .common import Amount, Day, Id, LineNo, RequestModel
 
 Reference = Field(min_length=1, max_length=100, description="the payment, transfer or invoice reference")
@@ -33,15 +35,11 @@ class ExpenditureCreate(ObligationCreate):
     reference: str = Reference
 
 
-class MoneyReportRead(BaseModel):
-    """Every stage side by side: per pledge (its currency, and converted), per package, per funder."""
-
-    on: str
-    pledges: list[dict[str, object]]
-    packages: list[dict[str, object]]
-    undisclosed: int
-    currency: str | None = None
-    funders: list[dict[str, str]] | None = None
-    total: dict[str, str] | None = None
-    rates_used: list[dict[str, object]] | None = None
-    unconverted: list[str] | None = None
+#: the figures in a reporting currency are null without one (and so left out of the answer)
+MoneyReportRead = read_model(
+    "MoneyReportRead",
+    rm.MoneyReport,
+    __name__,
+    withheld=False,
+    blanked=("currency", "funders", "total", "rates_used", "unconverted"),
+)

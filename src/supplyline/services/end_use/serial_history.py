@@ -7,6 +7,7 @@ is indexed by serial). The proof recomputes the manifest's tree from its serials
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -15,13 +16,14 @@ from ...domain.errors import NotFound
 from ...domain.serials import inclusion_path
 from ...store import schema as t
 from ...store import serials as index
+from ..reads.report_models import SerialHistory, SerialProof
 
 
 def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def history(conn: Connection, serial: str) -> dict:
+def history(conn: Connection, serial: str) -> SerialHistory:
     i = t.end_use_items
     row = conn.execute(select(i).where(i.c.serial == serial)).first()
     if row is None:
@@ -42,10 +44,10 @@ def history(conn: Connection, serial: str) -> dict:
         received = {"on": _plain(row.received_on), "what": "received", "record": f"shipment:{row.shipment_id}"}
         events.append({**received, "site_id": None, "manifest": None, "position": None})
         events.sort(key=lambda e: (str(e["on"]), e["what"] != "shipped"))
-    return {**item, "history": events}
+    return cast(SerialHistory, {**item, "history": events})
 
 
-def prove(conn: Connection, serial: str, manifest_id: str | None = None) -> dict:
+def prove(conn: Connection, serial: str, manifest_id: str | None = None) -> SerialProof:
     """The audit path of ``serial`` in a manifest (default: the shipment line that carried it)."""
     found = [m for m in index.positions(conn, serial) if manifest_id in (None, m["id"])]
     if manifest_id is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
@@ -22,6 +23,7 @@ from ...domain.money import Money
 from ...domain.values import today_utc
 from ...store import schema as t
 from ..access.withholding import OPERATOR, Index, Reader
+from ..reads.report_models import MoneyReport
 from ..reads.reports import Converter
 
 #: pledge-level figures, in the order a treasury reads them
@@ -100,7 +102,7 @@ def money_report(
     on: date | None = None,
     reader: Reader = OPERATOR,
     index: Index | None = None,
-) -> dict:
+) -> MoneyReport:
     """Long because it assembles three views (pledge, package, funder) of one pass over the
     pledges; each step is a few lines."""
     day = on or today_utc()
@@ -156,7 +158,7 @@ def money_report(
             "rates_used": to.rates(),
             "unconverted": sorted({f"{c}→{tgt} on or before {d.isoformat()}" for c, tgt, d in to.lacking}),
         }
-    return out
+    return cast(MoneyReport, out)
 
 
 def _text(figures: dict[str, Money]) -> dict[str, str]:

@@ -247,3 +247,70 @@ class AgingBand(TypedDict):  # open findings in one age band, by severity (domai
 class FindingsReport(TypedDict):
     findings: list[FindingRecord]
     aging: list[AgingBand]
+
+
+# ---- end use (issue 16): sites, a serial's history and its proof ----
+
+
+class SiteRecord(TypedDict):
+    id: str
+    party: str
+    code: str
+    name: str
+    version: int
+
+
+class SerialEvent(TypedDict):
+    on: str
+    what: str
+    record: str
+    site_id: str | None
+    manifest: str | None
+    position: int | None
+
+
+class SerialHistory(TypedDict):
+    serial: str
+    shipment_id: str
+    contract_line_no: int
+    package_id: str
+    package_line_no: int
+    requirement_id: str
+    category: str
+    recipient: str
+    seller: str
+    state: str
+    received_on: str | None
+    site_id: str | None
+    inventoried_on: str | None
+    disposed_on: str | None
+    history: list[SerialEvent]
+
+
+class SerialProof(TypedDict):
+    serial: str
+    manifest: str
+    record: str
+    event_seq: int | None
+    index: int
+    size: int
+    root: str
+    path: list[str]
+
+
+# ---- money along its stages (issue 15) ----
+
+
+class MoneyReport(TypedDict):
+    """Every stage side by side: per pledge (its currency, and converted), per package, per funder."""
+
+    on: str
+    pledges: list[dict[str, Any]]
+    packages: list[dict[str, Any]]
+    undisclosed: int
+    # in a reporting currency only
+    currency: NotRequired[str]
+    funders: NotRequired[list[dict[str, str]]]
+    total: NotRequired[dict[str, str]]
+    rates_used: NotRequired[list[dict[str, Any]]]
+    unconverted: NotRequired[list[str]]
