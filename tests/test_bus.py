@@ -66,6 +66,7 @@ def test_a_command_parses_its_fields_once_into_typed_values():
         (funding.Allocate, {"pledge_id": "P", "package_id": "K", "line_no": "0", "amount": "1"}, "line", "at least 1"),
         (funding.Allocate, {"pledge_id": "P", "package_id": "K", "line_no": 1, "amount": 1.5}, "amount", "float"),
         (funding.CommitPledge, {"pledge_id": "PL-1", "on": "2101-01-01"}, "on", "must lie between"),
+        (funding.ExpirePledge, {"pledge_id": "PL-1", "on": "2101-01-01"}, "on", "must lie between"),
     ],
 )
 def test_a_bad_field_is_refused_by_name_when_the_command_is_built(command, fields, field, message):
