@@ -103,6 +103,25 @@ def test_trace_attributes_every_delivered_dollar_to_pledges(demo_store):
     assert gmlrs["contract"]["id"] == "CT-NORDIC-2"
 
 
+def test_the_trace_of_a_delivered_item_names_the_payments_that_paid_for_it(demo_store):
+    """Issue 15 item 5: the PAC-3 missiles of PKG-NL-1 were paid by the Netherlands into the PURL
+    account, transferred to the US and paid to the supplier against invoice INV-US-PRIME-A-0117."""
+    with demo_store.read() as conn:
+        trace = reports.trace(conn, "PKG-NL-1")
+    missiles = next(d for d in trace["delivered"] if d["item"] == "Patriot PAC-3 MSE interceptor")
+    assert [
+        (p["stage"], p["reference"], p["on"], p["amount"], p["currency"], p["seller_amount"])
+        for p in missiles["payments"]
+    ] == [
+        ("paid_in", "NL-MINFIN-PURL-0001", "2025-08-20", "500000000.00", "EUR", None),
+        ("transferred", "NSATU-PKG-NL-1-1", "2025-09-02", "482713915.29", "EUR", "564292566.97"),
+        ("expended", "INV-US-PRIME-A-0117", "2025-12-10", "205303678.36", "EUR", "240000000.00"),
+    ]
+    # the spare parts of the same shipment are not paid to the supplier yet: only their money's way to the seller
+    spares = [d for d in trace["delivered"] if d["item"] == "Armoured vehicle spare parts set"]
+    assert {tuple(p["stage"] for p in d["payments"]) for d in spares} == {("paid_in", "transferred")}
+
+
 def test_drone_deal_trace_reaches_the_lots(demo_store):
     with demo_store.read() as conn:
         trace = reports.trace(conn, "PKG-DD-1")

@@ -101,6 +101,36 @@ def test_report_api_and_dashboard_agree_to_the_cent_for_every_funder(demo_store,
     }
 
 
+def test_the_overview_and_package_pages_show_the_stages_in_english_and_ukrainian(demo_store):
+    client = TestClient(create_app(demo_store, read_cache=False))
+    assert 'id="money-stages"' not in client.get("/").text  # the public sees no stages
+    auditor = _token(demo_store, "NATO-NSATU", "auditor")
+    sign_in(client, auditor)
+    with demo_store.read() as conn:
+        report = money_report(conn, currency="USD", on=date.today())
+    overview = client.get("/?currency=USD")
+    shown = _cells(overview.text, "money-stages")
+    assert {f["funder"]: shown[f["funder"]] for f in report["funders"]} == {
+        f["funder"]: [f"{float(f[s]):,.2f}" for s in PLEDGE_STAGES] for f in report["funders"]
+    }
+    assert shown["DK-GOV"][:3] == ["90,000,000.00", "90,000,000.00", "89,000,000.00"]
+    assert "Money by stage per funder" in overview.text
+    assert "Кошти за етапами за донорами" in client.get("/?currency=USD&lang=uk").text
+    page = client.get("/packages/PKG-NORDIC-1")
+    rows = _cells(page.text, "package-money")
+    # Sweden's USD 275 M allocated and transferred; 235 M obligated and paid to the supplier; nothing released
+    assert [re.sub(r"[^0-9.]", "", c) for c in rows["PL-SE-2025-08"]] == [
+        "275000000.00",
+        "275000000.00",
+        "235000000.00",
+        "235000000.00",
+        "0.00",
+    ]
+    assert 'data-stage="expended" data-funder="SE-GOV"' in page.text and "INV-US-PRIME-A-0121" in page.text
+    uk = client.get("/packages/PKG-NORDIC-1?lang=uk").text
+    assert "Кошти цього пакета за етапами" in uk and "сплачено постачальнику" in uk
+
+
 def _per_funder_in_pledge_currency(pledges: list[dict]) -> dict[str, dict[tuple[str, str], Decimal]]:
     out: dict[str, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for p in pledges:

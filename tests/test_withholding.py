@@ -198,3 +198,26 @@ def test_who_sees_a_withheld_field_is_one_rule_for_views_and_reveals():
         for party, rel in relation.items():
             reveal = access.admits(access.Scope.SHARED, party, target.parties)
             assert access.sees_withheld(level, rel, party == "RECORDER") == reveal, (level, party)
+
+
+def test_a_co_funder_sees_another_funders_payments_without_its_pledge_or_references(demo_store):
+    """Denmark reads the Nordic package's trace: Norway's payments for the rocket pods show their
+    stage, day and what reached the seller, never Norway's pledge, its amounts or references."""
+    operator = Actor("operator", via="test")
+    secret = tokens.issue_token(demo_store, operator, tokens.IssueToken(party="DK-GOV", role="funder")).secret
+    client = TestClient(create_app(demo_store, read_cache=False))
+    trace = client.get("/api/v1/packages/PKG-NORDIC-1/trace", headers={"Authorization": f"Bearer {secret}"})
+    assert trace.status_code == 200, trace.text
+    pods = next(d for d in trace.json()["delivered"] if d["item"] == "GMLRS rocket pod")
+    shown = [
+        (p["stage"], p["funder"], p["pledge_id"], p["reference"], p["amount"], p["seller_amount"])
+        for p in pods["payments"]
+    ]
+    assert shown == [
+        ("paid_in", "DK-GOV", "PL-DK-2025-08", "DK-FMI-PURL-0001", "90000000.00", None),
+        ("paid_in", "NO-GOV", None, None, None, None),
+        ("transferred", "DK-GOV", "PL-DK-2025-08", "NSATU-PKG-NORDIC-1-1", "89000000.00", "89000000.00"),
+        ("transferred", "NO-GOV", None, None, None, "146000000.00"),
+        ("expended", "DK-GOV", "PL-DK-2025-08", "DD1149-NORDIC-STOCK", "89000000.00", "89000000.00"),
+        ("expended", "NO-GOV", None, None, None, "61000000.00"),
+    ]

@@ -102,8 +102,24 @@ def print_trace(data: Mapping[str, Any]) -> None:
                     else ""
                 )
             )
+        for paid in d.get("payments", ()):
+            seller = (
+                f" ({money(paid['seller_amount'], paid['seller_currency'])})"
+                if paid["seller_currency"] and paid["seller_currency"] != paid["currency"]
+                else ""
+            )
+            node.add(
+                f"{PAYMENT_WORDS[paid['stage']]} {paid['on']}: {money(paid['amount'], paid['currency'])}{seller} "
+                f"of {paid['funder']}" + (f", {paid['reference']}" if paid["reference"] else "")
+            )
     console.print(root)
 
+
+PAYMENT_WORDS = {
+    "paid_in": "paid in to the account",
+    "transferred": "transferred to the seller",
+    "expended": "paid to the supplier",
+}
 
 OUT = typer.Option(
     None, "--out", help="also write the report to this file: .csv or .xlsx (typed number and date cells)"

@@ -6,9 +6,10 @@ from __future__ import annotations
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
-from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES, money_report
+from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES
 from . import session
 from .money_strings import STRINGS, language
+from .money_view import money_view
 from .pages import _page, _store, router
 
 
@@ -22,12 +23,7 @@ def money_page(
     words = STRINGS[language(lang, request.headers.get("accept-language"))]
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
-        report = None
-        if who.may("report.money"):
-            index, reader = who.withholding
-            principal = who.principal
-            funder = principal.party if principal.role == "funder" else None  # a funder sees its own
-            report = money_report(conn, currency=currency, funder=funder, package=package, reader=reader, index=index)
+        report = money_view(who, conn, currency=currency, package=package)
     return _page(
         request,
         "money.html",

@@ -31,6 +31,7 @@ from .figures_strings import STRINGS as FIGURES
 from .figures_strings import language as figures_language
 from .ledger_strings import STRINGS as LEDGER_WORDS
 from .ledger_strings import language as ledger_language
+from .money_view import PACKAGE_STAGES, PLEDGE_STAGES, money_view, money_words
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -123,6 +124,7 @@ def overview(request: Request, currency: str = Query("USD", max_length=20)):
             if kiel_service.releases(conn)
             else None
         )
+        money = money_view(who, conn, currency=currency)
     from . import charts
 
     show_need = who.may("report.need")
@@ -142,7 +144,13 @@ def overview(request: Request, currency: str = Query("USD", max_length=20)):
         if by_month["months"]
         else "",
         chart_funnel=charts.funnel_by_funder(funnel["funders"], currency) if funnel["funders"] else "",
+        **_money_context(request, money),
     )
+
+
+def _money_context(request: Request, money: dict | None) -> dict:
+    """What the stages' partial (money_stages.html) reads."""
+    return {"money": money, "m": money_words(request), "pledge_stages": PLEDGE_STAGES, "package_stages": PACKAGE_STAGES}
 
 
 @router.get("/requirements", response_class=HTMLResponse)
@@ -214,6 +222,7 @@ def package(request: Request, package_id: str):
             [dict(s) for c in detail["contracts"] for s in queries.list_shipments(conn, contract_id=c["id"])],
         )
         evidence = package_evidence(who, detail)
+        money = money_view(who, conn, package=package_id)
     return _page(
         request,
         "package.html",
@@ -225,6 +234,7 @@ def package(request: Request, package_id: str):
         shipments=shipments,
         evidence=evidence,
         ev=EVIDENCE_STRINGS[language(request.query_params.get("lang"), request.headers.get("accept-language"))],
+        **_money_context(request, money),
     )
 
 

@@ -106,6 +106,14 @@ PaidByRead = read_model(
     listed=True,
     blanked=("pledge_id", "amount", "pledge_amount", "pledge_currency"),
 )
+TracePaymentRead = read_model(
+    "TracePaymentRead",
+    rm.TracePayment,
+    __name__,
+    withheld=False,
+    listed=True,
+    blanked=("pledge_id", "position", "reference", "amount", "currency", "seller_amount"),
+)
 TraceSerialsRead = read_model("TraceSerialsRead", rm.TraceSerials, __name__, withheld=False)
 DeliveredRead = read_model(
     "DeliveredRead",

@@ -187,6 +187,17 @@ def funding(viewer: Viewer, rows: list[dict]) -> list[dict]:
 
 _FOREIGN_ALLOCATION = dict.fromkeys(("allocation_id", "pledge_id", "amount", "currency", "fx_rate", "fx_date"))
 _FOREIGN_SHARE = dict.fromkeys(("pledge_id", "pledge_amount", "pledge_currency"))
+#: another funder's payment: which pledge, how much of its currency, and its own references
+_FOREIGN_PAYMENT = dict.fromkeys(("pledge_id", "position", "amount", "currency", "reference"))
+
+
+def _payment(viewer: Viewer, own: set[str], entry: dict) -> dict:
+    """A payment of a delivered item's money: its amounts as their events withheld them; of
+    another funder's pledge, only the stage, funder, day and what reached the seller."""
+    hidden = viewer.hidden("money_flows", (entry["pledge_id"], entry["position"]))
+    shown = _blank(entry, {"seller_amount": hidden["seller"]} if "seller" in hidden else {}, ("seller_amount",))
+    shown = _blank(shown, hidden, ("amount",))
+    return shown if entry["pledge_id"] in own else {**shown, **_FOREIGN_PAYMENT}
 
 
 def _trace(viewer: Viewer, record: dict) -> dict:
@@ -241,7 +252,19 @@ def _trace(viewer: Viewer, record: dict) -> dict:
         contract = _blank(entry["contract"], {"unit_price": price} if price else {}, ("unit_price",))
         if entry.get("lots") and counts.get("quantity"):
             out = {**out, "lots": []}
-        return {**out, "contract": contract, "package_line": line(entry["package_line"]), "paid_by": paid}
+        payments = [_payment(viewer, own, p) for p in entry.get("payments", ())]
+        if why:  # what reached the supplier for a line is its value again
+            payments = [
+                _blank(p, {}, ("amount", "seller_amount"), because=why) if p["stage"] == "expended" else p
+                for p in payments
+            ]
+        return {
+            **out,
+            "contract": contract,
+            "package_line": line(entry["package_line"]),
+            "paid_by": paid,
+            "payments": payments,
+        }
 
     return {
         **record,

@@ -161,6 +161,21 @@ class PaidBy(TypedDict):
     pledge_currency: str
 
 
+class TracePayment(TypedDict):
+    """A payment of a delivered line's money (issue 15): into the account, to the seller, to the supplier."""
+
+    stage: Annotated[str, Doc("paid_in (funder -> the account), transferred (-> the seller), expended (-> the supplier)")]
+    pledge_id: Annotated[str, Doc("null for another funder's pledge")]
+    position: Annotated[int, Doc("its place among the pledge's money flows; null for another funder's pledge")]
+    funder: str
+    reference: Annotated[str, Doc("the payment's reference (the invoice, for a payment to the supplier)")]
+    on: str
+    amount: Annotated[str, Doc("in the pledge's currency")]
+    currency: str
+    seller_amount: Annotated[str | None, Doc("what reached the seller or supplier, in its currency")]
+    seller_currency: str | None
+
+
 class TraceSerials(TypedDict):
     manifest: Annotated[str, Doc("the shipment line's serial manifest: SHIPMENT.LINE")]
     root: Annotated[str, Doc("its serials' Merkle root, as in the signed log (serial prove walks from it)")]
@@ -181,6 +196,9 @@ class Delivered(TypedDict):
     contract: TraceContractRef
     package_line: TraceLine
     paid_by: list[PaidBy]
+    payments: Annotated[
+        list[TracePayment], Doc("the payments that paid for it: its pledges' pay-ins, transfers, the supplier's payments")
+    ]
     serials: Annotated[TraceSerials | None, Doc("null unless the items are serial-numbered (issue 16)")]
 
 

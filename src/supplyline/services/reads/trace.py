@@ -41,6 +41,7 @@ def trace(conn: Connection, package_id: str) -> Trace:
     delivered = []
     receipts = list(_receipts(conn, package_id))
     manifests = _serial_manifests(conn, [f"{r.shipment_id}.{r.line_no}" for r in receipts])
+    flows = _money_flows(conn, package_id)
     for receipt in receipts:
         value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
         shares = attribute(value, fundings.get((package_id, receipt.package_line_no), []))
@@ -48,6 +49,7 @@ def trace(conn: Connection, package_id: str) -> Trace:
             receipt, value, shares, lots.get((receipt.shipment_id, receipt.line_no), []), line_json
         )
         traced["serials"] = manifests.get(f"{receipt.shipment_id}.{receipt.line_no}")
+        traced["payments"] = _payments_for(flows, receipt, {s.funding.pledge_id for s in shares})
         delivered.append(traced)
     answer = {
         "package": {
@@ -126,6 +128,55 @@ def _traced_receipt(receipt: Any, value: Money, shares: list, lots: list[dict], 
             for s in shares
         ],
     }
+
+
+def _money_flows(conn: Connection, package_id: str) -> Sequence[RowMapping]:
+    """The money of the package's pledges along its stages (issue 15): what they paid into the
+    account, what went to the seller for this package and what the seller paid its suppliers."""
+    f = t.money_flows
+    mine = select(t.allocations.c.pledge_id).where(t.allocations.c.package_id == package_id)
+    query = (
+        select(f, t.pledges.c.funder)
+        .select_from(f.join(t.pledges, t.pledges.c.id == f.c.pledge_id))
+        .where(f.c.pledge_id.in_(mine), (f.c.stage == "paid_in") | (f.c.package_id == package_id))
+        .order_by(f.c.day, f.c.pledge_id, f.c.position)
+    )
+    return conn.execute(query).mappings().all()
+
+
+#: the stages that carried a delivered item's money from its funders to its supplier
+PAYMENT_STAGES = ("paid_in", "transferred", "expended")
+
+
+def _payments_for(flows: Sequence[RowMapping], receipt: Any, pledge_ids: set[str]) -> list[dict]:
+    """The payments that paid for a delivered line: its pledges' payments into the account,
+    their transfers to the seller for the package, and the seller's payments to the supplier
+    on its contract line, oldest first."""
+    out = []
+    for f in flows:
+        if f["pledge_id"] not in pledge_ids or f["stage"] not in PAYMENT_STAGES:
+            continue
+        if f["stage"] == "expended" and (f["contract_id"], f["contract_line_no"]) != (
+            receipt.contract_id,
+            receipt.line_no,
+        ):
+            continue
+        seller = Money.from_minor(f["seller_minor"], f["seller_currency"]) if f["seller_currency"] else None
+        out.append(
+            {
+                "stage": f["stage"],
+                "pledge_id": f["pledge_id"],
+                "position": f["position"],
+                "funder": f["funder"],
+                "reference": f["reference"],
+                "on": f["day"].isoformat(),
+                "amount": str(Money.from_minor(f["amount_minor"], f["amount_currency"]).amount),
+                "currency": f["amount_currency"],
+                "seller_amount": str(seller.amount) if seller else None,
+                "seller_currency": seller.currency if seller else None,
+            }
+        )
+    return out
 
 
 def _serial_manifests(conn: Connection, ids: list[str]) -> dict[str, dict]:

@@ -1,0 +1,30 @@
+"""The money stages as a page's viewer may see them (issue 15 item 5): the money page, and
+the stages shown on the overview and package pages."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from sqlalchemy.engine import Connection
+
+from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES, money_report
+from . import session
+from .money_strings import STRINGS, language
+
+__all__ = ["PACKAGE_STAGES", "PLEDGE_STAGES", "money_view", "money_words"]
+
+
+def money_view(
+    who: session.PageViewer, conn: Connection, *, currency: str | None = None, package: str | None = None
+) -> dict | None:
+    """`report money` as ``who`` may see it (a funder its own pledges), or None when it may not:
+    the money page, and the stages on the overview and package pages."""
+    if not who.may("report.money"):
+        return None
+    index, reader = who.withholding
+    principal = who.principal
+    funder = principal.party if principal.role == "funder" else None  # a funder sees its own
+    return money_report(conn, currency=currency, funder=funder, package=package, reader=reader, index=index)
+
+
+def money_words(request: Request) -> dict[str, str]:
+    return STRINGS[language(request.query_params.get("lang"), request.headers.get("accept-language"))]
