@@ -191,6 +191,24 @@ _FOREIGN_SHARE = dict.fromkeys(("pledge_id", "pledge_amount", "pledge_currency")
 _FOREIGN_PAYMENT = dict.fromkeys(("pledge_id", "position", "amount", "currency", "reference"))
 
 
+def _trace_contract_line(viewer: Viewer, entry: dict) -> dict:
+    shown = _blank(entry, viewer.hidden("contracts", (entry["id"],)), ("supplier", "kind", "signed_on"))
+    return _blank(
+        shown, viewer.hidden("contract_lines", (entry["id"], entry["line_no"])), ("item", "quantity", "unit_price")
+    )
+
+
+def _payments(viewer: Viewer, own: set[str], entries: Iterable[dict], why: Withheld | None) -> list[dict]:
+    """A delivered line's payments; with ``why`` (its value is withheld) the supplier's
+    payments on it are blanked too, as they state that value again."""
+    payments = [_payment(viewer, own, p) for p in entries]
+    if why:
+        payments = [
+            _blank(p, {}, ("amount", "seller_amount"), because=why) if p["stage"] == "expended" else p for p in payments
+        ]
+    return payments
+
+
 def _payment(viewer: Viewer, own: set[str], entry: dict) -> dict:
     """A payment of a delivered item's money: its amounts as their events withheld them; of
     another funder's pledge, only the stage, funder, day and what reached the seller."""
@@ -228,12 +246,6 @@ def _trace(viewer: Viewer, record: dict) -> dict:
         ]
         return {**shown, "funded_by": [allocation(a) for a in funded]}
 
-    def contract_line(entry: dict) -> dict:
-        shown = _blank(entry, viewer.hidden("contracts", (entry["id"],)), ("supplier", "kind", "signed_on"))
-        return _blank(
-            shown, viewer.hidden("contract_lines", (entry["id"], entry["line_no"])), ("item", "quantity", "unit_price")
-        )
-
     def delivered(entry: dict) -> dict:
         price = viewer.hidden("contract_lines", (entry["contract"]["id"], entry["contract"]["line_no"])).get(
             "unit_price"
@@ -252,24 +264,15 @@ def _trace(viewer: Viewer, record: dict) -> dict:
         contract = _blank(entry["contract"], {"unit_price": price} if price else {}, ("unit_price",))
         if entry.get("lots") and counts.get("quantity"):
             out = {**out, "lots": []}
-        payments = [_payment(viewer, own, p) for p in entry.get("payments", ())]
-        if why:  # what reached the supplier for a line is its value again
-            payments = [
-                _blank(p, {}, ("amount", "seller_amount"), because=why) if p["stage"] == "expended" else p
-                for p in payments
-            ]
-        return {
-            **out,
-            "contract": contract,
-            "package_line": line(entry["package_line"]),
-            "paid_by": paid,
-            "payments": payments,
+        payments = _payments(viewer, own, entry.get("payments", ()), why)
+        return {**out, "contract": contract, "package_line": line(entry["package_line"]), "paid_by": paid} | {
+            "payments": payments
         }
 
     return {
         **record,
         "lines": [line(entry) for entry in record["lines"]],
-        "contracts": [contract_line(c) for c in record["contracts"]],
+        "contracts": [_trace_contract_line(viewer, c) for c in record["contracts"]],
         "delivered": [delivered(d) for d in record["delivered"]],
     }
 
