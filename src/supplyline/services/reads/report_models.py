@@ -164,7 +164,9 @@ class PaidBy(TypedDict):
 class TracePayment(TypedDict):
     """A payment of a delivered line's money (issue 15): into the account, to the seller, to the supplier."""
 
-    stage: Annotated[str, Doc("paid_in (funder -> the account), transferred (-> the seller), expended (-> the supplier)")]
+    stage: Annotated[
+        str, Doc("paid_in (funder -> the account), transferred (-> the seller), expended (-> the supplier)")
+    ]
     pledge_id: Annotated[str, Doc("null for another funder's pledge")]
     position: Annotated[int, Doc("its place among the pledge's money flows; null for another funder's pledge")]
     funder: str
@@ -197,7 +199,8 @@ class Delivered(TypedDict):
     package_line: TraceLine
     paid_by: list[PaidBy]
     payments: Annotated[
-        list[TracePayment], Doc("the payments that paid for it: its pledges' pay-ins, transfers, the supplier's payments")
+        list[TracePayment],
+        Doc("the payments that paid for it: its pledges' pay-ins, transfers, the supplier's payments"),
     ]
     serials: Annotated[TraceSerials | None, Doc("null unless the items are serial-numbered (issue 16)")]
 
