@@ -7,6 +7,7 @@ from fastapi import Request
 from sqlalchemy.engine import Connection
 
 from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES, money_report
+from ..services.reads.report_models import MoneyReport
 from . import session
 from .money_strings import STRINGS, language
 
@@ -15,7 +16,7 @@ __all__ = ["PACKAGE_STAGES", "PLEDGE_STAGES", "money_view", "money_words"]
 
 def money_view(
     who: session.PageViewer, conn: Connection, *, currency: str | None = None, package: str | None = None
-) -> dict | None:
+) -> MoneyReport | None:
     """`report money` as ``who`` may see it (a funder its own pledges), or None when it may not:
     the money page, and the stages on the overview and package pages."""
     if not who.may("report.money"):

@@ -24,6 +24,7 @@ from ..services.interchange import kiel as kiel_service
 from ..services.log import transparency
 from ..services.log.last_check import LastCheck
 from ..services.reads import dashboard, ledger_browser, queries, reports
+from ..services.reads.report_models import MoneyReport
 from . import session
 from .enduse_strings import language
 from .evidence_strings import STRINGS as EVIDENCE_STRINGS
@@ -148,7 +149,7 @@ def overview(request: Request, currency: str = Query("USD", max_length=20)):
     )
 
 
-def _money_context(request: Request, money: dict | None) -> dict:
+def _money_context(request: Request, money: MoneyReport | None) -> dict:
     """What the stages' partial (money_stages.html) reads."""
     return {"money": money, "m": money_words(request), "pledge_stages": PLEDGE_STAGES, "package_stages": PACKAGE_STAGES}
 
