@@ -64,16 +64,21 @@ def base(store, *, pledge_amounts=(("PL-A", "1000.00", "USD"),), line_quantity=1
     bus.handle(store, OP, packages.AddLine(package_id="PKG-1", requirement_id="R-1", quantity=line_quantity))
 
 
-def funded_and_contracted(store):
-    """EUR 8,000 (USD 10,000 at 1.25) funds 100 × USD 100; the contract costs what was funded."""
-    base(store, pledge_amounts=(("PL-E", "8000.00", "EUR"),))
+def allocate(store, pledge_id, amount, currency=None, *, on="2025-08-03", package_id="PKG-1", line_no=1):
+    """The operator allocates ``amount`` of a pledge to a package line (PKG-1's first by default)."""
     bus.handle(
         store,
         OP,
         funding.Allocate(
-            pledge_id="PL-E", package_id="PKG-1", line_no=1, amount="8000.00", currency="EUR", on="2025-08-03"
+            pledge_id=pledge_id, package_id=package_id, line_no=line_no, amount=amount, currency=currency, on=on
         ),
     )
+
+
+def funded_and_contracted(store):
+    """EUR 8,000 (USD 10,000 at 1.25) funds 100 × USD 100; the contract costs what was funded."""
+    base(store, pledge_amounts=(("PL-E", "8000.00", "EUR"),))
+    allocate(store, "PL-E", "8000.00", "EUR")
     bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
     bus.handle(store, OP, packages.Decide(package_id="PKG-1", party="US", decision="approve", on="2025-08-05"))
     contract = contracts.SignContract(

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from scenario import OP, base
+from scenario import OP, allocate, base
 from supplyline.cli.main import app
 from supplyline.domain import pledge as pledge_d
 from supplyline.domain.contract import LineTerms
@@ -40,20 +40,8 @@ def _requirement_row(store, requirement_id):
 
 def test_a_rejected_package_gives_its_money_back_and_reopens_its_lines(store):
     base(store, pledge_amounts=(("PL-A", "6000.00", "USD"), ("PL-B", "4000.00", "USD")))
-    bus.handle(
-        store,
-        OP,
-        funding.Allocate(
-            pledge_id="PL-A", package_id="PKG-1", line_no=1, amount="6000.00", currency="USD", on="2025-08-03"
-        ),
-    )
-    bus.handle(
-        store,
-        OP,
-        funding.Allocate(
-            pledge_id="PL-B", package_id="PKG-1", line_no=1, amount="4000.00", currency="USD", on="2025-08-03"
-        ),
-    )
+    allocate(store, "PL-A", "6000.00", "USD")
+    allocate(store, "PL-B", "4000.00", "USD")
     bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
     assert (_pledge_row(store, "PL-A")["state"], _pledge_row(store, "PL-A")["allocated_minor"]) == ("exhausted", 600000)
     assert (_requirement_row(store, "R-1")["state"], _requirement_row(store, "R-1")["funded_quantity"]) == (
@@ -93,22 +81,10 @@ def test_a_rejected_package_gives_its_money_back_and_reopens_its_lines(store):
         ),
     )
     bus.handle(store, OP, packages.AddLine(package_id="PKG-2", requirement_id="R-1", quantity=100))
-    bus.handle(
-        store,
-        OP,
-        funding.Allocate(
-            pledge_id="PL-A", package_id="PKG-2", line_no=1, amount="6000.00", currency="USD", on="2025-08-10"
-        ),
-    )
+    allocate(store, "PL-A", "6000.00", "USD", on="2025-08-10", package_id="PKG-2")
     assert _pledge_row(store, "PL-A")["state"] == "exhausted"
     assert _requirement_row(store, "R-1")["state"] == "validated"  # the line is not fully paid yet
-    bus.handle(
-        store,
-        OP,
-        funding.Allocate(
-            pledge_id="PL-B", package_id="PKG-2", line_no=1, amount="4000.00", currency="USD", on="2025-08-10"
-        ),
-    )
+    allocate(store, "PL-B", "4000.00", "USD", on="2025-08-10", package_id="PKG-2")
     assert (_requirement_row(store, "R-1")["state"], _requirement_row(store, "R-1")["funded_quantity"]) == (
         "funded",
         100,
@@ -117,13 +93,7 @@ def test_a_rejected_package_gives_its_money_back_and_reopens_its_lines(store):
 
 def test_a_release_converts_back_at_the_allocations_own_rate(store):
     base(store, pledge_amounts=(("PL-E", "8000.00", "EUR"),))  # EUR 1 = USD 1.25 on 2025-08-01
-    bus.handle(
-        store,
-        OP,
-        funding.Allocate(
-            pledge_id="PL-E", package_id="PKG-1", line_no=1, amount="8000.00", currency="EUR", on="2025-08-03"
-        ),
-    )
+    allocate(store, "PL-E", "8000.00", "EUR")
     bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
     bus.handle(
         store, OP, packages.Decide(package_id="PKG-1", party="US", decision="reject", reason="no", on="2025-08-09")
@@ -186,13 +156,7 @@ def test_partial_releases_never_strand_a_cent():
 
 def test_a_release_larger_than_what_the_allocation_holds_is_refused(store):
     base(store)
-    bus.handle(
-        store,
-        OP,
-        funding.Allocate(
-            pledge_id="PL-A", package_id="PKG-1", line_no=1, amount="1000.00", currency="USD", on="2025-08-03"
-        ),
-    )
+    allocate(store, "PL-A", "1000.00", "USD")
     with store.write("operator") as uow:
         pledge = uow.load(Pledge, "PL-A")
         with pytest.raises(RuleViolation, match=r"allocation 'PL-A.1' holds USD 1,000.00 of its line"):
@@ -235,14 +199,6 @@ def test_cli_reject_of_the_canadian_package_frees_its_500_million(demo_sqlite_ur
     assert runner.invoke(app, ["--db", demo_sqlite_url, "rebuild", "--check"]).exit_code == 0
 
 
-def _allocate(store, pledge_id, amount, on="2025-08-03", package_id="PKG-1"):
-    bus.handle(
-        store,
-        OP,
-        funding.Allocate(pledge_id=pledge_id, package_id=package_id, line_no=1, amount=amount, on=on),
-    )
-
-
 def _released(store):
     with store.read() as conn:
         rows = conn.execute(select(t.allocations).order_by(t.allocations.c.id)).mappings().all()
@@ -251,8 +207,8 @@ def _released(store):
 
 def test_a_withdrawn_requirement_gives_back_what_its_open_packages_held(store):
     base(store, pledge_amounts=(("PL-A", "6000.00", "USD"), ("PL-B", "4000.00", "USD")))
-    _allocate(store, "PL-A", "6000.00")
-    _allocate(store, "PL-B", "2500.00")
+    allocate(store, "PL-A", "6000.00")
+    allocate(store, "PL-B", "2500.00")
     assert (_pledge_row(store, "PL-B")["state"], _pledge_row(store, "PL-B")["allocated_minor"]) == (
         "partly_allocated",
         250000,
@@ -281,7 +237,7 @@ def test_a_withdrawn_requirement_gives_back_what_its_open_packages_held(store):
     with store.read() as conn:
         assert check_money(conn) == []
     with pytest.raises(RuleViolation, match="requirement 'R-1' is withdrawn: its package lines take no more money"):
-        _allocate(store, "PL-A", "100.00", on="2025-08-21")
+        allocate(store, "PL-A", "100.00", on="2025-08-21")
     assert _pledge_row(store, "PL-A")["allocated_minor"] == 0
 
 
@@ -301,8 +257,8 @@ def test_an_expired_pledge_takes_back_its_unused_part_and_the_line_reopens(store
             commit=True,
         ),
     )
-    _allocate(store, "PL-A", "6000.00")
-    _allocate(store, "PL-B", "4000.00")
+    allocate(store, "PL-A", "6000.00")
+    allocate(store, "PL-B", "4000.00")
     bus.handle(store, OP, packages.ProposePackage(package_id="PKG-1"))
     assert (_requirement_row(store, "R-1")["state"], _pledge_row(store, "PL-A")["state"]) == ("funded", "exhausted")
     with pytest.raises(RuleViolation, match="pledge 'PL-A' is valid until 2025-08-31: it cannot expire on 2025-08-31"):
@@ -365,8 +321,8 @@ def test_a_contract_under_run_goes_back_except_what_was_sent_to_the_seller(store
     round(6000 × 4000 / 4800) = USD 5,000.00 for the EUR 4,000 sent). The line stays funded;
     closing the delivered package finds nothing more to give back."""
     base(store, pledge_amounts=(("PL-E", "4800.00", "EUR"), ("PL-B", "4000.00", "USD")))
-    _allocate(store, "PL-E", "4800.00")
-    _allocate(store, "PL-B", "4000.00")
+    allocate(store, "PL-E", "4800.00")
+    allocate(store, "PL-B", "4000.00")
     bus.handle(store, OP, money.PayIn(pledge_id="PL-E", amount="4000.00", reference="P-1", on="2025-08-04"))
     bus.handle(
         store,

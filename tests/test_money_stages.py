@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from scenario import OP, base, funded_and_contracted
+from scenario import OP, allocate, base, funded_and_contracted
 from supplyline.cli.main import app
 from supplyline.domain.errors import RuleViolation
 from supplyline.services import bus
 from supplyline.services.money_flow import money
 from supplyline.services.money_flow.conservation import check_money
 from supplyline.services.money_flow.money_report import money_report
-from supplyline.services.records import funding, packages
+from supplyline.services.records import packages
 from supplyline.store import schema as t
 
 runner = CliRunner()
@@ -230,13 +230,7 @@ def test_cli_check_money_and_verify_fail_naming_the_pledge(sqlite_store, sqlite_
 
 def test_returned_money_is_no_longer_there_to_allocate(store):
     base(store, pledge_amounts=(("PL-A", "1000.00", "USD"),), line_quantity=10)
-    bus.handle(
-        store,
-        OP,
-        funding.Allocate(
-            pledge_id="PL-A", package_id="PKG-1", line_no=1, amount="500.00", currency="USD", on="2025-08-03"
-        ),
-    )
+    allocate(store, "PL-A", "500.00", "USD")
     bus.handle(store, OP, money.PayIn(pledge_id="PL-A", amount="1000.00", reference="P", on="2025-08-04"))
     bus.handle(store, OP, money.ReturnMoney(pledge_id="PL-A", amount="500.00", reference="R", on="2025-08-05"))
     assert stages(store, "PL-A")["returned"] == 50000
@@ -244,24 +238,12 @@ def test_returned_money_is_no_longer_there_to_allocate(store):
         state = conn.execute(select(t.pledges.c.state).where(t.pledges.c.id == "PL-A")).scalar_one()
     assert state == "exhausted"  # 1000 = 500 returned + 500 allocated + 0 unallocated
     with pytest.raises(RuleViolation, match="pledge 'PL-A' is exhausted"):
-        bus.handle(
-            store,
-            OP,
-            funding.Allocate(
-                pledge_id="PL-A", package_id="PKG-1", line_no=1, amount="0.01", currency="USD", on="2025-08-06"
-            ),
-        )
+        allocate(store, "PL-A", "0.01", "USD", on="2025-08-06")
 
 
 def test_a_release_cannot_take_back_money_already_sent_to_the_seller(store):
     base(store, pledge_amounts=(("PL-A", "10000.00", "USD"),))
-    bus.handle(
-        store,
-        OP,
-        funding.Allocate(
-            pledge_id="PL-A", package_id="PKG-1", line_no=1, amount="10000.00", currency="USD", on="2025-08-03"
-        ),
-    )
+    allocate(store, "PL-A", "10000.00", "USD")
     bus.handle(store, OP, money.PayIn(pledge_id="PL-A", amount="10000.00", reference="P", on="2025-08-04"))
     bus.handle(
         store, OP, money.Transfer(pledge_id="PL-A", package_id="PKG-1", amount="1.00", reference="T", on="2025-08-05")

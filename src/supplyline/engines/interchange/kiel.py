@@ -51,12 +51,19 @@ class KielRelease:
     donors: list[DonorFigures]
 
 
-def read_release_info(path: Path | str) -> ReleaseInfo:
-    path = Path(path)
+def _csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV file's columns and rows (a byte-order mark ignored), or FileRefused."""
     try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+        reader = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+        rows = list(reader)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise FileRefused(path.name, [Problem(f"cannot be read ({exc})")]) from None
+    return list(reader.fieldnames or []), rows
+
+
+def read_release_info(path: Path | str) -> ReleaseInfo:
+    path = Path(path)
+    _, rows = _csv(path)
     if len(rows) != 1 or not (rows[0].get("release") or "").strip():
         raise FileRefused(path.name, [Problem("must hold one line with a 'release' column")])
     row = rows[0]
@@ -87,12 +94,8 @@ def billions_to_euros(text: str) -> Decimal:
 def read_data_explorer(path: Path | str, info: ReleaseInfo) -> KielRelease:
     """Every donor's monthly figures; all problems at once, or FileRefused."""
     path = Path(path)
-    try:
-        reader = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
-        rows = list(reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise FileRefused(path.name, [Problem(f"cannot be read ({exc})")]) from None
-    missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
+    columns, rows = _csv(path)
+    missing = [c for c in _COLUMNS if c not in columns]
     if missing:
         raise FileRefused(
             path.name, [Problem(f"is not a Kiel data_explorer file: columns {', '.join(missing)} are missing", row=1)]
@@ -160,12 +163,8 @@ class KielSeries:
 def read_series(path: Path | str, series: str = PURL_SERIES) -> KielSeries:
     """A monthly series of ``procurement_trends.csv``; all problems at once, or FileRefused."""
     path = Path(path)
-    try:
-        reader = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
-        rows = list(reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise FileRefused(path.name, [Problem(f"cannot be read ({exc})")]) from None
-    missing = [c for c in ("year", "month", series) if c not in (reader.fieldnames or [])]
+    columns, rows = _csv(path)
+    missing = [c for c in ("year", "month", series) if c not in columns]
     if missing:
         raise FileRefused(path.name, [Problem(f"has no column {', '.join(missing)}", row=1)])
     problems: list[Problem] = []
