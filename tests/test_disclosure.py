@@ -339,3 +339,21 @@ def test_the_public_log_hides_withheld_values_and_checks_against_the_checkpoint(
     (d / "short.jsonl").write_text("\n".join(lines[:-1]) + "\n")
     short = runner.invoke(app, ["audit", "log", str(d / "short.jsonl"), *args])
     assert short.exit_code == 1 and f"the checkpoint signs {revealed['seq']} events, the log holds" in short.output
+
+
+def test_the_payload_keys_repeats_are_found_by_are_never_withheld():
+    """A record is found through an index on its id in the stored payload: an id that could
+    be sealed there would hide the repetition, so no table row may name one as a field."""
+    from supplyline.domain import disclosure_table as table
+    from supplyline.store.event_fields import REFERENCE_KEYS
+
+    linked = {
+        (repeat.event_type, theirs)
+        for record in table.TABLE.values()
+        for found in record.fields.values()
+        for repeat in found.repeated_in
+        for theirs, _ in repeat.link
+        if theirs in REFERENCE_KEYS
+    }
+    assert ("PackageLineAdded", "requirement_id") in linked and ("ContractSigned", "package_id") in linked
+    assert [pair for pair in sorted(linked) if pair[1] in table.TABLE[pair[0]].fields] == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,4 +63,13 @@ class Settings(BaseSettings):
 def load(**overrides: Any) -> Settings:
     """Settings from the environment, with the non-None ``overrides`` (validated by the model) on top."""
     given = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**given)
+    if given:
+        return Settings(**given)
+    # building the model costs milliseconds and a write asks for it per command: the same
+    # environment gives the same settings
+    return _from(tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith("SUPPLYLINE_"))))
+
+
+@lru_cache(maxsize=4)
+def _from(environment: tuple[tuple[str, str], ...]) -> Settings:
+    return Settings()

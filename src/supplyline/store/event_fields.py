@@ -99,3 +99,30 @@ def _stored(element: Computed, compiler, **kw) -> str:
     by default: one table definition serves both."""
     expression = compiler.sql_compiler.process(element.sqltext, include_table=False, literal_binds=True)
     return f"GENERATED ALWAYS AS ({expression}) STORED"
+
+
+#: the payload keys other records are found by (``store/repeats.py``): each has an index, so
+#: finding the events that name one record does not read every event of their type
+REFERENCE_KEYS = ("allocation_id", "contract_id", "package_id", "requirement_id")
+
+
+class PayloadKey(ColumnElement):
+    """The value of one top-level key of an event's payload, as text, as an index holds it."""
+
+    inherit_cache = True
+    _traverse_internals: _TraverseInternalsType = [("key", InternalTraversal.dp_string)]
+
+    def __init__(self, key: str):
+        if key not in REFERENCE_KEYS:
+            raise ValueError(f"not an indexed payload key: {key}")
+        self.key = key
+
+
+@compiles(PayloadKey, "sqlite")
+def _sqlite_key(element: PayloadKey, compiler, **kw) -> str:
+    return f"json_extract(payload, '$.{element.key}')"
+
+
+@compiles(PayloadKey, "postgresql")
+def _postgresql_key(element: PayloadKey, compiler, **kw) -> str:
+    return f"(CAST(payload AS jsonb) ->> '{element.key}')"

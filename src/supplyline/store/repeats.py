@@ -21,6 +21,7 @@ from ..ledger import disclosure
 from ..ledger.canonical import parse
 from ..ledger.disclosure import Withholding
 from . import schema as t
+from .event_fields import REFERENCE_KEYS, PayloadKey
 from .withheld import real_payloads
 
 
@@ -101,8 +102,23 @@ def _streams(conn: Connection, source: Event, name: str, repeat: Repeat, kind: s
     return None
 
 
-def _events(conn: Connection, event_type: str, streams: set[str] | None) -> list[tuple[int, Event, dict]]:
-    """(seq, the event with real values, its stored payload) of every ``event_type`` on ``streams``."""
+def _named(source: Event, repeat: Repeat) -> tuple[str, str] | None:
+    """(indexed payload key, the id it must hold) when the link names one record of ours by a
+    key the events table indexes (else None: every event of the other type is read)."""
+    for theirs, ours in repeat.link:
+        if theirs not in REFERENCE_KEYS or ours.startswith("each."):
+            continue
+        value = source.record if ours == "@record" else source.payload.get(ours)
+        if isinstance(value, str):
+            return theirs, value
+    return None
+
+
+def _events(
+    conn: Connection, event_type: str, streams: set[str] | None, named: tuple[str, str] | None
+) -> list[tuple[int, Event, dict]]:
+    """(seq, the event with real values, its stored payload) of every ``event_type`` on ``streams``
+    (None: any stream) whose payload names the record ``named`` says (None: any record)."""
     e = t.events
     kind = table.TABLE[event_type].kind
     query = select(e.c.seq, e.c.stream_id, e.c.type, e.c.payload)
@@ -110,6 +126,8 @@ def _events(conn: Connection, event_type: str, streams: set[str] | None) -> list
         if not streams:
             return []
         query = query.where(e.c.stream_id.in_(sorted(streams)))
+    elif named is not None:  # the payload key's index answers it
+        query = query.where(PayloadKey(named[0]) == named[1])
     else:  # the stream index answers a range of one kind of record
         query = query.where(e.c.stream_id >= f"{kind}:", e.c.stream_id < f"{kind};")
     rows = [row for row in conn.execute(query) if row.type == event_type]
@@ -126,7 +144,8 @@ def repeats_of(conn: Connection, seq: int, source: Event, name: str) -> list[Fou
     for repeat in row.repeated_in if row else ():
         kind = table.TABLE[repeat.event_type].kind
         streams = _streams(conn, source, name, repeat, kind)
-        for other_seq, other, stored in _events(conn, repeat.event_type, streams):
+        named = _named(source, repeat) if streams is None else None
+        for other_seq, other, stored in _events(conn, repeat.event_type, streams, named):
             if other_seq != seq and any(True for _ in table.repeated(source, name, repeat, other)):
                 sealed = disclosure.markers(stored)
                 out.append(

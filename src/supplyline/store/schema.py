@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Computed,
     Date,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -22,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from .event_fields import EventField
+from .event_fields import REFERENCE_KEYS, EventField, PayloadKey
 
 metadata = MetaData(
     naming_convention={
@@ -72,6 +73,7 @@ events = Table(
     Column("payload", Text, Computed(EventField("payload")), nullable=False),
     Column("prev_hash", String(64), Computed(EventField("prev_hash")), nullable=False),
     UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
+    *(Index(f"ix_events_{key}", PayloadKey(key)) for key in REFERENCE_KEYS),
 )
 
 #: The latest event's sequence and hash. Writers lock this row, which serialises appends
