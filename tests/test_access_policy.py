@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from supplyline.domain import access
@@ -143,3 +145,30 @@ def test_the_documented_table_is_the_policy():
         if len(cells) == len(access.ROLES) + 1 and cells[0] in POLICY:
             documented[cells[0]] = {r: Scope(c) for r, c in zip(access.ROLES, cells[1:], strict=False) if c != "·"}
     assert documented == POLICY
+
+
+def test_a_document_or_finding_is_read_only_by_whoever_reads_the_record_it_is_about():
+    """The document rows admit shared parties and coordinators; the record's own row narrows
+    them (issue 18): a depot's document stays with the recipient, the seller it is shared
+    with and auditors, as the depot does."""
+    depot = Parties(frozenset({"UA-MOD"}), frozenset({"US-GOV"}))
+    on_site = Target("document", replace(depot, about="site"))
+    assert authorize(Principal("UA-MOD", "recipient"), "document.read", on_site) is Verdict.ALLOW
+    assert authorize(Principal("US-GOV", "seller"), "document.read", on_site) is Verdict.ALLOW
+    assert authorize(Principal("AUDIT", "auditor"), "document.read", on_site) is Verdict.ALLOW
+    # the coordinator reads every contract's documents, but no depot's: site.read has no row for it
+    assert authorize(Principal("NATO", "coordinator"), "document.read", on_site) is Verdict.HIDE
+    assert authorize(Principal("NATO", "coordinator"), "document.read", Target("document", depot)) is Verdict.ALLOW
+    # a check is its owners' (check.read: own): the party it is shared with reads neither it nor its finding
+    on_check = replace(depot, about="check")
+    assert not can_read(Principal("US-GOV", "seller"), "document", on_check)
+    assert not can_read(Principal("US-GOV", "seller"), "finding", on_check)
+    assert can_read(Principal("UA-MOD", "recipient"), "finding", on_check)
+    # a pledge's document: its funder and the any-scope roles, no one it is not shared with
+    on_pledge = Parties(frozenset({"NL-GOV"}), about="pledge")
+    assert can_read(funder("NL-GOV"), "document", on_pledge)
+    assert not can_read(Principal("NL-GOV", "recipient"), "document", on_pledge)
+    assert not can_read(ANONYMOUS, "document", on_pledge)
+    # answering a finding on a check needs reading the check too
+    assert authorize(Principal("UA-MOD", "recipient"), "finding.respond", Target("finding", on_check)) is Verdict.ALLOW
+    assert authorize(Principal("US-GOV", "seller"), "finding.respond", Target("finding", on_check)) is Verdict.HIDE

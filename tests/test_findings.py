@@ -5,6 +5,7 @@ the trace's flag, and the steps a finding's state refuses (nothing written). Rea
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -22,6 +23,7 @@ from supplyline.services.access import tokens
 from supplyline.services.context import Actor
 from supplyline.services.evidence import findings
 from supplyline.services.reads import reports
+from test_dashboard_sessions import sign_in
 
 AUDITOR = Actor("NATO-NSATU", via="test")
 
@@ -79,3 +81,33 @@ def test_findings_are_reported_with_their_ages_seen_with_their_record_and_flagge
     with demo_store.read() as conn:
         assert reports.trace(conn, "PKG-NL-1")["open_findings"] == [{"record": "contract:CT-NL-1", "open": 1}]
         assert findings.findings(conn, ANONYMOUS, on=today_utc()) == []
+
+
+def test_a_record_with_an_open_finding_flags_the_funnel_figures_it_contributes_to(demo_store):
+    """FND-DD-1 is open on order PO-DD-1: the contracted figure of the contract line it was
+    placed for carries the flag (the United States pays for the Drone Deal's line); reopening
+    FND-NL-1 flags CT-NL-1's figures, the Netherlands', at each stage they reach (issue 18).
+    The public, from whom the Drone Deal's contract figures are withheld, sees no flag on
+    figures it is not shown."""
+    with demo_store.read() as conn:
+        flagged = {row["funder"]: row["open_findings"] for row in reports.funnel(conn, "USD")["funders"]}
+    assert {funder: stages for funder, stages in flagged.items() if stages} == {"US-GOV": {"contracted": 1}}
+    auditor = tokens.issue_token(demo_store, Actor("operator"), tokens.IssueToken("NATO-NSATU", "auditor", "a"))
+    with TestClient(create_app(demo_store, read_cache=False)) as client:
+        bearer = {"Authorization": f"Bearer {auditor.secret}"}
+        rows = client.get("/api/v1/reports/funnel", params={"currency": "USD"}, headers=bearer).json()["funders"]
+        assert {r["funder"]: r["open_findings"] for r in rows if r["open_findings"]} == {"US-GOV": {"contracted": 1}}
+        public = client.get("/api/v1/reports/funnel", params={"currency": "USD"}).json()["funders"]
+        assert [r["open_findings"] for r in public if r["open_findings"]] == []
+        assert sign_in(client, auditor.secret).status_code == 303
+        overview = client.get("/").text
+        assert re.findall(r'<tr data-funder="([A-Z-]+)">(?:(?!</tr>).)*data-stage="(\w+)"', overview) == [
+            ("US-GOV", "contracted")
+        ]
+
+    bus.handle(demo_store, AUDITOR, findings.ReopenFinding(finding_id="FND-NL-1", reason="unsigned",
+                                                           due="2026-03-01", on="2026-01-20"))  # fmt: skip
+    with demo_store.read() as conn:
+        again = {row["funder"]: row["open_findings"] for row in reports.funnel(conn, "USD")["funders"]}
+    assert again["NL-GOV"] == {"contracted": 1, "delivered": 1}
+    assert again["US-GOV"] == {"contracted": 1}

@@ -60,6 +60,10 @@ MARKERS = {
     # withheld in the log, among the record's parties
     "title-of-document-A": {"REC-A", "FUND-A", "FUND-C", "SELL-A", "SUP-A"},
     "criteria-of-finding-A": {"REC-A", "FUND-A", "FUND-C", "SELL-A", "SUP-A"},
+    # a confidential document: its title (and bytes) for the contract's buyer and supplier
+    # only; its hash is in the public log
+    "title-of-confidential-document-A": {"SELL-A", "SUP-A"},
+    "bytes-of-confidential-document-A": {"SELL-A", "SUP-A"},
     "note-of-requirement-B": {"REC-B", "FUND-B", "SELL-B"},
     "title-of-package-B": {"REC-B", "FUND-B", "SELL-B"},
     "note-of-pledge-B1": {"FUND-B"},
@@ -428,12 +432,18 @@ def build(store: Store) -> Scenario:
 
 
 def _evidence(store: Store, by) -> None:
-    """Contract CT-A's letter of offer, a finding open on it and one closed (issue 18)."""
+    """Contract CT-A's letter of offer, its supplier's confidential invoice, a finding open on it and one closed (issue 18)."""
     loa = documents.AttachDocument(
         record="contract:CT-A", doc_type="loa", language="en", title="title-of-document-A",
         content=b"%PDF-1.4 the letter of offer of CT-A", on="2025-09-01", id="DOC-A",
     )  # fmt: skip
     bus.handle(store, by("SELL-A"), loa)
+    invoice = documents.AttachDocument(
+        record="contract:CT-A", doc_type="invoice", language="en", title="title-of-confidential-document-A",
+        content=b"%PDF-1.4 bytes-of-confidential-document-A", on="2025-09-02", id="DOC-A-CONF",
+        disclosure=("title=confidential",),
+    )  # fmt: skip
+    bus.handle(store, by("SUP-A"), invoice)
     for finding_id in ("FND-A", "FND-A-CLOSED"):
         opened = findings.OpenFinding(
             record="contract:CT-A", severity="medium", criteria="criteria-of-finding-A", condition="late",

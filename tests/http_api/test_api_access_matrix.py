@@ -249,6 +249,16 @@ CASES = [
         None,
         expect(**SHARED_READ, supp=(200, 404)),
     ),
+    # a confidential document: its record and hash for whoever reads the contract, its title
+    # and bytes for the contract's buyer and supplier (and the any-scope roles)
+    ("GET", "/documents/{document_id}", "/documents/DOC-A-CONF", None, expect(**SHARED_READ, supp=(200, 404))),
+    (
+        "GET",
+        "/documents/{document_id}/content",
+        "/documents/DOC-A-CONF/content",
+        None,
+        expect(rec=(403, 404), coord=200, fund=(403, 404), sell=(200, 404), supp=(200, 404), aud=200),
+    ),
     (
         "POST",
         "/findings",
@@ -539,7 +549,7 @@ CASES = [
 
 #: the public log shows every field that is not withheld (docs/transparency.md): only the
 #: markers of withheld fields must never appear in it
-WITHHELD_MARKERS = {"note-of-pledge-A2", "title-of-package-A-PROP"}
+WITHHELD_MARKERS = {"note-of-pledge-A2", "title-of-package-A-PROP", "title-of-confidential-document-A"}
 PUBLIC_VIEWS = ("/log/events?", "/log/events/")
 
 CALLERS = [(role, side) for role in ROLES for side in ("own", "other")] + [("public", "own")]

@@ -62,7 +62,7 @@ def test_uploaded_html_and_svg_are_downloaded_never_rendered(browser, live):
     visit.go("/packages/PKG-NL-1", shot="package-documents")
     assert "drawing.svg contract:CT-NL-1 other en 95" in visit.text("#documents")
     with visit.page.expect_download() as info:
-        visit.page.click(f"tr[data-document='{attached['drawing.svg']}'] a")
+        visit.page.click(f"tr[data-document='{attached['drawing.svg']}'] a[download]")
     svg = info.value
     assert Path(svg.path()).read_bytes() == SVG
     assert svg.suggested_filename == attached["drawing.svg"]

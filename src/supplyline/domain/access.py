@@ -136,7 +136,8 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "handover.confirm":         (O,        N,          N,     O,     N,       N,      N),
     "report.end_use":           (A,        A,          A,     A,     N,       A,      A),
     # the evidence (issue 18): a document or a finding is seen by whoever sees the record it
-    # is about, and a record's parties attach documents to it; auditors open, close and
+    # is about (these rows and that record's own read row both admit the caller: Parties.about;
+    # a withheld title keeps the bytes with it), and a record's parties attach documents to it; auditors open, close and
     # reopen findings, the record's owners answer them; a closed finding its auditor made
     # public is listed for everyone by the report
     "document.read":            (S,        A,          S,     S,     S,       A,      N),
@@ -162,6 +163,9 @@ class Parties:
 
     owners: frozenset[str] = frozenset()
     shared_with: frozenset[str] = frozenset()
+    #: the kind of record a document or finding is about: acting on it (reading it first of
+    #: all) also needs that record's own read row, so it is never seen wider than its record
+    about: str | None = None
 
     @property
     def everyone(self) -> frozenset[str]:
@@ -226,8 +230,16 @@ def admits(scope: Scope | None, party: str | None, parties: Parties, acting: fro
     return party in parties.everyone
 
 
+def follows_record(principal: Principal, parties: Parties) -> bool:
+    """Whether ``principal`` may read the record a document or finding is about (always true
+    of a record about no other): its own row narrows the document's or finding's."""
+    return parties.about is None or can_read(principal, parties.about, Parties(parties.owners, parties.shared_with))
+
+
 def can_read(principal: Principal, kind: str, parties: Parties) -> bool:
-    return admits(scope_of(principal.role, f"{kind}.read"), principal.party, parties)
+    return admits(scope_of(principal.role, f"{kind}.read"), principal.party, parties) and follows_record(
+        principal, parties
+    )
 
 
 def authorize(principal: Principal, action: str, target: Target | None = None) -> Verdict:
@@ -238,7 +250,7 @@ def authorize(principal: Principal, action: str, target: Target | None = None) -
         return Verdict.FORBID
     if target is None:
         return Verdict.ALLOW
-    if admits(scope, principal.party, target.parties, target.acting):
+    if admits(scope, principal.party, target.parties, target.acting) and follows_record(principal, target.parties):
         return Verdict.ALLOW
     if target.new or can_read(principal, target.kind, target.parties):
         return Verdict.FORBID

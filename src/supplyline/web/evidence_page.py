@@ -6,11 +6,11 @@ from __future__ import annotations
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..domain.errors import Refused
+from ..domain.errors import NotFound, Refused
 from ..domain.values import today_utc
 from ..services.access import views
 from ..services.evidence import documents, findings
-from ..services.evidence.evidence_views import may_download
+from ..services.evidence.evidence_views import may_download, record_page
 from . import session
 from .enduse_strings import language
 from .evidence_strings import STRINGS
@@ -31,14 +31,63 @@ def findings_page(
     )
 
 
-@router.get("/documents/{document_id}")
+def _words(request: Request) -> dict[str, str]:
+    return STRINGS[language(request.query_params.get("lang"), request.headers.get("accept-language"))]
+
+
+def _not_shown(request: Request, who: session.PageViewer, kind: str, record_id: str) -> Response:
+    # the same answer whether the record does not exist or is not the viewer's to see
+    return _page(request, "error.html", who, status_code=404, title="Not shown",
+                 message=f"{kind} '{record_id}' does not exist or is not visible to {who.label}")  # fmt: skip
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def document_page(request: Request, document_id: str):
+    """A document: what the log holds of it (its hash always), its record and event, and a
+    download for those who may read its bytes."""
+    words = _words(request)
+    with _store(request).read() as conn:
+        who = session.viewer(request, conn)
+        if not who.can_read("document", document_id):
+            return _not_shown(request, who, "document", document_id)
+        found = views.present(who, "document", dict(documents.document(conn, document_id)))
+        seq = documents.attached_by(conn, document_id)
+        link = record_page(conn, found["record"])
+    return _page(
+        request, "document.html", who, title=words["document_page"].format(id=document_id), t=words, d=found,
+        seq=seq, downloadable=may_download(found), record_link=link,
+    )  # fmt: skip
+
+
+@router.get("/findings/{finding_id}", response_class=HTMLResponse)
+def finding_page(request: Request, finding_id: str):
+    """A finding with its steps (opened, answered, closed, reopened), each linked to its event."""
+    words = _words(request)
+    with _store(request).read() as conn:
+        who = session.viewer(request, conn)
+        try:
+            row = findings.finding(conn, finding_id, on=today_utc())
+        except NotFound:
+            return _not_shown(request, who, "finding", finding_id)
+        public = row["public"] and row["state"] == "closed"
+        if not public and not who.can_read("finding", finding_id):
+            return _not_shown(request, who, "finding", finding_id)
+        shown = row if public else views.present(who, "finding", row)
+        steps = findings.steps(conn, finding_id)
+        link = record_page(conn, row["record"])
+    return _page(
+        request, "finding.html", who, title=words["finding_page"].format(id=finding_id), t=words, f=shown,
+        steps=steps, record_link=link,
+    )  # fmt: skip
+
+
+@router.get("/documents/{document_id}/content")
 def document_download(request: Request, document_id: str) -> Response:
     store = _store(request)
     with store.read() as conn:
         who = session.viewer(request, conn)
         if not who.can_read("document", document_id):
-            return _page(request, "error.html", who, status_code=404, title="Not shown",
-                         message=f"document '{document_id}' does not exist or is not visible to {who.label}")  # fmt: skip
+            return _not_shown(request, who, "document", document_id)
         found = views.present(who, "document", dict(documents.document(conn, document_id)))
     if not may_download(found):
         return _page(request, "error.html", who, status_code=403, title="Not shown",

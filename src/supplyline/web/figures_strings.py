@@ -22,6 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "withheld_until": "withheld until {until}",
         "withheld_open": "withheld",
         "withheld_more": "+ {n} withheld",
+        "open_findings": "{n} record(s) with an open audit finding",
         "undisclosed": (
             "Not in these figures: {figures} resting on values their recorders withheld (committed in the signed log)."
         ),
@@ -52,6 +53,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "withheld_until": "приховано до {until}",
         "withheld_open": "приховано",
         "withheld_more": "+ {n} приховано",
+        "open_findings": "записів із відкритим висновком аудиту: {n}",
         "undisclosed": (
             "Не враховано в цих показниках: {figures}, що спираються на значення, приховані тими, хто їх записав "
             "(зафіксовано в підписаному журналі)."

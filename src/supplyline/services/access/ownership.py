@@ -16,7 +16,7 @@ read filter (``services.access.views``) rely on:
 | API token | its party | nobody |
 | production plan | nobody (it spans every facility: read with scope any) | nobody |
 | end-use records | see services/end_use/ownership_enduse.py | |
-| document, finding | those of the record it is about | those the record is shared with |
+| document, finding | those of the record it is about (read only by whoever may read that record) | those the record is shared with |
 
 Each query takes the ids wanted (or None for all), so a single record and a whole list are
 resolved by the same code.
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -199,7 +200,9 @@ def _about_records(conn: Connection, table, ids: Ids) -> Resolved:
     for row in rows:
         wanted[row.record_kind].add(row.record_id)
     of_kind = {kind: RESOLVERS[kind](conn, sorted(record_ids)) for kind, record_ids in wanted.items()}
-    return {row.id: of_kind[row.record_kind].get(row.record_id, Parties()) for row in rows}
+    return {
+        row.id: replace(of_kind[row.record_kind].get(row.record_id, Parties()), about=row.record_kind) for row in rows
+    }
 
 
 def documents(conn: Connection, ids: Ids) -> Resolved:

@@ -128,6 +128,13 @@ def document(conn: Connection, document_id: str) -> DocumentRecord:
     return _row(row)
 
 
+def attached_by(conn: Connection, document_id: str) -> int | None:
+    """The event that attached the document (its number in the log)."""
+    e = t.events
+    query = select(e.c.seq).where(e.c.stream_id == f"document:{document_id}", e.c.type == "DocumentAttached")
+    return conn.execute(query).scalar()
+
+
 def content(store: Store, found: dict) -> bytes:
     """The document's bytes, checked against its hash in the log."""
     data = blob_store(store).get(found["sha256"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, ClassVar, cast
 
@@ -172,7 +173,7 @@ def visible(principal: Principal, own: Ownership, rows: Iterable) -> list:
     for row in rows:
         parties = own.of(row.record_kind, row.record_id)
         if (row.state == "closed" and row.public) or (
-            parties is not None and access.can_read(principal, "finding", parties)
+            parties is not None and access.can_read(principal, "finding", replace(parties, about=row.record_kind))
         ):
             out.append(row)
     return out
@@ -241,4 +242,17 @@ def flags(conn: Connection, package_id: str) -> list[dict]:
     for kind, ids in chain(conn, package_id).items():
         for record_id, count in sorted(open_on(conn, kind, ids).items()):
             out.append({"record": f"{kind}:{record_id}", "open": count})
+    return out
+
+
+def steps(conn: Connection, finding_id: str) -> list[dict]:
+    """A finding's life, step by step: each event, its day and who took it (their texts are
+    read from the finding as the viewer may see them, never from the events)."""
+    e = t.events
+    query = select(e.c.seq, e.c.type, e.c.actor, e.c.payload).where(e.c.stream_id == f"finding:{finding_id}")
+    out = []
+    for row in conn.execute(query.order_by(e.c.seq)):
+        step = row.type.removeprefix("Finding").lower()
+        day = parse(row.payload).get(f"{step}_on")
+        out.append({"seq": row.seq, "step": step, "on": day, "actor": row.actor})
     return out

@@ -19,7 +19,7 @@ from ...store import schema as t
 PAGE = 40
 
 #: record kinds with a page of their own in the dashboard: kind -> the page's path
-RECORD_PAGES = {"package": "/packages/{id}"}
+RECORD_PAGES = {"package": "/packages/{id}", "document": "/documents/{id}", "finding": "/findings/{id}"}
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,12 @@ class FunnelRow(FunnelFigures):
     withheld: NotRequired[
         Annotated[dict[str, WithheldFigures], Doc("per stage: figures left out of this row because they are withheld")]
     ]
+    open_findings: NotRequired[
+        Annotated[
+            dict[str, int],
+            Doc("per stage: how many records with an audit finding still open this row's figures come from"),
+        ]
+    ]
 
 
 class Undisclosed(TypedDict):

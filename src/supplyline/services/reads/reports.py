@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 from ...domain.attribution import Funding, attribute, merge_fundings
 from ...domain.errors import InvalidInput
 from ...domain.fx import Conversion, convert, fx_used
+from ...domain.lifecycle import FINDING
 from ...domain.money import Money, check_currency
 from ...store import schema as t
 from .. import facts
@@ -191,6 +192,9 @@ class Flow:
     sources: Sources = ()
     #: the same money as recorded in the package's currency (allocations, contracts, receipts)
     recorded: Money | None = None
+    #: the records the figure comes from ("kind:id"): a record with an open audit finding
+    #: flags the figures it contributes to (issue 18)
+    records: tuple[str, ...] = ()
 
 
 def flows(conn: Connection) -> Iterator[Flow]:
@@ -217,11 +221,13 @@ def _pledged_and_allocated(conn: Connection, pledged_on: dict[str, date]) -> Ite
             p.id,
             p.pledged_on,
             (("pledges", (p.id,), ("amount", "funder", "pledged_on")),),
+            records=(f"pledge:{p.id}",),
         )
     for r in conn.execute(
         select(
             a.c.id,
             a.c.pledge_id,
+            a.c.package_id,
             pl.c.funder,
             a.c.amount_minor,
             a.c.amount_currency,
@@ -239,11 +245,16 @@ def _pledged_and_allocated(conn: Connection, pledged_on: dict[str, date]) -> Ite
             pledged_on[r.pledge_id],
             (("allocations", (r.id,), ("amount", "line_amount")),),
             Money.from_minor(r.line_amount_minor, r.line_amount_currency),
+            records=(f"pledge:{r.pledge_id}", f"package:{r.package_id}"),
         )
 
 
 def _contracted_and_delivered(conn: Connection, pledged_on: dict[str, date]) -> Iterator[Flow]:
     fundings = _fundings(conn)
+    o = t.production_orders
+    orders: dict[tuple[str, int], list[str]] = defaultdict(list)  # a contract line's production orders
+    for order in conn.execute(select(o.c.contract_id, o.c.contract_line_no, o.c.id).order_by(o.c.id)):
+        orders[(order.contract_id, order.contract_line_no)].append(f"order:{order.id}")
     for line in _contract_lines(conn):
         value = Money.from_minor(line.unit_price_minor * line.quantity, line.unit_price_currency)
         source: Sources = (("contract_lines", (line.id, line.line_no), ("quantity", "unit_price")),)
@@ -258,6 +269,12 @@ def _contracted_and_delivered(conn: Connection, pledged_on: dict[str, date]) -> 
                 pledged_on[pledge],
                 source,
                 share.line_amount,
+                records=(
+                    f"pledge:{pledge}",
+                    f"package:{line.package_id}",
+                    f"contract:{line.id}",
+                    *orders[(line.id, line.line_no)],
+                ),
             )
     for receipt in _receipts(conn):
         value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
@@ -276,6 +293,12 @@ def _contracted_and_delivered(conn: Connection, pledged_on: dict[str, date]) -> 
                 pledged_on[pledge],
                 source,
                 share.line_amount,
+                records=(
+                    f"pledge:{pledge}",
+                    f"package:{receipt.package_id}",
+                    f"contract:{receipt.contract_id}",
+                    f"shipment:{receipt.shipment_id}",
+                ),
             )
 
 
@@ -339,6 +362,20 @@ def visible_flows(
     return shown, undisclosed, left_out
 
 
+def _open_findings_by_funder(conn: Connection, shown: Iterable[Flow]) -> dict[str, dict[str, int]]:
+    """funder -> stage -> how many records with an audit finding still open its figures at
+    that stage come from (issue 18: a record with an open finding flags the funnel figures
+    it contributes to; a count, as the figures are sums)."""
+    f = t.findings
+    query = select(f.c.record_kind, f.c.record_id).where(f.c.state.in_(FINDING.group("open")))
+    open_records = {f"{kind}:{record_id}" for kind, record_id in conn.execute(query)}
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for flow in shown:
+        if hit := open_records.intersection(flow.records):
+            found[flow.funder][flow.stage] |= hit
+    return {funder: {stage: len(found[funder][stage]) for stage in STAGES if found[funder][stage]} for funder in found}
+
+
 def _withheld_by_funder(left_out: list[LeftOut]) -> dict[str, dict[str, dict]]:
     """funder -> stage -> how many of its figures are withheld, until when (the latest
     embargo, None if open-ended) and the event that withholds the first of them."""
@@ -368,6 +405,7 @@ def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: In
     for (funder, stage), amount in sums.items():
         rows[funder][stage] = amount
     withheld = _withheld_by_funder(left_out)
+    flagged = _open_findings_by_funder(conn, shown)
     for funder in withheld:  # a funder whose every figure is withheld is listed too
         rows.setdefault(funder, dict.fromkeys(STAGES, zero))
     names = dict(conn.execute(select(t.parties.c.id, t.parties.c.name)).all())
@@ -383,6 +421,7 @@ def funnel(conn: Connection, currency: str, reader: Reader = OPERATOR, index: In
                 "name": names.get(funder, funder),
                 **{k: str(v.amount) for k, v in figures.items()},
                 "withheld": withheld.get(funder, {}),
+                "open_findings": flagged.get(funder, {}),
             }
         )
     report = {
