@@ -2,8 +2,9 @@
 
 Surfaces: the public log (``GET /api/v1/log/events``, every page), the published tiles and
 entry bundles (``publish tiles``), the OCDS export, the funnel in JSON, CSV and XLSX, and
-every dashboard page a signed-out visitor can reach (with each package's page), and the
-end-use report (issue 16: percentages only, never a serial or a site).
+every dashboard page a signed-out visitor can reach (with each package's page), the
+end-use report (issue 16: percentages only, never a serial or a site), and each document's
+page and bytes and each finding's page as a signed-out visitor asks for them (issue 18).
 """
 
 from __future__ import annotations
@@ -19,16 +20,28 @@ from typing import Any
 
 import openpyxl
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from supplyline.api import create_app
 from supplyline.services.interchange import opendata
 from supplyline.services.log import transparency
 from supplyline.settings import load as load_settings
 from supplyline.store import keyfile
+from supplyline.store import schema as t
 from supplyline.store.eventstore import Store
 
 API = "/api/v1"
-PAGES = ("/", "/requirements", "/packages", "/production", "/ledger", "/end-use", "/end-use?lang=uk")
+PAGES = (
+    "/",
+    "/requirements",
+    "/packages",
+    "/production",
+    "/ledger",
+    "/end-use",
+    "/end-use?lang=uk",
+    "/findings",
+    "/findings?lang=uk",
+)
 
 
 @dataclass
@@ -88,6 +101,14 @@ def crawl(store: Store, url: str, tmp_path: Path) -> Surfaces:
             answer = client.get(f"/packages/{package_id}")
             assert answer.status_code == 200, answer.text[:500]
             out.add(f"page /packages/{package_id}", answer.text)
+        # every document's page and bytes and every finding's page, as the public asks for them
+        # (issue 18): answered or refused, whatever comes back is searched
+        with store.read() as conn:
+            evidence = [f"/documents/{i}" for i in conn.execute(select(t.documents.c.id)).scalars()]
+            evidence += [f"{page}/content" for page in evidence]
+            evidence += [f"/findings/{i}" for i in conn.execute(select(t.findings.c.id)).scalars()]
+        for page in evidence:
+            out.add(f"page {page}", client.get(page).text)
     exported = opendata.export_ocds(store, "", opendata.OcdsRequest(), load_settings())
     out.add("ocds", exported.text)
     tiles = tmp_path / "tiles"

@@ -63,7 +63,8 @@ def test_a_document_is_hashed_into_the_log_audited_verified_and_downloaded_as_an
     count = event_count(store)
     for args, named in (
         (("contract:CT-NOPE",), "no contract 'CT-NOPE'"),
-        (("lot:X",), "KIND:ID"),
+        (("lot:X",), "no lot 'X'"),
+        (("batch:X",), "KIND:ID"),
     ):
         answer = cli(url, "document", "attach", *args, str(original), "--type", "loa", "--lang", "en")
         assert answer.exit_code == 2 and named in answer.output, answer.output

@@ -100,5 +100,5 @@ def test_a_finding_has_its_page_with_its_steps(demo_store):
     # linked from the package page of its record, and from the findings list
     package = auditor.get("/packages/PKG-DD-1").text
     assert '<a href="/findings/FND-DD-1">FND-DD-1</a>' in package
-    assert 'id="open-finding-order:PO-DD-1"' in package
+    assert 'id="open-finding-lot:PO-DD-1-L001"' in package
     assert '<a href="/findings/FND-DD-1">FND-DD-1</a>' in auditor.get("/findings").text

@@ -1,5 +1,5 @@
 """Audit findings (issue 18) on the demo ledger: one closed and made public (FND-NL-1 on
-CT-NL-1), one open (FND-DD-1 on order PO-DD-1). Their ages and aging bands, who sees which,
+CT-NL-1), one open (FND-DD-1 on lot PO-DD-1-L001 of order PO-DD-1). Their ages and aging bands, who sees which,
 the trace's flag, and the steps a finding's state refuses (nothing written). Real SQLite."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def test_findings_are_reported_with_their_ages_seen_with_their_record_and_flagge
     listed = json.loads(CliRunner().invoke(app, ["--db", demo_sqlite_url, "report", "findings", "--json"]).stdout)
     assert [(f["id"], f["record"], f["state"], f["age_days"], f["overdue"], f["evidence"]) for f in listed] == [
         ("FND-NL-1", "contract:CT-NL-1", "closed", 19, False, ["DOC-0002"]),
-        ("FND-DD-1", "order:PO-DD-1", "open", open_days, True, ["DOC-0003"]),
+        ("FND-DD-1", "lot:PO-DD-1-L001", "open", open_days, True, ["DOC-0003"]),
     ]
     aging = findings.aging(listed)
     assert [b["open"] for b in aging] == [int(lo <= open_days and (hi is None or open_days <= hi)) for lo, hi in
@@ -43,7 +43,7 @@ def test_findings_are_reported_with_their_ages_seen_with_their_record_and_flagge
     assert sum(b["medium"] for b in aging) == 1 and sum(b["low"] for b in aging) == 0
 
     with demo_store.read() as conn:
-        assert reports.trace(conn, "PKG-DD-1")["open_findings"] == [{"record": "order:PO-DD-1", "open": 1}]
+        assert reports.trace(conn, "PKG-DD-1")["open_findings"] == [{"record": "lot:PO-DD-1-L001", "open": 1}]
         assert reports.trace(conn, "PKG-NL-1")["open_findings"] == []
 
     funder = tokens.issue_token(demo_store, Actor("operator"), tokens.IssueToken("NL-GOV", "funder", "f")).secret
@@ -84,7 +84,7 @@ def test_findings_are_reported_with_their_ages_seen_with_their_record_and_flagge
 
 
 def test_a_record_with_an_open_finding_flags_the_funnel_figures_it_contributes_to(demo_store):
-    """FND-DD-1 is open on order PO-DD-1: the contracted figure of the contract line it was
+    """FND-DD-1 is open on lot PO-DD-1-L001: the contracted figure of the contract line its order was
     placed for carries the flag (the United States pays for the Drone Deal's line); reopening
     FND-NL-1 flags CT-NL-1's figures, the Netherlands', at each stage they reach (issue 18).
     The public, from whom the Drone Deal's contract figures are withheld, sees no flag on

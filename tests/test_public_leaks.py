@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from supplyline.ledger.canonical import parse
 from supplyline.ledger.disclosure import markers
 from supplyline.services.access.withholding import Index
 from supplyline.services.context import open_store
+from supplyline.services.demo_ledger.demo_evidence import ORIGINALS
 from supplyline.store import schema as t
 
 
@@ -293,3 +295,33 @@ def test_no_serial_number_or_site_code_shows_on_any_public_surface(demo_store, d
         (name, value) for value in [*serials, *sites] for name, text in demo_surfaces.texts.items() if value in text
     ]
     assert shown == []
+
+
+def test_no_documents_bytes_or_withheld_title_reach_the_public_while_its_hash_is_in_the_log(
+    demo_store, demo_surfaces, generated
+):
+    """Issue 18: a document's page and bytes are its record's parties' (the public reads no
+    contract or order); its hash, size and media type are in the public log whatever its
+    title's level, so a later release can be checked. The demo's PDFs' text shows nowhere;
+    in the generated ledgers the document's title is drawn at every level (the test above
+    searches for it when withheld)."""
+    with demo_store.read() as conn:
+        docs = {row.id: row.sha256 for row in conn.execute(select(t.documents.c.id, t.documents.c.sha256))}
+    assert sorted(docs) == ["DOC-0001", "DOC-0002", "DOC-0003"]
+    for doc in docs:
+        for page in (f"/documents/{doc}", f"/documents/{doc}/content"):
+            assert "does not exist or is not visible to public view" in demo_surfaces.texts[f"page {page}"], page
+    printed = [line.decode() for data in ORIGINALS.values() for line in re.findall(rb"\((.+?)\) Tj", data)]
+    assert len(printed) == 12 and "1,460 accepted, 40 rejected" in printed
+    assert [(line, name) for line in printed for name, text in demo_surfaces.texts.items() if line in text] == []
+    logged = {v["stream_id"]: v["payload"] for v in demo_surfaces.log if v["type"] == "DocumentAttached"}
+    assert {stream.removeprefix("document:"): payload["sha256"] for stream, payload in logged.items()} == docs
+    # the closed finding its auditor made public has a page for everyone; the open one does not
+    assert "An acceptance certificate is signed within 14 days" in demo_surfaces.texts["page /findings/FND-NL-1"]
+    assert "does not exist or is not visible" in demo_surfaces.texts["page /findings/FND-DD-1"]
+    for seed in SEEDS:
+        ledger = generated[seed]
+        with ledger.store.read() as conn:
+            hashes = set(conn.execute(select(t.documents.c.sha256)).scalars())
+        logged_hashes = {v["payload"]["sha256"] for v in ledger.surfaces.log if v["type"] == "DocumentAttached"}
+        assert hashes and logged_hashes == hashes, seed

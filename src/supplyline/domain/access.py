@@ -75,6 +75,7 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "facility.register":        (N,        A,          N,     N,     O,       N,      N),
     "facility.set_capacity":    (N,        N,          N,     N,     O,       N,      N),
     "order.read":               (S,        A,          S,     S,     S,       A,      N),
+    "lot.read":                 (S,        A,          S,     S,     S,       A,      N),
     "order.place":              (N,        N,          N,     N,     O,       N,      N),
     "order.start":              (N,        N,          N,     N,     O,       N,      N),
     "order.record_lot":         (N,        N,          N,     N,     O,       N,      N),

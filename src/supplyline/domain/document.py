@@ -40,6 +40,7 @@ RECORD_KINDS = (
     "contract",
     "facility",
     "order",
+    "lot",
     "shipment",
     "site",
     "check",

@@ -1,6 +1,6 @@
 """Documents attached to records (issue 18) in an OCDS release: a package's in
-``tender.documents``, a contract's in ``contracts[].documents``, its shipments' and
-production orders' in ``contracts[].implementation.documents``. The type maps to the
+``tender.documents``, a contract's in ``contracts[].documents``, its shipments',
+production orders' and their lots' in ``contracts[].implementation.documents``. The type maps to the
 documentType codelist (``domain.document.OCDS_TYPES``); the SHA-256 and size the ledger
 recorded are in the description, so a copy can be checked against the signed log. No URL:
 the bytes are served to the record's parties only, never to the public."""
@@ -42,13 +42,18 @@ def documents_of(by: _Index, rel: _Release, kind: str, *record_ids: str) -> list
 
 def add_documents(contract: dict[str, Any], implementation: dict[str, Any], by: _Index, rel: _Release) -> None:
     """An OCDS contract's own documents, and in its implementation what was attached to its
-    shipments and production orders."""
+    shipments, production orders and their lots."""
     cid = contract["id"]
     attached = documents_of(by, rel, "contract", cid)
     if attached:
         contract["documents"] = attached
     shipments = [s["id"] for s in by.where("shipments", contract_id=cid)]
     orders = [o["id"] for o in by.where("production_orders", contract_id=cid)]
-    done = documents_of(by, rel, "shipment", *shipments) + documents_of(by, rel, "order", *orders)
+    lots = [lot["lot_id"] for order_id in orders for lot in by.where("lots", order_id=order_id)]
+    done = (
+        documents_of(by, rel, "shipment", *shipments)
+        + documents_of(by, rel, "order", *orders)
+        + documents_of(by, rel, "lot", *lots)
+    )
     if done:
         implementation["documents"] = done

@@ -11,7 +11,7 @@ read filter (``services.access.views``) rely on:
 | package | its seller, recipient and approvers | the funders whose pledges fund it |
 | contract | its buyer and supplier | the parties of its package |
 | facility | its owners | buyer and supplier of every contract with an order there |
-| production order (and lots) | the facility's owners and the contract's supplier | the contract's parties |
+| production order (and lots: ``lot`` for a document or finding about one) | the facility's owners and the contract's supplier | the contract's parties |
 | shipment | the contract's buyer and supplier | the contract's parties (so the recipient) |
 | API token | its party | nobody |
 | production plan | nobody (it spans every facility: read with scope any) | nobody |
@@ -164,6 +164,14 @@ def _orders(conn: Connection, orders_: list[tuple[str, str, str]]) -> Resolved:
     )
 
 
+def lots(conn: Connection, ids: Ids) -> Resolved:
+    """A production lot's parties: its order's (a document or finding may be about a lot)."""
+    lot = t.lots
+    rows = conn.execute(_in(select(lot.c.lot_id, lot.c.order_id), lot.c.lot_id, ids)).all()
+    of_order = orders(conn, sorted({r.order_id for r in rows}))
+    return {row.lot_id: of_order.get(row.order_id, Parties()) for row in rows}
+
+
 def shipments(conn: Connection, ids: Ids) -> Resolved:
     s = t.shipments
     rows = conn.execute(_in(select(s.c.id, s.c.contract_id), s.c.id, ids)).all()
@@ -228,6 +236,7 @@ RESOLVERS: dict[str, Callable[[Connection, Ids], Resolved]] = {
     "contract": contracts,
     "facility": facilities,
     "order": orders,
+    "lot": lots,
     "shipment": shipments,
     "token": tokens,
     "plan": plans,
@@ -257,7 +266,7 @@ _ENTITIES = (
     Document,
     Finding,
 )
-LABELS = {entity.KIND: entity.LABEL for entity in _ENTITIES} | {"serial": "serial"}
+LABELS = {entity.KIND: entity.LABEL for entity in _ENTITIES} | {"serial": "serial", "lot": "production lot"}
 
 
 class Ownership:

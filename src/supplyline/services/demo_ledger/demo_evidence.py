@@ -4,11 +4,11 @@ findings, one closed and made public, one still open.
 - CT-NL-1 (PKG-NL-1's contract): the letter of offer and acceptance (the seller's, in
   English) and the acceptance certificate of its first shipment (the recipient's, in
   Ukrainian);
-- PO-DD-1 (the Drone Deal's interceptor order): the inspection report of lot PO-DD-1-L001,
+- lot PO-DD-1-L001 of PO-DD-1 (the Drone Deal's interceptor order): its inspection report,
   the lot with 40 rejected units;
 - a finding on CT-NL-1 (the acceptance certificate came after the receipt it certifies),
-  answered by the seller with the certificate and closed, public; and one open on PO-DD-1
-  (no disposition recorded for the 40 rejected units).
+  answered by the seller with the certificate and closed, public; and one open on lot
+  PO-DD-1-L001 (no disposition recorded for its 40 rejected units).
 
 The PDFs are built here, byte for byte the same every time, so ``audit document`` can be
 tried on them (``ORIGINALS``; `supplyline demo` writes them beside a SQLite demo ledger).
@@ -69,7 +69,7 @@ def load_evidence(store: Store, auditor: Actor) -> None:
     attachments = [
         (us, "contract:CT-NL-1", "loa", "en", "Letter of offer and acceptance, CT-NL-1", names[0], "2025-09-01"),
         (ua, "contract:CT-NL-1", "acceptance", "uk", "Акт приймання, SH-NL-1", names[1], "2025-11-14"),
-        (jv, "order:PO-DD-1", "inspection", "en", "Inspection report, lot PO-DD-1-L001", names[2], "2025-11-04"),
+        (jv, "lot:PO-DD-1-L001", "inspection", "en", "Inspection report, lot PO-DD-1-L001", names[2], "2025-11-04"),
     ]
     for actor, record, kind, lang, title, name, on in attachments:
         attach = documents.AttachDocument(
@@ -98,7 +98,7 @@ def load_evidence(store: Store, auditor: Actor) -> None:
     )
     bus.handle(store, auditor, closed)
     rejected = findings.OpenFinding(
-        record="order:PO-DD-1",
+        record="lot:PO-DD-1-L001",
         severity="medium",
         criteria="Every rejected unit is reworked, scrapped or returned, and recorded",
         condition="40 units of lot PO-DD-1-L001 were rejected on 2025-11-04; their disposition is not recorded",

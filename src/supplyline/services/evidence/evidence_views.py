@@ -50,13 +50,16 @@ def package_evidence(viewer: views.Viewer, package: dict) -> dict:
 
 def record_page(conn: Connection, ref: str) -> str:
     """Where the dashboard shows the record ``kind:id`` a document or finding is about: its
-    package's page for a package, a contract or its orders and shipments, else its history
+    package's page for a package, a contract or its orders, lots and shipments, else its history
     in the ledger browser."""
     kind, _, record_id = ref.partition(":")
-    c, o, s = t.contracts, t.production_orders, t.shipments
+    c, o, s, lot = t.contracts, t.production_orders, t.shipments, t.lots
     contract = {
         "contract": select(c.c.id).where(c.c.id == record_id),
         "order": select(o.c.contract_id).where(o.c.id == record_id),
+        "lot": select(o.c.contract_id).where(
+            o.c.id == select(lot.c.order_id).where(lot.c.lot_id == record_id).scalar_subquery()
+        ),
         "shipment": select(s.c.contract_id).where(s.c.id == record_id),
     }
     package_id = record_id if kind == "package" else None

@@ -222,13 +222,18 @@ def open_on(conn: Connection, kind: str, record_ids: Iterable[str] | None = None
 
 
 def chain(conn: Connection, package_id: str) -> dict[str, list[str]]:
-    """The records of a package's chain by kind: itself, its contracts, their orders and shipments."""
-    c, o, s = t.contracts, t.production_orders, t.shipments
+    """The records of a package's chain by kind: itself, its contracts, their orders (and the
+    orders' lots) and shipments."""
+    c, o, s, lot = t.contracts, t.production_orders, t.shipments, t.lots
     contract_ids = list(conn.execute(select(c.c.id).where(c.c.package_id == package_id).order_by(c.c.id)).scalars())
+    order_ids = list(conn.execute(select(o.c.id).where(o.c.contract_id.in_(contract_ids)).order_by(o.c.id)).scalars())
     return {
         "package": [package_id],
         "contract": contract_ids,
-        "order": list(conn.execute(select(o.c.id).where(o.c.contract_id.in_(contract_ids)).order_by(o.c.id)).scalars()),
+        "order": order_ids,
+        "lot": list(
+            conn.execute(select(lot.c.lot_id).where(lot.c.order_id.in_(order_ids)).order_by(lot.c.lot_id)).scalars()
+        ),
         "shipment": list(
             conn.execute(select(s.c.id).where(s.c.contract_id.in_(contract_ids)).order_by(s.c.id)).scalars()
         ),

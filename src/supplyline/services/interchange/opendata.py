@@ -41,6 +41,7 @@ TABLES = (
     t.shipments,
     t.shipment_lines,
     t.production_orders,
+    t.lots,
     t.documents,
 )
 

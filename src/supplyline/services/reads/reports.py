@@ -251,10 +251,14 @@ def _pledged_and_allocated(conn: Connection, pledged_on: dict[str, date]) -> Ite
 
 def _contracted_and_delivered(conn: Connection, pledged_on: dict[str, date]) -> Iterator[Flow]:
     fundings = _fundings(conn)
-    o = t.production_orders
-    orders: dict[tuple[str, int], list[str]] = defaultdict(list)  # a contract line's production orders
+    o, lot = t.production_orders, t.lots
+    orders: dict[tuple[str, int], list[str]] = defaultdict(list)  # a contract line's production orders and lots
     for order in conn.execute(select(o.c.contract_id, o.c.contract_line_no, o.c.id).order_by(o.c.id)):
         orders[(order.contract_id, order.contract_line_no)].append(f"order:{order.id}")
+    for made in conn.execute(
+        select(o.c.contract_id, o.c.contract_line_no, lot.c.lot_id).select_from(lot.join(o, o.c.id == lot.c.order_id))
+    ):
+        orders[(made.contract_id, made.contract_line_no)].append(f"lot:{made.lot_id}")
     for line in _contract_lines(conn):
         value = Money.from_minor(line.unit_price_minor * line.quantity, line.unit_price_currency)
         source: Sources = (("contract_lines", (line.id, line.line_no), ("quantity", "unit_price")),)
