@@ -85,6 +85,17 @@ def test_demo_export_passes_libcoveocds(demo_store, extensions_url, tmp_path):
     assert result["additional_fields"] == []
     assert result["additional_closed_codelist_values"] == {}
     assert result["count"] == 6
+    # the documents (issue 18), their types in the documentType codelist: no value outside it
+    assert not [k for k in result.get("additional_open_codelist_values", {}) if "documentType" in k]
+    nl = _release(package, "PKG-NL-1")["contracts"][0]["documents"]
+    assert [(d["id"], d["documentType"], d["language"], d["format"]) for d in nl] == [
+        ("DOC-0001", "contractSigned", "en", "application/pdf"),
+        ("DOC-0002", "completionCertificate", "uk", "application/pdf"),
+    ]
+    assert "as recorded in the ledger's signed log" in nl[0]["description"]
+    lot = _release(package, "PKG-DD-1")["contracts"][0]["implementation"]["documents"]
+    assert [(d["id"], d["documentType"]) for d in lot] == [("DOC-0003", "physicalProgressReport")]
+    assert "(attached to lot PO-DD-1-L001)" in lot[0]["description"]
 
 
 def test_a_string_amount_is_caught_by_the_same_validation(demo_store, extensions_url, tmp_path):
