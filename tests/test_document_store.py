@@ -57,7 +57,7 @@ def test_blobs_go_to_an_fsspec_url_and_the_media_type_is_judged_from_the_bytes(s
     fs, root = fsspec.core.url_to_fs(location)
     digest = documents.blobs.sha256(PDF)
     assert fs.cat_file(f"{root}/{digest[:2]}/{digest}") == PDF
-    assert documents.content(store, found["image.png"]) == PDF
+    assert documents.content(store, dict(found["image.png"])) == PDF
     assert documents.check_blobs(store) == []
     fs.rm(f"{root}/{digest[:2]}/{digest}")
     assert documents.check_blobs(store) == [

@@ -72,7 +72,7 @@ def finding_page(request: Request, finding_id: str):
         public = row["public"] and row["state"] == "closed"
         if not public and not who.can_read("finding", finding_id):
             return _not_shown(request, who, "finding", finding_id)
-        shown = row if public else views.present(who, "finding", row)
+        shown = dict(row) if public else views.present(who, "finding", dict(row))
         steps = findings.steps(conn, finding_id)
         link = record_page(conn, row["record"])
     return _page(

@@ -44,7 +44,7 @@ def package_evidence(viewer: views.Viewer, package: dict) -> dict:
         for record_id in sorted(viewer.readable(kind, record_ids)):
             shown += [views.present(viewer, "document", dict(d)) for d in documents.documents_of(conn, kind, record_id)]
             rows = findings.findings(conn, viewer.principal, on=on, record=(kind, record_id))
-            found += [views.present(viewer, "finding", f) for f in rows]
+            found += [views.present(viewer, "finding", dict(f)) for f in rows]
     return {"documents": shown, "open_findings": findings.flags(conn, package["id"]), "findings": found}
 
 
