@@ -12,6 +12,7 @@ holding the lock, on the latest state, two writers can never both spend the same
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -57,6 +58,8 @@ _HEAD = select(t.ledger_head.c.seq, t.ledger_head.c.hash).where(t.ledger_head.c.
 _WRITE_SQL = {
     paramstyle: {
         "head": "SELECT seq, hash FROM ledger_head WHERE id = 1",
+        # PostgreSQL: the ledger lock taken and the head read in one round trip
+        "lock_head": "SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE",
         "set_head": f"UPDATE ledger_head SET seq = {mark}, hash = {mark} WHERE id = 1",
         "set_signed_head": f"UPDATE ledger_head SET seq = {mark}, hash = {mark}, checkpoint = {mark} WHERE id = 1",
         "append": f"INSERT INTO events (seq, body, hash) VALUES ({mark}, {mark}, {mark})",
@@ -84,10 +87,10 @@ class _Driver:
         self.connection = driver_connection(conn)
         self.sql = _WRITE_SQL[conn.dialect.paramstyle]
 
-    def head(self) -> tuple[int, str]:
+    def head(self, statement: str = "head") -> tuple[int, str]:
         cursor = self.connection.cursor()
         try:
-            cursor.execute(self.sql["head"])
+            cursor.execute(self.sql[statement])
             seq, digest = cursor.fetchone()
             return seq, digest
         finally:
@@ -113,6 +116,8 @@ _JOINED: ContextVar[tuple[Store, Connection] | None] = ContextVar("supplyline_jo
 
 
 _AFTER_COMMIT = "supplyline_after_commit"
+#: the head as ``locked`` read it with the lock (PostgreSQL), for the first write in the transaction
+_LOCKED_HEAD = "supplyline_locked_head"
 
 
 def after_commit(conn: Connection, call: Callable[[], None]) -> None:
@@ -120,8 +125,18 @@ def after_commit(conn: Connection, call: Callable[[], None]) -> None:
     conn.info[_AFTER_COMMIT].append(call)
 
 
+#: the current second as text, formatted once a second: every write stamps its events
+_second: tuple[int, str] = (-1, "")
+
+
 def utc_timestamp(moment: datetime | None = None) -> str:
-    moment = (moment or datetime.now(UTC)).astimezone(UTC)
+    global _second
+    if moment is None:  # now: the seconds' text formatted once a second, the microseconds added
+        seconds, micros = divmod(time.time_ns() // 1000, 1_000_000)
+        if seconds != _second[0]:
+            _second = (seconds, datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+        return f"{_second[1]}.{micros:06d}Z"
+    moment = moment.astimezone(UTC)
     if moment.year < 1000:  # isoformat would not pad the year as strftime's %Y does here
         return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return moment.isoformat(timespec="microseconds")[:-6] + "Z"  # three times faster than strftime
@@ -145,7 +160,8 @@ class Store:
         parse_id("actor", actor)
         with self.locked() as conn:
             driver = _Driver(conn)
-            seq, head = driver.head()
+            locked_at = conn.info.pop(_LOCKED_HEAD, None)  # read as the lock was taken: nothing wrote since
+            seq, head = locked_at if locked_at is not None else driver.head()
             uow = UnitOfWork(self, conn, actor, canonical(meta) if meta else "{}", seq, head, driver)
             yield uow
             if uow.appended:
@@ -197,12 +213,14 @@ class Store:
             try:
                 with conn.begin():
                     if not is_sqlite(self.engine):  # SQLite's BEGIN IMMEDIATE already holds the lock
-                        conn.execute(select(t.ledger_head.c.id).where(t.ledger_head.c.id == 1).with_for_update())
+                        # the row lock, and the head for the write that follows (a round trip saved)
+                        conn.info[_LOCKED_HEAD] = _Driver(conn).head("lock_head")
                     yield conn
                 if self.replicas is not None:
                     self.replicas.committed(conn)
             finally:
                 conn.info.pop(_AFTER_COMMIT, None)
+                conn.info.pop(_LOCKED_HEAD, None)
             for call in pending:  # only reached when the transaction committed
                 call()
 

@@ -34,28 +34,30 @@ class NoteFile:
 
     def append(self, note: str) -> None:
         """The note on a line of its own, in the kernel's hands when this returns (an O_APPEND
-        write: whole, even beside another process's). OSError when the file cannot be written."""
+        write: whole, even beside another process's). OSError when the file cannot be written.
+
+        One ``fstat`` after the write tells both whether the file was cut back meanwhile (another
+        process replaced the path, so the inode written has no link left: the note is written
+        again, to the file now at the path) and whether it is time to cut it back."""
         line = base64.b64encode(note.encode()) + b"\n"
         with self._lock:
-            fd = self._open()
-            os.write(fd, line)
-            if os.fstat(fd).st_size > COMPACT_AT:
+            if self._fd is None:
+                self._fd = self._open()
+            os.write(self._fd, line)
+            st = os.fstat(self._fd)
+            if st.st_nlink == 0:  # cut back by another process: append to the file at the path
+                self.close_unlocked()
+                self._fd = self._open()
+                os.write(self._fd, line)
+                st = os.fstat(self._fd)
+            if st.st_size > COMPACT_AT:
                 tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}")
                 tmp.write_bytes(line)
                 os.replace(tmp, self.path)
                 self.close_unlocked()
 
     def _open(self) -> int:
-        if self._fd is not None:
-            try:  # cut back by another process meanwhile: append to the file at the path
-                same = os.stat(self.path).st_ino == os.fstat(self._fd).st_ino
-            except FileNotFoundError:
-                same = False
-            if same:
-                return self._fd
-            self.close_unlocked()
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        return self._fd
+        return os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def close_unlocked(self) -> None:
         if self._fd is not None:

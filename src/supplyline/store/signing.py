@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from hashlib import sha256
 from pathlib import Path
 
 from sqlalchemy import select
@@ -161,7 +162,7 @@ class CommitSigner:
                 cr = read_edge(conn, first.seq - 1)
                 self._recent.restart(cr)
                 self._pin_checked = False
-            leaves = merkle.leaf_hashes([bytes.fromhex(e.hash) for e in appended])
+            leaves = [sha256(b"\x00" + bytes.fromhex(e.hash)).digest() for e in appended]  # merkle.leaf_hash
             cr.extend(leaves)
             # kept before the commit: the next write checks it against its own previous hash
             self._edge = (appended[-1].hash, cr)
