@@ -18,7 +18,8 @@ def test_notes_are_read_back_in_order_and_the_newest_first(tmp_path):
         writer.append(f"example.org/log\n{i}\nroot{i}\n\n\u2014 example.org/log sig{i}\n")
     assert [n.split("\n")[1] for n in _notes(path)] == ["0", "1", "2"]
     assert notefile.recent_notes(path)[0].decode().split("\n")[1] == "2"
-    assert notefile.last_note(path) is not None and notefile.last_note(path)[0] == 3
+    last = notefile.last_note(path)
+    assert last is not None and last[0] == 3
 
 
 def test_a_writer_follows_a_file_another_writer_cut_back(tmp_path):
