@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 
 from conftest import SHARED
 from supplyline.cli.main import app
+from supplyline.domain import party as party_domain
+from supplyline.domain.party import Party
 from supplyline.ledger import merkle, tiles
 from supplyline.ledger.chain import hash_input
 from supplyline.services import bus
@@ -303,6 +305,35 @@ def test_tree_grows_with_each_append_and_is_rechecked(store):
         for n in (5, 256, 257):
             assert stored_tree.tree_head(conn, n) == rfc_mth([rfc_leaf(h) for h in hashes[:n]])
         assert stored_tree.check_tree(conn) == []
+
+
+def test_leaves_kept_between_writes_are_trusted_only_while_they_continue_the_log(store, db_url):
+    """The tree hook keeps the growing tile's leaf hashes from write to write; a write rolled
+    back after filling a tile, and another process writing in between, leave it nothing it
+    would use, and the tiles stored are the ones recomputed from the events (both databases)."""
+    from supplyline.services.context import open_store
+    from test_tiles import grow
+
+    other = open_store(db_url)  # a second process on the same database, with its own hook
+    grow(store, 200, "A")
+    with pytest.raises(RuntimeError), store.write("operator") as uow:  # fills tile 0, then fails
+        for i in range(100):
+            party = uow.get(Party, f"GONE-{i}")
+            uow.record(party, party_domain.register(party, name="Gone", kind="company", country="NL"))
+        for hook in store.append_hooks:
+            hook(uow.conn, uow.appended)
+        raise RuntimeError("the write fails after its tile was stored")
+    grow(store, 100, "B")  # tile 0 filled again, by other events
+    grow(other, 300, "C")  # tile 1 filled by the other process
+    grow(store, 168, "D")  # tile 2 by this one, whose kept leaves stopped at #300: read from the log
+    grow(store, 300, "E")  # tile 3 from the leaves kept since #768
+    with store.read() as conn:
+        hashes = [bytes.fromhex(h) for (h,) in conn.exec_driver_sql("SELECT hash FROM events ORDER BY seq")]
+        assert len(hashes) == 1068 and stored_tree.tree_size(conn) == 1068
+        assert stored_tree.check_tree(conn) == []
+        for n in (300, 768, 1024, 1068):
+            assert stored_tree.tree_head(conn, n) == rfc_mth([rfc_leaf(h) for h in hashes[:n]])
+    other.engine.dispose()
 
 
 def test_a_lagging_tree_catches_up(sqlite_url):

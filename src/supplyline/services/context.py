@@ -13,7 +13,7 @@ from ..domain.values import today_utc
 from ..ledger.chain import StoredEvent
 from ..store.db import make_engine
 from ..store.eventstore import Store, UnitOfWork
-from ..store.merkle import extend_tree
+from ..store.merkle import TreeHook
 from ..store.migrate import is_current, upgrade
 
 E = TypeVar("E", bound=Entity)
@@ -59,7 +59,7 @@ def open_store(url: str, *, create: bool = False) -> Store:
         engine.dispose()
         raise Refused(f"the database at {url} is not initialised or not up to date: run `supplyline init`", field="db")
     store = Store(engine)
-    store.append_hooks.append(extend_tree)  # the Merkle tree grows in each append's transaction
+    store.append_hooks.append(TreeHook())  # the Merkle tree grows in each append's transaction
     return store
 
 

@@ -4,7 +4,7 @@ What is stored is every tile that can no longer change (full tiles, at any level
 growing tiles above level 0. The growing level-0 tile is not stored: its hashes are the
 leaf hashes of the last (fewer than 256) events, read from the log when needed. So 255 of
 256 appends write nothing for the tree; the 256th stores the full leaf tile and extends the
-levels above, in the same transaction (``extend_tree`` is a ``Store.append_hooks`` entry).
+levels above, in the same transaction (``TreeHook`` is a ``Store.append_hooks`` entry).
 
 A tree that lags the log (a ledger created before the tree existed, or events written
 without the hook) catches up from the events' stored hashes on the next append that fills
@@ -15,6 +15,7 @@ tiles in one query and never rehash the log.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from hashlib import sha256
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
@@ -86,27 +87,63 @@ def _event_hashes(conn: Connection, after: int, upto: int | None = None, *, chun
         last = rows[-1].seq
 
 
-def complete(conn: Connection, full_tiles: int) -> None:
+def complete(conn: Connection, full_tiles: int, known: tuple[int, list[bytes]] | None = None) -> None:
     """Store the leaf tiles up to ``full_tiles`` (each the leaves of 256 events) and extend
-    the levels above; nothing to do when they are stored already."""
+    the levels above; nothing to do when they are stored already. ``known``: (first index,
+    leaf hashes) the caller holds already; the events' hashes are read only when it does not
+    cover the tiles to store."""
     have, edge = _stored_edge(conn)
     if have >= full_tiles:
         return
-    for hashes in _event_hashes(conn, have * WIDTH, full_tiles * WIDTH):
+    start, end = have * WIDTH, full_tiles * WIDTH
+    chunks: Iterable[list[bytes]]
+    if known is not None and known[0] <= start and known[0] + len(known[1]) >= end:
+        chunks = [known[1][start - known[0] : end - known[0]]]
+    else:
+        chunks = (merkle.leaf_hashes(map(bytes.fromhex, hashes)) for hashes in _event_hashes(conn, start, end))
+    for leaves in chunks:
         size = have * WIDTH
-        changed = tiles.extend(
-            size, {level: c for (level, _), c in edge.items()}, merkle.leaf_hashes(map(bytes.fromhex, hashes))
-        )
+        changed = tiles.extend(size, {level: c for (level, _), c in edge.items()}, leaves)
         _write(conn, changed, set(edge))
-        have += len(hashes) // WIDTH
+        have += len(leaves) // WIDTH
         keep = set(tiles.edge_tiles(have * WIDTH))
         edge = {key: c for key, c in {**edge, **changed}.items() if key in keep}
 
 
 def extend_tree(conn: Connection, stored: list[StoredEvent]) -> None:
-    """The append hook: when the new events fill a leaf tile, store it and extend upwards."""
+    """When the new events fill a leaf tile, store it and extend upwards (reading the tile's
+    leaves from the log; ``TreeHook`` keeps them in memory instead)."""
     if stored and stored[-1].seq // WIDTH > (stored[0].seq - 1) // WIDTH:
         complete(conn, stored[-1].seq // WIDTH)
+
+
+class TreeHook:
+    """The append hook of a store (``Store.append_hooks``): ``extend_tree``, with the leaf
+    hashes of the growing tile's events kept from write to write, so that filling a tile reads
+    no event back. What is kept is trusted only while it continues the log: the next write's
+    first event must follow the last one kept, by number and by its previous hash (the head
+    this write read under the lock), which a rolled-back write or another process's write
+    never does; then the tile's events are read from the log as ``extend_tree`` does."""
+
+    def __init__(self) -> None:
+        self._first = 0  # the leaf index (event number - 1) of the first leaf kept
+        self._leaves: list[bytes] = []
+        self._last = ""  # the hash of the last event kept
+
+    def __call__(self, conn: Connection, stored: list[StoredEvent]) -> None:
+        if not stored:
+            return
+        first = stored[0]
+        if first.seq - 1 != self._first + len(self._leaves) or first.prev_hash != self._last:
+            self._first, self._leaves = first.seq - 1, []
+        self._leaves += [sha256(b"\x00" + bytes.fromhex(e.hash)).digest() for e in stored]  # merkle.leaf_hash
+        self._last = stored[-1].hash
+        full = stored[-1].seq // WIDTH
+        if full > (first.seq - 1) // WIDTH:
+            complete(conn, full, (self._first, self._leaves))
+            done = full * WIDTH - self._first  # only the growing tile's leaves are needed again
+            del self._leaves[:done]
+            self._first += done
 
 
 # built once: proofs run these on every call, and building a statement costs more than running it
