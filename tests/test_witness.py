@@ -20,8 +20,11 @@ from pathlib import Path
 import pytest
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from conftest import BACKENDS, create_postgres_database, postgres_admin_url
 from supplyline.api.witness_app import create_witness_app
 from supplyline.cli.main import app
 from supplyline.ledger.cosignature import Cosigner
@@ -56,12 +59,56 @@ def _serve(witness: Witness):
     return server, thread, f"http://127.0.0.1:{port}"
 
 
+@pytest.fixture(params=BACKENDS)
+def ledger_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'a.db'}"
+        return
+    url, drop = create_postgres_database()
+    try:
+        yield url
+    finally:
+        drop()
+
+
 @pytest.fixture
-def setting(tmp_path):
+def forks(tmp_path):
+    """Copies a ledger's database as it stands (the operator forking it): a store on the copy,
+    signing with the same key; PostgreSQL copies are dropped at the end."""
+    dropped: list[tuple[Engine, str]] = []
+
+    def fork(store, key: Path):
+        if store.engine.dialect.name == "sqlite":
+            with store.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            source = Path(store.engine.url.database)
+            shutil.copy(source, source.with_name("b.db"))
+            url = f"sqlite:///{source.with_name('b.db')}"
+        else:
+            store.engine.dispose()  # a template database must have no session open
+            admin = create_engine(postgres_admin_url(), isolation_level="AUTOCOMMIT")
+            name = f"{store.engine.url.database}_fork"
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{store.engine.url.database}"')
+            dropped.append((admin, name))
+            url = store.engine.url.set(database=name).render_as_string(hide_password=False)
+        copy = open_store(url)
+        signing.attach(copy, key)
+        return copy
+
+    yield fork
+    for admin, name in dropped:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def setting(ledger_url, tmp_path):
     """A ledger with its key pinned, three witnesses on loopback trusting its key, and a
-    policy naming them with a 2-of-3 quorum."""
+    policy naming them with a 2-of-3 quorum (on each database)."""
     key = tmp_path / "a.key"
-    store = open_store(f"sqlite:///{tmp_path / 'a.db'}", create=True)
+    store = open_store(ledger_url, create=True)
     transparency.ensure_key(key, "example.org/purl")
     signing.attach(store, key)
     signing.pin_key(store, OPERATOR)
@@ -121,7 +168,7 @@ def independent_cosignature_check(note: str, name: str, public_key: bytes) -> in
     raise AssertionError(f"no cosignature by {name}")
 
 
-def test_a_split_view_is_refused_by_the_witnesses_and_by_a_two_of_three_policy(setting, tmp_path):
+def test_a_split_view_is_refused_by_the_witnesses_and_by_a_two_of_three_policy(setting, forks, tmp_path):
     store_a, key, cosigners, urls, policy_file = setting
     common = Witnessing(store_a, _only(policy_file, "w1", "w2"), tmp_path / "common.cosigned")
     shared = common.cosign(_latest_note(store_a))
@@ -130,11 +177,7 @@ def test_a_split_view_is_refused_by_the_witnesses_and_by_a_two_of_three_policy(s
     assert shared.startswith(f"example.org/purl\n{size}\n")
 
     # the operator forks the ledger: same key, two histories from event #7 on
-    with store_a.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
-    store_b = open_store(f"sqlite:///{tmp_path / 'b.db'}")
-    signing.attach(store_b, key)
+    store_b = forks(store_a, key)
     bus.handle(
         store_a, OPERATOR, parties.RegisterParty(id="FORK-A", name="Told to funder A", kind="company", country="NL")
     )
