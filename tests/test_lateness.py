@@ -18,6 +18,7 @@ from supplyline.services import bus
 from supplyline.services.context import Actor
 from supplyline.services.plans import planning
 from supplyline.services.reads import lateness
+from supplyline.services.reads.report_models import LateReport
 from supplyline.services.records import contracts, production
 from supplyline.store import schema as t
 
@@ -26,7 +27,7 @@ JV = Actor("UA-US-JV", via="test")
 US = Actor("US-GOV", via="test")
 
 
-def late(store, as_of: date = AS_OF) -> dict:
+def late(store, as_of: date = AS_OF) -> LateReport:
     with store.read() as conn:
         return lateness.late(conn, as_of)
 

@@ -219,7 +219,7 @@ def _who(row: dict) -> str:
     return f"{must['role']}: {', '.join(must['parties'])}" if must["parties"] else must["role"]
 
 
-def print_late(data: dict) -> None:
+def print_late(data: Mapping[str, Any]) -> None:
     for key, title, ident in [
         ("schedule_entries", "Late deliveries (contract schedule)", "contract_id"),
         ("orders", "Late production orders", "order_id"),

@@ -35,7 +35,7 @@ def _as_seen(gate: Gate, as_of: str | None, build: Callable[..., dict]) -> dict:
     **acts("report.late"),
 )
 def report_late(gate: Gate = Depends(reading), as_of: AsOf = None):
-    return _as_seen(gate, as_of, lambda conn, _principal, day, keep: lateness.late(conn, day, keep))
+    return _as_seen(gate, as_of, lambda conn, _principal, day, keep: dict(lateness.late(conn, day, keep)))
 
 
 @router.get(

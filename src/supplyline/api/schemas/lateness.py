@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from ...services.reads import report_models as rm
+from ..derive import read_model
 
-class LateReportRead(BaseModel):
-    """What is late on ``as_of`` and who must act (``report late``): rows as the caller may read them."""
-
-    as_of: str
-    schedule_entries: list[dict]
-    orders: list[dict]
-    requirements: list[dict]
-    shipments: list[dict]
-    packages: list[dict]
+LateReportRead = read_model("LateReportRead", rm.LateReport, __name__, withheld=False)
 
 
 class TodoItemRead(BaseModel):

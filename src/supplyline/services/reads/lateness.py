@@ -34,6 +34,7 @@ from ...domain.lifecycle import PRODUCTION_ORDER
 from ...domain.schedule import lateness, months_elapsed
 from ...store import schema as t
 from ..access.views import Viewer
+from .report_models import LateReport
 
 #: (kind, record id, projection table, key) -> whether to keep a row (the API's viewer)
 Keep = Callable[[str, str, str, tuple], bool]
@@ -54,7 +55,7 @@ def seen_by(viewer: Viewer) -> Keep:
     return keep
 
 
-def late(conn: Connection, as_of: date, keep: Keep = everything) -> dict:
+def late(conn: Connection, as_of: date, keep: Keep = everything) -> LateReport:
     """Everything late or waiting on ``as_of``, most late first in each list."""
     return {
         "as_of": as_of.isoformat(),

@@ -325,7 +325,7 @@ class SerialProof(TypedDict):
     path: list[str]
 
 
-# ---- money along its stages (issue 15) ----
+# ---- money along its stages (issue 15) and what is late (issue 17) ----
 
 
 class MoneyReport(TypedDict):
@@ -341,3 +341,14 @@ class MoneyReport(TypedDict):
     total: NotRequired[dict[str, str]]
     rates_used: NotRequired[list[dict[str, Any]]]
     unconverted: NotRequired[list[str]]
+
+
+class LateReport(TypedDict):
+    """What is late on ``as_of`` and who must act (``report late``): rows as the caller may read them."""
+
+    as_of: str
+    schedule_entries: list[dict[str, Any]]
+    orders: list[dict[str, Any]]
+    requirements: list[dict[str, Any]]
+    shipments: list[dict[str, Any]]
+    packages: list[dict[str, Any]]

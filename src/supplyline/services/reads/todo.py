@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -30,10 +31,11 @@ from ...domain.access import Principal
 from ...store import schema as t
 from ..end_use.enduse_report import Filters, deadlines, due_soon, overdue_serials
 from .lateness import Keep, late
+from .report_models import LateReport
 
 #: what a source is given: the connection, who asks, the as-of day, the row filter and
 #: ``report late`` as of that day (computed once for the sources that read it)
-Source = Callable[[Connection, Principal, date, Keep, dict], list[dict]]
+Source = Callable[[Connection, Principal, date, Keep, LateReport], list[dict]]
 
 
 def _item(action: str, kind: str, record_id: str, since: date, as_of: date, **detail) -> dict:
@@ -47,7 +49,7 @@ def _item(action: str, kind: str, record_id: str, since: date, as_of: date, **de
     }
 
 
-def decisions(conn: Connection, who: Principal, as_of: date, keep: Keep, report: dict) -> list[dict]:
+def decisions(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
     return [
         _item("decide", "package", p["package_id"], date.fromisoformat(p["waiting_since"]), as_of, title=p["title"])
         for p in report["packages"]
@@ -55,7 +57,7 @@ def decisions(conn: Connection, who: Principal, as_of: date, keep: Keep, report:
     ]
 
 
-def receipts(conn: Connection, who: Principal, as_of: date, keep: Keep, report: dict) -> list[dict]:
+def receipts(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
     s, c, p = t.shipments, t.contracts, t.packages
     rows = conn.execute(
         select(s.c.id, s.c.contract_id, s.c.shipped_on, s.c.expected_arrival)
@@ -78,7 +80,7 @@ def receipts(conn: Connection, who: Principal, as_of: date, keep: Keep, report: 
     ]
 
 
-def inventories(conn: Connection, who: Principal, as_of: date, keep: Keep, report: dict) -> list[dict]:
+def inventories(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
     p = t.packages
     mine = frozenset(conn.execute(select(p.c.id).where(p.c.recipient == who.party)).scalars())
     mine = frozenset(i for i in mine if keep("package", i, "packages", (i,)))
@@ -111,14 +113,14 @@ def inventories(conn: Connection, who: Principal, as_of: date, keep: Keep, repor
 
 
 #: report late's lists of deliveries, the kind of record each row is about, and its id
-_DELIVERIES = (
+_DELIVERIES: tuple[tuple[Literal["schedule_entries", "orders", "shipments"], str, str, str], ...] = (
     ("schedule_entries", "contract", "contract_id", "due"),
     ("orders", "order", "order_id", "due"),
     ("shipments", "shipment", "shipment_id", "expected_arrival"),
 )
 
 
-def late_deliveries(conn: Connection, who: Principal, as_of: date, keep: Keep, report: dict) -> list[dict]:
+def late_deliveries(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
     out = []
     for section, kind, key, due in _DELIVERIES:
         for row in report[section]:
@@ -128,7 +130,7 @@ def late_deliveries(conn: Connection, who: Principal, as_of: date, keep: Keep, r
     return out
 
 
-def unfunded(conn: Connection, who: Principal, as_of: date, keep: Keep, report: dict) -> list[dict]:
+def unfunded(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
     if who.role != "coordinator":
         return []
     return [
