@@ -521,6 +521,15 @@ CASES = [
     ),
     ("GET", "/reports/late", "/reports/late?as_of=2026-12-02", None, expect(200, 200, 200, 200, 200, 200)),
     ("GET", "/todo", "/todo?as_of=2026-12-02", None, expect(200, 200, 200, 200, 200, 200)),
+    # --- notifications (issue 17, item 5): every party subscribes for itself to what it may read ----
+    (
+        "POST",
+        "/subscriptions",
+        "/subscriptions",
+        {"url": "https://hooks.example/in", "events": ["PartyRegistered"], "secret": "whsec_" + "A" * 44},
+        expect(201, 201, 201, 201, 201, 201),
+    ),
+    ("GET", "/subscriptions", "/subscriptions", None, expect(200, 200, 200, 200, 200, 200)),
     # --- the transparency log: public; withheld fields for those their level names -----------
     ("GET", "/log/checkpoint", "/log/checkpoint", None, EVERYONE),
     ("GET", "/log/key", "/log/key", None, EVERYONE),
@@ -582,9 +591,9 @@ def _leaks(scenario: Scenario, role: str, side: str, body: str, sent: str) -> li
 def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
-    # 86, the three of late schedules and a shipment's arrival and the needs-action queue (issue 17),
-    # documents and findings (9, issue 18)
-    assert len(operations) == 100
+    # 86, the three of late schedules and a shipment's arrival, the needs-action queue and the two of
+    # subscriptions (issue 17), documents and findings (9, issue 18)
+    assert len(operations) == 102
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}
@@ -639,6 +648,12 @@ def test_allowed_writes_record_party_and_token(scenario, copies, case, role, sid
         response = send(client, method, path, body, scenario.headers(role, side))
     assert response.status_code == expected[role, side], response.text
     assert _leaks(scenario, role, side, response.text, request_text(path, body)) == []
+    if path == "/subscriptions":  # configuration, not ledger data: the caller's party subscribed, in its role
+        with store.read() as conn:
+            subscribed = conn.execute(select(t.subscriptions.c.party, t.subscriptions.c.role)).all()
+        assert [tuple(r) for r in subscribed] == [(scenario.party(role, side), role)]
+        assert events_in(store) == before
+        return
     written = response.json()["events"]  # the events appended, or how many (imports)
     written = written if isinstance(written, int) else len(written)
     assert written and events_in(store) == before + written

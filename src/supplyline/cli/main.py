@@ -9,7 +9,7 @@ from . import allocation, demo  # noqa: F401 - imported to register its commands
 from . import parties, fx, requirements, pledges, packages, contracts, production, shipments  # noqa: F401 - imported to register its commands
 from . import interchange, ledger, planning, reports, serve, tokens, transparency, witness  # noqa: F401 - imported to register its commands
 from . import enduse, custody  # noqa: F401 - imported to register its commands
-from . import evidence, todo  # noqa: F401 - imported to register its commands
+from . import evidence, notify, todo  # noqa: F401 - imported to register its commands
 from . import money  # noqa: F401 - imported to register its commands (on the pledge, contract and report groups)
 
 # isort: on

@@ -16,12 +16,14 @@ from .transparency import key_path
 
 if TYPE_CHECKING:
     from ..services.log import integrity, projection_watch, signing
+    from ..services.notify import worker as notify_worker
     from ..store import eventstore
 else:
     projection_watch = lazy("supplyline.services.log.projection_watch")
     eventstore = lazy("supplyline.store.eventstore")
     integrity = lazy("supplyline.services.log.integrity")
     signing = lazy("supplyline.services.log.signing")
+    notify_worker = lazy("supplyline.services.notify.worker")
 
 
 @app.command()
@@ -33,6 +35,7 @@ def serve(
     unverified: bool = typer.Option(
         False, "--unverified", help="serve even if the ledger does not verify (the dashboard's badge says why)"
     ),
+    no_notify: bool = typer.Option(False, "--no-notify", help="do not deliver notifications (run `notify run`)"),
 ) -> None:
     """Serve the dashboard (/) and the HTTP API (/api/v1/, docs at /docs) until interrupted."""
     import uvicorn
@@ -45,6 +48,8 @@ def serve(
     if not unverified:
         _check_before_serving(ctx, store, projections)
     signing.attach(store, key_path(ctx), background=True)  # witnesses asked off the request path
+    if not no_notify:
+        notify_worker.start(store)  # in this process, beside the server: writers never wait on it
     console.print(
         f"dashboard: http://{host}:{port}/   API: http://{host}:{port}/api/v1/   docs: http://{host}:{port}/docs"
     )

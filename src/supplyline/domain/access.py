@@ -115,6 +115,8 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "shipment.expect":          (N,        N,          N,     O,     O,       N,      N),
     "report.late":              (A,        A,          A,     A,     A,       A,      N),
     "todo.read":                (A,        A,          A,     A,     A,       A,      N),
+    "subscription.add":         (O,        O,          O,     O,     O,       O,      N),
+    "subscription.read":        (O,        O,          O,     O,     O,       A,      N),
     # the transparency log: checkpoints, proofs and the public view of events are public
     "log.read":                 (A,        A,          A,     A,     A,       A,      A),
     "log.checkpoint":           (A,        A,          A,     A,     A,       A,      A),

@@ -50,6 +50,7 @@ HANDLER_MODULES = (
     "money_flow.money",
     "evidence.documents",
     "evidence.findings",
+    "notify.subscriptions",
 )
 
 

@@ -479,3 +479,9 @@ from . import schema_evidence as _evidence  # noqa: E402 - it needs metadata, de
 
 documents: Table = _evidence.documents
 findings: Table = _evidence.findings
+
+# notifications' tables (issue 17): configuration and delivery state, not ledger data
+from . import schema_notify as _notify  # noqa: E402 - it needs metadata, defined above
+
+subscriptions: Table = _notify.subscriptions
+notify_outbox: Table = _notify.notify_outbox

@@ -267,6 +267,8 @@ _ENTITIES = (
     Finding,
 )
 LABELS = {entity.KIND: entity.LABEL for entity in _ENTITIES} | {"serial": "serial", "lot": "production lot"}
+#: the kind of record each event type is recorded on (its entity's ``_on_<Event>`` handler)
+EVENT_KINDS = {name[4:]: entity.KIND for entity in _ENTITIES for name in dir(entity) if name.startswith("_on_")}
 
 
 class Ownership:

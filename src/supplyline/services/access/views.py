@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ...domain import access
 from ...domain.access import Principal
 from ...store import schema as t
-from .ownership import Ownership
+from .ownership import RESOLVERS, Ownership
 from .withholding import Index, Reader, Withheld, reader_of
 
 
@@ -40,6 +40,20 @@ class Viewer:
     def hidden(self, table: str, key: tuple) -> dict[str, Withheld]:
         index, reader = self.withholding
         return index.hidden(table, key, reader) if index else {}
+
+    def events(self, items: list[dict]) -> list[dict]:
+        """The events (``GET /events`` items) this viewer may read, as the API decides: the
+        whole ledger for a role whose ``event.read`` admits it, else each event whose stream
+        builds a record the viewer may read (``GET /events?stream=kind:id``)."""
+        if access.scope_of(self.principal.role, "event.read") is not None:
+            return items
+        streams = [str(i["stream_id"]).partition(":") for i in items]
+        wanted: dict[str, set[str]] = {}
+        for kind, _, record_id in streams:
+            if kind in RESOLVERS:
+                wanted.setdefault(kind, set()).add(record_id)
+        seen = {(kind, i) for kind, ids in wanted.items() for i in self.readable(kind, ids)}
+        return [item for item, (kind, _, rid) in zip(items, streams, strict=True) if (kind, rid) in seen]
 
     def readable(self, kind: str, record_ids: Iterable[str | None]) -> set[str]:
         """Which of these records the viewer may read (resolved together)."""

@@ -6,7 +6,7 @@ ISO strings, JSON lists decoded. The CLI renders these as tables, the API return
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, cast
 
@@ -338,18 +338,25 @@ def list_events(
     conn: Connection, *, stream_id: str | None = None, limit: int = 50, before: int | None = None
 ) -> list[EventRecord]:
     e = t.events
-    query = select(e).order_by(desc(e.c.seq)).limit(limit)
+    query = select(*EVENT_COLUMNS).order_by(desc(e.c.seq)).limit(limit)
     if stream_id:
         query = query.where(e.c.stream_id == stream_id)
     if before:
         query = query.where(e.c.seq < before)
-    out = []
-    for row in conn.execute(query).mappings():
-        item = dict(row)
-        item["payload"] = parse(item["payload"])
-        item["meta"] = parse(item["meta"])
-        out.append(item)
-    return cast(list[EventRecord], out)
+    return cast(list[EventRecord], [event_item(row) for row in conn.execute(query).mappings()])
+
+
+#: what an event's answer carries (``GET /events``, and each notification's ``data``)
+EVENT_COLUMNS = tuple(c for c in t.events.c if c.name != "body")
+
+
+def event_item(row: Mapping) -> dict:
+    """One event as the API answers it: its stored payload (withheld fields sealed, as in
+    the log) and meta parsed."""
+    item = dict(row)
+    item["payload"] = parse(item["payload"])
+    item["meta"] = parse(item["meta"])
+    return item
 
 
 def ledger_summary(conn: Connection) -> dict:

@@ -1,0 +1,30 @@
+"""Shapes of webhook subscriptions (issue 17, item 5)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class SubscriptionCreate(BaseModel):
+    """Subscribe the caller's party, in its token's role, to event types it may read."""
+
+    url: str = Field(max_length=2000, description="where each event is POSTed (http:// or https://)")
+    events: list[str] = Field(min_length=1, max_length=200, description="event types, e.g. DeliveryRescheduled")
+    secret: str = Field(
+        max_length=100, description="the Standard Webhooks signing secret (whsec_ and 24 to 64 bytes in base64)"
+    )
+
+
+class SubscriptionRead(BaseModel):
+    id: str
+    party: str
+    role: str
+    url: str
+    events: list[str]
+    created_at: str
+    state: str
+    fed_seq: int
+
+
+class SubscriptionPage(BaseModel):
+    items: list[SubscriptionRead]

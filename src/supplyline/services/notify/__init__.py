@@ -1,0 +1,1 @@
+"""Notifications (issue 17, item 5): parties' webhook subscriptions and their delivery."""
