@@ -102,18 +102,26 @@ def _flow_sums(conn: Connection) -> dict[str, dict[str, int]]:
     return out
 
 
+def package_flow_sums(conn: Connection) -> list[tuple[str, str, str, int]]:
+    """(pledge, package, stage, minor units in the pledge's currency) of the money moved on
+    to packages: transferred, obligated, expended."""
+    f = t.money_flows
+    rows = conn.execute(
+        select(f.c.pledge_id, f.c.package_id, f.c.stage, func.sum(f.c.amount_minor))
+        .where(f.c.package_id.is_not(None), f.c.stage.in_(("transferred", "obligated", "expended")))
+        .group_by(f.c.pledge_id, f.c.package_id, f.c.stage)
+    )
+    return [(pid, package_id, stage, int(total or 0)) for pid, package_id, stage, total in rows]
+
+
 def _package_sums(conn: Connection) -> dict[str, dict[str, dict[str, int]]]:
     """pledge -> package -> stage -> minor units (``allocated``: what its allocations hold)."""
     out: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    a, f = t.allocations, t.money_flows
+    a = t.allocations
     for pid, package_id, total in conn.execute(
         select(a.c.pledge_id, a.c.package_id, func.sum(a.c.amount_minor)).group_by(a.c.pledge_id, a.c.package_id)
     ):
         out[pid][package_id]["allocated"] = int(total or 0)
-    for pid, package_id, stage, total in conn.execute(
-        select(f.c.pledge_id, f.c.package_id, f.c.stage, func.sum(f.c.amount_minor))
-        .where(f.c.package_id.is_not(None), f.c.stage.in_(("transferred", "obligated", "expended")))
-        .group_by(f.c.pledge_id, f.c.package_id, f.c.stage)
-    ):
-        out[pid][package_id][stage] = int(total or 0)
+    for pid, package_id, stage, total in package_flow_sums(conn):
+        out[pid][package_id][stage] = total
     return out

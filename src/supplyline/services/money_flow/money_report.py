@@ -25,6 +25,7 @@ from ...store import schema as t
 from ..access.withholding import OPERATOR, Index, Reader
 from ..reads.report_models import MoneyReport
 from ..reads.reports import Converter
+from .conservation import package_flow_sums
 
 #: pledge-level figures, in the order a treasury reads them
 PLEDGE_STAGES = (
@@ -66,7 +67,7 @@ def _package_figures(conn: Connection) -> dict[str, dict[str, dict[str, int]]]:
     out: dict[str, dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: dict.fromkeys(PACKAGE_STAGES, 0))
     )
-    a, f = t.allocations, t.money_flows
+    a = t.allocations
     for pid, package_id, held, released in conn.execute(
         select(a.c.pledge_id, a.c.package_id, func.sum(a.c.amount_minor), func.sum(a.c.released_minor)).group_by(
             a.c.pledge_id, a.c.package_id
@@ -74,12 +75,8 @@ def _package_figures(conn: Connection) -> dict[str, dict[str, dict[str, int]]]:
     ):
         out[pid][package_id]["allocated"] = int(held or 0)
         out[pid][package_id]["released"] = int(released or 0)
-    for pid, package_id, stage, total in conn.execute(
-        select(f.c.pledge_id, f.c.package_id, f.c.stage, func.sum(f.c.amount_minor))
-        .where(f.c.package_id.is_not(None), f.c.stage.in_(("transferred", "obligated", "expended")))
-        .group_by(f.c.pledge_id, f.c.package_id, f.c.stage)
-    ):
-        out[pid][package_id][stage] = int(total or 0)
+    for pid, package_id, stage, total in package_flow_sums(conn):
+        out[pid][package_id][stage] = total
     return out
 
 
