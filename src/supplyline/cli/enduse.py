@@ -212,8 +212,9 @@ def serial_prove(
     manifest: str | None = typer.Option(None, "--manifest", help="default: the shipment line that carried it"),
     out: Path | None = typer.Option(None, "--out", help="write the proof here (default: print it)"),
 ) -> None:
-    with state(ctx).reader().read() as conn:
-        proof = serial_history.prove(conn, number, manifest)
+    """The serial's audit path to its manifest's root, with the inclusion proof of the event
+    that states the root: `supplyline audit serial FILE` checks it without the database."""
+    proof = serial_history.proof_file(state(ctx).store(), number, manifest)
     if out is None:
         emit_json(proof)
     else:

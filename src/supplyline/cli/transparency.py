@@ -18,10 +18,12 @@ from .render import CHECK_FAILED, console, emit_json, fail
 
 if TYPE_CHECKING:
     from ..ledger import audit as audits
+    from ..ledger import serial_audit
     from ..services.log import audit_inputs as inputs
     from ..services.log import transparency
 else:
     audits = lazy("supplyline.ledger.audit")
+    serial_audit = lazy("supplyline.ledger.serial_audit")
     inputs = lazy("supplyline.services.log.audit_inputs")
     transparency = lazy("supplyline.services.log.transparency")
 
@@ -197,6 +199,27 @@ def audit_inclusion(
         audits.audit_inclusion,
         inputs.read_bytes(file, "file"),
         verifier=verifier,
+        checkpoint=_optional(checkpoint_file, "checkpoint"),
+        published=inputs.published(tiles_at) if tiles_at else None,
+    )
+
+
+@audit_app.command("serial")
+def audit_serial(
+    file: str = typer.Argument(..., metavar="FILE", help="a serial's proof file (`supplyline serial prove --out`)"),
+    checkpoint_file: str | None = typer.Option(
+        None, "--checkpoint", help="a signed checkpoint to check the log's root against"
+    ),
+    key: str | None = KEY,
+    tiles_at: str | None = typer.Option(None, "--tiles", help="also prove the event from published tiles"),
+    policy: str | None = POLICY,
+) -> None:
+    """Check that a serial is in a manifest whose root and count an event of the log states,
+    and that the event is in the log: exit 0 valid, 1 invalid (with the reason)."""
+    _run(
+        serial_audit.audit_serial,
+        inputs.read_bytes(file, "file"),
+        verifier=_trust(key, policy),
         checkpoint=_optional(checkpoint_file, "checkpoint"),
         published=inputs.published(tiles_at) if tiles_at else None,
     )

@@ -16,6 +16,8 @@ from ...domain.errors import NotFound
 from ...domain.serials import inclusion_path
 from ...store import schema as t
 from ...store import serials as index
+from ...store.eventstore import Store
+from ..log import transparency
 from ..reads.report_models import SerialHistory, SerialProof
 
 
@@ -70,3 +72,14 @@ def prove(conn: Connection, serial: str, manifest_id: str | None = None) -> Seri
         "root": m["root"],
         "path": [h.hex() for h in inclusion_path(serials, m["position"])],
     }
+
+
+def proof_file(store: Store, serial: str, manifest_id: str | None = None) -> dict:
+    """What an outsider checks with `audit serial`, holding no database: the serial's path to
+    its manifest's root, and under ``log`` the inclusion proof of the event stating that root
+    (with the event's public view), against the whole log as it stands."""
+    with store.read() as conn:
+        proof = prove(conn, serial, manifest_id)
+    if proof["event_seq"] is None:
+        return proof
+    return {**proof, "log": transparency.inclusion_proof(store, proof["event_seq"])}
