@@ -36,7 +36,7 @@ from supplyline.services.log.checks import check_projections, verify_ledger
 from supplyline.services.money_flow import money
 from supplyline.services.money_flow.conservation import check_money
 from supplyline.services.reads import lateness, reports
-from supplyline.services.records import contracts, funding, packages, parties, requirements, shipments
+from supplyline.services.records import contracts, funding, packages, parties, production, requirements, shipments
 
 OP = Actor("operator", via="test")
 CATEGORIES = ["air_defence", "artillery_ammunition"]
@@ -59,11 +59,52 @@ def template():
     bus.handle(store, OP, enduse.RequireSerials(category="air_defence"))
     bus.handle(store, Actor("UA", via="test"), enduse.RegisterSite(code="DEP-1", name="Depot 1"))
     bus.handle(store, Actor("UA", via="test"), enduse.RegisterSite(code="UNIT-1", name="Unit store 1"))
+    bus.handle(store, Actor("UA", via="test"), enduse.RegisterSite(code="HUB-1", name="Logistics hub 1"))
+    # a plant whose lots list their serials as produced (the Drone Deal's way)
+    plant = production.RegisterFacility(name="Plant", country="US", owners=(("SUP", "100"),), id="FAC-1")
+    bus.handle(store, OP, plant)
+    capacity = production.SetCapacity(facility_id="FAC-1", item="item", from_month="2025-01", monthly_quantity="500")
+    bus.handle(store, OP, capacity)
+    contracted_air_defence(store)
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.engine.dispose()
     yield folder / "template.db"
     shutil.rmtree(folder)
+
+
+def contracted_air_defence(store) -> None:
+    """A funded, approved and contracted package of 40 air-defence units (contract CT-T), so
+    every sequence can go on from its first step to lots, shipments, custody legs, checks and
+    dispositions of serial-numbered items (built once per module, not per sequence)."""
+    ua, us = Actor("UA", via="test"), Actor("US", via="test")
+    draft = requirements.DraftRequirement(
+        recipient="UA", list_month="2025-02", priority=1, rank=1, item="item", category="air_defence",
+        quantity=40, unit="unit", unit_price="10", currency="USD", origin="US", id="R-T",
+    )  # fmt: skip
+    bus.handle(store, ua, draft)
+    bus.handle(store, ua, requirements.SubmitRequirement(requirement_id="R-T"))
+    bus.handle(store, OP, requirements.ValidateRequirement(requirement_id="R-T"))
+    pledge = funding.AnnouncePledge(
+        funder="NL", amount="400", currency="USD", pledged_on="2025-02-01", mechanism="purl", id="PL-T", commit=True
+    )
+    bus.handle(store, OP, pledge)
+    draft_package = packages.DraftPackage(
+        title="t", mechanism="purl", seller="US", recipient="UA", currency="USD", id="PKG-T"
+    )
+    bus.handle(store, OP, draft_package)
+    bus.handle(store, OP, packages.AddLine(package_id="PKG-T", requirement_id="R-T", quantity=40))
+    bus.handle(store, OP, packages.ProposePackage(package_id="PKG-T"))
+    allocate = funding.Allocate(
+        pledge_id="PL-T", package_id="PKG-T", line_no=1, amount="400", currency="USD", on="2025-02-02"
+    )
+    bus.handle(store, OP, allocate)
+    bus.handle(store, us, packages.Decide(package_id="PKG-T", party="US", decision="approve", on="2025-02-03"))
+    terms = contracts.SignContract(
+        package_id="PKG-T", buyer="US", supplier="SUP", kind="purchase", signed_on="2025-03-01",
+        lines=(LineTerms(1, 40),), id="CT-T",
+    )  # fmt: skip
+    bus.handle(store, us, terms)
 
 
 class Ledger(RuleBasedStateMachine):
@@ -75,7 +116,8 @@ class Ledger(RuleBasedStateMachine):
         assert self.template is not None, "the test sets the template ledger"
         shutil.copy(self.template, self.folder / "l.db")
         self.store = open_store(f"sqlite:///{self.folder / 'l.db'}")
-        self.pledges, self.reqs, self.pkgs, self.contracts, self.shipments = [], [], [], [], []
+        self.pledges, self.reqs, self.pkgs, self.shipments = [], [], [], []
+        self.contracts = ["CT-T"]  # the template's contracted air-defence units
         self.n = 0
         self.serials: dict[str, list[str]] = {}  # shipment -> the serials it was sent with
 
@@ -506,6 +548,72 @@ class Ledger(RuleBasedStateMachine):
         ):
             self.shipments.append(sid)
 
+    @precondition(lambda self: self.contracts)
+    @rule(
+        i=st.integers(0, 100),
+        n=st.integers(1, 4),
+        flaw=st.sampled_from(["", "", "", "duplicate", "too few", "reused"]),
+        ship=st.sampled_from([True, True, False]),
+    )
+    def produce_lot_and_ship(self, i, n, flaw, ship):
+        """A plant's lot listing its serials as produced (refused when they are not one new,
+        distinct serial per unit), inspected, and shipped with no file: the lot gives them."""
+        contract = self.contracts[i % len(self.contracts)]
+        oid = self.next_id("PO")
+        order = {"facility_id": "FAC-1", "contract_id": contract, "contract_line_no": 1, "quantity": n}
+        if not self.attempt(production.PlaceOrder, **order, due="2025-06-30", id=oid) or not self.attempt(
+            production.StartOrder, order_id=oid, on="2025-03-02"
+        ):
+            return
+        rows = self.serials_for(contract, n, oid, flaw)
+        if not self.attempt(production.RecordLot, order_id=oid, quantity=n, produced_on="2025-03-02", serials=rows):
+            return
+        lot = f"{oid}-L001"
+        self.attempt(production.InspectLot, order_id=oid, lot_id=lot, accepted=n, on="2025-03-03")
+        if ship:
+            sid = self.next_id("SH")
+            if self.attempt(
+                shipments.Dispatch,
+                contract_id=contract,
+                shipped_on="2025-03-04",
+                lines=(ShippedLine(1, n, ((lot, n),)),),
+                id=sid,
+            ):
+                self.shipments.append(sid)
+                self.serials[sid] = [r.serial for r in rows]
+
+    @precondition(
+        lambda self: self.ids("SELECT serial FROM end_use_items WHERE state = 'in_transit' AND site_id IS NULL")
+    )
+    @rule(
+        i=st.integers(0, 100),
+        n=st.integers(1, 4),
+        missing=st.integers(0, 1),
+        giver=st.sampled_from(["US", "US", "UA"]),
+    )
+    def hand_to_hub_before_receipt(self, i, n, missing, giver):
+        """A leg before receipt: the seller hands some of its dispatch's serials, still in
+        transit, to the recipient's hub (refused from anyone else); the recipient confirms."""
+        on_way = self.row_list(
+            "SELECT serial, shipment_id FROM end_use_items WHERE state = 'in_transit' AND site_id IS NULL ORDER BY serial"
+        )
+        _serial, sid = on_way[i % len(on_way)]
+        chosen = [s for s, sh in on_way if sh == sid][:n]
+        rows = tuple(SerialRow(k + 1, v) for k, v in enumerate(chosen))
+        before = event_count(self.store)
+        try:
+            leg = bus.handle(
+                self.store,
+                Actor(giver, via="test"),
+                custody.HandOver(to_site="HUB-1", handed_on="2025-03-05", serials=rows),
+            ).id
+        except Refused as exc:
+            REFUSALS.append(f"HandOver: {exc}")
+            assert event_count(self.store) == before
+            return
+        gone = tuple(SerialRow(k + 1, v) for k, v in enumerate(chosen[:missing]))
+        self.as_party("UA", custody.ConfirmHandover(handover_id=leg, confirmed_on="2025-03-05", missing=gone))
+
     @precondition(lambda self: self.ids("SELECT id FROM shipments WHERE state = 'shipped'"))
     @rule(i=st.integers(0, 100), short=st.sampled_from([0, 0, 0, 1, 2]), lost=st.sampled_from([False] * 4 + [True]))
     def arrive(self, i, short, lost):
@@ -828,15 +936,33 @@ class Ledger(RuleBasedStateMachine):
             received = conn.execute(
                 text("SELECT count(*) FROM end_use_items WHERE received_on IS NOT NULL")
             ).scalar_one()
+            # received: out of transit; on its way: in transit (or missing from a leg before
+            # receipt); lost with its shipment: lost
             limbo = conn.execute(
                 text(
-                    "SELECT count(*) FROM end_use_items i JOIN shipments s ON s.id = i.shipment_id "
-                    "WHERE (s.state = 'received') != (i.state != 'in_transit')"
+                    "SELECT count(*) FROM end_use_items i JOIN shipments s ON s.id = i.shipment_id WHERE NOT ("
+                    "(s.state = 'received' AND i.state != 'in_transit' AND i.received_on IS NOT NULL) "
+                    "OR (s.state = 'shipped' AND i.state IN ('in_transit', 'missing', 'lost', 'stolen') "
+                    "AND i.received_on IS NULL) OR (s.state = 'lost' AND i.received_on IS NULL))"
+                )
+            ).scalar_one()
+            # a lot's serials are listed once, each shipped at most once, and only from its lot
+            lot_serials = conn.execute(
+                text(
+                    "SELECT count(*), count(DISTINCT s.serial) FROM manifest_serials s "
+                    "JOIN serial_manifests m ON m.id = s.manifest_id WHERE m.kind = 'lot'"
+                )
+            ).one()
+            shipped_twice = conn.execute(
+                text(
+                    "SELECT count(*) FROM (SELECT s.serial FROM manifest_serials s JOIN serial_manifests m "
+                    "ON m.id = s.manifest_id WHERE m.kind = 'shipped' GROUP BY s.serial HAVING count(*) > 1) x"
                 )
             ).scalar_one()
             figures = compliance(conn, date(2027, 1, 1))["overall"]
         assert items == listed == entries
         assert figures["total"] == received and limbo == 0
+        assert lot_serials[0] == lot_serials[1] and shipped_twice == 0
 
     @invariant()
     def projections_equal_rebuild_and_chain_verifies(self):

@@ -71,6 +71,18 @@ def status_column(as_of: date, rules: Deadlines, part: str = CURRENT, i=t.end_us
     )
 
 
+def overdue_condition(as_of: date, rules: Deadlines, part: str = CURRENT, i=t.end_use_items):
+    """``status_column(...) == "overdue"`` as plain comparisons: PostgreSQL's planner cannot
+    estimate a CASE's result, took it for a few rows and sorted every item to list the first
+    overdue serials (0.48 s of a million; with this, it walks the serial index)."""
+    initial_cut, interval_cut = rules.cutoffs(as_of)
+    inv = i.c.inventoried_on if part == CURRENT else _earlier_inventory(as_of)
+    return and_(
+        or_(i.c.disposed_on.is_(None), i.c.disposed_on > as_of),
+        or_(and_(inv.is_(None), i.c.received_on < initial_cut), inv < interval_cut),
+    )
+
+
 def _part(part: str, as_of: date, i=t.end_use_items):
     if part == CURRENT:
         return (i.c.inventoried_on.is_(None)) | (i.c.inventoried_on <= as_of)
@@ -192,7 +204,7 @@ def overdue_serials(conn: Connection, as_of: date, f: Filters = Filters(), *, li
     for part in (CURRENT, LATER):
         query = (
             select(i.c.serial, i.c.package_id, i.c.category, i.c.site_id, i.c.received_on, i.c.inventoried_on)
-            .where(*_where(f, as_of), _part(part, as_of), status_column(as_of, rules, part) == "overdue")
+            .where(*_where(f, as_of), _part(part, as_of), overdue_condition(as_of, rules, part))
             .order_by(i.c.serial)
             .limit(limit)
         )
