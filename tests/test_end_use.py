@@ -1,7 +1,9 @@
 """End-use monitoring on the demo ledger (issue 16, "How it is judged")."""
 
 import re
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +14,7 @@ from supplyline.domain.errors import InvalidInput, NotFound, RuleViolation
 from supplyline.domain.serials import SerialRow
 from supplyline.ledger.merkle import leaf_hash, verify_inclusion
 from supplyline.services import bus
+from supplyline.services.bus import Command
 from supplyline.services.context import Actor
 from supplyline.services.demo_ledger.demo_enduse import NL_PAC3, serial_rows
 from supplyline.services.end_use import enduse, serial_history
@@ -38,32 +41,6 @@ def test_the_60_pac3_received_unchecked_are_all_delinquent_after_90_days(demo_st
     assert after["items"] == {"due": 0, "done": 0, "overdue": 60, "disposed": 0}
     assert after["delinquent_pct"] == "100.0" and after["delinquent_value_pct"] == "100.0"
     assert after["value"] == {"USD": {"due": "0.00", "done": "0.00", "overdue": "240000000.00", "disposed": "0.00"}}
-
-
-def test_an_inventory_of_58_and_2_expended_make_them_compliant_for_a_year(demo_store):
-    bus.handle(
-        demo_store, UA, enduse.RecordCheck(kind="initial", checked_on="2026-03-01", site="DEP-01", serials=NL_PAC3[:58])
-    )
-    expended = enduse.RecordDisposition(
-        kind="expended", disposed_on="2026-02-20", serials=NL_PAC3[58:], evidence_sha256=EVIDENCE, note="test firing"
-    )
-    bus.handle(demo_store, UA, expended)
-    on_time = figures(demo_store, "2027-03-01")
-    assert on_time["items"] == {"due": 0, "done": 58, "overdue": 0, "disposed": 2}
-    assert on_time["compliant_pct"] == "100.0"
-    late = figures(demo_store, "2027-03-02")
-    assert late["items"] == {"due": 0, "done": 0, "overdue": 58, "disposed": 2}
-    with demo_store.read() as conn:
-        auditor = end_use_report(conn, Principal("BE-AUDIT", "auditor"), date(2027, 3, 2), NL)
-    assert [s["serial"] for s in auditor["overdue_serials"]] == [r.serial for r in NL_PAC3[:58]]
-    # as of a day before the check, it does not count yet (the as-of date reads the history)
-    assert figures(demo_store, "2026-02-25")["items"] == {"due": 58, "done": 0, "overdue": 0, "disposed": 2}
-    history = serial_history.history(demo_store.engine.connect(), "PAC3-NL-00001")
-    assert [(h["on"], h["what"]) for h in history["history"]] == [
-        ("2025-11-24", "shipped"),
-        ("2025-12-02", "received"),
-        ("2026-03-01", "initial"),
-    ]
 
 
 def test_the_demo_shows_one_package_inventoried_and_one_overdue(demo_store):
@@ -209,23 +186,61 @@ def test_a_short_receipt_of_a_serialised_line_names_the_missing_serials(demo_sto
 
 
 def test_the_figures_and_bulk_writes_agree_on_sqlite_and_postgresql(store):
-    """The demo's end-use part on both databases (PostgreSQL writes the index with COPY and
-    matches serials with one array parameter)."""
+    """How issue 16 is judged, on both databases: the 60 PAC-3 received unchecked are 100 %
+    delinquent as of 2026-03-03; an initial inventory of 58 and 2 expended make them
+    compliant until a year after the inventory; bad input is refused naming the serial and
+    row, with nothing written (PostgreSQL writes the index with COPY and matches serials with
+    one array parameter)."""
     from supplyline.services.demo_ledger import demo
 
     demo.load(store)
     assert figures(store, "2026-03-03")["items"] == {"due": 0, "done": 0, "overdue": 60, "disposed": 0}
-    bus.handle(
-        store, UA, enduse.RecordCheck(kind="initial", checked_on="2026-03-01", site="DEP-01", serials=NL_PAC3[:58])
+    assert figures(store, "2026-03-03")["delinquent_pct"] == "100.0"
+    before = event_count(store)
+    check = partial(enduse.RecordCheck, kind="initial", checked_on="2026-03-01")
+    refused: list[tuple[Actor, Callable[[], Command], str]] = [
+        (US, partial(_dispatch, serial_rows("X", 3)), "contract line 1 ships 4 units: 3 serial numbers given are too few"),
+        (US, partial(_dispatch, serial_rows("X", 5)), "contract line 1 ships 4 units: 5 serial numbers given are too many"),
+        (US, partial(_dispatch, (*serial_rows("X", 3), SerialRow(4, "X-00002"))), "row 4: serial X-00002 appears more than once (also on row 2)"),
+        (US, partial(_dispatch, (*serial_rows("X", 3), SerialRow(4, "PAC3-NL-00009"))), "row 4: serial PAC3-NL-00009 is already in the ledger"),
+        (UA, partial(check, site="DEP-99", serials=NL_PAC3[:2]), "site: is not a registered site"),
+        (Actor("DE-GOV"), partial(check, site="DEP-01", serials=NL_PAC3[:1]), "row 1: DE-GOV may not check serial PAC3-NL-00001 (package PKG-NL-1"),
+    ]  # fmt: skip
+    for actor, command, message in refused:
+        with pytest.raises((InvalidInput, RuleViolation), match=re.escape(message)):
+            bus.handle(store, actor, command())
+    assert event_count(store) == before
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(t.end_use_items)).scalar_one() == 156
+    bus.handle(store, UA, check(site="DEP-01", serials=NL_PAC3[:58]))
+    expended = enduse.RecordDisposition(
+        kind="expended", disposed_on="2026-02-20", serials=NL_PAC3[58:], evidence_sha256=EVIDENCE, note="test firing"
     )
-    with pytest.raises(RuleViolation, match="row 1: serial PAC3-NL-00001 is already in the ledger"):
-        _send(store, serial_rows("PAC3-NL", 4))
-    # the 2 not sighted stay overdue; the 58 are in time until a year after their inventory
-    assert figures(store, "2027-03-01")["items"] == {"due": 0, "done": 58, "overdue": 2, "disposed": 0}
-    assert figures(store, "2027-03-02")["items"] == {"due": 0, "done": 0, "overdue": 60, "disposed": 0}
+    bus.handle(store, UA, expended)
+    on_time = figures(store, "2027-03-01")
+    assert on_time["items"] == {"due": 0, "done": 58, "overdue": 0, "disposed": 2}
+    assert on_time["compliant_pct"] == "100.0"
+    assert figures(store, "2027-03-02")["items"] == {"due": 0, "done": 0, "overdue": 58, "disposed": 2}
+    with store.read() as conn:
+        auditor = end_use_report(conn, Principal("BE-AUDIT", "auditor"), date(2027, 3, 2), NL)
+    assert [s["serial"] for s in auditor["overdue_serials"]] == [r.serial for r in NL_PAC3[:58]]
+    # as of a day before the check, it does not count yet (the as-of date reads the history)
+    assert figures(store, "2026-02-25")["items"] == {"due": 58, "done": 0, "overdue": 0, "disposed": 2}
+    with store.read() as conn:
+        history = serial_history.history(conn, "PAC3-NL-00001")
+    assert [(h["on"], h["what"]) for h in history["history"]] == [
+        ("2025-11-24", "shipped"),
+        ("2025-12-02", "received"),
+        ("2026-03-01", "initial"),
+    ]
     from supplyline.services.end_use import serial_rebuild
 
     assert serial_rebuild.check(store) == []  # the replay agrees with what COPY and the array updates wrote
+
+
+def _dispatch(rows) -> shipments.Dispatch:
+    line = shipments.ShippedLine(1, 4)
+    return shipments.Dispatch(contract_id="CT-NL-1", shipped_on="2026-01-10", lines=(line,), serials=rows)
 
 
 def test_a_custody_leg_is_confirmed_by_the_receiving_party_with_its_discrepancies(demo_store):
