@@ -81,5 +81,5 @@ def proof_file(store: Store, serial: str, manifest_id: str | None = None) -> dic
     with store.read() as conn:
         proof = prove(conn, serial, manifest_id)
     if proof["event_seq"] is None:
-        return proof
+        return dict(proof)
     return {**proof, "log": transparency.inclusion_proof(store, proof["event_seq"])}
