@@ -20,8 +20,11 @@ from supplyline.domain.money import Money
 from supplyline.domain.pledge import Pledge
 from supplyline.domain.shipment import ShippedLine
 from supplyline.services import bus
+from supplyline.services.context import Actor
+from supplyline.services.demo_ledger import demo
 from supplyline.services.money_flow import money
 from supplyline.services.money_flow.conservation import check_money
+from supplyline.services.plans import allocation
 from supplyline.services.records import contracts, funding, packages, requirements, shipments
 from supplyline.store import schema as t
 
@@ -368,3 +371,38 @@ def test_a_contract_under_run_goes_back_except_what_was_sent_to_the_seller(store
     assert _requirement_row(store, "R-1")["funded_quantity"] == 100
     with store.read() as conn:
         assert check_money(conn) == []
+
+
+def test_rejecting_the_canadian_package_frees_its_money_for_allocate_on_both_databases(store):
+    """Issue 15's PKG-CA-1 scenario, with the figures: after `package reject PKG-CA-1 --by US-GOV`
+    PL-CA-2025-08 has USD 500 M to allocate again, REQ-01's funded quantity falls by the 100 the
+    package held, and the optimiser sees the money and the reopened lines."""
+    demo.load(store)
+    assert (_pledge_row(store, "PL-CA-2025-08")["state"], _pledge_row(store, "PL-CA-2025-08")["allocated_minor"]) == (
+        "exhausted",
+        50_000_000_000,
+    )
+    assert _requirement_row(store, "REQ-01")["funded_quantity"] == 300
+    bus.handle(
+        store,
+        Actor("US-GOV", via="test"),
+        packages.Decide(
+            package_id="PKG-CA-1", party="US-GOV", decision="reject", reason="not releasable", on="2025-09-02"
+        ),
+    )
+    ca = _pledge_row(store, "PL-CA-2025-08")
+    assert (ca["state"], ca["allocated_minor"], ca["released_minor"]) == ("committed", 0, 50_000_000_000)
+    # 120 (Netherlands) + 80 (Nordic) still funded; the December package's 60 are not funded in full
+    assert _requirement_row(store, "REQ-01")["funded_quantity"] == 200
+    with store.read() as conn:
+        assert check_money(conn) == []
+        instance = allocation.load_instance(conn, date(2026, 3, 2), "USD", None)
+    pledge = next(p for p in instance.pledges if p.id == "PL-CA-2025-08")
+    assert (pledge.allocated, pledge.state) == (Money.parse("0.00", "USD"), "committed")
+    need = {n.requirement_id: n.open_quantity for n in instance.needs}
+    # the rejected package's 100 reopen beside what no live package holds (NL 120, Nordic 80, December 60)
+    assert need["REQ-01"] == _requirement_row(store, "REQ-01")["quantity"] - 260
+    plan = allocation.prepare(store, allocation.RunAllocation(on="2026-03-02", time_limit="30")).report()
+    from_canada = [a for a in plan["allocations"] if a["pledge_id"] == "PL-CA-2025-08"]
+    assert from_canada and {a["currency"] for a in from_canada} == {"USD"}
+    assert sum(Decimal(a["amount"]) for a in from_canada) <= Decimal(500_000_000)
