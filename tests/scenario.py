@@ -10,6 +10,30 @@ from supplyline.services.records import contracts, funding, packages, parties, r
 OP = Actor("operator", via="test")
 
 
+def validated_requirement(store, rid, *, quantity, unit_price="100", rank=1, item="Interceptor", unit="missile"):
+    """A tier-1 air-defence requirement of UA, drafted, submitted and validated."""
+    bus.handle(
+        store,
+        OP,
+        requirements.DraftRequirement(
+            recipient="UA",
+            list_month="2025-08",
+            priority=1,
+            rank=rank,
+            item=item,
+            category="air_defence",
+            quantity=quantity,
+            unit=unit,
+            unit_price=unit_price,
+            currency="USD",
+            origin="US",
+            id=rid,
+        ),
+    )
+    bus.handle(store, OP, requirements.SubmitRequirement(requirement_id=rid))
+    bus.handle(store, OP, requirements.ValidateRequirement(requirement_id=rid))
+
+
 def base(store, *, pledge_amounts=(("PL-A", "1000.00", "USD"),), line_quantity=100, unit_price="100", fx=True):
     for pid, name, kind, country in [
         ("UA", "Ukraine MoD", "government", "UA"),
@@ -20,26 +44,7 @@ def base(store, *, pledge_amounts=(("PL-A", "1000.00", "USD"),), line_quantity=1
         bus.handle(store, OP, parties.RegisterParty(id=pid, name=name, kind=kind, country=country))
     if fx:
         bus.handle(store, OP, parties.RecordRates(day="2025-08-01", rates={"USD": "1.25"}))
-    bus.handle(
-        store,
-        OP,
-        requirements.DraftRequirement(
-            recipient="UA",
-            list_month="2025-08",
-            priority=1,
-            rank=1,
-            item="Interceptor",
-            category="air_defence",
-            quantity=line_quantity,
-            unit="missile",
-            unit_price=unit_price,
-            currency="USD",
-            origin="US",
-            id="R-1",
-        ),
-    )
-    bus.handle(store, OP, requirements.SubmitRequirement(requirement_id="R-1"))
-    bus.handle(store, OP, requirements.ValidateRequirement(requirement_id="R-1"))
+    validated_requirement(store, "R-1", quantity=line_quantity, unit_price=unit_price)
     for pid, amount, currency in pledge_amounts:
         bus.handle(
             store,

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from scenario import OP, allocate, base
+from conftest import event_count
+from scenario import OP, allocate, base, validated_requirement
 from supplyline.cli.main import app
 from supplyline.domain import pledge as pledge_d
 from supplyline.domain.contract import LineTerms
@@ -19,13 +20,13 @@ from supplyline.domain.events import AllocationReleased, MoneyTransferred, Pledg
 from supplyline.domain.money import Money
 from supplyline.domain.pledge import Pledge
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import bus
+from supplyline.services import bus, facts
 from supplyline.services.context import Actor
 from supplyline.services.demo_ledger import demo
 from supplyline.services.money_flow import money
 from supplyline.services.money_flow.conservation import check_money
 from supplyline.services.plans import allocation
-from supplyline.services.records import contracts, funding, packages, requirements, shipments
+from supplyline.services.records import contracts, funding, packages, parties, requirements, shipments
 from supplyline.store import schema as t
 
 runner = CliRunner()
@@ -406,3 +407,82 @@ def test_rejecting_the_canadian_package_frees_its_money_for_allocate_on_both_dat
     from_canada = [a for a in plan["allocations"] if a["pledge_id"] == "PL-CA-2025-08"]
     assert from_canada and {a["currency"] for a in from_canada} == {"USD"}
     assert sum(Decimal(a["amount"]) for a in from_canada) <= Decimal(500_000_000)
+
+
+def test_a_cancelled_line_gives_back_its_money_at_each_allocations_rate_and_reopens(store):
+    """Issue 15 item 3: a cancelled package line releases its allocations to each pledge, in its
+    currency at the rate its allocation recorded (not today's), and its requirement's units reopen."""
+    base(store, pledge_amounts=(("PL-E", "8000.00", "EUR"), ("PL-B", "6000.00", "USD")))
+    validated_requirement(store, "R-2", quantity=10, rank=2, item="Radar spares", unit="set")
+    bus.handle(store, OP, packages.AddLine(package_id="PKG-1", requirement_id="R-2", quantity=10))
+    allocate(store, "PL-E", "4000.00")  # EUR 4,000 = USD 5,000 at the 1 August rate (1.25)
+    allocate(store, "PL-B", "5000.00")
+    bus.handle(
+        store,
+        OP,
+        funding.Allocate(pledge_id="PL-B", package_id="PKG-1", line_no=2, amount="1000.00", on="2025-08-03"),
+    )
+    assert _requirement_row(store, "R-1")["funded_quantity"] == 100
+    bus.handle(store, OP, parties.RecordRates(day="2025-08-08", rates={"USD": "1.10"}))  # the euro fell since
+
+    outcome = bus.handle(
+        store, OP, packages.CancelLine(package_id="PKG-1", line_no="1", reason="no longer needed", on="2025-08-09")
+    )
+
+    assert [e.type for e in outcome.events] == [
+        "PackageLineCancelled",
+        "AllocationReleased",
+        "AllocationReleased",
+        "RequirementFundingRecorded",
+    ]
+    e, b = _pledge_row(store, "PL-E"), _pledge_row(store, "PL-B")
+    # EUR 4,000.00 back, exactly what it gave (at 1.10 USD 5,000 would be EUR 4,545.45)
+    assert (e["state"], e["allocated_minor"], e["released_minor"]) == ("committed", 0, 400000)
+    assert (b["state"], b["allocated_minor"], b["released_minor"]) == ("partly_allocated", 100000, 500000)
+    assert _requirement_row(store, "R-1")["funded_quantity"] == 0
+    assert _requirement_row(store, "R-2")["funded_quantity"] == 10
+    with store.read() as conn:
+        assert check_money(conn) == []
+        assert facts.packaged_quantity(conn, "R-1") == 0
+        instance = allocation.load_instance(conn, date(2025, 8, 10), "USD", None)
+    assert {n.requirement_id: n.open_quantity for n in instance.needs} == {"R-1": 100}
+    assert {p.id: p.allocated for p in instance.pledges} == {
+        "PL-E": Money.parse("0.00", "EUR"),
+        "PL-B": Money.parse("1000.00", "USD"),
+    }
+    # the cancelled line takes no money, is not cancelled twice, and the last line is not cancelled
+    before = event_count(store)
+    with pytest.raises(RuleViolation, match="line 1 was cancelled on 2025-08-09: it takes no allocation"):
+        allocate(store, "PL-E", "100.00", on="2025-08-10")
+    with pytest.raises(RuleViolation, match="line 1 was cancelled on 2025-08-09"):
+        bus.handle(store, OP, packages.CancelLine(package_id="PKG-1", line_no="1", reason="again", on="2025-08-10"))
+    with pytest.raises(RuleViolation, match="line 2 is the last line of package 'PKG-1': reject the package instead"):
+        bus.handle(store, OP, packages.CancelLine(package_id="PKG-1", line_no="2", reason="all", on="2025-08-10"))
+    assert event_count(store) == before
+
+
+def test_cli_cancels_a_line_of_the_december_package(demo_sqlite_url):
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            demo_sqlite_url,
+            "--as",
+            "NATO-NSATU",
+            "package",
+            "cancel-line",
+            "PKG-DEC-1",
+            "--line",
+            "3",
+            "--reason",
+            "moved to the next list",
+            "--on",
+            "2025-12-20",
+        ],
+    )
+    assert result.exit_code == 0, result.stdout
+    shown = json.loads(
+        runner.invoke(app, ["--db", demo_sqlite_url, "pledge", "show", "PL-PL-2025-12", "--json"]).stdout
+    )
+    assert (shown["allocated"], shown["remaining"]) == ("0.00", "100000000.00")
+    assert runner.invoke(app, ["--db", demo_sqlite_url, "rebuild", "--check"]).exit_code == 0

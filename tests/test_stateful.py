@@ -43,6 +43,13 @@ CATEGORIES = ["air_defence", "artillery_ammunition"]
 REFUSALS: list[str] = []  # what was refused, for looking at how deep the sequences go
 
 
+#: lines of packages not yet contracted, not cancelled: PACKAGE#LINE
+OPEN_LINES = (
+    "SELECT l.package_id || '#' || l.line_no FROM package_lines l JOIN packages p ON p.id = l.package_id "
+    "WHERE p.state IN ('draft', 'proposed', 'approved') AND l.cancelled_on IS NULL ORDER BY 1"
+)
+
+
 @pytest.fixture(scope="module")
 def template():
     folder = Path(tempfile.mkdtemp())
@@ -384,6 +391,17 @@ class Ledger(RuleBasedStateMachine):
                 ),
                 reason="no longer needed",
                 on="2025-03-03",
+            )
+
+    @precondition(lambda self: self.ids(OPEN_LINES))
+    @rule(i=st.integers(0, 100), now=st.sampled_from([False] * 3 + [True]))
+    def cancel_line(self, i, now):
+        """Now and then a line of a package not yet contracted is cancelled: its money goes back
+        to each pledge and its requirement's units reopen (the last line is refused)."""
+        if now:
+            package_id, line_no = self.pick(OPEN_LINES, i).split("#")
+            self.attempt(
+                packages.CancelLine, package_id=package_id, line_no=line_no, reason="not needed", on="2025-03-02"
             )
 
     @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state = 'proposed'"))

@@ -228,6 +228,14 @@ CASES = [
         expect(rec=(403, 404), sell=(200, 404)),
     ),
     ("POST", "/packages/{package_id}/close", "/packages/PKG-A-DONE/close", {"on": "2026-01-15"}, expect(coord=200)),
+    # the coordinator passes the gate; the domain keeps the package's only line (reject the package instead)
+    (
+        "POST",
+        "/packages/{package_id}/lines/{line_no}/cancel",
+        "/packages/PKG-A-DRAFT/lines/1/cancel",
+        {"reason": "moved to the next list"},
+        expect(coord=422),
+    ),
     # --- contracts ----------------------------------------------------------------------
     ("GET", "/contracts", "/contracts", None, expect(200, 200, 200, 200, 200, 200)),
     ("GET", "/contracts/{contract_id}", "/contracts/CT-A", None, expect(**SHARED_READ, supp=(200, 404))),
@@ -592,8 +600,8 @@ def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
     # 86, the three of late schedules and a shipment's arrival, the needs-action queue and the two of
-    # subscriptions (issue 17), documents and findings (9, issue 18)
-    assert len(operations) == 102
+    # subscriptions (issue 17), documents and findings (9, issue 18), a package line's cancellation (issue 15)
+    assert len(operations) == 103
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}

@@ -114,6 +114,19 @@ def package_close(
     send(ctx, packages.ClosePackage(package_id=package_id, on=on), as_json=as_json)
 
 
+@package.command("cancel-line")
+def package_cancel_line(
+    ctx: typer.Context,
+    package_id: str = typer.Argument(..., metavar="PACKAGE"),
+    line: str = typer.Option(..., "--line"),
+    reason: str = typer.Option(..., "--reason"),
+    on: str | None = typer.Option(None, "--on"),
+    as_json: bool = JSON,
+) -> None:
+    """Take a line out of a package not yet contracted: its money goes back to its pledges."""
+    send(ctx, packages.CancelLine(package_id=package_id, line_no=line, reason=reason, on=on), as_json=as_json)
+
+
 @package.command("list")
 def packagelist_rows(
     ctx: typer.Context, state_: str | None = typer.Option(None, "--state"), as_json: bool = JSON

@@ -66,6 +66,8 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "package.propose":          (N,        A,          N,     N,     N,       N,      N),
     "package.decide":           (O,        N,          N,     O,     N,       N,      N),
     "package.close":            (N,        A,          N,     N,     N,       N,      N),
+    # a line taken out before its package is contracted: its money goes back (issue 15)
+    "package.cancel_line":      (N,        A,          N,     N,     N,       N,      N),
     "package.trace":            (S,        A,          S,     S,     N,       A,      N),
     "contract.read":            (S,        A,          S,     S,     S,       A,      N),
     "contract.sign":            (O,        N,          N,     O,     N,       N,      N),

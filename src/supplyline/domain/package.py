@@ -17,6 +17,7 @@ from .events import (
     PackageDeliveryStarted,
     PackageDrafted,
     PackageLineAdded,
+    PackageLineCancelled,
     PackageProposed,
     PackageRejected,
 )
@@ -38,6 +39,7 @@ class PackageLine:
     quantity: int
     unit_price: Money
     origin: str
+    cancelled_on: date | None = None  # taken out of the package (issue 15 item 3)
 
     @property
     def value(self) -> Money:
@@ -69,7 +71,11 @@ class Package(Entity):
 
     @property
     def value(self) -> Money:
-        return total((line.value for line in self.lines.values()), self.currency)
+        return total((line.value for line in self.live_lines()), self.currency)
+
+    def live_lines(self) -> list[PackageLine]:
+        """The lines not cancelled."""
+        return [line for line in self.lines.values() if line.cancelled_on is None]
 
     def line(self, line_no: int) -> PackageLine:
         return numbered_line(self, self.lines, line_no)
@@ -93,6 +99,9 @@ class Package(Entity):
             unit_price=e.unit_price,
             origin=e.origin,
         )
+
+    def _on_PackageLineCancelled(self, e: PackageLineCancelled) -> None:
+        self.lines[e.line_no].cancelled_on = e.on
 
     def _on_PackageProposed(self, e: PackageProposed) -> None:
         self.state = "proposed"
@@ -262,7 +271,7 @@ def decide(
     events: list[Event] = [PackageDecisionRecorded(party=party, decision=verdict, reason=text, decided_on=on)]
     if verdict == "reject":
         return [*events, PackageRejected(by=party)]
-    for line in package.lines.values():
+    for line in package.live_lines():
         funded = funded_by_line.get(line.line_no, Money.zero(package.currency))
         if funded < line.value:
             raise RuleViolation(
@@ -304,9 +313,42 @@ def mark_delivery_started(package: Package, shipment_id: str) -> list[Event]:
 def mark_delivered_if_complete(package: Package, received_by_line: dict[int, int]) -> list[Event]:
     if package.state != "delivering":
         return []
-    if all(received_by_line.get(n, 0) >= line.quantity for n, line in package.lines.items()):
+    if all(received_by_line.get(line.line_no, 0) >= line.quantity for line in package.live_lines()):
         return [PackageDelivered()]
     return []
+
+
+def cancel_line(package: Package, line_no: int, *, reason: str, on: date) -> list[Event]:
+    """Take a line out of a package not yet contracted; not its last line (reject the package
+    instead). Its allocations go back to their pledges (the service releases them)."""
+    can_fund(package)
+    line = package.line(line_no)
+    if line.cancelled_on is not None:
+        raise RuleViolation(
+            f"package '{package.id}' line {line_no} was cancelled on {line.cancelled_on.isoformat()}",
+            field="line",
+            value=line_no,
+        )
+    if len(package.live_lines()) == 1:
+        raise RuleViolation(
+            f"line {line_no} is the last line of package '{package.id}': reject the package instead",
+            field="line",
+            value=line_no,
+        )
+    return [PackageLineCancelled(line_no=line_no, reason=parse_text("reason", reason), on=on)]
+
+
+def check_line_open(package: Package, line_no: int) -> PackageLine:
+    """A line that may still be funded: not cancelled."""
+    line = package.line(line_no)
+    if line.cancelled_on is not None:
+        raise RuleViolation(
+            f"package '{package.id}' line {line_no} was cancelled on {line.cancelled_on.isoformat()}: "
+            "it takes no allocation",
+            field="line",
+            value=line_no,
+        )
+    return line
 
 
 def close(package: Package, *, on: date) -> list[Event]:

@@ -27,7 +27,7 @@ def packaged_quantity(conn: Connection, requirement_id: str) -> int:
     return conn.execute(
         select(func.coalesce(func.sum(pl.c.quantity), 0))
         .select_from(pl.join(p, p.c.id == pl.c.package_id))
-        .where(pl.c.requirement_id == requirement_id, p.c.state.in_(PACKAGE.group("live")))
+        .where(pl.c.requirement_id == requirement_id, p.c.state.in_(PACKAGE.group("live")), pl.c.cancelled_on.is_(None))
     ).scalar_one()
 
 
@@ -99,7 +99,7 @@ def funded_quantity(conn: Connection, requirement_id: str) -> int:
                 and_(contracted.c.package_id == pl.c.package_id, contracted.c.package_line_no == pl.c.line_no),
             )
         )
-        .where(pl.c.requirement_id == requirement_id, p.c.state.in_(PACKAGE.group("live")))
+        .where(pl.c.requirement_id == requirement_id, p.c.state.in_(PACKAGE.group("live")), pl.c.cancelled_on.is_(None))
     )
     funded_units = 0
     for state, total, qty, price, done_qty, done_value in rows:

@@ -187,6 +187,7 @@ def package_rows(p: Package) -> dict[Table, list[dict]]:
                 "quantity": line.quantity,
                 **_money("unit_price", line.unit_price),
                 "origin": line.origin,
+                "cancelled_on": line.cancelled_on,
             }
             for n, line in p.lines.items()
         ],

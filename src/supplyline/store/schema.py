@@ -225,6 +225,7 @@ package_lines = Table(
     Column("quantity", Integer, nullable=False),
     *_money("unit_price"),
     Column("origin", String(8), nullable=False),
+    Column("cancelled_on", Date),  # taken out of its package (issue 15 item 3)
 )
 
 package_decisions = Table(

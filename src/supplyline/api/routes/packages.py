@@ -13,6 +13,7 @@ from ..reports import FILES, ReportFormat, Table, report_answer
 from ..schemas.common import DatedAction, Mechanism, OutcomeRead, PackageState
 from ..schemas.packages import (
     DecisionCreate,
+    LineCancelAction,
     PackageCreate,
     PackageDetailRead,
     PackageLineCreate,
@@ -112,6 +113,21 @@ def decide_package(package_id: PathId, body: DecisionCreate, gate: Gate = Depend
         gate,
         existing("package", package_id, acting=lambda _: [body.party]),
         lambda: packages.Decide.model_validate({**command_fields(body), "package_id": package_id}),
+        payload=body,
+    )
+
+
+@router.post(
+    "/packages/{package_id}/lines/{line_no}/cancel",
+    response_model=OutcomeRead,
+    summary="Take a line out of a package not yet contracted: its money goes back to its pledges",
+    **acts(packages.CancelLine.ACTION),
+)
+def cancel_package_line(package_id: PathId, line_no: int, body: LineCancelAction, gate: Gate = Depends(updating)):
+    return send(
+        gate,
+        existing("package", package_id),
+        lambda: packages.CancelLine(package_id=package_id, line_no=line_no, reason=body.reason, on=body.on),
         payload=body,
     )
 

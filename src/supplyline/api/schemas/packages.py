@@ -57,6 +57,11 @@ class DecisionCreate(RequestModel):
     on: Day | None = None
 
 
+class LineCancelAction(RequestModel):
+    reason: Text = Field(description="why the line is taken out")
+    on: Day | None = Field(None, description="the day it happened (default: today, UTC)")
+
+
 PackageRead = read_model("PackageRead", PackageRecord, __name__)
 PackageLineRead = read_model("PackageLineRead", PackageLineRecord, __name__)
 DecisionRead = read_model("DecisionRead", DecisionRecord, __name__, withheld=False)

@@ -45,6 +45,7 @@ from .packages import (
     PackageDeliveryStarted,
     PackageDrafted,
     PackageLineAdded,
+    PackageLineCancelled,
     PackageProposed,
     PackageRejected,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "PackageDeliveryStarted",
     "PackageDrafted",
     "PackageLineAdded",
+    "PackageLineCancelled",
     "PackageProposed",
     "PackageRejected",
     "PartyAliasesAdded",

@@ -32,6 +32,16 @@ class PackageLineAdded(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PackageLineCancelled(Event):
+    """A line taken out of a package before it is contracted: its money goes back to its
+    pledges and its requirement's units reopen (issue 15 item 3)."""
+
+    line_no: int
+    reason: str
+    on: date
+
+
+@dataclass(frozen=True, kw_only=True)
 class PackageProposed(Event):
     pass
 

@@ -111,7 +111,7 @@ def _needs(conn: Connection) -> list[Need]:
         conn.execute(
             select(pl.c.requirement_id, func.sum(pl.c.quantity))
             .select_from(pl.join(pk, pk.c.id == pl.c.package_id))
-            .where(pk.c.state.in_(PACKAGE.group("live")))
+            .where(pk.c.state.in_(PACKAGE.group("live")), pl.c.cancelled_on.is_(None))
             .group_by(pl.c.requirement_id)
         ).all()
     )

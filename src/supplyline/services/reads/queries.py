@@ -187,7 +187,9 @@ def list_packages(conn: Connection, *, state: str | None = None, mechanism: str 
     rows = _rows(conn, _where(select(p).order_by(p.c.id), p, {"state": state, "mechanism": mechanism}))
     values = dict(
         conn.execute(
-            select(pl.c.package_id, func.sum(pl.c.quantity * pl.c.unit_price_minor)).group_by(pl.c.package_id)
+            select(pl.c.package_id, func.sum(pl.c.quantity * pl.c.unit_price_minor))
+            .where(pl.c.cancelled_on.is_(None))  # a cancelled line is no longer part of its package's value
+            .group_by(pl.c.package_id)
         ).all()
     )
     funded = dict(conn.execute(select(a.c.package_id, func.sum(a.c.line_amount_minor)).group_by(a.c.package_id)).all())

@@ -293,6 +293,7 @@ class PackageLineRecord(TypedDict):
     origin: str
     value: str
     funded: str
+    cancelled_on: str | None  # the day the line was taken out of its package (issue 15), or None
 
 
 class DecisionRecord(TypedDict):

@@ -148,7 +148,7 @@ def allocate(uow: UnitOfWork, actor: Actor, cmd: Allocate, expected: int | None)
     pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
     package = uow.load(Package, cmd.package_id, field="package")
     package_domain.can_fund(package)
-    line = package.line(cmd.line_no)
+    line = package_domain.check_line_open(package, cmd.line_no)
     requirement = uow.load(Requirement, line.requirement_id)
     requirement_domain.check_still_wanted(requirement)
     assert pledge.amount is not None

@@ -10,7 +10,7 @@ from ...domain.money import parse_decimal
 from ...domain.package import Package
 from ...domain.party import Party
 from ...domain.requirement import Requirement
-from ...domain.values import parse_text
+from ...domain.values import parse_int, parse_text
 from ...store.eventstore import UnitOfWork
 from .. import facts
 from ..bus import Command, handles
@@ -132,6 +132,31 @@ def decide_package(uow: UnitOfWork, actor: Actor, cmd: Decide, expected: int | N
     if package.state == "rejected":  # its money goes back to its pledges, its lines reopen
         stored += release_package_in(uow, package, reason="package_rejected", on=cmd.on)
     return Outcome(package.id, stored)
+
+
+class CancelLine(Command):
+    ACTION: ClassVar[str] = "package.cancel_line"
+
+    package_id: str
+    line_no: Annotated[int, parsed(parse_int, "line", minimum=1)]
+    reason: Annotated[str, parsed(parse_text)]
+    on: BusinessDay = TODAY
+
+
+@handles(CancelLine)
+def cancel_line(uow: UnitOfWork, actor: Actor, cmd: CancelLine, expected: int | None) -> Outcome:
+    """Take a line out of a package not yet contracted: its allocations go back to each pledge
+    (in its currency, at the rate each recorded) and its requirement's units reopen (issue 15 item 3)."""
+    outcome = moved(
+        uow,
+        Package,
+        cmd.package_id,
+        lambda p: domain.cancel_line(p, cmd.line_no, reason=cmd.reason, on=cmd.on),
+        expected,
+    )
+    package = uow.load(Package, outcome.id)
+    outcome.events += release_package_in(uow, package, reason="line_cancelled", on=cmd.on, line_nos=(cmd.line_no,))
+    return outcome
 
 
 class ClosePackage(Command):
