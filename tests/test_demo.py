@@ -1,11 +1,15 @@
 """The demo ledger: the public PURL figures are what was announced, and every report adds up."""
 
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from supplyline.domain.access import Principal
 from supplyline.services.log.checks import check_projections, verify_ledger
-from supplyline.services.reads import queries, reports
+from supplyline.services.notify import worker
+from supplyline.services.reads import lateness, queries, reports, todo
+from supplyline.store import schema as t
 
 
 def test_public_pledges_are_the_announced_amounts(demo_store):
@@ -156,3 +160,36 @@ def test_demo_ledger_verifies_and_equals_its_rebuild(demo_store):
             ).all()
         )
     assert actors == {"ShipmentReceived": "UA-MOD", "PackageApproved": "UA-GOV"}
+
+
+def test_the_demo_s_funders_follow_the_schedules_and_each_reads_only_its_own(demo_store):
+    # the Netherlands and Canada subscribed before the schedules moved: CT-NL-1's reschedule
+    # and SH-DE-1's moved arrival are queued for both (subscriptions are not ledger data)
+    assert worker.feed(demo_store) == 4
+    worker.deliver(demo_store, worker.Backoff(timeout=1.0))
+    o, e = t.notify_outbox, t.events
+    with demo_store.read() as conn:
+        rows = conn.execute(
+            select(o.c.subscription_id, e.c.stream_id, o.c.state, o.c.attempts)
+            .select_from(o.join(e, e.c.seq == o.c.seq))
+            .order_by(o.c.subscription_id, o.c.seq)
+        ).all()
+    # nothing listens on the demo's address: the Netherlands' copy of the reschedule waits
+    # for a retry (holding back what follows it); Canada may read neither record
+    assert [tuple(r) for r in rows] == [
+        ("SUB-0001", "contract:CT-NL-1", "pending", 1),
+        ("SUB-0001", "shipment:SH-DE-1", "pending", 0),
+        ("SUB-0002", "contract:CT-NL-1", "withheld", 0),
+        ("SUB-0002", "shipment:SH-DE-1", "withheld", 0),
+    ]
+
+
+def test_the_demo_s_queues_on_2_december(demo_store):
+    def counts(party: str, role: str) -> dict:
+        with demo_store.read() as conn:
+            return todo.needs_action(conn, Principal(party, role), date(2026, 12, 2), lateness.everything)["counts"]
+
+    assert counts("US-GOV", "seller") == {"decide": 2, "explain": 1}
+    assert counts("UA-MOD", "recipient") == {"receive": 1, "inventory": 1}
+    assert counts("UA-US-JV", "supplier") == {"explain": 4}
+    assert counts("NATO-NSATU", "coordinator") == {"fund": 5}

@@ -59,12 +59,13 @@ def test_a_funder_receives_the_reschedules_it_may_read_signed_and_never_one_it_m
                 contract_id="CT-NL-1", entry=4, due="2027-01-31", reason="transport", on="2026-11-01"
             ),
         )
-        assert worker.feed(demo_store) == 2
-        assert worker.deliver(demo_store, FAST) == 2
+        # the demo's own two subscriptions get their three reschedules, ours the new one each
+        assert worker.feed(demo_store) == 2 * 3 + 2
+        worker.deliver(demo_store, FAST)
     finally:
         hook.stop()
     # the Netherlands paid for CT-NL-1 and reads it; Canada does not: its copy is withheld
-    [(nl_row, ca_row)] = [tuple(outbox(demo_store))]
+    nl_row, ca_row = [row for row in outbox(demo_store) if row[0] in (nl, ca)]
     assert (nl_row[0], nl_row[2], ca_row[0], ca_row[2]) == (nl, "delivered", ca, "withheld")
     [(headers, body)] = hook.received
     payload = Webhook(nl_secret).verify(body, headers)
@@ -91,8 +92,8 @@ def test_a_party_subscribes_only_to_events_it_may_read_and_a_bad_request_writes_
         subscribe(demo_store, "NL-GOV", "funder", "ftp://example.org/", "ContractSigned")
     with pytest.raises(InvalidInput, match="events"):
         subscribe(demo_store, "NL-GOV", "funder", "http://127.0.0.1:9/x", "NoSuchEvent")
-    with demo_store.read() as conn:
-        assert conn.execute(select(t.subscriptions)).all() == []
+    with demo_store.read() as conn:  # the demo's two, no more
+        assert sorted(conn.execute(select(t.subscriptions.c.party)).scalars()) == ["CA-GOV", "NL-GOV"]
     out = CliRunner().invoke(
         app,
         [
@@ -102,9 +103,9 @@ def test_a_party_subscribes_only_to_events_it_may_read_and_a_bad_request_writes_
     )
     assert out.exit_code == 0, out.output
     made = json.loads(out.output)
-    assert made["id"] == "SUB-0001" and made["secret"].startswith("whsec_")
-    listed = CliRunner().invoke(app, ["--db", demo_sqlite_url, "subscription", "list", "--json"])
-    [row] = json.loads(listed.output)
+    assert made["id"] == "SUB-0003" and made["secret"].startswith("whsec_")
+    listed = CliRunner().invoke(app, ["--db", demo_sqlite_url, "subscription", "list", "--party", "NL-GOV", "--json"])
+    _demo, row = json.loads(listed.output)
     assert (row["party"], row["role"], row["events"]) == ("NL-GOV", "funder", ["ContractSigned", "DeliveryRescheduled"])
     assert "secret" not in row
     assert event_count(demo_store) == before  # subscriptions are not ledger data
@@ -117,7 +118,12 @@ def test_the_api_subscribes_the_token_s_party_in_its_role(demo_store):
     body = {"url": "https://ca.example/hook", "events": ["PledgeAnnounced"], "secret": subscriptions.new_secret()}
     made = client.post("/api/v1/subscriptions", json=body, headers=auth)
     assert made.status_code == 201, made.text
-    assert client.get("/api/v1/subscriptions", headers=auth).json()["items"][0]["role"] == "funder"
+    mine = client.get("/api/v1/subscriptions", headers=auth).json()["items"]
+    # the demo's and the new one, Canada's alone
+    assert [(s["party"], s["role"], s["url"]) for s in mine] == [
+        ("CA-GOV", "funder", "http://127.0.0.1:9/supplyline-demo/CA-GOV"),
+        ("CA-GOV", "funder", "https://ca.example/hook"),
+    ]
     bad = client.post("/api/v1/subscriptions", json={**body, "events": ["ShipmentReceived", "Nope"]}, headers=auth)
     assert (bad.status_code, bad.json()["field"]) == (422, "events")
 
