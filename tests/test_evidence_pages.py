@@ -101,4 +101,10 @@ def test_a_finding_has_its_page_with_its_steps(demo_store):
     package = auditor.get("/packages/PKG-DD-1").text
     assert '<a href="/findings/FND-DD-1">FND-DD-1</a>' in package
     assert 'id="open-finding-lot:PO-DD-1-L001"' in package
+    # and in the trace, at the lot the delivered drones came from
+    trace = package[package.index('id="trace"') :]
+    assert re.findall(r'data-record="([a-z]+:[A-Z0-9-]+)"', trace) == ["lot:PO-DD-1-L001"] * trace.count(
+        "lot PO-DD-1-L001:"
+    )
+    assert "lot PO-DD-1-L001:" in trace
     assert '<a href="/findings/FND-DD-1">FND-DD-1</a>' in auditor.get("/findings").text
