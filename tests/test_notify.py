@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -176,3 +177,36 @@ def test_after_a_dead_endpoint_and_a_killed_worker_every_event_arrives_once_in_o
     for headers, body in hook.received:
         assert Webhook(secret).verify(body, headers)["type"] == "PartyRegistered"
     assert {state for _, _, state in outbox(store)} == {"delivered"}
+
+
+def _serving(url: str, port: int, *flags: str) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "supplyline.cli.main", "--db", url, "serve", "--port", str(port), *flags]
+    server = subprocess.Popen(cmd, env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return server
+        assert server.poll() is None, "serve stopped"
+        time.sleep(0.1)
+    raise AssertionError("serve did not start")
+
+
+@pytest.mark.parametrize(("flags", "arrived"), [((), 1), (("--no-notify",), 0)])
+def test_serve_delivers_notifications_unless_told_not_to(sqlite_store, flags, arrived):
+    hook = Receiver()
+    hook.start()
+    url = sqlite_store.engine.url.render_as_string(hide_password=False)
+    subscribe(sqlite_store, "AUD", "auditor", hook.url, "PartyRegistered")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = _serving(url, port, *flags)
+    try:
+        _register(sqlite_store, 1, 1)
+        hook.wait_for(1, timeout=20 if arrived else 3)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        hook.stop()
+    assert len(hook.ids()) == arrived
