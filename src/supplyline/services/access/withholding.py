@@ -18,6 +18,8 @@ a withheld contract price) is withheld with it: see ``derived_hidden``.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -34,6 +36,7 @@ from ...domain.values import today_utc
 from ...ledger import disclosure
 from ...ledger.canonical import parse
 from ...store import schema as t
+from ...store.eventstore import read_head
 from ...store.repeats import repeats_of
 from ...store.withheld import real_payloads
 
@@ -104,46 +107,100 @@ PUBLIC_READER = Reader(None, "public")
 OPERATOR = Reader(None, "coordinator")
 
 
+@dataclass(frozen=True)
+class _Known:
+    """Every withheld field of the ledger up to event ``seq`` (whose hash is ``hash``), with the
+    lookups the index answers from. Never changed once built: a newer head makes a new one."""
+
+    seq: int
+    hash: str
+    fields: tuple[Withheld, ...] = ()
+    repeated: dict[int, tuple[Withheld, ...]] = field(default_factory=dict)
+    by_table: dict[str, tuple[Withheld, ...]] = field(default_factory=dict)
+
+    def extended(self, seq: int, hash_: str, items: list[Withheld]) -> _Known:
+        repeated, by_table = dict(self.repeated), dict(self.by_table)
+        for item in items:
+            for at in {at for at, _ in item.repeated_in}:
+                repeated[at] = (*repeated.get(at, ()), item)
+            for table in dict.fromkeys(target.table for target in item.targets):
+                by_table[table] = (*by_table.get(table, ()), item)
+        return _Known(seq, hash_, (*self.fields, *items), repeated, by_table)
+
+
+#: per database, the withheld fields as of the latest head a read saw: a read after a write
+#: resolves only the fields the new events withheld (the ones before are written for good)
+_KNOWN: OrderedDict[str, _Known] = OrderedDict()
+_KNOWN_LOCK = threading.Lock()
+_DATABASES_KEPT = 8
+
+
+def _withheld_after(conn: Connection, after: int, upto: int) -> list[Withheld]:
+    """The withheld fields of the events after ``after`` up to ``upto``, resolved to projection rows."""
+    e, w = t.events, t.withheld_values
+    seqs = list(conn.execute(select(w.c.seq).distinct().where(w.c.seq > after, w.c.seq <= upto).order_by(w.c.seq)))
+    out: list[Withheld] = []
+    for start in range(0, len(seqs), 500):
+        chunk = [seq for (seq,) in seqs[start : start + 500]]
+        rows = conn.execute(
+            select(e.c.seq, e.c.stream_id, e.c.type, e.c.actor, e.c.payload).where(e.c.seq.in_(chunk)).order_by(e.c.seq)
+        )
+        for row in rows:
+            payload = parse(row.payload)
+            record = row.stream_id.partition(":")[2]
+            for name, marker in disclosure.markers(payload).items():
+                item = Withheld(
+                    row.seq,
+                    row.type,
+                    row.stream_id,
+                    name,
+                    marker["level"],
+                    marker["embargo"],
+                    marker["commitment"],
+                    row.actor,
+                    tuple(_targets(TableEvent(row.type, record, payload), name)),
+                )
+                out.append(_with_repeats(conn, item, record, row.payload) if _repeats(row.type, name) else item)
+    return out
+
+
+def _known(conn: Connection) -> _Known:
+    """The withheld fields as of the head ``conn`` reads, from what an earlier read resolved
+    when the event it stopped at is still there with the same hash (the chain then vouches
+    for every event before it), else from the start."""
+    seq, hash_ = read_head(conn)
+    database = conn.engine.url.render_as_string(hide_password=False)
+    with _KNOWN_LOCK:
+        before = _KNOWN.get(database)
+    if before is not None and before.seq == seq and before.hash == hash_:
+        return before
+    e = t.events
+    if (
+        before is None
+        or before.seq > seq
+        or conn.execute(select(e.c.hash).where(e.c.seq == before.seq)).scalar_one_or_none() != before.hash
+    ):
+        before = _Known(0, "")
+    known = before.extended(seq, hash_, _withheld_after(conn, before.seq, seq))
+    with _KNOWN_LOCK:
+        latest = _KNOWN.get(database)
+        if latest is None or latest.seq <= known.seq:
+            _KNOWN[database] = known
+            _KNOWN.move_to_end(database)
+        while len(_KNOWN) > _DATABASES_KEPT:
+            _KNOWN.popitem(last=False)
+    return known
+
+
 class Index:
-    """Every withheld field of the ledger, resolved to projection rows, read once."""
+    """Every withheld field of the ledger, resolved to projection rows (``_known``)."""
 
     def __init__(self, conn: Connection, *, on: date | None = None):
         self.on = on or today_utc()
-        self.fields: list[Withheld] = []
-        e, w = t.events, t.withheld_values
-        seqs = list(conn.execute(select(w.c.seq).distinct()).scalars())
-        for start in range(0, len(seqs), 500):
-            rows = conn.execute(
-                select(e.c.seq, e.c.stream_id, e.c.type, e.c.actor, e.c.payload).where(
-                    e.c.seq.in_(seqs[start : start + 500])
-                )
-            )
-            for row in rows:
-                payload = parse(row.payload)
-                record = row.stream_id.partition(":")[2]
-                for name, marker in disclosure.markers(payload).items():
-                    item = Withheld(
-                        row.seq,
-                        row.type,
-                        row.stream_id,
-                        name,
-                        marker["level"],
-                        marker["embargo"],
-                        marker["commitment"],
-                        row.actor,
-                        tuple(_targets(TableEvent(row.type, record, payload), name)),
-                    )
-                    self.fields.append(
-                        _with_repeats(conn, item, record, row.payload) if _repeats(row.type, name) else item
-                    )
-        self._repeated: dict[int, list[Withheld]] = {}
-        for item in self.fields:
-            for seq in {seq for seq, _ in item.repeated_in}:
-                self._repeated.setdefault(seq, []).append(item)
-        self._by_table: dict[str, list[Withheld]] = {}
-        for item in self.fields:
-            for target in item.targets:
-                self._by_table.setdefault(target.table, []).append(item)
+        known = _known(conn)
+        self.fields: tuple[Withheld, ...] = known.fields
+        self._repeated = known.repeated
+        self._by_table = known.by_table
 
     def repeats(self, seq: int, reader: Reader) -> dict[str, Withheld]:
         """Fields of event ``seq`` in clear that repeat a value withheld from ``reader``, and why."""

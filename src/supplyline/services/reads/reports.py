@@ -51,12 +51,18 @@ class Converter:
         self.target = check_currency(target)
         self.used: dict[tuple, dict] = {}
         self.lacking: set[tuple[str, str, date]] = set()
+        #: the rate days each (date, currency) may use, read once per report (figures share dates)
+        self._days: dict[tuple[date, str], list[facts.FxDay]] = {}
+
+    def _fx_days(self, on: date, currency: str) -> list[facts.FxDay]:
+        key = (on, currency)
+        if key not in self._days:
+            self._days[key] = facts.fx_days(self.conn, on, {currency, self.target})
+        return self._days[key]
 
     def __call__(self, money: Money, on: date) -> Money | None:
         try:
-            conversion: Conversion = convert(
-                money, self.target, on, facts.fx_days(self.conn, on, {money.currency, self.target})
-            )
+            conversion: Conversion = convert(money, self.target, on, self._fx_days(on, money.currency))
         except InvalidInput as missing:
             if missing.field != "fx":
                 raise
