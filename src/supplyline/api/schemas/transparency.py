@@ -2,56 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from ...services.reads import report_models as rm
+from ..derive import page_of, read_model
 
-from pydantic import BaseModel, Field
-
-from .common import Page
-from .ledger import EventRead
-
-
-class RevealedValueRead(BaseModel):
-    value: Any
-    salt: str
-
-
-class PublicEventRead(EventRead):  # type: ignore[misc,valid-type] # EventRead is derived at import (api/derive.py)
-    revealed: dict[str, RevealedValueRead] | None = Field(
-        None, description="withheld fields whose embargo has passed: value and salt opening the commitment"
-    )
-    redacted: list[str] | None = Field(
-        None,
-        description="fields recorded in clear that repeat a value another event withholds: shown as "
-        '{"$repeats": that event\'s marker}; this view does not rehash to its hash (docs/transparency.md)',
-    )
-
-
-class InclusionProofRead(BaseModel):
-    leafIdx: int
-    treeSize: int
-    root: str
-    leafHash: str
-    proof: list[str]
-    event: PublicEventRead
-
-
-class ConsistencyProofRead(BaseModel):
-    size1: int
-    size2: int
-    root1: str
-    root2: str
-    proof: list[str]
-
-
-class RevealedRead(BaseModel):
-    field: str
-    value: Any
-    salt: str
-
-
-class RevealRead(InclusionProofRead):
-    reveal: RevealedRead
-
-
-class PublicEventPage(Page[PublicEventRead]):
-    pass
+RevealedValueRead = read_model("RevealedValueRead", rm.RevealedValue, __name__, withheld=False)
+PublicEventRead = read_model("PublicEventRead", rm.PublicEvent, __name__, withheld=False)
+InclusionProofRead = read_model("InclusionProofRead", rm.InclusionProof, __name__, withheld=False)
+ConsistencyProofRead = read_model("ConsistencyProofRead", rm.ConsistencyProof, __name__, withheld=False)
+RevealedRead = read_model("RevealedRead", rm.Revealed, __name__, withheld=False)
+RevealRead = read_model("RevealRead", rm.Reveal, __name__, withheld=False)
+PublicEventPage = page_of("PublicEventPage", PublicEventRead, __name__)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -29,6 +31,7 @@ from ...store import merkle as tree
 from ...store import schema as t
 from ...store.eventstore import Store, iter_events
 from ..access.withholding import PUBLIC_READER, Index
+from ..reads.report_models import ConsistencyProof, InclusionProof, PublicEvent, Reveal
 
 # --- the key ---------------------------------------------------------------------------------
 
@@ -132,7 +135,7 @@ def _event(conn: Connection, ref: object) -> StoredEvent:
     )
 
 
-def inclusion(conn: Connection, event: StoredEvent, size: int, *, on: date) -> dict:
+def inclusion(conn: Connection, event: StoredEvent, size: int, *, on: date) -> InclusionProof:
     if event.seq > size:
         raise InvalidInput("size", size, f"event #{event.seq} is not in the tree of the first {size} events")
     index = event.seq - 1
@@ -145,11 +148,13 @@ def inclusion(conn: Connection, event: StoredEvent, size: int, *, on: date) -> d
         "root": b64(tree.tree_head(conn, size)),
         "leafHash": b64(merkle.leaf_hash(bytes.fromhex(event.hash))),
         "proof": [b64(p) for p in proof],
-        "event": view,
+        "event": cast(PublicEvent, view),
     }
 
 
-def inclusion_proof(store: Store, event_ref: object, *, size: object | None = None, on: date | None = None) -> dict:
+def inclusion_proof(
+    store: Store, event_ref: object, *, size: object | None = None, on: date | None = None
+) -> InclusionProof:
     """A self-contained inclusion proof for one event, in the transparency-dev vector field
     names, with the event's public view (which anyone can rehash to the leaf)."""
     sync_tree(store)
@@ -158,7 +163,7 @@ def inclusion_proof(store: Store, event_ref: object, *, size: object | None = No
         return inclusion(conn, event, _size(conn, size), on=on or today_utc())
 
 
-def consistency_proof(store: Store, old: object, new: object | None = None) -> dict:
+def consistency_proof(store: Store, old: object, new: object | None = None) -> ConsistencyProof:
     sync_tree(store)
     with store.read() as conn:
         size2 = _size(conn, new)
@@ -213,7 +218,7 @@ def withheld_field(conn: Connection, event_ref: object, field: str) -> WithheldF
     return WithheldField(event.seq, event.stream_id, event.actor, field, marker["level"], marker["embargo"])
 
 
-def reveal(store: Store, event_ref: object, field: str, *, size: object | None = None) -> dict:
+def reveal(store: Store, event_ref: object, field: str, *, size: object | None = None) -> Reveal:
     """The value and salt of one withheld field, with the inclusion proof of its event:
     anyone can check the value against the commitment in the signed log."""
     sync_tree(store)
@@ -222,11 +227,10 @@ def reveal(store: Store, event_ref: object, field: str, *, size: object | None =
         _withheld(event, field)
         secret = next(s for s in withheld.secrets_of(conn, [event.seq]).get(event.seq, []) if s.field == field)
         doc = inclusion(conn, event, _size(conn, size), on=today_utc())
-    doc["reveal"] = {"field": field, **secret.to_json()}
-    return doc
+    return cast(Reveal, {**doc, "reveal": {"field": field, **secret.to_json()}})
 
 
-def document(doc: dict) -> str:
+def document(doc: Mapping[str, Any]) -> str:
     """The bytes of a proof or reveal file: canonical JSON (RFC 8785), so every byte counts."""
     return canonical(doc) + "\n"
 

@@ -352,3 +352,56 @@ class LateReport(TypedDict):
     requirements: list[dict[str, Any]]
     shipments: list[dict[str, Any]]
     packages: list[dict[str, Any]]
+
+
+# ---- the transparency log: public events, proofs, revealed values (docs/transparency.md) ----
+
+
+class RevealedValue(TypedDict):
+    value: Any
+    salt: str
+
+
+class PublicEvent(EventRecord):
+    revealed: NotRequired[
+        Annotated[
+            dict[str, RevealedValue] | None,
+            Doc("withheld fields whose embargo has passed: value and salt opening the commitment"),
+        ]
+    ]
+    redacted: NotRequired[
+        Annotated[
+            list[str] | None,
+            Doc(
+                "fields recorded in clear that repeat a value another event withholds: shown as "
+                '{"$repeats": that event\'s marker}; this view does not rehash to its hash (docs/transparency.md)'
+            ),
+        ]
+    ]
+
+
+class InclusionProof(TypedDict):
+    leafIdx: int
+    treeSize: int
+    root: str
+    leafHash: str
+    proof: list[str]
+    event: PublicEvent
+
+
+class ConsistencyProof(TypedDict):
+    size1: int
+    size2: int
+    root1: str
+    root2: str
+    proof: list[str]
+
+
+class Revealed(TypedDict):
+    field: str
+    value: Any
+    salt: str
+
+
+class Reveal(InclusionProof):
+    reveal: Revealed
