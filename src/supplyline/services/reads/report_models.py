@@ -1,9 +1,11 @@
-"""What the ledger browser, the reports and the evidence (documents, findings) answer, as
-typed records: the one declaration of each (the chain's records are in ``read_models.py``).
+"""What the ledger browser, the reports, the evidence (documents, findings), end use's small
+records and the transparency log's proofs answer, as typed records: the one declaration of
+each (the chain's records are in ``read_models.py``).
 
 As there, amounts and dates are text; the API's response models derive from these
-(``api/derive.py``), where the fields the gate may blank for a caller are named. A field's ``Doc`` is the description the API publishes with it; a key
-declared ``NotRequired`` is one the report may leave out (the API reads it as null or empty).
+(``api/derive.py``), where the fields the gate may blank for a caller are named. A field's
+``Doc`` is the description the API publishes with it; a key declared ``NotRequired`` is one
+the answer may leave out (the API reads it as null or empty).
 """
 
 from __future__ import annotations
