@@ -7,6 +7,7 @@ and the December 2025 amounts (parties until 2026-06-30, so public by now)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -221,3 +222,56 @@ def test_a_co_funder_sees_another_funders_payments_without_its_pledge_or_referen
         ("expended", "DK-GOV", "PL-DK-2025-08", "DD1149-NORDIC-STOCK", "89000000.00", "89000000.00"),
         ("expended", "NO-GOV", None, None, None, "61000000.00"),
     ]
+
+
+def _announce(store, pledge_id: str, disclosure: dict) -> None:
+    from supplyline.services import bus
+    from supplyline.services.records import funding, parties
+
+    operator = Actor("operator", via="test")
+    if pledge_id.endswith("1"):
+        bus.handle(store, operator, parties.RegisterParty(id="NL-GOV", name="Netherlands", kind="government"))
+    command = funding.AnnouncePledge(
+        funder="NL-GOV",
+        amount="1000.00",
+        currency="EUR",
+        pledged_on="2025-08-05",
+        mechanism="purl",
+        id=pledge_id,
+        disclosure=disclosure,
+    )
+    bus.handle(store, operator, command)
+
+
+def test_a_read_after_a_write_sees_the_fields_it_withheld_and_a_new_ledger_at_the_same_url_none_of_the_old(
+    db_url, tmp_path
+):
+    """The index resolves, per read, only what was withheld since the head an earlier read saw,
+    and only while that head is still the ledger's: a ledger made anew at the same address
+    shares nothing with the one before."""
+    from supplyline.services.context import open_store
+
+    store = open_store(db_url, create=True)
+    _announce(store, "PL-1", {"amount": "parties"})
+    with store.read() as conn:
+        assert [(f.stream_id, f.field) for f in Index(conn).fields] == [("pledge:PL-1", "amount")]
+    _announce(store, "PL-2", {})
+    _announce(store, "PL-3", {"note": "parties", "amount": "confidential"})
+    with store.read() as conn:
+        index = Index(conn)
+    assert [(f.stream_id, f.field) for f in index.fields] == [
+        ("pledge:PL-1", "amount"),
+        ("pledge:PL-3", "amount"),
+        ("pledge:PL-3", "note"),
+    ]
+    assert set(index.hidden("pledges", ("PL-3",), PUBLIC_READER)) >= {"amount", "note"}
+    assert index.hidden("pledges", ("PL-2",), PUBLIC_READER) == {}
+    store.engine.dispose()
+    if db_url.startswith("sqlite"):  # the same file made anew: one pledge, withheld nothing
+        path = db_url.removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+        again = open_store(db_url, create=True)
+        _announce(again, "PL-1", {})
+        with again.read() as conn:
+            assert Index(conn).fields == ()
