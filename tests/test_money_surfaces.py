@@ -183,3 +183,14 @@ def test_the_package_page_links_to_its_money(demo_store):
     assert 'href="/money?package=PKG-NL-1"' in page.text
     money = client.get("/money?package=PKG-NL-1")
     assert list(_cells(money.text, "money-by-pledge")) == ["PL-NL-2025-08"]
+
+
+def test_the_money_page_takes_a_currency_as_typed_and_refuses_a_bad_one_in_words(demo_store):
+    client = TestClient(create_app(demo_store, read_cache=False))
+    sign_in(client, _token(demo_store, "DK-GOV", "funder"))
+    typed, upper = client.get("/money?currency=eur"), client.get("/money?currency=EUR")
+    assert typed.status_code == 200 and list(_cells(typed.text, "money-by-pledge")) == ["PL-DK-2025-08"]
+    assert typed.text == upper.text
+    bad = client.get("/money?currency=XX1")
+    assert bad.status_code == 400 and bad.headers["content-type"].startswith("text/html")
+    assert "Input not accepted" in bad.text and "currency: must be a three-letter" in bad.text

@@ -6,11 +6,13 @@ from __future__ import annotations
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
+from ..domain.errors import Refused
+from ..domain.money import check_currency
 from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES
 from . import session
 from .money_strings import STRINGS, language
 from .money_view import money_view
-from .pages import _page, _store, router
+from .pages import _page, _refused, _store, router
 
 
 @router.get("/money", response_class=HTMLResponse)
@@ -18,9 +20,14 @@ def money_page(
     request: Request,
     lang: str | None = Query(None, max_length=2),
     package: str | None = Query(None, max_length=64),
-    currency: str = Query("USD", pattern=r"^[A-Z]{3}$"),
+    currency: str = Query("USD", max_length=20),
 ):
     words = STRINGS[language(lang, request.headers.get("accept-language"))]
+    currency = currency.strip().upper()  # "eur" is what a reader types: the page takes it, as the overview does
+    try:
+        check_currency(currency)
+    except Refused as exc:
+        return _refused(request, exc)
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
         report = money_view(who, conn, currency=currency, package=package)
