@@ -210,3 +210,28 @@ def test_serve_delivers_notifications_unless_told_not_to(sqlite_store, flags, ar
         server.wait(timeout=20)
         hook.stop()
     assert len(hook.ids()) == arrived
+
+
+def test_an_endpoint_that_never_answers_holds_back_only_its_own_subscription(sqlite_store):
+    hook = Receiver()
+    hook.start()
+    hanging = socket.socket()  # accepts connections (the kernel's backlog) and never answers
+    hanging.bind(("127.0.0.1", 0))
+    hanging.listen(8)
+    dead = f"http://127.0.0.1:{hanging.getsockname()[1]}/hook"
+    try:
+        stuck, _ = subscribe(sqlite_store, "AUD", "auditor", dead, "PartyRegistered")
+        live, _ = subscribe(sqlite_store, "AUD", "auditor", hook.url, "PartyRegistered")
+        _register(sqlite_store, 1, 3)
+        worker.feed(sqlite_store)
+        started = time.monotonic()
+        assert worker.deliver(sqlite_store, worker.Backoff(timeout=3.0)) == 3
+        took = time.monotonic() - started
+    finally:
+        hook.stop()
+        hanging.close()
+    # the live subscription got its three at once, while the other waited out its timeout
+    assert len(hook.ids()) == 3 and took >= 3.0
+    assert max(hook.times) - started < 2.0
+    states = {(sub, state) for sub, _, state in outbox(sqlite_store)}
+    assert states == {(stuck, "pending"), (live, "delivered")}

@@ -17,6 +17,7 @@ class Receiver:
             self.port = probe.getsockname()[1]
         self.delay = delay
         self.received: list[tuple[dict[str, str], bytes]] = []
+        self.times: list[float] = []  # time.monotonic() of each arrival
         self.lock = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
 
@@ -33,6 +34,7 @@ class Receiver:
                 time.sleep(owner.delay)
                 with owner.lock:
                     owner.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                    owner.times.append(time.monotonic())
                 self.send_response(204)
                 self.end_headers()
 

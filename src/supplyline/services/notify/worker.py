@@ -8,7 +8,8 @@ the log, each subscription's deliveries signed and sent in log order.
 - **In order, at least once.** ``deliver`` sends each subscription's oldest pending event
   first and the next only after it was answered 2xx; a failure schedules a retry with
   exponential backoff (``base`` doubling up to ``cap`` seconds) and holds that
-  subscription's later events back. An event is marked delivered after its answer: a crash
+  subscription's later events back. Subscriptions are delivered side by side (threads), so
+  an endpoint that hangs until the timeout delays only its own. An event is marked delivered after its answer: a crash
   between the two sends it again with the same ``webhook-id``, which receivers deduplicate.
 - **What the subscriber may read.** Each payload is the event as ``GET /events`` answers it,
   decided for the subscriber's party and role by ``views.Viewer.events`` (the API's own
@@ -25,6 +26,7 @@ import logging
 import threading
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -144,23 +146,30 @@ def _attempt(store: Store, sub, row, backoff: Backoff) -> bool:
     return ok
 
 
-def deliver(store: Store, backoff: Backoff = Backoff()) -> int:
-    """One pass: each subscription's pending events, oldest first, until one fails or is
-    not yet due again. Returns how many were settled."""
-    s, o = t.subscriptions, t.notify_outbox
+def _deliver_stream(store: Store, sub, backoff: Backoff) -> int:
+    """One subscription's pending events, oldest first, until one fails or is not yet due."""
+    o = t.notify_outbox
     settled = 0
+    while True:
+        with store.engine.connect() as conn:
+            row = conn.execute(
+                select(o).where(o.c.subscription_id == sub.id, o.c.state == "pending").order_by(o.c.seq).limit(1)
+            ).first()
+        if row is None or row.next_attempt_at > _now().isoformat() or not _attempt(store, sub, row, backoff):
+            return settled
+        settled += 1
+
+
+def deliver(store: Store, backoff: Backoff = Backoff(), *, streams: int = 8) -> int:
+    """One pass over every subscription, up to ``streams`` of them at a time, so an endpoint
+    that does not answer holds back only its own subscription. Returns how many settled."""
+    s = t.subscriptions
     with store.engine.connect() as conn:
         subs = conn.execute(select(s).where(s.c.state == "active").order_by(s.c.id)).all()
-    for sub in subs:
-        while True:
-            with store.engine.connect() as conn:
-                row = conn.execute(
-                    select(o).where(o.c.subscription_id == sub.id, o.c.state == "pending").order_by(o.c.seq).limit(1)
-                ).first()
-            if row is None or row.next_attempt_at > _now().isoformat() or not _attempt(store, sub, row, backoff):
-                break
-            settled += 1
-    return settled
+    if len(subs) <= 1:
+        return sum(_deliver_stream(store, sub, backoff) for sub in subs)
+    with ThreadPoolExecutor(max_workers=min(streams, len(subs)), thread_name_prefix="supplyline-notify") as pool:
+        return sum(pool.map(lambda sub: _deliver_stream(store, sub, backoff), subs))
 
 
 def run(store: Store, stop: threading.Event, *, poll: float = 1.0, backoff: Backoff = Backoff()) -> None:
