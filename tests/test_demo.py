@@ -149,7 +149,7 @@ def test_drone_deal_trace_reaches_the_lots(demo_store):
 
 
 def test_demo_ledger_verifies_and_equals_its_rebuild(demo_store):
-    assert verify_ledger(demo_store).checked == 249
+    assert verify_ledger(demo_store).checked == 252
     assert check_projections(demo_store) == []
     with demo_store.read() as conn:
         actors = dict(

@@ -81,6 +81,7 @@ def test_who_sees_what(demo_store):
     assert len(recipient["overdue_serials"]) == 60 and {r["site"] for r in recipient["by_site"]} == {
         "ST-0001",
         "ST-0002",
+        "ST-0003",  # the unit's store the demo handed ten PAC-3 on to
     }
 
 
@@ -407,8 +408,9 @@ def test_the_serial_index_is_rebuilt_from_the_log_and_its_manifests(demo_store):
 
     sid = _send(demo_store, serial_rows("L", 4)).id
     bus.handle(demo_store, US, shipments.ReportLost(shipment_id=sid, reason="vessel sank", on="2026-01-20"))
+    at_depot = (*NL_PAC3[:40], *NL_PAC3[50:])  # the demo handed ten on to a unit's store
     leg = bus.handle(
-        demo_store, UA, custody.HandOver(from_site="DEP-01", to_site="DEP-02", handed_on="2026-01-05", serials=NL_PAC3)
+        demo_store, UA, custody.HandOver(from_site="DEP-01", to_site="DEP-02", handed_on="2026-01-05", serials=at_depot)
     ).id
     confirmation = custody.ConfirmHandover(
         handover_id=leg, confirmed_on="2026-01-06", missing=NL_PAC3[:1], damaged=NL_PAC3[1:2]

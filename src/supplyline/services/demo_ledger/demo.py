@@ -67,6 +67,7 @@ def load(store: Store) -> dict:
     bus.handle(store, op, packages.ClosePackage(package_id="PKG-NORDIC-1", on="2026-01-15"))
     demo_schedules.slips(store)
     demo_evidence.load_evidence(store, op)
+    demo_enduse.unit_leg(store)
     return {"trace_package": "PKG-NL-1", "drone_package": "PKG-DD-1"}
 
 

@@ -1,7 +1,8 @@
 """The demo's end-use monitoring (issue 16): air-defence items and one requirement line
 carry serial numbers; two of the recipient's sites; package PKG-NORDIC-1's items inventoried
 on time, PKG-NL-1's 60 PAC-3 interceptors (received 2025-12-02) with no check recorded,
-so overdue from 2026-03-03. Serials and site codes are illustrative, not real ones.
+so overdue from 2026-03-03, ten of them handed from the depot to a unit's store. Serials and
+site codes are illustrative, not real ones.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from ...domain.serials import SerialRow
 from ...store.eventstore import Store
 from .. import bus
 from ..context import Actor
-from ..end_use import enduse
+from ..end_use import custody, enduse
 
 UA = Actor("UA-MOD", via="demo")
 #: (code, name): the recipient's own labels, never places
@@ -44,3 +45,12 @@ def nordic_checks(store: Store) -> None:
         kind="physical_security", checked_on="2026-06-15", site="DEP-02", serials=NORDIC[:40], id="EUC-DEMO-2"
     )
     bus.handle(store, UA, security)
+
+
+def unit_leg(store: Store) -> None:
+    """A custody leg after receipt: ten of PKG-NL-1's PAC-3 go from the depot to a unit's
+    store, confirmed by the recipient the next day with nothing missing."""
+    bus.handle(store, UA, enduse.RegisterSite(code="UNIT-01", name="Unit store 1 (illustrative)"))
+    leg = custody.HandOver(from_site="DEP-01", to_site="UNIT-01", handed_on="2026-04-10", serials=NL_PAC3[40:50])
+    handover = bus.handle(store, UA, leg).id
+    bus.handle(store, UA, custody.ConfirmHandover(handover_id=handover, confirmed_on="2026-04-11"))
