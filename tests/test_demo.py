@@ -190,6 +190,6 @@ def test_the_demo_s_queues_on_2_december(demo_store):
             return todo.needs_action(conn, Principal(party, role), date(2026, 12, 2), lateness.everything)["counts"]
 
     assert counts("US-GOV", "seller") == {"decide": 2, "explain": 1}
-    assert counts("UA-MOD", "recipient") == {"receive": 1, "inventory": 1}
+    assert counts("UA-MOD", "recipient") == {"receive": 1, "inventory": 2}  # the depot and the unit store
     assert counts("UA-US-JV", "supplier") == {"explain": 4}
     assert counts("NATO-NSATU", "coordinator") == {"fund": 5}
