@@ -21,6 +21,7 @@ from supplyline.services.end_use import enduse, serial_history
 from supplyline.services.end_use.enduse_report import Filters, compliance
 from supplyline.services.end_use.enduse_views import end_use_report
 from supplyline.services.reads import reports
+from supplyline.services.reads.report_models import EndUseFigures
 from supplyline.services.records import shipments
 from supplyline.store import schema as t
 
@@ -29,7 +30,7 @@ EVIDENCE = "ab" * 32
 NL = Filters(package_id="PKG-NL-1")
 
 
-def figures(store, day: str, f: Filters = NL) -> dict:
+def figures(store, day: str, f: Filters = NL) -> EndUseFigures:
     with store.read() as conn:
         return compliance(conn, date.fromisoformat(day), f, by=("category",))["overall"]
 

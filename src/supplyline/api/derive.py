@@ -13,10 +13,6 @@ from pydantic import BaseModel, Field, create_model
 from pydantic.fields import FieldInfo
 from typing_extensions import Doc
 
-from .schemas.common import Page, WithheldFieldRead
-
-#: what the gate's trimming adds to every record it presents: the fields blanked for the caller
-WITHHELD: tuple[Any, Any] = (list[WithheldFieldRead], [])
 #: what no command withholds: the record's identity
 ALWAYS_SHOWN = frozenset({"id", "version"})
 
@@ -63,10 +59,18 @@ def read_model(
         else:
             fields[field] = (kind, Field(default, description=doc) if doc else default)
     listed = withheld if listed is None else listed
-    fields.update({"withheld": WITHHELD} if listed else {}, **published)
+    fields.update({"withheld": _withheld()} if listed else {}, **published)
     model = create_model(name, __module__=module, __doc__=vars(record).get("__doc__"), **fields)
     _DERIVED.setdefault(record, model)
     return model
+
+
+def _withheld() -> tuple[Any, Any]:
+    """What the gate's trimming adds to every record it presents: the fields blanked for the
+    caller (imported here, as ``schemas.common`` derives its own shapes with this module)."""
+    from .schemas.common import WithheldFieldRead
+
+    return (list[WithheldFieldRead], [])
 
 
 #: each read model's response model, the first derived from it: a record nested in another
@@ -103,7 +107,7 @@ def _default(kind: Any) -> Any:
     """What a field the query may leave out reads as: null, or an empty list or mapping."""
     if get_origin(kind) in (Union, UnionType) and NoneType in get_args(kind):
         return None
-    return {list: [], dict: {}}[get_origin(kind)]
+    return {list: [], dict: {}}.get(get_origin(kind))  # a nested record left out: none
 
 
 def many(model: type[BaseModel]) -> Any:
@@ -113,4 +117,6 @@ def many(model: type[BaseModel]) -> Any:
 
 def page_of(name: str, item: type[BaseModel], module: str, *, doc: str | None = None) -> type[BaseModel]:
     """The page model ``name`` of ``item``s (``common.Page``), described by ``doc``."""
+    from .schemas.common import Page
+
     return create_model(name, __base__=cast(Any, Page)[item], __module__=module, __doc__=doc)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -151,7 +152,7 @@ def report_end_use(
     print_end_use(data)
 
 
-def print_end_use(data: dict) -> None:
+def print_end_use(data: Mapping[str, Any]) -> None:
     if "public" in data:
         table(
             f"end-use compliance as of {data['as_of']} (share not delinquent)",

@@ -4,7 +4,7 @@ compliance report each role sees its share of, one serial's history and proof.""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -18,6 +18,7 @@ from ..schemas.common import OutcomeRead
 from ..schemas.enduse import (
     CheckCreate,
     DispositionCreate,
+    EndUseReportRead,
     HandoverConfirmationAction,
     HandoverCreate,
     SerialHistoryRead,
@@ -123,7 +124,8 @@ def confirm_handover(handover_id: PathId, body: HandoverConfirmationAction, gate
 
 @router.get(
     "/reports/end-use",
-    response_model=dict[str, Any],
+    response_model=EndUseReportRead,
+    response_model_exclude_unset=True,
     summary="End-use compliance: figures by role (the public: percentages per category and month)",
     **acts("report.end_use"),
 )

@@ -85,6 +85,17 @@ SerialHistoryRead = read_model(
 )
 SerialProofRead = read_model("SerialProofRead", rm.SerialProof, __name__, withheld=False)
 
+# the compliance report: a role reads the parts and breakdowns its role sees (the public, its series)
+EndUseFiguresRead = read_model("EndUseFiguresRead", rm.EndUseFigures, __name__, withheld=False)
+EndUseRulesRead = read_model("EndUseRulesRead", rm.EndUseRules, __name__, withheld=False)
+OverdueSerialRead = read_model("OverdueSerialRead", rm.OverdueSerial, __name__, withheld=False)
+PublicComplianceRead = read_model("PublicComplianceRead", rm.PublicCompliance, __name__, withheld=False)
+_BREAKDOWNS = [
+    read_model(f"EndUse{by}FiguresRead", getattr(rm, f"EndUse{by}Figures"), __name__, withheld=False)
+    for by in ("Category", "Site", "Package", "Funder")
+]
+EndUseReportRead = read_model("EndUseReportRead", rm.EndUseReport, __name__, withheld=False)
+
 
 class HandoverCreate(RequestModel):
     from_site: Annotated[

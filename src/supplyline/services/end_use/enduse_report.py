@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Connection
 from ...domain.enduse import INVENTORIES, RULES_ID, Deadlines
 from ...domain.money import Money
 from ...store import schema as t
+from ..reads.report_models import EndUseFigures, EndUseReport, OverdueSerial
 
 STATUSES = ("due", "done", "overdue", "disposed")
 
@@ -140,19 +142,22 @@ def grouped(conn: Connection, as_of: date, f: Filters = Filters()) -> list[dict]
     return out
 
 
-def _figures(rows: Iterable[dict]) -> dict:
+def _figures(rows: Iterable[dict]) -> EndUseFigures:
     items = dict.fromkeys(STATUSES, 0)
     minor: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATUSES, 0))
     for r in rows:
         items[r["status"]] += r["items"]
         minor[r["value_currency"]][r["status"]] += int(r["minor"])
     total = sum(items.values())
-    out: dict = {"items": items, "total": total}
-    out["value"] = {
-        cur: {s: str(Money.from_minor(v, cur).amount) for s, v in by.items()} for cur, by in sorted(minor.items())
+    out: EndUseFigures = {
+        "items": items,
+        "total": total,
+        "value": {
+            cur: {s: str(Money.from_minor(v, cur).amount) for s, v in by.items()} for cur, by in sorted(minor.items())
+        },
+        "delinquent_pct": _pct(items["overdue"], total),
+        "compliant_pct": _pct(total - items["overdue"], total) if total else None,
     }
-    out["delinquent_pct"] = _pct(items["overdue"], total)
-    out["compliant_pct"] = _pct(total - items["overdue"], total) if total else None
     if len(minor) == 1:
         (by,) = minor.values()
         out["delinquent_value_pct"] = _pct(by["overdue"], sum(by.values()))
@@ -173,13 +178,18 @@ def funders_of(conn: Connection) -> dict[tuple[str, int], set[str]]:
     return out
 
 
-def compliance(conn: Connection, as_of: date, f: Filters = Filters(), *, by: Iterable[str] = ("category",)) -> dict:
+def compliance(
+    conn: Connection, as_of: date, f: Filters = Filters(), *, by: Iterable[str] = ("category",)
+) -> EndUseReport:
     """Overall figures and the breakdowns asked for (category, site, package, funder).
     A co-funded line is counted under each of its funders."""
     rows = grouped(conn, as_of, f)
-    out: dict = {"as_of": as_of.isoformat(), "overall": _figures(rows)}
     rules = deadlines(conn)
-    out["rules"] = {"initial_days": rules.initial_days, "interval_days": rules.interval_days}
+    out: EndUseReport = {
+        "as_of": as_of.isoformat(),
+        "overall": _figures(rows),
+        "rules": {"initial_days": rules.initial_days, "interval_days": rules.interval_days},
+    }
     funders = funders_of(conn) if "funder" in by else {}
     for dimension in by:
         groups: dict[str, list[dict]] = defaultdict(list)
@@ -190,17 +200,18 @@ def compliance(conn: Connection, as_of: date, f: Filters = Filters(), *, by: Ite
             else:
                 key = {"category": "category", "site": "site_id", "package": "package_id"}[dimension]
                 groups[r[key] or "-"].append(r)
-        out[f"by_{dimension}"] = [{dimension: k, **_figures(v)} for k, v in sorted(groups.items())]
+        # by_category, by_site, by_package or by_funder: each row named by its dimension's value
+        cast(dict, out)[f"by_{dimension}"] = [{dimension: k, **_figures(v)} for k, v in sorted(groups.items())]
     return out
 
 
-def overdue_serials(conn: Connection, as_of: date, f: Filters = Filters(), *, limit: int = 1000) -> list[dict]:
+def overdue_serials(conn: Connection, as_of: date, f: Filters = Filters(), *, limit: int = 1000) -> list[OverdueSerial]:
     """The delinquent serials in serial order (for the parties entitled to them): the order of
     the primary key, so the first ``limit`` are found without sorting every overdue item."""
     i = t.end_use_items
     rules = deadlines(conn)
     _no_jit(conn)
-    found = []
+    found: list[OverdueSerial] = []
     for part in (CURRENT, LATER):
         query = (
             select(i.c.serial, i.c.package_id, i.c.category, i.c.site_id, i.c.received_on, i.c.inventoried_on)
@@ -209,7 +220,7 @@ def overdue_serials(conn: Connection, as_of: date, f: Filters = Filters(), *, li
             .limit(limit)
         )
         found += [
-            {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row._mapping.items()}
+            cast(OverdueSerial, {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row._mapping.items()})
             for row in conn.execute(query)
         ]
     return sorted(found, key=lambda r: r["serial"])[:limit]

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from ...domain.access import Principal
 from ...store import schema as t
+from ..reads.report_models import EndUseReport, PublicCompliance
 from .enduse_report import Filters, compliance, funders_of, overdue_serials
 
 FULL = ("category", "site", "package", "funder")
@@ -35,7 +36,7 @@ def _funded_packages(conn: Connection, party: str) -> frozenset[str]:
     return frozenset(pkg for (pkg, _line), funders in funders_of(conn).items() if party in funders)
 
 
-def end_use_report(conn: Connection, viewer: Principal, as_of: date, f: Filters = Filters()) -> dict:
+def end_use_report(conn: Connection, viewer: Principal, as_of: date, f: Filters = Filters()) -> EndUseReport:
     """The compliance report as ``viewer`` may see it."""
     role, party = viewer.role, viewer.party
     if role == "public" or party is None:
@@ -67,13 +68,13 @@ def month_ends(first: date, last: date) -> list[date]:
     return out
 
 
-def public_series(conn: Connection, as_of: date, category: str | None = None) -> list[dict]:
+def public_series(conn: Connection, as_of: date, category: str | None = None) -> list[PublicCompliance]:
     """Per month (its last day, or the as-of date) and category: the share not delinquent."""
     i = t.end_use_items
     first = conn.execute(select(func.min(i.c.received_on))).scalar()
     if first is None or first > as_of:
         return []
-    out = []
+    out: list[PublicCompliance] = []
     for day in month_ends(first, as_of):
         for row in compliance(conn, day, Filters(category), by=("category",))["by_category"]:
             out.append(

@@ -32,17 +32,21 @@ class EventRecord(TypedDict):
 
 # ---- the funnel ----
 
+#: a rate a report converted by: ``from`` one currency ``to`` another, recorded for ``date``
 RateUsed = TypedDict("RateUsed", {"from": str, "to": str, "rate": str, "date": str})
 
 
 class Unconverted(TypedDict):
-    what: str
+    """A figure no recorded rate converts into the reporting currency: shown as it stands,
+    with the rate it lacks; the report's totals leave it out."""
+
+    what: Annotated[str, Doc("the stage (pledged, allocated, contracted, delivered), need or kiel_military")]
     funder: NotRequired[str | None]
     donor: NotRequired[str | None]
     amount: str
     currency: str
     on: str
-    missing_rate: str
+    missing_rate: Annotated[str, Doc("e.g. 'EUR→USD on or before 2024-01-31'")]
 
 
 class FunnelFigures(TypedDict):
@@ -325,6 +329,68 @@ class SerialProof(TypedDict):
     size: int
     root: str
     path: list[str]
+
+
+class EndUseFigures(TypedDict):
+    """Items and their value by status (due, done, overdue, disposed) and the shares overdue."""
+
+    items: dict[str, int]
+    total: int
+    value: Annotated[dict[str, dict[str, str]], Doc("per currency: the items' value by status")]
+    delinquent_pct: str | None
+    compliant_pct: str | None
+    delinquent_value_pct: NotRequired[Annotated[str | None, Doc("when every item is valued in one currency")]]
+
+
+class EndUseCategoryFigures(EndUseFigures):
+    category: str
+
+
+class EndUseSiteFigures(EndUseFigures):
+    site: str
+
+
+class EndUsePackageFigures(EndUseFigures):
+    package: str
+
+
+class EndUseFunderFigures(EndUseFigures):
+    funder: str
+
+
+class EndUseRules(TypedDict):
+    initial_days: int
+    interval_days: int
+
+
+class OverdueSerial(TypedDict):
+    serial: str
+    package_id: str
+    category: str
+    site_id: str | None
+    received_on: Annotated[str, Doc("an item counts, and falls overdue, once received")]
+    inventoried_on: str | None
+
+
+class PublicCompliance(TypedDict):
+    month: str
+    category: str
+    compliant_pct: str | None
+
+
+class EndUseReport(TypedDict):
+    """End-use compliance as the caller may see it: the public, percentages per category and
+    month; the others, figures overall and by the breakdowns their role reads."""
+
+    as_of: str
+    public: NotRequired[list[PublicCompliance]]
+    overall: NotRequired[EndUseFigures]
+    rules: NotRequired[EndUseRules]
+    by_category: NotRequired[list[EndUseCategoryFigures]]
+    by_site: NotRequired[list[EndUseSiteFigures]]
+    by_package: NotRequired[list[EndUsePackageFigures]]
+    by_funder: NotRequired[list[EndUseFunderFigures]]
+    overdue_serials: NotRequired[list[OverdueSerial]]
 
 
 # ---- money along its stages (issue 15) and what is late (issue 17) ----
