@@ -166,6 +166,7 @@ def test_purl_pledges_beside_the_trackers_purl_series(demo_store, kiel_files, tm
         eur = kiel.comparison(conn, currency="EUR")["purl"]
         usd = kiel.comparison(conn, currency="USD", since="2025-12", until="2025-12")["purl"]
         purl_pledges = [p for p in queries.list_pledges(conn) if p["mechanism"] == "purl"]
+    assert eur is not None and usd is not None
     window = {m: v for m, v in series.items() if "2025-08" <= m <= "2026-04" and v}
     assert {m["month"]: Decimal(m["kiel_purl"]) for m in eur["months"]} == window
     assert eur["total"]["kiel_purl"] == "4122410236.96" == str(sum(window.values()))

@@ -173,7 +173,7 @@ def trace(
     write_out(out, report_sheets.trace_sheets(data))
 
 
-def print_kiel(data: dict) -> None:
+def print_kiel(data: Mapping[str, Any]) -> None:
     cur = data["currency"]
     purl = data.get("purl")
     if purl is None:

@@ -12,6 +12,8 @@ from ...domain.contract import CONTRACT_KINDS
 from ...domain.lifecycle import PACKAGE, PLEDGE, PRODUCTION_ORDER, REQUIREMENT, SHIPMENT
 from ...domain.schedule import RESCHEDULE_REASONS
 from ...domain.values import CATEGORIES, MECHANISMS, PARTY_KINDS
+from ...services.reads import report_models as rm
+from ..derive import read_model
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 LARGEST_COUNT = 2_147_483_647  # the Integer columns' range
@@ -128,26 +130,8 @@ class WithheldFieldRead(BaseModel):
     commitment: str
 
 
-class UnconvertedRead(BaseModel):
-    """A figure no recorded rate converts into the reporting currency: shown as it stands,
-    with the rate it lacks; the report's totals leave it out."""
-
-    what: str = Field(description="the stage (pledged, allocated, contracted, delivered), need or kiel_military")
-    funder: str | None = None
-    donor: str | None = None
-    amount: str
-    currency: str
-    on: str
-    missing_rate: str = Field(description="e.g. 'EUR→USD on or before 2024-01-31'")
-
-
-class RateUsedRead(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    source: str = Field(alias="from")
-    target: str = Field(alias="to")
-    rate: str
-    date: str
+UnconvertedRead = read_model("UnconvertedRead", rm.Unconverted, __name__, withheld=False)
+RateUsedRead = read_model("RateUsedRead", rm.RateUsed, __name__, withheld=False)
 
 
 TimeLimit = Annotated[int, Field(ge=1, le=60, description="seconds the solver may take")]

@@ -6,7 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .common import RateUsedRead, RequestModel, UnconvertedRead
+from ...services.interchange import interchange_models as im
+from ..derive import read_model
+from .common import RateUsedRead, RequestModel, UnconvertedRead  # noqa: F401 - published before the reports that hold them
 
 
 class UploadCreate(RequestModel):
@@ -88,58 +90,13 @@ class KielImportedRead(BaseModel):
     )
 
 
-class KielFiguresRead(BaseModel):
-    pledged: str
-    kiel_military: str
-
-
-class KielMonthRead(KielFiguresRead):
-    month: str
-
-
-class KielDonorRead(KielFiguresRead):
-    donor: str = Field(description="ISO 3166 alpha-3, or EU")
-    name: str
-    funders: list[str]
-    months: list[KielMonthRead]
-
-
-class KielTotalRead(KielFiguresRead):
-    pass
-
-
-class KielPurlFiguresRead(BaseModel):
-    pledged_purl: str = Field(description="supplyline's PURL pledges, converted at each pledge's date")
-    kiel_purl: str = Field(description="the tracker's NATO PURL series, converted at each month's end")
-    difference: str = Field(description="pledged_purl - kiel_purl")
-
-
-class KielPurlMonthRead(KielPurlFiguresRead):
-    month: str
-
-
-class KielPurlRead(BaseModel):
-    series: str
-    source: str
-    months: list[KielPurlMonthRead]
-    total: KielPurlFiguresRead
-    undisclosed_pledges: int
-    unconverted: list[UnconvertedRead] = []
-
-
-class KielComparisonRead(BaseModel):
-    release: str
-    currency: str
-    since: str
-    until: str
-    purl: KielPurlRead | None = Field(description="PURL pledges beside the tracker's PURL series (like for like)")
-    context: str = Field(description="what the per-donor table is: context, not like for like")
-    donors: list[KielDonorRead]
-    total: KielTotalRead
-    funders_without_country: list[str]
-    undisclosed_pledges: int = Field(description="pledges left out because their amount is withheld from the caller")
-    rates_used: list[RateUsedRead]
-    unconverted: list[UnconvertedRead] = []
+KielMonthRead = read_model("KielMonthRead", im.KielMonth, __name__, withheld=False)
+KielDonorRead = read_model("KielDonorRead", im.KielDonor, __name__, withheld=False)
+KielTotalRead = read_model("KielTotalRead", im.KielTotal, __name__, withheld=False)
+KielPurlFiguresRead = read_model("KielPurlFiguresRead", im.KielPurlFigures, __name__, withheld=False)
+KielPurlMonthRead = read_model("KielPurlMonthRead", im.KielPurlMonth, __name__, withheld=False)
+KielPurlRead = read_model("KielPurlRead", im.KielPurl, __name__, withheld=False)
+KielComparisonRead = read_model("KielComparisonRead", im.KielComparison, __name__, withheld=False)
 
 
 class OcdsPublisherRead(BaseModel):

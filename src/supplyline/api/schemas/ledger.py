@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from pydantic import BaseModel, Field, create_model
 
 from ...services.reads import report_models as rm
-from ..derive import page_of, read_model
+from ..derive import many, page_of, read_model
 from .common import RateUsedRead, UnconvertedRead
 from .interchange import KielComparisonRead
 
@@ -19,8 +21,8 @@ FunnelRead = read_model(
     rm.FunnelReport,
     __name__,
     withheld=False,
-    rates_used=(list[RateUsedRead], ...),
-    unconverted=(list[UnconvertedRead], ...),
+    rates_used=(many(RateUsedRead), ...),
+    unconverted=(many(UnconvertedRead), ...),
 )
 
 
@@ -47,7 +49,10 @@ FunnelComparedRead = create_model(
     "FunnelComparedRead",
     __base__=FunnelRead,
     __module__=__name__,
-    kiel=(KielComparisonRead | None, Field(None, description="with compare_kiel: the Kiel tracker beside the funnel")),
+    kiel=(
+        cast(Any, KielComparisonRead) | None,
+        Field(None, description="with compare_kiel: the Kiel tracker beside the funnel"),
+    ),
 )
 
 

@@ -165,7 +165,7 @@ class PlanReportRead(BaseModel):
     first_month: str
     horizon: int
     input_digest: str = Field(description="fingerprint of the orders and capacity planned: give it when accepting")
-    rates_used: list[RateUsedRead]
+    rates_used: list[RateUsedRead]  # type: ignore[valid-type]  # derived; this model is declared by hand
     plan: ComputedPlanRead
     scenario: WhatIfRead | None
     accepted: VersusAcceptedRead | None

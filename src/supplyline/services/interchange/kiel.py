@@ -28,7 +28,9 @@ from ...store import schema as t
 from ...store.eventstore import Store
 from ..access.withholding import OPERATOR, Index, Reader
 from ..context import Actor
+from ..reads.report_models import Unconverted
 from ..reads.reports import Converter, funnel
+from .interchange_models import KielComparison, KielDonor, KielMonth, KielTotal
 from .kiel_purl import CONTEXT, month_end, purl_comparison
 
 
@@ -121,7 +123,7 @@ def comparison(
     until: str | None = None,
     reader: Reader = OPERATOR,
     index: Index | None = None,
-) -> dict:
+) -> KielComparison:
     """supplyline's PURL pledges beside the tracker's PURL series (``purl``, see ``kiel_purl``), and
     as context, per donor and month, all pledges beside the tracker's military allocations.
 
@@ -166,7 +168,7 @@ def comparison(
         "purl": purl_comparison(conn, release, to, since, until, reader, index),
         "context": CONTEXT,
         "donors": donors,
-        "total": {key: str(v.amount) for key, v in grand.items()},
+        "total": KielTotal(pledged=str(grand["pledged"].amount), kiel_military=str(grand["kiel_military"].amount)),
         "funders_without_country": sorted(grid.unmatched),
         "undisclosed_pledges": grid.undisclosed,
         "rates_used": to.rates(),
@@ -187,7 +189,7 @@ class _Grid:
         self.funders: dict[str, set[str]] = defaultdict(set)
         self.unmatched: set[str] = set()
         self.undisclosed = 0
-        self.unconverted: list[dict] = []
+        self.unconverted: list[Unconverted] = []
         self.names: dict[str, str] = {}
 
     def add_pledge(self, row: Any, index: Index, reader: Reader) -> None:
@@ -229,14 +231,16 @@ class _Grid:
             else:
                 self.cells[kiel_row.donor][kiel_row.month]["kiel_military"] += converted
 
-    def donors(self) -> tuple[list[dict], dict[str, Money]]:
+    def donors(self) -> tuple[list[KielDonor], dict[str, Money]]:
         """One row per donor with its months, and the grand totals."""
         zero, cells = self.zero, self.cells
-        donors = []
+        donors: list[KielDonor] = []
         grand = {"pledged": zero, "kiel_military": zero}
         for donor in sorted(self.funders):
             months = [
-                {"month": m, **{key: str(v.amount) for key, v in figures.items()}}
+                KielMonth(
+                    month=m, pledged=str(figures["pledged"].amount), kiel_military=str(figures["kiel_military"].amount)
+                )
                 for m, figures in sorted(cells[donor].items())
                 if not (figures["pledged"].is_zero and figures["kiel_military"].is_zero)
             ]

@@ -23,7 +23,9 @@ from ...engines.interchange.kiel import PURL_SERIES
 from ...ledger.canonical import parse
 from ...store import schema as t
 from ..access.withholding import Index, Reader
+from ..reads.report_models import Unconverted
 from ..reads.reports import Converter
+from .interchange_models import KielPurl, KielPurlFigures, KielPurlMonth
 
 #: What the per-donor table is, said wherever it is shown.
 CONTEXT = (
@@ -49,7 +51,7 @@ def purl_series(conn: Connection, release: str) -> dict | None:
 
 def purl_comparison(
     conn: Connection, release: str, to: Converter, since: str, until: str, reader: Reader, index: Index | None
-) -> dict | None:
+) -> KielPurl | None:
     """Per month of the window: PURL pledges (at each pledge's date) and the tracker's PURL
     series (at the month's end), and their difference; None when the release has no series."""
     series = purl_series(conn, release)
@@ -59,7 +61,7 @@ def purl_comparison(
     months: dict[str, dict[str, Money]] = defaultdict(lambda: {"pledged_purl": zero, "kiel_purl": zero})
     p = t.pledges
     undisclosed = 0
-    unconverted: list[dict] = []
+    unconverted: list[Unconverted] = []
 
     def add(month: str, key: str, money: Money, on: date, **about: str) -> None:
         converted = to(money, on)
@@ -86,7 +88,7 @@ def purl_comparison(
     for month, figure in series["months"].items():
         if since <= month <= until:
             add(month, "kiel_purl", Money.parse(figure["amount"], series["currency"]), month_end(month))
-    rows = []
+    rows: list[KielPurlMonth] = []
     total = {"pledged_purl": zero, "kiel_purl": zero}
     for month, figures in sorted(months.items()):
         if figures["pledged_purl"].is_zero and figures["kiel_purl"].is_zero:
@@ -105,7 +107,7 @@ def purl_comparison(
     }
 
 
-def _shown(figures: dict[str, Money]) -> dict[str, str]:
+def _shown(figures: dict[str, Money]) -> KielPurlFigures:
     return {
         "pledged_purl": str(figures["pledged_purl"].amount),
         "kiel_purl": str(figures["kiel_purl"].amount),

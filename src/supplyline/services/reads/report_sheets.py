@@ -16,7 +16,7 @@ from ...engines.interchange.report_files import Column, ReportSheet
 FUNNEL_FIGURES = ("pledged", "allocated", "contracted", "delivered")
 
 
-def _rates(data: dict) -> ReportSheet:
+def _rates(data: Mapping[str, Any]) -> ReportSheet:
     columns = [
         Column("date", "rate date", "date"),
         Column("from", "from"),
@@ -26,7 +26,7 @@ def _rates(data: dict) -> ReportSheet:
     return ReportSheet("rates used", columns, list(data.get("rates_used", [])))
 
 
-def _unconverted(data: dict) -> list[ReportSheet]:
+def _unconverted(data: Mapping[str, Any]) -> list[ReportSheet]:
     """Figures no recorded rate converts, as they stand (only when there are any)."""
     rows = list(data.get("unconverted", []))
     if not rows:
@@ -79,7 +79,7 @@ def _undisclosed_note(undisclosed: dict[str, int]) -> str:
     return "; ".join(f"{stage}: {n} figure(s) withheld and not counted" for stage, n in undisclosed.items() if n)
 
 
-def kiel_sheets(data: dict) -> list[ReportSheet]:
+def kiel_sheets(data: Mapping[str, Any]) -> list[ReportSheet]:
     currency = data["currency"]
     figures = [
         Column("pledged", f"supplyline pledged ({currency})", "money"),

@@ -32,7 +32,7 @@ from ...domain.money import Money, check_currency
 from ...store import schema as t
 from .. import facts
 from ..access.withholding import OPERATOR, Index, Reader, Withheld
-from .report_models import FunnelReport
+from .report_models import FunnelReport, RateUsed, Unconverted
 
 LineKey = tuple[str, int]  # (package id, line no)
 K = TypeVar("K", bound=Hashable)
@@ -73,16 +73,17 @@ class Converter:
             self.used[(used["date"], used["from"], used["to"])] = used
         return conversion.result
 
-    def rates(self) -> list[dict]:
-        return [self.used[k] for k in sorted(self.used)]
+    def rates(self) -> list[RateUsed]:
+        return [cast(RateUsed, self.used[k]) for k in sorted(self.used)]
 
     def missing_rate(self, money: Money, on: date) -> str:
         """The rate a figure lacks, in words: 'EUR→USD on or before 2024-01-31'."""
         return f"{money.currency}→{self.target} on or before {on.isoformat()}"
 
-    def unconverted(self, what: str, money: Money, on: date, **about: str) -> dict:
-        """A figure that could not be converted, as reports show it."""
-        return {
+    def unconverted(self, what: str, money: Money, on: date, **about: str) -> Unconverted:
+        """A figure that could not be converted, as reports show it (``about``: the funder or
+        donor, or what else names it)."""
+        shown = {
             "what": what,
             **about,
             "amount": str(money.amount),
@@ -90,6 +91,7 @@ class Converter:
             "on": on.isoformat(),
             "missing_rate": self.missing_rate(money, on),
         }
+        return cast(Unconverted, shown)
 
 
 def _fundings(conn: Connection, package_id: str | None = None) -> dict[LineKey, list[Funding]]:
@@ -312,7 +314,9 @@ def _contracted_and_delivered(conn: Connection, pledged_on: dict[str, date]) -> 
             )
 
 
-def converted_sums(shown: Iterable[Flow], to: Converter, key: Callable[[Flow], K]) -> tuple[dict[K, Money], list[dict]]:
+def converted_sums(
+    shown: Iterable[Flow], to: Converter, key: Callable[[Flow], K]
+) -> tuple[dict[K, Money], list[Unconverted]]:
     """The flows summed per ``key`` in the reporting currency: each pledge's part of a figure
     summed in its own currency and converted once, at the pledge's rate; and the parts no
     recorded rate converts (left out of the sums, listed as ``Converter.unconverted``)."""
@@ -320,7 +324,7 @@ def converted_sums(shown: Iterable[Flow], to: Converter, key: Callable[[Flow], K
     for flow in shown:
         parts[(key(flow), flow.pledge_id)].append(flow)
     sums: dict[K, Money] = {}
-    unconverted = []
+    unconverted: list[Unconverted] = []
     for (figure, _), pledge_flows in parts.items():
         exact = [f.recorded for f in pledge_flows if f.recorded is not None and f.recorded.currency == to.target]
         others = [f for f in pledge_flows if f.recorded is None or f.recorded.currency != to.target]
