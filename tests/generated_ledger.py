@@ -24,7 +24,17 @@ from supplyline.services.context import Actor
 from supplyline.services.end_use import enduse
 from supplyline.services.evidence import documents, findings
 from supplyline.services.money_flow import money
-from supplyline.services.records import contracts, funding, packages, parties, production, requirements, shipments
+from supplyline.services.records import (
+    agreement,
+    contracts,
+    funding,
+    lists,
+    packages,
+    parties,
+    production,
+    requirements,
+    shipments,
+)
 
 OP = Actor("operator", via="generated")
 FIRST_DAY = date(2040, 1, 1)
@@ -89,6 +99,8 @@ def build(store, seed: int, *, chains: int = 3) -> None:
         bus.handle(store, OP, parties.RegisterParty(id=pid, name=pid, kind=kind, country=country))
     bus.handle(store, OP, parties.RegisterParty(id="SUP", name="SUP", kind="company", country="US"))
     bus.handle(store, OP, parties.RecordRates(day="2039-12-01", rates={"USD": "1.25"}))
+    steps = agreement.ConfigureApprovalSteps(mechanism="purl", steps=("validation", "concurrence"), on="2039-12-01")
+    bus.handle(store, OP, steps)
     bus.handle(store, OP, production.RegisterFacility(name="Plant", country="US", owners=(("SUP", "100"),), id="FAC-1"))
     bus.handle(
         store,
@@ -191,6 +203,16 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: boo
         ),
     )
     bus.handle(store, OP, requirements.SubmitRequirement(requirement_id=rid))
+    # returned to draft once with a reason, submitted again (issue 17)
+    returned = lists.ReturnRequirement(
+        requirement_id=rid,
+        reason=f"returned {draw.number()}",
+        by="US",
+        on=draw.next_day(),
+        disclosure=draw.disclose("RequirementReturned"),
+    )
+    bus.handle(store, OP, returned)
+    bus.handle(store, OP, requirements.SubmitRequirement(requirement_id=rid))
     bus.handle(store, OP, requirements.ValidateRequirement(requirement_id=rid))
     line_quantity = draw.part(quantity)
     line_price = price if draw.rng.random() < 0.5 else draw.price()
@@ -260,6 +282,7 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: boo
             pledge_id=pledge_id, package_id=pkg, amount=_amount(value), reference=f"T{n}", on=draw.next_day()
         )
         bus.handle(store, OP, transfer)
+    _agreement(store, draw, pkg)
     bus.handle(
         store,
         Actor("US", via="generated"),
@@ -353,6 +376,31 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: boo
     )
     if serialised:
         _end_use(store, draw, sh, serials[:arrived])
+
+
+def _agreement(store, draw: Draw, pkg: str) -> None:
+    """The coordinator returns the package with its reasons, it is proposed again, the funder
+    objects then concurs and it is validated (issue 17): reasons at random levels."""
+    returned = agreement.ReturnPackage(
+        package_id=pkg,
+        reasons=f"returned {draw.number()}",
+        by="US",
+        on=draw.next_day(),
+        disclosure=draw.disclose("PackageReturned"),
+    )
+    bus.handle(store, OP, returned)
+    bus.handle(store, OP, packages.ProposePackage(package_id=pkg))
+    for verdict in ("object", "concur"):
+        concurrence = agreement.Concur(
+            package_id=pkg,
+            verdict=verdict,
+            reason=f"{verdict} {draw.number()}",
+            funder="NL",
+            on=draw.next_day(),
+            disclosure=draw.disclose("FunderConcurrenceRecorded"),
+        )
+        bus.handle(store, OP, concurrence)
+    bus.handle(store, OP, agreement.ValidatePackage(package_id=pkg, by="US", on=draw.next_day()))
 
 
 def _cents(price: str) -> int:

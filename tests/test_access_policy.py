@@ -64,6 +64,8 @@ def test_the_public_reads_public_aggregates_and_the_log_and_nothing_else():
         "report.end_use",
         # closed findings their auditor made public, and nothing else (issue 18)
         "report.findings",
+        # the steps each mechanism's packages pass before approval: configuration (issue 17)
+        "approval_steps.read",
         "ledger.status",
         "log.read",
         "log.checkpoint",

@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from supplyline.domain.access import Principal
 from supplyline.services.log.checks import check_projections, verify_ledger
 from supplyline.services.notify import worker
+from supplyline.services.reads import agreement as agreement_reads
 from supplyline.services.reads import lateness, queries, reports, todo
 from supplyline.store import schema as t
 
@@ -149,7 +150,9 @@ def test_drone_deal_trace_reaches_the_lots(demo_store):
 
 
 def test_demo_ledger_verifies_and_equals_its_rebuild(demo_store):
-    assert verify_ledger(demo_store).checked == 252
+    # 252, and who agreed before each approval (issue 17): the two mechanisms' steps, 5
+    # validations, 9 concurrences; Ukraine's December 2026 list proposed and approved by three (5)
+    assert verify_ledger(demo_store).checked == 273
     assert check_projections(demo_store) == []
     with demo_store.read() as conn:
         actors = dict(
@@ -193,3 +196,32 @@ def test_the_demo_s_queues_on_2_december(demo_store):
     assert counts("UA-MOD", "recipient") == {"receive": 1, "inventory": 2}  # the depot and the unit store
     assert counts("UA-US-JV", "supplier") == {"explain": 4}
     assert counts("NATO-NSATU", "coordinator") == {"fund": 5}
+
+
+def test_demo_approvals_follow_their_steps_and_dec_1_waits_on_poland(demo_store):
+    """PURL packages are validated by NSATU and concurred with by each paying funder, the Drone
+    Deal's only concurred with; every approved package took its steps, PKG-DEC-1 waits on
+    Poland (issue 17, item 2)."""
+    with demo_store.read() as conn:
+        assert agreement_reads.approval_steps(conn) == [
+            {"mechanism": "drone_deal", "steps": ["concurrence"], "configured_on": "2025-09-01", "version": 1},
+            {"mechanism": "purl", "steps": ["validation", "concurrence"], "configured_on": "2025-08-01", "version": 1},
+        ]
+        dec = queries.package(conn, "PKG-DEC-1")
+        nordic = queries.package(conn, "PKG-NORDIC-1")
+        drone = queries.package(conn, "PKG-DD-1")
+    assert dec["state"] == "proposed"
+    assert [(i["step"], i["party"], i["verdict"], i["done_on"]) for i in dec["checklist"]] == [
+        ("validation", "NATO-NSATU", "validated", "2025-12-09"),
+        ("concurrence", "DE-GOV", "concur", "2025-12-09"),
+        ("concurrence", "NO-GOV", "concur", "2025-12-09"),
+        ("concurrence", "PL-GOV", None, None),
+    ]
+    assert nordic["state"] == "closed"
+    assert [(i["party"], i["verdict"]) for i in nordic["checklist"]] == [
+        ("NATO-NSATU", "validated"),
+        ("DK-GOV", "concur"),
+        ("NO-GOV", "concur"),
+        ("SE-GOV", "concur"),
+    ]
+    assert [(i["step"], i["party"], i["verdict"]) for i in drone["checklist"]] == [("concurrence", "US-GOV", "concur")]

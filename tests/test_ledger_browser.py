@@ -33,8 +33,8 @@ def test_the_ledger_page_filters_pages_and_describes_events(demo_store):
     # a record's history, in words, each event linked to where the record is read
     page = client.get("/ledger", params={"record": "PL-US-DD-2025"}).text
     assert _rows(page) == [
-        (194, "NATO-NSATU: pledge PL-US-DD-2025 allocated"),
-        (192, "NATO-NSATU: pledge PL-US-DD-2025 allocated"),
+        (209, "NATO-NSATU: pledge PL-US-DD-2025 allocated"),
+        (207, "NATO-NSATU: pledge PL-US-DD-2025 allocated"),
         (85, "US-GOV: pledge PL-US-DD-2025 committed"),
         (84, "US-GOV: pledge PL-US-DD-2025 announced"),
     ]

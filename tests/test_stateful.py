@@ -36,7 +36,17 @@ from supplyline.services.log.checks import check_projections, verify_ledger
 from supplyline.services.money_flow import money
 from supplyline.services.money_flow.conservation import check_money
 from supplyline.services.reads import lateness, reports
-from supplyline.services.records import contracts, funding, packages, parties, production, requirements, shipments
+from supplyline.services.records import (
+    agreement,
+    contracts,
+    funding,
+    lists,
+    packages,
+    parties,
+    production,
+    requirements,
+    shipments,
+)
 
 OP = Actor("operator", via="test")
 CATEGORIES = ["air_defence", "artillery_ammunition"]
@@ -377,7 +387,52 @@ class Ledger(RuleBasedStateMachine):
                         currency="USD",
                         on="2025-03-01",
                     )
+        self.agree(package, "validate")
+        for funder in self.funders_of(package):
+            self.attempt(agreement.Concur, package_id=package, funder=funder, on="2025-03-02")
         self.attempt(packages.Decide, package_id=package, party="US", decision="approve", reason="", on="2025-03-02")
+
+    def funders_of(self, package: str) -> list[str]:
+        return self.ids(
+            "SELECT DISTINCT p.funder FROM allocations a JOIN pledges p ON p.id = a.pledge_id "
+            f"WHERE a.package_id = '{package}' AND a.line_amount_minor > 0 ORDER BY p.funder"
+        )
+
+    @rule(steps=st.sampled_from([(), ("validation",), ("concurrence",), ("validation", "concurrence")]))
+    def configure_steps(self, steps):
+        """Now and then the coordinator changes what PURL packages pass before approval (issue 17)."""
+        self.attempt(agreement.ConfigureApprovalSteps, mechanism="purl", steps=steps, on="2025-03-01")
+
+    @precondition(lambda self: self.ids("SELECT id FROM packages WHERE state = 'proposed'"))
+    @rule(i=st.integers(0, 100), step=st.sampled_from(["validate", "validate", "return", "concur", "concur", "object"]))
+    def agree_on_package(self, i, step):
+        """The coordinator validates or returns a proposed package, a funder concurs or objects
+        (one that pays for nothing is refused); an approval before them is refused, nothing written."""
+        self.agree(self.pick("SELECT id FROM packages WHERE state = 'proposed' ORDER BY id", i), step)
+
+    @rule(month=st.sampled_from(["2025-03", "2025-04", "2025-05"]), approvers=st.integers(0, 3))
+    def publish_list(self, month, approvers):
+        """UA's list published as the month's version (once a month), approved by some of its three
+        approvers (issue 17): allocation follows the latest version all three approved."""
+        self.attempt(lists.ProposeListVersion, recipient="UA", month=month, coordinator="NL", seller="US")
+        for party in ("UA", "NL", "US", "SUP")[:approvers]:
+            self.attempt(lists.ApproveListVersion, version_id=f"UA-{month}", party=party, on="2025-03-02")
+
+    @precondition(lambda self: self.reqs)
+    @rule(i=st.integers(0, 100))
+    def return_requirement(self, i):
+        """The coordinator returns a line to draft (refused unless it is submitted)."""
+        self.attempt(lists.ReturnRequirement, requirement_id=self.reqs[i % len(self.reqs)], reason="check", by="US")
+
+    def agree(self, package: str, step: str) -> None:
+        if step == "validate":
+            self.attempt(agreement.ValidatePackage, package_id=package, by="US", on="2025-03-01")
+        elif step == "return":
+            self.attempt(agreement.ReturnPackage, package_id=package, reasons="quantities", by="US", on="2025-03-01")
+        else:
+            funder = (self.funders_of(package) or ["UA"])[0]
+            verdict, reason = ("concur", "") if step == "concur" else ("object", "not this variant")
+            self.attempt(agreement.Concur, package_id=package, funder=funder, verdict=verdict, reason=reason)
 
     @precondition(lambda self: self.ids("SELECT id FROM requirements WHERE state NOT IN ('withdrawn', 'fulfilled')"))
     @rule(i=st.integers(0, 100), now=st.sampled_from([False] * 5 + [True]))

@@ -35,9 +35,9 @@ def test_public_figures_leave_out_what_rests_on_withheld_values_and_say_how_many
     assert (us["pledged"], us["allocated"], us["delivered"]) == ("0.00", "0.00", "0.00")
     assert us["withheld"] == {
         "pledged": {"figures": 1, "until": "2027-12-31", "event": 84},
-        "allocated": {"figures": 2, "until": "2027-06-30", "event": 192},
-        "contracted": {"figures": 2, "until": "2027-06-30", "event": 198},
-        "delivered": {"figures": 1, "until": "2027-06-30", "event": 198},
+        "allocated": {"figures": 2, "until": "2027-06-30", "event": 207},
+        "contracted": {"figures": 2, "until": "2027-06-30", "event": 214},
+        "delivered": {"figures": 1, "until": "2027-06-30", "event": 214},
     }
     assert {f["funder"]: f for f in everything["funders"]}["US-GOV"]["withheld"] == {}
     assert public["undisclosed"] == {"pledged": 1, "allocated": 2, "contracted": 2, "delivered": 1}

@@ -29,7 +29,17 @@ from supplyline.services.evidence import documents, findings
 from supplyline.services.interchange import kiel
 from supplyline.services.money_flow import money
 from supplyline.services.plans import planning
-from supplyline.services.records import contracts, funding, packages, parties, production, requirements, shipments
+from supplyline.services.records import (
+    agreement,
+    contracts,
+    funding,
+    lists,
+    packages,
+    parties,
+    production,
+    requirements,
+    shipments,
+)
 from supplyline.store import schema as t
 from supplyline.store.db import make_engine
 from supplyline.store.eventstore import Store
@@ -334,6 +344,10 @@ def build(store: Store) -> Scenario:
         ),
     )
     bus.handle(store, by("REC-A"), shipments.Receive(shipment_id="SH-A-DONE", received_on="2025-10-20"))
+    # proposed, paid by FUND-A: waiting on the coordinator's validation and FUND-A's concurrence
+    package("PKG-A-CONC", "package A awaiting concurrence", "SELL-A", "REC-A", [("RQ-A2", 1)])
+    bus.handle(store, coord, packages.ProposePackage(package_id="PKG-A-CONC"))
+    allocate("PLEDGE-A1", "PKG-A-CONC", "1000")
 
     # --- side B -------------------------------------------------------------------------
     requirement("RQ-B", "REC-B", 20, "note-of-requirement-B")
@@ -411,6 +425,12 @@ def build(store: Store) -> Scenario:
         on="2025-09-15",
         plan_id="PLAN-A",
     )
+
+    # REC-A's list for September 2025, waiting on its three approvers (issue 17)
+    version = lists.ProposeListVersion(recipient="REC-A", month="2025-09", coordinator="COORD-A", seller="SELL-A")
+    bus.handle(store, by("REC-A"), version)
+    # PURL packages are validated and concurred with from now on (the approvals above came first)
+    bus.handle(store, coord, agreement.ConfigureApprovalSteps(mechanism="purl", steps=("validation", "concurrence")))
 
     # --- tokens -------------------------------------------------------------------------
     secrets, ids = {}, {}

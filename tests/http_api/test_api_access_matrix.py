@@ -45,6 +45,7 @@ def expect(rec=403, coord=403, fund=403, sell=403, supp=403, aud=403, public=401
 
 
 V1 = "/api/v1"
+WRITES = ("POST", "PUT")
 SHARED_READ = {"rec": (200, 404), "coord": 200, "fund": (200, 404), "sell": (200, 404), "aud": 200}
 EVERYONE = expect(200, 200, 200, 200, 200, 200, 200)
 COORDINATOR_AND_AUDITOR = expect(coord=200, aud=200)
@@ -236,6 +237,56 @@ CASES = [
         {"reason": "moved to the next list"},
         expect(coord=422),
     ),
+    # who agrees before the seller decides (issue 17, item 2)
+    ("POST", "/packages/{package_id}/validation", "/packages/PKG-A-CONC/validation", None, expect(coord=200)),
+    (
+        "POST",
+        "/packages/{package_id}/return",
+        "/packages/PKG-A-CONC/return",
+        {"reasons": "reasons-of-return-A"},
+        expect(coord=200),
+    ),
+    # only a funder whose pledge pays for it: FUND-A's PLEDGE-A1 does, FUND-B's nothing
+    ("POST", "/packages/{package_id}/concurrences", "/packages/PKG-A-CONC/concurrences", {}, expect(fund=(200, 404))),
+    ("GET", "/approval-steps", "/approval-steps", None, EVERYONE),
+    # the list's monthly versions (issue 17, item 1): REC-A's, approved by REC-A, COORD-A and SELL-A
+    ("GET", "/list-versions", "/list-versions", None, expect(200, 200, 403, 200, 403, 200)),
+    (
+        "GET",
+        "/list-versions/{version_id}",
+        "/list-versions/REC-A-2025-09",
+        None,
+        expect(rec=(200, 404), coord=200, sell=(200, 404), aud=200),
+    ),
+    (
+        "GET",
+        "/list-versions/{version_id}/diff",
+        "/list-versions/REC-A-2025-09/diff?against=REC-A-2025-09",
+        None,
+        expect(rec=(200, 404), coord=200, sell=(200, 404), aud=200),
+    ),
+    (
+        "POST",
+        "/list-versions",
+        "/list-versions",
+        {"recipient": "REC-A", "month": "2025-10", "coordinator": "COORD-A", "seller": "SELL-A"},
+        expect(rec=(201, 403), coord=201),
+    ),
+    (
+        "POST",
+        "/list-versions/{version_id}/approvals",
+        "/list-versions/REC-A-2025-09/approvals",
+        {},
+        expect(rec=(200, 404), coord=(200, 403), sell=(200, 404)),
+    ),
+    (
+        "POST",
+        "/requirements/{requirement_id}/return",
+        "/requirements/RQ-A-SUB/return",
+        {"reason": "reason-of-return-A"},
+        expect(coord=200),
+    ),
+    ("PUT", "/approval-steps/{mechanism}", "/approval-steps/drone_deal", {"steps": ["concurrence"]}, expect(coord=200)),
     # --- contracts ----------------------------------------------------------------------
     ("GET", "/contracts", "/contracts", None, expect(200, 200, 200, 200, 200, 200)),
     ("GET", "/contracts/{contract_id}", "/contracts/CT-A", None, expect(**SHARED_READ, supp=(200, 404))),
@@ -600,8 +651,10 @@ def test_every_endpoint_is_in_the_matrix(api_store):
     published = create_app(api_store).openapi()["paths"]
     operations = {(method.upper(), path.removeprefix(V1)) for path, ops in published.items() for method in ops}
     # 86, the three of late schedules and a shipment's arrival, the needs-action queue and the two of
-    # subscriptions (issue 17), documents and findings (9, issue 18), a package line's cancellation (issue 15)
-    assert len(operations) == 103
+    # subscriptions (issue 17), documents and findings (9, issue 18), a package line's cancellation (issue 15),
+    # validation, return, concurrence and approval steps read and configured (5, issue 17), list versions
+    # listed, read, compared, proposed, approved and a line returned to draft (6, issue 17)
+    assert len(operations) == 114
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}
@@ -624,7 +677,7 @@ def test_reads_and_refusals(scenario, copies):
             path = concrete(path, scenario)
             for role, side in CALLERS:
                 status = expected[role, side]
-                if method == "POST" and status < 300:
+                if method in WRITES and status < 300:
                     continue
                 response = send(client, method, path, body, scenario.headers(role, side))
                 if response.status_code != status:
@@ -641,7 +694,7 @@ def test_reads_and_refusals(scenario, copies):
 
 
 ALLOWED_WRITES = [
-    (case, role, side) for case in CASES if case[0] == "POST" for role, side in CALLERS if case[4][role, side] < 300
+    (case, role, side) for case in CASES if case[0] in WRITES for role, side in CALLERS if case[4][role, side] < 300
 ]
 
 

@@ -98,14 +98,14 @@ def test_lists_show_only_what_is_shared(client, scenario):
     def ids(path, role, side="own"):
         return [r["id"] for r in client.get(V1 + path, headers=scenario.headers(role, side)).json()["items"]]
 
-    assert ids("/packages", "funder") == ["PKG-A", "PKG-A-DONE"]
+    assert ids("/packages", "funder") == ["PKG-A", "PKG-A-CONC", "PKG-A-DONE"]
     assert ids("/packages", "funder", "other") == ["PKG-B"]
-    assert ids("/packages", "recipient") == ["PKG-A", "PKG-A-DONE", "PKG-A-DRAFT", "PKG-A-PROP"]
+    assert ids("/packages", "recipient") == ["PKG-A", "PKG-A-CONC", "PKG-A-DONE", "PKG-A-DRAFT", "PKG-A-PROP"]
     assert ids("/requirements", "seller", "other") == ["RQ-B"]
     assert ids("/facilities", "supplier") == ["FAC-A"]
     assert ids("/facilities", "recipient") == []
     assert ids("/shipments", "supplier", "other") == ["SH-B"]
-    assert len(ids("/packages", "auditor")) == 5
+    assert len(ids("/packages", "auditor")) == 6
 
 
 def test_a_requirement_names_only_the_packages_the_reader_may_see(client, scenario):
@@ -362,12 +362,21 @@ def test_a_purl_package_from_requirement_to_receipt_over_http(api_store, scenari
             201,
         )
         assert allocation["id"] == f"{pid}.1"
-        ok(
-            "POST",
-            f"/packages/{pkg}/decisions",
-            "seller",
-            {"party": "SELL-A", "decision": "approve", "on": "2025-12-03"},
+        # PURL packages are validated and concurred with (issue 17): the seller waits, nothing written
+        approval = {"party": "SELL-A", "decision": "approve", "on": "2025-12-03"}
+        early = ok("POST", f"/packages/{pkg}/decisions", "seller", approval, 409)
+        assert early["detail"] == (
+            f"package '{pkg}' cannot be approved yet: waiting on validation by the coordinator; concurrence of FUND-A"
         )
+        ok("POST", f"/packages/{pkg}/validation", "coordinator", {"on": "2025-12-02"})
+        early = ok("POST", f"/packages/{pkg}/decisions", "seller", approval, 409)
+        assert early["detail"] == f"package '{pkg}' cannot be approved yet: waiting on concurrence of FUND-A"
+        ok("POST", f"/packages/{pkg}/concurrences", "funder", {"on": "2025-12-03"})
+        assert ok("GET", f"/packages/{pkg}", "seller")["checklist"] == [
+            {"step": "validation", "party": "COORD-A", "verdict": "validated", "done_on": "2025-12-02"},
+            {"step": "concurrence", "party": "FUND-A", "verdict": "concur", "done_on": "2025-12-03"},
+        ]
+        ok("POST", f"/packages/{pkg}/decisions", "seller", approval)
         ct = ok(
             "POST",
             "/contracts",

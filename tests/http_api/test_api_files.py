@@ -457,6 +457,7 @@ def test_the_ocds_export_is_the_file_the_cli_writes(client, scenario, api_store,
     package = answer.json()
     assert [r["ocid"] for r in package["releases"]] == [
         "ocds-splyln-PKG-A",
+        "ocds-splyln-PKG-A-CONC",
         "ocds-splyln-PKG-A-DONE",
         "ocds-splyln-PKG-A-DRAFT",
         "ocds-splyln-PKG-A-PROP",

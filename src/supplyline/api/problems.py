@@ -84,6 +84,7 @@ STATUS_OF_REFUSAL: dict[type[errors.Refused], int] = {
     errors.NotFound: 404,
     errors.AlreadyExists: 409,
     errors.TransitionRefused: 409,
+    errors.StepsOutstanding: 409,
     errors.VersionConflict: 409,
     errors.InputChanged: 409,
     FileRefused: 422,

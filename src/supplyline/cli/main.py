@@ -10,6 +10,8 @@ from . import parties, fx, requirements, pledges, packages, contracts, productio
 from . import interchange, ledger, planning, reports, serve, tokens, transparency, witness  # noqa: F401 - imported to register its commands
 from . import enduse, custody  # noqa: F401 - imported to register its commands
 from . import evidence, notify, todo  # noqa: F401 - imported to register its commands
+from . import agreement  # noqa: F401 - imported to register its commands
+from . import lists  # noqa: F401 - imported to register its commands
 from . import money  # noqa: F401 - imported to register its commands (on the pledge, contract and report groups)
 
 # isort: on

@@ -176,3 +176,13 @@ def packageshow_record(
             data["decisions"],
             [("party", "party"), ("decision", "decision"), ("reason", "reason"), ("decided_on", "on")],
         )
+        table(  # what its mechanism asks before approval (issue 17): who did what when
+            "checklist",
+            data["checklist"],
+            [("step", "step"), ("party", "party"), ("verdict", "done"), ("done_on", "on")],
+        )
+        table(
+            "steps",
+            data["steps"],
+            [("step", "step"), ("party", "party"), ("verdict", "done"), ("reason", "reason"), ("done_on", "on")],
+        )

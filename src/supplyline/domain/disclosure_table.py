@@ -180,6 +180,22 @@ TABLE: dict[str, Record] = {
     "PackageDecisionRecorded": Record("a decision", "package", {
         "reason": Field(_on("package_decisions", "reason"), default=PARTIES),
     }),
+    # who agrees before the seller decides (issue 17, item 2): who validated and when is public,
+    # a return's reasons and a funder's reason stay among the package's parties unless stated
+    "PackageValidated": Record("a validation", "package"),
+    "PackageReturned": Record("a return to draft", "package", {
+        "reasons": Field(_on("package_steps", "reason", key=("@record",)), default=PARTIES),
+    }),
+    "FunderConcurrenceRecorded": Record("a concurrence", "package", {
+        "reason": Field(_on("package_steps", "reason", key=("@record",)), default=PARTIES),
+    }),
+    "ApprovalStepsConfigured": Record("approval steps", "approval_steps"),
+    # the list's monthly versions (issue 17, item 1): which lines, in which order, who approved
+    "ListVersionProposed": Record("a list version", "list_version"),
+    "ListVersionApprovalRecorded": Record("an approval of a list version", "list_version"),
+    "ListVersionApproved": Record("an approved list version", "list_version"),
+    # a line returned to draft: the reason stays among the parties unless stated
+    "RequirementReturned": Record("a return to draft", "requirement", {"reason": Field(default=PARTIES)}),
     "ContractSigned": Record("a contract", "contract", {
         "supplier": Field(_on("contracts", "supplier")),
         "kind": Field(_on("contracts", "kind")),

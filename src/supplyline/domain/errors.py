@@ -76,6 +76,20 @@ class RuleViolation(Refused):
     kind = "rule-violation"
 
 
+class StepsOutstanding(Refused):
+    """An approval asked for before the steps its mechanism requires: who is missing."""
+
+    kind = "steps-outstanding"
+
+    def __init__(self, package_id: str, missing: list[str]):
+        super().__init__(
+            f"package '{package_id}' cannot be approved yet: waiting on {'; '.join(missing)}",
+            field="steps",
+            value=missing,
+        )
+        self.missing = missing
+
+
 class VersionConflict(Refused):
     """The caller acted on a stale version of a stream (optimistic concurrency)."""
 

@@ -62,7 +62,8 @@ REQUIREMENT = LifeCycle(
     "draft",
     {
         "draft": ("submitted", "withdrawn"),
-        "submitted": ("validated", "withdrawn"),
+        # or back to draft, returned by the coordinator with a reason (issue 17, item 1)
+        "submitted": ("validated", "withdrawn", "draft"),
         "validated": ("partly_funded", "funded", "withdrawn"),
         # back down when money is released (a package rejected, a line cancelled): the line
         # reopens for allocation
@@ -115,7 +116,8 @@ PACKAGE = LifeCycle(
     "draft",
     {
         "draft": ("proposed",),
-        "proposed": ("approved", "rejected"),
+        # returned to draft by the coordinator, with its reasons (issue 17, item 2)
+        "proposed": ("approved", "rejected", "draft"),
         "approved": ("contracted",),
         "rejected": (),
         "contracted": ("delivering",),

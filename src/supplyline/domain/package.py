@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .agreement import Agreement, CheckItem, missing
 from .entity import Entity, Event, numbered_line, require_exists, require_new, unique
-from .errors import InvalidInput, RuleViolation
+from .errors import InvalidInput, RuleViolation, StepsOutstanding
 from .events import (
+    FunderConcurrenceRecorded,
     PackageApproved,
     PackageClosed,
     PackageContracted,
@@ -20,6 +23,8 @@ from .events import (
     PackageLineCancelled,
     PackageProposed,
     PackageRejected,
+    PackageReturned,
+    PackageValidated,
 )
 from .lifecycle import PACKAGE
 from .money import LARGEST_MINOR, Money, parse_positive_money, total
@@ -68,6 +73,8 @@ class Package(Entity):
     state: str = PACKAGE.initial
     lines: dict[int, PackageLine] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
+    #: its validation, return to draft and funders' concurrences (issue 17, item 2)
+    agreement: Agreement = field(default_factory=Agreement)
 
     @property
     def value(self) -> Money:
@@ -108,6 +115,16 @@ class Package(Entity):
 
     def _on_PackageDecisionRecorded(self, e: PackageDecisionRecorded) -> None:
         self.decisions.append(Decision(e.party, e.decision, e.reason, e.decided_on))
+
+    def _on_PackageValidated(self, e: PackageValidated) -> None:
+        self.agreement.on_validated(e)
+
+    def _on_PackageReturned(self, e: PackageReturned) -> None:
+        self.agreement.on_returned(e)
+        self.state = "draft"
+
+    def _on_FunderConcurrenceRecorded(self, e: FunderConcurrenceRecorded) -> None:
+        self.agreement.on_concurrence(e)
 
     def _on_PackageApproved(self, e: PackageApproved) -> None:
         self.state = "approved"
@@ -251,10 +268,12 @@ def decide(
     reason: str,
     on: date,
     funded_by_line: dict[int, Money],
+    checklist: Sequence[CheckItem] = (),
 ) -> list[Event]:
     """A named approver's decision. The last approval approves the package, any rejection
     rejects it. Approval requires every line to be fully funded, so whatever is later
-    contracted and delivered is paid for by pledges (invariant 2)."""
+    contracted and delivered is paid for by pledges (invariant 2), and every step of the
+    package's ``checklist`` taken (its mechanism's configuration: ``domain.agreement``)."""
     require_exists(package)
     verdict = decision
     target = "approved" if verdict == "approve" else "rejected"
@@ -271,6 +290,9 @@ def decide(
     events: list[Event] = [PackageDecisionRecorded(party=party, decision=verdict, reason=text, decided_on=on)]
     if verdict == "reject":
         return [*events, PackageRejected(by=party)]
+    waiting = missing(checklist)
+    if waiting:
+        raise StepsOutstanding(package.id, waiting)
     for line in package.live_lines():
         funded = funded_by_line.get(line.line_no, Money.zero(package.currency))
         if funded < line.value:

@@ -17,13 +17,14 @@ from .events import (
     RequirementDrafted,
     RequirementFundingRecorded,
     RequirementReprioritised,
+    RequirementReturned,
     RequirementSubmitted,
     RequirementValidated,
     RequirementWithdrawn,
 )
 from .lifecycle import REQUIREMENT
 from .money import Money
-from .values import parse_id
+from .values import parse_id, parse_text
 
 MAX_PRIORITY = 5
 
@@ -84,6 +85,9 @@ class Requirement(Entity):
 
     def _on_RequirementValidated(self, e: RequirementValidated) -> None:
         self.state = "validated"
+
+    def _on_RequirementReturned(self, e: RequirementReturned) -> None:
+        self.state = "draft"
 
     def _on_RequirementReprioritised(self, e: RequirementReprioritised) -> None:
         self.rankings.append(Ranking(e.list_month, e.priority, e.rank))
@@ -168,6 +172,13 @@ def _move(req: Requirement, target: str, action: str, event: Event) -> list[Even
 
 def submit(req: Requirement) -> list[Event]:
     return _move(req, "submitted", "submit", RequirementSubmitted())
+
+
+def return_to_draft(req: Requirement, *, by: str, reason: str, on: date) -> list[Event]:
+    """A submitted line sent back to its recipient by the coordinator, saying why (issue 17)."""
+    return _move(
+        req, "draft", "return to draft", RequirementReturned(by=by, reason=parse_text("reason", reason), on=on)
+    )
 
 
 def validate(req: Requirement, *, by: str) -> list[Event]:

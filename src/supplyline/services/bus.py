@@ -41,6 +41,8 @@ HANDLER_MODULES = (
     "records.funding",
     "records.requirements",
     "records.packages",
+    "records.agreement",
+    "records.lists",
     "records.contracts",
     "records.production",
     "records.shipments",

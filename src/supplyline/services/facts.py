@@ -288,3 +288,15 @@ def spent_on_line(conn: Connection, contract_id: str, line_no: int, currency: st
         ).all()
     )
     return {stage: Money.from_minor(int(totals.get(stage) or 0), currency) for stage in ("obligated", "expended")}
+
+
+def funders_of_package(conn: Connection, package_id: str) -> list[str]:
+    """The funders whose pledges hold money for a package: those who concur with it (issue 17)."""
+    a, p = t.allocations, t.pledges
+    rows = conn.execute(
+        select(p.c.funder)
+        .distinct()
+        .join(a, a.c.pledge_id == p.c.id)
+        .where(a.c.package_id == package_id, a.c.line_amount_minor > 0)
+    )
+    return sorted(funder for (funder,) in rows)

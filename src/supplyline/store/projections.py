@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from ..domain.agreement import ApprovalSteps
 from ..domain.contract import Contract
 from ..domain.entity import Entity
 from ..domain.facility import Facility
@@ -33,6 +34,7 @@ from ..domain.token import ApiToken
 from ..ledger.canonical import canonical
 from . import projections_enduse as enduse
 from . import projections_evidence as evidence
+from . import projections_lists as lists
 from . import schema as t
 from .table_rows import Rows, key_of, same_named
 
@@ -202,7 +204,24 @@ def package_rows(p: Package) -> dict[Table, list[dict]]:
             }
             for i, d in enumerate(p.decisions, start=1)
         ],
+        t.package_steps: [
+            {
+                "package_id": p.id,
+                "position": i,
+                "step": s.step,
+                "party": s.party,
+                "verdict": s.verdict,
+                "reason": s.reason,
+                "done_on": s.on,
+            }
+            for i, s in enumerate(p.agreement.history, start=1)
+        ],
     }
+
+
+def approval_steps_rows(r: ApprovalSteps) -> dict[Table, list[dict]]:
+    row = {"mechanism": r.id, "steps": canonical(list(r.steps)), "configured_on": r.configured_on, "version": r.version}
+    return {t.approval_steps: [row]}
 
 
 def contract_rows(c: Contract) -> dict[Table, list[dict]]:
@@ -360,9 +379,11 @@ PROJECTIONS: dict[str, Projection] = {
         Projection(KielDonorRelease, kiel_rows),
         Projection(ProductionPlan, plan_rows),
         Projection(ApiToken, token_rows),
+        Projection(ApprovalSteps, approval_steps_rows),
         Projection(LogKey, lambda _key: {}),  # named in the log only: no table
         *(Projection(entity, rows) for entity, rows in enduse.ROWS),
         *(Projection(entity, rows) for entity, rows in evidence.ROWS),
+        *(Projection(entity, rows) for entity, rows in lists.ROWS),
     )
 }
 
@@ -378,6 +399,8 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.packages,
     t.package_lines,
     t.package_decisions,
+    t.package_steps,
+    t.approval_steps,
     t.contracts,
     t.contract_lines,
     t.delivery_schedule,
@@ -397,6 +420,7 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.api_tokens,
     *enduse.TABLES,
     *evidence.TABLES,
+    *lists.TABLES,
 )
 
 

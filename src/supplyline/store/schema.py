@@ -486,3 +486,11 @@ from . import schema_notify as _notify  # noqa: E402 - it needs metadata, define
 
 subscriptions: Table = _notify.subscriptions
 notify_outbox: Table = _notify.notify_outbox
+# who agrees to what (issue 17), likewise
+from . import schema_agreement as _agreement  # noqa: E402 - it needs metadata, defined above
+
+approval_steps: Table = _agreement.approval_steps
+package_steps: Table = _agreement.package_steps
+list_versions: Table = _agreement.list_versions
+list_version_lines: Table = _agreement.list_version_lines
+list_version_approvals: Table = _agreement.list_version_approvals

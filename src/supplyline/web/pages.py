@@ -24,8 +24,10 @@ from ..services.interchange import kiel as kiel_service
 from ..services.log import transparency
 from ..services.log.last_check import LastCheck
 from ..services.reads import dashboard, ledger_browser, queries, reports
+from ..services.reads import lists as list_reads
 from ..services.reads.report_models import MoneyReport
 from . import session
+from .agreement_strings import STRINGS as AGREEMENT_STRINGS
 from .enduse_strings import language
 from .evidence_strings import STRINGS as EVIDENCE_STRINGS
 from .figures_strings import STRINGS as FIGURES
@@ -169,6 +171,8 @@ def requirements(
         coverage = dashboard.requirement_coverage(conn, category=category, state=state, tier=tier_number)
         seen = who.keep("requirement", coverage["lines"])
         lines = [views.present(who, "requirement", line) for line in seen]
+        versions = who.keep("list_version", list_reads.list_versions(conn))  # issue 17: the list's monthly versions
+        in_force = list_reads.in_force(conn)
     from . import charts
 
     # coverage counts only the lines this viewer sees, and says how many it leaves out
@@ -185,6 +189,8 @@ def requirements(
         categories=CATEGORIES,
         states=REQUIREMENT.states,
         chosen={"category": category, "state": state, "tier": tier_number},
+        versions=versions,
+        in_force=set(in_force.values()),
         chart=charts.coverage_by_category(categories) if categories else "",
     )
 
@@ -234,7 +240,8 @@ def package(request: Request, package_id: str):
         funding=funding,
         shipments=shipments,
         evidence=evidence,
-        ev=EVIDENCE_STRINGS[language(request.query_params.get("lang"), request.headers.get("accept-language"))],
+        ev=EVIDENCE_STRINGS[lang := language(request.query_params.get("lang"), request.headers.get("accept-language"))],
+        ag=AGREEMENT_STRINGS[lang],
         **_money_context(request, money),
     )
 

@@ -9,6 +9,7 @@ from . import (
     interchange,
     lateness,
     ledger,
+    lists,
     money,
     notify,
     packages,
@@ -23,6 +24,7 @@ from . import (
 ROUTERS = [
     reference.router,
     requirements.router,
+    lists.router,
     funding.router,
     money.router,
     packages.router,

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
+from ...services.reads import agreement as agreement_reads
 from ...services.reads import queries, reports
 from ...services.reads.report_sheets import trace_sheets
-from ...services.records import packages
+from ...services.records import agreement, packages
 from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..reports import FILES, ReportFormat, Table, report_answer
 from ..schemas.common import DatedAction, Mechanism, OutcomeRead, PackageState
 from ..schemas.packages import (
+    ApprovalStepsCreate,
+    ApprovalStepsRead,
+    ConcurrenceCreate,
     DecisionCreate,
     LineCancelAction,
     PackageCreate,
     PackageDetailRead,
     PackageLineCreate,
     PackagePage,
+    ReturnAction,
     TraceRead,
 )
 from .common import Cursor, Limit, PathId, plain, plain_rows
@@ -138,3 +143,73 @@ def close_package(package_id: PathId, body: DatedAction | None = None, gate: Gat
     return send(
         gate, existing("package", package_id), lambda: packages.ClosePackage(package_id=package_id, on=on), payload=body
     )
+
+
+# who agrees before the seller decides (issue 17, item 2) -------------------------------
+
+
+@router.post(
+    "/packages/{package_id}/validation",
+    response_model=OutcomeRead,
+    summary="Validate a proposed package, as the coordinator, before its seller decides",
+    **acts(agreement.ValidatePackage.ACTION),
+)
+def validate_package(package_id: PathId, body: DatedAction | None = None, gate: Gate = Depends(updating)):
+    on = body.on if body else None
+    return send(
+        gate,
+        existing("package", package_id),
+        lambda: agreement.ValidatePackage(package_id=package_id, on=on),
+        payload=body,
+    )
+
+
+@router.post(
+    "/packages/{package_id}/return",
+    response_model=OutcomeRead,
+    summary="Return a proposed package to draft, with the reasons (the coordinator)",
+    **acts(agreement.ReturnPackage.ACTION),
+)
+def return_package(package_id: PathId, body: ReturnAction, gate: Gate = Depends(updating)):
+    return send(
+        gate,
+        existing("package", package_id),
+        lambda: agreement.ReturnPackage.model_validate({**command_fields(body), "package_id": package_id}),
+        payload=body,
+    )
+
+
+@router.post(
+    "/packages/{package_id}/concurrences",
+    response_model=OutcomeRead,
+    summary="Concur with a proposed package, or object with a reason, as a funder whose pledge pays for it",
+    **acts(agreement.Concur.ACTION),
+)
+def concur(package_id: PathId, body: ConcurrenceCreate, gate: Gate = Depends(updating)):
+    return send(
+        gate,
+        existing("package", package_id),
+        lambda: agreement.Concur.model_validate({**command_fields(body), "package_id": package_id}),
+        payload=body,
+    )
+
+
+@router.get(
+    "/approval-steps",
+    response_model=list[ApprovalStepsRead],
+    summary="The steps each mechanism's packages pass before approval",
+    **acts("approval_steps.read"),
+)
+def list_approval_steps(gate: Gate = Depends(reading)):
+    return gate.overall(lambda conn, _caller: agreement_reads.approval_steps(conn))
+
+
+@router.put(
+    "/approval-steps/{mechanism}",
+    response_model=OutcomeRead,
+    summary="Configure the steps a mechanism's packages pass before approval (recorded in the ledger)",
+    **acts(agreement.ConfigureApprovalSteps.ACTION),
+)
+def configure_approval_steps(mechanism: Mechanism, body: ApprovalStepsCreate, gate: Gate = Depends(writing)):
+    fields = {**body.model_dump(), "mechanism": mechanism}
+    return send(gate, None, lambda: agreement.ConfigureApprovalSteps.model_validate(fields), payload=body)

@@ -54,6 +54,9 @@ class AllocationProposalRead(BaseModel):
     mode: str
     recorded: bool
     min_package: str | None
+    list_versions: dict[str, str] = Field(
+        description="each recipient's approved list version whose ranking the plan follows (issue 17)"
+    )
     tiers: list[AllocationTierRead]
     packages: list[PlannedPackageRead]
     allocations: list[PlannedAllocationRead]

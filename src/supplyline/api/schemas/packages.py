@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from ...services.reads import report_models as rm
 from ...services.reads.read_models import (
+    CheckItemRecord,
     DecisionRecord,
     PackageDetail,
     PackageLineRecord,
     PackageRecord,
+    PackageStepRecord,
 )
 from ..derive import many, page_of, read_model
 from .common import (
@@ -62,9 +64,38 @@ class LineCancelAction(RequestModel):
     on: Day | None = Field(None, description="the day it happened (default: today, UTC)")
 
 
+class ReturnAction(RequestModel):
+    reasons: Text = Field(min_length=1, description="why the package goes back to draft")
+    on: Day | None = None
+    disclose: Disclose = None
+
+
+class ConcurrenceCreate(RequestModel):
+    verdict: Literal["concur", "object"] = "concur"
+    reason: Text = Field("", description="needed to object")
+    on: Day | None = None
+    disclose: Disclose = None
+
+
+class ApprovalStepsCreate(RequestModel):
+    steps: list[Literal["validation", "concurrence"]] = Field(
+        default_factory=list, max_length=2, description="none: the seller decides alone"
+    )
+    on: Day | None = None
+
+
+class ApprovalStepsRead(BaseModel):
+    mechanism: str
+    steps: list[str]
+    configured_on: str
+    version: int
+
+
 PackageRead = read_model("PackageRead", PackageRecord, __name__)
 PackageLineRead = read_model("PackageLineRead", PackageLineRecord, __name__)
 DecisionRead = read_model("DecisionRead", DecisionRecord, __name__, withheld=False)
+CheckItemRead = read_model("CheckItemRead", CheckItemRecord, __name__, withheld=False)
+PackageStepRead = read_model("PackageStepRead", PackageStepRecord, __name__)
 #: one package, with its lines, the decisions on it, its contracts and its evidence (issue 18)
 PackageDetailRead = read_model(
     "PackageDetailRead",
@@ -72,6 +103,8 @@ PackageDetailRead = read_model(
     __name__,
     lines=(many(PackageLineRead), ...),
     decisions=(many(DecisionRead), ...),
+    checklist=(many(CheckItemRead), ...),
+    steps=(many(PackageStepRead), ...),
     contracts=(many(ContractRead), ...),
     **EVIDENCE,
 )

@@ -35,8 +35,17 @@ from .enduse import (
 )
 from .evidence import DocumentAttached, FindingClosed, FindingOpened, FindingReopened, FindingResponded
 from .funding import AllocationReleased, PledgeAllocated, PledgeAnnounced, PledgeCommitted, PledgeExpired, RateUsed
+from .lists import (
+    ListedLine,
+    ListVersionApprovalRecorded,
+    ListVersionApproved,
+    ListVersionProposed,
+    RequirementReturned,
+)
 from .logkey import KeyPinned, KeyRotated
 from .packages import (
+    ApprovalStepsConfigured,
+    FunderConcurrenceRecorded,
     PackageApproved,
     PackageClosed,
     PackageContracted,
@@ -48,6 +57,8 @@ from .packages import (
     PackageLineCancelled,
     PackageProposed,
     PackageRejected,
+    PackageReturned,
+    PackageValidated,
 )
 from .payments import MoneyExpended, MoneyObligated, MoneyReturned, MoneyTransferred, PledgePaidIn
 from .production import (
@@ -91,6 +102,7 @@ __all__ = [
     "EVENT_TYPES",
     "VERSION_KEY",
     "AllocationReleased",
+    "ApprovalStepsConfigured",
     "ContractSigned",
     "CustodyConfirmed",
     "CustodyHandedOver",
@@ -107,12 +119,17 @@ __all__ = [
     "FindingOpened",
     "FindingReopened",
     "FindingResponded",
+    "FunderConcurrenceRecorded",
     "FxRatesRecorded",
     "InventoryRulesSet",
     "KeyPinned",
     "KeyRotated",
     "KielFiguresRecorded",
     "KielSeriesRecorded",
+    "ListVersionApprovalRecorded",
+    "ListVersionApproved",
+    "ListVersionProposed",
+    "ListedLine",
     "LotInspected",
     "LotProduced",
     "LotSerialsListed",
@@ -132,6 +149,8 @@ __all__ = [
     "PackageLineCancelled",
     "PackageProposed",
     "PackageRejected",
+    "PackageReturned",
+    "PackageValidated",
     "PartyAliasesAdded",
     "PartyRegistered",
     "PlannedPart",
@@ -154,6 +173,7 @@ __all__ = [
     "RequirementDrafted",
     "RequirementFundingRecorded",
     "RequirementReprioritised",
+    "RequirementReturned",
     "RequirementSubmitted",
     "RequirementValidated",
     "RequirementWithdrawn",

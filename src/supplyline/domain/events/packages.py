@@ -82,3 +82,42 @@ class PackageDelivered(Event):
 @dataclass(frozen=True, kw_only=True)
 class PackageClosed(Event):
     on: date
+
+
+# who agrees before the seller decides (issue 17, item 2) -------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageValidated(Event):
+    """The coordinator found the proposed package sound."""
+
+    by: str
+    on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageReturned(Event):
+    """The coordinator sent the proposed package back to draft, saying why: its validation
+    and concurrences start again when it is proposed again."""
+
+    by: str
+    reasons: str
+    on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class FunderConcurrenceRecorded(Event):
+    """A funder whose pledge pays for the package concurs with it or objects (with a reason)."""
+
+    funder: str
+    verdict: str  # concur | object
+    reason: str
+    on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApprovalStepsConfigured(Event):
+    """The steps a mechanism's packages pass before their approval (ledger configuration)."""
+
+    steps: tuple[str, ...]  # validation, concurrence: in the order they are shown
+    on: date

@@ -88,6 +88,8 @@ class Instance:
     min_package: Decimal | None = None  # in the plan currency
     #: pledges that cannot take part at all, with the reason in users' words
     excluded: dict[str, str] = field(default_factory=dict)
+    #: each recipient's list version whose ranking the needs follow (issue 17): none, the lines as ranked now
+    list_versions: dict[str, str] = field(default_factory=dict)
 
     def rate(self, currency: str) -> Decimal:
         """Units of the plan currency per unit of ``currency`` on the allocation day."""

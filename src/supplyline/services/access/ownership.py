@@ -17,6 +17,8 @@ read filter (``services.access.views``) rely on:
 | production plan | nobody (it spans every facility: read with scope any) | nobody |
 | end-use records | see services/end_use/ownership_enduse.py | |
 | document, finding | those of the record it is about (read only by whoever may read that record) | those the record is shared with |
+| approval steps (a mechanism's) | nobody (configuration everyone reads) | nobody |
+| list version | its approvers: the recipient, the coordinator, the seller | nobody |
 
 Each query takes the ids wanted (or None for all), so a single record and a whole list are
 resolved by the same code.
@@ -32,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ...domain.access import Parties, Target
+from ...domain.agreement import ApprovalSteps
 from ...domain.contract import Contract
 from ...domain.custody import Handover
 from ...domain.document import Document
@@ -39,6 +42,7 @@ from ...domain.enduse import Disposition, EndUseCheck, EndUseRules, Site
 from ...domain.facility import Facility
 from ...domain.finding import Finding
 from ...domain.fx import FxRecord
+from ...domain.list_version import ListVersion
 from ...domain.package import Package
 from ...domain.party import Party
 from ...domain.plan import ProductionPlan
@@ -103,6 +107,19 @@ def packages(conn: Connection, ids: Ids) -> Resolved:
     for row in conn.execute(_in(query, a.c.package_id, ids)):
         funders[row.package_id].add(row.funder)
     return _parties(owners, funders)
+
+
+def approval_steps(conn: Connection, ids: Ids) -> Resolved:
+    """A mechanism's approval steps: configuration everyone reads, owned by nobody."""
+    r = t.approval_steps
+    return {m: Parties() for m in conn.execute(_in(select(r.c.mechanism), r.c.mechanism, ids)).scalars()}
+
+
+def list_versions(conn: Connection, ids: Ids) -> Resolved:
+    """A list version: owned by its approvers (the recipient, the coordinator, the seller)."""
+    v = t.list_versions
+    rows = conn.execute(_in(select(v.c.id, v.c.approvers), v.c.id, ids))
+    return {row.id: Parties(frozenset(parse(row.approvers))) for row in rows}
 
 
 def _contract_rows(conn: Connection, ids: Ids):
@@ -243,6 +260,8 @@ RESOLVERS: dict[str, Callable[[Connection, Ids], Resolved]] = {
     **enduse.RESOLVERS,
     "document": documents,
     "finding": findings,
+    "approval_steps": approval_steps,
+    "list_version": list_versions,
 }
 
 
@@ -265,6 +284,8 @@ _ENTITIES = (
     Handover,
     Document,
     Finding,
+    ApprovalSteps,
+    ListVersion,
 )
 LABELS = {entity.KIND: entity.LABEL for entity in _ENTITIES} | {"serial": "serial", "lot": "production lot"}
 #: the kind of record each event type is recorded on (its entity's ``_on_<Event>`` handler)

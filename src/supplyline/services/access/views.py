@@ -108,6 +108,8 @@ def _package(viewer: Viewer, record: dict) -> dict:
             )
             lines.append(_blank(line, {}, ("funded",), because=why) if why else line)
         out["lines"] = lines
+    if "steps" in out:  # a return's reasons, a funder's objection: as their commands withheld them
+        out["steps"] = [_blank(s, viewer.hidden("package_steps", (record["id"], s["position"]))) for s in out["steps"]]
     if "contracts" in out:
         shown = viewer.readable("contract", (c["id"] for c in out["contracts"]))
         out["contracts"] = [_contract(viewer, c) for c in out["contracts"] if c["id"] in shown]

@@ -26,7 +26,7 @@ from ...store.eventstore import Store
 from .. import bus
 from ..context import Actor
 from ..records import funding, packages, parties, production, requirements
-from . import demo_enduse, demo_evidence, demo_money, demo_schedules
+from . import demo_agreement, demo_enduse, demo_evidence, demo_money, demo_schedules
 from .demo_data import (
     DEMO_TOKENS,
     DISCLOSURE,
@@ -68,6 +68,7 @@ def load(store: Store) -> dict:
     demo_schedules.slips(store)
     demo_evidence.load_evidence(store, op)
     demo_enduse.unit_leg(store)
+    demo_agreement.publish_list(store)
     return {"trace_package": "PKG-NL-1", "drone_package": "PKG-DD-1"}
 
 
@@ -136,6 +137,7 @@ def _pledges(store: Store) -> None:
 def _purl_packages(store: Store, op: Actor) -> None:
     us, ua = Actor("US-GOV", via="demo"), Actor("UA-MOD", via="demo")
     demo_enduse.rules_and_sites(store, op)
+    demo_agreement.configure(store, op, "purl", "2025-08-01")
     _netherlands(store, op, us, ua)
     _nordic(store, op, us, ua)
     _germany(store, op, us)
@@ -157,6 +159,7 @@ def _netherlands(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             ("PL-NL-2025-08", 3, "30000000", "2025-08-05"),
         ],
     )
+    demo_agreement.agree(store, op, "PKG-NL-1", "2025-08-08")
     bus.handle(
         store,
         us,
@@ -225,6 +228,7 @@ def _nordic(store: Store, op: Actor, us: Actor, ua: Actor) -> None:
             ("PL-DK-2025-08", 3, "32000000", "2025-08-06"),
         ],
     )
+    demo_agreement.agree(store, op, "PKG-NORDIC-1", "2025-08-14")
     bus.handle(
         store,
         us,
@@ -273,6 +277,7 @@ def _germany(store: Store, op: Actor, us: Actor) -> None:
             ("PL-DE-2025-08", 3, "20000000", "2025-08-14"),
         ],
     )
+    demo_agreement.agree(store, op, "PKG-DE-1", "2025-08-21")
     bus.handle(
         store,
         us,
@@ -302,6 +307,7 @@ def _canada(store: Store, op: Actor) -> None:
         [("REQ-01", 100, None), ("REQ-04", 60, None)],
         [("PL-CA-2025-08", 1, "410000000", "2025-08-28"), ("PL-CA-2025-08", 2, "90000000", "2025-08-28")],
     )
+    demo_agreement.agree(store, op, "PKG-CA-1", "2025-09-04")  # validated and concurred with: the seller's to decide
 
 
 def _december(store: Store, op: Actor) -> None:
@@ -318,10 +324,12 @@ def _december(store: Store, op: Actor) -> None:
             ("PL-NO-2025-12", 2, "100000000", "2025-12-05"),
         ],
     )
+    demo_agreement.agree(store, op, "PKG-DEC-1", "2025-12-09", waiting=("PL-GOV",))  # Poland has not concurred
 
 
 def _drone_deal(store: Store, op: Actor) -> None:
     us, ua_gov = Actor("US-GOV", via="demo"), Actor("UA-GOV", via="demo")
+    demo_agreement.configure(store, op, "drone_deal", "2025-09-01")
     jv = Actor("UA-US-JV", via="demo")
     _package(
         store,
@@ -336,6 +344,7 @@ def _drone_deal(store: Store, op: Actor) -> None:
         approvers=("UA-GOV",),
         line_disclosure=DRONE_DEAL_PRICES,
     )
+    demo_agreement.agree(store, op, "PKG-DD-1", "2025-09-15", mechanism="drone_deal")
     bus.handle(
         store,
         ua_gov,

@@ -40,6 +40,7 @@ from ...store.eventstore import Store, UnitOfWork, read_head
 from .. import bus, facts
 from ..context import Actor
 from ..fields import TODAY, BusinessDay, Currency, choice, money_in, parse_seconds, parsed
+from ..reads import lists
 from ..records.funding import Allocate
 from ..records.packages import AddLine, DraftPackage
 
@@ -97,13 +98,16 @@ def load_instance(conn: Connection, on: date, currency: str, min_package: Decima
         )
         for row in conn.execute(select(p).order_by(p.c.pledged_on, p.c.id))
     ]
-    needs = _needs(conn)
+    versions = lists.in_force(conn)
+    needs = _needs(conn, versions)
     currencies = {currency} | {pl.currency for pl in pledges} | {n.currency for n in needs}
-    return Instance(pledges, needs, on, facts.fx_days(conn, on, currencies), currency, min_package)
+    fx = facts.fx_days(conn, on, currencies)
+    return Instance(pledges, needs, on, fx, currency, min_package, list_versions=versions)
 
 
-def _needs(conn: Connection) -> list[Need]:
-    """The fundable requirements with a quantity not yet in a live package."""
+def _needs(conn: Connection, versions: dict[str, str]) -> list[Need]:
+    """The fundable requirements with a quantity not yet in a live package; for a recipient
+    whose list has an approved version, only its lines, ranked as it ranks them (issue 17)."""
     from ...engines.allocation import Need
 
     pl, pk = t.package_lines, t.packages
@@ -118,12 +122,18 @@ def _needs(conn: Connection) -> list[Need]:
     r = t.requirements
     columns = (r.c.id, r.c.recipient, r.c.priority, r.c.rank, r.c.item, r.c.category, r.c.origin, r.c.quantity)
     terms = (r.c.min_lot, r.c.whole_only, r.c.unit_price_minor, r.c.unit_price_currency, r.c.unit)
+    ranked = {v: {line.requirement_id: line for line in lists.ranked_lines(conn, v)} for v in versions.values()}
     needs = []
     # rows unpacked by position: reading 13 columns of 50,000 rows by name took seconds
     for row in conn.execute(select(*columns, *terms).where(r.c.state.in_(REQUIREMENT.group("fundable")))):
         line_id, recipient, tier, rank, item, category, origin, quantity, min_lot, whole_only, price, currency, unit = (
             row
         )
+        if recipient in versions:
+            listed = ranked[versions[recipient]].get(line_id)
+            if listed is None:  # a new line takes effect for allocation only in an approved version
+                continue
+            tier, rank = listed.priority, listed.rank
         open_quantity = quantity - int(packaged.get(line_id, 0))
         if open_quantity > 0:
             needs.append(
@@ -365,6 +375,7 @@ def report(
         "mode": result.mode,
         "recorded": recorded is not None,
         "min_package": str(instance.min_package) if instance.min_package is not None else None,
+        "list_versions": instance.list_versions,
         "gap": result.gap,
         "tiers": _tier_rows(result),
         "timings": {k: round(v, 4) for k, v in timings.items()},

@@ -212,6 +212,10 @@ def package(conn: Connection, package_id: str) -> PackageDetail:
         line["funded"] = str(funded.get(line["line_no"], Money.zero(out["currency"])).amount)
     out["lines"] = lines
     out["decisions"] = _rows(conn, select(d).where(d.c.package_id == package_id).order_by(d.c.position))
+    from .agreement import package_checklist, package_steps
+
+    out["steps"] = package_steps(conn, package_id)
+    out["checklist"] = package_checklist(conn, package_id, out["mechanism"], out["steps"])
     out["contracts"] = _rows(
         conn, select(t.contracts).where(t.contracts.c.package_id == package_id).order_by(t.contracts.c.id)
     )

@@ -305,7 +305,32 @@ class DecisionRecord(TypedDict):
     decided_on: str
 
 
+class PackageStepRecord(TypedDict):
+    """One thing done towards a package's approval (issue 17, item 2)."""
+
+    package_id: str
+    position: int
+    step: str  # validation | concurrence
+    party: str
+    verdict: str  # validated | returned | concur | object
+    reason: str
+    done_on: str
+
+
+class CheckItemRecord(TypedDict):
+    """One line of a package's checklist: a step its mechanism requires, who takes it, what
+    they did (verdict and day null while waiting; the reasons are in ``steps``)."""
+
+    step: str  # validation | concurrence
+    party: str  # the funder; for a validation the coordinator who took it, or "coordinator"
+    verdict: str | None  # validated | concur | object
+    done_on: str | None
+
+
 class PackageDetail(PackageBase):
     lines: list[PackageLineRecord]
     decisions: list[DecisionRecord]
+    #: what its mechanism asks before approval, and what was done towards it
+    checklist: list[CheckItemRecord]
+    steps: list[PackageStepRecord]
     contracts: list[ContractRecord]

@@ -28,6 +28,7 @@ from ..fields import (
     optional,
     parsed,
 )
+from .agreement import checklist_in
 from .funding import beyond_cost, release_package_in
 
 
@@ -127,6 +128,7 @@ def decide_package(uow: UnitOfWork, actor: Actor, cmd: Decide, expected: int | N
         reason=cmd.reason,
         on=cmd.on,
         funded_by_line=facts.funded_by_line(uow.conn, package.id, package.currency),
+        checklist=checklist_in(uow, package) if cmd.decision == "approve" else (),
     )
     stored = uow.record(package, events, expected_version=expected, withhold=cmd.disclosure)
     if package.state == "rejected":  # its money goes back to its pledges, its lines reopen
