@@ -16,9 +16,25 @@ import pytest
 HEAVY = ("numpy", "scipy", "highspy", "pulp", "fastapi", "starlette", "uvicorn", "openpyxl", "plotly", "libcoveocds")
 
 
-def loaded_after(*statements: str) -> list[list[str]]:
-    """The top-level packages one fresh interpreter holds after each statement in turn."""
-    report = "print('modules:', json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+#: what a write loads and a read needs not: the entity and event classes, the projections,
+#: the withholding rules, the Merkle tree, the country tables
+WRITE_PATH = (
+    "supplyline.domain.entity",
+    "supplyline.domain.events",
+    "supplyline.domain.disclosure_table",
+    "supplyline.store.projections",
+    "supplyline.store.withheld",
+    "supplyline.store.repeats",
+    "supplyline.store.merkle",
+    "pycountry",
+)
+
+
+def loaded_after(*statements: str, whole_names: bool = False) -> list[list[str]]:
+    """The top-level packages (or with ``whole_names`` the modules) one fresh interpreter
+    holds after each statement in turn."""
+    name = "m" if whole_names else "m.split('.')[0]"
+    report = f"print('modules:', json.dumps(sorted({{{name} for m in sys.modules}})))"
     probe = "import json, sys\n" + "".join(f"{statement}\n{report}\n" for statement in statements)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
     return [
@@ -37,6 +53,28 @@ def test_the_cli_starts_without_the_heavy_libraries_and_lists_without_the_migrat
     # a ledger at the schema's head is known so by one query: Alembic stays unloaded
     assert "sqlalchemy" in listed
     assert [name for name in (*HEAVY, "alembic") if name in listed] == []
+
+
+def test_a_list_reads_without_the_write_path(demo_sqlite_url) -> None:
+    (listed,) = loaded_after(
+        "from supplyline.cli.main import app",
+        f"app(['--db', {demo_sqlite_url!r}, 'pledge', 'list'], standalone_mode=False)",
+        whole_names=True,
+    )[1:]
+    assert "supplyline.services.reads.queries" in listed and "supplyline.store.eventstore" in listed
+    # the settings are plain pydantic (which Typer loads to read the options): no settings sources
+    assert [name for name in ("pydantic_settings", *WRITE_PATH) if name in listed] == []
+
+
+def test_the_probe_sees_the_write_path_when_a_pledge_is_announced(demo_sqlite_url) -> None:
+    # the check above can fail: a write loads every module it names
+    (written,) = loaded_after(
+        "from supplyline.cli.main import app",
+        f"app(['--db', {demo_sqlite_url!r}, 'pledge', 'announce', '--funder', 'NL-GOV', '--amount', '5',"
+        " '--currency', 'EUR', '--date', '2025-08-04', '--mechanism', 'purl'], standalone_mode=False)",
+        whole_names=True,
+    )[1:]
+    assert [name for name in WRITE_PATH if name not in written] == []
 
 
 @pytest.mark.parametrize("module", ["supplyline.engines.allocation", "supplyline.engines.planner.highs"])

@@ -1,4 +1,9 @@
-"""One settings object: environment variables with the SUPPLYLINE_ prefix, then defaults."""
+"""One settings object: environment variables with the SUPPLYLINE_ prefix, then defaults.
+
+The model is plain pydantic reading ``os.environ`` itself (names case-insensitive, values
+validated as the fields' types, unknown ``SUPPLYLINE_`` names ignored): every CLI command
+builds it, and pydantic-settings' sources cost more to import than a list takes to run.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,20 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from .domain.values import DateWindow, set_date_window
 
+PREFIX = "SUPPLYLINE_"
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SUPPLYLINE_", extra="ignore")
+
+class Settings(BaseModel):
+    """Keyword arguments first, then ``SUPPLYLINE_<FIELD>`` from the environment, then defaults."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**{**_environment(type(self)), **values})
 
     #: any SQLAlchemy URL; the embedded default is a SQLite file in the working directory
     db: str = "sqlite:///supplyline.db"
@@ -58,6 +70,16 @@ class Settings(BaseSettings):
         """Make the process-wide rules these settings carry take effect (the date window)."""
         set_date_window(DateWindow(self.earliest_date, self.latest_date))
         return self
+
+
+def _environment(model: type[BaseModel]) -> dict[str, str]:
+    """The fields ``SUPPLYLINE_*`` variables set, by field name (any case, as a shell may spell it)."""
+    found = {}
+    for name, value in os.environ.items():
+        field = name[len(PREFIX) :].lower() if name.upper().startswith(PREFIX) else None
+        if field in model.model_fields:
+            found[field] = value
+    return found
 
 
 def load(**overrides: Any) -> Settings:

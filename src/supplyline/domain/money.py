@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import cache
 
-import iso4217
-
 from .errors import InvalidInput, RuleViolation
 
 
 @cache
 def minor_exponent(currency: str) -> int:
     """Number of decimals of the currency's minor unit (EUR 2, JPY 0, KWD 3)."""
+    import iso4217  # its table loads at the first currency read, not for every command
+
     try:
         exponent = iso4217.Currency(currency).exponent
     except ValueError:

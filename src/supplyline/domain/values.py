@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import pycountry
-
 from .errors import InvalidInput
 from .money import parse_decimal
 from .names import as_code
@@ -261,6 +259,8 @@ def parse_choice(field: str, value: object, choices: tuple[str, ...]) -> str:
 
 def parse_country(field: str, value: object) -> str:
     """ISO 3166-1 alpha-2 code (alpha-3 accepted and converted)."""
+    import pycountry  # its tables load here, not for every command that imports this module
+
     if isinstance(value, str) and value.isalpha() and len(value) in (2, 3):
         code = value.upper()
         found = pycountry.countries.get(alpha_2=code) if len(code) == 2 else pycountry.countries.get(alpha_3=code)

@@ -6,17 +6,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from ..domain.entity import Entity
 from ..domain.values import today_utc
 from ..ledger.chain import StoredEvent
 from ..store.db import make_engine
 from ..store.eventstore import Store, UnitOfWork
-from ..store.merkle import TreeHook
 from ..store.migrate import is_current, upgrade
 
-E = TypeVar("E", bound=Entity)
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from ..domain.entity import Entity
+    from ..store.merkle import TreeHook
+
+E = TypeVar("E", bound="Entity")
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,23 @@ def open_store(url: str, *, create: bool = False) -> Store:
         engine.dispose()
         raise Refused(f"the database at {url} is not initialised or not up to date: run `supplyline init`", field="db")
     store = Store(engine)
-    store.append_hooks.append(TreeHook())  # the Merkle tree grows in each append's transaction
+    store.append_hooks.append(_GrowTree())  # the Merkle tree grows in each append's transaction
     return store
+
+
+class _GrowTree:
+    """The store's Merkle hook (store/merkle.py ``TreeHook``), made at the first write: a
+    store opened to read never loads the tree's code."""
+
+    def __init__(self) -> None:
+        self._hook: TreeHook | None = None
+
+    def __call__(self, conn: Connection, stored: list[StoredEvent]) -> None:
+        if self._hook is None:
+            from ..store.merkle import TreeHook
+
+            self._hook = TreeHook()
+        self._hook(conn, stored)
 
 
 def on_or_today(day: date | None) -> date:

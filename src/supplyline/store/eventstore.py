@@ -24,25 +24,25 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from ..domain import disclosure_table
-from ..domain.entity import Entity, Event, stream_id
 from ..domain.errors import NotFound, VersionConflict
-from ..domain.events import VERSION_KEY, read_event
 from ..domain.values import parse_id, refuse_unclean_json, refuse_unclean_text
 from ..ledger.canonical import canonical, parse
 from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_text
-from ..ledger.disclosure import Withholding
-from . import record_counts, repeats, withheld
+from . import record_counts
 from . import schema as t
 from .db import WRITE, is_sqlite
-from .projections import rows_of
 from .replicas import Replicas
 from .table_rows import Rows, write_differences
 
+# A reader (a list, a report) opens the store and reads: the entity and event classes, the
+# projections and the withholding rules are loaded by the first write or load that needs them
+# (imported in the functions below), so a read starts without them.
 if TYPE_CHECKING:
+    from ..domain.entity import Entity, Event
+    from ..ledger.disclosure import Withholding
     from .signing import CommitSigner
 
-E = TypeVar("E", bound=Entity)
+E = TypeVar("E", bound="Entity")
 
 AppendHook = Callable[[Connection, list[StoredEvent]], None]
 #: told after a write committed: the head before it, the head after it, and the projection
@@ -293,6 +293,8 @@ class UnitOfWork:
     # loading ----------------------------------------------------------------------------
     def get(self, cls: type[E], entity_id: str) -> E:
         """The entity as its events left it; an unborn one (version 0) if it has none."""
+        from ..domain.entity import stream_id
+
         self.preload(cls, [entity_id])
         return self._entities[stream_id(cls.KIND, entity_id)]  # type: ignore[return-value]  # one entity class per stream kind
 
@@ -303,6 +305,10 @@ class UnitOfWork:
         return entity
 
     def preload(self, cls: type[E], entity_ids: Iterable[str]) -> None:
+        from ..domain.entity import stream_id
+        from . import withheld
+        from .projections import rows_of
+
         wanted = [i for i in dict.fromkeys(entity_ids) if stream_id(cls.KIND, i) not in self._entities]
         for start in range(0, len(wanted), _BATCH):
             chunk = wanted[start : start + _BATCH]
@@ -343,6 +349,9 @@ class UnitOfWork:
 
         ``withhold`` names payload fields to keep out of the log: the stored (and hashed)
         event carries a commitment to each, the value goes to ``withheld_values``."""
+        from . import withheld
+        from .projections import rows_of
+
         if expected_version is not None and entity.version != expected_version:
             raise VersionConflict(entity.stream, expected_version, entity.version)
         if not events:
@@ -362,11 +371,8 @@ class UnitOfWork:
         rows: list[tuple] = []  # as stored: seq, the hashed bytes (every other column is generated from them), hash
         secrets: list[tuple[int, list]] = []
         for event, data, text in zip(events, datas, texts, strict=True):
-            rules = withhold
             event_type = event.type
-            if event_type in disclosure_table.REPEATING:
-                real = disclosure_table.Event(event_type, stream.partition(":")[2], data)
-                rules = repeats.inherited(self._conn, real, (withhold or {}).items())
+            rules = self._rules(event_type, stream, data, withhold)
             hidden: list = []
             payload = text
             if rules:
@@ -391,6 +397,18 @@ class UnitOfWork:
         self.appended.extend(stored)
         return stored
 
+    def _rules(
+        self, event_type: str, stream: str, data: dict, withhold: Mapping[str, Withholding] | None
+    ) -> Mapping[str, Withholding] | None:
+        """What one event withholds: ``withhold``, and for a repeating event what it inherits."""
+        from ..domain import disclosure_table
+        from . import repeats
+
+        if event_type not in disclosure_table.REPEATING:
+            return withhold
+        real = disclosure_table.Event(event_type, stream.partition(":")[2], data)
+        return repeats.inherited(self._conn, real, (withhold or {}).items())
+
 
 def _checked_payload(data: dict) -> str:
     """The canonical JSON of an event's data, after refusing unclean text in it (by name)."""
@@ -406,6 +424,8 @@ def _checked_payload(data: dict) -> str:
 def typed_event(type_name: str, payload: dict, meta: str) -> Event:
     """A stored event (payload with its withheld values back) as its class, in today's shape;
     its meta is parsed only when it marks a version."""
+    from ..domain.events import VERSION_KEY, read_event
+
     return read_event(type_name, payload, parse(meta) if VERSION_KEY in meta else None)
 
 
