@@ -68,7 +68,7 @@ def with_terms(store) -> None:
     )
 
 
-def report(store, **changes) -> dict:
+def report(store, **changes) -> Any:
     with store.read() as conn:
         return planning.plan_production_report(conn, planning.PlanRequest(**{**JAN, **changes}), today=DAY)
 

@@ -3,6 +3,8 @@ that was reviewed, and the item terms and priorities it weighs, set by the facil
 
 from __future__ import annotations
 
+from typing import Any
+
 from supplyline.services import bus
 from supplyline.services.context import Actor
 from supplyline.services.plans import planning
@@ -15,7 +17,7 @@ V1 = "/api/v1"
 NOV = {"from": "2025-11", "horizon": 6, "time_limit": 5}
 
 
-def _without_timings(report: dict) -> dict:
+def _without_timings(report: Any) -> dict:
     plans = [report["plan"]] + ([report["scenario"]["plan"]] if report["scenario"] else [])
     for plan in plans:
         plan.pop("seconds")

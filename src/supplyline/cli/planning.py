@@ -3,7 +3,8 @@ facility and order settings the planner weighs (item terms, order priority)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -198,7 +199,7 @@ def _moves(title: str, moved: list[dict]) -> None:
     )
 
 
-def print_report(report: dict) -> None:
+def print_report(report: Mapping[str, Any]) -> None:
     months = f"{report['first_month']}, {report['horizon']} months"
     print_plan(f"production plan from {months}", report["plan"])
     if report["accepted"]:

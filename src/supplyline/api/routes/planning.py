@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ...services.plans import planning
+from ...services.plans.plan_models import PlanReport, RecordedPlan
 from ...services.records import production
 from ..commands import command_fields, send
 from ..gate import Answer, Gate, acts, creating, existing, reading, updating, writing
@@ -90,7 +91,7 @@ def accept_plan(body: PlanCreate | None = None, gate: Gate = Depends(writing)):
     return gate.write(creating("plan", ()), run, payload=body, created="/api/v1/plans")
 
 
-def _recorded(report: dict) -> dict:
+def _recorded(report: PlanReport) -> RecordedPlan:
     """The accepted plan in the answer: its figures, not the solver's timings (answers are
     kept as canonical JSON for Idempotency-Key replays, which holds no binary floats)."""
     plan, previous = report["plan"], report["accepted"]
@@ -98,7 +99,12 @@ def _recorded(report: dict) -> dict:
         "first_month": report["first_month"],
         "horizon": report["horizon"],
         "input_digest": report["input_digest"],
-        **{k: plan[k] for k in ("status", "weighted_lateness", "cost", "currency", "late_orders", "unplanned_units")},
+        "status": plan["status"],
+        "weighted_lateness": plan["weighted_lateness"],
+        "cost": plan["cost"],
+        "currency": plan["currency"],
+        "late_orders": plan["late_orders"],
+        "unplanned_units": plan["unplanned_units"],
         "supersedes": previous["id"] if previous else None,
         "moved": previous["moved"] if previous else [],
     }

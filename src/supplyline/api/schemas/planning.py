@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field, create_model
 
+from ...services.plans import plan_models as pm
 from ...services.reads.read_models import PlanDetail, PlanPartRecord, PlanSummaryRecord, UnplannedRecord
 from ..derive import many, page_of, read_model
 from .common import (
@@ -17,7 +18,7 @@ from .common import (
     Month,
     Name,
     OutcomeRead,
-    RateUsedRead,
+    RateUsedRead,  # noqa: F401 - published before the plan that lists the rates it used
     RequestModel,
     TimeLimit,
 )
@@ -70,123 +71,24 @@ class PrioritiseAction(RequestModel):
     priority: Annotated[int, Field(ge=1, le=100, description="the weight of the order's lateness in planning")]
 
 
-class PlannedPartOfOrderRead(BaseModel):
-    facility: str
-    month: str
-    quantity: int
-    months_late: int
-
-
-class RoomLeftRead(BaseModel):
-    month: str
-    units: int
-    min_batch: int
-
-
-class FacilityBottleneckRead(BaseModel):
-    facility: str
-    full: list[str]
-    no_capacity: list[str]
-    room_left: list[RoomLeftRead]
-
-
-class BottleneckRead(BaseModel):
-    reason: str
-    facilities: list[FacilityBottleneckRead]
-
-
-class PlannedOrderRead(BaseModel):
-    order: str
-    item: str
-    quantity: int
-    priority: int
-    due: str
-    parts: list[PlannedPartOfOrderRead]
-    unplanned: int
-    finished: str | None
-    months_late: int
-    weighted_lateness: int
-    bottleneck: BottleneckRead | None
-    facility_id: str | None = None
-    contract_id: str | None = None
-    contract_line_no: int | None = None
-    due_date: str | None = None
-
-
-class ComputedPlanRead(BaseModel):
-    status: str
-    method: str
-    seconds: float
-    gap: float
-    weighted_lateness: int
-    lateness_bound: int
-    cost: str
-    currency: str
-    late_orders: int
-    unplanned_units: int
-    notes: list[str]
-    orders: list[PlannedOrderRead]
-
-
-class MovedRead(BaseModel):
-    order: str
-    facility: str
-    month: str
-    before: int
-    after: int
-    change: int
-
-
-class VersusAcceptedRead(BaseModel):
-    id: str
-    weighted_lateness: int
-    same_input: bool
-    moved: list[MovedRead]
-
-
-class OrderLatenessChangeRead(BaseModel):
-    order: str
-    months_late_before: int
-    months_late_after: int
-    weighted_lateness_change: int
-
-
-class WhatIfRead(BaseModel):
-    capacity: list[str]
-    new_facility: list[str]
-    plan: ComputedPlanRead
-    lateness_change: int
-    cost_change: str
-    orders_changed: list[OrderLatenessChangeRead]
-    moved: list[MovedRead]
-
-
-class PlanReportRead(BaseModel):
-    first_month: str
-    horizon: int
-    input_digest: str = Field(description="fingerprint of the orders and capacity planned: give it when accepting")
-    rates_used: list[RateUsedRead]  # type: ignore[valid-type]  # derived; this model is declared by hand
-    plan: ComputedPlanRead
-    scenario: WhatIfRead | None
-    accepted: VersusAcceptedRead | None
-
-
-class RecordedPlanRead(BaseModel):
-    first_month: str
-    horizon: int
-    input_digest: str
-    status: str
-    weighted_lateness: int
-    cost: str
-    currency: str
-    late_orders: int
-    unplanned_units: int
-    supersedes: str | None = Field(description="the plan accepted before, now superseded")
-    moved: list[MovedRead] = Field(description="what moved versus the plan superseded")
-
-
-class AcceptedPlanRead(OutcomeRead):
-    plan: RecordedPlanRead = Field(description="what was recorded; GET /plans/{id} has every part")
+PlannedPartOfOrderRead = read_model("PlannedPartOfOrderRead", pm.PlannedPartOfOrder, __name__, withheld=False)
+RoomLeftRead = read_model("RoomLeftRead", pm.RoomLeft, __name__, withheld=False)
+FacilityBottleneckRead = read_model("FacilityBottleneckRead", pm.FacilityBottleneck, __name__, withheld=False)
+BottleneckRead = read_model("BottleneckRead", pm.Bottleneck, __name__, withheld=False)
+PlannedOrderRead = read_model("PlannedOrderRead", pm.PlannedOrder, __name__, withheld=False)
+ComputedPlanRead = read_model("ComputedPlanRead", pm.ComputedPlan, __name__, withheld=False)
+MovedRead = read_model("MovedRead", pm.Moved, __name__, withheld=False)
+VersusAcceptedRead = read_model("VersusAcceptedRead", pm.VersusAccepted, __name__, withheld=False)
+OrderLatenessChangeRead = read_model("OrderLatenessChangeRead", pm.OrderLatenessChange, __name__, withheld=False)
+WhatIfRead = read_model("WhatIfRead", pm.WhatIf, __name__, withheld=False)
+PlanReportRead = read_model("PlanReportRead", pm.PlanReport, __name__, withheld=False)
+RecordedPlanRead = read_model("RecordedPlanRead", pm.RecordedPlan, __name__, withheld=False)
+AcceptedPlanRead = create_model(
+    "AcceptedPlanRead",
+    __base__=OutcomeRead,
+    __module__=__name__,
+    plan=(RecordedPlanRead, Field(description="what was recorded; GET /plans/{id} has every part")),
+)
 
 
 PlanSummaryRead = read_model("PlanSummaryRead", PlanSummaryRecord, __name__, withheld=False)

@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, cast
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
@@ -38,6 +38,8 @@ from .. import facts
 from ..context import Actor, Outcome, business_day, on_or_today
 from ..fields import Currency, optional, parse_seconds, parsed
 from ..reads.read_models import PlanDetail, PlanPartRecord, PlanSummaryRecord, UnplannedRecord
+from ..reads.report_models import RateUsed
+from .plan_models import ComputedPlan, Moved, PlannedOrder, PlanReport
 
 
 class PlanRequest(BaseModel):
@@ -66,7 +68,7 @@ class PlanningInput:
     problem: Problem
     currency: str
     orders: dict[str, dict]  # order id -> facts shown beside the plan
-    rates_used: list[dict]
+    rates_used: list[RateUsed]
     notes: list[str]
 
     @property
@@ -115,7 +117,7 @@ def planning_input(conn: Connection, request: PlanRequest, *, today: date) -> Pl
         )
     terms = {(r["facility_id"], r["item"]): r for r in conn.execute(select(t.facility_item_terms)).mappings()}
     days = facts.fx_days(conn, today, {r["unit_cost_currency"] for r in terms.values()} | {currency})
-    rates: dict[tuple, dict] = {}
+    rates: dict[tuple, RateUsed] = {}
     lines = []
     for facility_id in sorted(entries):
         for item in sorted({e.item for e in entries[facility_id]}):
@@ -193,10 +195,10 @@ def _solve(problem: Problem, time_limit: float) -> Plan:
     return plan
 
 
-def plan_json(data: PlanningInput, problem: Problem, plan: Plan) -> dict:
-    orders = explain(problem, plan)
+def plan_json(data: PlanningInput, problem: Problem, plan: Plan) -> ComputedPlan:
+    orders = cast(list[PlannedOrder], explain(problem, plan))
     for entry in orders:
-        entry.update(data.orders.get(entry["order"], {}))
+        entry.update(data.orders.get(entry["order"], {}))  # type: ignore[typeddict-item]  # its contract and facility
     return {
         "status": plan.status,
         "method": plan.method,
@@ -236,9 +238,9 @@ def current_plan(conn: Connection) -> dict | None:
     }
 
 
-def _report(data: PlanningInput, plan: Plan, accepted: dict | None) -> dict:
+def _report(data: PlanningInput, plan: Plan, accepted: dict | None) -> PlanReport:
     problem = data.problem
-    out = {
+    out: PlanReport = {
         "first_month": problem.months[0],
         "horizon": problem.horizon,
         "input_digest": data.digest,
@@ -252,12 +254,14 @@ def _report(data: PlanningInput, plan: Plan, accepted: dict | None) -> dict:
             "id": accepted["id"],
             "weighted_lateness": accepted["weighted_lateness"],
             "same_input": accepted["input_digest"] == data.digest,
-            "moved": moves(accepted["parts"], placed(problem, plan.parts), from_month=problem.months[0]),
+            "moved": cast(
+                list[Moved], moves(accepted["parts"], placed(problem, plan.parts), from_month=problem.months[0])
+            ),
         }
     return out
 
 
-def plan_production_report(conn: Connection, request: PlanRequest, *, today: date | None = None) -> dict:
+def plan_production_report(conn: Connection, request: PlanRequest, *, today: date | None = None) -> PlanReport:
     """The plan for the open orders (read only): explained, compared with the accepted
     plan, and with a what-if scenario beside it when one is given."""
     data = planning_input(conn, request, today=on_or_today(today))
@@ -288,7 +292,10 @@ def plan_production_report(conn: Connection, request: PlanRequest, *, today: dat
                 if (e["months_late"], e["weighted_lateness"])
                 != (before[e["order"]]["months_late"], before[e["order"]]["weighted_lateness"])
             ],
-            "moved": moves(placed(problem, plan.parts), placed(changed, what_if.parts), from_month=problem.months[0]),
+            "moved": cast(
+                list[Moved],
+                moves(placed(problem, plan.parts), placed(changed, what_if.parts), from_month=problem.months[0]),
+            ),
         }
     return out
 
@@ -319,7 +326,7 @@ def prepare_plan(store: Store, request: PlanRequest, *, on: object = None) -> Pr
 
 def record_plan(
     store: Store, actor: Actor, prepared: PreparedPlan, *, plan_id: str | None = None, input_digest: str | None = None
-) -> tuple[Outcome, dict]:
+) -> tuple[Outcome, PlanReport]:
     """Record a prepared plan as the accepted one (superseding the previous), refusing if the
     orders or capacity changed since it was computed, or since the plan whose
     ``input_digest`` the caller reviewed."""
@@ -368,7 +375,7 @@ def accept_plan(
     on: object = None,
     plan_id: str | None = None,
     input_digest: str | None = None,
-) -> tuple[Outcome, dict]:
+) -> tuple[Outcome, PlanReport]:
     """Compute the plan and record it as the accepted one (superseding the previous)."""
     return record_plan(store, actor, prepare_plan(store, request, on=on), plan_id=plan_id, input_digest=input_digest)
 
