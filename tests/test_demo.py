@@ -196,6 +196,9 @@ def test_the_demo_s_queues_on_2_december(demo_store):
     assert counts("UA-MOD", "recipient") == {"receive": 1, "inventory": 2}  # the depot and the unit store
     assert counts("UA-US-JV", "supplier") == {"explain": 4}
     assert counts("NATO-NSATU", "coordinator") == {"fund": 5}
+    # PKG-DEC-1 waits on Poland's concurrence (issue 17 item 2), and on no other funder's
+    assert counts("PL-GOV", "funder") == {"concur": 1}
+    assert counts("DE-GOV", "funder") == counts("NO-GOV", "funder") == {}
 
 
 def test_demo_approvals_follow_their_steps_and_dec_1_waits_on_poland(demo_store):

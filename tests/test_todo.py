@@ -57,6 +57,8 @@ def test_each_party_of_the_demo_sees_what_waits_on_it_oldest_first(demo_store):
         ("REQ-07", 155),
     ]
     assert queue(demo_store, "NL-GOV", "funder") == []
+    # Poland has not concurred with PKG-DEC-1, which its pledge pays for, waiting since it was funded
+    assert queue(demo_store, "PL-GOV", "funder") == [("2025-12-05", 362, "concur", "package", "PKG-DEC-1")]
 
 
 def test_the_cli_the_api_and_the_page_show_the_same_queue(demo_store, demo_sqlite_url):
@@ -96,3 +98,18 @@ def test_the_joint_venture_reads_its_own_confidential_dates_in_its_queue(demo_st
     client = TestClient(create_app(demo_store, read_cache=False))
     mine = client.get("/api/v1/todo?as_of=2026-12-02", headers={"Authorization": f"Bearer {secret}"}).json()
     assert mine["counts"] == {"explain": 4}
+
+
+def test_a_proposed_list_version_waits_on_each_approver_until_it_approves(demo_store):
+    from supplyline.services import bus
+    from supplyline.services.records import lists
+
+    propose = lists.ProposeListVersion(
+        recipient="UA-MOD", month="2027-01", coordinator="NATO-NSATU", seller="US-GOV", on="2026-11-20"
+    )
+    version = bus.handle(demo_store, Actor("UA-MOD", via="test"), propose).id
+    bus.handle(demo_store, Actor("UA-MOD", via="test"), lists.ApproveListVersion(version_id=version, on="2026-11-21"))
+    waiting = ("2026-11-20", 12, "approve", "list_version", version)
+    assert waiting in queue(demo_store, "US-GOV", "seller")
+    assert waiting in queue(demo_store, "NATO-NSATU", "coordinator")
+    assert waiting not in queue(demo_store, "UA-MOD", "recipient")

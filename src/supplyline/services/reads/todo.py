@@ -5,6 +5,11 @@ returning items of one shape, and lists them oldest first:
 
 - ``decide``: a proposed package the party approves and has not decided (``report late``'s
   waiting packages, aged the same way);
+- ``validate``: for coordinators, a waiting package whose mechanism asks for a validation
+  not yet given (or given back with reasons);
+- ``concur``: a waiting package the party's pledge pays for and it has not concurred with
+  or objected to;
+- ``approve``: a proposed list version the party approves and has not approved;
 - ``receive``: a shipment on its way to the party (the recipient of its package), to confirm;
 - ``inventory``: the party's end-use items overdue for an inventory, or falling due within
   30 days, per package and site (``report end-use``'s deadlines);
@@ -28,9 +33,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ...domain.access import Principal
+from ...ledger.canonical import parse
 from ...store import schema as t
 from ..end_use.enduse_report import Filters, deadlines, due_soon, overdue_serials
+from .agreement import package_checklist, package_steps
 from .lateness import Keep, late
+from .lists import list_versions
 from .report_models import LateReport
 
 #: what a source is given: the connection, who asks, the as-of day, the row filter and
@@ -140,7 +148,67 @@ def unfunded(conn: Connection, who: Principal, as_of: date, keep: Keep, report: 
     ]
 
 
-SOURCES: tuple[Source, ...] = (decisions, receipts, inventories, late_deliveries, unfunded)
+def _checklists(conn: Connection, report: LateReport) -> list[tuple[dict, list]]:
+    """Each package waiting on a decision (report late's, so only those the caller may read,
+    aged from when their money was in place) with its checklist (issue 17, item 2)."""
+    p = t.packages
+    mechanisms = dict(conn.execute(select(p.c.id, p.c.mechanism).where(p.c.state == "proposed")).all())
+    return [
+        (dict(row), package_checklist(conn, pid, mechanisms[pid], package_steps(conn, pid)))
+        for row in report["packages"]
+        if (pid := row["package_id"]) in mechanisms
+    ]
+
+
+def validations(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
+    if who.role != "coordinator":
+        return []
+    return [
+        _item(
+            "validate",
+            "package",
+            row["package_id"],
+            date.fromisoformat(row["waiting_since"]),
+            as_of,
+            title=row["title"],
+        )
+        for row, checks in _checklists(conn, report)
+        if any(c["step"] == "validation" and c["verdict"] != "validated" for c in checks)
+    ]
+
+
+def concurrences(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
+    return [
+        _item(
+            "concur", "package", row["package_id"], date.fromisoformat(row["waiting_since"]), as_of, title=row["title"]
+        )
+        for row, checks in _checklists(conn, report)
+        if any(c["step"] == "concurrence" and c["party"] == who.party and c["verdict"] is None for c in checks)
+    ]
+
+
+def list_approvals(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
+    """List versions proposed and waiting on the party's approval (issue 17, item 1)."""
+    out = []
+    for v in list_versions(conn):
+        approvers = parse(v["approvers"]) if isinstance(v["approvers"], str) else v["approvers"]
+        approved = {a["party"] for a in v["approvals"]}
+        if v["state"] == "proposed" and who.party in approvers and who.party not in approved:
+            since = date.fromisoformat(str(v["proposed_on"]))
+            out.append(_item("approve", "list_version", v["id"], since, as_of, month=v["month"]))
+    return out
+
+
+SOURCES: tuple[Source, ...] = (
+    decisions,
+    validations,
+    concurrences,
+    list_approvals,
+    receipts,
+    inventories,
+    late_deliveries,
+    unfunded,
+)
 
 
 def needs_action(conn: Connection, who: Principal, as_of: date, keep: Keep) -> dict:
