@@ -82,3 +82,10 @@ def test_the_probe_sees_a_heavy_library_when_a_solver_is_imported(module: str) -
     # the check above can fail: importing a solver does bring NumPy and SciPy in
     (loaded,) = loaded_after(f"import {module}")
     assert {"numpy", "scipy"} <= set(loaded)
+
+
+def test_the_collector_runs_again_once_the_commands_are_imported() -> None:
+    # the entry point holds it off while importing, then sets the imported objects aside
+    probe = "import gc\nfrom supplyline.cli.main import app\nprint(gc.isenabled(), gc.get_freeze_count() > 1000)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.split() == ["True", "True"]
