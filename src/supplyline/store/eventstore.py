@@ -31,7 +31,6 @@ from ..ledger.chain import GENESIS, StoredEvent, from_hash_input, hash_text
 from . import record_counts
 from . import schema as t
 from .db import WRITE, is_sqlite
-from .replicas import Replicas
 from .table_rows import Rows, write_differences
 
 # A reader (a list, a report) opens the store and reads: the entity and event classes, the
@@ -40,6 +39,7 @@ from .table_rows import Rows, write_differences
 if TYPE_CHECKING:
     from ..domain.entity import Entity, Event
     from ..ledger.disclosure import Withholding
+    from .replicas import Replicas
     from .signing import CommitSigner
 
 E = TypeVar("E", bound="Entity")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, desc, func, select
 from sqlalchemy.engine import Connection
@@ -34,7 +34,9 @@ from .read_models import (
     RequirementRecord,
     ShipmentRecord,
 )
-from .report_models import EventRecord
+
+if TYPE_CHECKING:  # the log's models are loaded by the commands that read the log, not by every list
+    from .report_models import EventRecord
 
 _JSON_COLUMNS = {"categories", "origins", "approvers"}
 #: amounts without their own currency column, in another column's currency (the default: amount's)
@@ -349,7 +351,7 @@ def list_events(
         query = query.where(e.c.stream_id == stream_id)
     if before:
         query = query.where(e.c.seq < before)
-    return cast(list[EventRecord], [event_item(row) for row in conn.execute(query).mappings()])
+    return cast("list[EventRecord]", [event_item(row) for row in conn.execute(query).mappings()])
 
 
 #: what an event's answer carries (``GET /events``, and each notification's ``data``)
