@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import GenericAlias, NoneType, UnionType
 from typing import Annotated, Any, NotRequired, Required, Union, cast, get_args, get_origin, get_type_hints
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 from typing_extensions import Doc
 
@@ -26,6 +26,7 @@ def read_model(
     listed: bool | None = None,
     blanked: tuple[str, ...] = (),
     unpublished: tuple[str, ...] = (),
+    config: ConfigDict | None = None,
     **published: tuple[Any, Any],
 ) -> type[BaseModel]:
     """A response model named ``name`` with every field of the read model ``record`` (a
@@ -38,7 +39,8 @@ def read_model(
     of the record the API leaves out. ``listed``: the ``withheld`` list without making the
     fields nullable (a report's part, whose fields the gate may blank are named by
     ``blanked``); by default, as ``withheld``. ``blanked``: fields the gate may blank for
-    a caller in a record not otherwise ``withheld`` (null in the answer)."""
+    a caller in a record not otherwise ``withheld`` (null in the answer). ``config``: the
+    model's pydantic configuration (e.g. extra keys passed through unpublished)."""
     fields: dict[str, Any] = {}
     for field, hint in get_type_hints(record, include_extras=True).items():
         if field in unpublished:
@@ -50,8 +52,8 @@ def read_model(
         default = _default(kind) if optional else ...
         if field in published:  # published under its own model: the record's default and description stay
             kind, given = published.pop(field)
-            if isinstance(given, FieldInfo):  # published with its own description
-                fields[field] = (kind, given)
+            if isinstance(given, FieldInfo):  # published with its own default or description
+                fields[field] = (kind, FieldInfo.merge_field_infos(given, description=given.description or doc))
                 continue
             default = default if given is ... else given
         if default == {}:  # an empty mapping when left out, documented as such
@@ -60,7 +62,7 @@ def read_model(
             fields[field] = (kind, Field(default, description=doc) if doc else default)
     listed = withheld if listed is None else listed
     fields.update({"withheld": _withheld()} if listed else {}, **published)
-    model = create_model(name, __module__=module, __doc__=vars(record).get("__doc__"), **fields)
+    model = create_model(name, __config__=config, __module__=module, __doc__=vars(record).get("__doc__"), **fields)
     _DERIVED.setdefault(record, model)
     return model
 

@@ -137,7 +137,7 @@ def import_fx(
         path = ws.text("file", file)
         return gate.write(
             None,
-            lambda actor, _: Answer("", imports.import_fx(gate.store, actor, path, source=source).to_json()),
+            lambda actor, _: Answer("", dict(imports.import_fx(gate.store, actor, path, source=source).to_json())),
             payload=UploadCreate(files=ws.digests, options={"source": source}),
         )
 
@@ -180,7 +180,7 @@ def import_kiel(
             )
         return gate.write(
             None,
-            lambda actor, _: Answer("", kiel.import_kiel(gate.store, actor, path, release=release).to_json()),
+            lambda actor, _: Answer("", dict(kiel.import_kiel(gate.store, actor, path, release=release).to_json())),
             payload=UploadCreate(files=ws.digests, options={"release": release}),
         )
 

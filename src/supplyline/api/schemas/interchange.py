@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...services.interchange import interchange_models as im
-from ..derive import read_model
+from ..derive import many, read_model
 from .common import RateUsedRead, RequestModel, UnconvertedRead  # noqa: F401 - published before the reports that hold them
 
 
@@ -16,14 +16,6 @@ class UploadCreate(RequestModel):
 
     files: dict[str, str]
     options: dict[str, Any]
-
-
-class FileProblemRead(BaseModel):
-    sheet: str | None
-    row: int | None = Field(description="as the spreadsheet numbers it")
-    column: str | None = Field(description="under the file's own header")
-    value: str | None
-    reason: str
 
 
 class RejectFileRead(BaseModel):
@@ -35,61 +27,23 @@ class RejectFileRead(BaseModel):
     )
 
 
-class RoundedRead(BaseModel):
-    row: int
-    field: str
-    from_: str = Field(alias="from", description="the amount as the file wrote it")
-    to: str
-
-
-class PartyCreatedRead(BaseModel):
-    id: str
-    name: str
-    kind: str
-    country: str | None
-    from_: str = Field(alias="from", description="the file's word for it")
-
-
-class ImportedRead(BaseModel):
-    source: str = Field(description="the file's name")
-    sheet: str | None
-    rows: int
-    recorded: list[str] = Field(description="ids recorded now")
-    unchanged: list[str] = Field(description="ids the ledger already held with the same values")
-    rejected: list[FileProblemRead] = Field(description="with skip_invalid: what is wrong with the rows left out")
-    reject_file: RejectFileRead | None
-    events: int
-    dry_run: bool = Field(False, description="with dry_run: what would be written; nothing was")
-    skipped: dict[str, int] = Field(default_factory=dict, description="rows the mapping's skip_when left out, by why")
-    rounded: list[RoundedRead] = Field(default_factory=list, description="amounts rounded by the mapping's rounding")
-    parties_created: list[PartyCreatedRead] = Field(default_factory=list)
-    refused_rows: int = 0
-
-
-class FxImportedRead(BaseModel):
-    source: str
-    days: int
-    recorded: list[str] = Field(description="business days recorded now")
-    unchanged: int
-    ignored_columns: list[str] = Field(description="currencies that are no longer ISO 4217 money")
-    events: int
-    first: str | None
-    last: str | None
-
-
-class KielImportedRead(BaseModel):
-    source: str
-    release: str
-    donors: int
-    months: int
-    recorded: list[str] = Field(description="donors whose figures were recorded now")
-    unchanged: list[str]
-    events: int
-    purl: dict[str, str | int | bool | None] = Field(
-        default_factory=dict, description="the PURL series read from procurement_trends.csv beside the file"
-    )
-
-
+FileProblemRead = read_model("FileProblemRead", im.FileProblem, __name__, withheld=False)
+RoundedRead = read_model("RoundedRead", im.Rounded, __name__, withheld=False)
+PartyCreatedRead = read_model("PartyCreatedRead", im.PartyCreated, __name__, withheld=False)
+#: the rejected rows are answered as the file itself, not where the service wrote it
+ImportedRead = read_model(
+    "ImportedRead",
+    im.ImportedFile,
+    __name__,
+    withheld=False,
+    reject_file=(RejectFileRead | None, ...),
+    dry_run=(bool, False),
+    rounded=(many(RoundedRead), Field(default_factory=list)),
+    parties_created=(many(PartyCreatedRead), Field(default_factory=list)),
+    refused_rows=(int, 0),
+)
+FxImportedRead = read_model("FxImportedRead", im.FxImported, __name__, withheld=False)
+KielImportedRead = read_model("KielImportedRead", im.KielImported, __name__, withheld=False)
 KielMonthRead = read_model("KielMonthRead", im.KielMonth, __name__, withheld=False)
 KielDonorRead = read_model("KielDonorRead", im.KielDonor, __name__, withheld=False)
 KielTotalRead = read_model("KielTotalRead", im.KielTotal, __name__, withheld=False)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
@@ -32,6 +32,7 @@ from ..context import Actor
 from ..records.funding import AnnouncePledge, announcement
 from ..records.parties import RecordRates, record_rate_days_in
 from ..records.requirements import DraftRequirement, drafting
+from .interchange_models import FxImported
 from .row_import import Admit, ImportResult, Options, RowKind, default_rejects_path, import_rows, record_command
 
 __all__ = ["Admit", "ImportResult", "default_rejects_path", "import_fx", "import_pledges", "import_requirements"]
@@ -346,8 +347,8 @@ class FxImportResult:
     first: str | None
     last: str | None
 
-    def to_json(self) -> dict:
-        return dict(self.__dict__)
+    def to_json(self) -> FxImported:
+        return cast(FxImported, dict(self.__dict__))
 
 
 def import_fx(store: Store, actor: Actor, path: Path | str, *, source: str = "ECB") -> FxImportResult:

@@ -12,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pycountry
 from sqlalchemy import func, select
@@ -30,7 +30,7 @@ from ..access.withholding import OPERATOR, Index, Reader
 from ..context import Actor
 from ..reads.report_models import Unconverted
 from ..reads.reports import Converter, funnel
-from .interchange_models import KielComparison, KielDonor, KielMonth, KielTotal
+from .interchange_models import KielComparison, KielDonor, KielImported, KielMonth, KielTotal
 from .kiel_purl import CONTEXT, month_end, purl_comparison
 
 
@@ -46,8 +46,8 @@ class KielImportResult:
     #: procurement_trends.csv beside the file: its PURL series (months, recorded now or not), or why not read
     purl: dict = field(default_factory=dict)
 
-    def to_json(self) -> dict:
-        return dict(self.__dict__)
+    def to_json(self) -> KielImported:
+        return cast(KielImported, dict(self.__dict__))
 
 
 def import_kiel(store: Store, actor: Actor, path: Path | str, *, release: str | None = None) -> KielImportResult:

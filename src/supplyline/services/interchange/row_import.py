@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.engine import Connection
 
@@ -49,6 +49,7 @@ from ...store.eventstore import Store, UnitOfWork
 from .. import bus
 from ..bus import Command
 from ..context import Actor, Outcome
+from .interchange_models import FileProblem, ImportedFile, PartyCreated, Rounded
 from .party_matching import PartyIndex, register_planned
 
 _PROBE_ID = "IMPORT-ROW"
@@ -71,7 +72,7 @@ class ImportResult:
     refused_rows: int = 0
     dry_run: bool = False
 
-    def to_json(self) -> dict:
+    def to_json(self) -> ImportedFile:
         return {
             "source": self.source,
             "sheet": self.sheet,
@@ -80,10 +81,10 @@ class ImportResult:
             "recorded": self.recorded,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
-            "rounded": self.rounded,
-            "parties_created": self.parties_created,
+            "rounded": cast(list[Rounded], self.rounded),
+            "parties_created": cast(list[PartyCreated], self.parties_created),
             "refused_rows": self.refused_rows,
-            "rejected": [p.to_json() for p in self.rejected],
+            "rejected": [cast(FileProblem, p.to_json()) for p in self.rejected],
             "reject_file": self.reject_file,
             "events": self.events,
         }
