@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -69,7 +70,7 @@ def allocate(
     _print(data)
 
 
-def _print(data: dict) -> None:
+def _print(data: Mapping[str, Any]) -> None:
     verb = "recorded" if data["recorded"] else "planned (nothing recorded)"
     console.print(
         f"[bold]allocation on {data['on']}[/]: {data['label']} plan, {verb}; solver {data['solver']} "

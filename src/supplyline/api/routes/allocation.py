@@ -10,13 +10,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from ...services.plans import allocation
+from ...services.plans.plan_models import AllocationReport
 from ..gate import Answer, Gate, acts, reading, writing
 from ..schemas.allocation import AllocationPlanCreate, AllocationProposalRead, AllocationRecordedRead
 
 router = APIRouter(tags=["allocation"])
 
 
-def _tiers(report: dict) -> list[dict]:
+def _tiers(report: AllocationReport) -> list[dict]:
     # figures as decimal text: answers are kept for Idempotency-Key replays, which hold no binary floats
     return [
         {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ...services.plans import plan_models as pm
+from ..derive import many, read_model
 from .common import Amount, Currency, Day, EventRefRead, Id, Mechanism, RequestModel, TimeLimit
 
 
@@ -17,52 +19,18 @@ class AllocationTierRead(BaseModel):
     greedy: str | None = Field(None, description="the coverage of the by-hand baseline, for comparison")
 
 
-class PlannedAllocationRead(BaseModel):
-    pledge_id: str
-    requirement_id: str
-    tier: int
-    mechanism: str
-    origin: str
-    quantity: int
-    amount: str
-    currency: str
-    line_amount: str
-    line_currency: str
-    fx: dict | None
-    package: str | int = Field(description="the package drafted for it (its number in the plan before recording)")
-
-
-class PlannedPackageRead(BaseModel):
-    package: str | int
-    mechanism: str
-    recipient: str
-    origin: str
-    currency: str
-    value: str
-    lines: int
-
-
-class AllocationProposalRead(BaseModel):
-    """The optimal allocation of the pledges' remaining money to the prioritised list, explained."""
-
-    model_config = ConfigDict(extra="allow")
-
-    on: str
-    currency: str
-    label: str
-    solver: str
-    mode: str
-    recorded: bool
-    min_package: str | None
-    list_versions: dict[str, str] = Field(
-        description="each recipient's approved list version whose ranking the plan follows (issue 17)"
-    )
-    tiers: list[AllocationTierRead]
-    packages: list[PlannedPackageRead]
-    allocations: list[PlannedAllocationRead]
-    unfunded: list[dict]
-    pledges_left: list[dict]
-    earmark_prices: list[dict]
+PlannedAllocationRead = read_model("PlannedAllocationRead", pm.PlannedAllocation, __name__, withheld=False)
+PlannedPackageRead = read_model("PlannedPackageRead", pm.DraftedPackage, __name__, withheld=False)
+#: the tiers' figures as decimal text; the solver's gap, timings and problem sizes pass through unpublished
+AllocationProposalRead = read_model(
+    "AllocationProposalRead",
+    pm.AllocationReport,
+    __name__,
+    withheld=False,
+    config=ConfigDict(extra="allow"),
+    unpublished=("gap", "timings", "sizes"),
+    tiers=(many(AllocationTierRead), ...),
+)
 
 
 class AllocationPlanCreate(RequestModel):
@@ -77,8 +45,11 @@ class AllocationPlanCreate(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class AllocationRecordedRead(BaseModel):
-    packages: list[PlannedPackageRead]
-    allocations: list[PlannedAllocationRead]
-    tiers: list[AllocationTierRead]
-    events: list[EventRefRead]
+AllocationRecordedRead = create_model(
+    "AllocationRecordedRead",
+    __module__=__name__,
+    packages=(many(PlannedPackageRead), ...),
+    allocations=(many(PlannedAllocationRead), ...),
+    tiers=(many(AllocationTierRead), ...),
+    events=(list[EventRefRead], ...),
+)

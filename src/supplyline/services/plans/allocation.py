@@ -43,6 +43,7 @@ from ..fields import TODAY, BusinessDay, Currency, choice, money_in, parse_secon
 from ..reads import lists
 from ..records.funding import Allocate
 from ..records.packages import AddLine, DraftPackage
+from .plan_models import AllocationReport, AllocationTier, PlannedAllocation
 
 if TYPE_CHECKING:  # the optimiser loads NumPy, SciPy and HiGHS: only the commands that solve import it
     from ...engines.allocation import Instance, Need, Result
@@ -188,7 +189,7 @@ class Prepared:
     seq: int  # the ledger's head when it was planned
     timings: dict[str, float]
 
-    def report(self, recorded: list[dict] | None = None) -> dict:
+    def report(self, recorded: list[dict] | None = None) -> AllocationReport:
         return report(self.instance, self.result, self.packages, self.timings, recorded=recorded)
 
 
@@ -200,7 +201,9 @@ def prepare(store: Store, cmd: RunAllocation) -> Prepared:
     return Prepared(instance, result, group_packages(result, instance.min_package), seq, timings)
 
 
-def record(store: Store, actor: Actor, prepared: Prepared, sellers: dict[str, str]) -> tuple[dict, list[StoredEvent]]:
+def record(
+    store: Store, actor: Actor, prepared: Prepared, sellers: dict[str, str]
+) -> tuple[AllocationReport, list[StoredEvent]]:
     """Record a prepared plan in one transaction; every allocation is decided again on the
     ledger as it is now, so a plan that another writer made stale is refused whole.
     Returns the report and the events appended."""
@@ -210,7 +213,7 @@ def record(store: Store, actor: Actor, prepared: Prepared, sellers: dict[str, st
     return prepared.report(recorded), appended
 
 
-def run_allocation(store: Store, actor: Actor, cmd: RunAllocation) -> dict:
+def run_allocation(store: Store, actor: Actor, cmd: RunAllocation) -> AllocationReport:
     """Plan, and unless it is a dry run, record the draft packages and allocations (planning
     again, up to ATTEMPTS times, when another writer moved the ledger meanwhile)."""
     for attempt in range(1, ATTEMPTS + 1):
@@ -363,7 +366,7 @@ def report(
     timings: dict[str, float],
     *,
     recorded: list[dict] | None,
-) -> dict:
+) -> AllocationReport:
     """What ``allocate`` prints: JSON-ready."""
     ids = {id(p): recorded[i]["id"] for i, p in enumerate(packages)} if recorded else {}
     allocations = _allocation_rows(result, packages, ids if recorded else None)
@@ -399,7 +402,7 @@ def report(
     }
 
 
-def _tier_rows(result: Result) -> list[dict]:
+def _tier_rows(result: Result) -> list[AllocationTier]:
     """Per tier: the plan's coverage, the bound that certifies it, and the greedy plan's."""
     return [
         {
@@ -415,7 +418,9 @@ def _tier_rows(result: Result) -> list[dict]:
     ]
 
 
-def _allocation_rows(result: Result, packages: list[PlannedPackage], ids: dict[int, str] | None) -> list[dict]:
+def _allocation_rows(
+    result: Result, packages: list[PlannedPackage], ids: dict[int, str] | None
+) -> list[PlannedAllocation]:
     """One row per piece of a pledge paying for a purchase; its package is the recorded id when
     ``ids`` are given, else its number in the plan."""
     package_of = {id(purchase): n for n, p in enumerate(packages) for purchase in p.purchases}
@@ -432,9 +437,7 @@ def _allocation_rows(result: Result, packages: list[PlannedPackage], ids: dict[i
             "line_amount": str(piece.line_amount.amount),
             "line_currency": piece.line_amount.currency,
             "fx": piece.fx,
-            "package": ids.get(id(packages[package_of[id(purchase)]]))
-            if ids is not None
-            else package_of[id(purchase)] + 1,
+            "package": ids[id(packages[package_of[id(purchase)]])] if ids is not None else package_of[id(purchase)] + 1,
         }
         for purchase, piece in result.plan.pieces()
     ]

@@ -6,7 +6,7 @@ acceptance. The one declaration of each: the API's response models derive from t
 
 from __future__ import annotations
 
-from typing import Annotated, NotRequired
+from typing import Annotated, Any, NotRequired
 
 from typing_extensions import Doc, TypedDict
 
@@ -126,3 +126,68 @@ class RecordedPlan(TypedDict):
     unplanned_units: int
     supersedes: Annotated[str | None, Doc("the plan accepted before, now superseded")]
     moved: Annotated[list[Moved], Doc("what moved versus the plan superseded")]
+
+
+# ---- the allocation optimiser (``allocate``) ----
+
+
+class AllocationTier(TypedDict):
+    """Per tier: the plan's coverage, the bound that certifies it, and the greedy plan's
+    (binary fractions here; the API answers them as decimal text)."""
+
+    tier: int
+    lines: int
+    coverage: float
+    bound: float
+    gap: float
+    method: str | None
+    greedy: float
+
+
+class PlannedAllocation(TypedDict):
+    pledge_id: str
+    requirement_id: str
+    tier: int
+    mechanism: str
+    origin: str
+    quantity: int
+    amount: str
+    currency: str
+    line_amount: str
+    line_currency: str
+    fx: dict[str, Any] | None
+    package: Annotated[str | int, Doc("the package drafted for it (its number in the plan before recording)")]
+
+
+class DraftedPackage(TypedDict):
+    package: str | int
+    mechanism: str
+    recipient: str
+    origin: str
+    currency: str
+    value: str
+    lines: int
+
+
+class AllocationReport(TypedDict):
+    """The optimal allocation of the pledges' remaining money to the prioritised list, explained."""
+
+    on: str
+    currency: str
+    label: str
+    solver: str
+    mode: str
+    recorded: bool
+    min_package: str | None
+    list_versions: Annotated[
+        dict[str, str], Doc("each recipient's approved list version whose ranking the plan follows (issue 17)")
+    ]
+    gap: float
+    tiers: list[AllocationTier]
+    timings: dict[str, float]
+    sizes: dict[str, int]
+    packages: list[DraftedPackage]
+    allocations: list[PlannedAllocation]
+    unfunded: list[dict[str, Any]]
+    pledges_left: list[dict[str, Any]]
+    earmark_prices: list[dict[str, Any]]
