@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from supplyline.domain.amendment import LineAmendment
 from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.disclosure_table import WITHHOLDABLE
 from supplyline.domain.serials import SerialRow
@@ -26,6 +27,7 @@ from supplyline.services.evidence import documents, findings
 from supplyline.services.money_flow import money
 from supplyline.services.records import (
     agreement,
+    amendments,
     contracts,
     funding,
     lists,
@@ -48,6 +50,8 @@ class Draw:
     rng: random.Random
     used: set[int] = field(default_factory=set)
     day: date = FIRST_DAY
+    #: contract -> its line's unit price as signed
+    signed: dict[str, str] = field(default_factory=dict)
 
     def number(self, low: int = 10_001, high: int = 999_999) -> int:
         while True:
@@ -123,6 +127,7 @@ def build(store, seed: int, *, chains: int = 3) -> None:
     _chain(store, draw, chains + 1, rejected=True)
     _chain(store, draw, chains + 2, serialised=True)
     _evidence(store, draw)
+    _amendments(store, draw, chains)
 
 
 def _evidence(store, draw: Draw) -> None:
@@ -151,6 +156,35 @@ def _evidence(store, draw: Draw) -> None:
     )  # fmt: skip
     for step in steps:
         bus.handle(store, Actor("US", via="generated") if step is steps[0] else auditor, step)
+
+
+def _amendments(store, draw: Draw, chains: int) -> None:
+    """Each contract changed (issue 15 item 4): a rise far beyond the tolerance its funder
+    refuses, then a fall within it that takes effect; each text a distinct number. Drawn
+    last, so every earlier random choice of a seed stays as it was."""
+    us = Actor("US", via="generated")
+    for n in range(1, chains + 1):
+        ct, price = f"CT-{n}", draw.signed[f"CT-{n}"]
+        rise = amendments.AmendContract(
+            contract_id=ct,
+            rationale="item_price_variation",
+            lines=(LineAmendment(1, unit_price=_amount(_cents(price) * 3 // 2)),),
+            description=f"rise {draw.number()}",
+            on=draw.next_day(),
+        )
+        bus.handle(store, us, rise)
+        refusal = amendments.RejectAmendment(
+            contract_id=ct, amendment_id=f"{ct}-A1", party="NL", reason=f"refused {draw.number()}", on=draw.next_day()
+        )
+        bus.handle(store, Actor("NL", via="generated"), refusal)
+        fall = amendments.AmendContract(
+            contract_id=ct,
+            rationale="price_reduction",
+            lines=(LineAmendment(1, unit_price=_amount(_cents(price) - draw.rng.randint(1, 99))),),
+            description=f"fall {draw.number()}",
+            on=draw.next_day(),
+        )
+        bus.handle(store, us, fall)
 
 
 def _end_use(store, draw: Draw, shipment: str, serials: tuple[SerialRow, ...]) -> None:
@@ -319,6 +353,7 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: boo
             disclosure=draw.disclose("ContractSigned"),
         ),
     )
+    draw.signed[ct] = contract_price or line_price
     bus.handle(
         store,
         OP,

@@ -152,7 +152,9 @@ def test_drone_deal_trace_reaches_the_lots(demo_store):
 def test_demo_ledger_verifies_and_equals_its_rebuild(demo_store):
     # 252, and who agreed before each approval (issue 17): the two mechanisms' steps, 5
     # validations, 9 concurrences; Ukraine's December 2026 list proposed and approved by three (5)
-    assert verify_ledger(demo_store).checked == 273
+    # and CT-DE-1's price rise (issue 15 item 4): proposed, accepted twice, in force, REQ-06's
+    # funded units down and up again around the top-up allocation (7)
+    assert verify_ledger(demo_store).checked == 280
     assert check_projections(demo_store) == []
     with demo_store.read() as conn:
         actors = dict(

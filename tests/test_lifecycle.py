@@ -77,6 +77,8 @@ EXPECTED = {
         ("answered", "open"),
         ("closed", "open"),
     },
+    # a contract's change (issue 15 item 4): in force once accepted, or refused
+    "contract amendment": {("proposed", "in_force"), ("proposed", "rejected")},
 }
 
 
@@ -113,6 +115,7 @@ GROUPS = {
         "live": ("draft", "proposed", "approved", "contracted", "delivering", "delivered", "closed"),
         "fundable": ("draft", "proposed", "approved"),
         "contractable": ("approved", "contracted", "delivering"),
+        "top_up": ("contracted", "delivering"),
     },
     "production order": {
         "final": ("completed", "cancelled"),
@@ -127,6 +130,7 @@ GROUPS = {
     },
     "handover": {"final": ("confirmed",)},
     "finding": {"final": (), "open": ("open", "answered")},  # a closed finding can always be reopened
+    "contract amendment": {"final": ("in_force", "rejected")},
 }
 
 

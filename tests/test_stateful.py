@@ -2,6 +2,7 @@
 every step: no over-allocation, every delivery traceable to pledges, projections equal a
 rebuild, the chain verifies — and a refused command writes nothing."""
 
+import json
 import shutil
 import tempfile
 from datetime import date, timedelta
@@ -22,11 +23,12 @@ from hypothesis.stateful import (
 from sqlalchemy import text
 
 from conftest import event_count
+from supplyline.domain.amendment import DueAmendment, LineAmendment
 from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.errors import Refused
 from supplyline.domain.serials import SerialRow
 from supplyline.domain.shipment import ShippedLine
-from supplyline.services import bus
+from supplyline.services import bus, facts
 from supplyline.services.bus import Command
 from supplyline.services.context import Actor, open_store
 from supplyline.services.end_use import custody, enduse
@@ -38,6 +40,7 @@ from supplyline.services.money_flow.conservation import check_money
 from supplyline.services.reads import lateness, reports
 from supplyline.services.records import (
     agreement,
+    amendments,
     contracts,
     funding,
     lists,
@@ -934,6 +937,72 @@ class Ledger(RuleBasedStateMachine):
         if self.attempt(money.Obligate, contract_id=contract, line_no=1, amount=amount, on="2025-03-05"):
             self.attempt(money.Expend, contract_id=contract, line_no=1, amount=amount, reference="INV", on="2025-03-06")
 
+    @precondition(lambda self: self.contracts)
+    @rule(
+        i=st.integers(0, 100),
+        change=st.sampled_from([Decimal("0.95"), Decimal("1.05"), Decimal("1.3"), Decimal("0.6"), Decimal(1)]),
+        later=st.sampled_from([0, 0, 40]),
+    )
+    def amend(self, i, change, later):
+        """A contract's price changed (issue 15 item 4): within 10 % at once (a fall gives money
+        back), beyond it once accepted; the same price with no date moved is refused, as is any
+        change while one awaits acceptance."""
+        cid = self.contracts[i % len(self.contracts)]
+        price = self.scalar("SELECT unit_price_minor FROM contract_lines WHERE contract_id = :c AND line_no = 1", c=cid)
+        if price is None:
+            return
+        new = str((Decimal(price) * change).quantize(Decimal(1)) / 100)
+        due = self.scalar("SELECT due FROM delivery_schedule WHERE contract_id = :c AND position = 1", c=cid)
+        moved = (DueAmendment(1, date.fromisoformat(str(due)) + timedelta(days=later)),) if later and due else ()
+        self.attempt(
+            amendments.AmendContract,
+            contract_id=cid,
+            rationale="item_price_variation",
+            lines=(LineAmendment(1, unit_price=new),),
+            schedule=moved,
+            on="2025-07-01",
+        )
+
+    @precondition(lambda self: self.ids("SELECT amendment_id FROM contract_amendments WHERE state = 'proposed'"))
+    @rule(i=st.integers(0, 100), verdict=st.sampled_from(["accept"] * 4 + ["reject"]), stranger=st.booleans())
+    def decide_amendment(self, i, verdict, stranger):
+        """The recipient and funders accept (the last puts it in force) or refuse; a party not
+        asked is refused, nothing written."""
+        cid, aid, awaiting, accepted = self.row_list(
+            "SELECT contract_id, amendment_id, awaiting, accepted FROM contract_amendments WHERE state = 'proposed' "
+            "ORDER BY amendment_id"
+        )[i % len(self.ids("SELECT amendment_id FROM contract_amendments WHERE state = 'proposed'"))]
+        left = [p for p in json.loads(awaiting) if p not in json.loads(accepted)]
+        party = "SUP" if stranger else left[0]
+        if verdict == "accept":
+            self.attempt(amendments.AcceptAmendment, contract_id=cid, amendment_id=aid, party=party, on="2025-07-02")
+        else:
+            self.attempt(
+                amendments.RejectAmendment, contract_id=cid, amendment_id=aid, party=party, reason="no", on="2025-07-02"
+            )
+
+    @precondition(lambda self: self.pledges and self.ids("SELECT id FROM packages WHERE state = 'contracted'"))
+    @rule(i=st.integers(0, 100), j=st.integers(0, 100), line=st.integers(1, 2), share=st.sampled_from([1, 1, 2]))
+    def top_up(self, i, j, line, share):
+        """A contracted line that now costs more than it holds topped up (``share`` 2: twice
+        what it needs, refused); one that does not need it is refused, nothing written."""
+        package = self.pick("SELECT id FROM packages WHERE state = 'contracted' ORDER BY id", i)
+        with self.store.read() as conn:
+            cost = facts.line_costs(conn, package).get(line)
+            funded = facts.funded_by_line(conn, package, "USD").get(line)
+        if cost is None:
+            return
+        need = max(cost - (funded.minor if funded else 0), 1) * share
+        self.attempt(
+            funding.Allocate,
+            pledge_id=self.pledges[j % len(self.pledges)],
+            package_id=package,
+            line_no=line,
+            amount=str(Decimal(need) / 100),
+            currency="USD",
+            on="2025-07-03",
+        )
+
     def row_list(self, sql, **params):
         with self.store.read() as conn:
             return conn.execute(text(sql), params).all()
@@ -970,15 +1039,25 @@ class Ledger(RuleBasedStateMachine):
             ).all()
             lines = conn.execute(
                 text(
-                    "SELECT l.quantity * l.unit_price_minor, coalesce(sum(a.line_amount_minor), 0) FROM package_lines l "
+                    "SELECT l.quantity * l.unit_price_minor, coalesce(sum(a.line_amount_minor), 0), l.package_id "
+                    "FROM package_lines l "
                     "LEFT JOIN allocations a ON a.package_id = l.package_id AND a.line_no = l.line_no "
                     "GROUP BY l.package_id, l.line_no, l.quantity, l.unit_price_minor"
                 )
             ).all()
+            amended = set(
+                conn.execute(
+                    text(
+                        "SELECT c.package_id FROM contract_amendments m JOIN contracts c ON c.id = m.contract_id "
+                        "WHERE m.state = 'in_force'"
+                    )
+                ).scalars()
+            )
         for _pid, amount, allocated, summed in rows:
             assert allocated == summed <= amount
-        for value, funded in lines:
-            assert funded <= value
+        for value, funded, package in lines:
+            # only a price rise in force lets a line hold more than its package value (a top-up)
+            assert funded <= value or package in amended
 
     @invariant()
     def every_delivery_traces_to_pledges(self):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .domain.values import DateWindow, set_date_window
 
@@ -63,6 +64,9 @@ class Settings(BaseModel):
     #: mark the dashboard's cookies Secure even when the request did not come over HTTPS
     #: (behind a proxy that ends TLS); over HTTPS they always are
     secure_cookies: bool = False
+    #: how far a contract line's unit price may move from its signed price by a modification,
+    #: which takes effect at once; beyond it a price change is an amendment its parties accept
+    amend_tolerance: Decimal = Field(default=Decimal("0.10"), ge=0, lt=1)
     earliest_date: date = date(2000, 1, 1)
     latest_date: date = date(2100, 12, 31)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from supplyline.domain.amendment import LineAmendment
 from supplyline.domain.contract import DeliveryTerms, LineTerms
 from supplyline.domain.shipment import ShippedLine
 from supplyline.services import bus
@@ -31,6 +32,7 @@ from supplyline.services.money_flow import money
 from supplyline.services.plans import planning
 from supplyline.services.records import (
     agreement,
+    amendments,
     contracts,
     funding,
     lists,
@@ -74,6 +76,8 @@ MARKERS = {
     # only; its hash is in the public log
     "title-of-confidential-document-A": {"SELL-A", "SUP-A"},
     "bytes-of-confidential-document-A": {"SELL-A", "SUP-A"},
+    # an amendment's description: among contract CT-A-DONE's parties (its package's funder is FUND-A)
+    "description-of-amendment-A": {"REC-A", "FUND-A", "SELL-A", "SUP-A"},
     "note-of-requirement-B": {"REC-B", "FUND-B", "SELL-B"},
     "title-of-package-B": {"REC-B", "FUND-B", "SELL-B"},
     "note-of-pledge-B1": {"FUND-B"},
@@ -348,6 +352,18 @@ def build(store: Store) -> Scenario:
     package("PKG-A-CONC", "package A awaiting concurrence", "SELL-A", "REC-A", [("RQ-A2", 1)])
     bus.handle(store, coord, packages.ProposePackage(package_id="PKG-A-CONC"))
     allocate("PLEDGE-A1", "PKG-A-CONC", "1000")
+    # a price rise awaiting REC-A's and FUND-A's acceptance (issue 15 item 4)
+    bus.handle(
+        store,
+        by("SELL-A"),
+        amendments.AmendContract(
+            contract_id="CT-A-DONE",
+            rationale="item_price_variation",
+            lines=(LineAmendment(1, unit_price="1200"),),
+            description="description-of-amendment-A",
+            on="2025-10-25",
+        ),
+    )
 
     # --- side B -------------------------------------------------------------------------
     requirement("RQ-B", "REC-B", 20, "note-of-requirement-B")

@@ -589,6 +589,29 @@ CASES = [
         expect(201, 201, 201, 201, 201, 201),
     ),
     ("GET", "/subscriptions", "/subscriptions", None, expect(200, 200, 200, 200, 200, 200)),
+    # --- contract changes (issue 15 item 4): by the buyer; accepted by the recipient and funders --
+    (
+        "POST",
+        "/contracts/{contract_id}/amendments",
+        "/contracts/CT-A/amendments",
+        {"rationale": "duration_extension", "schedule": [{"entry": 1, "due": "2026-04-30"}], "on": "2025-10-01"},
+        expect(rec=(403, 404), sell=(201, 404)),
+    ),
+    (
+        "POST",
+        "/contracts/{contract_id}/amendments/{amendment_id}/accept",
+        "/contracts/CT-A-DONE/amendments/CT-A-DONE-A1/accept",
+        {"party": "REC-A", "on": "2025-10-26"},
+        expect(rec=(200, 404), fund=(403, 404)),
+    ),
+    (
+        "POST",
+        "/contracts/{contract_id}/amendments/{amendment_id}/reject",
+        "/contracts/CT-A-DONE/amendments/CT-A-DONE-A1/reject",
+        {"party": "REC-A", "reason": "too dear", "on": "2025-10-26"},
+        expect(rec=(200, 404), fund=(403, 404)),
+    ),
+    ("GET", "/reports/variance", "/reports/variance", None, expect(200, 200, 200, 200, 403, 200)),
     # --- the transparency log: public; withheld fields for those their level names -----------
     ("GET", "/log/checkpoint", "/log/checkpoint", None, EVERYONE),
     ("GET", "/log/key", "/log/key", None, EVERYONE),
@@ -653,8 +676,9 @@ def test_every_endpoint_is_in_the_matrix(api_store):
     # 86, the three of late schedules and a shipment's arrival, the needs-action queue and the two of
     # subscriptions (issue 17), documents and findings (9, issue 18), a package line's cancellation (issue 15),
     # validation, return, concurrence and approval steps read and configured (5, issue 17), list versions
-    # listed, read, compared, proposed, approved and a line returned to draft (6, issue 17)
-    assert len(operations) == 114
+    # listed, read, compared, proposed, approved and a line returned to draft (6, issue 17), and the four of
+    # contract changes and variance (issue 15 item 4)
+    assert len(operations) == 118
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}

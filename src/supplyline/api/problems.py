@@ -86,6 +86,7 @@ STATUS_OF_REFUSAL: dict[type[errors.Refused], int] = {
     errors.TransitionRefused: 409,
     errors.StepsOutstanding: 409,
     errors.VersionConflict: 409,
+    errors.AwaitingAcceptance: 409,
     errors.InputChanged: 409,
     FileRefused: 422,
 }

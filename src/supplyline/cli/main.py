@@ -21,6 +21,7 @@ from . import evidence, notify, todo  # noqa: F401 - imported to register its co
 from . import agreement  # noqa: F401 - imported to register its commands
 from . import lists  # noqa: F401 - imported to register its commands
 from . import money  # noqa: F401 - imported to register its commands (on the pledge, contract and report groups)
+from . import amendments  # noqa: F401 - imported to register its commands (on the contract and report groups)
 
 # isort: on
 from .app import app

@@ -82,6 +82,13 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "contract.sign":            (O,        N,          N,     O,     N,       N,      N),
     "contract.obligate":        (N,        N,          N,     O,     N,       N,      N),
     "contract.expend":          (N,        N,          N,     O,     N,       N,      N),
+    # a contract changes by its buyer's hand; an amendment takes effect once the package's
+    # recipient and funders accept it, each as itself (the party it names acts; the domain
+    # checks that party is asked)
+    "contract.amend":           (O,        N,          N,     O,     N,       N,      N),
+    "contract.accept_amendment": (O,       N,          O,     N,     N,       N,      N),
+    "contract.reject_amendment": (O,       N,          O,     N,     N,       N,      N),
+    "report.variance":          (A,        A,          A,     A,     N,       A,      N),
     "facility.read":            (S,        A,          N,     S,     S,       A,      N),
     "facility.register":        (N,        A,          N,     N,     O,       N,      N),
     "facility.set_capacity":    (N,        N,          N,     N,     O,       N,      N),

@@ -13,7 +13,18 @@ from datetime import date
 from . import schedule as moving
 from .entity import Entity, Event, numbered_line, require_exists, require_new, unique
 from .errors import InvalidInput, RuleViolation
-from .events import ContractSigned, DeliveryRescheduled, ScheduledDelivery, SignedLine
+from .events import (
+    ContractAmended,
+    ContractAmendmentAccepted,
+    ContractAmendmentProposed,
+    ContractAmendmentRejected,
+    ContractSigned,
+    DeliveryRescheduled,
+    DueChange,
+    LineChange,
+    ScheduledDelivery,
+    SignedLine,
+)
 from .lifecycle import PACKAGE
 from .money import Money, parse_positive_money, total
 from .package import Package
@@ -29,10 +40,36 @@ class ContractLine:
     item: str
     quantity: int
     unit_price: Money
+    #: the terms signed, kept as amendments change them (issue 15 item 4)
+    original_quantity: int = 0
+    original_unit_price: Money = field(default_factory=lambda: Money.zero("EUR"))
 
     @property
     def value(self) -> Money:
         return self.unit_price.times(self.quantity)
+
+
+@dataclass
+class Amendment:
+    """A change proposed to a contract (domain/amendment.py), in force once accepted."""
+
+    id: str
+    kind: str
+    rationale: str
+    description: str
+    proposed_on: date
+    lines: tuple[LineChange, ...]
+    schedule: tuple[DueChange, ...]
+    awaiting: tuple[str, ...]
+    accepted: list[str] = field(default_factory=list)
+    state: str = "proposed"
+    effective_on: date | None = None
+    rejected_by: str | None = None
+    reason: str = ""
+
+    @property
+    def not_yet_accepted(self) -> list[str]:
+        return [p for p in self.awaiting if p not in self.accepted]
 
 
 @dataclass
@@ -57,6 +94,12 @@ class Contract(Entity):
     currency: str = ""
     lines: dict[int, ContractLine] = field(default_factory=dict)
     schedule: list[Delivery] = field(default_factory=list)
+    amendments: dict[str, Amendment] = field(default_factory=dict)
+
+    @property
+    def pending(self) -> Amendment | None:
+        """The amendment awaiting acceptance, if any (at most one at a time)."""
+        return next((a for a in self.amendments.values() if a.state == "proposed"), None)
 
     @property
     def value(self) -> Money:
@@ -74,12 +117,56 @@ class Contract(Entity):
         self.currency = e.currency
         for line in e.lines:
             self.lines[line.line_no] = ContractLine(
-                line.line_no, line.package_line_no, line.item, line.quantity, line.unit_price
+                line.line_no,
+                line.package_line_no,
+                line.item,
+                line.quantity,
+                line.unit_price,
+                line.quantity,
+                line.unit_price,
             )
         self.schedule = [Delivery(s.line_no, s.due, s.quantity) for s in e.schedule]
 
     def _on_DeliveryRescheduled(self, e: DeliveryRescheduled) -> None:
         self.schedule[e.entry - 1].due = e.new_due
+
+    def _on_ContractAmendmentProposed(self, e: ContractAmendmentProposed) -> None:
+        self.amendments[e.amendment_id] = Amendment(
+            e.amendment_id, e.kind, e.rationale, e.description, e.on, e.lines, e.schedule, e.awaiting
+        )
+
+    def _on_ContractAmendmentAccepted(self, e: ContractAmendmentAccepted) -> None:
+        self.amendments[e.amendment_id].accepted.append(e.party)
+
+    def _on_ContractAmendmentRejected(self, e: ContractAmendmentRejected) -> None:
+        amendment = self.amendments[e.amendment_id]
+        amendment.state, amendment.rejected_by, amendment.reason = "rejected", e.party, e.reason
+
+    def _on_ContractAmended(self, e: ContractAmended) -> None:
+        amendment = self.amendments[e.amendment_id]
+        amendment.state, amendment.effective_on = "in_force", e.on
+        for due in amendment.schedule:
+            self.schedule[due.entry - 1].due = due.new_due
+        for change in amendment.lines:
+            line = self.lines[change.line_no]
+            line.unit_price = change.new_unit_price
+            self._rescheduled_quantity(change.line_no, change.new_quantity - line.quantity)
+            line.quantity = change.new_quantity
+
+    def _rescheduled_quantity(self, line_no: int, more: int) -> None:
+        """A line's schedule follows its new quantity: units added are due with its last
+        entry, units removed come off its last entries first (an emptied entry goes)."""
+        entries = [d for d in self.schedule if d.line_no == line_no]
+        if not entries or more == 0:
+            return
+        if more > 0:
+            entries[-1].quantity += more
+            return
+        for entry in reversed(entries):
+            taken = min(entry.quantity, -more)
+            entry.quantity -= taken
+            more += taken
+        self.schedule = [d for d in self.schedule if d.quantity > 0]
 
 
 @dataclass(frozen=True)

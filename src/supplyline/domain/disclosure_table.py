@@ -271,6 +271,20 @@ TABLE: dict[str, Record] = {
                          together=("new_due",)),
         "new_due": Field(_on("delivery_schedule", "due"), command=False, together=("old_due",)),
     }),
+    # a contract's change (issue 15 item 4) states its lines' old and new terms: withheld as the
+    # contract's lines are; its description and a refusal's reason stay among the parties
+    "ContractAmendmentProposed": Record("a contract amendment", "contract", {
+        "description": Field(_on("contract_amendments", "description"), default=PARTIES),
+        "lines": Field(_on("contract_amendments", "changes") + _on("contract_lines", "quantity", *_money("unit_price")),
+                       command=False,
+                       repeated_in=(Repeat("ContractSigned", "lines", (("@record", "@record"), ("each.line_no", "each.line_no")),
+                                           theirs="unit_price", ours="old_unit_price", copy=False),)),
+    }),
+    "ContractAmendmentAccepted": Record("an amendment's acceptance", "contract"),
+    "ContractAmendmentRejected": Record("an amendment's refusal", "contract", {
+        "reason": Field(_on("contract_amendments", "reason"), default=PARTIES),
+    }),
+    "ContractAmended": Record("an amendment in force", "contract"),
     # ... and an order's, as the order's due date is
     "ProductionOrderRescheduled": Record("a reschedule", "order", {
         "old_due": Field(_on("production_orders", "due"), command=False,

@@ -90,6 +90,12 @@ class StepsOutstanding(Refused):
         self.missing = missing
 
 
+class AwaitingAcceptance(Refused):
+    """A contract amendment has not taken effect: it waits for the parties it names."""
+
+    kind = "awaiting-acceptance"
+
+
 class VersionConflict(Refused):
     """The caller acted on a stale version of a stream (optimistic concurrency)."""
 

@@ -132,6 +132,8 @@ PACKAGE = LifeCycle(
         "fundable": ("draft", "proposed", "approved"),
         # contracts are signed for it once approved, until its delivery is complete
         "contractable": ("approved", "contracted", "delivering"),
+        # under contract: a top-up allocation pays for a contract's price rise (issue 15 item 4)
+        "top_up": ("contracted", "delivering"),
     },
 )
 
@@ -202,4 +204,10 @@ FINDING = LifeCycle(
     groups={"open": ("open", "answered")},
 )
 
-ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM, MONEY, HANDOVER, FINDING)
+#: a change to a signed contract (issue 15 item 4): a modification is in force when recorded,
+#: an amendment once its parties have accepted it, or rejected by one of them
+AMENDMENT = LifeCycle(
+    "contract amendment", "proposed", {"proposed": ("in_force", "rejected"), "in_force": (), "rejected": ()}
+)
+
+ALL = (REQUIREMENT, PLEDGE, PACKAGE, PRODUCTION_ORDER, SHIPMENT, SERIAL_ITEM, MONEY, HANDOVER, FINDING, AMENDMENT)

@@ -318,6 +318,18 @@ def can_fund(package: Package) -> None:
         )
 
 
+def can_top_up(package: Package) -> None:
+    """A contracted package's lines take allocations only to pay for a price rise."""
+    require_exists(package)
+    if package.state not in PACKAGE.group("top_up"):
+        raise RuleViolation(
+            f"package '{package.id}' is {package.state}: allocations are made before it is contracted, "
+            "or to top up a contract's price rise until it is delivered",
+            field="package",
+            value=package.id,
+        )
+
+
 def mark_contracted(package: Package, contract_id: str) -> list[Event]:
     if package.state == "contracted" or package.state == "delivering":
         return []

@@ -372,6 +372,7 @@ RELEASE_REASONS = (
     "pledge_expired",
     "package_closed",
     "contract_underrun",
+    "contract_amended",
 )
 
 

@@ -44,6 +44,7 @@ HANDLER_MODULES = (
     "records.agreement",
     "records.lists",
     "records.contracts",
+    "records.amendments",
     "records.production",
     "records.shipments",
     "records.parties",

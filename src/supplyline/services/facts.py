@@ -162,6 +162,19 @@ def contracted_by_line(conn: Connection, package_id: str) -> dict[int, int]:
     return {line_no: int(total) for line_no, total in rows}
 
 
+def contracts_of_line(conn: Connection, package_id: str, line_no: int) -> list[str]:
+    """The contracts with a line for package line ``line_no``."""
+    c, cl = t.contracts, t.contract_lines
+    rows = conn.execute(
+        select(c.c.id)
+        .distinct()
+        .select_from(cl.join(c, c.c.id == cl.c.contract_id))
+        .where(c.c.package_id == package_id, cl.c.package_line_no == line_no)
+        .order_by(c.c.id)
+    )
+    return [contract_id for (contract_id,) in rows]
+
+
 def shipping_status(conn: Connection, contract_id: str) -> dict[int, int]:
     """Per contract line: units received plus units in transit (what no longer needs shipping)."""
     s, sl = t.shipments, t.shipment_lines

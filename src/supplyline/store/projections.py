@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from ..domain.agreement import ApprovalSteps
-from ..domain.contract import Contract
+from ..domain.contract import Amendment, Contract
 from ..domain.entity import Entity
 from ..domain.facility import Facility
 from ..domain.fx import FxRecord
@@ -244,6 +244,41 @@ def contract_rows(c: Contract) -> dict[Table, list[dict]]:
             {"contract_id": c.id, "position": i, "line_no": s.line_no, "due": s.due, "quantity": s.quantity}
             for i, s in enumerate(c.schedule, start=1)
         ],
+        t.contract_amendments: [_amendment_row(c.id, i, a) for i, a in enumerate(c.amendments.values(), start=1)],
+    }
+
+
+def _amendment_row(contract_id: str, position: int, a: Amendment) -> dict[str, Any]:
+    changes = {
+        "lines": [
+            {
+                "line_no": ch.line_no,
+                "old_quantity": ch.old_quantity,
+                "new_quantity": ch.new_quantity,
+                "old_unit_price": str(ch.old_unit_price.amount),
+                "new_unit_price": str(ch.new_unit_price.amount),
+            }
+            for ch in a.lines
+        ],
+        "schedule": [
+            {"entry": d.entry, "old_due": d.old_due.isoformat(), "new_due": d.new_due.isoformat()} for d in a.schedule
+        ],
+    }
+    return {
+        "contract_id": contract_id,
+        "position": position,
+        "amendment_id": a.id,
+        "kind": a.kind,
+        "rationale": a.rationale,
+        "description": a.description,
+        "proposed_on": a.proposed_on,
+        "state": a.state,
+        "effective_on": a.effective_on,
+        "awaiting": canonical(list(a.awaiting)),
+        "accepted": canonical(list(a.accepted)),
+        "rejected_by": a.rejected_by,
+        "reason": a.reason,
+        "changes": canonical(changes),
     }
 
 
@@ -404,6 +439,7 @@ PROJECTED_TABLES: tuple[Table, ...] = (
     t.contracts,
     t.contract_lines,
     t.delivery_schedule,
+    t.contract_amendments,
     t.facilities,
     t.facility_owners,
     t.facility_capacity,

@@ -28,6 +28,8 @@ from ..services.reads import lists as list_reads
 from ..services.reads.report_models import MoneyReport
 from . import session
 from .agreement_strings import STRINGS as AGREEMENT_STRINGS
+from .amendment_page import package_amendments, package_variance
+from .amendment_strings import STRINGS as AMENDMENT_STRINGS
 from .enduse_strings import language
 from .evidence_strings import STRINGS as EVIDENCE_STRINGS
 from .figures_strings import STRINGS as FIGURES
@@ -230,6 +232,9 @@ def package(request: Request, package_id: str):
         )
         evidence = package_evidence(who, detail)
         money = money_view(who, conn, package=package_id)
+        changes = package_amendments(who, conn, detail)
+        variance, variance_withheld = package_variance(who, conn, package_id)
+    lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
     return _page(
         request,
         "package.html",
@@ -240,9 +245,13 @@ def package(request: Request, package_id: str):
         funding=funding,
         shipments=shipments,
         evidence=evidence,
-        ev=EVIDENCE_STRINGS[lang := language(request.query_params.get("lang"), request.headers.get("accept-language"))],
+        ev=EVIDENCE_STRINGS[lang],
         ag=AGREEMENT_STRINGS[lang],
         **_money_context(request, money),
+        amendments=changes,
+        variance=variance,
+        variance_withheld=variance_withheld,
+        am=AMENDMENT_STRINGS[lang],
     )
 
 

@@ -2,6 +2,7 @@
 
 from . import (
     allocation,
+    amendments,
     contracts,
     enduse,
     evidence,
@@ -29,6 +30,7 @@ ROUTERS = [
     money.router,
     packages.router,
     contracts.router,
+    amendments.router,
     production.router,
     shipments.router,
     enduse.router,

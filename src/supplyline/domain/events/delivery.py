@@ -101,3 +101,62 @@ class DeliveryRescheduled(Event):
     new_due: date
     reason: str
     on: date
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """A contract line's quantity and unit price before and after an amendment."""
+
+    line_no: int
+    old_quantity: int
+    new_quantity: int
+    old_unit_price: Money
+    new_unit_price: Money
+
+
+@dataclass(frozen=True)
+class DueChange:
+    """Entry ``entry`` (1-based, in signing order) of the delivery schedule moved."""
+
+    entry: int
+    old_due: date
+    new_due: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContractAmendmentProposed(Event):
+    """A change to a signed contract (issue 15 item 4): a ``modification`` (a price change
+    within the tolerance, a schedule change) takes effect at once; an ``amendment`` (scope, a
+    larger price change) once every party of ``awaiting`` has accepted it."""
+
+    amendment_id: str
+    kind: str  # modification | amendment
+    rationale: str  # one of domain.amendment.RATIONALES
+    description: str
+    lines: tuple[LineChange, ...]
+    schedule: tuple[DueChange, ...]
+    awaiting: tuple[str, ...]  # the recipient and every funder of the package (an amendment)
+    on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContractAmendmentAccepted(Event):
+    amendment_id: str
+    party: str
+    on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContractAmendmentRejected(Event):
+    amendment_id: str
+    party: str
+    reason: str
+    on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContractAmended(Event):
+    """The amendment's changes take effect: its lines' new quantities and prices apply."""
+
+    amendment_id: str
+    on: date

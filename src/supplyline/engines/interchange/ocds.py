@@ -23,6 +23,8 @@ words map to OCDS:
   (the money stage ``expended``, ``ocds_payments.py``), one per pledge whose money paid (payer:
   the funder, payee: the supplier), in the pledge's currency; when the package is closed, the
   contract completion extension's ``endDate`` and ``finalValue`` (what was paid);
+- ``contracts[].amendments``: each change to the contract in force, with its rationale and
+  the releases it amends and is carried by (``ocds_amendments.py``);
 - ``contracts[].implementation.milestones`` of type ``assessment``: a contract line whose
   received items carry serial numbers is under end-use monitoring (issue 16), its initial
   inventory due within the deployment's days of the first receipt. No status: whether a
@@ -40,6 +42,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from .ocds_amendments import add_amendments
 from .ocds_documents import add_documents, documents_of
 from .ocds_json import dumps
 from .ocds_parts import WITHHELD, _datetime, _Index, _line_value, _Release, _total, _value
@@ -207,6 +210,7 @@ def _contract(
     rel: _Release,
     pub: Publication,
 ) -> tuple[dict, dict]:
+    """Long because it builds the award and the contract side by side, from the same rows."""
     cid = contract["id"]
     lines = [
         rel.seen("contract_lines", r)
@@ -253,6 +257,7 @@ def _contract(
     implementation = _implementation(
         contract, lines, schedule, receipts, process if closed else None, rel, pub, process.get("end_use", {})
     )
+    add_amendments(out, by, rel, process.get("amendments", {}))
     add_documents(out, implementation, by, rel)
     if implementation:
         out["implementation"] = implementation

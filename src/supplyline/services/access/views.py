@@ -126,7 +126,17 @@ def _contract(viewer: Viewer, record: dict) -> dict:
         out["schedule"] = [
             _blank(d, viewer.hidden("delivery_schedule", (record["id"], d["position"]))) for d in out["schedule"]
         ]
+    if "amendments" in out:
+        out["amendments"] = [_amendment(viewer, record["id"], a) for a in out["amendments"]]
     return out
+
+
+def _amendment(viewer: Viewer, contract_id: str, record: dict) -> dict:
+    """A contract's change: its lines and due dates are the projected ``changes``."""
+    hidden = viewer.hidden("contract_amendments", (contract_id, record["position"]))
+    if "changes" in hidden:
+        hidden = {**hidden, "lines": hidden["changes"], "schedule": hidden["changes"]}
+    return _blank(record, hidden)
 
 
 def _shipment(viewer: Viewer, record: dict) -> dict:

@@ -26,7 +26,7 @@ from ...store.eventstore import Store
 from .. import bus
 from ..context import Actor
 from ..records import funding, packages, parties, production, requirements
-from . import demo_agreement, demo_enduse, demo_evidence, demo_money, demo_schedules
+from . import demo_agreement, demo_amendments, demo_enduse, demo_evidence, demo_money, demo_schedules
 from .demo_data import (
     DEMO_TOKENS,
     DISCLOSURE,
@@ -63,6 +63,7 @@ def load(store: Store) -> dict:
     _purl_packages(store, op)
     _drone_deal(store, op)
     demo_money.load_money(store, op)
+    demo_amendments.load_amendments(store, op)  # a price rise topped up by an amendment
     # closed once its money has moved: what its pledges did not send the seller goes back
     bus.handle(store, op, packages.ClosePackage(package_id="PKG-NORDIC-1", on="2026-01-15"))
     demo_schedules.slips(store)

@@ -145,8 +145,10 @@ def add_shipped_items(
         "package_line_no": pline.line_no,
         "requirement_id": pline.requirement_id,
         "category": pline.category,
-        "value_minor": line.unit_price.minor,
-        "value_currency": line.unit_price.currency,
+        # as signed: an amendment later (issue 15 item 4) does not re-weigh items already sent,
+        # and a rebuild, which sees the contract's last terms, finds the same value
+        "value_minor": line.original_unit_price.minor,
+        "value_currency": line.original_unit_price.currency,
         "recipient": package.recipient,
         "seller": package.seller,
         "state": "in_transit",

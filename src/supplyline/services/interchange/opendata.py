@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, literal, select
 from sqlalchemy.engine import Connection
 
 from ...domain.values import parse_date, today_utc
@@ -38,6 +38,7 @@ TABLES = (
     t.contracts,
     t.contract_lines,
     t.delivery_schedule,
+    t.contract_amendments,
     t.shipments,
     t.shipment_lines,
     t.production_orders,
@@ -84,7 +85,36 @@ def process_facts(conn: Connection) -> dict[str, dict]:
     for stream_id, payload in conn.execute(select(e.c.stream_id, e.c.payload).where(e.c.type == "PackageClosed")):
         facts[stream_id.partition(":")[2]]["closed_on"] = date.fromisoformat(parse(payload)["on"])
     _end_use_facts(conn, facts)
+    _amendment_facts(conn, streams, facts)
     return facts
+
+
+def _amendment_facts(conn: Connection, streams: dict[str, set[str]], facts: dict[str, dict]) -> None:
+    """Per package, per amendment in force: the release it amends (as of the last event
+    concerning the package before it was proposed) and the one carrying it (as of the event
+    that put it in force), and when that was."""
+    e, c = t.events, t.contracts
+    changed = conn.execute(
+        select(e.c.seq, e.c.type, e.c.payload, e.c.recorded_at, c.c.package_id)
+        .select_from(e.join(c, e.c.stream_id == literal("contract:", String) + c.c.id))
+        .where(e.c.type.in_(("ContractAmendmentProposed", "ContractAmended")))
+        .order_by(e.c.seq)
+    ).all()
+    proposed: dict[str, int] = {}
+    for seq, kind, payload, recorded_at, package_id in changed:
+        amendment_id = parse(payload)["amendment_id"]
+        if kind == "ContractAmendmentProposed":
+            proposed[amendment_id] = seq
+            continue
+        ids = list(streams[package_id])
+        before = conn.execute(
+            select(func.max(e.c.seq)).where(e.c.stream_id.in_(ids), e.c.seq < proposed[amendment_id])
+        ).scalar()
+        facts[package_id].setdefault("amendments", {})[amendment_id] = {
+            "amendsReleaseID": f"{package_id}-{before or 0}",
+            "releaseID": f"{package_id}-{seq}",
+            "date": _ocds_time(recorded_at),
+        }
 
 
 def _end_use_facts(conn: Connection, facts: dict[str, dict]) -> None:

@@ -20,6 +20,7 @@ from ...ledger.canonical import parse
 from ...store import schema as t
 from ...store.eventstore import read_head
 from .read_models import (
+    AmendmentRecord,
     ContractDetail,
     ContractRecord,
     FacilityRecord,
@@ -243,7 +244,19 @@ def contract(conn: Connection, contract_id: str) -> ContractDetail:
         .where(t.delivery_schedule.c.contract_id == contract_id)
         .order_by(t.delivery_schedule.c.position),
     )
+    out["amendments"] = contract_amendments(conn, contract_id)
     return cast(ContractDetail, out)
+
+
+def contract_amendments(conn: Connection, contract_id: str) -> list[AmendmentRecord]:
+    """A contract's modifications and amendments, in the order proposed (issue 15 item 4)."""
+    a = t.contract_amendments
+    rows = _rows(conn, select(a).where(a.c.contract_id == contract_id).order_by(a.c.position))
+    for row in rows:
+        changes = parse(row.pop("changes"))
+        row["awaiting"], row["accepted"] = parse(row["awaiting"]), parse(row["accepted"])
+        row["lines"], row["schedule"] = changes["lines"], changes["schedule"]
+    return cast(list[AmendmentRecord], rows)
 
 
 def list_facilities(conn: Connection, *, facility_id: str | None = None) -> list[FacilityRecord]:

@@ -259,9 +259,45 @@ class DeliveryRecord(TypedDict):
     quantity: int
 
 
+class AmendedLineRecord(TypedDict):
+    line_no: int
+    old_quantity: int
+    new_quantity: int
+    old_unit_price: str
+    new_unit_price: str
+
+
+class AmendedDueRecord(TypedDict):
+    entry: int  # the schedule entry, in signing order
+    old_due: str
+    new_due: str
+
+
+class AmendmentRecord(TypedDict):
+    """A change to a signed contract (issue 15 item 4): a modification in force when recorded,
+    an amendment once the recipient and every funder of the package accepted it."""
+
+    contract_id: str
+    position: int
+    amendment_id: str
+    kind: str  # modification | amendment
+    rationale: str
+    description: str
+    proposed_on: str
+    state: str  # proposed | in_force | rejected
+    effective_on: str | None
+    awaiting: list[str]  # who must accept it (an amendment)
+    accepted: list[str]
+    rejected_by: str | None
+    reason: str
+    lines: list[AmendedLineRecord]
+    schedule: list[AmendedDueRecord]
+
+
 class ContractDetail(ContractRecord):
     lines: list[ContractLineRecord]
     schedule: list[DeliveryRecord]
+    amendments: list[AmendmentRecord]  # original terms: each line's first change states them
 
 
 class PackageBase(TypedDict):

@@ -12,10 +12,13 @@ from datetime import date
 from functools import partial
 from typing import Annotated, ClassVar
 
+from ...domain import amendment as amendment_domain
 from ...domain import package as package_domain
 from ...domain import pledge as domain
 from ...domain import release_rule
 from ...domain import requirement as requirement_domain
+from ...domain.contract import Contract
+from ...domain.errors import RuleViolation
 from ...domain.lifecycle import PACKAGE
 from ...domain.money import Money
 from ...domain.package import Package
@@ -147,22 +150,20 @@ def allocate(uow: UnitOfWork, actor: Actor, cmd: Allocate, expected: int | None)
     optimiser records many this way, in one transaction."""
     pledge = uow.load(Pledge, cmd.pledge_id, field="pledge")
     package = uow.load(Package, cmd.package_id, field="package")
-    package_domain.can_fund(package)
+    funded = facts.funded_by_line(uow.conn, package.id, package.currency).get(cmd.line_no, Money.zero(package.currency))
+    value = _fundable_value(uow, package, cmd.line_no, funded)
     line = package_domain.check_line_open(package, cmd.line_no)
     requirement = uow.load(Requirement, line.requirement_id)
     requirement_domain.check_still_wanted(requirement)
     assert pledge.amount is not None
     amount = Money.parse(cmd.amount, cmd.currency or pledge.amount.currency)
-    funded = facts.funded_by_line(uow.conn, package.id, package.currency).get(
-        line.line_no, Money.zero(package.currency)
-    )
     target = LineToFund(
         package_id=package.id,
         line_no=line.line_no,
         mechanism=package.mechanism,
         category=line.category,
         origin=line.origin,
-        value=line.value,
+        value=value,
         funded=funded,
     )
     fx_days = facts.fx_days(uow.conn, cmd.on, {pledge.amount.currency, package.currency})
@@ -175,6 +176,27 @@ def allocate(uow: UnitOfWork, actor: Actor, cmd: Allocate, expected: int | None)
         requirement, requirement_domain.record_funding(requirement, facts.funded_quantity(uow.conn, requirement.id))
     )
     return Outcome(allocation_id, stored)
+
+
+def _fundable_value(uow: UnitOfWork, package: Package, line_no: int, funded: Money) -> Money:
+    """What allocations may fund a package line up to: its value until the package is
+    contracted; after, what the line now costs, so a top-up pays for a contract's price rise
+    (issue 15 item 4) and nothing more. A rise still awaiting acceptance is named."""
+    if package.state in PACKAGE.group("fundable"):
+        package_domain.can_fund(package)
+        return package.line(line_no).value
+    package_domain.can_top_up(package)
+    cost = Money.from_minor(facts.line_costs(uow.conn, package.id)[line_no], package.currency)
+    if cost <= funded:
+        for contract_id in facts.contracts_of_line(uow.conn, package.id, line_no):
+            amendment_domain.refuse_while_pending(uow.load(Contract, contract_id))
+        raise RuleViolation(
+            f"package '{package.id}' is {package.state} and its line {line_no} is funded for what it costs "
+            f"({cost}): a top-up allocation pays only for a contract's price rise",
+            field="line",
+            value=line_no,
+        )
+    return cost
 
 
 def release_package_in(
