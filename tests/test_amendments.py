@@ -247,6 +247,11 @@ def test_the_cli_amends_accepts_and_reports_the_variance(store):
         "USD 11,500.00",
         "115.00",
     )
+    shown = runner.invoke(app, ["--db", url, "contract", "show", "CT-1", "--json"])
+    assert [(a["amendment_id"], a["state"], a["accepted"]) for a in json.loads(shown.output)["amendments"]] == [
+        ("CT-1-A1", "in_force", ["UA", "NL"])
+    ]
+    assert "CT-1-A1" in runner.invoke(app, ["--db", url, "contract", "show", "CT-1"]).output
     with store.read() as conn:
         contract = conn.execute(select(t.contracts)).mappings().one()
     assert contract["version"] == 5  # signed, proposed, accepted twice, in force

@@ -96,6 +96,19 @@ def contractshow_record(
             numeric=("quantity", "unit_price"),
         )
         table("delivery schedule", data["schedule"], [("line_no", "line"), ("due", "due"), ("quantity", "qty")])
+        table(
+            "changes (issue 15: modifications and amendments)",
+            data.get("amendments", []),
+            [
+                ("amendment_id", "change"),
+                ("kind", "kind"),
+                ("rationale", "rationale"),
+                ("state", "state"),
+                ("effective_on", "in force"),
+                ("awaiting", "asked"),
+                ("accepted", "accepted"),
+            ],
+        )
 
 
 @contract.command("reschedule")
