@@ -51,8 +51,8 @@ def test_every_named_write_is_covered():
     assert "/packages/{package_id}/decisions" in routes
     # 20, the five money-stage writes (issue 15), a custody handover (16), two reschedules and a
     # shipment's expected arrival (17), a finding answered, closed and reopened (18), a contract
-    # amended and an amendment accepted or refused (issue 15 item 4)
-    assert len(routes) == 35
+    # amended and an amendment accepted or refused (issue 15 item 4), a package line cancelled (15)
+    assert len(routes) == 36
 
 
 def test_hidden_records_answer_as_missing_ones(scenario, copies):
