@@ -51,8 +51,9 @@ def test_every_named_write_is_covered():
     assert "/packages/{package_id}/decisions" in routes
     # 20, the five money-stage writes (issue 15), a custody handover (16), two reschedules and a
     # shipment's expected arrival (17), a finding answered, closed and reopened (18), a contract
-    # amended and an amendment accepted or refused (issue 15 item 4), a package line cancelled (15)
-    assert len(routes) == 36
+    # amended and an amendment accepted or refused (issue 15 item 4), a package line cancelled (15), and
+    # the writes of who agrees to what landed beside them (issue 17)
+    assert len(routes) == 41
 
 
 def test_hidden_records_answer_as_missing_ones(scenario, copies):
