@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ..domain.amendment import RATIONALES, DueAmendment, LineAmendment
+from ..domain.amendment_terms import RATIONALES, DueAmendment, LineAmendment
 from .app import JSON
 from .common import DISCLOSE, list_rows, send
 from .contracts import contract

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .amendment_terms import DEFAULT_TOLERANCE, RATIONALES, DueAmendment, LineAmendment
 from .contract import Contract
 from .entity import Event, require_exists
 from .errors import AwaitingAcceptance, InvalidInput, RuleViolation
@@ -30,36 +31,16 @@ from .lifecycle import AMENDMENT
 from .money import Money, parse_positive_money
 from .values import parse_choice, parse_date, parse_int, parse_text
 
-#: why a contract changes: Prozorro's ``rationaleTypes`` (OCDS ``amendments.rationale``)
-RATIONALES = (
-    "volume_cuts",
-    "item_price_variation",
-    "quality_improvement",
-    "third_party",
-    "duration_extension",
-    "price_reduction",
-    "tax_rate",
-    "fiscal_year_extension",
-)
-#: a price may move this share of the line's original price as a modification
-DEFAULT_TOLERANCE = Decimal("0.10")
-
-
-@dataclass(frozen=True)
-class LineAmendment:
-    """A contract line's new terms as given: its quantity, its unit price, or both."""
-
-    line_no: object
-    quantity: object | None = None
-    unit_price: object | None = None
-
-
-@dataclass(frozen=True)
-class DueAmendment:
-    """A schedule entry (its number in signing order) and its new due date."""
-
-    entry: object
-    due: object
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "RATIONALES",
+    "DueAmendment",
+    "LineAmendment",
+    "LineLimits",
+    "accept",
+    "propose",
+    "reject",
+]
 
 
 @dataclass(frozen=True)
