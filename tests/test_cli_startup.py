@@ -7,6 +7,7 @@ importing the CLI, so a module-level import of a solver or a web framework canno
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -89,3 +90,38 @@ def test_the_collector_runs_again_once_the_commands_are_imported() -> None:
     probe = "import gc\nfrom supplyline.cli.main import app\nprint(gc.isenabled(), gc.get_freeze_count() > 1000)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.split() == ["True", "True"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["pledge", "list"], "pledge"),
+        (["--db", "sqlite:///x.db", "--as", "NL-GOV", "pledge", "list"], "pledge"),
+        (["--db=sqlite:///x.db", "events", "--limit", "2"], "events"),
+        (["--help"], None),
+        (["--db", "sqlite:///x.db"], None),
+        ([], None),
+    ],
+)
+def test_the_command_a_line_names_past_the_global_options(argv: list[str], named: str | None) -> None:
+    from supplyline.cli.app import _command_named
+
+    assert _command_named(argv) == named
+
+
+def test_a_command_run_from_the_shell_builds_only_its_group_and_help_still_lists_all() -> None:
+    # run as a person runs it (sys.argv), so the entry point builds the named group alone
+    def run(*argv: str) -> subprocess.CompletedProcess:
+        probe = "import sys\nfrom supplyline.cli.main import app\nsys.argv = ['supplyline', *sys.argv[1:]]\napp()"
+        env = {**os.environ, "COLUMNS": "100"}
+        return subprocess.run(
+            [sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=env, timeout=120
+        )
+
+    group = run("pledge", "--help")
+    assert group.returncode == 0 and "Usage: supplyline pledge [OPTIONS] COMMAND" in group.stdout
+    assert "announce" in group.stdout and "allocate" in group.stdout
+    misspelt = run("pledg")
+    assert misspelt.returncode == 2 and "Did you mean 'pledge'?" in misspelt.stderr
+    whole = run("--help")
+    assert all(f" {name} " in whole.stdout for name in ("pledge", "party", "events", "report", "init"))

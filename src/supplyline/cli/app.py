@@ -71,7 +71,49 @@ def _exit(message: str) -> NoReturn:
     raise typer.Exit(BAD_INPUT) from None
 
 
-app = typer.Typer(
+class _App(typer.Typer):
+    """The CLI's Typer app. Typer builds every command of the tree (reading each function's
+    signature and types) before it parses a line; run from the shell naming one command or
+    group, only that one is built. Any other line (``--help``, no command, a name that is no
+    command) builds the whole tree, so help and "no such command" read as they always do."""
+
+    def __call__(self, *args, **kwargs):
+        if not args and "args" not in kwargs:
+            named = _command_named(sys.argv[1:])
+            kept = [info for info in self.registered_groups if info.name == named]
+            kept_commands = [info for info in self.registered_commands if _name_of(info) == named]
+            if named is not None and len(kept) + len(kept_commands) == 1:
+                self.registered_groups, self.registered_commands = kept, kept_commands
+        return super().__call__(*args, **kwargs)
+
+
+#: the options before a command that take a value (``_main`` below)
+_VALUED = ("--db", "--as")
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """The command or group a command line names first, past the global options; None when
+    it names none or gives another option first (``--help``)."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in _VALUED:
+            i += 2
+        elif word.startswith(tuple(f"{option}=" for option in _VALUED)):
+            i += 1
+        else:
+            return None if word.startswith("-") else word
+    return None
+
+
+def _name_of(info) -> str | None:
+    if isinstance(info.name, str):
+        return info.name
+    callback = info.callback
+    return callback.__name__.lower().replace("_", "-") if callback is not None else None
+
+
+app = _App(
     cls=_Group,
     no_args_is_help=True,
     add_completion=False,
