@@ -18,7 +18,7 @@ from supplyline.services import bus
 from supplyline.services.context import Actor
 from supplyline.services.plans import planning
 from supplyline.services.reads import lateness
-from supplyline.services.reads.report_models import LateReport
+from supplyline.services.reads.lateness_models import LateReport
 from supplyline.services.records import contracts, production
 from supplyline.store import schema as t
 

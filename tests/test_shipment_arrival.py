@@ -21,6 +21,7 @@ from supplyline.domain.shipment import ShippedLine
 from supplyline.services import bus
 from supplyline.services.access import tokens
 from supplyline.services.reads import lateness
+from supplyline.services.reads.lateness_models import LateShipment
 from supplyline.services.records import shipments
 from supplyline.store import schema as t
 from test_dashboard_sessions import sign_in
@@ -47,7 +48,7 @@ def arrivals(store, shipment_id: str) -> list[dict]:
     return [json.loads(r.payload) for r in rows]
 
 
-def late_shipments(store, as_of: date) -> list[dict]:
+def late_shipments(store, as_of: date) -> list[LateShipment]:
     with store.read() as conn:
         return lateness.late(conn, as_of)["shipments"]
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from ...services.reads import report_models as rm
+from ...services.reads import lateness_models as lm
 from ..derive import read_model
 
-LateReportRead = read_model("LateReportRead", rm.LateReport, __name__, withheld=False)
+MustActRead = read_model("MustActRead", lm.MustAct, __name__, withheld=False)
+LateScheduleEntryRead = read_model("LateScheduleEntryRead", lm.LateScheduleEntry, __name__, withheld=False)
+LateOrderRead = read_model("LateOrderRead", lm.LateOrder, __name__, withheld=False)
+LateRequirementRead = read_model("LateRequirementRead", lm.LateRequirement, __name__, withheld=False)
+LateShipmentRead = read_model("LateShipmentRead", lm.LateShipment, __name__, withheld=False)
+WaitingPackageRead = read_model("WaitingPackageRead", lm.WaitingPackage, __name__, withheld=False)
+LateReportRead = read_model("LateReportRead", lm.LateReport, __name__, withheld=False)
 
 
 class TodoItemRead(BaseModel):

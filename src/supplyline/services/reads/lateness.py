@@ -26,6 +26,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
@@ -34,7 +35,15 @@ from ...domain.lifecycle import PRODUCTION_ORDER
 from ...domain.schedule import lateness, months_elapsed
 from ...store import schema as t
 from ..access.views import Viewer
-from .report_models import LateReport
+from .lateness_models import (
+    LateOrder,
+    LateReport,
+    LateRequirement,
+    LateScheduleEntry,
+    LateShipment,
+    MustAct,
+    WaitingPackage,
+)
 
 #: (kind, record id, projection table, key) -> whether to keep a row (the API's viewer)
 Keep = Callable[[str, str, str, tuple], bool]
@@ -78,7 +87,7 @@ def _received(conn: Connection, as_of: date) -> dict[tuple[str, int], int]:
     return {(cid, n): int(q or 0) for cid, n, q in conn.execute(query)}
 
 
-def _schedule(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
+def _schedule(conn: Connection, as_of: date, keep: Keep) -> list[LateScheduleEntry]:
     d, c, cl = t.delivery_schedule, t.contracts, t.contract_lines
     rows = conn.execute(
         select(d, c.c.supplier, cl.c.item)
@@ -90,7 +99,7 @@ def _schedule(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
         .order_by(d.c.contract_id, d.c.due, d.c.position)
     ).all()
     left = _received(conn, as_of)
-    out = []
+    out: list[LateScheduleEntry] = []
     for r in rows:
         key = (r.contract_id, r.line_no)
         filled = min(left.get(key, 0), r.quantity)
@@ -102,23 +111,26 @@ def _schedule(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
         ):
             continue
         out.append(
-            {
-                "contract_id": r.contract_id,
-                "entry": r.position,
-                "line_no": r.line_no,
-                "item": r.item,
-                "due": r.due.isoformat(),
-                "quantity": r.quantity,
-                "received": filled,
-                "short": r.quantity - filled,
-                **lateness(r.due, as_of),
-                "must_act": {"role": "supplier", "parties": [r.supplier]},
-            }
+            cast(
+                LateScheduleEntry,
+                {
+                    "contract_id": r.contract_id,
+                    "entry": r.position,
+                    "line_no": r.line_no,
+                    "item": r.item,
+                    "due": r.due.isoformat(),
+                    "quantity": r.quantity,
+                    "received": filled,
+                    "short": r.quantity - filled,
+                    **lateness(r.due, as_of),
+                    "must_act": {"role": "supplier", "parties": [r.supplier]},
+                },
+            )
         )
     return sorted(out, key=lambda e: (-e["days_late"], e["contract_id"], e["entry"]))
 
 
-def _orders(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
+def _orders(conn: Connection, as_of: date, keep: Keep) -> list[LateOrder]:
     o, c = t.production_orders, t.contracts
     rows = conn.execute(
         select(o, c.c.supplier)
@@ -127,25 +139,28 @@ def _orders(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
         .order_by(o.c.due, o.c.id)
     ).all()
     return [
-        {
-            "order_id": r.id,
-            "facility_id": r.facility_id,
-            "contract_id": r.contract_id,
-            "item": r.item,
-            "state": r.state,
-            "due": r.due.isoformat(),
-            "quantity": r.quantity,
-            "accepted": r.accepted,
-            "short": r.quantity - r.accepted,
-            **lateness(r.due, as_of),
-            "must_act": {"role": "supplier", "parties": [r.supplier]},
-        }
+        cast(
+            LateOrder,
+            {
+                "order_id": r.id,
+                "facility_id": r.facility_id,
+                "contract_id": r.contract_id,
+                "item": r.item,
+                "state": r.state,
+                "due": r.due.isoformat(),
+                "quantity": r.quantity,
+                "accepted": r.accepted,
+                "short": r.quantity - r.accepted,
+                **lateness(r.due, as_of),
+                "must_act": {"role": "supplier", "parties": [r.supplier]},
+            },
+        )
         for r in rows
         if keep("order", r.id, "production_orders", (r.id,))
     ]
 
 
-def _shipments(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
+def _shipments(conn: Connection, as_of: date, keep: Keep) -> list[LateShipment]:
     s, c, e = t.shipments, t.contracts, t.events
     sent_by = dict(conn.execute(select(e.c.stream_id, e.c.actor).where(e.c.type == "ShipmentDispatched")).all())
     rows = conn.execute(
@@ -155,20 +170,23 @@ def _shipments(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
         .order_by(s.c.expected_arrival, s.c.id)
     ).all()
     return [
-        {
-            "shipment_id": r.id,
-            "contract_id": r.contract_id,
-            "shipped_on": r.shipped_on.isoformat(),
-            "expected_arrival": r.expected_arrival.isoformat(),
-            **lateness(r.expected_arrival, as_of),
-            "must_act": _sender(sent_by.get(f"shipment:{r.id}"), r.buyer, r.supplier),
-        }
+        cast(
+            LateShipment,
+            {
+                "shipment_id": r.id,
+                "contract_id": r.contract_id,
+                "shipped_on": r.shipped_on.isoformat(),
+                "expected_arrival": r.expected_arrival.isoformat(),
+                **lateness(r.expected_arrival, as_of),
+                "must_act": _sender(sent_by.get(f"shipment:{r.id}"), r.buyer, r.supplier),
+            },
+        )
         for r in rows
         if keep("shipment", r.id, "shipments", (r.id,))
     ]
 
 
-def _sender(sent_by: str | None, buyer: str, supplier: str) -> dict:
+def _sender(sent_by: str | None, buyer: str, supplier: str) -> MustAct:
     """Who must act on a late shipment: the party that sent it, the seller (the contract's
     buyer) or its supplier; a shipment an operator recorded on their behalf is the supplier's."""
     if sent_by == buyer and buyer != supplier:
@@ -176,7 +194,7 @@ def _sender(sent_by: str | None, buyer: str, supplier: str) -> dict:
     return {"role": "supplier", "parties": [supplier]}
 
 
-def _requirements(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
+def _requirements(conn: Connection, as_of: date, keep: Keep) -> list[LateRequirement]:
     q = t.requirements
     rows = conn.execute(
         select(q)
@@ -184,27 +202,30 @@ def _requirements(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
         .order_by(q.c.needed_by, q.c.id)
     ).all()
     sellers = _sellers_of_requirements(conn)
-    out = []
+    out: list[LateRequirement] = []
     for r in rows:
         if not keep("requirement", r.id, "requirements", (r.id,)):
             continue
         unfunded = r.funded_quantity < r.quantity
         out.append(
-            {
-                "requirement_id": r.id,
-                "recipient": r.recipient,
-                "item": r.item,
-                "state": r.state,
-                "needed_by": r.needed_by.isoformat(),
-                "quantity": r.quantity,
-                "funded": r.funded_quantity,
-                "delivered": r.delivered_quantity,
-                "short": r.quantity - r.delivered_quantity,
-                **lateness(r.needed_by, as_of),
-                "must_act": {"role": "coordinator", "parties": []}
-                if unfunded
-                else {"role": "seller", "parties": sorted(sellers.get(r.id, ()))},
-            }
+            cast(
+                LateRequirement,
+                {
+                    "requirement_id": r.id,
+                    "recipient": r.recipient,
+                    "item": r.item,
+                    "state": r.state,
+                    "needed_by": r.needed_by.isoformat(),
+                    "quantity": r.quantity,
+                    "funded": r.funded_quantity,
+                    "delivered": r.delivered_quantity,
+                    "short": r.quantity - r.delivered_quantity,
+                    **lateness(r.needed_by, as_of),
+                    "must_act": {"role": "coordinator", "parties": []}
+                    if unfunded
+                    else {"role": "seller", "parties": sorted(sellers.get(r.id, ()))},
+                },
+            )
         )
     return out
 
@@ -219,14 +240,14 @@ def _sellers_of_requirements(conn: Connection) -> dict[str, set[str]]:
     return out
 
 
-def _packages(conn: Connection, as_of: date, keep: Keep) -> list[dict]:
+def _packages(conn: Connection, as_of: date, keep: Keep) -> list[WaitingPackage]:
     p, a, dec = t.packages, t.allocations, t.package_decisions
     rows = conn.execute(select(p).where(p.c.state == "proposed").order_by(p.c.id)).all()
     funded_on = dict(conn.execute(select(a.c.package_id, func.max(a.c.allocated_on)).group_by(a.c.package_id)).all())
     decided: dict[str, set[str]] = defaultdict(set)
     for pid, party in conn.execute(select(dec.c.package_id, dec.c.party)):
         decided[pid].add(party)
-    out = []
+    out: list[WaitingPackage] = []
     for r in rows:
         since = funded_on.get(r.id) or _proposed_on(conn, r.id)
         if since is None or since > as_of or not keep("package", r.id, "packages", (r.id,)):

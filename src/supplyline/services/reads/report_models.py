@@ -411,17 +411,6 @@ class MoneyReport(TypedDict):
     unconverted: NotRequired[list[str]]
 
 
-class LateReport(TypedDict):
-    """What is late on ``as_of`` and who must act (``report late``): rows as the caller may read them."""
-
-    as_of: str
-    schedule_entries: list[dict[str, Any]]
-    orders: list[dict[str, Any]]
-    requirements: list[dict[str, Any]]
-    shipments: list[dict[str, Any]]
-    packages: list[dict[str, Any]]
-
-
 # ---- the transparency log: public events, proofs, revealed values (docs/transparency.md) ----
 
 

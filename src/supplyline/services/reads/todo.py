@@ -25,9 +25,9 @@ if the viewer may read its record and the dates it repeats (``lateness.seen_by``
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -38,8 +38,8 @@ from ...store import schema as t
 from ..end_use.enduse_report import Filters, deadlines, due_soon, overdue_serials
 from .agreement import package_checklist, package_steps
 from .lateness import Keep, late
+from .lateness_models import LateReport
 from .lists import list_versions
-from .report_models import LateReport
 
 #: what a source is given: the connection, who asks, the as-of day, the row filter and
 #: ``report late`` as of that day (computed once for the sources that read it)
@@ -131,7 +131,7 @@ _DELIVERIES: tuple[tuple[Literal["schedule_entries", "orders", "shipments"], str
 def late_deliveries(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
     out = []
     for section, kind, key, due in _DELIVERIES:
-        for row in report[section]:
+        for row in cast(list[Mapping[str, Any]], report[section]):  # each row named by its section's key
             if who.party in row["must_act"]["parties"]:
                 detail = {k: v for k, v in row.items() if k not in (key, "must_act", due)}
                 out.append(_item("explain", kind, row[key], date.fromisoformat(row[due]), as_of, **detail))
