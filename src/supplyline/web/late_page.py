@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
@@ -21,7 +22,7 @@ def dated_page(
     words: dict[str, str],
     as_of: str | None,
     action: str,
-    build: Callable[..., dict],
+    build: Callable[..., Mapping[str, Any]],
     template: str,
     name: str,
     **context,

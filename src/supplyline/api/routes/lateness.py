@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
@@ -19,7 +19,7 @@ router = APIRouter(tags=["reports"])
 AsOf = Annotated[str | None, Query(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="default: today (UTC)")]
 
 
-def _as_seen(gate: Gate, as_of: str | None, build: Callable[..., dict]) -> dict:
+def _as_seen(gate: Gate, as_of: str | None, build: Callable[..., Mapping[str, Any]]) -> Mapping[str, Any]:
     """``build(conn, principal, day, keep)`` with the rows kept as the caller may read them."""
     day: date = parse_date("as_of", as_of) if as_of else today_utc()
     return gate.overall(
@@ -35,7 +35,7 @@ def _as_seen(gate: Gate, as_of: str | None, build: Callable[..., dict]) -> dict:
     **acts("report.late"),
 )
 def report_late(gate: Gate = Depends(reading), as_of: AsOf = None):
-    return _as_seen(gate, as_of, lambda conn, _principal, day, keep: dict(lateness.late(conn, day, keep)))
+    return _as_seen(gate, as_of, lambda conn, _principal, day, keep: lateness.late(conn, day, keep))
 
 
 @router.get(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from ...services.reads import lateness_models as lm
 from ..derive import read_model
 
@@ -16,22 +14,5 @@ WaitingPackageRead = read_model("WaitingPackageRead", lm.WaitingPackage, __name_
 LateReportRead = read_model("LateReportRead", lm.LateReport, __name__, withheld=False)
 
 
-class TodoItemRead(BaseModel):
-    """One thing waiting on the caller: what to do (``action``) on which record, since when."""
-
-    action: str
-    kind: str
-    id: str
-    since: str
-    days: int
-    detail: dict
-
-
-class TodoRead(BaseModel):
-    """What waits on the caller's party on ``as_of`` (``todo``), oldest first."""
-
-    party: str | None
-    role: str
-    as_of: str
-    counts: dict[str, int]
-    items: list[TodoItemRead]
+TodoItemRead = read_model("TodoItemRead", lm.TodoItem, __name__, withheld=False)
+TodoRead = read_model("TodoRead", lm.Todo, __name__, withheld=False)

@@ -5,6 +5,8 @@ must act. The one declaration of each: the API's response models derive from the
 
 from __future__ import annotations
 
+from typing import Any
+
 from typing_extensions import TypedDict
 
 
@@ -85,3 +87,27 @@ class LateReport(TypedDict):
     requirements: list[LateRequirement]
     shipments: list[LateShipment]
     packages: list[WaitingPackage]
+
+
+# ---- what waits on a party (``todo``, issue 17) ----
+
+
+class TodoItem(TypedDict):
+    """One thing waiting on the caller: what to do (``action``) on which record, since when."""
+
+    action: str
+    kind: str
+    id: str
+    since: str
+    days: int
+    detail: dict[str, Any]
+
+
+class Todo(TypedDict):
+    """What waits on the caller's party on ``as_of`` (``todo``), oldest first."""
+
+    party: str | None
+    role: str
+    as_of: str
+    counts: dict[str, int]
+    items: list[TodoItem]

@@ -38,15 +38,15 @@ from ...store import schema as t
 from ..end_use.enduse_report import Filters, deadlines, due_soon, overdue_serials
 from .agreement import package_checklist, package_steps
 from .lateness import Keep, late
-from .lateness_models import LateReport
+from .lateness_models import LateReport, Todo, TodoItem
 from .lists import list_versions
 
 #: what a source is given: the connection, who asks, the as-of day, the row filter and
 #: ``report late`` as of that day (computed once for the sources that read it)
-Source = Callable[[Connection, Principal, date, Keep, LateReport], list[dict]]
+Source = Callable[[Connection, Principal, date, Keep, LateReport], list[TodoItem]]
 
 
-def _item(action: str, kind: str, record_id: str, since: date, as_of: date, **detail) -> dict:
+def _item(action: str, kind: str, record_id: str, since: date, as_of: date, **detail) -> TodoItem:
     return {
         "action": action,
         "kind": kind,
@@ -57,7 +57,7 @@ def _item(action: str, kind: str, record_id: str, since: date, as_of: date, **de
     }
 
 
-def decisions(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
+def decisions(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[TodoItem]:
     return [
         _item("decide", "package", p["package_id"], date.fromisoformat(p["waiting_since"]), as_of, title=p["title"])
         for p in report["packages"]
@@ -65,7 +65,7 @@ def decisions(conn: Connection, who: Principal, as_of: date, keep: Keep, report:
     ]
 
 
-def receipts(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
+def receipts(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[TodoItem]:
     s, c, p = t.shipments, t.contracts, t.packages
     rows = conn.execute(
         select(s.c.id, s.c.contract_id, s.c.shipped_on, s.c.expected_arrival)
@@ -88,7 +88,7 @@ def receipts(conn: Connection, who: Principal, as_of: date, keep: Keep, report: 
     ]
 
 
-def inventories(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
+def inventories(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[TodoItem]:
     p = t.packages
     mine = frozenset(conn.execute(select(p.c.id).where(p.c.recipient == who.party)).scalars())
     mine = frozenset(i for i in mine if keep("package", i, "packages", (i,)))
@@ -128,7 +128,7 @@ _DELIVERIES: tuple[tuple[Literal["schedule_entries", "orders", "shipments"], str
 )
 
 
-def late_deliveries(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
+def late_deliveries(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[TodoItem]:
     out = []
     for section, kind, key, due in _DELIVERIES:
         for row in cast(list[Mapping[str, Any]], report[section]):  # each row named by its section's key
@@ -138,7 +138,7 @@ def late_deliveries(conn: Connection, who: Principal, as_of: date, keep: Keep, r
     return out
 
 
-def unfunded(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
+def unfunded(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[TodoItem]:
     if who.role != "coordinator":
         return []
     return [
@@ -160,7 +160,7 @@ def _checklists(conn: Connection, report: LateReport) -> list[tuple[dict, list]]
     ]
 
 
-def validations(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
+def validations(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[TodoItem]:
     if who.role != "coordinator":
         return []
     return [
@@ -177,7 +177,7 @@ def validations(conn: Connection, who: Principal, as_of: date, keep: Keep, repor
     ]
 
 
-def concurrences(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
+def concurrences(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[TodoItem]:
     return [
         _item(
             "concur", "package", row["package_id"], date.fromisoformat(row["waiting_since"]), as_of, title=row["title"]
@@ -187,7 +187,7 @@ def concurrences(conn: Connection, who: Principal, as_of: date, keep: Keep, repo
     ]
 
 
-def list_approvals(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[dict]:
+def list_approvals(conn: Connection, who: Principal, as_of: date, keep: Keep, report: LateReport) -> list[TodoItem]:
     """List versions proposed and waiting on the party's approval (issue 17, item 1)."""
     out = []
     for v in list_versions(conn):
@@ -211,7 +211,7 @@ SOURCES: tuple[Source, ...] = (
 )
 
 
-def needs_action(conn: Connection, who: Principal, as_of: date, keep: Keep) -> dict:
+def needs_action(conn: Connection, who: Principal, as_of: date, keep: Keep) -> Todo:
     """What waits on ``who`` (a party in a role) on ``as_of``, oldest first."""
     report = late(conn, as_of, keep)
     items = [item for source in SOURCES for item in source(conn, who, as_of, keep, report)]
