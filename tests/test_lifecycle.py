@@ -18,6 +18,8 @@ EXPECTED = {
         ("partly_funded", "validated"),
         ("funded", "partly_funded"),
         ("funded", "validated"),
+        # a submitted line goes back to draft with a reason (issue 17 item 1)
+        ("submitted", "draft"),
         *{(s, "withdrawn") for s in ("draft", "submitted", "validated", "partly_funded", "funded")},
     },
     "pledge": {
@@ -35,6 +37,8 @@ EXPECTED = {
         ("draft", "proposed"),
         ("proposed", "approved"),
         ("proposed", "rejected"),
+        # the coordinator returns a package to draft with reasons (issue 17 item 2)
+        ("proposed", "draft"),
         ("approved", "contracted"),
         ("contracted", "delivering"),
         ("delivering", "delivered"),
