@@ -44,7 +44,7 @@ def test_init_is_idempotent_pins_the_key_and_verify_passes(sqlite_url):
 
 def test_demo_verifies_and_matches_a_rebuild(demo_sqlite_url):
     result = cli(demo_sqlite_url, "verify")
-    assert result.exit_code == 0 and "ledger verified: 273 events" in result.stdout
+    assert result.exit_code == 0 and "ledger verified: 280 events" in result.stdout
     result = cli(demo_sqlite_url, "rebuild", "--check")
     assert result.exit_code == 0 and "projections match a rebuild" in result.stdout
 
@@ -256,4 +256,4 @@ def test_a_write_reports_its_events(demo_sqlite_url):
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["id"] == "PL-DK-2025-08.3"
-    assert [(e["seq"], e["type"]) for e in data["events"]] == [(274, "PledgeAllocated")]
+    assert [(e["seq"], e["type"]) for e in data["events"]] == [(281, "PledgeAllocated")]

@@ -172,8 +172,8 @@ class Ledger(RuleBasedStateMachine):
             given[-1] = given[0]
         elif flaw == "too few":
             given = given[:-1]
-        elif flaw == "reused" and self.serials:
-            given[0] = next(iter(self.serials.values()))[0]
+        elif flaw == "reused" and any(self.serials.values()):
+            given[0] = next(sent for sent in self.serials.values() if sent)[0]
         self.serials[sid] = given
         return tuple(SerialRow(k + 1, v) for k, v in enumerate(given))
 

@@ -101,7 +101,7 @@ def test_the_trace_blanks_every_figure_computed_from_a_withheld_price(api):
 def test_the_public_funnel_over_http_is_the_public_view(api):
     client, _ = api
     funnel = client.get("/api/v1/reports/funnel?currency=USD").json()
-    assert funnel["total"]["contracted"] == "1563500000.00"
+    assert funnel["total"]["contracted"] == "1583500000.00"
     assert funnel["undisclosed"]["contracted"] == 2
     us = next(f for f in funnel["funders"] if f["funder"] == "US-GOV")
     assert us["withheld"]["pledged"] == {"figures": 1, "until": "2027-12-31", "event": 84}
