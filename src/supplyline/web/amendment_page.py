@@ -6,6 +6,7 @@ from sqlalchemy.engine import Connection
 
 from ..services.access import views
 from ..services.reads import queries
+from ..services.reads.governance_models import VarianceLine
 from ..services.reads.variance import variance_report
 
 
@@ -18,7 +19,7 @@ def package_amendments(who, conn: Connection, detail: dict) -> list[dict]:
     return out
 
 
-def package_variance(who, conn: Connection, package_id: str) -> tuple[list[dict], int]:
+def package_variance(who, conn: Connection, package_id: str) -> tuple[list[VarianceLine], int]:
     """`report variance` for the package's contract lines the viewer sees, and how many were
     left out as withheld from it."""
     if not who.may("report.variance"):

@@ -173,7 +173,9 @@ def requirements(
         coverage = dashboard.requirement_coverage(conn, category=category, state=state, tier=tier_number)
         seen = who.keep("requirement", coverage["lines"])
         lines = [views.present(who, "requirement", line) for line in seen]
-        versions = who.keep("list_version", list_reads.list_versions(conn))  # issue 17: the list's monthly versions
+        versions = who.keep(
+            "list_version", [dict(v) for v in list_reads.list_versions(conn)]
+        )  # issue 17: the list's monthly versions
         in_force = list_reads.in_force(conn)
     from . import charts
 

@@ -18,7 +18,7 @@ from ..schemas.lists import (
     ListVersionPage,
     RequirementReturnAction,
 )
-from .common import Cursor, Limit, PathId
+from .common import Cursor, Limit, PathId, plain, plain_rows
 
 router = APIRouter(tags=["list versions"])
 
@@ -30,12 +30,18 @@ router = APIRouter(tags=["list versions"])
     **acts("list_version.read"),
 )
 def list_versions(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limit = 50):
-    return gate.many("list_version", reads.list_versions, key=lambda r: (r["id"],), cursor=cursor, limit=limit)
+    return gate.many(
+        "list_version",
+        lambda c: plain_rows(reads.list_versions(c)),
+        key=lambda r: (r["id"],),
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @router.get("/list-versions/{version_id}", response_model=ListVersionDetailRead, **acts("list_version.read"))
 def get_list_version(version_id: PathId, gate: Gate = Depends(reading)):
-    return gate.one("list_version", version_id, lambda c: reads.list_version(c, version_id))
+    return gate.one("list_version", version_id, lambda c: plain(reads.list_version(c, version_id)))
 
 
 @router.get(
@@ -49,8 +55,8 @@ def list_diff(
     against: str = Query(..., pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"),
     gate: Gate = Depends(reading),
 ):
-    gate.one("list_version", against, lambda c: reads.list_version(c, against))  # the caller may read both
-    return gate.one("list_version", version_id, lambda c: reads.list_diff(c, against, version_id))
+    gate.one("list_version", against, lambda c: plain(reads.list_version(c, against)))  # the caller may read both
+    return gate.one("list_version", version_id, lambda c: plain(reads.list_diff(c, against, version_id)))
 
 
 @router.post(

@@ -9,6 +9,7 @@ from ...services.reads import queries, reports
 from ...services.reads.report_sheets import trace_sheets
 from ...services.records import agreement, packages
 from ..commands import command_fields, send
+from ..derive import many
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..reports import FILES, ReportFormat, Table, report_answer
 from ..schemas.common import DatedAction, Mechanism, OutcomeRead, PackageState
@@ -196,7 +197,7 @@ def concur(package_id: PathId, body: ConcurrenceCreate, gate: Gate = Depends(upd
 
 @router.get(
     "/approval-steps",
-    response_model=list[ApprovalStepsRead],
+    response_model=many(ApprovalStepsRead),
     summary="The steps each mechanism's packages pass before approval",
     **acts("approval_steps.read"),
 )

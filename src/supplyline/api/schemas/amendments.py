@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ...domain.amendment import RATIONALES
+from ...services.reads import governance_models as gm
+from ..derive import read_model
 from .common import Amount, Count, Day, Disclose, Id, LineNo, Reason, RequestModel, Text
 
 if TYPE_CHECKING:
@@ -42,41 +44,6 @@ class AmendmentDecisionAction(RequestModel):
     disclose: Disclose = None
 
 
-class VarianceChangeRead(BaseModel):
-    amendment_id: str
-    kind: str
-    rationale: str
-    description: str
-    state: str
-    proposed_on: str
-    effective_on: str | None
-    old_quantity: int
-    new_quantity: int
-    old_unit_price: str
-    new_unit_price: str
-
-
-class VarianceLineRead(BaseModel):
-    contract_id: str
-    line_no: int
-    package_id: str
-    package_line_no: int
-    requirement_id: str
-    item: str
-    currency: str
-    signed_quantity: int
-    quantity: int
-    delivered_quantity: int
-    estimate: str
-    package: str
-    original: str
-    current: str
-    delivered: str
-    changes: list[VarianceChangeRead]
-    reasons: str
-
-
-class VarianceReportRead(BaseModel):
-    lines: list[VarianceLineRead]
-    #: lines left out because some of their figures are withheld from the caller
-    withheld: int
+VarianceChangeRead = read_model("VarianceChangeRead", gm.VarianceChange, __name__, withheld=False)
+VarianceLineRead = read_model("VarianceLineRead", gm.VarianceLine, __name__, withheld=False)
+VarianceReportRead = read_model("VarianceReportRead", gm.VarianceReport, __name__, withheld=False)

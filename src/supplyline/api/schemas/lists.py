@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from ..derive import page_of
+from ...services.reads import governance_models as gm
+from ..derive import page_of, read_model
 from .common import Day, Disclose, Id, Month, RequestModel, Text
 
 
@@ -26,56 +27,11 @@ class RequirementReturnAction(RequestModel):
     disclose: Disclose = None
 
 
-class ListApprovalRead(BaseModel):
-    party: str
-    approved_on: str
-
-
-class ListedLineRead(BaseModel):
-    requirement_id: str
-    priority: int
-    rank: int
-    item: str | None = None
-    quantity: int | None = None
-
-
-class ListVersionRead(BaseModel):
-    id: str
-    recipient: str
-    month: str
-    state: str
-    approvers: list[str]
-    approvals: list[ListApprovalRead]
-    proposed_on: str
-    approved_on: str | None
-    version: int
-
-
-class ListVersionDetailRead(ListVersionRead):
-    lines: list[ListedLineRead]
-
-
+ListApprovalRead = read_model("ListApprovalRead", gm.ListApproval, __name__, withheld=False)
+ListedLineRead = read_model("ListedLineRead", gm.ListedLineRow, __name__, withheld=False)
+ListVersionRead = read_model("ListVersionRead", gm.ListVersion, __name__, withheld=False)
+ListVersionDetailRead = read_model("ListVersionDetailRead", gm.ListVersionDetail, __name__, withheld=False)
 ListVersionPage = page_of("ListVersionPage", ListVersionRead, __name__)
-
-
-class ListVersionSummaryRead(BaseModel):
-    id: str
-    recipient: str
-    month: str
-    state: str
-    approved_on: str | None
-
-
-class RerankedLineRead(BaseModel):
-    requirement_id: str
-    item: str
-    from_: ListedLineRead = Field(alias="from")
-    to: ListedLineRead
-
-
-class ListDiffRead(BaseModel):
-    from_: ListVersionSummaryRead = Field(alias="from")
-    to: ListVersionSummaryRead
-    added: list[ListedLineRead]
-    removed: list[ListedLineRead]
-    reranked: list[RerankedLineRead]
+ListVersionSummaryRead = read_model("ListVersionSummaryRead", gm.ListVersionSummary, __name__, withheld=False)
+RerankedLineRead = read_model("RerankedLineRead", gm.RerankedLine, __name__, withheld=False)
+ListDiffRead = read_model("ListDiffRead", gm.ListDiff, __name__, withheld=False)

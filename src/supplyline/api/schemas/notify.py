@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
+
+from ...services.reads import governance_models as gm
+from ..derive import many, read_model
 
 
 class SubscriptionCreate(BaseModel):
@@ -15,16 +18,7 @@ class SubscriptionCreate(BaseModel):
     )
 
 
-class SubscriptionRead(BaseModel):
-    id: str
-    party: str
-    role: str
-    url: str
-    events: list[str]
-    created_at: str
-    state: str
-    fed_seq: int
+SubscriptionRead = read_model("SubscriptionRead", gm.Subscription, __name__, withheld=False)
 
 
-class SubscriptionPage(BaseModel):
-    items: list[SubscriptionRead]
+SubscriptionPage = create_model("SubscriptionPage", items=(many(SubscriptionRead), ...), __module__=__name__)

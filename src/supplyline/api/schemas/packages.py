@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from ...services.reads import governance_models as gm
 from ...services.reads import report_models as rm
 from ...services.reads.read_models import (
     CheckItemRecord,
@@ -84,13 +85,7 @@ class ApprovalStepsCreate(RequestModel):
     on: Day | None = None
 
 
-class ApprovalStepsRead(BaseModel):
-    mechanism: str
-    steps: list[str]
-    configured_on: str
-    version: int
-
-
+ApprovalStepsRead = read_model("ApprovalStepsRead", gm.ApprovalSteps, __name__, withheld=False)
 PackageRead = read_model("PackageRead", PackageRecord, __name__)
 PackageLineRead = read_model("PackageLineRead", PackageLineRecord, __name__)
 DecisionRead = read_model("DecisionRead", DecisionRecord, __name__, withheld=False)

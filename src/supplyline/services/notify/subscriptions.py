@@ -13,7 +13,7 @@ import base64
 import json
 import secrets
 from datetime import UTC, datetime
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, cast
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, insert, select
@@ -28,6 +28,7 @@ from ..access.ownership import EVENT_KINDS
 from ..bus import Command, handles
 from ..context import Actor, Outcome
 from ..fields import parsed
+from ..reads.governance_models import Subscription
 from ..reads.todo import principal_of
 
 PREFIX = "whsec_"
@@ -125,10 +126,11 @@ def add_subscription(uow: UnitOfWork, actor: Actor, cmd: AddSubscription, expect
     return Outcome(sub_id)
 
 
-def list_subscriptions(conn: Connection, party: str | None = None) -> list[dict]:
+def list_subscriptions(conn: Connection, party: str | None = None) -> list[Subscription]:
     """Subscriptions (a party's, or all), without their secrets."""
     s = t.subscriptions
     query = select(s.c.id, s.c.party, s.c.role, s.c.url, s.c.events, s.c.created_at, s.c.state, s.c.fed_seq)
     if party is not None:
         query = query.where(s.c.party == party)
-    return [{**dict(r), "events": json.loads(r.events)} for r in conn.execute(query.order_by(s.c.id)).mappings()]
+    rows = conn.execute(query.order_by(s.c.id)).mappings()
+    return [cast(Subscription, {**dict(r), "events": json.loads(r.events)}) for r in rows]

@@ -13,6 +13,7 @@ from ...domain.agreement import Agreement, Step, checklist
 from ...ledger.canonical import parse
 from ...store import schema as t
 from ..facts import funders_of_package
+from .governance_models import ApprovalSteps
 from .queries import row_json
 from .read_models import CheckItemRecord, PackageStepRecord
 
@@ -23,10 +24,10 @@ def required_steps(conn: Connection, mechanism: str) -> list[str]:
     return list(parse(found)) if found else []
 
 
-def approval_steps(conn: Connection) -> list[dict]:
+def approval_steps(conn: Connection) -> list[ApprovalSteps]:
     r = t.approval_steps
     rows = [row_json(dict(row)) for row in conn.execute(select(r).order_by(r.c.mechanism)).mappings()]
-    return [{**row, "steps": parse(row["steps"])} for row in rows]
+    return [cast(ApprovalSteps, {**row, "steps": parse(row["steps"])}) for row in rows]
 
 
 def package_steps(conn: Connection, package_id: str) -> list[PackageStepRecord]:

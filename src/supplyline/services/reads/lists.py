@@ -4,6 +4,8 @@ uses), and the difference between two versions."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -11,10 +13,11 @@ from ...domain.errors import NotFound
 from ...domain.events import ListedLine
 from ...domain.list_version import diff
 from ...store import schema as t
+from .governance_models import ListDiff, ListedLineRow, ListVersion, ListVersionDetail, ListVersionSummary
 from .queries import row_json
 
 
-def list_versions(conn: Connection, *, recipient: str | None = None) -> list[dict]:
+def list_versions(conn: Connection, *, recipient: str | None = None) -> list[ListVersion]:
     v, a = t.list_versions, t.list_version_approvals
     query = select(v).order_by(v.c.recipient, v.c.month)
     if recipient is not None:
@@ -26,14 +29,14 @@ def list_versions(conn: Connection, *, recipient: str | None = None) -> list[dic
         approvals.setdefault(found["version_id"], []).append(approval)
     for row in rows:
         row["approvals"] = approvals.get(row["id"], [])
-    return rows
+    return cast(list[ListVersion], rows)
 
 
-def list_version(conn: Connection, version_id: str) -> dict:
+def list_version(conn: Connection, version_id: str) -> ListVersionDetail:
     found = [row for row in list_versions(conn) if row["id"] == version_id]
     if not found:
         raise NotFound("list version", version_id)
-    version = found[0]
+    version = cast(ListVersionDetail, found[0])
     r, line = t.requirements, t.list_version_lines
     query = (
         select(line.c.requirement_id, line.c.priority, line.c.rank, r.c.item, r.c.quantity)
@@ -41,7 +44,7 @@ def list_version(conn: Connection, version_id: str) -> dict:
         .where(line.c.version_id == version_id)
         .order_by(line.c.priority, line.c.rank, line.c.requirement_id)
     )
-    version["lines"] = [row_json(dict(row)) for row in conn.execute(query).mappings()]
+    version["lines"] = [cast(ListedLineRow, row_json(dict(row))) for row in conn.execute(query).mappings()]
     return version
 
 
@@ -60,7 +63,7 @@ def ranked_lines(conn: Connection, version_id: str) -> list[ListedLine]:
     return [ListedLine(rid, int(priority), int(rank)) for rid, priority, rank in rows]
 
 
-def list_diff(conn: Connection, older: str, newer: str) -> dict:
+def list_diff(conn: Connection, older: str, newer: str) -> ListDiff:
     """``report list-diff``: what changed from version ``older`` to ``newer`` of a list."""
     first, second = list_version(conn, older), list_version(conn, newer)
     items = {line["requirement_id"]: line["item"] for line in first["lines"] + second["lines"]}
@@ -70,9 +73,14 @@ def list_diff(conn: Connection, older: str, newer: str) -> dict:
             entry["item"] = items[entry["requirement_id"]]
     for entry in changes["reranked"]:
         entry["item"] = items[entry["requirement_id"]]
-    return {"from": _summary(first), "to": _summary(second), **changes}
+    return cast(ListDiff, {"from": _summary(first), "to": _summary(second), **changes})
 
 
-def _summary(version: dict) -> dict:
-    keys = ("id", "recipient", "month", "state", "approved_on")
-    return {k: version[k] for k in keys}
+def _summary(version: ListVersion) -> ListVersionSummary:
+    return ListVersionSummary(
+        id=version["id"],
+        recipient=version["recipient"],
+        month=version["month"],
+        state=version["state"],
+        approved_on=version["approved_on"],
+    )

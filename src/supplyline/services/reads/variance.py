@@ -22,6 +22,7 @@ from ...domain.money import Money
 from ...ledger.canonical import parse
 from ...store import schema as t
 from ..access.withholding import OPERATOR, Index, Reader
+from .governance_models import VarianceChange, VarianceLine
 
 #: the projected columns a line's figures come from: any withheld leaves the line out
 _SOURCES = (
@@ -38,7 +39,7 @@ def variance(
     package_id: str | None = None,
     reader: Reader = OPERATOR,
     readable: Callable[[str], bool] | None = None,
-) -> list[dict]:
+) -> list[VarianceLine]:
     """One row per contract line (``readable``: the contracts the reader may see)."""
     rows, _ = variance_report(conn, package_id=package_id, reader=reader, readable=readable)
     return rows
@@ -50,7 +51,7 @@ def variance_report(
     package_id: str | None = None,
     reader: Reader = OPERATOR,
     readable: Callable[[str], bool] | None = None,
-) -> tuple[list[dict], int]:
+) -> tuple[list[VarianceLine], int]:
     """The rows, and how many lines were left out as withheld from ``reader``."""
     c, cl, pl, r = t.contracts, t.contract_lines, t.package_lines, t.requirements
     query = (
@@ -101,7 +102,7 @@ def _hidden(index: Index, reader: Reader, row) -> bool:
     return any(index.any_hidden(table, keys[table], reader, columns) for table, columns in _SOURCES)
 
 
-def _line(row, changes: list[dict], received: dict[tuple[str, int], int]) -> dict:
+def _line(row, changes: list[VarianceChange], received: dict[tuple[str, int], int]) -> VarianceLine:
     currency = row["currency"]
     in_force = [ch for ch in changes if ch["state"] == "in_force"]
     signed_qty = in_force[0]["old_quantity"] if in_force else row["quantity"]
@@ -131,10 +132,10 @@ def _line(row, changes: list[dict], received: dict[tuple[str, int], int]) -> dic
     }
 
 
-def _changes(conn: Connection) -> dict[tuple[str, int], list[dict]]:
+def _changes(conn: Connection) -> dict[tuple[str, int], list[VarianceChange]]:
     """(contract, line) -> the amendments that change it, in the order proposed."""
     a = t.contract_amendments
-    out: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    out: dict[tuple[str, int], list[VarianceChange]] = defaultdict(list)
     for row in conn.execute(select(a).order_by(a.c.contract_id, a.c.position)).mappings():
         for line in parse(row["changes"])["lines"]:
             out[(row["contract_id"], line["line_no"])].append(
@@ -146,7 +147,10 @@ def _changes(conn: Connection) -> dict[tuple[str, int], list[dict]]:
                     "state": row["state"],
                     "proposed_on": row["proposed_on"].isoformat(),
                     "effective_on": row["effective_on"].isoformat() if row["effective_on"] else None,
-                    **{k: line[k] for k in ("old_quantity", "new_quantity", "old_unit_price", "new_unit_price")},
+                    "old_quantity": line["old_quantity"],
+                    "new_quantity": line["new_quantity"],
+                    "old_unit_price": line["old_unit_price"],
+                    "new_unit_price": line["new_unit_price"],
                 }
             )
     return out
