@@ -354,6 +354,13 @@ def _chain(store, draw: Draw, n: int, *, rejected: bool = False, serialised: boo
         ),
     )
     draw.signed[ct] = contract_price or line_price
+    # money obligated and paid on the line (issue 15): sealed with the line's price when it is withheld
+    obligated = min(draw.number(), value, contract_quantity * _cents(draw.signed[ct]))
+    bus.handle(store, OP, money.Obligate(contract_id=ct, line_no=1, amount=_amount(obligated), on=draw.next_day()))
+    paid = money.Expend(
+        contract_id=ct, line_no=1, amount=_amount(draw.rng.randint(1, obligated)), reference=f"I{n}", on=draw.next_day()
+    )
+    bus.handle(store, OP, paid)
     bus.handle(
         store,
         OP,

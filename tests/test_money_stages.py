@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from scenario import OP, allocate, base, funded_and_contracted
 from supplyline.cli.main import app
 from supplyline.domain.errors import RuleViolation
+from supplyline.ledger import disclosure
 from supplyline.services import bus
 from supplyline.services.money_flow import money
 from supplyline.services.money_flow.conservation import check_money
@@ -253,3 +254,39 @@ def test_a_release_cannot_take_back_money_already_sent_to_the_seller(store):
     with pytest.raises(RuleViolation, match=r"pledge 'PL-A' transferred USD 1.00 for package 'PKG-1'"):
         bus.handle(store, OP, reject)
     assert stages(store, "PL-A")["released"] == 0
+
+
+def test_money_paid_against_a_withheld_contract_line_is_withheld_as_strictly_as_its_price(demo_store):
+    """DD-PA-1's lines are confidential until 2027-06-30: an obligation or a payment on one
+    states what the line costs, so its amounts are sealed at that level when recorded."""
+    bus.handle(demo_store, OP, money.PayIn(pledge_id="PL-US-DD-2025", amount="20000000.00", reference="US-1"))
+    bus.handle(
+        demo_store,
+        OP,
+        money.Transfer(pledge_id="PL-US-DD-2025", package_id="PKG-DD-1", amount="20000000.00", reference="T"),
+    )
+    bus.handle(demo_store, OP, money.Obligate(contract_id="DD-PA-1", line_no=1, amount="12000000.00"))
+    bus.handle(
+        demo_store, OP, money.Expend(contract_id="DD-PA-1", line_no=1, amount="2400000.00", reference="INV-DD-1")
+    )
+    e = t.events
+    with demo_store.read() as conn:
+        rows = conn.execute(
+            select(e.c.type, e.c.payload).where(e.c.type.in_(("MoneyObligated", "MoneyExpended"))).order_by(e.c.seq)
+        ).all()
+    sealed = {
+        (kind, field): (marker["level"], marker["embargo"])
+        for kind, payload in rows
+        if json.loads(payload)["contract_id"] == "DD-PA-1"
+        for field, marker in disclosure.markers(json.loads(payload)).items()
+    }
+    assert sealed == {
+        ("MoneyObligated", "amount"): ("confidential", "2027-06-30"),
+        ("MoneyObligated", "line_amount"): ("confidential", "2027-06-30"),
+        ("MoneyExpended", "amount"): ("confidential", "2027-06-30"),
+        ("MoneyExpended", "line_amount"): ("confidential", "2027-06-30"),
+    }
+    # and a payment on a line in clear stays in clear (the Netherlands' on CT-NL-1)
+    assert any(
+        kind == "MoneyExpended" and '"CT-NL-1"' in payload and "commitment" not in payload for kind, payload in rows
+    )

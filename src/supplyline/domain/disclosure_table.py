@@ -117,7 +117,18 @@ PARTIES = Withholding("parties")
 #: site codes and names: the recipient's, its seller's and auditors' (docs/end-use.md)
 CONFIDENTIAL = Withholding("confidential")
 
+
 # fmt: off
+def _paid(stage: str) -> dict[str, Field]:
+    """A payment against a contract line states (part of) its cost: sealed as strictly as its price."""
+    line = Repeat("ContractSigned", "lines", (("@record", "contract_id"), ("each.line_no", "contract_line_no")),
+                  theirs="unit_price", copy=False)
+    amount = _on("money_flows", *_money("amount")) + _on("pledges", stage, f"{stage}_minor")
+    return {"amount": Field(amount, command=False, together=("line_amount",)),
+            "line_amount": Field(_on("money_flows", "seller", "seller_minor"), command=False, repeated_in=(line,),
+                                 together=("amount",))}
+
+
 TABLE: dict[str, Record] = {
     "PledgeAnnounced": Record("a pledge", "pledge", {
         "funder": Field(_on("pledges", "funder")),
@@ -165,6 +176,8 @@ TABLE: dict[str, Record] = {
         "seller_amount": Field(_on("money_flows", "seller", "seller_minor"), command=False,
                                repeated_in=(Repeat("PledgeAllocated", "line_amount", _SAME_PACKAGE),)),
     }),
+    "MoneyObligated": Record("an obligation", "pledge", _paid("obligated")),
+    "MoneyExpended": Record("a payment to a supplier", "pledge", _paid("expended")),
     "PackageDrafted": Record("a package", "package", {
         "title": Field(_on("packages", "title")),
         "approvers": Field(_on("packages", "approvers")),
