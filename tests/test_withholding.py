@@ -256,6 +256,8 @@ def test_a_read_after_a_write_sees_the_fields_it_withheld_and_a_new_ledger_at_th
     with store.read() as conn:
         assert [(f.stream_id, f.field) for f in Index(conn).fields] == [("pledge:PL-1", "amount")]
     _announce(store, "PL-2", {})
+    with store.read() as conn:  # a write that withheld nothing leaves the fields as they were
+        assert [(f.stream_id, f.field) for f in Index(conn).fields] == [("pledge:PL-1", "amount")]
     _announce(store, "PL-3", {"note": "parties", "amount": "confidential"})
     with store.read() as conn:
         index = Index(conn)

@@ -91,9 +91,8 @@ def load(**overrides: Any) -> Settings:
     given = {k: v for k, v in overrides.items() if v is not None}
     if given:
         return Settings(**given)
-    # building the model costs milliseconds and a write asks for it per command: the same
-    # environment gives the same settings
-    return _from(tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith("SUPPLYLINE_"))))
+    # a write asks for the settings per command: the same environment gives the same settings
+    return _from(tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(PREFIX))))
 
 
 @lru_cache(maxsize=4)

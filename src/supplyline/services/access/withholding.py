@@ -119,6 +119,8 @@ class _Known:
     by_table: dict[str, tuple[Withheld, ...]] = field(default_factory=dict)
 
     def extended(self, seq: int, hash_: str, items: list[Withheld]) -> _Known:
+        if not items:  # most writes withhold nothing: the lookups stand as they are
+            return _Known(seq, hash_, self.fields, self.repeated, self.by_table)
         repeated, by_table = dict(self.repeated), dict(self.by_table)
         for item in items:
             for at in {at for at, _ in item.repeated_in}:
