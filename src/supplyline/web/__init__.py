@@ -8,6 +8,7 @@ every chart has a table beside it, so pages stay readable with JavaScript off.
 from . import (
     enduse_page,  # noqa: F401 - imported to register the end-use page on the router
     evidence_page,  # noqa: F401 - imported to register the findings page and downloads on the router
+    forms,  # noqa: F401 - imported to register the dashboard's forms on the router
     late_page,  # noqa: F401 - imported to register the lateness page on the router
     money_page,  # noqa: F401 - imported to register the money page on the router
     todo_page,  # noqa: F401 - imported to register the needs-action page on the router

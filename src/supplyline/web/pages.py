@@ -236,6 +236,9 @@ def package(request: Request, package_id: str):
         money = money_view(who, conn, package=package_id)
         changes = package_amendments(who, conn, detail)
         variance, variance_withheld = package_variance(who, conn, package_id)
+        from .forms import package_actions
+
+        actions = package_actions(who, conn, detail)
     lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
     return _page(
         request,
@@ -254,6 +257,7 @@ def package(request: Request, package_id: str):
         variance=variance,
         variance_withheld=variance_withheld,
         am=AMENDMENT_STRINGS[lang],
+        actions=actions,
     )
 
 

@@ -1,0 +1,304 @@
+"""The dashboard's forms on a package (issue 21 item 5): the coordinator proposes, validates or
+returns it, a paying funder concurs or objects, an approver approves or rejects it.
+
+Each form is a plain HTML form posted back to its own address (POST, then a redirect to the
+package, then GET), so it works with JavaScript off; each sends the command class the API's
+endpoint sends (``api/routes/packages.py``), through ``acting.send``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.engine import Connection
+
+from ..domain.access import Principal
+from ..services.bus import Command
+from ..services.reads import queries
+from ..services.records import agreement, packages
+from . import acting, session
+from .acting import About, FormRefused, Posted
+from .pages import _page, router, templates
+
+
+def N_(text: str) -> str:  # the catalogues' marker: supplyline.web.i18n's once it lands on main
+    return text
+
+
+def _field_id(name: str) -> str:
+    """An element id for an input named like ``lines[2].quantity``."""
+    return "".join(c if c.isalnum() else "-" for c in name).strip("-")
+
+
+templates.env.filters["field_id"] = _field_id
+templates.env.globals.setdefault("_", lambda text, **values: text % values if values else text)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a form: ``name`` as posted (and as the service names it in a refusal,
+    unless the form maps it); ``kind`` text, textarea, date, number, choice or check."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    choices: tuple[tuple[str, str], ...] = ()
+    required: bool = False
+    hint: str = ""
+    default: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """What a form page shows: its title, a line saying what it does, its inputs, its button."""
+
+    title: str
+    intro: str
+    button: str
+    fields: tuple[Field, ...] = ()
+    #: the command's field names that the form names otherwise
+    renamed: Mapping[str, str] = field(default_factory=dict)
+
+
+def form_page(
+    request: Request,
+    who: session.PageViewer,
+    form: Form,
+    *,
+    action: str,
+    back: str,
+    version: int | None = None,
+    values: Mapping[str, str] | None = None,
+    refused: FormRefused | None = None,
+    fields: tuple[Field, ...] | None = None,
+    **context,
+) -> HTMLResponse:
+    """The form, filled with what was typed, and a refusal beside the field it concerns (or
+    above the form when it concerns none of them)."""
+    shown = fields if fields is not None else form.fields
+    names = {f.name for f in shown}
+    errors = {refused.field: refused.message} if refused and refused.field in names else {}
+    problem = refused.message if refused and not errors else None
+    return _page(
+        request,
+        "forms/form.html",
+        who,
+        status_code=refused.status if refused else 200,
+        title=form.title,
+        form=form,
+        fields=shown,
+        action=action,
+        back=back,
+        version=version,
+        values={**{f.name: f.default for f in shown}, **(values or {})},
+        errors=errors,
+        problem=problem,
+        **context,
+    )
+
+
+def refused_page(request: Request, who: session.PageViewer | None, refused: FormRefused) -> HTMLResponse:
+    """A form that cannot be shown or taken at all (no session token, not the party's)."""
+    return _page(request, "error.html", who, status_code=refused.status, title=N_("Not done"), message=refused.message)
+
+
+# --- the package's forms ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackageAct:
+    """A form on a package: who may act is the policy row of the command it sends, narrowed
+    as the API narrows it (an approver decides as itself)."""
+
+    form: Form
+    action: str
+    states: tuple[str, ...]
+    build: Callable[[str, str, Posted], Command]
+    #: whether this party has a turn on this package (approvers, paying funders), beside the policy row
+    turn: Callable[[Connection, str, dict], bool] = lambda _conn, _party, _package: True
+
+
+def _on(posted: Posted) -> str | None:
+    return posted.get("on") or None
+
+
+def _approver_to_decide(_conn: Connection, party: str, package: dict) -> bool:
+    return party in package["approvers"] and all(d["party"] != party for d in package["decisions"])
+
+
+def _step_of(step: str) -> Callable[[Connection, str, dict], bool]:
+    """Whether the package's checklist (its mechanism's steps) still waits on this party for ``step``."""
+
+    def turn(_conn: Connection, party: str, package: dict) -> bool:
+        asked = {"coordinator", party}  # the checklist names the coordinator's step by role until it is done
+        return any(
+            i["step"] == step and i["party"] in asked and not i["verdict"] for i in package.get("checklist") or ()
+        )
+
+    return turn
+
+
+ON = Field("on", N_("On"), "date", hint=N_("the day it was done; today when left empty"))
+REASON = Field(
+    "reason", N_("Reason"), "textarea", hint=N_("needed to reject or object; shown to the package's parties")
+)
+
+
+def _verdict_form(title: str, intro: str, button: str, choice: Field) -> Form:
+    """A choice (its first option chosen at first), a reason and the day."""
+    return Form(title, intro, button, (replace(choice, default=choice.choices[0][0]), REASON, ON))
+
+
+ACTS: dict[str, PackageAct] = {
+    "propose": PackageAct(
+        Form(
+            N_("Propose the package"), N_("The draft goes to its parties for their steps and decision."), N_("Propose")
+        ),
+        packages.ProposePackage.ACTION,
+        ("draft",),
+        lambda pid, _party, _p: packages.ProposePackage(package_id=pid),
+    ),
+    "validate": PackageAct(
+        Form(
+            N_("Validate the package"),
+            N_("As the coordinator: the package may go to its seller."),
+            N_("Validate"),
+            (ON,),
+        ),
+        agreement.ValidatePackage.ACTION,
+        ("proposed",),
+        lambda pid, _party, p: agreement.ValidatePackage(package_id=pid, on=_on(p)),
+        _step_of("validation"),
+    ),
+    "return": PackageAct(
+        Form(
+            N_("Return the package to draft"),
+            N_("Say what must change: its steps start again once it is proposed again."),
+            N_("Return to draft"),
+            (Field("reasons", N_("Reasons"), "textarea", required=True), ON),
+        ),
+        agreement.ReturnPackage.ACTION,
+        ("proposed",),
+        lambda pid, _party, p: agreement.ReturnPackage(package_id=pid, reasons=p.get("reasons"), on=_on(p)),
+    ),
+    "concur": PackageAct(
+        _verdict_form(
+            N_("Concur or object"),
+            N_("As a funder whose pledge pays for the package."),
+            N_("Record"),
+            Field("verdict", N_("Verdict"), "choice", (("concur", N_("Concur")), ("object", N_("Object")))),
+        ),
+        agreement.Concur.ACTION,
+        ("proposed",),
+        lambda pid, _party, p: agreement.Concur(
+            package_id=pid, verdict=p.get("verdict"), reason=p.get("reason"), on=_on(p)
+        ),
+        _step_of("concurrence"),
+    ),
+    "decide": PackageAct(
+        _verdict_form(
+            N_("Approve or reject"),
+            N_("As an approver of the package; a rejection returns its money to its pledges."),
+            N_("Record the decision"),
+            Field("decision", N_("Decision"), "choice", (("approve", N_("Approve")), ("reject", N_("Reject")))),
+        ),
+        packages.Decide.ACTION,
+        ("proposed",),
+        lambda pid, party, p: packages.Decide(
+            package_id=pid, party=party, decision=p.get("decision"), reason=p.get("reason"), on=_on(p)
+        ),
+        _approver_to_decide,
+    ),
+}
+
+
+def _about(slug: str, package_id: str, principal: Principal) -> About:
+    # the API's decision endpoint narrows who acts to the party it decides as: here, always the poster
+    return About("package", package_id, acting=[principal.party or ""] if slug == "decide" else None)
+
+
+def package_actions(who: session.PageViewer, conn: Connection, package: dict) -> list[tuple[str, str]]:
+    """The forms this viewer may use on this package now, as (address, title): the page
+    shows a button for each, and no other."""
+    principal = who.principal
+    if principal.is_public:
+        return []
+    shown = []
+    for slug, act in ACTS.items():
+        if (
+            package["state"] in act.states
+            and acting.may(conn, principal, act.action, _about(slug, package["id"], principal))
+            and act.turn(conn, principal.party or "", package)
+        ):
+            shown.append((f"/packages/{package['id']}/act/{slug}", act.form.title))
+    return shown
+
+
+def _package_form(request: Request, slug: str, package_id: str, who: session.PageViewer) -> tuple[PackageAct, dict]:
+    """The act and the package, if the viewer may see this form at all (403/404 otherwise)."""
+    act = ACTS.get(slug)
+    if act is None:
+        raise FormRefused(404, f"there is no form '{slug}' on a package")
+    with request.app.state.store.read() as conn:
+        acting.judge(conn, who.principal, act.action, _about(slug, package_id, who.principal))
+        package = dict(queries.package(conn, package_id))
+    return act, package
+
+
+@router.get("/packages/{package_id}/act/{slug}", response_class=HTMLResponse)
+def package_form(request: Request, package_id: str, slug: str) -> Response:
+    with request.app.state.store.read() as conn:
+        who = session.viewer(request, conn)
+    if who.principal.is_public:
+        return refused_page(request, who, FormRefused(403, "sign in to act on a package"))
+    try:
+        act, package = _package_form(request, slug, package_id, who)
+    except FormRefused as exc:
+        return refused_page(request, who, exc)
+    return form_page(
+        request,
+        who,
+        act.form,
+        action=f"/packages/{package_id}/act/{slug}",
+        back=f"/packages/{package_id}",
+        version=package["version"],
+        package=package,
+    )
+
+
+@router.post("/packages/{package_id}/act/{slug}", response_class=HTMLResponse)
+async def package_act(request: Request, package_id: str, slug: str) -> Response:
+    try:
+        posted = await acting.posted(request)
+    except FormRefused as exc:
+        return refused_page(request, None, exc)
+    who = posted.who
+    try:
+        act, package = _package_form(request, slug, package_id, who)
+    except FormRefused as exc:
+        return refused_page(request, who, exc)
+    try:
+        acting.send(
+            request,
+            who,
+            _about(slug, package_id, who.principal),
+            lambda: act.build(package_id, who.principal.party or "", posted),
+            expected=posted.version,
+            fields=act.form.renamed,
+        )
+    except FormRefused as exc:
+        return form_page(
+            request,
+            who,
+            act.form,
+            action=f"/packages/{package_id}/act/{slug}",
+            back=f"/packages/{package_id}",
+            version=posted.version,
+            values=posted.values,
+            refused=exc,
+            package=package,
+        )
+    return RedirectResponse(f"/packages/{package_id}#actions", status_code=303)

@@ -1,0 +1,125 @@
+"""The dashboard's forms (issue 21 item 5) on both databases: each sends the API's command
+through the same policy, refuses a post without the session's form token (403) or with a
+stale version (409), places a refusal beside its field, and shows a party only the forms it
+may use; whatever is refused writes nothing."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import event_count
+from scenario import OP, allocate, base
+from supplyline.api import create_app
+from supplyline.services import bus
+from supplyline.services.access import tokens
+from supplyline.services.reads import queries
+from supplyline.services.records import parties
+
+
+def form_token(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "the page has no form token"
+    return found.group(1)
+
+
+def signed_in(store, party: str, role: str) -> TestClient:
+    secret = tokens.issue_token(store, OP, tokens.IssueToken(party=party, role=role)).secret
+    client = TestClient(create_app(store, read_cache=False))
+    token = form_token(client.get("/signin").text)
+    assert client.post("/signin", data={"token": secret, "csrf": token}, follow_redirects=False).status_code == 303
+    return client
+
+
+@pytest.fixture
+def ledger(store):
+    """PKG-1 in draft, its one line fully funded by PL-A (no steps before the seller decides)."""
+    base(store, pledge_amounts=(("PL-A", "10000.00", "USD"),))
+    allocate(store, "PL-A", "10000.00")
+    bus.handle(store, OP, parties.RegisterParty(id="NSATU", name="NSATU", kind="organisation", country="DE"))
+    return store
+
+
+def state_and_version(store, package_id: str = "PKG-1") -> tuple[str, int]:
+    with store.read() as conn:
+        found = queries.package(conn, package_id)
+    return found["state"], found["version"]
+
+
+def post_form(client: TestClient, path: str, **fields) -> Any:
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    version = re.search(r'name="version" value="([0-9]+)"', page.text)
+    data = {"csrf": form_token(page.text), **({"version": version.group(1)} if version else {}), **fields}
+    return client.post(path, data=data, follow_redirects=False)
+
+
+def test_a_coordinator_proposes_and_the_seller_approves_through_the_forms(ledger):
+    coordinator = signed_in(ledger, "NSATU", "coordinator")
+    assert 'href="/packages/PKG-1/act/propose"' in coordinator.get("/packages/PKG-1").text
+    answer = post_form(coordinator, "/packages/PKG-1/act/propose")
+    assert answer.status_code == 303 and answer.headers["location"] == "/packages/PKG-1#actions"
+    assert state_and_version(ledger) == ("proposed", 3)
+    seller = signed_in(ledger, "US", "seller")
+    page = seller.get("/packages/PKG-1").text
+    assert 'href="/packages/PKG-1/act/decide"' in page and "/act/propose" not in page
+    answer = post_form(seller, "/packages/PKG-1/act/decide", decision="approve", on="2025-08-05")
+    assert answer.status_code == 303
+    assert state_and_version(ledger) == ("approved", 5)
+    with ledger.read() as conn:
+        decision = queries.package(conn, "PKG-1")["decisions"][0]
+    assert (decision["party"], decision["decision"], decision["decided_on"]) == ("US", "approve", "2025-08-05")
+
+
+def test_a_form_without_the_sessions_token_is_refused_and_writes_nothing(ledger):
+    coordinator = signed_in(ledger, "NSATU", "coordinator")
+    before = event_count(ledger)
+    answer = coordinator.post("/packages/PKG-1/act/propose", data={"version": "2"}, follow_redirects=False)
+    assert answer.status_code == 403
+    assert "the form has expired or was not sent from this dashboard" in answer.text
+    answer = coordinator.post("/packages/PKG-1/act/propose", data={"csrf": "forged", "version": "2"})
+    assert answer.status_code == 403
+    assert event_count(ledger) == before and state_and_version(ledger) == ("draft", 2)
+
+
+def test_a_stale_version_is_refused_with_409_and_said_on_the_page(ledger):
+    coordinator = signed_in(ledger, "NSATU", "coordinator")
+    page = coordinator.get("/packages/PKG-1/act/propose").text
+    before = event_count(ledger)
+    answer = coordinator.post("/packages/PKG-1/act/propose", data={"csrf": form_token(page), "version": "1"})
+    assert answer.status_code == 409
+    assert "package:PKG-1 is at version 2, not 1: reload it and try again" in answer.text
+    assert 'id="form-problem"' in answer.text
+    assert event_count(ledger) == before and state_and_version(ledger) == ("draft", 2)
+
+
+def test_a_rejection_without_a_reason_is_refused_beside_the_reason(ledger):
+    coordinator = signed_in(ledger, "NSATU", "coordinator")
+    post_form(coordinator, "/packages/PKG-1/act/propose")
+    seller = signed_in(ledger, "US", "seller")
+    before = event_count(ledger)
+    answer = post_form(seller, "/packages/PKG-1/act/decide", decision="reject", reason="  ")
+    assert answer.status_code == 422
+    beside = re.search(r'<p class="field-error" id="error-reason">([^<]+)</p>', answer.text)
+    assert beside and beside.group(1).startswith("reason: ")
+    assert 'name="decision" value="reject" checked' in answer.text  # what was chosen stays chosen
+    assert event_count(ledger) == before and state_and_version(ledger) == ("proposed", 3)
+
+
+def test_a_party_that_may_not_act_gets_no_form_and_403(ledger):
+    coordinator = signed_in(ledger, "NSATU", "coordinator")
+    post_form(coordinator, "/packages/PKG-1/act/propose")
+    assert "/act/decide" not in coordinator.get("/packages/PKG-1").text
+    funder = signed_in(ledger, "NL", "funder")
+    page = funder.get("/packages/PKG-1").text
+    assert 'id="actions"' not in page and "/act/decide" not in page
+    assert funder.get("/packages/PKG-1/act/decide").status_code == 403
+    before = event_count(ledger)
+    token = form_token(page)
+    answer = funder.post("/packages/PKG-1/act/decide", data={"csrf": token, "decision": "approve"})
+    assert answer.status_code == 403
+    assert "NL acting as funder may not package.decide package &#39;PKG-1&#39;" in answer.text
+    assert event_count(ledger) == before and state_and_version(ledger) == ("proposed", 3)
