@@ -11,8 +11,7 @@ from ..domain.values import today_utc
 from ..services.access import views
 from ..services.evidence import documents, findings
 from ..services.evidence.evidence_views import may_download, record_page
-from . import session
-from .enduse_strings import language
+from . import i18n, session
 from .evidence_strings import STRINGS
 from .pages import _page, _refused, _store, router
 
@@ -21,7 +20,7 @@ from .pages import _page, _refused, _store, router
 def findings_page(
     request: Request, lang: str | None = Query(None, max_length=2), open_only: bool = Query(False, alias="open")
 ):
-    words = STRINGS[language(lang, request.headers.get("accept-language"))]
+    words = STRINGS[i18n.request_language(request)]
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
         rows = findings.findings(conn, who.principal, on=today_utc(), open_only=open_only)
@@ -32,7 +31,7 @@ def findings_page(
 
 
 def _words(request: Request) -> dict[str, str]:
-    return STRINGS[language(request.query_params.get("lang"), request.headers.get("accept-language"))]
+    return STRINGS[i18n.request_language(request)]
 
 
 def _not_shown(request: Request, who: session.PageViewer, kind: str, record_id: str) -> Response:

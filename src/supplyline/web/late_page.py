@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse
 from ..domain.errors import Refused
 from ..domain.values import parse_date, today_utc
 from ..services.reads import lateness
-from . import session
-from .late_strings import STRINGS, language
+from . import i18n, session
+from .late_strings import STRINGS
 from .pages import _page, _refused, _store, router
 
 
@@ -55,7 +55,7 @@ def late_page(
     lang: str | None = Query(None, max_length=2),
     as_of: str | None = Query(None, max_length=10),
 ):
-    words = STRINGS[language(lang, request.headers.get("accept-language"))]
+    words = STRINGS[i18n.request_language(request)]
 
     def build(conn, _principal, day, keep):
         return lateness.late(conn, day, keep)

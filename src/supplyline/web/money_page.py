@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 from ..domain.errors import Refused
 from ..domain.money import check_currency
 from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES
-from . import session
-from .money_strings import STRINGS, language
+from . import i18n, session
+from .money_strings import STRINGS
 from .money_view import money_view
 from .pages import _page, _refused, _store, router
 
@@ -22,7 +22,7 @@ def money_page(
     package: str | None = Query(None, max_length=64),
     currency: str = Query("USD", max_length=20),
 ):
-    words = STRINGS[language(lang, request.headers.get("accept-language"))]
+    words = STRINGS[i18n.request_language(request)]
     currency = currency.strip().upper()  # "eur" is what a reader types: the page takes it, as the overview does
     try:
         check_currency(currency)

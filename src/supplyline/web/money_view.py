@@ -8,8 +8,8 @@ from sqlalchemy.engine import Connection
 
 from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES, money_report
 from ..services.reads.report_models import MoneyReport
-from . import session
-from .money_strings import STRINGS, language
+from . import i18n, session
+from .money_strings import STRINGS
 
 __all__ = ["PACKAGE_STAGES", "PLEDGE_STAGES", "money_view", "money_words"]
 
@@ -28,4 +28,4 @@ def money_view(
 
 
 def money_words(request: Request) -> dict[str, str]:
-    return STRINGS[language(request.query_params.get("lang"), request.headers.get("accept-language"))]
+    return STRINGS[i18n.request_language(request)]

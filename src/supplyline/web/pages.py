@@ -4,7 +4,6 @@ renders a template; nothing here computes a figure of its own."""
 from __future__ import annotations
 
 import threading
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -12,7 +11,6 @@ from urllib.parse import urlencode
 import plotly.offline
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from ..domain.errors import InvalidInput, Refused
 from ..domain.lifecycle import REQUIREMENT
@@ -26,78 +24,19 @@ from ..services.log.last_check import LastCheck
 from ..services.reads import dashboard, ledger_browser, queries, reports
 from ..services.reads import lists as list_reads
 from ..services.reads.report_models import MoneyReport
-from . import session
+from . import i18n, session
 from .agreement_strings import STRINGS as AGREEMENT_STRINGS
 from .amendment_page import package_amendments, package_variance
 from .amendment_strings import STRINGS as AMENDMENT_STRINGS
-from .enduse_strings import language
 from .evidence_strings import STRINGS as EVIDENCE_STRINGS
-from .figures_strings import STRINGS as FIGURES
-from .figures_strings import language as figures_language
 from .ledger_strings import STRINGS as LEDGER_WORDS
-from .ledger_strings import language as ledger_language
 from .money_view import PACKAGE_STAGES, PLEDGE_STAGES, money_view, money_words
+from .rendering import HERE
+from .rendering import page as _page
+from .rendering import refused as _refused
+from .rendering import store as _store
 
-HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False)
-
-
-def _money(value: str | Decimal | None, currency: str | None = None) -> str:
-    if value is None:
-        return "—"
-    text = f"{Decimal(value):,.2f}"
-    return f"{currency} {text}" if currency else text
-
-
-def _millions(value: str | Decimal | None, currency: str | None = None) -> str:
-    if value is None:
-        return "—"
-    text = f"{Decimal(value) / 1_000_000:,.1f} M"
-    return f"{currency} {text}" if currency else text
-
-
-def _count(value: int | None) -> str:
-    return "—" if value is None else f"{value:,}"
-
-
-templates.env.filters["money"] = _money
-templates.env.filters["count"] = _count
-templates.env.filters["millions"] = _millions
-templates.env.filters["label"] = lambda s: str(s).replace("_", " ")
-
-NAV = [
-    ("/", "Overview"),
-    ("/requirements", "Requirements"),
-    ("/packages", "Packages"),
-    ("/production", "Drone Deal production"),
-    ("/end-use", "End use"),
-    ("/late", "Late"),
-    ("/todo", "To do"),
-    ("/findings", "Findings"),
-    ("/ledger", "Ledger"),
-]
-
-
-def _page(
-    request: Request, template: str, who: session.PageViewer | None = None, status_code: int = 200, **context
-) -> HTMLResponse:
-    lang = figures_language(request.query_params.get("lang"), request.headers.get("accept-language"))
-    return templates.TemplateResponse(
-        request,
-        template,
-        {"nav": NAV, "path": request.url.path, "who": who, "f": FIGURES[lang], **context},
-        status_code=status_code,
-    )
-
-
-def _store(request: Request):
-    return request.app.state.store
-
-
-def _refused(request: Request, exc: Refused, status: int = 400) -> HTMLResponse:
-    """Input the page cannot take: said in the page, under a title that says so."""
-    return _page(request, "error.html", None, status_code=status, title="Input not accepted", message=exc.message)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -239,7 +178,7 @@ def package(request: Request, package_id: str):
         from .forms import package_actions
 
         actions = package_actions(who, conn, detail)
-    lang = language(request.query_params.get("lang"), request.headers.get("accept-language"))
+    lang = i18n.request_language(request)
     return _page(
         request,
         "package.html",
@@ -295,7 +234,7 @@ def ledger(
     before: str | None = Query(None, max_length=12),
     lang: str | None = Query(None, max_length=2),
 ):
-    words = LEDGER_WORDS[ledger_language(lang, request.headers.get("accept-language"))]
+    words = LEDGER_WORDS[i18n.request_language(request)]
     try:
         chosen = ledger_browser.EventFilter(
             record=(record or "").strip() or None,

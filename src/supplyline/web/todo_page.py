@@ -7,9 +7,10 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 from ..services.reads import todo
+from . import i18n
 from .late_page import dated_page
 from .pages import router
-from .todo_strings import STRINGS, language
+from .todo_strings import STRINGS
 
 #: the page each kind of record links to
 LINKS = {"package": "/packages/{}"}
@@ -21,5 +22,5 @@ def todo_page(
     lang: str | None = Query(None, max_length=2),
     as_of: str | None = Query(None, max_length=10),
 ):
-    words = STRINGS[language(lang, request.headers.get("accept-language"))]
+    words = STRINGS[i18n.request_language(request)]
     return dated_page(request, words, as_of, "todo.read", todo.needs_action, "todo.html", "queue", links=LINKS)
