@@ -38,7 +38,7 @@ def test_the_ledger_page_filters_pages_and_describes_events(demo_store):
         (85, "US-GOV: pledge PL-US-DD-2025 committed"),
         (84, "US-GOV: pledge PL-US-DD-2025 announced"),
     ]
-    assert "4 event(s) match" in page and 'href="/ledger?record=pledge:PL-US-DD-2025"' in page
+    assert "4 event(s) match" in page and 'href="/pledges/PL-US-DD-2025"' in page
     assert 'href="/packages/PKG-NL-1"' in client.get("/ledger", params={"record": "package:PKG-NL-1"}).text
     # the deep link the overview's withheld figures use lands on the withholding event
     deep = _rows(client.get("/ledger", params={"withheld": "yes", "before": "85"}).text)

@@ -19,7 +19,18 @@ from ...store import schema as t
 PAGE = 40
 
 #: record kinds with a page of their own in the dashboard: kind -> the page's path
-RECORD_PAGES = {"package": "/packages/{id}", "document": "/documents/{id}", "finding": "/findings/{id}"}
+RECORD_PAGES = {
+    "party": "/parties/{id}",
+    "pledge": "/pledges/{id}",
+    "requirement": "/requirements/{id}",
+    "package": "/packages/{id}",
+    "contract": "/contracts/{id}",
+    "shipment": "/shipments/{id}",
+    "order": "/orders/{id}",
+    "facility": "/facilities/{id}",
+    "document": "/documents/{id}",
+    "finding": "/findings/{id}",
+}
 
 
 @dataclass(frozen=True)
