@@ -12,12 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import event_count
-from scenario import OP, allocate, base
+from scenario import OP, allocate, base, funded_and_contracted
 from supplyline.api import create_app
 from supplyline.services import bus
 from supplyline.services.access import tokens
 from supplyline.services.reads import queries
-from supplyline.services.records import parties
+from supplyline.services.records import parties, shipments
 
 
 def form_token(page: str) -> str:
@@ -123,3 +123,68 @@ def test_a_party_that_may_not_act_gets_no_form_and_403(ledger):
     assert answer.status_code == 403
     assert "NL acting as funder may not package.decide package &#39;PKG-1&#39;" in answer.text
     assert event_count(ledger) == before and state_and_version(ledger) == ("proposed", 3)
+
+
+def test_a_funder_announces_and_commits_a_pledge_through_the_forms(ledger):
+    funder = signed_in(ledger, "NL", "funder")
+    assert 'href="/pledges/new"' in funder.get("/act").text
+    before = event_count(ledger)
+    answer = post_form(funder, "/pledges/new", amount="12.5", currency="eur", pledged_on="2025-09-01", categories="x")
+    assert answer.status_code == 422
+    beside = re.search(r'id="error-categories">([^<]+)<', answer.text)
+    assert beside and beside.group(1).startswith("categories")
+    assert event_count(ledger) == before
+    fields = {"id": "PL-NL-9", "amount": "2500000.00", "currency": "eur", "pledged_on": "2025-09-01"}
+    answer = post_form(funder, "/pledges/new", mechanism="purl", categories="air_defence", **fields)
+    assert answer.status_code == 303 and answer.headers["location"] == "/act?done=PL-NL-9"
+    with ledger.read() as conn:
+        pledge = queries.pledge(conn, "PL-NL-9")
+    assert (pledge["funder"], pledge["amount"], pledge["amount_currency"], pledge["state"]) == (
+        "NL",
+        "2500000.00",
+        "EUR",
+        "announced",
+    )
+    assert pledge["categories"] == ["air_defence"]
+    assert 'href="/pledges/PL-NL-9/act/commit"' in funder.get("/act").text
+    answer = post_form(funder, "/pledges/PL-NL-9/act/commit", on="2025-09-03")
+    assert answer.status_code == 303
+    with ledger.read() as conn:
+        assert queries.pledge(conn, "PL-NL-9")["state"] == "committed"
+    # another funder's pledge is not this one's to commit: not even shown
+    other = signed_in(ledger, "US", "funder")
+    assert other.get("/pledges/PL-NL-9/act/commit").status_code == 404
+
+
+def test_the_recipient_confirms_a_receipt_with_what_was_short(store):
+    funded_and_contracted(store)
+    line = shipments.ShippedLine(1, 40)
+    bus.handle(store, OP, shipments.Dispatch(contract_id="CT-1", shipped_on="2025-09-10", lines=(line,), id="SH-1"))
+    seller = signed_in(store, "US", "seller")
+    assert seller.get("/shipments/SH-1/act/receive").status_code == 403  # the seller sees it, the recipient confirms
+    recipient = signed_in(store, "UA", "recipient")
+    assert 'href="/shipments/SH-1/act/receive"' in recipient.get("/act").text
+    before = event_count(store)
+    answer = post_form(
+        recipient, "/shipments/SH-1/act/receive", received_on="2025-09-20", **{"lines[1].quantity": "37"}
+    )
+    assert answer.status_code == 422
+    beside = re.search(r'id="error-note">([^<]+)<', answer.text)
+    assert beside and beside.group(1).startswith("note: ")
+    answer = post_form(
+        recipient, "/shipments/SH-1/act/receive", received_on="2025-09-20", **{"lines[1].quantity": "41"}
+    )
+    assert answer.status_code == 422
+    assert re.search(r'id="error-lines-1--quantity">lines\[1\]\.quantity: ', answer.text)
+    assert event_count(store) == before
+    fields = {"lines[1].quantity": "37", "note": "3 crates damaged in transit"}
+    answer = post_form(recipient, "/shipments/SH-1/act/receive", received_on="2025-09-20", **fields)
+    assert answer.status_code == 303
+    with store.read() as conn:
+        received = queries.shipment(conn, "SH-1")
+    assert (received["state"], received["received_on"], received["note"]) == (
+        "received",
+        "2025-09-20",
+        "3 crates damaged in transit",
+    )
+    assert [(x["contract_line_no"], x["quantity"], x["received"]) for x in received["lines"]] == [(1, 40, 37)]

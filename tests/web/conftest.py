@@ -8,6 +8,7 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,10 +37,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def live(demo_template, tmp_path_factory):
-    """(base url, {name: token secret}) of a uvicorn server on a copy of the demo ledger."""
-    path = tmp_path_factory.mktemp("web") / "demo.db"
+@contextmanager
+def serving(demo_template: Path, directory: Path, people: list[tuple[str, str, str]]):
+    """(base url, {name: token secret}, store) of a uvicorn server on a copy of the demo
+    ledger in ``directory``, with a token for each (name, party, role) of ``people``."""
+    path = directory / "demo.db"
     shutil.copy(demo_template, path)
     shutil.copytree(demo_template.with_name("demo.db.blobs"), path.with_name("demo.db.blobs"))  # documents' bytes
     store = open_store(f"sqlite:///{path}")
@@ -50,7 +52,7 @@ def live(demo_template, tmp_path_factory):
     signing.pin_key(store, operator)
     secrets = {
         name: tokens.issue_token(store, operator, tokens.IssueToken(party=party, role=role)).secret
-        for name, party, role in [("funder", "NL-GOV", "funder"), ("auditor", "NATO-NSATU", "auditor")]
+        for name, party, role in people
     }
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -62,10 +64,20 @@ def live(demo_template, tmp_path_factory):
     while not server.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", secrets
-    server.should_exit = True
-    thread.join(timeout=10)
-    store.engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{port}", secrets, store
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        store.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live(demo_template, tmp_path_factory):
+    """(base url, {name: token secret}) of a uvicorn server on a copy of the demo ledger."""
+    people = [("funder", "NL-GOV", "funder"), ("auditor", "NATO-NSATU", "auditor")]
+    with serving(demo_template, tmp_path_factory.mktemp("web"), people) as (base, secrets, _store):
+        yield base, secrets
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,14 @@ every chart has a table beside it, so pages stay readable with JavaScript off.
 """
 
 from . import (
+    act_page,  # noqa: F401 - imported to register the page of the forms open to a party on the router
     chain_pages,  # noqa: F401 - imported to register the contract, shipment, order and facility pages
     enduse_page,  # noqa: F401 - imported to register the end-use page on the router
     evidence_page,  # noqa: F401 - imported to register the findings page and downloads on the router
     forms,  # noqa: F401 - imported to register the dashboard's forms on the router
     late_page,  # noqa: F401 - imported to register the lateness page on the router
     money_page,  # noqa: F401 - imported to register the money page on the router
+    record_forms,  # noqa: F401 - imported to register the pledge and receipt forms on the router
     record_pages,  # noqa: F401 - imported to register the party, pledge, requirement and event pages
     todo_page,  # noqa: F401 - imported to register the needs-action page on the router
 )

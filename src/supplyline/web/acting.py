@@ -54,7 +54,7 @@ class About:
 
     kind: str
     record_id: str | None = None
-    acting: Iterable[str] | None = None
+    acting: Callable[[Connection], Iterable[str]] | None = None
     owners: Iterable[str] = ()
 
 
@@ -100,7 +100,7 @@ def verdict(conn: Connection, principal: Principal, action: str, about: About) -
     what = f"{label} '{about.record_id}'"
     if found is None or not access.can_read(principal, about.kind, found):
         return Verdict.HIDE, what
-    acting = frozenset(about.acting) if about.acting is not None else None
+    acting = frozenset(about.acting(conn)) if about.acting is not None else None
     return access.authorize(principal, action, Target(about.kind, found, acting)), what
 
 

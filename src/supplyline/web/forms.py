@@ -8,11 +8,10 @@ endpoint sends (``api/routes/packages.py``), through ``acting.send``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
 
-from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
 from ..domain.access import Principal
@@ -20,88 +19,8 @@ from ..services.bus import Command
 from ..services.reads import queries
 from ..services.records import agreement, packages
 from . import acting, session
-from .acting import About, FormRefused, Posted
-from .i18n import N_
-from .pages import _page, router
-from .rendering import templates
-
-
-def _field_id(name: str) -> str:
-    """An element id for an input named like ``lines[2].quantity``."""
-    return "".join(c if c.isalnum() else "-" for c in name).strip("-")
-
-
-templates.env.filters["field_id"] = _field_id
-templates.env.globals.setdefault("_", lambda text, **values: text % values if values else text)
-
-
-@dataclass(frozen=True)
-class Field:
-    """One input of a form: ``name`` as posted (and as the service names it in a refusal,
-    unless the form maps it); ``kind`` text, textarea, date, number, choice or check."""
-
-    name: str
-    label: str
-    kind: str = "text"
-    choices: tuple[tuple[str, str], ...] = ()
-    required: bool = False
-    hint: str = ""
-    default: str = ""
-
-
-@dataclass(frozen=True)
-class Form:
-    """What a form page shows: its title, a line saying what it does, its inputs, its button."""
-
-    title: str
-    intro: str
-    button: str
-    fields: tuple[Field, ...] = ()
-    #: the command's field names that the form names otherwise
-    renamed: Mapping[str, str] = field(default_factory=dict)
-
-
-def form_page(
-    request: Request,
-    who: session.PageViewer,
-    form: Form,
-    *,
-    action: str,
-    back: str,
-    version: int | None = None,
-    values: Mapping[str, str] | None = None,
-    refused: FormRefused | None = None,
-    fields: tuple[Field, ...] | None = None,
-    **context,
-) -> HTMLResponse:
-    """The form, filled with what was typed, and a refusal beside the field it concerns (or
-    above the form when it concerns none of them)."""
-    shown = fields if fields is not None else form.fields
-    names = {f.name for f in shown}
-    errors = {refused.field: refused.message} if refused and refused.field in names else {}
-    problem = refused.message if refused and not errors else None
-    return _page(
-        request,
-        "forms/form.html",
-        who,
-        status_code=refused.status if refused else 200,
-        title=form.title,
-        form=form,
-        fields=shown,
-        action=action,
-        back=back,
-        version=version,
-        values={**{f.name: f.default for f in shown}, **(values or {})},
-        errors=errors,
-        problem=problem,
-        **context,
-    )
-
-
-def refused_page(request: Request, who: session.PageViewer | None, refused: FormRefused) -> HTMLResponse:
-    """A form that cannot be shown or taken at all (no session token, not the party's)."""
-    return _page(request, "error.html", who, status_code=refused.status, title=N_("Not done"), message=refused.message)
-
+from .acting import About, Posted
+from .form_kit import N_, Field, Form, Spec, add_form
 
 # --- the package's forms ---------------------------------------------------------------------
 
@@ -215,7 +134,8 @@ ACTS: dict[str, PackageAct] = {
 
 def _about(slug: str, package_id: str, principal: Principal) -> About:
     # the API's decision endpoint narrows who acts to the party it decides as: here, always the poster
-    return About("package", package_id, acting=[principal.party or ""] if slug == "decide" else None)
+    party = principal.party or ""
+    return About("package", package_id, acting=(lambda _conn: [party]) if slug == "decide" else None)
 
 
 def package_actions(who: session.PageViewer, conn: Connection, package: dict) -> list[tuple[str, str]]:
@@ -235,68 +155,29 @@ def package_actions(who: session.PageViewer, conn: Connection, package: dict) ->
     return shown
 
 
-def _package_form(request: Request, slug: str, package_id: str, who: session.PageViewer) -> tuple[PackageAct, dict]:
-    """The act and the package, if the viewer may see this form at all (403/404 otherwise)."""
-    act = ACTS.get(slug)
-    if act is None:
-        raise FormRefused(404, f"there is no form '{slug}' on a package")
-    with request.app.state.store.read() as conn:
-        acting.judge(conn, who.principal, act.action, _about(slug, package_id, who.principal))
-        package = dict(queries.package(conn, package_id))
-    return act, package
+def _package(conn: Connection, package_id: str) -> dict:
+    return dict(queries.package(conn, package_id))
 
 
-@router.get("/packages/{package_id}/act/{slug}", response_class=HTMLResponse)
-def package_form(request: Request, package_id: str, slug: str) -> Response:
-    with request.app.state.store.read() as conn:
-        who = session.viewer(request, conn)
-    if who.principal.is_public:
-        return refused_page(request, who, FormRefused(403, "sign in to act on a package"))
-    try:
-        act, package = _package_form(request, slug, package_id, who)
-    except FormRefused as exc:
-        return refused_page(request, who, exc)
-    return form_page(
-        request,
-        who,
+def _summary(package: dict) -> str:
+    return f"{package['id']} {package['title']} ({package['state'].replace('_', ' ')})"
+
+
+SPECS = {
+    slug: Spec(
         act.form,
-        action=f"/packages/{package_id}/act/{slug}",
-        back=f"/packages/{package_id}",
-        version=package["version"],
-        package=package,
+        act.action,
+        f"/packages/{{}}/act/{slug}",
+        "/packages/{}",
+        partial(_about, slug),
+        _package,
+        act.build,
+        done=lambda package_id, _id: f"/packages/{package_id}#actions",
+        summary=_summary,
     )
+    for slug, act in ACTS.items()
+}
 
 
-@router.post("/packages/{package_id}/act/{slug}", response_class=HTMLResponse)
-async def package_act(request: Request, package_id: str, slug: str) -> Response:
-    try:
-        posted = await acting.posted(request)
-    except FormRefused as exc:
-        return refused_page(request, None, exc)
-    who = posted.who
-    try:
-        act, package = _package_form(request, slug, package_id, who)
-    except FormRefused as exc:
-        return refused_page(request, who, exc)
-    try:
-        acting.send(
-            request,
-            who,
-            _about(slug, package_id, who.principal),
-            lambda: act.build(package_id, who.principal.party or "", posted),
-            expected=posted.version,
-            fields=act.form.renamed,
-        )
-    except FormRefused as exc:
-        return form_page(
-            request,
-            who,
-            act.form,
-            action=f"/packages/{package_id}/act/{slug}",
-            back=f"/packages/{package_id}",
-            version=posted.version,
-            values=posted.values,
-            refused=exc,
-            package=package,
-        )
-    return RedirectResponse(f"/packages/{package_id}#actions", status_code=303)
+for _spec in SPECS.values():
+    add_form(_spec, "package_id")

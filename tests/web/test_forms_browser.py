@@ -1,0 +1,108 @@
+"""Acting from the dashboard (issue 21 item 5) in Debian's Chromium, with JavaScript on and
+off: a coordinator takes PKG-CA-1 back to draft, proposes and validates it, Canada concurs
+and the United States approves it, every step through the dashboard's forms; the ledger then
+holds the package approved. Each run has its own copy of the demo ledger."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from supplyline.services.reads import queries
+from supplyline.store.eventstore import iter_events
+
+from .conftest import Visit, serving
+
+PEOPLE = [
+    ("coordinator", "NATO-NSATU", "coordinator"),
+    ("canada", "CA-GOV", "funder"),
+    ("seller", "US-GOV", "seller"),
+    ("netherlands", "NL-GOV", "funder"),
+]
+
+
+@pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
+def acting(request, demo_template, tmp_path, browser):
+    """(a sign-in for each of PEOPLE, the store, whether JavaScript is on) on a fresh server."""
+    javascript = request.param
+    with serving(demo_template, tmp_path, PEOPLE) as (base, secrets, store):
+        opened: list[Visit] = []
+
+        def as_(name: str, width: int = 1366) -> Visit:
+            visit = Visit(browser, base, javascript=javascript, width=width)
+            visit.sign_in(secrets[name])
+            opened.append(visit)
+            return visit
+
+        yield as_, store, javascript
+        for visit in opened:
+            assert visit.foreign_hosts() == set(), visit.foreign_hosts()
+            visit.close()
+
+
+def act(visit: Visit, slug: str, shot: str | None = None, **fields: str) -> None:
+    """From the package page: the form's button, its fields filled, submitted, back on the page."""
+    visit.go("/packages/PKG-CA-1")
+    visit.page.click(f"#actions a[href='/packages/PKG-CA-1/act/{slug}']")
+    visit.page.wait_for_load_state("networkidle")
+    if shot:
+        visit.page.screenshot(path=str(shot), full_page=True)
+    for name, value in fields.items():
+        visit.page.fill(f"[name='{name}']", value)
+    visit.page.click("#submit")
+    visit.page.wait_for_load_state("networkidle")
+    assert visit.page.url.endswith("/packages/PKG-CA-1#actions"), visit.page.url
+
+
+def actions(visit: Visit) -> list[str]:
+    return [a.get_attribute("href") or "" for a in visit.page.query_selector_all("#actions a")]
+
+
+def test_a_coordinator_proposes_and_a_seller_approves_through_the_forms(acting, tmp_path):
+    as_, store, _javascript = acting
+    coordinator = as_("coordinator")
+    coordinator.go("/packages/PKG-CA-1")
+    assert coordinator.text("#state") == "proposed"
+    assert actions(coordinator) == ["/packages/PKG-CA-1/act/return"]  # NSATU validated it in the demo
+    act(coordinator, "return", reasons="Split the interceptors into two lots")
+    assert coordinator.text("#state") == "draft"
+    assert actions(coordinator) == ["/packages/PKG-CA-1/act/propose"]
+    act(coordinator, "propose")
+    assert coordinator.text("#state") == "proposed"
+    assert actions(coordinator) == ["/packages/PKG-CA-1/act/validate", "/packages/PKG-CA-1/act/return"]
+    act(coordinator, "validate")
+    assert "CA-GOV" in coordinator.text("#waiting-on")
+
+    seller = as_("seller")
+    seller.go("/packages/PKG-CA-1")
+    assert actions(seller) == ["/packages/PKG-CA-1/act/decide"]
+    canada = as_("canada")
+    canada.go("/packages/PKG-CA-1")
+    assert actions(canada) == ["/packages/PKG-CA-1/act/concur"]
+    act(canada, "concur")
+    assert canada.page.query_selector("#waiting-on") is None
+    assert actions(canada) == []
+
+    act(seller, "decide")
+    assert seller.text("#state") == "approved"
+    assert seller.text("#approvals tbody tr").startswith("US-GOV approve")
+    assert actions(seller) == []
+
+    with store.read() as conn:
+        package = queries.package(conn, "PKG-CA-1")
+        events = [e for e in iter_events(conn) if e.stream_id == "package:PKG-CA-1"][-5:]
+    assert package["state"] == "approved"
+    assert [(d["party"], d["decision"]) for d in package["decisions"]] == [("US-GOV", "approve")]
+    assert [(s["step"], s["party"], s["verdict"]) for s in package["checklist"]] == [
+        ("validation", "NATO-NSATU", "validated"),
+        ("concurrence", "CA-GOV", "concur"),
+    ]
+    assert [e.type for e in events] == [
+        "PackageProposed",
+        "PackageValidated",
+        "FunderConcurrenceRecorded",
+        "PackageDecisionRecorded",
+        "PackageApproved",
+    ]
+    assert {json.loads(e.meta)["via"] for e in events} == {"web"}
