@@ -441,3 +441,43 @@ def test_a_purl_package_from_requirement_to_receipt_over_http(api_store, scenari
 def test_the_public_reads_public_aggregates_without_a_token(client, path):
     response = client.get(path)
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+
+
+def _walk(client, path: str, headers: dict, limit: int) -> list[dict]:
+    seen, cursor = [], None
+    while True:
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        page = client.get(f"{V1}{path}", params=params, headers=headers)
+        assert page.status_code == 200, page.text
+        seen += page.json()["items"]
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            return seen
+
+
+def test_pages_read_by_the_database_walk_what_the_caller_may_see_once_in_key_order(client, scenario):
+    """Keyset pages of one item (the database reads each after the cursor's key, among the
+    records the caller may read) give the one-page answer, in the list's order."""
+    for path, role, side, key in (
+        ("/pledges", "funder", "own", ("pledged_on", "id")),
+        ("/pledges", "auditor", "own", ("pledged_on", "id")),
+        ("/packages", "funder", "own", ("id",)),
+        ("/contracts", "seller", "other", ("id",)),
+        ("/shipments", "recipient", "own", ("shipped_on", "id")),
+        ("/requirements", "coordinator", "own", ("priority", "rank", "id")),
+        ("/orders", "supplier", "own", ("id",)),
+    ):
+        headers = scenario.headers(role, side)
+        whole = client.get(f"{V1}{path}", params={"limit": 500}, headers=headers).json()["items"]
+        assert len(whole) >= 1, path
+        assert _walk(client, path, headers, 1) == whole, (path, role)
+        keys = [tuple(item[name] for name in key) for item in whole]
+        assert keys == sorted(keys), path
+    assert [p["id"] for p in _walk(client, "/packages", scenario.headers("funder"), 1)] == [
+        "PKG-A",
+        "PKG-A-CONC",
+        "PKG-A-DONE",
+    ]
+    for bad in ("WzFd", "WyJ4Il0", "WyIyMDI1LTEzLTAxIiwieCJd"):  # [1], ["x"], ["2025-13-01","x"]
+        problem = client.get(f"{V1}/pledges", params={"cursor": bad}, headers=scenario.headers("coordinator"))
+        assert (problem.status_code, problem.json()["field"]) == (422, "cursor"), bad

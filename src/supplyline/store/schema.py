@@ -494,7 +494,7 @@ package_steps: Table = _agreement.package_steps
 list_versions: Table = _agreement.list_versions
 list_version_lines: Table = _agreement.list_version_lines
 list_version_approvals: Table = _agreement.list_version_approvals
-# changes to signed contracts (issue 15 item 4), likewise
-from . import schema_amendments as _amendments  # noqa: E402 - it needs metadata, defined above
+from . import schema_amendments as _amendments  # noqa: E402 - contracts' changes (issue 15 item 4), likewise
 
 contract_amendments: Table = _amendments.contract_amendments
+from . import schema_indexes  # noqa: E402, F401 - the lists' indexes (issue 20), on the tables above

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from ...domain.contract import DeliveryTerms, LineTerms
 from ...services.reads import queries
 from ...services.records import contracts
+from .. import listing
 from ..commands import send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead
@@ -23,10 +24,11 @@ router = APIRouter(tags=["contracts"])
 def list_contracts(
     gate: Gate = Depends(reading), package_id: FilterId = None, cursor: Cursor = None, limit: Limit = 50
 ):
-    return gate.many(
+    return listing.page(
+        gate,
         "contract",
-        lambda c: plain_rows(queries.list_contracts(c, package_id=package_id)),
-        key=lambda r: (r["id"],),
+        lambda c, page: plain_rows(queries.list_contracts(c, package_id=package_id, page=page)),
+        key=("id",),
         cursor=cursor,
         limit=limit,
     )

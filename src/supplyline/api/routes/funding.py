@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from ...services.reads import queries
 from ...services.records import funding
+from .. import listing
 from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..schemas.common import DatedAction, OutcomeRead, PledgeState
@@ -23,10 +24,11 @@ def list_pledges(
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
-    return gate.many(
+    return listing.page(
+        gate,
         "pledge",
-        lambda c: plain_rows(queries.list_pledges(c, funder=funder, state=state)),
-        key=lambda r: (r["pledged_on"], r["id"]),
+        lambda c, page: plain_rows(queries.list_pledges(c, funder=funder, state=state, page=page)),
+        key=("pledged_on", "id"),
         cursor=cursor,
         limit=limit,
     )

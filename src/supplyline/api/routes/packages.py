@@ -8,6 +8,7 @@ from ...services.reads import agreement as agreement_reads
 from ...services.reads import queries, reports
 from ...services.reads.report_sheets import trace_sheets
 from ...services.records import agreement, packages
+from .. import listing
 from ..commands import command_fields, send
 from ..derive import many
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
@@ -39,10 +40,11 @@ def list_packages(
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
-    return gate.many(
+    return listing.page(
+        gate,
         "package",
-        lambda c: plain_rows(queries.list_packages(c, state=state, mechanism=mechanism)),
-        key=lambda r: (r["id"],),
+        lambda c, page: plain_rows(queries.list_packages(c, state=state, mechanism=mechanism, page=page)),
+        key=("id",),
         cursor=cursor,
         limit=limit,
     )

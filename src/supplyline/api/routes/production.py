@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from ...services.access import ownership
 from ...services.reads import queries
 from ...services.records import production
+from .. import listing
 from ..commands import command_fields, send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import DatedAction, OrderState, OutcomeRead
@@ -36,10 +37,11 @@ router = APIRouter(tags=["production"])
     **acts("facility.read"),
 )
 def list_facilities(gate: Gate = Depends(reading), cursor: Cursor = None, limit: Limit = 50):
-    return gate.many(
+    return listing.page(
+        gate,
         "facility",
-        lambda c: plain_rows(queries.list_facilities(c)),
-        key=lambda r: (r["id"],),
+        lambda c, page: plain_rows(queries.list_facilities(c, page=page)),
+        key=("id",),
         cursor=cursor,
         limit=limit,
     )
@@ -94,10 +96,11 @@ def list_orders(
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
-    return gate.many(
+    return listing.page(
+        gate,
         "order",
-        lambda c: plain_rows(queries.list_orders(c, facility_id=facility_id, state=state)),
-        key=lambda r: (r["id"],),
+        lambda c, page: plain_rows(queries.list_orders(c, facility_id=facility_id, state=state, page=page)),
+        key=("id",),
         cursor=cursor,
         limit=limit,
     )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from ...services.reads import queries
 from ...services.records import requirements
+from .. import listing
 from ..commands import command_fields, send
 from ..gate import Gate, acts, creating, existing, reading, updating, writing
 from ..schemas.common import Category, OutcomeRead, RequirementState
@@ -37,10 +38,13 @@ def list_requirements(
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
-    return gate.many(
+    return listing.page(
+        gate,
         "requirement",
-        lambda c: plain_rows(queries.list_requirements(c, month=month, state=state, category=category)),
-        key=lambda r: (r["priority"], r["rank"], r["id"]),
+        lambda c, page: plain_rows(
+            queries.list_requirements(c, month=month, state=state, category=category, page=page)
+        ),
+        key=("priority", "rank", "id"),
         cursor=cursor,
         limit=limit,
     )

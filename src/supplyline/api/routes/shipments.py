@@ -8,6 +8,7 @@ from ...domain.shipment import ShippedLine
 from ...services.access import ownership
 from ...services.reads import queries
 from ...services.records import shipments
+from .. import listing
 from ..commands import send
 from ..gate import Gate, Ref, acts, creating, existing, reading, updating, writing
 from ..schemas.common import OutcomeRead, ShipmentState
@@ -35,10 +36,11 @@ def list_shipments(
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
-    return gate.many(
+    return listing.page(
+        gate,
         "shipment",
-        lambda c: plain_rows(queries.list_shipments(c, contract_id=contract_id, state=state)),
-        key=lambda r: (r["shipped_on"], r["id"]),
+        lambda c, page: plain_rows(queries.list_shipments(c, contract_id=contract_id, state=state, page=page)),
+        key=("shipped_on", "id"),
         cursor=cursor,
         limit=limit,
     )

@@ -12,6 +12,7 @@ embargo and commitment, so the caller knows what is missing and can check a late
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from sqlalchemy import select
 
@@ -40,6 +41,19 @@ class Viewer:
     def hidden(self, table: str, key: tuple) -> dict[str, Withheld]:
         index, reader = self.withholding
         return index.hidden(table, key, reader) if index else {}
+
+    def relations(self, kind: str, record_ids: Iterable[str]) -> None:
+        """Resolve together the parties of a page's records, which the withholding rule asks
+        this viewer's relation to (one query per page rather than per record)."""
+        index, reader = self.withholding
+        if index and not reader.sees_all and reader.party is not None:
+            self.ownership.of_many(kind, record_ids)
+
+    def withheld_ids(self, table: str, columns: Iterable[str]) -> set[str] | None:
+        """The ids of ``table``'s rows with one of ``columns`` withheld from this viewer (None:
+        every row's)."""
+        index, reader = self.withholding
+        return index.withheld_ids(table, columns, reader) if index else set()
 
     def events(self, items: list[dict]) -> list[dict]:
         """The events (``GET /events`` items) this viewer may read, as the API decides: the
@@ -91,21 +105,23 @@ def _pledge(viewer: Viewer, record: dict) -> dict:
 
 def _package(viewer: Viewer, record: dict) -> dict:
     out = _blank(record, viewer.hidden("packages", (record["id"],)))
-    line_keys = [(record["id"], n) for n in _line_numbers(viewer, record)]
+
+    def line_keys() -> list[tuple]:
+        return [(record["id"], n) for n in _line_numbers(viewer, record)]
+
     # a package's value and funding add up its lines: blank them if any part is withheld
     value_why = _first(viewer, "package_lines", line_keys, ("unit_price", "quantity"))
     if value_why:
         out = _blank(out, {}, ("value",), because=value_why)
-    funded_why = _first(viewer, "allocations", _allocation_keys(viewer, record["id"]), ("line_amount",))
+    funded_why = _first(viewer, "allocations", lambda: _allocation_keys(viewer, record["id"]), ("line_amount",))
     if funded_why:
         out = _blank(out, {}, ("funded",), because=funded_why)
     if "lines" in out:
         lines = []
         for line in out["lines"]:
             line = _blank(line, viewer.hidden("package_lines", (record["id"], line["line_no"])))
-            why = _first(
-                viewer, "allocations", _allocation_keys(viewer, record["id"], line["line_no"]), ("line_amount",)
-            )
+            keys = partial(_allocation_keys, viewer, record["id"], line["line_no"])
+            why = _first(viewer, "allocations", keys, ("line_amount",))
             lines.append(_blank(line, {}, ("funded",), because=why) if why else line)
         out["lines"] = lines
     if "steps" in out:  # a return's reasons, a funder's objection: as their commands withheld them
@@ -155,9 +171,13 @@ def _shipment(viewer: Viewer, record: dict) -> dict:
     return out
 
 
-def _first(viewer: Viewer, table: str, keys: Iterable[tuple], columns: tuple[str, ...]) -> Withheld | None:
+def _first(
+    viewer: Viewer, table: str, keys: Callable[[], Iterable[tuple]], columns: tuple[str, ...]
+) -> Withheld | None:
+    """The first of ``columns`` withheld in the rows ``keys`` lists (read only when some field
+    of ``table`` is withheld at all)."""
     index, reader = viewer.withholding
-    return index.any_hidden(table, keys, reader, columns) if index else None
+    return index.any_hidden(table, keys(), reader, columns) if index.withholds(table) else None
 
 
 def _line_numbers(viewer: Viewer, record: dict) -> list[int]:

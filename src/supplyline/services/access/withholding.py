@@ -223,6 +223,10 @@ class Index:
     def __bool__(self) -> bool:
         return bool(self.fields)
 
+    def withholds(self, table: str) -> bool:
+        """Whether any withheld field shows in ``table``."""
+        return bool(self._by_table.get(table))
+
     def hidden_from(self, item: Withheld, reader: Reader) -> bool:
         if reader.sees_all or item.lifted(self.on):
             return False
@@ -239,6 +243,18 @@ class Index:
                 if target.table == table and key[: len(target.key)] == target.key and self.hidden_from(item, reader):
                     for column in target.columns:
                         out.setdefault(column, item)
+        return out
+
+    def withheld_ids(self, table: str, columns: Iterable[str], reader: Reader) -> set[str] | None:
+        """The ids (first key column) of ``table``'s rows with one of ``columns`` withheld from
+        ``reader``; None when a field withholds them from every row of the table."""
+        wanted, out = set(columns), set()
+        for item in self._by_table.get(table, ()):
+            for target in item.targets:
+                if target.table == table and wanted & set(target.columns) and self.hidden_from(item, reader):
+                    if not target.key:
+                        return None
+                    out.add(str(target.key[0]))
         return out
 
     def view(self, table: str, key: Key, row: dict[str, Any], reader: Reader) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from ...domain.values import parse_month
 from ...ledger.canonical import parse
 from ...store import schema as t
 from ...store.eventstore import read_head
+from .paging import Page, keyset, typed
 from .read_models import (
     AmendmentRecord,
     ContractDetail,
@@ -87,6 +88,11 @@ def _where(query, table: Table, filters: dict[str, Any]):
     return query
 
 
+def _of_page(query, column, rows: list[dict], page: Page | None):
+    """``query`` for the rows of a page only (a whole list: unchanged)."""
+    return query if page is None else query.where(column.in_([row["id"] for row in rows]))
+
+
 def list_parties(conn: Connection) -> list[PartyRecord]:
     return cast(list[PartyRecord], _rows(conn, select(t.parties).order_by(t.parties.c.id)))
 
@@ -110,11 +116,21 @@ def currencies_with_rates(conn: Connection) -> list[str]:
 
 
 def list_requirements(
-    conn: Connection, *, month: str | None = None, state: str | None = None, category: str | None = None
+    conn: Connection,
+    *,
+    month: str | None = None,
+    state: str | None = None,
+    category: str | None = None,
+    page: Page | None = None,
 ) -> list[RequirementRecord]:
-    """The prioritised list, ordered by tier and rank; with ``month``, as ranked in that month."""
+    """The prioritised list, ordered by tier and rank; with ``month``, as ranked in that month
+    (the page is then cut from the month's order here: the ranks are not the table's)."""
     r = t.requirements
     query = _where(select(r), r, {"state": state, "category": category})
+    if month is None:
+        return cast(list[RequirementRecord], _rows(conn, keyset(query, (r.c.priority, r.c.rank, r.c.id), page)))
+    if page is not None and page.where is not None:
+        query = query.where(page.where)
     rows = _rows(conn, query)
     if month is not None:
         month = parse_month("month", month)
@@ -134,7 +150,12 @@ def list_requirements(
             for row in rows
             if row["id"] in rankings
         ]
-    return cast(list[RequirementRecord], sorted(rows, key=lambda row: (row["priority"], row["rank"], row["id"])))
+    rows = sorted(rows, key=lambda row: (row["priority"], row["rank"], row["id"]))
+    if page is not None:
+        after = None if page.after is None else typed((r.c.priority, r.c.rank, r.c.id), page.after)
+        rows = [row for row in rows if after is None or (row["priority"], row["rank"], row["id"]) > after]
+        rows = rows if page.limit is None else rows[: page.limit + 1]
+    return cast(list[RequirementRecord], rows)
 
 
 def requirement(conn: Connection, requirement_id: str) -> RequirementDetail:
@@ -153,15 +174,11 @@ def requirement(conn: Connection, requirement_id: str) -> RequirementDetail:
     return cast(RequirementDetail, out)
 
 
-def list_pledges(conn: Connection, *, funder: str | None = None, state: str | None = None) -> list[PledgeRecord]:
-    rows = _rows(
-        conn,
-        _where(
-            select(t.pledges).order_by(t.pledges.c.pledged_on, t.pledges.c.id),
-            t.pledges,
-            {"funder": funder, "state": state},
-        ),
-    )
+def list_pledges(
+    conn: Connection, *, funder: str | None = None, state: str | None = None, page: Page | None = None
+) -> list[PledgeRecord]:
+    p = t.pledges
+    rows = _rows(conn, keyset(_where(select(p), p, {"funder": funder, "state": state}), (p.c.pledged_on, p.c.id), page))
     for row in rows:
         row["remaining"] = str(
             (
@@ -185,17 +202,19 @@ def pledge(conn: Connection, pledge_id: str) -> PledgeDetail:
     return cast(PledgeDetail, out)
 
 
-def list_packages(conn: Connection, *, state: str | None = None, mechanism: str | None = None) -> list[PackageRecord]:
+def list_packages(
+    conn: Connection, *, state: str | None = None, mechanism: str | None = None, page: Page | None = None
+) -> list[PackageRecord]:
     p, pl, a = t.packages, t.package_lines, t.allocations
-    rows = _rows(conn, _where(select(p).order_by(p.c.id), p, {"state": state, "mechanism": mechanism}))
-    values = dict(
-        conn.execute(
-            select(pl.c.package_id, func.sum(pl.c.quantity * pl.c.unit_price_minor))
-            .where(pl.c.cancelled_on.is_(None))  # a cancelled line is no longer part of its package's value
-            .group_by(pl.c.package_id)
-        ).all()
+    rows = _rows(conn, keyset(_where(select(p), p, {"state": state, "mechanism": mechanism}), (p.c.id,), page))
+    values_of = (
+        select(pl.c.package_id, func.sum(pl.c.quantity * pl.c.unit_price_minor))
+        .where(pl.c.cancelled_on.is_(None))  # a cancelled line is no longer part of its package's value
+        .group_by(pl.c.package_id)
     )
-    funded = dict(conn.execute(select(a.c.package_id, func.sum(a.c.line_amount_minor)).group_by(a.c.package_id)).all())
+    values = dict(conn.execute(_of_page(values_of, pl.c.package_id, rows, page)).all())
+    funded_of = select(a.c.package_id, func.sum(a.c.line_amount_minor)).group_by(a.c.package_id)
+    funded = dict(conn.execute(_of_page(funded_of, a.c.package_id, rows, page)).all())
     for row in rows:
         row["value"] = str(Money.from_minor(int(values.get(row["id"], 0) or 0), row["currency"]).amount)
         row["funded"] = str(Money.from_minor(int(funded.get(row["id"], 0) or 0), row["currency"]).amount)
@@ -225,8 +244,11 @@ def package(conn: Connection, package_id: str) -> PackageDetail:
     return cast(PackageDetail, out)
 
 
-def list_contracts(conn: Connection, *, package_id: str | None = None) -> list[ContractRecord]:
-    query = _where(select(t.contracts).order_by(t.contracts.c.id), t.contracts, {"package_id": package_id})
+def list_contracts(
+    conn: Connection, *, package_id: str | None = None, page: Page | None = None
+) -> list[ContractRecord]:
+    c = t.contracts
+    query = keyset(_where(select(c), c, {"package_id": package_id}), (c.c.id,), page)
     return cast(list[ContractRecord], _rows(conn, query))
 
 
@@ -259,25 +281,16 @@ def contract_amendments(conn: Connection, contract_id: str) -> list[AmendmentRec
     return cast(list[AmendmentRecord], rows)
 
 
-def list_facilities(conn: Connection, *, facility_id: str | None = None) -> list[FacilityRecord]:
-    rows = _rows(conn, _where(select(t.facilities).order_by(t.facilities.c.id), t.facilities, {"id": facility_id}))
-    owners = _rows(conn, _where(select(t.facility_owners), t.facility_owners, {"facility_id": facility_id}))
-    capacity = _rows(
-        conn,
-        _where(
-            select(t.facility_capacity).order_by(t.facility_capacity.c.item, t.facility_capacity.c.from_month),
-            t.facility_capacity,
-            {"facility_id": facility_id},
-        ),
-    )
-    terms = _rows(
-        conn,
-        _where(
-            select(t.facility_item_terms).order_by(t.facility_item_terms.c.item),
-            t.facility_item_terms,
-            {"facility_id": facility_id},
-        ),
-    )
+def list_facilities(
+    conn: Connection, *, facility_id: str | None = None, page: Page | None = None
+) -> list[FacilityRecord]:
+    f, fo, fc, ft = t.facilities, t.facility_owners, t.facility_capacity, t.facility_item_terms
+    rows = _rows(conn, keyset(_where(select(f), f, {"id": facility_id}), (f.c.id,), page))
+    owners = _rows(conn, _of_page(_where(select(fo), fo, {"facility_id": facility_id}), fo.c.facility_id, rows, page))
+    capacity_of = _where(select(fc).order_by(fc.c.item, fc.c.from_month), fc, {"facility_id": facility_id})
+    capacity = _rows(conn, _of_page(capacity_of, fc.c.facility_id, rows, page))
+    terms_of = _where(select(ft).order_by(ft.c.item), ft, {"facility_id": facility_id})
+    terms = _rows(conn, _of_page(terms_of, ft.c.facility_id, rows, page))
     for row in rows:
         row["owners"] = [{"party": o["party"], "share": o["share"]} for o in owners if o["facility_id"] == row["id"]]
         row["capacity"] = [
@@ -300,13 +313,18 @@ def facility(conn: Connection, facility_id: str) -> FacilityRecord:
 
 
 def list_orders(
-    conn: Connection, *, facility_id: str | None = None, state: str | None = None, order_id: str | None = None
+    conn: Connection,
+    *,
+    facility_id: str | None = None,
+    state: str | None = None,
+    order_id: str | None = None,
+    page: Page | None = None,
 ) -> list[OrderRecord]:
-    o = t.production_orders
-    rows = _rows(
-        conn, _where(select(o).order_by(o.c.id), o, {"facility_id": facility_id, "state": state, "id": order_id})
-    )
-    lots = _rows(conn, _where(select(t.lots).order_by(t.lots.c.lot_id), t.lots, {"order_id": order_id}))
+    o, lot = t.production_orders, t.lots
+    query = _where(select(o), o, {"facility_id": facility_id, "state": state, "id": order_id})
+    rows = _rows(conn, keyset(query, (o.c.id,), page))
+    lots_of = _where(select(lot).order_by(lot.c.lot_id), lot, {"order_id": order_id})
+    lots = _rows(conn, _of_page(lots_of, lot.c.order_id, rows, page))
     for row in rows:
         row["lots"] = [lot for lot in lots if lot["order_id"] == row["id"]]
     return cast(list[OrderRecord], rows)
@@ -319,19 +337,18 @@ def order(conn: Connection, order_id: str) -> OrderRecord:
 
 
 def list_shipments(
-    conn: Connection, *, contract_id: str | None = None, state: str | None = None, shipment_id: str | None = None
+    conn: Connection,
+    *,
+    contract_id: str | None = None,
+    state: str | None = None,
+    shipment_id: str | None = None,
+    page: Page | None = None,
 ) -> list[ShipmentRecord]:
-    s = t.shipments
-    rows = _rows(
-        conn,
-        _where(
-            select(s).order_by(s.c.shipped_on, s.c.id),
-            s,
-            {"contract_id": contract_id, "state": state, "id": shipment_id},
-        ),
-    )
-    lines = _rows(conn, _where(select(t.shipment_lines), t.shipment_lines, {"shipment_id": shipment_id}))
-    lots = _rows(conn, _where(select(t.shipment_lots), t.shipment_lots, {"shipment_id": shipment_id}))
+    s, sl, lot = t.shipments, t.shipment_lines, t.shipment_lots
+    query = _where(select(s), s, {"contract_id": contract_id, "state": state, "id": shipment_id})
+    rows = _rows(conn, keyset(query, (s.c.shipped_on, s.c.id), page))
+    lines = _rows(conn, _of_page(_where(select(sl), sl, {"shipment_id": shipment_id}), sl.c.shipment_id, rows, page))
+    lots = _rows(conn, _of_page(_where(select(lot), lot, {"shipment_id": shipment_id}), lot.c.shipment_id, rows, page))
     for row in rows:
         row["lines"] = [
             {
