@@ -1,7 +1,8 @@
 """Cursor pagination: a page of a sorted list, and an opaque cursor to the next one.
 
-A cursor is the sort key of the last item returned: the next page starts after it, so no item
-is returned twice when records are added between requests.
+A cursor is the sort key of the last item returned, as its reader saw it (null for a value
+withheld from it): the next page starts after it, so no item is returned twice when records
+are added between requests.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from .problems import ApiProblem
 
 
 def _sortable(value: Any) -> tuple:
-    # ints and strings never meet in one comparison, whatever a cursor holds
-    return (isinstance(value, str), value)
+    # ints and strings never meet in one comparison, whatever a cursor holds; a value withheld
+    # from the reader (null) sorts first, so that its place tells nothing of it
+    if value is None:
+        return (0, 0)
+    return (2 if isinstance(value, str) else 1, value)
 
 
 def encode_cursor(key: tuple) -> str:
@@ -29,7 +33,9 @@ def decode_cursor(cursor: str) -> tuple:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raw = None
-    if not isinstance(raw, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in raw):
+    if not isinstance(raw, list) or not all(
+        v is None or (isinstance(v, (str, int)) and not isinstance(v, bool)) for v in raw
+    ):
         raise ApiProblem(422, "invalid-input", "cursor: is not a cursor this API returned", field="cursor")
     return tuple(raw)
 
