@@ -80,7 +80,7 @@ def test_the_funders_page_says_where_its_money_went_to_the_cent(demo_db):
     ]
     assert '<a href="/pledges/PL-NL-2025-08">' in page.text and '<a href="/packages/PKG-NL-1">' in page.text
     # the funnel at a glance, as the overview counts it
-    assert "Pledged USD 578,500,000.00" in _text(page.text)
+    assert "Pledged USD 578.5 M" in _text(page.text)
     # the coordinator reads the same figures; another funder and the public read no money table
     coordinator = _client(demo_db, "NATO-NSATU", "coordinator").get("/parties/NL-GOV").text
     assert _cells(coordinator, r'<tr class="pledge" data-pledge="PL-NL-2025-08">')[2] == "EUR 17,286,084.71"
