@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -188,3 +189,35 @@ def test_the_recipient_confirms_a_receipt_with_what_was_short(store):
         "3 crates damaged in transit",
     )
     assert [(x["contract_line_no"], x["quantity"], x["received"]) for x in received["lines"]] == [(1, 40, 37)]
+
+
+def test_the_coordinator_previews_the_optimisers_plan_then_records_it(demo_store):
+    coordinator = signed_in(demo_store, "NATO-NSATU", "coordinator")
+    refused = coordinator.get("/allocate?preview=yes&on=2026-12-03&currency=XYZ")
+    assert refused.status_code == 422
+    assert re.search(r'id="error-currency">currency: ', refused.text)
+    page = coordinator.get("/allocate?preview=yes&on=2026-12-03").text
+    rows = re.findall(r"<tr><td>(\d)</td><td>([a-z ]+)</td>.*?<td class=\"num\">(USD [\d,.]+)</td>", page)
+    assert rows == [("1", "drone deal", "USD 10,000,000.00"), ("2", "purl", "USD 212,200,000.00")]
+    assert "is less than the cheapest lot it may still buy (REQ-10: 10 × USD 40,000.00)" in page
+    seq = re.search(r'name="seq" value="(\d+)"', page)
+    assert seq is not None
+    before = event_count(demo_store)
+    data = {"csrf": form_token(page), "on": "2026-12-03", "currency": "USD"}
+    assert coordinator.post("/allocate", data={**data, "csrf": "forged", "seq": seq.group(1)}).status_code == 403
+    stale = coordinator.post("/allocate", data={**data, "seq": str(int(seq.group(1)) - 1)})
+    assert stale.status_code == 409
+    assert "the ledger has moved since the preview" in stale.text
+    assert event_count(demo_store) == before
+    answer = coordinator.post("/allocate", data={**data, "seq": seq.group(1)}, follow_redirects=False)
+    assert answer.status_code == 303
+    location = urlsplit(answer.headers["location"])
+    drafted = parse_qs(location.query)["done"][0].split(", ")
+    with demo_store.read() as conn:
+        recorded = [queries.package(conn, package_id) for package_id in drafted]
+    assert [(p["state"], p["mechanism"], p["seller"]) for p in recorded] == [
+        ("draft", "drone_deal", "UA-GOV"),
+        ("draft", "purl", "US-GOV"),
+    ]
+    funder = signed_in(demo_store, "NL-GOV", "funder")
+    assert funder.get("/allocate").status_code == 403

@@ -7,6 +7,7 @@ every chart has a table beside it, so pages stay readable with JavaScript off.
 
 from . import (
     act_page,  # noqa: F401 - imported to register the page of the forms open to a party on the router
+    allocate_form,  # noqa: F401 - imported to register the allocation's preview and recording on the router
     chain_pages,  # noqa: F401 - imported to register the contract, shipment, order and facility pages
     enduse_page,  # noqa: F401 - imported to register the end-use page on the router
     evidence_page,  # noqa: F401 - imported to register the findings page and downloads on the router

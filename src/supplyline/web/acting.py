@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from fastapi import Request
 from sqlalchemy.engine import Connection
@@ -25,6 +26,8 @@ from ..services.bus import Command
 from ..services.context import Actor, Outcome
 from ..store.eventstore import read_head
 from . import session
+
+T = TypeVar("T")
 
 #: refusals that concern the record's state or version rather than the values typed
 CONFLICTS = (
@@ -119,6 +122,36 @@ def judge(conn: Connection, principal: Principal, action: str, about: About) -> 
         raise FormRefused(403, f"{principal.party} acting as {principal.role} may not {action} {what}")
 
 
+def run(
+    request: Request,
+    who: session.PageViewer,
+    action: str,
+    about: About | None,
+    work: Callable[[Actor], T],
+    *,
+    fields: Mapping[str, str] | None = None,
+) -> T:
+    """Authorise ``action`` (on ``about``; None: on no one record, the role decides) and do
+    ``work`` as the poster, in one transaction, as the API's gate does; a refusal becomes a
+    ``FormRefused`` naming the form field (``fields`` maps the service's field names to the
+    form's where they differ)."""
+    store = request.app.state.store
+    principal = who.principal
+    try:
+        with store.transaction() as conn:
+            if about is None:
+                if access.authorize(principal, action) is not Verdict.ALLOW:
+                    raise FormRefused(403, f"the {principal.role} role has no permission for {action}")
+            else:
+                judge(conn, principal, action, about)
+            done = work(Actor(principal.party or "", principal.token_id, via="web"))
+            head, _ = read_head(conn)
+    except errors.Refused as exc:
+        raise refusal(exc, fields or {}) from exc
+    request.app.state.ledger_watch.advanced(head)
+    return done
+
+
 def send(
     request: Request,
     who: session.PageViewer,
@@ -128,22 +161,20 @@ def send(
     expected: int | None = None,
     fields: Mapping[str, str] | None = None,
 ) -> Outcome:
-    """Authorise and run the command ``build`` makes, in one transaction, as the API's gate
-    does; a refusal becomes a ``FormRefused`` naming the form field (``fields`` maps the
-    command's field names to the form's where they differ)."""
-    store = request.app.state.store
-    principal = who.principal
-    try:
-        with store.transaction() as conn:
-            cmd = build()
-            judge(conn, principal, cmd.ACTION, about)
-            actor = Actor(principal.party or "", principal.token_id, via="web")
-            outcome = bus.handle(store, actor, cmd, expected_version=expected)
-            head, _ = read_head(conn)
+    """Send the command ``build`` makes through the bus, the API's endpoint's command and
+    handler, guarded by the version the form was shown (If-Match)."""
+    try:  # parsed before the ledger is locked (the form's record was judged first, as the API judges it)
+        cmd = build()
     except errors.Refused as exc:
         raise refusal(exc, fields or {}) from exc
-    request.app.state.ledger_watch.advanced(head)
-    return outcome
+    return run(
+        request,
+        who,
+        cmd.ACTION,
+        about,
+        lambda actor: bus.handle(request.app.state.store, actor, cmd, expected_version=expected),
+        fields=fields,
+    )
 
 
 def refusal(exc: errors.Refused, fields: Mapping[str, str]) -> FormRefused:

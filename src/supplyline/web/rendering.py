@@ -62,6 +62,7 @@ NAV = [
     ("/end-use", N_("End use")),
     ("/late", N_("Late")),
     ("/todo", N_("To do")),
+    ("/act", N_("Act")),
     ("/findings", N_("Findings")),
     ("/ledger", N_("Ledger")),
 ]
