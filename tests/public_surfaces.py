@@ -1,14 +1,17 @@
 """Everything the public can read of a ledger, as text: the crawl the leak tests search.
 
 Surfaces: the public log (``GET /api/v1/log/events``, every page), the published tiles and
-entry bundles (``publish tiles``), the OCDS export, the funnel in JSON, CSV and XLSX, and
-every dashboard page a signed-out visitor can reach (with each package's page), the
+entry bundles (``publish tiles``), the OCDS export (as the service writes it, and as the
+dashboard's open-data download and the API answer it without a token), the funnel in JSON,
+CSV and XLSX, every dashboard page a signed-out visitor can reach (with each package's page,
+and the CSV and XLSX of every table the public pages offer), the
 end-use report (issue 16: percentages only, never a serial or a site), and each document's
 page and bytes and each finding's page as a signed-out visitor asks for them (issue 18).
 """
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -41,6 +44,7 @@ PAGES = (
     "/end-use?lang=uk",
     "/findings",
     "/findings?lang=uk",
+    "/methodology",
 )
 
 
@@ -101,6 +105,21 @@ def crawl(store: Store, url: str, tmp_path: Path) -> Surfaces:
             answer = client.get(f"/packages/{package_id}")
             assert answer.status_code == 200, answer.text[:500]
             out.add(f"page /packages/{package_id}", answer.text)
+        # the open data, from the dashboard and from the API without a token (issue 21)
+        for path in ("/open-data/ocds.json", f"{API}/exports/ocds"):
+            answer = client.get(path)
+            assert answer.status_code == 200, (path, answer.text[:500])
+            out.add(f"open data {path}", answer.text)
+        # every table's CSV and XLSX beside it on the public pages (issue 21)
+        downloads = {
+            html.unescape(href)
+            for text in list(out.texts.values())
+            for href in re.findall(r'href="(/[^"]*[?&](?:amp;)?format=(?:csv|xlsx)[^"]*)"', text)
+        }
+        for href in sorted(downloads):
+            answer = client.get(href)
+            assert answer.status_code == 200, (href, answer.text[:500])
+            out.add(f"file {href}", _xlsx_text(answer.content) if "format=xlsx" in href else answer.text)
         # every document's page and bytes and every finding's page, as the public asks for them
         # (issue 18): answered or refused, whatever comes back is searched
         with store.read() as conn:

@@ -543,7 +543,7 @@ CASES = [
         ),
         expect(coord=200),
     ),
-    ("GET", "/exports/ocds", "/exports/ocds?as_of=2026-01-01", None, COORDINATOR_AND_AUDITOR),
+    ("GET", "/exports/ocds", "/exports/ocds?as_of=2026-01-01", None, EVERYONE),
     ("GET", "/reports/kiel", "/reports/kiel?currency=USD", None, EVERYONE),
     ("GET", "/reports/funnel", "/reports/funnel?compare_kiel=true&format=csv", None, EVERYONE),
     ("GET", "/packages/{package_id}/trace", "/packages/PKG-A/trace?format=xlsx", None, expect(**SHARED_READ)),

@@ -117,7 +117,8 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "fx.import":                (N,        A,          N,     N,     N,       N,      N),
     "kiel.import":              (N,        A,          N,     N,     N,       N,      N),
     "report.kiel":              (A,        A,          A,     A,     A,       A,      A),
-    "report.ocds":              (N,        A,          N,     N,     N,       A,      N),
+    # the open data: every field withheld from the public is left out, so it is the public's (issue 21)
+    "report.ocds":              (A,        A,          A,     A,     A,       A,      A),
     # production planning spans every facility; terms and priorities follow ownership
     "plan.read":                (N,        A,          N,     N,     N,       A,      N),
     "plan.compute":             (N,        A,          N,     N,     N,       A,      N),

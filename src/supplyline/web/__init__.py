@@ -14,6 +14,7 @@ from . import (
     forms,  # noqa: F401 - imported to register the dashboard's forms on the router
     late_page,  # noqa: F401 - imported to register the lateness page on the router
     money_page,  # noqa: F401 - imported to register the money page on the router
+    public_pages,  # noqa: F401 - imported to register the methodology page and the open data on the router
     record_forms,  # noqa: F401 - imported to register the pledge and receipt forms on the router
     record_pages,  # noqa: F401 - imported to register the party, pledge, requirement and event pages
     todo_page,  # noqa: F401 - imported to register the needs-action page on the router

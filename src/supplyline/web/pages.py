@@ -140,8 +140,12 @@ def requirements(
 
 @router.get("/packages", response_class=HTMLResponse)
 def packages(request: Request):
+    from . import public_pages
+
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
+        if who.principal.is_public:  # the public's summaries (issue 21 item 2)
+            return public_pages.packages_page(request, conn, who)
         board = dashboard.package_board(conn)
         for column in board:
             column["count"] = len(column["packages"])
@@ -152,8 +156,12 @@ def packages(request: Request):
 
 @router.get("/packages/{package_id}", response_class=HTMLResponse)
 def package(request: Request, package_id: str):
+    from . import public_pages
+
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
+        if who.principal.is_public:
+            return public_pages.package_page(request, conn, who, package_id)
         if not who.can_read("package", package_id):
             # the same answer whether the package does not exist or is not the viewer's to see
             return _page(
@@ -205,6 +213,7 @@ def production(request: Request):
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
         data = dashboard.production(conn)
+        data["exist"] = {"facilities": len(data["facilities"]), "orders": len(data["orders"])}  # said when none is shown
         data["facilities"] = who.keep("facility", data["facilities"])
         seen = {f["id"] for f in data["facilities"]}
         data["capacity_use"] = [r for r in data["capacity_use"] if r["facility_id"] in seen]

@@ -31,6 +31,18 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Said:
+    """A cell that holds words instead of a figure, and says why (``withheld until %(date)s``):
+    written as its words, in a text cell, whatever its column's kind."""
+
+    text: str
+    params: dict[str, Any] | None = None
+
+    def __str__(self) -> str:
+        return self.text % self.params if self.params else self.text
+
+
+@dataclass(frozen=True)
 class ReportSheet:
     name: str
     columns: list[Column]
@@ -48,6 +60,8 @@ def typed(value: Any, kind: str) -> Any:
     """The cell value of a report field: Decimal for money and rates, date for dates."""
     if value is None or value == "":
         return None
+    if isinstance(value, Said):
+        return str(value)
     if kind in ("money", "rate"):
         return value if isinstance(value, Decimal) else Decimal(str(value))
     if kind == "date":

@@ -167,14 +167,15 @@ class OcdsExport:
 
 def publication(conn: Connection, publisher_party: str, request: OcdsRequest, settings: Settings) -> Publication:
     """The publication details, defaulting to: the configured ocid prefix, a URI naming the
-    ledger's head, the acting party's name as publisher, and today (UTC) as the day
+    ledger's head, the acting party's name (or the log's) as publisher, and today (UTC) as the day
     milestones are judged on."""
     names = {p["id"]: p["name"] for p in queries.list_parties(conn)}
     head = queries.ledger_summary(conn)
     return Publication(
         ocid_prefix=request.ocid_prefix or settings.ocid_prefix,
         uri=request.uri or f"urn:supplyline:ledger:{head['events']}:{head['head'][:16]}",
-        publisher=request.publisher or names.get(publisher_party, publisher_party),
+        # the public's download has no acting party: the ledger's log name publishes it
+        publisher=request.publisher or names.get(publisher_party, publisher_party) or settings.log_name,
         published=datetime.now(UTC),
         as_of=parse_date("as_of", request.as_of) if request.as_of not in (None, "") else today_utc(),
         license=request.license,
