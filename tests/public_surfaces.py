@@ -106,10 +106,10 @@ def crawl(store: Store, url: str, tmp_path: Path) -> Surfaces:
             assert answer.status_code == 200, answer.text[:500]
             out.add(f"page /packages/{package_id}", answer.text)
         # the open data, from the dashboard and from the API without a token (issue 21)
-        for path in ("/open-data/ocds.json", f"{API}/exports/ocds"):
-            answer = client.get(path)
-            assert answer.status_code == 200, (path, answer.text[:500])
-            out.add(f"open data {path}", answer.text)
+        for address in ("/open-data/ocds.json", f"{API}/exports/ocds"):
+            answer = client.get(address)
+            assert answer.status_code == 200, (address, answer.text[:500])
+            out.add(f"open data {address}", answer.text)
         # every table's CSV and XLSX beside it on the public pages (issue 21)
         downloads = {
             html.unescape(href)

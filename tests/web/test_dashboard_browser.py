@@ -9,7 +9,17 @@ import pytest
 
 from .conftest import Visit
 
-PAGES = ["/", "/requirements", "/packages", "/packages/PKG-NL-1", "/production", "/end-use", "/ledger"]
+PAGES = [
+    "/",
+    "/requirements",
+    "/packages",
+    "/packages/PKG-NL-1",
+    "/packages/PKG-DD-1",
+    "/production",
+    "/end-use",
+    "/ledger",
+    "/methodology",
+]
 
 
 @pytest.fixture
@@ -68,15 +78,20 @@ def test_signed_out_pages_hide_what_belongs_to_parties(public):
     assert "sign in to see them" in public.text("#not-shared")
     assert public.page.locator("#lines tr[data-requirement]").count() == 0
     public.go("/packages", shot="public-packages")
-    # the heading counts the cards shown and says how many more there are
-    assert public.text("section[data-state='delivering'] h3") == "Delivering (0)"
-    assert public.text("section[data-state='delivering'] .not-seen") == "3 not shown to you"
-    assert public.page.locator(".card").count() == 0
-    response = public.go("/packages/PKG-NL-1")
-    assert response.status == 404
-    assert "package 'PKG-NL-1' does not exist or is not visible to public view" in public.text("main")
+    # the public's package summaries (issue 21): a withheld figure says until when, never 0.00
+    assert public.text("#packages tr[data-row='PKG-DD-1'] td:nth-child(8)") == "withheld until 2027-06-30"
+    assert public.text("#packages tr[data-row='PKG-NL-1'] td:nth-child(11)") == "57.0 %"
+    assert (
+        public.page.get_attribute("#packages-downloads a:first-child", "href") == "/packages?format=csv&table=packages"
+    )
+    response = public.go("/packages/PKG-DD-1", shot="public-package")
+    assert response.status == 200
+    assert public.text("#share") == "withheld until 2027-06-30"
+    assert public.text("#funders").startswith("Funded by: United States Government")
     public.go("/production", shot="public-production")
     assert public.page.locator("#orders tr[data-order]").count() == 0
+    assert public.page.locator("table").count() == 0  # no empty tables: a sentence says what exists
+    assert "production orders exist" in public.text("#not-shared")
     public.go("/ledger", shot="public-ledger")
     assert public.text("#verification").startswith("verified all 283 events re-hashed and chained at the last check")
     assert public.page.inner_text("#checkpoint").startswith("demo.example/ledger\n283\n")
@@ -180,6 +195,16 @@ def test_pages_fit_a_phone(browser, live, width):
         # nothing but the scrollable table boxes may be wider than the screen
         overflow = visit.page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= width, (path, overflow)
+    visit.close()
+
+
+def test_the_public_pages_fit_a_phone(browser, live):
+    """Issue 21: the signed-out package pages and the methodology at 390 px."""
+    visit = Visit(browser, live[0], width=390)
+    for path in ["/packages", "/packages/PKG-DD-1", "/methodology", "/requirements", "/production"]:
+        visit.go(path, shot="phone-public" + path.replace("/", "-"))
+        assert visit.page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    assert visit.foreign_hosts() == set()
     visit.close()
 
 
