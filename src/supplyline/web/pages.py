@@ -213,8 +213,7 @@ def production(request: Request):
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
         data = dashboard.production(conn)
-        # how many exist, said when none is shown
-        data["exist"] = {"facilities": len(data["facilities"]), "orders": len(data["orders"])}
+        data["exist"] = {"facilities": len(data["facilities"]), "orders": len(data["orders"])}  # said if none shown
         data["facilities"] = who.keep("facility", data["facilities"])
         seen = {f["id"] for f in data["facilities"]}
         data["capacity_use"] = [r for r in data["capacity_use"] if r["facility_id"] in seen]
