@@ -23,19 +23,11 @@ from ..services.reads.public_packages import (
     withheld_schedule,
 )
 from . import session
-from .pages import _store, router
+from .i18n import N_
+from .pages import router
+from .rendering import page as _page
+from .rendering import store as _store
 from .tables import Column, ReportSheet, Said, figure_cell, file_answer, links
-
-
-def N_(message: str) -> str:  # until the dashboard's catalogue (web/i18n.py) lands on main
-    return message
-
-
-def _page(request, template, who=None, status_code=200, **context):  # until web/i18n.py lands on main
-    from .pages import _page as page
-
-    return page(request, template, who, status_code, _=lambda m, **kw: m % kw if kw else m, **context)
-
 
 #: the open data's address on the dashboard (the API answers the same at /api/v1/exports/ocds)
 OCDS_PATH = "/open-data/ocds.json"

@@ -17,13 +17,14 @@ from fastapi.responses import Response
 
 from ..engines.interchange.report_files import Column, ReportSheet, Said, csv_bytes, slug, xlsx_bytes
 from ..services.reads.public_packages import Figure
+from .i18n import N_
 
 __all__ = ["Column", "ReportSheet", "Said", "figure_cell", "file_answer", "links"]
 
 MEDIA_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 #: what a cell says when the figure rests on a withheld value (English source; the page translates it)
-WITHHELD_UNTIL = "withheld until %(date)s"
-WITHHELD = "withheld (no release date set)"
+WITHHELD_UNTIL = N_("withheld until %(date)s")
+WITHHELD = N_("withheld (no release date set)")
 
 
 def figure_cell(figure: Figure) -> object:
