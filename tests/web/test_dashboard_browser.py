@@ -75,7 +75,7 @@ def test_signed_out_overview_shows_public_aggregates_only(public):
 
 def test_signed_out_pages_hide_what_belongs_to_parties(public):
     public.go("/requirements", shot="public-requirements")
-    assert "sign in to see them" in public.text("#not-shared")
+    assert public.text("#not-shared").endswith("; 13 lines exist. Sign in to see those shared with you.")
     assert public.page.locator("#lines tr[data-requirement]").count() == 0
     public.go("/packages", shot="public-packages")
     # the public's package summaries (issue 21): a withheld figure says until when, never 0.00
