@@ -181,13 +181,15 @@ RECORD_PAGES = [
     "/shipments/SH-NL-2",
     "/ledger/events/210",
 ]
+#: the forms open to the funder (issue 21 item 5): the others' are in test_forms_browser.py
+FORM_PAGES = ["/act", "/pledges/new"]
 
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_pages_fit_a_phone(browser, live, width):
     visit = Visit(browser, live[0], width=width)
     visit.sign_in(live[1]["funder"])
-    for path in ["/", "/requirements", "/packages/PKG-NL-1", "/ledger", *RECORD_PAGES]:
+    for path in ["/", "/requirements", "/packages/PKG-NL-1", "/ledger", *RECORD_PAGES, *FORM_PAGES]:
         response = visit.go(
             path, shot=f"{'phone' if width < 800 else 'wide'}{path.replace('/', '-') if path != '/' else '-overview'}"
         )

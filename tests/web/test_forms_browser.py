@@ -19,7 +19,43 @@ PEOPLE = [
     ("canada", "CA-GOV", "funder"),
     ("seller", "US-GOV", "seller"),
     ("netherlands", "NL-GOV", "funder"),
+    ("recipient", "UA-MOD", "recipient"),
 ]
+#: each party's form pages on the demo as loaded (nothing is posted to this server)
+FORM_PAGES = {
+    "coordinator": [
+        "/act",
+        "/allocate?preview=yes&on=2026-12-03",
+        "/packages/PKG-DEC-1/act/return",
+        "/packages/PKG-CA-1/act/return",
+    ],
+    "seller": ["/act", "/packages/PKG-CA-1/act/decide"],
+    "canada": ["/act", "/pledges/new"],
+    "recipient": ["/act", "/shipments/SH-DE-1/act/receive"],
+}
+
+
+@pytest.fixture(scope="module")
+def forms_live(demo_template, tmp_path_factory):
+    with serving(demo_template, tmp_path_factory.mktemp("forms"), PEOPLE) as (base, secrets, _store):
+        yield base, secrets
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_every_form_page_fits_the_screen(browser, forms_live, width):
+    base, secrets = forms_live
+    for name, paths in FORM_PAGES.items():
+        visit = Visit(browser, base, width=width)
+        visit.sign_in(secrets[name])
+        for path in paths:
+            shot = f"form-{name}-{'phone' if width < 800 else 'wide'}{path.split('?')[0].replace('/', '-')}"
+            response = visit.go(path, shot=shot)
+            assert response.status == 200, (name, path)
+            assert visit.page.locator("main h1").count() == 1
+            overflow = visit.page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= width, (name, path, overflow)
+        assert visit.foreign_hosts() == set()
+        visit.close()
 
 
 @pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
@@ -84,6 +120,15 @@ def test_a_coordinator_proposes_and_a_seller_approves_through_the_forms(acting, 
     assert canada.page.query_selector("#waiting-on") is None
     assert actions(canada) == []
 
+    # a rejection needs its reason: said beside the reason, nothing written, the choice kept
+    seller.go("/packages/PKG-CA-1/act/decide")
+    seller.page.check("input[name='decision'][value='reject']")
+    seller.page.click("#submit")
+    seller.page.wait_for_load_state("networkidle")
+    assert seller.text("#error-reason").startswith("reason: ")
+    assert seller.page.is_checked("input[name='decision'][value='reject']")
+    with store.read() as conn:
+        assert queries.package(conn, "PKG-CA-1")["decisions"] == []
     act(seller, "decide")
     assert seller.text("#state") == "approved"
     assert seller.text("#approvals tbody tr").startswith("US-GOV approve")
