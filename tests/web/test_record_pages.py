@@ -82,11 +82,26 @@ def test_the_funders_page_says_where_its_money_went_to_the_cent(demo_db):
     # the funnel at a glance, as the overview counts it
     assert "Pledged USD 578.5 M" in _text(page.text)
     # the coordinator reads the same figures; another funder and the public read no money table
-    coordinator = _client(demo_db, "NATO-NSATU", "coordinator").get("/parties/NL-GOV").text
-    assert _cells(coordinator, r'<tr class="pledge" data-pledge="PL-NL-2025-08">')[2] == "EUR 17,286,084.71"
+    coordinator = _client(demo_db, "NATO-NSATU", "coordinator")
+    figures = _cells(coordinator.get("/parties/NL-GOV").text, r'<tr class="pledge" data-pledge="PL-NL-2025-08">')
+    assert figures[2] == "EUR 17,286,084.71"
     assert 'id="money"' not in _client(demo_db, "DE-GOV").get("/parties/NL-GOV").text
     public = _client(demo_db).get("/parties/NL-GOV")
     assert public.status_code == 200 and 'id="money"' not in public.text
+    # every kind's page reads on this database too: the coordinator sees each, the public none
+    anyone = _client(demo_db)
+    for path, words in {
+        "/pledges/PL-US-DD-2025": "Not yet allocated USD 10,000,000.00",
+        "/requirements/REQ-01": "Package lines that hold it PKG-NL-1 line 1: 120",
+        "/contracts/DD-PA-1": "Production orders PO-DD-1 PO-DD-2 Shipments SH-DD-1",
+        "/shipments/SH-NL-2": "4 spare parts sets damaged in transit",
+        "/orders/PO-DD-1": "Shipments that carried its lots SH-DD-1",
+        "/facilities/FAC-JV-1": "Naval surface drone 2025-11 4",
+        "/ledger/events/1": "Event of the ledger",
+    }.items():
+        shown = coordinator.get(path)
+        assert shown.status_code == 200 and words in _text(shown.text), path
+        assert anyone.get(path).status_code == (200 if path.startswith("/ledger") else 404), path
 
 
 def test_each_record_page_as_the_public_a_funder_and_the_coordinator(demo_store):
