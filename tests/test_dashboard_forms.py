@@ -221,3 +221,20 @@ def test_the_coordinator_previews_the_optimisers_plan_then_records_it(demo_store
     ]
     funder = signed_in(demo_store, "NL-GOV", "funder")
     assert funder.get("/allocate").status_code == 403
+
+
+def test_a_form_posted_twice_writes_once(ledger):
+    funder = signed_in(ledger, "NL", "funder")
+    page = funder.get("/pledges/new").text
+    once = re.search(r'name="once" value="([^"]+)"', page)
+    assert once is not None
+    data = {"csrf": form_token(page), "once": once.group(1), "amount": "700.00", "currency": "USD"}
+    data |= {"pledged_on": "2025-09-01", "mechanism": "purl"}
+    before = event_count(ledger)
+    first = funder.post("/pledges/new", data=data, follow_redirects=False)
+    again = funder.post("/pledges/new", data=data, follow_redirects=False)
+    assert first.status_code == again.status_code == 303
+    assert again.headers["location"] == first.headers["location"]
+    assert event_count(ledger) == before + 1  # one PledgeAnnounced
+    with ledger.read() as conn:
+        assert [p["amount"] for p in queries.list_pledges(conn, funder="NL")] == ["10000.00", "700.00"]

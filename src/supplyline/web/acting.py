@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from ..domain import access, errors
 from ..domain.access import Principal, Target, Verdict
-from ..services import bus
+from ..services import bus, idempotency
 from ..services.access import sessions
 from ..services.access.ownership import LABELS, Ownership
 from ..services.bus import Command
@@ -160,21 +160,32 @@ def send(
     *,
     expected: int | None = None,
     fields: Mapping[str, str] | None = None,
+    once: str = "",
 ) -> Outcome:
     """Send the command ``build`` makes through the bus, the API's endpoint's command and
-    handler, guarded by the version the form was shown (If-Match)."""
+    handler, guarded by the version the form was shown (If-Match). ``once``: the form's own
+    key, kept as the API keeps an Idempotency-Key, so that a form posted twice (a double
+    click, a reload of the POST) writes once and the second answer is the first one's."""
     try:  # parsed before the ledger is locked (the form's record was judged first, as the API judges it)
         cmd = build()
     except errors.Refused as exc:
         raise refusal(exc, fields or {}) from exc
-    return run(
-        request,
-        who,
-        cmd.ACTION,
-        about,
-        lambda actor: bus.handle(request.app.state.store, actor, cmd, expected_version=expected),
-        fields=fields,
-    )
+    store = request.app.state.store
+    key = f"form:{once}"
+    asked = idempotency.fingerprint("POST", request.url.path)
+
+    def work(actor: Actor) -> Outcome:
+        with store.transaction() as conn:  # the transaction ``run`` holds
+            first = idempotency.recall(conn, actor.token_id or "", key) if once else None
+            if first is not None and first.request_sha256 == asked and isinstance(first.body, dict):
+                return Outcome(str(first.body["id"]))
+            outcome = bus.handle(store, actor, cmd, expected_version=expected)
+            if once and first is None:
+                remembered = idempotency.Remembered(asked, 303, {}, {"id": outcome.id})
+                idempotency.remember(conn, actor.token_id or "", key, remembered)
+            return outcome
+
+    return run(request, who, cmd.ACTION, about, work, fields=fields)
 
 
 def refusal(exc: errors.Refused, fields: Mapping[str, str]) -> FormRefused:

@@ -6,6 +6,7 @@ sends, as the API's gate does.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -115,6 +116,7 @@ def form_page(
         values={**{f.name: f.default for f in shown}, **(values or {})},
         errors=errors,
         problem=problem,
+        once=secrets.token_urlsafe(16),  # the form's own key: posted twice, it writes once
     )
 
 
@@ -162,6 +164,7 @@ async def take(request: Request, spec: Spec, record_id: str = "") -> Response:
             lambda: spec.build(record_id, who.principal.party or "", posted),
             expected=posted.version,
             fields=spec.form.renamed,
+            once=posted.get("once")[:64],
         )
     except FormRefused as exc:
         shown = dict(posted.values)
