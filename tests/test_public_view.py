@@ -157,9 +157,22 @@ def test_public_package_page_of_the_drone_deal(demo_store):
         "3,000",
         "3,000",
     ]
+    # each withheld cell links to the event whose commitment holds the value: line 1's price was
+    # withheld where it was added (event 204), its quantity where the purchase agreement was signed (214)
+    line = page.text.split('<tr data-row="1">', 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r'<a class="withheld" href="([^"]+)">', line) == [
+        "/ledger/events/214",
+        "/ledger/events/204",
+        "/ledger/events/214",
+    ]
+    assert client.get("/ledger/events/204").status_code == 200
     nl = client.get("/packages/PKG-NL-1")
     assert "57.0 %" in _text(nl.text.split('id="share">', 1)[1].split("</div>", 1)[0])
     assert _rows(nl.text, "funders") == {"Netherlands": ["Netherlands", "558,500,000.00"]}
+    # in Ukrainian (the switch is remembered), numbers in the reader's locale
+    in_uk = client.get("/packages/PKG-DD-1?lang=uk").text
+    assert in_uk.count("приховано до 2027-06-30") == 13
+    assert _rows(client.get("/packages/PKG-NL-1").text, "funders")["Netherlands"][1] == "558 500 000,00"
 
 
 def test_the_open_data_is_public_and_valid(demo_store, extensions_url, tmp_path):  # noqa: F811

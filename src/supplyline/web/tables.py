@@ -10,6 +10,7 @@ its value is withheld holds a ``Said`` and shows its words (in the file too) ins
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -27,10 +28,20 @@ WITHHELD_UNTIL = N_("withheld until %(date)s")
 WITHHELD = N_("withheld (no release date set)")
 
 
+@dataclass(frozen=True)
+class WithheldCell(Said):
+    """A withheld figure's words, linking on the page to the event that withheld it."""
+
+    href: str | None = None
+
+
 def figure_cell(figure: Figure) -> object:
     """A figure's cell: its amount, what it is withheld until, or nothing."""
     if figure.withheld:
-        return Said(WITHHELD_UNTIL, {"date": figure.until}) if figure.until else Said(WITHHELD)
+        href = f"/ledger/events/{figure.event}" if figure.event else None
+        if figure.until:
+            return WithheldCell(WITHHELD_UNTIL, {"date": figure.until}, href)
+        return WithheldCell(WITHHELD, None, href)
     return figure.amount
 
 

@@ -33,6 +33,8 @@ class Figure:
     #: (None: at least one has no release date)
     withheld: bool = False
     until: str | None = None
+    #: the event that withheld (the first of) them: where the ledger shows its commitment
+    event: int | None = None
 
     @classmethod
     def of(cls, minor: int, currency: str) -> Figure:
@@ -40,8 +42,10 @@ class Figure:
 
     @classmethod
     def withheld_by(cls, reasons: Iterable[Withheld], currency: str | None = None) -> Figure:
+        reasons = list(reasons)
         dates = [r.embargo for r in reasons]
-        return cls(None, currency, True, None if None in dates else max(d for d in dates if d))
+        until = None if None in dates else max(d for d in dates if d)
+        return cls(None, currency, True, until, reasons[0].seq if reasons else None)
 
 
 @dataclass(frozen=True)
@@ -209,8 +213,9 @@ def _share(delivered: Figure | None, contracted: Figure | None) -> Figure:
     if delivered is None or contracted is None:
         return Figure(None)
     if delivered.withheld or contracted.withheld:
-        dates = [f.until for f in (delivered, contracted) if f.withheld]
-        return Figure(None, None, True, None if None in dates else max(d for d in dates if d))
+        hidden = [f for f in (delivered, contracted) if f.withheld]
+        dates = [f.until for f in hidden]
+        return Figure(None, None, True, None if None in dates else max(d for d in dates if d), hidden[0].event)
     if not contracted.amount or delivered.amount is None:
         return Figure(None)
     return Figure((delivered.amount / contracted.amount * 100).quantize(Decimal("0.1")))
