@@ -236,3 +236,30 @@ def test_signed_out_empty_states_say_why(demo_store):
     production = client.get("/production").text
     assert f"; {facilities} facilities and {orders} production orders exist." in _text(production)
     assert "<table" not in production
+
+
+def test_the_overviews_money_by_month_downloads_as_shown(demo_store):
+    client = TestClient(create_app(demo_store, read_cache=False))
+    page = client.get("/?currency=USD")
+    body = page.text.split('<table id="by-month">', 1)[1].split("</table>", 1)[0]
+    shown = {
+        month: [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        for month, row in re.findall(r'<tr data-month="([^"]+)">(.*?)</tr>', body, flags=re.S)
+    }
+    assert 'href="/?currency=USD&amp;format=csv&amp;table=money-by-month"' in page.text
+    rows = list(csv.reader(io.StringIO(client.get("/?currency=USD&format=csv&table=money-by-month").text)))
+    assert rows[0] == [
+        "Month",
+        "pledged (USD)",
+        "allocated (USD)",
+        "contracted (USD)",
+        "delivered (USD)",
+        "allocated to date (USD)",
+    ]
+    assert len(rows) - 1 == len(shown) > 3
+    for row in rows[1:]:
+        assert [f"{Decimal(v):,.2f}" for v in row[1:]] == shown[row[0]][1:], row[0]
+    # the public's August 2025: what was pledged and allocated that month, nothing yet contracted
+    assert rows[1] == ["2025-08", "2089500000.00", "2063500000.00", "0.00", "0.00", "2063500000.00"]
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/?currency=USD&format=xlsx&table=money-by-month").content))
+    assert [c.value for c in book["money-by-month"][1]] == rows[0]

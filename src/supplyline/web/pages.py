@@ -35,6 +35,7 @@ from .rendering import HERE
 from .rendering import page as _page
 from .rendering import refused as _refused
 from .rendering import store as _store
+from .tables import file_answer, links
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,9 +70,12 @@ def overview(request: Request, currency: str = Query("USD", max_length=20)):
             else None
         )
         money = money_view(who, conn, currency=currency)
-    from . import charts
+    from . import charts, public_pages
 
     show_need = who.may("report.need")
+    months = public_pages.by_month_sheet(by_month["months"], show_need, currency)  # also as a file (issue 21)
+    if (as_file := file_answer(request, [months], f"overview-{currency}")) is not None:
+        return as_file
     return _page(
         request,
         "overview.html",
@@ -80,6 +84,7 @@ def overview(request: Request, currency: str = Query("USD", max_length=20)):
         currency=currency,
         currencies=currencies,
         by_month=by_month,
+        by_month_files=links(request, months),
         funnel=funnel,
         kiel=kiel,
         show_need=show_need,

@@ -160,6 +160,16 @@ def package_page(request: Request, conn: Connection, who: session.PageViewer, pa
     )
 
 
+def by_month_sheet(months: list[dict], show_need: bool, currency: str) -> ReportSheet:
+    """The overview's money by month, as the table shows it (the need only to those who see it)."""
+    stages = ["pledged", "allocated", "contracted", "delivered"] + (["need"] if show_need else [])
+    columns = [Column("month", N_("Month")), *(Column(s, f"{s} ({currency})", "money") for s in stages)]
+    columns.append(Column("allocated_to_date", f"allocated to date ({currency})", "money"))
+    if show_need:
+        columns.append(Column("need_to_date", f"need to date ({currency})", "money"))
+    return ReportSheet("money-by-month", columns, months)
+
+
 @router.get(OCDS_PATH)
 def open_data(request: Request) -> Response:
     """The ledger as OCDS, exactly what the public may see: the export the API answers with
