@@ -44,7 +44,7 @@ def test_init_is_idempotent_pins_the_key_and_verify_passes(sqlite_url):
 
 def test_demo_verifies_and_matches_a_rebuild(demo_sqlite_url):
     result = cli(demo_sqlite_url, "verify")
-    assert result.exit_code == 0 and "ledger verified: 280 events" in result.stdout
+    assert result.exit_code == 0 and "ledger verified: 299 events" in result.stdout
     result = cli(demo_sqlite_url, "rebuild", "--check")
     assert result.exit_code == 0 and "projections match a rebuild" in result.stdout
 
@@ -195,7 +195,7 @@ def test_a_doctored_projection_shows_in_the_diff_and_rebuild_repairs_it(demo_sql
                 "contract",
                 "sign",
                 "--package",
-                "PKG-CA-1",
+                "PKG-CA-2",
                 "--buyer",
                 "US-GOV",
                 "--supplier",
@@ -205,7 +205,7 @@ def test_a_doctored_projection_shows_in_the_diff_and_rebuild_repairs_it(demo_sql
                 "--line",
                 "1:10",
             ],
-            "refused: package 'PKG-CA-1' is proposed: contracts are signed",
+            "refused: package 'PKG-CA-2' is proposed: contracts are signed",
         ),
         (
             ["fx", "add", "2025-08-04", "--rate", "USD=1.2"],
@@ -256,4 +256,4 @@ def test_a_write_reports_its_events(demo_sqlite_url):
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["id"] == "PL-DK-2025-08.3"
-    assert [(e["seq"], e["type"]) for e in data["events"]] == [(281, "PledgeAllocated")]
+    assert [(e["seq"], e["type"]) for e in data["events"]] == [(300, "PledgeAllocated")]

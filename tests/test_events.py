@@ -89,13 +89,14 @@ def test_every_event_of_the_demo_ledger_reads_back_to_the_same_bytes(demo_store)
     with demo_store.read() as conn:
         stored = list(iter_events(conn))
         real = withheld.real_payloads(conn, [(e.seq, e.payload) for e in stored])
-    assert len(stored) == 280
+    assert len(stored) == 299
     # 34, the money stages (paid in, transferred, obligated, expended), a reschedule, an expected arrival,
     # a document attached and a finding opened, answered and closed (issue 18), an under-run's release, a custody
     # handover and its confirmation (issue 16), the
     # approval steps configured, a package validated and a funder's concurrence, a list version proposed,
-    # approved by one and by all (issue 17), a contract's change proposed, accepted and in force (issue 15 item 4)
-    assert len({e.type for e in stored}) == 56
+    # approved by one and by all (issue 17), a contract's change proposed, accepted and in force (issue 15 item 4),
+    # a package rejected (PKG-CA-1, whose money goes to PKG-CA-2)
+    assert len({e.type for e in stored}) == 57
     for e in stored:
         assert "event_version" not in parse(e.meta)  # today's versions are recorded unmarked
         typed = read_event(e.type, real[e.seq])

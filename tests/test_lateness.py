@@ -54,9 +54,22 @@ def test_report_late_on_the_demo_lists_the_late_drone_orders_and_the_waiting_pac
     )
     assert one["must_act"] == {"role": "supplier", "parties": ["UA-US-JV"]}
     packages = [(p["package_id"], p["waiting_since"], p["months_waiting"], p["days_waiting"]) for p in data["packages"]]
-    # waiting since their last allocation, oldest first; the seller has not decided either
+    # waiting since their last allocation, oldest first: PKG-CA-1 as it stood that day (the US
+    # rejected it on 3 December), PKG-DEC-1 on Poland's concurrence before the seller may decide;
+    # PKG-CA-2, funded on 4 December with Canada's money, was not there yet
     assert packages == [("PKG-CA-1", "2025-08-28", 15, 461), ("PKG-DEC-1", "2025-12-05", 11, 362)]
-    assert {p["must_act"]["parties"][0] for p in data["packages"]} == {"US-GOV"}
+    assert [(p["state"], p["must_act"]) for p in data["packages"]] == [
+        ("proposed", {"role": "approver", "parties": ["US-GOV"]}),
+        ("proposed", {"role": "funder", "parties": ["PL-GOV"]}),
+    ]
+    # a day later PKG-CA-1 is decided, and PKG-CA-2 (validated, Canada concurred) waits on the US
+    later = [
+        (p["package_id"], p["waiting_since"], p["must_act"]) for p in late(demo_store, date(2026, 12, 4))["packages"]
+    ]
+    assert later == [
+        ("PKG-DEC-1", "2025-12-05", {"role": "funder", "parties": ["PL-GOV"]}),
+        ("PKG-CA-2", "2026-12-04", {"role": "approver", "parties": ["US-GOV"]}),
+    ]
     # Germany's first shipment, expected 13 March, moved to 30 April, never arrived
     assert [(s["shipment_id"], s["expected_arrival"], s["months_late"], s["days_late"]) for s in data["shipments"]] == [
         ("SH-DE-1", "2026-04-30", 7, 216)
@@ -70,13 +83,14 @@ def test_who_must_act_follows_each_kind_of_entry(demo_store):
         ("SH-DE-1", {"role": "seller", "parties": ["US-GOV"]})
     ]
     # schedule entries and orders wait on the contract's supplier, packages on the approvers
-    # that have not decided, late requirements on the coordinator while they are not funded
+    # that have not decided once their steps are taken (else on who must take them), late
+    # requirements on the coordinator while they are not funded
     assert {e["must_act"]["role"] for e in data["schedule_entries"]} == {"supplier"}
     assert {o["order_id"]: o["must_act"] for o in data["orders"]}["PO-DD-2"] == {
         "role": "supplier",
         "parties": ["UA-US-JV"],
     }
-    assert [p["must_act"] for p in data["packages"]] == [{"role": "approver", "parties": ["US-GOV"]}] * 2
+    assert [p["must_act"]["role"] for p in data["packages"]] == ["approver", "funder"]
     roles = {(r["funded"] < r["quantity"], r["must_act"]["role"]) for r in data["requirements"]}
     assert roles <= {(True, "coordinator"), (False, "seller")}
 

@@ -22,7 +22,7 @@ from supplyline.domain.pledge import Pledge
 from supplyline.domain.shipment import ShippedLine
 from supplyline.services import bus, facts
 from supplyline.services.context import Actor
-from supplyline.services.demo_ledger import demo
+from supplyline.services.demo_ledger import demo, demo_canada
 from supplyline.services.money_flow import money
 from supplyline.services.money_flow.conservation import check_money
 from supplyline.services.plans import allocation
@@ -173,32 +173,27 @@ def test_a_release_larger_than_what_the_allocation_holds_is_refused(store):
             )
 
 
-def test_cli_reject_of_the_canadian_package_frees_its_500_million(demo_sqlite_url):
-    """The bug issue 15 names: PKG-CA-1 rejected, PL-CA-2025-08 stayed exhausted."""
-    result = runner.invoke(
-        app,
-        [
-            "--db",
-            demo_sqlite_url,
-            "--as",
-            "US-GOV",
-            "package",
-            "reject",
-            "PKG-CA-1",
-            "--by",
-            "US-GOV",
-            "--reason",
-            "not releasable",
-            "--on",
-            "2025-09-02",
-        ],
-    )
-    assert result.exit_code == 0, result.stdout
+def test_cli_shows_the_canadian_package_rejected_and_its_money_in_another(demo_sqlite_url):
+    """The bug issue 15 names (PKG-CA-1 rejected, PL-CA-2025-08 stayed exhausted), as the demo
+    now tells it: the US rejects PKG-CA-1 on 3 December 2026, its USD 500 M go back to the
+    pledge and on to PKG-CA-2 the next day."""
     result = runner.invoke(app, ["--db", demo_sqlite_url, "pledge", "show", "PL-CA-2025-08", "--json"])
     shown = json.loads(result.stdout)
-    assert (shown["state"], shown["allocated"], shown["remaining"]) == ("committed", "0.00", "500000000.00")
+    assert (shown["state"], shown["allocated"], shown["remaining"]) == ("exhausted", "500000000.00", "0.00")
+    assert sorted((a["package_id"], a["amount"]) for a in shown["allocations"]) == [
+        ("PKG-CA-1", "0.00"),
+        ("PKG-CA-1", "0.00"),
+        ("PKG-CA-2", "110000000.00"),
+        ("PKG-CA-2", "300000000.00"),
+        ("PKG-CA-2", "90000000.00"),
+    ]
+    package = json.loads(runner.invoke(app, ["--db", demo_sqlite_url, "package", "show", "PKG-CA-1", "--json"]).stdout)
+    assert (package["state"], [(d["party"], d["decision"], d["decided_on"]) for d in package["decisions"]]) == (
+        "rejected",
+        [("US-GOV", "reject", "2026-12-03")],
+    )
     req = runner.invoke(app, ["--db", demo_sqlite_url, "requirement", "show", "REQ-01", "--json"])
-    # REQ-01: 120 (NL) + 80 (Nordic) + 100 (CA) funded before; the December package's 60 are not fully funded
+    # REQ-01: 120 (NL) + 80 (Nordic); Canada's 100 went back, the December package's 60 are not fully funded
     assert json.loads(req.stdout)["funded_quantity"] == 200
     assert runner.invoke(app, ["--db", demo_sqlite_url, "rebuild", "--check"]).exit_code == 0
 
@@ -375,38 +370,47 @@ def test_a_contract_under_run_goes_back_except_what_was_sent_to_the_seller(store
 
 
 def test_rejecting_the_canadian_package_frees_its_money_for_allocate_on_both_databases(store):
-    """Issue 15's PKG-CA-1 scenario, with the figures: after `package reject PKG-CA-1 --by US-GOV`
-    PL-CA-2025-08 has USD 500 M to allocate again, REQ-01's funded quantity falls by the 100 the
-    package held, and the optimiser sees the money and the reopened lines."""
-    demo.load(store)
-    assert (_pledge_row(store, "PL-CA-2025-08")["state"], _pledge_row(store, "PL-CA-2025-08")["allocated_minor"]) == (
-        "exhausted",
-        50_000_000_000,
-    )
-    assert _requirement_row(store, "REQ-01")["funded_quantity"] == 300
-    bus.handle(
-        store,
-        Actor("US-GOV", via="test"),
-        packages.Decide(
-            package_id="PKG-CA-1", party="US-GOV", decision="reject", reason="not releasable", on="2025-09-02"
-        ),
-    )
+    """Issue 15's PKG-CA-1 scenario, with the figures, as the demo plays it: after the US
+    rejects PKG-CA-1, PL-CA-2025-08 has USD 500 M to allocate again, REQ-01's funded quantity
+    falls by the 100 the package held, and the optimiser sees the money and the reopened
+    lines; then PKG-CA-2 takes all of it."""
+    demo.load(store, reallocate=False)
+    with store.read() as conn:
+        released = conn.execute(
+            select(t.events.c.payload).where(t.events.c.type == "AllocationReleased").order_by(t.events.c.seq)
+        ).scalars()
+        freed = [json.loads(d) for d in released]
+    # the rejection gave back both of PKG-CA-1's allocations, USD 410 M and 90 M
+    assert [(e["allocation_id"], e["amount"]["amount"]) for e in freed if e["package_id"] == "PKG-CA-1"] == [
+        ("PL-CA-2025-08.1", "410000000.00"),
+        ("PL-CA-2025-08.2", "90000000.00"),
+    ]
     ca = _pledge_row(store, "PL-CA-2025-08")
     assert (ca["state"], ca["allocated_minor"], ca["released_minor"]) == ("committed", 0, 50_000_000_000)
     # 120 (Netherlands) + 80 (Nordic) still funded; the December package's 60 are not funded in full
     assert _requirement_row(store, "REQ-01")["funded_quantity"] == 200
     with store.read() as conn:
         assert check_money(conn) == []
-        instance = allocation.load_instance(conn, date(2026, 3, 2), "USD", None)
+        instance = allocation.load_instance(conn, date(2026, 12, 3), "USD", None)
     pledge = next(p for p in instance.pledges if p.id == "PL-CA-2025-08")
     assert (pledge.allocated, pledge.state) == (Money.parse("0.00", "USD"), "committed")
     need = {n.requirement_id: n.open_quantity for n in instance.needs}
     # the rejected package's 100 reopen beside what no live package holds (NL 120, Nordic 80, December 60)
     assert need["REQ-01"] == _requirement_row(store, "REQ-01")["quantity"] - 260
-    plan = allocation.prepare(store, allocation.RunAllocation(on="2026-03-02", time_limit="30")).report()
+    plan = allocation.prepare(store, allocation.RunAllocation(on="2026-12-03", time_limit="30")).report()
     from_canada = [a for a in plan["allocations"] if a["pledge_id"] == "PL-CA-2025-08"]
     assert from_canada and {a["currency"] for a in from_canada} == {"USD"}
     assert sum(Decimal(a["amount"]) for a in from_canada) <= Decimal(500_000_000)
+
+    demo_canada.reallocate(store, Actor("NATO-NSATU", via="test"))
+    ca = _pledge_row(store, "PL-CA-2025-08")
+    assert (ca["state"], ca["allocated_minor"], ca["released_minor"]) == ("exhausted", 50_000_000_000, 50_000_000_000)
+    assert [(r["id"], r["funded_quantity"]) for r in map(partial(_requirement_row, store), ("REQ-01", "REQ-04"))] == [
+        ("REQ-01", 200),
+        ("REQ-04", 120),
+    ]
+    with store.read() as conn:
+        assert check_money(conn) == []
 
 
 def test_a_cancelled_line_gives_back_its_money_at_each_allocations_rate_and_reopens(store):

@@ -84,7 +84,7 @@ def test_demo_export_passes_libcoveocds(demo_store, extensions_url, tmp_path):
     assert result["validation_errors"] == []
     assert result["additional_fields"] == []
     assert result["additional_closed_codelist_values"] == {}
-    assert result["count"] == 6
+    assert result["count"] == 7
     # the documents (issue 18), their types in the documentType codelist: no value outside it
     assert not [k for k in result.get("additional_open_codelist_values", {}) if "documentType" in k]
     nl = _release(package, "PKG-NL-1")["contracts"][0]["documents"]
@@ -115,7 +115,8 @@ def _release(package: dict, package_id: str) -> dict:
 def test_one_process_per_package_with_funders_budget_and_rates(demo_store):
     package = demo_package(demo_store)
     assert [r["ocid"] for r in package["releases"]] == [
-        f"ocds-splyln-{p}" for p in ("PKG-CA-1", "PKG-DD-1", "PKG-DE-1", "PKG-DEC-1", "PKG-NL-1", "PKG-NORDIC-1")
+        f"ocds-splyln-{p}"
+        for p in ("PKG-CA-1", "PKG-CA-2", "PKG-DD-1", "PKG-DE-1", "PKG-DEC-1", "PKG-NL-1", "PKG-NORDIC-1")
     ]
     nl = _release(package, "PKG-NL-1")
     budget = nl["planning"]["budget"]
@@ -245,4 +246,4 @@ def test_cli_export_writes_the_package(demo_sqlite_url, tmp_path):
     data = json.loads(out.read_text(), parse_float=Decimal)
     assert data["publisher"] == {"name": "NATO Security Assistance and Training for Ukraine"}
     assert data["releases"][0]["ocid"] == "ocds-abc123-PKG-CA-1"
-    assert data["releases"][4]["planning"]["budget"]["amount"]["amount"] == Decimal("558500000.00")
+    assert data["releases"][5]["planning"]["budget"]["amount"]["amount"] == Decimal("558500000.00")

@@ -28,12 +28,18 @@ def queue(store, party: str, role: str) -> list[tuple]:
 
 
 def test_each_party_of_the_demo_sees_what_waits_on_it_oldest_first(demo_store):
-    # the seller decides the two waiting packages and explains SH-DE-1, which it sent
+    # the seller decides PKG-CA-1 (as it stood that day: it rejected it on 3 December) and
+    # explains SH-DE-1, which it sent; PKG-DEC-1 is not its to decide until Poland concurs
     assert queue(demo_store, "US-GOV", "seller") == [
         ("2025-08-28", 461, "decide", "package", "PKG-CA-1"),
-        ("2025-12-05", 362, "decide", "package", "PKG-DEC-1"),
         ("2026-04-30", 216, "explain", "shipment", "SH-DE-1"),
     ]
+    with demo_store.read() as conn:
+        seller = todo.needs_action(conn, Principal("US-GOV", "seller"), AS_OF, lateness.everything)
+    assert [(i["id"], i["days"], i["detail"]["waiting_on"]) for i in seller["waiting"]] == [
+        ("PKG-DEC-1", 362, {"role": "funder", "parties": ["PL-GOV"]})
+    ]
+    assert seller["counts"] == {"decide": 1, "explain": 1}
     # Ukraine confirms SH-DE-1's receipt and inventories 60 interceptors overdue since 2 March,
     # at the depot and at the unit's store the demo handed ten on to (a to-do per site)
     assert queue(demo_store, "UA-MOD", "recipient") == [
@@ -113,3 +119,16 @@ def test_a_proposed_list_version_waits_on_each_approver_until_it_approves(demo_s
     assert waiting in queue(demo_store, "US-GOV", "seller")
     assert waiting in queue(demo_store, "NATO-NSATU", "coordinator")
     assert waiting not in queue(demo_store, "UA-MOD", "recipient")
+
+
+def test_the_seller_s_page_lists_what_waits_on_others_apart(demo_store):
+    secret = tokens.issue_token(demo_store, OPERATOR, tokens.IssueToken(party="US-GOV", role="seller")).secret
+    client = TestClient(create_app(demo_store, read_cache=False))
+    sign_in(client, secret)
+    page = client.get("/todo?as_of=2026-12-02&lang=uk").text
+    todo_table, waiting_table = page.split('<table id="todo">')[1].split('<table id="waiting">')
+    assert "PKG-DEC-1" not in todo_table and "PKG-CA-1" in todo_table
+    assert (
+        '<tr><td>2025-12-05</td><td class="num">362</td><td>ухвалити рішення щодо пакета</td>'
+        '<td>пакет <a href="/packages/PKG-DEC-1">PKG-DEC-1</a></td><td>донор (погодження): PL-GOV</td></tr>'
+    ) in waiting_table

@@ -46,6 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "seller": "seller",
         "coordinator": "coordinator",
         "approver": "approver",
+        "funder": "funder (to concur)",
     },
     "uk": {
         "title": "Що запізнюється",
@@ -85,5 +86,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "seller": "продавець",
         "coordinator": "координатор",
         "approver": "затверджувач",
+        "funder": "донор (погодження)",
     },
 }

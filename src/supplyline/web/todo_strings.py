@@ -33,6 +33,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "shipment": "shipment",
         "requirement": "requirement",
         "list_version": "list version",
+        "waiting": "Yours once others have acted",
+        "waiting_on": "Waiting on",
+        "funder": "funder (to concur)",
+        "coordinator": "coordinator (to validate)",
     },
     "uk": {
         "title": "До виконання",
@@ -59,5 +63,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "shipment": "відправлення",
         "requirement": "потреба",
         "list_version": "версія переліку",
+        "waiting": "Ваше, щойно діятимуть інші",
+        "waiting_on": "Чекає на",
+        "funder": "донор (погодження)",
+        "coordinator": "координатор (перевірка)",
     },
 }

@@ -26,7 +26,15 @@ from ...store.eventstore import Store
 from .. import bus
 from ..context import Actor
 from ..records import funding, packages, parties, production, requirements
-from . import demo_agreement, demo_amendments, demo_enduse, demo_evidence, demo_money, demo_schedules
+from . import (
+    demo_agreement,
+    demo_amendments,
+    demo_canada,
+    demo_enduse,
+    demo_evidence,
+    demo_money,
+    demo_schedules,
+)
 from .demo_data import (
     DEMO_TOKENS,
     DISCLOSURE,
@@ -50,8 +58,11 @@ def _party(store: Store, party: str) -> Actor:
     return Actor(party, via="demo")
 
 
-def load(store: Store) -> dict:
-    """Load the demo into an empty ledger; returns the ids a caller may want to show."""
+def load(store: Store, *, reallocate: bool = True) -> dict:
+    """Load the demo into an empty ledger; returns the ids a caller may want to show.
+
+    ``reallocate=False`` stops after PKG-CA-1's rejection, before its money goes to PKG-CA-2
+    (for tests that look at the money in between)."""
     op = Actor("NATO-NSATU", via="demo")
     # parties are registered by the coordinator, who runs the shared ledger
     for party_id, name, kind, country in PARTIES:
@@ -70,6 +81,9 @@ def load(store: Store) -> dict:
     demo_evidence.load_evidence(store, op)
     demo_enduse.unit_leg(store)
     demo_agreement.publish_list(store)
+    demo_canada.reject(store)
+    if reallocate:
+        demo_canada.reallocate(store, op)
     return {"trace_package": "PKG-NL-1", "drone_package": "PKG-DD-1"}
 
 
@@ -299,7 +313,7 @@ def _germany(store: Store, op: Actor, us: Actor) -> None:
 
 
 def _canada(store: Store, op: Actor) -> None:
-    """Canada: fully funded, awaiting the seller's approval."""
+    """Canada: fully funded, awaiting the seller's decision (rejected at the end: ``demo_canada``)."""
     _package(
         store,
         op,

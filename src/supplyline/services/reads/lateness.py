@@ -35,6 +35,7 @@ from ...domain.lifecycle import PRODUCTION_ORDER
 from ...domain.schedule import lateness, months_elapsed
 from ...store import schema as t
 from ..access.views import Viewer
+from .agreement import package_checklist, package_steps
 from .lateness_models import (
     LateOrder,
     LateReport,
@@ -44,6 +45,10 @@ from .lateness_models import (
     MustAct,
     WaitingPackage,
 )
+from .read_models import CheckItemRecord
+
+#: a checklist's verdicts that count as the step taken (``domain.agreement.CheckItem.done``)
+_DONE = ("validated", "concur")
 
 #: (kind, record id, projection table, key) -> whether to keep a row (the API's viewer)
 Keep = Callable[[str, str, str, tuple], bool]
@@ -241,30 +246,61 @@ def _sellers_of_requirements(conn: Connection) -> dict[str, set[str]]:
 
 
 def _packages(conn: Connection, as_of: date, keep: Keep) -> list[WaitingPackage]:
+    """Packages waiting on a decision as they stood on ``as_of``: the proposed ones and those
+    decided only later (a rejection after ``as_of`` does not hide how long it had waited)."""
     p, a, dec = t.packages, t.allocations, t.package_decisions
-    rows = conn.execute(select(p).where(p.c.state == "proposed").order_by(p.c.id)).all()
-    funded_on = dict(conn.execute(select(a.c.package_id, func.max(a.c.allocated_on)).group_by(a.c.package_id)).all())
-    decided: dict[str, set[str]] = defaultdict(set)
-    for pid, party in conn.execute(select(dec.c.package_id, dec.c.party)):
-        decided[pid].add(party)
+    decided_later = select(dec.c.package_id).where(dec.c.decided_on > as_of)
+    rows = conn.execute(select(p).where((p.c.state == "proposed") | p.c.id.in_(decided_later)).order_by(p.c.id)).all()
+    funded_on = dict(
+        conn.execute(
+            select(a.c.package_id, func.max(a.c.allocated_on)).where(a.c.allocated_on <= as_of).group_by(a.c.package_id)
+        ).all()
+    )
+    ever_funded = set(conn.execute(select(a.c.package_id).distinct()).scalars())
+    verdicts: dict[str, dict[str, str]] = defaultdict(dict)
+    for pid, party, decision in conn.execute(
+        select(dec.c.package_id, dec.c.party, dec.c.decision).where(dec.c.decided_on <= as_of)
+    ):
+        verdicts[pid][party] = decision
     out: list[WaitingPackage] = []
     for r in rows:
-        since = funded_on.get(r.id) or _proposed_on(conn, r.id)
+        approvers = _json_list(r.approvers)
+        said = verdicts[r.id]
+        if "reject" in said.values() or (approvers and set(approvers) <= set(said)):
+            continue  # decided by then
+        since = funded_on.get(r.id) or (None if r.id in ever_funded else _proposed_on(conn, r.id))
         if since is None or since > as_of or not keep("package", r.id, "packages", (r.id,)):
             continue
-        approvers = _json_list(r.approvers)
         out.append(
             {
                 "package_id": r.id,
                 "title": r.title,
-                "state": r.state,
+                "state": "proposed",
                 "waiting_since": since.isoformat(),
                 "days_waiting": (as_of - since).days,
                 "months_waiting": months_elapsed(since, as_of),
-                "must_act": {"role": "approver", "parties": [x for x in approvers if x not in decided[r.id]]},
+                "must_act": _who_must_act(conn, r.id, r.mechanism, [x for x in approvers if x not in said], as_of),
             }
         )
     return sorted(out, key=lambda e: (-e["days_waiting"], e["package_id"]))
+
+
+def _who_must_act(conn: Connection, package_id: str, mechanism: str, undecided: list[str], as_of: date) -> MustAct:
+    """The approvers may decide only once the package's steps are taken (issue 17 item 2):
+    until then it waits on the coordinator's validation, then on the funders who have not
+    concurred (an objection included), as its checklist stood on ``as_of``."""
+    open_steps = [c for c in checklist_as_of(conn, package_id, mechanism, as_of) if c["verdict"] not in _DONE]
+    if any(c["step"] == "validation" for c in open_steps):
+        return {"role": "coordinator", "parties": []}
+    if open_steps:
+        return {"role": "funder", "parties": sorted(c["party"] for c in open_steps)}
+    return {"role": "approver", "parties": undecided}
+
+
+def checklist_as_of(conn: Connection, package_id: str, mechanism: str, as_of: date) -> list[CheckItemRecord]:
+    """A package's checklist with only the steps taken by ``as_of``."""
+    steps = [s for s in package_steps(conn, package_id) if s["done_on"] <= as_of.isoformat()]
+    return package_checklist(conn, package_id, mechanism, steps)
 
 
 def _proposed_on(conn: Connection, package_id: str) -> date | None:

@@ -111,3 +111,5 @@ class Todo(TypedDict):
     as_of: str
     counts: dict[str, int]
     items: list[TodoItem]
+    #: what the party will act on once others have (``detail.waiting_on``: who must act first)
+    waiting: list[TodoItem]

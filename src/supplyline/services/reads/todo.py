@@ -3,8 +3,9 @@
 One function, ``needs_action``, gathers the queue from one small function per source, each
 returning items of one shape, and lists them oldest first:
 
-- ``decide``: a proposed package the party approves and has not decided (``report late``'s
-  waiting packages, aged the same way);
+- ``decide``: a proposed package the party approves and has not decided, once its steps are
+  taken (``report late``'s waiting packages, aged the same way); one still waiting on a
+  validation or a concurrence is listed apart, under ``waiting``, naming whom it waits on;
 - ``validate``: for coordinators, a waiting package whose mechanism asks for a validation
   not yet given (or given back with reasons);
 - ``concur``: a waiting package the party's pledge pays for and it has not concurred with
@@ -36,8 +37,7 @@ from ...domain.access import Principal
 from ...ledger.canonical import parse
 from ...store import schema as t
 from ..end_use.enduse_report import Filters, deadlines, due_soon, overdue_serials
-from .agreement import package_checklist, package_steps
-from .lateness import Keep, late
+from .lateness import Keep, checklist_as_of, late
 from .lateness_models import LateReport, Todo, TodoItem
 from .lists import list_versions
 
@@ -61,7 +61,37 @@ def decisions(conn: Connection, who: Principal, as_of: date, keep: Keep, report:
     return [
         _item("decide", "package", p["package_id"], date.fromisoformat(p["waiting_since"]), as_of, title=p["title"])
         for p in report["packages"]
-        if who.party in p["must_act"]["parties"]
+        if p["must_act"]["role"] == "approver" and who.party in p["must_act"]["parties"]
+    ]
+
+
+def awaited(conn: Connection, who: Principal, as_of: date, report: LateReport) -> list[TodoItem]:
+    """Packages the party is to decide once others have taken their steps: not yet its to-do,
+    listed apart with whom they wait on (``detail.waiting_on``)."""
+    p, dec = t.packages, t.package_decisions
+    ids = [row["package_id"] for row in report["packages"] if row["must_act"]["role"] != "approver"]
+    approvers = dict(conn.execute(select(p.c.id, p.c.approvers).where(p.c.id.in_(ids))).all())
+    decided = set(
+        conn.execute(
+            select(dec.c.package_id).where(
+                dec.c.package_id.in_(ids), dec.c.party == who.party, dec.c.decided_on <= as_of
+            )
+        ).scalars()
+    )
+    return [
+        _item(
+            "decide",
+            "package",
+            row["package_id"],
+            date.fromisoformat(row["waiting_since"]),
+            as_of,
+            title=row["title"],
+            waiting_on=row["must_act"],
+        )
+        for row in report["packages"]
+        if row["package_id"] in approvers
+        and who.party in parse(approvers[row["package_id"]] or "[]")
+        and row["package_id"] not in decided
     ]
 
 
@@ -148,13 +178,15 @@ def unfunded(conn: Connection, who: Principal, as_of: date, keep: Keep, report: 
     ]
 
 
-def _checklists(conn: Connection, report: LateReport) -> list[tuple[dict, list]]:
+def _checklists(conn: Connection, report: LateReport, as_of: date) -> list[tuple[dict, list]]:
     """Each package waiting on a decision (report late's, so only those the caller may read,
-    aged from when their money was in place) with its checklist (issue 17, item 2)."""
+    aged from when their money was in place) with its checklist as it stood on ``as_of``
+    (issue 17, item 2)."""
     p = t.packages
-    mechanisms = dict(conn.execute(select(p.c.id, p.c.mechanism).where(p.c.state == "proposed")).all())
+    ids = [row["package_id"] for row in report["packages"]]
+    mechanisms = dict(conn.execute(select(p.c.id, p.c.mechanism).where(p.c.id.in_(ids))).all())
     return [
-        (dict(row), package_checklist(conn, pid, mechanisms[pid], package_steps(conn, pid)))
+        (dict(row), checklist_as_of(conn, pid, mechanisms[pid], as_of))
         for row in report["packages"]
         if (pid := row["package_id"]) in mechanisms
     ]
@@ -172,7 +204,7 @@ def validations(conn: Connection, who: Principal, as_of: date, keep: Keep, repor
             as_of,
             title=row["title"],
         )
-        for row, checks in _checklists(conn, report)
+        for row, checks in _checklists(conn, report, as_of)
         if any(c["step"] == "validation" and c["verdict"] != "validated" for c in checks)
     ]
 
@@ -182,7 +214,7 @@ def concurrences(conn: Connection, who: Principal, as_of: date, keep: Keep, repo
         _item(
             "concur", "package", row["package_id"], date.fromisoformat(row["waiting_since"]), as_of, title=row["title"]
         )
-        for row, checks in _checklists(conn, report)
+        for row, checks in _checklists(conn, report, as_of)
         if any(c["step"] == "concurrence" and c["party"] == who.party and c["verdict"] is None for c in checks)
     ]
 
@@ -219,7 +251,15 @@ def needs_action(conn: Connection, who: Principal, as_of: date, keep: Keep) -> T
     counts: dict[str, int] = defaultdict(int)
     for item in items:
         counts[item["action"]] += 1
-    return {"party": who.party, "role": who.role, "as_of": as_of.isoformat(), "counts": dict(counts), "items": items}
+    waiting = sorted(awaited(conn, who, as_of, report), key=lambda i: (i["since"], i["id"]))
+    return {
+        "party": who.party,
+        "role": who.role,
+        "as_of": as_of.isoformat(),
+        "counts": dict(counts),
+        "items": items,
+        "waiting": waiting,
+    }
 
 
 def principal_of(conn: Connection, party: str, role: str | None = None) -> Principal:
