@@ -42,6 +42,8 @@ EXPECTED = {
         ("approved", "contracted"),
         ("contracted", "delivering"),
         ("delivering", "delivered"),
+        # a package whose contracts delivered all they hold, units cut by an amendment never bought (issue 15)
+        ("delivering", "closed"),
         ("delivered", "closed"),
     },
     "production order": {

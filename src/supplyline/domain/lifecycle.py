@@ -121,7 +121,8 @@ PACKAGE = LifeCycle(
         "approved": ("contracted",),
         "rejected": (),
         "contracted": ("delivering",),
-        "delivering": ("delivered",),
+        # closed early once its contracts delivered all they hold (units cut were never bought)
+        "delivering": ("delivered", "closed"),
         "delivered": ("closed",),
         "closed": (),
     },

@@ -385,7 +385,16 @@ def check_line_open(package: Package, line_no: int) -> PackageLine:
     return line
 
 
-def close(package: Package, *, on: date) -> list[Event]:
+def close(package: Package, *, on: date, undelivered: int = 0) -> list[Event]:
+    """Close a package: delivered, or still delivering once its contracts have delivered every
+    unit they hold (units an amendment cut are then never bought: their money goes back).
+    ``undelivered``: units its contracts have not delivered."""
     require_exists(package)
     PACKAGE.check(package.id, package.state, "closed", "close")
+    if package.state == "delivering" and undelivered > 0:
+        raise RuleViolation(
+            f"package '{package.id}' is delivering: its contracts have {undelivered} units still to deliver",
+            field="package",
+            value=package.id,
+        )
     return [PackageClosed(on=on)]

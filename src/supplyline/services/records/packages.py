@@ -172,7 +172,12 @@ class ClosePackage(Command):
 def close_package(uow: UnitOfWork, actor: Actor, cmd: ClosePackage, expected: int | None) -> Outcome:
     """Close a delivered package: no more units are bought for it, so what its lines hold beyond
     what their contracts cost goes back to the pledges (all but what was sent to the seller)."""
-    outcome = moved(uow, Package, cmd.package_id, lambda p: domain.close(p, on=cmd.on), expected)
+    contracted = facts.contracted_by_line(uow.conn, cmd.package_id)
+    received = facts.received_by_package_line(uow.conn, cmd.package_id)
+    undelivered = sum(max(0, q - received.get(line_no, 0)) for line_no, q in contracted.items())
+    outcome = moved(
+        uow, Package, cmd.package_id, lambda p: domain.close(p, on=cmd.on, undelivered=undelivered), expected
+    )
     package = uow.load(Package, outcome.id)
     outcome.events += release_package_in(
         uow, package, reason="package_closed", on=cmd.on, line_totals=beyond_cost(uow, package, closed=True)
