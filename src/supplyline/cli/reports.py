@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+from rich.text import Text
 from rich.tree import Tree
 
 from ..domain.values import parse_date, today_utc
@@ -67,6 +68,8 @@ def print_trace(data: Mapping[str, Any]) -> None:
     root = Tree(f"[bold]package {pkg['id']}[/] — {pkg['title']} ({pkg['mechanism']}, {pkg['state']})")
     for flag in data.get("open_findings", ()):
         root.add(f"[red]open audit findings[/]: {flag['open']} on {flag['record']} (`report findings --open`)")
+    for step in data.get("approvals", ()):
+        root.add(Text(f"{step['on']}: {step['step']} — {step['party']} {step['verdict']}"))
     if not data["delivered"]:
         root.add("nothing delivered yet")
     for d in data["delivered"]:
@@ -91,6 +94,7 @@ def print_trace(data: Mapping[str, Any]) -> None:
         contract = node.add(
             f"contract {c['id']} line {c['line_no']} at {money(c['unit_price'], d['currency'])} per unit"
         )
+        _print_changes(contract, c.get("amendments", ()), d["currency"])
         line = d["package_line"]
         pline = contract.add(f"package {pkg['id']} line {line['line_no']} (requirement {line['requirement_id']})")
         for share in d["paid_by"]:
@@ -113,6 +117,23 @@ def print_trace(data: Mapping[str, Any]) -> None:
                 f"of {paid['funder']}" + (f", {paid['reference']}" if paid["reference"] else "")
             )
     console.print(root)
+
+
+def _print_changes(node: Tree, changes: Any, currency: str) -> None:
+    """Each change to the contract line, the signed terms first (issue 15 item 4)."""
+    for a in changes:
+        price = (
+            f"{money(a['old_unit_price'], currency)} → {money(a['new_unit_price'], currency)}"
+            if a["old_unit_price"] != a["new_unit_price"]
+            else ""
+        )
+        quantity = f"{a['old_quantity']} → {a['new_quantity']} units" if a["old_quantity"] != a["new_quantity"] else ""
+        terms = ", ".join(x for x in (price, quantity) if x) or "terms withheld"
+        said = f" — {a['description']}" if a["description"] else ""
+        # plain text: a description is the parties' words, never rich markup
+        node.add(
+            Text(f"{a['kind']} {a['amendment_id']} ({a['rationale']}, {a['state']}, {a['proposed_on']}): {terms}{said}")
+        )
 
 
 PAYMENT_WORDS = {

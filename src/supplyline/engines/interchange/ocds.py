@@ -15,8 +15,10 @@ words map to OCDS:
   (exchange rate extension): amount × rate, rounded to the cent, is the converted amount
   the ledger recorded. (The extension's ``amount_<CUR>`` fields are not written: the
   standard's validator counts them as additional fields.)
-- ``tender``: the package, its lines as items, the approvers' decisions as approval
-  milestones; ``awards``/``contracts``: one per contract with its supplier;
+- ``tender``: the package, its lines as items, its approval checklist and the approvers'
+  decisions as ``approval`` milestones (who did what when: a validation, each funder's
+  concurrence or objection, then each decision; OCDS has no field for a step of agreement
+  before award, and a milestone of type approval is what the standard names for one); ``awards``/``contracts``: one per contract with its supplier;
 - ``contracts[].implementation.milestones``: the delivery schedule (one per due entry, or
   one per line without a schedule), ``met``/``partiallyMet``/``notMet``/``scheduled`` from the
   confirmed receipts, counted first-due first; ``transactions``: the payments to the supplier

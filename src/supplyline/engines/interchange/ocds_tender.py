@@ -1,5 +1,6 @@
 """A release's planning and tender: the pledges allocated to the package as its budget, the
-package's lines as items, the approvers' decisions as approval milestones."""
+package's lines as items, its approval checklist (validations, funders' concurrences) and the
+approvers' decisions as approval milestones."""
 
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ def _tender(package: dict, lines: list[dict], by: _Index, rel: _Release) -> dict
     total = _total([_line_value(line) for line in lines])
     if total is not None:
         tender["value"] = _value(total)
-    milestones = []
+    milestones = _step_milestones(pid, by, rel)
     decisions = [
         rel.seen("package_decisions", d)
         for d in sorted(by.where("package_decisions", package_id=pid), key=lambda d: d["position"])
@@ -117,6 +118,37 @@ def _tender(package: dict, lines: list[dict], by: _Index, rel: _Release) -> dict
     if milestones:
         tender["milestones"] = milestones
     return tender
+
+
+#: a step's title, by what was done (issue 17 item 2)
+STEP_TITLES = {
+    "validated": "Validated by {party}",
+    "returned": "Returned to draft by {party}",
+    "concur": "Concurrence of {party}",
+    "object": "Objection of {party}",
+}
+
+
+def _step_milestones(pid: str, by: _Index, rel: _Release) -> list[dict]:
+    """The package's approval checklist as approval milestones, before the decisions: each
+    validation and each funder's concurrence or objection, who and when (a return's or an
+    objection's reasons only where the public view shows them)."""
+    out = []
+    for s in sorted(by.where("package_steps", package_id=pid), key=lambda s: s["position"]):
+        s = rel.seen("package_steps", s)
+        verdict = s.get("verdict") or ""
+        done = verdict in ("validated", "concur")
+        m: dict[str, Any] = {"id": f"step-{s['position']}", "type": "approval", "status": "met" if done else "notMet"}
+        if s.get("party") and verdict in STEP_TITLES:
+            m["title"] = STEP_TITLES[verdict].format(party=s["party"])
+        if s.get("done_on"):
+            m["dateModified"] = _datetime(s["done_on"])
+            if done:
+                m["dateMet"] = _datetime(s["done_on"])
+        if s.get("reason"):
+            m["description"] = s["reason"]
+        out.append(m)
+    return out
 
 
 def _item(line: dict, unit: str | None, number_key: str = "line_no") -> dict:

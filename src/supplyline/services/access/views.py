@@ -155,6 +155,18 @@ def _amendment(viewer: Viewer, contract_id: str, record: dict) -> dict:
     return _blank(record, hidden)
 
 
+_AMENDED_TERMS = ("old_quantity", "new_quantity", "old_unit_price", "new_unit_price")
+
+
+def _traced_amendment(viewer: Viewer, contract_id: str, entry: dict, price: Withheld | None) -> dict:
+    """A change to a traced line: its terms withheld as the amendment's changes are, and its
+    prices as the line's price is (they state it)."""
+    hidden = viewer.hidden("contract_amendments", (contract_id, entry["position"]))
+    out = _blank(entry, dict.fromkeys(_AMENDED_TERMS, hidden["changes"]) if "changes" in hidden else {}, _AMENDED_TERMS)
+    out = _blank(out, {k: v for k, v in hidden.items() if k == "description"}, ("description",))
+    return _blank(out, {}, ("old_unit_price", "new_unit_price"), because=price) if price else out
+
+
 def _shipment(viewer: Viewer, record: dict) -> dict:
     out = _blank(record, viewer.hidden("shipments", (record["id"],)))
     if "lines" in out:
@@ -308,6 +320,8 @@ def _trace(viewer: Viewer, record: dict) -> dict:
         if why:
             paid = [_blank(s, {}, ("amount", "pledge_amount"), because=why) for s in paid]
         contract = _blank(entry["contract"], {"unit_price": price} if price else {}, ("unit_price",))
+        changes = [_traced_amendment(viewer, contract["id"], a, price) for a in contract.get("amendments", ())]
+        contract = {**contract, "amendments": changes}
         if entry.get("lots") and counts.get("quantity"):
             out = {**out, "lots": []}
         payments = _payments(viewer, own, entry.get("payments", ()), why)

@@ -35,6 +35,7 @@ TABLES = (
     t.packages,
     t.package_lines,
     t.package_decisions,
+    t.package_steps,
     t.contracts,
     t.contract_lines,
     t.delivery_schedule,

@@ -158,10 +158,28 @@ class TraceLot(TypedDict):
     quality: LotQuality  # for the CLI's trace; the API does not publish it
 
 
+class TraceAmendment(TypedDict):
+    """A change proposed to a delivered item's contract line (issue 15 item 4)."""
+
+    amendment_id: str
+    position: Annotated[int, Doc("its place among the contract's changes")]
+    kind: Annotated[str, Doc("modification (in force at once) | amendment (once accepted)")]
+    rationale: str
+    description: str
+    state: Annotated[str, Doc("proposed | in_force | rejected")]
+    proposed_on: str
+    effective_on: str | None
+    old_quantity: int
+    new_quantity: int
+    old_unit_price: Annotated[str, Doc("the first change's is the price signed")]
+    new_unit_price: str
+
+
 class TraceContractRef(TypedDict):
     id: str
     line_no: int
-    unit_price: str
+    unit_price: Annotated[str, Doc("the price the item was sent at")]
+    amendments: Annotated[list[TraceAmendment], Doc("every change to the line's terms, oldest first")]
 
 
 class PaidBy(TypedDict):
@@ -222,9 +240,19 @@ class OpenFindings(TypedDict):
     open: Annotated[int, Doc("audit findings on it not yet closed")]
 
 
+class TraceApproval(TypedDict):
+    """A step of the package's approval (issue 17 item 2): who did what, when."""
+
+    step: Annotated[str, Doc("validation | concurrence | decision")]
+    party: str
+    verdict: Annotated[str, Doc("validated | returned | concur | object | approve | reject")]
+    on: str
+
+
 class Trace(TypedDict):
     package: TracePackage
     lines: list[TraceLine]
+    approvals: Annotated[list[TraceApproval], Doc("its approval checklist and decisions, in the order taken")]
     contracts: list[TraceContractLine]
     delivered: list[Delivered]
     open_findings: NotRequired[list[OpenFindings]]

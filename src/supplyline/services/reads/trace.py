@@ -16,6 +16,7 @@ from ...domain.errors import NotFound
 from ...domain.money import Money
 from ...store import schema as t
 from ..evidence import findings
+from .queries import contract_amendments
 from .report_models import Trace
 from .reports import _contract_lines, _fundings, _receipts
 
@@ -42,14 +43,18 @@ def trace(conn: Connection, package_id: str) -> Trace:
     receipts = list(_receipts(conn, package_id))
     manifests = _serial_manifests(conn, [f"{r.shipment_id}.{r.line_no}" for r in receipts])
     flows = _money_flows(conn, package_id)
+    changes = _line_changes(conn, {r.contract_id for r in receipts})
     for receipt in receipts:
-        value = Money.from_minor(receipt.unit_price_minor * receipt.received, receipt.unit_price_currency)
+        history = changes.get((receipt.contract_id, receipt.line_no), [])
+        price = _price_when_sent(receipt, history)
+        value = Money.from_minor(price.minor * receipt.received, price.currency)
         shares = attribute(value, fundings.get((package_id, receipt.package_line_no), []))
         traced = _traced_receipt(
-            receipt, value, shares, lots.get((receipt.shipment_id, receipt.line_no), []), line_json
+            receipt, price, value, shares, lots.get((receipt.shipment_id, receipt.line_no), []), line_json
         )
         traced["serials"] = manifests.get(f"{receipt.shipment_id}.{receipt.line_no}")
         traced["payments"] = _payments_for(flows, receipt, {s.funding.pledge_id for s in shares})
+        traced["contract"]["amendments"] = history
         delivered.append(traced)
     answer = {
         "package": {
@@ -62,12 +67,29 @@ def trace(conn: Connection, package_id: str) -> Trace:
             "recipient": pkg["recipient"],
         },
         "lines": [line_json[no] for no in sorted(lines)],
+        "approvals": _approvals(conn, package_id),
         # records of the chain with audit findings still open (issue 18)
         "open_findings": findings.flags(conn, package_id),
         "contracts": [_traced_contract_line(c) for c in _contract_lines(conn, package_id)],
         "delivered": delivered,
     }
     return cast(Trace, answer)
+
+
+def _approvals(conn: Connection, package_id: str) -> list[dict]:
+    """Who agreed to the package and when (issue 17 item 2): its validations, each funder's
+    concurrence or objection, then each approver's decision, in the order taken. Who, what
+    and when are public; the reasons stay with the package's steps and decisions."""
+    s, d = t.package_steps, t.package_decisions
+    steps = conn.execute(
+        select(s.c.step, s.c.party, s.c.verdict, s.c.done_on).where(s.c.package_id == package_id).order_by(s.c.position)
+    ).all()
+    decisions = conn.execute(
+        select(d.c.party, d.c.decision, d.c.decided_on).where(d.c.package_id == package_id).order_by(d.c.position)
+    ).all()
+    return [{"step": r.step, "party": r.party, "verdict": r.verdict, "on": r.done_on.isoformat()} for r in steps] + [
+        {"step": "decision", "party": r.party, "verdict": r.decision, "on": r.decided_on.isoformat()} for r in decisions
+    ]
 
 
 def _traced_line(row: Any, allocations: Sequence[RowMapping], funders: dict[str, str]) -> dict:
@@ -96,7 +118,20 @@ def _traced_line(row: Any, allocations: Sequence[RowMapping], funders: dict[str,
     }
 
 
-def _traced_receipt(receipt: Any, value: Money, shares: list, lots: list[dict], line_json: dict[int, dict]) -> dict:
+def _price_when_sent(receipt: Any, history: list[dict]) -> Money:
+    """The unit price in force when the item was shipped: items sent before a change keep
+    the price they were sent at (the signed one, or an earlier change's)."""
+    current = Money.from_minor(receipt.unit_price_minor, receipt.unit_price_currency)
+    in_force = [a for a in history if a["state"] == "in_force" and a["effective_on"]]
+    later = [a for a in in_force if a["effective_on"] > receipt.shipped_on.isoformat()]
+    if not later:
+        return current
+    return Money.parse(later[0]["old_unit_price"], current.currency)
+
+
+def _traced_receipt(
+    receipt: Any, price: Money, value: Money, shares: list, lots: list[dict], line_json: dict[int, dict]
+) -> dict:
     """A confirmed receipt: what arrived, under which contract and package line, paid by whom."""
     return {
         "shipment_id": receipt.shipment_id,
@@ -113,7 +148,7 @@ def _traced_receipt(receipt: Any, value: Money, shares: list, lots: list[dict], 
         "contract": {
             "id": receipt.contract_id,
             "line_no": receipt.line_no,
-            "unit_price": str(Money.from_minor(receipt.unit_price_minor, receipt.unit_price_currency).amount),
+            "unit_price": str(price.amount),
         },
         "package_line": line_json[receipt.package_line_no],
         "paid_by": [
@@ -128,6 +163,30 @@ def _traced_receipt(receipt: Any, value: Money, shares: list, lots: list[dict], 
             for s in shares
         ],
     }
+
+
+def _line_changes(conn: Connection, contract_ids: set[str]) -> dict[tuple[str, int], list[dict]]:
+    """(contract, line) -> every change proposed to the line's terms, oldest first (issue 15
+    item 4): the first one's old terms are those signed, each one's new terms what it made
+    (or would make) them, with its rationale and whether it took effect."""
+    out: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for cid in sorted(contract_ids):
+        for a in contract_amendments(conn, cid):
+            for line in a["lines"]:
+                out[(cid, line["line_no"])].append(
+                    {
+                        "amendment_id": a["amendment_id"],
+                        "position": a["position"],
+                        "kind": a["kind"],
+                        "rationale": a["rationale"],
+                        "description": a["description"],
+                        "state": a["state"],
+                        "proposed_on": a["proposed_on"],
+                        "effective_on": a["effective_on"],
+                        **{k: line[k] for k in ("old_quantity", "new_quantity", "old_unit_price", "new_unit_price")},
+                    }
+                )
+    return out
 
 
 def _money_flows(conn: Connection, package_id: str) -> Sequence[RowMapping]:
