@@ -174,7 +174,7 @@ def test_a_doctored_projection_shows_in_the_diff_and_rebuild_repairs_it(demo_sql
         ),
         (
             ["package", "approve", "PKG-NL-1", "--by", "US-GOV"],
-            "refused: package 'PKG-NL-1' is delivering: cannot approve (from delivering it can go to: delivered)",
+            "refused: package 'PKG-NL-1' is delivering: cannot approve (from delivering it can go to: delivered, closed)",
         ),
         (
             ["package", "approve", "PKG-DEC-1", "--by", "US-GOV"],
