@@ -589,6 +589,15 @@ CASES = [
         expect(201, 201, 201, 201, 201, 201),
     ),
     ("GET", "/subscriptions", "/subscriptions", None, expect(200, 200, 200, 200, 200, 200)),
+    # a party changes only its own subscription: the scenario holds none, so each is not found
+    # (tests/test_subscription_changes.py changes one's own and is refused another's)
+    (
+        "POST",
+        "/subscriptions/{subscription_id}/state",
+        "/subscriptions/SUB-0001/state",
+        {"change": "pause"},
+        expect(404, 404, 404, 404, 404, 404),
+    ),
     # --- contract changes (issue 15 item 4): by the buyer; accepted by the recipient and funders --
     (
         "POST",
@@ -677,8 +686,8 @@ def test_every_endpoint_is_in_the_matrix(api_store):
     # subscriptions (issue 17), documents and findings (9, issue 18), a package line's cancellation (issue 15),
     # validation, return, concurrence and approval steps read and configured (5, issue 17), list versions
     # listed, read, compared, proposed, approved and a line returned to draft (6, issue 17), and the four of
-    # contract changes and variance (issue 15 item 4)
-    assert len(operations) == 118
+    # contract changes and variance (issue 15 item 4), a subscription paused, resumed or removed (issue 17)
+    assert len(operations) == 119
     assert operations == {(case[0], case[1]) for case in CASES}
     # each operation names its policy row, and tells integrators who may call it
     actions = {path: op["x-supplyline-action"] for path, ops in published.items() for op in ops.values()}

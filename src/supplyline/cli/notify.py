@@ -1,4 +1,5 @@
-"""Notifications (issue 17, item 5): ``subscription add|list`` and ``notify run``, the worker."""
+"""Notifications (issue 17, item 5): ``subscription add|pause|resume|remove|list`` and
+``notify run``, the worker."""
 
 from __future__ import annotations
 
@@ -44,6 +45,31 @@ def subscription_add(
     console.print(f"subscription {done.id}; its signing secret (shown once): {key}", markup=False, highlight=False)
 
 
+def _change(ctx: typer.Context, subscription_id: str, change: str) -> None:
+    st = state(ctx)
+    cmd = subscriptions.ChangeSubscription(subscription_id=subscription_id, change=change)
+    done = bus.handle(st.store(), st.acting, cmd)
+    console.print(f"subscription {done.id}: {subscriptions.CHANGES[change][1]}", markup=False, highlight=False)
+
+
+@subscription.command("pause")
+def subscription_pause(ctx: typer.Context, subscription_id: str = typer.Argument(...)) -> None:
+    """Hold the acting party's subscription's deliveries (the events wait for resume)."""
+    _change(ctx, subscription_id, "pause")
+
+
+@subscription.command("resume")
+def subscription_resume(ctx: typer.Context, subscription_id: str = typer.Argument(...)) -> None:
+    """Deliver again, starting with what was recorded while paused."""
+    _change(ctx, subscription_id, "resume")
+
+
+@subscription.command("remove")
+def subscription_remove(ctx: typer.Context, subscription_id: str = typer.Argument(...)) -> None:
+    """End the acting party's subscription for good."""
+    _change(ctx, subscription_id, "remove")
+
+
 @subscription.command("list")
 def subscription_list(
     ctx: typer.Context,
@@ -75,9 +101,11 @@ def notify_run(
     store = state(ctx).store()
     backoff = worker.Backoff(base=backoff_base, cap=backoff_cap)
     if once:
-        fed = worker.feed(store)
-        sent = worker.deliver(store, backoff)
-        console.print(f"{fed} queued, {sent} settled")
+        done = worker.once(store, backoff)
+        if done is None:
+            console.print("another notification worker is running on this database: nothing done")
+            raise typer.Exit(1)
+        console.print(f"{done[0]} queued, {done[1]} settled")
         return
     stop = threading.Event()
     try:

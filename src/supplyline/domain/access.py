@@ -136,6 +136,8 @@ _TABLE: dict[str, tuple[Scope | None, ...]] = {
     "todo.read":                (A,        A,          A,     A,     A,       A,      N),
     "subscription.add":         (O,        O,          O,     O,     O,       O,      N),
     "subscription.read":        (O,        O,          O,     O,     O,       A,      N),
+    # a party pauses, resumes or removes its own subscriptions (another's is not found)
+    "subscription.change":      (O,        O,          O,     O,     O,       O,      N),
     # the transparency log: checkpoints, proofs and the public view of events are public
     "log.read":                 (A,        A,          A,     A,     A,       A,      A),
     "log.checkpoint":           (A,        A,          A,     A,     A,       A,      A),

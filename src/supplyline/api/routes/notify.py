@@ -11,7 +11,7 @@ from ...services.notify import subscriptions
 from ..commands import send
 from ..gate import Gate, acts, reading, writing
 from ..schemas.common import OutcomeRead
-from ..schemas.notify import SubscriptionCreate, SubscriptionPage
+from ..schemas.notify import SubscriptionCreate, SubscriptionPage, SubscriptionStateAction
 
 router = APIRouter(tags=["notifications"])
 
@@ -30,6 +30,21 @@ def add_subscription(body: SubscriptionCreate, gate: Gate = Depends(writing)):
         lambda: subscriptions.AddSubscription(url=body.url, events=tuple(body.events), secret=body.secret),
         payload=body,
         created=True,
+    )
+
+
+@router.post(
+    "/subscriptions/{subscription_id}/state",
+    response_model=OutcomeRead,
+    summary="Pause, resume or remove one of the caller's party's subscriptions (another's is not found)",
+    **acts(subscriptions.ChangeSubscription.ACTION),
+)
+def change_subscription(subscription_id: str, body: SubscriptionStateAction, gate: Gate = Depends(writing)):
+    return send(
+        gate,
+        None,
+        lambda: subscriptions.ChangeSubscription(subscription_id=subscription_id, change=body.change),
+        payload=body,
     )
 
 

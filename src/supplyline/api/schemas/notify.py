@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, create_model
 
 from ...services.reads import governance_models as gm
@@ -16,6 +18,12 @@ class SubscriptionCreate(BaseModel):
     secret: str = Field(
         max_length=100, description="the Standard Webhooks signing secret (whsec_ and 24 to 64 bytes in base64)"
     )
+
+
+class SubscriptionStateAction(BaseModel):
+    """What to do with the subscription: pause it, resume it, or remove it for good."""
+
+    change: Literal["pause", "resume", "remove"]
 
 
 SubscriptionRead = read_model("SubscriptionRead", gm.Subscription, __name__, withheld=False)

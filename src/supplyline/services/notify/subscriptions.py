@@ -1,7 +1,8 @@
 """A party's webhook subscription: the URL, the event types it may read, the signing secret.
 
 Subscriptions are configuration, not ledger data: the URL and the secret never go into the
-public log. ``subscription add`` runs through the bus like every write (one policy row,
+public log. ``subscription add`` (and ``pause``, ``resume``, ``remove``: one command,
+``ChangeSubscription``, for the CLI and the API) runs through the bus like every write (one policy row,
 ``subscription.add``), and the handler writes the ``subscriptions`` row in the unit of work.
 The subscriber's role is its token's (the API), else the one given, else that of the
 party's earliest live token (the CLI): notifications are filtered for that principal.
@@ -16,18 +17,18 @@ from datetime import UTC, datetime
 from typing import Annotated, ClassVar, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ...domain import access
-from ...domain.errors import InvalidInput
+from ...domain.errors import InvalidInput, NotFound, RuleViolation
 from ...domain.events import EVENT_TYPES
 from ...store import schema as t
 from ...store.eventstore import UnitOfWork
 from ..access.ownership import EVENT_KINDS
 from ..bus import Command, handles
 from ..context import Actor, Outcome
-from ..fields import parsed
+from ..fields import choice, parsed
 from ..reads.governance_models import Subscription
 from ..reads.todo import principal_of
 
@@ -124,6 +125,41 @@ def add_subscription(uow: UnitOfWork, actor: Actor, cmd: AddSubscription, expect
         )
     )
     return Outcome(sub_id)
+
+
+#: a change -> (the states it applies to, the state it leads to)
+CHANGES = {
+    "pause": (("active",), "paused"),
+    "resume": (("paused",), "active"),
+    "remove": (("active", "paused"), "removed"),
+}
+
+
+class ChangeSubscription(Command):
+    """Pause (deliveries held, events kept for later), resume (what was recorded meanwhile is
+    delivered, in order) or remove (for good) one of the acting party's subscriptions."""
+
+    ACTION: ClassVar[str] = "subscription.change"
+
+    subscription_id: str
+    change: Annotated[str, parsed(choice(tuple(CHANGES)))]
+
+
+@handles(ChangeSubscription)
+def change_subscription(uow: UnitOfWork, actor: Actor, cmd: ChangeSubscription, expected: int | None) -> Outcome:
+    s = t.subscriptions
+    row = uow.conn.execute(select(s.c.party, s.c.state).where(s.c.id == cmd.subscription_id)).one_or_none()
+    if row is None or row.party != actor.party:  # another party's is as unknown as none (no oracle)
+        raise NotFound("subscription", cmd.subscription_id)
+    before, after = CHANGES[cmd.change]
+    if row.state not in before:
+        raise RuleViolation(
+            f"subscription '{cmd.subscription_id}' is {row.state}: cannot {cmd.change} it",
+            field="state",
+            value=row.state,
+        )
+    uow.conn.execute(update(s).where(s.c.id == cmd.subscription_id).values(state=after))
+    return Outcome(cmd.subscription_id)
 
 
 def list_subscriptions(conn: Connection, party: str | None = None) -> list[Subscription]:

@@ -14,6 +14,8 @@ the log, each subscription's deliveries signed and sent in log order.
 - **What the subscriber may read.** Each payload is the event as ``GET /events`` answers it,
   decided for the subscriber's party and role by ``views.Viewer.events`` (the API's own
   rule): an event the subscriber may not read is marked ``withheld`` and never sent.
+- **One worker per database.** ``run`` feeds and delivers only while it holds the
+  database's worker lock (``lock.py``), so a second ``notify run`` or ``serve`` waits.
 - **Signed.** Standard Webhooks headers (``webhook-id``, ``webhook-timestamp``,
   ``webhook-signature``) made with the ``standardwebhooks`` library and the subscription's
   secret.
@@ -40,6 +42,7 @@ from ...store.eventstore import Store
 from ..access.ownership import Ownership
 from ..access.views import Viewer
 from ..reads.queries import EVENT_COLUMNS, event_item
+from .lock import WorkerLock
 
 log = logging.getLogger("supplyline.notify")
 
@@ -173,15 +176,38 @@ def deliver(store: Store, backoff: Backoff = Backoff(), *, streams: int = 8) -> 
 
 
 def run(store: Store, stop: threading.Event, *, poll: float = 1.0, backoff: Backoff = Backoff()) -> None:
-    """Feed and deliver until ``stop`` is set; a failed pass is logged and retried."""
-    while not stop.is_set():
-        try:
-            busy = feed(store) + deliver(store, backoff)
-        except Exception:  # the worker outlives a database or endpoint hiccup; the next pass retries
-            log.exception("a notification pass failed")
-            busy = 0
-        if not busy:
-            stop.wait(poll)
+    """Feed and deliver until ``stop`` is set, while holding the database's worker lock (a
+    second worker waits for it: ``lock.py``); a failed pass is logged and retried."""
+    lock = WorkerLock(store)
+    said = False
+    try:
+        while not stop.is_set():
+            if not lock.acquire():
+                if not said:
+                    log.info("another notification worker holds this database's lock: waiting for it")
+                    said = True
+                stop.wait(poll)
+                continue
+            try:
+                busy = feed(store) + deliver(store, backoff)
+            except Exception:  # the worker outlives a database or endpoint hiccup; the next pass retries
+                log.exception("a notification pass failed")
+                busy = 0
+            if not busy:
+                stop.wait(poll)
+    finally:
+        lock.release()
+
+
+def once(store: Store, backoff: Backoff = Backoff()) -> tuple[int, int] | None:
+    """One pass (queued, settled), or None while another worker holds the lock."""
+    lock = WorkerLock(store)
+    if not lock.acquire():
+        return None
+    try:
+        return feed(store), deliver(store, backoff)
+    finally:
+        lock.release()
 
 
 def start(store: Store, *, poll: float = 1.0) -> threading.Event:
