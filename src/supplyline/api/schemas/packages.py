@@ -128,6 +128,15 @@ TraceContractLineRead = read_model(
     blanked=("supplier", "kind", "signed_on", "item", "quantity", "unit_price"),
 )
 TraceLotRead = read_model("TraceLotRead", rm.TraceLot, __name__, withheld=False, unpublished=("quality",))
+TraceAmendmentRead = read_model(
+    "TraceAmendmentRead",
+    rm.TraceAmendment,
+    __name__,
+    withheld=False,
+    listed=True,
+    blanked=("description", "old_quantity", "new_quantity", "old_unit_price", "new_unit_price"),
+)
+TraceApprovalRead = read_model("TraceApprovalRead", rm.TraceApproval, __name__, withheld=False)
 TraceContractRefRead = read_model(
     "TraceContractRefRead", rm.TraceContractRef, __name__, withheld=False, listed=True, blanked=("unit_price",)
 )
