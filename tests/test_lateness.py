@@ -240,11 +240,11 @@ def test_the_lateness_page_shows_what_the_api_reports_in_ukrainian_and_nothing_t
     assert "<th>Відправлення</th><th>Контракт</th><th>Відправлено</th><th>Очікується</th>" in page.text
     assert (
         '<td>SH-DE-1</td><td>CT-DE-1</td><td>2026-02-10</td><td>2026-04-30</td><td class="num">7</td>'
-        '<td class="num">216</td><td>продавець: US-GOV</td>'
+        '<td class="num">216</td><td>продавець: <a href="/parties/US-GOV">US-GOV</a></td>'
     ) in page.text
     assert (
         '<td><a href="/packages/PKG-CA-1">PKG-CA-1</a></td><td>PURL package 4 — Canada</td><td>2025-08-28</td>'
-        '<td class="num">15</td><td class="num">461</td><td>затверджувач: US-GOV</td>'
+        '<td class="num">15</td><td class="num">461</td><td>затверджувач: <a href="/parties/US-GOV">US-GOV</a></td>'
     ) in page.text
     api = client.get("/api/v1/reports/late?as_of=2026-12-02", headers={"Authorization": f"Bearer {secret}"}).json()
     # the page keeps the rows the API keeps for the same party
