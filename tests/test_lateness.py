@@ -239,7 +239,8 @@ def test_the_lateness_page_shows_what_the_api_reports_in_ukrainian_and_nothing_t
     assert page.status_code == 200
     assert "<th>Відправлення</th><th>Контракт</th><th>Відправлено</th><th>Очікується</th>" in page.text
     assert (
-        '<td>SH-DE-1</td><td>CT-DE-1</td><td>2026-02-10</td><td>2026-04-30</td><td class="num">7</td>'
+        '<td><a href="/shipments/SH-DE-1">SH-DE-1</a></td><td><a href="/contracts/CT-DE-1">CT-DE-1</a></td>'
+        '<td>2026-02-10</td><td>2026-04-30</td><td class="num">7</td>'
         '<td class="num">216</td><td>продавець: <a href="/parties/US-GOV">US-GOV</a></td>'
     ) in page.text
     assert (

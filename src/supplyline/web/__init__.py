@@ -12,6 +12,7 @@ from . import (
     enduse_page,  # noqa: F401 - imported to register the end-use page on the router
     evidence_page,  # noqa: F401 - imported to register the findings page and downloads on the router
     forms,  # noqa: F401 - imported to register the dashboard's forms on the router
+    governance_pages,  # noqa: F401 - imported to register the list version and subscriptions pages
     late_page,  # noqa: F401 - imported to register the lateness page on the router
     money_page,  # noqa: F401 - imported to register the money page on the router
     public_pages,  # noqa: F401 - imported to register the methodology page and the open data on the router
