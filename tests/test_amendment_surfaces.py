@@ -67,11 +67,15 @@ def test_the_package_page_shows_the_change_and_the_variance_in_english_and_ukrai
     assert sign_in(client, _secret(demo_store)).status_code == 303
     en = client.get("/packages/PKG-DE-1").text
     assert 'id="amendments"' in en and "Contract changes" in en
-    assert 'data-amendment="CT-DE-1-A1"' in en and "line 1: 10 × 18000000.00 → 10 × 20000000.00" in en
+    assert 'data-amendment="CT-DE-1-A1"' in en and "line 1: 10 × 18,000,000.00 → 10 × 20,000,000.00" in en
     assert "USD 200,000,000.00" in en and "Variance: estimate to delivery" in en
     uk = client.get("/packages/PKG-DE-1?lang=uk").text
-    assert "Зміни договорів" in uk and "рядок 1: 10 × 18000000.00 → 10 × 20000000.00" in uk and "чинна" in uk
-    assert client.get("/packages/PKG-NL-1").text.count("No change to a contract of this package.") == 1
+    assert (
+        "Зміни контрактів" in uk
+        and "рядок 1: 10 × 18\xa0000\xa0000,00 → 10 × 20\xa0000\xa0000,00" in uk
+        and "чинна" in uk
+    )
+    assert client.get("/packages/PKG-NL-1?lang=en").text.count("No change to a contract of this package.") == 1
 
 
 def test_ocds_publishes_the_amendment_in_force_without_its_withheld_description(demo_store):

@@ -237,7 +237,7 @@ def test_the_lateness_page_shows_what_the_api_reports_in_ukrainian_and_nothing_t
     sign_in(client, secret)
     page = client.get("/late?as_of=2026-12-02&lang=uk")
     assert page.status_code == 200
-    assert "<th>Відправлення</th><th>Контракт</th><th>Відправлено</th><th>Очікується</th>" in page.text
+    assert "<th>Відвантаження</th><th>Контракт</th><th>Відвантажено</th><th>Очікується</th>" in page.text
     assert (
         '<td><a href="/shipments/SH-DE-1">SH-DE-1</a></td><td><a href="/contracts/CT-DE-1">CT-DE-1</a></td>'
         '<td>2026-02-10</td><td>2026-04-30</td><td class="num">7</td>'

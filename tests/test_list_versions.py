@@ -147,6 +147,6 @@ def test_the_demo_list_is_in_force_and_the_requirements_page_says_so(demo_store)
     found = re.search(r'<p id="list-in-force">(.*?)</p>', page, re.S)
     assert found is not None
     assert " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split()) == (
-        "In force for allocation: UA-MOD-2026-12 , approved 2026-12-02 by UA-MOD, NATO-NSATU, US-GOV."
+        "In force for allocation: UA-MOD-2026-12, approved 2 Dec 2026 by UA-MOD, NATO-NSATU, US-GOV."
     )
     assert "list-in-force" not in TestClient(create_app(demo_store)).get("/requirements").text  # not the public's

@@ -16,16 +16,18 @@ from starlette.requests import Request
 from supplyline.web import i18n
 
 WEB = Path(i18n.__file__).parent
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
-METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+# templates call _("...") and ngettext("...", "...", n); Python calls i18n.gettext(lang, "...")
+TEMPLATES = ([("**/templates/**.html", "jinja2")], {"_": None, "gettext": None, "ngettext": (1, 2)})
+PYTHON = ([("**.py", "python")], {"_": None, "N_": None, "gettext": (2,), "ngettext": (2, 3)})
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def _extracted() -> list[tuple[str, int, str | tuple[str, ...]]]:
     return [
         (filename, lineno, message)
+        for methods, keywords in (TEMPLATES, PYTHON)
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(WEB), method_map=METHODS, keywords=KEYWORDS
+            str(WEB), method_map=methods, keywords=keywords
         )
     ]
 
@@ -34,6 +36,7 @@ def test_the_extraction_finds_the_dashboards_strings():
     messages = {message for _f, _l, message in _extracted()}
     assert "Overview" in messages  # pages.py's navigation, marked with N_
     assert "Sign in" in messages  # base.html
+    assert "Package %(id)s" in messages  # pages.py, i18n.gettext(lang, ...)
 
 
 def test_every_string_has_a_ukrainian_translation_with_the_same_placeholders():

@@ -11,8 +11,8 @@ from ..domain.values import today_utc
 from ..services.end_use.enduse_report import Filters, deadlines, due_soon
 from ..services.end_use.enduse_views import _parties_packages, end_use_report
 from ..store import schema as t
-from . import i18n, session
-from .enduse_strings import STRINGS
+from . import session
+from .i18n import N_
 from .pages import _page, _store, router
 
 #: roles that see site codes (docs/end-use.md): those that hold, answer for or inspect the items
@@ -23,7 +23,6 @@ SITE_ROLES = ("recipient", "seller", "auditor")
 def end_use(
     request: Request, lang: str | None = Query(None, max_length=2), package: str | None = Query(None, max_length=64)
 ):
-    words = STRINGS[i18n.request_language(request)]
     today = today_utc()
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
@@ -45,8 +44,7 @@ def end_use(
         request,
         "end_use.html",
         who,
-        title=words["title"],
-        t=words,
+        title=N_("End-use monitoring"),
         rules=rules,
         public=report.get("public"),
         report=report,

@@ -12,7 +12,7 @@ from ..services.access import views
 from ..services.evidence import documents, findings
 from ..services.evidence.evidence_views import may_download, record_page
 from . import i18n, session
-from .evidence_strings import STRINGS
+from .i18n import N_
 from .pages import _page, _refused, _store, router
 
 
@@ -20,31 +20,31 @@ from .pages import _page, _refused, _store, router
 def findings_page(
     request: Request, lang: str | None = Query(None, max_length=2), open_only: bool = Query(False, alias="open")
 ):
-    words = STRINGS[i18n.request_language(request)]
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
         rows = findings.findings(conn, who.principal, on=today_utc(), open_only=open_only)
         shown = [r if r["public"] and r["state"] == "closed" else views.present(who, "finding", dict(r)) for r in rows]
-    return _page(
-        request, "findings.html", who, title=words["title"], t=words, findings=shown, aging=findings.aging(rows)
-    )
-
-
-def _words(request: Request) -> dict[str, str]:
-    return STRINGS[i18n.request_language(request)]
+    return _page(request, "findings.html", who, title=N_("Audit findings"), findings=shown, aging=findings.aging(rows))
 
 
 def _not_shown(request: Request, who: session.PageViewer, kind: str, record_id: str) -> Response:
     # the same answer whether the record does not exist or is not the viewer's to see
-    return _page(request, "error.html", who, status_code=404, title="Not shown",
-                 message=f"{kind} '{record_id}' does not exist or is not visible to {who.label}")  # fmt: skip
+    lang = i18n.request_language(request)
+    message = i18n.gettext(
+        lang,
+        "%(kind)s '%(id)s' does not exist or is not visible to %(who)s",
+        kind=i18n.gettext(lang, kind),
+        id=record_id,
+        who=i18n.gettext(lang, who.label),
+    )
+    return _page(request, "error.html", who, status_code=404, title=N_("Not shown"), message=message)  # fmt: skip
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
 def document_page(request: Request, document_id: str):
     """A document: what the log holds of it (its hash always), its record and event, and a
     download for those who may read its bytes."""
-    words = _words(request)
+    lang = i18n.request_language(request)
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
         if not who.can_read("document", document_id):
@@ -53,7 +53,7 @@ def document_page(request: Request, document_id: str):
         seq = documents.attached_by(conn, document_id)
         link = record_page(conn, found["record"])
     return _page(
-        request, "document.html", who, title=words["document_page"].format(id=document_id), t=words, d=found,
+        request, "document.html", who, title=i18n.gettext(lang, "Document %(id)s", id=document_id), d=found,
         seq=seq, downloadable=may_download(found), record_link=link,
     )  # fmt: skip
 
@@ -61,7 +61,7 @@ def document_page(request: Request, document_id: str):
 @router.get("/findings/{finding_id}", response_class=HTMLResponse)
 def finding_page(request: Request, finding_id: str):
     """A finding with its steps (opened, answered, closed, reopened), each linked to its event."""
-    words = _words(request)
+    lang = i18n.request_language(request)
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
         try:
@@ -75,7 +75,7 @@ def finding_page(request: Request, finding_id: str):
         steps = findings.steps(conn, finding_id)
         link = record_page(conn, row["record"])
     return _page(
-        request, "finding.html", who, title=words["finding_page"].format(id=finding_id), t=words, f=shown,
+        request, "finding.html", who, title=i18n.gettext(lang, "Audit finding %(id)s", id=finding_id), f=shown,
         steps=steps, record_link=link,
     )  # fmt: skip
 
@@ -89,8 +89,11 @@ def document_download(request: Request, document_id: str) -> Response:
             return _not_shown(request, who, "document", document_id)
         found = views.present(who, "document", dict(documents.document(conn, document_id)))
     if not may_download(found):
-        return _page(request, "error.html", who, status_code=403, title="Not shown",
-                     message=f"document '{document_id}' is withheld from {who.label}")  # fmt: skip
+        lang = i18n.request_language(request)
+        message = i18n.gettext(
+            lang, "document '%(id)s' is withheld from %(who)s", id=document_id, who=i18n.gettext(lang, who.label)
+        )
+        return _page(request, "error.html", who, status_code=403, title=N_("Not shown"), message=message)  # fmt: skip
     try:
         data = documents.content(store, found)
     except Refused as exc:

@@ -12,14 +12,14 @@ from fastapi.responses import HTMLResponse
 from ..domain.errors import Refused
 from ..domain.values import parse_date, today_utc
 from ..services.reads import lateness
-from . import i18n, session
-from .late_strings import STRINGS
+from . import session
+from .i18n import N_
 from .pages import _page, _refused, _store, router
 
 
 def dated_page(
     request: Request,
-    words: dict[str, str],
+    title: str,
     as_of: str | None,
     action: str,
     build: Callable[..., Mapping[str, Any]],
@@ -41,8 +41,7 @@ def dated_page(
         template,
         who,
         status_code=200 if found is not None else 403,
-        title=words["title"],
-        t=words,
+        title=title,
         as_of=day.isoformat(),
         **{name: found},
         **context,
@@ -55,9 +54,7 @@ def late_page(
     lang: str | None = Query(None, max_length=2),
     as_of: str | None = Query(None, max_length=10),
 ):
-    words = STRINGS[i18n.request_language(request)]
-
     def build(conn, _principal, day, keep):
         return lateness.late(conn, day, keep)
 
-    return dated_page(request, words, as_of, "report.late", build, "late.html", "report")
+    return dated_page(request, N_("What is late"), as_of, "report.late", build, "late.html", "report")

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 from ..domain.errors import Refused
 from ..domain.money import check_currency
 from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES
-from . import i18n, session
-from .money_strings import STRINGS
+from . import session
+from .i18n import N_
 from .money_view import money_view
 from .pages import _page, _refused, _store, router
 
@@ -22,7 +22,6 @@ def money_page(
     package: str | None = Query(None, max_length=64),
     currency: str = Query("USD", max_length=20),
 ):
-    words = STRINGS[i18n.request_language(request)]
     currency = currency.strip().upper()  # "eur" is what a reader types: the page takes it, as the overview does
     try:
         check_currency(currency)
@@ -36,8 +35,7 @@ def money_page(
         "money.html",
         who,
         status_code=200 if report is not None else 403,
-        title=words["title"],
-        t=words,
+        title=N_("Money by stage"),
         report=report,
         pledge_stages=PLEDGE_STAGES,
         package_stages=PACKAGE_STAGES,

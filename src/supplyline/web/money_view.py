@@ -3,15 +3,13 @@ the stages shown on the overview and package pages."""
 
 from __future__ import annotations
 
-from fastapi import Request
 from sqlalchemy.engine import Connection
 
 from ..services.money_flow.money_report import PACKAGE_STAGES, PLEDGE_STAGES, money_report
 from ..services.reads.report_models import MoneyReport
-from . import i18n, session
-from .money_strings import STRINGS
+from . import session
 
-__all__ = ["PACKAGE_STAGES", "PLEDGE_STAGES", "money_view", "money_words"]
+__all__ = ["PACKAGE_STAGES", "PLEDGE_STAGES", "money_view"]
 
 
 def money_view(
@@ -25,7 +23,3 @@ def money_view(
     principal = who.principal
     funder = principal.party if principal.role == "funder" else None  # a funder sees its own
     return money_report(conn, currency=currency, funder=funder, package=package, reader=reader, index=index)
-
-
-def money_words(request: Request) -> dict[str, str]:
-    return STRINGS[i18n.request_language(request)]

@@ -25,12 +25,9 @@ from ..services.reads import dashboard, ledger_browser, queries, reports
 from ..services.reads import lists as list_reads
 from ..services.reads.report_models import MoneyReport
 from . import i18n, session
-from .agreement_strings import STRINGS as AGREEMENT_STRINGS
 from .amendment_page import package_amendments, package_variance
-from .amendment_strings import STRINGS as AMENDMENT_STRINGS
-from .evidence_strings import STRINGS as EVIDENCE_STRINGS
-from .ledger_strings import STRINGS as LEDGER_WORDS
-from .money_view import PACKAGE_STAGES, PLEDGE_STAGES, money_view, money_words
+from .i18n import N_
+from .money_view import PACKAGE_STAGES, PLEDGE_STAGES, money_view
 from .rendering import HERE
 from .rendering import page as _page
 from .rendering import refused as _refused
@@ -80,7 +77,7 @@ def overview(request: Request, currency: str = Query("USD", max_length=20)):
         request,
         "overview.html",
         who,
-        title="Overview",
+        title=N_("Overview"),
         currency=currency,
         currencies=currencies,
         by_month=by_month,
@@ -93,13 +90,13 @@ def overview(request: Request, currency: str = Query("USD", max_length=20)):
         if by_month["months"]
         else "",
         chart_funnel=charts.funnel_by_funder(funnel["funders"], currency) if funnel["funders"] else "",
-        **_money_context(request, money),
+        **_money_context(money),
     )
 
 
-def _money_context(request: Request, money: MoneyReport | None) -> dict:
+def _money_context(money: MoneyReport | None) -> dict:
     """What the stages' partial (money_stages.html) reads."""
-    return {"money": money, "m": money_words(request), "pledge_stages": PLEDGE_STAGES, "package_stages": PACKAGE_STAGES}
+    return {"money": money, "pledge_stages": PLEDGE_STAGES, "package_stages": PACKAGE_STAGES}
 
 
 @router.get("/requirements", response_class=HTMLResponse)
@@ -129,7 +126,7 @@ def requirements(
         request,
         "requirements.html",
         who,
-        title="Requirements",
+        title=N_("Requirements"),
         lines=lines,
         not_seen=len(coverage["lines"]) - len(seen),
         category_rows=categories,
@@ -156,13 +153,14 @@ def packages(request: Request):
             column["count"] = len(column["packages"])
             column["packages"] = who.keep("package", column["packages"])
             column["not_seen"] = column["count"] - len(column["packages"])
-    return _page(request, "packages.html", who, title="Packages", board=board)
+    return _page(request, "packages.html", who, title=N_("Packages"), board=board)
 
 
 @router.get("/packages/{package_id}", response_class=HTMLResponse)
 def package(request: Request, package_id: str):
     from . import public_pages
 
+    lang = i18n.request_language(request)
     with _store(request).read() as conn:
         who = session.viewer(request, conn)
         if who.principal.is_public:
@@ -174,8 +172,13 @@ def package(request: Request, package_id: str):
                 "error.html",
                 who,
                 status_code=404,
-                title="Not shown",
-                message=f"package '{package_id}' does not exist or is not visible to {who.label}",
+                title=N_("Not shown"),
+                message=i18n.gettext(
+                    lang,
+                    "package '%(id)s' does not exist or is not visible to %(who)s",
+                    id=package_id,
+                    who=i18n.gettext(lang, who.label),
+                ),
             )
         detail = views.present(who, "package", dict(queries.package(conn, package_id)))
         trace = views.present(who, "trace", dict(reports.trace(conn, package_id)))
@@ -191,24 +194,20 @@ def package(request: Request, package_id: str):
         from .forms import package_actions
 
         actions = package_actions(who, conn, detail)
-    lang = i18n.request_language(request)
     return _page(
         request,
         "package.html",
         who,
-        title=f"Package {package_id}",
+        title=i18n.gettext(lang, "Package %(id)s", id=package_id),
         package=detail,
         trace=trace,
         funding=funding,
         shipments=shipments,
         evidence=evidence,
-        ev=EVIDENCE_STRINGS[lang],
-        ag=AGREEMENT_STRINGS[lang],
-        **_money_context(request, money),
+        **_money_context(money),
         amendments=changes,
         variance=variance,
         variance_withheld=variance_withheld,
-        am=AMENDMENT_STRINGS[lang],
         actions=actions,
     )
 
@@ -229,7 +228,7 @@ def production(request: Request):
         request,
         "production.html",
         who,
-        title="Drone Deal production",
+        title=N_("Drone Deal production"),
         data=data,
         chart_capacity=charts.capacity_use(data["capacity_use"]) if data["capacity_use"] else "",
         chart_lots=charts.lots_timeline(data["orders"]) if data["orders"] else "",
@@ -248,7 +247,6 @@ def ledger(
     before: str | None = Query(None, max_length=12),
     lang: str | None = Query(None, max_length=2),
 ):
-    words = LEDGER_WORDS[i18n.request_language(request)]
     try:
         chosen = ledger_browser.EventFilter(
             record=(record or "").strip() or None,
@@ -279,8 +277,7 @@ def ledger(
         request,
         "ledger.html",
         who,
-        title="Ledger",
-        t=words,
+        title=N_("Ledger"),
         found=found,
         chosen=chosen,
         older_link=f"/ledger?{urlencode({**filters, 'before': found['older']})}" if found["older"] else None,
@@ -363,7 +360,9 @@ def signin_form(request: Request):
 def _signin_page(request: Request, who: session.PageViewer, status_code: int = 200, **context) -> Response:
     """The sign-in form, with a fresh form token in the page and in its own cookie."""
     token = sessions.new_form_token()
-    response = _page(request, "signin.html", who, status_code=status_code, title="Sign in", form_token=token, **context)
+    response = _page(
+        request, "signin.html", who, status_code=status_code, title=N_("Sign in"), form_token=token, **context
+    )
     session.set_cookie(request, response, session.FORM_COOKIE, token, max_age=3600)
     return response
 
@@ -400,7 +399,12 @@ async def signout(request: Request):
         found = session.current(request, conn)
     if found is not None and not sessions.same(form.get("csrf"), found.csrf):
         return _page(
-            request, "error.html", None, status_code=403, title="Not signed out", message="the form has expired"
+            request,
+            "error.html",
+            None,
+            status_code=403,
+            title=N_("Not signed out"),
+            message=i18n.gettext(i18n.request_language(request), "the form has expired"),
         )
     sessions.end(store, request.cookies.get(session.COOKIE))
     response = RedirectResponse("/", status_code=303)

@@ -15,8 +15,8 @@ from jinja2.runtime import Context
 
 from ..domain.errors import Refused
 from . import i18n, session
-from .figures_strings import STRINGS as FIGURES
 from .i18n import N_
+from .words import WORDS, say
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -53,6 +53,15 @@ templates.env.filters["count"] = _count
 templates.env.filters["millions"] = _millions
 templates.env.filters["date"] = _date
 templates.env.filters["label"] = lambda s: str(s).replace("_", " ")
+templates.env.globals["words"] = WORDS
+
+
+@pass_context
+def _say(context: Context, code: str | None, group: str) -> str:
+    return say(context.get("lang", i18n.DEFAULT), group, code)
+
+
+templates.env.filters["say"] = _say
 
 NAV = [
     ("/", N_("Overview")),
@@ -79,7 +88,6 @@ def page(
             "nav": NAV,
             "path": request.url.path,
             "who": who,
-            "f": FIGURES[lang],
             "switch_url": _switch_url(request, lang),
             **i18n.template_context(lang),
             **context,

@@ -7,10 +7,9 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 from ..services.reads import todo
-from . import i18n
+from .i18n import N_
 from .late_page import dated_page
 from .pages import router
-from .todo_strings import STRINGS
 
 #: the page each kind of record links to
 LINKS = {"package": "/packages/{}"}
@@ -22,5 +21,4 @@ def todo_page(
     lang: str | None = Query(None, max_length=2),
     as_of: str | None = Query(None, max_length=10),
 ):
-    words = STRINGS[i18n.request_language(request)]
-    return dated_page(request, words, as_of, "todo.read", todo.needs_action, "todo.html", "queue", links=LINKS)
+    return dated_page(request, N_("To do"), as_of, "todo.read", todo.needs_action, "todo.html", "queue", links=LINKS)
