@@ -148,6 +148,7 @@ def test_a_funder_announces_and_commits_a_pledge_through_the_forms(ledger):
     )
     assert pledge["categories"] == ["air_defence"]
     assert 'href="/pledges/PL-NL-9/act/commit"' in funder.get("/act").text
+    assert 'class="button" href="/pledges/PL-NL-9/act/commit"' in funder.get("/pledges/PL-NL-9").text
     answer = post_form(funder, "/pledges/PL-NL-9/act/commit", on="2025-09-03")
     assert answer.status_code == 303
     with ledger.read() as conn:
@@ -165,6 +166,8 @@ def test_the_recipient_confirms_a_receipt_with_what_was_short(store):
     assert seller.get("/shipments/SH-1/act/receive").status_code == 403  # the seller sees it, the recipient confirms
     recipient = signed_in(store, "UA", "recipient")
     assert 'href="/shipments/SH-1/act/receive"' in recipient.get("/act").text
+    assert 'class="button" href="/shipments/SH-1/act/receive"' in recipient.get("/shipments/SH-1").text
+    assert "/act/receive" not in seller.get("/shipments/SH-1").text
     before = event_count(store)
     answer = post_form(
         recipient, "/shipments/SH-1/act/receive", received_on="2025-09-20", **{"lines[1].quantity": "37"}

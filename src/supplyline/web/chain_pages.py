@@ -11,7 +11,9 @@ from sqlalchemy.engine import Connection
 from ..services.access import views
 from ..services.reads import queries, record_views
 from . import session
+from .form_kit import open_to
 from .pages import router
+from .record_forms import RECEIVE
 from .record_pages import guarded, paid_for, readable, shown
 
 
@@ -49,6 +51,7 @@ def shipment_page(request: Request, shipment_id: str):
             "package_id": package_id if who.can_read("package", package_id) else None,
             "receipts": paid_for(who, conn, [package_id], lambda e: e["shipment_id"] == shipment_id),
             "history": record_views.history(conn, f"shipment:{shipment_id}"),
+            "actions": open_to(who, conn, RECEIVE, shipment_id) if shipment["state"] == "shipped" else [],
         }
 
     return guarded(request, "shipment", shipment_id, "shipment.html", build)

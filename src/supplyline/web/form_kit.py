@@ -189,3 +189,11 @@ def add_form(spec: Spec, record: str | None = None) -> None:
 
     router.add_api_route(path, get, methods=["GET"], include_in_schema=False)
     router.add_api_route(path, post, methods=["POST"], include_in_schema=False)
+
+
+def open_to(who: session.PageViewer, conn: Connection, spec: Spec, record_id: str) -> list[tuple[str, str]]:
+    """The form as a button for a record's page, as (address, title), if the viewer may use it."""
+    about = spec.about(record_id, who.principal)
+    return (
+        [(spec.path.format(record_id), spec.form.title)] if acting.may(conn, who.principal, spec.action, about) else []
+    )

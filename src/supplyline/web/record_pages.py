@@ -21,7 +21,9 @@ from ..services.money_flow.money_report import money_report
 from ..services.reads import queries, record_views, reports
 from . import links, session
 from .evidence_page import _not_shown as not_shown  # the same 404 page as a document's
+from .form_kit import open_to
 from .pages import router
+from .record_forms import COMMIT
 from .rendering import page as _page
 from .rendering import store as _store
 from .rendering import templates
@@ -128,6 +130,7 @@ def pledge_page(request: Request, pledge_id: str):
             "contracts": contracts_of(who, conn, packages),
             "receipts": paid_for(who, conn, packages, lambda e: any(p["pledge_id"] == pledge_id for p in e["paid_by"])),
             "history": record_views.history(conn, f"pledge:{pledge_id}"),
+            "actions": open_to(who, conn, COMMIT, pledge_id) if pledge["state"] == "announced" else [],
         }
 
     return guarded(request, "pledge", pledge_id, "pledge.html", build)
