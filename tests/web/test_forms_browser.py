@@ -1,5 +1,5 @@
 """Acting from the dashboard (issue 21 item 5) in Debian's Chromium, with JavaScript on and
-off: a coordinator takes PKG-CA-1 back to draft, proposes and validates it, Canada concurs
+off: a coordinator takes PKG-CA-2 back to draft, proposes and validates it, Canada concurs
 and the United States approves it, every step through the dashboard's forms; the ledger then
 holds the package approved. Each run has its own copy of the demo ledger."""
 
@@ -21,15 +21,17 @@ PEOPLE = [
     ("netherlands", "NL-GOV", "funder"),
     ("recipient", "UA-MOD", "recipient"),
 ]
+#: the day the forms say they act on: after the demo's last step on PKG-CA-2 (4 December 2026)
+DAY = "2026-12-05"
 #: each party's form pages on the demo as loaded (nothing is posted to this server)
 FORM_PAGES = {
     "coordinator": [
         "/act",
         "/allocate?preview=yes&on=2026-12-03",
         "/packages/PKG-DEC-1/act/return",
-        "/packages/PKG-CA-1/act/return",
+        "/packages/PKG-CA-2/act/return",
     ],
-    "seller": ["/act", "/packages/PKG-CA-1/act/decide"],
+    "seller": ["/act", "/packages/PKG-CA-2/act/decide"],
     "canada": ["/act", "/pledges/new"],
     "recipient": ["/act", "/shipments/SH-DE-1/act/receive"],
 }
@@ -79,8 +81,8 @@ def acting(request, demo_template, tmp_path, browser):
 
 def act(visit: Visit, slug: str, shot: str | None = None, **fields: str) -> None:
     """From the package page: the form's button, its fields filled, submitted, back on the page."""
-    visit.go("/packages/PKG-CA-1")
-    visit.page.click(f"#actions a[href='/packages/PKG-CA-1/act/{slug}']")
+    visit.go("/packages/PKG-CA-2")
+    visit.page.click(f"#actions a[href='/packages/PKG-CA-2/act/{slug}']")
     visit.page.wait_for_load_state("networkidle")
     if shot:
         visit.page.screenshot(path=str(shot), full_page=True)
@@ -88,7 +90,7 @@ def act(visit: Visit, slug: str, shot: str | None = None, **fields: str) -> None
         visit.page.fill(f"[name='{name}']", value)
     visit.page.click("#submit")
     visit.page.wait_for_load_state("networkidle")
-    assert visit.page.url.endswith("/packages/PKG-CA-1#actions"), visit.page.url
+    assert visit.page.url.endswith("/packages/PKG-CA-2#actions"), visit.page.url
 
 
 def actions(visit: Visit) -> list[str]:
@@ -98,45 +100,45 @@ def actions(visit: Visit) -> list[str]:
 def test_a_coordinator_proposes_and_a_seller_approves_through_the_forms(acting, tmp_path):
     as_, store, _javascript = acting
     coordinator = as_("coordinator")
-    coordinator.go("/packages/PKG-CA-1")
+    coordinator.go("/packages/PKG-CA-2")
     assert coordinator.text("#state") == "proposed"
-    assert actions(coordinator) == ["/packages/PKG-CA-1/act/return"]  # NSATU validated it in the demo
-    act(coordinator, "return", reasons="Split the interceptors into two lots")
+    assert actions(coordinator) == ["/packages/PKG-CA-2/act/return"]  # NSATU validated it in the demo
+    act(coordinator, "return", reasons="Split the interceptors into two lots", on=DAY)
     assert coordinator.text("#state") == "draft"
-    assert actions(coordinator) == ["/packages/PKG-CA-1/act/propose"]
+    assert actions(coordinator) == ["/packages/PKG-CA-2/act/propose"]
     act(coordinator, "propose")
     assert coordinator.text("#state") == "proposed"
-    assert actions(coordinator) == ["/packages/PKG-CA-1/act/validate", "/packages/PKG-CA-1/act/return"]
-    act(coordinator, "validate")
+    assert actions(coordinator) == ["/packages/PKG-CA-2/act/validate", "/packages/PKG-CA-2/act/return"]
+    act(coordinator, "validate", on=DAY)
     assert "CA-GOV" in coordinator.text("#waiting-on")
 
     seller = as_("seller")
-    seller.go("/packages/PKG-CA-1")
-    assert actions(seller) == ["/packages/PKG-CA-1/act/decide"]
+    seller.go("/packages/PKG-CA-2")
+    assert actions(seller) == ["/packages/PKG-CA-2/act/decide"]
     canada = as_("canada")
-    canada.go("/packages/PKG-CA-1")
-    assert actions(canada) == ["/packages/PKG-CA-1/act/concur"]
-    act(canada, "concur")
+    canada.go("/packages/PKG-CA-2")
+    assert actions(canada) == ["/packages/PKG-CA-2/act/concur"]
+    act(canada, "concur", on=DAY)
     assert canada.page.query_selector("#waiting-on") is None
     assert actions(canada) == []
 
     # a rejection needs its reason: said beside the reason, nothing written, the choice kept
-    seller.go("/packages/PKG-CA-1/act/decide")
+    seller.go("/packages/PKG-CA-2/act/decide")
     seller.page.check("input[name='decision'][value='reject']")
     seller.page.click("#submit")
     seller.page.wait_for_load_state("networkidle")
     assert seller.text("#error-reason").startswith("reason: ")
     assert seller.page.is_checked("input[name='decision'][value='reject']")
     with store.read() as conn:
-        assert queries.package(conn, "PKG-CA-1")["decisions"] == []
-    act(seller, "decide")
+        assert queries.package(conn, "PKG-CA-2")["decisions"] == []
+    act(seller, "decide", on=DAY)
     assert seller.text("#state") == "approved"
     assert seller.text("#approvals tbody tr").startswith("US-GOV approve")
     assert actions(seller) == []
 
     with store.read() as conn:
-        package = queries.package(conn, "PKG-CA-1")
-        events = [e for e in iter_events(conn) if e.stream_id == "package:PKG-CA-1"][-5:]
+        package = queries.package(conn, "PKG-CA-2")
+        events = [e for e in iter_events(conn) if e.stream_id == "package:PKG-CA-2"][-5:]
     assert package["state"] == "approved"
     assert [(d["party"], d["decision"]) for d in package["decisions"]] == [("US-GOV", "approve")]
     assert [(s["step"], s["party"], s["verdict"]) for s in package["checklist"]] == [
