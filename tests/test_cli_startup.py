@@ -109,14 +109,18 @@ def test_the_command_a_line_names_past_the_global_options(argv: list[str], named
     assert _command_named(argv) == named
 
 
+def at_the_shell(start: str, *argv: str) -> subprocess.CompletedProcess:
+    """A fresh interpreter running ``start`` (which ends by calling the CLI) as a person runs
+    the program: the command line in ``sys.argv``."""
+    probe = f"import sys\nsys.argv = ['supplyline', *sys.argv[1:]]\n{start}"
+    env = {**os.environ, "COLUMNS": "100"}
+    return subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=env, timeout=120)
+
+
 def test_a_command_run_from_the_shell_builds_only_its_group_and_help_still_lists_all() -> None:
     # run as a person runs it (sys.argv), so the entry point builds the named group alone
     def run(*argv: str) -> subprocess.CompletedProcess:
-        probe = "import sys\nfrom supplyline.cli.main import app\nsys.argv = ['supplyline', *sys.argv[1:]]\napp()"
-        env = {**os.environ, "COLUMNS": "100"}
-        return subprocess.run(
-            [sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=env, timeout=120
-        )
+        return at_the_shell("from supplyline.cli.main import app\napp()", *argv)
 
     group = run("pledge", "--help")
     assert group.returncode == 0 and "Usage: supplyline pledge [OPTIONS] COMMAND" in group.stdout
@@ -125,3 +129,69 @@ def test_a_command_run_from_the_shell_builds_only_its_group_and_help_still_lists
     assert misspelt.returncode == 2 and "Did you mean 'pledge'?" in misspelt.stderr
     whole = run("--help")
     assert all(f" {name} " in whole.stdout for name in ("pledge", "party", "events", "report", "init"))
+
+
+def _tree_modules() -> dict[str, set[str]]:
+    """Each top-level command or group of the whole tree -> the cli modules whose functions
+    it runs (its commands', its subgroups' and their callbacks')."""
+    from supplyline.cli.app import _name_of
+    from supplyline.cli.main import app
+
+    def modules_of(typer_app) -> set[str]:
+        found = {info.callback.__module__ for info in typer_app.registered_commands if info.callback}
+        for group in typer_app.registered_groups:
+            found |= modules_of(group.typer_instance)
+        return found
+
+    named = [str(_name_of(info)) for info in app.registered_commands] + [
+        str(info.name) for info in app.registered_groups
+    ]
+    # two groups of one name: the last one registered hides the other's commands (`check record`
+    # was hidden so by `check money`)
+    assert sorted(name for name in set(named) if named.count(name) > 1) == []
+    tree = {str(_name_of(info)): {info.callback.__module__} for info in app.registered_commands if info.callback}
+    tree |= {str(info.name): modules_of(info.typer_instance) for info in app.registered_groups}
+    return {name: {module.rpartition(".")[2] for module in modules} for name, modules in tree.items()}
+
+
+def test_the_programs_table_names_the_modules_of_every_command_and_group() -> None:
+    # `supplyline NAME …` imports MODULES[NAME] only: a command registered elsewhere would vanish
+    from supplyline.cli.entry import MODULES
+
+    assert {name: set(modules) for name, modules in MODULES.items()} == _tree_modules()
+
+
+def test_a_list_run_as_the_program_loads_its_own_commands_and_no_pydantic(demo_sqlite_url) -> None:
+    probe = (
+        "import json, sys\nfrom supplyline.cli.entry import run\n"
+        "sys.argv = ['supplyline', *sys.argv[1:]]\n"
+        "try:\n    run()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print('modules:', json.dumps(sorted(sys.modules)))"
+    )
+    argv = ["--db", demo_sqlite_url, "--as", "NL-GOV", "pledge", "list", "--funder", "NL-GOV"]
+    env = {**os.environ, "COLUMNS": "200"}
+    done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    listed, loaded = done.stdout.split("modules: ")
+    assert "PL-NL-2025-08" in listed and "PL-DE-2025-08" not in listed  # --funder, text, taken as given
+    commands = {m.rpartition(".")[2] for m in json.loads(loaded) if m.startswith("supplyline.cli.")}
+    assert commands == {"app", "common", "entry", "lazy", "plain_options", "pledges", "render"}
+    # Typer's pydantic adapters stay unloaded for text options, and the settings need none
+    assert [m for m in json.loads(loaded) if m.split(".")[0] in ("pydantic", "pydantic_core")] == []
+    # nor the tables kept apart (end-use, planning, evidence…): a list of pledges reads none
+    assert "supplyline.store.schema_enduse" not in json.loads(loaded)
+
+
+def test_a_subcommand_registered_by_another_module_is_found_and_numbers_still_checked() -> None:
+    # `pledge pay-in` lives in cli/money.py: the program imports the group's modules in turn
+    def run(*argv: str) -> subprocess.CompletedProcess:
+        return at_the_shell("from supplyline.cli.entry import run\nrun()", *argv)
+
+    pay_in = run("pledge", "pay-in", "--help")
+    assert pay_in.returncode == 0 and "Usage: supplyline pledge pay-in" in pay_in.stdout
+    # an option that is a number keeps Typer's own reading
+    limit = run("--db", "sqlite://", "events", "--limit", "many")
+    assert limit.returncode == 2 and "Invalid value for '--limit'" in limit.stderr
+    # the end-use checks and the ledger's figures share the one `check` group
+    record = run("check", "record", "--help")
+    assert record.returncode == 0 and "Usage: supplyline check record" in record.stdout

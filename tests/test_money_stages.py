@@ -205,7 +205,7 @@ def test_an_edited_projection_is_caught_naming_the_pledge(store, table, column, 
     )  # EUR 1,000
     with store.read() as conn:
         assert check_money(conn) == []
-    target = t.metadata.tables[table]
+    target = t.every_table().tables[table]
     where = target.c.position == 1 if table == "money_flows" else target.c.id.like("PL-E%")
     with store.engine.begin() as conn:
         conn.execute(update(target).where(where).values({column: value}))

@@ -1,32 +1,35 @@
 """One settings object: environment variables with the SUPPLYLINE_ prefix, then defaults.
 
-The model is plain pydantic reading ``os.environ`` itself (names case-insensitive, values
-validated as the fields' types, unknown ``SUPPLYLINE_`` names ignored): every CLI command
-builds it, and pydantic-settings' sources cost more to import than a list takes to run.
+A plain class reading ``os.environ`` itself (names case-insensitive, values read as the
+fields' types, unknown ``SUPPLYLINE_`` names ignored): every CLI command builds it, and a
+list should not have to load a validation library to learn which database to open.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, cast
 
 from .domain.values import DateWindow, set_date_window
 
 PREFIX = "SUPPLYLINE_"
 
 
-class Settings(BaseModel):
-    """Keyword arguments first, then ``SUPPLYLINE_<FIELD>`` from the environment, then defaults."""
-
-    model_config = ConfigDict(extra="ignore")
+@dataclass(init=False)
+class Settings:
+    """Keyword arguments first, then ``SUPPLYLINE_<FIELD>`` from the environment, then defaults;
+    a value that is not of its field's type is refused naming the field (ValueError)."""
 
     def __init__(self, **values: Any) -> None:
-        super().__init__(**{**_environment(type(self)), **values})
+        given = {**_environment(), **values}
+        for f in fields(self):
+            value = _read(f.name, str(f.type), given[f.name]) if f.name in given else f.default
+            object.__setattr__(self, f.name, value)
 
     #: any SQLAlchemy URL; the embedded default is a SQLite file in the working directory
     db: str = "sqlite:///supplyline.db"
@@ -66,7 +69,7 @@ class Settings(BaseModel):
     secure_cookies: bool = False
     #: how far a contract line's unit price may move from its signed price by a modification,
     #: which takes effect at once; beyond it a price change is an amendment its parties accept
-    amend_tolerance: Decimal = Field(default=Decimal("0.10"), ge=0, lt=1)
+    amend_tolerance: Decimal = Decimal("0.10")  # at least 0, below 1
     earliest_date: date = date(2000, 1, 1)
     latest_date: date = date(2100, 12, 31)
 
@@ -76,14 +79,74 @@ class Settings(BaseModel):
         return self
 
 
-def _environment(model: type[BaseModel]) -> dict[str, str]:
+def _environment() -> dict[str, str]:
     """The fields ``SUPPLYLINE_*`` variables set, by field name (any case, as a shell may spell it)."""
+    names = {f.name for f in fields(Settings)}
     found = {}
     for name, value in os.environ.items():
         field = name[len(PREFIX) :].lower() if name.upper().startswith(PREFIX) else None
-        if field in model.model_fields:
+        if field in names:
             found[field] = value
     return found
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on", "t", "y"}, {"0", "false", "no", "off", "f", "n"}
+
+
+def _boolean(value: str) -> bool:
+    if value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ValueError("not a boolean (true/false, yes/no, on/off, 1/0)")
+
+
+def _tolerance(value: str) -> Decimal:
+    try:
+        share = Decimal(value.strip())
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    if not 0 <= share < 1:
+        raise ValueError("must be at least 0 and below 1")
+    return share
+
+
+#: how a value given as text (the environment's) is read, by the field's declared type
+_FROM_TEXT: dict[str, Callable[[str], Any]] = {
+    "str": str,
+    "str | None": str,
+    "float": float,
+    "int": int,
+    "bool": _boolean,
+    "Decimal": _tolerance,
+    "date": date.fromisoformat,
+}
+
+
+#: what a value given as itself (a keyword argument) may be, by the field's declared type
+_AS_ITSELF: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "str | None": (str,),
+    "float": (int, float),
+    "int": (int,),
+    "bool": (bool,),
+    "Decimal": (Decimal, int),
+    "date": (date,),
+}
+
+
+def _read(name: str, kind: str, value: Any) -> Any:
+    """``value`` as the field's type: text is read (the environment's), other values checked."""
+    if value is None and kind.endswith("| None"):
+        return None
+    try:
+        if isinstance(value, str):
+            return _FROM_TEXT[kind](value)
+        if not isinstance(value, _AS_ITSELF[kind]) or (isinstance(value, bool) and kind != "bool"):
+            raise ValueError(f"not a {kind}")
+        if kind == "Decimal":
+            return _tolerance(str(value))
+        return float(cast(float, value)) if kind == "float" else value
+    except ValueError as exc:
+        raise ValueError(f"setting {PREFIX}{name.upper()}: {value!r} is not valid ({exc})") from None
 
 
 def load(**overrides: Any) -> Settings:

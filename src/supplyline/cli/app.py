@@ -15,8 +15,11 @@ import typer
 from typer.core import TyperGroup
 
 from ..domain.errors import Refused
+from . import plain_options
 from .lazy import lazy
 from .render import BAD_INPUT, errors
+
+plain_options.install()
 
 if TYPE_CHECKING:
     from .. import settings as settings_module

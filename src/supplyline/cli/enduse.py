@@ -32,7 +32,7 @@ else:
 
 serials = sub_app("serials", "Which lines carry serial numbers, and the inventory deadlines.")
 site = sub_app("site", "The recipient's sites: its own codes for depots and stores, never coordinates.")
-check = sub_app("check", "End-use checks: which serials were sighted, by whom, when, where.")
+check = sub_app("check", "Checks: end-use checks of serials (record), and of the ledger's figures (money).")
 disposal = sub_app("disposition", "Final dispositions of serial-numbered items, with their evidence.")
 serial = sub_app("serial", "One serial's history, and the proof that the signed log lists it.")
 

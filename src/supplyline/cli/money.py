@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from ..domain.values import parse_date
-from .app import JSON, app, state
+from .app import JSON, state
 from .common import send
 from .contracts import contract
+from .enduse import check  # one `check` group: end-use checks and the ledger's figures
 from .lazy import lazy
 from .pledges import pledge
 from .render import CHECK_FAILED, console, emit_json, errors, fail, money, table
@@ -140,10 +141,6 @@ def report_money(
             [("funder", "funder"), *[(s, s.replace("_", " ")) for s in short]],
             numeric=short,
         )
-
-
-check = typer.Typer(no_args_is_help=True, help="Checks of the ledger's figures.")
-app.add_typer(check, name="check")
 
 
 @check.command("money")

@@ -453,48 +453,35 @@ withheld_values = Table(
     Column("salt", String(64), nullable=False),  # hex
 )
 
-# end-use monitoring's tables (their own module): on ``metadata`` and named here like the rest
-from . import schema_enduse as _enduse  # noqa: E402 - it needs metadata, defined above
+# the tables of end-use monitoring, co-production planning, evidence, notifications, who
+# agrees to what and contract changes are kept in their own modules, on ``metadata``, and named
+# here like the rest; each module is loaded at the first use of one of its tables (a pledge
+# list needs none of them), every one of them by ``every_table()`` (store/schema_apart.py)
+dispositions: Table
+end_use_checks: Table
+end_use_cohorts: Table
+end_use_items: Table
+inventory_rules: Table
+manifest_serials: Table
+serial_manifests: Table
+serial_rules: Table
+sites: Table
+handovers: Table
+facility_item_terms: Table
+production_plans: Table
+production_plan_parts: Table
+production_plan_shortfalls: Table
+documents: Table
+findings: Table
+subscriptions: Table
+notify_outbox: Table
+approval_steps: Table
+package_steps: Table
+list_versions: Table
+list_version_lines: Table
+list_version_approvals: Table
+contract_amendments: Table
 
-dispositions: Table = _enduse.dispositions
-end_use_checks: Table = _enduse.end_use_checks
-end_use_cohorts: Table = _enduse.end_use_cohorts
-end_use_items: Table = _enduse.end_use_items
-inventory_rules: Table = _enduse.inventory_rules
-manifest_serials: Table = _enduse.manifest_serials
-serial_manifests: Table = _enduse.serial_manifests
-serial_rules: Table = _enduse.serial_rules
-sites: Table = _enduse.sites
-
-# co-production planning's tables, likewise
-from . import schema_planning as _planning  # noqa: E402 - it needs metadata, defined above
-
-facility_item_terms: Table = _planning.facility_item_terms
-production_plans: Table = _planning.production_plans
-production_plan_parts: Table = _planning.production_plan_parts
-production_plan_shortfalls: Table = _planning.production_plan_shortfalls
-handovers: Table = _enduse.handovers
-
-# the evidence's tables (issue 18), likewise
-from . import schema_evidence as _evidence  # noqa: E402 - it needs metadata, defined above
-
-documents: Table = _evidence.documents
-findings: Table = _evidence.findings
-
-# notifications' tables (issue 17): configuration and delivery state, not ledger data
-from . import schema_notify as _notify  # noqa: E402 - it needs metadata, defined above
-
-subscriptions: Table = _notify.subscriptions
-notify_outbox: Table = _notify.notify_outbox
-# who agrees to what (issue 17), likewise
-from . import schema_agreement as _agreement  # noqa: E402 - it needs metadata, defined above
-
-approval_steps: Table = _agreement.approval_steps
-package_steps: Table = _agreement.package_steps
-list_versions: Table = _agreement.list_versions
-list_version_lines: Table = _agreement.list_version_lines
-list_version_approvals: Table = _agreement.list_version_approvals
-from . import schema_amendments as _amendments  # noqa: E402 - contracts' changes (issue 15 item 4), likewise
-
-contract_amendments: Table = _amendments.contract_amendments
 from . import schema_indexes  # noqa: E402, F401 - the lists' indexes (issue 20), on the tables above
+from .schema_apart import every_table  # noqa: E402, F401 - at the end: it reads this module's names
+from .schema_apart import table_kept_apart as __getattr__  # noqa: E402, F401

@@ -43,7 +43,7 @@ def write_differences(conn: Connection, changes: Iterable[tuple[Rows, Rows]]) ->
     added: dict[str, list[dict]] = {}
     for before, after in changes:
         for name in before.keys() | after.keys():
-            table = t.metadata.tables[name]
+            table = t.every_table().tables[name]
             old, new = before.get(name, {}), after.get(name, {})
             pk = list(table.primary_key.columns)
             for key in [k for k in old if k not in new]:
@@ -57,7 +57,7 @@ def write_differences(conn: Connection, changes: Iterable[tuple[Rows, Rows]]) ->
                         update(table).where(and_(*[c == v for c, v in zip(pk, key, strict=False)])).values(**changed)
                     )
     for name, rows in added.items():
-        conn.execute(_insert(t.metadata.tables[name]), rows[0] if len(rows) == 1 else rows)
+        conn.execute(_insert(t.every_table().tables[name]), rows[0] if len(rows) == 1 else rows)
 
 
 def read_table(conn: Connection, table: Table) -> dict[tuple, dict[str, Any]]:

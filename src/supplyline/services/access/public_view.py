@@ -73,7 +73,7 @@ def public_view_of(conn: Connection, *, on: date | None = None) -> PublicView:
     index = Index(conn, on=on)
 
     def view(table: str, row: dict[str, Any]) -> dict[str, Any]:
-        primary = [c.name for c in t.metadata.tables[table].primary_key.columns]
+        primary = [c.name for c in t.every_table().tables[table].primary_key.columns]
         hidden = index.hidden(table, tuple(row[c] for c in primary), PUBLIC_READER) if index else {}
         names = {_field_of(column, row) for column in hidden if column in row}
         viewed = DEFAULT_POLICY.view(table, {k: v for k, v in row.items() if k not in hidden})

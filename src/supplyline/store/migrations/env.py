@@ -2,14 +2,14 @@
 
 from alembic import context
 
-from supplyline.store.schema import metadata
+from supplyline.store.schema import every_table
 
 engine = context.config.attributes["engine"]
 
 with engine.connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        target_metadata=every_table(),
         render_as_batch=engine.dialect.name == "sqlite",
         compare_type=True,
     )
