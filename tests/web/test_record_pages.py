@@ -162,6 +162,10 @@ def test_the_chain_runs_from_pledge_to_receipt_in_links(demo_store):
     assert event.status_code == 200
     assert "UA-MOD: shipment SH-NL-2 received" in _text(event.text)
     assert 'id="record-link" href="/shipments/SH-NL-2"' in event.text
+    assert '<a href="/parties/UA-MOD">UA-MOD</a>' in event.text  # who recorded it, a party with its page
+    # the public reads the event (the log is public) and is pointed at the record's history in it
+    public = _client(demo_store).get(f"/ledger/events/{seq}").text
+    assert 'id="record-link" href="/ledger?record=shipment:SH-NL-2"' in public
     assert _client(demo_store).get("/ledger/events/99999").status_code == 404
 
 

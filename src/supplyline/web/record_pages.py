@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from ..domain import access
 from ..domain.errors import NotFound
 from ..services.access import views
+from ..services.access.ownership import RESOLVERS
 from ..services.evidence.evidence_views import with_evidence
 from ..services.money_flow.money_report import money_report
 from ..services.reads import queries, record_views, reports
@@ -164,4 +165,7 @@ def event_page(request: Request, seq: int):
         except NotFound:
             return not_shown(request, who, "event", str(seq))
         head = queries.ledger_summary(conn)["events"]
+        kind, _, record_id = found["stream_id"].partition(":")
+        if kind in RESOLVERS and not who.can_read(kind, record_id):  # its history in the log, not a 404
+            found["record_link"] = f"/ledger?record={found['stream_id']}"
     return record_page(request, "event.html", who, f"#{seq}", event=found, head=head)

@@ -38,10 +38,12 @@ def event(conn: Connection, seq: int) -> dict:
     found = next(iter(transparency.public_events(conn, after=seq - 1, limit=1)), None)
     if found is None or found["seq"] != seq:
         raise NotFound("event", str(seq))
+    party = conn.execute(select(t.parties.c.id).where(t.parties.c.id == found["actor"])).scalar()
     return {
         **found,
         "words": ledger_browser.describe(found["type"], found["stream_id"], found["actor"]),
         "record_link": ledger_browser.record_link(found["stream_id"]),
+        "actor_is_party": party is not None,  # the operator, or a system, acts as no party
     }
 
 
