@@ -204,7 +204,8 @@ def test_the_package_page_shows_each_shipments_expected_arrival(store):
     page = client.get("/packages/PKG-1")
     assert page.status_code == 200
     assert "<th>Shipped</th><th>Expected</th>" in page.text
-    assert "<td>SH-1</td><td>CT-1</td><td>2025-09-10</td><td>2025-10-01</td>" in page.text
+    shipment = '<td><a href="/shipments/SH-1">SH-1</a></td><td><a href="/contracts/CT-1">CT-1</a></td>'
+    assert shipment + "<td>2025-09-10</td><td>2025-10-01</td>" in page.text
 
 
 def test_the_api_sends_with_an_expected_arrival_moves_it_and_reports_it_late(store):
