@@ -24,6 +24,18 @@ PAGES = [
     "/ledger",
     "/methodology",
     "/signin",
+    "/money",
+    # one record of each kind (issue 21 item 1)
+    "/parties/NL-GOV",
+    "/pledges/PL-NL-2025-08",
+    "/requirements/REQ-01",
+    "/contracts/CT-NL-1",
+    "/shipments/SH-NL-2",
+    "/orders/PO-DD-1",
+    "/facilities/FAC-JV-1",
+    "/findings/FND-NL-1",
+    "/documents/DOC-0001",
+    "/ledger/events/84",
 ]
 
 

@@ -15,6 +15,7 @@ from . import (
     governance_pages,  # noqa: F401 - imported to register the list version and subscriptions pages
     late_page,  # noqa: F401 - imported to register the lateness page on the router
     money_page,  # noqa: F401 - imported to register the money page on the router
+    plotly_asset,  # noqa: F401 - imported to register plotly.js, compressed and versioned, on the router
     public_pages,  # noqa: F401 - imported to register the methodology page and the open data on the router
     record_forms,  # noqa: F401 - imported to register the pledge and receipt forms on the router
     record_pages,  # noqa: F401 - imported to register the party, pledge, requirement and event pages

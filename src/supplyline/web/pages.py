@@ -4,11 +4,9 @@ renders a template; nothing here computes a figure of its own."""
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-import plotly.offline
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -86,10 +84,14 @@ def overview(request: Request, currency: str = Query("USD", max_length=20)):
         kiel=kiel,
         show_need=show_need,
         need_not_seen=need_not_seen,
-        chart_time=charts.money_over_time(by_month["months"], currency, with_need=show_need)
+        chart_time=charts.money_over_time(
+            by_month["months"], currency, with_need=show_need, lang=i18n.request_language(request)
+        )
         if by_month["months"]
         else "",
-        chart_funnel=charts.funnel_by_funder(funnel["funders"], currency) if funnel["funders"] else "",
+        chart_funnel=charts.funnel_by_funder(funnel["funders"], currency, lang=i18n.request_language(request))
+        if funnel["funders"]
+        else "",
         **_money_context(money),
     )
 
@@ -136,7 +138,7 @@ def requirements(
         chosen={"category": category, "state": state, "tier": tier_number},
         versions=versions,
         in_force=set(in_force.values()),
-        chart=charts.coverage_by_category(categories) if categories else "",
+        chart=charts.coverage_by_category(categories, lang=i18n.request_language(request)) if categories else "",
     )
 
 
@@ -230,8 +232,10 @@ def production(request: Request):
         who,
         title=N_("Drone Deal production"),
         data=data,
-        chart_capacity=charts.capacity_use(data["capacity_use"]) if data["capacity_use"] else "",
-        chart_lots=charts.lots_timeline(data["orders"]) if data["orders"] else "",
+        chart_capacity=charts.capacity_use(data["capacity_use"], lang=i18n.request_language(request))
+        if data["capacity_use"]
+        else "",
+        chart_lots=charts.lots_timeline(data["orders"], lang=i18n.request_language(request)) if data["orders"] else "",
     )
 
 
@@ -410,18 +414,6 @@ async def signout(request: Request):
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(session.COOKIE, path="/")
     return response
-
-
-@lru_cache(maxsize=1)
-def _plotly_js() -> bytes:
-    return plotly.offline.get_plotlyjs().encode()
-
-
-@router.get("/static/plotly.js")
-def plotly_js() -> Response:
-    return Response(
-        _plotly_js(), media_type="application/javascript", headers={"Cache-Control": "public, max-age=86400"}
-    )
 
 
 @router.get("/static/style.css")
