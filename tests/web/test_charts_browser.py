@@ -6,8 +6,6 @@ saying why the chart is missing."""
 
 from __future__ import annotations
 
-import pytest
-
 from .conftest import Visit
 
 #: the figure a chart's element holds once drawn: its traces, axis titles and laid-out geometry
@@ -39,9 +37,9 @@ def _rows(visit: Visit, chart: str) -> list[tuple[str, list[str]]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def auditor_figures(browser, live):
-    """The auditor's charts as drawn at both widths, and the same pages' tables without JavaScript."""
+def test_charts_read_back_from_the_browser_with_and_without_javascript(browser, live):
+    """The auditor's charts as drawn at both widths, and the same pages' tables without JavaScript
+    (one test: the pages are loaded once, whichever worker runs it)."""
     base, secrets = live
     drawn: dict[tuple[int, str], dict] = {}
     for width in (1366, 390):
@@ -69,11 +67,13 @@ def auditor_figures(browser, live):
             assert off.page.is_hidden(f"#{chart}"), chart  # no empty box where the chart would be
     assert off.foreign_hosts() == set()
     off.close()
-    return drawn, tables, notes
+    _funnel_plots_party_codes_with_names_on_hover_under_a_legend_clear_of_the_bars(drawn, tables, notes)
+    _money_charts_name_their_currency_and_the_table_repeats_each_point(drawn, tables, notes)
+    _capacity_gives_each_item_its_own_scale_so_four_naval_drones_show(drawn, tables, notes)
+    _orders_timeline_has_a_legend_and_axis_titles(drawn, tables, notes)
 
 
-def test_funnel_plots_party_codes_with_names_on_hover_under_a_legend_clear_of_the_bars(auditor_figures):
-    drawn, tables, notes = auditor_figures
+def _funnel_plots_party_codes_with_names_on_hover_under_a_legend_clear_of_the_bars(drawn, tables, notes):
     rows = dict(tables["chart-funnel"])
     funnel = drawn[1366, "chart-funnel"]
     assert [t["name"] for t in funnel["data"]] == ["Pledged", "Allocated", "Contracted", "Delivered"]
@@ -93,8 +93,7 @@ def test_funnel_plots_party_codes_with_names_on_hover_under_a_legend_clear_of_th
         assert row == [f"{trace['y'][i]:,.2f}" for trace in funnel["data"]], code
 
 
-def test_money_charts_name_their_currency_and_the_table_repeats_each_point(auditor_figures):
-    drawn, tables, _ = auditor_figures
+def _money_charts_name_their_currency_and_the_table_repeats_each_point(drawn, tables, notes):
     by_month = drawn[1366, "chart-by-month"]
     assert by_month["titles"] == {"xaxis": "Month", "yaxis": "USD millions"}
     assert [t["name"] for t in by_month["data"]][:2] == ["Pledged to date", "Allocated to date"]
@@ -106,8 +105,7 @@ def test_money_charts_name_their_currency_and_the_table_repeats_each_point(audit
     assert drawn[1366, "chart-coverage"]["titles"] == {"xaxis": "Category", "yaxis": "USD millions"}
 
 
-def test_capacity_gives_each_item_its_own_scale_so_four_naval_drones_show(auditor_figures):
-    drawn, tables, _ = auditor_figures
+def _capacity_gives_each_item_its_own_scale_so_four_naval_drones_show(drawn, tables, notes):
     capacity = drawn[1366, "chart-capacity"]
     naval = [t for t in capacity["data"] if t["meta"] == "Naval surface drone at FAC-JV-1"]
     assert [(t["name"], t["x"], t["y"], t["yaxis"]) for t in naval] == [
@@ -124,8 +122,7 @@ def test_capacity_gives_each_item_its_own_scale_so_four_naval_drones_show(audito
     assert rows["2026-01"] == ["3,000", "0", "—", "—"]
 
 
-def test_orders_timeline_has_a_legend_and_axis_titles(auditor_figures):
-    drawn, tables, _ = auditor_figures
+def _orders_timeline_has_a_legend_and_axis_titles(drawn, tables, notes):
     lots = drawn[1366, "chart-lots"]
     assert [t["name"] for t in lots["data"]] == ["Lot produced (size: quantity)", "Due date"]
     assert all(t["showlegend"] for t in lots["data"])

@@ -25,6 +25,7 @@ PAGES = [
     "/methodology",
     "/signin",
     "/money",
+    "/act",
     # one record of each kind (issue 21 item 1)
     "/parties/NL-GOV",
     "/pledges/PL-NL-2025-08",
