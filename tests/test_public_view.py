@@ -265,3 +265,18 @@ def test_the_overviews_money_by_month_downloads_as_shown(demo_store):
     assert rows[1] == ["2025-08", "2089500000.00", "1563500000.00", "0.00", "0.00", "1563500000.00"]
     book = openpyxl.load_workbook(io.BytesIO(client.get("/?currency=USD&format=xlsx&table=money-by-month").content))
     assert [c.value for c in book["money-by-month"][1]] == rows[0]
+
+
+def test_the_public_end_use_table_downloads_as_shown(demo_store):
+    client = TestClient(create_app(demo_store, read_cache=False))
+    page = client.get("/end-use")
+    body = page.text.split('<table id="by-month">', 1)[1].split("</table>", 1)[0].split("<tbody>", 1)[1]
+    shown = [
+        [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    ]
+    assert 'href="/end-use?format=csv&amp;table=end-use-by-month"' in page.text
+    rows = list(csv.reader(io.StringIO(client.get("/end-use?format=csv&table=end-use-by-month").text)))
+    assert rows[0] == ["Month", "Category", "Items not delinquent (%)"]
+    assert len(shown) >= 2
+    assert [[m, c.replace("_", " "), f"{pct} %"] for m, c, pct in rows[1:]] == shown

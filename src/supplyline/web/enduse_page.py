@@ -14,7 +14,13 @@ from ..store import schema as t
 from . import session
 from .i18n import N_
 from .pages import _page, _store, router
+from .tables import Column, ReportSheet, file_answer, links
 
+PUBLIC_COLUMNS = [
+    Column("month", N_("Month")),
+    Column("category", N_("Category")),
+    Column("compliant_pct", N_("Items not delinquent (%)"), "rate"),
+]
 #: roles that see site codes (docs/end-use.md): those that hold, answer for or inspect the items
 SITE_ROLES = ("recipient", "seller", "auditor")
 
@@ -40,13 +46,18 @@ def end_use(
             if principal.role == "recipient":  # its own sites; sellers and auditors see every site's code
                 query = query.where(s.c.party == principal.party)
             sites = {row.id: row.code for row in conn.execute(query)}
+    public = report.get("public")
+    sheet = ReportSheet("end-use-by-month", PUBLIC_COLUMNS, [dict(r) for r in public or []])  # also as a file
+    if public is not None and (as_file := file_answer(request, [sheet], "end-use")) is not None:
+        return as_file
     return _page(
         request,
         "end_use.html",
         who,
         title=N_("End-use monitoring"),
         rules=rules,
-        public=report.get("public"),
+        public=public,
+        public_files=links(request, sheet),
         report=report,
         todo=todo,
         sites=sites,
