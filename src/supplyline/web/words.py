@@ -41,6 +41,14 @@ VERDICT = {
     "object": N_("objected"),
 }
 
+#: a named approver's decision on a package, and what a contract buys with
+DECISION = {"approve": N_("approve"), "reject": N_("reject")}
+CONTRACT_KIND = {
+    "purchase": N_("purchase"),
+    "stock_draw": N_("stock draw"),
+    "purchase_agreement": N_("purchase agreement"),
+}
+
 #: a contract change's state (a refusal is said with its party and reason)
 CHANGE_STATE = {"proposed": N_("awaiting acceptance"), "in_force": N_("in force")}
 
@@ -167,6 +175,8 @@ WORDS = {
     "payment": PAYMENT,
     "step": STEP,
     "verdict": VERDICT,
+    "decision": DECISION,
+    "contract_kind": CONTRACT_KIND,
     "change_state": CHANGE_STATE,
     "finding_step": FINDING_STEP,
     "role": ROLE,
