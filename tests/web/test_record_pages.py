@@ -196,3 +196,16 @@ def test_every_id_on_the_dashboard_pages_is_a_link(demo_store):
     assert '<a href="/pledges/PL-NL-2025-08">' in money and '<a href="/parties/NL-GOV">' in money
     ledger = coordinator.get("/ledger").text
     assert re.search(r'<td class="num"><a href="/ledger/events/\d+">\d+</a></td>', ledger)
+
+
+def test_a_page_links_only_the_kinds_of_record_its_reader_may_open(demo_db):
+    """The public reads a package's summary but no contract: the contract ids on the page
+    are plain text, where the coordinator's are links that open."""
+    public, coordinator = _client(demo_db), _client(demo_db, "NATO-NSATU", "coordinator")
+    public_page, coordinator_page = public.get("/packages/PKG-NL-1").text, coordinator.get("/packages/PKG-NL-1").text
+    linked = set(re.findall(r'href="(/contracts/[^"]+)"', coordinator_page))
+    assert linked == {"/contracts/CT-NL-1"}
+    assert coordinator.get("/contracts/CT-NL-1").status_code == 200
+    assert re.findall(r'href="/contracts/', public_page) == []
+    assert "CT-NL-1" in _text(public_page)
+    assert public.get("/contracts/CT-NL-1").status_code == 404

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from ..services.reads.ledger_browser import RECORD_PAGES
@@ -55,6 +57,20 @@ def record_link(record_id: object, kind: str | None = None, label: object = None
     if target is None:
         return Markup(text)
     return Markup('<a href="{}">{}</a>').format(target, text)
+
+
+@pass_context
+def readable_link(context: Context, record_id: object, kind: str | None = None, label: object = None) -> Markup:
+    """:func:`record_link` for the page's reader: a kind of record its role may never read
+    stays plain text, so a page does not offer a link that can only answer 404 (the public
+    sees a package's contract ids, not the contracts)."""
+    who = context.get("who")
+    if who is not None and record_id not in (None, ""):
+        rid = str(record_id)
+        named = kind or (rid.partition(":")[0] if ":" in rid else kind_of(rid))
+        if named in RECORD_PAGES and not who.may(f"{named}.read"):
+            return escape(label if label is not None else rid)
+    return record_link(record_id, kind, label)
 
 
 def event_link(seq: object, label: object = None) -> Markup:

@@ -29,7 +29,7 @@ from .rendering import page as _page
 from .rendering import store as _store
 from .rendering import templates
 
-templates.env.filters["record_link"] = links.record_link
+templates.env.filters["record_link"] = links.readable_link
 templates.env.filters["event_link"] = links.event_link
 
 
