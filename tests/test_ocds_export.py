@@ -200,7 +200,10 @@ def test_withheld_fields_are_absent_and_listed(demo_store):
     text = ocds.dumps(package)
     assert "damaged in transit" not in text and "cleared for sale" not in text
     documents = {d["id"]: d["description"] for d in _release(package, "PKG-NL-1")["tender"]["documents"]}
-    assert "package_decisions.reason (1 record); shipments.note (2 records)" in documents["withheld-information"]
+    assert (
+        "package_decisions.reason (1 record); package_steps.reason (2 records); shipments.note (2 records)"
+        in documents["withheld-information"]
+    )
 
     # a stricter policy: contract unit prices withheld; nothing derived from them is published either
     strict = DisclosurePolicy(frozenset({("contract_lines", "unit_price")}))

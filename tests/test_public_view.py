@@ -175,7 +175,7 @@ def test_public_package_page_of_the_drone_deal(demo_store):
     assert _rows(client.get("/packages/PKG-NL-1").text, "funders")["Netherlands"][1] == "558 500 000,00"
 
 
-def test_the_open_data_is_public_and_valid(demo_store, extensions_url, tmp_path):  # noqa: F811
+def test_the_open_data_is_public_and_valid(demo_store, extensions_url, tmp_path):  # noqa: F811 - the fixture imported above shares its name
     client = TestClient(create_app(demo_store, read_cache=False))
     download = client.get("/open-data/ocds.json")
     assert download.status_code == 200

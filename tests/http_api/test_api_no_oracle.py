@@ -52,8 +52,9 @@ def test_every_named_write_is_covered():
     # 20, the five money-stage writes (issue 15), a custody handover (16), two reschedules and a
     # shipment's expected arrival (17), a finding answered, closed and reopened (18), a contract
     # amended and an amendment accepted or refused (issue 15 item 4), a package line cancelled (15), and
-    # the writes of who agrees to what landed beside them (issue 17)
-    assert len(routes) == 41
+    # the writes of who agrees to what landed beside them (issue 17), and a subscription paused,
+    # resumed or removed (17)
+    assert len(routes) == 42
 
 
 def test_hidden_records_answer_as_missing_ones(scenario, copies):

@@ -90,5 +90,5 @@ def test_numbers_and_dates_in_the_readers_locale():
 
 def test_ukrainian_plurals_follow_the_three_forms():
     # Ukrainian: 1 -> one, 2..4 -> few, 5..20 -> many; the catalogue's header says so
-    plural = i18n.translations("uk").plural  # type: ignore[attr-defined]
+    plural = i18n.translations("uk").plural  # type: ignore[attr-defined]  # GNUTranslations sets plural at run time
     assert [plural(n) for n in (1, 2, 5, 11, 21, 22, 25)] == [0, 1, 2, 2, 0, 1, 2]

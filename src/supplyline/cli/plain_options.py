@@ -28,7 +28,7 @@ def install() -> None:
         return
     typers_own: Callable[[Any], Any] = typed
 
-    class _AsGiven(base):  # type: ignore[misc, valid-type]
+    class _AsGiven(base):  # type: ignore[misc, valid-type]  # base is Typer's class, known only at run time
         """Text as given; a flag's True or False as given; anything else as Typer reads it."""
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
@@ -52,5 +52,5 @@ def install() -> None:
             return _AsGiven(parameter_info=info, annotation=descriptor.annotation)
         return typers_own(descriptor)
 
-    build.plain_text = True  # type: ignore[attr-defined]
+    build.plain_text = True  # type: ignore[attr-defined]  # a marker on the function, read back by the tests
     core.build_runtime_param = build

@@ -484,4 +484,4 @@ contract_amendments: Table
 
 from . import schema_indexes  # noqa: E402, F401 - the lists' indexes (issue 20), on the tables above
 from .schema_apart import every_table  # noqa: E402, F401 - at the end: it reads this module's names
-from .schema_apart import table_kept_apart as __getattr__  # noqa: E402, F401
+from .schema_apart import table_kept_apart as __getattr__  # noqa: E402, F401 - the tables kept apart load on first use

@@ -58,7 +58,7 @@ class WorkerLock:
         return got
 
     def _flock(self, path: str) -> bool:
-        handle = open(path, "ab")  # noqa: SIM115 (held open while the lock is held)
+        handle = open(path, "ab")  # noqa: SIM115 - held open while the lock is held
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
