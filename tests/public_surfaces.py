@@ -99,6 +99,7 @@ def crawl(store: Store, url: str, tmp_path: Path) -> Surfaces:
         out.add("findings report", answer.text)
         for page in PAGES:
             answer = client.get(page)
+            client.cookies.clear()  # each page as a first-time reader: ?lang=uk is remembered otherwise
             assert answer.status_code == 200, (page, answer.text[:500])
             out.add(f"page {page}", answer.text)
         for package_id in sorted(set(re.findall(r'href="/packages/([A-Za-z0-9._-]+)"', out.texts["page /packages"]))):
